@@ -1,0 +1,134 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Development-only secret placeholder; production refuses it (and anything short). */
+const KNOWN_WEAK_SECRETS = new Set(['change-me', 'changeme', 'secret', 'dev-secret', 'replace-me-with-32-random-bytes']);
+
+const int = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+const bool = (fallback: boolean) =>
+  z.enum(['true', 'false', '1', '0']).default(fallback ? 'true' : 'false').transform((v) => v === 'true' || v === '1');
+const list = (fallback: string) =>
+  z.string().default(fallback).transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  HOST: z.string().default('0.0.0.0'),
+  PORT: int(3000, 0, 65535),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATA_DIR: z.string().default('data'),
+
+  MONGODB_URI: z.string().url().optional(),
+  DB_SERVER_SELECTION_TIMEOUT_MS: int(1500, 100),
+
+  JWT_SECRET: z.string().optional(),
+  JWT_ISSUER: z.string().default('sigmagpt-api'),
+  JWT_AUDIENCE: z.string().default('sigmagpt-clients'),
+  ACCESS_TOKEN_TTL_SECONDS: int(900, 10, 900),
+  REFRESH_TOKEN_TTL_DAYS: int(30, 1, 365),
+  BCRYPT_COST: z.coerce.number().int().min(10).max(15).optional(),
+  BCRYPT_MAX_CONCURRENCY: int(2, 1, 64),
+
+  CORS_ORIGINS: list('http://localhost:5173,http://localhost:3000'),
+  TRUST_PROXY: int(0, 0, 10),
+  BODY_LIMIT: z.string().default('100kb'),
+
+  LOGIN_LIMIT_PER_ACCOUNT: int(10, 1),
+  LOGIN_LIMIT_PER_IP: int(50, 1),
+  LOGIN_WINDOW_SECONDS: int(900, 1),
+  SIGNUP_LIMIT_PER_IP: int(10, 1),
+  SIGNUP_WINDOW_SECONDS: int(3600, 1),
+  RATE_LIMITS_ENABLED: bool(true),
+
+  OPENAI_API_KEY: z.string().optional(),
+  OPENAI_BASE_URL: z.string().url().default('https://api.openai.com/v1'),
+  MODELS: list(''),
+  DEFAULT_MODEL: z.string().optional(),
+  UPSTREAM_TIMEOUT_MS: int(120_000, 100),
+  UPSTREAM_IDLE_TIMEOUT_MS: int(30_000, 50),
+  UPSTREAM_MAX_RETRIES: int(1, 0, 5),
+  DEMO_CHUNK_DELAY_MS: int(40, 0, 5000),
+
+  MAX_MESSAGE_CHARS: int(16_000, 1),
+  MAX_TITLE_CHARS: int(200, 1),
+  MAX_SYSTEM_PROMPT_CHARS: int(8_000, 1),
+  HISTORY_TOKEN_BUDGET: int(8_000, 100),
+  MAX_TOKENS: int(0, 0),
+  MESSAGES_PER_MINUTE: int(20, 1),
+  MAX_CONCURRENT_STREAMS: int(2, 1),
+  SSE_PING_SECONDS: z.coerce.number().min(0.05).max(15).default(15),
+  STOP_POLL_MS: int(500, 20, 1000),
+  SHUTDOWN_GRACE_MS: int(10_000, 100),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+/** Reads the development JWT secret from the data folder, creating it on first use. */
+function developmentSecret(dataDir: string): string {
+  const file = path.join(dataDir, 'jwt-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(48).toString('base64url');
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const env = parsed.data;
+  const isProduction = env.NODE_ENV === 'production';
+  const problems: string[] = [];
+  const dataDir = path.resolve(env.DATA_DIR);
+
+  let jwtSecret = env.JWT_SECRET;
+  if (isProduction) {
+    if (!jwtSecret) problems.push('JWT_SECRET: required in production');
+    else if (Buffer.byteLength(jwtSecret) < 32) problems.push('JWT_SECRET: must be at least 32 bytes');
+    else if (KNOWN_WEAK_SECRETS.has(jwtSecret)) problems.push('JWT_SECRET: must not be a default value');
+    if (!env.MONGODB_URI) problems.push('MONGODB_URI: required in production');
+  }
+  jwtSecret ??= isProduction ? '' : developmentSecret(dataDir);
+
+  // Without an API key the built-in demo model answers; production has to ask for that explicitly.
+  const models = env.MODELS.length > 0 ? env.MODELS : env.OPENAI_API_KEY ? ['gpt-4o-mini'] : ['demo'];
+  if (isProduction && !env.OPENAI_API_KEY && models.some((m) => m !== 'demo')) {
+    problems.push('OPENAI_API_KEY: required in production unless MODELS=demo');
+  }
+  const defaultModel = env.DEFAULT_MODEL ?? models[0]!;
+  if (!models.includes(defaultModel)) problems.push(`DEFAULT_MODEL: "${defaultModel}" is not in MODELS`);
+  if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+
+  return Object.freeze({
+    ...env,
+    isProduction,
+    isTest: env.NODE_ENV === 'test',
+    dataDir,
+    jwtSecret,
+    bcryptCost: env.BCRYPT_COST ?? (isProduction ? 12 : 10),
+    models: Object.freeze(models),
+    defaultModel,
+  });
+}
+
+export type Config = ReturnType<typeof loadConfig>;
+
+/** The process-wide configuration, parsed once at first use. */
+let current: Config | undefined;
+export function config(): Config {
+  current ??= loadConfig();
+  return current;
+}
+
+/** Re-reads the environment (tests that need other limits call this before building the app). */
+export function reloadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  current = loadConfig(source);
+  return current;
+}

@@ -1,0 +1,37 @@
+import { config } from '../config.js';
+import mongoose from './mongoose.js';
+
+export async function connectDatabase(uri: string, dbName?: string): Promise<typeof mongoose> {
+  await mongoose.connect(uri, {
+    dbName,
+    serverSelectionTimeoutMS: config().DB_SERVER_SELECTION_TIMEOUT_MS,
+    // Reconnects on its own when the database comes back.
+    heartbeatFrequencyMS: 1000,
+    maxPoolSize: 50,
+  });
+  await Promise.all(Object.values(mongoose.models).map((model) => model.createIndexes()));
+  return mongoose;
+}
+
+export function isDatabaseConnected(): boolean {
+  return mongoose.connection.readyState === mongoose.ConnectionStates.connected;
+}
+
+/** Readiness: one round trip to the server, bounded in time. */
+export async function pingDatabase(timeoutMs = 1500): Promise<boolean> {
+  const db = mongoose.connection.db;
+  if (!db) return false;
+  try {
+    await Promise.race([
+      db.admin().command({ ping: 1 }),
+      new Promise((_, reject) => setTimeout(() => reject(new Error('ping timeout')), timeoutMs).unref()),
+    ]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function disconnectDatabase(): Promise<void> {
+  await mongoose.disconnect();
+}

@@ -1,0 +1,140 @@
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import type { Logger } from 'pino';
+
+/**
+ * The database used when no MONGODB_URI is given (development and tests): a real mongod through
+ * mongodb-memory-server where it can be downloaded, otherwise FerretDB on SQLite, built once from
+ * the Go module proxy. Never used in production.
+ */
+export interface EmbeddedDatabase {
+  uri: string;
+  kind: 'mongod' | 'ferretdb';
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedOptions {
+  /** Folder for the data; omitted → in memory, gone when the process ends. */
+  dataDir?: string;
+  log: Pick<Logger, 'info' | 'warn'>;
+}
+
+const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const FERRETDB_BUILD_SCRIPT = path.join(projectRoot, 'scripts/build-ferretdb.sh');
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForPort(port: number, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`exited with code ${child.exitCode}`);
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = net.connect(port, '127.0.0.1');
+      socket.once('connect', () => { socket.destroy(); resolve(true); });
+      socket.once('error', () => resolve(false));
+    });
+    if (open) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`did not listen on port ${port} within ${timeoutMs} ms`);
+}
+
+async function startMongod(options: EmbeddedOptions): Promise<EmbeddedDatabase> {
+  // Offline the download host is unreachable: one attempt fails in milliseconds instead of ~7 s.
+  process.env.MONGOMS_MAX_RETRIES ??= '1';
+  const { MongoMemoryServer } = await import('mongodb-memory-server-core');
+  const dbPath = options.dataDir ? path.join(options.dataDir, 'mongod') : undefined;
+  if (dbPath) mkdirSync(dbPath, { recursive: true });
+  const server = await MongoMemoryServer.create({
+    instance: dbPath ? { dbPath, storageEngine: 'wiredTiger' } : {},
+  });
+  return { uri: server.getUri(), kind: 'mongod', stop: async () => { await server.stop({ doCleanup: !dbPath }); } };
+}
+
+/** Path of the cached FerretDB binary, building it on first use (about a minute and a half). */
+export async function ferretdbBinary(log: EmbeddedOptions['log']): Promise<string> {
+  if (process.env.FERRETDB_BIN) return process.env.FERRETDB_BIN;
+  log.info('locating FerretDB (the first start on a machine builds it from the Go module proxy, ~2 min)');
+  const { stdout } = await promisify(execFile)('bash', [FERRETDB_BUILD_SCRIPT], { maxBuffer: 1 << 20 });
+  return stdout.trim().split('\n').at(-1)!;
+}
+
+export async function startFerretdb(options: EmbeddedOptions): Promise<EmbeddedDatabase> {
+  const binary = await ferretdbBinary(options.log);
+  const port = await freePort();
+  // SQLite's shared in-memory mode deadlocks FerretDB's findAndModify, so even throwaway data
+  // gets a real folder (in RAM where /dev/shm exists), removed again on stop.
+  const dir = options.dataDir
+    ? path.join(options.dataDir, 'ferretdb')
+    : mkdtempSync(path.join(existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir(), 'sigmagpt-ferretdb-'));
+  mkdirSync(dir, { recursive: true });
+  const child = spawn(
+    binary,
+    [
+      '--handler=sqlite',
+      `--sqlite-url=file:${dir}/`,
+      `--listen-addr=127.0.0.1:${port}`,
+      `--state-dir=${dir}`,
+      '--debug-addr=-',
+      '--telemetry=disable',
+      '--log-level=error',
+    ],
+    { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, DO_NOT_TRACK: '1' } },
+  );
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  try {
+    await waitForPort(port, child, 15_000);
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
+  return {
+    uri: `mongodb://127.0.0.1:${port}/`,
+    kind: 'ferretdb',
+    stop: async () => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+      if (!options.dataDir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function startEmbeddedDatabase(options: EmbeddedOptions): Promise<EmbeddedDatabase> {
+  const failures: string[] = [];
+  try {
+    return await startMongod(options);
+  } catch (error) {
+    failures.push(`mongod via mongodb-memory-server: ${(error as Error).message.split('\n')[0]}`);
+    options.log.warn('mongod could not be started (offline?); falling back to FerretDB');
+  }
+  try {
+    if (!process.env.FERRETDB_BIN && !existsSync(FERRETDB_BUILD_SCRIPT)) throw new Error('build script missing');
+    return await startFerretdb(options);
+  } catch (error) {
+    failures.push(`FerretDB: ${(error as Error).message.split('\n')[0]}`);
+  }
+  throw new Error(
+    [
+      'No database could be started. Tried:',
+      ...failures.map((f) => `  - ${f}`),
+      'Ways out:',
+      '  1. Set MONGODB_URI to a MongoDB you run (local mongod, Docker `compose up mongo`, or Atlas).',
+      '  2. Connect to the internet once so mongodb-memory-server can download mongod.',
+      '  3. Install Go (https://go.dev) so FerretDB can be built, or set FERRETDB_BIN to a ferretdb binary.',
+    ].join('\n'),
+  );
+}

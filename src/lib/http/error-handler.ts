@@ -1,0 +1,78 @@
+import type { ErrorRequestHandler, Request, Response } from 'express';
+import mongoose from 'mongoose';
+import { ZodError } from 'zod';
+import { AppError, serviceUnavailable, type ErrorDetail } from '../errors.js';
+import { logger } from '../logger.js';
+
+/** Errors the Node driver raises when it cannot reach the database at all. */
+const DATABASE_DOWN_ERRORS = new Set([
+  'MongoServerSelectionError',
+  'MongooseServerSelectionError',
+  'MongoNetworkError',
+  'MongoNetworkTimeoutError',
+  'MongoNotConnectedError',
+  'MongoTopologyClosedError',
+  'MongoPoolClearedError',
+]);
+
+export function zodDetails(error: ZodError): ErrorDetail[] {
+  return error.issues.map((issue) => ({
+    path: issue.path.map(String).join('.') || '(root)',
+    message: issue.message,
+  }));
+}
+
+export function isDatabaseDown(err: unknown): boolean {
+  return err instanceof Error && (DATABASE_DOWN_ERRORS.has(err.name) || DATABASE_DOWN_ERRORS.has(err.constructor.name));
+}
+
+/** Maps anything thrown in a request to the contract's error codes; unknown errors become INTERNAL. */
+export function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  if (err instanceof ZodError) {
+    return new AppError('VALIDATION_FAILED', 'The request is invalid', { details: zodDetails(err) });
+  }
+  if (err instanceof mongoose.Error.CastError) return new AppError('NOT_FOUND', 'Resource not found');
+  if (isDatabaseDown(err)) return serviceUnavailable();
+  // body-parser errors carry a `type` and a 4xx status.
+  const type = (err as { type?: string }).type;
+  switch (type) {
+    case 'entity.parse.failed':
+      return new AppError('INVALID_JSON', 'The request body is not valid JSON');
+    case 'entity.too.large':
+      return new AppError('PAYLOAD_TOO_LARGE', 'The request body is too large');
+    case 'charset.unsupported':
+    case 'encoding.unsupported':
+      return new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send JSON encoded as UTF-8');
+    case 'request.aborted':
+    case 'request.size.invalid':
+    case 'stream.encoding.set':
+      return new AppError('VALIDATION_FAILED', 'The request body could not be read');
+  }
+  return new AppError('INTERNAL', 'Something went wrong on our side', { cause: err });
+}
+
+export function sendError(req: Request, res: Response, error: AppError): void {
+  if (error.headers) res.set(error.headers);
+  res.status(error.status).json({
+    error: {
+      code: error.code,
+      message: error.message,
+      requestId: String(req.id ?? ''),
+      ...(error.details ? { details: error.details } : {}),
+    },
+  });
+}
+
+export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
+  const error = toAppError(err);
+  const log = req.log ?? logger;
+  if (error.status >= 500) log.error({ err: error.cause ?? err, code: error.code }, 'request failed');
+  else log.debug({ code: error.code }, error.message);
+  if (res.headersSent) {
+    // A response already under way (a stream) cannot change its status; end it.
+    res.end();
+    return;
+  }
+  sendError(req, res, error);
+};

@@ -1,0 +1,96 @@
+import express, { type Request, type RequestHandler, type Response } from 'express';
+import type { z } from 'zod';
+import { AppError } from '../errors.js';
+
+export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+export interface ResponseSpec {
+  description: string;
+  schema?: z.ZodType;
+  /** Defaults to application/json. */
+  contentType?: string;
+}
+
+interface RequestSchemas {
+  body?: z.ZodType;
+  query?: z.ZodType;
+  params?: z.ZodType;
+}
+
+type Parsed<S extends RequestSchemas> = {
+  body: S['body'] extends z.ZodType ? z.infer<S['body']> : undefined;
+  query: S['query'] extends z.ZodType ? z.infer<S['query']> : undefined;
+  params: S['params'] extends z.ZodType ? z.infer<S['params']> : undefined;
+};
+
+/**
+ * One route of the API: how it is wired (guards, validation, handler) and how it is described.
+ * The same object drives Express and the OpenAPI document, so the two cannot drift apart.
+ */
+export interface RouteSpec<S extends RequestSchemas = RequestSchemas> {
+  method: HttpMethod;
+  path: string;
+  summary: string;
+  description?: string;
+  auth: boolean;
+  request?: S;
+  /** Guards that run before validation (rate limits, origin checks). */
+  guards?: RequestHandler[];
+  /** Statuses this route answers besides the ones the guards and the wiring imply. */
+  responses: Record<number, ResponseSpec>;
+  /** Error statuses the handler can produce, documented with the error body. */
+  errors?: number[];
+  handler: (req: Request, res: Response, input: Parsed<S>) => unknown;
+}
+
+export function defineRoute<S extends RequestSchemas>(spec: RouteSpec<S>): RouteSpec {
+  return spec as unknown as RouteSpec;
+}
+
+export interface RouteGroup {
+  prefix: string;
+  tag: string;
+  routes: RouteSpec[];
+}
+
+function validator(schemas: RequestSchemas) {
+  return (req: Request) => {
+    const parse = (schema: z.ZodType | undefined, value: unknown) => {
+      if (!schema) return undefined;
+      const result = schema.safeParse(value);
+      if (!result.success) throw result.error;
+      return result.data;
+    };
+    return {
+      params: parse(schemas.params, req.params),
+      query: parse(schemas.query, req.query),
+      body: parse(schemas.body, req.body ?? {}),
+    };
+  };
+}
+
+/** Builds the router of a group; unknown methods on known paths answer 405 with `Allow`. */
+export function buildRouter(group: RouteGroup, authenticate: RequestHandler): express.Router {
+  const router = express.Router();
+  const methodsByPath = new Map<string, string[]>();
+  for (const route of group.routes) {
+    const parse = validator(route.request ?? {});
+    const handle: RequestHandler = async (req, res) => {
+      await route.handler(req, res, parse(req) as never);
+    };
+    router[route.method](route.path, ...(route.auth ? [authenticate] : []), ...(route.guards ?? []), handle);
+    methodsByPath.set(route.path, [...(methodsByPath.get(route.path) ?? []), route.method.toUpperCase()]);
+  }
+  for (const [path, methods] of methodsByPath) {
+    const allow = [...new Set(methods.includes('GET') ? [...methods, 'HEAD'] : methods)].join(', ');
+    router.all(path, (req, res, next) => {
+      if (req.method === 'OPTIONS') {
+        res.set('Allow', allow).status(204).end();
+        return;
+      }
+      res.set('Allow', allow);
+      next(new AppError('METHOD_NOT_ALLOWED', `${req.method} is not allowed here; use ${allow}`));
+    });
+  }
+  return router;
+}

@@ -1,0 +1,24 @@
+import cors from 'cors';
+import type { RequestHandler } from 'express';
+import helmet from 'helmet';
+
+export function securityHeaders(): RequestHandler {
+  return helmet();
+}
+
+/** Only allow-listed origins are echoed, with credentials; anything else gets no CORS headers. */
+export function corsPolicy(allowedOrigins: readonly string[]): RequestHandler {
+  const allowed = new Set(allowedOrigins);
+  return cors({
+    origin: (origin, callback) => callback(null, origin !== undefined && allowed.has(origin)),
+    credentials: true,
+    exposedHeaders: ['X-Request-Id', 'Link', 'Retry-After', 'RateLimit', 'RateLimit-Policy'],
+    maxAge: 600,
+  });
+}
+
+/** Auth and chat responses are personal: nothing may cache them. */
+export const noStore: RequestHandler = (_req, res, next) => {
+  res.setHeader('Cache-Control', 'no-store');
+  next();
+};

@@ -1,0 +1,36 @@
+import { rateLimit, type Options } from 'express-rate-limit';
+import type { Request, RequestHandler } from 'express';
+import { config } from '../config.js';
+import { AppError } from '../errors.js';
+import { MongoStore } from './mongo-store.js';
+
+interface LimiterOptions {
+  name: string;
+  limit: number;
+  windowSeconds: number;
+  key: (req: Request) => string | undefined;
+  message: string;
+}
+
+/** A rate limit shared by every instance; requests without a key (no email, say) are not counted. */
+export function sharedLimiter(options: LimiterOptions): RequestHandler {
+  const limiterOptions: Partial<Options> = {
+    windowMs: options.windowSeconds * 1000,
+    limit: options.limit,
+    standardHeaders: 'draft-6',
+    legacyHeaders: false,
+    store: new MongoStore(options.name),
+    skip: (req) => !config().RATE_LIMITS_ENABLED || options.key(req) === undefined,
+    keyGenerator: (req) => options.key(req)!,
+    // The keys are built by us (ip addresses are already normalised by `trust proxy`).
+    validate: { keyGeneratorIpFallback: false, trustProxy: false, xForwardedForHeader: false },
+    passOnStoreError: false,
+    handler: (_req, res, next) => {
+      const retryAfter = res.getHeader('Retry-After');
+      next(new AppError('RATE_LIMITED', options.message, { headers: { 'Retry-After': String(retryAfter ?? options.windowSeconds) } }));
+    },
+  };
+  return rateLimit(limiterOptions);
+}
+
+export const byIp = (req: Request) => req.ip ?? 'unknown';

@@ -1,0 +1,32 @@
+import type { Request, RequestHandler } from 'express';
+import { unauthenticated } from '../../lib/errors.js';
+import { activeSession } from './auth.service.js';
+import { verifyAccessToken, type AccessClaims } from './tokens.js';
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    auth?: AccessClaims;
+  }
+}
+
+/** The bearer token of the Authorization header; tokens in query strings are never read. */
+export function bearerToken(req: Request): string | undefined {
+  const header = req.headers.authorization;
+  const match = header ? /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/i.exec(header.trim()) : null;
+  return match?.[1];
+}
+
+/** Verifies the access token and that its session is still open (revocation is immediate). */
+export const authenticate: RequestHandler = async (req, _res, next) => {
+  const token = bearerToken(req);
+  const claims = token ? verifyAccessToken(token) : null;
+  if (!claims) throw unauthenticated(token ? 'Access token is invalid or expired' : 'Authentication required');
+  if (!(await activeSession(claims.sessionId, claims.userId))) throw unauthenticated('Session has ended; log in again');
+  req.auth = claims;
+  next();
+};
+
+export function authOf(req: Request): AccessClaims {
+  if (!req.auth) throw unauthenticated();
+  return req.auth;
+}

@@ -1,0 +1,38 @@
+import { z } from 'zod';
+
+const utf8Bytes = (value: string) => Buffer.byteLength(value, 'utf8');
+
+/** bcrypt reads at most 72 bytes: longer passwords are refused rather than silently cut. */
+export const password = z
+  .string()
+  .refine((v) => utf8Bytes(v) >= 8, 'Password must be at least 8 bytes')
+  .refine((v) => utf8Bytes(v) <= 72, 'Password must be at most 72 bytes (UTF-8)');
+
+export const email = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(254)
+  .pipe(z.email({ message: 'Invalid email address' }));
+
+export const displayName = z.string().trim().max(100);
+
+export const SignupBody = z.strictObject({ email, password, name: displayName.optional() });
+export const LoginBody = z.strictObject({ email: z.string().max(254), password: z.string().max(1024) });
+export const UpdateMeBody = z.strictObject({ name: displayName });
+export const ChangePasswordBody = z.strictObject({ currentPassword: z.string().max(1024), newPassword: password });
+export const DeleteMeBody = z.strictObject({ password: z.string().max(1024) });
+
+export const UserSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  createdAt: z.iso.datetime(),
+});
+
+export const AuthResult = z.object({
+  user: UserSchema,
+  accessToken: z.string(),
+  tokenType: z.literal('Bearer'),
+  expiresIn: z.number().int().describe('Seconds until the access token expires'),
+});

@@ -1,0 +1,32 @@
+import mongoose, { Schema, type Types } from '../../lib/db/mongoose.js';
+
+/**
+ * A login. Access tokens name it (`sid`), so revoking it here rejects them at once on every
+ * instance. Only a hash of the current refresh token is kept; the previous one is remembered to
+ * recognise a replay, which revokes the whole session.
+ */
+export interface SessionDoc {
+  _id: Types.ObjectId;
+  userId: Types.ObjectId;
+  refreshTokenHash: string;
+  previousRefreshTokenHash: string | null;
+  expiresAt: Date;
+  revokedAt: Date | null;
+  userAgent: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const sessionSchema = new Schema<SessionDoc>(
+  {
+    userId: { type: Schema.Types.ObjectId, required: true, index: true },
+    refreshTokenHash: { type: String, required: true },
+    previousRefreshTokenHash: { type: String, default: null },
+    expiresAt: { type: Date, required: true },
+    revokedAt: { type: Date, default: null },
+    userAgent: { type: String, default: '' },
+  },
+  { timestamps: true, versionKey: false },
+);
+
+export const Session = mongoose.model<SessionDoc>('Session', sessionSchema);

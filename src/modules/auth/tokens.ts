@@ -1,0 +1,54 @@
+import { createHash, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
+import jwt from 'jsonwebtoken';
+import { config } from '../../lib/config.js';
+
+const ALGORITHM = 'HS256';
+
+// A KeyObject is derived once; with a string secret jsonwebtoken re-derives the key on every verify.
+let key: KeyObject | undefined;
+const signingKey = () => (key ??= createSecretKey(Buffer.from(config().jwtSecret)));
+
+export interface AccessClaims {
+  userId: string;
+  sessionId: string;
+}
+
+export function signAccessToken({ userId, sessionId }: AccessClaims): string {
+  const { JWT_ISSUER, JWT_AUDIENCE, ACCESS_TOKEN_TTL_SECONDS } = config();
+  return jwt.sign({ sid: sessionId, typ: 'access' }, signingKey(), {
+    algorithm: ALGORITHM,
+    subject: userId,
+    issuer: JWT_ISSUER,
+    audience: JWT_AUDIENCE,
+    expiresIn: ACCESS_TOKEN_TTL_SECONDS,
+  });
+}
+
+/** Returns the claims of a valid access token, or null for anything else (never throws). */
+export function verifyAccessToken(token: string): AccessClaims | null {
+  const { JWT_ISSUER, JWT_AUDIENCE } = config();
+  try {
+    const payload = jwt.verify(token, signingKey(), {
+      algorithms: [ALGORITHM],
+      issuer: JWT_ISSUER,
+      audience: JWT_AUDIENCE,
+    });
+    if (typeof payload !== 'object' || payload.typ !== 'access') return null;
+    if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string') return null;
+    return { userId: payload.sub, sessionId: payload.sid };
+  } catch {
+    return null;
+  }
+}
+
+/** Refresh tokens are opaque: the session id, then 256 random bits. Only their hash is stored. */
+export function newRefreshToken(sessionId: string): string {
+  return `${sessionId}.${randomBytes(32).toString('base64url')}`;
+}
+
+export function parseRefreshToken(token: string): { sessionId: string } | null {
+  const match = /^([a-f0-9]{24})\.[A-Za-z0-9_-]{43}$/.exec(token);
+  return match ? { sessionId: match[1]! } : null;
+}
+
+export const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url');

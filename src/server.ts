@@ -1,0 +1,67 @@
+import type { Server } from 'node:http';
+import { createApp } from './app.js';
+import { config, ConfigError } from './lib/config.js';
+import { connectDatabase, disconnectDatabase } from './lib/db/connection.js';
+import { resolveDatabase } from './lib/db/resolve.js';
+import { startDraining } from './lib/lifecycle.js';
+import { logger } from './lib/logger.js';
+import { initRateLimitCounters } from './lib/rate-limit/mongo-store.js';
+
+async function main() {
+  let c;
+  try {
+    c = config();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const database = await resolveDatabase(c, logger);
+  await connectDatabase(database.uri, 'sigmagpt');
+  await initRateLimitCounters();
+  logger.info({ database: database.description }, 'database connected');
+
+  const app = createApp();
+  const server: Server = app.listen(c.PORT, c.HOST, () => {
+    logger.info({ port: c.PORT, models: c.models, nodeVersion: process.version }, `SigmaGPT API listening on http://localhost:${c.PORT}`);
+  });
+  // Above typical load-balancer idle timeouts, so the proxy closes idle connections first.
+  server.keepAliveTimeout = 65_000;
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    startDraining();
+    const deadline = setTimeout(() => {
+      logger.error('grace period over; exiting');
+      process.exit(1);
+    }, c.SHUTDOWN_GRACE_MS).unref();
+    server.closeIdleConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await disconnectDatabase();
+    await database.stop();
+    clearTimeout(deadline);
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+process.on('unhandledRejection', (reason) => {
+  logger.fatal({ err: reason }, 'unhandled rejection; exiting so a supervisor restarts the process');
+  process.exit(1);
+});
+process.on('uncaughtException', (error) => {
+  logger.fatal({ err: error }, 'uncaught exception; exiting so a supervisor restarts the process');
+  process.exit(1);
+});
+
+main().catch((error: unknown) => {
+  logger.fatal(error instanceof Error ? error.message : error, 'could not start');
+  process.exit(1);
+});

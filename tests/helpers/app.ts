@@ -1,0 +1,29 @@
+import { randomBytes } from 'node:crypto';
+import supertest from 'supertest';
+import { afterAll, beforeAll, inject } from 'vitest';
+import { createApp } from '../../src/app.js';
+import { reloadConfig } from '../../src/lib/config.js';
+import { connectDatabase, disconnectDatabase } from '../../src/lib/db/connection.js';
+import mongoose from '../../src/lib/db/mongoose.js';
+
+/**
+ * Connects this test file to a database of its own on the shared test server, and gives it the
+ * app to call through HTTP. Call at the top of a test file.
+ */
+export function useTestApp(env: Record<string, string> = {}) {
+  const context = {} as { app: ReturnType<typeof createApp>; request: () => ReturnType<typeof supertest.agent> };
+  beforeAll(async () => {
+    await connectDatabase(inject('mongoUri'), `test_${randomBytes(6).toString('hex')}`);
+    reloadConfig({ ...process.env, ...env });
+    context.app = createApp();
+    context.request = () => supertest.agent(context.app);
+  });
+  afterAll(async () => {
+    await mongoose.connection.db?.dropDatabase().catch(() => undefined);
+    await disconnectDatabase();
+  });
+  return context;
+}
+
+let counter = 0;
+export const uniqueEmail = (label = 'user') => `${label}.${Date.now().toString(36)}.${(counter += 1)}@example.test`;

@@ -1,0 +1,12 @@
+import os from 'node:os';
+import path from 'node:path';
+
+// Test configuration, set before any module of the app reads process.env.
+Object.assign(process.env, {
+  NODE_ENV: 'test',
+  LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+  DATA_DIR: path.join(os.tmpdir(), 'sigmagpt-test-data'),
+  JWT_SECRET: 'test-secret-that-is-long-enough-for-hs256-0123456789',
+  CORS_ORIGINS: 'http://localhost:5173',
+  OPENAI_API_KEY: 'test-key',
+});
