@@ -1,3 +1,4 @@
+import './lib/load-env.js';
 import type { Server } from 'node:http';
 import { createApp } from './app.js';
 import { config, ConfigError } from './lib/config.js';
