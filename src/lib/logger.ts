@@ -18,8 +18,14 @@ export const REDACTED_PATHS = [
   '*.JWT_SECRET',
 ];
 
+const { NODE_ENV, LOG_LEVEL } = config();
+
 export const logger = pino({
-  level: config().LOG_LEVEL,
+  level: LOG_LEVEL,
+  // Readable lines for a developer at a terminal; JSON everywhere else (containers, CI, files).
+  ...(NODE_ENV === 'development' && process.stdout.isTTY
+    ? { transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss', ignore: 'pid,hostname,service' } } }
+    : {}),
   redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
   base: { service: 'sigmagpt-api' },
 });

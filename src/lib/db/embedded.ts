@@ -56,7 +56,10 @@ async function waitForPort(port: number, child: ChildProcess, timeoutMs: number)
 async function startMongod(options: EmbeddedOptions): Promise<EmbeddedDatabase> {
   // Offline the download host is unreachable: one attempt fails in milliseconds instead of ~7 s.
   process.env.MONGOMS_MAX_RETRIES ??= '1';
-  const { MongoMemoryServer } = await import('mongodb-memory-server-core');
+  const { MongoBinary, MongoMemoryServer } = await import('mongodb-memory-server-core');
+  // Resolving (downloading) the binary first fails with one plain error, where create() would
+  // also print the whole download stack to the console.
+  await MongoBinary.getPath();
   const dbPath = options.dataDir ? path.join(options.dataDir, 'mongod') : undefined;
   if (dbPath) mkdirSync(dbPath, { recursive: true });
   const server = await MongoMemoryServer.create({
