@@ -20,7 +20,8 @@ async function main() {
     throw error;
   }
   const database = await resolveDatabase(c, logger);
-  await connectDatabase(database.uri, 'sigmagpt');
+  // A URI names its own database; the embedded server gets one named after the project.
+  await connectDatabase(database.uri, c.MONGODB_URI ? undefined : 'sigmagpt');
   await initRateLimitCounters();
   logger.info({ database: database.description }, 'database connected');
 
