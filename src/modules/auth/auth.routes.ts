@@ -4,7 +4,7 @@ import { defineRoute, type RouteGroup } from '../../lib/http/route.js';
 import { byIp, sharedLimiter } from '../../lib/rate-limit/limiter.js';
 import { sameOriginOnly } from './auth.cookies.js';
 import * as controller from './auth.controller.js';
-import { AuthResult, ChangePasswordBody, DeleteMeBody, LoginBody, SignupBody, UpdateMeBody, UserSchema } from './auth.schemas.js';
+import { AuthResult, ChangePasswordBody, DeleteMeBody, LoginBody, NoQuery, SignupBody, UpdateMeBody, UserSchema } from './auth.schemas.js';
 
 const accountKey = (req: Request) => {
   const email = (req.body as { email?: unknown } | undefined)?.email;
@@ -34,7 +34,7 @@ export function authRoutes(): RouteGroup {
   const signup = (path: string, summary: string) =>
     defineRoute({
       method: 'post', path, summary, auth: false,
-      request: { body: SignupBody },
+      request: { body: SignupBody, query: NoQuery },
       guards: [limit.signupPerIp],
       responses: { 201: { description: 'Account created and logged in; sets the refresh cookie', schema: AuthResult } },
       errors: [409, 429],
@@ -56,7 +56,7 @@ export function authRoutes(): RouteGroup {
       signup('/register', 'Create an account (alias of /signup)'),
       defineRoute({
         method: 'post', path: '/login', summary: 'Log in with email and password', auth: false,
-        request: { body: LoginBody },
+        request: { body: LoginBody, query: NoQuery },
         guards: [limit.loginPerIp, limit.loginPerAccount],
         responses: { 200: { description: 'Logged in; sets the refresh cookie', schema: AuthResult } },
         errors: [401, 429],
@@ -78,20 +78,20 @@ export function authRoutes(): RouteGroup {
       }),
       defineRoute({
         method: 'patch', path: '/me', summary: 'Change the display name', auth: true,
-        request: { body: UpdateMeBody },
+        request: { body: UpdateMeBody, query: NoQuery },
         responses: { 200: { description: 'The updated user', schema: UserSchema } },
         handler: controller.updateMe,
       }),
       defineRoute({
         method: 'post', path: '/password', summary: 'Change the password (ends every other session)', auth: true,
-        request: { body: ChangePasswordBody },
+        request: { body: ChangePasswordBody, query: NoQuery },
         responses: { 204: { description: 'Password changed' } },
         errors: [401],
         handler: controller.changePassword,
       }),
       defineRoute({
         method: 'delete', path: '/me', summary: 'Delete the account with all its chats, messages and sessions', auth: true,
-        request: { body: DeleteMeBody },
+        request: { body: DeleteMeBody, query: NoQuery },
         responses: { 204: { description: 'Account deleted' } },
         errors: [401],
         handler: controller.deleteMe,

@@ -17,6 +17,9 @@ export const email = z
 
 export const displayName = z.string().trim().max(100);
 
+/** These routes take no query parameters; any (`?email[$ne]=`) is refused rather than ignored. */
+export const NoQuery = z.strictObject({});
+
 export const SignupBody = z.strictObject({ email, password, name: displayName.optional() });
 export const LoginBody = z.strictObject({ email: z.string().max(254), password: z.string().max(1024) });
 export const UpdateMeBody = z.strictObject({ name: displayName });
