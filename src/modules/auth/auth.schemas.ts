@@ -8,6 +8,15 @@ export const password = z
   .refine((v) => utf8Bytes(v) >= 8, 'Password must be at least 8 bytes')
   .refine((v) => utf8Bytes(v) <= 72, 'Password must be at most 72 bytes (UTF-8)');
 
+/**
+ * A password offered to be checked (login, change, delete). bcrypt would compare only its first
+ * 72 bytes, so a longer one could match a stored 72-byte password: refuse it instead.
+ */
+export const offeredPassword = z
+  .string()
+  .min(1, 'Password is required')
+  .refine((v) => utf8Bytes(v) <= 72, 'Password must be at most 72 bytes (UTF-8)');
+
 export const email = z
   .string()
   .trim()
@@ -21,10 +30,10 @@ export const displayName = z.string().trim().max(100);
 export const NoQuery = z.strictObject({});
 
 export const SignupBody = z.strictObject({ email, password, name: displayName.optional() });
-export const LoginBody = z.strictObject({ email: z.string().max(254), password: z.string().max(1024) });
+export const LoginBody = z.strictObject({ email: z.string().max(254), password: offeredPassword });
 export const UpdateMeBody = z.strictObject({ name: displayName });
-export const ChangePasswordBody = z.strictObject({ currentPassword: z.string().max(1024), newPassword: password });
-export const DeleteMeBody = z.strictObject({ password: z.string().max(1024) });
+export const ChangePasswordBody = z.strictObject({ currentPassword: offeredPassword, newPassword: password });
+export const DeleteMeBody = z.strictObject({ password: offeredPassword });
 
 export const UserSchema = z.object({
   id: z.string(),
