@@ -3,6 +3,8 @@ import jwt from 'jsonwebtoken';
 import { config } from '../../lib/config.js';
 
 const ALGORITHM = 'HS256';
+/** Ids are ObjectIds; anything else inside a signed token must not reach a query (it would be a CastError). */
+const OBJECT_ID = /^[a-f0-9]{24}$/;
 
 // A KeyObject is derived once; with a string secret jsonwebtoken re-derives the key on every verify.
 let key: KeyObject | undefined;
@@ -34,7 +36,8 @@ export function verifyAccessToken(token: string): AccessClaims | null {
       audience: JWT_AUDIENCE,
     });
     if (typeof payload !== 'object' || payload.typ !== 'access') return null;
-    if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string') return null;
+    if (typeof payload.sub !== 'string' || !OBJECT_ID.test(payload.sub)) return null;
+    if (typeof payload.sid !== 'string' || !OBJECT_ID.test(payload.sid)) return null;
     return { userId: payload.sub, sessionId: payload.sid };
   } catch {
     return null;
