@@ -13,6 +13,7 @@ import { isDraining } from './lib/lifecycle.js';
 import { logger } from './lib/logger.js';
 import { authenticate } from './modules/auth/auth.middleware.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
+import { docsRouter } from './modules/docs/docs.routes.js';
 import { healthRouter } from './modules/health/health.routes.js';
 
 /** Every route group of the API; the OpenAPI description is generated from the same list. */
@@ -49,6 +50,8 @@ export function createApp(groups: RouteGroup[] = routeGroups()) {
   app.use(securityHeaders());
   app.use(corsPolicy(c.CORS_ORIGINS));
   app.use(healthRouter());
+  // Public and independent of the database: mounted before the /api middleware.
+  app.use(docsRouter(groups));
 
   app.use('/api', noStore, availability, ...jsonBody(c.BODY_LIMIT), cookieParser());
   for (const group of groups) app.use(group.prefix, buildRouter(group, authenticate));

@@ -9,6 +9,10 @@ export interface ResponseSpec {
   schema?: z.ZodType;
   /** Defaults to application/json. */
   contentType?: string;
+  /** Documentation only: for `text/event-stream`, the JSON `data:` payload of each event name. */
+  events?: Record<string, z.ZodType>;
+  /** Documentation only: response headers worth telling clients about (name → description). */
+  headers?: Record<string, string>;
 }
 
 interface RequestSchemas {
@@ -41,6 +45,13 @@ export interface RouteSpec<S extends RequestSchemas = RequestSchemas> {
   /** Error statuses the handler can produce, documented with the error body. */
   errors?: number[];
   handler: (req: Request, res: Response, input: Parsed<S>) => unknown;
+  /** Documentation only: overrides the generated operationId. */
+  operationId?: string;
+  /**
+   * Documentation only: OpenAPI security requirements (scheme names `bearerAuth`, `refreshCookie`;
+   * `{}` makes them optional). Defaults to bearerAuth when `auth` is true.
+   */
+  security?: Record<string, string[]>[];
 }
 
 export function defineRoute<S extends RequestSchemas>(spec: RouteSpec<S>): RouteSpec {

@@ -12,6 +12,10 @@ interface LimiterOptions {
   message: string;
 }
 
+/** Guards built by sharedLimiter, so the OpenAPI description can document their 429. */
+const rateLimitGuards = new WeakSet<RequestHandler>();
+export const isRateLimitGuard = (guard: RequestHandler) => rateLimitGuards.has(guard);
+
 /** A rate limit shared by every instance; requests without a key (no email, say) are not counted. */
 export function sharedLimiter(options: LimiterOptions): RequestHandler {
   const limiterOptions: Partial<Options> = {
@@ -30,7 +34,9 @@ export function sharedLimiter(options: LimiterOptions): RequestHandler {
       next(new AppError('RATE_LIMITED', options.message, { headers: { 'Retry-After': String(retryAfter ?? options.windowSeconds) } }));
     },
   };
-  return rateLimit(limiterOptions);
+  const guard = rateLimit(limiterOptions);
+  rateLimitGuards.add(guard);
+  return guard;
 }
 
 export const byIp = (req: Request) => req.ip ?? 'unknown';

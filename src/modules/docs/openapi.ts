@@ -1,0 +1,295 @@
+import { readFileSync } from 'node:fs';
+import { extendZodWithOpenApi, OpenAPIRegistry, OpenApiGeneratorV31, type ResponseConfig, type RouteConfig } from '@asteasolutions/zod-to-openapi';
+import type { RequestHandler } from 'express';
+import { z } from 'zod';
+import { ERROR_STATUS, type ErrorCode } from '../../lib/errors.js';
+import type { RouteGroup, RouteSpec } from '../../lib/http/route.js';
+import { isRateLimitGuard } from '../../lib/rate-limit/limiter.js';
+import { REFRESH_COOKIE, sameOriginOnly } from '../auth/auth.cookies.js';
+
+extendZodWithOpenApi(z);
+
+type OpenApiDocument = ReturnType<OpenApiGeneratorV31['generateDocument']>;
+type Security = Record<string, string[]>[];
+
+const ERROR_CODES = Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]];
+
+/** The error body every non-2xx JSON response carries. */
+export const ErrorBody = z
+  .object({
+    error: z.object({
+      code: z.enum(ERROR_CODES).describe('Stable machine-readable code'),
+      message: z.string().describe('Human-readable; never contains internals'),
+      requestId: z.string().describe('Same as the X-Request-Id response header'),
+      details: z
+        .array(z.object({ path: z.string(), message: z.string() }))
+        .optional()
+        .describe('Validation issues, one per invalid field'),
+    }),
+  })
+  .openapi('ErrorBody');
+
+const ERROR_DESCRIPTIONS: Record<number, string> = {
+  400: 'The request is invalid: a field fails validation (details lists them) or the body is not valid JSON',
+  401: 'Missing, invalid, expired or revoked credentials',
+  403: 'The request comes from an origin that is not allowed',
+  404: 'No such resource (another user\'s resources answer the same way)',
+  405: 'The path exists but not with this method; `Allow` lists the methods it answers',
+  409: 'Conflicts with existing data',
+  413: 'The request body is larger than the server accepts',
+  415: 'The body is not application/json (UTF-8)',
+  429: 'Too many requests; retry after `Retry-After` seconds',
+  500: 'Unexpected server error (the message never contains internals; quote the requestId)',
+  502: 'The upstream model failed',
+  503: 'The database is unavailable or the server is shutting down; retry after `Retry-After` seconds',
+  504: 'The upstream model timed out',
+};
+
+const header = (description: string) => ({ description, schema: { type: 'string' as const } });
+
+const ERROR_HEADERS: Record<number, Record<string, ReturnType<typeof header>>> = {
+  401: { 'WWW-Authenticate': header('`Bearer` (RFC 6750)') },
+  405: { Allow: header('The methods this path answers') },
+  429: { 'Retry-After': header('Seconds to wait before retrying') },
+  503: { 'Retry-After': header('Seconds to wait before retrying') },
+};
+
+const REQUEST_ID_HEADER = { 'X-Request-Id': header('Request id (echoed from the request when it is short and plain)') };
+
+const METHODS_WITH_BODY = new Set(['post', 'put', 'patch', 'delete']);
+
+/** `/api/chats` + `/:id/messages` → `/api/chats/{id}/messages`. */
+export function openApiPath(prefix: string, path: string): string {
+  const joined = path === '/' ? prefix : `${prefix}${path}`;
+  return joined.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+}
+
+const pathParamNames = (path: string) => [...path.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => m[1]!);
+
+const pascal = (text: string) =>
+  text
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((part) => part[0]!.toUpperCase() + part.slice(1))
+    .join('');
+
+function operationId(prefix: string, route: RouteSpec): string {
+  if (route.operationId) return route.operationId;
+  const words = openApiPath(prefix, route.path).replace(/^\/api\//, '/').replace(/[{}]/g, '');
+  return `${route.method}${pascal(words)}`;
+}
+
+/**
+ * Who may call a route. Bearer routes say `auth: true`; the routes that read the refresh cookie
+ * are the ones guarded by `sameOriginOnly` — the cookie is required where the route can answer
+ * 401, optional otherwise (logout accepts the access token, the cookie, either or neither).
+ */
+function securityOf(route: RouteSpec): Security | undefined {
+  if (route.security) return route.security;
+  if (route.auth) return [{ bearerAuth: [] }];
+  if (route.guards?.includes(sameOriginOnly)) {
+    return route.errors?.includes(401) ? [{ refreshCookie: [] }] : [{}, { bearerAuth: [] }, { refreshCookie: [] }];
+  }
+  return [];
+}
+
+/** Every error status a route can answer, from its wiring and its declared `errors`. */
+export function errorStatuses(route: RouteSpec): number[] {
+  const statuses = new Set<number>([405, 500, 503, ...(route.errors ?? [])]);
+  const request = route.request ?? {};
+  if (request.body || request.query || request.params) statuses.add(400);
+  if (METHODS_WITH_BODY.has(route.method)) {
+    // Every body-carrying method passes the JSON body parser, schema or not.
+    statuses.add(400).add(413).add(415);
+  }
+  if (route.auth) statuses.add(401);
+  if (pathParamNames(route.path).length > 0) statuses.add(404);
+  if ((route.guards ?? []).some((guard: RequestHandler) => isRateLimitGuard(guard))) statuses.add(429);
+  return [...statuses].sort((a, b) => a - b);
+}
+
+function errorResponse(status: number): ResponseConfig {
+  const codes = ERROR_CODES.filter((code) => ERROR_STATUS[code] === status);
+  const base = ERROR_DESCRIPTIONS[status] ?? 'Error';
+  return {
+    description: codes.length > 0 ? `${base} (${codes.map((c) => `\`${c}\``).join(', ')})` : base,
+    headers: { ...REQUEST_ID_HEADER, ...ERROR_HEADERS[status] },
+    content: { 'application/json': { schema: ErrorBody } },
+  };
+}
+
+/** Components for SSE event payloads, named once per schema so aliases share them. */
+class EventComponents {
+  private readonly names = new Map<z.ZodType, string>();
+  constructor(private readonly registry: OpenAPIRegistry) {}
+
+  ref(event: string, data: z.ZodType): { $ref: string } {
+    let name = this.names.get(data);
+    if (!name) {
+      const base = `${pascal(event)}Event`;
+      const taken = new Set(this.names.values());
+      name = base;
+      for (let i = 2; taken.has(name); i += 1) name = `${base}${i}`;
+      this.names.set(data, name);
+      this.registry.register(
+        name,
+        z.object({ event: z.literal(event), id: z.string().describe('Increasing event id'), data }).describe(
+          `The \`${event}\` event: \`event: ${event}\`, an \`id:\` line and one JSON \`data:\` line holding \`data\`.`,
+        ),
+      );
+    }
+    return { $ref: `#/components/schemas/${name}` };
+  }
+}
+
+function sseDescription(description: string, events: Record<string, z.ZodType>): string {
+  const list = Object.keys(events).map((name) => `\`${name}\``).join(', ');
+  return [
+    description,
+    '',
+    `\`text/event-stream\`: each event has an \`event:\` line (${list || 'see the API guide'}), an increasing \`id:\` line`,
+    'and one JSON `data:` line; the payload schema of each event is in `x-sse-events` (and in components/schemas).',
+    'A comment line `: ping` keeps the connection alive. The stream ends with exactly one `done` or `error` event.',
+  ].join('\n');
+}
+
+function successResponses(route: RouteSpec, events: EventComponents, sseRefs: Map<string, Record<string, { $ref: string }>>, key: string) {
+  const responses: Record<string, ResponseConfig> = {};
+  for (const [status, spec] of Object.entries(route.responses)) {
+    const headers = { ...REQUEST_ID_HEADER, ...Object.fromEntries(Object.entries(spec.headers ?? {}).map(([name, d]) => [name, header(d)])) };
+    const contentType = spec.contentType ?? 'application/json';
+    if (contentType === 'text/event-stream') {
+      const eventSchemas = spec.events ?? {};
+      sseRefs.set(`${key} ${status}`, Object.fromEntries(Object.entries(eventSchemas).map(([name, data]) => [name, events.ref(name, data)])));
+      responses[status] = {
+        description: sseDescription(spec.description, eventSchemas),
+        headers,
+        content: { 'text/event-stream': { schema: z.string().describe('A stream of server-sent events') } },
+      };
+    } else if (spec.schema) {
+      responses[status] = { description: spec.description, headers, content: { [contentType]: { schema: spec.schema } } };
+    } else {
+      responses[status] = { description: spec.description, headers };
+    }
+  }
+  return responses;
+}
+
+function requestOf(route: RouteSpec): RouteConfig['request'] {
+  const request: NonNullable<RouteConfig['request']> = {};
+  const names = pathParamNames(route.path);
+  if (route.request?.params) request.params = route.request.params as never;
+  else if (names.length > 0) request.params = z.object(Object.fromEntries(names.map((n) => [n, z.string()])));
+  if (route.request?.query) request.query = route.request.query as never;
+  const body = route.request?.body;
+  if (body) {
+    request.body = {
+      // The validator reads a missing body as {}: the body is optional when {} is valid.
+      required: !body.safeParse({}).success,
+      content: { 'application/json': { schema: body } },
+    };
+  }
+  return request;
+}
+
+const packageVersion = () => {
+  try {
+    return (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return '0.0.0';
+  }
+};
+
+const API_DESCRIPTION = `Multi-user AI chat backend: accounts, chat threads, model replies streamed over SSE.
+
+**Auth.** Sign up or log in (\`/api/auth/signup\`, \`/api/auth/login\`) to get an \`accessToken\`; send it as
+\`Authorization: Bearer <accessToken>\`. It expires after \`expiresIn\` seconds: \`POST /api/auth/refresh\`
+with the HttpOnly refresh cookie (set by signup/login, path \`/api/auth\`) returns a new one.
+
+**Errors.** Every non-2xx JSON response has the body \`{ "error": { code, message, requestId, details? } }\`.
+Every response carries \`X-Request-Id\`.
+
+**Lists** are JSON arrays; pagination is opt-in with \`?limit=\` and \`?cursor=\`, and a \`Link: <…>; rel="next"\`
+header names the next page.
+
+**Streaming** replies are \`text/event-stream\` (events \`meta\`, \`delta\`, then one \`done\` or \`error\`).
+EventSource cannot POST or send headers: read the stream with \`fetch\` (see docs/using-the-api.md).`;
+
+/** Operations served outside the route groups that clients still call. */
+function registerOperations(registry: OpenAPIRegistry) {
+  const health = z.object({ status: z.string() });
+  const ready = z.object({ status: z.enum(['ready', 'unavailable']), database: z.enum(['up', 'down']), draining: z.boolean() });
+  const plain = (description: string, schema: z.ZodType): ResponseConfig => ({
+    description, headers: REQUEST_ID_HEADER, content: { 'application/json': { schema } },
+  });
+  registry.registerPath({
+    method: 'get', path: '/healthz', tags: ['Operations'], operationId: 'getHealthz', security: [],
+    summary: 'Liveness: 200 while the process runs',
+    responses: { 200: plain('The process is running', health), 405: errorResponse(405), 500: errorResponse(500) },
+  });
+  registry.registerPath({
+    method: 'get', path: '/readyz', tags: ['Operations'], operationId: 'getReadyz', security: [],
+    summary: 'Readiness: 200 when the database answers, else 503',
+    responses: { 200: plain('Ready to serve', ready), 503: plain('Not ready (database down or draining)', ready), 405: errorResponse(405), 500: errorResponse(500) },
+  });
+  registry.registerPath({
+    method: 'get', path: '/api/openapi.json', tags: ['Operations'], operationId: 'getOpenApi', security: [],
+    summary: 'This OpenAPI 3.1 description',
+    responses: {
+      200: { description: 'The OpenAPI document', headers: REQUEST_ID_HEADER, content: { 'application/json': { schema: z.record(z.string(), z.unknown()) } } },
+      405: errorResponse(405),
+      500: errorResponse(500),
+    },
+  });
+}
+
+/** The OpenAPI 3.1 description of every route in `groups`, built from the specs that wire them. */
+export function openApiDocument(groups: RouteGroup[]): OpenApiDocument {
+  const registry = new OpenAPIRegistry();
+  const events = new EventComponents(registry);
+  const sseRefs = new Map<string, Record<string, { $ref: string }>>();
+  registry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http', scheme: 'bearer', bearerFormat: 'JWT',
+    description: 'The `accessToken` from signup, login or refresh',
+  });
+  registry.registerComponent('securitySchemes', 'refreshCookie', {
+    type: 'apiKey', in: 'cookie', name: REFRESH_COOKIE,
+    description: 'HttpOnly refresh cookie set by signup/login/refresh (path /api/auth); browsers send it with `credentials: "include"`',
+  });
+  registerOperations(registry);
+
+  for (const group of groups) {
+    for (const route of group.routes) {
+      const path = openApiPath(group.prefix, route.path);
+      const responses = successResponses(route, events, sseRefs, `${route.method} ${path}`);
+      for (const status of errorStatuses(route)) responses[status] ??= errorResponse(status);
+      registry.registerPath({
+        method: route.method,
+        path,
+        tags: [group.tag],
+        operationId: operationId(group.prefix, route),
+        summary: route.summary,
+        ...(route.description ? { description: route.description } : {}),
+        security: securityOf(route),
+        request: requestOf(route),
+        responses,
+      });
+    }
+  }
+
+  const document = new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    openapi: '3.1.0',
+    info: { title: 'SigmaGPT API', version: packageVersion(), description: API_DESCRIPTION },
+    servers: [{ url: '/', description: 'This server' }],
+    tags: [...new Set(['Operations', ...groups.map((g) => g.tag)])].map((name) => ({ name })),
+  });
+
+  // OpenAPI 3.1 has no schema for the items of a stream: name each event's payload in an extension.
+  for (const [key, refs] of sseRefs) {
+    const [method, path, status] = key.split(' ') as [string, string, string];
+    const operation = (document.paths?.[path] as Record<string, { responses: Record<string, { content: Record<string, Record<string, unknown>> }> }>)[method];
+    const media = operation?.responses[status]?.content['text/event-stream'];
+    if (media) media['x-sse-events'] = refs;
+  }
+  return document;
+}

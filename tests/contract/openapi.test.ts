@@ -1,0 +1,147 @@
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { describe, expect, it } from 'vitest';
+import { routeGroups } from '../../src/app.js';
+import { errorStatuses, openApiPath } from '../../src/modules/docs/openapi.js';
+import { useTestApp } from '../helpers/app.js';
+import { compareWithApp } from './routes.js';
+
+type Json = Record<string, any>;
+
+describe('OpenAPI description', () => {
+  const ctx = useTestApp();
+  const fetchDocument = async (): Promise<Json> => {
+    const res = await ctx.request().get('/api/openapi.json').expect(200);
+    expect(res.headers['content-type']).toMatch(/^application\/json; charset=utf-8/);
+    return res.body as Json;
+  };
+  const operations = (document: Json) =>
+    Object.entries(document.paths as Json).flatMap(([path, item]) =>
+      Object.entries(item as Json).map(([method, op]) => ({ path, method, op: op as Json })),
+    );
+
+  it('when validated against the OpenAPI 3.1 schema, then it is valid', async () => {
+    const document = await fetchDocument();
+    expect(document.openapi).toBe('3.1.0');
+    const result = await new Validator().validate(document);
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+  });
+
+  it('when the real Express router stack is compared with the description, then each documents the other', async () => {
+    const { served, undocumented, unserved } = compareWithApp(ctx.app, await fetchDocument());
+    expect(undocumented, 'served but undocumented').toEqual([]);
+    expect(unserved, 'documented but not served').toEqual([]);
+    // Sanity: the walk saw the mounted route groups, not an empty stack.
+    expect(served).toContain('POST /api/auth/login');
+  });
+
+  it('when a route is added outside the route specs, or a path is left out of the description, then the comparison reports it', async () => {
+    const document = await fetchDocument();
+    const { createApp } = await import('../../src/app.js');
+    const app = createApp();
+    app.get('/api/undocumented/:id', (_req, res) => void res.json({}));
+    expect(compareWithApp(app, document).undocumented).toEqual(['GET /api/undocumented/{id}']);
+    const trimmed = { ...document, paths: { ...document.paths } };
+    delete trimmed.paths['/api/auth/me'];
+    expect(compareWithApp(ctx.app, trimmed).undocumented).toEqual(['DELETE /api/auth/me', 'GET /api/auth/me', 'PATCH /api/auth/me']);
+    trimmed.paths['/api/ghost'] = { get: {} };
+    expect(compareWithApp(ctx.app, trimmed).unserved).toEqual(['GET /api/ghost']);
+  });
+
+  it('when an operation is documented, then it has a unique operationId, a tag, and declares each path parameter', async () => {
+    const document = await fetchDocument();
+    const ids = operations(document).map(({ op }) => op.operationId);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const { path, method, op } of operations(document)) {
+      expect(op.tags?.length, `${method} ${path} tag`).toBeGreaterThan(0);
+      const declared = (op.parameters ?? []).filter((p: Json) => p.in === 'path').map((p: Json) => p.name).sort();
+      const inPath = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]).sort();
+      expect(declared, `${method} ${path} path params`).toEqual(inPath);
+    }
+  });
+
+  it('when a route spec is documented, then its success responses and every implied error status are there, errors with the shared body', async () => {
+    const document = await fetchDocument();
+    for (const group of routeGroups()) {
+      for (const route of group.routes) {
+        const path = openApiPath(group.prefix, route.path);
+        const op = document.paths[path]?.[route.method] as Json;
+        expect(op, `${route.method} ${path}`).toBeDefined();
+        const statuses = Object.keys(op.responses).map(Number);
+        for (const status of Object.keys(route.responses).map(Number)) expect(statuses).toContain(status);
+        const expected = new Set([405, 500, 503, ...(route.errors ?? [])]);
+        if (route.request?.body || route.request?.query || route.request?.params) expected.add(400);
+        if (['post', 'put', 'patch', 'delete'].includes(route.method)) [400, 413, 415].forEach((s) => expected.add(s));
+        if (route.auth) expected.add(401);
+        if (route.path.includes(':')) expected.add(404);
+        for (const status of expected) expect(statuses, `${route.method} ${path} documents ${status}`).toContain(status);
+        expect(errorStatuses(route)).toEqual(expect.arrayContaining([...expected]));
+        for (const status of statuses.filter((s) => s >= 400)) {
+          expect(op.responses[status].content['application/json'].schema, `${route.method} ${path} ${status}`).toEqual({ $ref: '#/components/schemas/ErrorBody' });
+        }
+        if (route.auth) {
+          expect(op.security).toEqual([{ bearerAuth: [] }]);
+          expect(op.responses[401].headers['WWW-Authenticate']).toBeDefined();
+        }
+        if (statuses.includes(429)) expect(op.responses[429].headers['Retry-After']).toBeDefined();
+        for (const [status, spec] of Object.entries(route.responses)) {
+          if (spec.contentType === 'text/event-stream') {
+            const media = op.responses[status].content['text/event-stream'];
+            expect(Object.keys(media['x-sse-events'] ?? {}), `${route.method} ${path} SSE events`).toEqual(Object.keys(spec.events ?? {}));
+          }
+        }
+      }
+    }
+    expect(document.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+    expect(document.components.securitySchemes.refreshCookie).toMatchObject({ type: 'apiKey', in: 'cookie', name: 'refresh_token' });
+  });
+
+  it('when a documented path is called with a method it does not list, then 405 with Allow and the error body', async () => {
+    const document = await fetchDocument();
+    for (const group of routeGroups()) {
+      for (const path of new Set(group.routes.map((r) => r.path))) {
+        const listed = group.routes.filter((r) => r.path === path).map((r) => r.method);
+        const other = (['get', 'post', 'put', 'patch', 'delete'] as const).find((m) => !listed.includes(m))!;
+        const url = openApiPath(group.prefix, path).replace(/\{[^}]+\}/g, '0123456789abcdef01234567');
+        expect(document.paths[openApiPath(group.prefix, path)]).toBeDefined();
+        const res = await ctx.request()[other](url);
+        expect(res.status, `${other} ${url}`).toBe(405);
+        expect(res.headers.allow).toBeTruthy();
+        expect(res.body.error.code).toBe('METHOD_NOT_ALLOWED');
+      }
+    }
+  });
+
+  it('when a path is not in the description, then the server answers 404 with the error body', async () => {
+    for (const url of ['/api/nope', '/api/auth/nope', '/nope', '/api/openapi.yaml', '/docs/assets/index.html', '/docs/assets/swagger-initializer.js']) {
+      const res = await ctx.request().get(url);
+      expect(res.status, url).toBe(404);
+      expect(res.body.error).toMatchObject({ code: 'NOT_FOUND', requestId: expect.any(String) });
+    }
+  });
+});
+
+describe('interactive reference at /docs', () => {
+  const ctx = useTestApp();
+
+  it('when /docs is loaded, then it serves the page with a CSP that allows only this origin and no inline script', async () => {
+    const res = await ctx.request().get('/docs').expect(200);
+    expect(res.headers['content-type']).toMatch(/^text\/html/);
+    const csp = String(res.headers['content-security-policy']);
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/);
+    expect(csp).toContain("connect-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(res.text).not.toMatch(/<script>(?!<\/script>)|https?:\/\//);
+    for (const src of [...res.text.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!)) {
+      const asset = await ctx.request().get(src);
+      expect(asset.status, src).toBe(200);
+    }
+  });
+
+  it('when an API route is called, then helmet\'s strict default CSP still applies there', async () => {
+    const res = await ctx.request().get('/api/auth/me');
+    expect(String(res.headers['content-security-policy'])).toContain("default-src 'self'");
+    expect(String(res.headers['content-security-policy'])).not.toContain('unsafe-inline\'; img-src');
+  });
+});
