@@ -36,6 +36,8 @@ export function verifyAccessToken(token: string): AccessClaims | null {
       audience: JWT_AUDIENCE,
     });
     if (typeof payload !== 'object' || payload.typ !== 'access') return null;
+    // jsonwebtoken accepts a token without `exp`; ours always have one, so one without would live forever.
+    if (typeof payload.exp !== 'number') return null;
     if (typeof payload.sub !== 'string' || !OBJECT_ID.test(payload.sub)) return null;
     if (typeof payload.sid !== 'string' || !OBJECT_ID.test(payload.sid)) return null;
     return { userId: payload.sub, sessionId: payload.sid };
