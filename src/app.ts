@@ -13,12 +13,15 @@ import { isDraining } from './lib/lifecycle.js';
 import { logger } from './lib/logger.js';
 import { authenticate } from './modules/auth/auth.middleware.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
+import { chatRoutes } from './modules/chats/chats.routes.js';
+import { compatRoutes } from './modules/chats/compat.routes.js';
+import { modelRoutes } from './modules/models/models.routes.js';
 import { docsRouter } from './modules/docs/docs.routes.js';
 import { healthRouter } from './modules/health/health.routes.js';
 
 /** Every route group of the API; the OpenAPI description is generated from the same list. */
 export function routeGroups(): RouteGroup[] {
-  return [authRoutes()];
+  return [authRoutes(), chatRoutes(), compatRoutes(), modelRoutes()];
 }
 
 /** New requests are refused while draining, and at once while the database is known to be down. */

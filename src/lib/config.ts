@@ -60,6 +60,9 @@ const envSchema = z.object({
   MAX_CONCURRENT_STREAMS: int(2, 1),
   SSE_PING_SECONDS: z.coerce.number().min(0.05).max(15).default(15),
   STOP_POLL_MS: int(500, 20, 1000),
+  GENERATION_LEASE_SECONDS: int(60, 2, 3600),
+  PAGE_SIZE_MAX: int(100, 1, 1000),
+  UPSTREAM_MAX_SOCKETS: int(256, 1),
   SHUTDOWN_GRACE_MS: int(10_000, 100),
 });
 

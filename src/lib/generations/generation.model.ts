@@ -1,0 +1,35 @@
+import mongoose, { Schema, type Types } from '../db/mongoose.js';
+
+/**
+ * A lease on one of a user's generation slots. The unique (userId, slot) index is what caps
+ * concurrent replies across every instance; `expiresAt` lets a crashed instance's leases lapse,
+ * and `token` identifies one holder so a late release cannot free a lease someone took over.
+ */
+export interface GenerationDoc {
+  _id: Types.ObjectId;
+  userId: Types.ObjectId;
+  slot: number;
+  token: string;
+  chatId: Types.ObjectId;
+  instanceId: string;
+  expiresAt: Date;
+  stopRequested: boolean;
+}
+
+const generationSchema = new Schema<GenerationDoc>(
+  {
+    userId: { type: Schema.Types.ObjectId, required: true },
+    slot: { type: Number, required: true },
+    token: { type: String, required: true },
+    chatId: { type: Schema.Types.ObjectId, required: true },
+    instanceId: { type: String, required: true },
+    expiresAt: { type: Date, required: true },
+    stopRequested: { type: Boolean, default: false },
+  },
+  { versionKey: false },
+);
+generationSchema.index({ userId: 1, slot: 1 }, { unique: true });
+generationSchema.index({ instanceId: 1, stopRequested: 1 });
+generationSchema.index({ userId: 1, chatId: 1 });
+
+export const Generation = mongoose.model<GenerationDoc>('Generation', generationSchema, 'generations');

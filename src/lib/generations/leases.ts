@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto';
+import { config } from '../config.js';
+import { Types } from '../db/mongoose.js';
+import { Generation } from './generation.model.js';
+
+/** Names this process in the leases it holds, so stop requests find the instance that streams. */
+export const INSTANCE_ID = randomUUID();
+
+const DUPLICATE_KEY = 11000;
+
+export interface Lease {
+  userId: string;
+  chatId: string;
+  slot: number;
+  token: string;
+}
+
+const leaseTtlMs = () => config().GENERATION_LEASE_SECONDS * 1000;
+
+/**
+ * Takes a free generation slot of the user, or null when all are busy. Each slot is one document
+ * under a unique index: inserting claims it, and an expired lease (its instance crashed) is taken
+ * over by an update filtered on its expiry, so two instances can never hold one slot.
+ */
+export async function acquireLease(userId: string, chatId: string, now = new Date()): Promise<Lease | null> {
+  const slots = config().MAX_CONCURRENT_STREAMS;
+  const token = randomUUID();
+  const expiresAt = new Date(now.getTime() + leaseTtlMs());
+  const fields = { chatId: new Types.ObjectId(chatId), instanceId: INSTANCE_ID, token, expiresAt, stopRequested: false };
+  for (let slot = 0; slot < slots; slot += 1) {
+    try {
+      await Generation.create({ userId: new Types.ObjectId(userId), slot, ...fields });
+      return { userId, chatId, slot, token };
+    } catch (error) {
+      if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+    }
+    const takeover = await Generation.updateOne(
+      { userId: new Types.ObjectId(userId), slot, expiresAt: { $lte: now } },
+      { $set: fields },
+    );
+    if (takeover.modifiedCount === 1) return { userId, chatId, slot, token };
+  }
+  return null;
+}
+
+const holder = (lease: Lease) => ({ userId: new Types.ObjectId(lease.userId), slot: lease.slot, token: lease.token });
+
+export async function releaseLease(lease: Lease): Promise<void> {
+  await Generation.deleteOne(holder(lease));
+}
+
+export async function renewLease(lease: Lease, now = new Date()): Promise<void> {
+  await Generation.updateOne(holder(lease), { $set: { expiresAt: new Date(now.getTime() + leaseTtlMs()) } });
+}
+
+/** Flags the live generations of a chat for stopping; whichever instance holds them aborts them. */
+export async function requestStop(userId: string, chatId: string, now = new Date()): Promise<string[]> {
+  const filter = { userId: new Types.ObjectId(userId), chatId: new Types.ObjectId(chatId), expiresAt: { $gt: now } };
+  const leases = await Generation.find(filter, { token: 1 }).lean();
+  if (leases.length === 0) return [];
+  await Generation.updateMany(filter, { $set: { stopRequested: true } });
+  return leases.map((l) => l.token);
+}
+
+/** Tokens of this instance's leases that someone asked to stop. */
+export async function stopRequestedHere(): Promise<string[]> {
+  const leases = await Generation.find({ instanceId: INSTANCE_ID, stopRequested: true }, { token: 1 }).lean();
+  return leases.map((l) => l.token);
+}

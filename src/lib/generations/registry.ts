@@ -1,0 +1,69 @@
+import { config } from '../config.js';
+import { logger } from '../logger.js';
+import { stopRequestedHere } from './leases.js';
+
+export type AbortKind = 'client' | 'stop' | 'shutdown';
+
+/** The reason a generation was aborted from outside; anything else that ends it is an error. */
+export class GenerationAbort extends Error {
+  constructor(readonly kind: AbortKind) {
+    super(`generation aborted: ${kind}`);
+    this.name = 'GenerationAbort';
+  }
+}
+
+/** In-flight generations of this process, by lease token. */
+const running = new Map<string, AbortController>();
+let poller: NodeJS.Timeout | undefined;
+
+/**
+ * One poller per process, running only while something streams here: it reads the leases of this
+ * instance flagged by POST /:id/stop (possibly on another instance) and aborts them locally.
+ */
+function startPoller(): void {
+  if (poller) return;
+  let busy = false;
+  poller = setInterval(async () => {
+    if (busy) return;
+    busy = true;
+    try {
+      for (const token of await stopRequestedHere()) abortGeneration(token, 'stop');
+    } catch (error) {
+      logger.warn({ err: (error as Error).message }, 'stop poll failed');
+    } finally {
+      busy = false;
+    }
+  }, config().STOP_POLL_MS);
+  poller.unref();
+}
+
+export function stopPoller(): void {
+  if (poller) clearInterval(poller);
+  poller = undefined;
+}
+
+export function registerGeneration(token: string, controller: AbortController): void {
+  running.set(token, controller);
+  startPoller();
+}
+
+export function unregisterGeneration(token: string): void {
+  running.delete(token);
+  if (running.size === 0) stopPoller();
+}
+
+export function abortGeneration(token: string, kind: AbortKind): boolean {
+  const controller = running.get(token);
+  if (!controller || controller.signal.aborted) return false;
+  controller.abort(new GenerationAbort(kind));
+  return true;
+}
+
+/** Ends every generation of this process; each stores its partial answer as incomplete. Graceful shutdown calls it. */
+export function abortAllGenerations(): number {
+  let count = 0;
+  for (const token of running.keys()) if (abortGeneration(token, 'shutdown')) count += 1;
+  return count;
+}
+
+export const runningGenerations = () => running.size;

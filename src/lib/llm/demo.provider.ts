@@ -1,0 +1,41 @@
+import { approxTokens } from './history.js';
+import type { CompletionRequest, CompletionStream } from './types.js';
+
+export const DEMO_MODEL = 'demo';
+
+const REPLY =
+  '[Demo model] This is a canned reply from the built-in demo model, not a real AI. ' +
+  'SigmaGPT is running without an OPENAI_API_KEY, so replies are simulated to let you try streaming, ' +
+  'stopping and storing chats offline. Set OPENAI_API_KEY (and optionally OPENAI_BASE_URL and MODELS) ' +
+  'to talk to a real model. You said: ';
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** Streams the canned reply word by word at a human pace, stopping at once when aborted. */
+export async function* demoCompletion(request: CompletionRequest, delayMs: number): CompletionStream {
+  const lastUser = [...request.messages].reverse().find((m) => m.role === 'user')?.content ?? '';
+  const echo = lastUser.length > 200 ? `${lastUser.slice(0, 200)}…` : lastUser;
+  const words = `${REPLY}“${echo}”`.split(/(?<=\s)/);
+  let sent = '';
+  for (const word of words) {
+    await sleep(delayMs, request.signal);
+    if (request.signal.aborted) return;
+    sent += word;
+    yield { type: 'delta', content: word };
+  }
+  yield { type: 'finish', finishReason: 'stop' };
+  const promptTokens = request.messages.reduce((sum, m) => sum + approxTokens(m.content), 0);
+  const completionTokens = approxTokens(sent);
+  yield { type: 'usage', usage: { promptTokens, completionTokens, totalTokens: promptTokens + completionTokens } };
+}

@@ -1,0 +1,95 @@
+import OpenAI from 'openai';
+import { Agent, fetch as undiciFetch } from 'undici';
+import type { Config } from '../config.js';
+import { UpstreamIdleError } from './upstream-errors.js';
+import type { CompletionRequest, CompletionStream } from './types.js';
+
+interface CachedClient {
+  key: string;
+  client: OpenAI;
+  agent: Agent;
+}
+
+let cached: CachedClient | undefined;
+
+/**
+ * One SDK client per configuration, over a keep-alive connection pool: a fresh TLS/TCP handshake
+ * per reply would add tens of milliseconds to every time-to-first-token.
+ */
+function clientFor(c: Config): OpenAI {
+  const key = [c.OPENAI_BASE_URL, c.OPENAI_API_KEY, c.UPSTREAM_TIMEOUT_MS, c.UPSTREAM_MAX_RETRIES, c.UPSTREAM_MAX_SOCKETS].join('|');
+  if (cached?.key === key) return cached.client;
+  void cached?.agent.close().catch(() => undefined);
+  const agent = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 120_000, connections: c.UPSTREAM_MAX_SOCKETS });
+  const fetchWithPool = ((url: string, init?: Record<string, unknown>) =>
+    undiciFetch(url, { ...init, dispatcher: agent } as never)) as unknown as typeof fetch;
+  const client = new OpenAI({
+    apiKey: c.OPENAI_API_KEY ?? 'not-set',
+    baseURL: c.OPENAI_BASE_URL,
+    timeout: c.UPSTREAM_TIMEOUT_MS,
+    maxRetries: c.UPSTREAM_MAX_RETRIES,
+    fetch: fetchWithPool,
+  });
+  cached = { key, client, agent };
+  return client;
+}
+
+/** Closes the pooled upstream connections (shutdown). */
+export async function closeOpenAiPool(): Promise<void> {
+  const current = cached;
+  cached = undefined;
+  await current?.agent.close().catch(() => undefined);
+}
+
+/**
+ * Streams a chat completion. `UPSTREAM_TIMEOUT_MS` bounds the wait for the response headers (the
+ * SDK's timeout); after that an idle timer aborts an upstream that stops sending. The timer is
+ * paused while the consumer holds a chunk, so a slow client is not mistaken for a stalled model.
+ */
+export async function* openAiCompletion(request: CompletionRequest, c: Config): CompletionStream {
+  const idle = new AbortController();
+  const signal = AbortSignal.any([request.signal, idle.signal]);
+  let timer: NodeJS.Timeout | undefined;
+  const arm = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => idle.abort(new UpstreamIdleError()), c.UPSTREAM_IDLE_TIMEOUT_MS);
+  };
+  try {
+    const stream = await clientFor(c).chat.completions.create(
+      {
+        model: request.model,
+        messages: request.messages,
+        stream: true,
+        stream_options: { include_usage: true },
+        ...(request.maxTokens ? { max_tokens: request.maxTokens } : {}),
+      },
+      { signal },
+    );
+    arm();
+    for await (const chunk of stream) {
+      clearTimeout(timer);
+      // Some compatible servers send `choices: null` on the usage chunk, or omit usage entirely.
+      const choice = Array.isArray(chunk.choices) ? chunk.choices[0] : undefined;
+      const content = choice?.delta?.content;
+      if (typeof content === 'string' && content.length > 0) yield { type: 'delta', content };
+      if (choice?.finish_reason) yield { type: 'finish', finishReason: choice.finish_reason };
+      const usage = chunk.usage;
+      if (usage && typeof usage.prompt_tokens === 'number') {
+        yield {
+          type: 'usage',
+          usage: {
+            promptTokens: usage.prompt_tokens,
+            completionTokens: usage.completion_tokens ?? 0,
+            totalTokens: usage.total_tokens ?? usage.prompt_tokens + (usage.completion_tokens ?? 0),
+          },
+        };
+      }
+      arm();
+    }
+  } catch (error) {
+    if (idle.signal.aborted && !request.signal.aborted) throw new UpstreamIdleError();
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,32 @@
+import mongoose, { Schema, type Types } from '../../lib/db/mongoose.js';
+
+export interface ChatDoc {
+  _id: Types.ObjectId;
+  userId: Types.ObjectId;
+  title: string;
+  pinned: boolean;
+  archived: boolean;
+  model: string;
+  systemPrompt: string;
+  /** Time of the latest user message (creation time until then): the "most recently active" order. */
+  lastMessageAt: Date;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const chatSchema = new Schema<ChatDoc>(
+  {
+    userId: { type: Schema.Types.ObjectId, required: true },
+    title: { type: String, required: true },
+    pinned: { type: Boolean, default: false },
+    archived: { type: Boolean, default: false },
+    model: { type: String, required: true },
+    systemPrompt: { type: String, default: '' },
+    lastMessageAt: { type: Date, required: true },
+  },
+  { timestamps: true, versionKey: false },
+);
+// Every list filters on the owner and the archived flag, then sorts in this order.
+chatSchema.index({ userId: 1, archived: 1, pinned: -1, lastMessageAt: -1, _id: -1 });
+
+export const Chat = mongoose.model<ChatDoc>('Chat', chatSchema);

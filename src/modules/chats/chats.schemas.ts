@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import { config, type Config } from '../../lib/config.js';
+
+/** Response shapes (also the OpenAPI description). */
+export const ChatSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  pinned: z.boolean(),
+  archived: z.boolean(),
+  model: z.string(),
+  systemPrompt: z.string(),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+  lastMessageAt: z.iso.datetime().describe('Time of the latest user message (creation time until then)'),
+});
+
+export const UsageSchema = z.object({ promptTokens: z.number().int(), completionTokens: z.number().int(), totalTokens: z.number().int() });
+
+export const MessageSchema = z.object({
+  id: z.string(),
+  chatId: z.string(),
+  parentId: z.string().nullable(),
+  role: z.enum(['user', 'assistant']),
+  content: z.string(),
+  status: z.enum(['complete', 'streaming', 'incomplete', 'error']),
+  model: z.string().nullable(),
+  finishReason: z.string().nullable(),
+  usage: UsageSchema.nullable(),
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  createdAt: z.iso.datetime(),
+});
+
+export const ChatWithMessagesSchema = ChatSchema.extend({
+  messages: z.array(MessageSchema).describe('The latest page of messages, oldest first'),
+  hasMore: z.boolean().describe('Older messages exist: follow the Link header or GET /:id/messages?cursor='),
+});
+
+export const ExchangeResultSchema = z.object({ chat: ChatSchema, messages: z.tuple([MessageSchema, MessageSchema]) });
+
+export const SseDescription =
+  'Server-Sent Events: `meta` {chat, userMessage, assistantMessage}, then one `delta` {content} per upstream chunk, ' +
+  'then exactly one `done` {message, chat} or `error` {error, message}. `: ping` comments keep the connection open.';
+
+export const StopResultSchema = z.object({ stopping: z.boolean().describe('false when no reply was being generated for this chat') });
+
+export const IdParams = z.object({ id: z.string().describe('Chat id') });
+
+/** Request schemas read their limits from the configuration, so they are built when the routes are. */
+export function chatSchemas(c: Config = config()) {
+  const content = z.string().trim().min(1, 'Message must not be empty').max(c.MAX_MESSAGE_CHARS);
+  const title = z.string().trim().min(1, 'Title must not be empty').max(c.MAX_TITLE_CHARS);
+  const systemPrompt = z.string().max(c.MAX_SYSTEM_PROMPT_CHARS);
+  const model = z.enum(c.models as [string, ...string[]], { error: `Unknown model; allowed: ${c.models.join(', ')}` });
+  const stream = z.boolean().optional().describe('true: Server-Sent Events; false: JSON. Absent: decided by Accept');
+  const limit = z.coerce
+    .number()
+    .int()
+    .min(1)
+    .transform((n) => Math.min(n, c.PAGE_SIZE_MAX))
+    .optional()
+    .describe(`Page size, clamped to ${c.PAGE_SIZE_MAX} (also the default)`);
+  const cursor = z.string().max(200).optional().describe('Opaque cursor from the Link header of the previous page');
+
+  return {
+    ListChatsQuery: z.object({
+      q: z.string().trim().max(200).optional().describe('Case-insensitive text searched in titles and message text'),
+      archived: z.enum(['true', 'false']).optional().transform((v) => v === 'true').describe('true lists archived chats'),
+      limit,
+      cursor,
+    }),
+    PageQuery: z.object({ limit, cursor }),
+    CreateChatBody: z.strictObject({ message: content.optional(), title: title.optional(), model: model.optional(), systemPrompt: systemPrompt.optional(), stream }),
+    UpdateChatBody: z.strictObject({ title, pinned: z.boolean(), archived: z.boolean(), model, systemPrompt }).partial(),
+    SendMessageBody: z.strictObject({ content, model: model.optional(), stream }),
+    CompatSendBody: z.strictObject({
+      message: content,
+      chatId: z.string().max(64).optional(),
+      threadId: z.string().max(64).optional().describe('Accepted in place of chatId'),
+      model: model.optional(),
+      stream: z.boolean().optional().describe('Streams unless false'),
+    }),
+    CompatUpdateBody: z.strictObject({ title: title.optional(), pinned: z.boolean().optional() }),
+  };
+}
+
+export type ChatSchemas = ReturnType<typeof chatSchemas>;
+export type Input<K extends keyof ChatSchemas> = z.infer<ChatSchemas[K]>;

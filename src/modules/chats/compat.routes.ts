@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { defineRoute, type RouteGroup } from '../../lib/http/route.js';
+import { EXCHANGE_ERRORS, exchangeResponses } from './chats.routes.js';
+import { ChatSchema, chatSchemas, IdParams, MessageSchema } from './chats.schemas.js';
+import * as controller from './compat.controller.js';
+
+/** The SigmaGPT-compatible routes of API.md, on the same services and objects as /api/chats. */
+export function compatRoutes(): RouteGroup {
+  const s = chatSchemas();
+  return {
+    prefix: '/api/chat',
+    tag: 'SigmaGPT-compatible',
+    routes: [
+      defineRoute({
+        method: 'get', path: '/', summary: 'List chats (as GET /api/chats)', auth: true,
+        request: { query: s.PageQuery },
+        responses: { 200: { description: 'A page of chats', schema: z.array(ChatSchema) } },
+        handler: controller.list,
+      }),
+      defineRoute({
+        method: 'post', path: '/', summary: 'Start a chat or continue one (chatId or threadId); streams unless stream is false', auth: true,
+        request: { body: s.CompatSendBody },
+        responses: exchangeResponses('The user message and the reply (stream: false)'),
+        errors: EXCHANGE_ERRORS,
+        handler: controller.send,
+      }),
+      defineRoute({
+        method: 'get', path: '/:id', summary: 'Messages of a chat, oldest first', auth: true,
+        request: { params: IdParams, query: s.PageQuery },
+        responses: { 200: { description: 'A page of messages', schema: z.array(MessageSchema) } },
+        errors: [404],
+        handler: controller.messages,
+      }),
+      defineRoute({
+        method: 'put', path: '/:id', summary: 'Rename or pin a chat', auth: true,
+        request: { params: IdParams, body: s.CompatUpdateBody },
+        responses: { 200: { description: 'The updated chat', schema: ChatSchema } },
+        errors: [404],
+        handler: controller.update,
+      }),
+      defineRoute({
+        method: 'delete', path: '/:id', summary: 'Delete a chat and its messages', auth: true,
+        request: { params: IdParams },
+        responses: { 204: { description: 'Deleted' } },
+        errors: [404],
+        handler: controller.remove,
+      }),
+    ],
+  };
+}

@@ -1,0 +1,31 @@
+import { AppError } from '../../lib/errors.js';
+import { Types } from '../../lib/db/mongoose.js';
+
+/** Opaque keyset cursors: the sort key of the last item of a page, base64url JSON. */
+export function encodeCursor(value: Record<string, string | number | boolean>): string {
+  return Buffer.from(JSON.stringify(value)).toString('base64url');
+}
+
+const invalid = () => new AppError('VALIDATION_FAILED', 'The cursor is invalid', { details: [{ path: 'cursor', message: 'Invalid cursor' }] });
+
+export function decodeCursor<T extends Record<string, 'string' | 'number' | 'boolean'>>(
+  cursor: string,
+  shape: T,
+): { [K in keyof T]: T[K] extends 'string' ? string : T[K] extends 'number' ? number : boolean } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw invalid();
+  }
+  if (typeof parsed !== 'object' || parsed === null) throw invalid();
+  for (const [key, type] of Object.entries(shape)) {
+    if (typeof (parsed as Record<string, unknown>)[key] !== type) throw invalid();
+  }
+  const id = (parsed as { i?: unknown }).i;
+  if (typeof id === 'string' && !isObjectId(id)) throw invalid();
+  return parsed as never;
+}
+
+/** Only canonical 24-hex ids; anything else names nothing (404), and never reaches a query. */
+export const isObjectId = (id: string) => /^[0-9a-fA-F]{24}$/.test(id) && Types.ObjectId.isValid(id);

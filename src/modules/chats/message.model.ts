@@ -1,0 +1,50 @@
+import mongoose, { Schema, type Types } from '../../lib/db/mongoose.js';
+
+export type MessageStatus = 'complete' | 'streaming' | 'incomplete' | 'error';
+
+export interface MessageDoc {
+  _id: Types.ObjectId;
+  chatId: Types.ObjectId;
+  userId: Types.ObjectId;
+  /** The message this one answers or follows; the thread is a tree. */
+  parentId: Types.ObjectId | null;
+  role: 'user' | 'assistant';
+  content: string;
+  status: MessageStatus;
+  model: string | null;
+  finishReason: string | null;
+  usage: { promptTokens: number; completionTokens: number; totalTokens: number } | null;
+  error: { code: string; message: string } | null;
+  /** Internal timing of a reply: time to first token and total duration (ms). */
+  ttftMs: number | null;
+  durationMs: number | null;
+  createdAt: Date;
+}
+
+const messageSchema = new Schema<MessageDoc>(
+  {
+    chatId: { type: Schema.Types.ObjectId, required: true },
+    userId: { type: Schema.Types.ObjectId, required: true },
+    parentId: { type: Schema.Types.ObjectId, default: null },
+    role: { type: String, enum: ['user', 'assistant'], required: true },
+    content: { type: String, default: '' },
+    status: { type: String, enum: ['complete', 'streaming', 'incomplete', 'error'], required: true },
+    model: { type: String, default: null },
+    finishReason: { type: String, default: null },
+    usage: {
+      type: new Schema({ promptTokens: Number, completionTokens: Number, totalTokens: Number }, { _id: false }),
+      default: null,
+    },
+    error: { type: new Schema({ code: String, message: String }, { _id: false }), default: null },
+    ttftMs: { type: Number, default: null },
+    durationMs: { type: Number, default: null },
+    // Set by the service, not by timestamps: a reply's time is when it started, right after its question.
+    createdAt: { type: Date, required: true },
+  },
+  { versionKey: false },
+);
+messageSchema.index({ chatId: 1, createdAt: 1, _id: 1 });
+// Search over a user's message text, and deleting everything of a user.
+messageSchema.index({ userId: 1 });
+
+export const Message = mongoose.model<MessageDoc>('Message', messageSchema);

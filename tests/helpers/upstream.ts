@@ -1,0 +1,142 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** What one request to the scripted upstream does. */
+export interface UpstreamScript {
+  /** Answer with this HTTP status and a JSON error body instead of streaming. */
+  status?: number;
+  /** Content chunks to stream, one SSE event each. */
+  chunks?: string[];
+  /** Delay before the headers, and between chunks (ms). */
+  headerDelayMs?: number;
+  delayMs?: number;
+  /** Usage sent in a final chunk with `choices: []`; `'null-choices'` sends it with `choices: null`; false omits it. */
+  usage?: false | 'null-choices' | { prompt_tokens: number; completion_tokens: number; total_tokens: number };
+  finishReason?: string;
+  /** After this many chunks: send an error event, stall forever, send garbage, or destroy the socket. */
+  failAfter?: number;
+  failWith?: 'error-event' | 'stall' | 'garbage' | 'close';
+}
+
+export interface RecordedRequest {
+  model: string;
+  messages: { role: string; content: string }[];
+  body: Record<string, unknown>;
+  /** The client went away before the response ended. */
+  aborted: boolean;
+  /** Resolves when the request is over (ended or aborted). */
+  finished: Promise<void>;
+}
+
+/**
+ * An OpenAI-compatible `/v1/chat/completions` server on 127.0.0.1 with per-request scripts,
+ * so tests exercise the real SDK, real streaming and real failures.
+ */
+export async function startUpstream() {
+  const queue: UpstreamScript[] = [];
+  let fallback: UpstreamScript = { chunks: ['Hello', ' world', '!'] };
+  const requests: RecordedRequest[] = [];
+  const sockets = new Set<import('node:net').Socket>();
+
+  const server = http.createServer((req, res) => {
+    let raw = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => (raw += chunk));
+    req.on('end', () => {
+      if (req.method !== 'POST' || !req.url?.endsWith('/chat/completions')) {
+        res.writeHead(404).end();
+        return;
+      }
+      const body = JSON.parse(raw) as Record<string, unknown>;
+      let settle!: () => void;
+      const record: RecordedRequest = {
+        model: String(body.model),
+        messages: body.messages as RecordedRequest['messages'],
+        body,
+        aborted: false,
+        finished: new Promise((resolve) => (settle = resolve)),
+      };
+      requests.push(record);
+      res.on('close', () => {
+        if (!res.writableFinished) record.aborted = true;
+        settle();
+      });
+      void play(queue.shift() ?? fallback, res, record);
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  async function play(script: UpstreamScript, res: http.ServerResponse, record: RecordedRequest) {
+    if (script.headerDelayMs) await sleep(script.headerDelayMs);
+    if (res.destroyed) return;
+    if (script.status) {
+      res.writeHead(script.status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { message: 'secret upstream detail sk-leak-123', type: 'server_error' } }));
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    const base = { id: 'chatcmpl-test', object: 'chat.completion.chunk', created: 1, model: record.model };
+    const send = (data: unknown) => res.write(`data: ${JSON.stringify(data)}\n\n`);
+    const chunks = script.chunks ?? [];
+    for (let i = 0; i < chunks.length; i += 1) {
+      if (script.failAfter === i) return fail(script, res);
+      if (script.delayMs) await sleep(script.delayMs);
+      if (res.destroyed) return;
+      send({ ...base, choices: [{ index: 0, delta: i === 0 ? { role: 'assistant', content: chunks[i] } : { content: chunks[i] }, finish_reason: null }] });
+    }
+    if (script.failAfter === chunks.length) return fail(script, res);
+    send({ ...base, choices: [{ index: 0, delta: {}, finish_reason: script.finishReason ?? 'stop' }] });
+    if (script.usage !== false) {
+      const usage = typeof script.usage === 'object' ? script.usage : { prompt_tokens: 11, completion_tokens: chunks.length, total_tokens: 11 + chunks.length };
+      send({ ...base, choices: script.usage === 'null-choices' ? null : [], usage });
+    }
+    res.end('data: [DONE]\n\n');
+  }
+
+  function fail(script: UpstreamScript, res: http.ServerResponse) {
+    switch (script.failWith ?? 'error-event') {
+      case 'error-event':
+        res.end(`data: ${JSON.stringify({ error: { message: 'secret upstream detail sk-leak-123', type: 'server_error' } })}\n\n`);
+        return;
+      case 'stall':
+        return; // never writes again
+      case 'garbage':
+        res.end('data: {not json at all\n\n');
+        return;
+      case 'close':
+        res.socket?.destroy();
+        return;
+    }
+  }
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}/v1`,
+    requests,
+    /** Scripts for the next requests, in order; afterwards the default applies. */
+    script(...scripts: UpstreamScript[]) {
+      queue.push(...scripts);
+    },
+    setDefault(script: UpstreamScript) {
+      fallback = script;
+    },
+    reset() {
+      queue.length = 0;
+      requests.length = 0;
+      fallback = { chunks: ['Hello', ' world', '!'] };
+    },
+    async close() {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+export type Upstream = Awaited<ReturnType<typeof startUpstream>>;
