@@ -4,6 +4,7 @@ import { AppError, unauthenticated } from '../../lib/errors.js';
 import { deleteUserContent } from '../chats/chats.cleanup.js';
 import { User, toUserJson, type UserJson } from '../users/user.model.js';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords.js';
+import { claimRefreshToken, RefreshClaim } from './refresh-claim.model.js';
 import { Session } from './session.model.js';
 import { hashToken, newRefreshToken, parseRefreshToken, signAccessToken } from './tokens.js';
 
@@ -67,24 +68,31 @@ export async function login(input: { email: string; password: string }, userAgen
 }
 
 /**
- * Rotates the refresh token. The compare-and-set on the stored hash lets exactly one of two
- * parallel refreshes win; a token that was already rotated is a replay and revokes the session.
+ * Rotates the refresh token. Only the current token of an open session is exchanged, and only once
+ * (claimRefreshToken lets exactly one of two parallel refreshes win); presenting a token that was
+ * already rotated is a replay and revokes the session.
  */
 export async function refresh(refreshToken: string | undefined) {
   const parsed = refreshToken ? parseRefreshToken(refreshToken) : null;
   if (!parsed || !refreshToken) throw unauthenticated('Refresh token missing or invalid');
   const now = new Date();
   const presented = hashToken(refreshToken);
+  const rejected = async () => {
+    await revokeSession(parsed.sessionId);
+    return unauthenticated('Refresh token is no longer valid; log in again');
+  };
+  const session = await Session.findOne({ _id: parsed.sessionId, revokedAt: null, expiresAt: { $gt: now } }).lean();
+  if (!session || session.refreshTokenHash !== presented) throw await rejected();
+  // Lost a race with a parallel refresh of the same token: that one wins, this one is refused
+  // without revoking (a replay after the rotation is still caught by the hash check above).
+  if (!(await claimRefreshToken(presented, session._id, now))) throw unauthenticated('Refresh token was already used');
   const next = newRefreshToken(parsed.sessionId);
-  const session = await Session.findOneAndUpdate(
-    { _id: parsed.sessionId, refreshTokenHash: presented, revokedAt: null, expiresAt: { $gt: now } },
+  const rotated = await Session.updateOne(
+    { _id: session._id, revokedAt: null },
     { $set: { refreshTokenHash: hashToken(next), previousRefreshTokenHash: presented } },
-    { returnDocument: 'after' },
-  ).lean();
-  if (!session) {
-    await Session.updateOne({ _id: parsed.sessionId, revokedAt: null }, { $set: { revokedAt: now } });
-    throw unauthenticated('Refresh token is no longer valid; log in again');
-  }
+  );
+  // Logged out between the read and the rotation: the new token must not be handed out.
+  if (rotated.matchedCount !== 1) throw await rejected();
   const user = await User.findById(session.userId).lean();
   if (!user) throw unauthenticated('Account no longer exists');
   return {
@@ -144,5 +152,7 @@ export async function deleteAccount(userId: string, password: string) {
   await Session.updateMany({ userId, revokedAt: null }, { $set: { revokedAt: new Date() } });
   await deleteUserContent(userId);
   await User.deleteOne({ _id: userId });
+  const sessionIds = (await Session.find({ userId }, { _id: 1 }).lean()).map((s) => s._id);
+  await RefreshClaim.deleteMany({ sessionId: { $in: sessionIds } });
   await Session.deleteMany({ userId });
 }

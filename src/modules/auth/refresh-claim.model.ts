@@ -1,0 +1,36 @@
+import mongoose, { Schema, type Types } from '../../lib/db/mongoose.js';
+
+/**
+ * One document per refresh token that has been exchanged, keyed by the token's hash. Inserting it
+ * is the compare-and-set of rotation: a duplicate `_id` is refused atomically by MongoDB and by
+ * FerretDB alike, whereas FerretDB's findAndModify is not atomic (two parallel refreshes both won).
+ */
+interface RefreshClaimDoc {
+  _id: string;
+  sessionId: Types.ObjectId;
+  createdAt: Date;
+}
+
+const refreshClaimSchema = new Schema<RefreshClaimDoc>(
+  { _id: String, sessionId: { type: Schema.Types.ObjectId, required: true, index: true }, createdAt: { type: Date, required: true } },
+  { versionKey: false },
+);
+
+export const RefreshClaim = mongoose.model<RefreshClaimDoc>('RefreshClaim', refreshClaimSchema, 'refresh_claims');
+
+const DUPLICATE_KEY = 11000;
+/** Longer than any request can take; once the session holds the next hash, old claims are not needed. */
+const CLAIM_KEEP_MS = 60_000;
+
+/** True for the one caller that exchanges this token first; false for every later or parallel one. */
+export async function claimRefreshToken(tokenHash: string, sessionId: Types.ObjectId, now = new Date()): Promise<boolean> {
+  try {
+    await RefreshClaim.create({ _id: tokenHash, sessionId, createdAt: now });
+  } catch (error) {
+    if ((error as { code?: number }).code === DUPLICATE_KEY) return false;
+    throw error;
+  }
+  // Rotation detects later replays by the hash alone, so claims only matter during the race.
+  await RefreshClaim.deleteMany({ sessionId, createdAt: { $lt: new Date(now.getTime() - CLAIM_KEEP_MS) } });
+  return true;
+}
