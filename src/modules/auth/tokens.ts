@@ -1,4 +1,4 @@
-import { createHash, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
+import { createHash, createHmac, createSecretKey, randomBytes, timingSafeEqual, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { config } from '../../lib/config.js';
 
@@ -46,14 +46,23 @@ export function verifyAccessToken(token: string): AccessClaims | null {
   }
 }
 
-/** Refresh tokens are opaque: the session id, then 256 random bits. Only their hash is stored. */
+/**
+ * Refresh tokens are opaque: the session id, 256 random bits, and a MAC over both. Only their hash
+ * is stored. The MAC proves the server issued the token, so a cookie forged around a known session
+ * id cannot trigger replay detection (which revokes the session) or a logout of someone else.
+ */
+const refreshMac = (body: string) => createHmac('sha256', signingKey()).update(`refresh:${body}`).digest('base64url').slice(0, 22);
+
 export function newRefreshToken(sessionId: string): string {
-  return `${sessionId}.${randomBytes(32).toString('base64url')}`;
+  const body = `${sessionId}.${randomBytes(32).toString('base64url')}`;
+  return `${body}.${refreshMac(body)}`;
 }
 
 export function parseRefreshToken(token: string): { sessionId: string } | null {
-  const match = /^([a-f0-9]{24})\.[A-Za-z0-9_-]{43}$/.exec(token);
-  return match ? { sessionId: match[1]! } : null;
+  const match = /^(([a-f0-9]{24})\.[A-Za-z0-9_-]{43})\.([A-Za-z0-9_-]{22})$/.exec(token);
+  if (!match) return null;
+  const valid = timingSafeEqual(Buffer.from(match[3]!), Buffer.from(refreshMac(match[1]!)));
+  return valid ? { sessionId: match[2]! } : null;
 }
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url');
