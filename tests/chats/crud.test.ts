@@ -1,0 +1,167 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Chat } from '../../src/modules/chats/chat.model.js';
+import { Message } from '../../src/modules/chats/message.model.js';
+import { useTestApp } from '../helpers/app.js';
+import { signUp, type TestUser } from '../helpers/users.js';
+
+// No API key → the built-in demo model answers, fast.
+const ctx = useTestApp({ OPENAI_API_KEY: '', MODELS: 'demo', DEMO_CHUNK_DELAY_MS: '0', MESSAGES_PER_MINUTE: '1000', PAGE_SIZE_MAX: '5' });
+let user: TestUser;
+
+beforeAll(async () => {
+  user = await signUp(ctx.request);
+});
+
+const create = async (who: TestUser, body: Record<string, unknown> = {}) => {
+  const res = await ctx.request().post('/api/chats').set(who.auth).send(body);
+  expect(res.status).toBe(201);
+  return res.body;
+};
+
+describe('chat CRUD', () => {
+  it('when a chat is created without a message, then 201 with the Chat shape and the default model', async () => {
+    const chat = await create(user, { title: '  Trip plans ', systemPrompt: 'You are terse.' });
+    expect(chat).toEqual({
+      id: expect.stringMatching(/^[0-9a-f]{24}$/),
+      title: 'Trip plans',
+      pinned: false,
+      archived: false,
+      model: 'demo',
+      systemPrompt: 'You are terse.',
+      createdAt: expect.any(String),
+      updatedAt: expect.any(String),
+      lastMessageAt: expect.any(String),
+    });
+    const stored = await Chat.findById(chat.id).lean();
+    expect(String(stored!.userId)).toBe(user.id);
+    expect(stored!.title).toBe('Trip plans');
+  });
+
+  it('when a chat is created with a message, then the title comes from it and the demo reply is stored (JSON)', async () => {
+    const long = `Please   explain how   ${'very '.repeat(30)}long titles get cut`;
+    const res = await ctx.request().post('/api/chats').set(user.auth).send({ message: long, stream: false });
+    expect(res.status).toBe(201);
+    expect(res.body.chat.title.length).toBeLessThanOrEqual(60);
+    expect(res.body.chat.title).toMatch(/^Please explain how very/);
+    expect(res.body.chat.title.endsWith('…')).toBe(true);
+    expect(res.body.messages).toHaveLength(2);
+    expect(res.body.messages[1]).toMatchObject({ role: 'assistant', status: 'complete', model: 'demo', finishReason: 'stop' });
+    expect(res.body.messages[1].content).toMatch(/^\[Demo model\]/);
+    expect(await Message.countDocuments({ chatId: res.body.chat.id })).toBe(2);
+  });
+
+  it('when a chat is read, then it carries its latest messages oldest first and hasMore with a Link to older ones', async () => {
+    const chat = await create(user);
+    for (let i = 0; i < 3; i += 1) await ctx.request().post(`/api/chats/${chat.id}/messages`).set(user.auth).send({ content: `m${i}` });
+    const res = await ctx.request().get(`/api/chats/${chat.id}`).set(user.auth);
+    expect(res.status).toBe(200);
+    expect(res.body.hasMore).toBe(true);
+    expect(res.body.messages).toHaveLength(5);
+    expect(res.body.messages.map((m: { role: string }) => m.role)).toEqual(['assistant', 'user', 'assistant', 'user', 'assistant']);
+    expect(res.body.messages[1].content).toBe('m1');
+    const times = res.body.messages.map((m: { createdAt: string }) => m.createdAt);
+    expect([...times].sort()).toEqual(times);
+    const link = res.headers.link as string;
+    expect(link).toMatch(new RegExp(`^</api/chats/${chat.id}/messages\\?cursor=[^>]+>; rel="next"$`));
+    const older = await ctx.request().get(link.slice(1, link.indexOf('>'))).set(user.auth);
+    expect(older.status).toBe(200);
+    expect(older.body.map((m: { content: string }) => m.content)).toEqual(['m0']);
+    expect(older.headers.link).toBeUndefined();
+  });
+
+  it('when a chat is patched (and put), then the fields change and unknown fields are refused', async () => {
+    const chat = await create(user);
+    const patched = await ctx.request().patch(`/api/chats/${chat.id}`).set(user.auth).send({ title: 'Renamed', pinned: true, archived: false, systemPrompt: '' });
+    expect(patched.status).toBe(200);
+    expect(patched.body).toMatchObject({ id: chat.id, title: 'Renamed', pinned: true });
+    const put = await ctx.request().put(`/api/chats/${chat.id}`).set(user.auth).send({ pinned: false });
+    expect(put.status).toBe(200);
+    expect(put.body.pinned).toBe(false);
+    const stored = await Chat.findById(chat.id).lean();
+    expect(stored).toMatchObject({ title: 'Renamed', pinned: false });
+  });
+
+  it('when a chat is deleted, then it and its messages are gone and it answers 404 afterwards', async () => {
+    const chat = await create(user);
+    await ctx.request().post(`/api/chats/${chat.id}/messages`).set(user.auth).send({ content: 'hello' });
+    expect(await Message.countDocuments({ chatId: chat.id })).toBe(2);
+    const res = await ctx.request().delete(`/api/chats/${chat.id}`).set(user.auth);
+    expect(res.status).toBe(204);
+    expect(await Chat.countDocuments({ _id: chat.id })).toBe(0);
+    expect(await Message.countDocuments({ chatId: chat.id })).toBe(0);
+    expect((await ctx.request().get(`/api/chats/${chat.id}`).set(user.auth)).status).toBe(404);
+  });
+
+  it('when models are listed, then the configured ones come back with the default marked', async () => {
+    const res = await ctx.request().get('/api/models').set(user.auth);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual([{ id: 'demo', provider: 'demo', default: true }]);
+  });
+});
+
+describe('listing chats', () => {
+  let lister: TestUser;
+  const ids: Record<string, string> = {};
+
+  beforeAll(async () => {
+    lister = await signUp(ctx.request, 'lister');
+    for (const title of ['alpha', 'beta (1+1)', 'gamma', 'delta', 'epsilon', 'zeta', 'eta']) {
+      ids[title] = (await create(lister, { title })).id;
+    }
+    // Activity: beta gets a message later than all creations; gamma is pinned; eta is archived.
+    await ctx.request().post(`/api/chats/${ids['beta (1+1)']}/messages`).set(lister.auth).send({ content: 'the word Needle.* is here' });
+    await ctx.request().patch(`/api/chats/${ids.gamma}`).set(lister.auth).send({ pinned: true });
+    await ctx.request().patch(`/api/chats/${ids.eta}`).set(lister.auth).send({ archived: true });
+  });
+
+  const titles = (body: { title: string }[]) => body.map((c) => c.title);
+
+  it('when chats are listed, then pinned come first, then the most recently active, archived left out, Link to the next page', async () => {
+    const first = await ctx.request().get('/api/chats?limit=3').set(lister.auth);
+    expect(first.status).toBe(200);
+    expect(titles(first.body)).toEqual(['gamma', 'beta (1+1)', 'zeta']);
+    const link = first.headers.link as string;
+    expect(link).toMatch(/^<\/api\/chats\?limit=3&cursor=[A-Za-z0-9_-]+>; rel="next"$/);
+    const second = await ctx.request().get(link.slice(1, link.indexOf('>'))).set(lister.auth);
+    expect(titles(second.body)).toEqual(['epsilon', 'delta', 'alpha']);
+    expect(second.headers.link).toBeUndefined();
+  });
+
+  it('when limit is over the maximum, then it is clamped (PAGE_SIZE_MAX=5 here)', async () => {
+    const res = await ctx.request().get('/api/chats?limit=1000').set(lister.auth);
+    expect(res.status).toBe(200);
+    expect(res.body).toHaveLength(5);
+    expect(res.headers.link).toContain('limit=1000');
+  });
+
+  it('when archived=true, then only archived chats are listed', async () => {
+    const res = await ctx.request().get('/api/chats?archived=true').set(lister.auth);
+    expect(titles(res.body)).toEqual(['eta']);
+  });
+
+  it('when q is given, then titles and message text are searched case-insensitively, with regex metacharacters taken literally', async () => {
+    expect(titles((await ctx.request().get('/api/chats?q=ALPH').set(lister.auth)).body)).toEqual(['alpha']);
+    expect(titles((await ctx.request().get(`/api/chats?q=${encodeURIComponent('needle.*')}`).set(lister.auth)).body)).toEqual(['beta (1+1)']);
+    expect(titles((await ctx.request().get(`/api/chats?q=${encodeURIComponent('(1+1)')}`).set(lister.auth)).body)).toEqual(['beta (1+1)']);
+    const everything = await ctx.request().get(`/api/chats?q=${encodeURIComponent('.*')}`).set(lister.auth);
+    expect(everything.status).toBe(200);
+    expect(titles(everything.body)).toEqual(['beta (1+1)']);
+    const unbalanced = await ctx.request().get(`/api/chats?q=${encodeURIComponent('[(\\')}`).set(lister.auth);
+    expect(unbalanced.status).toBe(200);
+    expect(unbalanced.body).toEqual([]);
+  });
+
+  it('when the cursor is garbage, then 400, never 500', async () => {
+    const res = await ctx.request().get('/api/chats?cursor=%7B%24gt%3A1%7D').set(lister.auth);
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('VALIDATION_FAILED');
+  });
+
+  it('when another user lists, then none of these chats appear whatever the query', async () => {
+    for (const query of ['', '?q=alpha', '?archived=true', '?userId=' + lister.id]) {
+      const res = await ctx.request().get(`/api/chats${query}`).set(user.auth);
+      expect(res.status).toBe(200);
+      expect(res.body.some((c: { id: string }) => Object.values(ids).includes(c.id))).toBe(false);
+    }
+  });
+});
