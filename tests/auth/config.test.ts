@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/lib/config.js';
+
+const production = { NODE_ENV: 'production', MONGODB_URI: 'mongodb://db.example:27017/x', MODELS: 'demo' };
+
+describe('configuration of secrets and token lifetime', () => {
+  it.each([
+    ['missing', undefined],
+    ['short (31 bytes)', 'x'.repeat(31)],
+    ['a known default', 'change-me'],
+  ])('when JWT_SECRET is %s in production, then the server refuses to start', (_label, secret) => {
+    expect(() => loadConfig({ ...production, JWT_SECRET: secret })).toThrow(ConfigError);
+    expect(() => loadConfig({ ...production, JWT_SECRET: secret })).toThrow(/JWT_SECRET/);
+  });
+
+  it('when JWT_SECRET is 32+ random bytes in production, then the config loads with Secure-cookie mode and bcrypt cost 12', () => {
+    const c = loadConfig({ ...production, JWT_SECRET: 'k'.repeat(16) + 'Zq3!v9LmP0sT8wXy' });
+    expect(c.isProduction).toBe(true);
+    expect(c.bcryptCost).toBe(12);
+  });
+
+  it('when the access token lifetime is set above 15 minutes or bcrypt cost below 10, then the config is refused', () => {
+    expect(() => loadConfig({ NODE_ENV: 'test', JWT_SECRET: 'x'.repeat(40), ACCESS_TOKEN_TTL_SECONDS: '901' })).toThrow(/ACCESS_TOKEN_TTL_SECONDS/);
+    expect(() => loadConfig({ NODE_ENV: 'test', JWT_SECRET: 'x'.repeat(40), BCRYPT_COST: '9' })).toThrow(/BCRYPT_COST/);
+    expect(loadConfig({ NODE_ENV: 'test', JWT_SECRET: 'x'.repeat(40) }).ACCESS_TOKEN_TTL_SECONDS).toBeLessThanOrEqual(900);
+  });
+});
