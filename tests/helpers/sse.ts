@@ -29,7 +29,8 @@ export function parseSse(text: string): { events: SseEvent[]; comments: string[]
 }
 
 /** supertest parser that keeps an event-stream body as text. */
-export const textParser = (res: http.IncomingMessage, callback: (err: Error | null, body: string) => void) => {
+export const textParser = (response: unknown, callback: (err: Error | null, body: string) => void) => {
+  const res = response as http.IncomingMessage;
   let body = '';
   res.setEncoding('utf8');
   res.on('data', (chunk: string) => (body += chunk));

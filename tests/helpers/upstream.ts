@@ -109,7 +109,8 @@ export async function startUpstream() {
         res.end('data: {not json at all\n\n');
         return;
       case 'close':
-        res.socket?.destroy();
+        // Let the chunks already written reach the client, then drop the connection without an end.
+        setTimeout(() => res.socket?.destroy(), 50);
         return;
     }
   }

@@ -86,6 +86,8 @@ export async function* openAiCompletion(request: CompletionRequest, c: Config): 
       }
       arm();
     }
+    // The SDK ends the iteration quietly when its signal aborts, so a stall must be surfaced here.
+    if (idle.signal.aborted && !request.signal.aborted) throw new UpstreamIdleError();
   } catch (error) {
     if (idle.signal.aborted && !request.signal.aborted) throw new UpstreamIdleError();
     throw error;
