@@ -1,4 +1,4 @@
-import { rateLimit, type Options } from 'express-rate-limit';
+import { ipKeyGenerator, rateLimit, type Options } from 'express-rate-limit';
 import type { Request, RequestHandler } from 'express';
 import { config } from '../config.js';
 import { AppError } from '../errors.js';
@@ -39,4 +39,9 @@ export function sharedLimiter(options: LimiterOptions): RequestHandler {
   return guard;
 }
 
-export const byIp = (req: Request) => req.ip ?? 'unknown';
+/**
+ * The client address as a bucket key. IPv6 clients usually hold a whole /64 or more, so an address
+ * is widened to its /56 (IPv4, also IPv4-mapped IPv6, stays one address); otherwise rotating the
+ * low bits would give every request a fresh bucket.
+ */
+export const byIp = (req: Request) => (req.ip ? ipKeyGenerator(req.ip) : 'unknown');
