@@ -9,7 +9,7 @@ const MINUTE = 60_000;
 export async function checkMessageRate(userId: string, now = new Date()): Promise<void> {
   const c = config();
   if (!c.RATE_LIMITS_ENABLED) return;
-  const counter = await hit(`messages:${userId}`, MINUTE, now);
+  const counter = await hit(`messages:${userId}`, MINUTE, now, c.MESSAGES_PER_MINUTE);
   if (counter.hits > c.MESSAGES_PER_MINUTE) {
     const retryAfter = Math.max(1, Math.ceil((counter.resetAt.getTime() - now.getTime()) / 1000));
     throw new AppError('RATE_LIMITED', `At most ${c.MESSAGES_PER_MINUTE} messages per minute; try again shortly`, {
