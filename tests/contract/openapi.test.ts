@@ -86,8 +86,11 @@ describe('OpenAPI description', () => {
         if (statuses.includes(429)) expect(op.responses[429].headers['Retry-After']).toBeDefined();
         for (const [status, spec] of Object.entries(route.responses)) {
           if (spec.contentType === 'text/event-stream') {
-            const media = op.responses[status].content['text/event-stream'];
-            expect(Object.keys(media['x-sse-events'] ?? {}), `${route.method} ${path} SSE events`).toEqual(Object.keys(spec.events ?? {}));
+            // One schema per event ({ event, id, data }), its JSON payload as contentSchema.
+            const refs = (op.responses[status].content['text/event-stream'].schema.oneOf ?? []).map((r: Json) => r.$ref.split('/').pop());
+            const names = refs.map((ref: string) => document.components.schemas[ref].properties.event.const);
+            expect(names, `${route.method} ${path} SSE events`).toEqual(Object.keys(spec.events ?? {}));
+            for (const ref of refs) expect(document.components.schemas[ref].properties.data.contentSchema.$ref).toMatch(/^#\/components\/schemas\//);
           }
         }
       }

@@ -9,6 +9,7 @@ import {
   IdParams,
   MessageSchema,
   SseDescription,
+  SseEventSchemas,
   StopResultSchema,
 } from './chats.schemas.js';
 
@@ -16,7 +17,7 @@ import {
 export const EXCHANGE_ERRORS = [404, 429, 502, 503, 504];
 
 export const exchangeResponses = (created: string) => ({
-  200: { description: SseDescription, contentType: 'text/event-stream', schema: z.string() },
+  200: { description: SseDescription, contentType: 'text/event-stream', schema: z.string(), events: SseEventSchemas },
   201: { description: created, schema: ExchangeResultSchema },
 });
 

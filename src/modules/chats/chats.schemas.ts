@@ -41,6 +41,14 @@ export const SseDescription =
   'Server-Sent Events: `meta` {chat, userMessage, assistantMessage}, then one `delta` {content} per upstream chunk, ' +
   'then exactly one `done` {message, chat} or `error` {error, message}. `: ping` comments keep the connection open.';
 
+/** The JSON `data:` of each Server-Sent Event of an exchange, as the exchange controller sends them (documentation). */
+export const SseEventSchemas = {
+  meta: z.object({ chat: ChatSchema, userMessage: MessageSchema, assistantMessage: MessageSchema }),
+  delta: z.object({ content: z.string() }),
+  done: z.object({ message: MessageSchema, chat: ChatSchema }),
+  error: z.object({ error: z.object({ code: z.string(), message: z.string() }), message: MessageSchema }),
+};
+
 export const StopResultSchema = z.object({ stopping: z.boolean().describe('false when no reply was being generated for this chat') });
 
 export const IdParams = z.object({ id: z.string().describe('Chat id') });

@@ -118,7 +118,12 @@ function errorResponse(status: number): ResponseConfig {
   };
 }
 
-/** Components for SSE event payloads, named once per schema so aliases share them. */
+/**
+ * One component per SSE event, the way OpenAPI 3.2's `itemSchema` (and tools reading 3.1, such as
+ * schemathesis) read an event stream: `schema` describes one event `{ event, id, data }`, and
+ * `data` is a JSON string whose shape is `contentSchema`. Named once per payload schema so
+ * aliases share them.
+ */
 class EventComponents {
   private readonly names = new Map<z.ZodType, string>();
   constructor(private readonly registry: OpenAPIRegistry) {}
@@ -131,12 +136,19 @@ class EventComponents {
       name = base;
       for (let i = 2; taken.has(name); i += 1) name = `${base}${i}`;
       this.names.set(data, name);
-      this.registry.register(
-        name,
-        z.object({ event: z.literal(event), id: z.string().describe('Increasing event id'), data }).describe(
-          `The \`${event}\` event: \`event: ${event}\`, an \`id:\` line and one JSON \`data:\` line holding \`data\`.`,
-        ),
-      );
+      // A clone made now: schemas built before extendZodWithOpenApi ran lack `.openapi`.
+      this.registry.register(`${name}Data`, data.clone());
+      // contentSchema is JSON Schema 2020-12 (allowed in 3.1); openapi3-ts does not type it.
+      this.registry.registerComponent('schemas', name, {
+        type: 'object',
+        description: `The \`${event}\` event: \`event: ${event}\`, an \`id:\` line and one JSON \`data:\` line.`,
+        properties: {
+          event: { const: event },
+          id: { type: 'string', description: 'Increasing event id' },
+          data: { type: 'string', contentMediaType: 'application/json', contentSchema: { $ref: `#/components/schemas/${name}Data` } },
+        },
+        required: ['event', 'id', 'data'],
+      } as never);
     }
     return { $ref: `#/components/schemas/${name}` };
   }
@@ -148,23 +160,25 @@ function sseDescription(description: string, events: Record<string, z.ZodType>):
     description,
     '',
     `\`text/event-stream\`: each event has an \`event:\` line (${list || 'see the API guide'}), an increasing \`id:\` line`,
-    'and one JSON `data:` line; the payload schema of each event is in `x-sse-events` (and in components/schemas).',
+    'and one JSON `data:` line; the schema describes one event, its `data` payload is the `contentSchema`.',
     'A comment line `: ping` keeps the connection alive. The stream ends with exactly one `done` or `error` event.',
   ].join('\n');
 }
 
-function successResponses(route: RouteSpec, events: EventComponents, sseRefs: Map<string, Record<string, { $ref: string }>>, key: string) {
+function successResponses(route: RouteSpec, events: EventComponents) {
   const responses: Record<string, ResponseConfig> = {};
   for (const [status, spec] of Object.entries(route.responses)) {
     const headers = { ...REQUEST_ID_HEADER, ...Object.fromEntries(Object.entries(spec.headers ?? {}).map(([name, d]) => [name, header(d)])) };
     const contentType = spec.contentType ?? 'application/json';
     if (contentType === 'text/event-stream') {
-      const eventSchemas = spec.events ?? {};
-      sseRefs.set(`${key} ${status}`, Object.fromEntries(Object.entries(eventSchemas).map(([name, data]) => [name, events.ref(name, data)])));
+      const eventSchemas = Object.entries(spec.events ?? {});
+      const schema = eventSchemas.length > 0
+        ? { oneOf: eventSchemas.map(([name, data]) => events.ref(name, data)) }
+        : { type: 'object' as const, description: 'One server-sent event' };
       responses[status] = {
-        description: sseDescription(spec.description, eventSchemas),
+        description: sseDescription(spec.description, spec.events ?? {}),
         headers,
-        content: { 'text/event-stream': { schema: z.string().describe('A stream of server-sent events') } },
+        content: { 'text/event-stream': { schema } },
       };
     } else if (spec.schema) {
       responses[status] = { description: spec.description, headers, content: { [contentType]: { schema: spec.schema } } };
@@ -243,11 +257,30 @@ function registerOperations(registry: OpenAPIRegistry) {
   });
 }
 
+/**
+ * A tuple whose items are all the same schema is written as a plain array of that schema with a
+ * fixed length: the same set of documents, and it reads better than `prefixItems` in every tool
+ * (schemathesis 4.32 rejects `prefixItems` in response schemas).
+ */
+function normaliseTuples<T>(node: T): T {
+  if (Array.isArray(node)) return node.map(normaliseTuples) as T;
+  if (!node || typeof node !== 'object') return node;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) out[key] = normaliseTuples(value);
+  const prefix = out.prefixItems;
+  if (Array.isArray(prefix) && prefix.length > 0 && out.items === undefined && prefix.every((s) => JSON.stringify(s) === JSON.stringify(prefix[0]))) {
+    delete out.prefixItems;
+    out.items = prefix[0];
+    out.minItems = prefix.length;
+    out.maxItems = prefix.length;
+  }
+  return out as T;
+}
+
 /** The OpenAPI 3.1 description of every route in `groups`, built from the specs that wire them. */
 export function openApiDocument(groups: RouteGroup[]): OpenApiDocument {
   const registry = new OpenAPIRegistry();
   const events = new EventComponents(registry);
-  const sseRefs = new Map<string, Record<string, { $ref: string }>>();
   registry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http', scheme: 'bearer', bearerFormat: 'JWT',
     description: 'The `accessToken` from signup, login or refresh',
@@ -261,7 +294,7 @@ export function openApiDocument(groups: RouteGroup[]): OpenApiDocument {
   for (const group of groups) {
     for (const route of group.routes) {
       const path = openApiPath(group.prefix, route.path);
-      const responses = successResponses(route, events, sseRefs, `${route.method} ${path}`);
+      const responses = successResponses(route, events);
       for (const status of errorStatuses(route)) responses[status] ??= errorResponse(status);
       registry.registerPath({
         method: route.method,
@@ -284,12 +317,5 @@ export function openApiDocument(groups: RouteGroup[]): OpenApiDocument {
     tags: [...new Set(['Operations', ...groups.map((g) => g.tag)])].map((name) => ({ name })),
   });
 
-  // OpenAPI 3.1 has no schema for the items of a stream: name each event's payload in an extension.
-  for (const [key, refs] of sseRefs) {
-    const [method, path, status] = key.split(' ') as [string, string, string];
-    const operation = (document.paths?.[path] as Record<string, { responses: Record<string, { content: Record<string, Record<string, unknown>> }> }>)[method];
-    const media = operation?.responses[status]?.content['text/event-stream'];
-    if (media) media['x-sse-events'] = refs;
-  }
-  return document;
+  return normaliseTuples(document);
 }
