@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import type { Response } from 'supertest';
-import { RateLimitCounter } from '../../src/lib/rate-limit/mongo-store.js';
+import mongoose from '../../src/lib/db/mongoose.js';
 import { Session } from '../../src/modules/auth/session.model.js';
 import { User } from '../../src/modules/users/user.model.js';
 import { uniqueEmail, type useTestApp } from './app.js';
@@ -71,6 +71,11 @@ export async function accountsSnapshot() {
   return { users, sessions };
 }
 
-export async function rateLimitCounters(prefix: string) {
-  return RateLimitCounter.find({ _id: { $regex: `^${prefix}:` } }).lean();
+/** Hits stored in the shared `rate_limits` collection per key (e.g. "login-ip:10.0.0.1") for a key prefix. */
+export async function rateLimitHits(prefix: string): Promise<Record<string, number>> {
+  const slots = await mongoose.connection.collection<{ key: string; resetAt: Date }>('rate_limits')
+    .find({ key: { $regex: `^${prefix}:` }, resetAt: { $gt: new Date() } }).toArray();
+  const hits: Record<string, number> = {};
+  for (const slot of slots) hits[slot.key] = (hits[slot.key] ?? 0) + 1;
+  return hits;
 }

@@ -2,58 +2,65 @@ import type { ClientRateLimitInfo, Options, Store } from 'express-rate-limit';
 import mongoose, { Schema } from '../db/mongoose.js';
 import { ensureTtlIndex } from '../db/ttl.js';
 
-interface Counter {
+/** One counted hit: the n-th hit of `key` in the window that ends at `resetAt`. */
+interface Slot {
   _id: string;
+  key: string;
+  n: number;
+  resetAt: Date;
+}
+
+const slotSchema = new Schema<Slot>({ _id: String, key: String, n: Number, resetAt: Date }, { versionKey: false });
+slotSchema.index({ key: 1, resetAt: 1 });
+export const RateLimitSlot = mongoose.model<Slot>('RateLimitSlot', slotSchema, 'rate_limits');
+
+export interface Counter {
+  key: string;
   hits: number;
   resetAt: Date;
 }
 
-const counterSchema = new Schema<Counter>({ _id: String, hits: Number, resetAt: Date }, { versionKey: false });
-export const RateLimitCounter = mongoose.model<Counter>('RateLimitCounter', counterSchema, 'rate_limits');
-
 const DUPLICATE_KEY = 11000;
 
+/** Windows are aligned to multiples of their length, so every instance agrees on the current one. */
+const windowEnd = (now: Date, windowMs: number) => new Date(Math.floor(now.getTime() / windowMs) * windowMs + windowMs);
+
 /**
- * Fixed-window counters kept in the database, so every instance shares the same buckets.
- * Each step is one atomic single-document operation; the loop settles the race between two
- * instances opening the same window (MongoDB and FerretDB both serve these operations).
+ * Counts a hit in the counters every instance shares. A hit takes the next free numbered slot of
+ * the window by inserting it under a unique `_id`; a duplicate means another hit took that number,
+ * so the next one is tried. Only that insert is atomic on both MongoDB and FerretDB (FerretDB runs
+ * `$inc`/findAndModify as read-modify-write and lost hits under parallel requests), and it makes
+ * the slot number an exact count. Past `cap` nothing more is stored: the caller is over its limit.
  */
-export async function hit(key: string, windowMs: number, now = new Date()): Promise<Counter> {
-  for (let attempt = 0; attempt < 5; attempt += 1) {
-    const current = await RateLimitCounter.findOneAndUpdate(
-      { _id: key, resetAt: { $gt: now } },
-      { $inc: { hits: 1 } },
-      { returnDocument: 'after' },
-    ).lean<Counter>();
-    if (current) return current;
-    const resetAt = new Date(now.getTime() + windowMs);
-    const renewed = await RateLimitCounter.findOneAndUpdate(
-      { _id: key, resetAt: { $lte: now } },
-      { $set: { hits: 1, resetAt } },
-      { returnDocument: 'after' },
-    ).lean<Counter>();
-    if (renewed) return renewed;
+export async function hit(key: string, windowMs: number, now = new Date(), cap = Number.MAX_SAFE_INTEGER): Promise<Counter> {
+  const resetAt = windowEnd(now, windowMs);
+  let n = (await RateLimitSlot.countDocuments({ key, resetAt })) + 1;
+  // The first hit of a window clears the key's old windows (the TTL index does it where supported).
+  if (n === 1) await RateLimitSlot.deleteMany({ key, resetAt: { $lt: resetAt } });
+  for (; n <= cap + 1; n += 1) {
     try {
-      await RateLimitCounter.create({ _id: key, hits: 1, resetAt });
-      return { _id: key, hits: 1, resetAt };
+      await RateLimitSlot.create({ _id: `${key}#${resetAt.getTime()}#${n}`, key, n, resetAt });
+      break;
     } catch (error) {
       if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
     }
   }
-  throw new Error(`rate-limit counter ${key} is contended`);
+  return { key, hits: n, resetAt };
 }
 
-export async function peek(key: string, now = new Date()): Promise<Counter | null> {
-  return RateLimitCounter.findOne({ _id: key, resetAt: { $gt: now } }).lean<Counter>();
+export async function peek(key: string, windowMs: number, now = new Date()): Promise<Counter> {
+  const resetAt = windowEnd(now, windowMs);
+  return { key, hits: await RateLimitSlot.countDocuments({ key, resetAt }), resetAt };
 }
 
 export async function initRateLimitCounters(): Promise<void> {
-  await ensureTtlIndex(RateLimitCounter, 'resetAt');
+  await ensureTtlIndex(RateLimitSlot, 'resetAt');
 }
 
 /** express-rate-limit store over the shared counters. */
 export class MongoStore implements Store {
   windowMs = 60_000;
+  limit = Number.MAX_SAFE_INTEGER;
   prefix: string;
   localKeys = false;
 
@@ -63,6 +70,7 @@ export class MongoStore implements Store {
 
   init(options: Options): void {
     this.windowMs = options.windowMs;
+    if (typeof options.limit === 'number') this.limit = options.limit;
   }
 
   private key(key: string) {
@@ -70,20 +78,22 @@ export class MongoStore implements Store {
   }
 
   async get(key: string): Promise<ClientRateLimitInfo | undefined> {
-    const counter = await peek(this.key(key));
-    return counter ? { totalHits: counter.hits, resetTime: counter.resetAt } : undefined;
+    const counter = await peek(this.key(key), this.windowMs);
+    return counter.hits > 0 ? { totalHits: counter.hits, resetTime: counter.resetAt } : undefined;
   }
 
   async increment(key: string): Promise<ClientRateLimitInfo> {
-    const counter = await hit(this.key(key), this.windowMs);
+    const counter = await hit(this.key(key), this.windowMs, new Date(), this.limit);
     return { totalHits: counter.hits, resetTime: counter.resetAt };
   }
 
   async decrement(key: string): Promise<void> {
-    await RateLimitCounter.updateOne({ _id: this.key(key), hits: { $gt: 0 } }, { $inc: { hits: -1 } });
+    const resetAt = windowEnd(new Date(), this.windowMs);
+    const last = await RateLimitSlot.findOne({ key: this.key(key), resetAt }).sort({ n: -1 }).lean();
+    if (last) await RateLimitSlot.deleteOne({ _id: last._id });
   }
 
   async resetKey(key: string): Promise<void> {
-    await RateLimitCounter.deleteOne({ _id: this.key(key) });
+    await RateLimitSlot.deleteMany({ key: this.key(key) });
   }
 }

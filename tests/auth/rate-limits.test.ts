@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import type { Response } from 'supertest';
+import { User } from '../../src/modules/users/user.model.js';
+import { uniqueEmail, useTestApp } from '../helpers/app.js';
+import { accountsSnapshot, expectError, rateLimitHits, signUp } from '../helpers/auth.js';
+
+// Behind one trusted proxy, so X-Forwarded-For names the client and rotating IPs can be simulated.
+const ctx = useTestApp({ TRUST_PROXY: '1', LOGIN_LIMIT_PER_ACCOUNT: '3', LOGIN_LIMIT_PER_IP: '5', SIGNUP_LIMIT_PER_IP: '3' });
+
+let nextIp = 0;
+const freshIp = () => `10.${Math.floor(nextIp / 250) % 250}.${(nextIp += 1) % 250}.${1 + (nextIp % 200)}`;
+const login = (email: string, password: string, ip = freshIp()) =>
+  ctx.request().post('/api/auth/login').set('X-Forwarded-For', ip).send({ email, password });
+
+function expectRateLimited(res: Response) {
+  expectError(res, 429, 'RATE_LIMITED');
+  expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+  expect(res.headers['set-cookie']).toBeUndefined();
+}
+
+describe('login limit per account', () => {
+  it('when one account gets more failed logins than the limit from rotating IPs, then 429 with Retry-After, even with the right password', async () => {
+    const account = await signUp(ctx, { ip: freshIp() });
+    for (let i = 0; i < 3; i += 1) expectError(await login(account.email, 'wrong password'), 401, 'INVALID_CREDENTIALS');
+    const before = await accountsSnapshot();
+    expectRateLimited(await login(account.email, 'wrong password'));
+    expectRateLimited(await login(account.email, account.password));
+    expectRateLimited(await login(`  ${account.email.toUpperCase()} `, account.password)); // same bucket whatever the spelling
+    expect(await accountsSnapshot()).toEqual(before); // no session was opened
+    // Counted in the database up to one past the limit (further hits are refused without storing).
+    expect((await rateLimitHits('login-account'))[`login-account:${account.email}`]).toBe(4);
+  });
+
+  it('when another account is attacked, then this one can still log in', async () => {
+    const victim = await signUp(ctx, { ip: freshIp() });
+    const bystander = await signUp(ctx, { ip: freshIp() });
+    for (let i = 0; i < 4; i += 1) await login(victim.email, 'wrong password');
+    expect((await login(bystander.email, bystander.password)).status).toBe(200);
+  });
+
+  it('when many failed logins for one account arrive in parallel, then no more than the limit get through to a password check', async () => {
+    const account = await signUp(ctx, { ip: freshIp() });
+    const results = await Promise.all(Array.from({ length: 12 }, () => login(account.email, 'wrong password')));
+    const statuses = results.map((r) => r.status);
+    expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(3);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(9);
+  });
+});
+
+describe('login limit per IP', () => {
+  it('when one address tries more logins than the limit across many accounts, then 429 with Retry-After', async () => {
+    const ip = '203.0.113.9';
+    for (let i = 0; i < 5; i += 1) expectError(await login(uniqueEmail('spray'), 'wrong password', ip), 401, 'INVALID_CREDENTIALS');
+    expectRateLimited(await login(uniqueEmail('spray'), 'wrong password', ip));
+    expect((await rateLimitHits('login-ip'))[`login-ip:${ip}`]).toBe(6);
+  });
+
+  it('when an IPv6 client rotates addresses inside its own /64, then it stays in one bucket', async () => {
+    for (let i = 1; i <= 5; i += 1) {
+      expectError(await login(uniqueEmail('v6'), 'wrong password', `2001:db8:1:2::${i.toString(16)}`), 401, 'INVALID_CREDENTIALS');
+    }
+    expectRateLimited(await login(uniqueEmail('v6'), 'wrong password', '2001:db8:1:2:ffff:ffff:ffff:fffe'));
+  });
+});
+
+describe('signup limit per IP', () => {
+  it('when one address signs up more often than the limit, then 429 and no user is created', async () => {
+    const ip = '198.51.100.7';
+    for (let i = 0; i < 3; i += 1) {
+      expect((await ctx.request().post('/api/auth/signup').set('X-Forwarded-For', ip).send({ email: uniqueEmail('s'), password: 'correct horse battery' })).status).toBe(201);
+    }
+    const email = uniqueEmail('blocked');
+    const blocked = await ctx.request().post('/api/auth/register').set('X-Forwarded-For', ip).send({ email, password: 'correct horse battery' });
+    expectRateLimited(blocked);
+    expect(await User.countDocuments({ email })).toBe(0);
+    expect((await rateLimitHits('signup-ip'))[`signup-ip:${ip}`]).toBe(4);
+  });
+});
