@@ -7,7 +7,7 @@ import { startUpstream } from '../helpers/upstream.js';
 import { signUp, type TestUser } from '../helpers/users.js';
 
 const upstream = await startUpstream();
-const ctx = useTestApp({ OPENAI_BASE_URL: upstream.url, MODELS: 'test-model,other-model', UPSTREAM_MAX_RETRIES: '0', MESSAGES_PER_MINUTE: '1000' });
+const ctx = useTestApp({ OPENAI_BASE_URL: upstream.url, MODELS: 'test-model,other-model', UPSTREAM_MAX_RETRIES: '0', MESSAGES_PER_MINUTE: '1000', SSE_PING_SECONDS: '0.1' });
 let user: TestUser;
 
 beforeAll(async () => {
@@ -130,6 +130,15 @@ describe('streaming a reply', () => {
     expect(a.body.messages[1]).toMatchObject({ content: 'x', status: 'complete', usage: { promptTokens: 11, completionTokens: 1, totalTokens: 12 } });
     expect(b.status).toBe(201);
     expect(b.body.messages[1]).toMatchObject({ content: 'y', status: 'complete', usage: null, finishReason: 'stop' });
+  });
+
+  it('when the model is slow between chunks, then `: ping` comments keep the stream alive without changing the events', async () => {
+    const chatId = await newChat();
+    upstream.script({ chunks: ['slow', ' reply'], delayMs: 250 });
+    const res = await streamTo(chatId, { content: 'take your time' });
+    const { events, comments } = parseSse(res.body as string);
+    expect(comments.filter((c) => c === 'ping').length).toBeGreaterThanOrEqual(2);
+    expect(events.map((e) => e.event)).toEqual(['meta', 'delta', 'delta', 'done']);
   });
 
   it('when a message names another allowed model, then that model is asked and recorded', async () => {
