@@ -1,0 +1,78 @@
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { logger } from '../../src/lib/logger.js';
+import { User } from '../../src/modules/users/user.model.js';
+import { uniqueEmail, useTestApp } from '../helpers/app.js';
+import { NO_TIGHT_LIMITS, refreshCookieOf } from '../helpers/auth.js';
+
+const ctx = useTestApp(NO_TIGHT_LIMITS);
+
+// Every line the app logs, captured from pino's destination at the most verbose level.
+const lines: string[] = [];
+const stream = (logger as unknown as Record<symbol, { write: (s: string) => boolean }>)[pino.symbols.streamSym]!;
+const originalWrite = stream.write;
+const originalLevel = logger.level;
+beforeAll(() => {
+  logger.level = 'trace';
+  stream.write = (line: string) => (lines.push(line), true);
+});
+afterAll(() => {
+  stream.write = originalWrite;
+  logger.level = originalLevel;
+});
+
+describe('logs', () => {
+  it('when a full account flow runs, then no password, hash, JWT, refresh token, Authorization or Cookie value is logged', async () => {
+    const email = uniqueEmail('log');
+    const password = 'Log-Secret-Password-42';
+    const newPassword = 'Another-Secret-Password-43';
+    const secrets: string[] = [password, newPassword];
+    const agent = ctx.request();
+
+    const signup = await agent.post('/api/auth/signup').set('User-Agent', 'log-test').send({ email, password, name: 'Logger' });
+    expect(signup.status).toBe(201);
+    secrets.push(signup.body.accessToken, refreshCookieOf(signup)!);
+    const login = await ctx.request().post('/api/auth/login').send({ email, password });
+    secrets.push(login.body.accessToken, refreshCookieOf(login)!);
+    await ctx.request().post('/api/auth/login').send({ email, password: `${password}-wrong` });
+    await ctx.request().post('/api/auth/login').send({ email: { $ne: null }, password });
+    await ctx.request().get('/api/auth/me').set('Authorization', `Bearer ${signup.body.accessToken}`);
+    await ctx.request().get(`/api/auth/me?access_token=${login.body.accessToken}`);
+    const refreshed = await ctx.request().post('/api/auth/refresh').set('Cookie', `refresh_token=${refreshCookieOf(login)}`);
+    secrets.push(refreshed.body.accessToken, refreshCookieOf(refreshed)!);
+    await ctx.request().post('/api/auth/refresh').set('Cookie', `refresh_token=${refreshCookieOf(login)}`); // replay
+    await ctx.request().post('/api/auth/password').set('Authorization', `Bearer ${signup.body.accessToken}`).send({ currentPassword: password, newPassword });
+    const hash = (await User.findOne({ email }).lean())!.passwordHash;
+    secrets.push(hash);
+    await ctx.request().post('/api/auth/logout').set('Authorization', `Bearer ${signup.body.accessToken}`).set('Cookie', `refresh_token=${refreshCookieOf(signup)}`);
+    await ctx.request().delete('/api/auth/me').set('Authorization', `Bearer ${refreshed.body.accessToken}`).send({ password: newPassword });
+
+    const all = lines.join('');
+    expect(lines.length).toBeGreaterThan(10); // the capture works: requests were logged
+    expect(all).toContain('/api/auth/login');
+    for (const secret of secrets) {
+      expect(secret.length).toBeGreaterThan(7);
+      expect(all).not.toContain(secret);
+      expect(all).not.toContain(secret.split('.')[1] ?? secret); // not even the JWT payload
+    }
+    expect(all).not.toMatch(/\$2[aby]\$/);
+    expect(all).not.toMatch(/Bearer /i);
+    expect(all).not.toMatch(/refresh_token=/);
+  });
+
+  it('when input carries CR/LF and JSON fragments, then every logged line is still one JSON object and none is forged', async () => {
+    lines.length = 0;
+    const forged = '\n{"level":30,"msg":"forged admin login","forged":true}\r\n';
+    await ctx.request().post('/api/auth/login').send({ email: `a${forged}@b.c`, password: `p${forged}` });
+    await ctx.request().post('/api/auth/signup').send({ email: uniqueEmail(), password: 'correct horse battery', name: forged });
+    await ctx.request().get(`/api/nope${encodeURIComponent(forged)}`).set('X-Request-Id', 'x{"forged":true}');
+    await ctx.request().get('/api/auth/me').set('User-Agent', forged.replace(/[\r\n]/g, ' '));
+    expect(lines.length).toBeGreaterThan(0);
+    const records = lines.join('').split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+    for (const record of records) {
+      expect(record.forged).toBeUndefined();
+      expect(record.msg).not.toBe('forged admin login');
+    }
+    expect(records.length).toBe(lines.length);
+  });
+});
