@@ -4,8 +4,8 @@ import { createApp } from './app.js';
 import { config, ConfigError } from './lib/config.js';
 import { connectDatabase, disconnectDatabase } from './lib/db/connection.js';
 import { resolveDatabase } from './lib/db/resolve.js';
-import { startDraining } from './lib/lifecycle.js';
 import { logger } from './lib/logger.js';
+import { gracefulShutdown } from './lib/shutdown.js';
 import { initRateLimitCounters } from './lib/rate-limit/mongo-store.js';
 
 async function main() {
@@ -36,19 +36,19 @@ async function main() {
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'shutting down');
-    startDraining();
-    const deadline = setTimeout(() => {
-      logger.error('grace period over; exiting');
+    logger.info({ signal, graceMs: c.SHUTDOWN_GRACE_MS }, 'shutting down');
+    const closeDatabase = async () => {
+      await disconnectDatabase();
+      await database.stop();
+    };
+    try {
+      await gracefulShutdown({ server, graceMs: c.SHUTDOWN_GRACE_MS, log: logger, closeDatabase });
+      logger.info('stopped');
+      process.exit(0);
+    } catch (error) {
+      logger.error({ err: error }, 'shutdown failed');
       process.exit(1);
-    }, c.SHUTDOWN_GRACE_MS).unref();
-    server.closeIdleConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    await disconnectDatabase();
-    await database.stop();
-    clearTimeout(deadline);
-    logger.info('stopped');
-    process.exit(0);
+    }
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));

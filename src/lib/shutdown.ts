@@ -1,0 +1,43 @@
+import type { Server } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { abortAllGenerations, runningGenerations, stopPoller } from './generations/registry.js';
+import { startDraining } from './lifecycle.js';
+import { closeOpenAiPool } from './llm/index.js';
+import type { Logger } from 'pino';
+
+interface ShutdownOptions {
+  server: Server;
+  graceMs: number;
+  log: Logger;
+  /** Closes the database connection (and an embedded server); runs after the last stream stored its answer. */
+  closeDatabase: () => Promise<void>;
+}
+
+/**
+ * Stops without losing answers: readiness fails and new requests get 503 at once; replies being
+ * generated may finish during most of the grace period, then the rest are cut off, which stores
+ * each partial answer as `incomplete` and ends its stream with a final event; then the process exits.
+ */
+export async function gracefulShutdown({ server, graceMs, log, closeDatabase }: ShutdownOptions): Promise<void> {
+  // The listener stays open meanwhile, so a load balancer still gets its 503 answers rather than
+  // refused connections while it notices the failed readiness.
+  startDraining();
+  const started = Date.now();
+
+  // Leave time at the end for cut-off streams to store their partial answers.
+  const finishBy = started + graceMs - Math.min(3000, graceMs / 3);
+  while (runningGenerations() > 0 && Date.now() < finishBy) await sleep(50);
+  const cut = abortAllGenerations();
+  if (cut > 0) log.info({ streams: cut }, 'cut off streams still open at the end of the grace period');
+  while (runningGenerations() > 0 && Date.now() < started + graceMs - 200) await sleep(20);
+
+  // Responses have ended; keep-alive sockets between requests are closed rather than waited for.
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  const sweeper = setInterval(() => server.closeIdleConnections(), 50);
+  await Promise.race([closed, sleep(Math.max(0, started + graceMs - 100 - Date.now()))]);
+  clearInterval(sweeper);
+  server.closeAllConnections();
+  stopPoller();
+  await closeOpenAiPool();
+  await closeDatabase();
+}

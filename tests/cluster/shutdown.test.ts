@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import mongoose from '../../src/lib/db/mongoose.js';
+import { uniqueEmail } from '../helpers/app.js';
+import { databaseUri, startInstance, type Instance } from '../helpers/instances.js';
+import { openStream } from '../helpers/sse.js';
+import { startUpstream } from '../helpers/upstream.js';
+
+let upstream: Awaited<ReturnType<typeof startUpstream>>;
+let instance: Instance;
+let uri: string;
+const GRACE_MS = 3000;
+
+beforeAll(async () => {
+  upstream = await startUpstream();
+  // A reply far longer than the grace period, so shutdown has to cut it off.
+  upstream.setDefault({ chunks: Array.from({ length: 400 }, (_, i) => `w${i} `), delayMs: 50 });
+  uri = databaseUri(inject('mongoUri'));
+  instance = await startInstance({
+    MONGODB_URI: uri,
+    OPENAI_BASE_URL: upstream.url,
+    OPENAI_API_KEY: 'test-key',
+    MODELS: 'scripted-model',
+    SHUTDOWN_GRACE_MS: String(GRACE_MS),
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await instance?.stop('SIGKILL');
+  await upstream?.close();
+});
+
+describe('graceful shutdown', () => {
+  it('when SIGTERM arrives mid-stream, then readiness fails, new requests get 503, the stream ends with its partial answer stored, and the process exits 0 within the grace period', async () => {
+    const signup = await fetch(`${instance.url}/api/auth/signup`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ email: uniqueEmail('shutdown'), password: 'password-1234' }),
+    });
+    const { accessToken } = (await signup.json()) as { accessToken: string };
+    const port = Number(new URL(instance.url).port);
+    const stream = openStream(port, '/api/chats', accessToken, { message: 'Tell me a long story', stream: true });
+    await stream.waitFor(() => stream.events.filter((e) => e.event === 'delta').length >= 3);
+
+    const signalled = Date.now();
+    const exit = instance.stop('SIGTERM');
+    await new Promise((r) => setTimeout(r, 100));
+
+    const ready = await fetch(`${instance.url}/readyz`);
+    expect(ready.status).toBe(503);
+    const refused = await fetch(`${instance.url}/api/auth/me`, { headers: { Authorization: `Bearer ${accessToken}` } });
+    expect(refused.status).toBe(503);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('SERVICE_UNAVAILABLE');
+
+    await stream.ended;
+    const last = stream.events.at(-1)!;
+    expect(last.event).toBe('done');
+    expect(last.data.message.status).toBe('incomplete');
+    expect(stream.events.filter((e) => e.event === 'done' || e.event === 'error')).toHaveLength(1);
+
+    expect(await exit).toBe(0);
+    expect(Date.now() - signalled).toBeLessThan(GRACE_MS + 1000);
+
+    const connection = await mongoose.createConnection(uri).asPromise();
+    try {
+      const messages = await connection.collection('messages').find({}).sort({ createdAt: 1 }).toArray();
+      expect(messages.map((m) => [m.role, m.status])).toEqual([['user', 'complete'], ['assistant', 'incomplete']]);
+      const partial = stream.events.filter((e) => e.event === 'delta').map((e) => e.data.content).join('');
+      expect(messages[1]!.content).toBe(partial);
+      expect(partial.length).toBeGreaterThan(0);
+      expect(await connection.collection('generations').countDocuments()).toBe(0);
+    } finally {
+      await connection.close();
+    }
+  });
+});
