@@ -6,6 +6,7 @@ import { connectDatabase, disconnectDatabase } from './lib/db/connection.js';
 import { resolveDatabase } from './lib/db/resolve.js';
 import { logger } from './lib/logger.js';
 import { gracefulShutdown } from './lib/shutdown.js';
+import { installCrashHandlers } from './lib/crash-handlers.js';
 import { initRateLimitCounters } from './lib/rate-limit/mongo-store.js';
 
 async function main() {
@@ -54,14 +55,7 @@ async function main() {
   process.on('SIGINT', () => void shutdown('SIGINT'));
 }
 
-process.on('unhandledRejection', (reason) => {
-  logger.fatal({ err: reason }, 'unhandled rejection; exiting so a supervisor restarts the process');
-  process.exit(1);
-});
-process.on('uncaughtException', (error) => {
-  logger.fatal({ err: error }, 'uncaught exception; exiting so a supervisor restarts the process');
-  process.exit(1);
-});
+installCrashHandlers(logger);
 
 main().catch((error: unknown) => {
   logger.fatal(error instanceof Error ? error.message : error, 'could not start');
