@@ -114,7 +114,12 @@ function errorResponse(status: number): ResponseConfig {
   return {
     description: codes.length > 0 ? `${base} (${codes.map((c) => `\`${c}\``).join(', ')})` : base,
     headers: { ...REQUEST_ID_HEADER, ...ERROR_HEADERS[status] },
-    content: { 'application/json': { schema: ErrorBody } },
+    content: {
+      'application/json': {
+        schema: ErrorBody,
+        example: { error: { code: codes[0] ?? 'INTERNAL', message: base, requestId: '3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b' } },
+      },
+    },
   };
 }
 
