@@ -1,0 +1,69 @@
+import { readFileSync } from 'node:fs';
+import mongoose from '../../src/lib/db/mongoose.js';
+import { uniqueEmail } from '../helpers/app.js';
+import type { Instance } from '../helpers/instances.js';
+
+/** Plain fetch helpers against real server processes. */
+export const post = (url: string, body: unknown, token?: string) =>
+  fetch(url, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
+
+export async function signupVia(instance: Instance, label = 'cluster'): Promise<{ id: string; token: string }> {
+  const res = await post(`${instance.url}/api/auth/signup`, { email: uniqueEmail(label), password: 'password-1234' });
+  if (res.status !== 201) throw new Error(`signup failed: ${res.status} ${await res.text()}`);
+  const body = (await res.json()) as { accessToken: string; user: { id: string } };
+  return { id: body.user.id, token: body.accessToken };
+}
+
+export async function newChat(instance: Instance, token: string): Promise<string> {
+  const res = await post(`${instance.url}/api/chats`, {}, token);
+  if (res.status !== 201) throw new Error(`create chat failed: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { id: string }).id;
+}
+
+export const portOf = (instance: Instance) => Number(new URL(instance.url).port);
+
+/** A direct connection to the database the instances share, for checking what they stored. */
+export async function withDatabase<T>(uri: string, work: (db: mongoose.Connection) => Promise<T>): Promise<T> {
+  const connection = await mongoose.createConnection(uri).asPromise();
+  try {
+    return await work(connection);
+  } finally {
+    await connection.close();
+  }
+}
+
+export async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (ok(value) || Date.now() > deadline) return value;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
+ * The server's own pid: startInstance runs tsx's CLI, which runs the server as its child process.
+ * Linux only (reads /proc).
+ */
+export function serverPid(instance: Instance): number {
+  const wrapper = instance.child.pid!;
+  const children = readFileSync(`/proc/${wrapper}/task/${wrapper}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+  return children.length > 0 ? Number(children[0]) : wrapper;
+}
+
+/** Resident memory of a process now (VmRSS) and at its peak (VmHWM), in MiB. */
+export function memoryOf(pid: number): { rssMb: number; peakMb: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+  return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 };
+}
+
+/** Waits until at least `seconds` remain in the current minute, so a per-minute window is not crossed mid-test. */
+export async function awayFromMinuteBoundary(seconds: number): Promise<void> {
+  const left = 60_000 - (Date.now() % 60_000);
+  if (left < seconds * 1000) await new Promise((r) => setTimeout(r, left + 200));
+}
