@@ -22,6 +22,8 @@ export interface EmbeddedOptions {
   /** Folder for the data; omitted → in memory, gone when the process ends. */
   dataDir?: string;
   log: Pick<Logger, 'info' | 'warn'>;
+  /** FerretDB only: listen here instead of a free port (a test restarts it where clients expect it). */
+  port?: number;
 }
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -78,7 +80,7 @@ export async function ferretdbBinary(log: EmbeddedOptions['log']): Promise<strin
 
 export async function startFerretdb(options: EmbeddedOptions): Promise<EmbeddedDatabase> {
   const binary = await ferretdbBinary(options.log);
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   // SQLite's shared in-memory mode deadlocks FerretDB's findAndModify, so even throwaway data
   // gets a real folder (in RAM where /dev/shm exists), removed again on stop.
   const dir = options.dataDir

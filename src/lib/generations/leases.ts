@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { config } from '../config.js';
 import { Types } from '../db/mongoose.js';
+import { logger } from '../logger.js';
 import { Generation } from './generation.model.js';
 
 /** Names this process in the leases it holds, so stop requests find the instance that streams. */
@@ -47,6 +48,29 @@ const holder = (lease: Lease) => ({ userId: new Types.ObjectId(lease.userId), sl
 
 export async function releaseLease(lease: Lease): Promise<void> {
   await Generation.deleteOne(holder(lease));
+}
+
+const RELEASE_RETRY_MS = 1000;
+
+/**
+ * Releases the lease without failing the caller. When the database cannot be reached (an outage
+ * ended the reply), it keeps trying in the background until the lease would have lapsed anyway;
+ * otherwise the user's slot stayed taken for the whole lease time after the database was back.
+ */
+export async function releaseLeaseSurely(lease: Lease): Promise<void> {
+  try {
+    await releaseLease(lease);
+    return;
+  } catch (error) {
+    logger.warn({ err: (error as Error).message, chatId: lease.chatId }, 'lease release failed; retrying in the background');
+  }
+  const giveUpAt = Date.now() + leaseTtlMs();
+  const retry = () => {
+    releaseLease(lease).catch(() => {
+      if (Date.now() + RELEASE_RETRY_MS < giveUpAt) setTimeout(retry, RELEASE_RETRY_MS).unref();
+    });
+  };
+  setTimeout(retry, RELEASE_RETRY_MS).unref();
 }
 
 export async function renewLease(lease: Lease, now = new Date()): Promise<void> {

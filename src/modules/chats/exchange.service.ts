@@ -1,7 +1,7 @@
 import { config } from '../../lib/config.js';
 import { Types } from '../../lib/db/mongoose.js';
 import { AppError } from '../../lib/errors.js';
-import { releaseLease, type Lease } from '../../lib/generations/leases.js';
+import { releaseLeaseSurely, type Lease } from '../../lib/generations/leases.js';
 import { logger } from '../../lib/logger.js';
 import { fitToBudget, type ChatTurn } from '../../lib/llm/index.js';
 import { Chat, type ChatDoc } from './chat.model.js';
@@ -92,7 +92,7 @@ export async function beginExchange(userId: string, target: ExchangeTarget, inpu
     const turns = fitToBudget(chat.systemPrompt, [...history, { role: 'user', content: input.content }], config().HISTORY_TOKEN_BUDGET);
     return { chat, userMessage, assistant, lease, model, turns };
   } catch (error) {
-    await releaseLease(lease).catch((err: unknown) => logger.warn({ err }, 'lease release failed'));
+    await releaseLeaseSurely(lease);
     throw error;
   }
 }

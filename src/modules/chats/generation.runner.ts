@@ -1,6 +1,6 @@
 import { config } from '../../lib/config.js';
 import type { AppError } from '../../lib/errors.js';
-import { releaseLease, renewLease } from '../../lib/generations/leases.js';
+import { releaseLeaseSurely, renewLease } from '../../lib/generations/leases.js';
 import { GenerationAbort, registerGeneration, unregisterGeneration } from '../../lib/generations/registry.js';
 import { logger } from '../../lib/logger.js';
 import { streamCompletion, upstreamError } from '../../lib/llm/index.js';
@@ -85,6 +85,6 @@ export async function runGeneration(
     const storeError = await storeReply(message);
     return { message, error: failure ?? storeError };
   } finally {
-    await releaseLease(lease).catch((err: unknown) => logger.warn({ err }, 'lease release failed'));
+    await releaseLeaseSurely(lease);
   }
 }

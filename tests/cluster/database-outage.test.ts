@@ -1,0 +1,161 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFerretdb, type EmbeddedDatabase } from '../../src/lib/db/embedded.js';
+import { databaseUri, startInstance, type Instance } from '../helpers/instances.js';
+import { openStream } from '../helpers/sse.js';
+import { startUpstream, type Upstream } from '../helpers/upstream.js';
+import { eventually, newChat, portOf, post, signupVia, withDatabase } from './cluster-helpers.js';
+
+/**
+ * A real server process on a database of this file's own, which the tests stop and start again on
+ * the same port and data folder. (tests/db/database-down.test.ts covers the auth routes in-process;
+ * this adds the process that must stay up, the chat routes, and a reply that cannot be stored.)
+ */
+const log = { info: () => undefined, warn: () => undefined };
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'sigmagpt-outage-'));
+let database: EmbeddedDatabase | null;
+let dbPort: number;
+let uri: string;
+let upstream: Upstream;
+let server: Instance;
+
+beforeAll(async () => {
+  database = await startFerretdb({ dataDir, log });
+  dbPort = Number(new URL(database.uri).port);
+  uri = databaseUri(database.uri, 'outage');
+  upstream = await startUpstream();
+  server = await startInstance({
+    MONGODB_URI: uri,
+    OPENAI_BASE_URL: upstream.url,
+    OPENAI_API_KEY: 'test-key',
+    MODELS: 'scripted-model',
+    UPSTREAM_MAX_RETRIES: '0',
+    MESSAGES_PER_MINUTE: '1000',
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await server?.stop('SIGKILL');
+  await upstream?.close();
+  await database?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function stopDatabase() {
+  await database!.stop();
+  database = null;
+}
+async function startDatabase() {
+  database = await startFerretdb({ dataDir, log, port: dbPort });
+}
+
+async function timed(request: () => Promise<Response>): Promise<{ res: Response; ms: number; body: any }> {
+  const started = Date.now();
+  const res = await request();
+  const text = await res.text();
+  const ms = Date.now() - started;
+  return { res, ms, body: text.startsWith('{') ? JSON.parse(text) : text };
+}
+
+const get = (pathname: string, token?: string) => fetch(`${server.url}${pathname}`, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+const alive = () => server.child.exitCode === null && server.child.signalCode === null;
+
+describe('when the database stops and comes back', () => {
+  it('then API calls answer 503 JSON within 2 s, /readyz 503, /healthz 200, the process stays up, and it recovers by itself', async () => {
+    const user = await signupVia(server, 'outage');
+    const chatId = await newChat(server, user.token);
+    const first = await post(`${server.url}/api/chats/${chatId}/messages`, { content: 'before', stream: false }, user.token);
+    expect(first.status).toBe(201);
+
+    await stopDatabase();
+
+    const calls: [string, () => Promise<Response>][] = [
+      ['list chats', () => get('/api/chats', user.token)],
+      ['read a chat', () => get(`/api/chats/${chatId}`, user.token)],
+      ['send a message (JSON)', () => post(`${server.url}/api/chats/${chatId}/messages`, { content: 'during', stream: false }, user.token)],
+      // The stream is not opened before the message is stored, so this is a JSON error too.
+      ['send a message (stream)', () => post(`${server.url}/api/chats/${chatId}/messages`, { content: 'during', stream: true }, user.token)],
+      ['new chat', () => post(`${server.url}/api/chats`, { title: 'x' }, user.token)],
+      ['stop', () => post(`${server.url}/api/chats/${chatId}/stop`, {}, user.token)],
+    ];
+    for (const [name, call] of calls) {
+      const { res, ms, body } = await timed(call);
+      expect(res.status, name).toBe(503);
+      expect(res.headers.get('content-type'), name).toMatch(/^application\/json/);
+      expect(body.error.code, name).toBe('SERVICE_UNAVAILABLE');
+      expect(JSON.stringify(body), name).not.toMatch(/Mongo|ECONNREFUSED|127\.0\.0\.1|ferret|stack/i);
+      expect(ms, name).toBeLessThan(2000);
+    }
+    const ready = await timed(() => get('/readyz'));
+    expect(ready.res.status).toBe(503);
+    expect(ready.ms).toBeLessThan(2000);
+    expect((await get('/healthz')).status).toBe(200);
+    expect(upstream.requests).toHaveLength(1); // nothing reached the model while the message could not be stored
+    expect(alive()).toBe(true);
+
+    await startDatabase();
+    const deadline = Date.now() + 20_000;
+    let again = await get('/api/chats', user.token);
+    while (again.status !== 200 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 250));
+      again = await get('/api/chats', user.token);
+    }
+    expect(again.status).toBe(200);
+    expect(((await again.json()) as { id: string }[]).map((c) => c.id)).toEqual([chatId]);
+    expect((await get('/readyz')).status).toBe(200);
+    const after = await post(`${server.url}/api/chats/${chatId}/messages`, { content: 'after', stream: false }, user.token);
+    expect(after.status).toBe(201);
+    expect(alive()).toBe(true);
+    await withDatabase(uri, async (db) => {
+      const messages = await db.collection('messages').find({ chatId: new db.base.Types.ObjectId(chatId) }).sort({ createdAt: 1 }).toArray();
+      expect(messages.map((m) => [m.role, m.content.slice(0, 6), m.status])).toEqual([
+        ['user', 'before', 'complete'],
+        ['assistant', 'Hello ', 'complete'],
+        ['user', 'after', 'complete'],
+        ['assistant', 'Hello ', 'complete'],
+      ]);
+    });
+  }, 60_000);
+
+  it('when the database stops while a reply streams, then the stream ends with an error event SERVICE_UNAVAILABLE, the process stays up, and the slot comes back', async () => {
+    const user = await signupVia(server, 'outage-stream');
+    const chatId = await newChat(server, user.token);
+    // Long enough to still be streaming once the database has shut down (FerretDB drains its clients first).
+    upstream.setDefault({ chunks: Array.from({ length: 120 }, (_, i) => `w${i} `), delayMs: 50 });
+    const s = openStream(portOf(server), `/api/chats/${chatId}/messages`, user.token, { content: 'store me', stream: true });
+    await s.waitFor(() => s.events.filter((e) => e.event === 'delta').length >= 3, 10_000);
+
+    await stopDatabase();
+    await s.ended;
+    const finals = s.events.filter((e) => e.event === 'done' || e.event === 'error');
+    expect(finals).toHaveLength(1);
+    expect(finals[0]!.event).toBe('error');
+    expect(finals[0]!.data.error.code).toBe('SERVICE_UNAVAILABLE');
+    expect(finals[0]!.data.error.message).not.toMatch(/Mongo|ECONNREFUSED|127\.0\.0\.1|ferret/i);
+    expect((await get('/healthz')).status).toBe(200);
+    expect(alive()).toBe(true);
+
+    await startDatabase();
+    const deadline = Date.now() + 20_000;
+    while ((await get('/readyz')).status !== 200 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+    // The reply was never stored (it said so); the question was, before the database went away.
+    await withDatabase(uri, async (db) => {
+      const messages = await db.collection('messages').find({ chatId: new db.base.Types.ObjectId(chatId) }).toArray();
+      expect(messages.map((m) => [m.role, m.content])).toEqual([['user', 'store me']]);
+    });
+    // The slot of the failed reply is freed once the database is back, not only when its lease
+    // lapses (GENERATION_LEASE_SECONDS, 60 s): both slots serve again.
+    const leases = await eventually(
+      () => withDatabase(uri, (db) => db.collection('generations').countDocuments({ userId: new db.base.Types.ObjectId(user.id) })),
+      (n) => n === 0,
+      15_000,
+    );
+    expect(leases).toBe(0);
+    upstream.setDefault({ chunks: ['fine'] });
+    const replies = await Promise.all([0, 1].map((i) => post(`${server.url}/api/chats/${chatId}/messages`, { content: `again ${i}`, stream: false }, user.token)));
+    expect(replies.map((r) => r.status)).toEqual([201, 201]);
+    expect(alive()).toBe(true);
+  }, 60_000);
+});
