@@ -9,12 +9,27 @@ export async function connectDatabase(uri: string, dbName?: string): Promise<typ
     heartbeatFrequencyMS: 1000,
     maxPoolSize: 50,
   });
+  serverAvailable = true;
+  // Mongoose's readyState stays "connected" for a while after the server dies, and every request
+  // meanwhile waits the whole server-selection timeout. Follow the driver's heartbeats (every
+  // second) instead; markDatabaseUnreachable() reacts earlier, on the first failed request.
+  const client = mongoose.connection.getClient();
+  client.on('serverHeartbeatSucceeded', () => (serverAvailable = true));
+  client.on('serverHeartbeatFailed', () => (serverAvailable = false));
+  client.on('topologyDescriptionChanged', (event) => (serverAvailable = event.newDescription.hasDataBearingServers));
   await Promise.all(Object.values(mongoose.models).map((model) => model.createIndexes()));
   return mongoose;
 }
 
+let serverAvailable = false;
+
+/** A request just failed for want of the database: refuse at once until a heartbeat succeeds again. */
+export function markDatabaseUnreachable(): void {
+  serverAvailable = false;
+}
+
 export function isDatabaseConnected(): boolean {
-  return mongoose.connection.readyState === mongoose.ConnectionStates.connected;
+  return serverAvailable && mongoose.connection.readyState === mongoose.ConnectionStates.connected;
 }
 
 /** Readiness: one round trip to the server, bounded in time. */

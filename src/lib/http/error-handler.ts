@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, Request, Response } from 'express';
 import mongoose from 'mongoose';
 import { ZodError } from 'zod';
+import { markDatabaseUnreachable } from '../db/connection.js';
 import { AppError, serviceUnavailable, type ErrorDetail } from '../errors.js';
 import { logger } from '../logger.js';
 
@@ -65,6 +66,7 @@ export function sendError(req: Request, res: Response, error: AppError): void {
 }
 
 export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
+  if (isDatabaseDown(err)) markDatabaseUnreachable();
   const error = toAppError(err);
   const log = req.log ?? logger;
   if (error.status >= 500) log.error({ err: error.cause ?? err, code: error.code }, 'request failed');

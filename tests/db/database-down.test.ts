@@ -1,0 +1,79 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import supertest from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../src/app.js';
+import { reloadConfig } from '../../src/lib/config.js';
+import { connectDatabase, disconnectDatabase } from '../../src/lib/db/connection.js';
+import { startFerretdb, type EmbeddedDatabase } from '../../src/lib/db/embedded.js';
+import { uniqueEmail } from '../helpers/app.js';
+import { expectError, NO_TIGHT_LIMITS, PASSWORD } from '../helpers/auth.js';
+
+// A FerretDB of this file's own, with its data on disk so it survives a restart on the same port.
+const log = { info: () => undefined, warn: () => undefined };
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'sigmagpt-db-down-'));
+let database: EmbeddedDatabase;
+let port: number;
+let app: ReturnType<typeof createApp>;
+
+beforeAll(async () => {
+  database = await startFerretdb({ dataDir, log });
+  port = Number(new URL(database.uri).port);
+  reloadConfig({ ...process.env, ...NO_TIGHT_LIMITS });
+  await connectDatabase(database.uri, 'db_down_test');
+  app = createApp();
+});
+
+afterAll(async () => {
+  await disconnectDatabase();
+  await database.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
+  const start = Date.now();
+  const result = await work();
+  return [result, Date.now() - start];
+}
+
+describe('when the database goes away and comes back', () => {
+  it('then auth requests get 503 JSON within 2 s, readiness fails, liveness holds, and service resumes by itself', async () => {
+    const email = uniqueEmail('down');
+    const signup = await supertest(app).post('/api/auth/signup').send({ email, password: PASSWORD, name: 'Down' });
+    expect(signup.status).toBe(201);
+    const auth = { Authorization: `Bearer ${signup.body.accessToken}` };
+
+    await database.stop();
+
+    const [me, meMs] = await timed(() => supertest(app).get('/api/auth/me').set(auth));
+    expectError(me, 503, 'SERVICE_UNAVAILABLE');
+    expect(meMs).toBeLessThan(2000);
+    const [login, loginMs] = await timed(() => supertest(app).post('/api/auth/login').send({ email, password: PASSWORD }));
+    expectError(login, 503, 'SERVICE_UNAVAILABLE');
+    expect(loginMs).toBeLessThan(2000);
+    expect(login.text).not.toMatch(/Mongo|ECONNREFUSED|127\.0\.0\.1|ferret/i);
+    const [signupDown, signupMs] = await timed(() => supertest(app).post('/api/auth/signup').send({ email: uniqueEmail(), password: PASSWORD }));
+    expectError(signupDown, 503, 'SERVICE_UNAVAILABLE');
+    expect(signupMs).toBeLessThan(2000);
+
+    const [ready, readyMs] = await timed(() => supertest(app).get('/readyz'));
+    expect(ready.status).toBe(503);
+    expect(readyMs).toBeLessThan(2000);
+    expect((await supertest(app).get('/healthz')).status).toBe(200);
+
+    database = await startFerretdb({ dataDir, log, port });
+
+    // The driver notices within its heartbeat; nobody reconnects by hand.
+    const deadline = Date.now() + 15_000;
+    let again = await supertest(app).get('/api/auth/me').set(auth);
+    while (again.status !== 200 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 250));
+      again = await supertest(app).get('/api/auth/me').set(auth);
+    }
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(signup.body.user); // the data survived the restart
+    expect((await supertest(app).get('/readyz')).status).toBe(200);
+    expect((await supertest(app).post('/api/auth/login').send({ email, password: PASSWORD })).status).toBe(200);
+  }, 60_000);
+});
