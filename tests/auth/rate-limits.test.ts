@@ -38,6 +38,13 @@ describe('login limit per account', () => {
     expect((await login(bystander.email, bystander.password)).status).toBe(200);
   });
 
+  it('when a user logs in successfully more often than the limit, then every login succeeds (only failures count)', async () => {
+    const account = await signUp(ctx, { ip: freshIp() });
+    for (let i = 0; i < 5; i += 1) expect((await login(account.email, account.password)).status).toBe(200);
+    expectError(await login(account.email, 'wrong password'), 401, 'INVALID_CREDENTIALS');
+    expect((await rateLimitHits('login-account'))[`login-account:${account.email}`]).toBe(1);
+  });
+
   it('when many failed logins for one account arrive in parallel, then no more than the limit get through to a password check', async () => {
     const account = await signUp(ctx, { ip: freshIp() });
     const results = await Promise.all(Array.from({ length: 12 }, () => login(account.email, 'wrong password')));

@@ -10,6 +10,8 @@ interface LimiterOptions {
   windowSeconds: number;
   key: (req: Request) => string | undefined;
   message: string;
+  /** Count only failures (status ≥ 400): a login limit should brake guessing, not a user who logs in often. */
+  failuresOnly?: boolean;
 }
 
 /** Guards built by sharedLimiter, so the OpenAPI description can document their 429. */
@@ -29,6 +31,7 @@ export function sharedLimiter(options: LimiterOptions): RequestHandler {
     // The keys are built by us (ip addresses are already normalised by `trust proxy`).
     validate: { keyGeneratorIpFallback: false, trustProxy: false, xForwardedForHeader: false },
     passOnStoreError: false,
+    skipSuccessfulRequests: options.failuresOnly ?? false,
     handler: (_req, res, next) => {
       const retryAfter = res.getHeader('Retry-After');
       next(new AppError('RATE_LIMITED', options.message, { headers: { 'Retry-After': String(retryAfter ?? options.windowSeconds) } }));

@@ -16,11 +16,11 @@ function limiters() {
   return {
     loginPerAccount: sharedLimiter({
       name: 'login-account', limit: c.LOGIN_LIMIT_PER_ACCOUNT, windowSeconds: c.LOGIN_WINDOW_SECONDS,
-      key: accountKey, message: 'Too many login attempts for this account; try again later',
+      key: accountKey, message: 'Too many login attempts for this account; try again later', failuresOnly: true,
     }),
     loginPerIp: sharedLimiter({
       name: 'login-ip', limit: c.LOGIN_LIMIT_PER_IP, windowSeconds: c.LOGIN_WINDOW_SECONDS,
-      key: byIp, message: 'Too many login attempts; try again later',
+      key: byIp, message: 'Too many login attempts; try again later', failuresOnly: true,
     }),
     signupPerIp: sharedLimiter({
       name: 'signup-ip', limit: c.SIGNUP_LIMIT_PER_IP, windowSeconds: c.SIGNUP_WINDOW_SECONDS,
