@@ -134,6 +134,9 @@ describe('when the database stops and comes back', () => {
     expect(finals[0]!.event).toBe('error');
     expect(finals[0]!.data.error.code).toBe('SERVICE_UNAVAILABLE');
     expect(finals[0]!.data.error.message).not.toMatch(/Mongo|ECONNREFUSED|127\.0\.0\.1|ferret/i);
+    // The reply the client saw is kept in the event, but not presented as a finished, stored answer.
+    const partial = s.events.filter((e) => e.event === 'delta').map((e) => e.data.content).join('');
+    expect(finals[0]!.data.message).toMatchObject({ status: 'error', content: partial, error: { code: 'SERVICE_UNAVAILABLE' } });
     expect((await get('/healthz')).status).toBe(200);
     expect(alive()).toBe(true);
 

@@ -83,6 +83,10 @@ export async function runGeneration(
   };
   try {
     const storeError = await storeReply(message);
+    // An answer that was not stored must not look finished to the client.
+    if (storeError && !failure) {
+      return { message: { ...message, status: 'error', finishReason: null, error: { code: storeError.code, message: storeError.message } }, error: storeError };
+    }
     return { message, error: failure ?? storeError };
   } finally {
     await releaseLeaseSurely(lease);
