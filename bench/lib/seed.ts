@@ -1,0 +1,112 @@
+import { createHash, createSecretKey, randomBytes } from 'node:crypto';
+import bcrypt from 'bcrypt';
+import jwt from 'jsonwebtoken';
+import { MongoClient, ObjectId } from 'mongodb';
+import { BCRYPT_COST, JWT_AUDIENCE, JWT_ISSUER, JWT_SECRET } from './servers.js';
+
+export const PASSWORD = 'bench-password-1';
+export const LOGIN_EMAIL = 'login@bench.test';
+
+export interface SeedUser {
+  userId: string;
+  token: string;
+  chatIds: string[];
+}
+
+export interface Seeded {
+  users: SeedUser[];
+  hash: string;
+}
+
+const key = createSecretKey(Buffer.from(JWT_SECRET));
+
+/** An access token exactly as src/modules/auth/tokens.ts signs it (valid 1 h: the run is shorter). */
+export function accessToken(userId: string, sessionId: string): string {
+  return jwt.sign({ sid: sessionId, typ: 'access' }, key, {
+    algorithm: 'HS256', subject: userId, issuer: JWT_ISSUER, audience: JWT_AUDIENCE, expiresIn: 3600,
+  });
+}
+
+let cachedHash: string | undefined;
+export async function passwordHash(): Promise<string> {
+  cachedHash ??= await bcrypt.hash(PASSWORD, BCRYPT_COST);
+  return cachedHash;
+}
+
+/**
+ * Users, one open session each, and chats, written with the native driver in the shapes the
+ * Mongoose models store (users, sessions, chats). Each user gets `chatsPerUser` chats; every
+ * stream of the benchmark goes to its own user, so per-user stream limits never interfere.
+ */
+export async function seed(uri: string, options: { users: number; chatsPerUser: number; loginUser?: boolean }): Promise<Seeded> {
+  const client = await MongoClient.connect(uri);
+  try {
+    const db = client.db();
+    const hash = await passwordHash();
+    const now = new Date();
+    const users: SeedUser[] = [];
+    const userDocs = [];
+    const sessionDocs = [];
+    const chatDocs = [];
+    for (let u = 0; u < options.users; u += 1) {
+      const userId = new ObjectId();
+      const sessionId = new ObjectId();
+      userDocs.push({ _id: userId, email: `user${u}-${userId.toHexString()}@bench.test`, name: `Bench ${u}`, passwordHash: hash, createdAt: now, updatedAt: now });
+      sessionDocs.push({
+        _id: sessionId, userId, refreshTokenHash: createHash('sha256').update(randomBytes(32)).digest('base64url'), previousRefreshTokenHash: null,
+        expiresAt: new Date(now.getTime() + 86_400_000), revokedAt: null, userAgent: 'bench', createdAt: now, updatedAt: now,
+      });
+      const chatIds: string[] = [];
+      for (let c = 0; c < options.chatsPerUser; c += 1) {
+        const chatId = new ObjectId();
+        const at = new Date(now.getTime() - c * 1000);
+        chatDocs.push({ _id: chatId, userId, title: `Bench chat ${c}`, pinned: c === 0, archived: false, model: 'bench-model', systemPrompt: '', lastMessageAt: at, createdAt: at, updatedAt: at });
+        chatIds.push(chatId.toHexString());
+      }
+      users.push({ userId: userId.toHexString(), token: accessToken(userId.toHexString(), sessionId.toHexString()), chatIds });
+    }
+    if (options.loginUser) userDocs.push({ _id: new ObjectId(), email: LOGIN_EMAIL, name: 'Login', passwordHash: hash, createdAt: now, updatedAt: now });
+    for (const [name, docs] of [['users', userDocs], ['sessions', sessionDocs], ['chats', chatDocs]] as const) {
+      for (let i = 0; i < docs.length; i += 1000) await db.collection(name).insertMany(docs.slice(i, i + 1000) as never[]);
+    }
+    return { users, hash };
+  } finally {
+    await client.close();
+  }
+}
+
+/** Empties the messages and leases collections, so every arm starts from the same database state. */
+export async function resetMessages(uri: string): Promise<void> {
+  const client = await MongoClient.connect(uri);
+  try {
+    const db = client.db();
+    await db.collection('messages').deleteMany({});
+    await db.collection('generations').deleteMany({});
+  } finally {
+    await client.close();
+  }
+}
+
+/** Median time of one bcrypt compare at the server's cost, on one thread of this machine. */
+export async function bcryptCompareMs(samples: number): Promise<number> {
+  const hash = await passwordHash();
+  const times: number[] = [];
+  for (let i = 0; i < samples; i += 1) {
+    const t = performance.now();
+    await bcrypt.compare(PASSWORD, hash);
+    times.push(performance.now() - t);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)]!;
+}
+
+/** Characters of reply text stored for assistant messages (what a server relayed before the cut). */
+export async function storedReplyChars(uri: string): Promise<{ messages: number; chars: number }> {
+  const client = await MongoClient.connect(uri);
+  try {
+    const rows = await client.db().collection('messages').find({ role: 'assistant' }, { projection: { content: 1 } }).toArray();
+    return { messages: rows.length, chars: rows.reduce((n, r) => n + String(r.content ?? '').length, 0) };
+  } finally {
+    await client.close();
+  }
+}

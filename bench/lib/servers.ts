@@ -1,0 +1,180 @@
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort, sleep, waitForPort } from './common.js';
+
+/** Folder of the compiled bench scripts (bench/results/tmp/build/bench). */
+export const BUILD_BENCH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const BUILD_ROOT = path.resolve(BUILD_BENCH, '..');
+export const PROJECT_ROOT = path.resolve(BUILD_ROOT, '../../../..');
+export const RESULTS_DIR = path.join(PROJECT_ROOT, 'bench/results');
+export const PROFILE_DIR = path.join(RESULTS_DIR, 'tmp/profiles');
+
+export const JWT_SECRET = 'bench-secret-0123456789abcdef-0123456789abcdef';
+export const JWT_ISSUER = 'sigmagpt-api';
+export const JWT_AUDIENCE = 'sigmagpt-clients';
+export const BCRYPT_COST = 10;
+
+export interface ProbeStats {
+  eventLoopDelayMs: { p50: number; p99: number; max: number; mean: number; samples: number };
+  memory: { rss: number; heapUsed: number; external: number; arrayBuffers: number };
+  sockets: { accepted: number; acceptedWritableBytes: number; outgoing: number; outgoingUnreadBytes: number };
+  cpu: { user: number; system: number };
+  node: string;
+}
+
+export interface RunningServer {
+  name: 'ours' | 'baseline';
+  port: number;
+  child: ChildProcess;
+  probe(cmd: 'stats' | 'reset' | 'gc'): Promise<ProbeStats>;
+  stop(): Promise<void>;
+}
+
+let probeSeq = 0;
+
+function withProbe(child: ChildProcess) {
+  return (cmd: 'stats' | 'reset' | 'gc') =>
+    new Promise<ProbeStats>((resolve, reject) => {
+      const id = (probeSeq += 1);
+      const timer = setTimeout(() => reject(new Error(`probe ${cmd} timed out`)), 30_000);
+      const onMessage = (message: unknown) => {
+        const m = message as { probe?: number } & ProbeStats;
+        if (m.probe !== id) return;
+        clearTimeout(timer);
+        child.off('message', onMessage);
+        resolve(m);
+      };
+      child.on('message', onMessage);
+      child.send({ id, cmd });
+    });
+}
+
+async function stopChild(child: ChildProcess, graceMs = 15_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
+}
+
+export interface ServerOptions {
+  node: string;
+  mongoUri: string;
+  upstreamPort: number;
+  cpuProfile?: string;
+}
+
+/** Our server, built by tsc from src/ (the same JS `npm start` runs), in production mode. */
+export async function startOurs(options: ServerOptions): Promise<RunningServer> {
+  const port = await freePort();
+  const args = [`--import=${path.join(BUILD_BENCH, 'probe.js')}`];
+  if (options.cpuProfile) {
+    mkdirSync(PROFILE_DIR, { recursive: true });
+    args.push('--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, `--cpu-prof-name=${options.cpuProfile}`);
+  }
+  args.push(path.join(BUILD_ROOT, 'src/server.js'));
+  const child = spawn(options.node, args, {
+    cwd: PROJECT_ROOT,
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      BENCH_PROBE: '1',
+      NODE_ENV: 'production',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      MONGODB_URI: options.mongoUri,
+      JWT_SECRET,
+      JWT_ISSUER,
+      JWT_AUDIENCE,
+      BCRYPT_COST: String(BCRYPT_COST),
+      OPENAI_BASE_URL: `http://127.0.0.1:${options.upstreamPort}/v1`,
+      OPENAI_API_KEY: 'bench',
+      MODELS: 'bench-model',
+      RATE_LIMITS_ENABLED: 'false',
+      MESSAGES_PER_MINUTE: '1000000',
+      MAX_CONCURRENT_STREAMS: '1000',
+      UPSTREAM_MAX_SOCKETS: '20000',
+      UPSTREAM_MAX_RETRIES: '0',
+      DATA_DIR: path.join(RESULTS_DIR, 'tmp/data'),
+    },
+  });
+  await waitForPort(port, child, 30_000);
+  await waitReady(port);
+  return { name: 'ours', port, child, probe: withProbe(child), stop: () => stopChild(child) };
+}
+
+/** The baseline relay (bench/baseline.ts). */
+export async function startBaseline(options: ServerOptions): Promise<RunningServer> {
+  const port = await freePort();
+  const child = spawn(options.node, [`--import=${path.join(BUILD_BENCH, 'probe.js')}`, path.join(BUILD_BENCH, 'baseline.js')], {
+    cwd: PROJECT_ROOT,
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    env: {
+      PATH: process.env.PATH,
+      BENCH_PROBE: '1',
+      PORT: String(port),
+      MONGODB_URI: options.mongoUri,
+      JWT_SECRET,
+      JWT_ISSUER,
+      JWT_AUDIENCE,
+      OPENAI_BASE_URL: `http://127.0.0.1:${options.upstreamPort}/v1`,
+      OPENAI_API_KEY: 'bench',
+    },
+  });
+  await waitForPort(port, child, 30_000);
+  return { name: 'baseline', port, child, probe: withProbe(child), stop: () => stopChild(child) };
+}
+
+async function waitReady(port: number): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/readyz`);
+      if (res.ok) return;
+    } catch {
+      // not yet
+    }
+    await sleep(100);
+  }
+  throw new Error('our server did not become ready');
+}
+
+export interface Upstream {
+  port: number;
+  script(s: { ttftMs: number; gapMs: number; chunks: number; chunkSize: number }): Promise<void>;
+  stats(): Promise<{ started: number; completed: number; aborted: number; active: number; bytes: number; contentChunks: number }>;
+  reset(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startUpstream(node: string): Promise<Upstream> {
+  const port = await freePort();
+  const child = spawn(node, [path.join(BUILD_BENCH, 'upstream.js')], { stdio: ['ignore', 'ignore', 'inherit'], env: { PATH: process.env.PATH, PORT: String(port) } });
+  await waitForPort(port, child, 10_000);
+  const base = `http://127.0.0.1:${port}`;
+  return {
+    port,
+    script: async (s) => {
+      await fetch(`${base}/__script`, { method: 'POST', body: JSON.stringify(s) });
+    },
+    stats: async () => (await fetch(`${base}/__stats`)).json() as never,
+    reset: async () => {
+      await fetch(`${base}/__reset`, { method: 'POST' });
+    },
+    stop: () => stopChild(child),
+  };
+}
+
+export function startClient(node: string): ChildProcess {
+  return fork(path.join(BUILD_BENCH, 'client.js'), [], { execPath: node, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+}
+
+export function node20(): string | null {
+  for (const candidate of ['/usr/bin/node', '/usr/local/bin/node']) if (existsSync(candidate)) return candidate;
+  return null;
+}

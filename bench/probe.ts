@@ -1,0 +1,66 @@
+/**
+ * Preload for the measured servers (`node --import ./probe.js server.js`), active only when the
+ * process was spawned with an IPC channel and BENCH_PROBE=1. It adds no route to the server: the
+ * harness asks over IPC for event-loop delay (perf_hooks.monitorEventLoopDelay), memory, and the
+ * bytes buffered in user space on the server's sockets (accepted sockets: writableLength; outgoing
+ * sockets such as the upstream connection: readableLength), found through diagnostics_channel.
+ */
+import diagnosticsChannel from 'node:diagnostics_channel';
+import type net from 'node:net';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import v8 from 'node:v8';
+import vm from 'node:vm';
+
+interface ProbeRequest {
+  id: number;
+  cmd: 'stats' | 'reset' | 'gc';
+}
+
+if (process.send && process.env.BENCH_PROBE === '1') {
+  const delay = monitorEventLoopDelay({ resolution: 5 });
+  delay.enable();
+  const accepted = new Set<net.Socket>();
+  const outgoing = new Set<net.Socket>();
+  const track = (set: Set<net.Socket>) => (message: unknown) => {
+    const socket = (message as { socket: net.Socket }).socket;
+    set.add(socket);
+    socket.once('close', () => set.delete(socket));
+  };
+  diagnosticsChannel.subscribe('net.server.socket', track(accepted));
+  diagnosticsChannel.subscribe('net.client.socket', track(outgoing));
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc') as () => void;
+
+  const stats = () => {
+    let written = 0;
+    for (const s of accepted) written += s.writableLength;
+    let unread = 0;
+    for (const s of outgoing) unread += s.readableLength;
+    const mem = process.memoryUsage();
+    return {
+      eventLoopDelayMs: {
+        p50: delay.percentile(50) / 1e6,
+        p99: delay.percentile(99) / 1e6,
+        max: delay.max / 1e6,
+        mean: delay.mean / 1e6,
+        samples: delay.count,
+      },
+      memory: { rss: mem.rss, heapUsed: mem.heapUsed, external: mem.external, arrayBuffers: mem.arrayBuffers },
+      sockets: { accepted: accepted.size, acceptedWritableBytes: written, outgoing: outgoing.size, outgoingUnreadBytes: unread },
+      cpu: process.cpuUsage(),
+      node: process.version,
+    };
+  };
+
+  process.on('message', (raw: unknown) => {
+    const request = raw as ProbeRequest;
+    if (typeof request?.id !== 'number') return;
+    if (request.cmd === 'reset') delay.reset();
+    if (request.cmd === 'gc') {
+      gc();
+      gc();
+    }
+    process.send?.({ probe: request.id, ...stats() });
+  });
+  process.channel?.unref();
+}
