@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# Fuzzes the running API from its own OpenAPI description with schemathesis (PyPI, pinned, in a
+# venv cached outside the repo). Starts the server on the embedded defaults (no MONGODB_URI →
+# embedded database, demo model) on a free port with a throw-away DATA_DIR, signs up a fresh user,
+# and runs every operation with the checks below. Exits non-zero on any failure.
+#
+# The fuzz server runs with RATE_LIMITS_ENABLED=false and a high MESSAGES_PER_MINUTE: otherwise
+# the fuzzer spends its budget on 429s (documented, so not failures) and they mask real findings.
+# Rate limiting itself is covered by the integration tests. DEMO_CHUNK_DELAY_MS=0 makes the demo
+# model's streams end at once, so streamed requests terminate.
+#
+# Knobs: FUZZ_MAX_EXAMPLES (per operation, default 40), FUZZ_MAX_TIME (seconds, default 180),
+# FUZZ_SEED, FUZZ_KEEP=1 keeps the work directory (server log, reports).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SCHEMATHESIS_VERSION=4.32.5
+CACHE_DIR="${XDG_CACHE_HOME:-$HOME/.cache}/sigmagpt"
+VENV="${SCHEMATHESIS_VENV:-$CACHE_DIR/schemathesis-venv}"
+ST="$VENV/bin/schemathesis"
+
+if ! "$ST" --version 2>/dev/null | grep -qF "$SCHEMATHESIS_VERSION"; then
+  echo "fuzz: installing schemathesis $SCHEMATHESIS_VERSION into $VENV"
+  rm -rf "$VENV"
+  mkdir -p "$(dirname "$VENV")"
+  python3 -m venv "$VENV"
+  "$VENV/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+fi
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/sigmagpt-fuzz.XXXXXX")
+PORT=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+BASE_URL="http://127.0.0.1:$PORT"
+SERVER_PID=""
+status=1
+
+cleanup() {
+  # The server runs in a process group of its own (setsid): end the whole group (tsx, node, the
+  # embedded database), SIGTERM first so it shuts down cleanly.
+  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill -TERM -- "-$SERVER_PID" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.2; done
+    kill -KILL -- "-$SERVER_PID" 2>/dev/null || true
+  fi
+  if [ "${FUZZ_KEEP:-0}" = 1 ] || [ "${status:-1}" != 0 ]; then echo "fuzz: work directory (server log, reports) kept at $WORK"; else rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+
+echo "fuzz: starting the server on $BASE_URL (embedded database, data in $WORK/data)"
+env -u MONGODB_URI -u OPENAI_API_KEY -u OPENAI_BASE_URL -u MODELS -u DEFAULT_MODEL \
+  NODE_ENV=development HOST=127.0.0.1 PORT="$PORT" DATA_DIR="$WORK/data" LOG_LEVEL=warn \
+  RATE_LIMITS_ENABLED=false MESSAGES_PER_MINUTE=100000 DEMO_CHUNK_DELAY_MS=0 \
+  PATH="$PWD/node_modules/.bin:$PATH" setsid tsx src/server.ts >"$WORK/server.log" 2>&1 &
+SERVER_PID=$!
+
+ready=0
+for _ in $(seq 1 240); do
+  if curl -fsS "$BASE_URL/readyz" >/dev/null 2>&1; then ready=1; break; fi
+  kill -0 "$SERVER_PID" 2>/dev/null || break
+  sleep 0.5
+done
+if [ "$ready" != 1 ]; then
+  echo "fuzz: the server did not become ready; its log:" >&2
+  cat "$WORK/server.log" >&2
+  exit 1
+fi
+
+FUZZ_EMAIL="fuzz.$(date +%s).$RANDOM@example.test"
+FUZZ_PASSWORD="fuzz-$(node -e 'console.log(require("crypto").randomBytes(12).toString("base64url"))')"
+signup=$(curl -fsS -X POST "$BASE_URL/api/auth/signup" -H 'Content-Type: application/json' \
+  --data "{\"email\":\"$FUZZ_EMAIL\",\"password\":\"$FUZZ_PASSWORD\",\"name\":\"Fuzz\"}")
+echo "$signup" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{if(!JSON.parse(s).accessToken)process.exit(1)})' \
+  || { echo "fuzz: sign-up gave no access token" >&2; exit 1; }
+echo "fuzz: signed up $FUZZ_EMAIL"
+
+started=$(date +%s)
+status=0
+SCRIPTS_DIR="$PWD/scripts"
+# Run from the work directory: schemathesis keeps a .schemathesis/ cache in its working directory.
+(cd "$WORK" && FUZZ_BASE_URL="$BASE_URL" FUZZ_EMAIL="$FUZZ_EMAIL" FUZZ_PASSWORD="$FUZZ_PASSWORD" \
+PYTHONPATH="$SCRIPTS_DIR${PYTHONPATH:+:$PYTHONPATH}" SCHEMATHESIS_HOOKS=fuzz_hooks \
+  "$ST" --config-file "$SCRIPTS_DIR/schemathesis.toml" run "$BASE_URL/api/openapi.json" \
+    --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,negative_data_rejection,ignored_auth \
+    --phases examples,coverage,fuzzing,stateful \
+    --max-examples "${FUZZ_MAX_EXAMPLES:-40}" \
+    --max-time "${FUZZ_MAX_TIME:-180}" \
+    ${FUZZ_SEED:+--seed "$FUZZ_SEED"} \
+    --workers 2 \
+    --request-timeout 15 \
+    --continue-on-failure \
+    --report junit --report-dir "$WORK/report") \
+  || status=$?
+echo "fuzz: schemathesis finished in $(( $(date +%s) - started ))s with exit code $status"
+
+if grep -qiE '"level":(50|60)|uncaught|unhandled' "$WORK/server.log"; then
+  echo "fuzz: the server logged errors:" >&2
+  grep -iE '"level":(50|60)|uncaught|unhandled' "$WORK/server.log" | head -20 >&2
+  status=1
+fi
+if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+  echo "fuzz: the server died during the run; the end of its log:" >&2
+  tail -40 "$WORK/server.log" >&2
+  status=1
+fi
+[ "$status" -eq 0 ] && echo "fuzz: no failures"
+exit "$status"
