@@ -355,7 +355,7 @@ async function slowReaders(p: Phase, upstream: Upstream) {
 /** CPU profile of our server under the figure-2 load and the list load; summarised by function and package. */
 async function profileOurs(nodeBin: string, upstream: Upstream): Promise<ProfileSummary | null> {
   const name = `ours-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`;
-  const p = await startPhase(nodeBin, upstream, S.fig2.concurrent * 3, 20, false, name);
+  const p = await startPhase(nodeBin, upstream, S.fig2.concurrent + 50, 1, false, name);
   try {
     const shape = { ttftMs: S.fig2.ttftMs, gapMs: S.fig2.gapMs, chunks: S.fig2.chunks, chunkSize: 8 };
     await upstream.script(shape);
@@ -380,11 +380,23 @@ async function main() {
   log(`${smoke ? 'smoke' : 'full'} run on ${os.cpus().length} cores, ${versions.node24}${n20 ? ` and ${versions.node20}` : ''}; load average ${loadStart.map((l) => l.toFixed(2)).join(' ')}`);
   const upstream = await startUpstream(node24);
   client = startClient(node24);
+  // Ctrl-C / SIGTERM: stop every child this run started (servers, databases, upstream), then exit.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      log(`${signal}: stopping the servers, databases and upstream`);
+      void (async () => {
+        for (const p of openPhases) await stopPhase(p).catch(() => undefined);
+        await upstream.stop().catch(() => undefined);
+        process.exit(130);
+      })();
+    });
+  }
   const figures: Figure[] = [];
   const raw: Record<string, unknown> = {};
   try {
     // Figures 1–3 (Node 24).
-    let p = await startPhase(node24, upstream, Math.max(S.fig2.concurrent * 3, 50), 20);
+    // One chat per user: FerretDB's findAndModify on chats scans the collection, so it stays small.
+    let p = await startPhase(node24, upstream, S.fig2.concurrent + 50, 1);
     const f1 = await ttftRounds(p, upstream, { ttftMs: 20, gapMs: 5, chunks: 10, chunkSize: 8 }, { count: S.fig1.streams + S.fig1.warmup, warmup: S.fig1.warmup, rate: S.fig1.rate }, S.rounds, 'fig1');
     figures.push(fig1(f1, 'node24', S.fig1.streams));
     raw.fig1 = f1;
