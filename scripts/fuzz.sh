@@ -9,7 +9,7 @@
 # Rate limiting itself is covered by the integration tests. DEMO_CHUNK_DELAY_MS=0 makes the demo
 # model's streams end at once, so streamed requests terminate.
 #
-# Knobs: FUZZ_MAX_EXAMPLES (per operation, default 40), FUZZ_MAX_TIME (seconds, default 180),
+# Knobs: FUZZ_MAX_EXAMPLES (per operation, default 40), FUZZ_MAX_TIME (seconds, default 180), FUZZ_CHECKS,
 # FUZZ_SEED, FUZZ_KEEP=1 keeps the work directory (server log, reports).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -79,7 +79,7 @@ SCRIPTS_DIR="$PWD/scripts"
 (cd "$WORK" && FUZZ_BASE_URL="$BASE_URL" FUZZ_EMAIL="$FUZZ_EMAIL" FUZZ_PASSWORD="$FUZZ_PASSWORD" \
 PYTHONPATH="$SCRIPTS_DIR${PYTHONPATH:+:$PYTHONPATH}" SCHEMATHESIS_HOOKS=fuzz_hooks \
   "$ST" --config-file "$SCRIPTS_DIR/schemathesis.toml" run "$BASE_URL/api/openapi.json" \
-    --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,negative_data_rejection,ignored_auth \
+    --checks "${FUZZ_CHECKS:-not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,negative_data_rejection,ignored_auth}" \
     --phases examples,coverage,fuzzing,stateful \
     --max-examples "${FUZZ_MAX_EXAMPLES:-40}" \
     --max-time "${FUZZ_MAX_TIME:-180}" \

@@ -50,6 +50,14 @@ export function toAppError(err: unknown): AppError {
     case 'stream.encoding.set':
       return new AppError('VALIDATION_FAILED', 'The request body could not be read');
   }
+  // The router marks a path parameter it cannot percent-decode (`/chats/%E0%A4%A`) with status 400.
+  if (err instanceof URIError && (err as { status?: number }).status === 400) {
+    return new AppError('VALIDATION_FAILED', 'The URL is not valid (malformed percent-encoding)');
+  }
+  // A body whose Content-Encoding does not decode (zlib raises it while body-parser reads the body).
+  if (typeof (err as { code?: unknown }).code === 'string' && (err as { code: string }).code.startsWith('Z_')) {
+    return new AppError('INVALID_JSON', 'The request body could not be decoded (Content-Encoding)');
+  }
   return new AppError('INTERNAL', 'Something went wrong on our side', { cause: err });
 }
 

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { useTestApp, uniqueEmail } from '../helpers/app.js';
+
+/** Requests no schema can describe (bad URL encoding, a body that does not decode): 4xx JSON, never 500. */
+describe('malformed requests found while fuzzing', () => {
+  const ctx = useTestApp();
+  const token = async () => {
+    const res = await ctx.request().post('/api/auth/signup').send({ email: uniqueEmail('malformed'), password: 'correct horse battery' }).expect(201);
+    return res.body.accessToken as string;
+  };
+
+  it('when a path parameter has broken percent-encoding, then 400 VALIDATION_FAILED, not 500', async () => {
+    const auth = `Bearer ${await token()}`;
+    for (const url of ['/api/chats/%E0%A4%A', '/api/chats/%E0%A4%A/messages', '/api/chat/%ZZ', '/api/chats/%']) {
+      const res = await ctx.request().get(url).set('Authorization', auth);
+      expect(res.status, url).toBe(400);
+      expect(res.headers['content-type']).toMatch(/^application\/json; charset=utf-8/);
+      expect(res.body.error).toMatchObject({ code: 'VALIDATION_FAILED', requestId: expect.any(String) });
+      expect(JSON.stringify(res.body)).not.toMatch(/URIError|decodeURIComponent|node_modules/);
+    }
+  });
+
+  it('when the body claims a Content-Encoding it does not have, then 400 JSON, not 500', async () => {
+    const auth = `Bearer ${await token()}`;
+    for (const encoding of ['gzip', 'deflate']) {
+      const res = await ctx
+        .request()
+        .post('/api/chats')
+        .set('Authorization', auth)
+        .set('Content-Type', 'application/json')
+        .set('Content-Encoding', encoding)
+        .send('{"title":"x"}');
+      expect(res.status, encoding).toBe(400);
+      expect(res.body.error).toMatchObject({ code: 'INVALID_JSON', requestId: expect.any(String) });
+      expect(JSON.stringify(res.body)).not.toMatch(/header check|zlib|Z_DATA_ERROR/);
+    }
+  });
+});
