@@ -43,10 +43,12 @@ async function recentTurns(chatId: Types.ObjectId): Promise<{ turns: ChatTurn[];
 export async function beginExchange(userId: string, target: ExchangeTarget, input: { content: string; model?: string }): Promise<Exchange> {
   const existing = 'chatId' in target ? await findOwnedChat(userId, target.chatId) : null;
   const chatId = existing?._id ?? new Types.ObjectId();
-  await checkMessageRate(userId);
+  // The message is counted and stamped at one instant, so it lands in the same rate window
+  // that admitted it, however long the steps in between take.
+  const now = new Date();
+  await checkMessageRate(userId, now);
   const lease = await takeGenerationSlot(userId, String(chatId));
   try {
-    const now = new Date();
     let chat: ChatDoc;
     let history: ChatTurn[] = [];
     let parentId: Types.ObjectId | null = null;
