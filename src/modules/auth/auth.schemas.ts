@@ -19,12 +19,13 @@ export const offeredPassword = z
 
 export const email = z
   .string()
+  .max(254)
   .trim()
   .toLowerCase()
-  .max(254)
   .pipe(z.email({ message: 'Invalid email address' }));
 
-export const displayName = z.string().trim().max(100);
+// Lengths are checked before trimming: the documented maxLength bounds what the client sends.
+export const displayName = z.string().max(100).trim();
 
 /** These routes take no query parameters; any (`?email[$ne]=`) is refused rather than ignored. */
 export const NoQuery = z.strictObject({});

@@ -53,10 +53,13 @@ export const StopResultSchema = z.object({ stopping: z.boolean().describe('false
 
 export const IdParams = z.object({ id: z.string().describe('Chat id') });
 
-/** Request schemas read their limits from the configuration, so they are built when the routes are. */
+/**
+ * Request schemas read their limits from the configuration, so they are built when the routes are.
+ * Lengths are checked before trimming: the documented maxLength bounds what the client sends.
+ */
 export function chatSchemas(c: Config = config()) {
-  const content = z.string().trim().min(1, 'Message must not be empty').max(c.MAX_MESSAGE_CHARS);
-  const title = z.string().trim().min(1, 'Title must not be empty').max(c.MAX_TITLE_CHARS);
+  const content = z.string().max(c.MAX_MESSAGE_CHARS).trim().min(1, 'Message must not be empty');
+  const title = z.string().max(c.MAX_TITLE_CHARS).trim().min(1, 'Title must not be empty');
   const systemPrompt = z.string().max(c.MAX_SYSTEM_PROMPT_CHARS);
   const model = z.enum(c.models as [string, ...string[]], { error: `Unknown model; allowed: ${c.models.join(', ')}` });
   const stream = z.boolean().optional().describe('true: Server-Sent Events; false: JSON. Absent: decided by Accept');
@@ -71,7 +74,7 @@ export function chatSchemas(c: Config = config()) {
 
   return {
     ListChatsQuery: z.object({
-      q: z.string().trim().max(200).optional().describe('Case-insensitive text searched in titles and message text'),
+      q: z.string().max(200).trim().optional().describe('Case-insensitive text searched in titles and message text'),
       archived: z.enum(['true', 'false']).optional().transform((v) => v === 'true').describe('true lists archived chats'),
       limit,
       cursor,
