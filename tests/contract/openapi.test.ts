@@ -94,6 +94,7 @@ describe('OpenAPI description', () => {
             // One schema per event ({ event, id, data }), its JSON payload as contentSchema.
             const refs = (op.responses[status].content['text/event-stream'].schema.oneOf ?? []).map((r: Json) => r.$ref.split('/').pop());
             const names = refs.map((ref: string) => document.components.schemas[ref].properties.event.const);
+            expect(Object.keys(spec.events ?? {}).length, `${route.method} ${path}: an SSE response must name its events`).toBeGreaterThan(0);
             expect(names, `${route.method} ${path} SSE events`).toEqual(Object.keys(spec.events ?? {}));
             for (const ref of refs) expect(document.components.schemas[ref].properties.data.contentSchema.$ref).toMatch(/^#\/components\/schemas\//);
           }
