@@ -84,7 +84,9 @@ describe('client disconnect', () => {
 
 describe('concurrent generations', () => {
   it('when a third reply is asked while two stream, then 429 TOO_MANY_STREAMS before anything is stored, and the two complete', async () => {
-    upstream.setDefault({ chunks: ['a', 'b', 'c', 'd', 'e'], delayMs: 80 });
+    // About 2 s per reply: both still stream while the refused requests run, even on a loaded machine.
+    const letters = 'abcdefghijklmnopqrst'.split('');
+    upstream.setDefault({ chunks: letters, delayMs: 100 });
     const [c1, c2, c3] = [await newChat(), await newChat(), await newChat()];
     const s1 = stream(c1);
     const s2 = stream(c2);
@@ -96,7 +98,7 @@ describe('concurrent generations', () => {
     const viaCreate = await ctx.request().post('/api/chats').set(user.auth).send({ message: 'new chat', stream: false });
     expect(viaCreate.status).toBe(429);
     await Promise.all([s1.ended, s2.ended]);
-    for (const s of [s1, s2]) expect(s.events.at(-1)).toMatchObject({ event: 'done', data: { message: { status: 'complete', content: 'abcde' } } });
+    for (const s of [s1, s2]) expect(s.events.at(-1)).toMatchObject({ event: 'done', data: { message: { status: 'complete', content: letters.join('') } } });
     expect(upstream.requests).toHaveLength(2);
     const after = await ctx.request().post(`/api/chats/${c3}/messages`).set(user.auth).send({ content: 'third again', stream: false });
     expect(after.status).toBe(201);
