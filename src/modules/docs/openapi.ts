@@ -232,7 +232,7 @@ Every response carries \`X-Request-Id\`.
 header names the next page.
 
 **Streaming** replies are \`text/event-stream\` (events \`meta\`, \`delta\`, then one \`done\` or \`error\`).
-EventSource cannot POST or send headers: read the stream with \`fetch\` (see docs/using-the-api.md).`;
+EventSource cannot POST or send headers: read the stream with \`fetch\` (see the README, "From a browser app").`;
 
 /** Operations served outside the route groups that clients still call. */
 function registerOperations(registry: OpenAPIRegistry) {
