@@ -32,10 +32,10 @@ const S = smoke
       fig6: { seconds: 2, connections: 4, listRate: 20 }, fig7: { readers: 4, seconds: 2 }, profileS: 1,
     }
   : {
-      rounds: 5, fig1: { streams: 30, warmup: 3, rate: 10 }, node20: true,
-      fig2: { concurrent: 200, ttftMs: 50, gapMs: 50, chunks: 100, measureS: 3 },
-      fig4: { streams: 500, rate: 50, holdS: 4 }, fig5: { seconds: 4, connections: 20 },
-      fig6: { seconds: 5, connections: 8, listRate: 50 }, fig7: { readers: 20, seconds: 6 }, profileS: 6,
+      rounds: 5, fig1: { streams: 25, warmup: 3, rate: 10 }, node20: true,
+      fig2: { concurrent: 200, ttftMs: 50, gapMs: 50, chunks: 100, measureS: 2 },
+      fig4: { streams: 300, rate: 50, holdS: 3 }, fig5: { seconds: 4, connections: 20 },
+      fig6: { seconds: 4, connections: 8, listRate: 50 }, fig7: { readers: 20, seconds: 5 }, profileS: 4,
     };
 
 let client: ChildProcess;
