@@ -26,6 +26,8 @@ export interface RecordedRequest {
   aborted: boolean;
   /** Resolves when the request is over (ended or aborted). */
   finished: Promise<void>;
+  /** When the whole response had been taken by the client (0 until then): late when the client applied backpressure. */
+  endedAt: number;
 }
 
 /**
@@ -55,7 +57,9 @@ export async function startUpstream() {
         body,
         aborted: false,
         finished: new Promise((resolve) => (settle = resolve)),
+        endedAt: 0,
       };
+      res.on('finish', () => (record.endedAt = Date.now()));
       requests.push(record);
       res.on('close', () => {
         if (!res.writableFinished) record.aborted = true;

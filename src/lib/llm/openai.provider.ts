@@ -49,11 +49,11 @@ export async function closeOpenAiPool(): Promise<void> {
 export async function* openAiCompletion(request: CompletionRequest, c: Config): CompletionStream {
   const idle = new AbortController();
   const signal = AbortSignal.any([request.signal, idle.signal]);
+  // One timer for the whole reply, restarted per chunk (refresh() costs far less than a new timer).
+  // While the consumer holds a chunk (a slow client applying backpressure) it only re-arms itself.
   let timer: NodeJS.Timeout | undefined;
-  const arm = () => {
-    clearTimeout(timer);
-    timer = setTimeout(() => idle.abort(new UpstreamIdleError()), c.UPSTREAM_IDLE_TIMEOUT_MS);
-  };
+  let consumerHolds = false;
+  const onIdle = () => (consumerHolds ? timer?.refresh() : idle.abort(new UpstreamIdleError()));
   try {
     const stream = await clientFor(c).chat.completions.create(
       {
@@ -65,9 +65,9 @@ export async function* openAiCompletion(request: CompletionRequest, c: Config): 
       },
       { signal },
     );
-    arm();
+    timer = setTimeout(onIdle, c.UPSTREAM_IDLE_TIMEOUT_MS);
     for await (const chunk of stream) {
-      clearTimeout(timer);
+      consumerHolds = true;
       // Some compatible servers send `choices: null` on the usage chunk, or omit usage entirely.
       const choice = Array.isArray(chunk.choices) ? chunk.choices[0] : undefined;
       const content = choice?.delta?.content;
@@ -84,7 +84,8 @@ export async function* openAiCompletion(request: CompletionRequest, c: Config): 
           },
         };
       }
-      arm();
+      consumerHolds = false;
+      timer.refresh();
     }
     // The SDK ends the iteration quietly when its signal aborts, so a stall must be surfaced here.
     if (idle.signal.aborted && !request.signal.aborted) throw new UpstreamIdleError();
