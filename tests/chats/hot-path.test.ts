@@ -42,7 +42,7 @@ describe('database work per exchange', () => {
     // The shared rate counter's writes depend on where the minute window stands, not on the reply.
     const own = (writes: string[]) => writes.filter((w) => !w.endsWith(':rate_limits'));
     expect(own(long)).toEqual(own(short));
-    expect(own(short)).toEqual(['insert:generations', 'insert:messages', 'findAndModify:chats', 'insert:messages', 'delete:generations']);
+    expect(own(short)).toEqual(['insert:generations', 'insert:messages', 'update:chats', 'insert:messages', 'delete:generations']);
     for (const writes of [short, long]) expect(writes.length - own(writes).length).toBeLessThanOrEqual(2);
   });
 });

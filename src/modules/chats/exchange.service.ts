@@ -79,7 +79,9 @@ export async function beginExchange(userId: string, target: ExchangeTarget, inpu
     };
     await Message.collection.insertOne(userMessage);
     if (existing) {
-      chat = (await Chat.findOneAndUpdate({ _id: chatId }, { $set: { lastMessageAt: now } }, { returnDocument: 'after' }).lean<ChatDoc>()) ?? chat;
+      // A plain update: the chat is already in hand, and findAndModify scans the collection on FerretDB.
+      await Chat.updateOne({ _id: chatId }, { $set: { lastMessageAt: now, updatedAt: now } }, { timestamps: false });
+      chat = { ...chat, lastMessageAt: now, updatedAt: now };
     }
     const assistant: MessageDoc = {
       ...userMessage,
