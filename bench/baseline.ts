@@ -8,7 +8,7 @@
  *
  * Database operations per streamed exchange, mirroring src/modules/chats (rate limits off):
  *   sessions.findOne · chats.findOne · generations.insertOne (lease) · messages.find (history)
- *   · messages.insertOne (user) · chats.findOneAndUpdate (lastMessageAt) · [stream] ·
+ *   · messages.insertOne (user) · chats.updateOne (lastMessageAt) · [stream] ·
  *   messages.insertOne (assistant) · generations.deleteOne (lease release)
  */
 import { createSecretKey, randomUUID } from 'node:crypto';
@@ -120,7 +120,8 @@ async function sendMessage(req: http.IncomingMessage, res: http.ServerResponse, 
     finishReason: null, usage: null, error: null, ttftMs: null, durationMs: null, createdAt: now,
   };
   await messages.insertOne(userMessage);
-  const updated = (await chats.findOneAndUpdate({ _id: chatId }, { $set: { lastMessageAt: now, updatedAt: now } }, { returnDocument: 'after' })) ?? chat;
+  await chats.updateOne({ _id: chatId }, { $set: { lastMessageAt: now, updatedAt: now } });
+  const updated = { ...chat, lastMessageAt: now, updatedAt: now };
   const model = (body.model as string | undefined) ?? (chat.model as string);
   const assistant: Record<string, unknown> = {
     ...userMessage, _id: new ObjectId(), parentId: userMessage._id, role: 'assistant', content: '', status: 'streaming', model,
