@@ -11,6 +11,7 @@ import { buildRouter, type RouteGroup } from './lib/http/route.js';
 import { corsPolicy, noStore, securityHeaders } from './lib/http/security.js';
 import { isDraining } from './lib/lifecycle.js';
 import { logger } from './lib/logger.js';
+import { requestContext } from './lib/request-context.js';
 import { authenticate } from './modules/auth/auth.middleware.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { chatRoutes } from './modules/chats/chats.routes.js';
@@ -50,6 +51,7 @@ export function createApp(groups: RouteGroup[] = routeGroups()) {
       },
     }),
   );
+  app.use((req, _res, next) => requestContext.run(String(req.id), next));
   app.use(securityHeaders());
   app.use(corsPolicy(c.CORS_ORIGINS));
   app.use(healthRouter());

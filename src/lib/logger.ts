@@ -1,5 +1,6 @@
 import pino from 'pino';
 import { config } from './config.js';
+import { currentRequestId } from './request-context.js';
 
 /** Everything that could carry a credential is removed before a line is written. */
 export const REDACTED_PATHS = [
@@ -28,4 +29,8 @@ export const logger = pino({
     : {}),
   redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
   base: { service: 'sigmagpt-api' },
+  mixin: () => {
+    const reqId = currentRequestId();
+    return reqId ? { reqId } : {};
+  },
 });

@@ -2,6 +2,9 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logger } from '../../src/lib/logger.js';
 import { User } from '../../src/modules/users/user.model.js';
+import supertest from 'supertest';
+import { createApp, routeGroups } from '../../src/app.js';
+import { defineRoute } from '../../src/lib/http/route.js';
 import { uniqueEmail, useTestApp } from '../helpers/app.js';
 import { NO_TIGHT_LIMITS, refreshCookieOf } from '../helpers/auth.js';
 
@@ -75,5 +78,33 @@ describe('logs', () => {
       expect(record.msg).not.toBe('forged admin login');
     }
     expect(records.length).toBe(lines.length);
+  });
+
+  it('when code far from the request logs after an await, then the line carries the request id the client got', async () => {
+    lines.length = 0;
+    const app = createApp([
+      ...routeGroups(),
+      {
+        prefix: '/api/log-probe',
+        tag: 'test',
+        routes: [defineRoute({
+          method: 'get', path: '/', summary: 'logs from a nested async call', auth: false,
+          responses: { 204: { description: 'logged' } },
+          handler: async (_req, res) => {
+            await new Promise((r) => setTimeout(r, 5));
+            logger.warn('deep in a service');
+            res.status(204).end();
+          },
+        })],
+      },
+    ]);
+    const [first, second] = await Promise.all([
+      supertest(app).get('/api/log-probe').set('X-Request-Id', 'probe-one'),
+      supertest(app).get('/api/log-probe'),
+    ]);
+    const records = lines.join('').split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+    const deep = records.filter((r) => r.msg === 'deep in a service').map((r) => r.reqId).sort();
+    expect(deep).toEqual([first.headers['x-request-id'], second.headers['x-request-id']].sort());
+    expect(deep).toContain('probe-one');
   });
 });
