@@ -8,6 +8,7 @@ import { logger } from './lib/logger.js';
 import { gracefulShutdown } from './lib/shutdown.js';
 import { installCrashHandlers } from './lib/crash-handlers.js';
 import { initRateLimitCounters } from './lib/rate-limit/mongo-store.js';
+import { initSessions } from './modules/auth/session.model.js';
 
 async function main() {
   let c;
@@ -23,7 +24,7 @@ async function main() {
   const database = await resolveDatabase(c, logger);
   // A URI names its own database; the embedded server gets one named after the project.
   await connectDatabase(database.uri, c.MONGODB_URI ? undefined : 'sigmagpt');
-  await initRateLimitCounters();
+  await Promise.all([initRateLimitCounters(), initSessions()]);
   logger.info({ database: database.description }, 'database connected');
 
   const app = createApp();

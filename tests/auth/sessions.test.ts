@@ -189,3 +189,30 @@ describe('account deletion', () => {
     expect((await me(bystander.accessToken)).status).toBe(200);
   });
 });
+
+describe('ended sessions', () => {
+  it('when a user logs in, then their expired and long-revoked sessions are removed, and recent or other users\' ones kept', async () => {
+    const account = await signUp(ctx);
+    const other = await signUp(ctx);
+    const userId = (await User.findOne({ email: account.email }).lean())!._id;
+    const otherId = (await User.findOne({ email: other.email }).lean())!._id;
+    const day = 86_400_000;
+    const now = Date.now();
+    const base = { refreshTokenHash: 'x', userAgent: 'test' };
+    const [expired, oldRevoked, recentRevoked, othersExpired] = await Session.create([
+      { ...base, userId, expiresAt: new Date(now - 1000) },
+      { ...base, userId, expiresAt: new Date(now + day), revokedAt: new Date(now - 2 * day) },
+      { ...base, userId, expiresAt: new Date(now + day), revokedAt: new Date(now - 1000) },
+      { ...base, userId: otherId, expiresAt: new Date(now - 1000) },
+    ]);
+
+    expect((await login(account.email, account.password)).status).toBe(200);
+
+    const left = new Set((await Session.find({}, { _id: 1 }).lean()).map((s) => String(s._id)));
+    expect(left.has(String(expired!._id))).toBe(false);
+    expect(left.has(String(oldRevoked!._id))).toBe(false);
+    expect(left.has(String(recentRevoked!._id))).toBe(true);
+    expect(left.has(String(othersExpired!._id))).toBe(true);
+    expect(await Session.countDocuments({ userId, revokedAt: null, expiresAt: { $gt: new Date() } })).toBe(2);
+  });
+});

@@ -22,6 +22,20 @@ export interface IssuedTokens {
 const invalidCredentials = () => new AppError('INVALID_CREDENTIALS', 'Email or password is incorrect');
 const normaliseEmail = (email: string) => email.trim().toLowerCase();
 
+/** Revoked sessions are kept a day (a replayed token still meets its session), expired ones not at all. */
+const ENDED_SESSION_KEEP_MS = 86_400_000;
+
+/**
+ * Each login clears the user's ended sessions, so the collection stays bounded per user even where
+ * the server has no TTL indexes (FerretDB).
+ */
+async function forgetEndedSessions(userId: Types.ObjectId, now = Date.now()) {
+  await Session.deleteMany({
+    userId,
+    $or: [{ expiresAt: { $lte: new Date(now) } }, { revokedAt: { $lte: new Date(now - ENDED_SESSION_KEEP_MS) } }],
+  });
+}
+
 async function openSession(user: Parameters<typeof toUserJson>[0], userAgent: string): Promise<IssuedTokens> {
   const { REFRESH_TOKEN_TTL_DAYS, ACCESS_TOKEN_TTL_SECONDS } = config();
   const sessionId = new Types.ObjectId();
@@ -34,6 +48,7 @@ async function openSession(user: Parameters<typeof toUserJson>[0], userAgent: st
     expiresAt: refreshExpiresAt,
     userAgent: userAgent.slice(0, 200),
   });
+  await forgetEndedSessions(user._id);
   return {
     user: toUserJson(user),
     accessToken: signAccessToken({ userId: String(user._id), sessionId: String(sessionId) }),

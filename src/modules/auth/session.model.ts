@@ -1,4 +1,5 @@
 import mongoose, { Schema, type Types } from '../../lib/db/mongoose.js';
+import { ensureTtlIndex } from '../../lib/db/ttl.js';
 
 /**
  * A login. Access tokens name it (`sid`), so revoking it here rejects them at once on every
@@ -30,3 +31,6 @@ const sessionSchema = new Schema<SessionDoc>(
 );
 
 export const Session = mongoose.model<SessionDoc>('Session', sessionSchema);
+
+/** MongoDB drops expired sessions itself; elsewhere logins clear them (see auth.service). */
+export const initSessions = () => ensureTtlIndex(Session, 'expiresAt');
