@@ -82,4 +82,17 @@ describe('signup limit per IP', () => {
     expect(await User.countDocuments({ email })).toBe(0);
     expect((await rateLimitHits('signup-ip'))[`signup-ip:${ip}`]).toBe(4);
   });
+
+  it('when sign-ups are refused as invalid input (400), then they do not use up the allowance; taken emails (409) do', async () => {
+    const ip = '198.51.100.8';
+    const signup = (body: object) => ctx.request().post('/api/auth/signup').set('X-Forwarded-For', ip).send(body);
+    for (const body of [{ email: 'not-an-email', password: 'correct horse battery' }, { email: uniqueEmail(), password: 'short' }, { email: uniqueEmail(), password: 'correct horse battery', extra: 1 }]) {
+      expectError(await signup(body), 400, 'VALIDATION_FAILED');
+    }
+    const taken = uniqueEmail('taken');
+    expect((await signup({ email: taken, password: 'correct horse battery' })).status).toBe(201);
+    expectError(await signup({ email: taken, password: 'correct horse battery' }), 409, 'EMAIL_TAKEN');
+    expect((await signup({ email: uniqueEmail(), password: 'correct horse battery' })).status).toBe(201);
+    expectRateLimited(await signup({ email: uniqueEmail(), password: 'correct horse battery' }));
+  });
 });

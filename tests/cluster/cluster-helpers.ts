@@ -45,15 +45,8 @@ export async function eventually<T>(read: () => Promise<T>, ok: (value: T) => bo
   }
 }
 
-/**
- * The server's own pid: startInstance runs tsx's CLI, which runs the server as its child process.
- * Linux only (reads /proc).
- */
-export function serverPid(instance: Instance): number {
-  const wrapper = instance.child.pid!;
-  const children = readFileSync(`/proc/${wrapper}/task/${wrapper}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
-  return children.length > 0 ? Number(children[0]) : wrapper;
-}
+/** The server's pid (startInstance runs the server itself, not a wrapper). */
+export const serverPid = (instance: Instance): number => instance.child.pid!;
 
 /** Resident memory of a process now (VmRSS) and at its peak (VmHWM), in MiB. */
 export function memoryOf(pid: number): { rssMb: number; peakMb: number } {

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../../src/lib/db/embedded.js';
 
-/** A real server process (src/server.ts under tsx) on its own port. */
+/** A real server process (src/server.ts, loaded through tsx) on its own port. */
 export interface Instance {
   url: string;
   child: ChildProcess;
@@ -23,7 +23,8 @@ export function databaseUri(serverUri: string, name = `cluster_${randomBytes(5).
 
 export async function startInstance(env: Record<string, string>): Promise<Instance> {
   const port = await freePort();
-  const child = spawn(process.execPath, [path.join(projectRoot, 'node_modules/tsx/dist/cli.mjs'), 'src/server.ts'], {
+  // tsx as a loader, not its CLI: the child is the server itself, so a signal (even SIGKILL) reaches it.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: projectRoot,
     env: {
       ...process.env,

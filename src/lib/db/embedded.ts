@@ -65,6 +65,8 @@ async function startMongod(options: EmbeddedOptions): Promise<EmbeddedDatabase> 
   const dbPath = options.dataDir ? path.join(options.dataDir, 'mongod') : undefined;
   if (dbPath) mkdirSync(dbPath, { recursive: true });
   const server = await MongoMemoryServer.create({
+    // Own process group, as for FerretDB below: Ctrl-C must not stop the database before the API.
+    spawn: { detached: true },
     instance: dbPath ? { dbPath, storageEngine: 'wiredTiger' } : {},
   });
   return { uri: server.getUri(), kind: 'mongod', stop: async () => { await server.stop({ doCleanup: !dbPath }); } };
@@ -98,8 +100,13 @@ export async function startFerretdb(options: EmbeddedOptions): Promise<EmbeddedD
       '--telemetry=disable',
       '--log-level=error',
     ],
-    { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, DO_NOT_TRACK: '1' } },
+    // Its own process group: a Ctrl-C in the terminal reaches only the API, which drains its streams
+    // and stores their answers before it stops the database itself.
+    { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, DO_NOT_TRACK: '1' }, detached: true },
   );
+  // Whatever way the API process ends, the database it started ends with it.
+  const killOnExit = () => child.kill('SIGTERM');
+  process.once('exit', killOnExit);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   try {
     await waitForPort(port, child, 15_000);
@@ -111,6 +118,7 @@ export async function startFerretdb(options: EmbeddedOptions): Promise<EmbeddedD
     uri: `mongodb://127.0.0.1:${port}/`,
     kind: 'ferretdb',
     stop: async () => {
+      process.off('exit', killOnExit);
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;
       if (!options.dataDir) rmSync(dir, { recursive: true, force: true });

@@ -10,8 +10,12 @@ interface LimiterOptions {
   windowSeconds: number;
   key: (req: Request) => string | undefined;
   message: string;
-  /** Count only failures (status ≥ 400): a login limit should brake guessing, not a user who logs in often. */
-  failuresOnly?: boolean;
+  /**
+   * Which answered requests count: all of them; only failures (status ≥ 400: a login limit should
+   * brake guessing, not a user who logs in often); or all but invalid input (400: a typo should not
+   * use up a sign-up allowance).
+   */
+  counts?: 'all' | 'failures' | 'valid-input';
 }
 
 /** Guards built by sharedLimiter, so the OpenAPI description can document their 429. */
@@ -31,7 +35,9 @@ export function sharedLimiter(options: LimiterOptions): RequestHandler {
     // The keys are built by us (ip addresses are already normalised by `trust proxy`).
     validate: { keyGeneratorIpFallback: false, trustProxy: false, xForwardedForHeader: false },
     passOnStoreError: false,
-    skipSuccessfulRequests: options.failuresOnly ?? false,
+    skipSuccessfulRequests: options.counts === 'failures',
+    skipFailedRequests: options.counts === 'valid-input',
+    ...(options.counts === 'valid-input' ? { requestWasSuccessful: (_req, res) => res.statusCode !== 400 } : {}),
     handler: (_req, res, next) => {
       const retryAfter = res.getHeader('Retry-After');
       next(new AppError('RATE_LIMITED', options.message, { headers: { 'Retry-After': String(retryAfter ?? options.windowSeconds) } }));

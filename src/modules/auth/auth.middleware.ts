@@ -16,11 +16,15 @@ export function bearerToken(req: Request): string | undefined {
   return match?.[1];
 }
 
+function missingTokenMessage(req: Request): string {
+  return req.headers.authorization ? 'Send the access token as "Authorization: Bearer <token>"' : 'Authentication required';
+}
+
 /** Verifies the access token and that its session is still open (revocation is immediate). */
 export const authenticate: RequestHandler = async (req, _res, next) => {
   const token = bearerToken(req);
   const claims = token ? verifyAccessToken(token) : null;
-  if (!claims) throw unauthenticated(token ? 'Access token is invalid or expired' : 'Authentication required');
+  if (!claims) throw unauthenticated(token ? 'Access token is invalid or expired; get a new one from POST /api/auth/refresh' : missingTokenMessage(req));
   if (!(await activeSession(claims.sessionId, claims.userId))) throw unauthenticated('Session has ended; log in again');
   req.auth = claims;
   next();

@@ -16,15 +16,15 @@ function limiters() {
   return {
     loginPerAccount: sharedLimiter({
       name: 'login-account', limit: c.LOGIN_LIMIT_PER_ACCOUNT, windowSeconds: c.LOGIN_WINDOW_SECONDS,
-      key: accountKey, message: 'Too many login attempts for this account; try again later', failuresOnly: true,
+      key: accountKey, message: 'Too many login attempts for this account; try again later', counts: 'failures',
     }),
     loginPerIp: sharedLimiter({
       name: 'login-ip', limit: c.LOGIN_LIMIT_PER_IP, windowSeconds: c.LOGIN_WINDOW_SECONDS,
-      key: byIp, message: 'Too many login attempts; try again later', failuresOnly: true,
+      key: byIp, message: 'Too many login attempts; try again later', counts: 'failures',
     }),
     signupPerIp: sharedLimiter({
       name: 'signup-ip', limit: c.SIGNUP_LIMIT_PER_IP, windowSeconds: c.SIGNUP_WINDOW_SECONDS,
-      key: byIp, message: 'Too many sign-ups from this address; try again later',
+      key: byIp, message: 'Too many sign-ups from this address; try again later', counts: 'valid-input',
     }),
   };
 }

@@ -148,7 +148,8 @@ export async function updateName(userId: string, name: string): Promise<UserJson
 async function requirePassword(userId: string, password: string) {
   const user = await User.findById(userId).lean();
   if (!user) throw unauthenticated('Account no longer exists');
-  if (!(await verifyPassword(password, user.passwordHash))) throw invalidCredentials();
+  // The account is known here, so the message can say which secret was wrong.
+  if (!(await verifyPassword(password, user.passwordHash))) throw new AppError('INVALID_CREDENTIALS', 'The password is incorrect');
   return user;
 }
 
