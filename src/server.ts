@@ -44,7 +44,9 @@ async function main() {
       await database.stop();
     };
     try {
-      await gracefulShutdown({ server, graceMs: c.SHUTDOWN_GRACE_MS, log: logger, closeDatabase });
+      // SIGTERM (an orchestrator) lets open replies finish within the grace period; SIGINT (someone
+      // at a terminal, or a file watcher) wants the process gone now, so replies are cut and stored.
+      await gracefulShutdown({ server, graceMs: c.SHUTDOWN_GRACE_MS, log: logger, closeDatabase, cutStreamsNow: signal === 'SIGINT' });
       logger.info('stopped');
       process.exit(0);
     } catch (error) {

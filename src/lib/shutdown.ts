@@ -11,6 +11,8 @@ interface ShutdownOptions {
   log: Logger;
   /** Closes the database connection (and an embedded server); runs after the last stream stored its answer. */
   closeDatabase: () => Promise<void>;
+  /** Cut open streams at once instead of letting them finish (an interactive Ctrl-C). */
+  cutStreamsNow?: boolean;
 }
 
 /**
@@ -18,17 +20,17 @@ interface ShutdownOptions {
  * generated may finish during most of the grace period, then the rest are cut off, which stores
  * each partial answer as `incomplete` and ends its stream with a final event; then the process exits.
  */
-export async function gracefulShutdown({ server, graceMs, log, closeDatabase }: ShutdownOptions): Promise<void> {
+export async function gracefulShutdown({ server, graceMs, log, closeDatabase, cutStreamsNow = false }: ShutdownOptions): Promise<void> {
   // The listener stays open meanwhile, so a load balancer still gets its 503 answers rather than
   // refused connections while it notices the failed readiness.
   startDraining();
   const started = Date.now();
 
   // Leave time at the end for cut-off streams to store their partial answers.
-  const finishBy = started + graceMs - Math.min(3000, graceMs / 3);
+  const finishBy = cutStreamsNow ? started : started + graceMs - Math.min(3000, graceMs / 3);
   while (runningGenerations() > 0 && Date.now() < finishBy) await sleep(50);
   const cut = abortAllGenerations();
-  if (cut > 0) log.info({ streams: cut }, 'cut off streams still open at the end of the grace period');
+  if (cut > 0) log.info({ streams: cut }, cutStreamsNow ? 'cut off open streams' : 'cut off streams still open at the end of the grace period');
   while (runningGenerations() > 0 && Date.now() < started + graceMs - 200) await sleep(20);
 
   // Responses have ended; keep-alive sockets between requests are closed rather than waited for.

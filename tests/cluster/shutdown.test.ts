@@ -72,4 +72,36 @@ describe('graceful shutdown', () => {
       await connection.close();
     }
   });
+
+  it('when SIGINT arrives mid-stream (Ctrl-C, a file watcher), then open replies are cut at once, stored as incomplete, and the process exits 0 quickly', async () => {
+    const interactive = await startInstance({
+      MONGODB_URI: uri, OPENAI_BASE_URL: upstream.url, OPENAI_API_KEY: 'test-key', MODELS: 'scripted-model', SHUTDOWN_GRACE_MS: '10000',
+    });
+    try {
+      const signup = await fetch(`${interactive.url}/api/auth/signup`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ email: uniqueEmail('sigint'), password: 'password-1234' }),
+      });
+      const { accessToken } = (await signup.json()) as { accessToken: string };
+      const stream = openStream(Number(new URL(interactive.url).port), '/api/chats', accessToken, { message: 'Another long story', stream: true });
+      await stream.waitFor(() => stream.events.filter((e) => e.event === 'delta').length >= 2);
+      const signalled = Date.now();
+      const code = await interactive.stop('SIGINT');
+      expect(code).toBe(0);
+      // Far inside the 10 s grace period: nothing waits for the reply to finish.
+      expect(Date.now() - signalled).toBeLessThan(3000);
+      await stream.ended;
+      expect(stream.events.at(-1)).toMatchObject({ event: 'done', data: { message: { status: 'incomplete' } } });
+      const connection = await mongoose.createConnection(uri).asPromise();
+      try {
+        const stored = await connection.collection('messages').findOne({ _id: new mongoose.Types.ObjectId(String(stream.events.at(-1)!.data.message.id)) });
+        expect(stored?.status).toBe('incomplete');
+      } finally {
+        await connection.close();
+      }
+    } finally {
+      await interactive.stop('SIGKILL');
+    }
+  });
 });

@@ -1,5 +1,5 @@
-import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import net from 'node:net';
 import path from 'node:path';
@@ -40,10 +40,24 @@ export async function freePort(): Promise<number> {
   });
 }
 
-async function waitForPort(port: number, child: ChildProcess, timeoutMs: number): Promise<void> {
+/** Running, and not a zombie waiting for an init process that does not reap (Linux reports those in /proc). */
+const isAlive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] !== 'Z';
+  } catch {
+    return true;
+  }
+};
+
+async function waitForPort(port: number, pid: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`exited with code ${child.exitCode}`);
+    if (!isAlive(pid)) throw new Error('exited before it listened');
     const open = await new Promise<boolean>((resolve) => {
       const socket = net.connect(port, '127.0.0.1');
       socket.once('connect', () => { socket.destroy(); resolve(true); });
@@ -89,29 +103,33 @@ export async function startFerretdb(options: EmbeddedOptions): Promise<EmbeddedD
     ? path.join(options.dataDir, 'ferretdb')
     : mkdtempSync(path.join(existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir(), 'sigmagpt-ferretdb-'));
   mkdirSync(dir, { recursive: true });
-  const child = spawn(
-    binary,
-    [
-      '--handler=sqlite',
-      `--sqlite-url=file:${dir}/`,
-      `--listen-addr=127.0.0.1:${port}`,
-      `--state-dir=${dir}`,
-      '--debug-addr=-',
-      '--telemetry=disable',
-      '--log-level=error',
-    ],
-    // Its own process group: a Ctrl-C in the terminal reaches only the API, which drains its streams
-    // and stores their answers before it stops the database itself.
-    { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, DO_NOT_TRACK: '1' }, detached: true },
+  const args = [
+    '--handler=sqlite',
+    `--sqlite-url=file:${dir}/`,
+    `--listen-addr=127.0.0.1:${port}`,
+    `--state-dir=${dir}`,
+    '--debug-addr=-',
+    '--telemetry=disable',
+    '--log-level=error',
+  ];
+  // Started outside the API's process tree (the shell that launches it exits at once): a Ctrl-C,
+  // or a watcher such as nodemon signalling every descendant, reaches only the API, which stores
+  // the answers of its open streams and then stops the database itself.
+  const launched = await promisify(execFile)(
+    'sh',
+    ['-c', `"$0" "$@" </dev/null >/dev/null 2>>"${dir}/ferretdb.log" & echo $!`, binary, ...args],
+    { env: { ...process.env, DO_NOT_TRACK: '1' } },
   );
+  const pid = Number(launched.stdout.trim());
   // Whatever way the API process ends, the database it started ends with it.
-  const killOnExit = () => child.kill('SIGTERM');
+  const killOnExit = () => {
+    if (isAlive(pid)) process.kill(pid, 'SIGTERM');
+  };
   process.once('exit', killOnExit);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   try {
-    await waitForPort(port, child, 15_000);
+    await waitForPort(port, pid, 15_000);
   } catch (error) {
-    child.kill('SIGKILL');
+    if (isAlive(pid)) process.kill(pid, 'SIGKILL');
     throw error;
   }
   return {
@@ -119,8 +137,11 @@ export async function startFerretdb(options: EmbeddedOptions): Promise<EmbeddedD
     kind: 'ferretdb',
     stop: async () => {
       process.off('exit', killOnExit);
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await exited;
+      killOnExit();
+      for (let waited = 0; isAlive(pid); waited += 20) {
+        if (waited === 5000) process.kill(pid, 'SIGKILL');
+        await new Promise((r) => setTimeout(r, 20));
+      }
       if (!options.dataDir) rmSync(dir, { recursive: true, force: true });
     },
   };

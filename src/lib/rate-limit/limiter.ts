@@ -11,11 +11,10 @@ interface LimiterOptions {
   key: (req: Request) => string | undefined;
   message: string;
   /**
-   * Which answered requests count: all of them; only failures (status ≥ 400: a login limit should
-   * brake guessing, not a user who logs in often); or all but invalid input (400: a typo should not
-   * use up a sign-up allowance).
+   * Which answered requests count: all of them, or only failures (status ≥ 400: a login limit
+   * should brake guessing, not a user who logs in often).
    */
-  counts?: 'all' | 'failures' | 'valid-input';
+  counts?: 'all' | 'failures';
 }
 
 /** Guards built by sharedLimiter, so the OpenAPI description can document their 429. */
@@ -36,8 +35,6 @@ export function sharedLimiter(options: LimiterOptions): RequestHandler {
     validate: { keyGeneratorIpFallback: false, trustProxy: false, xForwardedForHeader: false },
     passOnStoreError: false,
     skipSuccessfulRequests: options.counts === 'failures',
-    skipFailedRequests: options.counts === 'valid-input',
-    ...(options.counts === 'valid-input' ? { requestWasSuccessful: (_req, res) => res.statusCode !== 400 } : {}),
     handler: (_req, res, next) => {
       const retryAfter = res.getHeader('Retry-After');
       next(new AppError('RATE_LIMITED', options.message, { headers: { 'Retry-After': String(retryAfter ?? options.windowSeconds) } }));

@@ -11,6 +11,9 @@ const accountKey = (req: Request) => {
   return typeof email === 'string' ? email.trim().toLowerCase().slice(0, 254) : undefined;
 };
 
+// Input that will be refused as invalid never reaches the counter: a typo costs no sign-up allowance.
+const validSignupIp = (req: Request) => (SignupBody.safeParse(req.body).success ? byIp(req) : undefined);
+
 function limiters() {
   const c = config();
   return {
@@ -24,7 +27,7 @@ function limiters() {
     }),
     signupPerIp: sharedLimiter({
       name: 'signup-ip', limit: c.SIGNUP_LIMIT_PER_IP, windowSeconds: c.SIGNUP_WINDOW_SECONDS,
-      key: byIp, message: 'Too many sign-ups from this address; try again later', counts: 'valid-input',
+      key: validSignupIp, message: 'Too many sign-ups from this address; try again later',
     }),
   };
 }
