@@ -50,6 +50,20 @@ describe('chat CRUD', () => {
     expect(await Message.countDocuments({ chatId: res.body.chat.id })).toBe(2);
   });
 
+  it('when a chat created without a title gets its first message, then it is named after it; later messages and chosen titles stay', async () => {
+    const untitled = await create(user);
+    expect(untitled.title).toBe('New chat');
+    const first = await ctx.request().post(`/api/chats/${untitled.id}/messages`).set(user.auth).send({ content: '  Plan a weekend in Lisbon ', stream: false });
+    expect(first.status).toBe(201);
+    expect(first.body.chat.title).toBe('Plan a weekend in Lisbon');
+    await ctx.request().post(`/api/chats/${untitled.id}/messages`).set(user.auth).send({ content: 'And Porto?', stream: false });
+    expect((await Chat.findById(untitled.id).lean())!.title).toBe('Plan a weekend in Lisbon');
+
+    const named = await create(user, { title: 'Trips' });
+    await ctx.request().post(`/api/chats/${named.id}/messages`).set(user.auth).send({ content: 'Plan a weekend in Lisbon', stream: false });
+    expect((await Chat.findById(named.id).lean())!.title).toBe('Trips');
+  });
+
   it('when a chat is read, then it carries its latest messages oldest first and hasMore with a Link to older ones', async () => {
     const chat = await create(user);
     for (let i = 0; i < 3; i += 1) await ctx.request().post(`/api/chats/${chat.id}/messages`).set(user.auth).send({ content: `m${i}` });

@@ -89,12 +89,15 @@ export function titleFromMessage(message: string): string {
   return `${(space > max / 2 ? cut.slice(0, space) : cut).trimEnd()}…`;
 }
 
+/** The title of a chat created without one; its first message replaces it. */
+export const DEFAULT_CHAT_TITLE = 'New chat';
+
 export function newChatDoc(userId: string, input: NewChat, firstMessage?: string, id = new Types.ObjectId()): ChatDoc {
   const now = new Date();
   return {
     _id: id,
     userId: oid(userId),
-    title: input.title ?? (firstMessage ? titleFromMessage(firstMessage) : 'New chat'),
+    title: input.title ?? (firstMessage ? titleFromMessage(firstMessage) : DEFAULT_CHAT_TITLE),
     pinned: false,
     archived: false,
     model: input.model ?? config().defaultModel,

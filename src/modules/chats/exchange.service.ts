@@ -5,7 +5,7 @@ import { releaseLeaseSurely, type Lease } from '../../lib/generations/leases.js'
 import { logger } from '../../lib/logger.js';
 import { fitToBudget, type ChatTurn } from '../../lib/llm/index.js';
 import { Chat, type ChatDoc } from './chat.model.js';
-import { findOwnedChat, insertChat, newChatDoc, type NewChat } from './chats.service.js';
+import { DEFAULT_CHAT_TITLE, findOwnedChat, insertChat, newChatDoc, titleFromMessage, type NewChat } from './chats.service.js';
 import { checkMessageRate, takeGenerationSlot } from './exchange.limits.js';
 import { Message, type MessageDoc } from './message.model.js';
 
@@ -80,8 +80,10 @@ export async function beginExchange(userId: string, target: ExchangeTarget, inpu
     await Message.collection.insertOne(userMessage);
     if (existing) {
       // A plain update: the chat is already in hand, and findAndModify scans the collection on FerretDB.
-      await Chat.updateOne({ _id: chatId }, { $set: { lastMessageAt: now, updatedAt: now } }, { timestamps: false });
-      chat = { ...chat, lastMessageAt: now, updatedAt: now };
+      // A chat created empty is named after its first message, as one created with a message is.
+      const title = parentId === null && chat.title === DEFAULT_CHAT_TITLE ? titleFromMessage(input.content) : chat.title;
+      await Chat.updateOne({ _id: chatId }, { $set: { lastMessageAt: now, updatedAt: now, title } }, { timestamps: false });
+      chat = { ...chat, lastMessageAt: now, updatedAt: now, title };
     }
     const assistant: MessageDoc = {
       ...userMessage,
