@@ -102,7 +102,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
 
   // Without an API key the built-in demo model answers; production has to ask for that explicitly.
   const models = env.MODELS.length > 0 ? env.MODELS : env.OPENAI_API_KEY ? ['gpt-4o-mini'] : ['demo'];
-  if (isProduction && !env.OPENAI_API_KEY && models.some((m) => m !== 'demo')) {
+  const demoOnly = env.MODELS.length > 0 && env.MODELS.every((m) => m === 'demo');
+  if (isProduction && !env.OPENAI_API_KEY && !demoOnly) {
     problems.push('OPENAI_API_KEY: required in production unless MODELS=demo');
   }
   const defaultModel = env.DEFAULT_MODEL ?? models[0]!;

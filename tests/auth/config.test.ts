@@ -25,3 +25,25 @@ describe('configuration of secrets and token lifetime', () => {
     expect(loadConfig({ NODE_ENV: 'test', JWT_SECRET: 'x'.repeat(40) }).ACCESS_TOKEN_TTL_SECONDS).toBeLessThanOrEqual(900);
   });
 });
+
+describe('configuration of the model provider', () => {
+  const secret = 'k'.repeat(16) + 'Zq3!v9LmP0sT8wXy';
+  const base = { NODE_ENV: 'production', MONGODB_URI: 'mongodb://db.example:27017/x', JWT_SECRET: secret };
+
+  it('when production has no OPENAI_API_KEY and MODELS is not set, then the server refuses to start instead of quietly serving the demo model', () => {
+    expect(() => loadConfig(base)).toThrow(/OPENAI_API_KEY/);
+  });
+
+  it('when production has no key and names a real model, then the server refuses to start', () => {
+    expect(() => loadConfig({ ...base, MODELS: 'gpt-4o-mini' })).toThrow(/OPENAI_API_KEY/);
+  });
+
+  it('when production chooses MODELS=demo explicitly, or has a key, then the config loads', () => {
+    expect(loadConfig({ ...base, MODELS: 'demo' }).models).toEqual(['demo']);
+    expect(loadConfig({ ...base, OPENAI_API_KEY: 'sk-test' }).models).toEqual(['gpt-4o-mini']);
+  });
+
+  it('when development has no key, then the demo model is the default', () => {
+    expect(loadConfig({ NODE_ENV: 'development', JWT_SECRET: secret }).defaultModel).toBe('demo');
+  });
+});
