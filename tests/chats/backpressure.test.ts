@@ -67,4 +67,45 @@ describe('a slow reader', () => {
     const stored = await Message.findOne({ _id: done.data.message.id }).lean();
     expect(stored?.content.length).toBe(chunk.length * chunks.length);
   }, 30_000);
+
+  it('when the client keeps the connection open but never reads again, then a stop still ends the reply at once and frees its slot', async () => {
+    const chunk = 'y'.repeat(4096);
+    upstream.script({ chunks: Array.from({ length: 4000 }, () => chunk), delayMs: 0 });
+    const payload = JSON.stringify({ message: 'a long answer please', stream: true });
+    let req!: http.ClientRequest;
+    const chatId = await new Promise<string>((resolve, reject) => {
+      req = http.request({
+        host: '127.0.0.1', port: server.port, path: '/api/chats', method: 'POST',
+        headers: { authorization: `Bearer ${user.token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+      }, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        const onData = (part: string) => {
+          text += part;
+          const meta = parseSse(text.slice(0, text.indexOf('\n\n') + 2)).events[0];
+          if (!meta) return;
+          res.off('data', onData);
+          res.pause(); // and never read again
+          resolve(meta.data.chat.id as string);
+        };
+        res.on('data', onData);
+      });
+      req.on('error', reject);
+      req.end(payload);
+    });
+    // Let the socket fill up and the server block on it.
+    await new Promise((r) => setTimeout(r, IDLE_TIMEOUT_MS * 3));
+    const stopped = await ctx.request().post(`/api/chats/${chatId}/stop`).set(user.auth);
+    expect(stopped.status).toBe(202);
+    const deadline = Date.now() + 2000;
+    let reply = null;
+    while (Date.now() < deadline && !reply) {
+      reply = await Message.findOne({ chatId, role: 'assistant' }).lean();
+      if (!reply) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(reply?.status).toBe('incomplete');
+    expect(reply!.content.length).toBeGreaterThan(0);
+    expect(reply!.content.length).toBeLessThan(chunk.length * 4000);
+    req.destroy();
+  }, 30_000);
 });

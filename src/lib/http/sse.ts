@@ -10,7 +10,11 @@ export class SseStream {
   private closed = false;
   private pingTimer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly res: Response) {
+  constructor(
+    private readonly res: Response,
+    /** How long a full socket may stay full before the reader is taken for gone. */
+    private readonly stallMs = 30_000,
+  ) {
     res.once('close', () => {
       this.closed = true;
       this.stopPing();
@@ -37,10 +41,29 @@ export class SseStream {
     this.pingTimer.unref();
   }
 
-  async send(event: string, data: unknown): Promise<void> {
+  /**
+   * Writes an event and waits while the socket is full. The wait also ends when `interrupt` aborts
+   * (stop, shutdown) and, for a client that keeps the connection open but never reads, after
+   * `stallMs`: then the connection is destroyed, which ends the reply as a disconnect would.
+   */
+  async send(event: string, data: unknown, interrupt?: AbortSignal): Promise<void> {
     if (this.isClosed) return;
-    const ok = this.res.write(`event: ${event}\nid: ${this.nextId++}\ndata: ${JSON.stringify(data)}\n\n`);
-    if (!ok) await this.drained();
+    if (!this.write(event, data)) await this.drained(interrupt);
+  }
+
+  /** The last event: written without waiting for the reader (its size is bounded), then the end. */
+  finish(event: string, data: unknown): void {
+    if (!this.isClosed && !this.write(event, data)) {
+      // A reader that never takes the rest would otherwise hold the connection open for good.
+      const stall = setTimeout(() => this.res.destroy(), this.stallMs);
+      stall.unref();
+      this.res.once('close', () => clearTimeout(stall));
+    }
+    this.end();
+  }
+
+  private write(event: string, data: unknown): boolean {
+    return this.res.write(`event: ${event}\nid: ${this.nextId++}\ndata: ${JSON.stringify(data)}\n\n`);
   }
 
   /** Comments keep idle connections open through proxies; they are tiny, so no backpressure wait. */
@@ -58,15 +81,23 @@ export class SseStream {
     this.pingTimer = undefined;
   }
 
-  private drained(): Promise<void> {
+  private drained(interrupt?: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
+      const stall = setTimeout(() => {
+        this.res.destroy();
+        done();
+      }, this.stallMs);
       const done = () => {
+        clearTimeout(stall);
         this.res.off('drain', done);
         this.res.off('close', done);
+        interrupt?.removeEventListener('abort', done);
         resolve();
       };
       this.res.once('drain', done);
       this.res.once('close', done);
+      interrupt?.addEventListener('abort', done, { once: true });
+      if (interrupt?.aborted) done();
     });
   }
 }

@@ -37,10 +37,10 @@ export async function respondWithReply(req: Request, res: Response, exchange: Ex
   try {
     const chat = toChatJson(exchange.chat);
     await sse.send('meta', { chat, userMessage: toMessageJson(exchange.userMessage), assistantMessage: toMessageJson(exchange.assistant) });
-    const result = await runGeneration(exchange, { clientGone, onDelta: (content) => sse.send('delta', { content }) });
+    const result = await runGeneration(exchange, { clientGone, onDelta: (content, interrupt) => sse.send('delta', { content }, interrupt) });
     const message = toMessageJson(result.message);
-    if (result.error) await sse.send('error', { error: { code: result.error.code, message: result.error.message }, message });
-    else await sse.send('done', { message, chat });
+    if (result.error) sse.finish('error', { error: { code: result.error.code, message: result.error.message }, message });
+    else sse.finish('done', { message, chat });
   } finally {
     sse.end();
   }

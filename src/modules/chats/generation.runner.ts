@@ -22,7 +22,7 @@ export interface GenerationResult {
  */
 export async function runGeneration(
   exchange: Exchange,
-  options: { clientGone: AbortSignal; onDelta: (content: string) => Promise<void> | void },
+  options: { clientGone: AbortSignal; onDelta: (content: string, interrupt: AbortSignal) => Promise<void> | void },
 ): Promise<GenerationResult> {
   const c = config();
   const { lease } = exchange;
@@ -54,7 +54,7 @@ export async function runGeneration(
       if (event.type === 'delta') {
         ttftMs ??= Math.round(performance.now() - started);
         content += event.content;
-        await options.onDelta(event.content);
+        await options.onDelta(event.content, controller.signal);
       } else if (event.type === 'finish') finishReason = event.finishReason;
       else usage = event.usage;
       if (controller.signal.aborted) break;
