@@ -169,5 +169,12 @@ describe('stopping a reply', () => {
     expect(abortAllGenerations()).toBe(2);
     await Promise.all(streams.map((s) => s.ended));
     for (const s of streams) expect(s.events.at(-1)).toMatchObject({ event: 'done', data: { message: { status: 'incomplete' } } });
+
+    // A request that was already past the door when shutdown began is cut as soon as it starts.
+    // (This leaves the process in its shutting-down state: keep this the last test of the file.)
+    const late = stream(await newChat());
+    await late.ended;
+    expect(late.events.at(-1)).toMatchObject({ event: 'done', data: { message: { status: 'incomplete' } } });
+    expect(runningGenerations()).toBe(0);
   });
 });

@@ -42,9 +42,13 @@ export function stopPoller(): void {
   poller = undefined;
 }
 
+/** Set once shutdown has cut the running generations: any that start later are cut as they start. */
+let cuttingAll = false;
+
 export function registerGeneration(token: string, controller: AbortController): void {
   running.set(token, controller);
   startPoller();
+  if (cuttingAll) abortGeneration(token, 'shutdown');
 }
 
 export function unregisterGeneration(token: string): void {
@@ -61,6 +65,7 @@ export function abortGeneration(token: string, kind: AbortKind): boolean {
 
 /** Ends every generation of this process; each stores its partial answer as incomplete. Graceful shutdown calls it. */
 export function abortAllGenerations(): number {
+  cuttingAll = true;
   let count = 0;
   for (const token of running.keys()) if (abortGeneration(token, 'shutdown')) count += 1;
   return count;
