@@ -4,7 +4,7 @@ import { AppError, unauthenticated } from '../../lib/errors.js';
 import { deleteUserContent } from '../chats/chats.cleanup.js';
 import { User, toUserJson, type UserJson } from '../users/user.model.js';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords.js';
-import { claimRefreshToken, RefreshClaim } from './refresh-claim.model.js';
+import { claimRefreshToken, RefreshClaim, releaseRefreshClaim } from './refresh-claim.model.js';
 import { Session } from './session.model.js';
 import { hashToken, newRefreshToken, parseRefreshToken, signAccessToken } from './tokens.js';
 
@@ -105,7 +105,11 @@ export async function refresh(refreshToken: string | undefined) {
   const rotated = await Session.updateOne(
     { _id: session._id, revokedAt: null },
     { $set: { refreshTokenHash: hashToken(next), previousRefreshTokenHash: presented } },
-  );
+  ).catch(async (error: unknown) => {
+    // Not rotated (database unreachable, say): the presented token is still the valid one.
+    await releaseRefreshClaim(presented);
+    throw error;
+  });
   // Logged out between the read and the rotation: the new token must not be handed out.
   if (rotated.matchedCount !== 1) throw await rejected();
   const user = await User.findById(session.userId).lean();

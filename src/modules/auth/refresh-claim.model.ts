@@ -31,6 +31,12 @@ export async function claimRefreshToken(tokenHash: string, sessionId: Types.Obje
     throw error;
   }
   // Rotation detects later replays by the hash alone, so claims only matter during the race.
-  await RefreshClaim.deleteMany({ sessionId, createdAt: { $lt: new Date(now.getTime() - CLAIM_KEEP_MS) } });
+  // Best effort: a failure here must not fail a refresh whose claim already stands.
+  await RefreshClaim.deleteMany({ sessionId, createdAt: { $lt: new Date(now.getTime() - CLAIM_KEEP_MS) } }).catch(() => undefined);
   return true;
+}
+
+/** Gives a claimed token back when its rotation could not be written, so the client can retry with it. */
+export async function releaseRefreshClaim(tokenHash: string): Promise<void> {
+  await RefreshClaim.deleteOne({ _id: tokenHash }).catch(() => undefined);
 }
