@@ -49,6 +49,12 @@ async function openSession(user: Parameters<typeof toUserJson>[0], userAgent: st
     userAgent: userAgent.slice(0, 200),
   });
   await forgetEndedSessions(user._id);
+  // A login that checked the password just before the account was deleted must not leave a session
+  // (and tokens) behind for a user that no longer exists.
+  if (!(await User.exists({ _id: user._id }))) {
+    await Session.deleteOne({ _id: sessionId });
+    throw unauthenticated('Account no longer exists');
+  }
   return {
     user: toUserJson(user),
     accessToken: signAccessToken({ userId: String(user._id), sessionId: String(sessionId) }),
