@@ -3,11 +3,11 @@ import { config } from '../config.js';
 import { Types } from '../db/mongoose.js';
 import { logger } from '../logger.js';
 import { Generation } from './generation.model.js';
+import { isDuplicateKey } from '../db/duplicate-key.js';
 
 /** Names this process in the leases it holds, so stop requests find the instance that streams. */
 export const INSTANCE_ID = randomUUID();
 
-const DUPLICATE_KEY = 11000;
 
 export interface Lease {
   userId: string;
@@ -33,7 +33,7 @@ export async function acquireLease(userId: string, chatId: string, now = new Dat
       await Generation.create({ userId: new Types.ObjectId(userId), slot, ...fields });
       return { userId, chatId, slot, token };
     } catch (error) {
-      if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+      if (!isDuplicateKey(error)) throw error;
     }
     const takeover = await Generation.updateOne(
       { userId: new Types.ObjectId(userId), slot, expiresAt: { $lte: now } },

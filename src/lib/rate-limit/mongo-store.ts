@@ -1,6 +1,7 @@
 import type { ClientRateLimitInfo, Options, Store } from 'express-rate-limit';
 import mongoose, { Schema } from '../db/mongoose.js';
 import { ensureTtlIndex } from '../db/ttl.js';
+import { isDuplicateKey } from '../db/duplicate-key.js';
 
 /** One counted hit: the n-th hit of `key` in the window that ends at `resetAt`. */
 interface Slot {
@@ -20,7 +21,6 @@ export interface Counter {
   resetAt: Date;
 }
 
-const DUPLICATE_KEY = 11000;
 
 /** Windows are aligned to multiples of their length, so every instance agrees on the current one. */
 const windowEnd = (now: Date, windowMs: number) => new Date(Math.floor(now.getTime() / windowMs) * windowMs + windowMs);
@@ -42,7 +42,7 @@ export async function hit(key: string, windowMs: number, now = new Date(), cap =
       await RateLimitSlot.create({ _id: `${key}#${resetAt.getTime()}#${n}`, key, n, resetAt });
       break;
     } catch (error) {
-      if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+      if (!isDuplicateKey(error)) throw error;
     }
   }
   return { key, hits: n, resetAt };

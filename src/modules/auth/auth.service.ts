@@ -7,8 +7,8 @@ import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords.js'
 import { claimRefreshToken, RefreshClaim, releaseRefreshClaim } from './refresh-claim.model.js';
 import { Session } from './session.model.js';
 import { hashToken, newRefreshToken, parseRefreshToken, signAccessToken } from './tokens.js';
+import { isDuplicateKey } from '../../lib/db/duplicate-key.js';
 
-const DUPLICATE_KEY = 11000;
 
 export interface IssuedTokens {
   user: UserJson;
@@ -71,7 +71,7 @@ export async function signup(input: { email: string; password: string; name?: st
     const user = await User.create({ email: input.email, name: input.name ?? '', passwordHash });
     return await openSession(user, userAgent);
   } catch (error) {
-    if ((error as { code?: number }).code === DUPLICATE_KEY) {
+    if (isDuplicateKey(error)) {
       throw new AppError('EMAIL_TAKEN', 'An account with this email already exists');
     }
     throw error;

@@ -1,4 +1,5 @@
 import mongoose, { Schema, type Types } from '../../lib/db/mongoose.js';
+import { isDuplicateKey } from '../../lib/db/duplicate-key.js';
 
 /**
  * One document per refresh token that has been exchanged, keyed by the token's hash. Inserting it
@@ -18,7 +19,6 @@ const refreshClaimSchema = new Schema<RefreshClaimDoc>(
 
 export const RefreshClaim = mongoose.model<RefreshClaimDoc>('RefreshClaim', refreshClaimSchema, 'refresh_claims');
 
-const DUPLICATE_KEY = 11000;
 /** Longer than any request can take; once the session holds the next hash, old claims are not needed. */
 const CLAIM_KEEP_MS = 60_000;
 
@@ -27,7 +27,7 @@ export async function claimRefreshToken(tokenHash: string, sessionId: Types.Obje
   try {
     await RefreshClaim.create({ _id: tokenHash, sessionId, createdAt: now });
   } catch (error) {
-    if ((error as { code?: number }).code === DUPLICATE_KEY) return false;
+    if (isDuplicateKey(error)) return false;
     throw error;
   }
   // Rotation detects later replays by the hash alone, so claims only matter during the race.
