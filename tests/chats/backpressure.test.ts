@@ -2,6 +2,7 @@ import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Message } from '../../src/modules/chats/message.model.js';
 import { useTestApp } from '../helpers/app.js';
+import { eventually } from '../helpers/eventually.js';
 import { listen, parseSse } from '../helpers/sse.js';
 import { startUpstream } from '../helpers/upstream.js';
 import { signUp, type TestUser } from '../helpers/users.js';
@@ -97,12 +98,7 @@ describe('a slow reader', () => {
     await new Promise((r) => setTimeout(r, IDLE_TIMEOUT_MS * 3));
     const stopped = await ctx.request().post(`/api/chats/${chatId}/stop`).set(user.auth);
     expect(stopped.status).toBe(202);
-    const deadline = Date.now() + 2000;
-    let reply = null;
-    while (Date.now() < deadline && !reply) {
-      reply = await Message.findOne({ chatId, role: 'assistant' }).lean();
-      if (!reply) await new Promise((r) => setTimeout(r, 50));
-    }
+    const reply = await eventually(() => Message.findOne({ chatId, role: 'assistant' }).lean(), (m) => m !== null, 2000);
     expect(reply?.status).toBe('incomplete');
     expect(reply!.content.length).toBeGreaterThan(0);
     expect(reply!.content.length).toBeLessThan(chunk.length * 4000);

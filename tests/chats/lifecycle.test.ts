@@ -3,6 +3,7 @@ import { Generation } from '../../src/lib/generations/generation.model.js';
 import { abortAllGenerations, runningGenerations } from '../../src/lib/generations/registry.js';
 import { Message } from '../../src/modules/chats/message.model.js';
 import { useTestApp } from '../helpers/app.js';
+import { eventually } from '../helpers/eventually.js';
 import { listen, openStream } from '../helpers/sse.js';
 import { startUpstream } from '../helpers/upstream.js';
 import { signUp, type TestUser } from '../helpers/users.js';
@@ -29,16 +30,8 @@ const slow = { chunks: Array.from({ length: 40 }, (_, i) => `w${i} `), delayMs: 
 const newChat = async () => (await ctx.request().post('/api/chats').set(user.auth).send({})).body.id as string;
 const stream = (chatId: string, content = 'hello') => openStream(server.port, `/api/chats/${chatId}/messages`, user.token, { content, stream: true });
 
-async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 2000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (ok(value) || Date.now() > deadline) return value;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
-const assistantOf = (chatId: string) => eventually(() => Message.findOne({ chatId, role: 'assistant' }).lean(), (m) => m !== null);
+const assistantOf = (chatId: string) => eventually(() => Message.findOne({ chatId, role: 'assistant' }).lean(), (m) => m !== null, 2000);
 const leases = () => Generation.countDocuments({ userId: user.id });
 
 describe('client disconnect', () => {
@@ -56,7 +49,7 @@ describe('client disconnect', () => {
     expect(reply).toMatchObject({ status: 'incomplete', error: null });
     expect(reply!.content.startsWith('w0 w1 ')).toBe(true);
     expect(reply!.content.length).toBeLessThan(slow.chunks.join('').length);
-    expect(await eventually(leases, (n) => n === 0)).toBe(0);
+    expect(await eventually(leases, (n) => n === 0, 2000)).toBe(0);
   });
 
   it('when 100 streams in a row are aborted by their clients, then a new one still starts and completes', async () => {
@@ -75,7 +68,7 @@ describe('client disconnect', () => {
     await last.ended;
     expect(last.status).toBe(200);
     expect(last.events.at(-1)).toMatchObject({ event: 'done', data: { message: { status: 'complete', content: 'fine' } } });
-    expect(await eventually(leases, (n) => n === 0)).toBe(0);
+    expect(await eventually(leases, (n) => n === 0, 2000)).toBe(0);
     expect(runningGenerations()).toBe(0);
     const incomplete = await Message.countDocuments({ chatId, role: 'assistant', status: 'incomplete' });
     expect(incomplete).toBe(100);

@@ -36,14 +36,7 @@ export async function withDatabase<T>(uri: string, work: (db: mongoose.Connectio
   }
 }
 
-export async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (ok(value) || Date.now() > deadline) return value;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+export { eventually } from '../helpers/eventually.js';
 
 /** The server's pid (startInstance runs the server itself, not a wrapper). */
 export const serverPid = (instance: Instance): number => instance.child.pid!;
