@@ -36,35 +36,69 @@ const generations = db.collection('generations');
 
 function json(res: http.ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+  });
   res.end(text);
 }
 
 const SUB_ID = /^[a-f0-9]{24}$/;
-async function authenticate(req: http.IncomingMessage): Promise<{ userId: ObjectId; sessionId: ObjectId } | null> {
+async function authenticate(
+  req: http.IncomingMessage,
+): Promise<{ userId: ObjectId; sessionId: ObjectId } | null> {
   const header = req.headers.authorization;
   if (!header?.startsWith('Bearer ')) return null;
   let payload: jwt.JwtPayload | string;
   try {
-    payload = jwt.verify(header.slice(7), key, { algorithms: ['HS256'], issuer: ISSUER, audience: AUDIENCE });
+    payload = jwt.verify(header.slice(7), key, {
+      algorithms: ['HS256'],
+      issuer: ISSUER,
+      audience: AUDIENCE,
+    });
   } catch {
     return null;
   }
-  if (typeof payload !== 'object' || payload.typ !== 'access' || typeof payload.exp !== 'number') return null;
-  if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string' || !SUB_ID.test(payload.sub) || !SUB_ID.test(payload.sid)) return null;
+  if (typeof payload !== 'object' || payload.typ !== 'access' || typeof payload.exp !== 'number')
+    return null;
+  if (
+    typeof payload.sub !== 'string' ||
+    typeof payload.sid !== 'string' ||
+    !SUB_ID.test(payload.sub) ||
+    !SUB_ID.test(payload.sid)
+  )
+    return null;
   const userId = new ObjectId(payload.sub);
   const sessionId = new ObjectId(payload.sid);
-  const session = await sessions.findOne({ _id: sessionId, userId, revokedAt: null, expiresAt: { $gt: new Date() } }, { projection: { _id: 1 } });
+  const session = await sessions.findOne(
+    { _id: sessionId, userId, revokedAt: null, expiresAt: { $gt: new Date() } },
+    { projection: { _id: 1 } },
+  );
   return session ? { userId, sessionId } : null;
 }
 
 const chatJson = (c: Document) => ({
-  id: String(c._id), title: c.title, pinned: c.pinned, archived: c.archived, model: c.model, systemPrompt: c.systemPrompt,
-  createdAt: (c.createdAt as Date).toISOString(), updatedAt: (c.updatedAt as Date).toISOString(), lastMessageAt: (c.lastMessageAt as Date).toISOString(),
+  id: String(c._id),
+  title: c.title,
+  pinned: c.pinned,
+  archived: c.archived,
+  model: c.model,
+  systemPrompt: c.systemPrompt,
+  createdAt: (c.createdAt as Date).toISOString(),
+  updatedAt: (c.updatedAt as Date).toISOString(),
+  lastMessageAt: (c.lastMessageAt as Date).toISOString(),
 });
 const messageJson = (m: Document) => ({
-  id: String(m._id), chatId: String(m.chatId), parentId: m.parentId ? String(m.parentId) : null, role: m.role, content: m.content,
-  status: m.status, model: m.model ?? null, finishReason: m.finishReason ?? null, usage: m.usage ?? null, error: m.error ?? null,
+  id: String(m._id),
+  chatId: String(m.chatId),
+  parentId: m.parentId ? String(m.parentId) : null,
+  role: m.role,
+  content: m.content,
+  status: m.status,
+  model: m.model ?? null,
+  finishReason: m.finishReason ?? null,
+  usage: m.usage ?? null,
+  error: m.error ?? null,
   createdAt: (m.createdAt as Date).toISOString(),
 });
 
@@ -84,13 +118,24 @@ function readJson(req: http.IncomingMessage): Promise<Record<string, unknown>> {
 }
 
 async function listChats(res: http.ServerResponse, userId: ObjectId): Promise<void> {
-  const rows = await chats.find({ userId, archived: false }).sort({ pinned: -1, lastMessageAt: -1, _id: -1 }).limit(PAGE + 1).toArray();
+  const rows = await chats
+    .find({ userId, archived: false })
+    .sort({ pinned: -1, lastMessageAt: -1, _id: -1 })
+    .limit(PAGE + 1)
+    .toArray();
   json(res, 200, rows.slice(0, PAGE).map(chatJson));
 }
 
 async function acquireLease(userId: ObjectId, chatId: ObjectId) {
   const token = randomUUID();
-  const doc = { userId, chatId, instanceId: INSTANCE, token, expiresAt: new Date(Date.now() + 60_000), stopRequested: false };
+  const doc = {
+    userId,
+    chatId,
+    instanceId: INSTANCE,
+    token,
+    expiresAt: new Date(Date.now() + 60_000),
+    stopRequested: false,
+  };
   for (let slot = 0; slot < 64; slot += 1) {
     try {
       await generations.insertOne({ ...doc, slot });
@@ -102,41 +147,84 @@ async function acquireLease(userId: ObjectId, chatId: ObjectId) {
   return null;
 }
 
-async function sendMessage(req: http.IncomingMessage, res: http.ServerResponse, userId: ObjectId, chatIdText: string): Promise<void> {
+async function sendMessage(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  userId: ObjectId,
+  chatIdText: string,
+): Promise<void> {
   const body = await readJson(req);
   const content = body.content;
-  if (typeof content !== 'string' || content.trim().length === 0 || content.length > 16_000) return json(res, 400, { error: { code: 'VALIDATION_FAILED' } });
+  if (typeof content !== 'string' || content.trim().length === 0 || content.length > 16_000)
+    return json(res, 400, { error: { code: 'VALIDATION_FAILED' } });
   if (!SUB_ID.test(chatIdText)) return json(res, 404, { error: { code: 'NOT_FOUND' } });
   const chatId = new ObjectId(chatIdText);
   const chat = await chats.findOne({ _id: chatId, userId });
   if (!chat) return json(res, 404, { error: { code: 'NOT_FOUND' } });
   const lease = await acquireLease(userId, chatId);
   if (!lease) return json(res, 429, { error: { code: 'TOO_MANY_STREAMS' } });
-  const rows = await messages.find({ chatId }, { projection: { role: 1, content: 1, status: 1 } }).sort({ createdAt: -1, _id: -1 }).limit(HISTORY_LIMIT).toArray();
-  const history = rows.filter((m) => m.content && m.status !== 'error').reverse().map((m) => ({ role: m.role as string, content: m.content as string }));
+  const rows = await messages
+    .find({ chatId }, { projection: { role: 1, content: 1, status: 1 } })
+    .sort({ createdAt: -1, _id: -1 })
+    .limit(HISTORY_LIMIT)
+    .toArray();
+  const history = rows
+    .filter((m) => m.content && m.status !== 'error')
+    .reverse()
+    .map((m) => ({ role: m.role as string, content: m.content as string }));
   const now = new Date();
   const userMessage = {
-    _id: new ObjectId(), chatId, userId, parentId: rows[0]?._id ?? null, role: 'user', content, status: 'complete', model: null,
-    finishReason: null, usage: null, error: null, ttftMs: null, durationMs: null, createdAt: now,
+    _id: new ObjectId(),
+    chatId,
+    userId,
+    parentId: rows[0]?._id ?? null,
+    role: 'user',
+    content,
+    status: 'complete',
+    model: null,
+    finishReason: null,
+    usage: null,
+    error: null,
+    ttftMs: null,
+    durationMs: null,
+    createdAt: now,
   };
   await messages.insertOne(userMessage);
   await chats.updateOne({ _id: chatId }, { $set: { lastMessageAt: now, updatedAt: now } });
   const updated = { ...chat, lastMessageAt: now, updatedAt: now };
   const model = (body.model as string | undefined) ?? (chat.model as string);
   const assistant: Record<string, unknown> = {
-    ...userMessage, _id: new ObjectId(), parentId: userMessage._id, role: 'assistant', content: '', status: 'streaming', model,
+    ...userMessage,
+    _id: new ObjectId(),
+    parentId: userMessage._id,
+    role: 'assistant',
+    content: '',
+    status: 'streaming',
+    model,
     createdAt: new Date(Math.max(Date.now(), now.getTime() + 1)),
   };
-  const turns = [...(chat.systemPrompt ? [{ role: 'system', content: chat.systemPrompt as string }] : []), ...history, { role: 'user', content }];
+  const turns = [
+    ...(chat.systemPrompt ? [{ role: 'system', content: chat.systemPrompt as string }] : []),
+    ...history,
+    { role: 'user', content },
+  ];
 
   res.writeHead(200, {
-    'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-store, no-transform', 'x-accel-buffering': 'no', connection: 'keep-alive',
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache, no-store, no-transform',
+    'x-accel-buffering': 'no',
+    connection: 'keep-alive',
   });
   let id = 1;
   let clientGone = false;
-  const event = (name: string, data: unknown) => res.write(`event: ${name}\nid: ${id++}\ndata: ${JSON.stringify(data)}\n\n`);
+  const event = (name: string, data: unknown) =>
+    res.write(`event: ${name}\nid: ${id++}\ndata: ${JSON.stringify(data)}\n\n`);
   const chatOut = chatJson(updated);
-  event('meta', { chat: chatOut, userMessage: messageJson(userMessage), assistantMessage: messageJson(assistant) });
+  event('meta', {
+    chat: chatOut,
+    userMessage: messageJson(userMessage),
+    assistantMessage: messageJson(assistant),
+  });
 
   const started = performance.now();
   let text = '';
@@ -145,10 +233,21 @@ async function sendMessage(req: http.IncomingMessage, res: http.ServerResponse, 
   let ttftMs: number | null = null;
   let failed = false;
   await new Promise<void>((resolve) => {
-    const payload = JSON.stringify({ model, messages: turns, stream: true, stream_options: { include_usage: true } });
+    const payload = JSON.stringify({
+      model,
+      messages: turns,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     const upstream = http.request(upstreamUrl, {
-      method: 'POST', agent,
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${API_KEY}`, 'content-length': Buffer.byteLength(payload), accept: 'text/event-stream' },
+      method: 'POST',
+      agent,
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${API_KEY}`,
+        'content-length': Buffer.byteLength(payload),
+        accept: 'text/event-stream',
+      },
     });
     res.once('close', () => {
       if (!res.writableFinished) {
@@ -157,9 +256,17 @@ async function sendMessage(req: http.IncomingMessage, res: http.ServerResponse, 
         resolve();
       }
     });
-    upstream.once('error', () => { failed = !clientGone; resolve(); });
+    upstream.once('error', () => {
+      failed = !clientGone;
+      resolve();
+    });
     upstream.once('response', (up) => {
-      if (up.statusCode !== 200) { failed = true; up.resume(); resolve(); return; }
+      if (up.statusCode !== 200) {
+        failed = true;
+        up.resume();
+        resolve();
+        return;
+      }
       up.setEncoding('utf8');
       let buffer = '';
       up.on('data', (data: string) => {
@@ -171,7 +278,14 @@ async function sendMessage(req: http.IncomingMessage, res: http.ServerResponse, 
           if (!block.startsWith('data: ')) continue;
           const raw = block.slice(6);
           if (raw === '[DONE]') continue;
-          const chunk = JSON.parse(raw) as { choices?: { delta?: { content?: string }; finish_reason?: string | null }[]; usage?: { prompt_tokens: number; completion_tokens: number; total_tokens: number } | null };
+          const chunk = JSON.parse(raw) as {
+            choices?: { delta?: { content?: string }; finish_reason?: string | null }[];
+            usage?: {
+              prompt_tokens: number;
+              completion_tokens: number;
+              total_tokens: number;
+            } | null;
+          };
           const choice = chunk.choices?.[0];
           const piece = choice?.delta?.content;
           if (piece) {
@@ -183,17 +297,32 @@ async function sendMessage(req: http.IncomingMessage, res: http.ServerResponse, 
             }
           }
           if (choice?.finish_reason) finishReason = choice.finish_reason;
-          if (chunk.usage) usage = { promptTokens: chunk.usage.prompt_tokens, completionTokens: chunk.usage.completion_tokens, totalTokens: chunk.usage.total_tokens };
+          if (chunk.usage)
+            usage = {
+              promptTokens: chunk.usage.prompt_tokens,
+              completionTokens: chunk.usage.completion_tokens,
+              totalTokens: chunk.usage.total_tokens,
+            };
         }
       });
       up.once('end', () => resolve());
-      up.once('error', () => { failed = !clientGone; resolve(); });
+      up.once('error', () => {
+        failed = !clientGone;
+        resolve();
+      });
     });
     upstream.end(payload);
   });
   const stored = {
-    ...assistant, content: text, status: failed ? 'error' : clientGone ? 'incomplete' : 'complete', finishReason: failed || clientGone ? null : finishReason,
-    usage, error: failed ? { code: 'UPSTREAM_ERROR', message: 'The model provider failed to answer' } : null, ttftMs,
+    ...assistant,
+    content: text,
+    status: failed ? 'error' : clientGone ? 'incomplete' : 'complete',
+    finishReason: failed || clientGone ? null : finishReason,
+    usage,
+    error: failed
+      ? { code: 'UPSTREAM_ERROR', message: 'The model provider failed to answer' }
+      : null,
+    ttftMs,
     durationMs: Math.round(performance.now() - started),
   };
   await messages.insertOne(stored);

@@ -84,10 +84,23 @@ function contentIn(mode: 'api' | 'direct', block: string): 'delta' | 'done' | 'e
 
 const cancels = new Map<number, () => void>();
 
-function runStreams(job: StreamJob, progress: (open: number, firstDelta: number, finished: number) => void): Promise<StreamResult> {
+function runStreams(
+  job: StreamJob,
+  progress: (open: number, firstDelta: number, finished: number) => void,
+): Promise<StreamResult> {
   return new Promise((resolve) => {
     const result: StreamResult = {
-      id: job.id, ttft: [], gaps: [], started: 0, ok: 0, failed: 0, statuses: {}, deltaMismatch: 0, errors: [], maxOpen: 0, elapsedMs: 0,
+      id: job.id,
+      ttft: [],
+      gaps: [],
+      started: 0,
+      ok: 0,
+      failed: 0,
+      statuses: {},
+      deltaMismatch: 0,
+      errors: [],
+      maxOpen: 0,
+      elapsedMs: 0,
     };
     const live = new Set<http.ClientRequest>();
     let finished = 0;
@@ -108,7 +121,9 @@ function runStreams(job: StreamJob, progress: (open: number, firstDelta: number,
       resolve(result);
     };
     const deadline = setTimeout(() => {
-      result.errors.push(`time limit ${job.maxDurationMs} ms reached with ${live.size} streams open`);
+      result.errors.push(
+        `time limit ${job.maxDurationMs} ms reached with ${live.size} streams open`,
+      );
       for (const req of live) req.destroy();
       finish();
     }, job.maxDurationMs);
@@ -143,9 +158,15 @@ function runStreams(job: StreamJob, progress: (open: number, firstDelta: number,
       let gotDelta = false;
       const localGaps: number[] = [];
       const req = http.request({
-        host: '127.0.0.1', port: job.port, method: 'POST', path: target.path, agent,
+        host: '127.0.0.1',
+        port: job.port,
+        method: 'POST',
+        path: target.path,
+        agent,
         headers: {
-          'content-type': 'application/json', accept: 'text/event-stream', 'content-length': Buffer.byteLength(target.body),
+          'content-type': 'application/json',
+          accept: 'text/event-stream',
+          'content-length': Buffer.byteLength(target.body),
           ...(target.token ? { authorization: `Bearer ${target.token}` } : {}),
         },
       });
@@ -195,7 +216,14 @@ function runStreams(job: StreamJob, progress: (open: number, firstDelta: number,
             } else if (kind) terminal = kind;
           }
         });
-        res.on('end', () => done(terminal === 'done', terminal === 'done' ? undefined : `stream ended with ${terminal ?? 'no terminal event'}`));
+        res.on('end', () =>
+          done(
+            terminal === 'done',
+            terminal === 'done'
+              ? undefined
+              : `stream ended with ${terminal ?? 'no terminal event'}`,
+          ),
+        );
         res.on('error', (e) => done(false, e.message));
       });
       req.on('error', (e) => done(false, e.message));
@@ -205,9 +233,11 @@ function runStreams(job: StreamJob, progress: (open: number, firstDelta: number,
     const tick = () => {
       const t = performance.now();
       while (next < job.count && t0 + next * interval <= t) launch(next++);
-      if (next < job.count) timer = setTimeout(tick, Math.max(0, t0 + next * interval - performance.now()));
+      if (next < job.count)
+        timer = setTimeout(tick, Math.max(0, t0 + next * interval - performance.now()));
     };
-    if (job.progressMs > 0) progressTimer = setInterval(() => progress(open, withDelta, finished), job.progressMs);
+    if (job.progressMs > 0)
+      progressTimer = setInterval(() => progress(open, withDelta, finished), job.progressMs);
     tick();
   });
 }
@@ -261,7 +291,9 @@ process.on('message', (raw: unknown) => {
   }
   const job = raw as StreamJob | SlowReaderJob;
   if (job.kind === 'streams') {
-    void runStreams(job, (open, firstDelta, finished) => process.send?.({ progress: job.id, open, firstDelta, finished })).then((r) => process.send?.(r));
+    void runStreams(job, (open, firstDelta, finished) =>
+      process.send?.({ progress: job.id, open, firstDelta, finished }),
+    ).then((r) => process.send?.(r));
   } else if (job.kind === 'slow') {
     void runSlow(job).then((r) => process.send?.(r));
   }

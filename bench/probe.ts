@@ -45,8 +45,18 @@ if (process.send && process.env.BENCH_PROBE === '1') {
         mean: delay.mean / 1e6,
         samples: delay.count,
       },
-      memory: { rss: mem.rss, heapUsed: mem.heapUsed, external: mem.external, arrayBuffers: mem.arrayBuffers },
-      sockets: { accepted: accepted.size, acceptedWritableBytes: written, outgoing: outgoing.size, outgoingUnreadBytes: unread },
+      memory: {
+        rss: mem.rss,
+        heapUsed: mem.heapUsed,
+        external: mem.external,
+        arrayBuffers: mem.arrayBuffers,
+      },
+      sockets: {
+        accepted: accepted.size,
+        acceptedWritableBytes: written,
+        outgoing: outgoing.size,
+        outgoingUnreadBytes: unread,
+      },
       cpu: process.cpuUsage(),
       node: process.version,
     };

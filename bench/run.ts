@@ -13,39 +13,77 @@ import { percentile, round3, run, sleep, spread } from './lib/common.js';
 import { startBenchDatabase, type BenchDatabase } from './lib/db.js';
 import { summariseProfile, type ProfileSummary } from './lib/profile.js';
 import { renderReport, type Figure, type Report } from './lib/report.js';
-import { bcryptCompareMs, LOGIN_EMAIL, PASSWORD, resetMessages, seed, storedReplyChars, type SeedUser } from './lib/seed.js';
 import {
-  BCRYPT_COST, node20, PROFILE_DIR, PROJECT_ROOT, RESULTS_DIR, startBaseline, startClient, startOurs, startUpstream,
-  type RunningServer, type Upstream,
+  bcryptCompareMs,
+  LOGIN_EMAIL,
+  PASSWORD,
+  resetMessages,
+  seed,
+  storedReplyChars,
+  type SeedUser,
+} from './lib/seed.js';
+import {
+  BCRYPT_COST,
+  node20,
+  PROFILE_DIR,
+  PROJECT_ROOT,
+  RESULTS_DIR,
+  startBaseline,
+  startClient,
+  startOurs,
+  startUpstream,
+  type RunningServer,
+  type Upstream,
 } from './lib/servers.js';
 
 const smoke = process.argv.includes('--smoke');
 const started = Date.now();
-const log = (message: string) => console.log(`[bench +${((Date.now() - started) / 1000).toFixed(0)}s] ${message}`);
+const log = (message: string) =>
+  console.log(`[bench +${((Date.now() - started) / 1000).toFixed(0)}s] ${message}`);
 
 /** Sizes: the full run stays under 15 minutes on 2 cores; smoke runs every part in seconds. */
 const S = smoke
   ? {
-      rounds: 2, fig1: { streams: 6, warmup: 2, rate: 20 }, node20: true,
+      rounds: 2,
+      fig1: { streams: 6, warmup: 2, rate: 20 },
+      node20: true,
       fig2: { concurrent: 10, ttftMs: 20, gapMs: 20, chunks: 15, measureS: 1 },
-      fig4: { streams: 40, rate: 200, holdS: 2 }, fig5: { seconds: 1, connections: 4 },
-      fig6: { seconds: 2, connections: 4, listRate: 20 }, fig7: { readers: 4, seconds: 2 }, profileS: 1,
+      fig4: { streams: 40, rate: 200, holdS: 2 },
+      fig5: { seconds: 1, connections: 4 },
+      fig6: { seconds: 2, connections: 4, listRate: 20 },
+      fig7: { readers: 4, seconds: 2 },
+      profileS: 1,
     }
   : {
-      rounds: 5, fig1: { streams: 25, warmup: 3, rate: 10 }, node20: true,
+      rounds: 5,
+      fig1: { streams: 25, warmup: 3, rate: 10 },
+      node20: true,
       fig2: { concurrent: 200, ttftMs: 50, gapMs: 50, chunks: 100, measureS: 2 },
-      fig4: { streams: 300, rate: 50, holdS: 3 }, fig5: { seconds: 4, connections: 20 },
-      fig6: { seconds: 4, connections: 8, listRate: 50 }, fig7: { readers: 20, seconds: 5 }, profileS: 4,
+      fig4: { streams: 300, rate: 50, holdS: 3 },
+      fig5: { seconds: 4, connections: 20 },
+      fig6: { seconds: 4, connections: 8, listRate: 50 },
+      fig7: { readers: 20, seconds: 5 },
+      profileS: 4,
     };
 
 let client: ChildProcess;
 let jobSeq = 0;
-function clientJob<T extends StreamResult | SlowResult>(job: Omit<StreamJob, 'id'> | Omit<SlowReaderJob, 'id'>, onProgress?: (p: { open: number; firstDelta: number; finished: number }) => void, onId?: (id: number) => void): Promise<T> {
+function clientJob<T extends StreamResult | SlowResult>(
+  job: Omit<StreamJob, 'id'> | Omit<SlowReaderJob, 'id'>,
+  onProgress?: (p: { open: number; firstDelta: number; finished: number }) => void,
+  onId?: (id: number) => void,
+): Promise<T> {
   const id = (jobSeq += 1);
   onId?.(id);
   return new Promise((resolve) => {
     const onMessage = (raw: unknown) => {
-      const m = raw as { id?: number; progress?: number; open: number; firstDelta: number; finished: number };
+      const m = raw as {
+        id?: number;
+        progress?: number;
+        open: number;
+        firstDelta: number;
+        finished: number;
+      };
       if (m.progress === id) onProgress?.(m);
       else if (m.id === id) {
         client.off('message', onMessage);
@@ -57,9 +95,26 @@ function clientJob<T extends StreamResult | SlowResult>(job: Omit<StreamJob, 'id
   });
 }
 
-const streamTargets = (users: SeedUser[], content = 'Hello, benchmark! Please answer briefly.'): StreamTarget[] =>
-  users.map((u) => ({ path: `/api/chats/${u.chatIds[0]}/messages`, token: u.token, body: JSON.stringify({ content, stream: true }) }));
-const directTargets: StreamTarget[] = [{ path: '/v1/chat/completions', body: JSON.stringify({ model: 'bench-model', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'Hello, benchmark!' }] }) }];
+const streamTargets = (
+  users: SeedUser[],
+  content = 'Hello, benchmark! Please answer briefly.',
+): StreamTarget[] =>
+  users.map((u) => ({
+    path: `/api/chats/${u.chatIds[0]}/messages`,
+    token: u.token,
+    body: JSON.stringify({ content, stream: true }),
+  }));
+const directTargets: StreamTarget[] = [
+  {
+    path: '/v1/chat/completions',
+    body: JSON.stringify({
+      model: 'bench-model',
+      stream: true,
+      stream_options: { include_usage: true },
+      messages: [{ role: 'user', content: 'Hello, benchmark!' }],
+    }),
+  },
+];
 
 interface Phase {
   db: BenchDatabase;
@@ -68,11 +123,27 @@ interface Phase {
   users: SeedUser[];
 }
 
-async function startPhase(nodeBin: string, upstream: Upstream, users: number, chatsPerUser: number, loginUser = false, cpuProfile?: string): Promise<Phase> {
+async function startPhase(
+  nodeBin: string,
+  upstream: Upstream,
+  users: number,
+  chatsPerUser: number,
+  loginUser = false,
+  cpuProfile?: string,
+): Promise<Phase> {
   const db = await startBenchDatabase();
   const seeded = await seed(db.uri, { users, chatsPerUser, loginUser });
-  const ours = await startOurs({ node: nodeBin, mongoUri: db.uri, upstreamPort: upstream.port, cpuProfile });
-  const baseline = await startBaseline({ node: nodeBin, mongoUri: db.uri, upstreamPort: upstream.port });
+  const ours = await startOurs({
+    node: nodeBin,
+    mongoUri: db.uri,
+    upstreamPort: upstream.port,
+    cpuProfile,
+  });
+  const baseline = await startBaseline({
+    node: nodeBin,
+    mongoUri: db.uri,
+    upstreamPort: upstream.port,
+  });
   const phase = { db, ours, baseline, users: seeded.users };
   openPhases.add(phase);
   return phase;
@@ -87,32 +158,83 @@ async function stopPhase(p: Phase): Promise<void> {
 }
 
 /** Servers in alternating order per round (A/B, then B/A), so drift in the machine hits both. */
-const order = (round: number, p: Phase) => (round % 2 === 0 ? [p.ours, p.baseline] : [p.baseline, p.ours]);
+const order = (round: number, p: Phase) =>
+  round % 2 === 0 ? [p.ours, p.baseline] : [p.baseline, p.ours];
 
-interface ArmStats { p50: number; p99: number; n: number; failed: number; mismatch: number; gapP50: number; gapP99: number; maxOpen: number; statuses: Record<string, number>; errors: string[] }
+interface ArmStats {
+  p50: number;
+  p99: number;
+  n: number;
+  failed: number;
+  mismatch: number;
+  gapP50: number;
+  gapP99: number;
+  maxOpen: number;
+  statuses: Record<string, number>;
+  errors: string[];
+}
 const armStats = (r: StreamResult): ArmStats => ({
-  p50: percentile(r.ttft, 50), p99: percentile(r.ttft, 99), n: r.ttft.length, failed: r.failed, mismatch: r.deltaMismatch,
-  gapP50: percentile(r.gaps, 50), gapP99: percentile(r.gaps, 99), maxOpen: r.maxOpen, statuses: r.statuses, errors: r.errors.slice(0, 5),
+  p50: percentile(r.ttft, 50),
+  p99: percentile(r.ttft, 99),
+  n: r.ttft.length,
+  failed: r.failed,
+  mismatch: r.deltaMismatch,
+  gapP50: percentile(r.gaps, 50),
+  gapP99: percentile(r.gaps, 99),
+  maxOpen: r.maxOpen,
+  statuses: r.statuses,
+  errors: r.errors.slice(0, 5),
 });
 
 /** Figures 1–3 share this: one round = upstream direct, then both servers in alternating order. */
-async function ttftRounds(p: Phase, upstream: Upstream, shape: { ttftMs: number; gapMs: number; chunks: number; chunkSize: number }, load: { count: number; warmup: number; rate: number }, rounds: number, label: string) {
+async function ttftRounds(
+  p: Phase,
+  upstream: Upstream,
+  shape: { ttftMs: number; gapMs: number; chunks: number; chunkSize: number },
+  load: { count: number; warmup: number; rate: number },
+  rounds: number,
+  label: string,
+) {
   await upstream.script(shape);
   const out: { round: number; direct: ArmStats; ours: ArmStats; baseline: ArmStats }[] = [];
   const durationS = (shape.ttftMs + shape.gapMs * shape.chunks) / 1000;
   const maxDurationMs = Math.ceil((load.count / load.rate + durationS) * 1000 * 4 + 30_000);
   for (let round = 0; round < rounds; round += 1) {
-    const direct = await clientJob<StreamResult>({ kind: 'streams', port: upstream.port, mode: 'direct', targets: directTargets, count: load.count, warmup: load.warmup, ratePerSec: load.rate, expectedDeltas: shape.chunks, maxDurationMs, progressMs: 0 });
+    const direct = await clientJob<StreamResult>({
+      kind: 'streams',
+      port: upstream.port,
+      mode: 'direct',
+      targets: directTargets,
+      count: load.count,
+      warmup: load.warmup,
+      ratePerSec: load.rate,
+      expectedDeltas: shape.chunks,
+      maxDurationMs,
+      progressMs: 0,
+    });
     const arms: Record<string, ArmStats> = {};
     for (const server of order(round, p)) {
       await resetMessages(p.db.uri);
       await server.probe('reset');
-      const r = await clientJob<StreamResult>({ kind: 'streams', port: server.port, mode: 'api', targets: streamTargets(p.users), count: load.count, warmup: load.warmup, ratePerSec: load.rate, expectedDeltas: shape.chunks, maxDurationMs, progressMs: 0 });
+      const r = await clientJob<StreamResult>({
+        kind: 'streams',
+        port: server.port,
+        mode: 'api',
+        targets: streamTargets(p.users),
+        count: load.count,
+        warmup: load.warmup,
+        ratePerSec: load.rate,
+        expectedDeltas: shape.chunks,
+        maxDurationMs,
+        progressMs: 0,
+      });
       arms[server.name] = armStats(r);
     }
     const row = { round, direct: armStats(direct), ours: arms.ours!, baseline: arms.baseline! };
     out.push(row);
-    log(`${label} round ${round + 1}/${rounds}: TTFT p50 direct ${row.direct.p50.toFixed(2)} · ours ${row.ours.p50.toFixed(2)} · baseline ${row.baseline.p50.toFixed(2)} ms; p99 ${row.direct.p99.toFixed(1)} / ${row.ours.p99.toFixed(1)} / ${row.baseline.p99.toFixed(1)}; failed ${row.ours.failed}/${row.baseline.failed}`);
+    log(
+      `${label} round ${round + 1}/${rounds}: TTFT p50 direct ${row.direct.p50.toFixed(2)} · ours ${row.ours.p50.toFixed(2)} · baseline ${row.baseline.p50.toFixed(2)} ms; p99 ${row.direct.p99.toFixed(1)} / ${row.ours.p99.toFixed(1)} / ${row.baseline.p99.toFixed(1)}; failed ${row.ours.failed}/${row.baseline.failed}`,
+    );
   }
   return out;
 }
@@ -127,10 +249,21 @@ function fig1(rounds: Rounds, node: string, n: number): Figure {
   const s = spread(ours);
   const rt = spread(ratio);
   return {
-    id: `1${node === 'node24' ? '' : '-node20'}`, name: `Added TTFT, 1 stream (p50, ms) — ${node === 'node24' ? 'Node 24' : 'Node 20'}`,
-    ours: s, baseline: spread(base), ratio: rt, unit: 'ms', target: 'p50 ≤ 3 ms and ≤ 1.3× baseline',
+    id: `1${node === 'node24' ? '' : '-node20'}`,
+    name: `Added TTFT, 1 stream (p50, ms) — ${node === 'node24' ? 'Node 24' : 'Node 20'}`,
+    ours: s,
+    baseline: spread(base),
+    ratio: rt,
+    unit: 'ms',
+    target: 'p50 ≤ 3 ms and ≤ 1.3× baseline',
     pass: s.median <= 3 && rt.median <= 1.3,
-    extra: { oursP99AddedMs: spread(p99), baselineP99AddedMs: spread(rounds.map((r) => r.baseline.p99 - r.direct.p99)), upstreamOwnTtftP50Ms: spread(rounds.map((r) => r.direct.p50)), streamsPerArmPerRound: n, failed: rounds.reduce((a, r) => a + r.ours.failed + r.baseline.failed, 0) },
+    extra: {
+      oursP99AddedMs: spread(p99),
+      baselineP99AddedMs: spread(rounds.map((r) => r.baseline.p99 - r.direct.p99)),
+      upstreamOwnTtftP50Ms: spread(rounds.map((r) => r.direct.p50)),
+      streamsPerArmPerRound: n,
+      failed: rounds.reduce((a, r) => a + r.ours.failed + r.baseline.failed, 0),
+    },
   };
 }
 
@@ -140,11 +273,19 @@ function fig2(rounds: Rounds): Figure {
   const ratio = rounds.map((r) => (r.ours.p99 - r.direct.p99) / (r.baseline.p99 - r.direct.p99));
   const rt = spread(ratio);
   return {
-    id: '2', name: `Added TTFT at ${S.fig2.concurrent} concurrent streams (p99, ms)`, ours: spread(ours), baseline: spread(base), ratio: rt, unit: 'ms',
-    target: 'p99 ≤ 1.5× baseline', pass: rt.median <= 1.5,
+    id: '2',
+    name: `Added TTFT at ${S.fig2.concurrent} concurrent streams (p99, ms)`,
+    ours: spread(ours),
+    baseline: spread(base),
+    ratio: rt,
+    unit: 'ms',
+    target: 'p99 ≤ 1.5× baseline',
+    pass: rt.median <= 1.5,
     extra: {
-      oursP50AddedMs: spread(rounds.map((r) => r.ours.p50 - r.direct.p50)), baselineP50AddedMs: spread(rounds.map((r) => r.baseline.p50 - r.direct.p50)),
-      maxOpenOurs: Math.max(...rounds.map((r) => r.ours.maxOpen)), maxOpenBaseline: Math.max(...rounds.map((r) => r.baseline.maxOpen)),
+      oursP50AddedMs: spread(rounds.map((r) => r.ours.p50 - r.direct.p50)),
+      baselineP50AddedMs: spread(rounds.map((r) => r.baseline.p50 - r.direct.p50)),
+      maxOpenOurs: Math.max(...rounds.map((r) => r.ours.maxOpen)),
+      maxOpenBaseline: Math.max(...rounds.map((r) => r.baseline.maxOpen)),
       failed: rounds.reduce((a, r) => a + r.ours.failed + r.baseline.failed, 0),
     },
   };
@@ -156,10 +297,20 @@ function fig3(rounds: Rounds): Figure {
   const s = spread(ours);
   const mismatch = rounds.reduce((a, r) => a + r.ours.mismatch, 0);
   return {
-    id: '3', name: `Added inter-chunk gap at ${S.fig2.concurrent} streams (p99, ms)`, ours: s, baseline: spread(base),
-    ratio: spread(rounds.map((r, i) => ours[i]! - base[i]!)), ratioLabel: 'ours − baseline (ms)', unit: 'ms',
-    target: 'p99 ≤ 2 ms; one event per chunk', pass: s.median <= 2 && mismatch === 0,
-    extra: { upstreamGapP99Ms: spread(rounds.map((r) => r.direct.gapP99)), streamsWithWrongDeltaCountOurs: mismatch, streamsWithWrongDeltaCountBaseline: rounds.reduce((a, r) => a + r.baseline.mismatch, 0) },
+    id: '3',
+    name: `Added inter-chunk gap at ${S.fig2.concurrent} streams (p99, ms)`,
+    ours: s,
+    baseline: spread(base),
+    ratio: spread(rounds.map((r, i) => ours[i]! - base[i]!)),
+    ratioLabel: 'ours − baseline (ms)',
+    unit: 'ms',
+    target: 'p99 ≤ 2 ms; one event per chunk',
+    pass: s.median <= 2 && mismatch === 0,
+    extra: {
+      upstreamGapP99Ms: spread(rounds.map((r) => r.direct.gapP99)),
+      streamsWithWrongDeltaCountOurs: mismatch,
+      streamsWithWrongDeltaCountBaseline: rounds.reduce((a, r) => a + r.baseline.mismatch, 0),
+    },
   };
 }
 
@@ -167,7 +318,8 @@ function fig3(rounds: Rounds): Figure {
 async function openStreams(nodeBin: string, upstream: Upstream) {
   const n = S.fig4.streams;
   const rampS = n / S.fig4.rate;
-  const rows: { round: number; ours: Record<string, number>; baseline: Record<string, number> }[] = [];
+  const rows: { round: number; ours: Record<string, number>; baseline: Record<string, number> }[] =
+    [];
   for (let round = 0; round < S.rounds; round += 1) {
     // Fresh database and processes each round, so RSS is not inherited from the previous round.
     const p = await startPhase(nodeBin, upstream, n, 1);
@@ -176,24 +328,43 @@ async function openStreams(nodeBin: string, upstream: Upstream) {
       await resetMessages(p.db.uri);
       // Slow upstream: the first token at once, then one chunk every 2 s until the hold is over.
       const lifetimeMs = (rampS * 4 + S.fig4.holdS + 10) * 1000;
-      await upstream.script({ ttftMs: 0, gapMs: 2000, chunks: Math.ceil(lifetimeMs / 2000), chunkSize: 16 });
+      await upstream.script({
+        ttftMs: 0,
+        gapMs: 2000,
+        chunks: Math.ceil(lifetimeMs / 2000),
+        chunkSize: 16,
+      });
       const idle = await server.probe('gc');
       let allOpen = false;
       let heldAt = 0;
       let jobId = 0;
       const holding: Awaited<ReturnType<RunningServer['probe']>>[] = [];
       const job = clientJob<StreamResult>(
-        { kind: 'streams', port: server.port, mode: 'api', targets: streamTargets(p.users), count: n, warmup: 0, ratePerSec: S.fig4.rate, expectedDeltas: -1, maxDurationMs: lifetimeMs + 60_000, progressMs: 250 },
+        {
+          kind: 'streams',
+          port: server.port,
+          mode: 'api',
+          targets: streamTargets(p.users),
+          count: n,
+          warmup: 0,
+          ratePerSec: S.fig4.rate,
+          expectedDeltas: -1,
+          maxDurationMs: lifetimeMs + 60_000,
+          progressMs: 250,
+        },
         (pr) => {
           if (!allOpen && pr.firstDelta >= n) {
             allOpen = true;
             heldAt = Date.now();
           }
         },
-        (id) => { jobId = id; },
+        (id) => {
+          jobId = id;
+        },
       );
       const rampStart = Date.now();
-      while (!allOpen && Date.now() - rampStart < lifetimeMs - S.fig4.holdS * 1000 - 5000) await sleep(200);
+      while (!allOpen && Date.now() - rampStart < lifetimeMs - S.fig4.holdS * 1000 - 5000)
+        await sleep(200);
       const reached = allOpen;
       await server.probe('reset');
       const holdEnd = Date.now() + S.fig4.holdS * 1000;
@@ -209,13 +380,28 @@ async function openStreams(nodeBin: string, upstream: Upstream) {
       const result = await job;
       await sleep(2000);
       row[server.name] = {
-        reached: reached ? 1 : 0, rampSeconds: heldAt ? (heldAt - rampStart) / 1000 : Number.NaN, open: held.sockets.accepted,
-        rssIdleMiB: idle.memory.rss / 2 ** 20, rssHeldMiB: Math.max(...holding.map((h) => h.memory.rss), held.memory.rss) / 2 ** 20,
+        reached: reached ? 1 : 0,
+        rampSeconds: heldAt ? (heldAt - rampStart) / 1000 : Number.NaN,
+        open: held.sockets.accepted,
+        rssIdleMiB: idle.memory.rss / 2 ** 20,
+        rssHeldMiB: Math.max(...holding.map((h) => h.memory.rss), held.memory.rss) / 2 ** 20,
         rssPerStreamKiB: (afterGc.memory.rss - idle.memory.rss) / 1024 / n,
-        heapPerStreamKiB: (afterGc.memory.heapUsed + afterGc.memory.arrayBuffers - idle.memory.heapUsed - idle.memory.arrayBuffers) / 1024 / n,
-        eldP99Ms: held.eventLoopDelayMs.p99, eldMaxMs: held.eventLoopDelayMs.max, failed: result.failed, ok: result.ok, upstreamActive: upstreamStats.active,
+        heapPerStreamKiB:
+          (afterGc.memory.heapUsed +
+            afterGc.memory.arrayBuffers -
+            idle.memory.heapUsed -
+            idle.memory.arrayBuffers) /
+          1024 /
+          n,
+        eldP99Ms: held.eventLoopDelayMs.p99,
+        eldMaxMs: held.eventLoopDelayMs.max,
+        failed: result.failed,
+        ok: result.ok,
+        upstreamActive: upstreamStats.active,
       };
-      log(`fig4 round ${round + 1} ${server.name}: all ${n} open=${reached} in ${row[server.name]!.rampSeconds!.toFixed(1)} s, RSS ${row[server.name]!.rssHeldMiB!.toFixed(0)} MiB, ELD p99 ${held.eventLoopDelayMs.p99.toFixed(1)} ms, failed ${result.failed}`);
+      log(
+        `fig4 round ${round + 1} ${server.name}: all ${n} open=${reached} in ${row[server.name]!.rampSeconds!.toFixed(1)} s, RSS ${row[server.name]!.rssHeldMiB!.toFixed(0)} MiB, ELD p99 ${held.eventLoopDelayMs.p99.toFixed(1)} ms, failed ${result.failed}`,
+      );
     }
     rows.push({ round, ours: row.ours!, baseline: row.baseline! });
     await stopPhase(p);
@@ -226,13 +412,25 @@ async function openStreams(nodeBin: string, upstream: Upstream) {
   const eld = spread(rows.map((r) => r.ours.eldP99Ms!));
   const drops = rows.reduce((a, r) => a + r.ours.failed! + (r.ours.reached ? 0 : 1), 0);
   const figure: Figure = {
-    id: '4', name: `Open streams held (${n.toLocaleString('en')} of 10,000): RSS (MiB)`, ours, baseline: base, ratio, unit: 'MiB',
-    target: '10,000 streams, zero drops, RSS ≤ 1.5× baseline, ELD p99 ≤ 20 ms', pass: n >= 10_000 && drops === 0 && ratio.median <= 1.5 && eld.median <= 20,
+    id: '4',
+    name: `Open streams held (${n.toLocaleString('en')} of 10,000): RSS (MiB)`,
+    ours,
+    baseline: base,
+    ratio,
+    unit: 'MiB',
+    target: '10,000 streams, zero drops, RSS ≤ 1.5× baseline, ELD p99 ≤ 20 ms',
+    pass: n >= 10_000 && drops === 0 && ratio.median <= 1.5 && eld.median <= 20,
     extra: {
-      streams: n, drops, oursEventLoopDelayP99Ms: eld, baselineEventLoopDelayP99Ms: spread(rows.map((r) => r.baseline.eldP99Ms!)),
-      oursRssPerStreamKiB: spread(rows.map((r) => r.ours.rssPerStreamKiB!)), baselineRssPerStreamKiB: spread(rows.map((r) => r.baseline.rssPerStreamKiB!)),
-      oursHeapPerStreamKiB: spread(rows.map((r) => r.ours.heapPerStreamKiB!)), baselineHeapPerStreamKiB: spread(rows.map((r) => r.baseline.heapPerStreamKiB!)),
-      oursRampSeconds: spread(rows.map((r) => r.ours.rampSeconds!)), baselineRampSeconds: spread(rows.map((r) => r.baseline.rampSeconds!)),
+      streams: n,
+      drops,
+      oursEventLoopDelayP99Ms: eld,
+      baselineEventLoopDelayP99Ms: spread(rows.map((r) => r.baseline.eldP99Ms!)),
+      oursRssPerStreamKiB: spread(rows.map((r) => r.ours.rssPerStreamKiB!)),
+      baselineRssPerStreamKiB: spread(rows.map((r) => r.baseline.rssPerStreamKiB!)),
+      oursHeapPerStreamKiB: spread(rows.map((r) => r.ours.heapPerStreamKiB!)),
+      baselineHeapPerStreamKiB: spread(rows.map((r) => r.baseline.heapPerStreamKiB!)),
+      oursRampSeconds: spread(rows.map((r) => r.ours.rampSeconds!)),
+      baselineRampSeconds: spread(rows.map((r) => r.baseline.rampSeconds!)),
       fdLimit: fdLimit(),
     },
   };
@@ -249,29 +447,78 @@ function fdLimit(): { soft: number; hard: number } {
   }
 }
 
-interface Cannon { requests: { average: number; total: number }; latency: { p50: number; p99: number; p97_5: number }; non2xx: number; errors: number; '2xx': number; duration: number }
+interface Cannon {
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number; p97_5: number };
+  non2xx: number;
+  errors: number;
+  '2xx': number;
+  duration: number;
+}
 async function autocannon(args: string[], seconds: number): Promise<Cannon> {
   const bin = path.join(PROJECT_ROOT, 'node_modules/.bin/autocannon');
-  const out = await run(process.execPath, [bin, '--json', '--no-progress', '-d', String(seconds), ...args], { timeoutMs: (seconds + 30) * 1000 });
+  const out = await run(
+    process.execPath,
+    [bin, '--json', '--no-progress', '-d', String(seconds), ...args],
+    { timeoutMs: (seconds + 30) * 1000 },
+  );
   return JSON.parse(out) as Cannon;
 }
 
 async function listThroughput(p: Phase) {
-  const rows: { round: number; ours: number; baseline: number; oursP99: number; baselineP99: number; non2xx: number }[] = [];
+  const rows: {
+    round: number;
+    ours: number;
+    baseline: number;
+    oursP99: number;
+    baselineP99: number;
+    non2xx: number;
+  }[] = [];
   for (let round = 0; round < S.rounds; round += 1) {
     const r: Record<string, Cannon> = {};
     for (const server of order(round, p)) {
-      r[server.name] = await autocannon(['-c', String(S.fig5.connections), '-H', `authorization=Bearer ${p.users[0]!.token}`, `http://127.0.0.1:${server.port}/api/chats`], S.fig5.seconds);
+      r[server.name] = await autocannon(
+        [
+          '-c',
+          String(S.fig5.connections),
+          '-H',
+          `authorization=Bearer ${p.users[0]!.token}`,
+          `http://127.0.0.1:${server.port}/api/chats`,
+        ],
+        S.fig5.seconds,
+      );
     }
     const reqs = (c: Cannon) => c['2xx'] / c.duration;
-    rows.push({ round, ours: reqs(r.ours!), baseline: reqs(r.baseline!), oursP99: r.ours!.latency.p99, baselineP99: r.baseline!.latency.p99, non2xx: r.ours!.non2xx + r.baseline!.non2xx });
-    log(`fig5 round ${round + 1}: GET /api/chats ${reqs(r.ours!).toFixed(0)} vs ${reqs(r.baseline!).toFixed(0)} req/s`);
+    rows.push({
+      round,
+      ours: reqs(r.ours!),
+      baseline: reqs(r.baseline!),
+      oursP99: r.ours!.latency.p99,
+      baselineP99: r.baseline!.latency.p99,
+      non2xx: r.ours!.non2xx + r.baseline!.non2xx,
+    });
+    log(
+      `fig5 round ${round + 1}: GET /api/chats ${reqs(r.ours!).toFixed(0)} vs ${reqs(r.baseline!).toFixed(0)} req/s`,
+    );
   }
   const ratio = spread(rows.map((r) => r.ours / r.baseline));
   const figure: Figure = {
-    id: '5', name: 'GET /api/chats throughput (req/s)', ours: spread(rows.map((r) => r.ours)), baseline: spread(rows.map((r) => r.baseline)), ratio, unit: 'req/s',
-    target: '≥ 65 % of baseline', pass: ratio.median >= 0.65,
-    extra: { connections: S.fig5.connections, seconds: S.fig5.seconds, chatsListed: 20, oursP99Ms: spread(rows.map((r) => r.oursP99)), baselineP99Ms: spread(rows.map((r) => r.baselineP99)), non2xx: rows.reduce((a, r) => a + r.non2xx, 0) },
+    id: '5',
+    name: 'GET /api/chats throughput (req/s)',
+    ours: spread(rows.map((r) => r.ours)),
+    baseline: spread(rows.map((r) => r.baseline)),
+    ratio,
+    unit: 'req/s',
+    target: '≥ 65 % of baseline',
+    pass: ratio.median >= 0.65,
+    extra: {
+      connections: S.fig5.connections,
+      seconds: S.fig5.seconds,
+      chatsListed: 20,
+      oursP99Ms: spread(rows.map((r) => r.oursP99)),
+      baselineP99Ms: spread(rows.map((r) => r.baselineP99)),
+      non2xx: rows.reduce((a, r) => a + r.non2xx, 0),
+    },
   };
   return { figure, rows };
 }
@@ -279,24 +526,72 @@ async function listThroughput(p: Phase) {
 async function loginStorm(p: Phase, bcryptMs: number) {
   const cores = os.cpus().length;
   const capacity = (cores * 1000) / bcryptMs;
-  const login = ['-m', 'POST', '-H', 'content-type=application/json', '-b', JSON.stringify({ email: LOGIN_EMAIL, password: PASSWORD }), '-c', String(S.fig6.connections), `http://127.0.0.1:${p.ours.port}/api/auth/login`];
-  const list = ['-c', '4', '-R', String(S.fig6.listRate), '-H', `authorization=Bearer ${p.users[0]!.token}`, `http://127.0.0.1:${p.ours.port}/api/chats`];
-  const rows: { round: number; loginsPerSec: number; listP99Idle: number; listP99Storm: number; non2xx: number }[] = [];
+  const login = [
+    '-m',
+    'POST',
+    '-H',
+    'content-type=application/json',
+    '-b',
+    JSON.stringify({ email: LOGIN_EMAIL, password: PASSWORD }),
+    '-c',
+    String(S.fig6.connections),
+    `http://127.0.0.1:${p.ours.port}/api/auth/login`,
+  ];
+  const list = [
+    '-c',
+    '4',
+    '-R',
+    String(S.fig6.listRate),
+    '-H',
+    `authorization=Bearer ${p.users[0]!.token}`,
+    `http://127.0.0.1:${p.ours.port}/api/chats`,
+  ];
+  const rows: {
+    round: number;
+    loginsPerSec: number;
+    listP99Idle: number;
+    listP99Storm: number;
+    non2xx: number;
+  }[] = [];
   for (let round = 0; round < S.rounds; round += 1) {
     const storm = await autocannon(login, S.fig6.seconds);
     const idle = await autocannon(list, S.fig6.seconds);
-    const [during] = await Promise.all([autocannon(list, S.fig6.seconds), autocannon(login, S.fig6.seconds + 1)]);
+    const [during] = await Promise.all([
+      autocannon(list, S.fig6.seconds),
+      autocannon(login, S.fig6.seconds + 1),
+    ]);
     const loginsPerSec = storm['2xx'] / storm.duration;
-    rows.push({ round, loginsPerSec, listP99Idle: idle.latency.p99, listP99Storm: during.latency.p99, non2xx: storm.non2xx });
-    log(`fig6 round ${round + 1}: ${loginsPerSec.toFixed(1)} logins/s (capacity ${capacity.toFixed(1)}), list p99 ${idle.latency.p99} → ${during.latency.p99} ms during the storm`);
+    rows.push({
+      round,
+      loginsPerSec,
+      listP99Idle: idle.latency.p99,
+      listP99Storm: during.latency.p99,
+      non2xx: storm.non2xx,
+    });
+    log(
+      `fig6 round ${round + 1}: ${loginsPerSec.toFixed(1)} logins/s (capacity ${capacity.toFixed(1)}), list p99 ${idle.latency.p99} → ${during.latency.p99} ms during the storm`,
+    );
   }
   const ratio = spread(rows.map((r) => r.loginsPerSec / capacity));
   const latencyRatio = spread(rows.map((r) => r.listP99Storm / Math.max(1, r.listP99Idle)));
   const figure: Figure = {
-    id: '6', name: 'Login throughput (logins/s); baseline = cores × 1/bcrypt time', ours: spread(rows.map((r) => r.loginsPerSec)),
-    baseline: spread(rows.map(() => capacity)), ratio, unit: 'logins/s', target: '≥ 90 % of capacity; list p99 in storm ≤ 2× idle',
+    id: '6',
+    name: 'Login throughput (logins/s); baseline = cores × 1/bcrypt time',
+    ours: spread(rows.map((r) => r.loginsPerSec)),
+    baseline: spread(rows.map(() => capacity)),
+    ratio,
+    unit: 'logins/s',
+    target: '≥ 90 % of capacity; list p99 in storm ≤ 2× idle',
     pass: ratio.median >= 0.9 && latencyRatio.median <= 2,
-    extra: { bcryptCompareMs: bcryptMs, bcryptCost: BCRYPT_COST, cores, listP99IdleMs: spread(rows.map((r) => r.listP99Idle)), listP99StormMs: spread(rows.map((r) => r.listP99Storm)), listP99StormOverIdle: latencyRatio, listRatePerSec: S.fig6.listRate },
+    extra: {
+      bcryptCompareMs: bcryptMs,
+      bcryptCost: BCRYPT_COST,
+      cores,
+      listP99IdleMs: spread(rows.map((r) => r.listP99Idle)),
+      listP99StormMs: spread(rows.map((r) => r.listP99Storm)),
+      listP99StormOverIdle: latencyRatio,
+      listRatePerSec: S.fig6.listRate,
+    },
   };
   return { figure, rows };
 }
@@ -304,7 +599,8 @@ async function loginStorm(p: Phase, bcryptMs: number) {
 /** Figure 7: slow readers (1 KB/s) of a fast, large stream; what each server holds per stream. */
 async function slowReaders(p: Phase, upstream: Upstream) {
   const m = S.fig7.readers;
-  const rows: { round: number; ours: Record<string, number>; baseline: Record<string, number> }[] = [];
+  const rows: { round: number; ours: Record<string, number>; baseline: Record<string, number> }[] =
+    [];
   for (let round = 0; round < S.rounds; round += 1) {
     const row: Record<string, Record<string, number>> = {};
     for (const server of order(round, p)) {
@@ -312,7 +608,14 @@ async function slowReaders(p: Phase, upstream: Upstream) {
       await upstream.script({ ttftMs: 0, gapMs: 0, chunks: 20_000, chunkSize: 200 });
       await upstream.reset();
       const before = await server.probe('gc');
-      const job = clientJob<SlowResult>({ kind: 'slow', port: server.port, targets: streamTargets(p.users.slice(0, m)), count: m, bytesPerSec: 1024, durationMs: S.fig7.seconds * 1000 });
+      const job = clientJob<SlowResult>({
+        kind: 'slow',
+        port: server.port,
+        targets: streamTargets(p.users.slice(0, m)),
+        count: m,
+        bytesPerSec: 1024,
+        durationMs: S.fig7.seconds * 1000,
+      });
       await sleep(S.fig7.seconds * 1000 - 500);
       const during = await server.probe('gc');
       const up = await upstream.stats();
@@ -320,33 +623,53 @@ async function slowReaders(p: Phase, upstream: Upstream) {
       await sleep(1500);
       const received = result.received.reduce((a, b) => a + b, 0);
       const stored = await storedReplyChars(p.db.uri);
-      const grownPerStream = (during.memory.heapUsed + during.memory.arrayBuffers - before.memory.heapUsed - before.memory.arrayBuffers) / m;
+      const grownPerStream =
+        (during.memory.heapUsed +
+          during.memory.arrayBuffers -
+          before.memory.heapUsed -
+          before.memory.arrayBuffers) /
+        m;
       const answerPerStream = stored.chars / Math.max(1, stored.messages);
       row[server.name] = {
         heldPerStreamKiB: Math.max(0, grownPerStream - answerPerStream) / 1024,
         heapGrowthPerStreamKiB: grownPerStream / 1024,
         answerTextPerStreamKiB: answerPerStream / 1024,
         storedReplies: stored.messages,
-        socketBufferedPerStreamKiB: (during.sockets.acceptedWritableBytes + during.sockets.outgoingUnreadBytes) / 1024 / m,
+        socketBufferedPerStreamKiB:
+          (during.sockets.acceptedWritableBytes + during.sockets.outgoingUnreadBytes) / 1024 / m,
         inFlightPerStreamKiB: (up.bytes - received) / 1024 / m,
         upstreamSentPerStreamKiB: up.bytes / 1024 / m,
         clientReceivedPerStreamKiB: received / 1024 / m,
       };
     }
     rows.push({ round, ours: row.ours!, baseline: row.baseline! });
-    log(`fig7 round ${round + 1}: held/stream ${row.ours!.heldPerStreamKiB!.toFixed(1)} vs ${row.baseline!.heldPerStreamKiB!.toFixed(1)} KiB; upstream sent ${row.ours!.upstreamSentPerStreamKiB!.toFixed(0)} vs ${row.baseline!.upstreamSentPerStreamKiB!.toFixed(0)} KiB/stream`);
+    log(
+      `fig7 round ${round + 1}: held/stream ${row.ours!.heldPerStreamKiB!.toFixed(1)} vs ${row.baseline!.heldPerStreamKiB!.toFixed(1)} KiB; upstream sent ${row.ours!.upstreamSentPerStreamKiB!.toFixed(0)} vs ${row.baseline!.upstreamSentPerStreamKiB!.toFixed(0)} KiB/stream`,
+    );
   }
   const ours = spread(rows.map((r) => r.ours.heldPerStreamKiB!));
   const figure: Figure = {
-    id: '7', name: 'Memory held per slow reader (1 KB/s) of a fast stream, beyond the answer text (KiB)', ours, baseline: spread(rows.map((r) => r.baseline.heldPerStreamKiB!)),
-    ratio: spread(rows.map((r) => r.ours.heldPerStreamKiB! / r.baseline.heldPerStreamKiB!)), unit: 'KiB', target: '≤ 64 KiB per stream', pass: ours.median <= 64,
+    id: '7',
+    name: 'Memory held per slow reader (1 KB/s) of a fast stream, beyond the answer text (KiB)',
+    ours,
+    baseline: spread(rows.map((r) => r.baseline.heldPerStreamKiB!)),
+    ratio: spread(rows.map((r) => r.ours.heldPerStreamKiB! / r.baseline.heldPerStreamKiB!)),
+    unit: 'KiB',
+    target: '≤ 64 KiB per stream',
+    pass: ours.median <= 64,
     extra: {
-      readers: m, seconds: S.fig7.seconds,
-      oursHeapGrowthKiB: spread(rows.map((r) => r.ours.heapGrowthPerStreamKiB!)), baselineHeapGrowthKiB: spread(rows.map((r) => r.baseline.heapGrowthPerStreamKiB!)),
-      oursAnswerTextKiB: spread(rows.map((r) => r.ours.answerTextPerStreamKiB!)), baselineAnswerTextKiB: spread(rows.map((r) => r.baseline.answerTextPerStreamKiB!)),
-      oursSocketBufferedKiB: spread(rows.map((r) => r.ours.socketBufferedPerStreamKiB!)), baselineSocketBufferedKiB: spread(rows.map((r) => r.baseline.socketBufferedPerStreamKiB!)),
-      oursUpstreamSentKiB: spread(rows.map((r) => r.ours.upstreamSentPerStreamKiB!)), baselineUpstreamSentKiB: spread(rows.map((r) => r.baseline.upstreamSentPerStreamKiB!)),
-      oursInFlightKiB: spread(rows.map((r) => r.ours.inFlightPerStreamKiB!)), baselineInFlightKiB: spread(rows.map((r) => r.baseline.inFlightPerStreamKiB!)),
+      readers: m,
+      seconds: S.fig7.seconds,
+      oursHeapGrowthKiB: spread(rows.map((r) => r.ours.heapGrowthPerStreamKiB!)),
+      baselineHeapGrowthKiB: spread(rows.map((r) => r.baseline.heapGrowthPerStreamKiB!)),
+      oursAnswerTextKiB: spread(rows.map((r) => r.ours.answerTextPerStreamKiB!)),
+      baselineAnswerTextKiB: spread(rows.map((r) => r.baseline.answerTextPerStreamKiB!)),
+      oursSocketBufferedKiB: spread(rows.map((r) => r.ours.socketBufferedPerStreamKiB!)),
+      baselineSocketBufferedKiB: spread(rows.map((r) => r.baseline.socketBufferedPerStreamKiB!)),
+      oursUpstreamSentKiB: spread(rows.map((r) => r.ours.upstreamSentPerStreamKiB!)),
+      baselineUpstreamSentKiB: spread(rows.map((r) => r.baseline.upstreamSentPerStreamKiB!)),
+      oursInFlightKiB: spread(rows.map((r) => r.ours.inFlightPerStreamKiB!)),
+      baselineInFlightKiB: spread(rows.map((r) => r.baseline.inFlightPerStreamKiB!)),
     },
   };
   return { figure, rows };
@@ -357,13 +680,38 @@ async function profileOurs(nodeBin: string, upstream: Upstream): Promise<Profile
   const name = `ours-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`;
   const p = await startPhase(nodeBin, upstream, S.fig2.concurrent + 50, 1, false, name);
   try {
-    const shape = { ttftMs: S.fig2.ttftMs, gapMs: S.fig2.gapMs, chunks: S.fig2.chunks, chunkSize: 8 };
+    const shape = {
+      ttftMs: S.fig2.ttftMs,
+      gapMs: S.fig2.gapMs,
+      chunks: S.fig2.chunks,
+      chunkSize: 8,
+    };
     await upstream.script(shape);
     const durationS = (shape.ttftMs + shape.gapMs * shape.chunks) / 1000;
     const rate = S.fig2.concurrent / durationS;
     const count = Math.round(rate * (durationS + S.profileS));
-    await clientJob<StreamResult>({ kind: 'streams', port: p.ours.port, mode: 'api', targets: streamTargets(p.users), count, warmup: 0, ratePerSec: rate, expectedDeltas: shape.chunks, maxDurationMs: (count / rate + durationS) * 4000 + 30_000, progressMs: 0 });
-    await autocannon(['-c', String(S.fig5.connections), '-H', `authorization=Bearer ${p.users[0]!.token}`, `http://127.0.0.1:${p.ours.port}/api/chats`], S.fig5.seconds);
+    await clientJob<StreamResult>({
+      kind: 'streams',
+      port: p.ours.port,
+      mode: 'api',
+      targets: streamTargets(p.users),
+      count,
+      warmup: 0,
+      ratePerSec: rate,
+      expectedDeltas: shape.chunks,
+      maxDurationMs: (count / rate + durationS) * 4000 + 30_000,
+      progressMs: 0,
+    });
+    await autocannon(
+      [
+        '-c',
+        String(S.fig5.connections),
+        '-H',
+        `authorization=Bearer ${p.users[0]!.token}`,
+        `http://127.0.0.1:${p.ours.port}/api/chats`,
+      ],
+      S.fig5.seconds,
+    );
   } finally {
     await stopPhase(p);
   }
@@ -375,9 +723,14 @@ async function main() {
   mkdirSync(RESULTS_DIR, { recursive: true });
   const node24 = process.execPath;
   const n20 = node20();
-  const versions = { node24: process.version, node20: n20 ? execFileSync(n20, ['--version'], { encoding: 'utf8' }).trim() : null };
+  const versions = {
+    node24: process.version,
+    node20: n20 ? execFileSync(n20, ['--version'], { encoding: 'utf8' }).trim() : null,
+  };
   const loadStart = os.loadavg();
-  log(`${smoke ? 'smoke' : 'full'} run on ${os.cpus().length} cores, ${versions.node24}${n20 ? ` and ${versions.node20}` : ''}; load average ${loadStart.map((l) => l.toFixed(2)).join(' ')}`);
+  log(
+    `${smoke ? 'smoke' : 'full'} run on ${os.cpus().length} cores, ${versions.node24}${n20 ? ` and ${versions.node20}` : ''}; load average ${loadStart.map((l) => l.toFixed(2)).join(' ')}`,
+  );
   const upstream = await startUpstream(node24);
   client = startClient(node24);
   // Ctrl-C / SIGTERM: stop every child this run started (servers, databases, upstream), then exit.
@@ -397,14 +750,33 @@ async function main() {
     // Figures 1–3 (Node 24).
     // One chat per user: FerretDB's findAndModify on chats scans the collection, so it stays small.
     let p = await startPhase(node24, upstream, S.fig2.concurrent + 50, 1);
-    const f1 = await ttftRounds(p, upstream, { ttftMs: 20, gapMs: 5, chunks: 10, chunkSize: 8 }, { count: S.fig1.streams + S.fig1.warmup, warmup: S.fig1.warmup, rate: S.fig1.rate }, S.rounds, 'fig1');
+    const f1 = await ttftRounds(
+      p,
+      upstream,
+      { ttftMs: 20, gapMs: 5, chunks: 10, chunkSize: 8 },
+      { count: S.fig1.streams + S.fig1.warmup, warmup: S.fig1.warmup, rate: S.fig1.rate },
+      S.rounds,
+      'fig1',
+    );
     figures.push(fig1(f1, 'node24', S.fig1.streams));
     raw.fig1 = f1;
-    const shape = { ttftMs: S.fig2.ttftMs, gapMs: S.fig2.gapMs, chunks: S.fig2.chunks, chunkSize: 8 };
+    const shape = {
+      ttftMs: S.fig2.ttftMs,
+      gapMs: S.fig2.gapMs,
+      chunks: S.fig2.chunks,
+      chunkSize: 8,
+    };
     const durationS = (shape.ttftMs + shape.gapMs * shape.chunks) / 1000;
     const rate = S.fig2.concurrent / durationS;
     const warmup = Math.round(rate * durationS);
-    const f23 = await ttftRounds(p, upstream, shape, { count: warmup + Math.round(rate * S.fig2.measureS), warmup, rate }, S.rounds, 'fig2/3');
+    const f23 = await ttftRounds(
+      p,
+      upstream,
+      shape,
+      { count: warmup + Math.round(rate * S.fig2.measureS), warmup, rate },
+      S.rounds,
+      'fig2/3',
+    );
     figures.push(fig2(f23), fig3(f23));
     raw.fig23 = f23;
 
@@ -433,7 +805,14 @@ async function main() {
     // The headline figure on the machine's Node 20.
     if (n20) {
       p = await startPhase(n20, upstream, 50, 1);
-      const r20 = await ttftRounds(p, upstream, { ttftMs: 20, gapMs: 5, chunks: 10, chunkSize: 8 }, { count: S.fig1.streams + S.fig1.warmup, warmup: S.fig1.warmup, rate: S.fig1.rate }, S.rounds, 'fig1 node20');
+      const r20 = await ttftRounds(
+        p,
+        upstream,
+        { ttftMs: 20, gapMs: 5, chunks: 10, chunkSize: 8 },
+        { count: S.fig1.streams + S.fig1.warmup, warmup: S.fig1.warmup, rate: S.fig1.rate },
+        S.rounds,
+        'fig1 node20',
+      );
       figures.push(fig1(r20, 'node20', S.fig1.streams));
       raw.fig1node20 = r20;
       await stopPhase(p);
@@ -443,11 +822,28 @@ async function main() {
     const profile = await profileOurs(node24, upstream);
 
     const report: Report = {
-      kind: smoke ? 'smoke' : 'full', date: new Date().toISOString(), durationS: (Date.now() - started) / 1000,
-      machine: { cores: os.cpus().length, cpu: os.cpus()[0]?.model ?? '?', memGiB: round3(os.totalmem() / 2 ** 30), loadavgStart: loadStart, loadavgEnd: os.loadavg(), fdLimit: fdLimit() },
-      versions, database: 'FerretDB 1.24 (SQLite backend, data on /dev/shm), one instance per phase, shared by both servers',
-      commit: execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: PROJECT_ROOT, encoding: 'utf8' }).trim(),
-      rounds: S.rounds, figures, profile, raw,
+      kind: smoke ? 'smoke' : 'full',
+      date: new Date().toISOString(),
+      durationS: (Date.now() - started) / 1000,
+      machine: {
+        cores: os.cpus().length,
+        cpu: os.cpus()[0]?.model ?? '?',
+        memGiB: round3(os.totalmem() / 2 ** 30),
+        loadavgStart: loadStart,
+        loadavgEnd: os.loadavg(),
+        fdLimit: fdLimit(),
+      },
+      versions,
+      database:
+        'FerretDB 1.24 (SQLite backend, data on /dev/shm), one instance per phase, shared by both servers',
+      commit: execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+        cwd: PROJECT_ROOT,
+        encoding: 'utf8',
+      }).trim(),
+      rounds: S.rounds,
+      figures,
+      profile,
+      raw,
     };
     const stamp = report.date.replace(/[:.]/g, '-');
     const jsonName = `${smoke ? 'smoke-' : ''}${stamp}.json`;
@@ -456,7 +852,9 @@ async function main() {
     const prefix = smoke ? 'smoke' : 'latest';
     writeFileSync(path.join(RESULTS_DIR, `${prefix}.md`), markdown);
     writeFileSync(path.join(RESULTS_DIR, `${prefix}.svg`), svg);
-    log(`wrote bench/results/${jsonName}, ${prefix}.md and ${prefix}.svg in ${report.durationS.toFixed(0)} s`);
+    log(
+      `wrote bench/results/${jsonName}, ${prefix}.md and ${prefix}.svg in ${report.durationS.toFixed(0)} s`,
+    );
     console.log(markdown);
   } finally {
     client.disconnect();

@@ -28,7 +28,13 @@ function piece(i: number, size: number): string {
   return out.slice(0, size);
 }
 
-function chunkJson(id: string, created: number, model: string, choices: unknown[], usage: unknown): string {
+function chunkJson(
+  id: string,
+  created: number,
+  model: string,
+  choices: unknown[],
+  usage: unknown,
+): string {
   return `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, system_fingerprint: 'fp_bench', choices, usage })}\n\n`;
 }
 
@@ -43,21 +49,45 @@ function readBody(req: http.IncomingMessage): Promise<string> {
 
 let seq = 0;
 async function completion(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-  const body = JSON.parse(await readBody(req)) as { model?: string; stream?: boolean; messages?: { content?: string }[]; stream_options?: { include_usage?: boolean } };
+  const body = JSON.parse(await readBody(req)) as {
+    model?: string;
+    stream?: boolean;
+    messages?: { content?: string }[];
+    stream_options?: { include_usage?: boolean };
+  };
   const s = script;
   const model = body.model ?? 'bench-model';
   const id = `chatcmpl-bench${(seq += 1)}`;
   const created = Math.floor(Date.now() / 1000);
-  const promptTokens = (body.messages ?? []).reduce((n, m) => n + Math.ceil(String(m.content ?? '').length / 4), 0);
+  const promptTokens = (body.messages ?? []).reduce(
+    (n, m) => n + Math.ceil(String(m.content ?? '').length / 4),
+    0,
+  );
   if (!body.stream) {
     const content = Array.from({ length: s.chunks }, (_, i) => piece(i, s.chunkSize)).join('');
     setTimeout(() => {
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({
-        id, object: 'chat.completion', created, model,
-        choices: [{ index: 0, message: { role: 'assistant', content, refusal: null }, logprobs: null, finish_reason: 'stop' }],
-        usage: { prompt_tokens: promptTokens, completion_tokens: s.chunks, total_tokens: promptTokens + s.chunks },
-      }));
+      res.end(
+        JSON.stringify({
+          id,
+          object: 'chat.completion',
+          created,
+          model,
+          choices: [
+            {
+              index: 0,
+              message: { role: 'assistant', content, refusal: null },
+              logprobs: null,
+              finish_reason: 'stop',
+            },
+          ],
+          usage: {
+            prompt_tokens: promptTokens,
+            completion_tokens: s.chunks,
+            total_tokens: promptTokens + s.chunks,
+          },
+        }),
+      );
     }, s.ttftMs);
     return;
   }
@@ -67,13 +97,21 @@ async function completion(req: http.IncomingMessage, res: http.ServerResponse): 
   res.on('close', () => {
     if (!res.writableFinished) closed = true;
   });
-  res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' });
+  res.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache',
+    connection: 'keep-alive',
+  });
   res.flushHeaders();
   const write = (text: string): Promise<void> | undefined => {
     stats.bytes += Buffer.byteLength(text);
     if (res.write(text)) return undefined;
     return new Promise((resolve) => {
-      const done = () => { res.off('drain', done); res.off('close', done); resolve(); };
+      const done = () => {
+        res.off('drain', done);
+        res.off('close', done);
+        resolve();
+      };
       res.on('drain', done);
       res.on('close', done);
     });
@@ -86,7 +124,22 @@ async function completion(req: http.IncomingMessage, res: http.ServerResponse): 
   try {
     await waitUntil(t0 + s.ttftMs);
     if (closed) return;
-    await write(chunkJson(id, created, model, [{ index: 0, delta: { role: 'assistant', content: '', refusal: null }, logprobs: null, finish_reason: null }], null));
+    await write(
+      chunkJson(
+        id,
+        created,
+        model,
+        [
+          {
+            index: 0,
+            delta: { role: 'assistant', content: '', refusal: null },
+            logprobs: null,
+            finish_reason: null,
+          },
+        ],
+        null,
+      ),
+    );
     for (let i = 0; i < s.chunks; i += 1) {
       if (i > 0) {
         const wait = waitUntil(t0 + s.ttftMs + i * s.gapMs);
@@ -94,13 +147,42 @@ async function completion(req: http.IncomingMessage, res: http.ServerResponse): 
         else if (i % 64 === 0) await new Promise<void>((r) => setImmediate(r));
       }
       if (closed) return;
-      const pending = write(chunkJson(id, created, model, [{ index: 0, delta: { content: piece(i, s.chunkSize) }, logprobs: null, finish_reason: null }], null));
+      const pending = write(
+        chunkJson(
+          id,
+          created,
+          model,
+          [
+            {
+              index: 0,
+              delta: { content: piece(i, s.chunkSize) },
+              logprobs: null,
+              finish_reason: null,
+            },
+          ],
+          null,
+        ),
+      );
       stats.contentChunks += 1;
       if (pending) await pending;
     }
     if (closed) return;
-    await write(chunkJson(id, created, model, [{ index: 0, delta: {}, logprobs: null, finish_reason: 'stop' }], null));
-    await write(chunkJson(id, created, model, [], { prompt_tokens: promptTokens, completion_tokens: s.chunks, total_tokens: promptTokens + s.chunks }));
+    await write(
+      chunkJson(
+        id,
+        created,
+        model,
+        [{ index: 0, delta: {}, logprobs: null, finish_reason: 'stop' }],
+        null,
+      ),
+    );
+    await write(
+      chunkJson(id, created, model, [], {
+        prompt_tokens: promptTokens,
+        completion_tokens: s.chunks,
+        total_tokens: promptTokens + s.chunks,
+      }),
+    );
     stats.bytes += 14;
     res.end('data: [DONE]\n\n');
     stats.completed += 1;

@@ -22,7 +22,9 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 function chromiumPath(): string {
   if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
   try {
-    return execFileSync('sh', ['-c', 'command -v chromium || command -v chromium-browser'], { encoding: 'utf8' }).trim();
+    return execFileSync('sh', ['-c', 'command -v chromium || command -v chromium-browser'], {
+      encoding: 'utf8',
+    }).trim();
   } catch {
     throw new Error('chromium not found: apt-get install -y chromium, or set CHROMIUM_PATH');
   }
@@ -39,11 +41,24 @@ const freePort = () =>
 async function startServer(): Promise<{ baseUrl: string; child: ChildProcess }> {
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'sigmagpt-docs-'));
-  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'development', HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn', DEMO_CHUNK_DELAY_MS: '0' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'development',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'warn',
+    DEMO_CHUNK_DELAY_MS: '0',
+  };
   for (const key of ['MONGODB_URI', 'OPENAI_API_KEY', 'MODELS', 'DEFAULT_MODEL']) delete env[key];
   env.PATH = `${path.join(ROOT, 'node_modules/.bin')}${path.delimiter}${env.PATH ?? ''}`;
   // A process group of its own, so the whole tree (tsx, node, embedded database) can be ended.
-  const child = spawn('tsx', ['src/server.ts'], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn('tsx', ['src/server.ts'], {
+    cwd: ROOT,
+    env,
+    detached: true,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const baseUrl = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 240; i += 1) {
     if (child.exitCode !== null) throw new Error('the server exited during start-up');
@@ -61,7 +76,8 @@ async function execute(page: Page, operation: string, body?: unknown): Promise<s
   const block = page.locator(`#operations-${operation}`);
   await block.locator('.opblock-summary').first().click();
   await block.locator('button.try-out__btn').click();
-  if (body !== undefined) await block.locator('textarea.body-param__text').fill(JSON.stringify(body, null, 2));
+  if (body !== undefined)
+    await block.locator('textarea.body-param__text').fill(JSON.stringify(body, null, 2));
   await block.locator('button.execute').click();
   const status = block.locator('.live-responses-table .response .response-col_status').first();
   await status.waitFor({ timeout: 15_000 });
@@ -71,10 +87,19 @@ async function execute(page: Page, operation: string, body?: unknown): Promise<s
 async function main() {
   const own = process.env.DOCS_BASE_URL ? undefined : await startServer();
   const baseUrl = process.env.DOCS_BASE_URL ?? own!.baseUrl;
-  const outDir = process.env.SCREENSHOT_DIR ?? mkdtempSync(path.join(os.tmpdir(), 'sigmagpt-docs-shots-'));
+  const outDir =
+    process.env.SCREENSHOT_DIR ?? mkdtempSync(path.join(os.tmpdir(), 'sigmagpt-docs-shots-'));
   const browser = await chromium.launch({
     executablePath: chromiumPath(),
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
   const problems: string[] = [];
   try {
@@ -86,7 +111,8 @@ async function main() {
     page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
     page.on('request', (request) => {
       const url = new URL(request.url());
-      if (url.protocol !== 'data:' && url.origin !== origin) problems.push(`request leaves the origin: ${request.url()}`);
+      if (url.protocol !== 'data:' && url.origin !== origin)
+        problems.push(`request leaves the origin: ${request.url()}`);
     });
 
     const response = await page.goto(`${baseUrl}/docs`);
@@ -98,15 +124,24 @@ async function main() {
     await page.screenshot({ path: path.join(outDir, 'docs.png'), fullPage: false });
 
     const email = `docs.${Date.now()}@example.test`;
-    const signup = await execute(page, 'Auth-postAuthSignup', { email, password: 'correct horse battery staple', name: 'Docs check' });
+    const signup = await execute(page, 'Auth-postAuthSignup', {
+      email,
+      password: 'correct horse battery staple',
+      name: 'Docs check',
+    });
     if (signup !== '201') problems.push(`sign-up from the page answered ${signup}`);
     const me = await execute(page, 'Auth-getAuthMe');
-    if (me !== '200') problems.push(`GET /api/auth/me from the page answered ${me} (expected 200: the page should be authorised)`);
+    if (me !== '200')
+      problems.push(
+        `GET /api/auth/me from the page answered ${me} (expected 200: the page should be authorised)`,
+      );
     const meBlock = page.locator('#operations-Auth-getAuthMe');
     await meBlock.scrollIntoViewIfNeeded();
     await meBlock.screenshot({ path: path.join(outDir, 'docs-me.png') });
 
-    console.log(`docs: ${operations} operations rendered; sign-up ${signup}, GET /api/auth/me ${me}; screenshots in ${outDir}`);
+    console.log(
+      `docs: ${operations} operations rendered; sign-up ${signup}, GET /api/auth/me ${me}; screenshots in ${outDir}`,
+    );
   } finally {
     await browser.close();
     if (own) {

@@ -27,7 +27,12 @@ export const POSTMAN_FILE = path.join(ROOT, 'clients/sigmagpt.postman_collection
 export const HTTP_FILE = path.join(ROOT, 'clients/sigmagpt.http');
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
-const TOKEN_ROUTES = new Set(['/api/auth/signup', '/api/auth/register', '/api/auth/login', '/api/auth/refresh']);
+const TOKEN_ROUTES = new Set([
+  '/api/auth/signup',
+  '/api/auth/register',
+  '/api/auth/login',
+  '/api/auth/refresh',
+]);
 const CHAT_CREATING_ROUTES = new Set(['/api/chats', '/api/chat']);
 
 /** Example values by property name; optional properties are left out unless listed here. */
@@ -67,7 +72,8 @@ function exampleBody(document: Json, op: Json): Json | undefined {
   const body: Json = {};
   for (const [name, property] of Object.entries((schema.properties ?? {}) as Json)) {
     if (name in EXAMPLES && (required.has(name) || name !== 'message')) body[name] = EXAMPLES[name];
-    else if (required.has(name)) body[name] = property.type === 'boolean' ? false : property.type === 'integer' ? 1 : 'text';
+    else if (required.has(name))
+      body[name] = property.type === 'boolean' ? false : property.type === 'integer' ? 1 : 'text';
   }
   return body;
 }
@@ -111,7 +117,12 @@ export function postmanCollection(document: Json): Json {
     const postmanPath = p.replace(/\{([^}]+)\}/g, ':$1');
     const query = (op.parameters ?? [])
       .filter((param: Json) => param.in === 'query')
-      .map((param: Json) => ({ key: param.name, value: '', disabled: true, ...(param.description ? { description: param.description } : {}) }));
+      .map((param: Json) => ({
+        key: param.name,
+        value: '',
+        disabled: true,
+        ...(param.description ? { description: param.description } : {}),
+      }));
     const body = exampleBody(document, op);
     const script = testScript(operation);
     const request: Json = {
@@ -125,14 +136,27 @@ export function postmanCollection(document: Json): Json {
         host: ['{{baseUrl}}'],
         path: postmanPath.split('/').filter(Boolean),
         ...(query.length ? { query } : {}),
-        ...(pathParams(p).length ? { variable: pathParams(p).map((name) => ({ key: name, value: `{{${paramVariable(name)}}}` })) } : {}),
+        ...(pathParams(p).length
+          ? {
+              variable: pathParams(p).map((name) => ({
+                key: name,
+                value: `{{${paramVariable(name)}}}`,
+              })),
+            }
+          : {}),
       },
       description: [op.summary, op.description].filter(Boolean).join('\n\n'),
     };
-    if (body) request.body = { mode: 'raw', raw: JSON.stringify(body, null, 2), options: { raw: { language: 'json' } } };
+    if (body)
+      request.body = {
+        mode: 'raw',
+        raw: JSON.stringify(body, null, 2),
+        options: { raw: { language: 'json' } },
+      };
     if (isPublic(op) || !needsBearer(op)) request.auth = { type: 'noauth' };
     const item: Json = { name: op.summary, request };
-    if (script) item.event = [{ listen: 'test', script: { type: 'text/javascript', exec: script } }];
+    if (script)
+      item.event = [{ listen: 'test', script: { type: 'text/javascript', exec: script } }];
     folders.set(tag, [...(folders.get(tag) ?? []), item]);
   }
   return {
@@ -177,7 +201,12 @@ export function httpFile(document: Json): string {
   for (const { method, path: p, op } of operations(document)) {
     const url = p.replace(/\{([^}]+)\}/g, (_m, name: string) => `{{${paramVariable(name)}}}`);
     const body = exampleBody(document, op);
-    lines.push(`### ${op.summary}`, `# @name ${op.operationId}`, `${method.toUpperCase()} {{baseUrl}}${url}`, 'Accept: application/json');
+    lines.push(
+      `### ${op.summary}`,
+      `# @name ${op.operationId}`,
+      `${method.toUpperCase()} {{baseUrl}}${url}`,
+      'Accept: application/json',
+    );
     if (needsBearer(op)) lines.push('Authorization: Bearer {{accessToken}}');
     if (body) lines.push('Content-Type: application/json', '', JSON.stringify(body, null, 2));
     lines.push('');
@@ -188,7 +217,11 @@ export function httpFile(document: Json): string {
 /** Loads the app's route specs under a fixed configuration, so the output is the same everywhere. */
 export async function currentDocument(): Promise<Json> {
   const { reloadConfig } = await import('../src/lib/config.js');
-  reloadConfig({ NODE_ENV: 'test', JWT_SECRET: 'client-kit-generation-only-not-a-real-secret', DATA_DIR: path.join(ROOT, 'data') });
+  reloadConfig({
+    NODE_ENV: 'test',
+    JWT_SECRET: 'client-kit-generation-only-not-a-real-secret',
+    DATA_DIR: path.join(ROOT, 'data'),
+  });
   const { routeGroups } = await import('../src/app.js');
   const { openApiDocument } = await import('../src/modules/docs/openapi.js');
   return openApiDocument(routeGroups()) as Json;
@@ -227,4 +260,5 @@ async function main() {
   process.exit(stale ? 1 : 0);
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) await main();
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href)
+  await main();

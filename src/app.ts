@@ -27,7 +27,12 @@ export function routeGroups(): RouteGroup[] {
 
 /** New requests are refused while draining, and at once while the database is known to be down. */
 const availability: RequestHandler = (_req, _res, next) => {
-  if (isDraining()) return next(new AppError('SERVICE_UNAVAILABLE', 'The server is shutting down; retry shortly', { headers: { 'Retry-After': '1', Connection: 'close' } }));
+  if (isDraining())
+    return next(
+      new AppError('SERVICE_UNAVAILABLE', 'The server is shutting down; retry shortly', {
+        headers: { 'Retry-After': '1', Connection: 'close' },
+      }),
+    );
   if (!isDatabaseConnected()) return next(serviceUnavailable());
   next();
 };
@@ -43,10 +48,15 @@ export function createApp(groups: RouteGroup[] = routeGroups()) {
     pinoHttp({
       logger,
       genReqId: requestId,
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug'),
+      customLogLevel: (_req, res, err) =>
+        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug',
       // Only the fields worth keeping; headers (and with them every credential) are left out.
       serializers: {
-        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url.split('?')[0] }),
+        req: (req: { id: unknown; method: string; url: string }) => ({
+          id: req.id,
+          method: req.method,
+          url: req.url.split('?')[0],
+        }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
     }),
@@ -61,7 +71,7 @@ export function createApp(groups: RouteGroup[] = routeGroups()) {
   app.use('/api', noStore, availability, ...jsonBody(c.BODY_LIMIT), cookieParser());
   for (const group of groups) app.use(group.prefix, buildRouter(group, authenticate));
 
-  app.use((req, _res, next) => next(new AppError("NOT_FOUND", "No such route")));
+  app.use((req, _res, next) => next(new AppError('NOT_FOUND', 'No such route')));
   app.use(errorHandler);
   return app;
 }

@@ -29,7 +29,10 @@ async function main() {
 
   const app = createApp();
   const server: Server = app.listen(c.PORT, c.HOST, () => {
-    logger.info({ port: c.PORT, models: c.models, nodeVersion: process.version }, `SigmaGPT API listening on http://localhost:${c.PORT}`);
+    logger.info(
+      { port: c.PORT, models: c.models, nodeVersion: process.version },
+      `SigmaGPT API listening on http://localhost:${c.PORT}`,
+    );
   });
   // Above typical load-balancer idle timeouts, so the proxy closes idle connections first.
   server.keepAliveTimeout = 65_000;
@@ -46,7 +49,13 @@ async function main() {
     try {
       // SIGTERM (an orchestrator) lets open replies finish within the grace period; SIGINT (someone
       // at a terminal, or a file watcher) wants the process gone now, so replies are cut and stored.
-      await gracefulShutdown({ server, graceMs: c.SHUTDOWN_GRACE_MS, log: logger, closeDatabase, cutStreamsNow: signal === 'SIGINT' });
+      await gracefulShutdown({
+        server,
+        graceMs: c.SHUTDOWN_GRACE_MS,
+        log: logger,
+        closeDatabase,
+        cutStreamsNow: signal === 'SIGINT',
+      });
       logger.info('stopped');
       process.exit(0);
     } catch (error) {

@@ -14,7 +14,10 @@ export function percentile(values: ArrayLike<number>, p: number): number {
 }
 
 export function median(values: number[]): number {
-  return percentile(values.filter((v) => Number.isFinite(v)), 50);
+  return percentile(
+    values.filter((v) => Number.isFinite(v)),
+    50,
+  );
 }
 
 export interface Spread {
@@ -36,13 +39,20 @@ export function spread(rounds: number[]): Spread {
 
 export { freePort } from '../../src/lib/db/embedded.js';
 
-export async function waitForPort(port: number, child: ChildProcess, timeoutMs: number): Promise<void> {
+export async function waitForPort(
+  port: number,
+  child: ChildProcess,
+  timeoutMs: number,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`child exited with code ${child.exitCode}`);
     const open = await new Promise<boolean>((resolve) => {
       const socket = net.connect(port, '127.0.0.1');
-      socket.once('connect', () => { socket.destroy(); resolve(true); });
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
       socket.once('error', () => resolve(false));
     });
     if (open) return;
@@ -52,18 +62,33 @@ export async function waitForPort(port: number, child: ChildProcess, timeoutMs: 
 }
 
 /** Runs a command to completion, collecting stdout; rejects on a non-zero exit or the time limit. */
-export function run(cmd: string, args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs: number; cwd?: string }): Promise<string> {
+export function run(
+  cmd: string,
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; timeoutMs: number; cwd?: string },
+): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { env: options.env ?? process.env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, {
+      env: options.env ?? process.env,
+      cwd: options.cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
-    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs);
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
       if (code === 0) resolve(out);
-      else reject(new Error(`${cmd} ${args.join(' ')} exited with ${code ?? signal}: ${err.slice(-2000)}`));
+      else
+        reject(
+          new Error(`${cmd} ${args.join(' ')} exited with ${code ?? signal}: ${err.slice(-2000)}`),
+        );
     });
   });
 }

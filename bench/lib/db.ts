@@ -16,9 +16,19 @@ export interface BenchDatabase {
  */
 export async function startBenchDatabase(): Promise<BenchDatabase> {
   // The project's build script caches the binary per machine (built once from the Go module proxy).
-  process.env.FERRETDB_BIN ??= (await run('bash', [path.join(PROJECT_ROOT, 'scripts/build-ferretdb.sh')], { timeoutMs: 600_000 })).trim().split('\n').at(-1);
+  process.env.FERRETDB_BIN ??= (
+    await run('bash', [path.join(PROJECT_ROOT, 'scripts/build-ferretdb.sh')], {
+      timeoutMs: 600_000,
+    })
+  )
+    .trim()
+    .split('\n')
+    .at(-1);
   const dir = mkdtempSync(path.join('/dev/shm', 'sigmagpt-bench-'));
-  const log = { info: (m: string) => console.error(`[db] ${m}`), warn: (m: string) => console.error(`[db] ${m}`) };
+  const log = {
+    info: (m: string) => console.error(`[db] ${m}`),
+    warn: (m: string) => console.error(`[db] ${m}`),
+  };
   const db = await startFerretdb({ dataDir: dir, log: log as never });
   return {
     uri: `${db.uri}sigmagpt`,

@@ -26,10 +26,16 @@ function owner(url: string, functionName: string): string {
 
 /** Self time per function and per package of a V8 .cpuprofile (what --cpu-prof writes). */
 export function summariseProfile(file: string, top = 25): ProfileSummary {
-  const profile = JSON.parse(readFileSync(file, 'utf8')) as { nodes: CpuNode[]; samples: number[]; timeDeltas: number[] };
+  const profile = JSON.parse(readFileSync(file, 'utf8')) as {
+    nodes: CpuNode[];
+    samples: number[];
+    timeDeltas: number[];
+  };
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const selfUs = new Map<number, number>();
-  profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  profile.samples.forEach((id, i) =>
+    selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)),
+  );
   const fns = new Map<string, { name: string; where: string; us: number }>();
   const pkgs = new Map<string, number>();
   let total = 0;
@@ -53,10 +59,24 @@ export function summariseProfile(file: string, top = 25): ProfileSummary {
     file,
     totalMs: ms(total),
     busyMs: ms(busy),
-    byPackage: [...pkgs].filter(([n]) => n !== '(idle)').sort((a, b) => b[1] - a[1]).slice(0, 15).map(([name, us]) => ({ name, ms: ms(us), share: Math.round((us / busy) * 1000) / 10 })),
-    topFunctions: [...fns.values()].filter((f) => f.name !== '(idle)').sort((a, b) => b.us - a.us).slice(0, top).map((f) => ({ name: f.name, where: f.where, ms: ms(f.us), share: Math.round((f.us / busy) * 1000) / 10 })),
+    byPackage: [...pkgs]
+      .filter(([n]) => n !== '(idle)')
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 15)
+      .map(([name, us]) => ({ name, ms: ms(us), share: Math.round((us / busy) * 1000) / 10 })),
+    topFunctions: [...fns.values()]
+      .filter((f) => f.name !== '(idle)')
+      .sort((a, b) => b.us - a.us)
+      .slice(0, top)
+      .map((f) => ({
+        name: f.name,
+        where: f.where,
+        ms: ms(f.us),
+        share: Math.round((f.us / busy) * 1000) / 10,
+      })),
   };
 }
 
 // `node profile.js <file.cpuprofile>` prints the summary.
-if (process.argv[1]?.endsWith('profile.js') && process.argv[2]) console.log(JSON.stringify(summariseProfile(process.argv[2]), null, 1));
+if (process.argv[1]?.endsWith('profile.js') && process.argv[2])
+  console.log(JSON.stringify(summariseProfile(process.argv[2]), null, 1));

@@ -18,7 +18,14 @@ export interface Report {
   kind: 'smoke' | 'full';
   date: string;
   durationS: number;
-  machine: { cores: number; cpu: string; memGiB: number; loadavgStart: number[]; loadavgEnd: number[]; fdLimit: { soft: number; hard: number } };
+  machine: {
+    cores: number;
+    cpu: string;
+    memGiB: number;
+    loadavgStart: number[];
+    loadavgEnd: number[];
+    fdLimit: { soft: number; hard: number };
+  };
   versions: { node24: string; node20: string | null };
   database: string;
   commit: string;
@@ -28,7 +35,14 @@ export interface Report {
   raw: Record<string, unknown>;
 }
 
-const fmt = (v: number) => (!Number.isFinite(v) ? '–' : Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2));
+const fmt = (v: number) =>
+  !Number.isFinite(v)
+    ? '–'
+    : Math.abs(v) >= 100
+      ? v.toFixed(0)
+      : Math.abs(v) >= 10
+        ? v.toFixed(1)
+        : v.toFixed(2);
 const cell = (s: Spread) => `${fmt(s.median)} <sub>(${fmt(s.min)}…${fmt(s.max)})</sub>`;
 const esc = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
@@ -64,16 +78,31 @@ function chart(report: Report): string {
     const scale = Math.max(Math.abs(f.ours.max), Math.abs(f.baseline.max), 1e-9);
     const w = (v: number) => Math.max(1, (Math.max(0, v) / scale) * barMax);
     parts.push(`<text x="16" y="${y + 16}" font-weight="600">${esc(f.id)}</text>`);
-    parts.push(`<text x="46" y="${y + 16}">${esc(f.name.length > 42 ? `${f.name.slice(0, 41)}…` : f.name)}</text>`);
+    parts.push(
+      `<text x="46" y="${y + 16}">${esc(f.name.length > 42 ? `${f.name.slice(0, 41)}…` : f.name)}</text>`,
+    );
     parts.push(`<text x="46" y="${y + 34}" fill="#555" font-size="11">${esc(f.target)}</text>`);
-    for (const [k, s, color, dy] of [['ours', f.ours, '#2563eb', 4], ['baseline', f.baseline, '#9ca3af', 24]] as const) {
-      parts.push(`<rect x="${left}" y="${y + dy}" width="${w(s.median).toFixed(1)}" height="16" fill="${color}"><title>${k}: ${fmt(s.median)} ${esc(f.unit)}</title></rect>`);
-      parts.push(`<line x1="${left + w(s.min)}" x2="${left + w(s.max)}" y1="${y + dy + 8}" y2="${y + dy + 8}" stroke="#111" stroke-width="1.5"/>`);
-      parts.push(`<text x="${left + w(s.max) + 6}" y="${y + dy + 13}" font-size="12">${fmt(s.median)} ${esc(f.unit)}</text>`);
+    for (const [k, s, color, dy] of [
+      ['ours', f.ours, '#2563eb', 4],
+      ['baseline', f.baseline, '#9ca3af', 24],
+    ] as const) {
+      parts.push(
+        `<rect x="${left}" y="${y + dy}" width="${w(s.median).toFixed(1)}" height="16" fill="${color}"><title>${k}: ${fmt(s.median)} ${esc(f.unit)}</title></rect>`,
+      );
+      parts.push(
+        `<line x1="${left + w(s.min)}" x2="${left + w(s.max)}" y1="${y + dy + 8}" y2="${y + dy + 8}" stroke="#111" stroke-width="1.5"/>`,
+      );
+      parts.push(
+        `<text x="${left + w(s.max) + 6}" y="${y + dy + 13}" font-size="12">${fmt(s.median)} ${esc(f.unit)}</text>`,
+      );
     }
     const verdict = f.pass ? ['PASS', '#15803d'] : ['MISS', '#b91c1c'];
-    parts.push(`<rect x="${width - 150}" y="${y + 6}" width="52" height="22" rx="4" fill="${verdict[1]}"/><text x="${width - 124}" y="${y + 21}" fill="#fff" text-anchor="middle" font-weight="600">${verdict[0]}</text>`);
-    parts.push(`<text x="${width - 92}" y="${y + 21}" font-size="12">${esc(f.ratioLabel ? 'Δ ' : '×')}${fmt(f.ratio.median)}</text>`);
+    parts.push(
+      `<rect x="${width - 150}" y="${y + 6}" width="52" height="22" rx="4" fill="${verdict[1]}"/><text x="${width - 124}" y="${y + 21}" fill="#fff" text-anchor="middle" font-weight="600">${verdict[0]}</text>`,
+    );
+    parts.push(
+      `<text x="${width - 92}" y="${y + 21}" font-size="12">${esc(f.ratioLabel ? 'Δ ' : '×')}${fmt(f.ratio.median)}</text>`,
+    );
   });
   parts.push('</svg>');
   return parts.join('\n');
@@ -96,7 +125,10 @@ export function renderReport(report: Report, jsonName: string): { markdown: stri
     '',
     '| # | Figure | Ours | Baseline | Ratio | Target | Result |',
     '|---|---|---|---|---|---|---|',
-    ...report.figures.map((f) => `| ${f.id} | ${f.name} | ${cell(f.ours)} | ${cell(f.baseline)} | ${f.ratioLabel ? `${f.ratioLabel}: ` : ''}${cell(f.ratio)} | ${f.target} | ${f.pass ? '**pass**' : '**MISS**'} |`),
+    ...report.figures.map(
+      (f) =>
+        `| ${f.id} | ${f.name} | ${cell(f.ours)} | ${cell(f.baseline)} | ${f.ratioLabel ? `${f.ratioLabel}: ` : ''}${cell(f.ratio)} | ${f.target} | ${f.pass ? '**pass**' : '**MISS**'} |`,
+    ),
     '',
     '## Details',
     '',
@@ -118,7 +150,9 @@ export function renderReport(report: Report, jsonName: string): { markdown: stri
       '',
       '| Function | Where | ms | share |',
       '|---|---|---|---|',
-      ...p.topFunctions.slice(0, 15).map((r) => `| \`${r.name}\` | ${r.where} | ${r.ms} | ${r.share} % |`),
+      ...p.topFunctions
+        .slice(0, 15)
+        .map((r) => `| \`${r.name}\` | ${r.where} | ${r.ms} | ${r.share} % |`),
       '',
     );
   }

@@ -23,7 +23,11 @@ const key = createSecretKey(Buffer.from(JWT_SECRET));
 /** An access token exactly as src/modules/auth/tokens.ts signs it (valid 1 h: the run is shorter). */
 export function accessToken(userId: string, sessionId: string): string {
   return jwt.sign({ sid: sessionId, typ: 'access' }, key, {
-    algorithm: 'HS256', subject: userId, issuer: JWT_ISSUER, audience: JWT_AUDIENCE, expiresIn: 3600,
+    algorithm: 'HS256',
+    subject: userId,
+    issuer: JWT_ISSUER,
+    audience: JWT_AUDIENCE,
+    expiresIn: 3600,
   });
 }
 
@@ -38,7 +42,10 @@ export async function passwordHash(): Promise<string> {
  * Mongoose models store (users, sessions, chats). Each user gets `chatsPerUser` chats; every
  * stream of the benchmark goes to its own user, so per-user stream limits never interfere.
  */
-export async function seed(uri: string, options: { users: number; chatsPerUser: number; loginUser?: boolean }): Promise<Seeded> {
+export async function seed(
+  uri: string,
+  options: { users: number; chatsPerUser: number; loginUser?: boolean },
+): Promise<Seeded> {
   const client = await MongoClient.connect(uri);
   try {
     const db = client.db();
@@ -51,23 +58,65 @@ export async function seed(uri: string, options: { users: number; chatsPerUser: 
     for (let u = 0; u < options.users; u += 1) {
       const userId = new ObjectId();
       const sessionId = new ObjectId();
-      userDocs.push({ _id: userId, email: `user${u}-${userId.toHexString()}@bench.test`, name: `Bench ${u}`, passwordHash: hash, createdAt: now, updatedAt: now });
+      userDocs.push({
+        _id: userId,
+        email: `user${u}-${userId.toHexString()}@bench.test`,
+        name: `Bench ${u}`,
+        passwordHash: hash,
+        createdAt: now,
+        updatedAt: now,
+      });
       sessionDocs.push({
-        _id: sessionId, userId, refreshTokenHash: createHash('sha256').update(randomBytes(32)).digest('base64url'), previousRefreshTokenHash: null,
-        expiresAt: new Date(now.getTime() + 86_400_000), revokedAt: null, userAgent: 'bench', createdAt: now, updatedAt: now,
+        _id: sessionId,
+        userId,
+        refreshTokenHash: createHash('sha256').update(randomBytes(32)).digest('base64url'),
+        previousRefreshTokenHash: null,
+        expiresAt: new Date(now.getTime() + 86_400_000),
+        revokedAt: null,
+        userAgent: 'bench',
+        createdAt: now,
+        updatedAt: now,
       });
       const chatIds: string[] = [];
       for (let c = 0; c < options.chatsPerUser; c += 1) {
         const chatId = new ObjectId();
         const at = new Date(now.getTime() - c * 1000);
-        chatDocs.push({ _id: chatId, userId, title: `Bench chat ${c}`, pinned: c === 0, archived: false, model: 'bench-model', systemPrompt: '', lastMessageAt: at, createdAt: at, updatedAt: at });
+        chatDocs.push({
+          _id: chatId,
+          userId,
+          title: `Bench chat ${c}`,
+          pinned: c === 0,
+          archived: false,
+          model: 'bench-model',
+          systemPrompt: '',
+          lastMessageAt: at,
+          createdAt: at,
+          updatedAt: at,
+        });
         chatIds.push(chatId.toHexString());
       }
-      users.push({ userId: userId.toHexString(), token: accessToken(userId.toHexString(), sessionId.toHexString()), chatIds });
+      users.push({
+        userId: userId.toHexString(),
+        token: accessToken(userId.toHexString(), sessionId.toHexString()),
+        chatIds,
+      });
     }
-    if (options.loginUser) userDocs.push({ _id: new ObjectId(), email: LOGIN_EMAIL, name: 'Login', passwordHash: hash, createdAt: now, updatedAt: now });
-    for (const [name, docs] of [['users', userDocs], ['sessions', sessionDocs], ['chats', chatDocs]] as const) {
-      for (let i = 0; i < docs.length; i += 1000) await db.collection(name).insertMany(docs.slice(i, i + 1000) as never[]);
+    if (options.loginUser)
+      userDocs.push({
+        _id: new ObjectId(),
+        email: LOGIN_EMAIL,
+        name: 'Login',
+        passwordHash: hash,
+        createdAt: now,
+        updatedAt: now,
+      });
+    for (const [name, docs] of [
+      ['users', userDocs],
+      ['sessions', sessionDocs],
+      ['chats', chatDocs],
+    ] as const) {
+      for (let i = 0; i < docs.length; i += 1000)
+        await db.collection(name).insertMany(docs.slice(i, i + 1000) as never[]);
     }
     return { users, hash };
   } finally {
@@ -104,8 +153,15 @@ export async function bcryptCompareMs(samples: number): Promise<number> {
 export async function storedReplyChars(uri: string): Promise<{ messages: number; chars: number }> {
   const client = await MongoClient.connect(uri);
   try {
-    const rows = await client.db().collection('messages').find({ role: 'assistant' }, { projection: { content: 1 } }).toArray();
-    return { messages: rows.length, chars: rows.reduce((n, r) => n + String(r.content ?? '').length, 0) };
+    const rows = await client
+      .db()
+      .collection('messages')
+      .find({ role: 'assistant' }, { projection: { content: 1 } })
+      .toArray();
+    return {
+      messages: rows.length,
+      chars: rows.reduce((n, r) => n + String(r.content ?? '').length, 0),
+    };
   } finally {
     await client.close();
   }

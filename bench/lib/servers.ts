@@ -19,7 +19,12 @@ export const BCRYPT_COST = 10;
 export interface ProbeStats {
   eventLoopDelayMs: { p50: number; p99: number; max: number; mean: number; samples: number };
   memory: { rss: number; heapUsed: number; external: number; arrayBuffers: number };
-  sockets: { accepted: number; acceptedWritableBytes: number; outgoing: number; outgoingUnreadBytes: number };
+  sockets: {
+    accepted: number;
+    acceptedWritableBytes: number;
+    outgoing: number;
+    outgoingUnreadBytes: number;
+  };
   cpu: { user: number; system: number };
   node: string;
 }
@@ -73,7 +78,11 @@ export async function startOurs(options: ServerOptions): Promise<RunningServer> 
   const args = [`--import=${path.join(BUILD_BENCH, 'probe.js')}`];
   if (options.cpuProfile) {
     mkdirSync(PROFILE_DIR, { recursive: true });
-    args.push('--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, `--cpu-prof-name=${options.cpuProfile}`);
+    args.push(
+      '--cpu-prof',
+      `--cpu-prof-dir=${PROFILE_DIR}`,
+      `--cpu-prof-name=${options.cpuProfile}`,
+    );
   }
   args.push(path.join(BUILD_ROOT, 'src/server.js'));
   const child = spawn(options.node, args, {
@@ -111,21 +120,25 @@ export async function startOurs(options: ServerOptions): Promise<RunningServer> 
 /** The baseline relay (bench/baseline.ts). */
 export async function startBaseline(options: ServerOptions): Promise<RunningServer> {
   const port = await freePort();
-  const child = spawn(options.node, [`--import=${path.join(BUILD_BENCH, 'probe.js')}`, path.join(BUILD_BENCH, 'baseline.js')], {
-    cwd: PROJECT_ROOT,
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-    env: {
-      PATH: process.env.PATH,
-      BENCH_PROBE: '1',
-      PORT: String(port),
-      MONGODB_URI: options.mongoUri,
-      JWT_SECRET,
-      JWT_ISSUER,
-      JWT_AUDIENCE,
-      OPENAI_BASE_URL: `http://127.0.0.1:${options.upstreamPort}/v1`,
-      OPENAI_API_KEY: 'bench',
+  const child = spawn(
+    options.node,
+    [`--import=${path.join(BUILD_BENCH, 'probe.js')}`, path.join(BUILD_BENCH, 'baseline.js')],
+    {
+      cwd: PROJECT_ROOT,
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+      env: {
+        PATH: process.env.PATH,
+        BENCH_PROBE: '1',
+        PORT: String(port),
+        MONGODB_URI: options.mongoUri,
+        JWT_SECRET,
+        JWT_ISSUER,
+        JWT_AUDIENCE,
+        OPENAI_BASE_URL: `http://127.0.0.1:${options.upstreamPort}/v1`,
+        OPENAI_API_KEY: 'bench',
+      },
     },
-  });
+  );
   await waitForPort(port, child, 30_000);
   return { name: 'baseline', port, child, probe: withProbe(child), stop: () => stopChild(child) };
 }
@@ -147,14 +160,24 @@ async function waitReady(port: number): Promise<void> {
 export interface Upstream {
   port: number;
   script(s: { ttftMs: number; gapMs: number; chunks: number; chunkSize: number }): Promise<void>;
-  stats(): Promise<{ started: number; completed: number; aborted: number; active: number; bytes: number; contentChunks: number }>;
+  stats(): Promise<{
+    started: number;
+    completed: number;
+    aborted: number;
+    active: number;
+    bytes: number;
+    contentChunks: number;
+  }>;
   reset(): Promise<void>;
   stop(): Promise<void>;
 }
 
 export async function startUpstream(node: string): Promise<Upstream> {
   const port = await freePort();
-  const child = spawn(node, [path.join(BUILD_BENCH, 'upstream.js')], { stdio: ['ignore', 'ignore', 'inherit'], env: { PATH: process.env.PATH, PORT: String(port) } });
+  const child = spawn(node, [path.join(BUILD_BENCH, 'upstream.js')], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { PATH: process.env.PATH, PORT: String(port) },
+  });
   await waitForPort(port, child, 10_000);
   const base = `http://127.0.0.1:${port}`;
   return {
@@ -171,10 +194,14 @@ export async function startUpstream(node: string): Promise<Upstream> {
 }
 
 export function startClient(node: string): ChildProcess {
-  return fork(path.join(BUILD_BENCH, 'client.js'), [], { execPath: node, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return fork(path.join(BUILD_BENCH, 'client.js'), [], {
+    execPath: node,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
 }
 
 export function node20(): string | null {
-  for (const candidate of ['/usr/bin/node', '/usr/local/bin/node']) if (existsSync(candidate)) return candidate;
+  for (const candidate of ['/usr/bin/node', '/usr/local/bin/node'])
+    if (existsSync(candidate)) return candidate;
   return null;
 }

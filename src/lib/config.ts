@@ -4,14 +4,31 @@ import path from 'node:path';
 import { z } from 'zod';
 
 /** Development-only secret placeholder; production refuses it (and anything short). */
-const KNOWN_WEAK_SECRETS = new Set(['change-me', 'changeme', 'secret', 'dev-secret', 'replace-me-with-32-random-bytes']);
+const KNOWN_WEAK_SECRETS = new Set([
+  'change-me',
+  'changeme',
+  'secret',
+  'dev-secret',
+  'replace-me-with-32-random-bytes',
+]);
 
 const int = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
 const bool = (fallback: boolean) =>
-  z.enum(['true', 'false', '1', '0']).default(fallback ? 'true' : 'false').transform((v) => v === 'true' || v === '1');
+  z
+    .enum(['true', 'false', '1', '0'])
+    .default(fallback ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === '1');
 const list = (fallback: string) =>
-  z.string().default(fallback).transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
+  z
+    .string()
+    .default(fallback)
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    );
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -94,21 +111,26 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
   let jwtSecret = env.JWT_SECRET;
   if (isProduction) {
     if (!jwtSecret) problems.push('JWT_SECRET: required in production');
-    else if (Buffer.byteLength(jwtSecret) < 32) problems.push('JWT_SECRET: must be at least 32 bytes');
-    else if (KNOWN_WEAK_SECRETS.has(jwtSecret)) problems.push('JWT_SECRET: must not be a default value');
+    else if (Buffer.byteLength(jwtSecret) < 32)
+      problems.push('JWT_SECRET: must be at least 32 bytes');
+    else if (KNOWN_WEAK_SECRETS.has(jwtSecret))
+      problems.push('JWT_SECRET: must not be a default value');
     if (!env.MONGODB_URI) problems.push('MONGODB_URI: required in production');
   }
   jwtSecret ??= isProduction ? '' : developmentSecret(dataDir);
 
   // Without an API key the built-in demo model answers; production has to ask for that explicitly.
-  const models = env.MODELS.length > 0 ? env.MODELS : env.OPENAI_API_KEY ? ['gpt-4o-mini'] : ['demo'];
+  const models =
+    env.MODELS.length > 0 ? env.MODELS : env.OPENAI_API_KEY ? ['gpt-4o-mini'] : ['demo'];
   const demoOnly = env.MODELS.length > 0 && env.MODELS.every((m) => m === 'demo');
   if (isProduction && !env.OPENAI_API_KEY && !demoOnly) {
     problems.push('OPENAI_API_KEY: required in production unless MODELS=demo');
   }
   const defaultModel = env.DEFAULT_MODEL ?? models[0]!;
-  if (!models.includes(defaultModel)) problems.push(`DEFAULT_MODEL: "${defaultModel}" is not in MODELS`);
-  if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  if (!models.includes(defaultModel))
+    problems.push(`DEFAULT_MODEL: "${defaultModel}" is not in MODELS`);
+  if (problems.length > 0)
+    throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
 
   return Object.freeze({
     ...env,

@@ -25,7 +25,12 @@ export const logger = pino({
   level: LOG_LEVEL,
   // Readable lines for a developer at a terminal; JSON everywhere else (containers, CI, files).
   ...(NODE_ENV === 'development' && process.stdout.isTTY
-    ? { transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss', ignore: 'pid,hostname,service' } } }
+    ? {
+        transport: {
+          target: 'pino-pretty',
+          options: { translateTime: 'HH:MM:ss', ignore: 'pid,hostname,service' },
+        },
+      }
     : {}),
   redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
   base: { service: 'sigmagpt-api' },

@@ -20,7 +20,13 @@ interface ShutdownOptions {
  * generated may finish during most of the grace period, then the rest are cut off, which stores
  * each partial answer as `incomplete` and ends its stream with a final event; then the process exits.
  */
-export async function gracefulShutdown({ server, graceMs, log, closeDatabase, cutStreamsNow = false }: ShutdownOptions): Promise<void> {
+export async function gracefulShutdown({
+  server,
+  graceMs,
+  log,
+  closeDatabase,
+  cutStreamsNow = false,
+}: ShutdownOptions): Promise<void> {
   // The listener stays open meanwhile, so a load balancer still gets its 503 answers rather than
   // refused connections while it notices the failed readiness.
   startDraining();
@@ -30,7 +36,13 @@ export async function gracefulShutdown({ server, graceMs, log, closeDatabase, cu
   const finishBy = cutStreamsNow ? started : started + graceMs - Math.min(3000, graceMs / 3);
   while (runningGenerations() > 0 && Date.now() < finishBy) await sleep(50);
   const cut = abortAllGenerations();
-  if (cut > 0) log.info({ streams: cut }, cutStreamsNow ? 'cut off open streams' : 'cut off streams still open at the end of the grace period');
+  if (cut > 0)
+    log.info(
+      { streams: cut },
+      cutStreamsNow
+        ? 'cut off open streams'
+        : 'cut off streams still open at the end of the grace period',
+    );
   while (runningGenerations() > 0 && Date.now() < started + graceMs - 200) await sleep(20);
 
   // Responses have ended; keep-alive sockets between requests are closed rather than waited for.

@@ -9,7 +9,9 @@ describe('account lifecycle', () => {
   it('signs up, reads me, refreshes with the cookie, logs out, and then the access token is refused', async () => {
     const agent = ctx.request();
     const email = uniqueEmail('flow');
-    const signup = await agent.post('/api/auth/signup').send({ email: `  ${email.toUpperCase()} `, password: 'correct horse', name: 'Ada' });
+    const signup = await agent
+      .post('/api/auth/signup')
+      .send({ email: `  ${email.toUpperCase()} `, password: 'correct horse', name: 'Ada' });
     expect(signup.status).toBe(201);
     expect(signup.body).toEqual({
       user: { id: expect.any(String), email, name: 'Ada', createdAt: expect.any(String) },
@@ -26,7 +28,9 @@ describe('account lifecycle', () => {
     const stored = await User.findOne({ email }).lean();
     expect(stored?.passwordHash).toMatch(/^\$2[aby]\$10\$/);
 
-    const me = await agent.get('/api/auth/me').set('Authorization', `Bearer ${signup.body.accessToken}`);
+    const me = await agent
+      .get('/api/auth/me')
+      .set('Authorization', `Bearer ${signup.body.accessToken}`);
     expect(me.status).toBe(200);
     expect(me.body).toEqual(signup.body.user);
 

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/lib/config.js';
 
-const production = { NODE_ENV: 'production', MONGODB_URI: 'mongodb://db.example:27017/x', MODELS: 'demo' };
+const production = {
+  NODE_ENV: 'production',
+  MONGODB_URI: 'mongodb://db.example:27017/x',
+  MODELS: 'demo',
+};
 
 describe('configuration of secrets and token lifetime', () => {
   it.each([
@@ -20,15 +24,25 @@ describe('configuration of secrets and token lifetime', () => {
   });
 
   it('when the access token lifetime is set above 15 minutes or bcrypt cost below 10, then the config is refused', () => {
-    expect(() => loadConfig({ NODE_ENV: 'test', JWT_SECRET: 'x'.repeat(40), ACCESS_TOKEN_TTL_SECONDS: '901' })).toThrow(/ACCESS_TOKEN_TTL_SECONDS/);
-    expect(() => loadConfig({ NODE_ENV: 'test', JWT_SECRET: 'x'.repeat(40), BCRYPT_COST: '9' })).toThrow(/BCRYPT_COST/);
-    expect(loadConfig({ NODE_ENV: 'test', JWT_SECRET: 'x'.repeat(40) }).ACCESS_TOKEN_TTL_SECONDS).toBeLessThanOrEqual(900);
+    expect(() =>
+      loadConfig({ NODE_ENV: 'test', JWT_SECRET: 'x'.repeat(40), ACCESS_TOKEN_TTL_SECONDS: '901' }),
+    ).toThrow(/ACCESS_TOKEN_TTL_SECONDS/);
+    expect(() =>
+      loadConfig({ NODE_ENV: 'test', JWT_SECRET: 'x'.repeat(40), BCRYPT_COST: '9' }),
+    ).toThrow(/BCRYPT_COST/);
+    expect(
+      loadConfig({ NODE_ENV: 'test', JWT_SECRET: 'x'.repeat(40) }).ACCESS_TOKEN_TTL_SECONDS,
+    ).toBeLessThanOrEqual(900);
   });
 });
 
 describe('configuration of the model provider', () => {
   const secret = 'k'.repeat(16) + 'Zq3!v9LmP0sT8wXy';
-  const base = { NODE_ENV: 'production', MONGODB_URI: 'mongodb://db.example:27017/x', JWT_SECRET: secret };
+  const base = {
+    NODE_ENV: 'production',
+    MONGODB_URI: 'mongodb://db.example:27017/x',
+    JWT_SECRET: secret,
+  };
 
   it('when production has no OPENAI_API_KEY and MODELS is not set, then the server refuses to start instead of quietly serving the demo model', () => {
     expect(() => loadConfig(base)).toThrow(/OPENAI_API_KEY/);

@@ -2,15 +2,37 @@ import { describe, expect, it } from 'vitest';
 import type { Response } from 'supertest';
 import { User } from '../../src/modules/users/user.model.js';
 import { uniqueEmail, useTestApp } from '../helpers/app.js';
-import { accountsSnapshot, bearer, expectError, NO_TIGHT_LIMITS, PASSWORD, signUp } from '../helpers/auth.js';
+import {
+  accountsSnapshot,
+  bearer,
+  expectError,
+  NO_TIGHT_LIMITS,
+  PASSWORD,
+  signUp,
+} from '../helpers/auth.js';
 
 const ctx = useTestApp(NO_TIGHT_LIMITS);
 
 // Headers that legitimately differ between two otherwise identical responses.
-const VARYING_HEADERS = new Set(['x-request-id', 'date', 'ratelimit', 'ratelimit-remaining', 'ratelimit-reset', 'ratelimit-limit', 'ratelimit-policy']);
+const VARYING_HEADERS = new Set([
+  'x-request-id',
+  'date',
+  'ratelimit',
+  'ratelimit-remaining',
+  'ratelimit-reset',
+  'ratelimit-limit',
+  'ratelimit-policy',
+]);
 const stableHeaders = (res: Response) =>
-  Object.fromEntries(Object.entries(res.headers).filter(([name]) => !VARYING_HEADERS.has(name)).sort(([a], [b]) => a.localeCompare(b)));
-const withoutRequestId = (res: Response) => ({ ...res.body, error: { ...res.body.error, requestId: undefined } });
+  Object.fromEntries(
+    Object.entries(res.headers)
+      .filter(([name]) => !VARYING_HEADERS.has(name))
+      .sort(([a], [b]) => a.localeCompare(b)),
+  );
+const withoutRequestId = (res: Response) => ({
+  ...res.body,
+  error: { ...res.body.error, requestId: undefined },
+});
 
 async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
   const start = process.hrtime.bigint();
@@ -21,19 +43,28 @@ async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
 describe('login failures do not reveal whether an account exists', () => {
   it('when the email is unknown or the password is wrong, then status, body and headers are identical', async () => {
     const account = await signUp(ctx);
-    const wrongPassword = await ctx.request().post('/api/auth/login').send({ email: account.email, password: 'wrong password!' });
-    const unknownEmail = await ctx.request().post('/api/auth/login').send({ email: uniqueEmail('nobody'), password: 'wrong password!' });
+    const wrongPassword = await ctx
+      .request()
+      .post('/api/auth/login')
+      .send({ email: account.email, password: 'wrong password!' });
+    const unknownEmail = await ctx
+      .request()
+      .post('/api/auth/login')
+      .send({ email: uniqueEmail('nobody'), password: 'wrong password!' });
     expectError(wrongPassword, 401, 'INVALID_CREDENTIALS');
     expectError(unknownEmail, 401, 'INVALID_CREDENTIALS');
     expect(withoutRequestId(unknownEmail)).toEqual(withoutRequestId(wrongPassword));
-    expect(Object.keys(unknownEmail.headers).sort()).toEqual(Object.keys(wrongPassword.headers).sort());
+    expect(Object.keys(unknownEmail.headers).sort()).toEqual(
+      Object.keys(wrongPassword.headers).sort(),
+    );
     expect(stableHeaders(unknownEmail)).toEqual(stableHeaders(wrongPassword));
     expect(unknownEmail.headers['set-cookie']).toBeUndefined();
   });
 
   it('when the email is unknown, then a dummy bcrypt compare makes it about as slow as a wrong password', async () => {
     const account = await signUp(ctx);
-    const login = (email: string) => ctx.request().post('/api/auth/login').send({ email, password: 'wrong password!' });
+    const login = (email: string) =>
+      ctx.request().post('/api/auth/login').send({ email, password: 'wrong password!' });
     await login(uniqueEmail('warmup')); // the dummy hash is computed once, on first use
     // Medians of a few runs; a real bcrypt compare (cost ≥ 10) takes tens of ms, a skipped one ~1 ms.
     const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -48,7 +79,11 @@ describe('login failures do not reveal whether an account exists', () => {
 });
 
 describe('password length is counted in UTF-8 bytes (8–72), never truncated', () => {
-  const signup = (password: string) => ctx.request().post('/api/auth/signup').send({ email: uniqueEmail('pw'), password });
+  const signup = (password: string) =>
+    ctx
+      .request()
+      .post('/api/auth/signup')
+      .send({ email: uniqueEmail('pw'), password });
 
   it.each([
     ['7 ASCII bytes', 'x'.repeat(7)],
@@ -56,31 +91,43 @@ describe('password length is counted in UTF-8 bytes (8–72), never truncated', 
     ['25 × € (25 chars, 75 bytes)', '€'.repeat(25)],
     ['24 × € + one byte (73 bytes)', '€'.repeat(24) + 'x'],
     ['empty', ''],
-  ])('when the signup password is %s, then 400 and no user is created', async (_label, password) => {
-    const before = await accountsSnapshot();
-    const res = await signup(password);
-    expectError(res, 400, 'VALIDATION_FAILED');
-    expect(res.body.error.details).toEqual([{ path: 'password', message: expect.any(String) }]);
-    expect(await accountsSnapshot()).toEqual(before);
-  });
+  ])(
+    'when the signup password is %s, then 400 and no user is created',
+    async (_label, password) => {
+      const before = await accountsSnapshot();
+      const res = await signup(password);
+      expectError(res, 400, 'VALIDATION_FAILED');
+      expect(res.body.error.details).toEqual([{ path: 'password', message: expect.any(String) }]);
+      expect(await accountsSnapshot()).toEqual(before);
+    },
+  );
 
   it.each([
     ['8 ASCII bytes', 'x'.repeat(8)],
     ['72 ASCII bytes', 'x'.repeat(72)],
     ['24 × € (72 bytes)', '€'.repeat(24)],
     ['3 × € (3 chars, 9 bytes)', '€€€'],
-  ])('when the signup password is %s, then 201 and that exact password logs in', async (_label, password) => {
-    const res = await signup(password);
-    expect(res.status).toBe(201);
-    const login = await ctx.request().post('/api/auth/login').send({ email: res.body.user.email, password });
-    expect(login.status).toBe(200);
-  });
+  ])(
+    'when the signup password is %s, then 201 and that exact password logs in',
+    async (_label, password) => {
+      const res = await signup(password);
+      expect(res.status).toBe(201);
+      const login = await ctx
+        .request()
+        .post('/api/auth/login')
+        .send({ email: res.body.user.email, password });
+      expect(login.status).toBe(200);
+    },
+  );
 
   it('when a login password is longer than 72 bytes but starts with the real 72-byte password, then it is refused', async () => {
     const password = 'p'.repeat(72);
     const account = await signUp(ctx, { password });
     const before = await accountsSnapshot();
-    const res = await ctx.request().post('/api/auth/login').send({ email: account.email, password: `${password}EXTRA` });
+    const res = await ctx
+      .request()
+      .post('/api/auth/login')
+      .send({ email: account.email, password: `${password}EXTRA` });
     expect(res.status).not.toBe(200);
     expectError(res, 400, 'VALIDATION_FAILED');
     expect(await accountsSnapshot()).toEqual(before);
@@ -89,7 +136,10 @@ describe('password length is counted in UTF-8 bytes (8–72), never truncated', 
   it('when the new password on a change is over 72 bytes, then 400 and the hash is unchanged', async () => {
     const account = await signUp(ctx);
     const before = await accountsSnapshot();
-    const res = await ctx.request().post('/api/auth/password').set(bearer(account.accessToken))
+    const res = await ctx
+      .request()
+      .post('/api/auth/password')
+      .set(bearer(account.accessToken))
       .send({ currentPassword: account.password, newPassword: '€'.repeat(25) });
     expectError(res, 400, 'VALIDATION_FAILED');
     expect(await accountsSnapshot()).toEqual(before);
@@ -99,10 +149,17 @@ describe('password length is counted in UTF-8 bytes (8–72), never truncated', 
     const password = 'q'.repeat(72);
     const account = await signUp(ctx, { password });
     const before = await accountsSnapshot();
-    const change = await ctx.request().post('/api/auth/password').set(bearer(account.accessToken))
+    const change = await ctx
+      .request()
+      .post('/api/auth/password')
+      .set(bearer(account.accessToken))
       .send({ currentPassword: `${password}!`, newPassword: 'another good password' });
     expectError(change, 400, 'VALIDATION_FAILED');
-    const del = await ctx.request().delete('/api/auth/me').set(bearer(account.accessToken)).send({ password: `${password}!` });
+    const del = await ctx
+      .request()
+      .delete('/api/auth/me')
+      .set(bearer(account.accessToken))
+      .send({ password: `${password}!` });
     expectError(del, 400, 'VALIDATION_FAILED');
     expect(await accountsSnapshot()).toEqual(before);
   });
@@ -112,7 +169,9 @@ describe('password storage', () => {
   it('when an account is created, then the hash is bcrypt with cost ≥ 10 and appears in no response', async () => {
     const agent = ctx.request();
     const email = uniqueEmail('hash');
-    const responses = [await agent.post('/api/auth/signup').send({ email, password: PASSWORD, name: 'H' })];
+    const responses = [
+      await agent.post('/api/auth/signup').send({ email, password: PASSWORD, name: 'H' }),
+    ];
     const token = responses[0]!.body.accessToken as string;
     responses.push(await agent.post('/api/auth/login').send({ email, password: PASSWORD }));
     responses.push(await agent.get('/api/auth/me').set(bearer(token)));
@@ -124,7 +183,8 @@ describe('password storage', () => {
     expect(Number(cost)).toBeGreaterThanOrEqual(10);
     const salt = stored!.passwordHash.slice(7, 29);
     for (const res of responses) {
-      const everything = JSON.stringify(res.headers) + JSON.stringify(res.body ?? '') + (res.text ?? '');
+      const everything =
+        JSON.stringify(res.headers) + JSON.stringify(res.body ?? '') + (res.text ?? '');
       expect(everything).not.toContain(stored!.passwordHash);
       expect(everything).not.toContain(salt);
       expect(everything).not.toMatch(/passwordHash|\$2[aby]\$/);
@@ -138,18 +198,31 @@ describe('duplicate sign-up', () => {
     ['upper case', (e: string) => e.toUpperCase()],
     ['surrounding whitespace', (e: string) => `  ${e}\t`],
     ['mixed case and whitespace', (e: string) => ` ${e[0]!.toUpperCase()}${e.slice(1)} `],
-  ])('when the email is taken (%s), then 409 EMAIL_TAKEN and nothing is stored', async (_label, variant) => {
-    const account = await signUp(ctx);
-    const before = await accountsSnapshot();
-    const res = await ctx.request().post('/api/auth/signup').send({ email: variant(account.email), password: 'another password' });
-    expectError(res, 409, 'EMAIL_TAKEN');
-    expect(res.headers['set-cookie']).toBeUndefined();
-    expect(await accountsSnapshot()).toEqual(before);
-    expect(await User.countDocuments({ email: account.email })).toBe(1);
-  });
+  ])(
+    'when the email is taken (%s), then 409 EMAIL_TAKEN and nothing is stored',
+    async (_label, variant) => {
+      const account = await signUp(ctx);
+      const before = await accountsSnapshot();
+      const res = await ctx
+        .request()
+        .post('/api/auth/signup')
+        .send({ email: variant(account.email), password: 'another password' });
+      expectError(res, 409, 'EMAIL_TAKEN');
+      expect(res.headers['set-cookie']).toBeUndefined();
+      expect(await accountsSnapshot()).toEqual(before);
+      expect(await User.countDocuments({ email: account.email })).toBe(1);
+    },
+  );
 
   it('when the register alias is used with a taken email, then the same 409', async () => {
     const account = await signUp(ctx);
-    expectError(await ctx.request().post('/api/auth/register').send({ email: account.email, password: PASSWORD }), 409, 'EMAIL_TAKEN');
+    expectError(
+      await ctx
+        .request()
+        .post('/api/auth/register')
+        .send({ email: account.email, password: PASSWORD }),
+      409,
+      'EMAIL_TAKEN',
+    );
   });
 });

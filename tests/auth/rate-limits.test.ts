@@ -5,10 +5,16 @@ import { uniqueEmail, useTestApp } from '../helpers/app.js';
 import { accountsSnapshot, expectError, rateLimitHits, signUp } from '../helpers/auth.js';
 
 // Behind one trusted proxy, so X-Forwarded-For names the client and rotating IPs can be simulated.
-const ctx = useTestApp({ TRUST_PROXY: '1', LOGIN_LIMIT_PER_ACCOUNT: '3', LOGIN_LIMIT_PER_IP: '5', SIGNUP_LIMIT_PER_IP: '3' });
+const ctx = useTestApp({
+  TRUST_PROXY: '1',
+  LOGIN_LIMIT_PER_ACCOUNT: '3',
+  LOGIN_LIMIT_PER_IP: '5',
+  SIGNUP_LIMIT_PER_IP: '3',
+});
 
 let nextIp = 0;
-const freshIp = () => `10.${Math.floor(nextIp / 250) % 250}.${(nextIp += 1) % 250}.${1 + (nextIp % 200)}`;
+const freshIp = () =>
+  `10.${Math.floor(nextIp / 250) % 250}.${(nextIp += 1) % 250}.${1 + (nextIp % 200)}`;
 const login = (email: string, password: string, ip = freshIp()) =>
   ctx.request().post('/api/auth/login').set('X-Forwarded-For', ip).send({ email, password });
 
@@ -21,7 +27,8 @@ function expectRateLimited(res: Response) {
 describe('login limit per account', () => {
   it('when one account gets more failed logins than the limit from rotating IPs, then 429 with Retry-After, even with the right password', async () => {
     const account = await signUp(ctx, { ip: freshIp() });
-    for (let i = 0; i < 3; i += 1) expectError(await login(account.email, 'wrong password'), 401, 'INVALID_CREDENTIALS');
+    for (let i = 0; i < 3; i += 1)
+      expectError(await login(account.email, 'wrong password'), 401, 'INVALID_CREDENTIALS');
     const before = await accountsSnapshot();
     expectRateLimited(await login(account.email, 'wrong password'));
     expectRateLimited(await login(account.email, account.password));
@@ -40,14 +47,17 @@ describe('login limit per account', () => {
 
   it('when a user logs in successfully more often than the limit, then every login succeeds (only failures count)', async () => {
     const account = await signUp(ctx, { ip: freshIp() });
-    for (let i = 0; i < 5; i += 1) expect((await login(account.email, account.password)).status).toBe(200);
+    for (let i = 0; i < 5; i += 1)
+      expect((await login(account.email, account.password)).status).toBe(200);
     expectError(await login(account.email, 'wrong password'), 401, 'INVALID_CREDENTIALS');
     expect((await rateLimitHits('login-account'))[`login-account:${account.email}`]).toBe(1);
   });
 
   it('when many failed logins for one account arrive in parallel, then no more than the limit get through to a password check', async () => {
     const account = await signUp(ctx, { ip: freshIp() });
-    const results = await Promise.all(Array.from({ length: 12 }, () => login(account.email, 'wrong password')));
+    const results = await Promise.all(
+      Array.from({ length: 12 }, () => login(account.email, 'wrong password')),
+    );
     const statuses = results.map((r) => r.status);
     expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(3);
     expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(9);
@@ -57,16 +67,27 @@ describe('login limit per account', () => {
 describe('login limit per IP', () => {
   it('when one address tries more logins than the limit across many accounts, then 429 with Retry-After', async () => {
     const ip = '203.0.113.9';
-    for (let i = 0; i < 5; i += 1) expectError(await login(uniqueEmail('spray'), 'wrong password', ip), 401, 'INVALID_CREDENTIALS');
+    for (let i = 0; i < 5; i += 1)
+      expectError(
+        await login(uniqueEmail('spray'), 'wrong password', ip),
+        401,
+        'INVALID_CREDENTIALS',
+      );
     expectRateLimited(await login(uniqueEmail('spray'), 'wrong password', ip));
     expect((await rateLimitHits('login-ip'))[`login-ip:${ip}`]).toBe(6);
   });
 
   it('when an IPv6 client rotates addresses inside its own /64, then it stays in one bucket', async () => {
     for (let i = 1; i <= 5; i += 1) {
-      expectError(await login(uniqueEmail('v6'), 'wrong password', `2001:db8:1:2::${i.toString(16)}`), 401, 'INVALID_CREDENTIALS');
+      expectError(
+        await login(uniqueEmail('v6'), 'wrong password', `2001:db8:1:2::${i.toString(16)}`),
+        401,
+        'INVALID_CREDENTIALS',
+      );
     }
-    expectRateLimited(await login(uniqueEmail('v6'), 'wrong password', '2001:db8:1:2:ffff:ffff:ffff:fffe'));
+    expectRateLimited(
+      await login(uniqueEmail('v6'), 'wrong password', '2001:db8:1:2:ffff:ffff:ffff:fffe'),
+    );
   });
 });
 
@@ -74,10 +95,22 @@ describe('signup limit per IP', () => {
   it('when one address signs up more often than the limit, then 429 and no user is created', async () => {
     const ip = '198.51.100.7';
     for (let i = 0; i < 3; i += 1) {
-      expect((await ctx.request().post('/api/auth/signup').set('X-Forwarded-For', ip).send({ email: uniqueEmail('s'), password: 'correct horse battery' })).status).toBe(201);
+      expect(
+        (
+          await ctx
+            .request()
+            .post('/api/auth/signup')
+            .set('X-Forwarded-For', ip)
+            .send({ email: uniqueEmail('s'), password: 'correct horse battery' })
+        ).status,
+      ).toBe(201);
     }
     const email = uniqueEmail('blocked');
-    const blocked = await ctx.request().post('/api/auth/register').set('X-Forwarded-For', ip).send({ email, password: 'correct horse battery' });
+    const blocked = await ctx
+      .request()
+      .post('/api/auth/register')
+      .set('X-Forwarded-For', ip)
+      .send({ email, password: 'correct horse battery' });
     expectRateLimited(blocked);
     expect(await User.countDocuments({ email })).toBe(0);
     expect((await rateLimitHits('signup-ip'))[`signup-ip:${ip}`]).toBe(4);
@@ -85,14 +118,25 @@ describe('signup limit per IP', () => {
 
   it('when sign-ups are refused as invalid input (400), then they do not use up the allowance; taken emails (409) do', async () => {
     const ip = '198.51.100.8';
-    const signup = (body: object) => ctx.request().post('/api/auth/signup').set('X-Forwarded-For', ip).send(body);
-    for (const body of [{ email: 'not-an-email', password: 'correct horse battery' }, { email: uniqueEmail(), password: 'short' }, { email: uniqueEmail(), password: 'correct horse battery', extra: 1 }]) {
+    const signup = (body: object) =>
+      ctx.request().post('/api/auth/signup').set('X-Forwarded-For', ip).send(body);
+    for (const body of [
+      { email: 'not-an-email', password: 'correct horse battery' },
+      { email: uniqueEmail(), password: 'short' },
+      { email: uniqueEmail(), password: 'correct horse battery', extra: 1 },
+    ]) {
       expectError(await signup(body), 400, 'VALIDATION_FAILED');
     }
     const taken = uniqueEmail('taken');
     expect((await signup({ email: taken, password: 'correct horse battery' })).status).toBe(201);
-    expectError(await signup({ email: taken, password: 'correct horse battery' }), 409, 'EMAIL_TAKEN');
-    expect((await signup({ email: uniqueEmail(), password: 'correct horse battery' })).status).toBe(201);
+    expectError(
+      await signup({ email: taken, password: 'correct horse battery' }),
+      409,
+      'EMAIL_TAKEN',
+    );
+    expect((await signup({ email: uniqueEmail(), password: 'correct horse battery' })).status).toBe(
+      201,
+    );
     expectRateLimited(await signup({ email: uniqueEmail(), password: 'correct horse battery' }));
   });
 });

@@ -4,14 +4,22 @@ import { Session } from '../../src/modules/auth/session.model.js';
 import { User } from '../../src/modules/users/user.model.js';
 import { useTestApp } from '../helpers/app.js';
 import {
-  accountsSnapshot, bearer, expectError, expectUnauthenticated, NO_TIGHT_LIMITS, refreshCookieOf, signUp,
+  accountsSnapshot,
+  bearer,
+  expectError,
+  expectUnauthenticated,
+  NO_TIGHT_LIMITS,
+  refreshCookieOf,
+  signUp,
 } from '../helpers/auth.js';
 
 const ctx = useTestApp(NO_TIGHT_LIMITS);
 
-const refresh = (token: string) => ctx.request().post('/api/auth/refresh').set('Cookie', `refresh_token=${token}`);
+const refresh = (token: string) =>
+  ctx.request().post('/api/auth/refresh').set('Cookie', `refresh_token=${token}`);
 const me = (token: string) => ctx.request().get('/api/auth/me').set(bearer(token));
-const login = (email: string, password: string) => ctx.request().post('/api/auth/login').send({ email, password });
+const login = (email: string, password: string) =>
+  ctx.request().post('/api/auth/login').send({ email, password });
 const sessionOf = (accessToken: string) => (jwt.decode(accessToken) as { sid: string }).sid;
 
 describe('refresh', () => {
@@ -19,7 +27,12 @@ describe('refresh', () => {
     const account = await signUp(ctx);
     const first = await refresh(account.refreshToken);
     expect(first.status).toBe(200);
-    expect(first.body).toEqual({ user: account.user, accessToken: expect.any(String), tokenType: 'Bearer', expiresIn: 900 });
+    expect(first.body).toEqual({
+      user: account.user,
+      accessToken: expect.any(String),
+      tokenType: 'Bearer',
+      expiresIn: 900,
+    });
     const rotated = refreshCookieOf(first)!;
     expect(rotated).toBeDefined();
     expect(rotated).not.toBe(account.refreshToken);
@@ -50,7 +63,10 @@ describe('refresh', () => {
   it('when two refreshes race with the same token, then exactly one gets 200', async () => {
     for (let round = 0; round < 3; round += 1) {
       const account = await signUp(ctx);
-      const results = await Promise.all([refresh(account.refreshToken), refresh(account.refreshToken)]);
+      const results = await Promise.all([
+        refresh(account.refreshToken),
+        refresh(account.refreshToken),
+      ]);
       expect(results.map((r) => r.status).sort()).toEqual([200, 401]);
       expectUnauthenticated(results.find((r) => r.status === 401)!);
     }
@@ -60,7 +76,8 @@ describe('refresh', () => {
     await signUp(ctx);
     const before = await accountsSnapshot();
     expectUnauthenticated(await ctx.request().post('/api/auth/refresh'));
-    for (const value of ['garbage', 'a.b', '%24ne', 'x'.repeat(5000)]) expectUnauthenticated(await refresh(value));
+    for (const value of ['garbage', 'a.b', '%24ne', 'x'.repeat(5000)])
+      expectUnauthenticated(await refresh(value));
     expect(await accountsSnapshot()).toEqual(before);
   });
 
@@ -71,7 +88,10 @@ describe('refresh', () => {
     // Same session id and the same shape as a real token, but random bytes the server never issued.
     const forged = [sid, ...rest.map((part) => part.split('').reverse().join(''))].join('.');
     expectUnauthenticated(await refresh(forged));
-    const logout = await ctx.request().post('/api/auth/logout').set('Cookie', `refresh_token=${forged}`);
+    const logout = await ctx
+      .request()
+      .post('/api/auth/logout')
+      .set('Cookie', `refresh_token=${forged}`);
     expect(logout.status).toBe(204);
     expect((await Session.findById(sid).lean())!.revokedAt).toBeNull();
     expect((await me(victim.accessToken)).status).toBe(200);
@@ -80,40 +100,68 @@ describe('refresh', () => {
 
   it('when the refresh token is sent as a bearer header or in the body instead of the cookie, then 401', async () => {
     const account = await signUp(ctx);
-    expectUnauthenticated(await ctx.request().post('/api/auth/refresh').set(bearer(account.refreshToken)));
-    expect([400, 401]).toContain((await ctx.request().post('/api/auth/refresh').send({ refreshToken: account.refreshToken })).status);
+    expectUnauthenticated(
+      await ctx.request().post('/api/auth/refresh').set(bearer(account.refreshToken)),
+    );
+    expect([400, 401]).toContain(
+      (await ctx.request().post('/api/auth/refresh').send({ refreshToken: account.refreshToken }))
+        .status,
+    );
     expect((await refresh(account.refreshToken)).status).toBe(200);
   });
 });
 
 describe('logout', () => {
-  it.each(['post', 'get'] as const)('when %s /logout carries the access token and cookie, then both are revoked at once', async (method) => {
-    const account = await signUp(ctx);
-    const res = await ctx.request()[method]('/api/auth/logout').set(bearer(account.accessToken)).set('Cookie', `refresh_token=${account.refreshToken}`);
-    expect(res.status).toBe(204);
-    expect(res.text).toBe('');
-    expect(String(res.headers['set-cookie'])).toMatch(/refresh_token=;.*Path=\/api\/auth/);
-    expectUnauthenticated(await me(account.accessToken));
-    expectUnauthenticated(await refresh(account.refreshToken));
-    expect((await Session.findById(sessionOf(account.accessToken)).lean())!.revokedAt).toBeInstanceOf(Date);
-  });
+  it.each(['post', 'get'] as const)(
+    'when %s /logout carries the access token and cookie, then both are revoked at once',
+    async (method) => {
+      const account = await signUp(ctx);
+      const res = await ctx
+        .request()
+        [method]('/api/auth/logout')
+        .set(bearer(account.accessToken))
+        .set('Cookie', `refresh_token=${account.refreshToken}`);
+      expect(res.status).toBe(204);
+      expect(res.text).toBe('');
+      expect(String(res.headers['set-cookie'])).toMatch(/refresh_token=;.*Path=\/api\/auth/);
+      expectUnauthenticated(await me(account.accessToken));
+      expectUnauthenticated(await refresh(account.refreshToken));
+      expect(
+        (await Session.findById(sessionOf(account.accessToken)).lean())!.revokedAt,
+      ).toBeInstanceOf(Date);
+    },
+  );
 
   it('when only the access token is presented, then the refresh token of that session dies too', async () => {
     const account = await signUp(ctx);
-    expect((await ctx.request().post('/api/auth/logout').set(bearer(account.accessToken))).status).toBe(204);
+    expect(
+      (await ctx.request().post('/api/auth/logout').set(bearer(account.accessToken))).status,
+    ).toBe(204);
     expectUnauthenticated(await refresh(account.refreshToken));
   });
 
   it('when only the refresh cookie is presented, then the access token of that session dies too', async () => {
     const account = await signUp(ctx);
-    expect((await ctx.request().get('/api/auth/logout').set('Cookie', `refresh_token=${account.refreshToken}`)).status).toBe(204);
+    expect(
+      (
+        await ctx
+          .request()
+          .get('/api/auth/logout')
+          .set('Cookie', `refresh_token=${account.refreshToken}`)
+      ).status,
+    ).toBe(204);
     expectUnauthenticated(await me(account.accessToken));
   });
 
   it('when logout is repeated or carries nothing, then 204 every time and other sessions are untouched', async () => {
     const account = await signUp(ctx);
     const other = await login(account.email, account.password);
-    const logout = () => ctx.request().post('/api/auth/logout').set(bearer(account.accessToken)).set('Cookie', `refresh_token=${account.refreshToken}`);
+    const logout = () =>
+      ctx
+        .request()
+        .post('/api/auth/logout')
+        .set(bearer(account.accessToken))
+        .set('Cookie', `refresh_token=${account.refreshToken}`);
     expect((await logout()).status).toBe(204);
     expect((await logout()).status).toBe(204);
     expect((await ctx.request().post('/api/auth/logout')).status).toBe(204);
@@ -127,7 +175,10 @@ describe('password change', () => {
     const account = await signUp(ctx);
     const other = await login(account.email, account.password);
     const otherRefresh = refreshCookieOf(other)!;
-    const res = await ctx.request().post('/api/auth/password').set(bearer(account.accessToken))
+    const res = await ctx
+      .request()
+      .post('/api/auth/password')
+      .set(bearer(account.accessToken))
       .send({ currentPassword: account.password, newPassword: 'a brand new password' });
     expect(res.status).toBe(204);
 
@@ -139,15 +190,22 @@ describe('password change', () => {
     expectError(await login(account.email, account.password), 401, 'INVALID_CREDENTIALS');
     expect((await login(account.email, 'a brand new password')).status).toBe(200);
     const sessions = await Session.find({ userId: account.user.id }).lean();
-    expect(sessions.find((s) => String(s._id) === sessionOf(account.accessToken))!.revokedAt).toBeNull();
-    expect(sessions.find((s) => String(s._id) === sessionOf(other.body.accessToken))!.revokedAt).toBeInstanceOf(Date);
+    expect(
+      sessions.find((s) => String(s._id) === sessionOf(account.accessToken))!.revokedAt,
+    ).toBeNull();
+    expect(
+      sessions.find((s) => String(s._id) === sessionOf(other.body.accessToken))!.revokedAt,
+    ).toBeInstanceOf(Date);
   });
 
   it('when the current password is wrong, then 401 INVALID_CREDENTIALS and nothing changes', async () => {
     const account = await signUp(ctx);
     await login(account.email, account.password);
     const before = await accountsSnapshot();
-    const res = await ctx.request().post('/api/auth/password').set(bearer(account.accessToken))
+    const res = await ctx
+      .request()
+      .post('/api/auth/password')
+      .set(bearer(account.accessToken))
       .send({ currentPassword: 'not my password', newPassword: 'a brand new password' });
     expectError(res, 401, 'INVALID_CREDENTIALS');
     expect(await accountsSnapshot()).toEqual(before);
@@ -156,10 +214,27 @@ describe('password change', () => {
   it('when the new password is too short or the body has extra fields, then 400 and nothing changes', async () => {
     const account = await signUp(ctx);
     const before = await accountsSnapshot();
-    const change = (body: object) => ctx.request().post('/api/auth/password').set(bearer(account.accessToken)).send(body);
-    expectError(await change({ currentPassword: account.password, newPassword: 'short' }), 400, 'VALIDATION_FAILED');
-    expectError(await change({ currentPassword: account.password, newPassword: 'long enough pw', userId: account.user.id }), 400, 'VALIDATION_FAILED');
-    expectError(await change({ currentPassword: { $ne: null }, newPassword: 'long enough pw' }), 400, 'VALIDATION_FAILED');
+    const change = (body: object) =>
+      ctx.request().post('/api/auth/password').set(bearer(account.accessToken)).send(body);
+    expectError(
+      await change({ currentPassword: account.password, newPassword: 'short' }),
+      400,
+      'VALIDATION_FAILED',
+    );
+    expectError(
+      await change({
+        currentPassword: account.password,
+        newPassword: 'long enough pw',
+        userId: account.user.id,
+      }),
+      400,
+      'VALIDATION_FAILED',
+    );
+    expectError(
+      await change({ currentPassword: { $ne: null }, newPassword: 'long enough pw' }),
+      400,
+      'VALIDATION_FAILED',
+    );
     expect(await accountsSnapshot()).toEqual(before);
   });
 });
@@ -168,7 +243,11 @@ describe('account deletion', () => {
   it('when the password is wrong, then 401 INVALID_CREDENTIALS and nothing is deleted', async () => {
     const account = await signUp(ctx);
     const before = await accountsSnapshot();
-    const res = await ctx.request().delete('/api/auth/me').set(bearer(account.accessToken)).send({ password: 'not my password' });
+    const res = await ctx
+      .request()
+      .delete('/api/auth/me')
+      .set(bearer(account.accessToken))
+      .send({ password: 'not my password' });
     expectError(res, 401, 'INVALID_CREDENTIALS');
     expect(await accountsSnapshot()).toEqual(before);
   });
@@ -177,7 +256,11 @@ describe('account deletion', () => {
     const account = await signUp(ctx);
     const other = await login(account.email, account.password);
     const bystander = await signUp(ctx);
-    const res = await ctx.request().delete('/api/auth/me').set(bearer(account.accessToken)).send({ password: account.password });
+    const res = await ctx
+      .request()
+      .delete('/api/auth/me')
+      .set(bearer(account.accessToken))
+      .send({ password: account.password });
     expect(res.status).toBe(204);
     expect(await User.findById(account.user.id).lean()).toBeNull();
     expect(await Session.countDocuments({ userId: account.user.id })).toBe(0);
@@ -191,7 +274,7 @@ describe('account deletion', () => {
 });
 
 describe('ended sessions', () => {
-  it('when a user logs in, then their expired and long-revoked sessions are removed, and recent or other users\' ones kept', async () => {
+  it("when a user logs in, then their expired and long-revoked sessions are removed, and recent or other users' ones kept", async () => {
     const account = await signUp(ctx);
     const other = await signUp(ctx);
     const userId = (await User.findOne({ email: account.email }).lean())!._id;
@@ -213,6 +296,8 @@ describe('ended sessions', () => {
     expect(left.has(String(oldRevoked!._id))).toBe(false);
     expect(left.has(String(recentRevoked!._id))).toBe(true);
     expect(left.has(String(othersExpired!._id))).toBe(true);
-    expect(await Session.countDocuments({ userId, revokedAt: null, expiresAt: { $gt: new Date() } })).toBe(2);
+    expect(
+      await Session.countDocuments({ userId, revokedAt: null, expiresAt: { $gt: new Date() } }),
+    ).toBe(2);
   });
 });

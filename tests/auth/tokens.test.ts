@@ -2,7 +2,14 @@ import { createHmac, generateKeyPairSync } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestApp } from '../helpers/app.js';
-import { accountsSnapshot, bearer, expectError, expectUnauthenticated, NO_TIGHT_LIMITS, signUp } from '../helpers/auth.js';
+import {
+  accountsSnapshot,
+  bearer,
+  expectError,
+  expectUnauthenticated,
+  NO_TIGHT_LIMITS,
+  signUp,
+} from '../helpers/auth.js';
 
 const ctx = useTestApp(NO_TIGHT_LIMITS);
 
@@ -16,17 +23,37 @@ let account: Awaited<ReturnType<typeof signUp>>;
 let claims: { sub: string; sid: string };
 
 /** A token exactly like the server's, with any claim or header changed; signs with HS256 and the real secret. */
-function forge(payload: Record<string, unknown> = {}, secret: string = SECRET, algorithm: jwt.Algorithm = 'HS256') {
-  return jwt.sign({ sub: claims.sub, sid: claims.sid, typ: 'access', iss: ISSUER, aud: AUDIENCE, iat: now(), exp: now() + 600, ...payload }, secret, { algorithm });
+function forge(
+  payload: Record<string, unknown> = {},
+  secret: string = SECRET,
+  algorithm: jwt.Algorithm = 'HS256',
+) {
+  return jwt.sign(
+    {
+      sub: claims.sub,
+      sid: claims.sid,
+      typ: 'access',
+      iss: ISSUER,
+      aud: AUDIENCE,
+      iat: now(),
+      exp: now() + 600,
+      ...payload,
+    },
+    secret,
+    { algorithm },
+  );
 }
 
 /** Signs header + payload by hand, for tokens jsonwebtoken refuses to make. */
 function handMade(header: Record<string, unknown>, payload: Record<string, unknown>, sign = true) {
   const body = `${b64(header)}.${b64(payload)}`;
-  return sign ? `${body}.${createHmac('sha256', SECRET).update(body).digest('base64url')}` : `${body}.`;
+  return sign
+    ? `${body}.${createHmac('sha256', SECRET).update(body).digest('base64url')}`
+    : `${body}.`;
 }
 
-const me = (headers: Record<string, string> = {}, path = '/api/auth/me') => ctx.request().get(path).set(headers);
+const me = (headers: Record<string, string> = {}, path = '/api/auth/me') =>
+  ctx.request().get(path).set(headers);
 
 beforeAll(async () => {
   account = await signUp(ctx);
@@ -41,7 +68,15 @@ describe('access tokens', () => {
   });
 
   it('when the header says alg "none" and there is no signature, then 401', async () => {
-    const payload = { sub: claims.sub, sid: claims.sid, typ: 'access', iss: ISSUER, aud: AUDIENCE, iat: now(), exp: now() + 600 };
+    const payload = {
+      sub: claims.sub,
+      sid: claims.sid,
+      typ: 'access',
+      iss: ISSUER,
+      aud: AUDIENCE,
+      iat: now(),
+      exp: now() + 600,
+    };
     expectUnauthenticated(await me(bearer(handMade({ alg: 'none', typ: 'JWT' }, payload, false))));
     expectUnauthenticated(await me(bearer(handMade({ alg: 'NONE', typ: 'JWT' }, payload, false))));
     // alg none but with a (valid HS256) signature attached anyway
@@ -55,7 +90,11 @@ describe('access tokens', () => {
 
   it('when the token is RS256 with a key of the attacker, then 401', async () => {
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const token = jwt.sign({ sub: claims.sub, sid: claims.sid, typ: 'access', iss: ISSUER, aud: AUDIENCE }, privateKey, { algorithm: 'RS256', expiresIn: 600 });
+    const token = jwt.sign(
+      { sub: claims.sub, sid: claims.sid, typ: 'access', iss: ISSUER, aud: AUDIENCE },
+      privateKey,
+      { algorithm: 'RS256', expiresIn: 600 },
+    );
     expectUnauthenticated(await me(bearer(token)));
   });
 
@@ -67,7 +106,9 @@ describe('access tokens', () => {
   });
 
   it('when the signature is made with another secret or is garbled, then 401', async () => {
-    expectUnauthenticated(await me(bearer(forge({}, 'another-secret-that-is-long-enough-0123456789'))));
+    expectUnauthenticated(
+      await me(bearer(forge({}, 'another-secret-that-is-long-enough-0123456789'))),
+    );
     const [header, payload, signature] = account.accessToken.split('.');
     const flipped = signature!.slice(0, -2) + (signature!.endsWith('AA') ? 'BB' : 'AA');
     expectUnauthenticated(await me(bearer(`${header}.${payload}.${flipped}`)));
@@ -83,7 +124,15 @@ describe('access tokens', () => {
   });
 
   it('when the token has no expiry at all, then 401: access tokens must be short-lived', async () => {
-    const { exp: _exp, ...rest } = { sub: claims.sub, sid: claims.sid, typ: 'access', iss: ISSUER, aud: AUDIENCE, iat: now(), exp: 0 };
+    const { exp: _exp, ...rest } = {
+      sub: claims.sub,
+      sid: claims.sid,
+      typ: 'access',
+      iss: ISSUER,
+      aud: AUDIENCE,
+      iat: now(),
+      exp: 0,
+    };
     expectUnauthenticated(await me(bearer(jwt.sign(rest, SECRET, { algorithm: 'HS256' }))));
   });
 
@@ -107,8 +156,19 @@ describe('access tokens', () => {
   });
 
   it('when the Authorization header is missing, empty, garbage or another scheme, then 401', async () => {
-    for (const value of [undefined, '', 'Bearer', 'Bearer ', 'Bearer garbage', 'Bearer a.b.c', `Basic ${account.accessToken}`,
-      `${account.accessToken}`, `Bearer ${account.accessToken} extra`, `Bearer ${account.accessToken}.x`, 'Bearer ' + 'a'.repeat(10_000)]) {
+    for (const value of [
+      undefined,
+      '',
+      'Bearer',
+      'Bearer ',
+      'Bearer garbage',
+      'Bearer a.b.c',
+      `Basic ${account.accessToken}`,
+      `${account.accessToken}`,
+      `Bearer ${account.accessToken} extra`,
+      `Bearer ${account.accessToken}.x`,
+      'Bearer ' + 'a'.repeat(10_000),
+    ]) {
       expectUnauthenticated(await me(value === undefined ? {} : { Authorization: value }));
     }
   });
@@ -116,8 +176,15 @@ describe('access tokens', () => {
   it('when a 401 is answered on any protected route, then it carries WWW-Authenticate: Bearer and changes nothing', async () => {
     const before = await accountsSnapshot();
     expectUnauthenticated(await ctx.request().patch('/api/auth/me').send({ name: 'x' }));
-    expectUnauthenticated(await ctx.request().post('/api/auth/password').send({ currentPassword: account.password, newPassword: 'new password 1' }));
-    expectUnauthenticated(await ctx.request().delete('/api/auth/me').send({ password: account.password }));
+    expectUnauthenticated(
+      await ctx
+        .request()
+        .post('/api/auth/password')
+        .send({ currentPassword: account.password, newPassword: 'new password 1' }),
+    );
+    expectUnauthenticated(
+      await ctx.request().delete('/api/auth/me').send({ password: account.password }),
+    );
     expect(await accountsSnapshot()).toEqual(before);
   });
 });
@@ -135,9 +202,23 @@ describe('malformed ids inside validly signed tokens', () => {
     ['sub as an operator object', { sub: { $ne: null } }],
     ['sub of a user that does not exist', { sub: '0123456789abcdef01234567' }],
   ])('when the token carries %s, then 401, never 404 or 500', async (_label, override) => {
-    const token = handMade({ alg: 'HS256', typ: 'JWT' }, { sub: claims.sub, sid: claims.sid, typ: 'access', iss: ISSUER, aud: AUDIENCE, iat: now(), exp: now() + 600, ...override });
+    const token = handMade(
+      { alg: 'HS256', typ: 'JWT' },
+      {
+        sub: claims.sub,
+        sid: claims.sid,
+        typ: 'access',
+        iss: ISSUER,
+        aud: AUDIENCE,
+        iat: now(),
+        exp: now() + 600,
+        ...override,
+      },
+    );
     expectUnauthenticated(await me(bearer(token)));
-    expectUnauthenticated(await ctx.request().patch('/api/auth/me').set(bearer(token)).send({ name: 'x' }));
+    expectUnauthenticated(
+      await ctx.request().patch('/api/auth/me').set(bearer(token)).send({ name: 'x' }),
+    );
   });
 
   it('when a token names the session of another user, then 401', async () => {
@@ -159,7 +240,12 @@ describe('token lifetime', () => {
     const decoded = jwt.decode(account.accessToken, { complete: true })!;
     expect(decoded.header.alg).toBe('HS256');
     const payload = decoded.payload as jwt.JwtPayload;
-    expect(payload).toMatchObject({ iss: ISSUER, aud: AUDIENCE, sub: account.user.id, typ: 'access' });
+    expect(payload).toMatchObject({
+      iss: ISSUER,
+      aud: AUDIENCE,
+      sub: account.user.id,
+      typ: 'access',
+    });
     expect(payload.exp! - payload.iat!).toBeLessThanOrEqual(900);
   });
 

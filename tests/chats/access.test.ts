@@ -7,8 +7,13 @@ import { signUp, type TestUser } from '../helpers/users.js';
 
 const upstream = await startUpstream();
 const ctx = useTestApp({
-  OPENAI_BASE_URL: upstream.url, MODELS: 'test-model', UPSTREAM_MAX_RETRIES: '0', MESSAGES_PER_MINUTE: '1000',
-  MAX_MESSAGE_CHARS: '50', MAX_TITLE_CHARS: '20', MAX_SYSTEM_PROMPT_CHARS: '30',
+  OPENAI_BASE_URL: upstream.url,
+  MODELS: 'test-model',
+  UPSTREAM_MAX_RETRIES: '0',
+  MESSAGES_PER_MINUTE: '1000',
+  MAX_MESSAGE_CHARS: '50',
+  MAX_TITLE_CHARS: '20',
+  MAX_SYSTEM_PROMPT_CHARS: '30',
 });
 let alice: TestUser;
 let bob: TestUser;
@@ -17,7 +22,11 @@ let aliceChat: string;
 beforeAll(async () => {
   alice = await signUp(ctx.request, 'alice');
   bob = await signUp(ctx.request, 'bob');
-  const res = await ctx.request().post('/api/chats').set(alice.auth).send({ message: 'secret plans', stream: false });
+  const res = await ctx
+    .request()
+    .post('/api/chats')
+    .set(alice.auth)
+    .send({ message: 'secret plans', stream: false });
   expect(res.status).toBe(201);
   aliceChat = res.body.chat.id;
 });
@@ -30,21 +39,22 @@ const snapshot = async (chatId: string) => ({
 });
 
 /** Every route that names a chat, with a body that would be valid for an owner. */
-const chatRoutes = (id: string) => [
-  ['get', `/api/chats/${id}`, undefined],
-  ['get', `/api/chats/${id}/messages`, undefined],
-  ['patch', `/api/chats/${id}`, { title: 'pwned' }],
-  ['put', `/api/chats/${id}`, { title: 'pwned' }],
-  ['delete', `/api/chats/${id}`, undefined],
-  ['post', `/api/chats/${id}/messages`, { content: 'hi', stream: false }],
-  ['post', `/api/chats/${id}/message`, { content: 'hi', stream: false }],
-  ['post', `/api/chats/${id}/stop`, undefined],
-  ['get', `/api/chat/${id}`, undefined],
-  ['put', `/api/chat/${id}`, { title: 'pwned' }],
-  ['delete', `/api/chat/${id}`, undefined],
-  ['post', '/api/chat', { message: 'hi', chatId: id, stream: false }],
-  ['post', '/api/chat', { message: 'hi', threadId: id, stream: false }],
-] as const;
+const chatRoutes = (id: string) =>
+  [
+    ['get', `/api/chats/${id}`, undefined],
+    ['get', `/api/chats/${id}/messages`, undefined],
+    ['patch', `/api/chats/${id}`, { title: 'pwned' }],
+    ['put', `/api/chats/${id}`, { title: 'pwned' }],
+    ['delete', `/api/chats/${id}`, undefined],
+    ['post', `/api/chats/${id}/messages`, { content: 'hi', stream: false }],
+    ['post', `/api/chats/${id}/message`, { content: 'hi', stream: false }],
+    ['post', `/api/chats/${id}/stop`, undefined],
+    ['get', `/api/chat/${id}`, undefined],
+    ['put', `/api/chat/${id}`, { title: 'pwned' }],
+    ['delete', `/api/chat/${id}`, undefined],
+    ['post', '/api/chat', { message: 'hi', chatId: id, stream: false }],
+    ['post', '/api/chat', { message: 'hi', threadId: id, stream: false }],
+  ] as const;
 
 const call = (who: TestUser, [method, path, body]: readonly [string, string, unknown]) => {
   const req = (ctx.request() as any)[method](path).set(who.auth);
@@ -57,17 +67,34 @@ describe("another user's chat", () => {
     const missing = '0123456789abcdef01234567';
     for (const route of chatRoutes(aliceChat)) {
       const theirs = await call(bob, route);
-      const nothing = await call(bob, chatRoutes(missing).find((r) => r[0] === route[0] && r[1] === route[1].replace(aliceChat, missing) && JSON.stringify(r[2]) === JSON.stringify(route[2])?.replace(aliceChat, missing))!);
+      const nothing = await call(
+        bob,
+        chatRoutes(missing).find(
+          (r) =>
+            r[0] === route[0] &&
+            r[1] === route[1].replace(aliceChat, missing) &&
+            JSON.stringify(r[2]) === JSON.stringify(route[2])?.replace(aliceChat, missing),
+        )!,
+      );
       expect(theirs.status, `${route[0]} ${route[1]}`).toBe(404);
       expect(theirs.body.error.code).toBe('NOT_FOUND');
-      expect({ ...theirs.body.error, requestId: 'x' }).toEqual({ ...nothing.body.error, requestId: 'x' });
+      expect({ ...theirs.body.error, requestId: 'x' }).toEqual({
+        ...nothing.body.error,
+        requestId: 'x',
+      });
     }
     expect(await snapshot(aliceChat)).toEqual(before);
     expect(upstream.requests).toHaveLength(0);
   });
 
   it('when ids are malformed, then 404 JSON, never 500', async () => {
-    for (const id of ['abc', '0123456789abcdef0123456', '0123456789abcdef012345678', encodeURIComponent('{"$gt":""}'), 'zzzzzzzzzzzzzzzzzzzzzzzz']) {
+    for (const id of [
+      'abc',
+      '0123456789abcdef0123456',
+      '0123456789abcdef012345678',
+      encodeURIComponent('{"$gt":""}'),
+      'zzzzzzzzzzzzzzzzzzzzzzzz',
+    ]) {
       for (const route of chatRoutes(id)) {
         const res = await call(alice, route);
         expect(res.status, `${route[0]} ${route[1]}`).toBe(404);
@@ -96,11 +123,20 @@ describe('bad input', () => {
       ['put', `/api/chat/${aliceChat}`, { archived: true }],
     ];
     for (const [method, path, body] of bodies) {
-      const res = await (ctx.request() as any)[method](path).set(alice.auth).set('Content-Type', 'application/json').send(JSON.stringify(body));
+      const res = await (ctx.request() as any)
+        [method](path)
+        .set(alice.auth)
+        .set('Content-Type', 'application/json')
+        .send(JSON.stringify(body));
       expect(res.status, `${method} ${path} ${JSON.stringify(body)}`).toBe(400);
       expect(res.body.error.code).toBe('VALIDATION_FAILED');
     }
-    const protoRes = await ctx.request().patch(`/api/chats/${aliceChat}`).set(alice.auth).set('Content-Type', 'application/json').send('{"title":"x","__proto__":{"pinned":true}}');
+    const protoRes = await ctx
+      .request()
+      .patch(`/api/chats/${aliceChat}`)
+      .set(alice.auth)
+      .set('Content-Type', 'application/json')
+      .send('{"title":"x","__proto__":{"pinned":true}}');
     expect(protoRes.status).toBe(400);
     expect(await snapshot(aliceChat)).toEqual(before);
     expect(await Chat.countDocuments()).toBe(chatCount);
@@ -110,31 +146,81 @@ describe('bad input', () => {
   it('when content is empty, blank or over MAX_MESSAGE_CHARS, then 400 and the upstream gets no request', async () => {
     const before = await Message.countDocuments();
     for (const content of ['', '   \n ', 'x'.repeat(51), 42, null]) {
-      const a = await ctx.request().post(`/api/chats/${aliceChat}/messages`).set(alice.auth).send({ content, stream: false });
+      const a = await ctx
+        .request()
+        .post(`/api/chats/${aliceChat}/messages`)
+        .set(alice.auth)
+        .send({ content, stream: false });
       expect(a.status).toBe(400);
       const b = await ctx.request().post('/api/chats').set(alice.auth).send({ message: content });
       expect(b.status).toBe(400);
       const c = await ctx.request().post('/api/chat').set(alice.auth).send({ message: content });
       expect(c.status).toBe(400);
     }
-    expect((await ctx.request().post(`/api/chats/${aliceChat}/messages`).set(alice.auth).send({})).status).toBe(400);
+    expect(
+      (await ctx.request().post(`/api/chats/${aliceChat}/messages`).set(alice.auth).send({}))
+        .status,
+    ).toBe(400);
     expect(await Message.countDocuments()).toBe(before);
     expect(upstream.requests).toHaveLength(0);
   });
 
   it('when a title or system prompt is over its limit, then 400', async () => {
-    expect((await ctx.request().post('/api/chats').set(alice.auth).send({ title: 'x'.repeat(21) })).status).toBe(400);
-    expect((await ctx.request().post('/api/chats').set(alice.auth).send({ systemPrompt: 'x'.repeat(31) })).status).toBe(400);
-    expect((await ctx.request().patch(`/api/chats/${aliceChat}`).set(alice.auth).send({ title: '   ' })).status).toBe(400);
-    expect((await ctx.request().patch(`/api/chats/${aliceChat}`).set(alice.auth).send({ systemPrompt: 'x'.repeat(31) })).status).toBe(400);
+    expect(
+      (
+        await ctx
+          .request()
+          .post('/api/chats')
+          .set(alice.auth)
+          .send({ title: 'x'.repeat(21) })
+      ).status,
+    ).toBe(400);
+    expect(
+      (
+        await ctx
+          .request()
+          .post('/api/chats')
+          .set(alice.auth)
+          .send({ systemPrompt: 'x'.repeat(31) })
+      ).status,
+    ).toBe(400);
+    expect(
+      (await ctx.request().patch(`/api/chats/${aliceChat}`).set(alice.auth).send({ title: '   ' }))
+        .status,
+    ).toBe(400);
+    expect(
+      (
+        await ctx
+          .request()
+          .patch(`/api/chats/${aliceChat}`)
+          .set(alice.auth)
+          .send({ systemPrompt: 'x'.repeat(31) })
+      ).status,
+    ).toBe(400);
   });
 
   it('when an unknown model is named, then 400 and the upstream gets no request', async () => {
     const before = await snapshot(aliceChat);
-    const r1 = await ctx.request().post(`/api/chats/${aliceChat}/messages`).set(alice.auth).send({ content: 'hi', model: 'gpt-5-ultra' });
-    const r2 = await ctx.request().post('/api/chats').set(alice.auth).send({ model: 'gpt-5-ultra' });
-    const r3 = await ctx.request().patch(`/api/chats/${aliceChat}`).set(alice.auth).send({ model: 'gpt-5-ultra' });
-    const r4 = await ctx.request().post('/api/chat').set(alice.auth).send({ message: 'hi', model: 'gpt-5-ultra' });
+    const r1 = await ctx
+      .request()
+      .post(`/api/chats/${aliceChat}/messages`)
+      .set(alice.auth)
+      .send({ content: 'hi', model: 'gpt-5-ultra' });
+    const r2 = await ctx
+      .request()
+      .post('/api/chats')
+      .set(alice.auth)
+      .send({ model: 'gpt-5-ultra' });
+    const r3 = await ctx
+      .request()
+      .patch(`/api/chats/${aliceChat}`)
+      .set(alice.auth)
+      .send({ model: 'gpt-5-ultra' });
+    const r4 = await ctx
+      .request()
+      .post('/api/chat')
+      .set(alice.auth)
+      .send({ message: 'hi', model: 'gpt-5-ultra' });
     for (const res of [r1, r2, r3, r4]) {
       expect(res.status).toBe(400);
       expect(res.body.error.code).toBe('VALIDATION_FAILED');

@@ -10,7 +10,10 @@ import { signUp, type TestUser } from '../helpers/users.js';
 const IDLE_TIMEOUT_MS = 300;
 const upstream = await startUpstream();
 const ctx = useTestApp({
-  OPENAI_BASE_URL: upstream.url, MODELS: 'test-model', UPSTREAM_MAX_RETRIES: '0', MESSAGES_PER_MINUTE: '1000',
+  OPENAI_BASE_URL: upstream.url,
+  MODELS: 'test-model',
+  UPSTREAM_MAX_RETRIES: '0',
+  MESSAGES_PER_MINUTE: '1000',
   UPSTREAM_IDLE_TIMEOUT_MS: String(IDLE_TIMEOUT_MS),
 });
 let user: TestUser;
@@ -34,23 +37,33 @@ describe('a slow reader', () => {
     const payload = JSON.stringify({ message: 'a long answer please', stream: true });
     let resumedAt = 0;
     const body = await new Promise<string>((resolve, reject) => {
-      const req = http.request({
-        host: '127.0.0.1', port: server.port, path: '/api/chats', method: 'POST',
-        headers: { authorization: `Bearer ${user.token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
-      }, (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (part: string) => (text += part));
-        res.on('end', () => resolve(text));
-        // Read the first bytes, then stop reading for several idle timeouts.
-        res.once('data', () => {
-          res.pause();
-          setTimeout(() => {
-            resumedAt = Date.now();
-            res.resume();
-          }, IDLE_TIMEOUT_MS * 5);
-        });
-      });
+      const req = http.request(
+        {
+          host: '127.0.0.1',
+          port: server.port,
+          path: '/api/chats',
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${user.token}`,
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(payload),
+          },
+        },
+        (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (part: string) => (text += part));
+          res.on('end', () => resolve(text));
+          // Read the first bytes, then stop reading for several idle timeouts.
+          res.once('data', () => {
+            res.pause();
+            setTimeout(() => {
+              resumedAt = Date.now();
+              res.resume();
+            }, IDLE_TIMEOUT_MS * 5);
+          });
+        },
+      );
       req.on('error', reject);
       req.end(payload);
     });
@@ -75,22 +88,32 @@ describe('a slow reader', () => {
     const payload = JSON.stringify({ message: 'a long answer please', stream: true });
     let req!: http.ClientRequest;
     const chatId = await new Promise<string>((resolve, reject) => {
-      req = http.request({
-        host: '127.0.0.1', port: server.port, path: '/api/chats', method: 'POST',
-        headers: { authorization: `Bearer ${user.token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
-      }, (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        const onData = (part: string) => {
-          text += part;
-          const meta = parseSse(text.slice(0, text.indexOf('\n\n') + 2)).events[0];
-          if (!meta) return;
-          res.off('data', onData);
-          res.pause(); // and never read again
-          resolve(meta.data.chat.id as string);
-        };
-        res.on('data', onData);
-      });
+      req = http.request(
+        {
+          host: '127.0.0.1',
+          port: server.port,
+          path: '/api/chats',
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${user.token}`,
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(payload),
+          },
+        },
+        (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          const onData = (part: string) => {
+            text += part;
+            const meta = parseSse(text.slice(0, text.indexOf('\n\n') + 2)).events[0];
+            if (!meta) return;
+            res.off('data', onData);
+            res.pause(); // and never read again
+            resolve(meta.data.chat.id as string);
+          };
+          res.on('data', onData);
+        },
+      );
       req.on('error', reject);
       req.end(payload);
     });
@@ -98,7 +121,11 @@ describe('a slow reader', () => {
     await new Promise((r) => setTimeout(r, IDLE_TIMEOUT_MS * 3));
     const stopped = await ctx.request().post(`/api/chats/${chatId}/stop`).set(user.auth);
     expect(stopped.status).toBe(202);
-    const reply = await eventually(() => Message.findOne({ chatId, role: 'assistant' }).lean(), (m) => m !== null, 2000);
+    const reply = await eventually(
+      () => Message.findOne({ chatId, role: 'assistant' }).lean(),
+      (m) => m !== null,
+      2000,
+    );
     expect(reply?.status).toBe('incomplete');
     expect(reply!.content.length).toBeGreaterThan(0);
     expect(reply!.content.length).toBeLessThan(chunk.length * 4000);

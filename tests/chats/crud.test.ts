@@ -5,7 +5,13 @@ import { useTestApp } from '../helpers/app.js';
 import { signUp, type TestUser } from '../helpers/users.js';
 
 // No API key → the built-in demo model answers, fast.
-const ctx = useTestApp({ OPENAI_API_KEY: '', MODELS: 'demo', DEMO_CHUNK_DELAY_MS: '0', MESSAGES_PER_MINUTE: '1000', PAGE_SIZE_MAX: '5' });
+const ctx = useTestApp({
+  OPENAI_API_KEY: '',
+  MODELS: 'demo',
+  DEMO_CHUNK_DELAY_MS: '0',
+  MESSAGES_PER_MINUTE: '1000',
+  PAGE_SIZE_MAX: '5',
+});
 let user: TestUser;
 
 beforeAll(async () => {
@@ -39,13 +45,22 @@ describe('chat CRUD', () => {
 
   it('when a chat is created with a message, then the title comes from it and the demo reply is stored (JSON)', async () => {
     const long = `Please   explain how   ${'very '.repeat(30)}long titles get cut`;
-    const res = await ctx.request().post('/api/chats').set(user.auth).send({ message: long, stream: false });
+    const res = await ctx
+      .request()
+      .post('/api/chats')
+      .set(user.auth)
+      .send({ message: long, stream: false });
     expect(res.status).toBe(201);
     expect(res.body.chat.title.length).toBeLessThanOrEqual(60);
     expect(res.body.chat.title).toMatch(/^Please explain how very/);
     expect(res.body.chat.title.endsWith('…')).toBe(true);
     expect(res.body.messages).toHaveLength(2);
-    expect(res.body.messages[1]).toMatchObject({ role: 'assistant', status: 'complete', model: 'demo', finishReason: 'stop' });
+    expect(res.body.messages[1]).toMatchObject({
+      role: 'assistant',
+      status: 'complete',
+      model: 'demo',
+      finishReason: 'stop',
+    });
     expect(res.body.messages[1].content).toMatch(/^\[Demo model\]/);
     expect(await Message.countDocuments({ chatId: res.body.chat.id })).toBe(2);
   });
@@ -53,31 +68,59 @@ describe('chat CRUD', () => {
   it('when a chat created without a title gets its first message, then it is named after it; later messages and chosen titles stay', async () => {
     const untitled = await create(user);
     expect(untitled.title).toBe('New chat');
-    const first = await ctx.request().post(`/api/chats/${untitled.id}/messages`).set(user.auth).send({ content: '  Plan a weekend in Lisbon ', stream: false });
+    const first = await ctx
+      .request()
+      .post(`/api/chats/${untitled.id}/messages`)
+      .set(user.auth)
+      .send({ content: '  Plan a weekend in Lisbon ', stream: false });
     expect(first.status).toBe(201);
     expect(first.body.chat.title).toBe('Plan a weekend in Lisbon');
-    await ctx.request().post(`/api/chats/${untitled.id}/messages`).set(user.auth).send({ content: 'And Porto?', stream: false });
+    await ctx
+      .request()
+      .post(`/api/chats/${untitled.id}/messages`)
+      .set(user.auth)
+      .send({ content: 'And Porto?', stream: false });
     expect((await Chat.findById(untitled.id).lean())!.title).toBe('Plan a weekend in Lisbon');
 
     const named = await create(user, { title: 'Trips' });
-    await ctx.request().post(`/api/chats/${named.id}/messages`).set(user.auth).send({ content: 'Plan a weekend in Lisbon', stream: false });
+    await ctx
+      .request()
+      .post(`/api/chats/${named.id}/messages`)
+      .set(user.auth)
+      .send({ content: 'Plan a weekend in Lisbon', stream: false });
     expect((await Chat.findById(named.id).lean())!.title).toBe('Trips');
   });
 
   it('when a chat is read, then it carries its latest messages oldest first and hasMore with a Link to older ones', async () => {
     const chat = await create(user);
-    for (let i = 0; i < 3; i += 1) await ctx.request().post(`/api/chats/${chat.id}/messages`).set(user.auth).send({ content: `m${i}` });
+    for (let i = 0; i < 3; i += 1)
+      await ctx
+        .request()
+        .post(`/api/chats/${chat.id}/messages`)
+        .set(user.auth)
+        .send({ content: `m${i}` });
     const res = await ctx.request().get(`/api/chats/${chat.id}`).set(user.auth);
     expect(res.status).toBe(200);
     expect(res.body.hasMore).toBe(true);
     expect(res.body.messages).toHaveLength(5);
-    expect(res.body.messages.map((m: { role: string }) => m.role)).toEqual(['assistant', 'user', 'assistant', 'user', 'assistant']);
+    expect(res.body.messages.map((m: { role: string }) => m.role)).toEqual([
+      'assistant',
+      'user',
+      'assistant',
+      'user',
+      'assistant',
+    ]);
     expect(res.body.messages[1].content).toBe('m1');
     const times = res.body.messages.map((m: { createdAt: string }) => m.createdAt);
     expect([...times].sort()).toEqual(times);
     const link = res.headers.link as string;
-    expect(link).toMatch(new RegExp(`^</api/chats/${chat.id}/messages\\?cursor=[^>]+>; rel="next"$`));
-    const older = await ctx.request().get(link.slice(1, link.indexOf('>'))).set(user.auth);
+    expect(link).toMatch(
+      new RegExp(`^</api/chats/${chat.id}/messages\\?cursor=[^>]+>; rel="next"$`),
+    );
+    const older = await ctx
+      .request()
+      .get(link.slice(1, link.indexOf('>')))
+      .set(user.auth);
     expect(older.status).toBe(200);
     expect(older.body.map((m: { content: string }) => m.content)).toEqual(['m0']);
     expect(older.headers.link).toBeUndefined();
@@ -85,10 +128,18 @@ describe('chat CRUD', () => {
 
   it('when a chat is patched (and put), then the fields change and unknown fields are refused', async () => {
     const chat = await create(user);
-    const patched = await ctx.request().patch(`/api/chats/${chat.id}`).set(user.auth).send({ title: 'Renamed', pinned: true, archived: false, systemPrompt: '' });
+    const patched = await ctx
+      .request()
+      .patch(`/api/chats/${chat.id}`)
+      .set(user.auth)
+      .send({ title: 'Renamed', pinned: true, archived: false, systemPrompt: '' });
     expect(patched.status).toBe(200);
     expect(patched.body).toMatchObject({ id: chat.id, title: 'Renamed', pinned: true });
-    const put = await ctx.request().put(`/api/chats/${chat.id}`).set(user.auth).send({ pinned: false });
+    const put = await ctx
+      .request()
+      .put(`/api/chats/${chat.id}`)
+      .set(user.auth)
+      .send({ pinned: false });
     expect(put.status).toBe(200);
     expect(put.body.pinned).toBe(false);
     const stored = await Chat.findById(chat.id).lean();
@@ -97,7 +148,11 @@ describe('chat CRUD', () => {
 
   it('when a chat is deleted, then it and its messages are gone and it answers 404 afterwards', async () => {
     const chat = await create(user);
-    await ctx.request().post(`/api/chats/${chat.id}/messages`).set(user.auth).send({ content: 'hello' });
+    await ctx
+      .request()
+      .post(`/api/chats/${chat.id}/messages`)
+      .set(user.auth)
+      .send({ content: 'hello' });
     expect(await Message.countDocuments({ chatId: chat.id })).toBe(2);
     const res = await ctx.request().delete(`/api/chats/${chat.id}`).set(user.auth);
     expect(res.status).toBe(204);
@@ -123,7 +178,11 @@ describe('listing chats', () => {
       ids[title] = (await create(lister, { title })).id;
     }
     // Activity: beta gets a message later than all creations; gamma is pinned; eta is archived.
-    await ctx.request().post(`/api/chats/${ids['beta (1+1)']}/messages`).set(lister.auth).send({ content: 'the word Needle.* is here' });
+    await ctx
+      .request()
+      .post(`/api/chats/${ids['beta (1+1)']}/messages`)
+      .set(lister.auth)
+      .send({ content: 'the word Needle.* is here' });
     await ctx.request().patch(`/api/chats/${ids.gamma}`).set(lister.auth).send({ pinned: true });
     await ctx.request().patch(`/api/chats/${ids.eta}`).set(lister.auth).send({ archived: true });
   });
@@ -136,7 +195,10 @@ describe('listing chats', () => {
     expect(titles(first.body)).toEqual(['gamma', 'beta (1+1)', 'zeta']);
     const link = first.headers.link as string;
     expect(link).toMatch(/^<\/api\/chats\?limit=3&cursor=[A-Za-z0-9_-]+>; rel="next"$/);
-    const second = await ctx.request().get(link.slice(1, link.indexOf('>'))).set(lister.auth);
+    const second = await ctx
+      .request()
+      .get(link.slice(1, link.indexOf('>')))
+      .set(lister.auth);
     expect(titles(second.body)).toEqual(['epsilon', 'delta', 'alpha']);
     expect(second.headers.link).toBeUndefined();
   });
@@ -154,13 +216,39 @@ describe('listing chats', () => {
   });
 
   it('when q is given, then titles and message text are searched case-insensitively, with regex metacharacters taken literally', async () => {
-    expect(titles((await ctx.request().get('/api/chats?q=ALPH').set(lister.auth)).body)).toEqual(['alpha']);
-    expect(titles((await ctx.request().get(`/api/chats?q=${encodeURIComponent('needle.*')}`).set(lister.auth)).body)).toEqual(['beta (1+1)']);
-    expect(titles((await ctx.request().get(`/api/chats?q=${encodeURIComponent('(1+1)')}`).set(lister.auth)).body)).toEqual(['beta (1+1)']);
-    const everything = await ctx.request().get(`/api/chats?q=${encodeURIComponent('.*')}`).set(lister.auth);
+    expect(titles((await ctx.request().get('/api/chats?q=ALPH').set(lister.auth)).body)).toEqual([
+      'alpha',
+    ]);
+    expect(
+      titles(
+        (
+          await ctx
+            .request()
+            .get(`/api/chats?q=${encodeURIComponent('needle.*')}`)
+            .set(lister.auth)
+        ).body,
+      ),
+    ).toEqual(['beta (1+1)']);
+    expect(
+      titles(
+        (
+          await ctx
+            .request()
+            .get(`/api/chats?q=${encodeURIComponent('(1+1)')}`)
+            .set(lister.auth)
+        ).body,
+      ),
+    ).toEqual(['beta (1+1)']);
+    const everything = await ctx
+      .request()
+      .get(`/api/chats?q=${encodeURIComponent('.*')}`)
+      .set(lister.auth);
     expect(everything.status).toBe(200);
     expect(titles(everything.body)).toEqual(['beta (1+1)']);
-    const unbalanced = await ctx.request().get(`/api/chats?q=${encodeURIComponent('[(\\')}`).set(lister.auth);
+    const unbalanced = await ctx
+      .request()
+      .get(`/api/chats?q=${encodeURIComponent('[(\\')}`)
+      .set(lister.auth);
     expect(unbalanced.status).toBe(200);
     expect(unbalanced.body).toEqual([]);
   });

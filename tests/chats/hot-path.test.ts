@@ -8,7 +8,12 @@ import { startUpstream } from '../helpers/upstream.js';
 import { signUp, type TestUser } from '../helpers/users.js';
 
 const upstream = await startUpstream();
-const ctx = useTestApp({ OPENAI_BASE_URL: upstream.url, MODELS: 'test-model', UPSTREAM_MAX_RETRIES: '0', MESSAGES_PER_MINUTE: '4' });
+const ctx = useTestApp({
+  OPENAI_BASE_URL: upstream.url,
+  MODELS: 'test-model',
+  UPSTREAM_MAX_RETRIES: '0',
+  MESSAGES_PER_MINUTE: '4',
+});
 let user: TestUser;
 const WRITES = new Set(['insert', 'update', 'delete', 'findAndModify']);
 const commands: CommandStartedEvent[] = [];
@@ -26,24 +31,42 @@ afterAll(() => upstream.close());
 async function writesDuring(action: () => Promise<void>): Promise<string[]> {
   commands.length = 0;
   await action();
-  return commands.filter((c) => WRITES.has(c.commandName)).map((c) => `${c.commandName}:${String(c.command[c.commandName])}`);
+  return commands
+    .filter((c) => WRITES.has(c.commandName))
+    .map((c) => `${c.commandName}:${String(c.command[c.commandName])}`);
 }
 
 describe('database work per exchange', () => {
   it('when the reply has 60 chunks instead of 3, then the exchange issues exactly the same database writes', async () => {
-    const chatId = (await ctx.request().post('/api/chats').set(user.auth).send({})).body.id as string;
+    const chatId = (await ctx.request().post('/api/chats').set(user.auth).send({})).body
+      .id as string;
     const exchange = (chunks: number) => async () => {
       upstream.script({ chunks: Array.from({ length: chunks }, (_, i) => `t${i} `) });
-      const res = await ctx.request().post(`/api/chats/${chatId}/messages`).set(user.auth).send({ content: 'count', stream: true }).buffer(true).parse(textParser);
-      expect(parseSse(res.body as string).events.filter((e) => e.event === 'delta')).toHaveLength(chunks);
+      const res = await ctx
+        .request()
+        .post(`/api/chats/${chatId}/messages`)
+        .set(user.auth)
+        .send({ content: 'count', stream: true })
+        .buffer(true)
+        .parse(textParser);
+      expect(parseSse(res.body as string).events.filter((e) => e.event === 'delta')).toHaveLength(
+        chunks,
+      );
     };
     const short = await writesDuring(exchange(3));
     const long = await writesDuring(exchange(60));
     // The shared rate counter's writes depend on where the minute window stands, not on the reply.
     const own = (writes: string[]) => writes.filter((w) => !w.endsWith(':rate_limits'));
     expect(own(long)).toEqual(own(short));
-    expect(own(short)).toEqual(['insert:generations', 'insert:messages', 'update:chats', 'insert:messages', 'delete:generations']);
-    for (const writes of [short, long]) expect(writes.length - own(writes).length).toBeLessThanOrEqual(2);
+    expect(own(short)).toEqual([
+      'insert:generations',
+      'insert:messages',
+      'update:chats',
+      'insert:messages',
+      'delete:generations',
+    ]);
+    for (const writes of [short, long])
+      expect(writes.length - own(writes).length).toBeLessThanOrEqual(2);
   });
 });
 
@@ -53,12 +76,25 @@ describe('messages per minute', () => {
     // Stay inside one minute window so the count cannot reset halfway through.
     const leftInMinute = 60_000 - (Date.now() % 60_000);
     if (leftInMinute < 5000) await new Promise((r) => setTimeout(r, leftInMinute + 50));
-    const chatId = (await ctx.request().post('/api/chats').set(user.auth).send({})).body.id as string;
+    const chatId = (await ctx.request().post('/api/chats').set(user.auth).send({})).body
+      .id as string;
     for (let i = 0; i < 4; i += 1) {
-      expect((await ctx.request().post(`/api/chats/${chatId}/messages`).set(user.auth).send({ content: `m${i}` })).status).toBe(201);
+      expect(
+        (
+          await ctx
+            .request()
+            .post(`/api/chats/${chatId}/messages`)
+            .set(user.auth)
+            .send({ content: `m${i}` })
+        ).status,
+      ).toBe(201);
     }
     const asked = upstream.requests.length;
-    const res = await ctx.request().post(`/api/chats/${chatId}/messages`).set(user.auth).send({ content: 'one too many', stream: true });
+    const res = await ctx
+      .request()
+      .post(`/api/chats/${chatId}/messages`)
+      .set(user.auth)
+      .send({ content: 'one too many', stream: true });
     expect(res.status).toBe(429);
     expect(res.body.error.code).toBe('RATE_LIMITED');
     const retryAfter = Number(res.headers['retry-after']);
@@ -66,7 +102,11 @@ describe('messages per minute', () => {
     expect(retryAfter).toBeLessThanOrEqual(60);
     expect(await Message.countDocuments({ chatId, content: 'one too many' })).toBe(0);
     expect(upstream.requests.length).toBe(asked);
-    const compat = await ctx.request().post('/api/chat').set(user.auth).send({ message: 'also limited' });
+    const compat = await ctx
+      .request()
+      .post('/api/chat')
+      .set(user.auth)
+      .send({ message: 'also limited' });
     expect(compat.status).toBe(429);
   });
 });

@@ -10,8 +10,12 @@ import { signUp, type TestUser } from '../helpers/users.js';
 
 const upstream = await startUpstream();
 const ctx = useTestApp({
-  OPENAI_BASE_URL: upstream.url, MODELS: 'test-model', UPSTREAM_MAX_RETRIES: '0', MESSAGES_PER_MINUTE: '1000',
-  MAX_CONCURRENT_STREAMS: '2', STOP_POLL_MS: '50',
+  OPENAI_BASE_URL: upstream.url,
+  MODELS: 'test-model',
+  UPSTREAM_MAX_RETRIES: '0',
+  MESSAGES_PER_MINUTE: '1000',
+  MAX_CONCURRENT_STREAMS: '2',
+  STOP_POLL_MS: '50',
 });
 let user: TestUser;
 let server: Awaited<ReturnType<typeof listen>>;
@@ -27,11 +31,17 @@ afterAll(async () => {
 beforeEach(() => upstream.reset());
 
 const slow = { chunks: Array.from({ length: 40 }, (_, i) => `w${i} `), delayMs: 50 };
-const newChat = async () => (await ctx.request().post('/api/chats').set(user.auth).send({})).body.id as string;
-const stream = (chatId: string, content = 'hello') => openStream(server.port, `/api/chats/${chatId}/messages`, user.token, { content, stream: true });
+const newChat = async () =>
+  (await ctx.request().post('/api/chats').set(user.auth).send({})).body.id as string;
+const stream = (chatId: string, content = 'hello') =>
+  openStream(server.port, `/api/chats/${chatId}/messages`, user.token, { content, stream: true });
 
-
-const assistantOf = (chatId: string) => eventually(() => Message.findOne({ chatId, role: 'assistant' }).lean(), (m) => m !== null, 2000);
+const assistantOf = (chatId: string) =>
+  eventually(
+    () => Message.findOne({ chatId, role: 'assistant' }).lean(),
+    (m) => m !== null,
+    2000,
+  );
 const leases = () => Generation.countDocuments({ userId: user.id });
 
 describe('client disconnect', () => {
@@ -67,10 +77,17 @@ describe('client disconnect', () => {
     const last = stream(chatId, 'finally');
     await last.ended;
     expect(last.status).toBe(200);
-    expect(last.events.at(-1)).toMatchObject({ event: 'done', data: { message: { status: 'complete', content: 'fine' } } });
+    expect(last.events.at(-1)).toMatchObject({
+      event: 'done',
+      data: { message: { status: 'complete', content: 'fine' } },
+    });
     expect(await eventually(leases, (n) => n === 0, 2000)).toBe(0);
     expect(runningGenerations()).toBe(0);
-    const incomplete = await Message.countDocuments({ chatId, role: 'assistant', status: 'incomplete' });
+    const incomplete = await Message.countDocuments({
+      chatId,
+      role: 'assistant',
+      status: 'incomplete',
+    });
     expect(incomplete).toBe(100);
   }, 60_000);
 });
@@ -84,16 +101,32 @@ describe('concurrent generations', () => {
     const s1 = stream(c1);
     const s2 = stream(c2);
     await Promise.all([s1.waitForEvent('meta'), s2.waitForEvent('meta')]);
-    const third = await ctx.request().post(`/api/chats/${c3}/messages`).set(user.auth).send({ content: 'third', stream: true });
+    const third = await ctx
+      .request()
+      .post(`/api/chats/${c3}/messages`)
+      .set(user.auth)
+      .send({ content: 'third', stream: true });
     expect(third.status).toBe(429);
     expect(third.body.error.code).toBe('TOO_MANY_STREAMS');
     expect(await Message.countDocuments({ chatId: c3 })).toBe(0);
-    const viaCreate = await ctx.request().post('/api/chats').set(user.auth).send({ message: 'new chat', stream: false });
+    const viaCreate = await ctx
+      .request()
+      .post('/api/chats')
+      .set(user.auth)
+      .send({ message: 'new chat', stream: false });
     expect(viaCreate.status).toBe(429);
     await Promise.all([s1.ended, s2.ended]);
-    for (const s of [s1, s2]) expect(s.events.at(-1)).toMatchObject({ event: 'done', data: { message: { status: 'complete', content: letters.join('') } } });
+    for (const s of [s1, s2])
+      expect(s.events.at(-1)).toMatchObject({
+        event: 'done',
+        data: { message: { status: 'complete', content: letters.join('') } },
+      });
     expect(upstream.requests).toHaveLength(2);
-    const after = await ctx.request().post(`/api/chats/${c3}/messages`).set(user.auth).send({ content: 'third again', stream: false });
+    const after = await ctx
+      .request()
+      .post(`/api/chats/${c3}/messages`)
+      .set(user.auth)
+      .send({ content: 'third again', stream: false });
     expect(after.status).toBe(201);
   });
 
@@ -101,13 +134,35 @@ describe('concurrent generations', () => {
     const chatId = await newChat();
     const expired = new Date(Date.now() - 1000);
     await Generation.create([
-      { userId: user.id, slot: 0, token: 'crashed-0', chatId, instanceId: 'gone', expiresAt: expired },
-      { userId: user.id, slot: 1, token: 'crashed-1', chatId, instanceId: 'gone', expiresAt: new Date(Date.now() + 60_000) },
+      {
+        userId: user.id,
+        slot: 0,
+        token: 'crashed-0',
+        chatId,
+        instanceId: 'gone',
+        expiresAt: expired,
+      },
+      {
+        userId: user.id,
+        slot: 1,
+        token: 'crashed-1',
+        chatId,
+        instanceId: 'gone',
+        expiresAt: new Date(Date.now() + 60_000),
+      },
     ]);
-    const res = await ctx.request().post(`/api/chats/${chatId}/messages`).set(user.auth).send({ content: 'hi', stream: false });
+    const res = await ctx
+      .request()
+      .post(`/api/chats/${chatId}/messages`)
+      .set(user.auth)
+      .send({ content: 'hi', stream: false });
     expect(res.status).toBe(201);
     // Slot 1 is still held by a live lease, so only one reply fits at a time; slot 0 was freed again.
-    const again = await ctx.request().post(`/api/chats/${chatId}/messages`).set(user.auth).send({ content: 'hi', stream: false });
+    const again = await ctx
+      .request()
+      .post(`/api/chats/${chatId}/messages`)
+      .set(user.auth)
+      .send({ content: 'hi', stream: false });
     expect(again.status).toBe(201);
     expect(await Generation.countDocuments({ userId: user.id, token: 'crashed-1' })).toBe(1);
     await Generation.deleteMany({ userId: user.id });
@@ -144,7 +199,10 @@ describe('stopping a reply', () => {
     const flaggedAt = Date.now();
     await s.ended;
     expect(Date.now() - flaggedAt).toBeLessThan(1000);
-    expect(s.events.at(-1)).toMatchObject({ event: 'done', data: { message: { status: 'incomplete' } } });
+    expect(s.events.at(-1)).toMatchObject({
+      event: 'done',
+      data: { message: { status: 'incomplete' } },
+    });
   });
 
   it('when nothing is being generated, then stop answers 202 with stopping: false', async () => {
@@ -158,16 +216,25 @@ describe('stopping a reply', () => {
     upstream.setDefault(slow);
     const [c1, c2] = [await newChat(), await newChat()];
     const streams = [stream(c1), stream(c2)];
-    await Promise.all(streams.map((s) => s.waitFor(() => s.events.some((e) => e.event === 'delta'))));
+    await Promise.all(
+      streams.map((s) => s.waitFor(() => s.events.some((e) => e.event === 'delta'))),
+    );
     expect(abortAllGenerations()).toBe(2);
     await Promise.all(streams.map((s) => s.ended));
-    for (const s of streams) expect(s.events.at(-1)).toMatchObject({ event: 'done', data: { message: { status: 'incomplete' } } });
+    for (const s of streams)
+      expect(s.events.at(-1)).toMatchObject({
+        event: 'done',
+        data: { message: { status: 'incomplete' } },
+      });
 
     // A request that was already past the door when shutdown began is cut as soon as it starts.
     // (This leaves the process in its shutting-down state: keep this the last test of the file.)
     const late = stream(await newChat());
     await late.ended;
-    expect(late.events.at(-1)).toMatchObject({ event: 'done', data: { message: { status: 'incomplete' } } });
+    expect(late.events.at(-1)).toMatchObject({
+      event: 'done',
+      data: { message: { status: 'incomplete' } },
+    });
     expect(runningGenerations()).toBe(0);
   });
 });

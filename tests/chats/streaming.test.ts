@@ -7,7 +7,13 @@ import { startUpstream } from '../helpers/upstream.js';
 import { signUp, type TestUser } from '../helpers/users.js';
 
 const upstream = await startUpstream();
-const ctx = useTestApp({ OPENAI_BASE_URL: upstream.url, MODELS: 'test-model,other-model', UPSTREAM_MAX_RETRIES: '0', MESSAGES_PER_MINUTE: '1000', SSE_PING_SECONDS: '0.1' });
+const ctx = useTestApp({
+  OPENAI_BASE_URL: upstream.url,
+  MODELS: 'test-model,other-model',
+  UPSTREAM_MAX_RETRIES: '0',
+  MESSAGES_PER_MINUTE: '1000',
+  SSE_PING_SECONDS: '0.1',
+});
 let user: TestUser;
 
 beforeAll(async () => {
@@ -23,12 +29,21 @@ const newChat = async (body: Record<string, unknown> = {}) => {
 };
 
 const streamTo = (chatId: string, body: Record<string, unknown>) =>
-  ctx.request().post(`/api/chats/${chatId}/messages`).set(user.auth).send({ stream: true, ...body }).buffer(true).parse(textParser);
+  ctx
+    .request()
+    .post(`/api/chats/${chatId}/messages`)
+    .set(user.auth)
+    .send({ stream: true, ...body })
+    .buffer(true)
+    .parse(textParser);
 
 describe('streaming a reply', () => {
   it('when a message is sent with stream: true, then meta, one delta per upstream chunk and done arrive with increasing ids, and both messages are stored', async () => {
     const chatId = await newChat({ systemPrompt: 'Be brief.' });
-    upstream.script({ chunks: ['Hel', 'lo', ' there'], usage: { prompt_tokens: 20, completion_tokens: 3, total_tokens: 23 } });
+    upstream.script({
+      chunks: ['Hel', 'lo', ' there'],
+      usage: { prompt_tokens: 20, completion_tokens: 3, total_tokens: 23 },
+    });
     const res = await streamTo(chatId, { content: 'Hi!' });
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('text/event-stream; charset=utf-8');
@@ -42,9 +57,24 @@ describe('streaming a reply', () => {
     expect(events.map((e) => e.id)).toEqual([1, 2, 3, 4, 5]);
     const [meta, ...rest] = events;
     expect(meta!.data.chat.id).toBe(chatId);
-    expect(meta!.data.userMessage).toMatchObject({ role: 'user', content: 'Hi!', status: 'complete', chatId, parentId: null });
-    expect(meta!.data.assistantMessage).toMatchObject({ role: 'assistant', status: 'streaming', content: '', parentId: meta!.data.userMessage.id });
-    expect(rest.slice(0, 3).map((e) => e.data)).toEqual([{ content: 'Hel' }, { content: 'lo' }, { content: ' there' }]);
+    expect(meta!.data.userMessage).toMatchObject({
+      role: 'user',
+      content: 'Hi!',
+      status: 'complete',
+      chatId,
+      parentId: null,
+    });
+    expect(meta!.data.assistantMessage).toMatchObject({
+      role: 'assistant',
+      status: 'streaming',
+      content: '',
+      parentId: meta!.data.userMessage.id,
+    });
+    expect(rest.slice(0, 3).map((e) => e.data)).toEqual([
+      { content: 'Hel' },
+      { content: 'lo' },
+      { content: ' there' },
+    ]);
     const done = events.at(-1)!.data;
     expect(done.message).toEqual({
       id: meta!.data.assistantMessage.id,
@@ -80,20 +110,39 @@ describe('streaming a reply', () => {
 
   it('when Accept is text/event-stream and stream is absent, then the reply streams; when stream is false, then JSON wins', async () => {
     const chatId = await newChat();
-    const streamed = await ctx.request().post(`/api/chats/${chatId}/messages`).set(user.auth).set('Accept', 'text/event-stream')
-      .send({ content: 'one' }).buffer(true).parse(textParser);
+    const streamed = await ctx
+      .request()
+      .post(`/api/chats/${chatId}/messages`)
+      .set(user.auth)
+      .set('Accept', 'text/event-stream')
+      .send({ content: 'one' })
+      .buffer(true)
+      .parse(textParser);
     expect(streamed.status).toBe(200);
     expect(parseSse(streamed.body as string).events.at(-1)!.event).toBe('done');
-    const json = await ctx.request().post(`/api/chats/${chatId}/messages`).set(user.auth).set('Accept', 'text/event-stream').send({ content: 'two', stream: false });
+    const json = await ctx
+      .request()
+      .post(`/api/chats/${chatId}/messages`)
+      .set(user.auth)
+      .set('Accept', 'text/event-stream')
+      .send({ content: 'two', stream: false });
     expect(json.status).toBe(201);
     expect(json.headers['content-type']).toMatch(/application\/json/);
   });
 
   it('when the chat has history, then it is sent upstream oldest first with the new message last, and parentId links the thread', async () => {
     const chatId = await newChat();
-    await ctx.request().post(`/api/chats/${chatId}/messages`).set(user.auth).send({ content: 'first' });
+    await ctx
+      .request()
+      .post(`/api/chats/${chatId}/messages`)
+      .set(user.auth)
+      .send({ content: 'first' });
     upstream.script({ chunks: ['second answer'] });
-    const res = await ctx.request().post(`/api/chats/${chatId}/messages`).set(user.auth).send({ content: 'second' });
+    const res = await ctx
+      .request()
+      .post(`/api/chats/${chatId}/messages`)
+      .set(user.auth)
+      .send({ content: 'second' });
     expect(res.status).toBe(201);
     expect(upstream.requests[1]!.messages).toEqual([
       { role: 'user', content: 'first' },
@@ -110,9 +159,17 @@ describe('streaming a reply', () => {
   it('when the history is over the token budget, then the oldest turns are dropped and the newest kept', async () => {
     const chatId = await newChat();
     for (const word of ['a', 'b', 'c']) {
-      await ctx.request().post(`/api/chats/${chatId}/messages`).set(user.auth).send({ content: word.repeat(12000) });
+      await ctx
+        .request()
+        .post(`/api/chats/${chatId}/messages`)
+        .set(user.auth)
+        .send({ content: word.repeat(12000) });
     }
-    await ctx.request().post(`/api/chats/${chatId}/messages`).set(user.auth).send({ content: 'latest' });
+    await ctx
+      .request()
+      .post(`/api/chats/${chatId}/messages`)
+      .set(user.auth)
+      .send({ content: 'latest' });
     const sent = upstream.requests.at(-1)!.messages;
     expect(sent.at(-1)).toEqual({ role: 'user', content: 'latest' });
     const tokens = sent.reduce((sum, m) => sum + Math.ceil(m.content.length / 4) + 4, 0);
@@ -124,12 +181,29 @@ describe('streaming a reply', () => {
   it('when the upstream sends choices: null with usage, or no usage at all, then the reply still completes', async () => {
     const chatId = await newChat();
     upstream.script({ chunks: ['x'], usage: 'null-choices' }, { chunks: ['y'], usage: false });
-    const a = await ctx.request().post(`/api/chats/${chatId}/messages`).set(user.auth).send({ content: 'q1' });
-    const b = await ctx.request().post(`/api/chats/${chatId}/messages`).set(user.auth).send({ content: 'q2' });
+    const a = await ctx
+      .request()
+      .post(`/api/chats/${chatId}/messages`)
+      .set(user.auth)
+      .send({ content: 'q1' });
+    const b = await ctx
+      .request()
+      .post(`/api/chats/${chatId}/messages`)
+      .set(user.auth)
+      .send({ content: 'q2' });
     expect(a.status).toBe(201);
-    expect(a.body.messages[1]).toMatchObject({ content: 'x', status: 'complete', usage: { promptTokens: 11, completionTokens: 1, totalTokens: 12 } });
+    expect(a.body.messages[1]).toMatchObject({
+      content: 'x',
+      status: 'complete',
+      usage: { promptTokens: 11, completionTokens: 1, totalTokens: 12 },
+    });
     expect(b.status).toBe(201);
-    expect(b.body.messages[1]).toMatchObject({ content: 'y', status: 'complete', usage: null, finishReason: 'stop' });
+    expect(b.body.messages[1]).toMatchObject({
+      content: 'y',
+      status: 'complete',
+      usage: null,
+      finishReason: 'stop',
+    });
   });
 
   it('when the model is slow between chunks, then `: ping` comments keep the stream alive without changing the events', async () => {
@@ -143,7 +217,11 @@ describe('streaming a reply', () => {
 
   it('when a message names another allowed model, then that model is asked and recorded', async () => {
     const chatId = await newChat();
-    const res = await ctx.request().post(`/api/chats/${chatId}/messages`).set(user.auth).send({ content: 'hi', model: 'other-model' });
+    const res = await ctx
+      .request()
+      .post(`/api/chats/${chatId}/messages`)
+      .set(user.auth)
+      .send({ content: 'hi', model: 'other-model' });
     expect(res.status).toBe(201);
     expect(upstream.requests[0]!.model).toBe('other-model');
     expect(res.body.messages[1].model).toBe('other-model');

@@ -8,8 +8,12 @@ import { signUp, type TestUser } from '../helpers/users.js';
 
 const upstream = await startUpstream();
 const ctx = useTestApp({
-  OPENAI_BASE_URL: upstream.url, MODELS: 'test-model', UPSTREAM_MAX_RETRIES: '0', MESSAGES_PER_MINUTE: '1000',
-  UPSTREAM_TIMEOUT_MS: '300', UPSTREAM_IDLE_TIMEOUT_MS: '300',
+  OPENAI_BASE_URL: upstream.url,
+  MODELS: 'test-model',
+  UPSTREAM_MAX_RETRIES: '0',
+  MESSAGES_PER_MINUTE: '1000',
+  UPSTREAM_TIMEOUT_MS: '300',
+  UPSTREAM_IDLE_TIMEOUT_MS: '300',
 });
 let user: TestUser;
 
@@ -19,12 +23,16 @@ beforeAll(async () => {
 afterAll(() => upstream.close());
 beforeEach(() => upstream.reset());
 
-const newChat = async () => (await ctx.request().post('/api/chats').set(user.auth).send({})).body.id as string;
+const newChat = async () =>
+  (await ctx.request().post('/api/chats').set(user.auth).send({})).body.id as string;
 
 /** The thread holds the user message once and the assistant message once, with status error. */
 async function expectStoredFailure(chatId: string, code: string, partial = '') {
   const stored = await Message.find({ chatId }).sort({ createdAt: 1, _id: 1 }).lean();
-  expect(stored.map((m) => [m.role, m.status])).toEqual([['user', 'complete'], ['assistant', 'error']]);
+  expect(stored.map((m) => [m.role, m.status])).toEqual([
+    ['user', 'complete'],
+    ['assistant', 'error'],
+  ]);
   expect(stored[1]!.content).toBe(partial);
   expect(stored[1]!.error?.code).toBe(code);
   expect(await Generation.countDocuments({ userId: user.id })).toBe(0);
@@ -33,11 +41,41 @@ async function expectStoredFailure(chatId: string, code: string, partial = '') {
 const cases: [string, UpstreamScript, string, number, string][] = [
   ['the upstream answers 429', { status: 429 }, 'UPSTREAM_ERROR', 502, ''],
   ['the upstream answers 500', { status: 500 }, 'UPSTREAM_ERROR', 502, ''],
-  ['the upstream does not answer within UPSTREAM_TIMEOUT_MS', { headerDelayMs: 1500, chunks: ['late'] }, 'UPSTREAM_TIMEOUT', 504, ''],
-  ['the upstream fails mid-stream with an error event', { chunks: ['part', 'ial'], failAfter: 2, failWith: 'error-event' }, 'UPSTREAM_ERROR', 502, 'partial'],
-  ['the upstream stalls mid-stream', { chunks: ['part', 'ial'], failAfter: 1, failWith: 'stall' }, 'UPSTREAM_TIMEOUT', 504, 'part'],
-  ['the upstream sends a garbage chunk', { chunks: ['part', 'ial'], failAfter: 1, failWith: 'garbage' }, 'UPSTREAM_ERROR', 502, 'part'],
-  ['the upstream closes the socket mid-stream', { chunks: ['part', 'ial'], failAfter: 1, failWith: 'close' }, 'UPSTREAM_ERROR', 502, 'part'],
+  [
+    'the upstream does not answer within UPSTREAM_TIMEOUT_MS',
+    { headerDelayMs: 1500, chunks: ['late'] },
+    'UPSTREAM_TIMEOUT',
+    504,
+    '',
+  ],
+  [
+    'the upstream fails mid-stream with an error event',
+    { chunks: ['part', 'ial'], failAfter: 2, failWith: 'error-event' },
+    'UPSTREAM_ERROR',
+    502,
+    'partial',
+  ],
+  [
+    'the upstream stalls mid-stream',
+    { chunks: ['part', 'ial'], failAfter: 1, failWith: 'stall' },
+    'UPSTREAM_TIMEOUT',
+    504,
+    'part',
+  ],
+  [
+    'the upstream sends a garbage chunk',
+    { chunks: ['part', 'ial'], failAfter: 1, failWith: 'garbage' },
+    'UPSTREAM_ERROR',
+    502,
+    'part',
+  ],
+  [
+    'the upstream closes the socket mid-stream',
+    { chunks: ['part', 'ial'], failAfter: 1, failWith: 'close' },
+    'UPSTREAM_ERROR',
+    502,
+    'part',
+  ],
 ];
 
 describe('upstream failures in JSON mode', () => {
@@ -45,9 +83,17 @@ describe('upstream failures in JSON mode', () => {
     it(`when ${when}, then ${status} ${code}, the user message is kept and the reply is stored as error`, async () => {
       const chatId = await newChat();
       upstream.script(script);
-      const res = await ctx.request().post(`/api/chats/${chatId}/messages`).set(user.auth).send({ content: 'hello', stream: false });
+      const res = await ctx
+        .request()
+        .post(`/api/chats/${chatId}/messages`)
+        .set(user.auth)
+        .send({ content: 'hello', stream: false });
       expect(res.status).toBe(status);
-      expect(res.body.error).toMatchObject({ code, message: expect.any(String), requestId: expect.any(String) });
+      expect(res.body.error).toMatchObject({
+        code,
+        message: expect.any(String),
+        requestId: expect.any(String),
+      });
       expect(JSON.stringify(res.body)).not.toContain('sk-leak');
       await expectStoredFailure(chatId, code, partial);
     });
@@ -59,7 +105,13 @@ describe('upstream failures in stream mode', () => {
     it(`when ${when}, then the stream ends with exactly one error event carrying the stored message`, async () => {
       const chatId = await newChat();
       upstream.script(script);
-      const res = await ctx.request().post(`/api/chats/${chatId}/messages`).set(user.auth).send({ content: 'hello', stream: true }).buffer(true).parse(textParser);
+      const res = await ctx
+        .request()
+        .post(`/api/chats/${chatId}/messages`)
+        .set(user.auth)
+        .send({ content: 'hello', stream: true })
+        .buffer(true)
+        .parse(textParser);
       expect(res.status).toBe(200);
       const { events } = parseSse(res.body as string);
       expect(events[0]!.event).toBe('meta');
@@ -68,7 +120,12 @@ describe('upstream failures in stream mode', () => {
       const last = events.at(-1)!;
       expect(last.event).toBe('error');
       expect(last.data.error).toEqual({ code, message: expect.any(String) });
-      expect(last.data.message).toMatchObject({ id: events[0]!.data.assistantMessage.id, status: 'error', content: partial, error: { code } });
+      expect(last.data.message).toMatchObject({
+        id: events[0]!.data.assistantMessage.id,
+        status: 'error',
+        content: partial,
+        error: { code },
+      });
       expect(res.body).not.toContain('sk-leak');
       await expectStoredFailure(chatId, code, partial);
     });
@@ -79,7 +136,11 @@ describe('retries', () => {
   it('when UPSTREAM_MAX_RETRIES is 0, then a failing upstream is asked exactly once', async () => {
     const chatId = await newChat();
     upstream.script({ status: 500 });
-    await ctx.request().post(`/api/chats/${chatId}/messages`).set(user.auth).send({ content: 'hello', stream: false });
+    await ctx
+      .request()
+      .post(`/api/chats/${chatId}/messages`)
+      .set(user.auth)
+      .send({ content: 'hello', stream: false });
     expect(upstream.requests).toHaveLength(1);
   });
 });

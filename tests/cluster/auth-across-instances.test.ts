@@ -7,7 +7,11 @@ let a: Instance;
 let b: Instance;
 
 beforeAll(async () => {
-  const env = { MONGODB_URI: databaseUri(inject('mongoUri')), TRUST_PROXY: '1', LOGIN_LIMIT_PER_ACCOUNT: '3' };
+  const env = {
+    MONGODB_URI: databaseUri(inject('mongoUri')),
+    TRUST_PROXY: '1',
+    LOGIN_LIMIT_PER_ACCOUNT: '3',
+  };
   [a, b] = await Promise.all([startInstance(env), startInstance(env)]);
 }, 60_000);
 
@@ -21,10 +25,14 @@ const json = (body: unknown, extra: Record<string, string> = {}) => ({
   body: JSON.stringify(body),
 });
 
-const refreshCookie = (res: Response) => /refresh_token=([^;]+)/.exec(res.headers.get('set-cookie') ?? '')?.[1];
+const refreshCookie = (res: Response) =>
+  /refresh_token=([^;]+)/.exec(res.headers.get('set-cookie') ?? '')?.[1];
 
 async function signup(instance: Instance) {
-  const res = await fetch(`${instance.url}/api/auth/signup`, json({ email: uniqueEmail('cluster'), password: 'password-1234' }));
+  const res = await fetch(
+    `${instance.url}/api/auth/signup`,
+    json({ email: uniqueEmail('cluster'), password: 'password-1234' }),
+  );
   expect(res.status).toBe(201);
   const body = (await res.json()) as { accessToken: string; user: { email: string } };
   return { token: body.accessToken, email: body.user.email, cookie: refreshCookie(res)! };
@@ -37,7 +45,10 @@ describe('two instances on one database', () => {
   it('when a user logs out on B, then the access token issued by A is refused by A at once', async () => {
     const { token } = await signup(a);
     expect((await me(a, token)).status).toBe(200);
-    const logout = await fetch(`${b.url}/api/auth/logout`, { method: 'POST', headers: { Authorization: `Bearer ${token}` } });
+    const logout = await fetch(`${b.url}/api/auth/logout`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}` },
+    });
     expect(logout.status).toBe(204);
     const after = await me(a, token);
     expect(after.status).toBe(401);
@@ -46,14 +57,23 @@ describe('two instances on one database', () => {
 
   it('when a rotated refresh token is replayed on the other instance, then the whole session is revoked', async () => {
     const { cookie: first } = await signup(a);
-    const rotated = await fetch(`${a.url}/api/auth/refresh`, { method: 'POST', headers: { Cookie: `refresh_token=${first}` } });
+    const rotated = await fetch(`${a.url}/api/auth/refresh`, {
+      method: 'POST',
+      headers: { Cookie: `refresh_token=${first}` },
+    });
     expect(rotated.status).toBe(200);
     const second = refreshCookie(rotated)!;
     const { accessToken } = (await rotated.json()) as { accessToken: string };
 
-    const replay = await fetch(`${b.url}/api/auth/refresh`, { method: 'POST', headers: { Cookie: `refresh_token=${first}` } });
+    const replay = await fetch(`${b.url}/api/auth/refresh`, {
+      method: 'POST',
+      headers: { Cookie: `refresh_token=${first}` },
+    });
     expect(replay.status).toBe(401);
-    const newest = await fetch(`${a.url}/api/auth/refresh`, { method: 'POST', headers: { Cookie: `refresh_token=${second}` } });
+    const newest = await fetch(`${a.url}/api/auth/refresh`, {
+      method: 'POST',
+      headers: { Cookie: `refresh_token=${second}` },
+    });
     expect(newest.status).toBe(401);
     expect((await me(b, accessToken)).status).toBe(401);
   });
@@ -62,7 +82,10 @@ describe('two instances on one database', () => {
     const { email } = await signup(a);
     const statuses: number[] = [];
     for (const [i, instance] of [a, b, a, b].entries()) {
-      const res = await fetch(`${instance.url}/api/auth/login`, json({ email, password: 'wrong-password' }, { 'X-Forwarded-For': `198.51.100.${i + 1}` }));
+      const res = await fetch(
+        `${instance.url}/api/auth/login`,
+        json({ email, password: 'wrong-password' }, { 'X-Forwarded-For': `198.51.100.${i + 1}` }),
+      );
       statuses.push(res.status);
       if (res.status === 429) expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
     }

@@ -2,7 +2,15 @@ import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'v
 import { databaseUri, startInstance, type Instance } from '../helpers/instances.js';
 import { openStream } from '../helpers/sse.js';
 import { startUpstream, type Upstream } from '../helpers/upstream.js';
-import { awayFromMinuteBoundary, eventually, newChat, portOf, post, signupVia, withDatabase } from './cluster-helpers.js';
+import {
+  awayFromMinuteBoundary,
+  eventually,
+  newChat,
+  portOf,
+  post,
+  signupVia,
+  withDatabase,
+} from './cluster-helpers.js';
 
 /**
  * Generation slots, stop requests and message budgets live in the database, so they hold whichever
@@ -41,8 +49,12 @@ const slow = { chunks: Array.from({ length: 300 }, (_, i) => `w${i} `), delayMs:
 const streamOn = (instance: Instance, chatId: string, token: string, content = 'hello') =>
   openStream(portOf(instance), `/api/chats/${chatId}/messages`, token, { content, stream: true });
 const deltas = (s: ReturnType<typeof streamOn>) => s.events.filter((e) => e.event === 'delta');
-const finals = (s: ReturnType<typeof streamOn>) => s.events.filter((e) => e.event === 'done' || e.event === 'error');
-const leasesOf = (userId: string) => withDatabase(uri, (db) => db.collection('generations').countDocuments({ userId: new (db.base.Types.ObjectId)(userId) }));
+const finals = (s: ReturnType<typeof streamOn>) =>
+  s.events.filter((e) => e.event === 'done' || e.event === 'error');
+const leasesOf = (userId: string) =>
+  withDatabase(uri, (db) =>
+    db.collection('generations').countDocuments({ userId: new db.base.Types.ObjectId(userId) }),
+  );
 
 describe('the per-user stream cap across instances', () => {
   it('when a user streams one reply on A and one on B, then a third on either instance gets 429 TOO_MANY_STREAMS and the two complete', async () => {
@@ -51,16 +63,26 @@ describe('the per-user stream cap across instances', () => {
     const letters = 'abcdefghijklmnopqrst'.split('');
     upstream.setDefault({ chunks: letters, delayMs: 200 });
     const user = await signupVia(a);
-    const [c1, c2, c3] = [await newChat(a, user.token), await newChat(b, user.token), await newChat(a, user.token)];
+    const [c1, c2, c3] = [
+      await newChat(a, user.token),
+      await newChat(b, user.token),
+      await newChat(a, user.token),
+    ];
     const s1 = streamOn(a, c1, user.token);
     const s2 = streamOn(b, c2, user.token);
     await Promise.all([s1.waitForEvent('meta', 10_000), s2.waitForEvent('meta', 10_000)]);
 
     for (const instance of [a, b]) {
-      const third = await post(`${instance.url}/api/chats/${c3}/messages`, { content: 'third', stream: true }, user.token);
+      const third = await post(
+        `${instance.url}/api/chats/${c3}/messages`,
+        { content: 'third', stream: true },
+        user.token,
+      );
       expect(third.status).toBe(429);
       expect(third.headers.get('retry-after')).toBeTruthy();
-      expect(((await third.json()) as { error: { code: string } }).error.code).toBe('TOO_MANY_STREAMS');
+      expect(((await third.json()) as { error: { code: string } }).error.code).toBe(
+        'TOO_MANY_STREAMS',
+      );
     }
     // The refused requests reached neither the model nor the database.
     expect(upstream.requests).toHaveLength(2);
@@ -70,16 +92,29 @@ describe('the per-user stream cap across instances', () => {
     for (const s of [s1, s2]) {
       expect(s.status).toBe(200);
       expect(finals(s)).toHaveLength(1);
-      expect(s.events.at(-1)).toMatchObject({ event: 'done', data: { message: { status: 'complete', content: letters.join('') } } });
+      expect(s.events.at(-1)).toMatchObject({
+        event: 'done',
+        data: { message: { status: 'complete', content: letters.join('') } },
+      });
     }
     await withDatabase(uri, async (db) => {
-      expect(await db.collection('messages').countDocuments({ chatId: new db.base.Types.ObjectId(c3) })).toBe(0);
+      expect(
+        await db.collection('messages').countDocuments({ chatId: new db.base.Types.ObjectId(c3) }),
+      ).toBe(0);
     });
     // Slots are freed on both instances once the replies end: the third one now starts.
-    expect(await eventually(() => leasesOf(user.id), (n) => n === 0)).toBe(0);
+    expect(
+      await eventually(
+        () => leasesOf(user.id),
+        (n) => n === 0,
+      ),
+    ).toBe(0);
     const again = streamOn(b, c3, user.token, 'third again');
     await again.ended;
-    expect(again.events.at(-1)).toMatchObject({ event: 'done', data: { message: { status: 'complete' } } });
+    expect(again.events.at(-1)).toMatchObject({
+      event: 'done',
+      data: { message: { status: 'complete' } },
+    });
   }, 30_000);
 });
 
@@ -103,8 +138,14 @@ describe('stopping a reply from another instance', () => {
     expect(finals(s)).toHaveLength(1);
     const last = s.events.at(-1)!;
     expect(last.event).toBe('done');
-    expect(last.data.message).toMatchObject({ status: 'incomplete', finishReason: null, error: null });
-    const partial = deltas(s).map((e) => e.data.content).join('');
+    expect(last.data.message).toMatchObject({
+      status: 'incomplete',
+      finishReason: null,
+      error: null,
+    });
+    const partial = deltas(s)
+      .map((e) => e.data.content)
+      .join('');
     expect(last.data.message.content).toBe(partial);
     expect(partial.length).toBeGreaterThan(0);
     expect(partial.length).toBeLessThan(slow.chunks.join('').length);
@@ -112,11 +153,23 @@ describe('stopping a reply from another instance', () => {
     await upstream.requests[0]!.finished;
     expect(upstream.requests[0]!.aborted).toBe(true);
     await withDatabase(uri, async (db) => {
-      const stored = await db.collection('messages').find({ chatId: new db.base.Types.ObjectId(chatId) }).sort({ createdAt: 1 }).toArray();
-      expect(stored.map((m) => [m.role, m.status])).toEqual([['user', 'complete'], ['assistant', 'incomplete']]);
+      const stored = await db
+        .collection('messages')
+        .find({ chatId: new db.base.Types.ObjectId(chatId) })
+        .sort({ createdAt: 1 })
+        .toArray();
+      expect(stored.map((m) => [m.role, m.status])).toEqual([
+        ['user', 'complete'],
+        ['assistant', 'incomplete'],
+      ]);
       expect(stored[1]!.content).toBe(partial);
     });
-    expect(await eventually(() => leasesOf(user.id), (n) => n === 0)).toBe(0);
+    expect(
+      await eventually(
+        () => leasesOf(user.id),
+        (n) => n === 0,
+      ),
+    ).toBe(0);
   }, 30_000);
 
   it("when another user sends stop for the chat (on either instance), then 404 like a missing chat and the owner's stream continues", async () => {
@@ -134,15 +187,28 @@ describe('stopping a reply from another instance', () => {
     }
     // Nothing was flagged for the instance streaming it.
     await withDatabase(uri, async (db) => {
-      expect(await db.collection('generations').countDocuments({ chatId: new db.base.Types.ObjectId(chatId) })).toBe(1);
-      expect(await db.collection('generations').countDocuments({ chatId: new db.base.Types.ObjectId(chatId), stopRequested: true })).toBe(0);
+      expect(
+        await db
+          .collection('generations')
+          .countDocuments({ chatId: new db.base.Types.ObjectId(chatId) }),
+      ).toBe(1);
+      expect(
+        await db
+          .collection('generations')
+          .countDocuments({ chatId: new db.base.Types.ObjectId(chatId), stopRequested: true }),
+      ).toBe(0);
     });
     const seen = deltas(s).length;
     await s.ended;
     expect(deltas(s).length).toBeGreaterThan(seen);
-    expect(s.events.at(-1)).toMatchObject({ event: 'done', data: { message: { status: 'complete', content: upstreamText(40) } } });
+    expect(s.events.at(-1)).toMatchObject({
+      event: 'done',
+      data: { message: { status: 'complete', content: upstreamText(40) } },
+    });
     await withDatabase(uri, async (db) => {
-      const reply = await db.collection('messages').findOne({ chatId: new db.base.Types.ObjectId(chatId), role: 'assistant' });
+      const reply = await db
+        .collection('messages')
+        .findOne({ chatId: new db.base.Types.ObjectId(chatId), role: 'assistant' });
       expect(reply).toMatchObject({ status: 'complete' });
     });
   }, 30_000);
@@ -159,22 +225,39 @@ describe('the per-user message rate across instances', () => {
     await awayFromMinuteBoundary(15);
     const attempts = 10;
     const responses = await Promise.all(
-      Array.from({ length: attempts }, (_, i) => post(`${[a, b][i % 2]!.url}/api/chats/${chats[i % 2]}/messages`, { content: `m${i}`, stream: false }, user.token)),
+      Array.from({ length: attempts }, (_, i) =>
+        post(
+          `${[a, b][i % 2]!.url}/api/chats/${chats[i % 2]}/messages`,
+          { content: `m${i}`, stream: false },
+          user.token,
+        ),
+      ),
     );
-    const codes = await Promise.all(responses.map(async (r) => (r.status === 201 ? 'ok' : ((await r.json()) as { error: { code: string } }).error.code)));
+    const codes = await Promise.all(
+      responses.map(async (r) =>
+        r.status === 201 ? 'ok' : ((await r.json()) as { error: { code: string } }).error.code,
+      ),
+    );
     expect(codes.filter((c) => c === 'RATE_LIMITED')).toHaveLength(attempts - MESSAGES_PER_MINUTE);
     // Passing the rate check, a message may still meet the stream cap (2); nothing else may happen.
     expect(codes.every((c) => ['ok', 'RATE_LIMITED', 'TOO_MANY_STREAMS'].includes(c))).toBe(true);
-    for (const r of responses.filter((r) => r.status === 429)) expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(0);
+    for (const r of responses.filter((r) => r.status === 429))
+      expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(0);
 
     // Whatever got through, the budget is spent on both instances now.
     for (const instance of [a, b]) {
-      const more = await post(`${instance.url}/api/chats/${chats[0]}/messages`, { content: 'one more', stream: true }, user.token);
+      const more = await post(
+        `${instance.url}/api/chats/${chats[0]}/messages`,
+        { content: 'one more', stream: true },
+        user.token,
+      );
       expect(more.status).toBe(429);
       expect(((await more.json()) as { error: { code: string } }).error.code).toBe('RATE_LIMITED');
     }
     await withDatabase(uri, async (db) => {
-      const stored = await db.collection('messages').countDocuments({ userId: new db.base.Types.ObjectId(user.id), role: 'user' });
+      const stored = await db
+        .collection('messages')
+        .countDocuments({ userId: new db.base.Types.ObjectId(user.id), role: 'user' });
       expect(stored).toBe(codes.filter((c) => c === 'ok').length);
       expect(stored).toBeLessThanOrEqual(MESSAGES_PER_MINUTE);
     });

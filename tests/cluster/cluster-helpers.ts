@@ -7,12 +7,21 @@ import type { Instance } from '../helpers/instances.js';
 export const post = (url: string, body: unknown, token?: string) =>
   fetch(url, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+    headers: {
+      'Content-Type': 'application/json',
+      ...(token ? { Authorization: `Bearer ${token}` } : {}),
+    },
     body: JSON.stringify(body),
   });
 
-export async function signupVia(instance: Instance, label = 'cluster'): Promise<{ id: string; token: string }> {
-  const res = await post(`${instance.url}/api/auth/signup`, { email: uniqueEmail(label), password: 'password-1234' });
+export async function signupVia(
+  instance: Instance,
+  label = 'cluster',
+): Promise<{ id: string; token: string }> {
+  const res = await post(`${instance.url}/api/auth/signup`, {
+    email: uniqueEmail(label),
+    password: 'password-1234',
+  });
   if (res.status !== 201) throw new Error(`signup failed: ${res.status} ${await res.text()}`);
   const body = (await res.json()) as { accessToken: string; user: { id: string } };
   return { id: body.user.id, token: body.accessToken };
@@ -27,7 +36,10 @@ export async function newChat(instance: Instance, token: string): Promise<string
 export const portOf = (instance: Instance) => Number(new URL(instance.url).port);
 
 /** A direct connection to the database the instances share, for checking what they stored. */
-export async function withDatabase<T>(uri: string, work: (db: mongoose.Connection) => Promise<T>): Promise<T> {
+export async function withDatabase<T>(
+  uri: string,
+  work: (db: mongoose.Connection) => Promise<T>,
+): Promise<T> {
   const connection = await mongoose.createConnection(uri).asPromise();
   try {
     return await work(connection);
@@ -44,7 +56,8 @@ export const serverPid = (instance: Instance): number => instance.child.pid!;
 /** Resident memory of a process now (VmRSS) and at its peak (VmHWM), in MiB. */
 export function memoryOf(pid: number): { rssMb: number; peakMb: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+  const kb = (field: string) =>
+    Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
   return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 };
 }
 

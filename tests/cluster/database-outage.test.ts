@@ -51,7 +51,9 @@ async function startDatabase() {
   database = await startFerretdb({ dataDir, log, port: dbPort });
 }
 
-async function timed(request: () => Promise<Response>): Promise<{ res: Response; ms: number; body: any }> {
+async function timed(
+  request: () => Promise<Response>,
+): Promise<{ res: Response; ms: number; body: any }> {
   const started = Date.now();
   const res = await request();
   const text = await res.text();
@@ -59,14 +61,19 @@ async function timed(request: () => Promise<Response>): Promise<{ res: Response;
   return { res, ms, body: text.startsWith('{') ? JSON.parse(text) : text };
 }
 
-const get = (pathname: string, token?: string) => fetch(`${server.url}${pathname}`, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+const get = (pathname: string, token?: string) =>
+  fetch(`${server.url}${pathname}`, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
 const alive = () => server.child.exitCode === null && server.child.signalCode === null;
 
 describe('when the database stops and comes back', () => {
   it('then API calls answer 503 JSON within 2 s, /readyz 503, /healthz 200, the process stays up, and it recovers by itself', async () => {
     const user = await signupVia(server, 'outage');
     const chatId = await newChat(server, user.token);
-    const first = await post(`${server.url}/api/chats/${chatId}/messages`, { content: 'before', stream: false }, user.token);
+    const first = await post(
+      `${server.url}/api/chats/${chatId}/messages`,
+      { content: 'before', stream: false },
+      user.token,
+    );
     expect(first.status).toBe(201);
 
     await stopDatabase();
@@ -74,9 +81,25 @@ describe('when the database stops and comes back', () => {
     const calls: [string, () => Promise<Response>][] = [
       ['list chats', () => get('/api/chats', user.token)],
       ['read a chat', () => get(`/api/chats/${chatId}`, user.token)],
-      ['send a message (JSON)', () => post(`${server.url}/api/chats/${chatId}/messages`, { content: 'during', stream: false }, user.token)],
+      [
+        'send a message (JSON)',
+        () =>
+          post(
+            `${server.url}/api/chats/${chatId}/messages`,
+            { content: 'during', stream: false },
+            user.token,
+          ),
+      ],
       // The stream is not opened before the message is stored, so this is a JSON error too.
-      ['send a message (stream)', () => post(`${server.url}/api/chats/${chatId}/messages`, { content: 'during', stream: true }, user.token)],
+      [
+        'send a message (stream)',
+        () =>
+          post(
+            `${server.url}/api/chats/${chatId}/messages`,
+            { content: 'during', stream: true },
+            user.token,
+          ),
+      ],
       ['new chat', () => post(`${server.url}/api/chats`, { title: 'x' }, user.token)],
       ['stop', () => post(`${server.url}/api/chats/${chatId}/stop`, {}, user.token)],
     ];
@@ -85,7 +108,9 @@ describe('when the database stops and comes back', () => {
       expect(res.status, name).toBe(503);
       expect(res.headers.get('content-type'), name).toMatch(/^application\/json/);
       expect(body.error.code, name).toBe('SERVICE_UNAVAILABLE');
-      expect(JSON.stringify(body), name).not.toMatch(/Mongo|ECONNREFUSED|127\.0\.0\.1|ferret|stack/i);
+      expect(JSON.stringify(body), name).not.toMatch(
+        /Mongo|ECONNREFUSED|127\.0\.0\.1|ferret|stack/i,
+      );
       expect(ms, name).toBeLessThan(2000);
     }
     const ready = await timed(() => get('/readyz'));
@@ -105,11 +130,19 @@ describe('when the database stops and comes back', () => {
     expect(again.status).toBe(200);
     expect(((await again.json()) as { id: string }[]).map((c) => c.id)).toEqual([chatId]);
     expect((await get('/readyz')).status).toBe(200);
-    const after = await post(`${server.url}/api/chats/${chatId}/messages`, { content: 'after', stream: false }, user.token);
+    const after = await post(
+      `${server.url}/api/chats/${chatId}/messages`,
+      { content: 'after', stream: false },
+      user.token,
+    );
     expect(after.status).toBe(201);
     expect(alive()).toBe(true);
     await withDatabase(uri, async (db) => {
-      const messages = await db.collection('messages').find({ chatId: new db.base.Types.ObjectId(chatId) }).sort({ createdAt: 1 }).toArray();
+      const messages = await db
+        .collection('messages')
+        .find({ chatId: new db.base.Types.ObjectId(chatId) })
+        .sort({ createdAt: 1 })
+        .toArray();
       expect(messages.map((m) => [m.role, m.content.slice(0, 6), m.status])).toEqual([
         ['user', 'before', 'complete'],
         ['assistant', 'Hello ', 'complete'],
@@ -124,7 +157,10 @@ describe('when the database stops and comes back', () => {
     const chatId = await newChat(server, user.token);
     // Long enough to still be streaming once the database has shut down (FerretDB drains its clients first).
     upstream.setDefault({ chunks: Array.from({ length: 120 }, (_, i) => `w${i} `), delayMs: 50 });
-    const s = openStream(portOf(server), `/api/chats/${chatId}/messages`, user.token, { content: 'store me', stream: true });
+    const s = openStream(portOf(server), `/api/chats/${chatId}/messages`, user.token, {
+      content: 'store me',
+      stream: true,
+    });
     await s.waitFor(() => s.events.filter((e) => e.event === 'delta').length >= 3, 10_000);
 
     await stopDatabase();
@@ -135,29 +171,53 @@ describe('when the database stops and comes back', () => {
     expect(finals[0]!.data.error.code).toBe('SERVICE_UNAVAILABLE');
     expect(finals[0]!.data.error.message).not.toMatch(/Mongo|ECONNREFUSED|127\.0\.0\.1|ferret/i);
     // The reply the client saw is kept in the event, but not presented as a finished, stored answer.
-    const partial = s.events.filter((e) => e.event === 'delta').map((e) => e.data.content).join('');
-    expect(finals[0]!.data.message).toMatchObject({ status: 'error', content: partial, error: { code: 'SERVICE_UNAVAILABLE' } });
+    const partial = s.events
+      .filter((e) => e.event === 'delta')
+      .map((e) => e.data.content)
+      .join('');
+    expect(finals[0]!.data.message).toMatchObject({
+      status: 'error',
+      content: partial,
+      error: { code: 'SERVICE_UNAVAILABLE' },
+    });
     expect((await get('/healthz')).status).toBe(200);
     expect(alive()).toBe(true);
 
     await startDatabase();
     const deadline = Date.now() + 20_000;
-    while ((await get('/readyz')).status !== 200 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+    while ((await get('/readyz')).status !== 200 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 250));
     // The reply was never stored (it said so); the question was, before the database went away.
     await withDatabase(uri, async (db) => {
-      const messages = await db.collection('messages').find({ chatId: new db.base.Types.ObjectId(chatId) }).toArray();
+      const messages = await db
+        .collection('messages')
+        .find({ chatId: new db.base.Types.ObjectId(chatId) })
+        .toArray();
       expect(messages.map((m) => [m.role, m.content])).toEqual([['user', 'store me']]);
     });
     // The slot of the failed reply is freed once the database is back, not only when its lease
     // lapses (GENERATION_LEASE_SECONDS, 60 s): both slots serve again.
     const leases = await eventually(
-      () => withDatabase(uri, (db) => db.collection('generations').countDocuments({ userId: new db.base.Types.ObjectId(user.id) })),
+      () =>
+        withDatabase(uri, (db) =>
+          db
+            .collection('generations')
+            .countDocuments({ userId: new db.base.Types.ObjectId(user.id) }),
+        ),
       (n) => n === 0,
       15_000,
     );
     expect(leases).toBe(0);
     upstream.setDefault({ chunks: ['fine'] });
-    const replies = await Promise.all([0, 1].map((i) => post(`${server.url}/api/chats/${chatId}/messages`, { content: `again ${i}`, stream: false }, user.token)));
+    const replies = await Promise.all(
+      [0, 1].map((i) =>
+        post(
+          `${server.url}/api/chats/${chatId}/messages`,
+          { content: `again ${i}`, stream: false },
+          user.token,
+        ),
+      ),
+    );
     expect(replies.map((r) => r.status)).toEqual([201, 201]);
     expect(alive()).toBe(true);
   }, 60_000);

@@ -38,7 +38,10 @@ describe('graceful shutdown', () => {
     });
     const { accessToken } = (await signup.json()) as { accessToken: string };
     const port = Number(new URL(instance.url).port);
-    const stream = openStream(port, '/api/chats', accessToken, { message: 'Tell me a long story', stream: true });
+    const stream = openStream(port, '/api/chats', accessToken, {
+      message: 'Tell me a long story',
+      stream: true,
+    });
     await stream.waitFor(() => stream.events.filter((e) => e.event === 'delta').length >= 3);
 
     const signalled = Date.now();
@@ -47,9 +50,13 @@ describe('graceful shutdown', () => {
 
     const ready = await fetch(`${instance.url}/readyz`);
     expect(ready.status).toBe(503);
-    const refused = await fetch(`${instance.url}/api/auth/me`, { headers: { Authorization: `Bearer ${accessToken}` } });
+    const refused = await fetch(`${instance.url}/api/auth/me`, {
+      headers: { Authorization: `Bearer ${accessToken}` },
+    });
     expect(refused.status).toBe(503);
-    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('SERVICE_UNAVAILABLE');
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe(
+      'SERVICE_UNAVAILABLE',
+    );
 
     await stream.ended;
     const last = stream.events.at(-1)!;
@@ -62,9 +69,19 @@ describe('graceful shutdown', () => {
 
     const connection = await mongoose.createConnection(uri).asPromise();
     try {
-      const messages = await connection.collection('messages').find({}).sort({ createdAt: 1 }).toArray();
-      expect(messages.map((m) => [m.role, m.status])).toEqual([['user', 'complete'], ['assistant', 'incomplete']]);
-      const partial = stream.events.filter((e) => e.event === 'delta').map((e) => e.data.content).join('');
+      const messages = await connection
+        .collection('messages')
+        .find({})
+        .sort({ createdAt: 1 })
+        .toArray();
+      expect(messages.map((m) => [m.role, m.status])).toEqual([
+        ['user', 'complete'],
+        ['assistant', 'incomplete'],
+      ]);
+      const partial = stream.events
+        .filter((e) => e.event === 'delta')
+        .map((e) => e.data.content)
+        .join('');
       expect(messages[1]!.content).toBe(partial);
       expect(partial.length).toBeGreaterThan(0);
       expect(await connection.collection('generations').countDocuments()).toBe(0);
@@ -75,7 +92,11 @@ describe('graceful shutdown', () => {
 
   it('when SIGINT arrives mid-stream (Ctrl-C, a file watcher), then open replies are cut at once, stored as incomplete, and the process exits 0 quickly', async () => {
     const interactive = await startInstance({
-      MONGODB_URI: uri, OPENAI_BASE_URL: upstream.url, OPENAI_API_KEY: 'test-key', MODELS: 'scripted-model', SHUTDOWN_GRACE_MS: '10000',
+      MONGODB_URI: uri,
+      OPENAI_BASE_URL: upstream.url,
+      OPENAI_API_KEY: 'test-key',
+      MODELS: 'scripted-model',
+      SHUTDOWN_GRACE_MS: '10000',
     });
     try {
       const signup = await fetch(`${interactive.url}/api/auth/signup`, {
@@ -84,7 +105,10 @@ describe('graceful shutdown', () => {
         body: JSON.stringify({ email: uniqueEmail('sigint'), password: 'password-1234' }),
       });
       const { accessToken } = (await signup.json()) as { accessToken: string };
-      const stream = openStream(Number(new URL(interactive.url).port), '/api/chats', accessToken, { message: 'Another long story', stream: true });
+      const stream = openStream(Number(new URL(interactive.url).port), '/api/chats', accessToken, {
+        message: 'Another long story',
+        stream: true,
+      });
       await stream.waitFor(() => stream.events.filter((e) => e.event === 'delta').length >= 2);
       const signalled = Date.now();
       const code = await interactive.stop('SIGINT');
@@ -92,10 +116,17 @@ describe('graceful shutdown', () => {
       // Far inside the 10 s grace period: nothing waits for the reply to finish.
       expect(Date.now() - signalled).toBeLessThan(3000);
       await stream.ended;
-      expect(stream.events.at(-1)).toMatchObject({ event: 'done', data: { message: { status: 'incomplete' } } });
+      expect(stream.events.at(-1)).toMatchObject({
+        event: 'done',
+        data: { message: { status: 'incomplete' } },
+      });
       const connection = await mongoose.createConnection(uri).asPromise();
       try {
-        const stored = await connection.collection('messages').findOne({ _id: new mongoose.Types.ObjectId(String(stream.events.at(-1)!.data.message.id)) });
+        const stored = await connection
+          .collection('messages')
+          .findOne({
+            _id: new mongoose.Types.ObjectId(String(stream.events.at(-1)!.data.message.id)),
+          });
         expect(stored?.status).toBe('incomplete');
       } finally {
         await connection.close();

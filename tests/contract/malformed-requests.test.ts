@@ -5,17 +5,29 @@ import { useTestApp, uniqueEmail } from '../helpers/app.js';
 describe('malformed requests found while fuzzing', () => {
   const ctx = useTestApp();
   const token = async () => {
-    const res = await ctx.request().post('/api/auth/signup').send({ email: uniqueEmail('malformed'), password: 'correct horse battery' }).expect(201);
+    const res = await ctx
+      .request()
+      .post('/api/auth/signup')
+      .send({ email: uniqueEmail('malformed'), password: 'correct horse battery' })
+      .expect(201);
     return res.body.accessToken as string;
   };
 
   it('when a path parameter has broken percent-encoding, then 400 VALIDATION_FAILED, not 500', async () => {
     const auth = `Bearer ${await token()}`;
-    for (const url of ['/api/chats/%E0%A4%A', '/api/chats/%E0%A4%A/messages', '/api/chat/%ZZ', '/api/chats/%']) {
+    for (const url of [
+      '/api/chats/%E0%A4%A',
+      '/api/chats/%E0%A4%A/messages',
+      '/api/chat/%ZZ',
+      '/api/chats/%',
+    ]) {
       const res = await ctx.request().get(url).set('Authorization', auth);
       expect(res.status, url).toBe(400);
       expect(res.headers['content-type']).toMatch(/^application\/json; charset=utf-8/);
-      expect(res.body.error).toMatchObject({ code: 'VALIDATION_FAILED', requestId: expect.any(String) });
+      expect(res.body.error).toMatchObject({
+        code: 'VALIDATION_FAILED',
+        requestId: expect.any(String),
+      });
       expect(JSON.stringify(res.body)).not.toMatch(/URIError|decodeURIComponent|node_modules/);
     }
   });

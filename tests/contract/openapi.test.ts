@@ -48,7 +48,11 @@ describe('OpenAPI description', () => {
     expect(compareWithApp(app, document).undocumented).toEqual(['GET /api/undocumented/{id}']);
     const trimmed = { ...document, paths: { ...document.paths } };
     delete trimmed.paths['/api/auth/me'];
-    expect(compareWithApp(ctx.app, trimmed).undocumented).toEqual(['DELETE /api/auth/me', 'GET /api/auth/me', 'PATCH /api/auth/me']);
+    expect(compareWithApp(ctx.app, trimmed).undocumented).toEqual([
+      'DELETE /api/auth/me',
+      'GET /api/auth/me',
+      'PATCH /api/auth/me',
+    ]);
     trimmed.paths['/api/ghost'] = { get: {} };
     expect(compareWithApp(ctx.app, trimmed).unserved).toEqual(['GET /api/ghost']);
   });
@@ -59,7 +63,10 @@ describe('OpenAPI description', () => {
     expect(new Set(ids).size).toBe(ids.length);
     for (const { path, method, op } of operations(document)) {
       expect(op.tags?.length, `${method} ${path} tag`).toBeGreaterThan(0);
-      const declared = (op.parameters ?? []).filter((p: Json) => p.in === 'path').map((p: Json) => p.name).sort();
+      const declared = (op.parameters ?? [])
+        .filter((p: Json) => p.in === 'path')
+        .map((p: Json) => p.name)
+        .sort();
       const inPath = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]).sort();
       expect(declared, `${method} ${path} path params`).toEqual(inPath);
     }
@@ -73,16 +80,22 @@ describe('OpenAPI description', () => {
         const op = document.paths[path]?.[route.method] as Json;
         expect(op, `${route.method} ${path}`).toBeDefined();
         const statuses = Object.keys(op.responses).map(Number);
-        for (const status of Object.keys(route.responses).map(Number)) expect(statuses).toContain(status);
+        for (const status of Object.keys(route.responses).map(Number))
+          expect(statuses).toContain(status);
         const expected = new Set([405, 500, 503, ...(route.errors ?? [])]);
         if (route.request?.body || route.request?.query || route.request?.params) expected.add(400);
-        if (['post', 'put', 'patch', 'delete'].includes(route.method)) [400, 413, 415].forEach((s) => expected.add(s));
+        if (['post', 'put', 'patch', 'delete'].includes(route.method))
+          [400, 413, 415].forEach((s) => expected.add(s));
         if (route.auth) expected.add(401);
         if (route.path.includes(':')) expected.add(404);
-        for (const status of expected) expect(statuses, `${route.method} ${path} documents ${status}`).toContain(status);
+        for (const status of expected)
+          expect(statuses, `${route.method} ${path} documents ${status}`).toContain(status);
         expect(errorStatuses(route)).toEqual(expect.arrayContaining([...expected]));
         for (const status of statuses.filter((s) => s >= 400)) {
-          expect(op.responses[status].content['application/json'].schema, `${route.method} ${path} ${status}`).toEqual({ $ref: '#/components/schemas/ErrorBody' });
+          expect(
+            op.responses[status].content['application/json'].schema,
+            `${route.method} ${path} ${status}`,
+          ).toEqual({ $ref: '#/components/schemas/ErrorBody' });
         }
         if (route.auth) {
           expect(op.security).toEqual([{ bearerAuth: [] }]);
@@ -92,17 +105,37 @@ describe('OpenAPI description', () => {
         for (const [status, spec] of Object.entries(route.responses)) {
           if (spec.contentType === 'text/event-stream') {
             // One schema per event ({ event, id, data }), its JSON payload as contentSchema.
-            const refs = (op.responses[status].content['text/event-stream'].schema.oneOf ?? []).map((r: Json) => r.$ref.split('/').pop());
-            const names = refs.map((ref: string) => document.components.schemas[ref].properties.event.const);
-            expect(Object.keys(spec.events ?? {}).length, `${route.method} ${path}: an SSE response must name its events`).toBeGreaterThan(0);
-            expect(names, `${route.method} ${path} SSE events`).toEqual(Object.keys(spec.events ?? {}));
-            for (const ref of refs) expect(document.components.schemas[ref].properties.data.contentSchema.$ref).toMatch(/^#\/components\/schemas\//);
+            const refs = (op.responses[status].content['text/event-stream'].schema.oneOf ?? []).map(
+              (r: Json) => r.$ref.split('/').pop(),
+            );
+            const names = refs.map(
+              (ref: string) => document.components.schemas[ref].properties.event.const,
+            );
+            expect(
+              Object.keys(spec.events ?? {}).length,
+              `${route.method} ${path}: an SSE response must name its events`,
+            ).toBeGreaterThan(0);
+            expect(names, `${route.method} ${path} SSE events`).toEqual(
+              Object.keys(spec.events ?? {}),
+            );
+            for (const ref of refs)
+              expect(document.components.schemas[ref].properties.data.contentSchema.$ref).toMatch(
+                /^#\/components\/schemas\//,
+              );
           }
         }
       }
     }
-    expect(document.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
-    expect(document.components.securitySchemes.refreshCookie).toMatchObject({ type: 'apiKey', in: 'cookie', name: 'refresh_token' });
+    expect(document.components.securitySchemes.bearerAuth).toMatchObject({
+      type: 'http',
+      scheme: 'bearer',
+      bearerFormat: 'JWT',
+    });
+    expect(document.components.securitySchemes.refreshCookie).toMatchObject({
+      type: 'apiKey',
+      in: 'cookie',
+      name: 'refresh_token',
+    });
   });
 
   it('when a documented path is called with a method it does not list, then 405 with Allow and the error body', async () => {
@@ -110,8 +143,13 @@ describe('OpenAPI description', () => {
     for (const group of routeGroups()) {
       for (const path of new Set(group.routes.map((r) => r.path))) {
         const listed = group.routes.filter((r) => r.path === path).map((r) => r.method);
-        const other = (['get', 'post', 'put', 'patch', 'delete'] as const).find((m) => !listed.includes(m))!;
-        const url = openApiPath(group.prefix, path).replace(/\{[^}]+\}/g, '0123456789abcdef01234567');
+        const other = (['get', 'post', 'put', 'patch', 'delete'] as const).find(
+          (m) => !listed.includes(m),
+        )!;
+        const url = openApiPath(group.prefix, path).replace(
+          /\{[^}]+\}/g,
+          '0123456789abcdef01234567',
+        );
         expect(document.paths[openApiPath(group.prefix, path)]).toBeDefined();
         const res = await ctx.request()[other](url);
         expect(res.status, `${other} ${url}`).toBe(405);
@@ -122,7 +160,14 @@ describe('OpenAPI description', () => {
   });
 
   it('when a path is not in the description, then the server answers 404 with the error body', async () => {
-    for (const url of ['/api/nope', '/api/auth/nope', '/nope', '/api/openapi.yaml', '/docs/assets/index.html', '/docs/assets/swagger-initializer.js']) {
+    for (const url of [
+      '/api/nope',
+      '/api/auth/nope',
+      '/nope',
+      '/api/openapi.yaml',
+      '/docs/assets/index.html',
+      '/docs/assets/swagger-initializer.js',
+    ]) {
       const res = await ctx.request().get(url);
       expect(res.status, url).toBe(404);
       expect(res.body.error).toMatchObject({ code: 'NOT_FOUND', requestId: expect.any(String) });
@@ -148,9 +193,9 @@ describe('interactive reference at /docs', () => {
     }
   });
 
-  it('when an API route is called, then helmet\'s strict default CSP still applies there', async () => {
+  it("when an API route is called, then helmet's strict default CSP still applies there", async () => {
     const res = await ctx.request().get('/api/auth/me');
     expect(String(res.headers['content-security-policy'])).toContain("default-src 'self'");
-    expect(String(res.headers['content-security-policy'])).not.toContain('unsafe-inline\'; img-src');
+    expect(String(res.headers['content-security-policy'])).not.toContain("unsafe-inline'; img-src");
   });
 });

@@ -28,9 +28,13 @@ export function expressOperations(app: Express): Operation[] {
       if (layer.route) {
         const paths = Array.isArray(layer.route.path) ? layer.route.path : [layer.route.path];
         for (const path of paths) {
-          if (typeof path !== 'string') throw new Error(`route with a non-string path under ${prefix}: cannot check it`);
+          if (typeof path !== 'string')
+            throw new Error(`route with a non-string path under ${prefix}: cannot check it`);
           for (const [method, on] of Object.entries(layer.route.methods)) {
-            if (on && method !== '_all') found.push(`${method.toUpperCase()} ${join(prefix, path).replace(/:([A-Za-z0-9_]+)/g, '{$1}')}`);
+            if (on && method !== '_all')
+              found.push(
+                `${method.toUpperCase()} ${join(prefix, path).replace(/:([A-Za-z0-9_]+)/g, '{$1}')}`,
+              );
           }
         }
       } else if (layer.handle?.stack) {
@@ -42,7 +46,9 @@ export function expressOperations(app: Express): Operation[] {
   return [...new Set(found)].sort();
 }
 
-export function documentedOperations(document: { paths?: Record<string, Record<string, unknown>> }): Operation[] {
+export function documentedOperations(document: {
+  paths?: Record<string, Record<string, unknown>>;
+}): Operation[] {
   const found: Operation[] = [];
   for (const [path, item] of Object.entries(document.paths ?? {})) {
     for (const method of METHODS) if (item[method]) found.push(`${method.toUpperCase()} ${path}`);

@@ -40,7 +40,9 @@ async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
 describe('when the database goes away and comes back', () => {
   it('then auth requests get 503 JSON within 2 s, readiness fails, liveness holds, and service resumes by itself', async () => {
     const email = uniqueEmail('down');
-    const signup = await supertest(app).post('/api/auth/signup').send({ email, password: PASSWORD, name: 'Down' });
+    const signup = await supertest(app)
+      .post('/api/auth/signup')
+      .send({ email, password: PASSWORD, name: 'Down' });
     expect(signup.status).toBe(201);
     const auth = { Authorization: `Bearer ${signup.body.accessToken}` };
 
@@ -49,11 +51,15 @@ describe('when the database goes away and comes back', () => {
     const [me, meMs] = await timed(() => supertest(app).get('/api/auth/me').set(auth));
     expectError(me, 503, 'SERVICE_UNAVAILABLE');
     expect(meMs).toBeLessThan(2000);
-    const [login, loginMs] = await timed(() => supertest(app).post('/api/auth/login').send({ email, password: PASSWORD }));
+    const [login, loginMs] = await timed(() =>
+      supertest(app).post('/api/auth/login').send({ email, password: PASSWORD }),
+    );
     expectError(login, 503, 'SERVICE_UNAVAILABLE');
     expect(loginMs).toBeLessThan(2000);
     expect(login.text).not.toMatch(/Mongo|ECONNREFUSED|127\.0\.0\.1|ferret/i);
-    const [signupDown, signupMs] = await timed(() => supertest(app).post('/api/auth/signup').send({ email: uniqueEmail(), password: PASSWORD }));
+    const [signupDown, signupMs] = await timed(() =>
+      supertest(app).post('/api/auth/signup').send({ email: uniqueEmail(), password: PASSWORD }),
+    );
     expectError(signupDown, 503, 'SERVICE_UNAVAILABLE');
     expect(signupMs).toBeLessThan(2000);
 
@@ -74,6 +80,8 @@ describe('when the database goes away and comes back', () => {
     expect(again.status).toBe(200);
     expect(again.body).toEqual(signup.body.user); // the data survived the restart
     expect((await supertest(app).get('/readyz')).status).toBe(200);
-    expect((await supertest(app).post('/api/auth/login').send({ email, password: PASSWORD })).status).toBe(200);
+    expect(
+      (await supertest(app).post('/api/auth/login').send({ email, password: PASSWORD })).status,
+    ).toBe(200);
   }, 60_000);
 });

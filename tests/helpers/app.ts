@@ -11,7 +11,10 @@ import mongoose from '../../src/lib/db/mongoose.js';
  * app to call through HTTP. Call at the top of a test file.
  */
 export function useTestApp(env: Record<string, string> = {}) {
-  const context = {} as { app: ReturnType<typeof createApp>; request: () => ReturnType<typeof supertest.agent> };
+  const context = {} as {
+    app: ReturnType<typeof createApp>;
+    request: () => ReturnType<typeof supertest.agent>;
+  };
   beforeAll(async () => {
     await connectDatabase(inject('mongoUri'), `test_${randomBytes(6).toString('hex')}`);
     reloadConfig({ ...process.env, ...env });
@@ -26,4 +29,5 @@ export function useTestApp(env: Record<string, string> = {}) {
 }
 
 let counter = 0;
-export const uniqueEmail = (label = 'user') => `${label}.${Date.now().toString(36)}.${(counter += 1)}@example.test`;
+export const uniqueEmail = (label = 'user') =>
+  `${label}.${Date.now().toString(36)}.${(counter += 1)}@example.test`;

@@ -24,14 +24,18 @@ export function refreshCookieOf(res: Response): string | undefined {
 }
 
 /** Signs a fresh user up through the API; the returned agent holds the refresh cookie. */
-export async function signUp(ctx: TestContext, overrides: { email?: string; password?: string; name?: string; ip?: string } = {}) {
+export async function signUp(
+  ctx: TestContext,
+  overrides: { email?: string; password?: string; name?: string; ip?: string } = {},
+) {
   const agent = ctx.request();
   const email = overrides.email ?? uniqueEmail();
   const password = overrides.password ?? PASSWORD;
   const req = agent.post('/api/auth/signup');
   if (overrides.ip) req.set('X-Forwarded-For', overrides.ip);
   const res = await req.send({ email, password, name: overrides.name ?? 'Test User' });
-  if (res.status !== 201) throw new Error(`signup failed: ${res.status} ${JSON.stringify(res.body)}`);
+  if (res.status !== 201)
+    throw new Error(`signup failed: ${res.status} ${JSON.stringify(res.body)}`);
   return {
     agent,
     email,
@@ -46,16 +50,22 @@ export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 
 /** Asserts the contract's error body: exactly { error: { code, message, requestId, details? } }. */
 export function expectError(res: Response, status: number, code: string) {
-  expect({ status: res.status, body: res.body }).toMatchObject({ status, body: { error: { code } } });
+  expect({ status: res.status, body: res.body }).toMatchObject({
+    status,
+    body: { error: { code } },
+  });
   expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
   const { error } = res.body as { error: Record<string, unknown> };
   expect(Object.keys(res.body)).toEqual(['error']);
-  for (const key of Object.keys(error)) expect(['code', 'message', 'requestId', 'details']).toContain(key);
+  for (const key of Object.keys(error))
+    expect(['code', 'message', 'requestId', 'details']).toContain(key);
   expect(error.message).toEqual(expect.any(String));
   expect(error.requestId).toBe(res.headers['x-request-id']);
   expect(String(error.requestId).length).toBeGreaterThan(0);
   if (error.details !== undefined) {
-    expect(error.details).toEqual(expect.arrayContaining([{ path: expect.any(String), message: expect.any(String) }]));
+    expect(error.details).toEqual(
+      expect.arrayContaining([{ path: expect.any(String), message: expect.any(String) }]),
+    );
   }
 }
 
@@ -67,14 +77,19 @@ export function expectUnauthenticated(res: Response) {
 
 /** Everything stored about accounts, to prove a rejected request changed nothing. */
 export async function accountsSnapshot() {
-  const [users, sessions] = await Promise.all([User.find().sort({ _id: 1 }).lean(), Session.find().sort({ _id: 1 }).lean()]);
+  const [users, sessions] = await Promise.all([
+    User.find().sort({ _id: 1 }).lean(),
+    Session.find().sort({ _id: 1 }).lean(),
+  ]);
   return { users, sessions };
 }
 
 /** Hits stored in the shared `rate_limits` collection per key (e.g. "login-ip:10.0.0.1") for a key prefix. */
 export async function rateLimitHits(prefix: string): Promise<Record<string, number>> {
-  const slots = await mongoose.connection.collection<{ key: string; resetAt: Date }>('rate_limits')
-    .find({ key: { $regex: `^${prefix}:` }, resetAt: { $gt: new Date() } }).toArray();
+  const slots = await mongoose.connection
+    .collection<{ key: string; resetAt: Date }>('rate_limits')
+    .find({ key: { $regex: `^${prefix}:` }, resetAt: { $gt: new Date() } })
+    .toArray();
   const hits: Record<string, number> = {};
   for (const slot of slots) hits[slot.key] = (hits[slot.key] ?? 0) + 1;
   return hits;

@@ -15,7 +15,10 @@ export interface Instance {
 const projectRoot = path.resolve(import.meta.dirname, '../..');
 
 /** Appends a database name to a server URI (`mongodb://host:port/` → `mongodb://host:port/name`). */
-export function databaseUri(serverUri: string, name = `cluster_${randomBytes(5).toString('hex')}`): string {
+export function databaseUri(
+  serverUri: string,
+  name = `cluster_${randomBytes(5).toString('hex')}`,
+): string {
   const url = new URL(serverUri);
   url.pathname = `/${name}`;
   return url.toString();
@@ -40,12 +43,17 @@ export async function startInstance(env: Record<string, string>): Promise<Instan
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited early:\n${output}`);
-    const ready = await fetch(`${url}/readyz`).then((r) => r.ok, () => false);
+    const ready = await fetch(`${url}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ready) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');

@@ -29,7 +29,10 @@ export function parseSse(text: string): { events: SseEvent[]; comments: string[]
 }
 
 /** supertest parser that keeps an event-stream body as text. */
-export const textParser = (response: unknown, callback: (err: Error | null, body: string) => void) => {
+export const textParser = (
+  response: unknown,
+  callback: (err: Error | null, body: string) => void,
+) => {
   const res = response as http.IncomingMessage;
   let body = '';
   res.setEncoding('utf8');
@@ -44,10 +47,11 @@ export async function listen(app: Express) {
   const { port } = server.address() as AddressInfo;
   return {
     port,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -59,15 +63,24 @@ export function openStream(port: number, path: string, token: string, body: unkn
   let headers: http.IncomingHttpHeaders = {};
   const waiters: { test: () => boolean; resolve: () => void }[] = [];
   const check = () => {
-    for (const w of [...waiters]) if (w.test()) {
-      waiters.splice(waiters.indexOf(w), 1);
-      w.resolve();
-    }
+    for (const w of [...waiters])
+      if (w.test()) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve();
+      }
   };
   const payload = JSON.stringify(body);
   const req = http.request({
-    host: '127.0.0.1', port, path, method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'text/event-stream', 'content-length': Buffer.byteLength(payload) },
+    host: '127.0.0.1',
+    port,
+    path,
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${token}`,
+      'content-type': 'application/json',
+      accept: 'text/event-stream',
+      'content-length': Buffer.byteLength(payload),
+    },
   });
   const ended = new Promise<void>((resolve) => {
     req.on('response', (res) => {
@@ -83,8 +96,14 @@ export function openStream(port: number, path: string, token: string, body: unkn
         }
         check();
       });
-      res.on('end', () => { check(); resolve(); });
-      res.on('close', () => { check(); resolve(); });
+      res.on('end', () => {
+        check();
+        resolve();
+      });
+      res.on('close', () => {
+        check();
+        resolve();
+      });
       check();
     });
     req.on('error', () => resolve());
@@ -93,16 +112,35 @@ export function openStream(port: number, path: string, token: string, body: unkn
   const waitFor = (test: () => boolean, timeoutMs = 5000) =>
     new Promise<void>((resolve, reject) => {
       if (test()) return resolve();
-      const timer = setTimeout(() => reject(new Error(`timed out; events so far: ${events.map((e) => e.event).join(',')} status ${status}`)), timeoutMs);
-      waiters.push({ test, resolve: () => { clearTimeout(timer); resolve(); } });
+      const timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `timed out; events so far: ${events.map((e) => e.event).join(',')} status ${status}`,
+            ),
+          ),
+        timeoutMs,
+      );
+      waiters.push({
+        test,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      });
     });
   return {
     events,
-    get status() { return status; },
-    get headers() { return headers; },
+    get status() {
+      return status;
+    },
+    get headers() {
+      return headers;
+    },
     ended,
     waitFor,
-    waitForEvent: (name: string, timeoutMs?: number) => waitFor(() => events.some((e) => e.event === name), timeoutMs),
+    waitForEvent: (name: string, timeoutMs?: number) =>
+      waitFor(() => events.some((e) => e.event === name), timeoutMs),
     close: () => req.destroy(),
   };
 }

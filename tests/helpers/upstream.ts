@@ -11,7 +11,10 @@ export interface UpstreamScript {
   headerDelayMs?: number;
   delayMs?: number;
   /** Usage sent in a final chunk with `choices: []`; `'null-choices'` sends it with `choices: null`; false omits it. */
-  usage?: false | 'null-choices' | { prompt_tokens: number; completion_tokens: number; total_tokens: number };
+  usage?:
+    | false
+    | 'null-choices'
+    | { prompt_tokens: number; completion_tokens: number; total_tokens: number };
   finishReason?: string;
   /** After this many chunks: send an error event, stall forever, send garbage, or destroy the socket. */
   failAfter?: number;
@@ -80,23 +83,51 @@ export async function startUpstream() {
     if (res.destroyed) return;
     if (script.status) {
       res.writeHead(script.status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ error: { message: 'secret upstream detail sk-leak-123', type: 'server_error' } }));
+      res.end(
+        JSON.stringify({
+          error: { message: 'secret upstream detail sk-leak-123', type: 'server_error' },
+        }),
+      );
       return;
     }
     res.writeHead(200, { 'content-type': 'text/event-stream' });
-    const base = { id: 'chatcmpl-test', object: 'chat.completion.chunk', created: 1, model: record.model };
+    const base = {
+      id: 'chatcmpl-test',
+      object: 'chat.completion.chunk',
+      created: 1,
+      model: record.model,
+    };
     const send = (data: unknown) => res.write(`data: ${JSON.stringify(data)}\n\n`);
     const chunks = script.chunks ?? [];
     for (let i = 0; i < chunks.length; i += 1) {
       if (script.failAfter === i) return fail(script, res);
       if (script.delayMs) await sleep(script.delayMs);
       if (res.destroyed) return;
-      send({ ...base, choices: [{ index: 0, delta: i === 0 ? { role: 'assistant', content: chunks[i] } : { content: chunks[i] }, finish_reason: null }] });
+      send({
+        ...base,
+        choices: [
+          {
+            index: 0,
+            delta: i === 0 ? { role: 'assistant', content: chunks[i] } : { content: chunks[i] },
+            finish_reason: null,
+          },
+        ],
+      });
     }
     if (script.failAfter === chunks.length) return fail(script, res);
-    send({ ...base, choices: [{ index: 0, delta: {}, finish_reason: script.finishReason ?? 'stop' }] });
+    send({
+      ...base,
+      choices: [{ index: 0, delta: {}, finish_reason: script.finishReason ?? 'stop' }],
+    });
     if (script.usage !== false) {
-      const usage = typeof script.usage === 'object' ? script.usage : { prompt_tokens: 11, completion_tokens: chunks.length, total_tokens: 11 + chunks.length };
+      const usage =
+        typeof script.usage === 'object'
+          ? script.usage
+          : {
+              prompt_tokens: 11,
+              completion_tokens: chunks.length,
+              total_tokens: 11 + chunks.length,
+            };
       send({ ...base, choices: script.usage === 'null-choices' ? null : [], usage });
     }
     res.end('data: [DONE]\n\n');
@@ -105,7 +136,9 @@ export async function startUpstream() {
   function fail(script: UpstreamScript, res: http.ServerResponse) {
     switch (script.failWith ?? 'error-event') {
       case 'error-event':
-        res.end(`data: ${JSON.stringify({ error: { message: 'secret upstream detail sk-leak-123', type: 'server_error' } })}\n\n`);
+        res.end(
+          `data: ${JSON.stringify({ error: { message: 'secret upstream detail sk-leak-123', type: 'server_error' } })}\n\n`,
+        );
         return;
       case 'stall':
         return; // never writes again

@@ -13,20 +13,32 @@ beforeAll(() => {
   failing = createApp([
     ...routeGroups(),
     {
-      prefix: '/api/test', tag: 'test',
-      routes: [defineRoute({
-        method: 'get', path: '/boom', summary: 'fails', auth: false, responses: { 200: { description: 'never' } },
-        handler: () => { throw new Error('secret /etc/sigmagpt/config.json stack mongodb://admin:hunter2@db'); },
-      })],
+      prefix: '/api/test',
+      tag: 'test',
+      routes: [
+        defineRoute({
+          method: 'get',
+          path: '/boom',
+          summary: 'fails',
+          auth: false,
+          responses: { 200: { description: 'never' } },
+          handler: () => {
+            throw new Error('secret /etc/sigmagpt/config.json stack mongodb://admin:hunter2@db');
+          },
+        }),
+      ],
     },
   ]);
 });
 
 describe('unknown routes and methods', () => {
-  it.each(['/nope', '/api/nope', '/api/auth/nope', '/api/auth/me/extra'])('when %s is requested, then 404 NOT_FOUND JSON with a requestId', async (path) => {
-    const res = await ctx.request().get(path);
-    expectError(res, 404, 'NOT_FOUND');
-  });
+  it.each(['/nope', '/api/nope', '/api/auth/nope', '/api/auth/me/extra'])(
+    'when %s is requested, then 404 NOT_FOUND JSON with a requestId',
+    async (path) => {
+      const res = await ctx.request().get(path);
+      expectError(res, 404, 'NOT_FOUND');
+    },
+  );
 
   it.each([
     ['put', '/api/auth/login', 'POST'],
@@ -34,11 +46,14 @@ describe('unknown routes and methods', () => {
     ['delete', '/api/auth/refresh', 'POST'],
     ['put', '/api/auth/me', 'GET, HEAD, PATCH, DELETE'],
     ['post', '/api/auth/me', 'GET, HEAD, PATCH, DELETE'],
-  ] as const)('when %s %s is requested, then 405 METHOD_NOT_ALLOWED with Allow', async (method, path, allow) => {
-    const res = await ctx.request()[method](path).send({});
-    expectError(res, 405, 'METHOD_NOT_ALLOWED');
-    expect(String(res.headers.allow).split(', ').sort()).toEqual(allow.split(', ').sort());
-  });
+  ] as const)(
+    'when %s %s is requested, then 405 METHOD_NOT_ALLOWED with Allow',
+    async (method, path, allow) => {
+      const res = await ctx.request()[method](path).send({});
+      expectError(res, 405, 'METHOD_NOT_ALLOWED');
+      expect(String(res.headers.allow).split(', ').sort()).toEqual(allow.split(', ').sort());
+    },
+  );
 });
 
 describe('request bodies', () => {
@@ -46,7 +61,11 @@ describe('request bodies', () => {
     'when the body is malformed or not an object/array (%s), then 400 INVALID_JSON and nothing is stored',
     async (raw) => {
       const before = await accountsSnapshot();
-      const res = await ctx.request().post('/api/auth/signup').set('Content-Type', 'application/json').send(raw);
+      const res = await ctx
+        .request()
+        .post('/api/auth/signup')
+        .set('Content-Type', 'application/json')
+        .send(raw);
       expectError(res, 400, 'INVALID_JSON');
       expect(res.text).not.toMatch(/SyntaxError|at JSON\.parse|node_modules/);
       expect(await accountsSnapshot()).toEqual(before);
@@ -55,7 +74,10 @@ describe('request bodies', () => {
 
   it('when the body is larger than BODY_LIMIT, then 413 PAYLOAD_TOO_LARGE JSON and nothing is stored', async () => {
     const before = await accountsSnapshot();
-    const res = await ctx.request().post('/api/auth/signup').send({ email: uniqueEmail(), password: 'correct horse battery', name: 'x'.repeat(2000) });
+    const res = await ctx
+      .request()
+      .post('/api/auth/signup')
+      .send({ email: uniqueEmail(), password: 'correct horse battery', name: 'x'.repeat(2000) });
     expectError(res, 413, 'PAYLOAD_TOO_LARGE');
     expect(await accountsSnapshot()).toEqual(before);
   });
@@ -63,30 +85,49 @@ describe('request bodies', () => {
   it.each([
     ['text/plain', 'email=a@b.c'],
     ['application/x-www-form-urlencoded', 'email=a%40b.c&password=correct+horse+battery'],
-    ['multipart/form-data; boundary=x', '--x\r\nContent-Disposition: form-data; name="email"\r\n\r\na@b.c\r\n--x--'],
+    [
+      'multipart/form-data; boundary=x',
+      '--x\r\nContent-Disposition: form-data; name="email"\r\n\r\na@b.c\r\n--x--',
+    ],
     ['application/xml', '<a/>'],
-  ])('when the body is sent as %s, then 415 UNSUPPORTED_MEDIA_TYPE and nothing is stored', async (type, body) => {
-    const before = await accountsSnapshot();
-    const res = await ctx.request().post('/api/auth/signup').set('Content-Type', type).send(body);
-    expectError(res, 415, 'UNSUPPORTED_MEDIA_TYPE');
-    expect(await accountsSnapshot()).toEqual(before);
-  });
+  ])(
+    'when the body is sent as %s, then 415 UNSUPPORTED_MEDIA_TYPE and nothing is stored',
+    async (type, body) => {
+      const before = await accountsSnapshot();
+      const res = await ctx.request().post('/api/auth/signup').set('Content-Type', type).send(body);
+      expectError(res, 415, 'UNSUPPORTED_MEDIA_TYPE');
+      expect(await accountsSnapshot()).toEqual(before);
+    },
+  );
 
   it('when a body is sent with no Content-Type at all, then 415', async () => {
-    const res = await ctx.request().post('/api/auth/login').set('Content-Type', '').send(Buffer.from('{"email":"a@b.c","password":"x"}'));
+    const res = await ctx
+      .request()
+      .post('/api/auth/login')
+      .set('Content-Type', '')
+      .send(Buffer.from('{"email":"a@b.c","password":"x"}'));
     expectError(res, 415, 'UNSUPPORTED_MEDIA_TYPE');
   });
 
-  it.each(['latin1', 'iso-8859-1', 'utf-16', 'koi8-r'])('when JSON declares charset=%s, then 415 and nothing is stored', async (charset) => {
-    const before = await accountsSnapshot();
-    const res = await ctx.request().post('/api/auth/signup').set('Content-Type', `application/json; charset=${charset}`)
-      .send(JSON.stringify({ email: uniqueEmail(), password: 'correct horse battery' }));
-    expectError(res, 415, 'UNSUPPORTED_MEDIA_TYPE');
-    expect(await accountsSnapshot()).toEqual(before);
-  });
+  it.each(['latin1', 'iso-8859-1', 'utf-16', 'koi8-r'])(
+    'when JSON declares charset=%s, then 415 and nothing is stored',
+    async (charset) => {
+      const before = await accountsSnapshot();
+      const res = await ctx
+        .request()
+        .post('/api/auth/signup')
+        .set('Content-Type', `application/json; charset=${charset}`)
+        .send(JSON.stringify({ email: uniqueEmail(), password: 'correct horse battery' }));
+      expectError(res, 415, 'UNSUPPORTED_MEDIA_TYPE');
+      expect(await accountsSnapshot()).toEqual(before);
+    },
+  );
 
   it('when JSON declares charset=utf-8, then it is accepted and the response is JSON with charset', async () => {
-    const res = await ctx.request().post('/api/auth/signup').set('Content-Type', 'application/json; charset=UTF-8')
+    const res = await ctx
+      .request()
+      .post('/api/auth/signup')
+      .set('Content-Type', 'application/json; charset=UTF-8')
       .send(JSON.stringify({ email: uniqueEmail(), password: 'correct horse battery' }));
     expect(res.status).toBe(201);
     expect(res.headers['content-type']).toBe('application/json; charset=utf-8');

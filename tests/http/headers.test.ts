@@ -24,7 +24,9 @@ async function rawRequest(head: string): Promise<string> {
   await new Promise((resolve) => server.once('listening', resolve));
   try {
     return await new Promise<string>((resolve) => {
-      const socket = net.connect((server.address() as AddressInfo).port, '127.0.0.1', () => socket.end(head));
+      const socket = net.connect((server.address() as AddressInfo).port, '127.0.0.1', () =>
+        socket.end(head),
+      );
       let data = '';
       socket.on('data', (chunk) => (data += chunk));
       socket.on('close', () => resolve(data));
@@ -40,10 +42,16 @@ describe('security headers', () => {
     const responses = [
       await ctx.request().get('/healthz'),
       await ctx.request().get('/nope'),
-      await ctx.request().post('/api/auth/signup').send({ name: 'x'.repeat(2000) }),
+      await ctx
+        .request()
+        .post('/api/auth/signup')
+        .send({ name: 'x'.repeat(2000) }),
       await ctx.request().get('/api/auth/me'),
     ];
-    for (let i = 0; i < 3; i += 1) responses.push(await ctx.request().post('/api/auth/login').send({ email: 'a@b.c', password: PASSWORD }));
+    for (let i = 0; i < 3; i += 1)
+      responses.push(
+        await ctx.request().post('/api/auth/login').send({ email: 'a@b.c', password: PASSWORD }),
+      );
     expect(responses.map((r) => r.status)).toEqual([200, 404, 413, 401, 401, 401, 429]);
     for (const res of responses) expectSecurityHeaders(res);
   });
@@ -53,7 +61,10 @@ describe('security headers', () => {
     const responses = [
       await ctx.request().get('/api/auth/me').set('Authorization', `Bearer ${account.accessToken}`),
       await ctx.request().get('/api/auth/me'),
-      await ctx.request().post('/api/auth/refresh').set('Cookie', `refresh_token=${account.refreshToken}`),
+      await ctx
+        .request()
+        .post('/api/auth/refresh')
+        .set('Cookie', `refresh_token=${account.refreshToken}`),
       await ctx.request().post('/api/auth/signup').send({}),
     ];
     for (const res of responses) expect(res.headers['cache-control']).toBe('no-store');
@@ -107,24 +118,34 @@ describe('CORS', () => {
   });
 
   it('when an allow-listed origin sends a preflight, then 204 with the methods and credentials', async () => {
-    const res = await ctx.request().options('/api/auth/me').set('Origin', ALLOWED_ORIGIN)
-      .set('Access-Control-Request-Method', 'PATCH').set('Access-Control-Request-Headers', 'authorization,content-type');
+    const res = await ctx
+      .request()
+      .options('/api/auth/me')
+      .set('Origin', ALLOWED_ORIGIN)
+      .set('Access-Control-Request-Method', 'PATCH')
+      .set('Access-Control-Request-Headers', 'authorization,content-type');
     expect(res.status).toBe(204);
     expect(res.headers['access-control-allow-origin']).toBe(ALLOWED_ORIGIN);
     expect(res.headers['access-control-allow-credentials']).toBe('true');
     expect(res.headers['access-control-allow-methods']).toMatch(/PATCH/);
   });
 
-  it.each(['https://evil.example', 'null', 'http://localhost:5173.evil.example', 'HTTP://LOCALHOST:5173'])(
-    'when the origin is %s, then no Access-Control-Allow-Origin (and never *)',
-    async (origin) => {
-      for (const res of [
-        await ctx.request().get('/api/auth/me').set('Origin', origin),
-        await ctx.request().options('/api/auth/login').set('Origin', origin).set('Access-Control-Request-Method', 'POST'),
-      ]) {
-        expect(res.headers['access-control-allow-origin']).toBeUndefined();
-        expect(res.headers['access-control-allow-credentials']).toBeUndefined();
-      }
-    },
-  );
+  it.each([
+    'https://evil.example',
+    'null',
+    'http://localhost:5173.evil.example',
+    'HTTP://LOCALHOST:5173',
+  ])('when the origin is %s, then no Access-Control-Allow-Origin (and never *)', async (origin) => {
+    for (const res of [
+      await ctx.request().get('/api/auth/me').set('Origin', origin),
+      await ctx
+        .request()
+        .options('/api/auth/login')
+        .set('Origin', origin)
+        .set('Access-Control-Request-Method', 'POST'),
+    ]) {
+      expect(res.headers['access-control-allow-origin']).toBeUndefined();
+      expect(res.headers['access-control-allow-credentials']).toBeUndefined();
+    }
+  });
 });

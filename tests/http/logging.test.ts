@@ -12,7 +12,9 @@ const ctx = useTestApp(NO_TIGHT_LIMITS);
 
 // Every line the app logs, captured from pino's destination at the most verbose level.
 const lines: string[] = [];
-const stream = (logger as unknown as Record<symbol, { write: (s: string) => boolean }>)[pino.symbols.streamSym]!;
+const stream = (logger as unknown as Record<symbol, { write: (s: string) => boolean }>)[
+  pino.symbols.streamSym
+]!;
 const originalWrite = stream.write;
 const originalLevel = logger.level;
 beforeAll(() => {
@@ -32,23 +34,53 @@ describe('logs', () => {
     const secrets: string[] = [password, newPassword];
     const agent = ctx.request();
 
-    const signup = await agent.post('/api/auth/signup').set('User-Agent', 'log-test').send({ email, password, name: 'Logger' });
+    const signup = await agent
+      .post('/api/auth/signup')
+      .set('User-Agent', 'log-test')
+      .send({ email, password, name: 'Logger' });
     expect(signup.status).toBe(201);
     secrets.push(signup.body.accessToken, refreshCookieOf(signup)!);
     const login = await ctx.request().post('/api/auth/login').send({ email, password });
     secrets.push(login.body.accessToken, refreshCookieOf(login)!);
-    await ctx.request().post('/api/auth/login').send({ email, password: `${password}-wrong` });
-    await ctx.request().post('/api/auth/login').send({ email: { $ne: null }, password });
-    await ctx.request().get('/api/auth/me').set('Authorization', `Bearer ${signup.body.accessToken}`);
+    await ctx
+      .request()
+      .post('/api/auth/login')
+      .send({ email, password: `${password}-wrong` });
+    await ctx
+      .request()
+      .post('/api/auth/login')
+      .send({ email: { $ne: null }, password });
+    await ctx
+      .request()
+      .get('/api/auth/me')
+      .set('Authorization', `Bearer ${signup.body.accessToken}`);
     await ctx.request().get(`/api/auth/me?access_token=${login.body.accessToken}`);
-    const refreshed = await ctx.request().post('/api/auth/refresh').set('Cookie', `refresh_token=${refreshCookieOf(login)}`);
+    const refreshed = await ctx
+      .request()
+      .post('/api/auth/refresh')
+      .set('Cookie', `refresh_token=${refreshCookieOf(login)}`);
     secrets.push(refreshed.body.accessToken, refreshCookieOf(refreshed)!);
-    await ctx.request().post('/api/auth/refresh').set('Cookie', `refresh_token=${refreshCookieOf(login)}`); // replay
-    await ctx.request().post('/api/auth/password').set('Authorization', `Bearer ${signup.body.accessToken}`).send({ currentPassword: password, newPassword });
+    await ctx
+      .request()
+      .post('/api/auth/refresh')
+      .set('Cookie', `refresh_token=${refreshCookieOf(login)}`); // replay
+    await ctx
+      .request()
+      .post('/api/auth/password')
+      .set('Authorization', `Bearer ${signup.body.accessToken}`)
+      .send({ currentPassword: password, newPassword });
     const hash = (await User.findOne({ email }).lean())!.passwordHash;
     secrets.push(hash);
-    await ctx.request().post('/api/auth/logout').set('Authorization', `Bearer ${signup.body.accessToken}`).set('Cookie', `refresh_token=${refreshCookieOf(signup)}`);
-    await ctx.request().delete('/api/auth/me').set('Authorization', `Bearer ${refreshed.body.accessToken}`).send({ password: newPassword });
+    await ctx
+      .request()
+      .post('/api/auth/logout')
+      .set('Authorization', `Bearer ${signup.body.accessToken}`)
+      .set('Cookie', `refresh_token=${refreshCookieOf(signup)}`);
+    await ctx
+      .request()
+      .delete('/api/auth/me')
+      .set('Authorization', `Bearer ${refreshed.body.accessToken}`)
+      .send({ password: newPassword });
 
     const all = lines.join('');
     expect(lines.length).toBeGreaterThan(10); // the capture works: requests were logged
@@ -67,12 +99,28 @@ describe('logs', () => {
   it('when input carries CR/LF and JSON fragments, then every logged line is still one JSON object and none is forged', async () => {
     lines.length = 0;
     const forged = '\n{"level":30,"msg":"forged admin login","forged":true}\r\n';
-    await ctx.request().post('/api/auth/login').send({ email: `a${forged}@b.c`, password: `p${forged}` });
-    await ctx.request().post('/api/auth/signup').send({ email: uniqueEmail(), password: 'correct horse battery', name: forged });
-    await ctx.request().get(`/api/nope${encodeURIComponent(forged)}`).set('X-Request-Id', 'x{"forged":true}');
-    await ctx.request().get('/api/auth/me').set('User-Agent', forged.replace(/[\r\n]/g, ' '));
+    await ctx
+      .request()
+      .post('/api/auth/login')
+      .send({ email: `a${forged}@b.c`, password: `p${forged}` });
+    await ctx
+      .request()
+      .post('/api/auth/signup')
+      .send({ email: uniqueEmail(), password: 'correct horse battery', name: forged });
+    await ctx
+      .request()
+      .get(`/api/nope${encodeURIComponent(forged)}`)
+      .set('X-Request-Id', 'x{"forged":true}');
+    await ctx
+      .request()
+      .get('/api/auth/me')
+      .set('User-Agent', forged.replace(/[\r\n]/g, ' '));
     expect(lines.length).toBeGreaterThan(0);
-    const records = lines.join('').split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+    const records = lines
+      .join('')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     for (const record of records) {
       expect(record.forged).toBeUndefined();
       expect(record.msg).not.toBe('forged admin login');
@@ -87,23 +135,35 @@ describe('logs', () => {
       {
         prefix: '/api/log-probe',
         tag: 'test',
-        routes: [defineRoute({
-          method: 'get', path: '/', summary: 'logs from a nested async call', auth: false,
-          responses: { 204: { description: 'logged' } },
-          handler: async (_req, res) => {
-            await new Promise((r) => setTimeout(r, 5));
-            logger.warn('deep in a service');
-            res.status(204).end();
-          },
-        })],
+        routes: [
+          defineRoute({
+            method: 'get',
+            path: '/',
+            summary: 'logs from a nested async call',
+            auth: false,
+            responses: { 204: { description: 'logged' } },
+            handler: async (_req, res) => {
+              await new Promise((r) => setTimeout(r, 5));
+              logger.warn('deep in a service');
+              res.status(204).end();
+            },
+          }),
+        ],
       },
     ]);
     const [first, second] = await Promise.all([
       supertest(app).get('/api/log-probe').set('X-Request-Id', 'probe-one'),
       supertest(app).get('/api/log-probe'),
     ]);
-    const records = lines.join('').split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
-    const deep = records.filter((r) => r.msg === 'deep in a service').map((r) => r.reqId).sort();
+    const records = lines
+      .join('')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const deep = records
+      .filter((r) => r.msg === 'deep in a service')
+      .map((r) => r.reqId)
+      .sort();
     expect(deep).toEqual([first.headers['x-request-id'], second.headers['x-request-id']].sort());
     expect(deep).toContain('probe-one');
   });

@@ -26,7 +26,9 @@ async function runServerThat(failure: string): Promise<Run> {
   const port = await freePort();
   const preload = path.join(work, `fail-${Math.random().toString(36).slice(2)}.mjs`);
   // Fires once /readyz answers, so the failure happens in a fully started server.
-  writeFileSync(preload, `
+  writeFileSync(
+    preload,
+    `
     const poll = setInterval(async () => {
       const ok = await fetch('http://127.0.0.1:${port}/readyz').then((r) => r.ok, () => false);
       if (!ok) return;
@@ -35,7 +37,8 @@ async function runServerThat(failure: string): Promise<Run> {
       process.stdout.write('PRELOAD: server ready\\n');
       setTimeout(() => { ${failure} }, 50);
     }, 100);
-  `);
+  `,
+  );
   const child = spawn(process.execPath, ['--import', 'tsx', '--import', preload, 'src/server.ts'], {
     cwd: projectRoot,
     env: {
@@ -61,7 +64,11 @@ async function runServerThat(failure: string): Promise<Run> {
 }
 
 const fatalLines = (output: string) =>
-  output.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, any>).filter((l) => l.level === 60);
+  output
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, any>)
+    .filter((l) => l.level === 60);
 
 describe('process hygiene', () => {
   it('when a promise rejection goes unhandled in a running server, then it is logged as fatal and the process exits 1', async () => {

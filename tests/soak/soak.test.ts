@@ -2,7 +2,15 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { databaseUri, startInstance, type Instance } from '../helpers/instances.js';
 import { parseSse, type SseEvent } from '../helpers/sse.js';
 import { startUpstream, type Upstream, type UpstreamScript } from '../helpers/upstream.js';
-import { eventually, memoryOf, newChat, post, serverPid, signupVia, withDatabase } from '../cluster/cluster-helpers.js';
+import {
+  eventually,
+  memoryOf,
+  newChat,
+  post,
+  serverPid,
+  signupVia,
+  withDatabase,
+} from '../cluster/cluster-helpers.js';
 
 /**
  * Load without loss: many users send messages at once through two instances against the scripted
@@ -71,7 +79,15 @@ interface SoakUser {
   rateLimited: number;
 }
 
-const figures = { attempts: 0, accepted: 0, rateLimited: 0, tooManyStreams: 0, disconnects: 0, stops: 0, other: [] as string[] };
+const figures = {
+  attempts: 0,
+  accepted: 0,
+  rateLimited: 0,
+  tooManyStreams: 0,
+  disconnects: 0,
+  stops: 0,
+  other: [] as string[],
+};
 
 async function attempt(user: SoakUser, n: number): Promise<void> {
   figures.attempts += 1;
@@ -85,8 +101,7 @@ async function attempt(user: SoakUser, n: number): Promise<void> {
     if (status === 429 && code === 'RATE_LIMITED') {
       figures.rateLimited += 1;
       user.rateLimited += 1;
-    }
-    else if (status === 429 && code === 'TOO_MANY_STREAMS') figures.tooManyStreams += 1;
+    } else if (status === 429 && code === 'TOO_MANY_STREAMS') figures.tooManyStreams += 1;
     else figures.other.push(`${status} ${code}`);
     user.refused.push(content);
   };
@@ -117,7 +132,11 @@ async function attempt(user: SoakUser, n: number): Promise<void> {
   }
   if (roll < 0.3) {
     figures.stops += 1;
-    const stop = await post(`${pick(instances).url}/api/chats/${meta.data.chat.id}/stop`, {}, user.token);
+    const stop = await post(
+      `${pick(instances).url}/api/chats/${meta.data.chat.id}/stop`,
+      {},
+      user.token,
+    );
     expect(stop.status).toBe(202);
   }
   await s.ended;
@@ -132,13 +151,24 @@ async function openSseFetch(url: string, token: string, body: unknown) {
   const controller = new AbortController();
   const res = await fetch(url, {
     method: 'POST',
-    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', Accept: 'text/event-stream' },
+    headers: {
+      Authorization: `Bearer ${token}`,
+      'Content-Type': 'application/json',
+      Accept: 'text/event-stream',
+    },
     body: JSON.stringify(body),
     signal: controller.signal,
   });
   if (res.status !== 200) {
     const json = (await res.json()) as { error?: { code?: string } };
-    return { status: res.status, errorCode: json.error?.code ?? 'UNKNOWN', events: [], waitFor: async () => undefined, close: () => undefined, ended: Promise.resolve() };
+    return {
+      status: res.status,
+      errorCode: json.error?.code ?? 'UNKNOWN',
+      events: [],
+      waitFor: async () => undefined,
+      close: () => undefined,
+      ended: Promise.resolve(),
+    };
   }
   const events: SseEvent[] = [];
   let buffer = '';
@@ -163,7 +193,8 @@ async function openSseFetch(url: string, token: string, body: unknown) {
   const waitFor = async (name: string) => {
     const deadline = Date.now() + 20_000;
     while (!events.some((e) => e.event === name)) {
-      if (finished || Date.now() > deadline) throw new Error(`no ${name} event; got ${events.map((e) => e.event).join(',')}`);
+      if (finished || Date.now() > deadline)
+        throw new Error(`no ${name} event; got ${events.map((e) => e.event).join(',')}`);
       await new Promise((r) => setTimeout(r, 5));
     }
   };
@@ -185,7 +216,8 @@ function windowsOverBudget(times: number[]): number {
   for (const t of [...times].sort((x, y) => x - y)) {
     const w = Math.floor(t / 60_000);
     const previous = counts.get(w - 1) ?? 0;
-    if (t - w * 60_000 < 1000 && counts.has(w - 1) && previous < MESSAGES_PER_MINUTE) counts.set(w - 1, previous + 1);
+    if (t - w * 60_000 < 1000 && counts.has(w - 1) && previous < MESSAGES_PER_MINUTE)
+      counts.set(w - 1, previous + 1);
     else counts.set(w, (counts.get(w) ?? 0) + 1);
   }
   for (const c of counts.values()) if (c > MESSAGES_PER_MINUTE) over += 1;
@@ -200,7 +232,15 @@ describe('soak: many users through two instances', () => {
         const instance = instances[i % 2]!;
         const { id, token } = await signupVia(instance, 'soak');
         const chat = await newChat(instance, token);
-        return { id, token, greedy: i >= NORMAL_USERS, chats: new Set([chat]), accepted: [], refused: [], rateLimited: 0 };
+        return {
+          id,
+          token,
+          greedy: i >= NORMAL_USERS,
+          chats: new Set([chat]),
+          accepted: [],
+          refused: [],
+          rateLimited: 0,
+        };
       }),
     );
     const attemptsOf = (u: SoakUser) => (u.greedy ? GREEDY_ATTEMPTS : NORMAL_ATTEMPTS);
@@ -215,7 +255,11 @@ describe('soak: many users through two instances', () => {
     const loadMs = Date.now() - started;
 
     // Disconnected streams store their partial answers and free their slots a moment later.
-    const leases = await eventually(() => withDatabase(uri, (db) => db.collection('generations').countDocuments()), (n) => n === 0, 15_000);
+    const leases = await eventually(
+      () => withDatabase(uri, (db) => db.collection('generations').countDocuments()),
+      (n) => n === 0,
+      15_000,
+    );
     const end = pids.map(memoryOf);
     const durationMs = Date.now() - started;
 
@@ -224,7 +268,12 @@ describe('soak: many users through two instances', () => {
       `soak (seed ${seed}): ${totals.users} users, ${totals.attempts} messages sent, ${totals.accepted} accepted, ` +
         `${totals.rateLimited} × 429 RATE_LIMITED, ${totals.tooManyStreams} × 429 TOO_MANY_STREAMS, ${totals.disconnects} disconnects, ` +
         `${totals.stops} stops, load ${(loadMs / 1000).toFixed(1)} s, total ${(durationMs / 1000).toFixed(1)} s; ` +
-        instances.map((_, i) => `server ${'AB'[i]}: RSS ${warm[i]!.rssMb.toFixed(0)} MiB after warm-up → ${end[i]!.rssMb.toFixed(0)} MiB at the end, max ${end[i]!.peakMb.toFixed(0)} MiB`).join('; '),
+        instances
+          .map(
+            (_, i) =>
+              `server ${'AB'[i]}: RSS ${warm[i]!.rssMb.toFixed(0)} MiB after warm-up → ${end[i]!.rssMb.toFixed(0)} MiB at the end, max ${end[i]!.peakMb.toFixed(0)} MiB`,
+          )
+          .join('; '),
     );
 
     expect(figures.other, 'unexpected answers').toEqual([]);
@@ -240,21 +289,27 @@ describe('soak: many users through two instances', () => {
 
       for (const user of users) {
         // Every accepted message stored exactly once, no refused one stored.
-        const stored = userMessages.filter((m) => String(m.userId) === user.id).map((m) => m.content as string);
+        const stored = userMessages
+          .filter((m) => String(m.userId) === user.id)
+          .map((m) => m.content as string);
         expect(stored.sort(), `messages of ${user.id}`).toEqual([...user.accepted].sort());
         expect(user.accepted.length + user.refused.length).toBe(attemptsOf(user));
         // Exactly the chats the client was told about: none lost, none duplicated, none from a refused request.
         const owned = chats.filter((c) => String(c.userId) === user.id).map((c) => String(c._id));
         expect(owned.sort(), `chats of ${user.id}`).toEqual([...user.chats].sort());
         // The budget held in every minute window.
-        const times = userMessages.filter((m) => String(m.userId) === user.id).map((m) => new Date(m.createdAt).getTime());
+        const times = userMessages
+          .filter((m) => String(m.userId) === user.id)
+          .map((m) => new Date(m.createdAt).getTime());
         expect(windowsOverBudget(times), `windows over budget for ${user.id}`).toBe(0);
         // Nobody is refused below the budget, and nobody gets more than two windows' worth in one run.
         if (!user.greedy) expect(user.rateLimited, `429s of ${user.id}`).toBe(0);
         else expect(user.accepted.length).toBeLessThanOrEqual(2 * MESSAGES_PER_MINUTE);
       }
       // Every greedy user went over the budget (at least 20 - 2 × 8 refusals each).
-      expect(figures.rateLimited).toBeGreaterThanOrEqual(GREEDY_USERS * (GREEDY_ATTEMPTS - 2 * MESSAGES_PER_MINUTE));
+      expect(figures.rateLimited).toBeGreaterThanOrEqual(
+        GREEDY_USERS * (GREEDY_ATTEMPTS - 2 * MESSAGES_PER_MINUTE),
+      );
 
       // One reply per accepted message, in a final state, answering a stored question of the same chat and user.
       expect(assistantMessages).toHaveLength(userMessages.length);
@@ -278,7 +333,8 @@ describe('soak: many users through two instances', () => {
     });
 
     // Memory: no growth with load beyond warm-up noise (generous: a leak per exchange would exceed it).
-    for (let i = 0; i < instances.length; i += 1) expect(end[i]!.rssMb).toBeLessThan(warm[i]!.rssMb * 1.5);
+    for (let i = 0; i < instances.length; i += 1)
+      expect(end[i]!.rssMb).toBeLessThan(warm[i]!.rssMb * 1.5);
     // Sized for ~30 s on two cores; the ceiling leaves room for a loaded CI machine.
     expect(durationMs).toBeLessThan(75_000);
   }, 120_000);

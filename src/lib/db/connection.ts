@@ -16,7 +16,10 @@ export async function connectDatabase(uri: string, dbName?: string): Promise<typ
   const client = mongoose.connection.getClient();
   client.on('serverHeartbeatSucceeded', () => (serverAvailable = true));
   client.on('serverHeartbeatFailed', () => (serverAvailable = false));
-  client.on('topologyDescriptionChanged', (event) => (serverAvailable = event.newDescription.hasDataBearingServers));
+  client.on(
+    'topologyDescriptionChanged',
+    (event) => (serverAvailable = event.newDescription.hasDataBearingServers),
+  );
   await Promise.all(Object.values(mongoose.models).map((model) => model.createIndexes()));
   return mongoose;
 }
@@ -39,7 +42,9 @@ export async function pingDatabase(timeoutMs = 1500): Promise<boolean> {
   try {
     await Promise.race([
       db.admin().command({ ping: 1 }),
-      new Promise((_, reject) => setTimeout(() => reject(new Error('ping timeout')), timeoutMs).unref()),
+      new Promise((_, reject) =>
+        setTimeout(() => reject(new Error('ping timeout')), timeoutMs).unref(),
+      ),
     ]);
     return true;
   } catch {

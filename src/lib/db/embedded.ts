@@ -60,7 +60,10 @@ async function waitForPort(port: number, pid: number, timeoutMs: number): Promis
     if (!isAlive(pid)) throw new Error('exited before it listened');
     const open = await new Promise<boolean>((resolve) => {
       const socket = net.connect(port, '127.0.0.1');
-      socket.once('connect', () => { socket.destroy(); resolve(true); });
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
       socket.once('error', () => resolve(false));
     });
     if (open) return;
@@ -83,14 +86,24 @@ async function startMongod(options: EmbeddedOptions): Promise<EmbeddedDatabase> 
     spawn: { detached: true },
     instance: dbPath ? { dbPath, storageEngine: 'wiredTiger' } : {},
   });
-  return { uri: server.getUri(), kind: 'mongod', stop: async () => { await server.stop({ doCleanup: !dbPath }); } };
+  return {
+    uri: server.getUri(),
+    kind: 'mongod',
+    stop: async () => {
+      await server.stop({ doCleanup: !dbPath });
+    },
+  };
 }
 
 /** Path of the cached FerretDB binary, building it on first use (about a minute and a half). */
 export async function ferretdbBinary(log: EmbeddedOptions['log']): Promise<string> {
   if (process.env.FERRETDB_BIN) return process.env.FERRETDB_BIN;
-  log.info('locating FerretDB (the first start on a machine builds it from the Go module proxy, ~2 min)');
-  const { stdout } = await promisify(execFile)('bash', [FERRETDB_BUILD_SCRIPT], { maxBuffer: 1 << 20 });
+  log.info(
+    'locating FerretDB (the first start on a machine builds it from the Go module proxy, ~2 min)',
+  );
+  const { stdout } = await promisify(execFile)('bash', [FERRETDB_BUILD_SCRIPT], {
+    maxBuffer: 1 << 20,
+  });
   return stdout.trim().split('\n').at(-1)!;
 }
 
@@ -101,7 +114,9 @@ export async function startFerretdb(options: EmbeddedOptions): Promise<EmbeddedD
   // gets a real folder (in RAM where /dev/shm exists), removed again on stop.
   const dir = options.dataDir
     ? path.join(options.dataDir, 'ferretdb')
-    : mkdtempSync(path.join(existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir(), 'sigmagpt-ferretdb-'));
+    : mkdtempSync(
+        path.join(existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir(), 'sigmagpt-ferretdb-'),
+      );
   mkdirSync(dir, { recursive: true });
   const args = [
     '--handler=sqlite',
@@ -156,7 +171,8 @@ export async function startEmbeddedDatabase(options: EmbeddedOptions): Promise<E
     options.log.warn('mongod could not be started (offline?); falling back to FerretDB');
   }
   try {
-    if (!process.env.FERRETDB_BIN && !existsSync(FERRETDB_BUILD_SCRIPT)) throw new Error('build script missing');
+    if (!process.env.FERRETDB_BIN && !existsSync(FERRETDB_BUILD_SCRIPT))
+      throw new Error('build script missing');
     return await startFerretdb(options);
   } catch (error) {
     failures.push(`FerretDB: ${(error as Error).message.split('\n')[0]}`);

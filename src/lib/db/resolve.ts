@@ -10,7 +10,12 @@ export interface ResolvedDatabase {
 
 /** MONGODB_URI when given; otherwise (never in production) an embedded server with its data in DATA_DIR. */
 export async function resolveDatabase(c: Config, log: Logger): Promise<ResolvedDatabase> {
-  if (c.MONGODB_URI) return { uri: c.MONGODB_URI, description: 'MONGODB_URI', stop: async () => {} };
+  if (c.MONGODB_URI)
+    return { uri: c.MONGODB_URI, description: 'MONGODB_URI', stop: async () => {} };
   const embedded: EmbeddedDatabase = await startEmbeddedDatabase({ dataDir: c.dataDir, log });
-  return { uri: `${embedded.uri}`, description: `embedded ${embedded.kind} (data in ${c.dataDir})`, stop: embedded.stop };
+  return {
+    uri: `${embedded.uri}`,
+    description: `embedded ${embedded.kind} (data in ${c.dataDir})`,
+    stop: embedded.stop,
+  };
 }

@@ -6,10 +6,19 @@ import { logger } from '../logger.js';
  * not; correctness never depends on it, because every query that reads these documents also
  * checks the expiry time.
  */
-export async function ensureTtlIndex(model: Model<never> | Model<any>, field: string): Promise<void> {
+export async function ensureTtlIndex(
+  model: Model<never> | Model<any>,
+  field: string,
+): Promise<void> {
   try {
-    await model.collection.createIndex({ [field]: 1 }, { expireAfterSeconds: 0, name: `${field}_ttl` });
+    await model.collection.createIndex(
+      { [field]: 1 },
+      { expireAfterSeconds: 0, name: `${field}_ttl` },
+    );
   } catch (error) {
-    logger.debug({ collection: model.collection.name, err: (error as Error).message }, 'TTL index not supported');
+    logger.debug(
+      { collection: model.collection.name, err: (error as Error).message },
+      'TTL index not supported',
+    );
   }
 }

@@ -32,4 +32,8 @@ generationSchema.index({ userId: 1, slot: 1 }, { unique: true });
 generationSchema.index({ instanceId: 1, stopRequested: 1 });
 generationSchema.index({ userId: 1, chatId: 1 });
 
-export const Generation = mongoose.model<GenerationDoc>('Generation', generationSchema, 'generations');
+export const Generation = mongoose.model<GenerationDoc>(
+  'Generation',
+  generationSchema,
+  'generations',
+);

@@ -8,7 +8,6 @@ import { isDuplicateKey } from '../db/duplicate-key.js';
 /** Names this process in the leases it holds, so stop requests find the instance that streams. */
 export const INSTANCE_ID = randomUUID();
 
-
 export interface Lease {
   userId: string;
   chatId: string;
@@ -23,11 +22,21 @@ const leaseTtlMs = () => config().GENERATION_LEASE_SECONDS * 1000;
  * under a unique index: inserting claims it, and an expired lease (its instance crashed) is taken
  * over by an update filtered on its expiry, so two instances can never hold one slot.
  */
-export async function acquireLease(userId: string, chatId: string, now = new Date()): Promise<Lease | null> {
+export async function acquireLease(
+  userId: string,
+  chatId: string,
+  now = new Date(),
+): Promise<Lease | null> {
   const slots = config().MAX_CONCURRENT_STREAMS;
   const token = randomUUID();
   const expiresAt = new Date(now.getTime() + leaseTtlMs());
-  const fields = { chatId: new Types.ObjectId(chatId), instanceId: INSTANCE_ID, token, expiresAt, stopRequested: false };
+  const fields = {
+    chatId: new Types.ObjectId(chatId),
+    instanceId: INSTANCE_ID,
+    token,
+    expiresAt,
+    stopRequested: false,
+  };
   for (let slot = 0; slot < slots; slot += 1) {
     try {
       await Generation.create({ userId: new Types.ObjectId(userId), slot, ...fields });
@@ -44,7 +53,11 @@ export async function acquireLease(userId: string, chatId: string, now = new Dat
   return null;
 }
 
-const holder = (lease: Lease) => ({ userId: new Types.ObjectId(lease.userId), slot: lease.slot, token: lease.token });
+const holder = (lease: Lease) => ({
+  userId: new Types.ObjectId(lease.userId),
+  slot: lease.slot,
+  token: lease.token,
+});
 
 export async function releaseLease(lease: Lease): Promise<void> {
   await Generation.deleteOne(holder(lease));
@@ -62,7 +75,10 @@ export async function releaseLeaseSurely(lease: Lease): Promise<void> {
     await releaseLease(lease);
     return;
   } catch (error) {
-    logger.warn({ err: (error as Error).message, chatId: lease.chatId }, 'lease release failed; retrying in the background');
+    logger.warn(
+      { err: (error as Error).message, chatId: lease.chatId },
+      'lease release failed; retrying in the background',
+    );
   }
   const giveUpAt = Date.now() + leaseTtlMs();
   const retry = () => {
@@ -74,12 +90,22 @@ export async function releaseLeaseSurely(lease: Lease): Promise<void> {
 }
 
 export async function renewLease(lease: Lease, now = new Date()): Promise<void> {
-  await Generation.updateOne(holder(lease), { $set: { expiresAt: new Date(now.getTime() + leaseTtlMs()) } });
+  await Generation.updateOne(holder(lease), {
+    $set: { expiresAt: new Date(now.getTime() + leaseTtlMs()) },
+  });
 }
 
 /** Flags the live generations of a chat for stopping; whichever instance holds them aborts them. */
-export async function requestStop(userId: string, chatId: string, now = new Date()): Promise<string[]> {
-  const filter = { userId: new Types.ObjectId(userId), chatId: new Types.ObjectId(chatId), expiresAt: { $gt: now } };
+export async function requestStop(
+  userId: string,
+  chatId: string,
+  now = new Date(),
+): Promise<string[]> {
+  const filter = {
+    userId: new Types.ObjectId(userId),
+    chatId: new Types.ObjectId(chatId),
+    expiresAt: { $gt: now },
+  };
   const leases = await Generation.find(filter, { token: 1 }).lean();
   if (leases.length === 0) return [];
   await Generation.updateMany(filter, { $set: { stopRequested: true } });
@@ -88,6 +114,9 @@ export async function requestStop(userId: string, chatId: string, now = new Date
 
 /** Tokens of this instance's leases that someone asked to stop. */
 export async function stopRequestedHere(): Promise<string[]> {
-  const leases = await Generation.find({ instanceId: INSTANCE_ID, stopRequested: true }, { token: 1 }).lean();
+  const leases = await Generation.find(
+    { instanceId: INSTANCE_ID, stopRequested: true },
+    { token: 1 },
+  ).lean();
   return leases.map((l) => l.token);
 }

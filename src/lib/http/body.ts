@@ -20,9 +20,11 @@ const UTF8 = new Set(['utf-8', 'utf8']);
 export function jsonBody(limit: string): RequestHandler[] {
   const requireJson: RequestHandler = (req, _res, next) => {
     if (!METHODS_WITH_BODY.has(req.method) || !hasBody(req)) return next();
-    if (!req.is('application/json')) return next(new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json'));
+    if (!req.is('application/json'))
+      return next(new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json'));
     const charset = declaredCharset(req);
-    if (charset !== undefined && !UTF8.has(charset)) return next(new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send JSON encoded as UTF-8'));
+    if (charset !== undefined && !UTF8.has(charset))
+      return next(new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send JSON encoded as UTF-8'));
     next();
   };
   return [requireJson, express.json({ limit, strict: true, type: 'application/json' })];

@@ -24,16 +24,22 @@ export function zodDetails(error: ZodError): ErrorDetail[] {
 }
 
 export function isDatabaseDown(err: unknown): boolean {
-  return err instanceof Error && (DATABASE_DOWN_ERRORS.has(err.name) || DATABASE_DOWN_ERRORS.has(err.constructor.name));
+  return (
+    err instanceof Error &&
+    (DATABASE_DOWN_ERRORS.has(err.name) || DATABASE_DOWN_ERRORS.has(err.constructor.name))
+  );
 }
 
 /** Maps anything thrown in a request to the contract's error codes; unknown errors become INTERNAL. */
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
   if (err instanceof ZodError) {
-    return new AppError('VALIDATION_FAILED', 'The request is invalid', { details: zodDetails(err) });
+    return new AppError('VALIDATION_FAILED', 'The request is invalid', {
+      details: zodDetails(err),
+    });
   }
-  if (err instanceof mongoose.Error.CastError) return new AppError('NOT_FOUND', 'Resource not found');
+  if (err instanceof mongoose.Error.CastError)
+    return new AppError('NOT_FOUND', 'Resource not found');
   if (isDatabaseDown(err)) return serviceUnavailable();
   // body-parser errors carry a `type` and a 4xx status.
   const type = (err as { type?: string }).type;
@@ -55,7 +61,10 @@ export function toAppError(err: unknown): AppError {
     return new AppError('VALIDATION_FAILED', 'The URL is not valid (malformed percent-encoding)');
   }
   // A body whose Content-Encoding does not decode (zlib raises it while body-parser reads the body).
-  if (typeof (err as { code?: unknown }).code === 'string' && (err as { code: string }).code.startsWith('Z_')) {
+  if (
+    typeof (err as { code?: unknown }).code === 'string' &&
+    (err as { code: string }).code.startsWith('Z_')
+  ) {
     return new AppError('INVALID_JSON', 'The request body could not be decoded (Content-Encoding)');
   }
   return new AppError('INTERNAL', 'Something went wrong on our side', { cause: err });
@@ -77,7 +86,8 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   if (isDatabaseDown(err)) markDatabaseUnreachable();
   const error = toAppError(err);
   const log = req.log ?? logger;
-  if (error.status >= 500) log.error({ err: error.cause ?? err, code: error.code }, 'request failed');
+  if (error.status >= 500)
+    log.error({ err: error.cause ?? err, code: error.code }, 'request failed');
   else log.debug({ code: error.code }, error.message);
   if (res.headersSent) {
     // A response already under way (a stream) cannot change its status; end it.

@@ -89,8 +89,16 @@ export function buildRouter(group: RouteGroup, authenticate: RequestHandler): ex
     const handle: RequestHandler = async (req, res) => {
       await route.handler(req, res, parse(req) as never);
     };
-    router[route.method](route.path, ...(route.auth ? [authenticate] : []), ...(route.guards ?? []), handle);
-    methodsByPath.set(route.path, [...(methodsByPath.get(route.path) ?? []), route.method.toUpperCase()]);
+    router[route.method](
+      route.path,
+      ...(route.auth ? [authenticate] : []),
+      ...(route.guards ?? []),
+      handle,
+    );
+    methodsByPath.set(route.path, [
+      ...(methodsByPath.get(route.path) ?? []),
+      route.method.toUpperCase(),
+    ]);
   }
   for (const [path, methods] of methodsByPath) {
     const allow = [...new Set(methods.includes('GET') ? [...methods, 'HEAD'] : methods)].join(', ');

@@ -63,7 +63,9 @@ export class SseStream {
   }
 
   private write(event: string, data: unknown): boolean {
-    return this.res.write(`event: ${event}\nid: ${this.nextId++}\ndata: ${JSON.stringify(data)}\n\n`);
+    return this.res.write(
+      `event: ${event}\nid: ${this.nextId++}\ndata: ${JSON.stringify(data)}\n\n`,
+    );
   }
 
   /** Comments keep idle connections open through proxies; they are tiny, so no backpressure wait. */

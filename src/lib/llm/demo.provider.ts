@@ -23,7 +23,10 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 /** Streams the canned reply word by word at a human pace, stopping at once when aborted. */
-export async function* demoCompletion(request: CompletionRequest, delayMs: number): CompletionStream {
+export async function* demoCompletion(
+  request: CompletionRequest,
+  delayMs: number,
+): CompletionStream {
   const lastUser = [...request.messages].reverse().find((m) => m.role === 'user')?.content ?? '';
   const echo = lastUser.length > 200 ? `${lastUser.slice(0, 200)}…` : lastUser;
   const words = `${REPLY}“${echo}”`.split(/(?<=\s)/);
@@ -37,5 +40,8 @@ export async function* demoCompletion(request: CompletionRequest, delayMs: numbe
   yield { type: 'finish', finishReason: 'stop' };
   const promptTokens = request.messages.reduce((sum, m) => sum + approxTokens(m.content), 0);
   const completionTokens = approxTokens(sent);
-  yield { type: 'usage', usage: { promptTokens, completionTokens, totalTokens: promptTokens + completionTokens } };
+  yield {
+    type: 'usage',
+    usage: { promptTokens, completionTokens, totalTokens: promptTokens + completionTokens },
+  };
 }

@@ -12,5 +12,7 @@ export { DEMO_MODEL };
 /** Streams a reply from the model named in the request: the built-in demo, or the OpenAI-compatible upstream. */
 export function streamCompletion(request: CompletionRequest): CompletionStream {
   const c = config();
-  return request.model === DEMO_MODEL ? demoCompletion(request, c.DEMO_CHUNK_DELAY_MS) : openAiCompletion(request, c);
+  return request.model === DEMO_MODEL
+    ? demoCompletion(request, c.DEMO_CHUNK_DELAY_MS)
+    : openAiCompletion(request, c);
 }

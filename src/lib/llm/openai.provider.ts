@@ -17,10 +17,20 @@ let cached: CachedClient | undefined;
  * per reply would add tens of milliseconds to every time-to-first-token.
  */
 function clientFor(c: Config): OpenAI {
-  const key = [c.OPENAI_BASE_URL, c.OPENAI_API_KEY, c.UPSTREAM_TIMEOUT_MS, c.UPSTREAM_MAX_RETRIES, c.UPSTREAM_MAX_SOCKETS].join('|');
+  const key = [
+    c.OPENAI_BASE_URL,
+    c.OPENAI_API_KEY,
+    c.UPSTREAM_TIMEOUT_MS,
+    c.UPSTREAM_MAX_RETRIES,
+    c.UPSTREAM_MAX_SOCKETS,
+  ].join('|');
   if (cached?.key === key) return cached.client;
   void cached?.agent.close().catch(() => undefined);
-  const agent = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 120_000, connections: c.UPSTREAM_MAX_SOCKETS });
+  const agent = new Agent({
+    keepAliveTimeout: 30_000,
+    keepAliveMaxTimeout: 120_000,
+    connections: c.UPSTREAM_MAX_SOCKETS,
+  });
   const fetchWithPool = ((url: string, init?: Record<string, unknown>) =>
     undiciFetch(url, { ...init, dispatcher: agent } as never)) as unknown as typeof fetch;
   const client = new OpenAI({

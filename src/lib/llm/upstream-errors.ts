@@ -22,7 +22,11 @@ export function upstreamError(err: unknown): AppError {
     return new AppError('UPSTREAM_TIMEOUT', 'The model did not answer in time', { cause: err });
   }
   if (err instanceof OpenAI.APIError && err.status === 429) {
-    return new AppError('UPSTREAM_ERROR', 'The model provider is busy or rate limited; try again shortly', { cause: err });
+    return new AppError(
+      'UPSTREAM_ERROR',
+      'The model provider is busy or rate limited; try again shortly',
+      { cause: err },
+    );
   }
   return new AppError('UPSTREAM_ERROR', 'The model provider failed to answer', { cause: err });
 }

@@ -37,7 +37,11 @@ export function sharedLimiter(options: LimiterOptions): RequestHandler {
     skipSuccessfulRequests: options.counts === 'failures',
     handler: (_req, res, next) => {
       const retryAfter = res.getHeader('Retry-After');
-      next(new AppError('RATE_LIMITED', options.message, { headers: { 'Retry-After': String(retryAfter ?? options.windowSeconds) } }));
+      next(
+        new AppError('RATE_LIMITED', options.message, {
+          headers: { 'Retry-After': String(retryAfter ?? options.windowSeconds) },
+        }),
+      );
     },
   };
   const guard = rateLimit(limiterOptions);

@@ -11,7 +11,10 @@ interface Slot {
   resetAt: Date;
 }
 
-const slotSchema = new Schema<Slot>({ _id: String, key: String, n: Number, resetAt: Date }, { versionKey: false });
+const slotSchema = new Schema<Slot>(
+  { _id: String, key: String, n: Number, resetAt: Date },
+  { versionKey: false },
+);
 slotSchema.index({ key: 1, resetAt: 1 });
 export const RateLimitSlot = mongoose.model<Slot>('RateLimitSlot', slotSchema, 'rate_limits');
 
@@ -21,9 +24,9 @@ export interface Counter {
   resetAt: Date;
 }
 
-
 /** Windows are aligned to multiples of their length, so every instance agrees on the current one. */
-const windowEnd = (now: Date, windowMs: number) => new Date(Math.floor(now.getTime() / windowMs) * windowMs + windowMs);
+const windowEnd = (now: Date, windowMs: number) =>
+  new Date(Math.floor(now.getTime() / windowMs) * windowMs + windowMs);
 
 /**
  * Counts a hit in the counters every instance shares. A hit takes the next free numbered slot of
@@ -32,7 +35,12 @@ const windowEnd = (now: Date, windowMs: number) => new Date(Math.floor(now.getTi
  * `$inc`/findAndModify as read-modify-write and lost hits under parallel requests), and it makes
  * the slot number an exact count. Past `cap` nothing more is stored: the caller is over its limit.
  */
-export async function hit(key: string, windowMs: number, now = new Date(), cap = Number.MAX_SAFE_INTEGER): Promise<Counter> {
+export async function hit(
+  key: string,
+  windowMs: number,
+  now = new Date(),
+  cap = Number.MAX_SAFE_INTEGER,
+): Promise<Counter> {
   const resetAt = windowEnd(now, windowMs);
   let n = (await RateLimitSlot.countDocuments({ key, resetAt })) + 1;
   // The first hit of a window clears the key's old windows (the TTL index does it where supported).
@@ -89,7 +97,9 @@ export class MongoStore implements Store {
 
   async decrement(key: string): Promise<void> {
     const resetAt = windowEnd(new Date(), this.windowMs);
-    const last = await RateLimitSlot.findOne({ key: this.key(key), resetAt }).sort({ n: -1 }).lean();
+    const last = await RateLimitSlot.findOne({ key: this.key(key), resetAt })
+      .sort({ n: -1 })
+      .lean();
     if (last) await RateLimitSlot.deleteOne({ _id: last._id });
   }
 

@@ -3,7 +3,13 @@ import { z } from 'zod';
 import { clearRefreshCookie, refreshCookie, setRefreshCookie } from './auth.cookies.js';
 import { authOf, bearerToken } from './auth.middleware.js';
 import * as auth from './auth.service.js';
-import type { ChangePasswordBody, DeleteMeBody, LoginBody, SignupBody, UpdateMeBody } from './auth.schemas.js';
+import type {
+  ChangePasswordBody,
+  DeleteMeBody,
+  LoginBody,
+  SignupBody,
+  UpdateMeBody,
+} from './auth.schemas.js';
 import { parseRefreshToken, verifyAccessToken } from './tokens.js';
 
 type Body<T extends z.ZodType> = { body: z.infer<T> };
@@ -54,7 +60,11 @@ export async function updateMe(req: Request, res: Response, { body }: Body<typeo
   res.json(await auth.updateName(authOf(req).userId, body.name));
 }
 
-export async function changePassword(req: Request, res: Response, { body }: Body<typeof ChangePasswordBody>) {
+export async function changePassword(
+  req: Request,
+  res: Response,
+  { body }: Body<typeof ChangePasswordBody>,
+) {
   const { userId, sessionId } = authOf(req);
   await auth.changePassword(userId, sessionId, body.currentPassword, body.newPassword);
   res.status(204).end();

@@ -16,7 +16,12 @@ export function setRefreshCookie(res: Response, token: string, expiresAt: Date):
 }
 
 export function clearRefreshCookie(res: Response): void {
-  res.clearCookie(REFRESH_COOKIE, { httpOnly: true, sameSite: 'strict', secure: config().isProduction, path: COOKIE_PATH });
+  res.clearCookie(REFRESH_COOKIE, {
+    httpOnly: true,
+    sameSite: 'strict',
+    secure: config().isProduction,
+    path: COOKIE_PATH,
+  });
 }
 
 export function refreshCookie(req: Request): string | undefined {

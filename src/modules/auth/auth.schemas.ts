@@ -33,7 +33,10 @@ export const NoQuery = z.strictObject({});
 export const SignupBody = z.strictObject({ email, password, name: displayName.optional() });
 export const LoginBody = z.strictObject({ email: z.string().max(254), password: offeredPassword });
 export const UpdateMeBody = z.strictObject({ name: displayName });
-export const ChangePasswordBody = z.strictObject({ currentPassword: offeredPassword, newPassword: password });
+export const ChangePasswordBody = z.strictObject({
+  currentPassword: offeredPassword,
+  newPassword: password,
+});
 export const DeleteMeBody = z.strictObject({ password: offeredPassword });
 
 export const UserSchema = z.object({

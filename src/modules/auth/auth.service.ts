@@ -9,7 +9,6 @@ import { Session } from './session.model.js';
 import { hashToken, newRefreshToken, parseRefreshToken, signAccessToken } from './tokens.js';
 import { isDuplicateKey } from '../../lib/db/duplicate-key.js';
 
-
 export interface IssuedTokens {
   user: UserJson;
   accessToken: string;
@@ -19,7 +18,8 @@ export interface IssuedTokens {
   refreshExpiresAt: Date;
 }
 
-const invalidCredentials = () => new AppError('INVALID_CREDENTIALS', 'Email or password is incorrect');
+const invalidCredentials = () =>
+  new AppError('INVALID_CREDENTIALS', 'Email or password is incorrect');
 const normaliseEmail = (email: string) => email.trim().toLowerCase();
 
 /** Revoked sessions are kept a day (a replayed token still meets its session), expired ones not at all. */
@@ -32,11 +32,17 @@ const ENDED_SESSION_KEEP_MS = 86_400_000;
 async function forgetEndedSessions(userId: Types.ObjectId, now = Date.now()) {
   await Session.deleteMany({
     userId,
-    $or: [{ expiresAt: { $lte: new Date(now) } }, { revokedAt: { $lte: new Date(now - ENDED_SESSION_KEEP_MS) } }],
+    $or: [
+      { expiresAt: { $lte: new Date(now) } },
+      { revokedAt: { $lte: new Date(now - ENDED_SESSION_KEEP_MS) } },
+    ],
   });
 }
 
-async function openSession(user: Parameters<typeof toUserJson>[0], userAgent: string): Promise<IssuedTokens> {
+async function openSession(
+  user: Parameters<typeof toUserJson>[0],
+  userAgent: string,
+): Promise<IssuedTokens> {
   const { REFRESH_TOKEN_TTL_DAYS, ACCESS_TOKEN_TTL_SECONDS } = config();
   const sessionId = new Types.ObjectId();
   const refreshToken = newRefreshToken(String(sessionId));
@@ -65,7 +71,10 @@ async function openSession(user: Parameters<typeof toUserJson>[0], userAgent: st
   };
 }
 
-export async function signup(input: { email: string; password: string; name?: string }, userAgent: string) {
+export async function signup(
+  input: { email: string; password: string; name?: string },
+  userAgent: string,
+) {
   const passwordHash = await hashPassword(input.password);
   try {
     const user = await User.create({ email: input.email, name: input.name ?? '', passwordHash });
@@ -102,11 +111,16 @@ export async function refresh(refreshToken: string | undefined) {
     await revokeSession(parsed.sessionId);
     return unauthenticated('Refresh token is no longer valid; log in again');
   };
-  const session = await Session.findOne({ _id: parsed.sessionId, revokedAt: null, expiresAt: { $gt: now } }).lean();
+  const session = await Session.findOne({
+    _id: parsed.sessionId,
+    revokedAt: null,
+    expiresAt: { $gt: now },
+  }).lean();
   if (!session || session.refreshTokenHash !== presented) throw await rejected();
   // Lost a race with a parallel refresh of the same token: that one wins, this one is refused
   // without revoking (a replay after the rotation is still caught by the hash check above).
-  if (!(await claimRefreshToken(presented, session._id, now))) throw unauthenticated('Refresh token was already used');
+  if (!(await claimRefreshToken(presented, session._id, now)))
+    throw unauthenticated('Refresh token was already used');
   const next = newRefreshToken(parsed.sessionId);
   const rotated = await Session.updateOne(
     { _id: session._id, revokedAt: null },
@@ -150,7 +164,11 @@ export async function getUser(userId: string): Promise<UserJson> {
 }
 
 export async function updateName(userId: string, name: string): Promise<UserJson> {
-  const user = await User.findByIdAndUpdate(userId, { $set: { name } }, { returnDocument: 'after' }).lean();
+  const user = await User.findByIdAndUpdate(
+    userId,
+    { $set: { name } },
+    { returnDocument: 'after' },
+  ).lean();
   if (!user) throw unauthenticated('Account no longer exists');
   return toUserJson(user);
 }
@@ -159,11 +177,17 @@ async function requirePassword(userId: string, password: string) {
   const user = await User.findById(userId).lean();
   if (!user) throw unauthenticated('Account no longer exists');
   // The account is known here, so the message can say which secret was wrong.
-  if (!(await verifyPassword(password, user.passwordHash))) throw new AppError('INVALID_CREDENTIALS', 'The password is incorrect');
+  if (!(await verifyPassword(password, user.passwordHash)))
+    throw new AppError('INVALID_CREDENTIALS', 'The password is incorrect');
   return user;
 }
 
-export async function changePassword(userId: string, sessionId: string, current: string, next: string) {
+export async function changePassword(
+  userId: string,
+  sessionId: string,
+  current: string,
+  next: string,
+) {
   await requirePassword(userId, current);
   await User.updateOne({ _id: userId }, { $set: { passwordHash: await hashPassword(next) } });
   await Session.updateMany(

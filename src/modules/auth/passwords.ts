@@ -9,7 +9,8 @@ let running = 0;
 const waiting: (() => void)[] = [];
 
 async function withSlot<T>(work: () => Promise<T>): Promise<T> {
-  if (running >= config().BCRYPT_MAX_CONCURRENCY) await new Promise<void>((resolve) => waiting.push(resolve));
+  if (running >= config().BCRYPT_MAX_CONCURRENCY)
+    await new Promise<void>((resolve) => waiting.push(resolve));
   else running += 1;
   try {
     return await work();
@@ -20,9 +21,11 @@ async function withSlot<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-export const hashPassword = (password: string) => withSlot(() => bcrypt.hash(password, config().bcryptCost));
+export const hashPassword = (password: string) =>
+  withSlot(() => bcrypt.hash(password, config().bcryptCost));
 
-export const verifyPassword = (password: string, hash: string) => withSlot(() => bcrypt.compare(password, hash));
+export const verifyPassword = (password: string, hash: string) =>
+  withSlot(() => bcrypt.compare(password, hash));
 
 // Compared against when the email is unknown, so both cases cost one bcrypt compare.
 let dummyHash: Promise<string> | undefined;

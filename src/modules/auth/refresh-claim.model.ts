@@ -13,17 +13,29 @@ interface RefreshClaimDoc {
 }
 
 const refreshClaimSchema = new Schema<RefreshClaimDoc>(
-  { _id: String, sessionId: { type: Schema.Types.ObjectId, required: true, index: true }, createdAt: { type: Date, required: true } },
+  {
+    _id: String,
+    sessionId: { type: Schema.Types.ObjectId, required: true, index: true },
+    createdAt: { type: Date, required: true },
+  },
   { versionKey: false },
 );
 
-export const RefreshClaim = mongoose.model<RefreshClaimDoc>('RefreshClaim', refreshClaimSchema, 'refresh_claims');
+export const RefreshClaim = mongoose.model<RefreshClaimDoc>(
+  'RefreshClaim',
+  refreshClaimSchema,
+  'refresh_claims',
+);
 
 /** Longer than any request can take; once the session holds the next hash, old claims are not needed. */
 const CLAIM_KEEP_MS = 60_000;
 
 /** True for the one caller that exchanges this token first; false for every later or parallel one. */
-export async function claimRefreshToken(tokenHash: string, sessionId: Types.ObjectId, now = new Date()): Promise<boolean> {
+export async function claimRefreshToken(
+  tokenHash: string,
+  sessionId: Types.ObjectId,
+  now = new Date(),
+): Promise<boolean> {
   try {
     await RefreshClaim.create({ _id: tokenHash, sessionId, createdAt: now });
   } catch (error) {
@@ -32,7 +44,10 @@ export async function claimRefreshToken(tokenHash: string, sessionId: Types.Obje
   }
   // Rotation detects later replays by the hash alone, so claims only matter during the race.
   // Best effort: a failure here must not fail a refresh whose claim already stands.
-  await RefreshClaim.deleteMany({ sessionId, createdAt: { $lt: new Date(now.getTime() - CLAIM_KEEP_MS) } }).catch(() => undefined);
+  await RefreshClaim.deleteMany({
+    sessionId,
+    createdAt: { $lt: new Date(now.getTime() - CLAIM_KEEP_MS) },
+  }).catch(() => undefined);
   return true;
 }
 

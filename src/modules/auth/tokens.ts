@@ -1,4 +1,11 @@
-import { createHash, createHmac, createSecretKey, randomBytes, timingSafeEqual, type KeyObject } from 'node:crypto';
+import {
+  createHash,
+  createHmac,
+  createSecretKey,
+  randomBytes,
+  timingSafeEqual,
+  type KeyObject,
+} from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { config } from '../../lib/config.js';
 
@@ -51,7 +58,8 @@ export function verifyAccessToken(token: string): AccessClaims | null {
  * is stored. The MAC proves the server issued the token, so a cookie forged around a known session
  * id cannot trigger replay detection (which revokes the session) or a logout of someone else.
  */
-const refreshMac = (body: string) => createHmac('sha256', signingKey()).update(`refresh:${body}`).digest('base64url').slice(0, 22);
+const refreshMac = (body: string) =>
+  createHmac('sha256', signingKey()).update(`refresh:${body}`).digest('base64url').slice(0, 22);
 
 export function newRefreshToken(sessionId: string): string {
   const body = `${sessionId}.${randomBytes(32).toString('base64url')}`;

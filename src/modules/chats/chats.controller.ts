@@ -11,7 +11,12 @@ import { respondWithReply, wantsStream } from './exchange.controller.js';
 type Id = { id: string };
 
 /** GitHub-style pagination: the next page's URL keeps every parameter of this one but the cursor. */
-export function setNextLink(req: Request, res: Response, nextCursor: string | null, path = `${req.baseUrl}${req.path}`): void {
+export function setNextLink(
+  req: Request,
+  res: Response,
+  nextCursor: string | null,
+  path = `${req.baseUrl}${req.path}`,
+): void {
   if (!nextCursor) return;
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(req.query)) {
@@ -21,13 +26,21 @@ export function setNextLink(req: Request, res: Response, nextCursor: string | nu
   res.set('Link', `<${path.replace(/\/$/, '')}?${params.toString()}>; rel="next"`);
 }
 
-export async function list(req: Request, res: Response, { query }: { query: Input<'ListChatsQuery'> }) {
+export async function list(
+  req: Request,
+  res: Response,
+  { query }: { query: Input<'ListChatsQuery'> },
+) {
   const page = await chats.listChats(authOf(req).userId, query);
   setNextLink(req, res, page.nextCursor);
   res.json(page.items.map(toChatJson));
 }
 
-export async function create(req: Request, res: Response, { body }: { body: Input<'CreateChatBody'> }) {
+export async function create(
+  req: Request,
+  res: Response,
+  { body }: { body: Input<'CreateChatBody'> },
+) {
   const { userId } = authOf(req);
   const { message, stream, ...newChat } = body;
   if (message === undefined) {
@@ -35,24 +48,44 @@ export async function create(req: Request, res: Response, { body }: { body: Inpu
     res.status(201).json(toChatJson(chat));
     return;
   }
-  const exchange = await beginExchange(userId, { newChat }, { content: message, model: newChat.model });
+  const exchange = await beginExchange(
+    userId,
+    { newChat },
+    { content: message, model: newChat.model },
+  );
   await respondWithReply(req, res, exchange, wantsStream(req, stream));
 }
 
-export async function get(req: Request, res: Response, { params, query }: { params: Id; query: Input<'PageQuery'> }) {
+export async function get(
+  req: Request,
+  res: Response,
+  { params, query }: { params: Id; query: Input<'PageQuery'> },
+) {
   const chat = await chats.findOwnedChat(authOf(req).userId, params.id);
   const page = await chats.messagePage(chat._id, query);
   setNextLink(req, res, page.nextCursor, `${req.baseUrl}/${params.id}/messages`);
-  res.json({ ...toChatJson(chat), messages: page.items.map(toMessageJson), hasMore: page.nextCursor !== null });
+  res.json({
+    ...toChatJson(chat),
+    messages: page.items.map(toMessageJson),
+    hasMore: page.nextCursor !== null,
+  });
 }
 
-export async function messages(req: Request, res: Response, { params, query }: { params: Id; query: Input<'PageQuery'> }) {
+export async function messages(
+  req: Request,
+  res: Response,
+  { params, query }: { params: Id; query: Input<'PageQuery'> },
+) {
   const page = await chats.listMessages(authOf(req).userId, params.id, query);
   setNextLink(req, res, page.nextCursor);
   res.json(page.items.map(toMessageJson));
 }
 
-export async function update(req: Request, res: Response, { params, body }: { params: Id; body: Input<'UpdateChatBody'> }) {
+export async function update(
+  req: Request,
+  res: Response,
+  { params, body }: { params: Id; body: Input<'UpdateChatBody'> },
+) {
   res.json(toChatJson(await chats.updateChat(authOf(req).userId, params.id, body)));
 }
 
@@ -61,7 +94,11 @@ export async function remove(req: Request, res: Response, { params }: { params: 
   res.status(204).end();
 }
 
-export async function send(req: Request, res: Response, { params, body }: { params: Id; body: Input<'SendMessageBody'> }) {
+export async function send(
+  req: Request,
+  res: Response,
+  { params, body }: { params: Id; body: Input<'SendMessageBody'> },
+) {
   const exchange = await beginExchange(authOf(req).userId, { chatId: params.id }, body);
   await respondWithReply(req, res, exchange, wantsStream(req, body.stream));
 }

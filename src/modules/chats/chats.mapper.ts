@@ -28,7 +28,11 @@ export function toMessageJson(message: MessageDoc) {
     model: message.model ?? null,
     finishReason: message.finishReason ?? null,
     usage: message.usage
-      ? { promptTokens: message.usage.promptTokens, completionTokens: message.usage.completionTokens, totalTokens: message.usage.totalTokens }
+      ? {
+          promptTokens: message.usage.promptTokens,
+          completionTokens: message.usage.completionTokens,
+          totalTokens: message.usage.totalTokens,
+        }
       : null,
     error: message.error ? { code: message.error.code, message: message.error.message } : null,
     createdAt: message.createdAt.toISOString(),

@@ -17,7 +17,12 @@ import {
 export const EXCHANGE_ERRORS = [404, 429, 502, 503, 504];
 
 export const exchangeResponses = (created: string) => ({
-  200: { description: SseDescription, contentType: 'text/event-stream', schema: z.string(), events: SseEventSchemas },
+  200: {
+    description: SseDescription,
+    contentType: 'text/event-stream',
+    schema: z.string(),
+    events: SseEventSchemas,
+  },
   201: { description: created, schema: ExchangeResultSchema },
 });
 
@@ -25,8 +30,12 @@ export function chatRoutes(): RouteGroup {
   const s = chatSchemas();
   const send = (path: string, summary: string) =>
     defineRoute({
-      method: 'post', path, summary, auth: true,
-      description: 'Streams with `stream: true`, or with `Accept: text/event-stream` when `stream` is absent; otherwise JSON.',
+      method: 'post',
+      path,
+      summary,
+      auth: true,
+      description:
+        'Streams with `stream: true`, or with `Accept: text/event-stream` when `stream` is absent; otherwise JSON.',
       request: { params: IdParams, body: s.SendMessageBody },
       responses: exchangeResponses('The user message and the reply, both stored'),
       errors: EXCHANGE_ERRORS,
@@ -34,7 +43,10 @@ export function chatRoutes(): RouteGroup {
     });
   const update = (method: 'patch' | 'put', summary: string) =>
     defineRoute({
-      method, path: '/:id', summary, auth: true,
+      method,
+      path: '/:id',
+      summary,
+      auth: true,
       request: { params: IdParams, body: s.UpdateChatBody },
       responses: { 200: { description: 'The updated chat', schema: ChatSchema } },
       errors: [404],
@@ -45,40 +57,75 @@ export function chatRoutes(): RouteGroup {
     tag: 'Chats',
     routes: [
       defineRoute({
-        method: 'get', path: '/', summary: 'List chats: pinned first, then most recently active', auth: true,
+        method: 'get',
+        path: '/',
+        summary: 'List chats: pinned first, then most recently active',
+        auth: true,
         request: { query: s.ListChatsQuery },
-        responses: { 200: { description: 'A page of chats; `Link: <…>; rel="next"` when more exist', schema: z.array(ChatSchema) } },
+        responses: {
+          200: {
+            description: 'A page of chats; `Link: <…>; rel="next"` when more exist',
+            schema: z.array(ChatSchema),
+          },
+        },
         handler: controller.list,
       }),
       defineRoute({
-        method: 'post', path: '/', summary: 'Create a chat, optionally answering its first message', auth: true,
-        description: 'Without `message`: 201 Chat. With `message`: the title comes from it and it is answered like POST /:id/messages.',
+        method: 'post',
+        path: '/',
+        summary: 'Create a chat, optionally answering its first message',
+        auth: true,
+        description:
+          'Without `message`: 201 Chat. With `message`: the title comes from it and it is answered like POST /:id/messages.',
         request: { body: s.CreateChatBody },
         responses: {
           ...exchangeResponses('The chat was created with the first message and its reply'),
-          201: { description: 'The new chat (without `message`), or `{ chat, messages }` (with it, JSON mode)', schema: z.union([ChatSchema, ExchangeResultSchema]) },
+          201: {
+            description:
+              'The new chat (without `message`), or `{ chat, messages }` (with it, JSON mode)',
+            schema: z.union([ChatSchema, ExchangeResultSchema]),
+          },
         },
         errors: [429, 502, 503, 504],
         handler: controller.create,
       }),
       defineRoute({
-        method: 'get', path: '/:id', summary: 'A chat with its latest page of messages (oldest first)', auth: true,
+        method: 'get',
+        path: '/:id',
+        summary: 'A chat with its latest page of messages (oldest first)',
+        auth: true,
         request: { params: IdParams, query: s.PageQuery },
-        responses: { 200: { description: 'The chat, its latest messages and whether older ones exist', schema: ChatWithMessagesSchema } },
+        responses: {
+          200: {
+            description: 'The chat, its latest messages and whether older ones exist',
+            schema: ChatWithMessagesSchema,
+          },
+        },
         errors: [404],
         handler: controller.get,
       }),
       defineRoute({
-        method: 'get', path: '/:id/messages', summary: 'Messages of a chat, newest page first, each page oldest first', auth: true,
+        method: 'get',
+        path: '/:id/messages',
+        summary: 'Messages of a chat, newest page first, each page oldest first',
+        auth: true,
         request: { params: IdParams, query: s.PageQuery },
-        responses: { 200: { description: 'A page of messages; `Link` points to older ones', schema: z.array(MessageSchema) } },
+        responses: {
+          200: {
+            description: 'A page of messages; `Link` points to older ones',
+            schema: z.array(MessageSchema),
+          },
+        },
         errors: [404],
         handler: controller.messages,
       }),
       update('patch', 'Change a chat'),
       update('put', 'Change a chat (alias of PATCH)'),
       defineRoute({
-        method: 'delete', path: '/:id', summary: 'Delete a chat and all its messages', auth: true,
+        method: 'delete',
+        path: '/:id',
+        summary: 'Delete a chat and all its messages',
+        auth: true,
         request: { params: IdParams },
         responses: { 204: { description: 'Deleted' } },
         errors: [404],
@@ -87,9 +134,17 @@ export function chatRoutes(): RouteGroup {
       send('/:id/messages', 'Send a message and get the reply, streamed or as JSON'),
       send('/:id/message', 'Send a message (alias of /:id/messages)'),
       defineRoute({
-        method: 'post', path: '/:id/stop', summary: 'Stop the reply being generated for this chat, on whichever instance', auth: true,
+        method: 'post',
+        path: '/:id/stop',
+        summary: 'Stop the reply being generated for this chat, on whichever instance',
+        auth: true,
         request: { params: IdParams },
-        responses: { 202: { description: 'Stop requested; the partial reply is stored as incomplete', schema: StopResultSchema } },
+        responses: {
+          202: {
+            description: 'Stop requested; the partial reply is stored as incomplete',
+            schema: StopResultSchema,
+          },
+        },
         errors: [404],
         handler: controller.stop,
       }),

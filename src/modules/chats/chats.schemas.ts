@@ -11,10 +11,16 @@ export const ChatSchema = z.object({
   systemPrompt: z.string(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
-  lastMessageAt: z.iso.datetime().describe('Time of the latest user message (creation time until then)'),
+  lastMessageAt: z.iso
+    .datetime()
+    .describe('Time of the latest user message (creation time until then)'),
 });
 
-export const UsageSchema = z.object({ promptTokens: z.number().int(), completionTokens: z.number().int(), totalTokens: z.number().int() });
+export const UsageSchema = z.object({
+  promptTokens: z.number().int(),
+  completionTokens: z.number().int(),
+  totalTokens: z.number().int(),
+});
 
 export const MessageSchema = z.object({
   id: z.string(),
@@ -32,10 +38,15 @@ export const MessageSchema = z.object({
 
 export const ChatWithMessagesSchema = ChatSchema.extend({
   messages: z.array(MessageSchema).describe('The latest page of messages, oldest first'),
-  hasMore: z.boolean().describe('Older messages exist: follow the Link header or GET /:id/messages?cursor='),
+  hasMore: z
+    .boolean()
+    .describe('Older messages exist: follow the Link header or GET /:id/messages?cursor='),
 });
 
-export const ExchangeResultSchema = z.object({ chat: ChatSchema, messages: z.tuple([MessageSchema, MessageSchema]) });
+export const ExchangeResultSchema = z.object({
+  chat: ChatSchema,
+  messages: z.tuple([MessageSchema, MessageSchema]),
+});
 
 export const SseDescription =
   'Server-Sent Events: `meta` {chat, userMessage, assistantMessage}, then one `delta` {content} per upstream chunk, ' +
@@ -46,10 +57,15 @@ export const SseEventSchemas = {
   meta: z.object({ chat: ChatSchema, userMessage: MessageSchema, assistantMessage: MessageSchema }),
   delta: z.object({ content: z.string() }),
   done: z.object({ message: MessageSchema, chat: ChatSchema }),
-  error: z.object({ error: z.object({ code: z.string(), message: z.string() }), message: MessageSchema }),
+  error: z.object({
+    error: z.object({ code: z.string(), message: z.string() }),
+    message: MessageSchema,
+  }),
 };
 
-export const StopResultSchema = z.object({ stopping: z.boolean().describe('false when no reply was being generated for this chat') });
+export const StopResultSchema = z.object({
+  stopping: z.boolean().describe('false when no reply was being generated for this chat'),
+});
 
 export const IdParams = z.object({ id: z.string().describe('Chat id') });
 
@@ -61,8 +77,13 @@ export function chatSchemas(c: Config = config()) {
   const content = z.string().max(c.MAX_MESSAGE_CHARS).trim().min(1, 'Message must not be empty');
   const title = z.string().max(c.MAX_TITLE_CHARS).trim().min(1, 'Title must not be empty');
   const systemPrompt = z.string().max(c.MAX_SYSTEM_PROMPT_CHARS);
-  const model = z.enum(c.models as [string, ...string[]], { error: `Unknown model; allowed: ${c.models.join(', ')}` });
-  const stream = z.boolean().optional().describe('true: Server-Sent Events; false: JSON. Absent: decided by Accept');
+  const model = z.enum(c.models as [string, ...string[]], {
+    error: `Unknown model; allowed: ${c.models.join(', ')}`,
+  });
+  const stream = z
+    .boolean()
+    .optional()
+    .describe('true: Server-Sent Events; false: JSON. Absent: decided by Accept');
   const limit = z.coerce
     .number()
     .int()
@@ -70,18 +91,39 @@ export function chatSchemas(c: Config = config()) {
     .transform((n) => Math.min(n, c.PAGE_SIZE_MAX))
     .optional()
     .describe(`Page size, clamped to ${c.PAGE_SIZE_MAX} (also the default)`);
-  const cursor = z.string().max(200).optional().describe('Opaque cursor from the Link header of the previous page');
+  const cursor = z
+    .string()
+    .max(200)
+    .optional()
+    .describe('Opaque cursor from the Link header of the previous page');
 
   return {
     ListChatsQuery: z.object({
-      q: z.string().max(200).trim().optional().describe('Case-insensitive text searched in titles and message text'),
-      archived: z.enum(['true', 'false']).optional().transform((v) => v === 'true').describe('true lists archived chats'),
+      q: z
+        .string()
+        .max(200)
+        .trim()
+        .optional()
+        .describe('Case-insensitive text searched in titles and message text'),
+      archived: z
+        .enum(['true', 'false'])
+        .optional()
+        .transform((v) => v === 'true')
+        .describe('true lists archived chats'),
       limit,
       cursor,
     }),
     PageQuery: z.object({ limit, cursor }),
-    CreateChatBody: z.strictObject({ message: content.optional(), title: title.optional(), model: model.optional(), systemPrompt: systemPrompt.optional(), stream }),
-    UpdateChatBody: z.strictObject({ title, pinned: z.boolean(), archived: z.boolean(), model, systemPrompt }).partial(),
+    CreateChatBody: z.strictObject({
+      message: content.optional(),
+      title: title.optional(),
+      model: model.optional(),
+      systemPrompt: systemPrompt.optional(),
+      stream,
+    }),
+    UpdateChatBody: z
+      .strictObject({ title, pinned: z.boolean(), archived: z.boolean(), model, systemPrompt })
+      .partial(),
     SendMessageBody: z.strictObject({ content, model: model.optional(), stream }),
     CompatSendBody: z.strictObject({
       message: content,

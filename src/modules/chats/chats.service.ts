@@ -40,25 +40,40 @@ export async function listChats(
   if (options.cursor) {
     const c = decodeCursor(options.cursor, { p: 'boolean', t: 'number', i: 'string' });
     const t = new Date(c.t);
-    const sameRank = [{ pinned: c.p, lastMessageAt: { $lt: t } }, { pinned: c.p, lastMessageAt: t, _id: { $lt: oid(c.i) } }];
+    const sameRank = [
+      { pinned: c.p, lastMessageAt: { $lt: t } },
+      { pinned: c.p, lastMessageAt: t, _id: { $lt: oid(c.i) } },
+    ];
     and.push({ $or: c.p ? [{ pinned: false }, ...sameRank] : sameRank });
   }
   if (and.length > 0) filter.$and = and;
-  const rows = await Chat.find(filter).sort({ pinned: -1, lastMessageAt: -1, _id: -1 }).limit(limit + 1).lean<ChatDoc[]>();
+  const rows = await Chat.find(filter)
+    .sort({ pinned: -1, lastMessageAt: -1, _id: -1 })
+    .limit(limit + 1)
+    .lean<ChatDoc[]>();
   const items = rows.slice(0, limit);
   const last = items.at(-1);
   const nextCursor =
-    rows.length > limit && last ? encodeCursor({ p: last.pinned, t: last.lastMessageAt.getTime(), i: String(last._id) }) : null;
+    rows.length > limit && last
+      ? encodeCursor({ p: last.pinned, t: last.lastMessageAt.getTime(), i: String(last._id) })
+      : null;
   return { items, nextCursor };
 }
 
 /** A page of messages going back in time from the cursor, returned oldest first. */
-export async function listMessages(userId: string, chatId: string, options: { limit?: number; cursor?: string }): Promise<Page<MessageDoc>> {
+export async function listMessages(
+  userId: string,
+  chatId: string,
+  options: { limit?: number; cursor?: string },
+): Promise<Page<MessageDoc>> {
   const chat = await findOwnedChat(userId, chatId);
   return messagePage(chat._id, options);
 }
 
-export async function messagePage(chatId: Types.ObjectId, options: { limit?: number; cursor?: string }): Promise<Page<MessageDoc>> {
+export async function messagePage(
+  chatId: Types.ObjectId,
+  options: { limit?: number; cursor?: string },
+): Promise<Page<MessageDoc>> {
   const limit = options.limit ?? config().PAGE_SIZE_MAX;
   const filter: Record<string, unknown> = { chatId };
   if (options.cursor) {
@@ -66,10 +81,16 @@ export async function messagePage(chatId: Types.ObjectId, options: { limit?: num
     const t = new Date(c.t);
     filter.$or = [{ createdAt: { $lt: t } }, { createdAt: t, _id: { $lt: oid(c.i) } }];
   }
-  const rows = await Message.find(filter).sort({ createdAt: -1, _id: -1 }).limit(limit + 1).lean<MessageDoc[]>();
+  const rows = await Message.find(filter)
+    .sort({ createdAt: -1, _id: -1 })
+    .limit(limit + 1)
+    .lean<MessageDoc[]>();
   const items = rows.slice(0, limit).reverse();
   const oldest = items[0];
-  const nextCursor = rows.length > limit && oldest ? encodeCursor({ t: oldest.createdAt.getTime(), i: String(oldest._id) }) : null;
+  const nextCursor =
+    rows.length > limit && oldest
+      ? encodeCursor({ t: oldest.createdAt.getTime(), i: String(oldest._id) })
+      : null;
   return { items, nextCursor };
 }
 
@@ -92,7 +113,12 @@ export function titleFromMessage(message: string): string {
 /** The title of a chat created without one; its first message replaces it. */
 export const DEFAULT_CHAT_TITLE = 'New chat';
 
-export function newChatDoc(userId: string, input: NewChat, firstMessage?: string, id = new Types.ObjectId()): ChatDoc {
+export function newChatDoc(
+  userId: string,
+  input: NewChat,
+  firstMessage?: string,
+  id = new Types.ObjectId(),
+): ChatDoc {
   const now = new Date();
   return {
     _id: id,
@@ -119,7 +145,11 @@ export async function updateChat(
   changes: Partial<Pick<ChatDoc, 'title' | 'pinned' | 'archived' | 'model' | 'systemPrompt'>>,
 ): Promise<ChatDoc> {
   if (!isObjectId(chatId)) throw notFound('Chat');
-  const chat = await Chat.findOneAndUpdate({ _id: oid(chatId), userId: oid(userId) }, { $set: changes }, { returnDocument: 'after' }).lean<ChatDoc>();
+  const chat = await Chat.findOneAndUpdate(
+    { _id: oid(chatId), userId: oid(userId) },
+    { $set: changes },
+    { returnDocument: 'after' },
+  ).lean<ChatDoc>();
   if (!chat) throw notFound('Chat');
   return chat;
 }

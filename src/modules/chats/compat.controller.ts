@@ -9,11 +9,18 @@ import { setNextLink } from './chats.controller.js';
 
 /** SigmaGPT clients: a thin adapter over the same services as /api/chats. */
 
-export async function send(req: Request, res: Response, { body }: { body: Input<'CompatSendBody'> }) {
+export async function send(
+  req: Request,
+  res: Response,
+  { body }: { body: Input<'CompatSendBody'> },
+) {
   const { userId } = authOf(req);
   const chatId = body.chatId ?? body.threadId;
   const target = chatId !== undefined ? { chatId } : { newChat: { model: body.model } };
-  const exchange = await beginExchange(userId, target, { content: body.message, model: body.model });
+  const exchange = await beginExchange(userId, target, {
+    content: body.message,
+    model: body.model,
+  });
   await respondWithReply(req, res, exchange, wantsStream(req, body.stream, true));
 }
 
@@ -23,13 +30,21 @@ export async function list(req: Request, res: Response, { query }: { query: Inpu
   res.json(page.items.map(toChatJson));
 }
 
-export async function messages(req: Request, res: Response, { params, query }: { params: { id: string }; query: Input<'PageQuery'> }) {
+export async function messages(
+  req: Request,
+  res: Response,
+  { params, query }: { params: { id: string }; query: Input<'PageQuery'> },
+) {
   const page = await chats.listMessages(authOf(req).userId, params.id, query);
   setNextLink(req, res, page.nextCursor);
   res.json(page.items.map(toMessageJson));
 }
 
-export async function update(req: Request, res: Response, { params, body }: { params: { id: string }; body: Input<'CompatUpdateBody'> }) {
+export async function update(
+  req: Request,
+  res: Response,
+  { params, body }: { params: { id: string }; body: Input<'CompatUpdateBody'> },
+) {
   res.json(toChatJson(await chats.updateChat(authOf(req).userId, params.id, body)));
 }
 

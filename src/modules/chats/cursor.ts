@@ -6,7 +6,10 @@ export function encodeCursor(value: Record<string, string | number | boolean>): 
   return Buffer.from(JSON.stringify(value)).toString('base64url');
 }
 
-const invalid = () => new AppError('VALIDATION_FAILED', 'The cursor is invalid', { details: [{ path: 'cursor', message: 'Invalid cursor' }] });
+const invalid = () =>
+  new AppError('VALIDATION_FAILED', 'The cursor is invalid', {
+    details: [{ path: 'cursor', message: 'Invalid cursor' }],
+  });
 
 export function decodeCursor<T extends Record<string, 'string' | 'number' | 'boolean'>>(
   cursor: string,
@@ -28,4 +31,5 @@ export function decodeCursor<T extends Record<string, 'string' | 'number' | 'boo
 }
 
 /** Only canonical 24-hex ids; anything else names nothing (404), and never reaches a query. */
-export const isObjectId = (id: string) => /^[0-9a-fA-F]{24}$/.test(id) && Types.ObjectId.isValid(id);
+export const isObjectId = (id: string) =>
+  /^[0-9a-fA-F]{24}$/.test(id) && Types.ObjectId.isValid(id);

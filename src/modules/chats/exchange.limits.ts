@@ -12,9 +12,13 @@ export async function checkMessageRate(userId: string, now = new Date()): Promis
   const counter = await hit(`messages:${userId}`, MINUTE, now, c.MESSAGES_PER_MINUTE);
   if (counter.hits > c.MESSAGES_PER_MINUTE) {
     const retryAfter = Math.max(1, Math.ceil((counter.resetAt.getTime() - now.getTime()) / 1000));
-    throw new AppError('RATE_LIMITED', `At most ${c.MESSAGES_PER_MINUTE} messages per minute; try again shortly`, {
-      headers: { 'Retry-After': String(retryAfter) },
-    });
+    throw new AppError(
+      'RATE_LIMITED',
+      `At most ${c.MESSAGES_PER_MINUTE} messages per minute; try again shortly`,
+      {
+        headers: { 'Retry-After': String(retryAfter) },
+      },
+    );
   }
 }
 
@@ -23,9 +27,13 @@ export async function takeGenerationSlot(userId: string, chatId: string): Promis
   const lease = await acquireLease(userId, chatId);
   if (!lease) {
     const max = config().MAX_CONCURRENT_STREAMS;
-    throw new AppError('TOO_MANY_STREAMS', `At most ${max} replies can be generated at once; wait for one to finish`, {
-      headers: { 'Retry-After': '1' },
-    });
+    throw new AppError(
+      'TOO_MANY_STREAMS',
+      `At most ${max} replies can be generated at once; wait for one to finish`,
+      {
+        headers: { 'Retry-After': '1' },
+      },
+    );
   }
   return lease;
 }

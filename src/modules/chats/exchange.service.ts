@@ -5,7 +5,14 @@ import { releaseLeaseSurely, type Lease } from '../../lib/generations/leases.js'
 import { logger } from '../../lib/logger.js';
 import { fitToBudget, type ChatTurn } from '../../lib/llm/index.js';
 import { Chat, type ChatDoc } from './chat.model.js';
-import { DEFAULT_CHAT_TITLE, findOwnedChat, insertChat, newChatDoc, titleFromMessage, type NewChat } from './chats.service.js';
+import {
+  DEFAULT_CHAT_TITLE,
+  findOwnedChat,
+  insertChat,
+  newChatDoc,
+  titleFromMessage,
+  type NewChat,
+} from './chats.service.js';
 import { checkMessageRate, takeGenerationSlot } from './exchange.limits.js';
 import { Message, type MessageDoc } from './message.model.js';
 
@@ -23,7 +30,9 @@ export interface Exchange {
 export type ExchangeTarget = { chatId: string } | { newChat: NewChat };
 
 /** Newest turns first, bounded: the budget never needs more than this many (≥ 5 tokens each). */
-async function recentTurns(chatId: Types.ObjectId): Promise<{ turns: ChatTurn[]; lastId: Types.ObjectId | null }> {
+async function recentTurns(
+  chatId: Types.ObjectId,
+): Promise<{ turns: ChatTurn[]; lastId: Types.ObjectId | null }> {
   const max = Math.min(1000, Math.ceil(config().HISTORY_TOKEN_BUDGET / 5));
   const rows = await Message.find({ chatId }, { role: 1, content: 1, status: 1 })
     .sort({ createdAt: -1, _id: -1 })
@@ -40,7 +49,11 @@ async function recentTurns(chatId: Types.ObjectId): Promise<{ turns: ChatTurn[];
  * Validates ownership, checks the limits (before anything is stored or sent upstream), then stores
  * the user message. A new chat is only created once the limits have let the message through.
  */
-export async function beginExchange(userId: string, target: ExchangeTarget, input: { content: string; model?: string }): Promise<Exchange> {
+export async function beginExchange(
+  userId: string,
+  target: ExchangeTarget,
+  input: { content: string; model?: string },
+): Promise<Exchange> {
   const existing = 'chatId' in target ? await findOwnedChat(userId, target.chatId) : null;
   const chatId = existing?._id ?? new Types.ObjectId();
   // The message is counted and stamped at one instant, so it lands in the same rate window
@@ -58,7 +71,9 @@ export async function beginExchange(userId: string, target: ExchangeTarget, inpu
       parentId = recent.lastId;
       chat = existing;
     } else {
-      chat = await insertChat(newChatDoc(userId, (target as { newChat: NewChat }).newChat, input.content, chatId));
+      chat = await insertChat(
+        newChatDoc(userId, (target as { newChat: NewChat }).newChat, input.content, chatId),
+      );
     }
     const model = input.model ?? chat.model;
     const userMessage: MessageDoc = {
@@ -81,8 +96,15 @@ export async function beginExchange(userId: string, target: ExchangeTarget, inpu
     if (existing) {
       // A plain update: the chat is already in hand, and findAndModify scans the collection on FerretDB.
       // A chat created empty is named after its first message, as one created with a message is.
-      const title = parentId === null && chat.title === DEFAULT_CHAT_TITLE ? titleFromMessage(input.content) : chat.title;
-      await Chat.updateOne({ _id: chatId }, { $set: { lastMessageAt: now, updatedAt: now, title } }, { timestamps: false });
+      const title =
+        parentId === null && chat.title === DEFAULT_CHAT_TITLE
+          ? titleFromMessage(input.content)
+          : chat.title;
+      await Chat.updateOne(
+        { _id: chatId },
+        { $set: { lastMessageAt: now, updatedAt: now, title } },
+        { timestamps: false },
+      );
       chat = { ...chat, lastMessageAt: now, updatedAt: now, title };
     }
     const assistant: MessageDoc = {
@@ -95,7 +117,11 @@ export async function beginExchange(userId: string, target: ExchangeTarget, inpu
       model,
       createdAt: new Date(Math.max(Date.now(), now.getTime() + 1)),
     };
-    const turns = fitToBudget(chat.systemPrompt, [...history, { role: 'user', content: input.content }], config().HISTORY_TOKEN_BUDGET);
+    const turns = fitToBudget(
+      chat.systemPrompt,
+      [...history, { role: 'user', content: input.content }],
+      config().HISTORY_TOKEN_BUDGET,
+    );
     return { chat, userMessage, assistant, lease, model, turns };
   } catch (error) {
     await releaseLeaseSurely(lease);
@@ -110,6 +136,10 @@ export async function storeReply(message: MessageDoc): Promise<AppError | null> 
     return null;
   } catch (error) {
     logger.error({ err: error, messageId: String(message._id) }, 'could not store the reply');
-    return new AppError('SERVICE_UNAVAILABLE', 'The reply could not be saved; the database is unavailable', { cause: error });
+    return new AppError(
+      'SERVICE_UNAVAILABLE',
+      'The reply could not be saved; the database is unavailable',
+      { cause: error },
+    );
   }
 }

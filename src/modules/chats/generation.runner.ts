@@ -1,7 +1,11 @@
 import { config } from '../../lib/config.js';
 import type { AppError } from '../../lib/errors.js';
 import { releaseLeaseSurely, renewLease } from '../../lib/generations/leases.js';
-import { GenerationAbort, registerGeneration, unregisterGeneration } from '../../lib/generations/registry.js';
+import {
+  GenerationAbort,
+  registerGeneration,
+  unregisterGeneration,
+} from '../../lib/generations/registry.js';
 import { logger } from '../../lib/logger.js';
 import { streamCompletion, upstreamError } from '../../lib/llm/index.js';
 import type { Exchange } from './exchange.service.js';
@@ -22,7 +26,10 @@ export interface GenerationResult {
  */
 export async function runGeneration(
   exchange: Exchange,
-  options: { clientGone: AbortSignal; onDelta: (content: string, interrupt: AbortSignal) => Promise<void> | void },
+  options: {
+    clientGone: AbortSignal;
+    onDelta: (content: string, interrupt: AbortSignal) => Promise<void> | void;
+  },
 ): Promise<GenerationResult> {
   const c = config();
   const { lease } = exchange;
@@ -32,9 +39,12 @@ export async function runGeneration(
   else options.clientGone.addEventListener('abort', onClientGone, { once: true });
   registerGeneration(lease.token, controller);
   // A crashed instance stops renewing, so its leases lapse and free the user's slots.
-  const renewal = setInterval(() => {
-    renewLease(lease).catch((err: unknown) => logger.warn({ err }, 'lease renewal failed'));
-  }, (c.GENERATION_LEASE_SECONDS * 1000) / 3);
+  const renewal = setInterval(
+    () => {
+      renewLease(lease).catch((err: unknown) => logger.warn({ err }, 'lease renewal failed'));
+    },
+    (c.GENERATION_LEASE_SECONDS * 1000) / 3,
+  );
   renewal.unref();
 
   const started = performance.now();
@@ -62,7 +72,10 @@ export async function runGeneration(
   } catch (error) {
     if (!(controller.signal.reason instanceof GenerationAbort)) {
       failure = upstreamError(error);
-      logger.warn({ err: failure.cause ?? error, code: failure.code, chatId: lease.chatId }, 'model reply failed');
+      logger.warn(
+        { err: failure.cause ?? error, code: failure.code, chatId: lease.chatId },
+        'model reply failed',
+      );
     }
   } finally {
     options.clientGone.removeEventListener('abort', onClientGone);
@@ -85,7 +98,15 @@ export async function runGeneration(
     const storeError = await storeReply(message);
     // An answer that was not stored must not look finished to the client.
     if (storeError && !failure) {
-      return { message: { ...message, status: 'error', finishReason: null, error: { code: storeError.code, message: storeError.message } }, error: storeError };
+      return {
+        message: {
+          ...message,
+          status: 'error',
+          finishReason: null,
+          error: { code: storeError.code, message: storeError.message },
+        },
+        error: storeError,
+      };
     }
     return { message, error: failure ?? storeError };
   } finally {

@@ -28,11 +28,18 @@ const messageSchema = new Schema<MessageDoc>(
     parentId: { type: Schema.Types.ObjectId, default: null },
     role: { type: String, enum: ['user', 'assistant'], required: true },
     content: { type: String, default: '' },
-    status: { type: String, enum: ['complete', 'streaming', 'incomplete', 'error'], required: true },
+    status: {
+      type: String,
+      enum: ['complete', 'streaming', 'incomplete', 'error'],
+      required: true,
+    },
     model: { type: String, default: null },
     finishReason: { type: String, default: null },
     usage: {
-      type: new Schema({ promptTokens: Number, completionTokens: Number, totalTokens: Number }, { _id: false }),
+      type: new Schema(
+        { promptTokens: Number, completionTokens: Number, totalTokens: Number },
+        { _id: false },
+      ),
       default: null,
     },
     error: { type: new Schema({ code: String, message: String }, { _id: false }), default: null },

@@ -5,7 +5,9 @@ import { Router, type RequestHandler } from 'express';
 import type { RouteGroup } from '../../lib/http/route.js';
 import { openApiDocument } from './openapi.js';
 
-const swaggerUiDir = path.dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
+const swaggerUiDir = path.dirname(
+  createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'),
+);
 
 /** Only the files the page loads; nothing else from the package is reachable. */
 const ASSETS: Record<string, string> = {

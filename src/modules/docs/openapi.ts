@@ -1,5 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { extendZodWithOpenApi, OpenAPIRegistry, OpenApiGeneratorV31, type ResponseConfig, type RouteConfig } from '@asteasolutions/zod-to-openapi';
+import {
+  extendZodWithOpenApi,
+  OpenAPIRegistry,
+  OpenApiGeneratorV31,
+  type ResponseConfig,
+  type RouteConfig,
+} from '@asteasolutions/zod-to-openapi';
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import { ERROR_STATUS, type ErrorCode } from '../../lib/errors.js';
@@ -33,7 +39,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'The request is invalid: a field fails validation (details lists them) or the body is not valid JSON',
   401: 'Missing, invalid, expired or revoked credentials',
   403: 'The request comes from an origin that is not allowed',
-  404: 'No such resource (another user\'s resources answer the same way)',
+  404: "No such resource (another user's resources answer the same way)",
   405: 'The path exists but not with this method; `Allow` lists the methods it answers',
   409: 'Conflicts with existing data',
   413: 'The request body is larger than the server accepts',
@@ -54,7 +60,9 @@ const ERROR_HEADERS: Record<number, Record<string, ReturnType<typeof header>>> =
   503: { 'Retry-After': header('Seconds to wait before retrying') },
 };
 
-const REQUEST_ID_HEADER = { 'X-Request-Id': header('Request id (echoed from the request when it is short and plain)') };
+const REQUEST_ID_HEADER = {
+  'X-Request-Id': header('Request id (echoed from the request when it is short and plain)'),
+};
 
 const METHODS_WITH_BODY = new Set(['post', 'put', 'patch', 'delete']);
 
@@ -75,7 +83,9 @@ const pascal = (text: string) =>
 
 function operationId(prefix: string, route: RouteSpec): string {
   if (route.operationId) return route.operationId;
-  const words = openApiPath(prefix, route.path).replace(/^\/api\//, '/').replace(/[{}]/g, '');
+  const words = openApiPath(prefix, route.path)
+    .replace(/^\/api\//, '/')
+    .replace(/[{}]/g, '');
   return `${route.method}${pascal(words)}`;
 }
 
@@ -88,7 +98,9 @@ function securityOf(route: RouteSpec): Security | undefined {
   if (route.security) return route.security;
   if (route.auth) return [{ bearerAuth: [] }];
   if (route.guards?.includes(sameOriginOnly)) {
-    return route.errors?.includes(401) ? [{ refreshCookie: [] }] : [{}, { bearerAuth: [] }, { refreshCookie: [] }];
+    return route.errors?.includes(401)
+      ? [{ refreshCookie: [] }]
+      : [{}, { bearerAuth: [] }, { refreshCookie: [] }];
   }
   return [];
 }
@@ -104,7 +116,8 @@ export function errorStatuses(route: RouteSpec): number[] {
   }
   if (route.auth) statuses.add(401);
   if (pathParamNames(route.path).length > 0) statuses.add(404);
-  if ((route.guards ?? []).some((guard: RequestHandler) => isRateLimitGuard(guard))) statuses.add(429);
+  if ((route.guards ?? []).some((guard: RequestHandler) => isRateLimitGuard(guard)))
+    statuses.add(429);
   return [...statuses].sort((a, b) => a - b);
 }
 
@@ -117,7 +130,13 @@ function errorResponse(status: number): ResponseConfig {
     content: {
       'application/json': {
         schema: ErrorBody,
-        example: { error: { code: codes[0] ?? 'INTERNAL', message: base, requestId: '3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b' } },
+        example: {
+          error: {
+            code: codes[0] ?? 'INTERNAL',
+            message: base,
+            requestId: '3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b',
+          },
+        },
       },
     },
   };
@@ -150,7 +169,11 @@ class EventComponents {
         properties: {
           event: { const: event },
           id: { type: 'string', description: 'Increasing event id' },
-          data: { type: 'string', contentMediaType: 'application/json', contentSchema: { $ref: `#/components/schemas/${name}Data` } },
+          data: {
+            type: 'string',
+            contentMediaType: 'application/json',
+            contentSchema: { $ref: `#/components/schemas/${name}Data` },
+          },
         },
         required: ['event', 'id', 'data'],
       } as never);
@@ -160,7 +183,9 @@ class EventComponents {
 }
 
 function sseDescription(description: string, events: Record<string, z.ZodType>): string {
-  const list = Object.keys(events).map((name) => `\`${name}\``).join(', ');
+  const list = Object.keys(events)
+    .map((name) => `\`${name}\``)
+    .join(', ');
   return [
     description,
     '',
@@ -173,20 +198,30 @@ function sseDescription(description: string, events: Record<string, z.ZodType>):
 function successResponses(route: RouteSpec, events: EventComponents) {
   const responses: Record<string, ResponseConfig> = {};
   for (const [status, spec] of Object.entries(route.responses)) {
-    const headers = { ...REQUEST_ID_HEADER, ...Object.fromEntries(Object.entries(spec.headers ?? {}).map(([name, d]) => [name, header(d)])) };
+    const headers = {
+      ...REQUEST_ID_HEADER,
+      ...Object.fromEntries(
+        Object.entries(spec.headers ?? {}).map(([name, d]) => [name, header(d)]),
+      ),
+    };
     const contentType = spec.contentType ?? 'application/json';
     if (contentType === 'text/event-stream') {
       const eventSchemas = Object.entries(spec.events ?? {});
-      const schema = eventSchemas.length > 0
-        ? { oneOf: eventSchemas.map(([name, data]) => events.ref(name, data)) }
-        : { type: 'object' as const, description: 'One server-sent event' };
+      const schema =
+        eventSchemas.length > 0
+          ? { oneOf: eventSchemas.map(([name, data]) => events.ref(name, data)) }
+          : { type: 'object' as const, description: 'One server-sent event' };
       responses[status] = {
         description: sseDescription(spec.description, spec.events ?? {}),
         headers,
         content: { 'text/event-stream': { schema } },
       };
     } else if (spec.schema) {
-      responses[status] = { description: spec.description, headers, content: { [contentType]: { schema: spec.schema } } };
+      responses[status] = {
+        description: spec.description,
+        headers,
+        content: { [contentType]: { schema: spec.schema } },
+      };
     } else {
       responses[status] = { description: spec.description, headers };
     }
@@ -198,7 +233,8 @@ function requestOf(route: RouteSpec): RouteConfig['request'] {
   const request: NonNullable<RouteConfig['request']> = {};
   const names = pathParamNames(route.path);
   if (route.request?.params) request.params = route.request.params as never;
-  else if (names.length > 0) request.params = z.object(Object.fromEntries(names.map((n) => [n, z.string()])));
+  else if (names.length > 0)
+    request.params = z.object(Object.fromEntries(names.map((n) => [n, z.string()])));
   if (route.request?.query) request.query = route.request.query as never;
   const body = route.request?.body;
   if (body) {
@@ -213,7 +249,11 @@ function requestOf(route: RouteSpec): RouteConfig['request'] {
 
 const packageVersion = () => {
   try {
-    return (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+    return (
+      JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+        version: string;
+      }
+    ).version;
   } catch {
     return '0.0.0';
   }
@@ -237,25 +277,56 @@ EventSource cannot POST or send headers: read the stream with \`fetch\` (see the
 /** Operations served outside the route groups that clients still call. */
 function registerOperations(registry: OpenAPIRegistry) {
   const health = z.object({ status: z.string() });
-  const ready = z.object({ status: z.enum(['ready', 'unavailable']), database: z.enum(['up', 'down']), draining: z.boolean() });
+  const ready = z.object({
+    status: z.enum(['ready', 'unavailable']),
+    database: z.enum(['up', 'down']),
+    draining: z.boolean(),
+  });
   const plain = (description: string, schema: z.ZodType): ResponseConfig => ({
-    description, headers: REQUEST_ID_HEADER, content: { 'application/json': { schema } },
+    description,
+    headers: REQUEST_ID_HEADER,
+    content: { 'application/json': { schema } },
   });
   registry.registerPath({
-    method: 'get', path: '/healthz', tags: ['Operations'], operationId: 'getHealthz', security: [],
+    method: 'get',
+    path: '/healthz',
+    tags: ['Operations'],
+    operationId: 'getHealthz',
+    security: [],
     summary: 'Liveness: 200 while the process runs',
-    responses: { 200: plain('The process is running', health), 405: errorResponse(405), 500: errorResponse(500) },
+    responses: {
+      200: plain('The process is running', health),
+      405: errorResponse(405),
+      500: errorResponse(500),
+    },
   });
   registry.registerPath({
-    method: 'get', path: '/readyz', tags: ['Operations'], operationId: 'getReadyz', security: [],
+    method: 'get',
+    path: '/readyz',
+    tags: ['Operations'],
+    operationId: 'getReadyz',
+    security: [],
     summary: 'Readiness: 200 when the database answers, else 503',
-    responses: { 200: plain('Ready to serve', ready), 503: plain('Not ready (database down or draining)', ready), 405: errorResponse(405), 500: errorResponse(500) },
+    responses: {
+      200: plain('Ready to serve', ready),
+      503: plain('Not ready (database down or draining)', ready),
+      405: errorResponse(405),
+      500: errorResponse(500),
+    },
   });
   registry.registerPath({
-    method: 'get', path: '/api/openapi.json', tags: ['Operations'], operationId: 'getOpenApi', security: [],
+    method: 'get',
+    path: '/api/openapi.json',
+    tags: ['Operations'],
+    operationId: 'getOpenApi',
+    security: [],
     summary: 'This OpenAPI 3.1 description',
     responses: {
-      200: { description: 'The OpenAPI document', headers: REQUEST_ID_HEADER, content: { 'application/json': { schema: z.record(z.string(), z.unknown()) } } },
+      200: {
+        description: 'The OpenAPI document',
+        headers: REQUEST_ID_HEADER,
+        content: { 'application/json': { schema: z.record(z.string(), z.unknown()) } },
+      },
       405: errorResponse(405),
       500: errorResponse(500),
     },
@@ -273,7 +344,12 @@ function normaliseTuples<T>(node: T): T {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(node)) out[key] = normaliseTuples(value);
   const prefix = out.prefixItems;
-  if (Array.isArray(prefix) && prefix.length > 0 && out.items === undefined && prefix.every((s) => JSON.stringify(s) === JSON.stringify(prefix[0]))) {
+  if (
+    Array.isArray(prefix) &&
+    prefix.length > 0 &&
+    out.items === undefined &&
+    prefix.every((s) => JSON.stringify(s) === JSON.stringify(prefix[0]))
+  ) {
     delete out.prefixItems;
     out.items = prefix[0];
     out.minItems = prefix.length;
@@ -287,12 +363,17 @@ export function openApiDocument(groups: RouteGroup[]): OpenApiDocument {
   const registry = new OpenAPIRegistry();
   const events = new EventComponents(registry);
   registry.registerComponent('securitySchemes', 'bearerAuth', {
-    type: 'http', scheme: 'bearer', bearerFormat: 'JWT',
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
     description: 'The `accessToken` from signup, login or refresh',
   });
   registry.registerComponent('securitySchemes', 'refreshCookie', {
-    type: 'apiKey', in: 'cookie', name: REFRESH_COOKIE,
-    description: 'HttpOnly refresh cookie set by signup/login/refresh (path /api/auth); browsers send it with `credentials: "include"`',
+    type: 'apiKey',
+    in: 'cookie',
+    name: REFRESH_COOKIE,
+    description:
+      'HttpOnly refresh cookie set by signup/login/refresh (path /api/auth); browsers send it with `credentials: "include"`',
   });
   registerOperations(registry);
 

@@ -5,13 +5,19 @@ import { DEMO_MODEL } from '../../lib/llm/index.js';
 
 export const ModelSchema = z.object({
   id: z.string(),
-  provider: z.enum(['openai', 'demo']).describe('"openai": the OpenAI-compatible upstream at OPENAI_BASE_URL'),
+  provider: z
+    .enum(['openai', 'demo'])
+    .describe('"openai": the OpenAI-compatible upstream at OPENAI_BASE_URL'),
   default: z.boolean(),
 });
 
 export function listModels() {
   const c = config();
-  return c.models.map((id) => ({ id, provider: id === DEMO_MODEL ? 'demo' : 'openai', default: id === c.defaultModel }));
+  return c.models.map((id) => ({
+    id,
+    provider: id === DEMO_MODEL ? 'demo' : 'openai',
+    default: id === c.defaultModel,
+  }));
 }
 
 export function modelRoutes(): RouteGroup {
@@ -20,8 +26,16 @@ export function modelRoutes(): RouteGroup {
     tag: 'Models',
     routes: [
       defineRoute({
-        method: 'get', path: '/', summary: 'The models this server allows', auth: true,
-        responses: { 200: { description: 'Allowed models; any other model in a chat or message is a 400', schema: z.array(ModelSchema) } },
+        method: 'get',
+        path: '/',
+        summary: 'The models this server allows',
+        auth: true,
+        responses: {
+          200: {
+            description: 'Allowed models; any other model in a chat or message is a 400',
+            schema: z.array(ModelSchema),
+          },
+        },
         handler: (_req, res) => {
           res.json(listModels());
         },

@@ -22,7 +22,12 @@ export const User = mongoose.model<UserDoc>('User', userSchema);
 
 /** The only shape of a user that leaves the server: never a hash, never a token. */
 export function toUserJson(user: Pick<UserDoc, '_id' | 'email' | 'name' | 'createdAt'>) {
-  return { id: String(user._id), email: user.email, name: user.name, createdAt: user.createdAt.toISOString() };
+  return {
+    id: String(user._id),
+    email: user.email,
+    name: user.name,
+    createdAt: user.createdAt.toISOString(),
+  };
 }
 
 export type UserJson = ReturnType<typeof toUserJson>;
