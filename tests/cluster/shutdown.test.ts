@@ -122,11 +122,9 @@ describe('graceful shutdown', () => {
       });
       const connection = await mongoose.createConnection(uri).asPromise();
       try {
-        const stored = await connection
-          .collection('messages')
-          .findOne({
-            _id: new mongoose.Types.ObjectId(String(stream.events.at(-1)!.data.message.id)),
-          });
+        const stored = await connection.collection('messages').findOne({
+          _id: new mongoose.Types.ObjectId(String(stream.events.at(-1)!.data.message.id)),
+        });
         expect(stored?.status).toBe('incomplete');
       } finally {
         await connection.close();

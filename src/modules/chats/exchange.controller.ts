@@ -41,12 +41,10 @@ export async function respondWithReply(
     const result = await runGeneration(exchange, { clientGone, onDelta: () => undefined });
     // An upstream failure is a 502/504 JSON error; both messages are stored by then.
     if (result.error) throw result.error;
-    res
-      .status(201)
-      .json({
-        chat: toChatJson(exchange.chat),
-        messages: [toMessageJson(exchange.userMessage), toMessageJson(result.message)],
-      });
+    res.status(201).json({
+      chat: toChatJson(exchange.chat),
+      messages: [toMessageJson(exchange.userMessage), toMessageJson(result.message)],
+    });
     return;
   }
 

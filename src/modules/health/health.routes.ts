@@ -10,13 +10,11 @@ export function healthRouter(): Router {
   });
   router.get('/readyz', async (_req, res) => {
     const database = !isDraining() && (await pingDatabase());
-    res
-      .status(database ? 200 : 503)
-      .json({
-        status: database ? 'ready' : 'unavailable',
-        database: database ? 'up' : 'down',
-        draining: isDraining(),
-      });
+    res.status(database ? 200 : 503).json({
+      status: database ? 'ready' : 'unavailable',
+      database: database ? 'up' : 'down',
+      draining: isDraining(),
+    });
   });
   return router;
 }
