@@ -1,33 +1,15 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import mongoose from '../../src/lib/db/mongoose.js';
 import { Message } from '../../src/modules/chats/message.model.js';
-import { useTestApp } from '../helpers/app.js';
+import { useChatApp } from '../helpers/chat-app.js';
 import { eventually } from '../helpers/eventually.js';
-import { blockedOnClient, listen, openStream } from '../helpers/sse.js';
-import { startUpstream } from '../helpers/upstream.js';
-import { signUp, type TestUser } from '../helpers/users.js';
+import { blockedOnClient } from '../helpers/sse.js';
 
 const IDLE_TIMEOUT_MS = 300;
-const upstream = await startUpstream();
-const ctx = useTestApp({
-  OPENAI_BASE_URL: upstream.url,
-  MODELS: 'test-model',
-  UPSTREAM_MAX_RETRIES: '0',
-  MESSAGES_PER_MINUTE: '1000',
+const ctx = useChatApp({
   MAX_CONCURRENT_STREAMS: '1',
   UPSTREAM_IDLE_TIMEOUT_MS: String(IDLE_TIMEOUT_MS),
-});
-let user: TestUser;
-let server: Awaited<ReturnType<typeof listen>>;
-
-beforeAll(async () => {
-  user = await signUp(ctx.request);
-  server = await listen(ctx.app);
-});
-afterAll(async () => {
-  await server.close();
-  await upstream.close();
 });
 
 /** What a loopback connection whose reader has stopped can hold at most, from the kernel's limits. */
@@ -42,11 +24,22 @@ function socketAbsorbs(): number {
   return max('tcp_wmem', 2, 4 << 20) + max('tcp_rmem', 1, 128 << 10);
 }
 
+/** Waits until the server has been blocked on this reply's client for `ms`; says how the reply ended if it never was. */
+async function blockedFor(reply: ReturnType<typeof startReply>, ms: number) {
+  try {
+    await blockedOnClient(ctx.server.lastServed('POST', '/api/chats'), ms);
+  } catch (error) {
+    reply.resume();
+    await reply.ended;
+    const last = JSON.stringify(reply.events.at(-1)).slice(0, 300);
+    throw new Error(`${(error as Error).message}; the reply's last event: ${last}`, {
+      cause: error,
+    });
+  }
+}
+
 const startReply = () =>
-  openStream(server.port, '/api/chats', user.token, {
-    message: 'a long answer please',
-    stream: true,
-  });
+  ctx.stream('/api/chats', { message: 'a long answer please', stream: true });
 const leasesOf = (chatId: string) =>
   mongoose.connection
     .collection('generations')
@@ -63,13 +56,13 @@ describe('a slow reader', () => {
       { length: Math.ceil((2 * socketAbsorbs()) / chunk.length) },
       () => chunk,
     );
-    upstream.script({ chunks });
+    ctx.upstream.script({ chunks });
     const reply = startReply();
     await reply.waitForEvent('meta');
     reply.pause();
     // Stalled on the client for three idle timeouts: an idle timer that counted this wait as a
     // silent model would have cut the reply by now.
-    await blockedOnClient(server.lastServed('POST', '/api/chats'), IDLE_TIMEOUT_MS * 3);
+    await blockedFor(reply, IDLE_TIMEOUT_MS * 3);
     reply.resume();
     await reply.ended;
 
@@ -77,7 +70,7 @@ describe('a slow reader', () => {
     expect(done.event).toBe('done');
     expect(done.data.message.status).toBe('complete');
     expect(reply.events.filter((e) => e.event === 'delta')).toHaveLength(chunks.length);
-    const [request] = upstream.requests;
+    const [request] = ctx.upstream.requests;
     await request!.finished;
     expect(request!.aborted).toBe(false);
     const stored = await Message.findOne({ _id: done.data.message.id }).lean();
@@ -87,15 +80,15 @@ describe('a slow reader', () => {
 
   it('when the client keeps the connection open but never reads again, then a stop still ends the reply at once and frees its slot', async () => {
     // A reply that never ends by itself: only the stop can end it, whatever the sockets absorb.
-    upstream.script({ chunks: ['y'.repeat(4096)], endless: true });
+    ctx.upstream.script({ chunks: ['y'.repeat(4096)], endless: true });
     const reply = startReply();
     await reply.waitForEvent('meta');
     reply.pause(); // and never read again
     const chatId = reply.events[0]!.data.chat.id as string;
     // The server reports the reply waiting for 'drain' (the client's socket is full) before the stop.
-    await blockedOnClient(server.lastServed('POST', '/api/chats'), IDLE_TIMEOUT_MS * 3);
+    await blockedFor(reply, IDLE_TIMEOUT_MS * 3);
 
-    const stopped = await ctx.request().post(`/api/chats/${chatId}/stop`).set(user.auth);
+    const stopped = await ctx.request().post(`/api/chats/${chatId}/stop`).set(ctx.user.auth);
     expect(stopped.status).toBe(202);
     expect(stopped.body).toEqual({ stopping: true });
     // Without the stop ending the wait for 'drain', the reply would hang until the 30 s stall
@@ -107,7 +100,7 @@ describe('a slow reader', () => {
     );
     expect(stored?.status).toBe('incomplete');
     expect(stored!.content.length).toBeGreaterThan(0);
-    const request = upstream.requests.at(-1)!;
+    const request = ctx.upstream.requests.at(-1)!;
     await request.finished;
     expect(request.aborted).toBe(true);
     // The slot is free: with one stream allowed, the next reply starts.
@@ -118,11 +111,11 @@ describe('a slow reader', () => {
         10_000,
       ),
     ).toBe(0);
-    upstream.script({ chunks: ['next'] });
+    ctx.upstream.script({ chunks: ['next'] });
     const next = await ctx
       .request()
       .post(`/api/chats/${chatId}/messages`)
-      .set(user.auth)
+      .set(ctx.user.auth)
       .send({ content: 'and now?', stream: false });
     expect(next.status).toBe(201);
     expect(next.body.messages[1]).toMatchObject({ status: 'complete', content: 'next' });

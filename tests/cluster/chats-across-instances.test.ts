@@ -8,7 +8,7 @@ import {
   newChat,
   portOf,
   post,
-  signupVia,
+  userOn,
   withDatabase,
 } from './cluster-helpers.js';
 
@@ -62,21 +62,21 @@ describe('the per-user stream cap across instances', () => {
     // refused on each instance, even on a loaded machine.
     const letters = 'abcdefghijklmnopqrst'.split('');
     upstream.setDefault({ chunks: letters, delayMs: 200 });
-    const user = await signupVia(a);
+    const user = await userOn(a);
     const [c1, c2, c3] = [
-      await newChat(a, user.token),
-      await newChat(b, user.token),
-      await newChat(a, user.token),
+      await newChat(a, user.accessToken),
+      await newChat(b, user.accessToken),
+      await newChat(a, user.accessToken),
     ];
-    const s1 = streamOn(a, c1, user.token);
-    const s2 = streamOn(b, c2, user.token);
+    const s1 = streamOn(a, c1, user.accessToken);
+    const s2 = streamOn(b, c2, user.accessToken);
     await Promise.all([s1.waitForEvent('meta', 10_000), s2.waitForEvent('meta', 10_000)]);
 
     for (const instance of [a, b]) {
       const third = await post(
         `${instance.url}/api/chats/${c3}/messages`,
         { content: 'third', stream: true },
-        user.token,
+        user.accessToken,
       );
       expect(third.status).toBe(429);
       expect(third.headers.get('retry-after')).toBeTruthy();
@@ -109,7 +109,7 @@ describe('the per-user stream cap across instances', () => {
         (n) => n === 0,
       ),
     ).toBe(0);
-    const again = streamOn(b, c3, user.token, 'third again');
+    const again = streamOn(b, c3, user.accessToken, 'third again');
     await again.ended;
     expect(again.events.at(-1)).toMatchObject({
       event: 'done',
@@ -121,12 +121,12 @@ describe('the per-user stream cap across instances', () => {
 describe('stopping a reply from another instance', () => {
   it('when POST /:id/stop goes to B while A streams the reply, then the stream ends with done (incomplete) within about a second and the partial answer is stored', async () => {
     upstream.setDefault(slow);
-    const user = await signupVia(a);
-    const chatId = await newChat(a, user.token);
-    const s = streamOn(a, chatId, user.token, 'a long story please');
+    const user = await userOn(a);
+    const chatId = await newChat(a, user.accessToken);
+    const s = streamOn(a, chatId, user.accessToken, 'a long story please');
     await s.waitFor(() => deltas(s).length >= 3, 10_000);
 
-    const stop = await post(`${b.url}/api/chats/${chatId}/stop`, {}, user.token);
+    const stop = await post(`${b.url}/api/chats/${chatId}/stop`, {}, user.accessToken);
     const stoppedAt = Date.now();
     expect(stop.status).toBe(202);
     expect(await stop.json()).toEqual({ stopping: true });
@@ -174,14 +174,14 @@ describe('stopping a reply from another instance', () => {
 
   it("when another user sends stop for the chat (on either instance), then 404 like a missing chat and the owner's stream continues", async () => {
     upstream.setDefault({ chunks: Array.from({ length: 40 }, (_, i) => `w${i} `), delayMs: 60 });
-    const owner = await signupVia(a);
-    const intruder = await signupVia(b);
-    const chatId = await newChat(a, owner.token);
-    const s = streamOn(a, chatId, owner.token);
+    const owner = await userOn(a);
+    const intruder = await userOn(b);
+    const chatId = await newChat(a, owner.accessToken);
+    const s = streamOn(a, chatId, owner.accessToken);
     await s.waitFor(() => deltas(s).length >= 2, 10_000);
 
     for (const instance of [b, a]) {
-      const res = await post(`${instance.url}/api/chats/${chatId}/stop`, {}, intruder.token);
+      const res = await post(`${instance.url}/api/chats/${chatId}/stop`, {}, intruder.accessToken);
       expect(res.status).toBe(404);
       expect(((await res.json()) as { error: { code: string } }).error.code).toBe('NOT_FOUND');
     }
@@ -219,8 +219,8 @@ const upstreamText = (n: number) => Array.from({ length: n }, (_, i) => `w${i} `
 describe('the per-user message rate across instances', () => {
   it('when a user sends more messages per minute than allowed, in parallel over both instances, then exactly the excess gets 429 RATE_LIMITED and no more are stored', async () => {
     upstream.setDefault({ chunks: ['ok'] });
-    const user = await signupVia(a);
-    const chats = [await newChat(a, user.token), await newChat(b, user.token)];
+    const user = await userOn(a);
+    const chats = [await newChat(a, user.accessToken), await newChat(b, user.accessToken)];
     // Windows are whole minutes; a burst that straddles two would legitimately get twice the budget.
     await awayFromMinuteBoundary(15);
     const attempts = 10;
@@ -229,7 +229,7 @@ describe('the per-user message rate across instances', () => {
         post(
           `${[a, b][i % 2]!.url}/api/chats/${chats[i % 2]}/messages`,
           { content: `m${i}`, stream: false },
-          user.token,
+          user.accessToken,
         ),
       ),
     );
@@ -249,7 +249,7 @@ describe('the per-user message rate across instances', () => {
       const more = await post(
         `${instance.url}/api/chats/${chats[0]}/messages`,
         { content: 'one more', stream: true },
-        user.token,
+        user.accessToken,
       );
       expect(more.status).toBe(429);
       expect(((await more.json()) as { error: { code: string } }).error.code).toBe('RATE_LIMITED');

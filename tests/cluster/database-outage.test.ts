@@ -6,7 +6,7 @@ import { startFerretdb, type EmbeddedDatabase } from '../../src/lib/db/embedded.
 import { databaseUri, startInstance, type Instance } from '../helpers/instances.js';
 import { openStream } from '../helpers/sse.js';
 import { startUpstream, type Upstream } from '../helpers/upstream.js';
-import { eventually, newChat, portOf, post, signupVia, withDatabase } from './cluster-helpers.js';
+import { eventually, newChat, portOf, post, userOn, withDatabase } from './cluster-helpers.js';
 
 /**
  * A real server process on a database of this file's own, which the tests stop and start again on
@@ -67,27 +67,27 @@ const alive = () => server.child.exitCode === null && server.child.signalCode ==
 
 describe('when the database stops and comes back', () => {
   it('then API calls answer 503 JSON within 2 s, /readyz 503, /healthz 200, the process stays up, and it recovers by itself', async () => {
-    const user = await signupVia(server, 'outage');
-    const chatId = await newChat(server, user.token);
+    const user = await userOn(server, 'outage');
+    const chatId = await newChat(server, user.accessToken);
     const first = await post(
       `${server.url}/api/chats/${chatId}/messages`,
       { content: 'before', stream: false },
-      user.token,
+      user.accessToken,
     );
     expect(first.status).toBe(201);
 
     await stopDatabase();
 
     const calls: [string, () => Promise<Response>][] = [
-      ['list chats', () => get('/api/chats', user.token)],
-      ['read a chat', () => get(`/api/chats/${chatId}`, user.token)],
+      ['list chats', () => get('/api/chats', user.accessToken)],
+      ['read a chat', () => get(`/api/chats/${chatId}`, user.accessToken)],
       [
         'send a message (JSON)',
         () =>
           post(
             `${server.url}/api/chats/${chatId}/messages`,
             { content: 'during', stream: false },
-            user.token,
+            user.accessToken,
           ),
       ],
       // The stream is not opened before the message is stored, so this is a JSON error too.
@@ -97,11 +97,11 @@ describe('when the database stops and comes back', () => {
           post(
             `${server.url}/api/chats/${chatId}/messages`,
             { content: 'during', stream: true },
-            user.token,
+            user.accessToken,
           ),
       ],
-      ['new chat', () => post(`${server.url}/api/chats`, { title: 'x' }, user.token)],
-      ['stop', () => post(`${server.url}/api/chats/${chatId}/stop`, {}, user.token)],
+      ['new chat', () => post(`${server.url}/api/chats`, { title: 'x' }, user.accessToken)],
+      ['stop', () => post(`${server.url}/api/chats/${chatId}/stop`, {}, user.accessToken)],
     ];
     for (const [name, call] of calls) {
       const { res, ms, body } = await timed(call);
@@ -122,10 +122,10 @@ describe('when the database stops and comes back', () => {
 
     await startDatabase();
     const deadline = Date.now() + 20_000;
-    let again = await get('/api/chats', user.token);
+    let again = await get('/api/chats', user.accessToken);
     while (again.status !== 200 && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 250));
-      again = await get('/api/chats', user.token);
+      again = await get('/api/chats', user.accessToken);
     }
     expect(again.status).toBe(200);
     expect(((await again.json()) as { id: string }[]).map((c) => c.id)).toEqual([chatId]);
@@ -133,7 +133,7 @@ describe('when the database stops and comes back', () => {
     const after = await post(
       `${server.url}/api/chats/${chatId}/messages`,
       { content: 'after', stream: false },
-      user.token,
+      user.accessToken,
     );
     expect(after.status).toBe(201);
     expect(alive()).toBe(true);
@@ -153,11 +153,11 @@ describe('when the database stops and comes back', () => {
   }, 60_000);
 
   it('when the database stops while a reply streams, then the stream ends with an error event SERVICE_UNAVAILABLE, the process stays up, and the slot comes back', async () => {
-    const user = await signupVia(server, 'outage-stream');
-    const chatId = await newChat(server, user.token);
+    const user = await userOn(server, 'outage-stream');
+    const chatId = await newChat(server, user.accessToken);
     // Long enough to still be streaming once the database has shut down (FerretDB drains its clients first).
     upstream.setDefault({ chunks: Array.from({ length: 120 }, (_, i) => `w${i} `), delayMs: 50 });
-    const s = openStream(portOf(server), `/api/chats/${chatId}/messages`, user.token, {
+    const s = openStream(portOf(server), `/api/chats/${chatId}/messages`, user.accessToken, {
       content: 'store me',
       stream: true,
     });
@@ -214,7 +214,7 @@ describe('when the database stops and comes back', () => {
         post(
           `${server.url}/api/chats/${chatId}/messages`,
           { content: `again ${i}`, stream: false },
-          user.token,
+          user.accessToken,
         ),
       ),
     );

@@ -7,6 +7,8 @@ import { freePort } from '../../src/lib/db/embedded.js';
 /** A real server process (src/server.ts, loaded through tsx) on its own port. */
 export interface Instance {
   url: string;
+  /** The database it uses (its MONGODB_URI), for inserting fixtures and checking what it stored. */
+  mongoUri: string | undefined;
   child: ChildProcess;
   output: () => string;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
@@ -63,6 +65,7 @@ export async function startInstance(env: Record<string, string>): Promise<Instan
   }
   return {
     url,
+    mongoUri: env.MONGODB_URI,
     child,
     output: () => output,
     stop: async (signal = 'SIGTERM') => {

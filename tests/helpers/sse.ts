@@ -113,6 +113,7 @@ export async function listen(app: Express) {
 /** A streaming request held open: events arrive as they come; `close()` disconnects like a closed tab. */
 export function openStream(port: number, path: string, token: string, body: unknown) {
   const events: SseEvent[] = [];
+  const comments: string[] = [];
   let raw = '';
   let status = 0;
   let bytes = 0;
@@ -155,7 +156,9 @@ export function openStream(port: number, path: string, token: string, body: unkn
         // `raw` per chunk would be quadratic for a multi-megabyte event.
         const cut = chunk.includes('\n') ? raw.lastIndexOf('\n\n') : -1;
         if (cut >= 0) {
-          events.push(...parseSse(raw.slice(0, cut + 2)).events);
+          const parsed = parseSse(raw.slice(0, cut + 2));
+          events.push(...parsed.events);
+          comments.push(...parsed.comments);
           raw = raw.slice(cut + 2);
         }
         check();
@@ -195,6 +198,8 @@ export function openStream(port: number, path: string, token: string, body: unkn
     });
   return {
     events,
+    /** Comment lines (`: ping`) received so far. */
+    comments,
     get status() {
       return status;
     },

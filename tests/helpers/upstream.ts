@@ -9,6 +9,8 @@ export interface UpstreamScript {
   chunks?: string[];
   /** Repeat `chunks` until the client goes away: a reply that never ends by itself. */
   endless?: boolean;
+  /** After the chunks, keep the reply open until this settles: a reply still streaming for as long as a test needs. */
+  holdUntil?: Promise<unknown>;
   /** Delay before the headers, and between chunks (ms). */
   headerDelayMs?: number;
   delayMs?: number;
@@ -132,6 +134,10 @@ export async function startUpstream() {
       });
       record.chunksSent += 1;
       if (!written) await drained(res);
+    }
+    if (script.holdUntil) {
+      await Promise.race([script.holdUntil, new Promise((resolve) => res.once('close', resolve))]);
+      if (res.destroyed) return;
     }
     if (script.failAfter === chunks.length) return fail(script, res);
     send({
