@@ -155,8 +155,13 @@ describe('when the database stops and comes back', () => {
   it('when the database stops while a reply streams, then the stream ends with an error event SERVICE_UNAVAILABLE, the process stays up, and the slot comes back', async () => {
     const user = await userOn(server, 'outage-stream');
     const chatId = await newChat(server, user.accessToken);
-    // Long enough to still be streaming once the database has shut down (FerretDB drains its clients first).
-    upstream.setDefault({ chunks: Array.from({ length: 120 }, (_, i) => `w${i} `), delayMs: 50 });
+    // The reply stays open after its chunks until the database has shut down.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    upstream.setDefault({
+      chunks: Array.from({ length: 10 }, (_, i) => `w${i} `),
+      holdUntil: held,
+    });
     const s = openStream(portOf(server), `/api/chats/${chatId}/messages`, user.accessToken, {
       content: 'store me',
       stream: true,
@@ -164,6 +169,7 @@ describe('when the database stops and comes back', () => {
     await s.waitFor(() => s.events.filter((e) => e.event === 'delta').length >= 3, 10_000);
 
     await stopDatabase();
+    release();
     await s.ended;
     const finals = s.events.filter((e) => e.event === 'done' || e.event === 'error');
     expect(finals).toHaveLength(1);
