@@ -1,6 +1,10 @@
 import type { Server } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { abortAllGenerations, runningGenerations, stopPoller } from './generations/registry.js';
+import {
+  abortAllGenerations,
+  runningGenerations,
+  stopPoller,
+} from '../modules/chats/generation/registry.js';
 import { startDraining } from './lifecycle.js';
 import { closeOpenAiPool } from './llm/index.js';
 import type { Logger } from 'pino';

@@ -3,8 +3,8 @@ import { authOf } from '../auth/auth.middleware.js';
 import { toChatJson, toMessageJson } from './chats.mapper.js';
 import type { Input } from './chats.schemas.js';
 import * as chats from './chats.service.js';
-import { requestStop } from '../../lib/generations/leases.js';
-import { abortGeneration } from '../../lib/generations/registry.js';
+import { requestStop } from './generation/leases.js';
+import { abortGeneration } from './generation/registry.js';
 import { beginExchange } from './exchange.service.js';
 import { respondWithReply, wantsStream } from './exchange.controller.js';
 

@@ -2,7 +2,7 @@ import { config } from '../../lib/config.js';
 import { Types } from '../../lib/db/mongoose.js';
 import { notFound } from '../../lib/errors.js';
 import { Chat, type ChatDoc } from './chat.model.js';
-import { decodeCursor, encodeCursor, isObjectId } from './cursor.js';
+import { decodeCursor, encodeCursor, isObjectId } from '../../lib/http/cursor.js';
 import { Message, type MessageDoc } from './message.model.js';
 
 const oid = (id: string) => new Types.ObjectId(id);

@@ -3,7 +3,7 @@ import { config } from '../../lib/config.js';
 import { SseStream } from '../../lib/http/sse.js';
 import { toChatJson, toMessageJson } from './chats.mapper.js';
 import type { Exchange } from './exchange.service.js';
-import { runGeneration } from './generation.runner.js';
+import { runGeneration } from './generation/generation.runner.js';
 
 /** `stream` when given; otherwise the route's default, or what the Accept header asks for. */
 export function wantsStream(

@@ -1,5 +1,5 @@
-import { config } from '../config.js';
-import { logger } from '../logger.js';
+import { config } from '../../../lib/config.js';
+import { logger } from '../../../lib/logger.js';
 import { stopRequestedHere } from './leases.js';
 
 export type AbortKind = 'client' | 'stop' | 'shutdown';
