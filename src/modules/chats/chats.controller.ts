@@ -3,8 +3,6 @@ import { authOf } from '../auth/auth.middleware.js';
 import { toChatJson, toMessageJson } from './chats.mapper.js';
 import type { Input } from './chats.schemas.js';
 import * as chats from './chats.service.js';
-import { requestStop } from './generation/leases.js';
-import { abortGeneration } from './generation/registry.js';
 import { beginExchange } from './exchange.service.js';
 import { respondWithReply, wantsStream } from './exchange.controller.js';
 
@@ -103,11 +101,6 @@ export async function send(
   await respondWithReply(req, res, exchange, wantsStream(req, body.stream));
 }
 
-/** Flags the chat's generation; the instance streaming it aborts it (at once when that is this one). */
 export async function stop(req: Request, res: Response, { params }: { params: Id }) {
-  const { userId } = authOf(req);
-  const chat = await chats.findOwnedChat(userId, params.id);
-  const tokens = await requestStop(userId, String(chat._id));
-  for (const token of tokens) abortGeneration(token, 'stop');
-  res.status(202).json({ stopping: tokens.length > 0 });
+  res.status(202).json({ stopping: await chats.stopReply(authOf(req).userId, params.id) });
 }

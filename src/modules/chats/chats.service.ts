@@ -2,6 +2,8 @@ import { config } from '../../lib/config.js';
 import { Types } from '../../lib/db/mongoose.js';
 import { notFound } from '../../lib/errors.js';
 import { Chat, type ChatDoc } from './chat.model.js';
+import { requestStop } from './generation/leases.js';
+import { abortGeneration } from './generation/registry.js';
 import { decodeCursor, encodeCursor, isObjectId } from '../../lib/http/cursor.js';
 import { Message, type MessageDoc } from './message.model.js';
 
@@ -159,4 +161,16 @@ export async function deleteChat(userId: string, chatId: string): Promise<void> 
   // Messages first: a failure in between leaves a chat to retry the delete on, never orphans.
   await Message.deleteMany({ chatId: chat._id });
   await Chat.deleteOne({ _id: chat._id });
+}
+
+/**
+ * Stops the reply being generated for the chat, on whichever instance streams it: its lease is
+ * flagged (the instance holding it polls for flags) and, when it streams here, aborted at once.
+ * The reply is then stored as incomplete. False when no reply was being generated.
+ */
+export async function stopReply(userId: string, chatId: string): Promise<boolean> {
+  const chat = await findOwnedChat(userId, chatId);
+  const tokens = await requestStop(userId, String(chat._id));
+  for (const token of tokens) abortGeneration(token, 'stop');
+  return tokens.length > 0;
 }
