@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { setNextLink } from '../../lib/http/pagination.js';
 import { authOf } from '../auth/auth.middleware.js';
 import { toChatJson, toMessageJson } from './chats.mapper.js';
 import type { Input } from './chats.schemas.js';
@@ -8,27 +9,8 @@ import { respondWithReply, wantsStream } from './exchange.controller.js';
 
 type Id = { id: string };
 
-/** GitHub-style pagination: the next page's URL keeps every parameter of this one but the cursor. */
-export function setNextLink(
-  req: Request,
-  res: Response,
-  nextCursor: string | null,
-  path = `${req.baseUrl}${req.path}`,
-): void {
-  if (!nextCursor) return;
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(req.query)) {
-    if (key !== 'cursor' && typeof value === 'string') params.set(key, value);
-  }
-  params.set('cursor', nextCursor);
-  res.set('Link', `<${path.replace(/\/$/, '')}?${params.toString()}>; rel="next"`);
-}
-
-export async function list(
-  req: Request,
-  res: Response,
-  { query }: { query: Input<'ListChatsQuery'> },
-) {
+/** Also GET /api/chat, whose query has no search or archive filter. */
+export async function list(req: Request, res: Response, { query }: { query: chats.ListOptions }) {
   const page = await chats.listChats(authOf(req).userId, query);
   setNextLink(req, res, page.nextCursor);
   res.json(page.items.map(toChatJson));

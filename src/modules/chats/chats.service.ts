@@ -1,6 +1,7 @@
 import { config } from '../../lib/config.js';
 import { Types } from '../../lib/db/mongoose.js';
 import { notFound } from '../../lib/errors.js';
+import type { Page } from '../../lib/http/pagination.js';
 import { Chat, type ChatDoc } from './chat.model.js';
 import { requestStop } from './generation/leases.js';
 import { abortGeneration } from './generation/registry.js';
@@ -9,9 +10,11 @@ import { Message, type MessageDoc } from './message.model.js';
 
 const oid = (id: string) => new Types.ObjectId(id);
 
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
+export interface ListOptions {
+  q?: string;
+  archived?: boolean;
+  limit?: number;
+  cursor?: string;
 }
 
 /** The user's chat, or 404 — the same answer for another user's chat and for an id that names nothing. */
@@ -25,10 +28,7 @@ export async function findOwnedChat(userId: string, chatId: string): Promise<Cha
 /** Regex-escaped so user input is matched literally (RE2-safe: no look-arounds). */
 const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-export async function listChats(
-  userId: string,
-  options: { q?: string; archived?: boolean; limit?: number; cursor?: string },
-): Promise<Page<ChatDoc>> {
+export async function listChats(userId: string, options: ListOptions): Promise<Page<ChatDoc>> {
   const limit = options.limit ?? config().PAGE_SIZE_MAX;
   const owner = oid(userId);
   const filter: Record<string, unknown> = { userId: owner, archived: options.archived ?? false };
