@@ -1,6 +1,10 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import { clearRefreshCookie, refreshCookie, setRefreshCookie } from './auth.cookies.js';
+import {
+  clearRefreshCookie,
+  refreshCookie,
+  setRefreshCookie,
+} from '../../lib/http/refresh-cookie.js';
 import { authOf, bearerToken } from './auth.middleware.js';
 import * as auth from './auth.service.js';
 import type {

@@ -2,7 +2,7 @@ import type { Request } from 'express';
 import { config } from '../../lib/config.js';
 import { defineRoute, type RouteGroup } from '../../lib/http/route.js';
 import { byIp, sharedLimiter } from '../../lib/rate-limit/limiter.js';
-import { sameOriginOnly } from './auth.cookies.js';
+import { sameOriginOnly } from '../../lib/http/refresh-cookie.js';
 import * as controller from './auth.controller.js';
 import {
   AuthResult,

@@ -3,7 +3,7 @@ import { config } from '../../lib/config.js';
 import { AppError, unauthenticated } from '../../lib/errors.js';
 import { deleteUserContent } from '../chats/chats.cleanup.js';
 import { User, toUserJson, type UserJson } from '../users/user.model.js';
-import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords.js';
+import { burnPasswordCheck, hashPassword, verifyPassword } from '../users/passwords.js';
 import { claimRefreshToken, RefreshClaim, releaseRefreshClaim } from './refresh-claim.model.js';
 import { Session } from './session.model.js';
 import { hashToken, newRefreshToken, parseRefreshToken, signAccessToken } from './tokens.js';
