@@ -8,7 +8,7 @@ import { logger } from './lib/logger.js';
 import { gracefulShutdown } from './lib/shutdown.js';
 import { installCrashHandlers } from './lib/crash-handlers.js';
 import { initRateLimitCounters } from './lib/rate-limit/mongo-store.js';
-import { initSessions } from './modules/auth/session.model.js';
+import { initSessions } from './modules/auth/index.js';
 import { generations } from './modules/chats/index.js';
 
 async function main() {

@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import { setNextLink } from '../../lib/http/pagination.js';
-import { authOf } from '../auth/auth.middleware.js';
+import { authOf } from '../../lib/http/request-auth.js';
 import { toChatJson, toMessageJson } from './chats.mapper.js';
 import type { Input } from './chats.schemas.js';
 import * as chats from './chats.service.js';

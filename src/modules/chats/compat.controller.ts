@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { authOf } from '../auth/auth.middleware.js';
+import { authOf } from '../../lib/http/request-auth.js';
 import type { Input } from './chats.schemas.js';
 import { respondWithReply, wantsStream } from './exchange.controller.js';
 import { beginExchange } from './exchange.service.js';

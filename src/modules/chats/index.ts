@@ -3,6 +3,8 @@
  * Chats, messages, exchanges (a user message and its reply) and the generation of replies.
  */
 import type { InterruptibleWork } from '../../lib/shutdown.js';
+import { subscribeToUsers } from '../users/index.js';
+import { deleteUserContent } from './chats.cleanup.js';
 import { abortAllGenerations, runningGenerations, stopPoller } from './generation/registry.js';
 
 export { chatRoutes } from './chats.routes.js';
@@ -14,3 +16,6 @@ export const generations: InterruptibleWork = {
   cutAll: abortAllGenerations,
   stop: stopPoller,
 };
+
+// An account's chats, messages and generation leases go with it (see users/user-hooks.ts).
+subscribeToUsers('chats', { removeData: deleteUserContent });
