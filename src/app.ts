@@ -63,7 +63,8 @@ export function createApp(groups: RouteGroup[] = routeGroups()) {
       },
     }),
   );
-  app.use((req, _res, next) => requestContext.run(String(req.id), next));
+  // pino-http types the id loosely; genReqId (request-id.ts) always makes it a string.
+  app.use((req, _res, next) => requestContext.run(req.id as string, next));
   app.use(securityHeaders());
   app.use(corsPolicy(c.CORS_ORIGINS));
   app.use(healthRouter());
