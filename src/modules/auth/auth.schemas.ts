@@ -16,3 +16,5 @@ export const AuthResult = z.object({
   tokenType: z.literal('Bearer'),
   expiresIn: z.number().int().describe('Seconds until the access token expires'),
 });
+
+export type AuthResultJson = z.infer<typeof AuthResult>;

@@ -2,19 +2,14 @@ import { Types } from 'mongoose';
 import { config } from '../../lib/config.js';
 import { AppError, unauthenticated } from '../../lib/errors.js';
 import * as users from '../users/index.js';
-import { toUserJson, type UserDoc, type UserJson } from '../users/index.js';
+import { toUserJson, type UserDoc } from '../users/index.js';
+import type { AuthResultJson } from './auth.schemas.js';
 import { claimRefreshToken, RefreshClaim, releaseRefreshClaim } from './refresh-claim.model.js';
 import { Session } from './session.model.js';
 import { hashToken, newRefreshToken, parseRefreshToken, signAccessToken } from './tokens.js';
 
-export interface IssuedTokens {
-  user: UserJson;
-  accessToken: string;
-  tokenType: 'Bearer';
-  expiresIn: number;
-  refreshToken: string;
-  refreshExpiresAt: Date;
-}
+/** The published AuthResult, plus the refresh token the controller puts in the cookie. */
+export type IssuedTokens = AuthResultJson & { refreshToken: string; refreshExpiresAt: Date };
 
 const invalidCredentials = () =>
   new AppError('INVALID_CREDENTIALS', 'Email or password is incorrect');

@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import { setNextLink } from '../../lib/http/pagination.js';
 import { authOf } from '../../lib/http/request-auth.js';
 import { toChatJson, toMessageJson } from './chats.mapper.js';
-import type { Input } from './chats.schemas.js';
+import type { ChatWithMessagesJson, Input, StopResultJson } from './chats.schemas.js';
 import * as chats from './chats.service.js';
 import { beginExchange } from './exchange.service.js';
 import { respondWithReply, wantsStream } from './exchange.controller.js';
@@ -48,7 +48,7 @@ export async function get(
     ...toChatJson(chat),
     messages: page.items.map(toMessageJson),
     hasMore: page.nextCursor !== null,
-  });
+  } satisfies ChatWithMessagesJson);
 }
 
 export async function messages(
@@ -84,5 +84,6 @@ export async function send(
 }
 
 export async function stop(req: Request, res: Response, { params }: { params: Id }) {
-  res.status(202).json({ stopping: await chats.stopReply(authOf(req).userId, params.id) });
+  const stopping = await chats.stopReply(authOf(req).userId, params.id);
+  res.status(202).json({ stopping } satisfies StopResultJson);
 }
