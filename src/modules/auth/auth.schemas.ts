@@ -27,12 +27,14 @@ export const offeredPassword = z
   .refine((v) => utf8Bytes(v) <= 72, 'Password must be at most 72 bytes (UTF-8)')
   .meta({ maxLength: 72, description: MAX_BYTES_NOTE, 'x-maxBytes': 72 });
 
+// The published pattern is the one z.email() checks (after trimming and lower-casing).
 export const email = z
   .string()
   .max(254)
   .trim()
   .toLowerCase()
-  .pipe(z.email({ message: 'Invalid email address' }));
+  .pipe(z.email({ message: 'Invalid email address' }))
+  .meta({ pattern: z.regexes.email.source });
 
 // Lengths are checked before trimming: the documented maxLength bounds what the client sends.
 export const displayName = z.string().max(100).trim();

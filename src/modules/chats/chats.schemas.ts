@@ -108,6 +108,8 @@ export function chatSchemas(c: Config = config()) {
     .number()
     .int()
     .min(1)
+    // What .int() enforces anyway (safe integers), published so clients and fuzzers know it.
+    .max(Number.MAX_SAFE_INTEGER)
     .transform((n) => Math.min(n, c.PAGE_SIZE_MAX))
     .optional()
     .describe(`Page size, clamped to ${c.PAGE_SIZE_MAX} (also the default)`);
