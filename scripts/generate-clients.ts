@@ -352,7 +352,8 @@ export async function currentDocument(): Promise<Json> {
 /** The typed client's types, with the same generator a frontend developer would run. */
 export async function typescriptTypes(document: Json): Promise<string> {
   const { default: openapiTS, astToString } = await import('openapi-typescript');
-  const ast = await openapiTS(structuredClone(document) as never, { alphabetize: false });
+  // arrayLength: the two messages of an exchange are a pair ([user, assistant]), not any list.
+  const ast = await openapiTS(structuredClone(document) as never, { arrayLength: true });
   return [
     '/**',
     ' * Generated from the OpenAPI description by `npm run clients` (openapi-typescript); do not edit.',

@@ -471,7 +471,10 @@ export interface components {
         ExchangeResult: {
             chat: components["schemas"]["Chat"];
             /** @description The user message and the stored reply */
-            messages: components["schemas"]["Message"][];
+            messages: [
+                components["schemas"]["Message"],
+                components["schemas"]["Message"]
+            ];
         };
         ChatWithMessages: {
             id: string;
