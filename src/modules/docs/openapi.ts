@@ -274,14 +274,27 @@ header names the next page.
 **Streaming** replies are \`text/event-stream\` (events \`meta\`, \`delta\`, then one \`done\` or \`error\`).
 EventSource cannot POST or send headers: read the stream with \`fetch\` (see the README, "From a browser app").`;
 
+/** One line per tag for the reference's headings; a group without one gets a plain default. */
+const TAG_DESCRIPTIONS: Record<string, string> = {
+  Operations: 'Health, readiness and this description',
+  Auth: 'Accounts and sessions: sign-up, login, the refresh cookie, logout',
+  Users: 'The current account: profile, password, deletion',
+  Chats: 'Chat threads and their messages; replies as JSON or streamed over SSE',
+  Models: 'The models this server allows',
+  'SigmaGPT-compatible': 'The routes SigmaGPT clients call, on the same objects as /api/chats',
+};
+
 /** Operations served outside the route groups that clients still call. */
 function registerOperations(registry: OpenAPIRegistry) {
-  const health = z.object({ status: z.string() });
-  const ready = z.object({
-    status: z.enum(['ready', 'unavailable']),
-    database: z.enum(['up', 'down']),
-    draining: z.boolean(),
-  });
+  const health = registry.register('Health', z.object({ status: z.string() }));
+  const ready = registry.register(
+    'Readiness',
+    z.object({
+      status: z.enum(['ready', 'unavailable']),
+      database: z.enum(['up', 'down']),
+      draining: z.boolean(),
+    }),
+  );
   const plain = (description: string, schema: z.ZodType): ResponseConfig => ({
     description,
     headers: REQUEST_ID_HEADER,
@@ -400,7 +413,10 @@ export function openApiDocument(groups: RouteGroup[]): OpenApiDocument {
     openapi: '3.1.0',
     info: { title: 'SigmaGPT API', version: packageVersion(), description: API_DESCRIPTION },
     servers: [{ url: '/', description: 'This server' }],
-    tags: [...new Set(['Operations', ...groups.map((g) => g.tag)])].map((name) => ({ name })),
+    tags: [...new Set(['Operations', ...groups.map((g) => g.tag)])].map((name) => ({
+      name,
+      description: TAG_DESCRIPTIONS[name] ?? `The ${name} routes`,
+    })),
   });
 
   return normaliseTuples(document);
