@@ -45,6 +45,7 @@ const envSchema = z.object({
   JWT_AUDIENCE: z.string().default('sigmagpt-clients'),
   ACCESS_TOKEN_TTL_SECONDS: int(900, 10, 900),
   REFRESH_TOKEN_TTL_DAYS: int(30, 1, 365),
+  REFRESH_GRACE_SECONDS: int(10, 0, 60),
   BCRYPT_COST: z.coerce.number().int().min(10).max(15).optional(),
   BCRYPT_MAX_CONCURRENCY: int(2, 1, 64),
 

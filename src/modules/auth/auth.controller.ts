@@ -34,7 +34,8 @@ export async function refresh(req: Request, res: Response) {
   try {
     sendTokens(res, 200, await auth.refresh(refreshCookie(req)));
   } catch (error) {
-    clearRefreshCookie(res);
+    // Only an ended session clears the cookie: never a database hiccup or another tab's race.
+    if (error instanceof auth.SessionEndedError) clearRefreshCookie(res);
     throw error;
   }
 }
