@@ -48,6 +48,8 @@ const envSchema = z.object({
   REFRESH_GRACE_SECONDS: int(10, 0, 60),
   BCRYPT_COST: z.coerce.number().int().min(10).max(15).optional(),
   BCRYPT_MAX_CONCURRENCY: int(2, 1, 64),
+  BCRYPT_MAX_QUEUE: int(16, 0, 10_000),
+  PASSWORD_CHECKS_PER_ADDRESS: int(4, 1, 10_000),
 
   CORS_ORIGINS: list('http://localhost:5173,http://localhost:3000'),
   TRUST_PROXY: int(0, 0, 10),

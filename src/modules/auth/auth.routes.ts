@@ -3,6 +3,7 @@ import { config } from '../../lib/config.js';
 import { defineRoute, type RouteGroup } from '../../lib/http/route.js';
 import { byIp, sharedLimiter } from '../../lib/rate-limit/limiter.js';
 import { sameOriginOnly } from './auth.cookies.js';
+import { passwordGate } from './password-gate.js';
 import * as controller from './auth.controller.js';
 import {
   AuthResult,
@@ -27,6 +28,11 @@ const validSignupIp = (req: Request) =>
 function limiters() {
   const c = config();
   return {
+    passwordByEmail: passwordGate((req) => {
+      const email = accountKey(req);
+      return email === undefined ? undefined : `email:${email}`;
+    }),
+    passwordByUser: passwordGate((req) => (req.auth ? `user:${req.auth.userId}` : undefined)),
     loginPerAccount: sharedLimiter({
       name: 'login-account',
       limit: c.LOGIN_LIMIT_PER_ACCOUNT,
@@ -62,7 +68,7 @@ export function authRoutes(): RouteGroup {
       summary,
       auth: false,
       request: { body: SignupBody, query: NoQuery },
-      guards: [limit.signupPerIp],
+      guards: [limit.signupPerIp, limit.passwordByEmail],
       responses: {
         201: {
           description: 'Account created and logged in; sets the refresh cookie',
@@ -95,7 +101,7 @@ export function authRoutes(): RouteGroup {
         summary: 'Log in with email and password',
         auth: false,
         request: { body: LoginBody, query: NoQuery },
-        guards: [limit.loginPerIp, limit.loginPerAccount],
+        guards: [limit.loginPerIp, limit.loginPerAccount, limit.passwordByEmail],
         responses: {
           200: { description: 'Logged in; sets the refresh cookie', schema: AuthResult },
         },
@@ -142,6 +148,7 @@ export function authRoutes(): RouteGroup {
         summary: 'Change the password (ends every other session)',
         auth: true,
         request: { body: ChangePasswordBody, query: NoQuery },
+        guards: [limit.passwordByUser],
         responses: { 204: { description: 'Password changed' } },
         errors: [401],
         handler: controller.changePassword,
@@ -152,6 +159,7 @@ export function authRoutes(): RouteGroup {
         summary: 'Delete the account with all its chats, messages and sessions',
         auth: true,
         request: { body: DeleteMeBody, query: NoQuery },
+        guards: [limit.passwordByUser],
         responses: { 204: { description: 'Account deleted' } },
         errors: [401],
         handler: controller.deleteMe,

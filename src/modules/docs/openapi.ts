@@ -47,7 +47,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   429: 'Too many requests; retry after `Retry-After` seconds',
   500: 'Unexpected server error (the message never contains internals; quote the requestId)',
   502: 'The upstream model failed',
-  503: 'The database is unavailable or the server is shutting down; retry after `Retry-After` seconds',
+  503: 'The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds',
   504: 'The upstream model timed out',
 };
 
