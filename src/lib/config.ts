@@ -77,6 +77,8 @@ const envSchema = z.object({
   HISTORY_TOKEN_BUDGET: int(8_000, 100),
   MAX_TOKENS: int(0, 0),
   MESSAGES_PER_MINUTE: int(20, 1),
+  SEARCHES_PER_MINUTE: int(30, 1),
+  SEARCH_TIMEOUT_MS: int(2_000, 1, 60_000),
   MAX_CONCURRENT_STREAMS: int(2, 1),
   SSE_PING_SECONDS: z.coerce.number().min(0.05).max(15).default(15),
   STOP_POLL_MS: int(500, 20, 1000),
