@@ -86,6 +86,9 @@ const envSchema = z.object({
   PAGE_SIZE_MAX: int(100, 1, 1000),
   UPSTREAM_MAX_SOCKETS: int(256, 1),
   SHUTDOWN_GRACE_MS: int(10_000, 100),
+  REQUEST_TIMEOUT_MS: int(30_000, 100, 600_000),
+  HEADERS_TIMEOUT_MS: int(10_000, 100, 600_000),
+  KEEP_ALIVE_TIMEOUT_MS: int(65_000, 1_000, 600_000),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -134,6 +137,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
   const defaultModel = env.DEFAULT_MODEL ?? models[0]!;
   if (!models.includes(defaultModel))
     problems.push(`DEFAULT_MODEL: "${defaultModel}" is not in MODELS`);
+  if (env.HEADERS_TIMEOUT_MS > env.REQUEST_TIMEOUT_MS)
+    problems.push('HEADERS_TIMEOUT_MS: must not exceed REQUEST_TIMEOUT_MS');
   if (problems.length > 0)
     throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
 
