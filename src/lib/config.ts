@@ -54,6 +54,10 @@ const envSchema = z.object({
   CORS_ORIGINS: list('http://localhost:5173,http://localhost:3000'),
   TRUST_PROXY: int(0, 0, 10),
   BODY_LIMIT: z.string().default('100kb'),
+  DOCS_ENABLED: z
+    .enum(['true', 'false', '1', '0'])
+    .optional()
+    .transform((v) => (v === undefined ? undefined : v === 'true' || v === '1')),
 
   LOGIN_LIMIT_PER_ACCOUNT: int(10, 1),
   LOGIN_LIMIT_PER_IP: int(50, 1),
@@ -149,6 +153,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
     dataDir,
     jwtSecret,
     bcryptCost: env.BCRYPT_COST ?? (isProduction ? 12 : 10),
+    // The interactive reference is for development; production serves it only when asked to.
+    docsEnabled: env.DOCS_ENABLED ?? !isProduction,
     models: Object.freeze(models),
     defaultModel,
   });

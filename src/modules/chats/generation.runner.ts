@@ -7,7 +7,7 @@ import {
   unregisterGeneration,
 } from '../../lib/generations/registry.js';
 import { logger } from '../../lib/logger.js';
-import { streamCompletion, upstreamError } from '../../lib/llm/index.js';
+import { describeUpstreamFailure, streamCompletion, upstreamError } from '../../lib/llm/index.js';
 import type { Exchange } from './exchange.service.js';
 import { storeReply } from './exchange.service.js';
 import type { MessageDoc } from './message.model.js';
@@ -73,7 +73,7 @@ export async function runGeneration(
     if (!(controller.signal.reason instanceof GenerationAbort)) {
       failure = upstreamError(error);
       logger.warn(
-        { err: failure.cause ?? error, code: failure.code, chatId: lease.chatId },
+        { upstream: describeUpstreamFailure(error), code: failure.code, chatId: lease.chatId },
         'model reply failed',
       );
     }
