@@ -35,9 +35,10 @@ export function describeUpstreamFailure(err: unknown): UpstreamFailure {
   if (err instanceof OpenAI.APIError) {
     const str = (v: unknown) =>
       typeof v === 'string' || typeof v === 'number' ? String(v) : undefined;
+    const status: unknown = err.status;
     return {
       name: err.name,
-      ...(err.status !== undefined ? { status: err.status } : {}),
+      ...(typeof status === 'number' ? { status } : {}),
       ...(str(err.code) ? { code: scrubSecrets(str(err.code)!) } : {}),
       ...(str(err.type) ? { type: scrubSecrets(str(err.type)!) } : {}),
       ...(err.requestID ? { requestId: scrubSecrets(err.requestID) } : {}),

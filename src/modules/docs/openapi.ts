@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { ERROR_STATUS, type ErrorCode } from '../../lib/errors.js';
 import type { RouteGroup, RouteSpec } from '../../lib/http/route.js';
 import { isRateLimitGuard } from '../../lib/rate-limit/limiter.js';
-import { refreshCookieName, sameOriginOnly } from '../auth/auth.cookies.js';
+import { refreshCookieName, sameOriginOnly } from '../../lib/http/refresh-cookie.js';
 
 extendZodWithOpenApi(z);
 

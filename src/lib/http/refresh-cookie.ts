@@ -1,6 +1,6 @@
 import type { Request, RequestHandler, Response } from 'express';
-import { config } from '../../lib/config.js';
-import { AppError } from '../../lib/errors.js';
+import { config } from '../config.js';
+import { AppError } from '../errors.js';
 
 /**
  * Production uses a `__Host-` cookie: browsers accept it only from this exact host over HTTPS,
