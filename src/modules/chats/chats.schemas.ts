@@ -132,6 +132,11 @@ export function chatSchemas(c: Config = config()) {
       q: z
         .string()
         .max(200)
+        // A NUL is refused by MongoDB inside a regex; no search box sends control characters.
+        .refine(
+          (v) => ![...v].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f),
+          'Search text must not contain control characters',
+        )
         .trim()
         .optional()
         .describe('Case-insensitive text searched in titles and message text'),

@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { ERROR_STATUS, type ErrorCode } from '../../lib/errors.js';
 import type { RouteGroup, RouteSpec } from '../../lib/http/route.js';
 import { isRateLimitGuard } from '../../lib/rate-limit/limiter.js';
-import { REFRESH_COOKIE, sameOriginOnly } from '../../lib/http/refresh-cookie.js';
+import { refreshCookieName, sameOriginOnly } from '../../lib/http/refresh-cookie.js';
 
 extendZodWithOpenApi(z);
 
@@ -47,7 +47,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   429: 'Too many requests; retry after `Retry-After` seconds',
   500: 'Unexpected server error (the message never contains internals; quote the requestId)',
   502: 'The upstream model failed',
-  503: 'The database is unavailable or the server is shutting down; retry after `Retry-After` seconds',
+  503: 'The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds',
   504: 'The upstream model timed out',
 };
 
@@ -263,7 +263,8 @@ const API_DESCRIPTION = `Multi-user AI chat backend: accounts, chat threads, mod
 
 **Auth.** Sign up or log in (\`/api/auth/signup\`, \`/api/auth/login\`) to get an \`accessToken\`; send it as
 \`Authorization: Bearer <accessToken>\`. It expires after \`expiresIn\` seconds: \`POST /api/auth/refresh\`
-with the HttpOnly refresh cookie (set by signup/login, path \`/api/auth\`) returns a new one.
+with the HttpOnly refresh cookie (set by signup/login; \`__Host-refresh_token\` on path \`/\` in production,
+\`refresh_token\` on path \`/api/auth\` in development) returns a new one.
 
 **Errors.** Every non-2xx JSON response has the body \`{ "error": { code, message, requestId, details? } }\`.
 Every response carries \`X-Request-Id\`.
@@ -384,9 +385,9 @@ export function openApiDocument(groups: RouteGroup[]): OpenApiDocument {
   registry.registerComponent('securitySchemes', 'refreshCookie', {
     type: 'apiKey',
     in: 'cookie',
-    name: REFRESH_COOKIE,
+    name: refreshCookieName(),
     description:
-      'HttpOnly refresh cookie set by signup/login/refresh (path /api/auth); browsers send it with `credentials: "include"`',
+      'HttpOnly refresh cookie set by signup/login/refresh: `refresh_token` on path /api/auth in development, `__Host-refresh_token` on path / in production; browsers send it with `credentials: "include"`',
   });
   registerOperations(registry);
 
