@@ -441,7 +441,7 @@ export interface components {
                  * @description Stable machine-readable code
                  * @enum {string}
                  */
-                code: "VALIDATION_FAILED" | "INVALID_JSON" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "FORBIDDEN_ORIGIN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "EMAIL_TAKEN" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "TOO_MANY_STREAMS" | "INTERNAL" | "UPSTREAM_ERROR" | "SERVICE_UNAVAILABLE" | "UPSTREAM_TIMEOUT";
+                code: "VALIDATION_FAILED" | "INVALID_JSON" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "FORBIDDEN_ORIGIN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "EMAIL_TAKEN" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "TOO_MANY_STREAMS" | "TOO_MANY_PASSWORD_CHECKS" | "INTERNAL" | "UPSTREAM_ERROR" | "SERVICE_UNAVAILABLE" | "SERVER_BUSY" | "SEARCH_TIMEOUT" | "UPSTREAM_TIMEOUT";
                 /** @description Human-readable; never contains internals */
                 message: string;
                 /** @description Same as the X-Request-Id response header */
@@ -855,7 +855,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds (`RATE_LIMITED`, `TOO_MANY_STREAMS`) */
+            /** @description Too many requests; retry after `Retry-After` seconds (`RATE_LIMITED`, `TOO_MANY_STREAMS`, `TOO_MANY_PASSWORD_CHECKS`) */
             429: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -897,7 +897,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The database is unavailable or the server is shutting down; retry after `Retry-After` seconds (`SERVICE_UNAVAILABLE`) */
+            /** @description The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds (`SERVICE_UNAVAILABLE`, `SERVER_BUSY`, `SEARCH_TIMEOUT`) */
             503: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -911,7 +911,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "SERVICE_UNAVAILABLE",
-                     *         "message": "The database is unavailable or the server is shutting down; retry after `Retry-After` seconds",
+                     *         "message": "The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds",
                      *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
                      *       }
                      *     }
@@ -1052,7 +1052,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds (`RATE_LIMITED`, `TOO_MANY_STREAMS`) */
+            /** @description Too many requests; retry after `Retry-After` seconds (`RATE_LIMITED`, `TOO_MANY_STREAMS`, `TOO_MANY_PASSWORD_CHECKS`) */
             429: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -1094,7 +1094,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The database is unavailable or the server is shutting down; retry after `Retry-After` seconds (`SERVICE_UNAVAILABLE`) */
+            /** @description The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds (`SERVICE_UNAVAILABLE`, `SERVER_BUSY`, `SEARCH_TIMEOUT`) */
             503: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -1108,7 +1108,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "SERVICE_UNAVAILABLE",
-                     *         "message": "The database is unavailable or the server is shutting down; retry after `Retry-After` seconds",
+                     *         "message": "The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds",
                      *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
                      *       }
                      *     }
@@ -1250,7 +1250,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds (`RATE_LIMITED`, `TOO_MANY_STREAMS`) */
+            /** @description Too many requests; retry after `Retry-After` seconds (`RATE_LIMITED`, `TOO_MANY_STREAMS`, `TOO_MANY_PASSWORD_CHECKS`) */
             429: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -1292,7 +1292,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The database is unavailable or the server is shutting down; retry after `Retry-After` seconds (`SERVICE_UNAVAILABLE`) */
+            /** @description The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds (`SERVICE_UNAVAILABLE`, `SERVER_BUSY`, `SEARCH_TIMEOUT`) */
             503: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -1306,7 +1306,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "SERVICE_UNAVAILABLE",
-                     *         "message": "The database is unavailable or the server is shutting down; retry after `Retry-After` seconds",
+                     *         "message": "The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds",
                      *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
                      *       }
                      *     }
@@ -1396,7 +1396,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The database is unavailable or the server is shutting down; retry after `Retry-After` seconds (`SERVICE_UNAVAILABLE`) */
+            /** @description The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds (`SERVICE_UNAVAILABLE`, `SERVER_BUSY`, `SEARCH_TIMEOUT`) */
             503: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -1410,7 +1410,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "SERVICE_UNAVAILABLE",
-                     *         "message": "The database is unavailable or the server is shutting down; retry after `Retry-After` seconds",
+                     *         "message": "The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds",
                      *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
                      *       }
                      *     }
@@ -1560,7 +1560,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The database is unavailable or the server is shutting down; retry after `Retry-After` seconds (`SERVICE_UNAVAILABLE`) */
+            /** @description The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds (`SERVICE_UNAVAILABLE`, `SERVER_BUSY`, `SEARCH_TIMEOUT`) */
             503: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -1574,7 +1574,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "SERVICE_UNAVAILABLE",
-                     *         "message": "The database is unavailable or the server is shutting down; retry after `Retry-After` seconds",
+                     *         "message": "The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds",
                      *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
                      *       }
                      *     }
@@ -1748,7 +1748,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The database is unavailable or the server is shutting down; retry after `Retry-After` seconds (`SERVICE_UNAVAILABLE`) */
+            /** @description The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds (`SERVICE_UNAVAILABLE`, `SERVER_BUSY`, `SEARCH_TIMEOUT`) */
             503: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -1762,7 +1762,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "SERVICE_UNAVAILABLE",
-                     *         "message": "The database is unavailable or the server is shutting down; retry after `Retry-After` seconds",
+                     *         "message": "The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds",
                      *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
                      *       }
                      *     }
@@ -1856,7 +1856,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The database is unavailable or the server is shutting down; retry after `Retry-After` seconds (`SERVICE_UNAVAILABLE`) */
+            /** @description The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds (`SERVICE_UNAVAILABLE`, `SERVER_BUSY`, `SEARCH_TIMEOUT`) */
             503: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -1870,7 +1870,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "SERVICE_UNAVAILABLE",
-                     *         "message": "The database is unavailable or the server is shutting down; retry after `Retry-After` seconds",
+                     *         "message": "The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds",
                      *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
                      *       }
                      *     }
@@ -2009,6 +2009,28 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Too many requests; retry after `Retry-After` seconds (`RATE_LIMITED`, `TOO_MANY_STREAMS`, `TOO_MANY_PASSWORD_CHECKS`) */
+            429: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "message": "Too many requests; retry after `Retry-After` seconds",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Unexpected server error (the message never contains internals; quote the requestId) (`INTERNAL`) */
             500: {
                 headers: {
@@ -2029,7 +2051,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The database is unavailable or the server is shutting down; retry after `Retry-After` seconds (`SERVICE_UNAVAILABLE`) */
+            /** @description The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds (`SERVICE_UNAVAILABLE`, `SERVER_BUSY`, `SEARCH_TIMEOUT`) */
             503: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -2043,7 +2065,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "SERVICE_UNAVAILABLE",
-                     *         "message": "The database is unavailable or the server is shutting down; retry after `Retry-After` seconds",
+                     *         "message": "The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds",
                      *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
                      *       }
                      *     }
@@ -2203,7 +2225,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The database is unavailable or the server is shutting down; retry after `Retry-After` seconds (`SERVICE_UNAVAILABLE`) */
+            /** @description The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds (`SERVICE_UNAVAILABLE`, `SERVER_BUSY`, `SEARCH_TIMEOUT`) */
             503: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -2217,7 +2239,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "SERVICE_UNAVAILABLE",
-                     *         "message": "The database is unavailable or the server is shutting down; retry after `Retry-After` seconds",
+                     *         "message": "The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds",
                      *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
                      *       }
                      *     }
@@ -2358,6 +2380,28 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Too many requests; retry after `Retry-After` seconds (`RATE_LIMITED`, `TOO_MANY_STREAMS`, `TOO_MANY_PASSWORD_CHECKS`) */
+            429: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "message": "Too many requests; retry after `Retry-After` seconds",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Unexpected server error (the message never contains internals; quote the requestId) (`INTERNAL`) */
             500: {
                 headers: {
@@ -2378,7 +2422,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The database is unavailable or the server is shutting down; retry after `Retry-After` seconds (`SERVICE_UNAVAILABLE`) */
+            /** @description The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds (`SERVICE_UNAVAILABLE`, `SERVER_BUSY`, `SEARCH_TIMEOUT`) */
             503: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -2392,7 +2436,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "SERVICE_UNAVAILABLE",
-                     *         "message": "The database is unavailable or the server is shutting down; retry after `Retry-After` seconds",
+                     *         "message": "The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds",
                      *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
                      *       }
                      *     }
@@ -2495,6 +2539,28 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Too many requests; retry after `Retry-After` seconds (`RATE_LIMITED`, `TOO_MANY_STREAMS`, `TOO_MANY_PASSWORD_CHECKS`) */
+            429: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "message": "Too many requests; retry after `Retry-After` seconds",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Unexpected server error (the message never contains internals; quote the requestId) (`INTERNAL`) */
             500: {
                 headers: {
@@ -2515,7 +2581,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The database is unavailable or the server is shutting down; retry after `Retry-After` seconds (`SERVICE_UNAVAILABLE`) */
+            /** @description The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds (`SERVICE_UNAVAILABLE`, `SERVER_BUSY`, `SEARCH_TIMEOUT`) */
             503: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -2529,7 +2595,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "SERVICE_UNAVAILABLE",
-                     *         "message": "The database is unavailable or the server is shutting down; retry after `Retry-After` seconds",
+                     *         "message": "The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds",
                      *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
                      *       }
                      *     }
@@ -2692,7 +2758,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds (`RATE_LIMITED`, `TOO_MANY_STREAMS`) */
+            /** @description Too many requests; retry after `Retry-After` seconds (`RATE_LIMITED`, `TOO_MANY_STREAMS`, `TOO_MANY_PASSWORD_CHECKS`) */
             429: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -2754,7 +2820,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The database is unavailable or the server is shutting down; retry after `Retry-After` seconds (`SERVICE_UNAVAILABLE`) */
+            /** @description The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds (`SERVICE_UNAVAILABLE`, `SERVER_BUSY`, `SEARCH_TIMEOUT`) */
             503: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -2768,7 +2834,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "SERVICE_UNAVAILABLE",
-                     *         "message": "The database is unavailable or the server is shutting down; retry after `Retry-After` seconds",
+                     *         "message": "The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds",
                      *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
                      *       }
                      *     }
@@ -2930,7 +2996,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The database is unavailable or the server is shutting down; retry after `Retry-After` seconds (`SERVICE_UNAVAILABLE`) */
+            /** @description The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds (`SERVICE_UNAVAILABLE`, `SERVER_BUSY`, `SEARCH_TIMEOUT`) */
             503: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -2944,7 +3010,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "SERVICE_UNAVAILABLE",
-                     *         "message": "The database is unavailable or the server is shutting down; retry after `Retry-After` seconds",
+                     *         "message": "The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds",
                      *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
                      *       }
                      *     }
@@ -3132,7 +3198,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The database is unavailable or the server is shutting down; retry after `Retry-After` seconds (`SERVICE_UNAVAILABLE`) */
+            /** @description The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds (`SERVICE_UNAVAILABLE`, `SERVER_BUSY`, `SEARCH_TIMEOUT`) */
             503: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -3146,7 +3212,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "SERVICE_UNAVAILABLE",
-                     *         "message": "The database is unavailable or the server is shutting down; retry after `Retry-After` seconds",
+                     *         "message": "The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds",
                      *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
                      *       }
                      *     }
@@ -3321,7 +3387,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The database is unavailable or the server is shutting down; retry after `Retry-After` seconds (`SERVICE_UNAVAILABLE`) */
+            /** @description The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds (`SERVICE_UNAVAILABLE`, `SERVER_BUSY`, `SEARCH_TIMEOUT`) */
             503: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -3335,7 +3401,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "SERVICE_UNAVAILABLE",
-                     *         "message": "The database is unavailable or the server is shutting down; retry after `Retry-After` seconds",
+                     *         "message": "The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds",
                      *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
                      *       }
                      *     }
@@ -3523,7 +3589,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The database is unavailable or the server is shutting down; retry after `Retry-After` seconds (`SERVICE_UNAVAILABLE`) */
+            /** @description The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds (`SERVICE_UNAVAILABLE`, `SERVER_BUSY`, `SEARCH_TIMEOUT`) */
             503: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -3537,7 +3603,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "SERVICE_UNAVAILABLE",
-                     *         "message": "The database is unavailable or the server is shutting down; retry after `Retry-After` seconds",
+                     *         "message": "The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds",
                      *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
                      *       }
                      *     }
@@ -3679,7 +3745,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The database is unavailable or the server is shutting down; retry after `Retry-After` seconds (`SERVICE_UNAVAILABLE`) */
+            /** @description The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds (`SERVICE_UNAVAILABLE`, `SERVER_BUSY`, `SEARCH_TIMEOUT`) */
             503: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -3693,7 +3759,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "SERVICE_UNAVAILABLE",
-                     *         "message": "The database is unavailable or the server is shutting down; retry after `Retry-After` seconds",
+                     *         "message": "The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds",
                      *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
                      *       }
                      *     }
@@ -3877,7 +3943,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds (`RATE_LIMITED`, `TOO_MANY_STREAMS`) */
+            /** @description Too many requests; retry after `Retry-After` seconds (`RATE_LIMITED`, `TOO_MANY_STREAMS`, `TOO_MANY_PASSWORD_CHECKS`) */
             429: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -3939,7 +4005,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The database is unavailable or the server is shutting down; retry after `Retry-After` seconds (`SERVICE_UNAVAILABLE`) */
+            /** @description The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds (`SERVICE_UNAVAILABLE`, `SERVER_BUSY`, `SEARCH_TIMEOUT`) */
             503: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -3953,7 +4019,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "SERVICE_UNAVAILABLE",
-                     *         "message": "The database is unavailable or the server is shutting down; retry after `Retry-After` seconds",
+                     *         "message": "The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds",
                      *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
                      *       }
                      *     }
@@ -4157,7 +4223,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds (`RATE_LIMITED`, `TOO_MANY_STREAMS`) */
+            /** @description Too many requests; retry after `Retry-After` seconds (`RATE_LIMITED`, `TOO_MANY_STREAMS`, `TOO_MANY_PASSWORD_CHECKS`) */
             429: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -4219,7 +4285,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The database is unavailable or the server is shutting down; retry after `Retry-After` seconds (`SERVICE_UNAVAILABLE`) */
+            /** @description The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds (`SERVICE_UNAVAILABLE`, `SERVER_BUSY`, `SEARCH_TIMEOUT`) */
             503: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -4233,7 +4299,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "SERVICE_UNAVAILABLE",
-                     *         "message": "The database is unavailable or the server is shutting down; retry after `Retry-After` seconds",
+                     *         "message": "The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds",
                      *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
                      *       }
                      *     }
@@ -4430,7 +4496,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The database is unavailable or the server is shutting down; retry after `Retry-After` seconds (`SERVICE_UNAVAILABLE`) */
+            /** @description The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds (`SERVICE_UNAVAILABLE`, `SERVER_BUSY`, `SEARCH_TIMEOUT`) */
             503: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -4444,7 +4510,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "SERVICE_UNAVAILABLE",
-                     *         "message": "The database is unavailable or the server is shutting down; retry after `Retry-After` seconds",
+                     *         "message": "The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds",
                      *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
                      *       }
                      *     }
@@ -4563,7 +4629,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The database is unavailable or the server is shutting down; retry after `Retry-After` seconds (`SERVICE_UNAVAILABLE`) */
+            /** @description The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds (`SERVICE_UNAVAILABLE`, `SERVER_BUSY`, `SEARCH_TIMEOUT`) */
             503: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -4577,7 +4643,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "SERVICE_UNAVAILABLE",
-                     *         "message": "The database is unavailable or the server is shutting down; retry after `Retry-After` seconds",
+                     *         "message": "The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds",
                      *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
                      *       }
                      *     }
@@ -4761,7 +4827,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds (`RATE_LIMITED`, `TOO_MANY_STREAMS`) */
+            /** @description Too many requests; retry after `Retry-After` seconds (`RATE_LIMITED`, `TOO_MANY_STREAMS`, `TOO_MANY_PASSWORD_CHECKS`) */
             429: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -4823,7 +4889,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The database is unavailable or the server is shutting down; retry after `Retry-After` seconds (`SERVICE_UNAVAILABLE`) */
+            /** @description The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds (`SERVICE_UNAVAILABLE`, `SERVER_BUSY`, `SEARCH_TIMEOUT`) */
             503: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -4837,7 +4903,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "SERVICE_UNAVAILABLE",
-                     *         "message": "The database is unavailable or the server is shutting down; retry after `Retry-After` seconds",
+                     *         "message": "The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds",
                      *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
                      *       }
                      *     }
@@ -4999,7 +5065,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The database is unavailable or the server is shutting down; retry after `Retry-After` seconds (`SERVICE_UNAVAILABLE`) */
+            /** @description The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds (`SERVICE_UNAVAILABLE`, `SERVER_BUSY`, `SEARCH_TIMEOUT`) */
             503: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -5013,7 +5079,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "SERVICE_UNAVAILABLE",
-                     *         "message": "The database is unavailable or the server is shutting down; retry after `Retry-After` seconds",
+                     *         "message": "The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds",
                      *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
                      *       }
                      *     }
@@ -5197,7 +5263,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The database is unavailable or the server is shutting down; retry after `Retry-After` seconds (`SERVICE_UNAVAILABLE`) */
+            /** @description The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds (`SERVICE_UNAVAILABLE`, `SERVER_BUSY`, `SEARCH_TIMEOUT`) */
             503: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -5211,7 +5277,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "SERVICE_UNAVAILABLE",
-                     *         "message": "The database is unavailable or the server is shutting down; retry after `Retry-After` seconds",
+                     *         "message": "The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds",
                      *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
                      *       }
                      *     }
@@ -5386,7 +5452,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The database is unavailable or the server is shutting down; retry after `Retry-After` seconds (`SERVICE_UNAVAILABLE`) */
+            /** @description The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds (`SERVICE_UNAVAILABLE`, `SERVER_BUSY`, `SEARCH_TIMEOUT`) */
             503: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -5400,7 +5466,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "SERVICE_UNAVAILABLE",
-                     *         "message": "The database is unavailable or the server is shutting down; retry after `Retry-After` seconds",
+                     *         "message": "The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds",
                      *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
                      *       }
                      *     }
@@ -5494,7 +5560,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The database is unavailable or the server is shutting down; retry after `Retry-After` seconds (`SERVICE_UNAVAILABLE`) */
+            /** @description The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds (`SERVICE_UNAVAILABLE`, `SERVER_BUSY`, `SEARCH_TIMEOUT`) */
             503: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -5508,7 +5574,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "SERVICE_UNAVAILABLE",
-                     *         "message": "The database is unavailable or the server is shutting down; retry after `Retry-After` seconds",
+                     *         "message": "The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds",
                      *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
                      *       }
                      *     }
