@@ -13,8 +13,8 @@ import {
   StopResultSchema,
 } from './chats.schemas.js';
 
-/** Errors any exchange can answer before its stream opens (limits) or in JSON mode (upstream). */
-export const EXCHANGE_ERRORS = [404, 429, 502, 503, 504];
+/** Errors any exchange can answer before its stream opens (caps, limits) or in JSON mode (upstream). */
+export const EXCHANGE_ERRORS = [404, 409, 429, 502, 503, 504];
 
 export const exchangeResponses = (created: string) => ({
   200: {
@@ -49,7 +49,7 @@ export function chatRoutes(): RouteGroup {
       auth: true,
       request: { params: IdParams, body: s.UpdateChatBody },
       responses: { 200: { description: 'The updated chat', schema: ChatSchema } },
-      errors: [404],
+      errors: [404, 409, 429],
       handler: controller.update,
     });
   return {
@@ -87,7 +87,7 @@ export function chatRoutes(): RouteGroup {
             schema: z.union([ChatSchema, ExchangeResultSchema]),
           },
         },
-        errors: [429, 502, 503, 504],
+        errors: [409, 429, 502, 503, 504],
         handler: controller.create,
       }),
       defineRoute({
@@ -129,7 +129,7 @@ export function chatRoutes(): RouteGroup {
         auth: true,
         request: { params: IdParams },
         responses: { 204: { description: 'Deleted' } },
-        errors: [404],
+        errors: [404, 429],
         handler: controller.remove,
       }),
       send('/:id/messages', 'Send a message and get the reply, streamed or as JSON'),

@@ -4,6 +4,7 @@ import { AppError, notFound } from '../../lib/errors.js';
 import type { Page } from '../../lib/http/pagination.js';
 import { checkUserRate } from '../../lib/rate-limit/user-rate.js';
 import { Chat, type ChatDoc } from './chat.model.js';
+import { chatSizes, claimChatSlot, ensureRoom, releaseChatSlot } from './chats.quota.js';
 import { requestStop } from './generation/leases.js';
 import { abortGeneration } from './generation/registry.js';
 import { decodeCursor, encodeCursor, isObjectId } from '../../lib/http/cursor.js';
@@ -160,23 +161,60 @@ export function newChatDoc(
   id = new Types.ObjectId(),
 ): ChatDoc {
   const now = new Date();
+  const title = input.title ?? (firstMessage ? titleFromMessage(firstMessage) : DEFAULT_CHAT_TITLE);
+  const systemPrompt = input.systemPrompt ?? '';
   return {
     _id: id,
     userId: oid(userId),
-    title: input.title ?? (firstMessage ? titleFromMessage(firstMessage) : DEFAULT_CHAT_TITLE),
+    title,
     pinned: false,
     archived: false,
     model: input.model ?? config().defaultModel,
-    systemPrompt: input.systemPrompt ?? '',
+    systemPrompt,
+    ...chatSizes({ title, systemPrompt }),
     lastMessageAt: now,
     createdAt: now,
     updatedAt: now,
   };
 }
 
+/**
+ * Stores a new chat in one of the user's numbered places (409 CHAT_LIMIT_REACHED when none is
+ * free). The caller has checked the byte cap (ensureRoom).
+ */
 export async function insertChat(chat: ChatDoc): Promise<ChatDoc> {
-  await Chat.collection.insertOne(chat);
+  await claimChatSlot(String(chat.userId), chat._id);
+  try {
+    await Chat.collection.insertOne(chat);
+  } catch (error) {
+    await releaseChatSlot(chat._id).catch(() => undefined);
+    throw error;
+  }
   return chat;
+}
+
+/**
+ * Creating (without a message), changing and deleting chats share one per-user budget a minute;
+ * sending messages has its own (MESSAGES_PER_MINUTE). Counted once the request is valid, so input
+ * refused as invalid costs nothing.
+ */
+async function checkChatWriteRate(userId: string): Promise<void> {
+  const { CHAT_WRITES_PER_MINUTE: max } = config();
+  await checkUserRate(
+    'chat-writes',
+    userId,
+    max,
+    60_000,
+    `At most ${max} chat changes per minute; try again shortly`,
+  );
+}
+
+/** A chat without messages (POST /api/chats without `message`), within the user's caps. */
+export async function createChat(userId: string, input: NewChat): Promise<ChatDoc> {
+  await checkChatWriteRate(userId);
+  const chat = newChatDoc(userId, input);
+  await ensureRoom(userId, { chats: 1, bytes: chat.titleBytes! + chat.promptBytes! });
+  return insertChat(chat);
 }
 
 export async function updateChat(
@@ -185,9 +223,21 @@ export async function updateChat(
   changes: Partial<Pick<ChatDoc, 'title' | 'pinned' | 'archived' | 'model' | 'systemPrompt'>>,
 ): Promise<ChatDoc> {
   if (!isObjectId(chatId)) throw notFound('Chat');
+  await checkChatWriteRate(userId);
+  const sizes: Partial<Pick<ChatDoc, 'titleBytes' | 'promptBytes'>> = {};
+  if (changes.title !== undefined || changes.systemPrompt !== undefined) {
+    // Each size is written with its text, so concurrent changes of the two never mix them up.
+    const current = await findOwnedChat(userId, chatId);
+    const before = chatSizes(current);
+    const after = chatSizes({ ...current, ...changes });
+    if (changes.title !== undefined) sizes.titleBytes = after.titleBytes;
+    if (changes.systemPrompt !== undefined) sizes.promptBytes = after.promptBytes;
+    const growth = after.titleBytes + after.promptBytes - (before.titleBytes + before.promptBytes);
+    if (growth > 0) await ensureRoom(userId, { bytes: growth });
+  }
   const chat = await Chat.findOneAndUpdate(
     { _id: oid(chatId), userId: oid(userId) },
-    { $set: changes },
+    { $set: { ...changes, ...sizes } },
     { returnDocument: 'after' },
   ).lean<ChatDoc>();
   if (!chat) throw notFound('Chat');
@@ -195,10 +245,12 @@ export async function updateChat(
 }
 
 export async function deleteChat(userId: string, chatId: string): Promise<void> {
+  await checkChatWriteRate(userId);
   const chat = await findOwnedChat(userId, chatId);
   // Messages first: a failure in between leaves a chat to retry the delete on, never orphans.
   await Message.deleteMany({ chatId: chat._id });
   await Chat.deleteOne({ _id: chat._id });
+  await releaseChatSlot(chat._id);
 }
 
 /**

@@ -13,6 +13,7 @@ import {
   titleFromMessage,
   type NewChat,
 } from './chats.service.js';
+import { chatSizes, ensureRoom, textBytes } from './chats.quota.js';
 import { checkMessageRate, takeGenerationSlot } from './exchange.limits.js';
 import { Message, type MessageDoc } from './message.model.js';
 
@@ -62,6 +63,17 @@ export async function beginExchange(
   await checkMessageRate(userId, now);
   const lease = await takeGenerationSlot(userId, String(chatId));
   try {
+    const created = existing
+      ? null
+      : newChatDoc(userId, (target as { newChat: NewChat }).newChat, input.content, chatId);
+    // Checked while holding the generation slot: at most MAX_CONCURRENT_STREAMS exchanges of the
+    // user get past this together (see chats.quota.ts for what that allows).
+    const createdBytes = created ? chatSizes(created) : { titleBytes: 0, promptBytes: 0 };
+    await ensureRoom(userId, {
+      chats: created ? 1 : 0,
+      messages: 2,
+      bytes: textBytes(input.content) + createdBytes.titleBytes + createdBytes.promptBytes,
+    });
     let chat: ChatDoc;
     let history: ChatTurn[] = [];
     let parentId: Types.ObjectId | null = null;
@@ -71,9 +83,7 @@ export async function beginExchange(
       parentId = recent.lastId;
       chat = existing;
     } else {
-      chat = await insertChat(
-        newChatDoc(userId, (target as { newChat: NewChat }).newChat, input.content, chatId),
-      );
+      chat = await insertChat(created!);
     }
     const model = input.model ?? chat.model;
     const userMessage: MessageDoc = {
@@ -83,6 +93,7 @@ export async function beginExchange(
       parentId,
       role: 'user',
       content: input.content,
+      bytes: textBytes(input.content),
       status: 'complete',
       model: null,
       finishReason: null,
@@ -113,6 +124,7 @@ export async function beginExchange(
       parentId: userMessage._id,
       role: 'assistant',
       content: '',
+      bytes: 0,
       status: 'streaming',
       model,
       createdAt: new Date(Math.max(Date.now(), now.getTime() + 1)),

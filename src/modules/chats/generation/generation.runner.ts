@@ -8,6 +8,7 @@ import {
   streamCompletion,
   upstreamError,
 } from '../../../lib/llm/index.js';
+import { textBytes } from '../chats.quota.js';
 import type { Exchange } from '../exchange.service.js';
 import { storeReply } from '../exchange.service.js';
 import type { MessageDoc } from '../message.model.js';
@@ -87,6 +88,7 @@ export async function runGeneration(
   const message: MessageDoc = {
     ...exchange.assistant,
     content,
+    bytes: textBytes(content),
     status: failure ? 'error' : aborted ? 'incomplete' : 'complete',
     finishReason: failure || aborted ? null : finishReason,
     usage,
