@@ -34,6 +34,7 @@ const TOKEN_ROUTES = new Set([
   '/api/auth/refresh',
 ]);
 const CHAT_CREATING_ROUTES = new Set(['/api/chats', '/api/chat']);
+const MESSAGE_SENDING_ROUTES = new Set(['/api/chats/{id}/messages', '/api/chats/{id}/message']);
 
 /** Example values by property name; optional properties are left out unless listed here. */
 const EXAMPLES: Record<string, unknown> = {
@@ -82,6 +83,9 @@ const isPublic = (op: Json) => Array.isArray(op.security) && op.security.length 
 const needsBearer = (op: Json) => (op.security ?? []).some((r: Json) => 'bearerAuth' in r);
 const pathParams = (p: string) => [...p.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);
 const paramVariable = (name: string) => (name === 'id' ? 'chatId' : name);
+/** Optional request headers (Idempotency-Key, Last-Event-ID): shown, switched off. */
+const headerParams = (op: Json): Json[] =>
+  (op.parameters ?? []).filter((param: Json) => param.in === 'header');
 
 function testScript(op: Operation): string[] | undefined {
   if (op.method === 'post' && TOKEN_ROUTES.has(op.path)) {
@@ -98,6 +102,15 @@ function testScript(op: Operation): string[] | undefined {
       'if (pm.response.code === 201) {',
       '  const body = pm.response.json();',
       "  pm.collectionVariables.set('chatId', body.id || (body.chat && body.chat.id));",
+      "  if (body.messages) pm.collectionVariables.set('messageId', body.messages[1].id);",
+      '}',
+    ];
+  }
+  if (op.method === 'post' && MESSAGE_SENDING_ROUTES.has(op.path)) {
+    return [
+      '// Keep the reply id for GET /chats/:id/messages/:messageId/stream.',
+      'if (pm.response.code === 201) {',
+      "  pm.collectionVariables.set('messageId', pm.response.json().messages[1].id);",
       '}',
     ];
   }
@@ -130,6 +143,12 @@ export function postmanCollection(document: Json): Json {
       header: [
         { key: 'Accept', value: 'application/json' },
         ...(body ? [{ key: 'Content-Type', value: 'application/json' }] : []),
+        ...headerParams(op).map((param) => ({
+          key: param.name,
+          value: '',
+          disabled: true,
+          ...(param.description ? { description: param.description } : {}),
+        })),
       ],
       url: {
         raw: `{{baseUrl}}${postmanPath}${query.length ? `?${query.map((q: Json) => `${q.key}=`).join('&')}` : ''}`,
@@ -167,7 +186,7 @@ export function postmanCollection(document: Json): Json {
         'Generated from /api/openapi.json by `npm run clients`; do not edit by hand.\n\n' +
         'Auth flow: run **Auth → Create an account** (or **Log in**). Its test script stores the access token in the ' +
         'collection variable `accessToken`, which the collection sends as `Authorization: Bearer {{accessToken}}`. ' +
-        'Creating a chat stores `chatId` the same way. Set `baseUrl`, `email` and `password` in the collection variables.',
+        'Creating a chat stores `chatId` the same way, and sending a message (JSON) the reply id `messageId`. Set `baseUrl`, `email` and `password` in the collection variables.',
       schema: 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json',
     },
     auth: { type: 'bearer', bearer: [{ key: 'token', value: '{{accessToken}}', type: 'string' }] },
@@ -178,6 +197,7 @@ export function postmanCollection(document: Json): Json {
       { key: 'newPassword', value: 'another long passphrase', type: 'string' },
       { key: 'accessToken', value: '', type: 'string' },
       { key: 'chatId', value: '', type: 'string' },
+      { key: 'messageId', value: '', type: 'string' },
     ],
     item: [...folders].map(([name, items]) => ({ name, item: items })),
   };
@@ -188,7 +208,7 @@ export function httpFile(document: Json): string {
     '# SigmaGPT API — requests for REST Client (VS Code) and other .http editors.',
     '# Generated from /api/openapi.json by `npm run clients`; do not edit by hand.',
     '# Run "Create an account" or "Log in" first: @accessToken reads the token from the login response,',
-    '# @chatId from the "Create a chat" response.',
+    '# @chatId from the "Create a chat" response, @messageId (a reply) from "Send a message".',
     '',
     '@baseUrl = http://localhost:3000',
     '@email = you@example.com',
@@ -196,6 +216,7 @@ export function httpFile(document: Json): string {
     '@newPassword = another long passphrase',
     '@accessToken = {{postAuthLogin.response.body.$.accessToken}}',
     '@chatId = {{postChats.response.body.$.id}}',
+    '@messageId = {{postChatsIdMessages.response.body.$.messages[1].id}}',
     '',
   ];
   for (const { method, path: p, op } of operations(document)) {
@@ -208,6 +229,8 @@ export function httpFile(document: Json): string {
       'Accept: application/json',
     );
     if (needsBearer(op)) lines.push('Authorization: Bearer {{accessToken}}');
+    for (const param of headerParams(op))
+      lines.push(`# ${param.name}: (optional, see the API docs)`);
     if (body) lines.push('Content-Type: application/json', '', JSON.stringify(body, null, 2));
     lines.push('');
   }

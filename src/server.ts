@@ -9,6 +9,11 @@ import { gracefulShutdown } from './lib/shutdown.js';
 import { installCrashHandlers } from './lib/crash-handlers.js';
 import { initRateLimitCounters } from './lib/rate-limit/mongo-store.js';
 import { initSessions } from './modules/auth/session.model.js';
+import { initIdempotencyKeys } from './modules/chats/idempotency.model.js';
+import {
+  startInterruptedSweep,
+  stopInterruptedSweep,
+} from './modules/chats/interrupted-replies.js';
 
 async function main() {
   let c;
@@ -24,8 +29,10 @@ async function main() {
   const database = await resolveDatabase(c, logger);
   // A URI names its own database; the embedded server gets one named after the project.
   await connectDatabase(database.uri, c.MONGODB_URI ? undefined : 'sigmagpt');
-  await Promise.all([initRateLimitCounters(), initSessions()]);
+  await Promise.all([initRateLimitCounters(), initSessions(), initIdempotencyKeys()]);
   logger.info({ database: database.description }, 'database connected');
+  // Replies left `streaming` by an instance that died are finished as interrupted.
+  startInterruptedSweep();
 
   const app = createApp();
   const server: Server = app.listen(c.PORT, c.HOST, () => {
@@ -41,6 +48,7 @@ async function main() {
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
+    stopInterruptedSweep();
     logger.info({ signal, graceMs: c.SHUTDOWN_GRACE_MS }, 'shutting down');
     const closeDatabase = async () => {
       await disconnectDatabase();

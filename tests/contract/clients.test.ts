@@ -90,7 +90,10 @@ describe('client kits', () => {
     const seen = blocks.map((block) => {
       const line = block.split('\n').find((l) => /^(GET|POST|PUT|PATCH|DELETE) /.test(l))!;
       const [method, url] = line.split(' ') as [string, string];
-      const path = url.replace('{{baseUrl}}', '').replace('{{chatId}}', '{id}');
+      const path = url
+        .replace('{{baseUrl}}', '')
+        .replace('{{chatId}}', '{id}')
+        .replace(/\{\{([A-Za-z]+)\}\}/g, '{$1}');
       const op = `${method} ${path}`;
       expect(documented, op).toContain(op);
       const secured = (doc.paths[path][method.toLowerCase()].security ?? []).some(

@@ -5,8 +5,7 @@ import type { Input } from './chats.schemas.js';
 import * as chats from './chats.service.js';
 import { requestStop } from '../../lib/generations/leases.js';
 import { abortGeneration } from '../../lib/generations/registry.js';
-import { beginExchange } from './exchange.service.js';
-import { respondWithReply, wantsStream } from './exchange.controller.js';
+import { createChatOnce, sendMessage, wantsStream } from './exchange.controller.js';
 
 type Id = { id: string };
 
@@ -41,19 +40,13 @@ export async function create(
   res: Response,
   { body }: { body: Input<'CreateChatBody'> },
 ) {
-  const { userId } = authOf(req);
   const { message, stream, ...newChat } = body;
-  if (message === undefined) {
-    const chat = await chats.insertChat(chats.newChatDoc(userId, newChat));
-    res.status(201).json(toChatJson(chat));
-    return;
-  }
-  const exchange = await beginExchange(
-    userId,
-    { newChat },
-    { content: message, model: newChat.model },
-  );
-  await respondWithReply(req, res, exchange, wantsStream(req, stream));
+  if (message === undefined) return createChatOnce(req, res, newChat);
+  await sendMessage(req, res, {
+    target: { newChat },
+    input: { content: message, model: newChat.model },
+    stream: wantsStream(req, stream),
+  });
 }
 
 export async function get(
@@ -99,8 +92,12 @@ export async function send(
   res: Response,
   { params, body }: { params: Id; body: Input<'SendMessageBody'> },
 ) {
-  const exchange = await beginExchange(authOf(req).userId, { chatId: params.id }, body);
-  await respondWithReply(req, res, exchange, wantsStream(req, body.stream));
+  await sendMessage(req, res, {
+    target: { chatId: params.id },
+    input: { content: body.content, model: body.model },
+    stream: wantsStream(req, body.stream),
+    chatId: params.id,
+  });
 }
 
 /** Flags the chat's generation; the instance streaming it aborts it (at once when that is this one). */

@@ -3,8 +3,7 @@ import { authOf } from '../auth/auth.middleware.js';
 import { toChatJson, toMessageJson } from './chats.mapper.js';
 import type { Input } from './chats.schemas.js';
 import * as chats from './chats.service.js';
-import { respondWithReply, wantsStream } from './exchange.controller.js';
-import { beginExchange } from './exchange.service.js';
+import { sendMessage, wantsStream } from './exchange.controller.js';
 import { setNextLink } from './chats.controller.js';
 
 /** SigmaGPT clients: a thin adapter over the same services as /api/chats. */
@@ -14,14 +13,13 @@ export async function send(
   res: Response,
   { body }: { body: Input<'CompatSendBody'> },
 ) {
-  const { userId } = authOf(req);
   const chatId = body.chatId ?? body.threadId;
-  const target = chatId !== undefined ? { chatId } : { newChat: { model: body.model } };
-  const exchange = await beginExchange(userId, target, {
-    content: body.message,
-    model: body.model,
+  await sendMessage(req, res, {
+    target: chatId !== undefined ? { chatId } : { newChat: { model: body.model } },
+    input: { content: body.message, model: body.model },
+    stream: wantsStream(req, body.stream, true),
+    chatId,
   });
-  await respondWithReply(req, res, exchange, wantsStream(req, body.stream, true));
 }
 
 export async function list(req: Request, res: Response, { query }: { query: Input<'PageQuery'> }) {
