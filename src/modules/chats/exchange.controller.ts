@@ -95,7 +95,7 @@ export async function sendMessage(req: Request, res: Response, send: SendRequest
   if (cursor) return resumeFromPost(res, userId, cursor, send.chatId);
 
   const key = parseIdempotencyKey(req.get('Idempotency-Key'));
-  const ids = plannedIds();
+  const ids = plannedIds(send.target);
   let claim: Claim | null = null;
   if (key) {
     const hash = requestHash(`${req.baseUrl}${req.route?.path ?? ''}`, req.params, req.body);

@@ -36,8 +36,12 @@ export interface ExchangeIds {
   replyId: Types.ObjectId;
 }
 
-export const plannedIds = (): ExchangeIds => ({
-  chatId: new Types.ObjectId(),
+/** Fresh ids; the chat's own when the message goes to an existing chat (`target`). */
+export const plannedIds = (target?: ExchangeTarget): ExchangeIds => ({
+  chatId:
+    target && 'chatId' in target && Types.ObjectId.isValid(target.chatId)
+      ? new Types.ObjectId(target.chatId)
+      : new Types.ObjectId(),
   userMessageId: new Types.ObjectId(),
   replyId: new Types.ObjectId(),
 });
