@@ -53,7 +53,8 @@ export async function followStored(
 
       const now = Date.now();
       if (graceMs > 0 && now >= nextHeartbeat) {
-        nextHeartbeat = now + Math.max(1000, graceMs / 3);
+        // Renewed well within the grace period, so the generating instance never sees it lapse.
+        nextHeartbeat = now + Math.max(250, Math.min(graceMs / 3, 10_000));
         await Message.collection
           .updateOne(
             { _id: reply._id, status: 'streaming' },
