@@ -7,6 +7,7 @@ import { Chat, type ChatDoc } from './chat.model.js';
 import { requestStop } from './generation/leases.js';
 import { abortGeneration } from './generation/registry.js';
 import { decodeCursor, encodeCursor, isObjectId } from '../../lib/http/cursor.js';
+import { settleStreaming } from './interrupted-replies.js';
 import { Message, type MessageDoc } from './message.model.js';
 
 const oid = (id: string) => new Types.ObjectId(id);
@@ -125,7 +126,8 @@ export async function messagePage(
     .sort({ createdAt: -1, _id: -1 })
     .limit(limit + 1)
     .lean<MessageDoc[]>();
-  const items = rows.slice(0, limit).reverse();
+  // A reply whose instance died is finished as interrupted on the way, so readers see it final.
+  const items = await settleStreaming(rows.slice(0, limit).reverse());
   const oldest = items[0];
   const nextCursor =
     rows.length > limit && oldest
