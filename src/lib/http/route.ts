@@ -19,6 +19,8 @@ interface RequestSchemas {
   body?: z.ZodType;
   query?: z.ZodType;
   params?: z.ZodType;
+  /** Documentation only: request headers the handler reads (and checks) itself. */
+  headers?: z.ZodObject;
 }
 
 type Parsed<S extends RequestSchemas> = {

@@ -8,6 +8,7 @@ import { chatSizes, claimChatSlot, ensureRoom, releaseChatSlot } from './chats.q
 import { requestStop } from './generation/leases.js';
 import { abortGeneration } from './generation/registry.js';
 import { decodeCursor, encodeCursor, isObjectId } from '../../lib/http/cursor.js';
+import { settleStreaming } from './interrupted-replies.js';
 import { Message, type MessageDoc } from './message.model.js';
 
 const oid = (id: string) => new Types.ObjectId(id);
@@ -126,7 +127,8 @@ export async function messagePage(
     .sort({ createdAt: -1, _id: -1 })
     .limit(limit + 1)
     .lean<MessageDoc[]>();
-  const items = rows.slice(0, limit).reverse();
+  // A reply whose instance died is finished as interrupted on the way, so readers see it final.
+  const items = await settleStreaming(rows.slice(0, limit).reverse());
   const oldest = items[0];
   const nextCursor =
     rows.length > limit && oldest
@@ -210,9 +212,13 @@ async function checkChatWriteRate(userId: string): Promise<void> {
 }
 
 /** A chat without messages (POST /api/chats without `message`), within the user's caps. */
-export async function createChat(userId: string, input: NewChat): Promise<ChatDoc> {
+export async function createChat(
+  userId: string,
+  input: NewChat,
+  id = new Types.ObjectId(),
+): Promise<ChatDoc> {
   await checkChatWriteRate(userId);
-  const chat = newChatDoc(userId, input);
+  const chat = newChatDoc(userId, input, undefined, id);
   await ensureRoom(userId, { chats: 1, bytes: chat.titleBytes! + chat.promptBytes! });
   return insertChat(chat);
 }

@@ -1,8 +1,6 @@
 import type { Request, Response } from 'express';
-import { authOf } from '../../lib/http/request-auth.js';
 import type { Input } from './chats.schemas.js';
-import { respondWithReply, wantsStream } from './exchange.controller.js';
-import { beginExchange } from './exchange.service.js';
+import { sendMessage, wantsStream } from './exchange.controller.js';
 
 /**
  * SigmaGPT clients send a message as `{ message, chatId | threadId }` and get a stream unless they
@@ -13,12 +11,11 @@ export async function send(
   res: Response,
   { body }: { body: Input<'CompatSendBody'> },
 ) {
-  const { userId } = authOf(req);
   const chatId = body.chatId ?? body.threadId;
-  const target = chatId !== undefined ? { chatId } : { newChat: { model: body.model } };
-  const exchange = await beginExchange(userId, target, {
-    content: body.message,
-    model: body.model,
+  await sendMessage(req, res, {
+    target: chatId !== undefined ? { chatId } : { newChat: { model: body.model } },
+    input: { content: body.message, model: body.model },
+    stream: wantsStream(req, body.stream, true),
+    chatId,
   });
-  await respondWithReply(req, res, exchange, wantsStream(req, body.stream, true));
 }

@@ -30,6 +30,23 @@ export interface Exchange {
 
 export type ExchangeTarget = { chatId: string } | { newChat: NewChat };
 
+/** Ids chosen before the exchange is stored, so an idempotency key can name them up front. */
+export interface ExchangeIds {
+  chatId: Types.ObjectId;
+  userMessageId: Types.ObjectId;
+  replyId: Types.ObjectId;
+}
+
+/** Fresh ids; the chat's own when the message goes to an existing chat (`target`). */
+export const plannedIds = (target?: ExchangeTarget): ExchangeIds => ({
+  chatId:
+    target && 'chatId' in target && Types.ObjectId.isValid(target.chatId)
+      ? new Types.ObjectId(target.chatId)
+      : new Types.ObjectId(),
+  userMessageId: new Types.ObjectId(),
+  replyId: new Types.ObjectId(),
+});
+
 /** Newest turns first, bounded: the budget never needs more than this many (≥ 5 tokens each). */
 async function recentTurns(
   chatId: Types.ObjectId,
@@ -48,15 +65,17 @@ async function recentTurns(
 
 /**
  * Validates ownership, checks the limits (before anything is stored or sent upstream), then stores
- * the user message. A new chat is only created once the limits have let the message through.
+ * the user message and the reply, `streaming` and empty, in one write. A new chat is only created
+ * once the limits have let the message through.
  */
 export async function beginExchange(
   userId: string,
   target: ExchangeTarget,
   input: { content: string; model?: string },
+  ids: ExchangeIds = plannedIds(),
 ): Promise<Exchange> {
   const existing = 'chatId' in target ? await findOwnedChat(userId, target.chatId) : null;
-  const chatId = existing?._id ?? new Types.ObjectId();
+  const chatId = existing?._id ?? ids.chatId;
   // The message is counted and stamped at one instant, so it lands in the same rate window
   // that admitted it, however long the steps in between take.
   const now = new Date();
@@ -85,9 +104,8 @@ export async function beginExchange(
     } else {
       chat = await insertChat(created!);
     }
-    const model = input.model ?? chat.model;
     const userMessage: MessageDoc = {
-      _id: new Types.ObjectId(),
+      _id: ids.userMessageId,
       chatId,
       userId: chat.userId,
       parentId,
@@ -103,7 +121,21 @@ export async function beginExchange(
       durationMs: null,
       createdAt: now,
     };
-    await Message.collection.insertOne(userMessage);
+    const model = input.model ?? chat.model;
+    const assistant: MessageDoc = {
+      ...userMessage,
+      _id: ids.replyId,
+      parentId: userMessage._id,
+      role: 'assistant',
+      content: '',
+      // Counted once finished (storeReply); until then its size is what may pass the byte cap.
+      bytes: 0,
+      status: 'streaming',
+      model,
+      createdAt: new Date(Math.max(Date.now(), now.getTime() + 1)),
+      lease: { slot: lease.slot, token: lease.token },
+    };
+    await Message.collection.insertMany([userMessage, assistant]);
     if (existing) {
       // A plain update: the chat is already in hand, and findAndModify scans the collection on FerretDB.
       // A chat created empty is named after its first message, as one created with a message is.
@@ -111,24 +143,14 @@ export async function beginExchange(
         parentId === null && chat.title === DEFAULT_CHAT_TITLE
           ? titleFromMessage(input.content)
           : chat.title;
+      const { titleBytes } = chatSizes({ title, systemPrompt: '' });
       await Chat.updateOne(
         { _id: chatId },
-        { $set: { lastMessageAt: now, updatedAt: now, title } },
+        { $set: { lastMessageAt: now, updatedAt: now, title, titleBytes } },
         { timestamps: false },
       );
-      chat = { ...chat, lastMessageAt: now, updatedAt: now, title };
+      chat = { ...chat, lastMessageAt: now, updatedAt: now, title, titleBytes };
     }
-    const assistant: MessageDoc = {
-      ...userMessage,
-      _id: new Types.ObjectId(),
-      parentId: userMessage._id,
-      role: 'assistant',
-      content: '',
-      bytes: 0,
-      status: 'streaming',
-      model,
-      createdAt: new Date(Math.max(Date.now(), now.getTime() + 1)),
-    };
     const turns = fitToBudget(
       chat.systemPrompt,
       [...history, { role: 'user', content: input.content }],
@@ -141,17 +163,35 @@ export async function beginExchange(
   }
 }
 
-/** Stores the finished reply: the one write of the assistant message per exchange. */
-export async function storeReply(message: MessageDoc): Promise<AppError | null> {
+/**
+ * Finishes the stored reply: its one write after the checkpoints. It applies only while the reply
+ * is `streaming`; when someone else finished it first (its lease lapsed and it was taken for
+ * interrupted), that stored version is returned as `settled`.
+ */
+export async function storeReply(
+  message: MessageDoc,
+): Promise<{ error: AppError | null; settled?: MessageDoc }> {
   try {
-    await Message.collection.insertOne(message);
-    return null;
+    const { content, status, finishReason, usage, error, ttftMs, durationMs } = message;
+    const bytes = textBytes(content);
+    const result = await Message.collection.updateOne(
+      { _id: message._id, status: 'streaming' },
+      { $set: { content, bytes, status, finishReason, usage, error, ttftMs, durationMs } },
+    );
+    if (result.matchedCount === 0) {
+      // Gone altogether when its chat was deleted meanwhile: nothing left to store.
+      const settled = await Message.findById(message._id).lean<MessageDoc>();
+      return settled ? { error: null, settled } : { error: null };
+    }
+    return { error: null };
   } catch (error) {
     logger.error({ err: error, messageId: String(message._id) }, 'could not store the reply');
-    return new AppError(
-      'SERVICE_UNAVAILABLE',
-      'The reply could not be saved; the database is unavailable',
-      { cause: error },
-    );
+    return {
+      error: new AppError(
+        'SERVICE_UNAVAILABLE',
+        'The reply could not be saved; the database is unavailable',
+        { cause: error },
+      ),
+    };
   }
 }

@@ -9,6 +9,8 @@ import { abortAllGenerations, runningGenerations, stopPoller } from './generatio
 
 export { chatRoutes } from './chats.routes.js';
 export { compatRoutes } from './compat.routes.js';
+export { initIdempotencyKeys } from './idempotency.model.js';
+export { startInterruptedSweep, stopInterruptedSweep } from './interrupted-replies.js';
 
 /** The replies being generated in this process: graceful shutdown waits for them, then cuts them. */
 export const generations: InterruptibleWork = {

@@ -21,6 +21,14 @@ export interface MessageDoc {
   ttftMs: number | null;
   durationMs: number | null;
   createdAt: Date;
+  /**
+   * Internal, replies only: the generation lease (slot and token) of the instance writing it while
+   * `status` is `streaming`; when that lease has lapsed, the instance died and the reply is finished
+   * as interrupted by whoever notices.
+   */
+  lease?: { slot: number; token: string } | null;
+  /** Internal: until when a reader on another instance follows this streaming reply. */
+  readerUntil?: Date | null;
 }
 
 const messageSchema = new Schema<MessageDoc>(
@@ -50,6 +58,11 @@ const messageSchema = new Schema<MessageDoc>(
     durationMs: { type: Number, default: null },
     // Set by the service, not by timestamps: a reply's time is when it started, right after its question.
     createdAt: { type: Date, required: true },
+    lease: {
+      type: new Schema({ slot: Number, token: String }, { _id: false }),
+      default: undefined,
+    },
+    readerUntil: { type: Date, default: undefined },
   },
   { versionKey: false },
 );
@@ -57,5 +70,7 @@ messageSchema.index({ chatId: 1, createdAt: 1, _id: 1 });
 // Search over a user's message text, deleting everything of a user, and the sum of the sizes of
 // a user's messages (chats.quota.ts), which this index covers on MongoDB.
 messageSchema.index({ userId: 1, bytes: 1 });
+// The sweep for replies whose instance died looks for the few that are still streaming.
+messageSchema.index({ status: 1 });
 
 export const Message = mongoose.model<MessageDoc>('Message', messageSchema);
