@@ -24,7 +24,7 @@ export async function create(
   const { userId } = authOf(req);
   const { message, stream, ...newChat } = body;
   if (message === undefined) {
-    const chat = await chats.insertChat(chats.newChatDoc(userId, newChat));
+    const chat = await chats.createChat(userId, newChat);
     res.status(201).json(toChatJson(chat));
     return;
   }

@@ -2,7 +2,7 @@ import { config } from '../../lib/config.js';
 import { Types } from '../../lib/db/mongoose.js';
 import { notFound } from '../../lib/errors.js';
 import type { Page } from '../../lib/http/pagination.js';
-import { Chat, type ChatDoc } from './chat.model.js';
+import { Chat, insertChat, type ChatDoc, type NewChatDoc } from './chat.model.js';
 import { requestStop } from './generation/leases.js';
 import { abortGeneration } from './generation/registry.js';
 import { decodeCursor, encodeCursor, isObjectId } from '../../lib/http/cursor.js';
@@ -115,30 +115,25 @@ export function titleFromMessage(message: string): string {
 /** The title of a chat created without one; its first message replaces it. */
 export const DEFAULT_CHAT_TITLE = 'New chat';
 
-export function newChatDoc(
+/** Stores a new chat of the user; its title comes from `firstMessage` when none is given. */
+export async function createChat(
   userId: string,
   input: NewChat,
   firstMessage?: string,
   id = new Types.ObjectId(),
-): ChatDoc {
+): Promise<ChatDoc> {
   const now = new Date();
-  return {
+  const chat: NewChatDoc = {
     _id: id,
     userId: oid(userId),
     title: input.title ?? (firstMessage ? titleFromMessage(firstMessage) : DEFAULT_CHAT_TITLE),
-    pinned: false,
-    archived: false,
     model: input.model ?? config().defaultModel,
-    systemPrompt: input.systemPrompt ?? '',
     lastMessageAt: now,
     createdAt: now,
     updatedAt: now,
   };
-}
-
-export async function insertChat(chat: ChatDoc): Promise<ChatDoc> {
-  await Chat.collection.insertOne(chat);
-  return chat;
+  if (input.systemPrompt !== undefined) chat.systemPrompt = input.systemPrompt;
+  return insertChat(chat);
 }
 
 export async function updateChat(

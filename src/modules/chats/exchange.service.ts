@@ -6,15 +6,14 @@ import { logger } from '../../lib/logger.js';
 import { fitToBudget, type ChatTurn } from '../../lib/llm/index.js';
 import { Chat, type ChatDoc } from './chat.model.js';
 import {
+  createChat,
   DEFAULT_CHAT_TITLE,
   findOwnedChat,
-  insertChat,
-  newChatDoc,
   titleFromMessage,
   type NewChat,
 } from './chats.service.js';
 import { checkMessageRate, takeGenerationSlot } from './exchange.limits.js';
-import { Message, type MessageDoc } from './message.model.js';
+import { insertMessage, Message, type MessageDoc } from './message.model.js';
 
 /** Everything stored and decided before the model is called. */
 export interface Exchange {
@@ -71,12 +70,15 @@ export async function beginExchange(
       parentId = recent.lastId;
       chat = existing;
     } else {
-      chat = await insertChat(
-        newChatDoc(userId, (target as { newChat: NewChat }).newChat, input.content, chatId),
+      chat = await createChat(
+        userId,
+        (target as { newChat: NewChat }).newChat,
+        input.content,
+        chatId,
       );
     }
     const model = input.model ?? chat.model;
-    const userMessage: MessageDoc = {
+    const userMessage = await insertMessage({
       _id: new Types.ObjectId(),
       chatId,
       userId: chat.userId,
@@ -84,15 +86,8 @@ export async function beginExchange(
       role: 'user',
       content: input.content,
       status: 'complete',
-      model: null,
-      finishReason: null,
-      usage: null,
-      error: null,
-      ttftMs: null,
-      durationMs: null,
       createdAt: now,
-    };
-    await Message.collection.insertOne(userMessage);
+    });
     if (existing) {
       // A plain update: the chat is already in hand, and findAndModify scans the collection on FerretDB.
       // A chat created empty is named after its first message, as one created with a message is.
@@ -132,7 +127,7 @@ export async function beginExchange(
 /** Stores the finished reply: the one write of the assistant message per exchange. */
 export async function storeReply(message: MessageDoc): Promise<AppError | null> {
   try {
-    await Message.collection.insertOne(message);
+    await insertMessage(message);
     return null;
   } catch (error) {
     logger.error({ err: error, messageId: String(message._id) }, 'could not store the reply');
