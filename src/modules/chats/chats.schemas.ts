@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { config, type Config } from '../../lib/config.js';
+import { objectIdParam } from '../../lib/http/ids.js';
 
 /** Response shapes (also the OpenAPI description). */
 export const ChatSchema = z.object({
@@ -75,7 +76,7 @@ export type SseEventJson<E extends keyof typeof SseEventSchemas> = z.infer<
   (typeof SseEventSchemas)[E]
 >;
 
-export const IdParams = z.object({ id: z.string().describe('Chat id') });
+export const IdParams = z.object({ id: objectIdParam('Chat').describe('Chat id') });
 
 /**
  * Request schemas read their limits from the configuration, so they are built when the routes are.

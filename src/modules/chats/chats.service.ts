@@ -5,7 +5,8 @@ import type { Page } from '../../lib/http/pagination.js';
 import { Chat, insertChat, type ChatDoc, type NewChatDoc } from './chat.model.js';
 import { requestStop } from './generation/leases.js';
 import { abortGeneration } from './generation/registry.js';
-import { decodeCursor, encodeCursor, isObjectId } from '../../lib/http/cursor.js';
+import { decodeCursor, encodeCursor } from '../../lib/http/cursor.js';
+import type { ObjectIdString } from '../../lib/http/ids.js';
 import { Message, type MessageDoc } from './message.model.js';
 
 const oid = (id: string) => new Types.ObjectId(id);
@@ -18,8 +19,7 @@ export interface ListOptions {
 }
 
 /** The user's chat, or 404 — the same answer for another user's chat and for an id that names nothing. */
-export async function findOwnedChat(userId: string, chatId: string): Promise<ChatDoc> {
-  if (!isObjectId(chatId)) throw notFound('Chat');
+export async function findOwnedChat(userId: string, chatId: ObjectIdString): Promise<ChatDoc> {
   const chat = await Chat.findOne({ _id: oid(chatId), userId: oid(userId) }).lean<ChatDoc>();
   if (!chat) throw notFound('Chat');
   return chat;
@@ -65,7 +65,7 @@ export async function listChats(userId: string, options: ListOptions): Promise<P
 /** A page of messages going back in time from the cursor, returned oldest first. */
 export async function listMessages(
   userId: string,
-  chatId: string,
+  chatId: ObjectIdString,
   options: { limit?: number; cursor?: string },
 ): Promise<Page<MessageDoc>> {
   const chat = await findOwnedChat(userId, chatId);
@@ -138,10 +138,9 @@ export async function createChat(
 
 export async function updateChat(
   userId: string,
-  chatId: string,
+  chatId: ObjectIdString,
   changes: Partial<Pick<ChatDoc, 'title' | 'pinned' | 'archived' | 'model' | 'systemPrompt'>>,
 ): Promise<ChatDoc> {
-  if (!isObjectId(chatId)) throw notFound('Chat');
   const chat = await Chat.findOneAndUpdate(
     { _id: oid(chatId), userId: oid(userId) },
     { $set: changes },
@@ -151,7 +150,7 @@ export async function updateChat(
   return chat;
 }
 
-export async function deleteChat(userId: string, chatId: string): Promise<void> {
+export async function deleteChat(userId: string, chatId: ObjectIdString): Promise<void> {
   const chat = await findOwnedChat(userId, chatId);
   // Messages first: a failure in between leaves a chat to retry the delete on, never orphans.
   await Message.deleteMany({ chatId: chat._id });
@@ -163,7 +162,7 @@ export async function deleteChat(userId: string, chatId: string): Promise<void> 
  * flagged (the instance holding it polls for flags) and, when it streams here, aborted at once.
  * The reply is then stored as incomplete. False when no reply was being generated.
  */
-export async function stopReply(userId: string, chatId: string): Promise<boolean> {
+export async function stopReply(userId: string, chatId: ObjectIdString): Promise<boolean> {
   const chat = await findOwnedChat(userId, chatId);
   const tokens = await requestStop(userId, String(chat._id));
   for (const token of tokens) abortGeneration(token, 'stop');

@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { parseObjectId } from '../../lib/http/ids.js';
 import { authOf } from '../../lib/http/request-auth.js';
 import type { Input } from './chats.schemas.js';
 import { respondWithReply, wantsStream } from './exchange.controller.js';
@@ -15,7 +16,11 @@ export async function send(
 ) {
   const { userId } = authOf(req);
   const chatId = body.chatId ?? body.threadId;
-  const target = chatId !== undefined ? { chatId } : { newChat: { model: body.model } };
+  // A body field rather than a path, but the same answer: an id that cannot name a chat is 404.
+  const target =
+    chatId !== undefined
+      ? { chatId: parseObjectId(chatId, 'Chat') }
+      : { newChat: { model: body.model } };
   const exchange = await beginExchange(userId, target, {
     content: body.message,
     model: body.model,

@@ -1,6 +1,7 @@
 import { config } from '../../lib/config.js';
 import { Types } from '../../lib/db/mongoose.js';
 import { AppError } from '../../lib/errors.js';
+import type { ObjectIdString } from '../../lib/http/ids.js';
 import { releaseLeaseSurely, type Lease } from './generation/leases.js';
 import { logger } from '../../lib/logger.js';
 import { fitToBudget, type ChatTurn } from '../../lib/llm/index.js';
@@ -26,7 +27,7 @@ export interface Exchange {
   turns: ChatTurn[];
 }
 
-export type ExchangeTarget = { chatId: string } | { newChat: NewChat };
+export type ExchangeTarget = { chatId: ObjectIdString } | { newChat: NewChat };
 
 /** Newest turns first, bounded: the budget never needs more than this many (≥ 5 tokens each). */
 async function recentTurns(
