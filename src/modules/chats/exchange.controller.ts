@@ -3,7 +3,8 @@ import { logger } from '../../lib/logger.js';
 import { authOf } from '../../lib/http/request-auth.js';
 import { toChatJson, toMessageJson } from './chats.mapper.js';
 import type { ExchangeResultJson } from './chats.schemas.js';
-import { findOwnedChat, insertChat, newChatDoc, type NewChat } from './chats.service.js';
+import { parseObjectId } from '../../lib/http/ids.js';
+import { createChat, findOwnedChat, type NewChat } from './chats.service.js';
 import {
   beginExchange,
   plannedIds,
@@ -157,13 +158,16 @@ export async function createChatOnce(req: Request, res: Response, input: NewChat
       const { record } = claim;
       res
         .status(201)
-        .json(record.response ?? toChatJson(await findOwnedChat(userId, String(record.chatId))));
+        .json(
+          record.response ??
+            toChatJson(await findOwnedChat(userId, parseObjectId(String(record.chatId), 'Chat'))),
+        );
       return;
     }
-    const body = toChatJson(await insertChat(newChatDoc(userId, input, undefined, ids.chatId)));
+    const body = toChatJson(await createChat(userId, input, undefined, ids.chatId));
     res.status(201).json(body);
     await saveIdempotentResponse(claim.record, body).catch(() => undefined);
     return;
   }
-  res.status(201).json(toChatJson(await insertChat(newChatDoc(userId, input))));
+  res.status(201).json(toChatJson(await createChat(userId, input)));
 }

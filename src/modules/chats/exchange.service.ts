@@ -1,20 +1,20 @@
 import { config } from '../../lib/config.js';
 import { Types } from '../../lib/db/mongoose.js';
 import { AppError } from '../../lib/errors.js';
+import type { ObjectIdString } from '../../lib/http/ids.js';
 import { releaseLeaseSurely, type Lease } from './generation/leases.js';
 import { logger } from '../../lib/logger.js';
 import { fitToBudget, type ChatTurn } from '../../lib/llm/index.js';
 import { Chat, type ChatDoc } from './chat.model.js';
 import {
+  createChat,
   DEFAULT_CHAT_TITLE,
   findOwnedChat,
-  insertChat,
-  newChatDoc,
   titleFromMessage,
   type NewChat,
 } from './chats.service.js';
 import { checkMessageRate, takeGenerationSlot } from './exchange.limits.js';
-import { Message, type MessageDoc } from './message.model.js';
+import { insertMessages, Message, type MessageDoc, type NewMessageDoc } from './message.model.js';
 
 /** Everything stored and decided before the model is called. */
 export interface Exchange {
@@ -27,7 +27,7 @@ export interface Exchange {
   turns: ChatTurn[];
 }
 
-export type ExchangeTarget = { chatId: string } | { newChat: NewChat };
+export type ExchangeTarget = { chatId: ObjectIdString } | { newChat: NewChat };
 
 /** Ids chosen before the exchange is stored, so an idempotency key can name them up front. */
 export interface ExchangeIds {
@@ -90,11 +90,14 @@ export async function beginExchange(
       parentId = recent.lastId;
       chat = existing;
     } else {
-      chat = await insertChat(
-        newChatDoc(userId, (target as { newChat: NewChat }).newChat, input.content, chatId),
+      chat = await createChat(
+        userId,
+        (target as { newChat: NewChat }).newChat,
+        input.content,
+        chatId,
       );
     }
-    const userMessage: MessageDoc = {
+    const userMessage: NewMessageDoc = {
       _id: ids.userMessageId,
       chatId,
       userId: chat.userId,
@@ -102,16 +105,10 @@ export async function beginExchange(
       role: 'user',
       content: input.content,
       status: 'complete',
-      model: null,
-      finishReason: null,
-      usage: null,
-      error: null,
-      ttftMs: null,
-      durationMs: null,
       createdAt: now,
     };
     const model = input.model ?? chat.model;
-    const assistant: MessageDoc = {
+    const assistantDoc: NewMessageDoc = {
       ...userMessage,
       _id: ids.replyId,
       parentId: userMessage._id,
@@ -122,7 +119,10 @@ export async function beginExchange(
       createdAt: new Date(Math.max(Date.now(), now.getTime() + 1)),
       lease: { slot: lease.slot, token: lease.token },
     };
-    await Message.collection.insertMany([userMessage, assistant]);
+    const [storedUser, assistant] = (await insertMessages([userMessage, assistantDoc])) as [
+      MessageDoc,
+      MessageDoc,
+    ];
     if (existing) {
       // A plain update: the chat is already in hand, and findAndModify scans the collection on FerretDB.
       // A chat created empty is named after its first message, as one created with a message is.
@@ -142,7 +142,7 @@ export async function beginExchange(
       [...history, { role: 'user', content: input.content }],
       config().HISTORY_TOKEN_BUDGET,
     );
-    return { chat, userMessage, assistant, lease, model, turns };
+    return { chat, userMessage: storedUser, assistant, lease, model, turns };
   } catch (error) {
     await releaseLeaseSurely(lease);
     throw error;
