@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import type { ObjectIdString } from '../../lib/http/ids.js';
 import { setNextLink } from '../../lib/http/pagination.js';
 import { authOf } from '../../lib/http/request-auth.js';
 import { toChatJson, toMessageJson } from './chats.mapper.js';
@@ -6,7 +7,8 @@ import type { ChatWithMessagesJson, Input, StopResultJson } from './chats.schema
 import * as chats from './chats.service.js';
 import { createChatOnce, sendMessage, wantsStream } from './exchange.controller.js';
 
-type Id = { id: string };
+/** The chat id of the path, checked by IdParams (a malformed one was answered 404 already). */
+type Id = { id: ObjectIdString };
 
 /** Also GET /api/chat, whose query has no search or archive filter. */
 export async function list(req: Request, res: Response, { query }: { query: chats.ListOptions }) {

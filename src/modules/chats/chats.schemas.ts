@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { config, type Config } from '../../lib/config.js';
+import { objectIdParam } from '../../lib/http/ids.js';
 
 /** Longer than any model id a provider uses; bounds what the description lets clients send. */
 const MODEL_ID_MAX = 200;
@@ -90,7 +91,7 @@ export type SseEventJson<E extends keyof typeof SseEventSchemas> = z.infer<
   (typeof SseEventSchemas)[E]
 >;
 
-export const IdParams = z.object({ id: z.string().describe('Chat id') });
+export const IdParams = z.object({ id: objectIdParam('Chat').describe('Chat id') });
 
 export const ReplyParams = z.object({
   id: z.string().describe('Chat id'),

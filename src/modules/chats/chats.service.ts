@@ -3,11 +3,12 @@ import { Types } from '../../lib/db/mongoose.js';
 import { AppError, notFound } from '../../lib/errors.js';
 import type { Page } from '../../lib/http/pagination.js';
 import { checkUserRate } from '../../lib/rate-limit/user-rate.js';
-import { Chat, type ChatDoc } from './chat.model.js';
+import { Chat, insertChat, type ChatDoc, type NewChatDoc } from './chat.model.js';
 import { chatSizes, claimChatSlot, ensureRoom, releaseChatSlot } from './chats.quota.js';
 import { requestStop } from './generation/leases.js';
 import { abortGeneration } from './generation/registry.js';
-import { decodeCursor, encodeCursor, isObjectId } from '../../lib/http/cursor.js';
+import { decodeCursor, encodeCursor } from '../../lib/http/cursor.js';
+import { type ObjectIdString } from '../../lib/http/ids.js';
 import { settleStreaming } from './interrupted-replies.js';
 import { Message, type MessageDoc } from './message.model.js';
 
@@ -21,8 +22,7 @@ export interface ListOptions {
 }
 
 /** The user's chat, or 404 — the same answer for another user's chat and for an id that names nothing. */
-export async function findOwnedChat(userId: string, chatId: string): Promise<ChatDoc> {
-  if (!isObjectId(chatId)) throw notFound('Chat');
+export async function findOwnedChat(userId: string, chatId: ObjectIdString): Promise<ChatDoc> {
   const chat = await Chat.findOne({ _id: oid(chatId), userId: oid(userId) }).lean<ChatDoc>();
   if (!chat) throw notFound('Chat');
   return chat;
@@ -105,7 +105,7 @@ export async function listChats(userId: string, options: ListOptions): Promise<P
 /** A page of messages going back in time from the cursor, returned oldest first. */
 export async function listMessages(
   userId: string,
-  chatId: string,
+  chatId: ObjectIdString,
   options: { limit?: number; cursor?: string },
 ): Promise<Page<MessageDoc>> {
   const chat = await findOwnedChat(userId, chatId);
@@ -156,43 +156,49 @@ export function titleFromMessage(message: string): string {
 /** The title of a chat created without one; its first message replaces it. */
 export const DEFAULT_CHAT_TITLE = 'New chat';
 
-export function newChatDoc(
+const titleOf = (input: NewChat, firstMessage?: string) =>
+  input.title ?? (firstMessage ? titleFromMessage(firstMessage) : DEFAULT_CHAT_TITLE);
+
+/** The bytes a new chat adds to the user's stored text (its title and system prompt). */
+export function newChatBytes(input: NewChat, firstMessage?: string): number {
+  const sizes = chatSizes({
+    title: titleOf(input, firstMessage),
+    systemPrompt: input.systemPrompt ?? '',
+  });
+  return sizes.titleBytes + sizes.promptBytes;
+}
+
+/**
+ * Stores a new chat of the user; its title comes from `firstMessage` when none is given. It takes
+ * one of the user's numbered places first (409 CHAT_LIMIT_REACHED when none is free); the caller
+ * has checked the byte cap (ensureRoom).
+ */
+export async function createChat(
   userId: string,
   input: NewChat,
   firstMessage?: string,
   id = new Types.ObjectId(),
-): ChatDoc {
+): Promise<ChatDoc> {
   const now = new Date();
-  const title = input.title ?? (firstMessage ? titleFromMessage(firstMessage) : DEFAULT_CHAT_TITLE);
-  const systemPrompt = input.systemPrompt ?? '';
-  return {
+  const title = titleOf(input, firstMessage);
+  const chat: NewChatDoc = {
     _id: id,
     userId: oid(userId),
     title,
-    pinned: false,
-    archived: false,
     model: input.model ?? config().defaultModel,
-    systemPrompt,
-    ...chatSizes({ title, systemPrompt }),
+    ...chatSizes({ title, systemPrompt: input.systemPrompt ?? '' }),
     lastMessageAt: now,
     createdAt: now,
     updatedAt: now,
   };
-}
-
-/**
- * Stores a new chat in one of the user's numbered places (409 CHAT_LIMIT_REACHED when none is
- * free). The caller has checked the byte cap (ensureRoom).
- */
-export async function insertChat(chat: ChatDoc): Promise<ChatDoc> {
-  await claimChatSlot(String(chat.userId), chat._id);
+  if (input.systemPrompt !== undefined) chat.systemPrompt = input.systemPrompt;
+  await claimChatSlot(userId, id);
   try {
-    await Chat.collection.insertOne(chat);
+    return await insertChat(chat);
   } catch (error) {
-    await releaseChatSlot(chat._id).catch(() => undefined);
+    await releaseChatSlot(id).catch(() => undefined);
     throw error;
   }
-  return chat;
 }
 
 /**
@@ -212,23 +218,21 @@ async function checkChatWriteRate(userId: string): Promise<void> {
 }
 
 /** A chat without messages (POST /api/chats without `message`), within the user's caps. */
-export async function createChat(
+export async function startChat(
   userId: string,
   input: NewChat,
   id = new Types.ObjectId(),
 ): Promise<ChatDoc> {
   await checkChatWriteRate(userId);
-  const chat = newChatDoc(userId, input, undefined, id);
-  await ensureRoom(userId, { chats: 1, bytes: chat.titleBytes! + chat.promptBytes! });
-  return insertChat(chat);
+  await ensureRoom(userId, { chats: 1, bytes: newChatBytes(input) });
+  return createChat(userId, input, undefined, id);
 }
 
 export async function updateChat(
   userId: string,
-  chatId: string,
+  chatId: ObjectIdString,
   changes: Partial<Pick<ChatDoc, 'title' | 'pinned' | 'archived' | 'model' | 'systemPrompt'>>,
 ): Promise<ChatDoc> {
-  if (!isObjectId(chatId)) throw notFound('Chat');
   await checkChatWriteRate(userId);
   const sizes: Partial<Pick<ChatDoc, 'titleBytes' | 'promptBytes'>> = {};
   if (changes.title !== undefined || changes.systemPrompt !== undefined) {
@@ -250,7 +254,7 @@ export async function updateChat(
   return chat;
 }
 
-export async function deleteChat(userId: string, chatId: string): Promise<void> {
+export async function deleteChat(userId: string, chatId: ObjectIdString): Promise<void> {
   await checkChatWriteRate(userId);
   const chat = await findOwnedChat(userId, chatId);
   // Messages first: a failure in between leaves a chat to retry the delete on, never orphans.
@@ -264,7 +268,7 @@ export async function deleteChat(userId: string, chatId: string): Promise<void> 
  * flagged (the instance holding it polls for flags) and, when it streams here, aborted at once.
  * The reply is then stored as incomplete. False when no reply was being generated.
  */
-export async function stopReply(userId: string, chatId: string): Promise<boolean> {
+export async function stopReply(userId: string, chatId: ObjectIdString): Promise<boolean> {
   const chat = await findOwnedChat(userId, chatId);
   const tokens = await requestStop(userId, String(chat._id));
   for (const token of tokens) abortGeneration(token, 'stop');

@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { parseObjectId } from '../../lib/http/ids.js';
 import type { Input } from './chats.schemas.js';
 import { sendMessage, wantsStream } from './exchange.controller.js';
 
@@ -13,7 +14,11 @@ export async function send(
 ) {
   const chatId = body.chatId ?? body.threadId;
   await sendMessage(req, res, {
-    target: chatId !== undefined ? { chatId } : { newChat: { model: body.model } },
+    // A body field rather than a path, but the same answer: an id that cannot name a chat is 404.
+    target:
+      chatId !== undefined
+        ? { chatId: parseObjectId(chatId, 'Chat') }
+        : { newChat: { model: body.model } },
     input: { content: body.message, model: body.model },
     stream: wantsStream(req, body.stream, true),
     chatId,

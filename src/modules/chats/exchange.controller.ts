@@ -4,7 +4,8 @@ import { authOf } from '../../lib/http/request-auth.js';
 import { toChatJson, toMessageJson } from './chats.mapper.js';
 import type { ExchangeResultJson } from './chats.schemas.js';
 import type { ChatDoc } from './chat.model.js';
-import { createChat, findOwnedChat, type NewChat } from './chats.service.js';
+import { parseObjectId } from '../../lib/http/ids.js';
+import { findOwnedChat, startChat, type NewChat } from './chats.service.js';
 import {
   beginExchange,
   plannedIds,
@@ -158,12 +159,15 @@ export async function createChatOnce(req: Request, res: Response, input: NewChat
       const { record } = claim;
       res
         .status(201)
-        .json(record.response ?? toChatJson(await findOwnedChat(userId, String(record.chatId))));
+        .json(
+          record.response ??
+            toChatJson(await findOwnedChat(userId, parseObjectId(String(record.chatId), 'Chat'))),
+        );
       return;
     }
     let chat: ChatDoc;
     try {
-      chat = await createChat(userId, input, ids.chatId);
+      chat = await startChat(userId, input, ids.chatId);
     } catch (error) {
       // Refused (a cap, the write limit) or failed: nothing was stored, so a retry may act.
       await releaseIdempotencyKey(claim.record).catch(() => undefined);
@@ -174,5 +178,5 @@ export async function createChatOnce(req: Request, res: Response, input: NewChat
     await saveIdempotentResponse(claim.record, body).catch(() => undefined);
     return;
   }
-  res.status(201).json(toChatJson(await createChat(userId, input)));
+  res.status(201).json(toChatJson(await startChat(userId, input)));
 }

@@ -1,21 +1,22 @@
 import { config } from '../../lib/config.js';
 import { Types } from '../../lib/db/mongoose.js';
 import { AppError } from '../../lib/errors.js';
+import type { ObjectIdString } from '../../lib/http/ids.js';
 import { releaseLeaseSurely, type Lease } from './generation/leases.js';
 import { logger } from '../../lib/logger.js';
 import { fitToBudget, type ChatTurn } from '../../lib/llm/index.js';
 import { Chat, type ChatDoc } from './chat.model.js';
 import {
+  createChat,
   DEFAULT_CHAT_TITLE,
   findOwnedChat,
-  insertChat,
-  newChatDoc,
+  newChatBytes,
   titleFromMessage,
   type NewChat,
 } from './chats.service.js';
 import { chatSizes, ensureRoom, textBytes } from './chats.quota.js';
 import { checkMessageRate, takeGenerationSlot } from './exchange.limits.js';
-import { Message, type MessageDoc } from './message.model.js';
+import { insertMessages, Message, type MessageDoc, type NewMessageDoc } from './message.model.js';
 
 /** Everything stored and decided before the model is called. */
 export interface Exchange {
@@ -28,7 +29,7 @@ export interface Exchange {
   turns: ChatTurn[];
 }
 
-export type ExchangeTarget = { chatId: string } | { newChat: NewChat };
+export type ExchangeTarget = { chatId: ObjectIdString } | { newChat: NewChat };
 
 /** Ids chosen before the exchange is stored, so an idempotency key can name them up front. */
 export interface ExchangeIds {
@@ -82,16 +83,13 @@ export async function beginExchange(
   await checkMessageRate(userId, now);
   const lease = await takeGenerationSlot(userId, String(chatId));
   try {
-    const created = existing
-      ? null
-      : newChatDoc(userId, (target as { newChat: NewChat }).newChat, input.content, chatId);
+    const newChat = existing ? null : (target as { newChat: NewChat }).newChat;
     // Checked while holding the generation slot: at most MAX_CONCURRENT_STREAMS exchanges of the
     // user get past this together (see chats.quota.ts for what that allows).
-    const createdBytes = created ? chatSizes(created) : { titleBytes: 0, promptBytes: 0 };
     await ensureRoom(userId, {
-      chats: created ? 1 : 0,
+      chats: newChat ? 1 : 0,
       messages: 2,
-      bytes: textBytes(input.content) + createdBytes.titleBytes + createdBytes.promptBytes,
+      bytes: textBytes(input.content) + (newChat ? newChatBytes(newChat, input.content) : 0),
     });
     let chat: ChatDoc;
     let history: ChatTurn[] = [];
@@ -102,9 +100,9 @@ export async function beginExchange(
       parentId = recent.lastId;
       chat = existing;
     } else {
-      chat = await insertChat(created!);
+      chat = await createChat(userId, newChat!, input.content, chatId);
     }
-    const userMessage: MessageDoc = {
+    const userMessage: NewMessageDoc = {
       _id: ids.userMessageId,
       chatId,
       userId: chat.userId,
@@ -113,16 +111,10 @@ export async function beginExchange(
       content: input.content,
       bytes: textBytes(input.content),
       status: 'complete',
-      model: null,
-      finishReason: null,
-      usage: null,
-      error: null,
-      ttftMs: null,
-      durationMs: null,
       createdAt: now,
     };
     const model = input.model ?? chat.model;
-    const assistant: MessageDoc = {
+    const assistantDoc: NewMessageDoc = {
       ...userMessage,
       _id: ids.replyId,
       parentId: userMessage._id,
@@ -135,7 +127,10 @@ export async function beginExchange(
       createdAt: new Date(Math.max(Date.now(), now.getTime() + 1)),
       lease: { slot: lease.slot, token: lease.token },
     };
-    await Message.collection.insertMany([userMessage, assistant]);
+    const [storedUser, assistant] = (await insertMessages([userMessage, assistantDoc])) as [
+      MessageDoc,
+      MessageDoc,
+    ];
     if (existing) {
       // A plain update: the chat is already in hand, and findAndModify scans the collection on FerretDB.
       // A chat created empty is named after its first message, as one created with a message is.
@@ -156,7 +151,7 @@ export async function beginExchange(
       [...history, { role: 'user', content: input.content }],
       config().HISTORY_TOKEN_BUDGET,
     );
-    return { chat, userMessage, assistant, lease, model, turns };
+    return { chat, userMessage: storedUser, assistant, lease, model, turns };
   } catch (error) {
     await releaseLeaseSurely(lease);
     throw error;

@@ -1,3 +1,8 @@
+import {
+  insertManyThroughSchema,
+  insertThroughSchema,
+  type Insertable,
+} from '../../lib/db/insert.js';
 import mongoose, { Schema, type Types } from '../../lib/db/mongoose.js';
 
 export type MessageStatus = 'complete' | 'streaming' | 'incomplete' | 'error';
@@ -74,3 +79,17 @@ messageSchema.index({ userId: 1, bytes: 1 });
 messageSchema.index({ status: 1 });
 
 export const Message = mongoose.model<MessageDoc>('Message', messageSchema);
+
+/** A new message: what a reply fills in later (or never, for a user message) defaults to null. */
+export type NewMessageDoc = Insertable<
+  MessageDoc,
+  'parentId' | 'content' | 'model' | 'finishReason' | 'usage' | 'error' | 'ttftMs' | 'durationMs'
+>;
+
+/** The one write path of a message (see insertThroughSchema); returns it as stored. */
+export const insertMessage = (message: NewMessageDoc): Promise<MessageDoc> =>
+  insertThroughSchema(Message, message);
+
+/** Several messages in one round trip (an exchange's question and its reply, stored together). */
+export const insertMessages = (messages: NewMessageDoc[]): Promise<MessageDoc[]> =>
+  insertManyThroughSchema(Message, messages);

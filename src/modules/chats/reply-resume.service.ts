@@ -2,7 +2,7 @@ import { Types } from '../../lib/db/mongoose.js';
 import { AppError, notFound } from '../../lib/errors.js';
 import { Chat, type ChatDoc } from './chat.model.js';
 import { findOwnedChat } from './chats.service.js';
-import { isObjectId } from '../../lib/http/cursor.js';
+import { isObjectId, parseObjectId } from '../../lib/http/ids.js';
 import { settleStreaming } from './interrupted-replies.js';
 import { Message, type MessageDoc } from './message.model.js';
 import { invalidLastEventId, type ReplyCursor } from './reply-cursor.js';
@@ -18,7 +18,7 @@ export async function findReplyInChat(
   chatId: string,
   replyId: string,
 ): Promise<ReplyInChat> {
-  const chat = await findOwnedChat(userId, chatId);
+  const chat = await findOwnedChat(userId, parseObjectId(chatId, 'Chat'));
   if (!isObjectId(replyId)) throw notFound('Reply');
   const message = await Message.findOne({
     _id: new Types.ObjectId(replyId),

@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import { AppError, ERROR_STATUS, type ErrorCode } from '../../lib/errors.js';
+import { parseObjectId } from '../../lib/http/ids.js';
 import { authOf } from '../../lib/http/request-auth.js';
 import { toChatJson, toMessageJson } from './chats.mapper.js';
 import { findOwnedChat } from './chats.service.js';
@@ -82,7 +83,7 @@ export async function resumeFromPost(
   cursor: ReplyCursor,
   chatId?: string,
 ): Promise<void> {
-  const chat = chatId ? await findOwnedChat(userId, chatId) : null;
+  const chat = chatId ? await findOwnedChat(userId, parseObjectId(chatId, 'Chat')) : null;
   await serveReply(res, await findReplyByCursor(userId, cursor, chat?._id), cursor);
 }
 
