@@ -27,7 +27,7 @@ export async function insertManyThroughSchema<T>(
   for (const doc of docs) {
     const document = new model(doc);
     await document.validate();
-    stored.push(document.toObject() as T);
+    stored.push(document.toObject());
   }
   await model.collection.insertMany(stored as never[]);
   return stored;

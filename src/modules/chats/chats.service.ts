@@ -7,7 +7,7 @@ import { Chat, insertChat, type ChatDoc, type NewChatDoc } from './chat.model.js
 import { requestStop } from './generation/leases.js';
 import { abortGeneration } from './generation/registry.js';
 import { decodeCursor, encodeCursor } from '../../lib/http/cursor.js';
-import { isObjectId, type ObjectIdString } from '../../lib/http/ids.js';
+import type { ObjectIdString } from '../../lib/http/ids.js';
 import { settleStreaming } from './interrupted-replies.js';
 import { Message, type MessageDoc } from './message.model.js';
 
