@@ -8,7 +8,7 @@ import { chatSizes, claimChatSlot, ensureRoom, releaseChatSlot } from './chats.q
 import { requestStop } from './generation/leases.js';
 import { abortGeneration } from './generation/registry.js';
 import { decodeCursor, encodeCursor } from '../../lib/http/cursor.js';
-import { type ObjectIdString } from '../../lib/http/ids.js';
+import type { ObjectIdString } from '../../lib/http/ids.js';
 import { settleStreaming } from './interrupted-replies.js';
 import { Message, type MessageDoc } from './message.model.js';
 
