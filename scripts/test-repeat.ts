@@ -68,8 +68,8 @@ function runVitest(project: string, report: string, log: string): Promise<number
       { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } },
     );
     let text = '';
-    child.stdout!.on('data', (chunk) => (text += chunk));
-    child.stderr!.on('data', (chunk) => (text += chunk));
+    child.stdout.on('data', (chunk) => (text += chunk));
+    child.stderr.on('data', (chunk) => (text += chunk));
     child.on('exit', (code) => {
       writeFileSync(log, text);
       resolve(code ?? 1);

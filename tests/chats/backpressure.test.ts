@@ -95,7 +95,8 @@ describe('a slow reader', () => {
     // timeout; 10 s leaves room for storing megabytes on a loaded machine.
     const stored = await eventually(
       () => Message.findOne({ chatId, role: 'assistant' }).lean(),
-      (m) => m !== null,
+      // The assistant message is stored when the reply starts: wait for its final status.
+      (m) => m !== null && m.status !== 'streaming',
       10_000,
     );
     expect(stored?.status).toBe('incomplete');

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { Generation } from '../../src/lib/generations/generation.model.js';
-import { abortAllGenerations, runningGenerations } from '../../src/lib/generations/registry.js';
+import { Generation } from '../../src/modules/chats/generation/generation.model.js';
+import {
+  abortAllGenerations,
+  runningGenerations,
+} from '../../src/modules/chats/generation/registry.js';
 import { Message } from '../../src/modules/chats/message.model.js';
 import { useChatApp } from '../helpers/chat-app.js';
 import { eventually } from '../helpers/eventually.js';
@@ -12,6 +15,9 @@ const ctx = useChatApp({
   MAX_CONCURRENT_STREAMS: '2',
   STOP_POLL_MS: '50',
   UPSTREAM_MAX_SOCKETS: '5',
+  // A disconnect cuts the reply at once, as before replies outlived their connection
+  // (tests/chats/resume.test.ts covers the grace period).
+  DETACH_GRACE_SECONDS: '0',
 });
 
 // A reply that never ends by itself: only the client, a stop or shutdown can end it, so these
@@ -25,7 +31,8 @@ const stream = (chatId: string, content = 'hello') =>
 const assistantOf = (chatId: string) =>
   eventually(
     () => Message.findOne({ chatId, role: 'assistant' }).lean(),
-    (m) => m !== null,
+    // The assistant message is stored when the reply starts: wait for its final status.
+    (m) => m !== null && m.status !== 'streaming',
     5000,
   );
 const leases = () => Generation.countDocuments({ userId: ctx.user.id });
