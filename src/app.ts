@@ -17,12 +17,13 @@ import { authRoutes } from './modules/auth/auth.routes.js';
 import { chatRoutes } from './modules/chats/chats.routes.js';
 import { compatRoutes } from './modules/chats/compat.routes.js';
 import { modelRoutes } from './modules/models/models.routes.js';
+import { keyRoutes } from './modules/keys/index.js';
 import { docsRouter } from './modules/docs/docs.routes.js';
 import { healthRouter } from './modules/health/health.routes.js';
 
 /** Every route group of the API; the OpenAPI description is generated from the same list. */
 export function routeGroups(): RouteGroup[] {
-  return [authRoutes(), chatRoutes(), compatRoutes(), modelRoutes()];
+  return [authRoutes(), chatRoutes(), compatRoutes(), modelRoutes(), keyRoutes()];
 }
 
 /** New requests are refused while draining, and at once while the database is known to be down. */
@@ -69,7 +70,8 @@ export function createApp(groups: RouteGroup[] = routeGroups()) {
   app.use(docsRouter(groups));
 
   app.use('/api', noStore, availability, ...jsonBody(c.BODY_LIMIT), cookieParser());
-  for (const group of groups) app.use(group.prefix, buildRouter(group, authenticate));
+  for (const group of groups)
+    app.use(group.prefix, buildRouter(group, group.authenticate ?? authenticate));
 
   app.use((req, _res, next) => next(new AppError('NOT_FOUND', 'No such route')));
   app.use(errorHandler);

@@ -81,6 +81,14 @@ const envSchema = z.object({
   PAGE_SIZE_MAX: int(100, 1, 1000),
   UPSTREAM_MAX_SOCKETS: int(256, 1),
   SHUTDOWN_GRACE_MS: int(10_000, 100),
+
+  // Personal API keys and the OpenAI-compatible /v1 endpoint.
+  API_KEY_HASH_SECRET: z.string().optional(),
+  API_KEYS_PER_USER: int(20, 1, 100),
+  API_KEY_LAST_USED_INTERVAL_SECONDS: int(60, 1, 86_400),
+  V1_BODY_LIMIT: z.string().default('1mb'),
+  V1_MAX_MESSAGES: int(500, 1, 10_000),
+  V1_MAX_INPUT_CHARS: int(200_000, 1),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -116,6 +124,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
     else if (KNOWN_WEAK_SECRETS.has(jwtSecret))
       problems.push('JWT_SECRET: must not be a default value');
     if (!env.MONGODB_URI) problems.push('MONGODB_URI: required in production');
+    if (env.API_KEY_HASH_SECRET !== undefined && Buffer.byteLength(env.API_KEY_HASH_SECRET) < 32)
+      problems.push('API_KEY_HASH_SECRET: must be at least 32 bytes');
   }
   jwtSecret ??= isProduction ? '' : developmentSecret(dataDir);
 
@@ -138,6 +148,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
     isTest: env.NODE_ENV === 'test',
     dataDir,
     jwtSecret,
+    apiKeyHashSecret: env.API_KEY_HASH_SECRET ?? jwtSecret,
     bcryptCost: env.BCRYPT_COST ?? (isProduction ? 12 : 10),
     models: Object.freeze(models),
     defaultModel,

@@ -2,6 +2,7 @@ import { Types } from 'mongoose';
 import { config } from '../../lib/config.js';
 import { AppError, unauthenticated } from '../../lib/errors.js';
 import { deleteUserContent } from '../chats/chats.cleanup.js';
+import { deleteUserKeys } from '../keys/index.js';
 import { User, toUserJson, type UserJson } from '../users/user.model.js';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords.js';
 import { claimRefreshToken, RefreshClaim, releaseRefreshClaim } from './refresh-claim.model.js';
@@ -201,6 +202,7 @@ export async function deleteAccount(userId: string, password: string) {
   // Sessions first: from here on no token of this user is accepted anywhere.
   await Session.updateMany({ userId, revokedAt: null }, { $set: { revokedAt: new Date() } });
   await deleteUserContent(userId);
+  await deleteUserKeys(userId);
   await User.deleteOne({ _id: userId });
   const sessionIds = (await Session.find({ userId }, { _id: 1 }).lean()).map((s) => s._id);
   await RefreshClaim.deleteMany({ sessionId: { $in: sessionIds } });
