@@ -65,7 +65,23 @@ function resolve(document: Json, schema: Json | undefined): Json | undefined {
   return resolve(document, document.components.schemas[String(schema.$ref).split('/').pop()!]);
 }
 
-function exampleBody(document: Json, op: Json): Json | undefined {
+/** Whole example bodies where the generic rule cannot write a useful one (arrays of messages). */
+const BODY_EXAMPLES: Record<string, Json> = {
+  '/v1/chat/completions': {
+    model: '{{model}}',
+    messages: [{ role: 'user', content: 'Hello! What can you do?' }],
+  },
+  '/api/ai-sdk/chat': {
+    id: 'my-first-ui-chat',
+    messages: [
+      { id: 'msg-1', role: 'user', parts: [{ type: 'text', text: 'Hello! What can you do?' }] },
+    ],
+    trigger: 'submit-message',
+  },
+};
+
+function exampleBody(document: Json, op: Json, p = ''): Json | undefined {
+  if (BODY_EXAMPLES[p]) return BODY_EXAMPLES[p];
   const schema = resolve(document, op.requestBody?.content?.['application/json']?.schema);
   if (!schema || schema.type !== 'object') return undefined;
   const required = new Set<string>(schema.required ?? []);
@@ -80,8 +96,11 @@ function exampleBody(document: Json, op: Json): Json | undefined {
 
 const isPublic = (op: Json) => Array.isArray(op.security) && op.security.length === 0;
 const needsBearer = (op: Json) => (op.security ?? []).some((r: Json) => 'bearerAuth' in r);
+/** /v1 takes a personal API key (from POST /api/keys) instead of the access token. */
+const needsApiKey = (op: Json) => (op.security ?? []).some((r: Json) => 'apiKeyAuth' in r);
 const pathParams = (p: string) => [...p.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);
-const paramVariable = (name: string) => (name === 'id' ? 'chatId' : name);
+const paramVariable = (name: string, p = '') =>
+  name === 'id' ? (p.startsWith('/api/keys/') ? 'keyId' : 'chatId') : name;
 
 function testScript(op: Operation): string[] | undefined {
   if (op.method === 'post' && TOKEN_ROUTES.has(op.path)) {
@@ -89,6 +108,15 @@ function testScript(op: Operation): string[] | undefined {
       '// Keep the access token for every other request (collection auth: Bearer {{accessToken}}).',
       'if (pm.response.code === 200 || pm.response.code === 201) {',
       "  pm.collectionVariables.set('accessToken', pm.response.json().accessToken);",
+      '}',
+    ];
+  }
+  if (op.method === 'post' && op.path === '/api/keys') {
+    return [
+      '// Keep the new API key (shown only now) for the /v1 requests, and its id for the delete.',
+      'if (pm.response.code === 201) {',
+      "  pm.collectionVariables.set('apiKey', pm.response.json().key);",
+      "  pm.collectionVariables.set('keyId', pm.response.json().id);",
       '}',
     ];
   }
@@ -123,7 +151,7 @@ export function postmanCollection(document: Json): Json {
         disabled: true,
         ...(param.description ? { description: param.description } : {}),
       }));
-    const body = exampleBody(document, op);
+    const body = exampleBody(document, op, p);
     const script = testScript(operation);
     const request: Json = {
       method: method.toUpperCase(),
@@ -140,7 +168,7 @@ export function postmanCollection(document: Json): Json {
           ? {
               variable: pathParams(p).map((name) => ({
                 key: name,
-                value: `{{${paramVariable(name)}}}`,
+                value: `{{${paramVariable(name, p)}}}`,
               })),
             }
           : {}),
@@ -153,7 +181,12 @@ export function postmanCollection(document: Json): Json {
         raw: JSON.stringify(body, null, 2),
         options: { raw: { language: 'json' } },
       };
-    if (isPublic(op) || !needsBearer(op)) request.auth = { type: 'noauth' };
+    if (needsApiKey(op))
+      request.auth = {
+        type: 'bearer',
+        bearer: [{ key: 'token', value: '{{apiKey}}', type: 'string' }],
+      };
+    else if (isPublic(op) || !needsBearer(op)) request.auth = { type: 'noauth' };
     const item: Json = { name: op.summary, request };
     if (script)
       item.event = [{ listen: 'test', script: { type: 'text/javascript', exec: script } }];
@@ -178,6 +211,9 @@ export function postmanCollection(document: Json): Json {
       { key: 'newPassword', value: 'another long passphrase', type: 'string' },
       { key: 'accessToken', value: '', type: 'string' },
       { key: 'chatId', value: '', type: 'string' },
+      { key: 'apiKey', value: '', type: 'string' },
+      { key: 'keyId', value: '', type: 'string' },
+      { key: 'model', value: 'demo', type: 'string' },
     ],
     item: [...folders].map(([name, items]) => ({ name, item: items })),
   };
@@ -188,7 +224,7 @@ export function httpFile(document: Json): string {
     '# SigmaGPT API — requests for REST Client (VS Code) and other .http editors.',
     '# Generated from /api/openapi.json by `npm run clients`; do not edit by hand.',
     '# Run "Create an account" or "Log in" first: @accessToken reads the token from the login response,',
-    '# @chatId from the "Create a chat" response.',
+    '# @chatId from the "Create a chat" response, @apiKey (for /v1) from "Create a personal API key".',
     '',
     '@baseUrl = http://localhost:3000',
     '@email = you@example.com',
@@ -196,11 +232,15 @@ export function httpFile(document: Json): string {
     '@newPassword = another long passphrase',
     '@accessToken = {{postAuthLogin.response.body.$.accessToken}}',
     '@chatId = {{postChats.response.body.$.id}}',
+    '@apiKey = {{postKeys.response.body.$.key}}',
+    '@keyId = {{postKeys.response.body.$.id}}',
+    '# A model the server allows (GET /api/models); demo without a provider key',
+    '@model = demo',
     '',
   ];
   for (const { method, path: p, op } of operations(document)) {
-    const url = p.replace(/\{([^}]+)\}/g, (_m, name: string) => `{{${paramVariable(name)}}}`);
-    const body = exampleBody(document, op);
+    const url = p.replace(/\{([^}]+)\}/g, (_m, name: string) => `{{${paramVariable(name, p)}}}`);
+    const body = exampleBody(document, op, p);
     lines.push(
       `### ${op.summary}`,
       `# @name ${op.operationId}`,
@@ -208,6 +248,7 @@ export function httpFile(document: Json): string {
       'Accept: application/json',
     );
     if (needsBearer(op)) lines.push('Authorization: Bearer {{accessToken}}');
+    if (needsApiKey(op)) lines.push('Authorization: Bearer {{apiKey}}');
     if (body) lines.push('Content-Type: application/json', '', JSON.stringify(body, null, 2));
     lines.push('');
   }

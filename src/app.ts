@@ -18,12 +18,13 @@ import { chatRoutes } from './modules/chats/chats.routes.js';
 import { compatRoutes } from './modules/chats/compat.routes.js';
 import { modelRoutes } from './modules/models/models.routes.js';
 import { keyRoutes } from './modules/keys/index.js';
+import { openAiFallbacks, openAiRoutes } from './modules/openai/index.js';
 import { docsRouter } from './modules/docs/docs.routes.js';
 import { healthRouter } from './modules/health/health.routes.js';
 
 /** Every route group of the API; the OpenAPI description is generated from the same list. */
 export function routeGroups(): RouteGroup[] {
-  return [authRoutes(), chatRoutes(), compatRoutes(), modelRoutes(), keyRoutes()];
+  return [authRoutes(), chatRoutes(), compatRoutes(), modelRoutes(), keyRoutes(), openAiRoutes()];
 }
 
 /** New requests are refused while draining, and at once while the database is known to be down. */
@@ -70,8 +71,11 @@ export function createApp(groups: RouteGroup[] = routeGroups()) {
   app.use(docsRouter(groups));
 
   app.use('/api', noStore, availability, ...jsonBody(c.BODY_LIMIT), cookieParser());
+  // The OpenAI-compatible surface: API keys instead of access tokens, OpenAI's error shape.
+  app.use('/v1', noStore, availability, ...jsonBody(c.V1_BODY_LIMIT));
   for (const group of groups)
     app.use(group.prefix, buildRouter(group, group.authenticate ?? authenticate));
+  app.use('/v1', ...openAiFallbacks());
 
   app.use((req, _res, next) => next(new AppError('NOT_FOUND', 'No such route')));
   app.use(errorHandler);

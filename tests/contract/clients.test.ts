@@ -90,13 +90,17 @@ describe('client kits', () => {
     const seen = blocks.map((block) => {
       const line = block.split('\n').find((l) => /^(GET|POST|PUT|PATCH|DELETE) /.test(l))!;
       const [method, url] = line.split(' ') as [string, string];
-      const path = url.replace('{{baseUrl}}', '').replace('{{chatId}}', '{id}');
+      const path = url
+        .replace('{{baseUrl}}', '')
+        .replace(/\{\{(chatId|keyId)\}\}/, '{id}')
+        .replace('{{model}}', '{model}');
       const op = `${method} ${path}`;
       expect(documented, op).toContain(op);
       const secured = (doc.paths[path][method.toLowerCase()].security ?? []).some(
         (r: Json) => 'bearerAuth' in r,
       );
       if (secured) expect(block, op).toContain('Authorization: Bearer {{accessToken}}');
+      if (path.startsWith('/v1/')) expect(block, op).toContain('Authorization: Bearer {{apiKey}}');
       return op;
     });
     expect(seen.sort()).toEqual(documented);

@@ -91,14 +91,18 @@ describe('OpenAPI description', () => {
         for (const status of expected)
           expect(statuses, `${route.method} ${path} documents ${status}`).toContain(status);
         expect(errorStatuses(route)).toEqual(expect.arrayContaining([...expected]));
+        // A group that speaks another protocol (/v1) documents its own error body and key auth.
+        const errorBody = group.errorBody?.name ?? 'ErrorBody';
         for (const status of statuses.filter((s) => s >= 400)) {
           expect(
             op.responses[status].content['application/json'].schema,
             `${route.method} ${path} ${status}`,
-          ).toEqual({ $ref: '#/components/schemas/ErrorBody' });
+          ).toEqual({ $ref: `#/components/schemas/${errorBody}` });
         }
         if (route.auth) {
-          expect(op.security).toEqual([{ bearerAuth: [] }]);
+          expect(op.security).toEqual(
+            group.errorBody ? [{ apiKeyAuth: [] }] : [{ bearerAuth: [] }],
+          );
           expect(op.responses[401].headers['WWW-Authenticate']).toBeDefined();
         }
         if (statuses.includes(429)) expect(op.responses[429].headers['Retry-After']).toBeDefined();
@@ -154,7 +158,9 @@ describe('OpenAPI description', () => {
         const res = await ctx.request()[other](url);
         expect(res.status, `${other} ${url}`).toBe(405);
         expect(res.headers.allow).toBeTruthy();
-        expect(res.body.error.code).toBe('METHOD_NOT_ALLOWED');
+        expect(res.body.error.code).toBe(
+          group.errorBody ? 'method_not_allowed' : 'METHOD_NOT_ALLOWED',
+        );
       }
     }
   });

@@ -69,7 +69,11 @@ export interface RouteGroup {
   /** Groups that speak another protocol (/v1) bring their own authentication for `auth: true`. */
   authenticate?: RequestHandler;
   /** Documentation only: the error body of such a group, when it is not the shared ErrorBody. */
-  errorBody?: { schema: z.ZodType; example: (status: number, message: string) => unknown };
+  errorBody?: {
+    name: string;
+    schema: z.ZodType;
+    example: (status: number, message: string) => unknown;
+  };
 }
 
 function validator(schemas: RequestSchemas) {

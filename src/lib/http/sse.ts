@@ -11,7 +11,7 @@ export class SseStream {
   private pingTimer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly res: Response,
+    protected readonly res: Response,
     /** How long a full socket may stay full before the reader is taken for gone. */
     private readonly stallMs = 30_000,
   ) {
@@ -62,7 +62,7 @@ export class SseStream {
     this.end();
   }
 
-  private write(event: string, data: unknown): boolean {
+  protected write(event: string, data: unknown): boolean {
     return this.res.write(
       `event: ${event}\nid: ${this.nextId++}\ndata: ${JSON.stringify(data)}\n\n`,
     );

@@ -19,7 +19,7 @@ export function wantsStream(
 }
 
 /** Fires when the client goes away before the response has ended. */
-function clientGoneSignal(res: Response): AbortSignal {
+export function clientGoneSignal(res: Response): AbortSignal {
   const gone = new AbortController();
   if (res.closed || res.socket?.destroyed) gone.abort();
   else

@@ -4,6 +4,7 @@ import { AppError } from '../../lib/errors.js';
 import { releaseLeaseSurely, type Lease } from '../../lib/generations/leases.js';
 import { logger } from '../../lib/logger.js';
 import { fitToBudget, type ChatTurn } from '../../lib/llm/index.js';
+import type { CompletionRequest } from '../../lib/llm/types.js';
 import { Chat, type ChatDoc } from './chat.model.js';
 import {
   DEFAULT_CHAT_TITLE,
@@ -25,6 +26,10 @@ export interface Exchange {
   lease: Lease;
   model: string;
   turns: ChatTurn[];
+  /** Sent upstream instead of `turns` and added to the request (OpenAI-compatible callers). */
+  passthrough?: CompletionRequest['passthrough'];
+  /** false: nothing is stored (the reply is only relayed); the default stores the reply. */
+  persist?: boolean;
 }
 
 export type ExchangeTarget = { chatId: string } | { newChat: NewChat };

@@ -7,7 +7,7 @@ import {
   unregisterGeneration,
 } from '../../lib/generations/registry.js';
 import { logger } from '../../lib/logger.js';
-import { streamCompletion, upstreamError } from '../../lib/llm/index.js';
+import { streamCompletion, upstreamError, type CompletionEvent } from '../../lib/llm/index.js';
 import type { Exchange } from './exchange.service.js';
 import { storeReply } from './exchange.service.js';
 import type { MessageDoc } from './message.model.js';
@@ -29,6 +29,8 @@ export async function runGeneration(
   options: {
     clientGone: AbortSignal;
     onDelta: (content: string, interrupt: AbortSignal) => Promise<void> | void;
+    /** Every other event of the provider (finish, usage, tool calls), for callers that relay them. */
+    onEvent?: (event: CompletionEvent, interrupt: AbortSignal) => Promise<void> | void;
   },
 ): Promise<GenerationResult> {
   const c = config();
@@ -59,14 +61,18 @@ export async function runGeneration(
       messages: exchange.turns,
       signal: controller.signal,
       ...(c.MAX_TOKENS > 0 ? { maxTokens: c.MAX_TOKENS } : {}),
+      ...(exchange.passthrough ? { passthrough: exchange.passthrough } : {}),
     });
     for await (const event of stream) {
       if (event.type === 'delta') {
         ttftMs ??= Math.round(performance.now() - started);
         content += event.content;
         await options.onDelta(event.content, controller.signal);
-      } else if (event.type === 'finish') finishReason = event.finishReason;
-      else usage = event.usage;
+      } else {
+        if (event.type === 'finish') finishReason = event.finishReason;
+        else if (event.type === 'usage') usage = event.usage;
+        await options.onEvent?.(event, controller.signal);
+      }
       if (controller.signal.aborted) break;
     }
   } catch (error) {
@@ -95,7 +101,8 @@ export async function runGeneration(
     durationMs: Math.round(performance.now() - started),
   };
   try {
-    const storeError = await storeReply(message);
+    // An exchange that asked not to be stored (/v1 without `store`) keeps nothing but its lease.
+    const storeError = exchange.persist === false ? null : await storeReply(message);
     // An answer that was not stored must not look finished to the client.
     if (storeError && !failure) {
       return {
