@@ -19,12 +19,21 @@ import { compatRoutes } from './modules/chats/compat.routes.js';
 import { modelRoutes } from './modules/models/models.routes.js';
 import { keyRoutes } from './modules/keys/index.js';
 import { openAiFallbacks, openAiRoutes } from './modules/openai/index.js';
+import { aiSdkRoutes } from './modules/ai-sdk/index.js';
 import { docsRouter } from './modules/docs/docs.routes.js';
 import { healthRouter } from './modules/health/health.routes.js';
 
 /** Every route group of the API; the OpenAPI description is generated from the same list. */
 export function routeGroups(): RouteGroup[] {
-  return [authRoutes(), chatRoutes(), compatRoutes(), modelRoutes(), keyRoutes(), openAiRoutes()];
+  return [
+    authRoutes(),
+    chatRoutes(),
+    compatRoutes(),
+    modelRoutes(),
+    keyRoutes(),
+    openAiRoutes(),
+    aiSdkRoutes(),
+  ];
 }
 
 /** New requests are refused while draining, and at once while the database is known to be down. */

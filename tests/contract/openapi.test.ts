@@ -107,7 +107,13 @@ describe('OpenAPI description', () => {
         }
         if (statuses.includes(429)) expect(op.responses[429].headers['Retry-After']).toBeDefined();
         for (const [status, spec] of Object.entries(route.responses)) {
-          if (spec.contentType === 'text/event-stream') {
+          if (spec.dataEvents) {
+            // Bare `data:` lines (OpenAI, AI SDK): one `{ data }` event, its payload a named component.
+            const schema = op.responses[status].content['text/event-stream'].schema;
+            expect(schema.required, `${route.method} ${path} data events`).toEqual(['data']);
+            const named = /`(\w+Event)`/.exec(schema.description)![1]!;
+            expect(document.components.schemas[named]).toBeDefined();
+          } else if (spec.contentType === 'text/event-stream') {
             // One schema per event ({ event, id, data }), its JSON payload as contentSchema.
             const refs = (op.responses[status].content['text/event-stream'].schema.oneOf ?? []).map(
               (r: Json) => r.$ref.split('/').pop(),

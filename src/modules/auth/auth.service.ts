@@ -3,6 +3,7 @@ import { config } from '../../lib/config.js';
 import { AppError, unauthenticated } from '../../lib/errors.js';
 import { deleteUserContent } from '../chats/chats.cleanup.js';
 import { deleteUserKeys } from '../keys/index.js';
+import { deleteUserChatLinks } from '../ai-sdk/index.js';
 import { User, toUserJson, type UserJson } from '../users/user.model.js';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords.js';
 import { claimRefreshToken, RefreshClaim, releaseRefreshClaim } from './refresh-claim.model.js';
@@ -203,6 +204,7 @@ export async function deleteAccount(userId: string, password: string) {
   await Session.updateMany({ userId, revokedAt: null }, { $set: { revokedAt: new Date() } });
   await deleteUserContent(userId);
   await deleteUserKeys(userId);
+  await deleteUserChatLinks(userId);
   await User.deleteOne({ _id: userId });
   const sessionIds = (await Session.find({ userId }, { _id: 1 }).lean()).map((s) => s._id);
   await RefreshClaim.deleteMany({ sessionId: { $in: sessionIds } });
