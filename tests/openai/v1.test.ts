@@ -250,6 +250,45 @@ describe('POST /v1/chat/completions with the official openai SDK', () => {
     expect(next.choices[0]!.message.content).toBe('Hello world!');
   });
 
+  it('when the client aborts a stored stream, then the partial reply is stored as incomplete and the slot is freed', async () => {
+    upstream.script({ chunks: Array.from({ length: 100 }, (_, i) => `p${i} `), delayMs: 50 });
+    const controller = new AbortController();
+    const { data: stream, response } = await client.chat.completions
+      .create(
+        {
+          model: 'test-model',
+          messages: [{ role: 'user', content: 'Keep this' }],
+          stream: true,
+          store: true,
+        },
+        { signal: controller.signal },
+      )
+      .withResponse();
+    const chatId = response.headers.get('x-chat-id')!;
+    let seen = 0;
+    try {
+      for await (const chunk of stream) {
+        if (chunk.choices[0]?.delta.content) seen += 1;
+        if (seen === 2) controller.abort();
+      }
+    } catch (error) {
+      expect((error as Error).name).toMatch(/Abort/);
+    }
+    const messages = await eventually(
+      () =>
+        Message.find({ chatId: new Types.ObjectId(chatId) })
+          .sort({ createdAt: 1 })
+          .lean(),
+      (rows) => rows.length === 2,
+    );
+    expect(messages.map((m) => [m.role, m.status])).toEqual([
+      ['user', 'complete'],
+      ['assistant', 'incomplete'],
+    ]);
+    expect(messages[1]!.content).toMatch(/^p0 p1 /);
+    expect(await eventually(leases, (n) => n === 0)).toBe(0);
+  });
+
   it('when store: true, then the exchange goes into a new chat (X-Chat-Id), and metadata.chat_id continues it', async () => {
     upstream.script({ chunks: ['Stored', ' reply'] });
     const { data, response } = await client.chat.completions
