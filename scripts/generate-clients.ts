@@ -265,7 +265,7 @@ export async function currentDocument(): Promise<Json> {
   });
   const { routeGroups } = await import('../src/app.js');
   const { openApiDocument } = await import('../src/modules/docs/openapi.js');
-  return openApiDocument(routeGroups()) as Json;
+  return openApiDocument(routeGroups());
 }
 
 export function renderClients(document: Json): Record<string, string> {

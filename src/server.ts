@@ -8,7 +8,8 @@ import { logger } from './lib/logger.js';
 import { gracefulShutdown } from './lib/shutdown.js';
 import { installCrashHandlers } from './lib/crash-handlers.js';
 import { initRateLimitCounters } from './lib/rate-limit/mongo-store.js';
-import { initSessions } from './modules/auth/session.model.js';
+import { initSessions } from './modules/auth/index.js';
+import { generations } from './modules/chats/index.js';
 
 async function main() {
   let c;
@@ -51,6 +52,7 @@ async function main() {
       // at a terminal, or a file watcher) wants the process gone now, so replies are cut and stored.
       await gracefulShutdown({
         server,
+        work: generations,
         graceMs: c.SHUTDOWN_GRACE_MS,
         log: logger,
         closeDatabase,

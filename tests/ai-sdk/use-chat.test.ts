@@ -9,12 +9,12 @@ import {
 } from 'ai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Types } from '../../src/lib/db/mongoose.js';
-import { Generation } from '../../src/lib/generations/generation.model.js';
+import { Generation } from '../../src/modules/chats/generation/generation.model.js';
 import { ChatLink } from '../../src/modules/ai-sdk/chat-link.model.js';
 import { Chat } from '../../src/modules/chats/chat.model.js';
 import { Message } from '../../src/modules/chats/message.model.js';
 import { useTestApp } from '../helpers/app.js';
-import { expectError, NO_TIGHT_LIMITS } from '../helpers/auth.js';
+import { expectError, NO_TIGHT_LIMITS, PASSWORD } from '../helpers/auth.js';
 import { eventually } from '../helpers/eventually.js';
 import { startUpstream } from '../helpers/upstream.js';
 import { signUp, type TestUser } from '../helpers/users.js';
@@ -187,6 +187,24 @@ describe('POST /api/ai-sdk/chat with the ai package (useChat transport)', () => 
     expect(
       (await Message.find({ chatId: relinked!.chatId }).lean()).map((m) => m.content),
     ).toContain('After');
+  });
+
+  it('when the account is deleted, then its useChat links go with its chats', async () => {
+    const leaving = await signUp(ctx.request, 'ai-sdk-leaving');
+    await chunksOf(await send('ui-chat-leaving', [userMessage('Bye')], leaving.token));
+    const owner = new Types.ObjectId(leaving.id);
+    expect(await ChatLink.countDocuments({ userId: owner })).toBe(1);
+    await ctx
+      .request()
+      .delete('/api/auth/me')
+      .set(leaving.auth)
+      .send({ password: PASSWORD })
+      .expect(204);
+    expect(await ChatLink.countDocuments({ userId: owner })).toBe(0);
+    expect(await Chat.countDocuments({ userId: owner })).toBe(0);
+    // Another user's link with the same id is untouched.
+    await chunksOf(await send('ui-chat-leaving', [userMessage('Still here')]));
+    expect(await ChatLink.countDocuments({ clientId: 'ui-chat-leaving' })).toBe(1);
   });
 
   it('when the provider fails mid-reply, then the stream carries an error part without provider details', async () => {

@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { Generation } from '../../src/lib/generations/generation.model.js';
-import { abortAllGenerations, runningGenerations } from '../../src/lib/generations/registry.js';
+import { Generation } from '../../src/modules/chats/generation/generation.model.js';
+import {
+  abortAllGenerations,
+  runningGenerations,
+} from '../../src/modules/chats/generation/registry.js';
 import { Message } from '../../src/modules/chats/message.model.js';
 import { useTestApp } from '../helpers/app.js';
 import { eventually } from '../helpers/eventually.js';

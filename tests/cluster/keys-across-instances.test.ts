@@ -50,7 +50,7 @@ describe('API keys on two instances', () => {
     expect(removed.status).toBe(204);
     const after = await Promise.all([withKey(a, key), withKey(b, key)]);
     expect(after.map((r) => r.status)).toEqual([401, 401]);
-    expect(await after[0]!.json()).toMatchObject({ error: { code: 'invalid_api_key' } });
+    expect(await after[0].json()).toMatchObject({ error: { code: 'invalid_api_key' } });
   });
 
   it('when the password is changed on B, then the key is refused by A at once', async () => {

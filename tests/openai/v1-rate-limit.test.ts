@@ -43,7 +43,7 @@ describe('MESSAGES_PER_MINUTE on /v1', () => {
     expect(error).toBeInstanceOf(OpenAI.RateLimitError);
     expect(error).toMatchObject({ status: 429, code: 'rate_limit_exceeded', type: 'requests' });
     const retryAfter = Number(
-      (error as InstanceType<typeof OpenAI.APIError>).headers.get('retry-after'),
+      (error as InstanceType<typeof OpenAI.APIError>).headers?.get('retry-after'),
     );
     expect(retryAfter).toBeGreaterThan(0);
     expect(retryAfter).toBeLessThanOrEqual(60);

@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Types } from '../../src/lib/db/mongoose.js';
-import { Generation } from '../../src/lib/generations/generation.model.js';
+import { Generation } from '../../src/modules/chats/generation/generation.model.js';
 import { Chat } from '../../src/modules/chats/chat.model.js';
 import { Message } from '../../src/modules/chats/message.model.js';
 import { useTestApp } from '../helpers/app.js';

@@ -165,7 +165,7 @@ async function openSseFetch(url: string, token: string, body: unknown) {
       status: res.status,
       errorCode: json.error?.code ?? 'UNKNOWN',
       events: [],
-      waitFor: async () => undefined,
+      waitFor: () => Promise.resolve(),
       close: () => undefined,
       ended: Promise.resolve(),
     };

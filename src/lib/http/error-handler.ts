@@ -76,7 +76,8 @@ export function sendError(req: Request, res: Response, error: AppError): void {
     error: {
       code: error.code,
       message: error.message,
-      requestId: String(req.id ?? ''),
+      // A string from genReqId (request-id.ts); absent only before pino-http has run.
+      requestId: (req.id as string | undefined) ?? '',
       ...(error.details ? { details: error.details } : {}),
     },
   });

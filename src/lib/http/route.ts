@@ -59,7 +59,7 @@ export interface RouteSpec<S extends RequestSchemas = RequestSchemas> {
 }
 
 export function defineRoute<S extends RequestSchemas>(spec: RouteSpec<S>): RouteSpec {
-  return spec as unknown as RouteSpec;
+  return spec;
 }
 
 export interface RouteGroup {

@@ -2,7 +2,7 @@ import OpenAI from 'openai';
 import { Agent, fetch as undiciFetch } from 'undici';
 import type { Config } from '../config.js';
 import { UpstreamIdleError } from './upstream-errors.js';
-import type { CompletionRequest, CompletionStream, ToolCallDelta } from './types.js';
+import type { CompletionRequest, CompletionStream } from './types.js';
 
 interface CachedClient {
   key: string;
@@ -32,7 +32,7 @@ function clientFor(c: Config): OpenAI {
     connections: c.UPSTREAM_MAX_SOCKETS,
   });
   const fetchWithPool = ((url: string, init?: Record<string, unknown>) =>
-    undiciFetch(url, { ...init, dispatcher: agent } as never)) as unknown as typeof fetch;
+    undiciFetch(url, { ...init, dispatcher: agent })) as unknown as typeof fetch;
   const client = new OpenAI({
     apiKey: c.OPENAI_API_KEY ?? 'not-set',
     baseURL: c.OPENAI_BASE_URL,
@@ -84,8 +84,7 @@ export async function* openAiCompletion(request: CompletionRequest, c: Config): 
       const content = choice?.delta?.content;
       if (typeof content === 'string' && content.length > 0) yield { type: 'delta', content };
       const toolCalls = choice?.delta?.tool_calls;
-      if (Array.isArray(toolCalls) && toolCalls.length > 0)
-        yield { type: 'toolCalls', toolCalls: toolCalls as ToolCallDelta[] };
+      if (Array.isArray(toolCalls) && toolCalls.length > 0) yield { type: 'toolCalls', toolCalls };
       if (choice?.finish_reason) yield { type: 'finish', finishReason: choice.finish_reason };
       const usage = chunk.usage;
       if (usage && typeof usage.prompt_tokens === 'number') {

@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import { config } from '../../lib/config.js';
 import { AppError } from '../../lib/errors.js';
 import { DataSseStream } from '../../lib/http/sse-data.js';
-import { authOf } from '../auth/auth.middleware.js';
+import { authOf } from '../../lib/http/request-auth.js';
 import { clientGoneSignal, runGeneration, type GenerationResult } from '../chats/index.js';
 import type { AiSdkChatBody } from './ai-sdk.schemas.js';
 import { beginUiExchange, checkBudget, recordUsage } from './ai-sdk.service.js';

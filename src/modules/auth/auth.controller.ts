@@ -1,15 +1,13 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import { clearRefreshCookie, refreshCookie, setRefreshCookie } from './auth.cookies.js';
-import { authOf, bearerToken } from './auth.middleware.js';
+import {
+  clearRefreshCookie,
+  refreshCookie,
+  setRefreshCookie,
+} from '../../lib/http/refresh-cookie.js';
+import { bearerToken } from './auth.middleware.js';
 import * as auth from './auth.service.js';
-import type {
-  ChangePasswordBody,
-  DeleteMeBody,
-  LoginBody,
-  SignupBody,
-  UpdateMeBody,
-} from './auth.schemas.js';
+import type { LoginBody, SignupBody } from './auth.schemas.js';
 import { parseRefreshToken, verifyAccessToken } from './tokens.js';
 
 type Body<T extends z.ZodType> = { body: z.infer<T> };
@@ -48,30 +46,6 @@ export async function logout(req: Request, res: Response) {
   for (const sessionId of new Set([fromAccess, fromCookie])) {
     if (sessionId) await auth.revokeSession(sessionId);
   }
-  clearRefreshCookie(res);
-  res.status(204).end();
-}
-
-export async function me(req: Request, res: Response) {
-  res.json(await auth.getUser(authOf(req).userId));
-}
-
-export async function updateMe(req: Request, res: Response, { body }: Body<typeof UpdateMeBody>) {
-  res.json(await auth.updateName(authOf(req).userId, body.name));
-}
-
-export async function changePassword(
-  req: Request,
-  res: Response,
-  { body }: Body<typeof ChangePasswordBody>,
-) {
-  const { userId, sessionId } = authOf(req);
-  await auth.changePassword(userId, sessionId, body.currentPassword, body.newPassword);
-  res.status(204).end();
-}
-
-export async function deleteMe(req: Request, res: Response, { body }: Body<typeof DeleteMeBody>) {
-  await auth.deleteAccount(authOf(req).userId, body.password);
   clearRefreshCookie(res);
   res.status(204).end();
 }

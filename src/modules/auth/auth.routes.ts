@@ -2,18 +2,10 @@ import type { Request } from 'express';
 import { config } from '../../lib/config.js';
 import { defineRoute, type RouteGroup } from '../../lib/http/route.js';
 import { byIp, sharedLimiter } from '../../lib/rate-limit/limiter.js';
-import { sameOriginOnly } from './auth.cookies.js';
+import { sameOriginOnly } from '../../lib/http/refresh-cookie.js';
 import * as controller from './auth.controller.js';
-import {
-  AuthResult,
-  ChangePasswordBody,
-  DeleteMeBody,
-  LoginBody,
-  NoQuery,
-  SignupBody,
-  UpdateMeBody,
-  UserSchema,
-} from './auth.schemas.js';
+import { NoQuery } from '../../lib/http/schemas.js';
+import { AuthResult, LoginBody, SignupBody } from './auth.schemas.js';
 
 const accountKey = (req: Request) => {
   const email = (req.body as { email?: unknown } | undefined)?.email;
@@ -53,6 +45,7 @@ function limiters() {
   };
 }
 
+/** Signing up and in, refreshing and ending sessions; the account itself is the users module's. */
 export function authRoutes(): RouteGroup {
   const limit = limiters();
   const signup = (path: string, summary: string) =>
@@ -118,43 +111,6 @@ export function authRoutes(): RouteGroup {
         },
         errors: [401, 403],
         handler: controller.refresh,
-      }),
-      defineRoute({
-        method: 'get',
-        path: '/me',
-        summary: 'The current user',
-        auth: true,
-        responses: { 200: { description: 'The current user', schema: UserSchema } },
-        handler: controller.me,
-      }),
-      defineRoute({
-        method: 'patch',
-        path: '/me',
-        summary: 'Change the display name',
-        auth: true,
-        request: { body: UpdateMeBody, query: NoQuery },
-        responses: { 200: { description: 'The updated user', schema: UserSchema } },
-        handler: controller.updateMe,
-      }),
-      defineRoute({
-        method: 'post',
-        path: '/password',
-        summary: 'Change the password (ends every other session)',
-        auth: true,
-        request: { body: ChangePasswordBody, query: NoQuery },
-        responses: { 204: { description: 'Password changed' } },
-        errors: [401],
-        handler: controller.changePassword,
-      }),
-      defineRoute({
-        method: 'delete',
-        path: '/me',
-        summary: 'Delete the account with all its chats, messages and sessions',
-        auth: true,
-        request: { body: DeleteMeBody, query: NoQuery },
-        responses: { 204: { description: 'Account deleted' } },
-        errors: [401],
-        handler: controller.deleteMe,
       }),
     ],
   };

@@ -1,28 +1,18 @@
 import { Types } from 'mongoose';
 import { config } from '../../lib/config.js';
 import { AppError, unauthenticated } from '../../lib/errors.js';
-import { deleteUserContent } from '../chats/chats.cleanup.js';
-import { deleteUserKeys } from '../keys/index.js';
-import { deleteUserChatLinks } from '../ai-sdk/index.js';
-import { User, toUserJson, type UserJson } from '../users/user.model.js';
-import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords.js';
+import * as users from '../users/index.js';
+import { toUserJson, type UserDoc } from '../users/index.js';
+import type { AuthResultJson } from './auth.schemas.js';
 import { claimRefreshToken, RefreshClaim, releaseRefreshClaim } from './refresh-claim.model.js';
 import { Session } from './session.model.js';
 import { hashToken, newRefreshToken, parseRefreshToken, signAccessToken } from './tokens.js';
-import { isDuplicateKey } from '../../lib/db/duplicate-key.js';
 
-export interface IssuedTokens {
-  user: UserJson;
-  accessToken: string;
-  tokenType: 'Bearer';
-  expiresIn: number;
-  refreshToken: string;
-  refreshExpiresAt: Date;
-}
+/** The published AuthResult, plus the refresh token the controller puts in the cookie. */
+export type IssuedTokens = AuthResultJson & { refreshToken: string; refreshExpiresAt: Date };
 
 const invalidCredentials = () =>
   new AppError('INVALID_CREDENTIALS', 'Email or password is incorrect');
-const normaliseEmail = (email: string) => email.trim().toLowerCase();
 
 /** Revoked sessions are kept a day (a replayed token still meets its session), expired ones not at all. */
 const ENDED_SESSION_KEEP_MS = 86_400_000;
@@ -41,10 +31,7 @@ async function forgetEndedSessions(userId: Types.ObjectId, now = Date.now()) {
   });
 }
 
-async function openSession(
-  user: Parameters<typeof toUserJson>[0],
-  userAgent: string,
-): Promise<IssuedTokens> {
+async function openSession(user: UserDoc, userAgent: string): Promise<IssuedTokens> {
   const { REFRESH_TOKEN_TTL_DAYS, ACCESS_TOKEN_TTL_SECONDS } = config();
   const sessionId = new Types.ObjectId();
   const refreshToken = newRefreshToken(String(sessionId));
@@ -59,7 +46,7 @@ async function openSession(
   await forgetEndedSessions(user._id);
   // A login that checked the password just before the account was deleted must not leave a session
   // (and tokens) behind for a user that no longer exists.
-  if (!(await User.exists({ _id: user._id }))) {
+  if (!(await users.userExists(user._id))) {
     await Session.deleteOne({ _id: sessionId });
     throw unauthenticated('Account no longer exists');
   }
@@ -77,25 +64,12 @@ export async function signup(
   input: { email: string; password: string; name?: string },
   userAgent: string,
 ) {
-  const passwordHash = await hashPassword(input.password);
-  try {
-    const user = await User.create({ email: input.email, name: input.name ?? '', passwordHash });
-    return await openSession(user, userAgent);
-  } catch (error) {
-    if (isDuplicateKey(error)) {
-      throw new AppError('EMAIL_TAKEN', 'An account with this email already exists');
-    }
-    throw error;
-  }
+  return openSession(await users.createUser(input), userAgent);
 }
 
 export async function login(input: { email: string; password: string }, userAgent: string) {
-  const user = await User.findOne({ email: normaliseEmail(input.email) }).lean();
-  if (!user) {
-    await burnPasswordCheck(input.password);
-    throw invalidCredentials();
-  }
-  if (!(await verifyPassword(input.password, user.passwordHash))) throw invalidCredentials();
+  const user = await users.checkCredentials(input.email, input.password);
+  if (!user) throw invalidCredentials();
   return openSession(user, userAgent);
 }
 
@@ -134,7 +108,7 @@ export async function refresh(refreshToken: string | undefined) {
   });
   // Logged out between the read and the rotation: the new token must not be handed out.
   if (rotated.matchedCount !== 1) throw await rejected();
-  const user = await User.findById(session.userId).lean();
+  const user = await users.findUser(String(session.userId));
   if (!user) throw unauthenticated('Account no longer exists');
   return {
     user: toUserJson(user),
@@ -159,53 +133,20 @@ export async function activeSession(sessionId: string, userId: string) {
   ).lean();
 }
 
-export async function getUser(userId: string): Promise<UserJson> {
-  const user = await User.findById(userId).lean();
-  if (!user) throw unauthenticated('Account no longer exists');
-  return toUserJson(user);
-}
-
-export async function updateName(userId: string, name: string): Promise<UserJson> {
-  const user = await User.findByIdAndUpdate(
-    userId,
-    { $set: { name } },
-    { returnDocument: 'after' },
-  ).lean();
-  if (!user) throw unauthenticated('Account no longer exists');
-  return toUserJson(user);
-}
-
-async function requirePassword(userId: string, password: string) {
-  const user = await User.findById(userId).lean();
-  if (!user) throw unauthenticated('Account no longer exists');
-  // The account is known here, so the message can say which secret was wrong.
-  if (!(await verifyPassword(password, user.passwordHash)))
-    throw new AppError('INVALID_CREDENTIALS', 'The password is incorrect');
-  return user;
-}
-
-export async function changePassword(
-  userId: string,
-  sessionId: string,
-  current: string,
-  next: string,
-) {
-  await requirePassword(userId, current);
-  await User.updateOne({ _id: userId }, { $set: { passwordHash: await hashPassword(next) } });
+/** Ends the user's sessions, all of them or all but one; their tokens are refused from now on. */
+export async function revokeSessionsOf(userId: string, exceptSessionId?: string): Promise<void> {
   await Session.updateMany(
-    { userId, _id: { $ne: sessionId }, revokedAt: null },
+    {
+      userId,
+      ...(exceptSessionId === undefined ? {} : { _id: { $ne: exceptSessionId } }),
+      revokedAt: null,
+    },
     { $set: { revokedAt: new Date() } },
   );
 }
 
-export async function deleteAccount(userId: string, password: string) {
-  await requirePassword(userId, password);
-  // Sessions first: from here on no token of this user is accepted anywhere.
-  await Session.updateMany({ userId, revokedAt: null }, { $set: { revokedAt: new Date() } });
-  await deleteUserContent(userId);
-  await deleteUserKeys(userId);
-  await deleteUserChatLinks(userId);
-  await User.deleteOne({ _id: userId });
+/** Removes every session of the user and its refresh claims (the account is gone). */
+export async function forgetSessionsOf(userId: string): Promise<void> {
   const sessionIds = (await Session.find({ userId }, { _id: 1 }).lean()).map((s) => s._id);
   await RefreshClaim.deleteMany({ sessionId: { $in: sessionIds } });
   await Session.deleteMany({ userId });

@@ -8,6 +8,7 @@ import {
 } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { config } from '../../lib/config.js';
+import type { RequestAuth } from '../../lib/http/request-auth.js';
 
 const ALGORITHM = 'HS256';
 /** Ids are ObjectIds; anything else inside a signed token must not reach a query (it would be a CastError). */
@@ -17,10 +18,8 @@ const OBJECT_ID = /^[a-f0-9]{24}$/;
 let key: KeyObject | undefined;
 const signingKey = () => (key ??= createSecretKey(Buffer.from(config().jwtSecret)));
 
-export interface AccessClaims {
-  userId: string;
-  sessionId: string;
-}
+/** What an access token says; `authenticate` hands it to handlers as the request's auth. */
+export type AccessClaims = RequestAuth;
 
 export function signAccessToken({ userId, sessionId }: AccessClaims): string {
   const { JWT_ISSUER, JWT_AUDIENCE, ACCESS_TOKEN_TTL_SECONDS } = config();

@@ -1,5 +1,5 @@
 import { Types } from '../../lib/db/mongoose.js';
-import { Generation } from '../../lib/generations/generation.model.js';
+import { Generation } from './generation/generation.model.js';
 import { Chat } from './chat.model.js';
 import { Message } from './message.model.js';
 

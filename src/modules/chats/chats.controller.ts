@@ -1,36 +1,16 @@
 import type { Request, Response } from 'express';
-import { authOf } from '../auth/auth.middleware.js';
+import { setNextLink } from '../../lib/http/pagination.js';
+import { authOf } from '../../lib/http/request-auth.js';
 import { toChatJson, toMessageJson } from './chats.mapper.js';
-import type { Input } from './chats.schemas.js';
+import type { ChatWithMessagesJson, Input, StopResultJson } from './chats.schemas.js';
 import * as chats from './chats.service.js';
-import { requestStop } from '../../lib/generations/leases.js';
-import { abortGeneration } from '../../lib/generations/registry.js';
 import { beginExchange } from './exchange.service.js';
 import { respondWithReply, wantsStream } from './exchange.controller.js';
 
 type Id = { id: string };
 
-/** GitHub-style pagination: the next page's URL keeps every parameter of this one but the cursor. */
-export function setNextLink(
-  req: Request,
-  res: Response,
-  nextCursor: string | null,
-  path = `${req.baseUrl}${req.path}`,
-): void {
-  if (!nextCursor) return;
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(req.query)) {
-    if (key !== 'cursor' && typeof value === 'string') params.set(key, value);
-  }
-  params.set('cursor', nextCursor);
-  res.set('Link', `<${path.replace(/\/$/, '')}?${params.toString()}>; rel="next"`);
-}
-
-export async function list(
-  req: Request,
-  res: Response,
-  { query }: { query: Input<'ListChatsQuery'> },
-) {
+/** Also GET /api/chat, whose query has no search or archive filter. */
+export async function list(req: Request, res: Response, { query }: { query: chats.ListOptions }) {
   const page = await chats.listChats(authOf(req).userId, query);
   setNextLink(req, res, page.nextCursor);
   res.json(page.items.map(toChatJson));
@@ -68,7 +48,7 @@ export async function get(
     ...toChatJson(chat),
     messages: page.items.map(toMessageJson),
     hasMore: page.nextCursor !== null,
-  });
+  } satisfies ChatWithMessagesJson);
 }
 
 export async function messages(
@@ -103,11 +83,7 @@ export async function send(
   await respondWithReply(req, res, exchange, wantsStream(req, body.stream));
 }
 
-/** Flags the chat's generation; the instance streaming it aborts it (at once when that is this one). */
 export async function stop(req: Request, res: Response, { params }: { params: Id }) {
-  const { userId } = authOf(req);
-  const chat = await chats.findOwnedChat(userId, params.id);
-  const tokens = await requestStop(userId, String(chat._id));
-  for (const token of tokens) abortGeneration(token, 'stop');
-  res.status(202).json({ stopping: tokens.length > 0 });
+  const stopping = await chats.stopReply(authOf(req).userId, params.id);
+  res.status(202).json({ stopping } satisfies StopResultJson);
 }

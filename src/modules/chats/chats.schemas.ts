@@ -67,6 +67,14 @@ export const StopResultSchema = z.object({
   stopping: z.boolean().describe('false when no reply was being generated for this chat'),
 });
 
+/** Wire types of the composite responses, from the schemas above (chats.mapper.ts has Chat and Message). */
+export type ChatWithMessagesJson = z.infer<typeof ChatWithMessagesSchema>;
+export type ExchangeResultJson = z.infer<typeof ExchangeResultSchema>;
+export type StopResultJson = z.infer<typeof StopResultSchema>;
+export type SseEventJson<E extends keyof typeof SseEventSchemas> = z.infer<
+  (typeof SseEventSchemas)[E]
+>;
+
 export const IdParams = z.object({ id: z.string().describe('Chat id') });
 
 /**

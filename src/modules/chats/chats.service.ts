@@ -1,15 +1,20 @@
 import { config } from '../../lib/config.js';
 import { Types } from '../../lib/db/mongoose.js';
 import { notFound } from '../../lib/errors.js';
+import type { Page } from '../../lib/http/pagination.js';
 import { Chat, type ChatDoc } from './chat.model.js';
-import { decodeCursor, encodeCursor, isObjectId } from './cursor.js';
+import { requestStop } from './generation/leases.js';
+import { abortGeneration } from './generation/registry.js';
+import { decodeCursor, encodeCursor, isObjectId } from '../../lib/http/cursor.js';
 import { Message, type MessageDoc } from './message.model.js';
 
 const oid = (id: string) => new Types.ObjectId(id);
 
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
+export interface ListOptions {
+  q?: string;
+  archived?: boolean;
+  limit?: number;
+  cursor?: string;
 }
 
 /** The user's chat, or 404 — the same answer for another user's chat and for an id that names nothing. */
@@ -23,10 +28,7 @@ export async function findOwnedChat(userId: string, chatId: string): Promise<Cha
 /** Regex-escaped so user input is matched literally (RE2-safe: no look-arounds). */
 const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-export async function listChats(
-  userId: string,
-  options: { q?: string; archived?: boolean; limit?: number; cursor?: string },
-): Promise<Page<ChatDoc>> {
+export async function listChats(userId: string, options: ListOptions): Promise<Page<ChatDoc>> {
   const limit = options.limit ?? config().PAGE_SIZE_MAX;
   const owner = oid(userId);
   const filter: Record<string, unknown> = { userId: owner, archived: options.archived ?? false };
@@ -159,4 +161,16 @@ export async function deleteChat(userId: string, chatId: string): Promise<void> 
   // Messages first: a failure in between leaves a chat to retry the delete on, never orphans.
   await Message.deleteMany({ chatId: chat._id });
   await Chat.deleteOne({ _id: chat._id });
+}
+
+/**
+ * Stops the reply being generated for the chat, on whichever instance streams it: its lease is
+ * flagged (the instance holding it polls for flags) and, when it streams here, aborted at once.
+ * The reply is then stored as incomplete. False when no reply was being generated.
+ */
+export async function stopReply(userId: string, chatId: string): Promise<boolean> {
+  const chat = await findOwnedChat(userId, chatId);
+  const tokens = await requestStop(userId, String(chat._id));
+  for (const token of tokens) abortGeneration(token, 'stop');
+  return tokens.length > 0;
 }

@@ -2,9 +2,13 @@ import { z } from 'zod';
 import { defineRoute, type RouteGroup } from '../../lib/http/route.js';
 import { EXCHANGE_ERRORS, exchangeResponses } from './chats.routes.js';
 import { ChatSchema, chatSchemas, IdParams, MessageSchema } from './chats.schemas.js';
-import * as controller from './compat.controller.js';
+import * as chats from './chats.controller.js';
+import * as compat from './compat.controller.js';
 
-/** The SigmaGPT-compatible routes of API.md, on the same services and objects as /api/chats. */
+/**
+ * The SigmaGPT-compatible routes of API.md: other paths and request shapes, the same handlers,
+ * services and response objects as /api/chats (only sending a message has its own handler).
+ */
 export function compatRoutes(): RouteGroup {
   const s = chatSchemas();
   return {
@@ -18,7 +22,7 @@ export function compatRoutes(): RouteGroup {
         auth: true,
         request: { query: s.PageQuery },
         responses: { 200: { description: 'A page of chats', schema: z.array(ChatSchema) } },
-        handler: controller.list,
+        handler: chats.list,
       }),
       defineRoute({
         method: 'post',
@@ -29,7 +33,7 @@ export function compatRoutes(): RouteGroup {
         request: { body: s.CompatSendBody },
         responses: exchangeResponses('The user message and the reply (stream: false)'),
         errors: EXCHANGE_ERRORS,
-        handler: controller.send,
+        handler: compat.send,
       }),
       defineRoute({
         method: 'get',
@@ -39,7 +43,7 @@ export function compatRoutes(): RouteGroup {
         request: { params: IdParams, query: s.PageQuery },
         responses: { 200: { description: 'A page of messages', schema: z.array(MessageSchema) } },
         errors: [404],
-        handler: controller.messages,
+        handler: chats.messages,
       }),
       defineRoute({
         method: 'put',
@@ -49,7 +53,7 @@ export function compatRoutes(): RouteGroup {
         request: { params: IdParams, body: s.CompatUpdateBody },
         responses: { 200: { description: 'The updated chat', schema: ChatSchema } },
         errors: [404],
-        handler: controller.update,
+        handler: chats.update,
       }),
       defineRoute({
         method: 'delete',
@@ -59,7 +63,7 @@ export function compatRoutes(): RouteGroup {
         request: { params: IdParams },
         responses: { 204: { description: 'Deleted' } },
         errors: [404],
-        handler: controller.remove,
+        handler: chats.remove,
       }),
     ],
   };

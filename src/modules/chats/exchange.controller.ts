@@ -2,8 +2,9 @@ import type { Request, Response } from 'express';
 import { config } from '../../lib/config.js';
 import { SseStream } from '../../lib/http/sse.js';
 import { toChatJson, toMessageJson } from './chats.mapper.js';
+import type { ExchangeResultJson, SseEventJson } from './chats.schemas.js';
 import type { Exchange } from './exchange.service.js';
-import { runGeneration } from './generation.runner.js';
+import { runGeneration } from './generation/generation.runner.js';
 
 /** `stream` when given; otherwise the route's default, or what the Accept header asks for. */
 export function wantsStream(
@@ -44,7 +45,7 @@ export async function respondWithReply(
     res.status(201).json({
       chat: toChatJson(exchange.chat),
       messages: [toMessageJson(exchange.userMessage), toMessageJson(result.message)],
-    });
+    } satisfies ExchangeResultJson);
     return;
   }
 
@@ -56,18 +57,19 @@ export async function respondWithReply(
       chat,
       userMessage: toMessageJson(exchange.userMessage),
       assistantMessage: toMessageJson(exchange.assistant),
-    });
+    } satisfies SseEventJson<'meta'>);
     const result = await runGeneration(exchange, {
       clientGone,
-      onDelta: (content, interrupt) => sse.send('delta', { content }, interrupt),
+      onDelta: (content, interrupt) =>
+        sse.send('delta', { content } satisfies SseEventJson<'delta'>, interrupt),
     });
     const message = toMessageJson(result.message);
     if (result.error)
       sse.finish('error', {
         error: { code: result.error.code, message: result.error.message },
         message,
-      });
-    else sse.finish('done', { message, chat });
+      } satisfies SseEventJson<'error'>);
+    else sse.finish('done', { message, chat } satisfies SseEventJson<'done'>);
   } finally {
     sse.end();
   }

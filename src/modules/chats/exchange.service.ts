@@ -1,7 +1,7 @@
 import { config } from '../../lib/config.js';
 import { Types } from '../../lib/db/mongoose.js';
 import { AppError } from '../../lib/errors.js';
-import { releaseLeaseSurely, type Lease } from '../../lib/generations/leases.js';
+import { releaseLeaseSurely, type Lease } from './generation/leases.js';
 import { logger } from '../../lib/logger.js';
 import { fitToBudget, type ChatTurn } from '../../lib/llm/index.js';
 import type { CompletionRequest } from '../../lib/llm/types.js';

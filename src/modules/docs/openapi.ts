@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { ERROR_STATUS, type ErrorCode } from '../../lib/errors.js';
 import type { RouteGroup, RouteSpec } from '../../lib/http/route.js';
 import { isRateLimitGuard } from '../../lib/rate-limit/limiter.js';
-import { REFRESH_COOKIE, sameOriginOnly } from '../auth/auth.cookies.js';
+import { REFRESH_COOKIE, sameOriginOnly } from '../../lib/http/refresh-cookie.js';
 
 extendZodWithOpenApi(z);
 
@@ -270,7 +270,7 @@ function successResponses(
     }
     if (previous) {
       // Two content types under one status: one description, both media types.
-      const current = responses[status]!;
+      const current = responses[status];
       responses[status] = {
         ...previous,
         description: `${previous.description}; or ${current.description}`,

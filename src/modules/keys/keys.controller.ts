@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { authOf } from '../auth/auth.middleware.js';
+import { authOf } from '../../lib/http/request-auth.js';
 import type { CreateKeyInput } from './keys.schemas.js';
 import * as keys from './keys.service.js';
 

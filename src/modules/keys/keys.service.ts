@@ -3,7 +3,7 @@ import { isDuplicateKey } from '../../lib/db/duplicate-key.js';
 import { Types } from '../../lib/db/mongoose.js';
 import { AppError, notFound, unauthenticated } from '../../lib/errors.js';
 import { logger } from '../../lib/logger.js';
-import { User, type UserDoc } from '../users/user.model.js';
+import { findUser, type UserDoc } from '../users/index.js';
 import { ApiKey, type ApiKeyDoc } from './key.model.js';
 import { hashKey, looksLikeKey, newKey, passwordStamp, sameStamp } from './key.secret.js';
 
@@ -32,7 +32,7 @@ function accountAllowsKeys(_user: Pick<UserDoc, '_id'>): boolean {
 }
 
 async function accountStamp(userId: string | Types.ObjectId): Promise<string> {
-  const user = await User.findById(userId, { passwordHash: 1 }).lean();
+  const user = await findUser(String(userId));
   if (!user) throw unauthenticated('Account no longer exists');
   return passwordStamp(user.passwordHash);
 }
@@ -115,7 +115,7 @@ export async function deleteKey(userId: string, keyId: string): Promise<void> {
   if (result.deletedCount !== 1) throw notFound('API key');
 }
 
-/** Called when an account is deleted. */
+/** Removes every key of the user (the account is being deleted). */
 export async function deleteUserKeys(userId: string): Promise<void> {
   await ApiKey.deleteMany({ userId: new Types.ObjectId(userId) });
 }
@@ -140,7 +140,7 @@ export async function identifyKey(
   const found = await ApiKey.findOne({ hash: hashKey(key) }).lean();
   if (!found) return { refused: 'unknown' };
   if (found.expiresAt && found.expiresAt.getTime() <= now.getTime()) return { refused: 'expired' };
-  const user = await User.findById(found.userId, { passwordHash: 1 }).lean();
+  const user = await findUser(String(found.userId));
   if (!user || !accountAllowsKeys(user)) return { refused: 'account-gone' };
   if (!sameStamp(found.passwordStamp, passwordStamp(user.passwordHash)))
     return { refused: 'password-changed' };

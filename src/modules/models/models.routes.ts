@@ -11,7 +11,7 @@ export const ModelSchema = z.object({
   default: z.boolean(),
 });
 
-export function listModels() {
+export function listModels(): z.infer<typeof ModelSchema>[] {
   const c = config();
   return c.models.map((id) => ({
     id,

@@ -1,4 +1,6 @@
+import type { z } from 'zod';
 import mongoose, { Schema, type Types } from '../../lib/db/mongoose.js';
+import type { UserSchema } from './users.schemas.js';
 
 export interface UserDoc {
   _id: Types.ObjectId;
@@ -21,7 +23,7 @@ const userSchema = new Schema<UserDoc>(
 export const User = mongoose.model<UserDoc>('User', userSchema);
 
 /** The only shape of a user that leaves the server: never a hash, never a token. */
-export function toUserJson(user: Pick<UserDoc, '_id' | 'email' | 'name' | 'createdAt'>) {
+export function toUserJson(user: Pick<UserDoc, '_id' | 'email' | 'name' | 'createdAt'>): UserJson {
   return {
     id: String(user._id),
     email: user.email,
@@ -30,4 +32,5 @@ export function toUserJson(user: Pick<UserDoc, '_id' | 'email' | 'name' | 'creat
   };
 }
 
-export type UserJson = ReturnType<typeof toUserJson>;
+/** The published response schema is the wire type: a mapper that drifts from it fails to compile. */
+export type UserJson = z.infer<typeof UserSchema>;

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { config } from '../config.js';
-import { Types } from '../db/mongoose.js';
-import { logger } from '../logger.js';
+import { config } from '../../../lib/config.js';
+import { Types } from '../../../lib/db/mongoose.js';
+import { logger } from '../../../lib/logger.js';
 import { Generation } from './generation.model.js';
-import { isDuplicateKey } from '../db/duplicate-key.js';
+import { isDuplicateKey } from '../../../lib/db/duplicate-key.js';
 
 /** Names this process in the leases it holds, so stop requests find the instance that streams. */
 export const INSTANCE_ID = randomUUID();

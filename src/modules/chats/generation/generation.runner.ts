@@ -1,16 +1,12 @@
-import { config } from '../../lib/config.js';
-import type { AppError } from '../../lib/errors.js';
-import { releaseLeaseSurely, renewLease } from '../../lib/generations/leases.js';
-import {
-  GenerationAbort,
-  registerGeneration,
-  unregisterGeneration,
-} from '../../lib/generations/registry.js';
-import { logger } from '../../lib/logger.js';
-import { streamCompletion, upstreamError, type CompletionEvent } from '../../lib/llm/index.js';
-import type { Exchange } from './exchange.service.js';
-import { storeReply } from './exchange.service.js';
-import type { MessageDoc } from './message.model.js';
+import { config } from '../../../lib/config.js';
+import type { AppError } from '../../../lib/errors.js';
+import { releaseLeaseSurely, renewLease } from './leases.js';
+import { GenerationAbort, registerGeneration, unregisterGeneration } from './registry.js';
+import { logger } from '../../../lib/logger.js';
+import { streamCompletion, upstreamError, type CompletionEvent } from '../../../lib/llm/index.js';
+import type { Exchange } from '../exchange.service.js';
+import { storeReply } from '../exchange.service.js';
+import type { MessageDoc } from '../message.model.js';
 
 export interface GenerationResult {
   /** The assistant message as stored (or as it would have been, when storing failed). */

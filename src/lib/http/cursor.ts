@@ -1,5 +1,5 @@
-import { AppError } from '../../lib/errors.js';
-import { Types } from '../../lib/db/mongoose.js';
+import { AppError } from '../errors.js';
+import { Types } from '../db/mongoose.js';
 
 /** Opaque keyset cursors: the sort key of the last item of a page, base64url JSON. */
 export function encodeCursor(value: Record<string, string | number | boolean>): string {

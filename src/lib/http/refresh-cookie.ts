@@ -1,6 +1,6 @@
 import type { Request, RequestHandler, Response } from 'express';
-import { config } from '../../lib/config.js';
-import { AppError } from '../../lib/errors.js';
+import { config } from '../config.js';
+import { AppError } from '../errors.js';
 
 export const REFRESH_COOKIE = 'refresh_token';
 const COOKIE_PATH = '/api/auth';

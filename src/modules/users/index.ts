@@ -1,0 +1,9 @@
+/**
+ * The users module's public entry: accounts, their credentials and profile, and the hooks other
+ * modules subscribe to for what happens to an account (see user-hooks.ts).
+ */
+export { userRoutes } from './users.routes.js';
+export { subscribeToUsers, type UserHooks } from './user-hooks.js';
+export { checkCredentials, createUser, findUser, userExists } from './users.service.js';
+export { toUserJson, type UserDoc, type UserJson } from './user.model.js';
+export { displayName, offeredPassword, password, UserSchema } from './users.schemas.js';
