@@ -26,6 +26,7 @@ let server: Server;
 let baseURL: string;
 let user: TestUser;
 let client: OpenAI;
+let apiKey: string;
 
 beforeAll(async () => {
   server = ctx.app.listen(0, '127.0.0.1');
@@ -33,7 +34,8 @@ beforeAll(async () => {
   baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
   user = await signUp(ctx.request, 'v1');
   const key = await ctx.request().post('/api/keys').set(user.auth).send({ name: 'sdk' });
-  client = new OpenAI({ apiKey: key.body.key, baseURL, maxRetries: 0 });
+  apiKey = key.body.key as string;
+  client = new OpenAI({ apiKey, baseURL, maxRetries: 0 });
 });
 afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
@@ -343,6 +345,22 @@ describe('POST /v1/chat/completions with the official openai SDK', () => {
     expect(error).toBeInstanceOf(OpenAI.NotFoundError);
     expect(error).toMatchObject({ status: 404, code: 'chat_not_found', param: 'metadata.chat_id' });
     expect(await Message.countDocuments({ chatId: chat!._id })).toBe(4);
+  });
+
+  it('when a browser on an allowed origin stores an exchange, then CORS exposes X-Chat-Id to it', async () => {
+    const origin = 'http://localhost:5173'; // CORS_ORIGINS in tests/helpers/env.ts
+    const res = await ctx
+      .request()
+      .post('/v1/chat/completions')
+      .set('Origin', origin)
+      .set('Authorization', `Bearer ${apiKey}`)
+      .send({ model: 'demo', messages: [{ role: 'user', content: 'From a page' }], store: true });
+    expect(res.status).toBe(200);
+    expect(res.headers['access-control-allow-origin']).toBe(origin);
+    expect(res.headers['x-chat-id']).toMatch(/^[a-f0-9]{24}$/);
+    const exposed = String(res.headers['access-control-expose-headers']).split(/\s*,\s*/);
+    expect(exposed).toContain('X-Chat-Id');
+    expect(await Chat.countDocuments({ _id: res.headers['x-chat-id'], userId: owner() })).toBe(1);
   });
 
   it('when the demo model is asked, then it answers without a provider', async () => {
