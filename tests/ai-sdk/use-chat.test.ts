@@ -136,6 +136,48 @@ describe('POST /api/ai-sdk/chat with the ai package (useChat transport)', () => 
     expect(await Message.countDocuments({ chatId: links[0]!.chatId })).toBe(4);
   });
 
+  it("when the README's transport sends only the new message and a model in the body, then the server history and that model answer", async () => {
+    // The options of the README's useChat snippet, verbatim apart from the URL and token.
+    const transport = new DefaultChatTransport<UIMessage>({
+      api,
+      headers: () => ({ Authorization: `Bearer ${user.token}` }),
+      prepareSendMessagesRequest: ({ id, messages, trigger, messageId, body }) => ({
+        body: { ...body, id, messages: messages.slice(-1), trigger, messageId },
+      }),
+    });
+    const sendOne = (messages: UIMessage[]) =>
+      transport.sendMessages({
+        chatId: 'ui-chat-readme',
+        messages,
+        trigger: 'submit-message',
+        messageId: undefined,
+        abortSignal: undefined,
+        body: { model: 'demo' },
+      });
+    const first = userMessage('Readme one');
+    await chunksOf(await sendOne([first]));
+    const history: UIMessage[] = [
+      first,
+      { id: 'a1', role: 'assistant', parts: [{ type: 'text', text: 'whatever' }] },
+      userMessage('Readme two'),
+    ];
+    await chunksOf(await sendOne(history));
+    const link = await ChatLink.findOne({
+      userId: new Types.ObjectId(user.id),
+      clientId: 'ui-chat-readme',
+    }).lean();
+    const stored = await Message.find({ chatId: link!.chatId }).sort({ createdAt: 1 }).lean();
+    expect(stored.map((m) => [m.role, m.status])).toEqual([
+      ['user', 'complete'],
+      ['assistant', 'complete'],
+      ['user', 'complete'],
+      ['assistant', 'complete'],
+    ]);
+    expect(stored[2]!.content).toBe('Readme two');
+    expect(stored[3]!.content).toContain('[Demo model]');
+    expect(upstream.requests).toHaveLength(0); // the demo model, chosen through the body, answered
+  });
+
   it('when the wire is read raw, then it has the UI message stream header, data: parts that the ai schema accepts, and [DONE]', async () => {
     const res = await fetch(api, {
       method: 'POST',
