@@ -2,7 +2,16 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist', 'node_modules', 'data', 'bench/results', 'clients'] },
+  {
+    ignores: [
+      'dist',
+      'node_modules',
+      'data',
+      'bench/results',
+      'clients/typescript/dist',
+      'clients/typescript/src/schema.d.ts',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -1,5 +1,5 @@
 import './lib/load-env.js';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { createApp } from './app.js';
 import { config, ConfigError } from './lib/config.js';
 import { connectDatabase, disconnectDatabase } from './lib/db/connection.js';
@@ -10,6 +10,7 @@ import { installCrashHandlers } from './lib/crash-handlers.js';
 import { initRateLimitCounters } from './lib/rate-limit/mongo-store.js';
 import { initSessions } from './modules/auth/index.js';
 import { generations } from './modules/chats/index.js';
+import { serverOptions } from './lib/http/server-timeouts.js';
 
 async function main() {
   let c;
@@ -29,14 +30,13 @@ async function main() {
   logger.info({ database: database.description }, 'database connected');
 
   const app = createApp();
-  const server: Server = app.listen(c.PORT, c.HOST, () => {
+  const server: Server = createServer(serverOptions(c), app);
+  server.listen(c.PORT, c.HOST, () => {
     logger.info(
       { port: c.PORT, models: c.models, nodeVersion: process.version },
       `SigmaGPT API listening on http://localhost:${c.PORT}`,
     );
   });
-  // Above typical load-balancer idle timeouts, so the proxy closes idle connections first.
-  server.keepAliveTimeout = 65_000;
 
   let stopping = false;
   const shutdown = async (signal: string) => {

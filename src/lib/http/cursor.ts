@@ -6,6 +6,8 @@ export function encodeCursor(value: Record<string, string | number | boolean>): 
   return Buffer.from(JSON.stringify(value)).toString('base64url');
 }
 
+const MAX_DATE_MS = 8.64e15;
+
 const invalid = () =>
   new AppError('VALIDATION_FAILED', 'The cursor is invalid', {
     details: [{ path: 'cursor', message: 'Invalid cursor' }],
@@ -27,6 +29,11 @@ export function decodeCursor<T extends Record<string, 'string' | 'number' | 'boo
   }
   const id = (parsed as { i?: unknown }).i;
   if (typeof id === 'string' && !isObjectId(id)) throw invalid();
+  // A time must be a whole millisecond a Date can hold (±8.64e15); 1e300 made an Invalid Date,
+  // which matched nothing and answered 404 instead of naming the bad cursor.
+  const t = (parsed as { t?: unknown }).t;
+  if (typeof t === 'number' && !(Number.isSafeInteger(t) && Math.abs(t) <= MAX_DATE_MS))
+    throw invalid();
   return parsed as never;
 }
 

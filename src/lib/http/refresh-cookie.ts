@@ -2,31 +2,60 @@ import type { Request, RequestHandler, Response } from 'express';
 import { config } from '../config.js';
 import { AppError } from '../errors.js';
 
-export const REFRESH_COOKIE = 'refresh_token';
-const COOKIE_PATH = '/api/auth';
+/**
+ * Production uses a `__Host-` cookie: browsers accept it only from this exact host over HTTPS,
+ * with `Path=/` and no `Domain`, so a sibling subdomain cannot plant ("toss") a cookie of the same
+ * name in front of the real one. The prefix needs `Secure` and `Path=/`, which development over
+ * plain http cannot give, so there the cookie keeps its plain name, scoped to /api/auth.
+ */
+export const refreshCookieName = () =>
+  config().isProduction ? '__Host-refresh_token' : 'refresh_token';
+const cookiePath = () => (config().isProduction ? '/' : '/api/auth');
+
+/** More cookies of one name than a browser would ever hold for this site: the rest is ignored. */
+const MAX_CANDIDATES = 5;
 
 export function setRefreshCookie(res: Response, token: string, expiresAt: Date): void {
-  res.cookie(REFRESH_COOKIE, token, {
+  res.cookie(refreshCookieName(), token, {
     httpOnly: true,
     sameSite: 'strict',
     secure: config().isProduction,
-    path: COOKIE_PATH,
+    path: cookiePath(),
     expires: expiresAt,
   });
 }
 
 export function clearRefreshCookie(res: Response): void {
-  res.clearCookie(REFRESH_COOKIE, {
+  res.clearCookie(refreshCookieName(), {
     httpOnly: true,
     sameSite: 'strict',
     secure: config().isProduction,
-    path: COOKIE_PATH,
+    path: cookiePath(),
   });
 }
 
-export function refreshCookie(req: Request): string | undefined {
-  const value = (req.cookies as Record<string, unknown> | undefined)?.[REFRESH_COOKIE];
-  return typeof value === 'string' ? value : undefined;
+/**
+ * Every value the request carries under the refresh cookie's name, in header order. A browser sends
+ * several when cookies of one name were set for different paths or domains; cookie-parser keeps only
+ * the first, which lets a planted junk cookie hide the real one. The caller tries each.
+ */
+export function refreshCookies(req: Request): string[] {
+  const name = refreshCookieName();
+  const values: string[] = [];
+  for (const pair of String(req.headers.cookie ?? '').split(';')) {
+    const eq = pair.indexOf('=');
+    if (eq === -1 || pair.slice(0, eq).trim() !== name) continue;
+    let value = pair.slice(eq + 1).trim();
+    if (value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
+    try {
+      value = decodeURIComponent(value);
+    } catch {
+      continue; // malformed percent-encoding: not a token of ours
+    }
+    if (value) values.push(value);
+    if (values.length === MAX_CANDIDATES) break;
+  }
+  return values;
 }
 
 /**

@@ -20,6 +20,11 @@ interface LimiterOptions {
 /** Guards built by sharedLimiter, so the OpenAPI description can document their 429. */
 const rateLimitGuards = new WeakSet<RequestHandler>();
 export const isRateLimitGuard = (guard: RequestHandler) => rateLimitGuards.has(guard);
+/** Marks a guard built elsewhere that answers 429, for the OpenAPI description. */
+export function documentsRateLimit<T extends RequestHandler>(guard: T): T {
+  rateLimitGuards.add(guard);
+  return guard;
+}
 
 /** A rate limit shared by every instance; requests without a key (no email, say) are not counted. */
 export function sharedLimiter(options: LimiterOptions): RequestHandler {
@@ -55,3 +60,9 @@ export function sharedLimiter(options: LimiterOptions): RequestHandler {
  * low bits would give every request a fresh bucket.
  */
 export const byIp = (req: Request) => (req.ip ? ipKeyGenerator(req.ip) : 'unknown');
+
+/**
+ * A wider bucket for in-process fair shares: an IPv6 /48 (one site, 256 of the /56 buckets above),
+ * or the IPv4 address itself.
+ */
+export const byAddressRange = (req: Request) => (req.ip ? ipKeyGenerator(req.ip, 48) : 'unknown');

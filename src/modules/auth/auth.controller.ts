@@ -2,13 +2,14 @@ import type { Request, Response } from 'express';
 import { z } from 'zod';
 import {
   clearRefreshCookie,
-  refreshCookie,
+  refreshCookies,
   setRefreshCookie,
 } from '../../lib/http/refresh-cookie.js';
 import { bearerToken } from './auth.middleware.js';
 import * as auth from './auth.service.js';
 import type { LoginBody, SignupBody } from './auth.schemas.js';
 import { parseRefreshToken, verifyAccessToken } from './tokens.js';
+import { unauthenticated } from '../../lib/errors.js';
 
 type Body<T extends z.ZodType> = { body: z.infer<T> };
 
@@ -28,22 +29,34 @@ export async function login(req: Request, res: Response, { body }: Body<typeof L
   sendTokens(res, 200, await auth.login(body, userAgent(req)));
 }
 
+/**
+ * Tries every refresh cookie the request carries that is a token of ours (junk planted next to the
+ * real cookie is skipped, not fatal). The cookie is cleared only when each of them belongs to a
+ * session that has ended: a refusal for any other reason leaves the browser's cookie alone.
+ */
 export async function refresh(req: Request, res: Response) {
-  try {
-    sendTokens(res, 200, await auth.refresh(refreshCookie(req)));
-  } catch (error) {
-    clearRefreshCookie(res);
-    throw error;
+  const candidates = refreshCookies(req).filter((token) => parseRefreshToken(token));
+  if (candidates.length === 0) throw unauthenticated('Refresh token missing or invalid');
+  let ended: auth.SessionEndedError | undefined;
+  for (const token of candidates) {
+    try {
+      sendTokens(res, 200, await auth.refresh(token));
+      return;
+    } catch (error) {
+      if (!(error instanceof auth.SessionEndedError)) throw error;
+      ended = error;
+    }
   }
+  clearRefreshCookie(res);
+  throw ended!;
 }
 
-/** Ends the session named by the access token and/or the refresh cookie; always 204. */
+/** Ends the session named by the access token and/or the refresh cookies; always 204. */
 export async function logout(req: Request, res: Response) {
   const token = bearerToken(req);
   const fromAccess = token ? verifyAccessToken(token)?.sessionId : undefined;
-  const cookie = refreshCookie(req);
-  const fromCookie = cookie ? parseRefreshToken(cookie)?.sessionId : undefined;
-  for (const sessionId of new Set([fromAccess, fromCookie])) {
+  const fromCookies = refreshCookies(req).map((cookie) => parseRefreshToken(cookie)?.sessionId);
+  for (const sessionId of new Set([fromAccess, ...fromCookies])) {
     if (sessionId) await auth.revokeSession(sessionId);
   }
   clearRefreshCookie(res);

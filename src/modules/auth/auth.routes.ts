@@ -3,6 +3,7 @@ import { config } from '../../lib/config.js';
 import { defineRoute, type RouteGroup } from '../../lib/http/route.js';
 import { byIp, sharedLimiter } from '../../lib/rate-limit/limiter.js';
 import { sameOriginOnly } from '../../lib/http/refresh-cookie.js';
+import { passwordGate } from '../users/index.js';
 import * as controller from './auth.controller.js';
 import { NoQuery } from '../../lib/http/schemas.js';
 import { AuthResult, LoginBody, SignupBody } from './auth.schemas.js';
@@ -19,6 +20,10 @@ const validSignupIp = (req: Request) =>
 function limiters() {
   const c = config();
   return {
+    passwordByEmail: passwordGate((req) => {
+      const email = accountKey(req);
+      return email === undefined ? undefined : `email:${email}`;
+    }),
     loginPerAccount: sharedLimiter({
       name: 'login-account',
       limit: c.LOGIN_LIMIT_PER_ACCOUNT,
@@ -55,7 +60,7 @@ export function authRoutes(): RouteGroup {
       summary,
       auth: false,
       request: { body: SignupBody, query: NoQuery },
-      guards: [limit.signupPerIp],
+      guards: [limit.signupPerIp, limit.passwordByEmail],
       responses: {
         201: {
           description: 'Account created and logged in; sets the refresh cookie',
@@ -88,7 +93,7 @@ export function authRoutes(): RouteGroup {
         summary: 'Log in with email and password',
         auth: false,
         request: { body: LoginBody, query: NoQuery },
-        guards: [limit.loginPerIp, limit.loginPerAccount],
+        guards: [limit.loginPerIp, limit.loginPerAccount, limit.passwordByEmail],
         responses: {
           200: { description: 'Logged in; sets the refresh cookie', schema: AuthResult },
         },

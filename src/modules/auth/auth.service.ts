@@ -4,9 +4,15 @@ import { AppError, unauthenticated } from '../../lib/errors.js';
 import * as users from '../users/index.js';
 import { toUserJson, type UserDoc } from '../users/index.js';
 import type { AuthResultJson } from './auth.schemas.js';
-import { claimRefreshToken, RefreshClaim, releaseRefreshClaim } from './refresh-claim.model.js';
+import { RefreshClaim } from './refresh-claim.model.js';
 import { Session } from './session.model.js';
-import { hashToken, newRefreshToken, parseRefreshToken, signAccessToken } from './tokens.js';
+import {
+  hashToken,
+  newRefreshToken,
+  parseRefreshToken,
+  signAccessToken,
+  successorRefreshToken,
+} from './tokens.js';
 
 /** The published AuthResult, plus the refresh token the controller puts in the cookie. */
 export type IssuedTokens = AuthResultJson & { refreshToken: string; refreshExpiresAt: Date };
@@ -74,42 +80,58 @@ export async function login(input: { email: string; password: string }, userAgen
 }
 
 /**
- * Rotates the refresh token. Only the current token of an open session is exchanged, and only once
- * (claimRefreshToken lets exactly one of two parallel refreshes win); presenting a token that was
- * already rotated is a replay and revokes the session.
+ * A refresh refused because its session is over (revoked, expired, replayed, account gone): the
+ * only refusal after which the client should drop its cookie. A token that merely fails to parse
+ * says nothing about the session the browser's real cookie belongs to.
+ */
+export class SessionEndedError extends AppError {
+  constructor(message = 'Refresh token is no longer valid; log in again') {
+    super('UNAUTHENTICATED', message, { headers: { 'WWW-Authenticate': 'Bearer' } });
+  }
+}
+
+/**
+ * Rotates the refresh token. The current token of an open session is exchanged for its successor
+ * (derived from it, so parallel refreshes agree on it). The token just replaced is accepted for
+ * REFRESH_GRACE_SECONDS more and answered with that same successor: a second tab that sent the
+ * old cookie a moment after the first is not a thief. Any other token of the session — the
+ * previous one after the grace, or an older one — is a replay and revokes the session.
  */
 export async function refresh(refreshToken: string | undefined) {
   const parsed = refreshToken ? parseRefreshToken(refreshToken) : null;
   if (!parsed || !refreshToken) throw unauthenticated('Refresh token missing or invalid');
   const now = new Date();
   const presented = hashToken(refreshToken);
+  const next = successorRefreshToken(refreshToken);
+  const nextHash = hashToken(next);
   const rejected = async () => {
     await revokeSession(parsed.sessionId);
-    return unauthenticated('Refresh token is no longer valid; log in again');
+    return new SessionEndedError();
   };
   const session = await Session.findOne({
     _id: parsed.sessionId,
     revokedAt: null,
     expiresAt: { $gt: now },
   }).lean();
-  if (!session || session.refreshTokenHash !== presented) throw await rejected();
-  // Lost a race with a parallel refresh of the same token: that one wins, this one is refused
-  // without revoking (a replay after the rotation is still caught by the hash check above).
-  if (!(await claimRefreshToken(presented, session._id, now)))
-    throw unauthenticated('Refresh token was already used');
-  const next = newRefreshToken(parsed.sessionId);
-  const rotated = await Session.updateOne(
-    { _id: session._id, revokedAt: null },
-    { $set: { refreshTokenHash: hashToken(next), previousRefreshTokenHash: presented } },
-  ).catch(async (error: unknown) => {
-    // Not rotated (database unreachable, say): the presented token is still the valid one.
-    await releaseRefreshClaim(presented);
-    throw error;
-  });
-  // Logged out between the read and the rotation: the new token must not be handed out.
-  if (rotated.matchedCount !== 1) throw await rejected();
+  if (!session) throw await rejected();
+  const graceMs = config().REFRESH_GRACE_SECONDS * 1000;
+  const justRotated =
+    session.previousRefreshTokenHash === presented &&
+    session.refreshTokenHash === nextHash &&
+    session.rotatedAt !== null &&
+    now.getTime() - session.rotatedAt.getTime() <= graceMs;
+  if (session.refreshTokenHash !== presented && !justRotated) throw await rejected();
+  if (!justRotated) {
+    // Idempotent: a parallel refresh of the same token writes the same values, so either order works.
+    const rotated = await Session.updateOne(
+      { _id: session._id, revokedAt: null, refreshTokenHash: { $in: [presented, nextHash] } },
+      { $set: { refreshTokenHash: nextHash, previousRefreshTokenHash: presented, rotatedAt: now } },
+    );
+    // Logged out (or replayed elsewhere) between the read and the rotation: hand out nothing.
+    if (rotated.matchedCount !== 1) throw await rejected();
+  }
   const user = await users.findUser(String(session.userId));
-  if (!user) throw unauthenticated('Account no longer exists');
+  if (!user) throw new SessionEndedError('Account no longer exists');
   return {
     user: toUserJson(user),
     accessToken: signAccessToken({ userId: String(user._id), sessionId: String(session._id) }),

@@ -65,6 +65,19 @@ export function newRefreshToken(sessionId: string): string {
   return `${body}.${refreshMac(body)}`;
 }
 
+/**
+ * The token that replaces `token` when it is rotated. It is derived from the presented token with
+ * the server key rather than drawn at random, so every refresh of one token (two tabs at once, or a
+ * retry after a lost response) hands out the same successor and no response can overwrite another
+ * tab's cookie with a token that is not current. Without the key it is as unpredictable as a random one.
+ */
+export function successorRefreshToken(token: string): string {
+  const sessionId = token.slice(0, 24);
+  const random = createHmac('sha256', signingKey()).update(`rotate:${token}`).digest('base64url');
+  const body = `${sessionId}.${random}`;
+  return `${body}.${refreshMac(body)}`;
+}
+
 export function parseRefreshToken(token: string): { sessionId: string } | null {
   const match = /^(([a-f0-9]{24})\.[A-Za-z0-9_-]{43})\.([A-Za-z0-9_-]{22})$/.exec(token);
   if (!match) return null;

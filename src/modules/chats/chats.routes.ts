@@ -68,6 +68,7 @@ export function chatRoutes(): RouteGroup {
             schema: z.array(ChatSchema),
           },
         },
+        errors: [429],
         handler: controller.list,
       }),
       defineRoute({

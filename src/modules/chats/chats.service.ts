@@ -1,7 +1,8 @@
 import { config } from '../../lib/config.js';
 import { Types } from '../../lib/db/mongoose.js';
-import { notFound } from '../../lib/errors.js';
+import { AppError, notFound } from '../../lib/errors.js';
 import type { Page } from '../../lib/http/pagination.js';
+import { checkUserRate } from '../../lib/rate-limit/user-rate.js';
 import { Chat, type ChatDoc } from './chat.model.js';
 import { requestStop } from './generation/leases.js';
 import { abortGeneration } from './generation/registry.js';
@@ -28,15 +29,51 @@ export async function findOwnedChat(userId: string, chatId: string): Promise<Cha
 /** Regex-escaped so user input is matched literally (RE2-safe: no look-arounds). */
 const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+/** The server's answer when a query ran past its maxTimeMS (MaxTimeMSExpired). */
+const MAX_TIME_EXPIRED = 50;
+
+/**
+ * A search reads every title and message of the user (an unanchored, case-insensitive match that
+ * no index serves), so each one is time-bounded by the database and budgeted per user.
+ */
+async function bounded<T>(query: () => Promise<T>): Promise<T> {
+  try {
+    return await query();
+  } catch (error) {
+    if ((error as { code?: unknown }).code === MAX_TIME_EXPIRED)
+      throw new AppError(
+        'SEARCH_TIMEOUT',
+        'The search took too long; try more specific words, or retry shortly',
+        { headers: { 'Retry-After': '5' }, cause: error },
+      );
+    throw error;
+  }
+}
+
 export async function listChats(userId: string, options: ListOptions): Promise<Page<ChatDoc>> {
   const limit = options.limit ?? config().PAGE_SIZE_MAX;
   const owner = oid(userId);
   const filter: Record<string, unknown> = { userId: owner, archived: options.archived ?? false };
   const and: Record<string, unknown>[] = [];
+  const { SEARCHES_PER_MINUTE, SEARCH_TIMEOUT_MS } = config();
   if (options.q) {
+    await checkUserRate(
+      'search',
+      userId,
+      SEARCHES_PER_MINUTE,
+      60_000,
+      `At most ${SEARCHES_PER_MINUTE} searches per minute; try again shortly`,
+    );
     const pattern = { $regex: literal(options.q), $options: 'i' };
     // No $lookup on FerretDB: the chats whose messages match are found first, then combined.
-    const fromMessages = await Message.distinct('chatId', { userId: owner, content: pattern });
+    // A grouping pipeline rather than `distinct`, which takes no maxTimeMS on FerretDB.
+    const matched = await bounded(() =>
+      Message.aggregate<{ _id: Types.ObjectId }>([
+        { $match: { userId: owner, content: pattern } },
+        { $group: { _id: '$chatId' } },
+      ]).option({ maxTimeMS: SEARCH_TIMEOUT_MS }),
+    );
+    const fromMessages = matched.map((m) => m._id);
     and.push({ $or: [{ title: pattern }, { _id: { $in: fromMessages } }] });
   }
   if (options.cursor) {
@@ -49,10 +86,11 @@ export async function listChats(userId: string, options: ListOptions): Promise<P
     and.push({ $or: c.p ? [{ pinned: false }, ...sameRank] : sameRank });
   }
   if (and.length > 0) filter.$and = and;
-  const rows = await Chat.find(filter)
+  const query = Chat.find(filter)
     .sort({ pinned: -1, lastMessageAt: -1, _id: -1 })
-    .limit(limit + 1)
-    .lean<ChatDoc[]>();
+    .limit(limit + 1);
+  if (options.q) query.maxTimeMS(SEARCH_TIMEOUT_MS);
+  const rows = await bounded(() => query.lean<ChatDoc[]>());
   const items = rows.slice(0, limit);
   const last = items.at(-1);
   const nextCursor =

@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { ERROR_STATUS, type ErrorCode } from '../../lib/errors.js';
 import type { RouteGroup, RouteSpec } from '../../lib/http/route.js';
 import { isRateLimitGuard } from '../../lib/rate-limit/limiter.js';
-import { REFRESH_COOKIE, sameOriginOnly } from '../../lib/http/refresh-cookie.js';
+import { refreshCookieName, sameOriginOnly } from '../../lib/http/refresh-cookie.js';
 
 extendZodWithOpenApi(z);
 
@@ -47,7 +47,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   429: 'Too many requests; retry after `Retry-After` seconds',
   500: 'Unexpected server error (the message never contains internals; quote the requestId)',
   502: 'The upstream model failed',
-  503: 'The database is unavailable or the server is shutting down; retry after `Retry-After` seconds',
+  503: 'The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds',
   504: 'The upstream model timed out',
 };
 
@@ -210,16 +210,29 @@ function sseDescription(description: string, events: Record<string, z.ZodType>):
 
 /**
  * A stream of bare `data:` lines (no event names or ids), as OpenAI and the AI SDK send them: one
- * event is `{ data }`; its JSON payload is registered as a component and named in the description.
+ * event is `{ data }`, a JSON payload (registered as a component, referenced as the string's
+ * `contentSchema` as EventComponents does) or the literal `[DONE]` that ends the stream.
  */
 function dataEventSchema(registry: OpenAPIRegistry, name: string, payload: z.ZodType) {
   registry.register(name, payload.clone());
+  // contentSchema is JSON Schema 2020-12 (allowed in 3.1); openapi3-ts does not type it.
   return {
-    type: 'object' as const,
+    type: 'object',
     description: `One event: a \`data:\` line holding a JSON \`${name}\` object, or the literal \`[DONE]\` that ends the stream.`,
-    properties: { data: { type: 'string' as const } },
+    properties: {
+      data: {
+        anyOf: [
+          {
+            type: 'string',
+            contentMediaType: 'application/json',
+            contentSchema: { $ref: `#/components/schemas/${name}` },
+          },
+          { const: '[DONE]' },
+        ],
+      },
+    },
     required: ['data'],
-  };
+  } as never;
 }
 
 function successResponses(
@@ -315,7 +328,8 @@ const API_DESCRIPTION = `Multi-user AI chat backend: accounts, chat threads, mod
 
 **Auth.** Sign up or log in (\`/api/auth/signup\`, \`/api/auth/login\`) to get an \`accessToken\`; send it as
 \`Authorization: Bearer <accessToken>\`. It expires after \`expiresIn\` seconds: \`POST /api/auth/refresh\`
-with the HttpOnly refresh cookie (set by signup/login, path \`/api/auth\`) returns a new one.
+with the HttpOnly refresh cookie (set by signup/login; \`__Host-refresh_token\` on path \`/\` in production,
+\`refresh_token\` on path \`/api/auth\` in development) returns a new one.
 
 **Errors.** Every non-2xx JSON response has the body \`{ "error": { code, message, requestId, details? } }\`.
 Every response carries \`X-Request-Id\`.
@@ -326,14 +340,27 @@ header names the next page.
 **Streaming** replies are \`text/event-stream\` (events \`meta\`, \`delta\`, then one \`done\` or \`error\`).
 EventSource cannot POST or send headers: read the stream with \`fetch\` (see the README, "From a browser app").`;
 
+/** One line per tag for the reference's headings; a group without one gets a plain default. */
+const TAG_DESCRIPTIONS: Record<string, string> = {
+  Operations: 'Health, readiness and this description',
+  Auth: 'Accounts and sessions: sign-up, login, the refresh cookie, logout',
+  Users: 'The current account: profile, password, deletion',
+  Chats: 'Chat threads and their messages; replies as JSON or streamed over SSE',
+  Models: 'The models this server allows',
+  'SigmaGPT-compatible': 'The routes SigmaGPT clients call, on the same objects as /api/chats',
+};
+
 /** Operations served outside the route groups that clients still call. */
 function registerOperations(registry: OpenAPIRegistry) {
-  const health = z.object({ status: z.string() });
-  const ready = z.object({
-    status: z.enum(['ready', 'unavailable']),
-    database: z.enum(['up', 'down']),
-    draining: z.boolean(),
-  });
+  const health = registry.register('Health', z.object({ status: z.string() }));
+  const ready = registry.register(
+    'Readiness',
+    z.object({
+      status: z.enum(['ready', 'unavailable']),
+      database: z.enum(['up', 'down']),
+      draining: z.boolean(),
+    }),
+  );
   const plain = (description: string, schema: z.ZodType): ResponseConfig => ({
     description,
     headers: REQUEST_ID_HEADER,
@@ -423,9 +450,9 @@ export function openApiDocument(groups: RouteGroup[]): OpenApiDocument {
   registry.registerComponent('securitySchemes', 'refreshCookie', {
     type: 'apiKey',
     in: 'cookie',
-    name: REFRESH_COOKIE,
+    name: refreshCookieName(),
     description:
-      'HttpOnly refresh cookie set by signup/login/refresh (path /api/auth); browsers send it with `credentials: "include"`',
+      'HttpOnly refresh cookie set by signup/login/refresh: `refresh_token` on path /api/auth in development, `__Host-refresh_token` on path / in production; browsers send it with `credentials: "include"`',
   });
   registry.registerComponent('securitySchemes', 'apiKeyAuth', {
     type: 'http',
@@ -462,7 +489,10 @@ export function openApiDocument(groups: RouteGroup[]): OpenApiDocument {
     openapi: '3.1.0',
     info: { title: 'SigmaGPT API', version: packageVersion(), description: API_DESCRIPTION },
     servers: [{ url: '/', description: 'This server' }],
-    tags: [...new Set(['Operations', ...groups.map((g) => g.tag)])].map((name) => ({ name })),
+    tags: [...new Set(['Operations', ...groups.map((g) => g.tag)])].map((name) => ({
+      name,
+      description: TAG_DESCRIPTIONS[name] ?? `The ${name} routes`,
+    })),
   });
 
   return normaliseTuples(document);

@@ -3,6 +3,7 @@
  * modules subscribe to for what happens to an account (see user-hooks.ts).
  */
 export { userRoutes } from './users.routes.js';
+export { passwordGate } from './password-gate.js';
 export { subscribeToUsers, type UserHooks } from './user-hooks.js';
 export { checkCredentials, createUser, findUser, userExists } from './users.service.js';
 export { toUserJson, type UserDoc, type UserJson } from './user.model.js';

@@ -1,5 +1,6 @@
 import { defineRoute, type RouteGroup } from '../../lib/http/route.js';
 import { NoQuery } from '../../lib/http/schemas.js';
+import { passwordGate } from './password-gate.js';
 import * as controller from './users.controller.js';
 import { ChangePasswordBody, DeleteMeBody, UpdateMeBody, UserSchema } from './users.schemas.js';
 
@@ -8,6 +9,8 @@ import { ChangePasswordBody, DeleteMeBody, UpdateMeBody, UserSchema } from './us
  * (and where the refresh cookie, which deleting the account clears, is sent).
  */
 export function userRoutes(): RouteGroup {
+  // Checking the current password takes a place in the password-hashing queue like a login does.
+  const passwordByUser = passwordGate((req) => (req.auth ? `user:${req.auth.userId}` : undefined));
   return {
     prefix: '/api/auth',
     tag: 'Auth',
@@ -35,6 +38,7 @@ export function userRoutes(): RouteGroup {
         summary: 'Change the password (ends every other session)',
         auth: true,
         request: { body: ChangePasswordBody, query: NoQuery },
+        guards: [passwordByUser],
         responses: { 204: { description: 'Password changed' } },
         errors: [401],
         handler: controller.changePassword,
@@ -45,6 +49,7 @@ export function userRoutes(): RouteGroup {
         summary: 'Delete the account with all its chats, messages and sessions',
         auth: true,
         request: { body: DeleteMeBody, query: NoQuery },
+        guards: [passwordByUser],
         responses: { 204: { description: 'Account deleted' } },
         errors: [401],
         handler: controller.deleteMe,

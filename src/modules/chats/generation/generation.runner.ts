@@ -3,7 +3,12 @@ import type { AppError } from '../../../lib/errors.js';
 import { releaseLeaseSurely, renewLease } from './leases.js';
 import { GenerationAbort, registerGeneration, unregisterGeneration } from './registry.js';
 import { logger } from '../../../lib/logger.js';
-import { streamCompletion, upstreamError, type CompletionEvent } from '../../../lib/llm/index.js';
+import {
+  describeUpstreamFailure,
+  streamCompletion,
+  upstreamError,
+  type CompletionEvent,
+} from '../../../lib/llm/index.js';
 import type { Exchange } from '../exchange.service.js';
 import { storeReply } from '../exchange.service.js';
 import type { MessageDoc } from '../message.model.js';
@@ -75,7 +80,7 @@ export async function runGeneration(
     if (!(controller.signal.reason instanceof GenerationAbort)) {
       failure = upstreamError(error);
       logger.warn(
-        { err: failure.cause ?? error, code: failure.code, chatId: lease.chatId },
+        { upstream: describeUpstreamFailure(error), code: failure.code, chatId: lease.chatId },
         'model reply failed',
       );
     }
