@@ -9,7 +9,12 @@ import { gracefulShutdown } from './lib/shutdown.js';
 import { installCrashHandlers } from './lib/crash-handlers.js';
 import { initRateLimitCounters } from './lib/rate-limit/mongo-store.js';
 import { initSessions } from './modules/auth/index.js';
-import { generations } from './modules/chats/index.js';
+import {
+  generations,
+  initIdempotencyKeys,
+  startInterruptedSweep,
+  stopInterruptedSweep,
+} from './modules/chats/index.js';
 import { serverOptions } from './lib/http/server-timeouts.js';
 
 async function main() {
@@ -26,8 +31,10 @@ async function main() {
   const database = await resolveDatabase(c, logger);
   // A URI names its own database; the embedded server gets one named after the project.
   await connectDatabase(database.uri, c.MONGODB_URI ? undefined : 'sigmagpt');
-  await Promise.all([initRateLimitCounters(), initSessions()]);
+  await Promise.all([initRateLimitCounters(), initSessions(), initIdempotencyKeys()]);
   logger.info({ database: database.description }, 'database connected');
+  // Replies left `streaming` by an instance that died are finished as interrupted.
+  startInterruptedSweep();
 
   const app = createApp();
   const server: Server = createServer(serverOptions(c), app);
@@ -42,6 +49,7 @@ async function main() {
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
+    stopInterruptedSweep();
     logger.info({ signal, graceMs: c.SHUTDOWN_GRACE_MS }, 'shutting down');
     const closeDatabase = async () => {
       await disconnectDatabase();

@@ -102,7 +102,7 @@ const sseChecks: Check[] = [
   ),
   field(
     'starts with meta and ends with done',
-    'pm.expect(text).to.match(/^event: meta\\n/); pm.expect(text).to.match(/event: done\\nid: \\d+\\ndata: .*\\n\\n$/);',
+    'pm.expect(text).to.match(/^event: meta\\n/); pm.expect(text).to.match(/event: done\\nid: \\S+\\ndata: .*\\n\\n$/);',
     'body startsWith event: meta',
   ),
 ];

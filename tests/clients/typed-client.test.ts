@@ -12,7 +12,13 @@ import { eventually } from '../helpers/eventually.js';
 import { listen } from '../helpers/sse.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const ctx = useTestApp({ MODELS: 'demo', DEFAULT_MODEL: 'demo', DEMO_CHUNK_DELAY_MS: '5' });
+// DETACH_GRACE_SECONDS=0: an aborted stream cuts its reply at once (no wait for a resuming reader).
+const ctx = useTestApp({
+  MODELS: 'demo',
+  DEFAULT_MODEL: 'demo',
+  DEMO_CHUNK_DELAY_MS: '5',
+  DETACH_GRACE_SECONDS: '0',
+});
 let server: Awaited<ReturnType<typeof listen>>;
 let baseUrl: string;
 

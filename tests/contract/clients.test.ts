@@ -103,11 +103,21 @@ describe('client kits', () => {
     const seen = blocks.map((block) => {
       const line = block.split('\n').find((l) => /^(GET|POST|PUT|PATCH|DELETE) /.test(l))!;
       const [method, url] = line.split(' ') as [string, string];
-      const path = url
-        .replace('{{baseUrl}}', '')
-        .replace(/\{\{\w+\.response\.body\.\$[.\w]*\}\}/g, '{id}')
-        .replace('{{model}}', '{model}');
-      const op = `${method} ${path}`;
+      // Each {param} of the documented path is a request variable (or {{model}}) in the file.
+      const actual = url.replace('{{baseUrl}}', '').split('/');
+      const op =
+        documented.find((d) => {
+          const [m, template] = d.split(' ') as [string, string];
+          const segments = template.split('/');
+          return (
+            m === method &&
+            segments.length === actual.length &&
+            segments.every((seg, i) =>
+              /^\{\w+\}$/.test(seg) ? /^\{\{.+\}\}$/.test(actual[i]!) : seg === actual[i],
+            )
+          );
+        }) ?? `${method} ${actual.join('/')}`;
+      const path = op.split(' ')[1]!;
       expect(documented, op).toContain(op);
       expect(block, op).toMatch(/^# \?\? status (== \d{3}|< 500)$/m);
       // Every request variable names a request sent before this one.

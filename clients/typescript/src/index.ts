@@ -31,9 +31,18 @@ type Query<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extend
 /**
  * The description with the `text/event-stream` answers left out: openapi-fetch parses bodies as
  * JSON, so those are read with `stream()` instead, and every JSON result gets one precise type.
+ * A send's 204 answers only a stream reconnect (`Last-Event-ID`), which JSON calls never send.
  */
 type WithoutStreams<R> = {
-  [S in keyof R as R[S] extends { content: { 'text/event-stream': unknown } } ? never : S]: R[S];
+  [
+    S in keyof R as R[S] extends { content: { 'text/event-stream': unknown } }
+      ? never
+      : S extends 204
+        ? 201 extends keyof R
+          ? never
+          : S
+        : S
+  ]: R[S];
 };
 type JsonOperation<O> = O extends { responses: infer R }
   ? Omit<O, 'responses'> & { responses: WithoutStreams<R> }

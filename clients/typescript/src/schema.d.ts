@@ -238,6 +238,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/chats/{id}/messages/{messageId}/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Follow a reply: resume its stream after a dropped connection, or watch it from another tab
+         * @description Any instance serves it. With `Last-Event-ID` (or `?lastEventId=`): exactly the events after that one, then live until the final event. Without: from the beginning, `meta` first. A finished reply answers at once with what is missing and its final event.
+         */
+        get: operations["getChatsIdMessagesMessageIdStream"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/chats/{id}/message": {
         parameters: {
             query?: never;
@@ -449,7 +469,7 @@ export interface components {
         MetaEvent: {
             /** @constant */
             event: "meta";
-            /** @description Increasing event id */
+            /** @description A cursor into the reply, `<replyId>:<offset>` (`<replyId>:end` on the final event): send it back as `Last-Event-ID` to resume */
             id: string;
             data: string;
         };
@@ -457,7 +477,7 @@ export interface components {
         DeltaEvent: {
             /** @constant */
             event: "delta";
-            /** @description Increasing event id */
+            /** @description A cursor into the reply, `<replyId>:<offset>` (`<replyId>:end` on the final event): send it back as `Last-Event-ID` to resume */
             id: string;
             data: string;
         };
@@ -465,7 +485,7 @@ export interface components {
         DoneEvent: {
             /** @constant */
             event: "done";
-            /** @description Increasing event id */
+            /** @description A cursor into the reply, `<replyId>:<offset>` (`<replyId>:end` on the final event): send it back as `Last-Event-ID` to resume */
             id: string;
             data: string;
         };
@@ -473,7 +493,7 @@ export interface components {
         ErrorEvent: {
             /** @constant */
             event: "error";
-            /** @description Increasing event id */
+            /** @description A cursor into the reply, `<replyId>:<offset>` (`<replyId>:end` on the final event): send it back as `Last-Event-ID` to resume */
             id: string;
             data: string;
         };
@@ -638,7 +658,7 @@ export interface components {
                  * @description Stable machine-readable code
                  * @enum {string}
                  */
-                code: "VALIDATION_FAILED" | "INVALID_JSON" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "FORBIDDEN_ORIGIN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "EMAIL_TAKEN" | "TOO_MANY_KEYS" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "TOO_MANY_STREAMS" | "TOO_MANY_PASSWORD_CHECKS" | "INTERNAL" | "UPSTREAM_ERROR" | "SERVICE_UNAVAILABLE" | "SERVER_BUSY" | "SEARCH_TIMEOUT" | "UPSTREAM_TIMEOUT";
+                code: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_LAST_EVENT_ID" | "INVALID_IDEMPOTENCY_KEY" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "FORBIDDEN_ORIGIN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "EMAIL_TAKEN" | "TOO_MANY_KEYS" | "IDEMPOTENCY_KEY_REUSED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "TOO_MANY_STREAMS" | "TOO_MANY_PASSWORD_CHECKS" | "INTERNAL" | "UPSTREAM_ERROR" | "SERVICE_UNAVAILABLE" | "SERVER_BUSY" | "SEARCH_TIMEOUT" | "UPSTREAM_TIMEOUT";
                 /** @description Human-readable; never contains internals */
                 message: string;
                 /** @description Same as the X-Request-Id response header */
@@ -950,7 +970,7 @@ export interface operations {
                     "application/json": components["schemas"]["AuthResult"];
                 };
             };
-            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`) */
+            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`) */
             400: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -992,7 +1012,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Conflicts with existing data (`EMAIL_TAKEN`, `TOO_MANY_KEYS`) */
+            /** @description Conflicts with existing data (`EMAIL_TAKEN`, `TOO_MANY_KEYS`, `IDEMPOTENCY_KEY_REUSED`) */
             409: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -1147,7 +1167,7 @@ export interface operations {
                     "application/json": components["schemas"]["AuthResult"];
                 };
             };
-            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`) */
+            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`) */
             400: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -1189,7 +1209,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Conflicts with existing data (`EMAIL_TAKEN`, `TOO_MANY_KEYS`) */
+            /** @description Conflicts with existing data (`EMAIL_TAKEN`, `TOO_MANY_KEYS`, `IDEMPOTENCY_KEY_REUSED`) */
             409: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -1343,7 +1363,7 @@ export interface operations {
                     "application/json": components["schemas"]["AuthResult"];
                 };
             };
-            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`) */
+            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`) */
             400: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -1635,7 +1655,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`) */
+            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`) */
             400: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -1801,7 +1821,7 @@ export interface operations {
                     "application/json": components["schemas"]["AuthResult"];
                 };
             };
-            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`) */
+            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`) */
             400: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -2102,7 +2122,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`) */
+            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`) */
             400: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -2298,7 +2318,7 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`) */
+            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`) */
             400: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -2473,7 +2493,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`) */
+            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`) */
             400: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -2672,7 +2692,7 @@ export interface operations {
                     "application/json": components["schemas"]["Chat"][];
                 };
             };
-            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`) */
+            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`) */
             400: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -2805,7 +2825,12 @@ export interface operations {
     postChats: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any printable ASCII string up to 200 characters, new for each message. A repeat with the same key and body (kept 24 h) answers with the same exchange instead of sending again: the same 201 body, or the stream of the same reply; the same key with another body is a 409 */
+                "Idempotency-Key"?: string;
+                /** @description Sent by EventSource-style clients when they reconnect: nothing is sent again; the reply it names resumes after that event (204 when it had ended and was fully delivered) */
+                "Last-Event-ID"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2826,7 +2851,7 @@ export interface operations {
             /**
              * @description Server-Sent Events: `meta` {chat, userMessage, assistantMessage}, then one `delta` {content} per upstream chunk, then exactly one `done` {message, chat} or `error` {error, message}. `: ping` comments keep the connection open.
              *
-             *     `text/event-stream`: each event has an `event:` line (`meta`, `delta`, `done`, `error`), an increasing `id:` line
+             *     `text/event-stream`: each event has an `event:` line (`meta`, `delta`, `done`, `error`), an `id:` line (a cursor to resume from)
              *     and one JSON `data:` line; the schema describes one event, its `data` payload is the `contentSchema`.
              *     A comment line `: ping` keeps the connection alive. The stream ends with exactly one `done` or `error` event.
              */
@@ -2851,7 +2876,16 @@ export interface operations {
                     "application/json": components["schemas"]["Chat"] | components["schemas"]["ExchangeResult"];
                 };
             };
-            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`) */
+            /** @description A reconnect (Last-Event-ID) whose reply had ended and was fully delivered: nothing more to send */
+            204: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`) */
             400: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -2908,6 +2942,26 @@ export interface operations {
                      *       "error": {
                      *         "code": "METHOD_NOT_ALLOWED",
                      *         "message": "The path exists but not with this method; `Allow` lists the methods it answers",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with existing data (`EMAIL_TAKEN`, `TOO_MANY_KEYS`, `IDEMPOTENCY_KEY_REUSED`) */
+            409: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "EMAIL_TAKEN",
+                     *         "message": "Conflicts with existing data",
                      *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
                      *       }
                      *     }
@@ -3089,7 +3143,7 @@ export interface operations {
                     "application/json": components["schemas"]["ChatWithMessages"];
                 };
             };
-            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`) */
+            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`) */
             400: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -3251,7 +3305,7 @@ export interface operations {
                     "application/json": components["schemas"]["Chat"];
                 };
             };
-            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`) */
+            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`) */
             400: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -3440,7 +3494,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`) */
+            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`) */
             400: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -3642,7 +3696,7 @@ export interface operations {
                     "application/json": components["schemas"]["Chat"];
                 };
             };
-            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`) */
+            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`) */
             400: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -3838,7 +3892,7 @@ export interface operations {
                     "application/json": components["schemas"]["Message"][];
                 };
             };
-            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`) */
+            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`) */
             400: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -3969,7 +4023,12 @@ export interface operations {
     postChatsIdMessages: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any printable ASCII string up to 200 characters, new for each message. A repeat with the same key and body (kept 24 h) answers with the same exchange instead of sending again: the same 201 body, or the stream of the same reply; the same key with another body is a 409 */
+                "Idempotency-Key"?: string;
+                /** @description Sent by EventSource-style clients when they reconnect: nothing is sent again; the reply it names resumes after that event (204 when it had ended and was fully delivered) */
+                "Last-Event-ID"?: string;
+            };
             path: {
                 /** @description Chat id */
                 id: string;
@@ -3991,7 +4050,7 @@ export interface operations {
             /**
              * @description Server-Sent Events: `meta` {chat, userMessage, assistantMessage}, then one `delta` {content} per upstream chunk, then exactly one `done` {message, chat} or `error` {error, message}. `: ping` comments keep the connection open.
              *
-             *     `text/event-stream`: each event has an `event:` line (`meta`, `delta`, `done`, `error`), an increasing `id:` line
+             *     `text/event-stream`: each event has an `event:` line (`meta`, `delta`, `done`, `error`), an `id:` line (a cursor to resume from)
              *     and one JSON `data:` line; the schema describes one event, its `data` payload is the `contentSchema`.
              *     A comment line `: ping` keeps the connection alive. The stream ends with exactly one `done` or `error` event.
              */
@@ -4016,7 +4075,16 @@ export interface operations {
                     "application/json": components["schemas"]["ExchangeResult"];
                 };
             };
-            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`) */
+            /** @description A reconnect (Last-Event-ID) whose reply had ended and was fully delivered: nothing more to send */
+            204: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`) */
             400: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -4093,6 +4161,26 @@ export interface operations {
                      *       "error": {
                      *         "code": "METHOD_NOT_ALLOWED",
                      *         "message": "The path exists but not with this method; `Allow` lists the methods it answers",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with existing data (`EMAIL_TAKEN`, `TOO_MANY_KEYS`, `IDEMPOTENCY_KEY_REUSED`) */
+            409: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "EMAIL_TAKEN",
+                     *         "message": "Conflicts with existing data",
                      *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
                      *       }
                      *     }
@@ -4246,32 +4334,30 @@ export interface operations {
             };
         };
     };
-    postChatsIdMessage: {
+    getChatsIdMessagesMessageIdStream: {
         parameters: {
-            query?: never;
-            header?: never;
+            query?: {
+                /** @description Same as the Last-Event-ID header, for clients that cannot set headers */
+                lastEventId?: string;
+            };
+            header?: {
+                /** @description The `id:` of the last event received (`<replyId>:<offset>`): the stream resumes after it. Absent: from the beginning, `meta` first */
+                "Last-Event-ID"?: string;
+            };
             path: {
                 /** @description Chat id */
                 id: string;
+                /** @description Id of the reply (the `assistantMessage.id` of `meta`) */
+                messageId: string;
             };
             cookie?: never;
         };
-        requestBody: {
-            content: {
-                "application/json": {
-                    content: string;
-                    /** @description A model id from `GET /api/models`; any other is a 400 */
-                    model?: string;
-                    /** @description true: Server-Sent Events; false: JSON. Absent: decided by Accept */
-                    stream?: boolean;
-                };
-            };
-        };
+        requestBody?: never;
         responses: {
             /**
              * @description Server-Sent Events: `meta` {chat, userMessage, assistantMessage}, then one `delta` {content} per upstream chunk, then exactly one `done` {message, chat} or `error` {error, message}. `: ping` comments keep the connection open.
              *
-             *     `text/event-stream`: each event has an `event:` line (`meta`, `delta`, `done`, `error`), an increasing `id:` line
+             *     `text/event-stream`: each event has an `event:` line (`meta`, `delta`, `done`, `error`), an `id:` line (a cursor to resume from)
              *     and one JSON `data:` line; the schema describes one event, its `data` payload is the `contentSchema`.
              *     A comment line `: ping` keeps the connection alive. The stream ends with exactly one `done` or `error` event.
              */
@@ -4285,18 +4371,16 @@ export interface operations {
                     "text/event-stream": components["schemas"]["MetaEvent"] | components["schemas"]["DeltaEvent"] | components["schemas"]["DoneEvent"] | components["schemas"]["ErrorEvent"];
                 };
             };
-            /** @description The user message and the reply, both stored */
-            201: {
+            /** @description Last-Event-ID names the final event: nothing more to send */
+            204: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/json": components["schemas"]["ExchangeResult"];
-                };
+                content?: never;
             };
-            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`) */
+            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`) */
             400: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -4373,6 +4457,218 @@ export interface operations {
                      *       "error": {
                      *         "code": "METHOD_NOT_ALLOWED",
                      *         "message": "The path exists but not with this method; `Allow` lists the methods it answers",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected server error (the message never contains internals; quote the requestId) (`INTERNAL`) */
+            500: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INTERNAL",
+                     *         "message": "Unexpected server error (the message never contains internals; quote the requestId)",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds (`SERVICE_UNAVAILABLE`, `SERVER_BUSY`, `SEARCH_TIMEOUT`) */
+            503: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "SERVICE_UNAVAILABLE",
+                     *         "message": "The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    postChatsIdMessage: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any printable ASCII string up to 200 characters, new for each message. A repeat with the same key and body (kept 24 h) answers with the same exchange instead of sending again: the same 201 body, or the stream of the same reply; the same key with another body is a 409 */
+                "Idempotency-Key"?: string;
+                /** @description Sent by EventSource-style clients when they reconnect: nothing is sent again; the reply it names resumes after that event (204 when it had ended and was fully delivered) */
+                "Last-Event-ID"?: string;
+            };
+            path: {
+                /** @description Chat id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    content: string;
+                    /** @description A model id from `GET /api/models`; any other is a 400 */
+                    model?: string;
+                    /** @description true: Server-Sent Events; false: JSON. Absent: decided by Accept */
+                    stream?: boolean;
+                };
+            };
+        };
+        responses: {
+            /**
+             * @description Server-Sent Events: `meta` {chat, userMessage, assistantMessage}, then one `delta` {content} per upstream chunk, then exactly one `done` {message, chat} or `error` {error, message}. `: ping` comments keep the connection open.
+             *
+             *     `text/event-stream`: each event has an `event:` line (`meta`, `delta`, `done`, `error`), an `id:` line (a cursor to resume from)
+             *     and one JSON `data:` line; the schema describes one event, its `data` payload is the `contentSchema`.
+             *     A comment line `: ping` keeps the connection alive. The stream ends with exactly one `done` or `error` event.
+             */
+            200: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": components["schemas"]["MetaEvent"] | components["schemas"]["DeltaEvent"] | components["schemas"]["DoneEvent"] | components["schemas"]["ErrorEvent"];
+                };
+            };
+            /** @description The user message and the reply, both stored */
+            201: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExchangeResult"];
+                };
+            };
+            /** @description A reconnect (Last-Event-ID) whose reply had ended and was fully delivered: nothing more to send */
+            204: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`) */
+            400: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_FAILED",
+                     *         "message": "The request is invalid: a field fails validation (details lists them) or the body is not valid JSON",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials (`UNAUTHENTICATED`, `INVALID_CREDENTIALS`) */
+            401: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    /** @description `Bearer` (RFC 6750) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNAUTHENTICATED",
+                     *         "message": "Missing, invalid, expired or revoked credentials",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such resource (another user's resources answer the same way) (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "NOT_FOUND",
+                     *         "message": "No such resource (another user's resources answer the same way)",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The path exists but not with this method; `Allow` lists the methods it answers (`METHOD_NOT_ALLOWED`) */
+            405: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    /** @description The methods this path answers */
+                    Allow?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "METHOD_NOT_ALLOWED",
+                     *         "message": "The path exists but not with this method; `Allow` lists the methods it answers",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with existing data (`EMAIL_TAKEN`, `TOO_MANY_KEYS`, `IDEMPOTENCY_KEY_REUSED`) */
+            409: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "EMAIL_TAKEN",
+                     *         "message": "Conflicts with existing data",
                      *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
                      *       }
                      *     }
@@ -4549,7 +4845,7 @@ export interface operations {
                     "application/json": components["schemas"]["StopResult"];
                 };
             };
-            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`) */
+            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`) */
             400: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -4742,7 +5038,7 @@ export interface operations {
                     "application/json": components["schemas"]["Chat"][];
                 };
             };
-            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`) */
+            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`) */
             400: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -4853,7 +5149,12 @@ export interface operations {
     postChat: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any printable ASCII string up to 200 characters, new for each message. A repeat with the same key and body (kept 24 h) answers with the same exchange instead of sending again: the same 201 body, or the stream of the same reply; the same key with another body is a 409 */
+                "Idempotency-Key"?: string;
+                /** @description Sent by EventSource-style clients when they reconnect: nothing is sent again; the reply it names resumes after that event (204 when it had ended and was fully delivered) */
+                "Last-Event-ID"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4875,7 +5176,7 @@ export interface operations {
             /**
              * @description Server-Sent Events: `meta` {chat, userMessage, assistantMessage}, then one `delta` {content} per upstream chunk, then exactly one `done` {message, chat} or `error` {error, message}. `: ping` comments keep the connection open.
              *
-             *     `text/event-stream`: each event has an `event:` line (`meta`, `delta`, `done`, `error`), an increasing `id:` line
+             *     `text/event-stream`: each event has an `event:` line (`meta`, `delta`, `done`, `error`), an `id:` line (a cursor to resume from)
              *     and one JSON `data:` line; the schema describes one event, its `data` payload is the `contentSchema`.
              *     A comment line `: ping` keeps the connection alive. The stream ends with exactly one `done` or `error` event.
              */
@@ -4900,7 +5201,16 @@ export interface operations {
                     "application/json": components["schemas"]["ExchangeResult"];
                 };
             };
-            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`) */
+            /** @description A reconnect (Last-Event-ID) whose reply had ended and was fully delivered: nothing more to send */
+            204: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`) */
             400: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -4977,6 +5287,26 @@ export interface operations {
                      *       "error": {
                      *         "code": "METHOD_NOT_ALLOWED",
                      *         "message": "The path exists but not with this method; `Allow` lists the methods it answers",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with existing data (`EMAIL_TAKEN`, `TOO_MANY_KEYS`, `IDEMPOTENCY_KEY_REUSED`) */
+            409: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "EMAIL_TAKEN",
+                     *         "message": "Conflicts with existing data",
                      *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
                      *       }
                      *     }
@@ -5158,7 +5488,7 @@ export interface operations {
                     "application/json": components["schemas"]["Message"][];
                 };
             };
-            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`) */
+            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`) */
             400: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -5316,7 +5646,7 @@ export interface operations {
                     "application/json": components["schemas"]["Chat"];
                 };
             };
-            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`) */
+            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`) */
             400: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -5505,7 +5835,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`) */
+            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`) */
             400: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -5947,7 +6277,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`) */
+            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`) */
             400: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -6011,7 +6341,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Conflicts with existing data (`EMAIL_TAKEN`, `TOO_MANY_KEYS`) */
+            /** @description Conflicts with existing data (`EMAIL_TAKEN`, `TOO_MANY_KEYS`, `IDEMPOTENCY_KEY_REUSED`) */
             409: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -6135,7 +6465,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`) */
+            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`) */
             400: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -7068,7 +7398,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`) */
+            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`) */
             400: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */

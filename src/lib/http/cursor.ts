@@ -1,5 +1,5 @@
 import { AppError } from '../errors.js';
-import { Types } from '../db/mongoose.js';
+import { isObjectId } from './ids.js';
 
 /** Opaque keyset cursors: the sort key of the last item of a page, base64url JSON. */
 export function encodeCursor(value: Record<string, string | number | boolean>): string {
@@ -36,7 +36,3 @@ export function decodeCursor<T extends Record<string, 'string' | 'number' | 'boo
     throw invalid();
   return parsed as never;
 }
-
-/** Only canonical 24-hex ids; anything else names nothing (404), and never reaches a query. */
-export const isObjectId = (id: string) =>
-  /^[0-9a-fA-F]{24}$/.test(id) && Types.ObjectId.isValid(id);

@@ -23,6 +23,8 @@ interface RequestSchemas {
   body?: z.ZodType;
   query?: z.ZodType;
   params?: z.ZodType;
+  /** Documentation only: request headers the handler reads (and checks) itself. */
+  headers?: z.ZodObject;
 }
 
 type Parsed<S extends RequestSchemas> = {
@@ -84,11 +86,14 @@ function validator(schemas: RequestSchemas) {
       if (!result.success) throw result.error;
       return result.data;
     };
-    return {
-      params: parse(schemas.params, req.params),
-      query: parse(schemas.query, req.query),
-      body: parse(schemas.body, req.body ?? {}),
-    };
+    const query = parse(schemas.query, req.query);
+    const body = parse(schemas.body, req.body ?? {});
+    // Last, so an invalid query or body is still a 400: a path that does not parse names no
+    // resource, so it answers 404 with the schema's message (see objectIdParam in ids.ts).
+    const params = schemas.params?.safeParse(req.params);
+    if (params && !params.success)
+      throw new AppError('NOT_FOUND', params.error.issues[0]?.message ?? 'Resource not found');
+    return { params: params?.data, query, body };
   };
 }
 

@@ -3,7 +3,7 @@ import { config } from '../../lib/config.js';
 import { AppError } from '../../lib/errors.js';
 import { DataSseStream } from '../../lib/http/sse-data.js';
 import { authOf } from '../../lib/http/request-auth.js';
-import { clientGoneSignal, runGeneration, type GenerationResult } from '../chats/index.js';
+import { DataSink, followLive, openReply, runReply, type ReplyOutcome } from '../chats/index.js';
 import type { AiSdkChatBody } from './ai-sdk.schemas.js';
 import { beginUiExchange, checkBudget, recordUsage } from './ai-sdk.service.js';
 
@@ -27,8 +27,8 @@ function newUserText(body: AiSdkChatBody): string {
 }
 
 /** OpenAI-style finish reasons in the AI SDK's spelling. */
-function finishReason(result: GenerationResult): string {
-  switch (result.message.finishReason) {
+function finishReason(outcome: ReplyOutcome): string {
+  switch (outcome.message.finishReason) {
     case 'stop':
     case null:
       return 'stop';
@@ -66,35 +66,42 @@ export async function chat(req: Request, res: Response, { body }: { body: AiSdkC
   sse.open(config().SSE_PING_SECONDS);
   const textId = `text-${String(exchange.assistant._id)}`;
   let textStarted = false;
+  /** The last parts: the text's end, then finish, abort (stopped) or error; then [DONE]. */
+  const lastParts = (outcome: ReplyOutcome | null): unknown[] => [
+    ...(textStarted ? [{ type: 'text-end', id: textId }] : []),
+    ...(!outcome
+      ? [{ type: 'error', errorText: 'Something went wrong on our side' }]
+      : outcome.error
+        ? [{ type: 'error', errorText: outcome.error.message }]
+        : outcome.message.status === 'incomplete'
+          ? // Stopped (POST /api/chats/:id/stop) or cut by shutdown; the partial answer is stored.
+            [{ type: 'abort', reason: 'The reply was stopped before it finished' }]
+          : [{ type: 'finish-step' }, { type: 'finish', finishReason: finishReason(outcome) }]),
+    '[DONE]',
+  ];
   try {
-    await sse.send('part', {
+    await sse.data({
       type: 'start',
       messageId: String(exchange.assistant._id),
       messageMetadata: { chatId: String(exchange.chat._id) },
     });
-    await sse.send('part', { type: 'start-step' });
-    const result = await runGeneration(exchange, {
-      clientGone: clientGoneSignal(res),
-      onDelta: async (delta, interrupt) => {
-        if (!textStarted) {
-          textStarted = true;
-          await sse.send('part', { type: 'text-start', id: textId }, interrupt);
-        }
-        await sse.send('part', { type: 'text-delta', id: textId, delta }, interrupt);
+    await sse.data({ type: 'start-step' });
+    const reply = openReply(exchange);
+    const sink = new DataSink(res, sse, reply, {
+      delta: (delta) => {
+        const parts: unknown[] = textStarted ? [] : [{ type: 'text-start', id: textId }];
+        textStarted = true;
+        return [...parts, { type: 'text-delta', id: textId, delta }];
       },
+      final: lastParts,
     });
-    await recordUsage(userId, exchange.model, result.message.usage);
-    if (textStarted) await sse.send('part', { type: 'text-end', id: textId });
-    if (result.error) {
-      await sse.send('part', { type: 'error', errorText: result.error.message });
-    } else if (result.message.status === 'incomplete') {
-      // Stopped (POST /api/chats/:id/stop) or cut by shutdown; the partial answer is stored.
-      await sse.send('part', { type: 'abort', reason: 'The reply was stopped before it finished' });
-    } else {
-      await sse.send('part', { type: 'finish-step' });
-      await sse.send('part', { type: 'finish', finishReason: finishReason(result) });
-    }
-    sse.finish('done', '[DONE]');
+    const reading = followLive(reply, sink, 0);
+    // useChat's stop() aborts the request, and this protocol has no way back to a reply: a client
+    // that leaves has stopped it, so it is cut at once (stored as incomplete), not kept running.
+    runReply(reply, exchange, { detachGraceSeconds: 0 });
+    await reading;
+    await reply.finished;
+    await recordUsage(userId, exchange.model, reply.outcome?.message.usage ?? null);
   } finally {
     sse.end();
   }

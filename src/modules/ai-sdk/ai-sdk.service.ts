@@ -1,14 +1,10 @@
 import { isDuplicateKey } from '../../lib/db/duplicate-key.js';
 import { Types } from '../../lib/db/mongoose.js';
+import { insertThroughSchema } from '../../lib/db/insert.js';
 import { AppError } from '../../lib/errors.js';
+import { parseObjectId } from '../../lib/http/ids.js';
 import type { Usage } from '../../lib/llm/index.js';
-import {
-  beginExchange,
-  deleteChat,
-  insertChat,
-  newChatDoc,
-  type Exchange,
-} from '../chats/index.js';
+import { beginExchange, createChat, deleteChat, type Exchange } from '../chats/index.js';
 import { ChatLink } from './chat-link.model.js';
 
 /**
@@ -20,9 +16,9 @@ async function linkedChat(userId: string, clientId: string, model?: string): Pro
   const owner = new Types.ObjectId(userId);
   const link = await ChatLink.findOne({ userId: owner, clientId }, { chatId: 1 }).lean();
   if (link) return String(link.chatId);
-  const chat = await insertChat(newChatDoc(userId, model ? { model } : {}));
+  const chat = await createChat(userId, model ? { model } : {});
   try {
-    await ChatLink.collection.insertOne({
+    await insertThroughSchema(ChatLink, {
       _id: new Types.ObjectId(),
       userId: owner,
       clientId,
@@ -32,7 +28,7 @@ async function linkedChat(userId: string, clientId: string, model?: string): Pro
     return String(chat._id);
   } catch (error) {
     if (!isDuplicateKey(error)) throw error;
-    await deleteChat(userId, String(chat._id));
+    await deleteChat(userId, parseObjectId(String(chat._id), 'Chat'));
     const winner = await ChatLink.findOne({ userId: owner, clientId }, { chatId: 1 }).lean();
     return String(winner!.chatId);
   }
@@ -50,7 +46,7 @@ export async function beginUiExchange(
   for (let attempt = 0; ; attempt += 1) {
     const chatId = await linkedChat(userId, clientId, input.model);
     try {
-      return await beginExchange(userId, { chatId }, input);
+      return await beginExchange(userId, { chatId: parseObjectId(chatId, 'Chat') }, input);
     } catch (error) {
       if (!(error instanceof AppError && error.code === 'NOT_FOUND') || attempt > 0) throw error;
       await ChatLink.deleteOne({ userId: new Types.ObjectId(userId), clientId });

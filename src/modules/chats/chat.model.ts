@@ -1,3 +1,4 @@
+import { insertThroughSchema, type Insertable } from '../../lib/db/insert.js';
 import mongoose, { Schema, type Types } from '../../lib/db/mongoose.js';
 
 export interface ChatDoc {
@@ -30,3 +31,9 @@ const chatSchema = new Schema<ChatDoc>(
 chatSchema.index({ userId: 1, archived: 1, pinned: -1, lastMessageAt: -1, _id: -1 });
 
 export const Chat = mongoose.model<ChatDoc>('Chat', chatSchema);
+
+/** A new chat: the flags and the system prompt may be left to the schema's defaults. */
+export type NewChatDoc = Insertable<ChatDoc, 'pinned' | 'archived' | 'systemPrompt'>;
+
+/** The one write path of a new chat (see insertThroughSchema); returns it as stored. */
+export const insertChat = (chat: NewChatDoc): Promise<ChatDoc> => insertThroughSchema(Chat, chat);

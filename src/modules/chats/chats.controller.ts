@@ -1,13 +1,14 @@
 import type { Request, Response } from 'express';
+import type { ObjectIdString } from '../../lib/http/ids.js';
 import { setNextLink } from '../../lib/http/pagination.js';
 import { authOf } from '../../lib/http/request-auth.js';
 import { toChatJson, toMessageJson } from './chats.mapper.js';
 import type { ChatWithMessagesJson, Input, StopResultJson } from './chats.schemas.js';
 import * as chats from './chats.service.js';
-import { beginExchange } from './exchange.service.js';
-import { respondWithReply, wantsStream } from './exchange.controller.js';
+import { createChatOnce, sendMessage, wantsStream } from './exchange.controller.js';
 
-type Id = { id: string };
+/** The chat id of the path, checked by IdParams (a malformed one was answered 404 already). */
+type Id = { id: ObjectIdString };
 
 /** Also GET /api/chat, whose query has no search or archive filter. */
 export async function list(req: Request, res: Response, { query }: { query: chats.ListOptions }) {
@@ -21,19 +22,13 @@ export async function create(
   res: Response,
   { body }: { body: Input<'CreateChatBody'> },
 ) {
-  const { userId } = authOf(req);
   const { message, stream, ...newChat } = body;
-  if (message === undefined) {
-    const chat = await chats.insertChat(chats.newChatDoc(userId, newChat));
-    res.status(201).json(toChatJson(chat));
-    return;
-  }
-  const exchange = await beginExchange(
-    userId,
-    { newChat },
-    { content: message, model: newChat.model },
-  );
-  await respondWithReply(req, res, exchange, wantsStream(req, stream));
+  if (message === undefined) return createChatOnce(req, res, newChat);
+  await sendMessage(req, res, {
+    target: { newChat },
+    input: { content: message, model: newChat.model },
+    stream: wantsStream(req, stream),
+  });
 }
 
 export async function get(
@@ -79,8 +74,12 @@ export async function send(
   res: Response,
   { params, body }: { params: Id; body: Input<'SendMessageBody'> },
 ) {
-  const exchange = await beginExchange(authOf(req).userId, { chatId: params.id }, body);
-  await respondWithReply(req, res, exchange, wantsStream(req, body.stream));
+  await sendMessage(req, res, {
+    target: { chatId: params.id },
+    input: { content: body.content, model: body.model },
+    stream: wantsStream(req, body.stream),
+    chatId: params.id,
+  });
 }
 
 export async function stop(req: Request, res: Response, { params }: { params: Id }) {

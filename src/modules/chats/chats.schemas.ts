@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { config, type Config } from '../../lib/config.js';
+import { objectIdParam } from '../../lib/http/ids.js';
 
 /** Longer than any model id a provider uses; bounds what the description lets clients send. */
 const MODEL_ID_MAX = 200;
@@ -90,7 +91,47 @@ export type SseEventJson<E extends keyof typeof SseEventSchemas> = z.infer<
   (typeof SseEventSchemas)[E]
 >;
 
-export const IdParams = z.object({ id: z.string().describe('Chat id') });
+export const IdParams = z.object({ id: objectIdParam('Chat').describe('Chat id') });
+
+export const ReplyParams = z.object({
+  id: z.string().describe('Chat id'),
+  messageId: z.string().describe('Id of the reply (the `assistantMessage.id` of `meta`)'),
+});
+
+const lastEventId = z
+  .string()
+  .max(100)
+  .describe(
+    'The `id:` of the last event received (`<replyId>:<offset>`): the stream resumes after it. Absent: from the beginning, `meta` first',
+  );
+
+export const ResumeQuery = z.object({
+  lastEventId: lastEventId
+    .optional()
+    .describe('Same as the Last-Event-ID header, for clients that cannot set headers'),
+});
+
+export const ResumeHeaders = z.object({ 'Last-Event-ID': lastEventId.optional() });
+
+/** Headers of the routes that send a message (documentation; the controllers check them). */
+export const SendHeaders = z.object({
+  'Idempotency-Key': z
+    .string()
+    .min(1)
+    .max(200)
+    .regex(/^[\x20-\x7e]+$/)
+    .optional()
+    .describe(
+      'Any printable ASCII string up to 200 characters, new for each message. A repeat with the same key and body (kept 24 h) answers with the same exchange instead of sending again: the same 201 body, or the stream of the same reply; the same key with another body is a 409',
+    ),
+  'Last-Event-ID': z
+    .string()
+    .max(100)
+    .optional()
+    .describe(
+      'Sent by EventSource-style clients when they reconnect: nothing is sent again; the reply it names resumes after that event (204 when it had ended and was fully delivered)',
+    ),
+});
 
 /**
  * Request schemas read their limits from the configuration, so they are built when the routes are.

@@ -3,10 +3,12 @@ import { Types } from '../../lib/db/mongoose.js';
 import { AppError, notFound } from '../../lib/errors.js';
 import type { Page } from '../../lib/http/pagination.js';
 import { checkUserRate } from '../../lib/rate-limit/user-rate.js';
-import { Chat, type ChatDoc } from './chat.model.js';
+import { Chat, insertChat, type ChatDoc, type NewChatDoc } from './chat.model.js';
 import { requestStop } from './generation/leases.js';
 import { abortGeneration } from './generation/registry.js';
-import { decodeCursor, encodeCursor, isObjectId } from '../../lib/http/cursor.js';
+import { decodeCursor, encodeCursor } from '../../lib/http/cursor.js';
+import type { ObjectIdString } from '../../lib/http/ids.js';
+import { settleStreaming } from './interrupted-replies.js';
 import { Message, type MessageDoc } from './message.model.js';
 
 const oid = (id: string) => new Types.ObjectId(id);
@@ -19,8 +21,7 @@ export interface ListOptions {
 }
 
 /** The user's chat, or 404 — the same answer for another user's chat and for an id that names nothing. */
-export async function findOwnedChat(userId: string, chatId: string): Promise<ChatDoc> {
-  if (!isObjectId(chatId)) throw notFound('Chat');
+export async function findOwnedChat(userId: string, chatId: ObjectIdString): Promise<ChatDoc> {
   const chat = await Chat.findOne({ _id: oid(chatId), userId: oid(userId) }).lean<ChatDoc>();
   if (!chat) throw notFound('Chat');
   return chat;
@@ -103,7 +104,7 @@ export async function listChats(userId: string, options: ListOptions): Promise<P
 /** A page of messages going back in time from the cursor, returned oldest first. */
 export async function listMessages(
   userId: string,
-  chatId: string,
+  chatId: ObjectIdString,
   options: { limit?: number; cursor?: string },
 ): Promise<Page<MessageDoc>> {
   const chat = await findOwnedChat(userId, chatId);
@@ -125,7 +126,8 @@ export async function messagePage(
     .sort({ createdAt: -1, _id: -1 })
     .limit(limit + 1)
     .lean<MessageDoc[]>();
-  const items = rows.slice(0, limit).reverse();
+  // A reply whose instance died is finished as interrupted on the way, so readers see it final.
+  const items = await settleStreaming(rows.slice(0, limit).reverse());
   const oldest = items[0];
   const nextCursor =
     rows.length > limit && oldest
@@ -153,38 +155,32 @@ export function titleFromMessage(message: string): string {
 /** The title of a chat created without one; its first message replaces it. */
 export const DEFAULT_CHAT_TITLE = 'New chat';
 
-export function newChatDoc(
+/** Stores a new chat of the user; its title comes from `firstMessage` when none is given. */
+export async function createChat(
   userId: string,
   input: NewChat,
   firstMessage?: string,
   id = new Types.ObjectId(),
-): ChatDoc {
+): Promise<ChatDoc> {
   const now = new Date();
-  return {
+  const chat: NewChatDoc = {
     _id: id,
     userId: oid(userId),
     title: input.title ?? (firstMessage ? titleFromMessage(firstMessage) : DEFAULT_CHAT_TITLE),
-    pinned: false,
-    archived: false,
     model: input.model ?? config().defaultModel,
-    systemPrompt: input.systemPrompt ?? '',
     lastMessageAt: now,
     createdAt: now,
     updatedAt: now,
   };
-}
-
-export async function insertChat(chat: ChatDoc): Promise<ChatDoc> {
-  await Chat.collection.insertOne(chat);
-  return chat;
+  if (input.systemPrompt !== undefined) chat.systemPrompt = input.systemPrompt;
+  return insertChat(chat);
 }
 
 export async function updateChat(
   userId: string,
-  chatId: string,
+  chatId: ObjectIdString,
   changes: Partial<Pick<ChatDoc, 'title' | 'pinned' | 'archived' | 'model' | 'systemPrompt'>>,
 ): Promise<ChatDoc> {
-  if (!isObjectId(chatId)) throw notFound('Chat');
   const chat = await Chat.findOneAndUpdate(
     { _id: oid(chatId), userId: oid(userId) },
     { $set: changes },
@@ -194,7 +190,7 @@ export async function updateChat(
   return chat;
 }
 
-export async function deleteChat(userId: string, chatId: string): Promise<void> {
+export async function deleteChat(userId: string, chatId: ObjectIdString): Promise<void> {
   const chat = await findOwnedChat(userId, chatId);
   // Messages first: a failure in between leaves a chat to retry the delete on, never orphans.
   await Message.deleteMany({ chatId: chat._id });
@@ -206,7 +202,7 @@ export async function deleteChat(userId: string, chatId: string): Promise<void> 
  * flagged (the instance holding it polls for flags) and, when it streams here, aborted at once.
  * The reply is then stored as incomplete. False when no reply was being generated.
  */
-export async function stopReply(userId: string, chatId: string): Promise<boolean> {
+export async function stopReply(userId: string, chatId: ObjectIdString): Promise<boolean> {
   const chat = await findOwnedChat(userId, chatId);
   const tokens = await requestStop(userId, String(chat._id));
   for (const token of tokens) abortGeneration(token, 'stop');

@@ -1,8 +1,7 @@
 import type { Request, Response } from 'express';
-import { authOf } from '../../lib/http/request-auth.js';
+import { parseObjectId } from '../../lib/http/ids.js';
 import type { Input } from './chats.schemas.js';
-import { respondWithReply, wantsStream } from './exchange.controller.js';
-import { beginExchange } from './exchange.service.js';
+import { sendMessage, wantsStream } from './exchange.controller.js';
 
 /**
  * SigmaGPT clients send a message as `{ message, chatId | threadId }` and get a stream unless they
@@ -13,12 +12,15 @@ export async function send(
   res: Response,
   { body }: { body: Input<'CompatSendBody'> },
 ) {
-  const { userId } = authOf(req);
   const chatId = body.chatId ?? body.threadId;
-  const target = chatId !== undefined ? { chatId } : { newChat: { model: body.model } };
-  const exchange = await beginExchange(userId, target, {
-    content: body.message,
-    model: body.model,
+  await sendMessage(req, res, {
+    // A body field rather than a path, but the same answer: an id that cannot name a chat is 404.
+    target:
+      chatId !== undefined
+        ? { chatId: parseObjectId(chatId, 'Chat') }
+        : { newChat: { model: body.model } },
+    input: { content: body.message, model: body.model },
+    stream: wantsStream(req, body.stream, true),
+    chatId,
   });
-  await respondWithReply(req, res, exchange, wantsStream(req, body.stream, true));
 }

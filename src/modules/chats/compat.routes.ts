@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineRoute, type RouteGroup } from '../../lib/http/route.js';
 import { EXCHANGE_ERRORS, exchangeResponses } from './chats.routes.js';
-import { ChatSchema, chatSchemas, IdParams, MessageSchema } from './chats.schemas.js';
+import { ChatSchema, chatSchemas, IdParams, MessageSchema, SendHeaders } from './chats.schemas.js';
 import * as chats from './chats.controller.js';
 import * as compat from './compat.controller.js';
 
@@ -30,7 +30,7 @@ export function compatRoutes(): RouteGroup {
         summary:
           'Start a chat or continue one (chatId or threadId); streams unless stream is false',
         auth: true,
-        request: { body: s.CompatSendBody },
+        request: { body: s.CompatSendBody, headers: SendHeaders },
         responses: exchangeResponses('The user message and the reply (stream: false)'),
         errors: EXCHANGE_ERRORS,
         handler: compat.send,

@@ -1,21 +1,21 @@
 import { config } from '../../lib/config.js';
 import { Types } from '../../lib/db/mongoose.js';
 import { AppError } from '../../lib/errors.js';
+import type { ObjectIdString } from '../../lib/http/ids.js';
 import { releaseLeaseSurely, type Lease } from './generation/leases.js';
 import { logger } from '../../lib/logger.js';
 import { fitToBudget, type ChatTurn } from '../../lib/llm/index.js';
 import type { CompletionRequest } from '../../lib/llm/types.js';
 import { Chat, type ChatDoc } from './chat.model.js';
 import {
+  createChat,
   DEFAULT_CHAT_TITLE,
   findOwnedChat,
-  insertChat,
-  newChatDoc,
   titleFromMessage,
   type NewChat,
 } from './chats.service.js';
 import { checkMessageRate, takeGenerationSlot } from './exchange.limits.js';
-import { Message, type MessageDoc } from './message.model.js';
+import { insertMessages, Message, type MessageDoc, type NewMessageDoc } from './message.model.js';
 
 /** Everything stored and decided before the model is called. */
 export interface Exchange {
@@ -32,7 +32,24 @@ export interface Exchange {
   persist?: boolean;
 }
 
-export type ExchangeTarget = { chatId: string } | { newChat: NewChat };
+export type ExchangeTarget = { chatId: ObjectIdString } | { newChat: NewChat };
+
+/** Ids chosen before the exchange is stored, so an idempotency key can name them up front. */
+export interface ExchangeIds {
+  chatId: Types.ObjectId;
+  userMessageId: Types.ObjectId;
+  replyId: Types.ObjectId;
+}
+
+/** Fresh ids; the chat's own when the message goes to an existing chat (`target`). */
+export const plannedIds = (target?: ExchangeTarget): ExchangeIds => ({
+  chatId:
+    target && 'chatId' in target && Types.ObjectId.isValid(target.chatId)
+      ? new Types.ObjectId(target.chatId)
+      : new Types.ObjectId(),
+  userMessageId: new Types.ObjectId(),
+  replyId: new Types.ObjectId(),
+});
 
 /** Newest turns first, bounded: the budget never needs more than this many (≥ 5 tokens each). */
 async function recentTurns(
@@ -52,15 +69,17 @@ async function recentTurns(
 
 /**
  * Validates ownership, checks the limits (before anything is stored or sent upstream), then stores
- * the user message. A new chat is only created once the limits have let the message through.
+ * the user message and the reply, `streaming` and empty, in one write. A new chat is only created
+ * once the limits have let the message through.
  */
 export async function beginExchange(
   userId: string,
   target: ExchangeTarget,
   input: { content: string; model?: string },
+  ids: ExchangeIds = plannedIds(),
 ): Promise<Exchange> {
   const existing = 'chatId' in target ? await findOwnedChat(userId, target.chatId) : null;
-  const chatId = existing?._id ?? new Types.ObjectId();
+  const chatId = existing?._id ?? ids.chatId;
   // The message is counted and stamped at one instant, so it lands in the same rate window
   // that admitted it, however long the steps in between take.
   const now = new Date();
@@ -76,28 +95,39 @@ export async function beginExchange(
       parentId = recent.lastId;
       chat = existing;
     } else {
-      chat = await insertChat(
-        newChatDoc(userId, (target as { newChat: NewChat }).newChat, input.content, chatId),
+      chat = await createChat(
+        userId,
+        (target as { newChat: NewChat }).newChat,
+        input.content,
+        chatId,
       );
     }
-    const model = input.model ?? chat.model;
-    const userMessage: MessageDoc = {
-      _id: new Types.ObjectId(),
+    const userMessage: NewMessageDoc = {
+      _id: ids.userMessageId,
       chatId,
       userId: chat.userId,
       parentId,
       role: 'user',
       content: input.content,
       status: 'complete',
-      model: null,
-      finishReason: null,
-      usage: null,
-      error: null,
-      ttftMs: null,
-      durationMs: null,
       createdAt: now,
     };
-    await Message.collection.insertOne(userMessage);
+    const model = input.model ?? chat.model;
+    const assistantDoc: NewMessageDoc = {
+      ...userMessage,
+      _id: ids.replyId,
+      parentId: userMessage._id,
+      role: 'assistant',
+      content: '',
+      status: 'streaming',
+      model,
+      createdAt: new Date(Math.max(Date.now(), now.getTime() + 1)),
+      lease: { slot: lease.slot, token: lease.token },
+    };
+    const [storedUser, assistant] = (await insertMessages([userMessage, assistantDoc])) as [
+      MessageDoc,
+      MessageDoc,
+    ];
     if (existing) {
       // A plain update: the chat is already in hand, and findAndModify scans the collection on FerretDB.
       // A chat created empty is named after its first message, as one created with a message is.
@@ -112,39 +142,87 @@ export async function beginExchange(
       );
       chat = { ...chat, lastMessageAt: now, updatedAt: now, title };
     }
-    const assistant: MessageDoc = {
-      ...userMessage,
-      _id: new Types.ObjectId(),
-      parentId: userMessage._id,
-      role: 'assistant',
-      content: '',
-      status: 'streaming',
-      model,
-      createdAt: new Date(Math.max(Date.now(), now.getTime() + 1)),
-    };
     const turns = fitToBudget(
       chat.systemPrompt,
       [...history, { role: 'user', content: input.content }],
       config().HISTORY_TOKEN_BUDGET,
     );
-    return { chat, userMessage, assistant, lease, model, turns };
+    return { chat, userMessage: storedUser, assistant, lease, model, turns };
   } catch (error) {
     await releaseLeaseSurely(lease);
     throw error;
   }
 }
 
-/** Stores the finished reply: the one write of the assistant message per exchange. */
-export async function storeReply(message: MessageDoc): Promise<AppError | null> {
+/**
+ * An exchange that is relayed and not stored (/v1 without `store`): the same per-minute rate and
+ * generation slot as any message, with its chat and messages built in memory through their schemas
+ * and never written (`persist: false`: no checkpoints, no final write). The caller sets `turns`.
+ */
+export async function beginUnstoredExchange(userId: string, model: string): Promise<Exchange> {
+  const now = new Date();
+  await checkMessageRate(userId, now);
+  const ids = plannedIds();
+  const lease = await takeGenerationSlot(userId, String(ids.chatId));
+  const owner = new Types.ObjectId(userId);
+  const chat = new Chat({
+    _id: ids.chatId,
+    userId: owner,
+    title: DEFAULT_CHAT_TITLE,
+    model,
+    lastMessageAt: now,
+    createdAt: now,
+    updatedAt: now,
+  }).toObject<ChatDoc>();
+  const userMessage = new Message({
+    _id: ids.userMessageId,
+    chatId: ids.chatId,
+    userId: owner,
+    role: 'user',
+    status: 'complete',
+    createdAt: now,
+  }).toObject<MessageDoc>();
+  const assistant = new Message({
+    _id: ids.replyId,
+    chatId: ids.chatId,
+    userId: owner,
+    parentId: ids.userMessageId,
+    role: 'assistant',
+    status: 'streaming',
+    model,
+    createdAt: now,
+  }).toObject<MessageDoc>();
+  return { chat, userMessage, assistant, lease, model, turns: [], persist: false };
+}
+
+/**
+ * Finishes the stored reply: its one write after the checkpoints. It applies only while the reply
+ * is `streaming`; when someone else finished it first (its lease lapsed and it was taken for
+ * interrupted), that stored version is returned as `settled`.
+ */
+export async function storeReply(
+  message: MessageDoc,
+): Promise<{ error: AppError | null; settled?: MessageDoc }> {
   try {
-    await Message.collection.insertOne(message);
-    return null;
+    const { content, status, finishReason, usage, error, ttftMs, durationMs } = message;
+    const result = await Message.collection.updateOne(
+      { _id: message._id, status: 'streaming' },
+      { $set: { content, status, finishReason, usage, error, ttftMs, durationMs } },
+    );
+    if (result.matchedCount === 0) {
+      // Gone altogether when its chat was deleted meanwhile: nothing left to store.
+      const settled = await Message.findById(message._id).lean<MessageDoc>();
+      return settled ? { error: null, settled } : { error: null };
+    }
+    return { error: null };
   } catch (error) {
     logger.error({ err: error, messageId: String(message._id) }, 'could not store the reply');
-    return new AppError(
-      'SERVICE_UNAVAILABLE',
-      'The reply could not be saved; the database is unavailable',
-      { cause: error },
-    );
+    return {
+      error: new AppError(
+        'SERVICE_UNAVAILABLE',
+        'The reply could not be saved; the database is unavailable',
+        { cause: error },
+      ),
+    };
   }
 }

@@ -9,16 +9,23 @@ import { abortAllGenerations, runningGenerations, stopPoller } from './generatio
 
 export { chatRoutes } from './chats.routes.js';
 export { compatRoutes } from './compat.routes.js';
+export { initIdempotencyKeys } from './idempotency.model.js';
+export { startInterruptedSweep, stopInterruptedSweep } from './interrupted-replies.js';
 
 // The exchange path, for modules that speak other protocols (/v1, the AI SDK stream): the same
-// limits, leases, storage and generation runner as POST /api/chats/:id/messages.
-export { beginExchange, type Exchange, type ExchangeTarget } from './exchange.service.js';
-export { checkMessageRate, takeGenerationSlot } from './exchange.limits.js';
-export { clientGoneSignal } from './exchange.controller.js';
-export { runGeneration, type GenerationResult } from './generation/generation.runner.js';
-export { deleteChat, findOwnedChat, insertChat, newChatDoc } from './chats.service.js';
-export type { ChatDoc } from './chat.model.js';
-export type { MessageDoc } from './message.model.js';
+// limits, leases, storage, replies and readers as POST /api/chats/:id/messages.
+export {
+  beginExchange,
+  beginUnstoredExchange,
+  type Exchange,
+  type ExchangeTarget,
+} from './exchange.service.js';
+export { openReply, runReply, type RunReplyOptions } from './reply.service.js';
+export { followLive } from './reply-live-reader.js';
+export { CollectingSink } from './reply-sink.js';
+export { DataSink, type DataFormat } from './reply-data-sink.js';
+export type { ReplyOutcome, ReplyStream } from './reply-stream.js';
+export { createChat, deleteChat } from './chats.service.js';
 
 /** The replies being generated in this process: graceful shutdown waits for them, then cuts them. */
 export const generations: InterruptibleWork = {

@@ -181,7 +181,11 @@ class EventComponents {
         description: `The \`${event}\` event: \`event: ${event}\`, an \`id:\` line and one JSON \`data:\` line.`,
         properties: {
           event: { const: event },
-          id: { type: 'string', description: 'Increasing event id' },
+          id: {
+            type: 'string',
+            description:
+              'A cursor into the reply, `<replyId>:<offset>` (`<replyId>:end` on the final event): send it back as `Last-Event-ID` to resume',
+          },
           data: {
             type: 'string',
             contentMediaType: 'application/json',
@@ -202,7 +206,7 @@ function sseDescription(description: string, events: Record<string, z.ZodType>):
   return [
     description,
     '',
-    `\`text/event-stream\`: each event has an \`event:\` line (${list || 'see the API guide'}), an increasing \`id:\` line`,
+    `\`text/event-stream\`: each event has an \`event:\` line (${list || 'see the API guide'}), an \`id:\` line (a cursor to resume from)`,
     'and one JSON `data:` line; the schema describes one event, its `data` payload is the `contentSchema`.',
     'A comment line `: ping` keeps the connection alive. The stream ends with exactly one `done` or `error` event.',
   ].join('\n');
@@ -301,6 +305,7 @@ function requestOf(route: RouteSpec): RouteConfig['request'] {
   else if (names.length > 0)
     request.params = z.object(Object.fromEntries(names.map((n) => [n, z.string()])));
   if (route.request?.query) request.query = route.request.query as never;
+  if (route.request?.headers) request.headers = route.request.headers;
   const body = route.request?.body;
   if (body) {
     request.body = {
@@ -338,7 +343,12 @@ Every response carries \`X-Request-Id\`.
 header names the next page.
 
 **Streaming** replies are \`text/event-stream\` (events \`meta\`, \`delta\`, then one \`done\` or \`error\`).
-EventSource cannot POST or send headers: read the stream with \`fetch\` (see the README, "From a browser app").`;
+EventSource cannot POST or send headers: read the stream with \`fetch\` (see the README, "From a browser app").
+
+**Reconnecting.** A reply outlives its connection. Event ids are cursors: resume with
+\`GET /api/chats/{id}/messages/{messageId}/stream\` and \`Last-Event-ID\` (or \`?lastEventId=\`) on any instance;
+a POST that carries \`Last-Event-ID\` resumes instead of sending again. \`Idempotency-Key\` makes a retried send
+answer with the same exchange.`;
 
 /** One line per tag for the reference's headings; a group without one gets a plain default. */
 const TAG_DESCRIPTIONS: Record<string, string> = {

@@ -1,5 +1,6 @@
 import { config } from '../../lib/config.js';
 import { isDuplicateKey } from '../../lib/db/duplicate-key.js';
+import { insertThroughSchema } from '../../lib/db/insert.js';
 import { Types } from '../../lib/db/mongoose.js';
 import { AppError, notFound, unauthenticated } from '../../lib/errors.js';
 import { logger } from '../../lib/logger.js';
@@ -54,7 +55,7 @@ async function insertIntoFreeSlot(key: Omit<ApiKeyDoc, 'slot'>): Promise<boolean
   for (let slot = 0; slot < max; slot += 1) {
     if (taken.has(slot)) continue;
     try {
-      await ApiKey.collection.insertOne({ ...key, slot });
+      await insertThroughSchema(ApiKey, { ...key, slot });
       return true;
     } catch (error) {
       // Another request took this slot in the meantime: try the next one.

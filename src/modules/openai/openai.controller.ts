@@ -4,10 +4,13 @@ import { config } from '../../lib/config.js';
 import { DataSseStream } from '../../lib/http/sse-data.js';
 import { DEMO_MODEL, type ToolCallDelta } from '../../lib/llm/index.js';
 import {
-  clientGoneSignal,
-  runGeneration,
+  CollectingSink,
+  DataSink,
+  followLive,
+  openReply,
+  runReply,
   type Exchange,
-  type GenerationResult,
+  type ReplyOutcome,
 } from '../chats/index.js';
 import { keyOf } from '../keys/index.js';
 import { OpenAiError, openAiErrorBody, toOpenAiError } from './openai.errors.js';
@@ -21,8 +24,8 @@ interface Identity {
   model: string;
 }
 
-const usageJson = (result: GenerationResult) => {
-  const u = result.message.usage;
+const usageJson = (outcome: ReplyOutcome) => {
+  const u = outcome.message.usage;
   return u
     ? {
         prompt_tokens: u.promptTokens,
@@ -65,23 +68,40 @@ function collectToolCalls() {
   };
 }
 
+/**
+ * An OpenAI client that goes away has stopped the completion: nothing can bring it back to the
+ * reply, so the reply is cut at once (stored as `incomplete` when `store` was asked for) instead
+ * of waiting DETACH_GRACE_SECONDS for a reader as chat replies do.
+ */
+const LEAVING_IS_STOPPING = { detachGraceSeconds: 0 };
+
+/** How the reply ended, once it has; a reply that ended without an outcome is a server bug. */
+async function outcomeOf(reply: ReturnType<typeof openReply>): Promise<ReplyOutcome> {
+  await reply.finished;
+  if (!reply.outcome) throw new OpenAiError('INTERNAL', 'Something went wrong on our side', {});
+  return reply.outcome;
+}
+
 async function answerJson(req: Request, res: Response, exchange: Exchange, who: Identity) {
   const toolCalls = collectToolCalls();
-  const result = await runGeneration(exchange, {
-    clientGone: clientGoneSignal(res),
-    onDelta: () => undefined,
+  const reply = openReply(exchange);
+  const reading = followLive(reply, new CollectingSink(res), 0);
+  runReply(reply, exchange, {
+    ...LEAVING_IS_STOPPING,
     onEvent: (event) => {
       if (event.type === 'toolCalls') toolCalls.add(event.toolCalls);
     },
   });
-  await recordUsage(keyOf(req).userId, exchange.model, result.message.usage);
-  if (result.error) throw toOpenAiError(result.error);
-  if (result.message.status !== 'complete') {
+  await reading;
+  const outcome = await outcomeOf(reply);
+  await recordUsage(keyOf(req).userId, exchange.model, outcome.message.usage);
+  if (outcome.error) throw toOpenAiError(outcome.error);
+  if (outcome.message.status !== 'complete') {
     if (res.closed) return;
     throw interrupted();
   }
   const calls = toolCalls.list();
-  const usage = usageJson(result);
+  const usage = usageJson(outcome);
   res.status(200).json({
     id: who.id,
     object: 'chat.completion',
@@ -93,12 +113,12 @@ async function answerJson(req: Request, res: Response, exchange: Exchange, who: 
         message: {
           role: 'assistant',
           content:
-            result.message.content === '' && calls.length > 0 ? null : result.message.content,
+            outcome.message.content === '' && calls.length > 0 ? null : outcome.message.content,
           refusal: null,
           ...(calls.length > 0 ? { tool_calls: calls } : {}),
         },
         logprobs: null,
-        finish_reason: result.message.finishReason ?? 'stop',
+        finish_reason: outcome.message.finishReason ?? 'stop',
       },
     ],
     ...(usage ? { usage } : {}),
@@ -122,33 +142,50 @@ async function answerStream(
     choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
     ...(includeUsage ? { usage: null } : {}),
   });
+  /** The last lines: the finish chunk, the usage chunk when asked for, [DONE]; or an error. */
+  const lastLines = (outcome: ReplyOutcome | null): unknown[] => {
+    // OpenAI's SDKs raise an `error` object met in the stream as an APIError.
+    if (!outcome)
+      return [openAiErrorBody(new OpenAiError('INTERNAL', 'Something went wrong on our side', {}))];
+    if (outcome.error) return [openAiErrorBody(toOpenAiError(outcome.error))];
+    if (outcome.message.status !== 'complete') return [openAiErrorBody(interrupted())];
+    const usage = usageJson(outcome) ?? { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
+    return [
+      chunk({}, outcome.message.finishReason ?? 'stop'),
+      ...(includeUsage
+        ? [
+            {
+              id: who.id,
+              object: 'chat.completion.chunk',
+              created: who.created,
+              model: who.model,
+              choices: [],
+              usage,
+            },
+          ]
+        : []),
+      '[DONE]',
+    ];
+  };
   try {
-    await sse.send('chunk', chunk({ role: 'assistant', content: '' }));
-    const result = await runGeneration(exchange, {
-      clientGone: clientGoneSignal(res),
-      onDelta: (content, interrupt) => sse.send('chunk', chunk({ content }), interrupt),
+    await sse.data(chunk({ role: 'assistant', content: '' }));
+    const reply = openReply(exchange);
+    const sink = new DataSink(res, sse, reply, {
+      delta: (content) => [chunk({ content })],
+      final: lastLines,
+    });
+    const reading = followLive(reply, sink, 0);
+    runReply(reply, exchange, {
+      ...LEAVING_IS_STOPPING,
+      // Tool calls come between text chunks; the text before them has been written by now.
       onEvent: (event, interrupt) =>
         event.type === 'toolCalls'
-          ? sse.send('chunk', chunk({ tool_calls: event.toolCalls }), interrupt)
+          ? sse.data(chunk({ tool_calls: event.toolCalls }), interrupt)
           : undefined,
     });
-    await recordUsage(keyOf(req).userId, exchange.model, result.message.usage);
-    // OpenAI's SDKs raise an `error` object met in the stream as an APIError.
-    if (result.error) return sse.finish('error', openAiErrorBody(toOpenAiError(result.error)));
-    if (result.message.status !== 'complete')
-      return sse.finish('error', openAiErrorBody(interrupted()));
-    await sse.send('chunk', chunk({}, result.message.finishReason ?? 'stop'));
-    const usage = usageJson(result);
-    if (includeUsage)
-      await sse.send('usage', {
-        id: who.id,
-        object: 'chat.completion.chunk',
-        created: who.created,
-        model: who.model,
-        choices: [],
-        usage: usage ?? { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 },
-      });
-    sse.finish('done', '[DONE]');
+    await reading;
+    const outcome = await outcomeOf(reply);
+    await recordUsage(keyOf(req).userId, exchange.model, outcome.message.usage);
   } finally {
     sse.end();
   }

@@ -1,15 +1,8 @@
 import { config } from '../../lib/config.js';
-import { Types } from '../../lib/db/mongoose.js';
 import { AppError } from '../../lib/errors.js';
+import { parseObjectId } from '../../lib/http/ids.js';
 import type { ChatTurn, Usage } from '../../lib/llm/index.js';
-import {
-  beginExchange,
-  checkMessageRate,
-  newChatDoc,
-  takeGenerationSlot,
-  type Exchange,
-  type MessageDoc,
-} from '../chats/index.js';
+import { beginExchange, beginUnstoredExchange, type Exchange } from '../chats/index.js';
 import { OpenAiError } from './openai.errors.js';
 import type { ChatCompletionBody, ChatMessage } from './openai.schemas.js';
 
@@ -123,39 +116,6 @@ export async function recordUsage(
   _usage: Usage | null,
 ): Promise<void> {}
 
-/** A reply that is relayed and not stored: the limits and the slot as for chats, no documents. */
-async function beginUnstored(userId: string, model: string): Promise<Exchange> {
-  const now = new Date();
-  await checkMessageRate(userId, now);
-  const chat = newChatDoc(userId, { model });
-  const lease = await takeGenerationSlot(userId, String(chat._id));
-  const userMessage: MessageDoc = {
-    _id: new Types.ObjectId(),
-    chatId: chat._id,
-    userId: chat.userId,
-    parentId: null,
-    role: 'user',
-    content: '',
-    status: 'complete',
-    model: null,
-    finishReason: null,
-    usage: null,
-    error: null,
-    ttftMs: null,
-    durationMs: null,
-    createdAt: now,
-  };
-  const assistant: MessageDoc = {
-    ...userMessage,
-    _id: new Types.ObjectId(),
-    parentId: userMessage._id,
-    role: 'assistant',
-    status: 'streaming',
-    model,
-  };
-  return { chat, userMessage, assistant, lease, model, turns: [], persist: false };
-}
-
 /**
  * Everything decided before the model is called: the model and sizes (400/404), the budget, then
  * the same message rate and generation slot as chats (429). With `store: true` the exchange goes
@@ -174,7 +134,9 @@ export async function beginCompletion(userId: string, body: ChatCompletionBody):
     try {
       exchange = await beginExchange(
         userId,
-        chatId !== undefined ? { chatId } : { newChat: { model: body.model } },
+        chatId !== undefined
+          ? { chatId: parseObjectId(chatId, 'Chat') }
+          : { newChat: { model: body.model } },
         { content: question, model: body.model },
       );
     } catch (error) {
@@ -186,7 +148,7 @@ export async function beginCompletion(userId: string, body: ChatCompletionBody):
       throw error;
     }
   } else {
-    exchange = await beginUnstored(userId, body.model);
+    exchange = await beginUnstoredExchange(userId, body.model);
   }
   return {
     ...exchange,

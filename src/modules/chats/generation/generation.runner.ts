@@ -9,9 +9,19 @@ import {
   upstreamError,
   type CompletionEvent,
 } from '../../../lib/llm/index.js';
+import { CheckpointWriter } from '../checkpoint-writer.js';
 import type { Exchange } from '../exchange.service.js';
 import { storeReply } from '../exchange.service.js';
 import type { MessageDoc } from '../message.model.js';
+import type { ReplyStream } from '../reply-stream.js';
+
+export interface GenerationOptions {
+  /**
+   * Every provider event but the text (finish, usage, tool calls), for protocols that relay them
+   * (/v1). Called in order with the text: a pushed chunk has reached the pacing readers first.
+   */
+  onEvent?: (event: CompletionEvent, interrupt: AbortSignal) => Promise<void> | void;
+}
 
 export interface GenerationResult {
   /** The assistant message as stored (or as it would have been, when storing failed). */
@@ -21,26 +31,26 @@ export interface GenerationResult {
 }
 
 /**
- * Calls the model and relays each content chunk to `onDelta` as it arrives; nothing touches the
- * database per chunk. The reply is stored once at the end: `complete`, `incomplete` (client gone,
- * stop, shutdown) or `error`. The generation slot is released whatever happens.
+ * Calls the model and hands each content chunk to the reply's readers as it arrives; nothing
+ * touches the database per chunk: the text is checkpointed at most every STREAM_CHECKPOINT_MS.
+ * The reply (stored `streaming` when the exchange began) is finished once at the end: `complete`,
+ * `incomplete` (no reader left, stop, shutdown) or `error`. The generation slot is released
+ * whatever happens.
  */
 export async function runGeneration(
   exchange: Exchange,
-  options: {
-    clientGone: AbortSignal;
-    onDelta: (content: string, interrupt: AbortSignal) => Promise<void> | void;
-    /** Every other event of the provider (finish, usage, tool calls), for callers that relay them. */
-    onEvent?: (event: CompletionEvent, interrupt: AbortSignal) => Promise<void> | void;
-  },
+  reply: ReplyStream,
+  options: GenerationOptions = {},
 ): Promise<GenerationResult> {
   const c = config();
   const { lease } = exchange;
-  const controller = new AbortController();
-  const onClientGone = () => controller.abort(new GenerationAbort('client'));
-  if (options.clientGone.aborted) onClientGone();
-  else options.clientGone.addEventListener('abort', onClientGone, { once: true });
+  const { controller } = reply;
   registerGeneration(lease.token, controller);
+  // An exchange that is not stored has no document to checkpoint.
+  const checkpoints =
+    exchange.persist === false
+      ? null
+      : new CheckpointWriter(exchange.assistant._id, c.STREAM_CHECKPOINT_MS);
   // A crashed instance stops renewing, so its leases lapse and free the user's slots.
   const renewal = setInterval(
     () => {
@@ -68,7 +78,8 @@ export async function runGeneration(
       if (event.type === 'delta') {
         ttftMs ??= Math.round(performance.now() - started);
         content += event.content;
-        await options.onDelta(event.content, controller.signal);
+        checkpoints?.update(content);
+        await reply.push(event.content);
       } else {
         if (event.type === 'finish') finishReason = event.finishReason;
         else if (event.type === 'usage') usage = event.usage;
@@ -85,7 +96,6 @@ export async function runGeneration(
       );
     }
   } finally {
-    options.clientGone.removeEventListener('abort', onClientGone);
     clearInterval(renewal);
     unregisterGeneration(lease.token);
   }
@@ -102,8 +112,13 @@ export async function runGeneration(
     durationMs: Math.round(performance.now() - started),
   };
   try {
+    await checkpoints?.close();
     // An exchange that asked not to be stored (/v1 without `store`) keeps nothing but its lease.
-    const storeError = exchange.persist === false ? null : await storeReply(message);
+    const stored: Awaited<ReturnType<typeof storeReply>> =
+      exchange.persist === false ? { error: null } : await storeReply(message);
+    // Someone else finished it first: its lease had lapsed, so it was taken for interrupted.
+    if (stored.settled) return { message: stored.settled, error: failure };
+    const storeError = stored.error;
     // An answer that was not stored must not look finished to the client.
     if (storeError && !failure) {
       return {
