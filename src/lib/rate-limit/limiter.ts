@@ -66,3 +66,14 @@ export const byIp = (req: Request) => (req.ip ? ipKeyGenerator(req.ip) : 'unknow
  * or the IPv4 address itself.
  */
 export const byAddressRange = (req: Request) => (req.ip ? ipKeyGenerator(req.ip, 48) : 'unknown');
+
+/**
+ * The network a client is on, for recognising where an account's owner logs in from: an IPv4 /24
+ * (a home router given a new address usually stays inside it) or an IPv6 /48 (one site).
+ */
+export function byNetwork(req: Request): string {
+  if (!req.ip) return 'unknown';
+  const v4 = /^(?:::ffff:)?(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.\d{1,3}$/i.exec(req.ip);
+  if (v4) return `${v4[1]}.${v4[2]}.${v4[3]}.0/24`;
+  return ipKeyGenerator(req.ip, 48);
+}

@@ -30,7 +30,7 @@ export function aiSdkRoutes(): RouteGroup {
             headers: { 'x-vercel-ai-ui-message-stream': '`v1`' },
           },
         },
-        errors: [429, 503],
+        errors: [409, 429, 503],
         handler: controller.chat,
       }),
     ],

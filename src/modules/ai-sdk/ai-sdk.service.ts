@@ -4,7 +4,7 @@ import { insertThroughSchema } from '../../lib/db/insert.js';
 import { AppError } from '../../lib/errors.js';
 import { parseObjectId } from '../../lib/http/ids.js';
 import type { Usage } from '../../lib/llm/index.js';
-import { beginExchange, createChat, deleteChat, type Exchange } from '../chats/index.js';
+import { beginExchange, deleteChat, startChat, type Exchange } from '../chats/index.js';
 import { ChatLink } from './chat-link.model.js';
 
 /**
@@ -16,7 +16,8 @@ async function linkedChat(userId: string, clientId: string, model?: string): Pro
   const owner = new Types.ObjectId(userId);
   const link = await ChatLink.findOne({ userId: owner, clientId }, { chatId: 1 }).lean();
   if (link) return String(link.chatId);
-  const chat = await createChat(userId, model ? { model } : {});
+  // Within the user's caps and chat-write rate, as POST /api/chats without a message.
+  const chat = await startChat(userId, model ? { model } : {});
   try {
     await insertThroughSchema(ChatLink, {
       _id: new Types.ObjectId(),

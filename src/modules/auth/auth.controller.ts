@@ -6,6 +6,7 @@ import {
   setRefreshCookie,
 } from '../../lib/http/refresh-cookie.js';
 import { bearerToken } from './auth.middleware.js';
+import { rememberNetworkOf } from '../users/index.js';
 import * as auth from './auth.service.js';
 import type { LoginBody, SignupBody } from './auth.schemas.js';
 import { parseRefreshToken, verifyAccessToken } from './tokens.js';
@@ -21,12 +22,17 @@ function sendTokens(res: Response, status: number, issued: auth.IssuedTokens) {
   res.status(status).json(body);
 }
 
+// The network a password was just proved from is one the owner uses (see users/password-brake.ts).
 export async function signup(req: Request, res: Response, { body }: Body<typeof SignupBody>) {
-  sendTokens(res, 201, await auth.signup(body, userAgent(req)));
+  const issued = await auth.signup(body, userAgent(req));
+  await rememberNetworkOf(req, issued.user.id);
+  sendTokens(res, 201, issued);
 }
 
 export async function login(req: Request, res: Response, { body }: Body<typeof LoginBody>) {
-  sendTokens(res, 200, await auth.login(body, userAgent(req)));
+  const issued = await auth.login(body, userAgent(req));
+  await rememberNetworkOf(req, issued.user.id);
+  sendTokens(res, 200, issued);
 }
 
 /**

@@ -3,7 +3,7 @@ import { config } from '../../lib/config.js';
 import { defineRoute, type RouteGroup } from '../../lib/http/route.js';
 import { byIp, sharedLimiter } from '../../lib/rate-limit/limiter.js';
 import { sameOriginOnly } from '../../lib/http/refresh-cookie.js';
-import { passwordGate } from '../users/index.js';
+import { passwordBrakes, passwordGate, targetByEmail } from '../users/index.js';
 import * as controller from './auth.controller.js';
 import { NoQuery } from '../../lib/http/schemas.js';
 import { AuthResult, LoginBody, SignupBody } from './auth.schemas.js';
@@ -24,22 +24,8 @@ function limiters() {
       const email = accountKey(req);
       return email === undefined ? undefined : `email:${email}`;
     }),
-    loginPerAccount: sharedLimiter({
-      name: 'login-account',
-      limit: c.LOGIN_LIMIT_PER_ACCOUNT,
-      windowSeconds: c.LOGIN_WINDOW_SECONDS,
-      key: accountKey,
-      message: 'Too many login attempts for this account; try again later',
-      counts: 'failures',
-    }),
-    loginPerIp: sharedLimiter({
-      name: 'login-ip',
-      limit: c.LOGIN_LIMIT_PER_IP,
-      windowSeconds: c.LOGIN_WINDOW_SECONDS,
-      key: byIp,
-      message: 'Too many login attempts; try again later',
-      counts: 'failures',
-    }),
+    // The same brakes guard re-authentication (users.routes.ts): every password check counts.
+    login: passwordBrakes(targetByEmail),
     signupPerIp: sharedLimiter({
       name: 'signup-ip',
       limit: c.SIGNUP_LIMIT_PER_IP,
@@ -93,7 +79,7 @@ export function authRoutes(): RouteGroup {
         summary: 'Log in with email and password',
         auth: false,
         request: { body: LoginBody, query: NoQuery },
-        guards: [limit.loginPerIp, limit.loginPerAccount, limit.passwordByEmail],
+        guards: [...limit.login, limit.passwordByEmail],
         responses: {
           200: { description: 'Logged in; sets the refresh cookie', schema: AuthResult },
         },

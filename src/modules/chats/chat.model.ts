@@ -9,6 +9,9 @@ export interface ChatDoc {
   archived: boolean;
   model: string;
   systemPrompt: string;
+  /** UTF-8 sizes of the title and the system prompt, for the user's storage cap (chats.quota.ts). */
+  titleBytes?: number;
+  promptBytes?: number;
   /** Time of the latest user message (creation time until then): the "most recently active" order. */
   lastMessageAt: Date;
   createdAt: Date;
@@ -23,6 +26,8 @@ const chatSchema = new Schema<ChatDoc>(
     archived: { type: Boolean, default: false },
     model: { type: String, required: true },
     systemPrompt: { type: String, default: '' },
+    titleBytes: { type: Number, default: 0 },
+    promptBytes: { type: Number, default: 0 },
     lastMessageAt: { type: Date, required: true },
   },
   { timestamps: true, versionKey: false },

@@ -4,6 +4,7 @@ import { AppError, notFound } from '../../lib/errors.js';
 import type { Page } from '../../lib/http/pagination.js';
 import { checkUserRate } from '../../lib/rate-limit/user-rate.js';
 import { Chat, insertChat, type ChatDoc, type NewChatDoc } from './chat.model.js';
+import { chatSizes, claimChatSlot, ensureRoom, releaseChatSlot } from './chats.quota.js';
 import { requestStop } from './generation/leases.js';
 import { abortGeneration } from './generation/registry.js';
 import { decodeCursor, encodeCursor } from '../../lib/http/cursor.js';
@@ -155,7 +156,23 @@ export function titleFromMessage(message: string): string {
 /** The title of a chat created without one; its first message replaces it. */
 export const DEFAULT_CHAT_TITLE = 'New chat';
 
-/** Stores a new chat of the user; its title comes from `firstMessage` when none is given. */
+const titleOf = (input: NewChat, firstMessage?: string) =>
+  input.title ?? (firstMessage ? titleFromMessage(firstMessage) : DEFAULT_CHAT_TITLE);
+
+/** The bytes a new chat adds to the user's stored text (its title and system prompt). */
+export function newChatBytes(input: NewChat, firstMessage?: string): number {
+  const sizes = chatSizes({
+    title: titleOf(input, firstMessage),
+    systemPrompt: input.systemPrompt ?? '',
+  });
+  return sizes.titleBytes + sizes.promptBytes;
+}
+
+/**
+ * Stores a new chat of the user; its title comes from `firstMessage` when none is given. It takes
+ * one of the user's numbered places first (409 CHAT_LIMIT_REACHED when none is free); the caller
+ * has checked the byte cap (ensureRoom).
+ */
 export async function createChat(
   userId: string,
   input: NewChat,
@@ -163,17 +180,52 @@ export async function createChat(
   id = new Types.ObjectId(),
 ): Promise<ChatDoc> {
   const now = new Date();
+  const title = titleOf(input, firstMessage);
   const chat: NewChatDoc = {
     _id: id,
     userId: oid(userId),
-    title: input.title ?? (firstMessage ? titleFromMessage(firstMessage) : DEFAULT_CHAT_TITLE),
+    title,
     model: input.model ?? config().defaultModel,
+    ...chatSizes({ title, systemPrompt: input.systemPrompt ?? '' }),
     lastMessageAt: now,
     createdAt: now,
     updatedAt: now,
   };
   if (input.systemPrompt !== undefined) chat.systemPrompt = input.systemPrompt;
-  return insertChat(chat);
+  await claimChatSlot(userId, id);
+  try {
+    return await insertChat(chat);
+  } catch (error) {
+    await releaseChatSlot(id).catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * Creating (without a message), changing and deleting chats share one per-user budget a minute;
+ * sending messages has its own (MESSAGES_PER_MINUTE). Counted once the request is valid, so input
+ * refused as invalid costs nothing.
+ */
+async function checkChatWriteRate(userId: string): Promise<void> {
+  const { CHAT_WRITES_PER_MINUTE: max } = config();
+  await checkUserRate(
+    'chat-writes',
+    userId,
+    max,
+    60_000,
+    `At most ${max} chat changes per minute; try again shortly`,
+  );
+}
+
+/** A chat without messages (POST /api/chats without `message`), within the user's caps. */
+export async function startChat(
+  userId: string,
+  input: NewChat,
+  id = new Types.ObjectId(),
+): Promise<ChatDoc> {
+  await checkChatWriteRate(userId);
+  await ensureRoom(userId, { chats: 1, bytes: newChatBytes(input) });
+  return createChat(userId, input, undefined, id);
 }
 
 export async function updateChat(
@@ -181,9 +233,21 @@ export async function updateChat(
   chatId: ObjectIdString,
   changes: Partial<Pick<ChatDoc, 'title' | 'pinned' | 'archived' | 'model' | 'systemPrompt'>>,
 ): Promise<ChatDoc> {
+  await checkChatWriteRate(userId);
+  const sizes: Partial<Pick<ChatDoc, 'titleBytes' | 'promptBytes'>> = {};
+  if (changes.title !== undefined || changes.systemPrompt !== undefined) {
+    // Each size is written with its text, so concurrent changes of the two never mix them up.
+    const current = await findOwnedChat(userId, chatId);
+    const before = chatSizes(current);
+    const after = chatSizes({ ...current, ...changes });
+    if (changes.title !== undefined) sizes.titleBytes = after.titleBytes;
+    if (changes.systemPrompt !== undefined) sizes.promptBytes = after.promptBytes;
+    const growth = after.titleBytes + after.promptBytes - (before.titleBytes + before.promptBytes);
+    if (growth > 0) await ensureRoom(userId, { bytes: growth });
+  }
   const chat = await Chat.findOneAndUpdate(
     { _id: oid(chatId), userId: oid(userId) },
-    { $set: changes },
+    { $set: { ...changes, ...sizes } },
     { returnDocument: 'after' },
   ).lean<ChatDoc>();
   if (!chat) throw notFound('Chat');
@@ -191,10 +255,12 @@ export async function updateChat(
 }
 
 export async function deleteChat(userId: string, chatId: ObjectIdString): Promise<void> {
+  await checkChatWriteRate(userId);
   const chat = await findOwnedChat(userId, chatId);
   // Messages first: a failure in between leaves a chat to retry the delete on, never orphans.
   await Message.deleteMany({ chatId: chat._id });
   await Chat.deleteOne({ _id: chat._id });
+  await releaseChatSlot(chat._id);
 }
 
 /**

@@ -52,7 +52,7 @@ export function compatRoutes(): RouteGroup {
         auth: true,
         request: { params: IdParams, body: s.CompatUpdateBody },
         responses: { 200: { description: 'The updated chat', schema: ChatSchema } },
-        errors: [404],
+        errors: [404, 409, 429],
         handler: chats.update,
       }),
       defineRoute({
@@ -62,7 +62,7 @@ export function compatRoutes(): RouteGroup {
         auth: true,
         request: { params: IdParams },
         responses: { 204: { description: 'Deleted' } },
-        errors: [404],
+        errors: [404, 429],
         handler: chats.remove,
       }),
     ],

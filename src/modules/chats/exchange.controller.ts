@@ -3,8 +3,9 @@ import { logger } from '../../lib/logger.js';
 import { authOf } from '../../lib/http/request-auth.js';
 import { toChatJson, toMessageJson } from './chats.mapper.js';
 import type { ExchangeResultJson } from './chats.schemas.js';
+import type { ChatDoc } from './chat.model.js';
 import { parseObjectId } from '../../lib/http/ids.js';
-import { createChat, findOwnedChat, type NewChat } from './chats.service.js';
+import { findOwnedChat, startChat, type NewChat } from './chats.service.js';
 import {
   beginExchange,
   plannedIds,
@@ -164,10 +165,18 @@ export async function createChatOnce(req: Request, res: Response, input: NewChat
         );
       return;
     }
-    const body = toChatJson(await createChat(userId, input, undefined, ids.chatId));
+    let chat: ChatDoc;
+    try {
+      chat = await startChat(userId, input, ids.chatId);
+    } catch (error) {
+      // Refused (a cap, the write limit) or failed: nothing was stored, so a retry may act.
+      await releaseIdempotencyKey(claim.record).catch(() => undefined);
+      throw error;
+    }
+    const body = toChatJson(chat);
     res.status(201).json(body);
     await saveIdempotentResponse(claim.record, body).catch(() => undefined);
     return;
   }
-  res.status(201).json(toChatJson(await createChat(userId, input)));
+  res.status(201).json(toChatJson(await startChat(userId, input)));
 }

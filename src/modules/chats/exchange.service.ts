@@ -11,9 +11,11 @@ import {
   createChat,
   DEFAULT_CHAT_TITLE,
   findOwnedChat,
+  newChatBytes,
   titleFromMessage,
   type NewChat,
 } from './chats.service.js';
+import { chatSizes, ensureRoom, textBytes } from './chats.quota.js';
 import { checkMessageRate, takeGenerationSlot } from './exchange.limits.js';
 import { insertMessages, Message, type MessageDoc, type NewMessageDoc } from './message.model.js';
 
@@ -86,6 +88,14 @@ export async function beginExchange(
   await checkMessageRate(userId, now);
   const lease = await takeGenerationSlot(userId, String(chatId));
   try {
+    const newChat = existing ? null : (target as { newChat: NewChat }).newChat;
+    // Checked while holding the generation slot: at most MAX_CONCURRENT_STREAMS exchanges of the
+    // user get past this together (see chats.quota.ts for what that allows).
+    await ensureRoom(userId, {
+      chats: newChat ? 1 : 0,
+      messages: 2,
+      bytes: textBytes(input.content) + (newChat ? newChatBytes(newChat, input.content) : 0),
+    });
     let chat: ChatDoc;
     let history: ChatTurn[] = [];
     let parentId: Types.ObjectId | null = null;
@@ -95,12 +105,7 @@ export async function beginExchange(
       parentId = recent.lastId;
       chat = existing;
     } else {
-      chat = await createChat(
-        userId,
-        (target as { newChat: NewChat }).newChat,
-        input.content,
-        chatId,
-      );
+      chat = await createChat(userId, newChat!, input.content, chatId);
     }
     const userMessage: NewMessageDoc = {
       _id: ids.userMessageId,
@@ -109,6 +114,7 @@ export async function beginExchange(
       parentId,
       role: 'user',
       content: input.content,
+      bytes: textBytes(input.content),
       status: 'complete',
       createdAt: now,
     };
@@ -119,6 +125,8 @@ export async function beginExchange(
       parentId: userMessage._id,
       role: 'assistant',
       content: '',
+      // Counted once finished (storeReply); until then its size is what may pass the byte cap.
+      bytes: 0,
       status: 'streaming',
       model,
       createdAt: new Date(Math.max(Date.now(), now.getTime() + 1)),
@@ -135,12 +143,13 @@ export async function beginExchange(
         parentId === null && chat.title === DEFAULT_CHAT_TITLE
           ? titleFromMessage(input.content)
           : chat.title;
+      const { titleBytes } = chatSizes({ title, systemPrompt: '' });
       await Chat.updateOne(
         { _id: chatId },
-        { $set: { lastMessageAt: now, updatedAt: now, title } },
+        { $set: { lastMessageAt: now, updatedAt: now, title, titleBytes } },
         { timestamps: false },
       );
-      chat = { ...chat, lastMessageAt: now, updatedAt: now, title };
+      chat = { ...chat, lastMessageAt: now, updatedAt: now, title, titleBytes };
     }
     const turns = fitToBudget(
       chat.systemPrompt,
@@ -205,9 +214,10 @@ export async function storeReply(
 ): Promise<{ error: AppError | null; settled?: MessageDoc }> {
   try {
     const { content, status, finishReason, usage, error, ttftMs, durationMs } = message;
+    const bytes = textBytes(content);
     const result = await Message.collection.updateOne(
       { _id: message._id, status: 'streaming' },
-      { $set: { content, status, finishReason, usage, error, ttftMs, durationMs } },
+      { $set: { content, bytes, status, finishReason, usage, error, ttftMs, durationMs } },
     );
     if (result.matchedCount === 0) {
       // Gone altogether when its chat was deleted meanwhile: nothing left to store.

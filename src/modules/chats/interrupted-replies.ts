@@ -1,6 +1,7 @@
 import { config } from '../../lib/config.js';
 import { Generation } from './generation/generation.model.js';
 import { logger } from '../../lib/logger.js';
+import { textBytes } from './chats.quota.js';
 import { Message, type MessageDoc } from './message.model.js';
 import { liveReply } from './reply-stream.js';
 
@@ -35,7 +36,14 @@ export async function isGenerationAlive(reply: MessageDoc, now = new Date()): Pr
 export async function finishInterrupted(reply: MessageDoc, now = new Date()): Promise<MessageDoc> {
   const result = await Message.collection.updateOne(
     { _id: reply._id, status: 'streaming' },
-    { $set: { status: 'incomplete', finishReason: null, error: INTERRUPTED } },
+    {
+      $set: {
+        status: 'incomplete',
+        finishReason: null,
+        error: INTERRUPTED,
+        bytes: textBytes(reply.content),
+      },
+    },
   );
   if (result.modifiedCount > 0) {
     logger.info({ replyId: String(reply._id) }, 'reply interrupted: its instance stopped');

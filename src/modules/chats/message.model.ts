@@ -15,6 +15,8 @@ export interface MessageDoc {
   parentId: Types.ObjectId | null;
   role: 'user' | 'assistant';
   content: string;
+  /** UTF-8 size of the content, for the user's storage cap (chats.quota.ts). */
+  bytes?: number;
   status: MessageStatus;
   model: string | null;
   finishReason: string | null;
@@ -41,6 +43,7 @@ const messageSchema = new Schema<MessageDoc>(
     parentId: { type: Schema.Types.ObjectId, default: null },
     role: { type: String, enum: ['user', 'assistant'], required: true },
     content: { type: String, default: '' },
+    bytes: { type: Number, default: 0 },
     status: {
       type: String,
       enum: ['complete', 'streaming', 'incomplete', 'error'],
@@ -69,8 +72,9 @@ const messageSchema = new Schema<MessageDoc>(
   { versionKey: false },
 );
 messageSchema.index({ chatId: 1, createdAt: 1, _id: 1 });
-// Search over a user's message text, and deleting everything of a user.
-messageSchema.index({ userId: 1 });
+// Search over a user's message text, deleting everything of a user, and the sum of the sizes of
+// a user's messages (chats.quota.ts), which this index covers on MongoDB.
+messageSchema.index({ userId: 1, bytes: 1 });
 // The sweep for replies whose instance died looks for the few that are still streaming.
 messageSchema.index({ status: 1 });
 

@@ -65,7 +65,7 @@ export function openAiRoutes(): RouteGroup {
             },
           },
         },
-        errors: [404, 429, 502, 503, 504],
+        errors: [404, 409, 429, 502, 503, 504],
         handler: controller.chatCompletions,
       }),
       defineRoute({

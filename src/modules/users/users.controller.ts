@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { clearRefreshCookie } from '../../lib/http/refresh-cookie.js';
 import { authOf } from '../../lib/http/request-auth.js';
 import type { ChangePasswordBody, DeleteMeBody, UpdateMeBody } from './users.schemas.js';
+import { rememberNetworkOf } from './password-brake.js';
 import * as users from './users.service.js';
 
 type Body<T extends z.ZodType> = { body: z.infer<T> };
@@ -22,6 +23,7 @@ export async function changePassword(
 ) {
   const { userId, sessionId } = authOf(req);
   await users.changePassword(userId, sessionId, body.currentPassword, body.newPassword);
+  await rememberNetworkOf(req, userId);
   res.status(204).end();
 }
 

@@ -1,5 +1,6 @@
 import { defineRoute, type RouteGroup } from '../../lib/http/route.js';
 import { NoQuery } from '../../lib/http/schemas.js';
+import { passwordBrakes, targetBySession } from './password-brake.js';
 import { passwordGate } from './password-gate.js';
 import * as controller from './users.controller.js';
 import { ChangePasswordBody, DeleteMeBody, UpdateMeBody, UserSchema } from './users.schemas.js';
@@ -9,8 +10,12 @@ import { ChangePasswordBody, DeleteMeBody, UpdateMeBody, UserSchema } from './us
  * (and where the refresh cookie, which deleting the account clears, is sent).
  */
 export function userRoutes(): RouteGroup {
-  // Checking the current password takes a place in the password-hashing queue like a login does.
-  const passwordByUser = passwordGate((req) => (req.auth ? `user:${req.auth.userId}` : undefined));
+  // Checking the current password is a password check like a login: the same brakes count its
+  // failures, and it takes a place in the password-hashing queue like a login does.
+  const passwordCheck = [
+    ...passwordBrakes(targetBySession),
+    passwordGate((req) => (req.auth ? `user:${req.auth.userId}` : undefined)),
+  ];
   return {
     prefix: '/api/auth',
     tag: 'Auth',
@@ -38,7 +43,7 @@ export function userRoutes(): RouteGroup {
         summary: 'Change the password (ends every other session)',
         auth: true,
         request: { body: ChangePasswordBody, query: NoQuery },
-        guards: [passwordByUser],
+        guards: passwordCheck,
         responses: { 204: { description: 'Password changed' } },
         errors: [401],
         handler: controller.changePassword,
@@ -49,7 +54,7 @@ export function userRoutes(): RouteGroup {
         summary: 'Delete the account with all its chats, messages and sessions',
         auth: true,
         request: { body: DeleteMeBody, query: NoQuery },
-        guards: [passwordByUser],
+        guards: passwordCheck,
         responses: { 204: { description: 'Account deleted' } },
         errors: [401],
         handler: controller.deleteMe,

@@ -1,6 +1,7 @@
 import { AppError, unauthenticated } from '../../lib/errors.js';
 import { isDuplicateKey } from '../../lib/db/duplicate-key.js';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords.js';
+import { forgetLoginNetworks } from './login-networks.js';
 import { runUserHooks } from './user-hooks.js';
 import { User, toUserJson, type UserDoc, type UserJson } from './user.model.js';
 
@@ -86,6 +87,7 @@ export async function deleteAccount(userId: string, password: string): Promise<v
   await requirePassword(userId, password);
   await runUserHooks('lockOut', userId);
   await runUserHooks('removeData', userId);
+  await forgetLoginNetworks(userId);
   await User.deleteOne({ _id: userId });
   await runUserHooks('sweep', userId);
 }
