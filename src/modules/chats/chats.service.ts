@@ -10,6 +10,7 @@ import { abortGeneration } from './generation/registry.js';
 import { decodeCursor, encodeCursor } from '../../lib/http/cursor.js';
 import type { ObjectIdString } from '../../lib/http/ids.js';
 import { settleStreaming } from './interrupted-replies.js';
+import { IdempotencyKey } from './idempotency.model.js';
 import { Message, type MessageDoc } from './message.model.js';
 
 const oid = (id: string) => new Types.ObjectId(id);
@@ -257,9 +258,16 @@ export async function updateChat(
 export async function deleteChat(userId: string, chatId: ObjectIdString): Promise<void> {
   await checkChatWriteRate(userId);
   const chat = await findOwnedChat(userId, chatId);
+  // A reply being generated is stopped first, rather than running on for a chat that is gone; its
+  // store then finds nothing to finish (storeReply refuses).
+  await stopReplies(userId, chat._id);
   // Messages first: a failure in between leaves a chat to retry the delete on, never orphans.
   await Message.deleteMany({ chatId: chat._id });
   await Chat.deleteOne({ _id: chat._id });
+  // Once more: an exchange that stored its messages while this ran checked the chat before it
+  // went, so they are after the first pass (one that checks later removes its own).
+  await Message.deleteMany({ chatId: chat._id });
+  await IdempotencyKey.deleteMany({ chatId: chat._id });
   await releaseChatSlot(chat._id);
 }
 
@@ -270,7 +278,16 @@ export async function deleteChat(userId: string, chatId: ObjectIdString): Promis
  */
 export async function stopReply(userId: string, chatId: ObjectIdString): Promise<boolean> {
   const chat = await findOwnedChat(userId, chatId);
-  const tokens = await requestStop(userId, String(chat._id));
+  return (await stopReplies(userId, chat._id)) > 0;
+}
+
+/**
+ * Stops the user's replies being generated, of one chat or all of them (the account is being
+ * deleted): their leases are flagged for the instances streaming them, and the ones streaming
+ * here are aborted at once. Returns how many were running.
+ */
+export async function stopReplies(userId: string, chatId?: Types.ObjectId): Promise<number> {
+  const tokens = await requestStop(userId, chatId === undefined ? undefined : String(chatId));
   for (const token of tokens) abortGeneration(token, 'stop');
-  return tokens.length > 0;
+  return tokens.length;
 }

@@ -1,6 +1,6 @@
 import { config } from '../../lib/config.js';
 import { Types } from '../../lib/db/mongoose.js';
-import { AppError } from '../../lib/errors.js';
+import { AppError, notFound } from '../../lib/errors.js';
 import type { ObjectIdString } from '../../lib/http/ids.js';
 import { releaseLeaseSurely, type Lease } from './generation/leases.js';
 import { logger } from '../../lib/logger.js';
@@ -15,6 +15,7 @@ import {
   titleFromMessage,
   type NewChat,
 } from './chats.service.js';
+import { chatStillOwned, removeLeftovers } from './chats.cleanup.js';
 import { chatSizes, ensureRoom, textBytes } from './chats.quota.js';
 import { checkMessageRate, takeGenerationSlot } from './exchange.limits.js';
 import { insertMessages, Message, type MessageDoc, type NewMessageDoc } from './message.model.js';
@@ -136,6 +137,11 @@ export async function beginExchange(
       MessageDoc,
       MessageDoc,
     ];
+    // The chat (or the account) deleted while this was being stored: take back what was written.
+    if (!(await chatStillOwned(chat.userId, chatId))) {
+      await removeLeftovers(chat.userId, chatId);
+      throw notFound('Chat');
+    }
     if (existing) {
       // A plain update: the chat is already in hand, and findAndModify scans the collection on FerretDB.
       // A chat created empty is named after its first message, as one created with a message is.
@@ -204,8 +210,15 @@ export async function beginUnstoredExchange(userId: string, model: string): Prom
   return { chat, userMessage, assistant, lease, model, turns: [], persist: false };
 }
 
+const chatGone = () =>
+  new AppError(
+    'NOT_FOUND',
+    'The chat was deleted while this reply was being generated; the reply was not kept',
+  );
+
 /**
- * Finishes the stored reply: its one write after the checkpoints. It applies only while the reply
+ * Finishes the stored reply: its one write after the checkpoints. A reply whose chat or account
+ * is gone is refused (NOT_FOUND), and nothing of it is left. It applies only while the reply
  * is `streaming`; when someone else finished it first (its lease lapsed and it was taken for
  * interrupted), that stored version is returned as `settled`.
  */
@@ -222,7 +235,13 @@ export async function storeReply(
     if (result.matchedCount === 0) {
       // Gone altogether when its chat was deleted meanwhile: nothing left to store.
       const settled = await Message.findById(message._id).lean<MessageDoc>();
-      return settled ? { error: null, settled } : { error: null };
+      return settled ? { error: null, settled } : { error: chatGone() };
+    }
+    // Its chat (or the account) deleted while it was generated, by a deletion that did not reach
+    // this reply's messages: they go now, the reply is not kept.
+    if (!(await chatStillOwned(message.userId, message.chatId))) {
+      await removeLeftovers(message.userId, message.chatId);
+      return { error: chatGone() };
     }
     return { error: null };
   } catch (error) {

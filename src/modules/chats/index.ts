@@ -5,6 +5,7 @@
 import type { InterruptibleWork } from '../../lib/shutdown.js';
 import { subscribeToUsers } from '../users/index.js';
 import { deleteUserContent } from './chats.cleanup.js';
+import { stopReplies } from './chats.service.js';
 import { abortAllGenerations, runningGenerations, stopPoller } from './generation/registry.js';
 
 export { chatRoutes } from './chats.routes.js';
@@ -34,5 +35,13 @@ export const generations: InterruptibleWork = {
   stop: stopPoller,
 };
 
-// An account's chats, messages and generation leases go with it (see users/user-hooks.ts).
-subscribeToUsers('chats', { removeData: deleteUserContent });
+// An account's chats, messages, generation leases and idempotency records go with it (see
+// users/user-hooks.ts): its replies are stopped first, and what requests in flight wrote while the
+// account was deleted is swept once it is gone.
+subscribeToUsers('chats', {
+  lockOut: async (userId) => {
+    await stopReplies(userId);
+  },
+  removeData: deleteUserContent,
+  sweep: deleteUserContent,
+});

@@ -1,5 +1,6 @@
 import { AppError, unauthenticated } from '../../lib/errors.js';
 import { isDuplicateKey } from '../../lib/db/duplicate-key.js';
+import { forgetRateLimitsOf } from '../../lib/rate-limit/mongo-store.js';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords.js';
 import { forgetLoginNetworks } from './login-networks.js';
 import { runUserHooks } from './user-hooks.js';
@@ -84,10 +85,13 @@ export async function changePassword(
 
 /** Deletes the account and everything the modules keep for it, in the steps of UserHooks. */
 export async function deleteAccount(userId: string, password: string): Promise<void> {
-  await requirePassword(userId, password);
+  const user = await requirePassword(userId, password);
   await runUserHooks('lockOut', userId);
   await runUserHooks('removeData', userId);
   await forgetLoginNetworks(userId);
   await User.deleteOne({ _id: userId });
   await runUserHooks('sweep', userId);
+  // Rate-limit counters name the account by id (messages, searches, chat writes) or by email
+  // (failed password checks): they go with it rather than lasting until their window ends.
+  await forgetRateLimitsOf([userId, user.email]);
 }

@@ -95,15 +95,18 @@ export async function renewLease(lease: Lease, now = new Date()): Promise<void> 
   });
 }
 
-/** Flags the live generations of a chat for stopping; whichever instance holds them aborts them. */
+/**
+ * Flags the live generations of a chat (or, without `chatId`, every one of the user) for stopping;
+ * whichever instance holds them aborts them.
+ */
 export async function requestStop(
   userId: string,
-  chatId: string,
+  chatId?: string,
   now = new Date(),
 ): Promise<string[]> {
   const filter = {
     userId: new Types.ObjectId(userId),
-    chatId: new Types.ObjectId(chatId),
+    ...(chatId === undefined ? {} : { chatId: new Types.ObjectId(chatId) }),
     expiresAt: { $gt: now },
   };
   const leases = await Generation.find(filter, { token: 1 }).lean();
