@@ -12,11 +12,14 @@ import { corsPolicy, noStore, securityHeaders } from './lib/http/security.js';
 import { isDraining } from './lib/lifecycle.js';
 import { logger } from './lib/logger.js';
 import { requestContext } from './lib/request-context.js';
+import { aiSdkRoutes } from './modules/ai-sdk/index.js';
 import { authenticate, authRoutes } from './modules/auth/index.js';
 import { chatRoutes, compatRoutes } from './modules/chats/index.js';
 import { docsRouter } from './modules/docs/index.js';
 import { healthRouter } from './modules/health/index.js';
+import { keyRoutes } from './modules/keys/index.js';
 import { modelRoutes } from './modules/models/index.js';
+import { openAiFallbacks, openAiRoutes } from './modules/openai/index.js';
 import { userRoutes } from './modules/users/index.js';
 
 /**
@@ -24,7 +27,16 @@ import { userRoutes } from './modules/users/index.js';
  * description is generated from the same list. Auth and users share the /api/auth prefix.
  */
 export function routeGroups(): RouteGroup[] {
-  return [authRoutes(), userRoutes(), chatRoutes(), compatRoutes(), modelRoutes()];
+  return [
+    authRoutes(),
+    userRoutes(),
+    chatRoutes(),
+    compatRoutes(),
+    modelRoutes(),
+    keyRoutes(),
+    openAiRoutes(),
+    aiSdkRoutes(),
+  ];
 }
 
 /** New requests are refused while draining, and at once while the database is known to be down. */
@@ -72,7 +84,11 @@ export function createApp(groups: RouteGroup[] = routeGroups()) {
   app.use(docsRouter(groups));
 
   app.use('/api', noStore, availability, ...jsonBody(c.BODY_LIMIT), cookieParser());
-  for (const group of groups) app.use(group.prefix, buildRouter(group, authenticate));
+  // The OpenAI-compatible surface: API keys instead of access tokens, OpenAI's error shape.
+  app.use('/v1', noStore, availability, ...jsonBody(c.V1_BODY_LIMIT));
+  for (const group of groups)
+    app.use(group.prefix, buildRouter(group, group.authenticate ?? authenticate));
+  app.use('/v1', ...openAiFallbacks());
 
   app.use((req, _res, next) => next(new AppError('NOT_FOUND', 'No such route')));
   app.use(errorHandler);
