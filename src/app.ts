@@ -19,10 +19,11 @@ import { compatRoutes } from './modules/chats/compat.routes.js';
 import { modelRoutes } from './modules/models/models.routes.js';
 import { docsRouter } from './modules/docs/docs.routes.js';
 import { healthRouter } from './modules/health/health.routes.js';
+import { usageRoutes } from './modules/usage/index.js';
 
 /** Every route group of the API; the OpenAPI description is generated from the same list. */
 export function routeGroups(): RouteGroup[] {
-  return [authRoutes(), chatRoutes(), compatRoutes(), modelRoutes()];
+  return [authRoutes(), chatRoutes(), compatRoutes(), modelRoutes(), usageRoutes()];
 }
 
 /** New requests are refused while draining, and at once while the database is known to be down. */

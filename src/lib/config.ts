@@ -12,6 +12,9 @@ const KNOWN_WEAK_SECRETS = new Set([
   'replace-me-with-32-random-bytes',
 ]);
 
+/** Above this a daily token budget is a typo, not a limit (a billion tokens a day per user). */
+export const MAX_TOKEN_BUDGET = 1_000_000_000;
+
 const int = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
 const bool = (fallback: boolean) =>
@@ -81,6 +84,8 @@ const envSchema = z.object({
   PAGE_SIZE_MAX: int(100, 1, 1000),
   UPSTREAM_MAX_SOCKETS: int(256, 1),
   SHUTDOWN_GRACE_MS: int(10_000, 100),
+
+  TOKEN_BUDGET_PER_DAY: int(0, 0, MAX_TOKEN_BUDGET),
 });
 
 export type Env = z.infer<typeof envSchema>;

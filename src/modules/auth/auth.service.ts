@@ -8,6 +8,7 @@ import { claimRefreshToken, RefreshClaim, releaseRefreshClaim } from './refresh-
 import { Session } from './session.model.js';
 import { hashToken, newRefreshToken, parseRefreshToken, signAccessToken } from './tokens.js';
 import { isDuplicateKey } from '../../lib/db/duplicate-key.js';
+import { forgetUserUsage } from '../usage/index.js';
 
 export interface IssuedTokens {
   user: UserJson;
@@ -201,6 +202,7 @@ export async function deleteAccount(userId: string, password: string) {
   // Sessions first: from here on no token of this user is accepted anywhere.
   await Session.updateMany({ userId, revokedAt: null }, { $set: { revokedAt: new Date() } });
   await deleteUserContent(userId);
+  await forgetUserUsage(userId);
   await User.deleteOne({ _id: userId });
   const sessionIds = (await Session.find({ userId }, { _id: 1 }).lean()).map((s) => s._id);
   await RefreshClaim.deleteMany({ sessionId: { $in: sessionIds } });

@@ -4,6 +4,7 @@ import { notFound } from '../../lib/errors.js';
 import { Chat, type ChatDoc } from './chat.model.js';
 import { decodeCursor, encodeCursor, isObjectId } from './cursor.js';
 import { Message, type MessageDoc } from './message.model.js';
+import { forgetChatUsage } from '../usage/index.js';
 
 const oid = (id: string) => new Types.ObjectId(id);
 
@@ -158,5 +159,6 @@ export async function deleteChat(userId: string, chatId: string): Promise<void> 
   const chat = await findOwnedChat(userId, chatId);
   // Messages first: a failure in between leaves a chat to retry the delete on, never orphans.
   await Message.deleteMany({ chatId: chat._id });
+  await forgetChatUsage(chat._id);
   await Chat.deleteOne({ _id: chat._id });
 }

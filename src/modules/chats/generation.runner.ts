@@ -11,6 +11,7 @@ import { streamCompletion, upstreamError } from '../../lib/llm/index.js';
 import type { Exchange } from './exchange.service.js';
 import { storeReply } from './exchange.service.js';
 import type { MessageDoc } from './message.model.js';
+import { recordUsage } from '../usage/index.js';
 
 export interface GenerationResult {
   /** The assistant message as stored (or as it would have been, when storing failed). */
@@ -94,6 +95,17 @@ export async function runGeneration(
     ttftMs,
     durationMs: Math.round(performance.now() - started),
   };
+  // Usage hook: the call's tokens are in the ledger before its slot is released (budget bound).
+  await recordUsage({
+    id: message._id,
+    userId: message.userId,
+    chatId: message.chatId,
+    model: exchange.model,
+    prompt: exchange.turns,
+    completion: content,
+    usage,
+    failed: failure !== null,
+  });
   try {
     const storeError = await storeReply(message);
     // An answer that was not stored must not look finished to the client.
