@@ -15,6 +15,7 @@ import {
 } from './chats.service.js';
 import { checkMessageRate, takeGenerationSlot } from './exchange.limits.js';
 import { Message, type MessageDoc } from './message.model.js';
+import { assertWithinBudget } from '../usage/index.js';
 
 /** Everything stored and decided before the model is called. */
 export interface Exchange {
@@ -62,6 +63,8 @@ export async function beginExchange(
   await checkMessageRate(userId, now);
   const lease = await takeGenerationSlot(userId, String(chatId));
   try {
+    // Budget hook: checked under the slot, so at most MAX_CONCURRENT_STREAMS calls pass on a stale total.
+    await assertWithinBudget(userId, now);
     let chat: ChatDoc;
     let history: ChatTurn[] = [];
     let parentId: Types.ObjectId | null = null;
