@@ -20,10 +20,11 @@ import { modelRoutes } from './modules/models/models.routes.js';
 import { docsRouter } from './modules/docs/docs.routes.js';
 import { healthRouter } from './modules/health/health.routes.js';
 import { usageRoutes } from './modules/usage/index.js';
+import { adminRoutes } from './modules/admin/index.js';
 
 /** Every route group of the API; the OpenAPI description is generated from the same list. */
 export function routeGroups(): RouteGroup[] {
-  return [authRoutes(), chatRoutes(), compatRoutes(), modelRoutes(), usageRoutes()];
+  return [authRoutes(), chatRoutes(), compatRoutes(), modelRoutes(), usageRoutes(), adminRoutes()];
 }
 
 /** New requests are refused while draining, and at once while the database is known to be down. */

@@ -86,6 +86,7 @@ const envSchema = z.object({
   SHUTDOWN_GRACE_MS: int(10_000, 100),
 
   TOKEN_BUDGET_PER_DAY: int(0, 0, MAX_TOKEN_BUDGET),
+  ADMIN_EMAILS: list(''),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -131,6 +132,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
   if (isProduction && !env.OPENAI_API_KEY && !demoOnly) {
     problems.push('OPENAI_API_KEY: required in production unless MODELS=demo');
   }
+  const adminEmails = env.ADMIN_EMAILS.map((e) => e.toLowerCase());
+  for (const email of adminEmails) {
+    if (!z.email().safeParse(email).success)
+      problems.push(`ADMIN_EMAILS: "${email}" is not a valid email address`);
+  }
   const defaultModel = env.DEFAULT_MODEL ?? models[0]!;
   if (!models.includes(defaultModel))
     problems.push(`DEFAULT_MODEL: "${defaultModel}" is not in MODELS`);
@@ -146,6 +152,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
     bcryptCost: env.BCRYPT_COST ?? (isProduction ? 12 : 10),
     models: Object.freeze(models),
     defaultModel,
+    adminEmails: Object.freeze(adminEmails),
   });
 }
 

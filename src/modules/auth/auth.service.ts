@@ -9,6 +9,7 @@ import { Session } from './session.model.js';
 import { hashToken, newRefreshToken, parseRefreshToken, signAccessToken } from './tokens.js';
 import { isDuplicateKey } from '../../lib/db/duplicate-key.js';
 import { forgetUserUsage } from '../usage/index.js';
+import { applyAdminEmails, roleForEmail } from '../admin/index.js';
 
 export interface IssuedTokens {
   user: UserJson;
@@ -21,6 +22,8 @@ export interface IssuedTokens {
 
 const invalidCredentials = () =>
   new AppError('INVALID_CREDENTIALS', 'Email or password is incorrect');
+const accountDisabled = () =>
+  new AppError('ACCOUNT_DISABLED', 'This account is disabled; contact the administrator');
 const normaliseEmail = (email: string) => email.trim().toLowerCase();
 
 /** Revoked sessions are kept a day (a replayed token still meets its session), expired ones not at all. */
@@ -56,11 +59,12 @@ async function openSession(
     userAgent: userAgent.slice(0, 200),
   });
   await forgetEndedSessions(user._id);
-  // A login that checked the password just before the account was deleted must not leave a session
-  // (and tokens) behind for a user that no longer exists.
-  if (!(await User.exists({ _id: user._id }))) {
+  // A login that checked the password just before the account was deleted (or disabled) must not
+  // leave a session (and tokens) behind for it.
+  const current = await User.findById(user._id, { disabled: 1 }).lean();
+  if (!current || current.disabled) {
     await Session.deleteOne({ _id: sessionId });
-    throw unauthenticated('Account no longer exists');
+    throw current ? accountDisabled() : unauthenticated('Account no longer exists');
   }
   return {
     user: toUserJson(user),
@@ -78,7 +82,12 @@ export async function signup(
 ) {
   const passwordHash = await hashPassword(input.password);
   try {
-    const user = await User.create({ email: input.email, name: input.name ?? '', passwordHash });
+    const user = await User.create({
+      email: input.email,
+      name: input.name ?? '',
+      passwordHash,
+      role: roleForEmail(input.email),
+    });
     return await openSession(user, userAgent);
   } catch (error) {
     if (isDuplicateKey(error)) {
@@ -95,7 +104,9 @@ export async function login(input: { email: string; password: string }, userAgen
     throw invalidCredentials();
   }
   if (!(await verifyPassword(input.password, user.passwordHash))) throw invalidCredentials();
-  return openSession(user, userAgent);
+  // Only after the password: the answer must not tell a stranger that an account is disabled.
+  if (user.disabled) throw accountDisabled();
+  return openSession({ ...user, role: await applyAdminEmails(user) }, userAgent);
 }
 
 /**
@@ -134,7 +145,7 @@ export async function refresh(refreshToken: string | undefined) {
   // Logged out between the read and the rotation: the new token must not be handed out.
   if (rotated.matchedCount !== 1) throw await rejected();
   const user = await User.findById(session.userId).lean();
-  if (!user) throw unauthenticated('Account no longer exists');
+  if (!user || user.disabled) throw unauthenticated('Account no longer exists or is disabled');
   return {
     user: toUserJson(user),
     accessToken: signAccessToken({ userId: String(user._id), sessionId: String(session._id) }),

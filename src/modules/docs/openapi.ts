@@ -38,7 +38,7 @@ export const ErrorBody = z
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'The request is invalid: a field fails validation (details lists them) or the body is not valid JSON',
   401: 'Missing, invalid, expired or revoked credentials',
-  403: 'The request comes from an origin that is not allowed',
+  403: 'Forbidden: the origin is not allowed, the caller is not an administrator, or the account is disabled',
   404: "No such resource (another user's resources answer the same way)",
   405: 'The path exists but not with this method; `Allow` lists the methods it answers',
   409: 'Conflicts with existing data',

@@ -13,6 +13,7 @@ export {
   onUsageRecorded,
   recordUsage,
   tokensUsedOn,
+  totalsByUser,
   usageReport,
   type ModelCall,
   type TokenTotals,

@@ -220,6 +220,32 @@ export async function tokensUsedOn(
   return used;
 }
 
+/** Each user's totals of one day (users without calls are absent). */
+export async function totalsByUser(
+  userIds: (string | Types.ObjectId)[],
+  day: string,
+): Promise<Map<string, TokenTotals>> {
+  const totals = new Map<string, TokenTotals>();
+  if (userIds.length === 0) return totals;
+  const ids = userIds.map((id) => new Types.ObjectId(String(id)));
+  const rows = await sumsBy<{ user: Types.ObjectId; estimated: boolean }>(
+    { userId: { $in: ids }, day },
+    { user: '$userId', estimated: '$estimated' },
+    ['promptTokens', 'completionTokens', '1'],
+  );
+  for (const { key, sums } of rows) {
+    const id = String(key.user);
+    const into = totals.get(id) ?? totals.set(id, zero()).get(id)!;
+    add(into, {
+      key: { day, model: '', estimated: key.estimated },
+      promptTokens: sums[0]!,
+      completionTokens: sums[1]!,
+      calls: sums[2]!,
+    });
+  }
+  return totals;
+}
+
 /** Account deletion: the entries stay in the totals (day, model, tokens) but name no one. */
 export async function forgetUserUsage(userId: string): Promise<void> {
   await UsageEntry.updateMany(
