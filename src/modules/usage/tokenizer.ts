@@ -15,21 +15,64 @@ const load = () => (encoding ??= import('gpt-tokenizer/encoding/o200k_base'));
 const TOKENS_PER_MESSAGE = 3;
 const REPLY_PRIMING = 3;
 
+/** Characters counted per event-loop turn (about a millisecond of work). */
+const PIECE_CHARS = 4096;
+/**
+ * BPE work grows with the square of a word's length (16,000 letters without a space take 0.3 s,
+ * a few megabytes would take hours), so longer runs without whitespace are counted in slices of
+ * this size. Real text rarely has such runs; a cut costs at most a token or so.
+ */
+const RUN_CHARS = 64;
+/** Past this many characters a text's count is extrapolated from the part counted. */
+const EXACT_CHARS = 256 * 1024;
+
+/** Slices of at most PIECE_CHARS, cut after a space where there is one. */
+function* pieces(text: string): Generator<string> {
+  for (let start = 0; start < text.length;) {
+    let end = Math.min(text.length, start + PIECE_CHARS);
+    if (end < text.length) {
+      const space = text.lastIndexOf(' ', end);
+      if (space > start) end = space;
+    }
+    yield text.slice(start, end);
+    start = end;
+  }
+}
+
+/** A piece with its long runs of non-whitespace cut into RUN_CHARS slices. */
+function* bounded(piece: string): Generator<string> {
+  let last = 0;
+  for (const run of piece.matchAll(new RegExp(`\\S{${RUN_CHARS + 1},}`, 'g'))) {
+    if (run.index > last) yield piece.slice(last, run.index);
+    for (let i = 0; i < run[0].length; i += RUN_CHARS) yield run[0].slice(i, i + RUN_CHARS);
+    last = run.index + run[0].length;
+  }
+  if (last < piece.length) yield piece.slice(last);
+}
+
+/** Tokens of a text, in bounded time and without holding up the event loop for long. */
+async function countText(text: string, count: Encoding['countTokens']): Promise<number> {
+  let tokens = 0;
+  let counted = 0;
+  for (const piece of pieces(text)) {
+    for (const part of bounded(piece)) tokens += count(part);
+    counted += piece.length;
+    if (counted >= EXACT_CHARS) break;
+    await yieldToLoop();
+  }
+  return counted < text.length ? Math.round((tokens * text.length) / counted) : tokens;
+}
+
 export interface CountedTokens {
   promptTokens: number;
   completionTokens: number;
 }
 
-/**
- * Counts what a call sent and received. Each message is counted in its own event-loop turn, so
- * a long history does not hold up the streams of other users for more than one message's worth.
- */
+/** Counts what a call sent and received, as the provider would have reported it (about). */
 export async function countTokens(prompt: ChatTurn[], completion: string): Promise<CountedTokens> {
   const { countTokens: count } = await load();
   let promptTokens = REPLY_PRIMING;
-  for (const turn of prompt) {
-    promptTokens += TOKENS_PER_MESSAGE + count(turn.content);
-    await yieldToLoop();
-  }
-  return { promptTokens, completionTokens: completion ? count(completion) : 0 };
+  for (const turn of prompt)
+    promptTokens += TOKENS_PER_MESSAGE + (await countText(turn.content, count));
+  return { promptTokens, completionTokens: await countText(completion, count) };
 }
