@@ -80,6 +80,14 @@ function exampleBody(document: Json, op: Json): Json | undefined {
 
 const isPublic = (op: Json) => Array.isArray(op.security) && op.security.length === 0;
 const needsBearer = (op: Json) => (op.security ?? []).some((r: Json) => 'bearerAuth' in r);
+const needsMetricsToken = (op: Json) => (op.security ?? []).some((r: Json) => 'metricsToken' in r);
+/** JSON, unless no success response of the operation is JSON (/metrics is text). */
+const acceptOf = (op: Json): string => {
+  const types = Object.entries((op.responses ?? {}) as Json)
+    .filter(([status]) => status.startsWith('2'))
+    .flatMap(([, response]) => Object.keys((response as Json).content ?? {}));
+  return types.length === 0 || types.includes('application/json') ? 'application/json' : types[0]!;
+};
 const pathParams = (p: string) => [...p.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);
 const paramVariable = (name: string) => (name === 'id' ? 'chatId' : name);
 
@@ -128,7 +136,7 @@ export function postmanCollection(document: Json): Json {
     const request: Json = {
       method: method.toUpperCase(),
       header: [
-        { key: 'Accept', value: 'application/json' },
+        { key: 'Accept', value: acceptOf(op) },
         ...(body ? [{ key: 'Content-Type', value: 'application/json' }] : []),
       ],
       url: {
@@ -153,7 +161,12 @@ export function postmanCollection(document: Json): Json {
         raw: JSON.stringify(body, null, 2),
         options: { raw: { language: 'json' } },
       };
-    if (isPublic(op) || !needsBearer(op)) request.auth = { type: 'noauth' };
+    if (needsMetricsToken(op))
+      request.auth = {
+        type: 'bearer',
+        bearer: [{ key: 'token', value: '{{metricsToken}}', type: 'string' }],
+      };
+    else if (isPublic(op) || !needsBearer(op)) request.auth = { type: 'noauth' };
     const item: Json = { name: op.summary, request };
     if (script)
       item.event = [{ listen: 'test', script: { type: 'text/javascript', exec: script } }];
@@ -178,6 +191,7 @@ export function postmanCollection(document: Json): Json {
       { key: 'newPassword', value: 'another long passphrase', type: 'string' },
       { key: 'accessToken', value: '', type: 'string' },
       { key: 'chatId', value: '', type: 'string' },
+      { key: 'metricsToken', value: '', type: 'string' },
     ],
     item: [...folders].map(([name, items]) => ({ name, item: items })),
   };
@@ -196,6 +210,8 @@ export function httpFile(document: Json): string {
     '@newPassword = another long passphrase',
     '@accessToken = {{postAuthLogin.response.body.$.accessToken}}',
     '@chatId = {{postChats.response.body.$.id}}',
+    "# The server's METRICS_TOKEN, for GET /metrics",
+    '@metricsToken = ',
     '',
   ];
   for (const { method, path: p, op } of operations(document)) {
@@ -205,9 +221,10 @@ export function httpFile(document: Json): string {
       `### ${op.summary}`,
       `# @name ${op.operationId}`,
       `${method.toUpperCase()} {{baseUrl}}${url}`,
-      'Accept: application/json',
+      `Accept: ${acceptOf(op)}`,
     );
     if (needsBearer(op)) lines.push('Authorization: Bearer {{accessToken}}');
+    if (needsMetricsToken(op)) lines.push('Authorization: Bearer {{metricsToken}}');
     if (body) lines.push('Content-Type: application/json', '', JSON.stringify(body, null, 2));
     lines.push('');
   }

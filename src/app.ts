@@ -21,6 +21,8 @@ import { docsRouter } from './modules/docs/docs.routes.js';
 import { healthRouter } from './modules/health/health.routes.js';
 import { usageRoutes } from './modules/usage/index.js';
 import { adminRoutes } from './modules/admin/index.js';
+import { metricsRouter } from './modules/metrics/index.js';
+import { httpMetrics } from './lib/metrics.js';
 
 /** Every route group of the API; the OpenAPI description is generated from the same list. */
 export function routeGroups(): RouteGroup[] {
@@ -64,9 +66,11 @@ export function createApp(groups: RouteGroup[] = routeGroups()) {
     }),
   );
   app.use((req, _res, next) => requestContext.run(String(req.id), next));
+  app.use(httpMetrics);
   app.use(securityHeaders());
   app.use(corsPolicy(c.CORS_ORIGINS));
   app.use(healthRouter());
+  app.use(metricsRouter(c));
   // Public and independent of the database: mounted before the /api middleware.
   app.use(docsRouter(groups));
 

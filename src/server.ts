@@ -9,6 +9,7 @@ import { gracefulShutdown } from './lib/shutdown.js';
 import { installCrashHandlers } from './lib/crash-handlers.js';
 import { initRateLimitCounters } from './lib/rate-limit/mongo-store.js';
 import { initSessions } from './modules/auth/session.model.js';
+import { startMetricsServer } from './modules/metrics/index.js';
 
 async function main() {
   let c;
@@ -36,6 +37,12 @@ async function main() {
   });
   // Above typical load-balancer idle timeouts, so the proxy closes idle connections first.
   server.keepAliveTimeout = 65_000;
+  if (c.METRICS_PORT !== 0) {
+    // Keeps answering while the API drains, so the scraper sees the shutdown too.
+    const metrics = await startMetricsServer(c);
+    metrics.unref();
+    logger.info({ host: c.METRICS_HOST, port: c.METRICS_PORT }, 'metrics served on their own port');
+  }
 
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -87,6 +87,12 @@ const envSchema = z.object({
 
   TOKEN_BUDGET_PER_DAY: int(0, 0, MAX_TOKEN_BUDGET),
   ADMIN_EMAILS: list(''),
+  METRICS_TOKEN: z
+    .string()
+    .optional()
+    .transform((v) => v || undefined),
+  METRICS_PORT: int(0, 0, 65535),
+  METRICS_HOST: z.string().default('127.0.0.1'),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -137,6 +143,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
     if (!z.email().safeParse(email).success)
       problems.push(`ADMIN_EMAILS: "${email}" is not a valid email address`);
   }
+  if (env.METRICS_TOKEN !== undefined && env.METRICS_TOKEN.length < 16)
+    problems.push('METRICS_TOKEN: must be at least 16 characters');
+  if (env.METRICS_PORT !== 0 && env.METRICS_PORT === env.PORT)
+    problems.push('METRICS_PORT: must differ from PORT');
   const defaultModel = env.DEFAULT_MODEL ?? models[0]!;
   if (!models.includes(defaultModel))
     problems.push(`DEFAULT_MODEL: "${defaultModel}" is not in MODELS`);

@@ -7,6 +7,7 @@ import {
   unregisterGeneration,
 } from '../../lib/generations/registry.js';
 import { logger } from '../../lib/logger.js';
+import { observeCompletion, observeReply } from '../../lib/metrics.js';
 import { streamCompletion, upstreamError } from '../../lib/llm/index.js';
 import type { Exchange } from './exchange.service.js';
 import { storeReply } from './exchange.service.js';
@@ -55,12 +56,17 @@ export async function runGeneration(
   let usage: MessageDoc['usage'] = null;
   let failure: AppError | null = null;
   try {
-    const stream = streamCompletion({
-      model: exchange.model,
-      messages: exchange.turns,
-      signal: controller.signal,
-      ...(c.MAX_TOKENS > 0 ? { maxTokens: c.MAX_TOKENS } : {}),
-    });
+    // Metrics hook: times the stream (TTFT, chunk gaps) and counts upstream failures.
+    const stream = observeCompletion(
+      streamCompletion({
+        model: exchange.model,
+        messages: exchange.turns,
+        signal: controller.signal,
+        ...(c.MAX_TOKENS > 0 ? { maxTokens: c.MAX_TOKENS } : {}),
+      }),
+      exchange.model,
+      controller.signal,
+    );
     for await (const event of stream) {
       if (event.type === 'delta') {
         ttftMs ??= Math.round(performance.now() - started);
@@ -95,6 +101,11 @@ export async function runGeneration(
     ttftMs,
     durationMs: Math.round(performance.now() - started),
   };
+  observeReply(exchange.model, {
+    status: message.status,
+    abortedBy: aborted ? (controller.signal.reason as GenerationAbort).kind : undefined,
+    errorCode: failure?.code,
+  });
   // Usage hook: the call's tokens are in the ledger before its slot is released (budget bound).
   await recordUsage({
     id: message._id,

@@ -316,6 +316,27 @@ function registerOperations(registry: OpenAPIRegistry) {
   });
   registry.registerPath({
     method: 'get',
+    path: '/metrics',
+    tags: ['Operations'],
+    operationId: 'getMetrics',
+    security: [{ metricsToken: [] }],
+    summary: 'Prometheus metrics (only with METRICS_TOKEN set; 404 otherwise)',
+    description:
+      'Served here only when METRICS_TOKEN is set and METRICS_PORT is not; with METRICS_PORT the metrics are on that port instead. See the README, "Operating it".',
+    responses: {
+      200: {
+        description: 'The metrics in the Prometheus text format',
+        headers: REQUEST_ID_HEADER,
+        content: { 'text/plain': { schema: z.string() } },
+      },
+      401: errorResponse(401),
+      404: errorResponse(404),
+      405: errorResponse(405),
+      500: errorResponse(500),
+    },
+  });
+  registry.registerPath({
+    method: 'get',
     path: '/api/openapi.json',
     tags: ['Operations'],
     operationId: 'getOpenApi',
@@ -374,6 +395,12 @@ export function openApiDocument(groups: RouteGroup[]): OpenApiDocument {
     name: REFRESH_COOKIE,
     description:
       'HttpOnly refresh cookie set by signup/login/refresh (path /api/auth); browsers send it with `credentials: "include"`',
+  });
+  registry.registerComponent('securitySchemes', 'metricsToken', {
+    type: 'http',
+    scheme: 'bearer',
+    description:
+      'METRICS_TOKEN of the server configuration (for Prometheus: `authorization.credentials`)',
   });
   registerOperations(registry);
 

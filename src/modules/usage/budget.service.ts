@@ -1,5 +1,6 @@
 import { config } from '../../lib/config.js';
 import { AppError, unauthenticated } from '../../lib/errors.js';
+import { quotaRefusals } from '../../lib/metrics.js';
 import { User } from '../users/user.model.js';
 import { dayOf, endOfDay } from './days.js';
 import { tokensUsedOn } from './usage.service.js';
@@ -50,6 +51,7 @@ export async function assertWithinBudget(userId: string, now = new Date()): Prom
   if (limit === null) return;
   const used = (await tokensUsedOn([userId], dayOf(now))).get(userId) ?? 0;
   if (used < limit) return;
+  quotaRefusals.inc();
   const resetsAt = endOfDay(now);
   const seconds = Math.max(1, Math.ceil((resetsAt.getTime() - now.getTime()) / 1000));
   throw new AppError(

@@ -10,7 +10,6 @@ export { dayOf, endOfDay } from './days.js';
 export {
   forgetChatUsage,
   forgetUserUsage,
-  onUsageRecorded,
   recordUsage,
   tokensUsedOn,
   totalsByUser,

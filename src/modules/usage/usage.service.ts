@@ -2,6 +2,7 @@ import { Types } from '../../lib/db/mongoose.js';
 import { isDuplicateKey } from '../../lib/db/duplicate-key.js';
 import type { ChatTurn, Usage } from '../../lib/llm/index.js';
 import { logger } from '../../lib/logger.js';
+import * as metrics from '../../lib/metrics.js';
 import { dayOf } from './days.js';
 import { countTokens } from './tokenizer.js';
 import { UsageEntry, type UsageEntryDoc } from './usage.model.js';
@@ -26,12 +27,6 @@ export interface ModelCall {
 const RETRY_MS = 1000;
 const RETRY_FOR_MS = 5 * 60_000;
 
-/** Observers of recorded entries (metrics); called once per entry that was stored. */
-const listeners: ((entry: UsageEntryDoc) => void)[] = [];
-export const onUsageRecorded = (listener: (entry: UsageEntryDoc) => void) => {
-  listeners.push(listener);
-};
-
 async function insertOnce(entry: UsageEntryDoc): Promise<void> {
   try {
     await UsageEntry.collection.insertOne(entry);
@@ -39,7 +34,9 @@ async function insertOnce(entry: UsageEntryDoc): Promise<void> {
     if (isDuplicateKey(error)) return;
     throw error;
   }
-  for (const listener of listeners) listener(entry);
+  const source = entry.estimated ? 'estimated' : 'reported';
+  metrics.tokens.inc({ model: entry.model, type: 'prompt', source }, entry.promptTokens);
+  metrics.tokens.inc({ model: entry.model, type: 'completion', source }, entry.completionTokens);
 }
 
 /** The ledger entry of a call, or null when there is nothing to charge. */
