@@ -10,6 +10,7 @@ import { installCrashHandlers } from './lib/crash-handlers.js';
 import { initRateLimitCounters } from './lib/rate-limit/mongo-store.js';
 import { initSessions } from './modules/auth/session.model.js';
 import { startMetricsServer } from './modules/metrics/index.js';
+import { preloadTokenizer } from './modules/usage/index.js';
 
 async function main() {
   let c;
@@ -25,7 +26,7 @@ async function main() {
   const database = await resolveDatabase(c, logger);
   // A URI names its own database; the embedded server gets one named after the project.
   await connectDatabase(database.uri, c.MONGODB_URI ? undefined : 'sigmagpt');
-  await Promise.all([initRateLimitCounters(), initSessions()]);
+  await Promise.all([initRateLimitCounters(), initSessions(), preloadTokenizer()]);
   logger.info({ database: database.description }, 'database connected');
 
   const app = createApp();

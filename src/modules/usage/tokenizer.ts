@@ -4,12 +4,21 @@ import type { ChatTurn } from '../../lib/llm/index.js';
 type Encoding = typeof import('gpt-tokenizer/encoding/o200k_base');
 
 /**
- * gpt-tokenizer with the o200k_base encoding (GPT-4o, GPT-4.1, o-series). Loaded on first use:
- * it takes about 70 MB and 140 ms, and is only needed when a provider sends no usage (some
- * compatible servers never do; no provider does for a reply cut off by a stop or a disconnect).
+ * gpt-tokenizer with the o200k_base encoding (GPT-4o, GPT-4.1, o-series): about 70 MB. Needed
+ * when a provider sends no usage (some compatible servers never do; no provider does for a reply
+ * cut off by a stop or a disconnect), which sooner or later happens on every server.
  */
 let encoding: Promise<Encoding> | undefined;
 const load = () => (encoding ??= import('gpt-tokenizer/encoding/o200k_base'));
+
+/**
+ * Loads the tokenizer now. Its loading runs on the event loop (about 140 ms, longer on a busy
+ * machine); the server does it before it listens, so no stream stalls when the first estimate
+ * is needed under load.
+ */
+export async function preloadTokenizer(): Promise<void> {
+  await load();
+}
 
 /** OpenAI's chat framing: about 3 tokens per message, and 3 more that prime the reply. */
 const TOKENS_PER_MESSAGE = 3;
