@@ -110,7 +110,7 @@ function readJson(req: http.IncomingMessage): Promise<Record<string, unknown>> {
       try {
         resolve(JSON.parse(Buffer.concat(parts).toString('utf8')) as Record<string, unknown>);
       } catch (error) {
-        reject(error as Error);
+        reject(error instanceof Error ? error : new Error(String(error)));
       }
     });
     req.on('error', reject);

@@ -13,7 +13,7 @@ import { connectDatabase, disconnectDatabase } from '../src/lib/db/connection.js
 import { resolveDatabase } from '../src/lib/db/resolve.js';
 import { logger } from '../src/lib/logger.js';
 import { promote } from '../src/modules/admin/index.js';
-import { User } from '../src/modules/users/user.model.js';
+import { findAccountByEmail } from '../src/modules/users/index.js';
 
 const USAGE = 'usage: npm run admin -- promote <email>';
 
@@ -36,7 +36,7 @@ async function main(args: string[]): Promise<number> {
   const database = await resolveDatabase(c, logger);
   try {
     await connectDatabase(database.uri, c.MONGODB_URI ? undefined : 'sigmagpt');
-    const user = await User.findOne({ email: email.trim().toLowerCase() }).lean();
+    const user = await findAccountByEmail(email);
     if (!user) {
       console.error(`No account with the email ${email}`);
       return 1;

@@ -1,12 +1,27 @@
-"""schemathesis hooks for scripts/fuzz.sh.
+"""schemathesis hooks for scripts/fuzz.sh: every authenticated operation runs while logged in.
 
-Authenticates as the fuzz user by logging in again every few seconds: the fuzzer itself calls
-POST/GET /api/auth/logout, which (by contract) revokes the session of the token it is given, so a
-single token from sign-up would leave the rest of the run unauthenticated.
+Authenticates as the fuzz user, logging in again every few seconds. Operations that need more
+than a bearer token get real credentials of their own, so that their success paths are reached
+and they cannot lock the fuzz user out:
+
+- POST /api/auth/refresh gets the refresh cookie of a fresh login (a cookie is good for one use);
+- POST /api/auth/password and DELETE /api/auth/me run as a throw-away account made for the case,
+  with that account's real password in place of a generated one;
+- logout (POST and GET) ends a session of its own, not the one the other operations use;
+- login uses the fuzz user's real credentials for half of the cases;
+- `{id}` path parameters name a real chat of the fuzz user (made for the case) in three cases out
+  of four, and the opaque `cursor` is left out in three out of four (a made-up one is a 400).
+
+A generated value is replaced only where it is valid by the published schema: negative cases keep
+the invalid values they were generated with, and must still be refused.
 """
 
+import itertools
 import json
 import os
+import random
+import secrets
+import time
 import urllib.request
 
 import schemathesis
@@ -14,21 +29,100 @@ import schemathesis
 BASE_URL = os.environ["FUZZ_BASE_URL"]
 EMAIL = os.environ["FUZZ_EMAIL"]
 PASSWORD = os.environ["FUZZ_PASSWORD"]
+REFRESH_COOKIE = "refresh_token"
+_accounts = itertools.count(1)
+
+
+def _call(method, path, body=None, token=None):
+    """A JSON request to the server under test; returns (status, body, refresh cookie or None)."""
+    headers = {"Content-Type": "application/json"} if body is not None else {}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(f"{BASE_URL}{path}", data=data, headers=headers, method=method)
+    with urllib.request.urlopen(request, timeout=10) as response:
+        cookie = None
+        for header in response.headers.get_all("Set-Cookie") or []:
+            name, _, rest = header.partition("=")
+            if name.strip() == REFRESH_COOKIE:
+                cookie = rest.split(";", 1)[0]
+        raw = response.read()
+        return response.status, (json.loads(raw) if raw else None), cookie
+
+
+def _login(email=EMAIL, password=PASSWORD):
+    _status, body, cookie = _call("POST", "/api/auth/login", {"email": email, "password": password})
+    return body["accessToken"], cookie
+
+
+def _throwaway_account():
+    email = f"fuzz.throwaway.{next(_accounts)}.{time.time_ns()}@example.test"
+    password = secrets.token_urlsafe(12)
+    _status, body, _cookie = _call(
+        "POST", "/api/auth/signup", {"email": email, "password": password}
+    )
+    return password, body["accessToken"]
+
+
+def _new_chat(token):
+    _status, body, _cookie = _call("POST", "/api/chats", {"title": "fuzz"}, token)
+    return body["id"]
+
+
+def _valid_password(value):
+    """What the published schema allows for a password that is checked (1–72 characters)."""
+    return isinstance(value, str) and 1 <= len(value) <= 72
+
+
+def _valid_string(value, max_length):
+    return isinstance(value, str) and len(value) <= max_length
 
 
 @schemathesis.auth(refresh_interval=2)
-class FreshBearerToken:
+class FuzzUser:
     def get(self, case, ctx):
-        body = json.dumps({"email": EMAIL, "password": PASSWORD}).encode()
-        request = urllib.request.Request(
-            f"{BASE_URL}/api/auth/login",
-            data=body,
-            headers={"Content-Type": "application/json"},
-            method="POST",
-        )
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return json.load(response)["accessToken"]
+        return _login()[0]
 
     def set(self, case, data, ctx):
+        operation = f"{case.operation.method.upper()} {case.operation.path}"
+        token = data
+        body = case.body if isinstance(case.body, dict) else None
+
+        if operation == "POST /api/auth/refresh":
+            token, cookie = _login()
+            case.cookies = {**(case.cookies or {}), REFRESH_COOKIE: cookie}
+        elif operation in ("POST /api/auth/logout", "GET /api/auth/logout"):
+            token, cookie = _login()
+            case.cookies = {**(case.cookies or {}), REFRESH_COOKIE: cookie}
+        elif operation == "POST /api/auth/password":
+            password, token = _throwaway_account()
+            if body is not None and _valid_password(body.get("currentPassword")):
+                body["currentPassword"] = password
+        elif operation == "DELETE /api/auth/me":
+            password, token = _throwaway_account()
+            if body is not None and _valid_password(body.get("password")):
+                body["password"] = password
+
+        if "{id}" in case.operation.path and case.path_parameters and random.random() < 0.75:
+            if _valid_string(case.path_parameters.get("id"), 10_000):
+                case.path_parameters["id"] = _new_chat(data)
+        if case.query and _valid_string(case.query.get("cursor"), 200) and random.random() < 0.75:
+            del case.query["cursor"]
+
         case.headers = case.headers or {}
-        case.headers["Authorization"] = f"Bearer {data}"
+        case.headers["Authorization"] = f"Bearer {token}"
+
+
+@schemathesis.hook
+def before_call(context, case, kwargs):
+    """Login is public, so the auth provider above never sees it: real credentials go in here."""
+    if f"{case.operation.method.upper()} {case.operation.path}" != "POST /api/auth/login":
+        return
+    body = case.body if isinstance(case.body, dict) else None
+    if (
+        random.random() < 0.5
+        and body is not None
+        and _valid_string(body.get("email"), 254)
+        and _valid_password(body.get("password"))
+    ):
+        body["email"], body["password"] = EMAIL, PASSWORD

@@ -1,60 +1,54 @@
 /**
  * Generates the client kits from the OpenAPI description (itself generated from routeGroups()):
- *   clients/sigmagpt.postman_collection.json  Postman collection v2.1 with an auth flow
- *   clients/sigmagpt.http                     REST Client (VS Code) / HTTP-file editors
+ *   clients/openapi.json                         the description, for tools that want a file
+ *   clients/sigmagpt.postman_collection.json     Postman collection v2.1: the journey, with tests
+ *   clients/sigmagpt.postman_environment.json    environment template (baseUrl only)
+ *   clients/sigmagpt.http                        REST Client (VS Code) and httpyac, same file
+ *   clients/typescript/src/schema.d.ts           openapi-typescript types for the typed client
  *
- *   npm run clients            write both files
+ *   npm run clients            write them
  *   npm run clients -- --check exit 1 when the committed files differ from what would be written
  *
  * The output depends only on the route specs, never on the local configuration (limits, models),
  * so every machine generates the same bytes; tests/contract/clients.test.ts fails on drift.
+ * The journey (what runs in which order) is scripts/kits/journey.ts.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import {
+  FOLDERS,
+  JOURNEY,
+  OTHER_ROUTES,
+  type Folder,
+  type Ref,
+  type Step,
+} from './kits/journey.js';
 
 type Json = Record<string, any>;
 interface Operation {
+  key: string;
   method: string;
   path: string;
   op: Json;
-  tag: string;
 }
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const OPENAPI_FILE = path.join(ROOT, 'clients/openapi.json');
 export const POSTMAN_FILE = path.join(ROOT, 'clients/sigmagpt.postman_collection.json');
+export const POSTMAN_ENV_FILE = path.join(ROOT, 'clients/sigmagpt.postman_environment.json');
 export const HTTP_FILE = path.join(ROOT, 'clients/sigmagpt.http');
+export const TYPES_FILE = path.join(ROOT, 'clients/typescript/src/schema.d.ts');
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
-const TOKEN_ROUTES = new Set([
-  '/api/auth/signup',
-  '/api/auth/register',
-  '/api/auth/login',
-  '/api/auth/refresh',
-]);
-const CHAT_CREATING_ROUTES = new Set(['/api/chats', '/api/chat']);
-
-/** Example values by property name; optional properties are left out unless listed here. */
-const EXAMPLES: Record<string, unknown> = {
-  email: '{{email}}',
-  password: '{{password}}',
-  currentPassword: '{{password}}',
-  newPassword: '{{newPassword}}',
-  name: 'Ada Lovelace',
-  title: 'My first chat',
-  content: 'Hello! What can you do?',
-  message: 'Hello! What can you do?',
-  stream: false,
-  pinned: true,
-};
 
 function operations(document: Json): Operation[] {
   const list: Operation[] = [];
   for (const [p, item] of Object.entries(document.paths as Json)) {
     for (const method of METHODS) {
       const op = (item as Json)[method] as Json | undefined;
-      if (op) list.push({ method, path: p, op, tag: op.tags?.[0] ?? 'Other' });
+      if (op) list.push({ key: `${method.toUpperCase()} ${p}`, method, path: p, op });
     }
   }
   return list;
@@ -65,52 +59,58 @@ function resolve(document: Json, schema: Json | undefined): Json | undefined {
   return resolve(document, document.components.schemas[String(schema.$ref).split('/').pop()!]);
 }
 
+/** A body for an operation without a journey step: its required properties, plain values. */
 function exampleBody(document: Json, op: Json): Json | undefined {
   const schema = resolve(document, op.requestBody?.content?.['application/json']?.schema);
   if (!schema || schema.type !== 'object') return undefined;
-  const required = new Set<string>(schema.required ?? []);
   const body: Json = {};
-  for (const [name, property] of Object.entries((schema.properties ?? {}) as Json)) {
-    if (name in EXAMPLES && (required.has(name) || name !== 'message')) body[name] = EXAMPLES[name];
-    else if (required.has(name))
-      body[name] = property.type === 'boolean' ? false : property.type === 'integer' ? 1 : 'text';
+  for (const name of (schema.required ?? []) as string[]) {
+    const property = resolve(document, schema.properties?.[name]) ?? {};
+    body[name] =
+      property.type === 'boolean'
+        ? false
+        : property.type === 'integer' || property.type === 'number'
+          ? 1
+          : name.toLowerCase().includes('password')
+            ? '{{newPassword}}'
+            : 'text';
   }
   return body;
 }
 
-const isPublic = (op: Json) => Array.isArray(op.security) && op.security.length === 0;
 const needsBearer = (op: Json) => (op.security ?? []).some((r: Json) => 'bearerAuth' in r);
-const needsMetricsToken = (op: Json) => (op.security ?? []).some((r: Json) => 'metricsToken' in r);
-/** JSON, unless no success response of the operation is JSON (/metrics is text). */
-const acceptOf = (op: Json): string => {
-  const types = Object.entries((op.responses ?? {}) as Json)
-    .filter(([status]) => status.startsWith('2'))
-    .flatMap(([, response]) => Object.keys((response as Json).content ?? {}));
-  return types.length === 0 || types.includes('application/json') ? 'application/json' : types[0]!;
-};
-const pathParams = (p: string) => [...p.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);
-const paramVariable = (name: string) => (name === 'id' ? 'chatId' : name);
 
-function testScript(op: Operation): string[] | undefined {
-  if (op.method === 'post' && TOKEN_ROUTES.has(op.path)) {
-    return [
-      '// Keep the access token for every other request (collection auth: Bearer {{accessToken}}).',
-      'if (pm.response.code === 200 || pm.response.code === 201) {',
-      "  pm.collectionVariables.set('accessToken', pm.response.json().accessToken);",
-      '}',
-    ];
+/** The journey steps present in the description, then one generic step per uncovered operation. */
+function plan(document: Json): (Step & { operation: Operation })[] {
+  const byKey = new Map(operations(document).map((o) => [o.key, o]));
+  const steps = JOURNEY.filter((s) => byKey.has(s.op)).map((s) => ({
+    ...s,
+    operation: byKey.get(s.op)!,
+  }));
+  const covered = new Set(steps.map((s) => s.op));
+  for (const operation of byKey.values()) {
+    if (covered.has(operation.key)) continue;
+    const body = exampleBody(document, operation.op);
+    steps.push({
+      id: operation.op.operationId,
+      op: operation.key,
+      title: operation.op.summary ?? operation.key,
+      folder: OTHER_ROUTES,
+      status: 0, // any documented status below 500
+      ...(body ? { body } : {}),
+      ...(operation.path.includes('{id}') ? { pathId: 'chatId' } : {}),
+      ...(needsBearer(operation.op) ? { token: 'refresh' as const } : {}),
+      operation,
+    });
   }
-  if (op.method === 'post' && CHAT_CREATING_ROUTES.has(op.path)) {
-    return [
-      '// Keep the new chat id for the requests under /chats/:id.',
-      'if (pm.response.code === 201) {',
-      '  const body = pm.response.json();',
-      "  pm.collectionVariables.set('chatId', body.id || (body.chat && body.chat.id));",
-      '}',
-    ];
-  }
-  return undefined;
+  return FOLDERS.flatMap((folder) => steps.filter((s) => s.folder === folder));
 }
+
+const documentedStatuses = (op: Json) =>
+  Object.keys(op.responses ?? {})
+    .map(Number)
+    .filter((s) => Number.isInteger(s) && s < 500)
+    .sort((a, b) => a - b);
 
 /** A stable id derived from the text, so regenerating gives the same bytes. */
 const stableId = (text: string) => {
@@ -118,118 +118,223 @@ const stableId = (text: string) => {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
 };
 
-export function postmanCollection(document: Json): Json {
-  const folders = new Map<string, Json[]>();
-  for (const operation of operations(document)) {
-    const { method, path: p, op, tag } = operation;
-    const postmanPath = p.replace(/\{([^}]+)\}/g, ':$1');
-    const query = (op.parameters ?? [])
-      .filter((param: Json) => param.in === 'query')
-      .map((param: Json) => ({
-        key: param.name,
-        value: '',
-        disabled: true,
-        ...(param.description ? { description: param.description } : {}),
-      }));
-    const body = exampleBody(document, op);
-    const script = testScript(operation);
-    const request: Json = {
-      method: method.toUpperCase(),
-      header: [
-        { key: 'Accept', value: acceptOf(op) },
-        ...(body ? [{ key: 'Content-Type', value: 'application/json' }] : []),
-      ],
-      url: {
-        raw: `{{baseUrl}}${postmanPath}${query.length ? `?${query.map((q: Json) => `${q.key}=`).join('&')}` : ''}`,
-        host: ['{{baseUrl}}'],
-        path: postmanPath.split('/').filter(Boolean),
-        ...(query.length ? { query } : {}),
-        ...(pathParams(p).length
-          ? {
-              variable: pathParams(p).map((name) => ({
-                key: name,
-                value: `{{${paramVariable(name)}}}`,
-              })),
-            }
-          : {}),
-      },
-      description: [op.summary, op.description].filter(Boolean).join('\n\n'),
-    };
-    if (body)
-      request.body = {
-        mode: 'raw',
-        raw: JSON.stringify(body, null, 2),
-        options: { raw: { language: 'json' } },
-      };
-    if (needsMetricsToken(op))
-      request.auth = {
-        type: 'bearer',
-        bearer: [{ key: 'token', value: '{{metricsToken}}', type: 'string' }],
-      };
-    else if (isPublic(op) || !needsBearer(op)) request.auth = { type: 'noauth' };
-    const item: Json = { name: op.summary, request };
-    if (script)
-      item.event = [{ listen: 'test', script: { type: 'text/javascript', exec: script } }];
-    folders.set(tag, [...(folders.get(tag) ?? []), item]);
+// ---------------------------------------------------------------------------------------------
+// Postman
+
+/**
+ * Everything the scripts set lives in collection variables with a `sigmagpt` prefix, so a
+ * variable of the same plain name in a user's environment (which Postman resolves first) cannot
+ * shadow them; only `baseUrl` is meant to come from the environment.
+ */
+const postmanVar = (name: Ref | 'accessToken') =>
+  `sigmagpt${name[0]!.toUpperCase()}${name.slice(1)}`;
+
+const postmanText = (text: string) =>
+  text.replace(/\{\{(\w+)\}\}/g, (_m, ref: string) => `{{${postmanVar(ref as Ref)}}}`);
+
+function postmanTests(step: Step & { operation: Operation }): string[] {
+  const lines: string[] = [];
+  const wantsBody = (step.checks ?? []).some((c) => /\bbody\b/.test(c.postman)) || step.capture;
+  const wantsText = (step.checks ?? []).some((c) => /\btext\b/.test(c.postman));
+  if (wantsBody)
+    lines.push(
+      'let body;',
+      'try {',
+      '  body = pm.response.json();',
+      '} catch (error) {',
+      '  body = undefined;',
+      '}',
+    );
+  if (wantsText) lines.push('const text = pm.response.text();');
+  if (step.status) {
+    lines.push(
+      `pm.test('status is ${step.status}', () => pm.response.to.have.status(${step.status}));`,
+    );
+  } else {
+    const statuses = documentedStatuses(step.operation.op);
+    lines.push(
+      `pm.test('answers a documented status below 500', () => pm.expect(pm.response.code).to.be.oneOf(${JSON.stringify(statuses)}));`,
+    );
   }
+  for (const check of step.checks ?? [])
+    lines.push(`pm.test(${JSON.stringify(check.title)}, () => {`, `  ${check.postman}`, '});');
+  const captures = Object.entries(step.capture ?? {});
+  if (captures.length) {
+    lines.push(`if (pm.response.code === ${step.status}) {`);
+    for (const [name, expression] of captures)
+      lines.push(
+        `  pm.collectionVariables.set('${postmanVar(name as Ref)}', ${expression.replace(/^body\./, 'body.')});`,
+      );
+    lines.push('}');
+  }
+  return lines;
+}
+
+function postmanPreRequest(step: Step): string[] | undefined {
+  const unique = (ref: Ref, label: string) => [
+    '// A new address on every run, so the journey can be run again without a 409.',
+    `pm.collectionVariables.set('${postmanVar(ref)}', \`${label}.\${Date.now()}.\${Math.floor(Math.random() * 1e6)}@example.com\`);`,
+  ];
+  if (step.id === 'signup') return unique('email', 'ada');
+  if (step.id === 'register') return unique('registerEmail', 'grace');
+  return undefined;
+}
+
+function postmanItem(step: Step & { operation: Operation }): Json {
+  const { path: p, op } = step.operation;
+  const postmanPath = p.replace(/\{([^}]+)\}/g, ':$1');
+  const request: Json = {
+    method: step.operation.method.toUpperCase(),
+    header: [
+      { key: 'Accept', value: step.stream ? 'text/event-stream' : 'application/json' },
+      ...(step.body ? [{ key: 'Content-Type', value: 'application/json' }] : []),
+    ],
+    url: {
+      raw: `{{baseUrl}}${postmanPath}`,
+      host: ['{{baseUrl}}'],
+      path: postmanPath.split('/').filter(Boolean),
+      ...(p.includes('{')
+        ? {
+            variable: [...p.matchAll(/\{([^}]+)\}/g)].map((m) => ({
+              key: m[1]!,
+              value: `{{${postmanVar(step.pathId ?? 'chatId')}}}`,
+            })),
+          }
+        : {}),
+    },
+    description: [op.summary, op.description].filter(Boolean).join('\n\n'),
+  };
+  if (step.body)
+    request.body = {
+      mode: 'raw',
+      raw: postmanText(JSON.stringify(step.body, null, 2)),
+      options: { raw: { language: 'json' } },
+    };
+  if (!needsBearer(op) || !step.token) request.auth = { type: 'noauth' };
+  const pre = postmanPreRequest(step);
+  return {
+    name: step.title,
+    event: [
+      ...(pre ? [{ listen: 'prerequest', script: { type: 'text/javascript', exec: pre } }] : []),
+      { listen: 'test', script: { type: 'text/javascript', exec: postmanTests(step) } },
+    ],
+    request,
+  };
+}
+
+export function postmanCollection(document: Json): Json {
+  const folders = new Map<Folder, Json[]>();
+  for (const step of plan(document))
+    folders.set(step.folder, [...(folders.get(step.folder) ?? []), postmanItem(step)]);
   return {
     info: {
       _postman_id: stableId('sigmagpt-api-collection'),
       name: document.info.title,
-      description:
-        'Generated from /api/openapi.json by `npm run clients`; do not edit by hand.\n\n' +
-        'Auth flow: run **Auth → Create an account** (or **Log in**). Its test script stores the access token in the ' +
-        'collection variable `accessToken`, which the collection sends as `Authorization: Bearer {{accessToken}}`. ' +
-        'Creating a chat stores `chatId` the same way. Set `baseUrl`, `email` and `password` in the collection variables.',
+      description: [
+        'Generated from /api/openapi.json by `npm run clients`; do not edit by hand.',
+        '',
+        'Run the whole collection (Collection Runner, or `newman run`): the folders are a journey, from ' +
+          'sign-up to account deletion, and every request tests its status and the fields that matter. ' +
+          'Set `baseUrl` in an environment (template: sigmagpt.postman_environment.json) or in the ' +
+          'collection variables. Everything else is set by the scripts, in collection variables named ' +
+          '`sigmagpt…` (a unique email per run, the access token, the chat ids); `sigmagptPassword` and ' +
+          '`sigmagptNewPassword` are the password before and after the password change.',
+      ].join('\n'),
       schema: 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json',
     },
-    auth: { type: 'bearer', bearer: [{ key: 'token', value: '{{accessToken}}', type: 'string' }] },
+    auth: {
+      type: 'bearer',
+      bearer: [{ key: 'token', value: `{{${postmanVar('accessToken')}}}`, type: 'string' }],
+    },
     variable: [
       { key: 'baseUrl', value: 'http://localhost:3000', type: 'string' },
-      { key: 'email', value: 'you@example.com', type: 'string' },
-      { key: 'password', value: 'correct horse battery staple', type: 'string' },
-      { key: 'newPassword', value: 'another long passphrase', type: 'string' },
-      { key: 'accessToken', value: '', type: 'string' },
-      { key: 'chatId', value: '', type: 'string' },
-      { key: 'metricsToken', value: '', type: 'string' },
+      { key: postmanVar('password'), value: 'correct horse battery staple', type: 'string' },
+      { key: postmanVar('newPassword'), value: 'another long passphrase', type: 'string' },
+      ...(
+        ['email', 'registerEmail', 'accessToken', 'chatId', 'secondChatId', 'compatChatId'] as const
+      ).map((name) => ({ key: postmanVar(name), value: '', type: 'string' })),
     ],
     item: [...folders].map(([name, items]) => ({ name, item: items })),
   };
 }
 
+export function postmanEnvironment(): Json {
+  return {
+    id: stableId('sigmagpt-api-environment'),
+    name: 'SigmaGPT API (local)',
+    values: [{ key: 'baseUrl', value: 'http://localhost:3000', type: 'default', enabled: true }],
+    _postman_variable_scope: 'environment',
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// .http (REST Client and httpyac)
+
+/** Where each value comes from in the .http file: REST Client request variables (httpyac reads
+ * them through clients/.httpyac.cjs). */
+const HTTP_REFS: Record<Ref, string> = {
+  email: '{{signup.response.body.$.user.email}}',
+  registerEmail: 'grace.{{$timestamp}}.{{$randomInt 1000 9999}}@example.com',
+  password: '{{password}}',
+  newPassword: '{{newPassword}}',
+  chatId: '{{createChat.response.body.$.id}}',
+  secondChatId: '{{createChatWithMessage.response.body.$.chat.id}}',
+  compatChatId: '{{compatSend.response.body.$.chat.id}}',
+};
+
+function httpText(step: Step, text: string): string {
+  return text.replace(/\{\{(\w+)\}\}/g, (_m, ref: string) =>
+    step.id === 'signup' && ref === 'email'
+      ? 'ada.{{$timestamp}}.{{$randomInt 1000 9999}}@example.com'
+      : HTTP_REFS[ref as Ref],
+  );
+}
+
 export function httpFile(document: Json): string {
   const lines = [
-    '# SigmaGPT API — requests for REST Client (VS Code) and other .http editors.',
+    '# SigmaGPT API: the whole journey, from sign-up to account deletion, top to bottom.',
     '# Generated from /api/openapi.json by `npm run clients`; do not edit by hand.',
-    '# Run "Create an account" or "Log in" first: @accessToken reads the token from the login response,',
-    '# @chatId from the "Create a chat" response.',
+    '#',
+    '# VS Code REST Client: send the requests in order (each reads ids and tokens from the named',
+    '# responses before it). httpyac: `httpyac send clients/sigmagpt.http --all`; the `# ??` lines are',
+    '# its assertions (REST Client ignores comments), enabled by clients/.httpyac.cjs.',
+    '# The base URL comes from clients/.env (`baseUrl=…`), read by both through {{$dotenv baseUrl}};',
+    '# httpyac can also override it: `--var baseUrl=http://…`.',
     '',
-    '@baseUrl = http://localhost:3000',
-    '@email = you@example.com',
+    '@baseUrl = {{$dotenv baseUrl}}',
     '@password = correct horse battery staple',
     '@newPassword = another long passphrase',
-    '@accessToken = {{postAuthLogin.response.body.$.accessToken}}',
-    '@chatId = {{postChats.response.body.$.id}}',
-    "# The server's METRICS_TOKEN, for GET /metrics",
-    '@metricsToken = ',
     '',
   ];
-  for (const { method, path: p, op } of operations(document)) {
-    const url = p.replace(/\{([^}]+)\}/g, (_m, name: string) => `{{${paramVariable(name)}}}`);
-    const body = exampleBody(document, op);
+  let folder: Folder | undefined;
+  for (const step of plan(document)) {
+    const { method, path: p, op } = step.operation;
+    if (step.folder !== folder) {
+      folder = step.folder;
+      lines.push(`# ---- ${folder} ----`, '');
+    }
+    const url = p.replace(/\{([^}]+)\}/g, () => HTTP_REFS[step.pathId ?? 'chatId']);
+    lines.push(`### ${step.title}`, `# @name ${step.id}`);
+    lines.push(step.status ? `# ?? status == ${step.status}` : `# ?? status < 500`);
+    for (const check of step.checks ?? []) if (check.httpyac) lines.push(`# ?? ${check.httpyac}`);
     lines.push(
-      `### ${op.summary}`,
-      `# @name ${op.operationId}`,
       `${method.toUpperCase()} {{baseUrl}}${url}`,
-      `Accept: ${acceptOf(op)}`,
+      `Accept: ${step.stream ? 'text/event-stream' : 'application/json'}`,
     );
-    if (needsBearer(op)) lines.push('Authorization: Bearer {{accessToken}}');
-    if (needsMetricsToken(op)) lines.push('Authorization: Bearer {{metricsToken}}');
-    if (body) lines.push('Content-Type: application/json', '', JSON.stringify(body, null, 2));
+    if (needsBearer(op) && step.token)
+      lines.push(`Authorization: Bearer {{${step.token}.response.body.$.accessToken}}`);
+    if (step.body)
+      lines.push(
+        'Content-Type: application/json',
+        '',
+        httpText(step, JSON.stringify(step.body, null, 2)),
+      );
     lines.push('');
   }
-  return `${lines.join('\n')}`;
+  return lines.join('\n');
 }
+
+// ---------------------------------------------------------------------------------------------
 
 /** Loads the app's route specs under a fixed configuration, so the output is the same everywhere. */
 export async function currentDocument(): Promise<Json> {
@@ -241,19 +346,36 @@ export async function currentDocument(): Promise<Json> {
   });
   const { routeGroups } = await import('../src/app.js');
   const { openApiDocument } = await import('../src/modules/docs/openapi.js');
-  return openApiDocument(routeGroups()) as Json;
+  return openApiDocument(routeGroups());
 }
 
-export function renderClients(document: Json): Record<string, string> {
+/** The typed client's types, with the same generator a frontend developer would run. */
+export async function typescriptTypes(document: Json): Promise<string> {
+  const { default: openapiTS, astToString } = await import('openapi-typescript');
+  // arrayLength: the two messages of an exchange are a pair ([user, assistant]), not any list.
+  const ast = await openapiTS(structuredClone(document) as never, { arrayLength: true });
+  return [
+    '/**',
+    ' * Generated from the OpenAPI description by `npm run clients` (openapi-typescript); do not edit.',
+    ' */',
+    '',
+    astToString(ast),
+  ].join('\n');
+}
+
+export async function renderClients(document: Json): Promise<Record<string, string>> {
   return {
+    [OPENAPI_FILE]: `${JSON.stringify(document, null, 2)}\n`,
     [POSTMAN_FILE]: `${JSON.stringify(postmanCollection(document), null, 2)}\n`,
+    [POSTMAN_ENV_FILE]: `${JSON.stringify(postmanEnvironment(), null, 2)}\n`,
     [HTTP_FILE]: httpFile(document),
+    [TYPES_FILE]: await typescriptTypes(document),
   };
 }
 
 async function main() {
   const check = process.argv.includes('--check');
-  const files = renderClients(await currentDocument());
+  const files = await renderClients(await currentDocument());
   let stale = false;
   for (const [file, content] of Object.entries(files)) {
     const relative = path.relative(ROOT, file);

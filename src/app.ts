@@ -12,21 +12,31 @@ import { corsPolicy, noStore, securityHeaders } from './lib/http/security.js';
 import { isDraining } from './lib/lifecycle.js';
 import { logger } from './lib/logger.js';
 import { requestContext } from './lib/request-context.js';
-import { authenticate } from './modules/auth/auth.middleware.js';
-import { authRoutes } from './modules/auth/auth.routes.js';
-import { chatRoutes } from './modules/chats/chats.routes.js';
-import { compatRoutes } from './modules/chats/compat.routes.js';
-import { modelRoutes } from './modules/models/models.routes.js';
-import { docsRouter } from './modules/docs/docs.routes.js';
-import { healthRouter } from './modules/health/health.routes.js';
-import { usageRoutes } from './modules/usage/index.js';
+import { authenticate, authRoutes } from './modules/auth/index.js';
+import { chatRoutes, compatRoutes } from './modules/chats/index.js';
+import { docsRouter } from './modules/docs/index.js';
+import { healthRouter } from './modules/health/index.js';
+import { modelRoutes } from './modules/models/index.js';
+import { userRoutes } from './modules/users/index.js';
 import { adminRoutes } from './modules/admin/index.js';
 import { metricsRouter } from './modules/metrics/index.js';
+import { usageRoutes } from './modules/usage/index.js';
 import { httpMetrics } from './lib/metrics.js';
 
-/** Every route group of the API; the OpenAPI description is generated from the same list. */
+/**
+ * Every route group of the API, in the order they are mounted and documented; the OpenAPI
+ * description is generated from the same list. Auth and users share the /api/auth prefix.
+ */
 export function routeGroups(): RouteGroup[] {
-  return [authRoutes(), chatRoutes(), compatRoutes(), modelRoutes(), usageRoutes(), adminRoutes()];
+  return [
+    authRoutes(),
+    userRoutes(),
+    chatRoutes(),
+    compatRoutes(),
+    modelRoutes(),
+    usageRoutes(),
+    adminRoutes(),
+  ];
 }
 
 /** New requests are refused while draining, and at once while the database is known to be down. */
@@ -65,7 +75,8 @@ export function createApp(groups: RouteGroup[] = routeGroups()) {
       },
     }),
   );
-  app.use((req, _res, next) => requestContext.run(String(req.id), next));
+  // pino-http types the id loosely; genReqId (request-id.ts) always makes it a string.
+  app.use((req, _res, next) => requestContext.run(req.id as string, next));
   app.use(httpMetrics);
   app.use(securityHeaders());
   app.use(corsPolicy(c.CORS_ORIGINS));

@@ -1,5 +1,5 @@
 import './lib/load-env.js';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { createApp } from './app.js';
 import { config, ConfigError } from './lib/config.js';
 import { connectDatabase, disconnectDatabase } from './lib/db/connection.js';
@@ -8,7 +8,14 @@ import { logger } from './lib/logger.js';
 import { gracefulShutdown } from './lib/shutdown.js';
 import { installCrashHandlers } from './lib/crash-handlers.js';
 import { initRateLimitCounters } from './lib/rate-limit/mongo-store.js';
-import { initSessions } from './modules/auth/session.model.js';
+import { initSessions } from './modules/auth/index.js';
+import {
+  generations,
+  initIdempotencyKeys,
+  startInterruptedSweep,
+  stopInterruptedSweep,
+} from './modules/chats/index.js';
+import { serverOptions } from './lib/http/server-timeouts.js';
 import { startMetricsServer } from './modules/metrics/index.js';
 import { preloadTokenizer } from './modules/usage/index.js';
 
@@ -26,18 +33,24 @@ async function main() {
   const database = await resolveDatabase(c, logger);
   // A URI names its own database; the embedded server gets one named after the project.
   await connectDatabase(database.uri, c.MONGODB_URI ? undefined : 'sigmagpt');
-  await Promise.all([initRateLimitCounters(), initSessions(), preloadTokenizer()]);
+  await Promise.all([
+    initRateLimitCounters(),
+    initSessions(),
+    initIdempotencyKeys(),
+    preloadTokenizer(),
+  ]);
   logger.info({ database: database.description }, 'database connected');
+  // Replies left `streaming` by an instance that died are finished as interrupted.
+  startInterruptedSweep();
 
   const app = createApp();
-  const server: Server = app.listen(c.PORT, c.HOST, () => {
+  const server: Server = createServer(serverOptions(c), app);
+  server.listen(c.PORT, c.HOST, () => {
     logger.info(
       { port: c.PORT, models: c.models, nodeVersion: process.version },
       `SigmaGPT API listening on http://localhost:${c.PORT}`,
     );
   });
-  // Above typical load-balancer idle timeouts, so the proxy closes idle connections first.
-  server.keepAliveTimeout = 65_000;
   if (c.METRICS_PORT !== 0) {
     // Keeps answering while the API drains, so the scraper sees the shutdown too.
     const metrics = await startMetricsServer(c);
@@ -49,6 +62,7 @@ async function main() {
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
+    stopInterruptedSweep();
     logger.info({ signal, graceMs: c.SHUTDOWN_GRACE_MS }, 'shutting down');
     const closeDatabase = async () => {
       await disconnectDatabase();
@@ -59,6 +73,7 @@ async function main() {
       // at a terminal, or a file watcher) wants the process gone now, so replies are cut and stored.
       await gracefulShutdown({
         server,
+        work: generations,
         graceMs: c.SHUTDOWN_GRACE_MS,
         log: logger,
         closeDatabase,

@@ -116,7 +116,7 @@ export async function seed(
       ['chats', chatDocs],
     ] as const) {
       for (let i = 0; i < docs.length; i += 1000)
-        await db.collection(name).insertMany(docs.slice(i, i + 1000) as never[]);
+        await db.collection(name).insertMany(docs.slice(i, i + 1000));
     }
     return { users, hash };
   } finally {

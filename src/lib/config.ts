@@ -48,12 +48,19 @@ const envSchema = z.object({
   JWT_AUDIENCE: z.string().default('sigmagpt-clients'),
   ACCESS_TOKEN_TTL_SECONDS: int(900, 10, 900),
   REFRESH_TOKEN_TTL_DAYS: int(30, 1, 365),
+  REFRESH_GRACE_SECONDS: int(10, 0, 60),
   BCRYPT_COST: z.coerce.number().int().min(10).max(15).optional(),
   BCRYPT_MAX_CONCURRENCY: int(2, 1, 64),
+  BCRYPT_MAX_QUEUE: int(16, 0, 10_000),
+  PASSWORD_CHECKS_PER_ADDRESS: int(4, 1, 10_000),
 
   CORS_ORIGINS: list('http://localhost:5173,http://localhost:3000'),
   TRUST_PROXY: int(0, 0, 10),
   BODY_LIMIT: z.string().default('100kb'),
+  DOCS_ENABLED: z
+    .enum(['true', 'false', '1', '0'])
+    .optional()
+    .transform((v) => (v === undefined ? undefined : v === 'true' || v === '1')),
 
   LOGIN_LIMIT_PER_ACCOUNT: int(10, 1),
   LOGIN_LIMIT_PER_IP: int(50, 1),
@@ -77,13 +84,25 @@ const envSchema = z.object({
   HISTORY_TOKEN_BUDGET: int(8_000, 100),
   MAX_TOKENS: int(0, 0),
   MESSAGES_PER_MINUTE: int(20, 1),
+  SEARCHES_PER_MINUTE: int(30, 1),
+  CHAT_WRITES_PER_MINUTE: int(30, 1),
+  MAX_CHATS_PER_USER: int(2_000, 1, 1_000_000),
+  MAX_MESSAGES_PER_USER: int(50_000, 2),
+  MAX_STORED_BYTES_PER_USER: int(50_000_000, 1),
+  SEARCH_TIMEOUT_MS: int(2_000, 1, 60_000),
   MAX_CONCURRENT_STREAMS: int(2, 1),
   SSE_PING_SECONDS: z.coerce.number().min(0.05).max(15).default(15),
   STOP_POLL_MS: int(500, 20, 1000),
   GENERATION_LEASE_SECONDS: int(60, 2, 3600),
+  STREAM_CHECKPOINT_MS: int(1000, 20, 60_000),
+  DETACH_GRACE_SECONDS: int(30, 0, 3600),
+  RESUME_POLL_MS: int(250, 20, 500),
   PAGE_SIZE_MAX: int(100, 1, 1000),
   UPSTREAM_MAX_SOCKETS: int(256, 1),
   SHUTDOWN_GRACE_MS: int(10_000, 100),
+  REQUEST_TIMEOUT_MS: int(30_000, 100, 600_000),
+  HEADERS_TIMEOUT_MS: int(10_000, 100, 600_000),
+  KEEP_ALIVE_TIMEOUT_MS: int(65_000, 1_000, 600_000),
 
   TOKEN_BUDGET_PER_DAY: int(0, 0, MAX_TOKEN_BUDGET),
   ADMIN_EMAILS: list(''),
@@ -150,6 +169,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
   const defaultModel = env.DEFAULT_MODEL ?? models[0]!;
   if (!models.includes(defaultModel))
     problems.push(`DEFAULT_MODEL: "${defaultModel}" is not in MODELS`);
+  if (env.HEADERS_TIMEOUT_MS > env.REQUEST_TIMEOUT_MS)
+    problems.push('HEADERS_TIMEOUT_MS: must not exceed REQUEST_TIMEOUT_MS');
   if (problems.length > 0)
     throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
 
@@ -160,6 +181,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
     dataDir,
     jwtSecret,
     bcryptCost: env.BCRYPT_COST ?? (isProduction ? 12 : 10),
+    // The interactive reference is for development; production serves it only when asked to.
+    docsEnabled: env.DOCS_ENABLED ?? !isProduction,
     models: Object.freeze(models),
     defaultModel,
     adminEmails: Object.freeze(adminEmails),

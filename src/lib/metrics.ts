@@ -84,9 +84,12 @@ export const dbDuration = new client.Histogram({
 export const httpMetrics: RequestHandler = (req, res, next) => {
   const started = performance.now();
   res.once('close', () => {
+    // Set by the router of a declared route (route.ts); plain Express routes (/healthz, /metrics)
+    // by their own path; anything else was not matched.
+    const plain = (req.route as { path?: unknown } | undefined)?.path;
     const route =
       (res.locals.route as string | undefined) ??
-      (req.route ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched');
+      (typeof plain === 'string' ? `${req.baseUrl}${plain}` : 'unmatched');
     httpDuration.observe(
       { method: req.method, route, status: String(res.statusCode) },
       (performance.now() - started) / 1000,

@@ -1,12 +1,25 @@
 import type { Server } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { abortAllGenerations, runningGenerations, stopPoller } from './generations/registry.js';
 import { startDraining } from './lifecycle.js';
 import { closeOpenAiPool } from './llm/index.js';
 import type { Logger } from 'pino';
 
+/**
+ * Long-running work that shutdown first lets finish, then cuts: the replies being generated.
+ * The chats module provides it; server.ts hands it in, so this file knows no domain code.
+ */
+export interface InterruptibleWork {
+  /** How many pieces are running in this process. */
+  running(): number;
+  /** Ends every piece at once (each stores what it has) and any that starts later; returns how many were cut. */
+  cutAll(): number;
+  /** Stops background timers that watch the running pieces. */
+  stop(): void;
+}
+
 interface ShutdownOptions {
   server: Server;
+  work: InterruptibleWork;
   graceMs: number;
   log: Logger;
   /** Closes the database connection (and an embedded server); runs after the last stream stored its answer. */
@@ -22,6 +35,7 @@ interface ShutdownOptions {
  */
 export async function gracefulShutdown({
   server,
+  work,
   graceMs,
   log,
   closeDatabase,
@@ -34,8 +48,8 @@ export async function gracefulShutdown({
 
   // Leave time at the end for cut-off streams to store their partial answers.
   const finishBy = cutStreamsNow ? started : started + graceMs - Math.min(3000, graceMs / 3);
-  while (runningGenerations() > 0 && Date.now() < finishBy) await sleep(50);
-  const cut = abortAllGenerations();
+  while (work.running() > 0 && Date.now() < finishBy) await sleep(50);
+  const cut = work.cutAll();
   if (cut > 0)
     log.info(
       { streams: cut },
@@ -43,7 +57,7 @@ export async function gracefulShutdown({
         ? 'cut off open streams'
         : 'cut off streams still open at the end of the grace period',
     );
-  while (runningGenerations() > 0 && Date.now() < started + graceMs - 200) await sleep(20);
+  while (work.running() > 0 && Date.now() < started + graceMs - 200) await sleep(20);
 
   // Responses have ended; keep-alive sockets between requests are closed rather than waited for.
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -51,7 +65,7 @@ export async function gracefulShutdown({
   await Promise.race([closed, sleep(Math.max(0, started + graceMs - 100 - Date.now()))]);
   clearInterval(sweeper);
   server.closeAllConnections();
-  stopPoller();
+  work.stop();
   await closeOpenAiPool();
   await closeDatabase();
 }

@@ -157,12 +157,12 @@ describe('GET /api/admin/users', () => {
     const seen: string[] = [];
     let url: string | null = '/api/admin/users?limit=2';
     while (url) {
-      const res: { status: number; body: { id: string }[]; headers: Record<string, unknown> } =
+      const res: { status: number; body: { id: string }[]; headers: Record<string, string> } =
         await ctx.request().get(url).set(as(root));
       expect(res.status).toBe(200);
       expect(res.body.length).toBeLessThanOrEqual(2);
       seen.push(...res.body.map((u: { id: string }) => u.id));
-      url = /<([^>]+)>; rel="next"/.exec(String(res.headers.link ?? ''))?.[1] ?? null;
+      url = /<([^>]+)>; rel="next"/.exec(res.headers.link ?? '')?.[1] ?? null;
     }
     expect(seen).toHaveLength(all);
     expect(new Set(seen).size).toBe(all);

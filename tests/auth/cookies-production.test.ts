@@ -11,7 +11,7 @@ const ctx = useTestApp({
 });
 
 describe('in production', () => {
-  it('when a session opens, then the refresh cookie is also Secure and the hash has cost 12', async () => {
+  it('when a session opens, then the refresh cookie is a Secure __Host- cookie on path / and the hash has cost 12', async () => {
     const email = uniqueEmail('prod');
     const res = await ctx
       .request()
@@ -19,15 +19,37 @@ describe('in production', () => {
       .send({ email, password: 'correct horse battery' });
     expect(res.status).toBe(201);
     const cookie = String(res.headers['set-cookie']);
-    expect(cookie.split(';').map((a) => a.trim())).toEqual(
-      expect.arrayContaining(['Secure', 'HttpOnly', 'SameSite=Strict', 'Path=/api/auth']),
+    const attributes = cookie.split(';').map((a) => a.trim());
+    // __Host-: only this exact host over HTTPS can set it, so a sibling subdomain cannot toss one.
+    expect(attributes[0]).toMatch(/^__Host-refresh_token=[^;]+$/);
+    expect(attributes).toEqual(
+      expect.arrayContaining(['Secure', 'HttpOnly', 'SameSite=Strict', 'Path=/']),
     );
+    expect(attributes.some((a) => /^Domain=/i.test(a))).toBe(false);
     const stored = await User.findOne({ email }).lean();
     expect(stored!.passwordHash).toMatch(/^\$2[aby]\$12\$/);
     const logout = await ctx
       .request()
       .post('/api/auth/logout')
       .set('Cookie', cookie.split(';')[0]!);
-    expect(String(logout.headers['set-cookie'])).toMatch(/Secure/);
+    expect(String(logout.headers['set-cookie'])).toMatch(
+      /^__Host-refresh_token=;.*Path=\/;.*Secure/,
+    );
+  });
+
+  it('when junk of the __Host- name comes with the real cookie, then the real one refreshes; the unprefixed name is not read', async () => {
+    const res = await ctx
+      .request()
+      .post('/api/auth/signup')
+      .send({ email: uniqueEmail('prod'), password: 'correct horse battery' });
+    const token = /^__Host-refresh_token=([^;]+)/.exec(String(res.headers['set-cookie']))![1]!;
+    const refresh = (cookie: string) =>
+      ctx.request().post('/api/auth/refresh').set('Cookie', cookie);
+    const unprefixed = await refresh(`refresh_token=${token}`);
+    expect(unprefixed.status).toBe(401);
+    expect(String(unprefixed.headers['set-cookie'] ?? '')).toBe('');
+    const tossed = await refresh(`__Host-refresh_token=junk; __Host-refresh_token=${token}`);
+    expect(tossed.status).toBe(200);
+    expect(String(tossed.headers['set-cookie'])).toMatch(/^__Host-refresh_token=[^;]+;/);
   });
 });

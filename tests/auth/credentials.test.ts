@@ -78,7 +78,7 @@ describe('login failures do not reveal whether an account exists', () => {
   });
 });
 
-describe('password length is counted in UTF-8 bytes (8–72), never truncated', () => {
+describe('a password has at least 8 characters and at most 72 UTF-8 bytes, never truncated', () => {
   const signup = (password: string) =>
     ctx
       .request()
@@ -86,7 +86,8 @@ describe('password length is counted in UTF-8 bytes (8–72), never truncated', 
       .send({ email: uniqueEmail('pw'), password });
 
   it.each([
-    ['7 ASCII bytes', 'x'.repeat(7)],
+    ['7 ASCII characters', 'x'.repeat(7)],
+    ['3 × € (3 chars, 9 bytes)', '€€€'],
     ['73 ASCII bytes', 'x'.repeat(73)],
     ['25 × € (25 chars, 75 bytes)', '€'.repeat(25)],
     ['24 × € + one byte (73 bytes)', '€'.repeat(24) + 'x'],
@@ -103,10 +104,10 @@ describe('password length is counted in UTF-8 bytes (8–72), never truncated', 
   );
 
   it.each([
-    ['8 ASCII bytes', 'x'.repeat(8)],
+    ['8 ASCII characters', 'x'.repeat(8)],
     ['72 ASCII bytes', 'x'.repeat(72)],
     ['24 × € (72 bytes)', '€'.repeat(24)],
-    ['3 × € (3 chars, 9 bytes)', '€€€'],
+    ['8 × é (8 chars, 16 bytes)', 'é'.repeat(8)],
   ])(
     'when the signup password is %s, then 201 and that exact password logs in',
     async (_label, password) => {

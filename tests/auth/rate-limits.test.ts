@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Response } from 'supertest';
+import mongoose from '../../src/lib/db/mongoose.js';
 import { User } from '../../src/modules/users/user.model.js';
 import { uniqueEmail, useTestApp } from '../helpers/app.js';
 import { accountsSnapshot, expectError, rateLimitHits, signUp } from '../helpers/auth.js';
@@ -138,5 +139,24 @@ describe('signup limit per IP', () => {
       201,
     );
     expectRateLimited(await signup({ email: uniqueEmail(), password: 'correct horse battery' }));
+  });
+});
+
+describe('expired counters', () => {
+  it('when a counter’s window has ended, then the next counted request, for any key, removes it (no TTL needed)', async () => {
+    const slots = mongoose.connection.collection('rate_limits');
+    const ended = new Date(Date.now() - 1000);
+    await slots.insertOne({
+      _id: `login-account:gone@example.test#${ended.getTime()}#1` as never,
+      key: 'login-account:gone@example.test',
+      n: 1,
+      resetAt: ended,
+    });
+    expectError(
+      await login(uniqueEmail('fresh-key'), 'wrong password'),
+      401,
+      'INVALID_CREDENTIALS',
+    );
+    expect(await slots.countDocuments({ key: 'login-account:gone@example.test' })).toBe(0);
   });
 });

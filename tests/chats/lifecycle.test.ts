@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { Generation } from '../../src/lib/generations/generation.model.js';
-import { abortAllGenerations, runningGenerations } from '../../src/lib/generations/registry.js';
+import { Generation } from '../../src/modules/chats/generation/generation.model.js';
+import {
+  abortAllGenerations,
+  runningGenerations,
+} from '../../src/modules/chats/generation/registry.js';
 import { Message } from '../../src/modules/chats/message.model.js';
 import { useTestApp } from '../helpers/app.js';
 import { eventually } from '../helpers/eventually.js';
@@ -16,6 +19,9 @@ const ctx = useTestApp({
   MESSAGES_PER_MINUTE: '1000',
   MAX_CONCURRENT_STREAMS: '2',
   STOP_POLL_MS: '50',
+  // A disconnect cuts the reply at once, as before replies outlived their connection
+  // (tests/chats/resume.test.ts covers the grace period).
+  DETACH_GRACE_SECONDS: '0',
 });
 let user: TestUser;
 let server: Awaited<ReturnType<typeof listen>>;
@@ -39,7 +45,7 @@ const stream = (chatId: string, content = 'hello') =>
 const assistantOf = (chatId: string) =>
   eventually(
     () => Message.findOne({ chatId, role: 'assistant' }).lean(),
-    (m) => m !== null,
+    (m) => m !== null && m.status !== 'streaming',
     2000,
   );
 const leases = () => Generation.countDocuments({ userId: user.id });

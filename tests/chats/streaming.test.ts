@@ -38,7 +38,7 @@ const streamTo = (chatId: string, body: Record<string, unknown>) =>
     .parse(textParser);
 
 describe('streaming a reply', () => {
-  it('when a message is sent with stream: true, then meta, one delta per upstream chunk and done arrive with increasing ids, and both messages are stored', async () => {
+  it('when a message is sent with stream: true, then meta, one delta per upstream chunk and done arrive with cursor ids, and both messages are stored', async () => {
     const chatId = await newChat({ systemPrompt: 'Be brief.' });
     upstream.script({
       chunks: ['Hel', 'lo', ' there'],
@@ -54,8 +54,12 @@ describe('streaming a reply', () => {
 
     const { events } = parseSse(res.body as string);
     expect(events.map((e) => e.event)).toEqual(['meta', 'delta', 'delta', 'delta', 'done']);
-    expect(events.map((e) => e.id)).toEqual([1, 2, 3, 4, 5]);
     const [meta, ...rest] = events;
+    // Each id is a cursor: the reply and the length of its text delivered so far.
+    const replyId = meta!.data.assistantMessage.id as string;
+    expect(events.map((e) => e.id)).toEqual(
+      ['0', '3', '5', '11', 'end'].map((offset) => `${replyId}:${offset}`),
+    );
     expect(meta!.data.chat.id).toBe(chatId);
     expect(meta!.data.userMessage).toMatchObject({
       role: 'user',

@@ -187,13 +187,18 @@ describe('when the database stops and comes back', () => {
     const deadline = Date.now() + 20_000;
     while ((await get('/readyz')).status !== 200 && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 250));
-    // The reply was never stored (it said so); the question was, before the database went away.
+    // Its final state was never stored (it said so); the question was, and the reply as far as its
+    // last checkpoint before the database went away.
     await withDatabase(uri, async (db) => {
       const messages = await db
         .collection('messages')
         .find({ chatId: new db.base.Types.ObjectId(chatId) })
+        .sort({ createdAt: 1 })
         .toArray();
-      expect(messages.map((m) => [m.role, m.content])).toEqual([['user', 'store me']]);
+      expect(messages.map((m) => m.role)).toEqual(['user', 'assistant']);
+      // (`incomplete` already if the periodic sweep got to it first.)
+      expect(['streaming', 'incomplete']).toContain(messages[1]!.status);
+      expect(partial.startsWith(messages[1]!.content)).toBe(true);
     });
     // The slot of the failed reply is freed once the database is back, not only when its lease
     // lapses (GENERATION_LEASE_SECONDS, 60 s): both slots serve again.
@@ -208,6 +213,14 @@ describe('when the database stops and comes back', () => {
       15_000,
     );
     expect(leases).toBe(0);
+    // Its lease gone, the reply is finished as interrupted when the chat is read.
+    const chat = (await (await get(`/api/chats/${chatId}`, user.token)).json()) as {
+      messages: { role: string; status: string; error: { code: string } | null }[];
+    };
+    expect(chat.messages[1]).toMatchObject({
+      status: 'incomplete',
+      error: { code: 'INTERRUPTED' },
+    });
     upstream.setDefault({ chunks: ['fine'] });
     const replies = await Promise.all(
       [0, 1].map((i) =>

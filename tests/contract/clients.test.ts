@@ -1,6 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { HTTP_FILE, POSTMAN_FILE, renderClients } from '../../scripts/generate-clients.js';
+import {
+  HTTP_FILE,
+  OPENAPI_FILE,
+  POSTMAN_ENV_FILE,
+  POSTMAN_FILE,
+  renderClients,
+  TYPES_FILE,
+} from '../../scripts/generate-clients.js';
 import { routeGroups } from '../../src/app.js';
 import { openApiDocument } from '../../src/modules/docs/openapi.js';
 import { documentedOperations } from './routes.js';
@@ -13,15 +20,10 @@ const requests = (items: Json[]): Json[] =>
   items.flatMap((item) => (item.item ? requests(item.item) : [item]));
 
 describe('client kits', () => {
-  it('when the generator runs now, then it writes exactly the committed files (run `npm run clients` after changing routes)', () => {
-    const files = renderClients(document());
-    expect(
-      readFileSync(POSTMAN_FILE, 'utf8'),
-      'clients/sigmagpt.postman_collection.json is stale',
-    ).toBe(files[POSTMAN_FILE]);
-    expect(readFileSync(HTTP_FILE, 'utf8'), 'clients/sigmagpt.http is stale').toBe(
-      files[HTTP_FILE],
-    );
+  it('when the generator runs now, then it writes exactly the committed files (run `npm run clients` after changing routes)', async () => {
+    const files = await renderClients(document());
+    for (const file of [OPENAPI_FILE, POSTMAN_FILE, POSTMAN_ENV_FILE, HTTP_FILE, TYPES_FILE])
+      expect(readFileSync(file, 'utf8'), `${file} is stale`).toBe(files[file]);
   });
 
   it('when the Postman collection is read, then it is a v2.1 collection whose requests are exactly the documented operations', () => {
@@ -50,55 +52,70 @@ describe('client kits', () => {
     ).toEqual([]);
   });
 
-  it('when a user runs the auth flow, then the login test script stores the token that every bearer request sends', () => {
+  it('when the collection runs, then every request asserts its status, and what the scripts set cannot be shadowed by an environment', () => {
     const c = collection();
     expect(c.auth).toEqual({
       type: 'bearer',
-      bearer: [{ key: 'token', value: '{{accessToken}}', type: 'string' }],
+      bearer: [{ key: 'token', value: '{{sigmagptAccessToken}}', type: 'string' }],
     });
-    expect(c.variable.map((v: Json) => v.key)).toEqual(
-      expect.arrayContaining(['baseUrl', 'accessToken', 'email', 'password', 'chatId']),
-    );
-    const byRoute = new Map(
-      requests(c.item).map((item) => [
-        `${item.request.method} /${item.request.url.path.join('/')}`,
-        item,
-      ]),
-    );
-    for (const route of ['POST /api/auth/login', 'POST /api/auth/signup']) {
-      const script = byRoute
-        .get(route)
-        ?.event?.find((e: Json) => e.listen === 'test')
-        ?.script.exec.join('\n');
-      expect(script, route).toContain(
-        "pm.collectionVariables.set('accessToken', pm.response.json().accessToken)",
+    // Postman resolves environment variables before collection ones: only baseUrl may come from there.
+    const names = c.variable.map((v: Json) => v.key as string);
+    expect(names.filter((n: string) => !n.startsWith('sigmagpt'))).toEqual(['baseUrl']);
+    const env = JSON.parse(readFileSync(POSTMAN_ENV_FILE, 'utf8')) as Json;
+    expect(env.values.map((v: Json) => v.key)).toEqual(['baseUrl']);
+    for (const item of requests(c.item)) {
+      const test = item.event?.find((e: Json) => e.listen === 'test')?.script.exec.join('\n');
+      expect(test, item.name).toMatch(
+        /pm\.test\('(status is \d{3}|answers a documented status below 500)'/,
       );
-      expect(byRoute.get(route)!.request.auth).toEqual({ type: 'noauth' });
+      for (const used of JSON.stringify(item.request).matchAll(/\{\{(\w+)\}\}/g))
+        expect(names, `${item.name} uses {{${used[1]}}}`).toContain(used[1]);
     }
-    // Protected requests inherit the collection's bearer auth.
-    expect(byRoute.get('GET /api/auth/me')!.request.auth).toBeUndefined();
-    expect(byRoute.get('GET /api/chats/:id')!.request.url.variable).toEqual([
-      { key: 'id', value: '{{chatId}}' },
+  });
+
+  it('when the folders are read, then they follow the journey: account first, session end and account deletion last', () => {
+    const folders = (collection().item as Json[]).map((f) => f.name as string);
+    expect(folders[0]).toBe('1. Account');
+    expect(folders.slice(-2)).toEqual(['7. Session end', '8. Account deletion']);
+    const byName = new Map(
+      (collection().item as Json[]).map((f) => [f.name, requests(f.item).map((i) => i.name)]),
+    );
+    expect(byName.get('1. Account')![0]).toBe('Create an account');
+    expect(byName.get('8. Account deletion')).toEqual([
+      'Delete the account',
+      'The account is gone',
     ]);
   });
 
-  it('when the .http file is read, then each request line is a documented operation and protected ones send the bearer token', () => {
+  it('when the .http file is read, then each request is a documented operation with a status assertion, and protected ones send a token from an earlier response', () => {
     const text = readFileSync(HTTP_FILE, 'utf8');
+    expect(text).toMatch(/^@baseUrl = \{\{\$dotenv baseUrl\}\}$/m);
     const blocks = text.split(/^### /m).slice(1);
     const doc = document();
     const documented = documentedOperations(doc);
+    const names: string[] = [];
     const seen = blocks.map((block) => {
       const line = block.split('\n').find((l) => /^(GET|POST|PUT|PATCH|DELETE) /.test(l))!;
       const [method, url] = line.split(' ') as [string, string];
-      const path = url.replace('{{baseUrl}}', '').replace('{{chatId}}', '{id}');
+      const path = url
+        .replace('{{baseUrl}}', '')
+        .replace(/\{\{\w+\.response\.body\.\$[.\w]*\}\}/g, '{id}');
       const op = `${method} ${path}`;
       expect(documented, op).toContain(op);
-      const secured = (doc.paths[path][method.toLowerCase()].security ?? []).some(
-        (r: Json) => 'bearerAuth' in r,
-      );
-      if (secured) expect(block, op).toContain('Authorization: Bearer {{accessToken}}');
+      expect(block, op).toMatch(/^# \?\? status (== \d{3}|< 500)$/m);
+      // Every request variable names a request sent before this one.
+      for (const ref of block.matchAll(/\{\{(\w+)\.response\.body/g))
+        expect(names, `${op} reads ${ref[1]}`).toContain(ref[1]);
+      names.push(/^# @name (\w+)$/m.exec(block)![1]!);
+      // Required (not optional like logout's): every security requirement names bearerAuth.
+      const security = (doc.paths[path][method.toLowerCase()].security ?? []) as Json[];
+      const secured = security.length > 0 && security.every((r: Json) => 'bearerAuth' in r);
+      if (secured)
+        expect(block, op).toMatch(
+          /^Authorization: Bearer \{\{\w+\.response\.body\.\$\.accessToken\}\}$/m,
+        );
       return op;
     });
-    expect(seen.sort()).toEqual(documented);
+    expect([...new Set(seen)].sort()).toEqual(documented);
   });
 });

@@ -138,6 +138,50 @@ describe('OpenAPI description', () => {
     });
   });
 
+  it('when a client is generated from it, then responses reference named components and model is a plain string', async () => {
+    const document = await fetchDocument();
+    const schemas = document.components.schemas as Json;
+    for (const name of ['User', 'AuthResult', 'Chat', 'Message', 'ExchangeResult', 'ErrorBody'])
+      expect(schemas[name], name).toBeDefined();
+    for (const event of ['Meta', 'Delta', 'Done', 'Error'])
+      expect(schemas[`${event}EventData`], event).toBeDefined();
+    const json = (path: string, method: string, status: number) =>
+      document.paths[path][method].responses[status].content['application/json'].schema;
+    expect(json('/api/auth/me', 'get', 200)).toEqual({ $ref: '#/components/schemas/User' });
+    expect(json('/api/auth/login', 'post', 200)).toEqual({
+      $ref: '#/components/schemas/AuthResult',
+    });
+    expect(json('/api/chats/{id}/messages', 'post', 201)).toEqual({
+      $ref: '#/components/schemas/ExchangeResult',
+    });
+    expect(json('/api/chats/{id}', 'patch', 200)).toEqual({ $ref: '#/components/schemas/Chat' });
+    // The stream has its own status and media type; JSON never shares a response with it.
+    expect(
+      Object.keys(document.paths['/api/chats/{id}/messages'].post.responses[200].content),
+    ).toEqual(['text/event-stream']);
+    // Allowed models are read at run time from GET /api/models, not baked into the description.
+    const body = document.paths['/api/chats'].post.requestBody.content['application/json'].schema;
+    expect(body.properties.model).toMatchObject({ type: 'string', maxLength: 200 });
+    expect(body.properties.model.enum).toBeUndefined();
+    expect(body.properties.model.description).toContain('GET /api/models');
+  });
+
+  it('when a password constraint is published, then it is the one enforced (8 characters, 72 bytes)', async () => {
+    const document = await fetchDocument();
+    const signup =
+      document.paths['/api/auth/signup'].post.requestBody.content['application/json'].schema
+        .properties.password;
+    expect(signup).toMatchObject({ type: 'string', minLength: 8, maxLength: 72, 'x-maxBytes': 72 });
+    const signupAs = (password: string) =>
+      ctx
+        .request()
+        .post('/api/auth/signup')
+        .send({ email: `pw.${Date.now()}.${password.length}@example.test`, password });
+    expect((await signupAs('x'.repeat(7))).status).toBe(400);
+    expect((await signupAs('x'.repeat(8))).status).toBe(201);
+    expect((await signupAs('x'.repeat(73))).status).toBe(400);
+  });
+
   it('when a documented path is called with a method it does not list, then 405 with Allow and the error body', async () => {
     const document = await fetchDocument();
     for (const group of routeGroups()) {

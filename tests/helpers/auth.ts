@@ -19,7 +19,7 @@ export const NO_TIGHT_LIMITS = {
 /** The refresh token from a response's Set-Cookie, if it sets one with a value. */
 export function refreshCookieOf(res: Response): string | undefined {
   const cookies = ([] as string[]).concat(res.headers['set-cookie'] ?? []);
-  const match = cookies.map((c) => /^refresh_token=([^;]*)/.exec(c)).find(Boolean);
+  const match = cookies.map((c) => /^(?:__Host-)?refresh_token=([^;]*)/.exec(c)).find(Boolean);
   return match?.[1] ? decodeURIComponent(match[1]) : undefined;
 }
 

@@ -4,7 +4,8 @@ import type { Express } from 'express';
 
 export interface SseEvent {
   event: string;
-  id: number;
+  /** The event's cursor, `<replyId>:<offset>` or `<replyId>:end`. */
+  id: string;
   data: any;
 }
 
@@ -15,12 +16,12 @@ export function parseSse(text: string): { events: SseEvent[]; comments: string[]
   for (const block of text.split('\n\n')) {
     if (!block.trim()) continue;
     let event = 'message';
-    let id = NaN;
+    let id = '';
     let data = '';
     for (const line of block.split('\n')) {
       if (line.startsWith(':')) comments.push(line.slice(1).trim());
       else if (line.startsWith('event: ')) event = line.slice(7);
-      else if (line.startsWith('id: ')) id = Number(line.slice(4));
+      else if (line.startsWith('id: ')) id = line.slice(4);
       else if (line.startsWith('data: ')) data += line.slice(6);
     }
     if (data) events.push({ event, id, data: JSON.parse(data) });

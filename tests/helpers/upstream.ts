@@ -5,6 +5,8 @@ import type { AddressInfo } from 'node:net';
 export interface UpstreamScript {
   /** Answer with this HTTP status and a JSON error body instead of streaming. */
   status?: number;
+  /** The error body's message with the status; `{authorization}` is replaced by the received header (a provider or proxy that echoes it). */
+  errorMessage?: string;
   /** Content chunks to stream, one SSE event each. */
   chunks?: string[];
   /** Delay before the headers, and between chunks (ms). */
@@ -25,6 +27,8 @@ export interface RecordedRequest {
   model: string;
   messages: { role: string; content: string }[];
   body: Record<string, unknown>;
+  /** The Authorization header the upstream received. */
+  authorization: string;
   /** The client went away before the response ended. */
   aborted: boolean;
   /** Resolves when the request is over (ended or aborted). */
@@ -58,6 +62,7 @@ export async function startUpstream() {
         model: String(body.model),
         messages: body.messages as RecordedRequest['messages'],
         body,
+        authorization: String(req.headers.authorization ?? ''),
         aborted: false,
         finished: new Promise((resolve) => (settle = resolve)),
         endedAt: 0,
@@ -82,11 +87,16 @@ export async function startUpstream() {
     if (script.headerDelayMs) await sleep(script.headerDelayMs);
     if (res.destroyed) return;
     if (script.status) {
-      res.writeHead(script.status, { 'content-type': 'application/json' });
+      res.writeHead(script.status, {
+        'content-type': 'application/json',
+        'x-request-id': 'req_upstream_42',
+      });
+      const message = (script.errorMessage ?? 'secret upstream detail sk-leak-123').replace(
+        '{authorization}',
+        record.authorization,
+      );
       res.end(
-        JSON.stringify({
-          error: { message: 'secret upstream detail sk-leak-123', type: 'server_error' },
-        }),
+        JSON.stringify({ error: { message, type: 'server_error', code: 'invalid_api_key' } }),
       );
       return;
     }

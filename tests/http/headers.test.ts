@@ -28,7 +28,7 @@ async function rawRequest(head: string): Promise<string> {
         socket.end(head),
       );
       let data = '';
-      socket.on('data', (chunk) => (data += chunk));
+      socket.on('data', (chunk: Buffer) => (data += chunk.toString()));
       socket.on('close', () => resolve(data));
       socket.on('error', () => resolve(data));
     });

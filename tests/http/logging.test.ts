@@ -63,7 +63,7 @@ describe('logs', () => {
     await ctx
       .request()
       .post('/api/auth/refresh')
-      .set('Cookie', `refresh_token=${refreshCookieOf(login)}`); // replay
+      .set('Cookie', `refresh_token=${refreshCookieOf(login)}`); // a second tab, within the grace
     await ctx
       .request()
       .post('/api/auth/password')

@@ -23,6 +23,8 @@ const env = {
   UPSTREAM_MAX_RETRIES: '0',
   MESSAGES_PER_MINUTE: '1000',
   METRICS_TOKEN: TOKEN,
+  // A disconnect cuts the reply at once (no grace for a reader to resume it): outcome client_gone.
+  DETACH_GRACE_SECONDS: '0',
 };
 const ctx = useTestApp(env);
 let user: TestUser;

@@ -15,6 +15,8 @@ const ctx = useTestApp({
   MODELS: 'test-model,other-model',
   UPSTREAM_MAX_RETRIES: '0',
   MESSAGES_PER_MINUTE: '1000',
+  // A disconnect cuts the reply at once (no grace for a reader to resume it).
+  DETACH_GRACE_SECONDS: '0',
 });
 let user: TestUser;
 let other: TestUser;

@@ -16,6 +16,6 @@ export async function resolveDatabase(c: Config, log: Logger): Promise<ResolvedD
   return {
     uri: `${embedded.uri}`,
     description: `embedded ${embedded.kind} (data in ${c.dataDir})`,
-    stop: embedded.stop,
+    stop: () => embedded.stop(),
   };
 }

@@ -16,10 +16,25 @@ function declaredCharset(req: Parameters<RequestHandler>[0]): string | undefined
 
 const UTF8 = new Set(['utf-8', 'utf8']);
 
+const UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
+
+/** BODY_LIMIT in bytes ('100kb', '1mb', '5000'), as body-parser reads it; undefined if unreadable. */
+export function limitBytes(limit: string): number | undefined {
+  const match = /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?$/i.exec(limit.trim());
+  if (!match) return undefined;
+  return Math.floor(Number(match[1]) * UNITS[(match[2] ?? 'b').toLowerCase()]!);
+}
+
 /** JSON bodies only: anything else that carries a body is a 415, before a byte of it is parsed. */
 export function jsonBody(limit: string): RequestHandler[] {
+  const maxBytes = limitBytes(limit);
   const requireJson: RequestHandler = (req, _res, next) => {
     if (!METHODS_WITH_BODY.has(req.method) || !hasBody(req)) return next();
+    // body-parser answers a declared oversize body only after reading all of it, so a client that
+    // declares 99 MB and sends nothing would hold the connection: refuse it from the header.
+    const declared = Number(req.headers['content-length']);
+    if (maxBytes !== undefined && declared > maxBytes)
+      return next(new AppError('PAYLOAD_TOO_LARGE', 'The request body is too large'));
     if (!req.is('application/json'))
       return next(new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json'));
     const charset = declaredCharset(req);

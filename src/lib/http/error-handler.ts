@@ -72,11 +72,15 @@ export function toAppError(err: unknown): AppError {
 
 export function sendError(req: Request, res: Response, error: AppError): void {
   if (error.headers) res.set(error.headers);
+  // A body left unread (refused before parsing) would have to be drained before the connection
+  // could serve another request; closing it frees the connection at once.
+  if (!req.complete) res.set('Connection', 'close');
   res.status(error.status).json({
     error: {
       code: error.code,
       message: error.message,
-      requestId: String(req.id ?? ''),
+      // A string from genReqId (request-id.ts); absent only before pino-http has run.
+      requestId: (req.id as string | undefined) ?? '',
       ...(error.details ? { details: error.details } : {}),
     },
   });

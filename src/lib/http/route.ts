@@ -19,6 +19,8 @@ interface RequestSchemas {
   body?: z.ZodType;
   query?: z.ZodType;
   params?: z.ZodType;
+  /** Documentation only: request headers the handler reads (and checks) itself. */
+  headers?: z.ZodObject;
 }
 
 type Parsed<S extends RequestSchemas> = {
@@ -55,7 +57,7 @@ export interface RouteSpec<S extends RequestSchemas = RequestSchemas> {
 }
 
 export function defineRoute<S extends RequestSchemas>(spec: RouteSpec<S>): RouteSpec {
-  return spec as unknown as RouteSpec;
+  return spec;
 }
 
 export interface RouteGroup {
@@ -72,11 +74,14 @@ function validator(schemas: RequestSchemas) {
       if (!result.success) throw result.error;
       return result.data;
     };
-    return {
-      params: parse(schemas.params, req.params),
-      query: parse(schemas.query, req.query),
-      body: parse(schemas.body, req.body ?? {}),
-    };
+    const query = parse(schemas.query, req.query);
+    const body = parse(schemas.body, req.body ?? {});
+    // Last, so an invalid query or body is still a 400: a path that does not parse names no
+    // resource, so it answers 404 with the schema's message (see objectIdParam in ids.ts).
+    const params = schemas.params?.safeParse(req.params);
+    if (params && !params.success)
+      throw new AppError('NOT_FOUND', params.error.issues[0]?.message ?? 'Resource not found');
+    return { params: params?.data, query, body };
   };
 }
 
@@ -84,10 +89,12 @@ function validator(schemas: RequestSchemas) {
 export function buildRouter(group: RouteGroup, authenticate: RequestHandler): express.Router {
   const router = express.Router();
   // The metrics label requests with the declared template (`/api/chats/:id`), never the raw URL.
-  const labelRoute: RequestHandler = (req, res, next) => {
-    res.locals.route = `${group.prefix}${req.route?.path === '/' ? '' : String(req.route?.path)}`;
-    next();
-  };
+  const labelRoute =
+    (path: string): RequestHandler =>
+    (_req, res, next) => {
+      res.locals.route = `${group.prefix}${path === '/' ? '' : path}`;
+      next();
+    };
   const methodsByPath = new Map<string, string[]>();
   for (const route of group.routes) {
     const parse = validator(route.request ?? {});
@@ -96,7 +103,7 @@ export function buildRouter(group: RouteGroup, authenticate: RequestHandler): ex
     };
     router[route.method](
       route.path,
-      labelRoute,
+      labelRoute(route.path),
       ...(route.auth ? [authenticate] : []),
       ...(route.guards ?? []),
       handle,
@@ -108,7 +115,7 @@ export function buildRouter(group: RouteGroup, authenticate: RequestHandler): ex
   }
   for (const [path, methods] of methodsByPath) {
     const allow = [...new Set(methods.includes('GET') ? [...methods, 'HEAD'] : methods)].join(', ');
-    router.all(path, labelRoute, (req, res, next) => {
+    router.all(path, labelRoute(path), (req, res, next) => {
       if (req.method === 'OPTIONS') {
         res.set('Allow', allow).status(204).end();
         return;

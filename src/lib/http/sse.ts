@@ -2,12 +2,11 @@ import type { Response } from 'express';
 import { openStreams } from '../metrics.js';
 
 /**
- * A Server-Sent Events response. Every event carries an increasing `id:` and one JSON `data:`
- * line. Writes honour backpressure: `send` resolves once the socket has taken the bytes (or the
+ * A Server-Sent Events response. Every event carries an `id:` chosen by the caller (a cursor a
+ * client can resume from with Last-Event-ID) and one JSON `data:` line. Writes honour backpressure: `send` resolves once the socket has taken the bytes (or the
  * client is gone), so a slow reader slows the producer instead of growing a buffer.
  */
 export class SseStream {
-  private nextId = 1;
   private closed = false;
   private pingTimer: NodeJS.Timeout | undefined;
 
@@ -49,14 +48,14 @@ export class SseStream {
    * (stop, shutdown) and, for a client that keeps the connection open but never reads, after
    * `stallMs`: then the connection is destroyed, which ends the reply as a disconnect would.
    */
-  async send(event: string, data: unknown, interrupt?: AbortSignal): Promise<void> {
+  async send(event: string, data: unknown, id: string, interrupt?: AbortSignal): Promise<void> {
     if (this.isClosed) return;
-    if (!this.write(event, data)) await this.drained(interrupt);
+    if (!this.write(event, data, id)) await this.drained(interrupt);
   }
 
   /** The last event: written without waiting for the reader (its size is bounded), then the end. */
-  finish(event: string, data: unknown): void {
-    if (!this.isClosed && !this.write(event, data)) {
+  finish(event: string, data: unknown, id: string): void {
+    if (!this.isClosed && !this.write(event, data, id)) {
       // A reader that never takes the rest would otherwise hold the connection open for good.
       const stall = setTimeout(() => this.res.destroy(), this.stallMs);
       stall.unref();
@@ -65,10 +64,8 @@ export class SseStream {
     this.end();
   }
 
-  private write(event: string, data: unknown): boolean {
-    return this.res.write(
-      `event: ${event}\nid: ${this.nextId++}\ndata: ${JSON.stringify(data)}\n\n`,
-    );
+  private write(event: string, data: unknown, id: string): boolean {
+    return this.res.write(`event: ${event}\nid: ${id}\ndata: ${JSON.stringify(data)}\n\n`);
   }
 
   /** Comments keep idle connections open through proxies; they are tiny, so no backpressure wait. */

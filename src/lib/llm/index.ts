@@ -5,7 +5,7 @@ import type { CompletionRequest, CompletionStream } from './types.js';
 
 export type { ChatTurn, CompletionEvent, Usage } from './types.js';
 export { fitToBudget } from './history.js';
-export { upstreamError } from './upstream-errors.js';
+export { describeUpstreamFailure, upstreamError } from './upstream-errors.js';
 export { closeOpenAiPool } from './openai.provider.js';
 export { DEMO_MODEL };
 

@@ -32,7 +32,7 @@ function clientFor(c: Config): OpenAI {
     connections: c.UPSTREAM_MAX_SOCKETS,
   });
   const fetchWithPool = ((url: string, init?: Record<string, unknown>) =>
-    undiciFetch(url, { ...init, dispatcher: agent } as never)) as unknown as typeof fetch;
+    undiciFetch(url, { ...init, dispatcher: agent })) as unknown as typeof fetch;
   const client = new OpenAI({
     apiKey: c.OPENAI_API_KEY ?? 'not-set',
     baseURL: c.OPENAI_BASE_URL,

@@ -9,24 +9,71 @@ export class UpstreamIdleError extends Error {
   }
 }
 
+/** Anything shaped like a credential, in text that is about to be logged. */
+export const scrubSecrets = (text: string) =>
+  text
+    .replace(/Bearer\s+[^\s"',;]+/gi, '[redacted credential]')
+    .replace(/\bsk-[A-Za-z0-9_-]+/g, '[redacted key]');
+
+/** What is logged about a provider failure. */
+export interface UpstreamFailure {
+  name: string;
+  status?: number;
+  code?: string;
+  type?: string;
+  requestId?: string;
+  /** Only for failures raised on our side (connection, timeout), and scrubbed. */
+  message?: string;
+}
+
+/**
+ * The loggable facts of a provider failure: status, code and the provider's request id (enough to
+ * ask the provider about it). Never the provider's message or body: a provider or proxy that echoes
+ * the request puts the Authorization header, hence the API key, in there — and prompts besides.
+ */
+export function describeUpstreamFailure(err: unknown): UpstreamFailure {
+  if (err instanceof OpenAI.APIError) {
+    const str = (v: unknown) =>
+      typeof v === 'string' || typeof v === 'number' ? String(v) : undefined;
+    const status: unknown = err.status;
+    return {
+      name: err.name,
+      ...(typeof status === 'number' ? { status } : {}),
+      ...(str(err.code) ? { code: scrubSecrets(str(err.code)!) } : {}),
+      ...(str(err.type) ? { type: scrubSecrets(str(err.type)!) } : {}),
+      ...(err.requestID ? { requestId: scrubSecrets(err.requestID) } : {}),
+    };
+  }
+  if (err instanceof Error) {
+    const code = (err as { code?: unknown }).code ?? (err.cause as { code?: unknown })?.code;
+    return {
+      name: err.name,
+      ...(typeof code === 'string' ? { code } : {}),
+      message: scrubSecrets(err.message),
+    };
+  }
+  return { name: typeof err };
+}
+
 /**
  * Maps a provider failure to the contract's codes. The provider's own message and body are never
- * passed on: they can carry account details, prompts or keys; the log keeps the cause.
+ * passed on, nor logged: the cause kept for the log is describeUpstreamFailure's summary.
  */
 export function upstreamError(err: unknown): AppError {
   if (err instanceof AppError) return err;
+  const cause = describeUpstreamFailure(err);
   if (err instanceof UpstreamIdleError) {
-    return new AppError('UPSTREAM_TIMEOUT', 'The model stopped sending its reply', { cause: err });
+    return new AppError('UPSTREAM_TIMEOUT', 'The model stopped sending its reply', { cause });
   }
   if (err instanceof OpenAI.APIConnectionTimeoutError) {
-    return new AppError('UPSTREAM_TIMEOUT', 'The model did not answer in time', { cause: err });
+    return new AppError('UPSTREAM_TIMEOUT', 'The model did not answer in time', { cause });
   }
   if (err instanceof OpenAI.APIError && err.status === 429) {
     return new AppError(
       'UPSTREAM_ERROR',
       'The model provider is busy or rate limited; try again shortly',
-      { cause: err },
+      { cause },
     );
   }
-  return new AppError('UPSTREAM_ERROR', 'The model provider failed to answer', { cause: err });
+  return new AppError('UPSTREAM_ERROR', 'The model provider failed to answer', { cause });
 }

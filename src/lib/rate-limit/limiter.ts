@@ -20,6 +20,11 @@ interface LimiterOptions {
 /** Guards built by sharedLimiter, so the OpenAPI description can document their 429. */
 const rateLimitGuards = new WeakSet<RequestHandler>();
 export const isRateLimitGuard = (guard: RequestHandler) => rateLimitGuards.has(guard);
+/** Marks a guard built elsewhere that answers 429, for the OpenAPI description. */
+export function documentsRateLimit<T extends RequestHandler>(guard: T): T {
+  rateLimitGuards.add(guard);
+  return guard;
+}
 
 /** A rate limit shared by every instance; requests without a key (no email, say) are not counted. */
 export function sharedLimiter(options: LimiterOptions): RequestHandler {
@@ -55,3 +60,20 @@ export function sharedLimiter(options: LimiterOptions): RequestHandler {
  * low bits would give every request a fresh bucket.
  */
 export const byIp = (req: Request) => (req.ip ? ipKeyGenerator(req.ip) : 'unknown');
+
+/**
+ * A wider bucket for in-process fair shares: an IPv6 /48 (one site, 256 of the /56 buckets above),
+ * or the IPv4 address itself.
+ */
+export const byAddressRange = (req: Request) => (req.ip ? ipKeyGenerator(req.ip, 48) : 'unknown');
+
+/**
+ * The network a client is on, for recognising where an account's owner logs in from: an IPv4 /24
+ * (a home router given a new address usually stays inside it) or an IPv6 /48 (one site).
+ */
+export function byNetwork(req: Request): string {
+  if (!req.ip) return 'unknown';
+  const v4 = /^(?:::ffff:)?(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.\d{1,3}$/i.exec(req.ip);
+  if (v4) return `${v4[1]}.${v4[2]}.${v4[3]}.0/24`;
+  return ipKeyGenerator(req.ip, 48);
+}

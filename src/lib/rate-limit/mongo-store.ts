@@ -43,8 +43,10 @@ export async function hit(
 ): Promise<Counter> {
   const resetAt = windowEnd(now, windowMs);
   let n = (await RateLimitSlot.countDocuments({ key, resetAt })) + 1;
-  // The first hit of a window clears the key's old windows (the TTL index does it where supported).
-  if (n === 1) await RateLimitSlot.deleteMany({ key, resetAt: { $lt: resetAt } });
+  // The first hit of a key's window clears every window that has ended, of any key (the TTL index
+  // does it where the server has one): counters keyed by an address or an email are not kept
+  // past their window on FerretDB either.
+  if (n === 1) await RateLimitSlot.deleteMany({ resetAt: { $lte: now } });
   for (; n <= cap + 1; n += 1) {
     try {
       await RateLimitSlot.create({ _id: `${key}#${resetAt.getTime()}#${n}`, key, n, resetAt });
@@ -54,6 +56,19 @@ export async function hit(
     }
   }
   return { key, hits: n, resetAt };
+}
+
+const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Removes every counter kept for these subjects (a user id, an email), whichever limiter counted
+ * it: keys `<limiter>:<subject>` and `<limiter>:<subject>|<network>`. Account deletion calls it.
+ */
+export async function forgetRateLimitsOf(subjects: string[]): Promise<void> {
+  const alternatives = subjects.map(escapeRegex).join('|');
+  await RateLimitSlot.deleteMany({
+    key: { $regex: `^[a-z-]+:(?:${alternatives})(?:\\|.*)?$` },
+  });
 }
 
 export async function peek(key: string, windowMs: number, now = new Date()): Promise<Counter> {

@@ -1,14 +1,15 @@
 import type { Request, Response } from 'express';
 import type { z } from 'zod';
-import { authOf } from '../auth/auth.middleware.js';
-import { setNextLink } from '../chats/chats.controller.js';
+import type { ObjectIdString } from '../../lib/http/ids.js';
+import { setNextLink } from '../../lib/http/pagination.js';
+import { authOf } from '../../lib/http/request-auth.js';
 import { resolveRange, usageReport } from '../usage/index.js';
 import type { AdminUsageQuery, adminSchemas, UpdateUserBody } from './admin.schemas.js';
 import * as admin from './admin.service.js';
 import { listAudit } from './audit.service.js';
 
 type Schemas = ReturnType<typeof adminSchemas>;
-type Id = { id: string };
+type Id = { id: ObjectIdString };
 
 export async function listUsers(
   req: Request,

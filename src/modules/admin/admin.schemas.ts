@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { config, MAX_TOKEN_BUDGET } from '../../lib/config.js';
+import { objectIdParam } from '../../lib/http/ids.js';
 import { BudgetSchema, rangeFields, TokenTotalsSchema } from '../usage/index.js';
 
 const objectId = (what: string) =>
@@ -9,7 +10,7 @@ const objectId = (what: string) =>
     .describe(`${what} id`);
 const role = z.enum(['user', 'admin']);
 
-export const UserIdParams = z.object({ id: z.string().describe('User id') });
+export const UserIdParams = z.object({ id: objectIdParam('User').describe('User id') });
 
 export function adminSchemas(c = config()) {
   const limit = z.coerce

@@ -1,14 +1,8 @@
 import mongoose, { Schema, type Types } from '../../lib/db/mongoose.js';
+import type { AccountFields } from '../users/index.js';
 
 /** Who made a change: an administrator through the API, the `npm run admin` script, or ADMIN_EMAILS. */
 export type ActorKind = 'admin' | 'cli' | 'config';
-
-/** The fields of a user an administrator can change, as they were before and after a change. */
-export interface AccountFields {
-  role?: 'user' | 'admin';
-  disabled?: boolean;
-  tokenBudgetPerDay?: number | null;
-}
 
 /**
  * One administrative change, kept for operators. Only ids and the changed fields are stored (no
@@ -29,16 +23,16 @@ export interface AuditDoc {
 
 const auditSchema = new Schema<AuditDoc>(
   {
-    actorKind: { type: String, required: true },
+    actorKind: { type: String, enum: ['admin', 'cli', 'config'], required: true },
     actorId: { type: Schema.Types.ObjectId, default: null },
-    action: { type: String, required: true },
+    action: { type: String, enum: ['user.update', 'user.promote'], required: true },
     targetId: { type: Schema.Types.ObjectId, required: true },
     before: { type: Schema.Types.Mixed, required: true },
     after: { type: Schema.Types.Mixed, required: true },
     requestId: { type: String, default: null },
     createdAt: { type: Date, required: true },
   },
-  { versionKey: false },
+  { versionKey: false, minimize: false },
 );
 auditSchema.index({ targetId: 1 });
 auditSchema.index({ actorId: 1 });

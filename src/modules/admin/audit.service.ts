@@ -1,8 +1,10 @@
+import { insertThroughSchema } from '../../lib/db/insert.js';
 import { Types } from '../../lib/db/mongoose.js';
+import { decodeCursor, encodeCursor } from '../../lib/http/cursor.js';
+import type { Page } from '../../lib/http/pagination.js';
 import { currentRequestId } from '../../lib/request-context.js';
-import { decodeCursor, encodeCursor } from '../chats/cursor.js';
-import { User } from '../users/user.model.js';
-import { AuditEntry, type AccountFields, type ActorKind, type AuditDoc } from './audit.model.js';
+import { emailsOf, type AccountFields } from '../users/index.js';
+import { AuditEntry, type ActorKind, type AuditDoc } from './audit.model.js';
 
 export async function recordAudit(entry: {
   actorKind: ActorKind;
@@ -12,7 +14,7 @@ export async function recordAudit(entry: {
   before: AccountFields;
   after: AccountFields;
 }): Promise<void> {
-  await AuditEntry.collection.insertOne({
+  await insertThroughSchema(AuditEntry, {
     _id: new Types.ObjectId(),
     actorKind: entry.actorKind,
     actorId: entry.actorId ? new Types.ObjectId(String(entry.actorId)) : null,
@@ -27,7 +29,7 @@ export async function recordAudit(entry: {
 
 export interface AuditJson {
   id: string;
-  action: string;
+  action: AuditDoc['action'];
   actor: { kind: ActorKind; id: string | null; email: string | null };
   target: { id: string; email: string | null };
   before: AccountFields;
@@ -41,7 +43,7 @@ export async function listAudit(options: {
   limit: number;
   cursor?: string;
   userId?: string;
-}): Promise<{ items: AuditJson[]; nextCursor: string | null }> {
+}): Promise<Page<AuditJson>> {
   const filter: Record<string, unknown> = {};
   if (options.userId) {
     const id = new Types.ObjectId(options.userId);
@@ -61,11 +63,7 @@ export async function listAudit(options: {
     ids.add(String(row.targetId));
     if (row.actorId) ids.add(String(row.actorId));
   }
-  const users = await User.find(
-    { _id: { $in: [...ids].map((id) => new Types.ObjectId(id)) } },
-    { email: 1 },
-  ).lean();
-  const emailOf = new Map(users.map((u) => [String(u._id), u.email]));
+  const emailOf = await emailsOf([...ids]);
   const items = page.map((row) => ({
     id: String(row._id),
     action: row.action,

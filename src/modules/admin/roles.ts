@@ -1,12 +1,12 @@
 import { config } from '../../lib/config.js';
 import type { Types } from '../../lib/db/mongoose.js';
-import { User, type Role } from '../users/user.model.js';
+import { promoteToAdmin, type Role } from '../users/index.js';
 import type { ActorKind } from './audit.model.js';
 import { recordAudit } from './audit.service.js';
 
 /** Sign-up: an address listed in ADMIN_EMAILS starts as an administrator. */
 export const roleForEmail = (email: string): Role =>
-  config().adminEmails.includes(email.toLowerCase()) ? 'admin' : 'user';
+  config().adminEmails.includes(email.trim().toLowerCase()) ? 'admin' : 'user';
 
 /** Makes a user an administrator (recorded in the audit); false when they already were one. */
 export async function promote(
@@ -14,11 +14,7 @@ export async function promote(
   actorKind: ActorKind,
 ): Promise<boolean> {
   if (user.role === 'admin') return false;
-  const result = await User.updateOne(
-    { _id: user._id, role: { $ne: 'admin' } },
-    { $set: { role: 'admin' } },
-  );
-  if (result.modifiedCount !== 1) return false;
+  if (!(await promoteToAdmin(user._id))) return false;
   await recordAudit({
     actorKind,
     action: 'user.promote',

@@ -1,16 +1,16 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import { clearRefreshCookie, refreshCookie, setRefreshCookie } from './auth.cookies.js';
-import { authOf, bearerToken } from './auth.middleware.js';
+import {
+  clearRefreshCookie,
+  refreshCookies,
+  setRefreshCookie,
+} from '../../lib/http/refresh-cookie.js';
+import { bearerToken } from './auth.middleware.js';
+import { rememberNetworkOf } from '../users/index.js';
 import * as auth from './auth.service.js';
-import type {
-  ChangePasswordBody,
-  DeleteMeBody,
-  LoginBody,
-  SignupBody,
-  UpdateMeBody,
-} from './auth.schemas.js';
+import type { LoginBody, SignupBody } from './auth.schemas.js';
 import { parseRefreshToken, verifyAccessToken } from './tokens.js';
+import { unauthenticated } from '../../lib/errors.js';
 
 type Body<T extends z.ZodType> = { body: z.infer<T> };
 
@@ -22,56 +22,49 @@ function sendTokens(res: Response, status: number, issued: auth.IssuedTokens) {
   res.status(status).json(body);
 }
 
+// The network a password was just proved from is one the owner uses (see users/password-brake.ts).
 export async function signup(req: Request, res: Response, { body }: Body<typeof SignupBody>) {
-  sendTokens(res, 201, await auth.signup(body, userAgent(req)));
+  const issued = await auth.signup(body, userAgent(req));
+  await rememberNetworkOf(req, issued.user.id);
+  sendTokens(res, 201, issued);
 }
 
 export async function login(req: Request, res: Response, { body }: Body<typeof LoginBody>) {
-  sendTokens(res, 200, await auth.login(body, userAgent(req)));
+  const issued = await auth.login(body, userAgent(req));
+  await rememberNetworkOf(req, issued.user.id);
+  sendTokens(res, 200, issued);
 }
 
+/**
+ * Tries every refresh cookie the request carries that is a token of ours (junk planted next to the
+ * real cookie is skipped, not fatal). The cookie is cleared only when each of them belongs to a
+ * session that has ended: a refusal for any other reason leaves the browser's cookie alone.
+ */
 export async function refresh(req: Request, res: Response) {
-  try {
-    sendTokens(res, 200, await auth.refresh(refreshCookie(req)));
-  } catch (error) {
-    clearRefreshCookie(res);
-    throw error;
+  const candidates = refreshCookies(req).filter((token) => parseRefreshToken(token));
+  if (candidates.length === 0) throw unauthenticated('Refresh token missing or invalid');
+  let ended: auth.SessionEndedError | undefined;
+  for (const token of candidates) {
+    try {
+      sendTokens(res, 200, await auth.refresh(token));
+      return;
+    } catch (error) {
+      if (!(error instanceof auth.SessionEndedError)) throw error;
+      ended = error;
+    }
   }
+  clearRefreshCookie(res);
+  throw ended!;
 }
 
-/** Ends the session named by the access token and/or the refresh cookie; always 204. */
+/** Ends the session named by the access token and/or the refresh cookies; always 204. */
 export async function logout(req: Request, res: Response) {
   const token = bearerToken(req);
   const fromAccess = token ? verifyAccessToken(token)?.sessionId : undefined;
-  const cookie = refreshCookie(req);
-  const fromCookie = cookie ? parseRefreshToken(cookie)?.sessionId : undefined;
-  for (const sessionId of new Set([fromAccess, fromCookie])) {
+  const fromCookies = refreshCookies(req).map((cookie) => parseRefreshToken(cookie)?.sessionId);
+  for (const sessionId of new Set([fromAccess, ...fromCookies])) {
     if (sessionId) await auth.revokeSession(sessionId);
   }
-  clearRefreshCookie(res);
-  res.status(204).end();
-}
-
-export async function me(req: Request, res: Response) {
-  res.json(await auth.getUser(authOf(req).userId));
-}
-
-export async function updateMe(req: Request, res: Response, { body }: Body<typeof UpdateMeBody>) {
-  res.json(await auth.updateName(authOf(req).userId, body.name));
-}
-
-export async function changePassword(
-  req: Request,
-  res: Response,
-  { body }: Body<typeof ChangePasswordBody>,
-) {
-  const { userId, sessionId } = authOf(req);
-  await auth.changePassword(userId, sessionId, body.currentPassword, body.newPassword);
-  res.status(204).end();
-}
-
-export async function deleteMe(req: Request, res: Response, { body }: Body<typeof DeleteMeBody>) {
-  await auth.deleteAccount(authOf(req).userId, body.password);
   clearRefreshCookie(res);
   res.status(204).end();
 }

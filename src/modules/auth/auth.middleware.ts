@@ -1,13 +1,7 @@
 import type { Request, RequestHandler } from 'express';
 import { unauthenticated } from '../../lib/errors.js';
 import { activeSession } from './auth.service.js';
-import { verifyAccessToken, type AccessClaims } from './tokens.js';
-
-declare module 'express-serve-static-core' {
-  interface Request {
-    auth?: AccessClaims;
-  }
-}
+import { verifyAccessToken } from './tokens.js';
 
 /** The bearer token of the Authorization header; tokens in query strings are never read. */
 export function bearerToken(req: Request): string | undefined {
@@ -39,8 +33,3 @@ export const authenticate: RequestHandler = async (req, _res, next) => {
   req.auth = claims;
   next();
 };
-
-export function authOf(req: Request): AccessClaims {
-  if (!req.auth) throw unauthenticated();
-  return req.auth;
-}

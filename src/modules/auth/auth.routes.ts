@@ -2,18 +2,11 @@ import type { Request } from 'express';
 import { config } from '../../lib/config.js';
 import { defineRoute, type RouteGroup } from '../../lib/http/route.js';
 import { byIp, sharedLimiter } from '../../lib/rate-limit/limiter.js';
-import { sameOriginOnly } from './auth.cookies.js';
+import { sameOriginOnly } from '../../lib/http/refresh-cookie.js';
+import { passwordBrakes, passwordGate, targetByEmail } from '../users/index.js';
 import * as controller from './auth.controller.js';
-import {
-  AuthResult,
-  ChangePasswordBody,
-  DeleteMeBody,
-  LoginBody,
-  NoQuery,
-  SignupBody,
-  UpdateMeBody,
-  UserSchema,
-} from './auth.schemas.js';
+import { NoQuery } from '../../lib/http/schemas.js';
+import { AuthResult, LoginBody, SignupBody } from './auth.schemas.js';
 
 const accountKey = (req: Request) => {
   const email = (req.body as { email?: unknown } | undefined)?.email;
@@ -27,22 +20,12 @@ const validSignupIp = (req: Request) =>
 function limiters() {
   const c = config();
   return {
-    loginPerAccount: sharedLimiter({
-      name: 'login-account',
-      limit: c.LOGIN_LIMIT_PER_ACCOUNT,
-      windowSeconds: c.LOGIN_WINDOW_SECONDS,
-      key: accountKey,
-      message: 'Too many login attempts for this account; try again later',
-      counts: 'failures',
+    passwordByEmail: passwordGate((req) => {
+      const email = accountKey(req);
+      return email === undefined ? undefined : `email:${email}`;
     }),
-    loginPerIp: sharedLimiter({
-      name: 'login-ip',
-      limit: c.LOGIN_LIMIT_PER_IP,
-      windowSeconds: c.LOGIN_WINDOW_SECONDS,
-      key: byIp,
-      message: 'Too many login attempts; try again later',
-      counts: 'failures',
-    }),
+    // The same brakes guard re-authentication (users.routes.ts): every password check counts.
+    login: passwordBrakes(targetByEmail),
     signupPerIp: sharedLimiter({
       name: 'signup-ip',
       limit: c.SIGNUP_LIMIT_PER_IP,
@@ -53,6 +36,7 @@ function limiters() {
   };
 }
 
+/** Signing up and in, refreshing and ending sessions; the account itself is the users module's. */
 export function authRoutes(): RouteGroup {
   const limit = limiters();
   const signup = (path: string, summary: string) =>
@@ -62,7 +46,7 @@ export function authRoutes(): RouteGroup {
       summary,
       auth: false,
       request: { body: SignupBody, query: NoQuery },
-      guards: [limit.signupPerIp],
+      guards: [limit.signupPerIp, limit.passwordByEmail],
       responses: {
         201: {
           description: 'Account created and logged in; sets the refresh cookie',
@@ -95,7 +79,7 @@ export function authRoutes(): RouteGroup {
         summary: 'Log in with email and password',
         auth: false,
         request: { body: LoginBody, query: NoQuery },
-        guards: [limit.loginPerIp, limit.loginPerAccount],
+        guards: [...limit.login, limit.passwordByEmail],
         responses: {
           200: { description: 'Logged in; sets the refresh cookie', schema: AuthResult },
         },
@@ -118,43 +102,6 @@ export function authRoutes(): RouteGroup {
         },
         errors: [401, 403],
         handler: controller.refresh,
-      }),
-      defineRoute({
-        method: 'get',
-        path: '/me',
-        summary: 'The current user',
-        auth: true,
-        responses: { 200: { description: 'The current user', schema: UserSchema } },
-        handler: controller.me,
-      }),
-      defineRoute({
-        method: 'patch',
-        path: '/me',
-        summary: 'Change the display name',
-        auth: true,
-        request: { body: UpdateMeBody, query: NoQuery },
-        responses: { 200: { description: 'The updated user', schema: UserSchema } },
-        handler: controller.updateMe,
-      }),
-      defineRoute({
-        method: 'post',
-        path: '/password',
-        summary: 'Change the password (ends every other session)',
-        auth: true,
-        request: { body: ChangePasswordBody, query: NoQuery },
-        responses: { 204: { description: 'Password changed' } },
-        errors: [401],
-        handler: controller.changePassword,
-      }),
-      defineRoute({
-        method: 'delete',
-        path: '/me',
-        summary: 'Delete the account with all its chats, messages and sessions',
-        auth: true,
-        request: { body: DeleteMeBody, query: NoQuery },
-        responses: { 204: { description: 'Account deleted' } },
-        errors: [401],
-        handler: controller.deleteMe,
       }),
     ],
   };

@@ -4,13 +4,16 @@ import { ensureTtlIndex } from '../../lib/db/ttl.js';
 /**
  * A login. Access tokens name it (`sid`), so revoking it here rejects them at once on every
  * instance. Only a hash of the current refresh token is kept; the previous one is remembered to
- * recognise a replay, which revokes the whole session.
+ * recognise a late second tab (within the grace period) or a replay (after it), which revokes
+ * the whole session.
  */
 export interface SessionDoc {
   _id: Types.ObjectId;
   userId: Types.ObjectId;
   refreshTokenHash: string;
   previousRefreshTokenHash: string | null;
+  /** When the current refresh token replaced the previous one (the grace period starts here). */
+  rotatedAt: Date | null;
   expiresAt: Date;
   revokedAt: Date | null;
   userAgent: string;
@@ -23,6 +26,7 @@ const sessionSchema = new Schema<SessionDoc>(
     userId: { type: Schema.Types.ObjectId, required: true, index: true },
     refreshTokenHash: { type: String, required: true },
     previousRefreshTokenHash: { type: String, default: null },
+    rotatedAt: { type: Date, default: null },
     expiresAt: { type: Date, required: true },
     revokedAt: { type: Date, default: null },
     userAgent: { type: String, default: '' },

@@ -8,6 +8,7 @@ import {
 } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { config } from '../../lib/config.js';
+import type { RequestAuth } from '../../lib/http/request-auth.js';
 
 const ALGORITHM = 'HS256';
 /** Ids are ObjectIds; anything else inside a signed token must not reach a query (it would be a CastError). */
@@ -17,10 +18,8 @@ const OBJECT_ID = /^[a-f0-9]{24}$/;
 let key: KeyObject | undefined;
 const signingKey = () => (key ??= createSecretKey(Buffer.from(config().jwtSecret)));
 
-export interface AccessClaims {
-  userId: string;
-  sessionId: string;
-}
+/** What an access token says; `authenticate` hands it to handlers as the request's auth. */
+export type AccessClaims = RequestAuth;
 
 export function signAccessToken({ userId, sessionId }: AccessClaims): string {
   const { JWT_ISSUER, JWT_AUDIENCE, ACCESS_TOKEN_TTL_SECONDS } = config();
@@ -63,6 +62,19 @@ const refreshMac = (body: string) =>
 
 export function newRefreshToken(sessionId: string): string {
   const body = `${sessionId}.${randomBytes(32).toString('base64url')}`;
+  return `${body}.${refreshMac(body)}`;
+}
+
+/**
+ * The token that replaces `token` when it is rotated. It is derived from the presented token with
+ * the server key rather than drawn at random, so every refresh of one token (two tabs at once, or a
+ * retry after a lost response) hands out the same successor and no response can overwrite another
+ * tab's cookie with a token that is not current. Without the key it is as unpredictable as a random one.
+ */
+export function successorRefreshToken(token: string): string {
+  const sessionId = token.slice(0, 24);
+  const random = createHmac('sha256', signingKey()).update(`rotate:${token}`).digest('base64url');
+  const body = `${sessionId}.${random}`;
   return `${body}.${refreshMac(body)}`;
 }
 

@@ -1,3 +1,4 @@
+import { insertThroughSchema, type Insertable } from '../../lib/db/insert.js';
 import mongoose, { Schema, type Types } from '../../lib/db/mongoose.js';
 
 export interface ChatDoc {
@@ -8,6 +9,9 @@ export interface ChatDoc {
   archived: boolean;
   model: string;
   systemPrompt: string;
+  /** UTF-8 sizes of the title and the system prompt, for the user's storage cap (chats.quota.ts). */
+  titleBytes?: number;
+  promptBytes?: number;
   /** Time of the latest user message (creation time until then): the "most recently active" order. */
   lastMessageAt: Date;
   createdAt: Date;
@@ -22,6 +26,8 @@ const chatSchema = new Schema<ChatDoc>(
     archived: { type: Boolean, default: false },
     model: { type: String, required: true },
     systemPrompt: { type: String, default: '' },
+    titleBytes: { type: Number, default: 0 },
+    promptBytes: { type: Number, default: 0 },
     lastMessageAt: { type: Date, required: true },
   },
   { timestamps: true, versionKey: false },
@@ -30,3 +36,9 @@ const chatSchema = new Schema<ChatDoc>(
 chatSchema.index({ userId: 1, archived: 1, pinned: -1, lastMessageAt: -1, _id: -1 });
 
 export const Chat = mongoose.model<ChatDoc>('Chat', chatSchema);
+
+/** A new chat: the flags and the system prompt may be left to the schema's defaults. */
+export type NewChatDoc = Insertable<ChatDoc, 'pinned' | 'archived' | 'systemPrompt'>;
+
+/** The one write path of a new chat (see insertThroughSchema); returns it as stored. */
+export const insertChat = (chat: NewChatDoc): Promise<ChatDoc> => insertThroughSchema(Chat, chat);

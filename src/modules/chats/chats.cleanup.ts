@@ -1,12 +1,44 @@
 import { Types } from '../../lib/db/mongoose.js';
-import { Generation } from '../../lib/generations/generation.model.js';
+import { userExists } from '../users/index.js';
+import { Generation } from './generation/generation.model.js';
 import { Chat } from './chat.model.js';
+import { ChatSlot } from './chat-slot.model.js';
+import { IdempotencyKey } from './idempotency.model.js';
 import { Message } from './message.model.js';
 
-/** Removes everything a user owns in the chats feature (called when an account is deleted). */
+/**
+ * Removes everything a user owns in the chats feature (called when an account is deleted, and once
+ * more after the account is gone, for what a request in flight wrote meanwhile).
+ */
 export async function deleteUserContent(userId: string): Promise<void> {
   const owner = new Types.ObjectId(userId);
   await Message.deleteMany({ userId: owner });
   await Chat.deleteMany({ userId: owner });
   await Generation.deleteMany({ userId: owner });
+  await ChatSlot.deleteMany({ userId: owner });
+  await IdempotencyKey.deleteMany({ userId: owner });
+}
+
+/** Whether the chat and its owner's account both still exist: a deletion may have raced a write. */
+export async function chatStillOwned(
+  userId: Types.ObjectId,
+  chatId: Types.ObjectId,
+): Promise<boolean> {
+  const [chat, user] = await Promise.all([
+    Chat.exists({ _id: chatId, userId }),
+    userExists(userId),
+  ]);
+  return chat !== null && user;
+}
+
+/**
+ * Removes what a write that raced a deletion left behind: the deleted chat's messages, or, when the
+ * account is the one gone, everything of the user again.
+ */
+export async function removeLeftovers(
+  userId: Types.ObjectId,
+  chatId: Types.ObjectId,
+): Promise<void> {
+  if (await userExists(userId)) await Message.deleteMany({ chatId });
+  else await deleteUserContent(String(userId));
 }

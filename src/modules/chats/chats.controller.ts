@@ -1,36 +1,17 @@
 import type { Request, Response } from 'express';
-import { authOf } from '../auth/auth.middleware.js';
+import type { ObjectIdString } from '../../lib/http/ids.js';
+import { setNextLink } from '../../lib/http/pagination.js';
+import { authOf } from '../../lib/http/request-auth.js';
 import { toChatJson, toMessageJson } from './chats.mapper.js';
-import type { Input } from './chats.schemas.js';
+import type { ChatWithMessagesJson, Input, StopResultJson } from './chats.schemas.js';
 import * as chats from './chats.service.js';
-import { requestStop } from '../../lib/generations/leases.js';
-import { abortGeneration } from '../../lib/generations/registry.js';
-import { beginExchange } from './exchange.service.js';
-import { respondWithReply, wantsStream } from './exchange.controller.js';
+import { createChatOnce, sendMessage, wantsStream } from './exchange.controller.js';
 
-type Id = { id: string };
+/** The chat id of the path, checked by IdParams (a malformed one was answered 404 already). */
+type Id = { id: ObjectIdString };
 
-/** GitHub-style pagination: the next page's URL keeps every parameter of this one but the cursor. */
-export function setNextLink(
-  req: Request,
-  res: Response,
-  nextCursor: string | null,
-  path = `${req.baseUrl}${req.path}`,
-): void {
-  if (!nextCursor) return;
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(req.query)) {
-    if (key !== 'cursor' && typeof value === 'string') params.set(key, value);
-  }
-  params.set('cursor', nextCursor);
-  res.set('Link', `<${path.replace(/\/$/, '')}?${params.toString()}>; rel="next"`);
-}
-
-export async function list(
-  req: Request,
-  res: Response,
-  { query }: { query: Input<'ListChatsQuery'> },
-) {
+/** Also GET /api/chat, whose query has no search or archive filter. */
+export async function list(req: Request, res: Response, { query }: { query: chats.ListOptions }) {
   const page = await chats.listChats(authOf(req).userId, query);
   setNextLink(req, res, page.nextCursor);
   res.json(page.items.map(toChatJson));
@@ -41,19 +22,13 @@ export async function create(
   res: Response,
   { body }: { body: Input<'CreateChatBody'> },
 ) {
-  const { userId } = authOf(req);
   const { message, stream, ...newChat } = body;
-  if (message === undefined) {
-    const chat = await chats.insertChat(chats.newChatDoc(userId, newChat));
-    res.status(201).json(toChatJson(chat));
-    return;
-  }
-  const exchange = await beginExchange(
-    userId,
-    { newChat },
-    { content: message, model: newChat.model },
-  );
-  await respondWithReply(req, res, exchange, wantsStream(req, stream));
+  if (message === undefined) return createChatOnce(req, res, newChat);
+  await sendMessage(req, res, {
+    target: { newChat },
+    input: { content: message, model: newChat.model },
+    stream: wantsStream(req, stream),
+  });
 }
 
 export async function get(
@@ -68,7 +43,7 @@ export async function get(
     ...toChatJson(chat),
     messages: page.items.map(toMessageJson),
     hasMore: page.nextCursor !== null,
-  });
+  } satisfies ChatWithMessagesJson);
 }
 
 export async function messages(
@@ -99,15 +74,15 @@ export async function send(
   res: Response,
   { params, body }: { params: Id; body: Input<'SendMessageBody'> },
 ) {
-  const exchange = await beginExchange(authOf(req).userId, { chatId: params.id }, body);
-  await respondWithReply(req, res, exchange, wantsStream(req, body.stream));
+  await sendMessage(req, res, {
+    target: { chatId: params.id },
+    input: { content: body.content, model: body.model },
+    stream: wantsStream(req, body.stream),
+    chatId: params.id,
+  });
 }
 
-/** Flags the chat's generation; the instance streaming it aborts it (at once when that is this one). */
 export async function stop(req: Request, res: Response, { params }: { params: Id }) {
-  const { userId } = authOf(req);
-  const chat = await chats.findOwnedChat(userId, params.id);
-  const tokens = await requestStop(userId, String(chat._id));
-  for (const token of tokens) abortGeneration(token, 'stop');
-  res.status(202).json({ stopping: tokens.length > 0 });
+  const stopping = await chats.stopReply(authOf(req).userId, params.id);
+  res.status(202).json({ stopping } satisfies StopResultJson);
 }

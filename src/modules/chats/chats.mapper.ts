@@ -1,8 +1,14 @@
+import type { z } from 'zod';
 import type { ChatDoc } from './chat.model.js';
+import type { ChatSchema, MessageSchema } from './chats.schemas.js';
 import type { MessageDoc } from './message.model.js';
 
+/** The wire types are the published response schemas: a mapper that drifts from them fails to compile. */
+export type ChatJson = z.infer<typeof ChatSchema>;
+export type MessageJson = z.infer<typeof MessageSchema>;
+
 /** The only shape of a chat that leaves the server. */
-export function toChatJson(chat: ChatDoc) {
+export function toChatJson(chat: ChatDoc): ChatJson {
   return {
     id: String(chat._id),
     title: chat.title,
@@ -17,7 +23,7 @@ export function toChatJson(chat: ChatDoc) {
 }
 
 /** The only shape of a message that leaves the server (timing and owner stay internal). */
-export function toMessageJson(message: MessageDoc) {
+export function toMessageJson(message: MessageDoc): MessageJson {
   return {
     id: String(message._id),
     chatId: String(message.chatId),
@@ -38,6 +44,3 @@ export function toMessageJson(message: MessageDoc) {
     createdAt: message.createdAt.toISOString(),
   };
 }
-
-export type ChatJson = ReturnType<typeof toChatJson>;
-export type MessageJson = ReturnType<typeof toMessageJson>;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineRoute, type RouteGroup } from '../../lib/http/route.js';
 import * as controller from './chats.controller.js';
+import { streamReply } from './reply.controller.js';
 import {
   ChatSchema,
   ChatWithMessagesSchema,
@@ -8,22 +9,35 @@ import {
   ExchangeResultSchema,
   IdParams,
   MessageSchema,
+  ReplyParams,
+  ResumeHeaders,
+  ResumeQuery,
+  SendHeaders,
   SseDescription,
   SseEventSchemas,
   StopResultSchema,
 } from './chats.schemas.js';
 
-/** Errors any exchange can answer before its stream opens (limits) or in JSON mode (upstream). */
-export const EXCHANGE_ERRORS = [404, 429, 502, 503, 504];
+/**
+ * Errors any exchange can answer before its stream opens (limits, a reused Idempotency-Key) or in
+ * JSON mode (upstream).
+ */
+export const EXCHANGE_ERRORS = [404, 409, 429, 502, 503, 504];
+
+const streamResponse = (description: string) => ({
+  description,
+  contentType: 'text/event-stream',
+  schema: z.string(),
+  events: SseEventSchemas,
+});
 
 export const exchangeResponses = (created: string) => ({
-  200: {
-    description: SseDescription,
-    contentType: 'text/event-stream',
-    schema: z.string(),
-    events: SseEventSchemas,
-  },
+  200: streamResponse(SseDescription),
   201: { description: created, schema: ExchangeResultSchema },
+  204: {
+    description:
+      'A reconnect (Last-Event-ID) whose reply had ended and was fully delivered: nothing more to send',
+  },
 });
 
 export function chatRoutes(): RouteGroup {
@@ -36,7 +50,7 @@ export function chatRoutes(): RouteGroup {
       auth: true,
       description:
         'Streams with `stream: true`, or with `Accept: text/event-stream` when `stream` is absent; otherwise JSON.',
-      request: { params: IdParams, body: s.SendMessageBody },
+      request: { params: IdParams, body: s.SendMessageBody, headers: SendHeaders },
       responses: exchangeResponses('The user message and the reply, both stored'),
       errors: EXCHANGE_ERRORS,
       handler: controller.send,
@@ -68,6 +82,7 @@ export function chatRoutes(): RouteGroup {
             schema: z.array(ChatSchema),
           },
         },
+        errors: [429],
         handler: controller.list,
       }),
       defineRoute({
@@ -77,7 +92,7 @@ export function chatRoutes(): RouteGroup {
         auth: true,
         description:
           'Without `message`: 201 Chat. With `message`: the title comes from it and it is answered like POST /:id/messages.',
-        request: { body: s.CreateChatBody },
+        request: { body: s.CreateChatBody, headers: SendHeaders },
         responses: {
           ...exchangeResponses('The chat was created with the first message and its reply'),
           201: {
@@ -86,7 +101,7 @@ export function chatRoutes(): RouteGroup {
             schema: z.union([ChatSchema, ExchangeResultSchema]),
           },
         },
-        errors: [429, 502, 503, 504],
+        errors: [409, 429, 502, 503, 504],
         handler: controller.create,
       }),
       defineRoute({
@@ -132,6 +147,23 @@ export function chatRoutes(): RouteGroup {
         handler: controller.remove,
       }),
       send('/:id/messages', 'Send a message and get the reply, streamed or as JSON'),
+      defineRoute({
+        method: 'get',
+        path: '/:id/messages/:messageId/stream',
+        summary:
+          'Follow a reply: resume its stream after a dropped connection, or watch it from another tab',
+        auth: true,
+        description:
+          'Any instance serves it. With `Last-Event-ID` (or `?lastEventId=`): exactly the events after that one, then live until the final event. ' +
+          'Without: from the beginning, `meta` first. A finished reply answers at once with what is missing and its final event.',
+        request: { params: ReplyParams, query: ResumeQuery, headers: ResumeHeaders },
+        responses: {
+          200: streamResponse(SseDescription),
+          204: { description: 'Last-Event-ID names the final event: nothing more to send' },
+        },
+        errors: [400, 404],
+        handler: streamReply,
+      }),
       send('/:id/message', 'Send a message (alias of /:id/messages)'),
       defineRoute({
         method: 'post',

@@ -1,52 +1,66 @@
 import { z } from 'zod';
 import { config, type Config } from '../../lib/config.js';
+import { objectIdParam } from '../../lib/http/ids.js';
 
-/** Response shapes (also the OpenAPI description). */
-export const ChatSchema = z.object({
-  id: z.string(),
-  title: z.string(),
-  pinned: z.boolean(),
-  archived: z.boolean(),
-  model: z.string(),
-  systemPrompt: z.string(),
-  createdAt: z.iso.datetime(),
-  updatedAt: z.iso.datetime(),
-  lastMessageAt: z.iso
-    .datetime()
-    .describe('Time of the latest user message (creation time until then)'),
-});
+/** Longer than any model id a provider uses; bounds what the description lets clients send. */
+const MODEL_ID_MAX = 200;
 
-export const UsageSchema = z.object({
-  promptTokens: z.number().int(),
-  completionTokens: z.number().int(),
-  totalTokens: z.number().int(),
-});
+/** Response shapes (also the OpenAPI description), each a named component (`meta({ id })`). */
+export const ChatSchema = z
+  .object({
+    id: z.string(),
+    title: z.string(),
+    pinned: z.boolean(),
+    archived: z.boolean(),
+    model: z.string(),
+    systemPrompt: z.string(),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+    lastMessageAt: z.iso
+      .datetime()
+      .describe('Time of the latest user message (creation time until then)'),
+  })
+  .meta({ id: 'Chat' });
 
-export const MessageSchema = z.object({
-  id: z.string(),
-  chatId: z.string(),
-  parentId: z.string().nullable(),
-  role: z.enum(['user', 'assistant']),
-  content: z.string(),
-  status: z.enum(['complete', 'streaming', 'incomplete', 'error']),
-  model: z.string().nullable(),
-  finishReason: z.string().nullable(),
-  usage: UsageSchema.nullable(),
-  error: z.object({ code: z.string(), message: z.string() }).nullable(),
-  createdAt: z.iso.datetime(),
-});
+export const UsageSchema = z
+  .object({
+    promptTokens: z.number().int(),
+    completionTokens: z.number().int(),
+    totalTokens: z.number().int(),
+  })
+  .meta({ id: 'Usage' });
+
+export const MessageSchema = z
+  .object({
+    id: z.string(),
+    chatId: z.string(),
+    parentId: z.string().nullable(),
+    role: z.enum(['user', 'assistant']),
+    content: z.string(),
+    status: z.enum(['complete', 'streaming', 'incomplete', 'error']),
+    model: z.string().nullable(),
+    finishReason: z.string().nullable(),
+    usage: UsageSchema.nullable(),
+    error: z.object({ code: z.string(), message: z.string() }).nullable(),
+    createdAt: z.iso.datetime(),
+  })
+  .meta({ id: 'Message' });
 
 export const ChatWithMessagesSchema = ChatSchema.extend({
   messages: z.array(MessageSchema).describe('The latest page of messages, oldest first'),
   hasMore: z
     .boolean()
     .describe('Older messages exist: follow the Link header or GET /:id/messages?cursor='),
-});
+}).meta({ id: 'ChatWithMessages' });
 
-export const ExchangeResultSchema = z.object({
-  chat: ChatSchema,
-  messages: z.tuple([MessageSchema, MessageSchema]),
-});
+export const ExchangeResultSchema = z
+  .object({
+    chat: ChatSchema,
+    messages: z
+      .tuple([MessageSchema, MessageSchema])
+      .describe('The user message and the stored reply'),
+  })
+  .meta({ id: 'ExchangeResult' });
 
 export const SseDescription =
   'Server-Sent Events: `meta` {chat, userMessage, assistantMessage}, then one `delta` {content} per upstream chunk, ' +
@@ -63,11 +77,61 @@ export const SseEventSchemas = {
   }),
 };
 
-export const StopResultSchema = z.object({
-  stopping: z.boolean().describe('false when no reply was being generated for this chat'),
+export const StopResultSchema = z
+  .object({
+    stopping: z.boolean().describe('false when no reply was being generated for this chat'),
+  })
+  .meta({ id: 'StopResult' });
+
+/** Wire types of the composite responses, from the schemas above (chats.mapper.ts has Chat and Message). */
+export type ChatWithMessagesJson = z.infer<typeof ChatWithMessagesSchema>;
+export type ExchangeResultJson = z.infer<typeof ExchangeResultSchema>;
+export type StopResultJson = z.infer<typeof StopResultSchema>;
+export type SseEventJson<E extends keyof typeof SseEventSchemas> = z.infer<
+  (typeof SseEventSchemas)[E]
+>;
+
+export const IdParams = z.object({ id: objectIdParam('Chat').describe('Chat id') });
+
+export const ReplyParams = z.object({
+  id: z.string().describe('Chat id'),
+  messageId: z.string().describe('Id of the reply (the `assistantMessage.id` of `meta`)'),
 });
 
-export const IdParams = z.object({ id: z.string().describe('Chat id') });
+const lastEventId = z
+  .string()
+  .max(100)
+  .describe(
+    'The `id:` of the last event received (`<replyId>:<offset>`): the stream resumes after it. Absent: from the beginning, `meta` first',
+  );
+
+export const ResumeQuery = z.object({
+  lastEventId: lastEventId
+    .optional()
+    .describe('Same as the Last-Event-ID header, for clients that cannot set headers'),
+});
+
+export const ResumeHeaders = z.object({ 'Last-Event-ID': lastEventId.optional() });
+
+/** Headers of the routes that send a message (documentation; the controllers check them). */
+export const SendHeaders = z.object({
+  'Idempotency-Key': z
+    .string()
+    .min(1)
+    .max(200)
+    .regex(/^[\x20-\x7e]+$/)
+    .optional()
+    .describe(
+      'Any printable ASCII string up to 200 characters, new for each message. A repeat with the same key and body (kept 24 h) answers with the same exchange instead of sending again: the same 201 body, or the stream of the same reply; the same key with another body is a 409',
+    ),
+  'Last-Event-ID': z
+    .string()
+    .max(100)
+    .optional()
+    .describe(
+      'Sent by EventSource-style clients when they reconnect: nothing is sent again; the reply it names resumes after that event (204 when it had ended and was fully delivered)',
+    ),
+});
 
 /**
  * Request schemas read their limits from the configuration, so they are built when the routes are.
@@ -77,9 +141,14 @@ export function chatSchemas(c: Config = config()) {
   const content = z.string().max(c.MAX_MESSAGE_CHARS).trim().min(1, 'Message must not be empty');
   const title = z.string().max(c.MAX_TITLE_CHARS).trim().min(1, 'Title must not be empty');
   const systemPrompt = z.string().max(c.MAX_SYSTEM_PROMPT_CHARS);
-  const model = z.enum(c.models as [string, ...string[]], {
-    error: `Unknown model; allowed: ${c.models.join(', ')}`,
-  });
+  // Published as a plain string: the allowed ids are the server's configuration, read at run time
+  // from GET /api/models, not baked into the description (or into clients generated from it).
+  const models = new Set(c.models);
+  const model = z
+    .string()
+    .max(MODEL_ID_MAX)
+    .refine((id) => models.has(id), `Unknown model; allowed: ${c.models.join(', ')}`)
+    .describe('A model id from `GET /api/models`; any other is a 400');
   const stream = z
     .boolean()
     .optional()
@@ -88,6 +157,8 @@ export function chatSchemas(c: Config = config()) {
     .number()
     .int()
     .min(1)
+    // What .int() enforces anyway (safe integers), published so clients and fuzzers know it.
+    .max(Number.MAX_SAFE_INTEGER)
     .transform((n) => Math.min(n, c.PAGE_SIZE_MAX))
     .optional()
     .describe(`Page size, clamped to ${c.PAGE_SIZE_MAX} (also the default)`);
@@ -102,6 +173,11 @@ export function chatSchemas(c: Config = config()) {
       q: z
         .string()
         .max(200)
+        // A NUL is refused by MongoDB inside a regex; no search box sends control characters.
+        .refine(
+          (v) => ![...v].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f),
+          'Search text must not contain control characters',
+        )
         .trim()
         .optional()
         .describe('Case-insensitive text searched in titles and message text'),

@@ -1,21 +1,30 @@
 import { config } from '../../lib/config.js';
 import { Types } from '../../lib/db/mongoose.js';
-import { notFound } from '../../lib/errors.js';
-import { Chat, type ChatDoc } from './chat.model.js';
-import { decodeCursor, encodeCursor, isObjectId } from './cursor.js';
+import { AppError, notFound } from '../../lib/errors.js';
+import type { Page } from '../../lib/http/pagination.js';
+import { checkUserRate } from '../../lib/rate-limit/user-rate.js';
+import { Chat, insertChat, type ChatDoc, type NewChatDoc } from './chat.model.js';
+import { chatSizes, claimChatSlot, ensureRoom, releaseChatSlot } from './chats.quota.js';
+import { requestStop } from './generation/leases.js';
+import { abortGeneration } from './generation/registry.js';
+import { decodeCursor, encodeCursor } from '../../lib/http/cursor.js';
+import type { ObjectIdString } from '../../lib/http/ids.js';
+import { settleStreaming } from './interrupted-replies.js';
+import { IdempotencyKey } from './idempotency.model.js';
 import { Message, type MessageDoc } from './message.model.js';
 import { forgetChatUsage } from '../usage/index.js';
 
 const oid = (id: string) => new Types.ObjectId(id);
 
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
+export interface ListOptions {
+  q?: string;
+  archived?: boolean;
+  limit?: number;
+  cursor?: string;
 }
 
 /** The user's chat, or 404 — the same answer for another user's chat and for an id that names nothing. */
-export async function findOwnedChat(userId: string, chatId: string): Promise<ChatDoc> {
-  if (!isObjectId(chatId)) throw notFound('Chat');
+export async function findOwnedChat(userId: string, chatId: ObjectIdString): Promise<ChatDoc> {
   const chat = await Chat.findOne({ _id: oid(chatId), userId: oid(userId) }).lean<ChatDoc>();
   if (!chat) throw notFound('Chat');
   return chat;
@@ -24,18 +33,51 @@ export async function findOwnedChat(userId: string, chatId: string): Promise<Cha
 /** Regex-escaped so user input is matched literally (RE2-safe: no look-arounds). */
 const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-export async function listChats(
-  userId: string,
-  options: { q?: string; archived?: boolean; limit?: number; cursor?: string },
-): Promise<Page<ChatDoc>> {
+/** The server's answer when a query ran past its maxTimeMS (MaxTimeMSExpired). */
+const MAX_TIME_EXPIRED = 50;
+
+/**
+ * A search reads every title and message of the user (an unanchored, case-insensitive match that
+ * no index serves), so each one is time-bounded by the database and budgeted per user.
+ */
+async function bounded<T>(query: () => Promise<T>): Promise<T> {
+  try {
+    return await query();
+  } catch (error) {
+    if ((error as { code?: unknown }).code === MAX_TIME_EXPIRED)
+      throw new AppError(
+        'SEARCH_TIMEOUT',
+        'The search took too long; try more specific words, or retry shortly',
+        { headers: { 'Retry-After': '5' }, cause: error },
+      );
+    throw error;
+  }
+}
+
+export async function listChats(userId: string, options: ListOptions): Promise<Page<ChatDoc>> {
   const limit = options.limit ?? config().PAGE_SIZE_MAX;
   const owner = oid(userId);
   const filter: Record<string, unknown> = { userId: owner, archived: options.archived ?? false };
   const and: Record<string, unknown>[] = [];
+  const { SEARCHES_PER_MINUTE, SEARCH_TIMEOUT_MS } = config();
   if (options.q) {
+    await checkUserRate(
+      'search',
+      userId,
+      SEARCHES_PER_MINUTE,
+      60_000,
+      `At most ${SEARCHES_PER_MINUTE} searches per minute; try again shortly`,
+    );
     const pattern = { $regex: literal(options.q), $options: 'i' };
     // No $lookup on FerretDB: the chats whose messages match are found first, then combined.
-    const fromMessages = await Message.distinct('chatId', { userId: owner, content: pattern });
+    // A grouping pipeline rather than `distinct`, which takes no maxTimeMS on FerretDB.
+    const matched = await bounded(() =>
+      Message.aggregate<{ _id: Types.ObjectId }>([
+        { $match: { userId: owner, content: pattern } },
+        { $group: { _id: '$chatId' } },
+      ]).option({ maxTimeMS: SEARCH_TIMEOUT_MS }),
+    );
+    const fromMessages = matched.map((m) => m._id);
     and.push({ $or: [{ title: pattern }, { _id: { $in: fromMessages } }] });
   }
   if (options.cursor) {
@@ -48,10 +90,11 @@ export async function listChats(
     and.push({ $or: c.p ? [{ pinned: false }, ...sameRank] : sameRank });
   }
   if (and.length > 0) filter.$and = and;
-  const rows = await Chat.find(filter)
+  const query = Chat.find(filter)
     .sort({ pinned: -1, lastMessageAt: -1, _id: -1 })
-    .limit(limit + 1)
-    .lean<ChatDoc[]>();
+    .limit(limit + 1);
+  if (options.q) query.maxTimeMS(SEARCH_TIMEOUT_MS);
+  const rows = await bounded(() => query.lean<ChatDoc[]>());
   const items = rows.slice(0, limit);
   const last = items.at(-1);
   const nextCursor =
@@ -64,7 +107,7 @@ export async function listChats(
 /** A page of messages going back in time from the cursor, returned oldest first. */
 export async function listMessages(
   userId: string,
-  chatId: string,
+  chatId: ObjectIdString,
   options: { limit?: number; cursor?: string },
 ): Promise<Page<MessageDoc>> {
   const chat = await findOwnedChat(userId, chatId);
@@ -86,7 +129,8 @@ export async function messagePage(
     .sort({ createdAt: -1, _id: -1 })
     .limit(limit + 1)
     .lean<MessageDoc[]>();
-  const items = rows.slice(0, limit).reverse();
+  // A reply whose instance died is finished as interrupted on the way, so readers see it final.
+  const items = await settleStreaming(rows.slice(0, limit).reverse());
   const oldest = items[0];
   const nextCursor =
     rows.length > limit && oldest
@@ -114,51 +158,138 @@ export function titleFromMessage(message: string): string {
 /** The title of a chat created without one; its first message replaces it. */
 export const DEFAULT_CHAT_TITLE = 'New chat';
 
-export function newChatDoc(
+const titleOf = (input: NewChat, firstMessage?: string) =>
+  input.title ?? (firstMessage ? titleFromMessage(firstMessage) : DEFAULT_CHAT_TITLE);
+
+/** The bytes a new chat adds to the user's stored text (its title and system prompt). */
+export function newChatBytes(input: NewChat, firstMessage?: string): number {
+  const sizes = chatSizes({
+    title: titleOf(input, firstMessage),
+    systemPrompt: input.systemPrompt ?? '',
+  });
+  return sizes.titleBytes + sizes.promptBytes;
+}
+
+/**
+ * Stores a new chat of the user; its title comes from `firstMessage` when none is given. It takes
+ * one of the user's numbered places first (409 CHAT_LIMIT_REACHED when none is free); the caller
+ * has checked the byte cap (ensureRoom).
+ */
+export async function createChat(
   userId: string,
   input: NewChat,
   firstMessage?: string,
   id = new Types.ObjectId(),
-): ChatDoc {
+): Promise<ChatDoc> {
   const now = new Date();
-  return {
+  const title = titleOf(input, firstMessage);
+  const chat: NewChatDoc = {
     _id: id,
     userId: oid(userId),
-    title: input.title ?? (firstMessage ? titleFromMessage(firstMessage) : DEFAULT_CHAT_TITLE),
-    pinned: false,
-    archived: false,
+    title,
     model: input.model ?? config().defaultModel,
-    systemPrompt: input.systemPrompt ?? '',
+    ...chatSizes({ title, systemPrompt: input.systemPrompt ?? '' }),
     lastMessageAt: now,
     createdAt: now,
     updatedAt: now,
   };
+  if (input.systemPrompt !== undefined) chat.systemPrompt = input.systemPrompt;
+  await claimChatSlot(userId, id);
+  try {
+    return await insertChat(chat);
+  } catch (error) {
+    await releaseChatSlot(id).catch(() => undefined);
+    throw error;
+  }
 }
 
-export async function insertChat(chat: ChatDoc): Promise<ChatDoc> {
-  await Chat.collection.insertOne(chat);
-  return chat;
+/**
+ * Creating (without a message), changing and deleting chats share one per-user budget a minute;
+ * sending messages has its own (MESSAGES_PER_MINUTE). Counted once the request is valid, so input
+ * refused as invalid costs nothing.
+ */
+async function checkChatWriteRate(userId: string): Promise<void> {
+  const { CHAT_WRITES_PER_MINUTE: max } = config();
+  await checkUserRate(
+    'chat-writes',
+    userId,
+    max,
+    60_000,
+    `At most ${max} chat changes per minute; try again shortly`,
+  );
+}
+
+/** A chat without messages (POST /api/chats without `message`), within the user's caps. */
+export async function startChat(
+  userId: string,
+  input: NewChat,
+  id = new Types.ObjectId(),
+): Promise<ChatDoc> {
+  await checkChatWriteRate(userId);
+  await ensureRoom(userId, { chats: 1, bytes: newChatBytes(input) });
+  return createChat(userId, input, undefined, id);
 }
 
 export async function updateChat(
   userId: string,
-  chatId: string,
+  chatId: ObjectIdString,
   changes: Partial<Pick<ChatDoc, 'title' | 'pinned' | 'archived' | 'model' | 'systemPrompt'>>,
 ): Promise<ChatDoc> {
-  if (!isObjectId(chatId)) throw notFound('Chat');
+  await checkChatWriteRate(userId);
+  const sizes: Partial<Pick<ChatDoc, 'titleBytes' | 'promptBytes'>> = {};
+  if (changes.title !== undefined || changes.systemPrompt !== undefined) {
+    // Each size is written with its text, so concurrent changes of the two never mix them up.
+    const current = await findOwnedChat(userId, chatId);
+    const before = chatSizes(current);
+    const after = chatSizes({ ...current, ...changes });
+    if (changes.title !== undefined) sizes.titleBytes = after.titleBytes;
+    if (changes.systemPrompt !== undefined) sizes.promptBytes = after.promptBytes;
+    const growth = after.titleBytes + after.promptBytes - (before.titleBytes + before.promptBytes);
+    if (growth > 0) await ensureRoom(userId, { bytes: growth });
+  }
   const chat = await Chat.findOneAndUpdate(
     { _id: oid(chatId), userId: oid(userId) },
-    { $set: changes },
+    { $set: { ...changes, ...sizes } },
     { returnDocument: 'after' },
   ).lean<ChatDoc>();
   if (!chat) throw notFound('Chat');
   return chat;
 }
 
-export async function deleteChat(userId: string, chatId: string): Promise<void> {
+export async function deleteChat(userId: string, chatId: ObjectIdString): Promise<void> {
+  await checkChatWriteRate(userId);
   const chat = await findOwnedChat(userId, chatId);
+  // A reply being generated is stopped first, rather than running on for a chat that is gone; its
+  // store then finds nothing to finish (storeReply refuses).
+  await stopReplies(userId, chat._id);
   // Messages first: a failure in between leaves a chat to retry the delete on, never orphans.
   await Message.deleteMany({ chatId: chat._id });
   await forgetChatUsage(chat._id);
   await Chat.deleteOne({ _id: chat._id });
+  // Once more: an exchange that stored its messages while this ran checked the chat before it
+  // went, so they are after the first pass (one that checks later removes its own).
+  await Message.deleteMany({ chatId: chat._id });
+  await IdempotencyKey.deleteMany({ chatId: chat._id });
+  await releaseChatSlot(chat._id);
+}
+
+/**
+ * Stops the reply being generated for the chat, on whichever instance streams it: its lease is
+ * flagged (the instance holding it polls for flags) and, when it streams here, aborted at once.
+ * The reply is then stored as incomplete. False when no reply was being generated.
+ */
+export async function stopReply(userId: string, chatId: ObjectIdString): Promise<boolean> {
+  const chat = await findOwnedChat(userId, chatId);
+  return (await stopReplies(userId, chat._id)) > 0;
+}
+
+/**
+ * Stops the user's replies being generated, of one chat or all of them (the account is being
+ * deleted): their leases are flagged for the instances streaming them, and the ones streaming
+ * here are aborted at once. Returns how many were running.
+ */
+export async function stopReplies(userId: string, chatId?: Types.ObjectId): Promise<number> {
+  const tokens = await requestStop(userId, chatId === undefined ? undefined : String(chatId));
+  for (const token of tokens) abortGeneration(token, 'stop');
+  return tokens.length;
 }

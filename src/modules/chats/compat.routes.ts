@@ -1,10 +1,14 @@
 import { z } from 'zod';
 import { defineRoute, type RouteGroup } from '../../lib/http/route.js';
 import { EXCHANGE_ERRORS, exchangeResponses } from './chats.routes.js';
-import { ChatSchema, chatSchemas, IdParams, MessageSchema } from './chats.schemas.js';
-import * as controller from './compat.controller.js';
+import { ChatSchema, chatSchemas, IdParams, MessageSchema, SendHeaders } from './chats.schemas.js';
+import * as chats from './chats.controller.js';
+import * as compat from './compat.controller.js';
 
-/** The SigmaGPT-compatible routes of API.md, on the same services and objects as /api/chats. */
+/**
+ * The SigmaGPT-compatible routes of API.md: other paths and request shapes, the same handlers,
+ * services and response objects as /api/chats (only sending a message has its own handler).
+ */
 export function compatRoutes(): RouteGroup {
   const s = chatSchemas();
   return {
@@ -18,7 +22,7 @@ export function compatRoutes(): RouteGroup {
         auth: true,
         request: { query: s.PageQuery },
         responses: { 200: { description: 'A page of chats', schema: z.array(ChatSchema) } },
-        handler: controller.list,
+        handler: chats.list,
       }),
       defineRoute({
         method: 'post',
@@ -26,10 +30,10 @@ export function compatRoutes(): RouteGroup {
         summary:
           'Start a chat or continue one (chatId or threadId); streams unless stream is false',
         auth: true,
-        request: { body: s.CompatSendBody },
+        request: { body: s.CompatSendBody, headers: SendHeaders },
         responses: exchangeResponses('The user message and the reply (stream: false)'),
         errors: EXCHANGE_ERRORS,
-        handler: controller.send,
+        handler: compat.send,
       }),
       defineRoute({
         method: 'get',
@@ -39,7 +43,7 @@ export function compatRoutes(): RouteGroup {
         request: { params: IdParams, query: s.PageQuery },
         responses: { 200: { description: 'A page of messages', schema: z.array(MessageSchema) } },
         errors: [404],
-        handler: controller.messages,
+        handler: chats.messages,
       }),
       defineRoute({
         method: 'put',
@@ -48,8 +52,8 @@ export function compatRoutes(): RouteGroup {
         auth: true,
         request: { params: IdParams, body: s.CompatUpdateBody },
         responses: { 200: { description: 'The updated chat', schema: ChatSchema } },
-        errors: [404],
-        handler: controller.update,
+        errors: [404, 409, 429],
+        handler: chats.update,
       }),
       defineRoute({
         method: 'delete',
@@ -58,8 +62,8 @@ export function compatRoutes(): RouteGroup {
         auth: true,
         request: { params: IdParams },
         responses: { 204: { description: 'Deleted' } },
-        errors: [404],
-        handler: controller.remove,
+        errors: [404, 429],
+        handler: chats.remove,
       }),
     ],
   };

@@ -1,9 +1,31 @@
 import type { Request, Response } from 'express';
-import { config } from '../../lib/config.js';
-import { SseStream } from '../../lib/http/sse.js';
+import { logger } from '../../lib/logger.js';
+import { authOf } from '../../lib/http/request-auth.js';
 import { toChatJson, toMessageJson } from './chats.mapper.js';
-import type { Exchange } from './exchange.service.js';
-import { runGeneration } from './generation.runner.js';
+import type { ExchangeResultJson } from './chats.schemas.js';
+import type { ChatDoc } from './chat.model.js';
+import { parseObjectId } from '../../lib/http/ids.js';
+import { findOwnedChat, startChat, type NewChat } from './chats.service.js';
+import {
+  beginExchange,
+  plannedIds,
+  type Exchange,
+  type ExchangeTarget,
+} from './exchange.service.js';
+import {
+  claimIdempotencyKey,
+  parseIdempotencyKey,
+  releaseIdempotencyKey,
+  requestHash,
+  saveIdempotentResponse,
+  type Claim,
+} from './idempotency.service.js';
+import { cursorId, cursorOf } from './reply-cursor.js';
+import { followLive } from './reply-live-reader.js';
+import { findReplyInChat } from './reply-resume.service.js';
+import { CollectingSink, SseSink } from './reply-sink.js';
+import { exchangeJson, resumeFromPost, serveReply } from './reply.controller.js';
+import { openReply, runReply } from './reply.service.js';
 
 /** `stream` when given; otherwise the route's default, or what the Accept header asks for. */
 export function wantsStream(
@@ -18,57 +40,143 @@ export function wantsStream(
   );
 }
 
-/** Fires when the client goes away before the response has ended. */
-function clientGoneSignal(res: Response): AbortSignal {
-  const gone = new AbortController();
-  if (res.closed || res.socket?.destroyed) gone.abort();
-  else
-    res.once('close', () => {
-      if (!res.writableFinished) gone.abort();
-    });
-  return gone.signal;
-}
-
-/** Answers an exchange whose user message is stored: 201 JSON, or the SSE stream of API.md. */
+/**
+ * Answers an exchange whose messages are stored: 201 JSON, or the SSE stream of API.md. Either way
+ * the request is the reply's first reader; the reply goes on if it leaves (see reply-detach).
+ * Returns the 201 body it sent (JSON mode).
+ */
 export async function respondWithReply(
-  req: Request,
   res: Response,
   exchange: Exchange,
   stream: boolean,
-): Promise<void> {
-  const clientGone = clientGoneSignal(res);
+): Promise<unknown> {
+  const reply = openReply(exchange);
   if (!stream) {
-    const result = await runGeneration(exchange, { clientGone, onDelta: () => undefined });
+    const reading = followLive(reply, new CollectingSink(res), 0);
+    runReply(reply, exchange);
+    await reading;
+    await reply.finished;
+    const outcome = reply.outcome!;
     // An upstream failure is a 502/504 JSON error; both messages are stored by then.
-    if (result.error) throw result.error;
-    res.status(201).json({
+    if (outcome.error) throw outcome.error;
+    const body = {
       chat: toChatJson(exchange.chat),
-      messages: [toMessageJson(exchange.userMessage), toMessageJson(result.message)],
-    });
-    return;
+      messages: [toMessageJson(exchange.userMessage), toMessageJson(outcome.message)],
+    } satisfies ExchangeResultJson;
+    res.status(201).json(body);
+    return body;
   }
 
-  const sse = new SseStream(res);
-  sse.open(config().SSE_PING_SECONDS);
+  const sink = new SseSink(res).open();
   try {
-    const chat = toChatJson(exchange.chat);
-    await sse.send('meta', {
-      chat,
-      userMessage: toMessageJson(exchange.userMessage),
-      assistantMessage: toMessageJson(exchange.assistant),
-    });
-    const result = await runGeneration(exchange, {
-      clientGone,
-      onDelta: (content, interrupt) => sse.send('delta', { content }, interrupt),
-    });
-    const message = toMessageJson(result.message);
-    if (result.error)
-      sse.finish('error', {
-        error: { code: result.error.code, message: result.error.message },
-        message,
-      });
-    else sse.finish('done', { message, chat });
+    await sink.event('meta', reply.meta, cursorId(reply.replyId, 0));
+    const reading = followLive(reply, sink, 0);
+    runReply(reply, exchange);
+    await reading;
   } finally {
-    sse.end();
+    sink.end();
   }
+  return null;
+}
+
+export interface SendRequest {
+  target: ExchangeTarget;
+  input: { content: string; model?: string };
+  stream: boolean;
+  /** The chat a reconnect's Last-Event-ID must name a reply of (absent: any of the user's). */
+  chatId?: string;
+}
+
+/**
+ * Sends a message, with the guarantees a retrying client needs: a request carrying Last-Event-ID
+ * is a reconnect and resumes the reply it names; one carrying an Idempotency-Key that was already
+ * used for the same request answers with that exchange instead of sending again.
+ */
+export async function sendMessage(req: Request, res: Response, send: SendRequest): Promise<void> {
+  const { userId } = authOf(req);
+  const cursor = cursorOf(req.get('Last-Event-ID'));
+  if (cursor) return resumeFromPost(res, userId, cursor, send.chatId);
+
+  const key = parseIdempotencyKey(req.get('Idempotency-Key'));
+  const ids = plannedIds(send.target);
+  let claim: Claim | null = null;
+  if (key) {
+    const hash = requestHash(
+      `${req.baseUrl}${(req.route as { path?: string } | undefined)?.path ?? ''}`,
+      req.params,
+      req.body,
+    );
+    claim = await claimIdempotencyKey(userId, key, hash, ids, true);
+    if (!claim.fresh) return answerAgain(res, userId, claim, send.stream);
+  }
+  let exchange: Exchange;
+  try {
+    exchange = await beginExchange(userId, send.target, send.input, ids);
+  } catch (error) {
+    if (claim) await releaseIdempotencyKey(claim.record).catch(() => undefined);
+    throw error;
+  }
+  const body = await respondWithReply(res, exchange, send.stream);
+  if (claim && body)
+    await saveIdempotentResponse(claim.record, body).catch((error: unknown) =>
+      logger.warn({ err: (error as Error).message }, 'could not keep the idempotent response'),
+    );
+}
+
+/** A repeat of a request already acted on: the same exchange, as JSON or as its reply's stream. */
+async function answerAgain(
+  res: Response,
+  userId: string,
+  claim: Claim,
+  stream: boolean,
+): Promise<void> {
+  const { record } = claim;
+  const found = await findReplyInChat(userId, String(record.chatId), String(record.replyId));
+  if (stream) return serveReply(res, found, null);
+  if (record.response) {
+    res.status(201).json(record.response);
+    return;
+  }
+  const body = await exchangeJson(res, found);
+  if (body === null) return;
+  res.status(201).json(body);
+  await saveIdempotentResponse(record, body).catch(() => undefined);
+}
+
+/** Creates a chat without a message; an Idempotency-Key makes a repeat answer with the same chat. */
+export async function createChatOnce(req: Request, res: Response, input: NewChat): Promise<void> {
+  const { userId } = authOf(req);
+  const key = parseIdempotencyKey(req.get('Idempotency-Key'));
+  const ids = plannedIds();
+  if (key) {
+    const hash = requestHash(
+      `${req.baseUrl}${(req.route as { path?: string } | undefined)?.path ?? ''}`,
+      req.params,
+      req.body,
+    );
+    const claim = await claimIdempotencyKey(userId, key, hash, ids, false);
+    if (!claim.fresh) {
+      const { record } = claim;
+      res
+        .status(201)
+        .json(
+          record.response ??
+            toChatJson(await findOwnedChat(userId, parseObjectId(String(record.chatId), 'Chat'))),
+        );
+      return;
+    }
+    let chat: ChatDoc;
+    try {
+      chat = await startChat(userId, input, ids.chatId);
+    } catch (error) {
+      // Refused (a cap, the write limit) or failed: nothing was stored, so a retry may act.
+      await releaseIdempotencyKey(claim.record).catch(() => undefined);
+      throw error;
+    }
+    const body = toChatJson(chat);
+    res.status(201).json(body);
+    await saveIdempotentResponse(claim.record, body).catch(() => undefined);
+    return;
+  }
+  res.status(201).json(toChatJson(await startChat(userId, input)));
 }

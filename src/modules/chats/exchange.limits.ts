@@ -1,6 +1,6 @@
 import { config } from '../../lib/config.js';
 import { AppError } from '../../lib/errors.js';
-import { acquireLease, type Lease } from '../../lib/generations/leases.js';
+import { acquireLease, type Lease } from './generation/leases.js';
 import { hit } from '../../lib/rate-limit/mongo-store.js';
 
 const MINUTE = 60_000;

@@ -1,20 +1,23 @@
 import { config } from '../../lib/config.js';
 import { Types } from '../../lib/db/mongoose.js';
-import { AppError } from '../../lib/errors.js';
-import { releaseLeaseSurely, type Lease } from '../../lib/generations/leases.js';
+import { AppError, notFound } from '../../lib/errors.js';
+import type { ObjectIdString } from '../../lib/http/ids.js';
+import { releaseLeaseSurely, type Lease } from './generation/leases.js';
 import { logger } from '../../lib/logger.js';
 import { fitToBudget, type ChatTurn } from '../../lib/llm/index.js';
 import { Chat, type ChatDoc } from './chat.model.js';
 import {
+  createChat,
   DEFAULT_CHAT_TITLE,
   findOwnedChat,
-  insertChat,
-  newChatDoc,
+  newChatBytes,
   titleFromMessage,
   type NewChat,
 } from './chats.service.js';
+import { chatStillOwned, removeLeftovers } from './chats.cleanup.js';
+import { chatSizes, ensureRoom, textBytes } from './chats.quota.js';
 import { checkMessageRate, takeGenerationSlot } from './exchange.limits.js';
-import { Message, type MessageDoc } from './message.model.js';
+import { insertMessages, Message, type MessageDoc, type NewMessageDoc } from './message.model.js';
 import { assertWithinBudget } from '../usage/index.js';
 
 /** Everything stored and decided before the model is called. */
@@ -28,7 +31,24 @@ export interface Exchange {
   turns: ChatTurn[];
 }
 
-export type ExchangeTarget = { chatId: string } | { newChat: NewChat };
+export type ExchangeTarget = { chatId: ObjectIdString } | { newChat: NewChat };
+
+/** Ids chosen before the exchange is stored, so an idempotency key can name them up front. */
+export interface ExchangeIds {
+  chatId: Types.ObjectId;
+  userMessageId: Types.ObjectId;
+  replyId: Types.ObjectId;
+}
+
+/** Fresh ids; the chat's own when the message goes to an existing chat (`target`). */
+export const plannedIds = (target?: ExchangeTarget): ExchangeIds => ({
+  chatId:
+    target && 'chatId' in target && Types.ObjectId.isValid(target.chatId)
+      ? new Types.ObjectId(target.chatId)
+      : new Types.ObjectId(),
+  userMessageId: new Types.ObjectId(),
+  replyId: new Types.ObjectId(),
+});
 
 /** Newest turns first, bounded: the budget never needs more than this many (≥ 5 tokens each). */
 async function recentTurns(
@@ -48,23 +68,34 @@ async function recentTurns(
 
 /**
  * Validates ownership, checks the limits (before anything is stored or sent upstream), then stores
- * the user message. A new chat is only created once the limits have let the message through.
+ * the user message and the reply, `streaming` and empty, in one write. A new chat is only created
+ * once the limits have let the message through.
  */
 export async function beginExchange(
   userId: string,
   target: ExchangeTarget,
   input: { content: string; model?: string },
+  ids: ExchangeIds = plannedIds(),
 ): Promise<Exchange> {
   const existing = 'chatId' in target ? await findOwnedChat(userId, target.chatId) : null;
-  const chatId = existing?._id ?? new Types.ObjectId();
+  const chatId = existing?._id ?? ids.chatId;
   // The message is counted and stamped at one instant, so it lands in the same rate window
   // that admitted it, however long the steps in between take.
   const now = new Date();
   await checkMessageRate(userId, now);
   const lease = await takeGenerationSlot(userId, String(chatId));
   try {
-    // Budget hook: checked under the slot, so at most MAX_CONCURRENT_STREAMS calls pass on a stale total.
+    // The daily token budget, under the slot: at most MAX_CONCURRENT_STREAMS replies of the user
+    // pass on a total that is already stale, which bounds the overshoot (README, "Budgets").
     await assertWithinBudget(userId, now);
+    const newChat = existing ? null : (target as { newChat: NewChat }).newChat;
+    // Checked while holding the generation slot: at most MAX_CONCURRENT_STREAMS exchanges of the
+    // user get past this together (see chats.quota.ts for what that allows).
+    await ensureRoom(userId, {
+      chats: newChat ? 1 : 0,
+      messages: 2,
+      bytes: textBytes(input.content) + (newChat ? newChatBytes(newChat, input.content) : 0),
+    });
     let chat: ChatDoc;
     let history: ChatTurn[] = [];
     let parentId: Types.ObjectId | null = null;
@@ -74,28 +105,42 @@ export async function beginExchange(
       parentId = recent.lastId;
       chat = existing;
     } else {
-      chat = await insertChat(
-        newChatDoc(userId, (target as { newChat: NewChat }).newChat, input.content, chatId),
-      );
+      chat = await createChat(userId, newChat!, input.content, chatId);
     }
-    const model = input.model ?? chat.model;
-    const userMessage: MessageDoc = {
-      _id: new Types.ObjectId(),
+    const userMessage: NewMessageDoc = {
+      _id: ids.userMessageId,
       chatId,
       userId: chat.userId,
       parentId,
       role: 'user',
       content: input.content,
+      bytes: textBytes(input.content),
       status: 'complete',
-      model: null,
-      finishReason: null,
-      usage: null,
-      error: null,
-      ttftMs: null,
-      durationMs: null,
       createdAt: now,
     };
-    await Message.collection.insertOne(userMessage);
+    const model = input.model ?? chat.model;
+    const assistantDoc: NewMessageDoc = {
+      ...userMessage,
+      _id: ids.replyId,
+      parentId: userMessage._id,
+      role: 'assistant',
+      content: '',
+      // Counted once finished (storeReply); until then its size is what may pass the byte cap.
+      bytes: 0,
+      status: 'streaming',
+      model,
+      createdAt: new Date(Math.max(Date.now(), now.getTime() + 1)),
+      lease: { slot: lease.slot, token: lease.token },
+    };
+    const [storedUser, assistant] = (await insertMessages([userMessage, assistantDoc])) as [
+      MessageDoc,
+      MessageDoc,
+    ];
+    // The chat (or the account) deleted while this was being stored: take back what was written.
+    if (!(await chatStillOwned(chat.userId, chatId))) {
+      await removeLeftovers(chat.userId, chatId);
+      throw notFound('Chat');
+    }
     if (existing) {
       // A plain update: the chat is already in hand, and findAndModify scans the collection on FerretDB.
       // A chat created empty is named after its first message, as one created with a message is.
@@ -103,46 +148,68 @@ export async function beginExchange(
         parentId === null && chat.title === DEFAULT_CHAT_TITLE
           ? titleFromMessage(input.content)
           : chat.title;
+      const { titleBytes } = chatSizes({ title, systemPrompt: '' });
       await Chat.updateOne(
         { _id: chatId },
-        { $set: { lastMessageAt: now, updatedAt: now, title } },
+        { $set: { lastMessageAt: now, updatedAt: now, title, titleBytes } },
         { timestamps: false },
       );
-      chat = { ...chat, lastMessageAt: now, updatedAt: now, title };
+      chat = { ...chat, lastMessageAt: now, updatedAt: now, title, titleBytes };
     }
-    const assistant: MessageDoc = {
-      ...userMessage,
-      _id: new Types.ObjectId(),
-      parentId: userMessage._id,
-      role: 'assistant',
-      content: '',
-      status: 'streaming',
-      model,
-      createdAt: new Date(Math.max(Date.now(), now.getTime() + 1)),
-    };
     const turns = fitToBudget(
       chat.systemPrompt,
       [...history, { role: 'user', content: input.content }],
       config().HISTORY_TOKEN_BUDGET,
     );
-    return { chat, userMessage, assistant, lease, model, turns };
+    return { chat, userMessage: storedUser, assistant, lease, model, turns };
   } catch (error) {
     await releaseLeaseSurely(lease);
     throw error;
   }
 }
 
-/** Stores the finished reply: the one write of the assistant message per exchange. */
-export async function storeReply(message: MessageDoc): Promise<AppError | null> {
+const chatGone = () =>
+  new AppError(
+    'NOT_FOUND',
+    'The chat was deleted while this reply was being generated; the reply was not kept',
+  );
+
+/**
+ * Finishes the stored reply: its one write after the checkpoints. A reply whose chat or account
+ * is gone is refused (NOT_FOUND), and nothing of it is left. It applies only while the reply
+ * is `streaming`; when someone else finished it first (its lease lapsed and it was taken for
+ * interrupted), that stored version is returned as `settled`.
+ */
+export async function storeReply(
+  message: MessageDoc,
+): Promise<{ error: AppError | null; settled?: MessageDoc }> {
   try {
-    await Message.collection.insertOne(message);
-    return null;
+    const { content, status, finishReason, usage, error, ttftMs, durationMs } = message;
+    const bytes = textBytes(content);
+    const result = await Message.collection.updateOne(
+      { _id: message._id, status: 'streaming' },
+      { $set: { content, bytes, status, finishReason, usage, error, ttftMs, durationMs } },
+    );
+    if (result.matchedCount === 0) {
+      // Gone altogether when its chat was deleted meanwhile: nothing left to store.
+      const settled = await Message.findById(message._id).lean<MessageDoc>();
+      return settled ? { error: null, settled } : { error: chatGone() };
+    }
+    // Its chat (or the account) deleted while it was generated, by a deletion that did not reach
+    // this reply's messages: they go now, the reply is not kept.
+    if (!(await chatStillOwned(message.userId, message.chatId))) {
+      await removeLeftovers(message.userId, message.chatId);
+      return { error: chatGone() };
+    }
+    return { error: null };
   } catch (error) {
     logger.error({ err: error, messageId: String(message._id) }, 'could not store the reply');
-    return new AppError(
-      'SERVICE_UNAVAILABLE',
-      'The reply could not be saved; the database is unavailable',
-      { cause: error },
-    );
+    return {
+      error: new AppError(
+        'SERVICE_UNAVAILABLE',
+        'The reply could not be saved; the database is unavailable',
+        { cause: error },
+      ),
+    };
   }
 }

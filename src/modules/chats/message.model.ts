@@ -1,3 +1,8 @@
+import {
+  insertManyThroughSchema,
+  insertThroughSchema,
+  type Insertable,
+} from '../../lib/db/insert.js';
 import mongoose, { Schema, type Types } from '../../lib/db/mongoose.js';
 
 export type MessageStatus = 'complete' | 'streaming' | 'incomplete' | 'error';
@@ -10,6 +15,8 @@ export interface MessageDoc {
   parentId: Types.ObjectId | null;
   role: 'user' | 'assistant';
   content: string;
+  /** UTF-8 size of the content, for the user's storage cap (chats.quota.ts). */
+  bytes?: number;
   status: MessageStatus;
   model: string | null;
   finishReason: string | null;
@@ -19,6 +26,14 @@ export interface MessageDoc {
   ttftMs: number | null;
   durationMs: number | null;
   createdAt: Date;
+  /**
+   * Internal, replies only: the generation lease (slot and token) of the instance writing it while
+   * `status` is `streaming`; when that lease has lapsed, the instance died and the reply is finished
+   * as interrupted by whoever notices.
+   */
+  lease?: { slot: number; token: string } | null;
+  /** Internal: until when a reader on another instance follows this streaming reply. */
+  readerUntil?: Date | null;
 }
 
 const messageSchema = new Schema<MessageDoc>(
@@ -28,6 +43,7 @@ const messageSchema = new Schema<MessageDoc>(
     parentId: { type: Schema.Types.ObjectId, default: null },
     role: { type: String, enum: ['user', 'assistant'], required: true },
     content: { type: String, default: '' },
+    bytes: { type: Number, default: 0 },
     status: {
       type: String,
       enum: ['complete', 'streaming', 'incomplete', 'error'],
@@ -47,11 +63,33 @@ const messageSchema = new Schema<MessageDoc>(
     durationMs: { type: Number, default: null },
     // Set by the service, not by timestamps: a reply's time is when it started, right after its question.
     createdAt: { type: Date, required: true },
+    lease: {
+      type: new Schema({ slot: Number, token: String }, { _id: false }),
+      default: undefined,
+    },
+    readerUntil: { type: Date, default: undefined },
   },
   { versionKey: false },
 );
 messageSchema.index({ chatId: 1, createdAt: 1, _id: 1 });
-// Search over a user's message text, and deleting everything of a user.
-messageSchema.index({ userId: 1 });
+// Search over a user's message text, deleting everything of a user, and the sum of the sizes of
+// a user's messages (chats.quota.ts), which this index covers on MongoDB.
+messageSchema.index({ userId: 1, bytes: 1 });
+// The sweep for replies whose instance died looks for the few that are still streaming.
+messageSchema.index({ status: 1 });
 
 export const Message = mongoose.model<MessageDoc>('Message', messageSchema);
+
+/** A new message: what a reply fills in later (or never, for a user message) defaults to null. */
+export type NewMessageDoc = Insertable<
+  MessageDoc,
+  'parentId' | 'content' | 'model' | 'finishReason' | 'usage' | 'error' | 'ttftMs' | 'durationMs'
+>;
+
+/** The one write path of a message (see insertThroughSchema); returns it as stored. */
+export const insertMessage = (message: NewMessageDoc): Promise<MessageDoc> =>
+  insertThroughSchema(Message, message);
+
+/** Several messages in one round trip (an exchange's question and its reply, stored together). */
+export const insertMessages = (messages: NewMessageDoc[]): Promise<MessageDoc[]> =>
+  insertManyThroughSchema(Message, messages);

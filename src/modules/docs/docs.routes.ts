@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Router, type RequestHandler } from 'express';
+import { config } from '../../lib/config.js';
 import type { RouteGroup } from '../../lib/http/route.js';
 import { openApiDocument } from './openapi.js';
 
@@ -56,7 +57,9 @@ const INIT = `window.addEventListener('load', function () {
     url: '/api/openapi.json',
     dom_id: '#swagger-ui',
     deepLinking: true,
-    persistAuthorization: true,
+    // The access token stays in the page's memory: persisted in the browser's storage, any script on this
+    // origin (or anyone at the machine later) could read it.
+    persistAuthorization: false,
     withCredentials: true,
     displayRequestDuration: true,
     validatorUrl: null,
@@ -79,7 +82,11 @@ const docsPolicy: RequestHandler = (_req, res, next) => {
   next();
 };
 
-/** `GET /api/openapi.json` and the interactive reference at `GET /docs` (assets served locally). */
+/**
+ * `GET /api/openapi.json` and the interactive reference at `GET /docs` (assets served locally).
+ * The reference is left out when DOCS_ENABLED is off (the default in production); the description
+ * stays, as clients and tools read it.
+ */
 export function docsRouter(groups: RouteGroup[]): Router {
   const router = Router();
   let json: string | undefined;
@@ -88,6 +95,7 @@ export function docsRouter(groups: RouteGroup[]): Router {
     res.type('application/json; charset=utf-8').setHeader('Cache-Control', 'no-cache');
     res.send(json);
   });
+  if (!config().docsEnabled) return router;
   router.get('/docs', docsPolicy, (_req, res) => {
     res.type('text/html; charset=utf-8').setHeader('Cache-Control', 'no-cache');
     res.send(PAGE);

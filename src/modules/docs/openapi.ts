@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { ERROR_STATUS, type ErrorCode } from '../../lib/errors.js';
 import type { RouteGroup, RouteSpec } from '../../lib/http/route.js';
 import { isRateLimitGuard } from '../../lib/rate-limit/limiter.js';
-import { REFRESH_COOKIE, sameOriginOnly } from '../auth/auth.cookies.js';
+import { refreshCookieName, sameOriginOnly } from '../../lib/http/refresh-cookie.js';
 
 extendZodWithOpenApi(z);
 
@@ -47,7 +47,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   429: 'Too many requests; retry after `Retry-After` seconds',
   500: 'Unexpected server error (the message never contains internals; quote the requestId)',
   502: 'The upstream model failed',
-  503: 'The database is unavailable or the server is shutting down; retry after `Retry-After` seconds',
+  503: 'The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds',
   504: 'The upstream model timed out',
 };
 
@@ -168,7 +168,11 @@ class EventComponents {
         description: `The \`${event}\` event: \`event: ${event}\`, an \`id:\` line and one JSON \`data:\` line.`,
         properties: {
           event: { const: event },
-          id: { type: 'string', description: 'Increasing event id' },
+          id: {
+            type: 'string',
+            description:
+              'A cursor into the reply, `<replyId>:<offset>` (`<replyId>:end` on the final event): send it back as `Last-Event-ID` to resume',
+          },
           data: {
             type: 'string',
             contentMediaType: 'application/json',
@@ -189,7 +193,7 @@ function sseDescription(description: string, events: Record<string, z.ZodType>):
   return [
     description,
     '',
-    `\`text/event-stream\`: each event has an \`event:\` line (${list || 'see the API guide'}), an increasing \`id:\` line`,
+    `\`text/event-stream\`: each event has an \`event:\` line (${list || 'see the API guide'}), an \`id:\` line (a cursor to resume from)`,
     'and one JSON `data:` line; the schema describes one event, its `data` payload is the `contentSchema`.',
     'A comment line `: ping` keeps the connection alive. The stream ends with exactly one `done` or `error` event.',
   ].join('\n');
@@ -236,6 +240,7 @@ function requestOf(route: RouteSpec): RouteConfig['request'] {
   else if (names.length > 0)
     request.params = z.object(Object.fromEntries(names.map((n) => [n, z.string()])));
   if (route.request?.query) request.query = route.request.query as never;
+  if (route.request?.headers) request.headers = route.request.headers;
   const body = route.request?.body;
   if (body) {
     request.body = {
@@ -263,7 +268,8 @@ const API_DESCRIPTION = `Multi-user AI chat backend: accounts, chat threads, mod
 
 **Auth.** Sign up or log in (\`/api/auth/signup\`, \`/api/auth/login\`) to get an \`accessToken\`; send it as
 \`Authorization: Bearer <accessToken>\`. It expires after \`expiresIn\` seconds: \`POST /api/auth/refresh\`
-with the HttpOnly refresh cookie (set by signup/login, path \`/api/auth\`) returns a new one.
+with the HttpOnly refresh cookie (set by signup/login; \`__Host-refresh_token\` on path \`/\` in production,
+\`refresh_token\` on path \`/api/auth\` in development) returns a new one.
 
 **Errors.** Every non-2xx JSON response has the body \`{ "error": { code, message, requestId, details? } }\`.
 Every response carries \`X-Request-Id\`.
@@ -272,16 +278,34 @@ Every response carries \`X-Request-Id\`.
 header names the next page.
 
 **Streaming** replies are \`text/event-stream\` (events \`meta\`, \`delta\`, then one \`done\` or \`error\`).
-EventSource cannot POST or send headers: read the stream with \`fetch\` (see the README, "From a browser app").`;
+EventSource cannot POST or send headers: read the stream with \`fetch\` (see the README, "From a browser app").
+
+**Reconnecting.** A reply outlives its connection. Event ids are cursors: resume with
+\`GET /api/chats/{id}/messages/{messageId}/stream\` and \`Last-Event-ID\` (or \`?lastEventId=\`) on any instance;
+a POST that carries \`Last-Event-ID\` resumes instead of sending again. \`Idempotency-Key\` makes a retried send
+answer with the same exchange.`;
+
+/** One line per tag for the reference's headings; a group without one gets a plain default. */
+const TAG_DESCRIPTIONS: Record<string, string> = {
+  Operations: 'Health, readiness and this description',
+  Auth: 'Accounts and sessions: sign-up, login, the refresh cookie, logout',
+  Users: 'The current account: profile, password, deletion',
+  Chats: 'Chat threads and their messages; replies as JSON or streamed over SSE',
+  Models: 'The models this server allows',
+  'SigmaGPT-compatible': 'The routes SigmaGPT clients call, on the same objects as /api/chats',
+};
 
 /** Operations served outside the route groups that clients still call. */
 function registerOperations(registry: OpenAPIRegistry) {
-  const health = z.object({ status: z.string() });
-  const ready = z.object({
-    status: z.enum(['ready', 'unavailable']),
-    database: z.enum(['up', 'down']),
-    draining: z.boolean(),
-  });
+  const health = registry.register('Health', z.object({ status: z.string() }));
+  const ready = registry.register(
+    'Readiness',
+    z.object({
+      status: z.enum(['ready', 'unavailable']),
+      database: z.enum(['up', 'down']),
+      draining: z.boolean(),
+    }),
+  );
   const plain = (description: string, schema: z.ZodType): ResponseConfig => ({
     description,
     headers: REQUEST_ID_HEADER,
@@ -392,9 +416,9 @@ export function openApiDocument(groups: RouteGroup[]): OpenApiDocument {
   registry.registerComponent('securitySchemes', 'refreshCookie', {
     type: 'apiKey',
     in: 'cookie',
-    name: REFRESH_COOKIE,
+    name: refreshCookieName(),
     description:
-      'HttpOnly refresh cookie set by signup/login/refresh (path /api/auth); browsers send it with `credentials: "include"`',
+      'HttpOnly refresh cookie set by signup/login/refresh: `refresh_token` on path /api/auth in development, `__Host-refresh_token` on path / in production; browsers send it with `credentials: "include"`',
   });
   registry.registerComponent('securitySchemes', 'metricsToken', {
     type: 'http',
@@ -427,7 +451,10 @@ export function openApiDocument(groups: RouteGroup[]): OpenApiDocument {
     openapi: '3.1.0',
     info: { title: 'SigmaGPT API', version: packageVersion(), description: API_DESCRIPTION },
     servers: [{ url: '/', description: 'This server' }],
-    tags: [...new Set(['Operations', ...groups.map((g) => g.tag)])].map((name) => ({ name })),
+    tags: [...new Set(['Operations', ...groups.map((g) => g.tag)])].map((name) => ({
+      name,
+      description: TAG_DESCRIPTIONS[name] ?? `The ${name} routes`,
+    })),
   });
 
   return normaliseTuples(document);

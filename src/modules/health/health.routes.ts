@@ -2,14 +2,33 @@ import { Router } from 'express';
 import { pingDatabase } from '../../lib/db/connection.js';
 import { isDraining } from '../../lib/lifecycle.js';
 
+/** How long one database ping answers readiness: probes and anonymous callers share it. */
+const READY_CACHE_MS = 1000;
+
+/**
+ * The database's answer to readiness, asked at most once a second however many callers (and at
+ * once: concurrent callers share the ping in flight). `/readyz` needs no credentials, so without
+ * this every anonymous request was a database round trip.
+ */
+function cachedPing(ping: () => Promise<boolean>) {
+  let last: { at: number; up: Promise<boolean> } | undefined;
+  return () => {
+    const now = Date.now();
+    if (!last || now - last.at >= READY_CACHE_MS) last = { at: now, up: ping() };
+    return last.up;
+  };
+}
+
 /** Liveness answers while the process runs; readiness only while the database answers and we are not draining. */
-export function healthRouter(): Router {
+export function healthRouter(ping: () => Promise<boolean> = pingDatabase): Router {
   const router = Router();
+  const databaseUp = cachedPing(ping);
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
   router.get('/readyz', async (_req, res) => {
-    const database = !isDraining() && (await pingDatabase());
+    // Draining is read live: a deploy must see readiness fail at once.
+    const database = !isDraining() && (await databaseUp());
     res.status(database ? 200 : 503).json({
       status: database ? 'ready' : 'unavailable',
       database: database ? 'up' : 'down',

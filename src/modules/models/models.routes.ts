@@ -3,15 +3,17 @@ import { config } from '../../lib/config.js';
 import { defineRoute, type RouteGroup } from '../../lib/http/route.js';
 import { DEMO_MODEL } from '../../lib/llm/index.js';
 
-export const ModelSchema = z.object({
-  id: z.string(),
-  provider: z
-    .enum(['openai', 'demo'])
-    .describe('"openai": the OpenAI-compatible upstream at OPENAI_BASE_URL'),
-  default: z.boolean(),
-});
+export const ModelSchema = z
+  .object({
+    id: z.string(),
+    provider: z
+      .enum(['openai', 'demo'])
+      .describe('"openai": the OpenAI-compatible upstream at OPENAI_BASE_URL'),
+    default: z.boolean(),
+  })
+  .meta({ id: 'Model' });
 
-export function listModels() {
+export function listModels(): z.infer<typeof ModelSchema>[] {
   const c = config();
   return c.models.map((id) => ({
     id,

@@ -1,7 +1,7 @@
 import { config } from '../../lib/config.js';
 import { AppError, unauthenticated } from '../../lib/errors.js';
 import { quotaRefusals } from '../../lib/metrics.js';
-import { User } from '../users/user.model.js';
+import { findAccount } from '../users/index.js';
 import { dayOf, endOfDay } from './days.js';
 import { tokensUsedOn } from './usage.service.js';
 
@@ -27,7 +27,7 @@ export const budgetJson = (limit: number | null, used: number, now = new Date())
 });
 
 async function userLimit(userId: string): Promise<number | null> {
-  const user = await User.findById(userId, { tokenBudgetPerDay: 1 }).lean();
+  const user = await findAccount(userId);
   return effectiveLimit(user?.tokenBudgetPerDay);
 }
 
@@ -37,17 +37,17 @@ export async function budgetOf(userId: string, now = new Date()): Promise<Budget
 }
 
 /**
- * Refuses a model call of a disabled account, and once today's recorded tokens reach the user's limit. Called while the
- * caller holds a generation slot: calls record their tokens before releasing it, so at most
- * MAX_CONCURRENT_STREAMS calls can pass on a total that is already stale, which bounds the
- * overshoot (see the README, "Budgets").
+ * Refuses a model call of a disabled account, and once today's recorded tokens reach the user's
+ * limit. Called while the caller holds a generation slot: calls record their tokens before
+ * releasing it, so at most MAX_CONCURRENT_STREAMS calls can pass on a total that is already
+ * stale, which bounds the overshoot (see the README, "Budgets").
  */
 export async function assertWithinBudget(userId: string, now = new Date()): Promise<void> {
-  const user = await User.findById(userId, { tokenBudgetPerDay: 1, disabled: 1 }).lean();
+  const user = await findAccount(userId);
   // Read under the slot: a reply that takes its slot after the account was disabled (and its
   // replies were stopped) would otherwise still run. Its sessions are being ended: 401.
   if (!user || user.disabled) throw unauthenticated('Session has ended; log in again');
-  const limit = effectiveLimit(user?.tokenBudgetPerDay);
+  const limit = effectiveLimit(user.tokenBudgetPerDay);
   if (limit === null) return;
   const used = (await tokensUsedOn([userId], dayOf(now))).get(userId) ?? 0;
   if (used < limit) return;

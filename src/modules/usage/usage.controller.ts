@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import type { z } from 'zod';
-import { authOf } from '../auth/auth.middleware.js';
+import { authOf } from '../../lib/http/request-auth.js';
 import { budgetOf } from './budget.service.js';
 import { resolveRange, type UsageQuery } from './usage.schemas.js';
 import { usageReport } from './usage.service.js';

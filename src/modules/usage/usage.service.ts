@@ -1,5 +1,6 @@
 import { Types } from '../../lib/db/mongoose.js';
 import { isDuplicateKey } from '../../lib/db/duplicate-key.js';
+import { insertThroughSchema } from '../../lib/db/insert.js';
 import type { ChatTurn, Usage } from '../../lib/llm/index.js';
 import { logger } from '../../lib/logger.js';
 import * as metrics from '../../lib/metrics.js';
@@ -29,7 +30,7 @@ const RETRY_FOR_MS = 5 * 60_000;
 
 async function insertOnce(entry: UsageEntryDoc): Promise<void> {
   try {
-    await UsageEntry.collection.insertOne(entry);
+    await insertThroughSchema(UsageEntry, entry);
   } catch (error) {
     if (isDuplicateKey(error)) return;
     throw error;

@@ -1,4 +1,6 @@
+import type { z } from 'zod';
 import mongoose, { Schema, type Types } from '../../lib/db/mongoose.js';
+import type { UserSchema } from './users.schemas.js';
 
 export type Role = 'user' | 'admin';
 
@@ -33,7 +35,7 @@ export const User = mongoose.model<UserDoc>('User', userSchema);
 /** The only shape of a user that leaves the server: never a hash, never a token. */
 export function toUserJson(
   user: Pick<UserDoc, '_id' | 'email' | 'name' | 'createdAt'> & { role?: Role },
-) {
+): UserJson {
   return {
     id: String(user._id),
     email: user.email,
@@ -44,4 +46,5 @@ export function toUserJson(
   };
 }
 
-export type UserJson = ReturnType<typeof toUserJson>;
+/** The published response schema is the wire type: a mapper that drifts from it fails to compile. */
+export type UserJson = z.infer<typeof UserSchema>;

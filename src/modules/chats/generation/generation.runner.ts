@@ -1,18 +1,20 @@
-import { config } from '../../lib/config.js';
-import type { AppError } from '../../lib/errors.js';
-import { releaseLeaseSurely, renewLease } from '../../lib/generations/leases.js';
+import { config } from '../../../lib/config.js';
+import type { AppError } from '../../../lib/errors.js';
+import { releaseLeaseSurely, renewLease } from './leases.js';
+import { GenerationAbort, registerGeneration, unregisterGeneration } from './registry.js';
+import { logger } from '../../../lib/logger.js';
 import {
-  GenerationAbort,
-  registerGeneration,
-  unregisterGeneration,
-} from '../../lib/generations/registry.js';
-import { logger } from '../../lib/logger.js';
-import { observeCompletion, observeReply } from '../../lib/metrics.js';
-import { streamCompletion, upstreamError } from '../../lib/llm/index.js';
-import type { Exchange } from './exchange.service.js';
-import { storeReply } from './exchange.service.js';
-import type { MessageDoc } from './message.model.js';
-import { recordUsage } from '../usage/index.js';
+  describeUpstreamFailure,
+  streamCompletion,
+  upstreamError,
+} from '../../../lib/llm/index.js';
+import { CheckpointWriter } from '../checkpoint-writer.js';
+import type { Exchange } from '../exchange.service.js';
+import { storeReply } from '../exchange.service.js';
+import type { MessageDoc } from '../message.model.js';
+import type { ReplyStream } from '../reply-stream.js';
+import { observeCompletion, observeReply } from '../../../lib/metrics.js';
+import { recordUsage } from '../../usage/index.js';
 
 export interface GenerationResult {
   /** The assistant message as stored (or as it would have been, when storing failed). */
@@ -22,24 +24,21 @@ export interface GenerationResult {
 }
 
 /**
- * Calls the model and relays each content chunk to `onDelta` as it arrives; nothing touches the
- * database per chunk. The reply is stored once at the end: `complete`, `incomplete` (client gone,
- * stop, shutdown) or `error`. The generation slot is released whatever happens.
+ * Calls the model and hands each content chunk to the reply's readers as it arrives; nothing
+ * touches the database per chunk: the text is checkpointed at most every STREAM_CHECKPOINT_MS.
+ * The reply (stored `streaming` when the exchange began) is finished once at the end: `complete`,
+ * `incomplete` (no reader left, stop, shutdown) or `error`. The generation slot is released
+ * whatever happens.
  */
 export async function runGeneration(
   exchange: Exchange,
-  options: {
-    clientGone: AbortSignal;
-    onDelta: (content: string, interrupt: AbortSignal) => Promise<void> | void;
-  },
+  reply: ReplyStream,
 ): Promise<GenerationResult> {
   const c = config();
   const { lease } = exchange;
-  const controller = new AbortController();
-  const onClientGone = () => controller.abort(new GenerationAbort('client'));
-  if (options.clientGone.aborted) onClientGone();
-  else options.clientGone.addEventListener('abort', onClientGone, { once: true });
+  const { controller } = reply;
   registerGeneration(lease.token, controller);
+  const checkpoints = new CheckpointWriter(exchange.assistant._id, c.STREAM_CHECKPOINT_MS);
   // A crashed instance stops renewing, so its leases lapse and free the user's slots.
   const renewal = setInterval(
     () => {
@@ -71,7 +70,8 @@ export async function runGeneration(
       if (event.type === 'delta') {
         ttftMs ??= Math.round(performance.now() - started);
         content += event.content;
-        await options.onDelta(event.content, controller.signal);
+        checkpoints.update(content);
+        await reply.push(event.content);
       } else if (event.type === 'finish') finishReason = event.finishReason;
       else usage = event.usage;
       if (controller.signal.aborted) break;
@@ -80,12 +80,11 @@ export async function runGeneration(
     if (!(controller.signal.reason instanceof GenerationAbort)) {
       failure = upstreamError(error);
       logger.warn(
-        { err: failure.cause ?? error, code: failure.code, chatId: lease.chatId },
+        { upstream: describeUpstreamFailure(error), code: failure.code, chatId: lease.chatId },
         'model reply failed',
       );
     }
   } finally {
-    options.clientGone.removeEventListener('abort', onClientGone);
     clearInterval(renewal);
     unregisterGeneration(lease.token);
   }
@@ -103,22 +102,29 @@ export async function runGeneration(
   };
   observeReply(exchange.model, {
     status: message.status,
-    abortedBy: aborted ? (controller.signal.reason as GenerationAbort).kind : undefined,
+    abortedBy:
+      controller.signal.reason instanceof GenerationAbort
+        ? controller.signal.reason.kind
+        : undefined,
     errorCode: failure?.code,
   });
-  // Usage hook: the call's tokens are in the ledger before its slot is released (budget bound).
-  await recordUsage({
-    id: message._id,
-    userId: message.userId,
-    chatId: message.chatId,
-    model: exchange.model,
-    prompt: exchange.turns,
-    completion: content,
-    usage,
-    failed: failure !== null,
-  });
   try {
-    const storeError = await storeReply(message);
+    // The call's tokens are in the ledger before its slot is released: budgets rely on it.
+    await recordUsage({
+      id: message._id,
+      userId: message.userId,
+      chatId: message.chatId,
+      model: exchange.model,
+      prompt: exchange.turns,
+      completion: content,
+      usage,
+      failed: failure !== null,
+    });
+    await checkpoints.close();
+    const stored = await storeReply(message);
+    // Someone else finished it first: its lease had lapsed, so it was taken for interrupted.
+    if (stored.settled) return { message: stored.settled, error: failure };
+    const storeError = stored.error;
     // An answer that was not stored must not look finished to the client.
     if (storeError && !failure) {
       return {

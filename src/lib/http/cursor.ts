@@ -1,10 +1,12 @@
-import { AppError } from '../../lib/errors.js';
-import { Types } from '../../lib/db/mongoose.js';
+import { AppError } from '../errors.js';
+import { isObjectId } from './ids.js';
 
 /** Opaque keyset cursors: the sort key of the last item of a page, base64url JSON. */
 export function encodeCursor(value: Record<string, string | number | boolean>): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url');
 }
+
+const MAX_DATE_MS = 8.64e15;
 
 const invalid = () =>
   new AppError('VALIDATION_FAILED', 'The cursor is invalid', {
@@ -27,9 +29,10 @@ export function decodeCursor<T extends Record<string, 'string' | 'number' | 'boo
   }
   const id = (parsed as { i?: unknown }).i;
   if (typeof id === 'string' && !isObjectId(id)) throw invalid();
+  // A time must be a whole millisecond a Date can hold (±8.64e15); 1e300 made an Invalid Date,
+  // which matched nothing and answered 404 instead of naming the bad cursor.
+  const t = (parsed as { t?: unknown }).t;
+  if (typeof t === 'number' && !(Number.isSafeInteger(t) && Math.abs(t) <= MAX_DATE_MS))
+    throw invalid();
   return parsed as never;
 }
-
-/** Only canonical 24-hex ids; anything else names nothing (404), and never reaches a query. */
-export const isObjectId = (id: string) =>
-  /^[0-9a-fA-F]{24}$/.test(id) && Types.ObjectId.isValid(id);

@@ -1,5 +1,5 @@
-import { config } from '../config.js';
-import { logger } from '../logger.js';
+import { config } from '../../../lib/config.js';
+import { logger } from '../../../lib/logger.js';
 import { stopRequestedHere } from './leases.js';
 
 export type AbortKind = 'client' | 'stop' | 'shutdown';
@@ -23,7 +23,8 @@ let poller: NodeJS.Timeout | undefined;
 function startPoller(): void {
   if (poller) return;
   let busy = false;
-  poller = setInterval(async () => {
+  // Never rejects: a failed poll is logged and the next tick tries again.
+  const poll = async () => {
     if (busy) return;
     busy = true;
     try {
@@ -33,7 +34,8 @@ function startPoller(): void {
     } finally {
       busy = false;
     }
-  }, config().STOP_POLL_MS);
+  };
+  poller = setInterval(() => void poll(), config().STOP_POLL_MS);
   poller.unref();
 }
 

@@ -1,4 +1,4 @@
-import mongoose, { Schema, type Types } from '../db/mongoose.js';
+import mongoose, { Schema, type Types } from '../../../lib/db/mongoose.js';
 
 /**
  * A lease on one of a user's generation slots. The unique (userId, slot) index is what caps

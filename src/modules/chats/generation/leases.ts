@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { config } from '../config.js';
-import { Types } from '../db/mongoose.js';
-import { logger } from '../logger.js';
+import { config } from '../../../lib/config.js';
+import { Types } from '../../../lib/db/mongoose.js';
+import { logger } from '../../../lib/logger.js';
 import { Generation } from './generation.model.js';
-import { isDuplicateKey } from '../db/duplicate-key.js';
+import { isDuplicateKey } from '../../../lib/db/duplicate-key.js';
 
 /** Names this process in the leases it holds, so stop requests find the instance that streams. */
 export const INSTANCE_ID = randomUUID();
@@ -95,15 +95,18 @@ export async function renewLease(lease: Lease, now = new Date()): Promise<void> 
   });
 }
 
-/** Flags the live generations of a chat for stopping; whichever instance holds them aborts them. */
+/**
+ * Flags the live generations of a chat (or, without `chatId`, every one of the user) for stopping;
+ * whichever instance holds them aborts them.
+ */
 export async function requestStop(
   userId: string,
-  chatId: string,
+  chatId?: string,
   now = new Date(),
 ): Promise<string[]> {
   const filter = {
     userId: new Types.ObjectId(userId),
-    chatId: new Types.ObjectId(chatId),
+    ...(chatId === undefined ? {} : { chatId: new Types.ObjectId(chatId) }),
     expiresAt: { $gt: now },
   };
   const leases = await Generation.find(filter, { token: 1 }).lean();

@@ -1,0 +1,54 @@
+// httpyac configuration for sigmagpt.http, so that one file runs in both VS Code REST Client and
+// httpyac (its CLI and its VS Code extension load this file; REST Client ignores it).
+//
+// 1. REST Client request variables, `{{login.response.body.$.accessToken}}`: httpyac keeps a named
+//    response's parsed body under the request's name, so the JSONPath is read from there.
+// 2. Assertions written as comments, `# ?? status == 201`: REST Client drops comment lines, and
+//    httpyac's own `??` lines would otherwise be sent by REST Client as part of the body. The
+//    comment is handed to httpyac's built-in assertion parser without its `#`.
+
+const REQUEST_VARIABLE =
+  /\{\{\s*([A-Za-z_$][\w$]*)\.response\.body\.\$((?:\.[\w$]+|\[\d+\])*)\s*\}\}/g;
+const COMMENTED_ASSERT = /^\s*#\s*(\?\?.*)$/;
+
+function readPath(value, path) {
+  for (const [, key, index] of path.matchAll(/\.([\w$]+)|\[(\d+)\]/g)) {
+    if (value === undefined || value === null) return undefined;
+    value = value[key ?? Number(index)];
+  }
+  return value;
+}
+
+module.exports = {
+  configureHooks(api) {
+    api.hooks.replaceVariable.addHook(
+      'restClientRequestVariables',
+      (text, _type, context) => {
+        if (typeof text !== 'string') return text;
+        return text.replace(REQUEST_VARIABLE, (match, name, path) => {
+          const body = context.variables[name];
+          if (body === undefined) throw new Error(`${match}: send the request named ${name} first`);
+          const value = readPath(typeof body === 'string' ? JSON.parse(body) : body, path);
+          if (value === undefined) throw new Error(`${match}: no such value in that response`);
+          return typeof value === 'string' ? value : JSON.stringify(value);
+        });
+      },
+      { before: ['name'] },
+    );
+
+    const builtInAssert = api.hooks.parse.items.find((item) => item.id === 'assert');
+    if (!builtInAssert) throw new Error('this httpyac version has no assertion parser');
+    api.hooks.parse.addHook(
+      'commentedAssert',
+      (getLines, context) => {
+        const next = getLines().next();
+        if (next.done || !next.value.textLine) return false;
+        const match = COMMENTED_ASSERT.exec(next.value.textLine);
+        if (!match) return false;
+        const line = { ...next.value, textLine: match[1] };
+        return builtInAssert.action(() => [line][Symbol.iterator](), context);
+      },
+      { before: ['assert', 'meta', 'comment'] },
+    );
+  },
+};

@@ -1,0 +1,83 @@
+/**
+ * The typed client as a frontend would use it: compiled with tsc (tsconfig.json here, a strict
+ * browser project) and run against a real server by tests/clients/typed-client.test.ts.
+ * In an application the import is `from '@sigmagpt/client'`.
+ */
+import { ApiError, createClient, type Chat, type StreamEvent } from '../src/index.js';
+
+export async function journey(baseUrl: string, email: string) {
+  const api = createClient({ baseUrl });
+  const { user } = await api.signup({
+    email,
+    password: 'correct horse battery staple',
+    name: 'Ada',
+  });
+
+  // JSON results have one precise type each: no narrowing, no casts.
+  const chat: Chat = await api.createChat({ title: 'Trip planning' });
+  const sent = await api.sendMessage(chat.id, { content: 'Hello!' });
+  const [question, reply] = sent.messages;
+
+  // The same through openapi-fetch, for any route.
+  const raw = await api.raw.POST('/api/chats/{id}/messages', {
+    params: { path: { id: chat.id } },
+    body: { content: 'And then?', stream: false },
+  });
+  if (raw.error) throw new Error(raw.error.error.code);
+  const rawReplyStatus = raw.data.messages.at(-1)?.status;
+
+  // Streaming: typed events, in order.
+  let streamed = '';
+  const names: StreamEvent['event'][] = [];
+  for await (const event of api.stream(chat.id, { content: 'Tell me a story' })) {
+    names.push(event.event);
+    if (event.event === 'delta') streamed += event.data.content;
+    if (event.event === 'done') streamed += ` [${event.data.message.status}]`;
+  }
+
+  // Stop reading after the first delta: the server keeps the partial reply as incomplete.
+  const controller = new AbortController();
+  let aborted = false;
+  try {
+    for await (const event of api.stream(
+      chat.id,
+      { content: 'A long one' },
+      { signal: controller.signal },
+    )) {
+      if (event.event === 'delta') controller.abort();
+    }
+  } catch (error) {
+    aborted = (error as Error).name === 'AbortError';
+  }
+
+  // Errors carry the server's stable code.
+  let missing: string | undefined;
+  try {
+    await api.getChat('000000000000000000000000');
+  } catch (error) {
+    if (error instanceof ApiError) missing = `${error.status} ${error.code}`;
+  }
+
+  const models = await api.listModels();
+  const page = await api.getChat(chat.id);
+  await api.logout();
+
+  // @ts-expect-error -- a field no chat has: the types are precise, not `any`
+  void chat.notAField;
+  // @ts-expect-error -- a route the API does not have
+  void api.raw.GET('/api/nope');
+
+  return {
+    userEmail: user.email,
+    chatId: chat.id,
+    roles: [question.role, reply.role],
+    replyStatus: reply.status,
+    rawReplyStatus,
+    names,
+    streamed,
+    aborted,
+    missing,
+    defaultModel: models.find((m) => m.default)?.id,
+    messageCount: page.messages.length,
+  };
+}

@@ -1,0 +1,45 @@
+import type { components } from './schema.js';
+
+/** The stable codes the server answers errors with (`error.code`). */
+export type ErrorCode = components['schemas']['ErrorBody']['error']['code'];
+
+/** A non-2xx answer, or an `error` event that ended a stream, as one typed error. */
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  constructor(
+    /** HTTP status; 0 when the request never got an answer. */
+    readonly status: number,
+    /** The server's stable code; `HTTP_<status>` when the body was not the API's error body. */
+    readonly code: ErrorCode | `HTTP_${number}`,
+    message: string,
+    readonly requestId?: string,
+    readonly details?: { path: string; message: string }[],
+  ) {
+    super(message);
+  }
+
+  /** From a response and its body, already parsed (or not JSON: undefined). */
+  static fromBody(response: Response, body: unknown): ApiError {
+    const error = (body as { error?: components['schemas']['ErrorBody']['error'] } | undefined)
+      ?.error;
+    if (error && typeof error.code === 'string')
+      return new ApiError(
+        response.status,
+        error.code,
+        error.message,
+        error.requestId,
+        error.details,
+      );
+    return new ApiError(
+      response.status,
+      `HTTP_${response.status}`,
+      `${response.status} ${response.statusText}`.trim(),
+      response.headers.get('X-Request-Id') ?? undefined,
+    );
+  }
+
+  /** Reads the API's error body `{ error: { code, message, requestId, details? } }`. */
+  static async from(response: Response): Promise<ApiError> {
+    return ApiError.fromBody(response, await response.json().catch(() => undefined));
+  }
+}

@@ -1,0 +1,329 @@
+import createFetchClient, { type Client } from 'openapi-fetch';
+import { ApiError } from './errors.js';
+import type { components, paths } from './schema.js';
+import { readEvents, type StreamEvent } from './stream.js';
+
+export { ApiError, type ErrorCode } from './errors.js';
+export type { StreamEvent } from './stream.js';
+export type { components, paths } from './schema.js';
+
+type Schemas = components['schemas'];
+export type User = Schemas['User'];
+export type AuthResult = Schemas['AuthResult'];
+export type Chat = Schemas['Chat'];
+export type ChatWithMessages = Schemas['ChatWithMessages'];
+export type Message = Schemas['Message'];
+export type ExchangeResult = Schemas['ExchangeResult'];
+export type Model = Schemas['Model'];
+export type StopResult = Schemas['StopResult'];
+
+type Body<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends {
+  requestBody?: { content: { 'application/json': infer B } };
+}
+  ? B
+  : never;
+type Query<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends {
+  parameters: { query?: infer Q };
+}
+  ? NonNullable<Q>
+  : never;
+
+/**
+ * The description with the `text/event-stream` answers left out: openapi-fetch parses bodies as
+ * JSON, so those are read with `stream()` instead, and every JSON result gets one precise type.
+ * A send's 204 answers only a stream reconnect (`Last-Event-ID`), which JSON calls never send.
+ */
+type WithoutStreams<R> = {
+  [
+    S in keyof R as R[S] extends { content: { 'text/event-stream': unknown } }
+      ? never
+      : S extends 204
+        ? 201 extends keyof R
+          ? never
+          : S
+        : S
+  ]: R[S];
+};
+type JsonOperation<O> = O extends { responses: infer R }
+  ? Omit<O, 'responses'> & { responses: WithoutStreams<R> }
+  : O;
+export type JsonPaths = {
+  [P in keyof paths]: { [M in keyof paths[P]]: JsonOperation<paths[P][M]> };
+};
+
+export interface ClientOptions {
+  /** Where the API is, e.g. `http://localhost:3000`; '' for the page's own origin. */
+  baseUrl: string;
+  /** A fetch to use instead of the global one. */
+  fetch?: typeof fetch;
+  /** Called once a session cannot be refreshed any more (log in again). */
+  onSessionEnd?: () => void;
+}
+
+const REFRESH_COOKIE = 'refresh_token';
+
+/**
+ * A SigmaGPT API client. Keeps the access token in memory; the refresh token stays in the
+ * HttpOnly cookie the server sets (browsers keep it; on Node, where fetch has no cookie jar, the
+ * client keeps it). A request answered 401 refreshes the session once (one refresh shared by all
+ * concurrent requests) and is retried once.
+ */
+export class SigmaClient {
+  /** openapi-fetch over the description, for any route; JSON results precisely typed. */
+  readonly raw: Client<JsonPaths>;
+  private accessToken: string | undefined;
+  private refreshCookie: string | undefined;
+  private refreshing: Promise<AuthResult> | undefined;
+  private readonly fetchImpl: typeof fetch;
+
+  constructor(private readonly options: ClientOptions) {
+    this.fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    this.raw = createFetchClient<JsonPaths>({
+      baseUrl: options.baseUrl,
+      credentials: 'include',
+      fetch: (request) => this.fetchImpl(request),
+    });
+    this.raw.use({
+      onRequest: ({ request }) => {
+        if (this.accessToken && !request.headers.has('Authorization'))
+          request.headers.set('Authorization', `Bearer ${this.accessToken}`);
+        // Node only: browsers refuse to let scripts set Cookie (and send their own).
+        if (this.refreshCookie && new URL(request.url).pathname.startsWith('/api/auth/'))
+          request.headers.set('Cookie', `${REFRESH_COOKIE}=${this.refreshCookie}`);
+        return request;
+      },
+      onResponse: ({ response }) => {
+        this.keepRefreshCookie(response);
+        return undefined;
+      },
+    });
+  }
+
+  /** The access token in use, if any (for a WebSocket, a download link …). */
+  get token(): string | undefined {
+    return this.accessToken;
+  }
+
+  // ---- Auth -----------------------------------------------------------------------------------
+
+  async signup(body: Body<'/api/auth/signup', 'post'>): Promise<AuthResult> {
+    return this.session(await this.raw.POST('/api/auth/signup', { body }));
+  }
+
+  async login(body: Body<'/api/auth/login', 'post'>): Promise<AuthResult> {
+    return this.session(await this.raw.POST('/api/auth/login', { body }));
+  }
+
+  /** Ends the session (access token and refresh cookie) on every instance. */
+  async logout(): Promise<void> {
+    const result = await this.raw.POST('/api/auth/logout');
+    this.accessToken = undefined;
+    this.refreshCookie = undefined;
+    await this.ok(result);
+  }
+
+  /**
+   * A new access token from the refresh cookie. Concurrent callers share one request: the cookie
+   * rotates on every use, so two refreshes with the same cookie would end the session.
+   */
+  refresh(): Promise<AuthResult> {
+    this.refreshing ??= (async () => {
+      try {
+        return this.session(await this.raw.POST('/api/auth/refresh'));
+      } finally {
+        this.refreshing = undefined;
+      }
+    })();
+    return this.refreshing;
+  }
+
+  me(): Promise<User> {
+    return this.call(() => this.raw.GET('/api/auth/me'));
+  }
+
+  updateMe(body: Body<'/api/auth/me', 'patch'>): Promise<User> {
+    return this.call(() => this.raw.PATCH('/api/auth/me', { body }));
+  }
+
+  /** Ends every other session; this one goes on. */
+  async changePassword(body: Body<'/api/auth/password', 'post'>): Promise<void> {
+    await this.call(() => this.raw.POST('/api/auth/password', { body }));
+  }
+
+  /** Deletes the account with all its chats, messages and sessions. */
+  async deleteAccount(body: Body<'/api/auth/me', 'delete'>): Promise<void> {
+    await this.call(() => this.raw.DELETE('/api/auth/me', { body }));
+    this.accessToken = undefined;
+    this.refreshCookie = undefined;
+  }
+
+  // ---- Chats ----------------------------------------------------------------------------------
+
+  listChats(query?: Query<'/api/chats', 'get'>): Promise<Chat[]> {
+    return this.call(() => this.raw.GET('/api/chats', { params: { query } }));
+  }
+
+  /** A new, empty chat. To create one with its first message, use `startChat` or `streamNewChat`. */
+  createChat(body: Omit<Body<'/api/chats', 'post'>, 'message' | 'stream'> = {}): Promise<Chat> {
+    return this.call(() => this.raw.POST('/api/chats', { body })) as Promise<Chat>;
+  }
+
+  /** A new chat with its first message, answered as JSON once the reply is complete. */
+  startChat(
+    body: Omit<Body<'/api/chats', 'post'>, 'stream'> & { message: string },
+  ): Promise<ExchangeResult> {
+    return this.call(() =>
+      this.raw.POST('/api/chats', { body: { ...body, stream: false } }),
+    ) as Promise<ExchangeResult>;
+  }
+
+  getChat(id: string, query?: Query<'/api/chats/{id}', 'get'>): Promise<ChatWithMessages> {
+    return this.call(() => this.raw.GET('/api/chats/{id}', { params: { path: { id }, query } }));
+  }
+
+  listMessages(id: string, query?: Query<'/api/chats/{id}/messages', 'get'>): Promise<Message[]> {
+    return this.call(() =>
+      this.raw.GET('/api/chats/{id}/messages', { params: { path: { id }, query } }),
+    );
+  }
+
+  updateChat(id: string, body: Body<'/api/chats/{id}', 'patch'>): Promise<Chat> {
+    return this.call(() => this.raw.PATCH('/api/chats/{id}', { params: { path: { id } }, body }));
+  }
+
+  async deleteChat(id: string): Promise<void> {
+    await this.call(() => this.raw.DELETE('/api/chats/{id}', { params: { path: { id } } }));
+  }
+
+  /** Sends a message and resolves with it and the complete reply (JSON mode). */
+  sendMessage(
+    id: string,
+    body: Omit<Body<'/api/chats/{id}/messages', 'post'>, 'stream'>,
+  ): Promise<ExchangeResult> {
+    return this.call(
+      () =>
+        this.raw.POST('/api/chats/{id}/messages', {
+          params: { path: { id } },
+          body: { ...body, stream: false },
+        }),
+      // openapi-fetch widens the [user, assistant] pair to an array; the description says two.
+    ) as Promise<ExchangeResult>;
+  }
+
+  /**
+   * Sends a message and yields the reply's events as they arrive: `meta`, `delta`…, then one
+   * `done` or `error`. Abort `signal` (or stop iterating) to stop reading; the server then stores
+   * the partial reply as `incomplete`.
+   */
+  stream(
+    id: string,
+    body: Omit<Body<'/api/chats/{id}/messages', 'post'>, 'stream'>,
+    options: { signal?: AbortSignal } = {},
+  ): AsyncGenerator<StreamEvent> {
+    return this.events(
+      `/api/chats/${encodeURIComponent(id)}/messages`,
+      { ...body, stream: true },
+      options.signal,
+    );
+  }
+
+  /** `stream()` for a new chat: the first event, `meta`, carries the chat. */
+  streamNewChat(
+    body: Omit<Body<'/api/chats', 'post'>, 'stream'> & { message: string },
+    options: { signal?: AbortSignal } = {},
+  ): AsyncGenerator<StreamEvent> {
+    return this.events('/api/chats', { ...body, stream: true }, options.signal);
+  }
+
+  /** Stops the reply being generated for this chat, from any tab, device or instance. */
+  stopReply(id: string): Promise<StopResult> {
+    return this.call(() => this.raw.POST('/api/chats/{id}/stop', { params: { path: { id } } }));
+  }
+
+  listModels(): Promise<Model[]> {
+    return this.call(() => this.raw.GET('/api/models'));
+  }
+
+  // ---- Plumbing -------------------------------------------------------------------------------
+
+  /** Runs a request; on 401 with a session, refreshes once (shared) and runs it once more. */
+  private async call<T>(
+    run: () => Promise<{ data?: T; error?: unknown; response: Response }>,
+  ): Promise<T> {
+    let result = await run();
+    if (result.response.status === 401 && this.accessToken) {
+      await this.refreshOrEnd();
+      result = await run();
+    }
+    return this.ok(result);
+  }
+
+  private ok<T>(result: { data?: T; error?: unknown; response: Response }): Promise<T> {
+    // openapi-fetch has read the body already: the parsed error is `result.error`.
+    if (!result.response.ok)
+      return Promise.reject(ApiError.fromBody(result.response, result.error));
+    return Promise.resolve(result.data as T);
+  }
+
+  private session(result: { data?: AuthResult; response: Response }): Promise<AuthResult> {
+    return this.ok(result).then((auth) => {
+      this.accessToken = auth.accessToken;
+      return auth;
+    });
+  }
+
+  private async refreshOrEnd(): Promise<void> {
+    try {
+      await this.refresh();
+    } catch (error) {
+      this.accessToken = undefined;
+      this.refreshCookie = undefined;
+      this.options.onSessionEnd?.();
+      throw error;
+    }
+  }
+
+  private keepRefreshCookie(response: Response): void {
+    // Browsers never show Set-Cookie to scripts (getSetCookie is empty there).
+    const headers = response.headers as Headers & { getSetCookie?: () => string[] };
+    for (const line of headers.getSetCookie?.() ?? []) {
+      const [pair = '', ...attributes] = line.split(';');
+      const [name, ...value] = pair.split('=');
+      if (name?.trim() !== REFRESH_COOKIE) continue;
+      const cleared =
+        attributes.some((a) => /^\s*max-age=0\s*$/i.test(a)) || value.join('=') === '';
+      this.refreshCookie = cleared ? undefined : value.join('=');
+    }
+  }
+
+  private async *events(
+    path: string,
+    body: unknown,
+    signal: AbortSignal | undefined,
+  ): AsyncGenerator<StreamEvent> {
+    const send = () =>
+      this.fetchImpl(`${this.options.baseUrl}${path}`, {
+        method: 'POST',
+        credentials: 'include',
+        headers: {
+          'Content-Type': 'application/json',
+          Accept: 'text/event-stream',
+          ...(this.accessToken ? { Authorization: `Bearer ${this.accessToken}` } : {}),
+        },
+        body: JSON.stringify(body),
+        signal,
+      });
+    let response = await send();
+    if (response.status === 401 && this.accessToken) {
+      await this.refreshOrEnd();
+      response = await send();
+    }
+    // Refusals before the stream opens (validation, limits, not found) are ordinary JSON errors.
+    if (!response.ok || !response.body) throw await ApiError.from(response);
+    yield* readEvents(response.body);
+  }
+}
+
+export function createClient(options: ClientOptions): SigmaClient {
+  return new SigmaClient(options);
+}

@@ -1,0 +1,499 @@
+/**
+ * The journey the client kits walk, top to bottom: what a new user does with the API, in an order
+ * where every request can succeed (ids captured before they are used, logout only at the end, the
+ * changed password used after the change, account deletion last).
+ *
+ * A step names an operation (`METHOD /path`); steps whose operation is not in the description are
+ * skipped, and documented operations without a step still appear (see kits.ts), so routes can be
+ * added or removed without editing this file first.
+ */
+
+/** Values a step reads from earlier responses. The renderers spell them per tool. */
+export type Ref =
+  | 'email' // the sign-up email (unique per run)
+  | 'registerEmail' // a second unique email for the /register alias
+  | 'password'
+  | 'newPassword'
+  | 'chatId' // the chat the journey works in
+  | 'secondChatId' // a chat created with its first message, deleted in the journey
+  | 'compatChatId'; // a chat created through /api/chat
+
+export interface Check {
+  /** Postman: a pm.test body line (`pm.expect(...)…;`). */
+  postman: string;
+  /** httpyac: the `??` assertion after `?? `, or undefined when it has no httpyac form. */
+  httpyac?: string;
+  title: string;
+}
+
+export interface Step {
+  /** Request name in both kits (also the `.http` @name: a JS identifier). */
+  id: string;
+  op: string;
+  title: string;
+  folder: Folder;
+  status: number;
+  /** JSON body; string values `{{ref}}` are replaced with the tool's spelling of that value. */
+  body?: Record<string, unknown>;
+  /** The `{id}` path parameter. */
+  pathId?: Ref;
+  /** Which login's token authenticates the request (`.http` reads it from that response). */
+  token?: TokenSource;
+  stream?: boolean;
+  checks?: Check[];
+  /** Postman: what to keep for later requests, as `name: JS expression over body`. */
+  capture?: Partial<Record<Ref | 'accessToken', string>>;
+}
+
+export type TokenSource = 'signup' | 'login' | 'refresh' | 'loginWithNewPassword';
+
+export const FOLDERS = [
+  '1. Account',
+  '2. Chats',
+  '3. Streaming',
+  '4. SigmaGPT-compatible',
+  '5. Models and operations',
+  '6. Other routes',
+  '7. Session end',
+  '8. Account deletion',
+] as const;
+export type Folder = (typeof FOLDERS)[number];
+
+/** The folder for an operation without a journey step (added routes land here until they get one). */
+export const OTHER_ROUTES: Folder = '6. Other routes';
+
+const field = (title: string, postman: string, httpyac?: string): Check => ({
+  title,
+  postman,
+  httpyac,
+});
+
+const isString = (path: string) =>
+  field(
+    `${path} is a string`,
+    `pm.expect(body.${path}).to.be.a('string').and.not.empty;`,
+    `js response.parsedBody.${path} isString`,
+  );
+
+/** `literal`: the expected value as httpyac reads it (converted to the actual value's type). */
+const equals = (path: string, js: string, literal?: string) =>
+  field(
+    `${path} is ${literal ?? js}`,
+    `pm.expect(body.${path}).to.eql(${js});`,
+    literal === undefined ? undefined : `js response.parsedBody.${path} == ${literal}`,
+  );
+
+const length = (path: string, n: number) =>
+  field(
+    `${path || 'body'} has ${n} items`,
+    `pm.expect(${path ? `body.${path}` : 'body'}).to.have.length(${n});`,
+    `js response.parsedBody${path ? `.${path}` : ''}.length == ${n}`,
+  );
+
+const sseChecks: Check[] = [
+  field(
+    'is an event stream',
+    "pm.expect(pm.response.headers.get('Content-Type')).to.match(/^text\\/event-stream/);",
+    'header content-type startsWith text/event-stream',
+  ),
+  field(
+    'starts with meta and ends with done',
+    'pm.expect(text).to.match(/^event: meta\\n/); pm.expect(text).to.match(/event: done\\nid: \\d+\\ndata: .*\\n\\n$/);',
+    'body startsWith event: meta',
+  ),
+];
+
+const token = (source: TokenSource) => ({ token: source });
+
+export const JOURNEY: Step[] = [
+  // 1. Account
+  {
+    id: 'signup',
+    op: 'POST /api/auth/signup',
+    title: 'Create an account',
+    folder: '1. Account',
+    status: 201,
+    body: { email: '{{email}}', password: '{{password}}', name: 'Ada' },
+    checks: [
+      isString('accessToken'),
+      equals('tokenType', "'Bearer'", 'Bearer'),
+      isString('user.id'),
+    ],
+    capture: { accessToken: 'body.accessToken', email: 'body.user.email' },
+  },
+  {
+    id: 'register',
+    op: 'POST /api/auth/register',
+    title: 'Create a second account (alias of /signup)',
+    folder: '1. Account',
+    status: 201,
+    body: { email: '{{registerEmail}}', password: '{{password}}' },
+    checks: [isString('accessToken'), isString('user.id')],
+  },
+  {
+    id: 'login',
+    op: 'POST /api/auth/login',
+    title: 'Log in',
+    folder: '1. Account',
+    status: 200,
+    body: { email: '{{email}}', password: '{{password}}' },
+    checks: [isString('accessToken'), isString('user.email')],
+    capture: { accessToken: 'body.accessToken' },
+  },
+  {
+    id: 'me',
+    op: 'GET /api/auth/me',
+    title: 'The current user',
+    folder: '1. Account',
+    status: 200,
+    ...token('login'),
+    checks: [isString('id'), isString('email'), isString('createdAt')],
+  },
+  {
+    id: 'rename',
+    op: 'PATCH /api/auth/me',
+    title: 'Change the display name',
+    folder: '1. Account',
+    status: 200,
+    ...token('login'),
+    body: { name: 'Ada Lovelace' },
+    checks: [equals('name', "'Ada Lovelace'", 'Ada Lovelace')],
+  },
+  {
+    id: 'refresh',
+    op: 'POST /api/auth/refresh',
+    title: 'Get a new access token with the refresh cookie',
+    folder: '1. Account',
+    status: 200,
+    checks: [isString('accessToken')],
+    capture: { accessToken: 'body.accessToken' },
+  },
+  {
+    id: 'changePassword',
+    op: 'POST /api/auth/password',
+    title: 'Change the password (other sessions end)',
+    folder: '1. Account',
+    status: 204,
+    ...token('refresh'),
+    body: { currentPassword: '{{password}}', newPassword: '{{newPassword}}' },
+  },
+  // 2. Chats
+  {
+    id: 'createChat',
+    op: 'POST /api/chats',
+    title: 'Create a chat',
+    folder: '2. Chats',
+    status: 201,
+    ...token('refresh'),
+    body: { title: 'My first chat' },
+    checks: [isString('id'), equals('title', "'My first chat'", 'My first chat')],
+    capture: { chatId: 'body.id' },
+  },
+  {
+    id: 'listChats',
+    op: 'GET /api/chats',
+    title: 'List chats',
+    folder: '2. Chats',
+    status: 200,
+    ...token('refresh'),
+    checks: [
+      field(
+        'contains the new chat',
+        "pm.expect(body.map((c) => c.id)).to.include(pm.collectionVariables.get('sigmagptChatId'));",
+      ),
+    ],
+  },
+  {
+    id: 'getChat',
+    op: 'GET /api/chats/{id}',
+    title: 'A chat with its latest messages',
+    folder: '2. Chats',
+    status: 200,
+    ...token('refresh'),
+    pathId: 'chatId',
+    checks: [
+      equals('id', "pm.collectionVariables.get('sigmagptChatId')"),
+      length('messages', 0),
+      equals('hasMore', 'false', 'false'),
+    ],
+  },
+  {
+    id: 'pinChat',
+    op: 'PATCH /api/chats/{id}',
+    title: 'Pin the chat',
+    folder: '2. Chats',
+    status: 200,
+    ...token('refresh'),
+    pathId: 'chatId',
+    body: { pinned: true },
+    checks: [equals('pinned', 'true', 'true')],
+  },
+  {
+    id: 'renameChat',
+    op: 'PUT /api/chats/{id}',
+    title: 'Rename the chat (PUT, alias of PATCH)',
+    folder: '2. Chats',
+    status: 200,
+    ...token('refresh'),
+    pathId: 'chatId',
+    body: { title: 'Renamed chat' },
+    checks: [equals('title', "'Renamed chat'", 'Renamed chat')],
+  },
+  {
+    id: 'sendMessage',
+    op: 'POST /api/chats/{id}/messages',
+    title: 'Send a message, reply as JSON',
+    folder: '2. Chats',
+    status: 201,
+    ...token('refresh'),
+    pathId: 'chatId',
+    body: { content: 'Hello! What can you do?', stream: false },
+    checks: [
+      length('messages', 2),
+      equals('messages[0].role', "'user'", 'user'),
+      equals('messages[1].role', "'assistant'", 'assistant'),
+      equals('messages[1].status', "'complete'", 'complete'),
+    ],
+  },
+  {
+    id: 'sendMessageAlias',
+    op: 'POST /api/chats/{id}/message',
+    title: 'Send a message (alias of /messages)',
+    folder: '2. Chats',
+    status: 201,
+    ...token('refresh'),
+    pathId: 'chatId',
+    body: { content: 'And one more thing?', stream: false },
+    checks: [equals('chat.id', "pm.collectionVariables.get('sigmagptChatId')")],
+  },
+  {
+    id: 'listMessages',
+    op: 'GET /api/chats/{id}/messages',
+    title: 'Messages of the chat',
+    folder: '2. Chats',
+    status: 200,
+    ...token('refresh'),
+    pathId: 'chatId',
+    checks: [length('', 4)],
+  },
+  {
+    id: 'createChatWithMessage',
+    op: 'POST /api/chats',
+    title: 'Create a chat with its first message, reply as JSON',
+    folder: '2. Chats',
+    status: 201,
+    ...token('refresh'),
+    body: { message: 'Plan a weekend in Lisbon', stream: false },
+    checks: [isString('chat.id'), length('messages', 2)],
+    capture: { secondChatId: 'body.chat.id' },
+  },
+  {
+    id: 'deleteChat',
+    op: 'DELETE /api/chats/{id}',
+    title: 'Delete that chat',
+    folder: '2. Chats',
+    status: 204,
+    ...token('refresh'),
+    pathId: 'secondChatId',
+  },
+  // 3. Streaming
+  {
+    id: 'streamMessage',
+    op: 'POST /api/chats/{id}/messages',
+    title: 'Send a message, reply streamed (SSE)',
+    folder: '3. Streaming',
+    status: 200,
+    ...token('refresh'),
+    pathId: 'chatId',
+    stream: true,
+    body: { content: 'Tell me a story', stream: true },
+    checks: sseChecks,
+  },
+  {
+    id: 'stopReply',
+    op: 'POST /api/chats/{id}/stop',
+    title: 'Stop a reply being generated (none is, by now)',
+    folder: '3. Streaming',
+    status: 202,
+    ...token('refresh'),
+    pathId: 'chatId',
+    checks: [equals('stopping', 'false', 'false')],
+  },
+  // 4. SigmaGPT-compatible
+  {
+    id: 'compatStream',
+    op: 'POST /api/chat',
+    title: 'Start a chat (streams by default)',
+    folder: '4. SigmaGPT-compatible',
+    status: 200,
+    ...token('refresh'),
+    stream: true,
+    body: { message: 'Hi there' },
+    checks: sseChecks,
+  },
+  {
+    id: 'compatSend',
+    op: 'POST /api/chat',
+    title: 'Start a chat, reply as JSON',
+    folder: '4. SigmaGPT-compatible',
+    status: 201,
+    ...token('refresh'),
+    body: { message: 'Hi again', stream: false },
+    checks: [isString('chat.id'), length('messages', 2)],
+    capture: { compatChatId: 'body.chat.id' },
+  },
+  {
+    id: 'compatList',
+    op: 'GET /api/chat',
+    title: 'List chats',
+    folder: '4. SigmaGPT-compatible',
+    status: 200,
+    ...token('refresh'),
+    checks: [length('', 3)],
+  },
+  {
+    id: 'compatMessages',
+    op: 'GET /api/chat/{id}',
+    title: 'Messages of a chat',
+    folder: '4. SigmaGPT-compatible',
+    status: 200,
+    ...token('refresh'),
+    pathId: 'compatChatId',
+    checks: [length('', 2)],
+  },
+  {
+    id: 'compatRename',
+    op: 'PUT /api/chat/{id}',
+    title: 'Rename or pin a chat',
+    folder: '4. SigmaGPT-compatible',
+    status: 200,
+    ...token('refresh'),
+    pathId: 'compatChatId',
+    body: { title: 'Compat chat', pinned: true },
+    checks: [equals('title', "'Compat chat'", 'Compat chat'), equals('pinned', 'true', 'true')],
+  },
+  {
+    id: 'compatDelete',
+    op: 'DELETE /api/chat/{id}',
+    title: 'Delete a chat',
+    folder: '4. SigmaGPT-compatible',
+    status: 204,
+    ...token('refresh'),
+    pathId: 'compatChatId',
+  },
+  // 5. Models and operations
+  {
+    id: 'models',
+    op: 'GET /api/models',
+    title: 'The models this server allows',
+    folder: '5. Models and operations',
+    status: 200,
+    ...token('refresh'),
+    checks: [
+      field('exactly one default', 'pm.expect(body.filter((m) => m.default)).to.have.length(1);'),
+    ],
+  },
+  {
+    id: 'usage',
+    op: 'GET /api/usage',
+    title: "Tokens used by day and by model, and today's budget",
+    folder: '5. Models and operations',
+    status: 200,
+    ...token('refresh'),
+    checks: [
+      field(
+        'counts the replies of the journey',
+        'pm.expect(body.total.calls).to.be.above(0);',
+        'js response.parsedBody.total.calls > 0',
+      ),
+      isString('budget.resetsAt'),
+    ],
+  },
+  {
+    id: 'adminForbidden',
+    op: 'GET /api/admin/users',
+    title: 'Admin routes refuse an account that is not an administrator',
+    folder: '5. Models and operations',
+    status: 403,
+    ...token('refresh'),
+    checks: [equals('error.code', "'FORBIDDEN'", 'FORBIDDEN')],
+  },
+  {
+    id: 'healthz',
+    op: 'GET /healthz',
+    title: 'Liveness',
+    folder: '5. Models and operations',
+    status: 200,
+    checks: [equals('status', "'ok'", 'ok')],
+  },
+  {
+    id: 'readyz',
+    op: 'GET /readyz',
+    title: 'Readiness',
+    folder: '5. Models and operations',
+    status: 200,
+    checks: [equals('status', "'ready'", 'ready')],
+  },
+  {
+    id: 'openapi',
+    op: 'GET /api/openapi.json',
+    title: 'The OpenAPI description',
+    folder: '5. Models and operations',
+    status: 200,
+    checks: [equals('openapi', "'3.1.0'", '3.1.0')],
+  },
+  // 7. Session end
+  {
+    id: 'logout',
+    op: 'POST /api/auth/logout',
+    title: 'Log out',
+    folder: '7. Session end',
+    status: 204,
+    ...token('refresh'),
+  },
+  {
+    id: 'meAfterLogout',
+    op: 'GET /api/auth/me',
+    title: 'The token no longer works',
+    folder: '7. Session end',
+    status: 401,
+    ...token('refresh'),
+    checks: [equals('error.code', "'UNAUTHENTICATED'", 'UNAUTHENTICATED')],
+  },
+  {
+    id: 'logoutGet',
+    op: 'GET /api/auth/logout',
+    title: 'Log out (GET; answers 204 even when already logged out)',
+    folder: '7. Session end',
+    status: 204,
+  },
+  {
+    id: 'loginWithNewPassword',
+    op: 'POST /api/auth/login',
+    title: 'Log in with the new password',
+    folder: '7. Session end',
+    status: 200,
+    body: { email: '{{email}}', password: '{{newPassword}}' },
+    checks: [isString('accessToken')],
+    capture: { accessToken: 'body.accessToken' },
+  },
+  // 8. Account deletion
+  {
+    id: 'deleteAccount',
+    op: 'DELETE /api/auth/me',
+    title: 'Delete the account',
+    folder: '8. Account deletion',
+    status: 204,
+    ...token('loginWithNewPassword'),
+    body: { password: '{{newPassword}}' },
+  },
+  {
+    id: 'loginAfterDelete',
+    op: 'POST /api/auth/login',
+    title: 'The account is gone',
+    folder: '8. Account deletion',
+    status: 401,
+    body: { email: '{{email}}', password: '{{newPassword}}' },
+    checks: [equals('error.code', "'INVALID_CREDENTIALS'", 'INVALID_CREDENTIALS')],
+  },
+];

@@ -1,0 +1,71 @@
+import type { Request, RequestHandler, Response } from 'express';
+import { config } from '../config.js';
+import { AppError } from '../errors.js';
+
+/**
+ * Production uses a `__Host-` cookie: browsers accept it only from this exact host over HTTPS,
+ * with `Path=/` and no `Domain`, so a sibling subdomain cannot plant ("toss") a cookie of the same
+ * name in front of the real one. The prefix needs `Secure` and `Path=/`, which development over
+ * plain http cannot give, so there the cookie keeps its plain name, scoped to /api/auth.
+ */
+export const refreshCookieName = () =>
+  config().isProduction ? '__Host-refresh_token' : 'refresh_token';
+const cookiePath = () => (config().isProduction ? '/' : '/api/auth');
+
+/** More cookies of one name than a browser would ever hold for this site: the rest is ignored. */
+const MAX_CANDIDATES = 5;
+
+export function setRefreshCookie(res: Response, token: string, expiresAt: Date): void {
+  res.cookie(refreshCookieName(), token, {
+    httpOnly: true,
+    sameSite: 'strict',
+    secure: config().isProduction,
+    path: cookiePath(),
+    expires: expiresAt,
+  });
+}
+
+export function clearRefreshCookie(res: Response): void {
+  res.clearCookie(refreshCookieName(), {
+    httpOnly: true,
+    sameSite: 'strict',
+    secure: config().isProduction,
+    path: cookiePath(),
+  });
+}
+
+/**
+ * Every value the request carries under the refresh cookie's name, in header order. A browser sends
+ * several when cookies of one name were set for different paths or domains; cookie-parser keeps only
+ * the first, which lets a planted junk cookie hide the real one. The caller tries each.
+ */
+export function refreshCookies(req: Request): string[] {
+  const name = refreshCookieName();
+  const values: string[] = [];
+  for (const pair of String(req.headers.cookie ?? '').split(';')) {
+    const eq = pair.indexOf('=');
+    if (eq === -1 || pair.slice(0, eq).trim() !== name) continue;
+    let value = pair.slice(eq + 1).trim();
+    if (value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
+    try {
+      value = decodeURIComponent(value);
+    } catch {
+      continue; // malformed percent-encoding: not a token of ours
+    }
+    if (value) values.push(value);
+    if (values.length === MAX_CANDIDATES) break;
+  }
+  return values;
+}
+
+/**
+ * Routes authenticated by the cookie refuse requests from origins outside the allow-list
+ * (SameSite=Strict already keeps the cookie off cross-site requests; this also covers old browsers).
+ */
+export const sameOriginOnly: RequestHandler = (req, _res, next) => {
+  const origin = req.headers.origin;
+  if (origin === undefined || config().CORS_ORIGINS.includes(origin)) return next();
+  const host = req.headers.host;
+  if (host && (origin === `http://${host}` || origin === `https://${host}`)) return next();
+  next(new AppError('FORBIDDEN_ORIGIN', 'Requests from this origin are not allowed'));
+};

@@ -1,0 +1,22 @@
+import type { ServerOptions } from 'node:http';
+import type { Config } from '../config.js';
+
+/**
+ * The Node HTTP server's timeouts, set on purpose rather than left at Node's defaults (a request
+ * may take 300 s to arrive; headers 60 s), which let a client that declares a body and never sends
+ * it, or never finishes its headers, hold a connection for minutes.
+ * - requestTimeout bounds receiving the whole request (headers and body). It does not bound the
+ *   response, so streamed replies are unaffected.
+ * - headersTimeout bounds receiving the headers.
+ * - keepAliveTimeout is how long an idle connection is kept for the next request: above common
+ *   load-balancer idle timeouts (60 s), so the balancer closes idle connections first.
+ * Node checks these every connectionsCheckingInterval; a second keeps the bounds close.
+ */
+export function serverOptions(c: Config): ServerOptions {
+  return {
+    requestTimeout: c.REQUEST_TIMEOUT_MS,
+    headersTimeout: c.HEADERS_TIMEOUT_MS,
+    keepAliveTimeout: c.KEEP_ALIVE_TIMEOUT_MS,
+    connectionsCheckingInterval: Math.min(1000, c.HEADERS_TIMEOUT_MS),
+  };
+}

@@ -1,0 +1,132 @@
+import { config } from '../../lib/config.js';
+import { isDuplicateKey } from '../../lib/db/duplicate-key.js';
+import { Types } from '../../lib/db/mongoose.js';
+import { AppError } from '../../lib/errors.js';
+import { Chat, type ChatDoc } from './chat.model.js';
+import { ChatSlot } from './chat-slot.model.js';
+import { Message } from './message.model.js';
+
+/**
+ * What one account may store: MAX_CHATS_PER_USER chats, MAX_MESSAGES_PER_USER messages and
+ * MAX_STORED_BYTES_PER_USER bytes of text (message contents, titles and system prompts, in UTF-8).
+ * A request that would go past a cap is refused with 409 before anything is stored or sent upstream.
+ *
+ * How exact each cap is, given that FerretDB loses `$inc` updates (so no running counters):
+ * - chats: exact. A chat is stored only after claiming one of the user's numbered places
+ *   (chat-slot.model.ts), and a unique `_id` lets exactly one request take each place.
+ * - messages and bytes: counted before each write by one grouping pass over the user's documents.
+ *   Exchanges check after taking a generation slot, so at most MAX_CONCURRENT_STREAMS of them pass
+ *   the check together: the message cap can be passed by 2 × (MAX_CONCURRENT_STREAMS − 1). A reply
+ *   is always kept once generated, so the byte cap can be passed by the replies in flight.
+ */
+
+export const textBytes = (text: string) => Buffer.byteLength(text, 'utf8');
+
+export const chatSizes = (chat: Pick<ChatDoc, 'title' | 'systemPrompt'>) => ({
+  titleBytes: textBytes(chat.title),
+  promptBytes: textBytes(chat.systemPrompt),
+});
+
+export interface Usage {
+  chats: number;
+  messages: number;
+  bytes: number;
+}
+
+type Sum = { s: number }[];
+const sumOf = (field: string) => ({ $group: { _id: null, s: { $sum: `$${field}` } } });
+const value = (rows: Sum) => rows[0]?.s ?? 0;
+
+/**
+ * What the user stores now. One accumulator per grouping: FerretDB 1.24 answers 0 for every
+ * accumulator of a `$group` after the first. Sizes that older versions did not record count as 0.
+ */
+export async function usageOf(userId: string): Promise<Usage> {
+  const mine = { userId: new Types.ObjectId(userId) };
+  const [chats, messages, titles, prompts, texts] = await Promise.all([
+    Chat.countDocuments(mine),
+    Message.countDocuments(mine),
+    Chat.aggregate<Sum[number]>([{ $match: mine }, sumOf('titleBytes')]).then(value),
+    Chat.aggregate<Sum[number]>([{ $match: mine }, sumOf('promptBytes')]).then(value),
+    Message.aggregate<Sum[number]>([{ $match: mine }, sumOf('bytes')]).then(value),
+  ]);
+  return { chats, messages, bytes: titles + prompts + texts };
+}
+
+const chatLimit = (cap: number) =>
+  new AppError(
+    'CHAT_LIMIT_REACHED',
+    `An account keeps at most ${cap} chats; delete some to make room`,
+  );
+
+/** Refuses (409) what would take the user past a cap; nothing is written either way. */
+export async function ensureRoom(
+  userId: string,
+  adding: { chats?: number; messages?: number; bytes?: number },
+): Promise<void> {
+  const c = config();
+  const now = await usageOf(userId);
+  if (adding.chats && now.chats + adding.chats > c.MAX_CHATS_PER_USER)
+    throw chatLimit(c.MAX_CHATS_PER_USER);
+  if (adding.messages && now.messages + adding.messages > c.MAX_MESSAGES_PER_USER)
+    throw new AppError(
+      'MESSAGE_LIMIT_REACHED',
+      `An account keeps at most ${c.MAX_MESSAGES_PER_USER} messages; delete chats to make room`,
+    );
+  if (adding.bytes && now.bytes + adding.bytes > c.MAX_STORED_BYTES_PER_USER)
+    throw new AppError(
+      'STORAGE_LIMIT_REACHED',
+      `An account stores at most ${c.MAX_STORED_BYTES_PER_USER} bytes of text; delete chats to make room`,
+    );
+}
+
+/** A place claimed this long ago whose chat does not exist was left by a failure, not a race. */
+const ORPHAN_AFTER_MS = 60_000;
+
+/** Frees places whose chat is gone (a crash between the two writes); true when any was freed. */
+async function freeOrphanSlots(owner: Types.ObjectId): Promise<boolean> {
+  const old = await ChatSlot.find(
+    { userId: owner, createdAt: { $lt: new Date(Date.now() - ORPHAN_AFTER_MS) } },
+    { chatId: 1 },
+  ).lean();
+  if (old.length === 0) return false;
+  const live = await Chat.find({ _id: { $in: old.map((s) => s.chatId) } }, { _id: 1 }).lean();
+  const liveIds = new Set(live.map((chat) => String(chat._id)));
+  const orphans = old.filter((s) => !liveIds.has(String(s.chatId))).map((s) => s._id);
+  if (orphans.length === 0) return false;
+  await ChatSlot.deleteMany({ _id: { $in: orphans } });
+  return true;
+}
+
+/** Claims a free numbered place for the chat, or 409 CHAT_LIMIT_REACHED when all are taken. */
+export async function claimChatSlot(userId: string, chatId: Types.ObjectId): Promise<void> {
+  const cap = config().MAX_CHATS_PER_USER;
+  const owner = new Types.ObjectId(userId);
+  for (let round = 0; round < 2; round += 1) {
+    const taken = new Set(
+      (await ChatSlot.find({ userId: owner }, { n: 1 }).lean()).map((slot) => slot.n),
+    );
+    for (let n = 1; n <= cap; n += 1) {
+      if (taken.has(n)) continue;
+      try {
+        await ChatSlot.create({
+          _id: `${userId}#${n}`,
+          userId: owner,
+          n,
+          chatId,
+          createdAt: new Date(),
+        });
+        return;
+      } catch (error) {
+        // Another request took this place since the read: try the next one.
+        if (!isDuplicateKey(error)) throw error;
+      }
+    }
+    if (round === 0 && !(await freeOrphanSlots(owner))) break;
+  }
+  throw chatLimit(cap);
+}
+
+export async function releaseChatSlot(chatId: Types.ObjectId): Promise<void> {
+  await ChatSlot.deleteMany({ chatId });
+}

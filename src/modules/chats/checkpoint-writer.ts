@@ -1,0 +1,80 @@
+import type { Types } from '../../lib/db/mongoose.js';
+import { logger } from '../../lib/logger.js';
+import { Message } from './message.model.js';
+
+/**
+ * Stores a growing reply's text at most every `intervalMs`, so a reader on another instance (or
+ * the crash sweep) has it: the number of writes grows with the reply's duration, not with its
+ * chunk count. One write at a time; each only applies while the reply is still `streaming`, so a
+ * checkpoint can never overwrite a final state.
+ */
+export class CheckpointWriter {
+  private latest = '';
+  private stored = 0;
+  private lastWriteAt: number;
+  private lastWriteMs = 0;
+  private inFlight: Promise<void> | null = null;
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly replyId: Types.ObjectId,
+    private readonly intervalMs: number,
+    startedAt = Date.now(),
+  ) {
+    // The reply was stored empty when it started: the first checkpoint is due an interval later.
+    this.lastWriteAt = startedAt;
+  }
+
+  update(content: string): void {
+    this.latest = content;
+    this.schedule();
+  }
+
+  /** Stops checkpointing; resolves once no write is in flight, so the final write lands last. */
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    while (this.inFlight) await this.inFlight;
+  }
+
+  private schedule(): void {
+    if (this.closed || this.timer || this.inFlight || this.latest.length === this.stored) return;
+    // A reply so long that storing it takes a while is stored less often: checkpoints never keep
+    // the database busy for more than about a quarter of the time.
+    const wait = this.lastWriteAt + Math.max(this.intervalMs, 4 * this.lastWriteMs) - Date.now();
+    if (wait <= 0) {
+      this.write();
+      return;
+    }
+    // A reply that grows and then pauses still gets its text stored within an interval.
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.write();
+    }, wait);
+    this.timer.unref();
+  }
+
+  private write(): void {
+    if (this.closed) return;
+    const content = this.latest;
+    const started = Date.now();
+    this.lastWriteAt = started;
+    this.inFlight = Message.collection
+      .updateOne({ _id: this.replyId, status: 'streaming' }, { $set: { content } })
+      .then(
+        () => {
+          this.stored = content.length;
+          this.lastWriteMs = Date.now() - started;
+        },
+        (error: unknown) => {
+          logger.warn({ err: (error as Error).message }, 'reply checkpoint failed');
+        },
+      )
+      .finally(() => {
+        this.inFlight = null;
+        this.schedule();
+      });
+  }
+}

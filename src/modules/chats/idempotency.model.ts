@@ -1,0 +1,48 @@
+import mongoose, { Schema, type Types } from '../../lib/db/mongoose.js';
+import { ensureTtlIndex } from '../../lib/db/ttl.js';
+
+/**
+ * An `Idempotency-Key` a user sent with a request that sends a message (or creates a chat): the
+ * unique (userId, key) index makes the first request the only one that acts; a repeat finds the
+ * exchange it created by the ids chosen before anything was stored. Expiry is checked in queries;
+ * the TTL index only cleans up where the server has one.
+ */
+export interface IdempotencyDoc {
+  _id: Types.ObjectId;
+  userId: Types.ObjectId;
+  key: string;
+  /** SHA-256 of the route, its path parameters and the JSON body: a different request is a 409. */
+  requestHash: string;
+  chatId: Types.ObjectId;
+  /** Null for a chat created without a message. */
+  userMessageId: Types.ObjectId | null;
+  replyId: Types.ObjectId | null;
+  /** The 201 JSON body once one was sent, replayed as is. */
+  response: unknown;
+  createdAt: Date;
+  expiresAt: Date;
+}
+
+const idempotencySchema = new Schema<IdempotencyDoc>(
+  {
+    userId: { type: Schema.Types.ObjectId, required: true },
+    key: { type: String, required: true },
+    requestHash: { type: String, required: true },
+    chatId: { type: Schema.Types.ObjectId, required: true },
+    userMessageId: { type: Schema.Types.ObjectId, default: null },
+    replyId: { type: Schema.Types.ObjectId, default: null },
+    response: { type: Schema.Types.Mixed, default: null },
+    createdAt: { type: Date, required: true },
+    expiresAt: { type: Date, required: true },
+  },
+  { versionKey: false },
+);
+idempotencySchema.index({ userId: 1, key: 1 }, { unique: true });
+
+export const IdempotencyKey = mongoose.model<IdempotencyDoc>(
+  'IdempotencyKey',
+  idempotencySchema,
+  'idempotency_keys',
+);
+
+export const initIdempotencyKeys = () => ensureTtlIndex(IdempotencyKey, 'expiresAt');

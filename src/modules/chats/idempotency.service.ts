@@ -1,0 +1,116 @@
+import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { isDuplicateKey } from '../../lib/db/duplicate-key.js';
+import { Types } from '../../lib/db/mongoose.js';
+import { AppError } from '../../lib/errors.js';
+import { Chat } from './chat.model.js';
+import type { ExchangeIds } from './exchange.service.js';
+import { IdempotencyKey, type IdempotencyDoc } from './idempotency.model.js';
+import { Message } from './message.model.js';
+
+/** Kept at least this long (the contract promises 24 h). */
+export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+/** A claim whose exchange never appeared this long after it was made: its request died first. */
+const ABANDONED_MS = 10_000;
+const PRINTABLE_ASCII = /^[\x20-\x7e]{1,200}$/;
+
+/** The request's `Idempotency-Key`, or null without one; 400 when it is empty, too long or not printable ASCII. */
+export function parseIdempotencyKey(raw: string | undefined): string | null {
+  if (raw === undefined) return null;
+  if (!PRINTABLE_ASCII.test(raw))
+    throw new AppError(
+      'INVALID_IDEMPOTENCY_KEY',
+      'Idempotency-Key must be 1 to 200 printable ASCII characters',
+    );
+  return raw;
+}
+
+const stable = (value: unknown): unknown =>
+  Array.isArray(value)
+    ? value.map(stable)
+    : value && typeof value === 'object'
+      ? Object.fromEntries(
+          Object.keys(value)
+            .sort()
+            .map((k) => [k, stable((value as Record<string, unknown>)[k])]),
+        )
+      : value;
+
+/** What makes two requests "the same": route, path parameters and body (key order aside). */
+export function requestHash(route: string, params: unknown, body: unknown): string {
+  return createHash('sha256')
+    .update(JSON.stringify(stable({ route, params, body: body ?? {} })))
+    .digest('hex');
+}
+
+export type Claim = { fresh: boolean; record: IdempotencyDoc };
+
+async function exchangeStored(record: IdempotencyDoc): Promise<boolean> {
+  if (record.userMessageId) return (await Message.exists({ _id: record.userMessageId })) !== null;
+  return (await Chat.exists({ _id: record.chatId })) !== null;
+}
+
+/**
+ * Claims the key for this request, or finds the exchange an earlier request with it created.
+ * `fresh` means this request acts (with `ids`); otherwise `record` names what to answer with.
+ * The same key with another request is a 409; a request that is still starting is waited for.
+ */
+export async function claimIdempotencyKey(
+  userId: string,
+  key: string,
+  hash: string,
+  ids: ExchangeIds,
+  withMessage: boolean,
+): Promise<Claim> {
+  const owner = new Types.ObjectId(userId);
+  for (;;) {
+    const now = new Date();
+    const record: IdempotencyDoc = {
+      _id: new Types.ObjectId(),
+      userId: owner,
+      key,
+      requestHash: hash,
+      chatId: ids.chatId,
+      userMessageId: withMessage ? ids.userMessageId : null,
+      replyId: withMessage ? ids.replyId : null,
+      response: null,
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + IDEMPOTENCY_TTL_MS),
+    };
+    try {
+      await IdempotencyKey.collection.insertOne(record);
+      return { fresh: true, record };
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+    }
+    const existing = await IdempotencyKey.findOne({ userId: owner, key }).lean<IdempotencyDoc>();
+    if (!existing) continue;
+    if (existing.expiresAt <= now) {
+      await IdempotencyKey.deleteOne({ _id: existing._id, expiresAt: { $lte: now } });
+      continue;
+    }
+    if (existing.requestHash !== hash)
+      throw new AppError(
+        'IDEMPOTENCY_KEY_REUSED',
+        'This Idempotency-Key was already used with a different request',
+      );
+    if (await exchangeStored(existing)) return { fresh: false, record: existing };
+    // The first request is still starting (limits, chat checks), or it failed and is giving the
+    // key back, or it died before storing anything: wait, and take the key over if it was abandoned.
+    if (now.getTime() - existing.createdAt.getTime() > ABANDONED_MS)
+      await IdempotencyKey.deleteOne({ _id: existing._id });
+    else await sleep(100);
+  }
+}
+
+/** Gives the key back when the request failed before storing anything (a retry may then act). */
+export async function releaseIdempotencyKey(record: IdempotencyDoc): Promise<void> {
+  await IdempotencyKey.deleteOne({ _id: record._id });
+}
+
+export async function saveIdempotentResponse(
+  record: IdempotencyDoc,
+  response: unknown,
+): Promise<void> {
+  await IdempotencyKey.collection.updateOne({ _id: record._id }, { $set: { response } });
+}

@@ -1,0 +1,36 @@
+/**
+ * The chats module's public entry: the only file other modules, app.ts and server.ts import.
+ * Chats, messages, exchanges (a user message and its reply) and the generation of replies.
+ */
+import type { InterruptibleWork } from '../../lib/shutdown.js';
+import { subscribeToUsers } from '../users/index.js';
+import { deleteUserContent } from './chats.cleanup.js';
+import { stopReplies } from './chats.service.js';
+import { abortAllGenerations, runningGenerations, stopPoller } from './generation/registry.js';
+
+export { chatRoutes } from './chats.routes.js';
+export { compatRoutes } from './compat.routes.js';
+export { initIdempotencyKeys } from './idempotency.model.js';
+export { startInterruptedSweep, stopInterruptedSweep } from './interrupted-replies.js';
+
+/** The replies being generated in this process: graceful shutdown waits for them, then cuts them. */
+export const generations: InterruptibleWork = {
+  running: runningGenerations,
+  cutAll: abortAllGenerations,
+  stop: stopPoller,
+};
+
+// An account's chats, messages, generation leases and idempotency records go with it (see
+// users/user-hooks.ts): its replies are stopped first, and what requests in flight wrote while the
+// account was deleted is swept once it is gone.
+subscribeToUsers('chats', {
+  lockOut: async (userId) => {
+    await stopReplies(userId);
+  },
+  removeData: deleteUserContent,
+  sweep: deleteUserContent,
+  // A disabled account's replies stop wherever they stream (the flag on their leases); its chats stay.
+  disabled: async (userId) => {
+    await stopReplies(userId);
+  },
+});

@@ -1,0 +1,32 @@
+import { AppError } from '../../lib/errors.js';
+
+/**
+ * The SSE event ids of a reply are cursors into it: `<replyId>:<offset>`, where offset is the
+ * length of the reply text delivered up to and including that event (`meta` is offset 0), and
+ * `<replyId>:end` marks the final event. Any instance can resume from one, because the text is
+ * stored: it replays `content.slice(offset)` and follows the rest.
+ */
+export interface ReplyCursor {
+  replyId: string;
+  /** Characters (UTF-16 code units) of the reply already delivered, or `end` after the final event. */
+  offset: number | 'end';
+}
+
+export const cursorId = (replyId: string, offset: number | 'end') => `${replyId}:${offset}`;
+
+const CURSOR = /^([0-9a-f]{24}):(0|[1-9][0-9]{0,8}|end)$/;
+
+export const invalidLastEventId = (reason: string) =>
+  new AppError('INVALID_LAST_EVENT_ID', `The Last-Event-ID is not usable: ${reason}`);
+
+export function parseCursor(raw: string): ReplyCursor {
+  const match = CURSOR.exec(raw.trim());
+  if (!match) throw invalidLastEventId('expected an event id of this API, `<replyId>:<offset>`');
+  return { replyId: match[1]!, offset: match[2] === 'end' ? 'end' : Number(match[2]) };
+}
+
+/** The cursor a request resumes from: the Last-Event-ID header, else `?lastEventId=`; empty means none. */
+export function cursorOf(header: string | undefined, query?: string): ReplyCursor | null {
+  const raw = header?.trim() || query?.trim();
+  return raw ? parseCursor(raw) : null;
+}

@@ -1,0 +1,101 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { config } from '../../lib/config.js';
+import { logger } from '../../lib/logger.js';
+import type { ChatJson } from './chats.mapper.js';
+import { finishInterrupted, isGenerationAlive } from './interrupted-replies.js';
+import { Message, type MessageDoc } from './message.model.js';
+import { cursorId } from './reply-cursor.js';
+import { finalOf } from './reply-events.js';
+import { followLive } from './reply-live-reader.js';
+import type { ReplySink } from './reply-sink.js';
+import { liveReply } from './reply-stream.js';
+
+const LIVENESS_CHECK_MS = 1000;
+
+/**
+ * Follows a reply through the database, for a reader on an instance other than the one generating
+ * it (change streams are not available on every server, so it polls every RESUME_POLL_MS): sends
+ * the stored text after `offset`, then each checkpoint's new text, then the final event. While it
+ * follows, it tells the generating instance that a reader is attached (`readerUntil`), so the reply
+ * is not cut for want of readers; and when that instance's lease lapses, it finishes the reply as
+ * interrupted itself.
+ */
+export async function followStored(
+  first: MessageDoc,
+  chat: ChatJson,
+  offset: number,
+  sink: ReplySink,
+): Promise<void> {
+  const c = config();
+  const replyId = String(first._id);
+  const graceMs = c.DETACH_GRACE_SECONDS * 1000;
+  let reply = first;
+  let nextHeartbeat = 0;
+  let nextLivenessCheck = Date.now() + LIVENESS_CHECK_MS;
+  try {
+    for (;;) {
+      if (sink.isClosed) return;
+      if (reply.content.length > offset) {
+        await sink.event(
+          'delta',
+          { content: reply.content.slice(offset) },
+          cursorId(replyId, reply.content.length),
+        );
+        offset = reply.content.length;
+      }
+      if (reply.status !== 'streaming') {
+        sink.final(finalOf(reply, chat), cursorId(replyId, 'end'));
+        return;
+      }
+      // Generated here after all (it started after this reader looked): follow it in memory.
+      const local = liveReply(replyId);
+      if (local) return await followLive(local, sink, offset);
+
+      const now = Date.now();
+      if (graceMs > 0 && now >= nextHeartbeat) {
+        // Renewed well within the grace period, so the generating instance never sees it lapse.
+        nextHeartbeat = now + Math.max(250, Math.min(graceMs / 3, 10_000));
+        await Message.collection
+          .updateOne(
+            { _id: reply._id, status: 'streaming' },
+            { $set: { readerUntil: new Date(now + graceMs) } },
+          )
+          .catch((error: unknown) =>
+            logger.warn({ err: (error as Error).message }, 'reader heartbeat failed'),
+          );
+      }
+      if (now >= nextLivenessCheck) {
+        nextLivenessCheck = now + LIVENESS_CHECK_MS;
+        if (!(await isGenerationAlive(reply))) {
+          reply = await finishInterrupted(reply);
+          continue;
+        }
+      }
+      await Promise.race([sleep(c.RESUME_POLL_MS), sink.gone]);
+      if (sink.isClosed) return;
+      const fresh = await Message.findById(reply._id).lean<MessageDoc>();
+      if (!fresh) {
+        // Its chat was deleted meanwhile.
+        const gone = { code: 'NOT_FOUND', message: 'The reply was deleted' };
+        sink.final(
+          finalOf({ ...reply, status: 'error', error: gone }, chat),
+          cursorId(replyId, 'end'),
+        );
+        return;
+      }
+      reply = fresh;
+    }
+  } catch (error) {
+    // The stream is open: a failure (the database went away) becomes its final event.
+    logger.warn({ err: (error as Error).message, replyId }, 'following a stored reply failed');
+    const final = finalOf(
+      {
+        ...reply,
+        status: 'error',
+        error: { code: 'SERVICE_UNAVAILABLE', message: 'The database is unavailable' },
+      },
+      chat,
+    );
+    sink.final(final, cursorId(replyId, 'end'));
+  }
+}

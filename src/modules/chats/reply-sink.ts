@@ -1,0 +1,83 @@
+import type { Response } from 'express';
+import { config } from '../../lib/config.js';
+import { SseStream } from '../../lib/http/sse.js';
+import type { ReplyFinal } from './reply-stream.js';
+
+/** Where a reader writes a reply: the SSE response of one client. */
+export interface ReplySink {
+  readonly isClosed: boolean;
+  /** The socket holds more than it wants: a cut reply stops replaying into it. */
+  readonly congested: boolean;
+  /** Resolves when the client has gone (or the response ended). */
+  readonly gone: Promise<void>;
+  event(event: string, data: unknown, id: string, interrupt?: AbortSignal): Promise<void>;
+  final(final: ReplyFinal, id: string): void;
+}
+
+export class SseSink implements ReplySink {
+  readonly gone: Promise<void>;
+  private readonly sse: SseStream;
+
+  constructor(private readonly res: Response) {
+    this.sse = new SseStream(res);
+    this.gone = new Promise((resolve) => {
+      if (res.closed || res.socket?.destroyed) resolve();
+      else res.once('close', () => resolve());
+    });
+  }
+
+  /** Sends the 200 and the stream headers. */
+  open(): this {
+    this.sse.open(config().SSE_PING_SECONDS);
+    return this;
+  }
+
+  get isClosed(): boolean {
+    return this.sse.isClosed;
+  }
+
+  get congested(): boolean {
+    return this.res.writableNeedDrain;
+  }
+
+  event(event: string, data: unknown, id: string, interrupt?: AbortSignal): Promise<void> {
+    return this.sse.send(event, data, id, interrupt);
+  }
+
+  final(final: ReplyFinal, id: string): void {
+    this.sse.finish(final.event, final.data, id);
+  }
+
+  end(): void {
+    this.sse.end();
+  }
+}
+
+/** A reader for a JSON request: it counts as attached and waits for the end, writing nothing. */
+export class CollectingSink implements ReplySink {
+  readonly gone: Promise<void>;
+  readonly congested = false;
+  ended = false;
+  private closed = false;
+
+  constructor(res: Response) {
+    this.gone = new Promise((resolve) => {
+      const close = () => {
+        this.closed = true;
+        resolve();
+      };
+      if (res.closed || res.socket?.destroyed) close();
+      else res.once('close', close);
+    });
+  }
+
+  get isClosed(): boolean {
+    return this.closed || this.ended;
+  }
+
+  async event(): Promise<void> {}
+
+  final(): void {
+    this.ended = true;
+  }
+}

@@ -1,0 +1,141 @@
+import type { AppError } from '../../lib/errors.js';
+import type { MessageDoc } from './message.model.js';
+
+/** The last event of a reply, as every reader sends it. */
+export interface ReplyFinal {
+  event: 'done' | 'error';
+  data: unknown;
+}
+
+/** How a reply ended: the message as stored, and the error a JSON request answers with. */
+export interface ReplyOutcome {
+  message: MessageDoc;
+  error: AppError | null;
+}
+
+/** A reader that applies backpressure: the reply waits until it has written up to a length. */
+export interface PacingReader {
+  reached(length: number, interrupt: AbortSignal): Promise<void>;
+}
+
+/**
+ * One reply being generated in this process, shared by all its readers (the request that asked
+ * for it, other tabs, a client that reconnected). The text is kept whole, with the end of every
+ * upstream chunk, so a reader at any offset replays what it missed chunk by chunk and then follows
+ * live; nothing is buffered per reader. The producer waits for its pacing readers, as one reader
+ * did before (a slow reader slows the model instead of growing a buffer).
+ */
+export class ReplyStream {
+  /** Length of the reply text so far (UTF-16 code units, as cursors count). */
+  length = 0;
+  final: ReplyFinal | null = null;
+  outcome: ReplyOutcome | null = null;
+  /** Aborts the generation (stop, shutdown, or no reader left). */
+  readonly controller = new AbortController();
+  readonly finished: Promise<void>;
+
+  // Chunks are kept apart: slicing one long concatenated string would copy it whole every time.
+  private readonly chunks: string[] = [];
+  private readonly ends: number[] = [];
+  private wakers: (() => void)[] = [];
+  private readonly pacing = new Set<PacingReader>();
+  private attached = 0;
+  private onReaders: ((count: number) => void) | undefined;
+  private settle!: () => void;
+
+  constructor(
+    readonly replyId: string,
+    /** The `meta` event's data: the chat, the user message and the reply as it started. */
+    readonly meta: unknown,
+  ) {
+    this.finished = new Promise((resolve) => (this.settle = resolve));
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  get readers(): number {
+    return this.attached;
+  }
+
+  /** The whole text so far. */
+  text(): string {
+    return this.chunks.join('');
+  }
+
+  /** The text after `offset` up to the end of the chunk holding it, or null when caught up. */
+  chunkAfter(offset: number): { text: string; end: number } | null {
+    if (offset >= this.length) return null;
+    let lo = 0;
+    let hi = this.ends.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.ends[mid]! > offset) hi = mid;
+      else lo = mid + 1;
+    }
+    const end = this.ends[lo]!;
+    const chunk = this.chunks[lo]!;
+    const start = end - chunk.length;
+    return { text: offset === start ? chunk : chunk.slice(offset - start), end };
+  }
+
+  /** Resolves at the next change: more text, or the end. */
+  changed(): Promise<void> {
+    return new Promise((resolve) => this.wakers.push(resolve));
+  }
+
+  /** Appends a chunk and waits until every pacing reader has written it (or the reply is cut). */
+  async push(text: string): Promise<void> {
+    this.length += text.length;
+    this.chunks.push(text);
+    this.ends.push(this.length);
+    this.wake();
+    if (this.pacing.size === 0) return;
+    const length = this.length;
+    await Promise.all([...this.pacing].map((r) => r.reached(length, this.signal)));
+  }
+
+  finish(final: ReplyFinal, outcome: ReplyOutcome | null): void {
+    this.final = final;
+    this.outcome = outcome;
+    this.wake();
+    this.settle();
+  }
+
+  /** Counts a reader in (pacing the producer when given); the returned function counts it out. */
+  attach(reader?: PacingReader): () => void {
+    this.attached += 1;
+    if (reader) this.pacing.add(reader);
+    this.onReaders?.(this.attached);
+    let attached = true;
+    return () => {
+      if (!attached) return;
+      attached = false;
+      this.attached -= 1;
+      if (reader) this.pacing.delete(reader);
+      this.onReaders?.(this.attached);
+    };
+  }
+
+  /** Tells `listener` the number of readers whenever it changes (the detach policy listens). */
+  watchReaders(listener: (count: number) => void): void {
+    this.onReaders = listener;
+    listener(this.attached);
+  }
+
+  private wake(): void {
+    const wakers = this.wakers;
+    this.wakers = [];
+    for (const wake of wakers) wake();
+  }
+}
+
+/** Replies being generated in this process, by reply (assistant message) id. */
+const live = new Map<string, ReplyStream>();
+
+export const registerReply = (stream: ReplyStream) => live.set(stream.replyId, stream);
+export const unregisterReply = (stream: ReplyStream) => {
+  if (live.get(stream.replyId) === stream) live.delete(stream.replyId);
+};
+export const liveReply = (replyId: string): ReplyStream | undefined => live.get(replyId);

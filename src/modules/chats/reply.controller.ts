@@ -1,0 +1,111 @@
+import type { Request, Response } from 'express';
+import { AppError, ERROR_STATUS, type ErrorCode } from '../../lib/errors.js';
+import { parseObjectId } from '../../lib/http/ids.js';
+import { authOf } from '../../lib/http/request-auth.js';
+import { toChatJson, toMessageJson } from './chats.mapper.js';
+import { findOwnedChat } from './chats.service.js';
+import { Message, type MessageDoc } from './message.model.js';
+import { cursorId, cursorOf, invalidLastEventId, type ReplyCursor } from './reply-cursor.js';
+import { metaOf } from './reply-events.js';
+import { followStored } from './reply-follower.js';
+import { followLive } from './reply-live-reader.js';
+import {
+  findReplyByCursor,
+  findReplyInChat,
+  questionOf,
+  type ReplyInChat,
+} from './reply-resume.service.js';
+import { CollectingSink, SseSink, type ReplySink } from './reply-sink.js';
+import { liveReply } from './reply-stream.js';
+
+/** Follows a reply wherever it is generated: in memory when here, through the database otherwise. */
+function follow(found: ReplyInChat, offset: number, sink: ReplySink): Promise<void> {
+  const local = liveReply(String(found.reply._id));
+  return local
+    ? followLive(local, sink, offset)
+    : followStored(found.reply, toChatJson(found.chat), offset, sink);
+}
+
+/**
+ * Streams a reply to a client that (re)connects: from the beginning with `meta` first, or from the
+ * cursor of the last event it got. 204 when that was the final event (nothing is left, and
+ * spec-following EventSource clients stop reconnecting on it). Cursors that cannot belong to this
+ * reply are a 400 before the stream opens.
+ */
+export async function serveReply(
+  res: Response,
+  found: ReplyInChat,
+  cursor: ReplyCursor | null,
+): Promise<void> {
+  const { reply } = found;
+  const replyId = String(reply._id);
+  if (cursor && cursor.replyId !== replyId) throw invalidLastEventId('it names another reply');
+  const local = liveReply(replyId);
+  if (cursor?.offset === 'end') {
+    if (reply.status === 'streaming') throw invalidLastEventId('this reply has not ended');
+    res.status(204).end();
+    return;
+  }
+  const offset = cursor?.offset ?? 0;
+  // Text the reply never had: only a reply cut short by a crash can be shorter than what was sent.
+  const known = local ? local.length : reply.content.length;
+  if (
+    offset > known &&
+    (local || (reply.status !== 'streaming' && reply.error?.code !== 'INTERRUPTED'))
+  )
+    throw invalidLastEventId('it points past the end of this reply');
+  const meta = cursor ? null : (local?.meta ?? metaOf(found.chat, await questionOf(reply), reply));
+
+  const sink = new SseSink(res).open();
+  try {
+    if (meta) await sink.event('meta', meta, cursorId(replyId, 0));
+    await follow(found, offset, sink);
+  } finally {
+    sink.end();
+  }
+}
+
+/** GET /api/chats/:id/messages/:messageId/stream */
+export async function streamReply(
+  req: Request,
+  res: Response,
+  { params, query }: { params: { id: string; messageId: string }; query: { lastEventId?: string } },
+) {
+  const cursor = cursorOf(req.get('Last-Event-ID'), query.lastEventId);
+  const found = await findReplyInChat(authOf(req).userId, params.id, params.messageId);
+  await serveReply(res, found, cursor);
+}
+
+/** A POST that carries Last-Event-ID is a reconnect: it resumes the reply it names, never sends again. */
+export async function resumeFromPost(
+  res: Response,
+  userId: string,
+  cursor: ReplyCursor,
+  chatId?: string,
+): Promise<void> {
+  const chat = chatId ? await findOwnedChat(userId, parseObjectId(chatId, 'Chat')) : null;
+  await serveReply(res, await findReplyByCursor(userId, cursor, chat?._id), cursor);
+}
+
+/** The error a failed reply answered with in JSON mode (its code is stored with it). */
+function storedError(error: { code: string; message: string }): AppError {
+  const code = (error.code in ERROR_STATUS ? error.code : 'UPSTREAM_ERROR') as ErrorCode;
+  return new AppError(code, error.message);
+}
+
+/**
+ * The JSON answer of an exchange, for a repeat of its request: the same 201 body when one was
+ * sent, else (the first answer was lost mid-generation, or it was a stream) the exchange once its
+ * reply is final.
+ */
+export async function exchangeJson(res: Response, found: ReplyInChat): Promise<unknown> {
+  const collected = new CollectingSink(res);
+  await follow(found, 0, collected);
+  if (collected.isClosed && !collected.ended) return null;
+  const reply = (await Message.findById(found.reply._id).lean<MessageDoc>()) ?? found.reply;
+  if (reply.status === 'error' && reply.error) throw storedError(reply.error);
+  return {
+    chat: toChatJson(found.chat),
+    messages: [toMessageJson(await questionOf(reply)), toMessageJson(reply)],
+  };
+}

@@ -1,0 +1,47 @@
+import { AppError } from '../../lib/errors.js';
+import { logger } from '../../lib/logger.js';
+import { toChatJson } from './chats.mapper.js';
+import type { Exchange } from './exchange.service.js';
+import { runGeneration } from './generation/generation.runner.js';
+import { cutWhenUnread } from './reply-detach.js';
+import { finalOf, metaOf } from './reply-events.js';
+import { registerReply, ReplyStream, unregisterReply } from './reply-stream.js';
+
+/**
+ * The reply of an exchange, registered in this process so readers can attach. Attach the first
+ * reader (the request that asked for it), then `runReply`: a reply with no reader is cut.
+ */
+export function openReply(exchange: Exchange): ReplyStream {
+  const stream = new ReplyStream(
+    String(exchange.assistant._id),
+    metaOf(exchange.chat, exchange.userMessage, exchange.assistant),
+  );
+  registerReply(stream);
+  return stream;
+}
+
+/** Generates the reply in the background: it runs until it ends, whoever reads it. */
+export function runReply(stream: ReplyStream, exchange: Exchange): void {
+  const stopWatching = cutWhenUnread(stream, exchange.assistant._id);
+  const chat = toChatJson(exchange.chat);
+  runGeneration(exchange, stream)
+    .then(
+      (result) => stream.finish(finalOf(result.message, chat), result),
+      (error: unknown) => {
+        // runGeneration reports its failures in the result; this is a bug, not a model failure.
+        logger.error({ err: error, replyId: stream.replyId }, 'reply generation crashed');
+        const failure = new AppError('INTERNAL', 'Something went wrong on our side');
+        const message = {
+          ...exchange.assistant,
+          content: stream.text(),
+          status: 'error' as const,
+          error: { code: failure.code, message: failure.message },
+        };
+        stream.finish(finalOf(message, chat), { message, error: failure });
+      },
+    )
+    .finally(() => {
+      stopWatching();
+      unregisterReply(stream);
+    });
+}

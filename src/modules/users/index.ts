@@ -1,0 +1,23 @@
+/**
+ * The users module's public entry: accounts, their credentials and profile, and the hooks other
+ * modules subscribe to for what happens to an account (see user-hooks.ts).
+ */
+export { userRoutes } from './users.routes.js';
+export { passwordGate } from './password-gate.js';
+export { passwordBrakes, rememberNetworkOf, targetByEmail } from './password-brake.js';
+export { subscribeToUsers, type UserHooks } from './user-hooks.js';
+export { checkCredentials, createUser, findUser, userExists } from './users.service.js';
+export { toUserJson, type Role, type UserDoc, type UserJson } from './user.model.js';
+export {
+  countActiveAdmins,
+  emailsOf,
+  endAccessOf,
+  findAccount,
+  findAccountByEmail,
+  listAccounts,
+  promoteToAdmin,
+  setAccountFields,
+  type Account,
+  type AccountFields,
+} from './accounts.js';
+export { displayName, offeredPassword, password, UserSchema } from './users.schemas.js';

@@ -1,0 +1,56 @@
+import { createHmac } from 'node:crypto';
+import { config } from '../../lib/config.js';
+import { isDuplicateKey } from '../../lib/db/duplicate-key.js';
+import { Types } from '../../lib/db/mongoose.js';
+import { insertLoginNetwork, LoginNetwork } from './login-network.model.js';
+
+/** How many networks an account remembers (the most recently used), and for how long. */
+export const KNOWN_NETWORKS_KEPT = 10;
+export const KNOWN_NETWORK_DAYS = 90;
+
+const networkId = (userId: string, network: string) =>
+  createHmac('sha256', config().jwtSecret)
+    .update(`login-network|${userId}|${network}`)
+    .digest('base64url');
+
+/** Whether the owner logged in from this network within the last KNOWN_NETWORK_DAYS. */
+export async function isKnownNetwork(
+  userId: string,
+  network: string,
+  now = new Date(),
+): Promise<boolean> {
+  const since = new Date(now.getTime() - KNOWN_NETWORK_DAYS * 86_400_000);
+  const known = await LoginNetwork.exists({
+    _id: networkId(userId, network),
+    lastLoginAt: { $gt: since },
+  });
+  return known !== null;
+}
+
+/** Notes a network the password was just proved from; only the most recent few are kept. */
+export async function rememberLoginNetwork(
+  userId: string,
+  network: string,
+  now = new Date(),
+): Promise<void> {
+  const _id = networkId(userId, network);
+  const userIdObject = new Types.ObjectId(userId);
+  const seen = await LoginNetwork.updateOne({ _id }, { $set: { lastLoginAt: now } });
+  if (seen.matchedCount === 0) {
+    try {
+      await insertLoginNetwork({ _id, userId: userIdObject, lastLoginAt: now });
+    } catch (error) {
+      // A parallel login from the same network noted it first.
+      if (!isDuplicateKey(error)) throw error;
+    }
+  }
+  const older = await LoginNetwork.find({ userId: userIdObject }, { _id: 1 })
+    .sort({ lastLoginAt: -1, _id: 1 })
+    .skip(KNOWN_NETWORKS_KEPT)
+    .lean();
+  if (older.length > 0) await LoginNetwork.deleteMany({ _id: { $in: older.map((n) => n._id) } });
+}
+
+export async function forgetLoginNetworks(userId: string): Promise<void> {
+  await LoginNetwork.deleteMany({ userId: new Types.ObjectId(userId) });
+}

@@ -1,0 +1,46 @@
+import type { Request, RequestHandler } from 'express';
+import { config } from '../../lib/config.js';
+import { AppError } from '../../lib/errors.js';
+import { byAddressRange, documentsRateLimit } from '../../lib/rate-limit/limiter.js';
+
+/**
+ * Fair shares of this process's password-hashing queue. bcrypt's cost is per process (its thread
+ * pool), so the counts are kept in memory, not in the database. A request that checks or sets a
+ * password holds one place from its start until its response ends:
+ * - one per account at a time: a second one for the same account is refused, not queued, so an
+ *   account (or a stolen token) cannot fill the queue that everyone's logins wait in;
+ * - at most PASSWORD_CHECKS_PER_ADDRESS per address range (an IPv6 /48, an IPv4 address), so
+ *   rotating addresses inside one allocation does not help either.
+ * The queue itself is bounded in passwords.ts; what gets past both waits there.
+ */
+const accounts = new Set<string>();
+const ranges = new Map<string, number>();
+
+const busy = (message: string) =>
+  new AppError('TOO_MANY_PASSWORD_CHECKS', message, { headers: { 'Retry-After': '1' } });
+
+export function passwordGate(accountOf: (req: Request) => string | undefined): RequestHandler {
+  return documentsRateLimit((req, res, next) => {
+    if (!config().RATE_LIMITS_ENABLED) return next();
+    const account = accountOf(req);
+    const range = byAddressRange(req);
+    if (account !== undefined && accounts.has(account))
+      return next(busy('A password check for this account is already running; retry shortly'));
+    const held = ranges.get(range) ?? 0;
+    if (held >= config().PASSWORD_CHECKS_PER_ADDRESS)
+      return next(busy('Too many password checks from this network at once; retry shortly'));
+    if (account !== undefined) accounts.add(account);
+    ranges.set(range, held + 1);
+    let released = false;
+    // 'close' follows 'finish' and also fires when the client goes away first.
+    res.once('close', () => {
+      if (released) return;
+      released = true;
+      if (account !== undefined) accounts.delete(account);
+      const left = (ranges.get(range) ?? 1) - 1;
+      if (left > 0) ranges.set(range, left);
+      else ranges.delete(range);
+    });
+    next();
+  });
+}

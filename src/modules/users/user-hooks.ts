@@ -1,0 +1,41 @@
+/**
+ * What other modules do when an account changes, so the users module needs none of them: each
+ * module that keeps something per user subscribes (auth its sessions, chats the user's chats).
+ * Deleting an account runs three steps in this order, each across every subscriber.
+ */
+export interface UserHooks {
+  /** The password changed: every session of the user but the one that changed it must end. */
+  passwordChanged?: (userId: string, keptSessionId: string) => Promise<void>;
+  /** Deletion, step 1, before anything is removed: end every way in, so nothing new gets written. */
+  lockOut?: (userId: string) => Promise<void>;
+  /**
+   * Deletion, step 2 (the "user deleted" hook): remove what the module stores for the user. The
+   * account still exists meanwhile, so a failure leaves one to retry the delete on, never orphans.
+   */
+  removeData?: (userId: string) => Promise<void>;
+  /** Deletion, step 3, once the user document is gone: sweep up what raced it (a login finishing). */
+  sweep?: (userId: string) => Promise<void>;
+  /**
+   * An administrator disabled the account (it is stored as disabled already): end every way in that
+   * is open now (sessions, running replies), but keep what the account owns; it may be enabled again.
+   */
+  disabled?: (userId: string) => Promise<void>;
+}
+
+const subscribers = new Map<string, UserHooks>();
+
+/** Subscribes a module (by name, so subscribing twice replaces rather than doubles). */
+export function subscribeToUsers(module: string, hooks: UserHooks): void {
+  subscribers.set(module, hooks);
+}
+
+/** Runs one hook of every subscriber, one after another in subscription order. */
+export async function runUserHooks<K extends keyof UserHooks>(
+  name: K,
+  ...args: Parameters<NonNullable<UserHooks[K]>>
+): Promise<void> {
+  for (const hooks of subscribers.values()) {
+    const hook = hooks[name] as ((...a: typeof args) => Promise<void>) | undefined;
+    if (hook) await hook(...args);
+  }
+}

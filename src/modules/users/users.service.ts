@@ -1,0 +1,103 @@
+import { AppError, unauthenticated } from '../../lib/errors.js';
+import { isDuplicateKey } from '../../lib/db/duplicate-key.js';
+import { forgetRateLimitsOf } from '../../lib/rate-limit/mongo-store.js';
+import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords.js';
+import { forgetLoginNetworks } from './login-networks.js';
+import { runUserHooks } from './user-hooks.js';
+import { User, toUserJson, type Role, type UserDoc, type UserJson } from './user.model.js';
+
+const normaliseEmail = (email: string) => email.trim().toLowerCase();
+
+/** A new account; EMAIL_TAKEN (409) when the email is registered already. */
+export async function createUser(input: {
+  email: string;
+  password: string;
+  name?: string;
+  role?: Role;
+}): Promise<UserDoc> {
+  const passwordHash = await hashPassword(input.password);
+  try {
+    return await User.create({
+      email: input.email,
+      name: input.name ?? '',
+      passwordHash,
+      role: input.role ?? 'user',
+    });
+  } catch (error) {
+    if (isDuplicateKey(error)) {
+      throw new AppError('EMAIL_TAKEN', 'An account with this email already exists');
+    }
+    throw error;
+  }
+}
+
+/**
+ * The user with this email and password, or null. An unknown email costs one bcrypt compare as
+ * well, so the time taken does not tell which accounts exist.
+ */
+export async function checkCredentials(email: string, password: string): Promise<UserDoc | null> {
+  const user = await User.findOne({ email: normaliseEmail(email) }).lean<UserDoc>();
+  if (!user) {
+    await burnPasswordCheck(password);
+    return null;
+  }
+  return (await verifyPassword(password, user.passwordHash)) ? user : null;
+}
+
+export async function findUser(userId: string): Promise<UserDoc | null> {
+  return User.findById(userId).lean<UserDoc>();
+}
+
+export async function userExists(userId: UserDoc['_id']): Promise<boolean> {
+  return (await User.exists({ _id: userId })) !== null;
+}
+
+export async function getUser(userId: string): Promise<UserJson> {
+  const user = await findUser(userId);
+  if (!user) throw unauthenticated('Account no longer exists');
+  return toUserJson(user);
+}
+
+export async function updateName(userId: string, name: string): Promise<UserJson> {
+  const user = await User.findByIdAndUpdate(
+    userId,
+    { $set: { name } },
+    { returnDocument: 'after' },
+  ).lean<UserDoc>();
+  if (!user) throw unauthenticated('Account no longer exists');
+  return toUserJson(user);
+}
+
+async function requirePassword(userId: string, password: string) {
+  const user = await findUser(userId);
+  if (!user) throw unauthenticated('Account no longer exists');
+  // The account is known here, so the message can say which secret was wrong.
+  if (!(await verifyPassword(password, user.passwordHash)))
+    throw new AppError('INVALID_CREDENTIALS', 'The password is incorrect');
+  return user;
+}
+
+/** Changes the password and ends every other session of the user (the auth module's hook). */
+export async function changePassword(
+  userId: string,
+  sessionId: string,
+  current: string,
+  next: string,
+): Promise<void> {
+  await requirePassword(userId, current);
+  await User.updateOne({ _id: userId }, { $set: { passwordHash: await hashPassword(next) } });
+  await runUserHooks('passwordChanged', userId, sessionId);
+}
+
+/** Deletes the account and everything the modules keep for it, in the steps of UserHooks. */
+export async function deleteAccount(userId: string, password: string): Promise<void> {
+  const user = await requirePassword(userId, password);
+  await runUserHooks('lockOut', userId);
+  await runUserHooks('removeData', userId);
+  await forgetLoginNetworks(userId);
+  await User.deleteOne({ _id: userId });
+  await runUserHooks('sweep', userId);
+  // Rate-limit counters name the account by id (messages, searches, chat writes) or by email
+  // (failed password checks): they go with it rather than lasting until their window ends.
+  await forgetRateLimitsOf([userId, user.email]);
+}

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { uniqueEmail, useTestApp } from '../helpers/app.js';
+import { bearer, expectError, NO_TIGHT_LIMITS, signUp } from '../helpers/auth.js';
+
+// Two hashes run at once and three more may wait; one address range may hold four of those places.
+const ctx = useTestApp({
+  ...NO_TIGHT_LIMITS,
+  TRUST_PROXY: '1',
+  BCRYPT_MAX_CONCURRENCY: '2',
+  BCRYPT_MAX_QUEUE: '3',
+  PASSWORD_CHECKS_PER_ADDRESS: '4',
+});
+
+const login = (email: string, password: string, ip: string) =>
+  ctx.request().post('/api/auth/login').set('X-Forwarded-For', ip).send({ email, password });
+
+function statuses(results: { status: number }[]) {
+  const count: Record<number, number> = {};
+  for (const r of results) count[r.status] = (count[r.status] ?? 0) + 1;
+  return count;
+}
+
+describe('the password-hashing queue is bounded and shared fairly', () => {
+  it('when one account sends many password changes at once, then one runs at a time, the rest get 429 with Retry-After, and another user still logs in', async () => {
+    const attacker = await signUp(ctx, { ip: '198.51.100.7' });
+    const victim = await signUp(ctx, { ip: '203.0.113.9' });
+    const flood = Array.from({ length: 30 }, () =>
+      ctx
+        .request()
+        .post('/api/auth/password')
+        .set('X-Forwarded-For', '198.51.100.7')
+        .set(bearer(attacker.accessToken))
+        .send({ currentPassword: 'wrong password', newPassword: 'another password 1' }),
+    );
+    const [results, victimLogin] = await Promise.all([
+      Promise.all(flood),
+      login(victim.email, victim.password, '203.0.113.9'),
+    ]);
+    expect(victimLogin.status).toBe(200);
+    const count = statuses(results);
+    expect(Object.keys(count).sort()).toEqual(['401', '429']);
+    expect(count[429]).toBeGreaterThan(0);
+    const refused = results.find((r) => r.status === 429)!;
+    expectError(refused, 429, 'TOO_MANY_PASSWORD_CHECKS');
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+  });
+
+  it('when one IPv6 /48 spreads logins over many /56s and accounts, then it holds at most its share and the rest get 429', async () => {
+    const victim = await signUp(ctx, { ip: '203.0.113.10' });
+    const flood = Array.from({ length: 12 }, (_, i) =>
+      login(uniqueEmail('nobody'), 'wrong password', `2001:db8:77:${(i + 1).toString(16)}00::1`),
+    );
+    const [results, victimLogin] = await Promise.all([
+      Promise.all(flood),
+      login(victim.email, victim.password, '203.0.113.10'),
+    ]);
+    expect(victimLogin.status).toBe(200);
+    const count = statuses(results);
+    expect(Object.keys(count).sort()).toEqual(['401', '429']);
+    // At most four at once: how many more get through depends on how fast the first ones finish.
+    expect(count[429]).toBeGreaterThan(0);
+    expectError(
+      results.find((r) => r.status === 429)!,
+      429,
+      'TOO_MANY_PASSWORD_CHECKS',
+    );
+  });
+
+  it('when the queue is full, then further password checks fail fast with 503 SERVER_BUSY and Retry-After', async () => {
+    const flood = Array.from({ length: 12 }, (_, i) =>
+      login(uniqueEmail('nobody'), 'wrong password', `192.0.2.${i + 1}`),
+    );
+    const results = await Promise.all(flood);
+    const count = statuses(results);
+    expect(Object.keys(count).sort()).toEqual(['401', '503']);
+    // Two running and three waiting at most: the others are turned away at once (how many depends
+    // on how fast the first ones finish on a busy machine).
+    expect(count[503]).toBeGreaterThan(0);
+    const busy = results.find((r) => r.status === 503)!;
+    expectError(busy, 503, 'SERVER_BUSY');
+    expect(Number(busy.headers['retry-after'])).toBeGreaterThan(0);
+  });
+});

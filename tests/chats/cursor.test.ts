@@ -1,0 +1,39 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestApp } from '../helpers/app.js';
+import { expectError } from '../helpers/auth.js';
+import { signUp, type TestUser } from '../helpers/users.js';
+
+const ctx = useTestApp();
+let user: TestUser;
+let chatId: string;
+
+beforeAll(async () => {
+  user = await signUp(ctx.request, 'cursor');
+  chatId = (await ctx.request().post('/api/chats').set(user.auth).send({})).body.id;
+});
+
+const cursor = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+const id = '0123456789abcdef01234567';
+
+describe('cursors whose time is not a date', () => {
+  it.each([1e300, -1e300, 8.64e15 + 1, 1.5])(
+    'when a cursor carries t=%s, then 400 VALIDATION_FAILED on cursor for chats and messages',
+    async (t) => {
+      const lists = [
+        ctx
+          .request()
+          .get('/api/chats')
+          .query({ cursor: cursor({ p: false, t, i: id }) }),
+        ctx
+          .request()
+          .get(`/api/chats/${chatId}/messages`)
+          .query({ cursor: cursor({ t, i: id }) }),
+      ];
+      for (const list of lists) {
+        const res = await list.set(user.auth);
+        expectError(res, 400, 'VALIDATION_FAILED');
+        expect(res.body.error.details).toEqual([{ path: 'cursor', message: 'Invalid cursor' }]);
+      }
+    },
+  );
+});

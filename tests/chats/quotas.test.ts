@@ -1,0 +1,150 @@
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Response } from 'supertest';
+import mongoose from '../../src/lib/db/mongoose.js';
+import { Chat } from '../../src/modules/chats/chat.model.js';
+import { Message } from '../../src/modules/chats/message.model.js';
+import { useTestApp } from '../helpers/app.js';
+import { expectError } from '../helpers/auth.js';
+import { startUpstream } from '../helpers/upstream.js';
+import { signUp, type TestUser } from '../helpers/users.js';
+
+const upstream = await startUpstream();
+const ctx = useTestApp({
+  OPENAI_BASE_URL: upstream.url,
+  MODELS: 'test-model',
+  UPSTREAM_MAX_RETRIES: '0',
+  MESSAGES_PER_MINUTE: '1000',
+  CHAT_WRITES_PER_MINUTE: '1000',
+  MAX_CHATS_PER_USER: '3',
+  MAX_MESSAGES_PER_USER: '4',
+  MAX_STORED_BYTES_PER_USER: '1000',
+});
+afterAll(() => upstream.close());
+beforeEach(() => upstream.reset());
+
+const createChat = (who: TestUser, body: Record<string, unknown> = {}) =>
+  ctx.request().post('/api/chats').set(who.auth).send(body);
+const send = (who: TestUser, chatId: string, content: string) =>
+  ctx
+    .request()
+    .post(`/api/chats/${chatId}/messages`)
+    .set(who.auth)
+    .send({ content, stream: false });
+const stored = async (who: TestUser) => ({
+  chats: await Chat.countDocuments({ userId: who.id }),
+  messages: await Message.countDocuments({ userId: who.id }),
+});
+
+function expectFull(res: Response, code: string) {
+  expectError(res, 409, code);
+  expect(res.body.error.message).toMatch(/delete/i);
+}
+
+describe('chats per user', () => {
+  it('when a user has MAX_CHATS_PER_USER chats, then creating one more answers 409 CHAT_LIMIT_REACHED on every route that creates one, and deleting one makes room', async () => {
+    const user = await signUp(ctx.request, 'chats-cap');
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i += 1) {
+      const res = await createChat(user, { title: `chat ${i}` });
+      expect(res.status).toBe(201);
+      ids.push(res.body.id as string);
+    }
+    const asked = upstream.requests.length;
+    expectFull(await createChat(user, { title: 'one too many' }), 'CHAT_LIMIT_REACHED');
+    expectFull(await createChat(user, { message: 'hello', stream: false }), 'CHAT_LIMIT_REACHED');
+    expectFull(
+      await ctx.request().post('/api/chat').set(user.auth).send({ message: 'hi', stream: false }),
+      'CHAT_LIMIT_REACHED',
+    );
+    expect(upstream.requests.length).toBe(asked);
+    expect(await stored(user)).toEqual({ chats: 3, messages: 0 });
+
+    expect((await ctx.request().delete(`/api/chats/${ids[0]}`).set(user.auth)).status).toBe(204);
+    expect((await createChat(user, { title: 'room again' })).status).toBe(201);
+    expect(await stored(user)).toEqual({ chats: 3, messages: 0 });
+  });
+
+  it('when many chats are created at once, then exactly MAX_CHATS_PER_USER are stored and the rest answer 409', async () => {
+    const user = await signUp(ctx.request, 'chats-race');
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => createChat(user, { title: `racer ${i}` })),
+    );
+    const statuses = results.map((r) => r.status);
+    expect(statuses.filter((s) => s === 201)).toHaveLength(3);
+    for (const res of results) if (res.status !== 201) expectFull(res, 'CHAT_LIMIT_REACHED');
+    // Each 201 names a chat that is still there, and nothing else is.
+    const created = results.filter((r) => r.status === 201).map((r) => r.body.id as string);
+    const kept = (await Chat.find({ userId: user.id }, { _id: 1 }).lean()).map((c) =>
+      String(c._id),
+    );
+    expect(kept.sort()).toEqual(created.sort());
+  });
+});
+
+describe('messages per user', () => {
+  it('when an exchange would take a user past MAX_MESSAGES_PER_USER, then 409 MESSAGE_LIMIT_REACHED, nothing stored and no upstream call', async () => {
+    const user = await signUp(ctx.request, 'messages-cap');
+    const chatId = (await createChat(user)).body.id as string;
+    upstream.setDefault({ chunks: ['ok'] });
+    expect((await send(user, chatId, 'one')).status).toBe(201);
+    expect((await send(user, chatId, 'two')).status).toBe(201);
+    const asked = upstream.requests.length;
+    expectFull(await send(user, chatId, 'three'), 'MESSAGE_LIMIT_REACHED');
+    expect(upstream.requests.length).toBe(asked);
+    expect(await stored(user)).toEqual({ chats: 1, messages: 4 });
+  });
+});
+
+describe('stored bytes per user', () => {
+  it('when a message would take the stored text past MAX_STORED_BYTES_PER_USER (UTF-8 bytes), then 409 STORAGE_LIMIT_REACHED and nothing is stored', async () => {
+    const user = await signUp(ctx.request, 'bytes-cap');
+    const chatId = (await createChat(user, { title: 'b' })).body.id as string;
+    upstream.setDefault({ chunks: ['é'.repeat(100)] }); // 200 bytes
+    // 300 characters of two bytes each: 600 bytes, plus the 200-byte reply.
+    expect((await send(user, chatId, 'é'.repeat(300))).status).toBe(201);
+    const asked = upstream.requests.length;
+    expectFull(await send(user, chatId, 'x'.repeat(200)), 'STORAGE_LIMIT_REACHED');
+    expect(upstream.requests.length).toBe(asked);
+    expect(await stored(user)).toEqual({ chats: 1, messages: 2 });
+  });
+
+  it('when a chat change would grow the stored text past the cap, then 409 STORAGE_LIMIT_REACHED and the chat is unchanged; a change that shrinks it passes', async () => {
+    const user = await signUp(ctx.request, 'bytes-patch');
+    const chat = (await createChat(user, { title: 't', systemPrompt: 'p'.repeat(900) })).body;
+    expectFull(
+      await createChat(user, { title: 'u', systemPrompt: 'q'.repeat(200) }),
+      'STORAGE_LIMIT_REACHED',
+    );
+    const patch = (body: Record<string, unknown>) =>
+      ctx.request().patch(`/api/chats/${chat.id}`).set(user.auth).send(body);
+    expectFull(await patch({ title: 'T'.repeat(150) }), 'STORAGE_LIMIT_REACHED');
+    expect(await Chat.findById(chat.id).lean()).toMatchObject({ title: 't' });
+    const shrink = await patch({ systemPrompt: 'short', title: 'T'.repeat(150) });
+    expect(shrink.status).toBe(200);
+    expect(shrink.body).toMatchObject({ systemPrompt: 'short', title: 'T'.repeat(150) });
+  });
+});
+
+describe('chat places left behind', () => {
+  it('when a place is held for a chat that no longer exists (a crash between two writes), then it is freed once a minute old and the user can create up to the cap again', async () => {
+    const user = await signUp(ctx.request, 'chats-orphan');
+    for (let i = 0; i < 2; i += 1)
+      expect((await createChat(user, { title: `kept ${i}` })).status).toBe(201);
+    const slots = mongoose.connection.collection('chat_slots');
+    const owner = new mongoose.Types.ObjectId(user.id);
+    // What a crash after claiming a place and before storing the chat leaves.
+    const taken = new Set((await slots.find({ userId: owner }).toArray()).map((s) => s.n));
+    const n = [1, 2, 3].find((i) => !taken.has(i))!;
+    await slots.insertOne({
+      _id: `${user.id}#${n}` as never,
+      userId: owner,
+      n,
+      chatId: new mongoose.Types.ObjectId(),
+      createdAt: new Date(Date.now() - 120_000),
+    });
+    expect((await createChat(user, { title: 'third' })).status).toBe(201);
+    expect(await stored(user)).toEqual({ chats: 3, messages: 0 });
+    expect(await slots.countDocuments({ userId: owner })).toBe(3);
+    expectFull(await createChat(user, { title: 'fourth' }), 'CHAT_LIMIT_REACHED');
+  });
+});

@@ -1,0 +1,350 @@
+import type { CommandStartedEvent } from 'mongodb';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import mongoose from '../../src/lib/db/mongoose.js';
+import { Generation } from '../../src/modules/chats/generation/generation.model.js';
+import { Message } from '../../src/modules/chats/message.model.js';
+import { useTestApp } from '../helpers/app.js';
+import { expectError } from '../helpers/auth.js';
+import { eventually } from '../helpers/eventually.js';
+import { finalsOf, openSse } from '../helpers/reply-client.js';
+import { listen } from '../helpers/sse.js';
+import { startUpstream } from '../helpers/upstream.js';
+import { signUp, type TestUser } from '../helpers/users.js';
+
+const CHECKPOINT_MS = 200;
+const upstream = await startUpstream();
+const ctx = useTestApp({
+  OPENAI_BASE_URL: upstream.url,
+  MODELS: 'test-model',
+  UPSTREAM_MAX_RETRIES: '0',
+  MESSAGES_PER_MINUTE: '1000',
+  MAX_CONCURRENT_STREAMS: '4',
+  STREAM_CHECKPOINT_MS: String(CHECKPOINT_MS),
+  DETACH_GRACE_SECONDS: '3',
+  RESUME_POLL_MS: '50',
+});
+let user: TestUser;
+let other: TestUser;
+let server: Awaited<ReturnType<typeof listen>>;
+const commands: CommandStartedEvent[] = [];
+
+beforeAll(async () => {
+  // Command monitoring is a connection option: reconnect this file's database with it on.
+  const { host, port, name } = mongoose.connection;
+  await mongoose.disconnect();
+  await mongoose.connect(`mongodb://${host}:${port}/`, { dbName: name, monitorCommands: true });
+  mongoose.connection.getClient().on('commandStarted', (event) => commands.push(event));
+  user = await signUp(ctx.request);
+  other = await signUp(ctx.request, 'other');
+  server = await listen(ctx.app);
+});
+afterAll(async () => {
+  await server.close();
+  await upstream.close();
+});
+beforeEach(() => upstream.reset());
+
+const words = (n: number) => Array.from({ length: n }, (_, i) => `w${i} `);
+const newChat = async (as = user) =>
+  (await ctx.request().post('/api/chats').set(as.auth).send({})).body.id as string;
+const send = (chatId: string, headers: Record<string, string> = {}, content = 'hello') =>
+  openSse(server.port, {
+    method: 'POST',
+    path: `/api/chats/${chatId}/messages`,
+    token: user.token,
+    body: { content, stream: true },
+    headers,
+  });
+const resume = (chatId: string, replyId: string, headers: Record<string, string> = {}, as = user) =>
+  openSse(server.port, {
+    path: `/api/chats/${chatId}/messages/${replyId}/stream`,
+    token: as.token,
+    headers,
+  });
+const replyIdOf = (s: ReturnType<typeof send>) =>
+  s.events.find((e) => e.event === 'meta')!.data.assistantMessage.id as string;
+const final = (replyId: string) =>
+  eventually(
+    () => Message.findById(replyId).lean(),
+    (m) => m !== null && m.status !== 'streaming',
+    10_000,
+  );
+
+describe('a reply stored while it grows', () => {
+  it('when a reply streams, then GET /api/chats/:id shows it `streaming` with its checkpointed text, and checkpoints follow the duration, not the chunk count', async () => {
+    const chatId = await newChat();
+    // About 1.5 s either way: 15 chunks 100 ms apart, then 75 chunks 20 ms apart.
+    const checkpointsDuring = async (chunks: number, delayMs: number) => {
+      upstream.script({ chunks: words(chunks), delayMs });
+      const s = send(chatId);
+      await s.waitFor(() => s.deltas().length >= chunks / 2);
+      commands.length = 0;
+      const seen = await eventually(
+        async () => (await ctx.request().get(`/api/chats/${chatId}`).set(user.auth)).body,
+        (chat) => chat.messages.at(-1)?.content.length > 0,
+        5000,
+      );
+      const reply = seen.messages.at(-1);
+      expect(reply).toMatchObject({ role: 'assistant', status: 'streaming', id: replyIdOf(s) });
+      expect(words(chunks).join('').startsWith(reply.content)).toBe(true);
+      await s.ended;
+      expect(s.events.at(-1)!.event).toBe('done');
+      return commands.filter((c) => c.commandName === 'update' && c.command.update === 'messages')
+        .length;
+    };
+    const few = await checkpointsDuring(15, 100);
+    const many = await checkpointsDuring(75, 20);
+    // Half of ~1.5 s at one checkpoint per 200 ms, plus the final write: far below 37 chunks.
+    for (const writes of [few, many]) {
+      expect(writes).toBeGreaterThanOrEqual(2);
+      expect(writes).toBeLessThanOrEqual(8);
+    }
+  });
+});
+
+describe('resuming a reply on the instance that generates it', () => {
+  it('when the client drops after k deltas (random k) and reconnects with Last-Event-ID, then it gets exactly the rest, then done', async () => {
+    const chunks = words(40);
+    for (const k of [1 + Math.floor(Math.random() * 10), 10 + Math.floor(Math.random() * 25)]) {
+      upstream.script({ chunks, delayMs: 30 });
+      const chatId = await newChat();
+      const first = send(chatId);
+      await first.waitFor(() => first.deltas().length >= k);
+      first.close();
+      const seen = first.text();
+      const lastId = first.lastId();
+      const replyId = replyIdOf(first);
+      expect(lastId).toBe(`${replyId}:${seen.length}`);
+
+      const again = resume(chatId, replyId, { 'Last-Event-ID': lastId });
+      await again.ended;
+      expect(again.status).toBe(200);
+      expect(again.events[0]!.event).toBe('delta'); // no meta: it had that
+      expect(seen + again.text()).toBe(chunks.join(''));
+      expect(finalsOf(again)).toHaveLength(1);
+      expect(again.events.at(-1)).toMatchObject({
+        event: 'done',
+        id: `${replyId}:end`,
+        data: { message: { id: replyId, status: 'complete', content: chunks.join('') } },
+      });
+      expect(upstream.requests).toHaveLength(1);
+      upstream.reset();
+    }
+  });
+
+  it('when a second reader attaches from the beginning, then both get identical events from one generation', async () => {
+    upstream.script({ chunks: words(30), delayMs: 30 });
+    const chatId = await newChat();
+    const first = send(chatId);
+    await first.waitFor(() => first.deltas().length >= 5);
+    const second = resume(chatId, replyIdOf(first));
+    await Promise.all([first.ended, second.ended]);
+    expect(second.events[0]!.event).toBe('meta');
+    expect(second.text()).toBe(first.text());
+    expect(second.events.at(-1)).toEqual(first.events.at(-1));
+    expect(second.events[0]!.data).toEqual(first.events[0]!.data);
+    expect(upstream.requests).toHaveLength(1);
+  });
+
+  it('when the only client goes away, then the reply goes on and is stored complete; a reconnect after the end gets the rest and done at once', async () => {
+    const chunks = words(20);
+    upstream.script({ chunks, delayMs: 20 });
+    const chatId = await newChat();
+    const first = send(chatId);
+    await first.waitFor(() => first.deltas().length >= 3);
+    first.close();
+    const replyId = replyIdOf(first);
+    expect(await final(replyId)).toMatchObject({ status: 'complete', content: chunks.join('') });
+    expect(upstream.requests[0]!.aborted).toBe(false);
+
+    const again = resume(chatId, replyId, { 'Last-Event-ID': first.lastId() });
+    await again.ended;
+    expect(first.text() + again.text()).toBe(chunks.join(''));
+    expect(again.events.map((e) => e.event)).toEqual(['delta', 'done']);
+    // The same through ?lastEventId= for clients that cannot set headers.
+    const viaQuery = openSse(server.port, {
+      path: `/api/chats/${chatId}/messages/${replyId}/stream?lastEventId=${encodeURIComponent(first.lastId())}`,
+      token: user.token,
+    });
+    await viaQuery.ended;
+    expect(viaQuery.text()).toBe(again.text());
+  });
+
+  it('when no reader attaches within DETACH_GRACE_SECONDS, then the reply is cut and stored incomplete, and its slot is freed', async () => {
+    upstream.script({ chunks: words(400), delayMs: 25 });
+    const chatId = await newChat();
+    const first = send(chatId);
+    await first.waitFor(() => first.deltas().length >= 2);
+    const left = Date.now();
+    first.close();
+    const reply = await final(replyIdOf(first));
+    expect(Date.now() - left).toBeGreaterThanOrEqual(2500);
+    expect(reply).toMatchObject({ status: 'incomplete', error: null });
+    expect(reply!.content.length).toBeLessThan(words(400).join('').length);
+    await upstream.requests[0]!.finished;
+    expect(upstream.requests[0]!.aborted).toBe(true);
+    expect(
+      await eventually(
+        () => Generation.countDocuments({ userId: user.id }),
+        (n) => n === 0,
+      ),
+    ).toBe(0);
+  });
+});
+
+describe('reconnecting with POST (EventSource style)', () => {
+  it('when a POST carries the Last-Event-ID of a finished reply, then nothing is sent again: the rest and done, or 204 once all was delivered', async () => {
+    upstream.script({ chunks: words(10), delayMs: 10 });
+    const chatId = await newChat();
+    const first = send(chatId);
+    await first.waitFor(() => first.deltas().length >= 2);
+    first.close();
+    const replyId = replyIdOf(first);
+    await final(replyId);
+
+    const again = send(chatId, { 'Last-Event-ID': first.lastId() });
+    await again.ended;
+    expect(again.status).toBe(200);
+    expect(first.text() + again.text()).toBe(words(10).join(''));
+    expect(again.lastId()).toBe(`${replyId}:end`);
+
+    const done = send(chatId, { 'Last-Event-ID': again.lastId() });
+    await done.ended;
+    expect(done.status).toBe(204);
+    expect(await Message.countDocuments({ chatId })).toBe(2);
+    expect(upstream.requests).toHaveLength(1);
+  });
+});
+
+describe('resuming with bad input', () => {
+  it('when the Last-Event-ID is malformed, names another reply or points past the end, or the message is not a reply of this chat of this user, then 400/404 JSON and nothing changes', async () => {
+    upstream.script({ chunks: ['a', 'b'] }, { chunks: ['c'] });
+    const chatId = await newChat();
+    const a = send(chatId);
+    await a.ended;
+    const b = send(chatId);
+    await b.ended;
+    const [replyA, replyB] = [replyIdOf(a), replyIdOf(b)];
+    const question = a.events[0]!.data.userMessage.id as string;
+    const otherChat = await newChat(other);
+    const before = await Message.find().sort({ _id: 1 }).lean();
+
+    const get = (path: string, lastEventId?: string, as = user) => {
+      const req = ctx.request().get(path).set(as.auth);
+      return lastEventId === undefined ? req : req.set('Last-Event-ID', lastEventId);
+    };
+    const stream = `/api/chats/${chatId}/messages/${replyA}/stream`;
+    for (const bad of ['1', `${replyA}`, `${replyA}:-1`, `${replyA}:x`, 'a'.repeat(24) + ':1'])
+      expectError(await get(stream, bad), 400, 'INVALID_LAST_EVENT_ID');
+    expectError(await get(stream, `${replyB}:1`), 400, 'INVALID_LAST_EVENT_ID');
+    expectError(await get(stream, `${replyA}:3`), 400, 'INVALID_LAST_EVENT_ID');
+    expectError(
+      await ctx.request().get(`${stream}?lastEventId=nonsense`).set(user.auth),
+      400,
+      'INVALID_LAST_EVENT_ID',
+    );
+    // Another user's chat, a reply of another chat, a user message, a message that does not exist.
+    expectError(await get(stream, undefined, other), 404, 'NOT_FOUND');
+    expectError(
+      await get(`/api/chats/${otherChat}/messages/${replyA}/stream`, undefined, other),
+      404,
+      'NOT_FOUND',
+    );
+    expectError(
+      await get(`/api/chats/${chatId}/messages/${question}/stream`),
+      400,
+      'VALIDATION_FAILED',
+    );
+    expectError(
+      await get(`/api/chats/${chatId}/messages/${'f'.repeat(24)}/stream`),
+      404,
+      'NOT_FOUND',
+    );
+    // A POST reconnect naming another user's reply, or one of another chat.
+    const otherReply = await ctx
+      .request()
+      .post(`/api/chats/${otherChat}/messages`)
+      .set(other.auth)
+      .send({ content: 'mine' });
+    const foreign = `${otherReply.body.messages[1].id}:0`;
+    const post = (path: string, id: string) =>
+      ctx
+        .request()
+        .post(path)
+        .set(user.auth)
+        .set('Last-Event-ID', id)
+        .send(
+          path === '/api/chats'
+            ? { message: 'again', stream: true }
+            : { content: 'again', stream: true },
+        );
+    expectError(await post(`/api/chats/${chatId}/messages`, foreign), 400, 'INVALID_LAST_EVENT_ID');
+    expectError(await post('/api/chats', foreign), 400, 'INVALID_LAST_EVENT_ID');
+    expectError(await post(`/api/chats/${chatId}/messages`, 'x'), 400, 'INVALID_LAST_EVENT_ID');
+
+    const after = await Message.find({ chatId: { $ne: otherChat } })
+      .sort({ _id: 1 })
+      .lean();
+    expect(after).toEqual(before);
+    expect(upstream.requests).toHaveLength(3);
+  });
+});
+
+describe('a reply whose instance died', () => {
+  it('when a streaming reply has a lapsed lease, then reading the chat finishes it as incomplete with its checkpoint and INTERRUPTED, and a reader gets that final event', async () => {
+    const chatId = await newChat();
+    upstream.script({ chunks: ['q'] });
+    const res = await ctx
+      .request()
+      .post(`/api/chats/${chatId}/messages`)
+      .set(user.auth)
+      .send({ content: 'before' });
+    const question = res.body.messages[0];
+    // What a crashed instance leaves behind: a checkpointed reply and a lease nobody renews.
+    const crashed = async (token: string) => {
+      const reply = await Message.create({
+        chatId,
+        userId: user.id,
+        parentId: question.id,
+        role: 'assistant',
+        content: `partial ${token}`,
+        status: 'streaming',
+        model: 'test-model',
+        createdAt: new Date(),
+        lease: { slot: 3, token },
+      });
+      await Generation.create({
+        userId: user.id,
+        slot: 3,
+        token,
+        chatId,
+        instanceId: 'gone',
+        expiresAt: new Date(Date.now() - 1000),
+      });
+      return String(reply._id);
+    };
+
+    const readByChat = await crashed('dead-1');
+    const chat = await ctx.request().get(`/api/chats/${chatId}`).set(user.auth);
+    expect(chat.body.messages.find((m: { id: string }) => m.id === readByChat)).toMatchObject({
+      status: 'incomplete',
+      content: 'partial dead-1',
+      error: { code: 'INTERRUPTED' },
+    });
+    expect(await Generation.countDocuments({ token: 'dead-1' })).toBe(0);
+
+    const readByStream = await crashed('dead-2');
+    const reader = resume(chatId, readByStream);
+    await reader.ended;
+    expect(reader.events.map((e) => e.event)).toEqual(['meta', 'delta', 'error']);
+    expect(reader.text()).toBe('partial dead-2');
+    expect(reader.events.at(-1)!.data).toMatchObject({
+      error: { code: 'INTERRUPTED' },
+      message: { status: 'incomplete', content: 'partial dead-2' },
+    });
+    expect(await Message.findById(readByStream).lean()).toMatchObject({
+      status: 'incomplete',
+      error: { code: 'INTERRUPTED' },
+    });
+  });
+});

@@ -1,0 +1,35 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestApp } from '../helpers/app.js';
+import { expectError } from '../helpers/auth.js';
+import { signUp, type TestUser } from '../helpers/users.js';
+
+const ctx = useTestApp({ SEARCHES_PER_MINUTE: '3', SIGNUP_LIMIT_PER_IP: '1000' });
+let user: TestUser;
+
+beforeAll(async () => {
+  user = await signUp(ctx.request, 'searcher');
+});
+
+const search = (who: TestUser, q: string) =>
+  ctx.request().get('/api/chats').query({ q }).set(who.auth);
+
+describe('searching chats is bounded', () => {
+  it('when q carries a control character, then 400 VALIDATION_FAILED on q (never reaching the database)', async () => {
+    for (const q of ['a\u0000b', '\u0007', 'line\nbreak', 'del\u007f']) {
+      const res = await search(user, q);
+      expectError(res, 400, 'VALIDATION_FAILED');
+      expect(res.body.error.details).toEqual([{ path: 'q', message: expect.any(String) }]);
+    }
+  });
+
+  it('when a user searches more often than SEARCHES_PER_MINUTE, then 429 RATE_LIMITED with Retry-After; plain lists and other users are not affected', async () => {
+    const other = await signUp(ctx.request, 'other');
+    const results = [];
+    for (let i = 0; i < 4; i += 1) results.push(await search(user, `term ${i}`));
+    expect(results.slice(0, 3).map((r) => r.status)).toEqual([200, 200, 200]);
+    expectError(results[3]!, 429, 'RATE_LIMITED');
+    expect(Number(results[3]!.headers['retry-after'])).toBeGreaterThan(0);
+    expect((await ctx.request().get('/api/chats').set(user.auth)).status).toBe(200);
+    expect((await search(other, 'term')).status).toBe(200);
+  });
+});

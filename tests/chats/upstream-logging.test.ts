@@ -1,0 +1,74 @@
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { logger } from '../../src/lib/logger.js';
+import { useTestApp } from '../helpers/app.js';
+import { startUpstream } from '../helpers/upstream.js';
+import { signUp, type TestUser } from '../helpers/users.js';
+
+const API_KEY = 'sk-proj-Upstream0Secret1Key2ForLogs3';
+const upstream = await startUpstream();
+const ctx = useTestApp({
+  OPENAI_BASE_URL: upstream.url,
+  OPENAI_API_KEY: API_KEY,
+  MODELS: 'test-model',
+  UPSTREAM_MAX_RETRIES: '0',
+  MESSAGES_PER_MINUTE: '1000',
+});
+let user: TestUser;
+
+// Every line the app logs, captured from pino's destination.
+const lines: string[] = [];
+const stream = (logger as unknown as Record<symbol, { write: (s: string) => boolean }>)[
+  pino.symbols.streamSym
+]!;
+const originalWrite = stream.write;
+const originalLevel = logger.level;
+beforeAll(async () => {
+  user = await signUp(ctx.request);
+  logger.level = 'trace';
+  stream.write = (line: string) => (lines.push(line), true);
+});
+afterAll(() => {
+  stream.write = originalWrite;
+  logger.level = originalLevel;
+  return upstream.close();
+});
+
+describe('provider errors in the log', () => {
+  it.each([
+    ['JSON', false],
+    ['streaming', true],
+  ])(
+    'when the provider echoes the Authorization header in its error (%s), then the log keeps its status, code and request id but never the key or the text',
+    async (_mode, stream) => {
+      lines.length = 0;
+      upstream.script({
+        status: 401,
+        errorMessage: 'Incorrect API key provided. You sent: Authorization: {authorization}',
+      });
+      const res = await ctx
+        .request()
+        .post('/api/chats')
+        .set(user.auth)
+        .send({ message: 'hello', stream });
+      expect(upstream.requests.at(-1)!.authorization).toBe(`Bearer ${API_KEY}`);
+      expect([200, 502]).toContain(res.status);
+
+      const all = lines.join('');
+      expect(all).toContain('model reply failed');
+      expect(all).not.toContain(API_KEY);
+      expect(all).not.toContain(API_KEY.slice(8, 24));
+      expect(all).not.toMatch(/Bearer\s+\S/);
+      expect(all).not.toMatch(/sk-[A-Za-z0-9]/);
+      expect(all).not.toContain('Incorrect API key provided');
+      const failure = lines
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+        .find((l) => l.msg === 'model reply failed')!;
+      expect(failure.upstream).toMatchObject({
+        status: 401,
+        code: 'invalid_api_key',
+        requestId: 'req_upstream_42',
+      });
+    },
+  );
+});

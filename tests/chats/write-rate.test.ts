@@ -1,0 +1,59 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Chat } from '../../src/modules/chats/chat.model.js';
+import { useTestApp } from '../helpers/app.js';
+import { expectError } from '../helpers/auth.js';
+import { signUp, type TestUser } from '../helpers/users.js';
+
+const ctx = useTestApp({
+  OPENAI_API_KEY: '',
+  MODELS: 'demo',
+  DEMO_CHUNK_DELAY_MS: '0',
+  CHAT_WRITES_PER_MINUTE: '5',
+});
+let user: TestUser;
+let bystander: TestUser;
+
+beforeAll(async () => {
+  user = await signUp(ctx.request, 'writer');
+  bystander = await signUp(ctx.request, 'bystander');
+});
+
+describe('chat writes per user', () => {
+  it('when a user creates, changes and deletes chats more than CHAT_WRITES_PER_MINUTE times (invalid requests aside), then 429 RATE_LIMITED with Retry-After and nothing changes; reads and other users are not limited', async () => {
+    // Stay inside one minute window so the count cannot reset halfway through.
+    const leftInMinute = 60_000 - (Date.now() % 60_000);
+    if (leftInMinute < 5000) await new Promise((r) => setTimeout(r, leftInMinute + 50));
+    const api = () => ctx.request();
+    // Refused as invalid: costs nothing.
+    for (let i = 0; i < 6; i += 1)
+      expect((await api().post('/api/chats').set(user.auth).send({ bogus: i })).status).toBe(400);
+    const a = (await api().post('/api/chats').set(user.auth).send({ title: 'a' })).body.id;
+    const b = (await api().post('/api/chats').set(user.auth).send({ title: 'b' })).body.id;
+    expect(
+      (await api().patch(`/api/chats/${a}`).set(user.auth).send({ pinned: true })).status,
+    ).toBe(200);
+    expect((await api().put(`/api/chat/${a}`).set(user.auth).send({ title: 'a2' })).status).toBe(
+      200,
+    );
+    expect((await api().delete(`/api/chats/${b}`).set(user.auth)).status).toBe(204);
+
+    const before = await Chat.find({ userId: user.id }).sort({ _id: 1 }).lean();
+    for (const res of [
+      await api().post('/api/chats').set(user.auth).send({ title: 'c' }),
+      await api().patch(`/api/chats/${a}`).set(user.auth).send({ title: 'changed' }),
+      await api().put(`/api/chats/${a}`).set(user.auth).send({ archived: true }),
+      await api().delete(`/api/chats/${a}`).set(user.auth),
+      await api().delete(`/api/chat/${a}`).set(user.auth),
+    ]) {
+      expectError(res, 429, 'RATE_LIMITED');
+      const retryAfter = Number(res.headers['retry-after']);
+      expect(retryAfter).toBeGreaterThanOrEqual(1);
+      expect(retryAfter).toBeLessThanOrEqual(60);
+    }
+    expect(await Chat.find({ userId: user.id }).sort({ _id: 1 }).lean()).toEqual(before);
+
+    expect((await api().get('/api/chats').set(user.auth)).status).toBe(200);
+    expect((await api().get(`/api/chats/${a}`).set(user.auth)).status).toBe(200);
+    expect((await api().post('/api/chats').set(bystander.auth).send({})).status).toBe(201);
+  });
+});

@@ -1,0 +1,150 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiError, createClient, type SigmaClient } from '../../clients/typescript/src/index.js';
+import { journey } from '../../clients/typescript/examples/usage.js';
+import { Message } from '../../src/modules/chats/message.model.js';
+import { Session } from '../../src/modules/auth/session.model.js';
+import { User } from '../../src/modules/users/user.model.js';
+import { uniqueEmail, useTestApp } from '../helpers/app.js';
+import { eventually } from '../helpers/eventually.js';
+import { listen } from '../helpers/sse.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+// DETACH_GRACE_SECONDS=0: an aborted stream cuts its reply at once (no wait for a resuming reader).
+const ctx = useTestApp({
+  MODELS: 'demo',
+  DEFAULT_MODEL: 'demo',
+  DEMO_CHUNK_DELAY_MS: '5',
+  DETACH_GRACE_SECONDS: '0',
+});
+let server: Awaited<ReturnType<typeof listen>>;
+let baseUrl: string;
+
+beforeAll(async () => {
+  server = await listen(ctx.app);
+  baseUrl = `http://127.0.0.1:${server.port}`;
+});
+afterAll(() => server?.close());
+
+/** Counts the calls a client makes, by path, and can answer the access token as expired. */
+function countingFetch() {
+  const calls: string[] = [];
+  let expireTokens = false;
+  const fetchImpl: typeof fetch = async (input, init) => {
+    const request = new Request(input, init);
+    calls.push(new URL(request.url).pathname);
+    if (expireTokens && request.headers.has('Authorization')) {
+      // What an expired token looks like to the server: a signature it does not accept.
+      request.headers.set('Authorization', 'Bearer expired.token.value');
+    }
+    return fetch(request);
+  };
+  return {
+    calls,
+    fetchImpl,
+    expire: (on: boolean) => {
+      expireTokens = on;
+    },
+  };
+}
+
+describe('typed client', () => {
+  it('when the usage example is compiled as a strict browser project, then tsc accepts it (and its @ts-expect-error lines prove the types are precise)', async () => {
+    const tsc = path.join(ROOT, 'node_modules/.bin/tsc');
+    const result = await promisify(execFile)(
+      tsc,
+      ['-p', path.join(ROOT, 'clients/typescript/examples/tsconfig.json')],
+      { cwd: ROOT },
+    ).catch((error: { stdout: string; code: number }) => error);
+    expect('code' in result ? result.stdout : '').toBe('');
+  }, 60_000);
+
+  it('when the usage example runs against the server, then every call returns its typed result and the database holds what it did', async () => {
+    const email = uniqueEmail('usage');
+    const result = await journey(baseUrl, email);
+    expect(result).toMatchObject({
+      userEmail: email,
+      roles: ['user', 'assistant'],
+      replyStatus: 'complete',
+      rawReplyStatus: 'complete',
+      aborted: true,
+      missing: '404 NOT_FOUND',
+      defaultModel: 'demo',
+    });
+    expect(result.names[0]).toBe('meta');
+    expect(result.names.at(-1)).toBe('done');
+    expect(result.names.filter((n) => n === 'delta').length).toBeGreaterThan(1);
+    expect(result.streamed).toMatch(/ \[complete\]$/);
+    // Two JSON exchanges, one streamed, one aborted after its first delta: eight messages.
+    expect(result.messageCount).toBe(8);
+    const assistantStatuses = async () =>
+      (await Message.find({ chatId: result.chatId, role: 'assistant' }).lean())
+        .map((m) => m.status)
+        .sort();
+    // The aborted reply is finalised once the server notices the disconnect.
+    expect(await eventually(assistantStatuses, (s) => s.includes('incomplete'), 10_000)).toEqual([
+      'complete',
+      'complete',
+      'complete',
+      'incomplete',
+    ]);
+    // logout() ended the session.
+    const user = await User.findOne({ email: result.userEmail }).lean();
+    expect(await Session.countDocuments({ userId: user!._id, revokedAt: null })).toBe(0);
+  });
+
+  it('when concurrent calls meet an expired access token, then one refresh serves them all and each is retried once', async () => {
+    const counter = countingFetch();
+    const api: SigmaClient = createClient({ baseUrl, fetch: counter.fetchImpl });
+    await api.signup({ email: uniqueEmail('single-flight'), password: 'correct horse battery' });
+    counter.expire(true);
+    // The refresh request itself carries no Authorization header, so it is not rewritten; once it
+    // has run the new token is accepted again.
+    const refreshed = new Promise<void>((resolve) => {
+      const check = setInterval(() => {
+        if (counter.calls.includes('/api/auth/refresh')) {
+          counter.expire(false);
+          clearInterval(check);
+          resolve();
+        }
+      }, 1);
+    });
+    const results = await Promise.all([api.me(), api.listChats(), api.listModels(), api.me()]);
+    await refreshed;
+    expect(results[0].email).toBe(results[3].email);
+    expect(counter.calls.filter((p) => p === '/api/auth/refresh')).toHaveLength(1);
+    // Each of the four was answered 401 once and retried once.
+    expect(
+      counter.calls.filter((p) => !p.startsWith('/api/auth/') || p === '/api/auth/me'),
+    ).toHaveLength(8);
+    expect(api.token).toBeDefined();
+  });
+
+  it('when the session cannot be refreshed, then the call fails with a typed ApiError and onSessionEnd runs', async () => {
+    let ended = 0;
+    const api = createClient({ baseUrl, onSessionEnd: () => (ended += 1) });
+    await api.signup({ email: uniqueEmail('ended'), password: 'correct horse battery' });
+    // Log out behind the client's back (another tab): its token and its cookie are revoked.
+    const logout = await fetch(`${baseUrl}/api/auth/logout`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${api.token}` },
+    });
+    expect(logout.status).toBe(204);
+    const error = await api.me().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ status: 401, code: expect.any(String) });
+    expect(ended).toBe(1);
+    expect(api.token).toBeUndefined();
+  });
+
+  it('when the server refuses a stream before it opens, then stream() throws the ApiError instead of yielding events', async () => {
+    const api = createClient({ baseUrl });
+    await api.signup({ email: uniqueEmail('refused'), password: 'correct horse battery' });
+    const iterate = async () => {
+      for await (const _event of api.stream('000000000000000000000000', { content: 'hi' }));
+    };
+    await expect(iterate()).rejects.toMatchObject({ status: 404, code: 'NOT_FOUND' });
+  });
+});

@@ -1,0 +1,127 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import mongoose from '../../src/lib/db/mongoose.js';
+import { useTestApp } from '../helpers/app.js';
+import { bearer, signUp } from '../helpers/auth.js';
+import { eventually } from '../helpers/eventually.js';
+import { listen, openStream } from '../helpers/sse.js';
+import { startUpstream } from '../helpers/upstream.js';
+
+const upstream = await startUpstream();
+const ctx = useTestApp({
+  OPENAI_BASE_URL: upstream.url,
+  MODELS: 'test-model',
+  UPSTREAM_MAX_RETRIES: '0',
+  TRUST_PROXY: '1',
+  STOP_POLL_MS: '50',
+  STREAM_CHECKPOINT_MS: '50',
+});
+let server: Awaited<ReturnType<typeof listen>>;
+
+beforeAll(async () => {
+  server = await listen(ctx.app);
+});
+afterAll(async () => {
+  await server.close();
+  await upstream.close();
+});
+
+/**
+ * What is documented as kept after an account is deleted: nothing that names it. (Counters keyed
+ * by an address are kept until their window ends; they name no account.)
+ */
+async function documentsNaming(...needles: string[]) {
+  const db = mongoose.connection.db!;
+  const found: { collection: string; doc: string }[] = [];
+  for (const { name } of await db.listCollections().toArray()) {
+    for (const doc of await db.collection(name).find({}).toArray()) {
+      const text = JSON.stringify(doc).toLowerCase();
+      if (needles.some((needle) => text.includes(needle.toLowerCase())))
+        found.push({ collection: name, doc: text.slice(0, 300) });
+    }
+  }
+  return found;
+}
+
+describe('deleting an account', () => {
+  it('when an account with chats, a streaming reply, sessions, limits and idempotency records is deleted, then no collection holds its id or email; another account keeps everything', async () => {
+    const owner = await signUp(ctx, { ip: '192.0.2.10' });
+    const bystander = await signUp(ctx, { ip: '192.0.2.99' });
+    const api = () => ctx.request().set('X-Forwarded-For', '192.0.2.10');
+    const as = bearer(owner.accessToken);
+
+    // A second session, rotated once; a failed login from elsewhere (a per-account counter).
+    const second = await api()
+      .post('/api/auth/login')
+      .send({ email: owner.email, password: owner.password });
+    expect(second.status).toBe(200);
+    expect(
+      (await owner.agent.post('/api/auth/refresh').set('X-Forwarded-For', '192.0.2.10')).status,
+    ).toBe(200);
+    expect(
+      (
+        await ctx
+          .request()
+          .post('/api/auth/login')
+          .set('X-Forwarded-For', '203.0.113.7')
+          .send({ email: owner.email, password: 'wrong password' })
+      ).status,
+    ).toBe(401);
+
+    // Chats (one with an Idempotency-Key), a finished exchange, a change, a search.
+    upstream.setDefault({ chunks: ['stored ', 'reply'] });
+    const chat = await api()
+      .post('/api/chats')
+      .set(as)
+      .set('Idempotency-Key', 'create-1')
+      .send({ title: 'mine' });
+    expect(chat.status).toBe(201);
+    const sent = await api()
+      .post(`/api/chats/${chat.body.id}/messages`)
+      .set(as)
+      .set('Idempotency-Key', 'send-1')
+      .send({ content: 'a question', stream: false });
+    expect(sent.status).toBe(201);
+    expect(
+      (await api().patch(`/api/chats/${chat.body.id}`).set(as).send({ pinned: true })).status,
+    ).toBe(200);
+    expect((await api().get('/api/chats?q=question').set(as)).status).toBe(200);
+    const theirs = await ctx
+      .request()
+      .post('/api/chats')
+      .set(bearer(bystander.accessToken))
+      .send({ title: 'theirs' });
+    expect(theirs.status).toBe(201);
+
+    // A reply streaming while the account is deleted.
+    upstream.setDefault({ chunks: Array.from({ length: 200 }, (_, i) => `w${i} `), delayMs: 30 });
+    const streaming = await api().post('/api/chats').set(as).send({ title: 'streaming' });
+    const s = openStream(
+      server.port,
+      `/api/chats/${streaming.body.id}/messages`,
+      owner.accessToken,
+      { content: 'long answer please', stream: true },
+    );
+    await s.waitFor(() => s.events.filter((e) => e.event === 'delta').length >= 3);
+    // Its text has been checkpointed: the reply is in the database while it streams.
+    await eventually(
+      async () => (await documentsNaming('w2 ')).length,
+      (n) => n > 0,
+    );
+
+    const deleted = await api().delete('/api/auth/me').set(as).send({ password: owner.password });
+    expect(deleted.status).toBe(204);
+    await s.ended;
+    expect(['error', 'done']).toContain(s.events.at(-1)!.event);
+    await upstream.requests.at(-1)!.finished;
+    expect(upstream.requests.at(-1)!.aborted).toBe(true);
+
+    expect(await documentsNaming(owner.user.id, owner.email)).toEqual([]);
+    // Nothing of the streamed text either.
+    expect(await documentsNaming('long answer please', 'w2 ')).toEqual([]);
+    expect(await documentsNaming(bystander.user.id)).not.toEqual([]);
+    expect(
+      (await ctx.request().get(`/api/chats/${theirs.body.id}`).set(bearer(bystander.accessToken)))
+        .status,
+    ).toBe(200);
+  });
+});
