@@ -10,7 +10,10 @@ and they cannot lock the fuzz user out:
 - logout (POST and GET) ends a session of its own, not the one the other operations use;
 - login uses the fuzz user's real credentials for half of the cases;
 - `{id}` path parameters name a real chat of the fuzz user (made for the case) in three cases out
-  of four, and the opaque `cursor` is left out in three out of four (a made-up one is a 400).
+  of four (on /api/keys/{id} a real key of the fuzz user), and the opaque `cursor` is left out in
+  three out of four (a made-up one is a 400);
+- /v1 operations take a personal API key instead of the access token, made once for a second user
+  (the fuzz user logs out and changes passwords, which would void a key of its own).
 
 A generated value is replaced only where it is valid by the published schema: negative cases keep
 the invalid values they were generated with, and must still be refused.
@@ -22,6 +25,7 @@ import os
 import random
 import secrets
 import time
+import urllib.error
 import urllib.request
 
 import schemathesis
@@ -69,6 +73,15 @@ def _new_chat(token):
     return body["id"]
 
 
+def _new_key(token):
+    try:
+        _status, body, _cookie = _call("POST", "/api/keys", {"name": "fuzz"}, token)
+        return body["id"]
+    except urllib.error.HTTPError:
+        # Every key slot taken (deletes that failed validation leave keys behind): any id, a 404.
+        return _new_chat(token)
+
+
 def _valid_password(value):
     """What the published schema allows for a password that is checked (1–72 characters)."""
     return isinstance(value, str) and 1 <= len(value) <= 72
@@ -105,12 +118,30 @@ class FuzzUser:
 
         if "{id}" in case.operation.path and case.path_parameters and random.random() < 0.75:
             if _valid_string(case.path_parameters.get("id"), 10_000):
-                case.path_parameters["id"] = _new_chat(data)
+                make = _new_key if case.operation.path.startswith("/api/keys/") else _new_chat
+                case.path_parameters["id"] = make(data)
         if case.query and _valid_string(case.query.get("cursor"), 200) and random.random() < 0.75:
             del case.query["cursor"]
 
         case.headers = case.headers or {}
-        case.headers["Authorization"] = f"Bearer {token}"
+        # /v1 takes a personal API key, not the access token.
+        secret = _api_key() if case.operation.path.startswith("/v1/") else token
+        case.headers["Authorization"] = f"Bearer {secret}"
+
+
+_v1_key = None
+
+
+def _api_key():
+    """A key of a second user of its own: the fuzzer (as the first user) cannot delete it or void it."""
+    global _v1_key
+    if _v1_key is None:
+        _status, body, _cookie = _call(
+            "POST", "/api/auth/signup", {"email": f"v1.{EMAIL}", "password": PASSWORD}
+        )
+        _status, key, _cookie = _call("POST", "/api/keys", {"name": "fuzz"}, body["accessToken"])
+        _v1_key = key["key"]
+    return _v1_key
 
 
 @schemathesis.hook

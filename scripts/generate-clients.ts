@@ -79,6 +79,18 @@ function exampleBody(document: Json, op: Json): Json | undefined {
 }
 
 const needsBearer = (op: Json) => (op.security ?? []).some((r: Json) => 'bearerAuth' in r);
+/** /v1 takes a personal API key (from POST /api/keys) instead of the access token. */
+const needsApiKey = (op: Json) => (op.security ?? []).some((r: Json) => 'apiKeyAuth' in r);
+
+/** What a generic step puts in the path: a key id under /api/keys, the model under /v1/models. */
+const genericPathId = (p: string): Ref | undefined =>
+  p.includes('{model}')
+    ? 'model'
+    : p.includes('{id}')
+      ? p.startsWith('/api/keys/')
+        ? 'keyId'
+        : 'chatId'
+      : undefined;
 
 /** The journey steps present in the description, then one generic step per uncovered operation. */
 function plan(document: Json): (Step & { operation: Operation })[] {
@@ -98,7 +110,7 @@ function plan(document: Json): (Step & { operation: Operation })[] {
       folder: OTHER_ROUTES,
       status: 0, // any documented status below 500
       ...(body ? { body } : {}),
-      ...(operation.path.includes('{id}') ? { pathId: 'chatId' } : {}),
+      ...(genericPathId(operation.path) ? { pathId: genericPathId(operation.path) } : {}),
       ...(needsBearer(operation.op) ? { token: 'refresh' as const } : {}),
       operation,
     });
@@ -210,7 +222,12 @@ function postmanItem(step: Step & { operation: Operation }): Json {
       raw: postmanText(JSON.stringify(step.body, null, 2)),
       options: { raw: { language: 'json' } },
     };
-  if (!needsBearer(op) || !step.token) request.auth = { type: 'noauth' };
+  if (needsApiKey(op))
+    request.auth = {
+      type: 'bearer',
+      bearer: [{ key: 'token', value: `{{${postmanVar('apiKey')}}}`, type: 'string' }],
+    };
+  else if (!needsBearer(op) || !step.token) request.auth = { type: 'noauth' };
   const pre = postmanPreRequest(step);
   return {
     name: step.title,
@@ -237,8 +254,9 @@ export function postmanCollection(document: Json): Json {
           'sign-up to account deletion, and every request tests its status and the fields that matter. ' +
           'Set `baseUrl` in an environment (template: sigmagpt.postman_environment.json) or in the ' +
           'collection variables. Everything else is set by the scripts, in collection variables named ' +
-          '`sigmagpt…` (a unique email per run, the access token, the chat ids); `sigmagptPassword` and ' +
-          '`sigmagptNewPassword` are the password before and after the password change.',
+          '`sigmagpt…` (a unique email per run, the access token, the chat ids, the API key that the /v1 ' +
+          'requests send); `sigmagptPassword` and `sigmagptNewPassword` are the password before and ' +
+          'after the password change, `sigmagptModel` the model the /v1 requests ask for.',
       ].join('\n'),
       schema: 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json',
     },
@@ -250,8 +268,18 @@ export function postmanCollection(document: Json): Json {
       { key: 'baseUrl', value: 'http://localhost:3000', type: 'string' },
       { key: postmanVar('password'), value: 'correct horse battery staple', type: 'string' },
       { key: postmanVar('newPassword'), value: 'another long passphrase', type: 'string' },
+      { key: postmanVar('model'), value: 'demo', type: 'string' },
       ...(
-        ['email', 'registerEmail', 'accessToken', 'chatId', 'secondChatId', 'compatChatId'] as const
+        [
+          'email',
+          'registerEmail',
+          'accessToken',
+          'chatId',
+          'secondChatId',
+          'compatChatId',
+          'apiKey',
+          'keyId',
+        ] as const
       ).map((name) => ({ key: postmanVar(name), value: '', type: 'string' })),
     ],
     item: [...folders].map(([name, items]) => ({ name, item: items })),
@@ -280,6 +308,9 @@ const HTTP_REFS: Record<Ref, string> = {
   chatId: '{{createChat.response.body.$.id}}',
   secondChatId: '{{createChatWithMessage.response.body.$.chat.id}}',
   compatChatId: '{{compatSend.response.body.$.chat.id}}',
+  apiKey: '{{createKey.response.body.$.key}}',
+  keyId: '{{createKey.response.body.$.id}}',
+  model: '{{model}}',
 };
 
 function httpText(step: Step, text: string): string {
@@ -304,6 +335,8 @@ export function httpFile(document: Json): string {
     '@baseUrl = {{$dotenv baseUrl}}',
     '@password = correct horse battery staple',
     '@newPassword = another long passphrase',
+    '# The model the /v1 requests ask for: one of GET /v1/models.',
+    '@model = demo',
     '',
   ];
   let folder: Folder | undefined;
@@ -321,7 +354,8 @@ export function httpFile(document: Json): string {
       `${method.toUpperCase()} {{baseUrl}}${url}`,
       `Accept: ${step.stream ? 'text/event-stream' : 'application/json'}`,
     );
-    if (needsBearer(op) && step.token)
+    if (needsApiKey(op)) lines.push(`Authorization: Bearer ${HTTP_REFS.apiKey}`);
+    else if (needsBearer(op) && step.token)
       lines.push(`Authorization: Bearer {{${step.token}.response.body.$.accessToken}}`);
     if (step.body)
       lines.push(

@@ -12,11 +12,14 @@ import { corsPolicy, noStore, securityHeaders } from './lib/http/security.js';
 import { isDraining } from './lib/lifecycle.js';
 import { logger } from './lib/logger.js';
 import { requestContext } from './lib/request-context.js';
+import { aiSdkRoutes } from './modules/ai-sdk/index.js';
 import { authenticate, authRoutes } from './modules/auth/index.js';
 import { chatRoutes, compatRoutes } from './modules/chats/index.js';
 import { docsRouter } from './modules/docs/index.js';
 import { healthRouter } from './modules/health/index.js';
+import { keyRoutes } from './modules/keys/index.js';
 import { modelRoutes } from './modules/models/index.js';
+import { openAiFallbacks, openAiRoutes } from './modules/openai/index.js';
 import { userRoutes } from './modules/users/index.js';
 import { adminRoutes } from './modules/admin/index.js';
 import { metricsRouter } from './modules/metrics/index.js';
@@ -34,6 +37,9 @@ export function routeGroups(): RouteGroup[] {
     chatRoutes(),
     compatRoutes(),
     modelRoutes(),
+    keyRoutes(),
+    openAiRoutes(),
+    aiSdkRoutes(),
     usageRoutes(),
     adminRoutes(),
   ];
@@ -86,7 +92,11 @@ export function createApp(groups: RouteGroup[] = routeGroups()) {
   app.use(docsRouter(groups));
 
   app.use('/api', noStore, availability, ...jsonBody(c.BODY_LIMIT), cookieParser());
-  for (const group of groups) app.use(group.prefix, buildRouter(group, authenticate));
+  // The OpenAI-compatible surface: API keys instead of access tokens, OpenAI's error shape.
+  app.use('/v1', noStore, availability, ...jsonBody(c.V1_BODY_LIMIT));
+  for (const group of groups)
+    app.use(group.prefix, buildRouter(group, group.authenticate ?? authenticate));
+  app.use('/v1', ...openAiFallbacks());
 
   app.use((req, _res, next) => next(new AppError('NOT_FOUND', 'No such route')));
   app.use(errorHandler);

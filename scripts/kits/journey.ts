@@ -16,7 +16,10 @@ export type Ref =
   | 'newPassword'
   | 'chatId' // the chat the journey works in
   | 'secondChatId' // a chat created with its first message, deleted in the journey
-  | 'compatChatId'; // a chat created through /api/chat
+  | 'compatChatId' // a chat created through /api/chat
+  | 'apiKey' // a personal API key (POST /api/keys), the credential of /v1
+  | 'keyId' // its id, for the delete
+  | 'model'; // the model the /v1 requests ask for (a variable, `demo` by default)
 
 export interface Check {
   /** Postman: a pm.test body line (`pm.expect(...)…;`). */
@@ -52,15 +55,16 @@ export const FOLDERS = [
   '2. Chats',
   '3. Streaming',
   '4. SigmaGPT-compatible',
-  '5. Models and operations',
-  '6. Other routes',
-  '7. Session end',
-  '8. Account deletion',
+  '5. API keys, /v1 and the AI SDK',
+  '6. Models and operations',
+  '7. Other routes',
+  '8. Session end',
+  '9. Account deletion',
 ] as const;
 export type Folder = (typeof FOLDERS)[number];
 
 /** The folder for an operation without a journey step (added routes land here until they get one). */
-export const OTHER_ROUTES: Folder = '6. Other routes';
+export const OTHER_ROUTES: Folder = '7. Other routes';
 
 const field = (title: string, postman: string, httpyac?: string): Check => ({
   title,
@@ -98,8 +102,18 @@ const sseChecks: Check[] = [
   ),
   field(
     'starts with meta and ends with done',
-    'pm.expect(text).to.match(/^event: meta\\n/); pm.expect(text).to.match(/event: done\\nid: \\d+\\ndata: .*\\n\\n$/);',
+    'pm.expect(text).to.match(/^event: meta\\n/); pm.expect(text).to.match(/event: done\\nid: \\S+\\ndata: .*\\n\\n$/);',
     'body startsWith event: meta',
+  ),
+];
+
+/** Streams of bare `data:` lines (OpenAI's chunks, the AI SDK's UI message parts), ending in [DONE]. */
+const dataStreamChecks: Check[] = [
+  sseChecks[0]!,
+  field(
+    'ends with data: [DONE]',
+    'pm.expect(text).to.match(/data: \\[DONE\\]\\n\\n$/);',
+    'body contains data: [DONE]',
   ),
 ];
 
@@ -381,12 +395,132 @@ export const JOURNEY: Step[] = [
     ...token('refresh'),
     pathId: 'compatChatId',
   },
-  // 5. Models and operations
+  // 5. API keys, /v1 and the AI SDK (a /v1 request sends the API key, see the renderers)
+  {
+    id: 'createKey',
+    op: 'POST /api/keys',
+    title: 'Create a personal API key for /v1 (shown once)',
+    folder: '5. API keys, /v1 and the AI SDK',
+    status: 201,
+    ...token('refresh'),
+    body: { name: 'My script' },
+    checks: [
+      field(
+        'key starts with sgpt_',
+        'pm.expect(body.key).to.match(/^sgpt_/);',
+        'js response.parsedBody.key startsWith sgpt_',
+      ),
+      isString('id'),
+    ],
+    capture: { apiKey: 'body.key', keyId: 'body.id' },
+  },
+  {
+    id: 'listKeys',
+    op: 'GET /api/keys',
+    title: 'List your API keys (never the keys themselves)',
+    folder: '5. API keys, /v1 and the AI SDK',
+    status: 200,
+    ...token('refresh'),
+    checks: [
+      length('', 1),
+      field(
+        'shows the prefix, not the key',
+        'pm.expect(body[0].key).to.be.undefined; pm.expect(body[0].prefix).to.match(/^sgpt_/);',
+        'js response.parsedBody[0].prefix startsWith sgpt_',
+      ),
+    ],
+  },
+  {
+    id: 'v1Models',
+    op: 'GET /v1/models',
+    title: "Models, in OpenAI's list format (API key)",
+    folder: '5. API keys, /v1 and the AI SDK',
+    status: 200,
+    checks: [equals('object', "'list'", 'list')],
+  },
+  {
+    id: 'v1Model',
+    op: 'GET /v1/models/{model}',
+    title: 'One model (API key)',
+    folder: '5. API keys, /v1 and the AI SDK',
+    status: 200,
+    pathId: 'model',
+    checks: [equals('object', "'model'", 'model')],
+  },
+  {
+    id: 'v1Completion',
+    op: 'POST /v1/chat/completions',
+    title: 'A chat completion, OpenAI-style (API key; nothing stored)',
+    folder: '5. API keys, /v1 and the AI SDK',
+    status: 200,
+    body: { model: '{{model}}', messages: [{ role: 'user', content: 'Hello! What can you do?' }] },
+    checks: [
+      equals('object', "'chat.completion'", 'chat.completion'),
+      equals('choices[0].message.role', "'assistant'", 'assistant'),
+    ],
+  },
+  {
+    id: 'v1Stream',
+    op: 'POST /v1/chat/completions',
+    title: 'A chat completion, streamed (API key)',
+    folder: '5. API keys, /v1 and the AI SDK',
+    status: 200,
+    stream: true,
+    body: {
+      model: '{{model}}',
+      messages: [{ role: 'user', content: 'Tell me a story' }],
+      stream: true,
+      stream_options: { include_usage: true },
+    },
+    checks: dataStreamChecks,
+  },
+  {
+    id: 'aiSdkChat',
+    op: 'POST /api/ai-sdk/chat',
+    title: "A message the way the AI SDK's useChat sends it (UI message stream)",
+    folder: '5. API keys, /v1 and the AI SDK',
+    status: 200,
+    ...token('refresh'),
+    stream: true,
+    body: {
+      id: 'my-first-ui-chat',
+      messages: [
+        { id: 'msg-1', role: 'user', parts: [{ type: 'text', text: 'Hello! What can you do?' }] },
+      ],
+      trigger: 'submit-message',
+    },
+    checks: [
+      ...dataStreamChecks,
+      field(
+        'speaks the UI message stream protocol v1',
+        "pm.expect(pm.response.headers.get('x-vercel-ai-ui-message-stream')).to.eql('v1');",
+        'header x-vercel-ai-ui-message-stream == v1',
+      ),
+    ],
+  },
+  {
+    id: 'deleteKey',
+    op: 'DELETE /api/keys/{id}',
+    title: 'Delete the API key',
+    folder: '5. API keys, /v1 and the AI SDK',
+    status: 204,
+    ...token('refresh'),
+    pathId: 'keyId',
+  },
+  {
+    id: 'v1AfterDelete',
+    op: 'GET /v1/models',
+    title: 'The deleted key no longer works',
+    folder: '5. API keys, /v1 and the AI SDK',
+    status: 401,
+    checks: [equals('error.code', "'invalid_api_key'", 'invalid_api_key')],
+  },
+  // 6. Models and operations
   {
     id: 'models',
     op: 'GET /api/models',
     title: 'The models this server allows',
-    folder: '5. Models and operations',
+    folder: '6. Models and operations',
     status: 200,
     ...token('refresh'),
     checks: [
@@ -397,7 +531,7 @@ export const JOURNEY: Step[] = [
     id: 'usage',
     op: 'GET /api/usage',
     title: "Tokens used by day and by model, and today's budget",
-    folder: '5. Models and operations',
+    folder: '6. Models and operations',
     status: 200,
     ...token('refresh'),
     checks: [
@@ -413,7 +547,7 @@ export const JOURNEY: Step[] = [
     id: 'adminForbidden',
     op: 'GET /api/admin/users',
     title: 'Admin routes refuse an account that is not an administrator',
-    folder: '5. Models and operations',
+    folder: '6. Models and operations',
     status: 403,
     ...token('refresh'),
     checks: [equals('error.code', "'FORBIDDEN'", 'FORBIDDEN')],
@@ -422,7 +556,7 @@ export const JOURNEY: Step[] = [
     id: 'healthz',
     op: 'GET /healthz',
     title: 'Liveness',
-    folder: '5. Models and operations',
+    folder: '6. Models and operations',
     status: 200,
     checks: [equals('status', "'ok'", 'ok')],
   },
@@ -430,7 +564,7 @@ export const JOURNEY: Step[] = [
     id: 'readyz',
     op: 'GET /readyz',
     title: 'Readiness',
-    folder: '5. Models and operations',
+    folder: '6. Models and operations',
     status: 200,
     checks: [equals('status', "'ready'", 'ready')],
   },
@@ -438,16 +572,16 @@ export const JOURNEY: Step[] = [
     id: 'openapi',
     op: 'GET /api/openapi.json',
     title: 'The OpenAPI description',
-    folder: '5. Models and operations',
+    folder: '6. Models and operations',
     status: 200,
     checks: [equals('openapi', "'3.1.0'", '3.1.0')],
   },
-  // 7. Session end
+  // 8. Session end
   {
     id: 'logout',
     op: 'POST /api/auth/logout',
     title: 'Log out',
-    folder: '7. Session end',
+    folder: '8. Session end',
     status: 204,
     ...token('refresh'),
   },
@@ -455,7 +589,7 @@ export const JOURNEY: Step[] = [
     id: 'meAfterLogout',
     op: 'GET /api/auth/me',
     title: 'The token no longer works',
-    folder: '7. Session end',
+    folder: '8. Session end',
     status: 401,
     ...token('refresh'),
     checks: [equals('error.code', "'UNAUTHENTICATED'", 'UNAUTHENTICATED')],
@@ -464,25 +598,25 @@ export const JOURNEY: Step[] = [
     id: 'logoutGet',
     op: 'GET /api/auth/logout',
     title: 'Log out (GET; answers 204 even when already logged out)',
-    folder: '7. Session end',
+    folder: '8. Session end',
     status: 204,
   },
   {
     id: 'loginWithNewPassword',
     op: 'POST /api/auth/login',
     title: 'Log in with the new password',
-    folder: '7. Session end',
+    folder: '8. Session end',
     status: 200,
     body: { email: '{{email}}', password: '{{newPassword}}' },
     checks: [isString('accessToken')],
     capture: { accessToken: 'body.accessToken' },
   },
-  // 8. Account deletion
+  // 9. Account deletion
   {
     id: 'deleteAccount',
     op: 'DELETE /api/auth/me',
     title: 'Delete the account',
-    folder: '8. Account deletion',
+    folder: '9. Account deletion',
     status: 204,
     ...token('loginWithNewPassword'),
     body: { password: '{{newPassword}}' },
@@ -491,7 +625,7 @@ export const JOURNEY: Step[] = [
     id: 'loginAfterDelete',
     op: 'POST /api/auth/login',
     title: 'The account is gone',
-    folder: '8. Account deletion',
+    folder: '9. Account deletion',
     status: 401,
     body: { email: '{{email}}', password: '{{newPassword}}' },
     checks: [equals('error.code', "'INVALID_CREDENTIALS'", 'INVALID_CREDENTIALS')],

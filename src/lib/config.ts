@@ -104,6 +104,13 @@ const envSchema = z.object({
   HEADERS_TIMEOUT_MS: int(10_000, 100, 600_000),
   KEEP_ALIVE_TIMEOUT_MS: int(65_000, 1_000, 600_000),
 
+  // Personal API keys and the OpenAI-compatible /v1 endpoint.
+  API_KEY_HASH_SECRET: z.string().optional(),
+  API_KEYS_PER_USER: int(20, 1, 100),
+  API_KEY_LAST_USED_INTERVAL_SECONDS: int(60, 1, 86_400),
+  V1_BODY_LIMIT: z.string().default('1mb'),
+  V1_MAX_MESSAGES: int(500, 1, 10_000),
+  V1_MAX_INPUT_CHARS: int(200_000, 1),
   TOKEN_BUDGET_PER_DAY: int(0, 0, MAX_TOKEN_BUDGET),
   ADMIN_EMAILS: list(''),
   METRICS_TOKEN: z
@@ -147,6 +154,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
     else if (KNOWN_WEAK_SECRETS.has(jwtSecret))
       problems.push('JWT_SECRET: must not be a default value');
     if (!env.MONGODB_URI) problems.push('MONGODB_URI: required in production');
+    if (env.API_KEY_HASH_SECRET !== undefined && Buffer.byteLength(env.API_KEY_HASH_SECRET) < 32)
+      problems.push('API_KEY_HASH_SECRET: must be at least 32 bytes');
   }
   jwtSecret ??= isProduction ? '' : developmentSecret(dataDir);
 
@@ -180,6 +189,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
     isTest: env.NODE_ENV === 'test',
     dataDir,
     jwtSecret,
+    apiKeyHashSecret: env.API_KEY_HASH_SECRET ?? jwtSecret,
     bcryptCost: env.BCRYPT_COST ?? (isProduction ? 12 : 10),
     // The interactive reference is for development; production serves it only when asked to.
     docsEnabled: env.DOCS_ENABLED ?? !isProduction,

@@ -70,18 +70,24 @@ describe('client kits', () => {
       );
       for (const used of JSON.stringify(item.request).matchAll(/\{\{(\w+)\}\}/g))
         expect(names, `${item.name} uses {{${used[1]}}}`).toContain(used[1]);
+      // /v1 sends the personal API key the journey created, not the collection's access token.
+      if (item.request.url.path[0] === 'v1')
+        expect(item.request.auth, item.name).toEqual({
+          type: 'bearer',
+          bearer: [{ key: 'token', value: '{{sigmagptApiKey}}', type: 'string' }],
+        });
     }
   });
 
   it('when the folders are read, then they follow the journey: account first, session end and account deletion last', () => {
     const folders = (collection().item as Json[]).map((f) => f.name as string);
     expect(folders[0]).toBe('1. Account');
-    expect(folders.slice(-2)).toEqual(['7. Session end', '8. Account deletion']);
+    expect(folders.slice(-2)).toEqual(['8. Session end', '9. Account deletion']);
     const byName = new Map(
       (collection().item as Json[]).map((f) => [f.name, requests(f.item).map((i) => i.name)]),
     );
     expect(byName.get('1. Account')![0]).toBe('Create an account');
-    expect(byName.get('8. Account deletion')).toEqual([
+    expect(byName.get('9. Account deletion')).toEqual([
       'Delete the account',
       'The account is gone',
     ]);
@@ -97,10 +103,21 @@ describe('client kits', () => {
     const seen = blocks.map((block) => {
       const line = block.split('\n').find((l) => /^(GET|POST|PUT|PATCH|DELETE) /.test(l))!;
       const [method, url] = line.split(' ') as [string, string];
-      const path = url
-        .replace('{{baseUrl}}', '')
-        .replace(/\{\{\w+\.response\.body\.\$[.\w]*\}\}/g, '{id}');
-      const op = `${method} ${path}`;
+      // Each {param} of the documented path is a request variable (or {{model}}) in the file.
+      const actual = url.replace('{{baseUrl}}', '').split('/');
+      const op =
+        documented.find((d) => {
+          const [m, template] = d.split(' ') as [string, string];
+          const segments = template.split('/');
+          return (
+            m === method &&
+            segments.length === actual.length &&
+            segments.every((seg, i) =>
+              /^\{\w+\}$/.test(seg) ? /^\{\{.+\}\}$/.test(actual[i]!) : seg === actual[i],
+            )
+          );
+        }) ?? `${method} ${actual.join('/')}`;
+      const path = op.split(' ')[1]!;
       expect(documented, op).toContain(op);
       expect(block, op).toMatch(/^# \?\? status (== \d{3}|< 500)$/m);
       // Every request variable names a request sent before this one.
@@ -113,6 +130,11 @@ describe('client kits', () => {
       if (secured)
         expect(block, op).toMatch(
           /^Authorization: Bearer \{\{\w+\.response\.body\.\$\.accessToken\}\}$/m,
+        );
+      // /v1 takes the personal API key created earlier in the file, never an access token.
+      if (security.length > 0 && security.every((r: Json) => 'apiKeyAuth' in r))
+        expect(block, op).toMatch(
+          /^Authorization: Bearer \{\{createKey\.response\.body\.\$\.key\}\}$/m,
         );
       return op;
     });

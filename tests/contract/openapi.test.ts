@@ -91,19 +91,29 @@ describe('OpenAPI description', () => {
         for (const status of expected)
           expect(statuses, `${route.method} ${path} documents ${status}`).toContain(status);
         expect(errorStatuses(route)).toEqual(expect.arrayContaining([...expected]));
+        // A group that speaks another protocol (/v1) documents its own error body and key auth.
+        const errorBody = group.errorBody?.name ?? 'ErrorBody';
         for (const status of statuses.filter((s) => s >= 400)) {
           expect(
             op.responses[status].content['application/json'].schema,
             `${route.method} ${path} ${status}`,
-          ).toEqual({ $ref: '#/components/schemas/ErrorBody' });
+          ).toEqual({ $ref: `#/components/schemas/${errorBody}` });
         }
         if (route.auth) {
-          expect(op.security).toEqual([{ bearerAuth: [] }]);
+          expect(op.security).toEqual(
+            group.errorBody ? [{ apiKeyAuth: [] }] : [{ bearerAuth: [] }],
+          );
           expect(op.responses[401].headers['WWW-Authenticate']).toBeDefined();
         }
         if (statuses.includes(429)) expect(op.responses[429].headers['Retry-After']).toBeDefined();
         for (const [status, spec] of Object.entries(route.responses)) {
-          if (spec.contentType === 'text/event-stream') {
+          if (spec.dataEvents) {
+            // Bare `data:` lines (OpenAI, AI SDK): one `{ data }` event, its payload a named component.
+            const schema = op.responses[status].content['text/event-stream'].schema;
+            expect(schema.required, `${route.method} ${path} data events`).toEqual(['data']);
+            const named = /`(\w+Event)`/.exec(schema.description)![1]!;
+            expect(document.components.schemas[named]).toBeDefined();
+          } else if (spec.contentType === 'text/event-stream') {
             // One schema per event ({ event, id, data }), its JSON payload as contentSchema.
             const refs = (op.responses[status].content['text/event-stream'].schema.oneOf ?? []).map(
               (r: Json) => r.$ref.split('/').pop(),
@@ -198,7 +208,9 @@ describe('OpenAPI description', () => {
         const res = await ctx.request()[other](url);
         expect(res.status, `${other} ${url}`).toBe(405);
         expect(res.headers.allow).toBeTruthy();
-        expect(res.body.error.code).toBe('METHOD_NOT_ALLOWED');
+        expect(res.body.error.code).toBe(
+          group.errorBody ? 'method_not_allowed' : 'METHOD_NOT_ALLOWED',
+        );
       }
     }
   });

@@ -18,6 +18,8 @@ export interface UpstreamScript {
     | 'null-choices'
     | { prompt_tokens: number; completion_tokens: number; total_tokens: number };
   finishReason?: string;
+  /** Tool-call deltas streamed after the content chunks (one SSE event each), as OpenAI sends them. */
+  toolCalls?: Record<string, unknown>[];
   /** After this many chunks: send an error event, stall forever, send garbage, or destroy the socket. */
   failAfter?: number;
   failWith?: 'error-event' | 'stall' | 'garbage' | 'close';
@@ -125,6 +127,12 @@ export async function startUpstream() {
       });
     }
     if (script.failAfter === chunks.length) return fail(script, res);
+    for (const call of script.toolCalls ?? []) {
+      send({
+        ...base,
+        choices: [{ index: 0, delta: { tool_calls: [call] }, finish_reason: null }],
+      });
+    }
     send({
       ...base,
       choices: [{ index: 0, delta: {}, finish_reason: script.finishReason ?? 'stop' }],

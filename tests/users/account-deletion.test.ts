@@ -43,7 +43,7 @@ async function documentsNaming(...needles: string[]) {
 }
 
 describe('deleting an account', () => {
-  it('when an account with chats, a streaming reply, sessions, limits and idempotency records is deleted, then no collection holds its id or email; another account keeps everything', async () => {
+  it('when an account with chats, a streaming reply, sessions, limits, idempotency records, an API key and a useChat link is deleted, then no collection holds its id or email; another account keeps everything', async () => {
     const owner = await signUp(ctx, { ip: '192.0.2.10' });
     const bystander = await signUp(ctx, { ip: '192.0.2.99' });
     const api = () => ctx.request().set('X-Forwarded-For', '192.0.2.10');
@@ -85,6 +85,24 @@ describe('deleting an account', () => {
       (await api().patch(`/api/chats/${chat.body.id}`).set(as).send({ pinned: true })).status,
     ).toBe(200);
     expect((await api().get('/api/chats?q=question').set(as)).status).toBe(200);
+    // A personal API key, used on /v1 with a stored exchange, and a useChat chat (its id link).
+    const key = await api().post('/api/keys').set(as).send({ name: 'script' });
+    expect(key.status).toBe(201);
+    const v1 = await api()
+      .post('/v1/chat/completions')
+      .set(bearer(key.body.key as string))
+      .send({ model: 'test-model', messages: [{ role: 'user', content: 'via v1' }], store: true });
+    expect(v1.status).toBe(200);
+    const ui = await api()
+      .post('/api/ai-sdk/chat')
+      .set(as)
+      .send({
+        id: 'ui-chat-of-the-owner',
+        messages: [{ id: 'm1', role: 'user', parts: [{ type: 'text', text: 'via useChat' }] }],
+        trigger: 'submit-message',
+      });
+    expect(ui.status).toBe(200);
+    expect(ui.text).toContain('data: [DONE]');
     const theirs = await ctx
       .request()
       .post('/api/chats')
@@ -116,6 +134,15 @@ describe('deleting an account', () => {
     expect(upstream.requests.at(-1)!.aborted).toBe(true);
 
     expect(await documentsNaming(owner.user.id, owner.email)).toEqual([]);
+    // The key stops with the account (and left nothing: it named the account above).
+    expect(
+      (
+        await api()
+          .get('/v1/models')
+          .set(bearer(key.body.key as string))
+      ).body.error.code,
+    ).toBe('invalid_api_key');
+    expect(await documentsNaming('ui-chat-of-the-owner', 'via v1', 'via useChat')).toEqual([]);
     // Nothing of the streamed text either.
     expect(await documentsNaming('long answer please', 'w2 ')).toEqual([]);
     expect(await documentsNaming(bystander.user.id)).not.toEqual([]);

@@ -369,6 +369,118 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List your API keys (never the keys themselves) */
+        get: operations["getKeys"];
+        put?: never;
+        /**
+         * Create a personal API key for /v1 (shown once)
+         * @description The key authenticates only on `/v1/*` (`Authorization: Bearer sgpt_…`), never on `/api/*`. It stops working when deleted, when it expires, when the account is deleted and when the password changes. At most `API_KEYS_PER_USER` (20) keys per account: one more is a 409 `TOO_MANY_KEYS`.
+         */
+        post: operations["postKeys"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/keys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete an API key (it stops working at once, on every instance) */
+        delete: operations["deleteKeysId"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/chat/completions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a chat completion (OpenAI-compatible; stream or JSON)
+         * @description Relays to the configured provider through the same path as chats: allowed models (`MODELS`, else 404 `model_not_found`), `MESSAGES_PER_MINUTE` and `MAX_CONCURRENT_STREAMS` (429 `rate_limit_exceeded` with `Retry-After`). With `stream: true` the answer is `text/event-stream` of `data:` lines, each a `chat.completion.chunk`, a final usage chunk (`choices: []`) with `stream_options.include_usage`, then `data: [DONE]`; an error met after the stream opened is a `data: {"error": …}` line. Nothing is stored but usage unless `store: true`: then the last (user) message and the reply go into a chat of the caller, `metadata.chat_id` or a new one; its id is in the `X-Chat-Id` response header. Only `n = 1`; unknown parameters are a 400 naming them.
+         */
+        post: operations["postV1ChatCompletions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The models this server allows (OpenAI list format) */
+        get: operations["getV1Models"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/models/{model}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One allowed model (404 model_not_found otherwise) */
+        get: operations["getV1ModelsModel"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ai-sdk/chat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Answer useChat's new message as a UI message stream
+         * @description The `api` of useChat's `DefaultChatTransport` (send the access token in `headers`). `id` names one of your chats (created on first use); only the last message is read, the server holds the history. The reply goes through the same path as `POST /api/chats/:id/messages` (limits, storage, stop) and streams in the UI message stream protocol: header `x-vercel-ai-ui-message-stream: v1`, `data:` parts `start` (`messageMetadata.chatId`), `start-step`, `text-start`, `text-delta`…, `text-end`, `finish-step`, `finish` — or `error` / `abort` — then `data: [DONE]`.
+         */
+        post: operations["postAiSdkChat"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/usage": {
         parameters: {
             query?: never;
@@ -507,6 +619,18 @@ export interface components {
             database: "up" | "down";
             draining: boolean;
         };
+        OpenAiErrorBody: {
+            error: {
+                /** @description Human-readable; never contains internals */
+                message: string;
+                /** @description `invalid_request_error`, `authentication_error`, `not_found_error`, `requests` (429) or `server_error` */
+                type: string;
+                /** @description The request field at fault, when there is one */
+                param: string | null;
+                /** @description e.g. `invalid_api_key`, `model_not_found`, `unknown_parameter`, `rate_limit_exceeded` */
+                code: string | null;
+            };
+        };
         MetaEventData: {
             chat: components["schemas"]["Chat"];
             userMessage: components["schemas"]["Message"];
@@ -567,13 +691,86 @@ export interface components {
             };
             message: components["schemas"]["Message"];
         };
+        PostV1ChatCompletionsEvent: {
+            id: string;
+            /** @enum {string} */
+            object: "chat.completion.chunk";
+            created: number;
+            model: string;
+            choices: {
+                index: number;
+                delta: {
+                    /** @enum {string} */
+                    role?: "assistant";
+                    content?: string;
+                    tool_calls?: {
+                        index: number;
+                        id?: string;
+                        /** @enum {string} */
+                        type?: "function";
+                        function?: {
+                            name?: string;
+                            arguments?: string;
+                        };
+                    }[];
+                };
+                logprobs: null;
+                finish_reason: string | null;
+            }[];
+            /** @description Only with stream_options.include_usage */
+            usage?: {
+                prompt_tokens: number;
+                completion_tokens: number;
+                total_tokens: number;
+            } | null;
+        };
+        PostAiSdkChatEvent: {
+            /** @enum {string} */
+            type: "start";
+            messageId?: string;
+            messageMetadata?: {
+                chatId: string;
+            };
+        } | {
+            /** @enum {string} */
+            type: "start-step";
+        } | {
+            /** @enum {string} */
+            type: "text-start";
+            id: string;
+        } | {
+            /** @enum {string} */
+            type: "text-delta";
+            id: string;
+            delta: string;
+        } | {
+            /** @enum {string} */
+            type: "text-end";
+            id: string;
+        } | {
+            /** @enum {string} */
+            type: "finish-step";
+        } | {
+            /** @enum {string} */
+            type: "finish";
+            /** @enum {string} */
+            finishReason?: "stop" | "length" | "content-filter" | "tool-calls" | "error" | "other";
+        } | {
+            /** @enum {string} */
+            type: "abort";
+            reason?: string;
+        } | {
+            /** @enum {string} */
+            type: "error";
+            errorText: string;
+        };
         ErrorBody: {
             error: {
                 /**
                  * @description Stable machine-readable code
                  * @enum {string}
                  */
-                code: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_LAST_EVENT_ID" | "INVALID_IDEMPOTENCY_KEY" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "FORBIDDEN_ORIGIN" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "EMAIL_TAKEN" | "IDEMPOTENCY_KEY_REUSED" | "CHAT_LIMIT_REACHED" | "MESSAGE_LIMIT_REACHED" | "STORAGE_LIMIT_REACHED" | "LAST_ADMIN" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "TOO_MANY_STREAMS" | "TOO_MANY_PASSWORD_CHECKS" | "QUOTA_EXCEEDED" | "INTERNAL" | "UPSTREAM_ERROR" | "SERVICE_UNAVAILABLE" | "SERVER_BUSY" | "SEARCH_TIMEOUT" | "UPSTREAM_TIMEOUT";
+                code: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_LAST_EVENT_ID" | "INVALID_IDEMPOTENCY_KEY" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "FORBIDDEN_ORIGIN" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "EMAIL_TAKEN" | "TOO_MANY_KEYS" | "IDEMPOTENCY_KEY_REUSED" | "CHAT_LIMIT_REACHED" | "MESSAGE_LIMIT_REACHED" | "STORAGE_LIMIT_REACHED" | "LAST_ADMIN" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "TOO_MANY_STREAMS" | "TOO_MANY_PASSWORD_CHECKS" | "QUOTA_EXCEEDED" | "INTERNAL" | "UPSTREAM_ERROR" | "SERVICE_UNAVAILABLE" | "SERVER_BUSY" | "SEARCH_TIMEOUT" | "UPSTREAM_TIMEOUT";
                 /** @description Human-readable; never contains internals */
                 message: string;
                 /** @description Same as the X-Request-Id response header */
@@ -1038,7 +1235,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Conflicts with existing data (`EMAIL_TAKEN`, `IDEMPOTENCY_KEY_REUSED`, `CHAT_LIMIT_REACHED`, `MESSAGE_LIMIT_REACHED`, `STORAGE_LIMIT_REACHED`, `LAST_ADMIN`) */
+            /** @description Conflicts with existing data (`EMAIL_TAKEN`, `TOO_MANY_KEYS`, `IDEMPOTENCY_KEY_REUSED`, `CHAT_LIMIT_REACHED`, `MESSAGE_LIMIT_REACHED`, `STORAGE_LIMIT_REACHED`, `LAST_ADMIN`) */
             409: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -1235,7 +1432,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Conflicts with existing data (`EMAIL_TAKEN`, `IDEMPOTENCY_KEY_REUSED`, `CHAT_LIMIT_REACHED`, `MESSAGE_LIMIT_REACHED`, `STORAGE_LIMIT_REACHED`, `LAST_ADMIN`) */
+            /** @description Conflicts with existing data (`EMAIL_TAKEN`, `TOO_MANY_KEYS`, `IDEMPOTENCY_KEY_REUSED`, `CHAT_LIMIT_REACHED`, `MESSAGE_LIMIT_REACHED`, `STORAGE_LIMIT_REACHED`, `LAST_ADMIN`) */
             409: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -2995,7 +3192,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Conflicts with existing data (`EMAIL_TAKEN`, `IDEMPOTENCY_KEY_REUSED`, `CHAT_LIMIT_REACHED`, `MESSAGE_LIMIT_REACHED`, `STORAGE_LIMIT_REACHED`, `LAST_ADMIN`) */
+            /** @description Conflicts with existing data (`EMAIL_TAKEN`, `TOO_MANY_KEYS`, `IDEMPOTENCY_KEY_REUSED`, `CHAT_LIMIT_REACHED`, `MESSAGE_LIMIT_REACHED`, `STORAGE_LIMIT_REACHED`, `LAST_ADMIN`) */
             409: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -4214,7 +4411,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Conflicts with existing data (`EMAIL_TAKEN`, `IDEMPOTENCY_KEY_REUSED`, `CHAT_LIMIT_REACHED`, `MESSAGE_LIMIT_REACHED`, `STORAGE_LIMIT_REACHED`, `LAST_ADMIN`) */
+            /** @description Conflicts with existing data (`EMAIL_TAKEN`, `TOO_MANY_KEYS`, `IDEMPOTENCY_KEY_REUSED`, `CHAT_LIMIT_REACHED`, `MESSAGE_LIMIT_REACHED`, `STORAGE_LIMIT_REACHED`, `LAST_ADMIN`) */
             409: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -4702,7 +4899,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Conflicts with existing data (`EMAIL_TAKEN`, `IDEMPOTENCY_KEY_REUSED`, `CHAT_LIMIT_REACHED`, `MESSAGE_LIMIT_REACHED`, `STORAGE_LIMIT_REACHED`, `LAST_ADMIN`) */
+            /** @description Conflicts with existing data (`EMAIL_TAKEN`, `TOO_MANY_KEYS`, `IDEMPOTENCY_KEY_REUSED`, `CHAT_LIMIT_REACHED`, `MESSAGE_LIMIT_REACHED`, `STORAGE_LIMIT_REACHED`, `LAST_ADMIN`) */
             409: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -5340,7 +5537,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Conflicts with existing data (`EMAIL_TAKEN`, `IDEMPOTENCY_KEY_REUSED`, `CHAT_LIMIT_REACHED`, `MESSAGE_LIMIT_REACHED`, `STORAGE_LIMIT_REACHED`, `LAST_ADMIN`) */
+            /** @description Conflicts with existing data (`EMAIL_TAKEN`, `TOO_MANY_KEYS`, `IDEMPOTENCY_KEY_REUSED`, `CHAT_LIMIT_REACHED`, `MESSAGE_LIMIT_REACHED`, `STORAGE_LIMIT_REACHED`, `LAST_ADMIN`) */
             409: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -5776,7 +5973,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Conflicts with existing data (`EMAIL_TAKEN`, `IDEMPOTENCY_KEY_REUSED`, `CHAT_LIMIT_REACHED`, `MESSAGE_LIMIT_REACHED`, `STORAGE_LIMIT_REACHED`, `LAST_ADMIN`) */
+            /** @description Conflicts with existing data (`EMAIL_TAKEN`, `TOO_MANY_KEYS`, `IDEMPOTENCY_KEY_REUSED`, `CHAT_LIMIT_REACHED`, `MESSAGE_LIMIT_REACHED`, `STORAGE_LIMIT_REACHED`, `LAST_ADMIN`) */
             409: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -6170,6 +6367,1504 @@ export interface operations {
                      *       "error": {
                      *         "code": "METHOD_NOT_ALLOWED",
                      *         "message": "The path exists but not with this method; `Allow` lists the methods it answers",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected server error (the message never contains internals; quote the requestId) (`INTERNAL`) */
+            500: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INTERNAL",
+                     *         "message": "Unexpected server error (the message never contains internals; quote the requestId)",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds (`SERVICE_UNAVAILABLE`, `SERVER_BUSY`, `SEARCH_TIMEOUT`) */
+            503: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "SERVICE_UNAVAILABLE",
+                     *         "message": "The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Keys, newest first */
+            200: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        /** @description The first characters of the key, to tell keys apart */
+                        prefix: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        expiresAt: string | null;
+                        /**
+                         * Format: date-time
+                         * @description Updated at most once a minute (API_KEY_LAST_USED_INTERVAL_SECONDS)
+                         */
+                        lastUsedAt: string | null;
+                    }[];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials (`UNAUTHENTICATED`, `INVALID_CREDENTIALS`) */
+            401: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    /** @description `Bearer` (RFC 6750) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNAUTHENTICATED",
+                     *         "message": "Missing, invalid, expired or revoked credentials",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The path exists but not with this method; `Allow` lists the methods it answers (`METHOD_NOT_ALLOWED`) */
+            405: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    /** @description The methods this path answers */
+                    Allow?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "METHOD_NOT_ALLOWED",
+                     *         "message": "The path exists but not with this method; `Allow` lists the methods it answers",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected server error (the message never contains internals; quote the requestId) (`INTERNAL`) */
+            500: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INTERNAL",
+                     *         "message": "Unexpected server error (the message never contains internals; quote the requestId)",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds (`SERVICE_UNAVAILABLE`, `SERVER_BUSY`, `SEARCH_TIMEOUT`) */
+            503: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "SERVICE_UNAVAILABLE",
+                     *         "message": "The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    postKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    /** @description Days until the key stops working; without it the key does not expire */
+                    expiresInDays?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description The new key, in full */
+            201: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        /** @description The first characters of the key, to tell keys apart */
+                        prefix: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        expiresAt: string | null;
+                        /**
+                         * Format: date-time
+                         * @description Updated at most once a minute (API_KEY_LAST_USED_INTERVAL_SECONDS)
+                         */
+                        lastUsedAt: string | null;
+                        /** @description The key itself (`sgpt_…`): shown only in this response, store it now */
+                        key: string;
+                    };
+                };
+            };
+            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`) */
+            400: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_FAILED",
+                     *         "message": "The request is invalid: a field fails validation (details lists them) or the body is not valid JSON",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials (`UNAUTHENTICATED`, `INVALID_CREDENTIALS`) */
+            401: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    /** @description `Bearer` (RFC 6750) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNAUTHENTICATED",
+                     *         "message": "Missing, invalid, expired or revoked credentials",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The path exists but not with this method; `Allow` lists the methods it answers (`METHOD_NOT_ALLOWED`) */
+            405: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    /** @description The methods this path answers */
+                    Allow?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "METHOD_NOT_ALLOWED",
+                     *         "message": "The path exists but not with this method; `Allow` lists the methods it answers",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with existing data (`EMAIL_TAKEN`, `TOO_MANY_KEYS`, `IDEMPOTENCY_KEY_REUSED`, `CHAT_LIMIT_REACHED`, `MESSAGE_LIMIT_REACHED`, `STORAGE_LIMIT_REACHED`, `LAST_ADMIN`) */
+            409: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "EMAIL_TAKEN",
+                     *         "message": "Conflicts with existing data",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than the server accepts (`PAYLOAD_TOO_LARGE`) */
+            413: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "PAYLOAD_TOO_LARGE",
+                     *         "message": "The request body is larger than the server accepts",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not application/json (UTF-8) (`UNSUPPORTED_MEDIA_TYPE`) */
+            415: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *         "message": "The body is not application/json (UTF-8)",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected server error (the message never contains internals; quote the requestId) (`INTERNAL`) */
+            500: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INTERNAL",
+                     *         "message": "Unexpected server error (the message never contains internals; quote the requestId)",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds (`SERVICE_UNAVAILABLE`, `SERVER_BUSY`, `SEARCH_TIMEOUT`) */
+            503: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "SERVICE_UNAVAILABLE",
+                     *         "message": "The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    deleteKeysId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`) */
+            400: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_FAILED",
+                     *         "message": "The request is invalid: a field fails validation (details lists them) or the body is not valid JSON",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials (`UNAUTHENTICATED`, `INVALID_CREDENTIALS`) */
+            401: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    /** @description `Bearer` (RFC 6750) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNAUTHENTICATED",
+                     *         "message": "Missing, invalid, expired or revoked credentials",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such resource (another user's resources answer the same way) (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "NOT_FOUND",
+                     *         "message": "No such resource (another user's resources answer the same way)",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The path exists but not with this method; `Allow` lists the methods it answers (`METHOD_NOT_ALLOWED`) */
+            405: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    /** @description The methods this path answers */
+                    Allow?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "METHOD_NOT_ALLOWED",
+                     *         "message": "The path exists but not with this method; `Allow` lists the methods it answers",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than the server accepts (`PAYLOAD_TOO_LARGE`) */
+            413: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "PAYLOAD_TOO_LARGE",
+                     *         "message": "The request body is larger than the server accepts",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not application/json (UTF-8) (`UNSUPPORTED_MEDIA_TYPE`) */
+            415: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *         "message": "The body is not application/json (UTF-8)",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected server error (the message never contains internals; quote the requestId) (`INTERNAL`) */
+            500: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INTERNAL",
+                     *         "message": "Unexpected server error (the message never contains internals; quote the requestId)",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds (`SERVICE_UNAVAILABLE`, `SERVER_BUSY`, `SEARCH_TIMEOUT`) */
+            503: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "SERVICE_UNAVAILABLE",
+                     *         "message": "The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    postV1ChatCompletions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    model: string;
+                    messages: ({
+                        /** @enum {string} */
+                        role: "system";
+                        content: string | ({
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        name?: string;
+                    } | {
+                        /** @enum {string} */
+                        role: "developer";
+                        content: string | ({
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        name?: string;
+                    } | {
+                        /** @enum {string} */
+                        role: "user";
+                        content: string | ({
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        name?: string;
+                    } | {
+                        /** @enum {string} */
+                        role: "assistant";
+                        content?: string | ({
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[] | null;
+                        name?: string;
+                        refusal?: string | null;
+                        tool_calls?: {
+                            id: string;
+                            /** @enum {string} */
+                            type: "function";
+                            function: {
+                                name: string;
+                                arguments: string;
+                            };
+                        }[];
+                    } | {
+                        /** @enum {string} */
+                        role: "tool";
+                        content: string | ({
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        tool_call_id: string;
+                    })[];
+                    stream?: boolean | null;
+                    stream_options?: {
+                        include_usage?: boolean;
+                        include_obfuscation?: boolean;
+                    } | null;
+                    temperature?: number | null;
+                    top_p?: number | null;
+                    max_tokens?: number | null;
+                    max_completion_tokens?: number | null;
+                    stop?: string | ([
+                    ] | [
+                        string
+                    ] | [
+                        string,
+                        string
+                    ] | [
+                        string,
+                        string,
+                        string
+                    ]) | null;
+                    seed?: number | null;
+                    presence_penalty?: number | null;
+                    frequency_penalty?: number | null;
+                    response_format?: {
+                        /** @enum {string} */
+                        type: "text";
+                    } | {
+                        /** @enum {string} */
+                        type: "json_object";
+                    } | {
+                        /** @enum {string} */
+                        type: "json_schema";
+                        json_schema: {
+                            name: string;
+                            description?: string;
+                            schema?: {
+                                [key: string]: unknown;
+                            };
+                            strict?: boolean | null;
+                        };
+                    };
+                    tools?: {
+                        /** @enum {string} */
+                        type: "function";
+                        function: {
+                            name: string;
+                            description?: string;
+                            parameters?: {
+                                [key: string]: unknown;
+                            };
+                            strict?: boolean | null;
+                        };
+                    }[];
+                    tool_choice?: ("none" | "auto" | "required") | {
+                        /** @enum {string} */
+                        type: "function";
+                        function: {
+                            name: string;
+                        };
+                    };
+                    parallel_tool_calls?: boolean;
+                    n?: number | null;
+                    user?: string;
+                    store?: boolean | null;
+                    /** @description With `store: true`, `chat_id` names the chat to store the exchange in */
+                    metadata?: {
+                        [key: string]: string;
+                    } | null;
+                };
+            };
+        };
+        responses: {
+            /** @description The completion (`stream` false or absent); or With `stream: true`: `chat.completion.chunk` objects, then `[DONE]` */
+            200: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    /** @description With store: true, the chat the exchange was stored in */
+                    "X-Chat-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description `chatcmpl-…` */
+                        id: string;
+                        /** @enum {string} */
+                        object: "chat.completion";
+                        /** @description Unix seconds */
+                        created: number;
+                        model: string;
+                        choices: {
+                            index: number;
+                            message: {
+                                /** @enum {string} */
+                                role: "assistant";
+                                content: string | null;
+                                refusal: null;
+                                tool_calls?: {
+                                    id: string;
+                                    /** @enum {string} */
+                                    type: "function";
+                                    function: {
+                                        name: string;
+                                        arguments: string;
+                                    };
+                                }[];
+                            };
+                            logprobs: null;
+                            finish_reason: string;
+                        }[];
+                        usage?: {
+                            prompt_tokens: number;
+                            completion_tokens: number;
+                            total_tokens: number;
+                        };
+                    };
+                    "text/event-stream": {
+                        data: string | "[DONE]";
+                    };
+                };
+            };
+            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON */
+            400: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "The request is invalid: a field fails validation (details lists them) or the body is not valid JSON",
+                     *         "type": "invalid_request_error",
+                     *         "param": null,
+                     *         "code": null
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OpenAiErrorBody"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    /** @description `Bearer` (RFC 6750) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "Missing, invalid, expired or revoked credentials",
+                     *         "type": "invalid_request_error",
+                     *         "param": null,
+                     *         "code": "invalid_api_key"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OpenAiErrorBody"];
+                };
+            };
+            /** @description No such resource (another user's resources answer the same way) */
+            404: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "No such resource (another user's resources answer the same way)",
+                     *         "type": "invalid_request_error",
+                     *         "param": null,
+                     *         "code": null
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OpenAiErrorBody"];
+                };
+            };
+            /** @description The path exists but not with this method; `Allow` lists the methods it answers */
+            405: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    /** @description The methods this path answers */
+                    Allow?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "The path exists but not with this method; `Allow` lists the methods it answers",
+                     *         "type": "invalid_request_error",
+                     *         "param": null,
+                     *         "code": null
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OpenAiErrorBody"];
+                };
+            };
+            /** @description Conflicts with existing data */
+            409: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "Conflicts with existing data",
+                     *         "type": "invalid_request_error",
+                     *         "param": null,
+                     *         "code": null
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OpenAiErrorBody"];
+                };
+            };
+            /** @description The request body is larger than the server accepts */
+            413: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "The request body is larger than the server accepts",
+                     *         "type": "invalid_request_error",
+                     *         "param": null,
+                     *         "code": null
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OpenAiErrorBody"];
+                };
+            };
+            /** @description The body is not application/json (UTF-8) */
+            415: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "The body is not application/json (UTF-8)",
+                     *         "type": "invalid_request_error",
+                     *         "param": null,
+                     *         "code": null
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OpenAiErrorBody"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "Too many requests; retry after `Retry-After` seconds",
+                     *         "type": "invalid_request_error",
+                     *         "param": null,
+                     *         "code": null
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OpenAiErrorBody"];
+                };
+            };
+            /** @description Unexpected server error (the message never contains internals; quote the requestId) */
+            500: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "Unexpected server error (the message never contains internals; quote the requestId)",
+                     *         "type": "server_error",
+                     *         "param": null,
+                     *         "code": null
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OpenAiErrorBody"];
+                };
+            };
+            /** @description The upstream model failed */
+            502: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "The upstream model failed",
+                     *         "type": "server_error",
+                     *         "param": null,
+                     *         "code": null
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OpenAiErrorBody"];
+                };
+            };
+            /** @description The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds",
+                     *         "type": "server_error",
+                     *         "param": null,
+                     *         "code": null
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OpenAiErrorBody"];
+                };
+            };
+            /** @description The upstream model timed out */
+            504: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "The upstream model timed out",
+                     *         "type": "server_error",
+                     *         "param": null,
+                     *         "code": null
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OpenAiErrorBody"];
+                };
+            };
+        };
+    };
+    getV1Models: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Allowed models */
+            200: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        object: "list";
+                        data: {
+                            id: string;
+                            /** @enum {string} */
+                            object: "model";
+                            created: number;
+                            owned_by: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    /** @description `Bearer` (RFC 6750) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "Missing, invalid, expired or revoked credentials",
+                     *         "type": "invalid_request_error",
+                     *         "param": null,
+                     *         "code": "invalid_api_key"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OpenAiErrorBody"];
+                };
+            };
+            /** @description The path exists but not with this method; `Allow` lists the methods it answers */
+            405: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    /** @description The methods this path answers */
+                    Allow?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "The path exists but not with this method; `Allow` lists the methods it answers",
+                     *         "type": "invalid_request_error",
+                     *         "param": null,
+                     *         "code": null
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OpenAiErrorBody"];
+                };
+            };
+            /** @description Unexpected server error (the message never contains internals; quote the requestId) */
+            500: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "Unexpected server error (the message never contains internals; quote the requestId)",
+                     *         "type": "server_error",
+                     *         "param": null,
+                     *         "code": null
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OpenAiErrorBody"];
+                };
+            };
+            /** @description The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds",
+                     *         "type": "server_error",
+                     *         "param": null,
+                     *         "code": null
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OpenAiErrorBody"];
+                };
+            };
+        };
+    };
+    getV1ModelsModel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                model: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The model */
+            200: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        object: "model";
+                        created: number;
+                        owned_by: string;
+                    };
+                };
+            };
+            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON */
+            400: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "The request is invalid: a field fails validation (details lists them) or the body is not valid JSON",
+                     *         "type": "invalid_request_error",
+                     *         "param": null,
+                     *         "code": null
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OpenAiErrorBody"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    /** @description `Bearer` (RFC 6750) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "Missing, invalid, expired or revoked credentials",
+                     *         "type": "invalid_request_error",
+                     *         "param": null,
+                     *         "code": "invalid_api_key"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OpenAiErrorBody"];
+                };
+            };
+            /** @description No such resource (another user's resources answer the same way) */
+            404: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "No such resource (another user's resources answer the same way)",
+                     *         "type": "invalid_request_error",
+                     *         "param": null,
+                     *         "code": null
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OpenAiErrorBody"];
+                };
+            };
+            /** @description The path exists but not with this method; `Allow` lists the methods it answers */
+            405: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    /** @description The methods this path answers */
+                    Allow?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "The path exists but not with this method; `Allow` lists the methods it answers",
+                     *         "type": "invalid_request_error",
+                     *         "param": null,
+                     *         "code": null
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OpenAiErrorBody"];
+                };
+            };
+            /** @description Unexpected server error (the message never contains internals; quote the requestId) */
+            500: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "Unexpected server error (the message never contains internals; quote the requestId)",
+                     *         "type": "server_error",
+                     *         "param": null,
+                     *         "code": null
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OpenAiErrorBody"];
+                };
+            };
+            /** @description The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds",
+                     *         "type": "server_error",
+                     *         "param": null,
+                     *         "code": null
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OpenAiErrorBody"];
+                };
+            };
+        };
+    };
+    postAiSdkChat: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description useChat's chat id: names one of your chats (created on first use) */
+                    id: string;
+                    /** @description Only the last message (the new user message) is read: the server holds the history */
+                    messages: ({
+                        id: string;
+                        /** @enum {string} */
+                        role: "system" | "user" | "assistant";
+                        parts: ({
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                    } & {
+                        [key: string]: unknown;
+                    })[];
+                    /**
+                     * @description `regenerate-message` is not supported yet (400)
+                     * @enum {string}
+                     */
+                    trigger: "submit-message" | "regenerate-message";
+                    messageId?: string | null;
+                    /** @description One of MODELS; default: the chat’s model */
+                    model?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The reply as a UI message stream */
+            200: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    /** @description `v1` */
+                    "x-vercel-ai-ui-message-stream"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": {
+                        data: string | "[DONE]";
+                    };
+                };
+            };
+            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`) */
+            400: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_FAILED",
+                     *         "message": "The request is invalid: a field fails validation (details lists them) or the body is not valid JSON",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials (`UNAUTHENTICATED`, `INVALID_CREDENTIALS`) */
+            401: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    /** @description `Bearer` (RFC 6750) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNAUTHENTICATED",
+                     *         "message": "Missing, invalid, expired or revoked credentials",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The path exists but not with this method; `Allow` lists the methods it answers (`METHOD_NOT_ALLOWED`) */
+            405: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    /** @description The methods this path answers */
+                    Allow?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "METHOD_NOT_ALLOWED",
+                     *         "message": "The path exists but not with this method; `Allow` lists the methods it answers",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with existing data (`EMAIL_TAKEN`, `TOO_MANY_KEYS`, `IDEMPOTENCY_KEY_REUSED`, `CHAT_LIMIT_REACHED`, `MESSAGE_LIMIT_REACHED`, `STORAGE_LIMIT_REACHED`, `LAST_ADMIN`) */
+            409: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "EMAIL_TAKEN",
+                     *         "message": "Conflicts with existing data",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than the server accepts (`PAYLOAD_TOO_LARGE`) */
+            413: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "PAYLOAD_TOO_LARGE",
+                     *         "message": "The request body is larger than the server accepts",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not application/json (UTF-8) (`UNSUPPORTED_MEDIA_TYPE`) */
+            415: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *         "message": "The body is not application/json (UTF-8)",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds (`RATE_LIMITED`, `TOO_MANY_STREAMS`, `TOO_MANY_PASSWORD_CHECKS`, `QUOTA_EXCEEDED`) */
+            429: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "message": "Too many requests; retry after `Retry-After` seconds",
                      *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
                      *       }
                      *     }
@@ -6962,7 +8657,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Conflicts with existing data (`EMAIL_TAKEN`, `IDEMPOTENCY_KEY_REUSED`, `CHAT_LIMIT_REACHED`, `MESSAGE_LIMIT_REACHED`, `STORAGE_LIMIT_REACHED`, `LAST_ADMIN`) */
+            /** @description Conflicts with existing data (`EMAIL_TAKEN`, `TOO_MANY_KEYS`, `IDEMPOTENCY_KEY_REUSED`, `CHAT_LIMIT_REACHED`, `MESSAGE_LIMIT_REACHED`, `STORAGE_LIMIT_REACHED`, `LAST_ADMIN`) */
             409: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */

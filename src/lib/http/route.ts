@@ -13,6 +13,10 @@ export interface ResponseSpec {
   events?: Record<string, z.ZodType>;
   /** Documentation only: response headers worth telling clients about (name → description). */
   headers?: Record<string, string>;
+  /** Documentation only: for `text/event-stream` of bare `data:` lines (OpenAI, AI SDK), their JSON payload. */
+  dataEvents?: z.ZodType;
+  /** Documentation only: the same status in another content type (JSON or a stream, as asked). */
+  also?: ResponseSpec;
 }
 
 interface RequestSchemas {
@@ -64,6 +68,14 @@ export interface RouteGroup {
   prefix: string;
   tag: string;
   routes: RouteSpec[];
+  /** Groups that speak another protocol (/v1) bring their own authentication for `auth: true`. */
+  authenticate?: RequestHandler;
+  /** Documentation only: the error body of such a group, when it is not the shared ErrorBody. */
+  errorBody?: {
+    name: string;
+    schema: z.ZodType;
+    example: (status: number, message: string) => unknown;
+  };
 }
 
 function validator(schemas: RequestSchemas) {

@@ -12,7 +12,15 @@ export function corsPolicy(allowedOrigins: readonly string[]): RequestHandler {
   return cors({
     origin: (origin, callback) => callback(null, origin !== undefined && allowed.has(origin)),
     credentials: true,
-    exposedHeaders: ['X-Request-Id', 'Link', 'Retry-After', 'RateLimit', 'RateLimit-Policy'],
+    // What browser code may read: X-Chat-Id names the chat a /v1 `store: true` exchange went into.
+    exposedHeaders: [
+      'X-Request-Id',
+      'Link',
+      'Retry-After',
+      'RateLimit',
+      'RateLimit-Policy',
+      'X-Chat-Id',
+    ],
     maxAge: 600,
   });
 }

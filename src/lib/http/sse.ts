@@ -11,7 +11,7 @@ export class SseStream {
   private pingTimer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly res: Response,
+    protected readonly res: Response,
     /** How long a full socket may stay full before the reader is taken for gone. */
     private readonly stallMs = 30_000,
   ) {
@@ -64,7 +64,7 @@ export class SseStream {
     this.end();
   }
 
-  private write(event: string, data: unknown, id: string): boolean {
+  protected write(event: string, data: unknown, id: string): boolean {
     return this.res.write(`event: ${event}\nid: ${id}\ndata: ${JSON.stringify(data)}\n\n`);
   }
 

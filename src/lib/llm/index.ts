@@ -3,7 +3,7 @@ import { DEMO_MODEL, demoCompletion } from './demo.provider.js';
 import { openAiCompletion } from './openai.provider.js';
 import type { CompletionRequest, CompletionStream } from './types.js';
 
-export type { ChatTurn, CompletionEvent, Usage } from './types.js';
+export type { ChatTurn, CompletionEvent, ToolCallDelta, Usage } from './types.js';
 export { fitToBudget } from './history.js';
 export { describeUpstreamFailure, upstreamError } from './upstream-errors.js';
 export { closeOpenAiPool } from './openai.provider.js';

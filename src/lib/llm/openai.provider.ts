@@ -68,10 +68,11 @@ export async function* openAiCompletion(request: CompletionRequest, c: Config): 
     const stream = await clientFor(c).chat.completions.create(
       {
         model: request.model,
-        messages: request.messages,
+        messages: (request.passthrough?.messages ?? request.messages) as typeof request.messages,
+        ...(request.maxTokens ? { max_tokens: request.maxTokens } : {}),
+        ...request.passthrough?.params,
         stream: true,
         stream_options: { include_usage: true },
-        ...(request.maxTokens ? { max_tokens: request.maxTokens } : {}),
       },
       { signal },
     );
@@ -82,6 +83,8 @@ export async function* openAiCompletion(request: CompletionRequest, c: Config): 
       const choice = Array.isArray(chunk.choices) ? chunk.choices[0] : undefined;
       const content = choice?.delta?.content;
       if (typeof content === 'string' && content.length > 0) yield { type: 'delta', content };
+      const toolCalls = choice?.delta?.tool_calls;
+      if (Array.isArray(toolCalls) && toolCalls.length > 0) yield { type: 'toolCalls', toolCalls };
       if (choice?.finish_reason) yield { type: 'finish', finishReason: choice.finish_reason };
       const usage = chunk.usage;
       if (usage && typeof usage.prompt_tokens === 'number') {

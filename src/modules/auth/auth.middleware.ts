@@ -13,6 +13,9 @@ export function bearerToken(req: Request): string | undefined {
 }
 
 function missingTokenMessage(req: Request): string {
+  // Personal API keys work only on the OpenAI-compatible /v1 routes.
+  if (/^Bearer\s+sgpt_/i.test(req.headers.authorization ?? ''))
+    return 'API keys are accepted only on /v1; send an access token here';
   return req.headers.authorization
     ? 'Send the access token as "Authorization: Bearer <token>"'
     : 'Authentication required';

@@ -5,6 +5,7 @@ import type { ObjectIdString } from '../../lib/http/ids.js';
 import { releaseLeaseSurely, type Lease } from './generation/leases.js';
 import { logger } from '../../lib/logger.js';
 import { fitToBudget, type ChatTurn } from '../../lib/llm/index.js';
+import type { CompletionRequest } from '../../lib/llm/types.js';
 import { Chat, type ChatDoc } from './chat.model.js';
 import {
   createChat,
@@ -29,6 +30,10 @@ export interface Exchange {
   lease: Lease;
   model: string;
   turns: ChatTurn[];
+  /** Sent upstream instead of `turns` and added to the request (OpenAI-compatible callers). */
+  passthrough?: CompletionRequest['passthrough'];
+  /** false: nothing is stored (the reply is only relayed); the default stores the reply. */
+  persist?: boolean;
 }
 
 export type ExchangeTarget = { chatId: ObjectIdString } | { newChat: NewChat };
@@ -166,6 +171,54 @@ export async function beginExchange(
     await releaseLeaseSurely(lease);
     throw error;
   }
+}
+
+/**
+ * An exchange that is relayed and not stored (/v1 without `store`): the same per-minute rate and
+ * generation slot as any message, with its chat and messages built in memory through their schemas
+ * and never written (`persist: false`: no checkpoints, no final write). The caller sets `turns`.
+ */
+export async function beginUnstoredExchange(userId: string, model: string): Promise<Exchange> {
+  const now = new Date();
+  await checkMessageRate(userId, now);
+  const ids = plannedIds();
+  const lease = await takeGenerationSlot(userId, String(ids.chatId));
+  try {
+    // As for a stored exchange: the budget under the slot (README, "Budgets").
+    await assertWithinBudget(userId, now);
+  } catch (error) {
+    await releaseLeaseSurely(lease);
+    throw error;
+  }
+  const owner = new Types.ObjectId(userId);
+  const chat = new Chat({
+    _id: ids.chatId,
+    userId: owner,
+    title: DEFAULT_CHAT_TITLE,
+    model,
+    lastMessageAt: now,
+    createdAt: now,
+    updatedAt: now,
+  }).toObject<ChatDoc>();
+  const userMessage = new Message({
+    _id: ids.userMessageId,
+    chatId: ids.chatId,
+    userId: owner,
+    role: 'user',
+    status: 'complete',
+    createdAt: now,
+  }).toObject<MessageDoc>();
+  const assistant = new Message({
+    _id: ids.replyId,
+    chatId: ids.chatId,
+    userId: owner,
+    parentId: ids.userMessageId,
+    role: 'assistant',
+    status: 'streaming',
+    model,
+    createdAt: now,
+  }).toObject<MessageDoc>();
+  return { chat, userMessage, assistant, lease, model, turns: [], persist: false };
 }
 
 const chatGone = () =>

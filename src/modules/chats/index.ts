@@ -13,6 +13,21 @@ export { compatRoutes } from './compat.routes.js';
 export { initIdempotencyKeys } from './idempotency.model.js';
 export { startInterruptedSweep, stopInterruptedSweep } from './interrupted-replies.js';
 
+// The exchange path, for modules that speak other protocols (/v1, the AI SDK stream): the same
+// limits, leases, storage, replies and readers as POST /api/chats/:id/messages.
+export {
+  beginExchange,
+  beginUnstoredExchange,
+  type Exchange,
+  type ExchangeTarget,
+} from './exchange.service.js';
+export { openReply, runReply, type RunReplyOptions } from './reply.service.js';
+export { followLive } from './reply-live-reader.js';
+export { CollectingSink } from './reply-sink.js';
+export { DataSink, type DataFormat } from './reply-data-sink.js';
+export type { ReplyOutcome, ReplyStream } from './reply-stream.js';
+export { deleteChat, startChat } from './chats.service.js';
+
 /** The replies being generated in this process: graceful shutdown waits for them, then cuts them. */
 export const generations: InterruptibleWork = {
   running: runningGenerations,

@@ -16,8 +16,12 @@ async function remoteReaderUntil(replyId: Types.ObjectId): Promise<Date | null> 
  * (stored `incomplete`, as a disconnect did before) only if none did. With 0 it is cut at once.
  * Returns the function that stops watching.
  */
-export function cutWhenUnread(stream: ReplyStream, replyId: Types.ObjectId): () => void {
-  const graceMs = config().DETACH_GRACE_SECONDS * 1000;
+export function cutWhenUnread(
+  stream: ReplyStream,
+  replyId: Types.ObjectId,
+  graceSeconds = config().DETACH_GRACE_SECONDS,
+): () => void {
+  const graceMs = graceSeconds * 1000;
   let timer: NodeJS.Timeout | undefined;
   const settled = () => stream.final !== null || stream.signal.aborted;
   const cut = () => {

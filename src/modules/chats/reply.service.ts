@@ -2,7 +2,7 @@ import { AppError } from '../../lib/errors.js';
 import { logger } from '../../lib/logger.js';
 import { toChatJson } from './chats.mapper.js';
 import type { Exchange } from './exchange.service.js';
-import { runGeneration } from './generation/generation.runner.js';
+import { runGeneration, type GenerationOptions } from './generation/generation.runner.js';
 import { cutWhenUnread } from './reply-detach.js';
 import { finalOf, metaOf } from './reply-events.js';
 import { registerReply, ReplyStream, unregisterReply } from './reply-stream.js';
@@ -20,11 +20,23 @@ export function openReply(exchange: Exchange): ReplyStream {
   return stream;
 }
 
+export interface RunReplyOptions extends GenerationOptions {
+  /**
+   * How long the reply goes on once its last reader left (default DETACH_GRACE_SECONDS). Protocols
+   * that offer no way back to a reply (/v1, the AI SDK route) pass 0: leaving is stopping.
+   */
+  detachGraceSeconds?: number;
+}
+
 /** Generates the reply in the background: it runs until it ends, whoever reads it. */
-export function runReply(stream: ReplyStream, exchange: Exchange): void {
-  const stopWatching = cutWhenUnread(stream, exchange.assistant._id);
+export function runReply(
+  stream: ReplyStream,
+  exchange: Exchange,
+  options: RunReplyOptions = {},
+): void {
+  const stopWatching = cutWhenUnread(stream, exchange.assistant._id, options.detachGraceSeconds);
   const chat = toChatJson(exchange.chat);
-  runGeneration(exchange, stream)
+  runGeneration(exchange, stream, options)
     .then(
       (result) => stream.finish(finalOf(result.message, chat), result),
       (error: unknown) => {

@@ -121,9 +121,22 @@ export function errorStatuses(route: RouteSpec): number[] {
   return [...statuses].sort((a, b) => a - b);
 }
 
-function errorResponse(status: number): ResponseConfig {
+function errorResponse(status: number, group?: RouteGroup): ResponseConfig {
   const codes = ERROR_CODES.filter((code) => ERROR_STATUS[code] === status);
   const base = ERROR_DESCRIPTIONS[status] ?? 'Error';
+  if (group?.errorBody) {
+    // A protocol of its own (/v1): its error body, and no list of our codes.
+    return {
+      description: base,
+      headers: { ...REQUEST_ID_HEADER, ...ERROR_HEADERS[status] },
+      content: {
+        'application/json': {
+          schema: { $ref: `#/components/schemas/${group.errorBody.name}` },
+          example: group.errorBody.example(status, base),
+        },
+      },
+    };
+  }
   return {
     description: codes.length > 0 ? `${base} (${codes.map((c) => `\`${c}\``).join(', ')})` : base,
     headers: { ...REQUEST_ID_HEADER, ...ERROR_HEADERS[status] },
@@ -199,9 +212,45 @@ function sseDescription(description: string, events: Record<string, z.ZodType>):
   ].join('\n');
 }
 
-function successResponses(route: RouteSpec, events: EventComponents) {
+/**
+ * A stream of bare `data:` lines (no event names or ids), as OpenAI and the AI SDK send them: one
+ * event is `{ data }`, a JSON payload (registered as a component, referenced as the string's
+ * `contentSchema` as EventComponents does) or the literal `[DONE]` that ends the stream.
+ */
+function dataEventSchema(registry: OpenAPIRegistry, name: string, payload: z.ZodType) {
+  registry.register(name, payload.clone());
+  // contentSchema is JSON Schema 2020-12 (allowed in 3.1); openapi3-ts does not type it.
+  return {
+    type: 'object',
+    description: `One event: a \`data:\` line holding a JSON \`${name}\` object, or the literal \`[DONE]\` that ends the stream.`,
+    properties: {
+      data: {
+        anyOf: [
+          {
+            type: 'string',
+            contentMediaType: 'application/json',
+            contentSchema: { $ref: `#/components/schemas/${name}` },
+          },
+          { const: '[DONE]' },
+        ],
+      },
+    },
+    required: ['data'],
+  } as never;
+}
+
+function successResponses(
+  route: RouteSpec,
+  events: EventComponents,
+  registry: OpenAPIRegistry,
+  opId: string,
+) {
   const responses: Record<string, ResponseConfig> = {};
-  for (const [status, spec] of Object.entries(route.responses)) {
+  const entries = Object.entries(route.responses).flatMap(([status, spec]) =>
+    spec.also ? [[status, spec] as const, [status, spec.also] as const] : [[status, spec] as const],
+  );
+  for (const [status, spec] of entries) {
+    const previous = responses[status];
     const headers = {
       ...REQUEST_ID_HEADER,
       ...Object.fromEntries(
@@ -209,7 +258,14 @@ function successResponses(route: RouteSpec, events: EventComponents) {
       ),
     };
     const contentType = spec.contentType ?? 'application/json';
-    if (contentType === 'text/event-stream') {
+    if (spec.dataEvents) {
+      const name = `${pascal(opId)}Event`;
+      responses[status] = {
+        description: spec.description,
+        headers,
+        content: { [contentType]: { schema: dataEventSchema(registry, name, spec.dataEvents) } },
+      };
+    } else if (contentType === 'text/event-stream') {
       const eventSchemas = Object.entries(spec.events ?? {});
       const schema =
         eventSchemas.length > 0
@@ -228,6 +284,15 @@ function successResponses(route: RouteSpec, events: EventComponents) {
       };
     } else {
       responses[status] = { description: spec.description, headers };
+    }
+    if (previous) {
+      // Two content types under one status: one description, both media types.
+      const current = responses[status];
+      responses[status] = {
+        ...previous,
+        description: `${previous.description}; or ${current.description}`,
+        content: { ...previous.content, ...current.content },
+      };
     }
   }
   return responses;
@@ -426,13 +491,23 @@ export function openApiDocument(groups: RouteGroup[]): OpenApiDocument {
     description:
       'METRICS_TOKEN of the server configuration (for Prometheus: `authorization.credentials`)',
   });
+  registry.registerComponent('securitySchemes', 'apiKeyAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'sgpt_…',
+    description: 'A personal API key from `POST /api/keys`; accepted only on `/v1/*`',
+  });
   registerOperations(registry);
+  for (const name of new Set(groups.flatMap((g) => (g.errorBody ? [g.errorBody.name] : [])))) {
+    const body = groups.find((g) => g.errorBody?.name === name)!.errorBody!;
+    registry.register(name, body.schema.clone());
+  }
 
   for (const group of groups) {
     for (const route of group.routes) {
       const path = openApiPath(group.prefix, route.path);
-      const responses = successResponses(route, events);
-      for (const status of errorStatuses(route)) responses[status] ??= errorResponse(status);
+      const responses = successResponses(route, events, registry, operationId(group.prefix, route));
+      for (const status of errorStatuses(route)) responses[status] ??= errorResponse(status, group);
       registry.registerPath({
         method: route.method,
         path,

@@ -7,6 +7,7 @@ import {
   describeUpstreamFailure,
   streamCompletion,
   upstreamError,
+  type CompletionEvent,
 } from '../../../lib/llm/index.js';
 import { CheckpointWriter } from '../checkpoint-writer.js';
 import type { Exchange } from '../exchange.service.js';
@@ -15,6 +16,14 @@ import type { MessageDoc } from '../message.model.js';
 import type { ReplyStream } from '../reply-stream.js';
 import { observeCompletion, observeReply } from '../../../lib/metrics.js';
 import { recordUsage } from '../../usage/index.js';
+
+export interface GenerationOptions {
+  /**
+   * Every provider event but the text (finish, usage, tool calls), for protocols that relay them
+   * (/v1). Called in order with the text: a pushed chunk has reached the pacing readers first.
+   */
+  onEvent?: (event: CompletionEvent, interrupt: AbortSignal) => Promise<void> | void;
+}
 
 export interface GenerationResult {
   /** The assistant message as stored (or as it would have been, when storing failed). */
@@ -33,12 +42,17 @@ export interface GenerationResult {
 export async function runGeneration(
   exchange: Exchange,
   reply: ReplyStream,
+  options: GenerationOptions = {},
 ): Promise<GenerationResult> {
   const c = config();
   const { lease } = exchange;
   const { controller } = reply;
   registerGeneration(lease.token, controller);
-  const checkpoints = new CheckpointWriter(exchange.assistant._id, c.STREAM_CHECKPOINT_MS);
+  // An exchange that is not stored has no document to checkpoint.
+  const checkpoints =
+    exchange.persist === false
+      ? null
+      : new CheckpointWriter(exchange.assistant._id, c.STREAM_CHECKPOINT_MS);
   // A crashed instance stops renewing, so its leases lapse and free the user's slots.
   const renewal = setInterval(
     () => {
@@ -62,6 +76,7 @@ export async function runGeneration(
         messages: exchange.turns,
         signal: controller.signal,
         ...(c.MAX_TOKENS > 0 ? { maxTokens: c.MAX_TOKENS } : {}),
+        ...(exchange.passthrough ? { passthrough: exchange.passthrough } : {}),
       }),
       exchange.model,
       controller.signal,
@@ -70,10 +85,13 @@ export async function runGeneration(
       if (event.type === 'delta') {
         ttftMs ??= Math.round(performance.now() - started);
         content += event.content;
-        checkpoints.update(content);
+        checkpoints?.update(content);
         await reply.push(event.content);
-      } else if (event.type === 'finish') finishReason = event.finishReason;
-      else usage = event.usage;
+      } else {
+        if (event.type === 'finish') finishReason = event.finishReason;
+        else if (event.type === 'usage') usage = event.usage;
+        await options.onEvent?.(event, controller.signal);
+      }
       if (controller.signal.aborted) break;
     }
   } catch (error) {
@@ -113,15 +131,17 @@ export async function runGeneration(
     await recordUsage({
       id: message._id,
       userId: message.userId,
-      chatId: message.chatId,
+      chatId: exchange.persist === false ? null : message.chatId,
       model: exchange.model,
       prompt: exchange.turns,
       completion: content,
       usage,
       failed: failure !== null,
     });
-    await checkpoints.close();
-    const stored = await storeReply(message);
+    await checkpoints?.close();
+    // An exchange that asked not to be stored (/v1 without `store`) keeps nothing but its lease.
+    const stored: Awaited<ReturnType<typeof storeReply>> =
+      exchange.persist === false ? { error: null } : await storeReply(message);
     // Someone else finished it first: its lease had lapsed, so it was taken for interrupted.
     if (stored.settled) return { message: stored.settled, error: failure };
     const storeError = stored.error;

@@ -1,0 +1,24 @@
+import { SseStream } from './sse.js';
+
+/**
+ * Server-Sent Events in the style of OpenAI's and the AI SDK's streams: `data:` lines only (no
+ * event names or ids), JSON objects or a literal such as `[DONE]`. Backpressure, pings, stall
+ * handling and the final write behave as in SseStream.
+ */
+export class DataSseStream extends SseStream {
+  /** One `data:` line; waits while the socket is full (see SseStream.send). */
+  data(payload: unknown, interrupt?: AbortSignal): Promise<void> {
+    return this.send('data', payload, '', interrupt);
+  }
+
+  /** The last lines, written without waiting for the reader (their size is bounded), then the end. */
+  finishWith(...payloads: unknown[]): void {
+    const last = payloads.pop();
+    for (const payload of payloads) if (!this.isClosed) this.write('data', payload, '');
+    this.finish('data', last, '');
+  }
+
+  protected override write(_event: string, data: unknown, _id: string): boolean {
+    return this.res.write(`data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`);
+  }
+}

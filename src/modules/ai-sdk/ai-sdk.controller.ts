@@ -1,0 +1,107 @@
+import type { Request, Response } from 'express';
+import { config } from '../../lib/config.js';
+import { AppError } from '../../lib/errors.js';
+import { DataSseStream } from '../../lib/http/sse-data.js';
+import { authOf } from '../../lib/http/request-auth.js';
+import { DataSink, followLive, openReply, runReply, type ReplyOutcome } from '../chats/index.js';
+import type { AiSdkChatBody } from './ai-sdk.schemas.js';
+import { beginUiExchange, checkBudget } from './ai-sdk.service.js';
+
+const invalid = (path: string, message: string) =>
+  new AppError('VALIDATION_FAILED', 'The request is invalid', { details: [{ path, message }] });
+
+/** The text of the new user message: the last message, its text parts joined. */
+function newUserText(body: AiSdkChatBody): string {
+  const last = body.messages.at(-1)!;
+  const path = `messages.${body.messages.length - 1}`;
+  if (last.role !== 'user')
+    throw invalid(`${path}.role`, 'The last message must be the new user message');
+  const text = last.parts
+    .filter((p) => p.type === 'text' && typeof p.text === 'string')
+    .map((p) => p.text as string)
+    .join('\n');
+  if (text.trim() === '') throw invalid(`${path}.parts`, 'The new user message has no text part');
+  const max = config().MAX_MESSAGE_CHARS;
+  if (text.length > max) throw invalid(`${path}.parts`, `At most ${max} characters`);
+  return text;
+}
+
+/** OpenAI-style finish reasons in the AI SDK's spelling. */
+function finishReason(outcome: ReplyOutcome): string {
+  switch (outcome.message.finishReason) {
+    case 'stop':
+    case null:
+      return 'stop';
+    case 'length':
+      return 'length';
+    case 'content_filter':
+      return 'content-filter';
+    case 'tool_calls':
+      return 'tool-calls';
+    default:
+      return 'other';
+  }
+}
+
+/**
+ * useChat's `api`: answers the new user message of a chat through the chats' exchange path and
+ * streams the reply in the AI SDK's UI message stream protocol (`data:` JSON parts, then [DONE]).
+ * Errors found before the stream opens are ordinary JSON errors (the transport raises them).
+ */
+export async function chat(req: Request, res: Response, { body }: { body: AiSdkChatBody }) {
+  const { userId } = authOf(req);
+  if (body.trigger === 'regenerate-message')
+    throw invalid(
+      'trigger',
+      'regenerate-message is not supported yet; send the message again instead',
+    );
+  if (body.model !== undefined && !config().models.includes(body.model))
+    throw invalid('model', `Unknown model; allowed: ${config().models.join(', ')}`);
+  const content = newUserText(body);
+  await checkBudget(userId);
+  const exchange = await beginUiExchange(userId, body.id, { content, model: body.model });
+
+  res.set('x-vercel-ai-ui-message-stream', 'v1');
+  const sse = new DataSseStream(res);
+  sse.open(config().SSE_PING_SECONDS);
+  const textId = `text-${String(exchange.assistant._id)}`;
+  let textStarted = false;
+  /** The last parts: the text's end, then finish, abort (stopped) or error; then [DONE]. */
+  const lastParts = (outcome: ReplyOutcome | null): unknown[] => [
+    ...(textStarted ? [{ type: 'text-end', id: textId }] : []),
+    ...(!outcome
+      ? [{ type: 'error', errorText: 'Something went wrong on our side' }]
+      : outcome.error
+        ? [{ type: 'error', errorText: outcome.error.message }]
+        : outcome.message.status === 'incomplete'
+          ? // Stopped (POST /api/chats/:id/stop) or cut by shutdown; the partial answer is stored.
+            [{ type: 'abort', reason: 'The reply was stopped before it finished' }]
+          : [{ type: 'finish-step' }, { type: 'finish', finishReason: finishReason(outcome) }]),
+    '[DONE]',
+  ];
+  try {
+    await sse.data({
+      type: 'start',
+      messageId: String(exchange.assistant._id),
+      messageMetadata: { chatId: String(exchange.chat._id) },
+    });
+    await sse.data({ type: 'start-step' });
+    const reply = openReply(exchange);
+    const sink = new DataSink(res, sse, reply, {
+      delta: (delta) => {
+        const parts: unknown[] = textStarted ? [] : [{ type: 'text-start', id: textId }];
+        textStarted = true;
+        return [...parts, { type: 'text-delta', id: textId, delta }];
+      },
+      final: lastParts,
+    });
+    const reading = followLive(reply, sink, 0);
+    // useChat's stop() aborts the request, and this protocol has no way back to a reply: a client
+    // that leaves has stopped it, so it is cut at once (stored as incomplete), not kept running.
+    runReply(reply, exchange, { detachGraceSeconds: 0 });
+    await reading;
+    await reply.finished;
+  } finally {
+    sse.end();
+  }
+}

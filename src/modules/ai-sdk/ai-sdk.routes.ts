@@ -1,0 +1,38 @@
+import { defineRoute, type RouteGroup } from '../../lib/http/route.js';
+import * as controller from './ai-sdk.controller.js';
+import { AiSdkChatBody, UiMessageChunk } from './ai-sdk.schemas.js';
+
+/** The Vercel AI SDK's `useChat` (DefaultChatTransport) talks to this route directly. */
+export function aiSdkRoutes(): RouteGroup {
+  return {
+    prefix: '/api/ai-sdk',
+    tag: 'AI SDK',
+    routes: [
+      defineRoute({
+        method: 'post',
+        path: '/chat',
+        summary: "Answer useChat's new message as a UI message stream",
+        description: [
+          "The `api` of useChat's `DefaultChatTransport` (send the access token in `headers`). `id` names one of",
+          'your chats (created on first use); only the last message is read, the server holds the history. The reply',
+          'goes through the same path as `POST /api/chats/:id/messages` (limits, storage, stop) and streams in the',
+          'UI message stream protocol: header `x-vercel-ai-ui-message-stream: v1`, `data:` parts `start`',
+          '(`messageMetadata.chatId`), `start-step`, `text-start`, `text-delta`…, `text-end`, `finish-step`, `finish`',
+          '— or `error` / `abort` — then `data: [DONE]`.',
+        ].join(' '),
+        auth: true,
+        request: { body: AiSdkChatBody },
+        responses: {
+          200: {
+            description: 'The reply as a UI message stream',
+            contentType: 'text/event-stream',
+            dataEvents: UiMessageChunk,
+            headers: { 'x-vercel-ai-ui-message-stream': '`v1`' },
+          },
+        },
+        errors: [409, 429, 503],
+        handler: controller.chat,
+      }),
+    ],
+  };
+}

@@ -1,0 +1,50 @@
+import { z } from 'zod';
+
+/** A `UIMessage` as useChat sends it; only the last one's text parts are read. */
+const UIMessage = z.looseObject({
+  id: z.string().max(256),
+  role: z.enum(['system', 'user', 'assistant']),
+  parts: z.array(z.looseObject({ type: z.string().max(128) })).max(1000),
+});
+
+/** The body `DefaultChatTransport` posts (plus `model`, which `useChat` can add through `body`). */
+export const AiSdkChatBody = z.strictObject({
+  id: z
+    .string()
+    .min(1)
+    .max(256)
+    .describe("useChat's chat id: names one of your chats (created on first use)"),
+  messages: z
+    .array(UIMessage)
+    .min(1)
+    .max(10_000)
+    .describe('Only the last message (the new user message) is read: the server holds the history'),
+  trigger: z
+    .enum(['submit-message', 'regenerate-message'])
+    .describe('`regenerate-message` is not supported yet (400)'),
+  messageId: z.string().max(256).nullish(),
+  model: z.string().max(256).optional().describe('One of MODELS; default: the chat’s model'),
+});
+export type AiSdkChatBody = z.infer<typeof AiSdkChatBody>;
+
+/** One part of the UI message stream (`data:` JSON), as the `ai` package's uiMessageChunkSchema reads it. */
+export const UiMessageChunk = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('start'),
+    messageId: z.string().optional(),
+    messageMetadata: z.object({ chatId: z.string() }).optional(),
+  }),
+  z.object({ type: z.literal('start-step') }),
+  z.object({ type: z.literal('text-start'), id: z.string() }),
+  z.object({ type: z.literal('text-delta'), id: z.string(), delta: z.string() }),
+  z.object({ type: z.literal('text-end'), id: z.string() }),
+  z.object({ type: z.literal('finish-step') }),
+  z.object({
+    type: z.literal('finish'),
+    finishReason: z
+      .enum(['stop', 'length', 'content-filter', 'tool-calls', 'error', 'other'])
+      .optional(),
+  }),
+  z.object({ type: z.literal('abort'), reason: z.string().optional() }),
+  z.object({ type: z.literal('error'), errorText: z.string() }),
+]);

@@ -1,0 +1,71 @@
+import { isDuplicateKey } from '../../lib/db/duplicate-key.js';
+import { Types } from '../../lib/db/mongoose.js';
+import { insertThroughSchema } from '../../lib/db/insert.js';
+import { AppError } from '../../lib/errors.js';
+import { parseObjectId } from '../../lib/http/ids.js';
+import { beginExchange, deleteChat, startChat, type Exchange } from '../chats/index.js';
+import { assertWithinBudget } from '../usage/index.js';
+import { ChatLink } from './chat-link.model.js';
+
+/**
+ * The chat a useChat id names, created (empty, like POST /api/chats) on first use. The chat is
+ * inserted before the link, so a link always names an existing chat; the loser of two first
+ * requests racing removes its chat and takes the winner's.
+ */
+async function linkedChat(userId: string, clientId: string, model?: string): Promise<string> {
+  const owner = new Types.ObjectId(userId);
+  const link = await ChatLink.findOne({ userId: owner, clientId }, { chatId: 1 }).lean();
+  if (link) return String(link.chatId);
+  // Within the user's caps and chat-write rate, as POST /api/chats without a message.
+  const chat = await startChat(userId, model ? { model } : {});
+  try {
+    await insertThroughSchema(ChatLink, {
+      _id: new Types.ObjectId(),
+      userId: owner,
+      clientId,
+      chatId: chat._id,
+      createdAt: new Date(),
+    });
+    return String(chat._id);
+  } catch (error) {
+    if (!isDuplicateKey(error)) throw error;
+    await deleteChat(userId, parseObjectId(String(chat._id), 'Chat'));
+    const winner = await ChatLink.findOne({ userId: owner, clientId }, { chatId: 1 }).lean();
+    return String(winner!.chatId);
+  }
+}
+
+/**
+ * Stores the new user message in the linked chat through the chats' exchange path (limits, slot,
+ * history). A link whose chat was deleted since is dropped and the chat made anew.
+ */
+export async function beginUiExchange(
+  userId: string,
+  clientId: string,
+  input: { content: string; model?: string },
+): Promise<Exchange> {
+  for (let attempt = 0; ; attempt += 1) {
+    const chatId = await linkedChat(userId, clientId, input.model);
+    try {
+      return await beginExchange(userId, { chatId: parseObjectId(chatId, 'Chat') }, input);
+    } catch (error) {
+      if (!(error instanceof AppError && error.code === 'NOT_FOUND') || attempt > 0) throw error;
+      await ChatLink.deleteOne({ userId: new Types.ObjectId(userId), clientId });
+    }
+  }
+}
+
+/** Called when an account is deleted. */
+export async function deleteUserChatLinks(userId: string): Promise<void> {
+  await ChatLink.deleteMany({ userId: new Types.ObjectId(userId) });
+}
+
+/**
+ * The daily token budget, checked before anything is stored: a useChat id seen for the first time
+ * makes its chat before the exchange begins. The exchange path checks it again under the
+ * generation slot (the check the overshoot bound rests on), and the generation runner records the
+ * reply's tokens.
+ */
+export async function checkBudget(userId: string): Promise<void> {
+  await assertWithinBudget(userId);
+}

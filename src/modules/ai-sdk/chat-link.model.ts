@@ -1,0 +1,30 @@
+import mongoose, { Schema, type Types } from '../../lib/db/mongoose.js';
+
+/**
+ * Which of the user's chats a `useChat` id names. The id is chosen by the browser, so it is only
+ * meaningful per user: (userId, clientId) is unique, which also settles two first requests racing.
+ */
+export interface ChatLinkDoc {
+  _id: Types.ObjectId;
+  userId: Types.ObjectId;
+  clientId: string;
+  chatId: Types.ObjectId;
+  createdAt: Date;
+}
+
+const chatLinkSchema = new Schema<ChatLinkDoc>(
+  {
+    userId: { type: Schema.Types.ObjectId, required: true },
+    clientId: { type: String, required: true },
+    chatId: { type: Schema.Types.ObjectId, required: true },
+    createdAt: { type: Date, required: true },
+  },
+  { versionKey: false },
+);
+chatLinkSchema.index({ userId: 1, clientId: 1 }, { unique: true });
+
+export const ChatLink = mongoose.model<ChatLinkDoc>(
+  'ChatLink',
+  chatLinkSchema,
+  'ai_sdk_chat_links',
+);

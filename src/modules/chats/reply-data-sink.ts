@@ -1,0 +1,49 @@
+import type { Response } from 'express';
+import type { DataSseStream } from '../../lib/http/sse-data.js';
+import type { ReplySink } from './reply-sink.js';
+import type { ReplyOutcome, ReplyStream } from './reply-stream.js';
+
+/** How a protocol spells a reply: the lines for a chunk of text, and the last lines. */
+export interface DataFormat {
+  delta(text: string): unknown[];
+  /** From how the reply ended (null only if it ended without one, which is a bug). */
+  final(outcome: ReplyOutcome | null): unknown[];
+}
+
+/**
+ * A reader that writes a reply in another protocol's stream of bare `data:` lines (/v1's
+ * `chat.completion.chunk` objects, the AI SDK's UI message parts). It paces the reply and counts
+ * as attached exactly as the SSE reader of the chats routes does (see followLive).
+ */
+export class DataSink implements ReplySink {
+  readonly gone: Promise<void>;
+
+  constructor(
+    private readonly res: Response,
+    private readonly sse: DataSseStream,
+    private readonly reply: ReplyStream,
+    private readonly format: DataFormat,
+  ) {
+    this.gone = new Promise((resolve) => {
+      if (res.closed || res.socket?.destroyed) resolve();
+      else res.once('close', () => resolve());
+    });
+  }
+
+  get isClosed(): boolean {
+    return this.sse.isClosed;
+  }
+
+  get congested(): boolean {
+    return this.res.writableNeedDrain;
+  }
+
+  async event(_event: string, data: unknown, _id: string, interrupt?: AbortSignal): Promise<void> {
+    for (const line of this.format.delta((data as { content: string }).content))
+      await this.sse.data(line, interrupt);
+  }
+
+  final(): void {
+    this.sse.finishWith(...this.format.final(this.reply.outcome));
+  }
+}

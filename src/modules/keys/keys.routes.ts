@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { defineRoute, type RouteGroup } from '../../lib/http/route.js';
+import * as controller from './keys.controller.js';
+import { CreateKeyBody, CreatedKeySchema, KeyIdParams, KeySchema } from './keys.schemas.js';
+
+/** Personal API keys: managed with an access token, usable only on the OpenAI-compatible /v1. */
+export function keyRoutes(): RouteGroup {
+  return {
+    prefix: '/api/keys',
+    tag: 'API keys',
+    routes: [
+      defineRoute({
+        method: 'post',
+        path: '/',
+        summary: 'Create a personal API key for /v1 (shown once)',
+        description:
+          'The key authenticates only on `/v1/*` (`Authorization: Bearer sgpt_…`), never on `/api/*`. ' +
+          'It stops working when deleted, when it expires, when the account is deleted and when the password changes. ' +
+          'At most `API_KEYS_PER_USER` (20) keys per account: one more is a 409 `TOO_MANY_KEYS`.',
+        auth: true,
+        request: { body: CreateKeyBody },
+        responses: { 201: { description: 'The new key, in full', schema: CreatedKeySchema } },
+        errors: [409],
+        handler: controller.create,
+      }),
+      defineRoute({
+        method: 'get',
+        path: '/',
+        summary: 'List your API keys (never the keys themselves)',
+        auth: true,
+        responses: { 200: { description: 'Keys, newest first', schema: z.array(KeySchema) } },
+        handler: controller.list,
+      }),
+      defineRoute({
+        method: 'delete',
+        path: '/:id',
+        summary: 'Delete an API key (it stops working at once, on every instance)',
+        auth: true,
+        request: { params: KeyIdParams },
+        responses: { 204: { description: 'Deleted' } },
+        errors: [404],
+        handler: controller.remove,
+      }),
+    ],
+  };
+}

@@ -1,0 +1,227 @@
+import { randomBytes } from 'node:crypto';
+import type { Request, Response } from 'express';
+import { config } from '../../lib/config.js';
+import { DataSseStream } from '../../lib/http/sse-data.js';
+import { DEMO_MODEL, type ToolCallDelta } from '../../lib/llm/index.js';
+import {
+  CollectingSink,
+  DataSink,
+  followLive,
+  openReply,
+  runReply,
+  type Exchange,
+  type ReplyOutcome,
+} from '../chats/index.js';
+import { keyOf } from '../keys/index.js';
+import { OpenAiError, openAiErrorBody, toOpenAiError } from './openai.errors.js';
+import type { ChatCompletionBody } from './openai.schemas.js';
+import { assertAllowedModel, beginCompletion } from './openai.service.js';
+
+/** What every object of one completion shares. */
+interface Identity {
+  id: string;
+  created: number;
+  model: string;
+}
+
+const usageJson = (outcome: ReplyOutcome) => {
+  const u = outcome.message.usage;
+  return u
+    ? {
+        prompt_tokens: u.promptTokens,
+        completion_tokens: u.completionTokens,
+        total_tokens: u.totalTokens,
+      }
+    : undefined;
+};
+
+/** Stopped (POST /api/chats/:id/stop of a stored exchange) or cut by shutdown: not a finished reply. */
+const interrupted = () =>
+  new OpenAiError(
+    'SERVICE_UNAVAILABLE',
+    'The reply was interrupted before it finished (stopped, or the server is shutting down); retry',
+    { code: 'generation_interrupted' },
+    { headers: { 'Retry-After': '1' } },
+  );
+
+/** Tool calls arrive in fragments keyed by index; a JSON answer gives them whole. */
+function collectToolCalls() {
+  const calls = new Map<
+    number,
+    { id: string; type: 'function'; function: { name: string; arguments: string } }
+  >();
+  return {
+    add(deltas: ToolCallDelta[]) {
+      for (const d of deltas) {
+        const call = calls.get(d.index) ?? {
+          id: '',
+          type: 'function' as const,
+          function: { name: '', arguments: '' },
+        };
+        if (d.id) call.id = d.id;
+        if (d.function?.name) call.function.name += d.function.name;
+        if (d.function?.arguments) call.function.arguments += d.function.arguments;
+        calls.set(d.index, call);
+      }
+    },
+    list: () => [...calls.entries()].sort(([a], [b]) => a - b).map(([, call]) => call),
+  };
+}
+
+/**
+ * An OpenAI client that goes away has stopped the completion: nothing can bring it back to the
+ * reply, so the reply is cut at once (stored as `incomplete` when `store` was asked for) instead
+ * of waiting DETACH_GRACE_SECONDS for a reader as chat replies do.
+ */
+const LEAVING_IS_STOPPING = { detachGraceSeconds: 0 };
+
+/** How the reply ended, once it has; a reply that ended without an outcome is a server bug. */
+async function outcomeOf(reply: ReturnType<typeof openReply>): Promise<ReplyOutcome> {
+  await reply.finished;
+  if (!reply.outcome) throw new OpenAiError('INTERNAL', 'Something went wrong on our side', {});
+  return reply.outcome;
+}
+
+async function answerJson(req: Request, res: Response, exchange: Exchange, who: Identity) {
+  const toolCalls = collectToolCalls();
+  const reply = openReply(exchange);
+  const reading = followLive(reply, new CollectingSink(res), 0);
+  runReply(reply, exchange, {
+    ...LEAVING_IS_STOPPING,
+    onEvent: (event) => {
+      if (event.type === 'toolCalls') toolCalls.add(event.toolCalls);
+    },
+  });
+  await reading;
+  const outcome = await outcomeOf(reply);
+  if (outcome.error) throw toOpenAiError(outcome.error);
+  if (outcome.message.status !== 'complete') {
+    if (res.closed) return;
+    throw interrupted();
+  }
+  const calls = toolCalls.list();
+  const usage = usageJson(outcome);
+  res.status(200).json({
+    id: who.id,
+    object: 'chat.completion',
+    created: who.created,
+    model: who.model,
+    choices: [
+      {
+        index: 0,
+        message: {
+          role: 'assistant',
+          content:
+            outcome.message.content === '' && calls.length > 0 ? null : outcome.message.content,
+          refusal: null,
+          ...(calls.length > 0 ? { tool_calls: calls } : {}),
+        },
+        logprobs: null,
+        finish_reason: outcome.message.finishReason ?? 'stop',
+      },
+    ],
+    ...(usage ? { usage } : {}),
+  });
+}
+
+async function answerStream(
+  req: Request,
+  res: Response,
+  exchange: Exchange,
+  who: Identity,
+  includeUsage: boolean,
+) {
+  const sse = new DataSseStream(res);
+  sse.open(config().SSE_PING_SECONDS);
+  const chunk = (delta: Record<string, unknown>, finishReason: string | null = null) => ({
+    id: who.id,
+    object: 'chat.completion.chunk',
+    created: who.created,
+    model: who.model,
+    choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
+    ...(includeUsage ? { usage: null } : {}),
+  });
+  /** The last lines: the finish chunk, the usage chunk when asked for, [DONE]; or an error. */
+  const lastLines = (outcome: ReplyOutcome | null): unknown[] => {
+    // OpenAI's SDKs raise an `error` object met in the stream as an APIError.
+    if (!outcome)
+      return [openAiErrorBody(new OpenAiError('INTERNAL', 'Something went wrong on our side', {}))];
+    if (outcome.error) return [openAiErrorBody(toOpenAiError(outcome.error))];
+    if (outcome.message.status !== 'complete') return [openAiErrorBody(interrupted())];
+    const usage = usageJson(outcome) ?? { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
+    return [
+      chunk({}, outcome.message.finishReason ?? 'stop'),
+      ...(includeUsage
+        ? [
+            {
+              id: who.id,
+              object: 'chat.completion.chunk',
+              created: who.created,
+              model: who.model,
+              choices: [],
+              usage,
+            },
+          ]
+        : []),
+      '[DONE]',
+    ];
+  };
+  try {
+    await sse.data(chunk({ role: 'assistant', content: '' }));
+    const reply = openReply(exchange);
+    const sink = new DataSink(res, sse, reply, {
+      delta: (content) => [chunk({ content })],
+      final: lastLines,
+    });
+    const reading = followLive(reply, sink, 0);
+    runReply(reply, exchange, {
+      ...LEAVING_IS_STOPPING,
+      // Tool calls come between text chunks; the text before them has been written by now.
+      onEvent: (event, interrupt) =>
+        event.type === 'toolCalls'
+          ? sse.data(chunk({ tool_calls: event.toolCalls }), interrupt)
+          : undefined,
+    });
+    await reading;
+    // Ended once finished; its tokens were recorded by the generation runner.
+    await outcomeOf(reply);
+  } finally {
+    sse.end();
+  }
+}
+
+export async function chatCompletions(
+  req: Request,
+  res: Response,
+  { body }: { body: ChatCompletionBody },
+) {
+  const exchange = await beginCompletion(keyOf(req).userId, body);
+  if (body.store) res.set('X-Chat-Id', String(exchange.chat._id));
+  const who: Identity = {
+    id: `chatcmpl-${randomBytes(15).toString('base64url')}`,
+    created: Math.floor(Date.now() / 1000),
+    model: exchange.model,
+  };
+  if (body.stream)
+    await answerStream(req, res, exchange, who, body.stream_options?.include_usage === true);
+  else await answerJson(req, res, exchange, who);
+}
+
+/** When this process started: the `created` of every model (the list does not change while it runs). */
+const STARTED = Math.floor(Date.now() / 1000);
+
+const modelObject = (id: string) => ({
+  id,
+  object: 'model' as const,
+  created: STARTED,
+  owned_by: id === DEMO_MODEL ? 'sigmagpt-demo' : 'sigmagpt',
+});
+
+export function listModels(_req: Request, res: Response) {
+  res.json({ object: 'list', data: config().models.map(modelObject) });
+}
+
+export function getModel(_req: Request, res: Response, { params }: { params: { model: string } }) {
+  assertAllowedModel(params.model);
+  res.json(modelObject(params.model));
+}

@@ -1,0 +1,166 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { z, ZodError, type core } from 'zod';
+import { markDatabaseUnreachable } from '../../lib/db/connection.js';
+import { AppError, ERROR_STATUS, type ErrorCode } from '../../lib/errors.js';
+import { isDatabaseDown, toAppError } from '../../lib/http/error-handler.js';
+import { logger } from '../../lib/logger.js';
+
+/** OpenAI's error body: `{ error: { message, type, param, code } }`, which its SDKs parse. */
+export const OpenAiErrorBody = z.object({
+  error: z.object({
+    message: z.string().describe('Human-readable; never contains internals'),
+    type: z
+      .string()
+      .describe(
+        '`invalid_request_error`, `authentication_error`, `not_found_error`, `requests` (429) or `server_error`',
+      ),
+    param: z.string().nullable().describe('The request field at fault, when there is one'),
+    code: z
+      .string()
+      .nullable()
+      .describe(
+        'e.g. `invalid_api_key`, `model_not_found`, `unknown_parameter`, `rate_limit_exceeded`',
+      ),
+  }),
+});
+
+export interface OpenAiErrorFields {
+  type: string;
+  code: string | null;
+  param: string | null;
+}
+
+/** An AppError that also says how OpenAI would name it. */
+export class OpenAiError extends AppError {
+  readonly openai: OpenAiErrorFields;
+  constructor(
+    code: ErrorCode,
+    message: string,
+    openai: Partial<OpenAiErrorFields>,
+    options: ConstructorParameters<typeof AppError>[2] = {},
+  ) {
+    super(code, message, options);
+    this.openai = {
+      type: openai.type ?? typeOf(code),
+      code: openai.code ?? null,
+      param: openai.param ?? null,
+    };
+  }
+}
+
+function typeOf(code: ErrorCode): string {
+  switch (code) {
+    case 'RATE_LIMITED':
+    case 'TOO_MANY_STREAMS':
+      return 'requests';
+    case 'QUOTA_EXCEEDED':
+      return 'insufficient_quota';
+    default:
+      return ERROR_STATUS[code] >= 500 ? 'server_error' : 'invalid_request_error';
+  }
+}
+
+/** `messages.0.content` → `messages[0].content`, the way OpenAI names a parameter. */
+export function paramName(path: readonly PropertyKey[]): string | null {
+  if (path.length === 0) return null;
+  return path
+    .map((part, i) =>
+      typeof part === 'number' ? `[${part}]` : `${i === 0 ? '' : '.'}${String(part)}`,
+    )
+    .join('');
+}
+
+function fromZod(error: ZodError): OpenAiError {
+  const issue = error.issues[0] as core.$ZodIssue;
+  const param = paramName(issue.path);
+  if (issue.code === 'unrecognized_keys') {
+    const keys = issue.keys;
+    if (issue.path.length === 0) {
+      return new OpenAiError(
+        'VALIDATION_FAILED',
+        `Unrecognized request argument supplied: ${keys.join(', ')}`,
+        { code: 'unknown_parameter', param: keys[0] ?? null },
+      );
+    }
+    return new OpenAiError(
+      'VALIDATION_FAILED',
+      `Unrecognized field(s) in '${param}': ${keys.join(', ')}`,
+      { code: 'unknown_parameter', param: `${param}.${keys[0]}` },
+    );
+  }
+  return new OpenAiError(
+    'VALIDATION_FAILED',
+    param ? `Invalid value for '${param}': ${issue.message}` : issue.message,
+    { code: issue.code === 'invalid_type' ? 'invalid_type' : 'invalid_value', param },
+  );
+}
+
+const CODES: Partial<Record<ErrorCode, string>> = {
+  UNAUTHENTICATED: 'invalid_api_key',
+  RATE_LIMITED: 'rate_limit_exceeded',
+  TOO_MANY_STREAMS: 'rate_limit_exceeded',
+  QUOTA_EXCEEDED: 'insufficient_quota',
+  INVALID_JSON: 'invalid_json',
+  PAYLOAD_TOO_LARGE: 'request_too_large',
+};
+
+/** Any error of a /v1 request, as an AppError carrying OpenAI's names. */
+export function toOpenAiError(err: unknown): OpenAiError {
+  if (err instanceof OpenAiError) return err;
+  if (err instanceof ZodError) return fromZod(err);
+  const app = toAppError(err);
+  // The daily budget comes back at its reset (Retry-After), hours away: OpenAI's SDKs would
+  // retry at once (they honour x-should-retry) and spend the caller's retries for nothing.
+  const headers =
+    app.code === 'QUOTA_EXCEEDED' ? { ...app.headers, 'x-should-retry': 'false' } : app.headers;
+  return new OpenAiError(
+    app.code,
+    app.message,
+    { code: CODES[app.code] ?? app.code.toLowerCase() },
+    { headers, cause: app.cause },
+  );
+}
+
+export function openAiErrorBody(error: OpenAiError) {
+  return {
+    error: {
+      message: error.message,
+      type: error.openai.type,
+      param: error.openai.param,
+      code: error.openai.code,
+    },
+  };
+}
+
+const notFound: RequestHandler = (req, _res, next) =>
+  next(
+    new OpenAiError(
+      'NOT_FOUND',
+      `Unknown request URL: ${req.method} ${req.originalUrl.split('?')[0]}`,
+      {
+        code: 'unknown_url',
+      },
+    ),
+  );
+
+/** Errors on /v1 in OpenAI's shape (its SDKs read them), with the same logging as the rest. */
+const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
+  if (isDatabaseDown(err)) markDatabaseUnreachable();
+  const error = toOpenAiError(err);
+  const log = req.log ?? logger;
+  if (error.status >= 500)
+    log.error({ err: error.cause ?? err, code: error.code }, 'request failed');
+  else log.debug({ code: error.code }, error.message);
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  if (error.headers) res.set(error.headers);
+  res.status(error.status).json(openAiErrorBody(error));
+};
+
+/** Mounted on /v1 after its routes: unknown paths and every error of the surface. */
+export const openAiFallbacks = (): [RequestHandler, ErrorRequestHandler] => [
+  notFound,
+  errorHandler,
+];

@@ -1,0 +1,186 @@
+import { z } from 'zod';
+
+/**
+ * The request body of POST /v1/chat/completions: OpenAI's parameters that this server passes on
+ * (validated here, so a bad value is our 400, not a provider error), and nothing else — an unknown
+ * parameter is a 400 naming it rather than being silently dropped.
+ */
+
+/** Content parts are relayed as they are; only their text is read (demo model, stored messages). */
+const ContentPart = z.looseObject({ type: z.string().max(64) });
+const Content = z.union([z.string(), z.array(ContentPart).max(256)]);
+
+const ToolCall = z.strictObject({
+  id: z.string().max(256),
+  type: z.literal('function'),
+  function: z.strictObject({ name: z.string().max(256), arguments: z.string() }),
+});
+
+const name = z.string().max(256).optional();
+
+export const ChatMessage = z.discriminatedUnion('role', [
+  z.strictObject({ role: z.literal('system'), content: Content, name }),
+  z.strictObject({ role: z.literal('developer'), content: Content, name }),
+  z.strictObject({ role: z.literal('user'), content: Content, name }),
+  z.strictObject({
+    role: z.literal('assistant'),
+    content: Content.nullable().optional(),
+    name,
+    refusal: z.string().nullable().optional(),
+    tool_calls: z.array(ToolCall).max(128).optional(),
+  }),
+  z.strictObject({ role: z.literal('tool'), content: Content, tool_call_id: z.string().max(256) }),
+]);
+export type ChatMessage = z.infer<typeof ChatMessage>;
+
+const FunctionTool = z.strictObject({
+  type: z.literal('function'),
+  function: z.strictObject({
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/, 'a-z, A-Z, 0-9, underscores and dashes, at most 64'),
+    description: z.string().optional(),
+    parameters: z.record(z.string(), z.unknown()).optional(),
+    strict: z.boolean().nullable().optional(),
+  }),
+});
+
+const ToolChoice = z.union([
+  z.enum(['none', 'auto', 'required']),
+  z.strictObject({ type: z.literal('function'), function: z.strictObject({ name: z.string() }) }),
+]);
+
+const ResponseFormat = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('text') }),
+  z.strictObject({ type: z.literal('json_object') }),
+  z.strictObject({
+    type: z.literal('json_schema'),
+    json_schema: z.strictObject({
+      name: z.string().max(64),
+      description: z.string().optional(),
+      schema: z.record(z.string(), z.unknown()).optional(),
+      strict: z.boolean().nullable().optional(),
+    }),
+  }),
+]);
+
+const Metadata = z
+  .record(z.string().max(64), z.string().max(512))
+  .refine((m) => Object.keys(m).length <= 16, 'At most 16 metadata keys')
+  .describe('With `store: true`, `chat_id` names the chat to store the exchange in');
+
+const nullable = <T extends z.ZodType>(schema: T) => schema.nullable().optional();
+
+export function chatCompletionBody(maxMessages: number) {
+  return z
+    .strictObject({
+      model: z.string().min(1).max(256),
+      messages: z.array(ChatMessage).min(1).max(maxMessages),
+      stream: nullable(z.boolean()),
+      stream_options: nullable(
+        z.strictObject({
+          include_usage: z.boolean().optional(),
+          include_obfuscation: z.boolean().optional(),
+        }),
+      ),
+      temperature: nullable(z.number().min(0).max(2)),
+      top_p: nullable(z.number().min(0).max(1)),
+      max_tokens: nullable(z.number().int().min(1)),
+      max_completion_tokens: nullable(z.number().int().min(1)),
+      stop: nullable(z.union([z.string(), z.array(z.string()).min(1).max(4)])),
+      seed: nullable(z.number().int()),
+      presence_penalty: nullable(z.number().min(-2).max(2)),
+      frequency_penalty: nullable(z.number().min(-2).max(2)),
+      response_format: ResponseFormat.optional(),
+      tools: z.array(FunctionTool).max(128).optional(),
+      tool_choice: ToolChoice.optional(),
+      parallel_tool_calls: z.boolean().optional(),
+      n: nullable(
+        z
+          .number()
+          .int()
+          .min(1)
+          .max(1, 'Only n = 1 is supported: this server returns one choice per request'),
+      ),
+      user: z.string().max(256).optional(),
+      store: nullable(z.boolean()),
+      metadata: nullable(Metadata),
+    })
+    .describe('OpenAI chat completion parameters; any other parameter is a 400 naming it');
+}
+export type ChatCompletionBody = z.infer<ReturnType<typeof chatCompletionBody>>;
+
+const Usage = z.object({
+  prompt_tokens: z.number().int(),
+  completion_tokens: z.number().int(),
+  total_tokens: z.number().int(),
+});
+
+const ToolCallOut = z.object({
+  id: z.string(),
+  type: z.literal('function'),
+  function: z.object({ name: z.string(), arguments: z.string() }),
+});
+
+export const ChatCompletionSchema = z.object({
+  id: z.string().describe('`chatcmpl-…`'),
+  object: z.literal('chat.completion'),
+  created: z.number().int().describe('Unix seconds'),
+  model: z.string(),
+  choices: z.array(
+    z.object({
+      index: z.number().int(),
+      message: z.object({
+        role: z.literal('assistant'),
+        content: z.string().nullable(),
+        refusal: z.null(),
+        tool_calls: z.array(ToolCallOut).optional(),
+      }),
+      logprobs: z.null(),
+      finish_reason: z.string(),
+    }),
+  ),
+  usage: Usage.optional(),
+});
+
+export const ChatCompletionChunkSchema = z.object({
+  id: z.string(),
+  object: z.literal('chat.completion.chunk'),
+  created: z.number().int(),
+  model: z.string(),
+  choices: z.array(
+    z.object({
+      index: z.number().int(),
+      delta: z.object({
+        role: z.literal('assistant').optional(),
+        content: z.string().optional(),
+        tool_calls: z
+          .array(
+            z.object({
+              index: z.number().int(),
+              id: z.string().optional(),
+              type: z.literal('function').optional(),
+              function: z
+                .object({ name: z.string().optional(), arguments: z.string().optional() })
+                .optional(),
+            }),
+          )
+          .optional(),
+      }),
+      logprobs: z.null(),
+      finish_reason: z.string().nullable(),
+    }),
+  ),
+  usage: Usage.nullable().optional().describe('Only with stream_options.include_usage'),
+});
+
+export const ModelObject = z.object({
+  id: z.string(),
+  object: z.literal('model'),
+  created: z.number().int(),
+  owned_by: z.string(),
+});
+
+export const ModelList = z.object({ object: z.literal('list'), data: z.array(ModelObject) });
+
+export const ModelParams = z.object({ model: z.string() });

@@ -1,0 +1,144 @@
+import { config } from '../../lib/config.js';
+import { AppError } from '../../lib/errors.js';
+import { parseObjectId } from '../../lib/http/ids.js';
+import type { ChatTurn } from '../../lib/llm/index.js';
+import { beginExchange, beginUnstoredExchange, type Exchange } from '../chats/index.js';
+import { OpenAiError } from './openai.errors.js';
+import type { ChatCompletionBody, ChatMessage } from './openai.schemas.js';
+
+/** The text of a message's content: the string, or its text parts joined. */
+export function textOf(content: ChatMessage['content'] | null | undefined): string {
+  if (content == null) return '';
+  if (typeof content === 'string') return content;
+  return content
+    .filter((part) => part.type === 'text' && typeof part.text === 'string')
+    .map((part) => part.text as string)
+    .join('\n');
+}
+
+/** The plain-text view of the caller's conversation: what the demo model and the estimates read. */
+export function toTurns(messages: ChatMessage[]): ChatTurn[] {
+  const turns: ChatTurn[] = [];
+  for (const m of messages) {
+    if (m.role === 'tool') continue;
+    const role = m.role === 'developer' ? 'system' : m.role;
+    turns.push({ role, content: textOf(m.content) });
+  }
+  return turns;
+}
+
+const PASSED_ON = [
+  'temperature',
+  'top_p',
+  'stop',
+  'seed',
+  'presence_penalty',
+  'frequency_penalty',
+  'response_format',
+  'tools',
+  'tool_choice',
+  'parallel_tool_calls',
+] as const;
+
+/**
+ * The caller's parameters as sent upstream. A token limit is capped by MAX_TOKENS; the server's
+ * own limit is otherwise sent as `max_tokens`, so a caller using `max_completion_tokens` clears it
+ * (undefined is left out of the JSON body): providers refuse both at once.
+ */
+export function upstreamParams(body: ChatCompletionBody): Record<string, unknown> {
+  const params: Record<string, unknown> = {};
+  for (const key of PASSED_ON) if (body[key] != null) params[key] = body[key];
+  const requested = body.max_completion_tokens ?? body.max_tokens;
+  if (requested != null) {
+    const cap = config().MAX_TOKENS;
+    const limit = cap > 0 ? Math.min(requested, cap) : requested;
+    if (body.max_completion_tokens != null) {
+      params.max_completion_tokens = limit;
+      params.max_tokens = undefined;
+    } else params.max_tokens = limit;
+  }
+  return params;
+}
+
+export function assertAllowedModel(model: string): void {
+  if (!config().models.includes(model)) {
+    throw new OpenAiError(
+      'NOT_FOUND',
+      `The model \`${model}\` does not exist or you do not have access to it.`,
+      { code: 'model_not_found', param: 'model' },
+    );
+  }
+}
+
+const invalid = (message: string, param: string, code = 'invalid_value') =>
+  new OpenAiError('VALIDATION_FAILED', message, { code, param });
+
+function assertSizes(body: ChatCompletionBody): void {
+  const c = config();
+  const chars = body.messages.reduce((sum, m) => sum + textOf(m.content).length, 0);
+  if (chars > c.V1_MAX_INPUT_CHARS) {
+    throw invalid(
+      `The messages hold ${chars} characters of text; this server accepts at most ${c.V1_MAX_INPUT_CHARS} per request`,
+      'messages',
+      'context_length_exceeded',
+    );
+  }
+}
+
+/** With `store: true` the last message is stored as the user's message of the exchange. */
+function storedQuestion(body: ChatCompletionBody): string {
+  const last = body.messages.at(-1)!;
+  const text = textOf(last.content);
+  const max = config().MAX_MESSAGE_CHARS;
+  if (last.role !== 'user' || text.trim() === '')
+    throw invalid('With store: true the last message must be a user message with text', 'store');
+  if (text.length > max)
+    throw invalid(
+      `With store: true the last message is stored and may have at most ${max} characters`,
+      'messages',
+    );
+  return text;
+}
+
+/**
+ * Everything decided before the model is called: the model and sizes (400/404), then the same
+ * message rate, generation slot and daily token budget as chats (429), whether the exchange is
+ * stored or not: both begin in the chats' exchange path, which checks the budget under the slot.
+ * With `store: true` the exchange goes into a chat of the caller (`metadata.chat_id`, or a new
+ * one) like any chat message. The reply's tokens are recorded by the chats' generation runner, for
+ * stored and unstored completions alike.
+ */
+export async function beginCompletion(userId: string, body: ChatCompletionBody): Promise<Exchange> {
+  assertAllowedModel(body.model);
+  assertSizes(body);
+  const chatId = body.metadata?.chat_id;
+  if (chatId !== undefined && !body.store)
+    throw invalid('metadata.chat_id is only read with store: true', 'metadata.chat_id');
+  const question = body.store ? storedQuestion(body) : '';
+  let exchange: Exchange;
+  if (body.store) {
+    try {
+      exchange = await beginExchange(
+        userId,
+        chatId !== undefined
+          ? { chatId: parseObjectId(chatId, 'Chat') }
+          : { newChat: { model: body.model } },
+        { content: question, model: body.model },
+      );
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'NOT_FOUND')
+        throw new OpenAiError('NOT_FOUND', `No chat with id ${chatId}`, {
+          code: 'chat_not_found',
+          param: 'metadata.chat_id',
+        });
+      throw error;
+    }
+  } else {
+    exchange = await beginUnstoredExchange(userId, body.model);
+  }
+  return {
+    ...exchange,
+    turns: toTurns(body.messages),
+    passthrough: { messages: body.messages, params: upstreamParams(body) },
+  };
+}

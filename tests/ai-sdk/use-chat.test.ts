@@ -1,0 +1,309 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import {
+  DefaultChatTransport,
+  readUIMessageStream,
+  uiMessageChunkSchema,
+  type UIMessage,
+  type UIMessageChunk,
+} from 'ai';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { Types } from '../../src/lib/db/mongoose.js';
+import { Generation } from '../../src/modules/chats/generation/generation.model.js';
+import { ChatLink } from '../../src/modules/ai-sdk/chat-link.model.js';
+import { Chat } from '../../src/modules/chats/chat.model.js';
+import { Message } from '../../src/modules/chats/message.model.js';
+import { useTestApp } from '../helpers/app.js';
+import { expectError, NO_TIGHT_LIMITS, PASSWORD } from '../helpers/auth.js';
+import { eventually } from '../helpers/eventually.js';
+import { startUpstream } from '../helpers/upstream.js';
+import { signUp, type TestUser } from '../helpers/users.js';
+
+const upstream = await startUpstream();
+const ctx = useTestApp({
+  ...NO_TIGHT_LIMITS,
+  OPENAI_BASE_URL: upstream.url,
+  MODELS: 'test-model,demo',
+  UPSTREAM_MAX_RETRIES: '0',
+  MESSAGES_PER_MINUTE: '1000',
+  DEMO_CHUNK_DELAY_MS: '0',
+});
+let server: Server;
+let api: string;
+let user: TestUser;
+
+beforeAll(async () => {
+  server = ctx.app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  api = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/ai-sdk/chat`;
+  user = await signUp(ctx.request, 'ai-sdk');
+});
+afterAll(async () => {
+  await new Promise((resolve) => server.close(resolve));
+  await upstream.close();
+});
+beforeEach(() => upstream.reset());
+
+const userMessage = (text: string, id = `m-${Math.random().toString(36).slice(2)}`): UIMessage => ({
+  id,
+  role: 'user',
+  parts: [{ type: 'text', text }],
+});
+
+/** What useChat does for a new message: DefaultChatTransport with the access token in headers. */
+function send(chatId: string, messages: UIMessage[], token = user.token, body?: object) {
+  const transport = new DefaultChatTransport<UIMessage>({
+    api,
+    headers: { Authorization: `Bearer ${token}` },
+    ...(body ? { body } : {}),
+  });
+  return transport.sendMessages({
+    chatId,
+    messages,
+    trigger: 'submit-message',
+    messageId: undefined,
+    abortSignal: undefined,
+  });
+}
+
+async function chunksOf(stream: ReadableStream<UIMessageChunk>): Promise<UIMessageChunk[]> {
+  const chunks: UIMessageChunk[] = [];
+  const reader = stream.getReader();
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return chunks;
+    chunks.push(value);
+  }
+}
+
+describe('POST /api/ai-sdk/chat with the ai package (useChat transport)', () => {
+  it('when useChat sends a new message, then the UI message stream builds the reply and the exchange is stored in a chat of its own', async () => {
+    upstream.script({ chunks: ['Hello', ' from', ' the server'] });
+    const stream = await send('ui-chat-1', [userMessage('Hi there')]);
+    let last: UIMessage | undefined;
+    for await (const message of readUIMessageStream<UIMessage>({ stream, terminateOnError: true }))
+      last = message;
+    expect(last!.role).toBe('assistant');
+    expect(last!.parts).toEqual([
+      { type: 'step-start' },
+      { type: 'text', text: 'Hello from the server', state: 'done' },
+    ]);
+    const link = await ChatLink.findOne({
+      userId: new Types.ObjectId(user.id),
+      clientId: 'ui-chat-1',
+    }).lean();
+    expect(last!.id).toMatch(/^[a-f0-9]{24}$/);
+    expect(last!.metadata).toEqual({ chatId: String(link!.chatId) });
+    const stored = await Message.find({ chatId: link!.chatId }).sort({ createdAt: 1 }).lean();
+    expect(stored.map((m) => [m.role, m.content, m.status])).toEqual([
+      ['user', 'Hi there', 'complete'],
+      ['assistant', 'Hello from the server', 'complete'],
+    ]);
+    expect(String(stored[1]!._id)).toBe(last!.id);
+    expect((await Chat.findById(link!.chatId).lean())!.title).toBe('Hi there');
+  });
+
+  it('when the same useChat id sends the next message with the whole history, then only the new message is taken and the server history goes upstream', async () => {
+    upstream.script({ chunks: ['First answer'] }, { chunks: ['Second answer'] });
+    const first = userMessage('Question one');
+    await chunksOf(await send('ui-chat-2', [first]));
+    const history: UIMessage[] = [
+      first,
+      { id: 'a1', role: 'assistant', parts: [{ type: 'text', text: 'tampered history' }] },
+      userMessage('Question two'),
+    ];
+    const chunks = await chunksOf(await send('ui-chat-2', history));
+    expect(chunks.map((c) => c.type)).toEqual([
+      'start',
+      'start-step',
+      'text-start',
+      'text-delta',
+      'text-end',
+      'finish-step',
+      'finish',
+    ]);
+    expect(chunks.at(-1)).toEqual({ type: 'finish', finishReason: 'stop' });
+    expect(upstream.requests[1]!.messages).toEqual([
+      { role: 'user', content: 'Question one' },
+      { role: 'assistant', content: 'First answer' },
+      { role: 'user', content: 'Question two' },
+    ]);
+    const links = await ChatLink.find({
+      userId: new Types.ObjectId(user.id),
+      clientId: 'ui-chat-2',
+    }).lean();
+    expect(links).toHaveLength(1);
+    expect(await Message.countDocuments({ chatId: links[0]!.chatId })).toBe(4);
+  });
+
+  it("when the README's transport sends only the new message and a model in the body, then the server history and that model answer", async () => {
+    // The options of the README's useChat snippet, verbatim apart from the URL and token.
+    const transport = new DefaultChatTransport<UIMessage>({
+      api,
+      headers: () => ({ Authorization: `Bearer ${user.token}` }),
+      prepareSendMessagesRequest: ({ id, messages, trigger, messageId, body }) => ({
+        body: { ...body, id, messages: messages.slice(-1), trigger, messageId },
+      }),
+    });
+    const sendOne = (messages: UIMessage[]) =>
+      transport.sendMessages({
+        chatId: 'ui-chat-readme',
+        messages,
+        trigger: 'submit-message',
+        messageId: undefined,
+        abortSignal: undefined,
+        body: { model: 'demo' },
+      });
+    const first = userMessage('Readme one');
+    await chunksOf(await sendOne([first]));
+    const history: UIMessage[] = [
+      first,
+      { id: 'a1', role: 'assistant', parts: [{ type: 'text', text: 'whatever' }] },
+      userMessage('Readme two'),
+    ];
+    await chunksOf(await sendOne(history));
+    const link = await ChatLink.findOne({
+      userId: new Types.ObjectId(user.id),
+      clientId: 'ui-chat-readme',
+    }).lean();
+    const stored = await Message.find({ chatId: link!.chatId }).sort({ createdAt: 1 }).lean();
+    expect(stored.map((m) => [m.role, m.status])).toEqual([
+      ['user', 'complete'],
+      ['assistant', 'complete'],
+      ['user', 'complete'],
+      ['assistant', 'complete'],
+    ]);
+    expect(stored[2]!.content).toBe('Readme two');
+    expect(stored[3]!.content).toContain('[Demo model]');
+    expect(upstream.requests).toHaveLength(0); // the demo model, chosen through the body, answered
+  });
+
+  it('when the wire is read raw, then it has the UI message stream header, data: parts that the ai schema accepts, and [DONE]', async () => {
+    const res = await fetch(api, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${user.token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        id: 'ui-chat-raw',
+        messages: [userMessage('Raw')],
+        trigger: 'submit-message',
+        model: 'demo',
+      }),
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-vercel-ai-ui-message-stream')).toBe('v1');
+    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const events = (await res.text()).split('\n\n').filter((e) => e.startsWith('data: '));
+    expect(events.at(-1)).toBe('data: [DONE]');
+    const schema = uiMessageChunkSchema();
+    for (const event of events.slice(0, -1)) {
+      const parsed = await schema.validate!(JSON.parse(event.slice(6)));
+      expect(parsed.success, event).toBe(true);
+    }
+    expect(upstream.requests).toHaveLength(0); // the demo model answered
+  });
+
+  it('when two users use the same useChat id, then each gets a chat of their own', async () => {
+    const other = await signUp(ctx.request, 'ai-sdk-other');
+    await chunksOf(await send('shared-id', [userMessage('Mine')]));
+    await chunksOf(await send('shared-id', [userMessage('Theirs')], other.token));
+    const links = await ChatLink.find({ clientId: 'shared-id' }).lean();
+    expect(links).toHaveLength(2);
+    expect(new Set(links.map((l) => String(l.chatId))).size).toBe(2);
+    const otherChat = links.find((l) => String(l.userId) === other.id)!;
+    expect(
+      (await Message.find({ chatId: otherChat.chatId }).lean()).map((m) => m.content),
+    ).toContain('Theirs');
+  });
+
+  it('when the linked chat was deleted, then the next message starts a new chat for the id', async () => {
+    await chunksOf(await send('ui-chat-deleted', [userMessage('Before')]));
+    const link = await ChatLink.findOne({ clientId: 'ui-chat-deleted' }).lean();
+    await ctx
+      .request()
+      .delete(`/api/chats/${String(link!.chatId)}`)
+      .set(user.auth)
+      .expect(204);
+    await chunksOf(await send('ui-chat-deleted', [userMessage('After')]));
+    const relinked = await ChatLink.findOne({ clientId: 'ui-chat-deleted' }).lean();
+    expect(String(relinked!.chatId)).not.toBe(String(link!.chatId));
+    expect(
+      (await Message.find({ chatId: relinked!.chatId }).lean()).map((m) => m.content),
+    ).toContain('After');
+  });
+
+  it('when the account is deleted, then its useChat links go with its chats', async () => {
+    const leaving = await signUp(ctx.request, 'ai-sdk-leaving');
+    await chunksOf(await send('ui-chat-leaving', [userMessage('Bye')], leaving.token));
+    const owner = new Types.ObjectId(leaving.id);
+    expect(await ChatLink.countDocuments({ userId: owner })).toBe(1);
+    await ctx
+      .request()
+      .delete('/api/auth/me')
+      .set(leaving.auth)
+      .send({ password: PASSWORD })
+      .expect(204);
+    expect(await ChatLink.countDocuments({ userId: owner })).toBe(0);
+    expect(await Chat.countDocuments({ userId: owner })).toBe(0);
+    // Another user's link with the same id is untouched.
+    await chunksOf(await send('ui-chat-leaving', [userMessage('Still here')]));
+    expect(await ChatLink.countDocuments({ clientId: 'ui-chat-leaving' })).toBe(1);
+  });
+
+  it('when the provider fails mid-reply, then the stream carries an error part without provider details', async () => {
+    upstream.script({ chunks: ['partial'], failAfter: 1, failWith: 'error-event' });
+    const chunks = await chunksOf(await send('ui-chat-error', [userMessage('Fail please')]));
+    const error = chunks.find((c) => c.type === 'error');
+    expect(error).toEqual({ type: 'error', errorText: expect.any(String) });
+    expect(JSON.stringify(chunks)).not.toContain('sk-leak');
+    expect(chunks.some((c) => c.type === 'finish')).toBe(false);
+    expect(
+      await eventually(
+        () => Generation.countDocuments({}),
+        (n) => n === 0,
+      ),
+    ).toBe(0);
+  });
+
+  it('when the request is refused before streaming, then a JSON error the transport raises, and nothing is stored', async () => {
+    const post = (body: object, token = user.token) =>
+      ctx.request().post('/api/ai-sdk/chat').set('Authorization', `Bearer ${token}`).send(body);
+    const base = { id: 'ui-chat-bad', messages: [userMessage('x')], trigger: 'submit-message' };
+    expectError(
+      await post({ ...base, trigger: 'regenerate-message', messageId: 'm1' }),
+      400,
+      'VALIDATION_FAILED',
+    );
+    const regenerate = await post({ ...base, trigger: 'regenerate-message' });
+    expect(regenerate.body.error.details).toEqual([
+      { path: 'trigger', message: expect.stringMatching(/not supported/) },
+    ]);
+    expectError(
+      await post({
+        ...base,
+        messages: [{ id: 'a', role: 'assistant', parts: [{ type: 'text', text: 'x' }] }],
+      }),
+      400,
+      'VALIDATION_FAILED',
+    );
+    expectError(
+      await post({
+        ...base,
+        messages: [{ id: 'f', role: 'user', parts: [{ type: 'file', url: 'x' }] }],
+      }),
+      400,
+      'VALIDATION_FAILED',
+    );
+    expectError(await post({ ...base, model: 'gpt-nope' }), 400, 'VALIDATION_FAILED');
+    expectError(await post({ ...base, unknown: true }), 400, 'VALIDATION_FAILED');
+    expectError(
+      await post(base, 'sgpt_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'),
+      401,
+      'UNAUTHENTICATED',
+    );
+    expect(await ChatLink.countDocuments({ clientId: 'ui-chat-bad' })).toBe(0);
+
+    await expect(send('ui-chat-bad', [userMessage('x')], 'not-a-token')).rejects.toThrow(
+      /UNAUTHENTICATED|Send the access token/,
+    );
+  });
+});

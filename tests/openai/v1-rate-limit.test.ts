@@ -1,0 +1,51 @@
+import OpenAI from 'openai';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useTestApp } from '../helpers/app.js';
+import { NO_TIGHT_LIMITS } from '../helpers/auth.js';
+import { awayFromMinuteBoundary } from '../cluster/cluster-helpers.js';
+import { signUp } from '../helpers/users.js';
+
+const ctx = useTestApp({
+  ...NO_TIGHT_LIMITS,
+  MODELS: 'demo',
+  DEMO_CHUNK_DELAY_MS: '0',
+  MESSAGES_PER_MINUTE: '2',
+});
+let server: Server;
+let client: OpenAI;
+
+beforeAll(async () => {
+  server = ctx.app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+  const user = await signUp(ctx.request, 'v1-rate');
+  const key = await ctx.request().post('/api/keys').set(user.auth).send({ name: 'rate' });
+  client = new OpenAI({ apiKey: key.body.key, baseURL, maxRetries: 0 });
+});
+afterAll(() => new Promise((resolve) => server.close(resolve)));
+
+describe('MESSAGES_PER_MINUTE on /v1', () => {
+  it('when a key sends more completions than the per-minute limit, then RateLimitError 429 rate_limit_exceeded with Retry-After', async () => {
+    await awayFromMinuteBoundary(15);
+    const ask = () =>
+      client.chat.completions.create({
+        model: 'demo',
+        messages: [{ role: 'user', content: 'hi' }],
+      });
+    await ask();
+    await ask();
+    const error = await ask().then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(OpenAI.RateLimitError);
+    expect(error).toMatchObject({ status: 429, code: 'rate_limit_exceeded', type: 'requests' });
+    const retryAfter = Number(
+      (error as InstanceType<typeof OpenAI.APIError>).headers?.get('retry-after'),
+    );
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+  });
+});

@@ -1,0 +1,556 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { Types } from '../../src/lib/db/mongoose.js';
+import { Generation } from '../../src/modules/chats/generation/generation.model.js';
+import { Chat } from '../../src/modules/chats/chat.model.js';
+import { Message } from '../../src/modules/chats/message.model.js';
+import { useTestApp } from '../helpers/app.js';
+import { NO_TIGHT_LIMITS } from '../helpers/auth.js';
+import { eventually } from '../helpers/eventually.js';
+import { startUpstream } from '../helpers/upstream.js';
+import { signUp, type TestUser } from '../helpers/users.js';
+
+const upstream = await startUpstream();
+const ctx = useTestApp({
+  ...NO_TIGHT_LIMITS,
+  OPENAI_BASE_URL: upstream.url,
+  MODELS: 'test-model,demo',
+  UPSTREAM_MAX_RETRIES: '0',
+  MESSAGES_PER_MINUTE: '1000',
+  MAX_CONCURRENT_STREAMS: '1',
+  DEMO_CHUNK_DELAY_MS: '0',
+});
+let server: Server;
+let baseURL: string;
+let user: TestUser;
+let client: OpenAI;
+let apiKey: string;
+
+beforeAll(async () => {
+  server = ctx.app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+  user = await signUp(ctx.request, 'v1');
+  const key = await ctx.request().post('/api/keys').set(user.auth).send({ name: 'sdk' });
+  apiKey = key.body.key as string;
+  client = new OpenAI({ apiKey, baseURL, maxRetries: 0 });
+});
+afterAll(async () => {
+  await new Promise((resolve) => server.close(resolve));
+  await upstream.close();
+});
+beforeEach(() => upstream.reset());
+
+const owner = () => new Types.ObjectId(user.id);
+const stored = async () => ({
+  chats: await Chat.countDocuments({ userId: owner() }),
+  messages: await Message.countDocuments({ userId: owner() }),
+});
+const leases = () => Generation.countDocuments({ userId: owner() });
+
+describe('POST /v1/chat/completions with the official openai SDK', () => {
+  it('when called without stream, then a chat.completion comes back, the parameters reach the provider, and nothing is stored', async () => {
+    const before = await stored();
+    upstream.script({
+      chunks: ['Hello', ' world', '!'],
+      usage: { prompt_tokens: 9, completion_tokens: 3, total_tokens: 12 },
+    });
+    const completion = await client.chat.completions.create({
+      model: 'test-model',
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: [{ type: 'text', text: 'Hi' }] },
+      ],
+      temperature: 0.2,
+      top_p: 0.9,
+      max_tokens: 50,
+      stop: ['\n\n'],
+      seed: 7,
+      response_format: { type: 'json_object' },
+      user: 'end-user-1',
+    });
+    expect(completion).toEqual({
+      id: expect.stringMatching(/^chatcmpl-/),
+      object: 'chat.completion',
+      created: expect.any(Number),
+      model: 'test-model',
+      choices: [
+        {
+          index: 0,
+          message: { role: 'assistant', content: 'Hello world!', refusal: null },
+          logprobs: null,
+          finish_reason: 'stop',
+        },
+      ],
+      usage: { prompt_tokens: 9, completion_tokens: 3, total_tokens: 12 },
+    });
+    expect(Math.abs(completion.created - Date.now() / 1000)).toBeLessThan(60);
+    const sent = upstream.requests[0]!.body;
+    expect(sent).toMatchObject({
+      model: 'test-model',
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: [{ type: 'text', text: 'Hi' }] },
+      ],
+      temperature: 0.2,
+      top_p: 0.9,
+      max_tokens: 50,
+      stop: ['\n\n'],
+      seed: 7,
+      response_format: { type: 'json_object' },
+      stream: true,
+    });
+    // Our own fields and the caller's end-user id stay here.
+    expect(sent).not.toHaveProperty('user');
+    expect(sent).not.toHaveProperty('store');
+    expect(await stored()).toEqual(before);
+    expect(await leases()).toBe(0);
+  });
+
+  it('when streamed with include_usage, then chunks carry the text, a finish chunk, a usage chunk with choices: [], then [DONE]', async () => {
+    upstream.script({
+      chunks: ['A', 'B', 'C'],
+      usage: { prompt_tokens: 5, completion_tokens: 3, total_tokens: 8 },
+    });
+    const stream = await client.chat.completions.create({
+      model: 'test-model',
+      messages: [{ role: 'user', content: 'Spell' }],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    const chunks = [];
+    for await (const chunk of stream) chunks.push(chunk);
+    const ids = new Set(chunks.map((c) => c.id));
+    expect(ids.size).toBe(1);
+    expect([...ids][0]).toMatch(/^chatcmpl-/);
+    for (const c of chunks)
+      expect(c).toMatchObject({ object: 'chat.completion.chunk', model: 'test-model' });
+    expect(chunks[0]!.choices[0]!.delta).toEqual({ role: 'assistant', content: '' });
+    const text = chunks.map((c) => c.choices[0]?.delta.content ?? '').join('');
+    expect(text).toBe('ABC');
+    const finish = chunks.filter((c) => c.choices[0]?.finish_reason);
+    expect(finish.map((c) => c.choices[0]!.finish_reason)).toEqual(['stop']);
+    const last = chunks.at(-1)!;
+    expect(last.choices).toEqual([]);
+    expect(last.usage).toEqual({ prompt_tokens: 5, completion_tokens: 3, total_tokens: 8 });
+    expect(chunks.slice(0, -1).every((c) => c.usage === null)).toBe(true);
+
+    // The raw wire: data lines only, ending with [DONE].
+    upstream.script({ chunks: ['x'] });
+    const raw = await fetch(`${baseURL}/chat/completions`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${client.apiKey}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        model: 'test-model',
+        messages: [{ role: 'user', content: 'x' }],
+        stream: true,
+      }),
+    });
+    expect(raw.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const body = await raw.text();
+    expect(body.trim().split('\n\n').at(-1)).toBe('data: [DONE]');
+    expect(body).not.toMatch(/^(event|id):/m);
+    expect(body).not.toContain('"usage"');
+  });
+
+  it('when tools are given, then they reach the provider and its tool calls come back, streamed and whole', async () => {
+    const tools = [
+      {
+        type: 'function' as const,
+        function: {
+          name: 'get_weather',
+          description: 'Weather of a city',
+          parameters: { type: 'object', properties: { city: { type: 'string' } } },
+        },
+      },
+    ];
+    const toolCalls = [
+      {
+        index: 0,
+        id: 'call_1',
+        type: 'function',
+        function: { name: 'get_weather', arguments: '' },
+      },
+      { index: 0, function: { arguments: '{"city":' } },
+      { index: 0, function: { arguments: '"Paris"}' } },
+    ];
+    upstream.script({ chunks: [], toolCalls, finishReason: 'tool_calls' });
+    const completion = await client.chat.completions.create({
+      model: 'test-model',
+      messages: [{ role: 'user', content: 'Weather in Paris?' }],
+      tools,
+      tool_choice: 'auto',
+    });
+    expect(upstream.requests[0]!.body).toMatchObject({ tools, tool_choice: 'auto' });
+    expect(completion.choices[0]).toMatchObject({
+      finish_reason: 'tool_calls',
+      message: {
+        content: null,
+        tool_calls: [
+          {
+            id: 'call_1',
+            type: 'function',
+            function: { name: 'get_weather', arguments: '{"city":"Paris"}' },
+          },
+        ],
+      },
+    });
+
+    upstream.script({ chunks: [], toolCalls, finishReason: 'tool_calls' });
+    const stream = await client.chat.completions.create({
+      model: 'test-model',
+      messages: [
+        { role: 'user', content: 'Weather in Paris?' },
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [
+            { id: 'call_0', type: 'function', function: { name: 'get_weather', arguments: '{}' } },
+          ],
+        },
+        { role: 'tool', tool_call_id: 'call_0', content: 'sunny' },
+      ],
+      tools,
+      stream: true,
+    });
+    const deltas = [];
+    for await (const chunk of stream) deltas.push(...(chunk.choices[0]?.delta.tool_calls ?? []));
+    expect(deltas).toEqual(toolCalls);
+    expect(upstream.requests[1]!.body.messages).toHaveLength(3);
+  });
+
+  it('when the client aborts mid-stream, then the upstream request is cut, the slot is freed and nothing is stored', async () => {
+    const before = await stored();
+    upstream.script({ chunks: Array.from({ length: 100 }, (_, i) => `w${i} `), delayMs: 50 });
+    const controller = new AbortController();
+    const stream = await client.chat.completions.create(
+      { model: 'test-model', messages: [{ role: 'user', content: 'Long' }], stream: true },
+      { signal: controller.signal },
+    );
+    let seen = 0;
+    // The SDK ends the iteration quietly (or with an abort error) once its signal fires.
+    try {
+      for await (const chunk of stream) {
+        if (chunk.choices[0]?.delta.content) seen += 1;
+        if (seen === 2) controller.abort();
+      }
+    } catch (error) {
+      expect((error as Error).name).toMatch(/Abort/);
+    }
+    expect(seen).toBe(2);
+    await upstream.requests[0]!.finished;
+    expect(upstream.requests[0]!.aborted).toBe(true);
+    expect(await eventually(leases, (n) => n === 0)).toBe(0);
+    expect(await stored()).toEqual(before);
+    // The slot (MAX_CONCURRENT_STREAMS=1) is free again.
+    const next = await client.chat.completions.create({
+      model: 'test-model',
+      messages: [{ role: 'user', content: 'Again' }],
+    });
+    expect(next.choices[0]!.message.content).toBe('Hello world!');
+  });
+
+  it('when the client aborts a stored stream, then the partial reply is stored as incomplete and the slot is freed', async () => {
+    upstream.script({ chunks: Array.from({ length: 100 }, (_, i) => `p${i} `), delayMs: 50 });
+    const controller = new AbortController();
+    const { data: stream, response } = await client.chat.completions
+      .create(
+        {
+          model: 'test-model',
+          messages: [{ role: 'user', content: 'Keep this' }],
+          stream: true,
+          store: true,
+        },
+        { signal: controller.signal },
+      )
+      .withResponse();
+    const chatId = response.headers.get('x-chat-id')!;
+    let seen = 0;
+    try {
+      for await (const chunk of stream) {
+        if (chunk.choices[0]?.delta.content) seen += 1;
+        if (seen === 2) controller.abort();
+      }
+    } catch (error) {
+      expect((error as Error).name).toMatch(/Abort/);
+    }
+    const messages = await eventually(
+      () =>
+        Message.find({ chatId: new Types.ObjectId(chatId) })
+          .sort({ createdAt: 1 })
+          .lean(),
+      // The reply is stored `streaming` when it starts; the abort cuts it at once (no detach grace).
+      (rows) => rows.length === 2 && rows[1]!.status !== 'streaming',
+    );
+    expect(messages.map((m) => [m.role, m.status])).toEqual([
+      ['user', 'complete'],
+      ['assistant', 'incomplete'],
+    ]);
+    expect(messages[1]!.content).toMatch(/^p0 p1 /);
+    // Cut at once: far fewer than the 100 chunks the model would have sent.
+    expect(messages[1]!.content.split(' ').length).toBeLessThan(50);
+    expect(await eventually(leases, (n) => n === 0)).toBe(0);
+  });
+
+  it('when store: true, then the exchange goes into a new chat (X-Chat-Id), and metadata.chat_id continues it', async () => {
+    upstream.script({ chunks: ['Stored', ' reply'] });
+    const { data, response } = await client.chat.completions
+      .create({
+        model: 'test-model',
+        messages: [{ role: 'user', content: 'Remember this' }],
+        store: true,
+      })
+      .withResponse();
+    expect(data.choices[0]!.message.content).toBe('Stored reply');
+    const chatId = response.headers.get('x-chat-id')!;
+    expect(chatId).toMatch(/^[a-f0-9]{24}$/);
+    const chat = await Chat.findById(chatId).lean();
+    expect(chat).toMatchObject({ userId: owner(), model: 'test-model', title: 'Remember this' });
+    const first = await Message.find({ chatId: chat!._id }).sort({ createdAt: 1 }).lean();
+    expect(first.map((m) => [m.role, m.content, m.status])).toEqual([
+      ['user', 'Remember this', 'complete'],
+      ['assistant', 'Stored reply', 'complete'],
+    ]);
+
+    upstream.script({ chunks: ['More'] });
+    const stream = await client.chat.completions.create({
+      model: 'test-model',
+      messages: [{ role: 'user', content: 'And this' }],
+      store: true,
+      metadata: { chat_id: chatId },
+      stream: true,
+    });
+    for await (const _ of stream) void _;
+    const all = await Message.find({ chatId: chat!._id }).sort({ createdAt: 1 }).lean();
+    expect(all.map((m) => m.content)).toEqual([
+      'Remember this',
+      'Stored reply',
+      'And this',
+      'More',
+    ]);
+    // The caller's messages are what the provider gets, not the stored history.
+    expect(upstream.requests[1]!.body.messages).toEqual([{ role: 'user', content: 'And this' }]);
+
+    const other = await signUp(ctx.request, 'v1-other');
+    const otherKey = (await ctx.request().post('/api/keys').set(other.auth).send({ name: 'o' }))
+      .body.key;
+    const otherClient = new OpenAI({ apiKey: otherKey, baseURL, maxRetries: 0 });
+    const error = await otherClient.chat.completions
+      .create({
+        model: 'test-model',
+        messages: [{ role: 'user', content: 'Sneak' }],
+        store: true,
+        metadata: { chat_id: chatId },
+      })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OpenAI.NotFoundError);
+    expect(error).toMatchObject({ status: 404, code: 'chat_not_found', param: 'metadata.chat_id' });
+    expect(await Message.countDocuments({ chatId: chat!._id })).toBe(4);
+  });
+
+  it('when a browser on an allowed origin stores an exchange, then CORS exposes X-Chat-Id to it', async () => {
+    const origin = 'http://localhost:5173'; // CORS_ORIGINS in tests/helpers/env.ts
+    const res = await ctx
+      .request()
+      .post('/v1/chat/completions')
+      .set('Origin', origin)
+      .set('Authorization', `Bearer ${apiKey}`)
+      .send({ model: 'demo', messages: [{ role: 'user', content: 'From a page' }], store: true });
+    expect(res.status).toBe(200);
+    expect(res.headers['access-control-allow-origin']).toBe(origin);
+    expect(res.headers['x-chat-id']).toMatch(/^[a-f0-9]{24}$/);
+    const exposed = String(res.headers['access-control-expose-headers']).split(/\s*,\s*/);
+    expect(exposed).toContain('X-Chat-Id');
+    expect(await Chat.countDocuments({ _id: res.headers['x-chat-id'], userId: owner() })).toBe(1);
+  });
+
+  it('when the demo model is asked, then it answers without a provider', async () => {
+    const completion = await client.chat.completions.create({
+      model: 'demo',
+      messages: [{ role: 'user', content: 'Ping' }],
+    });
+    expect(completion.choices[0]!.message.content).toContain('[Demo model]');
+    expect(completion.choices[0]!.message.content).toContain('Ping');
+    expect(completion.usage!.total_tokens).toBeGreaterThan(0);
+    expect(upstream.requests).toHaveLength(0);
+  });
+});
+
+describe('errors in OpenAI shape, mapped by the SDK', () => {
+  const failure = (promise: Promise<unknown>) =>
+    promise.then(
+      () => null,
+      (e: unknown) => e,
+    );
+
+  it('when the key is wrong, then AuthenticationError 401 invalid_api_key', async () => {
+    const bad = new OpenAI({ apiKey: 'sgpt_wrong', baseURL, maxRetries: 0 });
+    const error = await failure(bad.models.list());
+    expect(error).toBeInstanceOf(OpenAI.AuthenticationError);
+    expect(error).toMatchObject({
+      status: 401,
+      code: 'invalid_api_key',
+      type: 'invalid_request_error',
+    });
+  });
+
+  it('when the model is not allowed, then NotFoundError 404 model_not_found and no provider call', async () => {
+    const error = await failure(
+      client.chat.completions.create({
+        model: 'gpt-nope',
+        messages: [{ role: 'user', content: 'x' }],
+      }),
+    );
+    expect(error).toBeInstanceOf(OpenAI.NotFoundError);
+    expect(error).toMatchObject({ status: 404, code: 'model_not_found', param: 'model' });
+    expect(upstream.requests).toHaveLength(0);
+  });
+
+  it('when n > 1, an unknown parameter or a bad value is sent, then BadRequestError 400 naming it', async () => {
+    const n = await failure(
+      client.chat.completions.create({
+        model: 'test-model',
+        n: 2,
+        messages: [{ role: 'user', content: 'x' }],
+      }),
+    );
+    expect(n).toBeInstanceOf(OpenAI.BadRequestError);
+    expect(n).toMatchObject({ status: 400, param: 'n', type: 'invalid_request_error' });
+    expect((n as Error).message).toMatch(/n = 1/);
+
+    const unknown = await failure(
+      client.chat.completions.create({
+        model: 'test-model',
+        messages: [{ role: 'user', content: 'x' }],
+        logit_bias: { '50256': -100 },
+      }),
+    );
+    expect(unknown).toMatchObject({ status: 400, code: 'unknown_parameter', param: 'logit_bias' });
+    expect((unknown as Error).message).toContain('logit_bias');
+
+    const temperature = await failure(
+      client.chat.completions.create({
+        model: 'test-model',
+        temperature: 3,
+        messages: [{ role: 'user', content: 'x' }],
+      }),
+    );
+    expect(temperature).toMatchObject({ status: 400, param: 'temperature' });
+    const empty = await failure(
+      client.chat.completions.create({ model: 'test-model', messages: [] }),
+    );
+    expect(empty).toMatchObject({ status: 400, param: 'messages' });
+    const role = await failure(
+      client.chat.completions.create({
+        model: 'test-model',
+        messages: [{ role: 'robot', content: 'x' } as never],
+      }),
+    );
+    expect(role).toMatchObject({ status: 400, param: 'messages[0].role' });
+    expect(upstream.requests).toHaveLength(0);
+  });
+
+  it('when the messages hold more text than V1_MAX_INPUT_CHARS, then 400 context_length_exceeded', async () => {
+    const huge = 'x'.repeat(100_001);
+    const error = await failure(
+      client.chat.completions.create({
+        model: 'test-model',
+        messages: [
+          { role: 'user', content: huge },
+          { role: 'user', content: huge },
+        ],
+      }),
+    );
+    expect(error).toMatchObject({
+      status: 400,
+      code: 'context_length_exceeded',
+      param: 'messages',
+    });
+  });
+
+  it('when all stream slots are busy, then RateLimitError 429 rate_limit_exceeded with Retry-After', async () => {
+    upstream.script({ chunks: ['slow', ' reply'], headerDelayMs: 300 });
+    const running = client.chat.completions.create({
+      model: 'test-model',
+      messages: [{ role: 'user', content: 'a' }],
+    });
+    await eventually(leases, (n) => n === 1);
+    const error = await failure(
+      client.chat.completions.create({
+        model: 'test-model',
+        messages: [{ role: 'user', content: 'b' }],
+      }),
+    );
+    expect(error).toBeInstanceOf(OpenAI.RateLimitError);
+    expect(error).toMatchObject({ status: 429, code: 'rate_limit_exceeded', type: 'requests' });
+    expect((error as InstanceType<typeof OpenAI.RateLimitError>).headers.get('retry-after')).toBe(
+      '1',
+    );
+    await running;
+  });
+
+  it('when the provider fails, then a server error without its body, in JSON and in the stream', async () => {
+    upstream.script({ status: 500 });
+    const json = await failure(
+      client.chat.completions.create({
+        model: 'test-model',
+        messages: [{ role: 'user', content: 'x' }],
+      }),
+    );
+    expect(json).toBeInstanceOf(OpenAI.APIError);
+    expect(json).toMatchObject({ status: 502, type: 'server_error', code: 'upstream_error' });
+    expect(JSON.stringify(json)).not.toContain('sk-leak');
+
+    upstream.script({ chunks: ['part'], failAfter: 1, failWith: 'error-event' });
+    const stream = await client.chat.completions.create({
+      model: 'test-model',
+      messages: [{ role: 'user', content: 'x' }],
+      stream: true,
+    });
+    const error = await failure(
+      (async () => {
+        for await (const _ of stream) void _;
+      })(),
+    );
+    expect(error).toBeInstanceOf(OpenAI.APIError);
+    expect((error as Error).message).not.toContain('sk-leak');
+    expect((error as InstanceType<typeof OpenAI.APIError>).error).toMatchObject({
+      code: 'upstream_error',
+    });
+  });
+
+  it('when an unknown /v1 path or a wrong method is called, then 404 / 405 in the same shape', async () => {
+    const path = await fetch(`${baseURL}/completions`, {
+      headers: { Authorization: `Bearer ${client.apiKey}` },
+    });
+    expect(path.status).toBe(404);
+    expect(await path.json()).toMatchObject({
+      error: { type: 'invalid_request_error', code: 'unknown_url' },
+    });
+    const method = await fetch(`${baseURL}/models`, { method: 'DELETE' });
+    expect(method.status).toBe(405);
+    expect(await method.json()).toMatchObject({ error: { code: 'method_not_allowed' } });
+  });
+});
+
+describe('GET /v1/models', () => {
+  it('when listed with the SDK, then the allowed MODELS come in OpenAI list format, and one can be retrieved', async () => {
+    const page = await client.models.list();
+    expect(page.data.map((m) => m.id)).toEqual(['test-model', 'demo']);
+    for (const model of page.data)
+      expect(model).toEqual({
+        id: model.id,
+        object: 'model',
+        created: expect.any(Number),
+        owned_by: expect.any(String),
+      });
+    expect((await client.models.retrieve('demo')).id).toBe('demo');
+    const missing = await client.models.retrieve('gpt-nope').then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(missing).toMatchObject({ status: 404, code: 'model_not_found' });
+  });
+});
