@@ -58,6 +58,8 @@ describe('database work per exchange', () => {
       'insert:generations',
       'insert:messages',
       'update:chats',
+      // The reply's tokens, in the usage ledger before its slot is released (budgets rely on it).
+      'insert:usage',
       'update:messages',
       'delete:generations',
     ]);

@@ -44,7 +44,13 @@ export async function signUp(
     agent,
     email,
     password,
-    user: res.body.user as { id: string; email: string; name: string; createdAt: string },
+    user: res.body.user as {
+      id: string;
+      email: string;
+      name: string;
+      role: string;
+      createdAt: string;
+    },
     accessToken: res.body.accessToken as string,
     refreshToken: refreshCookieOf(res)!,
   };
