@@ -135,7 +135,17 @@ describe('when the database stops and comes back', () => {
     }
     expect(again.status).toBe(200);
     expect(((await again.json()) as { id: string }[]).map((c) => c.id)).toEqual([chatId]);
-    expect((await get('/readyz')).status).toBe(200);
+    // Readiness answers from a ping at most a second old (READY_CACHE_MS) that gives up after
+    // 1.5 s: just after the database is back it may still say 503 (an answer cached from the
+    // outage, or a first ping slower than its timeout on a loaded machine). It must turn 200 by
+    // itself.
+    const readyBy = Date.now() + 5_000;
+    let readyAgain = await get('/readyz');
+    while (readyAgain.status !== 200 && Date.now() < readyBy) {
+      await new Promise((r) => setTimeout(r, 100));
+      readyAgain = await get('/readyz');
+    }
+    expect(readyAgain.status).toBe(200);
     const after = await post(
       `${server.url}/api/chats/${chatId}/messages`,
       { content: 'after', stream: false },
