@@ -79,6 +79,7 @@ const envSchema = z.object({
   MAX_TITLE_CHARS: int(200, 1),
   MAX_SYSTEM_PROMPT_CHARS: int(8_000, 1),
   HISTORY_TOKEN_BUDGET: int(8_000, 100),
+  MAX_TREE_MESSAGES: int(10_000, 10, 1_000_000),
   MAX_TOKENS: int(0, 0),
   MESSAGES_PER_MINUTE: int(20, 1),
   SEARCHES_PER_MINUTE: int(30, 1),

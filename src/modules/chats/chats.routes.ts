@@ -3,12 +3,12 @@ import { defineRoute, type RouteGroup } from '../../lib/http/route.js';
 import * as controller from './chats.controller.js';
 import { streamReply } from './reply.controller.js';
 import {
+  BranchMessageSchema,
   ChatSchema,
   ChatWithMessagesSchema,
   chatSchemas,
   ExchangeResultSchema,
   IdParams,
-  MessageSchema,
   ReplyParams,
   ResumeHeaders,
   ResumeQuery,
@@ -107,7 +107,7 @@ export function chatRoutes(): RouteGroup {
       defineRoute({
         method: 'get',
         path: '/:id',
-        summary: 'A chat with its latest page of messages (oldest first)',
+        summary: 'A chat with the latest page of its active branch (root to leaf, oldest first)',
         auth: true,
         request: { params: IdParams, query: s.PageQuery },
         responses: {
@@ -122,13 +122,14 @@ export function chatRoutes(): RouteGroup {
       defineRoute({
         method: 'get',
         path: '/:id/messages',
-        summary: 'Messages of a chat, newest page first, each page oldest first',
+        summary:
+          'Messages of a branch (the active one, or `leafId`), newest page first, each page oldest first; `view=tree`: every branch, oldest first',
         auth: true,
-        request: { params: IdParams, query: s.PageQuery },
+        request: { params: IdParams, query: s.MessagesQuery },
         responses: {
           200: {
-            description: 'A page of messages; `Link` points to older ones',
-            schema: z.array(MessageSchema),
+            description: 'A page of messages; `Link` points to the next page',
+            schema: z.array(BranchMessageSchema),
           },
         },
         errors: [404],

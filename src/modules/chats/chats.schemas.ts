@@ -19,6 +19,12 @@ export const ChatSchema = z
     lastMessageAt: z.iso
       .datetime()
       .describe('Time of the latest user message (creation time until then)'),
+    activeLeafId: z
+      .string()
+      .optional()
+      .describe(
+        'The message the current branch ends at; absent until the chat has one (then its newest message)',
+      ),
   })
   .meta({ id: 'Chat' });
 
@@ -46,8 +52,18 @@ export const MessageSchema = z
   })
   .meta({ id: 'Message' });
 
+export const BranchMessageSchema = MessageSchema.extend({
+  siblingIds: z
+    .array(z.string())
+    .describe(
+      'This message and the other answers to its parent (or other first messages), oldest first',
+    ),
+}).meta({ id: 'BranchMessage' });
+
 export const ChatWithMessagesSchema = ChatSchema.extend({
-  messages: z.array(MessageSchema).describe('The latest page of messages, oldest first'),
+  messages: z
+    .array(BranchMessageSchema)
+    .describe('The latest page of the active branch (root to leaf), oldest first'),
   hasMore: z
     .boolean()
     .describe('Older messages exist: follow the Link header or GET /:id/messages?cursor='),
@@ -190,6 +206,17 @@ export function chatSchemas(c: Config = config()) {
       cursor,
     }),
     PageQuery: z.object({ limit, cursor }),
+    MessagesQuery: z.object({
+      limit,
+      cursor,
+      leafId: objectIdParam('Message')
+        .optional()
+        .describe('Page the branch ending at this message (default: the active branch)'),
+      view: z
+        .enum(['branch', 'tree'])
+        .optional()
+        .describe('`tree`: every message of every branch, oldest first (the cursor goes forward)'),
+    }),
     CreateChatBody: z.strictObject({
       message: content.optional(),
       title: title.optional(),
@@ -198,9 +225,28 @@ export function chatSchemas(c: Config = config()) {
       stream,
     }),
     UpdateChatBody: z
-      .strictObject({ title, pinned: z.boolean(), archived: z.boolean(), model, systemPrompt })
+      .strictObject({
+        title,
+        pinned: z.boolean(),
+        archived: z.boolean(),
+        model,
+        systemPrompt,
+        activeLeafId: objectIdParam('Message').describe(
+          'Switch branch: the branch moves to the newest message at or below this one',
+        ),
+      })
       .partial(),
-    SendMessageBody: z.strictObject({ content, model: model.optional(), stream }),
+    SendMessageBody: z.strictObject({
+      content,
+      model: model.optional(),
+      stream,
+      parentId: objectIdParam('Message')
+        .nullable()
+        .optional()
+        .describe(
+          'Edit: the assistant message this one follows (null: a new first message). Absent: the end of the active branch',
+        ),
+    }),
     CompatSendBody: z.strictObject({
       message: content,
       chatId: z.string().max(64).optional(),

@@ -81,7 +81,7 @@ export async function respondWithReply(
 
 export interface SendRequest {
   target: ExchangeTarget;
-  input: { content: string; model?: string };
+  input: { content: string; model?: string; parentId?: string | null };
   stream: boolean;
   /** The chat a reconnect's Last-Event-ID must name a reply of (absent: any of the user's). */
   chatId?: string;
