@@ -3,6 +3,7 @@ import { Types } from '../../src/lib/db/mongoose.js';
 import { Chat } from '../../src/modules/chats/chat.model.js';
 import { Message } from '../../src/modules/chats/message.model.js';
 import { useTestApp } from '../helpers/app.js';
+import { parseSse, textParser } from '../helpers/sse.js';
 import { startUpstream } from '../helpers/upstream.js';
 import { signUp, type TestUser } from '../helpers/users.js';
 
@@ -232,5 +233,139 @@ describe('branches', () => {
     expect(sent.at(-1)).toEqual({ role: 'user', content: 'deep' });
     expect(sent.at(-2)).toEqual({ role: 'assistant', content: 'm999' });
     expect(sent.length).toBeGreaterThan(100);
+  });
+
+  it('when an answer is regenerated twice, then three sibling answers exist, each made from the branch up to its question', async () => {
+    const { chatId, ids } = await chatOf(3);
+    upstream.script({ chunks: ['a2 take 2'] });
+    const second = await ctx
+      .request()
+      .post(`/api/chats/${chatId}/messages/${ids[3]}/regenerate`)
+      .set(user.auth)
+      .send({ stream: false });
+    expect(second.status).toBe(201);
+    expect(second.body.messages[0].id).toBe(ids[2]);
+    expect(second.body.messages[1]).toMatchObject({
+      role: 'assistant',
+      parentId: ids[2],
+      content: 'a2 take 2',
+      status: 'complete',
+    });
+    expect(upstream.requests.at(-1)!.messages).toEqual(
+      turnsOf([1], [{ role: 'user', content: 'q2' }]),
+    );
+
+    // Streamed, and named by the question this time.
+    upstream.script({ chunks: ['a2 ', 'take 3'] });
+    const third = await ctx
+      .request()
+      .post(`/api/chats/${chatId}/messages/${ids[2]}/regenerate`)
+      .set(user.auth)
+      .send({ stream: true })
+      .buffer(true)
+      .parse(textParser);
+    expect(third.status).toBe(200);
+    const { events } = parseSse(third.body as string);
+    expect(events.map((e) => e.event)).toEqual(['meta', 'delta', 'delta', 'done']);
+    expect(events.at(-1)!.data.message.content).toBe('a2 take 3');
+    expect(upstream.requests.at(-1)!.messages).toEqual(
+      turnsOf([1], [{ role: 'user', content: 'q2' }]),
+    );
+
+    const active = await read(chatId);
+    expect(active.messages.map((m) => m.content)).toEqual(['q1', 'a1', 'q2', 'a2 take 3']);
+    expect(active.messages[3]!.siblingIds).toEqual([
+      ids[3],
+      second.body.messages[1].id,
+      events[0]!.data.assistantMessage.id,
+    ]);
+    expect(await Message.countDocuments({ chatId, parentId: ids[2] })).toBe(3);
+
+    // Switching to the first answer brings back its own continuation.
+    await ctx.request().patch(`/api/chats/${chatId}`).set(user.auth).send({ activeLeafId: ids[3] });
+    expect((await read(chatId)).messages.map((m) => m.content)).toEqual(
+      turnsOf([1, 2, 3]).map((t) => t.content),
+    );
+  });
+
+  it('when an answer was cut by the token limit, then continue appends to it: the model gets it last, deltas carry only new text', async () => {
+    const { chatId, ids } = await chatOf(1);
+    upstream.script({ chunks: ['The start'], finishReason: 'length' });
+    const cut = await send(chatId, { content: 'q2' });
+    expect(cut.body.messages[1].finishReason).toBe('length');
+    const answerId = cut.body.messages[1].id as string;
+
+    upstream.script({ chunks: [' and', ' the end'] });
+    const res = await ctx
+      .request()
+      .post(`/api/chats/${chatId}/messages/${answerId}/continue`)
+      .set(user.auth)
+      .send({ stream: true })
+      .buffer(true)
+      .parse(textParser);
+    expect(res.status).toBe(200);
+    const { events } = parseSse(res.body as string);
+    expect(events.filter((e) => e.event === 'delta').map((e) => e.data.content)).toEqual([
+      ' and',
+      ' the end',
+    ]);
+    const done = events.at(-1)!;
+    expect(done.event).toBe('done');
+    expect(done.data.message).toMatchObject({
+      id: answerId,
+      content: 'The start and the end',
+      status: 'complete',
+      finishReason: 'stop',
+    });
+    expect(upstream.requests.at(-1)!.messages).toEqual(
+      turnsOf(
+        [1],
+        [
+          { role: 'user', content: 'q2' },
+          { role: 'assistant', content: 'The start' },
+        ],
+      ),
+    );
+    const stored = await Message.findById(answerId).lean();
+    expect(stored!.content).toBe('The start and the end');
+    expect(stored!.status).toBe('complete');
+    expect(await Message.countDocuments({ chatId })).toBe(4);
+
+    // Now complete ("stop"): nothing more to continue.
+    const again = await ctx
+      .request()
+      .post(`/api/chats/${chatId}/messages/${answerId}/continue`)
+      .set(user.auth)
+      .send({ stream: false });
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('REPLY_NOT_CONTINUABLE');
+    const ofQuestion = await ctx
+      .request()
+      .post(`/api/chats/${chatId}/messages/${ids[0]}/continue`)
+      .set(user.auth)
+      .send({ stream: false });
+    expect(ofQuestion.status).toBe(400);
+    expect(ofQuestion.body.error.code).toBe('NOT_CONTINUABLE');
+  });
+
+  it('when regenerate or continue names a message of another chat or user, then 404 and nothing stored', async () => {
+    const { chatId } = await chatOf(1);
+    const other = await chatOf(1);
+    const before = await Message.countDocuments({ chatId });
+    for (const action of ['regenerate', 'continue']) {
+      const foreign = await ctx
+        .request()
+        .post(`/api/chats/${chatId}/messages/${other.ids[1]}/${action}`)
+        .set(user.auth)
+        .send({ stream: false });
+      expect(foreign.status).toBe(404);
+      const stranger_ = await ctx
+        .request()
+        .post(`/api/chats/${other.chatId}/messages/${other.ids[1]}/${action}`)
+        .set(stranger.auth)
+        .send({ stream: false });
+      expect(stranger_.status).toBe(404);
+    }
+    expect(await Message.countDocuments({ chatId })).toBe(before);
   });
 });

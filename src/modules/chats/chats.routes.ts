@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineRoute, type RouteGroup } from '../../lib/http/route.js';
+import * as branches from './branch.controller.js';
 import * as controller from './chats.controller.js';
 import { streamReply } from './reply.controller.js';
 import {
@@ -9,6 +10,7 @@ import {
   chatSchemas,
   ExchangeResultSchema,
   IdParams,
+  MessageParams,
   ReplyParams,
   ResumeHeaders,
   ResumeQuery,
@@ -39,6 +41,12 @@ export const exchangeResponses = (created: string) => ({
       'A reconnect (Last-Event-ID) whose reply had ended and was fully delivered: nothing more to send',
   },
 });
+
+/** An exchange on an existing message: no Last-Event-ID reconnect here (use /stream), so no 204. */
+const replyResponses = (created: string) => {
+  const { 200: stream, 201: json } = exchangeResponses(created);
+  return { 200: stream, 201: json };
+};
 
 export function chatRoutes(): RouteGroup {
   const s = chatSchemas();
@@ -166,6 +174,30 @@ export function chatRoutes(): RouteGroup {
         handler: streamReply,
       }),
       send('/:id/message', 'Send a message (alias of /:id/messages)'),
+      defineRoute({
+        method: 'post',
+        path: '/:id/messages/:messageId/regenerate',
+        summary: 'Answer a user message again, as a new sibling answer (streamed or JSON)',
+        auth: true,
+        description:
+          '`messageId` is the user message or one of its answers. The model gets the branch up to that user message; the new answer becomes the active branch. Streams like sending a message.',
+        request: { params: MessageParams, body: s.RegenerateBody },
+        responses: replyResponses('The user message and the new answer'),
+        errors: [400, ...EXCHANGE_ERRORS],
+        handler: branches.regenerate,
+      }),
+      defineRoute({
+        method: 'post',
+        path: '/:id/messages/:messageId/continue',
+        summary: 'Continue an answer that was cut off; the text is appended to the same message',
+        auth: true,
+        description:
+          'For an answer that ended `incomplete` or with `finishReason: "length"`. The model gets the branch with the partial answer last; `delta` events carry only the new text, `done` the whole message. A complete answer is a 409 `REPLY_NOT_CONTINUABLE`.',
+        request: { params: MessageParams, body: s.ContinueBody },
+        responses: replyResponses('The user message and the continued answer'),
+        errors: [400, ...EXCHANGE_ERRORS],
+        handler: branches.continueReply,
+      }),
       defineRoute({
         method: 'post',
         path: '/:id/stop',

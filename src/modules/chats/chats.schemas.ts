@@ -109,6 +109,11 @@ export type SseEventJson<E extends keyof typeof SseEventSchemas> = z.infer<
 
 export const IdParams = z.object({ id: objectIdParam('Chat').describe('Chat id') });
 
+export const MessageParams = z.object({
+  id: objectIdParam('Chat').describe('Chat id'),
+  messageId: objectIdParam('Message').describe('Message id'),
+});
+
 export const ReplyParams = z.object({
   id: z.string().describe('Chat id'),
   messageId: z.string().describe('Id of the reply (the `assistantMessage.id` of `meta`)'),
@@ -247,6 +252,8 @@ export function chatSchemas(c: Config = config()) {
           'Edit: the assistant message this one follows (null: a new first message). Absent: the end of the active branch',
         ),
     }),
+    RegenerateBody: z.strictObject({ model: model.optional(), stream }),
+    ContinueBody: z.strictObject({ stream }),
     CompatSendBody: z.strictObject({
       message: content,
       chatId: z.string().max(64).optional(),

@@ -62,7 +62,8 @@ export async function runGeneration(
 
   const started = performance.now();
   let ttftMs: number | null = null;
-  let content = '';
+  // A continued answer starts from its stored text; the readers get only what is added.
+  let content = exchange.assistant.content;
   let finishReason: string | null = null;
   let usage: MessageDoc['usage'] = null;
   let failure: AppError | null = null;
