@@ -368,4 +368,78 @@ describe('branches', () => {
     }
     expect(await Message.countDocuments({ chatId })).toBe(before);
   });
+
+  it('when a chat is forked at message 4, then a new chat holds a copy of that branch and its next send gets exactly that history', async () => {
+    const { chatId, ids } = await chatOf(5);
+    const res = await ctx
+      .request()
+      .post(`/api/chats/${chatId}/fork`)
+      .set(user.auth)
+      .send({ messageId: ids[3] });
+    expect(res.status).toBe(201);
+    expect(res.body.id).not.toBe(chatId);
+    expect(res.body.title).toBe('q1 (fork)');
+    const forked = await read(res.body.id);
+    expect(forked.messages.map((m) => m.content)).toEqual(['q1', 'a1', 'q2', 'a2']);
+    expect(forked.messages.every((m) => !ids.includes(m.id))).toBe(true);
+    expect(forked.activeLeafId).toBe(forked.messages[3]!.id);
+
+    upstream.script({ chunks: ['forked answer'] });
+    expect((await send(res.body.id, { content: 'q3 in the fork' })).status).toBe(201);
+    expect(upstream.requests.at(-1)!.messages).toEqual(
+      turnsOf([1, 2], [{ role: 'user', content: 'q3 in the fork' }]),
+    );
+    // The original is untouched.
+    expect(await Message.countDocuments({ chatId })).toBe(10);
+    expect((await read(chatId)).messages).toHaveLength(10);
+
+    const foreign = await ctx
+      .request()
+      .post(`/api/chats/${chatId}/fork`)
+      .set(stranger.auth)
+      .send({ messageId: ids[3] });
+    expect(foreign.status).toBe(404);
+    const otherChat = await ctx
+      .request()
+      .post(`/api/chats/${res.body.id}/fork`)
+      .set(user.auth)
+      .send({ messageId: ids[3] });
+    expect(otherChat.status).toBe(404);
+  });
+
+  it('when a branch is deleted, then it and everything below go, and the active branch moves to a sibling or the parent', async () => {
+    const { chatId, ids } = await chatOf(3);
+    upstream.script({ chunks: ['a2 edited'] });
+    const edit = await send(chatId, { content: 'q2 edited', parentId: ids[1] });
+    const editedQ = edit.body.messages[0].id as string;
+
+    const gone = await ctx
+      .request()
+      .delete(`/api/chats/${chatId}/messages/${editedQ}`)
+      .set(user.auth);
+    expect(gone.status).toBe(204);
+    expect(await Message.countDocuments({ chatId })).toBe(6);
+    const back = await read(chatId);
+    expect(back.activeLeafId).toBe(ids[5]);
+    expect(back.messages.map((m) => m.content)).toEqual(turnsOf([1, 2, 3]).map((t) => t.content));
+
+    // Deleting the only second question: everything from it goes; the branch ends at a1.
+    expect(
+      (await ctx.request().delete(`/api/chats/${chatId}/messages/${ids[2]}`).set(user.auth)).status,
+    ).toBe(204);
+    const short = await read(chatId);
+    expect(short.messages.map((m) => m.content)).toEqual(['q1', 'a1']);
+    expect(short.activeLeafId).toBe(ids[1]);
+
+    const foreign = await ctx
+      .request()
+      .delete(`/api/chats/${chatId}/messages/${ids[0]}`)
+      .set(stranger.auth);
+    expect(foreign.status).toBe(404);
+    expect(await Message.countDocuments({ chatId })).toBe(2);
+
+    // Deleting the chat removes every message of every branch.
+    expect((await ctx.request().delete(`/api/chats/${chatId}`).set(user.auth)).status).toBe(204);
+    expect(await Message.countDocuments({ chatId })).toBe(0);
+  });
 });

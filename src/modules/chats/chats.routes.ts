@@ -199,6 +199,30 @@ export function chatRoutes(): RouteGroup {
         handler: branches.continueReply,
       }),
       defineRoute({
+        method: 'delete',
+        path: '/:id/messages/:messageId',
+        summary: 'Delete a message and everything below it (a branch)',
+        auth: true,
+        description:
+          'When the active branch ran through it, it moves to the newest remaining sibling, else to the parent. A reply still streaming on it is a 409 `MESSAGE_STREAMING`.',
+        request: { params: MessageParams },
+        responses: { 204: { description: 'Deleted' } },
+        errors: [404, 409, 429],
+        handler: branches.removeBranch,
+      }),
+      defineRoute({
+        method: 'post',
+        path: '/:id/fork',
+        summary: 'Fork: a new chat with a copy of the branch from the root to a message',
+        auth: true,
+        request: { params: IdParams, body: s.ForkBody },
+        responses: {
+          201: { description: 'The new chat; its active branch is the copy', schema: ChatSchema },
+        },
+        errors: [404, 409, 429],
+        handler: branches.fork,
+      }),
+      defineRoute({
         method: 'post',
         path: '/:id/stop',
         summary: 'Stop the reply being generated for this chat, on whichever instance',

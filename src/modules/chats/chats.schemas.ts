@@ -254,6 +254,11 @@ export function chatSchemas(c: Config = config()) {
     }),
     RegenerateBody: z.strictObject({ model: model.optional(), stream }),
     ContinueBody: z.strictObject({ stream }),
+    ForkBody: z.strictObject({
+      messageId: objectIdParam('Message').describe(
+        'The message the copied branch ends at (the root to it is copied)',
+      ),
+    }),
     CompatSendBody: z.strictObject({
       message: content,
       chatId: z.string().max(64).optional(),
