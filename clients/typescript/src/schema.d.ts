@@ -558,6 +558,14 @@ export interface components {
             id: string;
             data: string;
         };
+        /** @description The `title` event: `event: title`, an `id:` line and one JSON `data:` line. */
+        TitleEvent: {
+            /** @constant */
+            event: "title";
+            /** @description A cursor into the reply, `<replyId>:<offset>` (`<replyId>:end` on the final event): send it back as `Last-Event-ID` to resume */
+            id: string;
+            data: string;
+        };
         /** @description The `done` event: `event: done`, an `id:` line and one JSON `data:` line. */
         DoneEvent: {
             /** @constant */
@@ -646,6 +654,9 @@ export interface components {
         } | null;
         DeltaEventData: {
             content: string;
+        };
+        TitleEventData: {
+            chat: components["schemas"]["Chat"];
         };
         DoneEventData: {
             message: components["schemas"]["Message"];
@@ -2951,9 +2962,9 @@ export interface operations {
         };
         responses: {
             /**
-             * @description Server-Sent Events: `meta` {chat, userMessage, assistantMessage}, then one `delta` {content} per upstream chunk, then exactly one `done` {message, chat} or `error` {error, message}. `: ping` comments keep the connection open.
+             * @description Server-Sent Events: `meta` {chat, userMessage, assistantMessage}, then one `delta` {content} per upstream chunk, then, after the first reply of a chat, `title` {chat} when the model wrote the chat a title, then exactly one `done` {message, chat} or `error` {error, message}. `: ping` comments keep the connection open.
              *
-             *     `text/event-stream`: each event has an `event:` line (`meta`, `delta`, `done`, `error`), an `id:` line (a cursor to resume from)
+             *     `text/event-stream`: each event has an `event:` line (`meta`, `delta`, `title`, `done`, `error`), an `id:` line (a cursor to resume from)
              *     and one JSON `data:` line; the schema describes one event, its `data` payload is the `contentSchema`.
              *     A comment line `: ping` keeps the connection alive. The stream ends with exactly one `done` or `error` event.
              */
@@ -2964,7 +2975,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": components["schemas"]["MetaEvent"] | components["schemas"]["DeltaEvent"] | components["schemas"]["DoneEvent"] | components["schemas"]["ErrorEvent"];
+                    "text/event-stream": components["schemas"]["MetaEvent"] | components["schemas"]["DeltaEvent"] | components["schemas"]["TitleEvent"] | components["schemas"]["DoneEvent"] | components["schemas"]["ErrorEvent"];
                 };
             };
             /** @description The new chat (without `message`), or `{ chat, messages }` (with it, JSON mode) */
@@ -4160,9 +4171,9 @@ export interface operations {
         };
         responses: {
             /**
-             * @description Server-Sent Events: `meta` {chat, userMessage, assistantMessage}, then one `delta` {content} per upstream chunk, then exactly one `done` {message, chat} or `error` {error, message}. `: ping` comments keep the connection open.
+             * @description Server-Sent Events: `meta` {chat, userMessage, assistantMessage}, then one `delta` {content} per upstream chunk, then, after the first reply of a chat, `title` {chat} when the model wrote the chat a title, then exactly one `done` {message, chat} or `error` {error, message}. `: ping` comments keep the connection open.
              *
-             *     `text/event-stream`: each event has an `event:` line (`meta`, `delta`, `done`, `error`), an `id:` line (a cursor to resume from)
+             *     `text/event-stream`: each event has an `event:` line (`meta`, `delta`, `title`, `done`, `error`), an `id:` line (a cursor to resume from)
              *     and one JSON `data:` line; the schema describes one event, its `data` payload is the `contentSchema`.
              *     A comment line `: ping` keeps the connection alive. The stream ends with exactly one `done` or `error` event.
              */
@@ -4173,7 +4184,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": components["schemas"]["MetaEvent"] | components["schemas"]["DeltaEvent"] | components["schemas"]["DoneEvent"] | components["schemas"]["ErrorEvent"];
+                    "text/event-stream": components["schemas"]["MetaEvent"] | components["schemas"]["DeltaEvent"] | components["schemas"]["TitleEvent"] | components["schemas"]["DoneEvent"] | components["schemas"]["ErrorEvent"];
                 };
             };
             /** @description The user message and the reply, both stored */
@@ -4467,9 +4478,9 @@ export interface operations {
         requestBody?: never;
         responses: {
             /**
-             * @description Server-Sent Events: `meta` {chat, userMessage, assistantMessage}, then one `delta` {content} per upstream chunk, then exactly one `done` {message, chat} or `error` {error, message}. `: ping` comments keep the connection open.
+             * @description Server-Sent Events: `meta` {chat, userMessage, assistantMessage}, then one `delta` {content} per upstream chunk, then, after the first reply of a chat, `title` {chat} when the model wrote the chat a title, then exactly one `done` {message, chat} or `error` {error, message}. `: ping` comments keep the connection open.
              *
-             *     `text/event-stream`: each event has an `event:` line (`meta`, `delta`, `done`, `error`), an `id:` line (a cursor to resume from)
+             *     `text/event-stream`: each event has an `event:` line (`meta`, `delta`, `title`, `done`, `error`), an `id:` line (a cursor to resume from)
              *     and one JSON `data:` line; the schema describes one event, its `data` payload is the `contentSchema`.
              *     A comment line `: ping` keeps the connection alive. The stream ends with exactly one `done` or `error` event.
              */
@@ -4480,7 +4491,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": components["schemas"]["MetaEvent"] | components["schemas"]["DeltaEvent"] | components["schemas"]["DoneEvent"] | components["schemas"]["ErrorEvent"];
+                    "text/event-stream": components["schemas"]["MetaEvent"] | components["schemas"]["DeltaEvent"] | components["schemas"]["TitleEvent"] | components["schemas"]["DoneEvent"] | components["schemas"]["ErrorEvent"];
                 };
             };
             /** @description Last-Event-ID names the final event: nothing more to send */
@@ -4650,9 +4661,9 @@ export interface operations {
         };
         responses: {
             /**
-             * @description Server-Sent Events: `meta` {chat, userMessage, assistantMessage}, then one `delta` {content} per upstream chunk, then exactly one `done` {message, chat} or `error` {error, message}. `: ping` comments keep the connection open.
+             * @description Server-Sent Events: `meta` {chat, userMessage, assistantMessage}, then one `delta` {content} per upstream chunk, then, after the first reply of a chat, `title` {chat} when the model wrote the chat a title, then exactly one `done` {message, chat} or `error` {error, message}. `: ping` comments keep the connection open.
              *
-             *     `text/event-stream`: each event has an `event:` line (`meta`, `delta`, `done`, `error`), an `id:` line (a cursor to resume from)
+             *     `text/event-stream`: each event has an `event:` line (`meta`, `delta`, `title`, `done`, `error`), an `id:` line (a cursor to resume from)
              *     and one JSON `data:` line; the schema describes one event, its `data` payload is the `contentSchema`.
              *     A comment line `: ping` keeps the connection alive. The stream ends with exactly one `done` or `error` event.
              */
@@ -4663,7 +4674,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": components["schemas"]["MetaEvent"] | components["schemas"]["DeltaEvent"] | components["schemas"]["DoneEvent"] | components["schemas"]["ErrorEvent"];
+                    "text/event-stream": components["schemas"]["MetaEvent"] | components["schemas"]["DeltaEvent"] | components["schemas"]["TitleEvent"] | components["schemas"]["DoneEvent"] | components["schemas"]["ErrorEvent"];
                 };
             };
             /** @description The user message and the reply, both stored */
@@ -4960,9 +4971,9 @@ export interface operations {
         };
         responses: {
             /**
-             * @description Server-Sent Events: `meta` {chat, userMessage, assistantMessage}, then one `delta` {content} per upstream chunk, then exactly one `done` {message, chat} or `error` {error, message}. `: ping` comments keep the connection open.
+             * @description Server-Sent Events: `meta` {chat, userMessage, assistantMessage}, then one `delta` {content} per upstream chunk, then, after the first reply of a chat, `title` {chat} when the model wrote the chat a title, then exactly one `done` {message, chat} or `error` {error, message}. `: ping` comments keep the connection open.
              *
-             *     `text/event-stream`: each event has an `event:` line (`meta`, `delta`, `done`, `error`), an `id:` line (a cursor to resume from)
+             *     `text/event-stream`: each event has an `event:` line (`meta`, `delta`, `title`, `done`, `error`), an `id:` line (a cursor to resume from)
              *     and one JSON `data:` line; the schema describes one event, its `data` payload is the `contentSchema`.
              *     A comment line `: ping` keeps the connection alive. The stream ends with exactly one `done` or `error` event.
              */
@@ -4973,7 +4984,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": components["schemas"]["MetaEvent"] | components["schemas"]["DeltaEvent"] | components["schemas"]["DoneEvent"] | components["schemas"]["ErrorEvent"];
+                    "text/event-stream": components["schemas"]["MetaEvent"] | components["schemas"]["DeltaEvent"] | components["schemas"]["TitleEvent"] | components["schemas"]["DoneEvent"] | components["schemas"]["ErrorEvent"];
                 };
             };
             /** @description The user message and the new answer */
@@ -5259,9 +5270,9 @@ export interface operations {
         };
         responses: {
             /**
-             * @description Server-Sent Events: `meta` {chat, userMessage, assistantMessage}, then one `delta` {content} per upstream chunk, then exactly one `done` {message, chat} or `error` {error, message}. `: ping` comments keep the connection open.
+             * @description Server-Sent Events: `meta` {chat, userMessage, assistantMessage}, then one `delta` {content} per upstream chunk, then, after the first reply of a chat, `title` {chat} when the model wrote the chat a title, then exactly one `done` {message, chat} or `error` {error, message}. `: ping` comments keep the connection open.
              *
-             *     `text/event-stream`: each event has an `event:` line (`meta`, `delta`, `done`, `error`), an `id:` line (a cursor to resume from)
+             *     `text/event-stream`: each event has an `event:` line (`meta`, `delta`, `title`, `done`, `error`), an `id:` line (a cursor to resume from)
              *     and one JSON `data:` line; the schema describes one event, its `data` payload is the `contentSchema`.
              *     A comment line `: ping` keeps the connection alive. The stream ends with exactly one `done` or `error` event.
              */
@@ -5272,7 +5283,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": components["schemas"]["MetaEvent"] | components["schemas"]["DeltaEvent"] | components["schemas"]["DoneEvent"] | components["schemas"]["ErrorEvent"];
+                    "text/event-stream": components["schemas"]["MetaEvent"] | components["schemas"]["DeltaEvent"] | components["schemas"]["TitleEvent"] | components["schemas"]["DoneEvent"] | components["schemas"]["ErrorEvent"];
                 };
             };
             /** @description The user message and the continued answer */
@@ -6361,9 +6372,9 @@ export interface operations {
         };
         responses: {
             /**
-             * @description Server-Sent Events: `meta` {chat, userMessage, assistantMessage}, then one `delta` {content} per upstream chunk, then exactly one `done` {message, chat} or `error` {error, message}. `: ping` comments keep the connection open.
+             * @description Server-Sent Events: `meta` {chat, userMessage, assistantMessage}, then one `delta` {content} per upstream chunk, then, after the first reply of a chat, `title` {chat} when the model wrote the chat a title, then exactly one `done` {message, chat} or `error` {error, message}. `: ping` comments keep the connection open.
              *
-             *     `text/event-stream`: each event has an `event:` line (`meta`, `delta`, `done`, `error`), an `id:` line (a cursor to resume from)
+             *     `text/event-stream`: each event has an `event:` line (`meta`, `delta`, `title`, `done`, `error`), an `id:` line (a cursor to resume from)
              *     and one JSON `data:` line; the schema describes one event, its `data` payload is the `contentSchema`.
              *     A comment line `: ping` keeps the connection alive. The stream ends with exactly one `done` or `error` event.
              */
@@ -6374,7 +6385,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": components["schemas"]["MetaEvent"] | components["schemas"]["DeltaEvent"] | components["schemas"]["DoneEvent"] | components["schemas"]["ErrorEvent"];
+                    "text/event-stream": components["schemas"]["MetaEvent"] | components["schemas"]["DeltaEvent"] | components["schemas"]["TitleEvent"] | components["schemas"]["DoneEvent"] | components["schemas"]["ErrorEvent"];
                 };
             };
             /** @description The user message and the reply (stream: false) */

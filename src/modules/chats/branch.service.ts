@@ -135,3 +135,16 @@ export async function switchBranch(
   await Chat.updateOne({ _id: chat._id }, { $set: { activeLeafId: leaf._id } });
   return { ...chat, activeLeafId: leaf._id };
 }
+
+/**
+ * The active-leaf change of a send: the new reply, once the chat has branched (it has a pointer,
+ * or this send names its parent). A chat that never branched keeps none, so its branch stays its
+ * newest message whatever wrote it, exactly as before branches existed.
+ */
+export function branchedAfter(
+  chat: Pick<ChatDoc, 'activeLeafId'>,
+  parentId: string | null | undefined,
+  replyId: Types.ObjectId,
+): { activeLeafId?: Types.ObjectId } {
+  return chat.activeLeafId || parentId !== undefined ? { activeLeafId: replyId } : {};
+}

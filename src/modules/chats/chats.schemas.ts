@@ -80,12 +80,14 @@ export const ExchangeResultSchema = z
 
 export const SseDescription =
   'Server-Sent Events: `meta` {chat, userMessage, assistantMessage}, then one `delta` {content} per upstream chunk, ' +
+  'then, after the first reply of a chat, `title` {chat} when the model wrote the chat a title, ' +
   'then exactly one `done` {message, chat} or `error` {error, message}. `: ping` comments keep the connection open.';
 
 /** The JSON `data:` of each Server-Sent Event of an exchange, as the exchange controller sends them (documentation). */
 export const SseEventSchemas = {
   meta: z.object({ chat: ChatSchema, userMessage: MessageSchema, assistantMessage: MessageSchema }),
   delta: z.object({ content: z.string() }),
+  title: z.object({ chat: ChatSchema }),
   done: z.object({ message: MessageSchema, chat: ChatSchema }),
   error: z.object({
     error: z.object({ code: z.string(), message: z.string() }),

@@ -15,7 +15,7 @@ import {
   titleFromMessage,
   type NewChat,
 } from './chats.service.js';
-import { historyFor } from './branch.service.js';
+import { branchedAfter, historyFor } from './branch.service.js';
 import { chatStillOwned, removeLeftovers } from './chats.cleanup.js';
 import { chatSizes, ensureRoom, textBytes } from './chats.quota.js';
 import { checkMessageRate, takeGenerationSlot } from './exchange.limits.js';
@@ -136,27 +136,14 @@ export async function beginExchange(
           ? titleFromMessage(input.content)
           : chat.title;
       const { titleBytes } = chatSizes({ title, systemPrompt: '' });
+      // A chat that never branched keeps no pointer: its branch is its newest message (branch.tree.ts).
+      const leaf = branchedAfter(chat, input.parentId, ids.replyId);
       await Chat.updateOne(
         { _id: chatId },
-        {
-          $set: {
-            lastMessageAt: now,
-            updatedAt: now,
-            title,
-            titleBytes,
-            activeLeafId: ids.replyId,
-          },
-        },
+        { $set: { lastMessageAt: now, updatedAt: now, title, titleBytes, ...leaf } },
         { timestamps: false },
       );
-      chat = {
-        ...chat,
-        lastMessageAt: now,
-        updatedAt: now,
-        title,
-        titleBytes,
-        activeLeafId: ids.replyId,
-      };
+      chat = { ...chat, lastMessageAt: now, updatedAt: now, title, titleBytes, ...leaf };
     }
     const turns = fitToBudget(
       chat.systemPrompt,

@@ -5,6 +5,7 @@ import type { Exchange } from './exchange.service.js';
 import { runGeneration, type GenerationOptions } from './generation/generation.runner.js';
 import { cutWhenUnread } from './reply-detach.js';
 import { finalOf, metaOf } from './reply-events.js';
+import { titleAfterReply } from './title.service.js';
 import { registerReply, ReplyStream, unregisterReply } from './reply-stream.js';
 
 /**
@@ -38,7 +39,19 @@ export function runReply(
   const chat = toChatJson(exchange.chat);
   runGeneration(exchange, stream, options)
     .then(
-      (result) => stream.finish(finalOf(result.message, chat), result),
+      async (result) => {
+        // The first reply of a chat gets a title from the model before its stream ends.
+        const titled = await titleAfterReply(exchange, result.message);
+        if (!titled) return stream.finish(finalOf(result.message, chat), result);
+        const retitled = toChatJson(titled);
+        stream.finish(
+          {
+            ...finalOf(result.message, retitled),
+            before: [{ event: 'title', data: { chat: retitled } }],
+          },
+          result,
+        );
+      },
       (error: unknown) => {
         // runGeneration reports its failures in the result; this is a bug, not a model failure.
         logger.error({ err: error, replyId: stream.replyId }, 'reply generation crashed');
