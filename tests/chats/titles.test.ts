@@ -98,7 +98,7 @@ describe('titles the model writes', () => {
       .send({ content: 'first question', stream: false })
       .then((r) => r);
     await eventually(
-      async () => upstream.requests.length,
+      () => Promise.resolve(upstream.requests.length),
       (n) => n >= 2,
     );
     const renamed = await ctx
