@@ -442,4 +442,31 @@ describe('branches', () => {
     expect((await ctx.request().delete(`/api/chats/${chatId}`).set(user.auth)).status).toBe(204);
     expect(await Message.countDocuments({ chatId })).toBe(0);
   });
+
+  it('when a chat has branched, then the SigmaGPT-compatible /api/chat continues at the active leaf', async () => {
+    const { chatId, ids } = await chatOf(2);
+    upstream.script({ chunks: ['a2 edited'] });
+    expect((await send(chatId, { content: 'q2 edited', parentId: ids[1] })).status).toBe(201);
+    upstream.script({ chunks: ['a3'] });
+    const res = await ctx
+      .request()
+      .post('/api/chat')
+      .set(user.auth)
+      .send({ message: 'q3', threadId: chatId, stream: false });
+    expect(res.status).toBe(201);
+    expect(upstream.requests.at(-1)!.messages).toEqual([
+      ...turnsOf([1]),
+      { role: 'user', content: 'q2 edited' },
+      { role: 'assistant', content: 'a2 edited' },
+      { role: 'user', content: 'q3' },
+    ]);
+    expect((await read(chatId)).messages.map((m) => m.content)).toEqual([
+      'q1',
+      'a1',
+      'q2 edited',
+      'a2 edited',
+      'q3',
+      'a3',
+    ]);
+  });
 });
