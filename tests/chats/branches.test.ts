@@ -326,6 +326,17 @@ describe('branches', () => {
         ],
       ),
     );
+    // Cursors count the whole message: a reconnect after the last delta gets only `done`.
+    const lastDelta = events.filter((e) => e.event === 'delta').at(-1)!;
+    expect(lastDelta.id).toBe(`${answerId}:${'The start and the end'.length}`);
+    const resumed = await ctx
+      .request()
+      .get(`/api/chats/${chatId}/messages/${answerId}/stream`)
+      .set(user.auth)
+      .set('Last-Event-ID', lastDelta.id)
+      .buffer(true)
+      .parse(textParser);
+    expect(parseSse(resumed.body as string).events.map((e) => e.event)).toEqual(['done']);
     const stored = await Message.findById(answerId).lean();
     expect(stored!.content).toBe('The start and the end');
     expect(stored!.status).toBe('complete');
@@ -467,6 +478,26 @@ describe('branches', () => {
       'a2 edited',
       'q3',
       'a3',
+    ]);
+  });
+
+  it('when one answer is regenerated twice at once, then both land as siblings', async () => {
+    const { chatId, ids } = await chatOf(1);
+    upstream.script({ chunks: ['x'], delayMs: 100 }, { chunks: ['y'], delayMs: 100 });
+    const regenerate = () =>
+      ctx
+        .request()
+        .post(`/api/chats/${chatId}/messages/${ids[1]}/regenerate`)
+        .set(user.auth)
+        .send({ stream: false });
+    const [one, two] = await Promise.all([regenerate(), regenerate()]);
+    expect([one.status, two.status]).toEqual([201, 201]);
+    expect(await Message.countDocuments({ chatId, parentId: ids[0] })).toBe(3);
+    const active = await read(chatId);
+    expect(active.messages[1]!.siblingIds).toHaveLength(3);
+    expect(upstream.requests.slice(-2).map((r) => r.messages)).toEqual([
+      [{ role: 'user', content: 'q1' }],
+      [{ role: 'user', content: 'q1' }],
     ]);
   });
 });

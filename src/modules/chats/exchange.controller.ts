@@ -69,8 +69,10 @@ export async function respondWithReply(
 
   const sink = new SseSink(res).open();
   try {
-    await sink.event('meta', reply.meta, cursorId(reply.replyId, 0));
-    const reading = followLive(reply, sink, 0);
+    // 0, except for a continued answer: its requester gets only the new text.
+    const start = reply.length;
+    await sink.event('meta', reply.meta, cursorId(reply.replyId, start));
+    const reading = followLive(reply, sink, start);
     runReply(reply, exchange);
     await reading;
   } finally {

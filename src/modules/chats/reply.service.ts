@@ -17,6 +17,9 @@ export function openReply(exchange: Exchange): ReplyStream {
     String(exchange.assistant._id),
     metaOf(exchange.chat, exchange.userMessage, exchange.assistant),
   );
+  // A continued answer: its stored text comes first, so cursors count the whole message (as the
+  // stored copy that resumes and other instances read does); its requester starts after it.
+  if (exchange.assistant.content) void stream.push(exchange.assistant.content);
   registerReply(stream);
   return stream;
 }
