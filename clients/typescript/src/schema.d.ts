@@ -397,7 +397,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Messages of a chat, oldest first */
+        /** Messages of the active branch of a chat, oldest first */
         get: operations["getChatId"];
         /** Rename or pin a chat */
         put: operations["putChatId"];
@@ -6683,7 +6683,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Message"][];
+                    "application/json": components["schemas"]["BranchMessage"][];
                 };
             };
             /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`, `PARENT_NOT_ASSISTANT`, `NOTHING_TO_REGENERATE`, `NOT_CONTINUABLE`) */
