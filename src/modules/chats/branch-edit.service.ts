@@ -128,4 +128,14 @@ export async function deleteBranch(
   if (set) await Chat.updateOne({ _id: chat._id }, { $set: set });
   if (unset) await Chat.updateOne({ _id: chat._id }, { $unset: { activeLeafId: 1 } });
   await Message.deleteMany({ chatId: chat._id, _id: { $in: ids } });
+  // Once more for an exchange that stored itself below the branch while this ran (its question
+  // and its reply, two levels): it would otherwise be left without a parent.
+  let below = ids;
+  for (let level = 0; level < 2 && below.length > 0; level += 1) {
+    const late = await Message.find({ chatId: chat._id, parentId: { $in: below } }, { _id: 1 })
+      .limit(config().MAX_TREE_MESSAGES)
+      .lean<{ _id: Types.ObjectId }[]>();
+    below = late.map((m) => m._id);
+    if (below.length > 0) await Message.deleteMany({ chatId: chat._id, _id: { $in: below } });
+  }
 }
