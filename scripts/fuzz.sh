@@ -9,8 +9,13 @@
 # Rate limiting itself is covered by the integration tests. DEMO_CHUNK_DELAY_MS=0 makes the demo
 # model's streams end at once, so streamed requests terminate.
 #
+# schemathesis's own output (pytest-style, ending in a `=== ... in 180s ===` banner) goes to a log
+# file; this script prints plain lines instead: operations passed and failed, errors, warnings, and
+# where the full output is.
+#
 # Knobs: FUZZ_MAX_EXAMPLES (per operation, default 40), FUZZ_MAX_TIME (seconds, default 180), FUZZ_CHECKS,
-# FUZZ_SEED, FUZZ_KEEP=1 keeps the work directory (server log, reports).
+# FUZZ_SEED, FUZZ_KEEP=1 keeps the work directory (server log, reports), FUZZ_LOG (the file for
+# schemathesis's output; default a timestamped file in the temp directory).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,6 +33,7 @@ if ! "$ST" --version 2>/dev/null | grep -qF "$SCHEMATHESIS_VERSION"; then
 fi
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/sigmagpt-fuzz.XXXXXX")
+FUZZ_LOG="${FUZZ_LOG:-${TMPDIR:-/tmp}/sigmagpt-fuzz-$(date +%Y%m%d-%H%M%S).log}"
 PORT=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
 BASE_URL="http://127.0.0.1:$PORT"
 SERVER_PID=""
@@ -87,9 +93,11 @@ PYTHONPATH="$SCRIPTS_DIR${PYTHONPATH:+:$PYTHONPATH}" SCHEMATHESIS_HOOKS=fuzz_hoo
     --workers 2 \
     --request-timeout 15 \
     --continue-on-failure \
-    --report junit --report-dir "$WORK/report") \
+    --report junit --report-dir "$WORK/report") >"$FUZZ_LOG" 2>&1 \
   || status=$?
 echo "fuzz: schemathesis finished in $(( $(date +%s) - started ))s with exit code $status"
+node_modules/.bin/tsx scripts/fuzz-summary.ts "$WORK/report" "$FUZZ_LOG" || echo "fuzz: no report to count (see the log)"
+echo "fuzz: full schemathesis output in $FUZZ_LOG"
 
 if grep -qiE '"level":(50|60)|uncaught|unhandled' "$WORK/server.log"; then
   echo "fuzz: the server logged errors:" >&2

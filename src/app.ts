@@ -21,6 +21,10 @@ import { keyRoutes } from './modules/keys/index.js';
 import { modelRoutes } from './modules/models/index.js';
 import { openAiFallbacks, openAiRoutes } from './modules/openai/index.js';
 import { userRoutes } from './modules/users/index.js';
+import { adminRoutes } from './modules/admin/index.js';
+import { metricsRouter } from './modules/metrics/index.js';
+import { usageRoutes } from './modules/usage/index.js';
+import { httpMetrics } from './lib/metrics.js';
 
 /**
  * Every route group of the API, in the order they are mounted and documented; the OpenAPI
@@ -36,6 +40,8 @@ export function routeGroups(): RouteGroup[] {
     keyRoutes(),
     openAiRoutes(),
     aiSdkRoutes(),
+    usageRoutes(),
+    adminRoutes(),
   ];
 }
 
@@ -77,9 +83,11 @@ export function createApp(groups: RouteGroup[] = routeGroups()) {
   );
   // pino-http types the id loosely; genReqId (request-id.ts) always makes it a string.
   app.use((req, _res, next) => requestContext.run(req.id as string, next));
+  app.use(httpMetrics);
   app.use(securityHeaders());
   app.use(corsPolicy(c.CORS_ORIGINS));
   app.use(healthRouter());
+  app.use(metricsRouter(c));
   // Public and independent of the database: mounted before the /api middleware.
   app.use(docsRouter(groups));
 

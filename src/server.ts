@@ -16,6 +16,8 @@ import {
   stopInterruptedSweep,
 } from './modules/chats/index.js';
 import { serverOptions } from './lib/http/server-timeouts.js';
+import { startMetricsServer } from './modules/metrics/index.js';
+import { preloadTokenizer } from './modules/usage/index.js';
 
 async function main() {
   let c;
@@ -31,7 +33,12 @@ async function main() {
   const database = await resolveDatabase(c, logger);
   // A URI names its own database; the embedded server gets one named after the project.
   await connectDatabase(database.uri, c.MONGODB_URI ? undefined : 'sigmagpt');
-  await Promise.all([initRateLimitCounters(), initSessions(), initIdempotencyKeys()]);
+  await Promise.all([
+    initRateLimitCounters(),
+    initSessions(),
+    initIdempotencyKeys(),
+    preloadTokenizer(),
+  ]);
   logger.info({ database: database.description }, 'database connected');
   // Replies left `streaming` by an instance that died are finished as interrupted.
   startInterruptedSweep();
@@ -44,6 +51,12 @@ async function main() {
       `SigmaGPT API listening on http://localhost:${c.PORT}`,
     );
   });
+  if (c.METRICS_PORT !== 0) {
+    // Keeps answering while the API drains, so the scraper sees the shutdown too.
+    const metrics = await startMetricsServer(c);
+    metrics.unref();
+    logger.info({ host: c.METRICS_HOST, port: c.METRICS_PORT }, 'metrics served on their own port');
+  }
 
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -528,6 +528,31 @@ export const JOURNEY: Step[] = [
     ],
   },
   {
+    id: 'usage',
+    op: 'GET /api/usage',
+    title: "Tokens used by day and by model, and today's budget",
+    folder: '6. Models and operations',
+    status: 200,
+    ...token('refresh'),
+    checks: [
+      field(
+        'counts the replies of the journey',
+        'pm.expect(body.total.calls).to.be.above(0);',
+        'js response.parsedBody.total.calls > 0',
+      ),
+      isString('budget.resetsAt'),
+    ],
+  },
+  {
+    id: 'adminForbidden',
+    op: 'GET /api/admin/users',
+    title: 'Admin routes refuse an account that is not an administrator',
+    folder: '6. Models and operations',
+    status: 403,
+    ...token('refresh'),
+    checks: [equals('error.code', "'FORBIDDEN'", 'FORBIDDEN')],
+  },
+  {
     id: 'healthz',
     op: 'GET /healthz',
     title: 'Liveness',

@@ -12,6 +12,9 @@ const KNOWN_WEAK_SECRETS = new Set([
   'replace-me-with-32-random-bytes',
 ]);
 
+/** Above this a daily token budget is a typo, not a limit (a billion tokens a day per user). */
+export const MAX_TOKEN_BUDGET = 1_000_000_000;
+
 const int = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
 const bool = (fallback: boolean) =>
@@ -113,6 +116,14 @@ const envSchema = z.object({
   V1_BODY_LIMIT: z.string().default('1mb'),
   V1_MAX_MESSAGES: int(500, 1, 10_000),
   V1_MAX_INPUT_CHARS: int(200_000, 1),
+  TOKEN_BUDGET_PER_DAY: int(0, 0, MAX_TOKEN_BUDGET),
+  ADMIN_EMAILS: list(''),
+  METRICS_TOKEN: z
+    .string()
+    .optional()
+    .transform((v) => v || undefined),
+  METRICS_PORT: int(0, 0, 65535),
+  METRICS_HOST: z.string().default('127.0.0.1'),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -160,6 +171,15 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
   if (isProduction && !env.OPENAI_API_KEY && !demoOnly) {
     problems.push('OPENAI_API_KEY: required in production unless MODELS=demo');
   }
+  const adminEmails = env.ADMIN_EMAILS.map((e) => e.toLowerCase());
+  for (const email of adminEmails) {
+    if (!z.email().safeParse(email).success)
+      problems.push(`ADMIN_EMAILS: "${email}" is not a valid email address`);
+  }
+  if (env.METRICS_TOKEN !== undefined && env.METRICS_TOKEN.length < 16)
+    problems.push('METRICS_TOKEN: must be at least 16 characters');
+  if (env.METRICS_PORT !== 0 && env.METRICS_PORT === env.PORT)
+    problems.push('METRICS_PORT: must differ from PORT');
   const defaultModel = env.DEFAULT_MODEL ?? models[0]!;
   if (!models.includes(defaultModel))
     problems.push(`DEFAULT_MODEL: "${defaultModel}" is not in MODELS`);
@@ -180,6 +200,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
     docsEnabled: env.DOCS_ENABLED ?? !isProduction,
     models: Object.freeze(models),
     defaultModel,
+    adminEmails: Object.freeze(adminEmails),
   });
 }
 

@@ -17,7 +17,7 @@ import { useTestApp } from '../helpers/app.js';
 import { expectError, NO_TIGHT_LIMITS, PASSWORD } from '../helpers/auth.js';
 import { eventually } from '../helpers/eventually.js';
 import { startUpstream } from '../helpers/upstream.js';
-import { signUp, type TestUser } from '../helpers/users.js';
+import { createUser, type TestUser } from '../helpers/users.js';
 
 const upstream = await startUpstream();
 const ctx = useTestApp({
@@ -36,7 +36,7 @@ beforeAll(async () => {
   server = ctx.app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   api = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/ai-sdk/chat`;
-  user = await signUp(ctx.request, 'ai-sdk');
+  user = await createUser({ label: 'ai-sdk' });
 });
 afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
@@ -51,7 +51,7 @@ const userMessage = (text: string, id = `m-${Math.random().toString(36).slice(2)
 });
 
 /** What useChat does for a new message: DefaultChatTransport with the access token in headers. */
-function send(chatId: string, messages: UIMessage[], token = user.token, body?: object) {
+function send(chatId: string, messages: UIMessage[], token = user.accessToken, body?: object) {
   const transport = new DefaultChatTransport<UIMessage>({
     api,
     headers: { Authorization: `Bearer ${token}` },
@@ -140,7 +140,7 @@ describe('POST /api/ai-sdk/chat with the ai package (useChat transport)', () => 
     // The options of the README's useChat snippet, verbatim apart from the URL and token.
     const transport = new DefaultChatTransport<UIMessage>({
       api,
-      headers: () => ({ Authorization: `Bearer ${user.token}` }),
+      headers: () => ({ Authorization: `Bearer ${user.accessToken}` }),
       prepareSendMessagesRequest: ({ id, messages, trigger, messageId, body }) => ({
         body: { ...body, id, messages: messages.slice(-1), trigger, messageId },
       }),
@@ -181,7 +181,7 @@ describe('POST /api/ai-sdk/chat with the ai package (useChat transport)', () => 
   it('when the wire is read raw, then it has the UI message stream header, data: parts that the ai schema accepts, and [DONE]', async () => {
     const res = await fetch(api, {
       method: 'POST',
-      headers: { Authorization: `Bearer ${user.token}`, 'Content-Type': 'application/json' },
+      headers: { Authorization: `Bearer ${user.accessToken}`, 'Content-Type': 'application/json' },
       body: JSON.stringify({
         id: 'ui-chat-raw',
         messages: [userMessage('Raw')],
@@ -203,9 +203,9 @@ describe('POST /api/ai-sdk/chat with the ai package (useChat transport)', () => 
   });
 
   it('when two users use the same useChat id, then each gets a chat of their own', async () => {
-    const other = await signUp(ctx.request, 'ai-sdk-other');
+    const other = await createUser({ label: 'ai-sdk-other' });
     await chunksOf(await send('shared-id', [userMessage('Mine')]));
-    await chunksOf(await send('shared-id', [userMessage('Theirs')], other.token));
+    await chunksOf(await send('shared-id', [userMessage('Theirs')], other.accessToken));
     const links = await ChatLink.find({ clientId: 'shared-id' }).lean();
     expect(links).toHaveLength(2);
     expect(new Set(links.map((l) => String(l.chatId))).size).toBe(2);
@@ -232,8 +232,8 @@ describe('POST /api/ai-sdk/chat with the ai package (useChat transport)', () => 
   });
 
   it('when the account is deleted, then its useChat links go with its chats', async () => {
-    const leaving = await signUp(ctx.request, 'ai-sdk-leaving');
-    await chunksOf(await send('ui-chat-leaving', [userMessage('Bye')], leaving.token));
+    const leaving = await createUser({ label: 'ai-sdk-leaving' });
+    await chunksOf(await send('ui-chat-leaving', [userMessage('Bye')], leaving.accessToken));
     const owner = new Types.ObjectId(leaving.id);
     expect(await ChatLink.countDocuments({ userId: owner })).toBe(1);
     await ctx
@@ -265,7 +265,7 @@ describe('POST /api/ai-sdk/chat with the ai package (useChat transport)', () => 
   });
 
   it('when the request is refused before streaming, then a JSON error the transport raises, and nothing is stored', async () => {
-    const post = (body: object, token = user.token) =>
+    const post = (body: object, token = user.accessToken) =>
       ctx.request().post('/api/ai-sdk/chat').set('Authorization', `Bearer ${token}`).send(body);
     const base = { id: 'ui-chat-bad', messages: [userMessage('x')], trigger: 'submit-message' };
     expectError(

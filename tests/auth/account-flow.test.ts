@@ -14,7 +14,13 @@ describe('account lifecycle', () => {
       .send({ email: `  ${email.toUpperCase()} `, password: 'correct horse', name: 'Ada' });
     expect(signup.status).toBe(201);
     expect(signup.body).toEqual({
-      user: { id: expect.any(String), email, name: 'Ada', createdAt: expect.any(String) },
+      user: {
+        id: expect.any(String),
+        email,
+        name: 'Ada',
+        role: 'user',
+        createdAt: expect.any(String),
+      },
       accessToken: expect.any(String),
       tokenType: 'Bearer',
       expiresIn: 900,

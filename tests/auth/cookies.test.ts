@@ -7,8 +7,8 @@ import {
   expectError,
   NO_TIGHT_LIMITS,
   refreshCookieOf,
-  signUp,
 } from '../helpers/auth.js';
+import { createUser } from '../helpers/users.js';
 
 const ctx = useTestApp(NO_TIGHT_LIMITS);
 const ALLOWED_ORIGIN = 'http://localhost:5173'; // CORS_ORIGINS in tests/helpers/env.ts
@@ -33,7 +33,7 @@ describe('refresh cookie flags', () => {
   });
 
   it('when refresh rotates or logout clears the cookie, then the same flags are kept', async () => {
-    const account = await signUp(ctx);
+    const account = await createUser();
     const refreshed = await ctx
       .request()
       .post('/api/auth/refresh')
@@ -59,7 +59,7 @@ describe('cross-site requests on cookie-authenticated routes', () => {
   ])(
     'when /refresh comes from Origin %s, then 403 FORBIDDEN_ORIGIN and the session is not rotated',
     async (origin) => {
-      const account = await signUp(ctx);
+      const account = await createUser();
       const before = await accountsSnapshot();
       const res = await ctx
         .request()
@@ -76,7 +76,7 @@ describe('cross-site requests on cookie-authenticated routes', () => {
   it.each(['post', 'get'] as const)(
     'when %s /logout comes from a foreign origin, then 403 and the session stays open',
     async (method) => {
-      const account = await signUp(ctx);
+      const account = await createUser();
       const res = await ctx
         .request()
         [method]('/api/auth/logout')
@@ -93,7 +93,7 @@ describe('cross-site requests on cookie-authenticated routes', () => {
   );
 
   it('when /refresh comes from the allow-listed origin, then 200 with credentialed CORS headers', async () => {
-    const account = await signUp(ctx);
+    const account = await createUser();
     const res = await ctx
       .request()
       .post('/api/auth/refresh')
@@ -111,7 +111,7 @@ describe('cross-site requests on cookie-authenticated routes', () => {
   });
 
   it('when there is no Origin header (curl, same-origin GET), then refresh works', async () => {
-    const account = await signUp(ctx);
+    const account = await createUser();
     expect(
       (
         await ctx

@@ -8,8 +8,8 @@ import {
   expectError,
   NO_TIGHT_LIMITS,
   PASSWORD,
-  signUp,
 } from '../helpers/auth.js';
+import { createUser } from '../helpers/users.js';
 
 const ctx = useTestApp(NO_TIGHT_LIMITS);
 
@@ -42,7 +42,7 @@ async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
 
 describe('login failures do not reveal whether an account exists', () => {
   it('when the email is unknown or the password is wrong, then status, body and headers are identical', async () => {
-    const account = await signUp(ctx);
+    const account = await createUser();
     const wrongPassword = await ctx
       .request()
       .post('/api/auth/login')
@@ -62,7 +62,7 @@ describe('login failures do not reveal whether an account exists', () => {
   });
 
   it('when the email is unknown, then a dummy bcrypt compare makes it about as slow as a wrong password', async () => {
-    const account = await signUp(ctx);
+    const account = await createUser();
     const login = (email: string) =>
       ctx.request().post('/api/auth/login').send({ email, password: 'wrong password!' });
     await login(uniqueEmail('warmup')); // the dummy hash is computed once, on first use
@@ -123,7 +123,7 @@ describe('a password has at least 8 characters and at most 72 UTF-8 bytes, never
 
   it('when a login password is longer than 72 bytes but starts with the real 72-byte password, then it is refused', async () => {
     const password = 'p'.repeat(72);
-    const account = await signUp(ctx, { password });
+    const account = await createUser({ password });
     const before = await accountsSnapshot();
     const res = await ctx
       .request()
@@ -135,7 +135,7 @@ describe('a password has at least 8 characters and at most 72 UTF-8 bytes, never
   });
 
   it('when the new password on a change is over 72 bytes, then 400 and the hash is unchanged', async () => {
-    const account = await signUp(ctx);
+    const account = await createUser();
     const before = await accountsSnapshot();
     const res = await ctx
       .request()
@@ -148,7 +148,7 @@ describe('a password has at least 8 characters and at most 72 UTF-8 bytes, never
 
   it('when the current password on a change or delete is over 72 bytes, then 400 and nothing changes', async () => {
     const password = 'q'.repeat(72);
-    const account = await signUp(ctx, { password });
+    const account = await createUser({ password });
     const before = await accountsSnapshot();
     const change = await ctx
       .request()
@@ -202,7 +202,7 @@ describe('duplicate sign-up', () => {
   ])(
     'when the email is taken (%s), then 409 EMAIL_TAKEN and nothing is stored',
     async (_label, variant) => {
-      const account = await signUp(ctx);
+      const account = await createUser();
       const before = await accountsSnapshot();
       const res = await ctx
         .request()
@@ -216,7 +216,7 @@ describe('duplicate sign-up', () => {
   );
 
   it('when the register alias is used with a taken email, then the same 409', async () => {
-    const account = await signUp(ctx);
+    const account = await createUser();
     expectError(
       await ctx
         .request()

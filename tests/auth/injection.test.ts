@@ -7,8 +7,8 @@ import {
   expectError,
   NO_TIGHT_LIMITS,
   PASSWORD,
-  signUp,
 } from '../helpers/auth.js';
+import { createUser } from '../helpers/users.js';
 
 const ctx = useTestApp(NO_TIGHT_LIMITS);
 
@@ -29,7 +29,7 @@ describe('operator injection in auth bodies', () => {
   it.each(HOSTILE_VALUES)(
     'when login email is %s, then 400 VALIDATION_FAILED and no session opens',
     async (_label, value) => {
-      const victim = await signUp(ctx);
+      const victim = await createUser();
       const before = await accountsSnapshot();
       const res = await ctx
         .request()
@@ -44,7 +44,7 @@ describe('operator injection in auth bodies', () => {
   it.each(HOSTILE_VALUES)(
     'when login password is %s, then 400 VALIDATION_FAILED',
     async (_label, value) => {
-      const victim = await signUp(ctx);
+      const victim = await createUser();
       const before = await accountsSnapshot();
       const res = await ctx
         .request()
@@ -112,7 +112,7 @@ describe('operator injection in auth bodies', () => {
   });
 
   it('when operators arrive in the query string (?email[$ne]=), then 400 and never 200/500', async () => {
-    const victim = await signUp(ctx);
+    const victim = await createUser();
     const before = await accountsSnapshot();
     for (const query of [
       'email[$ne]=',
@@ -147,7 +147,7 @@ describe('mass assignment on the account', () => {
   ])(
     'when PATCH /me carries %s next to name, then 400 and nothing changes',
     async (_label, extra) => {
-      const account = await signUp(ctx);
+      const account = await createUser();
       const before = await accountsSnapshot();
       const res = await ctx
         .request()
@@ -160,7 +160,7 @@ describe('mass assignment on the account', () => {
   );
 
   it('when PATCH /me carries __proto__ (raw JSON), then 400 and nothing changes', async () => {
-    const account = await signUp(ctx);
+    const account = await createUser();
     const before = await accountsSnapshot();
     const res = await ctx
       .request()
@@ -181,7 +181,7 @@ describe('mass assignment on the account', () => {
   });
 
   it('when PATCH /me has only a name, then only the name changes', async () => {
-    const account = await signUp(ctx);
+    const account = await createUser();
     const stored = await User.findById(account.user.id).lean();
     const res = await ctx
       .request()
@@ -199,7 +199,7 @@ describe('mass assignment on the account', () => {
   });
 
   it('when PATCH /me has a name that is not a string or is too long, then 400 and nothing changes', async () => {
-    const account = await signUp(ctx);
+    const account = await createUser();
     const before = await accountsSnapshot();
     for (const name of [{ $set: 'x' }, ['x'], 7, 'x'.repeat(101)]) {
       expectError(

@@ -3,7 +3,8 @@ import type { Response } from 'supertest';
 import mongoose from '../../src/lib/db/mongoose.js';
 import { User } from '../../src/modules/users/user.model.js';
 import { uniqueEmail, useTestApp } from '../helpers/app.js';
-import { accountsSnapshot, expectError, rateLimitHits, signUp } from '../helpers/auth.js';
+import { accountsSnapshot, expectError, rateLimitHits } from '../helpers/auth.js';
+import { createUser } from '../helpers/users.js';
 
 // Behind one trusted proxy, so X-Forwarded-For names the client and rotating IPs can be simulated.
 const ctx = useTestApp({
@@ -27,7 +28,7 @@ function expectRateLimited(res: Response) {
 
 describe('login limit per account', () => {
   it('when one account gets more failed logins than the limit from rotating IPs, then 429 with Retry-After, even with the right password', async () => {
-    const account = await signUp(ctx, { ip: freshIp() });
+    const account = await createUser();
     for (let i = 0; i < 3; i += 1)
       expectError(await login(account.email, 'wrong password'), 401, 'INVALID_CREDENTIALS');
     const before = await accountsSnapshot();
@@ -40,14 +41,14 @@ describe('login limit per account', () => {
   });
 
   it('when another account is attacked, then this one can still log in', async () => {
-    const victim = await signUp(ctx, { ip: freshIp() });
-    const bystander = await signUp(ctx, { ip: freshIp() });
+    const victim = await createUser();
+    const bystander = await createUser();
     for (let i = 0; i < 4; i += 1) await login(victim.email, 'wrong password');
     expect((await login(bystander.email, bystander.password)).status).toBe(200);
   });
 
   it('when a user logs in successfully more often than the limit, then every login succeeds (only failures count)', async () => {
-    const account = await signUp(ctx, { ip: freshIp() });
+    const account = await createUser();
     for (let i = 0; i < 5; i += 1)
       expect((await login(account.email, account.password)).status).toBe(200);
     expectError(await login(account.email, 'wrong password'), 401, 'INVALID_CREDENTIALS');
@@ -55,7 +56,7 @@ describe('login limit per account', () => {
   });
 
   it('when many failed logins for one account arrive in parallel, then no more than the limit get through to a password check', async () => {
-    const account = await signUp(ctx, { ip: freshIp() });
+    const account = await createUser();
     const results = await Promise.all(
       Array.from({ length: 12 }, () => login(account.email, 'wrong password')),
     );

@@ -10,8 +10,8 @@ import {
   expectUnauthenticated,
   NO_TIGHT_LIMITS,
   refreshCookieOf,
-  signUp,
 } from '../helpers/auth.js';
+import { createUser } from '../helpers/users.js';
 
 const ctx = useTestApp(NO_TIGHT_LIMITS);
 
@@ -30,7 +30,7 @@ const pastGrace = (accessToken: string) =>
 
 describe('refresh', () => {
   it('when the cookie is presented, then a new access token and a rotated cookie; the old refresh token then gets 401', async () => {
-    const account = await signUp(ctx);
+    const account = await createUser();
     const first = await refresh(account.refreshToken);
     expect(first.status).toBe(200);
     expect(first.body).toEqual({
@@ -51,7 +51,7 @@ describe('refresh', () => {
   });
 
   it('when a rotated refresh token is replayed, then the whole session is revoked: newest refresh and access token fail too', async () => {
-    const account = await signUp(ctx);
+    const account = await createUser();
     const first = await refresh(account.refreshToken);
     const newest = refreshCookieOf(first)!;
     const access = first.body.accessToken as string;
@@ -69,7 +69,7 @@ describe('refresh', () => {
   });
 
   it('when there is no cookie or the cookie is garbage, then 401 and nothing changes', async () => {
-    await signUp(ctx);
+    await createUser();
     const before = await accountsSnapshot();
     expectUnauthenticated(await ctx.request().post('/api/auth/refresh'));
     for (const value of ['garbage', 'a.b', '%24ne', 'x'.repeat(5000)])
@@ -78,7 +78,7 @@ describe('refresh', () => {
   });
 
   it('when a forged refresh cookie names an existing session, then 401 and that session stays open', async () => {
-    const victim = await signUp(ctx);
+    const victim = await createUser();
     const sid = sessionOf(victim.accessToken);
     const [, ...rest] = victim.refreshToken.split('.');
     // Same session id and the same shape as a real token, but random bytes the server never issued.
@@ -95,7 +95,7 @@ describe('refresh', () => {
   });
 
   it('when the refresh token is sent as a bearer header or in the body instead of the cookie, then 401', async () => {
-    const account = await signUp(ctx);
+    const account = await createUser();
     expectUnauthenticated(
       await ctx.request().post('/api/auth/refresh').set(bearer(account.refreshToken)),
     );
@@ -111,7 +111,7 @@ describe('logout', () => {
   it.each(['post', 'get'] as const)(
     'when %s /logout carries the access token and cookie, then both are revoked at once',
     async (method) => {
-      const account = await signUp(ctx);
+      const account = await createUser();
       const res = await ctx
         .request()
         [method]('/api/auth/logout')
@@ -129,7 +129,7 @@ describe('logout', () => {
   );
 
   it('when only the access token is presented, then the refresh token of that session dies too', async () => {
-    const account = await signUp(ctx);
+    const account = await createUser();
     expect(
       (await ctx.request().post('/api/auth/logout').set(bearer(account.accessToken))).status,
     ).toBe(204);
@@ -137,7 +137,7 @@ describe('logout', () => {
   });
 
   it('when only the refresh cookie is presented, then the access token of that session dies too', async () => {
-    const account = await signUp(ctx);
+    const account = await createUser();
     expect(
       (
         await ctx
@@ -150,7 +150,7 @@ describe('logout', () => {
   });
 
   it('when logout is repeated or carries nothing, then 204 every time and other sessions are untouched', async () => {
-    const account = await signUp(ctx);
+    const account = await createUser();
     const other = await login(account.email, account.password);
     const logout = () =>
       ctx
@@ -168,7 +168,7 @@ describe('logout', () => {
 
 describe('password change', () => {
   it('when the current password is right, then 204; every other session is revoked and the current one kept', async () => {
-    const account = await signUp(ctx);
+    const account = await createUser();
     const other = await login(account.email, account.password);
     const otherRefresh = refreshCookieOf(other)!;
     const res = await ctx
@@ -195,7 +195,7 @@ describe('password change', () => {
   });
 
   it('when the current password is wrong, then 401 INVALID_CREDENTIALS and nothing changes', async () => {
-    const account = await signUp(ctx);
+    const account = await createUser();
     await login(account.email, account.password);
     const before = await accountsSnapshot();
     const res = await ctx
@@ -208,7 +208,7 @@ describe('password change', () => {
   });
 
   it('when the new password is too short or the body has extra fields, then 400 and nothing changes', async () => {
-    const account = await signUp(ctx);
+    const account = await createUser();
     const before = await accountsSnapshot();
     const change = (body: object) =>
       ctx.request().post('/api/auth/password').set(bearer(account.accessToken)).send(body);
@@ -237,7 +237,7 @@ describe('password change', () => {
 
 describe('account deletion', () => {
   it('when the password is wrong, then 401 INVALID_CREDENTIALS and nothing is deleted', async () => {
-    const account = await signUp(ctx);
+    const account = await createUser();
     const before = await accountsSnapshot();
     const res = await ctx
       .request()
@@ -249,9 +249,9 @@ describe('account deletion', () => {
   });
 
   it('when the password is right, then 204, the user and all sessions are gone and every token fails', async () => {
-    const account = await signUp(ctx);
+    const account = await createUser();
     const other = await login(account.email, account.password);
-    const bystander = await signUp(ctx);
+    const bystander = await createUser();
     const res = await ctx
       .request()
       .delete('/api/auth/me')
@@ -271,8 +271,8 @@ describe('account deletion', () => {
 
 describe('ended sessions', () => {
   it("when a user logs in, then their expired and long-revoked sessions are removed, and recent or other users' ones kept", async () => {
-    const account = await signUp(ctx);
-    const other = await signUp(ctx);
+    const account = await createUser();
+    const other = await createUser();
     const userId = (await User.findOne({ email: account.email }).lean())!._id;
     const otherId = (await User.findOne({ email: other.email }).lean())!._id;
     const day = 86_400_000;

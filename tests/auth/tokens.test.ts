@@ -8,8 +8,8 @@ import {
   expectError,
   expectUnauthenticated,
   NO_TIGHT_LIMITS,
-  signUp,
 } from '../helpers/auth.js';
+import { createUser, type TestUser } from '../helpers/users.js';
 
 const ctx = useTestApp(NO_TIGHT_LIMITS);
 
@@ -19,7 +19,7 @@ const AUDIENCE = 'sigmagpt-clients';
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 const now = () => Math.floor(Date.now() / 1000);
 
-let account: Awaited<ReturnType<typeof signUp>>;
+let account: TestUser;
 let claims: { sub: string; sid: string };
 
 /** A token exactly like the server's, with any claim or header changed; signs with HS256 and the real secret. */
@@ -56,7 +56,7 @@ const me = (headers: Record<string, string> = {}, path = '/api/auth/me') =>
   ctx.request().get(path).set(headers);
 
 beforeAll(async () => {
-  account = await signUp(ctx);
+  account = await createUser();
   claims = jwt.decode(account.accessToken) as { sub: string; sid: string };
 });
 
@@ -99,7 +99,7 @@ describe('access tokens', () => {
   });
 
   it('when the payload is tampered with (signature kept), then 401', async () => {
-    const other = await signUp(ctx);
+    const other = await createUser();
     const [header, , signature] = account.accessToken.split('.');
     const payload = { ...(jwt.decode(account.accessToken) as object), sub: other.user.id };
     expectUnauthenticated(await me(bearer(`${header}.${b64(payload)}.${signature}`)));
@@ -222,7 +222,7 @@ describe('malformed ids inside validly signed tokens', () => {
   });
 
   it('when a token names the session of another user, then 401', async () => {
-    const other = await signUp(ctx);
+    const other = await createUser();
     const otherSid = (jwt.decode(other.accessToken) as { sid: string }).sid;
     expectUnauthenticated(await me(bearer(forge({ sid: otherSid }))));
   });

@@ -1,16 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Chat } from '../../src/modules/chats/chat.model.js';
 import { Message } from '../../src/modules/chats/message.model.js';
-import { useTestApp } from '../helpers/app.js';
-import { startUpstream } from '../helpers/upstream.js';
-import { signUp, type TestUser } from '../helpers/users.js';
+import { useChatApp } from '../helpers/chat-app.js';
+import { createUser, type TestUser } from '../helpers/users.js';
 
-const upstream = await startUpstream();
-const ctx = useTestApp({
-  OPENAI_BASE_URL: upstream.url,
-  MODELS: 'test-model',
-  UPSTREAM_MAX_RETRIES: '0',
-  MESSAGES_PER_MINUTE: '1000',
+const ctx = useChatApp({
   MAX_MESSAGE_CHARS: '50',
   MAX_TITLE_CHARS: '20',
   MAX_SYSTEM_PROMPT_CHARS: '30',
@@ -20,8 +14,8 @@ let bob: TestUser;
 let aliceChat: string;
 
 beforeAll(async () => {
-  alice = await signUp(ctx.request, 'alice');
-  bob = await signUp(ctx.request, 'bob');
+  alice = await createUser({ label: 'alice' });
+  bob = await createUser({ label: 'bob' });
   const res = await ctx
     .request()
     .post('/api/chats')
@@ -30,8 +24,6 @@ beforeAll(async () => {
   expect(res.status).toBe(201);
   aliceChat = res.body.chat.id;
 });
-afterAll(() => upstream.close());
-beforeEach(() => upstream.reset());
 
 const snapshot = async (chatId: string) => ({
   chat: await Chat.findById(chatId).lean(),
@@ -84,7 +76,7 @@ describe("another user's chat", () => {
       });
     }
     expect(await snapshot(aliceChat)).toEqual(before);
-    expect(upstream.requests).toHaveLength(0);
+    expect(ctx.upstream.requests).toHaveLength(0);
   });
 
   it('when ids are malformed, then 404 JSON, never 500', async () => {
@@ -102,7 +94,7 @@ describe("another user's chat", () => {
         expect(res.body.error.code).toBe('NOT_FOUND');
       }
     }
-    expect(upstream.requests).toHaveLength(0);
+    expect(ctx.upstream.requests).toHaveLength(0);
   });
 });
 
@@ -140,7 +132,7 @@ describe('bad input', () => {
     expect(protoRes.status).toBe(400);
     expect(await snapshot(aliceChat)).toEqual(before);
     expect(await Chat.countDocuments()).toBe(chatCount);
-    expect(upstream.requests).toHaveLength(0);
+    expect(ctx.upstream.requests).toHaveLength(0);
   });
 
   it('when content is empty, blank or over MAX_MESSAGE_CHARS, then 400 and the upstream gets no request', async () => {
@@ -162,7 +154,7 @@ describe('bad input', () => {
         .status,
     ).toBe(400);
     expect(await Message.countDocuments()).toBe(before);
-    expect(upstream.requests).toHaveLength(0);
+    expect(ctx.upstream.requests).toHaveLength(0);
   });
 
   it('when a title or system prompt is over its limit, then 400', async () => {
@@ -226,7 +218,7 @@ describe('bad input', () => {
       expect(res.body.error.code).toBe('VALIDATION_FAILED');
     }
     expect(await snapshot(aliceChat)).toEqual(before);
-    expect(upstream.requests).toHaveLength(0);
+    expect(ctx.upstream.requests).toHaveLength(0);
   });
 
   it('when the request has no token, then 401 on the chat routes', async () => {

@@ -1,136 +1,125 @@
-import http from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import mongoose from '../../src/lib/db/mongoose.js';
 import { Message } from '../../src/modules/chats/message.model.js';
-import { useTestApp } from '../helpers/app.js';
+import { useChatApp } from '../helpers/chat-app.js';
 import { eventually } from '../helpers/eventually.js';
-import { listen, parseSse } from '../helpers/sse.js';
-import { startUpstream } from '../helpers/upstream.js';
-import { signUp, type TestUser } from '../helpers/users.js';
+import { blockedOnClient } from '../helpers/sse.js';
 
 const IDLE_TIMEOUT_MS = 300;
-const upstream = await startUpstream();
-const ctx = useTestApp({
-  OPENAI_BASE_URL: upstream.url,
-  MODELS: 'test-model',
-  UPSTREAM_MAX_RETRIES: '0',
-  MESSAGES_PER_MINUTE: '1000',
+const ctx = useChatApp({
+  MAX_CONCURRENT_STREAMS: '1',
   UPSTREAM_IDLE_TIMEOUT_MS: String(IDLE_TIMEOUT_MS),
 });
-let user: TestUser;
-let server: Awaited<ReturnType<typeof listen>>;
 
-beforeAll(async () => {
-  user = await signUp(ctx.request);
-  server = await listen(ctx.app);
-});
-afterAll(async () => {
-  await server.close();
-  await upstream.close();
-});
+/** What a loopback connection whose reader has stopped can hold at most, from the kernel's limits. */
+function socketAbsorbs(): number {
+  const max = (file: string, field: number, fallback: number) => {
+    try {
+      return Number(readFileSync(`/proc/sys/net/ipv4/${file}`, 'utf8').trim().split(/\s+/)[field]);
+    } catch {
+      return fallback; // not Linux
+    }
+  };
+  return max('tcp_wmem', 2, 4 << 20) + max('tcp_rmem', 1, 128 << 10);
+}
+
+/** Waits until the server has been blocked on this reply's client for `ms`; says how the reply ended if it never was. */
+async function blockedFor(reply: ReturnType<typeof startReply>, ms: number) {
+  try {
+    await blockedOnClient(ctx.server.lastServed('POST', '/api/chats'), ms);
+  } catch (error) {
+    reply.resume();
+    await reply.ended;
+    const last = JSON.stringify(reply.events.at(-1)).slice(0, 300);
+    throw new Error(`${(error as Error).message}; the reply's last event: ${last}`, {
+      cause: error,
+    });
+  }
+}
+
+const startReply = () =>
+  ctx.stream('/api/chats', { message: 'a long answer please', stream: true });
+const leasesOf = (chatId: string) =>
+  mongoose.connection
+    .collection('generations')
+    .countDocuments({ chatId: new mongoose.Types.ObjectId(chatId) });
 
 describe('a slow reader', () => {
-  it('when the client stops reading for longer than the upstream idle timeout, then the server stops pulling from the model and the reply still completes', async () => {
-    // ~16 MB of reply: more than the loopback socket buffers hold, so the server must wait for 'drain'.
+  it('when the client stops reading for longer than the upstream idle timeout, then the reply waits for it instead of timing out, and completes', async () => {
+    // Twice what a fresh connection can absorb once its reader stops after the first event: the
+    // kernel's largest send buffer plus the receive buffer it starts with (the receive window only
+    // grows while the client reads). So the server must wait for the client; blockedOnClient
+    // proves it did.
     const chunk = 'x'.repeat(4096);
-    const chunks = Array.from({ length: 4000 }, () => chunk);
-    upstream.script({ chunks });
-    const payload = JSON.stringify({ message: 'a long answer please', stream: true });
-    let resumedAt = 0;
-    const body = await new Promise<string>((resolve, reject) => {
-      const req = http.request(
-        {
-          host: '127.0.0.1',
-          port: server.port,
-          path: '/api/chats',
-          method: 'POST',
-          headers: {
-            authorization: `Bearer ${user.token}`,
-            'content-type': 'application/json',
-            'content-length': Buffer.byteLength(payload),
-          },
-        },
-        (res) => {
-          let text = '';
-          res.setEncoding('utf8');
-          res.on('data', (part: string) => (text += part));
-          res.on('end', () => resolve(text));
-          // Read the first bytes, then stop reading for several idle timeouts.
-          res.once('data', () => {
-            res.pause();
-            setTimeout(() => {
-              resumedAt = Date.now();
-              res.resume();
-            }, IDLE_TIMEOUT_MS * 5);
-          });
-        },
-      );
-      req.on('error', reject);
-      req.end(payload);
-    });
+    const chunks = Array.from(
+      { length: Math.ceil((2 * socketAbsorbs()) / chunk.length) },
+      () => chunk,
+    );
+    ctx.upstream.script({ chunks });
+    const reply = startReply();
+    await reply.waitForEvent('meta');
+    reply.pause();
+    // Stalled on the client for three idle timeouts: an idle timer that counted this wait as a
+    // silent model would have cut the reply by now.
+    await blockedFor(reply, IDLE_TIMEOUT_MS * 3);
+    reply.resume();
+    await reply.ended;
 
-    const [request] = upstream.requests;
-    await request!.finished;
-    const { events } = parseSse(body);
-    const done = events.at(-1)!;
+    const done = reply.events.at(-1)!;
     expect(done.event).toBe('done');
     expect(done.data.message.status).toBe('complete');
-    expect(events.filter((e) => e.event === 'delta')).toHaveLength(chunks.length);
-    // Backpressure reached the model: it could not finish sending until the client read again.
+    expect(reply.events.filter((e) => e.event === 'delta')).toHaveLength(chunks.length);
+    const [request] = ctx.upstream.requests;
+    await request!.finished;
     expect(request!.aborted).toBe(false);
-    expect(request!.endedAt).toBeGreaterThan(resumedAt);
     const stored = await Message.findOne({ _id: done.data.message.id }).lean();
+    expect(stored?.status).toBe('complete');
     expect(stored?.content.length).toBe(chunk.length * chunks.length);
   }, 30_000);
 
   it('when the client keeps the connection open but never reads again, then a stop still ends the reply at once and frees its slot', async () => {
-    const chunk = 'y'.repeat(4096);
-    upstream.script({ chunks: Array.from({ length: 4000 }, () => chunk), delayMs: 0 });
-    const payload = JSON.stringify({ message: 'a long answer please', stream: true });
-    let req!: http.ClientRequest;
-    const chatId = await new Promise<string>((resolve, reject) => {
-      req = http.request(
-        {
-          host: '127.0.0.1',
-          port: server.port,
-          path: '/api/chats',
-          method: 'POST',
-          headers: {
-            authorization: `Bearer ${user.token}`,
-            'content-type': 'application/json',
-            'content-length': Buffer.byteLength(payload),
-          },
-        },
-        (res) => {
-          let text = '';
-          res.setEncoding('utf8');
-          const onData = (part: string) => {
-            text += part;
-            const meta = parseSse(text.slice(0, text.indexOf('\n\n') + 2)).events[0];
-            if (!meta) return;
-            res.off('data', onData);
-            res.pause(); // and never read again
-            resolve(meta.data.chat.id as string);
-          };
-          res.on('data', onData);
-        },
-      );
-      req.on('error', reject);
-      req.end(payload);
-    });
-    // Let the socket fill up and the server block on it.
-    await new Promise((r) => setTimeout(r, IDLE_TIMEOUT_MS * 3));
-    const stopped = await ctx.request().post(`/api/chats/${chatId}/stop`).set(user.auth);
+    // A reply that never ends by itself: only the stop can end it, whatever the sockets absorb.
+    ctx.upstream.script({ chunks: ['y'.repeat(4096)], endless: true });
+    const reply = startReply();
+    await reply.waitForEvent('meta');
+    reply.pause(); // and never read again
+    const chatId = reply.events[0]!.data.chat.id as string;
+    // The server reports the reply waiting for 'drain' (the client's socket is full) before the stop.
+    await blockedFor(reply, IDLE_TIMEOUT_MS * 3);
+
+    const stopped = await ctx.request().post(`/api/chats/${chatId}/stop`).set(ctx.user.auth);
     expect(stopped.status).toBe(202);
-    const reply = await eventually(
+    expect(stopped.body).toEqual({ stopping: true });
+    // Without the stop ending the wait for 'drain', the reply would hang until the 30 s stall
+    // timeout; 10 s leaves room for storing megabytes on a loaded machine.
+    const stored = await eventually(
       () => Message.findOne({ chatId, role: 'assistant' }).lean(),
+      // The assistant message is stored when the reply starts: wait for its final status.
       (m) => m !== null && m.status !== 'streaming',
-      // Storing several MB (the final write, after a checkpoint that may be in flight) takes
-      // seconds on FerretDB under load.
       10_000,
     );
-    expect(reply?.status).toBe('incomplete');
-    expect(reply!.content.length).toBeGreaterThan(0);
-    expect(reply!.content.length).toBeLessThan(chunk.length * 4000);
-    req.destroy();
+    expect(stored?.status).toBe('incomplete');
+    expect(stored!.content.length).toBeGreaterThan(0);
+    const request = ctx.upstream.requests.at(-1)!;
+    await request.finished;
+    expect(request.aborted).toBe(true);
+    // The slot is free: with one stream allowed, the next reply starts.
+    expect(
+      await eventually(
+        () => leasesOf(chatId),
+        (n) => n === 0,
+        10_000,
+      ),
+    ).toBe(0);
+    ctx.upstream.script({ chunks: ['next'] });
+    const next = await ctx
+      .request()
+      .post(`/api/chats/${chatId}/messages`)
+      .set(ctx.user.auth)
+      .send({ content: 'and now?', stream: false });
+    expect(next.status).toBe(201);
+    expect(next.body.messages[1]).toMatchObject({ status: 'complete', content: 'next' });
+    reply.close();
   }, 30_000);
 });

@@ -5,7 +5,7 @@ import { Message } from '../../src/modules/chats/message.model.js';
 import { useTestApp } from '../helpers/app.js';
 import { parseSse, textParser } from '../helpers/sse.js';
 import { startUpstream } from '../helpers/upstream.js';
-import { signUp, type TestUser } from '../helpers/users.js';
+import { createUser, type TestUser } from '../helpers/users.js';
 
 const upstream = await startUpstream();
 const ctx = useTestApp({
@@ -19,8 +19,8 @@ let user: TestUser;
 let stranger: TestUser;
 
 beforeAll(async () => {
-  user = await signUp(ctx.request);
-  stranger = await signUp(ctx.request);
+  user = await createUser();
+  stranger = await createUser();
 });
 afterAll(() => upstream.close());
 beforeEach(() => upstream.reset());

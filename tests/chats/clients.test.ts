@@ -3,7 +3,7 @@ import { Chat } from '../../src/modules/chats/chat.model.js';
 import { Message } from '../../src/modules/chats/message.model.js';
 import { useTestApp } from '../helpers/app.js';
 import { parseSse, textParser } from '../helpers/sse.js';
-import { signUp, type TestUser } from '../helpers/users.js';
+import { createUser, type TestUser } from '../helpers/users.js';
 
 // The embedded defaults: no API key, so the demo model answers.
 const ctx = useTestApp({
@@ -15,7 +15,7 @@ const ctx = useTestApp({
 let user: TestUser;
 
 beforeAll(async () => {
-  user = await signUp(ctx.request);
+  user = await createUser();
 });
 
 describe('SigmaGPT-compatible client', () => {
@@ -119,8 +119,8 @@ describe('seed-style client', () => {
 
 describe('account deletion', () => {
   it('when a user deletes their account, then their chats and messages are gone and other users keep theirs', async () => {
-    const doomed = await signUp(ctx.request, 'doomed');
-    const keeper = await signUp(ctx.request, 'keeper');
+    const doomed = await createUser({ label: 'doomed' });
+    const keeper = await createUser({ label: 'keeper' });
     for (const who of [doomed, doomed, keeper]) {
       expect(
         (
@@ -138,7 +138,7 @@ describe('account deletion', () => {
       .request()
       .delete('/api/auth/me')
       .set(doomed.auth)
-      .send({ password: 'correct horse battery' });
+      .send({ password: doomed.password });
     expect(res.status).toBe(204);
     expect(await Chat.countDocuments({ userId: doomed.id })).toBe(0);
     expect(await Message.countDocuments({ userId: doomed.id })).toBe(0);

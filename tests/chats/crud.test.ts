@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Chat } from '../../src/modules/chats/chat.model.js';
 import { Message } from '../../src/modules/chats/message.model.js';
 import { useTestApp } from '../helpers/app.js';
-import { signUp, type TestUser } from '../helpers/users.js';
+import { createUser, type TestUser } from '../helpers/users.js';
 
 // No API key → the built-in demo model answers, fast.
 const ctx = useTestApp({
@@ -15,7 +15,7 @@ const ctx = useTestApp({
 let user: TestUser;
 
 beforeAll(async () => {
-  user = await signUp(ctx.request);
+  user = await createUser();
 });
 
 const create = async (who: TestUser, body: Record<string, unknown> = {}) => {
@@ -173,7 +173,7 @@ describe('listing chats', () => {
   const ids: Record<string, string> = {};
 
   beforeAll(async () => {
-    lister = await signUp(ctx.request, 'lister');
+    lister = await createUser({ label: 'lister' });
     for (const title of ['alpha', 'beta (1+1)', 'gamma', 'delta', 'epsilon', 'zeta', 'eta']) {
       ids[title] = (await create(lister, { title })).id;
     }

@@ -1,14 +1,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestApp } from '../helpers/app.js';
 import { expectError } from '../helpers/auth.js';
-import { signUp, type TestUser } from '../helpers/users.js';
+import { createUser, type TestUser } from '../helpers/users.js';
 
 const ctx = useTestApp();
 let user: TestUser;
 let chatId: string;
 
 beforeAll(async () => {
-  user = await signUp(ctx.request, 'cursor');
+  user = await createUser({ label: 'cursor' });
   chatId = (await ctx.request().post('/api/chats').set(user.auth).send({})).body.id;
 });
 

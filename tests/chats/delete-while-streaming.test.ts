@@ -1,44 +1,21 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Chat } from '../../src/modules/chats/chat.model.js';
 import { Generation } from '../../src/modules/chats/generation/generation.model.js';
 import { Message } from '../../src/modules/chats/message.model.js';
 import mongoose from '../../src/lib/db/mongoose.js';
-import { useTestApp } from '../helpers/app.js';
+import { useChatApp } from '../helpers/chat-app.js';
 import { eventually } from '../helpers/eventually.js';
-import { listen, openStream } from '../helpers/sse.js';
-import { startUpstream } from '../helpers/upstream.js';
-import { signUp, type TestUser } from '../helpers/users.js';
 
-const upstream = await startUpstream();
-const ctx = useTestApp({
-  OPENAI_BASE_URL: upstream.url,
-  MODELS: 'test-model',
-  UPSTREAM_MAX_RETRIES: '0',
-  MESSAGES_PER_MINUTE: '1000',
+const ctx = useChatApp({
   STOP_POLL_MS: '50',
   STREAM_CHECKPOINT_MS: '50',
 });
-let user: TestUser;
-let server: Awaited<ReturnType<typeof listen>>;
-
-beforeAll(async () => {
-  user = await signUp(ctx.request);
-  server = await listen(ctx.app);
-});
-afterAll(async () => {
-  await server.close();
-  await upstream.close();
-});
-beforeEach(() => upstream.reset());
 
 const slow = { chunks: Array.from({ length: 100 }, (_, i) => `w${i} `), delayMs: 40 };
 const newChat = async () =>
-  (await ctx.request().post('/api/chats').set(user.auth).send({})).body.id as string;
+  (await ctx.request().post('/api/chats').set(ctx.user.auth).send({})).body.id as string;
 const stream = (chatId: string) =>
-  openStream(server.port, `/api/chats/${chatId}/messages`, user.token, {
-    content: 'hello',
-    stream: true,
-  });
+  ctx.stream(`/api/chats/${chatId}/messages`, { content: 'hello', stream: true });
 const leftOf = async (chatId: string) => ({
   chats: await Chat.countDocuments({ _id: chatId }),
   messages: await Message.countDocuments({ chatId }),
@@ -50,14 +27,16 @@ const leftOf = async (chatId: string) => ({
 
 describe('deleting a chat while its reply streams', () => {
   it('when the chat is deleted mid-reply, then the reply is stopped at once (upstream aborted), the stream ends with an error, and nothing of the chat is left', async () => {
-    upstream.setDefault(slow);
+    ctx.upstream.setDefault(slow);
     const chatId = await newChat();
     const s = stream(chatId);
     await s.waitFor(() => s.events.filter((e) => e.event === 'delta').length >= 2);
     const deletedAt = Date.now();
-    expect((await ctx.request().delete(`/api/chats/${chatId}`).set(user.auth)).status).toBe(204);
-    await upstream.requests[0]!.finished;
-    expect(upstream.requests[0]!.aborted).toBe(true);
+    expect((await ctx.request().delete(`/api/chats/${chatId}`).set(ctx.user.auth)).status).toBe(
+      204,
+    );
+    await ctx.upstream.requests[0]!.finished;
+    expect(ctx.upstream.requests[0]!.aborted).toBe(true);
     expect(Date.now() - deletedAt).toBeLessThan(1000);
     await s.ended;
     const last = s.events.at(-1)!;
@@ -77,7 +56,7 @@ describe('deleting a chat while its reply streams', () => {
   });
 
   it('when the chat disappears while its reply streams without the reply being stopped (a deletion the stop did not reach), then the reply store refuses: neither the reply nor its question is left', async () => {
-    upstream.setDefault({ chunks: ['a ', 'b ', 'c ', 'd '], delayMs: 100 });
+    ctx.upstream.setDefault({ chunks: ['a ', 'b ', 'c ', 'd '], delayMs: 100 });
     const chatId = await newChat();
     const s = stream(chatId);
     await s.waitFor(() => s.events.some((e) => e.event === 'delta'));

@@ -1,23 +1,17 @@
 import type { CommandStartedEvent } from 'mongodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import mongoose from '../../src/lib/db/mongoose.js';
 import { Message } from '../../src/modules/chats/message.model.js';
-import { useTestApp } from '../helpers/app.js';
+import { useChatApp } from '../helpers/chat-app.js';
 import { parseSse, textParser } from '../helpers/sse.js';
-import { startUpstream } from '../helpers/upstream.js';
-import { signUp, type TestUser } from '../helpers/users.js';
+import { createUser } from '../helpers/users.js';
 
-const upstream = await startUpstream();
-const ctx = useTestApp({
-  OPENAI_BASE_URL: upstream.url,
-  MODELS: 'test-model',
-  UPSTREAM_MAX_RETRIES: '0',
+const ctx = useChatApp({
   MESSAGES_PER_MINUTE: '4',
   // Both replies end long before a checkpoint is due, however loaded the machine (tests/chats/
   // resume.test.ts shows checkpoints growing with the duration).
   STREAM_CHECKPOINT_MS: '10000',
 });
-let user: TestUser;
 const WRITES = new Set(['insert', 'update', 'delete', 'findAndModify']);
 const commands: CommandStartedEvent[] = [];
 
@@ -27,9 +21,7 @@ beforeAll(async () => {
   await mongoose.disconnect();
   await mongoose.connect(`mongodb://${host}:${port}/`, { dbName: name, monitorCommands: true });
   mongoose.connection.getClient().on('commandStarted', (event) => commands.push(event));
-  user = await signUp(ctx.request);
 });
-afterAll(() => upstream.close());
 
 async function writesDuring(action: () => Promise<void>): Promise<string[]> {
   commands.length = 0;
@@ -41,14 +33,14 @@ async function writesDuring(action: () => Promise<void>): Promise<string[]> {
 
 describe('database work per exchange', () => {
   it('when the reply has 60 chunks instead of 3 (both shorter than a checkpoint interval), then the exchange issues exactly the same database writes', async () => {
-    const chatId = (await ctx.request().post('/api/chats').set(user.auth).send({})).body
+    const chatId = (await ctx.request().post('/api/chats').set(ctx.user.auth).send({})).body
       .id as string;
     const exchange = (chunks: number) => async () => {
-      upstream.script({ chunks: Array.from({ length: chunks }, (_, i) => `t${i} `) });
+      ctx.upstream.script({ chunks: Array.from({ length: chunks }, (_, i) => `t${i} `) });
       const res = await ctx
         .request()
         .post(`/api/chats/${chatId}/messages`)
-        .set(user.auth)
+        .set(ctx.user.auth)
         .send({ content: 'count', stream: true })
         .buffer(true)
         .parse(textParser);
@@ -66,6 +58,8 @@ describe('database work per exchange', () => {
       'insert:generations',
       'insert:messages',
       'update:chats',
+      // The reply's tokens, in the usage ledger before its slot is released (budgets rely on it).
+      'insert:usage',
       'update:messages',
       'delete:generations',
     ]);
@@ -76,7 +70,7 @@ describe('database work per exchange', () => {
 
 describe('messages per minute', () => {
   it('when a user sends more than MESSAGES_PER_MINUTE, then 429 RATE_LIMITED with Retry-After, nothing stored, no upstream call', async () => {
-    const user = await signUp(ctx.request, 'limited');
+    const user = await createUser({ label: 'limited' });
     // Stay inside one minute window so the count cannot reset halfway through.
     const leftInMinute = 60_000 - (Date.now() % 60_000);
     if (leftInMinute < 5000) await new Promise((r) => setTimeout(r, leftInMinute + 50));
@@ -93,7 +87,7 @@ describe('messages per minute', () => {
         ).status,
       ).toBe(201);
     }
-    const asked = upstream.requests.length;
+    const asked = ctx.upstream.requests.length;
     const res = await ctx
       .request()
       .post(`/api/chats/${chatId}/messages`)
@@ -105,7 +99,7 @@ describe('messages per minute', () => {
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(60);
     expect(await Message.countDocuments({ chatId, content: 'one too many' })).toBe(0);
-    expect(upstream.requests.length).toBe(asked);
+    expect(ctx.upstream.requests.length).toBe(asked);
     const compat = await ctx
       .request()
       .post('/api/chat')

@@ -1,46 +1,30 @@
 import { EventSource } from 'eventsource';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Chat } from '../../src/modules/chats/chat.model.js';
 import { IdempotencyKey } from '../../src/modules/chats/idempotency.model.js';
 import { Message } from '../../src/modules/chats/message.model.js';
-import { useTestApp } from '../helpers/app.js';
+import { useChatApp } from '../helpers/chat-app.js';
 import { expectError } from '../helpers/auth.js';
 import { eventually } from '../helpers/eventually.js';
 import { openSse } from '../helpers/reply-client.js';
-import { listen } from '../helpers/sse.js';
-import { startUpstream } from '../helpers/upstream.js';
-import { signUp, type TestUser } from '../helpers/users.js';
+import { createUser, type TestUser } from '../helpers/users.js';
 
-const upstream = await startUpstream();
-const ctx = useTestApp({
-  OPENAI_BASE_URL: upstream.url,
-  MODELS: 'test-model',
-  UPSTREAM_MAX_RETRIES: '0',
-  MESSAGES_PER_MINUTE: '1000',
+const ctx = useChatApp({
   MAX_CONCURRENT_STREAMS: '4',
   RESUME_POLL_MS: '50',
 });
-let user: TestUser;
 let other: TestUser;
-let server: Awaited<ReturnType<typeof listen>>;
 
 beforeAll(async () => {
-  user = await signUp(ctx.request);
-  other = await signUp(ctx.request, 'other');
-  server = await listen(ctx.app);
+  other = await createUser({ label: 'other' });
 });
-afterAll(async () => {
-  await server.close();
-  await upstream.close();
-});
-beforeEach(() => upstream.reset());
 
 const words = (n: number) => Array.from({ length: n }, (_, i) => `w${i} `);
 let keys = 0;
 const newKey = () => `key-${Date.now()}-${(keys += 1)}`;
 const newChat = async () =>
-  (await ctx.request().post('/api/chats').set(user.auth).send({})).body.id as string;
-const sendJson = (chatId: string, key: string, body: Record<string, unknown>, as = user) =>
+  (await ctx.request().post('/api/chats').set(ctx.user.auth).send({})).body.id as string;
+const sendJson = (chatId: string, key: string, body: Record<string, unknown>, as = ctx.user) =>
   ctx
     .request()
     .post(`/api/chats/${chatId}/messages`)
@@ -58,17 +42,17 @@ describe('Idempotency-Key on sending a message', () => {
     expect(again.status).toBe(201);
     expect(again.body).toEqual(first.body);
     expect(await Message.countDocuments({ chatId })).toBe(2);
-    expect(upstream.requests).toHaveLength(1);
+    expect(ctx.upstream.requests).toHaveLength(1);
   });
 
   it('when the JSON response was lost mid-generation, then the retry with the same key waits for the same reply and returns it, and nothing is sent twice', async () => {
-    upstream.script({ chunks: words(30), delayMs: 30 });
+    ctx.upstream.script({ chunks: words(30), delayMs: 30 });
     const chatId = await newChat();
     const key = newKey();
-    const lost = openSse(server.port, {
+    const lost = openSse(ctx.server.port, {
       method: 'POST',
       path: `/api/chats/${chatId}/messages`,
-      token: user.token,
+      token: ctx.user.accessToken,
       body: { content: 'do not lose me', stream: false },
       headers: { 'Idempotency-Key': key, accept: 'application/json' },
     });
@@ -88,17 +72,17 @@ describe('Idempotency-Key on sending a message', () => {
       stored.map((m) => String(m._id)),
     );
     expect(retry.body.messages[1].content).toBe(words(30).join(''));
-    expect(upstream.requests).toHaveLength(1);
+    expect(ctx.upstream.requests).toHaveLength(1);
   });
 
   it('when a streamed request is repeated with the same key, then it streams the same reply again (meta with the same ids) without sending anything', async () => {
     const chatId = await newChat();
     const key = newKey();
     const stream = () =>
-      openSse(server.port, {
+      openSse(ctx.server.port, {
         method: 'POST',
         path: `/api/chats/${chatId}/messages`,
-        token: user.token,
+        token: ctx.user.accessToken,
         body: { content: 'stream me', stream: true },
         headers: { 'Idempotency-Key': key },
       });
@@ -113,7 +97,7 @@ describe('Idempotency-Key on sending a message', () => {
     expect(again.text()).toBe(first.text());
     expect(again.events.at(-1)).toEqual(first.events.at(-1));
     expect(await Message.countDocuments({ chatId })).toBe(2);
-    expect(upstream.requests).toHaveLength(1);
+    expect(ctx.upstream.requests).toHaveLength(1);
   });
 
   it('when a chat is created with its first message twice with one key, then one chat exists', async () => {
@@ -122,7 +106,7 @@ describe('Idempotency-Key on sending a message', () => {
       ctx
         .request()
         .post('/api/chats')
-        .set(user.auth)
+        .set(ctx.user.auth)
         .set('Idempotency-Key', key)
         .send({ message: 'first words', stream: false });
     const first = await create();
@@ -153,13 +137,13 @@ describe('Idempotency-Key on sending a message', () => {
       const res = await ctx
         .request()
         .post(`/api/chats/${chatId}/messages`)
-        .set(user.auth)
+        .set(ctx.user.auth)
         .set('Idempotency-Key', key)
         .send({ content: 'hi' });
       expectError(res, 400, 'INVALID_IDEMPOTENCY_KEY');
     }
     expect(await Message.countDocuments({ chatId })).toBe(0);
-    expect(upstream.requests).toHaveLength(0);
+    expect(ctx.upstream.requests).toHaveLength(0);
     const longest = await sendJson(chatId, 'k'.repeat(200), { content: 'hi' });
     expect(longest.status).toBe(201);
   });
@@ -177,23 +161,26 @@ describe('Idempotency-Key on sending a message', () => {
 
 describe('an EventSource client that reconnects by itself', () => {
   it('when an `eventsource` client sending a message does not close after done, then its reconnect gets 204 and the chat holds exactly one question and one reply', async () => {
-    upstream.script({ chunks: words(5), delayMs: 10 });
+    ctx.upstream.script({ chunks: words(5), delayMs: 10 });
     const chatId = await newChat();
     const requests: { lastEventId: string | null }[] = [];
-    const source = new EventSource(`http://127.0.0.1:${server.port}/api/chats/${chatId}/messages`, {
-      fetch: (url, init) => {
-        const headers = new Headers(init.headers);
-        requests.push({ lastEventId: headers.get('last-event-id') });
-        headers.set('authorization', `Bearer ${user.token}`);
-        headers.set('content-type', 'application/json');
-        return fetch(url, {
-          ...init,
-          method: 'POST',
-          headers,
-          body: JSON.stringify({ content: 'just once', stream: true }),
-        });
+    const source = new EventSource(
+      `http://127.0.0.1:${ctx.server.port}/api/chats/${chatId}/messages`,
+      {
+        fetch: (url, init) => {
+          const headers = new Headers(init.headers);
+          requests.push({ lastEventId: headers.get('last-event-id') });
+          headers.set('authorization', `Bearer ${ctx.user.accessToken}`);
+          headers.set('content-type', 'application/json');
+          return fetch(url, {
+            ...init,
+            method: 'POST',
+            headers,
+            body: JSON.stringify({ content: 'just once', stream: true }),
+          });
+        },
       },
-    });
+    );
     const received: string[] = [];
     source.addEventListener('delta', (e) => received.push(JSON.parse(e.data).content));
     let done = 0;
@@ -216,6 +203,6 @@ describe('an EventSource client that reconnects by itself', () => {
       ['user', 'complete'],
       ['assistant', 'complete'],
     ]);
-    expect(upstream.requests).toHaveLength(1);
+    expect(ctx.upstream.requests).toHaveLength(1);
   }, 30_000);
 });

@@ -6,7 +6,7 @@ import { Message } from '../../src/modules/chats/message.model.js';
 import { useTestApp } from '../helpers/app.js';
 import { expectError } from '../helpers/auth.js';
 import { startUpstream } from '../helpers/upstream.js';
-import { signUp, type TestUser } from '../helpers/users.js';
+import { createUser, type TestUser } from '../helpers/users.js';
 
 const upstream = await startUpstream();
 const ctx = useTestApp({
@@ -42,7 +42,7 @@ function expectFull(res: Response, code: string) {
 
 describe('chats per user', () => {
   it('when a user has MAX_CHATS_PER_USER chats, then creating one more answers 409 CHAT_LIMIT_REACHED on every route that creates one, and deleting one makes room', async () => {
-    const user = await signUp(ctx.request, 'chats-cap');
+    const user = await createUser({ label: 'chats-cap' });
     const ids: string[] = [];
     for (let i = 0; i < 3; i += 1) {
       const res = await createChat(user, { title: `chat ${i}` });
@@ -65,7 +65,7 @@ describe('chats per user', () => {
   });
 
   it('when many chats are created at once, then exactly MAX_CHATS_PER_USER are stored and the rest answer 409', async () => {
-    const user = await signUp(ctx.request, 'chats-race');
+    const user = await createUser({ label: 'chats-race' });
     const results = await Promise.all(
       Array.from({ length: 10 }, (_, i) => createChat(user, { title: `racer ${i}` })),
     );
@@ -83,7 +83,7 @@ describe('chats per user', () => {
 
 describe('messages per user', () => {
   it('when an exchange would take a user past MAX_MESSAGES_PER_USER, then 409 MESSAGE_LIMIT_REACHED, nothing stored and no upstream call', async () => {
-    const user = await signUp(ctx.request, 'messages-cap');
+    const user = await createUser({ label: 'messages-cap' });
     const chatId = (await createChat(user)).body.id as string;
     upstream.setDefault({ chunks: ['ok'] });
     expect((await send(user, chatId, 'one')).status).toBe(201);
@@ -97,7 +97,7 @@ describe('messages per user', () => {
 
 describe('stored bytes per user', () => {
   it('when a message would take the stored text past MAX_STORED_BYTES_PER_USER (UTF-8 bytes), then 409 STORAGE_LIMIT_REACHED and nothing is stored', async () => {
-    const user = await signUp(ctx.request, 'bytes-cap');
+    const user = await createUser({ label: 'bytes-cap' });
     const chatId = (await createChat(user, { title: 'b' })).body.id as string;
     upstream.setDefault({ chunks: ['é'.repeat(100)] }); // 200 bytes
     // 300 characters of two bytes each: 600 bytes, plus the 200-byte reply.
@@ -109,7 +109,7 @@ describe('stored bytes per user', () => {
   });
 
   it('when a chat change would grow the stored text past the cap, then 409 STORAGE_LIMIT_REACHED and the chat is unchanged; a change that shrinks it passes', async () => {
-    const user = await signUp(ctx.request, 'bytes-patch');
+    const user = await createUser({ label: 'bytes-patch' });
     const chat = (await createChat(user, { title: 't', systemPrompt: 'p'.repeat(900) })).body;
     expectFull(
       await createChat(user, { title: 'u', systemPrompt: 'q'.repeat(200) }),
@@ -127,7 +127,7 @@ describe('stored bytes per user', () => {
 
 describe('chat places left behind', () => {
   it('when a place is held for a chat that no longer exists (a crash between two writes), then it is freed once a minute old and the user can create up to the cap again', async () => {
-    const user = await signUp(ctx.request, 'chats-orphan');
+    const user = await createUser({ label: 'chats-orphan' });
     for (let i = 0; i < 2; i += 1)
       expect((await createChat(user, { title: `kept ${i}` })).status).toBe(201);
     const slots = mongoose.connection.collection('chat_slots');

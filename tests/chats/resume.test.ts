@@ -1,31 +1,22 @@
 import type { CommandStartedEvent } from 'mongodb';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import mongoose from '../../src/lib/db/mongoose.js';
 import { Generation } from '../../src/modules/chats/generation/generation.model.js';
 import { Message } from '../../src/modules/chats/message.model.js';
-import { useTestApp } from '../helpers/app.js';
+import { useChatApp } from '../helpers/chat-app.js';
 import { expectError } from '../helpers/auth.js';
 import { eventually } from '../helpers/eventually.js';
 import { finalsOf, openSse } from '../helpers/reply-client.js';
-import { listen } from '../helpers/sse.js';
-import { startUpstream } from '../helpers/upstream.js';
-import { signUp, type TestUser } from '../helpers/users.js';
+import { createUser, type TestUser } from '../helpers/users.js';
 
 const CHECKPOINT_MS = 200;
-const upstream = await startUpstream();
-const ctx = useTestApp({
-  OPENAI_BASE_URL: upstream.url,
-  MODELS: 'test-model',
-  UPSTREAM_MAX_RETRIES: '0',
-  MESSAGES_PER_MINUTE: '1000',
+const ctx = useChatApp({
   MAX_CONCURRENT_STREAMS: '4',
   STREAM_CHECKPOINT_MS: String(CHECKPOINT_MS),
   DETACH_GRACE_SECONDS: '3',
   RESUME_POLL_MS: '50',
 });
-let user: TestUser;
 let other: TestUser;
-let server: Awaited<ReturnType<typeof listen>>;
 const commands: CommandStartedEvent[] = [];
 
 beforeAll(async () => {
@@ -34,31 +25,29 @@ beforeAll(async () => {
   await mongoose.disconnect();
   await mongoose.connect(`mongodb://${host}:${port}/`, { dbName: name, monitorCommands: true });
   mongoose.connection.getClient().on('commandStarted', (event) => commands.push(event));
-  user = await signUp(ctx.request);
-  other = await signUp(ctx.request, 'other');
-  server = await listen(ctx.app);
+  other = await createUser({ label: 'other' });
 });
-afterAll(async () => {
-  await server.close();
-  await upstream.close();
-});
-beforeEach(() => upstream.reset());
 
 const words = (n: number) => Array.from({ length: n }, (_, i) => `w${i} `);
-const newChat = async (as = user) =>
+const newChat = async (as = ctx.user) =>
   (await ctx.request().post('/api/chats').set(as.auth).send({})).body.id as string;
 const send = (chatId: string, headers: Record<string, string> = {}, content = 'hello') =>
-  openSse(server.port, {
+  openSse(ctx.server.port, {
     method: 'POST',
     path: `/api/chats/${chatId}/messages`,
-    token: user.token,
+    token: ctx.user.accessToken,
     body: { content, stream: true },
     headers,
   });
-const resume = (chatId: string, replyId: string, headers: Record<string, string> = {}, as = user) =>
-  openSse(server.port, {
+const resume = (
+  chatId: string,
+  replyId: string,
+  headers: Record<string, string> = {},
+  as = ctx.user,
+) =>
+  openSse(ctx.server.port, {
     path: `/api/chats/${chatId}/messages/${replyId}/stream`,
-    token: as.token,
+    token: as.accessToken,
     headers,
   });
 const replyIdOf = (s: ReturnType<typeof send>) =>
@@ -75,12 +64,12 @@ describe('a reply stored while it grows', () => {
     const chatId = await newChat();
     // About 1.5 s either way: 15 chunks 100 ms apart, then 75 chunks 20 ms apart.
     const checkpointsDuring = async (chunks: number, delayMs: number) => {
-      upstream.script({ chunks: words(chunks), delayMs });
+      ctx.upstream.script({ chunks: words(chunks), delayMs });
       const s = send(chatId);
       await s.waitFor(() => s.deltas().length >= chunks / 2);
       commands.length = 0;
       const seen = await eventually(
-        async () => (await ctx.request().get(`/api/chats/${chatId}`).set(user.auth)).body,
+        async () => (await ctx.request().get(`/api/chats/${chatId}`).set(ctx.user.auth)).body,
         (chat) => chat.messages.at(-1)?.content.length > 0,
         5000,
       );
@@ -106,7 +95,7 @@ describe('resuming a reply on the instance that generates it', () => {
   it('when the client drops after k deltas (random k) and reconnects with Last-Event-ID, then it gets exactly the rest, then done', async () => {
     const chunks = words(40);
     for (const k of [1 + Math.floor(Math.random() * 10), 10 + Math.floor(Math.random() * 25)]) {
-      upstream.script({ chunks, delayMs: 30 });
+      ctx.upstream.script({ chunks, delayMs: 30 });
       const chatId = await newChat();
       const first = send(chatId);
       await first.waitFor(() => first.deltas().length >= k);
@@ -127,13 +116,13 @@ describe('resuming a reply on the instance that generates it', () => {
         id: `${replyId}:end`,
         data: { message: { id: replyId, status: 'complete', content: chunks.join('') } },
       });
-      expect(upstream.requests).toHaveLength(1);
-      upstream.reset();
+      expect(ctx.upstream.requests).toHaveLength(1);
+      ctx.upstream.reset();
     }
   });
 
   it('when a second reader attaches from the beginning, then both get identical events from one generation', async () => {
-    upstream.script({ chunks: words(30), delayMs: 30 });
+    ctx.upstream.script({ chunks: words(30), delayMs: 30 });
     const chatId = await newChat();
     const first = send(chatId);
     await first.waitFor(() => first.deltas().length >= 5);
@@ -143,35 +132,35 @@ describe('resuming a reply on the instance that generates it', () => {
     expect(second.text()).toBe(first.text());
     expect(second.events.at(-1)).toEqual(first.events.at(-1));
     expect(second.events[0]!.data).toEqual(first.events[0]!.data);
-    expect(upstream.requests).toHaveLength(1);
+    expect(ctx.upstream.requests).toHaveLength(1);
   });
 
   it('when the only client goes away, then the reply goes on and is stored complete; a reconnect after the end gets the rest and done at once', async () => {
     const chunks = words(20);
-    upstream.script({ chunks, delayMs: 20 });
+    ctx.upstream.script({ chunks, delayMs: 20 });
     const chatId = await newChat();
     const first = send(chatId);
     await first.waitFor(() => first.deltas().length >= 3);
     first.close();
     const replyId = replyIdOf(first);
     expect(await final(replyId)).toMatchObject({ status: 'complete', content: chunks.join('') });
-    expect(upstream.requests[0]!.aborted).toBe(false);
+    expect(ctx.upstream.requests[0]!.aborted).toBe(false);
 
     const again = resume(chatId, replyId, { 'Last-Event-ID': first.lastId() });
     await again.ended;
     expect(first.text() + again.text()).toBe(chunks.join(''));
     expect(again.events.map((e) => e.event)).toEqual(['delta', 'done']);
     // The same through ?lastEventId= for clients that cannot set headers.
-    const viaQuery = openSse(server.port, {
+    const viaQuery = openSse(ctx.server.port, {
       path: `/api/chats/${chatId}/messages/${replyId}/stream?lastEventId=${encodeURIComponent(first.lastId())}`,
-      token: user.token,
+      token: ctx.user.accessToken,
     });
     await viaQuery.ended;
     expect(viaQuery.text()).toBe(again.text());
   });
 
   it('when no reader attaches within DETACH_GRACE_SECONDS, then the reply is cut and stored incomplete, and its slot is freed', async () => {
-    upstream.script({ chunks: words(400), delayMs: 25 });
+    ctx.upstream.script({ chunks: words(400), delayMs: 25 });
     const chatId = await newChat();
     const first = send(chatId);
     await first.waitFor(() => first.deltas().length >= 2);
@@ -181,11 +170,11 @@ describe('resuming a reply on the instance that generates it', () => {
     expect(Date.now() - left).toBeGreaterThanOrEqual(2500);
     expect(reply).toMatchObject({ status: 'incomplete', error: null });
     expect(reply!.content.length).toBeLessThan(words(400).join('').length);
-    await upstream.requests[0]!.finished;
-    expect(upstream.requests[0]!.aborted).toBe(true);
+    await ctx.upstream.requests[0]!.finished;
+    expect(ctx.upstream.requests[0]!.aborted).toBe(true);
     expect(
       await eventually(
-        () => Generation.countDocuments({ userId: user.id }),
+        () => Generation.countDocuments({ userId: ctx.user.id }),
         (n) => n === 0,
       ),
     ).toBe(0);
@@ -194,7 +183,7 @@ describe('resuming a reply on the instance that generates it', () => {
 
 describe('reconnecting with POST (EventSource style)', () => {
   it('when a POST carries the Last-Event-ID of a finished reply, then nothing is sent again: the rest and done, or 204 once all was delivered', async () => {
-    upstream.script({ chunks: words(10), delayMs: 10 });
+    ctx.upstream.script({ chunks: words(10), delayMs: 10 });
     const chatId = await newChat();
     const first = send(chatId);
     await first.waitFor(() => first.deltas().length >= 2);
@@ -212,13 +201,13 @@ describe('reconnecting with POST (EventSource style)', () => {
     await done.ended;
     expect(done.status).toBe(204);
     expect(await Message.countDocuments({ chatId })).toBe(2);
-    expect(upstream.requests).toHaveLength(1);
+    expect(ctx.upstream.requests).toHaveLength(1);
   });
 });
 
 describe('resuming with bad input', () => {
   it('when the Last-Event-ID is malformed, names another reply or points past the end, or the message is not a reply of this chat of this user, then 400/404 JSON and nothing changes', async () => {
-    upstream.script({ chunks: ['a', 'b'] }, { chunks: ['c'] });
+    ctx.upstream.script({ chunks: ['a', 'b'] }, { chunks: ['c'] });
     const chatId = await newChat();
     const a = send(chatId);
     await a.ended;
@@ -229,7 +218,7 @@ describe('resuming with bad input', () => {
     const otherChat = await newChat(other);
     const before = await Message.find().sort({ _id: 1 }).lean();
 
-    const get = (path: string, lastEventId?: string, as = user) => {
+    const get = (path: string, lastEventId?: string, as = ctx.user) => {
       const req = ctx.request().get(path).set(as.auth);
       return lastEventId === undefined ? req : req.set('Last-Event-ID', lastEventId);
     };
@@ -239,7 +228,7 @@ describe('resuming with bad input', () => {
     expectError(await get(stream, `${replyB}:1`), 400, 'INVALID_LAST_EVENT_ID');
     expectError(await get(stream, `${replyA}:3`), 400, 'INVALID_LAST_EVENT_ID');
     expectError(
-      await ctx.request().get(`${stream}?lastEventId=nonsense`).set(user.auth),
+      await ctx.request().get(`${stream}?lastEventId=nonsense`).set(ctx.user.auth),
       400,
       'INVALID_LAST_EVENT_ID',
     );
@@ -271,7 +260,7 @@ describe('resuming with bad input', () => {
       ctx
         .request()
         .post(path)
-        .set(user.auth)
+        .set(ctx.user.auth)
         .set('Last-Event-ID', id)
         .send(
           path === '/api/chats'
@@ -286,25 +275,25 @@ describe('resuming with bad input', () => {
       .sort({ _id: 1 })
       .lean();
     expect(after).toEqual(before);
-    expect(upstream.requests).toHaveLength(3);
+    expect(ctx.upstream.requests).toHaveLength(3);
   });
 });
 
 describe('a reply whose instance died', () => {
   it('when a streaming reply has a lapsed lease, then reading the chat finishes it as incomplete with its checkpoint and INTERRUPTED, and a reader gets that final event', async () => {
     const chatId = await newChat();
-    upstream.script({ chunks: ['q'] });
+    ctx.upstream.script({ chunks: ['q'] });
     const res = await ctx
       .request()
       .post(`/api/chats/${chatId}/messages`)
-      .set(user.auth)
+      .set(ctx.user.auth)
       .send({ content: 'before' });
     const question = res.body.messages[0];
     // What a crashed instance leaves behind: a checkpointed reply and a lease nobody renews.
     const crashed = async (token: string) => {
       const reply = await Message.create({
         chatId,
-        userId: user.id,
+        userId: ctx.user.id,
         parentId: question.id,
         role: 'assistant',
         content: `partial ${token}`,
@@ -314,7 +303,7 @@ describe('a reply whose instance died', () => {
         lease: { slot: 3, token },
       });
       await Generation.create({
-        userId: user.id,
+        userId: ctx.user.id,
         slot: 3,
         token,
         chatId,
@@ -325,7 +314,7 @@ describe('a reply whose instance died', () => {
     };
 
     const readByChat = await crashed('dead-1');
-    const chat = await ctx.request().get(`/api/chats/${chatId}`).set(user.auth);
+    const chat = await ctx.request().get(`/api/chats/${chatId}`).set(ctx.user.auth);
     expect(chat.body.messages.find((m: { id: string }) => m.id === readByChat)).toMatchObject({
       status: 'incomplete',
       content: 'partial dead-1',

@@ -1,13 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestApp } from '../helpers/app.js';
 import { expectError } from '../helpers/auth.js';
-import { signUp, type TestUser } from '../helpers/users.js';
+import { createUser, type TestUser } from '../helpers/users.js';
 
-const ctx = useTestApp({ SEARCHES_PER_MINUTE: '3', SIGNUP_LIMIT_PER_IP: '1000' });
+const ctx = useTestApp({ SEARCHES_PER_MINUTE: '3' });
 let user: TestUser;
 
 beforeAll(async () => {
-  user = await signUp(ctx.request, 'searcher');
+  user = await createUser({ label: 'searcher' });
 });
 
 const search = (who: TestUser, q: string) =>
@@ -23,7 +23,7 @@ describe('searching chats is bounded', () => {
   });
 
   it('when a user searches more often than SEARCHES_PER_MINUTE, then 429 RATE_LIMITED with Retry-After; plain lists and other users are not affected', async () => {
-    const other = await signUp(ctx.request, 'other');
+    const other = await createUser({ label: 'other' });
     const results = [];
     for (let i = 0; i < 4; i += 1) results.push(await search(user, `term ${i}`));
     expect(results.slice(0, 3).map((r) => r.status)).toEqual([200, 200, 200]);

@@ -4,14 +4,14 @@ import { Chat } from '../../src/modules/chats/chat.model.js';
 import { Message } from '../../src/modules/chats/message.model.js';
 import { useTestApp } from '../helpers/app.js';
 import { expectError } from '../helpers/auth.js';
-import { signUp, type TestUser } from '../helpers/users.js';
+import { createUser, type TestUser } from '../helpers/users.js';
 
 // A search may run for 1 ms: far less than scanning the messages below takes.
 const ctx = useTestApp({ SEARCH_TIMEOUT_MS: '1' });
 let user: TestUser;
 
 beforeAll(async () => {
-  user = await signUp(ctx.request, 'heavy');
+  user = await createUser({ label: 'heavy' });
   const owner = new Types.ObjectId(user.id);
   const chatId = new Types.ObjectId();
   const now = new Date();

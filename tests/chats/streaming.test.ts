@@ -1,29 +1,13 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Chat } from '../../src/modules/chats/chat.model.js';
 import { Message } from '../../src/modules/chats/message.model.js';
-import { useTestApp } from '../helpers/app.js';
+import { useChatApp } from '../helpers/chat-app.js';
 import { parseSse, textParser } from '../helpers/sse.js';
-import { startUpstream } from '../helpers/upstream.js';
-import { signUp, type TestUser } from '../helpers/users.js';
 
-const upstream = await startUpstream();
-const ctx = useTestApp({
-  OPENAI_BASE_URL: upstream.url,
-  MODELS: 'test-model,other-model',
-  UPSTREAM_MAX_RETRIES: '0',
-  MESSAGES_PER_MINUTE: '1000',
-  SSE_PING_SECONDS: '0.1',
-});
-let user: TestUser;
-
-beforeAll(async () => {
-  user = await signUp(ctx.request);
-});
-afterAll(() => upstream.close());
-beforeEach(() => upstream.reset());
+const ctx = useChatApp({ MODELS: 'test-model,other-model', SSE_PING_SECONDS: '0.1' });
 
 const newChat = async (body: Record<string, unknown> = {}) => {
-  const res = await ctx.request().post('/api/chats').set(user.auth).send(body);
+  const res = await ctx.request().post('/api/chats').set(ctx.user.auth).send(body);
   expect(res.status).toBe(201);
   return res.body.id as string;
 };
@@ -32,7 +16,7 @@ const streamTo = (chatId: string, body: Record<string, unknown>) =>
   ctx
     .request()
     .post(`/api/chats/${chatId}/messages`)
-    .set(user.auth)
+    .set(ctx.user.auth)
     .send({ stream: true, ...body })
     .buffer(true)
     .parse(textParser);
@@ -40,7 +24,7 @@ const streamTo = (chatId: string, body: Record<string, unknown>) =>
 describe('streaming a reply', () => {
   it('when a message is sent with stream: true, then meta, one delta per upstream chunk and done arrive with cursor ids, and both messages are stored', async () => {
     const chatId = await newChat({ systemPrompt: 'Be brief.' });
-    upstream.script({
+    ctx.upstream.script({
       chunks: ['Hel', 'lo', ' there'],
       usage: { prompt_tokens: 20, completion_tokens: 3, total_tokens: 23 },
     });
@@ -95,13 +79,13 @@ describe('streaming a reply', () => {
     });
     expect(done.chat.id).toBe(chatId);
 
-    expect(upstream.requests).toHaveLength(1);
-    expect(upstream.requests[0]!.model).toBe('test-model');
-    expect(upstream.requests[0]!.messages).toEqual([
+    expect(ctx.upstream.requests).toHaveLength(1);
+    expect(ctx.upstream.requests[0]!.model).toBe('test-model');
+    expect(ctx.upstream.requests[0]!.messages).toEqual([
       { role: 'system', content: 'Be brief.' },
       { role: 'user', content: 'Hi!' },
     ]);
-    expect(upstream.requests[0]!.body.stream_options).toEqual({ include_usage: true });
+    expect(ctx.upstream.requests[0]!.body.stream_options).toEqual({ include_usage: true });
 
     const stored = await Message.find({ chatId }).sort({ createdAt: 1, _id: 1 }).lean();
     expect(stored.map((m) => [m.role, m.content, m.status])).toEqual([
@@ -117,7 +101,7 @@ describe('streaming a reply', () => {
     const streamed = await ctx
       .request()
       .post(`/api/chats/${chatId}/messages`)
-      .set(user.auth)
+      .set(ctx.user.auth)
       .set('Accept', 'text/event-stream')
       .send({ content: 'one' })
       .buffer(true)
@@ -127,7 +111,7 @@ describe('streaming a reply', () => {
     const json = await ctx
       .request()
       .post(`/api/chats/${chatId}/messages`)
-      .set(user.auth)
+      .set(ctx.user.auth)
       .set('Accept', 'text/event-stream')
       .send({ content: 'two', stream: false });
     expect(json.status).toBe(201);
@@ -139,16 +123,16 @@ describe('streaming a reply', () => {
     await ctx
       .request()
       .post(`/api/chats/${chatId}/messages`)
-      .set(user.auth)
+      .set(ctx.user.auth)
       .send({ content: 'first' });
-    upstream.script({ chunks: ['second answer'] });
+    ctx.upstream.script({ chunks: ['second answer'] });
     const res = await ctx
       .request()
       .post(`/api/chats/${chatId}/messages`)
-      .set(user.auth)
+      .set(ctx.user.auth)
       .send({ content: 'second' });
     expect(res.status).toBe(201);
-    expect(upstream.requests[1]!.messages).toEqual([
+    expect(ctx.upstream.requests[1]!.messages).toEqual([
       { role: 'user', content: 'first' },
       { role: 'assistant', content: 'Hello world!' },
       { role: 'user', content: 'second' },
@@ -166,15 +150,15 @@ describe('streaming a reply', () => {
       await ctx
         .request()
         .post(`/api/chats/${chatId}/messages`)
-        .set(user.auth)
+        .set(ctx.user.auth)
         .send({ content: word.repeat(12000) });
     }
     await ctx
       .request()
       .post(`/api/chats/${chatId}/messages`)
-      .set(user.auth)
+      .set(ctx.user.auth)
       .send({ content: 'latest' });
-    const sent = upstream.requests.at(-1)!.messages;
+    const sent = ctx.upstream.requests.at(-1)!.messages;
     expect(sent.at(-1)).toEqual({ role: 'user', content: 'latest' });
     const tokens = sent.reduce((sum, m) => sum + Math.ceil(m.content.length / 4) + 4, 0);
     expect(tokens).toBeLessThanOrEqual(8000);
@@ -184,16 +168,16 @@ describe('streaming a reply', () => {
 
   it('when the upstream sends choices: null with usage, or no usage at all, then the reply still completes', async () => {
     const chatId = await newChat();
-    upstream.script({ chunks: ['x'], usage: 'null-choices' }, { chunks: ['y'], usage: false });
+    ctx.upstream.script({ chunks: ['x'], usage: 'null-choices' }, { chunks: ['y'], usage: false });
     const a = await ctx
       .request()
       .post(`/api/chats/${chatId}/messages`)
-      .set(user.auth)
+      .set(ctx.user.auth)
       .send({ content: 'q1' });
     const b = await ctx
       .request()
       .post(`/api/chats/${chatId}/messages`)
-      .set(user.auth)
+      .set(ctx.user.auth)
       .send({ content: 'q2' });
     expect(a.status).toBe(201);
     expect(a.body.messages[1]).toMatchObject({
@@ -210,13 +194,24 @@ describe('streaming a reply', () => {
     });
   });
 
-  it('when the model is slow between chunks, then `: ping` comments keep the stream alive without changing the events', async () => {
+  it('when the model is silent for a while, then `: ping` comments keep the stream alive without changing the events', async () => {
     const chatId = await newChat();
-    upstream.script({ chunks: ['slow', ' reply'], delayMs: 250 });
-    const res = await streamTo(chatId, { content: 'take your time' });
-    const { events, comments } = parseSse(res.body as string);
-    expect(comments.filter((c) => c === 'ping').length).toBeGreaterThanOrEqual(2);
-    expect(events.map((e) => e.event)).toEqual(['meta', 'delta', 'delta', 'done']);
+    let seenTwoPings!: () => void;
+    const silentUntil = new Promise<void>((resolve) => (seenTwoPings = resolve));
+    // The model sends its chunks, then says nothing until the client has received two pings.
+    ctx.upstream.script({ chunks: ['slow', ' reply'], holdUntil: silentUntil });
+    const s = ctx.stream(`/api/chats/${chatId}/messages`, {
+      content: 'take your time',
+      stream: true,
+    });
+    await s.waitFor(() => s.comments.filter((c) => c === 'ping').length >= 2);
+    seenTwoPings();
+    await s.ended;
+    expect(s.events.map((e) => e.event)).toEqual(['meta', 'delta', 'delta', 'done']);
+    expect(s.events.at(-1)!.data.message).toMatchObject({
+      status: 'complete',
+      content: 'slow reply',
+    });
   });
 
   it('when a message names another allowed model, then that model is asked and recorded', async () => {
@@ -224,10 +219,10 @@ describe('streaming a reply', () => {
     const res = await ctx
       .request()
       .post(`/api/chats/${chatId}/messages`)
-      .set(user.auth)
+      .set(ctx.user.auth)
       .send({ content: 'hi', model: 'other-model' });
     expect(res.status).toBe(201);
-    expect(upstream.requests[0]!.model).toBe('other-model');
+    expect(ctx.upstream.requests[0]!.model).toBe('other-model');
     expect(res.body.messages[1].model).toBe('other-model');
     expect((await Chat.findById(chatId).lean())!.model).toBe('test-model');
   });

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Chat } from '../../src/modules/chats/chat.model.js';
 import { useTestApp } from '../helpers/app.js';
 import { parseSse, textParser } from '../helpers/sse.js';
-import { signUp, type TestUser } from '../helpers/users.js';
+import { createUser, type TestUser } from '../helpers/users.js';
 
 // No API key: the built-in demo model answers, and writes titles deterministically.
 const ctx = useTestApp({
@@ -14,7 +14,7 @@ const ctx = useTestApp({
 let user: TestUser;
 
 beforeAll(async () => {
-  user = await signUp(ctx.request);
+  user = await createUser();
 });
 
 describe('titles with the demo model', () => {

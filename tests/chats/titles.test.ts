@@ -4,7 +4,7 @@ import { useTestApp } from '../helpers/app.js';
 import { eventually } from '../helpers/eventually.js';
 import { parseSse, textParser } from '../helpers/sse.js';
 import { startUpstream } from '../helpers/upstream.js';
-import { signUp, type TestUser } from '../helpers/users.js';
+import { createUser, type TestUser } from '../helpers/users.js';
 
 const upstream = await startUpstream();
 const ctx = useTestApp({
@@ -20,7 +20,7 @@ const ctx = useTestApp({
 let user: TestUser;
 
 beforeAll(async () => {
-  user = await signUp(ctx.request);
+  user = await createUser();
 });
 afterAll(() => upstream.close());
 beforeEach(() => upstream.reset());

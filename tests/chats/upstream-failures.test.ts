@@ -1,30 +1,14 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Generation } from '../../src/modules/chats/generation/generation.model.js';
 import { Message } from '../../src/modules/chats/message.model.js';
-import { useTestApp } from '../helpers/app.js';
+import { useChatApp } from '../helpers/chat-app.js';
 import { parseSse, textParser } from '../helpers/sse.js';
-import { startUpstream, type UpstreamScript } from '../helpers/upstream.js';
-import { signUp, type TestUser } from '../helpers/users.js';
+import type { UpstreamScript } from '../helpers/upstream.js';
 
-const upstream = await startUpstream();
-const ctx = useTestApp({
-  OPENAI_BASE_URL: upstream.url,
-  MODELS: 'test-model',
-  UPSTREAM_MAX_RETRIES: '0',
-  MESSAGES_PER_MINUTE: '1000',
-  UPSTREAM_TIMEOUT_MS: '300',
-  UPSTREAM_IDLE_TIMEOUT_MS: '300',
-});
-let user: TestUser;
-
-beforeAll(async () => {
-  user = await signUp(ctx.request);
-});
-afterAll(() => upstream.close());
-beforeEach(() => upstream.reset());
+const ctx = useChatApp({ UPSTREAM_TIMEOUT_MS: '300', UPSTREAM_IDLE_TIMEOUT_MS: '300' });
 
 const newChat = async () =>
-  (await ctx.request().post('/api/chats').set(user.auth).send({})).body.id as string;
+  (await ctx.request().post('/api/chats').set(ctx.user.auth).send({})).body.id as string;
 
 /** The thread holds the user message once and the assistant message once, with status error. */
 async function expectStoredFailure(chatId: string, code: string, partial = '') {
@@ -35,7 +19,7 @@ async function expectStoredFailure(chatId: string, code: string, partial = '') {
   ]);
   expect(stored[1]!.content).toBe(partial);
   expect(stored[1]!.error?.code).toBe(code);
-  expect(await Generation.countDocuments({ userId: user.id })).toBe(0);
+  expect(await Generation.countDocuments({ userId: ctx.user.id })).toBe(0);
 }
 
 const cases: [string, UpstreamScript, string, number, string][] = [
@@ -82,11 +66,11 @@ describe('upstream failures in JSON mode', () => {
   for (const [when, script, code, status, partial] of cases) {
     it(`when ${when}, then ${status} ${code}, the user message is kept and the reply is stored as error`, async () => {
       const chatId = await newChat();
-      upstream.script(script);
+      ctx.upstream.script(script);
       const res = await ctx
         .request()
         .post(`/api/chats/${chatId}/messages`)
-        .set(user.auth)
+        .set(ctx.user.auth)
         .send({ content: 'hello', stream: false });
       expect(res.status).toBe(status);
       expect(res.body.error).toMatchObject({
@@ -104,11 +88,11 @@ describe('upstream failures in stream mode', () => {
   for (const [when, script, code, , partial] of cases) {
     it(`when ${when}, then the stream ends with exactly one error event carrying the stored message`, async () => {
       const chatId = await newChat();
-      upstream.script(script);
+      ctx.upstream.script(script);
       const res = await ctx
         .request()
         .post(`/api/chats/${chatId}/messages`)
-        .set(user.auth)
+        .set(ctx.user.auth)
         .send({ content: 'hello', stream: true })
         .buffer(true)
         .parse(textParser);
@@ -135,12 +119,12 @@ describe('upstream failures in stream mode', () => {
 describe('retries', () => {
   it('when UPSTREAM_MAX_RETRIES is 0, then a failing upstream is asked exactly once', async () => {
     const chatId = await newChat();
-    upstream.script({ status: 500 });
+    ctx.upstream.script({ status: 500 });
     await ctx
       .request()
       .post(`/api/chats/${chatId}/messages`)
-      .set(user.auth)
+      .set(ctx.user.auth)
       .send({ content: 'hello', stream: false });
-    expect(upstream.requests).toHaveLength(1);
+    expect(ctx.upstream.requests).toHaveLength(1);
   });
 });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logger } from '../../src/lib/logger.js';
 import { useTestApp } from '../helpers/app.js';
 import { startUpstream } from '../helpers/upstream.js';
-import { signUp, type TestUser } from '../helpers/users.js';
+import { createUser, type TestUser } from '../helpers/users.js';
 
 const API_KEY = 'sk-proj-Upstream0Secret1Key2ForLogs3';
 const upstream = await startUpstream();
@@ -24,7 +24,7 @@ const stream = (logger as unknown as Record<symbol, { write: (s: string) => bool
 const originalWrite = stream.write;
 const originalLevel = logger.level;
 beforeAll(async () => {
-  user = await signUp(ctx.request);
+  user = await createUser();
   logger.level = 'trace';
   stream.write = (line: string) => (lines.push(line), true);
 });

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Chat } from '../../src/modules/chats/chat.model.js';
 import { useTestApp } from '../helpers/app.js';
 import { expectError } from '../helpers/auth.js';
-import { signUp, type TestUser } from '../helpers/users.js';
+import { createUser, type TestUser } from '../helpers/users.js';
 
 const ctx = useTestApp({
   OPENAI_API_KEY: '',
@@ -14,8 +14,8 @@ let user: TestUser;
 let bystander: TestUser;
 
 beforeAll(async () => {
-  user = await signUp(ctx.request, 'writer');
-  bystander = await signUp(ctx.request, 'bystander');
+  user = await createUser({ label: 'writer' });
+  bystander = await createUser({ label: 'bystander' });
 });
 
 describe('chat writes per user', () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import mongoose from '../../src/lib/db/mongoose.js';
-import { uniqueEmail } from '../helpers/app.js';
 import type { Instance } from '../helpers/instances.js';
+import { createUser, type TestUser } from '../helpers/users.js';
 
 /** Plain fetch helpers against real server processes. */
 export const post = (url: string, body: unknown, token?: string) =>
@@ -14,17 +14,10 @@ export const post = (url: string, body: unknown, token?: string) =>
     body: JSON.stringify(body),
   });
 
-export async function signupVia(
-  instance: Instance,
-  label = 'cluster',
-): Promise<{ id: string; token: string }> {
-  const res = await post(`${instance.url}/api/auth/signup`, {
-    email: uniqueEmail(label),
-    password: 'password-1234',
-  });
-  if (res.status !== 201) throw new Error(`signup failed: ${res.status} ${await res.text()}`);
-  const body = (await res.json()) as { accessToken: string; user: { id: string } };
-  return { id: body.user.id, token: body.accessToken };
+/** A user and a session inserted into the instance's database (see createUser): signing up is not what these tests are about. */
+export async function userOn(instance: Instance, label = 'cluster'): Promise<TestUser> {
+  if (!instance.mongoUri) throw new Error('the instance was started without MONGODB_URI');
+  return withDatabase(instance.mongoUri, (db) => createUser({ db, label }));
 }
 
 export async function newChat(instance: Instance, token: string): Promise<string> {

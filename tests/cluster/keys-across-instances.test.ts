@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { databaseUri, startInstance, type Instance } from '../helpers/instances.js';
-import { post, signupVia } from './cluster-helpers.js';
+import { post, userOn } from './cluster-helpers.js';
 
 /** API keys are looked up in the shared database on every request: revocation holds everywhere at once. */
 let a: Instance;
@@ -37,7 +37,7 @@ async function createKey(instance: Instance, token: string) {
 
 describe('API keys on two instances', () => {
   it('when a key made on A is deleted on B, then both refuse it on the very next request', async () => {
-    const { token } = await signupVia(a);
+    const { accessToken: token } = await userOn(a);
     const { id, key } = await createKey(a, token);
     const [onA, onB] = await Promise.all([complete(a, key), complete(b, key)]);
     expect([onA.status, onB.status]).toEqual([200, 200]);
@@ -54,12 +54,12 @@ describe('API keys on two instances', () => {
   });
 
   it('when the password is changed on B, then the key is refused by A at once', async () => {
-    const { token } = await signupVia(a);
+    const { accessToken: token, password } = await userOn(a);
     const { key } = await createKey(b, token);
     expect((await withKey(a, key)).status).toBe(200);
     const changed = await post(
       `${b.url}/api/auth/password`,
-      { currentPassword: 'password-1234', newPassword: 'password-5678' },
+      { currentPassword: password, newPassword: 'password-5678' },
       token,
     );
     expect(changed.status).toBe(204);
@@ -68,13 +68,13 @@ describe('API keys on two instances', () => {
   });
 
   it('when the account is deleted on A, then its key is refused by B at once', async () => {
-    const { token } = await signupVia(b);
+    const { accessToken: token, password } = await userOn(b);
     const { key } = await createKey(b, token);
     expect((await withKey(b, key)).status).toBe(200);
     const res = await fetch(`${a.url}/api/auth/me`, {
       method: 'DELETE',
       headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ password: 'password-1234' }),
+      body: JSON.stringify({ password }),
     });
     expect(res.status).toBe(204);
     expect((await withKey(b, key)).status).toBe(401);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'v
 import { databaseUri, startInstance, type Instance } from '../helpers/instances.js';
 import { finalsOf, openSse } from '../helpers/reply-client.js';
 import { startUpstream, type Upstream } from '../helpers/upstream.js';
-import { eventually, newChat, portOf, post, signupVia, withDatabase } from './cluster-helpers.js';
+import { eventually, newChat, portOf, post, userOn, withDatabase } from './cluster-helpers.js';
 
 /**
  * A reply survives its connection and its instance: two real server processes on one database,
@@ -26,7 +26,6 @@ beforeAll(async () => {
     UPSTREAM_MAX_RETRIES: '0',
     MAX_CONCURRENT_STREAMS: '1',
     MESSAGES_PER_MINUTE: '1000',
-    SIGNUP_LIMIT_PER_IP: '1000',
     GENERATION_LEASE_SECONDS: String(LEASE_SECONDS),
     STREAM_CHECKPOINT_MS: '200',
     // Shorter than the replies: only a reader on the other instance keeps them going.
@@ -73,17 +72,17 @@ describe('resuming on the other instance', () => {
   it('when the client drops on A after k deltas (random k) and reconnects to B with Last-Event-ID, then B sends exactly the rest and the reply completes, though it outlasts the detach grace', async () => {
     // About 3 s of reply, three times DETACH_GRACE_SECONDS.
     const chunks = words(60);
-    const user = await signupVia(a, 'resume');
+    const user = await userOn(a, 'resume');
     for (const k of [1 + Math.floor(Math.random() * 15), 20 + Math.floor(Math.random() * 30)]) {
       upstream.script({ chunks, delayMs: 50 });
-      const chatId = await newChat(a, user.token);
-      const first = send(a, chatId, user.token);
+      const chatId = await newChat(a, user.accessToken);
+      const first = send(a, chatId, user.accessToken);
       await first.waitFor(() => first.deltas().length >= k);
       first.close();
       const seen = first.text();
       const replyId = replyIdOf(first);
 
-      const rest = follow(b, chatId, replyId, user.token, first.lastId());
+      const rest = follow(b, chatId, replyId, user.accessToken, first.lastId());
       await rest.ended;
       expect(rest.status).toBe(200);
       expect(seen + rest.text()).toBe(chunks.join(''));
@@ -102,11 +101,11 @@ describe('resuming on the other instance', () => {
 
   it('when one tab reads on A and another on B, then both get the identical text and final event', async () => {
     upstream.script({ chunks: words(30), delayMs: 40 });
-    const user = await signupVia(b, 'tabs');
-    const chatId = await newChat(a, user.token);
-    const first = send(a, chatId, user.token);
+    const user = await userOn(b, 'tabs');
+    const chatId = await newChat(a, user.accessToken);
+    const first = send(a, chatId, user.accessToken);
     await first.waitFor(() => first.deltas().length >= 3);
-    const second = follow(b, chatId, replyIdOf(first), user.token);
+    const second = follow(b, chatId, replyIdOf(first), user.accessToken);
     await Promise.all([first.ended, second.ended]);
     expect(second.events[0]).toMatchObject({ event: 'meta', id: first.events[0]!.id });
     expect(second.events[0]!.data.assistantMessage).toEqual(first.events[0]!.data.assistantMessage);
@@ -122,9 +121,9 @@ describe('an instance killed mid-reply', () => {
     const doomed = await startInstance(env);
     try {
       upstream.script({ chunks: words(400), delayMs: 30 });
-      const user = await signupVia(b, 'killed');
-      const chatId = await newChat(b, user.token);
-      const first = send(doomed, chatId, user.token);
+      const user = await userOn(b, 'killed');
+      const chatId = await newChat(b, user.accessToken);
+      const first = send(doomed, chatId, user.accessToken);
       await first.waitFor(() => first.deltas().length >= 20);
       const replyId = replyIdOf(first);
       // A checkpoint is down (every 200 ms) before the kill.
@@ -132,7 +131,7 @@ describe('an instance killed mid-reply', () => {
         () => storedReply(replyId),
         (m) => (m?.content?.length ?? 0) > 0,
       );
-      const reader = follow(b, chatId, replyId, user.token, `${replyId}:0`);
+      const reader = follow(b, chatId, replyId, user.accessToken, `${replyId}:0`);
       await reader.waitFor(() => reader.deltas().length >= 1);
       await doomed.stop('SIGKILL');
       const killedAt = Date.now();
@@ -161,7 +160,7 @@ describe('an instance killed mid-reply', () => {
           const res = await post(
             `${b.url}/api/chats/${chatId}/messages`,
             { content: 'again', stream: false },
-            user.token,
+            user.accessToken,
           );
           return res.status;
         },
@@ -171,7 +170,7 @@ describe('an instance killed mid-reply', () => {
       expect(again).toBe(201);
       expect(Date.now() - killedAt).toBeLessThan((LEASE_SECONDS + 2) * 1000);
       const chat = await fetch(`${b.url}/api/chats/${chatId}`, {
-        headers: { Authorization: `Bearer ${user.token}` },
+        headers: { Authorization: `Bearer ${user.accessToken}` },
       });
       const messages = ((await chat.json()) as { messages: { status: string }[] }).messages;
       expect(messages.map((m) => m.status)).toEqual([

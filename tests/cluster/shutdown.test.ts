@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import mongoose from '../../src/lib/db/mongoose.js';
-import { uniqueEmail } from '../helpers/app.js';
+import { eventually } from '../helpers/eventually.js';
 import { databaseUri, startInstance, type Instance } from '../helpers/instances.js';
 import { openStream } from '../helpers/sse.js';
 import { startUpstream } from '../helpers/upstream.js';
+import { userOn } from './cluster-helpers.js';
 
 let upstream: Awaited<ReturnType<typeof startUpstream>>;
 let instance: Instance;
@@ -12,8 +13,8 @@ const GRACE_MS = 3000;
 
 beforeAll(async () => {
   upstream = await startUpstream();
-  // A reply far longer than the grace period, so shutdown has to cut it off.
-  upstream.setDefault({ chunks: Array.from({ length: 400 }, (_, i) => `w${i} `), delayMs: 50 });
+  // A reply that never ends by itself, so shutdown has to cut it off.
+  upstream.setDefault({ chunks: ['w '], endless: true, delayMs: 50 });
   uri = databaseUri(inject('mongoUri'));
   instance = await startInstance({
     MONGODB_URI: uri,
@@ -31,12 +32,7 @@ afterAll(async () => {
 
 describe('graceful shutdown', () => {
   it('when SIGTERM arrives mid-stream, then readiness fails, new requests get 503, the stream ends with its partial answer stored, and the process exits 0 within the grace period', async () => {
-    const signup = await fetch(`${instance.url}/api/auth/signup`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ email: uniqueEmail('shutdown'), password: 'password-1234' }),
-    });
-    const { accessToken } = (await signup.json()) as { accessToken: string };
+    const { accessToken } = await userOn(instance, 'shutdown');
     const port = Number(new URL(instance.url).port);
     const stream = openStream(port, '/api/chats', accessToken, {
       message: 'Tell me a long story',
@@ -46,10 +42,12 @@ describe('graceful shutdown', () => {
 
     const signalled = Date.now();
     const exit = instance.stop('SIGTERM');
-    await new Promise((r) => setTimeout(r, 100));
-
-    const ready = await fetch(`${instance.url}/readyz`);
-    expect(ready.status).toBe(503);
+    // Draining starts when the process has handled the signal: wait for readiness to say so.
+    const ready = await eventually(
+      () => fetch(`${instance.url}/readyz`).then((r) => r.status),
+      (status) => status === 503,
+    );
+    expect(ready).toBe(503);
     const refused = await fetch(`${instance.url}/api/auth/me`, {
       headers: { Authorization: `Bearer ${accessToken}` },
     });
@@ -99,12 +97,7 @@ describe('graceful shutdown', () => {
       SHUTDOWN_GRACE_MS: '10000',
     });
     try {
-      const signup = await fetch(`${interactive.url}/api/auth/signup`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ email: uniqueEmail('sigint'), password: 'password-1234' }),
-      });
-      const { accessToken } = (await signup.json()) as { accessToken: string };
+      const { accessToken } = await userOn(interactive, 'sigint');
       const stream = openStream(Number(new URL(interactive.url).port), '/api/chats', accessToken, {
         message: 'Another long story',
         stream: true,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { config } from '../../src/lib/config.js';
 import { useTestApp, uniqueEmail } from '../helpers/app.js';
+import { createUser } from '../helpers/users.js';
 
 /**
  * schemathesis (negative_data_rejection) sent a message longer than the documented maxLength whose
@@ -13,12 +14,7 @@ describe('documented maxLength holds for the raw input, surrounding whitespace i
 
   it('when message content, a title or a search exceeds its maxLength only by whitespace, then 400 and nothing is stored', async () => {
     const c = config();
-    const signup = await ctx
-      .request()
-      .post('/api/auth/signup')
-      .send({ email: uniqueEmail('limits'), password: 'correct horse battery' })
-      .expect(201);
-    const auth = `Bearer ${signup.body.accessToken}`;
+    const auth = `Bearer ${(await createUser({ label: 'limits' })).accessToken}`;
     const chat = await ctx
       .request()
       .post('/api/chats')

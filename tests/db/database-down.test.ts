@@ -37,8 +37,14 @@ async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
   return [result, Date.now() - start];
 }
 
+// Failing fast means waiting at most one server-selection timeout (DB_SERVER_SELECTION_TIMEOUT_MS,
+// 1.5 s), not mongoose's 10 s command buffering or the driver's 30 s default. The bound sits between
+// them: the 1.5 s plus room for scheduling delays on a loaded machine (a run beside a CPU hog took
+// 2.1 s), still far below the 10 s a wait on the database would take.
+const FAIL_FAST_MS = 5000;
+
 describe('when the database goes away and comes back', () => {
-  it('then auth requests get 503 JSON within 2 s, readiness fails, liveness holds, and service resumes by itself', async () => {
+  it('then auth requests fail fast with 503 JSON, readiness fails, liveness holds, and service resumes by itself', async () => {
     const email = uniqueEmail('down');
     const signup = await supertest(app)
       .post('/api/auth/signup')
@@ -50,22 +56,22 @@ describe('when the database goes away and comes back', () => {
 
     const [me, meMs] = await timed(() => supertest(app).get('/api/auth/me').set(auth));
     expectError(me, 503, 'SERVICE_UNAVAILABLE');
-    expect(meMs).toBeLessThan(2000);
+    expect(meMs).toBeLessThan(FAIL_FAST_MS);
     const [login, loginMs] = await timed(() =>
       supertest(app).post('/api/auth/login').send({ email, password: PASSWORD }),
     );
     expectError(login, 503, 'SERVICE_UNAVAILABLE');
-    expect(loginMs).toBeLessThan(2000);
+    expect(loginMs).toBeLessThan(FAIL_FAST_MS);
     expect(login.text).not.toMatch(/Mongo|ECONNREFUSED|127\.0\.0\.1|ferret/i);
     const [signupDown, signupMs] = await timed(() =>
       supertest(app).post('/api/auth/signup').send({ email: uniqueEmail(), password: PASSWORD }),
     );
     expectError(signupDown, 503, 'SERVICE_UNAVAILABLE');
-    expect(signupMs).toBeLessThan(2000);
+    expect(signupMs).toBeLessThan(FAIL_FAST_MS);
 
     const [ready, readyMs] = await timed(() => supertest(app).get('/readyz'));
     expect(ready.status).toBe(503);
-    expect(readyMs).toBeLessThan(2000);
+    expect(readyMs).toBeLessThan(FAIL_FAST_MS);
     expect((await supertest(app).get('/healthz')).status).toBe(200);
 
     database = await startFerretdb({ dataDir, log, port });
@@ -79,7 +85,16 @@ describe('when the database goes away and comes back', () => {
     }
     expect(again.status).toBe(200);
     expect(again.body).toEqual(signup.body.user); // the data survived the restart
-    expect((await supertest(app).get('/readyz')).status).toBe(200);
+    // Readiness answers from a ping at most a second old (READY_CACHE_MS) that gives up after
+    // 1.5 s: just after the restart it may still say 503 (an answer cached from the outage, or a
+    // first ping slower than its timeout on a loaded machine). It must turn 200 by itself.
+    const readyBy = Date.now() + 5_000;
+    let readyAgain = await supertest(app).get('/readyz');
+    while (readyAgain.status !== 200 && Date.now() < readyBy) {
+      await new Promise((r) => setTimeout(r, 100));
+      readyAgain = await supertest(app).get('/readyz');
+    }
+    expect(readyAgain.status).toBe(200);
     expect(
       (await supertest(app).post('/api/auth/login').send({ email, password: PASSWORD })).status,
     ).toBe(200);

@@ -6,18 +6,21 @@ import { reloadConfig } from '../../src/lib/config.js';
 import { connectDatabase, disconnectDatabase } from '../../src/lib/db/connection.js';
 import mongoose from '../../src/lib/db/mongoose.js';
 
+export interface TestApp {
+  app: ReturnType<typeof createApp>;
+  request: () => ReturnType<typeof supertest.agent>;
+}
+
 /**
  * Connects this test file to a database of its own on the shared test server, and gives it the
- * app to call through HTTP. Call at the top of a test file.
+ * app to call through HTTP. Call at the top of a test file. `env` may be a function when it needs
+ * something started in an earlier beforeAll (a scripted upstream's URL).
  */
-export function useTestApp(env: Record<string, string> = {}) {
-  const context = {} as {
-    app: ReturnType<typeof createApp>;
-    request: () => ReturnType<typeof supertest.agent>;
-  };
+export function useTestApp(env: Record<string, string> | (() => Record<string, string>) = {}) {
+  const context = {} as TestApp;
   beforeAll(async () => {
     await connectDatabase(inject('mongoUri'), `test_${randomBytes(6).toString('hex')}`);
-    reloadConfig({ ...process.env, ...env });
+    reloadConfig({ ...process.env, ...(typeof env === 'function' ? env() : env) });
     context.app = createApp();
     context.request = () => supertest.agent(context.app);
   });

@@ -4,10 +4,11 @@ import mongoose from '../../src/lib/db/mongoose.js';
 import { Session } from '../../src/modules/auth/session.model.js';
 import { User } from '../../src/modules/users/user.model.js';
 import { uniqueEmail, type useTestApp } from './app.js';
+import { PASSWORD } from './password.js';
 
 type TestContext = ReturnType<typeof useTestApp>;
 
-export const PASSWORD = 'correct horse battery';
+export { PASSWORD };
 
 /** Generous limits for files that are not about rate limiting (every request comes from 127.0.0.1). */
 export const NO_TIGHT_LIMITS = {
@@ -23,7 +24,10 @@ export function refreshCookieOf(res: Response): string | undefined {
   return match?.[1] ? decodeURIComponent(match[1]) : undefined;
 }
 
-/** Signs a fresh user up through the API; the returned agent holds the refresh cookie. */
+/**
+ * Signs a fresh user up through the API (a bcrypt hash each time): for tests about signing up.
+ * Everything else takes a user from createUser (tests/helpers/users.ts).
+ */
 export async function signUp(
   ctx: TestContext,
   overrides: { email?: string; password?: string; name?: string; ip?: string } = {},
@@ -40,7 +44,13 @@ export async function signUp(
     agent,
     email,
     password,
-    user: res.body.user as { id: string; email: string; name: string; createdAt: string },
+    user: res.body.user as {
+      id: string;
+      email: string;
+      name: string;
+      role: string;
+      createdAt: string;
+    },
     accessToken: res.body.accessToken as string,
     refreshToken: refreshCookieOf(res)!,
   };

@@ -41,13 +41,68 @@ export const textParser = (
   res.on('end', () => callback(null, body));
 };
 
+/** A response as the server sees it, so a test can wait for server-side states such as backpressure. */
+export interface ServedResponse {
+  method: string;
+  url: string;
+  res: http.ServerResponse;
+  /** When a poll first found the response waiting for 'drain' (0 while it is not). */
+  blockedSince: number;
+}
+
+/**
+ * Resolves once the server's response has been waiting for 'drain' for `forMs` without a break: its
+ * last write found the socket full and the client has not read since. A transient full buffer that
+ * the kernel empties at once resets the clock, so this is the reply blocked on the client.
+ */
+export function blockedOnClient(served: ServedResponse, forMs: number, timeoutMs = 10_000) {
+  const { res } = served;
+  const drained = () => (served.blockedSince = 0);
+  served.blockedSince = 0;
+  res.on('drain', drained);
+  return new Promise<void>((resolve, reject) => {
+    const deadline = Date.now() + timeoutMs;
+    const poll = setInterval(() => {
+      const now = Date.now();
+      if (!res.writableNeedDrain) served.blockedSince = 0;
+      else if (!served.blockedSince) served.blockedSince = now;
+      const blocked = served.blockedSince > 0 && now - served.blockedSince >= forMs;
+      if (!blocked && now <= deadline && !res.writableEnded) return;
+      clearInterval(poll);
+      res.off('drain', drained);
+      if (blocked) resolve();
+      else
+        reject(
+          new Error(
+            res.writableEnded
+              ? 'the reply ended without waiting for the client: the socket took all of it'
+              : `the reply was not blocked on the client for ${forMs} ms within ${timeoutMs} ms`,
+          ),
+        );
+    }, 10);
+  });
+}
+
 /** The app on a real port, for clients that must stay connected, disconnect, or run in parallel. */
 export async function listen(app: Express) {
   const server = http.createServer(app);
+  const served: ServedResponse[] = [];
+  // Before the app: routing rewrites req.url while it runs.
+  server.prependListener('request', (req: http.IncomingMessage, res: http.ServerResponse) =>
+    served.push({ method: req.method ?? '', url: req.url ?? '', res, blockedSince: 0 }),
+  );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     port,
+    /** Server-side responses, in the order the requests arrived. */
+    served,
+    /** The latest response to `method path`, as the server sees it. */
+    lastServed(method: string, path: string): ServedResponse {
+      const found = served.findLast((s) => s.method === method && s.url === path);
+      if (!found) throw new Error(`no ${method} ${path} reached the server`);
+      return found;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -59,9 +114,12 @@ export async function listen(app: Express) {
 /** A streaming request held open: events arrive as they come; `close()` disconnects like a closed tab. */
 export function openStream(port: number, path: string, token: string, body: unknown) {
   const events: SseEvent[] = [];
+  const comments: string[] = [];
   let raw = '';
   let status = 0;
+  let bytes = 0;
   let headers: http.IncomingHttpHeaders = {};
+  let response: http.IncomingMessage | undefined;
   const waiters: { test: () => boolean; resolve: () => void }[] = [];
   const check = () => {
     for (const w of [...waiters])
@@ -76,6 +134,9 @@ export function openStream(port: number, path: string, token: string, body: unkn
     port,
     path,
     method: 'POST',
+    // A connection of its own, like a browser tab's: a reused keep-alive socket would bring the
+    // buffer sizes the kernel grew for an earlier response, and backpressure would set in later.
+    agent: false,
     headers: {
       authorization: `Bearer ${token}`,
       'content-type': 'application/json',
@@ -85,14 +146,20 @@ export function openStream(port: number, path: string, token: string, body: unkn
   });
   const ended = new Promise<void>((resolve) => {
     req.on('response', (res) => {
+      response = res;
       status = res.statusCode ?? 0;
       headers = res.headers;
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => {
+        bytes += chunk.length;
         raw += chunk;
-        const cut = raw.lastIndexOf('\n\n');
+        // Only the new text (and one character before it) can complete an event: a scan of all of
+        // `raw` per chunk would be quadratic for a multi-megabyte event.
+        const cut = chunk.includes('\n') ? raw.lastIndexOf('\n\n') : -1;
         if (cut >= 0) {
-          events.push(...parseSse(raw.slice(0, cut + 2)).events);
+          const parsed = parseSse(raw.slice(0, cut + 2));
+          events.push(...parsed.events);
+          comments.push(...parsed.comments);
           raw = raw.slice(cut + 2);
         }
         check();
@@ -132,16 +199,25 @@ export function openStream(port: number, path: string, token: string, body: unkn
     });
   return {
     events,
+    /** Comment lines (`: ping`) received so far. */
+    comments,
     get status() {
       return status;
     },
     get headers() {
       return headers;
     },
+    /** Characters of the body received so far. */
+    get bytes() {
+      return bytes;
+    },
     ended,
     waitFor,
     waitForEvent: (name: string, timeoutMs?: number) =>
       waitFor(() => events.some((e) => e.event === name), timeoutMs),
+    /** Stops reading (the connection stays open), as a client that has stopped consuming. */
+    pause: () => response?.pause(),
+    resume: () => response?.resume(),
     close: () => req.destroy(),
   };
 }

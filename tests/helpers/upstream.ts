@@ -9,6 +9,10 @@ export interface UpstreamScript {
   errorMessage?: string;
   /** Content chunks to stream, one SSE event each. */
   chunks?: string[];
+  /** Repeat `chunks` until the client goes away: a reply that never ends by itself. */
+  endless?: boolean;
+  /** After the chunks, keep the reply open until this settles: a reply still streaming for as long as a test needs. */
+  holdUntil?: Promise<unknown>;
   /** Delay before the headers, and between chunks (ms). */
   headerDelayMs?: number;
   delayMs?: number;
@@ -37,6 +41,8 @@ export interface RecordedRequest {
   finished: Promise<void>;
   /** When the whole response had been taken by the client (0 until then): late when the client applied backpressure. */
   endedAt: number;
+  /** Content chunks written so far. */
+  chunksSent: number;
 }
 
 /**
@@ -68,6 +74,7 @@ export async function startUpstream() {
         aborted: false,
         finished: new Promise((resolve) => (settle = resolve)),
         endedAt: 0,
+        chunksSent: 0,
       };
       res.on('finish', () => (record.endedAt = Date.now()));
       requests.push(record);
@@ -84,6 +91,17 @@ export async function startUpstream() {
   });
 
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  /** Like a real server, stop producing while the socket is full (until 'drain', or the client is gone). */
+  const drained = (res: http.ServerResponse) =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        res.off('drain', done);
+        res.off('close', done);
+        resolve();
+      };
+      res.once('drain', done);
+      res.once('close', done);
+    });
 
   async function play(script: UpstreamScript, res: http.ServerResponse, record: RecordedRequest) {
     if (script.headerDelayMs) await sleep(script.headerDelayMs);
@@ -111,20 +129,27 @@ export async function startUpstream() {
     };
     const send = (data: unknown) => res.write(`data: ${JSON.stringify(data)}\n\n`);
     const chunks = script.chunks ?? [];
-    for (let i = 0; i < chunks.length; i += 1) {
+    for (let i = 0; i < chunks.length || (script.endless && chunks.length > 0); i += 1) {
       if (script.failAfter === i) return fail(script, res);
       if (script.delayMs) await sleep(script.delayMs);
       if (res.destroyed) return;
-      send({
+      const content = chunks[i % chunks.length];
+      const written = send({
         ...base,
         choices: [
           {
             index: 0,
-            delta: i === 0 ? { role: 'assistant', content: chunks[i] } : { content: chunks[i] },
+            delta: i === 0 ? { role: 'assistant', content } : { content },
             finish_reason: null,
           },
         ],
       });
+      record.chunksSent += 1;
+      if (!written) await drained(res);
+    }
+    if (script.holdUntil) {
+      await Promise.race([script.holdUntil, new Promise((resolve) => res.once('close', resolve))]);
+      if (res.destroyed) return;
     }
     if (script.failAfter === chunks.length) return fail(script, res);
     for (const call of script.toolCalls ?? []) {
@@ -164,8 +189,8 @@ export async function startUpstream() {
         res.end('data: {not json at all\n\n');
         return;
       case 'close':
-        // Let the chunks already written reach the client, then drop the connection without an end.
-        setTimeout(() => res.socket?.destroy(), 50);
+        // Flush the chunks already written, then drop the connection without ending the response.
+        res.socket?.destroySoon();
         return;
     }
   }

@@ -1,22 +1,79 @@
-import type supertest from 'supertest';
+import bcrypt from 'bcrypt';
+import { inject } from 'vitest';
+import mongoose, { Types } from '../../src/lib/db/mongoose.js';
+import { config } from '../../src/lib/config.js';
+import { Session } from '../../src/modules/auth/session.model.js';
+import { hashToken, newRefreshToken, signAccessToken } from '../../src/modules/auth/tokens.js';
+import { User, toUserJson, type UserJson } from '../../src/modules/users/user.model.js';
 import { uniqueEmail } from './app.js';
+import { PASSWORD, PASSWORD_HASH_COST } from './password.js';
 
+export { PASSWORD };
+
+/** A user with an open session, as a client holds it after logging in. */
 export interface TestUser {
   id: string;
-  token: string;
+  email: string;
+  password: string;
+  /** The user as the API shows it. */
+  user: UserJson;
+  accessToken: string;
+  refreshToken: string;
+  sessionId: string;
   auth: { Authorization: string };
 }
 
-/** Signs a user up through the API (bcrypt cost 10: do it once per file where possible). */
-export async function signUp(
-  request: () => ReturnType<typeof supertest.agent>,
-  label = 'user',
+/**
+ * A user and a session inserted directly, for tests that are not about signing up: the same
+ * documents and tokens sign-up makes, without a bcrypt hash per user (the hash of PASSWORD is made
+ * once per run). A different `password` costs one hash. `db` is another connection (for server
+ * processes that share a database); by default the file's own database.
+ */
+export async function createUser(
+  options: {
+    label?: string;
+    email?: string;
+    name?: string;
+    password?: string;
+    db?: mongoose.Connection;
+  } = {},
 ): Promise<TestUser> {
-  const res = await request()
-    .post('/api/auth/signup')
-    .send({ email: uniqueEmail(label), password: 'correct horse battery' });
-  if (res.status !== 201)
-    throw new Error(`signup failed: ${res.status} ${JSON.stringify(res.body)}`);
-  const token = res.body.accessToken as string;
-  return { id: res.body.user.id as string, token, auth: { Authorization: `Bearer ${token}` } };
+  const password = options.password ?? PASSWORD;
+  const passwordHash =
+    password === PASSWORD
+      ? inject('passwordHash')
+      : await bcrypt.hash(password, PASSWORD_HASH_COST);
+  const Users = (
+    options.db ? (options.db.models.User ?? options.db.model(User.modelName, User.schema)) : User
+  ) as typeof User;
+  const doc = await Users.create({
+    email: options.email ?? uniqueEmail(options.label),
+    name: options.name ?? 'Test User',
+    passwordHash,
+  });
+  const session = await openSession(String(doc._id), options.db);
+  return { id: String(doc._id), email: doc.email, password, user: toUserJson(doc), ...session };
+}
+
+/** Another session of an existing user, as a second login would open it. */
+export async function openSession(userId: string, db?: mongoose.Connection) {
+  const Sessions = (
+    db ? (db.models.Session ?? db.model(Session.modelName, Session.schema)) : Session
+  ) as typeof Session;
+  const sessionId = new Types.ObjectId();
+  const refreshToken = newRefreshToken(String(sessionId));
+  await Sessions.create({
+    _id: sessionId,
+    userId: new Types.ObjectId(userId),
+    refreshTokenHash: hashToken(refreshToken),
+    expiresAt: new Date(Date.now() + config().REFRESH_TOKEN_TTL_DAYS * 86_400_000),
+    userAgent: 'test fixture',
+  });
+  const accessToken = signAccessToken({ userId, sessionId: String(sessionId) });
+  return {
+    sessionId: String(sessionId),
+    accessToken,
+    refreshToken,
+    auth: { Authorization: `Bearer ${accessToken}` },
+  };
 }

@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import type { Response } from 'supertest';
 import { useTestApp } from '../helpers/app.js';
-import { NO_TIGHT_LIMITS, PASSWORD, signUp } from '../helpers/auth.js';
+import { NO_TIGHT_LIMITS, PASSWORD } from '../helpers/auth.js';
+import { createUser } from '../helpers/users.js';
 
 const ctx = useTestApp({ ...NO_TIGHT_LIMITS, BODY_LIMIT: '1kb', LOGIN_LIMIT_PER_IP: '2' });
 const ALLOWED_ORIGIN = 'http://localhost:5173';
@@ -57,7 +58,7 @@ describe('security headers', () => {
   });
 
   it('when an auth route answers (success or error), then Cache-Control: no-store', async () => {
-    const account = await signUp(ctx);
+    const account = await createUser();
     const responses = [
       await ctx.request().get('/api/auth/me').set('Authorization', `Bearer ${account.accessToken}`),
       await ctx.request().get('/api/auth/me'),

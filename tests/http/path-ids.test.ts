@@ -1,13 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestApp } from '../helpers/app.js';
-import { signUp, type TestUser } from '../helpers/users.js';
+import { createUser, type TestUser } from '../helpers/users.js';
 
 /** Path ids are parsed once, by the route's params schema, before any handler or service runs. */
 describe('ids in the path', () => {
   const ctx = useTestApp({ MODELS: 'test-model' });
   let user: TestUser;
   beforeAll(async () => {
-    user = await signUp(ctx.request, 'ids');
+    user = await createUser({ label: 'ids' });
   });
 
   it('when the id cannot be an ObjectId, then 404 with the same error as an id that names nothing', async () => {

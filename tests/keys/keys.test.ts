@@ -3,7 +3,7 @@ import { Types } from '../../src/lib/db/mongoose.js';
 import { ApiKey } from '../../src/modules/keys/key.model.js';
 import { useTestApp } from '../helpers/app.js';
 import { expectError, expectUnauthenticated, NO_TIGHT_LIMITS, PASSWORD } from '../helpers/auth.js';
-import { signUp, type TestUser } from '../helpers/users.js';
+import { createUser, type TestUser } from '../helpers/users.js';
 
 const ctx = useTestApp({
   ...NO_TIGHT_LIMITS,
@@ -14,7 +14,7 @@ const ctx = useTestApp({
 let user: TestUser;
 
 beforeAll(async () => {
-  user = await signUp(ctx.request, 'keys');
+  user = await createUser({ label: 'keys' });
 });
 
 const createKey = async (who: TestUser, body: Record<string, unknown> = { name: 'laptop' }) => {
@@ -81,7 +81,7 @@ describe('personal API keys', () => {
     expect(onApi.body.error.message).toMatch(/only on \/v1/);
     const keysWithKey = await ctx.request().get('/api/keys').set('Authorization', `Bearer ${key}`);
     expectUnauthenticated(keysWithKey);
-    const tokenOnV1 = await models(user.token);
+    const tokenOnV1 = await models(user.accessToken);
     expectKeyRefused(tokenOnV1);
     expect(tokenOnV1.body.error.message).toMatch(/Access tokens are not accepted/);
     expectKeyRefused(await ctx.request().get('/v1/models'));
@@ -100,7 +100,7 @@ describe('personal API keys', () => {
   });
 
   it("when another user deletes or lists, then that user's keys are not touched", async () => {
-    const other = await signUp(ctx.request, 'keys-other');
+    const other = await createUser({ label: 'keys-other' });
     const { key, id } = await createKey(user);
     expectError(await ctx.request().delete(`/api/keys/${id}`).set(other.auth), 404, 'NOT_FOUND');
     expect((await ctx.request().get('/api/keys').set(other.auth)).body).toEqual([]);
@@ -134,7 +134,7 @@ describe('personal API keys', () => {
   });
 
   it('when the limit of keys is reached, then one more is a 409 TOO_MANY_KEYS and nothing is stored; deleting one frees a place', async () => {
-    const owner = await signUp(ctx.request, 'keys-limit');
+    const owner = await createUser({ label: 'keys-limit' });
     const made = await Promise.all(
       [1, 2, 3, 4].map(() => ctx.request().post('/api/keys').set(owner.auth).send({ name: 'k' })),
     );
@@ -166,7 +166,7 @@ describe('personal API keys', () => {
   });
 
   it('when the password changes, then the keys made under the old one stop and leave the list', async () => {
-    const owner = await signUp(ctx.request, 'keys-password');
+    const owner = await createUser({ label: 'keys-password' });
     const { key } = await createKey(owner);
     expect((await models(key)).status).toBe(200);
     await ctx
@@ -183,7 +183,7 @@ describe('personal API keys', () => {
   });
 
   it('when the account is deleted, then its keys are refused and removed', async () => {
-    const owner = await signUp(ctx.request, 'keys-delete');
+    const owner = await createUser({ label: 'keys-delete' });
     const { key } = await createKey(owner);
     await ctx
       .request()

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTestApp } from '../helpers/app.js';
 import { NO_TIGHT_LIMITS } from '../helpers/auth.js';
 import { awayFromMinuteBoundary } from '../cluster/cluster-helpers.js';
-import { signUp } from '../helpers/users.js';
+import { createUser } from '../helpers/users.js';
 
 const ctx = useTestApp({
   ...NO_TIGHT_LIMITS,
@@ -20,7 +20,7 @@ beforeAll(async () => {
   server = ctx.app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
-  const user = await signUp(ctx.request, 'v1-rate');
+  const user = await createUser({ label: 'v1-rate' });
   const key = await ctx.request().post('/api/keys').set(user.auth).send({ name: 'rate' });
   client = new OpenAI({ apiKey: key.body.key, baseURL, maxRetries: 0 });
 });

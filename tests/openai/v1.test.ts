@@ -10,7 +10,7 @@ import { useTestApp } from '../helpers/app.js';
 import { NO_TIGHT_LIMITS } from '../helpers/auth.js';
 import { eventually } from '../helpers/eventually.js';
 import { startUpstream } from '../helpers/upstream.js';
-import { signUp, type TestUser } from '../helpers/users.js';
+import { createUser, type TestUser } from '../helpers/users.js';
 
 const upstream = await startUpstream();
 const ctx = useTestApp({
@@ -32,7 +32,7 @@ beforeAll(async () => {
   server = ctx.app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
-  user = await signUp(ctx.request, 'v1');
+  user = await createUser({ label: 'v1' });
   const key = await ctx.request().post('/api/keys').set(user.auth).send({ name: 'sdk' });
   apiKey = key.body.key as string;
   client = new OpenAI({ apiKey, baseURL, maxRetries: 0 });
@@ -333,7 +333,7 @@ describe('POST /v1/chat/completions with the official openai SDK', () => {
     // The caller's messages are what the provider gets, not the stored history.
     expect(upstream.requests[1]!.body.messages).toEqual([{ role: 'user', content: 'And this' }]);
 
-    const other = await signUp(ctx.request, 'v1-other');
+    const other = await createUser({ label: 'v1-other' });
     const otherKey = (await ctx.request().post('/api/keys').set(other.auth).send({ name: 'o' }))
       .body.key;
     const otherClient = new OpenAI({ apiKey: otherKey, baseURL, maxRetries: 0 });

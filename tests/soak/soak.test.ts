@@ -8,7 +8,7 @@ import {
   newChat,
   post,
   serverPid,
-  signupVia,
+  userOn,
   withDatabase,
 } from '../cluster/cluster-helpers.js';
 
@@ -232,7 +232,7 @@ describe('soak: many users through two instances', () => {
     const users: SoakUser[] = await Promise.all(
       Array.from({ length: NORMAL_USERS + GREEDY_USERS }, async (_, i) => {
         const instance = instances[i % 2]!;
-        const { id, token } = await signupVia(instance, 'soak');
+        const { id, accessToken: token } = await userOn(instance, 'soak');
         const chat = await newChat(instance, token);
         return {
           id,

@@ -1,5 +1,6 @@
 import { config } from '../config.js';
 import mongoose from './mongoose.js';
+import { observeDatabase } from '../metrics.js';
 
 export async function connectDatabase(uri: string, dbName?: string): Promise<typeof mongoose> {
   await mongoose.connect(uri, {
@@ -8,12 +9,15 @@ export async function connectDatabase(uri: string, dbName?: string): Promise<typ
     // Reconnects on its own when the database comes back.
     heartbeatFrequencyMS: 1000,
     maxPoolSize: 50,
+    // Round-trip times for the metrics (an event per command; no command text is kept).
+    monitorCommands: true,
   });
   serverAvailable = true;
   // Mongoose's readyState stays "connected" for a while after the server dies, and every request
   // meanwhile waits the whole server-selection timeout. Follow the driver's heartbeats (every
   // second) instead; markDatabaseUnreachable() reacts earlier, on the first failed request.
   const client = mongoose.connection.getClient();
+  observeDatabase(client);
   client.on('serverHeartbeatSucceeded', () => (serverAvailable = true));
   client.on('serverHeartbeatFailed', () => (serverAvailable = false));
   client.on(

@@ -100,6 +100,13 @@ function validator(schemas: RequestSchemas) {
 /** Builds the router of a group; unknown methods on known paths answer 405 with `Allow`. */
 export function buildRouter(group: RouteGroup, authenticate: RequestHandler): express.Router {
   const router = express.Router();
+  // The metrics label requests with the declared template (`/api/chats/:id`), never the raw URL.
+  const labelRoute =
+    (path: string): RequestHandler =>
+    (_req, res, next) => {
+      res.locals.route = `${group.prefix}${path === '/' ? '' : path}`;
+      next();
+    };
   const methodsByPath = new Map<string, string[]>();
   for (const route of group.routes) {
     const parse = validator(route.request ?? {});
@@ -108,6 +115,7 @@ export function buildRouter(group: RouteGroup, authenticate: RequestHandler): ex
     };
     router[route.method](
       route.path,
+      labelRoute(route.path),
       ...(route.auth ? [authenticate] : []),
       ...(route.guards ?? []),
       handle,
@@ -119,7 +127,7 @@ export function buildRouter(group: RouteGroup, authenticate: RequestHandler): ex
   }
   for (const [path, methods] of methodsByPath) {
     const allow = [...new Set(methods.includes('GET') ? [...methods, 'HEAD'] : methods)].join(', ');
-    router.all(path, (req, res, next) => {
+    router.all(path, labelRoute(path), (req, res, next) => {
       if (req.method === 'OPTIONS') {
         res.set('Allow', allow).status(204).end();
         return;

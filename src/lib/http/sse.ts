@@ -1,4 +1,5 @@
 import type { Response } from 'express';
+import { openStreams } from '../metrics.js';
 
 /**
  * A Server-Sent Events response. Every event carries an `id:` chosen by the caller (a cursor a
@@ -36,6 +37,8 @@ export class SseStream {
     });
     this.res.removeHeader('Content-Length');
     this.res.flushHeaders();
+    openStreams.inc();
+    this.res.once('close', () => openStreams.dec());
     this.pingTimer = setInterval(() => this.comment('ping'), pingSeconds * 1000);
     this.pingTimer.unref();
   }

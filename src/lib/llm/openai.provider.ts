@@ -60,10 +60,27 @@ export async function* openAiCompletion(request: CompletionRequest, c: Config): 
   const idle = new AbortController();
   const signal = AbortSignal.any([request.signal, idle.signal]);
   // One timer for the whole reply, restarted per chunk (refresh() costs far less than a new timer).
-  // While the consumer holds a chunk (a slow client applying backpressure) it only re-arms itself.
+  // It only re-arms itself, without judging the model, while the consumer holds a chunk (a slow
+  // client applying backpressure) and when it fires more than half a window late: then this
+  // process was stalled (CPU starvation, a long GC pause) and did not see the model's silence.
+  // Otherwise the decision waits for the poll phase, so a chunk that arrived while the process was
+  // stalled is read before the reply is declared stalled.
   let timer: NodeJS.Timeout | undefined;
+  let armedAt = 0;
   let consumerHolds = false;
-  const onIdle = () => (consumerHolds ? timer?.refresh() : idle.abort(new UpstreamIdleError()));
+  let chunksSeen = 0;
+  const rearm = () => {
+    armedAt = performance.now();
+    timer?.refresh();
+  };
+  const onIdle = () => {
+    const late = performance.now() - armedAt - c.UPSTREAM_IDLE_TIMEOUT_MS;
+    if (consumerHolds || late > c.UPSTREAM_IDLE_TIMEOUT_MS / 2) return rearm();
+    const seen = chunksSeen;
+    setImmediate(() => {
+      if (chunksSeen === seen && !consumerHolds) idle.abort(new UpstreamIdleError());
+    });
+  };
   try {
     const stream = await clientFor(c).chat.completions.create(
       {
@@ -77,7 +94,9 @@ export async function* openAiCompletion(request: CompletionRequest, c: Config): 
       { signal },
     );
     timer = setTimeout(onIdle, c.UPSTREAM_IDLE_TIMEOUT_MS);
+    armedAt = performance.now();
     for await (const chunk of stream) {
+      chunksSeen += 1;
       consumerHolds = true;
       // Some compatible servers send `choices: null` on the usage chunk, or omit usage entirely.
       const choice = Array.isArray(chunk.choices) ? chunk.choices[0] : undefined;
@@ -98,7 +117,7 @@ export async function* openAiCompletion(request: CompletionRequest, c: Config): 
         };
       }
       consumerHolds = false;
-      timer.refresh();
+      rearm();
     }
     // The SDK ends the iteration quietly when its signal aborts, so a stall must be surfaced here.
     if (idle.signal.aborted && !request.signal.aborted) throw new UpstreamIdleError();

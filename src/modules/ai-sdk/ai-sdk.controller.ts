@@ -5,7 +5,7 @@ import { DataSseStream } from '../../lib/http/sse-data.js';
 import { authOf } from '../../lib/http/request-auth.js';
 import { DataSink, followLive, openReply, runReply, type ReplyOutcome } from '../chats/index.js';
 import type { AiSdkChatBody } from './ai-sdk.schemas.js';
-import { beginUiExchange, checkBudget, recordUsage } from './ai-sdk.service.js';
+import { beginUiExchange, checkBudget } from './ai-sdk.service.js';
 
 const invalid = (path: string, message: string) =>
   new AppError('VALIDATION_FAILED', 'The request is invalid', { details: [{ path, message }] });
@@ -101,7 +101,6 @@ export async function chat(req: Request, res: Response, { body }: { body: AiSdkC
     runReply(reply, exchange, { detachGraceSeconds: 0 });
     await reading;
     await reply.finished;
-    await recordUsage(userId, exchange.model, reply.outcome?.message.usage ?? null);
   } finally {
     sse.end();
   }

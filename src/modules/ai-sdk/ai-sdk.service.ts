@@ -3,8 +3,8 @@ import { Types } from '../../lib/db/mongoose.js';
 import { insertThroughSchema } from '../../lib/db/insert.js';
 import { AppError } from '../../lib/errors.js';
 import { parseObjectId } from '../../lib/http/ids.js';
-import type { Usage } from '../../lib/llm/index.js';
 import { beginExchange, deleteChat, startChat, type Exchange } from '../chats/index.js';
+import { assertWithinBudget } from '../usage/index.js';
 import { ChatLink } from './chat-link.model.js';
 
 /**
@@ -61,14 +61,11 @@ export async function deleteUserChatLinks(userId: string): Promise<void> {
 }
 
 /**
- * USAGE-HOOK (before the model is called): per-user budgets. Wire to the usage module's
- * `assertWithinBudget(userId)` unless it already runs inside the chats' exchange path.
+ * The daily token budget, checked before anything is stored: a useChat id seen for the first time
+ * makes its chat before the exchange begins. The exchange path checks it again under the
+ * generation slot (the check the overshoot bound rests on), and the generation runner records the
+ * reply's tokens.
  */
-export async function checkBudget(_userId: string): Promise<void> {}
-
-/** USAGE-HOOK (after the reply): the usage ledger; wire to `recordUsage(...)` likewise. */
-export async function recordUsage(
-  _userId: string,
-  _model: string,
-  _usage: Usage | null,
-): Promise<void> {}
+export async function checkBudget(userId: string): Promise<void> {
+  await assertWithinBudget(userId);
+}

@@ -83,7 +83,7 @@ export function authRoutes(): RouteGroup {
         responses: {
           200: { description: 'Logged in; sets the refresh cookie', schema: AuthResult },
         },
-        errors: [401, 429],
+        errors: [401, 403, 429],
         handler: controller.login,
       }),
       logout('post'),

@@ -13,12 +13,15 @@ import {
   signAccessToken,
   successorRefreshToken,
 } from './tokens.js';
+import { applyAdminEmails, roleForEmail } from '../admin/index.js';
 
 /** The published AuthResult, plus the refresh token the controller puts in the cookie. */
 export type IssuedTokens = AuthResultJson & { refreshToken: string; refreshExpiresAt: Date };
 
 const invalidCredentials = () =>
   new AppError('INVALID_CREDENTIALS', 'Email or password is incorrect');
+const accountDisabled = () =>
+  new AppError('ACCOUNT_DISABLED', 'This account is disabled; contact the administrator');
 
 /** Revoked sessions are kept a day (a replayed token still meets its session), expired ones not at all. */
 const ENDED_SESSION_KEEP_MS = 86_400_000;
@@ -50,11 +53,12 @@ async function openSession(user: UserDoc, userAgent: string): Promise<IssuedToke
     userAgent: userAgent.slice(0, 200),
   });
   await forgetEndedSessions(user._id);
-  // A login that checked the password just before the account was deleted must not leave a session
-  // (and tokens) behind for a user that no longer exists.
-  if (!(await users.userExists(user._id))) {
+  // A login that checked the password just before the account was deleted (or disabled) must not
+  // leave a session (and tokens) behind for it.
+  const current = await users.findUser(String(user._id));
+  if (!current || current.disabled) {
     await Session.deleteOne({ _id: sessionId });
-    throw unauthenticated('Account no longer exists');
+    throw current ? accountDisabled() : unauthenticated('Account no longer exists');
   }
   return {
     user: toUserJson(user),
@@ -70,13 +74,18 @@ export async function signup(
   input: { email: string; password: string; name?: string },
   userAgent: string,
 ) {
-  return openSession(await users.createUser(input), userAgent);
+  return openSession(
+    await users.createUser({ ...input, role: roleForEmail(input.email) }),
+    userAgent,
+  );
 }
 
 export async function login(input: { email: string; password: string }, userAgent: string) {
   const user = await users.checkCredentials(input.email, input.password);
   if (!user) throw invalidCredentials();
-  return openSession(user, userAgent);
+  // Only after the password: the answer must not tell a stranger that an account is disabled.
+  if (user.disabled) throw accountDisabled();
+  return openSession({ ...user, role: await applyAdminEmails(user) }, userAgent);
 }
 
 /**
@@ -132,6 +141,7 @@ export async function refresh(refreshToken: string | undefined) {
   }
   const user = await users.findUser(String(session.userId));
   if (!user) throw new SessionEndedError('Account no longer exists');
+  if (user.disabled) throw new SessionEndedError('This account is disabled');
   return {
     user: toUserJson(user),
     accessToken: signAccessToken({ userId: String(user._id), sessionId: String(session._id) }),

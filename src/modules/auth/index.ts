@@ -9,9 +9,11 @@ export { authRoutes } from './auth.routes.js';
 export { authenticate } from './auth.middleware.js';
 export { initSessions } from './session.model.js';
 
-// A user's sessions end when the password changes or the account goes (see users/user-hooks.ts).
+// A user's sessions end when the password changes, the account is disabled or the account goes
+// (see users/user-hooks.ts).
 subscribeToUsers('auth', {
   passwordChanged: (userId, keptSessionId) => revokeSessionsOf(userId, keptSessionId),
   lockOut: (userId) => revokeSessionsOf(userId),
   sweep: forgetSessionsOf,
+  disabled: (userId) => revokeSessionsOf(userId),
 });

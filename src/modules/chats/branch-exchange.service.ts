@@ -13,15 +13,16 @@ import { checkMessageRate, takeGenerationSlot } from './exchange.limits.js';
 import type { Exchange } from './exchange.service.js';
 import { releaseLeaseSurely, type Lease } from './generation/leases.js';
 import { insertMessages, Message, type MessageDoc } from './message.model.js';
+import { assertWithinBudget } from '../usage/index.js';
 
 /**
  * Exchanges that answer an existing message again (regenerate) or carry on an answer (continue).
  * They go through the same gates as sending: the per-minute rate, a generation slot (its lease),
- * the storage caps; the reply is then run by reply.service like any other, so streaming, JSON,
+ * the daily token budget, the storage caps; the reply is then run by reply.service like any other, so streaming, JSON,
  * checkpoints, stop and resume all behave the same.
  */
 
-/** Rate, slot and caps, then `work` holding the slot; the slot is given back if `work` fails. */
+/** Rate, slot, budget and caps, then `work` holding the slot; the slot is given back if `work` fails. */
 async function withSlot(
   userId: string,
   chat: ChatDoc,
@@ -32,6 +33,8 @@ async function withSlot(
   await checkMessageRate(userId, now);
   const lease = await takeGenerationSlot(userId, String(chat._id));
   try {
+    // Under the slot, as for sending (exchange.service.ts, README "Budgets").
+    await assertWithinBudget(userId, now);
     await ensureRoom(userId, { messages: room.messages, bytes: 0 });
     return await work(lease, now);
   } catch (error) {
@@ -167,6 +170,9 @@ export async function beginContinue(
       lease,
       model,
       turns,
+      // Each continue is a model call of its own in the usage ledger, though it writes into an
+      // answer whose id already names the call that began it.
+      callId: new Types.ObjectId(),
     };
   });
 }

@@ -12,6 +12,7 @@ import type { ObjectIdString } from '../../lib/http/ids.js';
 import { settleStreaming } from './interrupted-replies.js';
 import { IdempotencyKey } from './idempotency.model.js';
 import { Message, type MessageDoc } from './message.model.js';
+import { forgetChatUsage } from '../usage/index.js';
 
 const oid = (id: string) => new Types.ObjectId(id);
 
@@ -263,6 +264,7 @@ export async function deleteChat(userId: string, chatId: ObjectIdString): Promis
   await stopReplies(userId, chat._id);
   // Messages first: a failure in between leaves a chat to retry the delete on, never orphans.
   await Message.deleteMany({ chatId: chat._id });
+  await forgetChatUsage(chat._id);
   await Chat.deleteOne({ _id: chat._id });
   // Once more: an exchange that stored its messages while this ran checked the chat before it
   // went, so they are after the first pass (one that checks later removes its own).

@@ -20,6 +20,7 @@ import { chatStillOwned, removeLeftovers } from './chats.cleanup.js';
 import { chatSizes, ensureRoom, textBytes } from './chats.quota.js';
 import { checkMessageRate, takeGenerationSlot } from './exchange.limits.js';
 import { insertMessages, Message, type MessageDoc, type NewMessageDoc } from './message.model.js';
+import { assertWithinBudget } from '../usage/index.js';
 
 /** Everything stored and decided before the model is called. */
 export interface Exchange {
@@ -34,6 +35,8 @@ export interface Exchange {
   passthrough?: CompletionRequest['passthrough'];
   /** false: nothing is stored (the reply is only relayed); the default stores the reply. */
   persist?: boolean;
+  /** The model call's id in the usage ledger; absent: the reply's id (a continue has its own). */
+  callId?: Types.ObjectId;
 }
 
 export type ExchangeTarget = { chatId: ObjectIdString } | { newChat: NewChat };
@@ -75,6 +78,9 @@ export async function beginExchange(
   await checkMessageRate(userId, now);
   const lease = await takeGenerationSlot(userId, String(chatId));
   try {
+    // The daily token budget, under the slot: at most MAX_CONCURRENT_STREAMS replies of the user
+    // pass on a total that is already stale, which bounds the overshoot (README, "Budgets").
+    await assertWithinBudget(userId, now);
     const newChat = existing ? null : (target as { newChat: NewChat }).newChat;
     // Checked while holding the generation slot: at most MAX_CONCURRENT_STREAMS exchanges of the
     // user get past this together (see chats.quota.ts for what that allows).
@@ -167,6 +173,13 @@ export async function beginUnstoredExchange(userId: string, model: string): Prom
   await checkMessageRate(userId, now);
   const ids = plannedIds();
   const lease = await takeGenerationSlot(userId, String(ids.chatId));
+  try {
+    // As for a stored exchange: the budget under the slot (README, "Budgets").
+    await assertWithinBudget(userId, now);
+  } catch (error) {
+    await releaseLeaseSurely(lease);
+    throw error;
+  }
   const owner = new Types.ObjectId(userId);
   const chat = new Chat({
     _id: ids.chatId,

@@ -44,4 +44,8 @@ subscribeToUsers('chats', {
   },
   removeData: deleteUserContent,
   sweep: deleteUserContent,
+  // A disabled account's replies stop wherever they stream (the flag on their leases); its chats stay.
+  disabled: async (userId) => {
+    await stopReplies(userId);
+  },
 });

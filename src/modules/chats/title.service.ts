@@ -1,11 +1,13 @@
 import { config } from '../../lib/config.js';
+import { Types } from '../../lib/db/mongoose.js';
 import { logger } from '../../lib/logger.js';
-import { DEMO_MODEL, streamCompletion, type ChatTurn } from '../../lib/llm/index.js';
+import { DEMO_MODEL, streamCompletion, type ChatTurn, type Usage } from '../../lib/llm/index.js';
 import { Chat, type ChatDoc } from './chat.model.js';
 import { titleFromMessage } from './chats.service.js';
 import { chatSizes } from './chats.quota.js';
 import type { Exchange } from './exchange.service.js';
 import type { MessageDoc } from './message.model.js';
+import { recordUsage } from '../usage/index.js';
 
 const INSTRUCTION =
   'Write a title of at most six words for the conversation below. Reply with the title only: no quotes, no final punctuation.';
@@ -41,18 +43,43 @@ function wantsTitle(exchange: Exchange, reply: MessageDoc): boolean {
   );
 }
 
-async function askForTitle(model: string, turns: ChatTurn[]): Promise<string | null> {
+async function askForTitle(
+  chat: ChatDoc,
+  model: string,
+  turns: ChatTurn[],
+): Promise<string | null> {
   const c = config();
   // The demo model would echo its canned reply: its title is made from the question instead.
   if (model === DEMO_MODEL) return cleanTitle(`Demo: ${turns[1]?.content ?? ''}`);
   let text = '';
-  const stream = streamCompletion({
-    model,
-    messages: turns,
-    maxTokens: c.TITLE_MAX_TOKENS,
-    signal: AbortSignal.timeout(c.TITLE_TIMEOUT_MS),
-  });
-  for await (const event of stream) if (event.type === 'delta') text += event.content;
+  let usage: Usage | null = null;
+  let failed = true;
+  try {
+    const stream = streamCompletion({
+      model,
+      messages: turns,
+      maxTokens: c.TITLE_MAX_TOKENS,
+      signal: AbortSignal.timeout(c.TITLE_TIMEOUT_MS),
+    });
+    for await (const event of stream) {
+      if (event.type === 'delta') text += event.content;
+      else if (event.type === 'usage') usage = event.usage;
+    }
+    failed = false;
+  } finally {
+    // The title's tokens count as usage of the chat, whether or not a title came of them.
+    await recordUsage({
+      id: new Types.ObjectId(),
+      userId: chat.userId,
+      chatId: chat._id,
+      model,
+      kind: 'title',
+      prompt: turns,
+      completion: text,
+      usage,
+      failed,
+    });
+  }
   return cleanTitle(text);
 }
 
@@ -70,7 +97,7 @@ export async function titleAfterReply(
   const { chat } = exchange;
   try {
     const model = config().TITLE_MODEL || exchange.model;
-    const title = await askForTitle(model, [
+    const title = await askForTitle(chat, model, [
       { role: 'system', content: INSTRUCTION },
       { role: 'user', content: exchange.userMessage.content.slice(0, EXCERPT_CHARS) },
       { role: 'assistant', content: reply.content.slice(0, EXCERPT_CHARS) },

@@ -38,7 +38,7 @@ export const ErrorBody = z
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'The request is invalid: a field fails validation (details lists them) or the body is not valid JSON',
   401: 'Missing, invalid, expired or revoked credentials',
-  403: 'The request comes from an origin that is not allowed',
+  403: 'Forbidden: the origin is not allowed, the caller is not an administrator, or the account is disabled',
   404: "No such resource (another user's resources answer the same way)",
   405: 'The path exists but not with this method; `Allow` lists the methods it answers',
   409: 'Conflicts with existing data',
@@ -405,6 +405,27 @@ function registerOperations(registry: OpenAPIRegistry) {
   });
   registry.registerPath({
     method: 'get',
+    path: '/metrics',
+    tags: ['Operations'],
+    operationId: 'getMetrics',
+    security: [{ metricsToken: [] }],
+    summary: 'Prometheus metrics (only with METRICS_TOKEN set; 404 otherwise)',
+    description:
+      'Served here only when METRICS_TOKEN is set and METRICS_PORT is not; with METRICS_PORT the metrics are on that port instead. See the README, "Operating it".',
+    responses: {
+      200: {
+        description: 'The metrics in the Prometheus text format',
+        headers: REQUEST_ID_HEADER,
+        content: { 'text/plain': { schema: z.string() } },
+      },
+      401: errorResponse(401),
+      404: errorResponse(404),
+      405: errorResponse(405),
+      500: errorResponse(500),
+    },
+  });
+  registry.registerPath({
+    method: 'get',
     path: '/api/openapi.json',
     tags: ['Operations'],
     operationId: 'getOpenApi',
@@ -463,6 +484,12 @@ export function openApiDocument(groups: RouteGroup[]): OpenApiDocument {
     name: refreshCookieName(),
     description:
       'HttpOnly refresh cookie set by signup/login/refresh: `refresh_token` on path /api/auth in development, `__Host-refresh_token` on path / in production; browsers send it with `credentials: "include"`',
+  });
+  registry.registerComponent('securitySchemes', 'metricsToken', {
+    type: 'http',
+    scheme: 'bearer',
+    description:
+      'METRICS_TOKEN of the server configuration (for Prometheus: `authorization.credentials`)',
   });
   registry.registerComponent('securitySchemes', 'apiKeyAuth', {
     type: 'http',

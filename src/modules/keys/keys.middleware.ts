@@ -13,6 +13,7 @@ const REFUSALS: Record<KeyRefusal, string> = {
   expired: 'This API key has expired; create a new one with POST /api/keys',
   'password-changed': 'This API key was revoked by a password change; create a new one',
   'account-gone': 'The account of this API key no longer exists',
+  'account-disabled': 'The account of this API key is disabled; contact the administrator',
 };
 
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;

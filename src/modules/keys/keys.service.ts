@@ -25,11 +25,12 @@ export function toKeyJson(key: Omit<ApiKeyDoc, 'hash' | 'passwordStamp' | 'slot'
 export type KeyJson = ReturnType<typeof toKeyJson>;
 
 /**
- * Whether the account may use its keys at all. Hook point: accounts that can be disabled are
- * refused here (the lookup runs on every request, so disabling stops the keys at once).
+ * Why the account may not use its keys at all, or null when it may. A disabled account is refused
+ * here; the lookup runs on every request, so disabling stops its keys at once on every instance
+ * (and enabling the account again brings them back).
  */
-function accountAllowsKeys(_user: Pick<UserDoc, '_id'>): boolean {
-  return true;
+function accountRefusal(user: Pick<UserDoc, '_id' | 'disabled'>): KeyRefusal | null {
+  return user.disabled ? 'account-disabled' : null;
 }
 
 async function accountStamp(userId: string | Types.ObjectId): Promise<string> {
@@ -126,7 +127,8 @@ export interface KeyIdentity {
   keyId: string;
 }
 
-export type KeyRefusal = 'unknown' | 'expired' | 'password-changed' | 'account-gone';
+export type KeyRefusal =
+  'unknown' | 'expired' | 'password-changed' | 'account-gone' | 'account-disabled';
 
 /**
  * Looks the key up on every request, so a deleted or expired key, a deleted account or a changed
@@ -142,7 +144,9 @@ export async function identifyKey(
   if (!found) return { refused: 'unknown' };
   if (found.expiresAt && found.expiresAt.getTime() <= now.getTime()) return { refused: 'expired' };
   const user = await findUser(String(found.userId));
-  if (!user || !accountAllowsKeys(user)) return { refused: 'account-gone' };
+  if (!user) return { refused: 'account-gone' };
+  const refusal = accountRefusal(user);
+  if (refusal) return { refused: refusal };
   if (!sameStamp(found.passwordStamp, passwordStamp(user.passwordHash)))
     return { refused: 'password-changed' };
   const interval = config().API_KEY_LAST_USED_INTERVAL_SECONDS * 1000;

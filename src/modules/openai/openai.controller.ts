@@ -15,7 +15,7 @@ import {
 import { keyOf } from '../keys/index.js';
 import { OpenAiError, openAiErrorBody, toOpenAiError } from './openai.errors.js';
 import type { ChatCompletionBody } from './openai.schemas.js';
-import { assertAllowedModel, beginCompletion, recordUsage } from './openai.service.js';
+import { assertAllowedModel, beginCompletion } from './openai.service.js';
 
 /** What every object of one completion shares. */
 interface Identity {
@@ -94,7 +94,6 @@ async function answerJson(req: Request, res: Response, exchange: Exchange, who: 
   });
   await reading;
   const outcome = await outcomeOf(reply);
-  await recordUsage(keyOf(req).userId, exchange.model, outcome.message.usage);
   if (outcome.error) throw toOpenAiError(outcome.error);
   if (outcome.message.status !== 'complete') {
     if (res.closed) return;
@@ -184,8 +183,8 @@ async function answerStream(
           : undefined,
     });
     await reading;
-    const outcome = await outcomeOf(reply);
-    await recordUsage(keyOf(req).userId, exchange.model, outcome.message.usage);
+    // Ended once finished; its tokens were recorded by the generation runner.
+    await outcomeOf(reply);
   } finally {
     sse.end();
   }

@@ -53,6 +53,8 @@ function typeOf(code: ErrorCode): string {
     case 'RATE_LIMITED':
     case 'TOO_MANY_STREAMS':
       return 'requests';
+    case 'QUOTA_EXCEEDED':
+      return 'insufficient_quota';
     default:
       return ERROR_STATUS[code] >= 500 ? 'server_error' : 'invalid_request_error';
   }
@@ -97,6 +99,7 @@ const CODES: Partial<Record<ErrorCode, string>> = {
   UNAUTHENTICATED: 'invalid_api_key',
   RATE_LIMITED: 'rate_limit_exceeded',
   TOO_MANY_STREAMS: 'rate_limit_exceeded',
+  QUOTA_EXCEEDED: 'insufficient_quota',
   INVALID_JSON: 'invalid_json',
   PAYLOAD_TOO_LARGE: 'request_too_large',
 };
@@ -106,11 +109,15 @@ export function toOpenAiError(err: unknown): OpenAiError {
   if (err instanceof OpenAiError) return err;
   if (err instanceof ZodError) return fromZod(err);
   const app = toAppError(err);
+  // The daily budget comes back at its reset (Retry-After), hours away: OpenAI's SDKs would
+  // retry at once (they honour x-should-retry) and spend the caller's retries for nothing.
+  const headers =
+    app.code === 'QUOTA_EXCEEDED' ? { ...app.headers, 'x-should-retry': 'false' } : app.headers;
   return new OpenAiError(
     app.code,
     app.message,
     { code: CODES[app.code] ?? app.code.toLowerCase() },
-    { headers: app.headers, cause: app.cause },
+    { headers, cause: app.cause },
   );
 }
 

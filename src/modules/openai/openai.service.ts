@@ -1,7 +1,7 @@
 import { config } from '../../lib/config.js';
 import { AppError } from '../../lib/errors.js';
 import { parseObjectId } from '../../lib/http/ids.js';
-import type { ChatTurn, Usage } from '../../lib/llm/index.js';
+import type { ChatTurn } from '../../lib/llm/index.js';
 import { beginExchange, beginUnstoredExchange, type Exchange } from '../chats/index.js';
 import { OpenAiError } from './openai.errors.js';
 import type { ChatCompletionBody, ChatMessage } from './openai.schemas.js';
@@ -101,25 +101,12 @@ function storedQuestion(body: ChatCompletionBody): string {
 }
 
 /**
- * USAGE-HOOK (before the model is called): per-user budgets. Wire to the usage module's
- * `assertWithinBudget(userId)`; it should throw an AppError answered as 429 with Retry-After.
- */
-async function checkBudget(_userId: string): Promise<void> {}
-
-/**
- * USAGE-HOOK (after the reply): the usage ledger. Wire to the usage module's `recordUsage(...)`.
- * Called once per /v1 completion that reached the model, whether or not it was stored.
- */
-export async function recordUsage(
-  _userId: string,
-  _model: string,
-  _usage: Usage | null,
-): Promise<void> {}
-
-/**
- * Everything decided before the model is called: the model and sizes (400/404), the budget, then
- * the same message rate and generation slot as chats (429). With `store: true` the exchange goes
- * into a chat of the caller (`metadata.chat_id`, or a new one) like any chat message.
+ * Everything decided before the model is called: the model and sizes (400/404), then the same
+ * message rate, generation slot and daily token budget as chats (429), whether the exchange is
+ * stored or not: both begin in the chats' exchange path, which checks the budget under the slot.
+ * With `store: true` the exchange goes into a chat of the caller (`metadata.chat_id`, or a new
+ * one) like any chat message. The reply's tokens are recorded by the chats' generation runner, for
+ * stored and unstored completions alike.
  */
 export async function beginCompletion(userId: string, body: ChatCompletionBody): Promise<Exchange> {
   assertAllowedModel(body.model);
@@ -128,7 +115,6 @@ export async function beginCompletion(userId: string, body: ChatCompletionBody):
   if (chatId !== undefined && !body.store)
     throw invalid('metadata.chat_id is only read with store: true', 'metadata.chat_id');
   const question = body.store ? storedQuestion(body) : '';
-  await checkBudget(userId);
   let exchange: Exchange;
   if (body.store) {
     try {

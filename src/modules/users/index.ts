@@ -7,5 +7,17 @@ export { passwordGate } from './password-gate.js';
 export { passwordBrakes, rememberNetworkOf, targetByEmail } from './password-brake.js';
 export { subscribeToUsers, type UserHooks } from './user-hooks.js';
 export { checkCredentials, createUser, findUser, userExists } from './users.service.js';
-export { toUserJson, type UserDoc, type UserJson } from './user.model.js';
+export { toUserJson, type Role, type UserDoc, type UserJson } from './user.model.js';
+export {
+  countActiveAdmins,
+  emailsOf,
+  endAccessOf,
+  findAccount,
+  findAccountByEmail,
+  listAccounts,
+  promoteToAdmin,
+  setAccountFields,
+  type Account,
+  type AccountFields,
+} from './accounts.js';
 export { displayName, offeredPassword, password, UserSchema } from './users.schemas.js';

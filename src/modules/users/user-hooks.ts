@@ -15,6 +15,11 @@ export interface UserHooks {
   removeData?: (userId: string) => Promise<void>;
   /** Deletion, step 3, once the user document is gone: sweep up what raced it (a login finishing). */
   sweep?: (userId: string) => Promise<void>;
+  /**
+   * An administrator disabled the account (it is stored as disabled already): end every way in that
+   * is open now (sessions, running replies), but keep what the account owns; it may be enabled again.
+   */
+  disabled?: (userId: string) => Promise<void>;
 }
 
 const subscribers = new Map<string, UserHooks>();

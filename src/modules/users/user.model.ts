@@ -2,11 +2,18 @@ import type { z } from 'zod';
 import mongoose, { Schema, type Types } from '../../lib/db/mongoose.js';
 import type { UserSchema } from './users.schemas.js';
 
+export type Role = 'user' | 'admin';
+
 export interface UserDoc {
   _id: Types.ObjectId;
   email: string;
   name: string;
   passwordHash: string;
+  role: Role;
+  /** A disabled account cannot log in; its sessions were ended when it was disabled. */
+  disabled: boolean;
+  /** Tokens per UTC day; null: TOKEN_BUDGET_PER_DAY applies; 0: unlimited. */
+  tokenBudgetPerDay: number | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -16,6 +23,9 @@ const userSchema = new Schema<UserDoc>(
     email: { type: String, required: true, unique: true },
     name: { type: String, default: '' },
     passwordHash: { type: String, required: true },
+    role: { type: String, enum: ['user', 'admin'], default: 'user' },
+    disabled: { type: Boolean, default: false },
+    tokenBudgetPerDay: { type: Number, default: null },
   },
   { timestamps: true, versionKey: false },
 );
@@ -23,11 +33,15 @@ const userSchema = new Schema<UserDoc>(
 export const User = mongoose.model<UserDoc>('User', userSchema);
 
 /** The only shape of a user that leaves the server: never a hash, never a token. */
-export function toUserJson(user: Pick<UserDoc, '_id' | 'email' | 'name' | 'createdAt'>): UserJson {
+export function toUserJson(
+  user: Pick<UserDoc, '_id' | 'email' | 'name' | 'createdAt'> & { role?: Role },
+): UserJson {
   return {
     id: String(user._id),
     email: user.email,
     name: user.name,
+    // Accounts stored before roles existed read as users.
+    role: user.role ?? 'user',
     createdAt: user.createdAt.toISOString(),
   };
 }

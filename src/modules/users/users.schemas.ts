@@ -43,6 +43,7 @@ export const UserSchema = z
     id: z.string(),
     email: z.string(),
     name: z.string(),
+    role: z.enum(['user', 'admin']).describe('`admin` may call /api/admin'),
     createdAt: z.iso.datetime(),
   })
   .meta({ id: 'User' });

@@ -4,7 +4,7 @@ import { forgetRateLimitsOf } from '../../lib/rate-limit/mongo-store.js';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords.js';
 import { forgetLoginNetworks } from './login-networks.js';
 import { runUserHooks } from './user-hooks.js';
-import { User, toUserJson, type UserDoc, type UserJson } from './user.model.js';
+import { User, toUserJson, type Role, type UserDoc, type UserJson } from './user.model.js';
 
 const normaliseEmail = (email: string) => email.trim().toLowerCase();
 
@@ -13,10 +13,16 @@ export async function createUser(input: {
   email: string;
   password: string;
   name?: string;
+  role?: Role;
 }): Promise<UserDoc> {
   const passwordHash = await hashPassword(input.password);
   try {
-    return await User.create({ email: input.email, name: input.name ?? '', passwordHash });
+    return await User.create({
+      email: input.email,
+      name: input.name ?? '',
+      passwordHash,
+      role: input.role ?? 'user',
+    });
   } catch (error) {
     if (isDuplicateKey(error)) {
       throw new AppError('EMAIL_TAKEN', 'An account with this email already exists');

@@ -14,6 +14,8 @@ import type { Exchange } from '../exchange.service.js';
 import { storeReply } from '../exchange.service.js';
 import type { MessageDoc } from '../message.model.js';
 import type { ReplyStream } from '../reply-stream.js';
+import { observeCompletion, observeReply } from '../../../lib/metrics.js';
+import { recordUsage } from '../../usage/index.js';
 
 export interface GenerationOptions {
   /**
@@ -68,13 +70,18 @@ export async function runGeneration(
   let usage: MessageDoc['usage'] = null;
   let failure: AppError | null = null;
   try {
-    const stream = streamCompletion({
-      model: exchange.model,
-      messages: exchange.turns,
-      signal: controller.signal,
-      ...(c.MAX_TOKENS > 0 ? { maxTokens: c.MAX_TOKENS } : {}),
-      ...(exchange.passthrough ? { passthrough: exchange.passthrough } : {}),
-    });
+    // Metrics hook: times the stream (TTFT, chunk gaps) and counts upstream failures.
+    const stream = observeCompletion(
+      streamCompletion({
+        model: exchange.model,
+        messages: exchange.turns,
+        signal: controller.signal,
+        ...(c.MAX_TOKENS > 0 ? { maxTokens: c.MAX_TOKENS } : {}),
+        ...(exchange.passthrough ? { passthrough: exchange.passthrough } : {}),
+      }),
+      exchange.model,
+      controller.signal,
+    );
     for await (const event of stream) {
       if (event.type === 'delta') {
         ttftMs ??= Math.round(performance.now() - started);
@@ -112,7 +119,27 @@ export async function runGeneration(
     ttftMs,
     durationMs: Math.round(performance.now() - started),
   };
+  observeReply(exchange.model, {
+    status: message.status,
+    abortedBy:
+      controller.signal.reason instanceof GenerationAbort
+        ? controller.signal.reason.kind
+        : undefined,
+    errorCode: failure?.code,
+  });
   try {
+    // The call's tokens are in the ledger before its slot is released: budgets rely on it.
+    await recordUsage({
+      id: exchange.callId ?? message._id,
+      userId: message.userId,
+      chatId: exchange.persist === false ? null : message.chatId,
+      model: exchange.model,
+      prompt: exchange.turns,
+      // A continue is charged for what it added, not for the text it started from.
+      completion: content.slice(exchange.assistant.content.length),
+      usage,
+      failed: failure !== null,
+    });
     await checkpoints?.close();
     // An exchange that asked not to be stored (/v1 without `store`) keeps nothing but its lease.
     const stored: Awaited<ReturnType<typeof storeReply>> =

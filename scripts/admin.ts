@@ -1,0 +1,65 @@
+/**
+ * Operator commands that need no administrator yet (the first one, say):
+ *
+ *   npm run admin -- promote <email>   make the account with this email an administrator
+ *
+ * Connects like the server does: MONGODB_URI (and .env), or in development the embedded database
+ * in DATA_DIR — stop the development server first, it holds that database. The change is recorded
+ * in the audit as made by `cli`. Exit code 0 when the account is (now) an administrator, 1 otherwise.
+ */
+import '../src/lib/load-env.js';
+import { config, ConfigError } from '../src/lib/config.js';
+import { connectDatabase, disconnectDatabase } from '../src/lib/db/connection.js';
+import { resolveDatabase } from '../src/lib/db/resolve.js';
+import { logger } from '../src/lib/logger.js';
+import { promote } from '../src/modules/admin/index.js';
+import { findAccountByEmail } from '../src/modules/users/index.js';
+
+const USAGE = 'usage: npm run admin -- promote <email>';
+
+async function main(args: string[]): Promise<number> {
+  const [command, email, ...rest] = args;
+  if (command !== 'promote' || !email || rest.length > 0) {
+    console.error(USAGE);
+    return 1;
+  }
+  let c;
+  try {
+    c = config();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      return 1;
+    }
+    throw error;
+  }
+  const database = await resolveDatabase(c, logger);
+  try {
+    await connectDatabase(database.uri, c.MONGODB_URI ? undefined : 'sigmagpt');
+    const user = await findAccountByEmail(email);
+    if (!user) {
+      console.error(`No account with the email ${email}`);
+      return 1;
+    }
+    const changed = await promote(user, 'cli');
+    console.log(
+      changed
+        ? `${user.email} is now an administrator`
+        : `${user.email} was already an administrator`,
+    );
+    if (user.disabled)
+      console.log('Note: the account is disabled; enable it with PATCH /api/admin/users/:id');
+    return 0;
+  } finally {
+    await disconnectDatabase();
+    await database.stop();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,187 @@
+import type { RequestHandler } from 'express';
+import type { MongoClient } from 'mongodb';
+import client from 'prom-client';
+import { upstreamError } from './llm/upstream-errors.js';
+import type { CompletionStream } from './llm/types.js';
+
+/**
+ * Prometheus metrics of this process (prom-client), exposed by GET /metrics. Every label has a
+ * bounded set of values: routes are the declared path templates (never raw URLs), models come
+ * from MODELS, codes from the contract.
+ */
+export const registry = new client.Registry();
+const registers = [registry];
+
+// Process metrics, among them the event-loop delay (nodejs_eventloop_lag_*_seconds).
+client.collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 10 });
+
+export const httpDuration = new client.Histogram({
+  name: 'sigmagpt_http_request_duration_seconds',
+  help: 'HTTP requests by method, route template and status, and how long they took (streams: until they ended)',
+  labelNames: ['method', 'route', 'status'] as const,
+  buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
+  registers,
+});
+
+export const openStreams = new client.Gauge({
+  name: 'sigmagpt_open_streams',
+  help: 'Server-Sent Event streams open on this instance',
+  registers,
+});
+
+export const replies = new client.Counter({
+  name: 'sigmagpt_replies_total',
+  help: 'Model replies by model and outcome (complete, client_gone, stopped, shutdown, upstream_error, upstream_timeout)',
+  labelNames: ['model', 'outcome'] as const,
+  registers,
+});
+
+export const ttft = new client.Histogram({
+  name: 'sigmagpt_reply_ttft_seconds',
+  help: 'Time from calling the model to its first content chunk',
+  labelNames: ['model'] as const,
+  buckets: [0.05, 0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10, 20, 60],
+  registers,
+});
+
+export const chunkGap = new client.Histogram({
+  name: 'sigmagpt_reply_chunk_gap_seconds',
+  help: 'Time between consecutive content chunks of a reply (as received from the model)',
+  labelNames: ['model'] as const,
+  buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15],
+  registers,
+});
+
+export const upstreamErrors = new client.Counter({
+  name: 'sigmagpt_upstream_errors_total',
+  help: 'Failed model calls by error code and cause (the provider status, timeout, idle, connection)',
+  labelNames: ['code', 'cause'] as const,
+  registers,
+});
+
+export const tokens = new client.Counter({
+  name: 'sigmagpt_tokens_total',
+  help: 'Tokens recorded in the usage ledger by model, type (prompt, completion) and source (reported by the provider, estimated here)',
+  labelNames: ['model', 'type', 'source'] as const,
+  registers,
+});
+
+export const quotaRefusals = new client.Counter({
+  name: 'sigmagpt_quota_exceeded_total',
+  help: 'Messages refused because the daily token budget was used up',
+  registers,
+});
+
+export const dbDuration = new client.Histogram({
+  name: 'sigmagpt_db_command_duration_seconds',
+  help: 'Database round trips by command and outcome, as the driver measured them',
+  labelNames: ['command', 'outcome'] as const,
+  buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+  registers,
+});
+
+/** Labels each request by the path template its route declared (set by the router), else `unmatched`. */
+export const httpMetrics: RequestHandler = (req, res, next) => {
+  const started = performance.now();
+  res.once('close', () => {
+    // Set by the router of a declared route (route.ts); plain Express routes (/healthz, /metrics)
+    // by their own path; anything else was not matched.
+    const plain = (req.route as { path?: unknown } | undefined)?.path;
+    const route =
+      (res.locals.route as string | undefined) ??
+      (typeof plain === 'string' ? `${req.baseUrl}${plain}` : 'unmatched');
+    httpDuration.observe(
+      { method: req.method, route, status: String(res.statusCode) },
+      (performance.now() - started) / 1000,
+    );
+  });
+  next();
+};
+
+const COMMANDS = new Set([
+  'find',
+  'insert',
+  'update',
+  'delete',
+  'aggregate',
+  'count',
+  'distinct',
+  'findAndModify',
+  'getMore',
+  'createIndexes',
+  'ping',
+  'hello',
+]);
+
+/** Times every command the driver sends (command monitoring must be on for the client). */
+export function observeDatabase(mongo: MongoClient): void {
+  const observe = (outcome: string) => (event: { commandName: string; duration: number }) => {
+    const command = COMMANDS.has(event.commandName) ? event.commandName : 'other';
+    dbDuration.observe({ command, outcome }, event.duration / 1000);
+  };
+  mongo.on('commandSucceeded', observe('ok'));
+  mongo.on('commandFailed', observe('error'));
+}
+
+/** Why a model call failed, for the `cause` label: the provider's status, or how it failed. */
+function causeOf(error: unknown): string {
+  let e = error as { status?: unknown; name?: unknown; cause?: unknown } | undefined;
+  for (let depth = 0; e && depth < 3; depth += 1) {
+    if (typeof e.status === 'number') return String(e.status);
+    if (e.name === 'UpstreamIdleError') return 'idle';
+    if (e.name === 'APIConnectionTimeoutError') return 'timeout';
+    if (e.name === 'APIConnectionError') return 'connection';
+    e = e.cause as typeof e;
+  }
+  return 'other';
+}
+
+/**
+ * Relays a model stream unchanged while timing it: time to the first content chunk, the gaps
+ * between chunks, and failures that were not an abort from our side (stop, disconnect, shutdown).
+ */
+export async function* observeCompletion(
+  stream: CompletionStream,
+  model: string,
+  signal: AbortSignal,
+): CompletionStream {
+  const started = performance.now();
+  const gaps = chunkGap.labels(model);
+  let last: number | undefined;
+  try {
+    for await (const event of stream) {
+      if (event.type === 'delta') {
+        const now = performance.now();
+        if (last === undefined) ttft.labels(model).observe((now - started) / 1000);
+        else gaps.observe((now - last) / 1000);
+        last = now;
+      }
+      yield event;
+    }
+  } catch (error) {
+    if (!signal.aborted)
+      upstreamErrors.inc({ code: upstreamError(error).code, cause: causeOf(error) });
+    throw error;
+  }
+}
+
+/** Counts a finished reply by how the model call ended (before its answer is stored). */
+export function observeReply(
+  model: string,
+  ending: { status: string; abortedBy?: string; errorCode?: string },
+): void {
+  const aborted: Record<string, string> = {
+    client: 'client_gone',
+    stop: 'stopped',
+    shutdown: 'shutdown',
+  };
+  const outcome =
+    ending.status === 'complete'
+      ? 'complete'
+      : ending.status === 'incomplete'
+        ? (aborted[ending.abortedBy ?? ''] ?? 'incomplete')
+        : ending.errorCode === 'UPSTREAM_TIMEOUT'
+          ? 'upstream_timeout'
+          : 'upstream_error';
+  replies.inc({ model, outcome });
+}

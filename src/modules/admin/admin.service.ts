@@ -1,0 +1,146 @@
+import { withLock } from '../../lib/db/lock.js';
+import { AppError, notFound } from '../../lib/errors.js';
+import { decodeCursor, encodeCursor } from '../../lib/http/cursor.js';
+import type { ObjectIdString } from '../../lib/http/ids.js';
+import type { Page } from '../../lib/http/pagination.js';
+import { logger } from '../../lib/logger.js';
+import * as users from '../users/index.js';
+import type { Account, AccountFields, Role } from '../users/index.js';
+import {
+  budgetJson,
+  dayOf,
+  effectiveLimit,
+  totalsByUser,
+  type Budget,
+  type TokenTotals,
+} from '../usage/index.js';
+import { recordAudit } from './audit.service.js';
+
+export interface AdminUserJson {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  disabled: boolean;
+  tokenBudgetPerDay: number | null;
+  createdAt: string;
+  usageToday: TokenTotals;
+  budget: Budget;
+}
+
+const NO_USAGE: TokenTotals = {
+  promptTokens: 0,
+  completionTokens: 0,
+  totalTokens: 0,
+  calls: 0,
+  estimatedCalls: 0,
+};
+
+async function withUsage(accounts: Account[], now = new Date()): Promise<AdminUserJson[]> {
+  const today = await totalsByUser(
+    accounts.map((a) => a._id),
+    dayOf(now),
+  );
+  return accounts.map((a) => {
+    const usageToday = today.get(String(a._id)) ?? NO_USAGE;
+    return {
+      id: String(a._id),
+      email: a.email,
+      name: a.name,
+      role: a.role ?? 'user',
+      disabled: a.disabled ?? false,
+      tokenBudgetPerDay: a.tokenBudgetPerDay ?? null,
+      createdAt: a.createdAt.toISOString(),
+      usageToday,
+      budget: budgetJson(effectiveLimit(a.tokenBudgetPerDay), usageToday.totalTokens, now),
+    };
+  });
+}
+
+/** Newest accounts first; `q` matches email or name, case-insensitively. */
+export async function listUsers(options: {
+  q?: string;
+  role?: Role;
+  disabled?: boolean;
+  limit: number;
+  cursor?: string;
+}): Promise<Page<AdminUserJson>> {
+  const { limit, cursor, ...filters } = options;
+  const beforeId = cursor ? decodeCursor(cursor, { i: 'string' }).i : undefined;
+  const rows = await users.listAccounts({ ...filters, beforeId, limit: limit + 1 });
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    items: await withUsage(page),
+    nextCursor: rows.length > limit && last ? encodeCursor({ i: String(last._id) }) : null,
+  };
+}
+
+async function findAccount(id: ObjectIdString): Promise<Account> {
+  const account = await users.findAccount(id);
+  if (!account) throw notFound('User');
+  return account;
+}
+
+export async function getUser(id: ObjectIdString): Promise<AdminUserJson> {
+  const [json] = await withUsage([await findAccount(id)]);
+  return json!;
+}
+
+const isActiveAdmin = (a: Pick<Account, 'role' | 'disabled'>) => a.role === 'admin' && !a.disabled;
+
+/**
+ * Role and disabled changes run one at a time across instances (a lock in the database), so two
+ * administrators demoting each other at once cannot leave the service without one.
+ */
+const ACCOUNTS_LOCK = 'admin:accounts';
+
+export async function updateUser(
+  actorId: string,
+  targetId: ObjectIdString,
+  changes: AccountFields,
+): Promise<AdminUserJson> {
+  await findAccount(targetId);
+  const changed = await withLock(ACCOUNTS_LOCK, async () => {
+    const before = await findAccount(targetId);
+    const current: Required<AccountFields> = {
+      role: before.role ?? 'user',
+      disabled: before.disabled ?? false,
+      tokenBudgetPerDay: before.tokenBudgetPerDay ?? null,
+    };
+    const next = { ...current, ...changes };
+    if (
+      isActiveAdmin(current) &&
+      !isActiveAdmin(next) &&
+      (await users.countActiveAdmins(before._id)) === 0
+    )
+      throw new AppError(
+        'LAST_ADMIN',
+        'This is the last active administrator; promote another one first',
+      );
+    const keys = (Object.keys(changes) as (keyof AccountFields)[]).filter(
+      (k) => next[k] !== current[k],
+    );
+    if (keys.length === 0) return null;
+    const pick = (from: Required<AccountFields>) =>
+      Object.fromEntries(keys.map((k) => [k, from[k]])) as AccountFields;
+    await users.setAccountFields(before._id, pick(next));
+    await recordAudit({
+      actorKind: 'admin',
+      actorId,
+      action: 'user.update',
+      targetId: before._id,
+      before: pick(current),
+      after: pick(next),
+    });
+    logger.info(
+      { actorId, targetId, before: pick(current), after: pick(next) },
+      'account changed by an administrator',
+    );
+    return { disabled: !current.disabled && next.disabled };
+  });
+  // After the flag is stored: a reply that takes its slot later is refused under the slot (the
+  // budget check reads the flag), one that took it earlier is found here and stopped.
+  if (changed?.disabled) await users.endAccessOf(targetId);
+  return getUser(targetId);
+}

@@ -1,0 +1,86 @@
+import { insertThroughSchema } from '../../lib/db/insert.js';
+import { Types } from '../../lib/db/mongoose.js';
+import { decodeCursor, encodeCursor } from '../../lib/http/cursor.js';
+import type { Page } from '../../lib/http/pagination.js';
+import { currentRequestId } from '../../lib/request-context.js';
+import { emailsOf, type AccountFields } from '../users/index.js';
+import { AuditEntry, type ActorKind, type AuditDoc } from './audit.model.js';
+
+export async function recordAudit(entry: {
+  actorKind: ActorKind;
+  actorId?: string | Types.ObjectId | null;
+  action: AuditDoc['action'];
+  targetId: Types.ObjectId;
+  before: AccountFields;
+  after: AccountFields;
+}): Promise<void> {
+  await insertThroughSchema(AuditEntry, {
+    _id: new Types.ObjectId(),
+    actorKind: entry.actorKind,
+    actorId: entry.actorId ? new Types.ObjectId(String(entry.actorId)) : null,
+    action: entry.action,
+    targetId: entry.targetId,
+    before: entry.before,
+    after: entry.after,
+    requestId: currentRequestId() ?? null,
+    createdAt: new Date(),
+  });
+}
+
+export interface AuditJson {
+  id: string;
+  action: AuditDoc['action'];
+  actor: { kind: ActorKind; id: string | null; email: string | null };
+  target: { id: string; email: string | null };
+  before: AccountFields;
+  after: AccountFields;
+  requestId: string | null;
+  createdAt: string;
+}
+
+/** Newest first; emails are read from the accounts (null once an account is deleted). */
+export async function listAudit(options: {
+  limit: number;
+  cursor?: string;
+  userId?: string;
+}): Promise<Page<AuditJson>> {
+  const filter: Record<string, unknown> = {};
+  if (options.userId) {
+    const id = new Types.ObjectId(options.userId);
+    filter.$or = [{ targetId: id }, { actorId: id }];
+  }
+  if (options.cursor) {
+    const { i } = decodeCursor(options.cursor, { i: 'string' });
+    filter._id = { $lt: new Types.ObjectId(i) };
+  }
+  const rows = await AuditEntry.find(filter)
+    .sort({ _id: -1 })
+    .limit(options.limit + 1)
+    .lean<AuditDoc[]>();
+  const page = rows.slice(0, options.limit);
+  const ids = new Set<string>();
+  for (const row of page) {
+    ids.add(String(row.targetId));
+    if (row.actorId) ids.add(String(row.actorId));
+  }
+  const emailOf = await emailsOf([...ids]);
+  const items = page.map((row) => ({
+    id: String(row._id),
+    action: row.action,
+    actor: {
+      kind: row.actorKind,
+      id: row.actorId ? String(row.actorId) : null,
+      email: row.actorId ? (emailOf.get(String(row.actorId)) ?? null) : null,
+    },
+    target: { id: String(row.targetId), email: emailOf.get(String(row.targetId)) ?? null },
+    before: row.before,
+    after: row.after,
+    requestId: row.requestId,
+    createdAt: row.createdAt.toISOString(),
+  }));
+  const last = page.at(-1);
+  return {
+    items,
+    nextCursor: rows.length > options.limit && last ? encodeCursor({ i: String(last._id) }) : null,
+  };
+}

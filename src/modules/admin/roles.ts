@@ -1,0 +1,40 @@
+import { config } from '../../lib/config.js';
+import type { Types } from '../../lib/db/mongoose.js';
+import { promoteToAdmin, type Role } from '../users/index.js';
+import type { ActorKind } from './audit.model.js';
+import { recordAudit } from './audit.service.js';
+
+/** Sign-up: an address listed in ADMIN_EMAILS starts as an administrator. */
+export const roleForEmail = (email: string): Role =>
+  config().adminEmails.includes(email.trim().toLowerCase()) ? 'admin' : 'user';
+
+/** Makes a user an administrator (recorded in the audit); false when they already were one. */
+export async function promote(
+  user: { _id: Types.ObjectId; role?: Role },
+  actorKind: ActorKind,
+): Promise<boolean> {
+  if (user.role === 'admin') return false;
+  if (!(await promoteToAdmin(user._id))) return false;
+  await recordAudit({
+    actorKind,
+    action: 'user.promote',
+    targetId: user._id,
+    before: { role: user.role ?? 'user' },
+    after: { role: 'admin' },
+  });
+  return true;
+}
+
+/**
+ * Login: an address listed in ADMIN_EMAILS is made an administrator, so adding an address to the
+ * list takes effect at that user's next login. Returns the role the user has now.
+ */
+export async function applyAdminEmails(user: {
+  _id: Types.ObjectId;
+  email: string;
+  role?: Role;
+}): Promise<Role> {
+  if (user.role === 'admin' || roleForEmail(user.email) !== 'admin') return user.role ?? 'user';
+  await promote(user, 'config');
+  return 'admin';
+}

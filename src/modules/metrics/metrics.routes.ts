@@ -1,0 +1,59 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import http from 'node:http';
+import express, { Router, type RequestHandler } from 'express';
+import type { Config } from '../../lib/config.js';
+import { AppError, unauthenticated } from '../../lib/errors.js';
+import { errorHandler } from '../../lib/http/error-handler.js';
+import { httpMetrics, registry } from '../../lib/metrics.js';
+
+const digest = (text: string) => createHash('sha256').update(text).digest();
+
+/** `Authorization: Bearer <METRICS_TOKEN>`, compared in constant time. */
+function hasToken(header: string | undefined, token: string): boolean {
+  const presented = /^Bearer (.+)$/i.exec(header?.trim() ?? '')?.[1];
+  return presented !== undefined && timingSafeEqual(digest(presented), digest(token));
+}
+
+const scrape: RequestHandler = async (_req, res) => {
+  const body = await registry.metrics();
+  res.set('Content-Type', registry.contentType).set('Cache-Control', 'no-store').send(body);
+};
+
+/**
+ * GET /metrics on the public port: only with METRICS_TOKEN set and presented as a bearer token.
+ * With METRICS_PORT set it is served there instead, and this one answers 404, as it does when
+ * neither is configured (metrics are never public by default).
+ */
+export function metricsRouter(c: Config): Router {
+  const router = Router();
+  router.get('/metrics', (req, res, next) => {
+    if (c.METRICS_PORT !== 0 || !c.METRICS_TOKEN)
+      return next(new AppError('NOT_FOUND', 'No such route'));
+    if (!hasToken(req.headers.authorization, c.METRICS_TOKEN))
+      return next(unauthenticated('Send the metrics token as "Authorization: Bearer <token>"'));
+    return scrape(req, res, next);
+  });
+  return router;
+}
+
+/**
+ * The metrics on a port of their own (METRICS_PORT, on METRICS_HOST: loopback by default), for
+ * a scraper inside the network; METRICS_TOKEN, when also set, is required there too.
+ */
+export function startMetricsServer(c: Config): Promise<http.Server> {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(httpMetrics);
+  app.get('/metrics', (req, res, next) => {
+    if (c.METRICS_TOKEN && !hasToken(req.headers.authorization, c.METRICS_TOKEN))
+      return next(unauthenticated('Send the metrics token as "Authorization: Bearer <token>"'));
+    return scrape(req, res, next);
+  });
+  app.use((_req, _res, next) => next(new AppError('NOT_FOUND', 'No such route')));
+  app.use(errorHandler);
+  const server = http.createServer(app);
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(c.METRICS_PORT, c.METRICS_HOST, () => resolve(server));
+  });
+}

@@ -1,0 +1,62 @@
+import { config } from '../../lib/config.js';
+import { AppError, unauthenticated } from '../../lib/errors.js';
+import { quotaRefusals } from '../../lib/metrics.js';
+import { findAccount } from '../users/index.js';
+import { dayOf, endOfDay } from './days.js';
+import { tokensUsedOn } from './usage.service.js';
+
+/** The limit that applies: the user's own when set, else TOKEN_BUDGET_PER_DAY; null = unlimited. */
+export function effectiveLimit(override: number | null | undefined): number | null {
+  const limit = override ?? config().TOKEN_BUDGET_PER_DAY;
+  return limit > 0 ? limit : null;
+}
+
+export interface Budget {
+  /** Tokens per UTC day; null when unlimited. */
+  limit: number | null;
+  /** Tokens (prompt + completion) used today. */
+  used: number;
+  /** When `used` starts again from 0 (the next 00:00 UTC). */
+  resetsAt: string;
+}
+
+export const budgetJson = (limit: number | null, used: number, now = new Date()): Budget => ({
+  limit,
+  used,
+  resetsAt: endOfDay(now).toISOString(),
+});
+
+async function userLimit(userId: string): Promise<number | null> {
+  const user = await findAccount(userId);
+  return effectiveLimit(user?.tokenBudgetPerDay);
+}
+
+export async function budgetOf(userId: string, now = new Date()): Promise<Budget> {
+  const [limit, used] = await Promise.all([userLimit(userId), tokensUsedOn([userId], dayOf(now))]);
+  return budgetJson(limit, used.get(userId) ?? 0, now);
+}
+
+/**
+ * Refuses a model call of a disabled account, and once today's recorded tokens reach the user's
+ * limit. Called while the caller holds a generation slot: calls record their tokens before
+ * releasing it, so at most MAX_CONCURRENT_STREAMS calls can pass on a total that is already
+ * stale, which bounds the overshoot (see the README, "Budgets").
+ */
+export async function assertWithinBudget(userId: string, now = new Date()): Promise<void> {
+  const user = await findAccount(userId);
+  // Read under the slot: a reply that takes its slot after the account was disabled (and its
+  // replies were stopped) would otherwise still run. Its sessions are being ended: 401.
+  if (!user || user.disabled) throw unauthenticated('Session has ended; log in again');
+  const limit = effectiveLimit(user.tokenBudgetPerDay);
+  if (limit === null) return;
+  const used = (await tokensUsedOn([userId], dayOf(now))).get(userId) ?? 0;
+  if (used < limit) return;
+  quotaRefusals.inc();
+  const resetsAt = endOfDay(now);
+  const seconds = Math.max(1, Math.ceil((resetsAt.getTime() - now.getTime()) / 1000));
+  throw new AppError(
+    'QUOTA_EXCEEDED',
+    `The daily budget of ${limit} tokens is used up; it resets at ${resetsAt.toISOString()}`,
+    { headers: { 'Retry-After': String(seconds) } },
+  );
+}

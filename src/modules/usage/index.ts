@@ -1,0 +1,39 @@
+/**
+ * The usage module's public entry: the token ledger, daily budgets and GET /api/usage. Other
+ * modules record their model calls here (recordUsage) and check budgets before calling the model.
+ */
+import { subscribeToUsers } from '../users/index.js';
+import { forgetUserUsage } from './usage.service.js';
+
+export {
+  assertWithinBudget,
+  budgetJson,
+  budgetOf,
+  effectiveLimit,
+  type Budget,
+} from './budget.service.js';
+export { dayOf, endOfDay } from './days.js';
+export { preloadTokenizer } from './tokenizer.js';
+export {
+  forgetChatUsage,
+  forgetUserUsage,
+  recordUsage,
+  tokensUsedOn,
+  totalsByUser,
+  usageReport,
+  type ModelCall,
+  type TokenTotals,
+  type UsageReport,
+} from './usage.service.js';
+export {
+  BudgetSchema,
+  TokenTotalsSchema,
+  UsageReportSchema,
+  rangeFields,
+  resolveRange,
+} from './usage.schemas.js';
+export { usageRoutes } from './usage.routes.js';
+
+// A deleted account's entries stay in the totals but name no one (see users/user-hooks.ts); once
+// more after the account is gone, for a reply that recorded its tokens while it was deleted.
+subscribeToUsers('usage', { removeData: forgetUserUsage, sweep: forgetUserUsage });

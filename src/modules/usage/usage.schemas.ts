@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import { AppError } from '../../lib/errors.js';
+import { addDays, dayOf, daysBetween } from './days.js';
+
+/** Longest range one report covers. */
+export const MAX_REPORT_DAYS = 366;
+export const DEFAULT_REPORT_DAYS = 30;
+
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'Use a date as YYYY-MM-DD')
+  .refine(
+    (v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && dayOf(new Date(`${v}T00:00:00Z`)) === v,
+    'Not a calendar date',
+  );
+
+export const rangeFields = {
+  from: day
+    .optional()
+    .describe(`First UTC day, inclusive (default: ${DEFAULT_REPORT_DAYS - 1} days before \`to\`)`),
+  to: day.optional().describe('Last UTC day, inclusive (default: today)'),
+};
+
+/**
+ * Fills in the defaults, then checks the range: `from` ≤ `to`, at most MAX_REPORT_DAYS days.
+ * Checked here rather than in the schema because the defaults depend on today.
+ */
+export function resolveRange(
+  query: { from?: string; to?: string },
+  now = new Date(),
+): { from: string; to: string } {
+  const to = query.to ?? dayOf(now);
+  const from = query.from ?? addDays(to, -(DEFAULT_REPORT_DAYS - 1));
+  const span = daysBetween(from, to);
+  const problem =
+    span < 0
+      ? '`from` is after `to`'
+      : span >= MAX_REPORT_DAYS
+        ? `At most ${MAX_REPORT_DAYS} days per request`
+        : null;
+  if (problem)
+    throw new AppError('VALIDATION_FAILED', 'The request is invalid', {
+      details: [{ path: 'from', message: problem }],
+    });
+  return { from, to };
+}
+
+export const UsageQuery = z.strictObject(rangeFields);
+
+const tokens = z.number().int().min(0);
+export const TokenTotalsSchema = z.object({
+  promptTokens: tokens,
+  completionTokens: tokens,
+  totalTokens: tokens,
+  calls: tokens.describe('Model calls'),
+  estimatedCalls: tokens.describe(
+    'Calls whose tokens were counted by the server because the provider reported none',
+  ),
+});
+
+export const BudgetSchema = z.object({
+  limit: z
+    .number()
+    .int()
+    .nullable()
+    .describe('Tokens (prompt + completion) per UTC day; null when unlimited'),
+  used: tokens.describe('Tokens used today (UTC)'),
+  resetsAt: z.iso.datetime().describe('When `used` starts again from 0 (next 00:00 UTC)'),
+});
+
+export const UsageReportSchema = z.object({
+  from: z.string(),
+  to: z.string(),
+  total: TokenTotalsSchema,
+  byDay: z
+    .array(TokenTotalsSchema.extend({ day: z.string() }))
+    .describe('Days with calls, oldest first'),
+  byModel: z
+    .array(TokenTotalsSchema.extend({ model: z.string() }))
+    .describe('Models used, most tokens first'),
+});
+
+export const MyUsageSchema = UsageReportSchema.extend({ budget: BudgetSchema });

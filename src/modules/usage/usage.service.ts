@@ -1,0 +1,261 @@
+import { Types } from '../../lib/db/mongoose.js';
+import { isDuplicateKey } from '../../lib/db/duplicate-key.js';
+import { insertThroughSchema } from '../../lib/db/insert.js';
+import type { ChatTurn, Usage } from '../../lib/llm/index.js';
+import { logger } from '../../lib/logger.js';
+import * as metrics from '../../lib/metrics.js';
+import { dayOf } from './days.js';
+import { countTokens } from './tokenizer.js';
+import { UsageEntry, type UsageEntryDoc } from './usage.model.js';
+
+/** One call to the model, as the code that made it knows it once it has ended. */
+export interface ModelCall {
+  /** The call's own id (a reply's assistant message id): a second record of it is ignored. */
+  id: Types.ObjectId;
+  userId: string | Types.ObjectId;
+  chatId: string | Types.ObjectId | null;
+  model: string;
+  kind?: string;
+  /** What was sent and what came back, counted when the provider reported no usage. */
+  prompt: ChatTurn[];
+  completion: string;
+  usage: Usage | null;
+  /** The call failed: without any reply text or usage, the provider charged nothing. */
+  failed?: boolean;
+  at?: Date;
+}
+
+const RETRY_MS = 1000;
+const RETRY_FOR_MS = 5 * 60_000;
+
+async function insertOnce(entry: UsageEntryDoc): Promise<void> {
+  try {
+    await insertThroughSchema(UsageEntry, entry);
+  } catch (error) {
+    if (isDuplicateKey(error)) return;
+    throw error;
+  }
+  const source = entry.estimated ? 'estimated' : 'reported';
+  metrics.tokens.inc({ model: entry.model, type: 'prompt', source }, entry.promptTokens);
+  metrics.tokens.inc({ model: entry.model, type: 'completion', source }, entry.completionTokens);
+}
+
+/** The ledger entry of a call, or null when there is nothing to charge. */
+export async function usageEntryOf(call: ModelCall): Promise<UsageEntryDoc | null> {
+  if (call.failed && !call.usage && call.completion.length === 0) return null;
+  const counted = call.usage ?? (await countTokens(call.prompt, call.completion));
+  const at = call.at ?? new Date();
+  const id = (value: string | Types.ObjectId | null) =>
+    value === null ? null : new Types.ObjectId(String(value));
+  return {
+    _id: call.id,
+    userId: id(call.userId),
+    chatId: id(call.chatId),
+    model: call.model,
+    kind: call.kind ?? 'reply',
+    day: dayOf(at),
+    promptTokens: counted.promptTokens,
+    completionTokens: counted.completionTokens,
+    totalTokens: counted.promptTokens + counted.completionTokens,
+    estimated: call.usage === null,
+    createdAt: at,
+  };
+}
+
+/**
+ * Records a call's tokens. Never fails the caller: when the database cannot take the entry now,
+ * it is retried in the background (a retry after a lost acknowledgement is ignored by the key).
+ */
+export async function recordUsage(call: ModelCall): Promise<void> {
+  let entry: UsageEntryDoc | null;
+  try {
+    entry = await usageEntryOf(call);
+  } catch (error) {
+    logger.error({ err: error, callId: String(call.id) }, 'could not count the tokens of a call');
+    return;
+  }
+  if (!entry) return;
+  try {
+    await insertOnce(entry);
+    return;
+  } catch (error) {
+    logger.warn(
+      { err: (error as Error).message },
+      'usage not recorded; retrying in the background',
+    );
+  }
+  const record = entry;
+  const giveUpAt = Date.now() + RETRY_FOR_MS;
+  const retry = () => {
+    insertOnce(record).catch(() => {
+      if (Date.now() + RETRY_MS < giveUpAt) setTimeout(retry, RETRY_MS).unref();
+      // Logged with its figures so an operator can still account for it.
+      else logger.error({ usage: record }, 'usage could not be recorded');
+    });
+  };
+  setTimeout(retry, RETRY_MS).unref();
+}
+
+export interface TokenTotals {
+  promptTokens: number;
+  completionTokens: number;
+  totalTokens: number;
+  calls: number;
+  /** Calls whose tokens were counted here because the provider reported none. */
+  estimatedCalls: number;
+}
+
+export interface UsageReport {
+  from: string;
+  to: string;
+  total: TokenTotals;
+  byDay: (TokenTotals & { day: string })[];
+  byModel: (TokenTotals & { model: string })[];
+}
+
+const zero = (): TokenTotals => ({
+  promptTokens: 0,
+  completionTokens: 0,
+  totalTokens: 0,
+  calls: 0,
+  estimatedCalls: 0,
+});
+
+interface Group {
+  key: { day: string; model: string; estimated: boolean };
+  promptTokens: number;
+  completionTokens: number;
+  calls: number;
+}
+
+function add(into: TokenTotals, group: Group): void {
+  into.promptTokens += group.promptTokens;
+  into.completionTokens += group.completionTokens;
+  into.totalTokens += group.promptTokens + group.completionTokens;
+  into.calls += group.calls;
+  if (group.key.estimated) into.estimatedCalls += group.calls;
+}
+
+/**
+ * `$sum` of each field per group, one grouped query per field, run side by side: FerretDB 1.24
+ * computes only the first accumulator of a `$group` (the others come back as 0), and `$sum` is
+ * the only accumulator it serves besides `$count`. `1` as a field counts the documents.
+ */
+async function sumsBy<K>(
+  match: Record<string, unknown>,
+  groupKey: unknown,
+  fields: string[],
+): Promise<{ key: K; sums: number[] }[]> {
+  const results = await Promise.all(
+    fields.map((field) =>
+      UsageEntry.aggregate<{ _id: K; v: number }>([
+        { $match: match },
+        { $group: { _id: groupKey, v: { $sum: field === '1' ? 1 : `$${field}` } } },
+      ]),
+    ),
+  );
+  const byKey = new Map<string, { key: K; sums: number[] }>();
+  results.forEach((rows, i) => {
+    for (const row of rows) {
+      const id = JSON.stringify(row._id);
+      const entry = byKey.get(id) ?? { key: row._id, sums: fields.map(() => 0) };
+      entry.sums[i] = row.v;
+      byKey.set(id, entry);
+    }
+  });
+  return [...byKey.values()];
+}
+
+/** Totals of the days `from`..`to` (inclusive), for one user or everyone; days without calls are left out. */
+export async function usageReport(from: string, to: string, userId?: string): Promise<UsageReport> {
+  const match: Record<string, unknown> = { day: { $gte: from, $lte: to } };
+  if (userId) match.userId = new Types.ObjectId(userId);
+  const rows = await sumsBy<Group['key']>(
+    match,
+    { day: '$day', model: '$model', estimated: '$estimated' },
+    ['promptTokens', 'completionTokens', '1'],
+  );
+  const groups: Group[] = rows.map(({ key, sums: [p, c, n] }) => ({
+    key,
+    promptTokens: p!,
+    completionTokens: c!,
+    calls: n!,
+  }));
+  const total = zero();
+  const days = new Map<string, TokenTotals>();
+  const models = new Map<string, TokenTotals>();
+  for (const group of groups) {
+    add(total, group);
+    const { day, model } = group.key;
+    add(days.get(day) ?? days.set(day, zero()).get(day)!, group);
+    add(models.get(model) ?? models.set(model, zero()).get(model)!, group);
+  }
+  return {
+    from,
+    to,
+    total,
+    byDay: [...days].sort(([a], [b]) => a.localeCompare(b)).map(([day, t]) => ({ day, ...t })),
+    byModel: [...models]
+      .sort(([a, x], [b, y]) => y.totalTokens - x.totalTokens || a.localeCompare(b))
+      .map(([model, t]) => ({ model, ...t })),
+  };
+}
+
+/** Tokens (prompt + completion) each of `userIds` has used on `day`; absent users used none. */
+export async function tokensUsedOn(
+  userIds: (string | Types.ObjectId)[],
+  day: string,
+): Promise<Map<string, number>> {
+  const used = new Map<string, number>();
+  if (userIds.length === 0) return used;
+  const ids = userIds.map((id) => new Types.ObjectId(String(id)));
+  const rows = await sumsBy<Types.ObjectId>(
+    { userId: ids.length === 1 ? ids[0] : { $in: ids }, day },
+    '$userId',
+    ['totalTokens'],
+  );
+  for (const { key, sums } of rows) used.set(String(key), sums[0]!);
+  return used;
+}
+
+/** Each user's totals of one day (users without calls are absent). */
+export async function totalsByUser(
+  userIds: (string | Types.ObjectId)[],
+  day: string,
+): Promise<Map<string, TokenTotals>> {
+  const totals = new Map<string, TokenTotals>();
+  if (userIds.length === 0) return totals;
+  const ids = userIds.map((id) => new Types.ObjectId(String(id)));
+  const rows = await sumsBy<{ user: Types.ObjectId; estimated: boolean }>(
+    { userId: { $in: ids }, day },
+    { user: '$userId', estimated: '$estimated' },
+    ['promptTokens', 'completionTokens', '1'],
+  );
+  for (const { key, sums } of rows) {
+    const id = String(key.user);
+    const into = totals.get(id) ?? totals.set(id, zero()).get(id)!;
+    add(into, {
+      key: { day, model: '', estimated: key.estimated },
+      promptTokens: sums[0]!,
+      completionTokens: sums[1]!,
+      calls: sums[2]!,
+    });
+  }
+  return totals;
+}
+
+/** Account deletion: the entries stay in the totals (day, model, tokens) but name no one. */
+export async function forgetUserUsage(userId: string): Promise<void> {
+  await UsageEntry.updateMany(
+    { userId: new Types.ObjectId(userId) },
+    { $set: { userId: null, chatId: null } },
+  );
+}
+
+/** Chat deletion: the chat's entries stay with their user, without the chat. */
+export async function forgetChatUsage(chatId: string | Types.ObjectId): Promise<void> {
+  await UsageEntry.updateMany(
+    { chatId: new Types.ObjectId(String(chatId)) },
+    { $set: { chatId: null } },
+  );
+}

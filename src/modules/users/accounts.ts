@@ -1,0 +1,95 @@
+import { Types } from '../../lib/db/mongoose.js';
+import { runUserHooks } from './user-hooks.js';
+import { User, type Role, type UserDoc } from './user.model.js';
+
+/**
+ * What operators see and change of an account (never its password hash): read by the admin and
+ * usage modules through the users module's public entry.
+ */
+export type Account = Pick<
+  UserDoc,
+  '_id' | 'email' | 'name' | 'role' | 'disabled' | 'tokenBudgetPerDay' | 'createdAt'
+>;
+
+/** The fields of an account an administrator can change. */
+export interface AccountFields {
+  role?: Role;
+  disabled?: boolean;
+  tokenBudgetPerDay?: number | null;
+}
+
+const ACCOUNT_FIELDS = {
+  email: 1,
+  name: 1,
+  role: 1,
+  disabled: 1,
+  tokenBudgetPerDay: 1,
+  createdAt: 1,
+} as const;
+
+const oid = (id: string | Types.ObjectId) => new Types.ObjectId(String(id));
+
+/** Callers pass ids that were checked where the request came in (or come from the database). */
+export async function findAccount(id: string | Types.ObjectId): Promise<Account | null> {
+  return User.findById(oid(id), ACCOUNT_FIELDS).lean<Account>();
+}
+
+export async function findAccountByEmail(email: string): Promise<Account | null> {
+  return User.findOne({ email: email.trim().toLowerCase() }, ACCOUNT_FIELDS).lean<Account>();
+}
+
+/** Regex-escaped so the search text is matched literally (RE2-safe). */
+const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Newest accounts first, `limit` of them older than `beforeId`; `q` matches email or name. */
+export async function listAccounts(options: {
+  q?: string;
+  role?: Role;
+  disabled?: boolean;
+  beforeId?: string;
+  limit: number;
+}): Promise<Account[]> {
+  const filter: Record<string, unknown> = {};
+  if (options.q) {
+    const pattern = { $regex: literal(options.q), $options: 'i' };
+    filter.$or = [{ email: pattern }, { name: pattern }];
+  }
+  // Accounts stored before roles existed have no role field: they are users.
+  if (options.role) filter.role = options.role === 'admin' ? 'admin' : { $ne: 'admin' };
+  if (options.disabled !== undefined) filter.disabled = options.disabled ? true : { $ne: true };
+  if (options.beforeId) filter._id = { $lt: oid(options.beforeId) };
+  return User.find(filter, ACCOUNT_FIELDS).sort({ _id: -1 }).limit(options.limit).lean<Account[]>();
+}
+
+/** The emails of the accounts that still exist among `ids`. */
+export async function emailsOf(ids: (string | Types.ObjectId)[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const users = await User.find({ _id: { $in: ids.map(oid) } }, { email: 1 }).lean();
+  return new Map(users.map((u) => [String(u._id), u.email]));
+}
+
+/** Active administrators other than `exceptId`. */
+export async function countActiveAdmins(exceptId: Types.ObjectId): Promise<number> {
+  return User.countDocuments({ _id: { $ne: exceptId }, role: 'admin', disabled: { $ne: true } });
+}
+
+export async function setAccountFields(id: Types.ObjectId, fields: AccountFields): Promise<void> {
+  await User.updateOne({ _id: id }, { $set: fields });
+}
+
+/** Makes the account an administrator; false when it already was one (or is gone). */
+export async function promoteToAdmin(id: Types.ObjectId): Promise<boolean> {
+  const result = await User.updateOne(
+    { _id: id, role: { $ne: 'admin' } },
+    { $set: { role: 'admin' } },
+  );
+  return result.modifiedCount === 1;
+}
+
+/**
+ * The account was just disabled: every module ends the ways in it keeps (sessions, running
+ * replies), through the `disabled` hook. Its data stays, for when it is enabled again.
+ */
+export async function endAccessOf(userId: string): Promise<void> {
+  await runUserHooks('disabled', userId);
+}

@@ -1,0 +1,304 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { reloadConfig } from '../../src/lib/config.js';
+import { Types } from '../../src/lib/db/mongoose.js';
+import { AuditEntry } from '../../src/modules/admin/audit.model.js';
+import { UsageEntry } from '../../src/modules/usage/usage.model.js';
+import { User } from '../../src/modules/users/user.model.js';
+import { uniqueEmail, useTestApp } from '../helpers/app.js';
+import { expectError, NO_TIGHT_LIMITS, PASSWORD, signUp } from '../helpers/auth.js';
+import { startUpstream } from '../helpers/upstream.js';
+
+const ADMIN_EMAIL = uniqueEmail('root');
+const upstream = await startUpstream();
+const env = {
+  ...NO_TIGHT_LIMITS,
+  OPENAI_BASE_URL: upstream.url,
+  MODELS: 'test-model,other-model',
+  UPSTREAM_MAX_RETRIES: '0',
+  MESSAGES_PER_MINUTE: '1000',
+  TOKEN_BUDGET_PER_DAY: '1000',
+  ADMIN_EMAILS: `someone.else@example.test, ${ADMIN_EMAIL.toUpperCase()}`,
+};
+const ctx = useTestApp(env);
+type Account = Awaited<ReturnType<typeof signUp>>;
+let root: Account;
+let alice: Account;
+let bob: Account;
+
+beforeAll(async () => {
+  root = await signUp(ctx, { email: ADMIN_EMAIL });
+  alice = await signUp(ctx, { name: 'Alice Liddell' });
+  bob = await signUp(ctx, { name: 'Bob' });
+});
+afterAll(() => upstream.close());
+beforeEach(() => upstream.reset());
+
+const as = (account: Account) => ({ Authorization: `Bearer ${account.accessToken}` });
+const patch = (account: Account, id: string, body: object) =>
+  ctx.request().patch(`/api/admin/users/${id}`).set(as(account)).send(body);
+const auditCount = () => AuditEntry.countDocuments();
+
+describe('roles', () => {
+  it('when an address in ADMIN_EMAILS signs up, then the account is an administrator; others are users', async () => {
+    expect(root.user).toMatchObject({ email: ADMIN_EMAIL, role: 'admin' });
+    expect(alice.user.role).toBe('user');
+    const me = await ctx.request().get('/api/auth/me').set(as(root));
+    expect(me.body.role).toBe('admin');
+  });
+
+  it('when an address is added to ADMIN_EMAILS later, then the next login makes it an administrator, recorded in the audit as config', async () => {
+    const later = await signUp(ctx);
+    expect(later.user.role).toBe('user');
+    reloadConfig({ ...process.env, ...env, ADMIN_EMAILS: `${ADMIN_EMAIL},${later.email}` });
+    try {
+      const login = await ctx
+        .request()
+        .post('/api/auth/login')
+        .send({ email: later.email, password: PASSWORD });
+      expect(login.status).toBe(200);
+      expect(login.body.user.role).toBe('admin');
+      expect((await User.findById(later.user.id).lean())?.role).toBe('admin');
+      const entry = await AuditEntry.findOne({
+        targetId: new Types.ObjectId(later.user.id),
+      }).lean();
+      expect(entry).toMatchObject({
+        actorKind: 'config',
+        actorId: null,
+        action: 'user.promote',
+        before: { role: 'user' },
+        after: { role: 'admin' },
+      });
+    } finally {
+      reloadConfig({ ...process.env, ...env });
+    }
+  });
+});
+
+describe('who may call the admin API', () => {
+  it.each([
+    ['get', '/api/admin/users'],
+    ['get', '/api/admin/usage'],
+    ['get', '/api/admin/audit'],
+  ] as const)(
+    'when a user who is not an administrator calls %s %s, then 403 FORBIDDEN',
+    async (method, path) => {
+      expectError(await ctx.request()[method](path).set(as(alice)), 403, 'FORBIDDEN');
+    },
+  );
+
+  it('when a non-administrator tries to change another user (or themselves), then 403 and nothing changes', async () => {
+    const before = await User.find().sort({ _id: 1 }).lean();
+    const audits = await auditCount();
+    for (const [target, body] of [
+      [bob.user.id, { disabled: true }],
+      [alice.user.id, { role: 'admin' }],
+      [alice.user.id, { tokenBudgetPerDay: 0 }],
+      [root.user.id, { role: 'user' }],
+    ] as const) {
+      expectError(await patch(alice, target, body), 403, 'FORBIDDEN');
+    }
+    expect(await User.find().sort({ _id: 1 }).lean()).toEqual(before);
+    expect(await auditCount()).toBe(audits);
+  });
+
+  it('when called without a token, then 401', async () => {
+    expectError(await ctx.request().get('/api/admin/users'), 401, 'UNAUTHENTICATED');
+  });
+});
+
+describe('GET /api/admin/users', () => {
+  it("when searched, then matching accounts come with role, budget and today's usage", async () => {
+    await UsageEntry.collection.insertOne({
+      _id: new Types.ObjectId(),
+      userId: new Types.ObjectId(alice.user.id),
+      chatId: null,
+      model: 'test-model',
+      kind: 'reply',
+      day: new Date().toISOString().slice(0, 10),
+      promptTokens: 20,
+      completionTokens: 5,
+      totalTokens: 25,
+      estimated: true,
+      createdAt: new Date(),
+    });
+    const res = await ctx.request().get('/api/admin/users?q=liddELL').set(as(root));
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual([
+      {
+        id: alice.user.id,
+        email: alice.email,
+        name: 'Alice Liddell',
+        role: 'user',
+        disabled: false,
+        tokenBudgetPerDay: null,
+        createdAt: alice.user.createdAt,
+        usageToday: {
+          promptTokens: 20,
+          completionTokens: 5,
+          totalTokens: 25,
+          calls: 1,
+          estimatedCalls: 1,
+        },
+        budget: { limit: 1000, used: 25, resetsAt: expect.any(String) },
+      },
+    ]);
+    const byEmail = await ctx
+      .request()
+      .get(`/api/admin/users?q=${encodeURIComponent(bob.email.slice(0, 12))}`)
+      .set(as(root));
+    expect(byEmail.body.map((u: { id: string }) => u.id)).toEqual([bob.user.id]);
+    const admins = await ctx.request().get('/api/admin/users?role=admin').set(as(root));
+    expect(admins.body.every((u: { role: string }) => u.role === 'admin')).toBe(true);
+    expect(admins.body.map((u: { id: string }) => u.id)).toContain(root.user.id);
+  });
+
+  it('when paged with limit and the Link cursor, then every account comes exactly once, newest first', async () => {
+    const all = await User.countDocuments();
+    const seen: string[] = [];
+    let url: string | null = '/api/admin/users?limit=2';
+    while (url) {
+      const res: { status: number; body: { id: string }[]; headers: Record<string, string> } =
+        await ctx.request().get(url).set(as(root));
+      expect(res.status).toBe(200);
+      expect(res.body.length).toBeLessThanOrEqual(2);
+      seen.push(...res.body.map((u: { id: string }) => u.id));
+      url = /<([^>]+)>; rel="next"/.exec(res.headers.link ?? '')?.[1] ?? null;
+    }
+    expect(seen).toHaveLength(all);
+    expect(new Set(seen).size).toBe(all);
+    expect([...seen].sort().reverse()).toEqual(seen);
+  });
+
+  it.each([
+    ['an unknown parameter', '?email=x'],
+    ['an operator in q', '?q[$ne]=x'],
+    ['a bad cursor', '?cursor=nonsense'],
+    ['a bad role', '?role=root'],
+  ])('when the query has %s, then 400', async (_label, query) => {
+    expectError(
+      await ctx.request().get(`/api/admin/users${query}`).set(as(root)),
+      400,
+      'VALIDATION_FAILED',
+    );
+  });
+});
+
+describe('PATCH /api/admin/users/:id', () => {
+  it('when an administrator sets a budget, then it applies and the audit records who, what, before, after and when', async () => {
+    const started = Date.now();
+    const res = await patch(root, bob.user.id, { tokenBudgetPerDay: 5000 });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      id: bob.user.id,
+      tokenBudgetPerDay: 5000,
+      budget: { limit: 5000, used: 0 },
+    });
+    const audit = await ctx.request().get(`/api/admin/audit?userId=${bob.user.id}`).set(as(root));
+    expect(audit.status).toBe(200);
+    expect(audit.body[0]).toEqual({
+      id: expect.any(String),
+      action: 'user.update',
+      actor: { kind: 'admin', id: root.user.id, email: ADMIN_EMAIL },
+      target: { id: bob.user.id, email: bob.email },
+      before: { tokenBudgetPerDay: null },
+      after: { tokenBudgetPerDay: 5000 },
+      requestId: res.headers['x-request-id'],
+      createdAt: expect.any(String),
+    });
+    expect(Date.parse(audit.body[0].createdAt)).toBeGreaterThanOrEqual(started - 1000);
+
+    const back = await patch(root, bob.user.id, { tokenBudgetPerDay: null });
+    expect(back.body).toMatchObject({ tokenBudgetPerDay: null, budget: { limit: 1000 } });
+  });
+
+  it.each([
+    ['negative', { tokenBudgetPerDay: -1 }],
+    ['fractional', { tokenBudgetPerDay: 1.5 }],
+    ['absurd', { tokenBudgetPerDay: 1e12 }],
+    ['a string', { tokenBudgetPerDay: '100' }],
+    ['not a number at all', { tokenBudgetPerDay: { $gt: 0 } }],
+    ['an unknown role', { role: 'root' }],
+    ['disabled as a string', { disabled: 'yes' }],
+    ['an unknown field', { email: 'x@example.test' }],
+    ['empty', {}],
+  ])('when the change is %s, then 400 and nothing changes', async (_label, body) => {
+    const before = await User.findById(bob.user.id).lean();
+    const audits = await auditCount();
+    expectError(await patch(root, bob.user.id, body), 400, 'VALIDATION_FAILED');
+    expect(await User.findById(bob.user.id).lean()).toEqual(before);
+    expect(await auditCount()).toBe(audits);
+  });
+
+  it.each([
+    ['an id that names nobody', '000000000000000000000000'],
+    ['a malformed id', 'not-an-id'],
+  ])('when the target is %s, then 404', async (_label, id) => {
+    expectError(await patch(root, id, { disabled: true }), 404, 'NOT_FOUND');
+  });
+
+  it('when the last active administrator demotes or disables themselves, then 409 LAST_ADMIN; once another administrator exists, they may', async () => {
+    // The login test above may have added an administrator: start from exactly one.
+    await User.updateMany({ _id: { $ne: root.user.id } }, { $set: { role: 'user' } });
+    for (const body of [{ role: 'user' }, { disabled: true }, { role: 'user', disabled: true }]) {
+      expectError(await patch(root, root.user.id, body), 409, 'LAST_ADMIN');
+    }
+    expect(await User.findById(root.user.id).lean()).toMatchObject({
+      role: 'admin',
+      disabled: false,
+    });
+
+    const promoted = await patch(root, alice.user.id, { role: 'admin' });
+    expect(promoted.status).toBe(200);
+    expect(promoted.body.role).toBe('admin');
+    // The new administrator may use the admin API at once.
+    expect((await ctx.request().get('/api/admin/users').set(as(alice))).status).toBe(200);
+
+    const demoted = await patch(alice, alice.user.id, { role: 'user' });
+    expect(demoted.status).toBe(200);
+    expect(demoted.body.role).toBe('user');
+    // …and the demotion applies at once as well.
+    expectError(await ctx.request().get('/api/admin/users').set(as(alice)), 403, 'FORBIDDEN');
+  });
+});
+
+describe('GET /api/admin/usage', () => {
+  it('when users have calls, then the totals cover everyone by day and by model, or one user with userId', async () => {
+    const day = '2025-06-01';
+    const entry = (userId: string, model: string, p: number, c: number) => ({
+      _id: new Types.ObjectId(),
+      userId: new Types.ObjectId(userId),
+      chatId: null,
+      model,
+      kind: 'reply',
+      day,
+      promptTokens: p,
+      completionTokens: c,
+      totalTokens: p + c,
+      estimated: false,
+      createdAt: new Date(`${day}T10:00:00Z`),
+    });
+    await UsageEntry.collection.insertMany([
+      entry(alice.user.id, 'test-model', 10, 1),
+      entry(bob.user.id, 'test-model', 20, 2),
+      entry(bob.user.id, 'other-model', 40, 4),
+    ]);
+    const all = await ctx.request().get(`/api/admin/usage?from=${day}&to=${day}`).set(as(root));
+    expect(all.status).toBe(200);
+    expect(all.body.total).toMatchObject({ promptTokens: 70, completionTokens: 7, calls: 3 });
+    expect(all.body.byModel).toEqual([
+      expect.objectContaining({ model: 'other-model', totalTokens: 44 }),
+      expect.objectContaining({ model: 'test-model', totalTokens: 33 }),
+    ]);
+    expect(all.body.byDay).toEqual([expect.objectContaining({ day, totalTokens: 77 })]);
+    const one = await ctx
+      .request()
+      .get(`/api/admin/usage?from=${day}&to=${day}&userId=${bob.user.id}`)
+      .set(as(root));
+    expect(one.body.total).toMatchObject({ totalTokens: 66, calls: 2 });
+    expectError(
+      await ctx.request().get('/api/admin/usage?userId=bob').set(as(root)),
+      400,
+      'VALIDATION_FAILED',
+    );
+  });
+});

@@ -1,0 +1,133 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Types } from '../../src/lib/db/mongoose.js';
+import { Session } from '../../src/modules/auth/session.model.js';
+import { Message } from '../../src/modules/chats/message.model.js';
+import { uniqueEmail, useTestApp } from '../helpers/app.js';
+import {
+  expectError,
+  expectUnauthenticated,
+  NO_TIGHT_LIMITS,
+  PASSWORD,
+  signUp,
+} from '../helpers/auth.js';
+import { eventually } from '../helpers/eventually.js';
+import { listen, openStream } from '../helpers/sse.js';
+import { startUpstream } from '../helpers/upstream.js';
+
+const ADMIN_EMAIL = uniqueEmail('disabler');
+const upstream = await startUpstream();
+const ctx = useTestApp({
+  ...NO_TIGHT_LIMITS,
+  OPENAI_BASE_URL: upstream.url,
+  MODELS: 'test-model',
+  UPSTREAM_MAX_RETRIES: '0',
+  MESSAGES_PER_MINUTE: '1000',
+  ADMIN_EMAILS: ADMIN_EMAIL,
+  STOP_POLL_MS: '50',
+});
+type Account = Awaited<ReturnType<typeof signUp>>;
+let admin: Account;
+let server: Awaited<ReturnType<typeof listen>>;
+
+beforeAll(async () => {
+  admin = await signUp(ctx, { email: ADMIN_EMAIL });
+  server = await listen(ctx.app);
+});
+afterAll(async () => {
+  await server.close();
+  await upstream.close();
+});
+
+const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+describe('disabling an account', () => {
+  it('when an administrator disables a user mid-reply, then the stream ends, the reply is stored as incomplete, and their token, refresh cookie and password stop working', async () => {
+    const user = await signUp(ctx);
+    // A second session of the same user (another device).
+    const other = await ctx
+      .request()
+      .post('/api/auth/login')
+      .send({ email: user.email, password: PASSWORD });
+    expect(other.status).toBe(200);
+    const chat = await ctx.request().post('/api/chats').set(bearer(user.accessToken)).send({});
+    upstream.script({ chunks: Array.from({ length: 400 }, (_, i) => `w${i} `), delayMs: 20 });
+    const stream = openStream(
+      server.port,
+      `/api/chats/${chat.body.id}/messages`,
+      user.accessToken,
+      {
+        content: 'talk for a while',
+        stream: true,
+      },
+    );
+    await stream.waitFor(() => stream.events.filter((e) => e.event === 'delta').length >= 2);
+
+    const res = await ctx
+      .request()
+      .patch(`/api/admin/users/${user.user.id}`)
+      .set(bearer(admin.accessToken))
+      .send({ disabled: true });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ id: user.user.id, disabled: true });
+
+    // The reply is stopped: the stream ends with its final event, well before the 400 chunks.
+    await stream.waitForEvent('done', 5000);
+    await stream.ended;
+    const done = stream.events.at(-1)!;
+    expect(done.data.message.status).toBe('incomplete');
+    expect(stream.events.filter((e) => e.event === 'delta').length).toBeLessThan(400);
+    const stored = await eventually(
+      () => Message.findById(done.data.message.id).lean(),
+      (m) => m !== null,
+    );
+    expect(stored?.status).toBe('incomplete');
+
+    // Every session ended: both access tokens and the refresh cookie fail.
+    expect(
+      await Session.countDocuments({ userId: new Types.ObjectId(user.user.id), revokedAt: null }),
+    ).toBe(0);
+    expectUnauthenticated(await ctx.request().get('/api/auth/me').set(bearer(user.accessToken)));
+    expectUnauthenticated(
+      await ctx
+        .request()
+        .get('/api/chats')
+        .set(bearer(other.body.accessToken as string)),
+    );
+    expectUnauthenticated(await user.agent.post('/api/auth/refresh'));
+    // The right password now answers 403 ACCOUNT_DISABLED (a wrong one still 401).
+    const login = await ctx
+      .request()
+      .post('/api/auth/login')
+      .send({ email: user.email, password: PASSWORD });
+    expectError(login, 403, 'ACCOUNT_DISABLED');
+    expect(login.headers['set-cookie']).toBeUndefined();
+    const wrong = await ctx
+      .request()
+      .post('/api/auth/login')
+      .send({ email: user.email, password: 'not the password' });
+    expectError(wrong, 401, 'INVALID_CREDENTIALS');
+
+    // Enabled again: the user can log in (old sessions stay ended).
+    const enabled = await ctx
+      .request()
+      .patch(`/api/admin/users/${user.user.id}`)
+      .set(bearer(admin.accessToken))
+      .send({ disabled: false });
+    expect(enabled.body.disabled).toBe(false);
+    const back = await ctx
+      .request()
+      .post('/api/auth/login')
+      .send({ email: user.email, password: PASSWORD });
+    expect(back.status).toBe(200);
+    expectUnauthenticated(await ctx.request().get('/api/auth/me').set(bearer(user.accessToken)));
+
+    const audit = await ctx
+      .request()
+      .get(`/api/admin/audit?userId=${user.user.id}`)
+      .set(bearer(admin.accessToken));
+    expect(audit.body.map((e: { after: unknown }) => e.after)).toEqual([
+      { disabled: false },
+      { disabled: true },
+    ]);
+  });
+});

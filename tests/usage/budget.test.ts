@@ -1,0 +1,128 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { Types } from '../../src/lib/db/mongoose.js';
+import { Chat } from '../../src/modules/chats/chat.model.js';
+import { Message } from '../../src/modules/chats/message.model.js';
+import { UsageEntry } from '../../src/modules/usage/usage.model.js';
+import { User } from '../../src/modules/users/user.model.js';
+import { useTestApp } from '../helpers/app.js';
+import { expectError } from '../helpers/auth.js';
+import { startUpstream } from '../helpers/upstream.js';
+import { createUser, type TestUser } from '../helpers/users.js';
+
+const LIMIT = 50;
+const upstream = await startUpstream();
+const ctx = useTestApp({
+  OPENAI_BASE_URL: upstream.url,
+  MODELS: 'test-model',
+  UPSTREAM_MAX_RETRIES: '0',
+  MESSAGES_PER_MINUTE: '1000',
+  TOKEN_BUDGET_PER_DAY: String(LIMIT),
+});
+
+afterAll(() => upstream.close());
+beforeEach(() => {
+  upstream.reset();
+  // 40 tokens per reply: the first is under the limit, the second crosses it.
+  upstream.setDefault({
+    chunks: ['ok'],
+    usage: { prompt_tokens: 30, completion_tokens: 10, total_tokens: 40 },
+  });
+});
+
+const newChat = async (u: TestUser) => {
+  const res = await ctx.request().post('/api/chats').set(u.auth).send({});
+  expect(res.status).toBe(201);
+  return res.body.id as string;
+};
+const send = (u: TestUser, chatId: string, extra: Record<string, unknown> = {}) =>
+  ctx
+    .request()
+    .post(`/api/chats/${chatId}/messages`)
+    .set(u.auth)
+    .send({ content: 'hello', stream: false, ...extra });
+const secondsToMidnightUtc = () => (86_400_000 - (Date.now() % 86_400_000)) / 1000;
+
+describe('the daily token budget', () => {
+  let user: TestUser;
+  let chatId: string;
+  beforeAll(async () => {
+    user = await createUser({ label: 'budget' });
+    chatId = await newChat(user);
+  });
+
+  it('when the recorded tokens reach TOKEN_BUDGET_PER_DAY, then the next message is 429 QUOTA_EXCEEDED with Retry-After at the reset, nothing is stored and nothing is sent upstream', async () => {
+    expect((await send(user, chatId)).status).toBe(201); // 0 used → 40
+    expect((await send(user, chatId)).status).toBe(201); // 40 < 50 → 80: the documented overshoot
+    expect(upstream.requests).toHaveLength(2);
+    const messagesBefore = await Message.countDocuments({ chatId: new Types.ObjectId(chatId) });
+    const chatsBefore = await Chat.countDocuments({ userId: new Types.ObjectId(user.id) });
+
+    for (const attempt of [
+      () => send(user, chatId),
+      () => send(user, chatId, { stream: true }),
+      () => ctx.request().post('/api/chats').set(user.auth).send({ message: 'new chat' }),
+      () => ctx.request().post('/api/chat').set(user.auth).send({ message: 'compat', chatId }),
+    ]) {
+      const res = await attempt();
+      expectError(res, 429, 'QUOTA_EXCEEDED');
+      expect(res.body.error.message).toContain(`${LIMIT} tokens`);
+      const retryAfter = Number(res.headers['retry-after']);
+      expect(Math.abs(retryAfter - secondsToMidnightUtc())).toBeLessThan(5);
+    }
+    expect(upstream.requests).toHaveLength(2);
+    expect(await Message.countDocuments({ chatId: new Types.ObjectId(chatId) })).toBe(
+      messagesBefore,
+    );
+    expect(await Chat.countDocuments({ userId: new Types.ObjectId(user.id) })).toBe(chatsBefore);
+    // Refused calls leave no slot taken and no ledger entry.
+    expect(await UsageEntry.countDocuments({ userId: new Types.ObjectId(user.id) })).toBe(2);
+    const generations = await Chat.db
+      .collection('generations')
+      .countDocuments({ userId: new Types.ObjectId(user.id) });
+    expect(generations).toBe(0);
+
+    const usage = await ctx.request().get('/api/usage').set(user.auth);
+    expect(usage.body.budget).toEqual({ limit: LIMIT, used: 80, resetsAt: expect.any(String) });
+  });
+
+  it("when another user is under the limit, then one user's spending does not refuse them", async () => {
+    const fresh = await createUser({ label: 'budget-fresh' });
+    expect((await send(fresh, await newChat(fresh))).status).toBe(201);
+  });
+
+  it("when yesterday's tokens exceed the limit, then today starts from zero", async () => {
+    const u = await createUser({ label: 'budget-yesterday' });
+    const yesterday = new Date(Date.now() - 86_400_000);
+    await UsageEntry.collection.insertOne({
+      _id: new Types.ObjectId(),
+      userId: new Types.ObjectId(u.id),
+      chatId: null,
+      model: 'test-model',
+      kind: 'reply',
+      day: yesterday.toISOString().slice(0, 10),
+      promptTokens: 1000,
+      completionTokens: 1000,
+      totalTokens: 2000,
+      estimated: false,
+      createdAt: yesterday,
+    });
+    expect((await send(u, await newChat(u))).status).toBe(201);
+  });
+});
+
+describe('a budget of its own for one user', () => {
+  it('when a user has tokenBudgetPerDay 0, then they are unlimited whatever the default; with a number, that number applies', async () => {
+    const unlimited = await createUser({ label: 'budget-unlimited' });
+    await User.updateOne({ _id: unlimited.id }, { $set: { tokenBudgetPerDay: 0 } });
+    const chatId = await newChat(unlimited);
+    for (let i = 0; i < 3; i += 1) expect((await send(unlimited, chatId)).status).toBe(201);
+    const usage = await ctx.request().get('/api/usage').set(unlimited.auth);
+    expect(usage.body.budget).toMatchObject({ limit: null, used: 120 });
+
+    const bigger = await createUser({ label: 'budget-bigger' });
+    await User.updateOne({ _id: bigger.id }, { $set: { tokenBudgetPerDay: 100 } });
+    const other = await newChat(bigger);
+    for (let i = 0; i < 3; i += 1) expect((await send(bigger, other)).status).toBe(201); // 0, 40, 80 < 100
+    expectError(await send(bigger, other), 429, 'QUOTA_EXCEEDED'); // 120 ≥ 100
+  });
+});

@@ -1,0 +1,249 @@
+import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { Types } from '../../src/lib/db/mongoose.js';
+import { UsageEntry } from '../../src/modules/usage/usage.model.js';
+import { useTestApp } from '../helpers/app.js';
+import { expectError } from '../helpers/auth.js';
+import { eventually } from '../helpers/eventually.js';
+import { listen, openStream } from '../helpers/sse.js';
+import { startUpstream } from '../helpers/upstream.js';
+import { createUser, type TestUser } from '../helpers/users.js';
+
+const upstream = await startUpstream();
+const ctx = useTestApp({
+  OPENAI_BASE_URL: upstream.url,
+  MODELS: 'test-model,other-model',
+  UPSTREAM_MAX_RETRIES: '0',
+  MESSAGES_PER_MINUTE: '1000',
+  // A disconnect cuts the reply at once (no grace for a reader to resume it).
+  DETACH_GRACE_SECONDS: '0',
+});
+let user: TestUser;
+let other: TestUser;
+
+beforeAll(async () => {
+  user = await createUser({ label: 'usage' });
+  other = await createUser({ label: 'usage-other' });
+});
+afterAll(() => upstream.close());
+beforeEach(() => upstream.reset());
+
+const today = () => new Date().toISOString().slice(0, 10);
+const newChat = async (as: TestUser = user, body: Record<string, unknown> = {}) => {
+  const res = await ctx.request().post('/api/chats').set(as.auth).send(body);
+  expect(res.status).toBe(201);
+  return res.body.id as string;
+};
+const send = (chatId: string, content: string, as: TestUser = user, extra = {}) =>
+  ctx
+    .request()
+    .post(`/api/chats/${chatId}/messages`)
+    .set(as.auth)
+    .send({ content, stream: false, ...extra });
+const entriesOf = (u: TestUser) =>
+  UsageEntry.find({ userId: new Types.ObjectId(u.id) })
+    .sort({ createdAt: 1 })
+    .lean();
+/** What the server's estimate is defined as: OpenAI's chat framing over o200k_base counts. */
+const estimatePrompt = (messages: { content: string }[]) =>
+  messages.reduce((n, m) => n + 3 + countTokens(m.content), 3);
+
+describe('recording usage', () => {
+  it('when the provider reports usage, then one ledger entry holds exactly those tokens for the user, chat, model and day', async () => {
+    const chatId = await newChat();
+    upstream.script({
+      chunks: ['Hi', ' there'],
+      usage: { prompt_tokens: 42, completion_tokens: 7, total_tokens: 49 },
+    });
+    const res = await send(chatId, 'Hello', user, { model: 'other-model' });
+    expect(res.status).toBe(201);
+    const reply = res.body.messages[1];
+    const entries = await UsageEntry.find({ chatId: new Types.ObjectId(chatId) }).lean();
+    expect(entries).toEqual([
+      {
+        _id: new Types.ObjectId(reply.id as string),
+        userId: new Types.ObjectId(user.id),
+        chatId: new Types.ObjectId(chatId),
+        model: 'other-model',
+        kind: 'reply',
+        day: today(),
+        promptTokens: 42,
+        completionTokens: 7,
+        totalTokens: 49,
+        estimated: false,
+        createdAt: expect.any(Date),
+      },
+    ]);
+  });
+
+  it('when the provider sends no usage chunk, then the tokens are counted with the tokenizer and marked estimated', async () => {
+    const chatId = await newChat(user, { systemPrompt: 'Be brief.' });
+    upstream.script({ chunks: ['Bonjour', ', le', ' monde'], usage: false });
+    const res = await send(chatId, 'Say hello in French');
+    expect(res.status).toBe(201);
+    const [entry] = await UsageEntry.find({ chatId: new Types.ObjectId(chatId) }).lean();
+    expect(entry).toMatchObject({
+      estimated: true,
+      promptTokens: estimatePrompt(upstream.requests[0]!.messages),
+      completionTokens: countTokens('Bonjour, le monde'),
+    });
+    // Sanity: the count is in the range a real tokenizer gives for this text, not a guess per character.
+    expect(entry!.completionTokens).toBeGreaterThan(2);
+    expect(entry!.completionTokens).toBeLessThan(8);
+  });
+
+  it('when the client disconnects mid-reply, then the prompt and the part received are recorded (estimated)', async () => {
+    const chatId = await newChat();
+    upstream.script({ chunks: Array.from({ length: 200 }, (_, i) => `w${i} `), delayMs: 20 });
+    const server = await listen(ctx.app);
+    try {
+      const s = openStream(server.port, `/api/chats/${chatId}/messages`, user.accessToken, {
+        content: 'long one',
+        stream: true,
+      });
+      await s.waitFor(() => s.events.filter((e) => e.event === 'delta').length >= 3);
+      s.close();
+      const [entry] = await eventually(
+        () => UsageEntry.find({ chatId: new Types.ObjectId(chatId) }).lean(),
+        (rows) => rows.length === 1,
+      );
+      const stored = await eventually(
+        () => ctx.request().get(`/api/chats/${chatId}/messages`).set(user.auth),
+        (r) => r.body.at(-1)?.status === 'incomplete',
+      );
+      const partial = stored.body.at(-1).content as string;
+      expect(partial.length).toBeGreaterThan(0);
+      expect(entry).toMatchObject({
+        estimated: true,
+        promptTokens: estimatePrompt(upstream.requests[0]!.messages),
+        completionTokens: countTokens(partial),
+      });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('when the provider fails before sending anything, then nothing is charged', async () => {
+    const chatId = await newChat();
+    upstream.script({ status: 500 });
+    const res = await send(chatId, 'fail please');
+    expect(res.status).toBe(502);
+    expect(await UsageEntry.countDocuments({ chatId: new Types.ObjectId(chatId) })).toBe(0);
+  });
+});
+
+describe('GET /api/usage', () => {
+  it("when a user has calls on several days and models, then the report sums them by day and by model, and leaves out other users' calls", async () => {
+    const u = await createUser({ label: 'report' });
+    const entry = (day: string, model: string, p: number, c: number, estimated = false) => ({
+      _id: new Types.ObjectId(),
+      userId: new Types.ObjectId(u.id),
+      chatId: null,
+      model,
+      kind: 'reply',
+      day,
+      promptTokens: p,
+      completionTokens: c,
+      totalTokens: p + c,
+      estimated,
+      createdAt: new Date(`${day}T12:00:00Z`),
+    });
+    await UsageEntry.collection.insertMany([
+      entry('2026-01-02', 'test-model', 100, 10),
+      entry('2026-01-02', 'other-model', 5, 5, true),
+      entry('2026-01-01', 'test-model', 1, 2),
+      entry('2025-12-31', 'test-model', 1000, 1000),
+      { ...entry('2026-01-01', 'test-model', 7, 7), userId: new Types.ObjectId(other.id) },
+    ]);
+    const res = await ctx.request().get('/api/usage?from=2026-01-01&to=2026-01-31').set(u.auth);
+    expect(res.status).toBe(200);
+    const t = (p: number, c: number, calls: number, estimatedCalls = 0) => ({
+      promptTokens: p,
+      completionTokens: c,
+      totalTokens: p + c,
+      calls,
+      estimatedCalls,
+    });
+    expect(res.body).toEqual({
+      from: '2026-01-01',
+      to: '2026-01-31',
+      total: t(106, 17, 3, 1),
+      byDay: [
+        { day: '2026-01-01', ...t(1, 2, 1) },
+        { day: '2026-01-02', ...t(105, 15, 2, 1) },
+      ],
+      byModel: [
+        { model: 'test-model', ...t(101, 12, 2) },
+        { model: 'other-model', ...t(5, 5, 1, 1) },
+      ],
+      budget: { limit: null, used: 0, resetsAt: expect.any(String) },
+    });
+  });
+
+  it("when no range is given, then the last 30 days up to today are reported, with today's usage in the budget", async () => {
+    const u = await createUser({ label: 'today' });
+    const chatId = await newChat(u);
+    upstream.script({ usage: { prompt_tokens: 30, completion_tokens: 3, total_tokens: 33 } });
+    expect((await send(chatId, 'hi', u)).status).toBe(201);
+    const res = await ctx.request().get('/api/usage').set(u.auth);
+    expect(res.status).toBe(200);
+    expect(res.body.to).toBe(today());
+    const days = (Date.parse(res.body.to) - Date.parse(res.body.from)) / 86_400_000;
+    expect(days).toBe(29);
+    expect(res.body.byDay).toEqual([
+      {
+        day: today(),
+        promptTokens: 30,
+        completionTokens: 3,
+        totalTokens: 33,
+        calls: 1,
+        estimatedCalls: 0,
+      },
+    ]);
+    const midnight = new Date(`${today()}T00:00:00Z`).getTime() + 86_400_000;
+    expect(res.body.budget).toEqual({
+      limit: null,
+      used: 33,
+      resetsAt: new Date(midnight).toISOString(),
+    });
+  });
+
+  it.each([
+    ['a date that does not exist', '?from=2026-02-30'],
+    ['a date in another format', '?from=01/02/2026'],
+    ['from after to', '?from=2026-02-02&to=2026-02-01'],
+    ['more than 366 days', '?from=2024-01-01&to=2026-01-01'],
+    ['an unknown parameter', '?userId=000000000000000000000000'],
+    ['an operator', '?from[$gt]=2026-01-01'],
+  ])('when the query has %s, then 400 VALIDATION_FAILED', async (_label, query) => {
+    const res = await ctx.request().get(`/api/usage${query}`).set(user.auth);
+    expectError(res, 400, 'VALIDATION_FAILED');
+  });
+
+  it('when called without a token, then 401', async () => {
+    expectError(await ctx.request().get('/api/usage'), 401, 'UNAUTHENTICATED');
+  });
+});
+
+describe('usage when chats and accounts are deleted', () => {
+  it('when a chat is deleted, then its entries stay in the totals without the chat; when the account is deleted, without the user', async () => {
+    const u = await createUser({ label: 'deleted' });
+    const chatId = await newChat(u);
+    expect((await send(chatId, 'hi', u)).status).toBe(201);
+    expect(await entriesOf(u)).toHaveLength(1);
+
+    expect((await ctx.request().delete(`/api/chats/${chatId}`).set(u.auth)).status).toBe(204);
+    const [afterChat] = await entriesOf(u);
+    expect(afterChat).toMatchObject({ chatId: null, userId: new Types.ObjectId(u.id) });
+
+    const gone = await ctx
+      .request()
+      .delete('/api/auth/me')
+      .set(u.auth)
+      .send({ password: 'correct horse battery' });
+    expect(gone.status).toBe(204);
+    expect(await entriesOf(u)).toHaveLength(0);
+    const kept = await UsageEntry.findById(afterChat!._id).lean();
+    expect(kept).toMatchObject({ userId: null, chatId: null, promptTokens: 11 });
+  });
+});
