@@ -9,4 +9,6 @@ Object.assign(process.env, {
   JWT_SECRET: 'test-secret-that-is-long-enough-for-hs256-0123456789',
   CORS_ORIGINS: 'http://localhost:5173',
   OPENAI_API_KEY: 'test-key',
+  // A title request after each first reply would reach the scripted upstream; tests of titles turn it on.
+  TITLES: 'off',
 });

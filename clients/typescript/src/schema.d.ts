@@ -224,7 +224,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A chat with its latest page of messages (oldest first) */
+        /** A chat with the latest page of its active branch (root to leaf, oldest first) */
         get: operations["getChatsId"];
         /** Change a chat (alias of PATCH) */
         put: operations["putChatsId"];
@@ -244,7 +244,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Messages of a chat, newest page first, each page oldest first */
+        /** Messages of a branch (the active one, or `leafId`), newest page first, each page oldest first; `view=tree`: every branch, oldest first */
         get: operations["getChatsIdMessages"];
         put?: never;
         /**
@@ -298,6 +298,83 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/chats/{id}/messages/{messageId}/regenerate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Answer a user message again, as a new sibling answer (streamed or JSON)
+         * @description `messageId` is the user message or one of its answers. The model gets the branch up to that user message; the new answer becomes the active branch. Streams like sending a message.
+         */
+        post: operations["postChatsIdMessagesMessageIdRegenerate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/chats/{id}/messages/{messageId}/continue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Continue an answer that was cut off; the text is appended to the same message
+         * @description For an answer that ended `incomplete` or with `finishReason: "length"`. The model gets the branch with the partial answer last; `delta` events carry only the new text, `done` the whole message. A complete answer is a 409 `REPLY_NOT_CONTINUABLE`.
+         */
+        post: operations["postChatsIdMessagesMessageIdContinue"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/chats/{id}/messages/{messageId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete a message and everything below it (a branch)
+         * @description When the active branch ran through it, it moves to the newest remaining sibling, else to the parent. A reply still streaming on it is a 409 `MESSAGE_STREAMING`.
+         */
+        delete: operations["deleteChatsIdMessagesMessageId"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/chats/{id}/fork": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Fork: a new chat with a copy of the branch from the root to a message */
+        post: operations["postChatsIdFork"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/chats/{id}/stop": {
         parameters: {
             query?: never;
@@ -340,7 +417,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Messages of a chat, oldest first */
+        /** Messages of the active branch of a chat, oldest first */
         get: operations["getChatId"];
         /** Rename or pin a chat */
         put: operations["putChatId"];
@@ -593,6 +670,14 @@ export interface components {
             id: string;
             data: string;
         };
+        /** @description The `title` event: `event: title`, an `id:` line and one JSON `data:` line. */
+        TitleEvent: {
+            /** @constant */
+            event: "title";
+            /** @description A cursor into the reply, `<replyId>:<offset>` (`<replyId>:end` on the final event): send it back as `Last-Event-ID` to resume */
+            id: string;
+            data: string;
+        };
         /** @description The `done` event: `event: done`, an `id:` line and one JSON `data:` line. */
         DoneEvent: {
             /** @constant */
@@ -652,6 +737,8 @@ export interface components {
              * @description Time of the latest user message (creation time until then)
              */
             lastMessageAt: string;
+            /** @description The message the current branch ends at; absent until the chat has one (then its newest message) */
+            activeLeafId?: string;
         };
         Message: {
             id: string;
@@ -679,6 +766,9 @@ export interface components {
         } | null;
         DeltaEventData: {
             content: string;
+        };
+        TitleEventData: {
+            chat: components["schemas"]["Chat"];
         };
         DoneEventData: {
             message: components["schemas"]["Message"];
@@ -770,7 +860,7 @@ export interface components {
                  * @description Stable machine-readable code
                  * @enum {string}
                  */
-                code: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_LAST_EVENT_ID" | "INVALID_IDEMPOTENCY_KEY" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "FORBIDDEN_ORIGIN" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "EMAIL_TAKEN" | "TOO_MANY_KEYS" | "IDEMPOTENCY_KEY_REUSED" | "CHAT_LIMIT_REACHED" | "MESSAGE_LIMIT_REACHED" | "STORAGE_LIMIT_REACHED" | "LAST_ADMIN" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "TOO_MANY_STREAMS" | "TOO_MANY_PASSWORD_CHECKS" | "QUOTA_EXCEEDED" | "INTERNAL" | "UPSTREAM_ERROR" | "SERVICE_UNAVAILABLE" | "SERVER_BUSY" | "SEARCH_TIMEOUT" | "UPSTREAM_TIMEOUT";
+                code: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_LAST_EVENT_ID" | "INVALID_IDEMPOTENCY_KEY" | "PARENT_NOT_ASSISTANT" | "NOTHING_TO_REGENERATE" | "NOT_CONTINUABLE" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "FORBIDDEN_ORIGIN" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "EMAIL_TAKEN" | "TOO_MANY_KEYS" | "IDEMPOTENCY_KEY_REUSED" | "CHAT_LIMIT_REACHED" | "MESSAGE_LIMIT_REACHED" | "STORAGE_LIMIT_REACHED" | "MESSAGE_STREAMING" | "REPLY_NOT_CONTINUABLE" | "LAST_ADMIN" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "TOO_MANY_STREAMS" | "TOO_MANY_PASSWORD_CHECKS" | "QUOTA_EXCEEDED" | "INTERNAL" | "UPSTREAM_ERROR" | "SERVICE_UNAVAILABLE" | "SERVER_BUSY" | "SEARCH_TIMEOUT" | "UPSTREAM_TIMEOUT";
                 /** @description Human-readable; never contains internals */
                 message: string;
                 /** @description Same as the X-Request-Id response header */
@@ -826,10 +916,33 @@ export interface components {
              * @description Time of the latest user message (creation time until then)
              */
             lastMessageAt: string;
-            /** @description The latest page of messages, oldest first */
-            messages: components["schemas"]["Message"][];
+            /** @description The message the current branch ends at; absent until the chat has one (then its newest message) */
+            activeLeafId?: string;
+            /** @description The latest page of the active branch (root to leaf), oldest first */
+            messages: components["schemas"]["BranchMessage"][];
             /** @description Older messages exist: follow the Link header or GET /:id/messages?cursor= */
             hasMore: boolean;
+        };
+        BranchMessage: {
+            id: string;
+            chatId: string;
+            parentId: string | null;
+            /** @enum {string} */
+            role: "user" | "assistant";
+            content: string;
+            /** @enum {string} */
+            status: "complete" | "streaming" | "incomplete" | "error";
+            model: string | null;
+            finishReason: string | null;
+            usage: components["schemas"]["Usage"];
+            error: {
+                code: string;
+                message: string;
+            } | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description This message and the other answers to its parent (or other first messages), oldest first */
+            siblingIds: string[];
         };
         StopResult: {
             /** @description false when no reply was being generated for this chat */
@@ -1193,7 +1306,7 @@ export interface operations {
                     "application/json": components["schemas"]["AuthResult"];
                 };
             };
-            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`) */
+            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`, `PARENT_NOT_ASSISTANT`, `NOTHING_TO_REGENERATE`, `NOT_CONTINUABLE`) */
             400: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -1235,7 +1348,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Conflicts with existing data (`EMAIL_TAKEN`, `TOO_MANY_KEYS`, `IDEMPOTENCY_KEY_REUSED`, `CHAT_LIMIT_REACHED`, `MESSAGE_LIMIT_REACHED`, `STORAGE_LIMIT_REACHED`, `LAST_ADMIN`) */
+            /** @description Conflicts with existing data (`EMAIL_TAKEN`, `TOO_MANY_KEYS`, `IDEMPOTENCY_KEY_REUSED`, `CHAT_LIMIT_REACHED`, `MESSAGE_LIMIT_REACHED`, `STORAGE_LIMIT_REACHED`, `MESSAGE_STREAMING`, `REPLY_NOT_CONTINUABLE`, `LAST_ADMIN`) */
             409: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -1390,7 +1503,7 @@ export interface operations {
                     "application/json": components["schemas"]["AuthResult"];
                 };
             };
-            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`) */
+            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`, `PARENT_NOT_ASSISTANT`, `NOTHING_TO_REGENERATE`, `NOT_CONTINUABLE`) */
             400: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -1432,7 +1545,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Conflicts with existing data (`EMAIL_TAKEN`, `TOO_MANY_KEYS`, `IDEMPOTENCY_KEY_REUSED`, `CHAT_LIMIT_REACHED`, `MESSAGE_LIMIT_REACHED`, `STORAGE_LIMIT_REACHED`, `LAST_ADMIN`) */
+            /** @description Conflicts with existing data (`EMAIL_TAKEN`, `TOO_MANY_KEYS`, `IDEMPOTENCY_KEY_REUSED`, `CHAT_LIMIT_REACHED`, `MESSAGE_LIMIT_REACHED`, `STORAGE_LIMIT_REACHED`, `MESSAGE_STREAMING`, `REPLY_NOT_CONTINUABLE`, `LAST_ADMIN`) */
             409: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -1586,7 +1699,7 @@ export interface operations {
                     "application/json": components["schemas"]["AuthResult"];
                 };
             };
-            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`) */
+            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`, `PARENT_NOT_ASSISTANT`, `NOTHING_TO_REGENERATE`, `NOT_CONTINUABLE`) */
             400: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -1898,7 +2011,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`) */
+            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`, `PARENT_NOT_ASSISTANT`, `NOTHING_TO_REGENERATE`, `NOT_CONTINUABLE`) */
             400: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -2064,7 +2177,7 @@ export interface operations {
                     "application/json": components["schemas"]["AuthResult"];
                 };
             };
-            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`) */
+            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`, `PARENT_NOT_ASSISTANT`, `NOTHING_TO_REGENERATE`, `NOT_CONTINUABLE`) */
             400: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -2365,7 +2478,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`) */
+            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`, `PARENT_NOT_ASSISTANT`, `NOTHING_TO_REGENERATE`, `NOT_CONTINUABLE`) */
             400: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -2561,7 +2674,7 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`) */
+            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`, `PARENT_NOT_ASSISTANT`, `NOTHING_TO_REGENERATE`, `NOT_CONTINUABLE`) */
             400: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -2736,7 +2849,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`) */
+            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`, `PARENT_NOT_ASSISTANT`, `NOTHING_TO_REGENERATE`, `NOT_CONTINUABLE`) */
             400: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -2935,7 +3048,7 @@ export interface operations {
                     "application/json": components["schemas"]["Chat"][];
                 };
             };
-            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`) */
+            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`, `PARENT_NOT_ASSISTANT`, `NOTHING_TO_REGENERATE`, `NOT_CONTINUABLE`) */
             400: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -3092,9 +3205,9 @@ export interface operations {
         };
         responses: {
             /**
-             * @description Server-Sent Events: `meta` {chat, userMessage, assistantMessage}, then one `delta` {content} per upstream chunk, then exactly one `done` {message, chat} or `error` {error, message}. `: ping` comments keep the connection open.
+             * @description Server-Sent Events: `meta` {chat, userMessage, assistantMessage}, then one `delta` {content} per upstream chunk, then, after the first reply of a chat, `title` {chat} when the model wrote the chat a title, then exactly one `done` {message, chat} or `error` {error, message}. `: ping` comments keep the connection open.
              *
-             *     `text/event-stream`: each event has an `event:` line (`meta`, `delta`, `done`, `error`), an `id:` line (a cursor to resume from)
+             *     `text/event-stream`: each event has an `event:` line (`meta`, `delta`, `title`, `done`, `error`), an `id:` line (a cursor to resume from)
              *     and one JSON `data:` line; the schema describes one event, its `data` payload is the `contentSchema`.
              *     A comment line `: ping` keeps the connection alive. The stream ends with exactly one `done` or `error` event.
              */
@@ -3105,7 +3218,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": components["schemas"]["MetaEvent"] | components["schemas"]["DeltaEvent"] | components["schemas"]["DoneEvent"] | components["schemas"]["ErrorEvent"];
+                    "text/event-stream": components["schemas"]["MetaEvent"] | components["schemas"]["DeltaEvent"] | components["schemas"]["TitleEvent"] | components["schemas"]["DoneEvent"] | components["schemas"]["ErrorEvent"];
                 };
             };
             /** @description The new chat (without `message`), or `{ chat, messages }` (with it, JSON mode) */
@@ -3128,7 +3241,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`) */
+            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`, `PARENT_NOT_ASSISTANT`, `NOTHING_TO_REGENERATE`, `NOT_CONTINUABLE`) */
             400: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -3192,7 +3305,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Conflicts with existing data (`EMAIL_TAKEN`, `TOO_MANY_KEYS`, `IDEMPOTENCY_KEY_REUSED`, `CHAT_LIMIT_REACHED`, `MESSAGE_LIMIT_REACHED`, `STORAGE_LIMIT_REACHED`, `LAST_ADMIN`) */
+            /** @description Conflicts with existing data (`EMAIL_TAKEN`, `TOO_MANY_KEYS`, `IDEMPOTENCY_KEY_REUSED`, `CHAT_LIMIT_REACHED`, `MESSAGE_LIMIT_REACHED`, `STORAGE_LIMIT_REACHED`, `MESSAGE_STREAMING`, `REPLY_NOT_CONTINUABLE`, `LAST_ADMIN`) */
             409: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -3386,7 +3499,7 @@ export interface operations {
                     "application/json": components["schemas"]["ChatWithMessages"];
                 };
             };
-            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`) */
+            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`, `PARENT_NOT_ASSISTANT`, `NOTHING_TO_REGENERATE`, `NOT_CONTINUABLE`) */
             400: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -3533,6 +3646,8 @@ export interface operations {
                     /** @description A model id from `GET /api/models`; any other is a 400 */
                     model?: string;
                     systemPrompt?: string;
+                    /** @description Switch branch: the branch moves to the newest message at or below this one */
+                    activeLeafId?: string;
                 };
             };
         };
@@ -3548,7 +3663,7 @@ export interface operations {
                     "application/json": components["schemas"]["Chat"];
                 };
             };
-            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`) */
+            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`, `PARENT_NOT_ASSISTANT`, `NOTHING_TO_REGENERATE`, `NOT_CONTINUABLE`) */
             400: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -3737,7 +3852,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`) */
+            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`, `PARENT_NOT_ASSISTANT`, `NOTHING_TO_REGENERATE`, `NOT_CONTINUABLE`) */
             400: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -3924,6 +4039,8 @@ export interface operations {
                     /** @description A model id from `GET /api/models`; any other is a 400 */
                     model?: string;
                     systemPrompt?: string;
+                    /** @description Switch branch: the branch moves to the newest message at or below this one */
+                    activeLeafId?: string;
                 };
             };
         };
@@ -3939,7 +4056,7 @@ export interface operations {
                     "application/json": components["schemas"]["Chat"];
                 };
             };
-            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`) */
+            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`, `PARENT_NOT_ASSISTANT`, `NOTHING_TO_REGENERATE`, `NOT_CONTINUABLE`) */
             400: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -4114,6 +4231,10 @@ export interface operations {
                 limit?: number;
                 /** @description Opaque cursor from the Link header of the previous page */
                 cursor?: string;
+                /** @description Page the branch ending at this message (default: the active branch) */
+                leafId?: string;
+                /** @description `tree`: every message of every branch, oldest first (the cursor goes forward) */
+                view?: "branch" | "tree";
             };
             header?: never;
             path: {
@@ -4124,7 +4245,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A page of messages; `Link` points to older ones */
+            /** @description A page of messages; `Link` points to the next page */
             200: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -4132,10 +4253,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Message"][];
+                    "application/json": components["schemas"]["BranchMessage"][];
                 };
             };
-            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`) */
+            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`, `PARENT_NOT_ASSISTANT`, `NOTHING_TO_REGENERATE`, `NOT_CONTINUABLE`) */
             400: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -4286,14 +4407,16 @@ export interface operations {
                     model?: string;
                     /** @description true: Server-Sent Events; false: JSON. Absent: decided by Accept */
                     stream?: boolean;
+                    /** @description Edit: the assistant message this one follows (null: a new first message). Absent: the end of the active branch */
+                    parentId?: string | null;
                 };
             };
         };
         responses: {
             /**
-             * @description Server-Sent Events: `meta` {chat, userMessage, assistantMessage}, then one `delta` {content} per upstream chunk, then exactly one `done` {message, chat} or `error` {error, message}. `: ping` comments keep the connection open.
+             * @description Server-Sent Events: `meta` {chat, userMessage, assistantMessage}, then one `delta` {content} per upstream chunk, then, after the first reply of a chat, `title` {chat} when the model wrote the chat a title, then exactly one `done` {message, chat} or `error` {error, message}. `: ping` comments keep the connection open.
              *
-             *     `text/event-stream`: each event has an `event:` line (`meta`, `delta`, `done`, `error`), an `id:` line (a cursor to resume from)
+             *     `text/event-stream`: each event has an `event:` line (`meta`, `delta`, `title`, `done`, `error`), an `id:` line (a cursor to resume from)
              *     and one JSON `data:` line; the schema describes one event, its `data` payload is the `contentSchema`.
              *     A comment line `: ping` keeps the connection alive. The stream ends with exactly one `done` or `error` event.
              */
@@ -4304,7 +4427,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": components["schemas"]["MetaEvent"] | components["schemas"]["DeltaEvent"] | components["schemas"]["DoneEvent"] | components["schemas"]["ErrorEvent"];
+                    "text/event-stream": components["schemas"]["MetaEvent"] | components["schemas"]["DeltaEvent"] | components["schemas"]["TitleEvent"] | components["schemas"]["DoneEvent"] | components["schemas"]["ErrorEvent"];
                 };
             };
             /** @description The user message and the reply, both stored */
@@ -4327,7 +4450,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`) */
+            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`, `PARENT_NOT_ASSISTANT`, `NOTHING_TO_REGENERATE`, `NOT_CONTINUABLE`) */
             400: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -4411,7 +4534,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Conflicts with existing data (`EMAIL_TAKEN`, `TOO_MANY_KEYS`, `IDEMPOTENCY_KEY_REUSED`, `CHAT_LIMIT_REACHED`, `MESSAGE_LIMIT_REACHED`, `STORAGE_LIMIT_REACHED`, `LAST_ADMIN`) */
+            /** @description Conflicts with existing data (`EMAIL_TAKEN`, `TOO_MANY_KEYS`, `IDEMPOTENCY_KEY_REUSED`, `CHAT_LIMIT_REACHED`, `MESSAGE_LIMIT_REACHED`, `STORAGE_LIMIT_REACHED`, `MESSAGE_STREAMING`, `REPLY_NOT_CONTINUABLE`, `LAST_ADMIN`) */
             409: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -4598,9 +4721,9 @@ export interface operations {
         requestBody?: never;
         responses: {
             /**
-             * @description Server-Sent Events: `meta` {chat, userMessage, assistantMessage}, then one `delta` {content} per upstream chunk, then exactly one `done` {message, chat} or `error` {error, message}. `: ping` comments keep the connection open.
+             * @description Server-Sent Events: `meta` {chat, userMessage, assistantMessage}, then one `delta` {content} per upstream chunk, then, after the first reply of a chat, `title` {chat} when the model wrote the chat a title, then exactly one `done` {message, chat} or `error` {error, message}. `: ping` comments keep the connection open.
              *
-             *     `text/event-stream`: each event has an `event:` line (`meta`, `delta`, `done`, `error`), an `id:` line (a cursor to resume from)
+             *     `text/event-stream`: each event has an `event:` line (`meta`, `delta`, `title`, `done`, `error`), an `id:` line (a cursor to resume from)
              *     and one JSON `data:` line; the schema describes one event, its `data` payload is the `contentSchema`.
              *     A comment line `: ping` keeps the connection alive. The stream ends with exactly one `done` or `error` event.
              */
@@ -4611,7 +4734,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": components["schemas"]["MetaEvent"] | components["schemas"]["DeltaEvent"] | components["schemas"]["DoneEvent"] | components["schemas"]["ErrorEvent"];
+                    "text/event-stream": components["schemas"]["MetaEvent"] | components["schemas"]["DeltaEvent"] | components["schemas"]["TitleEvent"] | components["schemas"]["DoneEvent"] | components["schemas"]["ErrorEvent"];
                 };
             };
             /** @description Last-Event-ID names the final event: nothing more to send */
@@ -4623,7 +4746,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`) */
+            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`, `PARENT_NOT_ASSISTANT`, `NOTHING_TO_REGENERATE`, `NOT_CONTINUABLE`) */
             400: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -4774,14 +4897,16 @@ export interface operations {
                     model?: string;
                     /** @description true: Server-Sent Events; false: JSON. Absent: decided by Accept */
                     stream?: boolean;
+                    /** @description Edit: the assistant message this one follows (null: a new first message). Absent: the end of the active branch */
+                    parentId?: string | null;
                 };
             };
         };
         responses: {
             /**
-             * @description Server-Sent Events: `meta` {chat, userMessage, assistantMessage}, then one `delta` {content} per upstream chunk, then exactly one `done` {message, chat} or `error` {error, message}. `: ping` comments keep the connection open.
+             * @description Server-Sent Events: `meta` {chat, userMessage, assistantMessage}, then one `delta` {content} per upstream chunk, then, after the first reply of a chat, `title` {chat} when the model wrote the chat a title, then exactly one `done` {message, chat} or `error` {error, message}. `: ping` comments keep the connection open.
              *
-             *     `text/event-stream`: each event has an `event:` line (`meta`, `delta`, `done`, `error`), an `id:` line (a cursor to resume from)
+             *     `text/event-stream`: each event has an `event:` line (`meta`, `delta`, `title`, `done`, `error`), an `id:` line (a cursor to resume from)
              *     and one JSON `data:` line; the schema describes one event, its `data` payload is the `contentSchema`.
              *     A comment line `: ping` keeps the connection alive. The stream ends with exactly one `done` or `error` event.
              */
@@ -4792,7 +4917,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": components["schemas"]["MetaEvent"] | components["schemas"]["DeltaEvent"] | components["schemas"]["DoneEvent"] | components["schemas"]["ErrorEvent"];
+                    "text/event-stream": components["schemas"]["MetaEvent"] | components["schemas"]["DeltaEvent"] | components["schemas"]["TitleEvent"] | components["schemas"]["DoneEvent"] | components["schemas"]["ErrorEvent"];
                 };
             };
             /** @description The user message and the reply, both stored */
@@ -4815,7 +4940,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`) */
+            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`, `PARENT_NOT_ASSISTANT`, `NOTHING_TO_REGENERATE`, `NOT_CONTINUABLE`) */
             400: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -4899,7 +5024,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Conflicts with existing data (`EMAIL_TAKEN`, `TOO_MANY_KEYS`, `IDEMPOTENCY_KEY_REUSED`, `CHAT_LIMIT_REACHED`, `MESSAGE_LIMIT_REACHED`, `STORAGE_LIMIT_REACHED`, `LAST_ADMIN`) */
+            /** @description Conflicts with existing data (`EMAIL_TAKEN`, `TOO_MANY_KEYS`, `IDEMPOTENCY_KEY_REUSED`, `CHAT_LIMIT_REACHED`, `MESSAGE_LIMIT_REACHED`, `STORAGE_LIMIT_REACHED`, `MESSAGE_STREAMING`, `REPLY_NOT_CONTINUABLE`, `LAST_ADMIN`) */
             409: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -5065,6 +5190,1079 @@ export interface operations {
             };
         };
     };
+    postChatsIdMessagesMessageIdRegenerate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Chat id */
+                id: string;
+                /** @description Message id */
+                messageId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** @description A model id from `GET /api/models`; any other is a 400 */
+                    model?: string;
+                    /** @description true: Server-Sent Events; false: JSON. Absent: decided by Accept */
+                    stream?: boolean;
+                };
+            };
+        };
+        responses: {
+            /**
+             * @description Server-Sent Events: `meta` {chat, userMessage, assistantMessage}, then one `delta` {content} per upstream chunk, then, after the first reply of a chat, `title` {chat} when the model wrote the chat a title, then exactly one `done` {message, chat} or `error` {error, message}. `: ping` comments keep the connection open.
+             *
+             *     `text/event-stream`: each event has an `event:` line (`meta`, `delta`, `title`, `done`, `error`), an `id:` line (a cursor to resume from)
+             *     and one JSON `data:` line; the schema describes one event, its `data` payload is the `contentSchema`.
+             *     A comment line `: ping` keeps the connection alive. The stream ends with exactly one `done` or `error` event.
+             */
+            200: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": components["schemas"]["MetaEvent"] | components["schemas"]["DeltaEvent"] | components["schemas"]["TitleEvent"] | components["schemas"]["DoneEvent"] | components["schemas"]["ErrorEvent"];
+                };
+            };
+            /** @description The user message and the new answer */
+            201: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExchangeResult"];
+                };
+            };
+            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`, `PARENT_NOT_ASSISTANT`, `NOTHING_TO_REGENERATE`, `NOT_CONTINUABLE`) */
+            400: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_FAILED",
+                     *         "message": "The request is invalid: a field fails validation (details lists them) or the body is not valid JSON",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials (`UNAUTHENTICATED`, `INVALID_CREDENTIALS`) */
+            401: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    /** @description `Bearer` (RFC 6750) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNAUTHENTICATED",
+                     *         "message": "Missing, invalid, expired or revoked credentials",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such resource (another user's resources answer the same way) (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "NOT_FOUND",
+                     *         "message": "No such resource (another user's resources answer the same way)",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The path exists but not with this method; `Allow` lists the methods it answers (`METHOD_NOT_ALLOWED`) */
+            405: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    /** @description The methods this path answers */
+                    Allow?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "METHOD_NOT_ALLOWED",
+                     *         "message": "The path exists but not with this method; `Allow` lists the methods it answers",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with existing data (`EMAIL_TAKEN`, `TOO_MANY_KEYS`, `IDEMPOTENCY_KEY_REUSED`, `CHAT_LIMIT_REACHED`, `MESSAGE_LIMIT_REACHED`, `STORAGE_LIMIT_REACHED`, `MESSAGE_STREAMING`, `REPLY_NOT_CONTINUABLE`, `LAST_ADMIN`) */
+            409: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "EMAIL_TAKEN",
+                     *         "message": "Conflicts with existing data",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than the server accepts (`PAYLOAD_TOO_LARGE`) */
+            413: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "PAYLOAD_TOO_LARGE",
+                     *         "message": "The request body is larger than the server accepts",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not application/json (UTF-8) (`UNSUPPORTED_MEDIA_TYPE`) */
+            415: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *         "message": "The body is not application/json (UTF-8)",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds (`RATE_LIMITED`, `TOO_MANY_STREAMS`, `TOO_MANY_PASSWORD_CHECKS`, `QUOTA_EXCEEDED`) */
+            429: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "message": "Too many requests; retry after `Retry-After` seconds",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected server error (the message never contains internals; quote the requestId) (`INTERNAL`) */
+            500: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INTERNAL",
+                     *         "message": "Unexpected server error (the message never contains internals; quote the requestId)",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The upstream model failed (`UPSTREAM_ERROR`) */
+            502: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UPSTREAM_ERROR",
+                     *         "message": "The upstream model failed",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds (`SERVICE_UNAVAILABLE`, `SERVER_BUSY`, `SEARCH_TIMEOUT`) */
+            503: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "SERVICE_UNAVAILABLE",
+                     *         "message": "The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The upstream model timed out (`UPSTREAM_TIMEOUT`) */
+            504: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UPSTREAM_TIMEOUT",
+                     *         "message": "The upstream model timed out",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    postChatsIdMessagesMessageIdContinue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Chat id */
+                id: string;
+                /** @description Message id */
+                messageId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** @description true: Server-Sent Events; false: JSON. Absent: decided by Accept */
+                    stream?: boolean;
+                };
+            };
+        };
+        responses: {
+            /**
+             * @description Server-Sent Events: `meta` {chat, userMessage, assistantMessage}, then one `delta` {content} per upstream chunk, then, after the first reply of a chat, `title` {chat} when the model wrote the chat a title, then exactly one `done` {message, chat} or `error` {error, message}. `: ping` comments keep the connection open.
+             *
+             *     `text/event-stream`: each event has an `event:` line (`meta`, `delta`, `title`, `done`, `error`), an `id:` line (a cursor to resume from)
+             *     and one JSON `data:` line; the schema describes one event, its `data` payload is the `contentSchema`.
+             *     A comment line `: ping` keeps the connection alive. The stream ends with exactly one `done` or `error` event.
+             */
+            200: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": components["schemas"]["MetaEvent"] | components["schemas"]["DeltaEvent"] | components["schemas"]["TitleEvent"] | components["schemas"]["DoneEvent"] | components["schemas"]["ErrorEvent"];
+                };
+            };
+            /** @description The user message and the continued answer */
+            201: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExchangeResult"];
+                };
+            };
+            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`, `PARENT_NOT_ASSISTANT`, `NOTHING_TO_REGENERATE`, `NOT_CONTINUABLE`) */
+            400: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_FAILED",
+                     *         "message": "The request is invalid: a field fails validation (details lists them) or the body is not valid JSON",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials (`UNAUTHENTICATED`, `INVALID_CREDENTIALS`) */
+            401: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    /** @description `Bearer` (RFC 6750) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNAUTHENTICATED",
+                     *         "message": "Missing, invalid, expired or revoked credentials",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such resource (another user's resources answer the same way) (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "NOT_FOUND",
+                     *         "message": "No such resource (another user's resources answer the same way)",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The path exists but not with this method; `Allow` lists the methods it answers (`METHOD_NOT_ALLOWED`) */
+            405: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    /** @description The methods this path answers */
+                    Allow?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "METHOD_NOT_ALLOWED",
+                     *         "message": "The path exists but not with this method; `Allow` lists the methods it answers",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with existing data (`EMAIL_TAKEN`, `TOO_MANY_KEYS`, `IDEMPOTENCY_KEY_REUSED`, `CHAT_LIMIT_REACHED`, `MESSAGE_LIMIT_REACHED`, `STORAGE_LIMIT_REACHED`, `MESSAGE_STREAMING`, `REPLY_NOT_CONTINUABLE`, `LAST_ADMIN`) */
+            409: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "EMAIL_TAKEN",
+                     *         "message": "Conflicts with existing data",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than the server accepts (`PAYLOAD_TOO_LARGE`) */
+            413: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "PAYLOAD_TOO_LARGE",
+                     *         "message": "The request body is larger than the server accepts",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not application/json (UTF-8) (`UNSUPPORTED_MEDIA_TYPE`) */
+            415: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *         "message": "The body is not application/json (UTF-8)",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds (`RATE_LIMITED`, `TOO_MANY_STREAMS`, `TOO_MANY_PASSWORD_CHECKS`, `QUOTA_EXCEEDED`) */
+            429: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "message": "Too many requests; retry after `Retry-After` seconds",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected server error (the message never contains internals; quote the requestId) (`INTERNAL`) */
+            500: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INTERNAL",
+                     *         "message": "Unexpected server error (the message never contains internals; quote the requestId)",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The upstream model failed (`UPSTREAM_ERROR`) */
+            502: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UPSTREAM_ERROR",
+                     *         "message": "The upstream model failed",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds (`SERVICE_UNAVAILABLE`, `SERVER_BUSY`, `SEARCH_TIMEOUT`) */
+            503: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "SERVICE_UNAVAILABLE",
+                     *         "message": "The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The upstream model timed out (`UPSTREAM_TIMEOUT`) */
+            504: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UPSTREAM_TIMEOUT",
+                     *         "message": "The upstream model timed out",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    deleteChatsIdMessagesMessageId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Chat id */
+                id: string;
+                /** @description Message id */
+                messageId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`, `PARENT_NOT_ASSISTANT`, `NOTHING_TO_REGENERATE`, `NOT_CONTINUABLE`) */
+            400: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_FAILED",
+                     *         "message": "The request is invalid: a field fails validation (details lists them) or the body is not valid JSON",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials (`UNAUTHENTICATED`, `INVALID_CREDENTIALS`) */
+            401: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    /** @description `Bearer` (RFC 6750) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNAUTHENTICATED",
+                     *         "message": "Missing, invalid, expired or revoked credentials",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such resource (another user's resources answer the same way) (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "NOT_FOUND",
+                     *         "message": "No such resource (another user's resources answer the same way)",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The path exists but not with this method; `Allow` lists the methods it answers (`METHOD_NOT_ALLOWED`) */
+            405: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    /** @description The methods this path answers */
+                    Allow?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "METHOD_NOT_ALLOWED",
+                     *         "message": "The path exists but not with this method; `Allow` lists the methods it answers",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with existing data (`EMAIL_TAKEN`, `TOO_MANY_KEYS`, `IDEMPOTENCY_KEY_REUSED`, `CHAT_LIMIT_REACHED`, `MESSAGE_LIMIT_REACHED`, `STORAGE_LIMIT_REACHED`, `MESSAGE_STREAMING`, `REPLY_NOT_CONTINUABLE`, `LAST_ADMIN`) */
+            409: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "EMAIL_TAKEN",
+                     *         "message": "Conflicts with existing data",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than the server accepts (`PAYLOAD_TOO_LARGE`) */
+            413: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "PAYLOAD_TOO_LARGE",
+                     *         "message": "The request body is larger than the server accepts",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not application/json (UTF-8) (`UNSUPPORTED_MEDIA_TYPE`) */
+            415: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *         "message": "The body is not application/json (UTF-8)",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds (`RATE_LIMITED`, `TOO_MANY_STREAMS`, `TOO_MANY_PASSWORD_CHECKS`, `QUOTA_EXCEEDED`) */
+            429: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "message": "Too many requests; retry after `Retry-After` seconds",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected server error (the message never contains internals; quote the requestId) (`INTERNAL`) */
+            500: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INTERNAL",
+                     *         "message": "Unexpected server error (the message never contains internals; quote the requestId)",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds (`SERVICE_UNAVAILABLE`, `SERVER_BUSY`, `SEARCH_TIMEOUT`) */
+            503: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "SERVICE_UNAVAILABLE",
+                     *         "message": "The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    postChatsIdFork: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Chat id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The message the copied branch ends at (the root to it is copied) */
+                    messageId: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The new chat; its active branch is the copy */
+            201: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Chat"];
+                };
+            };
+            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`, `PARENT_NOT_ASSISTANT`, `NOTHING_TO_REGENERATE`, `NOT_CONTINUABLE`) */
+            400: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_FAILED",
+                     *         "message": "The request is invalid: a field fails validation (details lists them) or the body is not valid JSON",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials (`UNAUTHENTICATED`, `INVALID_CREDENTIALS`) */
+            401: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    /** @description `Bearer` (RFC 6750) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNAUTHENTICATED",
+                     *         "message": "Missing, invalid, expired or revoked credentials",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such resource (another user's resources answer the same way) (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "NOT_FOUND",
+                     *         "message": "No such resource (another user's resources answer the same way)",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The path exists but not with this method; `Allow` lists the methods it answers (`METHOD_NOT_ALLOWED`) */
+            405: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    /** @description The methods this path answers */
+                    Allow?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "METHOD_NOT_ALLOWED",
+                     *         "message": "The path exists but not with this method; `Allow` lists the methods it answers",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with existing data (`EMAIL_TAKEN`, `TOO_MANY_KEYS`, `IDEMPOTENCY_KEY_REUSED`, `CHAT_LIMIT_REACHED`, `MESSAGE_LIMIT_REACHED`, `STORAGE_LIMIT_REACHED`, `MESSAGE_STREAMING`, `REPLY_NOT_CONTINUABLE`, `LAST_ADMIN`) */
+            409: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "EMAIL_TAKEN",
+                     *         "message": "Conflicts with existing data",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than the server accepts (`PAYLOAD_TOO_LARGE`) */
+            413: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "PAYLOAD_TOO_LARGE",
+                     *         "message": "The request body is larger than the server accepts",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not application/json (UTF-8) (`UNSUPPORTED_MEDIA_TYPE`) */
+            415: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *         "message": "The body is not application/json (UTF-8)",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds (`RATE_LIMITED`, `TOO_MANY_STREAMS`, `TOO_MANY_PASSWORD_CHECKS`, `QUOTA_EXCEEDED`) */
+            429: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "message": "Too many requests; retry after `Retry-After` seconds",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected server error (the message never contains internals; quote the requestId) (`INTERNAL`) */
+            500: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INTERNAL",
+                     *         "message": "Unexpected server error (the message never contains internals; quote the requestId)",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds (`SERVICE_UNAVAILABLE`, `SERVER_BUSY`, `SEARCH_TIMEOUT`) */
+            503: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "SERVICE_UNAVAILABLE",
+                     *         "message": "The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     postChatsIdStop: {
         parameters: {
             query?: never;
@@ -5088,7 +6286,7 @@ export interface operations {
                     "application/json": components["schemas"]["StopResult"];
                 };
             };
-            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`) */
+            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`, `PARENT_NOT_ASSISTANT`, `NOTHING_TO_REGENERATE`, `NOT_CONTINUABLE`) */
             400: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -5281,7 +6479,7 @@ export interface operations {
                     "application/json": components["schemas"]["Chat"][];
                 };
             };
-            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`) */
+            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`, `PARENT_NOT_ASSISTANT`, `NOTHING_TO_REGENERATE`, `NOT_CONTINUABLE`) */
             400: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -5417,9 +6615,9 @@ export interface operations {
         };
         responses: {
             /**
-             * @description Server-Sent Events: `meta` {chat, userMessage, assistantMessage}, then one `delta` {content} per upstream chunk, then exactly one `done` {message, chat} or `error` {error, message}. `: ping` comments keep the connection open.
+             * @description Server-Sent Events: `meta` {chat, userMessage, assistantMessage}, then one `delta` {content} per upstream chunk, then, after the first reply of a chat, `title` {chat} when the model wrote the chat a title, then exactly one `done` {message, chat} or `error` {error, message}. `: ping` comments keep the connection open.
              *
-             *     `text/event-stream`: each event has an `event:` line (`meta`, `delta`, `done`, `error`), an `id:` line (a cursor to resume from)
+             *     `text/event-stream`: each event has an `event:` line (`meta`, `delta`, `title`, `done`, `error`), an `id:` line (a cursor to resume from)
              *     and one JSON `data:` line; the schema describes one event, its `data` payload is the `contentSchema`.
              *     A comment line `: ping` keeps the connection alive. The stream ends with exactly one `done` or `error` event.
              */
@@ -5430,7 +6628,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": components["schemas"]["MetaEvent"] | components["schemas"]["DeltaEvent"] | components["schemas"]["DoneEvent"] | components["schemas"]["ErrorEvent"];
+                    "text/event-stream": components["schemas"]["MetaEvent"] | components["schemas"]["DeltaEvent"] | components["schemas"]["TitleEvent"] | components["schemas"]["DoneEvent"] | components["schemas"]["ErrorEvent"];
                 };
             };
             /** @description The user message and the reply (stream: false) */
@@ -5453,7 +6651,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`) */
+            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`, `PARENT_NOT_ASSISTANT`, `NOTHING_TO_REGENERATE`, `NOT_CONTINUABLE`) */
             400: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -5537,7 +6735,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Conflicts with existing data (`EMAIL_TAKEN`, `TOO_MANY_KEYS`, `IDEMPOTENCY_KEY_REUSED`, `CHAT_LIMIT_REACHED`, `MESSAGE_LIMIT_REACHED`, `STORAGE_LIMIT_REACHED`, `LAST_ADMIN`) */
+            /** @description Conflicts with existing data (`EMAIL_TAKEN`, `TOO_MANY_KEYS`, `IDEMPOTENCY_KEY_REUSED`, `CHAT_LIMIT_REACHED`, `MESSAGE_LIMIT_REACHED`, `STORAGE_LIMIT_REACHED`, `MESSAGE_STREAMING`, `REPLY_NOT_CONTINUABLE`, `LAST_ADMIN`) */
             409: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -5728,10 +6926,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Message"][];
+                    "application/json": components["schemas"]["BranchMessage"][];
                 };
             };
-            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`) */
+            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`, `PARENT_NOT_ASSISTANT`, `NOTHING_TO_REGENERATE`, `NOT_CONTINUABLE`) */
             400: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -5889,7 +7087,7 @@ export interface operations {
                     "application/json": components["schemas"]["Chat"];
                 };
             };
-            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`) */
+            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`, `PARENT_NOT_ASSISTANT`, `NOTHING_TO_REGENERATE`, `NOT_CONTINUABLE`) */
             400: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -5973,7 +7171,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Conflicts with existing data (`EMAIL_TAKEN`, `TOO_MANY_KEYS`, `IDEMPOTENCY_KEY_REUSED`, `CHAT_LIMIT_REACHED`, `MESSAGE_LIMIT_REACHED`, `STORAGE_LIMIT_REACHED`, `LAST_ADMIN`) */
+            /** @description Conflicts with existing data (`EMAIL_TAKEN`, `TOO_MANY_KEYS`, `IDEMPOTENCY_KEY_REUSED`, `CHAT_LIMIT_REACHED`, `MESSAGE_LIMIT_REACHED`, `STORAGE_LIMIT_REACHED`, `MESSAGE_STREAMING`, `REPLY_NOT_CONTINUABLE`, `LAST_ADMIN`) */
             409: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -6120,7 +7318,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`) */
+            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`, `PARENT_NOT_ASSISTANT`, `NOTHING_TO_REGENERATE`, `NOT_CONTINUABLE`) */
             400: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -6584,7 +7782,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`) */
+            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`, `PARENT_NOT_ASSISTANT`, `NOTHING_TO_REGENERATE`, `NOT_CONTINUABLE`) */
             400: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -6648,7 +7846,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Conflicts with existing data (`EMAIL_TAKEN`, `TOO_MANY_KEYS`, `IDEMPOTENCY_KEY_REUSED`, `CHAT_LIMIT_REACHED`, `MESSAGE_LIMIT_REACHED`, `STORAGE_LIMIT_REACHED`, `LAST_ADMIN`) */
+            /** @description Conflicts with existing data (`EMAIL_TAKEN`, `TOO_MANY_KEYS`, `IDEMPOTENCY_KEY_REUSED`, `CHAT_LIMIT_REACHED`, `MESSAGE_LIMIT_REACHED`, `STORAGE_LIMIT_REACHED`, `MESSAGE_STREAMING`, `REPLY_NOT_CONTINUABLE`, `LAST_ADMIN`) */
             409: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -6772,7 +7970,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`) */
+            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`, `PARENT_NOT_ASSISTANT`, `NOTHING_TO_REGENERATE`, `NOT_CONTINUABLE`) */
             400: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -7726,7 +8924,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`) */
+            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`, `PARENT_NOT_ASSISTANT`, `NOTHING_TO_REGENERATE`, `NOT_CONTINUABLE`) */
             400: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -7790,7 +8988,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Conflicts with existing data (`EMAIL_TAKEN`, `TOO_MANY_KEYS`, `IDEMPOTENCY_KEY_REUSED`, `CHAT_LIMIT_REACHED`, `MESSAGE_LIMIT_REACHED`, `STORAGE_LIMIT_REACHED`, `LAST_ADMIN`) */
+            /** @description Conflicts with existing data (`EMAIL_TAKEN`, `TOO_MANY_KEYS`, `IDEMPOTENCY_KEY_REUSED`, `CHAT_LIMIT_REACHED`, `MESSAGE_LIMIT_REACHED`, `STORAGE_LIMIT_REACHED`, `MESSAGE_STREAMING`, `REPLY_NOT_CONTINUABLE`, `LAST_ADMIN`) */
             409: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -7986,7 +9184,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`) */
+            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`, `PARENT_NOT_ASSISTANT`, `NOTHING_TO_REGENERATE`, `NOT_CONTINUABLE`) */
             400: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -8156,7 +9354,7 @@ export interface operations {
                     }[];
                 };
             };
-            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`) */
+            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`, `PARENT_NOT_ASSISTANT`, `NOTHING_TO_REGENERATE`, `NOT_CONTINUABLE`) */
             400: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -8339,7 +9537,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`) */
+            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`, `PARENT_NOT_ASSISTANT`, `NOTHING_TO_REGENERATE`, `NOT_CONTINUABLE`) */
             400: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -8553,7 +9751,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`) */
+            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`, `PARENT_NOT_ASSISTANT`, `NOTHING_TO_REGENERATE`, `NOT_CONTINUABLE`) */
             400: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -8657,7 +9855,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Conflicts with existing data (`EMAIL_TAKEN`, `TOO_MANY_KEYS`, `IDEMPOTENCY_KEY_REUSED`, `CHAT_LIMIT_REACHED`, `MESSAGE_LIMIT_REACHED`, `STORAGE_LIMIT_REACHED`, `LAST_ADMIN`) */
+            /** @description Conflicts with existing data (`EMAIL_TAKEN`, `TOO_MANY_KEYS`, `IDEMPOTENCY_KEY_REUSED`, `CHAT_LIMIT_REACHED`, `MESSAGE_LIMIT_REACHED`, `STORAGE_LIMIT_REACHED`, `MESSAGE_STREAMING`, `REPLY_NOT_CONTINUABLE`, `LAST_ADMIN`) */
             409: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -8822,7 +10020,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`) */
+            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`, `PARENT_NOT_ASSISTANT`, `NOTHING_TO_REGENERATE`, `NOT_CONTINUABLE`) */
             400: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -9012,7 +10210,7 @@ export interface operations {
                     }[];
                 };
             };
-            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`) */
+            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`, `PARENT_NOT_ASSISTANT`, `NOTHING_TO_REGENERATE`, `NOT_CONTINUABLE`) */
             400: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */

@@ -14,6 +14,8 @@ export interface ChatDoc {
   promptBytes?: number;
   /** Time of the latest user message (creation time until then): the "most recently active" order. */
   lastMessageAt: Date;
+  /** The message the chat's current branch ends at; absent: its newest message (branch.tree.ts). */
+  activeLeafId?: Types.ObjectId | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -29,6 +31,7 @@ const chatSchema = new Schema<ChatDoc>(
     titleBytes: { type: Number, default: 0 },
     promptBytes: { type: Number, default: 0 },
     lastMessageAt: { type: Date, required: true },
+    activeLeafId: { type: Schema.Types.ObjectId, default: undefined },
   },
   { timestamps: true, versionKey: false },
 );

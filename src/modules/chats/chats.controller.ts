@@ -2,7 +2,8 @@ import type { Request, Response } from 'express';
 import type { ObjectIdString } from '../../lib/http/ids.js';
 import { setNextLink } from '../../lib/http/pagination.js';
 import { authOf } from '../../lib/http/request-auth.js';
-import { toChatJson, toMessageJson } from './chats.mapper.js';
+import { branchPage, switchBranch, treePage } from './branch.service.js';
+import { toBranchMessageJson, toChatJson } from './chats.mapper.js';
 import type { ChatWithMessagesJson, Input, StopResultJson } from './chats.schemas.js';
 import * as chats from './chats.service.js';
 import { createChatOnce, sendMessage, wantsStream } from './exchange.controller.js';
@@ -37,11 +38,12 @@ export async function get(
   { params, query }: { params: Id; query: Input<'PageQuery'> },
 ) {
   const chat = await chats.findOwnedChat(authOf(req).userId, params.id);
-  const page = await chats.messagePage(chat._id, query);
+  const page = await branchPage(chat, query);
   setNextLink(req, res, page.nextCursor, `${req.baseUrl}/${params.id}/messages`);
   res.json({
     ...toChatJson(chat),
-    messages: page.items.map(toMessageJson),
+    ...(page.leafId ? { activeLeafId: page.leafId } : {}),
+    messages: page.items.map(toBranchMessageJson),
     hasMore: page.nextCursor !== null,
   } satisfies ChatWithMessagesJson);
 }
@@ -49,11 +51,13 @@ export async function get(
 export async function messages(
   req: Request,
   res: Response,
-  { params, query }: { params: Id; query: Input<'PageQuery'> },
+  { params, query }: { params: Id; query: Input<'MessagesQuery'> },
 ) {
-  const page = await chats.listMessages(authOf(req).userId, params.id, query);
+  const chat = await chats.findOwnedChat(authOf(req).userId, params.id);
+  const { view, ...options } = query;
+  const page = view === 'tree' ? await treePage(chat, options) : await branchPage(chat, options);
   setNextLink(req, res, page.nextCursor);
-  res.json(page.items.map(toMessageJson));
+  res.json(page.items.map(toBranchMessageJson));
 }
 
 export async function update(
@@ -61,7 +65,12 @@ export async function update(
   res: Response,
   { params, body }: { params: Id; body: Input<'UpdateChatBody'> },
 ) {
-  res.json(toChatJson(await chats.updateChat(authOf(req).userId, params.id, body)));
+  const { userId } = authOf(req);
+  const { activeLeafId, ...changes } = body;
+  let chat = activeLeafId ? await switchBranch(userId, params.id, activeLeafId) : null;
+  if (!chat || Object.keys(changes).length > 0)
+    chat = await chats.updateChat(userId, params.id, changes);
+  res.json(toChatJson(chat));
 }
 
 export async function remove(req: Request, res: Response, { params }: { params: Id }) {
@@ -76,7 +85,7 @@ export async function send(
 ) {
   await sendMessage(req, res, {
     target: { chatId: params.id },
-    input: { content: body.content, model: body.model },
+    input: { content: body.content, model: body.model, parentId: body.parentId },
     stream: wantsStream(req, body.stream),
     chatId: params.id,
   });

@@ -1,11 +1,12 @@
 import type { z } from 'zod';
 import type { ChatDoc } from './chat.model.js';
-import type { ChatSchema, MessageSchema } from './chats.schemas.js';
+import type { BranchMessageSchema, ChatSchema, MessageSchema } from './chats.schemas.js';
 import type { MessageDoc } from './message.model.js';
 
 /** The wire types are the published response schemas: a mapper that drifts from them fails to compile. */
 export type ChatJson = z.infer<typeof ChatSchema>;
 export type MessageJson = z.infer<typeof MessageSchema>;
+export type BranchMessageJson = z.infer<typeof BranchMessageSchema>;
 
 /** The only shape of a chat that leaves the server. */
 export function toChatJson(chat: ChatDoc): ChatJson {
@@ -19,6 +20,7 @@ export function toChatJson(chat: ChatDoc): ChatJson {
     createdAt: chat.createdAt.toISOString(),
     updatedAt: chat.updatedAt.toISOString(),
     lastMessageAt: chat.lastMessageAt.toISOString(),
+    ...(chat.activeLeafId ? { activeLeafId: String(chat.activeLeafId) } : {}),
   };
 }
 
@@ -44,3 +46,11 @@ export function toMessageJson(message: MessageDoc): MessageJson {
     createdAt: message.createdAt.toISOString(),
   };
 }
+
+/** A message of a branch read, with its siblings. */
+export const toBranchMessageJson = (
+  message: MessageDoc & { siblingIds: string[] },
+): BranchMessageJson => ({
+  ...toMessageJson(message),
+  siblingIds: message.siblingIds,
+});

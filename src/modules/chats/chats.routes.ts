@@ -1,14 +1,16 @@
 import { z } from 'zod';
 import { defineRoute, type RouteGroup } from '../../lib/http/route.js';
+import * as branches from './branch.controller.js';
 import * as controller from './chats.controller.js';
 import { streamReply } from './reply.controller.js';
 import {
+  BranchMessageSchema,
   ChatSchema,
   ChatWithMessagesSchema,
   chatSchemas,
   ExchangeResultSchema,
   IdParams,
-  MessageSchema,
+  MessageParams,
   ReplyParams,
   ResumeHeaders,
   ResumeQuery,
@@ -39,6 +41,12 @@ export const exchangeResponses = (created: string) => ({
       'A reconnect (Last-Event-ID) whose reply had ended and was fully delivered: nothing more to send',
   },
 });
+
+/** An exchange on an existing message: no Last-Event-ID reconnect here (use /stream), so no 204. */
+const replyResponses = (created: string) => {
+  const { 200: stream, 201: json } = exchangeResponses(created);
+  return { 200: stream, 201: json };
+};
 
 export function chatRoutes(): RouteGroup {
   const s = chatSchemas();
@@ -107,7 +115,7 @@ export function chatRoutes(): RouteGroup {
       defineRoute({
         method: 'get',
         path: '/:id',
-        summary: 'A chat with its latest page of messages (oldest first)',
+        summary: 'A chat with the latest page of its active branch (root to leaf, oldest first)',
         auth: true,
         request: { params: IdParams, query: s.PageQuery },
         responses: {
@@ -122,13 +130,14 @@ export function chatRoutes(): RouteGroup {
       defineRoute({
         method: 'get',
         path: '/:id/messages',
-        summary: 'Messages of a chat, newest page first, each page oldest first',
+        summary:
+          'Messages of a branch (the active one, or `leafId`), newest page first, each page oldest first; `view=tree`: every branch, oldest first',
         auth: true,
-        request: { params: IdParams, query: s.PageQuery },
+        request: { params: IdParams, query: s.MessagesQuery },
         responses: {
           200: {
-            description: 'A page of messages; `Link` points to older ones',
-            schema: z.array(MessageSchema),
+            description: 'A page of messages; `Link` points to the next page',
+            schema: z.array(BranchMessageSchema),
           },
         },
         errors: [404],
@@ -165,6 +174,54 @@ export function chatRoutes(): RouteGroup {
         handler: streamReply,
       }),
       send('/:id/message', 'Send a message (alias of /:id/messages)'),
+      defineRoute({
+        method: 'post',
+        path: '/:id/messages/:messageId/regenerate',
+        summary: 'Answer a user message again, as a new sibling answer (streamed or JSON)',
+        auth: true,
+        description:
+          '`messageId` is the user message or one of its answers. The model gets the branch up to that user message; the new answer becomes the active branch. Streams like sending a message.',
+        request: { params: MessageParams, body: s.RegenerateBody },
+        responses: replyResponses('The user message and the new answer'),
+        errors: [400, ...EXCHANGE_ERRORS],
+        handler: branches.regenerate,
+      }),
+      defineRoute({
+        method: 'post',
+        path: '/:id/messages/:messageId/continue',
+        summary: 'Continue an answer that was cut off; the text is appended to the same message',
+        auth: true,
+        description:
+          'For an answer that ended `incomplete` or with `finishReason: "length"`. The model gets the branch with the partial answer last; `delta` events carry only the new text, `done` the whole message. A complete answer is a 409 `REPLY_NOT_CONTINUABLE`.',
+        request: { params: MessageParams, body: s.ContinueBody },
+        responses: replyResponses('The user message and the continued answer'),
+        errors: [400, ...EXCHANGE_ERRORS],
+        handler: branches.continueReply,
+      }),
+      defineRoute({
+        method: 'delete',
+        path: '/:id/messages/:messageId',
+        summary: 'Delete a message and everything below it (a branch)',
+        auth: true,
+        description:
+          'When the active branch ran through it, it moves to the newest remaining sibling, else to the parent. A reply still streaming on it is a 409 `MESSAGE_STREAMING`.',
+        request: { params: MessageParams },
+        responses: { 204: { description: 'Deleted' } },
+        errors: [404, 409, 429],
+        handler: branches.removeBranch,
+      }),
+      defineRoute({
+        method: 'post',
+        path: '/:id/fork',
+        summary: 'Fork: a new chat with a copy of the branch from the root to a message',
+        auth: true,
+        request: { params: IdParams, body: s.ForkBody },
+        responses: {
+          201: { description: 'The new chat; its active branch is the copy', schema: ChatSchema },
+        },
+        errors: [404, 409, 429],
+        handler: branches.fork,
+      }),
       defineRoute({
         method: 'post',
         path: '/:id/stop',

@@ -19,6 +19,12 @@ export const ChatSchema = z
     lastMessageAt: z.iso
       .datetime()
       .describe('Time of the latest user message (creation time until then)'),
+    activeLeafId: z
+      .string()
+      .optional()
+      .describe(
+        'The message the current branch ends at; absent until the chat has one (then its newest message)',
+      ),
   })
   .meta({ id: 'Chat' });
 
@@ -46,8 +52,18 @@ export const MessageSchema = z
   })
   .meta({ id: 'Message' });
 
+export const BranchMessageSchema = MessageSchema.extend({
+  siblingIds: z
+    .array(z.string())
+    .describe(
+      'This message and the other answers to its parent (or other first messages), oldest first',
+    ),
+}).meta({ id: 'BranchMessage' });
+
 export const ChatWithMessagesSchema = ChatSchema.extend({
-  messages: z.array(MessageSchema).describe('The latest page of messages, oldest first'),
+  messages: z
+    .array(BranchMessageSchema)
+    .describe('The latest page of the active branch (root to leaf), oldest first'),
   hasMore: z
     .boolean()
     .describe('Older messages exist: follow the Link header or GET /:id/messages?cursor='),
@@ -64,12 +80,14 @@ export const ExchangeResultSchema = z
 
 export const SseDescription =
   'Server-Sent Events: `meta` {chat, userMessage, assistantMessage}, then one `delta` {content} per upstream chunk, ' +
+  'then, after the first reply of a chat, `title` {chat} when the model wrote the chat a title, ' +
   'then exactly one `done` {message, chat} or `error` {error, message}. `: ping` comments keep the connection open.';
 
 /** The JSON `data:` of each Server-Sent Event of an exchange, as the exchange controller sends them (documentation). */
 export const SseEventSchemas = {
   meta: z.object({ chat: ChatSchema, userMessage: MessageSchema, assistantMessage: MessageSchema }),
   delta: z.object({ content: z.string() }),
+  title: z.object({ chat: ChatSchema }),
   done: z.object({ message: MessageSchema, chat: ChatSchema }),
   error: z.object({
     error: z.object({ code: z.string(), message: z.string() }),
@@ -92,6 +110,11 @@ export type SseEventJson<E extends keyof typeof SseEventSchemas> = z.infer<
 >;
 
 export const IdParams = z.object({ id: objectIdParam('Chat').describe('Chat id') });
+
+export const MessageParams = z.object({
+  id: objectIdParam('Chat').describe('Chat id'),
+  messageId: objectIdParam('Message').describe('Message id'),
+});
 
 export const ReplyParams = z.object({
   id: z.string().describe('Chat id'),
@@ -190,6 +213,17 @@ export function chatSchemas(c: Config = config()) {
       cursor,
     }),
     PageQuery: z.object({ limit, cursor }),
+    MessagesQuery: z.object({
+      limit,
+      cursor,
+      leafId: objectIdParam('Message')
+        .optional()
+        .describe('Page the branch ending at this message (default: the active branch)'),
+      view: z
+        .enum(['branch', 'tree'])
+        .optional()
+        .describe('`tree`: every message of every branch, oldest first (the cursor goes forward)'),
+    }),
     CreateChatBody: z.strictObject({
       message: content.optional(),
       title: title.optional(),
@@ -198,9 +232,35 @@ export function chatSchemas(c: Config = config()) {
       stream,
     }),
     UpdateChatBody: z
-      .strictObject({ title, pinned: z.boolean(), archived: z.boolean(), model, systemPrompt })
+      .strictObject({
+        title,
+        pinned: z.boolean(),
+        archived: z.boolean(),
+        model,
+        systemPrompt,
+        activeLeafId: objectIdParam('Message').describe(
+          'Switch branch: the branch moves to the newest message at or below this one',
+        ),
+      })
       .partial(),
-    SendMessageBody: z.strictObject({ content, model: model.optional(), stream }),
+    SendMessageBody: z.strictObject({
+      content,
+      model: model.optional(),
+      stream,
+      parentId: objectIdParam('Message')
+        .nullable()
+        .optional()
+        .describe(
+          'Edit: the assistant message this one follows (null: a new first message). Absent: the end of the active branch',
+        ),
+    }),
+    RegenerateBody: z.strictObject({ model: model.optional(), stream }),
+    ContinueBody: z.strictObject({ stream }),
+    ForkBody: z.strictObject({
+      messageId: objectIdParam('Message').describe(
+        'The message the copied branch ends at (the root to it is copied)',
+      ),
+    }),
     CompatSendBody: z.strictObject({
       message: content,
       chatId: z.string().max(64).optional(),

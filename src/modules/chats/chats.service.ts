@@ -208,7 +208,7 @@ export async function createChat(
  * sending messages has its own (MESSAGES_PER_MINUTE). Counted once the request is valid, so input
  * refused as invalid costs nothing.
  */
-async function checkChatWriteRate(userId: string): Promise<void> {
+export async function checkChatWriteRate(userId: string): Promise<void> {
   const { CHAT_WRITES_PER_MINUTE: max } = config();
   await checkUserRate(
     'chat-writes',

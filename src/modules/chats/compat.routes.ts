@@ -1,7 +1,13 @@
 import { z } from 'zod';
 import { defineRoute, type RouteGroup } from '../../lib/http/route.js';
 import { EXCHANGE_ERRORS, exchangeResponses } from './chats.routes.js';
-import { ChatSchema, chatSchemas, IdParams, MessageSchema, SendHeaders } from './chats.schemas.js';
+import {
+  BranchMessageSchema,
+  ChatSchema,
+  chatSchemas,
+  IdParams,
+  SendHeaders,
+} from './chats.schemas.js';
 import * as chats from './chats.controller.js';
 import * as compat from './compat.controller.js';
 
@@ -38,10 +44,12 @@ export function compatRoutes(): RouteGroup {
       defineRoute({
         method: 'get',
         path: '/:id',
-        summary: 'Messages of a chat, oldest first',
+        summary: 'Messages of the active branch of a chat, oldest first',
         auth: true,
         request: { params: IdParams, query: s.PageQuery },
-        responses: { 200: { description: 'A page of messages', schema: z.array(MessageSchema) } },
+        responses: {
+          200: { description: 'A page of messages', schema: z.array(BranchMessageSchema) },
+        },
         errors: [404],
         handler: chats.messages,
       }),

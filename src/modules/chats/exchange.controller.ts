@@ -69,8 +69,10 @@ export async function respondWithReply(
 
   const sink = new SseSink(res).open();
   try {
-    await sink.event('meta', reply.meta, cursorId(reply.replyId, 0));
-    const reading = followLive(reply, sink, 0);
+    // 0, except for a continued answer: its requester gets only the new text.
+    const start = reply.length;
+    await sink.event('meta', reply.meta, cursorId(reply.replyId, start));
+    const reading = followLive(reply, sink, start);
     runReply(reply, exchange);
     await reading;
   } finally {
@@ -81,7 +83,7 @@ export async function respondWithReply(
 
 export interface SendRequest {
   target: ExchangeTarget;
-  input: { content: string; model?: string };
+  input: { content: string; model?: string; parentId?: string | null };
   stream: boolean;
   /** The chat a reconnect's Last-Event-ID must name a reply of (absent: any of the user's). */
   chatId?: string;

@@ -15,6 +15,7 @@ import {
   titleFromMessage,
   type NewChat,
 } from './chats.service.js';
+import { branchedAfter, historyFor } from './branch.service.js';
 import { chatStillOwned, removeLeftovers } from './chats.cleanup.js';
 import { chatSizes, ensureRoom, textBytes } from './chats.quota.js';
 import { checkMessageRate, takeGenerationSlot } from './exchange.limits.js';
@@ -34,6 +35,8 @@ export interface Exchange {
   passthrough?: CompletionRequest['passthrough'];
   /** false: nothing is stored (the reply is only relayed); the default stores the reply. */
   persist?: boolean;
+  /** The model call's id in the usage ledger; absent: the reply's id (a continue has its own). */
+  callId?: Types.ObjectId;
 }
 
 export type ExchangeTarget = { chatId: ObjectIdString } | { newChat: NewChat };
@@ -55,22 +58,6 @@ export const plannedIds = (target?: ExchangeTarget): ExchangeIds => ({
   replyId: new Types.ObjectId(),
 });
 
-/** Newest turns first, bounded: the budget never needs more than this many (≥ 5 tokens each). */
-async function recentTurns(
-  chatId: Types.ObjectId,
-): Promise<{ turns: ChatTurn[]; lastId: Types.ObjectId | null }> {
-  const max = Math.min(1000, Math.ceil(config().HISTORY_TOKEN_BUDGET / 5));
-  const rows = await Message.find({ chatId }, { role: 1, content: 1, status: 1 })
-    .sort({ createdAt: -1, _id: -1 })
-    .limit(max)
-    .lean<Pick<MessageDoc, '_id' | 'role' | 'content' | 'status'>[]>();
-  const turns = rows
-    .filter((m) => m.content.length > 0 && m.status !== 'error')
-    .reverse()
-    .map((m) => ({ role: m.role, content: m.content }));
-  return { turns, lastId: rows[0]?._id ?? null };
-}
-
 /**
  * Validates ownership, checks the limits (before anything is stored or sent upstream), then stores
  * the user message and the reply, `streaming` and empty, in one write. A new chat is only created
@@ -79,7 +66,8 @@ async function recentTurns(
 export async function beginExchange(
   userId: string,
   target: ExchangeTarget,
-  input: { content: string; model?: string },
+  /** `parentId`: where the message goes in the tree (branch.service historyFor); absent: the active leaf. */
+  input: { content: string; model?: string; parentId?: string | null },
   ids: ExchangeIds = plannedIds(),
 ): Promise<Exchange> {
   const existing = 'chatId' in target ? await findOwnedChat(userId, target.chatId) : null;
@@ -105,9 +93,9 @@ export async function beginExchange(
     let history: ChatTurn[] = [];
     let parentId: Types.ObjectId | null = null;
     if (existing) {
-      const recent = await recentTurns(existing._id);
-      history = recent.turns;
-      parentId = recent.lastId;
+      const branch = await historyFor(existing, input.parentId);
+      history = branch.turns;
+      parentId = branch.parentId;
       chat = existing;
     } else {
       chat = await createChat(userId, newChat!, input.content, chatId);
@@ -154,12 +142,14 @@ export async function beginExchange(
           ? titleFromMessage(input.content)
           : chat.title;
       const { titleBytes } = chatSizes({ title, systemPrompt: '' });
+      // A chat that never branched keeps no pointer: its branch is its newest message (branch.tree.ts).
+      const leaf = branchedAfter(chat, input.parentId, ids.replyId);
       await Chat.updateOne(
         { _id: chatId },
-        { $set: { lastMessageAt: now, updatedAt: now, title, titleBytes } },
+        { $set: { lastMessageAt: now, updatedAt: now, title, titleBytes, ...leaf } },
         { timestamps: false },
       );
-      chat = { ...chat, lastMessageAt: now, updatedAt: now, title, titleBytes };
+      chat = { ...chat, lastMessageAt: now, updatedAt: now, title, titleBytes, ...leaf };
     }
     const turns = fitToBudget(
       chat.systemPrompt,

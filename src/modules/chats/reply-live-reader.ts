@@ -71,6 +71,9 @@ export async function followLive(stream: ReplyStream, sink: ReplySink, offset: n
         }
       }
       if (stream.final) {
+        if (sink.namedEvents)
+          for (const extra of stream.final.before ?? [])
+            await sink.event(extra.event, extra.data, cursorId(stream.replyId, position.offset));
         sink.final(stream.final, cursorId(stream.replyId, 'end'));
         return;
       }

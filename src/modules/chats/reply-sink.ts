@@ -11,11 +11,14 @@ export interface ReplySink {
   /** Resolves when the client has gone (or the response ended). */
   readonly gone: Promise<void>;
   event(event: string, data: unknown, id: string, interrupt?: AbortSignal): Promise<void>;
+  /** Sinks that speak this API's SSE events also send the final's `before` events. */
+  readonly namedEvents?: boolean;
   final(final: ReplyFinal, id: string): void;
 }
 
 export class SseSink implements ReplySink {
   readonly gone: Promise<void>;
+  readonly namedEvents = true;
   private readonly sse: SseStream;
 
   constructor(private readonly res: Response) {

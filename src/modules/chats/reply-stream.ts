@@ -5,6 +5,8 @@ import type { MessageDoc } from './message.model.js';
 export interface ReplyFinal {
   event: 'done' | 'error';
   data: unknown;
+  /** Events an SSE reader sends just before the final one (the chat's new `title`). */
+  before?: { event: string; data: unknown }[];
 }
 
 /** How a reply ended: the message as stored, and the error a JSON request answers with. */

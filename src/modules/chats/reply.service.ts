@@ -5,6 +5,7 @@ import type { Exchange } from './exchange.service.js';
 import { runGeneration, type GenerationOptions } from './generation/generation.runner.js';
 import { cutWhenUnread } from './reply-detach.js';
 import { finalOf, metaOf } from './reply-events.js';
+import { titleAfterReply } from './title.service.js';
 import { registerReply, ReplyStream, unregisterReply } from './reply-stream.js';
 
 /**
@@ -16,6 +17,9 @@ export function openReply(exchange: Exchange): ReplyStream {
     String(exchange.assistant._id),
     metaOf(exchange.chat, exchange.userMessage, exchange.assistant),
   );
+  // A continued answer: its stored text comes first, so cursors count the whole message (as the
+  // stored copy that resumes and other instances read does); its requester starts after it.
+  if (exchange.assistant.content) void stream.push(exchange.assistant.content);
   registerReply(stream);
   return stream;
 }
@@ -38,7 +42,19 @@ export function runReply(
   const chat = toChatJson(exchange.chat);
   runGeneration(exchange, stream, options)
     .then(
-      (result) => stream.finish(finalOf(result.message, chat), result),
+      async (result) => {
+        // The first reply of a chat gets a title from the model before its stream ends.
+        const titled = await titleAfterReply(exchange, result.message);
+        if (!titled) return stream.finish(finalOf(result.message, chat), result);
+        const retitled = toChatJson(titled);
+        stream.finish(
+          {
+            ...finalOf(result.message, retitled),
+            before: [{ event: 'title', data: { chat: retitled } }],
+          },
+          result,
+        );
+      },
       (error: unknown) => {
         // runGeneration reports its failures in the result; this is a bug, not a model failure.
         logger.error({ err: error, replyId: stream.replyId }, 'reply generation crashed');

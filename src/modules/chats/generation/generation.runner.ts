@@ -64,7 +64,8 @@ export async function runGeneration(
 
   const started = performance.now();
   let ttftMs: number | null = null;
-  let content = '';
+  // A continued answer starts from its stored text; the readers get only what is added.
+  let content = exchange.assistant.content;
   let finishReason: string | null = null;
   let usage: MessageDoc['usage'] = null;
   let failure: AppError | null = null;
@@ -129,12 +130,13 @@ export async function runGeneration(
   try {
     // The call's tokens are in the ledger before its slot is released: budgets rely on it.
     await recordUsage({
-      id: message._id,
+      id: exchange.callId ?? message._id,
       userId: message.userId,
       chatId: exchange.persist === false ? null : message.chatId,
       model: exchange.model,
       prompt: exchange.turns,
-      completion: content,
+      // A continue is charged for what it added, not for the text it started from.
+      completion: content.slice(exchange.assistant.content.length),
       usage,
       failed: failure !== null,
     });

@@ -1,0 +1,141 @@
+import { config } from '../../lib/config.js';
+import { Types } from '../../lib/db/mongoose.js';
+import { AppError, notFound } from '../../lib/errors.js';
+import type { ObjectIdString } from '../../lib/http/ids.js';
+import { Tree, withContent } from './branch.tree.js';
+import { Chat, type ChatDoc } from './chat.model.js';
+import { chatStillOwned, removeLeftovers } from './chats.cleanup.js';
+import { ensureRoom, releaseChatSlot, textBytes } from './chats.quota.js';
+import { checkChatWriteRate, createChat, findOwnedChat, newChatBytes } from './chats.service.js';
+import { insertMessages, Message, type NewMessageDoc } from './message.model.js';
+
+const streaming = () =>
+  new AppError(
+    'MESSAGE_STREAMING',
+    'A reply on that branch is still being generated; wait for it to end or stop it first',
+  );
+
+/** "Title (fork)", within the title limit. */
+function forkTitle(title: string): string {
+  const suffix = ' (fork)';
+  const max = config().MAX_TITLE_CHARS;
+  return title.length + suffix.length <= max
+    ? `${title}${suffix}`
+    : `${title.slice(0, Math.max(1, max - suffix.length - 1)).trimEnd()}…${suffix}`.slice(0, max);
+}
+
+/**
+ * A new chat holding a copy of the branch from the root to `messageId` (its leaf and active end),
+ * with the original's model and system prompt. Counted as a chat write and against the caps.
+ */
+export async function forkChat(
+  userId: string,
+  chatId: ObjectIdString,
+  messageId: string,
+): Promise<ChatDoc> {
+  const source = await findOwnedChat(userId, chatId);
+  const tree = await Tree.load(source._id);
+  if (!tree.get(messageId)) throw notFound('Message');
+  const path = tree.pathTo(messageId);
+  if (path.some((n) => n.status === 'streaming')) throw streaming();
+  await checkChatWriteRate(userId);
+  const messages = await withContent(path);
+  const input = {
+    title: forkTitle(source.title),
+    model: source.model,
+    systemPrompt: source.systemPrompt,
+  };
+  await ensureRoom(userId, {
+    chats: 1,
+    messages: messages.length,
+    bytes: newChatBytes(input) + messages.reduce((sum, m) => sum + textBytes(m.content), 0),
+  });
+  const chat = await createChat(userId, input);
+  const ids = new Map(messages.map((m) => [String(m._id), new Types.ObjectId()]));
+  const copies: NewMessageDoc[] = messages.map((m) => ({
+    _id: ids.get(String(m._id))!,
+    chatId: chat._id,
+    userId: chat.userId,
+    parentId: m.parentId ? (ids.get(String(m.parentId)) ?? null) : null,
+    role: m.role,
+    content: m.content,
+    bytes: textBytes(m.content),
+    status: m.status,
+    model: m.model,
+    finishReason: m.finishReason,
+    usage: m.usage,
+    error: m.error,
+    ttftMs: m.ttftMs,
+    durationMs: m.durationMs,
+    createdAt: m.createdAt,
+  }));
+  const leafId = copies.at(-1)?._id ?? null;
+  try {
+    if (copies.length > 0) await insertMessages(copies);
+    const lastUser = messages.findLast((m) => m.role === 'user');
+    const set = {
+      ...(leafId ? { activeLeafId: leafId } : {}),
+      ...(lastUser ? { lastMessageAt: lastUser.createdAt } : {}),
+    };
+    await Chat.updateOne({ _id: chat._id }, { $set: set });
+    // The account deleted meanwhile: nothing of the copy stays.
+    if (!(await chatStillOwned(chat.userId, chat._id))) {
+      await removeLeftovers(chat.userId, chat._id);
+      throw notFound('Chat');
+    }
+    return { ...chat, ...set };
+  } catch (error) {
+    // A half-made copy is not left behind.
+    await Message.deleteMany({ chatId: chat._id }).catch(() => undefined);
+    await Chat.deleteOne({ _id: chat._id }).catch(() => undefined);
+    await releaseChatSlot(chat._id).catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * Deletes a message and everything below it. When the active branch ran through it, the branch
+ * moves to the newest remaining sibling (to the newest message below it), else to the parent.
+ */
+export async function deleteBranch(
+  userId: string,
+  chatId: ObjectIdString,
+  messageId: string,
+): Promise<void> {
+  const chat = await findOwnedChat(userId, chatId);
+  const tree = await Tree.load(chat._id);
+  const node = tree.get(messageId);
+  if (!node) throw notFound('Message');
+  const ids = tree.subtreeIds(node._id);
+  if (ids.some((id) => tree.get(id)?.status === 'streaming')) throw streaming();
+  await checkChatWriteRate(userId);
+  const gone = new Set(ids.map(String));
+  const active = tree.activeLeaf(chat);
+  let set: { activeLeafId: Types.ObjectId } | null = null;
+  let unset = false;
+  if (!active || gone.has(String(active._id))) {
+    const parentId = node.parentId && tree.get(node.parentId) ? String(node.parentId) : null;
+    const sibling = tree
+      .childrenOf(parentId)
+      .filter((n) => !gone.has(String(n._id)))
+      .at(-1);
+    const next = sibling ? tree.newestLeafBelow(sibling._id) : tree.get(parentId);
+    if (next) set = { activeLeafId: next._id };
+    else unset = true;
+  }
+  // The pointer moves first: a failure in between leaves a branch to delete again, never a chat
+  // pointing at nothing (which would fall back to its newest message anyway).
+  if (set) await Chat.updateOne({ _id: chat._id }, { $set: set });
+  if (unset) await Chat.updateOne({ _id: chat._id }, { $unset: { activeLeafId: 1 } });
+  await Message.deleteMany({ chatId: chat._id, _id: { $in: ids } });
+  // Once more for an exchange that stored itself below the branch while this ran (its question
+  // and its reply, two levels): it would otherwise be left without a parent.
+  let below = ids;
+  for (let level = 0; level < 2 && below.length > 0; level += 1) {
+    const late = await Message.find({ chatId: chat._id, parentId: { $in: below } }, { _id: 1 })
+      .limit(config().MAX_TREE_MESSAGES)
+      .lean<{ _id: Types.ObjectId }[]>();
+    below = late.map((m) => m._id);
+    if (below.length > 0) await Message.deleteMany({ chatId: chat._id, _id: { $in: below } });
+  }
+}

@@ -1,0 +1,178 @@
+import { config } from '../../lib/config.js';
+import { Types } from '../../lib/db/mongoose.js';
+import { AppError, notFound } from '../../lib/errors.js';
+import type { ObjectIdString } from '../../lib/http/ids.js';
+import { fitToBudget } from '../../lib/llm/index.js';
+import { turnsOf } from './branch.service.js';
+import { Tree, withContent, type Node } from './branch.tree.js';
+import { Chat, type ChatDoc } from './chat.model.js';
+import { chatStillOwned, removeLeftovers } from './chats.cleanup.js';
+import { ensureRoom } from './chats.quota.js';
+import { findOwnedChat } from './chats.service.js';
+import { checkMessageRate, takeGenerationSlot } from './exchange.limits.js';
+import type { Exchange } from './exchange.service.js';
+import { releaseLeaseSurely, type Lease } from './generation/leases.js';
+import { insertMessages, Message, type MessageDoc } from './message.model.js';
+import { assertWithinBudget } from '../usage/index.js';
+
+/**
+ * Exchanges that answer an existing message again (regenerate) or carry on an answer (continue).
+ * They go through the same gates as sending: the per-minute rate, a generation slot (its lease),
+ * the daily token budget, the storage caps; the reply is then run by reply.service like any other, so streaming, JSON,
+ * checkpoints, stop and resume all behave the same.
+ */
+
+/** Rate, slot, budget and caps, then `work` holding the slot; the slot is given back if `work` fails. */
+async function withSlot(
+  userId: string,
+  chat: ChatDoc,
+  room: { messages: number },
+  work: (lease: Lease, now: Date) => Promise<Exchange>,
+): Promise<Exchange> {
+  const now = new Date();
+  await checkMessageRate(userId, now);
+  const lease = await takeGenerationSlot(userId, String(chat._id));
+  try {
+    // Under the slot, as for sending (exchange.service.ts, README "Budgets").
+    await assertWithinBudget(userId, now);
+    await ensureRoom(userId, { messages: room.messages, bytes: 0 });
+    return await work(lease, now);
+  } catch (error) {
+    await releaseLeaseSurely(lease);
+    throw error;
+  }
+}
+
+const streaming = () =>
+  new AppError(
+    'MESSAGE_STREAMING',
+    'That reply is still being generated; wait for it to end or stop it first',
+  );
+
+/** The message (and its tree) of the chat, or 404 — also for another chat's or user's message. */
+async function messageOf(chat: ChatDoc, messageId: string): Promise<{ tree: Tree; node: Node }> {
+  const tree = await Tree.load(chat._id);
+  const node = tree.get(messageId);
+  if (!node) throw notFound('Message');
+  return { tree, node };
+}
+
+async function moveActiveLeaf(chat: ChatDoc, leafId: Types.ObjectId, now: Date) {
+  await Chat.updateOne(
+    { _id: chat._id },
+    { $set: { activeLeafId: leafId, updatedAt: now } },
+    { timestamps: false },
+  );
+  return { ...chat, activeLeafId: leafId, updatedAt: now };
+}
+
+/**
+ * A new answer to a user message, as a sibling of its other answers: `messageId` is the user
+ * message or one of its answers. The model is given the branch up to that user message.
+ */
+export async function beginRegenerate(
+  userId: string,
+  chatId: ObjectIdString,
+  messageId: string,
+  input: { model?: string },
+): Promise<Exchange> {
+  const chat = await findOwnedChat(userId, chatId);
+  const { tree, node } = await messageOf(chat, messageId);
+  const question = node.role === 'user' ? node : tree.get(node.parentId);
+  if (!question || question.role !== 'user')
+    throw new AppError('NOTHING_TO_REGENERATE', 'That message answers no user message');
+  return withSlot(userId, chat, { messages: 1 }, async (lease, now) => {
+    const path = tree.pathTo(question._id);
+    const [[userMessage], history] = await Promise.all([withContent([question]), turnsOf(path)]);
+    const model = input.model ?? chat.model;
+    const replyId = new Types.ObjectId();
+    const [assistant] = (await insertMessages([
+      {
+        _id: replyId,
+        chatId: chat._id,
+        userId: chat.userId,
+        parentId: question._id,
+        role: 'assistant',
+        content: '',
+        bytes: 0,
+        status: 'streaming',
+        model,
+        createdAt: now,
+        lease: { slot: lease.slot, token: lease.token },
+      },
+    ])) as [MessageDoc];
+    if (!(await chatStillOwned(chat.userId, chat._id))) {
+      await removeLeftovers(chat.userId, chat._id);
+      throw notFound('Chat');
+    }
+    const moved = await moveActiveLeaf(chat, replyId, now);
+    const turns = fitToBudget(chat.systemPrompt, history, config().HISTORY_TOKEN_BUDGET);
+    return { chat: moved, userMessage: userMessage!, assistant, lease, model, turns };
+  });
+}
+
+/**
+ * Carries on an answer that was cut (stopped, interrupted, or the token limit): the model is given
+ * the branch with that partial answer last, and what it writes is appended to the same message.
+ */
+export async function beginContinue(
+  userId: string,
+  chatId: ObjectIdString,
+  messageId: string,
+): Promise<Exchange> {
+  const chat = await findOwnedChat(userId, chatId);
+  const { tree, node } = await messageOf(chat, messageId);
+  if (node.role !== 'assistant')
+    throw new AppError('NOT_CONTINUABLE', 'Only an answer can be continued, not a user message');
+  if (node.status === 'streaming') throw streaming();
+  return withSlot(userId, chat, { messages: 0 }, async (lease, now) => {
+    const path = tree.pathTo(node._id);
+    const [[answer], [question], history] = await Promise.all([
+      withContent([node]),
+      withContent(path.slice(-2, -1)),
+      turnsOf(path),
+    ]);
+    if (!answer) throw notFound('Message');
+    const cut = answer.status === 'incomplete' || answer.finishReason === 'length';
+    if (answer.status === 'error' || !cut || answer.content.length === 0)
+      throw new AppError(
+        'REPLY_NOT_CONTINUABLE',
+        'Only an answer that was cut off (incomplete, or stopped by the token limit) can be continued',
+      );
+    // Claimed only while it is still in the state just read: a continue already running (or a
+    // finished one that changed it) makes this one a 409, not a second writer.
+    const claimed = await Message.collection.updateOne(
+      { _id: answer._id, status: answer.status, content: answer.content },
+      {
+        $set: {
+          status: 'streaming',
+          finishReason: null,
+          error: null,
+          lease: { slot: lease.slot, token: lease.token },
+        },
+      },
+    );
+    if (claimed.matchedCount === 0) throw streaming();
+    const moved = await moveActiveLeaf(chat, answer._id, now);
+    const model = answer.model ?? chat.model;
+    const turns = fitToBudget(chat.systemPrompt, history, config().HISTORY_TOKEN_BUDGET);
+    const assistant: MessageDoc = {
+      ...answer,
+      status: 'streaming',
+      finishReason: null,
+      error: null,
+      lease: { slot: lease.slot, token: lease.token },
+    };
+    return {
+      chat: moved,
+      userMessage: question ?? answer,
+      assistant,
+      lease,
+      model,
+      turns,
+      // Each continue is a model call of its own in the usage ledger, though it writes into an
+      // answer whose id already names the call that began it.
+      callId: new Types.ObjectId(),
+    };
+  });
+}

@@ -1,0 +1,150 @@
+import { config } from '../../lib/config.js';
+import type { Types } from '../../lib/db/mongoose.js';
+import { AppError, notFound } from '../../lib/errors.js';
+import { decodeCursor, encodeCursor } from '../../lib/http/cursor.js';
+import type { Page } from '../../lib/http/pagination.js';
+import type { ChatTurn } from '../../lib/llm/index.js';
+import { Tree, withContent, type Node } from './branch.tree.js';
+import type { ObjectIdString } from '../../lib/http/ids.js';
+import { Chat, type ChatDoc } from './chat.model.js';
+import { findOwnedChat } from './chats.service.js';
+import { settleStreaming } from './interrupted-replies.js';
+import type { MessageDoc } from './message.model.js';
+
+/** A message as a branch read returns it: with its siblings, for "‹ 2/3 ›". */
+export type BranchMessage = MessageDoc & { siblingIds: string[] };
+
+/** The newest turns of a path the history budget could ever need (each costs ≥ 5 tokens). */
+const maxTurns = () => Math.min(1000, Math.ceil(config().HISTORY_TOKEN_BUDGET / 5));
+
+/** The turns of a path sent upstream: messages with text that did not fail, oldest first. */
+export async function turnsOf(path: Node[]): Promise<ChatTurn[]> {
+  const messages = await withContent(path.slice(-maxTurns()));
+  return messages
+    .filter((m) => m.content.length > 0 && m.status !== 'error')
+    .map((m) => ({ role: m.role, content: m.content }));
+}
+
+/**
+ * Where a new user message goes and what the model is told before it: `parentId` absent follows
+ * the active leaf (as a plain send always did); `null` starts a new first message; otherwise it
+ * must be an assistant message of this chat that has finished streaming. The history is the path
+ * from the root to that parent, never another branch. Two round trips whatever the depth.
+ */
+export async function historyFor(
+  chat: ChatDoc,
+  parentId: string | null | undefined,
+): Promise<{ turns: ChatTurn[]; parentId: Types.ObjectId | null }> {
+  const tree = await Tree.load(chat._id);
+  let parent: Node | undefined;
+  if (parentId === undefined) parent = tree.activeLeaf(chat);
+  else if (parentId !== null) {
+    parent = tree.get(parentId);
+    if (!parent) throw notFound('Message');
+    if (parent.role !== 'assistant')
+      throw new AppError(
+        'PARENT_NOT_ASSISTANT',
+        'parentId must name an assistant message; to edit a question, send after the answer before it (or null for the first)',
+      );
+    if (parent.status === 'streaming')
+      throw new AppError(
+        'MESSAGE_STREAMING',
+        'That reply is still being generated; wait for it to end or stop it first',
+      );
+  }
+  if (!parent) return { turns: [], parentId: null };
+  return { turns: await turnsOf(tree.pathTo(parent._id)), parentId: parent._id };
+}
+
+const withSiblings = (tree: Tree, messages: MessageDoc[]): BranchMessage[] =>
+  messages.map((m) => {
+    const node = tree.get(m._id);
+    return { ...m, siblingIds: node ? tree.siblingIds(node) : [String(m._id)] };
+  });
+
+async function pageOf(tree: Tree, nodes: Node[]): Promise<BranchMessage[]> {
+  // A reply whose instance died is finished as interrupted on the way, so readers see it final.
+  return withSiblings(tree, await settleStreaming(await withContent(nodes)));
+}
+
+const cursorOf = (node: Node | undefined) =>
+  node ? encodeCursor({ t: node.createdAt.getTime(), i: String(node._id) }) : null;
+
+/**
+ * A page of a branch (the active one, or the one ending at `leafId`), going back from the cursor:
+ * the newest page first, each page oldest first.
+ */
+export async function branchPage(
+  chat: ChatDoc,
+  options: { limit?: number; cursor?: string; leafId?: string },
+): Promise<Page<BranchMessage> & { leafId: string | null }> {
+  const limit = options.limit ?? config().PAGE_SIZE_MAX;
+  const tree = await Tree.load(chat._id);
+  let leaf: Node | undefined;
+  if (options.leafId !== undefined) {
+    leaf = tree.get(options.leafId);
+    if (!leaf) throw notFound('Message');
+  } else leaf = tree.activeLeaf(chat);
+  const path = tree.pathTo(leaf?._id);
+  let end = path.length;
+  if (options.cursor) {
+    const c = decodeCursor(options.cursor, { t: 'number', i: 'string' });
+    const at = path.findIndex((n) => String(n._id) === c.i);
+    end = at < 0 ? 0 : at;
+  }
+  const start = Math.max(0, end - limit);
+  const items = await pageOf(tree, path.slice(start, end));
+  return {
+    items,
+    nextCursor: start > 0 ? cursorOf(path[start]) : null,
+    leafId: leaf ? String(leaf._id) : null,
+  };
+}
+
+/** A page of every message of every branch, oldest first, after the cursor. */
+export async function treePage(
+  chat: ChatDoc,
+  options: { limit?: number; cursor?: string },
+): Promise<Page<BranchMessage>> {
+  const limit = options.limit ?? config().PAGE_SIZE_MAX;
+  const tree = await Tree.load(chat._id);
+  let start = 0;
+  if (options.cursor) {
+    const c = decodeCursor(options.cursor, { t: 'number', i: 'string' });
+    const t = c.t;
+    start = tree.nodes.findIndex(
+      (n) => n.createdAt.getTime() > t || (n.createdAt.getTime() === t && String(n._id) > c.i),
+    );
+    if (start < 0) start = tree.nodes.length;
+  }
+  const slice = tree.nodes.slice(start, start + limit);
+  const items = await pageOf(tree, slice);
+  const more = start + limit < tree.nodes.length;
+  return { items, nextCursor: more ? cursorOf(slice.at(-1)) : null };
+}
+
+/** PATCH activeLeafId: the branch moves to the newest message at or below the one given. */
+export async function switchBranch(
+  userId: string,
+  chatId: ObjectIdString,
+  messageId: string,
+): Promise<ChatDoc> {
+  const chat = await findOwnedChat(userId, chatId);
+  const leaf = (await Tree.load(chat._id)).newestLeafBelow(messageId);
+  if (!leaf) throw notFound('Message');
+  await Chat.updateOne({ _id: chat._id }, { $set: { activeLeafId: leaf._id } });
+  return { ...chat, activeLeafId: leaf._id };
+}
+
+/**
+ * The active-leaf change of a send: the new reply, once the chat has branched (it has a pointer,
+ * or this send names its parent). A chat that never branched keeps none, so its branch stays its
+ * newest message whatever wrote it, exactly as before branches existed.
+ */
+export function branchedAfter(
+  chat: Pick<ChatDoc, 'activeLeafId'>,
+  parentId: string | null | undefined,
+  replyId: Types.ObjectId,
+): { activeLeafId?: Types.ObjectId } {
+  return chat.activeLeafId || parentId !== undefined ? { activeLeafId: replyId } : {};
+}

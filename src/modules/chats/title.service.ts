@@ -1,0 +1,121 @@
+import { config } from '../../lib/config.js';
+import { Types } from '../../lib/db/mongoose.js';
+import { logger } from '../../lib/logger.js';
+import { DEMO_MODEL, streamCompletion, type ChatTurn, type Usage } from '../../lib/llm/index.js';
+import { Chat, type ChatDoc } from './chat.model.js';
+import { titleFromMessage } from './chats.service.js';
+import { chatSizes } from './chats.quota.js';
+import type { Exchange } from './exchange.service.js';
+import type { MessageDoc } from './message.model.js';
+import { recordUsage } from '../usage/index.js';
+
+const INSTRUCTION =
+  'Write a title of at most six words for the conversation below. Reply with the title only: no quotes, no final punctuation.';
+
+/** How much of the question and the answer the title model is shown. */
+const EXCERPT_CHARS = 1_500;
+
+/** The model's answer as a title: one line, unquoted, within the title limit; null when empty. */
+export function cleanTitle(text: string): string | null {
+  const line = text
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/^(title:\s*)/i, '')
+    .replace(/^["'“”‘’`*]+|["'“”‘’`*]+$/g, '')
+    .replace(/[.!?:;,\s]+$/, '')
+    .trim();
+  if (!line) return null;
+  return titleFromMessage(line);
+}
+
+/**
+ * Whether this reply is the first of its chat and the chat still has the title taken from its
+ * first message (not one the user gave): only then does the model write one.
+ */
+function wantsTitle(exchange: Exchange, reply: MessageDoc): boolean {
+  return (
+    config().TITLES === 'on' &&
+    exchange.persist !== false &&
+    reply.status === 'complete' &&
+    exchange.userMessage.parentId === null &&
+    exchange.userMessage.role === 'user' &&
+    exchange.chat.title === titleFromMessage(exchange.userMessage.content)
+  );
+}
+
+async function askForTitle(
+  chat: ChatDoc,
+  model: string,
+  turns: ChatTurn[],
+): Promise<string | null> {
+  const c = config();
+  // The demo model would echo its canned reply: its title is made from the question instead.
+  if (model === DEMO_MODEL) return cleanTitle(`Demo: ${turns[1]?.content ?? ''}`);
+  let text = '';
+  let usage: Usage | null = null;
+  let failed = true;
+  try {
+    const stream = streamCompletion({
+      model,
+      messages: turns,
+      maxTokens: c.TITLE_MAX_TOKENS,
+      signal: AbortSignal.timeout(c.TITLE_TIMEOUT_MS),
+    });
+    for await (const event of stream) {
+      if (event.type === 'delta') text += event.content;
+      else if (event.type === 'usage') usage = event.usage;
+    }
+    failed = false;
+  } finally {
+    // The title's tokens count as usage of the chat, whether or not a title came of them.
+    await recordUsage({
+      id: new Types.ObjectId(),
+      userId: chat.userId,
+      chatId: chat._id,
+      model,
+      kind: 'title',
+      prompt: turns,
+      completion: text,
+      usage,
+      failed,
+    });
+  }
+  return cleanTitle(text);
+}
+
+/**
+ * After the first reply of a chat: a short title from TITLE_MODEL (default: the chat's model),
+ * with a small token cap and a timeout. It replaces the first-message title only if that is
+ * still the chat's title (a rename meanwhile wins). Never throws: a failure keeps the old title
+ * and is logged. Returns the chat as retitled, or null when nothing changed.
+ */
+export async function titleAfterReply(
+  exchange: Exchange,
+  reply: MessageDoc,
+): Promise<ChatDoc | null> {
+  if (!wantsTitle(exchange, reply)) return null;
+  const { chat } = exchange;
+  try {
+    const model = config().TITLE_MODEL || exchange.model;
+    const title = await askForTitle(chat, model, [
+      { role: 'system', content: INSTRUCTION },
+      { role: 'user', content: exchange.userMessage.content.slice(0, EXCERPT_CHARS) },
+      { role: 'assistant', content: reply.content.slice(0, EXCERPT_CHARS) },
+    ]);
+    if (!title || title === chat.title) return null;
+    const { titleBytes } = chatSizes({ title, systemPrompt: '' });
+    const result = await Chat.updateOne(
+      { _id: chat._id, userId: chat.userId, title: chat.title },
+      { $set: { title, titleBytes } },
+      { timestamps: false },
+    );
+    if (result.matchedCount === 0) return null;
+    return { ...chat, title, titleBytes };
+  } catch (error) {
+    logger.warn(
+      { err: (error as Error).message, chatId: String(chat._id) },
+      'could not write a title; the chat keeps its first-message title',
+    );
+    return null;
+  }
+}

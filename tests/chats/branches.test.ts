@@ -1,0 +1,503 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { Types } from '../../src/lib/db/mongoose.js';
+import { Chat } from '../../src/modules/chats/chat.model.js';
+import { Message } from '../../src/modules/chats/message.model.js';
+import { useTestApp } from '../helpers/app.js';
+import { parseSse, textParser } from '../helpers/sse.js';
+import { startUpstream } from '../helpers/upstream.js';
+import { createUser, type TestUser } from '../helpers/users.js';
+
+const upstream = await startUpstream();
+const ctx = useTestApp({
+  OPENAI_BASE_URL: upstream.url,
+  MODELS: 'test-model',
+  UPSTREAM_MAX_RETRIES: '0',
+  MESSAGES_PER_MINUTE: '1000',
+  CHAT_WRITES_PER_MINUTE: '1000',
+});
+let user: TestUser;
+let stranger: TestUser;
+
+beforeAll(async () => {
+  user = await createUser();
+  stranger = await createUser();
+});
+afterAll(() => upstream.close());
+beforeEach(() => upstream.reset());
+
+interface Msg {
+  id: string;
+  parentId: string | null;
+  role: string;
+  content: string;
+  siblingIds: string[];
+}
+
+const send = async (chatId: string, body: Record<string, unknown>, who = user) => {
+  const res = await ctx
+    .request()
+    .post(`/api/chats/${chatId}/messages`)
+    .set(who.auth)
+    .send({ stream: false, ...body });
+  return res;
+};
+
+/** A chat of `turns` exchanges "q1"/"a1" … ; returns its id and the messages in order. */
+async function chatOf(turns: number) {
+  const created = await ctx.request().post('/api/chats').set(user.auth).send({});
+  const chatId = created.body.id as string;
+  const ids: string[] = [];
+  for (let i = 1; i <= turns; i += 1) {
+    upstream.script({ chunks: [`a${i}`] });
+    const res = await send(chatId, { content: `q${i}` });
+    expect(res.status).toBe(201);
+    ids.push(res.body.messages[0].id, res.body.messages[1].id);
+  }
+  return { chatId, ids };
+}
+
+const read = async (chatId: string) => {
+  const res = await ctx.request().get(`/api/chats/${chatId}`).set(user.auth);
+  expect(res.status).toBe(200);
+  return res.body as { activeLeafId: string; messages: Msg[]; hasMore: boolean };
+};
+
+const turnsOf = (pairs: number[], extra: { role: string; content: string }[] = []) => [
+  ...pairs.flatMap((i) => [
+    { role: 'user', content: `q${i}` },
+    { role: 'assistant', content: `a${i}` },
+  ]),
+  ...extra,
+];
+
+describe('branches', () => {
+  it('when message 3 of a 5-turn chat is edited, then the upstream gets only the branch, the new one is active, and switching back shows the old one', async () => {
+    const { chatId, ids } = await chatOf(5);
+    // Messages: q1 a1 q2 a2 q3 a3 …; editing q3 is a new user message after a2.
+    upstream.script({ chunks: ['a3 again'] });
+    const edit = await send(chatId, { content: 'q3 edited', parentId: ids[3] });
+    expect(edit.status).toBe(201);
+    expect(upstream.requests.at(-1)!.messages).toEqual(
+      turnsOf([1, 2], [{ role: 'user', content: 'q3 edited' }]),
+    );
+    const [editedQ, newA] = edit.body.messages as Msg[];
+    expect(editedQ!.parentId).toBe(ids[3]);
+
+    const active = await read(chatId);
+    expect(active.activeLeafId).toBe(newA!.id);
+    expect(active.messages.map((m) => m.content)).toEqual([
+      'q1',
+      'a1',
+      'q2',
+      'a2',
+      'q3 edited',
+      'a3 again',
+    ]);
+    expect(active.messages[4]!.siblingIds).toEqual([ids[4], editedQ!.id]);
+    expect(active.messages[0]!.siblingIds).toEqual([ids[0]]);
+
+    // The next plain send follows the active (edited) branch.
+    upstream.script({ chunks: ['a4 new'] });
+    expect((await send(chatId, { content: 'q4 new' })).status).toBe(201);
+    expect(upstream.requests.at(-1)!.messages).toEqual([
+      ...turnsOf([1, 2]),
+      { role: 'user', content: 'q3 edited' },
+      { role: 'assistant', content: 'a3 again' },
+      { role: 'user', content: 'q4 new' },
+    ]);
+
+    // Switch back to the old q3: the branch runs to the newest message below it (a5).
+    const switched = await ctx
+      .request()
+      .patch(`/api/chats/${chatId}`)
+      .set(user.auth)
+      .send({ activeLeafId: ids[4] });
+    expect(switched.status).toBe(200);
+    expect(switched.body.activeLeafId).toBe(ids[9]);
+    expect((await Chat.findById(chatId).lean())!.activeLeafId?.toString()).toBe(ids[9]);
+    const old = await read(chatId);
+    expect(old.messages.map((m) => m.content)).toEqual(
+      turnsOf([1, 2, 3, 4, 5]).map((t) => t.content),
+    );
+
+    upstream.script({ chunks: ['a6'] });
+    expect((await send(chatId, { content: 'q6' })).status).toBe(201);
+    expect(upstream.requests.at(-1)!.messages).toEqual(
+      turnsOf([1, 2, 3, 4, 5], [{ role: 'user', content: 'q6' }]),
+    );
+
+    // Any branch can be paged; the whole tree too, oldest first.
+    const branch = await ctx
+      .request()
+      .get(`/api/chats/${chatId}/messages?leafId=${newA!.id}&limit=2`)
+      .set(user.auth);
+    expect(branch.status).toBe(200);
+    expect(branch.body.map((m: Msg) => m.content)).toEqual(['q3 edited', 'a3 again']);
+    expect(branch.headers.link).toContain('rel="next"');
+    const tree = await ctx
+      .request()
+      .get(`/api/chats/${chatId}/messages?view=tree&limit=100`)
+      .set(user.auth);
+    expect(tree.body).toHaveLength(16);
+    expect(tree.body[0].content).toBe('q1');
+  });
+
+  it('when parentId is null, then a new first message starts a branch with no history', async () => {
+    const { chatId, ids } = await chatOf(2);
+    upstream.script({ chunks: ['fresh'] });
+    const res = await send(chatId, { content: 'start over', parentId: null });
+    expect(res.status).toBe(201);
+    expect(upstream.requests.at(-1)!.messages).toEqual([{ role: 'user', content: 'start over' }]);
+    const active = await read(chatId);
+    expect(active.messages.map((m) => m.content)).toEqual(['start over', 'fresh']);
+    expect(active.messages[0]!.siblingIds).toEqual([ids[0], res.body.messages[0].id]);
+  });
+
+  it('when parentId is a user message, another chat’s or a stranger’s message, or a reply still streaming, then a distinct error and nothing stored', async () => {
+    const { chatId, ids } = await chatOf(1);
+    const other = await chatOf(1);
+    const before = await Message.countDocuments({ chatId });
+    const calls = upstream.requests.length;
+
+    const userParent = await send(chatId, { content: 'x', parentId: ids[0] });
+    expect(userParent.status).toBe(400);
+    expect(userParent.body.error.code).toBe('PARENT_NOT_ASSISTANT');
+
+    const foreign = await send(chatId, { content: 'x', parentId: other.ids[1] });
+    expect(foreign.status).toBe(404);
+    expect(foreign.body.error.code).toBe('NOT_FOUND');
+
+    const theirs = await send(chatId, { content: 'x', parentId: ids[1] }, stranger);
+    expect(theirs.status).toBe(404);
+
+    const unknown = await send(chatId, { content: 'x', parentId: '0123456789abcdef01234567' });
+    expect(unknown.status).toBe(404);
+
+    await Message.updateOne({ _id: ids[1] }, { $set: { status: 'streaming' } });
+    const streaming = await send(chatId, { content: 'x', parentId: ids[1] });
+    expect(streaming.status).toBe(409);
+    expect(streaming.body.error.code).toBe('MESSAGE_STREAMING');
+    await Message.updateOne({ _id: ids[1] }, { $set: { status: 'complete' } });
+
+    expect(await Message.countDocuments({ chatId })).toBe(before);
+    expect(upstream.requests).toHaveLength(calls);
+
+    const badSwitch = await ctx
+      .request()
+      .patch(`/api/chats/${chatId}`)
+      .set(user.auth)
+      .send({ activeLeafId: other.ids[1] });
+    expect(badSwitch.status).toBe(404);
+  });
+
+  it('when a chat is 1,000 messages deep, then a send reads its branch in a bounded number of queries and keeps the newest turns within the budget', async () => {
+    const created = await ctx.request().post('/api/chats').set(user.auth).send({});
+    const chatId = created.body.id as string;
+    const chat = await Chat.findById(chatId).lean();
+    const base = Date.now() - 1_000_000;
+    let parentId: unknown = null;
+    const docs = Array.from({ length: 1000 }, (_, i) => {
+      const _id = new Types.ObjectId();
+      const doc = {
+        _id,
+        chatId: chat!._id,
+        userId: chat!.userId,
+        parentId,
+        role: i % 2 === 0 ? 'user' : 'assistant',
+        content: `m${i}`,
+        bytes: 4,
+        status: 'complete',
+        createdAt: new Date(base + i),
+      };
+      parentId = _id;
+      return doc;
+    });
+    await Message.collection.insertMany(docs);
+
+    let finds = 0;
+    const count = (name: string) => {
+      if (name === 'find') finds += 1;
+    };
+    Message.base.set('debug', (collection: string, method: string) => {
+      if (collection === Message.collection.collectionName) count(method);
+    });
+    try {
+      const res = await send(chatId, { content: 'deep' });
+      expect(res.status).toBe(201);
+    } finally {
+      Message.base.set('debug', false);
+    }
+    expect(finds).toBeGreaterThanOrEqual(2);
+    expect(finds).toBeLessThanOrEqual(3);
+    const sent = upstream.requests.at(-1)!.messages;
+    expect(sent.at(-1)).toEqual({ role: 'user', content: 'deep' });
+    expect(sent.at(-2)).toEqual({ role: 'assistant', content: 'm999' });
+    expect(sent.length).toBeGreaterThan(100);
+  });
+
+  it('when an answer is regenerated twice, then three sibling answers exist, each made from the branch up to its question', async () => {
+    const { chatId, ids } = await chatOf(3);
+    upstream.script({ chunks: ['a2 take 2'] });
+    const second = await ctx
+      .request()
+      .post(`/api/chats/${chatId}/messages/${ids[3]}/regenerate`)
+      .set(user.auth)
+      .send({ stream: false });
+    expect(second.status).toBe(201);
+    expect(second.body.messages[0].id).toBe(ids[2]);
+    expect(second.body.messages[1]).toMatchObject({
+      role: 'assistant',
+      parentId: ids[2],
+      content: 'a2 take 2',
+      status: 'complete',
+    });
+    expect(upstream.requests.at(-1)!.messages).toEqual(
+      turnsOf([1], [{ role: 'user', content: 'q2' }]),
+    );
+
+    // Streamed, and named by the question this time.
+    upstream.script({ chunks: ['a2 ', 'take 3'] });
+    const third = await ctx
+      .request()
+      .post(`/api/chats/${chatId}/messages/${ids[2]}/regenerate`)
+      .set(user.auth)
+      .send({ stream: true })
+      .buffer(true)
+      .parse(textParser);
+    expect(third.status).toBe(200);
+    const { events } = parseSse(third.body as string);
+    expect(events.map((e) => e.event)).toEqual(['meta', 'delta', 'delta', 'done']);
+    expect(events.at(-1)!.data.message.content).toBe('a2 take 3');
+    expect(upstream.requests.at(-1)!.messages).toEqual(
+      turnsOf([1], [{ role: 'user', content: 'q2' }]),
+    );
+
+    const active = await read(chatId);
+    expect(active.messages.map((m) => m.content)).toEqual(['q1', 'a1', 'q2', 'a2 take 3']);
+    expect(active.messages[3]!.siblingIds).toEqual([
+      ids[3],
+      second.body.messages[1].id,
+      events[0]!.data.assistantMessage.id,
+    ]);
+    expect(await Message.countDocuments({ chatId, parentId: ids[2] })).toBe(3);
+
+    // Switching to the first answer brings back its own continuation.
+    await ctx.request().patch(`/api/chats/${chatId}`).set(user.auth).send({ activeLeafId: ids[3] });
+    expect((await read(chatId)).messages.map((m) => m.content)).toEqual(
+      turnsOf([1, 2, 3]).map((t) => t.content),
+    );
+  });
+
+  it('when an answer was cut by the token limit, then continue appends to it: the model gets it last, deltas carry only new text', async () => {
+    const { chatId, ids } = await chatOf(1);
+    upstream.script({ chunks: ['The start'], finishReason: 'length' });
+    const cut = await send(chatId, { content: 'q2' });
+    expect(cut.body.messages[1].finishReason).toBe('length');
+    const answerId = cut.body.messages[1].id as string;
+
+    upstream.script({ chunks: [' and', ' the end'] });
+    const res = await ctx
+      .request()
+      .post(`/api/chats/${chatId}/messages/${answerId}/continue`)
+      .set(user.auth)
+      .send({ stream: true })
+      .buffer(true)
+      .parse(textParser);
+    expect(res.status).toBe(200);
+    const { events } = parseSse(res.body as string);
+    expect(events.filter((e) => e.event === 'delta').map((e) => e.data.content)).toEqual([
+      ' and',
+      ' the end',
+    ]);
+    const done = events.at(-1)!;
+    expect(done.event).toBe('done');
+    expect(done.data.message).toMatchObject({
+      id: answerId,
+      content: 'The start and the end',
+      status: 'complete',
+      finishReason: 'stop',
+    });
+    expect(upstream.requests.at(-1)!.messages).toEqual(
+      turnsOf(
+        [1],
+        [
+          { role: 'user', content: 'q2' },
+          { role: 'assistant', content: 'The start' },
+        ],
+      ),
+    );
+    // Cursors count the whole message: a reconnect after the last delta gets only `done`.
+    const lastDelta = events.filter((e) => e.event === 'delta').at(-1)!;
+    expect(lastDelta.id).toBe(`${answerId}:${'The start and the end'.length}`);
+    const resumed = await ctx
+      .request()
+      .get(`/api/chats/${chatId}/messages/${answerId}/stream`)
+      .set(user.auth)
+      .set('Last-Event-ID', lastDelta.id)
+      .buffer(true)
+      .parse(textParser);
+    expect(parseSse(resumed.body as string).events.map((e) => e.event)).toEqual(['done']);
+    const stored = await Message.findById(answerId).lean();
+    expect(stored!.content).toBe('The start and the end');
+    expect(stored!.status).toBe('complete');
+    expect(await Message.countDocuments({ chatId })).toBe(4);
+
+    // Now complete ("stop"): nothing more to continue.
+    const again = await ctx
+      .request()
+      .post(`/api/chats/${chatId}/messages/${answerId}/continue`)
+      .set(user.auth)
+      .send({ stream: false });
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('REPLY_NOT_CONTINUABLE');
+    const ofQuestion = await ctx
+      .request()
+      .post(`/api/chats/${chatId}/messages/${ids[0]}/continue`)
+      .set(user.auth)
+      .send({ stream: false });
+    expect(ofQuestion.status).toBe(400);
+    expect(ofQuestion.body.error.code).toBe('NOT_CONTINUABLE');
+  });
+
+  it('when regenerate or continue names a message of another chat or user, then 404 and nothing stored', async () => {
+    const { chatId } = await chatOf(1);
+    const other = await chatOf(1);
+    const before = await Message.countDocuments({ chatId });
+    for (const action of ['regenerate', 'continue']) {
+      const foreign = await ctx
+        .request()
+        .post(`/api/chats/${chatId}/messages/${other.ids[1]}/${action}`)
+        .set(user.auth)
+        .send({ stream: false });
+      expect(foreign.status).toBe(404);
+      const stranger_ = await ctx
+        .request()
+        .post(`/api/chats/${other.chatId}/messages/${other.ids[1]}/${action}`)
+        .set(stranger.auth)
+        .send({ stream: false });
+      expect(stranger_.status).toBe(404);
+    }
+    expect(await Message.countDocuments({ chatId })).toBe(before);
+  });
+
+  it('when a chat is forked at message 4, then a new chat holds a copy of that branch and its next send gets exactly that history', async () => {
+    const { chatId, ids } = await chatOf(5);
+    const res = await ctx
+      .request()
+      .post(`/api/chats/${chatId}/fork`)
+      .set(user.auth)
+      .send({ messageId: ids[3] });
+    expect(res.status).toBe(201);
+    expect(res.body.id).not.toBe(chatId);
+    expect(res.body.title).toBe('q1 (fork)');
+    const forked = await read(res.body.id);
+    expect(forked.messages.map((m) => m.content)).toEqual(['q1', 'a1', 'q2', 'a2']);
+    expect(forked.messages.every((m) => !ids.includes(m.id))).toBe(true);
+    expect(forked.activeLeafId).toBe(forked.messages[3]!.id);
+
+    upstream.script({ chunks: ['forked answer'] });
+    expect((await send(res.body.id, { content: 'q3 in the fork' })).status).toBe(201);
+    expect(upstream.requests.at(-1)!.messages).toEqual(
+      turnsOf([1, 2], [{ role: 'user', content: 'q3 in the fork' }]),
+    );
+    // The original is untouched.
+    expect(await Message.countDocuments({ chatId })).toBe(10);
+    expect((await read(chatId)).messages).toHaveLength(10);
+
+    const foreign = await ctx
+      .request()
+      .post(`/api/chats/${chatId}/fork`)
+      .set(stranger.auth)
+      .send({ messageId: ids[3] });
+    expect(foreign.status).toBe(404);
+    const otherChat = await ctx
+      .request()
+      .post(`/api/chats/${res.body.id}/fork`)
+      .set(user.auth)
+      .send({ messageId: ids[3] });
+    expect(otherChat.status).toBe(404);
+  });
+
+  it('when a branch is deleted, then it and everything below go, and the active branch moves to a sibling or the parent', async () => {
+    const { chatId, ids } = await chatOf(3);
+    upstream.script({ chunks: ['a2 edited'] });
+    const edit = await send(chatId, { content: 'q2 edited', parentId: ids[1] });
+    const editedQ = edit.body.messages[0].id as string;
+
+    const gone = await ctx
+      .request()
+      .delete(`/api/chats/${chatId}/messages/${editedQ}`)
+      .set(user.auth);
+    expect(gone.status).toBe(204);
+    expect(await Message.countDocuments({ chatId })).toBe(6);
+    const back = await read(chatId);
+    expect(back.activeLeafId).toBe(ids[5]);
+    expect(back.messages.map((m) => m.content)).toEqual(turnsOf([1, 2, 3]).map((t) => t.content));
+
+    // Deleting the only second question: everything from it goes; the branch ends at a1.
+    expect(
+      (await ctx.request().delete(`/api/chats/${chatId}/messages/${ids[2]}`).set(user.auth)).status,
+    ).toBe(204);
+    const short = await read(chatId);
+    expect(short.messages.map((m) => m.content)).toEqual(['q1', 'a1']);
+    expect(short.activeLeafId).toBe(ids[1]);
+
+    const foreign = await ctx
+      .request()
+      .delete(`/api/chats/${chatId}/messages/${ids[0]}`)
+      .set(stranger.auth);
+    expect(foreign.status).toBe(404);
+    expect(await Message.countDocuments({ chatId })).toBe(2);
+
+    // Deleting the chat removes every message of every branch.
+    expect((await ctx.request().delete(`/api/chats/${chatId}`).set(user.auth)).status).toBe(204);
+    expect(await Message.countDocuments({ chatId })).toBe(0);
+  });
+
+  it('when a chat has branched, then the SigmaGPT-compatible /api/chat continues at the active leaf', async () => {
+    const { chatId, ids } = await chatOf(2);
+    upstream.script({ chunks: ['a2 edited'] });
+    expect((await send(chatId, { content: 'q2 edited', parentId: ids[1] })).status).toBe(201);
+    upstream.script({ chunks: ['a3'] });
+    const res = await ctx
+      .request()
+      .post('/api/chat')
+      .set(user.auth)
+      .send({ message: 'q3', threadId: chatId, stream: false });
+    expect(res.status).toBe(201);
+    expect(upstream.requests.at(-1)!.messages).toEqual([
+      ...turnsOf([1]),
+      { role: 'user', content: 'q2 edited' },
+      { role: 'assistant', content: 'a2 edited' },
+      { role: 'user', content: 'q3' },
+    ]);
+    expect((await read(chatId)).messages.map((m) => m.content)).toEqual([
+      'q1',
+      'a1',
+      'q2 edited',
+      'a2 edited',
+      'q3',
+      'a3',
+    ]);
+  });
+
+  it('when one answer is regenerated twice at once, then both land as siblings', async () => {
+    const { chatId, ids } = await chatOf(1);
+    upstream.script({ chunks: ['x'], delayMs: 100 }, { chunks: ['y'], delayMs: 100 });
+    const regenerate = () =>
+      ctx
+        .request()
+        .post(`/api/chats/${chatId}/messages/${ids[1]}/regenerate`)
+        .set(user.auth)
+        .send({ stream: false });
+    const [one, two] = await Promise.all([regenerate(), regenerate()]);
+    expect([one.status, two.status]).toEqual([201, 201]);
+    expect(await Message.countDocuments({ chatId, parentId: ids[0] })).toBe(3);
+    const active = await read(chatId);
+    expect(active.messages[1]!.siblingIds).toHaveLength(3);
+    expect(upstream.requests.slice(-2).map((r) => r.messages)).toEqual([
+      [{ role: 'user', content: 'q1' }],
+      [{ role: 'user', content: 'q1' }],
+    ]);
+  });
+});

@@ -1,0 +1,113 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { Chat } from '../../src/modules/chats/chat.model.js';
+import { useTestApp } from '../helpers/app.js';
+import { eventually } from '../helpers/eventually.js';
+import { parseSse, textParser } from '../helpers/sse.js';
+import { startUpstream } from '../helpers/upstream.js';
+import { createUser, type TestUser } from '../helpers/users.js';
+
+const upstream = await startUpstream();
+const ctx = useTestApp({
+  OPENAI_BASE_URL: upstream.url,
+  MODELS: 'test-model,title-model',
+  UPSTREAM_MAX_RETRIES: '0',
+  MESSAGES_PER_MINUTE: '1000',
+  CHAT_WRITES_PER_MINUTE: '1000',
+  TITLES: 'on',
+  TITLE_MODEL: 'title-model',
+  TITLE_MAX_TOKENS: '16',
+});
+let user: TestUser;
+
+beforeAll(async () => {
+  user = await createUser();
+});
+afterAll(() => upstream.close());
+beforeEach(() => upstream.reset());
+
+const startStreamed = (body: Record<string, unknown>) =>
+  ctx
+    .request()
+    .post('/api/chats')
+    .set(user.auth)
+    .send({ stream: true, ...body })
+    .buffer(true)
+    .parse(textParser);
+
+describe('titles the model writes', () => {
+  it('when the first reply of a chat completes, then the model writes a title, sent as `title` before `done` and stored', async () => {
+    upstream.script(
+      { chunks: ['Red, green', ' and blue.'] },
+      { chunks: ['"Naming three', ' colours."'] },
+    );
+    const res = await startStreamed({ message: 'name three colours please' });
+    expect(res.status).toBe(200);
+    const { events } = parseSse(res.body as string);
+    expect(events.map((e) => e.event).slice(-2)).toEqual(['title', 'done']);
+    const title = events.at(-2)!;
+    expect(title.data.chat.title).toBe('Naming three colours');
+    expect(events.at(-1)!.data.chat.title).toBe('Naming three colours');
+    const chatId = title.data.chat.id as string;
+    expect((await Chat.findById(chatId).lean())!.title).toBe('Naming three colours');
+
+    const asked = upstream.requests[1]!;
+    expect(asked.model).toBe('title-model');
+    expect(asked.body.max_tokens).toBe(16);
+    expect(asked.messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant']);
+    expect(asked.messages[1]!.content).toBe('name three colours please');
+    expect(asked.messages[2]!.content).toBe('Red, green and blue.');
+
+    // The second reply asks for no title.
+    const second = await ctx
+      .request()
+      .post(`/api/chats/${chatId}/messages`)
+      .set(user.auth)
+      .send({ content: 'and two more?', stream: false });
+    expect(second.status).toBe(201);
+    expect(upstream.requests).toHaveLength(3);
+    expect((await Chat.findById(chatId).lean())!.title).toBe('Naming three colours');
+  });
+
+  it('when the chat was given a title, then no title is asked for', async () => {
+    const res = await startStreamed({ message: 'hello', title: 'Mine' });
+    const { events } = parseSse(res.body as string);
+    expect(events.map((e) => e.event)).not.toContain('title');
+    expect(upstream.requests).toHaveLength(1);
+  });
+
+  it('when the title request fails, then the reply still ends with done and the first-message title stays', async () => {
+    upstream.script({ chunks: ['fine'] }, { status: 500 });
+    const res = await startStreamed({ message: 'keep my title' });
+    const { events } = parseSse(res.body as string);
+    expect(events.map((e) => e.event)).not.toContain('title');
+    expect(events.at(-1)!.event).toBe('done');
+    expect(events.at(-1)!.data.message.status).toBe('complete');
+    expect(upstream.requests).toHaveLength(2);
+    const chatId = events[0]!.data.chat.id as string;
+    expect((await Chat.findById(chatId).lean())!.title).toBe('keep my title');
+  });
+
+  it('when the user renames the chat while the title is being written, then the rename wins', async () => {
+    upstream.script({ chunks: ['answer'] }, { chunks: ['Model title'], headerDelayMs: 400 });
+    const created = await ctx.request().post('/api/chats').set(user.auth).send({});
+    const chatId = created.body.id as string;
+    const sending = ctx
+      .request()
+      .post(`/api/chats/${chatId}/messages`)
+      .set(user.auth)
+      .send({ content: 'first question', stream: false })
+      .then((r) => r);
+    await eventually(
+      () => Promise.resolve(upstream.requests.length),
+      (n) => n >= 2,
+    );
+    const renamed = await ctx
+      .request()
+      .patch(`/api/chats/${chatId}`)
+      .set(user.auth)
+      .send({ title: 'My own title' });
+    expect(renamed.status).toBe(200);
+    expect((await sending).status).toBe(201);
+    expect((await Chat.findById(chatId).lean())!.title).toBe('My own title');
+  });
+});
