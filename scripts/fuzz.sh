@@ -24,11 +24,32 @@ CACHE_DIR="${XDG_CACHE_HOME:-$HOME/.cache}/sigmagpt"
 VENV="${SCHEMATHESIS_VENV:-$CACHE_DIR/schemathesis-venv}"
 ST="$VENV/bin/schemathesis"
 
-if ! "$ST" --version 2>/dev/null | grep -qF "$SCHEMATHESIS_VERSION"; then
-  echo "fuzz: installing schemathesis $SCHEMATHESIS_VERSION into $VENV"
+# Python 3.11's compiler can fail inside hypothesis with "AST constructor recursion depth
+# mismatch" (a CPython bug, fixed in 3.12), which schemathesis reports as a runtime error of an
+# operation. Prefer a 3.12+ interpreter where the machine has one (directly or through pyenv).
+pick_python() {
+  local candidate version
+  for candidate in python3.13 python3.12; do
+    if "$candidate" -c 'import venv' >/dev/null 2>&1; then echo "$candidate"; return; fi
+    if command -v pyenv >/dev/null 2>&1; then
+      version=$(pyenv versions --bare 2>/dev/null | grep -E "^${candidate#python}\.[0-9]+$" | tail -1)
+      if [ -n "$version" ] && [ -x "$(pyenv root)/versions/$version/bin/python3" ]; then
+        echo "$(pyenv root)/versions/$version/bin/python3"
+        return
+      fi
+    fi
+  done
+  echo python3
+}
+PYTHON="${FUZZ_PYTHON:-$(pick_python)}"
+PYTHON_VERSION=$("$PYTHON" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+
+if ! "$ST" --version 2>/dev/null | grep -qF "$SCHEMATHESIS_VERSION" \
+  || [ "$("$VENV/bin/python" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)" != "$PYTHON_VERSION" ]; then
+  echo "fuzz: installing schemathesis $SCHEMATHESIS_VERSION into $VENV (Python $PYTHON_VERSION)"
   rm -rf "$VENV"
   mkdir -p "$(dirname "$VENV")"
-  python3 -m venv "$VENV"
+  "$PYTHON" -m venv "$VENV"
   "$VENV/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
 fi
 
