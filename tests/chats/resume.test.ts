@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import mongoose from '../../src/lib/db/mongoose.js';
 import { Generation } from '../../src/modules/chats/generation/generation.model.js';
 import { Message } from '../../src/modules/chats/message.model.js';
+import { UsageEntry } from '../../src/modules/usage/usage.model.js';
 import { useChatApp } from '../helpers/chat-app.js';
 import { expectError } from '../helpers/auth.js';
 import { eventually } from '../helpers/eventually.js';
@@ -321,6 +322,17 @@ describe('a reply whose instance died', () => {
       error: { code: 'INTERRUPTED' },
     });
     expect(await Generation.countDocuments({ token: 'dead-1' })).toBe(0);
+    // The dead instance never charged the ledger: the finalisation does, once, estimated.
+    const charged = async () => UsageEntry.find({ _id: readByChat }).lean();
+    const [entry] = await charged();
+    expect(await charged()).toHaveLength(1);
+    expect(entry).toMatchObject({ estimated: true, model: 'test-model', kind: 'reply' });
+    expect(entry!.completionTokens).toBeGreaterThan(0);
+    expect(entry!.promptTokens).toBeGreaterThan(3);
+    const again = await ctx.request().get(`/api/chats/${chatId}`).set(ctx.user.auth);
+    expect(again.status).toBe(200);
+    expect(await charged()).toHaveLength(1);
+    expect(await UsageEntry.countDocuments({ _id: readByChat })).toBe(1);
 
     const readByStream = await crashed('dead-2');
     const reader = resume(chatId, readByStream);

@@ -1,4 +1,8 @@
 import { config } from '../../lib/config.js';
+import { fitToBudget, type ChatTurn } from '../../lib/llm/index.js';
+import { recordUsage } from '../usage/index.js';
+import { Tree, withContent } from './branch.tree.js';
+import { Chat } from './chat.model.js';
 import { Generation } from './generation/generation.model.js';
 import { logger } from '../../lib/logger.js';
 import { textBytes } from './chats.quota.js';
@@ -56,7 +60,55 @@ export async function finishInterrupted(reply: MessageDoc, now = new Date()): Pr
       });
     }
   }
-  return (await Message.findById(reply._id).lean<MessageDoc>()) ?? reply;
+  const stored = (await Message.findById(reply._id).lean<MessageDoc>()) ?? reply;
+  // Only the instance whose update won charges the ledger, with the text as it was finished.
+  if (result.modifiedCount > 0) await recordInterruptedUsage(stored);
+  return stored;
+}
+
+/**
+ * What the model was most likely sent for a reply: the stored thread from the root to its
+ * question, under the chat's system prompt and history budget, as the exchange built it. The
+ * prompt itself is not stored, so this is an estimate (an edit since then would change it).
+ */
+async function promptOf(reply: MessageDoc): Promise<ChatTurn[]> {
+  const chat = await Chat.findById(reply.chatId).lean();
+  if (!chat || !reply.parentId) return [];
+  const tree = await Tree.load(reply.chatId);
+  const path = await withContent(tree.pathTo(reply.parentId));
+  const turns = path
+    .filter((m) => m.content.length > 0 && m.status !== 'error')
+    .map((m) => ({ role: m.role, content: m.content }));
+  return fitToBudget(chat.systemPrompt, turns, config().HISTORY_TOKEN_BUDGET);
+}
+
+/**
+ * Charges the ledger for a reply whose instance died before it could (the runner records usage
+ * only once the call ends): both sides estimated, the prompt from the stored thread and the
+ * completion from the last checkpoint. It goes under the reply's id, the id the runner uses, so
+ * a late record by a runner that was not dead after all is dropped by the ledger's key (or this
+ * one is). A continue records under its own call id, which is not stored: its interrupted tokens
+ * land on the answer's first call, already recorded, and so are not charged (never twice).
+ */
+async function recordInterruptedUsage(reply: MessageDoc): Promise<void> {
+  let prompt: ChatTurn[] = [];
+  try {
+    prompt = await promptOf(reply);
+  } catch (error) {
+    // The completion is still worth charging; the prompt then counts as empty.
+    logger.warn({ err: (error as Error).message }, 'could not rebuild an interrupted prompt');
+  }
+  await recordUsage({
+    id: reply._id,
+    userId: reply.userId,
+    chatId: reply.chatId,
+    model: reply.model ?? 'unknown',
+    prompt,
+    completion: reply.content,
+    usage: null,
+    // Nothing checkpointed: like a failed call, nothing is charged (the ledger needs some text).
+    failed: true,
+  });
 }
 
 /** The messages of a page, with any reply whose instance died finished on the way (readers see it final). */
