@@ -264,19 +264,125 @@ describe('POST /api/ai-sdk/chat with the ai package (useChat transport)', () => 
     ).toBe(0);
   });
 
+  it('when useChat regenerates the answer, then a second answer is stored as a sibling under the same question, from the same history, and streams like a send', async () => {
+    upstream.script(
+      { chunks: ['Earlier answer'] },
+      { chunks: ['First try'] },
+      { chunks: ['Second', ' try'] },
+      { chunks: ['Third try'] },
+    );
+    const earlier = userMessage('Earlier question');
+    await chunksOf(await send('ui-chat-regen', [earlier]));
+    const question = userMessage('Which one?');
+    const firstChunks = await chunksOf(
+      await send('ui-chat-regen', [
+        earlier,
+        { id: 'a0', role: 'assistant', parts: [{ type: 'text', text: 'Earlier answer' }] },
+        question,
+      ]),
+    );
+    const firstId = (firstChunks[0] as { messageId: string }).messageId;
+    const history = [
+      earlier,
+      { id: 'a0', role: 'assistant' as const, parts: [{ type: 'text' as const, text: 'x' }] },
+      question,
+    ];
+    // What useChat's regenerate() sends: the messages up to the question, and the answer's id.
+    const transport = new DefaultChatTransport<UIMessage>({
+      api,
+      headers: { Authorization: `Bearer ${user.accessToken}` },
+    });
+    const regenerate = (messageId: string | undefined) =>
+      transport.sendMessages({
+        chatId: 'ui-chat-regen',
+        messages: history,
+        trigger: 'regenerate-message',
+        messageId,
+        abortSignal: undefined,
+      });
+    const chunks = await chunksOf(await regenerate(firstId));
+    const schema = uiMessageChunkSchema();
+    for (const chunk of chunks) expect((await schema.validate!(chunk)).success).toBe(true);
+    expect(chunks.map((c) => c.type)).toEqual([
+      'start',
+      'start-step',
+      'text-start',
+      'text-delta',
+      'text-delta',
+      'text-end',
+      'finish-step',
+      'finish',
+    ]);
+    const secondId = (chunks[0] as { messageId: string }).messageId;
+    expect(secondId).not.toBe(firstId);
+
+    // An id only the browser knows: the latest answer of the active branch (the second) again.
+    await chunksOf(await regenerate('browser-only-id'));
+
+    const link = await ChatLink.findOne({ clientId: 'ui-chat-regen' }).lean();
+    const stored = await Message.find({ chatId: link!.chatId }).sort({ createdAt: 1 }).lean();
+    expect(stored.map((m) => [m.role, m.content, m.status])).toEqual([
+      ['user', 'Earlier question', 'complete'],
+      ['assistant', 'Earlier answer', 'complete'],
+      ['user', 'Which one?', 'complete'],
+      ['assistant', 'First try', 'complete'],
+      ['assistant', 'Second try', 'complete'],
+      ['assistant', 'Third try', 'complete'],
+    ]);
+    for (const answer of stored.slice(3))
+      expect(String(answer.parentId)).toBe(String(stored[2]!._id));
+    expect(String(stored[4]!._id)).toBe(secondId);
+    expect(String((await Chat.findById(link!.chatId).lean())!.activeLeafId)).toBe(
+      String(stored[5]!._id),
+    );
+    // Each try was given the same history as the first.
+    expect(upstream.requests).toHaveLength(4);
+    expect(upstream.requests[2]!.messages).toEqual(upstream.requests[1]!.messages);
+    expect(upstream.requests[3]!.messages).toEqual(upstream.requests[1]!.messages);
+    expect(upstream.requests[1]!.messages).toEqual([
+      { role: 'user', content: 'Earlier question' },
+      { role: 'assistant', content: 'Earlier answer' },
+      { role: 'user', content: 'Which one?' },
+    ]);
+  });
+
+  it('when useChat regenerates in a chat with nothing to answer again, then a 400 the transport raises', async () => {
+    // The linked chat exists but holds no message yet (an empty chat, as POST /api/chats makes).
+    const post = (body: object) =>
+      ctx
+        .request()
+        .post('/api/ai-sdk/chat')
+        .set('Authorization', `Bearer ${user.accessToken}`)
+        .send(body);
+    const empty = await ctx.request().post('/api/chats').set(user.auth).send({}).expect(201);
+    await ChatLink.create({
+      userId: new Types.ObjectId(user.id),
+      clientId: 'ui-chat-empty',
+      chatId: new Types.ObjectId(String(empty.body.id)),
+      createdAt: new Date(),
+    });
+    expectError(
+      await post({
+        id: 'ui-chat-empty',
+        messages: [userMessage('x')],
+        trigger: 'regenerate-message',
+      }),
+      400,
+      'NOTHING_TO_REGENERATE',
+    );
+    expect(await Message.countDocuments({ chatId: empty.body.id })).toBe(0);
+  });
+
   it('when the request is refused before streaming, then a JSON error the transport raises, and nothing is stored', async () => {
     const post = (body: object, token = user.accessToken) =>
       ctx.request().post('/api/ai-sdk/chat').set('Authorization', `Bearer ${token}`).send(body);
     const base = { id: 'ui-chat-bad', messages: [userMessage('x')], trigger: 'submit-message' };
+    // A useChat id that never sent a message has nothing to regenerate (and gets no chat).
     expectError(
       await post({ ...base, trigger: 'regenerate-message', messageId: 'm1' }),
       400,
-      'VALIDATION_FAILED',
+      'NOTHING_TO_REGENERATE',
     );
-    const regenerate = await post({ ...base, trigger: 'regenerate-message' });
-    expect(regenerate.body.error.details).toEqual([
-      { path: 'trigger', message: expect.stringMatching(/not supported/) },
-    ]);
     expectError(
       await post({
         ...base,

@@ -549,7 +549,7 @@ export interface paths {
         put?: never;
         /**
          * Answer useChat's new message as a UI message stream
-         * @description The `api` of useChat's `DefaultChatTransport` (send the access token in `headers`). `id` names one of your chats (created on first use); only the last message is read, the server holds the history. The reply goes through the same path as `POST /api/chats/:id/messages` (limits, storage, stop) and streams in the UI message stream protocol: header `x-vercel-ai-ui-message-stream: v1`, `data:` parts `start` (`messageMetadata.chatId`), `start-step`, `text-start`, `text-delta`…, `text-end`, `finish-step`, `finish` — or `error` / `abort` — then `data: [DONE]`.
+         * @description The `api` of useChat's `DefaultChatTransport` (send the access token in `headers`). `id` names one of your chats (created on first use); only the last message is read, the server holds the history. The reply goes through the same path as `POST /api/chats/:id/messages` (limits, storage, stop) and streams in the UI message stream protocol: header `x-vercel-ai-ui-message-stream: v1`, `data:` parts `start` (`messageMetadata.chatId`), `start-step`, `text-start`, `text-delta`…, `text-end`, `finish-step`, `finish` — or `error` / `abort` — then `data: [DONE]`. `trigger: "regenerate-message"` answers the latest question of the chat's active branch again as a new sibling answer (as `POST /api/chats/:id/messages/:messageId/regenerate`; `messageId` is used when it is a stored message id) and streams it the same way; a chat with nothing to regenerate is a 400 `NOTHING_TO_REGENERATE`.
          */
         post: operations["postAiSdkChat"];
         delete?: never;
@@ -8884,7 +8884,7 @@ export interface operations {
                 "application/json": {
                     /** @description useChat's chat id: names one of your chats (created on first use) */
                     id: string;
-                    /** @description Only the last message (the new user message) is read: the server holds the history */
+                    /** @description Only the last message (the new user message) is read, and none with `regenerate-message`: the server holds the history */
                     messages: ({
                         id: string;
                         /** @enum {string} */
@@ -8898,10 +8898,11 @@ export interface operations {
                         [key: string]: unknown;
                     })[];
                     /**
-                     * @description `regenerate-message` is not supported yet (400)
+                     * @description `regenerate-message` answers the latest question of the active branch again (400 `NOTHING_TO_REGENERATE` when there is none)
                      * @enum {string}
                      */
                     trigger: "submit-message" | "regenerate-message";
+                    /** @description With `regenerate-message`: the answer to regenerate, when it is a stored message id; otherwise the latest answer */
                     messageId?: string | null;
                     /** @description One of MODELS; default: the chat’s model */
                     model?: string;

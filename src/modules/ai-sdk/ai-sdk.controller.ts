@@ -3,9 +3,16 @@ import { config } from '../../lib/config.js';
 import { AppError } from '../../lib/errors.js';
 import { DataSseStream } from '../../lib/http/sse-data.js';
 import { authOf } from '../../lib/http/request-auth.js';
-import { DataSink, followLive, openReply, runReply, type ReplyOutcome } from '../chats/index.js';
+import {
+  DataSink,
+  followLive,
+  openReply,
+  runReply,
+  type Exchange,
+  type ReplyOutcome,
+} from '../chats/index.js';
 import type { AiSdkChatBody } from './ai-sdk.schemas.js';
-import { beginUiExchange, checkBudget } from './ai-sdk.service.js';
+import { beginUiExchange, beginUiRegenerate, checkBudget } from './ai-sdk.service.js';
 
 const invalid = (path: string, message: string) =>
   new AppError('VALIDATION_FAILED', 'The request is invalid', { details: [{ path, message }] });
@@ -46,21 +53,31 @@ function finishReason(outcome: ReplyOutcome): string {
 /**
  * useChat's `api`: answers the new user message of a chat through the chats' exchange path and
  * streams the reply in the AI SDK's UI message stream protocol (`data:` JSON parts, then [DONE]).
- * Errors found before the stream opens are ordinary JSON errors (the transport raises them).
+ * `regenerate-message` answers the latest question of the chat's active branch again instead (a new
+ * sibling answer), streamed the same way. Errors found before the stream opens are ordinary JSON
+ * errors (the transport raises them).
  */
 export async function chat(req: Request, res: Response, { body }: { body: AiSdkChatBody }) {
   const { userId } = authOf(req);
-  if (body.trigger === 'regenerate-message')
-    throw invalid(
-      'trigger',
-      'regenerate-message is not supported yet; send the message again instead',
-    );
   if (body.model !== undefined && !config().models.includes(body.model))
     throw invalid('model', `Unknown model; allowed: ${config().models.join(', ')}`);
-  const content = newUserText(body);
-  await checkBudget(userId);
-  const exchange = await beginUiExchange(userId, body.id, { content, model: body.model });
+  let exchange: Exchange;
+  if (body.trigger === 'regenerate-message') {
+    await checkBudget(userId);
+    exchange = await beginUiRegenerate(userId, body.id, {
+      messageId: body.messageId,
+      model: body.model,
+    });
+  } else {
+    const content = newUserText(body);
+    await checkBudget(userId);
+    exchange = await beginUiExchange(userId, body.id, { content, model: body.model });
+  }
+  await streamUiReply(res, exchange);
+}
 
+/** Runs the exchange's reply and streams it as UI message stream parts. */
+async function streamUiReply(res: Response, exchange: Exchange): Promise<void> {
   res.set('x-vercel-ai-ui-message-stream', 'v1');
   const sse = new DataSseStream(res);
   sse.open(config().SSE_PING_SECONDS);

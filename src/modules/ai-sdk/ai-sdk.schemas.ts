@@ -18,11 +18,21 @@ export const AiSdkChatBody = z.strictObject({
     .array(UIMessage)
     .min(1)
     .max(10_000)
-    .describe('Only the last message (the new user message) is read: the server holds the history'),
+    .describe(
+      'Only the last message (the new user message) is read, and none with `regenerate-message`: the server holds the history',
+    ),
   trigger: z
     .enum(['submit-message', 'regenerate-message'])
-    .describe('`regenerate-message` is not supported yet (400)'),
-  messageId: z.string().max(256).nullish(),
+    .describe(
+      '`regenerate-message` answers the latest question of the active branch again (400 `NOTHING_TO_REGENERATE` when there is none)',
+    ),
+  messageId: z
+    .string()
+    .max(256)
+    .nullish()
+    .describe(
+      'With `regenerate-message`: the answer to regenerate, when it is a stored message id; otherwise the latest answer',
+    ),
   model: z.string().max(256).optional().describe('One of MODELS; default: the chat’s model'),
 });
 export type AiSdkChatBody = z.infer<typeof AiSdkChatBody>;

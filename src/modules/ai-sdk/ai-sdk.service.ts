@@ -3,7 +3,13 @@ import { Types } from '../../lib/db/mongoose.js';
 import { insertThroughSchema } from '../../lib/db/insert.js';
 import { AppError } from '../../lib/errors.js';
 import { parseObjectId } from '../../lib/http/ids.js';
-import { beginExchange, deleteChat, startChat, type Exchange } from '../chats/index.js';
+import {
+  beginExchange,
+  beginRegenerateLatest,
+  deleteChat,
+  startChat,
+  type Exchange,
+} from '../chats/index.js';
 import { assertWithinBudget } from '../usage/index.js';
 import { ChatLink } from './chat-link.model.js';
 
@@ -52,6 +58,32 @@ export async function beginUiExchange(
       if (!(error instanceof AppError && error.code === 'NOT_FOUND') || attempt > 0) throw error;
       await ChatLink.deleteOne({ userId: new Types.ObjectId(userId), clientId });
     }
+  }
+}
+
+/**
+ * useChat's regenerate: a new answer, as a sibling of the old one, to the latest question of the
+ * linked chat's active branch (see beginRegenerateLatest; useChat's assistant ids are the stored
+ * ids the `start` part carried, so `messageId` usually names the answer). An id with no chat, or
+ * whose chat is gone, has nothing to regenerate; no chat is made for it.
+ */
+export async function beginUiRegenerate(
+  userId: string,
+  clientId: string,
+  input: { messageId?: string | null; model?: string },
+): Promise<Exchange> {
+  const nothing = () =>
+    new AppError('NOTHING_TO_REGENERATE', 'The chat has no message to answer again');
+  const link = await ChatLink.findOne(
+    { userId: new Types.ObjectId(userId), clientId },
+    { chatId: 1 },
+  ).lean();
+  if (!link) throw nothing();
+  try {
+    return await beginRegenerateLatest(userId, parseObjectId(String(link.chatId), 'Chat'), input);
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'NOT_FOUND') throw nothing();
+    throw error;
   }
 }
 

@@ -176,3 +176,22 @@ export async function beginContinue(
     };
   });
 }
+
+/**
+ * Regenerate for clients that do not name a stored message reliably (the AI SDK's useChat):
+ * `messageId` when it is one of the chat's messages, otherwise the end of the active branch — the
+ * question of its last answer, or a user message left without one. An empty chat has nothing to
+ * answer again.
+ */
+export async function beginRegenerateLatest(
+  userId: string,
+  chatId: ObjectIdString,
+  input: { messageId?: string | null; model?: string },
+): Promise<Exchange> {
+  const chat = await findOwnedChat(userId, chatId);
+  const tree = await Tree.load(chat._id);
+  const target = tree.get(input.messageId) ?? tree.activeLeaf(chat);
+  if (!target)
+    throw new AppError('NOTHING_TO_REGENERATE', 'The chat has no message to answer again');
+  return beginRegenerate(userId, chatId, String(target._id), { model: input.model });
+}

@@ -21,6 +21,7 @@ export {
   type Exchange,
   type ExchangeTarget,
 } from './exchange.service.js';
+export { beginRegenerateLatest } from './branch-exchange.service.js';
 export { openReply, runReply, type RunReplyOptions } from './reply.service.js';
 export { followLive } from './reply-live-reader.js';
 export { CollectingSink } from './reply-sink.js';
