@@ -55,41 +55,18 @@ fi
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/sigmagpt-fuzz.XXXXXX")
 FUZZ_LOG="${FUZZ_LOG:-${TMPDIR:-/tmp}/sigmagpt-fuzz-$(date +%Y%m%d-%H%M%S).log}"
-PORT=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
-BASE_URL="http://127.0.0.1:$PORT"
 SERVER_PID=""
+# shellcheck source=lib/embedded-server.sh
+source scripts/lib/embedded-server.sh
 status=1
 
 cleanup() {
-  # The server runs in a process group of its own (setsid): end the whole group (tsx, node, the
-  # embedded database), SIGTERM first so it shuts down cleanly.
-  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill -TERM -- "-$SERVER_PID" 2>/dev/null || true
-    for _ in $(seq 1 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.2; done
-    kill -KILL -- "-$SERVER_PID" 2>/dev/null || true
-  fi
+  stop_embedded_server
   if [ "${FUZZ_KEEP:-0}" = 1 ] || [ "${status:-1}" != 0 ]; then echo "fuzz: work directory (server log, reports) kept at $WORK"; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
 
-echo "fuzz: starting the server on $BASE_URL (embedded database, data in $WORK/data)"
-env -u MONGODB_URI -u OPENAI_API_KEY -u OPENAI_BASE_URL -u MODELS -u DEFAULT_MODEL \
-  NODE_ENV=development HOST=127.0.0.1 PORT="$PORT" DATA_DIR="$WORK/data" LOG_LEVEL=warn \
-  RATE_LIMITS_ENABLED=false MESSAGES_PER_MINUTE=100000 DEMO_CHUNK_DELAY_MS=0 \
-  PATH="$PWD/node_modules/.bin:$PATH" setsid tsx src/server.ts >"$WORK/server.log" 2>&1 &
-SERVER_PID=$!
-
-ready=0
-for _ in $(seq 1 240); do
-  if curl -fsS "$BASE_URL/readyz" >/dev/null 2>&1; then ready=1; break; fi
-  kill -0 "$SERVER_PID" 2>/dev/null || break
-  sleep 0.5
-done
-if [ "$ready" != 1 ]; then
-  echo "fuzz: the server did not become ready; its log:" >&2
-  cat "$WORK/server.log" >&2
-  exit 1
-fi
+start_embedded_server fuzz "$WORK" RATE_LIMITS_ENABLED=false MESSAGES_PER_MINUTE=100000
 
 FUZZ_EMAIL="fuzz.$(date +%s).$RANDOM@example.test"
 FUZZ_PASSWORD="fuzz-$(node -e 'console.log(require("crypto").randomBytes(12).toString("base64url"))')"

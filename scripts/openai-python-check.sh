@@ -20,40 +20,18 @@ if ! "$PY" -c "import openai,sys; sys.exit(openai.__version__ != '$OPENAI_PY_VER
 fi
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/sigmagpt-openai-py.XXXXXX")
-PORT=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
-BASE_URL="http://127.0.0.1:$PORT"
 SERVER_PID=""
+# shellcheck source=lib/embedded-server.sh
+source scripts/lib/embedded-server.sh
 status=1
 
 cleanup() {
-  # The server runs in a process group of its own (setsid): end the whole group, SIGTERM first.
-  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill -TERM -- "-$SERVER_PID" 2>/dev/null || true
-    for _ in $(seq 1 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.2; done
-    kill -KILL -- "-$SERVER_PID" 2>/dev/null || true
-  fi
+  stop_embedded_server
   if [ "${status:-1}" != 0 ]; then echo "openai-python: server log kept at $WORK/server.log"; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
 
-echo "openai-python: starting the server on $BASE_URL (embedded database, demo model)"
-env -u MONGODB_URI -u OPENAI_API_KEY -u OPENAI_BASE_URL -u MODELS -u DEFAULT_MODEL \
-  NODE_ENV=development HOST=127.0.0.1 PORT="$PORT" DATA_DIR="$WORK/data" LOG_LEVEL=warn \
-  DEMO_CHUNK_DELAY_MS=0 MESSAGES_PER_MINUTE=1000 \
-  PATH="$PWD/node_modules/.bin:$PATH" setsid tsx src/server.ts >"$WORK/server.log" 2>&1 &
-SERVER_PID=$!
-
-ready=0
-for _ in $(seq 1 240); do
-  if curl -fsS "$BASE_URL/readyz" >/dev/null 2>&1; then ready=1; break; fi
-  kill -0 "$SERVER_PID" 2>/dev/null || break
-  sleep 0.5
-done
-if [ "$ready" != 1 ]; then
-  echo "openai-python: the server did not become ready; its log:" >&2
-  cat "$WORK/server.log" >&2
-  exit 1
-fi
+start_embedded_server openai-python "$WORK" MESSAGES_PER_MINUTE=1000
 
 json_field() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const v=JSON.parse(s)[process.argv[1]];if(!v)process.exit(1);console.log(v)})' "$1"; }
 

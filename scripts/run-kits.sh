@@ -19,40 +19,18 @@ kits=("$@")
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/sigmagpt-kits.XXXXXX")
 KITS_LOG="${KITS_LOG:-${TMPDIR:-/tmp}/sigmagpt-kits-$(date +%Y%m%d-%H%M%S).log}"
 : >"$KITS_LOG"
-PORT=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
-BASE_URL="http://127.0.0.1:$PORT"
 SERVER_PID=""
+# shellcheck source=lib/embedded-server.sh
+source scripts/lib/embedded-server.sh
 status=1
 
 cleanup() {
-  # The server runs in a process group of its own (setsid): end the group, SIGTERM first.
-  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill -TERM -- "-$SERVER_PID" 2>/dev/null || true
-    for _ in $(seq 1 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.2; done
-    kill -KILL -- "-$SERVER_PID" 2>/dev/null || true
-  fi
+  stop_embedded_server
   if [ "${status:-1}" != 0 ]; then echo "kits: work directory (server log) kept at $WORK"; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
 
-echo "kits: starting the server on $BASE_URL (embedded database, demo model)"
-env -u MONGODB_URI -u OPENAI_API_KEY -u OPENAI_BASE_URL -u MODELS -u DEFAULT_MODEL \
-  NODE_ENV=development HOST=127.0.0.1 PORT="$PORT" DATA_DIR="$WORK/data" LOG_LEVEL=warn \
-  RATE_LIMITS_ENABLED=false DEMO_CHUNK_DELAY_MS=0 \
-  PATH="$PWD/node_modules/.bin:$PATH" setsid tsx src/server.ts >"$WORK/server.log" 2>&1 &
-SERVER_PID=$!
-
-ready=0
-for _ in $(seq 1 240); do
-  if curl -fsS "$BASE_URL/readyz" >/dev/null 2>&1; then ready=1; break; fi
-  kill -0 "$SERVER_PID" 2>/dev/null || break
-  sleep 0.5
-done
-if [ "$ready" != 1 ]; then
-  echo "kits: the server did not become ready; its log:" >&2
-  cat "$WORK/server.log" >&2
-  exit 1
-fi
+start_embedded_server kits "$WORK" RATE_LIMITS_ENABLED=false
 
 status=0
 for kit in "${kits[@]}"; do
