@@ -73,7 +73,9 @@ function exampleBody(document: Json, op: Json): Json | undefined {
           ? 1
           : name.toLowerCase().includes('password')
             ? '{{newPassword}}'
-            : 'text';
+            : name === 'messageId'
+              ? '{{replyId}}'
+              : 'text';
   }
   return body;
 }
@@ -92,6 +94,10 @@ const genericPathId = (p: string): Ref | undefined =>
         : 'chatId'
       : undefined;
 
+/** What fills the path parameter `name` of a step: `{messageId}` is the captured reply. */
+const paramRef = (step: Step, name: string): Ref =>
+  name === 'messageId' ? 'replyId' : name === 'model' ? 'model' : (step.pathId ?? 'chatId');
+
 /** The journey steps present in the description, then one generic step per uncovered operation. */
 function plan(document: Json): (Step & { operation: Operation })[] {
   const byKey = new Map(operations(document).map((o) => [o.key, o]));
@@ -100,7 +106,11 @@ function plan(document: Json): (Step & { operation: Operation })[] {
     operation: byKey.get(s.op)!,
   }));
   const covered = new Set(steps.map((s) => s.op));
-  for (const operation of byKey.values()) {
+  // Deletions last among the generic steps, so what they remove is still there for the others.
+  const generic = [...byKey.values()].sort(
+    (a, b) => Number(a.method === 'delete') - Number(b.method === 'delete'),
+  );
+  for (const operation of generic) {
     if (covered.has(operation.key)) continue;
     const body = exampleBody(document, operation.op);
     steps.push({
@@ -209,7 +219,7 @@ function postmanItem(step: Step & { operation: Operation }): Json {
         ? {
             variable: [...p.matchAll(/\{([^}]+)\}/g)].map((m) => ({
               key: m[1]!,
-              value: `{{${postmanVar(step.pathId ?? 'chatId')}}}`,
+              value: `{{${postmanVar(paramRef(step, m[1]!))}}}`,
             })),
           }
         : {}),
@@ -279,6 +289,7 @@ export function postmanCollection(document: Json): Json {
           'compatChatId',
           'apiKey',
           'keyId',
+          'replyId',
         ] as const
       ).map((name) => ({ key: postmanVar(name), value: '', type: 'string' })),
     ],
@@ -311,6 +322,7 @@ const HTTP_REFS: Record<Ref, string> = {
   apiKey: '{{createKey.response.body.$.key}}',
   keyId: '{{createKey.response.body.$.id}}',
   model: '{{model}}',
+  replyId: '{{sendMessage.response.body.$.messages[1].id}}',
 };
 
 function httpText(step: Step, text: string): string {
@@ -346,7 +358,7 @@ export function httpFile(document: Json): string {
       folder = step.folder;
       lines.push(`# ---- ${folder} ----`, '');
     }
-    const url = p.replace(/\{([^}]+)\}/g, () => HTTP_REFS[step.pathId ?? 'chatId']);
+    const url = p.replace(/\{([^}]+)\}/g, (_m, name: string) => HTTP_REFS[paramRef(step, name)]);
     lines.push(`### ${step.title}`, `# @name ${step.id}`);
     lines.push(step.status ? `# ?? status == ${step.status}` : `# ?? status < 500`);
     for (const check of step.checks ?? []) if (check.httpyac) lines.push(`# ?? ${check.httpyac}`);

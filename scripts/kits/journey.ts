@@ -19,7 +19,8 @@ export type Ref =
   | 'compatChatId' // a chat created through /api/chat
   | 'apiKey' // a personal API key (POST /api/keys), the credential of /v1
   | 'keyId' // its id, for the delete
-  | 'model'; // the model the /v1 requests ask for (a variable, `demo` by default)
+  | 'model' // the model the /v1 requests ask for (a variable, `demo` by default)
+  | 'replyId'; // the reply of the first JSON exchange, for the routes under /messages/{messageId}
 
 export interface Check {
   /** Postman: a pm.test body line (`pm.expect(...)…;`). */
@@ -262,6 +263,7 @@ export const JOURNEY: Step[] = [
     ...token('refresh'),
     pathId: 'chatId',
     body: { content: 'Hello! What can you do?', stream: false },
+    capture: { replyId: 'body.messages[1].id' },
     checks: [
       length('messages', 2),
       equals('messages[0].role', "'user'", 'user'),
