@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Chat } from '../../src/modules/chats/chat.model.js';
+import { UsageEntry } from '../../src/modules/usage/usage.model.js';
 import { useTestApp } from '../helpers/app.js';
 import { eventually } from '../helpers/eventually.js';
 import { parseSse, textParser } from '../helpers/sse.js';
@@ -56,6 +57,16 @@ describe('titles the model writes', () => {
     expect(asked.messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant']);
     expect(asked.messages[1]!.content).toBe('name three colours please');
     expect(asked.messages[2]!.content).toBe('Red, green and blue.');
+
+    // The title's tokens are usage of the chat, in the ledger beside the reply's.
+    const titleUsage = await eventually(
+      () => UsageEntry.find({ chatId, kind: 'title' }).lean(),
+      (entries) => entries.length > 0,
+    );
+    expect(titleUsage).toHaveLength(1);
+    expect(titleUsage[0]!.model).toBe('title-model');
+    expect(titleUsage[0]!.promptTokens + titleUsage[0]!.completionTokens).toBeGreaterThan(0);
+    expect(await UsageEntry.countDocuments({ chatId, kind: 'reply' })).toBe(1);
 
     // The second reply asks for no title.
     const second = await ctx
