@@ -33,3 +33,20 @@ console.log(
   `fuzz: ${operations} operations, ${passed} passed, ${failed} failed, ${errors} errors, ` +
     `${skipped} skipped, ${warnings} warnings`,
 );
+
+// Each finding in full (the operation, the check, and the curl that reproduces it), so the CI log
+// alone says what failed: the schemathesis log and report stay on the machine that ran them.
+const unescape = (text: string) =>
+  text
+    .replaceAll('&lt;', '<')
+    .replaceAll('&gt;', '>')
+    .replaceAll('&quot;', '"')
+    .replaceAll('&apos;', "'")
+    .replaceAll('&amp;', '&');
+const findings = xml.matchAll(
+  /<testcase name="([^"]*)"[^>]*>\s*<(failure|error)\b[^>]*>([\s\S]*?)<\/\2>/g,
+);
+for (const [, operation = '', kind = '', detail = ''] of findings) {
+  console.log(`fuzz: ${kind} in ${unescape(operation)}:`);
+  for (const line of unescape(detail).trimEnd().split('\n')) console.log(`fuzz:   ${line}`);
+}

@@ -1,6 +1,7 @@
 import type { CommandStartedEvent } from 'mongodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import mongoose from '../../src/lib/db/mongoose.js';
+import { Chat } from '../../src/modules/chats/chat.model.js';
 import { Generation } from '../../src/modules/chats/generation/generation.model.js';
 import { Message } from '../../src/modules/chats/message.model.js';
 import { UsageEntry } from '../../src/modules/usage/usage.model.js';
@@ -218,6 +219,7 @@ describe('resuming with bad input', () => {
     const question = a.events[0]!.data.userMessage.id as string;
     const otherChat = await newChat(other);
     const before = await Message.find().sort({ _id: 1 }).lean();
+    const chatsBefore = await Chat.countDocuments({ userId: ctx.user.id });
 
     const get = (path: string, lastEventId?: string, as = ctx.user) => {
       const req = ctx.request().get(path).set(as.auth);
@@ -271,6 +273,12 @@ describe('resuming with bad input', () => {
     expectError(await post(`/api/chats/${chatId}/messages`, foreign), 400, 'INVALID_LAST_EVENT_ID');
     expectError(await post('/api/chats', foreign), 400, 'INVALID_LAST_EVENT_ID');
     expectError(await post(`/api/chats/${chatId}/messages`, 'x'), 400, 'INVALID_LAST_EVENT_ID');
+    // Creating a chat without a message: the header is still read, never ignored.
+    const createWith = (id: string) =>
+      ctx.request().post('/api/chats').set(ctx.user.auth).set('Last-Event-ID', id).send({});
+    expectError(await createWith('x'.repeat(101)), 400, 'INVALID_LAST_EVENT_ID');
+    expectError(await createWith(foreign), 400, 'INVALID_LAST_EVENT_ID');
+    expect(await Chat.countDocuments({ userId: ctx.user.id })).toBe(chatsBefore);
 
     const after = await Message.find({ chatId: { $ne: otherChat } })
       .sort({ _id: 1 })

@@ -7,6 +7,8 @@ import { toBranchMessageJson, toChatJson } from './chats.mapper.js';
 import type { ChatWithMessagesJson, Input, StopResultJson } from './chats.schemas.js';
 import * as chats from './chats.service.js';
 import { createChatOnce, sendMessage, wantsStream } from './exchange.controller.js';
+import { cursorOf } from './reply-cursor.js';
+import { resumeFromPost } from './reply.controller.js';
 
 /** The chat id of the path, checked by IdParams (a malformed one was answered 404 already). */
 type Id = { id: ObjectIdString };
@@ -24,7 +26,13 @@ export async function create(
   { body }: { body: Input<'CreateChatBody'> },
 ) {
   const { message, stream, ...newChat } = body;
-  if (message === undefined) return createChatOnce(req, res, newChat);
+  if (message === undefined) {
+    // A Last-Event-ID makes every POST here a reconnect, with or without a message: a malformed
+    // one is a 400 rather than a header silently ignored.
+    const cursor = cursorOf(req.get('Last-Event-ID'));
+    if (cursor) return resumeFromPost(res, authOf(req).userId, cursor);
+    return createChatOnce(req, res, newChat);
+  }
   await sendMessage(req, res, {
     target: { newChat },
     input: { content: message, model: newChat.model },
