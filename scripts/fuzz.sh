@@ -14,8 +14,9 @@
 # where the full output is.
 #
 # Knobs: FUZZ_MAX_EXAMPLES (per operation, default 40), FUZZ_MAX_TIME (seconds, default 180), FUZZ_CHECKS,
-# FUZZ_SEED, FUZZ_KEEP=1 keeps the work directory (server log, reports), FUZZ_LOG (the file for
-# schemathesis's output; default a timestamped file in the temp directory).
+# FUZZ_SEED, FUZZ_KEEP=1 keeps the work directory (server log, reports), FUZZ_HAR=1 adds a HAR
+# report of every request and response to it, FUZZ_LOG (the file for schemathesis's output; default
+# a timestamped file in the temp directory).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -66,10 +67,16 @@ cleanup() {
 }
 trap cleanup EXIT
 
-start_embedded_server fuzz "$WORK" RATE_LIMITS_ENABLED=false MESSAGES_PER_MINUTE=100000
-
 FUZZ_EMAIL="fuzz.$(date +%s).$RANDOM@example.test"
-FUZZ_PASSWORD="fuzz-$(node -e 'console.log(require("crypto").randomBytes(12).toString("base64url"))')"
+random_text() { node -e 'console.log(require("crypto").randomBytes(18).toString("base64url"))'; }
+FUZZ_PASSWORD="fuzz-$(random_text)"
+FUZZ_METRICS_TOKEN="metrics-$(random_text)"
+
+# The fuzz user is an administrator (ADMIN_EMAILS), so the admin routes are reached past their
+# 403; /metrics is served with a token (the hooks send it), so it is reached past its 404.
+start_embedded_server fuzz "$WORK" RATE_LIMITS_ENABLED=false MESSAGES_PER_MINUTE=100000 \
+  ADMIN_EMAILS="$FUZZ_EMAIL" METRICS_TOKEN="$FUZZ_METRICS_TOKEN"
+
 signup=$(curl -fsS -X POST "$BASE_URL/api/auth/signup" -H 'Content-Type: application/json' \
   --data "{\"email\":\"$FUZZ_EMAIL\",\"password\":\"$FUZZ_PASSWORD\",\"name\":\"Fuzz\"}")
 echo "$signup" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{if(!JSON.parse(s).accessToken)process.exit(1)})' \
@@ -81,6 +88,7 @@ status=0
 SCRIPTS_DIR="$PWD/scripts"
 # Run from the work directory: schemathesis keeps a .schemathesis/ cache in its working directory.
 (cd "$WORK" && FUZZ_BASE_URL="$BASE_URL" FUZZ_EMAIL="$FUZZ_EMAIL" FUZZ_PASSWORD="$FUZZ_PASSWORD" \
+FUZZ_METRICS_TOKEN="$FUZZ_METRICS_TOKEN" \
 PYTHONPATH="$SCRIPTS_DIR${PYTHONPATH:+:$PYTHONPATH}" SCHEMATHESIS_HOOKS=fuzz_hooks \
   "$ST" --config-file "$SCRIPTS_DIR/schemathesis.toml" run "$BASE_URL/api/openapi.json" \
     --checks "${FUZZ_CHECKS:-not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,negative_data_rejection,ignored_auth}" \
@@ -91,7 +99,7 @@ PYTHONPATH="$SCRIPTS_DIR${PYTHONPATH:+:$PYTHONPATH}" SCHEMATHESIS_HOOKS=fuzz_hoo
     --workers 2 \
     --request-timeout 15 \
     --continue-on-failure \
-    --report junit --report-dir "$WORK/report") >"$FUZZ_LOG" 2>&1 \
+    --report "junit${FUZZ_HAR:+,har}" --report-dir "$WORK/report") >"$FUZZ_LOG" 2>&1 \
   || status=$?
 echo "fuzz: schemathesis finished in $(( $(date +%s) - started ))s with exit code $status"
 node_modules/.bin/tsx scripts/fuzz-summary.ts "$WORK/report" "$FUZZ_LOG" || echo "fuzz: no report to count (see the log)"

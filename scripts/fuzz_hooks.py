@@ -12,6 +12,9 @@ and they cannot lock the fuzz user out:
 - `{id}` path parameters name a real chat of the fuzz user (made for the case) in three cases out
   of four (on /api/keys/{id} a real key of the fuzz user), and the opaque `cursor` is left out in
   three out of four (a made-up one is a 400);
+- GET /metrics sends the server's METRICS_TOKEN;
+- /api/admin/users/{id} always names a throw-away account (the fuzz user is an administrator, and
+  must not disable or demote itself);
 - /v1 operations take a personal API key instead of the access token, made once for a second user
   (the fuzz user logs out and changes passwords, which would void a key of its own).
 
@@ -33,6 +36,7 @@ import schemathesis
 BASE_URL = os.environ["FUZZ_BASE_URL"]
 EMAIL = os.environ["FUZZ_EMAIL"]
 PASSWORD = os.environ["FUZZ_PASSWORD"]
+METRICS_TOKEN = os.environ["FUZZ_METRICS_TOKEN"]
 REFRESH_COOKIE = "refresh_token"
 _accounts = itertools.count(1)
 
@@ -60,12 +64,13 @@ def _login(email=EMAIL, password=PASSWORD):
 
 
 def _throwaway_account():
+    """A new account: (its password, its access token, its user id)."""
     email = f"fuzz.throwaway.{next(_accounts)}.{time.time_ns()}@example.test"
     password = secrets.token_urlsafe(12)
     _status, body, _cookie = _call(
         "POST", "/api/auth/signup", {"email": email, "password": password}
     )
-    return password, body["accessToken"]
+    return password, body["accessToken"], body["user"]["id"]
 
 
 def _new_chat(token):
@@ -108,17 +113,26 @@ class FuzzUser:
             token, cookie = _login()
             case.cookies = {**(case.cookies or {}), REFRESH_COOKIE: cookie}
         elif operation == "POST /api/auth/password":
-            password, token = _throwaway_account()
+            password, token, _user = _throwaway_account()
             if body is not None and _valid_password(body.get("currentPassword")):
                 body["currentPassword"] = password
         elif operation == "DELETE /api/auth/me":
-            password, token = _throwaway_account()
+            password, token, _user = _throwaway_account()
             if body is not None and _valid_password(body.get("password")):
                 body["password"] = password
 
-        if "{id}" in case.operation.path and case.path_parameters and random.random() < 0.75:
+        elif operation == "GET /metrics":
+            token = METRICS_TOKEN
+
+        path = case.operation.path
+        if path == "/api/admin/users/{id}" and case.path_parameters:
+            # Always another account: the fuzz user (an administrator) must never disable or
+            # demote itself, nor the account that owns the /v1 key.
             if _valid_string(case.path_parameters.get("id"), 10_000):
-                make = _new_key if case.operation.path.startswith("/api/keys/") else _new_chat
+                case.path_parameters["id"] = _throwaway_account()[2]
+        elif "{id}" in path and case.path_parameters and random.random() < 0.75:
+            if _valid_string(case.path_parameters.get("id"), 10_000):
+                make = _new_key if path.startswith("/api/keys/") else _new_chat
                 case.path_parameters["id"] = make(data)
         if case.query and _valid_string(case.query.get("cursor"), 200) and random.random() < 0.75:
             del case.query["cursor"]
