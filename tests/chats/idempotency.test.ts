@@ -100,7 +100,7 @@ describe('Idempotency-Key on sending a message', () => {
     expect(ctx.upstream.requests).toHaveLength(1);
   });
 
-  it('when a chat is created with its first message twice with one key, then one chat exists', async () => {
+  it('when a chat is created with its first message twice with one key, then one chat exists, and both answers are the Chat with its `chat` and `messages`', async () => {
     const key = newKey();
     const create = () =>
       ctx
@@ -113,7 +113,11 @@ describe('Idempotency-Key on sending a message', () => {
     const again = await create();
     expect(first.status).toBe(201);
     expect(again.body).toEqual(first.body);
-    expect(await Chat.countDocuments({ _id: first.body.chat.id })).toBe(1);
+    // The Chat a create without a message answers, plus the exchange POST /:id/messages answers.
+    const { chat, messages, ...top } = first.body;
+    expect(top).toEqual(chat);
+    expect(messages.map((m: { role: string }) => m.role)).toEqual(['user', 'assistant']);
+    expect(await Chat.countDocuments({ _id: first.body.id })).toBe(1);
     expect(await Message.countDocuments({ chatId: first.body.chat.id })).toBe(2);
   });
 

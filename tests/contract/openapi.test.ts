@@ -114,10 +114,23 @@ describe('OpenAPI description', () => {
             const named = /`(\w+Event)`/.exec(schema.description)![1]!;
             expect(document.components.schemas[named]).toBeDefined();
           } else if (spec.contentType === 'text/event-stream') {
-            // One schema per event ({ event, id, data }), its JSON payload as contentSchema.
-            const refs = (op.responses[status].content['text/event-stream'].schema.oneOf ?? []).map(
-              (r: Json) => r.$ref.split('/').pop(),
+            // One schema per event ({ event, id, data }), its JSON payload as contentSchema: the
+            // stream's `content`, or, beside a JSON answer of another status, `x-event-stream`.
+            const response = op.responses[status];
+            const jsonElsewhere = Object.entries(route.responses).some(
+              ([other, s]) => other !== status && s.schema && s.contentType === undefined,
             );
+            expect(
+              Object.keys(response.content ?? {}),
+              `${route.method} ${path} ${status}`,
+            ).toEqual(jsonElsewhere ? [] : ['text/event-stream']);
+            let union: Json = jsonElsewhere
+              ? response['x-event-stream'].itemSchema
+              : response.content['text/event-stream'].schema;
+            if (jsonElsewhere)
+              expect(response['x-event-stream'].contentType).toBe('text/event-stream');
+            if (union.$ref) union = document.components.schemas[union.$ref.split('/').pop()];
+            const refs = (union.oneOf ?? []).map((r: Json) => r.$ref.split('/').pop());
             const names = refs.map(
               (ref: string) => document.components.schemas[ref].properties.event.const,
             );
@@ -165,10 +178,20 @@ describe('OpenAPI description', () => {
       $ref: '#/components/schemas/ExchangeResult',
     });
     expect(json('/api/chats/{id}', 'patch', 200)).toEqual({ $ref: '#/components/schemas/Chat' });
-    // The stream has its own status and media type; JSON never shares a response with it.
+    // POST /api/chats answers a Chat, with a first message also `chat` and `messages`.
+    expect(json('/api/chats', 'post', 201)).toEqual({ $ref: '#/components/schemas/CreatedChat' });
+    // The stream has its own status; it is no `content` there, so that a generated client's
+    // result type is the JSON answer alone (tests/clients/plain-openapi-fetch.test.ts). Its events
+    // are the `itemSchema` of `x-event-stream`, the component GET …/stream answers with.
+    const streamed = document.paths['/api/chats/{id}/messages'].post.responses[200];
+    expect(streamed.content).toBeUndefined();
+    expect(streamed['x-event-stream']).toEqual({
+      contentType: 'text/event-stream',
+      itemSchema: { $ref: '#/components/schemas/ExchangeEvent' },
+    });
     expect(
-      Object.keys(document.paths['/api/chats/{id}/messages'].post.responses[200].content),
-    ).toEqual(['text/event-stream']);
+      document.paths['/api/chats/{id}/messages/{messageId}/stream'].get.responses[200].content,
+    ).toEqual({ 'text/event-stream': { schema: { $ref: '#/components/schemas/ExchangeEvent' } } });
     // Allowed models are read at run time from GET /api/models, not baked into the description.
     const body = document.paths['/api/chats'].post.requestBody.content['application/json'].schema;
     expect(body.properties.model).toMatchObject({ type: 'string', maxLength: 200 });

@@ -14,6 +14,9 @@ export type Chat = Schemas['Chat'];
 export type ChatWithMessages = Schemas['ChatWithMessages'];
 export type Message = Schemas['Message'];
 export type ExchangeResult = Schemas['ExchangeResult'];
+/** POST /api/chats answers the new Chat; with a first message also its `chat` and `messages`. */
+export type CreatedChat = Schemas['CreatedChat'];
+export type StartedChat = CreatedChat & Required<Pick<CreatedChat, 'chat' | 'messages'>>;
 export type Model = Schemas['Model'];
 export type StopResult = Schemas['StopResult'];
 
@@ -31,15 +34,18 @@ type Query<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extend
 /**
  * The description with the `text/event-stream` answers left out: openapi-fetch parses bodies as
  * JSON, so those are read with `stream()` instead, and every JSON result gets one precise type.
- * A send's 204 answers only a stream reconnect (`Last-Event-ID`), which JSON calls never send.
+ * Beside a JSON 201, a 200 or 204 without `content` is a stream (described outside `content`) or
+ * a stream reconnect's "nothing more" (`Last-Event-ID`), which JSON calls never get.
  */
 type WithoutStreams<R> = {
   [
     S in keyof R as R[S] extends { content: { 'text/event-stream': unknown } }
       ? never
-      : S extends 204
+      : S extends 200 | 204
         ? 201 extends keyof R
-          ? never
+          ? R[S] extends { content: object }
+            ? S
+            : never
           : S
         : S
   ]: R[S];
@@ -165,16 +171,16 @@ export class SigmaClient {
 
   /** A new, empty chat. To create one with its first message, use `startChat` or `streamNewChat`. */
   createChat(body: Omit<Body<'/api/chats', 'post'>, 'message' | 'stream'> = {}): Promise<Chat> {
-    return this.call(() => this.raw.POST('/api/chats', { body })) as Promise<Chat>;
+    return this.call(() => this.raw.POST('/api/chats', { body }));
   }
 
   /** A new chat with its first message, answered as JSON once the reply is complete. */
   startChat(
     body: Omit<Body<'/api/chats', 'post'>, 'stream'> & { message: string },
-  ): Promise<ExchangeResult> {
+  ): Promise<StartedChat> {
     return this.call(() =>
       this.raw.POST('/api/chats', { body: { ...body, stream: false } }),
-    ) as Promise<ExchangeResult>;
+    ) as Promise<StartedChat>;
   }
 
   getChat(id: string, query?: Query<'/api/chats/{id}', 'get'>): Promise<ChatWithMessages> {

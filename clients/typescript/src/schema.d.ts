@@ -694,6 +694,8 @@ export interface components {
             id: string;
             data: string;
         };
+        /** @description One Server-Sent Event of a reply stream, told apart by `event` */
+        ExchangeEvent: components["schemas"]["MetaEvent"] | components["schemas"]["DeltaEvent"] | components["schemas"]["TitleEvent"] | components["schemas"]["DoneEvent"] | components["schemas"]["ErrorEvent"];
         Health: {
             status: string;
         };
@@ -892,10 +894,46 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
         };
-        ExchangeResult: {
-            chat: components["schemas"]["Chat"];
-            /** @description The user message and the stored reply */
-            messages: [
+        CreatedChat: {
+            id: string;
+            title: string;
+            pinned: boolean;
+            archived: boolean;
+            model: string;
+            systemPrompt: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /**
+             * Format: date-time
+             * @description Time of the latest user message (creation time until then)
+             */
+            lastMessageAt: string;
+            /** @description The message the current branch ends at; absent until the chat has one (then its newest message) */
+            activeLeafId?: string;
+            /** @description With `message`: the same chat, as POST /api/chats/{id}/messages answers it */
+            chat?: {
+                id: string;
+                title: string;
+                pinned: boolean;
+                archived: boolean;
+                model: string;
+                systemPrompt: string;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+                /**
+                 * Format: date-time
+                 * @description Time of the latest user message (creation time until then)
+                 */
+                lastMessageAt: string;
+                /** @description The message the current branch ends at; absent until the chat has one (then its newest message) */
+                activeLeafId?: string;
+            };
+            /** @description With `message`: the user message and the stored reply */
+            messages?: [
                 components["schemas"]["Message"],
                 components["schemas"]["Message"]
             ];
@@ -943,6 +981,14 @@ export interface components {
             createdAt: string;
             /** @description This message and the other answers to its parent (or other first messages), oldest first */
             siblingIds: string[];
+        };
+        ExchangeResult: {
+            chat: components["schemas"]["Chat"];
+            /** @description The user message and the stored reply */
+            messages: [
+                components["schemas"]["Message"],
+                components["schemas"]["Message"]
+            ];
         };
         StopResult: {
             /** @description false when no reply was being generated for this chat */
@@ -3208,7 +3254,7 @@ export interface operations {
              * @description Server-Sent Events: `meta` {chat, userMessage, assistantMessage}, then one `delta` {content} per upstream chunk, then, after the first reply of a chat, `title` {chat} when the model wrote the chat a title, then exactly one `done` {message, chat} or `error` {error, message}. `: ping` comments keep the connection open.
              *
              *     `text/event-stream`: each event has an `event:` line (`meta`, `delta`, `title`, `done`, `error`), an `id:` line (a cursor to resume from)
-             *     and one JSON `data:` line; the schema describes one event, its `data` payload is the `contentSchema`.
+             *     and one JSON `data:` line. The stream is described here and in `x-event-stream` (`contentType`, and `itemSchema`: one event, whose `data` payload is the `contentSchema`) rather than as `content`, so that clients generated from this description type the JSON answer alone; read the stream with `fetch`.
              *     A comment line `: ping` keeps the connection alive. The stream ends with exactly one `done` or `error` event.
              */
             200: {
@@ -3217,11 +3263,9 @@ export interface operations {
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
-                content: {
-                    "text/event-stream": components["schemas"]["MetaEvent"] | components["schemas"]["DeltaEvent"] | components["schemas"]["TitleEvent"] | components["schemas"]["DoneEvent"] | components["schemas"]["ErrorEvent"];
-                };
+                content?: never;
             };
-            /** @description The new chat (without `message`), or `{ chat, messages }` (with it, JSON mode) */
+            /** @description The new chat; with `message` (JSON mode) it also carries `messages` (the user message and the reply) and `chat` (the same chat, as POST /:id/messages answers) */
             201: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -3229,7 +3273,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Chat"] | components["schemas"]["ExchangeResult"];
+                    "application/json": components["schemas"]["CreatedChat"];
                 };
             };
             /** @description A reconnect (Last-Event-ID) whose reply had ended and was fully delivered: nothing more to send */
@@ -4417,7 +4461,7 @@ export interface operations {
              * @description Server-Sent Events: `meta` {chat, userMessage, assistantMessage}, then one `delta` {content} per upstream chunk, then, after the first reply of a chat, `title` {chat} when the model wrote the chat a title, then exactly one `done` {message, chat} or `error` {error, message}. `: ping` comments keep the connection open.
              *
              *     `text/event-stream`: each event has an `event:` line (`meta`, `delta`, `title`, `done`, `error`), an `id:` line (a cursor to resume from)
-             *     and one JSON `data:` line; the schema describes one event, its `data` payload is the `contentSchema`.
+             *     and one JSON `data:` line. The stream is described here and in `x-event-stream` (`contentType`, and `itemSchema`: one event, whose `data` payload is the `contentSchema`) rather than as `content`, so that clients generated from this description type the JSON answer alone; read the stream with `fetch`.
              *     A comment line `: ping` keeps the connection alive. The stream ends with exactly one `done` or `error` event.
              */
             200: {
@@ -4426,9 +4470,7 @@ export interface operations {
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
-                content: {
-                    "text/event-stream": components["schemas"]["MetaEvent"] | components["schemas"]["DeltaEvent"] | components["schemas"]["TitleEvent"] | components["schemas"]["DoneEvent"] | components["schemas"]["ErrorEvent"];
-                };
+                content?: never;
             };
             /** @description The user message and the reply, both stored */
             201: {
@@ -4734,7 +4776,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": components["schemas"]["MetaEvent"] | components["schemas"]["DeltaEvent"] | components["schemas"]["TitleEvent"] | components["schemas"]["DoneEvent"] | components["schemas"]["ErrorEvent"];
+                    "text/event-stream": components["schemas"]["ExchangeEvent"];
                 };
             };
             /** @description Last-Event-ID names the final event: nothing more to send */
@@ -4907,7 +4949,7 @@ export interface operations {
              * @description Server-Sent Events: `meta` {chat, userMessage, assistantMessage}, then one `delta` {content} per upstream chunk, then, after the first reply of a chat, `title` {chat} when the model wrote the chat a title, then exactly one `done` {message, chat} or `error` {error, message}. `: ping` comments keep the connection open.
              *
              *     `text/event-stream`: each event has an `event:` line (`meta`, `delta`, `title`, `done`, `error`), an `id:` line (a cursor to resume from)
-             *     and one JSON `data:` line; the schema describes one event, its `data` payload is the `contentSchema`.
+             *     and one JSON `data:` line. The stream is described here and in `x-event-stream` (`contentType`, and `itemSchema`: one event, whose `data` payload is the `contentSchema`) rather than as `content`, so that clients generated from this description type the JSON answer alone; read the stream with `fetch`.
              *     A comment line `: ping` keeps the connection alive. The stream ends with exactly one `done` or `error` event.
              */
             200: {
@@ -4916,9 +4958,7 @@ export interface operations {
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
-                content: {
-                    "text/event-stream": components["schemas"]["MetaEvent"] | components["schemas"]["DeltaEvent"] | components["schemas"]["TitleEvent"] | components["schemas"]["DoneEvent"] | components["schemas"]["ErrorEvent"];
-                };
+                content?: never;
             };
             /** @description The user message and the reply, both stored */
             201: {
@@ -5217,7 +5257,7 @@ export interface operations {
              * @description Server-Sent Events: `meta` {chat, userMessage, assistantMessage}, then one `delta` {content} per upstream chunk, then, after the first reply of a chat, `title` {chat} when the model wrote the chat a title, then exactly one `done` {message, chat} or `error` {error, message}. `: ping` comments keep the connection open.
              *
              *     `text/event-stream`: each event has an `event:` line (`meta`, `delta`, `title`, `done`, `error`), an `id:` line (a cursor to resume from)
-             *     and one JSON `data:` line; the schema describes one event, its `data` payload is the `contentSchema`.
+             *     and one JSON `data:` line. The stream is described here and in `x-event-stream` (`contentType`, and `itemSchema`: one event, whose `data` payload is the `contentSchema`) rather than as `content`, so that clients generated from this description type the JSON answer alone; read the stream with `fetch`.
              *     A comment line `: ping` keeps the connection alive. The stream ends with exactly one `done` or `error` event.
              */
             200: {
@@ -5226,9 +5266,7 @@ export interface operations {
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
-                content: {
-                    "text/event-stream": components["schemas"]["MetaEvent"] | components["schemas"]["DeltaEvent"] | components["schemas"]["TitleEvent"] | components["schemas"]["DoneEvent"] | components["schemas"]["ErrorEvent"];
-                };
+                content?: never;
             };
             /** @description The user message and the new answer */
             201: {
@@ -5516,7 +5554,7 @@ export interface operations {
              * @description Server-Sent Events: `meta` {chat, userMessage, assistantMessage}, then one `delta` {content} per upstream chunk, then, after the first reply of a chat, `title` {chat} when the model wrote the chat a title, then exactly one `done` {message, chat} or `error` {error, message}. `: ping` comments keep the connection open.
              *
              *     `text/event-stream`: each event has an `event:` line (`meta`, `delta`, `title`, `done`, `error`), an `id:` line (a cursor to resume from)
-             *     and one JSON `data:` line; the schema describes one event, its `data` payload is the `contentSchema`.
+             *     and one JSON `data:` line. The stream is described here and in `x-event-stream` (`contentType`, and `itemSchema`: one event, whose `data` payload is the `contentSchema`) rather than as `content`, so that clients generated from this description type the JSON answer alone; read the stream with `fetch`.
              *     A comment line `: ping` keeps the connection alive. The stream ends with exactly one `done` or `error` event.
              */
             200: {
@@ -5525,9 +5563,7 @@ export interface operations {
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
-                content: {
-                    "text/event-stream": components["schemas"]["MetaEvent"] | components["schemas"]["DeltaEvent"] | components["schemas"]["TitleEvent"] | components["schemas"]["DoneEvent"] | components["schemas"]["ErrorEvent"];
-                };
+                content?: never;
             };
             /** @description The user message and the continued answer */
             201: {
@@ -6618,7 +6654,7 @@ export interface operations {
              * @description Server-Sent Events: `meta` {chat, userMessage, assistantMessage}, then one `delta` {content} per upstream chunk, then, after the first reply of a chat, `title` {chat} when the model wrote the chat a title, then exactly one `done` {message, chat} or `error` {error, message}. `: ping` comments keep the connection open.
              *
              *     `text/event-stream`: each event has an `event:` line (`meta`, `delta`, `title`, `done`, `error`), an `id:` line (a cursor to resume from)
-             *     and one JSON `data:` line; the schema describes one event, its `data` payload is the `contentSchema`.
+             *     and one JSON `data:` line. The stream is described here and in `x-event-stream` (`contentType`, and `itemSchema`: one event, whose `data` payload is the `contentSchema`) rather than as `content`, so that clients generated from this description type the JSON answer alone; read the stream with `fetch`.
              *     A comment line `: ping` keeps the connection alive. The stream ends with exactly one `done` or `error` event.
              */
             200: {
@@ -6627,9 +6663,7 @@ export interface operations {
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
-                content: {
-                    "text/event-stream": components["schemas"]["MetaEvent"] | components["schemas"]["DeltaEvent"] | components["schemas"]["TitleEvent"] | components["schemas"]["DoneEvent"] | components["schemas"]["ErrorEvent"];
-                };
+                content?: never;
             };
             /** @description The user message and the reply (stream: false) */
             201: {

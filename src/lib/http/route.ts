@@ -11,6 +11,8 @@ export interface ResponseSpec {
   contentType?: string;
   /** Documentation only: for `text/event-stream`, the JSON `data:` payload of each event name. */
   events?: Record<string, z.ZodType>;
+  /** Documentation only: the component name of one event of `events` (any of them). */
+  eventName?: string;
   /** Documentation only: response headers worth telling clients about (name → description). */
   headers?: Record<string, string>;
   /** Documentation only: for `text/event-stream` of bare `data:` lines (OpenAI, AI SDK), their JSON payload. */

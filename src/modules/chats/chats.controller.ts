@@ -37,6 +37,7 @@ export async function create(
     target: { newChat },
     input: { content: message, model: newChat.model },
     stream: wantsStream(req, stream),
+    createdChat: true,
   });
 }
 

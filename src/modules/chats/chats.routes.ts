@@ -8,6 +8,7 @@ import {
   ChatSchema,
   ChatWithMessagesSchema,
   chatSchemas,
+  CreatedChatSchema,
   ExchangeResultSchema,
   IdParams,
   MessageParams,
@@ -31,6 +32,7 @@ const streamResponse = (description: string) => ({
   contentType: 'text/event-stream',
   schema: z.string(),
   events: SseEventSchemas,
+  eventName: 'ExchangeEvent',
 });
 
 export const exchangeResponses = (created: string) => ({
@@ -105,8 +107,8 @@ export function chatRoutes(): RouteGroup {
           ...exchangeResponses('The chat was created with the first message and its reply'),
           201: {
             description:
-              'The new chat (without `message`), or `{ chat, messages }` (with it, JSON mode)',
-            schema: z.union([ChatSchema, ExchangeResultSchema]),
+              'The new chat; with `message` (JSON mode) it also carries `messages` (the user message and the reply) and `chat` (the same chat, as POST /:id/messages answers)',
+            schema: CreatedChatSchema,
           },
         },
         errors: [409, 429, 502, 503, 504],

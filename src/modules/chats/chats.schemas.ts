@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import { config, type Config } from '../../lib/config.js';
 import { objectIdParam } from '../../lib/http/ids.js';
+import { CURSOR_TEXT } from './reply-cursor.js';
+
+/**
+ * Text that is not empty once trimmed: at least one character that `trim()` keeps. JavaScript's
+ * `\s` is exactly what `trim()` removes; U+FEFF is named too because other regex engines (Python's,
+ * which schemathesis generates from) do not count it as whitespace. Published as the `pattern`.
+ */
+const NOT_BLANK = /[^\s\uFEFF]/;
 
 /** Longer than any model id a provider uses; bounds what the description lets clients send. */
 const MODEL_ID_MAX = 200;
@@ -78,6 +86,19 @@ export const ExchangeResultSchema = z
   })
   .meta({ id: 'ExchangeResult' });
 
+/**
+ * POST /api/chats answers the new Chat, with or without a first message. With one (JSON mode) it
+ * also carries the exchange: `messages`, and `chat` (the same chat) as POST /:id/messages answers.
+ */
+export const CreatedChatSchema = ChatSchema.extend({
+  chat: ChatSchema.optional().describe(
+    'With `message`: the same chat, as POST /api/chats/{id}/messages answers it',
+  ),
+  messages: ExchangeResultSchema.shape.messages
+    .optional()
+    .describe('With `message`: the user message and the stored reply'),
+}).meta({ id: 'CreatedChat' });
+
 export const SseDescription =
   'Server-Sent Events: `meta` {chat, userMessage, assistantMessage}, then one `delta` {content} per upstream chunk, ' +
   'then, after the first reply of a chat, `title` {chat} when the model wrote the chat a title, ' +
@@ -104,6 +125,7 @@ export const StopResultSchema = z
 /** Wire types of the composite responses, from the schemas above (chats.mapper.ts has Chat and Message). */
 export type ChatWithMessagesJson = z.infer<typeof ChatWithMessagesSchema>;
 export type ExchangeResultJson = z.infer<typeof ExchangeResultSchema>;
+export type CreatedChatJson = z.infer<typeof CreatedChatSchema>;
 export type StopResultJson = z.infer<typeof StopResultSchema>;
 export type SseEventJson<E extends keyof typeof SseEventSchemas> = z.infer<
   (typeof SseEventSchemas)[E]
@@ -117,8 +139,10 @@ export const MessageParams = z.object({
 });
 
 export const ReplyParams = z.object({
-  id: z.string().describe('Chat id'),
-  messageId: z.string().describe('Id of the reply (the `assistantMessage.id` of `meta`)'),
+  id: objectIdParam('Chat').describe('Chat id'),
+  messageId: objectIdParam('Message').describe(
+    'Id of the reply (the `assistantMessage.id` of `meta`)',
+  ),
 });
 
 const lastEventId = z
@@ -126,7 +150,9 @@ const lastEventId = z
   .max(100)
   .describe(
     'The `id:` of the last event received (`<replyId>:<offset>`): the stream resumes after it. Absent: from the beginning, `meta` first',
-  );
+  )
+  // Checked by the controllers (400 INVALID_LAST_EVENT_ID, reply-cursor.ts) against this pattern.
+  .meta({ pattern: CURSOR_TEXT.source });
 
 export const ResumeQuery = z.object({
   lastEventId: lastEventId
@@ -150,6 +176,7 @@ export const SendHeaders = z.object({
   'Last-Event-ID': z
     .string()
     .max(100)
+    .meta({ pattern: CURSOR_TEXT.source })
     .optional()
     .describe(
       'Sent by EventSource-style clients when they reconnect: nothing is sent again; the reply it names resumes after that event (204 when it had ended and was fully delivered)',
@@ -161,8 +188,16 @@ export const SendHeaders = z.object({
  * Lengths are checked before trimming: the documented maxLength bounds what the client sends.
  */
 export function chatSchemas(c: Config = config()) {
-  const content = z.string().max(c.MAX_MESSAGE_CHARS).trim().min(1, 'Message must not be empty');
-  const title = z.string().max(c.MAX_TITLE_CHARS).trim().min(1, 'Title must not be empty');
+  const content = z
+    .string()
+    .max(c.MAX_MESSAGE_CHARS)
+    .regex(NOT_BLANK, 'Message must not be empty')
+    .trim();
+  const title = z
+    .string()
+    .max(c.MAX_TITLE_CHARS)
+    .regex(NOT_BLANK, 'Title must not be empty')
+    .trim();
   const systemPrompt = z.string().max(c.MAX_SYSTEM_PROMPT_CHARS);
   // Published as a plain string: the allowed ids are the server's configuration, read at run time
   // from GET /api/models, not baked into the description (or into clients generated from it).

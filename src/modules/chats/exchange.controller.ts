@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import { logger } from '../../lib/logger.js';
 import { authOf } from '../../lib/http/request-auth.js';
 import { toChatJson, toMessageJson } from './chats.mapper.js';
-import type { ExchangeResultJson } from './chats.schemas.js';
+import type { CreatedChatJson, ExchangeResultJson } from './chats.schemas.js';
 import type { ChatDoc } from './chat.model.js';
 import { parseObjectId } from '../../lib/http/ids.js';
 import { findOwnedChat, startChat, type NewChat } from './chats.service.js';
@@ -41,14 +41,24 @@ export function wantsStream(
 }
 
 /**
+ * The 201 body of POST /api/chats with a message: the new Chat (what it answers without one), with
+ * the exchange's `chat` and `messages` beside its fields.
+ */
+export const asCreatedChat = (body: ExchangeResultJson): CreatedChatJson => ({
+  ...body.chat,
+  ...body,
+});
+
+/**
  * Answers an exchange whose messages are stored: 201 JSON, or the SSE stream of API.md. Either way
  * the request is the reply's first reader; the reply goes on if it leaves (see reply-detach).
- * Returns the 201 body it sent (JSON mode).
+ * Returns the 201 body it sent (JSON mode); `createdChat`: in the shape of POST /api/chats.
  */
 export async function respondWithReply(
   res: Response,
   exchange: Exchange,
   stream: boolean,
+  createdChat = false,
 ): Promise<unknown> {
   const reply = openReply(exchange);
   if (!stream) {
@@ -59,10 +69,11 @@ export async function respondWithReply(
     const outcome = reply.outcome!;
     // An upstream failure is a 502/504 JSON error; both messages are stored by then.
     if (outcome.error) throw outcome.error;
-    const body = {
+    const exchangeBody = {
       chat: toChatJson(exchange.chat),
       messages: [toMessageJson(exchange.userMessage), toMessageJson(outcome.message)],
     } satisfies ExchangeResultJson;
+    const body = createdChat ? asCreatedChat(exchangeBody) : exchangeBody;
     res.status(201).json(body);
     return body;
   }
@@ -87,6 +98,8 @@ export interface SendRequest {
   stream: boolean;
   /** The chat a reconnect's Last-Event-ID must name a reply of (absent: any of the user's). */
   chatId?: string;
+  /** POST /api/chats: the JSON answer is the new Chat with the exchange (asCreatedChat). */
+  createdChat?: boolean;
 }
 
 /**
@@ -109,7 +122,7 @@ export async function sendMessage(req: Request, res: Response, send: SendRequest
       req.body,
     );
     claim = await claimIdempotencyKey(userId, key, hash, ids, true);
-    if (!claim.fresh) return answerAgain(res, userId, claim, send.stream);
+    if (!claim.fresh) return answerAgain(res, userId, claim, send);
   }
   let exchange: Exchange;
   try {
@@ -118,7 +131,7 @@ export async function sendMessage(req: Request, res: Response, send: SendRequest
     if (claim) await releaseIdempotencyKey(claim.record).catch(() => undefined);
     throw error;
   }
-  const body = await respondWithReply(res, exchange, send.stream);
+  const body = await respondWithReply(res, exchange, send.stream, send.createdChat);
   if (claim && body)
     await saveIdempotentResponse(claim.record, body).catch((error: unknown) =>
       logger.warn({ err: (error as Error).message }, 'could not keep the idempotent response'),
@@ -130,7 +143,7 @@ async function answerAgain(
   res: Response,
   userId: string,
   claim: Claim,
-  stream: boolean,
+  { stream, createdChat }: SendRequest,
 ): Promise<void> {
   const { record } = claim;
   const found = await findReplyInChat(userId, String(record.chatId), String(record.replyId));
@@ -139,8 +152,9 @@ async function answerAgain(
     res.status(201).json(record.response);
     return;
   }
-  const body = await exchangeJson(res, found);
-  if (body === null) return;
+  const exchangeBody = await exchangeJson(res, found);
+  if (exchangeBody === null) return;
+  const body = createdChat ? asCreatedChat(exchangeBody) : exchangeBody;
   res.status(201).json(body);
   await saveIdempotentResponse(record, body).catch(() => undefined);
 }

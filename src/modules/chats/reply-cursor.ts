@@ -16,17 +16,24 @@ export const cursorId = (replyId: string, offset: number | 'end') => `${replyId}
 
 const CURSOR = /^([0-9a-f]{24}):(0|[1-9][0-9]{0,8}|end)$/;
 
+/**
+ * What a Last-Event-ID (header or `?lastEventId=`) may hold, as published: an event id, or nothing
+ * at all (an empty one means "from the beginning", as EventSource sends it).
+ */
+export const CURSOR_TEXT = /^(|[0-9a-f]{24}:(0|[1-9][0-9]{0,8}|end))$/;
+
 export const invalidLastEventId = (reason: string) =>
   new AppError('INVALID_LAST_EVENT_ID', `The Last-Event-ID is not usable: ${reason}`);
 
 export function parseCursor(raw: string): ReplyCursor {
-  const match = CURSOR.exec(raw.trim());
+  const match = CURSOR.exec(raw);
   if (!match) throw invalidLastEventId('expected an event id of this API, `<replyId>:<offset>`');
   return { replyId: match[1]!, offset: match[2] === 'end' ? 'end' : Number(match[2]) };
 }
 
 /** The cursor a request resumes from: the Last-Event-ID header, else `?lastEventId=`; empty means none. */
 export function cursorOf(header: string | undefined, query?: string): ReplyCursor | null {
-  const raw = header?.trim() || query?.trim();
+  // Exactly the published CURSOR_TEXT: no trimming (HTTP has trimmed a header's value already).
+  const raw = header || query;
   return raw ? parseCursor(raw) : null;
 }

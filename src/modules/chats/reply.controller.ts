@@ -3,6 +3,7 @@ import { AppError, ERROR_STATUS, type ErrorCode } from '../../lib/errors.js';
 import { parseObjectId } from '../../lib/http/ids.js';
 import { authOf } from '../../lib/http/request-auth.js';
 import { toChatJson, toMessageJson } from './chats.mapper.js';
+import type { ExchangeResultJson } from './chats.schemas.js';
 import { findOwnedChat } from './chats.service.js';
 import { Message, type MessageDoc } from './message.model.js';
 import { cursorId, cursorOf, invalidLastEventId, type ReplyCursor } from './reply-cursor.js';
@@ -98,7 +99,10 @@ function storedError(error: { code: string; message: string }): AppError {
  * sent, else (the first answer was lost mid-generation, or it was a stream) the exchange once its
  * reply is final.
  */
-export async function exchangeJson(res: Response, found: ReplyInChat): Promise<unknown> {
+export async function exchangeJson(
+  res: Response,
+  found: ReplyInChat,
+): Promise<ExchangeResultJson | null> {
   const collected = new CollectingSink(res);
   await follow(found, 0, collected);
   if (collected.isClosed && !collected.ended) return null;
@@ -107,5 +111,5 @@ export async function exchangeJson(res: Response, found: ReplyInChat): Promise<u
   return {
     chat: toChatJson(found.chat),
     messages: [toMessageJson(await questionOf(reply)), toMessageJson(reply)],
-  };
+  } satisfies ExchangeResultJson;
 }

@@ -197,9 +197,29 @@ class EventComponents {
     }
     return { $ref: `#/components/schemas/${name}` };
   }
+
+  /** One event of a stream, any of `events`: inline, or a component when the route names one. */
+  anyOf(events: Record<string, z.ZodType>, name?: string): Record<string, unknown> {
+    const oneOf = { oneOf: Object.entries(events).map(([event, data]) => this.ref(event, data)) };
+    if (!name) return oneOf;
+    if (!this.unions.has(name)) {
+      this.unions.add(name);
+      this.registry.registerComponent('schemas', name, {
+        ...oneOf,
+        description: 'One Server-Sent Event of a reply stream, told apart by `event`',
+      });
+    }
+    return { $ref: `#/components/schemas/${name}` };
+  }
+
+  private readonly unions = new Set<string>();
 }
 
-function sseDescription(description: string, events: Record<string, z.ZodType>): string {
+function sseDescription(
+  description: string,
+  events: Record<string, z.ZodType>,
+  outsideContent: boolean,
+): string {
   const list = Object.keys(events)
     .map((name) => `\`${name}\``)
     .join(', ');
@@ -207,10 +227,23 @@ function sseDescription(description: string, events: Record<string, z.ZodType>):
     description,
     '',
     `\`text/event-stream\`: each event has an \`event:\` line (${list || 'see the API guide'}), an \`id:\` line (a cursor to resume from)`,
-    'and one JSON `data:` line; the schema describes one event, its `data` payload is the `contentSchema`.',
+    outsideContent
+      ? `and one JSON \`data:\` line. ${STREAM_OUTSIDE_CONTENT}`
+      : 'and one JSON `data:` line; the schema describes one event, its `data` payload is the `contentSchema`.',
     'A comment line `: ping` keeps the connection alive. The stream ends with exactly one `done` or `error` event.',
   ].join('\n');
 }
+
+/**
+ * Where an operation answers JSON under one 2xx status and a stream under another (chosen by the
+ * request: `stream`, Accept), the stream is not a `content` entry: generated clients (openapi-fetch
+ * over openapi-typescript) merge every 2xx content into one result type, so JSON callers would
+ * have to narrow it away from the events on every call. Its events are described by the
+ * extension's `itemSchema` instead (OpenAPI 3.2's name for the schema of one event), a component
+ * that the stream-only operations (GET …/stream) reference as their `content`.
+ */
+const STREAM_EXTENSION = 'x-event-stream';
+const STREAM_OUTSIDE_CONTENT = `The stream is described here and in \`${STREAM_EXTENSION}\` (\`contentType\`, and \`itemSchema\`: one event, whose \`data\` payload is the \`contentSchema\`) rather than as \`content\`, so that clients generated from this description type the JSON answer alone; read the stream with \`fetch\`.`;
 
 /**
  * A stream of bare `data:` lines (no event names or ids), as OpenAI and the AI SDK send them: one
@@ -249,6 +282,15 @@ function successResponses(
   const entries = Object.entries(route.responses).flatMap(([status, spec]) =>
     spec.also ? [[status, spec] as const, [status, spec.also] as const] : [[status, spec] as const],
   );
+  // A stream beside a JSON answer of another success status is left out of `content`.
+  const jsonStatuses = new Set(
+    entries
+      .filter(
+        ([, spec]) =>
+          spec.schema && (spec.contentType ?? 'application/json') !== 'text/event-stream',
+      )
+      .map(([status]) => status),
+  );
   for (const [status, spec] of entries) {
     const previous = responses[status];
     const headers = {
@@ -266,16 +308,22 @@ function successResponses(
         content: { [contentType]: { schema: dataEventSchema(registry, name, spec.dataEvents) } },
       };
     } else if (contentType === 'text/event-stream') {
-      const eventSchemas = Object.entries(spec.events ?? {});
       const schema =
-        eventSchemas.length > 0
-          ? { oneOf: eventSchemas.map(([name, data]) => events.ref(name, data)) }
+        Object.keys(spec.events ?? {}).length > 0
+          ? events.anyOf(spec.events!, spec.eventName)
           : { type: 'object' as const, description: 'One server-sent event' };
-      responses[status] = {
-        description: sseDescription(spec.description, spec.events ?? {}),
-        headers,
-        content: { 'text/event-stream': { schema } },
-      };
+      const outside = [...jsonStatuses].some((other) => other !== status);
+      responses[status] = outside
+        ? ({
+            description: sseDescription(spec.description, spec.events ?? {}, true),
+            headers,
+            [STREAM_EXTENSION]: { contentType: 'text/event-stream', itemSchema: schema },
+          } as ResponseConfig)
+        : {
+            description: sseDescription(spec.description, spec.events ?? {}, false),
+            headers,
+            content: { 'text/event-stream': { schema } },
+          };
     } else if (spec.schema) {
       responses[status] = {
         description: spec.description,
