@@ -4,6 +4,7 @@
  * harness asks over IPC for event-loop delay (perf_hooks.monitorEventLoopDelay), memory, and the
  * bytes buffered in user space on the server's sockets (accepted sockets: writableLength; outgoing
  * sockets such as the upstream connection: readableLength), found through diagnostics_channel.
+ * `bench/memory.ts` also asks it for heap snapshots (v8.writeHeapSnapshot).
  */
 import diagnosticsChannel from 'node:diagnostics_channel';
 import type net from 'node:net';
@@ -13,7 +14,9 @@ import vm from 'node:vm';
 
 interface ProbeRequest {
   id: number;
-  cmd: 'stats' | 'reset' | 'gc';
+  cmd: 'stats' | 'reset' | 'gc' | 'snapshot';
+  /** `snapshot`: where to write the heap snapshot (taken after a forced GC). */
+  file?: string;
 }
 
 if (process.send && process.env.BENCH_PROBE === '1') {
@@ -66,11 +69,14 @@ if (process.send && process.env.BENCH_PROBE === '1') {
     const request = raw as ProbeRequest;
     if (typeof request?.id !== 'number') return;
     if (request.cmd === 'reset') delay.reset();
-    if (request.cmd === 'gc') {
+    if (request.cmd === 'gc' || request.cmd === 'snapshot') {
       gc();
       gc();
     }
-    process.send?.({ probe: request.id, ...stats() });
+    // Taken before the stats, so the memory figures sent back describe the snapshotted heap.
+    const snapshot =
+      request.cmd === 'snapshot' && request.file ? v8.writeHeapSnapshot(request.file) : undefined;
+    process.send?.({ probe: request.id, ...stats(), snapshot });
   });
   process.channel?.unref();
 }

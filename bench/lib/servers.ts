@@ -34,16 +34,18 @@ export interface RunningServer {
   port: number;
   child: ChildProcess;
   probe(cmd: 'stats' | 'reset' | 'gc'): Promise<ProbeStats>;
+  /** Forced GC, then a heap snapshot written to `file` (bench/memory.ts). */
+  snapshot(file: string): Promise<ProbeStats>;
   stop(): Promise<void>;
 }
 
 let probeSeq = 0;
 
 function withProbe(child: ChildProcess) {
-  return (cmd: 'stats' | 'reset' | 'gc') =>
+  return (cmd: 'stats' | 'reset' | 'gc' | 'snapshot', file?: string) =>
     new Promise<ProbeStats>((resolve, reject) => {
       const id = (probeSeq += 1);
-      const timer = setTimeout(() => reject(new Error(`probe ${cmd} timed out`)), 30_000);
+      const timer = setTimeout(() => reject(new Error(`probe ${cmd} timed out`)), 120_000);
       const onMessage = (message: unknown) => {
         const m = message as { probe?: number } & ProbeStats;
         if (m.probe !== id) return;
@@ -52,7 +54,7 @@ function withProbe(child: ChildProcess) {
         resolve(m);
       };
       child.on('message', onMessage);
-      child.send({ id, cmd });
+      child.send({ id, cmd, file });
     });
 }
 
@@ -116,7 +118,15 @@ export async function startOurs(options: ServerOptions): Promise<RunningServer> 
   });
   await waitForPort(port, child, 30_000);
   await waitReady(port);
-  return { name: 'ours', port, child, probe: withProbe(child), stop: () => stopChild(child) };
+  const probe = withProbe(child);
+  return {
+    name: 'ours',
+    port,
+    child,
+    probe,
+    snapshot: (file) => probe('snapshot', file),
+    stop: () => stopChild(child),
+  };
 }
 
 /** The baseline relay (bench/baseline.ts). */
@@ -142,7 +152,15 @@ export async function startBaseline(options: ServerOptions): Promise<RunningServ
     },
   );
   await waitForPort(port, child, 30_000);
-  return { name: 'baseline', port, child, probe: withProbe(child), stop: () => stopChild(child) };
+  const probe = withProbe(child);
+  return {
+    name: 'baseline',
+    port,
+    child,
+    probe,
+    snapshot: (file) => probe('snapshot', file),
+    stop: () => stopChild(child),
+  };
 }
 
 async function waitReady(port: number): Promise<void> {
