@@ -1,14 +1,17 @@
 import type { Response } from 'express';
 import { openStreams } from '../metrics.js';
+import { joinTicks, leaveTicks, type Ticking } from '../ticker.js';
 
 /**
  * A Server-Sent Events response. Every event carries an `id:` chosen by the caller (a cursor a
  * client can resume from with Last-Event-ID) and one JSON `data:` line. Writes honour backpressure: `send` resolves once the socket has taken the bytes (or the
  * client is gone), so a slow reader slows the producer instead of growing a buffer.
  */
-export class SseStream {
+export class SseStream implements Ticking {
   private closed = false;
-  private pingTimer: NodeJS.Timeout | undefined;
+  /** The ping period while pinging (the stream rides the process-wide wheel of it), else 0. */
+  private pingMs = 0;
+  private counted = false;
 
   constructor(
     protected readonly res: Response,
@@ -18,6 +21,8 @@ export class SseStream {
     res.once('close', () => {
       this.closed = true;
       this.stopPing();
+      if (this.counted) openStreams.dec();
+      this.counted = false;
     });
   }
 
@@ -37,10 +42,17 @@ export class SseStream {
     });
     this.res.removeHeader('Content-Length');
     this.res.flushHeaders();
+    if (this.closed) return;
     openStreams.inc();
-    this.res.once('close', () => openStreams.dec());
-    this.pingTimer = setInterval(() => this.comment('ping'), pingSeconds * 1000);
-    this.pingTimer.unref();
+    this.counted = true;
+    // One shared interval per period pings every open stream (no timer per stream).
+    this.pingMs = pingSeconds * 1000;
+    joinTicks(this.pingMs, this);
+  }
+
+  /** A tick of the shared ping wheel. */
+  tick(): void {
+    this.comment('ping');
   }
 
   /**
@@ -79,8 +91,8 @@ export class SseStream {
   }
 
   private stopPing(): void {
-    if (this.pingTimer) clearInterval(this.pingTimer);
-    this.pingTimer = undefined;
+    if (this.pingMs) leaveTicks(this.pingMs, this);
+    this.pingMs = 0;
   }
 
   private drained(interrupt?: AbortSignal): Promise<void> {
