@@ -1,6 +1,7 @@
 import { config } from '../../../lib/config.js';
 import type { AppError } from '../../../lib/errors.js';
-import { releaseLeaseSurely, renewLease } from './leases.js';
+import { releaseLeaseSurely } from './leases.js';
+import { keepLeaseAlive, stopRenewing } from './lease-renewal.js';
 import { GenerationAbort, registerGeneration, unregisterGeneration } from './registry.js';
 import { logger } from '../../../lib/logger.js';
 import {
@@ -53,14 +54,8 @@ export async function runGeneration(
     exchange.persist === false
       ? null
       : new CheckpointWriter(exchange.assistant._id, c.STREAM_CHECKPOINT_MS);
-  // A crashed instance stops renewing, so its leases lapse and free the user's slots.
-  const renewal = setInterval(
-    () => {
-      renewLease(lease).catch((err: unknown) => logger.warn({ err }, 'lease renewal failed'));
-    },
-    (c.GENERATION_LEASE_SECONDS * 1000) / 3,
-  );
-  renewal.unref();
+  // Renewed with every other lease of this process on one shared timer (see lease-renewal).
+  keepLeaseAlive(lease);
 
   const started = performance.now();
   let ttftMs: number | null = null;
@@ -104,7 +99,7 @@ export async function runGeneration(
       );
     }
   } finally {
-    clearInterval(renewal);
+    stopRenewing(lease);
     unregisterGeneration(lease.token);
   }
 

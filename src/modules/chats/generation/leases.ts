@@ -89,10 +89,20 @@ export async function releaseLeaseSurely(lease: Lease): Promise<void> {
   setTimeout(retry, RELEASE_RETRY_MS).unref();
 }
 
-export async function renewLease(lease: Lease, now = new Date()): Promise<void> {
-  await Generation.updateOne(holder(lease), {
-    $set: { expiresAt: new Date(now.getTime() + leaseTtlMs()) },
-  });
+const RENEW_BATCH = 500;
+
+/**
+ * Pushes back the expiry of this instance's leases with these tokens, in one write per batch. A
+ * lease another instance took over carries that instance's token, so it is never renewed from here.
+ */
+export async function renewLeases(tokens: string[], now = new Date()): Promise<void> {
+  const expiresAt = new Date(now.getTime() + leaseTtlMs());
+  for (let i = 0; i < tokens.length; i += RENEW_BATCH) {
+    await Generation.updateMany(
+      { instanceId: INSTANCE_ID, token: { $in: tokens.slice(i, i + RENEW_BATCH) } },
+      { $set: { expiresAt } },
+    );
+  }
 }
 
 /**

@@ -1,0 +1,43 @@
+import { config } from '../../../lib/config.js';
+import { logger } from '../../../lib/logger.js';
+import { joinTicks, leaveTicks } from '../../../lib/ticker.js';
+import { renewLeases, type Lease } from './leases.js';
+
+/**
+ * Keeps the leases of this process's running generations alive: one renewal for all of them every
+ * third of the lease time (one timer and one database write per period, whatever the number of
+ * streams), so a lease is renewed at least twice before it could lapse. A crashed instance stops
+ * renewing, so its leases lapse and another instance may take the user's slots over.
+ */
+const held = new Map<string, Lease>();
+let periodMs = 0;
+let busy = false;
+
+const renewal = {
+  tick(): void {
+    if (busy || held.size === 0) return;
+    busy = true;
+    renewLeases([...held.keys()])
+      .catch((err: unknown) => logger.warn({ err }, 'lease renewal failed'))
+      .finally(() => {
+        busy = false;
+      });
+  },
+};
+
+export function keepLeaseAlive(lease: Lease): void {
+  held.set(lease.token, lease);
+  if (periodMs) return;
+  periodMs = (config().GENERATION_LEASE_SECONDS * 1000) / 3;
+  joinTicks(periodMs, renewal);
+}
+
+export function stopRenewing(lease: Lease): void {
+  held.delete(lease.token);
+  if (held.size > 0 || !periodMs) return;
+  leaveTicks(periodMs, renewal);
+  periodMs = 0;
+}
+
+/** Leases this process is renewing (tests, diagnostics). */
+export const renewedLeases = () => held.size;
