@@ -1,16 +1,14 @@
 import cookieParser from 'cookie-parser';
 import express, { type RequestHandler } from 'express';
-import { pinoHttp } from 'pino-http';
 import { config } from './lib/config.js';
 import { isDatabaseConnected } from './lib/db/connection.js';
 import { AppError, serviceUnavailable } from './lib/errors.js';
 import { jsonBody } from './lib/http/body.js';
 import { errorHandler } from './lib/http/error-handler.js';
-import { requestId } from './lib/http/request-id.js';
+import { requestLog } from './lib/http/request-log.js';
 import { buildRouter, type RouteGroup } from './lib/http/route.js';
 import { corsPolicy, noStore, securityHeaders } from './lib/http/security.js';
 import { isDraining } from './lib/lifecycle.js';
-import { logger } from './lib/logger.js';
 import { requestContext } from './lib/request-context.js';
 import { aiSdkRoutes } from './modules/ai-sdk/index.js';
 import { authenticate, authRoutes } from './modules/auth/index.js';
@@ -64,25 +62,8 @@ export function createApp(groups: RouteGroup[] = routeGroups()) {
   app.set('trust proxy', c.TRUST_PROXY);
   app.set('etag', false);
 
-  app.use(
-    pinoHttp({
-      logger,
-      genReqId: requestId,
-      customLogLevel: (_req, res, err) =>
-        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug',
-      // Only the fields worth keeping; headers (and with them every credential) are left out.
-      serializers: {
-        req: (req: { id: unknown; method: string; url: string }) => ({
-          id: req.id,
-          method: req.method,
-          url: req.url.split('?')[0],
-        }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-    }),
-  );
-  // pino-http types the id loosely; genReqId (request-id.ts) always makes it a string.
-  app.use((req, _res, next) => requestContext.run(req.id as string, next));
+  app.use(requestLog());
+  app.use((req, _res, next) => requestContext.run(req.id!, next));
   app.use(httpMetrics);
   app.use(securityHeaders());
   app.use(corsPolicy(c.CORS_ORIGINS));

@@ -4,6 +4,7 @@ import { ZodError } from 'zod';
 import { markDatabaseUnreachable } from '../db/connection.js';
 import { AppError, serviceUnavailable, type ErrorDetail } from '../errors.js';
 import { logger } from '../logger.js';
+import { requestFields } from './request-log.js';
 
 /** Errors the Node driver raises when it cannot reach the database at all. */
 const DATABASE_DOWN_ERRORS = new Set([
@@ -79,8 +80,8 @@ export function sendError(req: Request, res: Response, error: AppError): void {
     error: {
       code: error.code,
       message: error.message,
-      // A string from genReqId (request-id.ts); absent only before pino-http has run.
-      requestId: (req.id as string | undefined) ?? '',
+      // Chosen by requestLog (request-id.ts); absent only before it has run.
+      requestId: req.id ?? '',
       ...(error.details ? { details: error.details } : {}),
     },
   });
@@ -89,10 +90,14 @@ export function sendError(req: Request, res: Response, error: AppError): void {
 export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   if (isDatabaseDown(err)) markDatabaseUnreachable();
   const error = toAppError(err);
-  const log = req.log ?? logger;
+  // The request's fields are put together only for a line that is written.
   if (error.status >= 500)
-    log.error({ err: error.cause ?? err, code: error.code }, 'request failed');
-  else log.debug({ code: error.code }, error.message);
+    logger.error(
+      { req: requestFields(req), err: error.cause ?? err, code: error.code },
+      'request failed',
+    );
+  else if (logger.isLevelEnabled('debug'))
+    logger.debug({ req: requestFields(req), code: error.code }, error.message);
   if (res.headersSent) {
     // A response already under way (a stream) cannot change its status; end it.
     res.end();

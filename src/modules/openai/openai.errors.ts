@@ -4,6 +4,7 @@ import { markDatabaseUnreachable } from '../../lib/db/connection.js';
 import { AppError, ERROR_STATUS, type ErrorCode } from '../../lib/errors.js';
 import { isDatabaseDown, toAppError } from '../../lib/http/error-handler.js';
 import { logger } from '../../lib/logger.js';
+import { requestFields } from '../../lib/http/request-log.js';
 
 /** OpenAI's error body: `{ error: { message, type, param, code } }`, which its SDKs parse. */
 export const OpenAiErrorBody = z.object({
@@ -147,10 +148,14 @@ const notFound: RequestHandler = (req, _res, next) =>
 const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   if (isDatabaseDown(err)) markDatabaseUnreachable();
   const error = toOpenAiError(err);
-  const log = req.log ?? logger;
+  // The request's fields are put together only for a line that is written.
   if (error.status >= 500)
-    log.error({ err: error.cause ?? err, code: error.code }, 'request failed');
-  else log.debug({ code: error.code }, error.message);
+    logger.error(
+      { req: requestFields(req), err: error.cause ?? err, code: error.code },
+      'request failed',
+    );
+  else if (logger.isLevelEnabled('debug'))
+    logger.debug({ req: requestFields(req), code: error.code }, error.message);
   if (res.headersSent) {
     res.end();
     return;

@@ -1,0 +1,61 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RequestHandler } from 'express';
+import type { Level } from 'pino';
+import { logger } from '../logger.js';
+import { requestId } from './request-id.js';
+
+declare module 'http' {
+  interface IncomingMessage {
+    /** Set by requestLog (request-id.ts chooses it); in every log line and error body. */
+    id?: string;
+  }
+}
+
+const STARTED = Symbol('requestStarted');
+const LOGGED = Symbol('requestLogged');
+
+interface TimedResponse extends ServerResponse {
+  [STARTED]?: number;
+  [LOGGED]?: boolean;
+}
+
+/** The fields of a request a log line carries (never headers: they hold the credentials). */
+export function requestFields(req: IncomingMessage): { id: string; method: string; url: string } {
+  const url = (req as { originalUrl?: string }).originalUrl ?? req.url ?? '';
+  return { id: req.id ?? '', method: req.method ?? '', url: url.split('?')[0]! };
+}
+
+const levelOf = (status: number): Level =>
+  status >= 500 ? 'error' : status >= 400 ? 'info' : 'debug';
+
+/** Shared by every response (no closure per request); runs once, on `finish` or `close`. */
+function logFinished(this: TimedResponse): void {
+  if (this[LOGGED]) return;
+  this[LOGGED] = true;
+  const level = levelOf(this.statusCode);
+  if (!logger.isLevelEnabled(level)) return;
+  const fields = {
+    req: requestFields(this.req),
+    res: { statusCode: this.statusCode },
+    responseTime: Math.round(performance.now() - (this[STARTED] ?? 0)),
+  };
+  if (this.statusCode >= 500) logger[level](fields, 'request errored');
+  else logger[level](fields, 'request completed');
+}
+
+/**
+ * Gives each request its id and writes one line when its response ends. Nothing is built per
+ * request beyond the id and a start time: the line (with the request's fields) is assembled only
+ * when its level is enabled, instead of a child logger per request that a held stream would keep
+ * for its whole life.
+ */
+export function requestLog(): RequestHandler {
+  return (req, res, next) => {
+    req.id = requestId(req, res);
+    const timed = res as TimedResponse;
+    timed[STARTED] = performance.now();
+    res.once('finish', logFinished);
+    res.once('close', logFinished);
+    next();
+  };
+}
