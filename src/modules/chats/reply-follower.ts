@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { config } from '../../lib/config.js';
 import { logger } from '../../lib/logger.js';
 import type { ChatJson } from './chats.mapper.js';
@@ -32,6 +31,20 @@ export async function followStored(
   let reply = first;
   let nextHeartbeat = 0;
   let nextLivenessCheck = Date.now() + LIVENESS_CHECK_MS;
+  // One poll's wait, which the client leaving also ends. Not Promise.race with `sink.gone`: every
+  // race would leave a reaction on that promise, kept for as long as the reader follows.
+  let wake: (() => void) | null = null;
+  void sink.gone.then(() => wake?.());
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    }).finally(() => {
+      wake = null;
+    });
   try {
     for (;;) {
       if (sink.isClosed) return;
@@ -71,7 +84,7 @@ export async function followStored(
           continue;
         }
       }
-      await Promise.race([sleep(c.RESUME_POLL_MS), sink.gone]);
+      await pause(c.RESUME_POLL_MS);
       if (sink.isClosed) return;
       const fresh = await Message.findById(reply._id).lean<MessageDoc>();
       if (!fresh) {

@@ -87,6 +87,11 @@ export class ReplyStream {
     return new Promise((resolve) => this.wakers.push(resolve));
   }
 
+  /** Calls `wake` once at the next change (a reader that also waits on something else). */
+  onNextChange(wake: () => void): void {
+    this.wakers.push(wake);
+  }
+
   /** Appends a chunk and waits until every pacing reader has written it (or the reply is cut). */
   async push(text: string): Promise<void> {
     this.length += text.length;
