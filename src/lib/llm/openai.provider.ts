@@ -1,9 +1,10 @@
 import { createParser } from 'eventsource-parser';
 import OpenAI from 'openai';
-import { Agent, fetch as undiciFetch } from 'undici';
+import type { Agent } from 'undici';
 import type { Config } from '../config.js';
 import { MAX_EVENT_CHARS, assertEventStream, parseChunk } from './stream-body.js';
 import { UpstreamIdleError, UpstreamProtocolError } from './upstream-errors.js';
+import { takeBody, upstreamPool } from './upstream-fetch.js';
 import type { CompletionRequest, CompletionStream } from './types.js';
 
 interface CachedClient {
@@ -16,7 +17,8 @@ let cached: CachedClient | undefined;
 
 /**
  * One SDK client per configuration, over a keep-alive connection pool: a fresh TLS/TCP handshake
- * per reply would add tens of milliseconds to every time-to-first-token.
+ * per reply would add tens of milliseconds to every time-to-first-token. Its `fetch` leaves a
+ * successful answer's body to `takeBody`: the client serves `openAiCompletion` only.
  */
 function clientFor(c: Config): OpenAI {
   const key = [
@@ -28,19 +30,13 @@ function clientFor(c: Config): OpenAI {
   ].join('|');
   if (cached?.key === key) return cached.client;
   void cached?.agent.close().catch(() => undefined);
-  const agent = new Agent({
-    keepAliveTimeout: 30_000,
-    keepAliveMaxTimeout: 120_000,
-    connections: c.UPSTREAM_MAX_SOCKETS,
-  });
-  const fetchWithPool = ((url: string, init?: Record<string, unknown>) =>
-    undiciFetch(url, { ...init, dispatcher: agent })) as unknown as typeof fetch;
+  const { agent, fetch } = upstreamPool({ connections: c.UPSTREAM_MAX_SOCKETS });
   const client = new OpenAI({
     apiKey: c.OPENAI_API_KEY ?? 'not-set',
     baseURL: c.OPENAI_BASE_URL,
     timeout: c.UPSTREAM_TIMEOUT_MS,
     maxRetries: c.UPSTREAM_MAX_RETRIES,
-    fetch: fetchWithPool,
+    fetch,
   });
   cached = { key, client, agent };
   return client;
@@ -55,15 +51,17 @@ export async function closeOpenAiPool(): Promise<void> {
 
 /**
  * Streams a chat completion. The SDK builds, authenticates and sends the request, retries before
- * the first byte and turns an error status into its APIError; the body it hands back is read here:
- * one await per network read, the event-stream lines split synchronously (eventsource-parser), and
- * each chunk mapped straight to our events — no SDK stream, line decoder or extra iterators per
- * chunk, and no combined abort signal per reply (a stall cancels the reader instead).
+ * the first byte and turns an error status into its APIError; the body is then read here, as the
+ * Node stream undici gives (see upstream-fetch.ts): one await per network read, the event-stream
+ * lines split synchronously (eventsource-parser) and each chunk mapped straight to our events —
+ * no web stream, SDK line decoder or extra iterators per chunk, and no combined abort signal per
+ * reply (a stall destroys the body instead).
  *
  * `UPSTREAM_TIMEOUT_MS` bounds the wait for the response headers (the SDK's timeout); after that an
- * idle timer cancels an upstream that stops sending. The timer is paused while the consumer holds a
+ * idle timer ends an upstream that stops sending. The timer is paused while the consumer holds a
  * chunk, so a slow client is not mistaken for a stalled model. An abort from our side (stop, client
- * gone, title timeout) ends the reply quietly once streaming, as the SDK's stream did.
+ * gone, title timeout) reaches the body through the SDK's listener on the signal, and ends the
+ * reply quietly once streaming, as the SDK's stream did.
  */
 export async function* openAiCompletion(request: CompletionRequest, c: Config): CompletionStream {
   const response = await clientFor(c)
@@ -76,19 +74,18 @@ export async function* openAiCompletion(request: CompletionRequest, c: Config): 
         stream: true,
         stream_options: { include_usage: true },
       },
-      // The SDK keeps this listener for the whole response: an abort also cancels the body.
       { signal: request.signal },
     )
     .asResponse();
-  const body = response.body;
+  const body = takeBody(response);
   if (!body) throw new UpstreamProtocolError('the provider sent no body');
   try {
     assertEventStream(response);
   } catch (error) {
-    void body.cancel().catch(() => undefined);
+    // Nobody reads it: the abort it reports as it closes must not become an uncaught error.
+    body.on('error', () => undefined).destroy();
     throw error;
   }
-  const reader = (body as ReadableStream<Uint8Array>).getReader();
   const decoder = new TextDecoder();
   // Data of the events completed by the current read; filled by the parser's callback.
   const events: string[] = [];
@@ -108,7 +105,6 @@ export async function* openAiCompletion(request: CompletionRequest, c: Config): 
   // Otherwise the decision waits for the poll phase, so a chunk that arrived while the process was
   // stalled is read before the reply is declared stalled.
   let idled = false;
-  let ended = false;
   let finished = false;
   let armedAt = performance.now();
   let consumerHolds = false;
@@ -124,22 +120,18 @@ export async function* openAiCompletion(request: CompletionRequest, c: Config): 
     setImmediate(() => {
       if (chunksSeen !== seen || consumerHolds || finished) return;
       idled = true;
-      // Ends the pending read (done) and drops the upstream connection.
-      void reader.cancel().catch(() => undefined);
+      // Fails the pending read and drops the upstream connection.
+      body.destroy(new UpstreamIdleError());
     });
   };
   const timer = setTimeout(onIdle, c.UPSTREAM_IDLE_TIMEOUT_MS);
   let sawEvent = false;
   let sawDone = false;
   try {
-    for (;;) {
-      const read = await reader.read();
-      if (idled) throw new UpstreamIdleError();
-      if (read.done) {
-        ended = true;
-        break;
-      }
-      parser.feed(decoder.decode(read.value, { stream: true }));
+    // Leaving this loop early (the consumer stops, an error) destroys the body and its connection;
+    // read to its end, the connection goes back to the pool.
+    for await (const bytes of body as AsyncIterable<Uint8Array>) {
+      parser.feed(decoder.decode(bytes, { stream: true }));
       if (tooLong) throw new UpstreamProtocolError('an event of the reply never ended');
       if (events.length === 0) continue;
       chunksSeen += 1;
@@ -147,8 +139,7 @@ export async function* openAiCompletion(request: CompletionRequest, c: Config): 
       for (let i = 0; i < events.length; i += 1) {
         const data = events[i]!;
         sawEvent = true;
-        // Anything after [DONE] is ignored, as the SDK does; the body is still read to its end so
-        // the connection goes back to the pool.
+        // Anything after [DONE] is ignored, as the SDK does; the body is still read to its end.
         if (sawDone || data.startsWith('[DONE]')) {
           sawDone = true;
           continue;
@@ -190,7 +181,5 @@ export async function* openAiCompletion(request: CompletionRequest, c: Config): 
   } finally {
     finished = true;
     clearTimeout(timer);
-    // The consumer stopped early or the reply failed: release the body (and its connection).
-    if (!ended) void reader.cancel().catch(() => undefined);
   }
 }
