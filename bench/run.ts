@@ -61,18 +61,21 @@ const started = Date.now();
 const log = (message: string) =>
   console.log(`[bench +${((Date.now() - started) / 1000).toFixed(0)}s] ${message}`);
 
-/** Sizes: the full run stays under 15 minutes on 2 cores; smoke runs every part in seconds. */
+/**
+ * Sizes: the full run stays under 15 minutes on 2 cores; smoke runs every part once, at sizes that
+ * only prove the parts work, within a minute (most of it is starting databases and processes).
+ */
 const S = smoke
   ? {
-      rounds: 2,
+      rounds: 1,
       fig1: { streams: 6, warmup: 2, rate: 20 },
       node20: true,
       fig2: { concurrent: 10, ttftMs: 20, gapMs: 20, chunks: 15, measureS: 1 },
-      fig4: { streams: 40, rate: 200, holdS: 2 },
+      fig4: { streams: 40, rate: 200, holdS: 1, settleMs: 500 },
       fig5: { seconds: 1, connections: 4 },
-      fig6: { seconds: 2, connections: 4, listRate: 20 },
-      fig7: { readers: 4, seconds: 2 },
-      fig8: { samples: 12, rate: 6, readDeltas: [1, 30], gapMs: 25 },
+      fig6: { seconds: 1, connections: 4, listRate: 20 },
+      fig7: { readers: 4, seconds: 1, settleMs: 1000 },
+      fig8: { samples: 16, rate: 8, readDeltas: [1, 30], gapMs: 25 },
       profileS: 1,
     }
   : {
@@ -80,10 +83,10 @@ const S = smoke
       fig1: { streams: 25, warmup: 3, rate: 10 },
       node20: true,
       fig2: { concurrent: 200, ttftMs: 50, gapMs: 50, chunks: 100, measureS: 2 },
-      fig4: { streams: 300, rate: 50, holdS: 3 },
+      fig4: { streams: 300, rate: 50, holdS: 3, settleMs: 2000 },
       fig5: { seconds: 4, connections: 20 },
       fig6: { seconds: 4, connections: 8, listRate: 50 },
-      fig7: { readers: 20, seconds: 5 },
+      fig7: { readers: 20, seconds: 5, settleMs: 1500 },
       fig8: { samples: 60, rate: 5, readDeltas: [1, 8, 16, 24, 32], gapMs: 40 },
       profileS: 4,
     };
@@ -156,17 +159,11 @@ async function startPhase(
 ): Promise<Phase> {
   const db = await startBenchDatabase();
   const seeded = await seed(db.uri, { users, chatsPerUser, loginUser });
-  const ours = await startOurs({
-    node: nodeBin,
-    mongoUri: db.uri,
-    upstreamPort: upstream.port,
-    cpuProfile,
-  });
-  const baseline = await startBaseline({
-    node: nodeBin,
-    mongoUri: db.uri,
-    upstreamPort: upstream.port,
-  });
+  // Started side by side: most of a server's start is loading its modules, on either core.
+  const [ours, baseline] = await Promise.all([
+    startOurs({ node: nodeBin, mongoUri: db.uri, upstreamPort: upstream.port, cpuProfile }),
+    startBaseline({ node: nodeBin, mongoUri: db.uri, upstreamPort: upstream.port }),
+  ]);
   const phase = { db, ours, baseline, users: seeded.users };
   openPhases.add(phase);
   return phase;
@@ -408,7 +405,7 @@ async function openStreams(nodeBin: string, upstream: Upstream) {
       // Measured: close the streams (each server stores its partial reply once) and wait for the job.
       client.send({ cancel: jobId });
       const result = await job;
-      await sleep(2000);
+      await sleep(S.fig4.settleMs);
       row[server.name] = {
         reached: reached ? 1 : 0,
         rampSeconds: heldAt ? (heldAt - rampStart) / 1000 : Number.NaN,
@@ -650,7 +647,7 @@ async function slowReaders(p: Phase, upstream: Upstream) {
       const during = await server.probe('gc');
       const up = await upstream.stats();
       const result = await job;
-      await sleep(1500);
+      await sleep(S.fig7.settleMs);
       const received = result.received.reduce((a, b) => a + b, 0);
       const stored = await storedReplyChars(p.db.uri);
       const grownPerStream =
@@ -736,12 +733,8 @@ async function resumeFigure(nodeBin: string, upstream: Upstream) {
     RESUME_POLL_MS: String(RESUME_POLL_MS),
   };
   const options = { node: nodeBin, mongoUri: db.uri, upstreamPort: upstream.port, env };
-  const phase: ResumePhase = {
-    db,
-    a: await startOurs(options),
-    b: await startOurs(options),
-    users: seeded.users,
-  };
+  const [a, b] = await Promise.all([startOurs(options), startOurs(options)]);
+  const phase: ResumePhase = { db, a, b, users: seeded.users };
   openPhases.add(phase);
   const targets: ResumeTarget[] = phase.users.map((u) => ({
     chatId: u.chatIds[0]!,
