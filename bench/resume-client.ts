@@ -163,13 +163,13 @@ function request(
 async function oneSample(
   job: ResumeJob,
   i: number,
+  text: ReplyText,
   count: (status: string) => void,
-): Promise<{ sample?: ResumeSample; text: ReplyText; error?: string; mismatch?: boolean }> {
+): Promise<{ sample?: ResumeSample; error?: string; mismatch?: boolean }> {
   const target = job.targets[i % job.targets.length]!;
   const instance = i % 2 === 0 ? 'same' : 'other';
   const k = job.readDeltas[Math.floor(i / 2) % job.readDeltas.length]!;
   const auth = { authorization: `Bearer ${target.token}` };
-  const text = new ReplyText();
   const sample: ResumeSample = {
     instance,
     k,
@@ -257,13 +257,12 @@ async function oneSample(
       });
     });
   });
-  if (final.event !== 'done') return { text, error: `resume: final event ${final.event}` };
+  if (final.event !== 'done') return { error: `resume: final event ${final.event}` };
   const stored = (JSON.parse(final.data) as { message: { content: string } }).message.content;
   if (text.text !== stored || text.text !== job.expectedText)
-    return { text, mismatch: true, error: 'the text received is not the reply' };
-  if (!Number.isFinite(sample.resumeMs))
-    return { text, error: 'resume: no delta after the reconnect' };
-  return { sample, text };
+    return { mismatch: true, error: 'the text received is not the reply' };
+  if (!Number.isFinite(sample.resumeMs)) return { error: 'resume: no delta after the reconnect' };
+  return { sample };
 }
 
 export function runResume(job: ResumeJob): Promise<ResumeResult> {
@@ -304,17 +303,22 @@ export function runResume(job: ResumeJob): Promise<ResumeResult> {
     };
     const launch = (i: number) => {
       result.started += 1;
+      const text = new ReplyText();
       runs.push(
-        oneSample(job, i, count).then(
-          (r) => {
-            result.duplicates += r.text.duplicates;
-            result.gaps += r.text.gaps;
-            if (r.mismatch) result.textMismatch += 1;
-            if (r.sample) result.samples.push(r.sample);
-            else fail(r.error ?? 'failed');
-          },
-          (error: unknown) => fail((error as Error).message),
-        ),
+        oneSample(job, i, text, count)
+          .then(
+            (r) => {
+              if (r.mismatch) result.textMismatch += 1;
+              if (r.sample) result.samples.push(r.sample);
+              else fail(r.error ?? 'failed');
+            },
+            (error: unknown) => fail((error as Error).message),
+          )
+          .finally(() => {
+            // Counted however the sample ended (a duplicated or missing delta also fails it).
+            result.duplicates += text.duplicates;
+            result.gaps += text.gaps;
+          }),
       );
       if (runs.length === job.count) void Promise.all(runs).then(finish);
     };
