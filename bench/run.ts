@@ -1,7 +1,8 @@
 /**
- * `npm run bench` / `npm run bench:smoke`: the seven figures of BENCHMARKS.md, our server against
- * the baseline relay, interleaved rounds, on this machine. Writes bench/results/<timestamp>.json,
- * bench/results/latest.md and bench/results/latest.svg; commits nothing.
+ * `npm run bench` / `npm run bench:smoke`: the eight figures of BENCHMARKS.md, our server against
+ * the baseline relay in interleaved rounds (figure 8: two instances of our server, against a fresh
+ * GET), on this machine. Writes bench/results/<timestamp>.json, bench/results/latest.md and
+ * bench/results/latest.svg; commits nothing.
  */
 import type { ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
