@@ -33,6 +33,11 @@ export default defineConfig({
           // Files wait on the database and sockets more than on the CPU: three at a time keep two
           // cores busy (measured: see CONTRIBUTING.md).
           maxWorkers: 3,
+          // A worker imports the app once for all its files instead of once per file (that import
+          // was most of the tier's time). Each file still gets its own database and configuration
+          // (useTestApp); state that outlives a file is the process's own — the metrics registry,
+          // and shutdown's one-way cut, which is why that test lives in the system tier.
+          isolate: false,
           sequence: { groupOrder: 0 },
         },
       },

@@ -13,7 +13,9 @@ import {
   generations,
   initIdempotencyKeys,
   startInterruptedSweep,
+  startSearchBackfill,
   stopInterruptedSweep,
+  stopSearchBackfill,
 } from './modules/chats/index.js';
 import { serverOptions } from './lib/http/server-timeouts.js';
 import { startMetricsServer } from './modules/metrics/index.js';
@@ -42,6 +44,8 @@ async function main() {
   logger.info({ database: database.description }, 'database connected');
   // Replies left `streaming` by an instance that died are finished as interrupted.
   startInterruptedSweep();
+  // Search keys for chats and messages stored before they existed, in the background.
+  startSearchBackfill();
 
   const app = createApp();
   const server: Server = createServer(serverOptions(c), app);
@@ -63,6 +67,7 @@ async function main() {
     if (stopping) return;
     stopping = true;
     stopInterruptedSweep();
+    stopSearchBackfill();
     logger.info({ signal, graceMs: c.SHUTDOWN_GRACE_MS }, 'shutting down');
     const closeDatabase = async () => {
       await disconnectDatabase();

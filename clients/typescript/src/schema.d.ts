@@ -203,7 +203,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List chats: pinned first, then most recently active */
+        /**
+         * List chats: pinned first, then most recently active
+         * @description With `q`, only the chats whose title or one of whose messages matches it. A `q` of words (letters and digits separated by spaces) matches by word prefix: every word must start a word of the same title or message, in any order, ignoring case and diacritics; `holi plan` finds "Planning the holiday", `liday` does not. Any other `q` (punctuation, code, scripts written without spaces) is matched as literal text anywhere, ignoring case.
+         */
         get: operations["getChats"];
         put?: never;
         /**
@@ -3022,7 +3025,7 @@ export interface operations {
     getChats: {
         parameters: {
             query?: {
-                /** @description Case-insensitive text searched in titles and message text */
+                /** @description Search in titles and message text. Words only (letters and digits separated by spaces): each word must start a word of the same title or message, in any order, ignoring case and diacritics (indexed). Anything else (punctuation, code, scripts written without spaces): the text as typed, anywhere, ignoring case. Rate-limited per user; a search running past its time budget is a 503 SEARCH_TIMEOUT */
                 q?: string;
                 /** @description true lists archived chats */
                 archived?: "true" | "false";

@@ -14,9 +14,14 @@ const ALGORITHM = 'HS256';
 /** Ids are ObjectIds; anything else inside a signed token must not reach a query (it would be a CastError). */
 const OBJECT_ID = /^[a-f0-9]{24}$/;
 
-// A KeyObject is derived once; with a string secret jsonwebtoken re-derives the key on every verify.
-let key: KeyObject | undefined;
-const signingKey = () => (key ??= createSecretKey(Buffer.from(config().jwtSecret)));
+// A KeyObject is derived once per secret; with a string secret jsonwebtoken re-derives the key on
+// every verify. Keyed by the secret, so a reloaded configuration takes effect.
+let derived: { secret: string; key: KeyObject } | undefined;
+const signingKey = () => {
+  const secret = config().jwtSecret;
+  if (derived?.secret !== secret) derived = { secret, key: createSecretKey(Buffer.from(secret)) };
+  return derived.key;
+};
 
 /** What an access token says; `authenticate` hands it to handlers as the request's auth. */
 export type AccessClaims = RequestAuth;

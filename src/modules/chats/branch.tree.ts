@@ -115,7 +115,10 @@ export class Tree {
 /** The text of the given messages in one round trip, in their order. */
 export async function withContent(nodes: Node[]): Promise<MessageDoc[]> {
   if (nodes.length === 0) return [];
-  const rows = await Message.find({ _id: { $in: nodes.map((n) => n._id) } }).lean<MessageDoc[]>();
+  // Search keys stay in the database: nothing read here needs them.
+  const rows = await Message.find({ _id: { $in: nodes.map((n) => n._id) } }, { terms: 0 }).lean<
+    MessageDoc[]
+  >();
   const byId = new Map(rows.map((m) => [String(m._id), m]));
   return nodes.flatMap((n) => byId.get(String(n._id)) ?? []);
 }

@@ -1,5 +1,6 @@
 import { insertThroughSchema, type Insertable } from '../../lib/db/insert.js';
 import mongoose, { Schema, type Types } from '../../lib/db/mongoose.js';
+import { searchTerms } from './search-terms.js';
 
 export interface ChatDoc {
   _id: Types.ObjectId;
@@ -12,6 +13,11 @@ export interface ChatDoc {
   /** UTF-8 sizes of the title and the system prompt, for the user's storage cap (chats.quota.ts). */
   titleBytes?: number;
   promptBytes?: number;
+  /**
+   * Internal: the title's search keys (search-terms.ts), written with every title; absent only on
+   * chats stored before search keys existed, until the backfill (search-backfill.ts) reaches them.
+   */
+  terms?: string[];
   /** Time of the latest user message (creation time until then): the "most recently active" order. */
   lastMessageAt: Date;
   /** The message the chat's current branch ends at; absent: its newest message (branch.tree.ts). */
@@ -30,6 +36,8 @@ const chatSchema = new Schema<ChatDoc>(
     systemPrompt: { type: String, default: '' },
     titleBytes: { type: Number, default: 0 },
     promptBytes: { type: Number, default: 0 },
+    // No default: a chat without terms is one the backfill has still to reach.
+    terms: { type: [String], default: undefined },
     lastMessageAt: { type: Date, required: true },
     activeLeafId: { type: Schema.Types.ObjectId, default: undefined },
   },
@@ -38,10 +46,14 @@ const chatSchema = new Schema<ChatDoc>(
 // Every list filters on the owner and the archived flag, then sorts in this order.
 chatSchema.index({ userId: 1, archived: 1, pinned: -1, lastMessageAt: -1, _id: -1 });
 
+// Word search in titles: one range of this multikey index per searched word prefix (chats.search.ts).
+chatSchema.index({ userId: 1, terms: 1 });
+
 export const Chat = mongoose.model<ChatDoc>('Chat', chatSchema);
 
 /** A new chat: the flags and the system prompt may be left to the schema's defaults. */
 export type NewChatDoc = Insertable<ChatDoc, 'pinned' | 'archived' | 'systemPrompt'>;
 
-/** The one write path of a new chat (see insertThroughSchema); returns it as stored. */
-export const insertChat = (chat: NewChatDoc): Promise<ChatDoc> => insertThroughSchema(Chat, chat);
+/** The one write path of a new chat (see insertThroughSchema), with its title's search keys. */
+export const insertChat = (chat: NewChatDoc): Promise<ChatDoc> =>
+  insertThroughSchema(Chat, { ...chat, terms: searchTerms(chat.title) });

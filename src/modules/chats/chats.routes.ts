@@ -83,6 +83,8 @@ export function chatRoutes(): RouteGroup {
         path: '/',
         summary: 'List chats: pinned first, then most recently active',
         auth: true,
+        description:
+          'With `q`, only the chats whose title or one of whose messages matches it. A `q` of words (letters and digits separated by spaces) matches by word prefix: every word must start a word of the same title or message, in any order, ignoring case and diacritics; `holi plan` finds "Planning the holiday", `liday` does not. Any other `q` (punctuation, code, scripts written without spaces) is matched as literal text anywhere, ignoring case.',
         request: { query: s.ListChatsQuery },
         responses: {
           200: {
@@ -90,7 +92,7 @@ export function chatRoutes(): RouteGroup {
             schema: z.array(ChatSchema),
           },
         },
-        errors: [429],
+        errors: [429, 503],
         handler: controller.list,
       }),
       defineRoute({

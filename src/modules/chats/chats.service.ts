@@ -1,9 +1,10 @@
 import { config } from '../../lib/config.js';
 import { Types } from '../../lib/db/mongoose.js';
-import { AppError, notFound } from '../../lib/errors.js';
+import { notFound } from '../../lib/errors.js';
 import type { Page } from '../../lib/http/pagination.js';
 import { checkUserRate } from '../../lib/rate-limit/user-rate.js';
 import { Chat, insertChat, type ChatDoc, type NewChatDoc } from './chat.model.js';
+import { bounded, chatSearchCondition } from './chats.search.js';
 import { chatSizes, claimChatSlot, ensureRoom, releaseChatSlot } from './chats.quota.js';
 import { requestStop } from './generation/leases.js';
 import { abortGeneration } from './generation/registry.js';
@@ -12,6 +13,7 @@ import type { ObjectIdString } from '../../lib/http/ids.js';
 import { settleStreaming } from './interrupted-replies.js';
 import { IdempotencyKey } from './idempotency.model.js';
 import { Message, type MessageDoc } from './message.model.js';
+import { searchTerms } from './search-terms.js';
 import { forgetChatUsage } from '../usage/index.js';
 
 const oid = (id: string) => new Types.ObjectId(id);
@@ -30,30 +32,6 @@ export async function findOwnedChat(userId: string, chatId: ObjectIdString): Pro
   return chat;
 }
 
-/** Regex-escaped so user input is matched literally (RE2-safe: no look-arounds). */
-const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/** The server's answer when a query ran past its maxTimeMS (MaxTimeMSExpired). */
-const MAX_TIME_EXPIRED = 50;
-
-/**
- * A search reads every title and message of the user (an unanchored, case-insensitive match that
- * no index serves), so each one is time-bounded by the database and budgeted per user.
- */
-async function bounded<T>(query: () => Promise<T>): Promise<T> {
-  try {
-    return await query();
-  } catch (error) {
-    if ((error as { code?: unknown }).code === MAX_TIME_EXPIRED)
-      throw new AppError(
-        'SEARCH_TIMEOUT',
-        'The search took too long; try more specific words, or retry shortly',
-        { headers: { 'Retry-After': '5' }, cause: error },
-      );
-    throw error;
-  }
-}
-
 export async function listChats(userId: string, options: ListOptions): Promise<Page<ChatDoc>> {
   const limit = options.limit ?? config().PAGE_SIZE_MAX;
   const owner = oid(userId);
@@ -68,17 +46,8 @@ export async function listChats(userId: string, options: ListOptions): Promise<P
       60_000,
       `At most ${SEARCHES_PER_MINUTE} searches per minute; try again shortly`,
     );
-    const pattern = { $regex: literal(options.q), $options: 'i' };
-    // No $lookup on FerretDB: the chats whose messages match are found first, then combined.
-    // A grouping pipeline rather than `distinct`, which takes no maxTimeMS on FerretDB.
-    const matched = await bounded(() =>
-      Message.aggregate<{ _id: Types.ObjectId }>([
-        { $match: { userId: owner, content: pattern } },
-        { $group: { _id: '$chatId' } },
-      ]).option({ maxTimeMS: SEARCH_TIMEOUT_MS }),
-    );
-    const fromMessages = matched.map((m) => m._id);
-    and.push({ $or: [{ title: pattern }, { _id: { $in: fromMessages } }] });
+    // Words by the index, anything else as literal text (chats.search.ts).
+    and.push(await chatSearchCondition(owner, options.q, SEARCH_TIMEOUT_MS));
   }
   if (options.cursor) {
     const c = decodeCursor(options.cursor, { p: 'boolean', t: 'number', i: 'string' });
@@ -125,7 +94,8 @@ export async function messagePage(
     const t = new Date(c.t);
     filter.$or = [{ createdAt: { $lt: t } }, { createdAt: t, _id: { $lt: oid(c.i) } }];
   }
-  const rows = await Message.find(filter)
+  // Search keys stay in the database: a page of messages never shows them.
+  const rows = await Message.find(filter, { terms: 0 })
     .sort({ createdAt: -1, _id: -1 })
     .limit(limit + 1)
     .lean<MessageDoc[]>();
@@ -247,9 +217,11 @@ export async function updateChat(
     const growth = after.titleBytes + after.promptBytes - (before.titleBytes + before.promptBytes);
     if (growth > 0) await ensureRoom(userId, { bytes: growth });
   }
+  // A new title comes with its search keys, in the same write.
+  const terms = changes.title !== undefined ? { terms: searchTerms(changes.title) } : {};
   const chat = await Chat.findOneAndUpdate(
     { _id: oid(chatId), userId: oid(userId) },
-    { $set: { ...changes, ...sizes } },
+    { $set: { ...changes, ...sizes, ...terms } },
     { returnDocument: 'after' },
   ).lean<ChatDoc>();
   if (!chat) throw notFound('Chat');

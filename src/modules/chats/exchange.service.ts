@@ -20,6 +20,7 @@ import { chatStillOwned, removeLeftovers } from './chats.cleanup.js';
 import { chatSizes, ensureRoom, textBytes } from './chats.quota.js';
 import { checkMessageRate, takeGenerationSlot } from './exchange.limits.js';
 import { insertMessages, Message, type MessageDoc, type NewMessageDoc } from './message.model.js';
+import { searchTerms } from './search-terms.js';
 import { assertWithinBudget } from '../usage/index.js';
 
 /** Everything stored and decided before the model is called. */
@@ -142,14 +143,16 @@ export async function beginExchange(
           ? titleFromMessage(input.content)
           : chat.title;
       const { titleBytes } = chatSizes({ title, systemPrompt: '' });
+      // The title's search keys go with it, so a title this write changes is found by its words.
+      const terms = searchTerms(title);
       // A chat that never branched keeps no pointer: its branch is its newest message (branch.tree.ts).
       const leaf = branchedAfter(chat, input.parentId, ids.replyId);
       await Chat.updateOne(
         { _id: chatId },
-        { $set: { lastMessageAt: now, updatedAt: now, title, titleBytes, ...leaf } },
+        { $set: { lastMessageAt: now, updatedAt: now, title, titleBytes, terms, ...leaf } },
         { timestamps: false },
       );
-      chat = { ...chat, lastMessageAt: now, updatedAt: now, title, titleBytes, ...leaf };
+      chat = { ...chat, lastMessageAt: now, updatedAt: now, title, titleBytes, terms, ...leaf };
     }
     const turns = fitToBudget(
       chat.systemPrompt,
@@ -229,9 +232,11 @@ export async function storeReply(
   try {
     const { content, status, finishReason, usage, error, ttftMs, durationMs } = message;
     const bytes = textBytes(content);
+    // The search keys of the final text: checkpoints leave them alone, this write sets them.
+    const terms = searchTerms(content);
     const result = await Message.collection.updateOne(
       { _id: message._id, status: 'streaming' },
-      { $set: { content, bytes, status, finishReason, usage, error, ttftMs, durationMs } },
+      { $set: { content, bytes, terms, status, finishReason, usage, error, ttftMs, durationMs } },
     );
     if (result.matchedCount === 0) {
       // Gone altogether when its chat was deleted meanwhile: nothing left to store.

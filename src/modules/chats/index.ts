@@ -12,6 +12,7 @@ export { chatRoutes } from './chats.routes.js';
 export { compatRoutes } from './compat.routes.js';
 export { initIdempotencyKeys } from './idempotency.model.js';
 export { startInterruptedSweep, stopInterruptedSweep } from './interrupted-replies.js';
+export { startSearchBackfill, stopSearchBackfill } from './search-backfill.js';
 
 // The exchange path, for modules that speak other protocols (/v1, the AI SDK stream): the same
 // limits, leases, storage, replies and readers as POST /api/chats/:id/messages.

@@ -8,6 +8,7 @@ import { logger } from '../../lib/logger.js';
 import { textBytes } from './chats.quota.js';
 import { Message, type MessageDoc } from './message.model.js';
 import { liveReply } from './reply-stream.js';
+import { searchTerms } from './search-terms.js';
 
 export const INTERRUPTED = {
   code: 'INTERRUPTED',
@@ -46,6 +47,8 @@ export async function finishInterrupted(reply: MessageDoc, now = new Date()): Pr
         finishReason: null,
         error: INTERRUPTED,
         bytes: textBytes(reply.content),
+        // Its last checkpoint is now its final text: searchable by its words from here on.
+        terms: searchTerms(reply.content),
       },
     },
   );

@@ -4,6 +4,7 @@ import {
   type Insertable,
 } from '../../lib/db/insert.js';
 import mongoose, { Schema, type Types } from '../../lib/db/mongoose.js';
+import { searchTerms } from './search-terms.js';
 
 export type MessageStatus = 'complete' | 'streaming' | 'incomplete' | 'error';
 
@@ -17,6 +18,12 @@ export interface MessageDoc {
   content: string;
   /** UTF-8 size of the content, for the user's storage cap (chats.quota.ts). */
   bytes?: number;
+  /**
+   * Internal: the content's search keys (search-terms.ts), written with every final content. A
+   * streaming reply's checkpoints leave them as they were; absent only on messages stored before
+   * search keys existed, until the backfill (search-backfill.ts) reaches them.
+   */
+  terms?: string[];
   status: MessageStatus;
   model: string | null;
   finishReason: string | null;
@@ -44,6 +51,8 @@ const messageSchema = new Schema<MessageDoc>(
     role: { type: String, enum: ['user', 'assistant'], required: true },
     content: { type: String, default: '' },
     bytes: { type: Number, default: 0 },
+    // No default: a message without terms is one the backfill has still to reach.
+    terms: { type: [String], default: undefined },
     status: {
       type: String,
       enum: ['complete', 'streaming', 'incomplete', 'error'],
@@ -75,6 +84,8 @@ messageSchema.index({ chatId: 1, createdAt: 1, _id: 1 });
 // Search over a user's message text, deleting everything of a user, and the sum of the sizes of
 // a user's messages (chats.quota.ts), which this index covers on MongoDB.
 messageSchema.index({ userId: 1, bytes: 1 });
+// Word search: one range of this multikey index per searched word prefix (chats.search.ts).
+messageSchema.index({ userId: 1, terms: 1 });
 // The sweep for replies whose instance died looks for the few that are still streaming.
 messageSchema.index({ status: 1 });
 
@@ -86,10 +97,16 @@ export type NewMessageDoc = Insertable<
   'parentId' | 'content' | 'model' | 'finishReason' | 'usage' | 'error' | 'ttftMs' | 'durationMs'
 >;
 
+/** A new message with the search keys of its content (whatever the caller passed for them). */
+const withTerms = (message: NewMessageDoc): NewMessageDoc => ({
+  ...message,
+  terms: searchTerms(message.content ?? ''),
+});
+
 /** The one write path of a message (see insertThroughSchema); returns it as stored. */
 export const insertMessage = (message: NewMessageDoc): Promise<MessageDoc> =>
-  insertThroughSchema(Message, message);
+  insertThroughSchema(Message, withTerms(message));
 
 /** Several messages in one round trip (an exchange's question and its reply, stored together). */
 export const insertMessages = (messages: NewMessageDoc[]): Promise<MessageDoc[]> =>
-  insertManyThroughSchema(Message, messages);
+  insertManyThroughSchema(Message, messages.map(withTerms));

@@ -7,6 +7,7 @@ import { titleFromMessage } from './chats.service.js';
 import { chatSizes } from './chats.quota.js';
 import type { Exchange } from './exchange.service.js';
 import type { MessageDoc } from './message.model.js';
+import { searchTerms } from './search-terms.js';
 import { recordUsage } from '../usage/index.js';
 
 const INSTRUCTION =
@@ -104,13 +105,14 @@ export async function titleAfterReply(
     ]);
     if (!title || title === chat.title) return null;
     const { titleBytes } = chatSizes({ title, systemPrompt: '' });
+    const terms = searchTerms(title);
     const result = await Chat.updateOne(
       { _id: chat._id, userId: chat.userId, title: chat.title },
-      { $set: { title, titleBytes } },
+      { $set: { title, titleBytes, terms } },
       { timestamps: false },
     );
     if (result.matchedCount === 0) return null;
-    return { ...chat, title, titleBytes };
+    return { ...chat, title, titleBytes, terms };
   } catch (error) {
     logger.warn(
       { err: (error as Error).message, chatId: String(chat._id) },
