@@ -20,7 +20,7 @@ import type {
 } from './resume-client.js';
 import { scriptedText } from './lib/scripted-text.js';
 import { percentile, round3, run, sleep, spread, type Spread } from './lib/common.js';
-import { startBenchDatabase, type BenchDatabase } from './lib/db.js';
+import { chooseBackend, type Backend, type BenchDatabase } from './lib/db.js';
 import { summariseProfile, type ProfileSummary } from './lib/profile.js';
 import { renderReport, type Figure, type Report } from './lib/report.js';
 import {
@@ -93,6 +93,8 @@ const S = smoke
     };
 
 let client: ChildProcess;
+/** The database server every phase starts (chosen once per run: BENCH_DB, MONGODB_URI, Java, FerretDB). */
+let backend: Backend;
 let jobSeq = 0;
 function clientJob<T extends StreamResult | SlowResult | ResumeResult | GetsResult>(
   job:
@@ -158,7 +160,7 @@ async function startPhase(
   loginUser = false,
   cpuProfile?: string,
 ): Promise<Phase> {
-  const db = await startBenchDatabase();
+  const db = await backend.start();
   const seeded = await seed(db.uri, { users, chatsPerUser, loginUser });
   // Started side by side: most of a server's start is loading its modules, on either core.
   const [ours, baseline] = await Promise.all([
@@ -727,7 +729,7 @@ async function resumeFigure(nodeBin: string, upstream: Upstream) {
   );
   const shape = { ttftMs, gapMs: f.gapMs, chunks, chunkSize: 8 };
   const replyMs = ttftMs + chunks * f.gapMs;
-  const db = await startBenchDatabase();
+  const db = await backend.start();
   const seeded = await seed(db.uri, { users: f.samples, chatsPerUser: 1 });
   const env = {
     STREAM_CHECKPOINT_MS: String(CHECKPOINT_MS),
@@ -972,6 +974,8 @@ async function main() {
   log(
     `${smoke ? 'smoke' : 'full'} run on ${os.cpus().length} cores, ${versions.node24}${n20 ? ` and ${versions.node20}` : ''}; load average ${loadStart.map((l) => l.toFixed(2)).join(' ')}`,
   );
+  backend = await chooseBackend();
+  log(`database: ${backend.reason}`);
   const upstream = await startUpstream(node24);
   client = startClient(node24);
   // Ctrl-C / SIGTERM: stop every child this run started (servers, databases, upstream), then exit.
@@ -1101,8 +1105,8 @@ async function main() {
         fdLimit: fdLimit(),
       },
       versions,
-      database:
-        'FerretDB 1.24 (SQLite backend, data on /dev/shm), one instance per phase, shared by both servers',
+      database: backend.label,
+      databaseKind: backend.kind,
       commit: execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
         cwd: PROJECT_ROOT,
         encoding: 'utf8',

@@ -26,6 +26,8 @@ export interface ProbeStats {
     outgoingUnreadBytes: number;
   };
   cpu: { user: number; system: number };
+  /** Database commands since the last reset, by name (ours only: see probe.ts). */
+  commands: Record<string, { n: number; ms: number; maxMs: number; failed: number }>;
   node: string;
 }
 
