@@ -1016,7 +1016,8 @@ async function main() {
   log(
     `${smoke ? 'smoke' : 'full'} run on ${os.cpus().length} cores, ${versions.node24}${n20 ? ` and ${versions.node20}` : ''}; load average ${loadStart.map((l) => l.toFixed(2)).join(' ')}`,
   );
-  backend = await chooseBackend();
+  // The JVM's warm-up per phase: short in smoke, whose figures only prove the parts work.
+  backend = await chooseBackend({ warmupMs: smoke ? 500 : 3000 });
   log(`database: ${backend.reason}`);
   const upstream = await startUpstream(node24);
   client = startClient(node24);

@@ -29,7 +29,7 @@ const log = (m: string) => console.error(`[db] ${m}`);
  * set (a real mongod), else mongo-java-server when Java and Maven can build and start it, else the
  * project's FerretDB. An explicit choice that cannot start fails the run instead of falling back.
  */
-export async function chooseBackend(): Promise<Backend> {
+export async function chooseBackend(options: { warmupMs: number }): Promise<Backend> {
   const wanted = process.env.BENCH_DB ?? (process.env.MONGODB_URI ? 'uri' : 'auto');
   if (!['auto', 'java', 'ferretdb', 'uri'].includes(wanted))
     throw new Error(`BENCH_DB=${wanted}: expected java, ferretdb or uri`);
@@ -40,10 +40,7 @@ export async function chooseBackend(): Promise<Backend> {
   }
   if (wanted === 'ferretdb') return ferretdbBackend('chosen with BENCH_DB=ferretdb');
   try {
-    const backend = await javaBackend();
-    // One start proves the build runs here (Java version, classpath) before any phase relies on it.
-    await (await backend.start()).stop();
-    return backend;
+    return await javaBackend(options.warmupMs);
   } catch (error) {
     if (wanted === 'java') throw error;
     const why = error instanceof Error ? error.message.trim().split('\n').at(-1) : String(error);
@@ -57,7 +54,7 @@ export async function chooseBackend(): Promise<Backend> {
  * mongo-java-server's in-memory backend (bench/mongo-java-server), built once per machine into
  * ~/.cache/sigmagpt. A fresh JVM per phase, so every phase starts from an empty database.
  */
-async function javaBackend(): Promise<Backend> {
+async function javaBackend(warmupMs: number): Promise<Backend> {
   log('locating mongo-java-server (the first run on a machine builds it with Maven, ~20 s)');
   const dir = (
     await run('bash', [path.join(PROJECT_ROOT, 'bench/mongo-java-server/build.sh')], {
@@ -67,16 +64,58 @@ async function javaBackend(): Promise<Backend> {
     .trim()
     .split('\n')
     .at(-1)!;
+  // One start proves the build runs here (Java version, classpath) before any phase relies on it.
+  await (await startJava(dir, 0)).stop();
   return {
     kind: 'java',
     label:
       'mongo-java-server 1.47 (in-memory backend, announcing MongoDB 4.4), one instance per phase, shared by both servers. It uses no index for queries (every filter scans its collection), so absolute times are not a real mongod’s; the servers’ ratios are fair',
     reason: 'mongo-java-server (in memory; BENCH_DB=ferretdb|uri to choose another)',
-    start: () => startJava(dir),
+    start: () => startJava(dir, warmupMs),
   };
 }
 
-async function startJava(dir: string): Promise<BenchDatabase> {
+/**
+ * A fresh JVM interprets before its JIT compiles: the first thousands of commands are several
+ * times slower, and in round 1 that would land on whichever server runs first (ours). So each
+ * instance first runs the kinds of commands both servers send — inserts, indexed finds with sort
+ * and limit, counts, $group aggregates, updates, findAndModify, deletes — from 16 clients at once
+ * for `ms`, on a scratch database dropped afterwards.
+ */
+async function warmUp(uri: string, ms: number): Promise<void> {
+  const client = await MongoClient.connect(uri);
+  try {
+    const db = client.db();
+    const docs = db.collection('docs');
+    await docs.createIndex({ k: 1, at: -1 });
+    await docs.createIndex({ u: 1 }, { unique: true });
+    const end = Date.now() + ms;
+    let seq = 0;
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        while (Date.now() < end) {
+          const u = (seq += 1);
+          const k = u % 50;
+          await docs.insertOne({ u, k, at: new Date(), text: 'warm up '.repeat(8) });
+          await docs.find({ k }).sort({ at: -1 }).limit(20).toArray();
+          await docs.findOne({ u });
+          await docs.countDocuments({ k });
+          await docs
+            .aggregate([{ $match: { k } }, { $group: { _id: '$k', n: { $sum: 1 } } }])
+            .toArray();
+          await docs.updateOne({ u }, { $set: { at: new Date() } });
+          await docs.findOneAndUpdate({ u }, { $inc: { n: 1 } }, { returnDocument: 'after' });
+          if (u % 10 === 0) await docs.deleteMany({ k, u: { $lt: u - 500 } });
+        }
+      }),
+    );
+    await db.dropDatabase();
+  } finally {
+    await client.close();
+  }
+}
+
+async function startJava(dir: string, warmupMs: number): Promise<BenchDatabase> {
   // Serial GC: one collector thread, so the database takes as little CPU from the two cores as it
   // can; 2 GiB is far more than the largest phase stores.
   const child = spawn(
@@ -114,6 +153,7 @@ async function startJava(dir: string): Promise<BenchDatabase> {
   });
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
+  await warmUp(`mongodb://127.0.0.1:${port}/bench_warmup`, warmupMs);
   return {
     uri: `mongodb://127.0.0.1:${port}/sigmagpt`,
     stop: async () => {
