@@ -5,7 +5,9 @@
  * and pools are not a per-stream cost), then N streams from a slow endless upstream (first token at
  * once, a chunk every 2 s) are opened and held, and RSS and heap (after forced GC) are compared with
  * the warmed-up idle process. The first round also takes heap snapshots (idle and held) through the
- * bench probe and counts the retained objects per stream by kind. Writes
+ * bench probe and counts the retained objects per stream by kind. `--before-build=DIR` adds a third
+ * arm in the same rounds: another build of our server (DIR/src/server.js, e.g. main compiled with
+ * `tsc -p bench/tsconfig.json --outDir DIR`), for before/after figures from one run. Writes
  * bench/results/memory-<label>.json and prints a Markdown summary; commits nothing.
  */
 import type { ChildProcess } from 'node:child_process';
@@ -33,6 +35,10 @@ const ROUNDS = Number(arg('rounds', '3'));
 const N = Number(arg('streams', '300'));
 const RATE = Number(arg('rate', '50'));
 const LABEL = arg('label', 'latest');
+/** Optional third arm: another build of our server (a folder holding src/server.js), e.g. main's. */
+const BEFORE_BUILD = arg('before-build', '');
+/** Leave the first round's snapshots in bench/results/tmp/heap (to open in DevTools). */
+const KEEP_SNAPSHOTS = process.argv.includes('--keep-snapshots');
 const WARMUP = 10;
 const SNAPSHOT_DIR = path.join(RESULTS_DIR, 'tmp/heap');
 
@@ -74,6 +80,7 @@ interface Arm {
 }
 
 async function measure(
+  name: string,
   server: RunningServer,
   targets: StreamTarget[],
   upstream: Awaited<ReturnType<typeof startUpstream>>,
@@ -82,7 +89,7 @@ async function measure(
 ): Promise<Arm> {
   await resetMessages(uri);
   await upstream.script({ ttftMs: 0, gapMs: 5, chunks: 3, chunkSize: 16 });
-  log(`  ${server.name}: warming up`);
+  log(`  ${name}: warming up`);
   await streams({
     port: server.port,
     mode: 'api',
@@ -94,17 +101,17 @@ async function measure(
     maxDurationMs: 30_000,
     progressMs: 0,
   }).done;
-  log(`  ${server.name}: warmed up`);
+  log(`  ${name}: warmed up`);
   await resetMessages(uri);
-  log(`  ${server.name}: reset`);
+  log(`  ${name}: reset`);
   // Endless for the measurement: a chunk every 2 s for 20 minutes; the job is cancelled when done.
   await upstream.script({ ttftMs: 0, gapMs: 2000, chunks: 600, chunkSize: 16 });
-  const idleFile = path.join(SNAPSHOT_DIR, `${server.name}-idle.heapsnapshot`);
-  const heldFile = path.join(SNAPSHOT_DIR, `${server.name}-held.heapsnapshot`);
+  const idleFile = path.join(SNAPSHOT_DIR, `${name}-idle.heapsnapshot`);
+  const heldFile = path.join(SNAPSHOT_DIR, `${name}-held.heapsnapshot`);
   // Writing a snapshot grows RSS by far more than the streams do, so RSS and heap are read from
   // plain probes first, and the idle snapshot is taken last, once the streams are closed again.
   const idle = await server.probe('gc');
-  log(`  ${server.name}: idle, opening ${N} streams`);
+  log(`  ${name}: idle, opening ${N} streams`);
   let opened = 0;
   const job = streams(
     {
@@ -125,7 +132,7 @@ async function measure(
   // Let every stream reach its held state (first checkpoint written, pings armed).
   await sleep(2500);
   const held = await server.probe('gc');
-  log(`  ${server.name}: ${opened} held${snapshot ? ', taking snapshots' : ''}`);
+  log(`  ${name}: ${opened} held${snapshot ? ', taking snapshots' : ''}`);
   if (snapshot) await server.snapshot(heldFile);
   client.send({ cancel: job.id });
   const result = await job.done;
@@ -152,8 +159,10 @@ async function measure(
   };
   if (snapshot) {
     arm.census = perStream(censusOf(idleFile), censusOf(heldFile), N);
-    rmSync(idleFile, { force: true });
-    rmSync(heldFile, { force: true });
+    if (!KEEP_SNAPSHOTS) {
+      rmSync(idleFile, { force: true });
+      rmSync(heldFile, { force: true });
+    }
   }
   return arm;
 }
@@ -175,16 +184,19 @@ async function withSearchTerms(uri: string): Promise<void> {
   }
 }
 
+type ArmName = 'ours' | 'before' | 'baseline';
+
 async function main() {
   mkdirSync(SNAPSHOT_DIR, { recursive: true });
   const node = process.execPath;
   const load = os.loadavg();
+  const beforeJs = BEFORE_BUILD ? path.resolve(BEFORE_BUILD, 'src/server.js') : undefined;
   log(`${ROUNDS} rounds × ${N} streams; load average ${load.map((l) => l.toFixed(2)).join(' ')}`);
   const backend: Backend = await chooseBackend({ warmupMs: 3000 });
   log(`database: ${backend.reason}`);
   const upstream = await startUpstream(node);
   client = startClient(node);
-  const rows: { round: number; ours: Arm; baseline: Arm }[] = [];
+  const rows: ({ round: number } & Partial<Record<ArmName, Arm>>)[] = [];
   try {
     for (let round = 0; round < ROUNDS; round += 1) {
       const db = await backend.start();
@@ -195,93 +207,105 @@ async function main() {
         token: u.token,
         body: JSON.stringify({ content: 'Hello, benchmark! Please answer briefly.', stream: true }),
       }));
-      const servers = [
-        await startOurs({ node, mongoUri: db.uri, upstreamPort: upstream.port }),
-        await startBaseline({ node, mongoUri: db.uri, upstreamPort: upstream.port }),
+      const common = { node, mongoUri: db.uri, upstreamPort: upstream.port };
+      const servers: [ArmName, RunningServer][] = [
+        ['ours', await startOurs(common)],
+        ['baseline', await startBaseline(common)],
       ];
-      const arms: Partial<Record<'ours' | 'baseline', Arm>> = {};
+      if (beforeJs) servers.push(['before', await startOurs({ ...common, serverJs: beforeJs })]);
+      // A different order each round (rotated), so drift in the machine hits every arm.
+      const order = servers.map((_, i) => servers[(i + round) % servers.length]!);
+      const row: (typeof rows)[number] = { round };
       try {
-        for (const server of round % 2 === 0 ? servers : [...servers].reverse()) {
-          arms[server.name] = await measure(server, targets, upstream, db.uri, round === 0);
-          const a = arms[server.name]!;
+        for (const [name, server] of order) {
+          const a = await measure(name, server, targets, upstream, db.uri, round === 0);
+          row[name] = a;
           log(
-            `round ${round + 1} ${server.name}: ${a.opened}/${N} held, ${a.rssPerStreamKiB.toFixed(0)} KiB RSS, ${a.heapPerStreamKiB.toFixed(1)} KiB heap per stream (RSS ${a.rssIdleMiB.toFixed(0)} → ${a.rssHeldMiB.toFixed(0)} MiB)`,
+            `round ${round + 1} ${name}: ${a.opened}/${N} held, ${a.rssPerStreamKiB.toFixed(0)} KiB RSS, ${a.heapPerStreamKiB.toFixed(1)} KiB heap per stream (RSS ${a.rssIdleMiB.toFixed(0)} → ${a.rssHeldMiB.toFixed(0)} MiB), failed ${a.failed}`,
           );
         }
       } finally {
-        for (const s of servers) await s.stop();
+        for (const [, s] of servers) await s.stop();
         await db.stop();
       }
-      rows.push({ round, ours: arms.ours!, baseline: arms.baseline! });
+      rows.push(row);
     }
   } finally {
     client.kill();
     await upstream.stop();
   }
-  const sum = (pick: (r: (typeof rows)[number]) => number): Spread => spread(rows.map(pick));
+  const arms: ArmName[] = beforeJs ? ['ours', 'before', 'baseline'] : ['ours', 'baseline'];
+  const per = (name: ArmName, pick: (a: Arm) => number): Spread =>
+    spread(rows.map((r) => pick(r[name]!)));
   const summary = {
     label: LABEL,
     at: new Date().toISOString(),
     streams: N,
     rounds: ROUNDS,
     database: backend.label,
+    node: process.version,
     loadAverageAtStart: load,
     loadAverageAtEnd: os.loadavg(),
-    oursRssPerStreamKiB: sum((r) => r.ours.rssPerStreamKiB),
-    baselineRssPerStreamKiB: sum((r) => r.baseline.rssPerStreamKiB),
-    rssRatio: sum((r) => r.ours.rssPerStreamKiB / r.baseline.rssPerStreamKiB),
-    oursHeapPerStreamKiB: sum((r) => r.ours.heapPerStreamKiB),
-    baselineHeapPerStreamKiB: sum((r) => r.baseline.heapPerStreamKiB),
-    heapRatio: sum((r) => r.ours.heapPerStreamKiB / r.baseline.heapPerStreamKiB),
+    rssPerStreamKiB: Object.fromEntries(arms.map((a) => [a, per(a, (x) => x.rssPerStreamKiB)])),
+    heapPerStreamKiB: Object.fromEntries(arms.map((a) => [a, per(a, (x) => x.heapPerStreamKiB)])),
+    rssRatioToRelay: Object.fromEntries(
+      arms.map((a) => [
+        a,
+        spread(rows.map((r) => r[a]!.rssPerStreamKiB / r.baseline!.rssPerStreamKiB)),
+      ]),
+    ),
+    heapRatioToRelay: Object.fromEntries(
+      arms.map((a) => [
+        a,
+        spread(rows.map((r) => r[a]!.heapPerStreamKiB / r.baseline!.heapPerStreamKiB)),
+      ]),
+    ),
     rows,
   };
   writeFileSync(path.join(RESULTS_DIR, `memory-${LABEL}.json`), JSON.stringify(summary, null, 1));
-  console.log(report(summary, rows[0]!));
+  console.log(report(summary, arms, rows[0]!));
 }
 
 const f = (s: Spread, digits = 0) =>
   `${s.median.toFixed(digits)} (${s.min.toFixed(digits)}…${s.max.toFixed(digits)})`;
 
-/** Markdown: the per-stream figures, and per kind what ours keeps per stream beyond the relay. */
+/** Markdown: the per-stream figures per arm, and per kind what each arm keeps per stream. */
 function report(
   s: {
-    oursRssPerStreamKiB: Spread;
-    baselineRssPerStreamKiB: Spread;
-    rssRatio: Spread;
-    oursHeapPerStreamKiB: Spread;
-    baselineHeapPerStreamKiB: Spread;
-    heapRatio: Spread;
+    rssPerStreamKiB: Record<string, Spread>;
+    heapPerStreamKiB: Record<string, Spread>;
+    rssRatioToRelay: Record<string, Spread>;
+    heapRatioToRelay: Record<string, Spread>;
   },
-  first: { ours: Arm; baseline: Arm },
+  arms: ArmName[],
+  first: Partial<Record<ArmName, Arm>>,
 ): string {
   const lines = [
-    `| per held stream | ours | relay | ratio |`,
-    `|---|---|---|---|`,
-    `| RSS (KiB) | ${f(s.oursRssPerStreamKiB)} | ${f(s.baselineRssPerStreamKiB)} | ${f(s.rssRatio, 2)} |`,
-    `| heap + array buffers (KiB) | ${f(s.oursHeapPerStreamKiB, 1)} | ${f(s.baselineHeapPerStreamKiB, 1)} | ${f(s.heapRatio, 2)} |`,
+    `| per held stream, median (min…max) | ${arms.join(' | ')} |`,
+    `|---|${arms.map(() => '---|').join('')}`,
+    `| RSS (KiB) | ${arms.map((a) => f(s.rssPerStreamKiB[a]!)).join(' | ')} |`,
+    `| RSS ÷ relay | ${arms.map((a) => f(s.rssRatioToRelay[a]!, 2)).join(' | ')} |`,
+    `| heap + array buffers (KiB) | ${arms.map((a) => f(s.heapPerStreamKiB[a]!, 1)).join(' | ')} |`,
+    `| heap ÷ relay | ${arms.map((a) => f(s.heapRatioToRelay[a]!, 2)).join(' | ')} |`,
     '',
-    `| kind (first round's snapshots) | ours /stream | relay /stream | ours B/stream | relay B/stream |`,
-    `|---|---|---|---|---|`,
+    `| kind (first round's snapshots), objects / bytes per stream | ${arms.join(' | ')} |`,
+    `|---|${arms.map(() => '---|').join('')}`,
   ];
-  const relay = new Map(first.baseline.census?.map((r) => [r.kind, r]));
-  const ours = new Map(first.ours.census?.map((r) => [r.kind, r]));
-  const kinds = new Set([...ours.keys(), ...relay.keys()]);
+  const census = Object.fromEntries(
+    arms.map((a) => [a, new Map(first[a]?.census?.map((r) => [r.kind, r]))]),
+  );
+  const kinds = new Set(arms.flatMap((a) => [...census[a]!.keys()]));
+  const bytes = (a: ArmName, kind: string) => census[a]!.get(kind)?.bytesPerStream ?? 0;
+  const count = (a: ArmName, kind: string) => census[a]!.get(kind)?.perStream ?? 0;
+  // The kinds where an arm of ours differs most from the relay, largest first.
+  const spreadOf = (kind: string) =>
+    Math.max(...arms.map((a) => Math.abs(bytes(a, kind) - bytes('baseline', kind))));
   const rows = [...kinds]
-    .map((kind) => ({ kind, o: ours.get(kind), b: relay.get(kind) }))
-    .filter(
-      ({ o, b }) =>
-        Math.abs((o?.bytesPerStream ?? 0) - (b?.bytesPerStream ?? 0)) >= 24 ||
-        Math.abs((o?.perStream ?? 0) - (b?.perStream ?? 0)) >= 0.9,
-    )
-    .sort(
-      (x, y) =>
-        (y.o?.bytesPerStream ?? 0) -
-        (y.b?.bytesPerStream ?? 0) -
-        ((x.o?.bytesPerStream ?? 0) - (x.b?.bytesPerStream ?? 0)),
-    );
-  for (const { kind, o, b } of rows.slice(0, 40))
+    .filter((kind) => spreadOf(kind) >= 32)
+    .sort((x, y) => spreadOf(y) - spreadOf(x));
+  for (const kind of rows.slice(0, 45))
     lines.push(
-      `| ${kind.replaceAll('|', '\\|')} | ${(o?.perStream ?? 0).toFixed(2)} | ${(b?.perStream ?? 0).toFixed(2)} | ${(o?.bytesPerStream ?? 0).toFixed(0)} | ${(b?.bytesPerStream ?? 0).toFixed(0)} |`,
+      `| ${kind.replaceAll('|', '\\|')} | ${arms.map((a) => `${count(a, kind).toFixed(1)} / ${bytes(a, kind).toFixed(0)}`).join(' | ')} |`,
     );
   return lines.join('\n');
 }

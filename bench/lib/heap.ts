@@ -50,7 +50,9 @@ export function censusOf(file: string): HeapCensus {
     let kind: string;
     if (BY_TYPE.has(type)) kind = `(${type})`;
     else if (type === 'closure') kind = `${name || '(anonymous)'}()`;
-    else if (type === 'native') kind = `native ${name.split(' ')[0]}`;
+    // Native names carry a size or an address after the kind: "system / JSArrayBufferData", etc.
+    else if (type === 'native')
+      kind = `native ${name.replace(/\s*[/@([]?\s*0x[0-9a-f]+.*$/, '').slice(0, 48)}`;
     else kind = name.startsWith('system /') ? `(${name})` : name || `(${type})`;
     const entry = census.get(kind) ?? { count: 0, bytes: 0 };
     entry.count += 1;

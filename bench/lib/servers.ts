@@ -72,6 +72,8 @@ async function stopChild(child: ChildProcess, graceMs = 15_000): Promise<void> {
 export interface ServerOptions {
   node: string;
   mongoUri: string;
+  /** Another build of our server (bench/memory.ts --before-build): its compiled src/server.js. */
+  serverJs?: string;
   upstreamPort: number;
   cpuProfile?: string;
   /** Further settings for our server (figure 8 names its checkpoint and poll intervals). */
@@ -90,7 +92,7 @@ export async function startOurs(options: ServerOptions): Promise<RunningServer> 
       `--cpu-prof-name=${options.cpuProfile}`,
     );
   }
-  args.push(path.join(BUILD_ROOT, 'src/server.js'));
+  args.push(options.serverJs ?? path.join(BUILD_ROOT, 'src/server.js'));
   const child = spawn(options.node, args, {
     cwd: PROJECT_ROOT,
     // BENCH_SERVER_LOG=1: our server's log (LOG_LEVEL=warn) on the console, to see why requests failed.
