@@ -39,6 +39,8 @@ const LABEL = arg('label', 'latest');
 const BEFORE_BUILD = arg('before-build', '');
 /** Leave the first round's snapshots in bench/results/tmp/heap (to open in DevTools). */
 const KEEP_SNAPSHOTS = process.argv.includes('--keep-snapshots');
+/** How long the streams are held open before measuring (a chunk arrives every 2 s meanwhile). */
+const HOLD_MS = Number(arg('hold', '2.5')) * 1000;
 const WARMUP = 10;
 const SNAPSHOT_DIR = path.join(RESULTS_DIR, 'tmp/heap');
 
@@ -129,8 +131,8 @@ async function measure(
   );
   const deadline = Date.now() + 5 * 60_000;
   while (opened < N && Date.now() < deadline) await sleep(200);
-  // Let every stream reach its held state (first checkpoint written, pings armed).
-  await sleep(2500);
+  // Let every stream reach its held state (first checkpoint written, pings armed), and hold.
+  await sleep(HOLD_MS);
   const held = await server.probe('gc');
   log(`  ${name}: ${opened} held${snapshot ? ', taking snapshots' : ''}`);
   if (snapshot) await server.snapshot(heldFile);
@@ -242,6 +244,7 @@ async function main() {
     at: new Date().toISOString(),
     streams: N,
     rounds: ROUNDS,
+    holdSeconds: HOLD_MS / 1000,
     database: backend.label,
     node: process.version,
     loadAverageAtStart: load,
