@@ -319,6 +319,11 @@ describe('a reply whose instance died', () => {
         instanceId: 'gone',
         expiresAt: new Date(Date.now() - 1000),
       });
+      // A second answer to the question: the regenerate that began it moved the branch to it.
+      await Chat.updateOne(
+        { _id: chatId },
+        { $set: { activeLeafId: reply._id }, $unset: { context: 1 } },
+      );
       return String(reply._id);
     };
 
