@@ -14,7 +14,9 @@ import { Message } from './message.model.js';
  * How exact each cap is, given that FerretDB loses `$inc` updates (so no running counters):
  * - chats: exact. A chat is stored only after claiming one of the user's numbered places
  *   (chat-slot.model.ts), and a unique `_id` lets exactly one request take each place.
- * - messages and bytes: counted before each write by one grouping pass over the user's documents.
+ * - messages and bytes: counted before each write, in two round trips over the user's documents
+ *   (usageOf). This is the part of an exchange that still reads in proportion to what the user
+ *   stores; a stored running total would need `$inc`, which FerretDB loses under concurrency.
  *   Exchanges check after taking a generation slot, so at most MAX_CONCURRENT_STREAMS of them pass
  *   the check together: the message cap can be passed by 2 × (MAX_CONCURRENT_STREAMS − 1). A reply
  *   is always kept once generated, so the byte cap can be passed by the replies in flight.
