@@ -162,6 +162,30 @@ describe('round trips per exchange', () => {
 });
 
 describe('messages per minute', () => {
+  it('when other instances counted messages of the user since this one last did, then this instance still counts exactly (it skips the numbers they took)', async () => {
+    const user = await createUser({ label: 'shared-rate' });
+    const leftInMinute = 60_000 - (Date.now() % 60_000);
+    if (leftInMinute < 5000) await new Promise((r) => setTimeout(r, leftInMinute + 50));
+    const chatId = (await ctx.request().post('/api/chats').set(user.auth).send({})).body
+      .id as string;
+    const sendOne = (content: string) =>
+      ctx.request().post(`/api/chats/${chatId}/messages`).set(user.auth).send({ content });
+    expect((await sendOne('here')).status).toBe(201);
+    // Two messages through another instance: the numbers 2 and 3 of this minute, as it stores them.
+    const key = `messages:${user.id}`;
+    const resetAt = new Date(Math.floor(Date.now() / 60_000) * 60_000 + 60_000);
+    await mongoose.connection
+      .collection<{ _id: string }>('rate_limits')
+      .insertMany(
+        [2, 3].map((n) => ({ _id: `${key}#${resetAt.getTime()}#${n}`, key, n, resetAt })),
+      );
+    // This instance last took 1: it tries 2 and 3 (taken), then takes 4, the last of the four.
+    expect((await sendOne('fourth')).status).toBe(201);
+    const refused = await sendOne('fifth');
+    expect(refused.status).toBe(429);
+    expect(refused.body.error.code).toBe('RATE_LIMITED');
+  });
+
   it('when a user sends more than MESSAGES_PER_MINUTE, then 429 RATE_LIMITED with Retry-After, nothing stored, no upstream call', async () => {
     const user = await createUser({ label: 'limited' });
     // Stay inside one minute window so the count cannot reset halfway through.

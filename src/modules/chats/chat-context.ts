@@ -22,11 +22,13 @@ import type { MessageDoc } from './message.model.js';
  *   that never branched has its active branch end where the context ends (Tree.activeLeaf), so
  *   what the chat shows is what the next send is given.
  * On FerretDB a conditional update is not atomic: two writes racing on one chat can both pass
- * their filter, and the one written last stays. Racing sends then leave the context of one of
- * them, which the branch follows. Left: a send that raced the write settling the reply before it
- * stores its messages below a context it failed to replace; until its own reply settles and
- * clears the context (settleChatOf), the chat shows that send's exchange while the next send
- * follows the context and answers beside it (a sibling, as a send racing it could have).
+ * their filter, and the one written last stays. Two racing sends leave the context of one of
+ * them, which the branch follows (rule 3) until the other's reply settles, finds its context
+ * replaced and clears it (settleChatOf); the tree decides again from then on. What stays possible:
+ * a send racing the write that settles the reply before it stores its messages below that reply
+ * while the settled context wins. Until that send's own reply settles and clears the context, the
+ * chat shows its exchange (the newest message below the context's end) while a send meanwhile is
+ * given the context without it and answers beside it.
  */
 
 type Turn = ChatContext['turns'][number];
@@ -104,10 +106,9 @@ export async function settleChatOf(
     { timestamps: false },
   );
   if (result.matchedCount === 1) return true;
-  // Another write replaced this exchange's context meanwhile. Usually one that moved the branch
-  // on and cleared it or wrote its own; but two sends racing on FerretDB can both pass their
-  // filter, leaving the context of the one written last while the tree calls the other's reply
-  // the newest. Clearing it makes the next send read the tree, which is right either way.
+  // Another write replaced this exchange's context meanwhile: one that moved the branch on (and
+  // cleared it, or named a parent and so a pointer), or a send that raced this one on FerretDB
+  // and was written last. Clearing it makes the next send read the tree, right in every case.
   const cleared = await Chat.updateOne(owned, { $unset: CLEAR_CONTEXT }, { timestamps: false });
   return cleared.matchedCount === 1;
 }
