@@ -26,6 +26,8 @@ export interface ProbeStats {
     outgoingUnreadBytes: number;
   };
   cpu: { user: number; system: number };
+  /** Database commands since the last reset, by name (ours only: see probe.ts). */
+  commands: Record<string, { n: number; ms: number; maxMs: number; failed: number }>;
   node: string;
 }
 
@@ -70,6 +72,8 @@ export interface ServerOptions {
   mongoUri: string;
   upstreamPort: number;
   cpuProfile?: string;
+  /** Further settings for our server (figure 8 names its checkpoint and poll intervals). */
+  env?: Record<string, string>;
 }
 
 /** Our server, built by tsc from src/ (the same JS `npm start` runs), in production mode. */
@@ -87,7 +91,13 @@ export async function startOurs(options: ServerOptions): Promise<RunningServer> 
   args.push(path.join(BUILD_ROOT, 'src/server.js'));
   const child = spawn(options.node, args, {
     cwd: PROJECT_ROOT,
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    // BENCH_SERVER_LOG=1: our server's log (LOG_LEVEL=warn) on the console, to see why requests failed.
+    stdio: [
+      'ignore',
+      process.env.BENCH_SERVER_LOG === '1' ? 'inherit' : 'ignore',
+      'inherit',
+      'ipc',
+    ],
     env: {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
@@ -112,6 +122,7 @@ export async function startOurs(options: ServerOptions): Promise<RunningServer> 
       UPSTREAM_MAX_SOCKETS: '20000',
       UPSTREAM_MAX_RETRIES: '0',
       DATA_DIR: path.join(RESULTS_DIR, 'tmp/data'),
+      ...options.env,
     },
   });
   await waitForPort(port, child, 30_000);

@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import type { MongoClient } from 'mongodb';
 import client from 'prom-client';
+import OpenAI from 'openai';
 import { upstreamError } from './llm/upstream-errors.js';
 import type { CompletionStream } from './llm/types.js';
 
@@ -129,8 +130,11 @@ function causeOf(error: unknown): string {
   for (let depth = 0; e && depth < 3; depth += 1) {
     if (typeof e.status === 'number') return String(e.status);
     if (e.name === 'UpstreamIdleError') return 'idle';
-    if (e.name === 'APIConnectionTimeoutError') return 'timeout';
-    if (e.name === 'APIConnectionError') return 'connection';
+    if (e.name === 'UpstreamProtocolError') return 'protocol';
+    // The SDK's error classes all report the name "Error": test the class (timeout first, a
+    // subclass of the connection error).
+    if (e instanceof OpenAI.APIConnectionTimeoutError) return 'timeout';
+    if (e instanceof OpenAI.APIConnectionError) return 'connection';
     e = e.cause as typeof e;
   }
   return 'other';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type http from 'node:http';
 import path from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { reloadConfig } from '../../src/lib/config.js';
 import { freePort } from '../../src/lib/db/embedded.js';
@@ -11,17 +11,14 @@ import { useTestApp } from '../helpers/app.js';
 import { expectError } from '../helpers/auth.js';
 import { eventually } from '../helpers/eventually.js';
 import { listen, openStream } from '../helpers/sse.js';
-import { startUpstream } from '../helpers/upstream.js';
+import { useUpstream, upstreamEnv } from '../helpers/chat-app.js';
 import { createUser, type TestUser } from '../helpers/users.js';
 import { isExposed, metricNamesIn, parseMetrics, valueOf } from './metrics-text.js';
 
 const TOKEN = 'metrics-token-0123456789';
-const upstream = await startUpstream();
+const upstream = await useUpstream();
 const env = {
-  OPENAI_BASE_URL: upstream.url,
-  MODELS: 'test-model',
-  UPSTREAM_MAX_RETRIES: '0',
-  MESSAGES_PER_MINUTE: '1000',
+  ...upstreamEnv(upstream),
   METRICS_TOKEN: TOKEN,
   // A disconnect cuts the reply at once (no grace for a reader to resume it): outcome client_gone.
   DETACH_GRACE_SECONDS: '0',
@@ -32,8 +29,6 @@ let user: TestUser;
 beforeAll(async () => {
   user = await createUser({ label: 'metrics' });
 });
-afterAll(() => upstream.close());
-beforeEach(() => upstream.reset());
 
 const scrape = async () => {
   const res = await ctx.request().get('/metrics').set('Authorization', `Bearer ${TOKEN}`);
@@ -188,6 +183,24 @@ describe('values move when replies run', () => {
       delta('sigmagpt_db_command_duration_seconds_count', { command: 'insert', outcome: 'ok' }),
     ).toBeGreaterThanOrEqual(4);
     expect(valueOf(after, 'nodejs_eventloop_lag_p99_seconds')).toBeGreaterThan(0);
+  });
+
+  it('when the provider cannot be reached, then the upstream error is counted with cause connection', async () => {
+    const chatId = await newChat();
+    const before = await scrape();
+    // Port 1 refuses connections: the SDK raises its connection error (no retries here).
+    reloadConfig({ ...process.env, ...env, OPENAI_BASE_URL: 'http://127.0.0.1:1/v1' });
+    try {
+      expect((await send(chatId)).status).toBe(502);
+    } finally {
+      reloadConfig({ ...process.env, ...env });
+    }
+    const after = await scrape();
+    const labels = { code: 'UPSTREAM_ERROR', cause: 'connection' };
+    expect(
+      valueOf(after, 'sigmagpt_upstream_errors_total', labels) -
+        valueOf(before, 'sigmagpt_upstream_errors_total', labels),
+    ).toBe(1);
   });
 
   it('when a stream is open, then the open-streams gauge counts it, and not after it ends', async () => {
