@@ -75,6 +75,17 @@ describe('the turns a chat keeps for its next send', () => {
     ]);
   });
 
+  it('when a reply is larger than the whole history budget, then the chat does not keep it, and the next send is given what the tree gives (not that reply)', async () => {
+    const chatId = await newChat();
+    await send(chatId, 'big?', ['x'.repeat(40_000)]);
+    const chat = await Chat.findById(chatId).lean();
+    expect(chat!.context).toMatchObject({ pending: false, turns: [] });
+    await send(chatId, 'after the big one');
+    expect(ctx.upstream.requests.at(-1)!.messages).toEqual([
+      { role: 'user', content: 'after the big one' },
+    ]);
+  });
+
   it('when a reply fails, then the next send is given the branch without it, as the tree gives it', async () => {
     const chatId = await newChat();
     await send(chatId, 'ok');

@@ -1,6 +1,7 @@
 import { config } from '../../lib/config.js';
 import type { Types } from '../../lib/db/mongoose.js';
-import { fitToBudget, type ChatTurn } from '../../lib/llm/index.js';
+import type { ChatTurn } from '../../lib/llm/index.js';
+import { approxTokens } from '../../lib/llm/history.js';
 import { Chat, type ChatContext, type ChatDoc } from './chat.model.js';
 import type { MessageDoc } from './message.model.js';
 
@@ -34,10 +35,22 @@ import type { MessageDoc } from './message.model.js';
 type Turn = ChatContext['turns'][number];
 
 /**
- * The newest turns that fit the budget. fitToBudget keeps a suffix of the turns it is given, so
- * cutting to the whole budget first never drops a turn a later send would keep.
+ * The newest turns that fit the budget together. fitToBudget keeps a suffix of the turns it is
+ * given, after the new question (always kept), so a turn past this cut could never be sent with
+ * any question, and nothing it would keep is dropped. Unlike fitToBudget, a newest turn larger
+ * than the whole budget (a reply of megabytes) is not kept either: it could never be sent again.
  */
-const cut = (turns: Turn[], budget: number): Turn[] => fitToBudget('', turns, budget) as Turn[];
+function cut(turns: Turn[], budget: number): Turn[] {
+  let start = turns.length;
+  let remaining = budget;
+  while (start > 0) {
+    const cost = approxTokens(turns[start - 1]!.content);
+    if (cost > remaining) break;
+    remaining -= cost;
+    start -= 1;
+  }
+  return turns.slice(start);
+}
 
 const plain = (turns: readonly Turn[]): ChatTurn[] =>
   turns.map(({ role, content }) => ({ role, content }));
