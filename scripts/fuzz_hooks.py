@@ -70,7 +70,20 @@ _accounts = itertools.count(1)
 
 
 def _call(method, path, body=None, token=None):
-    """A JSON request to the server under test; returns (status, body, refresh cookie or None)."""
+    """A JSON request to the server under test; returns (status, body, refresh cookie or None).
+
+    A 429 (replies of the other worker still running) is retried a few times.
+    """
+    for attempt in range(5):
+        try:
+            return _call_once(method, path, body, token)
+        except urllib.error.HTTPError as error:
+            if error.code != 429 or attempt == 4:
+                raise
+            time.sleep(0.2 * (attempt + 1))
+
+
+def _call_once(method, path, body=None, token=None):
     headers = {"Content-Type": "application/json"} if body is not None else {}
     if token:
         headers["Authorization"] = f"Bearer {token}"
@@ -143,10 +156,13 @@ def _models_of(token):
 
 
 def _exchange(token):
-    """A new chat with one answered message: (chat id, user message id, reply id)."""
-    _status, body, _cookie = _call(
-        "POST", "/api/chats", {"message": "fuzz", "stream": False}, token
-    )
+    """A new chat with one answered message: (chat id, user message id, reply id), or None."""
+    try:
+        _status, body, _cookie = _call(
+            "POST", "/api/chats", {"message": "fuzz", "stream": False}, token
+        )
+    except urllib.error.HTTPError:
+        return None  # the case keeps its generated ids
     return body["id"], body["messages"][0]["id"], body["messages"][1]["id"]
 
 
@@ -182,6 +198,9 @@ def _stopped_reply(token):
                 {"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
             )
             response = connection.getresponse()
+            if response.status == 429:
+                time.sleep(0.2 * (_attempt + 1))
+                continue
             if response.status != 200:
                 return None
             chat = reply = None
@@ -220,8 +239,11 @@ def _ai_sdk_chat_id(token):
             headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
             method="POST",
         )
-        with urllib.request.urlopen(request, timeout=10) as response:
-            response.read()
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                response.read()
+        except urllib.error.HTTPError:
+            return None  # tried again on the next case
         _ai_sdk_chat = chat_id
     return _ai_sdk_chat
 
@@ -283,20 +305,18 @@ def _realistic(case, operation, token):
 
     path = case.operation.path
     if operation == "POST /api/chats/{id}/fork" and body is not None and _usually(case):
-        params["id"], question, reply = _exchange(token)
-        if isinstance(body.get("messageId"), str):
+        exchange = _exchange(token)
+        if exchange and isinstance(body.get("messageId"), str):
+            params["id"], question, reply = exchange
             body["messageId"] = _rng.choice([question, reply])
     elif operation == "POST /api/chats/{id}/messages/{messageId}/continue" and _usually(case):
         stopped = _stopped_reply(token)
         if stopped:
             params["id"], params["messageId"] = stopped
     elif path.startswith("/api/chats/{id}/messages/{messageId}") and _usually(case):
-        params["id"], question, reply = _exchange(token)
-        answers_only = path.endswith("/stream")
-        params["messageId"] = reply if answers_only else _rng.choice([question, reply])
-        for values, name in ((query, "lastEventId"), (headers, "Last-Event-ID")):
-            if values is not None and isinstance(values.get(name), str) and values[name]:
-                values[name] = f"{reply}:{_rng.choice(['0', '10', 'end'])}"
+        exchange = _exchange(token)
+        if exchange:
+            _name_exchange(exchange, path, params, query, headers)
 
     # Ids that must also name a message of the chat (or a reply of this user): mostly left out.
     for values, name in ((query, "leafId"), (body, "activeLeafId")):
@@ -324,12 +344,22 @@ def _realistic(case, operation, token):
         _ai_sdk_request(case, body, token)
 
 
+def _name_exchange(exchange, path, params, query, headers):
+    """Point a message route at a real exchange; a stream's cursors at its reply."""
+    params["id"], question, reply = exchange
+    answers_only = path.endswith("/stream")
+    params["messageId"] = reply if answers_only else _rng.choice([question, reply])
+    for values, name in ((query, "lastEventId"), (headers, "Last-Event-ID")):
+        if values is not None and isinstance(values.get(name), str) and values[name]:
+            values[name] = f"{reply}:{_rng.choice(['0', '10', 'end'])}"
+
+
 def _ai_sdk_request(case, body, token):
     """The new message is the user's, with text; a regenerate names a chat with an answer."""
     messages = body.get("messages")
     if body.get("trigger") == "regenerate-message":
         if isinstance(body.get("id"), str) and _usually(case):
-            body["id"] = _ai_sdk_chat_id(token)
+            body["id"] = _ai_sdk_chat_id(token) or body["id"]
     elif isinstance(messages, list) and messages and isinstance(messages[-1], dict):
         last = messages[-1]
         parts = last.get("parts")
