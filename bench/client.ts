@@ -10,6 +10,7 @@
 import http from 'node:http';
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { runGets, runResume, type GetsJob, type ResumeJob } from './resume-client.js';
 
 export interface StreamTarget {
   path: string;
@@ -289,13 +290,17 @@ process.on('message', (raw: unknown) => {
     cancels.get(cancel)?.();
     return;
   }
-  const job = raw as StreamJob | SlowReaderJob;
+  const job = raw as StreamJob | SlowReaderJob | ResumeJob | GetsJob;
   if (job.kind === 'streams') {
     void runStreams(job, (open, firstDelta, finished) =>
       process.send?.({ progress: job.id, open, firstDelta, finished }),
     ).then((r) => process.send?.(r));
   } else if (job.kind === 'slow') {
     void runSlow(job).then((r) => process.send?.(r));
+  } else if (job.kind === 'resume') {
+    void runResume(job).then((r) => process.send?.(r));
+  } else if (job.kind === 'gets') {
+    void runGets(job).then((r) => process.send?.(r));
   }
 });
 process.on('disconnect', () => process.exit(0));

@@ -1,7 +1,8 @@
 /**
- * `npm run bench` / `npm run bench:smoke`: the seven figures of BENCHMARKS.md, our server against
- * the baseline relay, interleaved rounds, on this machine. Writes bench/results/<timestamp>.json,
- * bench/results/latest.md and bench/results/latest.svg; commits nothing.
+ * `npm run bench` / `npm run bench:smoke`: the eight figures of BENCHMARKS.md, our server against
+ * the baseline relay in interleaved rounds (figure 8: two instances of our server, against a fresh
+ * GET), on this machine. Writes bench/results/<timestamp>.json, bench/results/latest.md and
+ * bench/results/latest.svg; commits nothing.
  */
 import type { ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
@@ -9,7 +10,16 @@ import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { SlowReaderJob, SlowResult, StreamJob, StreamResult, StreamTarget } from './client.js';
-import { percentile, round3, run, sleep, spread } from './lib/common.js';
+import type {
+  GetsJob,
+  GetsResult,
+  ResumeJob,
+  ResumeResult,
+  ResumeSample,
+  ResumeTarget,
+} from './resume-client.js';
+import { scriptedText } from './lib/scripted-text.js';
+import { percentile, round3, run, sleep, spread, type Spread } from './lib/common.js';
 import { startBenchDatabase, type BenchDatabase } from './lib/db.js';
 import { summariseProfile, type ProfileSummary } from './lib/profile.js';
 import { renderReport, type Figure, type Report } from './lib/report.js';
@@ -37,21 +47,36 @@ import {
 } from './lib/servers.js';
 
 const smoke = process.argv.includes('--smoke');
+/**
+ * `--only=8` (or `--only=5,6`): run only those figures. Figures 1–3 and 7 share one phase; `1` also
+ * runs figure 1 on Node 20; `profile` is the CPU profile. A selection writes partial.md/.svg and
+ * partial-*.json, never the smoke or committed report.
+ */
+const only = process.argv
+  .find((a) => a.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',')
+  .filter(Boolean);
+const want = (...ids: string[]) => !only || ids.some((id) => only.includes(id));
 const started = Date.now();
 const log = (message: string) =>
   console.log(`[bench +${((Date.now() - started) / 1000).toFixed(0)}s] ${message}`);
 
-/** Sizes: the full run stays under 15 minutes on 2 cores; smoke runs every part in seconds. */
+/**
+ * Sizes: the full run stays under 15 minutes on 2 cores; smoke runs every part once, at sizes that
+ * only prove the parts work, within a minute (most of it is starting databases and processes).
+ */
 const S = smoke
   ? {
-      rounds: 2,
+      rounds: 1,
       fig1: { streams: 6, warmup: 2, rate: 20 },
       node20: true,
       fig2: { concurrent: 10, ttftMs: 20, gapMs: 20, chunks: 15, measureS: 1 },
-      fig4: { streams: 40, rate: 200, holdS: 2 },
+      fig4: { streams: 40, rate: 200, holdS: 1, settleMs: 500 },
       fig5: { seconds: 1, connections: 4 },
-      fig6: { seconds: 2, connections: 4, listRate: 20 },
-      fig7: { readers: 4, seconds: 2 },
+      fig6: { seconds: 1, connections: 4, listRate: 20 },
+      fig7: { readers: 4, seconds: 1, settleMs: 1000 },
+      fig8: { samples: 16, rate: 8, readDeltas: [1, 30], gapMs: 25 },
       profileS: 1,
     }
   : {
@@ -59,17 +84,19 @@ const S = smoke
       fig1: { streams: 25, warmup: 3, rate: 10 },
       node20: true,
       fig2: { concurrent: 200, ttftMs: 50, gapMs: 50, chunks: 100, measureS: 2 },
-      fig4: { streams: 300, rate: 50, holdS: 3 },
+      fig4: { streams: 300, rate: 50, holdS: 3, settleMs: 2000 },
       fig5: { seconds: 4, connections: 20 },
       fig6: { seconds: 4, connections: 8, listRate: 50 },
-      fig7: { readers: 20, seconds: 5 },
+      fig7: { readers: 20, seconds: 5, settleMs: 1500 },
+      fig8: { samples: 60, rate: 5, readDeltas: [1, 8, 16, 24, 32], gapMs: 40 },
       profileS: 4,
     };
 
 let client: ChildProcess;
 let jobSeq = 0;
-function clientJob<T extends StreamResult | SlowResult>(
-  job: Omit<StreamJob, 'id'> | Omit<SlowReaderJob, 'id'>,
+function clientJob<T extends StreamResult | SlowResult | ResumeResult | GetsResult>(
+  job:
+    Omit<StreamJob, 'id'> | Omit<SlowReaderJob, 'id'> | Omit<ResumeJob, 'id'> | Omit<GetsJob, 'id'>,
   onProgress?: (p: { open: number; firstDelta: number; finished: number }) => void,
   onId?: (id: number) => void,
 ): Promise<T> {
@@ -133,27 +160,28 @@ async function startPhase(
 ): Promise<Phase> {
   const db = await startBenchDatabase();
   const seeded = await seed(db.uri, { users, chatsPerUser, loginUser });
-  const ours = await startOurs({
-    node: nodeBin,
-    mongoUri: db.uri,
-    upstreamPort: upstream.port,
-    cpuProfile,
-  });
-  const baseline = await startBaseline({
-    node: nodeBin,
-    mongoUri: db.uri,
-    upstreamPort: upstream.port,
-  });
+  // Started side by side: most of a server's start is loading its modules, on either core.
+  const [ours, baseline] = await Promise.all([
+    startOurs({ node: nodeBin, mongoUri: db.uri, upstreamPort: upstream.port, cpuProfile }),
+    startBaseline({ node: nodeBin, mongoUri: db.uri, upstreamPort: upstream.port }),
+  ]);
   const phase = { db, ours, baseline, users: seeded.users };
   openPhases.add(phase);
   return phase;
 }
 
-const openPhases = new Set<Phase>();
-async function stopPhase(p: Phase): Promise<void> {
+/** Figure 8: two instances of our server on one database (no baseline). */
+interface ResumePhase {
+  db: BenchDatabase;
+  a: RunningServer;
+  b: RunningServer;
+  users: SeedUser[];
+}
+
+const openPhases = new Set<Phase | ResumePhase>();
+async function stopPhase(p: Phase | ResumePhase): Promise<void> {
   openPhases.delete(p);
-  await p.ours.stop();
-  await p.baseline.stop();
+  for (const server of 'a' in p ? [p.a, p.b] : [p.ours, p.baseline]) await server.stop();
   await p.db.stop();
 }
 
@@ -378,7 +406,7 @@ async function openStreams(nodeBin: string, upstream: Upstream) {
       // Measured: close the streams (each server stores its partial reply once) and wait for the job.
       client.send({ cancel: jobId });
       const result = await job;
-      await sleep(2000);
+      await sleep(S.fig4.settleMs);
       row[server.name] = {
         reached: reached ? 1 : 0,
         rampSeconds: heldAt ? (heldAt - rampStart) / 1000 : Number.NaN,
@@ -620,7 +648,7 @@ async function slowReaders(p: Phase, upstream: Upstream) {
       const during = await server.probe('gc');
       const up = await upstream.stats();
       const result = await job;
-      await sleep(1500);
+      await sleep(S.fig7.settleMs);
       const received = result.received.reduce((a, b) => a + b, 0);
       const stored = await storedReplyChars(p.db.uri);
       const grownPerStream =
@@ -673,6 +701,219 @@ async function slowReaders(p: Phase, upstream: Upstream) {
     },
   };
   return { figure, rows };
+}
+
+/** Our server's defaults, named here so the report can state the bound they set. */
+const CHECKPOINT_MS = 1000;
+const RESUME_POLL_MS = 250;
+
+/**
+ * Figure 8: resume after a dropped connection. Two instances of our server on one database; a
+ * streamed send reads k deltas, drops, waits, and reconnects with Last-Event-ID to the instance
+ * generating the reply (served from memory) or to the other one (stored checkpoint, then polling).
+ * Measured: reconnect request sent → first missed delta. No relay baseline exists for this; the
+ * yardstick is a fresh `GET /api/chats/:id` on the generating instance during the same load
+ * (BENCHMARKS.md), with a fresh send's time to first token recorded beside it.
+ */
+async function resumeFigure(nodeBin: string, upstream: Upstream) {
+  const f = S.fig8;
+  const kMax = Math.max(...f.readDeltas);
+  const dropMs = 3 * f.gapMs;
+  // Long enough that the reply is still running when the other instance's first checkpoint read
+  // can lag by a checkpoint interval plus a poll interval, with a second to spare.
+  const ttftMs = 20;
+  const chunks = Math.ceil(
+    (ttftMs + (kMax + 1) * f.gapMs + dropMs + CHECKPOINT_MS + RESUME_POLL_MS + 1000) / f.gapMs,
+  );
+  const shape = { ttftMs, gapMs: f.gapMs, chunks, chunkSize: 8 };
+  const replyMs = ttftMs + chunks * f.gapMs;
+  const db = await startBenchDatabase();
+  const seeded = await seed(db.uri, { users: f.samples, chatsPerUser: 1 });
+  const env = {
+    STREAM_CHECKPOINT_MS: String(CHECKPOINT_MS),
+    RESUME_POLL_MS: String(RESUME_POLL_MS),
+  };
+  const options = { node: nodeBin, mongoUri: db.uri, upstreamPort: upstream.port, env };
+  const [a, b] = await Promise.all([startOurs(options), startOurs(options)]);
+  const phase: ResumePhase = { db, a, b, users: seeded.users };
+  openPhases.add(phase);
+  const targets: ResumeTarget[] = phase.users.map((u) => ({
+    chatId: u.chatIds[0]!,
+    token: u.token,
+  }));
+  await upstream.script(shape);
+  const all: ResumeSample[] = [];
+  const gets: number[] = [];
+  const rows: {
+    round: number;
+    same: { p50: number; p99: number; n: number };
+    other: { p50: number; p99: number; n: number };
+    get: { p50: number; p99: number; n: number };
+    sendTtftP50: number;
+    failed: number;
+    duplicates: number;
+    gaps: number;
+    textMismatch: number;
+    endedBeforeResume: number;
+    statuses: Record<string, number>;
+    errors: string[];
+  }[] = [];
+  const stat = (v: number[]) => ({ p50: percentile(v, 50), p99: percentile(v, 99), n: v.length });
+  try {
+    for (let round = 0; round < S.rounds; round += 1) {
+      await resetMessages(db.uri);
+      // The instance that generates alternates by round; samples alternate same / other within it.
+      const [gen, other] = round % 2 === 0 ? [phase.a, phase.b] : [phase.b, phase.a];
+      const [r, g] = await Promise.all([
+        clientJob<ResumeResult>({
+          kind: 'resume',
+          sendPort: gen.port,
+          otherPort: other.port,
+          targets,
+          count: f.samples,
+          ratePerSec: f.rate,
+          readDeltas: f.readDeltas,
+          dropMs,
+          expectedText: scriptedText(shape.chunks, shape.chunkSize),
+          maxDurationMs: (f.samples / f.rate) * 1000 + replyMs * 4 + 30_000,
+        }),
+        clientJob<GetsResult>({
+          kind: 'gets',
+          port: gen.port,
+          targets,
+          count: Math.ceil(f.samples / 2),
+          ratePerSec: f.rate / 2,
+        }),
+      ]);
+      all.push(...r.samples);
+      gets.push(...g.latencies);
+      const of = (instance: 'same' | 'other') =>
+        stat(r.samples.filter((x) => x.instance === instance).map((x) => x.resumeMs));
+      const row = {
+        round,
+        same: of('same'),
+        other: of('other'),
+        get: stat(g.latencies),
+        sendTtftP50: percentile(
+          r.samples.map((x) => x.ttftMs),
+          50,
+        ),
+        failed: r.failed + g.failed,
+        duplicates: r.duplicates,
+        gaps: r.gaps,
+        textMismatch: r.textMismatch,
+        endedBeforeResume: r.samples.filter((x) => x.endedBeforeResume).length,
+        statuses: r.statuses,
+        errors: [...r.errors, ...g.errors].slice(0, 5),
+      };
+      rows.push(row);
+      log(
+        `fig8 round ${round + 1}/${S.rounds}: resume p50/p99 same ${row.same.p50.toFixed(1)}/${row.same.p99.toFixed(1)} · other ${row.other.p50.toFixed(1)}/${row.other.p99.toFixed(1)} ms; fresh GET ${row.get.p50.toFixed(1)}/${row.get.p99.toFixed(1)}; send TTFT p50 ${row.sendTtftP50.toFixed(1)}; failed ${row.failed}, duplicated ${row.duplicates}, missing ${row.gaps}, text mismatch ${row.textMismatch}`,
+      );
+      for (const e of row.errors) log(`fig8 error: ${e}`);
+    }
+  } finally {
+    await stopPhase(phase);
+  }
+  const errors = rows.reduce((a, r) => a + r.failed + r.duplicates + r.gaps + r.textMismatch, 0);
+  const getP50 = spread(rows.map((r) => r.get.p50));
+  const getP99 = spread(rows.map((r) => r.get.p99));
+  const pooled = (instance: 'same' | 'other', k?: number) =>
+    stat(
+      all
+        .filter((x) => x.instance === instance && (k === undefined || x.k === k))
+        .map((x) => x.resumeMs),
+    );
+  const byK = (instance: 'same' | 'other') =>
+    f.readDeltas
+      .map((k) => {
+        const p = pooled(instance, k);
+        return `k=${k}: ${p.p50.toFixed(1)}/${p.p99.toFixed(1)} ms (n ${p.n})`;
+      })
+      .join('; ');
+  const common = {
+    readDeltas: f.readDeltas,
+    dropMs,
+    upstream: shape,
+    checkpointMs: CHECKPOINT_MS,
+    resumePollMs: RESUME_POLL_MS,
+    sendTtftP50Ms: spread(rows.map((r) => r.sendTtftP50)),
+    freshGetP50Ms: getP50,
+    errors,
+    failed: rows.reduce((a, r) => a + r.failed, 0),
+    duplicatedDeltas: rows.reduce((a, r) => a + r.duplicates, 0),
+    missingDeltas: rows.reduce((a, r) => a + r.gaps, 0),
+    textMismatch: rows.reduce((a, r) => a + r.textMismatch, 0),
+  };
+  const figure = (
+    id: string,
+    instance: 'same' | 'other',
+    pct: 'p50' | 'p99',
+    target: string,
+    pass: (ms: Spread, get: Spread) => boolean,
+  ): Figure => {
+    const ours = spread(rows.map((r) => r[instance][pct]));
+    const get = pct === 'p50' ? getP50 : getP99;
+    const p = pooled(instance);
+    const mine = all.filter((x) => x.instance === instance);
+    const extra: Record<string, unknown> =
+      pct === 'p99'
+        ? { pooledP99Ms: p.p99, samples: p.n, freshGetP99Ms: getP99 }
+        : {
+            pooledP50Ms: p.p50,
+            pooledP99Ms: p.p99,
+            samples: p.n,
+            p50p99ByReadDeltas: byK(instance),
+            firstDeltaCharsP50: percentile(
+              mine.map((x) => x.firstChars),
+              50,
+            ),
+            ...(instance === 'other'
+              ? { endedBeforeResume: mine.filter((x) => x.endedBeforeResume).length }
+              : {}),
+            overSendTtft: spread(rows.map((r) => r[instance][pct] / r.sendTtftP50)),
+            ...common,
+          };
+    return {
+      id,
+      name: `Resume ${pct}, ${instance} instance: reconnect → first missed delta (ms); baseline column: a fresh GET /api/chats/:id ${pct} (there is no relay baseline for resume)`,
+      ours,
+      baseline: get,
+      ratio: spread(rows.map((r) => r[instance][pct] / r.get[pct])),
+      ratioLabel: '× fresh GET',
+      unit: 'ms',
+      target,
+      pass: errors === 0 && pass(ours, get),
+      extra,
+    };
+  };
+  const sameTarget = 'p50 ≤ 1.5× fresh GET; no duplicated or missing deltas';
+  const otherTarget = `p50 ≤ poll (${RESUME_POLL_MS} ms) + 1.5× fresh GET; by design ≤ checkpoint (${CHECKPOINT_MS} ms) + poll + GET`;
+  const figures = [
+    figure('8', 'same', 'p50', sameTarget, (ms, get) => ms.median <= 1.5 * get.median),
+    figure(
+      '8',
+      'same',
+      'p99',
+      'none set (shown: ≤ 1.5× fresh GET p99)',
+      (ms, get) => ms.median <= 1.5 * get.median,
+    ),
+    figure(
+      '8-other',
+      'other',
+      'p50',
+      otherTarget,
+      (ms, get) => ms.median <= RESUME_POLL_MS + 1.5 * get.median,
+    ),
+    figure(
+      '8-other',
+      'other',
+      'p99',
+      `design bound: ≤ checkpoint (${CHECKPOINT_MS} ms) + poll (${RESUME_POLL_MS} ms) + fresh GET p99`,
+      (ms, get) => ms.median <= CHECKPOINT_MS + RESUME_POLL_MS + get.median,
+    ),
+  ];
+  return { figures, rows };
 }
 
 /** CPU profile of our server under the figure-2 load and the list load; summarised by function and package. */
@@ -749,62 +990,85 @@ async function main() {
   try {
     // Figures 1–3 (Node 24).
     // One chat per user: FerretDB's findAndModify on chats scans the collection, so it stays small.
-    let p = await startPhase(node24, upstream, S.fig2.concurrent + 50, 1);
-    const f1 = await ttftRounds(
-      p,
-      upstream,
-      { ttftMs: 20, gapMs: 5, chunks: 10, chunkSize: 8 },
-      { count: S.fig1.streams + S.fig1.warmup, warmup: S.fig1.warmup, rate: S.fig1.rate },
-      S.rounds,
-      'fig1',
-    );
-    figures.push(fig1(f1, 'node24', S.fig1.streams));
-    raw.fig1 = f1;
-    const shape = {
-      ttftMs: S.fig2.ttftMs,
-      gapMs: S.fig2.gapMs,
-      chunks: S.fig2.chunks,
-      chunkSize: 8,
-    };
-    const durationS = (shape.ttftMs + shape.gapMs * shape.chunks) / 1000;
-    const rate = S.fig2.concurrent / durationS;
-    const warmup = Math.round(rate * durationS);
-    const f23 = await ttftRounds(
-      p,
-      upstream,
-      shape,
-      { count: warmup + Math.round(rate * S.fig2.measureS), warmup, rate },
-      S.rounds,
-      'fig2/3',
-    );
-    figures.push(fig2(f23), fig3(f23));
-    raw.fig23 = f23;
+    if (want('1', '2', '3', '7')) {
+      const p = await startPhase(node24, upstream, S.fig2.concurrent + 50, 1);
+      if (want('1')) {
+        const f1 = await ttftRounds(
+          p,
+          upstream,
+          { ttftMs: 20, gapMs: 5, chunks: 10, chunkSize: 8 },
+          { count: S.fig1.streams + S.fig1.warmup, warmup: S.fig1.warmup, rate: S.fig1.rate },
+          S.rounds,
+          'fig1',
+        );
+        figures.push(fig1(f1, 'node24', S.fig1.streams));
+        raw.fig1 = f1;
+      }
+      if (want('2', '3')) {
+        const shape = {
+          ttftMs: S.fig2.ttftMs,
+          gapMs: S.fig2.gapMs,
+          chunks: S.fig2.chunks,
+          chunkSize: 8,
+        };
+        const durationS = (shape.ttftMs + shape.gapMs * shape.chunks) / 1000;
+        const rate = S.fig2.concurrent / durationS;
+        const warmup = Math.round(rate * durationS);
+        const f23 = await ttftRounds(
+          p,
+          upstream,
+          shape,
+          { count: warmup + Math.round(rate * S.fig2.measureS), warmup, rate },
+          S.rounds,
+          'fig2/3',
+        );
+        figures.push(fig2(f23), fig3(f23));
+        raw.fig23 = f23;
+      }
 
-    // Figure 7 reuses the phase's users (one stream each).
-    const f7 = await slowReaders(p, upstream);
-    figures.push(f7.figure);
-    raw.fig7 = f7.rows;
-    await stopPhase(p);
+      // Figure 7 reuses the phase's users (one stream each).
+      if (want('7')) {
+        const f7 = await slowReaders(p, upstream);
+        figures.push(f7.figure);
+        raw.fig7 = f7.rows;
+      }
+      await stopPhase(p);
+    }
 
     // Figures 5 and 6: a small database (one user with 20 chats, one login account).
-    p = await startPhase(node24, upstream, 1, 20, true);
-    const f5 = await listThroughput(p);
-    figures.push(f5.figure);
-    raw.fig5 = f5.rows;
-    const bcryptMs = await bcryptCompareMs(smoke ? 3 : 10);
-    const f6 = await loginStorm(p, bcryptMs);
-    figures.push(f6.figure);
-    raw.fig6 = f6.rows;
-    await stopPhase(p);
+    if (want('5', '6')) {
+      const p = await startPhase(node24, upstream, 1, 20, true);
+      if (want('5')) {
+        const f5 = await listThroughput(p);
+        figures.push(f5.figure);
+        raw.fig5 = f5.rows;
+      }
+      if (want('6')) {
+        const bcryptMs = await bcryptCompareMs(smoke ? 3 : 10);
+        const f6 = await loginStorm(p, bcryptMs);
+        figures.push(f6.figure);
+        raw.fig6 = f6.rows;
+      }
+      await stopPhase(p);
+    }
 
     // Figure 4: fresh processes per round.
-    const f4 = await openStreams(node24, upstream);
-    figures.push(f4.figure);
-    raw.fig4 = f4.rows;
+    if (want('4')) {
+      const f4 = await openStreams(node24, upstream);
+      figures.push(f4.figure);
+      raw.fig4 = f4.rows;
+    }
+
+    // Figure 8: two instances of our server on one database.
+    if (want('8')) {
+      const f8 = await resumeFigure(node24, upstream);
+      figures.push(...f8.figures);
+      raw.fig8 = f8.rows;
+    }
 
     // The headline figure on the machine's Node 20.
-    if (n20) {
-      p = await startPhase(n20, upstream, 50, 1);
+    if (n20 && want('1', 'node20')) {
+      const p = await startPhase(n20, upstream, 50, 1);
       const r20 = await ttftRounds(
         p,
         upstream,
@@ -818,8 +1082,11 @@ async function main() {
       await stopPhase(p);
     }
 
-    log('profiling our server (--cpu-prof) under the figure-2 and figure-5 loads');
-    const profile = await profileOurs(node24, upstream);
+    let profile: ProfileSummary | null = null;
+    if (want('profile')) {
+      log('profiling our server (--cpu-prof) under the figure-2 and figure-5 loads');
+      profile = await profileOurs(node24, upstream);
+    }
 
     const report: Report = {
       kind: smoke ? 'smoke' : 'full',
@@ -846,10 +1113,10 @@ async function main() {
       raw,
     };
     const stamp = report.date.replace(/[:.]/g, '-');
-    const jsonName = `${smoke ? 'smoke-' : ''}${stamp}.json`;
+    const prefix = only ? 'partial' : smoke ? 'smoke' : 'latest';
+    const jsonName = `${prefix === 'latest' ? '' : `${prefix}-`}${stamp}.json`;
     writeFileSync(path.join(RESULTS_DIR, jsonName), `${JSON.stringify(report, null, 1)}\n`);
-    const { markdown, svg } = renderReport(report, jsonName);
-    const prefix = smoke ? 'smoke' : 'latest';
+    const { markdown, svg } = renderReport(report, jsonName, `${prefix}.svg`);
     writeFileSync(path.join(RESULTS_DIR, `${prefix}.md`), markdown);
     writeFileSync(path.join(RESULTS_DIR, `${prefix}.svg`), svg);
     log(

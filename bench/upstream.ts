@@ -9,6 +9,7 @@
  */
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { piece, scriptedText } from './lib/scripted-text.js';
 
 export interface UpstreamScript {
   ttftMs: number;
@@ -19,14 +20,6 @@ export interface UpstreamScript {
 
 let script: UpstreamScript = { ttftMs: 5, gapMs: 2, chunks: 10, chunkSize: 8 };
 const stats = { started: 0, completed: 0, aborted: 0, active: 0, bytes: 0, contentChunks: 0 };
-
-const WORDS = 'the quick brown fox jumps over a lazy dog while streaming tokens arrive one by one ';
-function piece(i: number, size: number): string {
-  const start = (i * 7) % WORDS.length;
-  let out = '';
-  while (out.length < size) out += WORDS.slice(start) + WORDS;
-  return out.slice(0, size);
-}
 
 function chunkJson(
   id: string,
@@ -64,7 +57,7 @@ async function completion(req: http.IncomingMessage, res: http.ServerResponse): 
     0,
   );
   if (!body.stream) {
-    const content = Array.from({ length: s.chunks }, (_, i) => piece(i, s.chunkSize)).join('');
+    const content = scriptedText(s.chunks, s.chunkSize);
     setTimeout(() => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(

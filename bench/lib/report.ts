@@ -108,12 +108,16 @@ function chart(report: Report): string {
   return parts.join('\n');
 }
 
-export function renderReport(report: Report, jsonName: string): { markdown: string; svg: string } {
+export function renderReport(
+  report: Report,
+  jsonName: string,
+  svgName: string,
+): { markdown: string; svg: string } {
   const m = report.machine;
   const lines = [
     `# Benchmark report (${report.kind}) — ${report.date}`,
     '',
-    `![figures](${report.kind === 'smoke' ? 'smoke' : 'latest'}.svg)`,
+    `![figures](${svgName})`,
     '',
     `Commit \`${report.commit}\` · ${m.cores} cores (${m.cpu}), ${m.memGiB} GiB · ${report.versions.node24} (primary)${report.versions.node20 ? `, ${report.versions.node20}` : ''} · ` +
       `load average ${m.loadavgStart.map((l) => l.toFixed(2)).join('/')} at start, ${m.loadavgEnd.map((l) => l.toFixed(2)).join('/')} at end · open-file limit ${m.fdLimit.soft}/${m.fdLimit.hard} · ` +

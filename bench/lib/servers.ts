@@ -70,6 +70,8 @@ export interface ServerOptions {
   mongoUri: string;
   upstreamPort: number;
   cpuProfile?: string;
+  /** Further settings for our server (figure 8 names its checkpoint and poll intervals). */
+  env?: Record<string, string>;
 }
 
 /** Our server, built by tsc from src/ (the same JS `npm start` runs), in production mode. */
@@ -112,6 +114,7 @@ export async function startOurs(options: ServerOptions): Promise<RunningServer> 
       UPSTREAM_MAX_SOCKETS: '20000',
       UPSTREAM_MAX_RETRIES: '0',
       DATA_DIR: path.join(RESULTS_DIR, 'tmp/data'),
+      ...options.env,
     },
   });
   await waitForPort(port, child, 30_000);

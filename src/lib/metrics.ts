@@ -129,6 +129,7 @@ function causeOf(error: unknown): string {
   for (let depth = 0; e && depth < 3; depth += 1) {
     if (typeof e.status === 'number') return String(e.status);
     if (e.name === 'UpstreamIdleError') return 'idle';
+    if (e.name === 'UpstreamProtocolError') return 'protocol';
     if (e.name === 'APIConnectionTimeoutError') return 'timeout';
     if (e.name === 'APIConnectionError') return 'connection';
     e = e.cause as typeof e;

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { reloadConfig } from '../../src/lib/config.js';
 import { Types } from '../../src/lib/db/mongoose.js';
 import { AuditEntry } from '../../src/modules/admin/audit.model.js';
@@ -6,16 +6,14 @@ import { UsageEntry } from '../../src/modules/usage/usage.model.js';
 import { User } from '../../src/modules/users/user.model.js';
 import { uniqueEmail, useTestApp } from '../helpers/app.js';
 import { expectError, NO_TIGHT_LIMITS, PASSWORD, signUp } from '../helpers/auth.js';
-import { startUpstream } from '../helpers/upstream.js';
+import { useUpstream, upstreamEnv } from '../helpers/chat-app.js';
 
 const ADMIN_EMAIL = uniqueEmail('root');
-const upstream = await startUpstream();
+const upstream = await useUpstream();
 const env = {
   ...NO_TIGHT_LIMITS,
-  OPENAI_BASE_URL: upstream.url,
+  ...upstreamEnv(upstream),
   MODELS: 'test-model,other-model',
-  UPSTREAM_MAX_RETRIES: '0',
-  MESSAGES_PER_MINUTE: '1000',
   TOKEN_BUDGET_PER_DAY: '1000',
   ADMIN_EMAILS: `someone.else@example.test, ${ADMIN_EMAIL.toUpperCase()}`,
 };
@@ -30,8 +28,6 @@ beforeAll(async () => {
   alice = await signUp(ctx, { name: 'Alice Liddell' });
   bob = await signUp(ctx, { name: 'Bob' });
 });
-afterAll(() => upstream.close());
-beforeEach(() => upstream.reset());
 
 const as = (account: Account) => ({ Authorization: `Bearer ${account.accessToken}` });
 const patch = (account: Account, id: string, body: object) =>

@@ -13,15 +13,13 @@ import {
 import { eventually } from '../helpers/eventually.js';
 import { listen, openStream } from '../helpers/sse.js';
 import { startUpstream } from '../helpers/upstream.js';
+import { upstreamEnv } from '../helpers/chat-app.js';
 
 const ADMIN_EMAIL = uniqueEmail('disabler');
 const upstream = await startUpstream();
 const ctx = useTestApp({
   ...NO_TIGHT_LIMITS,
-  OPENAI_BASE_URL: upstream.url,
-  MODELS: 'test-model',
-  UPSTREAM_MAX_RETRIES: '0',
-  MESSAGES_PER_MINUTE: '1000',
+  ...upstreamEnv(upstream),
   ADMIN_EMAILS: ADMIN_EMAIL,
   STOP_POLL_MS: '50',
 });

@@ -17,15 +17,14 @@ import { useTestApp } from '../helpers/app.js';
 import { expectError, NO_TIGHT_LIMITS, PASSWORD } from '../helpers/auth.js';
 import { eventually } from '../helpers/eventually.js';
 import { startUpstream } from '../helpers/upstream.js';
+import { upstreamEnv } from '../helpers/chat-app.js';
 import { createUser, type TestUser } from '../helpers/users.js';
 
 const upstream = await startUpstream();
 const ctx = useTestApp({
   ...NO_TIGHT_LIMITS,
-  OPENAI_BASE_URL: upstream.url,
+  ...upstreamEnv(upstream),
   MODELS: 'test-model,demo',
-  UPSTREAM_MAX_RETRIES: '0',
-  MESSAGES_PER_MINUTE: '1000',
   DEMO_CHUNK_DELAY_MS: '0',
 });
 let server: Server;

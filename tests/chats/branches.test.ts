@@ -1,18 +1,15 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Types } from '../../src/lib/db/mongoose.js';
 import { Chat } from '../../src/modules/chats/chat.model.js';
 import { Message } from '../../src/modules/chats/message.model.js';
 import { useTestApp } from '../helpers/app.js';
 import { parseSse, textParser } from '../helpers/sse.js';
-import { startUpstream } from '../helpers/upstream.js';
+import { useUpstream, upstreamEnv } from '../helpers/chat-app.js';
 import { createUser, type TestUser } from '../helpers/users.js';
 
-const upstream = await startUpstream();
+const upstream = await useUpstream();
 const ctx = useTestApp({
-  OPENAI_BASE_URL: upstream.url,
-  MODELS: 'test-model',
-  UPSTREAM_MAX_RETRIES: '0',
-  MESSAGES_PER_MINUTE: '1000',
+  ...upstreamEnv(upstream),
   CHAT_WRITES_PER_MINUTE: '1000',
 });
 let user: TestUser;
@@ -22,8 +19,6 @@ beforeAll(async () => {
   user = await createUser();
   stranger = await createUser();
 });
-afterAll(() => upstream.close());
-beforeEach(() => upstream.reset());
 
 interface Msg {
   id: string;

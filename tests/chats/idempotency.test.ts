@@ -6,7 +6,7 @@ import { Message } from '../../src/modules/chats/message.model.js';
 import { useChatApp } from '../helpers/chat-app.js';
 import { expectError } from '../helpers/auth.js';
 import { eventually } from '../helpers/eventually.js';
-import { openSse } from '../helpers/reply-client.js';
+import { openSse } from '../helpers/sse.js';
 import { createUser, type TestUser } from '../helpers/users.js';
 
 const ctx = useChatApp({

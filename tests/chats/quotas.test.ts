@@ -1,26 +1,21 @@
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Response } from 'supertest';
 import mongoose from '../../src/lib/db/mongoose.js';
 import { Chat } from '../../src/modules/chats/chat.model.js';
 import { Message } from '../../src/modules/chats/message.model.js';
 import { useTestApp } from '../helpers/app.js';
 import { expectError } from '../helpers/auth.js';
-import { startUpstream } from '../helpers/upstream.js';
+import { useUpstream, upstreamEnv } from '../helpers/chat-app.js';
 import { createUser, type TestUser } from '../helpers/users.js';
 
-const upstream = await startUpstream();
+const upstream = await useUpstream();
 const ctx = useTestApp({
-  OPENAI_BASE_URL: upstream.url,
-  MODELS: 'test-model',
-  UPSTREAM_MAX_RETRIES: '0',
-  MESSAGES_PER_MINUTE: '1000',
+  ...upstreamEnv(upstream),
   CHAT_WRITES_PER_MINUTE: '1000',
   MAX_CHATS_PER_USER: '3',
   MAX_MESSAGES_PER_USER: '4',
   MAX_STORED_BYTES_PER_USER: '1000',
 });
-afterAll(() => upstream.close());
-beforeEach(() => upstream.reset());
 
 const createChat = (who: TestUser, body: Record<string, unknown> = {}) =>
   ctx.request().post('/api/chats').set(who.auth).send(body);

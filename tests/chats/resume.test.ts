@@ -8,7 +8,7 @@ import { UsageEntry } from '../../src/modules/usage/usage.model.js';
 import { useChatApp } from '../helpers/chat-app.js';
 import { expectError } from '../helpers/auth.js';
 import { eventually } from '../helpers/eventually.js';
-import { finalsOf, openSse } from '../helpers/reply-client.js';
+import { finalsOf, openSse } from '../helpers/sse.js';
 import { createUser, type TestUser } from '../helpers/users.js';
 
 const CHECKPOINT_MS = 200;

@@ -8,21 +8,16 @@ import { MAX_TERM_CHARS, MAX_TERMS, searchTerms } from '../../src/modules/chats/
 import { useTestApp } from '../helpers/app.js';
 import { eventually } from '../helpers/eventually.js';
 import { parseSse, textParser } from '../helpers/sse.js';
-import { startUpstream } from '../helpers/upstream.js';
+import { useUpstream, upstreamEnv } from '../helpers/chat-app.js';
 import { createUser, type TestUser } from '../helpers/users.js';
 
-const upstream = await startUpstream();
+const upstream = await useUpstream();
 const ctx = useTestApp({
-  OPENAI_BASE_URL: upstream.url,
-  MODELS: 'test-model',
-  UPSTREAM_MAX_RETRIES: '0',
-  MESSAGES_PER_MINUTE: '1000',
+  ...upstreamEnv(upstream),
   CHAT_WRITES_PER_MINUTE: '1000',
   SEARCHES_PER_MINUTE: '1000',
   TITLES: 'on',
 });
-afterAll(() => upstream.close());
-beforeEach(() => upstream.reset());
 
 /** Each test searches as a user of its own, so its chats are the only ones it can find. */
 let user: TestUser;

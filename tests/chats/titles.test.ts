@@ -1,18 +1,16 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Chat } from '../../src/modules/chats/chat.model.js';
 import { UsageEntry } from '../../src/modules/usage/usage.model.js';
 import { useTestApp } from '../helpers/app.js';
 import { eventually } from '../helpers/eventually.js';
 import { parseSse, textParser } from '../helpers/sse.js';
-import { startUpstream } from '../helpers/upstream.js';
+import { useUpstream, upstreamEnv } from '../helpers/chat-app.js';
 import { createUser, type TestUser } from '../helpers/users.js';
 
-const upstream = await startUpstream();
+const upstream = await useUpstream();
 const ctx = useTestApp({
-  OPENAI_BASE_URL: upstream.url,
+  ...upstreamEnv(upstream),
   MODELS: 'test-model,title-model',
-  UPSTREAM_MAX_RETRIES: '0',
-  MESSAGES_PER_MINUTE: '1000',
   CHAT_WRITES_PER_MINUTE: '1000',
   TITLES: 'on',
   TITLE_MODEL: 'title-model',
@@ -23,8 +21,6 @@ let user: TestUser;
 beforeAll(async () => {
   user = await createUser();
 });
-afterAll(() => upstream.close());
-beforeEach(() => upstream.reset());
 
 const startStreamed = (body: Record<string, unknown>) =>
   ctx

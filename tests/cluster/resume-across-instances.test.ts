@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { databaseUri, startInstance, type Instance } from '../helpers/instances.js';
-import { finalsOf, openSse } from '../helpers/reply-client.js';
+import { finalsOf, openSse } from '../helpers/sse.js';
 import { startUpstream, type Upstream } from '../helpers/upstream.js';
 import { eventually, newChat, portOf, post, userOn, withDatabase } from './cluster-helpers.js';
 

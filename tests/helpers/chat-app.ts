@@ -15,6 +15,23 @@ export interface ChatApp extends TestApp {
   stream(path: string, body: unknown, as?: TestUser): ReturnType<typeof openStream>;
 }
 
+/** The configuration of an app that talks to the scripted upstream: `test-model`, no retries, a
+ * message rate that never gets in the way. Files spread it and add or override keys. */
+export const upstreamEnv = (upstream: Upstream) => ({
+  OPENAI_BASE_URL: upstream.url,
+  MODELS: 'test-model',
+  UPSTREAM_MAX_RETRIES: '0',
+  MESSAGES_PER_MINUTE: '1000',
+});
+
+/** A scripted upstream for this file: reset before each test, closed after the file. */
+export async function useUpstream(): Promise<Upstream> {
+  const upstream = await startUpstream();
+  afterAll(() => upstream.close());
+  beforeEach(() => upstream.reset());
+  return upstream;
+}
+
 /**
  * The set-up every file about replies shares: a scripted upstream, the app configured for it
  * (`test-model`, no retries, a message rate that never gets in the way), its own database, a user
@@ -25,13 +42,7 @@ export function useChatApp(env: Record<string, string> = {}): ChatApp {
   beforeAll(async () => {
     ctx.upstream = await startUpstream();
   });
-  const app = useTestApp(() => ({
-    OPENAI_BASE_URL: ctx.upstream.url,
-    MODELS: 'test-model',
-    UPSTREAM_MAX_RETRIES: '0',
-    MESSAGES_PER_MINUTE: '1000',
-    ...env,
-  }));
+  const app = useTestApp(() => ({ ...upstreamEnv(ctx.upstream), ...env }));
   beforeAll(async () => {
     ctx.app = app.app;
     ctx.request = app.request;

@@ -111,13 +111,25 @@ export async function listen(app: Express) {
   };
 }
 
-/** A streaming request held open: events arrive as they come; `close()` disconnects like a closed tab. */
-export function openStream(port: number, path: string, token: string, body: unknown) {
+/**
+ * An SSE request held open, on a connection of its own: events arrive as they come; `close()`
+ * drops the connection like a closed tab (or a phone switching networks, for resuming replies).
+ */
+export function openSse(
+  port: number,
+  options: {
+    path: string;
+    token: string;
+    method?: 'GET' | 'POST';
+    body?: unknown;
+    headers?: Record<string, string>;
+  },
+) {
   const events: SseEvent[] = [];
   const comments: string[] = [];
   let raw = '';
+  let text = '';
   let status = 0;
-  let bytes = 0;
   let headers: http.IncomingHttpHeaders = {};
   let response: http.IncomingMessage | undefined;
   const waiters: { test: () => boolean; resolve: () => void }[] = [];
@@ -128,20 +140,22 @@ export function openStream(port: number, path: string, token: string, body: unkn
         w.resolve();
       }
   };
-  const payload = JSON.stringify(body);
+  const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
   const req = http.request({
     host: '127.0.0.1',
     port,
-    path,
-    method: 'POST',
+    path: options.path,
+    method: options.method ?? 'GET',
     // A connection of its own, like a browser tab's: a reused keep-alive socket would bring the
     // buffer sizes the kernel grew for an earlier response, and backpressure would set in later.
     agent: false,
     headers: {
-      authorization: `Bearer ${token}`,
-      'content-type': 'application/json',
+      authorization: `Bearer ${options.token}`,
       accept: 'text/event-stream',
-      'content-length': Buffer.byteLength(payload),
+      ...(payload
+        ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }
+        : {}),
+      ...options.headers,
     },
   });
   const ended = new Promise<void>((resolve) => {
@@ -151,7 +165,7 @@ export function openStream(port: number, path: string, token: string, body: unkn
       headers = res.headers;
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => {
-        bytes += chunk.length;
+        text += chunk;
         raw += chunk;
         // Only the new text (and one character before it) can complete an event: a scan of all of
         // `raw` per chunk would be quadratic for a multi-megabyte event.
@@ -177,7 +191,7 @@ export function openStream(port: number, path: string, token: string, body: unkn
     req.on('error', () => resolve());
   });
   req.end(payload);
-  const waitFor = (test: () => boolean, timeoutMs = 5000) =>
+  const waitFor = (test: () => boolean, timeoutMs = 10_000) =>
     new Promise<void>((resolve, reject) => {
       if (test()) return resolve();
       const timer = setTimeout(
@@ -197,6 +211,7 @@ export function openStream(port: number, path: string, token: string, body: unkn
         },
       });
     });
+  const deltas = () => events.filter((e) => e.event === 'delta');
   return {
     events,
     /** Comment lines (`: ping`) received so far. */
@@ -207,17 +222,38 @@ export function openStream(port: number, path: string, token: string, body: unkn
     get headers() {
       return headers;
     },
+    /** The body as received (a JSON error body when the stream did not open). */
+    get body() {
+      return text;
+    },
     /** Characters of the body received so far. */
     get bytes() {
-      return bytes;
+      return text.length;
     },
     ended,
     waitFor,
     waitForEvent: (name: string, timeoutMs?: number) =>
       waitFor(() => events.some((e) => e.event === name), timeoutMs),
+    deltas,
+    /** The reply's text so far: the deltas' content joined. */
+    text: () =>
+      deltas()
+        .map((e) => e.data.content as string)
+        .join(''),
+    lastId: () => events.at(-1)?.id ?? '',
     /** Stops reading (the connection stays open), as a client that has stopped consuming. */
     pause: () => response?.pause(),
     resume: () => response?.resume(),
     close: () => req.destroy(),
   };
 }
+
+export type SseClient = ReturnType<typeof openSse>;
+
+/** A streaming POST held open (a send, as the tests of replies make it). */
+export const openStream = (port: number, path: string, token: string, body: unknown) =>
+  openSse(port, { path, token, method: 'POST', body });
+
+/** The events that end a reply's stream. */
+export const finalsOf = (client: SseClient) =>
+  client.events.filter((e) => e.event === 'done' || e.event === 'error');

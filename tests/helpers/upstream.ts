@@ -27,6 +27,63 @@ export interface UpstreamScript {
   /** After this many chunks: send an error event, stall forever, send garbage, or destroy the socket. */
   failAfter?: number;
   failWith?: 'error-event' | 'stall' | 'garbage' | 'close';
+  /**
+   * Answer 200 with exactly these bytes instead of a scripted stream: each piece is written
+   * `delayMs` apart, so it reaches the client as a read of its own. `contentType` null sends none.
+   */
+  raw?: { contentType?: string | null; pieces: (string | Uint8Array)[] };
+}
+
+/** How `eventStream` lays out a whole reply. */
+export interface EventStreamOptions {
+  /** What ends each line (default LF). */
+  lineEnd?: string;
+  /** Usage chunk: its `choices` as `[]` (default), `null` or left out; or no usage chunk at all. */
+  usage?: 'empty-choices' | 'null-choices' | 'no-choices' | false;
+  /** Send `data: [DONE]` at the end (default true). */
+  done?: boolean;
+}
+
+/**
+ * A whole streamed reply as an OpenAI-compatible server writes it (role and content chunks, the
+ * finish chunk, the usage chunk, `[DONE]`), for `raw` scripts that take it apart byte by byte.
+ * Usage is 11 prompt tokens and one completion token per chunk.
+ */
+export function eventStream(model: string, chunks: string[], options: EventStreamOptions = {}) {
+  const { lineEnd = '\n', usage = 'empty-choices', done = true } = options;
+  const base = { id: 'chatcmpl-raw', object: 'chat.completion.chunk', created: 1, model };
+  const events: unknown[] = chunks.map((content, i) => ({
+    ...base,
+    choices: [
+      {
+        index: 0,
+        delta: i === 0 ? { role: 'assistant', content } : { content },
+        finish_reason: null,
+      },
+    ],
+  }));
+  events.push({ ...base, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] });
+  if (usage !== false) {
+    const counts = {
+      prompt_tokens: 11,
+      completion_tokens: chunks.length,
+      total_tokens: 11 + chunks.length,
+    };
+    const choices =
+      usage === 'null-choices' ? { choices: null } : usage === 'no-choices' ? {} : { choices: [] };
+    events.push({ ...base, ...choices, usage: counts });
+  }
+  const lines = events.map((e) => `data: ${JSON.stringify(e)}${lineEnd}${lineEnd}`);
+  if (done) lines.push(`data: [DONE]${lineEnd}${lineEnd}`);
+  return lines.join('');
+}
+
+/** `text` as UTF-8 cut every `size` bytes: lines, line ends and multi-byte characters fall apart. */
+export function splitBytes(text: string, size: number): Uint8Array[] {
+  const bytes = Buffer.from(text, 'utf8');
+  const pieces: Uint8Array[] = [];
+  for (let i = 0; i < bytes.length; i += size) pieces.push(bytes.subarray(i, i + size));
+  return pieces;
 }
 
 export interface RecordedRequest {
@@ -120,6 +177,7 @@ export async function startUpstream() {
       );
       return;
     }
+    if (script.raw) return playRaw(script, script.raw, res);
     res.writeHead(200, { 'content-type': 'text/event-stream' });
     const base = {
       id: 'chatcmpl-test',
@@ -174,6 +232,21 @@ export async function startUpstream() {
       send({ ...base, choices: script.usage === 'null-choices' ? null : [], usage });
     }
     res.end('data: [DONE]\n\n');
+  }
+
+  async function playRaw(
+    script: UpstreamScript,
+    raw: NonNullable<UpstreamScript['raw']>,
+    res: http.ServerResponse,
+  ) {
+    const type = raw.contentType === undefined ? 'text/event-stream' : raw.contentType;
+    res.writeHead(200, type === null ? {} : { 'content-type': type });
+    for (const [i, piece] of raw.pieces.entries()) {
+      if (i > 0 && script.delayMs) await sleep(script.delayMs);
+      if (res.destroyed) return;
+      if (!res.write(piece)) await drained(res);
+    }
+    res.end();
   }
 
   function fail(script: UpstreamScript, res: http.ServerResponse) {

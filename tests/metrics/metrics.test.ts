@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type http from 'node:http';
 import path from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { reloadConfig } from '../../src/lib/config.js';
 import { freePort } from '../../src/lib/db/embedded.js';
@@ -11,17 +11,14 @@ import { useTestApp } from '../helpers/app.js';
 import { expectError } from '../helpers/auth.js';
 import { eventually } from '../helpers/eventually.js';
 import { listen, openStream } from '../helpers/sse.js';
-import { startUpstream } from '../helpers/upstream.js';
+import { useUpstream, upstreamEnv } from '../helpers/chat-app.js';
 import { createUser, type TestUser } from '../helpers/users.js';
 import { isExposed, metricNamesIn, parseMetrics, valueOf } from './metrics-text.js';
 
 const TOKEN = 'metrics-token-0123456789';
-const upstream = await startUpstream();
+const upstream = await useUpstream();
 const env = {
-  OPENAI_BASE_URL: upstream.url,
-  MODELS: 'test-model',
-  UPSTREAM_MAX_RETRIES: '0',
-  MESSAGES_PER_MINUTE: '1000',
+  ...upstreamEnv(upstream),
   METRICS_TOKEN: TOKEN,
   // A disconnect cuts the reply at once (no grace for a reader to resume it): outcome client_gone.
   DETACH_GRACE_SECONDS: '0',
@@ -32,8 +29,6 @@ let user: TestUser;
 beforeAll(async () => {
   user = await createUser({ label: 'metrics' });
 });
-afterAll(() => upstream.close());
-beforeEach(() => upstream.reset());
 
 const scrape = async () => {
   const res = await ctx.request().get('/metrics').set('Authorization', `Bearer ${TOKEN}`);

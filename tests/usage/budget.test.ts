@@ -7,15 +7,13 @@ import { User } from '../../src/modules/users/user.model.js';
 import { useTestApp } from '../helpers/app.js';
 import { expectError } from '../helpers/auth.js';
 import { startUpstream } from '../helpers/upstream.js';
+import { upstreamEnv } from '../helpers/chat-app.js';
 import { createUser, type TestUser } from '../helpers/users.js';
 
 const LIMIT = 50;
 const upstream = await startUpstream();
 const ctx = useTestApp({
-  OPENAI_BASE_URL: upstream.url,
-  MODELS: 'test-model',
-  UPSTREAM_MAX_RETRIES: '0',
-  MESSAGES_PER_MINUTE: '1000',
+  ...upstreamEnv(upstream),
   TOKEN_BUDGET_PER_DAY: String(LIMIT),
 });
 

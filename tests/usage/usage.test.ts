@@ -1,20 +1,18 @@
 import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Types } from '../../src/lib/db/mongoose.js';
 import { UsageEntry } from '../../src/modules/usage/usage.model.js';
 import { useTestApp } from '../helpers/app.js';
 import { expectError } from '../helpers/auth.js';
 import { eventually } from '../helpers/eventually.js';
 import { listen, openStream } from '../helpers/sse.js';
-import { startUpstream } from '../helpers/upstream.js';
+import { useUpstream, upstreamEnv } from '../helpers/chat-app.js';
 import { createUser, type TestUser } from '../helpers/users.js';
 
-const upstream = await startUpstream();
+const upstream = await useUpstream();
 const ctx = useTestApp({
-  OPENAI_BASE_URL: upstream.url,
+  ...upstreamEnv(upstream),
   MODELS: 'test-model,other-model',
-  UPSTREAM_MAX_RETRIES: '0',
-  MESSAGES_PER_MINUTE: '1000',
   // A disconnect cuts the reply at once (no grace for a reader to resume it).
   DETACH_GRACE_SECONDS: '0',
 });
@@ -25,8 +23,6 @@ beforeAll(async () => {
   user = await createUser({ label: 'usage' });
   other = await createUser({ label: 'usage-other' });
 });
-afterAll(() => upstream.close());
-beforeEach(() => upstream.reset());
 
 const today = () => new Date().toISOString().slice(0, 10);
 const newChat = async (as: TestUser = user, body: Record<string, unknown> = {}) => {

@@ -10,6 +10,7 @@ import { UsageEntry } from '../../src/modules/usage/usage.model.js';
 import { uniqueEmail, useTestApp } from '../helpers/app.js';
 import { NO_TIGHT_LIMITS } from '../helpers/auth.js';
 import { startUpstream } from '../helpers/upstream.js';
+import { upstreamEnv } from '../helpers/chat-app.js';
 import { createUser, type TestUser } from '../helpers/users.js';
 
 /**
@@ -21,10 +22,7 @@ const ADMIN_EMAIL = uniqueEmail('v1-admin');
 const upstream = await startUpstream();
 const ctx = useTestApp({
   ...NO_TIGHT_LIMITS,
-  OPENAI_BASE_URL: upstream.url,
-  MODELS: 'test-model',
-  UPSTREAM_MAX_RETRIES: '0',
-  MESSAGES_PER_MINUTE: '1000',
+  ...upstreamEnv(upstream),
   ADMIN_EMAILS: ADMIN_EMAIL,
 });
 let server: Server;

@@ -9,6 +9,17 @@ export class UpstreamIdleError extends Error {
   }
 }
 
+/**
+ * The provider answered 200 but its body broke the event-stream format, was not an event stream
+ * at all, or held a chunk that is not JSON. The message is ours, never the provider's text.
+ */
+export class UpstreamProtocolError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UpstreamProtocolError';
+  }
+}
+
 /** Anything shaped like a credential, in text that is about to be logged. */
 export const scrubSecrets = (text: string) =>
   text
@@ -64,6 +75,15 @@ export function upstreamError(err: unknown): AppError {
   const cause = describeUpstreamFailure(err);
   if (err instanceof UpstreamIdleError) {
     return new AppError('UPSTREAM_TIMEOUT', 'The model stopped sending its reply', { cause });
+  }
+  if (err instanceof UpstreamProtocolError) {
+    return new AppError(
+      'UPSTREAM_ERROR',
+      'The model provider sent a reply that could not be read',
+      {
+        cause,
+      },
+    );
   }
   if (err instanceof OpenAI.APIConnectionTimeoutError) {
     return new AppError('UPSTREAM_TIMEOUT', 'The model did not answer in time', { cause });

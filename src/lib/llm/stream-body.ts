@@ -1,0 +1,41 @@
+import OpenAI from 'openai';
+import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
+import { UpstreamProtocolError } from './upstream-errors.js';
+
+/** Above this many characters buffered without an event's end, the body is not an event stream. */
+export const MAX_EVENT_CHARS = 8 * 1024 * 1024;
+
+/**
+ * Refuses a 200 whose body is plainly not an event stream (a JSON answer, an HTML page from a
+ * proxy or captive portal) before reading it. A missing or unusual type is given the benefit of the
+ * doubt: some compatible servers label their stream `text/plain`; a body without a single event
+ * is caught when it ends.
+ */
+export function assertEventStream(response: Response): void {
+  const type = response.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
+  if (!type) return;
+  if (type === 'application/json' || type.endsWith('+json') || type === 'text/html') {
+    throw new UpstreamProtocolError(`the provider answered ${type} instead of an event stream`);
+  }
+}
+
+/**
+ * One event's data as a chunk. A provider's mid-stream `{ error }` becomes the SDK's APIError, as
+ * the SDK itself reports it (its code and type, the response's request id); the provider's text
+ * stays in the error object, which only describeUpstreamFailure reads.
+ */
+export function parseChunk(data: string, headers: Headers): ChatCompletionChunk {
+  let value: unknown;
+  try {
+    value = JSON.parse(data);
+  } catch {
+    // Not the SyntaxError: its message quotes the provider's text, which must not reach the log.
+    throw new UpstreamProtocolError('a chunk of the reply is not JSON');
+  }
+  if (typeof value !== 'object' || value === null) {
+    throw new UpstreamProtocolError('a chunk of the reply is not a JSON object');
+  }
+  const error = (value as { error?: unknown }).error;
+  if (error) throw new OpenAI.APIError(undefined, error, undefined, headers);
+  return value as ChatCompletionChunk;
+}

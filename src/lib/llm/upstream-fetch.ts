@@ -1,0 +1,61 @@
+import type { Readable } from 'node:stream';
+import { Agent, interceptors, request, type Dispatcher } from 'undici';
+
+/** Successful answers' bodies, kept as undici's Node streams; see `takeBody`. */
+const bodies = new WeakMap<Response, Readable>();
+
+/** The pool and the `fetch` the SDK is given, over it. */
+export interface UpstreamPool {
+  agent: Agent;
+  fetch: typeof fetch;
+}
+
+/**
+ * A keep-alive pool and a `fetch` for the openai SDK over it, built on undici.request. The SDK
+ * still sends the request, applies its timeout and retries, and reads error answers (their small
+ * bodies are handed over whole). A successful answer comes back as a Response without a body:
+ * its body stays undici's Node stream, taken with `takeBody` by the provider, which reads it. A
+ * streamed reply then skips the web-stream machinery fetch puts around every read and keeps far
+ * less memory per open reply (bench/README.md, "Reading the provider's stream"). So this `fetch`
+ * serves only callers that take the body that way.
+ */
+export function upstreamPool(options: { connections: number }): UpstreamPool {
+  const agent = new Agent({
+    keepAliveTimeout: 30_000,
+    keepAliveMaxTimeout: 120_000,
+    connections: options.connections,
+  });
+  // fetch followed redirects; so does this (dropping credentials when the origin changes).
+  const dispatcher: Dispatcher = agent.compose(interceptors.redirect({ maxRedirections: 3 }));
+  const poolFetch = async (input: string | URL | Request, init: RequestInit = {}) => {
+    const url = input instanceof Request ? input.url : String(input);
+    const answer = await request(url, {
+      dispatcher,
+      method: init.method ?? 'GET',
+      headers: init.headers ? Object.fromEntries(new Headers(init.headers)) : undefined,
+      body: init.body as string | undefined,
+      signal: init.signal ?? undefined,
+    });
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(answer.headers)) {
+      if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+      else if (value !== undefined) headers.append(name, value);
+    }
+    const status = answer.statusCode;
+    if (status >= 200 && status < 300) {
+      const response = new Response(null, { status, headers });
+      bodies.set(response, answer.body);
+      return response;
+    }
+    const text = await answer.body.text();
+    return new Response(status === 304 ? null : text, { status, headers });
+  };
+  return { agent, fetch: poolFetch };
+}
+
+/** The Node stream of a successful answer from an `upstreamPool` fetch (once). */
+export function takeBody(response: Response): Readable | undefined {
+  const body = bodies.get(response);
+  bodies.delete(response);
+  return body;
+}

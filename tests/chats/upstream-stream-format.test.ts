@@ -1,0 +1,198 @@
+import { describe, expect, it } from 'vitest';
+import { Generation } from '../../src/modules/chats/generation/generation.model.js';
+import { Message } from '../../src/modules/chats/message.model.js';
+import { useChatApp } from '../helpers/chat-app.js';
+import { parseSse, textParser } from '../helpers/sse.js';
+import {
+  eventStream,
+  splitBytes,
+  type EventStreamOptions,
+  type UpstreamScript,
+} from '../helpers/upstream.js';
+
+// Every byte here goes through the real SDK request and our reading of the body it hands back.
+const ctx = useChatApp({ UPSTREAM_TIMEOUT_MS: '2000', UPSTREAM_IDLE_TIMEOUT_MS: '2000' });
+
+const newChat = async () =>
+  (await ctx.request().post('/api/chats').set(ctx.user.auth).send({})).body.id as string;
+
+const streamTo = (chatId: string) =>
+  ctx
+    .request()
+    .post(`/api/chats/${chatId}/messages`)
+    .set(ctx.user.auth)
+    .send({ content: 'hello', stream: true })
+    .buffer(true)
+    .parse(textParser);
+
+// Two-, three- and four-byte UTF-8 characters, so byte cuts land inside them.
+const chunks = ['Grüße', ' 🌍 ', 'und ', '日本語', '!'];
+const text = chunks.join('');
+const usage = { promptTokens: 11, completionTokens: chunks.length, totalTokens: 16 };
+const whole = (options: EventStreamOptions = {}) => eventStream('test-model', chunks, options);
+
+const cut = splitBytes(whole({ lineEnd: '\r\n' }), 5);
+
+const readable: [string, UpstreamScript, typeof usage | null][] = [
+  ['lines end in CRLF', { raw: { pieces: [whole({ lineEnd: '\r\n' })] } }, usage],
+  ['lines end in CR alone', { raw: { pieces: [whole({ lineEnd: '\r' })] } }, usage],
+  [
+    'the body arrives 5 bytes at a time, cutting lines, CRLFs and multi-byte characters',
+    { delayMs: 1, raw: { pieces: cut } },
+    usage,
+  ],
+  [
+    'the body arrives in two reads cut between CR and LF',
+    {
+      delayMs: 20,
+      raw: (() => {
+        const body = whole({ lineEnd: '\r\n' });
+        const at = body.indexOf('\r\n') + 1;
+        return { pieces: [body.slice(0, at), body.slice(at)] };
+      })(),
+    },
+    usage,
+  ],
+  [
+    '[DONE] never comes and the stream just ends',
+    { raw: { pieces: [whole({ done: false })] } },
+    usage,
+  ],
+  [
+    'the usage chunk has choices: null',
+    { raw: { pieces: [whole({ usage: 'null-choices' })] } },
+    usage,
+  ],
+  [
+    'the usage chunk has no choices at all',
+    { raw: { pieces: [whole({ usage: 'no-choices' })] } },
+    usage,
+  ],
+  ['no usage chunk comes', { raw: { pieces: [whole({ usage: false })] } }, null],
+  [
+    'comments, ids, event names and a BOM surround the chunks',
+    {
+      raw: {
+        pieces: [
+          '\uFEFF: OPENROUTER PROCESSING\n\n',
+          whole()
+            .split('\n\n')
+            .filter(Boolean)
+            .map((event, i) => `id: ${i}\nevent: message\n${event}\n\n: keep-alive\n\n`)
+            .join(''),
+        ],
+      },
+    },
+    usage,
+  ],
+];
+
+describe('reading what an OpenAI-compatible provider streams', () => {
+  it('the 5-byte cut really splits multi-byte characters and CRLFs', () => {
+    expect(cut.some((piece) => (piece[0]! & 0xc0) === 0x80)).toBe(true);
+    expect(cut.some((piece) => piece.at(-1) === 13)).toBe(true);
+  });
+
+  for (const [when, script, expectedUsage] of readable) {
+    it(`when ${when}, then every delta arrives intact and the reply is stored complete`, async () => {
+      const chatId = await newChat();
+      ctx.upstream.script(script);
+      const res = await streamTo(chatId);
+      expect(res.status).toBe(200);
+      const { events } = parseSse(res.body as string);
+      expect(events.map((e) => e.event)).toEqual(['meta', ...chunks.map(() => 'delta'), 'done']);
+      expect(events.filter((e) => e.event === 'delta').map((e) => e.data.content)).toEqual(chunks);
+      expect(events.at(-1)!.data.message).toMatchObject({
+        content: text,
+        status: 'complete',
+        finishReason: 'stop',
+        usage: expectedUsage,
+      });
+      const stored = await Message.find({ chatId }).sort({ createdAt: 1, _id: 1 }).lean();
+      expect(stored.map((m) => [m.role, m.content, m.status])).toEqual([
+        ['user', 'hello', 'complete'],
+        ['assistant', text, 'complete'],
+      ]);
+      expect(stored[1]!.finishReason).toBe('stop');
+      expect(stored[1]!.usage).toEqual(expectedUsage);
+      expect(stored[1]!.error).toBeNull();
+    });
+  }
+});
+
+const completion = JSON.stringify({
+  id: 'chatcmpl-json',
+  object: 'chat.completion',
+  choices: [{ index: 0, message: { role: 'assistant', content: 'hi' }, finish_reason: 'stop' }],
+});
+const unreadable: [string, UpstreamScript][] = [
+  [
+    'a JSON answer instead of a stream',
+    { raw: { contentType: 'application/json', pieces: [completion] } },
+  ],
+  [
+    'an HTML page (a proxy or portal)',
+    {
+      raw: {
+        contentType: 'text/html; charset=utf-8',
+        pieces: ['<html><body>Bad gateway sk-leak-123</body></html>'],
+      },
+    },
+  ],
+  ['a JSON body without a content type', { raw: { contentType: null, pieces: [completion] } }],
+  [
+    'plain text labelled as an event stream',
+    { raw: { pieces: ['upstream says: sk-leak-123\nno events here\n'] } },
+  ],
+];
+
+async function expectStoredUnreadable(chatId: string) {
+  const stored = await Message.find({ chatId }).sort({ createdAt: 1, _id: 1 }).lean();
+  expect(stored.map((m) => [m.role, m.content, m.status])).toEqual([
+    ['user', 'hello', 'complete'],
+    ['assistant', '', 'error'],
+  ]);
+  expect(stored[1]!.error).toMatchObject({
+    code: 'UPSTREAM_ERROR',
+    message: 'The model provider sent a reply that could not be read',
+  });
+  expect(await Generation.countDocuments({ userId: ctx.user.id })).toBe(0);
+}
+
+describe('a 200 from the provider that is not an event stream', () => {
+  for (const [when, script] of unreadable) {
+    it(`when the provider sends ${when}, then JSON mode answers 502 UPSTREAM_ERROR and the reply is stored as error`, async () => {
+      const chatId = await newChat();
+      ctx.upstream.script(script);
+      const res = await ctx
+        .request()
+        .post(`/api/chats/${chatId}/messages`)
+        .set(ctx.user.auth)
+        .send({ content: 'hello', stream: false });
+      expect(res.status).toBe(502);
+      expect(res.body.error).toMatchObject({
+        code: 'UPSTREAM_ERROR',
+        message: 'The model provider sent a reply that could not be read',
+        requestId: expect.any(String),
+      });
+      expect(JSON.stringify(res.body)).not.toContain('sk-leak');
+      await expectStoredUnreadable(chatId);
+    });
+
+    it(`when the provider sends ${when}, then the stream ends with one UPSTREAM_ERROR event`, async () => {
+      const chatId = await newChat();
+      ctx.upstream.script(script);
+      const res = await streamTo(chatId);
+      expect(res.status).toBe(200);
+      const { events } = parseSse(res.body as string);
+      expect(events.map((e) => e.event)).toEqual(['meta', 'error']);
+      expect(events[1]!.data.error).toEqual({
+        code: 'UPSTREAM_ERROR',
+        message: 'The model provider sent a reply that could not be read',
+      });
+      expect(events[1]!.data.message).toMatchObject({ status: 'error', content: '' });
+      expect(res.body).not.toContain('sk-leak');
+      await expectStoredUnreadable(chatId);
+    });
+  }
+});
