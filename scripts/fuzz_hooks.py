@@ -8,7 +8,7 @@ and they cannot lock the fuzz user out:
 - POST /api/auth/password and DELETE /api/auth/me run as a throw-away account made for the case,
   with that account's real password in place of a generated one;
 - logout (POST and GET) ends a session of its own, not the one the other operations use;
-- login uses the fuzz user's real credentials;
+- login uses the fuzz user's real credentials; sign-up a new address;
 - `{id}` path parameters name a real chat of the fuzz user (made for the case; on /api/keys/{id} a
   real key of the fuzz user), and the opaque `cursor` is left out (a made-up one is a 400);
 - GET /metrics sends the server's METRICS_TOKEN;
@@ -34,6 +34,8 @@ reach the logic behind validation rather than a 400 or 404 on data the descripti
   that must also name a message of that chat: they are left out, or name one, most of the time;
 - `chatId`/`threadId` of POST /api/chat name a real chat, and `Idempotency-Key` is new for the
   case (generated keys repeat with other bodies: a 409);
+- new passwords fit in 72 UTF-8 bytes: published as 72 characters plus `x-maxBytes`, since no
+  JSON Schema keyword counts bytes;
 - /api/usage and /api/admin/usage get `from` ≤ `to` within the longest report: a rule across two
   fields that JSON Schema cannot state (the description says it in words);
 - POST /api/ai-sdk/chat: the last message (the new one) is the user's and has a text part — a
@@ -393,6 +395,8 @@ class FuzzUser:
             password, token, _user = _throwaway_account()
             if body is not None and _valid_password(body.get("currentPassword")):
                 body["currentPassword"] = password
+            if body is not None and _positive(case):
+                _within_bcrypt(body, "newPassword")
         elif operation == "DELETE /api/auth/me":
             password, token, _user = _throwaway_account()
             if body is not None and _valid_password(body.get("password")):
@@ -439,14 +443,34 @@ def _api_key():
 
 @schemathesis.hook
 def before_call(context, case, kwargs):
-    """Login is public, so the auth provider above never sees it: real credentials go in here."""
-    if f"{case.operation.method.upper()} {case.operation.path}" != "POST /api/auth/login":
-        return
+    """Login and sign-up are public, so the auth provider above never sees them: they are here."""
+    operation = f"{case.operation.method.upper()} {case.operation.path}"
     body = case.body if isinstance(case.body, dict) else None
-    if (
-        _usually(case, 0.5)
-        and body is not None
-        and _valid_string(body.get("email"), 254)
-        and _valid_password(body.get("password"))
-    ):
-        body["email"], body["password"] = EMAIL, PASSWORD
+    if operation == "POST /api/auth/login":
+        if (
+            _usually(case, 0.5)
+            and body is not None
+            and _valid_string(body.get("email"), 254)
+            and _valid_password(body.get("password"))
+        ):
+            body["email"], body["password"] = EMAIL, PASSWORD
+    elif operation in ("POST /api/auth/signup", "POST /api/auth/register"):
+        if not _positive(case) or body is None:
+            return
+        # Generated addresses repeat from case to case (a 409 EMAIL_TAKEN from the second on).
+        if isinstance(body.get("email"), str) and _usually(case):
+            body["email"] = f"fuzz.signup.{next(_accounts)}.{time.time_ns()}@example.test"
+        _within_bcrypt(body, "password")
+
+
+def _within_bcrypt(body, name):
+    """A password cut to 72 UTF-8 bytes, which bcrypt reads and the server allows.
+
+    Published as `maxLength: 72` (characters) with `x-maxBytes: 72`: no JSON Schema keyword
+    counts bytes, so a generated password of 72 characters can be longer than the server takes.
+    """
+    value = body.get(name)
+    if isinstance(value, str) and len(value.encode()) > 72:
+        while len(value.encode()) > 72:
+            value = value[:-1]
+        body[name] = value
