@@ -3,13 +3,23 @@
  * process was spawned with an IPC channel and BENCH_PROBE=1. It adds no route to the server: the
  * harness asks over IPC for event-loop delay (perf_hooks.monitorEventLoopDelay), memory, and the
  * bytes buffered in user space on the server's sockets (accepted sockets: writableLength; outgoing
- * sockets such as the upstream connection: readableLength), found through diagnostics_channel.
+ * sockets such as the upstream connection: readableLength), found through diagnostics_channel,
+ * and database commands by name (count, total and slowest time, failures) for a client that
+ * monitors commands (ours: src/lib/db/connection.ts sets monitorCommands), by wrapping
+ * MongoClient's emit. The baseline does not monitor commands, so its tally stays empty.
  */
 import diagnosticsChannel from 'node:diagnostics_channel';
 import type net from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import v8 from 'node:v8';
 import vm from 'node:vm';
+
+export interface CommandTally {
+  n: number;
+  ms: number;
+  maxMs: number;
+  failed: number;
+}
 
 interface ProbeRequest {
   id: number;
@@ -28,6 +38,26 @@ if (process.send && process.env.BENCH_PROBE === '1') {
   };
   diagnosticsChannel.subscribe('net.server.socket', track(accepted));
   diagnosticsChannel.subscribe('net.client.socket', track(outgoing));
+  let commands: Record<string, CommandTally> = {};
+  const { MongoClient } = await import('mongodb');
+  // Called with the client as `this` below: it is EventEmitter's emit.
+  // eslint-disable-next-line @typescript-eslint/unbound-method
+  const emit = MongoClient.prototype.emit as (
+    this: unknown,
+    name: string,
+    ...args: unknown[]
+  ) => boolean;
+  MongoClient.prototype.emit = function (this: unknown, name: string, ...args: unknown[]) {
+    if (name === 'commandSucceeded' || name === 'commandFailed') {
+      const event = args[0] as { commandName: string; duration: number };
+      const t = (commands[event.commandName] ??= { n: 0, ms: 0, maxMs: 0, failed: 0 });
+      t.n += 1;
+      t.ms += event.duration;
+      t.maxMs = Math.max(t.maxMs, event.duration);
+      if (name === 'commandFailed') t.failed += 1;
+    }
+    return emit.call(this, name, ...args);
+  } as never;
   v8.setFlagsFromString('--expose-gc');
   const gc = vm.runInNewContext('gc') as () => void;
 
@@ -58,6 +88,7 @@ if (process.send && process.env.BENCH_PROBE === '1') {
         outgoingUnreadBytes: unread,
       },
       cpu: process.cpuUsage(),
+      commands,
       node: process.version,
     };
   };
@@ -65,7 +96,10 @@ if (process.send && process.env.BENCH_PROBE === '1') {
   process.on('message', (raw: unknown) => {
     const request = raw as ProbeRequest;
     if (typeof request?.id !== 'number') return;
-    if (request.cmd === 'reset') delay.reset();
+    if (request.cmd === 'reset') {
+      delay.reset();
+      commands = {};
+    }
     if (request.cmd === 'gc') {
       gc();
       gc();

@@ -1,41 +1,228 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { MongoClient } from 'mongodb';
 import { startFerretdb } from '../../src/lib/db/embedded.js';
 import { run } from './common.js';
 import { PROJECT_ROOT } from './servers.js';
 
 export interface BenchDatabase {
   uri: string;
-  dir: string;
   stop(): Promise<void>;
 }
 
+/** Which server the run's phases get, chosen once per run by {@link chooseBackend}. */
+export interface Backend {
+  kind: 'java' | 'ferretdb' | 'uri';
+  /** One line for the report header: what ran, and what that means for the absolute figures. */
+  label: string;
+  /** Why this one (shown at the start of the run), e.g. the fallback's reason. */
+  reason: string;
+  start(): Promise<BenchDatabase>;
+}
+
+const log = (m: string) => console.error(`[db] ${m}`);
+
 /**
- * The project's embedded FerretDB (SQLite backend) with its data on /dev/shm, so disk speed does
- * not enter the figures. Both servers use this one instance, interleaved, never at the same time.
+ * The benchmark's database, chosen by BENCH_DB (`java`, `ferretdb`, `uri`), else: MONGODB_URI when
+ * set (a real mongod), else mongo-java-server when Java and Maven can build and start it, else the
+ * project's FerretDB. An explicit choice that cannot start fails the run instead of falling back.
  */
-export async function startBenchDatabase(): Promise<BenchDatabase> {
-  // The project's build script caches the binary per machine (built once from the Go module proxy).
-  process.env.FERRETDB_BIN ??= (
-    await run('bash', [path.join(PROJECT_ROOT, 'scripts/build-ferretdb.sh')], {
+export async function chooseBackend(options: { warmupMs: number }): Promise<Backend> {
+  const wanted = process.env.BENCH_DB ?? (process.env.MONGODB_URI ? 'uri' : 'auto');
+  if (!['auto', 'java', 'ferretdb', 'uri'].includes(wanted))
+    throw new Error(`BENCH_DB=${wanted}: expected java, ferretdb or uri`);
+  if (wanted === 'uri') {
+    const uri = process.env.MONGODB_URI;
+    if (!uri) throw new Error('BENCH_DB=uri needs MONGODB_URI');
+    return uriBackend(uri);
+  }
+  if (wanted === 'ferretdb') return ferretdbBackend('chosen with BENCH_DB=ferretdb');
+  try {
+    return await javaBackend(options.warmupMs);
+  } catch (error) {
+    if (wanted === 'java') throw error;
+    const why = error instanceof Error ? error.message.trim().split('\n').at(-1) : String(error);
+    return ferretdbBackend(
+      `FALLBACK: mongo-java-server could not be built or started (${why}); using FerretDB, whose collection scans dominate figures 1, 2 and 4`,
+    );
+  }
+}
+
+/**
+ * mongo-java-server's in-memory backend (bench/mongo-java-server), built once per machine into
+ * ~/.cache/sigmagpt. A fresh JVM per phase, so every phase starts from an empty database.
+ */
+async function javaBackend(warmupMs: number): Promise<Backend> {
+  log('locating mongo-java-server (the first run on a machine builds it with Maven, ~20 s)');
+  const dir = (
+    await run('bash', [path.join(PROJECT_ROOT, 'bench/mongo-java-server/build.sh')], {
       timeoutMs: 600_000,
     })
   )
     .trim()
     .split('\n')
-    .at(-1);
-  const dir = mkdtempSync(path.join('/dev/shm', 'sigmagpt-bench-'));
-  const log = {
-    info: (m: string) => console.error(`[db] ${m}`),
-    warn: (m: string) => console.error(`[db] ${m}`),
-  };
-  const db = await startFerretdb({ dataDir: dir, log: log as never });
+    .at(-1)!;
+  // One start proves the build runs here (Java version, classpath) before any phase relies on it.
+  await (await startJava(dir, 0)).stop();
   return {
-    uri: `${db.uri}sigmagpt`,
-    dir,
+    kind: 'java',
+    label:
+      'mongo-java-server 1.47 (in-memory backend, announcing MongoDB 4.4), one instance per phase, shared by both servers. It uses no index for queries (every filter scans its collection), so absolute times are not a real mongod’s; the servers’ ratios are fair',
+    reason: 'mongo-java-server (in memory; BENCH_DB=ferretdb|uri to choose another)',
+    start: () => startJava(dir, warmupMs),
+  };
+}
+
+/**
+ * A fresh JVM interprets before its JIT compiles: the first thousands of commands are several
+ * times slower, and in round 1 that would land on whichever server runs first (ours). So each
+ * instance first runs the kinds of commands both servers send — inserts, indexed finds with sort
+ * and limit, counts, $group aggregates, updates, findAndModify, deletes — from 16 clients at once
+ * for `ms`, on a scratch database dropped afterwards.
+ */
+async function warmUp(uri: string, ms: number): Promise<void> {
+  const client = await MongoClient.connect(uri);
+  try {
+    const db = client.db();
+    const docs = db.collection('docs');
+    await docs.createIndex({ k: 1, at: -1 });
+    await docs.createIndex({ u: 1 }, { unique: true });
+    const end = Date.now() + ms;
+    let seq = 0;
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        while (Date.now() < end) {
+          const u = (seq += 1);
+          const k = u % 50;
+          await docs.insertOne({ u, k, at: new Date(), text: 'warm up '.repeat(8) });
+          await docs.find({ k }).sort({ at: -1 }).limit(20).toArray();
+          await docs.findOne({ u });
+          await docs.countDocuments({ k });
+          await docs
+            .aggregate([{ $match: { k } }, { $group: { _id: '$k', n: { $sum: 1 } } }])
+            .toArray();
+          await docs.updateOne({ u }, { $set: { at: new Date() } });
+          await docs.findOneAndUpdate({ u }, { $inc: { n: 1 } }, { returnDocument: 'after' });
+          if (u % 10 === 0) await docs.deleteMany({ k, u: { $lt: u - 500 } });
+        }
+      }),
+    );
+    await db.dropDatabase();
+  } finally {
+    await client.close();
+  }
+}
+
+async function startJava(dir: string, warmupMs: number): Promise<BenchDatabase> {
+  // Serial GC: one collector thread, so the database takes as little CPU from the two cores as it
+  // can; 2 GiB is far more than the largest phase stores.
+  const child = spawn(
+    'java',
+    [
+      '-Xms256m',
+      '-Xmx2g',
+      '-XX:+UseSerialGC',
+      '-cp',
+      `${path.join(dir, 'bench-mongo-server.jar')}:${path.join(dir, 'lib/*')}`,
+      'sigmagpt.bench.BenchMongoServer',
+      '0',
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error('mongo-java-server did not listen within 30 s'));
+    }, 30_000);
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /listening 127\.0\.0\.1:(\d+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(Number(m[1]));
+      }
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`mongo-java-server exited with ${code ?? signal} before it listened`));
+    });
+  });
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  await warmUp(`mongodb://127.0.0.1:${port}/bench_warmup`, warmupMs);
+  return {
+    uri: `mongodb://127.0.0.1:${port}/sigmagpt`,
     stop: async () => {
-      await db.stop();
-      rmSync(dir, { recursive: true, force: true });
+      process.off('exit', killOnExit);
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+        await exited;
+        clearTimeout(timer);
+      }
+    },
+  };
+}
+
+/**
+ * The project's embedded FerretDB (SQLite backend) with its data on /dev/shm, so disk speed does
+ * not enter the figures.
+ */
+function ferretdbBackend(reason: string): Backend {
+  return {
+    kind: 'ferretdb',
+    label:
+      'FerretDB 1.24 (SQLite backend, data on /dev/shm), one instance per phase, shared by both servers. It uses no secondary index (every filter scans its collection, ~40 µs per document), so figures 1, 2 and 4 measure mostly FerretDB',
+    reason,
+    start: async () => {
+      // The project's build script caches the binary per machine (built once from the Go module proxy).
+      process.env.FERRETDB_BIN ??= (
+        await run('bash', [path.join(PROJECT_ROOT, 'scripts/build-ferretdb.sh')], {
+          timeoutMs: 600_000,
+        })
+      )
+        .trim()
+        .split('\n')
+        .at(-1);
+      const dir = mkdtempSync(path.join('/dev/shm', 'sigmagpt-bench-'));
+      const db = await startFerretdb({ dataDir: dir, log: { info: log, warn: log } as never });
+      return {
+        uri: `${db.uri}sigmagpt`,
+        stop: async () => {
+          await db.stop();
+          rmSync(dir, { recursive: true, force: true });
+        },
+      };
+    },
+  };
+}
+
+/** A server someone runs (a real mongod): a fresh database per phase, dropped at its end. */
+function uriBackend(uri: string): Backend {
+  const redacted = uri.replace(/\/\/[^@/]*@/, '//***@');
+  return {
+    kind: 'uri',
+    label: `MONGODB_URI (${redacted}), a fresh database per phase, shared by both servers`,
+    reason: `MONGODB_URI (${redacted})`,
+    start: () => {
+      const name = `sigmagpt_bench_${randomBytes(4).toString('hex')}`;
+      // The database is the URI's path: replaced (or added) between the host list and the options.
+      const phaseUri = uri.replace(/^(mongodb(?:\+srv)?:\/\/[^/?]+)(\/[^?]*)?/, `$1/${name}`);
+      return Promise.resolve({
+        uri: phaseUri,
+        stop: async () => {
+          const client = await MongoClient.connect(phaseUri);
+          try {
+            await client.db().dropDatabase();
+          } finally {
+            await client.close();
+          }
+        },
+      });
     },
   };
 }

@@ -149,6 +149,29 @@ export async function bcryptCompareMs(samples: number): Promise<number> {
   return times[Math.floor(times.length / 2)]!;
 }
 
+/**
+ * bcrypt's raw capacity on this machine now: `parallel` compares kept running at once (one per
+ * core) for `seconds`, in this process, counted per second. Measured next to each login storm, so
+ * it sees the same machine (other load, clock, the cores' sharing) that the storm does; a single
+ * compare timed on an idle thread and multiplied by the core count overstates it whenever the
+ * cores are not both free.
+ */
+export async function bcryptComparesPerSec(parallel: number, seconds: number): Promise<number> {
+  const hash = await passwordHash();
+  const end = performance.now() + seconds * 1000;
+  let done = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: parallel }, async () => {
+      while (performance.now() < end) {
+        await bcrypt.compare(PASSWORD, hash);
+        done += 1;
+      }
+    }),
+  );
+  return done / ((performance.now() - t0) / 1000);
+}
+
 /** Characters of reply text stored for assistant messages (what a server relayed before the cut). */
 export async function storedReplyChars(uri: string): Promise<{ messages: number; chars: number }> {
   const client = await MongoClient.connect(uri);

@@ -26,6 +26,8 @@ export interface ProbeStats {
     outgoingUnreadBytes: number;
   };
   cpu: { user: number; system: number };
+  /** Database commands since the last reset, by name (ours only: see probe.ts). */
+  commands: Record<string, { n: number; ms: number; maxMs: number; failed: number }>;
   node: string;
 }
 
@@ -89,7 +91,13 @@ export async function startOurs(options: ServerOptions): Promise<RunningServer> 
   args.push(path.join(BUILD_ROOT, 'src/server.js'));
   const child = spawn(options.node, args, {
     cwd: PROJECT_ROOT,
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    // BENCH_SERVER_LOG=1: our server's log (LOG_LEVEL=warn) on the console, to see why requests failed.
+    stdio: [
+      'ignore',
+      process.env.BENCH_SERVER_LOG === '1' ? 'inherit' : 'ignore',
+      'inherit',
+      'ipc',
+    ],
     env: {
       PATH: process.env.PATH,
       HOME: process.env.HOME,

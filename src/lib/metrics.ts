@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import type { MongoClient } from 'mongodb';
 import client from 'prom-client';
+import OpenAI from 'openai';
 import { upstreamError } from './llm/upstream-errors.js';
 import type { CompletionStream } from './llm/types.js';
 
@@ -130,8 +131,10 @@ function causeOf(error: unknown): string {
     if (typeof e.status === 'number') return String(e.status);
     if (e.name === 'UpstreamIdleError') return 'idle';
     if (e.name === 'UpstreamProtocolError') return 'protocol';
-    if (e.name === 'APIConnectionTimeoutError') return 'timeout';
-    if (e.name === 'APIConnectionError') return 'connection';
+    // The SDK's error classes all report the name "Error": test the class (timeout first, a
+    // subclass of the connection error).
+    if (e instanceof OpenAI.APIConnectionTimeoutError) return 'timeout';
+    if (e instanceof OpenAI.APIConnectionError) return 'connection';
     e = e.cause as typeof e;
   }
   return 'other';

@@ -185,6 +185,24 @@ describe('values move when replies run', () => {
     expect(valueOf(after, 'nodejs_eventloop_lag_p99_seconds')).toBeGreaterThan(0);
   });
 
+  it('when the provider cannot be reached, then the upstream error is counted with cause connection', async () => {
+    const chatId = await newChat();
+    const before = await scrape();
+    // Port 1 refuses connections: the SDK raises its connection error (no retries here).
+    reloadConfig({ ...process.env, ...env, OPENAI_BASE_URL: 'http://127.0.0.1:1/v1' });
+    try {
+      expect((await send(chatId)).status).toBe(502);
+    } finally {
+      reloadConfig({ ...process.env, ...env });
+    }
+    const after = await scrape();
+    const labels = { code: 'UPSTREAM_ERROR', cause: 'connection' };
+    expect(
+      valueOf(after, 'sigmagpt_upstream_errors_total', labels) -
+        valueOf(before, 'sigmagpt_upstream_errors_total', labels),
+    ).toBe(1);
+  });
+
   it('when a stream is open, then the open-streams gauge counts it, and not after it ends', async () => {
     const chatId = await newChat();
     upstream.script({ chunks: Array.from({ length: 100 }, (_, i) => `w${i} `), delayMs: 20 });

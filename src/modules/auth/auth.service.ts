@@ -52,10 +52,13 @@ async function openSession(user: UserDoc, userAgent: string): Promise<IssuedToke
     expiresAt: refreshExpiresAt,
     userAgent: userAgent.slice(0, 200),
   });
-  await forgetEndedSessions(user._id);
   // A login that checked the password just before the account was deleted (or disabled) must not
-  // leave a session (and tokens) behind for it.
-  const current = await users.findUser(String(user._id));
+  // leave a session (and tokens) behind for it: the account is read again after the insert. The
+  // clean-up does not depend on that read, so the two go to the database together.
+  const [current] = await Promise.all([
+    users.findUser(String(user._id)),
+    forgetEndedSessions(user._id),
+  ]);
   if (!current || current.disabled) {
     await Session.deleteOne({ _id: sessionId });
     throw current ? accountDisabled() : unauthenticated('Account no longer exists');
