@@ -183,11 +183,11 @@ def _events(response):
 
 
 def _stopped_reply(token):
-    """A chat whose reply was stopped after its first words: (chat id, reply id), or None.
+    """A chat whose reply was cut after its first words: (chat id, reply id), or None.
 
-    Only an incomplete answer can be continued, and only a stop makes one through the API: the
-    reply streams, the first `delta` shows it has text, and POST …/stop cuts it. The demo model
-    answers long prompts with a long echo, so the stop lands before the end.
+    Only a cut answer can be continued: one stopped (incomplete) or ended by the token limit
+    (finish reason `length`). The fuzz server's MAX_TOKENS makes the demo model end every long
+    reply at the limit; the stop after the first `delta` is a second way, for a server without it.
     """
     url = BASE_URL.split("://", 1)[1]
     for _attempt in range(3):
@@ -214,7 +214,8 @@ def _stopped_reply(token):
                     chat = None
                 elif event in ("done", "error"):
                     message = data.get("message") or {}
-                    if message.get("status") == "incomplete" and message.get("content"):
+                    cut = message.get("status") == "incomplete" or message.get("finishReason") == "length"
+                    if cut and message.get("content"):
                         return message["chatId"], reply
                     break
         finally:
