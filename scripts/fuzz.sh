@@ -4,10 +4,13 @@
 # embedded database, demo model) on a free port with a throw-away DATA_DIR, signs up a fresh user,
 # and runs every operation with the checks below. Exits non-zero on any failure.
 #
-# The fuzz server runs with RATE_LIMITS_ENABLED=false and a high MESSAGES_PER_MINUTE: otherwise
-# the fuzzer spends its budget on 429s (documented, so not failures) and they mask real findings.
-# Rate limiting itself is covered by the integration tests. DEMO_CHUNK_DELAY_MS=0 makes the demo
-# model's streams end at once, so streamed requests terminate.
+# The fuzz server runs with RATE_LIMITS_ENABLED=false, a high MESSAGES_PER_MINUTE and room for more
+# replies at once (MAX_CONCURRENT_STREAMS: two workers send while the hooks make exchanges for
+# them): otherwise the fuzzer spends its budget on 429s (documented, so not failures) and they mask
+# real findings. Rate limiting itself is covered by the integration tests. DEMO_CHUNK_DELAY_MS=0 makes the demo
+# model's streams end at once, so streamed requests terminate. MAX_TOKENS=40 makes the demo model
+# end its replies at the token limit (finish reason `length`), so every reply can be continued:
+# a stop that lands before such a fast reply ends is a matter of timing.
 #
 # schemathesis's own output (pytest-style, ending in a `=== ... in 180s ===` banner) goes to a log
 # file; this script prints plain lines instead: operations passed and failed, errors, warnings, and
@@ -74,7 +77,7 @@ FUZZ_METRICS_TOKEN="metrics-$(random_text)"
 
 # The fuzz user is an administrator (ADMIN_EMAILS), so the admin routes are reached past their
 # 403; /metrics is served with a token (the hooks send it), so it is reached past its 404.
-start_embedded_server fuzz "$WORK" RATE_LIMITS_ENABLED=false MESSAGES_PER_MINUTE=100000 \
+start_embedded_server fuzz "$WORK" RATE_LIMITS_ENABLED=false MESSAGES_PER_MINUTE=100000 MAX_CONCURRENT_STREAMS=16 MAX_TOKENS=40 \
   ADMIN_EMAILS="$FUZZ_EMAIL" METRICS_TOKEN="$FUZZ_METRICS_TOKEN"
 
 signup=$(curl -fsS -X POST "$BASE_URL/api/auth/signup" -H 'Content-Type: application/json' \

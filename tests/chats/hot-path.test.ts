@@ -4,7 +4,8 @@ import mongoose from '../../src/lib/db/mongoose.js';
 import { Message } from '../../src/modules/chats/message.model.js';
 import { useChatApp } from '../helpers/chat-app.js';
 import { parseSse, textParser } from '../helpers/sse.js';
-import { createUser } from '../helpers/users.js';
+import { createUser, type TestUser } from '../helpers/users.js';
+import { eventually } from '../helpers/eventually.js';
 
 const ctx = useChatApp({
   MESSAGES_PER_MINUTE: '4',
@@ -61,6 +62,8 @@ describe('database work per exchange', () => {
       // The reply's tokens, in the usage ledger before its slot is released (budgets rely on it).
       'insert:usage',
       'update:messages',
+      // The reply's text into the turns the chat keeps for its next send (chat-context.ts).
+      'update:chats',
       'delete:generations',
     ]);
     for (const writes of [short, long])
@@ -68,7 +71,121 @@ describe('database work per exchange', () => {
   });
 });
 
+/** A command as `name:collection`: every round trip, reads included. */
+const named = (c: CommandStartedEvent) => `${c.commandName}:${String(c.command[c.commandName])}`;
+
+/**
+ * Every command of one exchange of a continued chat, split where the upstream request arrives:
+ * before the model is called, and after its reply ends (no checkpoint falls in between).
+ */
+async function exchangeCommands(user: TestUser, chatId: string, stream: boolean) {
+  let release!: () => void;
+  ctx.upstream.script({ chunks: ['a ', 'b'], holdUntil: new Promise<void>((r) => (release = r)) });
+  const asked = ctx.upstream.requests.length;
+  commands.length = 0;
+  const body = { content: `q${asked}`, stream };
+  const done = stream
+    ? ctx.stream(`/api/chats/${chatId}/messages`, body, user).ended
+    : ctx
+        .request()
+        .post(`/api/chats/${chatId}/messages`)
+        .set(user.auth)
+        .send(body)
+        .then((res) => expect(res.status).toBe(201));
+  await eventually(
+    () => Promise.resolve(ctx.upstream.requests.length),
+    (n) => n > asked,
+    10_000,
+  );
+  const before = commands.map(named);
+  commands.length = 0;
+  release();
+  await done;
+  return { before, after: commands.map(named) };
+}
+
+describe('round trips per exchange', () => {
+  it('when a message is sent to a continued chat (stream or JSON), then the exchange issues exactly these commands, reads included, and none reads the messages of the chat', async () => {
+    // The message rate's count is skipped only within the minute of the instance's last message
+    // (exchange.limits.ts): keep the exchanges in one minute.
+    const leftInMinute = 60_000 - (Date.now() % 60_000);
+    if (leftInMinute < 5000) await new Promise((r) => setTimeout(r, leftInMinute + 50));
+    // A user of its own: this file's message rate is low.
+    const user = await createUser({ label: 'round-trips' });
+    ctx.upstream.script({ chunks: ['first'] });
+    const created = await ctx
+      .request()
+      .post('/api/chats')
+      .set(user.auth)
+      .send({ message: 'first' });
+    expect(created.status).toBe(201);
+    const chatId = created.body.id as string;
+    for (const stream of [true, false]) {
+      const { before, after } = await exchangeCommands(user, chatId, stream);
+      // The two reads of the storage caps run side by side, in either order.
+      const caps = before.slice(5, 7).sort();
+      expect([...before.slice(0, 5), ...caps, ...before.slice(7)]).toEqual([
+        // Authentication: the session is still open (revocation is immediate).
+        'find:sessions',
+        // Ownership, the chat and the turns it keeps for this send (chat-context.ts): the
+        // history needs no read of the messages.
+        'find:chats',
+        // The message rate: the next number of this minute, under a unique _id (exactly once).
+        'insert:rate_limits',
+        // The generation slot: a unique-index insert (at most MAX_CONCURRENT_STREAMS at once).
+        'insert:generations',
+        // The account, read under the slot: disabled, and its own daily budget (an account with
+        // a token limit adds one aggregate of today's ledger).
+        'find:users',
+        // The storage caps, exact: the messages grouped by size, the chats' sizes. They stay
+        // because FerretDB loses $inc under concurrency, so no stored running total can be exact.
+        'aggregate:messages',
+        'find:chats',
+        // The question and the empty reply, in one insert.
+        'insert:messages',
+        // lastMessageAt, the kept turns with the question, filtered on the owner (the chat was
+        // not deleted meanwhile) and on the turns as read (no other send changed them).
+        'update:chats',
+      ]);
+      expect(after).toEqual([
+        // The call's tokens, before the slot is released (budgets rely on it).
+        'insert:usage',
+        // The reply's final state, once, only while it is streaming.
+        'update:messages',
+        // The reply's text into the kept turns; it also tells the chat is still there.
+        'update:chats',
+        // The slot back.
+        'delete:generations',
+      ]);
+    }
+  });
+});
+
 describe('messages per minute', () => {
+  it('when other instances counted messages of the user since this one last did, then this instance still counts exactly (it skips the numbers they took)', async () => {
+    const user = await createUser({ label: 'shared-rate' });
+    const leftInMinute = 60_000 - (Date.now() % 60_000);
+    if (leftInMinute < 5000) await new Promise((r) => setTimeout(r, leftInMinute + 50));
+    const chatId = (await ctx.request().post('/api/chats').set(user.auth).send({})).body
+      .id as string;
+    const sendOne = (content: string) =>
+      ctx.request().post(`/api/chats/${chatId}/messages`).set(user.auth).send({ content });
+    expect((await sendOne('here')).status).toBe(201);
+    // Two messages through another instance: the numbers 2 and 3 of this minute, as it stores them.
+    const key = `messages:${user.id}`;
+    const resetAt = new Date(Math.floor(Date.now() / 60_000) * 60_000 + 60_000);
+    await mongoose.connection
+      .collection<{ _id: string }>('rate_limits')
+      .insertMany(
+        [2, 3].map((n) => ({ _id: `${key}#${resetAt.getTime()}#${n}`, key, n, resetAt })),
+      );
+    // This instance last took 1: it tries 2 and 3 (taken), then takes 4, the last of the four.
+    expect((await sendOne('fourth')).status).toBe(201);
+    const refused = await sendOne('fifth');
+    expect(refused.status).toBe(429);
+    expect(refused.body.error.code).toBe('RATE_LIMITED');
+  });
+
   it('when a user sends more than MESSAGES_PER_MINUTE, then 429 RATE_LIMITED with Retry-After, nothing stored, no upstream call', async () => {
     const user = await createUser({ label: 'limited' });
     // Stay inside one minute window so the count cannot reset halfway through.

@@ -139,11 +139,21 @@ describe('resuming a reply on the instance that generates it', () => {
 
   it('when the only client goes away, then the reply goes on and is stored complete; a reconnect after the end gets the rest and done at once', async () => {
     const chunks = words(20);
-    ctx.upstream.script({ chunks, delayMs: 20 });
+    // Three words, then the model waits for the client to be gone before the other seventeen: the
+    // reconnect always has text to catch up on, however the deltas were batched on the way.
+    let gone!: () => void;
+    const clientGone = new Promise<void>((resolve) => (gone = resolve));
+    ctx.upstream.script({
+      chunks: chunks.slice(0, 3),
+      holdUntil: clientGone,
+      afterHold: chunks.slice(3),
+    });
     const chatId = await newChat();
     const first = send(chatId);
-    await first.waitFor(() => first.deltas().length >= 3);
+    await first.waitFor(() => first.deltas().length === 3);
     first.close();
+    await first.ended;
+    gone();
     const replyId = replyIdOf(first);
     expect(await final(replyId)).toMatchObject({ status: 'complete', content: chunks.join('') });
     expect(ctx.upstream.requests[0]!.aborted).toBe(false);
@@ -319,6 +329,11 @@ describe('a reply whose instance died', () => {
         instanceId: 'gone',
         expiresAt: new Date(Date.now() - 1000),
       });
+      // A second answer to the question: the regenerate that began it moved the branch to it.
+      await Chat.updateOne(
+        { _id: chatId },
+        { $set: { activeLeafId: reply._id }, $unset: { context: 1 } },
+      );
       return String(reply._id);
     };
 

@@ -213,6 +213,11 @@ describe('search keys follow every write of a text', () => {
       createdAt: new Date(),
       lease: null,
     });
+    // A second answer to the question: the regenerate that began it moved the branch to it.
+    await Chat.updateOne(
+      { _id: chatId },
+      { $set: { activeLeafId: replyId }, $unset: { context: 1 } },
+    );
     expect(await search('marmot')).toEqual([]);
     const read = await ctx.request().get(`/api/chats/${chatId}/messages`).set(user.auth);
     expect(read.status).toBe(200);

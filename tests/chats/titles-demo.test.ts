@@ -1,16 +1,15 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { reloadConfig } from '../../src/lib/config.js';
+import { approxTokens } from '../../src/lib/llm/history.js';
 import { Chat } from '../../src/modules/chats/chat.model.js';
+import { Message } from '../../src/modules/chats/message.model.js';
 import { useTestApp } from '../helpers/app.js';
 import { parseSse, textParser } from '../helpers/sse.js';
 import { createUser, type TestUser } from '../helpers/users.js';
 
 // No API key: the built-in demo model answers, and writes titles deterministically.
-const ctx = useTestApp({
-  OPENAI_API_KEY: '',
-  MODELS: 'demo',
-  DEMO_CHUNK_DELAY_MS: '0',
-  TITLES: 'on',
-});
+const DEMO_ENV = { OPENAI_API_KEY: '', MODELS: 'demo', DEMO_CHUNK_DELAY_MS: '0', TITLES: 'on' };
+const ctx = useTestApp(DEMO_ENV);
 let user: TestUser;
 
 beforeAll(async () => {
@@ -32,5 +31,35 @@ describe('titles with the demo model', () => {
     expect(events.at(-1)!.event).toBe('done');
     const stored = await Chat.findById(title!.data.chat.id).lean();
     expect(stored!.title).toBe('Demo: Plan a weekend in Lisbon');
+  });
+});
+
+describe('the demo model and the token limit', () => {
+  it('when MAX_TOKENS cuts the demo reply, then it ends with finish reason length within the limit, and continue extends it', async () => {
+    const limited = await createUser({ label: 'limited' });
+    reloadConfig({ ...process.env, ...DEMO_ENV, MAX_TOKENS: '12' });
+    try {
+      const sent = await ctx
+        .request()
+        .post('/api/chats')
+        .set(limited.auth)
+        .send({ message: 'Say a lot.', stream: false });
+      expect(sent.status).toBe(201);
+      const reply = sent.body.messages[1];
+      expect(reply).toMatchObject({ status: 'complete', finishReason: 'length' });
+      expect(approxTokens(reply.content as string)).toBeLessThanOrEqual(12);
+      expect(reply.content).toMatch(/^\[Demo model\]/);
+
+      const continued = await ctx
+        .request()
+        .post(`/api/chats/${sent.body.chat.id}/messages/${reply.id}/continue`)
+        .set(limited.auth)
+        .send({ stream: false });
+      expect(continued.status).toBe(201);
+      const stored = await Message.findById(reply.id).lean();
+      expect(stored!.content.length).toBeGreaterThan((reply.content as string).length);
+    } finally {
+      reloadConfig({ ...process.env, ...DEMO_ENV });
+    }
   });
 });

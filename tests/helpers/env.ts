@@ -12,3 +12,8 @@ Object.assign(process.env, {
   // A title request after each first reply would reach the scripted upstream; tests of titles turn it on.
   TITLES: 'off',
 });
+
+// In-process files share worker processes (isolate: false) and this file runs before each of them:
+// every file starts from the configuration above, whatever the file before it loaded.
+const { reloadConfig } = await import('../../src/lib/config.js');
+reloadConfig();

@@ -13,6 +13,8 @@ export interface UpstreamScript {
   endless?: boolean;
   /** After the chunks, keep the reply open until this settles: a reply still streaming for as long as a test needs. */
   holdUntil?: Promise<unknown>;
+  /** Content chunks sent once `holdUntil` has settled: a reply whose final text differs from its text while held. */
+  afterHold?: string[];
   /** Delay before the headers, and between chunks (ms). */
   headerDelayMs?: number;
   delayMs?: number;
@@ -208,6 +210,10 @@ export async function startUpstream() {
     if (script.holdUntil) {
       await Promise.race([script.holdUntil, new Promise((resolve) => res.once('close', resolve))]);
       if (res.destroyed) return;
+      for (const content of script.afterHold ?? []) {
+        send({ ...base, choices: [{ index: 0, delta: { content }, finish_reason: null }] });
+        record.chunksSent += 1;
+      }
     }
     if (script.failAfter === chunks.length) return fail(script, res);
     for (const call of script.toolCalls ?? []) {

@@ -216,6 +216,12 @@ describe('GET /api/usage', () => {
     expectError(res, 400, 'VALIDATION_FAILED');
   });
 
+  it('when the range runs from a leap day to the last day of that year, then 200 with those days', async () => {
+    const res = await ctx.request().get('/api/usage?from=2024-02-29&to=2024-12-31').set(user.auth);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ from: '2024-02-29', to: '2024-12-31' });
+  });
+
   it('when called without a token, then 401', async () => {
     expectError(await ctx.request().get('/api/usage'), 401, 'UNAUTHENTICATED');
   });

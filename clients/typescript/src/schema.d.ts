@@ -9155,7 +9155,7 @@ export interface operations {
     getUsage: {
         parameters: {
             query?: {
-                /** @description First UTC day, inclusive (default: 29 days before `to`) */
+                /** @description First UTC day, inclusive (default: 29 days before `to`). Not after `to`, and the range covers at most 366 days: otherwise a 400 */
                 from?: string;
                 /** @description Last UTC day, inclusive (default: today) */
                 to?: string;
@@ -10000,7 +10000,7 @@ export interface operations {
     getAdminUsage: {
         parameters: {
             query?: {
-                /** @description First UTC day, inclusive (default: 29 days before `to`) */
+                /** @description First UTC day, inclusive (default: 29 days before `to`). Not after `to`, and the range covers at most 366 days: otherwise a 400 */
                 from?: string;
                 /** @description Last UTC day, inclusive (default: today) */
                 to?: string;

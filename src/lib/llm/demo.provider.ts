@@ -22,7 +22,11 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-/** Streams the canned reply word by word at a human pace, stopping at once when aborted. */
+/**
+ * Streams the canned reply word by word at a human pace, stopping at once when aborted. Like a
+ * provider, it stops at `maxTokens` (MAX_TOKENS) with finish reason `length`, so a reply cut by
+ * the token limit (and its continuation) can be tried offline.
+ */
 export async function* demoCompletion(
   request: CompletionRequest,
   delayMs: number,
@@ -31,13 +35,18 @@ export async function* demoCompletion(
   const echo = lastUser.length > 200 ? `${lastUser.slice(0, 200)}…` : lastUser;
   const words = `${REPLY}“${echo}”`.split(/(?<=\s)/);
   let sent = '';
+  let finishReason = 'stop';
   for (const word of words) {
+    if (request.maxTokens !== undefined && approxTokens(sent + word) > request.maxTokens) {
+      finishReason = 'length';
+      break;
+    }
     await sleep(delayMs, request.signal);
     if (request.signal.aborted) return;
     sent += word;
     yield { type: 'delta', content: word };
   }
-  yield { type: 'finish', finishReason: 'stop' };
+  yield { type: 'finish', finishReason };
   const promptTokens = request.messages.reduce((sum, m) => sum + approxTokens(m.content), 0);
   const completionTokens = approxTokens(sent);
   yield {

@@ -40,13 +40,24 @@ export async function hit(
   windowMs: number,
   now = new Date(),
   cap = Number.MAX_SAFE_INTEGER,
+  /**
+   * A number of this window the caller knows is taken (its own previous hit): the count is
+   * skipped and numbers are tried from the next one. Only for keys whose slots are never removed
+   * within a window (not the MongoStore's, which `decrement` removes): a gap below it would count
+   * one hit too many, never one too few.
+   */
+  taken?: { resetAt: Date; n: number },
 ): Promise<Counter> {
   const resetAt = windowEnd(now, windowMs);
-  let n = (await RateLimitSlot.countDocuments({ key, resetAt })) + 1;
-  // The first hit of a key's window clears every window that has ended, of any key (the TTL index
-  // does it where the server has one): counters keyed by an address or an email are not kept
-  // past their window on FerretDB either.
-  if (n === 1) await RateLimitSlot.deleteMany({ resetAt: { $lte: now } });
+  let n: number;
+  if (taken && taken.resetAt.getTime() === resetAt.getTime()) n = taken.n + 1;
+  else {
+    n = (await RateLimitSlot.countDocuments({ key, resetAt })) + 1;
+    // The first hit of a key's window clears every window that has ended, of any key (the TTL
+    // index does it where the server has one): counters keyed by an address or an email are not
+    // kept past their window on FerretDB either.
+    if (n === 1) await RateLimitSlot.deleteMany({ resetAt: { $lte: now } });
+  }
   for (; n <= cap + 1; n += 1) {
     try {
       await RateLimitSlot.create({ _id: `${key}#${resetAt.getTime()}#${n}`, key, n, resetAt });

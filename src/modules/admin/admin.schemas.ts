@@ -72,7 +72,9 @@ export const UpdateUserBody = z
     role,
   })
   .partial()
-  .refine((body) => Object.keys(body).length > 0, 'Name at least one field to change');
+  .refine((body) => Object.keys(body).length > 0, 'Name at least one field to change')
+  // The refinement above, published (zod cannot derive it from a function).
+  .meta({ minProperties: 1 });
 
 const AccountFieldsSchema = z.object({
   role: role.optional(),

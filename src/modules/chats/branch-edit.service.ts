@@ -4,6 +4,7 @@ import { AppError, notFound } from '../../lib/errors.js';
 import type { ObjectIdString } from '../../lib/http/ids.js';
 import { Tree, withContent } from './branch.tree.js';
 import { Chat, type ChatDoc } from './chat.model.js';
+import { CLEAR_CONTEXT } from './chat-context.js';
 import { chatStillOwned, removeLeftovers } from './chats.cleanup.js';
 import { ensureRoom, releaseChatSlot, textBytes } from './chats.quota.js';
 import { checkChatWriteRate, createChat, findOwnedChat, newChatBytes } from './chats.service.js';
@@ -125,8 +126,11 @@ export async function deleteBranch(
   }
   // The pointer moves first: a failure in between leaves a branch to delete again, never a chat
   // pointing at nothing (which would fall back to its newest message anyway).
-  if (set) await Chat.updateOne({ _id: chat._id }, { $set: set });
-  if (unset) await Chat.updateOne({ _id: chat._id }, { $unset: { activeLeafId: 1 } });
+  // The turns kept for the next send (chat-context.ts) end at the active leaf: they go with it.
+  // A branch off the active one leaves them as they are (none of its messages is on the path).
+  if (set) await Chat.updateOne({ _id: chat._id }, { $set: set, $unset: CLEAR_CONTEXT });
+  if (unset)
+    await Chat.updateOne({ _id: chat._id }, { $unset: { activeLeafId: 1, ...CLEAR_CONTEXT } });
   await Message.deleteMany({ chatId: chat._id, _id: { $in: ids } });
   // Once more for an exchange that stored itself below the branch while this ran (its question
   // and its reply, two levels): it would otherwise be left without a parent.

@@ -6,6 +6,7 @@ import { fitToBudget } from '../../lib/llm/index.js';
 import { turnsOf } from './branch.service.js';
 import { Tree, withContent, type Node } from './branch.tree.js';
 import { Chat, type ChatDoc } from './chat.model.js';
+import { CLEAR_CONTEXT } from './chat-context.js';
 import { chatStillOwned, removeLeftovers } from './chats.cleanup.js';
 import { ensureRoom } from './chats.quota.js';
 import { findOwnedChat } from './chats.service.js';
@@ -57,13 +58,17 @@ async function messageOf(chat: ChatDoc, messageId: string): Promise<{ tree: Tree
   return { tree, node };
 }
 
+/**
+ * Regenerate and continue take the long way (the tree): they clear the turns kept for the next
+ * send (chat-context.ts), which then reads the tree, with the new or longer answer, once.
+ */
 async function moveActiveLeaf(chat: ChatDoc, leafId: Types.ObjectId, now: Date) {
   await Chat.updateOne(
     { _id: chat._id },
-    { $set: { activeLeafId: leafId, updatedAt: now } },
+    { $set: { activeLeafId: leafId, updatedAt: now }, $unset: CLEAR_CONTEXT },
     { timestamps: false },
   );
-  return { ...chat, activeLeafId: leafId, updatedAt: now };
+  return { ...chat, activeLeafId: leafId, updatedAt: now, context: null };
 }
 
 /**

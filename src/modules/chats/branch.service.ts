@@ -7,6 +7,7 @@ import type { ChatTurn } from '../../lib/llm/index.js';
 import { Tree, withContent, type Node } from './branch.tree.js';
 import type { ObjectIdString } from '../../lib/http/ids.js';
 import { Chat, type ChatDoc } from './chat.model.js';
+import { CLEAR_CONTEXT } from './chat-context.js';
 import { findOwnedChat } from './chats.service.js';
 import { settleStreaming } from './interrupted-replies.js';
 import type { MessageDoc } from './message.model.js';
@@ -17,13 +18,22 @@ export type BranchMessage = MessageDoc & { siblingIds: string[] };
 /** The newest turns of a path the history budget could ever need (each costs ≥ 5 tokens). */
 const maxTurns = () => Math.min(1000, Math.ceil(config().HISTORY_TOKEN_BUDGET / 5));
 
-/** The turns of a path sent upstream: messages with text that did not fail, oldest first. */
-export async function turnsOf(path: Node[]): Promise<ChatTurn[]> {
+/**
+ * The turns of a path sent upstream: messages with text that did not fail, oldest first.
+ * `settled`: none of them is still streaming (a streaming reply gives its text so far, which a
+ * copy kept for later sends must not hold: chat-context.ts).
+ */
+export async function branchTurns(path: Node[]): Promise<{ turns: ChatTurn[]; settled: boolean }> {
   const messages = await withContent(path.slice(-maxTurns()));
-  return messages
-    .filter((m) => m.content.length > 0 && m.status !== 'error')
-    .map((m) => ({ role: m.role, content: m.content }));
+  return {
+    turns: messages
+      .filter((m) => m.content.length > 0 && m.status !== 'error')
+      .map((m) => ({ role: m.role, content: m.content })),
+    settled: messages.every((m) => m.status !== 'streaming'),
+  };
 }
+
+export const turnsOf = async (path: Node[]): Promise<ChatTurn[]> => (await branchTurns(path)).turns;
 
 /**
  * Where a new user message goes and what the model is told before it: `parentId` absent follows
@@ -34,7 +44,7 @@ export async function turnsOf(path: Node[]): Promise<ChatTurn[]> {
 export async function historyFor(
   chat: ChatDoc,
   parentId: string | null | undefined,
-): Promise<{ turns: ChatTurn[]; parentId: Types.ObjectId | null }> {
+): Promise<{ turns: ChatTurn[]; parentId: Types.ObjectId | null; settled: boolean }> {
   const tree = await Tree.load(chat._id);
   let parent: Node | undefined;
   if (parentId === undefined) parent = tree.activeLeaf(chat);
@@ -52,8 +62,8 @@ export async function historyFor(
         'That reply is still being generated; wait for it to end or stop it first',
       );
   }
-  if (!parent) return { turns: [], parentId: null };
-  return { turns: await turnsOf(tree.pathTo(parent._id)), parentId: parent._id };
+  if (!parent) return { turns: [], parentId: null, settled: true };
+  return { ...(await branchTurns(tree.pathTo(parent._id))), parentId: parent._id };
 }
 
 const withSiblings = (tree: Tree, messages: MessageDoc[]): BranchMessage[] =>
@@ -132,8 +142,12 @@ export async function switchBranch(
   const chat = await findOwnedChat(userId, chatId);
   const leaf = (await Tree.load(chat._id)).newestLeafBelow(messageId);
   if (!leaf) throw notFound('Message');
-  await Chat.updateOne({ _id: chat._id }, { $set: { activeLeafId: leaf._id } });
-  return { ...chat, activeLeafId: leaf._id };
+  // The turns kept for the next send were the old branch's (chat-context.ts).
+  await Chat.updateOne(
+    { _id: chat._id },
+    { $set: { activeLeafId: leaf._id }, $unset: CLEAR_CONTEXT },
+  );
+  return { ...chat, activeLeafId: leaf._id, context: null };
 }
 
 /**

@@ -96,9 +96,14 @@ export class Tree {
     return ids;
   }
 
-  /** The end of the chat's active branch: its stored leaf, or (none, or gone) its newest message. */
-  activeLeaf(chat: Pick<ChatDoc, 'activeLeafId'>): Node | undefined {
-    const stored = this.get(chat.activeLeafId);
+  /**
+   * The end of the chat's active branch: its stored leaf; without one, where the turns the chat
+   * keeps for its next send end (chat-context.ts), so what the chat shows is what a send gives
+   * the model even after two sends raced on FerretDB and the one written last is not the newest;
+   * without either (or gone), its newest message.
+   */
+  activeLeaf(chat: Pick<ChatDoc, 'activeLeafId' | 'context'>): Node | undefined {
+    const stored = this.get(chat.activeLeafId) ?? this.get(chat.context?.leafId);
     if (stored) return this.newestLeafBelowIfNoChildren(stored);
     return this.nodes.at(-1);
   }

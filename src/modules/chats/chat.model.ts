@@ -2,6 +2,19 @@ import { insertThroughSchema, type Insertable } from '../../lib/db/insert.js';
 import mongoose, { Schema, type Types } from '../../lib/db/mongoose.js';
 import { searchTerms } from './search-terms.js';
 
+/**
+ * Internal: the newest turns of the chat's active branch within the history budget, kept on the
+ * chat so a plain send needs no read of the messages (chat-context.ts). `leafId` is the reply the
+ * turns end at; `pending` until that reply's text is in them; `budget` the HISTORY_TOKEN_BUDGET
+ * they were cut to.
+ */
+export interface ChatContext {
+  leafId: Types.ObjectId;
+  budget: number;
+  pending: boolean;
+  turns: { role: 'user' | 'assistant'; content: string }[];
+}
+
 export interface ChatDoc {
   _id: Types.ObjectId;
   userId: Types.ObjectId;
@@ -22,6 +35,8 @@ export interface ChatDoc {
   lastMessageAt: Date;
   /** The message the chat's current branch ends at; absent: its newest message (branch.tree.ts). */
   activeLeafId?: Types.ObjectId | null;
+  /** Absent: the next send rebuilds it from the messages. Never leaves the server. */
+  context?: ChatContext | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -40,6 +55,23 @@ const chatSchema = new Schema<ChatDoc>(
     terms: { type: [String], default: undefined },
     lastMessageAt: { type: Date, required: true },
     activeLeafId: { type: Schema.Types.ObjectId, default: undefined },
+    context: {
+      type: new Schema(
+        {
+          leafId: { type: Schema.Types.ObjectId, required: true },
+          budget: { type: Number, required: true },
+          pending: { type: Boolean, required: true },
+          turns: [
+            new Schema(
+              { role: { type: String, enum: ['user', 'assistant'] }, content: String },
+              { _id: false },
+            ),
+          ],
+        },
+        { _id: false },
+      ),
+      default: undefined,
+    },
   },
   { timestamps: true, versionKey: false },
 );

@@ -14,7 +14,9 @@ import { Message } from './message.model.js';
  * How exact each cap is, given that FerretDB loses `$inc` updates (so no running counters):
  * - chats: exact. A chat is stored only after claiming one of the user's numbered places
  *   (chat-slot.model.ts), and a unique `_id` lets exactly one request take each place.
- * - messages and bytes: counted before each write by one grouping pass over the user's documents.
+ * - messages and bytes: counted before each write, in two round trips over the user's documents
+ *   (usageOf). This is the part of an exchange that still reads in proportion to what the user
+ *   stores; a stored running total would need `$inc`, which FerretDB loses under concurrency.
  *   Exchanges check after taking a generation slot, so at most MAX_CONCURRENT_STREAMS of them pass
  *   the check together: the message cap can be passed by 2 × (MAX_CONCURRENT_STREAMS − 1). A reply
  *   is always kept once generated, so the byte cap can be passed by the replies in flight.
@@ -33,24 +35,32 @@ export interface Usage {
   bytes: number;
 }
 
-type Sum = { s: number }[];
-const sumOf = (field: string) => ({ $group: { _id: null, s: { $sum: `$${field}` } } });
-const value = (rows: Sum) => rows[0]?.s ?? 0;
-
 /**
- * What the user stores now. One accumulator per grouping: FerretDB 1.24 answers 0 for every
- * accumulator of a `$group` after the first. Sizes that older versions did not record count as 0.
+ * What the user stores now, in two round trips. FerretDB 1.24 answers 0 for every accumulator of
+ * a `$group` after the first, so one grouping cannot both count and sum: the messages are grouped
+ * by their size with a count each (sizes repeat, so far fewer rows than messages), and the chats,
+ * at most MAX_CHATS_PER_USER small rows, are read with their two sizes and added up here. Sizes
+ * that older versions did not record count as 0.
  */
 export async function usageOf(userId: string): Promise<Usage> {
   const mine = { userId: new Types.ObjectId(userId) };
-  const [chats, messages, titles, prompts, texts] = await Promise.all([
-    Chat.countDocuments(mine),
-    Message.countDocuments(mine),
-    Chat.aggregate<Sum[number]>([{ $match: mine }, sumOf('titleBytes')]).then(value),
-    Chat.aggregate<Sum[number]>([{ $match: mine }, sumOf('promptBytes')]).then(value),
-    Message.aggregate<Sum[number]>([{ $match: mine }, sumOf('bytes')]).then(value),
+  const [chats, sizes] = await Promise.all([
+    Chat.find(mine, { _id: 0, titleBytes: 1, promptBytes: 1 }).lean<
+      Pick<ChatDoc, 'titleBytes' | 'promptBytes'>[]
+    >(),
+    Message.aggregate<{ _id: number | null; n: number }>([
+      { $match: mine },
+      { $group: { _id: '$bytes', n: { $sum: 1 } } },
+    ]),
   ]);
-  return { chats, messages, bytes: titles + prompts + texts };
+  let messages = 0;
+  let bytes = 0;
+  for (const { _id: size, n } of sizes) {
+    messages += n;
+    bytes += (size ?? 0) * n;
+  }
+  for (const chat of chats) bytes += (chat.titleBytes ?? 0) + (chat.promptBytes ?? 0);
+  return { chats: chats.length, messages, bytes };
 }
 
 const chatLimit = (cap: number) =>

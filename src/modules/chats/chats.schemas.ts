@@ -10,6 +10,13 @@ import { CURSOR_TEXT } from './reply-cursor.js';
  */
 const NOT_BLANK = /[^\s\uFEFF]/;
 
+/**
+ * No C0 control character and no DEL, written with `\u` escapes (which JavaScript and Python
+ * regular expressions both read) so that it is published as the `pattern` unchanged.
+ */
+// eslint-disable-next-line no-control-regex -- matching control characters is its job
+const NO_CONTROL_CHARACTERS = new RegExp('^[^\\u0000-\\u001f\\u007f]*$');
+
 /** Longer than any model id a provider uses; bounds what the description lets clients send. */
 const MODEL_ID_MAX = 200;
 
@@ -232,10 +239,7 @@ export function chatSchemas(c: Config = config()) {
         .string()
         .max(200)
         // A NUL is refused by MongoDB inside a regex; no search box sends control characters.
-        .refine(
-          (v) => ![...v].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f),
-          'Search text must not contain control characters',
-        )
+        .regex(NO_CONTROL_CHARACTERS, 'Search text must not contain control characters')
         .trim()
         .optional()
         .describe(

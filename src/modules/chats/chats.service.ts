@@ -3,7 +3,7 @@ import { Types } from '../../lib/db/mongoose.js';
 import { notFound } from '../../lib/errors.js';
 import type { Page } from '../../lib/http/pagination.js';
 import { checkUserRate } from '../../lib/rate-limit/user-rate.js';
-import { Chat, insertChat, type ChatDoc, type NewChatDoc } from './chat.model.js';
+import { Chat, insertChat, type ChatContext, type ChatDoc, type NewChatDoc } from './chat.model.js';
 import { bounded, chatSearchCondition } from './chats.search.js';
 import { chatSizes, claimChatSlot, ensureRoom, releaseChatSlot } from './chats.quota.js';
 import { requestStop } from './generation/leases.js';
@@ -59,7 +59,8 @@ export async function listChats(userId: string, options: ListOptions): Promise<P
     and.push({ $or: c.p ? [{ pinned: false }, ...sameRank] : sameRank });
   }
   if (and.length > 0) filter.$and = and;
-  const query = Chat.find(filter)
+  // The turns kept for sends (chat-context.ts) stay in the database: a list never shows them.
+  const query = Chat.find(filter, { context: 0 })
     .sort({ pinned: -1, lastMessageAt: -1, _id: -1 })
     .limit(limit + 1);
   if (options.q) query.maxTimeMS(SEARCH_TIMEOUT_MS);
@@ -150,10 +151,13 @@ export async function createChat(
   input: NewChat,
   firstMessage?: string,
   id = new Types.ObjectId(),
+  /** The turns a chat created with its first message keeps for the next send (chat-context.ts). */
+  context?: ChatContext,
 ): Promise<ChatDoc> {
   const now = new Date();
   const title = titleOf(input, firstMessage);
   const chat: NewChatDoc = {
+    ...(context ? { context } : {}),
     _id: id,
     userId: oid(userId),
     title,

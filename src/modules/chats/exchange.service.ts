@@ -6,7 +6,14 @@ import { releaseLeaseSurely, type Lease } from './generation/leases.js';
 import { logger } from '../../lib/logger.js';
 import { fitToBudget, type ChatTurn } from '../../lib/llm/index.js';
 import type { CompletionRequest } from '../../lib/llm/types.js';
-import { Chat, type ChatDoc } from './chat.model.js';
+import { Chat, type ChatContext, type ChatDoc } from './chat.model.js';
+import {
+  CLEAR_CONTEXT,
+  pendingContext,
+  settleChatOf,
+  storedHistory,
+  unchangedContext,
+} from './chat-context.js';
 import {
   createChat,
   DEFAULT_CHAT_TITLE,
@@ -38,6 +45,8 @@ export interface Exchange {
   persist?: boolean;
   /** The model call's id in the usage ledger; absent: the reply's id (a continue has its own). */
   callId?: Types.ObjectId;
+  /** The chat's context as this exchange left it, pending its reply (chat-context.ts). */
+  context?: ChatContext;
 }
 
 export type ExchangeTarget = { chatId: ObjectIdString } | { newChat: NewChat };
@@ -93,13 +102,20 @@ export async function beginExchange(
     let chat: ChatDoc;
     let history: ChatTurn[] = [];
     let parentId: Types.ObjectId | null = null;
+    let context: ChatContext | null;
     if (existing) {
-      const branch = await historyFor(existing, input.parentId);
+      // A plain send reads the turns kept on the chat; anything else (or a context that is gone
+      // or pending) reads the message tree (chat-context.ts).
+      const branch =
+        storedHistory(existing, input.parentId) ?? (await historyFor(existing, input.parentId));
       history = branch.turns;
       parentId = branch.parentId;
+      // A history holding a reply still streaming is not kept: its text is not final.
+      context = branch.settled ? pendingContext(history, input.content, ids.replyId) : null;
       chat = existing;
     } else {
-      chat = await createChat(userId, newChat!, input.content, chatId);
+      context = pendingContext([], input.content, ids.replyId);
+      chat = await createChat(userId, newChat!, input.content, chatId, context);
     }
     const userMessage: NewMessageDoc = {
       _id: ids.userMessageId,
@@ -130,11 +146,7 @@ export async function beginExchange(
       MessageDoc,
       MessageDoc,
     ];
-    // The chat (or the account) deleted while this was being stored: take back what was written.
-    if (!(await chatStillOwned(chat.userId, chatId))) {
-      await removeLeftovers(chat.userId, chatId);
-      throw notFound('Chat');
-    }
+    let kept = existing ? undefined : (context ?? undefined);
     if (existing) {
       // A plain update: the chat is already in hand, and findAndModify scans the collection on FerretDB.
       // A chat created empty is named after its first message, as one created with a message is.
@@ -147,19 +159,36 @@ export async function beginExchange(
       const terms = searchTerms(title);
       // A chat that never branched keeps no pointer: its branch is its newest message (branch.tree.ts).
       const leaf = branchedAfter(chat, input.parentId, ids.replyId);
-      await Chat.updateOne(
-        { _id: chatId },
-        { $set: { lastMessageAt: now, updatedAt: now, title, titleBytes, terms, ...leaf } },
+      const set = { lastMessageAt: now, updatedAt: now, title, titleBytes, terms, ...leaf };
+      // Filtered on the owner, so it also tells whether the chat (or the account: its chats go
+      // before it) was deleted while the messages were stored. A deletion that comes later
+      // removes them in its second pass over the messages (chats.service deleteChat).
+      const owned = { _id: chatId, userId: chat.userId };
+      const written = await Chat.updateOne(
+        { ...owned, ...unchangedContext(chat) },
+        context ? { $set: { ...set, context } } : { $set: set, $unset: CLEAR_CONTEXT },
         { timestamps: false },
       );
-      chat = { ...chat, lastMessageAt: now, updatedAt: now, title, titleBytes, terms, ...leaf };
+      if (written.matchedCount === 1) kept = context ?? undefined;
+      else if (await Chat.exists(owned)) {
+        // The context changed since it was read (another send, a switch): it is rebuilt next time.
+        await Chat.updateOne(owned, { $set: set, $unset: CLEAR_CONTEXT }, { timestamps: false });
+      } else {
+        await removeLeftovers(chat.userId, chatId);
+        throw notFound('Chat');
+      }
+      chat = { ...chat, ...set, context: kept ?? null };
+    } else if (!(await chatStillOwned(chat.userId, chatId))) {
+      // The chat (or the account) deleted while this was being stored: take back what was written.
+      await removeLeftovers(chat.userId, chatId);
+      throw notFound('Chat');
     }
     const turns = fitToBudget(
       chat.systemPrompt,
       [...history, { role: 'user', content: input.content }],
       config().HISTORY_TOKEN_BUDGET,
     );
-    return { chat, userMessage: storedUser, assistant, lease, model, turns };
+    return { chat, userMessage: storedUser, assistant, lease, model, turns, context: kept };
   } catch (error) {
     await releaseLeaseSurely(lease);
     throw error;
@@ -228,6 +257,7 @@ const chatGone = () =>
  */
 export async function storeReply(
   message: MessageDoc,
+  context?: ChatContext,
 ): Promise<{ error: AppError | null; settled?: MessageDoc }> {
   try {
     const { content, status, finishReason, usage, error, ttftMs, durationMs } = message;
@@ -244,8 +274,9 @@ export async function storeReply(
       return settled ? { error: null, settled } : { error: chatGone() };
     }
     // Its chat (or the account) deleted while it was generated, by a deletion that did not reach
-    // this reply's messages: they go now, the reply is not kept.
-    if (!(await chatStillOwned(message.userId, message.chatId))) {
+    // this reply's messages: they go now, the reply is not kept. The write that puts the reply's
+    // text into the chat's context tells it (one read when there is no context to write).
+    if (!(await settleChatOf(message, context))) {
       await removeLeftovers(message.userId, message.chatId);
       return { error: chatGone() };
     }

@@ -6,18 +6,18 @@ import { addDays, dayOf, daysBetween } from './days.js';
 export const MAX_REPORT_DAYS = 366;
 export const DEFAULT_REPORT_DAYS = 30;
 
-const day = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'Use a date as YYYY-MM-DD')
-  .refine(
-    (v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && dayOf(new Date(`${v}T00:00:00Z`)) === v,
-    'Not a calendar date',
-  );
+/**
+ * A calendar day as YYYY-MM-DD. zod's ISO date is exactly the days that exist (leap years
+ * included), and is published as `format: date`, so the check and the description are one.
+ */
+const day = z.iso.date('Use a calendar date as YYYY-MM-DD');
 
 export const rangeFields = {
   from: day
     .optional()
-    .describe(`First UTC day, inclusive (default: ${DEFAULT_REPORT_DAYS - 1} days before \`to\`)`),
+    .describe(
+      `First UTC day, inclusive (default: ${DEFAULT_REPORT_DAYS - 1} days before \`to\`). Not after \`to\`, and the range covers at most ${MAX_REPORT_DAYS} days: otherwise a 400`,
+    ),
   to: day.optional().describe('Last UTC day, inclusive (default: today)'),
 };
 

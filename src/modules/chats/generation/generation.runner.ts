@@ -138,7 +138,7 @@ export async function runGeneration(
     await checkpoints?.close();
     // An exchange that asked not to be stored (/v1 without `store`) keeps nothing but its lease.
     const stored: Awaited<ReturnType<typeof storeReply>> =
-      exchange.persist === false ? { error: null } : await storeReply(message);
+      exchange.persist === false ? { error: null } : await storeReply(message, exchange.context);
     // Someone else finished it first: its lease had lapsed, so it was taken for interrupted.
     if (stored.settled) return { message: stored.settled, error: failure };
     const storeError = stored.error;

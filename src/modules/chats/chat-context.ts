@@ -1,0 +1,127 @@
+import { config } from '../../lib/config.js';
+import type { Types } from '../../lib/db/mongoose.js';
+import type { ChatTurn } from '../../lib/llm/index.js';
+import { approxTokens } from '../../lib/llm/history.js';
+import { Chat, type ChatContext, type ChatDoc } from './chat.model.js';
+import type { MessageDoc } from './message.model.js';
+
+/**
+ * The turns a plain send gives the model, kept on the chat (MongoDB's subset pattern): the
+ * active branch's newest turns within the history budget, ending at the reply `leafId`. A send
+ * that follows the active leaf reads them with the chat instead of the message tree (which scans
+ * the messages collection on FerretDB), and writes the next ones with the update that bumps
+ * `lastMessageAt`; the reply's text joins them in the write that settles the reply.
+ *
+ * Correctness rests on three rules:
+ * - A send's update applies only while the context is the one it read; when another write
+ *   changed it meanwhile (a concurrent send, a branch switch), the send clears it instead. So does
+ *   a send whose history held a reply still streaming (its text so far, not its final text).
+ * - Every other change of the active branch or of a message on it (switch, regenerate, continue,
+ *   deleting a branch) clears it; a reply finished by someone else (interrupted) leaves it
+ *   `pending`. A cleared or pending context makes the next send read the tree and write it anew.
+ * - A chat that branched names its active leaf: the context counts only while it ends there. One
+ *   that never branched has its active branch end where the context ends (Tree.activeLeaf), so
+ *   what the chat shows is what the next send is given.
+ * On FerretDB a conditional update is not atomic: two writes racing on one chat can both pass
+ * their filter, and the one written last stays. Two racing sends leave the context of one of
+ * them, which the branch follows (rule 3) until the other's reply settles, finds its context
+ * replaced and clears it (settleChatOf); the tree decides again from then on. What stays possible:
+ * a send racing the write that settles the reply before it stores its messages below that reply
+ * while the settled context wins. Until that send's own reply settles and clears the context, the
+ * chat shows its exchange (the newest message below the context's end) while a send meanwhile is
+ * given the context without it and answers beside it.
+ */
+
+type Turn = ChatContext['turns'][number];
+
+/**
+ * The newest turns that fit the budget together. fitToBudget keeps a suffix of the turns it is
+ * given, after the new question (always kept), so a turn past this cut could never be sent with
+ * any question, and nothing it would keep is dropped. Unlike fitToBudget, a newest turn larger
+ * than the whole budget (a reply of megabytes) is not kept either: it could never be sent again.
+ */
+function cut(turns: Turn[], budget: number): Turn[] {
+  let start = turns.length;
+  let remaining = budget;
+  while (start > 0) {
+    const cost = approxTokens(turns[start - 1]!.content);
+    if (cost > remaining) break;
+    remaining -= cost;
+    start -= 1;
+  }
+  return turns.slice(start);
+}
+
+const plain = (turns: readonly Turn[]): ChatTurn[] =>
+  turns.map(({ role, content }) => ({ role, content }));
+
+/** A plain send's history from the stored context, or null when it must come from the tree. */
+export function storedHistory(
+  chat: Pick<ChatDoc, 'context' | 'activeLeafId'>,
+  parentId: string | null | undefined,
+): { turns: ChatTurn[]; parentId: Types.ObjectId; settled: true } | null {
+  const context = chat.context;
+  if (parentId !== undefined || !context || context.pending) return null;
+  if (context.budget !== config().HISTORY_TOKEN_BUDGET) return null;
+  if (chat.activeLeafId && String(chat.activeLeafId) !== String(context.leafId)) return null;
+  return { turns: plain(context.turns), parentId: context.leafId, settled: true };
+}
+
+/** What a send stores: its history and question, `pending` until its reply is settled. */
+export function pendingContext(
+  history: ChatTurn[],
+  question: string,
+  replyId: Types.ObjectId,
+): ChatContext {
+  const budget = config().HISTORY_TOKEN_BUDGET;
+  const turns = [...history, { role: 'user', content: question }] as Turn[];
+  return { leafId: replyId, budget, pending: true, turns: cut(turns, budget) };
+}
+
+/** The context once its reply is final: with the reply's text, as turnsOf would read it. */
+export function settledContext(context: ChatContext, reply: MessageDoc): ChatContext {
+  const counts = reply.content.length > 0 && reply.status !== 'error';
+  const turns = counts
+    ? cut([...context.turns, { role: 'assistant', content: reply.content }], context.budget)
+    : context.turns;
+  return { ...context, pending: false, turns: plain(turns) as Turn[] };
+}
+
+/** `$unset` of the context: every change of the active branch but a send's writes it. */
+export const CLEAR_CONTEXT = { context: 1 } as const;
+
+/**
+ * The filter of a send's chat update on the context as the send read it (absent included), so a
+ * change made meanwhile makes the update match nothing. `pending` too: a send that read the tree
+ * while the previous reply was streaming saw that reply's text so far, not its final text.
+ */
+export const unchangedContext = (chat: Pick<ChatDoc, 'context'>) => ({
+  'context.leafId': chat.context?.leafId ?? null,
+  'context.pending': chat.context?.pending ?? null,
+});
+
+/**
+ * Writes the reply's text into the chat's context when the exchange left it pending, which also
+ * tells that the chat is still there; otherwise one read tells it. False: the chat (or the
+ * account) is gone.
+ */
+export async function settleChatOf(
+  reply: MessageDoc,
+  context: ChatContext | null | undefined,
+): Promise<boolean> {
+  // A deleted account's chats are gone before the account: the chat alone tells both.
+  const owned = { _id: reply.chatId, userId: reply.userId };
+  if (!context || String(context.leafId) !== String(reply._id))
+    return (await Chat.exists(owned)) !== null;
+  const result = await Chat.updateOne(
+    { ...owned, 'context.leafId': reply._id, 'context.pending': true },
+    { $set: { context: settledContext(context, reply) } },
+    { timestamps: false },
+  );
+  if (result.matchedCount === 1) return true;
+  // Another write replaced this exchange's context meanwhile: one that moved the branch on (and
+  // cleared it, or named a parent and so a pointer), or a send that raced this one on FerretDB
+  // and was written last. Clearing it makes the next send read the tree, right in every case.
+  const cleared = await Chat.updateOne(owned, { $unset: CLEAR_CONTEXT }, { timestamps: false });
+  return cleared.matchedCount === 1;
+}

@@ -1,0 +1,225 @@
+import { describe, expect, it } from 'vitest';
+import { Chat } from '../../src/modules/chats/chat.model.js';
+import { useChatApp } from '../helpers/chat-app.js';
+import { eventually } from '../helpers/eventually.js';
+
+/**
+ * The turns kept on the chat for the next send (chat-context.ts) must always be what the message
+ * tree says: each test changes the branch some way, then checks that the model is sent exactly
+ * the active branch the chat shows (GET /api/chats/:id), followed by the new question.
+ */
+const ctx = useChatApp({ CHAT_WRITES_PER_MINUTE: '1000', STREAM_CHECKPOINT_MS: '50' });
+
+interface Msg {
+  id: string;
+  role: string;
+  content: string;
+  status: string;
+}
+
+async function newChat(): Promise<string> {
+  return (await ctx.request().post('/api/chats').set(ctx.user.auth).send({})).body.id as string;
+}
+
+async function send(chatId: string, content: string, reply: string[] = [`re ${content}`]) {
+  ctx.upstream.script({ chunks: reply });
+  const res = await ctx
+    .request()
+    .post(`/api/chats/${chatId}/messages`)
+    .set(ctx.user.auth)
+    .send({ content });
+  expect(res.status).toBe(201);
+  return res.body as { messages: Msg[] };
+}
+
+/** The active branch as the chat shows it, as the model is given it (text that did not fail). */
+async function shownTurns(chatId: string) {
+  const res = await ctx.request().get(`/api/chats/${chatId}`).set(ctx.user.auth);
+  expect(res.status).toBe(200);
+  return (res.body.messages as Msg[])
+    .filter((m) => m.content.length > 0 && m.status !== 'error')
+    .map((m) => ({ role: m.role, content: m.content }));
+}
+
+/** Sends `content` and checks the model got the branch shown just before, then the question. */
+async function sendMatchingBranch(chatId: string, content: string) {
+  const expected = [...(await shownTurns(chatId)), { role: 'user', content }];
+  await send(chatId, content);
+  expect(ctx.upstream.requests.at(-1)!.messages).toEqual(expected);
+}
+
+describe('the turns a chat keeps for its next send', () => {
+  it('when a chat goes on for several exchanges, then each send gives the model the whole active branch and the chat keeps it, settled, ending at the last reply', async () => {
+    const chatId = await newChat();
+    for (const q of ['one', 'two', 'three', 'four']) await sendMatchingBranch(chatId, q);
+    const chat = await Chat.findById(chatId).lean();
+    const shown = await shownTurns(chatId);
+    expect(chat!.context).toMatchObject({ pending: false, turns: shown });
+    const last = (await ctx.request().get(`/api/chats/${chatId}`).set(ctx.user.auth)).body
+      .messages as Msg[];
+    expect(String(chat!.context!.leafId)).toBe(last.at(-1)!.id);
+  });
+
+  it('when a chat is created with its first message, then its second send is given that exchange', async () => {
+    ctx.upstream.script({ chunks: ['first answer'] });
+    const created = await ctx
+      .request()
+      .post('/api/chats')
+      .set(ctx.user.auth)
+      .send({ message: 'first question' });
+    expect(created.status).toBe(201);
+    await sendMatchingBranch(created.body.id as string, 'second question');
+    expect(ctx.upstream.requests.at(-1)!.messages.slice(0, 2)).toEqual([
+      { role: 'user', content: 'first question' },
+      { role: 'assistant', content: 'first answer' },
+    ]);
+  });
+
+  it('when a reply is larger than the whole history budget, then the chat does not keep it, and the next send is given what the tree gives (not that reply)', async () => {
+    const chatId = await newChat();
+    await send(chatId, 'big?', ['x'.repeat(40_000)]);
+    const chat = await Chat.findById(chatId).lean();
+    expect(chat!.context).toMatchObject({ pending: false, turns: [] });
+    await send(chatId, 'after the big one');
+    expect(ctx.upstream.requests.at(-1)!.messages).toEqual([
+      { role: 'user', content: 'after the big one' },
+    ]);
+  });
+
+  it('when a reply fails, then the next send is given the branch without it, as the tree gives it', async () => {
+    const chatId = await newChat();
+    await send(chatId, 'ok');
+    ctx.upstream.script({ status: 500 });
+    const failed = await ctx
+      .request()
+      .post(`/api/chats/${chatId}/messages`)
+      .set(ctx.user.auth)
+      .send({ content: 'this one fails' });
+    expect(failed.status).toBeGreaterThanOrEqual(500);
+    await sendMatchingBranch(chatId, 'after the failure');
+  });
+
+  it('when the branch is switched, a reply regenerated, an answer continued or a branch deleted, then the next send is given the branch the chat shows', async () => {
+    const chatId = await newChat();
+    const first = await send(chatId, 'q1');
+    const second = await send(chatId, 'q2');
+    await send(chatId, 'q3');
+
+    // An edit of q2 (a send naming its parent): a branch of its own.
+    ctx.upstream.script({ chunks: ['edited answer'] });
+    const edit = await ctx
+      .request()
+      .post(`/api/chats/${chatId}/messages`)
+      .set(ctx.user.auth)
+      .send({ content: 'q2 edited', parentId: first.messages[1]!.id });
+    expect(edit.status).toBe(201);
+    await sendMatchingBranch(chatId, 'after the edit');
+
+    // Back to the first branch.
+    const switched = await ctx
+      .request()
+      .patch(`/api/chats/${chatId}`)
+      .set(ctx.user.auth)
+      .send({ activeLeafId: second.messages[1]!.id });
+    expect(switched.status).toBe(200);
+    await sendMatchingBranch(chatId, 'after the switch');
+
+    // A new answer to the last question.
+    const shown = (await ctx.request().get(`/api/chats/${chatId}`).set(ctx.user.auth)).body
+      .messages as Msg[];
+    ctx.upstream.script({ chunks: ['another answer'] });
+    const regenerated = await ctx
+      .request()
+      .post(`/api/chats/${chatId}/messages/${shown.at(-1)!.id}/regenerate`)
+      .set(ctx.user.auth)
+      .send({});
+    expect(regenerated.status).toBe(201);
+    await sendMatchingBranch(chatId, 'after the regenerate');
+
+    // An answer cut by the token limit, then continued.
+    const cut = await (async () => {
+      ctx.upstream.script({ chunks: ['cut'], finishReason: 'length' });
+      return (await send(chatId, 'long one', ['cut'])).messages[1]!.id;
+    })();
+    ctx.upstream.script({ chunks: [' and the rest'] });
+    const continued = await ctx
+      .request()
+      .post(`/api/chats/${chatId}/messages/${cut}/continue`)
+      .set(ctx.user.auth)
+      .send({});
+    expect(continued.status).toBe(201);
+    await sendMatchingBranch(chatId, 'after the continue');
+
+    // The last exchange deleted: the branch ends one exchange earlier.
+    const now = (await ctx.request().get(`/api/chats/${chatId}`).set(ctx.user.auth)).body
+      .messages as Msg[];
+    const deleted = await ctx
+      .request()
+      .delete(`/api/chats/${chatId}/messages/${now.at(-2)!.id}`)
+      .set(ctx.user.auth);
+    expect(deleted.status).toBe(204);
+    await sendMatchingBranch(chatId, 'after the delete');
+  });
+
+  it('when two messages are sent to one chat at once, then the send after them is given the branch the chat shows', async () => {
+    const chatId = await newChat();
+    await send(chatId, 'before');
+    ctx.upstream.script({ chunks: ['left'] }, { chunks: ['right'] });
+    const both = await Promise.all(
+      ['left?', 'right?'].map((content) =>
+        ctx.request().post(`/api/chats/${chatId}/messages`).set(ctx.user.auth).send({ content }),
+      ),
+    );
+    expect(both.map((r) => r.status)).toEqual([201, 201]);
+    await sendMatchingBranch(chatId, 'after both');
+    await sendMatchingBranch(chatId, 'and once more');
+  });
+
+  it('when a reply is streaming, then the kept turns wait for it (pending), and the send after it is given its final text', async () => {
+    const chatId = await newChat();
+    await send(chatId, 'start');
+    let release!: () => void;
+    ctx.upstream.script({
+      chunks: ['partial'],
+      holdUntil: new Promise<void>((r) => (release = r)),
+    });
+    const held = ctx.stream(`/api/chats/${chatId}/messages`, { content: 'slow', stream: true });
+    await held.waitForEvent('delta');
+    const chat = await Chat.findById(chatId).lean();
+    expect(chat!.context?.pending).toBe(true);
+    release();
+    await held.ended;
+    await eventually(
+      () => Chat.findById(chatId).lean(),
+      (c) => c?.context?.pending === false,
+    );
+    await sendMatchingBranch(chatId, 'after the slow one');
+  });
+
+  it('when a send comes while the previous reply streams, then it is given that reply’s text so far, and the sends after both replies the final texts', async () => {
+    const chatId = await newChat();
+    await send(chatId, 'start');
+    let release!: () => void;
+    ctx.upstream.script({
+      chunks: ['so far'],
+      holdUntil: new Promise<void>((r) => (release = r)),
+      afterHold: [' and the end'],
+    });
+    const held = ctx.stream(`/api/chats/${chatId}/messages`, { content: 'slow', stream: true });
+    await held.waitForEvent('delta');
+    // Its text so far reaches the database with a checkpoint, which the tree then reads.
+    await eventually(
+      async () => (await shownTurns(chatId)).at(-1)?.content,
+      (text) => text === 'so far',
+    );
+    await sendMatchingBranch(chatId, 'meanwhile');
+    release();
+    await held.ended;
+    await sendMatchingBranch(chatId, 'after both');
+    expect(ctx.upstream.requests.at(-1)!.messages).toContainEqual({
+      role: 'assistant',
+      content: 'so far and the end',
+    });
+    await sendMatchingBranch(chatId, 'and once more');
+  });
+});
