@@ -18,10 +18,14 @@ import { searchTerms } from './search-terms.js';
  * operators: plain finds and a bulk of single-document updates (FerretDB serves both).
  */
 
-/** Documents read and updated per round trip: small enough not to stall other queries. */
-export const BACKFILL_BATCH = 500;
+/**
+ * Documents read and updated per round trip: small enough not to stall other queries. On the
+ * embedded database each single-document update scans its collection, and a bulk of 500 held it
+ * long enough for requests beside it to time out (seen with 300 streams opening during a start).
+ */
+export const BACKFILL_BATCH = 50;
 /** A pause between batches, so the backfill yields the database to requests. */
-const PAUSE_MS = 20;
+const PAUSE_MS = 100;
 
 type Row = { _id: Types.ObjectId } & Record<string, unknown>;
 
