@@ -20,7 +20,6 @@ import type { Config } from '../src/lib/config.js';
 import OpenAI from 'openai';
 import { closeOpenAiPool, openAiCompletion } from '../src/lib/llm/openai.provider.js';
 import type { CompletionRequest, CompletionStream } from '../src/lib/llm/types.js';
-import { fetchBodyCompletion } from './lib/fetch-body-provider.js';
 import { sdkStreamCompletion } from './lib/sdk-stream-provider.js';
 
 v8.setFlagsFromString('--expose-gc');
@@ -69,7 +68,6 @@ const fetchClient = new OpenAI({
 type Arm = (request: CompletionRequest) => CompletionStream;
 const arms: Record<string, Arm> = {
   'sdk stream (before)': (r) => sdkStreamCompletion(fetchClient, r, config),
-  'fetch body, own reader': (r) => fetchBodyCompletion(fetchClient, r, config),
   'node stream (after)': (r) => openAiCompletion(r, config),
   'node stream, no SDK (ref)': (r) => nodeStreamCompletion(r),
 };
