@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { z } from 'zod';
 
 /** One page of a keyset-paginated list; `nextCursor` is null on the last page. */
 export interface Page<T> {
@@ -20,4 +21,23 @@ export function setNextLink(
   }
   params.set('cursor', nextCursor);
   res.set('Link', `<${path.replace(/\/$/, '')}?${params.toString()}>; rel="next"`);
+}
+
+/** The query parameters of every paginated list: a page size clamped to PAGE_SIZE_MAX, and a cursor. */
+export function pageParams(pageSizeMax: number) {
+  const limit = z.coerce
+    .number()
+    .int()
+    .min(1)
+    // What .int() enforces anyway (safe integers), published so clients and fuzzers know it.
+    .max(Number.MAX_SAFE_INTEGER)
+    .transform((n) => Math.min(n, pageSizeMax))
+    .optional()
+    .describe(`Page size, clamped to ${pageSizeMax} (also the default)`);
+  const cursor = z
+    .string()
+    .max(200)
+    .optional()
+    .describe('Opaque cursor from the Link header of the previous page');
+  return { limit, cursor };
 }

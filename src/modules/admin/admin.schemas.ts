@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { config, MAX_TOKEN_BUDGET } from '../../lib/config.js';
 import { objectIdParam } from '../../lib/http/ids.js';
 import { BudgetSchema, rangeFields, TokenTotalsSchema } from '../usage/index.js';
+import { pageParams } from '../../lib/http/pagination.js';
 
 const objectId = (what: string) =>
   z
@@ -13,18 +14,7 @@ const role = z.enum(['user', 'admin']);
 export const UserIdParams = z.object({ id: objectIdParam('User').describe('User id') });
 
 export function adminSchemas(c = config()) {
-  const limit = z.coerce
-    .number()
-    .int()
-    .min(1)
-    .transform((n) => Math.min(n, c.PAGE_SIZE_MAX))
-    .optional()
-    .describe(`Page size, clamped to ${c.PAGE_SIZE_MAX} (also the default)`);
-  const cursor = z
-    .string()
-    .max(200)
-    .optional()
-    .describe('Opaque cursor from the Link header of the previous page');
+  const { limit, cursor } = pageParams(c.PAGE_SIZE_MAX);
   return {
     UsersQuery: z.strictObject({
       q: z

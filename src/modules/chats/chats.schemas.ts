@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { config, type Config } from '../../lib/config.js';
 import { objectIdParam } from '../../lib/http/ids.js';
 import { CURSOR_TEXT } from './reply-cursor.js';
+import { pageParams } from '../../lib/http/pagination.js';
 
 /**
  * Text that is not empty once trimmed: at least one character that `trim()` keeps. JavaScript's
@@ -218,20 +219,7 @@ export function chatSchemas(c: Config = config()) {
     .boolean()
     .optional()
     .describe('true: Server-Sent Events; false: JSON. Absent: decided by Accept');
-  const limit = z.coerce
-    .number()
-    .int()
-    .min(1)
-    // What .int() enforces anyway (safe integers), published so clients and fuzzers know it.
-    .max(Number.MAX_SAFE_INTEGER)
-    .transform((n) => Math.min(n, c.PAGE_SIZE_MAX))
-    .optional()
-    .describe(`Page size, clamped to ${c.PAGE_SIZE_MAX} (also the default)`);
-  const cursor = z
-    .string()
-    .max(200)
-    .optional()
-    .describe('Opaque cursor from the Link header of the previous page');
+  const { limit, cursor } = pageParams(c.PAGE_SIZE_MAX);
 
   return {
     ListChatsQuery: z.object({
