@@ -24,7 +24,29 @@ export interface EmbeddedOptions {
   log: Pick<Logger, 'info' | 'warn'>;
   /** FerretDB only: listen here instead of a free port (a test restarts it where clients expect it). */
   port?: number;
+  /**
+   * FerretDB only: how long SQLite waits for the database's one write lock before refusing a
+   * write (see sqliteUrl). A test shortens it to provoke that refusal.
+   */
+  sqliteBusyTimeoutMs?: number;
 }
+
+/**
+ * SQLite lets one writer at a time into a database file; the others wait in a busy handler that
+ * polls (sleeps of 1 to 100 ms) rather than queueing. FerretDB's default wait is 10 s. Beside a
+ * process hogging both cores, with many writers at once (the soak's two instances), a waiter lost
+ * every poll for 10 s and its update failed with `database is locked (5) (SQLITE_BUSY)`. The
+ * refused statement was the first of its transaction, so the wait ran out: it was not SQLite's
+ * no-wait rule for a read transaction that upgrades to a write. Measured with the same write mix
+ * (100 writers, both cores hogged, 30 s) and a shortened wait: `_txlock=immediate` changes nothing
+ * (at 300 ms, 727 refusals deferred and 826 immediate, now at BEGIN), a longer wait makes them
+ * rarer (107 at 1 s, 5 at 3 s). So the embedded server waits 30 s, three times the stall that
+ * failed; the writes that may be repeated are also retried (write-lock-retry.ts).
+ */
+const DEFAULT_SQLITE_BUSY_TIMEOUT_MS = 30_000;
+
+const sqliteUrl = (dir: string, busyTimeoutMs = DEFAULT_SQLITE_BUSY_TIMEOUT_MS) =>
+  `file:${dir}/?_pragma=busy_timeout(${busyTimeoutMs})`;
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const FERRETDB_BUILD_SCRIPT = path.join(projectRoot, 'scripts/build-ferretdb.sh');
@@ -120,7 +142,7 @@ export async function startFerretdb(options: EmbeddedOptions): Promise<EmbeddedD
   mkdirSync(dir, { recursive: true });
   const args = [
     '--handler=sqlite',
-    `--sqlite-url=file:${dir}/`,
+    `--sqlite-url=${sqliteUrl(dir, options.sqliteBusyTimeoutMs)}`,
     `--listen-addr=127.0.0.1:${port}`,
     `--state-dir=${dir}`,
     '--debug-addr=-',

@@ -1,5 +1,6 @@
 import { config } from '../../lib/config.js';
 import { Types } from '../../lib/db/mongoose.js';
+import { retryIdempotentWrite } from '../../lib/db/write-lock-retry.js';
 import { AppError, notFound } from '../../lib/errors.js';
 import type { ObjectIdString } from '../../lib/http/ids.js';
 import { releaseLeaseSurely, type Lease } from './generation/leases.js';
@@ -164,15 +165,21 @@ export async function beginExchange(
       // before it) was deleted while the messages were stored. A deletion that comes later
       // removes them in its second pass over the messages (chats.service deleteChat).
       const owned = { _id: chatId, userId: chat.userId };
-      const written = await Chat.updateOne(
-        { ...owned, ...unchangedContext(chat) },
-        context ? { $set: { ...set, context } } : { $set: set, $unset: CLEAR_CONTEXT },
-        { timestamps: false },
+      // Both writes only set fields, so one the embedded database refused for its write lock is
+      // repeated rather than failing a send whose messages are already stored.
+      const written = await retryIdempotentWrite('chat after a message', () =>
+        Chat.updateOne(
+          { ...owned, ...unchangedContext(chat) },
+          context ? { $set: { ...set, context } } : { $set: set, $unset: CLEAR_CONTEXT },
+          { timestamps: false },
+        ),
       );
       if (written.matchedCount === 1) kept = context ?? undefined;
       else if (await Chat.exists(owned)) {
         // The context changed since it was read (another send, a switch): it is rebuilt next time.
-        await Chat.updateOne(owned, { $set: set, $unset: CLEAR_CONTEXT }, { timestamps: false });
+        await retryIdempotentWrite('chat after a message, context dropped', () =>
+          Chat.updateOne(owned, { $set: set, $unset: CLEAR_CONTEXT }, { timestamps: false }),
+        );
       } else {
         await removeLeftovers(chat.userId, chatId);
         throw notFound('Chat');
