@@ -122,9 +122,9 @@ describe('round trips per exchange', () => {
     const chatId = created.body.id as string;
     for (const stream of [true, false]) {
       const { before, after } = await exchangeCommands(user, chatId, stream);
-      // The two reads of the storage caps run side by side, in either order.
-      const caps = before.slice(5, 7).sort();
-      expect([...before.slice(0, 5), ...caps, ...before.slice(7)]).toEqual([
+      // The account read and the two reads of the storage caps run side by side, in any order.
+      const underSlot = before.slice(4, 7).sort();
+      expect([...before.slice(0, 4), ...underSlot, ...before.slice(7)]).toEqual([
         // Authentication: the session is still open (revocation is immediate).
         'find:sessions',
         // Ownership, the chat and the turns it keeps for this send (chat-context.ts): the
@@ -134,13 +134,14 @@ describe('round trips per exchange', () => {
         'insert:rate_limits',
         // The generation slot: a unique-index insert (at most MAX_CONCURRENT_STREAMS at once).
         'insert:generations',
-        // The account, read under the slot: disabled, and its own daily budget (an account with
-        // a token limit adds one aggregate of today's ledger).
-        'find:users',
-        // The storage caps, exact: the messages grouped by size, the chats' sizes. They stay
+        // Under the slot, side by side (exchange.limits.ts checkBudgetAndRoom), sorted here:
+        // the storage caps, exact: the messages grouped by size, the chats' sizes. They stay
         // because FerretDB loses $inc under concurrency, so no stored running total can be exact.
         'aggregate:messages',
         'find:chats',
+        // The account: disabled, and its own daily budget (an account with a token limit adds
+        // one aggregate of today's ledger).
+        'find:users',
         // The question and the empty reply, in one insert.
         'insert:messages',
         // lastMessageAt, the kept turns with the question, filtered on the owner (the chat was

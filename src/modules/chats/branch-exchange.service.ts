@@ -8,13 +8,11 @@ import { Tree, withContent, type Node } from './branch.tree.js';
 import { Chat, type ChatDoc } from './chat.model.js';
 import { CLEAR_CONTEXT } from './chat-context.js';
 import { chatStillOwned, removeLeftovers } from './chats.cleanup.js';
-import { ensureRoom } from './chats.quota.js';
 import { findOwnedChat } from './chats.service.js';
-import { checkMessageRate, takeGenerationSlot } from './exchange.limits.js';
+import { checkBudgetAndRoom, checkMessageRate, takeGenerationSlot } from './exchange.limits.js';
 import type { Exchange } from './exchange.service.js';
 import { releaseLeaseSurely, type Lease } from './generation/leases.js';
 import { insertMessages, Message, type MessageDoc } from './message.model.js';
-import { assertWithinBudget } from '../usage/index.js';
 
 /**
  * Exchanges that answer an existing message again (regenerate) or carry on an answer (continue).
@@ -35,8 +33,7 @@ async function withSlot(
   const lease = await takeGenerationSlot(userId, String(chat._id));
   try {
     // Under the slot, as for sending (exchange.service.ts, README "Budgets").
-    await assertWithinBudget(userId, now);
-    await ensureRoom(userId, { messages: room.messages, bytes: 0 });
+    await checkBudgetAndRoom(userId, now, { messages: room.messages, bytes: 0 });
     return await work(lease, now);
   } catch (error) {
     await releaseLeaseSurely(lease);
