@@ -69,14 +69,41 @@ async function moveActiveLeaf(chat: ChatDoc, leafId: Types.ObjectId, now: Date) 
 }
 
 /**
+ * What a regenerate's Idempotency-Key names (idempotency.model.ts): the new answer, its id chosen
+ * before it is stored, so a repeat finds it, and waits for it, as a repeated send does.
+ */
+export const regenerateIds = (chatId: ObjectIdString) => ({
+  chatId: new Types.ObjectId(chatId),
+  userMessageId: null,
+  replyId: new Types.ObjectId(),
+});
+
+/**
+ * What a continue's Idempotency-Key names: the answer it carries on, since that is what its
+ * request answers with (the same message, longer) and what a repeat must stream or return. It
+ * existed before the request, so its existence proves nothing: the record is marked `appends`, and
+ * the request marks it again once it has claimed the answer (exchangeOnce), with the length of
+ * its text then, where the stream of the continue, and of a repeat, starts. (The continue's own
+ * model-call id cannot serve: it is stored only once the call ends, in the usage ledger.)
+ */
+export const continueIds = (chatId: ObjectIdString, answerId: ObjectIdString) => ({
+  chatId: new Types.ObjectId(chatId),
+  userMessageId: null,
+  replyId: new Types.ObjectId(answerId),
+  appends: true,
+});
+
+/**
  * A new answer to a user message, as a sibling of its other answers: `messageId` is the user
  * message or one of its answers. The model is given the branch up to that user message.
+ * `replyId`: the new answer's id, when it was chosen before (an Idempotency-Key names it).
  */
 export async function beginRegenerate(
   userId: string,
   chatId: ObjectIdString,
   messageId: string,
   input: { model?: string },
+  replyId = new Types.ObjectId(),
 ): Promise<Exchange> {
   const chat = await findOwnedChat(userId, chatId);
   const { tree, node } = await messageOf(chat, messageId);
@@ -87,7 +114,6 @@ export async function beginRegenerate(
     const path = tree.pathTo(question._id);
     const [[userMessage], history] = await Promise.all([withContent([question]), turnsOf(path)]);
     const model = input.model ?? chat.model;
-    const replyId = new Types.ObjectId();
     const [assistant] = (await insertMessages([
       {
         _id: replyId,
