@@ -170,8 +170,11 @@ export const ResumeQuery = z.object({
 
 export const ResumeHeaders = z.object({ 'Last-Event-ID': lastEventId.optional() });
 
-/** Headers of the routes that send a message (documentation; the controllers check them). */
-export const SendHeaders = z.object({
+/**
+ * Headers of the routes that make an exchange: send a message, regenerate, continue
+ * (documentation; exchangeOnce checks them).
+ */
+export const ExchangeHeaders = z.object({
   'Idempotency-Key': z
     .string()
     .min(1)
@@ -179,7 +182,7 @@ export const SendHeaders = z.object({
     .regex(/^[\x20-\x7e]+$/)
     .optional()
     .describe(
-      'Any printable ASCII string up to 200 characters, new for each message. A repeat with the same key and body (kept 24 h) answers with the same exchange instead of sending again: the same 201 body, or the stream of the same reply; the same key with another body is a 409',
+      'Any printable ASCII string up to 200 characters, new for each request. A repeat with the same key, path and body (kept 24 h) answers with the same exchange instead of generating again: the same 201 body, or the stream of the same reply; the same key with another body is a 409',
     ),
   'Last-Event-ID': z
     .string()
