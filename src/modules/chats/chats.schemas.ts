@@ -162,7 +162,7 @@ const lastEventId = z
   // Checked by the controllers (400 INVALID_LAST_EVENT_ID, reply-cursor.ts) against this pattern.
   .meta({ pattern: CURSOR_TEXT.source });
 
-export const ResumeQuery = z.object({
+export const ResumeQuery = z.strictObject({
   lastEventId: lastEventId
     .optional()
     .describe('Same as the Last-Event-ID header, for clients that cannot set headers'),
@@ -225,7 +225,7 @@ export function chatSchemas(c: Config = config()) {
   const { limit, cursor } = pageParams(c.PAGE_SIZE_MAX);
 
   return {
-    ListChatsQuery: z.object({
+    ListChatsQuery: z.strictObject({
       q: z
         .string()
         .max(200)
@@ -244,8 +244,8 @@ export function chatSchemas(c: Config = config()) {
       limit,
       cursor,
     }),
-    PageQuery: z.object({ limit, cursor }),
-    MessagesQuery: z.object({
+    PageQuery: z.strictObject({ limit, cursor }),
+    MessagesQuery: z.strictObject({
       limit,
       cursor,
       leafId: objectIdParam('Message')
