@@ -260,10 +260,28 @@ describe('listing chats', () => {
   });
 
   it('when another user lists, then none of these chats appear whatever the query', async () => {
-    for (const query of ['', '?q=alpha', '?archived=true', '?userId=' + lister.id]) {
+    for (const query of ['', '?q=alpha', '?archived=true']) {
       const res = await ctx.request().get(`/api/chats${query}`).set(user.auth);
       expect(res.status).toBe(200);
       expect(res.body.some((c: { id: string }) => Object.values(ids).includes(c.id))).toBe(false);
+    }
+    // Naming the owner is not a parameter: refused, not ignored.
+    const named = await ctx.request().get(`/api/chats?userId=${lister.id}`).set(user.auth);
+    expect(named.status).toBe(400);
+    expect(named.body.error.code).toBe('VALIDATION_FAILED');
+    expect(JSON.stringify(named.body.error.details)).toContain('userId');
+  });
+
+  it('when a list or a chat is read with a query parameter it does not take (even one without a name), then 400 naming it', async () => {
+    const chatId = Object.values(ids)[0]!;
+    for (const path of [
+      '/api/chats?sort=title',
+      `/api/chats/${chatId}?=x&=y`,
+      `/api/chats/${chatId}/messages?include=all`,
+    ]) {
+      const res = await ctx.request().get(path).set(lister.auth);
+      expect(res.status, path).toBe(400);
+      expect(res.body.error.code).toBe('VALIDATION_FAILED');
     }
   });
 });

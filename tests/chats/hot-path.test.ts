@@ -98,11 +98,16 @@ async function exchangeCommands(user: TestUser, chatId: string, stream: boolean)
     10_000,
   );
   const before = commands.map(named);
+  const pointReads = commands.filter((c) => c.commandName === 'find').map(filterOf);
   commands.length = 0;
   release();
   await done;
-  return { before, after: commands.map(named) };
+  return { before, after: commands.map(named), pointReads };
 }
+
+/** A find's collection and the fields its filter names. */
+const filterOf = (c: CommandStartedEvent) =>
+  `${String(c.command.find)} by ${Object.keys(c.command.filter as object).join(',')}`;
 
 describe('round trips per exchange', () => {
   it('when a message is sent to a continued chat (stream or JSON), then the exchange issues exactly these commands, reads included, and none reads the messages of the chat', async () => {
@@ -121,10 +126,19 @@ describe('round trips per exchange', () => {
     expect(created.status).toBe(201);
     const chatId = created.body.id as string;
     for (const stream of [true, false]) {
-      const { before, after } = await exchangeCommands(user, chatId, stream);
-      // The two reads of the storage caps run side by side, in either order.
-      const caps = before.slice(5, 7).sort();
-      expect([...before.slice(0, 5), ...caps, ...before.slice(7)]).toEqual([
+      const { before, after, pointReads } = await exchangeCommands(user, chatId, stream);
+      // The session, the chat and the account are read by `_id` alone, checked in code: the
+      // embedded FerretDB serves only that from its primary key and scans the whole collection
+      // for any other filter. (The storage caps' read of the user's chats still scans.)
+      expect(pointReads.sort()).toEqual([
+        'chats by _id',
+        'chats by userId',
+        'sessions by _id',
+        'users by _id',
+      ]);
+      // The account read and the two reads of the storage caps run side by side, in any order.
+      const underSlot = before.slice(4, 7).sort();
+      expect([...before.slice(0, 4), ...underSlot, ...before.slice(7)]).toEqual([
         // Authentication: the session is still open (revocation is immediate).
         'find:sessions',
         // Ownership, the chat and the turns it keeps for this send (chat-context.ts): the
@@ -134,13 +148,14 @@ describe('round trips per exchange', () => {
         'insert:rate_limits',
         // The generation slot: a unique-index insert (at most MAX_CONCURRENT_STREAMS at once).
         'insert:generations',
-        // The account, read under the slot: disabled, and its own daily budget (an account with
-        // a token limit adds one aggregate of today's ledger).
-        'find:users',
-        // The storage caps, exact: the messages grouped by size, the chats' sizes. They stay
+        // Under the slot, side by side (exchange.limits.ts checkBudgetAndRoom), sorted here:
+        // the storage caps, exact: the messages grouped by size, the chats' sizes. They stay
         // because FerretDB loses $inc under concurrency, so no stored running total can be exact.
         'aggregate:messages',
         'find:chats',
+        // The account: disabled, and its own daily budget (an account with a token limit adds
+        // one aggregate of today's ledger).
+        'find:users',
         // The question and the empty reply, in one insert.
         'insert:messages',
         // lastMessageAt, the kept turns with the question, filtered on the owner (the chat was

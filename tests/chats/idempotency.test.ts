@@ -169,6 +169,217 @@ describe('Idempotency-Key on sending a message', () => {
   });
 });
 
+describe('Idempotency-Key and Last-Event-ID on regenerate and continue', () => {
+  /** A chat with one exchange, q1/a1; the answer cut by the token limit when `cut`. */
+  async function exchanged(cut = false) {
+    const chatId = await newChat();
+    ctx.upstream.script({ chunks: ['The start'], ...(cut ? { finishReason: 'length' } : {}) });
+    const res = await sendJson(chatId, newKey(), { content: 'q1', stream: false });
+    expect(res.status).toBe(201);
+    const [question, answer] = res.body.messages as { id: string }[];
+    return { chatId, questionId: question!.id, answerId: answer!.id };
+  }
+  const post = (
+    chatId: string,
+    messageId: string,
+    action: 'regenerate' | 'continue',
+    key: string,
+    body: Record<string, unknown>,
+  ) =>
+    ctx
+      .request()
+      .post(`/api/chats/${chatId}/messages/${messageId}/${action}`)
+      .set(ctx.user.auth)
+      .set('Idempotency-Key', key)
+      .send(body);
+  const openPost = (
+    chatId: string,
+    messageId: string,
+    action: 'regenerate' | 'continue',
+    body: Record<string, unknown>,
+    headers: Record<string, string>,
+  ) =>
+    openSse(ctx.server.port, {
+      method: 'POST',
+      path: `/api/chats/${chatId}/messages/${messageId}/${action}`,
+      token: ctx.user.accessToken,
+      body,
+      headers,
+    });
+  const answersOf = (questionId: string) =>
+    Message.find({ parentId: questionId, role: 'assistant' }).sort({ createdAt: 1 }).lean();
+
+  it('when a JSON regenerate is repeated with the same key and body, then the same 201 body comes back and one new sibling answer exists, generated once', async () => {
+    const { chatId, questionId, answerId } = await exchanged();
+    ctx.upstream.script({ chunks: ['take 2'] });
+    const key = newKey();
+    const first = await post(chatId, answerId, 'regenerate', key, { stream: false });
+    expect(first.status).toBe(201);
+    expect(first.body.messages[1]).toMatchObject({ content: 'take 2', parentId: questionId });
+    const again = await post(chatId, answerId, 'regenerate', key, { stream: false });
+    expect(again.status).toBe(201);
+    expect(again.body).toEqual(first.body);
+    const answers = await answersOf(questionId);
+    expect(answers.map((m) => [String(m._id), m.content, m.status])).toEqual([
+      [answerId, 'The start', 'complete'],
+      [first.body.messages[1].id, 'take 2', 'complete'],
+    ]);
+    // The send that made the chat, and the regenerate once.
+    expect(ctx.upstream.requests).toHaveLength(2);
+    expect((await Chat.findById(chatId).lean())!.activeLeafId?.toString()).toBe(
+      first.body.messages[1].id,
+    );
+  });
+
+  it('when two JSON regenerates with one key arrive together, then both answer with the same new sibling', async () => {
+    const { chatId, questionId } = await exchanged();
+    ctx.upstream.script({ chunks: words(10), delayMs: 10 });
+    const key = newKey();
+    const [a, b] = await Promise.all([
+      post(chatId, questionId, 'regenerate', key, { stream: false }),
+      post(chatId, questionId, 'regenerate', key, { stream: false }),
+    ]);
+    expect([a.status, b.status]).toEqual([201, 201]);
+    expect(b.body).toEqual(a.body);
+    expect(a.body.messages[1].content).toBe(words(10).join(''));
+    expect(await answersOf(questionId)).toHaveLength(2);
+    expect(ctx.upstream.requests).toHaveLength(2);
+  });
+
+  it('when a streamed regenerate drops mid-reply and is retried with the same key, then the retry streams the same reply from the start and nothing is generated again', async () => {
+    const { chatId, questionId } = await exchanged();
+    ctx.upstream.script({ chunks: words(20), delayMs: 20 });
+    const key = newKey();
+    const body = { stream: true };
+    const first = openPost(chatId, questionId, 'regenerate', body, { 'Idempotency-Key': key });
+    await first.waitFor(() => first.deltas().length >= 2);
+    first.close();
+    const replyId = first.events[0]!.data.assistantMessage.id as string;
+
+    const retry = openPost(chatId, questionId, 'regenerate', body, { 'Idempotency-Key': key });
+    await retry.ended;
+    expect(retry.status).toBe(200);
+    expect(retry.events[0]).toMatchObject({ event: 'meta', id: `${replyId}:0` });
+    expect(retry.events[0]!.data.assistantMessage.id).toBe(replyId);
+    expect(retry.text()).toBe(words(20).join(''));
+    expect(retry.events.at(-1)!.event).toBe('done');
+
+    // Once it has ended, a third attempt gets the same events again, from the stored reply.
+    const third = openPost(chatId, questionId, 'regenerate', body, { 'Idempotency-Key': key });
+    await third.ended;
+    expect(third.events[0]!.data.assistantMessage.id).toBe(replyId);
+    expect(third.text()).toBe(words(20).join(''));
+    expect(third.events.at(-1)).toEqual(retry.events.at(-1));
+
+    const answers = await answersOf(questionId);
+    expect(answers).toHaveLength(2);
+    expect(answers[1]).toMatchObject({ content: words(20).join(''), status: 'complete' });
+    expect(String(answers[1]!._id)).toBe(replyId);
+    expect(ctx.upstream.requests).toHaveLength(2);
+  });
+
+  it('when the same key comes with a different body or on another message, then 409 IDEMPOTENCY_KEY_REUSED and nothing is stored or generated', async () => {
+    const { chatId, questionId, answerId } = await exchanged();
+    const key = newKey();
+    expect((await post(chatId, answerId, 'regenerate', key, { stream: false })).status).toBe(201);
+    const before = await Message.countDocuments({ chatId });
+    const calls = ctx.upstream.requests.length;
+    expectError(
+      await post(chatId, answerId, 'regenerate', key, { stream: false, model: 'test-model' }),
+      409,
+      'IDEMPOTENCY_KEY_REUSED',
+    );
+    expectError(
+      await post(chatId, questionId, 'regenerate', key, { stream: false }),
+      409,
+      'IDEMPOTENCY_KEY_REUSED',
+    );
+    expectError(
+      await post(chatId, answerId, 'continue', key, { stream: false }),
+      409,
+      'IDEMPOTENCY_KEY_REUSED',
+    );
+    expect(await Message.countDocuments({ chatId })).toBe(before);
+    expect(await answersOf(questionId)).toHaveLength(2);
+    expect(ctx.upstream.requests).toHaveLength(calls);
+  });
+
+  it('when a continue is repeated with the same key (at once, then later as a stream), then the text is appended once and the repeat streams only the continued text', async () => {
+    const { chatId, answerId } = await exchanged(true);
+    ctx.upstream.script({ chunks: [' and', ' the end'], delayMs: 20 });
+    const key = newKey();
+    // No `stream` in the body: the Accept header chooses, so one body serves JSON and SSE.
+    const [a, b] = await Promise.all([
+      post(chatId, answerId, 'continue', key, {}),
+      post(chatId, answerId, 'continue', key, {}),
+    ]);
+    expect([a.status, b.status]).toEqual([201, 201]);
+    expect(b.body).toEqual(a.body);
+    expect(a.body.messages[1]).toMatchObject({
+      id: answerId,
+      content: 'The start and the end',
+      status: 'complete',
+    });
+
+    const streamed = openPost(chatId, answerId, 'continue', {}, { 'Idempotency-Key': key });
+    await streamed.ended;
+    expect(streamed.status).toBe(200);
+    expect(streamed.events[0]).toMatchObject({
+      event: 'meta',
+      id: `${answerId}:${'The start'.length}`,
+    });
+    expect(streamed.text()).toBe(' and the end');
+    expect(streamed.events.at(-1)!.data.message).toMatchObject({
+      id: answerId,
+      content: 'The start and the end',
+    });
+
+    const stored = await Message.findById(answerId).lean();
+    expect(stored).toMatchObject({ content: 'The start and the end', status: 'complete' });
+    expect(await Message.countDocuments({ chatId })).toBe(2);
+    expect(ctx.upstream.requests).toHaveLength(2);
+  });
+
+  it('when a regenerate POST carries the Last-Event-ID of its reply, then it resumes that reply (the rest, then 204) and generates nothing', async () => {
+    const { chatId, questionId } = await exchanged();
+    ctx.upstream.script({ chunks: words(10), delayMs: 10 });
+    const first = openPost(chatId, questionId, 'regenerate', { stream: true }, {});
+    await first.waitFor(() => first.deltas().length >= 2);
+    first.close();
+    const replyId = first.events[0]!.data.assistantMessage.id as string;
+    await eventually(
+      () => Message.findById(replyId).lean(),
+      (m) => m?.status === 'complete',
+      10_000,
+    );
+
+    const again = openPost(
+      chatId,
+      questionId,
+      'regenerate',
+      { stream: true },
+      { 'Last-Event-ID': first.lastId() },
+    );
+    await again.ended;
+    expect(again.status).toBe(200);
+    expect(first.text() + again.text()).toBe(words(10).join(''));
+    expect(again.lastId()).toBe(`${replyId}:end`);
+    const done = openPost(
+      chatId,
+      questionId,
+      'continue',
+      { stream: true },
+      { 'Last-Event-ID': again.lastId() },
+    );
+    await done.ended;
+    expect(done.status).toBe(204);
+
+    expect((await answersOf(questionId)).map((m) => String(m._id))).toHaveLength(2);
+    expect(await Message.countDocuments({ chatId })).toBe(3);
+    expect(ctx.upstream.requests).toHaveLength(2);
+  });
+});
+
 describe('an EventSource client that reconnects by itself', () => {
   it('when an `eventsource` client sending a message does not close after done, then its reconnect gets 204 and the chat holds exactly one question and one reply', async () => {
     ctx.upstream.script({ chunks: words(5), delayMs: 10 });

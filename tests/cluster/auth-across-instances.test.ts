@@ -1,24 +1,14 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { databaseUri, startInstance, type Instance } from '../helpers/instances.js';
+import { describe, expect, it } from 'vitest';
 import { uniqueEmail } from '../helpers/app.js';
+import type { Instance } from '../helpers/instances.js';
+import { useTwoInstances } from './cluster-helpers.js';
 
 /** Sessions, revocation and rate-limit buckets live in the database, so any instance may serve any request. */
-let a: Instance;
-let b: Instance;
-
-beforeAll(async () => {
-  const env = {
-    MONGODB_URI: databaseUri(inject('mongoUri')),
-    TRUST_PROXY: '1',
-    LOGIN_LIMIT_PER_ACCOUNT: '3',
-    // No grace for the token just rotated away: the replay test presents it at once.
-    REFRESH_GRACE_SECONDS: '0',
-  };
-  [a, b] = await Promise.all([startInstance(env), startInstance(env)]);
-}, 60_000);
-
-afterAll(async () => {
-  await Promise.all([a?.stop(), b?.stop()]);
+const cluster = useTwoInstances({
+  TRUST_PROXY: '1',
+  LOGIN_LIMIT_PER_ACCOUNT: '3',
+  // No grace for the token just rotated away: the replay test presents it at once.
+  REFRESH_GRACE_SECONDS: '0',
 });
 
 const json = (body: unknown, extra: Record<string, string> = {}) => ({
@@ -45,21 +35,21 @@ const me = (instance: Instance, token: string) =>
 
 describe('two instances on one database', () => {
   it('when a user logs out on B, then the access token issued by A is refused by A at once', async () => {
-    const { token } = await signup(a);
-    expect((await me(a, token)).status).toBe(200);
-    const logout = await fetch(`${b.url}/api/auth/logout`, {
+    const { token } = await signup(cluster.a);
+    expect((await me(cluster.a, token)).status).toBe(200);
+    const logout = await fetch(`${cluster.b.url}/api/auth/logout`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${token}` },
     });
     expect(logout.status).toBe(204);
-    const after = await me(a, token);
+    const after = await me(cluster.a, token);
     expect(after.status).toBe(401);
     expect(after.headers.get('www-authenticate')).toBe('Bearer');
   });
 
   it('when a rotated refresh token is replayed on the other instance, then the whole session is revoked', async () => {
-    const { cookie: first } = await signup(a);
-    const rotated = await fetch(`${a.url}/api/auth/refresh`, {
+    const { cookie: first } = await signup(cluster.a);
+    const rotated = await fetch(`${cluster.a.url}/api/auth/refresh`, {
       method: 'POST',
       headers: { Cookie: `refresh_token=${first}` },
     });
@@ -67,23 +57,23 @@ describe('two instances on one database', () => {
     const second = refreshCookie(rotated)!;
     const { accessToken } = (await rotated.json()) as { accessToken: string };
 
-    const replay = await fetch(`${b.url}/api/auth/refresh`, {
+    const replay = await fetch(`${cluster.b.url}/api/auth/refresh`, {
       method: 'POST',
       headers: { Cookie: `refresh_token=${first}` },
     });
     expect(replay.status).toBe(401);
-    const newest = await fetch(`${a.url}/api/auth/refresh`, {
+    const newest = await fetch(`${cluster.a.url}/api/auth/refresh`, {
       method: 'POST',
       headers: { Cookie: `refresh_token=${second}` },
     });
     expect(newest.status).toBe(401);
-    expect((await me(b, accessToken)).status).toBe(401);
+    expect((await me(cluster.b, accessToken)).status).toBe(401);
   });
 
   it('when failed logins for one account are spread over instances and addresses, then the per-account limit still holds', async () => {
-    const { email } = await signup(a);
+    const { email } = await signup(cluster.a);
     const statuses: number[] = [];
-    for (const [i, instance] of [a, b, a, b].entries()) {
+    for (const [i, instance] of [cluster.a, cluster.b, cluster.a, cluster.b].entries()) {
       const res = await fetch(
         `${instance.url}/api/auth/login`,
         json({ email, password: 'wrong-password' }, { 'X-Forwarded-For': `198.51.100.${i + 1}` }),

@@ -1,13 +1,13 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { databaseUri, startInstance, type Instance } from '../helpers/instances.js';
+import { describe, expect, it } from 'vitest';
+import type { Instance } from '../helpers/instances.js';
 import { openStream } from '../helpers/sse.js';
-import { startUpstream, type Upstream } from '../helpers/upstream.js';
 import {
   awayFromMinuteBoundary,
   eventually,
   newChat,
   portOf,
   post,
+  useTwoInstances,
   userOn,
   withDatabase,
 } from './cluster-helpers.js';
@@ -17,33 +17,14 @@ import {
  * instance a request lands on. Two real server processes, one database, one scripted model.
  */
 const MESSAGES_PER_MINUTE = 6;
-let upstream: Upstream;
-let a: Instance;
-let b: Instance;
-let uri: string;
-
-beforeAll(async () => {
-  upstream = await startUpstream();
-  uri = databaseUri(inject('mongoUri'));
-  const env = {
-    MONGODB_URI: uri,
-    OPENAI_BASE_URL: upstream.url,
-    OPENAI_API_KEY: 'test-key',
-    MODELS: 'scripted-model',
-    UPSTREAM_MAX_RETRIES: '0',
+const cluster = useTwoInstances(
+  {
     MAX_CONCURRENT_STREAMS: '2',
     MESSAGES_PER_MINUTE: String(MESSAGES_PER_MINUTE),
     SIGNUP_LIMIT_PER_IP: '1000',
-  };
-  [a, b] = await Promise.all([startInstance(env), startInstance(env)]);
-}, 60_000);
-
-afterAll(async () => {
-  await Promise.all([a?.stop(), b?.stop()]);
-  await upstream?.close();
-});
-
-beforeEach(() => upstream.reset());
+  },
+  { upstream: true },
+);
 
 // A reply that never ends by itself: only a stop (or the client) ends it.
 const endless = { chunks: ['w '], endless: true, delayMs: 40 };
@@ -53,7 +34,7 @@ const deltas = (s: ReturnType<typeof streamOn>) => s.events.filter((e) => e.even
 const finals = (s: ReturnType<typeof streamOn>) =>
   s.events.filter((e) => e.event === 'done' || e.event === 'error');
 const leasesOf = (userId: string) =>
-  withDatabase(uri, (db) =>
+  withDatabase(cluster.uri, (db) =>
     db.collection('generations').countDocuments({ userId: new db.base.Types.ObjectId(userId) }),
   );
 
@@ -63,18 +44,18 @@ describe('the per-user stream cap across instances', () => {
     const letters = 'abcdefghijklmnopqrst'.split('');
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
-    upstream.setDefault({ chunks: letters, holdUntil: held });
-    const user = await userOn(a);
+    cluster.upstream.setDefault({ chunks: letters, holdUntil: held });
+    const user = await userOn(cluster.a);
     const [c1, c2, c3] = [
-      await newChat(a, user.accessToken),
-      await newChat(b, user.accessToken),
-      await newChat(a, user.accessToken),
+      await newChat(cluster.a, user.accessToken),
+      await newChat(cluster.b, user.accessToken),
+      await newChat(cluster.a, user.accessToken),
     ];
-    const s1 = streamOn(a, c1, user.accessToken);
-    const s2 = streamOn(b, c2, user.accessToken);
+    const s1 = streamOn(cluster.a, c1, user.accessToken);
+    const s2 = streamOn(cluster.b, c2, user.accessToken);
     await Promise.all([s1.waitForEvent('meta', 10_000), s2.waitForEvent('meta', 10_000)]);
 
-    for (const instance of [a, b]) {
+    for (const instance of [cluster.a, cluster.b]) {
       const third = await post(
         `${instance.url}/api/chats/${c3}/messages`,
         { content: 'third', stream: true },
@@ -87,7 +68,7 @@ describe('the per-user stream cap across instances', () => {
       );
     }
     // The refused requests reached neither the model nor the database.
-    expect(upstream.requests).toHaveLength(2);
+    expect(cluster.upstream.requests).toHaveLength(2);
     expect(finals(s1).length + finals(s2).length).toBe(0);
 
     release();
@@ -100,7 +81,7 @@ describe('the per-user stream cap across instances', () => {
         data: { message: { status: 'complete', content: letters.join('') } },
       });
     }
-    await withDatabase(uri, async (db) => {
+    await withDatabase(cluster.uri, async (db) => {
       expect(
         await db.collection('messages').countDocuments({ chatId: new db.base.Types.ObjectId(c3) }),
       ).toBe(0);
@@ -112,7 +93,7 @@ describe('the per-user stream cap across instances', () => {
         (n) => n === 0,
       ),
     ).toBe(0);
-    const again = streamOn(b, c3, user.accessToken, 'third again');
+    const again = streamOn(cluster.b, c3, user.accessToken, 'third again');
     await again.ended;
     expect(again.events.at(-1)).toMatchObject({
       event: 'done',
@@ -123,13 +104,13 @@ describe('the per-user stream cap across instances', () => {
 
 describe('stopping a reply from another instance', () => {
   it('when POST /:id/stop goes to B while A streams the reply, then the stream ends with done (incomplete) within about a second and the partial answer is stored', async () => {
-    upstream.setDefault(endless);
-    const user = await userOn(a);
-    const chatId = await newChat(a, user.accessToken);
-    const s = streamOn(a, chatId, user.accessToken, 'a long story please');
+    cluster.upstream.setDefault(endless);
+    const user = await userOn(cluster.a);
+    const chatId = await newChat(cluster.a, user.accessToken);
+    const s = streamOn(cluster.a, chatId, user.accessToken, 'a long story please');
     await s.waitFor(() => deltas(s).length >= 3, 10_000);
 
-    const stop = await post(`${b.url}/api/chats/${chatId}/stop`, {}, user.accessToken);
+    const stop = await post(`${cluster.b.url}/api/chats/${chatId}/stop`, {}, user.accessToken);
     const stoppedAt = Date.now();
     expect(stop.status).toBe(202);
     expect(await stop.json()).toEqual({ stopping: true });
@@ -152,9 +133,9 @@ describe('stopping a reply from another instance', () => {
     expect(last.data.message.content).toBe(partial);
     expect(partial.length).toBeGreaterThan(0);
 
-    await upstream.requests[0]!.finished;
-    expect(upstream.requests[0]!.aborted).toBe(true);
-    await withDatabase(uri, async (db) => {
+    await cluster.upstream.requests[0]!.finished;
+    expect(cluster.upstream.requests[0]!.aborted).toBe(true);
+    await withDatabase(cluster.uri, async (db) => {
       const stored = await db
         .collection('messages')
         .find({ chatId: new db.base.Types.ObjectId(chatId) })
@@ -178,23 +159,23 @@ describe('stopping a reply from another instance', () => {
     // The reply stays open (after its chunks) until the intruder's requests have been answered.
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
-    upstream.setDefault({
+    cluster.upstream.setDefault({
       chunks: Array.from({ length: 40 }, (_, i) => `w${i} `),
       holdUntil: held,
     });
-    const owner = await userOn(a);
-    const intruder = await userOn(b);
-    const chatId = await newChat(a, owner.accessToken);
-    const s = streamOn(a, chatId, owner.accessToken);
+    const owner = await userOn(cluster.a);
+    const intruder = await userOn(cluster.b);
+    const chatId = await newChat(cluster.a, owner.accessToken);
+    const s = streamOn(cluster.a, chatId, owner.accessToken);
     await s.waitFor(() => deltas(s).length >= 2, 10_000);
 
-    for (const instance of [b, a]) {
+    for (const instance of [cluster.b, cluster.a]) {
       const res = await post(`${instance.url}/api/chats/${chatId}/stop`, {}, intruder.accessToken);
       expect(res.status).toBe(404);
       expect(((await res.json()) as { error: { code: string } }).error.code).toBe('NOT_FOUND');
     }
     // Nothing was flagged for the instance streaming it.
-    await withDatabase(uri, async (db) => {
+    await withDatabase(cluster.uri, async (db) => {
       expect(
         await db
           .collection('generations')
@@ -213,7 +194,7 @@ describe('stopping a reply from another instance', () => {
       event: 'done',
       data: { message: { status: 'complete', content: upstreamText(40) } },
     });
-    await withDatabase(uri, async (db) => {
+    await withDatabase(cluster.uri, async (db) => {
       const reply = await db
         .collection('messages')
         .findOne({ chatId: new db.base.Types.ObjectId(chatId), role: 'assistant' });
@@ -226,16 +207,19 @@ const upstreamText = (n: number) => Array.from({ length: n }, (_, i) => `w${i} `
 
 describe('the per-user message rate across instances', () => {
   it('when a user sends more messages per minute than allowed, in parallel over both instances, then exactly the excess gets 429 RATE_LIMITED and no more are stored', async () => {
-    upstream.setDefault({ chunks: ['ok'] });
-    const user = await userOn(a);
-    const chats = [await newChat(a, user.accessToken), await newChat(b, user.accessToken)];
+    cluster.upstream.setDefault({ chunks: ['ok'] });
+    const user = await userOn(cluster.a);
+    const chats = [
+      await newChat(cluster.a, user.accessToken),
+      await newChat(cluster.b, user.accessToken),
+    ];
     // Windows are whole minutes; a burst that straddles two would legitimately get twice the budget.
     await awayFromMinuteBoundary(15);
     const attempts = 10;
     const responses = await Promise.all(
       Array.from({ length: attempts }, (_, i) =>
         post(
-          `${[a, b][i % 2]!.url}/api/chats/${chats[i % 2]}/messages`,
+          `${[cluster.a, cluster.b][i % 2]!.url}/api/chats/${chats[i % 2]}/messages`,
           { content: `m${i}`, stream: false },
           user.accessToken,
         ),
@@ -253,7 +237,7 @@ describe('the per-user message rate across instances', () => {
       expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(0);
 
     // Whatever got through, the budget is spent on both instances now.
-    for (const instance of [a, b]) {
+    for (const instance of [cluster.a, cluster.b]) {
       const more = await post(
         `${instance.url}/api/chats/${chats[0]}/messages`,
         { content: 'one more', stream: true },
@@ -262,7 +246,7 @@ describe('the per-user message rate across instances', () => {
       expect(more.status).toBe(429);
       expect(((await more.json()) as { error: { code: string } }).error.code).toBe('RATE_LIMITED');
     }
-    await withDatabase(uri, async (db) => {
+    await withDatabase(cluster.uri, async (db) => {
       const stored = await db
         .collection('messages')
         .countDocuments({ userId: new db.base.Types.ObjectId(user.id), role: 'user' });

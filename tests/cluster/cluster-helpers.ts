@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import mongoose from '../../src/lib/db/mongoose.js';
-import type { Instance } from '../helpers/instances.js';
+import { afterAll, beforeAll, beforeEach, inject } from 'vitest';
+import { databaseUri, startInstance, type Instance } from '../helpers/instances.js';
+import { startUpstream, type Upstream } from '../helpers/upstream.js';
 import { createUser, type TestUser } from '../helpers/users.js';
 
 /** Plain fetch helpers against real server processes. */
@@ -58,4 +60,51 @@ export function memoryOf(pid: number): { rssMb: number; peakMb: number } {
 export async function awayFromMinuteBoundary(seconds: number): Promise<void> {
   const left = 60_000 - (Date.now() % 60_000);
   if (left < seconds * 1000) await new Promise((r) => setTimeout(r, left + 200));
+}
+
+/** Two server processes of one file on one database, with the scripted model they share (when asked). */
+export interface TwoInstances {
+  a: Instance;
+  b: Instance;
+  /** The database both use (this file's own). */
+  uri: string;
+  /** Their environment, for starting another instance like them. */
+  env: Record<string, string>;
+  /** The scripted model (only with `{ upstream: true }`), reset before each test. */
+  upstream: Upstream;
+}
+
+/**
+ * Starts two real server processes for the file, on its own database and with `env`, and stops
+ * them after it. With `upstream`, both talk to one scripted OpenAI-compatible model.
+ */
+export function useTwoInstances(
+  env: Record<string, string>,
+  options: { upstream?: boolean } = {},
+): TwoInstances {
+  const cluster = {} as TwoInstances;
+  beforeAll(async () => {
+    cluster.uri = databaseUri(inject('mongoUri'));
+    const model: Record<string, string> = {};
+    if (options.upstream) {
+      cluster.upstream = await startUpstream();
+      Object.assign(model, {
+        OPENAI_BASE_URL: cluster.upstream.url,
+        OPENAI_API_KEY: 'test-key',
+        MODELS: 'scripted-model',
+        UPSTREAM_MAX_RETRIES: '0',
+      });
+    }
+    cluster.env = { MONGODB_URI: cluster.uri, ...model, ...env };
+    [cluster.a, cluster.b] = await Promise.all([
+      startInstance(cluster.env),
+      startInstance(cluster.env),
+    ]);
+  }, 60_000);
+  afterAll(async () => {
+    await Promise.all([cluster.a?.stop(), cluster.b?.stop()]);
+    await cluster.upstream?.close();
+  });
+  if (options.upstream) beforeEach(() => cluster.upstream.reset());
+  return cluster;
 }

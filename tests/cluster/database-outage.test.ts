@@ -64,6 +64,8 @@ async function timed(
 const get = (pathname: string, token?: string) =>
   fetch(`${server.url}${pathname}`, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
 const alive = () => server.child.exitCode === null && server.child.signalCode === null;
+/** The end of the server's log (warnings and errors), for the message of a failed check. */
+const serverLog = () => `server log:\n${server.output().slice(-6000)}`;
 
 // Failing fast means waiting at most one server-selection timeout (DB_SERVER_SELECTION_TIMEOUT_MS,
 // 1.5 s), not mongoose's 10 s command buffering or the driver's 30 s default. The bound sits between
@@ -207,8 +209,13 @@ describe('when the database stops and comes back', () => {
 
     await startDatabase();
     const deadline = Date.now() + 20_000;
-    while ((await get('/readyz')).status !== 200 && Date.now() < deadline)
+    let readyStatus = (await get('/readyz')).status;
+    while (readyStatus !== 200 && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 250));
+      readyStatus = (await get('/readyz')).status;
+    }
+    // A server that does not reconnect would otherwise show only as the slot check below failing.
+    expect(readyStatus, serverLog()).toBe(200);
     // Its final state was never stored (it said so); the question was, and the reply as far as its
     // last checkpoint before the database went away.
     await withDatabase(uri, async (db) => {
@@ -234,7 +241,7 @@ describe('when the database stops and comes back', () => {
       (n) => n === 0,
       15_000,
     );
-    expect(leases).toBe(0);
+    expect(leases, serverLog()).toBe(0);
     // Its lease gone, the reply is finished as interrupted when the chat is read.
     const chat = (await (await get(`/api/chats/${chatId}`, user.accessToken)).json()) as {
       messages: { role: string; status: string; error: { code: string } | null }[];

@@ -1,9 +1,15 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { uniqueEmail } from '../helpers/app.js';
-import { databaseUri, startInstance, type Instance } from '../helpers/instances.js';
+import type { Instance } from '../helpers/instances.js';
 import { openStream } from '../helpers/sse.js';
-import { startUpstream, type Upstream } from '../helpers/upstream.js';
-import { eventually, newChat, portOf, post, withDatabase } from './cluster-helpers.js';
+import {
+  eventually,
+  newChat,
+  portOf,
+  post,
+  useTwoInstances,
+  withDatabase,
+} from './cluster-helpers.js';
 
 /**
  * Usage, budgets and disabling live in the database, so they hold whichever instance serves a
@@ -13,20 +19,8 @@ const LIMIT = 300;
 const PER_REPLY = { prompt_tokens: 20, completion_tokens: 10, total_tokens: 30 };
 const STREAMS = 3;
 const ADMIN_EMAIL = uniqueEmail('cluster-admin');
-let upstream: Upstream;
-let a: Instance;
-let b: Instance;
-let uri: string;
-
-beforeAll(async () => {
-  upstream = await startUpstream();
-  uri = databaseUri(inject('mongoUri'));
-  const env = {
-    MONGODB_URI: uri,
-    OPENAI_BASE_URL: upstream.url,
-    OPENAI_API_KEY: 'test-key',
-    MODELS: 'scripted-model',
-    UPSTREAM_MAX_RETRIES: '0',
+const cluster = useTwoInstances(
+  {
     MAX_CONCURRENT_STREAMS: String(STREAMS),
     MESSAGES_PER_MINUTE: '1000',
     SIGNUP_LIMIT_PER_IP: '1000',
@@ -35,16 +29,9 @@ beforeAll(async () => {
     TOKEN_BUDGET_PER_DAY: String(LIMIT),
     ADMIN_EMAILS: ADMIN_EMAIL,
     STOP_POLL_MS: '100',
-  };
-  [a, b] = await Promise.all([startInstance(env), startInstance(env)]);
-}, 60_000);
-
-afterAll(async () => {
-  await Promise.all([a?.stop(), b?.stop()]);
-  await upstream?.close();
-});
-
-beforeEach(() => upstream.reset());
+  },
+  { upstream: true },
+);
 
 interface Account {
   id: string;
@@ -69,10 +56,10 @@ const codeOf = async (res: Response) =>
 describe('token usage and budgets across instances', () => {
   it('when one user sends parallel replies through both instances until the budget stops them, then every reply is recorded exactly once and the day ends within the documented overshoot', async () => {
     // Slow enough that up to STREAMS replies are admitted on the same stale total.
-    upstream.setDefault({ chunks: ['x', 'y'], delayMs: 150, usage: PER_REPLY });
-    const user = await signup(a);
+    cluster.upstream.setDefault({ chunks: ['x', 'y'], delayMs: 150, usage: PER_REPLY });
+    const user = await signup(cluster.a);
     const chats = await Promise.all(
-      [a, a, a, b, b, b].map(async (instance) => ({
+      [cluster.a, cluster.a, cluster.a, cluster.b, cluster.b, cluster.b].map(async (instance) => ({
         instance,
         id: await newChat(instance, user.token),
       })),
@@ -103,8 +90,8 @@ describe('token usage and budgets across instances', () => {
     expect(codes).toContain('TOO_MANY_STREAMS');
 
     // Refused messages never reached the model; each accepted one did, once.
-    expect(upstream.requests).toHaveLength(accepted.length);
-    const { entries, used } = await withDatabase(uri, async (db) => {
+    expect(cluster.upstream.requests).toHaveLength(accepted.length);
+    const { entries, used } = await withDatabase(cluster.uri, async (db) => {
       const rows = await db
         .collection('usage')
         .find({ userId: new db.base.Types.ObjectId(user.id) })
@@ -119,7 +106,7 @@ describe('token usage and budgets across instances', () => {
     expect(used).toBeLessThan(LIMIT + STREAMS * 30);
 
     // Both instances report the same day, and both refuse the next message.
-    for (const instance of [a, b]) {
+    for (const instance of [cluster.a, cluster.b]) {
       const usage = (await (await get(instance, '/api/usage', user.token)).json()) as {
         budget: { limit: number; used: number };
         total: { calls: number };
@@ -135,20 +122,27 @@ describe('token usage and budgets across instances', () => {
       expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
       expect(await codeOf(refused)).toBe('QUOTA_EXCEEDED');
     }
-    expect(upstream.requests).toHaveLength(accepted.length);
+    expect(cluster.upstream.requests).toHaveLength(accepted.length);
   }, 60_000);
 });
 
 describe('disabling an account across instances', () => {
   it('when an administrator on B disables a user streaming on A and B, then both streams end, and the token, refresh cookie and password fail on both instances at once', async () => {
-    const admin = await signup(a, ADMIN_EMAIL);
-    const victim = await signup(a);
+    const admin = await signup(cluster.a, ADMIN_EMAIL);
+    const victim = await signup(cluster.a);
     const slow = { chunks: Array.from({ length: 400 }, (_, i) => `w${i} `), delayMs: 30 };
-    upstream.script(slow, slow);
-    const [chatA, chatB] = [await newChat(a, victim.token), await newChat(b, victim.token)];
+    cluster.upstream.script(slow, slow);
+    const [chatA, chatB] = [
+      await newChat(cluster.a, victim.token),
+      await newChat(cluster.b, victim.token),
+    ];
     const streams = [
-      openStream(portOf(a), `/api/chats/${chatA}/messages`, victim.token, { content: 'on A' }),
-      openStream(portOf(b), `/api/chats/${chatB}/messages`, victim.token, { content: 'on B' }),
+      openStream(portOf(cluster.a), `/api/chats/${chatA}/messages`, victim.token, {
+        content: 'on A',
+      }),
+      openStream(portOf(cluster.b), `/api/chats/${chatB}/messages`, victim.token, {
+        content: 'on B',
+      }),
     ];
     await Promise.all(
       streams.map((s) =>
@@ -156,7 +150,7 @@ describe('disabling an account across instances', () => {
       ),
     );
 
-    const res = await fetch(`${b.url}/api/admin/users/${victim.id}`, {
+    const res = await fetch(`${cluster.b.url}/api/admin/users/${victim.id}`, {
       method: 'PATCH',
       headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${admin.token}` },
       body: JSON.stringify({ disabled: true }),
@@ -171,7 +165,7 @@ describe('disabling an account across instances', () => {
       expect(s.events.filter((e) => e.event === 'delta').length).toBeLessThan(400);
     }
 
-    for (const instance of [a, b]) {
+    for (const instance of [cluster.a, cluster.b]) {
       const me = await get(instance, '/api/auth/me', victim.token);
       expect(me.status).toBe(401);
       expect(me.headers.get('www-authenticate')).toBe('Bearer');
@@ -188,7 +182,7 @@ describe('disabling an account across instances', () => {
       expect(await codeOf(login)).toBe('ACCOUNT_DISABLED');
     }
 
-    await withDatabase(uri, async (db) => {
+    await withDatabase(cluster.uri, async (db) => {
       const owner = new db.base.Types.ObjectId(victim.id);
       expect(
         await db.collection('sessions').countDocuments({ userId: owner, revokedAt: null }),
@@ -211,7 +205,7 @@ describe('disabling an account across instances', () => {
     expect(
       await eventually(
         () =>
-          withDatabase(uri, (db) =>
+          withDatabase(cluster.uri, (db) =>
             db
               .collection('generations')
               .countDocuments({ userId: new db.base.Types.ObjectId(victim.id) }),

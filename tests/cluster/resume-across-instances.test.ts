@@ -1,45 +1,32 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { databaseUri, startInstance, type Instance } from '../helpers/instances.js';
+import { describe, expect, it } from 'vitest';
+import { startInstance, type Instance } from '../helpers/instances.js';
 import { finalsOf, openSse } from '../helpers/sse.js';
-import { startUpstream, type Upstream } from '../helpers/upstream.js';
-import { eventually, newChat, portOf, post, userOn, withDatabase } from './cluster-helpers.js';
+import {
+  eventually,
+  newChat,
+  portOf,
+  post,
+  useTwoInstances,
+  userOn,
+  withDatabase,
+} from './cluster-helpers.js';
 
 /**
  * A reply survives its connection and its instance: two real server processes on one database,
  * the client dropped on one and resumed on the other, and a generating instance killed outright.
  */
 const LEASE_SECONDS = 3;
-let upstream: Upstream;
-let a: Instance;
-let b: Instance;
-let uri: string;
-let env: Record<string, string>;
-
-beforeAll(async () => {
-  upstream = await startUpstream();
-  uri = databaseUri(inject('mongoUri'));
-  env = {
-    MONGODB_URI: uri,
-    OPENAI_BASE_URL: upstream.url,
-    OPENAI_API_KEY: 'test-key',
-    MODELS: 'scripted-model',
-    UPSTREAM_MAX_RETRIES: '0',
+const cluster = useTwoInstances(
+  {
     MAX_CONCURRENT_STREAMS: '1',
     MESSAGES_PER_MINUTE: '1000',
     GENERATION_LEASE_SECONDS: String(LEASE_SECONDS),
     STREAM_CHECKPOINT_MS: '200',
     // Shorter than the replies: only a reader on the other instance keeps them going.
     DETACH_GRACE_SECONDS: '1',
-  };
-  [a, b] = await Promise.all([startInstance(env), startInstance(env)]);
-}, 60_000);
-
-afterAll(async () => {
-  await Promise.all([a?.stop(), b?.stop()]);
-  await upstream?.close();
-});
-
-beforeEach(() => upstream.reset());
+  },
+  { upstream: true },
+);
 
 const words = (n: number) => Array.from({ length: n }, (_, i) => `w${i} `);
 const send = (instance: Instance, chatId: string, token: string) =>
@@ -64,7 +51,7 @@ const follow = (
 const replyIdOf = (s: ReturnType<typeof send>) =>
   s.events.find((e) => e.event === 'meta')!.data.assistantMessage.id as string;
 const storedReply = (replyId: string) =>
-  withDatabase(uri, (db) =>
+  withDatabase(cluster.uri, (db) =>
     db.collection('messages').findOne({ _id: new db.base.Types.ObjectId(replyId) }),
   );
 
@@ -72,17 +59,17 @@ describe('resuming on the other instance', () => {
   it('when the client drops on A after k deltas (random k) and reconnects to B with Last-Event-ID, then B sends exactly the rest and the reply completes, though it outlasts the detach grace', async () => {
     // About 3 s of reply, three times DETACH_GRACE_SECONDS.
     const chunks = words(60);
-    const user = await userOn(a, 'resume');
+    const user = await userOn(cluster.a, 'resume');
     for (const k of [1 + Math.floor(Math.random() * 15), 20 + Math.floor(Math.random() * 30)]) {
-      upstream.script({ chunks, delayMs: 50 });
-      const chatId = await newChat(a, user.accessToken);
-      const first = send(a, chatId, user.accessToken);
+      cluster.upstream.script({ chunks, delayMs: 50 });
+      const chatId = await newChat(cluster.a, user.accessToken);
+      const first = send(cluster.a, chatId, user.accessToken);
       await first.waitFor(() => first.deltas().length >= k);
       first.close();
       const seen = first.text();
       const replyId = replyIdOf(first);
 
-      const rest = follow(b, chatId, replyId, user.accessToken, first.lastId());
+      const rest = follow(cluster.b, chatId, replyId, user.accessToken, first.lastId());
       await rest.ended;
       expect(rest.status).toBe(200);
       expect(seen + rest.text()).toBe(chunks.join(''));
@@ -92,37 +79,37 @@ describe('resuming on the other instance', () => {
         id: `${replyId}:end`,
         data: { message: { status: 'complete', content: chunks.join('') } },
       });
-      expect(upstream.requests).toHaveLength(1);
-      expect(upstream.requests[0]!.aborted).toBe(false);
+      expect(cluster.upstream.requests).toHaveLength(1);
+      expect(cluster.upstream.requests[0]!.aborted).toBe(false);
       expect(await storedReply(replyId)).toMatchObject({ status: 'complete' });
-      upstream.reset();
+      cluster.upstream.reset();
     }
   }, 60_000);
 
   it('when one tab reads on A and another on B, then both get the identical text and final event', async () => {
-    upstream.script({ chunks: words(30), delayMs: 40 });
-    const user = await userOn(b, 'tabs');
-    const chatId = await newChat(a, user.accessToken);
-    const first = send(a, chatId, user.accessToken);
+    cluster.upstream.script({ chunks: words(30), delayMs: 40 });
+    const user = await userOn(cluster.b, 'tabs');
+    const chatId = await newChat(cluster.a, user.accessToken);
+    const first = send(cluster.a, chatId, user.accessToken);
     await first.waitFor(() => first.deltas().length >= 3);
-    const second = follow(b, chatId, replyIdOf(first), user.accessToken);
+    const second = follow(cluster.b, chatId, replyIdOf(first), user.accessToken);
     await Promise.all([first.ended, second.ended]);
     expect(second.events[0]).toMatchObject({ event: 'meta', id: first.events[0]!.id });
     expect(second.events[0]!.data.assistantMessage).toEqual(first.events[0]!.data.assistantMessage);
     expect(second.text()).toBe(first.text());
     expect(second.text()).toBe(words(30).join(''));
     expect(second.events.at(-1)).toEqual(first.events.at(-1));
-    expect(upstream.requests).toHaveLength(1);
+    expect(cluster.upstream.requests).toHaveLength(1);
   }, 30_000);
 });
 
 describe('an instance killed mid-reply', () => {
   it('when the generating instance gets SIGKILL, then the reply ends incomplete with its checkpoint and INTERRUPTED, a reader on B gets that final event, and the slot is free within the lease time', async () => {
-    const doomed = await startInstance(env);
+    const doomed = await startInstance(cluster.env);
     try {
-      upstream.script({ chunks: words(400), delayMs: 30 });
-      const user = await userOn(b, 'killed');
-      const chatId = await newChat(b, user.accessToken);
+      cluster.upstream.script({ chunks: words(400), delayMs: 30 });
+      const user = await userOn(cluster.b, 'killed');
+      const chatId = await newChat(cluster.b, user.accessToken);
       const first = send(doomed, chatId, user.accessToken);
       await first.waitFor(() => first.deltas().length >= 20);
       const replyId = replyIdOf(first);
@@ -131,7 +118,7 @@ describe('an instance killed mid-reply', () => {
         () => storedReply(replyId),
         (m) => (m?.content?.length ?? 0) > 0,
       );
-      const reader = follow(b, chatId, replyId, user.accessToken, `${replyId}:0`);
+      const reader = follow(cluster.b, chatId, replyId, user.accessToken, `${replyId}:0`);
       await reader.waitFor(() => reader.deltas().length >= 1);
       await doomed.stop('SIGKILL');
       const killedAt = Date.now();
@@ -158,7 +145,7 @@ describe('an instance killed mid-reply', () => {
       const again = await eventually(
         async () => {
           const res = await post(
-            `${b.url}/api/chats/${chatId}/messages`,
+            `${cluster.b.url}/api/chats/${chatId}/messages`,
             { content: 'again', stream: false },
             user.accessToken,
           );
@@ -169,7 +156,7 @@ describe('an instance killed mid-reply', () => {
       );
       expect(again).toBe(201);
       expect(Date.now() - killedAt).toBeLessThan((LEASE_SECONDS + 2) * 1000);
-      const chat = await fetch(`${b.url}/api/chats/${chatId}`, {
+      const chat = await fetch(`${cluster.b.url}/api/chats/${chatId}`, {
         headers: { Authorization: `Bearer ${user.accessToken}` },
       });
       const messages = ((await chat.json()) as { messages: { status: string }[] }).messages;

@@ -3231,7 +3231,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Any printable ASCII string up to 200 characters, new for each message. A repeat with the same key and body (kept 24 h) answers with the same exchange instead of sending again: the same 201 body, or the stream of the same reply; the same key with another body is a 409 */
+                /** @description Any printable ASCII string up to 200 characters, new for each request. A repeat with the same key, path and body (kept 24 h) answers with the same exchange instead of generating again: the same 201 body, or the stream of the same reply; the same key with another body is a 409 */
                 "Idempotency-Key"?: string;
                 /** @description Sent by EventSource-style clients when they reconnect: nothing is sent again; the reply it names resumes after that event (204 when it had ended and was fully delivered) */
                 "Last-Event-ID"?: string;
@@ -4435,7 +4435,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Any printable ASCII string up to 200 characters, new for each message. A repeat with the same key and body (kept 24 h) answers with the same exchange instead of sending again: the same 201 body, or the stream of the same reply; the same key with another body is a 409 */
+                /** @description Any printable ASCII string up to 200 characters, new for each request. A repeat with the same key, path and body (kept 24 h) answers with the same exchange instead of generating again: the same 201 body, or the stream of the same reply; the same key with another body is a 409 */
                 "Idempotency-Key"?: string;
                 /** @description Sent by EventSource-style clients when they reconnect: nothing is sent again; the reply it names resumes after that event (204 when it had ended and was fully delivered) */
                 "Last-Event-ID"?: string;
@@ -4923,7 +4923,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Any printable ASCII string up to 200 characters, new for each message. A repeat with the same key and body (kept 24 h) answers with the same exchange instead of sending again: the same 201 body, or the stream of the same reply; the same key with another body is a 409 */
+                /** @description Any printable ASCII string up to 200 characters, new for each request. A repeat with the same key, path and body (kept 24 h) answers with the same exchange instead of generating again: the same 201 body, or the stream of the same reply; the same key with another body is a 409 */
                 "Idempotency-Key"?: string;
                 /** @description Sent by EventSource-style clients when they reconnect: nothing is sent again; the reply it names resumes after that event (204 when it had ended and was fully delivered) */
                 "Last-Event-ID"?: string;
@@ -5236,7 +5236,12 @@ export interface operations {
     postChatsIdMessagesMessageIdRegenerate: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any printable ASCII string up to 200 characters, new for each request. A repeat with the same key, path and body (kept 24 h) answers with the same exchange instead of generating again: the same 201 body, or the stream of the same reply; the same key with another body is a 409 */
+                "Idempotency-Key"?: string;
+                /** @description Sent by EventSource-style clients when they reconnect: nothing is sent again; the reply it names resumes after that event (204 when it had ended and was fully delivered) */
+                "Last-Event-ID"?: string;
+            };
             path: {
                 /** @description Chat id */
                 id: string;
@@ -5281,6 +5286,15 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ExchangeResult"];
                 };
+            };
+            /** @description A reconnect (Last-Event-ID) whose reply had ended and was fully delivered: nothing more to send */
+            204: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`, `PARENT_NOT_ASSISTANT`, `NOTHING_TO_REGENERATE`, `NOT_CONTINUABLE`) */
             400: {
@@ -5535,7 +5549,12 @@ export interface operations {
     postChatsIdMessagesMessageIdContinue: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any printable ASCII string up to 200 characters, new for each request. A repeat with the same key, path and body (kept 24 h) answers with the same exchange instead of generating again: the same 201 body, or the stream of the same reply; the same key with another body is a 409 */
+                "Idempotency-Key"?: string;
+                /** @description Sent by EventSource-style clients when they reconnect: nothing is sent again; the reply it names resumes after that event (204 when it had ended and was fully delivered) */
+                "Last-Event-ID"?: string;
+            };
             path: {
                 /** @description Chat id */
                 id: string;
@@ -5578,6 +5597,15 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ExchangeResult"];
                 };
+            };
+            /** @description A reconnect (Last-Event-ID) whose reply had ended and was fully delivered: nothing more to send */
+            204: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`, `PARENT_NOT_ASSISTANT`, `NOTHING_TO_REGENERATE`, `NOT_CONTINUABLE`) */
             400: {
@@ -6630,7 +6658,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Any printable ASCII string up to 200 characters, new for each message. A repeat with the same key and body (kept 24 h) answers with the same exchange instead of sending again: the same 201 body, or the stream of the same reply; the same key with another body is a 409 */
+                /** @description Any printable ASCII string up to 200 characters, new for each request. A repeat with the same key, path and body (kept 24 h) answers with the same exchange instead of generating again: the same 201 body, or the stream of the same reply; the same key with another body is a 409 */
                 "Idempotency-Key"?: string;
                 /** @description Sent by EventSource-style clients when they reconnect: nothing is sent again; the reply it names resumes after that event (204 when it had ended and was fully delivered) */
                 "Last-Event-ID"?: string;

@@ -5,7 +5,7 @@ import * as users from '../users/index.js';
 import { toUserJson, type UserDoc } from '../users/index.js';
 import type { AuthResultJson } from './auth.schemas.js';
 import { RefreshClaim } from './refresh-claim.model.js';
-import { Session } from './session.model.js';
+import { Session, type SessionDoc } from './session.model.js';
 import {
   hashToken,
   newRefreshToken,
@@ -160,12 +160,24 @@ export async function revokeSession(sessionId: string): Promise<void> {
   await Session.updateOne({ _id: sessionId, revokedAt: null }, { $set: { revokedAt: new Date() } });
 }
 
-/** The user and session behind an access token, or null when the session is gone or revoked. */
-export async function activeSession(sessionId: string, userId: string) {
-  return Session.findOne(
-    { _id: sessionId, userId, revokedAt: null, expiresAt: { $gt: new Date() } },
-    { _id: 1 },
-  ).lean();
+/**
+ * Whether the session behind an access token is still open: not gone, not revoked, not expired,
+ * and the token's user's. Read by `_id` alone and compared here, because every authenticated
+ * request asks: the primary key serves that lookup on every backend, while the embedded FerretDB
+ * scans the whole collection for a filter with any other field.
+ */
+export async function activeSession(sessionId: string, userId: string): Promise<boolean> {
+  const session = await Session.findById(sessionId, {
+    userId: 1,
+    revokedAt: 1,
+    expiresAt: 1,
+  }).lean<Pick<SessionDoc, 'userId' | 'revokedAt' | 'expiresAt'>>();
+  return (
+    session !== null &&
+    session.userId.equals(userId) &&
+    session.revokedAt == null &&
+    session.expiresAt > new Date()
+  );
 }
 
 /** Ends the user's sessions, all of them or all but one; their tokens are refused from now on. */

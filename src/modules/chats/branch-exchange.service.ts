@@ -8,13 +8,11 @@ import { Tree, withContent, type Node } from './branch.tree.js';
 import { Chat, type ChatDoc } from './chat.model.js';
 import { CLEAR_CONTEXT } from './chat-context.js';
 import { chatStillOwned, removeLeftovers } from './chats.cleanup.js';
-import { ensureRoom } from './chats.quota.js';
 import { findOwnedChat } from './chats.service.js';
-import { checkMessageRate, takeGenerationSlot } from './exchange.limits.js';
+import { checkBudgetAndRoom, checkMessageRate, takeGenerationSlot } from './exchange.limits.js';
 import type { Exchange } from './exchange.service.js';
 import { releaseLeaseSurely, type Lease } from './generation/leases.js';
 import { insertMessages, Message, type MessageDoc } from './message.model.js';
-import { assertWithinBudget } from '../usage/index.js';
 
 /**
  * Exchanges that answer an existing message again (regenerate) or carry on an answer (continue).
@@ -35,8 +33,7 @@ async function withSlot(
   const lease = await takeGenerationSlot(userId, String(chat._id));
   try {
     // Under the slot, as for sending (exchange.service.ts, README "Budgets").
-    await assertWithinBudget(userId, now);
-    await ensureRoom(userId, { messages: room.messages, bytes: 0 });
+    await checkBudgetAndRoom(userId, now, { messages: room.messages, bytes: 0 });
     return await work(lease, now);
   } catch (error) {
     await releaseLeaseSurely(lease);
@@ -72,14 +69,41 @@ async function moveActiveLeaf(chat: ChatDoc, leafId: Types.ObjectId, now: Date) 
 }
 
 /**
+ * What a regenerate's Idempotency-Key names (idempotency.model.ts): the new answer, its id chosen
+ * before it is stored, so a repeat finds it, and waits for it, as a repeated send does.
+ */
+export const regenerateIds = (chatId: ObjectIdString) => ({
+  chatId: new Types.ObjectId(chatId),
+  userMessageId: null,
+  replyId: new Types.ObjectId(),
+});
+
+/**
+ * What a continue's Idempotency-Key names: the answer it carries on, since that is what its
+ * request answers with (the same message, longer) and what a repeat must stream or return. It
+ * existed before the request, so its existence proves nothing: the record is marked `appends`, and
+ * the request marks it again once it has claimed the answer (exchangeOnce), with the length of
+ * its text then, where the stream of the continue, and of a repeat, starts. (The continue's own
+ * model-call id cannot serve: it is stored only once the call ends, in the usage ledger.)
+ */
+export const continueIds = (chatId: ObjectIdString, answerId: ObjectIdString) => ({
+  chatId: new Types.ObjectId(chatId),
+  userMessageId: null,
+  replyId: new Types.ObjectId(answerId),
+  appends: true,
+});
+
+/**
  * A new answer to a user message, as a sibling of its other answers: `messageId` is the user
  * message or one of its answers. The model is given the branch up to that user message.
+ * `replyId`: the new answer's id, when it was chosen before (an Idempotency-Key names it).
  */
 export async function beginRegenerate(
   userId: string,
   chatId: ObjectIdString,
   messageId: string,
   input: { model?: string },
+  replyId = new Types.ObjectId(),
 ): Promise<Exchange> {
   const chat = await findOwnedChat(userId, chatId);
   const { tree, node } = await messageOf(chat, messageId);
@@ -90,7 +114,6 @@ export async function beginRegenerate(
     const path = tree.pathTo(question._id);
     const [[userMessage], history] = await Promise.all([withContent([question]), turnsOf(path)]);
     const model = input.model ?? chat.model;
-    const replyId = new Types.ObjectId();
     const [assistant] = (await insertMessages([
       {
         _id: replyId,

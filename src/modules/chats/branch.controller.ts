@@ -1,30 +1,47 @@
 import type { Request, Response } from 'express';
 import type { ObjectIdString } from '../../lib/http/ids.js';
 import { authOf } from '../../lib/http/request-auth.js';
-import { beginContinue, beginRegenerate } from './branch-exchange.service.js';
+import {
+  beginContinue,
+  beginRegenerate,
+  continueIds,
+  regenerateIds,
+} from './branch-exchange.service.js';
 import { deleteBranch, forkChat } from './branch-edit.service.js';
 import { toChatJson } from './chats.mapper.js';
 import type { Input } from './chats.schemas.js';
-import { respondWithReply, wantsStream } from './exchange.controller.js';
+import { exchangeOnce, wantsStream } from './exchange.controller.js';
 
 type MessageParams = { id: ObjectIdString; messageId: ObjectIdString };
 
+/** A new sibling answer; a repeat with the same Idempotency-Key answers with the same one. */
 export async function regenerate(
   req: Request,
   res: Response,
   { params, body }: { params: MessageParams; body: Input<'RegenerateBody'> },
 ) {
-  const exchange = await beginRegenerate(authOf(req).userId, params.id, params.messageId, body);
-  await respondWithReply(res, exchange, wantsStream(req, body.stream));
+  const { userId } = authOf(req);
+  await exchangeOnce(req, res, {
+    ids: regenerateIds(params.id),
+    begin: ({ replyId }) => beginRegenerate(userId, params.id, params.messageId, body, replyId),
+    stream: wantsStream(req, body.stream),
+    chatId: params.id,
+  });
 }
 
+/** Appends to a cut answer; a repeat with the same Idempotency-Key does not append again. */
 export async function continueReply(
   req: Request,
   res: Response,
   { params, body }: { params: MessageParams; body: Input<'ContinueBody'> },
 ) {
-  const exchange = await beginContinue(authOf(req).userId, params.id, params.messageId);
-  await respondWithReply(res, exchange, wantsStream(req, body.stream));
+  const { userId } = authOf(req);
+  await exchangeOnce(req, res, {
+    ids: continueIds(params.id, params.messageId),
+    begin: () => beginContinue(userId, params.id, params.messageId),
+    stream: wantsStream(req, body.stream),
+    chatId: params.id,
+  });
 }
 
 export async function fork(

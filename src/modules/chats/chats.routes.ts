@@ -15,7 +15,7 @@ import {
   ReplyParams,
   ResumeHeaders,
   ResumeQuery,
-  SendHeaders,
+  ExchangeHeaders,
   SseDescription,
   SseEventSchemas,
   StopResultSchema,
@@ -44,12 +44,6 @@ export const exchangeResponses = (created: string) => ({
   },
 });
 
-/** An exchange on an existing message: no Last-Event-ID reconnect here (use /stream), so no 204. */
-const replyResponses = (created: string) => {
-  const { 200: stream, 201: json } = exchangeResponses(created);
-  return { 200: stream, 201: json };
-};
-
 export function chatRoutes(): RouteGroup {
   const s = chatSchemas();
   const send = (path: string, summary: string) =>
@@ -60,7 +54,7 @@ export function chatRoutes(): RouteGroup {
       auth: true,
       description:
         'Streams with `stream: true`, or with `Accept: text/event-stream` when `stream` is absent; otherwise JSON.',
-      request: { params: IdParams, body: s.SendMessageBody, headers: SendHeaders },
+      request: { params: IdParams, body: s.SendMessageBody, headers: ExchangeHeaders },
       responses: exchangeResponses('The user message and the reply, both stored'),
       errors: EXCHANGE_ERRORS,
       handler: controller.send,
@@ -104,7 +98,7 @@ export function chatRoutes(): RouteGroup {
         auth: true,
         description:
           'Without `message`: 201 Chat. With `message`: the title comes from it and it is answered like POST /:id/messages.',
-        request: { body: s.CreateChatBody, headers: SendHeaders },
+        request: { body: s.CreateChatBody, headers: ExchangeHeaders },
         responses: {
           ...exchangeResponses('The chat was created with the first message and its reply'),
           201: {
@@ -185,8 +179,8 @@ export function chatRoutes(): RouteGroup {
         auth: true,
         description:
           '`messageId` is the user message or one of its answers. The model gets the branch up to that user message; the new answer becomes the active branch. Streams like sending a message.',
-        request: { params: MessageParams, body: s.RegenerateBody },
-        responses: replyResponses('The user message and the new answer'),
+        request: { params: MessageParams, body: s.RegenerateBody, headers: ExchangeHeaders },
+        responses: exchangeResponses('The user message and the new answer'),
         errors: [400, ...EXCHANGE_ERRORS],
         handler: branches.regenerate,
       }),
@@ -197,8 +191,8 @@ export function chatRoutes(): RouteGroup {
         auth: true,
         description:
           'For an answer that ended `incomplete` or with `finishReason: "length"`. The model gets the branch with the partial answer last; `delta` events carry only the new text, `done` the whole message. A complete answer is a 409 `REPLY_NOT_CONTINUABLE`.',
-        request: { params: MessageParams, body: s.ContinueBody },
-        responses: replyResponses('The user message and the continued answer'),
+        request: { params: MessageParams, body: s.ContinueBody, headers: ExchangeHeaders },
+        responses: exchangeResponses('The user message and the continued answer'),
         errors: [400, ...EXCHANGE_ERRORS],
         handler: branches.continueReply,
       }),

@@ -162,7 +162,7 @@ const lastEventId = z
   // Checked by the controllers (400 INVALID_LAST_EVENT_ID, reply-cursor.ts) against this pattern.
   .meta({ pattern: CURSOR_TEXT.source });
 
-export const ResumeQuery = z.object({
+export const ResumeQuery = z.strictObject({
   lastEventId: lastEventId
     .optional()
     .describe('Same as the Last-Event-ID header, for clients that cannot set headers'),
@@ -170,8 +170,11 @@ export const ResumeQuery = z.object({
 
 export const ResumeHeaders = z.object({ 'Last-Event-ID': lastEventId.optional() });
 
-/** Headers of the routes that send a message (documentation; the controllers check them). */
-export const SendHeaders = z.object({
+/**
+ * Headers of the routes that make an exchange: send a message, regenerate, continue
+ * (documentation; exchangeOnce checks them).
+ */
+export const ExchangeHeaders = z.object({
   'Idempotency-Key': z
     .string()
     .min(1)
@@ -179,7 +182,7 @@ export const SendHeaders = z.object({
     .regex(/^[\x20-\x7e]+$/)
     .optional()
     .describe(
-      'Any printable ASCII string up to 200 characters, new for each message. A repeat with the same key and body (kept 24 h) answers with the same exchange instead of sending again: the same 201 body, or the stream of the same reply; the same key with another body is a 409',
+      'Any printable ASCII string up to 200 characters, new for each request. A repeat with the same key, path and body (kept 24 h) answers with the same exchange instead of generating again: the same 201 body, or the stream of the same reply; the same key with another body is a 409',
     ),
   'Last-Event-ID': z
     .string()
@@ -222,7 +225,7 @@ export function chatSchemas(c: Config = config()) {
   const { limit, cursor } = pageParams(c.PAGE_SIZE_MAX);
 
   return {
-    ListChatsQuery: z.object({
+    ListChatsQuery: z.strictObject({
       q: z
         .string()
         .max(200)
@@ -241,8 +244,8 @@ export function chatSchemas(c: Config = config()) {
       limit,
       cursor,
     }),
-    PageQuery: z.object({ limit, cursor }),
-    MessagesQuery: z.object({
+    PageQuery: z.strictObject({ limit, cursor }),
+    MessagesQuery: z.strictObject({
       limit,
       cursor,
       leafId: objectIdParam('Message')

@@ -6,7 +6,7 @@ import {
   ChatSchema,
   chatSchemas,
   IdParams,
-  SendHeaders,
+  ExchangeHeaders,
 } from './chats.schemas.js';
 import * as chats from './chats.controller.js';
 import * as compat from './compat.controller.js';
@@ -36,7 +36,7 @@ export function compatRoutes(): RouteGroup {
         summary:
           'Start a chat or continue one (chatId or threadId); streams unless stream is false',
         auth: true,
-        request: { body: s.CompatSendBody, headers: SendHeaders },
+        request: { body: s.CompatSendBody, headers: ExchangeHeaders },
         responses: exchangeResponses('The user message and the reply (stream: false)'),
         errors: EXCHANGE_ERRORS,
         handler: compat.send,

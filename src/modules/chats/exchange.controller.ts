@@ -10,15 +10,19 @@ import {
   beginExchange,
   plannedIds,
   type Exchange,
+  type ExchangeIds,
   type ExchangeTarget,
 } from './exchange.service.js';
+import type { IdempotencyDoc } from './idempotency.model.js';
 import {
   claimIdempotencyKey,
+  markAppended,
   parseIdempotencyKey,
   releaseIdempotencyKey,
   requestHash,
   saveIdempotentResponse,
   type Claim,
+  type IdempotentIds,
 } from './idempotency.service.js';
 import { cursorId, cursorOf } from './reply-cursor.js';
 import { followLive } from './reply-live-reader.js';
@@ -92,9 +96,12 @@ export async function respondWithReply(
   return null;
 }
 
-export interface SendRequest {
-  target: ExchangeTarget;
-  input: { content: string; model?: string; parentId?: string | null };
+/** An exchange as a route asks for it; exchangeOnce gives it the guarantees of a retry. */
+export interface ExchangeRequest<Ids extends IdempotentIds> {
+  /** The ids the exchange will be stored under, chosen now so an Idempotency-Key can name them. */
+  ids: Ids;
+  /** Checks the limits and stores the exchange under `ids`: what the route itself does. */
+  begin: (ids: Ids) => Promise<Exchange>;
   stream: boolean;
   /** The chat a reconnect's Last-Event-ID must name a reply of (absent: any of the user's). */
   chatId?: string;
@@ -102,52 +109,78 @@ export interface SendRequest {
   createdChat?: boolean;
 }
 
+/** The request as an Idempotency-Key compares it: the route, its path parameters and its body. */
+const hashOf = (req: Request) =>
+  requestHash(
+    `${req.baseUrl}${(req.route as { path?: string } | undefined)?.path ?? ''}`,
+    req.params,
+    req.body,
+  );
+
 /**
- * Sends a message, with the guarantees a retrying client needs: a request carrying Last-Event-ID
- * is a reconnect and resumes the reply it names; one carrying an Idempotency-Key that was already
- * used for the same request answers with that exchange instead of sending again.
+ * Makes an exchange (send, regenerate, continue) with the guarantees a retrying client needs: a
+ * request carrying Last-Event-ID is a reconnect and resumes the reply it names; one carrying an
+ * Idempotency-Key that was already used for the same request answers with that exchange instead
+ * of making another.
  */
-export async function sendMessage(req: Request, res: Response, send: SendRequest): Promise<void> {
+export async function exchangeOnce<Ids extends IdempotentIds>(
+  req: Request,
+  res: Response,
+  exchange: ExchangeRequest<Ids>,
+): Promise<void> {
   const { userId } = authOf(req);
   const cursor = cursorOf(req.get('Last-Event-ID'));
-  if (cursor) return resumeFromPost(res, userId, cursor, send.chatId);
+  if (cursor) return resumeFromPost(res, userId, cursor, exchange.chatId);
 
   const key = parseIdempotencyKey(req.get('Idempotency-Key'));
-  const ids = plannedIds(send.target);
   let claim: Claim | null = null;
   if (key) {
-    const hash = requestHash(
-      `${req.baseUrl}${(req.route as { path?: string } | undefined)?.path ?? ''}`,
-      req.params,
-      req.body,
-    );
-    claim = await claimIdempotencyKey(userId, key, hash, ids, true);
-    if (!claim.fresh) return answerAgain(res, userId, claim, send);
+    claim = await claimIdempotencyKey(userId, key, hashOf(req), exchange.ids);
+    if (!claim.fresh) return answerAgain(res, userId, claim.record, exchange);
   }
-  let exchange: Exchange;
+  let begun: Exchange;
   try {
-    exchange = await beginExchange(userId, send.target, send.input, ids);
+    begun = await exchange.begin(exchange.ids);
   } catch (error) {
     if (claim) await releaseIdempotencyKey(claim.record).catch(() => undefined);
     throw error;
   }
-  const body = await respondWithReply(res, exchange, send.stream, send.createdChat);
-  if (claim && body)
-    await saveIdempotentResponse(claim.record, body).catch((error: unknown) =>
-      logger.warn({ err: (error as Error).message }, 'could not keep the idempotent response'),
-    );
+  // A continue's answer existed before: only this mark tells a repeat that it may answer.
+  if (claim?.record.appends)
+    await markAppended(claim.record, begun.assistant.content.length).catch(keepFailed);
+  const body = await respondWithReply(res, begun, exchange.stream, exchange.createdChat);
+  if (claim && body) await saveIdempotentResponse(claim.record, body).catch(keepFailed);
+}
+
+const keepFailed = (error: unknown) =>
+  logger.warn({ err: (error as Error).message }, 'could not update the idempotency record');
+
+export type SendRequest = Omit<ExchangeRequest<ExchangeIds>, 'ids' | 'begin'> & {
+  target: ExchangeTarget;
+  input: { content: string; model?: string; parentId?: string | null };
+};
+
+/** Sends a message (POST /api/chats/:id/messages, /api/chats with one, /api/chat), once. */
+export async function sendMessage(req: Request, res: Response, send: SendRequest): Promise<void> {
+  const { userId } = authOf(req);
+  const { target, input, ...how } = send;
+  await exchangeOnce(req, res, {
+    ...how,
+    ids: plannedIds(target),
+    begin: (ids) => beginExchange(userId, target, input, ids),
+  });
 }
 
 /** A repeat of a request already acted on: the same exchange, as JSON or as its reply's stream. */
 async function answerAgain(
   res: Response,
   userId: string,
-  claim: Claim,
-  { stream, createdChat }: SendRequest,
+  record: IdempotencyDoc,
+  { stream, createdChat }: { stream: boolean; createdChat?: boolean },
 ): Promise<void> {
-  const { record } = claim;
   const found = await findReplyInChat(userId, String(record.chatId), String(record.replyId));
-  if (stream) return serveReply(res, found, null);
+  // A continue's stream starts where the continued text does, as the first one did.
+  if (stream) return serveReply(res, found, null, record.appendFrom ?? 0);
   if (record.response) {
     res.status(201).json(record.response);
     return;
@@ -165,12 +198,11 @@ export async function createChatOnce(req: Request, res: Response, input: NewChat
   const key = parseIdempotencyKey(req.get('Idempotency-Key'));
   const ids = plannedIds();
   if (key) {
-    const hash = requestHash(
-      `${req.baseUrl}${(req.route as { path?: string } | undefined)?.path ?? ''}`,
-      req.params,
-      req.body,
-    );
-    const claim = await claimIdempotencyKey(userId, key, hash, ids, false);
+    const claim = await claimIdempotencyKey(userId, key, hashOf(req), {
+      chatId: ids.chatId,
+      userMessageId: null,
+      replyId: null,
+    });
     if (!claim.fresh) {
       const { record } = claim;
       res

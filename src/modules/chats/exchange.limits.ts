@@ -2,6 +2,8 @@ import { config } from '../../lib/config.js';
 import { AppError } from '../../lib/errors.js';
 import { acquireLease, type Lease } from './generation/leases.js';
 import { hit } from '../../lib/rate-limit/mongo-store.js';
+import { assertWithinBudget } from '../usage/index.js';
+import { ensureRoom } from './chats.quota.js';
 
 const MINUTE = 60_000;
 
@@ -61,4 +63,23 @@ export async function takeGenerationSlot(userId: string, chatId: string): Promis
     );
   }
   return lease;
+}
+
+/**
+ * The account's daily token budget (and that it is not disabled) and the storage caps, read side
+ * by side: neither depends on the other and neither writes. Called while holding the generation
+ * slot, so at most MAX_CONCURRENT_STREAMS exchanges of the user pass on totals that are already
+ * stale, which bounds the overshoot of both (README "Budgets", chats.quota.ts). When both refuse,
+ * the budget's answer is the one given, whichever read ends first.
+ */
+export async function checkBudgetAndRoom(
+  userId: string,
+  now: Date,
+  adding: Parameters<typeof ensureRoom>[1],
+): Promise<void> {
+  const checks = await Promise.allSettled([
+    assertWithinBudget(userId, now),
+    ensureRoom(userId, adding),
+  ]);
+  for (const check of checks) if (check.status === 'rejected') throw check.reason;
 }

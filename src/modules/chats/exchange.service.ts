@@ -25,8 +25,8 @@ import {
 } from './chats.service.js';
 import { branchedAfter, historyFor } from './branch.service.js';
 import { chatStillOwned, removeLeftovers } from './chats.cleanup.js';
-import { chatSizes, ensureRoom, textBytes } from './chats.quota.js';
-import { checkMessageRate, takeGenerationSlot } from './exchange.limits.js';
+import { chatSizes, textBytes } from './chats.quota.js';
+import { checkBudgetAndRoom, checkMessageRate, takeGenerationSlot } from './exchange.limits.js';
 import { insertMessages, Message, type MessageDoc, type NewMessageDoc } from './message.model.js';
 import { searchTerms } from './search-terms.js';
 import { assertWithinBudget } from '../usage/index.js';
@@ -89,13 +89,8 @@ export async function beginExchange(
   await checkMessageRate(userId, now);
   const lease = await takeGenerationSlot(userId, String(chatId));
   try {
-    // The daily token budget, under the slot: at most MAX_CONCURRENT_STREAMS replies of the user
-    // pass on a total that is already stale, which bounds the overshoot (README, "Budgets").
-    await assertWithinBudget(userId, now);
     const newChat = existing ? null : (target as { newChat: NewChat }).newChat;
-    // Checked while holding the generation slot: at most MAX_CONCURRENT_STREAMS exchanges of the
-    // user get past this together (see chats.quota.ts for what that allows).
-    await ensureRoom(userId, {
+    await checkBudgetAndRoom(userId, now, {
       chats: newChat ? 1 : 0,
       messages: 2,
       bytes: textBytes(input.content) + (newChat ? newChatBytes(newChat, input.content) : 0),

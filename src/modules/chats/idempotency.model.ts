@@ -2,10 +2,10 @@ import mongoose, { Schema, type Types } from '../../lib/db/mongoose.js';
 import { ensureTtlIndex } from '../../lib/db/ttl.js';
 
 /**
- * An `Idempotency-Key` a user sent with a request that sends a message (or creates a chat): the
- * unique (userId, key) index makes the first request the only one that acts; a repeat finds the
- * exchange it created by the ids chosen before anything was stored. Expiry is checked in queries;
- * the TTL index only cleans up where the server has one.
+ * An `Idempotency-Key` a user sent with a request that makes an exchange (send, regenerate,
+ * continue) or creates a chat: the unique (userId, key) index makes the first request the only one
+ * that acts; a repeat finds the exchange it made by the ids chosen before anything was stored.
+ * Expiry is checked in queries; the TTL index only cleans up where the server has one.
  */
 export interface IdempotencyDoc {
   _id: Types.ObjectId;
@@ -14,9 +14,20 @@ export interface IdempotencyDoc {
   /** SHA-256 of the route, its path parameters and the JSON body: a different request is a 409. */
   requestHash: string;
   chatId: Types.ObjectId;
-  /** Null for a chat created without a message. */
+  /** The user message the exchange stores; null when it stores none (regenerate, continue, a chat). */
   userMessageId: Types.ObjectId | null;
+  /** The reply a repeat answers with; null for a chat created without a message. */
   replyId: Types.ObjectId | null;
+  /**
+   * A continue: `replyId` names the answer it carries on, which existed before the request, so
+   * its existence cannot tell that the request acted; `appendFrom` does.
+   */
+  appends?: boolean;
+  /**
+   * Set once a continue has claimed its answer: the length of the answer's text then, where the
+   * continue's stream (and a repeat's) starts. Null while it has not.
+   */
+  appendFrom?: number | null;
   /** The 201 JSON body once one was sent, replayed as is. */
   response: unknown;
   createdAt: Date;
@@ -31,6 +42,8 @@ const idempotencySchema = new Schema<IdempotencyDoc>(
     chatId: { type: Schema.Types.ObjectId, required: true },
     userMessageId: { type: Schema.Types.ObjectId, default: null },
     replyId: { type: Schema.Types.ObjectId, default: null },
+    appends: { type: Boolean, default: false },
+    appendFrom: { type: Number, default: null },
     response: { type: Schema.Types.Mixed, default: null },
     createdAt: { type: Date, required: true },
     expiresAt: { type: Date, required: true },

@@ -4,7 +4,6 @@ import { isDuplicateKey } from '../../lib/db/duplicate-key.js';
 import { Types } from '../../lib/db/mongoose.js';
 import { AppError } from '../../lib/errors.js';
 import { Chat } from './chat.model.js';
-import type { ExchangeIds } from './exchange.service.js';
 import { IdempotencyKey, type IdempotencyDoc } from './idempotency.model.js';
 import { Message } from './message.model.js';
 
@@ -45,8 +44,19 @@ export function requestHash(route: string, params: unknown, body: unknown): stri
 
 export type Claim = { fresh: boolean; record: IdempotencyDoc };
 
+/** What a key's record names, chosen before anything is stored (see IdempotencyDoc). */
+export interface IdempotentIds {
+  chatId: Types.ObjectId;
+  userMessageId: Types.ObjectId | null;
+  replyId: Types.ObjectId | null;
+  appends?: boolean;
+}
+
+/** Whether the request that claimed the key got as far as storing what it makes. */
 async function exchangeStored(record: IdempotencyDoc): Promise<boolean> {
-  if (record.userMessageId) return (await Message.exists({ _id: record.userMessageId })) !== null;
+  if (record.appends) return typeof record.appendFrom === 'number';
+  // The reply is written with (after) the user message: once it exists, a repeat can answer with it.
+  if (record.replyId) return (await Message.exists({ _id: record.replyId })) !== null;
   return (await Chat.exists({ _id: record.chatId })) !== null;
 }
 
@@ -59,8 +69,7 @@ export async function claimIdempotencyKey(
   userId: string,
   key: string,
   hash: string,
-  ids: ExchangeIds,
-  withMessage: boolean,
+  ids: IdempotentIds,
 ): Promise<Claim> {
   const owner = new Types.ObjectId(userId);
   for (;;) {
@@ -71,8 +80,10 @@ export async function claimIdempotencyKey(
       key,
       requestHash: hash,
       chatId: ids.chatId,
-      userMessageId: withMessage ? ids.userMessageId : null,
-      replyId: withMessage ? ids.replyId : null,
+      userMessageId: ids.userMessageId,
+      replyId: ids.replyId,
+      appends: ids.appends === true,
+      appendFrom: null,
       response: null,
       createdAt: now,
       expiresAt: new Date(now.getTime() + IDEMPOTENCY_TTL_MS),
@@ -106,6 +117,12 @@ export async function claimIdempotencyKey(
 /** Gives the key back when the request failed before storing anything (a retry may then act). */
 export async function releaseIdempotencyKey(record: IdempotencyDoc): Promise<void> {
   await IdempotencyKey.deleteOne({ _id: record._id });
+}
+
+/** A continue has claimed its answer, whose text was `offset` long: repeats may now answer. */
+export async function markAppended(record: IdempotencyDoc, offset: number): Promise<void> {
+  await IdempotencyKey.collection.updateOne({ _id: record._id }, { $set: { appendFrom: offset } });
+  record.appendFrom = offset;
 }
 
 export async function saveIdempotentResponse(

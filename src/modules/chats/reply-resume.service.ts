@@ -20,11 +20,9 @@ export async function findReplyInChat(
 ): Promise<ReplyInChat> {
   const chat = await findOwnedChat(userId, parseObjectId(chatId, 'Chat'));
   if (!isObjectId(replyId)) throw notFound('Reply');
-  const message = await Message.findOne({
-    _id: new Types.ObjectId(replyId),
-    chatId: chat._id,
-  }).lean<MessageDoc>();
-  if (!message) throw notFound('Reply');
+  // By `_id` alone, the chat compared here (chats.service findOwnedChat says why).
+  const message = await Message.findById(new Types.ObjectId(replyId)).lean<MessageDoc>();
+  if (!message?.chatId.equals(chat._id)) throw notFound('Reply');
   if (message.role !== 'assistant')
     throw new AppError('VALIDATION_FAILED', 'Only replies (assistant messages) can be streamed', {
       details: [{ path: 'messageId', message: 'This is a user message, not a reply' }],
@@ -42,16 +40,19 @@ export async function findReplyByCursor(
   cursor: ReplyCursor,
   chatId?: Types.ObjectId,
 ): Promise<ReplyInChat> {
-  const message = await Message.findOne({
-    _id: new Types.ObjectId(cursor.replyId),
-    userId: new Types.ObjectId(userId),
-  }).lean<MessageDoc>();
-  if (!message || message.role !== 'assistant' || (chatId && !message.chatId.equals(chatId)))
+  // By `_id` alone, the owner compared here (chats.service findOwnedChat says why).
+  const message = await Message.findById(new Types.ObjectId(cursor.replyId)).lean<MessageDoc>();
+  if (
+    !message?.userId.equals(userId) ||
+    message.role !== 'assistant' ||
+    (chatId && !message.chatId.equals(chatId))
+  )
     throw invalidLastEventId(
       chatId ? 'it names no reply of this chat' : 'it names none of your replies',
     );
-  const chat = await Chat.findOne({ _id: message.chatId, userId: message.userId }).lean<ChatDoc>();
-  if (!chat) throw invalidLastEventId('it names none of your replies');
+  const chat = await Chat.findById(message.chatId).lean<ChatDoc>();
+  if (!chat?.userId.equals(message.userId))
+    throw invalidLastEventId('it names none of your replies');
   const [reply] = await settleStreaming([message]);
   return { chat, reply: reply! };
 }

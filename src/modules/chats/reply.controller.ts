@@ -31,12 +31,14 @@ function follow(found: ReplyInChat, offset: number, sink: ReplySink): Promise<vo
  * Streams a reply to a client that (re)connects: from the beginning with `meta` first, or from the
  * cursor of the last event it got. 204 when that was the final event (nothing is left, and
  * spec-following EventSource clients stop reconnecting on it). Cursors that cannot belong to this
- * reply are a 400 before the stream opens.
+ * reply are a 400 before the stream opens. `start`: where "the beginning" is, for the repeat of a
+ * continue, whose stream carried only the text it added.
  */
 export async function serveReply(
   res: Response,
   found: ReplyInChat,
   cursor: ReplyCursor | null,
+  start = 0,
 ): Promise<void> {
   const { reply } = found;
   const replyId = String(reply._id);
@@ -47,7 +49,7 @@ export async function serveReply(
     res.status(204).end();
     return;
   }
-  const offset = cursor?.offset ?? 0;
+  const offset = cursor?.offset ?? start;
   // Text the reply never had: only a reply cut short by a crash can be shorter than what was sent.
   const known = local ? local.length : reply.content.length;
   if (
@@ -59,7 +61,7 @@ export async function serveReply(
 
   const sink = new SseSink(res).open();
   try {
-    if (meta) await sink.event('meta', meta, cursorId(replyId, 0));
+    if (meta) await sink.event('meta', meta, cursorId(replyId, offset));
     await follow(found, offset, sink);
   } finally {
     sink.end();

@@ -64,29 +64,66 @@ export async function releaseLease(lease: Lease): Promise<void> {
 }
 
 const RELEASE_RETRY_MS = 1000;
+/**
+ * How long one release attempt may hold back the next. An attempt can hang rather than fail: it
+ * may wait on a pooled connection to a database that went away without closing it (operations
+ * have no socket timeout), which the driver gives up on only after its 30 s connect timeout. A
+ * hung attempt must not stall the retries: the next one goes out on a fresh connection.
+ */
+const RELEASE_ATTEMPT_MS = 5000;
 
 /**
  * Releases the lease without failing the caller. When the database cannot be reached (an outage
  * ended the reply), it keeps trying in the background until the lease would have lapsed anyway;
  * otherwise the user's slot stayed taken for the whole lease time after the database was back.
+ * Resolves once the first attempt has settled, or has hung for RELEASE_ATTEMPT_MS.
  */
-export async function releaseLeaseSurely(lease: Lease): Promise<void> {
-  try {
-    await releaseLease(lease);
-    return;
-  } catch (error) {
-    logger.warn(
-      { err: (error as Error).message, chatId: lease.chatId },
-      'lease release failed; retrying in the background',
-    );
-  }
+export function releaseLeaseSurely(
+  lease: Lease,
+  release: (lease: Lease) => Promise<void> = releaseLease,
+): Promise<void> {
   const giveUpAt = Date.now() + leaseTtlMs();
-  const retry = () => {
-    releaseLease(lease).catch(() => {
-      if (Date.now() + RELEASE_RETRY_MS < giveUpAt) setTimeout(retry, RELEASE_RETRY_MS).unref();
-    });
-  };
-  setTimeout(retry, RELEASE_RETRY_MS).unref();
+  let released = false;
+  return new Promise((settled) => {
+    const attempt = (first: boolean) => {
+      let handedOn = false;
+      // Each attempt starts at most one next one: after it failed, or once it has hung too long.
+      const handOn = (delayMs: number) => {
+        if (handedOn) return;
+        handedOn = true;
+        if (first) settled();
+        if (released || Date.now() + delayMs >= giveUpAt) return;
+        if (delayMs === 0) attempt(false);
+        else
+          setTimeout(() => {
+            if (!released) attempt(false);
+          }, delayMs).unref();
+      };
+      const hung = setTimeout(() => {
+        logger.warn({ chatId: lease.chatId }, 'lease release hangs; trying again beside it');
+        handOn(0);
+      }, RELEASE_ATTEMPT_MS);
+      hung.unref();
+      release(lease).then(
+        () => {
+          released = true;
+          clearTimeout(hung);
+          if (first) settled();
+        },
+        (error: unknown) => {
+          clearTimeout(hung);
+          if (first) {
+            logger.warn(
+              { err: (error as Error).message, chatId: lease.chatId },
+              'lease release failed; retrying in the background',
+            );
+          }
+          handOn(RELEASE_RETRY_MS);
+        },
+      );
+    };
+    attempt(true);
+  });
 }
 
 const RENEW_BATCH = 500;
