@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MAX_EVENT_CHARS } from '../../src/lib/llm/stream-body.js';
 import { Generation } from '../../src/modules/chats/generation/generation.model.js';
 import { Message } from '../../src/modules/chats/message.model.js';
 import { useChatApp } from '../helpers/chat-app.js';
@@ -160,6 +161,35 @@ async function expectStoredUnreadable(chatId: string) {
 }
 
 describe('a 200 from the provider that is not an event stream', () => {
+  it('when the provider sends more than MAX_EVENT_CHARS without ending an event and keeps the answer open, then the reply ends at once with UPSTREAM_ERROR, not at the idle timeout', async () => {
+    const chatId = await newChat();
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    // One data line a character past the cap, in 1 MiB pieces, then silence with the answer open.
+    const line = `data: ${'x'.repeat(MAX_EVENT_CHARS)}`;
+    const pieces = Array.from({ length: Math.ceil(line.length / 2 ** 20) }, (_, i) =>
+      line.slice(i * 2 ** 20, (i + 1) * 2 ** 20),
+    );
+    ctx.upstream.script({ raw: { pieces }, holdUntil: held });
+    try {
+      const res = await streamTo(chatId);
+      const { events } = parseSse(res.body as string);
+      expect(events.map((e) => e.event)).toEqual(['meta', 'error']);
+      expect(events[1]!.data.error).toEqual({
+        code: 'UPSTREAM_ERROR',
+        message: 'The model provider sent a reply that could not be read',
+      });
+      await expectStoredUnreadable(chatId);
+      // The provider was still holding its answer open: the cap ended the reply (and dropped the
+      // provider's connection), not the end of the body.
+      const upstreamRequest = ctx.upstream.requests.at(-1)!;
+      await upstreamRequest.finished;
+      expect(upstreamRequest.aborted).toBe(true);
+    } finally {
+      release();
+    }
+  });
+
   for (const [when, script] of unreadable) {
     it(`when the provider sends ${when}, then JSON mode answers 502 UPSTREAM_ERROR and the reply is stored as error`, async () => {
       const chatId = await newChat();

@@ -252,6 +252,8 @@ export async function startUpstream() {
       if (res.destroyed) return;
       if (!res.write(piece)) await drained(res);
     }
+    // Held open after its pieces (holdUntil): a body that neither ends an event nor the answer.
+    if (script.holdUntil) await script.holdUntil;
     res.end();
   }
 
