@@ -64,8 +64,9 @@ export async function listChats(userId: string, options: ListOptions): Promise<P
     and.push({ $or: c.p ? [{ pinned: false }, ...sameRank] : sameRank });
   }
   if (and.length > 0) filter.$and = and;
-  // The turns kept for sends (chat-context.ts) stay in the database: a list never shows them.
-  const query = Chat.find(filter, { context: 0 })
+  // The turns kept for sends (chat-context.ts) and the title's search keys stay in the database:
+  // a list never shows them.
+  const query = Chat.find(filter, { context: 0, terms: 0 })
     .sort({ pinned: -1, lastMessageAt: -1, _id: -1 })
     .limit(limit + 1);
   if (options.q) query.maxTimeMS(SEARCH_TIMEOUT_MS);
