@@ -84,47 +84,46 @@ export function releaseLeaseSurely(
 ): Promise<void> {
   const giveUpAt = Date.now() + leaseTtlMs();
   let released = false;
-  return new Promise((settled) => {
-    const attempt = (first: boolean) => {
-      let handedOn = false;
-      // Each attempt starts at most one next one: after it failed, or once it has hung too long.
-      const handOn = (delayMs: number) => {
-        if (handedOn) return;
-        handedOn = true;
-        if (first) settled();
-        if (released || Date.now() + delayMs >= giveUpAt) return;
-        if (delayMs === 0) attempt(false);
-        else
-          setTimeout(() => {
-            if (!released) attempt(false);
-          }, delayMs).unref();
-      };
+  /** One try, settled when it ends or once it has hung for RELEASE_ATTEMPT_MS (it may end later). */
+  const attempt = (first: boolean) =>
+    new Promise<'released' | 'failed' | 'hung'>((settle) => {
       const hung = setTimeout(() => {
         logger.warn({ chatId: lease.chatId }, 'lease release hangs; trying again beside it');
-        handOn(0);
+        settle('hung');
       }, RELEASE_ATTEMPT_MS);
       hung.unref();
       release(lease).then(
         () => {
           released = true;
           clearTimeout(hung);
-          if (first) settled();
+          settle('released');
         },
         (error: unknown) => {
           clearTimeout(hung);
-          if (first) {
+          if (first)
             logger.warn(
               { err: (error as Error).message, chatId: lease.chatId },
               'lease release failed; retrying in the background',
             );
-          }
-          handOn(RELEASE_RETRY_MS);
+          settle('failed');
         },
       );
-    };
-    attempt(true);
-  });
+    });
+  const keepTrying = async (outcome: 'released' | 'failed' | 'hung') => {
+    while (outcome !== 'released' && !released) {
+      // A failed try waits a moment; a hung one is joined by the next at once.
+      if (outcome === 'failed') await pause(RELEASE_RETRY_MS);
+      if (released || Date.now() >= giveUpAt) return;
+      outcome = await attempt(false);
+    }
+  };
+  const first = attempt(true);
+  void first.then(keepTrying);
+  return first.then(() => undefined);
 }
+
+/** A timer that never keeps the process alive on its own. */
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 const RENEW_BATCH = 500;
 
