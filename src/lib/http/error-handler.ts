@@ -87,10 +87,13 @@ export function sendError(req: Request, res: Response, error: AppError): void {
   });
 }
 
-export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
+/**
+ * What every error handler does before it answers (this one and /v1's): notes a database that
+ * cannot be reached, and logs the error, a server error with its cause, the rest at debug. The
+ * request's fields are put together only for a line that is written.
+ */
+export function reportError(req: Request, err: unknown, error: AppError): void {
   if (isDatabaseDown(err)) markDatabaseUnreachable();
-  const error = toAppError(err);
-  // The request's fields are put together only for a line that is written.
   if (error.status >= 500)
     logger.error(
       { req: requestFields(req), err: error.cause ?? err, code: error.code },
@@ -98,6 +101,11 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
     );
   else if (logger.isLevelEnabled('debug'))
     logger.debug({ req: requestFields(req), code: error.code }, error.message);
+}
+
+export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
+  const error = toAppError(err);
+  reportError(req, err, error);
   if (res.headersSent) {
     // A response already under way (a stream) cannot change its status; end it.
     res.end();

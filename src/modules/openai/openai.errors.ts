@@ -1,10 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { z, ZodError, type core } from 'zod';
-import { markDatabaseUnreachable } from '../../lib/db/connection.js';
 import { AppError, ERROR_STATUS, type ErrorCode } from '../../lib/errors.js';
-import { isDatabaseDown, toAppError } from '../../lib/http/error-handler.js';
-import { logger } from '../../lib/logger.js';
-import { requestFields } from '../../lib/http/request-log.js';
+import { reportError, toAppError } from '../../lib/http/error-handler.js';
 
 /** OpenAI's error body: `{ error: { message, type, param, code } }`, which its SDKs parse. */
 export const OpenAiErrorBody = z.object({
@@ -146,16 +143,8 @@ const notFound: RequestHandler = (req, _res, next) =>
 
 /** Errors on /v1 in OpenAI's shape (its SDKs read them), with the same logging as the rest. */
 const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
-  if (isDatabaseDown(err)) markDatabaseUnreachable();
   const error = toOpenAiError(err);
-  // The request's fields are put together only for a line that is written.
-  if (error.status >= 500)
-    logger.error(
-      { req: requestFields(req), err: error.cause ?? err, code: error.code },
-      'request failed',
-    );
-  else if (logger.isLevelEnabled('debug'))
-    logger.debug({ req: requestFields(req), code: error.code }, error.message);
+  reportError(req, err, error);
   if (res.headersSent) {
     res.end();
     return;
