@@ -74,7 +74,6 @@ async function moveActiveLeaf(chat: ChatDoc, leafId: Types.ObjectId, now: Date) 
  */
 export const regenerateIds = (chatId: ObjectIdString) => ({
   chatId: new Types.ObjectId(chatId),
-  userMessageId: null,
   replyId: new Types.ObjectId(),
 });
 
@@ -88,7 +87,6 @@ export const regenerateIds = (chatId: ObjectIdString) => ({
  */
 export const continueIds = (chatId: ObjectIdString, answerId: ObjectIdString) => ({
   chatId: new Types.ObjectId(chatId),
-  userMessageId: null,
   replyId: new Types.ObjectId(answerId),
   appends: true,
 });

@@ -200,7 +200,6 @@ export async function createChatOnce(req: Request, res: Response, input: NewChat
   if (key) {
     const claim = await claimIdempotencyKey(userId, key, hashOf(req), {
       chatId: ids.chatId,
-      userMessageId: null,
       replyId: null,
     });
     if (!claim.fresh) {

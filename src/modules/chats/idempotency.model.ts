@@ -14,8 +14,6 @@ export interface IdempotencyDoc {
   /** SHA-256 of the route, its path parameters and the JSON body: a different request is a 409. */
   requestHash: string;
   chatId: Types.ObjectId;
-  /** The user message the exchange stores; null when it stores none (regenerate, continue, a chat). */
-  userMessageId: Types.ObjectId | null;
   /** The reply a repeat answers with; null for a chat created without a message. */
   replyId: Types.ObjectId | null;
   /**
@@ -40,7 +38,6 @@ const idempotencySchema = new Schema<IdempotencyDoc>(
     key: { type: String, required: true },
     requestHash: { type: String, required: true },
     chatId: { type: Schema.Types.ObjectId, required: true },
-    userMessageId: { type: Schema.Types.ObjectId, default: null },
     replyId: { type: Schema.Types.ObjectId, default: null },
     appends: { type: Boolean, default: false },
     appendFrom: { type: Number, default: null },

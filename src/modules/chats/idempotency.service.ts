@@ -47,7 +47,6 @@ export type Claim = { fresh: boolean; record: IdempotencyDoc };
 /** What a key's record names, chosen before anything is stored (see IdempotencyDoc). */
 export interface IdempotentIds {
   chatId: Types.ObjectId;
-  userMessageId: Types.ObjectId | null;
   replyId: Types.ObjectId | null;
   appends?: boolean;
 }
@@ -80,7 +79,6 @@ export async function claimIdempotencyKey(
       key,
       requestHash: hash,
       chatId: ids.chatId,
-      userMessageId: ids.userMessageId,
       replyId: ids.replyId,
       appends: ids.appends === true,
       appendFrom: null,
