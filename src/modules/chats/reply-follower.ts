@@ -6,7 +6,7 @@ import { Message, type MessageDoc } from './message.model.js';
 import { cursorId } from './reply-cursor.js';
 import { finalOf } from './reply-events.js';
 import { followLive } from './reply-live-reader.js';
-import type { ReplySink } from './reply-sink.js';
+import { waitsUntilGone, type ReplySink } from './reply-sink.js';
 import { liveReply } from './reply-stream.js';
 
 const LIVENESS_CHECK_MS = 1000;
@@ -31,19 +31,12 @@ export async function followStored(
   let reply = first;
   let nextHeartbeat = 0;
   let nextLivenessCheck = Date.now() + LIVENESS_CHECK_MS;
-  // One poll's wait, which the client leaving also ends. Not Promise.race with `sink.gone`: every
-  // race would leave a reaction on that promise, kept for as long as the reader follows.
-  let wake: (() => void) | null = null;
-  void sink.gone.then(() => wake?.());
+  // One poll's wait, which the client leaving also ends.
+  const wait = waitsUntilGone(sink);
   const pause = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    }).finally(() => {
-      wake = null;
+    wait((done) => {
+      const timer = setTimeout(done, ms);
+      return () => clearTimeout(timer);
     });
   try {
     for (;;) {

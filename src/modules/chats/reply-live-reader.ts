@@ -1,5 +1,5 @@
 import { cursorId } from './reply-cursor.js';
-import type { ReplySink } from './reply-sink.js';
+import { waitsUntilGone, type ReplySink } from './reply-sink.js';
 import type { PacingReader, ReplyStream } from './reply-stream.js';
 
 /** A reader's position, which the producer waits on when the reader's socket is full. */
@@ -47,14 +47,13 @@ class Position implements PacingReader {
 export async function followLive(stream: ReplyStream, sink: ReplySink, offset: number) {
   const position = new Position(offset);
   const detach = stream.attach(position);
-  // The wait for the next change, which the client leaving also ends.
-  let wake: (() => void) | null = null;
   // Counted out as soon as the client goes, even while waiting for the next chunk.
   void sink.gone.then(() => {
     position.close();
     detach();
-    wake?.();
   });
+  // The wait for the next change, which the client leaving also ends (after the lines above).
+  const wait = waitsUntilGone(sink);
   try {
     for (;;) {
       if (sink.isClosed) return;
@@ -80,13 +79,7 @@ export async function followLive(stream: ReplyStream, sink: ReplySink, offset: n
         sink.final(stream.final, cursorId(stream.replyId, 'end'));
         return;
       }
-      // Not Promise.race with `sink.gone`: every race would leave a reaction on that promise, kept
-      // until the client goes — about 300 bytes per chunk for the life of a long reply.
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-        stream.onNextChange(resolve);
-      });
-      wake = null;
+      await wait((done) => stream.onNextChange(done));
     }
   } finally {
     position.close();

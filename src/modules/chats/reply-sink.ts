@@ -16,6 +16,31 @@ export interface ReplySink {
   final(final: ReplyFinal, id: string): void;
 }
 
+/**
+ * A reader's waits that its client leaving also ends: `wait(start)` resolves once `start` calls
+ * its `done` (a timer, the next chunk) or the client goes, whichever comes first; `start` may
+ * return how to cancel what it began. Not `Promise.race` with `sink.gone`: every race would leave a
+ * reaction on that promise, kept until the client goes (about 300 bytes per wait, for the life of
+ * a long reply). This subscribes to it once per reader.
+ */
+export function waitsUntilGone(sink: ReplySink) {
+  let wake: (() => void) | null = null;
+  void sink.gone.then(() => wake?.());
+  return (start: (done: () => void) => (() => void) | void) =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        wake = null;
+        resolve();
+      };
+      let cancel: (() => void) | void = undefined;
+      wake = () => {
+        cancel?.();
+        done();
+      };
+      cancel = start(done);
+    });
+}
+
 export class SseSink implements ReplySink {
   readonly gone: Promise<void>;
   readonly namedEvents = true;
