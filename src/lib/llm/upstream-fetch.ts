@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import { Agent, interceptors, request, type Dispatcher } from 'undici';
+import { forgetRawHeaders, ownBytes } from './upstream-memory.js';
 
 /** Successful answers' bodies, kept as undici's Node streams; see `takeBody`. */
 const bodies = new WeakMap<Response, Readable>();
@@ -25,15 +26,19 @@ export function upstreamPool(options: { connections: number }): UpstreamPool {
     keepAliveMaxTimeout: 120_000,
     connections: options.connections,
   });
-  // fetch followed redirects; so does this (dropping credentials when the origin changes).
-  const dispatcher: Dispatcher = agent.compose(interceptors.redirect({ maxRedirections: 3 }));
+  // fetch followed redirects; so does this (dropping credentials when the origin changes). The
+  // raw response head is dropped below the redirect handling, once every handler has read it.
+  const dispatcher: Dispatcher = agent.compose(
+    forgetRawHeaders,
+    interceptors.redirect({ maxRedirections: 3 }),
+  );
   const poolFetch = async (input: string | URL | Request, init: RequestInit = {}) => {
     const url = input instanceof Request ? input.url : String(input);
     const answer = await request(url, {
       dispatcher,
       method: init.method ?? 'GET',
       headers: init.headers ? Object.fromEntries(new Headers(init.headers)) : undefined,
-      body: init.body as string | undefined,
+      body: ownBytes(init.body as string | undefined),
       signal: init.signal ?? undefined,
     });
     const headers = new Headers();
