@@ -33,13 +33,13 @@ beforeAll(async () => {
   user = await createUser({ label: 'redirects' });
 });
 
-const send = async (stream: boolean) => {
+const send = async (stream: boolean, content = 'hello') => {
   const chat = await ctx.request().post('/api/chats').set(user.auth).send({});
   const res = await ctx
     .request()
     .post(`/api/chats/${chat.body.id as string}/messages`)
     .set(user.auth)
-    .send({ content: 'hello', stream });
+    .send({ content, stream });
   return { chatId: chat.body.id as string, res };
 };
 
@@ -59,6 +59,20 @@ describe('a provider base URL that redirects', () => {
       ['user', 'hello', 'complete'],
       ['assistant', 'moved here', 'complete'],
     ]);
+  });
+
+  it('when it redirects, then the same body bytes reach the new origin, multi-byte characters and all', async () => {
+    mode = 'elsewhere';
+    const question = 'Grüße 🌍 und 日本語 — "quoted", back\\slash';
+    const { res } = await send(true, question);
+    expect(res.status).toBe(200);
+    expect(upstream.requests).toHaveLength(1);
+    const { rawBody, contentLength, messages } = upstream.requests[0]!;
+    expect(contentLength).toBe(rawBody.length);
+    const text = rawBody.toString('utf8');
+    expect(Buffer.from(text, 'utf8').equals(rawBody)).toBe(true);
+    expect(text).toBe(JSON.stringify(JSON.parse(text)));
+    expect(messages.at(-1)).toEqual({ role: 'user', content: question });
   });
 
   it('when it redirects in a loop, then the send fails with a clear JSON error after a few hops, and the question is kept', async () => {

@@ -92,6 +92,9 @@ export interface RecordedRequest {
   model: string;
   messages: { role: string; content: string }[];
   body: Record<string, unknown>;
+  /** The body's bytes exactly as received, and what the request's Content-Length said of them. */
+  rawBody: Buffer;
+  contentLength: number | undefined;
   /** The Authorization header the upstream received. */
   authorization: string;
   /** The client went away before the response ended. */
@@ -115,20 +118,25 @@ export async function startUpstream() {
   const sockets = new Set<import('node:net').Socket>();
 
   const server = http.createServer((req, res) => {
-    let raw = '';
-    req.setEncoding('utf8');
-    req.on('data', (chunk: string) => (raw += chunk));
+    const pieces: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => pieces.push(chunk));
     req.on('end', () => {
       if (req.method !== 'POST' || !req.url?.endsWith('/chat/completions')) {
         res.writeHead(404).end();
         return;
       }
-      const body = JSON.parse(raw) as Record<string, unknown>;
+      const rawBody = Buffer.concat(pieces);
+      const body = JSON.parse(rawBody.toString('utf8')) as Record<string, unknown>;
       let settle!: () => void;
       const record: RecordedRequest = {
         model: String(body.model),
         messages: body.messages as RecordedRequest['messages'],
         body,
+        rawBody,
+        contentLength:
+          req.headers['content-length'] === undefined
+            ? undefined
+            : Number(req.headers['content-length']),
         authorization: String(req.headers.authorization ?? ''),
         aborted: false,
         finished: new Promise((resolve) => (settle = resolve)),
