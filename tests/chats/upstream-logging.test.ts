@@ -2,7 +2,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logger } from '../../src/lib/logger.js';
 import { useTestApp } from '../helpers/app.js';
-import { startUpstream } from '../helpers/upstream.js';
+import { STREAM_REQUEST_ID, startUpstream } from '../helpers/upstream.js';
 import { createUser, type TestUser } from '../helpers/users.js';
 
 const API_KEY = 'sk-proj-Upstream0Secret1Key2ForLogs3';
@@ -71,4 +71,24 @@ describe('provider errors in the log', () => {
       });
     },
   );
+
+  it('when the provider sends an error event in the middle of a stream, then the log names the request id from the head of its answer, not its text', async () => {
+    lines.length = 0;
+    upstream.script({ chunks: ['part'], failAfter: 1, failWith: 'error-event' });
+    const res = await ctx
+      .request()
+      .post('/api/chats')
+      .set(user.auth)
+      .send({ message: 'hello', stream: true });
+    expect(res.status).toBe(200);
+    const failure = lines
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .find((l) => l.msg === 'model reply failed')!;
+    expect(failure.upstream).toEqual({
+      name: 'Error',
+      type: 'server_error',
+      requestId: STREAM_REQUEST_ID,
+    });
+    expect(lines.join('')).not.toContain('secret upstream detail');
+  });
 });

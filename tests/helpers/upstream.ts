@@ -36,6 +36,9 @@ export interface UpstreamScript {
   raw?: { contentType?: string | null; pieces: (string | Uint8Array)[] };
 }
 
+/** The request id a scripted stream's head carries (an error event mid-stream is logged with it). */
+export const STREAM_REQUEST_ID = 'req_upstream_stream_7';
+
 /** How `eventStream` lays out a whole reply. */
 export interface EventStreamOptions {
   /** What ends each line (default LF). */
@@ -188,7 +191,7 @@ export async function startUpstream() {
       return;
     }
     if (script.raw) return playRaw(script, script.raw, res);
-    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'x-request-id': STREAM_REQUEST_ID });
     const base = {
       id: 'chatcmpl-test',
       object: 'chat.completion.chunk',

@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { createParser } from 'eventsource-parser';
 import OpenAI from 'openai';
 import type { Agent } from 'undici';
@@ -50,20 +51,14 @@ export async function closeOpenAiPool(): Promise<void> {
 }
 
 /**
- * Streams a chat completion. The SDK builds, authenticates and sends the request, retries before
- * the first byte and turns an error status into its APIError; the body is then read here, as the
- * Node stream undici gives (see upstream-fetch.ts): one await per network read, the event-stream
- * lines split synchronously (eventsource-parser) and each chunk mapped straight to our events —
- * no web stream, SDK line decoder or extra iterators per chunk, and no combined abort signal per
- * reply (a stall destroys the body instead).
- *
- * `UPSTREAM_TIMEOUT_MS` bounds the wait for the response headers (the SDK's timeout); after that an
- * idle timer ends an upstream that stops sending. The timer is paused while the consumer holds a
- * chunk, so a slow client is not mistaken for a stalled model. An abort from our side (stop, client
- * gone, title timeout) reaches the body through the SDK's listener on the signal, and ends the
- * reply quietly once streaming, as the SDK's stream did.
+ * Sends the request through the SDK and hands back the answer's body with the one fact of its head
+ * a reply still needs (the provider's request id, for a mid-stream error). Apart, so the Response
+ * and its headers are not kept in the reading generator's frame for the length of the reply.
  */
-export async function* openAiCompletion(request: CompletionRequest, c: Config): CompletionStream {
+async function openEventStream(
+  request: CompletionRequest,
+  c: Config,
+): Promise<{ body: Readable; requestId: string | null }> {
   const response = await clientFor(c)
     .chat.completions.create(
       {
@@ -86,6 +81,25 @@ export async function* openAiCompletion(request: CompletionRequest, c: Config): 
     body.on('error', () => undefined).destroy();
     throw error;
   }
+  return { body, requestId: response.headers.get('x-request-id') };
+}
+
+/**
+ * Streams a chat completion. The SDK builds, authenticates and sends the request, retries before
+ * the first byte and turns an error status into its APIError; the body is then read here, as the
+ * Node stream undici gives (see upstream-fetch.ts): one await per network read, the event-stream
+ * lines split synchronously (eventsource-parser) and each chunk mapped straight to our events —
+ * no web stream, SDK line decoder or extra iterators per chunk, and no combined abort signal per
+ * reply (a stall destroys the body instead).
+ *
+ * `UPSTREAM_TIMEOUT_MS` bounds the wait for the response headers (the SDK's timeout); after that an
+ * idle timer ends an upstream that stops sending. The timer is paused while the consumer holds a
+ * chunk, so a slow client is not mistaken for a stalled model. An abort from our side (stop, client
+ * gone, title timeout) reaches the body through the SDK's listener on the signal, and ends the
+ * reply quietly once streaming, as the SDK's stream did.
+ */
+export async function* openAiCompletion(request: CompletionRequest, c: Config): CompletionStream {
+  const { body, requestId } = await openEventStream(request, c);
   const decoder = new TextDecoder();
   // Data of the events completed by the current read; filled by the parser's callback.
   const events: string[] = [];
@@ -144,7 +158,7 @@ export async function* openAiCompletion(request: CompletionRequest, c: Config): 
           sawDone = true;
           continue;
         }
-        const chunk = parseChunk(data, response.headers);
+        const chunk = parseChunk(data, requestId);
         // Some compatible servers send `choices: null` on the usage chunk, or omit usage entirely.
         const choice = Array.isArray(chunk.choices) ? chunk.choices[0] : undefined;
         const content = choice?.delta?.content;

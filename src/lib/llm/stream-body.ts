@@ -22,9 +22,10 @@ export function assertEventStream(response: Response): void {
 /**
  * One event's data as a chunk. A provider's mid-stream `{ error }` becomes the SDK's APIError, as
  * the SDK itself reports it (its code and type, the response's request id); the provider's text
- * stays in the error object, which only describeUpstreamFailure reads.
+ * stays in the error object, which only describeUpstreamFailure reads. Of the response head only
+ * the request id is passed in: a reply does not keep the whole head for its length.
  */
-export function parseChunk(data: string, headers: Headers): ChatCompletionChunk {
+export function parseChunk(data: string, requestId: string | null): ChatCompletionChunk {
   let value: unknown;
   try {
     value = JSON.parse(data);
@@ -36,6 +37,9 @@ export function parseChunk(data: string, headers: Headers): ChatCompletionChunk 
     throw new UpstreamProtocolError('a chunk of the reply is not a JSON object');
   }
   const error = (value as { error?: unknown }).error;
-  if (error) throw new OpenAI.APIError(undefined, error, undefined, headers);
+  if (error) {
+    const headers = new Headers(requestId === null ? undefined : { 'x-request-id': requestId });
+    throw new OpenAI.APIError(undefined, error, undefined, headers);
+  }
   return value as ChatCompletionChunk;
 }
