@@ -1,4 +1,3 @@
-import cookieParser from 'cookie-parser';
 import express, { type RequestHandler } from 'express';
 import { config } from './lib/config.js';
 import { isDatabaseConnected } from './lib/db/connection.js';
@@ -72,7 +71,9 @@ export function createApp(groups: RouteGroup[] = routeGroups()) {
   // Public and independent of the database: mounted before the /api middleware.
   app.use(docsRouter(groups));
 
-  app.use('/api', noStore, availability, ...jsonBody(c.BODY_LIMIT), cookieParser());
+  // No cookie-parser: the refresh cookie is read from the raw header (refresh-cookie.ts), and the
+  // two objects it hung on every request lived as long as the request (a whole streamed reply).
+  app.use('/api', noStore, availability, ...jsonBody(c.BODY_LIMIT));
   // The OpenAI-compatible surface: API keys instead of access tokens, OpenAI's error shape.
   app.use('/v1', noStore, availability, ...jsonBody(c.V1_BODY_LIMIT));
   for (const group of groups)
