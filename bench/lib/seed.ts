@@ -41,10 +41,12 @@ export async function passwordHash(): Promise<string> {
  * Users, one open session each, and chats, written with the native driver in the shapes the
  * Mongoose models store (users, sessions, chats). Each user gets `chatsPerUser` chats; every
  * stream of the benchmark goes to its own user, so per-user stream limits never interfere.
+ * `threads`: also one thread document per chat for the thread relay (bench/thread-relay.ts), with
+ * the chat's id as its threadId, the same owner and title, and no messages, as the chats have none.
  */
 export async function seed(
   uri: string,
-  options: { users: number; chatsPerUser: number; loginUser?: boolean },
+  options: { users: number; chatsPerUser: number; loginUser?: boolean; threads?: boolean },
 ): Promise<Seeded> {
   const client = await MongoClient.connect(uri);
   try {
@@ -55,6 +57,7 @@ export async function seed(
     const userDocs = [];
     const sessionDocs = [];
     const chatDocs = [];
+    const threadDocs = [];
     for (let u = 0; u < options.users; u += 1) {
       const userId = new ObjectId();
       const sessionId = new ObjectId();
@@ -94,6 +97,17 @@ export async function seed(
           updatedAt: at,
         });
         chatIds.push(chatId.toHexString());
+        if (options.threads)
+          threadDocs.push({
+            _id: new ObjectId(),
+            threadId: chatId.toHexString(),
+            userId: userId.toHexString(),
+            title: `Bench chat ${c}`,
+            messages: [],
+            createdAt: at,
+            updatedAt: at,
+            __v: 0,
+          });
       }
       users.push({
         userId: userId.toHexString(),
@@ -114,6 +128,7 @@ export async function seed(
       ['users', userDocs],
       ['sessions', sessionDocs],
       ['chats', chatDocs],
+      ['threads', threadDocs],
     ] as const) {
       for (let i = 0; i < docs.length; i += 1000)
         await db.collection(name).insertMany(docs.slice(i, i + 1000));
@@ -124,13 +139,17 @@ export async function seed(
   }
 }
 
-/** Empties the messages and leases collections, so every arm starts from the same database state. */
+/**
+ * Empties the messages and leases collections, and the thread relay's threads of their messages,
+ * so every arm starts from the same database state.
+ */
 export async function resetMessages(uri: string): Promise<void> {
   const client = await MongoClient.connect(uri);
   try {
     const db = client.db();
     await db.collection('messages').deleteMany({});
     await db.collection('generations').deleteMany({});
+    await db.collection('threads').updateMany({}, { $set: { messages: [] } });
   } finally {
     await client.close();
   }
@@ -184,6 +203,34 @@ export async function storedReplyChars(uri: string): Promise<{ messages: number;
     return {
       messages: rows.length,
       chars: rows.reduce((n, r) => n + String(r.content ?? '').length, 0),
+    };
+  } finally {
+    await client.close();
+  }
+}
+
+/**
+ * Replies stored whole, per layout: ours as `complete` assistant messages, the thread relay's as
+ * assistant entries in the threads (figure 9 checks both servers kept every reply they sent).
+ */
+export async function storedReplies(uri: string): Promise<{ messages: number; threads: number }> {
+  const client = await MongoClient.connect(uri);
+  try {
+    const db = client.db();
+    const messages = await db
+      .collection('messages')
+      .countDocuments({ role: 'assistant', status: 'complete' });
+    const threads = await db
+      .collection('threads')
+      .find({}, { projection: { messages: 1 } })
+      .toArray();
+    return {
+      messages,
+      threads: threads.reduce(
+        (n, t) =>
+          n + (t.messages as { role: string }[]).filter((m) => m.role === 'assistant').length,
+        0,
+      ),
     };
   } finally {
     await client.close();
