@@ -2,6 +2,7 @@ import { createHash, createSecretKey, randomBytes } from 'node:crypto';
 import bcrypt from 'bcrypt';
 import jwt from 'jsonwebtoken';
 import { MongoClient, ObjectId } from 'mongodb';
+import { searchTerms } from '../../src/modules/chats/search-terms.js';
 import { BCRYPT_COST, JWT_AUDIENCE, JWT_ISSUER, JWT_SECRET } from './servers.js';
 
 export const PASSWORD = 'bench-password-1';
@@ -84,14 +85,20 @@ export async function seed(
       for (let c = 0; c < options.chatsPerUser; c += 1) {
         const chatId = new ObjectId();
         const at = new Date(now.getTime() - c * 1000);
+        const title = `Bench chat ${c}`;
+        // With the sizes and search keys a chat gets when it is created: without them, our server's
+        // search backfill would rewrite every seeded chat right after it starts, beside the first arm.
         chatDocs.push({
           _id: chatId,
           userId,
-          title: `Bench chat ${c}`,
+          title,
           pinned: c === 0,
           archived: false,
           model: 'bench-model',
           systemPrompt: '',
+          titleBytes: Buffer.byteLength(title),
+          promptBytes: 0,
+          terms: searchTerms(title),
           lastMessageAt: at,
           createdAt: at,
           updatedAt: at,
@@ -102,7 +109,7 @@ export async function seed(
             _id: new ObjectId(),
             threadId: chatId.toHexString(),
             userId: userId.toHexString(),
-            title: `Bench chat ${c}`,
+            title,
             messages: [],
             createdAt: at,
             updatedAt: at,
