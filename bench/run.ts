@@ -1007,6 +1007,7 @@ async function threadRelayFigure(nodeBin: string, upstream: Upstream) {
   interface Arm extends ArmStats {
     /** Database commands per exchange by name, and their time per exchange (probe tally). */
     commands: Record<string, number>;
+    commandMs: Record<string, number>;
     commandsPerExchange: number;
     dbMsPerExchange: number;
     repliesStored: number;
@@ -1039,6 +1040,7 @@ async function threadRelayFigure(nodeBin: string, upstream: Upstream) {
     return {
       ...armStats(r),
       commands: Object.fromEntries(tallies.map(([name, t]) => [name, round3(t.n / load.count)])),
+      commandMs: Object.fromEntries(tallies.map(([name, t]) => [name, round3(t.ms / load.count)])),
       commandsPerExchange: round3(tallies.reduce((a, [, t]) => a + t.n, 0) / load.count),
       dbMsPerExchange: round3(tallies.reduce((a, [, t]) => a + t.ms, 0) / load.count),
       repliesStored: server.name === 'ours' ? stored.messages : stored.threads,
@@ -1102,6 +1104,8 @@ async function threadRelayFigure(nodeBin: string, upstream: Upstream) {
     rows.reduce((a, r) => a + r[part][who].failed, 0);
   const exchanges = (part: 'single' | 'concurrent', who: 'ours' | 'relay') => ({
     commands: rows.at(-1)?.[part][who].commands,
+    // Summed time of each kind of command per exchange (ms), in the last round.
+    commandMs: rows.at(-1)?.[part][who].commandMs,
     commandsPerExchange: spread(rows.map((r) => r[part][who].commandsPerExchange)),
     dbMsPerExchange: spread(rows.map((r) => r[part][who].dbMsPerExchange)),
     // Stored whole against started (warm-up included), summed over the rounds.
