@@ -109,6 +109,8 @@ const S = smoke
     };
 S.fig4.streams = argNumber('fig4-streams') ?? S.fig4.streams;
 S.fig4.rate = argNumber('fig4-rate') ?? S.fig4.rate;
+/** `--fig9-history=N`: figure 9's measured exchange is the (N+1)th of its chat (default: the first). */
+const fig9History = argNumber('fig9-history') ?? 0;
 
 let client: ChildProcess;
 /** The database server every phase starts (chosen once per run: BENCH_DB, MONGODB_URI, Java, FerretDB). */
@@ -978,7 +980,10 @@ async function resumeFigure(nodeBin: string, upstream: Upstream) {
  * processes; then (a) streams one at a time, as figure 1, and (b) streams at a fixed arrival rate
  * holding `concurrent` open, as figure 2. Each part: straight from the upstream, then both servers
  * in alternating order, with the messages emptied before each arm. Parts (a) and (b) use disjoint
- * users, so every exchange goes to a chat (and thread) with no history, for both servers.
+ * users, so every exchange goes to a chat (and thread) with no history, for both servers; with
+ * `--fig9-history=N`, each arm first makes N exchanges in every chat of its part through the
+ * server it measures (each server builds its own history, of the same text), so the measured
+ * exchange continues a conversation.
  */
 async function threadRelayFigure(nodeBin: string, upstream: Upstream) {
   const f = S.fig9;
@@ -1010,7 +1015,9 @@ async function threadRelayFigure(nodeBin: string, upstream: Upstream) {
     commandMs: Record<string, number>;
     commandsPerExchange: number;
     dbMsPerExchange: number;
+    /** Replies stored whole after the arm, history included. */
     repliesStored: number;
+    historyFailed: number;
   }
   const rows: {
     round: number;
@@ -1018,9 +1025,41 @@ async function threadRelayFigure(nodeBin: string, upstream: Upstream) {
     concurrent: { direct: ArmStats; ours: Arm; relay: Arm };
   }[] = [];
 
+  // History replies: 800 characters each, sent back to back.
+  const historyShape = { ttftMs: 0, gapMs: 0, chunks: 100, chunkSize: 8 };
+  const HISTORY_RATE = 20;
+  /**
+   * `fig9History` exchanges in every chat, one pass over the chats per exchange, each pass over
+   * before the next starts: two sends to one chat never overlap (ours would then drop the turns
+   * it keeps on the chat and read the message tree, as a real concurrent send makes it do).
+   */
+  const buildHistory = async (server: RunningServer, part: Part, users: SeedUser[]) => {
+    let failed = 0;
+    if (fig9History === 0) return failed;
+    await upstream.script(historyShape);
+    for (let pass = 0; pass < fig9History; pass += 1) {
+      const r = await clientJob<StreamResult>({
+        kind: 'streams',
+        port: server.port,
+        mode: 'api',
+        targets: streamTargets(users),
+        count: users.length,
+        warmup: 0,
+        ratePerSec: HISTORY_RATE,
+        expectedDeltas: historyShape.chunks,
+        maxDurationMs: (users.length / HISTORY_RATE) * 4000 + 60_000,
+        progressMs: 0,
+      });
+      failed += r.failed;
+    }
+    await upstream.script(part.shape);
+    return failed;
+  };
+
   const arm = async (p: Phase, server: RunningServer, part: Part, users: SeedUser[]) => {
     const { shape, load } = part;
     await resetMessages(p.db.uri);
+    const historyFailed = await buildHistory(server, part, users);
     await server.probe('reset');
     const r = await clientJob<StreamResult>({
       kind: 'streams',
@@ -1044,6 +1083,7 @@ async function threadRelayFigure(nodeBin: string, upstream: Upstream) {
       commandsPerExchange: round3(tallies.reduce((a, [, t]) => a + t.n, 0) / load.count),
       dbMsPerExchange: round3(tallies.reduce((a, [, t]) => a + t.ms, 0) / load.count),
       repliesStored: server.name === 'ours' ? stored.messages : stored.threads,
+      historyFailed,
     };
   };
   const maxDuration = ({ shape, load }: Part) =>
@@ -1108,8 +1148,9 @@ async function threadRelayFigure(nodeBin: string, upstream: Upstream) {
     commandMs: rows.at(-1)?.[part][who].commandMs,
     commandsPerExchange: spread(rows.map((r) => r[part][who].commandsPerExchange)),
     dbMsPerExchange: spread(rows.map((r) => r[part][who].dbMsPerExchange)),
-    // Stored whole against started (warm-up included), summed over the rounds.
-    repliesStored: `${rows.reduce((a, r) => a + r[part][who].repliesStored, 0)} of ${rows.length * (part === 'single' ? single : concurrent).load.count}`,
+    // Stored whole against started (warm-up and history included), summed over the rounds.
+    repliesStored: `${rows.reduce((a, r) => a + r[part][who].repliesStored, 0)} of ${rows.length * (part === 'single' ? single : concurrent).load.count * (1 + fig9History)}`,
+    historyFailed: rows.reduce((a, r) => a + r[part][who].historyFailed, 0),
   });
   const figure = (
     part: 'single' | 'concurrent',
@@ -1149,7 +1190,9 @@ async function threadRelayFigure(nodeBin: string, upstream: Upstream) {
       upstreamOwnTtftP50Ms: spread(rows.map((r) => r.single.direct.p50)),
       streamsPerArmPerRound: f.single.streams,
       database: database.label,
-      history: 'none: every exchange goes to a chat and a thread with no messages',
+      history: fig9History
+        ? `${fig9History} exchanges per chat before the measured one (replies of ${historyShape.chunks * historyShape.chunkSize} characters), made through each server`
+        : 'none: every exchange goes to a chat and a thread with no messages',
     }),
     figure('concurrent', 'p99', `Added TTFT at ${c.streams} concurrent streams (p99, ms)`, {
       oursP50AddedMs: spread(added('concurrent', 'ours', 'p50')),
