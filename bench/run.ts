@@ -1013,6 +1013,8 @@ async function threadRelayFigure(nodeBin: string, upstream: Upstream) {
     /** Database commands per exchange by name, and their time per exchange (probe tally). */
     commands: Record<string, number>;
     commandMs: Record<string, number>;
+    /** Per exchange by command and collection: `count × (ms)`. */
+    byCollection: Record<string, string>;
     commandsPerExchange: number;
     dbMsPerExchange: number;
     /** Replies stored whole after the arm, history included. */
@@ -1080,6 +1082,12 @@ async function threadRelayFigure(nodeBin: string, upstream: Upstream) {
       ...armStats(r),
       commands: Object.fromEntries(tallies.map(([name, t]) => [name, round3(t.n / load.count)])),
       commandMs: Object.fromEntries(tallies.map(([name, t]) => [name, round3(t.ms / load.count)])),
+      byCollection: Object.fromEntries(
+        Object.entries(stats.byCollection).map(([key, t]) => [
+          key,
+          `${round3(t.n / load.count)} × (${(t.ms / load.count).toFixed(1)} ms)`,
+        ]),
+      ),
       commandsPerExchange: round3(tallies.reduce((a, [, t]) => a + t.n, 0) / load.count),
       dbMsPerExchange: round3(tallies.reduce((a, [, t]) => a + t.ms, 0) / load.count),
       repliesStored: server.name === 'ours' ? stored.messages : stored.threads,
@@ -1146,6 +1154,7 @@ async function threadRelayFigure(nodeBin: string, upstream: Upstream) {
     commands: rows.at(-1)?.[part][who].commands,
     // Summed time of each kind of command per exchange (ms), in the last round.
     commandMs: rows.at(-1)?.[part][who].commandMs,
+    byCollection: rows.at(-1)?.[part][who].byCollection,
     commandsPerExchange: spread(rows.map((r) => r[part][who].commandsPerExchange)),
     dbMsPerExchange: spread(rows.map((r) => r[part][who].dbMsPerExchange)),
     // Stored whole against started (warm-up and history included), summed over the rounds.

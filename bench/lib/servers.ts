@@ -28,6 +28,8 @@ export interface ProbeStats {
   cpu: { user: number; system: number };
   /** Database commands since the last reset, by name (ours and the thread relay: see probe.ts). */
   commands: Record<string, { n: number; ms: number; maxMs: number; failed: number }>;
+  /** The same keyed `<command> <collection>`, e.g. `find chats`. */
+  byCollection: Record<string, { n: number; ms: number; maxMs: number; failed: number }>;
   node: string;
 }
 
