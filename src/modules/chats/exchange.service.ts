@@ -26,7 +26,7 @@ import {
 import { branchedAfter, historyFor } from './branch.service.js';
 import { chatStillOwned, removeLeftovers } from './chats.cleanup.js';
 import { chatSizes, textBytes } from './chats.quota.js';
-import { checkBudgetAndRoom, checkMessageRate, takeGenerationSlot } from './exchange.limits.js';
+import { admitExchange, checkBudgetAndRoom } from './exchange.limits.js';
 import { insertMessages, Message, type MessageDoc, type NewMessageDoc } from './message.model.js';
 import { searchTerms } from './search-terms.js';
 import { assertWithinBudget } from '../usage/index.js';
@@ -81,13 +81,16 @@ export async function beginExchange(
   input: { content: string; model?: string; parentId?: string | null },
   ids: ExchangeIds = plannedIds(),
 ): Promise<Exchange> {
-  const existing = 'chatId' in target ? await findOwnedChat(userId, target.chatId) : null;
-  const chatId = existing?._id ?? ids.chatId;
   // The message is counted and stamped at one instant, so it lands in the same rate window
   // that admitted it, however long the steps in between take.
   const now = new Date();
-  await checkMessageRate(userId, now);
-  const lease = await takeGenerationSlot(userId, String(chatId));
+  const { lease, found: existing } = await admitExchange(
+    userId,
+    'chatId' in target ? target.chatId : String(ids.chatId),
+    now,
+    'chatId' in target ? findOwnedChat(userId, target.chatId) : Promise.resolve(null),
+  );
+  const chatId = existing?._id ?? ids.chatId;
   try {
     const newChat = existing ? null : (target as { newChat: NewChat }).newChat;
     await checkBudgetAndRoom(userId, now, {
@@ -204,9 +207,8 @@ export async function beginExchange(
  */
 export async function beginUnstoredExchange(userId: string, model: string): Promise<Exchange> {
   const now = new Date();
-  await checkMessageRate(userId, now);
   const ids = plannedIds();
-  const lease = await takeGenerationSlot(userId, String(ids.chatId));
+  const { lease } = await admitExchange(userId, String(ids.chatId), now);
   try {
     // As for a stored exchange: the budget under the slot (README, "Budgets").
     await assertWithinBudget(userId, now);
