@@ -39,12 +39,17 @@ export async function acquireLease(
   };
   for (let slot = 0; slot < slots; slot += 1) {
     try {
-      await Generation.create({ userId: new Types.ObjectId(userId), slot, ...fields });
+      // Every message takes one: straight through the driver (the document is complete here).
+      await Generation.collection.insertOne({
+        userId: new Types.ObjectId(userId),
+        slot,
+        ...fields,
+      });
       return { userId, chatId, slot, token };
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
     }
-    const takeover = await Generation.updateOne(
+    const takeover = await Generation.collection.updateOne(
       { userId: new Types.ObjectId(userId), slot, expiresAt: { $lte: now } },
       { $set: fields },
     );
@@ -60,7 +65,7 @@ const holder = (lease: Lease) => ({
 });
 
 export async function releaseLease(lease: Lease): Promise<void> {
-  await Generation.deleteOne(holder(lease));
+  await Generation.collection.deleteOne(holder(lease));
 }
 
 const RELEASE_RETRY_MS = 1000;
