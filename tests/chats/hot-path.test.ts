@@ -107,8 +107,15 @@ async function exchangeCommands(user: TestUser, chatId: string, stream: boolean)
   commands.length = 0;
   release();
   await done;
-  return { before, after: commands.map(named), pointReads };
+  const updates = commands.filter((c) => c.commandName === 'update').map(updateFilterOf);
+  return { before, after: commands.map(named), pointReads, updates };
 }
+
+/** An update's collection and the fields its filter names. */
+const updateFilterOf = (c: CommandStartedEvent) => {
+  const [update] = c.command.updates as { q: object }[];
+  return `${String(c.command.update)} by ${Object.keys(update!.q).join(',')}`;
+};
 
 /** The commands cut into consecutive groups of these sizes, each sorted; what is left, last. */
 function groups(commands: string[], sizes: number[]): string[][] {
@@ -143,7 +150,7 @@ describe('round trips per exchange', () => {
     expect(created.status).toBe(201);
     const chatId = created.body.id as string;
     for (const stream of [true, false]) {
-      const { before, after, pointReads } = await exchangeCommands(user, chatId, stream);
+      const { before, after, pointReads, updates } = await exchangeCommands(user, chatId, stream);
       // The session, the chat and the account are read by `_id` alone, checked in code: the
       // embedded FerretDB serves only that from its primary key and scans the whole collection
       // for any other filter. (The storage caps' read of the user's chats still scans.)
@@ -193,6 +200,9 @@ describe('round trips per exchange', () => {
         // The slot back.
         'delete:generations',
       ]);
+      // The reply's final state by `_id` alone while its lease is surely held (message.model.ts
+      // ownReply). The chat's stays filtered on its kept turns (chat-context.ts settleChatOf).
+      expect(updates[0]).toBe('messages by _id');
     }
   });
 });
