@@ -45,13 +45,18 @@ export interface Usage {
 export async function usageOf(userId: string): Promise<Usage> {
   const mine = { userId: new Types.ObjectId(userId) };
   const [chats, sizes] = await Promise.all([
-    Chat.find(mine, { _id: 0, titleBytes: 1, promptBytes: 1 }).lean<
-      Pick<ChatDoc, 'titleBytes' | 'promptBytes'>[]
-    >(),
-    Message.aggregate<{ _id: number | null; n: number }>([
-      { $match: mine },
-      { $group: { _id: '$bytes', n: { $sum: 1 } } },
-    ]),
+    // Read under every message's generation slot: straight through the driver.
+    Chat.collection
+      .find<Pick<ChatDoc, 'titleBytes' | 'promptBytes'>>(mine, {
+        projection: { _id: 0, titleBytes: 1, promptBytes: 1 },
+      })
+      .toArray(),
+    Message.collection
+      .aggregate<{ _id: number | null; n: number }>([
+        { $match: mine },
+        { $group: { _id: '$bytes', n: { $sum: 1 } } },
+      ])
+      .toArray(),
   ]);
   let messages = 0;
   let bytes = 0;
