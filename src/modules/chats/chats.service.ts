@@ -5,7 +5,13 @@ import type { Page } from '../../lib/http/pagination.js';
 import { checkUserRate } from '../../lib/rate-limit/user-rate.js';
 import { Chat, insertChat, type ChatContext, type ChatDoc, type NewChatDoc } from './chat.model.js';
 import { bounded, chatSearchCondition } from './chats.search.js';
-import { chatSizes, claimChatSlot, ensureRoom, releaseChatSlot } from './chats.quota.js';
+import {
+  chatSizes,
+  claimChatSlot,
+  ensureRoom,
+  forgetKnownRoom,
+  releaseChatSlot,
+} from './chats.quota.js';
 import { requestStop } from './generation/leases.js';
 import { abortGeneration } from './generation/registry.js';
 import { decodeCursor, encodeCursor } from '../../lib/http/cursor.js';
@@ -260,6 +266,8 @@ export async function deleteChat(userId: string, chatId: ObjectIdString): Promis
   await Message.deleteMany({ chatId: chat._id });
   await IdempotencyKey.deleteMany({ chatId: chat._id });
   await releaseChatSlot(chat._id);
+  // The room it took is free at once here (chats.quota.ts).
+  forgetKnownRoom(userId);
 }
 
 /**

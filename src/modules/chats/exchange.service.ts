@@ -25,7 +25,7 @@ import {
 } from './chats.service.js';
 import { branchedAfter, historyFor } from './branch.service.js';
 import { chatStillOwned, removeLeftovers } from './chats.cleanup.js';
-import { chatSizes, textBytes } from './chats.quota.js';
+import { chatSizes, countStoredReply, textBytes } from './chats.quota.js';
 import { admitExchange, checkBudgetAndRoom } from './exchange.limits.js';
 import {
   insertMessages,
@@ -291,6 +291,7 @@ export async function storeReply(
       await removeLeftovers(message.userId, message.chatId);
       return { error: chatGone() };
     }
+    countStoredReply(String(message.userId), bytes);
     return { error: null };
   } catch (error) {
     logger.error({ err: error, messageId: String(message._id) }, 'could not store the reply');
