@@ -4,9 +4,10 @@
  * harness asks over IPC for event-loop delay (perf_hooks.monitorEventLoopDelay), memory, and the
  * bytes buffered in user space on the server's sockets (accepted sockets: writableLength; outgoing
  * sockets such as the upstream connection: readableLength), found through diagnostics_channel,
- * and database commands by name (count, total and slowest time, failures) for a client that
- * monitors commands (ours: src/lib/db/connection.ts sets monitorCommands), by wrapping
- * MongoClient's emit. The baseline does not monitor commands, so its tally stays empty.
+ * and database commands by name (count, total and slowest time, failures), and by name and
+ * collection, for a client that monitors commands (ours: src/lib/db/connection.ts sets
+ * monitorCommands; the thread relay too), by wrapping MongoClient's emit. The baseline does not
+ * monitor commands, so its tally stays empty.
  * `bench/memory.ts` also asks it for heap snapshots (v8.writeHeapSnapshot).
  */
 import diagnosticsChannel from 'node:diagnostics_channel';
@@ -42,6 +43,17 @@ if (process.send && process.env.BENCH_PROBE === '1') {
   diagnosticsChannel.subscribe('net.server.socket', track(accepted));
   diagnosticsChannel.subscribe('net.client.socket', track(outgoing));
   let commands: Record<string, CommandTally> = {};
+  /** The same tally keyed `<command> <collection>` (e.g. `find chats`). */
+  let byCollection: Record<string, CommandTally> = {};
+  // A command's collection is only in its started event: kept by request id until it ends.
+  const collectionOf = new Map<number, string>();
+  const add = (tally: Record<string, CommandTally>, key: string, ms: number, failed: boolean) => {
+    const t = (tally[key] ??= { n: 0, ms: 0, maxMs: 0, failed: 0 });
+    t.n += 1;
+    t.ms += ms;
+    t.maxMs = Math.max(t.maxMs, ms);
+    if (failed) t.failed += 1;
+  };
   const { MongoClient } = await import('mongodb');
   // Called with the client as `this` below: it is EventEmitter's emit.
   // eslint-disable-next-line @typescript-eslint/unbound-method
@@ -51,13 +63,17 @@ if (process.send && process.env.BENCH_PROBE === '1') {
     ...args: unknown[]
   ) => boolean;
   MongoClient.prototype.emit = function (this: unknown, name: string, ...args: unknown[]) {
-    if (name === 'commandSucceeded' || name === 'commandFailed') {
-      const event = args[0] as { commandName: string; duration: number };
-      const t = (commands[event.commandName] ??= { n: 0, ms: 0, maxMs: 0, failed: 0 });
-      t.n += 1;
-      t.ms += event.duration;
-      t.maxMs = Math.max(t.maxMs, event.duration);
-      if (name === 'commandFailed') t.failed += 1;
+    if (name === 'commandStarted') {
+      const event = args[0] as { requestId: number; commandName: string; command: object };
+      const target = (event.command as Record<string, unknown>)[event.commandName];
+      if (typeof target === 'string') collectionOf.set(event.requestId, target);
+    } else if (name === 'commandSucceeded' || name === 'commandFailed') {
+      const event = args[0] as { requestId: number; commandName: string; duration: number };
+      const collection = collectionOf.get(event.requestId) ?? '-';
+      collectionOf.delete(event.requestId);
+      const failed = name === 'commandFailed';
+      add(commands, event.commandName, event.duration, failed);
+      add(byCollection, `${event.commandName} ${collection}`, event.duration, failed);
     }
     return emit.call(this, name, ...args);
   } as never;
@@ -92,6 +108,7 @@ if (process.send && process.env.BENCH_PROBE === '1') {
       },
       cpu: process.cpuUsage(),
       commands,
+      byCollection,
       node: process.version,
     };
   };
@@ -102,6 +119,7 @@ if (process.send && process.env.BENCH_PROBE === '1') {
     if (request.cmd === 'reset') {
       delay.reset();
       commands = {};
+      byCollection = {};
     }
     if (request.cmd === 'gc' || request.cmd === 'snapshot') {
       gc();

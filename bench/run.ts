@@ -1,7 +1,7 @@
 /**
  * `npm run bench` / `npm run bench:smoke`: the eight figures of BENCHMARKS.md, our server against
  * the baseline relay in interleaved rounds (figure 8: two instances of our server, against a fresh
- * GET), on this machine. Writes bench/results/<timestamp>.json, bench/results/latest.md and
+ * GET), and figure 9, our server against the messages-in-the-thread relay on FerretDB, on this machine. Writes bench/results/<timestamp>.json, bench/results/latest.md and
  * bench/results/latest.svg; commits nothing.
  */
 import type { ChildProcess } from 'node:child_process';
@@ -20,7 +20,7 @@ import type {
 } from './resume-client.js';
 import { scriptedText } from './lib/scripted-text.js';
 import { percentile, round3, run, sleep, spread, type Spread } from './lib/common.js';
-import { chooseBackend, type Backend, type BenchDatabase } from './lib/db.js';
+import { chooseBackend, ferretdbBackend, type Backend, type BenchDatabase } from './lib/db.js';
 import { summariseProfile, type ProfileSummary } from './lib/profile.js';
 import { renderReport, type Figure, type Report } from './lib/report.js';
 import {
@@ -30,6 +30,7 @@ import {
   PASSWORD,
   resetMessages,
   seed,
+  storedReplies,
   storedReplyChars,
   type SeedUser,
 } from './lib/seed.js';
@@ -42,6 +43,7 @@ import {
   startBaseline,
   startClient,
   startOurs,
+  startThreadRelay,
   startUpstream,
   type RunningServer,
   type Upstream,
@@ -83,6 +85,10 @@ const S = smoke
       fig6: { seconds: 1, connections: 4, listRate: 20 },
       fig7: { readers: 4, seconds: 1, settleMs: 1000 },
       fig8: { samples: 16, rate: 8, readDeltas: [1, 30], gapMs: 25 },
+      fig9: {
+        single: { streams: 6, warmup: 2, rate: 20 },
+        concurrent: { streams: 10, ttftMs: 20, gapMs: 20, chunks: 15, measureS: 1 },
+      },
       profileS: 1,
     }
   : {
@@ -95,10 +101,16 @@ const S = smoke
       fig6: { seconds: 4, connections: 8, listRate: 50 },
       fig7: { readers: 20, seconds: 5, settleMs: 1500 },
       fig8: { samples: 60, rate: 5, readDeltas: [1, 8, 16, 24, 32], gapMs: 40 },
+      fig9: {
+        single: { streams: 25, warmup: 3, rate: 10 },
+        concurrent: { streams: 100, ttftMs: 50, gapMs: 50, chunks: 100, measureS: 6 },
+      },
       profileS: 4,
     };
 S.fig4.streams = argNumber('fig4-streams') ?? S.fig4.streams;
 S.fig4.rate = argNumber('fig4-rate') ?? S.fig4.rate;
+/** `--fig9-history=N`: figure 9's measured exchange is the (N+1)th of its chat (default: the first). */
+const fig9History = argNumber('fig9-history') ?? 0;
 
 let client: ChildProcess;
 /** The database server every phase starts (chosen once per run: BENCH_DB, MONGODB_URI, Java, FerretDB). */
@@ -960,6 +972,251 @@ async function resumeFigure(nodeBin: string, upstream: Upstream) {
   return { figures, rows };
 }
 
+/**
+ * Figure 9: our server against the messages-in-the-thread relay (bench/thread-relay.ts: Express,
+ * Mongoose, the messages inside the thread document), always on FerretDB, the project's embedded
+ * database, whatever the run's database. Each round gets a fresh FerretDB, seeded with the same
+ * users and chats for ours and one empty thread per chat (same id) for the relay, and fresh
+ * processes; then (a) streams one at a time, as figure 1, and (b) streams at a fixed arrival rate
+ * holding `concurrent` open, as figure 2. Each part: straight from the upstream, then both servers
+ * in alternating order, with the messages emptied before each arm. Parts (a) and (b) use disjoint
+ * users, so every exchange goes to a chat (and thread) with no history, for both servers; with
+ * `--fig9-history=N`, each arm first makes N exchanges in every chat of its part through the
+ * server it measures (each server builds its own history, of the same text), so the measured
+ * exchange continues a conversation.
+ */
+async function threadRelayFigure(nodeBin: string, upstream: Upstream) {
+  const f = S.fig9;
+  const database =
+    backend.kind === 'ferretdb' ? backend : ferretdbBackend('figure 9 runs on FerretDB');
+  const singleShape = { ttftMs: 20, gapMs: 5, chunks: 10, chunkSize: 8 };
+  const single = {
+    shape: singleShape,
+    load: {
+      count: f.single.streams + f.single.warmup,
+      warmup: f.single.warmup,
+      rate: f.single.rate,
+    },
+  };
+  const c = f.concurrent;
+  const concurrentShape = { ttftMs: c.ttftMs, gapMs: c.gapMs, chunks: c.chunks, chunkSize: 8 };
+  const durationS = (c.ttftMs + c.gapMs * c.chunks) / 1000;
+  const rate = c.streams / durationS;
+  // The first stream-duration's worth is warm-up, as in figure 2.
+  const warmup = Math.round(rate * durationS);
+  const concurrent = {
+    shape: concurrentShape,
+    load: { count: warmup + Math.round(rate * c.measureS), warmup, rate },
+  };
+  type Part = typeof single;
+  interface Arm extends ArmStats {
+    /** Database commands per exchange by name, and their time per exchange (probe tally). */
+    commands: Record<string, number>;
+    commandMs: Record<string, number>;
+    /** Per exchange by command and collection: `count × (ms)`. */
+    byCollection: Record<string, string>;
+    commandsPerExchange: number;
+    dbMsPerExchange: number;
+    /** Replies stored whole after the arm, history included. */
+    repliesStored: number;
+    historyFailed: number;
+  }
+  const rows: {
+    round: number;
+    single: { direct: ArmStats; ours: Arm; relay: Arm };
+    concurrent: { direct: ArmStats; ours: Arm; relay: Arm };
+  }[] = [];
+
+  // History replies: 800 characters each, sent back to back.
+  const historyShape = { ttftMs: 0, gapMs: 0, chunks: 100, chunkSize: 8 };
+  const HISTORY_RATE = 20;
+  /**
+   * `fig9History` exchanges in every chat, one pass over the chats per exchange, each pass over
+   * before the next starts: two sends to one chat never overlap (ours would then drop the turns
+   * it keeps on the chat and read the message tree, as a real concurrent send makes it do).
+   */
+  const buildHistory = async (server: RunningServer, part: Part, users: SeedUser[]) => {
+    let failed = 0;
+    if (fig9History === 0) return failed;
+    await upstream.script(historyShape);
+    for (let pass = 0; pass < fig9History; pass += 1) {
+      const r = await clientJob<StreamResult>({
+        kind: 'streams',
+        port: server.port,
+        mode: 'api',
+        targets: streamTargets(users),
+        count: users.length,
+        warmup: 0,
+        ratePerSec: HISTORY_RATE,
+        expectedDeltas: historyShape.chunks,
+        maxDurationMs: (users.length / HISTORY_RATE) * 4000 + 60_000,
+        progressMs: 0,
+      });
+      failed += r.failed;
+    }
+    await upstream.script(part.shape);
+    return failed;
+  };
+
+  const arm = async (p: Phase, server: RunningServer, part: Part, users: SeedUser[]) => {
+    const { shape, load } = part;
+    await resetMessages(p.db.uri);
+    const historyFailed = await buildHistory(server, part, users);
+    await server.probe('reset');
+    const r = await clientJob<StreamResult>({
+      kind: 'streams',
+      port: server.port,
+      mode: 'api',
+      targets: streamTargets(users),
+      count: load.count,
+      warmup: load.warmup,
+      ratePerSec: load.rate,
+      expectedDeltas: shape.chunks,
+      maxDurationMs: maxDuration(part),
+      progressMs: 0,
+    });
+    const stats = await server.probe('stats');
+    const stored = await storedReplies(p.db.uri);
+    const tallies = Object.entries(stats.commands);
+    return {
+      ...armStats(r),
+      commands: Object.fromEntries(tallies.map(([name, t]) => [name, round3(t.n / load.count)])),
+      commandMs: Object.fromEntries(tallies.map(([name, t]) => [name, round3(t.ms / load.count)])),
+      byCollection: Object.fromEntries(
+        Object.entries(stats.byCollection).map(([key, t]) => [
+          key,
+          `${round3(t.n / load.count)} × (${(t.ms / load.count).toFixed(1)} ms)`,
+        ]),
+      ),
+      commandsPerExchange: round3(tallies.reduce((a, [, t]) => a + t.n, 0) / load.count),
+      dbMsPerExchange: round3(tallies.reduce((a, [, t]) => a + t.ms, 0) / load.count),
+      repliesStored: server.name === 'ours' ? stored.messages : stored.threads,
+      historyFailed,
+    };
+  };
+  const maxDuration = ({ shape, load }: Part) =>
+    Math.ceil(
+      (load.count / load.rate + (shape.ttftMs + shape.gapMs * shape.chunks) / 1000) * 4000 + 30_000,
+    );
+
+  for (let round = 0; round < S.rounds; round += 1) {
+    const db = await database.start();
+    const seeded = await seed(db.uri, {
+      users: single.load.count + concurrent.load.count,
+      chatsPerUser: 1,
+      threads: true,
+    });
+    const options = { node: nodeBin, mongoUri: db.uri, upstreamPort: upstream.port };
+    const [ours, relay] = await Promise.all([startOurs(options), startThreadRelay(options)]);
+    const p: Phase = { db, ours, baseline: relay, users: seeded.users };
+    openPhases.add(p);
+    try {
+      const parts = [
+        ['single', single, p.users.slice(0, single.load.count)],
+        ['concurrent', concurrent, p.users.slice(single.load.count)],
+      ] as const;
+      const row: Record<string, { direct: ArmStats; ours: Arm; relay: Arm }> = {};
+      for (const [name, part, users] of parts) {
+        await upstream.script(part.shape);
+        const direct = await clientJob<StreamResult>({
+          kind: 'streams',
+          port: upstream.port,
+          mode: 'direct',
+          targets: directTargets,
+          count: part.load.count,
+          warmup: part.load.warmup,
+          ratePerSec: part.load.rate,
+          expectedDeltas: part.shape.chunks,
+          maxDurationMs: maxDuration(part),
+          progressMs: 0,
+        });
+        const arms: Partial<Record<'ours' | 'relay', Arm>> = {};
+        for (const server of order(round, p))
+          arms[server === p.ours ? 'ours' : 'relay'] = await arm(p, server, part, users);
+        const r = { direct: armStats(direct), ours: arms.ours!, relay: arms.relay! };
+        row[name] = r;
+        log(
+          `fig9 ${name} round ${round + 1}/${S.rounds}: TTFT p50 direct ${r.direct.p50.toFixed(2)} · ours ${r.ours.p50.toFixed(2)} · thread relay ${r.relay.p50.toFixed(2)} ms; p99 ${r.direct.p99.toFixed(1)} / ${r.ours.p99.toFixed(1)} / ${r.relay.p99.toFixed(1)}; failed ${r.ours.failed}/${r.relay.failed}; commands per exchange ${r.ours.commandsPerExchange}/${r.relay.commandsPerExchange}`,
+        );
+        for (const e of [...r.ours.errors, ...r.relay.errors]) log(`fig9 error: ${e}`);
+      }
+      rows.push({ round, single: row.single!, concurrent: row.concurrent! });
+    } finally {
+      await stopPhase(p);
+    }
+  }
+
+  const added = (part: 'single' | 'concurrent', who: 'ours' | 'relay', pct: 'p50' | 'p99') =>
+    rows.map((r) => r[part][who][pct] - r[part].direct[pct]);
+  const failed = (part: 'single' | 'concurrent', who: 'ours' | 'relay') =>
+    rows.reduce((a, r) => a + r[part][who].failed, 0);
+  const exchanges = (part: 'single' | 'concurrent', who: 'ours' | 'relay') => ({
+    commands: rows.at(-1)?.[part][who].commands,
+    // Summed time of each kind of command per exchange (ms), in the last round.
+    commandMs: rows.at(-1)?.[part][who].commandMs,
+    byCollection: rows.at(-1)?.[part][who].byCollection,
+    commandsPerExchange: spread(rows.map((r) => r[part][who].commandsPerExchange)),
+    dbMsPerExchange: spread(rows.map((r) => r[part][who].dbMsPerExchange)),
+    // Stored whole against started (warm-up and history included), summed over the rounds.
+    repliesStored: `${rows.reduce((a, r) => a + r[part][who].repliesStored, 0)} of ${rows.length * (part === 'single' ? single : concurrent).load.count * (1 + fig9History)}`,
+    historyFailed: rows.reduce((a, r) => a + r[part][who].historyFailed, 0),
+  });
+  const figure = (
+    part: 'single' | 'concurrent',
+    pct: 'p50' | 'p99',
+    name: string,
+    extra: Record<string, unknown>,
+  ): Figure => {
+    const ours = added(part, 'ours', pct);
+    const relay = added(part, 'relay', pct);
+    const ratio = spread(ours.map((o, i) => o / relay[i]!));
+    return {
+      id: '9',
+      name: `${name}; baseline column: the messages-in-the-thread relay, both on FerretDB`,
+      ours: spread(ours),
+      baseline: spread(relay),
+      ratio,
+      unit: 'ms',
+      target: '≤ 1.0× the thread relay',
+      pass: ratio.median <= 1 && failed(part, 'ours') === 0,
+      extra: {
+        ...extra,
+        failedOurs: failed(part, 'ours'),
+        failedThreadRelay: failed(part, 'relay'),
+        streamsWithWrongDeltaCount: rows.reduce(
+          (a, r) => a + r[part].ours.mismatch + r[part].relay.mismatch,
+          0,
+        ),
+        oursPerExchange: exchanges(part, 'ours'),
+        threadRelayPerExchange: exchanges(part, 'relay'),
+      },
+    };
+  };
+  const figures = [
+    figure('single', 'p50', 'Added TTFT, 1 stream (p50, ms)', {
+      oursP99AddedMs: spread(added('single', 'ours', 'p99')),
+      threadRelayP99AddedMs: spread(added('single', 'relay', 'p99')),
+      upstreamOwnTtftP50Ms: spread(rows.map((r) => r.single.direct.p50)),
+      streamsPerArmPerRound: f.single.streams,
+      database: database.label,
+      history: fig9History
+        ? `${fig9History} exchanges per chat before the measured one (replies of ${historyShape.chunks * historyShape.chunkSize} characters), made through each server`
+        : 'none: every exchange goes to a chat and a thread with no messages',
+    }),
+    figure('concurrent', 'p99', `Added TTFT at ${c.streams} concurrent streams (p99, ms)`, {
+      oursP50AddedMs: spread(added('concurrent', 'ours', 'p50')),
+      threadRelayP50AddedMs: spread(added('concurrent', 'relay', 'p50')),
+      upstreamOwnTtftP99Ms: spread(rows.map((r) => r.concurrent.direct.p99)),
+      streamsPerArmPerRound: concurrent.load.count - concurrent.load.warmup,
+      warmupStreams: concurrent.load.warmup,
+      ratePerSec: round3(rate),
+      maxOpenOurs: Math.max(...rows.map((r) => r.concurrent.ours.maxOpen)),
+      maxOpenThreadRelay: Math.max(...rows.map((r) => r.concurrent.relay.maxOpen)),
+    }),
+  ];
+  return { figures, rows };
+}
+
 /** CPU profile of our server under the figure-2 load and the list load; summarised by function and package. */
 async function profileOurs(nodeBin: string, upstream: Upstream): Promise<ProfileSummary | null> {
   const name = `ours-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`;
@@ -1111,6 +1368,13 @@ async function main() {
       const f8 = await resumeFigure(node24, upstream);
       figures.push(...f8.figures);
       raw.fig8 = f8.rows;
+    }
+
+    // Figure 9: ours against the messages-in-the-thread relay, on FerretDB.
+    if (want('9')) {
+      const f9 = await threadRelayFigure(node24, upstream);
+      figures.push(...f9.figures);
+      raw.fig9 = f9.rows;
     }
 
     // The headline figure on the machine's Node 20.

@@ -172,7 +172,7 @@ async function startJava(dir: string, warmupMs: number): Promise<BenchDatabase> 
  * The project's embedded FerretDB (SQLite backend) with its data on /dev/shm, so disk speed does
  * not enter the figures.
  */
-function ferretdbBackend(reason: string): Backend {
+export function ferretdbBackend(reason: string): Backend {
   return {
     kind: 'ferretdb',
     label:

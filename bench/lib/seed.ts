@@ -2,6 +2,7 @@ import { createHash, createSecretKey, randomBytes } from 'node:crypto';
 import bcrypt from 'bcrypt';
 import jwt from 'jsonwebtoken';
 import { MongoClient, ObjectId } from 'mongodb';
+import { searchTerms } from '../../src/modules/chats/search-terms.js';
 import { BCRYPT_COST, JWT_AUDIENCE, JWT_ISSUER, JWT_SECRET } from './servers.js';
 
 export const PASSWORD = 'bench-password-1';
@@ -41,10 +42,12 @@ export async function passwordHash(): Promise<string> {
  * Users, one open session each, and chats, written with the native driver in the shapes the
  * Mongoose models store (users, sessions, chats). Each user gets `chatsPerUser` chats; every
  * stream of the benchmark goes to its own user, so per-user stream limits never interfere.
+ * `threads`: also one thread document per chat for the thread relay (bench/thread-relay.ts), with
+ * the chat's id as its threadId, the same owner and title, and no messages, as the chats have none.
  */
 export async function seed(
   uri: string,
-  options: { users: number; chatsPerUser: number; loginUser?: boolean },
+  options: { users: number; chatsPerUser: number; loginUser?: boolean; threads?: boolean },
 ): Promise<Seeded> {
   const client = await MongoClient.connect(uri);
   try {
@@ -55,6 +58,7 @@ export async function seed(
     const userDocs = [];
     const sessionDocs = [];
     const chatDocs = [];
+    const threadDocs = [];
     for (let u = 0; u < options.users; u += 1) {
       const userId = new ObjectId();
       const sessionId = new ObjectId();
@@ -81,19 +85,36 @@ export async function seed(
       for (let c = 0; c < options.chatsPerUser; c += 1) {
         const chatId = new ObjectId();
         const at = new Date(now.getTime() - c * 1000);
+        const title = `Bench chat ${c}`;
+        // With the sizes and search keys a chat gets when it is created: without them, our server's
+        // search backfill would rewrite every seeded chat right after it starts, beside the first arm.
         chatDocs.push({
           _id: chatId,
           userId,
-          title: `Bench chat ${c}`,
+          title,
           pinned: c === 0,
           archived: false,
           model: 'bench-model',
           systemPrompt: '',
+          titleBytes: Buffer.byteLength(title),
+          promptBytes: 0,
+          terms: searchTerms(title),
           lastMessageAt: at,
           createdAt: at,
           updatedAt: at,
         });
         chatIds.push(chatId.toHexString());
+        if (options.threads)
+          threadDocs.push({
+            _id: new ObjectId(),
+            threadId: chatId.toHexString(),
+            userId: userId.toHexString(),
+            title,
+            messages: [],
+            createdAt: at,
+            updatedAt: at,
+            __v: 0,
+          });
       }
       users.push({
         userId: userId.toHexString(),
@@ -114,6 +135,7 @@ export async function seed(
       ['users', userDocs],
       ['sessions', sessionDocs],
       ['chats', chatDocs],
+      ['threads', threadDocs],
     ] as const) {
       for (let i = 0; i < docs.length; i += 1000)
         await db.collection(name).insertMany(docs.slice(i, i + 1000));
@@ -124,13 +146,17 @@ export async function seed(
   }
 }
 
-/** Empties the messages and leases collections, so every arm starts from the same database state. */
+/**
+ * Empties the messages and leases collections, and the thread relay's threads of their messages,
+ * so every arm starts from the same database state.
+ */
 export async function resetMessages(uri: string): Promise<void> {
   const client = await MongoClient.connect(uri);
   try {
     const db = client.db();
     await db.collection('messages').deleteMany({});
     await db.collection('generations').deleteMany({});
+    await db.collection('threads').updateMany({}, { $set: { messages: [] } });
   } finally {
     await client.close();
   }
@@ -184,6 +210,34 @@ export async function storedReplyChars(uri: string): Promise<{ messages: number;
     return {
       messages: rows.length,
       chars: rows.reduce((n, r) => n + String(r.content ?? '').length, 0),
+    };
+  } finally {
+    await client.close();
+  }
+}
+
+/**
+ * Replies stored whole, per layout: ours as `complete` assistant messages, the thread relay's as
+ * assistant entries in the threads (figure 9 checks both servers kept every reply they sent).
+ */
+export async function storedReplies(uri: string): Promise<{ messages: number; threads: number }> {
+  const client = await MongoClient.connect(uri);
+  try {
+    const db = client.db();
+    const messages = await db
+      .collection('messages')
+      .countDocuments({ role: 'assistant', status: 'complete' });
+    const threads = await db
+      .collection('threads')
+      .find({}, { projection: { messages: 1 } })
+      .toArray();
+    return {
+      messages,
+      threads: threads.reduce(
+        (n, t) =>
+          n + (t.messages as { role: string }[]).filter((m) => m.role === 'assistant').length,
+        0,
+      ),
     };
   } finally {
     await client.close();

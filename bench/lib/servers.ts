@@ -26,13 +26,15 @@ export interface ProbeStats {
     outgoingUnreadBytes: number;
   };
   cpu: { user: number; system: number };
-  /** Database commands since the last reset, by name (ours only: see probe.ts). */
+  /** Database commands since the last reset, by name (ours and the thread relay: see probe.ts). */
   commands: Record<string, { n: number; ms: number; maxMs: number; failed: number }>;
+  /** The same keyed `<command> <collection>`, e.g. `find chats`. */
+  byCollection: Record<string, { n: number; ms: number; maxMs: number; failed: number }>;
   node: string;
 }
 
 export interface RunningServer {
-  name: 'ours' | 'baseline';
+  name: 'ours' | 'baseline' | 'thread-relay';
   port: number;
   child: ChildProcess;
   probe(cmd: 'stats' | 'reset' | 'gc'): Promise<ProbeStats>;
@@ -168,6 +170,42 @@ export async function startBaseline(options: ServerOptions): Promise<RunningServ
   const probe = withProbe(child);
   return {
     name: 'baseline',
+    port,
+    child,
+    probe,
+    snapshot: (file) => probe('snapshot', file),
+    stop: () => stopChild(child),
+  };
+}
+
+/** The messages-in-the-thread relay (bench/thread-relay.ts): Express, Mongoose, the openai SDK. */
+export async function startThreadRelay(options: ServerOptions): Promise<RunningServer> {
+  const port = await freePort();
+  const child = spawn(
+    options.node,
+    [`--import=${path.join(BUILD_BENCH, 'probe.js')}`, path.join(BUILD_BENCH, 'thread-relay.js')],
+    {
+      cwd: PROJECT_ROOT,
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+      env: {
+        PATH: process.env.PATH,
+        BENCH_PROBE: '1',
+        NODE_ENV: 'production',
+        PORT: String(port),
+        MONGODB_URI: options.mongoUri,
+        JWT_SECRET,
+        JWT_ISSUER,
+        JWT_AUDIENCE,
+        OPENAI_BASE_URL: `http://127.0.0.1:${options.upstreamPort}/v1`,
+        OPENAI_API_KEY: 'bench',
+        MODEL: 'bench-model',
+      },
+    },
+  );
+  await waitForPort(port, child, 30_000);
+  const probe = withProbe(child);
+  return {
+    name: 'thread-relay',
     port,
     child,
     probe,

@@ -94,6 +94,7 @@ const envSchema = z.object({
   MAX_CHATS_PER_USER: int(2_000, 1, 1_000_000),
   MAX_MESSAGES_PER_USER: int(50_000, 2),
   MAX_STORED_BYTES_PER_USER: int(50_000_000, 1),
+  STORAGE_RECOUNT_SECONDS: int(60, 0, 3600),
   SEARCH_TIMEOUT_MS: int(2_000, 1, 60_000),
   MAX_CONCURRENT_STREAMS: int(2, 1),
   SSE_PING_SECONDS: z.coerce.number().min(0.05).max(15).default(15),

@@ -1,6 +1,7 @@
 import type { CommandStartedEvent } from 'mongodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import mongoose from '../../src/lib/db/mongoose.js';
+import { Generation } from '../../src/modules/chats/generation/generation.model.js';
 import { Message } from '../../src/modules/chats/message.model.js';
 import { useChatApp } from '../helpers/chat-app.js';
 import { parseSse, textParser } from '../helpers/sse.js';
@@ -53,19 +54,23 @@ describe('database work per exchange', () => {
     const long = await writesDuring(exchange(60));
     // The shared rate counter's writes depend on where the minute window stands, not on the reply.
     const own = (writes: string[]) => writes.filter((w) => !w.endsWith(':rate_limits'));
-    expect(own(long)).toEqual(own(short));
+    // Sorted: some of them run side by side (the round-trip test below checks their order).
+    const sorted = (writes: string[]) => own(writes).sort();
+    expect(sorted(long)).toEqual(sorted(short));
     // Both messages in one insert (the reply `streaming` and empty), its final state in one update.
-    expect(own(short)).toEqual([
-      'insert:generations',
-      'insert:messages',
-      'update:chats',
-      // The reply's tokens, in the usage ledger before its slot is released (budgets rely on it).
-      'insert:usage',
-      'update:messages',
-      // The reply's text into the turns the chat keeps for its next send (chat-context.ts).
-      'update:chats',
-      'delete:generations',
-    ]);
+    expect(sorted(short)).toEqual(
+      [
+        'insert:generations',
+        'insert:messages',
+        'update:chats',
+        // The reply's tokens, in the usage ledger before its slot is released (budgets rely on it).
+        'insert:usage',
+        'update:messages',
+        // The reply's text into the turns the chat keeps for its next send (chat-context.ts).
+        'update:chats',
+        'delete:generations',
+      ].sort(),
+    );
     for (const writes of [short, long])
       expect(writes.length - own(writes).length).toBeLessThanOrEqual(2);
   });
@@ -102,7 +107,26 @@ async function exchangeCommands(user: TestUser, chatId: string, stream: boolean)
   commands.length = 0;
   release();
   await done;
-  return { before, after: commands.map(named), pointReads };
+  const updates = commands.filter((c) => c.commandName === 'update').map(updateFilterOf);
+  return { before, after: commands.map(named), pointReads, updates };
+}
+
+/** An update's collection and the fields its filter names. */
+const updateFilterOf = (c: CommandStartedEvent) => {
+  const [update] = c.command.updates as { q: object }[];
+  return `${String(c.command.update)} by ${Object.keys(update!.q).join(',')}`;
+};
+
+/** The commands cut into consecutive groups of these sizes, each sorted; what is left, last. */
+function groups(commands: string[], sizes: number[]): string[][] {
+  const cut: string[][] = [];
+  let at = 0;
+  for (const size of sizes) {
+    cut.push(commands.slice(at, at + size).sort());
+    at += size;
+  }
+  if (at < commands.length) cut.push(commands.slice(at));
+  return cut;
 }
 
 /** A find's collection and the fields its filter names. */
@@ -126,41 +150,34 @@ describe('round trips per exchange', () => {
     expect(created.status).toBe(201);
     const chatId = created.body.id as string;
     for (const stream of [true, false]) {
-      const { before, after, pointReads } = await exchangeCommands(user, chatId, stream);
+      const { before, after, pointReads, updates } = await exchangeCommands(user, chatId, stream);
       // The session, the chat and the account are read by `_id` alone, checked in code: the
       // embedded FerretDB serves only that from its primary key and scans the whole collection
-      // for any other filter. (The storage caps' read of the user's chats still scans.)
-      expect(pointReads.sort()).toEqual([
-        'chats by _id',
-        'chats by userId',
-        'sessions by _id',
-        'users by _id',
-      ]);
-      // The account read and the two reads of the storage caps run side by side, in any order.
-      const underSlot = before.slice(4, 7).sort();
-      expect([...before.slice(0, 4), ...underSlot, ...before.slice(7)]).toEqual([
+      // for any other filter.
+      expect(pointReads.sort()).toEqual(['chats by _id', 'sessions by _id', 'users by _id']);
+      // Commands that run side by side are compared as sets: their order is the database's.
+      expect(groups(before, [1, 3, 1, 1, 1])).toEqual([
         // Authentication: the session is still open (revocation is immediate).
-        'find:sessions',
-        // Ownership, the chat and the turns it keeps for this send (chat-context.ts): the
-        // history needs no read of the messages.
-        'find:chats',
-        // The message rate: the next number of this minute, under a unique _id (exactly once).
-        'insert:rate_limits',
-        // The generation slot: a unique-index insert (at most MAX_CONCURRENT_STREAMS at once).
-        'insert:generations',
-        // Under the slot, side by side (exchange.limits.ts checkBudgetAndRoom), sorted here:
-        // the storage caps, exact: the messages grouped by size, the chats' sizes. They stay
-        // because FerretDB loses $inc under concurrency, so no stored running total can be exact.
-        'aggregate:messages',
-        'find:chats',
-        // The account: disabled, and its own daily budget (an account with a token limit adds
-        // one aggregate of today's ledger).
-        'find:users',
+        ['find:sessions'],
+        // Side by side (exchange.limits.ts admitExchange), sorted here:
+        [
+          // Ownership, the chat and the turns it keeps for this send (chat-context.ts): the
+          // history needs no read of the messages.
+          'find:chats',
+          // The generation slot: a unique-index insert (at most MAX_CONCURRENT_STREAMS at once).
+          'insert:generations',
+          // The message rate: the next number of this minute, under a unique _id (exactly once).
+          'insert:rate_limits',
+        ],
+        // Under the slot: the account, disabled, and its own daily budget (an account with a
+        // token limit adds one aggregate of today's ledger). The storage caps need no read: the
+        // user's messages were counted less than STORAGE_RECOUNT_SECONDS ago (chats.quota.ts).
+        ['find:users'],
         // The question and the empty reply, in one insert.
-        'insert:messages',
+        ['insert:messages'],
         // lastMessageAt, the kept turns with the question, filtered on the owner (the chat was
         // not deleted meanwhile) and on the turns as read (no other send changed them).
-        'update:chats',
+        ['update:chats'],
       ]);
       expect(after).toEqual([
         // The call's tokens, before the slot is released (budgets rely on it).
@@ -172,6 +189,9 @@ describe('round trips per exchange', () => {
         // The slot back.
         'delete:generations',
       ]);
+      // The reply's final state by `_id` alone while its lease is surely held (message.model.ts
+      // ownReply). The chat's stays filtered on its kept turns (chat-context.ts settleChatOf).
+      expect(updates[0]).toBe('messages by _id');
     }
   });
 });
@@ -232,11 +252,44 @@ describe('messages per minute', () => {
     expect(retryAfter).toBeLessThanOrEqual(60);
     expect(await Message.countDocuments({ chatId, content: 'one too many' })).toBe(0);
     expect(ctx.upstream.requests.length).toBe(asked);
+    // The slot taken beside the refused count was given back.
+    expect(await Generation.countDocuments({ userId: user.id })).toBe(0);
     const compat = await ctx
       .request()
       .post('/api/chat')
       .set(user.auth)
       .send({ message: 'also limited' });
     expect(compat.status).toBe(429);
+  });
+
+  it('when a message goes to a chat that is not found, then 404 (before the rate and slot refusals), it counts toward the rate and leaves no slot taken', async () => {
+    const user = await createUser({ label: 'rate-404' });
+    const leftInMinute = 60_000 - (Date.now() % 60_000);
+    if (leftInMinute < 5000) await new Promise((r) => setTimeout(r, leftInMinute + 50));
+    const otherUsersChat = (await ctx.request().post('/api/chats').set(ctx.user.auth).send({})).body
+      .id as string;
+    const asked = ctx.upstream.requests.length;
+    for (let i = 0; i < 5; i += 1) {
+      const res = await ctx
+        .request()
+        .post(`/api/chats/${otherUsersChat}/messages`)
+        .set(user.auth)
+        .send({ content: `not mine ${i}` });
+      // The fifth is over the rate as well: the chat's refusal is the one given.
+      expect(res.status).toBe(404);
+      expect(res.body.error.code).toBe('NOT_FOUND');
+    }
+    expect(await Generation.countDocuments({ userId: user.id })).toBe(0);
+    expect(await Message.countDocuments({ chatId: otherUsersChat })).toBe(0);
+    expect(ctx.upstream.requests.length).toBe(asked);
+    // Five counted in this minute (MESSAGES_PER_MINUTE is 4): the user's own chat is refused too.
+    const own = (await ctx.request().post('/api/chats').set(user.auth).send({})).body.id as string;
+    const refused = await ctx
+      .request()
+      .post(`/api/chats/${own}/messages`)
+      .set(user.auth)
+      .send({ content: 'mine' });
+    expect(refused.status).toBe(429);
+    expect(refused.body.error.code).toBe('RATE_LIMITED');
   });
 });

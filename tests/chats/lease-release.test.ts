@@ -8,7 +8,7 @@ import { releaseLeaseSurely, type Lease } from '../../src/modules/chats/generati
  * it) cannot be produced on demand against a real database on this machine. The release against a
  * real database that stops and comes back is tests/cluster/database-outage.test.ts.
  */
-const lease: Lease = { userId: 'u', chatId: 'c', slot: 0, token: 't' };
+const lease: Lease = { userId: 'u', chatId: 'c', slot: 0, token: 't', heldUntil: 0 };
 const never = () => new Promise<void>(() => undefined);
 const down = () => Promise.reject(new Error('connect ECONNREFUSED'));
 

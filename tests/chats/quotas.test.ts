@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Response } from 'supertest';
 import mongoose from '../../src/lib/db/mongoose.js';
 import { Chat } from '../../src/modules/chats/chat.model.js';
@@ -87,6 +87,53 @@ describe('messages per user', () => {
     expectFull(await send(user, chatId, 'three'), 'MESSAGE_LIMIT_REACHED');
     expect(upstream.requests.length).toBe(asked);
     expect(await stored(user)).toEqual({ chats: 1, messages: 4 });
+  });
+});
+
+describe('counts kept between recounts (STORAGE_RECOUNT_SECONDS, 60 by default)', () => {
+  afterEach(() => vi.useRealTimers());
+
+  /** Two messages of the user stored by another instance, which this one has not counted. */
+  const storedElsewhere = (who: TestUser, chatId: string) =>
+    Message.collection.insertMany(
+      ['user', 'assistant'].map((role) => ({
+        chatId: new mongoose.Types.ObjectId(chatId),
+        userId: new mongoose.Types.ObjectId(who.id),
+        parentId: null,
+        role,
+        content: 'x',
+        bytes: 1,
+        status: 'complete',
+        createdAt: new Date(),
+      })),
+    );
+
+  it('when another instance stored messages of the user after this one counted, then this one counts them once its count is STORAGE_RECOUNT_SECONDS old, and refuses what would pass the cap', async () => {
+    const user = await createUser({ label: 'recount' });
+    const chatId = (await createChat(user)).body.id as string;
+    upstream.setDefault({ chunks: ['ok'] });
+    expect((await send(user, chatId, 'one')).status).toBe(201);
+    await storedElsewhere(user, chatId);
+    // A minute later (only the clock moves): the count is redone and finds 4 of the 4 allowed.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() + 61_000);
+    const asked = upstream.requests.length;
+    expectFull(await send(user, chatId, 'two'), 'MESSAGE_LIMIT_REACHED');
+    expect(upstream.requests.length).toBe(asked);
+    expect(await stored(user)).toEqual({ chats: 1, messages: 4 });
+  });
+
+  it('when a chat is deleted, then its room is free at once on this instance, though its count is recent', async () => {
+    const user = await createUser({ label: 'recount-delete' });
+    const first = (await createChat(user)).body.id as string;
+    const second = (await createChat(user)).body.id as string;
+    upstream.setDefault({ chunks: ['ok'] });
+    expect((await send(user, first, 'one')).status).toBe(201);
+    expect((await send(user, first, 'two')).status).toBe(201);
+    expectFull(await send(user, second, 'three'), 'MESSAGE_LIMIT_REACHED');
+    expect((await ctx.request().delete(`/api/chats/${first}`).set(user.auth)).status).toBe(204);
+    expect((await send(user, second, 'three')).status).toBe(201);
+    expect(await stored(user)).toEqual({ chats: 1, messages: 2 });
   });
 });
 

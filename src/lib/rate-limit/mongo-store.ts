@@ -1,4 +1,5 @@
 import type { ClientRateLimitInfo, Options, Store } from 'express-rate-limit';
+import type { Collection } from 'mongodb';
 import mongoose, { Schema } from '../db/mongoose.js';
 import { ensureTtlIndex } from '../db/ttl.js';
 import { isDuplicateKey } from '../db/duplicate-key.js';
@@ -17,6 +18,8 @@ const slotSchema = new Schema<Slot>(
 );
 slotSchema.index({ key: 1, resetAt: 1 });
 export const RateLimitSlot = mongoose.model<Slot>('RateLimitSlot', slotSchema, 'rate_limits');
+/** The driver's collection, typed with the string `_id` the schema declares. */
+const slots = () => RateLimitSlot.collection as unknown as Collection<Slot>;
 
 export interface Counter {
   key: string;
@@ -60,7 +63,13 @@ export async function hit(
   }
   for (; n <= cap + 1; n += 1) {
     try {
-      await RateLimitSlot.create({ _id: `${key}#${resetAt.getTime()}#${n}`, key, n, resetAt });
+      // Every message takes one: straight through the driver (the document is complete here).
+      await slots().insertOne({
+        _id: `${key}#${resetAt.getTime()}#${n}`,
+        key,
+        n,
+        resetAt,
+      });
       break;
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;

@@ -167,11 +167,14 @@ export async function revokeSession(sessionId: string): Promise<void> {
  * scans the whole collection for a filter with any other field.
  */
 export async function activeSession(sessionId: string, userId: string): Promise<boolean> {
-  const session = await Session.findById(sessionId, {
-    userId: 1,
-    revokedAt: 1,
-    expiresAt: 1,
-  }).lean<Pick<SessionDoc, 'userId' | 'revokedAt' | 'expiresAt'>>();
+  // Every authenticated request asks: straight through the driver (the id is checked where the
+  // token is read), without the model's query casting.
+  const session = await Session.collection.findOne<
+    Pick<SessionDoc, 'userId' | 'revokedAt' | 'expiresAt'>
+  >(
+    { _id: new Types.ObjectId(sessionId) },
+    { projection: { userId: 1, revokedAt: 1, expiresAt: 1 } },
+  );
   return (
     session !== null &&
     session.userId.equals(userId) &&

@@ -9,7 +9,7 @@ import { Chat, type ChatDoc } from './chat.model.js';
 import { CLEAR_CONTEXT } from './chat-context.js';
 import { chatStillOwned, removeLeftovers } from './chats.cleanup.js';
 import { findOwnedChat } from './chats.service.js';
-import { checkBudgetAndRoom, checkMessageRate, takeGenerationSlot } from './exchange.limits.js';
+import { admitExchange, checkBudgetAndRoom } from './exchange.limits.js';
 import type { Exchange } from './exchange.service.js';
 import { releaseLeaseSurely, type Lease } from './generation/leases.js';
 import { insertMessages, Message, type MessageDoc } from './message.model.js';
@@ -29,8 +29,7 @@ async function withSlot(
   work: (lease: Lease, now: Date) => Promise<Exchange>,
 ): Promise<Exchange> {
   const now = new Date();
-  await checkMessageRate(userId, now);
-  const lease = await takeGenerationSlot(userId, String(chat._id));
+  const { lease } = await admitExchange(userId, String(chat._id), now);
   try {
     // Under the slot, as for sending (exchange.service.ts, README "Budgets").
     await checkBudgetAndRoom(userId, now, { messages: room.messages, bytes: 0 });

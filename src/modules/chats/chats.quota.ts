@@ -14,12 +14,18 @@ import { Message } from './message.model.js';
  * How exact each cap is, given that FerretDB loses `$inc` updates (so no running counters):
  * - chats: exact. A chat is stored only after claiming one of the user's numbered places
  *   (chat-slot.model.ts), and a unique `_id` lets exactly one request take each place.
- * - messages and bytes: counted before each write, in two round trips over the user's documents
- *   (usageOf). This is the part of an exchange that still reads in proportion to what the user
- *   stores; a stored running total would need `$inc`, which FerretDB loses under concurrency.
- *   Exchanges check after taking a generation slot, so at most MAX_CONCURRENT_STREAMS of them pass
- *   the check together: the message cap can be passed by 2 × (MAX_CONCURRENT_STREAMS − 1). A reply
- *   is always kept once generated, so the byte cap can be passed by the replies in flight.
+ * - messages and bytes: counted over the user's documents (usageOf: two reads that grow with what
+ *   the user stores, and scan every message on the embedded FerretDB), at most once every
+ *   STORAGE_RECOUNT_SECONDS per user and instance (0: before every write). In between, this
+ *   instance adds what it lets through to the last count (roomKnown), so on one instance the caps
+ *   hold as if counted each time; what other instances store meanwhile is seen at the next count,
+ *   so across instances a cap can be passed by what the user stores through the others within
+ *   STORAGE_RECOUNT_SECONDS. A stored running total would need `$inc`, which FerretDB loses under
+ *   concurrency. Exchanges check after taking a generation slot, so at most MAX_CONCURRENT_STREAMS
+ *   of them pass a fresh count together: the message cap can be passed by
+ *   2 × (MAX_CONCURRENT_STREAMS − 1) more. A reply is always kept once generated, so the byte cap
+ *   can be passed by the replies generated since the last count on other instances, and by the
+ *   replies in flight.
  */
 
 export const textBytes = (text: string) => Buffer.byteLength(text, 'utf8');
@@ -45,13 +51,18 @@ export interface Usage {
 export async function usageOf(userId: string): Promise<Usage> {
   const mine = { userId: new Types.ObjectId(userId) };
   const [chats, sizes] = await Promise.all([
-    Chat.find(mine, { _id: 0, titleBytes: 1, promptBytes: 1 }).lean<
-      Pick<ChatDoc, 'titleBytes' | 'promptBytes'>[]
-    >(),
-    Message.aggregate<{ _id: number | null; n: number }>([
-      { $match: mine },
-      { $group: { _id: '$bytes', n: { $sum: 1 } } },
-    ]),
+    // Read under every message's generation slot: straight through the driver.
+    Chat.collection
+      .find<Pick<ChatDoc, 'titleBytes' | 'promptBytes'>>(mine, {
+        projection: { _id: 0, titleBytes: 1, promptBytes: 1 },
+      })
+      .toArray(),
+    Message.collection
+      .aggregate<{ _id: number | null; n: number }>([
+        { $match: mine },
+        { $group: { _id: '$bytes', n: { $sum: 1 } } },
+      ])
+      .toArray(),
   ]);
   let messages = 0;
   let bytes = 0;
@@ -63,19 +74,51 @@ export async function usageOf(userId: string): Promise<Usage> {
   return { chats: chats.length, messages, bytes };
 }
 
+/** The last count of each user's messages and bytes on this instance, with what it let through since. */
+const roomKnown = new Map<string, { usage: Usage; countedAt: number }>();
+
+/** The user's usage as last counted here plus what passed since, or a new count when too old. */
+async function knownUsage(userId: string, now = Date.now()): Promise<Usage> {
+  const maxAgeMs = config().STORAGE_RECOUNT_SECONDS * 1000;
+  const known = roomKnown.get(userId);
+  if (known && now - known.countedAt < maxAgeMs) return known.usage;
+  const usage = await usageOf(userId);
+  // Counts that aged out go when a new one is stored, so the map holds only recent users.
+  for (const [id, entry] of roomKnown) if (now - entry.countedAt >= maxAgeMs) roomKnown.delete(id);
+  if (maxAgeMs > 0) roomKnown.set(userId, { usage, countedAt: now });
+  return usage;
+}
+
+/**
+ * Forgets the user's last count here: deleting chats makes room at once on this instance (other
+ * instances see it at their next count, within STORAGE_RECOUNT_SECONDS).
+ */
+export const forgetKnownRoom = (userId: string) => roomKnown.delete(userId);
+
+/** A reply's text, stored once generated (it passed no check): added to the count known here. */
+export function countStoredReply(userId: string, bytes: number): void {
+  const known = roomKnown.get(userId);
+  if (known) known.usage.bytes += bytes;
+}
+
 const chatLimit = (cap: number) =>
   new AppError(
     'CHAT_LIMIT_REACHED',
     `An account keeps at most ${cap} chats; delete some to make room`,
   );
 
-/** Refuses (409) what would take the user past a cap; nothing is written either way. */
+/**
+ * Refuses (409) what would take the user past a cap; nothing is written either way. A new chat is
+ * checked against a fresh count (its place is claimed exactly anyway: claimChatSlot); anything
+ * else against the count known here (knownUsage), to which what passes is added.
+ */
 export async function ensureRoom(
   userId: string,
   adding: { chats?: number; messages?: number; bytes?: number },
 ): Promise<void> {
   const c = config();
-  const now = await usageOf(userId);
+  if (adding.chats) forgetKnownRoom(userId);
+  const now = await knownUsage(userId);
   if (adding.chats && now.chats + adding.chats > c.MAX_CHATS_PER_USER)
     throw chatLimit(c.MAX_CHATS_PER_USER);
   if (adding.messages && now.messages + adding.messages > c.MAX_MESSAGES_PER_USER)
@@ -88,6 +131,10 @@ export async function ensureRoom(
       'STORAGE_LIMIT_REACHED',
       `An account stores at most ${c.MAX_STORED_BYTES_PER_USER} bytes of text; delete chats to make room`,
     );
+  // Passed: counted from now on, as the next count would find it once stored.
+  now.chats += adding.chats ?? 0;
+  now.messages += adding.messages ?? 0;
+  now.bytes += adding.bytes ?? 0;
 }
 
 /** A place claimed this long ago whose chat does not exist was left by a failure, not a race. */

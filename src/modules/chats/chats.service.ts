@@ -5,7 +5,13 @@ import type { Page } from '../../lib/http/pagination.js';
 import { checkUserRate } from '../../lib/rate-limit/user-rate.js';
 import { Chat, insertChat, type ChatContext, type ChatDoc, type NewChatDoc } from './chat.model.js';
 import { bounded, chatSearchCondition } from './chats.search.js';
-import { chatSizes, claimChatSlot, ensureRoom, releaseChatSlot } from './chats.quota.js';
+import {
+  chatSizes,
+  claimChatSlot,
+  ensureRoom,
+  forgetKnownRoom,
+  releaseChatSlot,
+} from './chats.quota.js';
 import { requestStop } from './generation/leases.js';
 import { abortGeneration } from './generation/registry.js';
 import { decodeCursor, encodeCursor } from '../../lib/http/cursor.js';
@@ -32,7 +38,7 @@ export interface ListOptions {
  * embedded FerretDB scans the whole collection for a filter with any other field.
  */
 export async function findOwnedChat(userId: string, chatId: ObjectIdString): Promise<ChatDoc> {
-  const chat = await Chat.findById(oid(chatId)).lean<ChatDoc>();
+  const chat = await Chat.collection.findOne<ChatDoc>({ _id: oid(chatId) });
   if (!chat || !chat.userId.equals(userId)) throw notFound('Chat');
   return chat;
 }
@@ -66,11 +72,18 @@ export async function listChats(userId: string, options: ListOptions): Promise<P
   if (and.length > 0) filter.$and = and;
   // The turns kept for sends (chat-context.ts) and the title's search keys stay in the database:
   // a list never shows them.
-  const query = Chat.find(filter, { context: 0, terms: 0 })
-    .sort({ pinned: -1, lastMessageAt: -1, _id: -1 })
-    .limit(limit + 1);
-  if (options.q) query.maxTimeMS(SEARCH_TIMEOUT_MS);
-  const rows = await bounded(() => query.lean<ChatDoc[]>());
+  // The most frequent read after the session check: straight through the driver (the filter is
+  // built from typed values above, nothing to cast).
+  const rows = await bounded(() =>
+    Chat.collection
+      .find<ChatDoc>(filter, {
+        projection: { context: 0, terms: 0 },
+        sort: { pinned: -1, lastMessageAt: -1, _id: -1 },
+        limit: limit + 1,
+        ...(options.q ? { maxTimeMS: SEARCH_TIMEOUT_MS } : {}),
+      })
+      .toArray(),
+  );
   const items = rows.slice(0, limit);
   const last = items.at(-1);
   const nextCursor =
@@ -253,6 +266,8 @@ export async function deleteChat(userId: string, chatId: ObjectIdString): Promis
   await Message.deleteMany({ chatId: chat._id });
   await IdempotencyKey.deleteMany({ chatId: chat._id });
   await releaseChatSlot(chat._id);
+  // The room it took is free at once here (chats.quota.ts).
+  forgetKnownRoom(userId);
 }
 
 /**

@@ -1,12 +1,14 @@
 import type { Types } from '../../lib/db/mongoose.js';
 import { logger } from '../../lib/logger.js';
-import { Message } from './message.model.js';
+import type { Lease } from './generation/leases.js';
+import { Message, ownReply } from './message.model.js';
 
 /**
  * Stores a growing reply's text at most every `intervalMs`, so a reader on another instance (or
  * the crash sweep) has it: the number of writes grows with the reply's duration, not with its
- * chunk count. One write at a time; each only applies while the reply is still `streaming`, so a
- * checkpoint can never overwrite a final state.
+ * chunk count. One write at a time; the last lands before the final state is written (close), and
+ * once the lease is no longer surely held each applies only while the reply is still `streaming`
+ * (ownReply), so a checkpoint never overwrites a final state.
  */
 export class CheckpointWriter {
   private latest = '';
@@ -20,6 +22,8 @@ export class CheckpointWriter {
   constructor(
     private readonly replyId: Types.ObjectId,
     private readonly intervalMs: number,
+    /** The reply's generation lease; absent: every write is guarded on the reply's state. */
+    private readonly lease?: Lease,
     startedAt = Date.now(),
   ) {
     // The reply was stored empty when it started: the first checkpoint is due an interval later.
@@ -62,7 +66,7 @@ export class CheckpointWriter {
     const started = Date.now();
     this.lastWriteAt = started;
     this.inFlight = Message.collection
-      .updateOne({ _id: this.replyId, status: 'streaming' }, { $set: { content } })
+      .updateOne(ownReply(this.replyId, this.lease), { $set: { content } })
       .then(
         () => {
           this.stored = content.length;

@@ -25,9 +25,15 @@ import {
 } from './chats.service.js';
 import { branchedAfter, historyFor } from './branch.service.js';
 import { chatStillOwned, removeLeftovers } from './chats.cleanup.js';
-import { chatSizes, textBytes } from './chats.quota.js';
-import { checkBudgetAndRoom, checkMessageRate, takeGenerationSlot } from './exchange.limits.js';
-import { insertMessages, Message, type MessageDoc, type NewMessageDoc } from './message.model.js';
+import { chatSizes, countStoredReply, textBytes } from './chats.quota.js';
+import { admitExchange, checkBudgetAndRoom } from './exchange.limits.js';
+import {
+  insertMessages,
+  Message,
+  ownReply,
+  type MessageDoc,
+  type NewMessageDoc,
+} from './message.model.js';
 import { searchTerms } from './search-terms.js';
 import { assertWithinBudget } from '../usage/index.js';
 
@@ -81,13 +87,16 @@ export async function beginExchange(
   input: { content: string; model?: string; parentId?: string | null },
   ids: ExchangeIds = plannedIds(),
 ): Promise<Exchange> {
-  const existing = 'chatId' in target ? await findOwnedChat(userId, target.chatId) : null;
-  const chatId = existing?._id ?? ids.chatId;
   // The message is counted and stamped at one instant, so it lands in the same rate window
   // that admitted it, however long the steps in between take.
   const now = new Date();
-  await checkMessageRate(userId, now);
-  const lease = await takeGenerationSlot(userId, String(chatId));
+  const { lease, found: existing } = await admitExchange(
+    userId,
+    'chatId' in target ? target.chatId : String(ids.chatId),
+    now,
+    'chatId' in target ? findOwnedChat(userId, target.chatId) : Promise.resolve(null),
+  );
+  const chatId = existing?._id ?? ids.chatId;
   try {
     const newChat = existing ? null : (target as { newChat: NewChat }).newChat;
     await checkBudgetAndRoom(userId, now, {
@@ -204,9 +213,8 @@ export async function beginExchange(
  */
 export async function beginUnstoredExchange(userId: string, model: string): Promise<Exchange> {
   const now = new Date();
-  await checkMessageRate(userId, now);
   const ids = plannedIds();
-  const lease = await takeGenerationSlot(userId, String(ids.chatId));
+  const { lease } = await admitExchange(userId, String(ids.chatId), now);
   try {
     // As for a stored exchange: the budget under the slot (README, "Budgets").
     await assertWithinBudget(userId, now);
@@ -253,23 +261,24 @@ const chatGone = () =>
 
 /**
  * Finishes the stored reply: its one write after the checkpoints. A reply whose chat or account
- * is gone is refused (NOT_FOUND), and nothing of it is left. It applies only while the reply
- * is `streaming`; when someone else finished it first (its lease lapsed and it was taken for
- * interrupted), that stored version is returned as `settled`.
+ * is gone is refused (NOT_FOUND), and nothing of it is left. Once its lease is no longer surely
+ * held it applies only while the reply is `streaming` (ownReply); when someone else finished it
+ * first (the lease lapsed and the reply was taken for interrupted), that stored version is
+ * returned as `settled`.
  */
 export async function storeReply(
   message: MessageDoc,
   context?: ChatContext,
+  lease?: Lease,
 ): Promise<{ error: AppError | null; settled?: MessageDoc }> {
   try {
     const { content, status, finishReason, usage, error, ttftMs, durationMs } = message;
     const bytes = textBytes(content);
     // The search keys of the final text: checkpoints leave them alone, this write sets them.
     const terms = searchTerms(content);
-    const result = await Message.collection.updateOne(
-      { _id: message._id, status: 'streaming' },
-      { $set: { content, bytes, terms, status, finishReason, usage, error, ttftMs, durationMs } },
-    );
+    const result = await Message.collection.updateOne(ownReply(message._id, lease), {
+      $set: { content, bytes, terms, status, finishReason, usage, error, ttftMs, durationMs },
+    });
     if (result.matchedCount === 0) {
       // Gone altogether when its chat was deleted meanwhile: nothing left to store.
       const settled = await Message.findById(message._id).lean<MessageDoc>();
@@ -282,6 +291,7 @@ export async function storeReply(
       await removeLeftovers(message.userId, message.chatId);
       return { error: chatGone() };
     }
+    countStoredReply(String(message.userId), bytes);
     return { error: null };
   } catch (error) {
     logger.error({ err: error, messageId: String(message._id) }, 'could not store the reply');

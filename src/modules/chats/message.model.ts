@@ -4,6 +4,7 @@ import {
   type Insertable,
 } from '../../lib/db/insert.js';
 import mongoose, { Schema, type Types } from '../../lib/db/mongoose.js';
+import { surelyHeld, type Lease } from './generation/leases.js';
 import { searchTerms } from './search-terms.js';
 
 export type MessageStatus = 'complete' | 'streaming' | 'incomplete' | 'error';
@@ -110,3 +111,13 @@ export const insertMessage = (message: NewMessageDoc): Promise<MessageDoc> =>
 /** Several messages in one round trip (an exchange's question and its reply, stored together). */
 export const insertMessages = (messages: NewMessageDoc[]): Promise<MessageDoc[]> =>
   insertManyThroughSchema(Message, messages.map(withTerms));
+
+/**
+ * The filter of a reply's own writes while it generates (its checkpoints, its final state). While
+ * its lease is surely held no one else writes it, so `_id` alone: every backend serves that from
+ * the primary key, where the embedded FerretDB scans the whole collection for any other filter.
+ * Otherwise only while it is still `streaming`, so a late write never overwrites a state another
+ * instance stored (it finishes replies whose lease lapsed: interrupted-replies.ts).
+ */
+export const ownReply = (replyId: Types.ObjectId, lease?: Lease) =>
+  lease && surelyHeld(lease) ? { _id: replyId } : { _id: replyId, status: 'streaming' as const };

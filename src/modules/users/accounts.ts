@@ -31,7 +31,8 @@ const oid = (id: string | Types.ObjectId) => new Types.ObjectId(String(id));
 
 /** Callers pass ids that were checked where the request came in (or come from the database). */
 export async function findAccount(id: string | Types.ObjectId): Promise<Account | null> {
-  return User.findById(oid(id), ACCOUNT_FIELDS).lean<Account>();
+  // Read under every message's generation slot: straight through the driver.
+  return User.collection.findOne<Account>({ _id: oid(id) }, { projection: ACCOUNT_FIELDS });
 }
 
 export async function findAccountByEmail(email: string): Promise<Account | null> {

@@ -53,7 +53,7 @@ export async function runGeneration(
   const checkpoints =
     exchange.persist === false
       ? null
-      : new CheckpointWriter(exchange.assistant._id, c.STREAM_CHECKPOINT_MS);
+      : new CheckpointWriter(exchange.assistant._id, c.STREAM_CHECKPOINT_MS, lease);
   // Renewed with every other lease of this process on one shared timer (see lease-renewal).
   keepLeaseAlive(lease);
 
@@ -138,7 +138,9 @@ export async function runGeneration(
     await checkpoints?.close();
     // An exchange that asked not to be stored (/v1 without `store`) keeps nothing but its lease.
     const stored: Awaited<ReturnType<typeof storeReply>> =
-      exchange.persist === false ? { error: null } : await storeReply(message, exchange.context);
+      exchange.persist === false
+        ? { error: null }
+        : await storeReply(message, exchange.context, lease);
     // Someone else finished it first: its lease had lapsed, so it was taken for interrupted.
     if (stored.settled) return { message: stored.settled, error: failure };
     const storeError = stored.error;

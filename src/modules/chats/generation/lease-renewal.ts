@@ -9,8 +9,8 @@ import { renewLeases, type Lease } from './leases.js';
  * streams), so a lease is renewed at least twice before it could lapse. A crashed instance stops
  * renewing, so its leases lapse and another instance may take the user's slots over.
  */
-/** The tokens of the leases held (a token names one lease: see leases.ts renewLeases). */
-const held = new Set<string>();
+/** The leases held, by token (a token names one lease: see leases.ts renewLeases). */
+const held = new Map<string, Lease>();
 let periodMs = 0;
 let busy = false;
 
@@ -18,7 +18,7 @@ const renewal = {
   tick(): void {
     if (busy || held.size === 0) return;
     busy = true;
-    renewLeases([...held])
+    renewLeases([...held.values()])
       .catch((err: unknown) => logger.warn({ err }, 'lease renewal failed'))
       .finally(() => {
         busy = false;
@@ -27,7 +27,7 @@ const renewal = {
 };
 
 export function keepLeaseAlive(lease: Lease): void {
-  held.add(lease.token);
+  held.set(lease.token, lease);
   if (periodMs) return;
   periodMs = (config().GENERATION_LEASE_SECONDS * 1000) / 3;
   joinTicks(periodMs, renewal);

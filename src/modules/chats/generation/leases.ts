@@ -13,6 +13,8 @@ export interface Lease {
   chatId: string;
   slot: number;
   token: string;
+  /** The expiry (epoch ms) its last acknowledged write stored: acquiring it, or a renewal. */
+  heldUntil: number;
 }
 
 const leaseTtlMs = () => config().GENERATION_LEASE_SECONDS * 1000;
@@ -39,16 +41,22 @@ export async function acquireLease(
   };
   for (let slot = 0; slot < slots; slot += 1) {
     try {
-      await Generation.create({ userId: new Types.ObjectId(userId), slot, ...fields });
-      return { userId, chatId, slot, token };
+      // Every message takes one: straight through the driver (the document is complete here).
+      await Generation.collection.insertOne({
+        userId: new Types.ObjectId(userId),
+        slot,
+        ...fields,
+      });
+      return { userId, chatId, slot, token, heldUntil: expiresAt.getTime() };
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
     }
-    const takeover = await Generation.updateOne(
+    const takeover = await Generation.collection.updateOne(
       { userId: new Types.ObjectId(userId), slot, expiresAt: { $lte: now } },
       { $set: fields },
     );
-    if (takeover.modifiedCount === 1) return { userId, chatId, slot, token };
+    if (takeover.modifiedCount === 1)
+      return { userId, chatId, slot, token, heldUntil: expiresAt.getTime() };
   }
   return null;
 }
@@ -60,7 +68,7 @@ const holder = (lease: Lease) => ({
 });
 
 export async function releaseLease(lease: Lease): Promise<void> {
-  await Generation.deleteOne(holder(lease));
+  await Generation.collection.deleteOne(holder(lease));
 }
 
 const RELEASE_RETRY_MS = 1000;
@@ -128,17 +136,30 @@ const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 const RENEW_BATCH = 500;
 
 /**
- * Pushes back the expiry of this instance's leases with these tokens, in one write per batch. A
- * lease another instance took over carries that instance's token, so it is never renewed from here.
+ * Pushes back the expiry of these leases of this instance, in one write per batch. A lease another
+ * instance took over carries that instance's token, so it is never renewed from here.
  */
-export async function renewLeases(tokens: string[], now = new Date()): Promise<void> {
+export async function renewLeases(leases: Lease[], now = new Date()): Promise<void> {
   const expiresAt = new Date(now.getTime() + leaseTtlMs());
-  for (let i = 0; i < tokens.length; i += RENEW_BATCH) {
-    await Generation.updateMany(
-      { instanceId: INSTANCE_ID, token: { $in: tokens.slice(i, i + RENEW_BATCH) } },
+  for (let i = 0; i < leases.length; i += RENEW_BATCH) {
+    const batch = leases.slice(i, i + RENEW_BATCH);
+    await Generation.collection.updateMany(
+      { instanceId: INSTANCE_ID, token: { $in: batch.map((lease) => lease.token) } },
       { $set: { expiresAt } },
     );
+    for (const lease of batch) lease.heldUntil = expiresAt.getTime();
   }
+}
+
+/**
+ * Whether no other instance can have taken the lease over: the expiry its last acknowledged write
+ * stored is more than a third of the lease time away. Renewals come every third, so a running
+ * generation always is; the margin covers other instances' clocks running ahead and a write still
+ * in flight. Until then no one else finishes the lease's reply (interrupted-replies.ts takes only
+ * replies whose lease lapsed), so the reply's own writes need no guard on its state.
+ */
+export function surelyHeld(lease: Lease, now = Date.now()): boolean {
+  return lease.heldUntil - now > leaseTtlMs() / 3;
 }
 
 /**

@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { Types } from '../../src/lib/db/mongoose.js';
+import { CheckpointWriter } from '../../src/modules/chats/checkpoint-writer.js';
+import { storeReply } from '../../src/modules/chats/exchange.service.js';
+import {
+  acquireLease,
+  releaseLease,
+  renewLeases,
+  surelyHeld,
+  type Lease,
+} from '../../src/modules/chats/generation/leases.js';
+import { Message, type MessageDoc } from '../../src/modules/chats/message.model.js';
+import { useChatApp } from '../helpers/chat-app.js';
+
+/**
+ * A reply's own writes (checkpoints, final state) go by `_id` alone while its lease is surely held
+ * (message.model.ts ownReply); once it is not, they apply only while the reply is `streaming`, so
+ * one that lands after another instance finished the reply (its lease lapsed) changes nothing.
+ */
+const ctx = useChatApp({ GENERATION_LEASE_SECONDS: '60' });
+
+const leaseFor = (reply: MessageDoc, heldForMs: number): Lease => ({
+  userId: String(reply.userId),
+  chatId: String(reply.chatId),
+  slot: 0,
+  token: 'test',
+  heldUntil: Date.now() + heldForMs,
+});
+
+/** A chat with one exchange, and its reply set back to `status` with `content`. */
+async function storedReply(status: MessageDoc['status'], content: string): Promise<MessageDoc> {
+  ctx.upstream.script({ chunks: ['first answer'] });
+  const sent = await ctx
+    .request()
+    .post('/api/chats')
+    .set(ctx.user.auth)
+    .send({ message: 'a question' });
+  expect(sent.status).toBe(201);
+  const replyId = new Types.ObjectId(sent.body.messages[1].id as string);
+  await Message.collection.updateOne({ _id: replyId }, { $set: { status, content } });
+  return (await Message.findById(replyId).lean<MessageDoc>())!;
+}
+
+describe('a reply written by its own generation', () => {
+  it('when the lease was acquired or renewed a moment ago, then it is surely held; with less than a third of the lease time left, it is not', async () => {
+    const reply = await storedReply('streaming', '');
+    expect(surelyHeld(leaseFor(reply, 60_000))).toBe(true);
+    expect(surelyHeld(leaseFor(reply, 40_000 + 1000))).toBe(true);
+    expect(surelyHeld(leaseFor(reply, 20_000 - 1000))).toBe(false);
+    expect(surelyHeld(leaseFor(reply, -1))).toBe(false);
+  });
+
+  it('when a lease taken 50 s ago (60 s leases) is renewed, then it is surely held again', async () => {
+    const reply = await storedReply('streaming', '');
+    const lease = await acquireLease(
+      String(reply.userId),
+      String(reply.chatId),
+      new Date(Date.now() - 50_000),
+    );
+    expect(lease).not.toBeNull();
+    expect(surelyHeld(lease!)).toBe(false);
+    await renewLeases([lease!]);
+    expect(surelyHeld(lease!)).toBe(true);
+    await releaseLease(lease!);
+  });
+
+  it('when the lease is surely held, then the final write lands and nothing is reported settled', async () => {
+    const reply = await storedReply('streaming', 'so far');
+    const stored = await storeReply(
+      { ...reply, status: 'complete', content: 'so far and the end' },
+      undefined,
+      leaseFor(reply, 60_000),
+    );
+    expect(stored).toEqual({ error: null });
+    const after = await Message.findById(reply._id).lean<MessageDoc>();
+    expect(after).toMatchObject({ status: 'complete', content: 'so far and the end', bytes: 18 });
+  });
+
+  it('when the lease is no longer surely held and another instance already finished the reply, then the final write changes nothing and the stored version comes back as settled', async () => {
+    const reply = await storedReply('incomplete', 'last checkpoint');
+    const stored = await storeReply(
+      { ...reply, status: 'complete', content: 'a late full text' },
+      undefined,
+      leaseFor(reply, 1000),
+    );
+    expect(stored.error).toBeNull();
+    expect(stored.settled).toMatchObject({ status: 'incomplete', content: 'last checkpoint' });
+    expect(await Message.findById(reply._id).lean<MessageDoc>()).toMatchObject({
+      status: 'incomplete',
+      content: 'last checkpoint',
+    });
+  });
+
+  it('when the lease is no longer surely held and the reply was finished elsewhere, then a checkpoint changes nothing; while it is held, a checkpoint lands', async () => {
+    const finished = await storedReply('incomplete', 'last checkpoint');
+    // Started long ago: the checkpoint is due at once.
+    const late = new CheckpointWriter(finished._id, 1000, leaseFor(finished, 1000), 0);
+    late.update('a late checkpoint');
+    await late.close();
+    expect(await Message.findById(finished._id).lean<MessageDoc>()).toMatchObject({
+      status: 'incomplete',
+      content: 'last checkpoint',
+    });
+
+    const running = await storedReply('streaming', '');
+    const writer = new CheckpointWriter(running._id, 1000, leaseFor(running, 60_000), 0);
+    writer.update('text so far');
+    await writer.close();
+    expect(await Message.findById(running._id).lean<MessageDoc>()).toMatchObject({
+      status: 'streaming',
+      content: 'text so far',
+    });
+  });
+});
