@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import mongoose from '../../src/lib/db/mongoose.js';
 import { Chat } from '../../src/modules/chats/chat.model.js';
 import { useChatApp } from '../helpers/chat-app.js';
 import { eventually } from '../helpers/eventually.js';
@@ -173,6 +174,31 @@ describe('the turns a chat keeps for its next send', () => {
     expect(both.map((r) => r.status)).toEqual([201, 201]);
     await sendMatchingBranch(chatId, 'after both');
     await sendMatchingBranch(chatId, 'and once more');
+  });
+
+  it('when another write replaces the turns a send left while its reply streams (a racing send writes last), then that reply clears them as it ends and the next send is given the branch the chat shows', async () => {
+    const chatId = await newChat();
+    await send(chatId, 'start');
+    let release!: () => void;
+    ctx.upstream.script({ chunks: ['held'], holdUntil: new Promise<void>((r) => (release = r)) });
+    const held = ctx.stream(`/api/chats/${chatId}/messages`, { content: 'slow', stream: true });
+    await held.waitForEvent('delta');
+    // What a send that read the chat before this one wrote, and wrote after it, leaves: turns that
+    // end at another reply and miss this exchange.
+    const stale = {
+      leafId: new mongoose.Types.ObjectId(),
+      budget: 8000,
+      pending: false,
+      turns: [],
+    };
+    await Chat.collection.updateOne(
+      { _id: new mongoose.Types.ObjectId(chatId) },
+      { $set: { context: stale } },
+    );
+    release();
+    await held.ended;
+    expect((await Chat.findById(chatId).lean())!.context ?? null).toBeNull();
+    await sendMatchingBranch(chatId, 'after the race');
   });
 
   it('when a reply is streaming, then the kept turns wait for it (pending), and the send after it is given its final text', async () => {

@@ -104,11 +104,12 @@ async function exchangeCommands(user: TestUser, chatId: string, stream: boolean)
   );
   const before = commands.map(named);
   const pointReads = commands.filter((c) => c.commandName === 'find').map(filterOf);
+  const updatesBefore = commands.filter((c) => c.commandName === 'update').map(updateFilterOf);
   commands.length = 0;
   release();
   await done;
   const updates = commands.filter((c) => c.commandName === 'update').map(updateFilterOf);
-  return { before, after: commands.map(named), pointReads, updates };
+  return { before, after: commands.map(named), pointReads, updatesBefore, updates };
 }
 
 /** An update's collection and the fields its filter names. */
@@ -150,7 +151,11 @@ describe('round trips per exchange', () => {
     expect(created.status).toBe(201);
     const chatId = created.body.id as string;
     for (const stream of [true, false]) {
-      const { before, after, pointReads, updates } = await exchangeCommands(user, chatId, stream);
+      const { before, after, pointReads, updatesBefore, updates } = await exchangeCommands(
+        user,
+        chatId,
+        stream,
+      );
       // The session, the chat and the account are read by `_id` alone, checked in code: the
       // embedded FerretDB serves only that from its primary key and scans the whole collection
       // for any other filter.
@@ -175,8 +180,8 @@ describe('round trips per exchange', () => {
         ['find:users'],
         // The question and the empty reply, in one insert.
         ['insert:messages'],
-        // lastMessageAt, the kept turns with the question, filtered on the owner (the chat was
-        // not deleted meanwhile) and on the turns as read (no other send changed them).
+        // lastMessageAt and the kept turns with the question; it also tells the chat was not
+        // deleted meanwhile.
         ['update:chats'],
       ]);
       expect(after).toEqual([
@@ -192,6 +197,9 @@ describe('round trips per exchange', () => {
       // The reply's final state by `_id` alone while its lease is surely held (message.model.ts
       // ownReply). The chat's stays filtered on its kept turns (chat-context.ts settleChatOf).
       expect(updates[0]).toBe('messages by _id');
+      // The chat's write before the model, by `_id` alone too (a context another write changed
+      // meanwhile is made right when the reply settles: chat-context.ts settleChatOf).
+      expect(updatesBefore).toEqual(['chats by _id']);
     }
   });
 });

@@ -75,7 +75,8 @@ export function pendingContext(
 ): ChatContext {
   const budget = config().HISTORY_TOKEN_BUDGET;
   const turns = [...history, { role: 'user', content: question }] as Turn[];
-  return { leafId: replyId, budget, pending: true, turns: cut(turns, budget) };
+  // Only role and content: the send writes it through the driver, without the schema's casting.
+  return { leafId: replyId, budget, pending: true, turns: plain(cut(turns, budget)) as Turn[] };
 }
 
 /** The context once its reply is final: with the reply's text, as turnsOf would read it. */
@@ -91,19 +92,17 @@ export function settledContext(context: ChatContext, reply: MessageDoc): ChatCon
 export const CLEAR_CONTEXT = { context: 1 } as const;
 
 /**
- * The filter of a send's chat update on the context as the send read it (absent included), so a
- * change made meanwhile makes the update match nothing. `pending` too: a send that read the tree
- * while the previous reply was streaming saw that reply's text so far, not its final text.
- */
-export const unchangedContext = (chat: Pick<ChatDoc, 'context'>) => ({
-  'context.leafId': chat.context?.leafId ?? null,
-  'context.pending': chat.context?.pending ?? null,
-});
-
-/**
  * Writes the reply's text into the chat's context when the exchange left it pending, which also
  * tells that the chat is still there; otherwise one read tells it. False: the chat (or the
  * account) is gone.
+ *
+ * This write is what keeps the context right when writes race. A send stores its pending context
+ * by the chat's `_id` alone, whatever happened since it read the chat (exchange.service.ts), so
+ * it can replace another send's context, pending or settled, or land after a branch change.
+ * Only the context a reply left can be settled by it (filtered on its `leafId` and `pending`):
+ * a reply whose context was replaced clears whatever is there, so the next send reads the tree.
+ * A replaced context that is settled holds the branch its send answered (its question's parent
+ * is what that send read), and storedHistory refuses one that is not the active branch.
  */
 export async function settleChatOf(
   reply: MessageDoc,

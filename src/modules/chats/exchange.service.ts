@@ -8,13 +8,7 @@ import { logger } from '../../lib/logger.js';
 import { fitToBudget, type ChatTurn } from '../../lib/llm/index.js';
 import type { CompletionRequest } from '../../lib/llm/types.js';
 import { Chat, type ChatContext, type ChatDoc } from './chat.model.js';
-import {
-  CLEAR_CONTEXT,
-  pendingContext,
-  settleChatOf,
-  storedHistory,
-  unchangedContext,
-} from './chat-context.js';
+import { CLEAR_CONTEXT, pendingContext, settleChatOf, storedHistory } from './chat-context.js';
 import {
   createChat,
   DEFAULT_CHAT_TITLE,
@@ -165,29 +159,25 @@ export async function beginExchange(
       // A chat that never branched keeps no pointer: its branch is its newest message (branch.tree.ts).
       const leaf = branchedAfter(chat, input.parentId, ids.replyId);
       const set = { lastMessageAt: now, updatedAt: now, title, titleBytes, terms, ...leaf };
-      // Filtered on the owner, so it also tells whether the chat (or the account: its chats go
-      // before it) was deleted while the messages were stored. A deletion that comes later
-      // removes them in its second pass over the messages (chats.service deleteChat).
-      const owned = { _id: chatId, userId: chat.userId };
-      // Both writes only set fields, so one the embedded database refused for its write lock is
-      // repeated rather than failing a send whose messages are already stored.
+      // By `_id` alone, the one filter every backend serves from the primary key (the embedded
+      // FerretDB scans the whole collection for any other): it also tells whether the chat (or
+      // the account: its chats go before it) was deleted while the messages were stored. A
+      // deletion that comes later removes them in its second pass over the messages
+      // (chats.service deleteChat). Not filtered on the context as read: a context another
+      // write left meanwhile is made right when this reply settles (chat-context.ts
+      // settleChatOf). It only sets fields, so a write the embedded database refused for its
+      // write lock is repeated rather than failing a send whose messages are already stored.
       const written = await retryIdempotentWrite('chat after a message', () =>
-        Chat.updateOne(
-          { ...owned, ...unchangedContext(chat) },
+        Chat.collection.updateOne(
+          { _id: chatId },
           context ? { $set: { ...set, context } } : { $set: set, $unset: CLEAR_CONTEXT },
-          { timestamps: false },
         ),
       );
-      if (written.matchedCount === 1) kept = context ?? undefined;
-      else if (await Chat.exists(owned)) {
-        // The context changed since it was read (another send, a switch): it is rebuilt next time.
-        await retryIdempotentWrite('chat after a message, context dropped', () =>
-          Chat.updateOne(owned, { $set: set, $unset: CLEAR_CONTEXT }, { timestamps: false }),
-        );
-      } else {
+      if (written.matchedCount === 0) {
         await removeLeftovers(chat.userId, chatId);
         throw notFound('Chat');
       }
+      kept = context ?? undefined;
       chat = { ...chat, ...set, context: kept ?? null };
     } else if (!(await chatStillOwned(chat.userId, chatId))) {
       // The chat (or the account) deleted while this was being stored: take back what was written.
