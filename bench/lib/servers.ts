@@ -144,12 +144,20 @@ export async function startOurs(options: ServerOptions): Promise<RunningServer> 
   };
 }
 
-/** The baseline relay (bench/baseline.ts). */
-export async function startBaseline(options: ServerOptions): Promise<RunningServer> {
+/**
+ * A relay of bench/ (`script`, compiled) as a child process on a free port, with the probe, the
+ * same token settings and the same upstream as ours; `env` adds what that relay reads.
+ */
+async function startRelay(
+  name: RunningServer['name'],
+  script: string,
+  options: ServerOptions,
+  env: Record<string, string> = {},
+): Promise<RunningServer> {
   const port = await freePort();
   const child = spawn(
     options.node,
-    [`--import=${path.join(BUILD_BENCH, 'probe.js')}`, path.join(BUILD_BENCH, 'baseline.js')],
+    [`--import=${path.join(BUILD_BENCH, 'probe.js')}`, path.join(BUILD_BENCH, script)],
     {
       cwd: PROJECT_ROOT,
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
@@ -163,13 +171,14 @@ export async function startBaseline(options: ServerOptions): Promise<RunningServ
         JWT_AUDIENCE,
         OPENAI_BASE_URL: `http://127.0.0.1:${options.upstreamPort}/v1`,
         OPENAI_API_KEY: 'bench',
+        ...env,
       },
     },
   );
   await waitForPort(port, child, 30_000);
   const probe = withProbe(child);
   return {
-    name: 'baseline',
+    name,
     port,
     child,
     probe,
@@ -178,41 +187,16 @@ export async function startBaseline(options: ServerOptions): Promise<RunningServ
   };
 }
 
+/** The baseline relay (bench/baseline.ts). */
+export const startBaseline = (options: ServerOptions) =>
+  startRelay('baseline', 'baseline.js', options);
+
 /** The messages-in-the-thread relay (bench/thread-relay.ts): Express, Mongoose, the openai SDK. */
-export async function startThreadRelay(options: ServerOptions): Promise<RunningServer> {
-  const port = await freePort();
-  const child = spawn(
-    options.node,
-    [`--import=${path.join(BUILD_BENCH, 'probe.js')}`, path.join(BUILD_BENCH, 'thread-relay.js')],
-    {
-      cwd: PROJECT_ROOT,
-      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-      env: {
-        PATH: process.env.PATH,
-        BENCH_PROBE: '1',
-        NODE_ENV: 'production',
-        PORT: String(port),
-        MONGODB_URI: options.mongoUri,
-        JWT_SECRET,
-        JWT_ISSUER,
-        JWT_AUDIENCE,
-        OPENAI_BASE_URL: `http://127.0.0.1:${options.upstreamPort}/v1`,
-        OPENAI_API_KEY: 'bench',
-        MODEL: 'bench-model',
-      },
-    },
-  );
-  await waitForPort(port, child, 30_000);
-  const probe = withProbe(child);
-  return {
-    name: 'thread-relay',
-    port,
-    child,
-    probe,
-    snapshot: (file) => probe('snapshot', file),
-    stop: () => stopChild(child),
-  };
-}
+export const startThreadRelay = (options: ServerOptions) =>
+  startRelay('thread-relay', 'thread-relay.js', options, {
+    NODE_ENV: 'production',
+    MODEL: 'bench-model',
+  });
 
 async function waitReady(port: number): Promise<void> {
   const deadline = Date.now() + 20_000;
