@@ -27,6 +27,9 @@ export interface Counter {
   resetAt: Date;
 }
 
+/** How long the counters of an ended window are kept, for hits stamped in it still counting. */
+const ENDED_WINDOWS_KEPT_MS = 60_000;
+
 /** Windows are aligned to multiples of their length, so every instance agrees on the current one. */
 const windowEnd = (now: Date, windowMs: number) =>
   new Date(Math.floor(now.getTime() / windowMs) * windowMs + windowMs);
@@ -56,10 +59,14 @@ export async function hit(
   if (taken && taken.resetAt.getTime() === resetAt.getTime()) n = taken.n + 1;
   else {
     n = (await RateLimitSlot.countDocuments({ key, resetAt })) + 1;
-    // The first hit of a key's window clears every window that has ended, of any key (the TTL
-    // index does it where the server has one): counters keyed by an address or an email are not
-    // kept past their window on FerretDB either.
-    if (n === 1) await RateLimitSlot.deleteMany({ resetAt: { $lte: now } });
+    // The first hit of a key's window clears the windows of any key that ended a while ago (the
+    // TTL index does it where the server has one): counters keyed by an address or an email are
+    // not kept long past their window on FerretDB either. Not the ones that just ended: a hit
+    // stamped in one before it ended may still be counting it, and would find it empty.
+    if (n === 1)
+      await RateLimitSlot.deleteMany({
+        resetAt: { $lte: new Date(now.getTime() - ENDED_WINDOWS_KEPT_MS) },
+      });
   }
   for (; n <= cap + 1; n += 1) {
     try {
