@@ -68,5 +68,11 @@ describe('deleting a chat while its reply streams', () => {
     expect(last.data.error.code).toBe('NOT_FOUND');
     expect(await Message.countDocuments({ chatId })).toBe(0);
     expect(await Generation.countDocuments({ chatId })).toBe(0);
+    // The reply's tokens stay in the ledger (budgets count them), no longer linked to the chat.
+    const usage = mongoose.connection.collection('usage');
+    expect(await usage.countDocuments({ chatId: new mongoose.Types.ObjectId(chatId) })).toBe(0);
+    const meta = s.events.find((e) => e.event === 'meta')!;
+    const replyId = new mongoose.Types.ObjectId(meta.data.assistantMessage.id as string);
+    expect(await usage.findOne({ _id: replyId })).toMatchObject({ chatId: null, kind: 'reply' });
   });
 });

@@ -117,4 +117,29 @@ describe('titles the model writes', () => {
     expect((await sending).status).toBe(201);
     expect((await Chat.findById(chatId).lean())!.title).toBe('My own title');
   });
+
+  it('when the chat is deleted while its title is being written, then the title’s tokens stay in the ledger, no longer linked to the chat', async () => {
+    const started = new Date();
+    upstream.script({ chunks: ['answer'] }, { chunks: ['Model title'], headerDelayMs: 400 });
+    const chatId = (await ctx.request().post('/api/chats').set(user.auth).send({})).body
+      .id as string;
+    const sending = ctx
+      .request()
+      .post(`/api/chats/${chatId}/messages`)
+      .set(user.auth)
+      .send({ content: 'first question', stream: false })
+      .then((r) => r);
+    await eventually(
+      () => Promise.resolve(upstream.requests.length),
+      (n) => n >= 2,
+    );
+    expect((await ctx.request().delete(`/api/chats/${chatId}`).set(user.auth)).status).toBe(204);
+    await sending;
+    const titles = await eventually(
+      () => UsageEntry.find({ userId: user.id, kind: 'title' }).lean(),
+      (entries) => entries.some((e) => e.model === 'title-model' && e.createdAt > started),
+    );
+    expect(titles.filter((e) => String(e.chatId) === chatId)).toEqual([]);
+    expect(await UsageEntry.countDocuments({ chatId })).toBe(0);
+  });
 });

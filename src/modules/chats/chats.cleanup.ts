@@ -1,4 +1,5 @@
 import { Types } from '../../lib/db/mongoose.js';
+import { forgetChatUsage } from '../usage/index.js';
 import { userExists } from '../users/index.js';
 import { Generation } from './generation/generation.model.js';
 import { Chat } from './chat.model.js';
@@ -32,13 +33,17 @@ export async function chatStillOwned(
 }
 
 /**
- * Removes what a write that raced a deletion left behind: the deleted chat's messages, or, when the
- * account is the one gone, everything of the user again.
+ * Removes what a write that raced a deletion left behind: the deleted chat's messages and the link
+ * from the usage ledger to it (a reply that ended after its chat was deleted, perhaps stopped only
+ * by a poll on another instance, records its tokens after the deletion unlinked the chat's), or,
+ * when the account is the one gone, everything of the user again.
  */
 export async function removeLeftovers(
   userId: Types.ObjectId,
   chatId: Types.ObjectId,
 ): Promise<void> {
-  if (await userExists(userId)) await Message.deleteMany({ chatId });
-  else await deleteUserContent(String(userId));
+  if (await userExists(userId)) {
+    await Message.deleteMany({ chatId });
+    await forgetChatUsage(chatId);
+  } else await deleteUserContent(String(userId));
 }

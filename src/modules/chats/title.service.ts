@@ -8,7 +8,7 @@ import { chatSizes } from './chats.quota.js';
 import type { Exchange } from './exchange.service.js';
 import type { MessageDoc } from './message.model.js';
 import { searchTerms } from './search-terms.js';
-import { recordUsage } from '../usage/index.js';
+import { forgetChatUsage, recordUsage } from '../usage/index.js';
 
 const INSTRUCTION =
   'Write a title of at most six words for the conversation below. Reply with the title only: no quotes, no final punctuation.';
@@ -80,6 +80,9 @@ async function askForTitle(
       usage,
       failed,
     });
+    // Deleted while the title was written: the deletion unlinked the chat's usage before this
+    // entry was recorded, so it is unlinked here (the tokens stay in the ledger).
+    if (!(await Chat.exists({ _id: chat._id }))) await forgetChatUsage(chat._id);
   }
   return cleanTitle(text);
 }
