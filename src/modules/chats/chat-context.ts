@@ -112,10 +112,10 @@ export async function settleChatOf(
   const owned = { _id: reply.chatId, userId: reply.userId };
   if (!context || String(context.leafId) !== String(reply._id))
     return (await Chat.exists(owned)) !== null;
-  const result = await Chat.updateOne(
+  // Every reply ends with it: straight through the driver (ids and turns are typed here).
+  const result = await Chat.collection.updateOne(
     { ...owned, 'context.leafId': reply._id, 'context.pending': true },
     { $set: { context: settledContext(context, reply) } },
-    { timestamps: false },
   );
   if (result.matchedCount === 1) return true;
   // Another write replaced this exchange's context meanwhile: one that moved the branch on (and
