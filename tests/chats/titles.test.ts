@@ -31,6 +31,26 @@ const startStreamed = (body: Record<string, unknown>) =>
     .buffer(true)
     .parse(textParser);
 
+/**
+ * A new chat's first exchange (JSON), returned once its reply is done and the title request has
+ * reached the model, which answers it only 400 ms later.
+ */
+async function firstReplyWhileTitleWaits() {
+  upstream.script({ chunks: ['answer'] }, { chunks: ['Model title'], headerDelayMs: 400 });
+  const chatId = (await ctx.request().post('/api/chats').set(user.auth).send({})).body.id as string;
+  const sending = ctx
+    .request()
+    .post(`/api/chats/${chatId}/messages`)
+    .set(user.auth)
+    .send({ content: 'first question', stream: false })
+    .then((r) => r);
+  await eventually(
+    () => Promise.resolve(upstream.requests.length),
+    (n) => n >= 2,
+  );
+  return { chatId, sending };
+}
+
 describe('titles the model writes', () => {
   it('when the first reply of a chat completes, then the model writes a title, sent as `title` before `done` and stored', async () => {
     upstream.script(
@@ -95,19 +115,7 @@ describe('titles the model writes', () => {
   });
 
   it('when the user renames the chat while the title is being written, then the rename wins', async () => {
-    upstream.script({ chunks: ['answer'] }, { chunks: ['Model title'], headerDelayMs: 400 });
-    const created = await ctx.request().post('/api/chats').set(user.auth).send({});
-    const chatId = created.body.id as string;
-    const sending = ctx
-      .request()
-      .post(`/api/chats/${chatId}/messages`)
-      .set(user.auth)
-      .send({ content: 'first question', stream: false })
-      .then((r) => r);
-    await eventually(
-      () => Promise.resolve(upstream.requests.length),
-      (n) => n >= 2,
-    );
+    const { chatId, sending } = await firstReplyWhileTitleWaits();
     const renamed = await ctx
       .request()
       .patch(`/api/chats/${chatId}`)
@@ -120,19 +128,7 @@ describe('titles the model writes', () => {
 
   it('when the chat is deleted while its title is being written, then the title’s tokens stay in the ledger, no longer linked to the chat', async () => {
     const started = new Date();
-    upstream.script({ chunks: ['answer'] }, { chunks: ['Model title'], headerDelayMs: 400 });
-    const chatId = (await ctx.request().post('/api/chats').set(user.auth).send({})).body
-      .id as string;
-    const sending = ctx
-      .request()
-      .post(`/api/chats/${chatId}/messages`)
-      .set(user.auth)
-      .send({ content: 'first question', stream: false })
-      .then((r) => r);
-    await eventually(
-      () => Promise.resolve(upstream.requests.length),
-      (n) => n >= 2,
-    );
+    const { chatId, sending } = await firstReplyWhileTitleWaits();
     expect((await ctx.request().delete(`/api/chats/${chatId}`).set(user.auth)).status).toBe(204);
     await sending;
     const titles = await eventually(
