@@ -4,6 +4,7 @@ import mongoose from '../../src/lib/db/mongoose.js';
 import { Chat } from '../../src/modules/chats/chat.model.js';
 import { Generation } from '../../src/modules/chats/generation/generation.model.js';
 import { Message } from '../../src/modules/chats/message.model.js';
+import { ReplyReader } from '../../src/modules/chats/reply-reader.model.js';
 import { UsageEntry } from '../../src/modules/usage/usage.model.js';
 import { useChatApp } from '../helpers/chat-app.js';
 import { expectError } from '../helpers/auth.js';
@@ -375,4 +376,67 @@ describe('a reply whose instance died', () => {
       error: { code: 'INTERRUPTED' },
     });
   });
+});
+
+describe('a reply generated on another instance', () => {
+  it('when a reader here follows it, then its heartbeat goes to its own document and never rewrites the reply, and the reader gets the reply as the generating instance finishes it', async () => {
+    const chatId = await newChat();
+    ctx.upstream.script({ chunks: ['q'] });
+    const res = await ctx
+      .request()
+      .post(`/api/chats/${chatId}/messages`)
+      .set(ctx.user.auth)
+      .send({ content: 'before' });
+    const question = res.body.messages[0];
+    // Streaming on an instance that is alive: its lease is renewed far ahead.
+    const reply = await Message.create({
+      chatId,
+      userId: ctx.user.id,
+      parentId: question.id,
+      role: 'assistant',
+      content: 'so far',
+      status: 'streaming',
+      model: 'test-model',
+      createdAt: new Date(),
+      lease: { slot: 3, token: 'elsewhere-1' },
+    });
+    await Generation.create({
+      userId: ctx.user.id,
+      slot: 3,
+      token: 'elsewhere-1',
+      chatId,
+      instanceId: 'elsewhere',
+      expiresAt: new Date(Date.now() + 60_000),
+    });
+    await Chat.updateOne(
+      { _id: chatId },
+      { $set: { activeLeafId: reply._id }, $unset: { context: 1 } },
+    );
+    const stored = () => Message.findById(reply._id).lean();
+    const before = await stored();
+    const reader = resume(chatId, String(reply._id));
+    await reader.waitFor(() => reader.text() === 'so far');
+    // Two heartbeats (every second with a 3 s grace): the reply's document is as it was.
+    const first = await eventually(
+      () => ReplyReader.findById(reply._id).lean(),
+      (r) => r !== null && r.until.getTime() > Date.now(),
+    );
+    await eventually(
+      () => ReplyReader.findById(reply._id).lean(),
+      (r) => r!.until.getTime() > first!.until.getTime(),
+    );
+    expect(await stored()).toEqual(before);
+    // The generating instance's final write reaches the reader.
+    await Message.updateOne(
+      { _id: reply._id },
+      { $set: { content: 'so far, and the end', status: 'complete', lease: null } },
+    );
+    await Generation.deleteOne({ token: 'elsewhere-1' });
+    await reader.ended;
+    expect(reader.text()).toBe('so far, and the end');
+    expect(reader.events.at(-1)).toMatchObject({
+      event: 'done',
+      data: { message: { status: 'complete' } },
+    });
+  }, 20_000);
 });

@@ -6,6 +6,7 @@ import { Chat } from './chat.model.js';
 import { ChatSlot } from './chat-slot.model.js';
 import { IdempotencyKey } from './idempotency.model.js';
 import { Message } from './message.model.js';
+import { ReplyReader } from './reply-reader.model.js';
 
 /**
  * Removes everything a user owns in the chats feature (called when an account is deleted, and once
@@ -18,6 +19,7 @@ export async function deleteUserContent(userId: string): Promise<void> {
   await Generation.deleteMany({ userId: owner });
   await ChatSlot.deleteMany({ userId: owner });
   await IdempotencyKey.deleteMany({ userId: owner });
+  await ReplyReader.deleteMany({ userId: owner });
 }
 
 /** Whether the chat and its owner's account both still exist: a deletion may have raced a write. */
@@ -44,6 +46,7 @@ export async function removeLeftovers(
 ): Promise<void> {
   if (await userExists(userId)) {
     await Message.deleteMany({ chatId });
+    await ReplyReader.deleteMany({ chatId });
     await forgetChatUsage(chatId);
   } else await deleteUserContent(String(userId));
 }

@@ -19,6 +19,7 @@ import type { ObjectIdString } from '../../lib/http/ids.js';
 import { settleStreaming } from './interrupted-replies.js';
 import { IdempotencyKey } from './idempotency.model.js';
 import { Message, type MessageDoc } from './message.model.js';
+import { ReplyReader } from './reply-reader.model.js';
 import { searchTerms } from './search-terms.js';
 import { forgetChatUsage } from '../usage/index.js';
 
@@ -265,6 +266,7 @@ export async function deleteChat(userId: string, chatId: ObjectIdString): Promis
   // went, so they are after the first pass (one that checks later removes its own).
   await Message.deleteMany({ chatId: chat._id });
   await IdempotencyKey.deleteMany({ chatId: chat._id });
+  await ReplyReader.deleteMany({ chatId: chat._id });
   await releaseChatSlot(chat._id);
   // The room it took is free at once here (chats.quota.ts).
   forgetKnownRoom(userId);

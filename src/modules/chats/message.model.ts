@@ -40,8 +40,6 @@ export interface MessageDoc {
    * as interrupted by whoever notices.
    */
   lease?: { slot: number; token: string } | null;
-  /** Internal: until when a reader on another instance follows this streaming reply. */
-  readerUntil?: Date | null;
 }
 
 const messageSchema = new Schema<MessageDoc>(
@@ -77,7 +75,6 @@ const messageSchema = new Schema<MessageDoc>(
       type: new Schema({ slot: Number, token: String }, { _id: false }),
       default: undefined,
     },
-    readerUntil: { type: Date, default: undefined },
   },
   { versionKey: false },
 );

@@ -1,13 +1,13 @@
 import { config } from '../../lib/config.js';
 import type { Types } from '../../lib/db/mongoose.js';
 import { GenerationAbort } from './generation/registry.js';
-import { Message } from './message.model.js';
+import { ReplyReader } from './reply-reader.model.js';
 import type { ReplyStream } from './reply-stream.js';
 
 /** Until when a reader on another instance said it follows the reply (null: none did). */
 async function remoteReaderUntil(replyId: Types.ObjectId): Promise<Date | null> {
-  const reply = await Message.findById(replyId, { readerUntil: 1 }).lean();
-  return reply?.readerUntil ?? null;
+  const reader = await ReplyReader.findById(replyId, { until: 1 }).lean();
+  return reader?.until ?? null;
 }
 
 /**
@@ -34,7 +34,7 @@ export function cutWhenUnread(
   const check = async () => {
     timer = undefined;
     if (stream.readers > 0 || settled()) return;
-    // Readers on other instances follow the stored reply and renew `readerUntil` while they do.
+    // Readers on other instances follow the stored reply and renew their `until` while they do.
     const until = await remoteReaderUntil(replyId).catch(() => null);
     if (stream.readers > 0 || settled() || timer) return;
     const left = until ? until.getTime() - Date.now() : 0;

@@ -3,6 +3,7 @@ import { logger } from '../../lib/logger.js';
 import type { ChatJson } from './chats.mapper.js';
 import { finishInterrupted, isGenerationAlive } from './interrupted-replies.js';
 import { Message, type MessageDoc } from './message.model.js';
+import { ReplyReader } from './reply-reader.model.js';
 import { cursorId } from './reply-cursor.js';
 import { finalOf } from './reply-events.js';
 import { followLive } from './reply-live-reader.js';
@@ -15,7 +16,7 @@ const LIVENESS_CHECK_MS = 1000;
  * Follows a reply through the database, for a reader on an instance other than the one generating
  * it (change streams are not available on every server, so it polls every RESUME_POLL_MS): sends
  * the stored text after `offset`, then each checkpoint's new text, then the final event. While it
- * follows, it tells the generating instance that a reader is attached (`readerUntil`), so the reply
+ * follows, it tells the generating instance that a reader is attached (reply-reader.model.ts), so the reply
  * is not cut for want of readers; and when that instance's lease lapses, it finishes the reply as
  * interrupted itself.
  */
@@ -61,10 +62,17 @@ export async function followStored(
       if (graceMs > 0 && now >= nextHeartbeat) {
         // Renewed well within the grace period, so the generating instance never sees it lapse.
         nextHeartbeat = now + Math.max(250, Math.min(graceMs / 3, 10_000));
-        await Message.collection
+        await ReplyReader.collection
           .updateOne(
-            { _id: reply._id, status: 'streaming' },
-            { $set: { readerUntil: new Date(now + graceMs) } },
+            { _id: reply._id },
+            {
+              $set: {
+                chatId: reply.chatId,
+                userId: reply.userId,
+                until: new Date(now + graceMs),
+              },
+            },
+            { upsert: true },
           )
           .catch((error: unknown) =>
             logger.warn({ err: (error as Error).message }, 'reader heartbeat failed'),

@@ -1,0 +1,34 @@
+import mongoose, { Schema, type Types } from '../../lib/db/mongoose.js';
+
+/**
+ * That a reader on another instance follows a reply, and until when it said so (reply-follower.ts
+ * renews it while it polls); the generating instance keeps a reply whose own client left going
+ * while it is in the future (reply-detach.ts).
+ *
+ * Kept apart from the reply's message: the embedded FerretDB runs an update as a read and a write
+ * of the whole document, not atomically, so a reader's heartbeat written to the message could put
+ * back the text and status it read over a checkpoint or the final write that landed in between.
+ * The message has one writer while it streams; this document has the readers.
+ */
+export interface ReplyReaderDoc {
+  /** The reply's id. */
+  _id: Types.ObjectId;
+  chatId: Types.ObjectId;
+  userId: Types.ObjectId;
+  until: Date;
+}
+
+const replyReaderSchema = new Schema<ReplyReaderDoc>(
+  {
+    chatId: { type: Schema.Types.ObjectId, required: true, index: true },
+    userId: { type: Schema.Types.ObjectId, required: true, index: true },
+    until: { type: Date, required: true },
+  },
+  { versionKey: false },
+);
+
+export const ReplyReader = mongoose.model<ReplyReaderDoc>(
+  'ReplyReader',
+  replyReaderSchema,
+  'reply_readers',
+);
