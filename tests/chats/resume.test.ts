@@ -439,4 +439,54 @@ describe('a reply generated on another instance', () => {
       data: { message: { status: 'complete' } },
     });
   }, 20_000);
+
+  it('when the reply is deleted while a reader here follows it, then the reader ends with NOT_FOUND and leaves no reader document, even one its heartbeat wrote after the deletion', async () => {
+    const chatId = await newChat();
+    ctx.upstream.script({ chunks: ['q'] });
+    const res = await ctx
+      .request()
+      .post(`/api/chats/${chatId}/messages`)
+      .set(ctx.user.auth)
+      .send({ content: 'before' });
+    const reply = await Message.create({
+      chatId,
+      userId: ctx.user.id,
+      parentId: res.body.messages[0].id,
+      role: 'assistant',
+      content: 'so far',
+      status: 'streaming',
+      model: 'test-model',
+      createdAt: new Date(),
+      lease: { slot: 4, token: 'elsewhere-2' },
+    });
+    await Generation.create({
+      userId: ctx.user.id,
+      slot: 4,
+      token: 'elsewhere-2',
+      chatId,
+      instanceId: 'elsewhere',
+      expiresAt: new Date(Date.now() + 60_000),
+    });
+    const reader = resume(chatId, String(reply._id));
+    await reader.waitFor(() => reader.text() === 'so far');
+    await eventually(
+      () => ReplyReader.findById(reply._id).lean(),
+      (r) => r !== null,
+    );
+    // The deletion's passes, then a heartbeat that lands after them.
+    await Message.deleteOne({ _id: reply._id });
+    await ReplyReader.deleteMany({ chatId });
+    await ReplyReader.collection.updateOne(
+      { _id: reply._id },
+      { $set: { chatId: reply.chatId, userId: reply.userId, until: new Date(Date.now() + 3000) } },
+      { upsert: true },
+    );
+    await reader.ended;
+    expect(reader.events.at(-1)).toMatchObject({
+      event: 'error',
+      data: { error: { code: 'NOT_FOUND' } },
+    });
+    expect(await ReplyReader.countDocuments({ chatId })).toBe(0);
+    await Generation.deleteOne({ token: 'elsewhere-2' });
+  }, 20_000);
 });

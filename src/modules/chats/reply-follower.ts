@@ -89,7 +89,9 @@ export async function followStored(
       if (sink.isClosed) return;
       const fresh = await Message.findById(reply._id).lean<MessageDoc>();
       if (!fresh) {
-        // Its chat was deleted meanwhile.
+        // Its chat was deleted meanwhile. A heartbeat of this reader may have landed after the
+        // deletion removed the chat's readers: nothing of the chat may stay.
+        await ReplyReader.collection.deleteOne({ _id: reply._id }).catch(() => undefined);
         const gone = { code: 'NOT_FOUND', message: 'The reply was deleted' };
         sink.final(
           finalOf({ ...reply, status: 'error', error: gone }, chat),
