@@ -379,7 +379,12 @@ describe('a reply whose instance died', () => {
 });
 
 describe('a reply generated on another instance', () => {
-  it('when a reader here follows it, then its heartbeat goes to its own document and never rewrites the reply, and the reader gets the reply as the generating instance finishes it', async () => {
+  /**
+   * A reply streaming on an instance that is alive (its lease renewed far ahead), answering a
+   * stored question, on the chat's active branch: what a reader here finds for a reply of another
+   * instance.
+   */
+  async function streamingElsewhere(token: string, slot: number) {
     const chatId = await newChat();
     ctx.upstream.script({ chunks: ['q'] });
     const res = await ctx
@@ -387,23 +392,21 @@ describe('a reply generated on another instance', () => {
       .post(`/api/chats/${chatId}/messages`)
       .set(ctx.user.auth)
       .send({ content: 'before' });
-    const question = res.body.messages[0];
-    // Streaming on an instance that is alive: its lease is renewed far ahead.
     const reply = await Message.create({
       chatId,
       userId: ctx.user.id,
-      parentId: question.id,
+      parentId: res.body.messages[0].id,
       role: 'assistant',
       content: 'so far',
       status: 'streaming',
       model: 'test-model',
       createdAt: new Date(),
-      lease: { slot: 3, token: 'elsewhere-1' },
+      lease: { slot, token },
     });
     await Generation.create({
       userId: ctx.user.id,
-      slot: 3,
-      token: 'elsewhere-1',
+      slot,
+      token,
       chatId,
       instanceId: 'elsewhere',
       expiresAt: new Date(Date.now() + 60_000),
@@ -412,6 +415,11 @@ describe('a reply generated on another instance', () => {
       { _id: chatId },
       { $set: { activeLeafId: reply._id }, $unset: { context: 1 } },
     );
+    return { chatId, reply };
+  }
+
+  it('when a reader here follows it, then its heartbeat goes to its own document and never rewrites the reply, and the reader gets the reply as the generating instance finishes it', async () => {
+    const { chatId, reply } = await streamingElsewhere('elsewhere-1', 3);
     const stored = () => Message.findById(reply._id).lean();
     const before = await stored();
     const reader = resume(chatId, String(reply._id));
@@ -441,32 +449,7 @@ describe('a reply generated on another instance', () => {
   }, 20_000);
 
   it('when the reply is deleted while a reader here follows it, then the reader ends with NOT_FOUND and leaves no reader document, even one its heartbeat wrote after the deletion', async () => {
-    const chatId = await newChat();
-    ctx.upstream.script({ chunks: ['q'] });
-    const res = await ctx
-      .request()
-      .post(`/api/chats/${chatId}/messages`)
-      .set(ctx.user.auth)
-      .send({ content: 'before' });
-    const reply = await Message.create({
-      chatId,
-      userId: ctx.user.id,
-      parentId: res.body.messages[0].id,
-      role: 'assistant',
-      content: 'so far',
-      status: 'streaming',
-      model: 'test-model',
-      createdAt: new Date(),
-      lease: { slot: 4, token: 'elsewhere-2' },
-    });
-    await Generation.create({
-      userId: ctx.user.id,
-      slot: 4,
-      token: 'elsewhere-2',
-      chatId,
-      instanceId: 'elsewhere',
-      expiresAt: new Date(Date.now() + 60_000),
-    });
+    const { chatId, reply } = await streamingElsewhere('elsewhere-2', 4);
     const reader = resume(chatId, String(reply._id));
     await reader.waitFor(() => reader.text() === 'so far');
     await eventually(
