@@ -76,6 +76,8 @@ export async function usageOf(userId: string): Promise<Usage> {
 
 /** The last count of each user's messages and bytes on this instance, with what it let through since. */
 const roomKnown = new Map<string, { usage: Usage; countedAt: number }>();
+/** When counts that aged out were last dropped from roomKnown. */
+let prunedAt = 0;
 
 /** The user's usage as last counted here plus what passed since, or a new count when too old. */
 async function knownUsage(userId: string, now = Date.now()): Promise<Usage> {
@@ -83,8 +85,13 @@ async function knownUsage(userId: string, now = Date.now()): Promise<Usage> {
   const known = roomKnown.get(userId);
   if (known && now - known.countedAt < maxAgeMs) return known.usage;
   const usage = await usageOf(userId);
-  // Counts that aged out go when a new one is stored, so the map holds only recent users.
-  for (const [id, entry] of roomKnown) if (now - entry.countedAt >= maxAgeMs) roomKnown.delete(id);
+  // Counts that aged out go once per recount period, not on every count (that would walk every
+  // recent user's entry each time one user is counted), so the map holds only recent users.
+  if (now - prunedAt >= maxAgeMs) {
+    for (const [id, entry] of roomKnown)
+      if (now - entry.countedAt >= maxAgeMs) roomKnown.delete(id);
+    prunedAt = now;
+  }
   if (maxAgeMs > 0) roomKnown.set(userId, { usage, countedAt: now });
   return usage;
 }
