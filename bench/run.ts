@@ -107,6 +107,8 @@ const S = smoke
       },
       profileS: 4,
     };
+/** `--rounds=N`: fewer (or more) interleaved rounds, for a quick look at one figure. */
+S.rounds = argNumber('rounds') ?? S.rounds;
 S.fig4.streams = argNumber('fig4-streams') ?? S.fig4.streams;
 S.fig4.rate = argNumber('fig4-rate') ?? S.fig4.rate;
 /**
@@ -1020,6 +1022,8 @@ async function threadRelayFigure(nodeBin: string, upstream: Upstream) {
     byCollection: Record<string, string>;
     commandsPerExchange: number;
     dbMsPerExchange: number;
+    /** The database process's CPU time per exchange of the arm (warm-ups included, as in `commands`). */
+    dbCpuMsPerExchange: number;
     /** Replies stored whole after the arm, history included. */
     repliesStored: number;
     historyFailed: number;
@@ -1066,6 +1070,7 @@ async function threadRelayFigure(nodeBin: string, upstream: Upstream) {
     await resetMessages(p.db.uri);
     const historyFailed = await buildHistory(server, part, users);
     await server.probe('reset');
+    const dbCpuBefore = p.db.cpuMs?.() ?? NaN;
     const r = await clientJob<StreamResult>({
       kind: 'streams',
       port: server.port,
@@ -1078,6 +1083,7 @@ async function threadRelayFigure(nodeBin: string, upstream: Upstream) {
       maxDurationMs: maxDuration(part),
       progressMs: 0,
     });
+    const dbCpuMsPerExchange = round3(((p.db.cpuMs?.() ?? NaN) - dbCpuBefore) / load.count);
     const stats = await server.probe('stats');
     const stored = await storedReplies(p.db.uri);
     const tallies = Object.entries(stats.commands);
@@ -1093,6 +1099,7 @@ async function threadRelayFigure(nodeBin: string, upstream: Upstream) {
       ),
       commandsPerExchange: round3(tallies.reduce((a, [, t]) => a + t.n, 0) / load.count),
       dbMsPerExchange: round3(tallies.reduce((a, [, t]) => a + t.ms, 0) / load.count),
+      dbCpuMsPerExchange,
       repliesStored: server.name === 'ours' ? stored.messages : stored.threads,
       historyFailed,
     };
@@ -1139,7 +1146,7 @@ async function threadRelayFigure(nodeBin: string, upstream: Upstream) {
         const r = { direct: armStats(direct), ours: arms.ours!, relay: arms.relay! };
         row[name] = r;
         log(
-          `fig9 ${name} round ${round + 1}/${S.rounds}: TTFT p50 direct ${r.direct.p50.toFixed(2)} · ours ${r.ours.p50.toFixed(2)} · thread relay ${r.relay.p50.toFixed(2)} ms; p99 ${r.direct.p99.toFixed(1)} / ${r.ours.p99.toFixed(1)} / ${r.relay.p99.toFixed(1)}; failed ${r.ours.failed}/${r.relay.failed}; commands per exchange ${r.ours.commandsPerExchange}/${r.relay.commandsPerExchange}`,
+          `fig9 ${name} round ${round + 1}/${S.rounds}: TTFT p50 direct ${r.direct.p50.toFixed(2)} · ours ${r.ours.p50.toFixed(2)} · thread relay ${r.relay.p50.toFixed(2)} ms; p99 ${r.direct.p99.toFixed(1)} / ${r.ours.p99.toFixed(1)} / ${r.relay.p99.toFixed(1)}; failed ${r.ours.failed}/${r.relay.failed}; commands per exchange ${r.ours.commandsPerExchange}/${r.relay.commandsPerExchange}; database CPU ms per exchange ${r.ours.dbCpuMsPerExchange}/${r.relay.dbCpuMsPerExchange}`,
         );
         for (const e of [...r.ours.errors, ...r.relay.errors]) log(`fig9 error: ${e}`);
       }
@@ -1160,6 +1167,7 @@ async function threadRelayFigure(nodeBin: string, upstream: Upstream) {
     byCollection: rows.at(-1)?.[part][who].byCollection,
     commandsPerExchange: spread(rows.map((r) => r[part][who].commandsPerExchange)),
     dbMsPerExchange: spread(rows.map((r) => r[part][who].dbMsPerExchange)),
+    dbCpuMsPerExchange: spread(rows.map((r) => r[part][who].dbCpuMsPerExchange)),
     // Stored whole against started (warm-up and history included), summed over the rounds.
     repliesStored: `${rows.reduce((a, r) => a + r[part][who].repliesStored, 0)} of ${rows.length * (part === 'single' ? single : concurrent).load.count * (1 + fig9History)}`,
     historyFailed: rows.reduce((a, r) => a + r[part][who].historyFailed, 0),

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { MongoClient } from 'mongodb';
 import { startFerretdb } from '../../src/lib/db/embedded.js';
@@ -10,6 +10,8 @@ import { PROJECT_ROOT } from './servers.js';
 export interface BenchDatabase {
   uri: string;
   stop(): Promise<void>;
+  /** CPU time (ms) the database process has used so far, where it runs as a process of its own here. */
+  cpuMs?(): number;
 }
 
 /** Which server the run's phases get, chosen once per run by {@link chooseBackend}. */
@@ -190,12 +192,14 @@ export function ferretdbBackend(reason: string): Backend {
         .at(-1);
       const dir = mkdtempSync(path.join('/dev/shm', 'sigmagpt-bench-'));
       const db = await startFerretdb({ dataDir: dir, log: { info: log, warn: log } as never });
+      const pid = pidListeningOn(new URL(db.uri).port);
       return {
         uri: `${db.uri}sigmagpt`,
         stop: async () => {
           await db.stop();
           rmSync(dir, { recursive: true, force: true });
         },
+        cpuMs: () => (pid ? processCpuMs(pid) : NaN),
       };
     },
   };
@@ -225,4 +229,25 @@ function uriBackend(uri: string): Backend {
       });
     },
   };
+}
+
+/** The FerretDB process started for this port (found by its command line). */
+function pidListeningOn(port: string): number | undefined {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const args = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      if (args.includes(`--listen-addr=127.0.0.1:${port}`)) return Number(entry);
+    } catch {
+      // The process ended while the list was read.
+    }
+  }
+  return undefined;
+}
+
+/** User + system CPU time of a process, from /proc (clock ticks of 10 ms on Linux). */
+function processCpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  // After the command: state is field 3, utime 14 and stime 15 (1-based, as in proc(5)).
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
