@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { Logger } from 'pino';
+import { indexFerretdbIds } from './ferretdb-id-index.js';
 
 /**
  * The database used when no MONGODB_URI is given (development and tests): a real mongod through
@@ -169,10 +170,13 @@ export async function startFerretdb(options: EmbeddedOptions): Promise<EmbeddedD
     if (isAlive(pid)) process.kill(pid, 'SIGKILL');
     throw error;
   }
+  // Its lookups by `_id` read whole collections without this (ferretdb-id-index.ts).
+  const idIndexer = await indexFerretdbIds(dir, options.log);
   return {
     uri: `mongodb://127.0.0.1:${port}/`,
     kind: 'ferretdb',
     stop: async () => {
+      idIndexer.stop();
       process.off('exit', killOnExit);
       killOnExit();
       for (let waited = 0; isAlive(pid); waited += 20) {
