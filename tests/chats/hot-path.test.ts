@@ -1,5 +1,6 @@
 import type { CommandStartedEvent } from 'mongodb';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { serverScansFilters } from '../../src/lib/db/connection.js';
 import mongoose from '../../src/lib/db/mongoose.js';
 import { Generation } from '../../src/modules/chats/generation/generation.model.js';
 import { Message } from '../../src/modules/chats/message.model.js';
@@ -109,13 +110,29 @@ async function exchangeCommands(user: TestUser, chatId: string, stream: boolean)
   release();
   await done;
   const updates = commands.filter((c) => c.commandName === 'update').map(updateFilterOf);
-  return { before, after: commands.map(named), pointReads, updatesBefore, updates };
+  const deletes = commands.filter((c) => c.commandName === 'delete').map(deleteFilterOf);
+  const pointReadsAfter = commands.filter((c) => c.commandName === 'find').map(filterOf);
+  return {
+    before,
+    after: commands.map(named),
+    pointReads,
+    updatesBefore,
+    updates,
+    deletes,
+    pointReadsAfter,
+  };
 }
 
 /** An update's collection and the fields its filter names. */
 const updateFilterOf = (c: CommandStartedEvent) => {
   const [update] = c.command.updates as { q: object }[];
   return `${String(c.command.update)} by ${Object.keys(update!.q).join(',')}`;
+};
+
+/** A delete's collection and the fields its filter names. */
+const deleteFilterOf = (c: CommandStartedEvent) => {
+  const [deletion] = c.command.deletes as { q: object }[];
+  return `${String(c.command.delete)} by ${Object.keys(deletion!.q).join(',')}`;
 };
 
 /** The commands cut into consecutive groups of these sizes, each sorted; what is left, last. */
@@ -151,11 +168,8 @@ describe('round trips per exchange', () => {
     expect(created.status).toBe(201);
     const chatId = created.body.id as string;
     for (const stream of [true, false]) {
-      const { before, after, pointReads, updatesBefore, updates } = await exchangeCommands(
-        user,
-        chatId,
-        stream,
-      );
+      const { before, after, pointReads, updatesBefore, updates, deletes, pointReadsAfter } =
+        await exchangeCommands(user, chatId, stream);
       // The session, the chat and the account are read by `_id` alone, checked in code: the
       // embedded FerretDB serves only that from its primary key and scans the whole collection
       // for any other filter.
@@ -184,19 +198,30 @@ describe('round trips per exchange', () => {
         // deleted meanwhile.
         ['update:chats'],
       ]);
+      // The embedded FerretDB 1.x decodes the whole collection for a filtered update (anything
+      // but `_id` alone): there the kept turns are read by `_id` and written by `_id`
+      // (chat-context.ts settleChatOf).
+      const scans = serverScansFilters();
       expect(after).toEqual([
         // The call's tokens, before the slot is released (budgets rely on it).
         'insert:usage',
         // The reply's final state, once, only while it is streaming.
         'update:messages',
         // The reply's text into the kept turns; it also tells the chat is still there.
+        ...(scans ? ['find:chats'] : []),
         'update:chats',
         // The slot back.
         'delete:generations',
       ]);
       // The reply's final state by `_id` alone while its lease is surely held (message.model.ts
-      // ownReply). The chat's stays filtered on its kept turns (chat-context.ts settleChatOf).
-      expect(updates[0]).toBe('messages by _id');
+      // ownReply); the slot given back the same way (leases.ts releaseLease). The chat's is
+      // filtered on its kept turns where that filter is served from an index.
+      expect(updates).toEqual([
+        'messages by _id',
+        scans ? 'chats by _id' : 'chats by _id,context.leafId,context.pending',
+      ]);
+      expect(deletes).toEqual(['generations by _id']);
+      if (scans) expect(pointReadsAfter).toEqual(['chats by _id']);
       // The chat's write before the model, by `_id` alone too (a context another write changed
       // meanwhile is made right when the reply settles: chat-context.ts settleChatOf).
       expect(updatesBefore).toEqual(['chats by _id']);

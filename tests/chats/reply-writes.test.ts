@@ -9,6 +9,7 @@ import {
   surelyHeld,
   type Lease,
 } from '../../src/modules/chats/generation/leases.js';
+import { Generation } from '../../src/modules/chats/generation/generation.model.js';
 import { Message, type MessageDoc } from '../../src/modules/chats/message.model.js';
 import { useChatApp } from '../helpers/chat-app.js';
 
@@ -110,5 +111,32 @@ describe('a reply written by its own generation', () => {
       status: 'streaming',
       content: 'text so far',
     });
+  });
+});
+
+describe('a generation slot given back', () => {
+  it('when its lease is surely held, then its slot document is removed (by `_id`)', async () => {
+    const reply = await storedReply('complete', 'done');
+    const lease = await acquireLease(String(reply.userId), String(reply.chatId));
+    expect(lease?.id).toBeDefined();
+    expect(await Generation.countDocuments({ _id: lease!.id })).toBe(1);
+    await releaseLease(lease!);
+    expect(await Generation.countDocuments({ userId: reply.userId })).toBe(0);
+  });
+
+  it('when its lease lapsed and another instance took the slot over, then the other instance keeps it', async () => {
+    const reply = await storedReply('complete', 'done');
+    const lease = await acquireLease(
+      String(reply.userId),
+      String(reply.chatId),
+      new Date(Date.now() - 50_000),
+    );
+    // The takeover of a lapsed lease: the same document, another instance's token.
+    const expiresAt = new Date(Date.now() + 60_000);
+    await Generation.updateOne({ _id: lease!.id }, { $set: { token: 'other', expiresAt } });
+    await releaseLease(lease!);
+    expect(
+      await Generation.find({ userId: reply.userId }, { token: 1, slot: 1, _id: 0 }).lean(),
+    ).toEqual([{ token: 'other', slot: lease!.slot }]);
   });
 });

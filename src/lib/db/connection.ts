@@ -25,7 +25,23 @@ export async function connectDatabase(uri: string, dbName?: string): Promise<typ
     (event) => (serverAvailable = event.newDescription.hasDataBearingServers),
   );
   await Promise.all(Object.values(mongoose.models).map((model) => model.createIndexes()));
+  const build = await client.db().admin().command({ buildInfo: 1 });
+  scansFilters =
+    typeof build.ferretdbVersion === 'string' && build.ferretdbVersion.startsWith('v1.');
   return mongoose;
+}
+
+let scansFilters = false;
+
+/**
+ * Whether the server reads every document of a collection for any filter but a lone `_id`: the
+ * embedded FerretDB 1.x (SQLite) pushes only that one down to its primary key, and runs a filtered
+ * update as a read and then a write, with nothing between them. The few conditional writes on the
+ * streaming path read the document by `_id` and write it by `_id` there instead: the same guarantee,
+ * without decoding the collection.
+ */
+export function serverScansFilters(): boolean {
+  return scansFilters;
 }
 
 let serverAvailable = false;

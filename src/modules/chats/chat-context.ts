@@ -1,4 +1,5 @@
 import { config } from '../../lib/config.js';
+import { serverScansFilters } from '../../lib/db/connection.js';
 import type { Types } from '../../lib/db/mongoose.js';
 import type { ChatTurn } from '../../lib/llm/index.js';
 import { approxTokens } from '../../lib/llm/history.js';
@@ -108,19 +109,40 @@ export async function settleChatOf(
   reply: MessageDoc,
   context: ChatContext | null | undefined,
 ): Promise<boolean> {
-  // A deleted account's chats are gone before the account: the chat alone tells both.
-  const owned = { _id: reply.chatId, userId: reply.userId };
+  // By `_id` alone: chat ids are never reused, and a deleted account's chats are gone before it.
+  const chatId = { _id: reply.chatId };
   if (!context || String(context.leafId) !== String(reply._id))
-    return (await Chat.exists(owned)) !== null;
-  // Every reply ends with it: straight through the driver (ids and turns are typed here).
-  const result = await Chat.collection.updateOne(
-    { ...owned, 'context.leafId': reply._id, 'context.pending': true },
-    { $set: { context: settledContext(context, reply) } },
-  );
-  if (result.matchedCount === 1) return true;
+    return (await Chat.collection.findOne(chatId, { projection: { _id: 1 } })) !== null;
+  const settled = { $set: { context: settledContext(context, reply) } };
+  if (await leftAsItWas(reply)) {
+    // Every reply ends with it: straight through the driver (ids and turns are typed here).
+    const result = await Chat.collection.updateOne(
+      serverScansFilters() ? chatId : { ...chatId, ...leftBy(reply) },
+      settled,
+    );
+    if (result.matchedCount === 1) return true;
+  }
   // Another write replaced this exchange's context meanwhile: one that moved the branch on (and
   // cleared it, or named a parent and so a pointer), or a send that raced this one on FerretDB
   // and was written last. Clearing it makes the next send read the tree, right in every case.
-  const cleared = await Chat.updateOne(owned, { $unset: CLEAR_CONTEXT }, { timestamps: false });
+  const cleared = await Chat.collection.updateOne(chatId, { $unset: CLEAR_CONTEXT });
   return cleared.matchedCount === 1;
+}
+
+/** The context the reply's send stored, still pending. */
+const leftBy = (reply: MessageDoc) => ({ 'context.leafId': reply._id, 'context.pending': true });
+
+/**
+ * Whether the chat still holds the context the reply's send left. Where the server scans the
+ * collection for a filtered update (serverScansFilters), it is read here by `_id` and the update
+ * goes by `_id`: that server runs its own filtered update the same way, a read then a write.
+ * Elsewhere the update's filter decides, atomically.
+ */
+async function leftAsItWas(reply: MessageDoc): Promise<boolean> {
+  if (!serverScansFilters()) return true;
+  const chat = await Chat.collection.findOne<Pick<ChatDoc, 'context'>>(
+    { _id: reply.chatId },
+    { projection: { 'context.leafId': 1, 'context.pending': 1 } },
+  );
+  return chat?.context?.pending === true && String(chat.context.leafId) === String(reply._id);
 }

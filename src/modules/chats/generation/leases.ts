@@ -15,6 +15,8 @@ export interface Lease {
   token: string;
   /** The expiry (epoch ms) its last acknowledged write stored: acquiring it, or a renewal. */
   heldUntil: number;
+  /** The slot document's `_id`, when this lease inserted it (a takeover reuses another's). */
+  id?: Types.ObjectId;
 }
 
 const leaseTtlMs = () => config().GENERATION_LEASE_SECONDS * 1000;
@@ -42,12 +44,14 @@ export async function acquireLease(
   for (let slot = 0; slot < slots; slot += 1) {
     try {
       // Every message takes one: straight through the driver (the document is complete here).
+      const id = new Types.ObjectId();
       await Generation.collection.insertOne({
+        _id: id,
         userId: new Types.ObjectId(userId),
         slot,
         ...fields,
       });
-      return { userId, chatId, slot, token, heldUntil: expiresAt.getTime() };
+      return { userId, chatId, slot, token, heldUntil: expiresAt.getTime(), id };
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
     }
@@ -67,8 +71,16 @@ const holder = (lease: Lease) => ({
   token: lease.token,
 });
 
+/**
+ * Gives the slot back. While the lease is surely held no one can have taken it over, so its
+ * document is removed by `_id` alone, which the embedded FerretDB serves from its primary key (it
+ * decodes the whole collection for any other filter); after that, only if it still holds the
+ * token.
+ */
 export async function releaseLease(lease: Lease): Promise<void> {
-  await Generation.collection.deleteOne(holder(lease));
+  await Generation.collection.deleteOne(
+    lease.id && surelyHeld(lease) ? { _id: lease.id } : holder(lease),
+  );
 }
 
 const RELEASE_RETRY_MS = 1000;
