@@ -2,6 +2,8 @@ import type { CommandStartedEvent } from 'mongodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { serverScansFilters } from '../../src/lib/db/connection.js';
 import mongoose from '../../src/lib/db/mongoose.js';
+import { Types } from '../../src/lib/db/mongoose.js';
+import { Chat } from '../../src/modules/chats/chat.model.js';
 import { Generation } from '../../src/modules/chats/generation/generation.model.js';
 import { Message } from '../../src/modules/chats/message.model.js';
 import { useChatApp } from '../helpers/chat-app.js';
@@ -103,6 +105,13 @@ async function exchangeCommands(user: TestUser, chatId: string, stream: boolean)
     (n) => n > asked,
     10_000,
   );
+  // The model call goes out before the messages are stored (started-completion.ts): wait for
+  // the chat's write, the last command before the reply.
+  await eventually(
+    () => Promise.resolve(commands.map(named)),
+    (names) => names.includes('update:chats'),
+    10_000,
+  );
   const before = commands.map(named);
   const pointReads = commands.filter((c) => c.commandName === 'find').map(filterOf);
   const updatesBefore = commands.filter((c) => c.commandName === 'update').map(updateFilterOf);
@@ -175,7 +184,8 @@ describe('round trips per exchange', () => {
       // for any other filter.
       expect(pointReads.sort()).toEqual(['chats by _id', 'sessions by _id', 'users by _id']);
       // Commands that run side by side are compared as sets: their order is the database's.
-      expect(groups(before, [1, 3, 1, 1, 1])).toEqual([
+      expect(groups(before, [1, 3, 1, 2])).toEqual([
+        // Before the model is called: five commands in three round trips.
         // Authentication: the session is still open (revocation is immediate).
         ['find:sessions'],
         // Side by side (exchange.limits.ts admitExchange), sorted here:
@@ -192,12 +202,13 @@ describe('round trips per exchange', () => {
         // token limit adds one aggregate of today's ledger). The storage caps need no read: the
         // user's messages were counted less than STORAGE_RECOUNT_SECONDS ago (chats.quota.ts).
         ['find:users'],
-        // The question and the empty reply, in one insert.
-        ['insert:messages'],
-        // lastMessageAt and the kept turns with the question; it also tells the chat was not
-        // deleted meanwhile.
-        ['update:chats'],
+        // While the model answers (started-completion.ts), one after the other: the question
+        // and the empty reply in one insert, then lastMessageAt and the kept turns with the
+        // question, which also tells the chat was not deleted meanwhile. The reply is read only
+        // once both are stored.
+        ['insert:messages', 'update:chats'],
       ]);
+      expect(before.slice(-2)).toEqual(['insert:messages', 'update:chats']);
       // The embedded FerretDB 1.x decodes the whole collection for a filtered update (anything
       // but `_id` alone): there the kept turns are read by `_id` and written by `_id`
       // (chat-context.ts settleChatOf).
@@ -324,5 +335,52 @@ describe('messages per minute', () => {
       .send({ content: 'mine' });
     expect(refused.status).toBe(429);
     expect(refused.body.error.code).toBe('RATE_LIMITED');
+  });
+});
+
+describe('a model call sent while the messages are stored', () => {
+  it('when the chat is deleted while the account is read, then 404 NOT_FOUND as JSON, the model call already sent is dropped, nothing of the exchange is stored and the slot is free', async () => {
+    const user = await createUser({ label: 'abandoned-call' });
+    ctx.upstream.script({ chunks: ['first'] });
+    const created = await ctx
+      .request()
+      .post('/api/chats')
+      .set(user.auth)
+      .send({ message: 'first' });
+    expect(created.status).toBe(201);
+    const chatId = new Types.ObjectId(created.body.id as string);
+    // Never answers on its own: only the client's abort ends it.
+    ctx.upstream.script({ chunks: ['never read'], holdUntil: new Promise(() => undefined) });
+    const asked = ctx.upstream.requests.length;
+    // The chat goes (a deletion's first pass) the moment the account is read: after the limits
+    // let the message through, before the messages are stored and the chat written.
+    let deleted: Promise<unknown> | undefined;
+    const deleteOnAccountRead = (event: CommandStartedEvent) => {
+      if (deleted || named(event) !== 'find:users') return;
+      deleted = Chat.collection.deleteOne({ _id: chatId });
+    };
+    mongoose.connection.getClient().on('commandStarted', deleteOnAccountRead);
+    let res;
+    try {
+      res = await ctx
+        .request()
+        .post(`/api/chats/${String(chatId)}/messages`)
+        .set(user.auth)
+        .send({ content: 'too late' });
+    } finally {
+      mongoose.connection.getClient().off('commandStarted', deleteOnAccountRead);
+    }
+    expect(deleted).toBeDefined();
+    expect(res.status).toBe(404);
+    expect(res.body.error.code).toBe('NOT_FOUND');
+    // The model was called, and the call was dropped rather than read.
+    expect(ctx.upstream.requests.length).toBe(asked + 1);
+    const call = ctx.upstream.requests[asked]!;
+    expect(call.messages.at(-1)).toEqual({ role: 'user', content: 'too late' });
+    await call.finished;
+    expect(call.aborted).toBe(true);
+    expect(await Message.countDocuments({ chatId, content: 'too late' })).toBe(0);
+    expect(await Message.countDocuments({ chatId, status: 'streaming' })).toBe(0);
+    expect(await Generation.countDocuments({ userId: new Types.ObjectId(user.id) })).toBe(0);
   });
 });

@@ -53,7 +53,14 @@ export async function beginUiExchange(
   for (let attempt = 0; ; attempt += 1) {
     const chatId = await linkedChat(userId, clientId, input.model);
     try {
-      return await beginExchange(userId, { chatId: parseObjectId(chatId, 'Chat') }, input);
+      return await beginExchange(
+        userId,
+        { chatId: parseObjectId(chatId, 'Chat') },
+        input,
+        undefined,
+        // The model call goes out while the messages are stored (started-completion.ts).
+        { startModel: true },
+      );
     } catch (error) {
       if (!(error instanceof AppError && error.code === 'NOT_FOUND') || attempt > 0) throw error;
       await ChatLink.deleteOne({ userId: new Types.ObjectId(userId), clientId });

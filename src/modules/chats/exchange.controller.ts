@@ -167,7 +167,7 @@ export async function sendMessage(req: Request, res: Response, send: SendRequest
   await exchangeOnce(req, res, {
     ...how,
     ids: plannedIds(target),
-    begin: (ids) => beginExchange(userId, target, input, ids),
+    begin: (ids) => beginExchange(userId, target, input, ids, { startModel: true }),
   });
 }
 

@@ -4,6 +4,11 @@ import { retryIdempotentWrite } from '../../lib/db/write-lock-retry.js';
 import { AppError, notFound } from '../../lib/errors.js';
 import type { ObjectIdString } from '../../lib/http/ids.js';
 import { releaseLeaseSurely, type Lease } from './generation/leases.js';
+import {
+  abandonCompletion,
+  startCompletion,
+  type StartedCompletion,
+} from './generation/started-completion.js';
 import { logger } from '../../lib/logger.js';
 import { fitToBudget, type ChatTurn } from '../../lib/llm/index.js';
 import type { CompletionRequest } from '../../lib/llm/types.js';
@@ -48,6 +53,8 @@ export interface Exchange {
   callId?: Types.ObjectId;
   /** The chat's context as this exchange left it, pending its reply (chat-context.ts). */
   context?: ChatContext;
+  /** Its model call, already sent while the messages were stored (started-completion.ts). */
+  completion?: StartedCompletion;
 }
 
 export type ExchangeTarget = { chatId: ObjectIdString } | { newChat: NewChat };
@@ -80,6 +87,8 @@ export async function beginExchange(
   /** `parentId`: where the message goes in the tree (branch.service historyFor); absent: the active leaf. */
   input: { content: string; model?: string; parentId?: string | null },
   ids: ExchangeIds = plannedIds(),
+  /** Sends the model call while the messages are stored (the caller keeps `turns` as they are). */
+  { startModel = false }: { startModel?: boolean } = {},
 ): Promise<Exchange> {
   // The message is counted and stamped at one instant, so it lands in the same rate window
   // that admitted it, however long the steps in between take.
@@ -91,6 +100,7 @@ export async function beginExchange(
     'chatId' in target ? findOwnedChat(userId, target.chatId) : Promise.resolve(null),
   );
   const chatId = existing?._id ?? ids.chatId;
+  let completion: StartedCompletion | undefined;
   try {
     const newChat = existing ? null : (target as { newChat: NewChat }).newChat;
     await checkBudgetAndRoom(userId, now, {
@@ -98,7 +108,6 @@ export async function beginExchange(
       messages: 2,
       bytes: textBytes(input.content) + (newChat ? newChatBytes(newChat, input.content) : 0),
     });
-    let chat: ChatDoc;
     let history: ChatTurn[] = [];
     let parentId: Types.ObjectId | null = null;
     let context: ChatContext | null;
@@ -111,11 +120,19 @@ export async function beginExchange(
       parentId = branch.parentId;
       // A history holding a reply still streaming is not kept: its text is not final.
       context = branch.settled ? pendingContext(history, input.content, ids.replyId) : null;
-      chat = existing;
     } else {
       context = pendingContext([], input.content, ids.replyId);
-      chat = await createChat(userId, newChat!, input.content, chatId, context);
     }
+    // A new chat is written first; an existing one has nothing written before the model call.
+    let chat =
+      existing ?? (await createChat(userId, newChat!, input.content, chatId, context ?? undefined));
+    const model = input.model ?? chat.model;
+    const turns = fitToBudget(
+      chat.systemPrompt,
+      [...history, { role: 'user', content: input.content }],
+      config().HISTORY_TOKEN_BUDGET,
+    );
+    if (startModel) completion = startCompletion({ model, turns });
     const userMessage: NewMessageDoc = {
       _id: ids.userMessageId,
       chatId,
@@ -127,7 +144,6 @@ export async function beginExchange(
       status: 'complete',
       createdAt: now,
     };
-    const model = input.model ?? chat.model;
     const assistantDoc: NewMessageDoc = {
       ...userMessage,
       _id: ids.replyId,
@@ -184,13 +200,18 @@ export async function beginExchange(
       await removeLeftovers(chat.userId, chatId);
       throw notFound('Chat');
     }
-    const turns = fitToBudget(
-      chat.systemPrompt,
-      [...history, { role: 'user', content: input.content }],
-      config().HISTORY_TOKEN_BUDGET,
-    );
-    return { chat, userMessage: storedUser, assistant, lease, model, turns, context: kept };
+    return {
+      chat,
+      userMessage: storedUser,
+      assistant,
+      lease,
+      model,
+      turns,
+      context: kept,
+      completion,
+    };
   } catch (error) {
+    abandonCompletion(completion);
     await releaseLeaseSurely(lease);
     throw error;
   }

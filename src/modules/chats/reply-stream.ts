@@ -32,8 +32,6 @@ export class ReplyStream {
   length = 0;
   final: ReplyFinal | null = null;
   outcome: ReplyOutcome | null = null;
-  /** Aborts the generation (stop, shutdown, or no reader left). */
-  readonly controller = new AbortController();
   readonly finished: Promise<void>;
 
   // Chunks are kept apart: slicing one long concatenated string would copy it whole every time.
@@ -49,6 +47,8 @@ export class ReplyStream {
     readonly replyId: string,
     /** The `meta` event's data: the chat, the user message and the reply as it started. */
     readonly meta: unknown,
+    /** Aborts the generation (stop, shutdown, or no reader left): its model call's own, when started. */
+    readonly controller = new AbortController(),
   ) {
     this.finished = new Promise((resolve) => (this.settle = resolve));
   }

@@ -16,6 +16,7 @@ export function openReply(exchange: Exchange): ReplyStream {
   const stream = new ReplyStream(
     String(exchange.assistant._id),
     metaOf(exchange.chat, exchange.userMessage, exchange.assistant),
+    exchange.completion?.controller,
   );
   // A continued answer: its stored text comes first, so cursors count the whole message (as the
   // stored copy that resumes and other instances read does); its requester starts after it.

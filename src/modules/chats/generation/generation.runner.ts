@@ -6,16 +6,16 @@ import { GenerationAbort, registerGeneration, unregisterGeneration } from './reg
 import { logger } from '../../../lib/logger.js';
 import {
   describeUpstreamFailure,
-  streamCompletion,
   upstreamError,
   type CompletionEvent,
 } from '../../../lib/llm/index.js';
+import { startCompletion } from './started-completion.js';
 import { CheckpointWriter } from '../checkpoint-writer.js';
 import type { Exchange } from '../exchange.service.js';
 import { storeReply } from '../exchange.service.js';
 import type { MessageDoc } from '../message.model.js';
 import type { ReplyStream } from '../reply-stream.js';
-import { observeCompletion, observeReply } from '../../../lib/metrics.js';
+import { observeReply } from '../../../lib/metrics.js';
 import { recordUsage } from '../../usage/index.js';
 
 export interface GenerationOptions {
@@ -57,27 +57,24 @@ export async function runGeneration(
   // Renewed with every other lease of this process on one shared timer (see lease-renewal).
   keepLeaseAlive(lease);
 
-  const started = performance.now();
+  // A plain send started its model call while storing its messages (started-completion.ts).
+  const completion = exchange.completion ?? startCompletion(exchange, controller);
+  const started = completion.startedAt;
   let ttftMs: number | null = null;
   // A continued answer starts from its stored text; the readers get only what is added.
   let content = exchange.assistant.content;
   let finishReason: string | null = null;
   let usage: MessageDoc['usage'] = null;
   let failure: AppError | null = null;
+  let ended = false;
   try {
-    // Metrics hook: times the stream (TTFT, chunk gaps) and counts upstream failures.
-    const stream = observeCompletion(
-      streamCompletion({
-        model: exchange.model,
-        messages: exchange.turns,
-        signal: controller.signal,
-        ...(c.MAX_TOKENS > 0 ? { maxTokens: c.MAX_TOKENS } : {}),
-        ...(exchange.passthrough ? { passthrough: exchange.passthrough } : {}),
-      }),
-      exchange.model,
-      controller.signal,
-    );
-    for await (const event of stream) {
+    for (let next = completion.first; ; next = completion.events.next()) {
+      const result = await next;
+      if (result.done) {
+        ended = true;
+        break;
+      }
+      const event = result.value;
       if (event.type === 'delta') {
         ttftMs ??= Math.round(performance.now() - started);
         content += event.content;
@@ -99,6 +96,8 @@ export async function runGeneration(
       );
     }
   } finally {
+    // Left before its end (aborted, or a reader's error): the model stream is closed with it.
+    if (!ended) await completion.events.return?.().catch(() => undefined);
     stopRenewing(lease);
     unregisterGeneration(lease.token);
   }

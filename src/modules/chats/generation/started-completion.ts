@@ -1,0 +1,67 @@
+import { config } from '../../../lib/config.js';
+import { streamCompletion, type ChatTurn, type CompletionEvent } from '../../../lib/llm/index.js';
+import type { CompletionRequest } from '../../../lib/llm/types.js';
+import { observeCompletion } from '../../../lib/metrics.js';
+
+/**
+ * A model call under way, whose events are read later. A plain send starts it as soon as its
+ * limits have let it through and its history is known, and stores its messages meanwhile: the
+ * model's time to first token and those writes overlap instead of adding up. Nothing of the call
+ * is read, relayed or stored before the messages are (runGeneration reads it after beginExchange
+ * returned); when storing fails, the call is abandoned (its controller aborted: the connection is
+ * dropped, usually before the first byte) and the request fails as it did before.
+ */
+export interface StartedCompletion {
+  /** The reply's one abort controller: the reply stream adopts it (openReply). */
+  readonly controller: AbortController;
+  /** When the request went out (performance.now()): the reply's TTFT and duration count from here. */
+  readonly startedAt: number;
+  readonly events: AsyncIterator<CompletionEvent, void>;
+  /** The first `events.next()`, already asked for: it is what sends the request. */
+  readonly first: Promise<IteratorResult<CompletionEvent, void>>;
+}
+
+/** What an exchange asks the model (its fields of the same names). */
+interface ModelCall {
+  model: string;
+  turns: ChatTurn[];
+  passthrough?: CompletionRequest['passthrough'];
+}
+
+/** What goes upstream for an exchange. */
+export function completionRequest(exchange: ModelCall, signal: AbortSignal): CompletionRequest {
+  const maxTokens = config().MAX_TOKENS;
+  return {
+    model: exchange.model,
+    messages: exchange.turns,
+    signal,
+    ...(maxTokens > 0 ? { maxTokens } : {}),
+    ...(exchange.passthrough ? { passthrough: exchange.passthrough } : {}),
+  };
+}
+
+/** Sends the exchange's request now; read it with `first`, then `events`. */
+export function startCompletion(
+  exchange: ModelCall,
+  controller = new AbortController(),
+): StartedCompletion {
+  const startedAt = performance.now();
+  // Metrics hook: times the stream (TTFT, chunk gaps) and counts upstream failures.
+  const events = observeCompletion(
+    streamCompletion(completionRequest(exchange, controller.signal)),
+    exchange.model,
+    controller.signal,
+  );
+  const first = events.next();
+  // Read, or abandoned, later: a failure meanwhile is not an unhandled rejection.
+  first.catch(() => undefined);
+  return { controller, startedAt, events, first };
+}
+
+/** Drops a call whose exchange could not be stored: nothing of it is read. */
+export function abandonCompletion(completion: StartedCompletion | undefined): void {
+  if (!completion) return;
+  completion.controller.abort(new Error('the exchange was not stored'));
+  // Ends the provider's generator (and its idle timer) once the aborted read settles.
+  void completion.first.finally(() => completion.events.return?.()).catch(() => undefined);
+}
