@@ -18,21 +18,6 @@ export async function insertThroughSchema<T>(model: Model<T>, doc: Partial<T>): 
   return stored;
 }
 
-/** insertThroughSchema for several documents in one round trip (insertMany, ordered). */
-export async function insertManyThroughSchema<T>(
-  model: Model<T>,
-  docs: Partial<T>[],
-): Promise<T[]> {
-  const stored: T[] = [];
-  for (const doc of docs) {
-    const document = new model(doc);
-    await document.validate();
-    stored.push(document.toObject());
-  }
-  await model.collection.insertMany(stored as never[]);
-  return stored;
-}
-
 /** A document for insertThroughSchema: the `Defaulted` fields may be left to the schema. */
 export type Insertable<T, Defaulted extends keyof T> = Omit<T, Defaulted> &
   Partial<Pick<T, Defaulted>>;
