@@ -84,7 +84,7 @@ const S = smoke
       fig5: { seconds: 1, connections: 4 },
       fig6: { seconds: 1, connections: 4, listRate: 20 },
       fig7: { readers: 4, seconds: 1, settleMs: 1000 },
-      fig8: { samples: 16, rate: 8, readDeltas: [1, 30], gapMs: 25 },
+      fig8: { samples: 10, rate: 10, readDeltas: [1, 16], gapMs: 25 },
       fig9: {
         single: { streams: 6, warmup: 2, rate: 20 },
         concurrent: { streams: 10, ttftMs: 20, gapMs: 20, chunks: 15, measureS: 1 },
@@ -1036,7 +1036,8 @@ async function threadRelayFigure(nodeBin: string, upstream: Upstream) {
 
   // History replies: 800 characters each, sent back to back.
   const historyShape = { ttftMs: 0, gapMs: 0, chunks: 100, chunkSize: 8 };
-  const HISTORY_RATE = 20;
+  // Smoke only proves the part works: its history goes in at a rate that keeps it short.
+  const HISTORY_RATE = smoke ? 80 : 20;
   /**
    * `fig9History` exchanges in every chat, one pass over the chats per exchange, each pass over
    * before the next starts: two sends to one chat never overlap (ours would then drop the turns
@@ -1284,8 +1285,8 @@ async function main() {
   log(
     `${smoke ? 'smoke' : 'full'} run on ${os.cpus().length} cores, ${versions.node24}${n20 ? ` and ${versions.node20}` : ''}; load average ${loadStart.map((l) => l.toFixed(2)).join(' ')}`,
   );
-  // The JVM's warm-up per phase: short in smoke, whose figures only prove the parts work.
-  backend = await chooseBackend({ warmupMs: smoke ? 500 : 3000 });
+  // The JVM's warm-up per phase: none in smoke, whose figures only prove the parts work.
+  backend = await chooseBackend({ warmupMs: smoke ? 0 : 3000 });
   log(`database: ${backend.reason}`);
   const upstream = await startUpstream(node24);
   client = startClient(node24);
