@@ -79,6 +79,15 @@ describe('database work per exchange', () => {
   });
 });
 
+/** A user of its own with a chat that has had one exchange. */
+async function userWithChat(label: string): Promise<{ user: TestUser; chatId: string }> {
+  const user = await createUser({ label });
+  ctx.upstream.script({ chunks: ['first'] });
+  const created = await ctx.request().post('/api/chats').set(user.auth).send({ message: 'first' });
+  expect(created.status).toBe(201);
+  return { user, chatId: created.body.id as string };
+}
+
 /** A command as `name:collection`: every round trip, reads included. */
 const named = (c: CommandStartedEvent) => `${c.commandName}:${String(c.command[c.commandName])}`;
 
@@ -167,15 +176,7 @@ describe('round trips per exchange', () => {
     const leftInMinute = 60_000 - (Date.now() % 60_000);
     if (leftInMinute < 5000) await new Promise((r) => setTimeout(r, leftInMinute + 50));
     // A user of its own: this file's message rate is low.
-    const user = await createUser({ label: 'round-trips' });
-    ctx.upstream.script({ chunks: ['first'] });
-    const created = await ctx
-      .request()
-      .post('/api/chats')
-      .set(user.auth)
-      .send({ message: 'first' });
-    expect(created.status).toBe(201);
-    const chatId = created.body.id as string;
+    const { user, chatId } = await userWithChat('round-trips');
     for (const stream of [true, false]) {
       const { before, after, pointReads, updatesBefore, updates, deletes, pointReadsAfter } =
         await exchangeCommands(user, chatId, stream);
@@ -340,15 +341,9 @@ describe('messages per minute', () => {
 
 describe('a model call sent while the messages are stored', () => {
   it('when the chat is deleted while the account is read, then 404 NOT_FOUND as JSON, the model call already sent is dropped, nothing of the exchange is stored and the slot is free', async () => {
-    const user = await createUser({ label: 'abandoned-call' });
-    ctx.upstream.script({ chunks: ['first'] });
-    const created = await ctx
-      .request()
-      .post('/api/chats')
-      .set(user.auth)
-      .send({ message: 'first' });
-    expect(created.status).toBe(201);
-    const chatId = new Types.ObjectId(created.body.id as string);
+    const created = await userWithChat('abandoned-call');
+    const { user } = created;
+    const chatId = new Types.ObjectId(created.chatId);
     // Never answers on its own: only the client's abort ends it.
     ctx.upstream.script({ chunks: ['never read'], holdUntil: new Promise(() => undefined) });
     const asked = ctx.upstream.requests.length;
