@@ -62,6 +62,49 @@ const final = (replyId: string) =>
     10_000,
   );
 
+/** A chat with one exchange; its question's id. */
+async function chatWithQuestion(): Promise<{ chatId: string; questionId: string }> {
+  const chatId = await newChat();
+  ctx.upstream.script({ chunks: ['q'] });
+  const res = await ctx
+    .request()
+    .post(`/api/chats/${chatId}/messages`)
+    .set(ctx.user.auth)
+    .send({ content: 'before' });
+  return { chatId, questionId: res.body.messages[0].id as string };
+}
+
+/**
+ * A second answer to the question, streaming under a generation lease of another instance (dead
+ * when `expiresAt` has passed, alive when it is renewed far ahead), stored with `content` so far.
+ * The regenerate that began it moved the chat's branch to it.
+ */
+async function streamingReply(
+  chatId: string,
+  questionId: string,
+  content: string,
+  lease: { token: string; slot: number; instanceId: string; expiresAt: Date },
+) {
+  const { token, slot } = lease;
+  const reply = await Message.create({
+    chatId,
+    userId: ctx.user.id,
+    parentId: questionId,
+    role: 'assistant',
+    content,
+    status: 'streaming',
+    model: 'test-model',
+    createdAt: new Date(),
+    lease: { slot, token },
+  });
+  await Generation.create({ userId: ctx.user.id, chatId, ...lease });
+  await Chat.updateOne(
+    { _id: chatId },
+    { $set: { activeLeafId: reply._id }, $unset: { context: 1 } },
+  );
+  return reply;
+}
+
 describe('a reply stored while it grows', () => {
   it('when a reply streams, then GET /api/chats/:id shows it `streaming` with its checkpointed text, and checkpoints follow the duration, not the chunk count', async () => {
     const chatId = await newChat();
@@ -305,43 +348,17 @@ describe('resuming with bad input', () => {
 
 describe('a reply whose instance died', () => {
   it('when a streaming reply has a lapsed lease, then reading the chat finishes it as incomplete with its checkpoint and INTERRUPTED, and a reader gets that final event', async () => {
-    const chatId = await newChat();
-    ctx.upstream.script({ chunks: ['q'] });
-    const res = await ctx
-      .request()
-      .post(`/api/chats/${chatId}/messages`)
-      .set(ctx.user.auth)
-      .send({ content: 'before' });
-    const question = res.body.messages[0];
+    const { chatId, questionId } = await chatWithQuestion();
     // What a crashed instance leaves behind: a checkpointed reply and a lease nobody renews.
     const crashed = async (token: string) => {
-      const reply = await Message.create({
-        chatId,
-        userId: ctx.user.id,
-        parentId: question.id,
-        role: 'assistant',
-        content: `partial ${token}`,
-        status: 'streaming',
-        model: 'test-model',
-        createdAt: new Date(),
-        lease: { slot: 3, token },
-      });
-      await Generation.create({
-        userId: ctx.user.id,
-        slot: 3,
+      const reply = await streamingReply(chatId, questionId, `partial ${token}`, {
         token,
-        chatId,
+        slot: 3,
         instanceId: 'gone',
         expiresAt: new Date(Date.now() - 1000),
       });
-      // A second answer to the question: the regenerate that began it moved the branch to it.
-      await Chat.updateOne(
-        { _id: chatId },
-        { $set: { activeLeafId: reply._id }, $unset: { context: 1 } },
-      );
       return String(reply._id);
     };
-
     const readByChat = await crashed('dead-1');
     const chat = await ctx.request().get(`/api/chats/${chatId}`).set(ctx.user.auth);
     expect(chat.body.messages.find((m: { id: string }) => m.id === readByChat)).toMatchObject({
@@ -385,36 +402,13 @@ describe('a reply generated on another instance', () => {
    * instance.
    */
   async function streamingElsewhere(token: string, slot: number) {
-    const chatId = await newChat();
-    ctx.upstream.script({ chunks: ['q'] });
-    const res = await ctx
-      .request()
-      .post(`/api/chats/${chatId}/messages`)
-      .set(ctx.user.auth)
-      .send({ content: 'before' });
-    const reply = await Message.create({
-      chatId,
-      userId: ctx.user.id,
-      parentId: res.body.messages[0].id,
-      role: 'assistant',
-      content: 'so far',
-      status: 'streaming',
-      model: 'test-model',
-      createdAt: new Date(),
-      lease: { slot, token },
-    });
-    await Generation.create({
-      userId: ctx.user.id,
-      slot,
+    const { chatId, questionId } = await chatWithQuestion();
+    const reply = await streamingReply(chatId, questionId, 'so far', {
       token,
-      chatId,
+      slot,
       instanceId: 'elsewhere',
       expiresAt: new Date(Date.now() + 60_000),
     });
-    await Chat.updateOne(
-      { _id: chatId },
-      { $set: { activeLeafId: reply._id }, $unset: { context: 1 } },
-    );
     return { chatId, reply };
   }
 
