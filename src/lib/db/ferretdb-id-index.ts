@@ -26,30 +26,23 @@ import type { Logger } from 'pino';
 const SWEEP_MS = 1000;
 const INDEX_SUFFIX = '_ferretdb_id_path';
 
-export interface IdIndexer {
-  /** Adds the missing indexes now (also done every SWEEP_MS); how many were added. */
-  sweep(): number;
-  stop(): void;
-}
-
 export async function indexFerretdbIds(
   dir: string,
   log: Pick<Logger, 'info' | 'warn'>,
-): Promise<IdIndexer> {
+): Promise<{ stop(): void }> {
   let sqlite: typeof import('node:sqlite');
   try {
     sqlite = await import('node:sqlite');
   } catch {
     log.warn('node:sqlite is not available: the embedded FerretDB reads whole collections by _id');
-    return { sweep: () => 0, stop: () => undefined };
+    return { stop: () => undefined };
   }
   const sweep = () => {
-    let added = 0;
     let files: string[];
     try {
       files = readdirSync(dir).filter((name) => name.endsWith('.sqlite'));
     } catch {
-      return added; // The folder went with a database being stopped.
+      return; // The folder went with a database being stopped.
     }
     for (const file of files) {
       // Opened afresh each time: a database dropped and created again is a new file.
@@ -57,32 +50,30 @@ export async function indexFerretdbIds(
       try {
         // No wait for FerretDB's write lock: a busy moment is tried again at the next sweep.
         db = new sqlite.DatabaseSync(path.join(dir, file), { timeout: 0 });
-        added += addMissing(db);
+        addMissing(db);
       } catch {
         // Locked, or the database is being created or dropped: the next sweep tries again.
       } finally {
         db?.close();
       }
     }
-    return added;
   };
   const timer = setInterval(sweep, SWEEP_MS);
   timer.unref();
-  return { sweep, stop: () => clearInterval(timer) };
+  return { stop: () => clearInterval(timer) };
 }
 
-function addMissing(db: DatabaseSync): number {
+const quoted = (name: string) => `"${name.replaceAll('"', '""')}"`;
+
+function addMissing(db: DatabaseSync): void {
   const missing = db
     .prepare(
       `SELECT table_name FROM _ferretdb_collections WHERE table_name || '${INDEX_SUFFIX}' NOT IN
         (SELECT name FROM sqlite_master WHERE type = 'index')`,
     )
     .all() as { table_name: string }[];
-  for (const { table_name: table } of missing) {
-    const quoted = (name: string) => `"${name.replaceAll('"', '""')}"`;
+  for (const { table_name: table } of missing)
     db.exec(
       `CREATE INDEX IF NOT EXISTS ${quoted(table + INDEX_SUFFIX)} ON ${quoted(table)} (_ferretdb_sjson->'$._id')`,
     );
-  }
-  return missing.length;
 }
