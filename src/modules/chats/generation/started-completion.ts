@@ -28,30 +28,22 @@ interface ModelCall {
   passthrough?: CompletionRequest['passthrough'];
 }
 
-/** What goes upstream for an exchange. */
-export function completionRequest(exchange: ModelCall, signal: AbortSignal): CompletionRequest {
-  const maxTokens = config().MAX_TOKENS;
-  return {
-    model: exchange.model,
-    messages: exchange.turns,
-    signal,
-    ...(maxTokens > 0 ? { maxTokens } : {}),
-    ...(exchange.passthrough ? { passthrough: exchange.passthrough } : {}),
-  };
-}
-
 /** Sends the exchange's request now; read it with `first`, then `events`. */
 export function startCompletion(
   exchange: ModelCall,
   controller = new AbortController(),
 ): StartedCompletion {
   const startedAt = performance.now();
+  const maxTokens = config().MAX_TOKENS;
+  const request: CompletionRequest = {
+    model: exchange.model,
+    messages: exchange.turns,
+    signal: controller.signal,
+    ...(maxTokens > 0 ? { maxTokens } : {}),
+    ...(exchange.passthrough ? { passthrough: exchange.passthrough } : {}),
+  };
   // Metrics hook: times the stream (TTFT, chunk gaps) and counts upstream failures.
-  const events = observeCompletion(
-    streamCompletion(completionRequest(exchange, controller.signal)),
-    exchange.model,
-    controller.signal,
-  );
+  const events = observeCompletion(streamCompletion(request), exchange.model, controller.signal);
   const first = events.next();
   // Read, or abandoned, later: a failure meanwhile is not an unhandled rejection.
   first.catch(() => undefined);
