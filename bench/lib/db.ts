@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { MongoClient } from 'mongodb';
 import { startFerretdb } from '../../src/lib/db/embedded.js';
@@ -192,14 +192,13 @@ export function ferretdbBackend(reason: string): Backend {
         .at(-1);
       const dir = mkdtempSync(path.join('/dev/shm', 'sigmagpt-bench-'));
       const db = await startFerretdb({ dataDir: dir, log: { info: log, warn: log } as never });
-      const pid = pidListeningOn(new URL(db.uri).port);
       return {
         uri: `${db.uri}sigmagpt`,
         stop: async () => {
           await db.stop();
           rmSync(dir, { recursive: true, force: true });
         },
-        cpuMs: () => (pid ? processCpuMs(pid) : NaN),
+        cpuMs: () => (db.pid ? processCpuMs(db.pid) : NaN),
       };
     },
   };
@@ -229,20 +228,6 @@ function uriBackend(uri: string): Backend {
       });
     },
   };
-}
-
-/** The FerretDB process started for this port (found by its command line). */
-function pidListeningOn(port: string): number | undefined {
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const args = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-      if (args.includes(`--listen-addr=127.0.0.1:${port}`)) return Number(entry);
-    } catch {
-      // The process ended while the list was read.
-    }
-  }
-  return undefined;
 }
 
 /** User + system CPU time of a process, from /proc (clock ticks of 10 ms on Linux). */

@@ -16,6 +16,8 @@ import { indexFerretdbIds } from './ferretdb-id-index.js';
 export interface EmbeddedDatabase {
   uri: string;
   kind: 'mongod' | 'ferretdb';
+  /** FerretDB only: its process (the benchmark reads its CPU time). */
+  pid?: number;
   stop(): Promise<void>;
 }
 
@@ -175,6 +177,7 @@ export async function startFerretdb(options: EmbeddedOptions): Promise<EmbeddedD
   return {
     uri: `mongodb://127.0.0.1:${port}/`,
     kind: 'ferretdb',
+    pid,
     stop: async () => {
       idIndexer.stop();
       process.off('exit', killOnExit);
