@@ -26,6 +26,7 @@ import {
   startClient,
   startOurs,
   startUpstream,
+  type ProbeStats,
   type RunningServer,
 } from './lib/servers.js';
 
@@ -75,6 +76,11 @@ interface Arm {
   heapPerStreamKiB: number;
   rssIdleMiB: number;
   rssHeldMiB: number;
+  /**
+   * The RSS growth per stream split by where it lives: each V8 space's pages, array buffers,
+   * V8's malloc, and the rest (Node's and libuv's native memory, allocator slack).
+   */
+  rssPartsKiB: Record<string, number>;
   opened: number;
   failed: number;
   errors: string[];
@@ -153,6 +159,7 @@ async function measure(
         idle.memory.arrayBuffers) /
       1024 /
       N,
+    rssPartsKiB: rssParts(idle.memory, held.memory),
     rssIdleMiB: idle.memory.rss / 2 ** 20,
     rssHeldMiB: held.memory.rss / 2 ** 20,
     opened,
@@ -167,6 +174,27 @@ async function measure(
     }
   }
   return arm;
+}
+
+/** Per stream, KiB: where the held process's extra RSS lives (see Arm.rssPartsKiB). */
+function rssParts(
+  idle: ProbeStats['memory'],
+  held: ProbeStats['memory'],
+): Record<string, number> {
+  const kib = (bytes: number) => bytes / 1024 / N;
+  const parts: Record<string, number> = {};
+  let known = 0;
+  for (const [space, bytes] of Object.entries(held.spaces)) {
+    const grown = bytes - (idle.spaces[space] ?? 0);
+    parts[`v8 ${space}`] = kib(grown);
+    known += grown;
+  }
+  const buffers = held.arrayBuffers - idle.arrayBuffers;
+  const malloced = held.malloced - idle.malloced;
+  parts['array buffers'] = kib(buffers);
+  parts['v8 malloc'] = kib(malloced);
+  parts['other native'] = kib(held.rss - idle.rss - known - buffers - malloced);
+  return parts;
 }
 
 /**
@@ -198,7 +226,7 @@ async function main() {
   log(`database: ${backend.reason}`);
   const upstream = await startUpstream(node);
   client = startClient(node);
-  const rows: ({ round: number } & Partial<Record<ArmName, Arm>>)[] = [];
+  const rows: Row[] = [];
   try {
     for (let round = 0; round < ROUNDS; round += 1) {
       const db = await backend.start();
@@ -217,7 +245,7 @@ async function main() {
       if (beforeJs) servers.push(['before', await startOurs({ ...common, serverJs: beforeJs })]);
       // A different order each round (rotated), so drift in the machine hits every arm.
       const order = servers.map((_, i) => servers[(i + round) % servers.length]!);
-      const row: (typeof rows)[number] = { round };
+      const row: Row = { round };
       try {
         for (const [name, server] of order) {
           const a = await measure(name, server, targets, upstream, db.uri, round === 0);
@@ -266,7 +294,19 @@ async function main() {
     rows,
   };
   writeFileSync(path.join(RESULTS_DIR, `memory-${LABEL}.json`), JSON.stringify(summary, null, 1));
-  console.log(report(summary, arms, rows[0]!));
+  console.log(report(summary, arms, rows));
+}
+
+type Row = { round: number } & Partial<Record<ArmName, Arm>>;
+
+/** The RSS parts per stream, median over the rounds, each arm. */
+function partRows(arms: ArmName[], rows: Row[]): string[] {
+  const names = new Set(rows.flatMap((r) => arms.flatMap((a) => Object.keys(r[a]!.rssPartsKiB))));
+  const median = (a: ArmName, part: string) =>
+    f(spread(rows.map((r) => r[a]!.rssPartsKiB[part] ?? 0)), 1);
+  return [...names].map(
+    (part) => `| RSS part: ${part} (KiB) | ${arms.map((a) => median(a, part)).join(' | ')} |`,
+  );
 }
 
 const f = (s: Spread, digits = 0) =>
@@ -281,8 +321,9 @@ function report(
     heapRatioToRelay: Record<string, Spread>;
   },
   arms: ArmName[],
-  first: Partial<Record<ArmName, Arm>>,
+  rows: Row[],
 ): string {
+  const first = rows[0]!;
   const lines = [
     `| per held stream, median (min…max) | ${arms.join(' | ')} |`,
     `|---|${arms.map(() => '---|').join('')}`,
@@ -290,6 +331,7 @@ function report(
     `| RSS ÷ relay | ${arms.map((a) => f(s.rssRatioToRelay[a]!, 2)).join(' | ')} |`,
     `| heap + array buffers (KiB) | ${arms.map((a) => f(s.heapPerStreamKiB[a]!, 1)).join(' | ')} |`,
     `| heap ÷ relay | ${arms.map((a) => f(s.heapRatioToRelay[a]!, 2)).join(' | ')} |`,
+    ...partRows(arms, rows),
     '',
     `| kind (first round's snapshots), objects / bytes per stream | ${arms.join(' | ')} |`,
     `|---|${arms.map(() => '---|').join('')}`,
@@ -303,10 +345,10 @@ function report(
   // The kinds where an arm of ours differs most from the relay, largest first.
   const spreadOf = (kind: string) =>
     Math.max(...arms.map((a) => Math.abs(bytes(a, kind) - bytes('baseline', kind))));
-  const rows = [...kinds]
+  const differing = [...kinds]
     .filter((kind) => spreadOf(kind) >= 32)
     .sort((x, y) => spreadOf(y) - spreadOf(x));
-  for (const kind of rows.slice(0, 45))
+  for (const kind of differing.slice(0, 45))
     lines.push(
       `| ${kind.replaceAll('|', '\\|')} | ${arms.map((a) => `${count(a, kind).toFixed(1)} / ${bytes(a, kind).toFixed(0)}`).join(' | ')} |`,
     );

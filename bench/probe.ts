@@ -86,6 +86,7 @@ if (process.send && process.env.BENCH_PROBE === '1') {
     let unread = 0;
     for (const s of outgoing) unread += s.readableLength;
     const mem = process.memoryUsage();
+    const heap = v8.getHeapStatistics();
     return {
       eventLoopDelayMs: {
         p50: delay.percentile(50) / 1e6,
@@ -99,6 +100,12 @@ if (process.send && process.env.BENCH_PROBE === '1') {
         heapUsed: mem.heapUsed,
         external: mem.external,
         arrayBuffers: mem.arrayBuffers,
+        heapTotal: mem.heapTotal,
+        // Where RSS goes: the pages each V8 space holds in memory, and V8's own malloc.
+        spaces: Object.fromEntries(
+          v8.getHeapSpaceStatistics().map((s) => [s.space_name, s.physical_space_size]),
+        ),
+        malloced: heap.malloced_memory,
       },
       sockets: {
         accepted: accepted.size,

@@ -18,7 +18,17 @@ export const BCRYPT_COST = 10;
 
 export interface ProbeStats {
   eventLoopDelayMs: { p50: number; p99: number; max: number; mean: number; samples: number };
-  memory: { rss: number; heapUsed: number; external: number; arrayBuffers: number };
+  memory: {
+    rss: number;
+    heapUsed: number;
+    external: number;
+    arrayBuffers: number;
+    heapTotal: number;
+    /** Bytes in memory per V8 heap space (`physical_space_size`). */
+    spaces: Record<string, number>;
+    /** V8's own malloc'd memory. */
+    malloced: number;
+  };
   sockets: {
     accepted: number;
     acceptedWritableBytes: number;
