@@ -1,10 +1,11 @@
-import type { CommandStartedEvent } from 'mongodb';
+import type { CommandStartedEvent, CommandSucceededEvent } from 'mongodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { serverScansFilters } from '../../src/lib/db/connection.js';
 import mongoose from '../../src/lib/db/mongoose.js';
 import { Types } from '../../src/lib/db/mongoose.js';
 import { Chat } from '../../src/modules/chats/chat.model.js';
 import { Generation } from '../../src/modules/chats/generation/generation.model.js';
+import { storeUnderActiveAccount } from '../../src/modules/chats/exchange.service.js';
 import { Message } from '../../src/modules/chats/message.model.js';
 import { useChatApp } from '../helpers/chat-app.js';
 import { parseSse, textParser } from '../helpers/sse.js';
@@ -180,13 +181,18 @@ describe('round trips per exchange', () => {
     for (const stream of [true, false]) {
       const { before, after, pointReads, updatesBefore, updates, deletes, pointReadsAfter } =
         await exchangeCommands(user, chatId, stream);
-      // The session, the chat and the account are read by `_id` alone, checked in code: the
-      // embedded FerretDB serves only that from its primary key and scans the whole collection
-      // for any other filter.
-      expect(pointReads.sort()).toEqual(['chats by _id', 'sessions by _id', 'users by _id']);
+      // The session, the chat and the account (twice) are read by `_id` alone, checked in code:
+      // the embedded FerretDB serves only that from its primary key and scans the whole
+      // collection for any other filter.
+      expect(pointReads.sort()).toEqual([
+        'chats by _id',
+        'sessions by _id',
+        'users by _id',
+        'users by _id',
+      ]);
       // Commands that run side by side are compared as sets: their order is the database's.
-      expect(groups(before, [1, 3, 1, 2])).toEqual([
-        // Before the model is called: five commands in three round trips.
+      expect(groups(before, [1, 4, 2, 1])).toEqual([
+        // Before the model is called: five commands in two round trips.
         // Authentication: the session is still open (revocation is immediate).
         ['find:sessions'],
         // Side by side (exchange.limits.ts admitExchange), sorted here:
@@ -194,22 +200,23 @@ describe('round trips per exchange', () => {
           // Ownership, the chat and the turns it keeps for this send (chat-context.ts): the
           // history needs no read of the messages.
           'find:chats',
+          // The account: disabled, and its own daily budget (an account with a token limit adds
+          // one aggregate of today's ledger, under the slot). The storage caps need no read: the
+          // user's messages were counted less than STORAGE_RECOUNT_SECONDS ago (chats.quota.ts).
+          'find:users',
           // The generation slot: a unique-index insert (at most MAX_CONCURRENT_STREAMS at once).
           'insert:generations',
           // The message rate: the next number of this minute, under a unique _id (exactly once).
           'insert:rate_limits',
         ],
-        // Under the slot: the account, disabled, and its own daily budget (an account with a
-        // token limit adds one aggregate of today's ledger). The storage caps need no read: the
-        // user's messages were counted less than STORAGE_RECOUNT_SECONDS ago (chats.quota.ts).
-        ['find:users'],
-        // While the model answers (started-completion.ts), one after the other: the question
-        // and the empty reply in one insert, then lastMessageAt and the kept turns with the
-        // question, which also tells the chat was not deleted meanwhile. The reply is read only
-        // once both are stored.
-        ['insert:messages', 'update:chats'],
+        // While the model answers (started-completion.ts), side by side: the question and the
+        // empty reply in one insert, and the account again, now under the slot (what disabling
+        // relies on: exchange.service.ts storeUnderActiveAccount).
+        ['find:users', 'insert:messages'],
+        // Then lastMessageAt and the kept turns with the question, which also tells the chat
+        // was not deleted meanwhile. The reply is read only once both writes are done.
+        ['update:chats'],
       ]);
-      expect(before.slice(-2)).toEqual(['insert:messages', 'update:chats']);
       // The embedded FerretDB 1.x decodes the whole collection for a filtered update (anything
       // but `_id` alone): there the kept turns are read by `_id` and written by `_id`
       // (chat-context.ts settleChatOf).
@@ -340,21 +347,32 @@ describe('messages per minute', () => {
 });
 
 describe('a model call sent while the messages are stored', () => {
-  it('when the chat is deleted while the account is read, then 404 NOT_FOUND as JSON, the model call already sent is dropped, nothing of the exchange is stored and the slot is free', async () => {
+  it('when the chat is deleted while the messages are stored, then 404 NOT_FOUND as JSON, the model call already sent is dropped, nothing of the exchange is stored and the slot is free', async () => {
     const created = await userWithChat('abandoned-call');
     const { user } = created;
     const chatId = new Types.ObjectId(created.chatId);
     // Never answers on its own: only the client's abort ends it.
     ctx.upstream.script({ chunks: ['never read'], holdUntil: new Promise(() => undefined) });
     const asked = ctx.upstream.requests.length;
-    // The chat goes (a deletion's first pass) the moment the account is read: after the limits
-    // let the message through, before the messages are stored and the chat written.
+    // The chat goes (a deletion's first pass) the moment its read beside the limits has found
+    // it: the model call goes out once the limits let the message through, and the chat's
+    // write comes after the messages' insert, a round trip later.
     let deleted: Promise<unknown> | undefined;
-    const deleteOnAccountRead = (event: CommandStartedEvent) => {
-      if (deleted || named(event) !== 'find:users') return;
+    let chatRead: number | undefined;
+    const client = mongoose.connection.getClient();
+    const noteChatRead = (event: CommandStartedEvent) => {
+      if (chatRead === undefined && named(event) === 'find:chats') chatRead = event.requestId;
+    };
+    const deleteOnceRead = (event: CommandSucceededEvent) => {
+      if (deleted || event.requestId !== chatRead) return;
       deleted = Chat.collection.deleteOne({ _id: chatId });
     };
-    mongoose.connection.getClient().on('commandStarted', deleteOnAccountRead);
+    // Connections enough in the pool that the deletion need not open one of its own.
+    await Promise.all(
+      Array.from({ length: 8 }, () => mongoose.connection.db!.command({ ping: 1 })),
+    );
+    client.on('commandStarted', noteChatRead);
+    client.on('commandSucceeded', deleteOnceRead);
     let res;
     try {
       res = await ctx
@@ -363,7 +381,8 @@ describe('a model call sent while the messages are stored', () => {
         .set(user.auth)
         .send({ content: 'too late' });
     } finally {
-      mongoose.connection.getClient().off('commandStarted', deleteOnAccountRead);
+      client.off('commandStarted', noteChatRead);
+      client.off('commandSucceeded', deleteOnceRead);
     }
     expect(deleted).toBeDefined();
     expect(res.status).toBe(404);
@@ -377,5 +396,62 @@ describe('a model call sent while the messages are stored', () => {
     expect(await Message.countDocuments({ chatId, content: 'too late' })).toBe(0);
     expect(await Message.countDocuments({ chatId, status: 'streaming' })).toBe(0);
     expect(await Generation.countDocuments({ userId: new Types.ObjectId(user.id) })).toBe(0);
+  });
+});
+
+describe('the account read beside the limits', () => {
+  it('when the account is disabled but its session still open, then the send is refused 401 before the model is called, with nothing stored and the slot free', async () => {
+    const { user, chatId } = await userWithChat('disabled-early');
+    // Disabling also ends the sessions; here only the flag, so the read beside the limits is
+    // what refuses.
+    await mongoose.connection
+      .collection('users')
+      .updateOne({ _id: new Types.ObjectId(user.id) }, { $set: { disabled: true } });
+    const asked = ctx.upstream.requests.length;
+    const res = await ctx
+      .request()
+      .post(`/api/chats/${chatId}/messages`)
+      .set(user.auth)
+      .send({ content: 'refused', stream: true });
+    expect(res.status).toBe(401);
+    expect(res.body.error.code).toBe('UNAUTHENTICATED');
+    expect(ctx.upstream.requests.length).toBe(asked);
+    expect(await Message.countDocuments({ chatId, content: 'refused' })).toBe(0);
+    expect(await Generation.countDocuments({ userId: new Types.ObjectId(user.id) })).toBe(0);
+  });
+
+  it('when the account is disabled by the time it is read again under the slot, then 401 and the messages stored beside that read are removed again', async () => {
+    const { user, chatId } = await userWithChat('disabled-under-slot');
+    const owner = new Types.ObjectId(user.id);
+    const question = {
+      _id: new Types.ObjectId(),
+      chatId: new Types.ObjectId(chatId),
+      userId: owner,
+      role: 'user' as const,
+      content: 'raced a disable',
+      status: 'complete' as const,
+      createdAt: new Date(),
+    };
+    const reply = {
+      ...question,
+      _id: new Types.ObjectId(),
+      parentId: question._id,
+      role: 'assistant' as const,
+      content: '',
+      status: 'streaming' as const,
+    };
+    // Still enabled: both are stored and returned as stored.
+    const stored = await storeUnderActiveAccount(user.id, [question, reply]);
+    expect(stored.map((m) => String(m._id))).toEqual([String(question._id), String(reply._id)]);
+    await Message.collection.deleteMany({ _id: { $in: [question._id, reply._id] } });
+    await mongoose.connection
+      .collection('users')
+      .updateOne({ _id: owner }, { $set: { disabled: true } });
+    await expect(storeUnderActiveAccount(user.id, [question, reply])).rejects.toMatchObject({
+      code: 'UNAUTHENTICATED',
+    });
+    expect(await Message.countDocuments({ _id: { $in: [question._id, reply._id] } })).toBe(0);
+    // The chat's earlier exchange is untouched.
+    expect(await Message.countDocuments({ chatId: question.chatId })).toBe(2);
   });
 });

@@ -4,6 +4,7 @@ import { acquireLease, releaseLeaseSurely, type Lease } from './generation/lease
 import { hit } from '../../lib/rate-limit/mongo-store.js';
 import { assertWithinBudget } from '../usage/index.js';
 import { ensureRoom } from './chats.quota.js';
+import type { Account } from '../users/index.js';
 
 const MINUTE = 60_000;
 
@@ -102,9 +103,11 @@ export async function checkBudgetAndRoom(
   userId: string,
   now: Date,
   adding: Parameters<typeof ensureRoom>[1],
+  /** The account, when read beside the slot (see assertWithinBudget). */
+  account?: Account | null,
 ): Promise<void> {
   const checks = await Promise.allSettled([
-    assertWithinBudget(userId, now),
+    assertWithinBudget(userId, now, account),
     ensureRoom(userId, adding),
   ]);
   for (const check of checks) if (check.status === 'rejected') throw check.reason;

@@ -34,7 +34,8 @@ import {
   type NewMessageDoc,
 } from './message.model.js';
 import { searchTerms } from './search-terms.js';
-import { assertWithinBudget } from '../usage/index.js';
+import { assertAccountActive, assertWithinBudget } from '../usage/index.js';
+import { findAccount } from '../users/index.js';
 
 /** Everything stored and decided before the model is called. */
 export interface Exchange {
@@ -93,21 +94,36 @@ export async function beginExchange(
   // The message is counted and stamped at one instant, so it lands in the same rate window
   // that admitted it, however long the steps in between take.
   const now = new Date();
-  const { lease, found: existing } = await admitExchange(
+  // A plain send to a chat it has (the hot path) reads the account beside its limits: one round
+  // trip less before the model. It reads it again under the slot while the model answers
+  // (storeUnderActiveAccount), which is what disabling an account relies on.
+  const accountEarly = startModel && 'chatId' in target;
+  const {
+    lease,
+    found: [existing, account],
+  } = await admitExchange(
     userId,
     'chatId' in target ? target.chatId : String(ids.chatId),
     now,
-    'chatId' in target ? findOwnedChat(userId, target.chatId) : Promise.resolve(null),
+    Promise.all([
+      'chatId' in target ? findOwnedChat(userId, target.chatId) : null,
+      accountEarly ? findAccount(userId) : undefined,
+    ]),
   );
   const chatId = existing?._id ?? ids.chatId;
   let completion: StartedCompletion | undefined;
   try {
     const newChat = existing ? null : (target as { newChat: NewChat }).newChat;
-    await checkBudgetAndRoom(userId, now, {
-      chats: newChat ? 1 : 0,
-      messages: 2,
-      bytes: textBytes(input.content) + (newChat ? newChatBytes(newChat, input.content) : 0),
-    });
+    await checkBudgetAndRoom(
+      userId,
+      now,
+      {
+        chats: newChat ? 1 : 0,
+        messages: 2,
+        bytes: textBytes(input.content) + (newChat ? newChatBytes(newChat, input.content) : 0),
+      },
+      account,
+    );
     let history: ChatTurn[] = [];
     let parentId: Types.ObjectId | null = null;
     let context: ChatContext | null;
@@ -157,10 +173,11 @@ export async function beginExchange(
       createdAt: new Date(Math.max(Date.now(), now.getTime() + 1)),
       lease: { slot: lease.slot, token: lease.token },
     };
-    const [storedUser, assistant] = (await insertMessages([userMessage, assistantDoc])) as [
-      MessageDoc,
-      MessageDoc,
-    ];
+    const [storedUser, assistant] = (
+      accountEarly
+        ? await storeUnderActiveAccount(userId, [userMessage, assistantDoc])
+        : await insertMessages([userMessage, assistantDoc])
+    ) as [MessageDoc, MessageDoc];
     let kept = existing ? undefined : (context ?? undefined);
     if (existing) {
       // A plain update: the chat is already in hand, and findAndModify scans the collection on FerretDB.
@@ -215,6 +232,32 @@ export async function beginExchange(
     await releaseLeaseSurely(lease);
     throw error;
   }
+}
+
+/**
+ * Stores an exchange's messages while the account is read again, now under the generation slot.
+ * The read beside the limits may predate a disable whose sweep of running replies came before
+ * this slot was taken, and so missed it; read after the slot, a disable is either seen here or
+ * its sweep found the slot (and stops the reply). When it is seen, the messages just stored go
+ * again and the request is refused as the first read would have refused it (401).
+ */
+export async function storeUnderActiveAccount(
+  userId: string,
+  messages: NewMessageDoc[],
+): Promise<MessageDoc[]> {
+  const [stored, account] = await Promise.allSettled([
+    insertMessages(messages),
+    findAccount(userId),
+  ]);
+  if (stored.status === 'rejected') throw stored.reason;
+  try {
+    if (account.status === 'rejected') throw account.reason;
+    assertAccountActive(account.value);
+  } catch (error) {
+    await Message.collection.deleteMany({ _id: { $in: messages.map((m) => m._id) } });
+    throw error;
+  }
+  return stored.value;
 }
 
 /**

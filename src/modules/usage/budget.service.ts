@@ -1,7 +1,7 @@
 import { config } from '../../lib/config.js';
 import { AppError, unauthenticated } from '../../lib/errors.js';
 import { quotaRefusals } from '../../lib/metrics.js';
-import { findAccount } from '../users/index.js';
+import { findAccount, type Account } from '../users/index.js';
 import { dayOf, endOfDay } from './days.js';
 import { tokensUsedOn } from './usage.service.js';
 
@@ -36,17 +36,28 @@ export async function budgetOf(userId: string, now = new Date()): Promise<Budget
   return budgetJson(limit, used.get(userId) ?? 0, now);
 }
 
+/** Refuses a model call of an account that is gone or disabled: its sessions are being ended. */
+export function assertAccountActive(user: Account | null): asserts user is Account {
+  if (!user || user.disabled) throw unauthenticated('Session has ended; log in again');
+}
+
 /**
  * Refuses a model call of a disabled account, and once today's recorded tokens reach the user's
  * limit. Called while the caller holds a generation slot: calls record their tokens before
  * releasing it, so at most MAX_CONCURRENT_STREAMS calls can pass on a total that is already
- * stale, which bounds the overshoot (see the README, "Budgets").
+ * stale, which bounds the overshoot (see the README, "Budgets"). `account`: the account as the
+ * caller read it beside taking the slot (only today's total must be read under it; a caller that
+ * passes it reads the account again under the slot for the disabled check, exchange.service.ts).
  */
-export async function assertWithinBudget(userId: string, now = new Date()): Promise<void> {
-  const user = await findAccount(userId);
-  // Read under the slot: a reply that takes its slot after the account was disabled (and its
-  // replies were stopped) would otherwise still run. Its sessions are being ended: 401.
-  if (!user || user.disabled) throw unauthenticated('Session has ended; log in again');
+export async function assertWithinBudget(
+  userId: string,
+  now = new Date(),
+  account?: Account | null,
+): Promise<void> {
+  const user = account === undefined ? await findAccount(userId) : account;
+  // Under the slot (here, or again by the caller that passed it): a reply that takes its slot
+  // after the account was disabled (and its replies were stopped) would otherwise still run.
+  assertAccountActive(user);
   const limit = effectiveLimit(user.tokenBudgetPerDay);
   if (limit === null) return;
   const used = (await tokensUsedOn([userId], dayOf(now))).get(userId) ?? 0;

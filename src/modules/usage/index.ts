@@ -6,6 +6,7 @@ import { subscribeToUsers } from '../users/index.js';
 import { forgetUserUsage } from './usage.service.js';
 
 export {
+  assertAccountActive,
   assertWithinBudget,
   budgetJson,
   budgetOf,
