@@ -77,7 +77,7 @@ const log = (message: string) =>
 const S = smoke
   ? {
       rounds: 1,
-      fig1: { streams: 6, warmup: 2, rate: 20 },
+      fig1: { streams: 6, warmup: 2, rate: 20, prewarm: 0 },
       node20: true,
       fig2: { concurrent: 10, ttftMs: 20, gapMs: 20, chunks: 15, measureS: 1 },
       fig4: { streams: 40, rate: 200, holdS: 1, settleMs: 500 },
@@ -93,7 +93,7 @@ const S = smoke
     }
   : {
       rounds: 5,
-      fig1: { streams: 25, warmup: 3, rate: 10 },
+      fig1: { streams: 25, warmup: 3, rate: 10, prewarm: 300 },
       node20: true,
       fig2: { concurrent: 200, ttftMs: 50, gapMs: 50, chunks: 100, measureS: 2 },
       fig4: { streams: 300, rate: 50, holdS: 3, settleMs: 2000 },
@@ -116,6 +116,9 @@ S.fig4.rate = argNumber('fig4-rate') ?? S.fig4.rate;
  * continued conversation, the common path (0 measures the first message of a chat).
  */
 const fig9History = argNumber('fig9-history') ?? 1;
+
+/** Streams per second of the uncounted warm-up before figure 1's rounds (ttftRounds). */
+const PREWARM_RATE = 60;
 
 let client: ChildProcess;
 /** The database server every phase starts (chosen once per run: BENCH_DB, MONGODB_URI, Java, FerretDB). */
@@ -241,12 +244,18 @@ const armStats = (r: StreamResult): ArmStats => ({
   errors: r.errors.slice(0, 5),
 });
 
-/** Figures 1–3 share this: one round = upstream direct, then both servers in alternating order. */
+/**
+ * Figures 1–3 share this: one round = upstream direct, then both servers in alternating order.
+ * `load.prewarm`: streams each server answers (uncounted, at PREWARM_RATE) before the first round,
+ * so the rounds measure code V8 has compiled with its optimizing tiers, as on a server that has
+ * been up for a while. Without it a fresh process keeps getting faster over its first few hundred
+ * requests (Node 20 most, which has no Maglev tier), and the rounds drift instead of repeating.
+ */
 async function ttftRounds(
   p: Phase,
   upstream: Upstream,
   shape: { ttftMs: number; gapMs: number; chunks: number; chunkSize: number },
-  load: { count: number; warmup: number; rate: number },
+  load: { count: number; warmup: number; rate: number; prewarm?: number },
   rounds: number,
   label: string,
 ) {
@@ -254,6 +263,25 @@ async function ttftRounds(
   const out: { round: number; direct: ArmStats; ours: ArmStats; baseline: ArmStats }[] = [];
   const durationS = (shape.ttftMs + shape.gapMs * shape.chunks) / 1000;
   const maxDurationMs = Math.ceil((load.count / load.rate + durationS) * 1000 * 4 + 30_000);
+  const prewarm = load.prewarm ?? 0;
+  if (prewarm > 0) {
+    for (const server of order(0, p)) {
+      await resetMessages(p.db.uri);
+      await clientJob<StreamResult>({
+        kind: 'streams',
+        port: server.port,
+        mode: 'api',
+        targets: streamTargets(p.users),
+        count: prewarm,
+        warmup: prewarm,
+        ratePerSec: PREWARM_RATE,
+        expectedDeltas: shape.chunks,
+        maxDurationMs: Math.ceil((prewarm / PREWARM_RATE + durationS) * 1000 * 4 + 30_000),
+        progressMs: 0,
+      });
+    }
+    log(`${label}: each server answered ${prewarm} streams before the first round`);
+  }
   for (let round = 0; round < rounds; round += 1) {
     const direct = await clientJob<StreamResult>({
       kind: 'streams',
@@ -1313,7 +1341,12 @@ async function main() {
           p,
           upstream,
           { ttftMs: 20, gapMs: 5, chunks: 10, chunkSize: 8 },
-          { count: S.fig1.streams + S.fig1.warmup, warmup: S.fig1.warmup, rate: S.fig1.rate },
+          {
+            count: S.fig1.streams + S.fig1.warmup,
+            warmup: S.fig1.warmup,
+            rate: S.fig1.rate,
+            prewarm: S.fig1.prewarm,
+          },
           S.rounds,
           'fig1',
         );
@@ -1396,7 +1429,12 @@ async function main() {
         p,
         upstream,
         { ttftMs: 20, gapMs: 5, chunks: 10, chunkSize: 8 },
-        { count: S.fig1.streams + S.fig1.warmup, warmup: S.fig1.warmup, rate: S.fig1.rate },
+        {
+          count: S.fig1.streams + S.fig1.warmup,
+          warmup: S.fig1.warmup,
+          rate: S.fig1.rate,
+          prewarm: S.fig1.prewarm,
+        },
         S.rounds,
         'fig1 node20',
       );
