@@ -167,6 +167,34 @@ describe('resuming a reply on the instance that generates it', () => {
     }
   });
 
+  it('when a reader resumes at the end of what was sent while the model holds its next token, then the stream opens (200, headers) before any event, and the rest follows', async () => {
+    let release!: () => void;
+    ctx.upstream.script({
+      chunks: ['a ', 'b '],
+      holdUntil: new Promise<void>((r) => (release = r)),
+      afterHold: ['c'],
+    });
+    const chatId = await newChat();
+    const first = send(chatId);
+    await first.waitFor(() => first.deltas().length === 2);
+    first.close();
+    const replyId = replyIdOf(first);
+    const again = resume(chatId, replyId, { 'Last-Event-ID': first.lastId() });
+    try {
+      await again.waitFor(() => again.status === 200);
+      expect(again.headers['content-type']).toMatch(/^text\/event-stream/);
+      expect(again.events).toEqual([]);
+    } finally {
+      release();
+    }
+    await again.ended;
+    expect(again.text()).toBe('c');
+    expect(again.events.at(-1)).toMatchObject({
+      event: 'done',
+      data: { message: { id: replyId, status: 'complete', content: 'a b c' } },
+    });
+  });
+
   it('when a second reader attaches from the beginning, then both get identical events from one generation', async () => {
     ctx.upstream.script({ chunks: words(30), delayMs: 30 });
     const chatId = await newChat();

@@ -9,6 +9,7 @@ import { Message } from '../../src/modules/chats/message.model.js';
 import { useTestApp } from '../helpers/app.js';
 import { NO_TIGHT_LIMITS } from '../helpers/auth.js';
 import { eventually } from '../helpers/eventually.js';
+import { openSse } from '../helpers/sse.js';
 import { startUpstream } from '../helpers/upstream.js';
 import { upstreamEnv } from '../helpers/chat-app.js';
 import { createUser, type TestUser } from '../helpers/users.js';
@@ -218,6 +219,29 @@ describe('POST /v1/chat/completions with the official openai SDK', () => {
     for await (const chunk of stream) deltas.push(...(chunk.choices[0]?.delta.tool_calls ?? []));
     expect(deltas).toEqual(toolCalls);
     expect(upstream.requests[1]!.body.messages).toHaveLength(3);
+  });
+
+  it('when the provider is slow to its first token, then the 200, the stream headers and the role chunk arrive before it', async () => {
+    let release!: () => void;
+    upstream.script({ chunks: ['late'], holdUntil: new Promise<void>((r) => (release = r)) });
+    const port = (server.address() as AddressInfo).port;
+    const stream = openSse(port, {
+      path: '/v1/chat/completions',
+      method: 'POST',
+      token: apiKey,
+      body: { model: 'test-model', messages: [{ role: 'user', content: 'Slow' }], stream: true },
+    });
+    // The provider holds its answer: the headers and the opening role chunk are there already.
+    try {
+      await stream.waitFor(() => stream.status === 200 && stream.body.includes('"role"'));
+      expect(stream.headers['content-type']).toMatch(/^text\/event-stream/);
+      expect(stream.body).not.toContain('late');
+    } finally {
+      release();
+    }
+    await stream.ended;
+    expect(stream.body).toContain('"content":"late"');
+    expect(stream.body.trim().split('\n\n').at(-1)).toBe('data: [DONE]');
   });
 
   it('when the client aborts mid-stream, then the upstream request is cut, the slot is freed and nothing is stored', async () => {

@@ -30,7 +30,12 @@ export class SseStream implements Ticking {
     return this.closed || this.res.writableEnded;
   }
 
-  /** Sends the status and headers at once so proxies and clients see the stream open. */
+  /**
+   * Sets the status and headers and sends them with the first event, or on their own before the
+   * next turn of the event loop when none is written in this one (a /v1 stream waits for the
+   * model's first token), so proxies and clients see the stream open either way. A stream that
+   * starts with an event (`meta`) costs one socket write less before its first token.
+   */
   open(pingSeconds: number): void {
     this.res.status(200);
     this.res.set({
@@ -41,7 +46,9 @@ export class SseStream implements Ticking {
       Connection: 'keep-alive',
     });
     this.res.removeHeader('Content-Length');
-    this.res.flushHeaders();
+    setImmediate(() => {
+      if (!this.res.headersSent && !this.isClosed) this.res.flushHeaders();
+    });
     if (this.closed) return;
     openStreams.inc();
     this.counted = true;
