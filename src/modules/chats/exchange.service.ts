@@ -254,7 +254,13 @@ export async function storeUnderActiveAccount(
     if (account.status === 'rejected') throw account.reason;
     assertAccountActive(account.value);
   } catch (error) {
-    await Message.collection.deleteMany({ _id: { $in: messages.map((m) => m._id) } });
+    // The refusal is what the client gets; a reply left `streaming` by a failed removal is
+    // finished as interrupted by the sweep once its lease (released below) is gone.
+    await Message.collection
+      .deleteMany({ _id: { $in: messages.map((m) => m._id) } })
+      .catch((cleanup: unknown) =>
+        logger.warn({ err: cleanup }, 'could not remove the messages of a refused send'),
+      );
     throw error;
   }
   return stored.value;
