@@ -177,10 +177,7 @@ async function measure(
 }
 
 /** Per stream, KiB: where the held process's extra RSS lives (see Arm.rssPartsKiB). */
-function rssParts(
-  idle: ProbeStats['memory'],
-  held: ProbeStats['memory'],
-): Record<string, number> {
+function rssParts(idle: ProbeStats['memory'], held: ProbeStats['memory']): Record<string, number> {
   const kib = (bytes: number) => bytes / 1024 / N;
   const parts: Record<string, number> = {};
   let known = 0;
