@@ -1,3 +1,4 @@
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import OpenAI from 'openai';
@@ -9,7 +10,6 @@ import { Message } from '../../src/modules/chats/message.model.js';
 import { useTestApp } from '../helpers/app.js';
 import { NO_TIGHT_LIMITS } from '../helpers/auth.js';
 import { eventually } from '../helpers/eventually.js';
-import { openSse } from '../helpers/sse.js';
 import { startUpstream } from '../helpers/upstream.js';
 import { upstreamEnv } from '../helpers/chat-app.js';
 import { createUser, type TestUser } from '../helpers/users.js';
@@ -223,25 +223,43 @@ describe('POST /v1/chat/completions with the official openai SDK', () => {
 
   it('when the provider is slow to its first token, then the 200, the stream headers and the role chunk arrive before it', async () => {
     let release!: () => void;
-    upstream.script({ chunks: ['late'], holdUntil: new Promise<void>((r) => (release = r)) });
-    const port = (server.address() as AddressInfo).port;
-    const stream = openSse(port, {
-      path: '/v1/chat/completions',
-      method: 'POST',
-      token: apiKey,
-      body: { model: 'test-model', messages: [{ role: 'user', content: 'Slow' }], stream: true },
+    // The provider's headers come at once, its first token only once released.
+    upstream.script({
+      chunks: [],
+      holdUntil: new Promise<void>((r) => (release = r)),
+      afterHold: ['late'],
     });
+    const payload = JSON.stringify({
+      model: 'test-model',
+      messages: [{ role: 'user', content: 'Slow' }],
+      stream: true,
+    });
+    const req = http.request(`${baseURL}/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+    });
+    const response = new Promise<http.IncomingMessage>((resolve) => req.once('response', resolve));
+    req.end(payload);
+    let body = '';
+    const res = await response;
+    res.setEncoding('utf8');
+    res.on('data', (chunk: string) => (body += chunk));
+    const ended = new Promise((resolve) => res.once('end', resolve));
     // The provider holds its answer: the headers and the opening role chunk are there already.
     try {
-      await stream.waitFor(() => stream.status === 200 && stream.body.includes('"role"'));
-      expect(stream.headers['content-type']).toMatch(/^text\/event-stream/);
-      expect(stream.body).not.toContain('late');
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-type']).toMatch(/^text\/event-stream/);
+      await eventually(
+        () => Promise.resolve(body),
+        (text) => text.includes('"role"'),
+      );
+      expect(body).not.toContain('late');
     } finally {
       release();
     }
-    await stream.ended;
-    expect(stream.body).toContain('"content":"late"');
-    expect(stream.body.trim().split('\n\n').at(-1)).toBe('data: [DONE]');
+    await ended;
+    expect(body).toContain('"content":"late"');
+    expect(body.trim().split('\n\n').at(-1)).toBe('data: [DONE]');
   });
 
   it('when the client aborts mid-stream, then the upstream request is cut, the slot is freed and nothing is stored', async () => {
