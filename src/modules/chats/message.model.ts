@@ -102,23 +102,18 @@ export const insertMessage = (message: NewMessageDoc): Promise<MessageDoc> =>
   insertThroughSchema(Message, withTerms(message));
 
 /**
+ * What the schema fills in for a message that leaves a field out, read from the schema once
+ * (every default there is a constant: null, '' or 0).
+ */
+const SCHEMA_DEFAULTS = (({ _id, ...defaults }: MessageDoc) => defaults)(new Message().toObject());
+
+/**
  * A new message as the schema would store it, built in code: its defaults filled, the search keys
  * of its content set, fields left undefined dropped. Every field is typed here, so nothing needs
  * casting or checking at run time.
  */
 function asStored(message: NewMessageDoc): MessageDoc {
-  const stored: MessageDoc = {
-    parentId: null,
-    content: '',
-    bytes: 0,
-    model: null,
-    finishReason: null,
-    usage: null,
-    error: null,
-    ttftMs: null,
-    durationMs: null,
-    ...withTerms(message),
-  };
+  const stored: MessageDoc = { ...SCHEMA_DEFAULTS, ...withTerms(message) };
   for (const key of Object.keys(stored) as (keyof MessageDoc)[])
     if (stored[key] === undefined) delete stored[key];
   return stored;
