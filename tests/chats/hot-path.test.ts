@@ -20,13 +20,22 @@ const ctx = useChatApp({
 });
 const WRITES = new Set(['insert', 'update', 'delete', 'findAndModify']);
 const commands: CommandStartedEvent[] = [];
+/** When each command started and when it succeeded, as positions in one sequence of events. */
+const startedAt = new Map<number, number>();
+const succeededAt = new Map<number, number>();
+let events = 0;
 
 beforeAll(async () => {
   // Command monitoring is a connection option: reconnect this file's database with it on.
   const { host, port, name } = mongoose.connection;
   await mongoose.disconnect();
   await mongoose.connect(`mongodb://${host}:${port}/`, { dbName: name, monitorCommands: true });
-  mongoose.connection.getClient().on('commandStarted', (event) => commands.push(event));
+  const client = mongoose.connection.getClient();
+  client.on('commandStarted', (event) => {
+    commands.push(event);
+    startedAt.set(event.requestId, (events += 1));
+  });
+  client.on('commandSucceeded', (event) => succeededAt.set(event.requestId, (events += 1)));
 });
 
 async function writesDuring(action: () => Promise<void>): Promise<string[]> {
@@ -131,9 +140,16 @@ async function exchangeCommands(user: TestUser, chatId: string, stream: boolean)
   const updates = commands.filter((c) => c.commandName === 'update').map(updateFilterOf);
   const deletes = commands.filter((c) => c.commandName === 'delete').map(deleteFilterOf);
   const pointReadsAfter = commands.filter((c) => c.commandName === 'find').map(filterOf);
+  const afterCommands = [...commands];
+  /** Whether the first command named so went out before the second one's answer came back. */
+  const startedBeforeAnswerOf = (first: string, second: string) => {
+    const [a, b] = [first, second].map((name) => afterCommands.find((c) => named(c) === name)!);
+    return startedAt.get(a!.requestId)! < succeededAt.get(b!.requestId)!;
+  };
   return {
     before,
     after: commands.map(named),
+    startedBeforeAnswerOf,
     pointReads,
     updatesBefore,
     updates,
@@ -179,8 +195,16 @@ describe('round trips per exchange', () => {
     // A user of its own: this file's message rate is low.
     const { user, chatId } = await userWithChat('round-trips');
     for (const stream of [true, false]) {
-      const { before, after, pointReads, updatesBefore, updates, deletes, pointReadsAfter } =
-        await exchangeCommands(user, chatId, stream);
+      const {
+        before,
+        after,
+        startedBeforeAnswerOf,
+        pointReads,
+        updatesBefore,
+        updates,
+        deletes,
+        pointReadsAfter,
+      } = await exchangeCommands(user, chatId, stream);
       // The session, the chat and the account (twice) are read by `_id` alone, checked in code:
       // the embedded FerretDB serves only that from its primary key and scans the whole
       // collection for any other filter.
@@ -221,17 +245,27 @@ describe('round trips per exchange', () => {
       // but `_id` alone): there the kept turns are read by `_id` and written by `_id`
       // (chat-context.ts settleChatOf).
       const scans = serverScansFilters();
-      expect(after).toEqual([
-        // The call's tokens, before the slot is released (budgets rely on it).
-        'insert:usage',
-        // The reply's final state, once, only while it is streaming.
-        'update:messages',
-        // The reply's text into the kept turns; it also tells the chat is still there.
-        ...(scans ? ['find:chats'] : []),
-        'update:chats',
-        // The slot back.
-        'delete:generations',
+      expect(groups(after, [2])).toEqual([
+        // Side by side once the reply has ended (generation.runner.ts): the call's tokens into
+        // the ledger, and the reply's final state, once, only while it is streaming.
+        ['insert:usage', 'update:messages'],
+        // Once both have landed, side by side: the reply's text into the kept turns (it also
+        // tells the chat is still there; read first where filtered updates scan), and the slot
+        // back: the ledger holds the tokens by then (budgets rely on it).
+        expect.arrayContaining(
+          scans
+            ? ['find:chats', 'update:chats', 'delete:generations']
+            : ['update:chats', 'delete:generations'],
+        ),
       ]);
+      expect(after).toHaveLength(scans ? 5 : 4);
+      // Two round trips after the reply (three where the chat is read first): the slot goes
+      // back without waiting for the chat's write, and only once the ledger and the reply hold.
+      expect(startedBeforeAnswerOf('update:messages', 'insert:usage')).toBe(true);
+      expect(startedBeforeAnswerOf('delete:generations', 'update:chats')).toBe(true);
+      expect(startedBeforeAnswerOf('delete:generations', 'insert:usage')).toBe(false);
+      expect(startedBeforeAnswerOf('delete:generations', 'update:messages')).toBe(false);
+      if (scans) expect(after.indexOf('find:chats')).toBeLessThan(after.indexOf('update:chats'));
       // The reply's final state by `_id` alone while its lease is surely held (message.model.ts
       // ownReply); the slot given back the same way (leases.ts releaseLease). The chat's is
       // filtered on its kept turns where that filter is served from an index.

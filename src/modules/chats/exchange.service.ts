@@ -325,11 +325,15 @@ const chatGone = () =>
  * held it applies only while the reply is `streaming` (ownReply); when someone else finished it
  * first (the lease lapsed and the reply was taken for interrupted), that stored version is
  * returned as `settled`.
+ *
+ * `onceStored` starts once the reply's own write has landed, beside the chat's (the runner gives
+ * its slot back there: a reply already final needs its lease no longer), and is awaited with it.
  */
 export async function storeReply(
   message: MessageDoc,
   context?: ChatContext,
   lease?: Lease,
+  onceStored: () => Promise<void> = () => Promise.resolve(),
 ): Promise<{ error: AppError | null; settled?: MessageDoc }> {
   try {
     const { content, status, finishReason, usage, error, ttftMs, durationMs } = message;
@@ -347,7 +351,8 @@ export async function storeReply(
     // Its chat (or the account) deleted while it was generated, by a deletion that did not reach
     // this reply's messages: they go now, the reply is not kept. The write that puts the reply's
     // text into the chat's context tells it (one read when there is no context to write).
-    if (!(await settleChatOf(message, context))) {
+    const [chatKept] = await Promise.all([settleChatOf(message, context), onceStored()]);
+    if (!chatKept) {
       await removeLeftovers(message.userId, message.chatId);
       return { error: chatGone() };
     }

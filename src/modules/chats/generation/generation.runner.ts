@@ -121,25 +121,30 @@ export async function runGeneration(
         : undefined,
     errorCode: failure?.code,
   });
+  // The call's tokens go into the ledger beside the reply's final write. The slot is given back
+  // once both have landed (budgets rely on the tokens being in the ledger before), beside the
+  // write that settles the chat (storeReply's `onceStored`): two round trips after the reply, not
+  // four in a row. recordUsage never fails: a ledger it cannot reach is retried in the background.
+  const recorded = recordUsage({
+    id: exchange.callId ?? message._id,
+    userId: message.userId,
+    chatId: exchange.persist === false ? null : message.chatId,
+    model: exchange.model,
+    prompt: exchange.turns,
+    // A continue is charged for what it added, not for the text it started from.
+    completion: content.slice(exchange.assistant.content.length),
+    usage,
+    failed: failure !== null,
+  });
+  let releasing: Promise<void> | undefined;
+  const release = () => (releasing ??= recorded.then(() => releaseLeaseSurely(lease)));
   try {
-    // The call's tokens are in the ledger before its slot is released: budgets rely on it.
-    await recordUsage({
-      id: exchange.callId ?? message._id,
-      userId: message.userId,
-      chatId: exchange.persist === false ? null : message.chatId,
-      model: exchange.model,
-      prompt: exchange.turns,
-      // A continue is charged for what it added, not for the text it started from.
-      completion: content.slice(exchange.assistant.content.length),
-      usage,
-      failed: failure !== null,
-    });
     await checkpoints?.close();
     // An exchange that asked not to be stored (/v1 without `store`) keeps nothing but its lease.
     const stored: Awaited<ReturnType<typeof storeReply>> =
       exchange.persist === false
         ? { error: null }
-        : await storeReply(message, exchange.context, lease);
+        : await storeReply(message, exchange.context, lease, release);
     // Someone else finished it first: its lease had lapsed, so it was taken for interrupted.
     if (stored.settled) return { message: stored.settled, error: failure };
     const storeError = stored.error;
@@ -157,6 +162,6 @@ export async function runGeneration(
     }
     return { message, error: failure ?? storeError };
   } finally {
-    await releaseLeaseSurely(lease);
+    await release();
   }
 }
