@@ -1,6 +1,5 @@
 import { Types } from '../../lib/db/mongoose.js';
 import { isDuplicateKey } from '../../lib/db/duplicate-key.js';
-import { insertThroughSchema } from '../../lib/db/insert.js';
 import type { ChatTurn, Usage } from '../../lib/llm/index.js';
 import { logger } from '../../lib/logger.js';
 import * as metrics from '../../lib/metrics.js';
@@ -30,7 +29,9 @@ const RETRY_FOR_MS = 5 * 60_000;
 
 async function insertOnce(entry: UsageEntryDoc): Promise<void> {
   try {
-    await insertThroughSchema(UsageEntry, entry);
+    // Every reply writes one, after its last chunk: straight through the driver (usageEntryOf
+    // builds the whole document, typed; the schema would only copy and check it again).
+    await UsageEntry.collection.insertOne(entry);
   } catch (error) {
     if (isDuplicateKey(error)) return;
     throw error;
