@@ -49,6 +49,8 @@ export interface StreamResult {
   id: number;
   ttft: number[];
   gaps: number[];
+  /** From the last content delta to the terminal event: what the server does once the model ends. */
+  tails: number[];
   started: number;
   ok: number;
   failed: number;
@@ -94,6 +96,7 @@ function runStreams(
       id: job.id,
       ttft: [],
       gaps: [],
+      tails: [],
       started: 0,
       ok: 0,
       failed: 0,
@@ -156,6 +159,7 @@ function runStreams(
       let last = -1;
       let deltas = 0;
       let ended = false;
+      let terminalAt = -1;
       let gotDelta = false;
       const localGaps: number[] = [];
       const req = http.request({
@@ -182,6 +186,7 @@ function runStreams(
         if (gotDelta) withDelta -= 1;
         if (counted && ok) {
           if (first >= 0) result.ttft.push(first - sent);
+          if (last >= 0 && terminalAt >= 0) result.tails.push(terminalAt - last);
           for (const g of localGaps) result.gaps.push(g);
           if (deltas !== job.expectedDeltas) result.deltaMismatch += 1;
         }
@@ -214,7 +219,10 @@ function runStreams(
                 withDelta += 1;
               } else localGaps.push(at - last);
               last = at;
-            } else if (kind) terminal = kind;
+            } else if (kind) {
+              terminal = kind;
+              terminalAt = at;
+            }
           }
         });
         res.on('end', () =>

@@ -227,6 +227,7 @@ interface ArmStats {
   mismatch: number;
   gapP50: number;
   gapP99: number;
+  tailP50: number;
   maxOpen: number;
   statuses: Record<string, number>;
   errors: string[];
@@ -239,6 +240,7 @@ const armStats = (r: StreamResult): ArmStats => ({
   mismatch: r.deltaMismatch,
   gapP50: percentile(r.gaps, 50),
   gapP99: percentile(r.gaps, 99),
+  tailP50: percentile(r.tails, 50),
   maxOpen: r.maxOpen,
   statuses: r.statuses,
   errors: r.errors.slice(0, 5),
@@ -316,7 +318,7 @@ async function ttftRounds(
     const row = { round, direct: armStats(direct), ours: arms.ours!, baseline: arms.baseline! };
     out.push(row);
     log(
-      `${label} round ${round + 1}/${rounds}: TTFT p50 direct ${row.direct.p50.toFixed(2)} · ours ${row.ours.p50.toFixed(2)} · baseline ${row.baseline.p50.toFixed(2)} ms; p99 ${row.direct.p99.toFixed(1)} / ${row.ours.p99.toFixed(1)} / ${row.baseline.p99.toFixed(1)}; failed ${row.ours.failed}/${row.baseline.failed}`,
+      `${label} round ${round + 1}/${rounds}: TTFT p50 direct ${row.direct.p50.toFixed(2)} · ours ${row.ours.p50.toFixed(2)} · baseline ${row.baseline.p50.toFixed(2)} ms; p99 ${row.direct.p99.toFixed(1)} / ${row.ours.p99.toFixed(1)} / ${row.baseline.p99.toFixed(1)}; last token → done p50 ${row.direct.tailP50.toFixed(2)} / ${row.ours.tailP50.toFixed(2)} / ${row.baseline.tailP50.toFixed(2)}; failed ${row.ours.failed}/${row.baseline.failed}`,
     );
   }
   return out;
@@ -344,6 +346,12 @@ function fig1(rounds: Rounds, node: string, n: number): Figure {
       oursP99AddedMs: spread(p99),
       baselineP99AddedMs: spread(rounds.map((r) => r.baseline.p99 - r.direct.p99)),
       upstreamOwnTtftP50Ms: spread(rounds.map((r) => r.direct.p50)),
+      // From the model's last content chunk to the client's `done` (the upstream's own finish,
+      // usage chunk and [DONE] subtracted): the round trips that store the reply and free its slot.
+      oursAddedLastTokenToDoneP50Ms: spread(rounds.map((r) => r.ours.tailP50 - r.direct.tailP50)),
+      baselineAddedLastTokenToDoneP50Ms: spread(
+        rounds.map((r) => r.baseline.tailP50 - r.direct.tailP50),
+      ),
       streamsPerArmPerRound: n,
       failed: rounds.reduce((a, r) => a + r.ours.failed + r.baseline.failed, 0),
     },
