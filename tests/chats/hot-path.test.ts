@@ -282,6 +282,42 @@ describe('round trips per exchange', () => {
   });
 });
 
+describe('round trips on the AI SDK route', () => {
+  it('when useChat sends the next message of a linked chat, then the session and the link are read, then the exchange side by side: the account only there, not before', async () => {
+    const leftInMinute = 60_000 - (Date.now() % 60_000);
+    if (leftInMinute < 5000) await new Promise((r) => setTimeout(r, leftInMinute + 50));
+    const user = await createUser({ label: 'ai-sdk-trips' });
+    const send = (text: string) =>
+      ctx
+        .request()
+        .post('/api/ai-sdk/chat')
+        .set(user.auth)
+        .send({
+          id: 'ui-hot-path',
+          trigger: 'submit-message',
+          messages: [{ id: `m-${text}`, role: 'user', parts: [{ type: 'text', text }] }],
+        })
+        .buffer(true)
+        .parse(textParser);
+    ctx.upstream.script({ chunks: ['one'] });
+    expect((await send('first')).status).toBe(200);
+    ctx.upstream.script({ chunks: ['two'] });
+    commands.length = 0;
+    expect((await send('second')).status).toBe(200);
+    const names = commands.map(named);
+    const before = names.slice(0, names.indexOf('update:chats') + 1);
+    expect(groups(before, [1, 1, 4, 2, 1])).toEqual([
+      ['find:sessions'],
+      // The chat the useChat id names (a first message would check the budget, then make it).
+      ['find:ai_sdk_chat_links'],
+      // The exchange, as for POST /api/chats/:id/messages (see above).
+      ['find:chats', 'find:users', 'insert:generations', 'insert:rate_limits'],
+      ['find:users', 'insert:messages'],
+      ['update:chats'],
+    ]);
+  });
+});
+
 describe('messages per minute', () => {
   it('when other instances counted messages of the user since this one last did, then this instance still counts exactly (it skips the numbers they took)', async () => {
     const user = await createUser({ label: 'shared-rate' });

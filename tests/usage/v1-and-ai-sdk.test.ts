@@ -6,6 +6,7 @@ import { Types } from '../../src/lib/db/mongoose.js';
 import { ChatLink } from '../../src/modules/ai-sdk/chat-link.model.js';
 import { Chat } from '../../src/modules/chats/chat.model.js';
 import { Message } from '../../src/modules/chats/message.model.js';
+import { Generation } from '../../src/modules/chats/generation/generation.model.js';
 import { UsageEntry } from '../../src/modules/usage/usage.model.js';
 import { uniqueEmail, useTestApp } from '../helpers/app.js';
 import { NO_TIGHT_LIMITS } from '../helpers/auth.js';
@@ -250,5 +251,26 @@ describe('usage and budgets on the AI SDK route', () => {
     ).toBe(0);
     expect(upstream.requests.length).toBe(asked);
     expect(await entriesOf(user)).toHaveLength(1);
+
+    // The linked chat's next message and a regeneration of its answer: refused by the exchange's
+    // own check under the generation slot, before anything is stored or sent upstream.
+    const next = await send(user.accessToken, 'ui-first', 'more');
+    const regenerate = await fetch(`${baseURL}/api/ai-sdk/chat`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${user.accessToken}`, 'Content-Type': 'application/json' },
+      // What useChat's regenerate() sends: the messages up to the question.
+      body: JSON.stringify({
+        id: 'ui-first',
+        trigger: 'regenerate-message',
+        messages: [{ id: 'm-hello', role: 'user', parts: [{ type: 'text', text: 'hello' }] }],
+      }),
+    });
+    for (const res of [next, regenerate]) {
+      expect(res.status).toBe(429);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('QUOTA_EXCEEDED');
+    }
+    expect(await storedOf(user)).toEqual(before);
+    expect(upstream.requests.length).toBe(asked);
+    expect(await Generation.countDocuments({ userId: new Types.ObjectId(user.id) })).toBe(0);
   });
 });

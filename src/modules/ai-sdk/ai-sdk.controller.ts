@@ -12,7 +12,7 @@ import {
   type ReplyOutcome,
 } from '../chats/index.js';
 import type { AiSdkChatBody } from './ai-sdk.schemas.js';
-import { beginUiExchange, beginUiRegenerate, checkBudget } from './ai-sdk.service.js';
+import { beginUiExchange, beginUiRegenerate } from './ai-sdk.service.js';
 
 const invalid = (path: string, message: string) =>
   new AppError('VALIDATION_FAILED', 'The request is invalid', { details: [{ path, message }] });
@@ -62,15 +62,15 @@ export async function chat(req: Request, res: Response, { body }: { body: AiSdkC
   if (body.model !== undefined && !config().models.includes(body.model))
     throw invalid('model', `Unknown model; allowed: ${config().models.join(', ')}`);
   let exchange: Exchange;
+  // The daily budget is checked under the generation slot, as for every exchange (and before a
+  // useChat id seen for the first time makes its chat: ai-sdk.service linkedChat).
   if (body.trigger === 'regenerate-message') {
-    await checkBudget(userId);
     exchange = await beginUiRegenerate(userId, body.id, {
       messageId: body.messageId,
       model: body.model,
     });
   } else {
     const content = newUserText(body);
-    await checkBudget(userId);
     exchange = await beginUiExchange(userId, body.id, { content, model: body.model });
   }
   await streamUiReply(res, exchange);

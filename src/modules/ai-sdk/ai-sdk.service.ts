@@ -14,14 +14,17 @@ import { assertWithinBudget } from '../usage/index.js';
 import { ChatLink } from './chat-link.model.js';
 
 /**
- * The chat a useChat id names, created (empty, like POST /api/chats) on first use. The chat is
- * inserted before the link, so a link always names an existing chat; the loser of two first
- * requests racing removes its chat and takes the winner's.
+ * The chat a useChat id names, created (empty, like POST /api/chats) on first use, once the
+ * daily budget has let the message through: a refused message makes no chat. The chat is inserted
+ * before the link, so a link always names an existing chat; the loser of two first requests racing
+ * removes its chat and takes the winner's. A linked chat's message goes straight to the exchange,
+ * which checks the budget under its generation slot.
  */
 async function linkedChat(userId: string, clientId: string, model?: string): Promise<string> {
   const owner = new Types.ObjectId(userId);
   const link = await ChatLink.findOne({ userId: owner, clientId }, { chatId: 1 }).lean();
   if (link) return String(link.chatId);
+  await assertWithinBudget(userId);
   // Within the user's caps and chat-write rate, as POST /api/chats without a message.
   const chat = await startChat(userId, model ? { model } : {});
   try {
@@ -97,14 +100,4 @@ export async function beginUiRegenerate(
 /** Called when an account is deleted. */
 export async function deleteUserChatLinks(userId: string): Promise<void> {
   await ChatLink.deleteMany({ userId: new Types.ObjectId(userId) });
-}
-
-/**
- * The daily token budget, checked before anything is stored: a useChat id seen for the first time
- * makes its chat before the exchange begins. The exchange path checks it again under the
- * generation slot (the check the overshoot bound rests on), and the generation runner records the
- * reply's tokens.
- */
-export async function checkBudget(userId: string): Promise<void> {
-  await assertWithinBudget(userId);
 }
