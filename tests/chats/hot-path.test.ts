@@ -318,6 +318,33 @@ describe('round trips on the AI SDK route', () => {
   });
 });
 
+describe('reads on /v1', () => {
+  it('when /v1 is called with an API key, then the key and its account are read by `_id` alone', async () => {
+    const user = await createUser({ label: 'v1-key-reads' });
+    const created = await ctx.request().post('/api/keys').set(user.auth).send({ name: 'cli' });
+    expect(created.status).toBe(201);
+    commands.length = 0;
+    const res = await ctx
+      .request()
+      .get('/v1/models')
+      .set('Authorization', `Bearer ${created.body.key as string}`);
+    expect(res.status).toBe(200);
+    // The key's `_id` comes from its keyed hash (keys/key.secret.ts keyIdOf): no read by `hash`,
+    // which the embedded FerretDB would answer by scanning every key. Its first use writes
+    // lastUsedAt, by `_id` too.
+    expect(commands.filter((c) => c.commandName === 'find').map(filterOf)).toEqual([
+      'api_keys by _id',
+      'users by _id',
+    ]);
+    expect(
+      commands
+        .filter((c) => c.commandName === 'update')
+        .map(updateFilterOf)
+        .map((u) => u.split(',')[0]),
+    ).toEqual(['api_keys by _id']);
+  });
+});
+
 describe('messages per minute', () => {
   it('when other instances counted messages of the user since this one last did, then this instance still counts exactly (it skips the numbers they took)', async () => {
     const user = await createUser({ label: 'shared-rate' });

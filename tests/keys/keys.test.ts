@@ -1,6 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Types } from '../../src/lib/db/mongoose.js';
 import { ApiKey } from '../../src/modules/keys/key.model.js';
+import { hashKey, keyIdOf, newKey, passwordStamp } from '../../src/modules/keys/key.secret.js';
+import { findUser } from '../../src/modules/users/index.js';
 import { useTestApp } from '../helpers/app.js';
 import { expectError, expectUnauthenticated, NO_TIGHT_LIMITS, PASSWORD } from '../helpers/auth.js';
 import { createUser, type TestUser } from '../helpers/users.js';
@@ -115,6 +117,41 @@ describe('personal API keys', () => {
     expectKeyRefused(res);
     expect(res.body.error.message).toMatch(/expired/);
     await ctx.request().delete(`/api/keys/${id}`).set(user.auth).expect(204);
+  });
+
+  it('when a key is created, then its id is the start of its keyed hash, so a request finds it by `_id`; a key stored before ids came from hashes still works', async () => {
+    const { key, id } = await createKey(user);
+    expect(id).toBe(keyIdOf(hashKey(key)).toHexString());
+    await models(key).expect(200);
+    await ctx.request().delete(`/api/keys/${id}`).set(user.auth).expect(204);
+
+    // A key as this server stored them before: an id of its own, found by its hash.
+    const owner = await createUser({ label: 'keys-before' });
+    const account = await findUser(owner.id);
+    const old = newKey();
+    const oldId = new Types.ObjectId();
+    await ApiKey.collection.insertOne({
+      _id: oldId,
+      userId: new Types.ObjectId(owner.id),
+      slot: 0,
+      name: 'made before',
+      prefix: old.prefix,
+      hash: hashKey(old.key),
+      passwordStamp: passwordStamp(account!.passwordHash),
+      createdAt: new Date(),
+      expiresAt: null,
+      lastUsedAt: null,
+    });
+    await models(old.key).expect(200);
+    expect((await ApiKey.findById(oldId).lean())!.lastUsedAt).toBeInstanceOf(Date);
+    // A key of the right shape that was never made is still refused.
+    expectKeyRefused(await models(newKey().key));
+    await ctx
+      .request()
+      .delete(`/api/keys/${String(oldId)}`)
+      .set(owner.auth)
+      .expect(204);
+    expectKeyRefused(await models(old.key));
   });
 
   it('when a key is used twice within the interval, then lastUsedAt is written once', async () => {

@@ -1,5 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { config } from '../../lib/config.js';
+import { Types } from '../../lib/db/mongoose.js';
 
 /** Every key starts with this, so leaked keys are recognisable (secret scanners, logs). */
 export const KEY_PREFIX = 'sgpt_';
@@ -35,6 +36,15 @@ export const looksLikeKey = (value: string) => KEY_PATTERN.test(value);
 
 export const hashKey = (key: string) =>
   createHmac('sha256', hashingKey()).update(`key:${key}`).digest('base64url');
+
+/**
+ * A key's stored `_id`: the first 12 bytes of its keyed hash. A request's key is then found by
+ * `_id` alone, the one lookup every backend serves from its primary key (the embedded FerretDB
+ * scans the whole collection for a filter on any other field, such as `hash`). It is also the
+ * key's id in the API; like the hash, it tells nothing about the key without the server secret.
+ */
+export const keyIdOf = (hash: string) =>
+  new Types.ObjectId(Buffer.from(hash, 'base64url').subarray(0, 12));
 
 /**
  * A fingerprint of the account's password hash: a key remembers the one it was created under, and

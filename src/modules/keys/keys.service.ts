@@ -6,7 +6,8 @@ import { AppError, notFound, unauthenticated } from '../../lib/errors.js';
 import { logger } from '../../lib/logger.js';
 import { findUser, type UserDoc } from '../users/index.js';
 import { ApiKey, type ApiKeyDoc } from './key.model.js';
-import { hashKey, looksLikeKey, newKey, passwordStamp, sameStamp } from './key.secret.js';
+import { serverScansFilters } from '../../lib/db/connection.js';
+import { hashKey, keyIdOf, looksLikeKey, newKey, passwordStamp, sameStamp } from './key.secret.js';
 
 const DAY_MS = 86_400_000;
 
@@ -74,13 +75,14 @@ export async function createKey(
   const owner = new Types.ObjectId(userId);
   const stamp = await accountStamp(owner);
   const { key, prefix } = newKey();
+  const hash = hashKey(key);
   const now = new Date();
   const doc = {
-    _id: new Types.ObjectId(),
+    _id: keyIdOf(hash),
     userId: owner,
     name: input.name,
     prefix,
-    hash: hashKey(key),
+    hash,
     passwordStamp: stamp,
     createdAt: now,
     expiresAt: input.expiresInDays ? new Date(now.getTime() + input.expiresInDays * DAY_MS) : null,
@@ -140,8 +142,13 @@ export async function identifyKey(
   now = new Date(),
 ): Promise<KeyIdentity | { refused: KeyRefusal }> {
   if (!looksLikeKey(key)) return { refused: 'unknown' };
-  const found = await ApiKey.findOne({ hash: hashKey(key) }).lean();
-  if (!found) return { refused: 'unknown' };
+  const hash = hashKey(key);
+  // By `_id` alone (key.secret keyIdOf). Keys made before their `_id` came from their hash are
+  // found by the hash, which the unique index serves on MongoDB (FerretDB scans for it).
+  const found =
+    (await ApiKey.collection.findOne<ApiKeyDoc>({ _id: keyIdOf(hash) })) ??
+    (await ApiKey.findOne({ hash }).lean());
+  if (found?.hash !== hash) return { refused: 'unknown' };
   if (found.expiresAt && found.expiresAt.getTime() <= now.getTime()) return { refused: 'expired' };
   const user = await findUser(String(found.userId));
   if (!user) return { refused: 'account-gone' };
@@ -151,11 +158,18 @@ export async function identifyKey(
     return { refused: 'password-changed' };
   const interval = config().API_KEY_LAST_USED_INTERVAL_SECONDS * 1000;
   if (!found.lastUsedAt || now.getTime() - found.lastUsedAt.getTime() >= interval) {
+    // Conditional where the database applies the filter atomically; where it would scan the
+    // collection for it, by `_id` alone (a few instances may then write it within one interval).
     await ApiKey.updateOne(
-      {
-        _id: found._id,
-        $or: [{ lastUsedAt: null }, { lastUsedAt: { $lte: new Date(now.getTime() - interval) } }],
-      },
+      serverScansFilters()
+        ? { _id: found._id }
+        : {
+            _id: found._id,
+            $or: [
+              { lastUsedAt: null },
+              { lastUsedAt: { $lte: new Date(now.getTime() - interval) } },
+            ],
+          },
       { $set: { lastUsedAt: now } },
     ).catch((err: unknown) => logger.warn({ err }, 'could not record when an API key was used'));
   }
