@@ -10,7 +10,7 @@ import {
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Types } from '../../src/lib/db/mongoose.js';
 import { Generation } from '../../src/modules/chats/generation/generation.model.js';
-import { ChatLink } from '../../src/modules/ai-sdk/chat-link.model.js';
+import { ChatLink, linkIdOf } from '../../src/modules/ai-sdk/chat-link.model.js';
 import { Chat } from '../../src/modules/chats/chat.model.js';
 import { Message } from '../../src/modules/chats/message.model.js';
 import { useTestApp } from '../helpers/app.js';
@@ -228,6 +228,28 @@ describe('POST /api/ai-sdk/chat with the ai package (useChat transport)', () => 
     expect(
       (await Message.find({ chatId: relinked!.chatId }).lean()).map((m) => m.content),
     ).toContain('After');
+  });
+
+  it('when a useChat id is first used, then its link is stored under an id made of the user and the useChat id; a link stored before, under an id of its own, is still followed', async () => {
+    await chunksOf(await send('ui-chat-keyed', [userMessage('Keyed')]));
+    const link = await ChatLink.findOne({ clientId: 'ui-chat-keyed' }).lean();
+    expect(String(link!._id)).toBe(String(linkIdOf(user.id, 'ui-chat-keyed')));
+
+    // A link as this server stored them before: its own id, found by user and useChat id.
+    const chat = await ctx.request().post('/api/chats').set(user.auth).send({});
+    expect(chat.status).toBe(201);
+    await ChatLink.collection.insertOne({
+      _id: new Types.ObjectId(),
+      userId: new Types.ObjectId(user.id),
+      clientId: 'ui-chat-before',
+      chatId: new Types.ObjectId(chat.body.id as string),
+      createdAt: new Date(),
+    });
+    await chunksOf(await send('ui-chat-before', [userMessage('Still there')]));
+    expect(
+      (await Message.find({ chatId: chat.body.id as string }).lean()).map((m) => m.content),
+    ).toEqual(expect.arrayContaining(['Still there']));
+    expect(await ChatLink.countDocuments({ clientId: 'ui-chat-before' })).toBe(1);
   });
 
   it('when the account is deleted, then its useChat links go with its chats', async () => {

@@ -315,6 +315,12 @@ describe('round trips on the AI SDK route', () => {
       ['find:users', 'insert:messages'],
       ['update:chats'],
     ]);
+    // The link by `_id` alone: its id comes from the user and the useChat id (linkIdOf).
+    expect(
+      commands
+        .filter((c) => c.commandName === 'find' && c.command.find === 'ai_sdk_chat_links')
+        .map(filterOf),
+    ).toEqual(['ai_sdk_chat_links by _id']);
   });
 });
 

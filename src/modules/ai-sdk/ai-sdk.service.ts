@@ -11,7 +11,21 @@ import {
   type Exchange,
 } from '../chats/index.js';
 import { assertWithinBudget } from '../usage/index.js';
-import { ChatLink } from './chat-link.model.js';
+import { ChatLink, linkIdOf, type ChatLinkDoc } from './chat-link.model.js';
+
+/** The chat id a useChat id names, or null: by `_id` (linkIdOf), else as links were stored before. */
+async function findLinkedChatId(userId: string, clientId: string): Promise<string | null> {
+  const link =
+    (await ChatLink.collection.findOne<Pick<ChatLinkDoc, 'chatId'>>(
+      { _id: linkIdOf(userId, clientId) },
+      { projection: { chatId: 1 } },
+    )) ??
+    (await ChatLink.findOne(
+      { userId: new Types.ObjectId(userId), clientId },
+      { chatId: 1 },
+    ).lean());
+  return link ? String(link.chatId) : null;
+}
 
 /**
  * The chat a useChat id names, created (empty, like POST /api/chats) on first use, once the
@@ -21,16 +35,15 @@ import { ChatLink } from './chat-link.model.js';
  * which checks the budget under its generation slot.
  */
 async function linkedChat(userId: string, clientId: string, model?: string): Promise<string> {
-  const owner = new Types.ObjectId(userId);
-  const link = await ChatLink.findOne({ userId: owner, clientId }, { chatId: 1 }).lean();
-  if (link) return String(link.chatId);
+  const linked = await findLinkedChatId(userId, clientId);
+  if (linked) return linked;
   await assertWithinBudget(userId);
   // Within the user's caps and chat-write rate, as POST /api/chats without a message.
   const chat = await startChat(userId, model ? { model } : {});
   try {
     await insertThroughSchema(ChatLink, {
-      _id: new Types.ObjectId(),
-      userId: owner,
+      _id: linkIdOf(userId, clientId),
+      userId: new Types.ObjectId(userId),
       clientId,
       chatId: chat._id,
       createdAt: new Date(),
@@ -39,8 +52,7 @@ async function linkedChat(userId: string, clientId: string, model?: string): Pro
   } catch (error) {
     if (!isDuplicateKey(error)) throw error;
     await deleteChat(userId, parseObjectId(String(chat._id), 'Chat'));
-    const winner = await ChatLink.findOne({ userId: owner, clientId }, { chatId: 1 }).lean();
-    return String(winner!.chatId);
+    return (await findLinkedChatId(userId, clientId))!;
   }
 }
 
@@ -84,13 +96,10 @@ export async function beginUiRegenerate(
 ): Promise<Exchange> {
   const nothing = () =>
     new AppError('NOTHING_TO_REGENERATE', 'The chat has no message to answer again');
-  const link = await ChatLink.findOne(
-    { userId: new Types.ObjectId(userId), clientId },
-    { chatId: 1 },
-  ).lean();
-  if (!link) throw nothing();
+  const chatId = await findLinkedChatId(userId, clientId);
+  if (!chatId) throw nothing();
   try {
-    return await beginRegenerateLatest(userId, parseObjectId(String(link.chatId), 'Chat'), input);
+    return await beginRegenerateLatest(userId, parseObjectId(chatId, 'Chat'), input);
   } catch (error) {
     if (error instanceof AppError && error.code === 'NOT_FOUND') throw nothing();
     throw error;

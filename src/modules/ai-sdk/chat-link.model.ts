@@ -1,4 +1,5 @@
-import mongoose, { Schema, type Types } from '../../lib/db/mongoose.js';
+import { createHash } from 'node:crypto';
+import mongoose, { Schema, Types } from '../../lib/db/mongoose.js';
 
 /**
  * Which of the user's chats a `useChat` id names. The id is chosen by the browser, so it is only
@@ -28,3 +29,12 @@ export const ChatLink = mongoose.model<ChatLinkDoc>(
   chatLinkSchema,
   'ai_sdk_chat_links',
 );
+
+/**
+ * A link's `_id`, from its user and useChat id: every useChat message finds its chat by `_id`
+ * alone, which every backend serves from its primary key (the embedded FerretDB scans the whole
+ * collection for a filter on other fields). Links stored before have ids of their own and are
+ * found by their fields.
+ */
+export const linkIdOf = (userId: string, clientId: string) =>
+  new Types.ObjectId(createHash('sha256').update(`${userId}:${clientId}`).digest().subarray(0, 12));
