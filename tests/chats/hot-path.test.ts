@@ -195,27 +195,18 @@ describe('round trips per exchange', () => {
     // A user of its own: this file's message rate is low.
     const { user, chatId } = await userWithChat('round-trips');
     for (const stream of [true, false]) {
-      const {
-        before,
-        after,
-        startedBeforeAnswerOf,
-        pointReads,
-        updatesBefore,
-        updates,
-        deletes,
-        pointReadsAfter,
-      } = await exchangeCommands(user, chatId, stream);
+      const trips = await exchangeCommands(user, chatId, stream);
       // The session, the chat and the account (twice) are read by `_id` alone, checked in code:
       // the embedded FerretDB serves only that from its primary key and scans the whole
       // collection for any other filter.
-      expect(pointReads.sort()).toEqual([
+      expect(trips.pointReads.sort()).toEqual([
         'chats by _id',
         'sessions by _id',
         'users by _id',
         'users by _id',
       ]);
       // Commands that run side by side are compared as sets: their order is the database's.
-      expect(groups(before, [1, 4, 2, 1])).toEqual([
+      expect(groups(trips.before, [1, 4, 2, 1])).toEqual([
         // Before the model is called: five commands in two round trips.
         // Authentication: the session is still open (revocation is immediate).
         ['find:sessions'],
@@ -245,7 +236,7 @@ describe('round trips per exchange', () => {
       // but `_id` alone): there the kept turns are read by `_id` and written by `_id`
       // (chat-context.ts settleChatOf).
       const scans = serverScansFilters();
-      expect(groups(after, [2])).toEqual([
+      expect(groups(trips.after, [2])).toEqual([
         // Side by side once the reply has ended (generation.runner.ts): the call's tokens into
         // the ledger, and the reply's final state, once, only while it is streaming.
         ['insert:usage', 'update:messages'],
@@ -258,26 +249,27 @@ describe('round trips per exchange', () => {
             : ['update:chats', 'delete:generations'],
         ),
       ]);
-      expect(after).toHaveLength(scans ? 5 : 4);
+      expect(trips.after).toHaveLength(scans ? 5 : 4);
       // Two round trips after the reply (three where the chat is read first): the slot goes
       // back without waiting for the chat's write, and only once the ledger and the reply hold.
-      expect(startedBeforeAnswerOf('update:messages', 'insert:usage')).toBe(true);
-      expect(startedBeforeAnswerOf('delete:generations', 'update:chats')).toBe(true);
-      expect(startedBeforeAnswerOf('delete:generations', 'insert:usage')).toBe(false);
-      expect(startedBeforeAnswerOf('delete:generations', 'update:messages')).toBe(false);
-      if (scans) expect(after.indexOf('find:chats')).toBeLessThan(after.indexOf('update:chats'));
+      expect(trips.startedBeforeAnswerOf('update:messages', 'insert:usage')).toBe(true);
+      expect(trips.startedBeforeAnswerOf('delete:generations', 'update:chats')).toBe(true);
+      expect(trips.startedBeforeAnswerOf('delete:generations', 'insert:usage')).toBe(false);
+      expect(trips.startedBeforeAnswerOf('delete:generations', 'update:messages')).toBe(false);
+      if (scans)
+        expect(trips.after.indexOf('find:chats')).toBeLessThan(trips.after.indexOf('update:chats'));
       // The reply's final state by `_id` alone while its lease is surely held (message.model.ts
       // ownReply); the slot given back the same way (leases.ts releaseLease). The chat's is
       // filtered on its kept turns where that filter is served from an index.
-      expect(updates).toEqual([
+      expect(trips.updates).toEqual([
         'messages by _id',
         scans ? 'chats by _id' : 'chats by _id,context.leafId,context.pending',
       ]);
-      expect(deletes).toEqual(['generations by _id']);
-      if (scans) expect(pointReadsAfter).toEqual(['chats by _id']);
+      expect(trips.deletes).toEqual(['generations by _id']);
+      if (scans) expect(trips.pointReadsAfter).toEqual(['chats by _id']);
       // The chat's write before the model, by `_id` alone too (a context another write changed
       // meanwhile is made right when the reply settles: chat-context.ts settleChatOf).
-      expect(updatesBefore).toEqual(['chats by _id']);
+      expect(trips.updatesBefore).toEqual(['chats by _id']);
     }
   });
 });
