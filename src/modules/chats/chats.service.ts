@@ -255,11 +255,13 @@ export async function updateChat(
 export async function deleteChat(userId: string, chatId: ObjectIdString): Promise<void> {
   await checkChatWriteRate(userId);
   const chat = await findOwnedChat(userId, chatId);
-  // A reply being generated is stopped first, rather than running on for a chat that is gone; its
-  // store then finds nothing to finish (storeReply refuses).
-  await stopReplies(userId, chat._id);
   // Messages first: a failure in between leaves a chat to retry the delete on, never orphans.
   await Message.deleteMany({ chatId: chat._id });
+  // Then a reply being generated is stopped, rather than running on for a chat that is gone. Its
+  // message is gone by then, so its final write finds nothing and the reply ends with the chat's
+  // NOT_FOUND (storeReply). Stopped before this pass, its final write could land first, settle on
+  // the chat still there, and end the stream with `done` for a chat just deleted.
+  await stopReplies(userId, chat._id);
   await forgetChatUsage(chat._id);
   await Chat.deleteOne({ _id: chat._id });
   // Once more: an exchange that stored its messages while this ran checked the chat before it
