@@ -124,7 +124,8 @@ export async function runGeneration(
   // The call's tokens go into the ledger beside the reply's final write. The slot is given back
   // once both have landed (budgets rely on the tokens being in the ledger before), beside the
   // write that settles the chat (storeReply's `onceStored`): two round trips after the reply, not
-  // four in a row. recordUsage never fails: a ledger it cannot reach is retried in the background.
+  // four in a row. recordUsage does not fail (a ledger it cannot reach is retried in the
+  // background); the slot goes back even if it did.
   const recorded = recordUsage({
     id: exchange.callId ?? message._id,
     userId: message.userId,
@@ -135,7 +136,7 @@ export async function runGeneration(
     completion: content.slice(exchange.assistant.content.length),
     usage,
     failed: failure !== null,
-  });
+  }).catch(() => undefined);
   let releasing: Promise<void> | undefined;
   const release = () => (releasing ??= recorded.then(() => releaseLeaseSurely(lease)));
   try {
