@@ -264,7 +264,10 @@ async function ttftRounds(
   await upstream.script(shape);
   const out: { round: number; direct: ArmStats; ours: ArmStats; baseline: ArmStats }[] = [];
   const durationS = (shape.ttftMs + shape.gapMs * shape.chunks) / 1000;
-  const maxDurationMs = Math.ceil((load.count / load.rate + durationS) * 1000 * 4 + 30_000);
+  /** A job of `count` streams opened at `rate`: four times as long as it should take, and 30 s. */
+  const timeLimitMs = (count: number, rate: number) =>
+    Math.ceil((count / rate + durationS) * 1000 * 4 + 30_000);
+  const maxDurationMs = timeLimitMs(load.count, load.rate);
   const prewarm = load.prewarm ?? 0;
   if (prewarm > 0) {
     for (const server of order(0, p)) {
@@ -278,7 +281,7 @@ async function ttftRounds(
         warmup: prewarm,
         ratePerSec: PREWARM_RATE,
         expectedDeltas: shape.chunks,
-        maxDurationMs: Math.ceil((prewarm / PREWARM_RATE + durationS) * 1000 * 4 + 30_000),
+        maxDurationMs: timeLimitMs(prewarm, PREWARM_RATE),
         progressMs: 0,
       });
     }
@@ -325,6 +328,22 @@ async function ttftRounds(
 }
 
 type Rounds = Awaited<ReturnType<typeof ttftRounds>>;
+
+/** Figure 1's rounds on a phase (Node 24 or Node 20): single streams, after the warm-up. */
+const fig1Rounds = (p: Phase, upstream: Upstream, label: string) =>
+  ttftRounds(
+    p,
+    upstream,
+    { ttftMs: 20, gapMs: 5, chunks: 10, chunkSize: 8 },
+    {
+      count: S.fig1.streams + S.fig1.warmup,
+      warmup: S.fig1.warmup,
+      rate: S.fig1.rate,
+      prewarm: S.fig1.prewarm,
+    },
+    S.rounds,
+    label,
+  );
 
 function fig1(rounds: Rounds, node: string, n: number): Figure {
   const ours = rounds.map((r) => r.ours.p50 - r.direct.p50);
@@ -1345,19 +1364,7 @@ async function main() {
     if (want('1', '2', '3', '7')) {
       const p = await startPhase(node24, upstream, S.fig2.concurrent + 50, 1);
       if (want('1')) {
-        const f1 = await ttftRounds(
-          p,
-          upstream,
-          { ttftMs: 20, gapMs: 5, chunks: 10, chunkSize: 8 },
-          {
-            count: S.fig1.streams + S.fig1.warmup,
-            warmup: S.fig1.warmup,
-            rate: S.fig1.rate,
-            prewarm: S.fig1.prewarm,
-          },
-          S.rounds,
-          'fig1',
-        );
+        const f1 = await fig1Rounds(p, upstream, 'fig1');
         figures.push(fig1(f1, 'node24', S.fig1.streams));
         raw.fig1 = f1;
       }
@@ -1433,19 +1440,7 @@ async function main() {
     // The headline figure on the machine's Node 20.
     if (n20 && want('1', 'node20')) {
       const p = await startPhase(n20, upstream, 50, 1);
-      const r20 = await ttftRounds(
-        p,
-        upstream,
-        { ttftMs: 20, gapMs: 5, chunks: 10, chunkSize: 8 },
-        {
-          count: S.fig1.streams + S.fig1.warmup,
-          warmup: S.fig1.warmup,
-          rate: S.fig1.rate,
-          prewarm: S.fig1.prewarm,
-        },
-        S.rounds,
-        'fig1 node20',
-      );
+      const r20 = await fig1Rounds(p, upstream, 'fig1 node20');
       figures.push(fig1(r20, 'node20', S.fig1.streams));
       raw.fig1node20 = r20;
       await stopPhase(p);
