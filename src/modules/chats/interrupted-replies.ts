@@ -5,6 +5,7 @@ import { Tree, withContent } from './branch.tree.js';
 import { Chat } from './chat.model.js';
 import { Generation } from './generation/generation.model.js';
 import { logger } from '../../lib/logger.js';
+import { runPeriodically, type PeriodicJob } from '../../lib/periodic.js';
 import { textBytes } from './chats.quota.js';
 import { Message, type MessageDoc } from './message.model.js';
 import { liveReply } from './reply-stream.js';
@@ -136,29 +137,15 @@ export async function sweepInterrupted(now = new Date()): Promise<number> {
   return finished;
 }
 
-let sweeper: NodeJS.Timeout | undefined;
+let sweeper: PeriodicJob | undefined;
 
 /** Runs the sweep every half lease on this instance, so no reply stays `streaming` for long after a crash. */
 export function startInterruptedSweep(): void {
-  if (sweeper) return;
-  let busy = false;
   const everyMs = Math.max(1000, (config().GENERATION_LEASE_SECONDS * 1000) / 2);
-  const sweep = async () => {
-    if (busy) return;
-    busy = true;
-    try {
-      await sweepInterrupted();
-    } catch (error) {
-      logger.warn({ err: (error as Error).message }, 'interrupted-reply sweep failed');
-    } finally {
-      busy = false;
-    }
-  };
-  sweeper = setInterval(() => void sweep(), everyMs);
-  sweeper.unref();
+  sweeper ??= runPeriodically('interrupted-reply sweep', everyMs, () => sweepInterrupted());
 }
 
 export function stopInterruptedSweep(): void {
-  if (sweeper) clearInterval(sweeper);
+  sweeper?.stop();
   sweeper = undefined;
 }

@@ -1,5 +1,5 @@
 import { config } from '../../../lib/config.js';
-import { logger } from '../../../lib/logger.js';
+import { runPeriodically, type PeriodicJob } from '../../../lib/periodic.js';
 import { stopRequestedHere } from './leases.js';
 
 export type AbortKind = 'client' | 'stop' | 'shutdown';
@@ -14,33 +14,20 @@ export class GenerationAbort extends Error {
 
 /** In-flight generations of this process, by lease token. */
 const running = new Map<string, AbortController>();
-let poller: NodeJS.Timeout | undefined;
+let poller: PeriodicJob | undefined;
 
 /**
  * One poller per process, running only while something streams here: it reads the leases of this
  * instance flagged by POST /:id/stop (possibly on another instance) and aborts them locally.
  */
 function startPoller(): void {
-  if (poller) return;
-  let busy = false;
-  // Never rejects: a failed poll is logged and the next tick tries again.
-  const poll = async () => {
-    if (busy) return;
-    busy = true;
-    try {
-      for (const token of await stopRequestedHere()) abortGeneration(token, 'stop');
-    } catch (error) {
-      logger.warn({ err: (error as Error).message }, 'stop poll failed');
-    } finally {
-      busy = false;
-    }
-  };
-  poller = setInterval(() => void poll(), config().STOP_POLL_MS);
-  poller.unref();
+  poller ??= runPeriodically('stop poll', config().STOP_POLL_MS, async () => {
+    for (const token of await stopRequestedHere()) abortGeneration(token, 'stop');
+  });
 }
 
 export function stopPoller(): void {
-  if (poller) clearInterval(poller);
+  poller?.stop();
   poller = undefined;
 }
 
