@@ -8,6 +8,7 @@ import { Generation } from '../../src/modules/chats/generation/generation.model.
 import { storeUnderActiveAccount } from '../../src/modules/chats/exchange.service.js';
 import { Message } from '../../src/modules/chats/message.model.js';
 import { useChatApp } from '../helpers/chat-app.js';
+import { monitorDatabaseCommands } from '../helpers/commands.js';
 import { parseSse, textParser } from '../helpers/sse.js';
 import { createUser, type TestUser } from '../helpers/users.js';
 import { eventually } from '../helpers/eventually.js';
@@ -26,11 +27,7 @@ const succeededAt = new Map<number, number>();
 let events = 0;
 
 beforeAll(async () => {
-  // Command monitoring is a connection option: reconnect this file's database with it on.
-  const { host, port, name } = mongoose.connection;
-  await mongoose.disconnect();
-  await mongoose.connect(`mongodb://${host}:${port}/`, { dbName: name, monitorCommands: true });
-  const client = mongoose.connection.getClient();
+  const client = await monitorDatabaseCommands();
   client.on('commandStarted', (event) => {
     commands.push(event);
     startedAt.set(event.requestId, (events += 1));

@@ -1,12 +1,12 @@
 import type { CommandStartedEvent } from 'mongodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import mongoose from '../../src/lib/db/mongoose.js';
 import { Chat } from '../../src/modules/chats/chat.model.js';
 import { Generation } from '../../src/modules/chats/generation/generation.model.js';
 import { Message } from '../../src/modules/chats/message.model.js';
 import { ReplyReader } from '../../src/modules/chats/reply-reader.model.js';
 import { UsageEntry } from '../../src/modules/usage/usage.model.js';
 import { useChatApp } from '../helpers/chat-app.js';
+import { monitorDatabaseCommands } from '../helpers/commands.js';
 import { expectError } from '../helpers/auth.js';
 import { eventually } from '../helpers/eventually.js';
 import { finalsOf, openSse } from '../helpers/sse.js';
@@ -23,11 +23,7 @@ let other: TestUser;
 const commands: CommandStartedEvent[] = [];
 
 beforeAll(async () => {
-  // Command monitoring is a connection option: reconnect this file's database with it on.
-  const { host, port, name } = mongoose.connection;
-  await mongoose.disconnect();
-  await mongoose.connect(`mongodb://${host}:${port}/`, { dbName: name, monitorCommands: true });
-  mongoose.connection.getClient().on('commandStarted', (event) => commands.push(event));
+  (await monitorDatabaseCommands()).on('commandStarted', (event) => commands.push(event));
   other = await createUser({ label: 'other' });
 });
 

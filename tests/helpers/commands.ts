@@ -1,0 +1,14 @@
+import type { MongoClient } from 'mongodb';
+import mongoose from '../../src/lib/db/mongoose.js';
+
+/**
+ * Reconnects the test file's database with command monitoring on (a connection option, off in the
+ * app) and returns the client whose `commandStarted` / `commandSucceeded` events to listen to.
+ * Call it in `beforeAll`, after the app is up.
+ */
+export async function monitorDatabaseCommands(): Promise<MongoClient> {
+  const { host, port, name } = mongoose.connection;
+  await mongoose.disconnect();
+  await mongoose.connect(`mongodb://${host}:${port}/`, { dbName: name, monitorCommands: true });
+  return mongoose.connection.getClient();
+}
