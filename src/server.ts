@@ -8,7 +8,11 @@ import { logger } from './lib/logger.js';
 import { gracefulShutdown } from './lib/shutdown.js';
 import { installCrashHandlers } from './lib/crash-handlers.js';
 import { initRateLimitCounters } from './lib/rate-limit/mongo-store.js';
-import { initSessions } from './modules/auth/index.js';
+import {
+  initSessions,
+  startEndedSessionSweep,
+  stopEndedSessionSweep,
+} from './modules/auth/index.js';
 import {
   generations,
   initIdempotencyKeys,
@@ -44,6 +48,8 @@ async function main() {
   logger.info({ database: database.description }, 'database connected');
   // Replies left `streaming` by an instance that died are finished as interrupted.
   startInterruptedSweep();
+  // Expired and long-revoked sessions go (MongoDB's TTL index covers only the expired ones).
+  startEndedSessionSweep();
   // Search keys for chats and messages stored before they existed, in the background.
   startSearchBackfill();
 
@@ -67,6 +73,7 @@ async function main() {
     if (stopping) return;
     stopping = true;
     stopInterruptedSweep();
+    stopEndedSessionSweep();
     stopSearchBackfill();
     logger.info({ signal, graceMs: c.SHUTDOWN_GRACE_MS }, 'shutting down');
     const closeDatabase = async () => {

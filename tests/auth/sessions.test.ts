@@ -1,5 +1,6 @@
 import jwt from 'jsonwebtoken';
 import { describe, expect, it } from 'vitest';
+import { sweepEndedSessions } from '../../src/modules/auth/ended-sessions.js';
 import { Session } from '../../src/modules/auth/session.model.js';
 import { User } from '../../src/modules/users/user.model.js';
 import { useTestApp } from '../helpers/app.js';
@@ -270,7 +271,7 @@ describe('account deletion', () => {
 });
 
 describe('ended sessions', () => {
-  it("when a user logs in, then their expired and long-revoked sessions are removed, and recent or other users' ones kept", async () => {
+  it("when the sweep runs, then every user's expired and long-revoked sessions are removed, and open or recently revoked ones kept", async () => {
     const account = await createUser();
     const other = await createUser();
     const userId = (await User.findOne({ email: account.email }).lean())!._id;
@@ -284,16 +285,22 @@ describe('ended sessions', () => {
       { ...base, userId, expiresAt: new Date(now + day), revokedAt: new Date(now - 1000) },
       { ...base, userId: otherId, expiresAt: new Date(now - 1000) },
     ]);
-
+    // A login no longer clears them: it costs no command, and no scan on FerretDB.
     expect((await login(account.email, account.password)).status).toBe(200);
+    expect(await Session.countDocuments({ _id: expired!._id })).toBe(1);
+
+    expect(await sweepEndedSessions()).toBeGreaterThanOrEqual(3);
 
     const left = new Set((await Session.find({}, { _id: 1 }).lean()).map((s) => String(s._id)));
     expect(left.has(String(expired!._id))).toBe(false);
     expect(left.has(String(oldRevoked!._id))).toBe(false);
+    expect(left.has(String(othersExpired!._id))).toBe(false);
     expect(left.has(String(recentRevoked!._id))).toBe(true);
-    expect(left.has(String(othersExpired!._id))).toBe(true);
+    // The sign-up's session and the login's, both open.
     expect(
       await Session.countDocuments({ userId, revokedAt: null, expiresAt: { $gt: new Date() } }),
     ).toBe(2);
+    expect(await Session.countDocuments({ userId: otherId, revokedAt: null })).toBe(1);
+    expect((await me(account.accessToken)).status).toBe(200);
   });
 });

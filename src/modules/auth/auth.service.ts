@@ -23,23 +23,6 @@ const invalidCredentials = () =>
 const accountDisabled = () =>
   new AppError('ACCOUNT_DISABLED', 'This account is disabled; contact the administrator');
 
-/** Revoked sessions are kept a day (a replayed token still meets its session), expired ones not at all. */
-const ENDED_SESSION_KEEP_MS = 86_400_000;
-
-/**
- * Each login clears the user's ended sessions, so the collection stays bounded per user even where
- * the server has no TTL indexes (FerretDB).
- */
-async function forgetEndedSessions(userId: Types.ObjectId, now = Date.now()) {
-  await Session.deleteMany({
-    userId,
-    $or: [
-      { expiresAt: { $lte: new Date(now) } },
-      { revokedAt: { $lte: new Date(now - ENDED_SESSION_KEEP_MS) } },
-    ],
-  });
-}
-
 async function openSession(user: UserDoc, userAgent: string): Promise<IssuedTokens> {
   const { REFRESH_TOKEN_TTL_DAYS, ACCESS_TOKEN_TTL_SECONDS } = config();
   const sessionId = new Types.ObjectId();
@@ -53,12 +36,8 @@ async function openSession(user: UserDoc, userAgent: string): Promise<IssuedToke
     userAgent: userAgent.slice(0, 200),
   });
   // A login that checked the password just before the account was deleted (or disabled) must not
-  // leave a session (and tokens) behind for it: the account is read again after the insert. The
-  // clean-up does not depend on that read, so the two go to the database together.
-  const [current] = await Promise.all([
-    users.findUser(String(user._id)),
-    forgetEndedSessions(user._id),
-  ]);
+  // leave a session (and tokens) behind for it: the account is read again after the insert.
+  const current = await users.findUser(String(user._id));
   if (!current || current.disabled) {
     await Session.deleteOne({ _id: sessionId });
     throw current ? accountDisabled() : unauthenticated('Account no longer exists');

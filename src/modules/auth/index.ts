@@ -8,6 +8,7 @@ import { forgetSessionsOf, revokeSessionsOf } from './auth.service.js';
 export { authRoutes } from './auth.routes.js';
 export { authenticate } from './auth.middleware.js';
 export { initSessions } from './session.model.js';
+export { startEndedSessionSweep, stopEndedSessionSweep } from './ended-sessions.js';
 
 // A user's sessions end when the password changes, the account is disabled or the account goes
 // (see users/user-hooks.ts).

@@ -36,5 +36,5 @@ const sessionSchema = new Schema<SessionDoc>(
 
 export const Session = mongoose.model<SessionDoc>('Session', sessionSchema);
 
-/** MongoDB drops expired sessions itself; elsewhere logins clear them (see auth.service). */
+/** MongoDB drops expired sessions itself; ended-sessions.ts sweeps them (and long-revoked ones) everywhere. */
 export const initSessions = () => ensureTtlIndex(Session, 'expiresAt');

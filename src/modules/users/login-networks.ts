@@ -36,13 +36,13 @@ export async function rememberLoginNetwork(
   const _id = networkId(userId, network);
   const userIdObject = new Types.ObjectId(userId);
   const seen = await LoginNetwork.updateOne({ _id }, { $set: { lastLoginAt: now } });
-  if (seen.matchedCount === 0) {
-    try {
-      await insertLoginNetwork({ _id, userId: userIdObject, lastLoginAt: now });
-    } catch (error) {
-      // A parallel login from the same network noted it first.
-      if (!isDuplicateKey(error)) throw error;
-    }
+  // A network noted before only moved up the list: nothing to prune (the common login).
+  if (seen.matchedCount > 0) return;
+  try {
+    await insertLoginNetwork({ _id, userId: userIdObject, lastLoginAt: now });
+  } catch (error) {
+    // A parallel login from the same network noted it first.
+    if (!isDuplicateKey(error)) throw error;
   }
   const older = await LoginNetwork.find({ userId: userIdObject }, { _id: 1 })
     .sort({ lastLoginAt: -1, _id: 1 })
