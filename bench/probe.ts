@@ -7,12 +7,18 @@
  * and database commands by name (count, total and slowest time, failures), and by name and
  * collection, for a client that monitors commands (ours: src/lib/db/connection.ts sets
  * monitorCommands; the thread relay too), by wrapping MongoClient's emit. The baseline does not
- * monitor commands, so its tally stays empty.
+ * monitor commands, so its tally stays empty. Garbage-collection pauses are counted too (how many,
+ * their total and the longest), to tell a stall of the server's own heap from one of the machine.
  * `bench/memory.ts` also asks it for heap snapshots (v8.writeHeapSnapshot).
  */
 import diagnosticsChannel from 'node:diagnostics_channel';
 import type net from 'node:net';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import {
+  constants,
+  monitorEventLoopDelay,
+  PerformanceObserver,
+  type PerformanceEntry,
+} from 'node:perf_hooks';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 
@@ -42,6 +48,24 @@ if (process.send && process.env.BENCH_PROBE === '1') {
   };
   diagnosticsChannel.subscribe('net.server.socket', track(accepted));
   diagnosticsChannel.subscribe('net.client.socket', track(outgoing));
+  const gcKinds: Record<number, string> = {
+    [constants.NODE_PERFORMANCE_GC_MINOR]: 'minor',
+    [constants.NODE_PERFORMANCE_GC_MAJOR]: 'major',
+    [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental',
+    [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weak',
+  };
+  const noPauses = () => ({ n: 0, ms: 0, maxMs: 0, maxMsByKind: {} as Record<string, number> });
+  let gcPauses = noPauses();
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      const { detail } = entry as PerformanceEntry & { detail?: { kind?: number } };
+      const kind = gcKinds[detail?.kind ?? 0] ?? 'other';
+      gcPauses.n += 1;
+      gcPauses.ms += entry.duration;
+      gcPauses.maxMs = Math.max(gcPauses.maxMs, entry.duration);
+      gcPauses.maxMsByKind[kind] = Math.max(gcPauses.maxMsByKind[kind] ?? 0, entry.duration);
+    }
+  }).observe({ entryTypes: ['gc'] });
   let commands: Record<string, CommandTally> = {};
   /** The same tally keyed `<command> <collection>` (e.g. `find chats`). */
   let byCollection: Record<string, CommandTally> = {};
@@ -78,6 +102,7 @@ if (process.send && process.env.BENCH_PROBE === '1') {
     return emit.call(this, name, ...args);
   } as never;
   v8.setFlagsFromString('--expose-gc');
+  if (process.env.BENCH_TRACE_GC === '1') v8.setFlagsFromString('--trace-gc');
   const gc = vm.runInNewContext('gc') as () => void;
 
   const stats = () => {
@@ -114,6 +139,7 @@ if (process.send && process.env.BENCH_PROBE === '1') {
         outgoingUnreadBytes: unread,
       },
       cpu: process.cpuUsage(),
+      gcPauses,
       commands,
       byCollection,
       node: process.version,
@@ -125,6 +151,7 @@ if (process.send && process.env.BENCH_PROBE === '1') {
     if (typeof request?.id !== 'number') return;
     if (request.cmd === 'reset') {
       delay.reset();
+      gcPauses = noPauses();
       commands = {};
       byCollection = {};
     }

@@ -45,6 +45,7 @@ import {
   startOurs,
   startThreadRelay,
   startUpstream,
+  type ProbeStats,
   type RunningServer,
   type Upstream,
 } from './lib/servers.js';
@@ -231,8 +232,17 @@ interface ArmStats {
   maxOpen: number;
   statuses: Record<string, number>;
   errors: string[];
+  /** The server's own view of the job (its probe): event-loop delay and garbage-collection pauses. */
+  server?: {
+    eldP99Ms: number;
+    eldMaxMs: number;
+    gcPauses: number;
+    gcMs: number;
+    gcMaxMs: number;
+    gcMaxMsByKind: Record<string, number>;
+  };
 }
-const armStats = (r: StreamResult): ArmStats => ({
+const armStats = (r: StreamResult, probe?: ProbeStats): ArmStats => ({
   p50: percentile(r.ttft, 50),
   p99: percentile(r.ttft, 99),
   n: r.ttft.length,
@@ -244,6 +254,16 @@ const armStats = (r: StreamResult): ArmStats => ({
   maxOpen: r.maxOpen,
   statuses: r.statuses,
   errors: r.errors.slice(0, 5),
+  ...(probe && {
+    server: {
+      eldP99Ms: probe.eventLoopDelayMs.p99,
+      eldMaxMs: probe.eventLoopDelayMs.max,
+      gcPauses: probe.gcPauses.n,
+      gcMs: probe.gcPauses.ms,
+      gcMaxMs: probe.gcPauses.maxMs,
+      gcMaxMsByKind: probe.gcPauses.maxMsByKind,
+    },
+  }),
 });
 
 /**
@@ -316,18 +336,24 @@ async function ttftRounds(
         maxDurationMs,
         progressMs: 0,
       });
-      arms[server.name] = armStats(r);
+      arms[server.name] = armStats(r, await server.probe('stats'));
     }
     const row = { round, direct: armStats(direct), ours: arms.ours!, baseline: arms.baseline! };
     out.push(row);
     log(
-      `${label} round ${round + 1}/${rounds}: TTFT p50 direct ${row.direct.p50.toFixed(2)} · ours ${row.ours.p50.toFixed(2)} · baseline ${row.baseline.p50.toFixed(2)} ms; p99 ${row.direct.p99.toFixed(1)} / ${row.ours.p99.toFixed(1)} / ${row.baseline.p99.toFixed(1)}; last token → done p50 ${row.direct.tailP50.toFixed(2)} / ${row.ours.tailP50.toFixed(2)} / ${row.baseline.tailP50.toFixed(2)}; failed ${row.ours.failed}/${row.baseline.failed}`,
+      `${label} round ${round + 1}/${rounds}: TTFT p50 direct ${row.direct.p50.toFixed(2)} · ours ${row.ours.p50.toFixed(2)} · baseline ${row.baseline.p50.toFixed(2)} ms; p99 ${row.direct.p99.toFixed(1)} / ${row.ours.p99.toFixed(1)} / ${row.baseline.p99.toFixed(1)}; last token → done p50 ${row.direct.tailP50.toFixed(2)} / ${row.ours.tailP50.toFixed(2)} / ${row.baseline.tailP50.toFixed(2)}; failed ${row.ours.failed}/${row.baseline.failed}; gap p99 ${row.direct.gapP99.toFixed(1)} / ${row.ours.gapP99.toFixed(1)} / ${row.baseline.gapP99.toFixed(1)}; server ELD max ${serverView(row.ours)} / ${serverView(row.baseline)}`,
     );
   }
   return out;
 }
 
 type Rounds = Awaited<ReturnType<typeof ttftRounds>>;
+
+/** A server's own view of a job, for the round's log line: event-loop delay max, GC pauses. */
+const serverView = (arm: ArmStats) =>
+  arm.server
+    ? `${arm.server.eldMaxMs.toFixed(1)} ms (GC ${arm.server.gcPauses} × ${arm.server.gcMs.toFixed(0)} ms, max ${JSON.stringify(arm.server.gcMaxMsByKind, (_k, v: unknown) => (typeof v === 'number' ? Math.round(v * 10) / 10 : v))})`
+    : '-';
 
 /** Figure 1's rounds on a phase (Node 24 or Node 20): single streams, after the warm-up. */
 const fig1Rounds = (p: Phase, upstream: Upstream, label: string) =>
@@ -420,6 +446,13 @@ function fig3(rounds: Rounds): Figure {
       upstreamGapP99Ms: spread(rounds.map((r) => r.direct.gapP99)),
       streamsWithWrongDeltaCountOurs: mismatch,
       streamsWithWrongDeltaCountBaseline: rounds.reduce((a, r) => a + r.baseline.mismatch, 0),
+      // Whether a high round is the server's own stall (its event loop, its GC) or the machine's.
+      oursEventLoopDelayMaxMs: spread(rounds.map((r) => r.ours.server?.eldMaxMs ?? NaN)),
+      baselineEventLoopDelayMaxMs: spread(rounds.map((r) => r.baseline.server?.eldMaxMs ?? NaN)),
+      oursGcPauseMaxMs: spread(rounds.map((r) => r.ours.server?.gcMaxMs ?? NaN)),
+      baselineGcPauseMaxMs: spread(rounds.map((r) => r.baseline.server?.gcMaxMs ?? NaN)),
+      oursGcMsTotal: spread(rounds.map((r) => r.ours.server?.gcMs ?? NaN)),
+      baselineGcMsTotal: spread(rounds.map((r) => r.baseline.server?.gcMs ?? NaN)),
     },
   };
 }

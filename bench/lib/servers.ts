@@ -36,6 +36,8 @@ export interface ProbeStats {
     outgoingUnreadBytes: number;
   };
   cpu: { user: number; system: number };
+  /** Garbage-collection pauses since the last reset: how many, their total and the longest (ms). */
+  gcPauses: { n: number; ms: number; maxMs: number; maxMsByKind: Record<string, number> };
   /** Database commands since the last reset, by name (ours and the thread relay: see probe.ts). */
   commands: Record<string, { n: number; ms: number; maxMs: number; failed: number }>;
   /** The same keyed `<command> <collection>`, e.g. `find chats`. */
@@ -139,6 +141,10 @@ export async function startOurs(options: ServerOptions): Promise<RunningServer> 
       UPSTREAM_MAX_RETRIES: '0',
       DATA_DIR: path.join(RESULTS_DIR, 'tmp/data'),
       ...options.env,
+      // An experiment's settings for our server alone, e.g. BENCH_OURS_ENV='{"STREAM_CHECKPOINT_MS":"60000"}'.
+      ...(process.env.BENCH_OURS_ENV
+        ? (JSON.parse(process.env.BENCH_OURS_ENV) as Record<string, string>)
+        : {}),
     },
   });
   await waitForPort(port, child, 30_000);
