@@ -23,7 +23,7 @@ import {
 } from './modules/chats/index.js';
 import { serverOptions } from './lib/http/server-timeouts.js';
 import { startMetricsServer } from './modules/metrics/index.js';
-import { preloadTokenizer } from './modules/usage/index.js';
+import { startTokenizer, stopTokenizer } from './modules/usage/index.js';
 
 async function main() {
   let c;
@@ -39,12 +39,9 @@ async function main() {
   const database = await resolveDatabase(c, logger);
   // A URI names its own database; the embedded server gets one named after the project.
   await connectDatabase(database.uri, c.MONGODB_URI ? undefined : 'sigmagpt');
-  await Promise.all([
-    initRateLimitCounters(),
-    initSessions(),
-    initIdempotencyKeys(),
-    preloadTokenizer(),
-  ]);
+  // Token counts for replies without a usage report: loaded on a thread of its own meanwhile.
+  startTokenizer();
+  await Promise.all([initRateLimitCounters(), initSessions(), initIdempotencyKeys()]);
   logger.info({ database: database.description }, 'database connected');
   // Replies left `streaming` by an instance that died are finished as interrupted.
   startInterruptedSweep();
@@ -79,6 +76,8 @@ async function main() {
     const closeDatabase = async () => {
       await disconnectDatabase();
       await database.stop();
+      // Every reply is stored by now: nothing is left to count.
+      await stopTokenizer();
     };
     try {
       // SIGTERM (an orchestrator) lets open replies finish within the grace period; SIGINT (someone

@@ -1,6 +1,6 @@
 import { countTokens as exact } from 'gpt-tokenizer/encoding/o200k_base';
 import { describe, expect, it } from 'vitest';
-import { countTokens } from '../../src/modules/usage/tokenizer.js';
+import { countTokens, stopTokenizer } from '../../src/modules/usage/tokenizer.js';
 
 describe('counting tokens when the provider reports none', () => {
   it('when the text is ordinary prose or code, then the count is exactly the tokenizer count', async () => {
@@ -39,5 +39,18 @@ describe('counting tokens when the provider reports none', () => {
     const { completionTokens } = await countTokens([], 'y'.repeat(4_000_000));
     expect(performance.now() - started).toBeLessThan(2000);
     expect(completionTokens).toBeGreaterThan(100_000);
+  });
+
+  it('when the tokenizer thread ends mid-count, then that count falls back to about 4 characters a token, and the next is exact again on a new thread', async () => {
+    const text = 'The quick brown fox jumps over the lazy dog. '.repeat(20_000);
+    const counting = countTokens([], text);
+    await stopTokenizer();
+    expect(await counting).toEqual({
+      promptTokens: 3,
+      completionTokens: Math.ceil(text.length / 4),
+    });
+    expect((await countTokens([], 'Bonjour, le monde')).completionTokens).toBe(
+      exact('Bonjour, le monde'),
+    );
   });
 });

@@ -14,7 +14,7 @@ export {
   type Budget,
 } from './budget.service.js';
 export { dayOf, endOfDay } from './days.js';
-export { preloadTokenizer } from './tokenizer.js';
+export { startTokenizer, stopTokenizer } from './tokenizer.js';
 export {
   forgetChatUsage,
   forgetUserUsage,
