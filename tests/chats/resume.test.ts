@@ -474,14 +474,16 @@ describe('a reply generated on another instance', () => {
       () => ReplyReader.findById(reply._id).lean(),
       (r) => r !== null,
     );
-    // The deletion's passes, then a heartbeat that lands after them.
-    await Message.deleteOne({ _id: reply._id });
+    // The deletion's pass over the readers, then a heartbeat of this reader that lands after it,
+    // then the reply goes. In that order, the heartbeat is there before the reader can notice the
+    // deletion (once it has noticed and ended, it writes no more heartbeats).
     await ReplyReader.deleteMany({ chatId });
     await ReplyReader.collection.updateOne(
       { _id: reply._id },
       { $set: { chatId: reply.chatId, userId: reply.userId, until: new Date(Date.now() + 3000) } },
       { upsert: true },
     );
+    await Message.deleteOne({ _id: reply._id });
     await reader.ended;
     expect(reader.events.at(-1)).toMatchObject({
       event: 'error',
