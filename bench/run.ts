@@ -240,9 +240,18 @@ interface ArmStats {
     gcMs: number;
     gcMaxMs: number;
     gcMaxMsByKind: Record<string, number>;
+    /** The server's CPU time (user + system) per stream of the job. */
+    cpuMsPerStream: number;
+    /** The database process's CPU time per stream of the job (NaN where it is not a process here). */
+    dbCpuMsPerStream: number;
   };
 }
-const armStats = (r: StreamResult, probe?: ProbeStats): ArmStats => ({
+const cpuMs = (p: ProbeStats) => (p.cpu.user + p.cpu.system) / 1000;
+/** `probe`: the server's own view at the start (`before`) and end (`after`) of a job of `streams`. */
+const armStats = (
+  r: StreamResult,
+  probe?: { before: ProbeStats; after: ProbeStats; streams: number; dbCpuMs: number },
+): ArmStats => ({
   p50: percentile(r.ttft, 50),
   p99: percentile(r.ttft, 99),
   n: r.ttft.length,
@@ -256,12 +265,14 @@ const armStats = (r: StreamResult, probe?: ProbeStats): ArmStats => ({
   errors: r.errors.slice(0, 5),
   ...(probe && {
     server: {
-      eldP99Ms: probe.eventLoopDelayMs.p99,
-      eldMaxMs: probe.eventLoopDelayMs.max,
-      gcPauses: probe.gcPauses.n,
-      gcMs: probe.gcPauses.ms,
-      gcMaxMs: probe.gcPauses.maxMs,
-      gcMaxMsByKind: probe.gcPauses.maxMsByKind,
+      eldP99Ms: probe.after.eventLoopDelayMs.p99,
+      eldMaxMs: probe.after.eventLoopDelayMs.max,
+      gcPauses: probe.after.gcPauses.n,
+      gcMs: probe.after.gcPauses.ms,
+      gcMaxMs: probe.after.gcPauses.maxMs,
+      gcMaxMsByKind: probe.after.gcPauses.maxMsByKind,
+      cpuMsPerStream: (cpuMs(probe.after) - cpuMs(probe.before)) / probe.streams,
+      dbCpuMsPerStream: probe.dbCpuMs / probe.streams,
     },
   }),
 });
@@ -323,7 +334,8 @@ async function ttftRounds(
     const arms: Record<string, ArmStats> = {};
     for (const server of order(round, p)) {
       await resetMessages(p.db.uri);
-      await server.probe('reset');
+      const before = await server.probe('reset');
+      const dbCpuBefore = p.db.cpuMs?.() ?? NaN;
       const r = await clientJob<StreamResult>({
         kind: 'streams',
         port: server.port,
@@ -336,7 +348,9 @@ async function ttftRounds(
         maxDurationMs,
         progressMs: 0,
       });
-      arms[server.name] = armStats(r, await server.probe('stats'));
+      const after = await server.probe('stats');
+      const dbCpuMs = (p.db.cpuMs?.() ?? NaN) - dbCpuBefore;
+      arms[server.name] = armStats(r, { before, after, streams: load.count, dbCpuMs });
     }
     const row = { round, direct: armStats(direct), ours: arms.ours!, baseline: arms.baseline! };
     out.push(row);
@@ -352,7 +366,7 @@ type Rounds = Awaited<ReturnType<typeof ttftRounds>>;
 /** A server's own view of a job, for the round's log line: event-loop delay max, GC pauses. */
 const serverView = (arm: ArmStats) =>
   arm.server
-    ? `${arm.server.eldMaxMs.toFixed(1)} ms (GC ${arm.server.gcPauses} × ${arm.server.gcMs.toFixed(0)} ms, max ${JSON.stringify(arm.server.gcMaxMsByKind, (_k, v: unknown) => (typeof v === 'number' ? Math.round(v * 10) / 10 : v))})`
+    ? `${arm.server.eldMaxMs.toFixed(1)} ms, CPU ${arm.server.cpuMsPerStream.toFixed(2)} ms/stream, database ${arm.server.dbCpuMsPerStream.toFixed(2)} (GC ${arm.server.gcPauses} × ${arm.server.gcMs.toFixed(0)} ms, max ${JSON.stringify(arm.server.gcMaxMsByKind, (_k, v: unknown) => (typeof v === 'number' ? Math.round(v * 10) / 10 : v))})`
     : '-';
 
 /** Figure 1's rounds on a phase (Node 24 or Node 20): single streams, after the warm-up. */
@@ -453,6 +467,13 @@ function fig3(rounds: Rounds): Figure {
       baselineGcPauseMaxMs: spread(rounds.map((r) => r.baseline.server?.gcMaxMs ?? NaN)),
       oursGcMsTotal: spread(rounds.map((r) => r.ours.server?.gcMs ?? NaN)),
       baselineGcMsTotal: spread(rounds.map((r) => r.baseline.server?.gcMs ?? NaN)),
+      // The machine has two cores for both servers' work, the database, the upstream and the client.
+      oursCpuMsPerStream: spread(rounds.map((r) => r.ours.server?.cpuMsPerStream ?? NaN)),
+      baselineCpuMsPerStream: spread(rounds.map((r) => r.baseline.server?.cpuMsPerStream ?? NaN)),
+      oursDbCpuMsPerStream: spread(rounds.map((r) => r.ours.server?.dbCpuMsPerStream ?? NaN)),
+      baselineDbCpuMsPerStream: spread(
+        rounds.map((r) => r.baseline.server?.dbCpuMsPerStream ?? NaN),
+      ),
     },
   };
 }

@@ -167,6 +167,7 @@ async function startJava(dir: string, warmupMs: number): Promise<BenchDatabase> 
         clearTimeout(timer);
       }
     },
+    cpuMs: () => (child.pid ? processCpuMs(child.pid) : NaN),
   };
 }
 
