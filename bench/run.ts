@@ -1058,7 +1058,9 @@ async function resumeFigure(nodeBin: string, upstream: Upstream) {
     };
   };
   const sameTarget = 'p50 ≤ 1.5× fresh GET; no duplicated or missing deltas';
-  const otherTarget = `p50 ≤ poll (${RESUME_POLL_MS} ms) + 1.5× fresh GET; by design ≤ checkpoint (${CHECKPOINT_MS} ms) + poll + GET`;
+  // While a reader elsewhere follows a reply, its instance checkpoints it as often as that reader
+  // polls, after noticing it within a poll: two polls and a read, not a whole checkpoint interval.
+  const otherTarget = `p50 ≤ poll (${RESUME_POLL_MS} ms) + 1.5× fresh GET; by design ≤ 2 polls + GET`;
   const figures = [
     figure('8', 'same', 'p50', sameTarget, (ms, get) => ms.median <= 1.5 * get.median),
     figure(
@@ -1079,8 +1081,8 @@ async function resumeFigure(nodeBin: string, upstream: Upstream) {
       '8-other',
       'other',
       'p99',
-      `design bound: ≤ checkpoint (${CHECKPOINT_MS} ms) + poll (${RESUME_POLL_MS} ms) + fresh GET p99`,
-      (ms, get) => ms.median <= CHECKPOINT_MS + RESUME_POLL_MS + get.median,
+      `design bound: ≤ 2 polls (${2 * RESUME_POLL_MS} ms) + fresh GET p99`,
+      (ms, get) => ms.median <= 2 * RESUME_POLL_MS + get.median,
     ),
   ];
   return { figures, rows };

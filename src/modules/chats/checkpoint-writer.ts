@@ -2,15 +2,18 @@ import type { Types } from '../../lib/db/mongoose.js';
 import { logger } from '../../lib/logger.js';
 import type { Lease } from './generation/leases.js';
 import { Message, ownReply } from './message.model.js';
+import type { FollowerAware } from './remote-followers.js';
 
 /**
  * Stores a growing reply's text at most every `intervalMs`, so a reader on another instance (or
  * the crash sweep) has it: the number of writes grows with the reply's duration, not with its
- * chunk count. One write at a time; the last lands before the final state is written (close), and
- * once the lease is no longer surely held each applies only while the reply is still `streaming`
- * (ownReply), so a checkpoint never overwrites a final state.
+ * chunk count. While a reader on another instance follows the reply (remote-followers.ts), at
+ * most every `followedIntervalMs` instead: that reader sees only the stored text. One write at a
+ * time; the last lands before the final state is written (close), and once the lease is no longer
+ * surely held each applies only while the reply is still `streaming` (ownReply), so a checkpoint
+ * never overwrites a final state.
  */
-export class CheckpointWriter {
+export class CheckpointWriter implements FollowerAware {
   private latest = '';
   private stored = 0;
   private lastWriteAt: number;
@@ -18,6 +21,7 @@ export class CheckpointWriter {
   private inFlight: Promise<void> | null = null;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
+  private followed = false;
 
   constructor(
     private readonly replyId: Types.ObjectId,
@@ -25,6 +29,7 @@ export class CheckpointWriter {
     /** The reply's generation lease; absent: every write is guarded on the reply's state. */
     private readonly lease?: Lease,
     startedAt = Date.now(),
+    private readonly followedIntervalMs = intervalMs,
   ) {
     // The reply was stored empty when it started: the first checkpoint is due an interval later.
     this.lastWriteAt = startedAt;
@@ -32,6 +37,15 @@ export class CheckpointWriter {
 
   update(content: string): void {
     this.latest = content;
+    this.schedule();
+  }
+
+  followedElsewhere(followed: boolean): void {
+    if (followed === this.followed) return;
+    this.followed = followed;
+    // The wait scheduled for the other interval is recomputed (a new follower's text is due now).
+    clearTimeout(this.timer);
+    this.timer = undefined;
     this.schedule();
   }
 
@@ -47,7 +61,10 @@ export class CheckpointWriter {
     if (this.closed || this.timer || this.inFlight || this.latest.length === this.stored) return;
     // A reply so long that storing it takes a while is stored less often: checkpoints never keep
     // the database busy for more than about a quarter of the time.
-    const wait = this.lastWriteAt + Math.max(this.intervalMs, 4 * this.lastWriteMs) - Date.now();
+    const interval = this.followed
+      ? Math.min(this.intervalMs, this.followedIntervalMs)
+      : this.intervalMs;
+    const wait = this.lastWriteAt + Math.max(interval, 4 * this.lastWriteMs) - Date.now();
     if (wait <= 0) {
       this.write();
       return;

@@ -11,6 +11,7 @@ import {
 } from '../../../lib/llm/index.js';
 import { startCompletion } from './started-completion.js';
 import { CheckpointWriter } from '../checkpoint-writer.js';
+import { watchRemoteFollowers } from '../remote-followers.js';
 import type { Exchange } from '../exchange.service.js';
 import { storeReply } from '../exchange.service.js';
 import type { MessageDoc } from '../message.model.js';
@@ -53,7 +54,17 @@ export async function runGeneration(
   const checkpoints =
     exchange.persist === false
       ? null
-      : new CheckpointWriter(exchange.assistant._id, c.STREAM_CHECKPOINT_MS, lease);
+      : new CheckpointWriter(
+          exchange.assistant._id,
+          c.STREAM_CHECKPOINT_MS,
+          lease,
+          Date.now(),
+          c.RESUME_POLL_MS,
+        );
+  // Checkpointed as often as they poll while readers on other instances follow it.
+  const unwatch = checkpoints
+    ? watchRemoteFollowers(exchange.assistant._id, checkpoints)
+    : () => undefined;
   // Renewed with every other lease of this process on one shared timer (see lease-renewal).
   keepLeaseAlive(lease);
 
@@ -100,6 +111,7 @@ export async function runGeneration(
     if (!ended) await completion.events.return?.().catch(() => undefined);
     stopRenewing(lease);
     unregisterGeneration(lease.token);
+    unwatch();
   }
 
   const aborted = controller.signal.reason instanceof GenerationAbort;

@@ -1,0 +1,44 @@
+import { config } from '../../lib/config.js';
+import type { Types } from '../../lib/db/mongoose.js';
+import { runPeriodically, type PeriodicJob } from '../../lib/periodic.js';
+import { ReplyReader } from './reply-reader.model.js';
+
+/** Told whether a reader on another instance follows the reply (checkpoint-writer.ts). */
+export interface FollowerAware {
+  followedElsewhere(followed: boolean): void;
+}
+
+/** The replies generated here that are watched, by id. */
+const watched = new Map<string, { id: Types.ObjectId; target: FollowerAware }>();
+let poller: PeriodicJob | undefined;
+
+/**
+ * Which replies generated here a reader on another instance follows. Such a reader sees only the
+ * stored text, so while one does, the reply is checkpointed as often as the reader polls
+ * (RESUME_POLL_MS) rather than every STREAM_CHECKPOINT_MS. One query every RESUME_POLL_MS for all
+ * the replies of this process, only while some stream here; the readers' own heartbeats
+ * (reply_readers, renewed while they poll) are what it reads.
+ */
+async function poll(now = new Date()): Promise<void> {
+  if (watched.size === 0) return;
+  const ids = [...watched.values()].map((w) => w.id);
+  const followed = await ReplyReader.collection
+    .find({ _id: { $in: ids }, until: { $gt: now } }, { projection: { _id: 1 } })
+    .toArray();
+  const followedIds = new Set(followed.map((r) => String(r._id)));
+  for (const [id, { target }] of watched) target.followedElsewhere(followedIds.has(id));
+}
+
+/** Watches a reply generated here for readers on other instances; the returned function stops. */
+export function watchRemoteFollowers(replyId: Types.ObjectId, target: FollowerAware): () => void {
+  const key = String(replyId);
+  watched.set(key, { id: replyId, target });
+  poller ??= runPeriodically('remote follower poll', config().RESUME_POLL_MS, () => poll());
+  return () => {
+    if (watched.get(key)?.target !== target) return;
+    watched.delete(key);
+    if (watched.size > 0) return;
+    poller?.stop();
+    poller = undefined;
+  };
+}
