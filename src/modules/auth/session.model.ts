@@ -36,5 +36,8 @@ const sessionSchema = new Schema<SessionDoc>(
 
 export const Session = mongoose.model<SessionDoc>('Session', sessionSchema);
 
-/** MongoDB drops expired sessions itself; ended-sessions.ts sweeps them (and long-revoked ones) everywhere. */
+/**
+ * MongoDB drops expired sessions itself (this TTL index); ended-sessions.ts sweeps them, and the
+ * long-revoked ones, on every backend.
+ */
 export const initSessions = () => ensureTtlIndex(Session, 'expiresAt');
