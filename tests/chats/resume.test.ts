@@ -1,9 +1,10 @@
 import type { CommandStartedEvent } from 'mongodb';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { Types } from '../../src/lib/db/mongoose.js';
 import { Chat } from '../../src/modules/chats/chat.model.js';
 import { Generation } from '../../src/modules/chats/generation/generation.model.js';
 import { Message } from '../../src/modules/chats/message.model.js';
-import { ReplyReader } from '../../src/modules/chats/reply-reader.model.js';
+import { forgetLapsedReaders, ReplyReader } from '../../src/modules/chats/reply-reader.model.js';
 import { UsageEntry } from '../../src/modules/usage/usage.model.js';
 import { useChatApp } from '../helpers/chat-app.js';
 import { monitorDatabaseCommands } from '../helpers/commands.js';
@@ -436,7 +437,7 @@ describe('a reply generated on another instance', () => {
     return { chatId, reply };
   }
 
-  it('when a reader here follows it, then its heartbeat goes to its own document and never rewrites the reply, and the reader gets the reply as the generating instance finishes it', async () => {
+  it('when a reader here follows it, then its heartbeat goes to its own document and never rewrites the reply, and the reader gets the reply as the generating instance finishes it, then removes its heartbeat', async () => {
     const { chatId, reply } = await streamingElsewhere('elsewhere-1', 3);
     const stored = () => Message.findById(reply._id).lean();
     const before = await stored();
@@ -464,7 +465,28 @@ describe('a reply generated on another instance', () => {
       event: 'done',
       data: { message: { status: 'complete' } },
     });
+    // Nothing left to keep alive; the generating instances' follower poll reads the collection.
+    expect(
+      await eventually(
+        () => ReplyReader.countDocuments({ _id: reply._id }),
+        (n) => n === 0,
+      ),
+    ).toBe(0);
   }, 20_000);
+
+  it("when readers' heartbeats have lapsed, then forgetLapsedReaders (run with the interrupted-reply sweep) removes them and keeps the current ones", async () => {
+    const chatId = new Types.ObjectId();
+    const userId = new Types.ObjectId(ctx.user.id);
+    const [lapsed, current] = [new Types.ObjectId(), new Types.ObjectId()];
+    await ReplyReader.collection.insertMany([
+      { _id: lapsed, chatId, userId, until: new Date(Date.now() - 1000) },
+      { _id: current, chatId, userId, until: new Date(Date.now() + 60_000) },
+    ]);
+    expect(await forgetLapsedReaders()).toBeGreaterThanOrEqual(1);
+    expect(await ReplyReader.countDocuments({ _id: lapsed })).toBe(0);
+    expect(await ReplyReader.countDocuments({ _id: current })).toBe(1);
+    await ReplyReader.deleteOne({ _id: current });
+  });
 
   it('when the reply is deleted while a reader here follows it, then the reader ends with NOT_FOUND and leaves no reader document, even one its heartbeat wrote after the deletion', async () => {
     const { chatId, reply } = await streamingElsewhere('elsewhere-2', 4);

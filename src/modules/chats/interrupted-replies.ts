@@ -8,6 +8,7 @@ import { logger } from '../../lib/logger.js';
 import { runPeriodically, type PeriodicJob } from '../../lib/periodic.js';
 import { textBytes } from './chats.quota.js';
 import { Message, type MessageDoc } from './message.model.js';
+import { forgetLapsedReaders } from './reply-reader.model.js';
 import { liveReply } from './reply-stream.js';
 import { searchTerms } from './search-terms.js';
 
@@ -142,7 +143,10 @@ let sweeper: PeriodicJob | undefined;
 /** Runs the sweep every half lease on this instance, so no reply stays `streaming` for long after a crash. */
 export function startInterruptedSweep(): void {
   const everyMs = Math.max(1000, (config().GENERATION_LEASE_SECONDS * 1000) / 2);
-  sweeper ??= runPeriodically('interrupted-reply sweep', everyMs, () => sweepInterrupted());
+  // The readers' lapsed heartbeats go with the same pass (reply-reader.model.ts).
+  sweeper ??= runPeriodically('interrupted-reply sweep', everyMs, () =>
+    Promise.all([sweepInterrupted(), forgetLapsedReaders()]),
+  );
 }
 
 export function stopInterruptedSweep(): void {

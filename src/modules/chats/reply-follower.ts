@@ -52,6 +52,10 @@ export async function followStored(
       }
       if (reply.status !== 'streaming') {
         sink.final(finalOf(reply, chat), cursorId(replyId, 'end'));
+        // The reply is over: this reader's heartbeat has nothing left to keep alive, and the
+        // generating instances read the collection for their followers (remote-followers.ts).
+        if (nextHeartbeat > 0)
+          await ReplyReader.collection.deleteOne({ _id: reply._id }).catch(() => undefined);
         return;
       }
       // Generated here after all (it started after this reader looked): follow it in memory.

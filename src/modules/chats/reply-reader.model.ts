@@ -32,3 +32,14 @@ export const ReplyReader = mongoose.model<ReplyReaderDoc>(
   replyReaderSchema,
   'reply_readers',
 );
+
+/**
+ * Removes the heartbeats that have lapsed (a reader that left mid-reply; one that saw the reply
+ * end removes its own). A lapsed one means the same as none (reply-detach.ts), and the generating
+ * instances read this collection for their followers every RESUME_POLL_MS (remote-followers.ts),
+ * which the embedded FerretDB does by scanning it: it is kept to the readers of now.
+ */
+export async function forgetLapsedReaders(now = new Date()): Promise<number> {
+  const { deletedCount } = await ReplyReader.collection.deleteMany({ until: { $lt: now } });
+  return deletedCount;
+}
