@@ -2,7 +2,7 @@ import type { CommandStartedEvent } from 'mongodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestApp } from '../helpers/app.js';
 import { NO_TIGHT_LIMITS } from '../helpers/auth.js';
-import { monitorDatabaseCommands } from '../helpers/commands.js';
+import { monitorDatabaseCommands, named } from '../helpers/commands.js';
 import { createUser } from '../helpers/users.js';
 
 // The figure-6 configuration: no brakes in front of the password check, so what is counted is
@@ -20,7 +20,7 @@ const login = (email: string, password: string) =>
 async function commandsOf(action: () => Promise<void>): Promise<string[]> {
   commands.length = 0;
   await action();
-  return commands.map((c) => `${c.commandName}:${String(c.command[c.commandName])}`);
+  return commands.map(named);
 }
 
 describe('database work per login', () => {

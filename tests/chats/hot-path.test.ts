@@ -8,7 +8,7 @@ import { Generation } from '../../src/modules/chats/generation/generation.model.
 import { storeUnderActiveAccount } from '../../src/modules/chats/exchange.service.js';
 import { Message } from '../../src/modules/chats/message.model.js';
 import { useChatApp } from '../helpers/chat-app.js';
-import { monitorDatabaseCommands } from '../helpers/commands.js';
+import { monitorDatabaseCommands, named } from '../helpers/commands.js';
 import { parseSse, textParser } from '../helpers/sse.js';
 import { createUser, type TestUser } from '../helpers/users.js';
 import { eventually } from '../helpers/eventually.js';
@@ -38,9 +38,7 @@ beforeAll(async () => {
 async function writesDuring(action: () => Promise<void>): Promise<string[]> {
   commands.length = 0;
   await action();
-  return commands
-    .filter((c) => WRITES.has(c.commandName))
-    .map((c) => `${c.commandName}:${String(c.command[c.commandName])}`);
+  return commands.filter((c) => WRITES.has(c.commandName)).map(named);
 }
 
 describe('database work per exchange', () => {
@@ -94,9 +92,6 @@ async function userWithChat(label: string): Promise<{ user: TestUser; chatId: st
   expect(created.status).toBe(201);
   return { user, chatId: created.body.id as string };
 }
-
-/** A command as `name:collection`: every round trip, reads included. */
-const named = (c: CommandStartedEvent) => `${c.commandName}:${String(c.command[c.commandName])}`;
 
 /**
  * Every command of one exchange of a continued chat, split where the upstream request arrives:

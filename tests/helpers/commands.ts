@@ -1,4 +1,4 @@
-import type { MongoClient } from 'mongodb';
+import type { CommandStartedEvent, MongoClient } from 'mongodb';
 import mongoose from '../../src/lib/db/mongoose.js';
 
 /**
@@ -12,3 +12,7 @@ export async function monitorDatabaseCommands(): Promise<MongoClient> {
   await mongoose.connect(`mongodb://${host}:${port}/`, { dbName: name, monitorCommands: true });
   return mongoose.connection.getClient();
 }
+
+/** A command as `name:collection`, e.g. `find:users`. */
+export const named = (c: CommandStartedEvent) =>
+  `${c.commandName}:${String(c.command[c.commandName])}`;
