@@ -95,7 +95,9 @@ describe('a reply written by its own generation', () => {
   it('when the lease is no longer surely held and the reply was finished elsewhere, then a checkpoint changes nothing; while it is held, a checkpoint lands', async () => {
     const finished = await storedReply('incomplete', 'last checkpoint');
     // Started long ago: the checkpoint is due at once.
-    const late = new CheckpointWriter(finished._id, 1000, leaseFor(finished, 1000), 0);
+    const late = new CheckpointWriter(finished._id, 1000, leaseFor(finished, 1000), {
+      startedAt: 0,
+    });
     late.update('a late checkpoint');
     await late.close();
     expect(await Message.findById(finished._id).lean<MessageDoc>()).toMatchObject({
@@ -104,7 +106,9 @@ describe('a reply written by its own generation', () => {
     });
 
     const running = await storedReply('streaming', '');
-    const writer = new CheckpointWriter(running._id, 1000, leaseFor(running, 60_000), 0);
+    const writer = new CheckpointWriter(running._id, 1000, leaseFor(running, 60_000), {
+      startedAt: 0,
+    });
     writer.update('text so far');
     await writer.close();
     expect(await Message.findById(running._id).lean<MessageDoc>()).toMatchObject({

@@ -22,17 +22,21 @@ export class CheckpointWriter implements FollowerAware {
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
   private followed = false;
+  private readonly followedIntervalMs: number;
 
   constructor(
     private readonly replyId: Types.ObjectId,
     private readonly intervalMs: number,
     /** The reply's generation lease; absent: every write is guarded on the reply's state. */
     private readonly lease?: Lease,
-    startedAt = Date.now(),
-    private readonly followedIntervalMs = intervalMs,
+    {
+      startedAt = Date.now(),
+      followedIntervalMs = intervalMs,
+    }: { startedAt?: number; followedIntervalMs?: number } = {},
   ) {
     // The reply was stored empty when it started: the first checkpoint is due an interval later.
     this.lastWriteAt = startedAt;
+    this.followedIntervalMs = followedIntervalMs;
   }
 
   update(content: string): void {

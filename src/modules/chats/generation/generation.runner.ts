@@ -54,13 +54,9 @@ export async function runGeneration(
   const checkpoints =
     exchange.persist === false
       ? null
-      : new CheckpointWriter(
-          exchange.assistant._id,
-          c.STREAM_CHECKPOINT_MS,
-          lease,
-          Date.now(),
-          c.RESUME_POLL_MS,
-        );
+      : new CheckpointWriter(exchange.assistant._id, c.STREAM_CHECKPOINT_MS, lease, {
+          followedIntervalMs: c.RESUME_POLL_MS,
+        });
   // Checkpointed as often as they poll while readers on other instances follow it.
   const unwatch = checkpoints
     ? watchRemoteFollowers(exchange.assistant._id, checkpoints)
