@@ -441,6 +441,16 @@ function fig2(rounds: Rounds): Figure {
   };
 }
 
+/** One figure of the servers' own view over the rounds, for both arms (`ours…`, `baseline…`). */
+function bothArms(
+  rounds: Rounds,
+  label: string,
+  key: Exclude<keyof NonNullable<ArmStats['server']>, 'gcMaxMsByKind'>,
+): Record<string, Spread> {
+  const over = (arm: 'ours' | 'baseline') => spread(rounds.map((r) => r[arm].server?.[key] ?? NaN));
+  return { [`ours${label}`]: over('ours'), [`baseline${label}`]: over('baseline') };
+}
+
 function fig3(rounds: Rounds): Figure {
   const ours = rounds.map((r) => r.ours.gapP99 - r.direct.gapP99);
   const base = rounds.map((r) => r.baseline.gapP99 - r.direct.gapP99);
@@ -461,19 +471,12 @@ function fig3(rounds: Rounds): Figure {
       streamsWithWrongDeltaCountOurs: mismatch,
       streamsWithWrongDeltaCountBaseline: rounds.reduce((a, r) => a + r.baseline.mismatch, 0),
       // Whether a high round is the server's own stall (its event loop, its GC) or the machine's.
-      oursEventLoopDelayMaxMs: spread(rounds.map((r) => r.ours.server?.eldMaxMs ?? NaN)),
-      baselineEventLoopDelayMaxMs: spread(rounds.map((r) => r.baseline.server?.eldMaxMs ?? NaN)),
-      oursGcPauseMaxMs: spread(rounds.map((r) => r.ours.server?.gcMaxMs ?? NaN)),
-      baselineGcPauseMaxMs: spread(rounds.map((r) => r.baseline.server?.gcMaxMs ?? NaN)),
-      oursGcMsTotal: spread(rounds.map((r) => r.ours.server?.gcMs ?? NaN)),
-      baselineGcMsTotal: spread(rounds.map((r) => r.baseline.server?.gcMs ?? NaN)),
+      ...bothArms(rounds, 'EventLoopDelayMaxMs', 'eldMaxMs'),
+      ...bothArms(rounds, 'GcPauseMaxMs', 'gcMaxMs'),
+      ...bothArms(rounds, 'GcMsTotal', 'gcMs'),
       // The machine has two cores for both servers' work, the database, the upstream and the client.
-      oursCpuMsPerStream: spread(rounds.map((r) => r.ours.server?.cpuMsPerStream ?? NaN)),
-      baselineCpuMsPerStream: spread(rounds.map((r) => r.baseline.server?.cpuMsPerStream ?? NaN)),
-      oursDbCpuMsPerStream: spread(rounds.map((r) => r.ours.server?.dbCpuMsPerStream ?? NaN)),
-      baselineDbCpuMsPerStream: spread(
-        rounds.map((r) => r.baseline.server?.dbCpuMsPerStream ?? NaN),
-      ),
+      ...bothArms(rounds, 'CpuMsPerStream', 'cpuMsPerStream'),
+      ...bothArms(rounds, 'DbCpuMsPerStream', 'dbCpuMsPerStream'),
     },
   };
 }
