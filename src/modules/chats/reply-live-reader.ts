@@ -7,7 +7,14 @@ class Position implements PacingReader {
   private waiters: { length: number; resolve: () => void }[] = [];
   private closed = false;
 
-  constructor(public offset: number) {}
+  constructor(
+    public offset: number,
+    private readonly sink: ReplySink,
+  ) {}
+
+  get congested(): boolean {
+    return this.sink.congested;
+  }
 
   reached(length: number, interrupt: AbortSignal): Promise<void> {
     if (this.closed || this.offset >= length || interrupt.aborted) return Promise.resolve();
@@ -26,6 +33,7 @@ class Position implements PacingReader {
 
   advance(offset: number): void {
     this.offset = offset;
+    if (this.waiters.length === 0) return;
     const ready = this.waiters.filter((w) => w.length <= offset);
     this.waiters = this.waiters.filter((w) => w.length > offset);
     for (const w of ready) w.resolve();
@@ -45,7 +53,7 @@ class Position implements PacingReader {
  * attached (the reply is not cut for want of readers) until its client goes.
  */
 export async function followLive(stream: ReplyStream, sink: ReplySink, offset: number) {
-  const position = new Position(offset);
+  const position = new Position(offset, sink);
   const detach = stream.attach(position);
   // Counted out as soon as the client goes, even while waiting for the next chunk.
   void sink.gone.then(() => {

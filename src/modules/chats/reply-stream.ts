@@ -15,8 +15,12 @@ export interface ReplyOutcome {
   error: AppError | null;
 }
 
-/** A reader that applies backpressure: the reply waits until it has written up to a length. */
+/**
+ * A reader that applies backpressure: while its socket is full, the reply waits until it has
+ * written up to a length.
+ */
 export interface PacingReader {
+  readonly congested: boolean;
   reached(length: number, interrupt: AbortSignal): Promise<void>;
 }
 
@@ -24,8 +28,8 @@ export interface PacingReader {
  * One reply being generated in this process, shared by all its readers (the request that asked
  * for it, other tabs, a client that reconnected). The text is kept whole, with the end of every
  * upstream chunk, so a reader at any offset replays what it missed chunk by chunk and then follows
- * live; nothing is buffered per reader. The producer waits for its pacing readers, as one reader
- * did before (a slow reader slows the model instead of growing a buffer).
+ * live; nothing is buffered per reader. The producer waits for a pacing reader whose socket is
+ * full (a slow reader slows the model instead of growing a buffer).
  */
 export class ReplyStream {
   /** Length of the reply text so far (UTF-16 code units, as cursors count). */
@@ -92,15 +96,21 @@ export class ReplyStream {
     this.wakers.push(wake);
   }
 
-  /** Appends a chunk and waits until every pacing reader has written it (or the reply is cut). */
-  async push(text: string): Promise<void> {
+  /**
+   * Appends a chunk. While a pacing reader's socket is full, returns a wait that ends once every
+   * such reader has written the chunk (or the reply is cut); a reader that keeps up writes it on
+   * its next turn without holding the producer, so the common chunk costs no wait at all.
+   */
+  push(text: string): Promise<void> | undefined {
     this.length += text.length;
     this.chunks.push(text);
     this.ends.push(this.length);
     this.wake();
-    if (this.pacing.size === 0) return;
-    const length = this.length;
-    await Promise.all([...this.pacing].map((r) => r.reached(length, this.signal)));
+    let waits: Promise<void>[] | undefined;
+    for (const reader of this.pacing)
+      if (reader.congested) (waits ??= []).push(reader.reached(this.length, this.signal));
+    if (!waits) return undefined;
+    return waits.length === 1 ? waits[0] : Promise.all(waits).then(() => undefined);
   }
 
   finish(final: ReplyFinal, outcome: ReplyOutcome | null): void {

@@ -76,17 +76,27 @@ export async function runGeneration(
   let ended = false;
   try {
     for (let next = completion.first; ; next = completion.events.next()) {
-      const result = await next;
+      let result: IteratorResult<CompletionEvent, void>;
+      try {
+        result = await next;
+      } catch (error) {
+        // The model call failed (not a reader): counted apart from the aborts of our side.
+        completion.timing.failed(error, controller.signal);
+        throw error;
+      }
       if (result.done) {
         ended = true;
         break;
       }
       const event = result.value;
       if (event.type === 'delta') {
+        completion.timing.delta();
         ttftMs ??= Math.round(performance.now() - started);
         content += event.content;
         checkpoints?.update(content);
-        await reply.push(event.content);
+        // Held only while a reader's socket is full (backpressure).
+        const paced = reply.push(event.content);
+        if (paced) await paced;
       } else {
         if (event.type === 'finish') finishReason = event.finishReason;
         else if (event.type === 'usage') usage = event.usage;

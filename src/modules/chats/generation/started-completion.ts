@@ -1,7 +1,7 @@
 import { config } from '../../../lib/config.js';
 import { streamCompletion, type ChatTurn, type CompletionEvent } from '../../../lib/llm/index.js';
 import type { CompletionRequest } from '../../../lib/llm/types.js';
-import { observeCompletion } from '../../../lib/metrics.js';
+import { CompletionTiming } from '../../../lib/metrics.js';
 
 /**
  * A model call under way, whose events are read later. A plain send starts it as soon as its
@@ -17,6 +17,8 @@ export interface StartedCompletion {
   /** When the request went out (performance.now()): the reply's TTFT and duration count from here. */
   readonly startedAt: number;
   readonly events: AsyncIterator<CompletionEvent, void>;
+  /** The call's metrics (TTFT, chunk gaps, failures), fed by its reader. */
+  readonly timing: CompletionTiming;
   /** The first `events.next()`, already asked for: it is what sends the request. */
   readonly first: Promise<IteratorResult<CompletionEvent, void>>;
 }
@@ -42,12 +44,12 @@ export function startCompletion(
     ...(maxTokens > 0 ? { maxTokens } : {}),
     ...(exchange.passthrough ? { passthrough: exchange.passthrough } : {}),
   };
-  // Metrics hook: times the stream (TTFT, chunk gaps) and counts upstream failures.
-  const events = observeCompletion(streamCompletion(request), exchange.model, controller.signal);
+  const timing = new CompletionTiming(exchange.model);
+  const events = streamCompletion(request);
   const first = events.next();
   // Read, or abandoned, later: a failure meanwhile is not an unhandled rejection.
   first.catch(() => undefined);
-  return { controller, startedAt, events, first };
+  return { controller, startedAt, events, timing, first };
 }
 
 /** Drops a call whose exchange could not be stored: nothing of it is read. */
