@@ -3,6 +3,7 @@ import { createParser } from 'eventsource-parser';
 import OpenAI from 'openai';
 import type { Agent } from 'undici';
 import type { Config } from '../config.js';
+import { BodyReads } from './body-reads.js';
 import { MAX_EVENT_CHARS, assertEventStream, parseChunk } from './stream-body.js';
 import { UpstreamIdleError, UpstreamProtocolError } from './upstream-errors.js';
 import { takeBody, upstreamPool } from './upstream-fetch.js';
@@ -112,24 +113,32 @@ export async function* openAiCompletion(request: CompletionRequest, c: Config): 
     },
   });
 
-  // One timer for the whole reply, restarted per chunk (refresh() costs far less than a new timer).
-  // It only re-arms itself, without judging the model, while the consumer holds a chunk (a slow
-  // client applying backpressure) and when it fires more than half a window late: then this
-  // process was stalled (CPU starvation, a long GC pause) and did not see the model's silence.
-  // Otherwise the decision waits for the poll phase, so a chunk that arrived while the process was
-  // stalled is read before the reply is declared stalled.
+  // One timer at a time for the whole reply, not restarted per chunk: a chunk only notes when it
+  // was taken, and the timer, when it fires, waits out the rest of the window since then. It only
+  // re-arms itself, without judging the model, while the consumer holds a chunk (a slow client
+  // applying backpressure) and when it fires more than half a window late: then this process was
+  // stalled (CPU starvation, a long GC pause) and did not see the model's silence. Otherwise the
+  // decision waits for the poll phase, so a chunk that arrived while the process was stalled is
+  // read before the reply is declared stalled.
+  const window = c.UPSTREAM_IDLE_TIMEOUT_MS;
   let idled = false;
   let finished = false;
-  let armedAt = performance.now();
+  let lastTakenAt = performance.now();
+  let dueAt = lastTakenAt + window;
   let consumerHolds = false;
   let chunksSeen = 0;
-  const rearm = () => {
-    armedAt = performance.now();
-    timer.refresh();
+  const armFor = (ms: number) => {
+    dueAt = performance.now() + ms;
+    timer = setTimeout(onIdle, ms);
   };
   const onIdle = () => {
-    const late = performance.now() - armedAt - c.UPSTREAM_IDLE_TIMEOUT_MS;
-    if (consumerHolds || late > c.UPSTREAM_IDLE_TIMEOUT_MS / 2) return rearm();
+    const now = performance.now();
+    if (consumerHolds || now - dueAt > window / 2) {
+      lastTakenAt = now;
+      return armFor(window);
+    }
+    const quietFor = now - lastTakenAt;
+    if (quietFor < window) return armFor(window - quietFor);
     const seen = chunksSeen;
     setImmediate(() => {
       if (chunksSeen !== seen || consumerHolds || finished) return;
@@ -138,13 +147,20 @@ export async function* openAiCompletion(request: CompletionRequest, c: Config): 
       body.destroy(new UpstreamIdleError());
     });
   };
-  const timer = setTimeout(onIdle, c.UPSTREAM_IDLE_TIMEOUT_MS);
+  let timer = setTimeout(onIdle, window);
+  const reads = new BodyReads(body);
   let sawEvent = false;
   let sawDone = false;
   try {
-    // Leaving this loop early (the consumer stops, an error) destroys the body and its connection;
-    // read to its end, the connection goes back to the pool.
-    for await (const bytes of body as AsyncIterable<Uint8Array>) {
+    // Leaving this loop early (the consumer stops, an error) destroys the body and its connection
+    // (below); read to its end, the connection goes back to the pool.
+    for (;;) {
+      const bytes = reads.take();
+      if (bytes === undefined) {
+        await reads.wait();
+        continue;
+      }
+      if (bytes === null) break;
       parser.feed(decoder.decode(bytes, { stream: true }));
       if (tooLong) throw new UpstreamProtocolError('an event of the reply never ended');
       if (events.length === 0) continue;
@@ -183,7 +199,7 @@ export async function* openAiCompletion(request: CompletionRequest, c: Config): 
       }
       events.length = 0;
       consumerHolds = false;
-      rearm();
+      lastTakenAt = performance.now();
     }
     finished = true;
     // A body that ended without one event was not an event stream (an unlabelled JSON or page).
@@ -195,5 +211,6 @@ export async function* openAiCompletion(request: CompletionRequest, c: Config): 
   } finally {
     finished = true;
     clearTimeout(timer);
+    if (!reads.done) body.destroy();
   }
 }
