@@ -6,8 +6,8 @@ import { SseStream } from './sse.js';
  * handling and the final write behave as in SseStream.
  */
 export class DataSseStream extends SseStream {
-  /** One `data:` line; waits while the socket is full (see SseStream.send). */
-  data(payload: unknown, interrupt?: AbortSignal): Promise<void> {
+  /** One `data:` line; a wait while the socket is full (see SseStream.send). */
+  data(payload: unknown, interrupt?: AbortSignal): Promise<void> | undefined {
     return this.send('data', payload, '', interrupt);
   }
 

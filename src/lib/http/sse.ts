@@ -63,13 +63,20 @@ export class SseStream implements Ticking {
   }
 
   /**
-   * Writes an event and waits while the socket is full. The wait also ends when `interrupt` aborts
-   * (stop, shutdown) and, for a client that keeps the connection open but never reads, after
-   * `stallMs`: then the connection is destroyed, which ends the reply as a disconnect would.
+   * Writes an event; while the socket is full, returns the wait for it to drain (there is
+   * nothing to wait for otherwise, and each event of a reply costs no promise). The wait also
+   * ends when `interrupt` aborts (stop, shutdown) and, for a client that keeps the connection
+   * open but never reads, after `stallMs`: then the connection is destroyed, which ends the reply
+   * as a disconnect would.
    */
-  async send(event: string, data: unknown, id: string, interrupt?: AbortSignal): Promise<void> {
-    if (this.isClosed) return;
-    if (!this.write(event, data, id)) await this.drained(interrupt);
+  send(
+    event: string,
+    data: unknown,
+    id: string,
+    interrupt?: AbortSignal,
+  ): Promise<void> | undefined {
+    if (this.isClosed || this.write(event, data, id)) return undefined;
+    return this.drained(interrupt);
   }
 
   /** The last event: written without waiting for the reader (its size is bounded), then the end. */

@@ -38,9 +38,14 @@ export class DataSink implements ReplySink {
     return this.res.writableNeedDrain;
   }
 
-  async event(_event: string, data: unknown, _id: string, interrupt?: AbortSignal): Promise<void> {
-    for (const line of this.format.delta((data as { content: string }).content))
-      await this.sse.data(line, interrupt);
+  event(_event: string, data: unknown, _id: string, interrupt?: AbortSignal) {
+    const lines = this.format.delta((data as { content: string }).content);
+    // The common delta is one line: written without a promise unless the socket is full.
+    return lines.length === 1 ? this.sse.data(lines[0], interrupt) : this.all(lines, interrupt);
+  }
+
+  private async all(lines: unknown[], interrupt?: AbortSignal): Promise<void> {
+    for (const line of lines) await this.sse.data(line, interrupt);
   }
 
   final(): void {

@@ -70,12 +70,13 @@ export async function followLive(stream: ReplyStream, sink: ReplySink, offset: n
       if (!(stream.signal.aborted && sink.congested)) {
         const chunk = stream.chunkAfter(position.offset);
         if (chunk) {
-          await sink.event(
+          const full = sink.event(
             'delta',
             { content: chunk.text },
             cursorId(stream.replyId, chunk.end),
             stream.signal,
           );
+          if (full) await full;
           position.advance(chunk.end);
           continue;
         }

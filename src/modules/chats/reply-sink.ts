@@ -10,7 +10,13 @@ export interface ReplySink {
   readonly congested: boolean;
   /** Resolves when the client has gone (or the response ended). */
   readonly gone: Promise<void>;
-  event(event: string, data: unknown, id: string, interrupt?: AbortSignal): Promise<void>;
+  /** Writes an event; a wait only while the client's socket is full. */
+  event(
+    event: string,
+    data: unknown,
+    id: string,
+    interrupt?: AbortSignal,
+  ): Promise<void> | undefined;
   /** Sinks that speak this API's SSE events also send the final's `before` events. */
   readonly namedEvents?: boolean;
   final(final: ReplyFinal, id: string): void;
@@ -68,7 +74,7 @@ export class SseSink implements ReplySink {
     return this.res.writableNeedDrain;
   }
 
-  event(event: string, data: unknown, id: string, interrupt?: AbortSignal): Promise<void> {
+  event(event: string, data: unknown, id: string, interrupt?: AbortSignal) {
     return this.sse.send(event, data, id, interrupt);
   }
 
@@ -103,7 +109,9 @@ export class CollectingSink implements ReplySink {
     return this.closed || this.ended;
   }
 
-  async event(): Promise<void> {}
+  event(): undefined {
+    return undefined;
+  }
 
   final(): void {
     this.ended = true;
