@@ -5,8 +5,8 @@
  * bytes buffered in user space on the server's sockets (accepted sockets: writableLength; outgoing
  * sockets such as the upstream connection: readableLength), found through diagnostics_channel,
  * and database commands by name (count, total and slowest time, failures), and by name and
- * collection, for a client that monitors commands (ours: src/lib/db/connection.ts sets
- * monitorCommands; the thread relay too), by wrapping MongoClient's emit. The baseline does not
+ * collection, for a client that monitors commands (ours with DB_COMMAND_METRICS=true, as figure 9
+ * starts it; the thread relay always), by wrapping MongoClient's emit. The baseline does not
  * monitor commands, so its tally stays empty. Garbage-collection pauses are counted too (how many,
  * their total and the longest), to tell a stall of the server's own heap from one of the machine.
  * `bench/memory.ts` also asks it for heap snapshots (v8.writeHeapSnapshot).

@@ -125,6 +125,7 @@ const envSchema = z.object({
     .transform((v) => v || undefined),
   METRICS_PORT: int(0, 0, 65535),
   METRICS_HOST: z.string().default('127.0.0.1'),
+  DB_COMMAND_METRICS: bool(false),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -17,6 +17,8 @@ const ctx = useTestApp({
   CHAT_WRITES_PER_MINUTE: '1000',
   SEARCHES_PER_MINUTE: '1000',
   TITLES: 'on',
+  // The word-search describe below reads the commands the app sends.
+  DB_COMMAND_METRICS: 'true',
 });
 
 /** Each test searches as a user of its own, so its chats are the only ones it can find. */
@@ -414,7 +416,7 @@ describe('the query a word search runs', () => {
   const commands: CommandStartedEvent[] = [];
   const record = (event: CommandStartedEvent) => commands.push(event);
   beforeAll(() => {
-    // The connection monitors commands already (connectDatabase): listen for this describe only.
+    // The connection monitors commands (DB_COMMAND_METRICS above): listen for this describe only.
     mongoose.connection.getClient().on('commandStarted', record);
   });
   afterAll(() => {

@@ -19,8 +19,9 @@ export interface TestApp {
 export function useTestApp(env: Record<string, string> | (() => Record<string, string>) = {}) {
   const context = {} as TestApp;
   beforeAll(async () => {
-    await connectDatabase(inject('mongoUri'), `test_${randomBytes(6).toString('hex')}`);
+    // The file's settings first: some of them shape the connection (DB_COMMAND_METRICS).
     reloadConfig({ ...process.env, ...(typeof env === 'function' ? env() : env) });
+    await connectDatabase(inject('mongoUri'), `test_${randomBytes(6).toString('hex')}`);
     context.app = createApp();
     context.request = () => supertest.agent(context.app);
   });

@@ -3,7 +3,7 @@ import mongoose from '../../src/lib/db/mongoose.js';
 
 /**
  * Reconnects the test file's database with command monitoring on (a connection option, off in the
- * app) and returns the client whose `commandStarted` / `commandSucceeded` events to listen to.
+ * app unless DB_COMMAND_METRICS) and returns the client whose `commandStarted` / `commandSucceeded` events to listen to.
  * Call it in `beforeAll`, after the app is up.
  */
 export async function monitorDatabaseCommands(): Promise<MongoClient> {

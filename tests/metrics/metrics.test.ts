@@ -20,6 +20,7 @@ const upstream = await useUpstream();
 const env = {
   ...upstreamEnv(upstream),
   METRICS_TOKEN: TOKEN,
+  DB_COMMAND_METRICS: 'true',
   // A disconnect cuts the reply at once (no grace for a reader to resume it): outcome client_gone.
   DETACH_GRACE_SECONDS: '0',
 };

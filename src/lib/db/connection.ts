@@ -9,8 +9,10 @@ export async function connectDatabase(uri: string, dbName?: string): Promise<typ
     // Reconnects on its own when the database comes back.
     heartbeatFrequencyMS: 1000,
     maxPoolSize: 50,
-    // Round-trip times for the metrics (an event per command; no command text is kept).
-    monitorCommands: true,
+    // Round-trip times per command for the metrics, when asked for: the driver then builds an
+    // event per command and decodes every reply a second time for it, on every request's path
+    // (bench/README.md, "Database command timings").
+    monitorCommands: config().DB_COMMAND_METRICS,
   });
   serverAvailable = true;
   // Mongoose's readyState stays "connected" for a while after the server dies, and every request
