@@ -113,6 +113,15 @@ S.rounds = argNumber('rounds') ?? S.rounds;
 S.fig4.streams = argNumber('fig4-streams') ?? S.fig4.streams;
 S.fig4.rate = argNumber('fig4-rate') ?? S.fig4.rate;
 /**
+ * `--fig2-concurrent=N`, `--fig2-chunks=N`, `--fig2-gap-ms=N`, `--fig2-measure-s=N`: another shape
+ * for figures 2 and 3, e.g. few streams of many close chunks, where each server's CPU per stream
+ * is almost all per-chunk work (bench/README.md, "Per chunk").
+ */
+S.fig2.concurrent = argNumber('fig2-concurrent') ?? S.fig2.concurrent;
+S.fig2.chunks = argNumber('fig2-chunks') ?? S.fig2.chunks;
+S.fig2.gapMs = argNumber('fig2-gap-ms') ?? S.fig2.gapMs;
+S.fig2.measureS = argNumber('fig2-measure-s') ?? S.fig2.measureS;
+/**
  * `--fig9-history=N`: figure 9's measured exchange is the (N+1)th of its chat. Default 1: a
  * continued conversation, the common path (0 measures the first message of a chat).
  */
@@ -700,7 +709,8 @@ async function listThroughput(p: Phase) {
  * the storm, as compares per second with one compare running per core (bcryptComparesPerSec):
  * the machine is shared, and what two cores give bcrypt changes from minute to minute. The
  * single-thread compare time is kept beside it (the old `cores × 1000 / ms` figure, which assumes
- * both cores free). Also recorded per round: our server's CPU time and database commands per login.
+ * both cores free). Also recorded per round: our server's CPU time per login (and its database
+ * commands per login when it times them, DB_COMMAND_METRICS).
  */
 async function loginStorm(p: Phase, bcryptMs: number) {
   const cores = os.cpus().length;
@@ -786,7 +796,9 @@ async function loginStorm(p: Phase, bcryptMs: number) {
       bcryptCost: BCRYPT_COST,
       cores,
       serverCpuMsPerLogin: spread(rows.map((r) => r.serverCpuMsPerLogin)),
-      dbCommandsPerLogin: rows.at(-1)?.commands,
+      // Counted only where the server times its commands (DB_COMMAND_METRICS, off here: the
+      // login's commands are pinned by tests/auth/login-commands.test.ts instead).
+      dbCommandsPerLogin: rows.at(-1)?.commandsPerLogin ? rows.at(-1)?.commands : undefined,
       non2xx: rows.reduce((a, r) => a + r.non2xx, 0),
       listP99IdleMs: spread(rows.map((r) => r.listP99Idle)),
       listP99StormMs: spread(rows.map((r) => r.listP99Storm)),
@@ -1232,7 +1244,12 @@ async function threadRelayFigure(nodeBin: string, upstream: Upstream) {
       threads: true,
     });
     const options = { node: nodeBin, mongoUri: db.uri, upstreamPort: upstream.port };
-    const [ours, relay] = await Promise.all([startOurs(options), startThreadRelay(options)]);
+    // Both monitor the driver's commands (the thread relay always does), so the details can
+    // count each one's commands per exchange; ours turns that off by default (DB_COMMAND_METRICS).
+    const [ours, relay] = await Promise.all([
+      startOurs({ ...options, env: { DB_COMMAND_METRICS: 'true' } }),
+      startThreadRelay(options),
+    ]);
     const p: Phase = { db, ours, baseline: relay, users: seeded.users };
     openPhases.add(p);
     try {

@@ -188,6 +188,10 @@ async function startRelay(
         OPENAI_BASE_URL: `http://127.0.0.1:${options.upstreamPort}/v1`,
         OPENAI_API_KEY: 'bench',
         ...env,
+        // An experiment's settings for the relays alone, as BENCH_OURS_ENV is for ours.
+        ...(process.env.BENCH_RELAY_ENV
+          ? (JSON.parse(process.env.BENCH_RELAY_ENV) as Record<string, string>)
+          : {}),
       },
     },
   );
