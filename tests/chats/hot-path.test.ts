@@ -7,6 +7,7 @@ import { Chat } from '../../src/modules/chats/chat.model.js';
 import { Generation } from '../../src/modules/chats/generation/generation.model.js';
 import { storeUnderActiveAccount } from '../../src/modules/chats/exchange.service.js';
 import { Message } from '../../src/modules/chats/message.model.js';
+import { forgetKnownRoom } from '../../src/modules/chats/chats.quota.js';
 import { useChatApp } from '../helpers/chat-app.js';
 import { monitorDatabaseCommands, named } from '../helpers/commands.js';
 import { parseSse, textParser } from '../helpers/sse.js';
@@ -263,6 +264,34 @@ describe('round trips per exchange', () => {
       // meanwhile is made right when the reply settles: chat-context.ts settleChatOf).
       expect(trips.updatesBefore).toEqual(['chats by _id']);
     }
+  });
+});
+
+describe('a send that reads the message tree', () => {
+  it('when the storage count is due as well, then the tree and the count are read side by side', async () => {
+    const user = await createUser({ label: 'tree-and-count' });
+    const chatId = (await ctx.request().post('/api/chats').set(user.auth).send({})).body
+      .id as string;
+    // A chat without kept turns (nothing sent yet) is answered from the tree; the count made when
+    // the chat was created is dropped, as after STORAGE_RECOUNT_SECONDS.
+    forgetKnownRoom(user.id);
+    commands.length = 0;
+    ctx.upstream.script({ chunks: ['ok'] });
+    const res = await ctx
+      .request()
+      .post(`/api/chats/${chatId}/messages`)
+      .set(user.auth)
+      .send({ content: 'first' });
+    expect(res.status).toBe(201);
+    expect(await Message.countDocuments({ chatId })).toBe(2);
+    const first = (name: string) => commands.find((c) => named(c) === name)!;
+    const tree = first('find:messages');
+    const count = first('aggregate:messages');
+    expect(tree, 'the tree read').toBeDefined();
+    expect(count, 'the storage count').toBeDefined();
+    // Each went out before the other's answer came back (one after the other fails this).
+    expect(startedAt.get(tree.requestId)!).toBeLessThan(succeededAt.get(count.requestId)!);
+    expect(startedAt.get(count.requestId)!).toBeLessThan(succeededAt.get(tree.requestId)!);
   });
 });
 

@@ -114,6 +114,13 @@ export async function beginExchange(
   let completion: StartedCompletion | undefined;
   try {
     const newChat = existing ? null : (target as { newChat: NewChat }).newChat;
+    // A plain send takes the turns kept on the chat; anything else (or a context that is gone or
+    // pending) reads the message tree (chat-context.ts). That read goes out beside the budget and
+    // storage checks (all three only read), and a refusal of theirs still answers first.
+    const branchRead = existing
+      ? (storedHistory(existing, input.parentId) ?? historyFor(existing, input.parentId))
+      : null;
+    if (branchRead instanceof Promise) branchRead.catch(() => undefined);
     await checkBudgetAndRoom(
       userId,
       now,
@@ -127,11 +134,8 @@ export async function beginExchange(
     let history: ChatTurn[] = [];
     let parentId: Types.ObjectId | null = null;
     let context: ChatContext | null;
-    if (existing) {
-      // A plain send reads the turns kept on the chat; anything else (or a context that is gone
-      // or pending) reads the message tree (chat-context.ts).
-      const branch =
-        storedHistory(existing, input.parentId) ?? (await historyFor(existing, input.parentId));
+    if (branchRead) {
+      const branch = await branchRead;
       history = branch.turns;
       parentId = branch.parentId;
       // A history holding a reply still streaming is not kept: its text is not final.
