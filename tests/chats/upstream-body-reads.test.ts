@@ -6,15 +6,9 @@ import { BodyReads } from '../../src/lib/llm/body-reads.js';
 async function drain(reads: BodyReads): Promise<{ text: string; error?: unknown }> {
   let text = '';
   try {
-    for (;;) {
-      const bytes = reads.take();
-      if (bytes === undefined) {
-        await reads.wait();
-        continue;
-      }
-      if (bytes === null) return { text };
+    for (let bytes = await reads.read(); bytes !== null; bytes = await reads.read())
       text += Buffer.from(bytes).toString();
-    }
+    return { text };
   } catch (error) {
     return { text, error };
   }

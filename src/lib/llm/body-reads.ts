@@ -12,7 +12,7 @@ import { finished, type Readable } from 'node:stream';
 export class BodyReads {
   private readonly queue: Uint8Array[] = [];
   private ended = false;
-  private failure: { error: unknown } | null = null;
+  private failure: { error: Error } | null = null;
   private wake: (() => void) | null = null;
 
   constructor(private readonly body: Readable) {
@@ -29,22 +29,28 @@ export class BodyReads {
   }
 
   /**
-   * The next read; `null` once the body has ended; `undefined` when none has arrived yet (then
-   * `wait`). Reads that arrived before a failure are handed out before it is thrown.
+   * The next read, or `null` once the body has ended; a promise of it only when none has arrived
+   * yet. Reads that arrived before a failure are handed out before it is thrown.
    */
-  take(): Uint8Array | null | undefined {
+  read(): Uint8Array | null | Promise<Uint8Array | null> {
+    const now = this.take();
+    if (now !== undefined) return now;
+    return new Promise((resolve, reject) => {
+      // Woken by a read, the end or a failure: `take` then has an answer (a failure's only once
+      // the reads before it are out).
+      this.wake = () => {
+        if (this.failure && this.queue.length === 0) reject(this.failure.error);
+        else resolve(this.take() as Uint8Array | null);
+      };
+      if (this.body.isPaused()) this.body.resume();
+    });
+  }
+
+  private take(): Uint8Array | null | undefined {
     const bytes = this.queue.shift();
     if (bytes) return bytes;
     if (this.failure) throw this.failure.error;
     return this.ended ? null : undefined;
-  }
-
-  /** Resolves when the next read, the end or a failure arrives. */
-  wait(): Promise<void> {
-    return new Promise((resolve) => {
-      this.wake = resolve;
-      if (this.body.isPaused()) this.body.resume();
-    });
   }
 
   /** Whether the body was read to its end (else leaving early must destroy it). */

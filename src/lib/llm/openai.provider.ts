@@ -155,11 +155,8 @@ export async function* openAiCompletion(request: CompletionRequest, c: Config): 
     // Leaving this loop early (the consumer stops, an error) destroys the body and its connection
     // (below); read to its end, the connection goes back to the pool.
     for (;;) {
-      const bytes = reads.take();
-      if (bytes === undefined) {
-        await reads.wait();
-        continue;
-      }
+      const next = reads.read();
+      const bytes = next instanceof Promise ? await next : next;
       if (bytes === null) break;
       parser.feed(decoder.decode(bytes, { stream: true }));
       if (tooLong) throw new UpstreamProtocolError('an event of the reply never ended');
