@@ -2,16 +2,20 @@ import type { CommandStartedEvent } from 'mongodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestApp } from '../helpers/app.js';
 import { NO_TIGHT_LIMITS } from '../helpers/auth.js';
-import { monitorDatabaseCommands, named } from '../helpers/commands.js';
+import { monitoredClient, named } from '../helpers/commands.js';
 import { createUser } from '../helpers/users.js';
 
 // The figure-6 configuration: no brakes in front of the password check, so what is counted is
 // the login's own work.
-const ctx = useTestApp({ ...NO_TIGHT_LIMITS, RATE_LIMITS_ENABLED: 'false' });
+const ctx = useTestApp({
+  ...NO_TIGHT_LIMITS,
+  RATE_LIMITS_ENABLED: 'false',
+  DB_COMMAND_METRICS: 'true',
+});
 const commands: CommandStartedEvent[] = [];
 
-beforeAll(async () => {
-  (await monitorDatabaseCommands()).on('commandStarted', (event) => commands.push(event));
+beforeAll(() => {
+  monitoredClient().on('commandStarted', (event) => commands.push(event));
 });
 
 const login = (email: string, password: string) =>

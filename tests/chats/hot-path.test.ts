@@ -9,7 +9,7 @@ import { storeUnderActiveAccount } from '../../src/modules/chats/exchange.servic
 import { Message } from '../../src/modules/chats/message.model.js';
 import { forgetKnownRoom } from '../../src/modules/chats/chats.quota.js';
 import { useChatApp } from '../helpers/chat-app.js';
-import { monitorDatabaseCommands, named } from '../helpers/commands.js';
+import { monitoredClient, named } from '../helpers/commands.js';
 import { parseSse, textParser } from '../helpers/sse.js';
 import { createUser, type TestUser } from '../helpers/users.js';
 import { eventually } from '../helpers/eventually.js';
@@ -19,6 +19,7 @@ const ctx = useChatApp({
   // Both replies end long before a checkpoint is due, however loaded the machine (tests/chats/
   // resume.test.ts shows checkpoints growing with the duration).
   STREAM_CHECKPOINT_MS: '10000',
+  DB_COMMAND_METRICS: 'true',
 });
 const WRITES = new Set(['insert', 'update', 'delete', 'findAndModify']);
 const commands: CommandStartedEvent[] = [];
@@ -27,8 +28,8 @@ const startedAt = new Map<number, number>();
 const succeededAt = new Map<number, number>();
 let events = 0;
 
-beforeAll(async () => {
-  const client = await monitorDatabaseCommands();
+beforeAll(() => {
+  const client = monitoredClient();
   client.on('commandStarted', (event) => {
     commands.push(event);
     startedAt.set(event.requestId, (events += 1));
@@ -475,7 +476,7 @@ describe('a model call sent while the messages are stored', () => {
     // write comes after the messages' insert, a round trip later.
     let deleted: Promise<unknown> | undefined;
     let chatRead: number | undefined;
-    const client = mongoose.connection.getClient();
+    const client = monitoredClient();
     const noteChatRead = (event: CommandStartedEvent) => {
       if (chatRead === undefined && named(event) === 'find:chats') chatRead = event.requestId;
     };

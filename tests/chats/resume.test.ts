@@ -7,7 +7,7 @@ import { Message } from '../../src/modules/chats/message.model.js';
 import { forgetLapsedReaders, ReplyReader } from '../../src/modules/chats/reply-reader.model.js';
 import { UsageEntry } from '../../src/modules/usage/usage.model.js';
 import { useChatApp } from '../helpers/chat-app.js';
-import { monitorDatabaseCommands } from '../helpers/commands.js';
+import { monitoredClient } from '../helpers/commands.js';
 import { expectError } from '../helpers/auth.js';
 import { eventually } from '../helpers/eventually.js';
 import { finalsOf, openSse } from '../helpers/sse.js';
@@ -19,12 +19,13 @@ const ctx = useChatApp({
   STREAM_CHECKPOINT_MS: String(CHECKPOINT_MS),
   DETACH_GRACE_SECONDS: '3',
   RESUME_POLL_MS: '50',
+  DB_COMMAND_METRICS: 'true',
 });
 let other: TestUser;
 const commands: CommandStartedEvent[] = [];
 
 beforeAll(async () => {
-  (await monitorDatabaseCommands()).on('commandStarted', (event) => commands.push(event));
+  monitoredClient().on('commandStarted', (event) => commands.push(event));
   other = await createUser({ label: 'other' });
 });
 

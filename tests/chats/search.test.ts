@@ -1,11 +1,12 @@
 import type { CommandStartedEvent, Document } from 'mongodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import mongoose, { Types } from '../../src/lib/db/mongoose.js';
+import { Types } from '../../src/lib/db/mongoose.js';
 import { Chat } from '../../src/modules/chats/chat.model.js';
 import { Message } from '../../src/modules/chats/message.model.js';
 import { backfillSearchTerms } from '../../src/modules/chats/search-backfill.js';
 import { MAX_TERM_CHARS, MAX_TERMS, searchTerms } from '../../src/modules/chats/search-terms.js';
 import { useTestApp } from '../helpers/app.js';
+import { monitoredClient } from '../helpers/commands.js';
 import { eventually } from '../helpers/eventually.js';
 import { parseSse, textParser } from '../helpers/sse.js';
 import { useUpstream, upstreamEnv } from '../helpers/chat-app.js';
@@ -416,11 +417,11 @@ describe('the query a word search runs', () => {
   const commands: CommandStartedEvent[] = [];
   const record = (event: CommandStartedEvent) => commands.push(event);
   beforeAll(() => {
-    // The connection monitors commands (DB_COMMAND_METRICS above): listen for this describe only.
-    mongoose.connection.getClient().on('commandStarted', record);
+    // Listened to for this describe only.
+    monitoredClient().on('commandStarted', record);
   });
   afterAll(() => {
-    mongoose.connection.getClient().off('commandStarted', record);
+    monitoredClient().off('commandStarted', record);
   });
 
   const sent = (name: 'aggregate' | 'find', collection: string) =>

@@ -2,15 +2,15 @@ import type { CommandStartedEvent, MongoClient } from 'mongodb';
 import mongoose from '../../src/lib/db/mongoose.js';
 
 /**
- * Reconnects the test file's database with command monitoring on (a connection option, off in the
- * app unless DB_COMMAND_METRICS) and returns the client whose `commandStarted` / `commandSucceeded` events to listen to.
- * Call it in `beforeAll`, after the app is up.
+ * The app's database client, whose `commandStarted` / `commandSucceeded` events a test file reads.
+ * The driver emits them only with command monitoring on: give the file's app
+ * `DB_COMMAND_METRICS: 'true'`, the app's own setting (applied before it connects).
  */
-export async function monitorDatabaseCommands(): Promise<MongoClient> {
-  const { host, port, name } = mongoose.connection;
-  await mongoose.disconnect();
-  await mongoose.connect(`mongodb://${host}:${port}/`, { dbName: name, monitorCommands: true });
-  return mongoose.connection.getClient();
+export function monitoredClient(): MongoClient {
+  const client = mongoose.connection.getClient();
+  if (!client.options.monitorCommands)
+    throw new Error("set DB_COMMAND_METRICS: 'true' in this test file's app settings");
+  return client;
 }
 
 /** A command as `name:collection`, e.g. `find:users`. */
