@@ -1,3 +1,4 @@
+import diagnostics_channel from 'node:diagnostics_channel';
 import type { CommandStartedEvent, CommandSucceededEvent } from 'mongodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { serverScansFilters } from '../../src/lib/db/connection.js';
@@ -268,31 +269,48 @@ describe('round trips per exchange', () => {
   });
 });
 
-describe('a send that reads the message tree', () => {
-  it('when the storage count is due as well, then the tree and the count are read side by side', async () => {
-    const user = await createUser({ label: 'tree-and-count' });
+describe('a send whose storage count is due', () => {
+  it('when the count is due, then the model call goes out before the count answers, and the messages are stored only after it', async () => {
+    const user = await createUser({ label: 'count-after-call' });
     const chatId = (await ctx.request().post('/api/chats').set(user.auth).send({})).body
       .id as string;
-    // A chat without kept turns (nothing sent yet) is answered from the tree; the count made when
-    // the chat was created is dropped, as after STORAGE_RECOUNT_SECONDS.
+    // The count made when the chat was created is dropped, as after STORAGE_RECOUNT_SECONDS.
     forgetKnownRoom(user.id);
     commands.length = 0;
+    // When undici creates each upstream request, on the same sequence as the commands' events.
+    const calls: number[] = [];
+    const onCall = () => calls.push((events += 1));
+    diagnostics_channel.subscribe('undici:request:create', onCall);
     ctx.upstream.script({ chunks: ['ok'] });
-    const res = await ctx
-      .request()
-      .post(`/api/chats/${chatId}/messages`)
-      .set(user.auth)
-      .send({ content: 'first' });
+    let res;
+    try {
+      res = await ctx
+        .request()
+        .post(`/api/chats/${chatId}/messages`)
+        .set(user.auth)
+        .send({ content: 'first' });
+    } finally {
+      diagnostics_channel.unsubscribe('undici:request:create', onCall);
+    }
     expect(res.status).toBe(201);
-    expect(await Message.countDocuments({ chatId })).toBe(2);
+    expect(
+      (await Message.find({ chatId }).sort({ createdAt: 1 }).lean()).map((m) => [
+        m.role,
+        m.status,
+        m.content,
+      ]),
+    ).toEqual([
+      ['user', 'complete', 'first'],
+      ['assistant', 'complete', 'ok'],
+    ]);
     const first = (name: string) => commands.find((c) => named(c) === name)!;
-    const tree = first('find:messages');
     const count = first('aggregate:messages');
-    expect(tree, 'the tree read').toBeDefined();
+    const insert = first('insert:messages');
     expect(count, 'the storage count').toBeDefined();
-    // Each went out before the other's answer came back (one after the other fails this).
-    expect(startedAt.get(tree.requestId)!).toBeLessThan(succeededAt.get(count.requestId)!);
-    expect(startedAt.get(count.requestId)!).toBeLessThan(succeededAt.get(tree.requestId)!);
+    // The model call was made before the count's answer came back (counting first fails this),
+    // and the messages were stored only once the count had let them through.
+    expect(calls[0], 'the model call').toBeLessThan(succeededAt.get(count.requestId)!);
+    expect(startedAt.get(insert.requestId)!).toBeGreaterThan(succeededAt.get(count.requestId)!);
   });
 });
 

@@ -108,7 +108,7 @@ describe('counts kept between recounts (STORAGE_RECOUNT_SECONDS, 60 by default)'
       })),
     );
 
-  it('when another instance stored messages of the user after this one counted, then this one counts them once its count is STORAGE_RECOUNT_SECONDS old, and refuses what would pass the cap', async () => {
+  it('when another instance stored messages of the user after this one counted, then this one counts them once its count is STORAGE_RECOUNT_SECONDS old, and refuses what would pass the cap: the model call made meanwhile is dropped, and the next send makes none', async () => {
     const user = await createUser({ label: 'recount' });
     const chatId = (await createChat(user)).body.id as string;
     upstream.setDefault({ chunks: ['ok'] });
@@ -117,9 +117,23 @@ describe('counts kept between recounts (STORAGE_RECOUNT_SECONDS, 60 by default)'
     // A minute later (only the clock moves): the count is redone and finds 4 of the 4 allowed.
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(Date.now() + 61_000);
+    // The reply would take a while: a call that was not dropped would still be running.
+    upstream.setDefault({ chunks: ['slow'], headerDelayMs: 5000 });
     const asked = upstream.requests.length;
     expectFull(await send(user, chatId, 'two'), 'MESSAGE_LIMIT_REACHED');
-    expect(upstream.requests.length).toBe(asked);
+    expect(await stored(user)).toEqual({ chats: 1, messages: 4 });
+    // A plain send whose count is due calls the model while it counts (chats.quota.ts); the
+    // refusal dropped that call: whatever of it reached the provider was cut off.
+    const made = upstream.requests.slice(asked);
+    expect(made.length).toBeLessThanOrEqual(1);
+    for (const call of made) {
+      await call.finished;
+      expect(call.aborted).toBe(true);
+    }
+    // The refusal left a fresh count: the next send is refused before any call.
+    const before = upstream.requests.length;
+    expectFull(await send(user, chatId, 'three'), 'MESSAGE_LIMIT_REACHED');
+    expect(upstream.requests.length).toBe(before);
     expect(await stored(user)).toEqual({ chats: 1, messages: 4 });
   });
 

@@ -9,7 +9,12 @@ import { Message } from './message.model.js';
 /**
  * What one account may store: MAX_CHATS_PER_USER chats, MAX_MESSAGES_PER_USER messages and
  * MAX_STORED_BYTES_PER_USER bytes of text (message contents, titles and system prompts, in UTF-8).
- * A request that would go past a cap is refused with 409 before anything is stored or sent upstream.
+ * A request that would go past a cap is refused with 409 before anything is stored or sent upstream,
+ * with one exception: a plain send whose count is due (roomCountDue) sends its model call first and
+ * counts while the provider starts answering, so the count does not delay the model; a refusal
+ * then drops the call before any of it is read (exchange.service beginExchange). A refusal leaves
+ * a fresh count behind, so the user's next sends here are refused before any call, and at most one
+ * call per user and instance every STORAGE_RECOUNT_SECONDS is dropped this way.
  *
  * How exact each cap is, given that FerretDB loses `$inc` updates (so no running counters):
  * - chats: exact. A chat is stored only after claiming one of the user's numbered places
@@ -79,11 +84,21 @@ const roomKnown = new Map<string, { usage: Usage; countedAt: number }>();
 /** When counts that aged out were last dropped from roomKnown. */
 let prunedAt = 0;
 
+/** The user's count here while it is younger than STORAGE_RECOUNT_SECONDS. */
+function freshCount(userId: string, now: number): Usage | undefined {
+  const known = roomKnown.get(userId);
+  if (known && now - known.countedAt < config().STORAGE_RECOUNT_SECONDS * 1000) return known.usage;
+  return undefined;
+}
+
+/** Whether the user's next check here reads the database (usageOf) rather than the count it keeps. */
+export const roomCountDue = (userId: string, now = Date.now()) => !freshCount(userId, now);
+
 /** The user's usage as last counted here plus what passed since, or a new count when too old. */
 async function knownUsage(userId: string, now = Date.now()): Promise<Usage> {
   const maxAgeMs = config().STORAGE_RECOUNT_SECONDS * 1000;
-  const known = roomKnown.get(userId);
-  if (known && now - known.countedAt < maxAgeMs) return known.usage;
+  const fresh = freshCount(userId, now);
+  if (fresh) return fresh;
   const usage = await usageOf(userId);
   // Counts that aged out go once per recount period, not on every count (that would walk every
   // recent user's entry each time one user is counted), so the map holds only recent users.

@@ -102,13 +102,14 @@ export async function admitExchange<T>(
 export async function checkBudgetAndRoom(
   userId: string,
   now: Date,
-  adding: Parameters<typeof ensureRoom>[1],
+  /** What the request would store; null: the caller checks the storage caps itself, later. */
+  adding: Parameters<typeof ensureRoom>[1] | null,
   /** The account, when read beside the slot (see assertWithinBudget). */
   account?: Account | null,
 ): Promise<void> {
   const checks = await Promise.allSettled([
     assertWithinBudget(userId, now, account),
-    ensureRoom(userId, adding),
+    adding && ensureRoom(userId, adding),
   ]);
   for (const check of checks) if (check.status === 'rejected') throw check.reason;
 }

@@ -24,7 +24,7 @@ import {
 } from './chats.service.js';
 import { branchedAfter, historyFor } from './branch.service.js';
 import { chatStillOwned, removeLeftovers } from './chats.cleanup.js';
-import { chatSizes, countStoredReply, textBytes } from './chats.quota.js';
+import { chatSizes, countStoredReply, ensureRoom, roomCountDue, textBytes } from './chats.quota.js';
 import { admitExchange, checkBudgetAndRoom } from './exchange.limits.js';
 import {
   insertMessages,
@@ -121,16 +121,15 @@ export async function beginExchange(
       ? (storedHistory(existing, input.parentId) ?? historyFor(existing, input.parentId))
       : null;
     if (branchRead instanceof Promise) branchRead.catch(() => undefined);
-    await checkBudgetAndRoom(
-      userId,
-      now,
-      {
-        chats: newChat ? 1 : 0,
-        messages: 2,
-        bytes: textBytes(input.content) + (newChat ? newChatBytes(newChat, input.content) : 0),
-      },
-      account,
-    );
+    const adding = {
+      chats: newChat ? 1 : 0,
+      messages: 2,
+      bytes: textBytes(input.content) + (newChat ? newChatBytes(newChat, input.content) : 0),
+    };
+    // The storage count, when due, groups every message of the user: a plain send makes it once
+    // its model call is out, before storing, rather than before the call (chats.quota.ts).
+    const countAfterCall = accountEarly && roomCountDue(userId);
+    await checkBudgetAndRoom(userId, now, countAfterCall ? null : adding, account);
     let history: ChatTurn[] = [];
     let parentId: Types.ObjectId | null = null;
     let context: ChatContext | null;
@@ -153,6 +152,8 @@ export async function beginExchange(
       config().HISTORY_TOKEN_BUDGET,
     );
     if (startModel) completion = startCompletion({ model, turns });
+    // A refusal drops the call below (abandonCompletion), before any of it is read.
+    if (countAfterCall) await ensureRoom(userId, adding);
     const userMessage: NewMessageDoc = {
       _id: ids.userMessageId,
       chatId,
