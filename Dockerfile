@@ -20,4 +20,4 @@ EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # SIGTERM reaches node directly (exec form), so open streams end cleanly within SHUTDOWN_GRACE_MS.
-CMD ["node", "--max-semi-space-size=2", "dist/server.js"]
+CMD ["node", "dist/server.js"]

@@ -1,5 +1,5 @@
 import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, sleep, waitForPort } from './common.js';
@@ -94,24 +94,10 @@ export interface ServerOptions {
   env?: Record<string, string>;
 }
 
-/**
- * The Node options `npm start` gives our server (package.json's start script: `node <options>
- * dist/server.js`), so the bench runs it as it runs in production. BENCH_OURS_NODE_FLAGS replaces
- * them for an experiment (an empty value: Node's defaults).
- */
-export function startScriptFlags(): string[] {
-  const override = process.env.BENCH_OURS_NODE_FLAGS;
-  if (override !== undefined) return override.split(/\s+/).filter(Boolean);
-  const pkg = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as {
-    scripts: { start: string };
-  };
-  return pkg.scripts.start.split(/\s+/).filter((word) => word.startsWith('--'));
-}
-
-/** Our server, built by tsc from src/ (the same JS `npm start` runs, with its Node options), in production mode. */
+/** Our server, built by tsc from src/ (the same JS `npm start` runs), in production mode. */
 export async function startOurs(options: ServerOptions): Promise<RunningServer> {
   const port = await freePort();
-  const args = [...startScriptFlags(), `--import=${path.join(BUILD_BENCH, 'probe.js')}`];
+  const args = [`--import=${path.join(BUILD_BENCH, 'probe.js')}`];
   if (options.cpuProfile) {
     mkdirSync(PROFILE_DIR, { recursive: true });
     args.push(
