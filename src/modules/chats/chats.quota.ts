@@ -14,7 +14,8 @@ import { Message } from './message.model.js';
  * counts while the provider starts answering, so the count does not delay the model; a refusal
  * then drops the call before any of it is read (exchange.service beginExchange). A refusal leaves
  * a fresh count behind, so the user's next sends here are refused before any call, and at most one
- * call per user and instance every STORAGE_RECOUNT_SECONDS is dropped this way.
+ * call per user and instance every STORAGE_RECOUNT_SECONDS is dropped this way (with 0, every
+ * send counts before its call, as any other request does).
  *
  * How exact each cap is, given that FerretDB loses `$inc` updates (so no running counters):
  * - chats: exact. A chat is stored only after claiming one of the user's numbered places

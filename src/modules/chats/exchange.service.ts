@@ -127,8 +127,11 @@ export async function beginExchange(
       bytes: textBytes(input.content) + (newChat ? newChatBytes(newChat, input.content) : 0),
     };
     // The storage count, when due, groups every message of the user: a plain send makes it once
-    // its model call is out, before storing, rather than before the call (chats.quota.ts).
-    const countAfterCall = accountEarly && roomCountDue(userId);
+    // its model call is out, before storing, rather than before the call (chats.quota.ts). Not
+    // where every write is counted (STORAGE_RECOUNT_SECONDS 0): a user at a cap would have every
+    // send call the model only to drop it.
+    const countAfterCall =
+      accountEarly && config().STORAGE_RECOUNT_SECONDS > 0 && roomCountDue(userId);
     await checkBudgetAndRoom(userId, now, countAfterCall ? null : adding, account);
     let history: ChatTurn[] = [];
     let parentId: Types.ObjectId | null = null;
