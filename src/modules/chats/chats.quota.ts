@@ -10,7 +10,7 @@ import { Message } from './message.model.js';
  * What one account may store: MAX_CHATS_PER_USER chats, MAX_MESSAGES_PER_USER messages and
  * MAX_STORED_BYTES_PER_USER bytes of text (message contents, titles and system prompts, in UTF-8).
  * A request that would go past a cap is refused with 409 before anything is stored or sent upstream,
- * with one exception: a plain send whose count is due (roomCountDue) sends its model call first and
+ * with one exception: a plain send whose count is due (keptCountDue) sends its model call first and
  * counts while the provider starts answering, so the count does not delay the model; a refusal
  * then drops the call before any of it is read (exchange.service beginExchange). A refusal leaves
  * a fresh count behind, so the user's next sends here are refused before any call, and at most one
@@ -92,8 +92,12 @@ function freshCount(userId: string, now: number): Usage | undefined {
   return undefined;
 }
 
-/** Whether the user's next check here reads the database (usageOf) rather than the count it keeps. */
-export const roomCountDue = (userId: string, now = Date.now()) => !freshCount(userId, now);
+/**
+ * Whether the user's next check here counts in the database (usageOf) and keeps that count for
+ * the checks after it. Never with STORAGE_RECOUNT_SECONDS 0: every check counts, and none is kept.
+ */
+export const keptCountDue = (userId: string, now = Date.now()) =>
+  config().STORAGE_RECOUNT_SECONDS > 0 && !freshCount(userId, now);
 
 /** The user's usage as last counted here plus what passed since, or a new count when too old. */
 async function knownUsage(userId: string, now = Date.now()): Promise<Usage> {

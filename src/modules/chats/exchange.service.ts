@@ -24,7 +24,7 @@ import {
 } from './chats.service.js';
 import { branchedAfter, historyFor } from './branch.service.js';
 import { chatStillOwned, removeLeftovers } from './chats.cleanup.js';
-import { chatSizes, countStoredReply, ensureRoom, roomCountDue, textBytes } from './chats.quota.js';
+import { chatSizes, countStoredReply, ensureRoom, keptCountDue, textBytes } from './chats.quota.js';
 import { admitExchange, checkBudgetAndRoom } from './exchange.limits.js';
 import {
   insertMessages,
@@ -127,11 +127,10 @@ export async function beginExchange(
       bytes: textBytes(input.content) + (newChat ? newChatBytes(newChat, input.content) : 0),
     };
     // The storage count, when due, groups every message of the user: a plain send makes it once
-    // its model call is out, before storing, rather than before the call (chats.quota.ts). Not
-    // where every write is counted (STORAGE_RECOUNT_SECONDS 0): a user at a cap would have every
-    // send call the model only to drop it.
-    const countAfterCall =
-      accountEarly && config().STORAGE_RECOUNT_SECONDS > 0 && roomCountDue(userId);
+    // its model call is out, before storing, rather than before the call (chats.quota.ts). Only
+    // a count that is kept: where every write counts, a user at a cap would have every send call
+    // the model only to drop it.
+    const countAfterCall = accountEarly && keptCountDue(userId);
     await checkBudgetAndRoom(userId, now, countAfterCall ? null : adding, account);
     let history: ChatTurn[] = [];
     let parentId: Types.ObjectId | null = null;
