@@ -112,9 +112,10 @@ export function buildRouter(group: RouteGroup, authenticate: RequestHandler): ex
   const methodsByPath = new Map<string, string[]>();
   for (const route of group.routes) {
     const parse = validator(route.request ?? {});
-    const handle: RequestHandler = async (req, res) => {
-      await route.handler(req, res, parse(req) as never);
-    };
+    // The handler's promise is returned, not awaited (Express 5 passes a rejection or a throw to
+    // the error handler either way): a held stream keeps no suspended frame of this wrapper.
+    const handle: RequestHandler = (req, res) =>
+      route.handler(req, res, parse(req) as never) as void | Promise<void>;
     router[route.method](
       route.path,
       labelRoute(route.path),

@@ -33,7 +33,7 @@ export async function create(
     if (cursor) return resumeFromPost(res, authOf(req).userId, cursor);
     return createChatOnce(req, res, newChat);
   }
-  await sendMessage(req, res, {
+  return sendMessage(req, res, {
     target: { newChat },
     input: { content: message, model: newChat.model },
     stream: wantsStream(req, stream),
@@ -92,7 +92,7 @@ export async function send(
   res: Response,
   { params, body }: { params: Id; body: Input<'SendMessageBody'> },
 ) {
-  await sendMessage(req, res, {
+  return sendMessage(req, res, {
     target: { chatId: params.id },
     input: { content: body.content, model: body.model, parentId: body.parentId },
     stream: wantsStream(req, body.stream),

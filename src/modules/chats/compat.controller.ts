@@ -13,7 +13,7 @@ export async function send(
   { body }: { body: Input<'CompatSendBody'> },
 ) {
   const chatId = body.chatId ?? body.threadId;
-  await sendMessage(req, res, {
+  return sendMessage(req, res, {
     // A body field rather than a path, but the same answer: an id that cannot name a chat is 404.
     target:
       chatId !== undefined

@@ -160,11 +160,14 @@ export type SendRequest = Omit<ExchangeRequest<ExchangeIds>, 'ids' | 'begin'> & 
   input: { content: string; model?: string; parentId?: string | null };
 };
 
-/** Sends a message (POST /api/chats/:id/messages, /api/chats with one, /api/chat), once. */
+/**
+ * Sends a message (POST /api/chats/:id/messages, /api/chats with one, /api/chat), once. The routes
+ * return this promise rather than await it: a held stream keeps no suspended frame per caller.
+ */
 export async function sendMessage(req: Request, res: Response, send: SendRequest): Promise<void> {
   const { userId } = authOf(req);
   const { target, input, ...how } = send;
-  await exchangeOnce(req, res, {
+  return exchangeOnce(req, res, {
     ...how,
     ids: plannedIds(target),
     begin: (ids) => beginExchange(userId, target, input, ids, { startModel: true }),
