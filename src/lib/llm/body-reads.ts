@@ -1,4 +1,4 @@
-import { finished, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 
 /**
  * The reads of a response body, taken one at a time by a reader that awaits only when none is
@@ -21,10 +21,11 @@ export class BodyReads {
       if (this.wake) this.rouse();
       else body.pause();
     });
-    finished(body, (error) => {
-      if (error) this.failure = { error };
-      else this.ended = true;
-      this.rouse();
+    // Three listeners rather than stream.finished()'s dozen closures, which every open reply kept.
+    body.once('end', () => this.settle(null));
+    body.once('error', (error: Error) => this.settle(error));
+    body.once('close', () => {
+      if (!this.ended && !this.failure) this.settle(prematureClose());
     });
   }
 
@@ -58,9 +59,21 @@ export class BodyReads {
     return this.ended;
   }
 
+  /** The body's end or its failure, whichever came first. */
+  private settle(error: Error | null): void {
+    if (this.ended || this.failure) return;
+    if (error) this.failure = { error };
+    else this.ended = true;
+    this.rouse();
+  }
+
   private rouse(): void {
     const wake = this.wake;
     this.wake = null;
     wake?.();
   }
 }
+
+/** What stream.finished() reports for a stream closed before its end without an error. */
+const prematureClose = () =>
+  Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
