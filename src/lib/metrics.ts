@@ -83,7 +83,8 @@ export const dbDuration = new client.Histogram({
 /** Labels each request by the path template its route declared (set by the router), else `unmatched`. */
 export const httpMetrics: RequestHandler = (req, res, next) => {
   const started = performance.now();
-  res.once('close', () => {
+  // `on`: a response closes once (`once` would wrap the listener for each request; see request-log).
+  res.on('close', () => {
     // Set by the router of a declared route (route.ts); plain Express routes (/healthz, /metrics)
     // by their own path; anything else was not matched.
     const plain = (req.route as { path?: unknown } | undefined)?.path;

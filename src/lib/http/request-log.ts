@@ -54,8 +54,10 @@ export function requestLog(): RequestHandler {
     req.id = requestId(req, res);
     const timed = res as TimedResponse;
     timed[STARTED] = performance.now();
-    res.once('finish', logFinished);
-    res.once('close', logFinished);
+    // `on`, not `once`: each is emitted once, and `once` would wrap the listener anew for every
+    // request (a closure, a bound function and its state, kept as long as a stream is open).
+    res.on('finish', logFinished);
+    res.on('close', logFinished);
     next();
   };
 }

@@ -30,7 +30,8 @@ export class SseStream implements Ticking {
     /** How long a full socket may stay full before the reader is taken for gone. */
     private readonly stallMs = 30_000,
   ) {
-    res.once('close', () => {
+    // `on`: a response closes once (see request-log.ts).
+    res.on('close', () => {
       this.closed = true;
       this.stopPing();
       if (this.counted) openStreams.dec();

@@ -21,10 +21,11 @@ export class BodyReads {
       if (this.wake) this.rouse();
       else body.pause();
     });
-    // Three listeners rather than stream.finished()'s dozen closures, which every open reply kept.
-    body.once('end', () => this.settle(null));
-    body.once('error', (error: Error) => this.settle(error));
-    body.once('close', () => {
+    // Three listeners rather than stream.finished()'s dozen closures, which every open reply kept
+    // (`on`: settle takes only the first; `once` would wrap each listener).
+    body.on('end', () => this.settle(null));
+    body.on('error', (error: Error) => this.settle(error));
+    body.on('close', () => {
       if (!this.ended && !this.failure) this.settle(prematureClose());
     });
   }

@@ -26,7 +26,7 @@ export class DataSink implements ReplySink {
   ) {
     this.gone = new Promise((resolve) => {
       if (res.closed || res.socket?.destroyed) resolve();
-      else res.once('close', () => resolve());
+      else res.on('close', resolve);
     });
   }
 

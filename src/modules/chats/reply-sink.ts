@@ -56,7 +56,7 @@ export class SseSink implements ReplySink {
     this.sse = new SseStream(res);
     this.gone = new Promise((resolve) => {
       if (res.closed || res.socket?.destroyed) resolve();
-      else res.once('close', () => resolve());
+      else res.on('close', resolve);
     });
   }
 
@@ -101,7 +101,7 @@ export class CollectingSink implements ReplySink {
         resolve();
       };
       if (res.closed || res.socket?.destroyed) close();
-      else res.once('close', close);
+      else res.on('close', close);
     });
   }
 
