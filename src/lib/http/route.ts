@@ -114,8 +114,7 @@ export function buildRouter(group: RouteGroup, authenticate: RequestHandler): ex
     const parse = validator(route.request ?? {});
     // The handler's promise is returned, not awaited (Express 5 passes a rejection or a throw to
     // the error handler either way): a held stream keeps no suspended frame of this wrapper.
-    const handle: RequestHandler = (req, res) =>
-      route.handler(req, res, parse(req) as never) as void | Promise<void>;
+    const handle: RequestHandler = (req, res) => route.handler(req, res, parse(req) as never);
     router[route.method](
       route.path,
       labelRoute(route.path),
