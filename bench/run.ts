@@ -81,7 +81,7 @@ const S = smoke
       fig1: { streams: 6, warmup: 2, rate: 20, prewarm: 0 },
       node20: true,
       fig2: { concurrent: 10, ttftMs: 20, gapMs: 20, chunks: 15, measureS: 1 },
-      fig4: { streams: 40, rate: 200, holdS: 1, settleMs: 500 },
+      fig4: { streams: 40, rate: 200, holdS: 1, settleMs: 500, warmup: 2 },
       fig5: { seconds: 1, connections: 4 },
       fig6: { seconds: 1, connections: 4, listRate: 20 },
       fig7: { readers: 4, seconds: 1, settleMs: 1000 },
@@ -97,7 +97,7 @@ const S = smoke
       fig1: { streams: 25, warmup: 3, rate: 10, prewarm: 300 },
       node20: true,
       fig2: { concurrent: 200, ttftMs: 50, gapMs: 50, chunks: 100, measureS: 2 },
-      fig4: { streams: 2000, rate: 100, holdS: 3, settleMs: 2000 },
+      fig4: { streams: 2000, rate: 100, holdS: 3, settleMs: 2000, warmup: 10 },
       fig5: { seconds: 4, connections: 20 },
       fig6: { seconds: 4, connections: 8, listRate: 50 },
       fig7: { readers: 20, seconds: 5, settleMs: 1500 },
@@ -504,9 +504,6 @@ async function untilIdle(server: RunningServer): Promise<void> {
   }
 }
 
-/** Short streams through each server before figure 4's idle reading. */
-const FIG4_WARMUP_STREAMS = 10;
-
 /** Figure 4: N slow streams held open at once; RSS and event-loop delay while holding them. */
 async function openStreams(nodeBin: string, upstream: Upstream) {
   const n = S.fig4.streams;
@@ -526,10 +523,10 @@ async function openStreams(nodeBin: string, upstream: Upstream) {
         kind: 'streams',
         port: server.port,
         mode: 'api',
-        targets: streamTargets(p.users).slice(0, FIG4_WARMUP_STREAMS),
-        count: FIG4_WARMUP_STREAMS,
+        targets: streamTargets(p.users).slice(0, S.fig4.warmup),
+        count: S.fig4.warmup,
         warmup: 0,
-        ratePerSec: 20,
+        ratePerSec: 50,
         expectedDeltas: 3,
         maxDurationMs: 30_000,
         progressMs: 0,
