@@ -490,6 +490,23 @@ function fig3(rounds: Rounds): Figure {
   };
 }
 
+type ProbeMemory = Awaited<ReturnType<RunningServer['probe']>>['memory'];
+/** RSS growth per stream split into V8's new space, old space, the rest of V8 and native memory. */
+function rssParts(idle: ProbeMemory, after: ProbeMemory, n: number): Record<string, number> {
+  const grew = (a: number, b: number) => (b - a) / 1024 / n;
+  const total = (m: ProbeMemory) => Object.values(m.spaces).reduce((a, b) => a + b, 0);
+  const space = (m: ProbeMemory, name: string) => m.spaces[name] ?? 0;
+  const newSpace = grew(space(idle, 'new_space'), space(after, 'new_space'));
+  const oldSpace = grew(space(idle, 'old_space'), space(after, 'old_space'));
+  const v8 = grew(total(idle) + idle.malloced, total(after) + after.malloced);
+  return {
+    newSpacePerStreamKiB: newSpace,
+    oldSpacePerStreamKiB: oldSpace,
+    otherV8PerStreamKiB: v8 - newSpace - oldSpace,
+    nativePerStreamKiB: grew(idle.rss, after.rss) - v8,
+  };
+}
+
 /** Waits (at most a minute) until the server spends under a tenth of a core, twice in a row. */
 async function untilIdle(server: RunningServer): Promise<void> {
   const busy = (a: NodeJS.CpuUsage, b: NodeJS.CpuUsage) => b.user + b.system - a.user - a.system;
@@ -601,6 +618,9 @@ async function openStreams(nodeBin: string, upstream: Upstream) {
             idle.memory.arrayBuffers) /
           1024 /
           n,
+        // Where the RSS per stream lives: V8's young and old generations (pages held after the
+        // forced GC), the rest of V8 and the native remainder (see README "Where the RSS goes").
+        ...rssParts(idle.memory, afterGc.memory, n),
         eldP99Ms: held.eventLoopDelayMs.p99,
         eldMaxMs: held.eventLoopDelayMs.max,
         failed: result.failed,
@@ -625,6 +645,7 @@ async function openStreams(nodeBin: string, upstream: Upstream) {
   const ratio = spread(rows.map((r) => r.ours.rssPerStreamKiB! / r.baseline.rssPerStreamKiB!));
   const eld = spread(rows.map((r) => r.ours.eldP99Ms!));
   const drops = rows.reduce((a, r) => a + r.ours.failed! + (r.ours.reached ? 0 : 1), 0);
+  const part = (arm: 'ours' | 'baseline', key: string) => spread(rows.map((r) => r[arm][key]!));
   const figure: Figure = {
     id: '4',
     name: `Open streams held (${n.toLocaleString('en')}): RSS per stream (KiB)`,
@@ -646,6 +667,14 @@ async function openStreams(nodeBin: string, upstream: Upstream) {
       baselineRssPerStreamKiB: spread(rows.map((r) => r.baseline.rssPerStreamKiB!)),
       oursHeapPerStreamKiB: spread(rows.map((r) => r.ours.heapPerStreamKiB!)),
       baselineHeapPerStreamKiB: spread(rows.map((r) => r.baseline.heapPerStreamKiB!)),
+      oursNewSpacePerStreamKiB: part('ours', 'newSpacePerStreamKiB'),
+      baselineNewSpacePerStreamKiB: part('baseline', 'newSpacePerStreamKiB'),
+      oursOldSpacePerStreamKiB: part('ours', 'oldSpacePerStreamKiB'),
+      baselineOldSpacePerStreamKiB: part('baseline', 'oldSpacePerStreamKiB'),
+      oursOtherV8PerStreamKiB: part('ours', 'otherV8PerStreamKiB'),
+      baselineOtherV8PerStreamKiB: part('baseline', 'otherV8PerStreamKiB'),
+      oursNativePerStreamKiB: part('ours', 'nativePerStreamKiB'),
+      baselineNativePerStreamKiB: part('baseline', 'nativePerStreamKiB'),
       oursRampSeconds: spread(rows.map((r) => r.ours.rampSeconds!)),
       baselineRampSeconds: spread(rows.map((r) => r.baseline.rampSeconds!)),
       fdLimit: fdLimit(),
