@@ -19,6 +19,7 @@ import type { StreamJob, StreamResult, StreamTarget } from './client.js';
 import { sleep, spread, type Spread } from './lib/common.js';
 import { chooseBackend, type Backend } from './lib/db.js';
 import { censusOf, perStream, type PerStream } from './lib/heap.js';
+import { rssParts } from './lib/rss-parts.js';
 import { resetMessages, seed } from './lib/seed.js';
 import {
   RESULTS_DIR,
@@ -159,7 +160,7 @@ async function measure(
         idle.memory.arrayBuffers) /
       1024 /
       N,
-    rssPartsKiB: rssParts(idle.memory, held.memory),
+    rssPartsKiB: rssParts(idle.memory, held.memory, N),
     rssIdleMiB: idle.memory.rss / 2 ** 20,
     rssHeldMiB: held.memory.rss / 2 ** 20,
     opened,
@@ -174,24 +175,6 @@ async function measure(
     }
   }
   return arm;
-}
-
-/** Per stream, KiB: where the held process's extra RSS lives (see Arm.rssPartsKiB). */
-function rssParts(idle: ProbeStats['memory'], held: ProbeStats['memory']): Record<string, number> {
-  const kib = (bytes: number) => bytes / 1024 / N;
-  const parts: Record<string, number> = {};
-  let known = 0;
-  for (const [space, bytes] of Object.entries(held.spaces)) {
-    const grown = bytes - (idle.spaces[space] ?? 0);
-    parts[`v8 ${space}`] = kib(grown);
-    known += grown;
-  }
-  const buffers = held.arrayBuffers - idle.arrayBuffers;
-  const malloced = held.malloced - idle.malloced;
-  parts['array buffers'] = kib(buffers);
-  parts['v8 malloc'] = kib(malloced);
-  parts['other native'] = kib(held.rss - idle.rss - known - buffers - malloced);
-  return parts;
 }
 
 /**

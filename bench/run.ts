@@ -23,6 +23,7 @@ import { percentile, round3, run, sleep, spread, type Spread } from './lib/commo
 import { chooseBackend, ferretdbBackend, type Backend, type BenchDatabase } from './lib/db.js';
 import { summariseProfile, type ProfileSummary } from './lib/profile.js';
 import { renderReport, type Figure, type Report } from './lib/report.js';
+import { rssParts } from './lib/rss-parts.js';
 import {
   bcryptCompareMs,
   bcryptComparesPerSec,
@@ -490,20 +491,20 @@ function fig3(rounds: Rounds): Figure {
   };
 }
 
-type ProbeMemory = Awaited<ReturnType<RunningServer['probe']>>['memory'];
-/** RSS growth per stream split into V8's new space, old space, the rest of V8 and native memory. */
-function rssParts(idle: ProbeMemory, after: ProbeMemory, n: number): Record<string, number> {
-  const grew = (a: number, b: number) => (b - a) / 1024 / n;
-  const total = (m: ProbeMemory) => Object.values(m.spaces).reduce((a, b) => a + b, 0);
-  const space = (m: ProbeMemory, name: string) => m.spaces[name] ?? 0;
-  const newSpace = grew(space(idle, 'new_space'), space(after, 'new_space'));
-  const oldSpace = grew(space(idle, 'old_space'), space(after, 'old_space'));
-  const v8 = grew(total(idle) + idle.malloced, total(after) + after.malloced);
+/**
+ * Figure 4's split of the RSS per stream (rss-parts.ts): V8's young and old generations, the rest
+ * V8 and array buffers hold, and the native remainder.
+ */
+function fig4Parts(parts: Record<string, number>): Record<string, number> {
+  const newSpace = parts['v8 new_space'] ?? 0;
+  const oldSpace = parts['v8 old_space'] ?? 0;
+  const native = parts['other native'] ?? 0;
+  const all = Object.values(parts).reduce((a, b) => a + b, 0);
   return {
     newSpacePerStreamKiB: newSpace,
     oldSpacePerStreamKiB: oldSpace,
-    otherV8PerStreamKiB: v8 - newSpace - oldSpace,
-    nativePerStreamKiB: grew(idle.rss, after.rss) - v8,
+    otherV8PerStreamKiB: all - newSpace - oldSpace - native,
+    nativePerStreamKiB: native,
   };
 }
 
@@ -620,7 +621,7 @@ async function openStreams(nodeBin: string, upstream: Upstream) {
           n,
         // Where the RSS per stream lives: V8's young and old generations (pages held after the
         // forced GC), the rest of V8 and the native remainder (see README "Where the RSS goes").
-        ...rssParts(idle.memory, afterGc.memory, n),
+        ...fig4Parts(rssParts(idle.memory, afterGc.memory, n)),
         eldP99Ms: held.eventLoopDelayMs.p99,
         eldMaxMs: held.eventLoopDelayMs.max,
         failed: result.failed,
@@ -640,12 +641,12 @@ async function openStreams(nodeBin: string, upstream: Upstream) {
   }
   // Per held stream (RSS growth over the warmed-up idle process, divided by N): what 10,000
   // streams cost beyond a process's fixed size. The whole RSS held is in the details.
-  const ours = spread(rows.map((r) => r.ours.rssPerStreamKiB!));
-  const base = spread(rows.map((r) => r.baseline.rssPerStreamKiB!));
-  const ratio = spread(rows.map((r) => r.ours.rssPerStreamKiB! / r.baseline.rssPerStreamKiB!));
-  const eld = spread(rows.map((r) => r.ours.eldP99Ms!));
-  const drops = rows.reduce((a, r) => a + r.ours.failed! + (r.ours.reached ? 0 : 1), 0);
   const part = (arm: 'ours' | 'baseline', key: string) => spread(rows.map((r) => r[arm][key]!));
+  const ours = part('ours', 'rssPerStreamKiB');
+  const base = part('baseline', 'rssPerStreamKiB');
+  const ratio = spread(rows.map((r) => r.ours.rssPerStreamKiB! / r.baseline.rssPerStreamKiB!));
+  const eld = part('ours', 'eldP99Ms');
+  const drops = rows.reduce((a, r) => a + r.ours.failed! + (r.ours.reached ? 0 : 1), 0);
   const figure: Figure = {
     id: '4',
     name: `Open streams held (${n.toLocaleString('en')}): RSS per stream (KiB)`,
@@ -659,14 +660,14 @@ async function openStreams(nodeBin: string, upstream: Upstream) {
     extra: {
       streams: n,
       drops,
-      oursRssHeldMiB: spread(rows.map((r) => r.ours.rssHeldMiB!)),
-      baselineRssHeldMiB: spread(rows.map((r) => r.baseline.rssHeldMiB!)),
+      oursRssHeldMiB: part('ours', 'rssHeldMiB'),
+      baselineRssHeldMiB: part('baseline', 'rssHeldMiB'),
       oursEventLoopDelayP99Ms: eld,
-      baselineEventLoopDelayP99Ms: spread(rows.map((r) => r.baseline.eldP99Ms!)),
-      oursRssPerStreamKiB: spread(rows.map((r) => r.ours.rssPerStreamKiB!)),
-      baselineRssPerStreamKiB: spread(rows.map((r) => r.baseline.rssPerStreamKiB!)),
-      oursHeapPerStreamKiB: spread(rows.map((r) => r.ours.heapPerStreamKiB!)),
-      baselineHeapPerStreamKiB: spread(rows.map((r) => r.baseline.heapPerStreamKiB!)),
+      baselineEventLoopDelayP99Ms: part('baseline', 'eldP99Ms'),
+      oursRssPerStreamKiB: ours,
+      baselineRssPerStreamKiB: base,
+      oursHeapPerStreamKiB: part('ours', 'heapPerStreamKiB'),
+      baselineHeapPerStreamKiB: part('baseline', 'heapPerStreamKiB'),
       oursNewSpacePerStreamKiB: part('ours', 'newSpacePerStreamKiB'),
       baselineNewSpacePerStreamKiB: part('baseline', 'newSpacePerStreamKiB'),
       oursOldSpacePerStreamKiB: part('ours', 'oldSpacePerStreamKiB'),
@@ -675,8 +676,8 @@ async function openStreams(nodeBin: string, upstream: Upstream) {
       baselineOtherV8PerStreamKiB: part('baseline', 'otherV8PerStreamKiB'),
       oursNativePerStreamKiB: part('ours', 'nativePerStreamKiB'),
       baselineNativePerStreamKiB: part('baseline', 'nativePerStreamKiB'),
-      oursRampSeconds: spread(rows.map((r) => r.ours.rampSeconds!)),
-      baselineRampSeconds: spread(rows.map((r) => r.baseline.rampSeconds!)),
+      oursRampSeconds: part('ours', 'rampSeconds'),
+      baselineRampSeconds: part('baseline', 'rampSeconds'),
       fdLimit: fdLimit(),
     },
   };
