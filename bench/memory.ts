@@ -27,7 +27,6 @@ import {
   startClient,
   startOurs,
   startUpstream,
-  type ProbeStats,
   type RunningServer,
 } from './lib/servers.js';
 
