@@ -510,14 +510,13 @@ function fig4Parts(parts: Record<string, number>): Record<string, number> {
 
 /** Waits (at most a minute) until the server spends under a tenth of a core, twice in a row. */
 async function untilIdle(server: RunningServer): Promise<void> {
-  const busy = (a: NodeJS.CpuUsage, b: NodeJS.CpuUsage) => b.user + b.system - a.user - a.system;
   const stepMs = 250;
-  let last = (await server.probe('stats')).cpu;
+  let last = cpuMs(await server.probe('stats'));
   let quiet = 0;
   for (const end = Date.now() + 60_000; quiet < 2 && Date.now() < end;) {
     await sleep(stepMs);
-    const now = (await server.probe('stats')).cpu;
-    quiet = busy(last, now) < stepMs * 100 ? quiet + 1 : 0;
+    const now = cpuMs(await server.probe('stats'));
+    quiet = now - last < stepMs / 10 ? quiet + 1 : 0;
     last = now;
   }
 }
