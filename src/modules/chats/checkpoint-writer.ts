@@ -1,8 +1,16 @@
+import { GroupedUpdates } from '../../lib/db/grouped-updates.js';
 import type { Types } from '../../lib/db/mongoose.js';
 import { logger } from '../../lib/logger.js';
 import type { Lease } from './generation/leases.js';
 import { Message, ownReply } from './message.model.js';
 import type { FollowerAware } from './remote-followers.js';
+
+/** Every reply's checkpoints of this process, sent together: one command per round trip. */
+const checkpointWrites = new GroupedUpdates(
+  () => Message.collection,
+  (error, updates) =>
+    logger.warn({ err: (error as Error).message, updates }, 'reply checkpoints failed'),
+);
 
 /**
  * Stores a growing reply's text at most every `intervalMs`, so a reader on another instance (or
@@ -11,7 +19,8 @@ import type { FollowerAware } from './remote-followers.js';
  * most every `followedIntervalMs` instead: that reader sees only the stored text. One write at a
  * time; the last lands before the final state is written (close), and once the lease is no longer
  * surely held each applies only while the reply is still `streaming` (ownReply), so a checkpoint
- * never overwrites a final state.
+ * never overwrites a final state. The writes of all replies go out together (GroupedUpdates), so
+ * a write's time, which spaces the next, includes its wait for the batch before it.
  */
 export class CheckpointWriter implements FollowerAware {
   private latest = '';
@@ -86,17 +95,13 @@ export class CheckpointWriter implements FollowerAware {
     const content = this.latest;
     const started = Date.now();
     this.lastWriteAt = started;
-    this.inFlight = Message.collection
+    this.inFlight = checkpointWrites
       .updateOne(ownReply(this.replyId, this.lease), { $set: { content } })
-      .then(
-        () => {
-          this.stored = content.length;
-          this.lastWriteMs = Date.now() - started;
-        },
-        (error: unknown) => {
-          logger.warn({ err: (error as Error).message }, 'reply checkpoint failed');
-        },
-      )
+      .then((applied) => {
+        // A failed batch is reported by checkpointWrites; the next write carries the text again.
+        if (applied) this.stored = content.length;
+        this.lastWriteMs = Date.now() - started;
+      })
       .finally(() => {
         this.inFlight = null;
         this.schedule();
