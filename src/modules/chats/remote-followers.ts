@@ -17,15 +17,18 @@ let poller: PeriodicJob | undefined;
  * stored text, so while one does, the reply is checkpointed as often as the reader polls
  * (RESUME_POLL_MS) rather than every STREAM_CHECKPOINT_MS. One query every RESUME_POLL_MS for all
  * the replies of this process, only while some stream here; the readers' own heartbeats
- * (reply_readers, renewed while they poll) are what it reads.
+ * (reply_readers, renewed while they poll) are what it reads. It asks for every live heartbeat
+ * and keeps those of replies watched here: there are as many as readers following a reply from
+ * another instance right now (forgetLapsedReaders keeps the collection to those), usually none,
+ * where the replies streaming here can be thousands, and naming them all in the query would send
+ * and match that list four times a second.
  */
 async function poll(now = new Date()): Promise<void> {
   if (watched.size === 0) return;
-  const ids = [...watched.values()].map((w) => w.id);
-  const followed = await ReplyReader.collection
-    .find({ _id: { $in: ids }, until: { $gt: now } }, { projection: { _id: 1 } })
+  const live = await ReplyReader.collection
+    .find({ until: { $gt: now } }, { projection: { _id: 1 } })
     .toArray();
-  const followedIds = new Set(followed.map((r) => String(r._id)));
+  const followedIds = new Set(live.map((r) => String(r._id)));
   for (const [id, { target }] of watched) target.followedElsewhere(followedIds.has(id));
 }
 
