@@ -1,6 +1,10 @@
+import type { CommandSucceededEvent } from 'mongodb';
 import { describe, expect, it } from 'vitest';
 import { Types } from '../../src/lib/db/mongoose.js';
-import { CheckpointWriter } from '../../src/modules/chats/checkpoint-writer.js';
+import {
+  CHECKPOINT_GATHER_MS,
+  CheckpointWriter,
+} from '../../src/modules/chats/checkpoint-writer.js';
 import { storeReply } from '../../src/modules/chats/exchange.service.js';
 import {
   acquireLease,
@@ -12,13 +16,27 @@ import {
 import { Generation } from '../../src/modules/chats/generation/generation.model.js';
 import { Message, type MessageDoc } from '../../src/modules/chats/message.model.js';
 import { useChatApp } from '../helpers/chat-app.js';
+import { monitoredClient } from '../helpers/commands.js';
 
 /**
  * A reply's own writes (checkpoints, final state) go by `_id` alone while its lease is surely held
  * (message.model.ts ownReply); once it is not, they apply only while the reply is `streaming`, so
  * one that lands after another instance finished the reply (its lease lapsed) changes nothing.
  */
-const ctx = useChatApp({ GENERATION_LEASE_SECONDS: '60' });
+const ctx = useChatApp({ GENERATION_LEASE_SECONDS: '60', DB_COMMAND_METRICS: 'true' });
+
+/** Resolves once the next `update` command to the messages has been answered (a checkpoint). */
+function nextMessageUpdate(): Promise<void> {
+  const client = monitoredClient();
+  return new Promise((resolve) => {
+    const answered = (event: CommandSucceededEvent) => {
+      if (event.commandName !== 'update') return;
+      client.off('commandSucceeded', answered);
+      resolve();
+    };
+    client.on('commandSucceeded', answered);
+  });
+}
 
 const leaseFor = (reply: MessageDoc, heldForMs: number): Lease => ({
   userId: String(reply.userId),
@@ -92,13 +110,16 @@ describe('a reply written by its own generation', () => {
     });
   });
 
-  it('when the lease is no longer surely held and the reply was finished elsewhere, then a checkpoint changes nothing; while it is held, a checkpoint lands', async () => {
+  it('when the lease is no longer surely held and the reply was finished elsewhere, then a checkpoint changes nothing; while it is held, a checkpoint lands; one not yet sent when the writer closes is not sent', async () => {
     const finished = await storedReply('incomplete', 'last checkpoint');
     // Started long ago: the checkpoint is due at once.
     const late = new CheckpointWriter(finished._id, 1000, leaseFor(finished, 1000), {
       startedAt: 0,
     });
+    // Closing withdraws a checkpoint not yet sent: this one is let go out first.
+    const lateSent = nextMessageUpdate();
     late.update('a late checkpoint');
+    await lateSent;
     await late.close();
     expect(await Message.findById(finished._id).lean<MessageDoc>()).toMatchObject({
       status: 'incomplete',
@@ -109,10 +130,23 @@ describe('a reply written by its own generation', () => {
     const writer = new CheckpointWriter(running._id, 1000, leaseFor(running, 60_000), {
       startedAt: 0,
     });
+    const sent = nextMessageUpdate();
     writer.update('text so far');
+    await sent;
     await writer.close();
     expect(await Message.findById(running._id).lean<MessageDoc>()).toMatchObject({
       status: 'streaming',
+      content: 'text so far',
+    });
+
+    // Closed before its checkpoint went out: the final write that follows carries the text.
+    const closing = new CheckpointWriter(running._id, 1000, leaseFor(running, 60_000), {
+      startedAt: 0,
+    });
+    closing.update('text so far, and more');
+    await closing.close();
+    await new Promise((resolve) => setTimeout(resolve, CHECKPOINT_GATHER_MS * 3));
+    expect(await Message.findById(running._id).lean<MessageDoc>()).toMatchObject({
       content: 'text so far',
     });
   });

@@ -6,8 +6,8 @@ import { useTestApp } from '../helpers/app.js';
 import { monitoredClient, named } from '../helpers/commands.js';
 
 /**
- * Group commit (grouped-updates.ts): updates asked for in one turn of the event loop, or while a
- * batch is in flight, go to the database as one command, and each learns whether it applied.
+ * Group commit (grouped-updates.ts): updates asked for within its window, or while a batch is in
+ * flight, go to the database as one command, and each learns whether it applied.
  */
 useTestApp({ DB_COMMAND_METRICS: 'true' });
 
@@ -35,12 +35,12 @@ async function seeded(count: number): Promise<Types.ObjectId[]> {
 }
 
 describe('grouped updates', () => {
-  it('when 50 updates are asked for in one turn, then one update command carries them all, and every document holds its value', async () => {
+  it('when 50 updates are asked for at once, then one update command carries them all, and every document holds its value', async () => {
     const ids = await seeded(50);
     const failures: number[] = [];
     const grouped = new GroupedUpdates(collection, (_e, n) => failures.push(n));
     const applied = await Promise.all(
-      ids.map((_id, i) => grouped.updateOne({ _id }, { $set: { n: i + 1 } })),
+      ids.map((_id, i) => grouped.updateOne(_id, { _id }, { $set: { n: i + 1 } })),
     );
     expect(applied).toEqual(ids.map(() => true));
     expect(failures).toEqual([]);
@@ -56,13 +56,51 @@ describe('grouped updates', () => {
   it('when updates are asked for while a batch is in flight, then they go out together once it is answered', async () => {
     const ids = await seeded(4);
     const grouped = new GroupedUpdates(collection, () => undefined);
-    const first = grouped.updateOne({ _id: ids[0] }, { $set: { n: 'first' } });
-    // The first batch goes out on the next turn; these three come while it is in flight.
-    await new Promise((resolve) => setImmediate(resolve));
-    const later = ids.slice(1).map((_id) => grouped.updateOne({ _id }, { $set: { n: 'later' } }));
-    expect(await Promise.all([first, ...later])).toEqual([true, true, true, true]);
+    // These three are asked for as the first batch's command starts: while it is in flight.
+    const later = new Promise<Promise<boolean>[]>((resolve) =>
+      monitoredClient().once('commandStarted', () =>
+        resolve(
+          ids.slice(1).map((_id) => grouped.updateOne(_id, { _id }, { $set: { n: 'later' } })),
+        ),
+      ),
+    );
+    const first = grouped.updateOne(ids[0], { _id: ids[0] }, { $set: { n: 'first' } });
+    expect(await Promise.all([first, ...(await later)])).toEqual([true, true, true, true]);
     expect(updates).toEqual(['update:grouped', 'update:grouped']);
     expect(await collection().countDocuments({ _id: { $in: ids.slice(1) }, n: 'later' })).toBe(3);
+  });
+
+  it('when updates are asked for within the window, a turn apart, then one command carries them', async () => {
+    const ids = await seeded(3);
+    const grouped = new GroupedUpdates(collection, () => undefined, 200);
+    const asked: Promise<boolean>[] = [];
+    for (const _id of ids) {
+      asked.push(grouped.updateOne(_id, { _id }, { $set: { n: 'gathered' } }));
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(await Promise.all(asked)).toEqual([true, true, true]);
+    expect(updates).toEqual(['update:grouped']);
+    expect(await collection().countDocuments({ _id: { $in: ids }, n: 'gathered' })).toBe(3);
+  });
+
+  it('when a key is updated again before its batch goes out, then only the later update is sent and both learn it applied; a withdrawn one is not sent', async () => {
+    const ids = await seeded(2);
+    const grouped = new GroupedUpdates(collection, () => undefined, 50);
+    const first = grouped.updateOne('a', { _id: ids[0] }, { $set: { n: 'first' } });
+    const second = grouped.updateOne('a', { _id: ids[0] }, { $set: { n: 'second' } });
+    const withdrawn = grouped.updateOne('b', { _id: ids[1] }, { $set: { n: 'withdrawn' } });
+    grouped.withdraw('b');
+    expect(await Promise.all([first, second, withdrawn])).toEqual([true, true, false]);
+    expect(updates).toEqual(['update:grouped']);
+    expect(await collection().findOne({ _id: ids[0] })).toMatchObject({ n: 'second' });
+    expect(await collection().findOne({ _id: ids[1] })).toMatchObject({ n: 0 });
+
+    // Withdrawing the only update queued sends nothing at all.
+    const alone = grouped.updateOne('c', { _id: ids[1] }, { $set: { n: 'alone' } });
+    grouped.withdraw('c');
+    expect(await alone).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(updates).toEqual(['update:grouped']);
   });
 
   it('when one update of a batch fails, then every update of it learns it may not have applied, the failure is reported once, and asked again the valid ones apply', async () => {
@@ -70,13 +108,13 @@ describe('grouped updates', () => {
     await collection().updateOne({ _id: ids[1] }, { $set: { n: 'text' } });
     const failures: number[] = [];
     const grouped = new GroupedUpdates(collection, (_e, n) => failures.push(n));
-    const setFirst = () => grouped.updateOne({ _id: ids[0] }, { $set: { n: 'a' } });
-    const setLast = () => grouped.updateOne({ _id: ids[2] }, { $set: { n: 'c' } });
+    const setFirst = () => grouped.updateOne(0, { _id: ids[0] }, { $set: { n: 'a' } });
+    const setLast = () => grouped.updateOne(2, { _id: ids[2] }, { $set: { n: 'c' } });
     // Incrementing a string is refused by the server for that document (and by the types here).
     const incrementText = { $inc: { n: 5 } } as unknown as UpdateFilter<Doc>;
     const applied = await Promise.all([
       setFirst(),
-      grouped.updateOne({ _id: ids[1] }, incrementText),
+      grouped.updateOne(1, { _id: ids[1] }, incrementText),
       setLast(),
     ]);
     expect(applied).toEqual([false, false, false]);
@@ -107,13 +145,13 @@ describe('grouped updates', () => {
       (_e, n) => failures.push(n),
     );
     const refused = await Promise.all([
-      grouped.updateOne({ _id: ids[0] }, { $set: { n: 1 } }),
-      grouped.updateOne({ _id: ids[0] }, { $set: { n: 2 } }),
+      grouped.updateOne('a', { _id: ids[0] }, { $set: { n: 1 } }),
+      grouped.updateOne('b', { _id: ids[0] }, { $set: { n: 2 } }),
     ]);
     expect(refused).toEqual([false, false]);
     expect(failures).toEqual([2]);
     reachable = true;
-    expect(await grouped.updateOne({ _id: ids[0] }, { $set: { n: 3 } })).toBe(true);
+    expect(await grouped.updateOne('a', { _id: ids[0] }, { $set: { n: 3 } })).toBe(true);
     expect(await collection().findOne({ _id: ids[0] })).toMatchObject({ n: 3 });
   });
 });

@@ -5,11 +5,19 @@ import type { Lease } from './generation/leases.js';
 import { Message, ownReply } from './message.model.js';
 import type { FollowerAware } from './remote-followers.js';
 
-/** Every reply's checkpoints of this process, sent together: one command per round trip. */
+/**
+ * How long a due checkpoint waits for others to go out with it: at 1,000 checkpoints a second,
+ * one command every 50 ms instead of a thousand; a checkpoint lands that much later, against an
+ * interval of a second (STREAM_CHECKPOINT_MS).
+ */
+export const CHECKPOINT_GATHER_MS = 50;
+
+/** Every reply's checkpoints of this process, sent together. */
 const checkpointWrites = new GroupedUpdates(
   () => Message.collection,
   (error, updates) =>
     logger.warn({ err: (error as Error).message, updates }, 'reply checkpoints failed'),
+  CHECKPOINT_GATHER_MS,
 );
 
 /**
@@ -17,10 +25,10 @@ const checkpointWrites = new GroupedUpdates(
  * the crash sweep) has it: the number of writes grows with the reply's duration, not with its
  * chunk count. While a reader on another instance follows the reply (remote-followers.ts), at
  * most every `followedIntervalMs` instead: that reader sees only the stored text. One write at a
- * time; the last lands before the final state is written (close), and once the lease is no longer
+ * time; none lands after the final state is written (close), and once the lease is no longer
  * surely held each applies only while the reply is still `streaming` (ownReply), so a checkpoint
  * never overwrites a final state. The writes of all replies go out together (GroupedUpdates), so
- * a write's time, which spaces the next, includes its wait for the batch before it.
+ * a write's time, which spaces the next, includes its wait for the others.
  */
 export class CheckpointWriter implements FollowerAware {
   private latest = '';
@@ -62,11 +70,15 @@ export class CheckpointWriter implements FollowerAware {
     this.schedule();
   }
 
-  /** Stops checkpointing; resolves once no write is in flight, so the final write lands last. */
+  /**
+   * Stops checkpointing. A write not yet sent is withdrawn (the final write, which follows, has
+   * the whole text); resolves once none is in flight, so the final write lands last.
+   */
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.timer);
     this.timer = undefined;
+    checkpointWrites.withdraw(this);
     while (this.inFlight) await this.inFlight;
   }
 
@@ -96,7 +108,7 @@ export class CheckpointWriter implements FollowerAware {
     const started = Date.now();
     this.lastWriteAt = started;
     this.inFlight = checkpointWrites
-      .updateOne(ownReply(this.replyId, this.lease), { $set: { content } })
+      .updateOne(this, ownReply(this.replyId, this.lease), { $set: { content } })
       .then((applied) => {
         // A failed batch is reported by checkpointWrites; the next write carries the text again.
         if (applied) this.stored = content.length;
