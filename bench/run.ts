@@ -196,14 +196,23 @@ async function startPhase(
   upstream: Upstream,
   users: number,
   chatsPerUser: number,
-  loginUser = false,
-  cpuProfile?: string,
+  {
+    loginUser = false,
+    cpuProfile,
+    oursEnv,
+  }: { loginUser?: boolean; cpuProfile?: string; oursEnv?: Record<string, string> } = {},
 ): Promise<Phase> {
   const db = await backend.start();
   const seeded = await seed(db.uri, { users, chatsPerUser, loginUser });
   // Started side by side: most of a server's start is loading its modules, on either core.
   const [ours, baseline] = await Promise.all([
-    startOurs({ node: nodeBin, mongoUri: db.uri, upstreamPort: upstream.port, cpuProfile }),
+    startOurs({
+      node: nodeBin,
+      mongoUri: db.uri,
+      upstreamPort: upstream.port,
+      cpuProfile,
+      env: oursEnv,
+    }),
     startBaseline({ node: nodeBin, mongoUri: db.uri, upstreamPort: upstream.port }),
   ]);
   const phase = { db, ours, baseline, users: seeded.users };
@@ -529,7 +538,11 @@ async function openStreams(nodeBin: string, upstream: Upstream) {
     [];
   for (let round = 0; round < S.rounds; round += 1) {
     // Fresh database and processes each round, so RSS is not inherited from the previous round.
-    const p = await startPhase(nodeBin, upstream, n, 1);
+    // Our replies outlive their client by DETACH_GRACE_SECONDS (30 s), for a reconnect to resume:
+    // here a reply ends with its stream, as the relay's does, so once the held streams close the
+    // other arm runs on a quiet machine and the upstream, and stopping the server waits on nothing.
+    // The streams measured are attached throughout, so this changes nothing they hold.
+    const p = await startPhase(nodeBin, upstream, n, 1, { oursEnv: { DETACH_GRACE_SECONDS: '0' } });
     const row: Record<string, Record<string, number>> = {};
     for (const server of order(round, p)) {
       // A few short streams first, so the idle reading includes what a server sets up once, on
@@ -601,7 +614,10 @@ async function openStreams(nodeBin: string, upstream: Upstream) {
       // Measured: close the streams (each server stores its partial reply once) and wait for the job.
       client.send({ cancel: jobId });
       const result = await job;
-      // Each closed stream stores its partial reply: the next arm starts once that is done.
+      // Each closed stream stores its partial reply: the next arm starts once that is done and
+      // the upstream streams this server read have closed.
+      const quietBy = Date.now() + 60_000;
+      while ((await upstream.stats()).active > 0 && Date.now() < quietBy) await sleep(250);
       await untilIdle(server);
       await sleep(S.fig4.settleMs);
       row[server.name] = {
@@ -1429,7 +1445,7 @@ async function threadRelayFigure(nodeBin: string, upstream: Upstream) {
 /** CPU profile of our server under the figure-2 load and the list load; summarised by function and package. */
 async function profileOurs(nodeBin: string, upstream: Upstream): Promise<ProfileSummary | null> {
   const name = `ours-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`;
-  const p = await startPhase(nodeBin, upstream, S.fig2.concurrent + 50, 1, false, name);
+  const p = await startPhase(nodeBin, upstream, S.fig2.concurrent + 50, 1, { cpuProfile: name });
   try {
     const shape = {
       ttftMs: S.fig2.ttftMs,
@@ -1543,7 +1559,7 @@ async function main() {
 
     // Figures 5 and 6: a small database (one user with 20 chats, one login account).
     if (want('5', '6')) {
-      const p = await startPhase(node24, upstream, 1, 20, true);
+      const p = await startPhase(node24, upstream, 1, 20, { loginUser: true });
       if (want('5')) {
         const f5 = await listThroughput(p);
         figures.push(f5.figure);
