@@ -9,9 +9,12 @@
  * starts it; the thread relay always), by wrapping MongoClient's emit. The baseline does not
  * monitor commands, so its tally stays empty. Garbage-collection pauses are counted too (how many,
  * their total and the longest), to tell a stall of the server's own heap from one of the machine.
- * `bench/memory.ts` also asks it for heap snapshots (v8.writeHeapSnapshot).
+ * `bench/memory.ts` also asks it for heap snapshots (v8.writeHeapSnapshot), figure 4 for an
+ * allocation profile (`alloc-start` / `alloc-stop`, through the inspector).
  */
 import diagnosticsChannel from 'node:diagnostics_channel';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import type net from 'node:net';
 import {
   constants,
@@ -31,8 +34,11 @@ export interface CommandTally {
 
 interface ProbeRequest {
   id: number;
-  cmd: 'stats' | 'reset' | 'gc' | 'snapshot';
-  /** `snapshot`: where to write the heap snapshot (taken after a forced GC). */
+  cmd: 'stats' | 'reset' | 'gc' | 'snapshot' | 'alloc-start' | 'alloc-stop';
+  /**
+   * `snapshot`: where to write the heap snapshot (taken after a forced GC); `alloc-stop`: where to
+   * write the allocation profile sampled since `alloc-start`.
+   */
   file?: string;
 }
 
@@ -102,7 +108,9 @@ if (process.send && process.env.BENCH_PROBE === '1') {
     return emit.call(this, name, ...args);
   } as never;
   v8.setFlagsFromString('--expose-gc');
+  // BENCH_TRACE_GC=1: V8's line per collection; =nvp: its name=value lines (bytes promoted).
   if (process.env.BENCH_TRACE_GC === '1') v8.setFlagsFromString('--trace-gc');
+  if (process.env.BENCH_TRACE_GC === 'nvp') v8.setFlagsFromString('--trace-gc-nvp');
   const gc = vm.runInNewContext('gc') as () => void;
 
   const stats = () => {
@@ -146,9 +154,26 @@ if (process.send && process.env.BENCH_PROBE === '1') {
     };
   };
 
-  process.on('message', (raw: unknown) => {
-    const request = raw as ProbeRequest;
-    if (typeof request?.id !== 'number') return;
+  // Allocation sampling (figure 4's --fig4-alloc-profile): V8's sampling heap profiler, keeping
+  // the objects collected since, so the profile is what was allocated, not what is still live.
+  let inspector: Session | undefined;
+  const allocations = async (request: ProbeRequest) => {
+    if (request.cmd === 'alloc-start') {
+      inspector ??= new Session();
+      inspector.connect();
+      await inspector.post('HeapProfiler.startSampling', {
+        samplingInterval: 4096,
+        includeObjectsCollectedByMajorGC: true,
+        includeObjectsCollectedByMinorGC: true,
+      } as never);
+    } else if (request.cmd === 'alloc-stop' && inspector && request.file) {
+      const { profile } = await inspector.post('HeapProfiler.stopSampling');
+      writeFileSync(request.file, JSON.stringify(profile));
+      inspector.disconnect();
+    }
+  };
+
+  const answer = (request: ProbeRequest) => {
     if (request.cmd === 'reset') {
       delay.reset();
       gcPauses = noPauses();
@@ -163,6 +188,14 @@ if (process.send && process.env.BENCH_PROBE === '1') {
     const snapshot =
       request.cmd === 'snapshot' && request.file ? v8.writeHeapSnapshot(request.file) : undefined;
     process.send?.({ probe: request.id, ...stats(), snapshot });
+  };
+
+  process.on('message', (raw: unknown) => {
+    const request = raw as ProbeRequest;
+    if (typeof request?.id !== 'number') return;
+    if (request.cmd === 'alloc-start' || request.cmd === 'alloc-stop')
+      void allocations(request).then(() => answer(request));
+    else answer(request);
   });
   process.channel?.unref();
 }

@@ -21,7 +21,12 @@ import type {
 import { scriptedText } from './lib/scripted-text.js';
 import { percentile, round3, run, sleep, spread, type Spread } from './lib/common.js';
 import { chooseBackend, ferretdbBackend, type Backend, type BenchDatabase } from './lib/db.js';
-import { summariseProfile, type ProfileSummary } from './lib/profile.js';
+import {
+  summariseAllocations,
+  summariseProfile,
+  type AllocationSummary,
+  type ProfileSummary,
+} from './lib/profile.js';
 import { renderReport, type Figure, type Report } from './lib/report.js';
 import { rssParts } from './lib/rss-parts.js';
 import {
@@ -68,6 +73,12 @@ const argNumber = (name: string) => {
   return raw === undefined ? undefined : Number(raw);
 };
 const want = (...ids: string[]) => !only || ids.some((id) => only.includes(id));
+/**
+ * `--fig4-alloc-profile`: figure 4 samples what each server allocates from its idle reading to its
+ * held one (collected objects included) and logs by package and by the function of ours it was
+ * for. The sampler keeps its samples, so such a run's RSS figures are not comparable.
+ */
+const fig4AllocProfile = process.argv.includes('--fig4-alloc-profile');
 const started = Date.now();
 const log = (message: string) =>
   console.log(`[bench +${((Date.now() - started) / 1000).toFixed(0)}s] ${message}`);
@@ -517,6 +528,19 @@ function fig4Parts(parts: Record<string, number>): Record<string, number> {
   };
 }
 
+/** An allocation summary in the log, per held stream. */
+function logAllocations(label: string, summary: AllocationSummary, streams: number): void {
+  const kib = (bytes: number) => `${(bytes / 1024 / streams).toFixed(1)} KiB`;
+  const list = (rows: AllocationSummary['byPackage']) =>
+    rows
+      .slice(0, 10)
+      .map((r) => `${r.name} ${kib(r.bytes)}`)
+      .join(' · ');
+  log(`${label} allocated ${kib(summary.totalBytes)} per stream (${summary.file})`);
+  log(`  by package: ${list(summary.byPackage)}`);
+  log(`  for: ${list(summary.byOwnFrame)}`);
+}
+
 /** Waits (at most a minute) until the server spends under a tenth of a core, twice in a row. */
 async function untilIdle(server: RunningServer): Promise<void> {
   const stepMs = 250;
@@ -571,6 +595,7 @@ async function openStreams(nodeBin: string, upstream: Upstream) {
         chunkSize: 16,
       });
       const idle = await server.probe('gc');
+      if (fig4AllocProfile) await server.probe('alloc-start');
       let allOpen = false;
       let heldAt = 0;
       let jobId = 0;
@@ -609,6 +634,12 @@ async function openStreams(nodeBin: string, upstream: Upstream) {
         await sleep(500);
       }
       const held = await server.probe('stats');
+      if (fig4AllocProfile) {
+        mkdirSync(PROFILE_DIR, { recursive: true });
+        const file = path.join(PROFILE_DIR, `fig4-${server.name}-${round + 1}.heapprofile`);
+        await server.probe('alloc-stop', file);
+        logAllocations(`fig4 ${server.name}`, summariseAllocations(file), n);
+      }
       const afterGc = await server.probe('gc');
       const upstreamStats = await upstream.stats();
       // Measured: close the streams (each server stores its partial reply once) and wait for the job.

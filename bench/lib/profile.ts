@@ -77,6 +77,55 @@ export function summariseProfile(file: string, top = 25): ProfileSummary {
   };
 }
 
+interface AllocationNode {
+  callFrame: { functionName: string; url: string };
+  selfSize: number;
+  children: AllocationNode[];
+}
+
+export interface AllocationSummary {
+  file: string;
+  totalBytes: number;
+  /** Bytes by the package whose code allocated them (as the CPU summary's packages). */
+  byPackage: { name: string; bytes: number }[];
+  /**
+   * Bytes by the nearest frame of our code (or the relay's) on the allocating stack: which of our
+   * functions a driver or library allocation was made for. Work resumed from the event loop (a
+   * socket read, a timer) has none on its stack and counts as `(no frame of ours)`.
+   */
+  byOwnFrame: { name: string; bytes: number }[];
+}
+
+/** What a sampling heap profile (V8's HeapProfiler.stopSampling) says was allocated, and for what. */
+export function summariseAllocations(file: string, top = 15): AllocationSummary {
+  const { head } = JSON.parse(readFileSync(file, 'utf8')) as { head: AllocationNode };
+  const byPackage = new Map<string, number>();
+  const byOwnFrame = new Map<string, number>();
+  let totalBytes = 0;
+  const add = (map: Map<string, number>, key: string, bytes: number) =>
+    map.set(key, (map.get(key) ?? 0) + bytes);
+  const stack: { node: AllocationNode; own: string }[] = [
+    { node: head, own: '(no frame of ours)' },
+  ];
+  for (let next = stack.pop(); next; next = stack.pop()) {
+    const { url, functionName } = next.node.callFrame;
+    const ours = /\/build\/((?:src|bench)\/.*)$/.exec(url);
+    const own = ours ? `${ours[1]} ${functionName || '(anonymous)'}` : next.own;
+    if (next.node.selfSize > 0) {
+      totalBytes += next.node.selfSize;
+      add(byPackage, owner(url, functionName), next.node.selfSize);
+      add(byOwnFrame, own, next.node.selfSize);
+    }
+    for (const child of next.node.children) stack.push({ node: child, own });
+  }
+  const ranked = (map: Map<string, number>) =>
+    [...map]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([name, bytes]) => ({ name, bytes }));
+  return { file, totalBytes, byPackage: ranked(byPackage), byOwnFrame: ranked(byOwnFrame) };
+}
+
 // `node profile.js <file.cpuprofile>` prints the summary.
 if (process.argv[1]?.endsWith('profile.js') && process.argv[2])
   console.log(JSON.stringify(summariseProfile(process.argv[2]), null, 1));

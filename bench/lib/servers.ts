@@ -49,7 +49,9 @@ export interface RunningServer {
   name: 'ours' | 'baseline' | 'thread-relay';
   port: number;
   child: ChildProcess;
-  probe(cmd: 'stats' | 'reset' | 'gc'): Promise<ProbeStats>;
+  probe(cmd: 'stats' | 'reset' | 'gc' | 'alloc-start'): Promise<ProbeStats>;
+  /** Stops the allocation sampling `alloc-start` began, and writes its profile to `file`. */
+  probe(cmd: 'alloc-stop', file: string): Promise<ProbeStats>;
   /** Forced GC, then a heap snapshot written to `file` (bench/memory.ts). */
   snapshot(file: string): Promise<ProbeStats>;
   stop(): Promise<void>;
@@ -58,7 +60,10 @@ export interface RunningServer {
 let probeSeq = 0;
 
 function withProbe(child: ChildProcess) {
-  return (cmd: 'stats' | 'reset' | 'gc' | 'snapshot', file?: string) =>
+  return (
+    cmd: 'stats' | 'reset' | 'gc' | 'snapshot' | 'alloc-start' | 'alloc-stop',
+    file?: string,
+  ) =>
     new Promise<ProbeStats>((resolve, reject) => {
       const id = (probeSeq += 1);
       const timer = setTimeout(() => reject(new Error(`probe ${cmd} timed out`)), 120_000);
