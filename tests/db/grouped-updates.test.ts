@@ -83,6 +83,25 @@ describe('grouped updates', () => {
     expect(await collection().countDocuments({ _id: { $in: ids }, n: 'gathered' })).toBe(3);
   });
 
+  it('when an urgent update comes while others wait for the window, then all of them go out at once in one command', async () => {
+    const ids = await seeded(2);
+    const grouped = new GroupedUpdates(collection, () => undefined, 60_000);
+    const started = Date.now();
+    const waiting = grouped.updateOne('a', { _id: ids[0] }, { $set: { n: 'waiting' } });
+    const urgent = grouped.updateOne(
+      'b',
+      { _id: ids[1] },
+      { $set: { n: 'urgent' } },
+      { urgent: true },
+    );
+    expect(await Promise.all([waiting, urgent])).toEqual([true, true]);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(updates).toEqual(['update:grouped']);
+    expect(
+      await collection().countDocuments({ _id: { $in: ids }, n: { $in: ['waiting', 'urgent'] } }),
+    ).toBe(2);
+  });
+
   it('when a key is updated again before its batch goes out, then only the later update is sent and both learn it applied; a withdrawn one is not sent', async () => {
     const ids = await seeded(2);
     const grouped = new GroupedUpdates(collection, () => undefined, 50);

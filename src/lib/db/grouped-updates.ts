@@ -39,22 +39,39 @@ export class GroupedUpdates<T extends Document> {
     private readonly windowMs = 0,
   ) {}
 
-  updateOne(key: unknown, filter: Filter<T>, update: UpdateFilter<T>): Promise<boolean> {
+  /**
+   * `urgent`: someone waits for this update (a reader on another instance follows the reply), so
+   * the batch goes out at once, with whatever else is queued, rather than at the window's end.
+   */
+  updateOne(
+    key: unknown,
+    filter: Filter<T>,
+    update: UpdateFilter<T>,
+    { urgent = false }: { urgent?: boolean } = {},
+  ): Promise<boolean> {
     return new Promise((resolve) => {
       const op: AnyBulkWriteOperation<T> = { updateOne: { filter, update } };
       const queued = this.queued.get(key);
       if (queued) {
         queued.op = op;
         queued.answered.push(resolve);
-        return;
+      } else {
+        this.queued.set(key, { op, answered: [resolve] });
       }
-      this.queued.set(key, { op, answered: [resolve] });
-      if (!this.sending && !this.timer) {
-        this.timer = setTimeout(() => this.send(), this.windowMs);
-        // Pending checkpoints never keep the process alive (shutdown stores final states).
-        this.timer.unref();
-      }
+      this.schedule(urgent ? 0 : this.windowMs);
     });
+  }
+
+  /** Sends the queue after `delayMs`, unless it goes sooner already (or with the batch in flight). */
+  private schedule(delayMs: number): void {
+    if (this.sending) return;
+    if (this.timer) {
+      if (delayMs >= this.windowMs) return;
+      clearTimeout(this.timer);
+    }
+    this.timer = setTimeout(() => this.send(), delayMs);
+    // Pending checkpoints never keep the process alive (shutdown stores final states).
+    this.timer.unref();
   }
 
   /** Drops the key's update if it has not gone out yet (its promise resolves to false). */

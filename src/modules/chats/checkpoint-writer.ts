@@ -108,7 +108,13 @@ export class CheckpointWriter implements FollowerAware {
     const started = Date.now();
     this.lastWriteAt = started;
     this.inFlight = checkpointWrites
-      .updateOne(this, ownReply(this.replyId, this.lease), { $set: { content } })
+      // A reader on another instance polls for this text: it goes without waiting for others.
+      .updateOne(
+        this,
+        ownReply(this.replyId, this.lease),
+        { $set: { content } },
+        { urgent: this.followed },
+      )
       .then((applied) => {
         // A failed batch is reported by checkpointWrites; the next write carries the text again.
         if (applied) this.stored = content.length;
