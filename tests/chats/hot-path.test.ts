@@ -1,6 +1,6 @@
 import diagnostics_channel from 'node:diagnostics_channel';
 import type { CommandStartedEvent, CommandSucceededEvent } from 'mongodb';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { serverScansFilters } from '../../src/lib/db/connection.js';
 import mongoose from '../../src/lib/db/mongoose.js';
 import { Types } from '../../src/lib/db/mongoose.js';
@@ -508,6 +508,19 @@ describe('a model call sent while the messages are stored', () => {
     );
     client.on('commandStarted', noteChatRead);
     client.on('commandSucceeded', deleteOnceRead);
+    // The embedded FerretDB has one writer: under the parallel suite the deletion could queue
+    // behind the exchange's writes and land after the chat's write it must precede (the send then
+    // streams from a model that never answers). The messages' insert waits for it here, so the
+    // chat is surely gone by the chat's write that follows; the insert itself is the real one.
+    const insertMany = Message.collection.insertMany.bind(Message.collection);
+    let heldInserts = 0;
+    const insertAfterDeletion = vi
+      .spyOn(Message.collection, 'insertMany')
+      .mockImplementation(async (...args) => {
+        heldInserts += 1;
+        await deleted;
+        return insertMany(...args);
+      });
     let res;
     try {
       res = await ctx
@@ -518,8 +531,10 @@ describe('a model call sent while the messages are stored', () => {
     } finally {
       client.off('commandStarted', noteChatRead);
       client.off('commandSucceeded', deleteOnceRead);
+      insertAfterDeletion.mockRestore();
     }
     expect(deleted).toBeDefined();
+    expect(heldInserts).toBe(1);
     expect(res.status).toBe(404);
     expect(res.body.error.code).toBe('NOT_FOUND');
     // The model was called, and the call was dropped rather than read.
