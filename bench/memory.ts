@@ -146,8 +146,7 @@ async function measure(
   const result = await job.done;
   // Our replies outlive their connection (DETACH_GRACE_SECONDS): the idle snapshot waits until
   // every upstream stream is gone, so it holds no generation of the measured streams.
-  const settleBy = Date.now() + 120_000;
-  while ((await upstream.stats()).active > 0 && Date.now() < settleBy) await sleep(500);
+  await upstream.untilClosed(120_000);
   await sleep(3000);
   if (snapshot) await server.snapshot(idleFile);
   const arm: Arm = {

@@ -647,8 +647,7 @@ async function openStreams(nodeBin: string, upstream: Upstream) {
       const result = await job;
       // Each closed stream stores its partial reply: the next arm starts once that is done and
       // the upstream streams this server read have closed.
-      const quietBy = Date.now() + 60_000;
-      while ((await upstream.stats()).active > 0 && Date.now() < quietBy) await sleep(250);
+      await upstream.untilClosed(60_000);
       await untilIdle(server);
       await sleep(S.fig4.settleMs);
       row[server.name] = {

@@ -249,6 +249,8 @@ export interface Upstream {
     contentChunks: number;
   }>;
   reset(): Promise<void>;
+  /** Waits (at most `withinMs`) until no stream through the upstream is open. */
+  untilClosed(withinMs: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -260,14 +262,19 @@ export async function startUpstream(node: string): Promise<Upstream> {
   });
   await waitForPort(port, child, 10_000);
   const base = `http://127.0.0.1:${port}`;
+  const stats: Upstream['stats'] = async () => (await fetch(`${base}/__stats`)).json() as never;
   return {
     port,
     script: async (s) => {
       await fetch(`${base}/__script`, { method: 'POST', body: JSON.stringify(s) });
     },
-    stats: async () => (await fetch(`${base}/__stats`)).json() as never,
+    stats,
     reset: async () => {
       await fetch(`${base}/__reset`, { method: 'POST' });
+    },
+    untilClosed: async (withinMs) => {
+      const by = Date.now() + withinMs;
+      while ((await stats()).active > 0 && Date.now() < by) await sleep(250);
     },
     stop: () => stopChild(child),
   };

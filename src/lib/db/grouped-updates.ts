@@ -18,8 +18,9 @@ interface Queued<T extends Document> {
  * read, and objects that live long enough under load to be promoted before they die). The driver
  * splits a batch larger than the server's limits.
  *
- * Updates are keyed (a reply's id): a second update of a key still queued replaces the first, and
- * one still queued can be withdrawn (a reply's final write supersedes its last checkpoint).
+ * Updates are keyed (a reply's checkpoint writer): a second update of a key still queued replaces
+ * the first, and one still queued can be withdrawn (a reply's final write supersedes its last
+ * checkpoint).
  *
  * An update's promise resolves once its batch has been answered, to whether the whole batch
  * applied; it never rejects: a failure is reported once per batch through `onFailure`, and each of

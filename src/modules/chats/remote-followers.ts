@@ -9,7 +9,7 @@ export interface FollowerAware {
 }
 
 /** The replies generated here that are watched, by id. */
-const watched = new Map<string, { id: Types.ObjectId; target: FollowerAware }>();
+const watched = new Map<string, FollowerAware>();
 let poller: PeriodicJob | undefined;
 
 /**
@@ -29,16 +29,16 @@ async function poll(now = new Date()): Promise<void> {
     .find({ until: { $gt: now } }, { projection: { _id: 1 } })
     .toArray();
   const followedIds = new Set(live.map((r) => String(r._id)));
-  for (const [id, { target }] of watched) target.followedElsewhere(followedIds.has(id));
+  for (const [id, target] of watched) target.followedElsewhere(followedIds.has(id));
 }
 
 /** Watches a reply generated here for readers on other instances; the returned function stops. */
 export function watchRemoteFollowers(replyId: Types.ObjectId, target: FollowerAware): () => void {
   const key = String(replyId);
-  watched.set(key, { id: replyId, target });
+  watched.set(key, target);
   poller ??= runPeriodically('remote follower poll', config().RESUME_POLL_MS, () => poll());
   return () => {
-    if (watched.get(key)?.target !== target) return;
+    if (watched.get(key) !== target) return;
     watched.delete(key);
     if (watched.size > 0) return;
     poller?.stop();
