@@ -27,7 +27,7 @@ import {
 import { cursorId, cursorOf } from './reply-cursor.js';
 import { followLive } from './reply-live-reader.js';
 import { findReplyInChat } from './reply-resume.service.js';
-import { CollectingSink, SseSink } from './reply-sink.js';
+import { CollectingSink, serveEvents } from './reply-sink.js';
 import { exchangeJson, resumeFromPost, serveReply } from './reply.controller.js';
 import { openReply, runReply } from './reply.service.js';
 
@@ -56,7 +56,8 @@ export const asCreatedChat = (body: ExchangeResultJson): CreatedChatJson => ({
 /**
  * Answers an exchange whose messages are stored: 201 JSON, or the SSE stream of API.md. Either way
  * the request is the reply's first reader; the reply goes on if it leaves (see reply-detach).
- * Returns the 201 body it sent (JSON mode); `createdChat`: in the shape of POST /api/chats.
+ * Returns the 201 body it sent (JSON mode), or null once a stream is under way (it is served apart
+ * from the route: serveEvents); `createdChat`: in the shape of POST /api/chats.
  */
 export async function respondWithReply(
   res: Response,
@@ -82,17 +83,14 @@ export async function respondWithReply(
     return body;
   }
 
-  const sink = new SseSink(res).open();
-  try {
+  serveEvents(res, async (sink) => {
     // 0, except for a continued answer: its requester gets only the new text.
     const start = reply.length;
     await sink.event('meta', reply.meta, cursorId(reply.replyId, start));
     const reading = followLive(reply, sink, start);
     runReply(reply, exchange);
     await reading;
-  } finally {
-    sink.end();
-  }
+  });
   return null;
 }
 

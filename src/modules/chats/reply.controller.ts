@@ -16,7 +16,7 @@ import {
   questionOf,
   type ReplyInChat,
 } from './reply-resume.service.js';
-import { CollectingSink, SseSink, type ReplySink } from './reply-sink.js';
+import { CollectingSink, serveEvents, type ReplySink } from './reply-sink.js';
 import { liveReply } from './reply-stream.js';
 
 /** Follows a reply wherever it is generated: in memory when here, through the database otherwise. */
@@ -59,13 +59,10 @@ export async function serveReply(
     throw invalidLastEventId('it points past the end of this reply');
   const meta = cursor ? null : (local?.meta ?? metaOf(found.chat, await questionOf(reply), reply));
 
-  const sink = new SseSink(res).open();
-  try {
+  serveEvents(res, async (sink) => {
     if (meta) await sink.event('meta', meta, cursorId(replyId, offset));
     await follow(found, offset, sink);
-  } finally {
-    sink.end();
-  }
+  });
 }
 
 /** GET /api/chats/:id/messages/:messageId/stream */

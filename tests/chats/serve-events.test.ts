@@ -1,0 +1,61 @@
+import express from 'express';
+import supertest from 'supertest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { logger } from '../../src/lib/logger.js';
+import { serveEvents } from '../../src/modules/chats/reply-sink.js';
+import { useTestApp } from '../helpers/app.js';
+
+useTestApp();
+
+afterEach(() => vi.restoreAllMocks());
+
+/**
+ * A route that streams through serveEvents: one `meta` event, then whatever `after` does once the
+ * route has settled. Records what the route and the writer saw.
+ */
+function streamingApp(after: () => Promise<void>) {
+  const seen = { routeSettledFirst: false, nextReleased: false };
+  let routeSettled = false;
+  const app = express().get('/stream', (req, res) => {
+    serveEvents(res, async (sink) => {
+      await sink.event('meta', { ok: true }, 'r:0');
+      // The route has returned (its promise settled) before the stream's events are all written.
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      seen.routeSettledFirst = routeSettled;
+      seen.nextReleased = req.next === undefined;
+      await after();
+    });
+    routeSettled = true;
+  });
+  return { request: supertest(app), seen };
+}
+
+describe('a stream is served apart from its route', () => {
+  it('when the route has opened the stream, then the route settles and lets go of the router before the stream ends', async () => {
+    const { request, seen } = streamingApp(() => Promise.resolve());
+    const res = await request.get('/stream').buffer(true).parse(textBody);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/event-stream/);
+    expect(res.body).toContain('event: meta\nid: r:0\ndata: {"ok":true}\n\n');
+    expect(seen).toEqual({ routeSettledFirst: true, nextReleased: true });
+  });
+
+  it('when writing the stream fails, then the response ends and the failure is logged as a request failure', async () => {
+    const failed = vi.spyOn(logger, 'error');
+    const { request } = streamingApp(() => Promise.reject(new Error('the reader broke')));
+    const res = await request.get('/stream').buffer(true).parse(textBody);
+    expect(res.status).toBe(200);
+    expect(res.body).toContain('event: meta');
+    const logged = failed.mock.calls.find(([, message]) => message === 'request failed');
+    expect(logged?.[0]).toMatchObject({ code: 'INTERNAL' });
+    expect((logged?.[0] as { err: Error }).err.message).toBe('the reader broke');
+  });
+});
+
+/** Collects the event stream's text (supertest does not parse text/event-stream). */
+function textBody(res: NodeJS.ReadableStream, done: (err: Error | null, body: string) => void) {
+  let text = '';
+  res.setEncoding('utf8');
+  res.on('data', (chunk: string) => (text += chunk));
+  res.on('end', () => done(null, text));
+}
