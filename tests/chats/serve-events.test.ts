@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { logger } from '../../src/lib/logger.js';
 import { serveEvents } from '../../src/modules/chats/reply-sink.js';
 import { useTestApp } from '../helpers/app.js';
+import { textParser } from '../helpers/sse.js';
 
 useTestApp();
 
@@ -33,7 +34,7 @@ function streamingApp(after: () => Promise<void>) {
 describe('a stream is served apart from its route', () => {
   it('when the route has opened the stream, then the route settles and lets go of the router before the stream ends', async () => {
     const { request, seen } = streamingApp(() => Promise.resolve());
-    const res = await request.get('/stream').buffer(true).parse(textBody);
+    const res = await request.get('/stream').buffer(true).parse(textParser);
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/event-stream/);
     expect(res.body).toContain('event: meta\nid: r:0\ndata: {"ok":true}\n\n');
@@ -43,7 +44,7 @@ describe('a stream is served apart from its route', () => {
   it('when writing the stream fails, then the response ends and the failure is logged as a request failure', async () => {
     const failed = vi.spyOn(logger, 'error');
     const { request } = streamingApp(() => Promise.reject(new Error('the reader broke')));
-    const res = await request.get('/stream').buffer(true).parse(textBody);
+    const res = await request.get('/stream').buffer(true).parse(textParser);
     expect(res.status).toBe(200);
     expect(res.body).toContain('event: meta');
     const logged = failed.mock.calls.find(([, message]) => message === 'request failed');
@@ -51,11 +52,3 @@ describe('a stream is served apart from its route', () => {
     expect((logged?.[0] as { err: Error }).err.message).toBe('the reader broke');
   });
 });
-
-/** Collects the event stream's text (supertest does not parse text/event-stream). */
-function textBody(res: NodeJS.ReadableStream, done: (err: Error | null, body: string) => void) {
-  let text = '';
-  res.setEncoding('utf8');
-  res.on('data', (chunk: string) => (text += chunk));
-  res.on('end', () => done(null, text));
-}
