@@ -1,6 +1,6 @@
 /**
  * Reading the provider's stream: CPU per content chunk and heap per open reply of
- * `openAiCompletion` (the SDK sends the request, we read its body) against the former reading
+ * `OpenAiCompletion` (the SDK sends the request, we read its body) against the former reading
  * through the SDK's stream (bench/lib/sdk-stream-provider.ts), same client and pool, same run.
  *
  *   npx tsx bench/stream-read.ts [--rounds 5] [--json]
@@ -18,8 +18,8 @@ import { createParser } from 'eventsource-parser';
 import { Agent, request, fetch as undiciFetch } from 'undici';
 import type { Config } from '../src/lib/config.js';
 import OpenAI from 'openai';
-import { closeOpenAiPool, openAiCompletion } from '../src/lib/llm/openai.provider.js';
-import type { CompletionRequest, CompletionStream } from '../src/lib/llm/types.js';
+import { closeOpenAiPool, OpenAiCompletion } from '../src/lib/llm/openai.provider.js';
+import type { CompletionEvent, CompletionRequest, CompletionStream } from '../src/lib/llm/types.js';
 import { sdkStreamCompletion } from './lib/sdk-stream-provider.js';
 
 v8.setFlagsFromString('--expose-gc');
@@ -66,10 +66,17 @@ const fetchClient = new OpenAI({
 });
 
 type Arm = (request: CompletionRequest) => CompletionStream;
+/** An arm written as an async generator, read as ours is: its events pushed to a handler. */
+const pushed = (events: AsyncGenerator<CompletionEvent, void, undefined>): CompletionStream => ({
+  read: async (handle) => {
+    for await (const event of events) await handle(event);
+  },
+  close: () => void events.return(undefined),
+});
 const arms: Record<string, Arm> = {
-  'sdk stream (before)': (r) => sdkStreamCompletion(fetchClient, r, config),
-  'node stream (after)': (r) => openAiCompletion(r, config),
-  'node stream, no SDK (ref)': (r) => nodeStreamCompletion(r),
+  'sdk stream (before)': (r) => pushed(sdkStreamCompletion(fetchClient, r, config)),
+  'node stream (after)': (r) => new OpenAiCompletion(r, config),
+  'node stream, no SDK (ref)': (r) => pushed(nodeStreamCompletion(r)),
 };
 
 const pool = new Agent({ keepAliveTimeout: 30_000, connections: 1024 });
@@ -78,7 +85,9 @@ const pool = new Agent({ keepAliveTimeout: 30_000, connections: 1024 });
  * keep-alive pool, without the SDK (no retries, no error classes, no idle timer): what a
  * Node-stream path could at best save.
  */
-async function* nodeStreamCompletion(r: CompletionRequest): CompletionStream {
+async function* nodeStreamCompletion(
+  r: CompletionRequest,
+): AsyncGenerator<CompletionEvent, void, undefined> {
   const res = await request(`${base}/v1/chat/completions`, {
     method: 'POST',
     dispatcher: pool,
@@ -114,7 +123,9 @@ const completionRequest = (signal = new AbortController().signal): CompletionReq
 /** Consumes one reply as the runner does; returns its content chunks. */
 async function consume(arm: Arm): Promise<number> {
   let deltas = 0;
-  for await (const event of arm(completionRequest())) if (event.type === 'delta') deltas += 1;
+  await arm(completionRequest()).read((event) => {
+    if (event.type === 'delta') deltas += 1;
+  });
   return deltas;
 }
 
@@ -146,11 +157,11 @@ async function heapPerReply(arm: Arm, n: number) {
       aborts.push(abort);
       const stream = arm(completionRequest(abort.signal));
       pending.push(
-        (async () => {
-          for await (const event of stream) {
+        stream
+          .read((event) => {
             if (event.type === 'delta' && (started += 1) === n) allStarted();
-          }
-        })().catch(() => undefined),
+          })
+          .catch(() => undefined),
       );
     }
   });

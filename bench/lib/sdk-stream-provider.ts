@@ -6,14 +6,14 @@
 import type OpenAI from 'openai';
 import type { Config } from '../../src/lib/config.js';
 import { UpstreamIdleError } from '../../src/lib/llm/upstream-errors.js';
-import type { CompletionRequest, CompletionStream } from '../../src/lib/llm/types.js';
+import type { CompletionEvent, CompletionRequest } from '../../src/lib/llm/types.js';
 
 /** The former `openAiCompletion`, unchanged but for taking the SDK client as a parameter. */
 export async function* sdkStreamCompletion(
   client: OpenAI,
   request: CompletionRequest,
   c: Config,
-): CompletionStream {
+): AsyncGenerator<CompletionEvent, void, undefined> {
   const idle = new AbortController();
   const signal = AbortSignal.any([request.signal, idle.signal]);
   // One timer for the whole reply, restarted per chunk (refresh() costs far less than a new timer).

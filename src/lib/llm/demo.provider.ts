@@ -23,34 +23,42 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 /**
- * Streams the canned reply word by word at a human pace, stopping at once when aborted. Like a
- * provider, it stops at `maxTokens` (MAX_TOKENS) with finish reason `length`, so a reply cut by
- * the token limit (and its continuation) can be tried offline.
+ * Streams the canned reply word by word at a human pace, stopping at once when aborted or closed.
+ * Like a provider, it stops at `maxTokens` (MAX_TOKENS) with finish reason `length`, so a reply
+ * cut by the token limit (and its continuation) can be tried offline.
  */
-export async function* demoCompletion(
-  request: CompletionRequest,
-  delayMs: number,
-): CompletionStream {
-  const lastUser = [...request.messages].reverse().find((m) => m.role === 'user')?.content ?? '';
-  const echo = lastUser.length > 200 ? `${lastUser.slice(0, 200)}…` : lastUser;
-  const words = `${REPLY}“${echo}”`.split(/(?<=\s)/);
-  let sent = '';
-  let finishReason = 'stop';
-  for (const word of words) {
-    if (request.maxTokens !== undefined && approxTokens(sent + word) > request.maxTokens) {
-      finishReason = 'length';
-      break;
-    }
-    await sleep(delayMs, request.signal);
-    if (request.signal.aborted) return;
-    sent += word;
-    yield { type: 'delta', content: word };
-  }
-  yield { type: 'finish', finishReason };
-  const promptTokens = request.messages.reduce((sum, m) => sum + approxTokens(m.content), 0);
-  const completionTokens = approxTokens(sent);
-  yield {
-    type: 'usage',
-    usage: { promptTokens, completionTokens, totalTokens: promptTokens + completionTokens },
+export function demoCompletion(request: CompletionRequest, delayMs: number): CompletionStream {
+  let closed = false;
+  const stopped = () => closed || request.signal.aborted;
+  return {
+    close: () => {
+      closed = true;
+    },
+    read: async (handle) => {
+      const lastUser =
+        [...request.messages].reverse().find((m) => m.role === 'user')?.content ?? '';
+      const echo = lastUser.length > 200 ? `${lastUser.slice(0, 200)}…` : lastUser;
+      const words = `${REPLY}“${echo}”`.split(/(?<=\s)/);
+      let sent = '';
+      let finishReason = 'stop';
+      for (const word of words) {
+        if (request.maxTokens !== undefined && approxTokens(sent + word) > request.maxTokens) {
+          finishReason = 'length';
+          break;
+        }
+        await sleep(delayMs, request.signal);
+        if (stopped()) return;
+        sent += word;
+        await handle({ type: 'delta', content: word });
+        if (stopped()) return;
+      }
+      await handle({ type: 'finish', finishReason });
+      const promptTokens = request.messages.reduce((sum, m) => sum + approxTokens(m.content), 0);
+      const completionTokens = approxTokens(sent);
+      await handle({
+        type: 'usage',
+        usage: { promptTokens, completionTokens, totalTokens: promptTokens + completionTokens },
+      });
+    },
   };
 }

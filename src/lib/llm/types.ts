@@ -38,4 +38,23 @@ export type CompletionEvent =
   | { type: 'usage'; usage: Usage }
   | { type: 'toolCalls'; toolCalls: ToolCallDelta[] };
 
-export type CompletionStream = AsyncGenerator<CompletionEvent, void, undefined>;
+/**
+ * Takes the provider's events in order. A promise back (a reader's socket is full) holds the
+ * next event until it settles, and the provider reads no more meanwhile.
+ */
+export type CompletionHandler = (event: CompletionEvent) => Promise<void> | void;
+
+/**
+ * A model call, sent: its events are pushed to one handler as they arrive (no promise or
+ * suspended frame per event), from when `read` is called; the call may be made before it.
+ */
+export interface CompletionStream {
+  /**
+   * Hands every event to `handle`; resolves at the end of the reply, or quietly once the request's
+   * signal has aborted it, and rejects with the call's failure (or the handler's) after the events
+   * that came before it. Called once.
+   */
+  read(handle: CompletionHandler): Promise<void>;
+  /** Stops it early (or before it is read): no more events, and the connection is dropped. */
+  close(): void;
+}

@@ -56,16 +56,15 @@ async function askForTitle(
   let usage: Usage | null = null;
   let failed = true;
   try {
-    const stream = streamCompletion({
+    await streamCompletion({
       model,
       messages: turns,
       maxTokens: c.TITLE_MAX_TOKENS,
       signal: AbortSignal.timeout(c.TITLE_TIMEOUT_MS),
-    });
-    for await (const event of stream) {
+    }).read((event) => {
       if (event.type === 'delta') text += event.content;
       else if (event.type === 'usage') usage = event.usage;
-    }
+    });
     failed = false;
   } finally {
     // The title's tokens count as usage of the chat, whether or not a title came of them.

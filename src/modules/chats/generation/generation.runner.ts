@@ -73,38 +73,25 @@ export async function runGeneration(
   let finishReason: string | null = null;
   let usage: MessageDoc['usage'] = null;
   let failure: AppError | null = null;
-  let ended = false;
-  try {
-    for (let next = completion.first; ; next = completion.events.next()) {
-      let result: IteratorResult<CompletionEvent, void>;
-      try {
-        result = await next;
-      } catch (error) {
-        // The model call failed (not a reader): counted apart from the aborts of our side.
-        completion.timing.failed(error, controller.signal);
-        throw error;
-      }
-      if (result.done) {
-        ended = true;
-        break;
-      }
-      const event = result.value;
-      if (event.type === 'delta') {
-        completion.timing.delta();
-        ttftMs ??= Math.round(performance.now() - started);
-        content += event.content;
-        checkpoints?.update(content);
-        // Held only while a reader's socket is full (backpressure).
-        const paced = reply.push(event.content);
-        if (paced) await paced;
-      } else {
-        if (event.type === 'finish') finishReason = event.finishReason;
-        else if (event.type === 'usage') usage = event.usage;
-        await options.onEvent?.(event, controller.signal);
-      }
-      if (controller.signal.aborted) break;
+  // Called as each event is read: nothing is awaited per chunk unless a reader's socket is full.
+  const onModelEvent = (event: CompletionEvent): Promise<void> | void => {
+    if (event.type === 'delta') {
+      completion.timing.delta();
+      ttftMs ??= Math.round(performance.now() - started);
+      content += event.content;
+      checkpoints?.update(content);
+      // Held only while a reader's socket is full (backpressure).
+      return reply.push(event.content);
     }
+    if (event.type === 'finish') finishReason = event.finishReason;
+    else if (event.type === 'usage') usage = event.usage;
+    return options.onEvent?.(event, controller.signal);
+  };
+  try {
+    await completion.reply.read(onModelEvent);
   } catch (error) {
+    // Counted apart from the aborts of our side (the relays of /v1's events do not fail).
+    completion.timing.failed(error, controller.signal);
     if (!(controller.signal.reason instanceof GenerationAbort)) {
       failure = upstreamError(error);
       logger.warn(
@@ -113,8 +100,8 @@ export async function runGeneration(
       );
     }
   } finally {
-    // Left before its end (aborted, or a reader's error): the model stream is closed with it.
-    if (!ended) await completion.events.return?.().catch(() => undefined);
+    // Left before its end (aborted, or a reader's error): the model's connection is dropped.
+    completion.reply.close();
     stopRenewing(lease);
     unregisterGeneration(lease.token);
     unwatch();

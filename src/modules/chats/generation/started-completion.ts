@@ -1,5 +1,5 @@
 import { config } from '../../../lib/config.js';
-import { streamCompletion, type ChatTurn, type CompletionEvent } from '../../../lib/llm/index.js';
+import { streamCompletion, type ChatTurn, type CompletionStream } from '../../../lib/llm/index.js';
 import type { CompletionRequest } from '../../../lib/llm/types.js';
 import { CompletionTiming } from '../../../lib/metrics.js';
 
@@ -8,19 +8,19 @@ import { CompletionTiming } from '../../../lib/metrics.js';
  * limits have let it through and its history is known, and stores its messages meanwhile: the
  * model's time to first token and those writes overlap instead of adding up. Nothing of the call
  * is read, relayed or stored before the messages are (runGeneration reads it after beginExchange
- * returned); when storing fails, the call is abandoned (its controller aborted: the connection is
- * dropped, usually before the first byte) and the request fails as it did before.
+ * returned: its events wait in the connection meanwhile); when storing fails, the call is abandoned
+ * (its controller aborted: the connection is dropped, usually before the first byte) and the
+ * request fails as it did before.
  */
 export interface StartedCompletion {
   /** The reply's one abort controller: the reply stream adopts it (openReply). */
   readonly controller: AbortController;
   /** When the request went out (performance.now()): the reply's TTFT and duration count from here. */
   readonly startedAt: number;
-  readonly events: AsyncIterator<CompletionEvent, void>;
+  /** The call, sent: its reply is read once (runGeneration). */
+  readonly reply: CompletionStream;
   /** The call's metrics (TTFT, chunk gaps, failures), fed by its reader. */
   readonly timing: CompletionTiming;
-  /** The first `events.next()`, already asked for: it is what sends the request. */
-  readonly first: Promise<IteratorResult<CompletionEvent, void>>;
 }
 
 /** What an exchange asks the model (its fields of the same names). */
@@ -30,7 +30,7 @@ interface ModelCall {
   passthrough?: CompletionRequest['passthrough'];
 }
 
-/** Sends the exchange's request now; read it with `first`, then `events`. */
+/** Sends the exchange's request now; its reply is read later. */
 export function startCompletion(
   exchange: ModelCall,
   controller = new AbortController(),
@@ -45,17 +45,12 @@ export function startCompletion(
     ...(exchange.passthrough ? { passthrough: exchange.passthrough } : {}),
   };
   const timing = new CompletionTiming(exchange.model);
-  const events = streamCompletion(request);
-  const first = events.next();
-  // Read, or abandoned, later: a failure meanwhile is not an unhandled rejection.
-  first.catch(() => undefined);
-  return { controller, startedAt, events, timing, first };
+  return { controller, startedAt, reply: streamCompletion(request), timing };
 }
 
 /** Drops a call whose exchange could not be stored: nothing of it is read. */
 export function abandonCompletion(completion: StartedCompletion | undefined): void {
   if (!completion) return;
   completion.controller.abort(new Error('the exchange was not stored'));
-  // Ends the provider's generator (and its idle timer) once the aborted read settles.
-  void completion.first.finally(() => completion.events.return?.()).catch(() => undefined);
+  completion.reply.close();
 }

@@ -1,0 +1,241 @@
+import type { Readable } from 'node:stream';
+import { createParser, type EventSourceParser } from 'eventsource-parser';
+import { MAX_EVENT_CHARS, parseChunk } from './stream-body.js';
+import { UpstreamIdleError, UpstreamProtocolError } from './upstream-errors.js';
+import type { CompletionEvent, CompletionHandler } from './types.js';
+
+/**
+ * Reads a provider's event stream, pushing each chunk's events to the handler as the bytes
+ * arrive: a `data` listener feeds eventsource-parser, which splits the lines synchronously, and
+ * each chunk is mapped straight to our events. No promise, iterator or suspended frame per chunk:
+ * a held reply waits between chunks on the body's listeners alone. A handler that answers with a
+ * promise (a reader's socket is full) pauses the body until it settles, so backpressure reaches
+ * the provider's socket; events read before a failure or the end are handed out first.
+ *
+ * It reads from the moment the response head arrives, before it has a handler (the reply is
+ * read once its messages are stored): the first read is kept and the body paused until `start`,
+ * so a connection that fails meanwhile still hands out what came before its failure.
+ *
+ * After the response head (the SDK's timeout) an idle timer ends an upstream that stops sending;
+ * it is paused while the handler holds an event, so a slow client is not taken for a stalled
+ * model. An abort of the request's signal (stop, client gone, title timeout) reaches the body
+ * through the SDK's listener on it, and ends the reply quietly.
+ */
+export class EventStreamReader {
+  readonly done: Promise<void>;
+  private resolveDone!: () => void;
+  private rejectDone!: (error: unknown) => void;
+  private readonly decoder = new TextDecoder();
+  private readonly parser: EventSourceParser;
+  /** Events read but not yet handed out: only while the handler holds one. */
+  private readonly queue: CompletionEvent[] = [];
+  private handle: CompletionHandler | null = null;
+  private holding = false;
+  private delivering = false;
+  private ended = false;
+  private settled = false;
+  private failure: { error: unknown } | null = null;
+  private sawEvent = false;
+  private sawDone = false;
+  private idled = false;
+  // One timer for the whole reply, not restarted per chunk: a chunk only notes when it was
+  // handed out, and the timer, when it fires, waits out the rest of the window since then.
+  private timer: NodeJS.Timeout;
+  private lastTakenAt = performance.now();
+  private dueAt: number;
+  private chunksSeen = 0;
+  private eventsSeen = 0;
+
+  constructor(
+    private readonly body: Readable,
+    /** The response's request id, which a mid-stream error names. */
+    private readonly requestId: string | null,
+    private readonly signal: AbortSignal,
+    private readonly idleWindowMs: number,
+  ) {
+    this.done = new Promise((resolve, reject) => {
+      this.resolveDone = resolve;
+      this.rejectDone = reject;
+    });
+    this.parser = createParser({
+      maxBufferSize: MAX_EVENT_CHARS,
+      onEvent: (event) => this.take(event.data),
+      onError: (error) => {
+        if (error.type === 'max-buffer-size-exceeded')
+          this.fail(new UpstreamProtocolError('an event of the reply never ended'));
+      },
+    });
+    // Plain listeners rather than stream.finished()'s dozen closures, which every open reply kept.
+    body.on('data', (bytes: Uint8Array) => this.onData(bytes));
+    body.on('end', () => {
+      this.ended = true;
+      this.deliver();
+    });
+    body.on('error', (error: Error) => this.fail(error));
+    body.on('close', () => {
+      if (!this.ended) this.fail(prematureClose());
+    });
+    this.dueAt = this.lastTakenAt + idleWindowMs;
+    this.timer = setTimeout(this.onIdle, idleWindowMs);
+  }
+
+  /** Hands every event to `handle`, from the first; `done` tells how it ended. Called once. */
+  start(handle: CompletionHandler): void {
+    this.handle = handle;
+    this.body.resume();
+    this.deliver();
+  }
+
+  /** Stops reading (the consumer left, or never started): the reply ends quietly. */
+  close(): void {
+    this.settle(null);
+  }
+
+  private onData(bytes: Uint8Array): void {
+    if (this.settled) return;
+    const before = this.eventsSeen;
+    this.parser.feed(this.decoder.decode(bytes, { stream: true }));
+    // A read that only continued an event is not a sign of life (the idle timer ignores it).
+    if (this.eventsSeen === before) return;
+    this.chunksSeen += 1;
+    this.lastTakenAt = performance.now();
+    // Nobody to hand it to yet: kept, and nothing more read until there is.
+    if (!this.handle) this.body.pause();
+    else this.deliver();
+  }
+
+  /** One event's data, as the events it carries, queued in order. */
+  private take(data: string): void {
+    if (this.failure) return;
+    this.eventsSeen += 1;
+    this.sawEvent = true;
+    // Anything after [DONE] is ignored, as the SDK does; the body is still read to its end.
+    if (this.sawDone || data.startsWith('[DONE]')) {
+      this.sawDone = true;
+      return;
+    }
+    let chunk;
+    try {
+      chunk = parseChunk(data, this.requestId);
+    } catch (error) {
+      this.fail(error);
+      return;
+    }
+    // Some compatible servers send `choices: null` on the usage chunk, or omit usage entirely.
+    const choice = Array.isArray(chunk.choices) ? chunk.choices[0] : undefined;
+    const content = choice?.delta?.content;
+    if (typeof content === 'string' && content.length > 0)
+      this.queue.push({ type: 'delta', content });
+    const toolCalls = choice?.delta?.tool_calls;
+    if (Array.isArray(toolCalls) && toolCalls.length > 0)
+      this.queue.push({ type: 'toolCalls', toolCalls });
+    if (choice?.finish_reason)
+      this.queue.push({ type: 'finish', finishReason: choice.finish_reason });
+    const usage = chunk.usage;
+    if (usage && typeof usage.prompt_tokens === 'number') {
+      this.queue.push({
+        type: 'usage',
+        usage: {
+          promptTokens: usage.prompt_tokens,
+          completionTokens: usage.completion_tokens ?? 0,
+          totalTokens: usage.total_tokens ?? usage.prompt_tokens + (usage.completion_tokens ?? 0),
+        },
+      });
+    }
+  }
+
+  /** Hands out the queued events until the handler holds one; then settles if the body is done. */
+  private deliver(): void {
+    // Not again from inside the handler (an abort it causes can fail the body at once): the loop
+    // under way settles once it is through.
+    const handle = this.handle;
+    if (!handle || this.holding || this.delivering || this.settled) return;
+    this.delivering = true;
+    let i = 0;
+    let held: Promise<void> | void = undefined;
+    try {
+      for (; i < this.queue.length && !this.signal.aborted; i += 1) {
+        held = handle(this.queue[i]!);
+        if (held) break;
+      }
+    } catch (error) {
+      return this.settle({ error });
+    } finally {
+      this.delivering = false;
+    }
+    if (held) {
+      this.queue.splice(0, i + 1);
+      this.holding = true;
+      this.body.pause();
+      held.then(this.release, (error: unknown) => this.settle({ error }));
+      return;
+    }
+    this.queue.length = 0;
+    if (this.signal.aborted) this.settle(null);
+    else if (this.failure) this.settle(this.failure);
+    else if (this.ended)
+      // A body that ended without one event was not an event stream (an unlabelled JSON or page).
+      this.settle(
+        this.sawEvent ? null : { error: new UpstreamProtocolError('the reply held no events') },
+      );
+  }
+
+  /** The handler let go of the event it held. */
+  private readonly release = () => {
+    this.holding = false;
+    this.lastTakenAt = performance.now();
+    if (this.settled) return;
+    this.body.resume();
+    this.deliver();
+  };
+
+  /** The body failed: reported once the events before it are handed out. */
+  private fail(error: unknown): void {
+    if (this.failure || this.settled) return;
+    this.failure = { error };
+    this.deliver();
+  }
+
+  private settle(outcome: { error: unknown } | null): void {
+    if (this.settled) return;
+    this.settled = true;
+    clearTimeout(this.timer);
+    // Left before its end (stopped, failed) the body and its connection are dropped; read to its
+    // end, the connection went back to the pool.
+    if (!this.ended) this.body.destroy();
+    if (this.idled) this.rejectDone(new UpstreamIdleError());
+    else if (!outcome || this.signal.aborted) this.resolveDone();
+    else this.rejectDone(outcome.error);
+  }
+
+  // The timer only re-arms itself, without judging the model, while the handler holds an event (a
+  // slow client applying backpressure) or there is none yet, and when it fires more than half a
+  // window late: then this process was stalled (CPU starvation, a long GC pause) and did not see
+  // the model's silence. Otherwise the decision waits for the poll phase, so a chunk that arrived
+  // while the process was stalled is read before the reply is declared stalled.
+  private readonly onIdle = () => {
+    const now = performance.now();
+    const window = this.idleWindowMs;
+    if (this.holding || !this.handle || now - this.dueAt > window / 2) {
+      this.lastTakenAt = now;
+      return this.armFor(window);
+    }
+    const quietFor = now - this.lastTakenAt;
+    if (quietFor < window) return this.armFor(window - quietFor);
+    const seen = this.chunksSeen;
+    setImmediate(() => {
+      if (this.chunksSeen !== seen || this.holding || this.settled) return;
+      this.idled = true;
+      this.settle({ error: new UpstreamIdleError() });
+    });
+  };
+
+  private armFor(ms: number): void {
+    this.dueAt = performance.now() + ms;
+    this.timer = setTimeout(this.onIdle, ms);
+  }
+}
+
+/** What stream.finished() reports for a stream closed before its end without an error. */
+const prematureClose = () =>
+  Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
