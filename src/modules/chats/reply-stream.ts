@@ -41,7 +41,8 @@ export class ReplyStream {
   // Chunks are kept apart: slicing one long concatenated string would copy it whole every time.
   private readonly chunks: string[] = [];
   private readonly ends: number[] = [];
-  private wakers: (() => void)[] = [];
+  /** Called at every change: the live readers (reply-live-reader.ts). */
+  private readonly followers = new Set<() => void>();
   private readonly pacing = new Set<PacingReader>();
   private attached = 0;
   private onReaders: ((count: number) => void) | undefined;
@@ -86,20 +87,16 @@ export class ReplyStream {
     return { text: offset === start ? chunk : chunk.slice(offset - start), end };
   }
 
-  /** Resolves at the next change: more text, or the end. */
-  changed(): Promise<void> {
-    return new Promise((resolve) => this.wakers.push(resolve));
-  }
-
-  /** Calls `wake` once at the next change (a reader that also waits on something else). */
-  onNextChange(wake: () => void): void {
-    this.wakers.push(wake);
+  /** Calls `onChange` at every change (more text, or the end) until the returned function is called. */
+  follow(onChange: () => void): () => void {
+    this.followers.add(onChange);
+    return () => this.followers.delete(onChange);
   }
 
   /**
    * Appends a chunk. While a pacing reader's socket is full, returns a wait that ends once every
-   * such reader has written the chunk (or the reply is cut); a reader that keeps up writes it on
-   * its next turn without holding the producer, so the common chunk costs no wait at all.
+   * such reader has written the chunk (or the reply is cut); a reader that keeps up writes it at
+   * once, as it is told of the change, so the common chunk costs no wait at all.
    */
   push(text: string): Promise<void> | undefined {
     this.length += text.length;
@@ -142,9 +139,7 @@ export class ReplyStream {
   }
 
   private wake(): void {
-    const wakers = this.wakers;
-    this.wakers = [];
-    for (const wake of wakers) wake();
+    for (const onChange of this.followers) onChange();
   }
 }
 
