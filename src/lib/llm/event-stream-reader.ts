@@ -27,7 +27,7 @@ export class EventStreamReader {
   private rejectDone!: (error: unknown) => void;
   private readonly decoder = new TextDecoder();
   private readonly parser: EventSourceParser;
-  /** Events read but not yet handed out: only while the handler holds one. */
+  /** Events read but not yet handed out: while the handler holds one, or before there is one. */
   private readonly queue: CompletionEvent[] = [];
   private handle: CompletionHandler | null = null;
   private holding = false;
