@@ -90,7 +90,7 @@ describe('reading a provider event stream', () => {
     expect((error as Error).message).toBe('other side closed');
   });
 
-  it('when the body fails after some events, then those events come first and then its error, and the body is destroyed', async () => {
+  it('when the body fails after some events, then those events come first and then its error', async () => {
     const { body, events, outcome } = readerOf({});
     body.write(delta('partial'));
     await turn();

@@ -35,7 +35,6 @@ export class EventStreamReader {
   private ended = false;
   private settled = false;
   private failure: { error: unknown } | null = null;
-  private sawEvent = false;
   private sawDone = false;
   private idled = false;
   // One timer for the whole reply, not restarted per chunk: a chunk only notes when it was
@@ -43,7 +42,7 @@ export class EventStreamReader {
   private timer: NodeJS.Timeout;
   private lastTakenAt = performance.now();
   private dueAt: number;
-  private chunksSeen = 0;
+  /** Events parsed so far: the idle timer's sign of life, and whether this was an event stream. */
   private eventsSeen = 0;
 
   constructor(
@@ -97,7 +96,6 @@ export class EventStreamReader {
     this.parser.feed(this.decoder.decode(bytes, { stream: true }));
     // A read that only continued an event is not a sign of life (the idle timer ignores it).
     if (this.eventsSeen === before) return;
-    this.chunksSeen += 1;
     this.lastTakenAt = performance.now();
     // Nobody to hand it to yet: kept, and nothing more read until there is.
     if (!this.handle) this.body.pause();
@@ -108,7 +106,6 @@ export class EventStreamReader {
   private take(data: string): void {
     if (this.failure) return;
     this.eventsSeen += 1;
-    this.sawEvent = true;
     // Anything after [DONE] is ignored, as the SDK does; the body is still read to its end.
     if (this.sawDone || data.startsWith('[DONE]')) {
       this.sawDone = true;
@@ -176,7 +173,9 @@ export class EventStreamReader {
     else if (this.ended)
       // A body that ended without one event was not an event stream (an unlabelled JSON or page).
       this.settle(
-        this.sawEvent ? null : { error: new UpstreamProtocolError('the reply held no events') },
+        this.eventsSeen > 0
+          ? null
+          : { error: new UpstreamProtocolError('the reply held no events') },
       );
   }
 
@@ -222,9 +221,9 @@ export class EventStreamReader {
     }
     const quietFor = now - this.lastTakenAt;
     if (quietFor < window) return this.armFor(window - quietFor);
-    const seen = this.chunksSeen;
+    const seen = this.eventsSeen;
     setImmediate(() => {
-      if (this.chunksSeen !== seen || this.holding || this.settled) return;
+      if (this.eventsSeen !== seen || this.holding || this.settled) return;
       this.idled = true;
       this.settle({ error: new UpstreamIdleError() });
     });
