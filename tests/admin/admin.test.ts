@@ -7,6 +7,7 @@ import { User } from '../../src/modules/users/user.model.js';
 import { uniqueEmail, useTestApp } from '../helpers/app.js';
 import { expectError, NO_TIGHT_LIMITS, PASSWORD, signUp } from '../helpers/auth.js';
 import { useUpstream, upstreamEnv } from '../helpers/chat-app.js';
+import { useWholeDays } from '../helpers/rate-windows.js';
 
 const ADMIN_EMAIL = uniqueEmail('root');
 const upstream = await useUpstream();
@@ -33,6 +34,8 @@ const as = (account: Account) => ({ Authorization: `Bearer ${account.accessToken
 const patch = (account: Account, id: string, body: object) =>
   ctx.request().patch(`/api/admin/users/${id}`).set(as(account)).send(body);
 const auditCount = () => AuditEntry.countDocuments();
+
+useWholeDays();
 
 describe('roles', () => {
   it('when an address in ADMIN_EMAILS signs up, then the account is an administrator; others are users', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { uniqueEmail, useTestApp } from '../helpers/app.js';
 import { expectError, rateLimitHits } from '../helpers/auth.js';
+import { useWholeAuthWindows } from '../helpers/rate-windows.js';
 
 // No proxy in front (TRUST_PROXY=0): the socket address is the client, whatever the headers say.
 const ctx = useTestApp({
@@ -8,6 +9,8 @@ const ctx = useTestApp({
   LOGIN_LIMIT_PER_IP: '3',
   LOGIN_LIMIT_PER_ACCOUNT: '100',
 });
+
+useWholeAuthWindows();
 
 describe('rate-limit buckets without a trusted proxy', () => {
   it('when a direct client forges X-Forwarded-For on every request, then it stays in its own bucket and gets 429', async () => {

@@ -5,6 +5,7 @@ import { User } from '../../src/modules/users/user.model.js';
 import { uniqueEmail, useTestApp } from '../helpers/app.js';
 import { accountsSnapshot, expectError, rateLimitHits } from '../helpers/auth.js';
 import { createUser } from '../helpers/users.js';
+import { useWholeAuthWindows } from '../helpers/rate-windows.js';
 
 // Behind one trusted proxy, so X-Forwarded-For names the client and rotating IPs can be simulated.
 const ctx = useTestApp({
@@ -25,6 +26,8 @@ function expectRateLimited(res: Response) {
   expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
   expect(res.headers['set-cookie']).toBeUndefined();
 }
+
+useWholeAuthWindows();
 
 describe('login limit per account', () => {
   it('when one account gets more failed logins than the limit from rotating IPs, then 429 with Retry-After, even with the right password', async () => {

@@ -4,6 +4,7 @@ import mongoose from '../../src/lib/db/mongoose.js';
 import { useTestApp } from '../helpers/app.js';
 import { expectError, rateLimitHits, signUp } from '../helpers/auth.js';
 import { eventually } from '../helpers/eventually.js';
+import { useWholeAuthWindows } from '../helpers/rate-windows.js';
 
 // Behind one trusted proxy, so X-Forwarded-For names the client and other networks can be simulated.
 const ctx = useTestApp({
@@ -37,6 +38,8 @@ async function lockOutStrangers(email: string, network: string) {
     );
   expectBraked(await login(email, 'wrong password', `${network}.99`));
 }
+
+useWholeAuthWindows();
 
 describe('failed logins by strangers', () => {
   it('when strangers exhaust the per-account brake, then the owner still logs in from the network they used before, and strangers stay braked even with the right password', async () => {

@@ -14,6 +14,7 @@ import { monitoredClient, named } from '../helpers/commands.js';
 import { parseSse, textParser } from '../helpers/sse.js';
 import { createUser, type TestUser } from '../helpers/users.js';
 import { eventually } from '../helpers/eventually.js';
+import { insideOneWindow } from '../helpers/rate-windows.js';
 
 const ctx = useChatApp({
   MESSAGES_PER_MINUTE: '4',
@@ -185,8 +186,7 @@ describe('round trips per exchange', () => {
   it('when a message is sent to a continued chat (stream or JSON), then the exchange issues exactly these commands, reads included, and none reads the messages of the chat', async () => {
     // The message rate's count is skipped only within the minute of the instance's last message
     // (exchange.limits.ts): keep the exchanges in one minute.
-    const leftInMinute = 60_000 - (Date.now() % 60_000);
-    if (leftInMinute < 5000) await new Promise((r) => setTimeout(r, leftInMinute + 50));
+    await insideOneWindow(60, 8);
     // A user of its own: this file's message rate is low.
     const { user, chatId } = await userWithChat('round-trips');
     for (const stream of [true, false]) {
@@ -316,8 +316,7 @@ describe('a send whose storage count is due', () => {
 
 describe('round trips on the AI SDK route', () => {
   it('when useChat sends the next message of a linked chat, then the session and the link are read, then the exchange side by side: the account only there, not before', async () => {
-    const leftInMinute = 60_000 - (Date.now() % 60_000);
-    if (leftInMinute < 5000) await new Promise((r) => setTimeout(r, leftInMinute + 50));
+    await insideOneWindow(60, 8);
     const user = await createUser({ label: 'ai-sdk-trips' });
     const send = (text: string) =>
       ctx
@@ -386,8 +385,7 @@ describe('reads on /v1', () => {
 describe('messages per minute', () => {
   it('when other instances counted messages of the user since this one last did, then this instance still counts exactly (it skips the numbers they took)', async () => {
     const user = await createUser({ label: 'shared-rate' });
-    const leftInMinute = 60_000 - (Date.now() % 60_000);
-    if (leftInMinute < 5000) await new Promise((r) => setTimeout(r, leftInMinute + 50));
+    await insideOneWindow(60, 8);
     const chatId = (await ctx.request().post('/api/chats').set(user.auth).send({})).body
       .id as string;
     const sendOne = (content: string) =>
@@ -411,8 +409,7 @@ describe('messages per minute', () => {
   it('when a user sends more than MESSAGES_PER_MINUTE, then 429 RATE_LIMITED with Retry-After, nothing stored, no upstream call', async () => {
     const user = await createUser({ label: 'limited' });
     // Stay inside one minute window so the count cannot reset halfway through.
-    const leftInMinute = 60_000 - (Date.now() % 60_000);
-    if (leftInMinute < 5000) await new Promise((r) => setTimeout(r, leftInMinute + 50));
+    await insideOneWindow(60, 8);
     const chatId = (await ctx.request().post('/api/chats').set(user.auth).send({})).body
       .id as string;
     for (let i = 0; i < 4; i += 1) {
@@ -451,8 +448,7 @@ describe('messages per minute', () => {
 
   it('when a message goes to a chat that is not found, then 404 (before the rate and slot refusals), it counts toward the rate and leaves no slot taken', async () => {
     const user = await createUser({ label: 'rate-404' });
-    const leftInMinute = 60_000 - (Date.now() % 60_000);
-    if (leftInMinute < 5000) await new Promise((r) => setTimeout(r, leftInMinute + 50));
+    await insideOneWindow(60, 8);
     const otherUsersChat = (await ctx.request().post('/api/chats').set(ctx.user.auth).send({})).body
       .id as string;
     const asked = ctx.upstream.requests.length;

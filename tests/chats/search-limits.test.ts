@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestApp } from '../helpers/app.js';
 import { expectError } from '../helpers/auth.js';
 import { createUser, type TestUser } from '../helpers/users.js';
+import { insideOneWindow } from '../helpers/rate-windows.js';
 
 const ctx = useTestApp({ SEARCHES_PER_MINUTE: '3' });
 let user: TestUser;
@@ -23,6 +24,7 @@ describe('searching chats is bounded', () => {
   });
 
   it('when a user searches more often than SEARCHES_PER_MINUTE, then 429 RATE_LIMITED with Retry-After; plain lists and other users are not affected', async () => {
+    await insideOneWindow(60, 8);
     const other = await createUser({ label: 'other' });
     const results = [];
     for (let i = 0; i < 4; i += 1) results.push(await search(user, `term ${i}`));

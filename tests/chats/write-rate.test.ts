@@ -3,6 +3,7 @@ import { Chat } from '../../src/modules/chats/chat.model.js';
 import { useTestApp } from '../helpers/app.js';
 import { expectError } from '../helpers/auth.js';
 import { createUser, type TestUser } from '../helpers/users.js';
+import { insideOneWindow } from '../helpers/rate-windows.js';
 
 const ctx = useTestApp({
   OPENAI_API_KEY: '',
@@ -21,8 +22,7 @@ beforeAll(async () => {
 describe('chat writes per user', () => {
   it('when a user creates, changes and deletes chats more than CHAT_WRITES_PER_MINUTE times (invalid requests aside), then 429 RATE_LIMITED with Retry-After and nothing changes; reads and other users are not limited', async () => {
     // Stay inside one minute window so the count cannot reset halfway through.
-    const leftInMinute = 60_000 - (Date.now() % 60_000);
-    if (leftInMinute < 5000) await new Promise((r) => setTimeout(r, leftInMinute + 50));
+    await insideOneWindow(60, 8);
     const api = () => ctx.request();
     // Refused as invalid: costs nothing.
     for (let i = 0; i < 6; i += 1)

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { uniqueEmail } from '../helpers/app.js';
 import type { Instance } from '../helpers/instances.js';
 import { useTwoInstances } from './cluster-helpers.js';
+import { useWholeAuthWindows } from '../helpers/rate-windows.js';
 
 /** Sessions, revocation and rate-limit buckets live in the database, so any instance may serve any request. */
 const cluster = useTwoInstances({
@@ -32,6 +33,8 @@ async function signup(instance: Instance) {
 
 const me = (instance: Instance, token: string) =>
   fetch(`${instance.url}/api/auth/me`, { headers: { Authorization: `Bearer ${token}` } });
+
+useWholeAuthWindows();
 
 describe('two instances on one database', () => {
   it('when a user logs out on B, then the access token issued by A is refused by A at once', async () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Instance } from '../helpers/instances.js';
+import { insideOneWindow } from '../helpers/rate-windows.js';
 import { openStream } from '../helpers/sse.js';
 import {
-  awayFromMinuteBoundary,
   eventually,
   newChat,
   portOf,
@@ -214,7 +214,7 @@ describe('the per-user message rate across instances', () => {
       await newChat(cluster.b, user.accessToken),
     ];
     // Windows are whole minutes; a burst that straddles two would legitimately get twice the budget.
-    await awayFromMinuteBoundary(15);
+    await insideOneWindow(60, 15);
     const attempts = 10;
     const responses = await Promise.all(
       Array.from({ length: attempts }, (_, i) =>

@@ -56,12 +56,6 @@ export function memoryOf(pid: number): { rssMb: number; peakMb: number } {
   return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 };
 }
 
-/** Waits until at least `seconds` remain in the current minute, so a per-minute window is not crossed mid-test. */
-export async function awayFromMinuteBoundary(seconds: number): Promise<void> {
-  const left = 60_000 - (Date.now() % 60_000);
-  if (left < seconds * 1000) await new Promise((r) => setTimeout(r, left + 200));
-}
-
 /** Two server processes of one file on one database, with the scripted model they share (when asked). */
 export interface TwoInstances {
   a: Instance;

@@ -10,6 +10,7 @@ import {
   useTwoInstances,
   withDatabase,
 } from './cluster-helpers.js';
+import { useWholeDays } from '../helpers/rate-windows.js';
 
 /**
  * Usage, budgets and disabling live in the database, so they hold whichever instance serves a
@@ -52,6 +53,8 @@ const get = (instance: Instance, path: string, token: string) =>
   fetch(`${instance.url}${path}`, { headers: { Authorization: `Bearer ${token}` } });
 const codeOf = async (res: Response) =>
   res.status === 201 ? 'ok' : ((await res.json()) as { error: { code: string } }).error.code;
+
+useWholeDays();
 
 describe('token usage and budgets across instances', () => {
   it('when one user sends parallel replies through both instances until the budget stops them, then every reply is recorded exactly once and the day ends within the documented overshoot', async () => {

@@ -5,6 +5,7 @@ import type { Response } from 'supertest';
 import { useTestApp } from '../helpers/app.js';
 import { NO_TIGHT_LIMITS, PASSWORD } from '../helpers/auth.js';
 import { createUser } from '../helpers/users.js';
+import { useWholeAuthWindows } from '../helpers/rate-windows.js';
 
 const ctx = useTestApp({ ...NO_TIGHT_LIMITS, BODY_LIMIT: '1kb', LOGIN_LIMIT_PER_IP: '2' });
 const ALLOWED_ORIGIN = 'http://localhost:5173';
@@ -37,6 +38,8 @@ async function rawRequest(head: string): Promise<string> {
     server.close();
   }
 }
+
+useWholeAuthWindows();
 
 describe('security headers', () => {
   it('when responses are 200, 404, 413, 429 and 401, then each carries the helmet headers and no X-Powered-By', async () => {

@@ -4,7 +4,7 @@ import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTestApp } from '../helpers/app.js';
 import { NO_TIGHT_LIMITS } from '../helpers/auth.js';
-import { awayFromMinuteBoundary } from '../cluster/cluster-helpers.js';
+import { insideOneWindow } from '../helpers/rate-windows.js';
 import { createUser } from '../helpers/users.js';
 
 const ctx = useTestApp({
@@ -28,7 +28,7 @@ afterAll(() => new Promise((resolve) => server.close(resolve)));
 
 describe('MESSAGES_PER_MINUTE on /v1', () => {
   it('when a key sends more completions than the per-minute limit, then RateLimitError 429 rate_limit_exceeded with Retry-After', async () => {
-    await awayFromMinuteBoundary(15);
+    await insideOneWindow(60, 15);
     const ask = () =>
       client.chat.completions.create({
         model: 'demo',

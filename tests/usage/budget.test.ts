@@ -9,6 +9,7 @@ import { expectError } from '../helpers/auth.js';
 import { startUpstream } from '../helpers/upstream.js';
 import { upstreamEnv } from '../helpers/chat-app.js';
 import { createUser, type TestUser } from '../helpers/users.js';
+import { useWholeDays } from '../helpers/rate-windows.js';
 
 const LIMIT = 50;
 const upstream = await startUpstream();
@@ -39,6 +40,8 @@ const send = (u: TestUser, chatId: string, extra: Record<string, unknown> = {}) 
     .set(u.auth)
     .send({ content: 'hello', stream: false, ...extra });
 const secondsToMidnightUtc = () => (86_400_000 - (Date.now() % 86_400_000)) / 1000;
+
+useWholeDays();
 
 describe('the daily token budget', () => {
   let user: TestUser;

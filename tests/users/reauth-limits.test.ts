@@ -3,6 +3,7 @@ import type { Response } from 'supertest';
 import { User } from '../../src/modules/users/user.model.js';
 import { useTestApp } from '../helpers/app.js';
 import { bearer, expectError, signUp } from '../helpers/auth.js';
+import { useWholeAuthWindows } from '../helpers/rate-windows.js';
 
 const ctx = useTestApp({
   TRUST_PROXY: '1',
@@ -31,6 +32,8 @@ const deleteMe = (token: string, password: string, ip: string) =>
     .set('X-Forwarded-For', ip)
     .send({ password });
 const hashOf = async (email: string) => (await User.findOne({ email }).lean())?.passwordHash;
+
+useWholeAuthWindows();
 
 describe('re-authentication is a password check', () => {
   it('when currentPassword is wrong more often than the per-account limit, then 429 with Retry-After, even with the right one, and the password is unchanged', async () => {
