@@ -4,7 +4,6 @@ import { Generation } from '../../src/modules/chats/generation/generation.model.
 import { Message } from '../../src/modules/chats/message.model.js';
 import mongoose from '../../src/lib/db/mongoose.js';
 import { useChatApp } from '../helpers/chat-app.js';
-import { eventually } from '../helpers/eventually.js';
 
 const ctx = useChatApp({
   STOP_POLL_MS: '50',
@@ -27,7 +26,7 @@ const leftOf = async (chatId: string) => ({
 });
 
 describe('deleting a chat while its reply streams', () => {
-  it('when the chat is deleted mid-reply, then the reply is stopped at once (upstream aborted), the stream ends with an error, and nothing of the chat is left', async () => {
+  it('when the chat is deleted mid-reply, then the reply is stopped at once (upstream aborted), the deletion answers once it has ended, and nothing of the chat is left', async () => {
     ctx.upstream.setDefault(slow);
     const chatId = await newChat();
     const s = stream(chatId);
@@ -35,6 +34,14 @@ describe('deleting a chat while its reply streams', () => {
     expect((await ctx.request().delete(`/api/chats/${chatId}`).set(ctx.user.auth)).status).toBe(
       204,
     );
+    // The deletion waited for the reply to end: its lease is given back, and its tokens, recorded
+    // before that, are in the ledger without the chat.
+    expect(await leftOf(chatId)).toEqual({ chats: 0, messages: 0, leases: 0, places: 0 });
+    const meta = s.events.find((e) => e.event === 'meta')!;
+    const replyId = new mongoose.Types.ObjectId(meta.data.assistantMessage.id as string);
+    const usage = mongoose.connection.collection('usage');
+    expect(await usage.findOne({ _id: replyId })).toMatchObject({ chatId: null, kind: 'reply' });
+    expect(await usage.countDocuments({ chatId: new mongoose.Types.ObjectId(chatId) })).toBe(0);
     // The upstream reply is endless, so it finishing at all proves the deletion aborted it.
     await ctx.upstream.requests[0]!.finished;
     expect(ctx.upstream.requests[0]!.aborted).toBe(true);
@@ -42,17 +49,6 @@ describe('deleting a chat while its reply streams', () => {
     const last = s.events.at(-1)!;
     expect(last.event).toBe('error');
     expect(last.data.error.code).toBe('NOT_FOUND');
-    expect(
-      await eventually(
-        () => leftOf(chatId),
-        (left) => left.leases === 0,
-      ),
-    ).toEqual({
-      chats: 0,
-      messages: 0,
-      leases: 0,
-      places: 0,
-    });
   });
 
   it('when the chat disappears while its reply streams without the reply being stopped (a deletion the stop did not reach), then the reply store refuses: neither the reply nor its question is left', async () => {

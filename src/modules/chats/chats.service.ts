@@ -1,6 +1,7 @@
 import { config } from '../../lib/config.js';
 import { Types } from '../../lib/db/mongoose.js';
 import { notFound } from '../../lib/errors.js';
+import { logger } from '../../lib/logger.js';
 import type { Page } from '../../lib/http/pagination.js';
 import { checkUserRate } from '../../lib/rate-limit/user-rate.js';
 import { Chat, insertChat, type ChatContext, type ChatDoc, type NewChatDoc } from './chat.model.js';
@@ -12,7 +13,7 @@ import {
   forgetKnownRoom,
   releaseChatSlot,
 } from './chats.quota.js';
-import { requestStop } from './generation/leases.js';
+import { leasesReleased, requestStop } from './generation/leases.js';
 import { abortGeneration } from './generation/registry.js';
 import { decodeCursor, encodeCursor } from '../../lib/http/cursor.js';
 import type { ObjectIdString } from '../../lib/http/ids.js';
@@ -24,6 +25,9 @@ import { searchTerms } from './search-terms.js';
 import { forgetChatUsage } from '../usage/index.js';
 
 const oid = (id: string) => new Types.ObjectId(id);
+
+/** How long stopped replies get to end before a deletion goes on, beyond two stop polls. */
+const REPLIES_END_WITHIN_MS = 3000;
 
 export interface ListOptions {
   q?: string;
@@ -260,8 +264,9 @@ export async function deleteChat(userId: string, chatId: ObjectIdString): Promis
   // Then a reply being generated is stopped, rather than running on for a chat that is gone. Its
   // message is gone by then, so its final write finds nothing and the reply ends with the chat's
   // NOT_FOUND (storeReply). Stopped before this pass, its final write could land first, settle on
-  // the chat still there, and end the stream with `done` for a chat just deleted.
-  await stopReplies(userId, chat._id);
+  // the chat still there, and end the stream with `done` for a chat just deleted. Its usage entry
+  // has landed once it ended, so the next line unlinks it too.
+  await endReplies(userId, chat._id);
   await forgetChatUsage(chat._id);
   await Chat.deleteOne({ _id: chat._id });
   // Once more: an exchange that stored its messages while this ran checked the chat before it
@@ -293,4 +298,18 @@ export async function stopReplies(userId: string, chatId?: Types.ObjectId): Prom
   const tokens = await requestStop(userId, chatId === undefined ? undefined : String(chatId));
   for (const token of tokens) abortGeneration(token, 'stop');
   return tokens.length;
+}
+
+/**
+ * Stops the user's replies (of one chat, or all) and waits until they have ended, so a deletion
+ * that follows finds what they wrote last (the reply's final text, its usage entry) rather than
+ * having it land after. Another instance sees the stop within STOP_POLL_MS; a reply still running
+ * a few seconds later (its instance stopped answering) is logged and the deletion goes on.
+ */
+export async function endReplies(userId: string, chatId?: Types.ObjectId): Promise<void> {
+  if ((await stopReplies(userId, chatId)) === 0) return;
+  const withinMs = 2 * config().STOP_POLL_MS + REPLIES_END_WITHIN_MS;
+  const chat = chatId === undefined ? undefined : String(chatId);
+  if (!(await leasesReleased(userId, chat, withinMs)))
+    logger.warn({ userId, chatId: chat }, 'stopped replies still running; deleting anyway');
 }

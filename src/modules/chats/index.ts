@@ -5,7 +5,7 @@
 import type { InterruptibleWork } from '../../lib/shutdown.js';
 import { subscribeToUsers } from '../users/index.js';
 import { deleteUserContent } from './chats.cleanup.js';
-import { stopReplies } from './chats.service.js';
+import { endReplies, stopReplies } from './chats.service.js';
 import { abortAllGenerations, runningGenerations, stopPoller } from './generation/registry.js';
 
 export { chatRoutes } from './chats.routes.js';
@@ -38,12 +38,10 @@ export const generations: InterruptibleWork = {
 };
 
 // An account's chats, messages, generation leases and idempotency records go with it (see
-// users/user-hooks.ts): its replies are stopped first, and what requests in flight wrote while the
-// account was deleted is swept once it is gone.
+// users/user-hooks.ts): its replies are stopped first and have ended (their last writes landed)
+// before anything is removed, and what requests in flight wrote meanwhile is swept once it is gone.
 subscribeToUsers('chats', {
-  lockOut: async (userId) => {
-    await stopReplies(userId);
-  },
+  lockOut: (userId) => endReplies(userId),
   removeData: deleteUserContent,
   sweep: deleteUserContent,
   // A disabled account's replies stop wherever they stream (the flag on their leases); its chats stay.

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { config } from '../../../lib/config.js';
 import { Types } from '../../../lib/db/mongoose.js';
 import { logger } from '../../../lib/logger.js';
@@ -183,15 +184,39 @@ export async function requestStop(
   chatId?: string,
   now = new Date(),
 ): Promise<string[]> {
-  const filter = {
-    userId: new Types.ObjectId(userId),
-    ...(chatId === undefined ? {} : { chatId: new Types.ObjectId(chatId) }),
-    expiresAt: { $gt: now },
-  };
+  const filter = liveLeasesOf(userId, chatId, now);
   const leases = await Generation.find(filter, { token: 1 }).lean();
   if (leases.length === 0) return [];
   await Generation.updateMany(filter, { $set: { stopRequested: true } });
   return leases.map((l) => l.token);
+}
+
+/** The leases of a user's generations (of one chat, or all) that have not lapsed. */
+const liveLeasesOf = (userId: string, chatId: string | undefined, now = new Date()) => ({
+  userId: new Types.ObjectId(userId),
+  ...(chatId === undefined ? {} : { chatId: new Types.ObjectId(chatId) }),
+  expiresAt: { $gt: now },
+});
+
+const RELEASE_POLL_MS = 50;
+
+/**
+ * Waits until the user's generations (of one chat, or all) hold no live lease. A generation gives
+ * its lease back only once its reply's final write and its usage entry have landed, so by then
+ * what it wrote is in the database for a deletion to find. Waits at most `withinMs`; false when
+ * some still ran then (an instance that stopped answering: its lease lapses by itself).
+ */
+export async function leasesReleased(
+  userId: string,
+  chatId: string | undefined,
+  withinMs: number,
+): Promise<boolean> {
+  const giveUpAt = Date.now() + withinMs;
+  while (await Generation.exists(liveLeasesOf(userId, chatId))) {
+    if (Date.now() >= giveUpAt) return false;
+    await sleep(RELEASE_POLL_MS);
+  }
+  return true;
 }
 
 /** Tokens of this instance's leases that someone asked to stop. */
