@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import { config } from '../../lib/config.js';
 import { AppError } from '../../lib/errors.js';
+import { serveEvents } from '../../lib/http/serve-events.js';
 import { DataSseStream } from '../../lib/http/sse-data.js';
 import { authOf } from '../../lib/http/request-auth.js';
 import {
@@ -73,11 +74,14 @@ export async function chat(req: Request, res: Response, { body }: { body: AiSdkC
     const content = newUserText(body);
     exchange = await beginUiExchange(userId, body.id, { content, model: body.model });
   }
-  await streamUiReply(res, exchange);
+  streamUiReply(res, exchange);
 }
 
-/** Runs the exchange's reply and streams it as UI message stream parts. */
-async function streamUiReply(res: Response, exchange: Exchange): Promise<void> {
+/**
+ * Runs the exchange's reply and streams it as UI message stream parts, apart from the route
+ * (serveEvents): the route settles once the head is sent.
+ */
+function streamUiReply(res: Response, exchange: Exchange): void {
   res.set('x-vercel-ai-ui-message-stream', 'v1');
   const sse = new DataSseStream(res);
   sse.open(config().SSE_PING_SECONDS);
@@ -96,7 +100,7 @@ async function streamUiReply(res: Response, exchange: Exchange): Promise<void> {
           : [{ type: 'finish-step' }, { type: 'finish', finishReason: finishReason(outcome) }]),
     '[DONE]',
   ];
-  try {
+  serveEvents(res, sse, async () => {
     await sse.data({
       type: 'start',
       messageId: String(exchange.assistant._id),
@@ -118,7 +122,5 @@ async function streamUiReply(res: Response, exchange: Exchange): Promise<void> {
     runReply(reply, exchange, { detachGraceSeconds: 0 });
     await reading;
     await reply.finished;
-  } finally {
-    sse.end();
-  }
+  });
 }

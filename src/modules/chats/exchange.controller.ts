@@ -27,7 +27,8 @@ import {
 import { cursorId, cursorOf } from './reply-cursor.js';
 import { followLive } from './reply-live-reader.js';
 import { findReplyInChat } from './reply-resume.service.js';
-import { CollectingSink, serveEvents } from './reply-sink.js';
+import { CollectingSink, SseSink } from './reply-sink.js';
+import { serveEvents } from '../../lib/http/serve-events.js';
 import { exchangeJson, resumeFromPost, serveReply } from './reply.controller.js';
 import { openReply, runReply } from './reply.service.js';
 
@@ -83,7 +84,7 @@ export async function respondWithReply(
     return body;
   }
 
-  serveEvents(res, async (sink) => {
+  serveEvents(res, new SseSink(res).open(), async (sink) => {
     // 0, except for a continued answer: its requester gets only the new text.
     const start = reply.length;
     await sink.event('meta', reply.meta, cursorId(reply.replyId, start));

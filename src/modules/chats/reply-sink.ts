@@ -1,6 +1,5 @@
 import type { Response } from 'express';
 import { config } from '../../lib/config.js';
-import { errorHandler } from '../../lib/http/error-handler.js';
 import { SseStream } from '../../lib/http/sse.js';
 import type { ReplyFinal } from './reply-stream.js';
 
@@ -86,23 +85,6 @@ export class SseSink implements ReplySink {
   end(): void {
     this.sse.end();
   }
-}
-
-/**
- * Sends the stream's head and writes its events apart from the route: the route's promise settles
- * at once instead of with the stream. A reply read for minutes then keeps none of the route's
- * suspended callers, nor Express's handler on that promise and the router's `next` chain (its
- * state, the final handler), which `req.next` also keeps for the request's life and nothing after
- * the route calls. A failure while writing goes where the route's would have gone (the error
- * handler, which ends a response under way); the stream is ended either way.
- */
-export function serveEvents(res: Response, write: (sink: SseSink) => Promise<void>): void {
-  const sink = new SseSink(res).open();
-  const { req } = res;
-  req.next = undefined;
-  write(sink)
-    .catch((error: unknown) => errorHandler(error, req, res, () => undefined))
-    .finally(() => sink.end());
 }
 
 /** A reader for a JSON request: it counts as attached and waits for the end, writing nothing. */

@@ -16,7 +16,8 @@ import {
   questionOf,
   type ReplyInChat,
 } from './reply-resume.service.js';
-import { CollectingSink, serveEvents, type ReplySink } from './reply-sink.js';
+import { CollectingSink, SseSink, type ReplySink } from './reply-sink.js';
+import { serveEvents } from '../../lib/http/serve-events.js';
 import { liveReply } from './reply-stream.js';
 
 /** Follows a reply wherever it is generated: in memory when here, through the database otherwise. */
@@ -59,7 +60,7 @@ export async function serveReply(
     throw invalidLastEventId('it points past the end of this reply');
   const meta = cursor ? null : (local?.meta ?? metaOf(found.chat, await questionOf(reply), reply));
 
-  serveEvents(res, async (sink) => {
+  serveEvents(res, new SseSink(res).open(), async (sink) => {
     if (meta) await sink.event('meta', meta, cursorId(replyId, offset));
     await follow(found, offset, sink);
   });

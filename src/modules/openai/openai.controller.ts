@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { config } from '../../lib/config.js';
+import { serveEvents } from '../../lib/http/serve-events.js';
 import { DataSseStream } from '../../lib/http/sse-data.js';
 import { DEMO_MODEL, type ToolCallDelta } from '../../lib/llm/index.js';
 import {
@@ -124,13 +125,7 @@ async function answerJson(req: Request, res: Response, exchange: Exchange, who: 
   });
 }
 
-async function answerStream(
-  req: Request,
-  res: Response,
-  exchange: Exchange,
-  who: Identity,
-  includeUsage: boolean,
-) {
+function answerStream(res: Response, exchange: Exchange, who: Identity, includeUsage: boolean) {
   const sse = new DataSseStream(res);
   sse.open(config().SSE_PING_SECONDS);
   const chunk = (delta: Record<string, unknown>, finishReason: string | null = null) => ({
@@ -166,7 +161,8 @@ async function answerStream(
       '[DONE]',
     ];
   };
-  try {
+  // Written apart from the route (serveEvents): the route settles once the head is sent.
+  serveEvents(res, sse, async () => {
     await sse.data(chunk({ role: 'assistant', content: '' }));
     const reply = openReply(exchange);
     const sink = new DataSink(res, sse, reply, {
@@ -185,9 +181,7 @@ async function answerStream(
     await reading;
     // Ended once finished; its tokens were recorded by the generation runner.
     await outcomeOf(reply);
-  } finally {
-    sse.end();
-  }
+  });
 }
 
 export async function chatCompletions(
@@ -202,8 +196,7 @@ export async function chatCompletions(
     created: Math.floor(Date.now() / 1000),
     model: exchange.model,
   };
-  if (body.stream)
-    await answerStream(req, res, exchange, who, body.stream_options?.include_usage === true);
+  if (body.stream) answerStream(res, exchange, who, body.stream_options?.include_usage === true);
   else await answerJson(req, res, exchange, who);
 }
 

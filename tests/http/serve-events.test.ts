@@ -2,7 +2,8 @@ import express from 'express';
 import supertest from 'supertest';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { logger } from '../../src/lib/logger.js';
-import { serveEvents } from '../../src/modules/chats/reply-sink.js';
+import { serveEvents } from '../../src/lib/http/serve-events.js';
+import { SseStream } from '../../src/lib/http/sse.js';
 import { useTestApp } from '../helpers/app.js';
 import { textParser } from '../helpers/sse.js';
 
@@ -18,8 +19,10 @@ function streamingApp(after: () => Promise<void>) {
   const seen = { routeSettledFirst: false, nextReleased: false };
   let routeSettled = false;
   const app = express().get('/stream', (req, res) => {
-    serveEvents(res, async (sink) => {
-      await sink.event('meta', { ok: true }, 'r:0');
+    const sse = new SseStream(res);
+    sse.open(15);
+    serveEvents(res, sse, async (stream) => {
+      await stream.send('meta', { ok: true }, 'r:0');
       // The route has returned (its promise settled) before the stream's events are all written.
       await new Promise((resolve) => setTimeout(resolve, 20));
       seen.routeSettledFirst = routeSettled;

@@ -1,0 +1,27 @@
+import type { Response } from 'express';
+import { errorHandler } from './error-handler.js';
+
+/** An event stream on a response (SseStream, the chats' SseSink): ended once its writer is done. */
+export interface EventStream {
+  end(): void;
+}
+
+/**
+ * Writes an event stream whose head has been sent apart from the route: the route's promise
+ * settles at once instead of with the stream. A reply read for minutes then keeps none of the
+ * route's suspended callers, nor Express's handler on that promise and the router's `next` chain
+ * (its state, the final handler), which `req.next` also keeps for the request's life and nothing
+ * after the route calls. A failure while writing goes where the route's would have gone (the error
+ * handler, which ends a response under way); the stream is ended either way.
+ */
+export function serveEvents<S extends EventStream>(
+  res: Response,
+  stream: S,
+  write: (stream: S) => Promise<void>,
+): void {
+  const { req } = res;
+  req.next = undefined;
+  write(stream)
+    .catch((error: unknown) => errorHandler(error, req, res, () => undefined))
+    .finally(() => stream.end());
+}
