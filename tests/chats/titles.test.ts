@@ -35,13 +35,13 @@ const startStreamed = (body: Record<string, unknown>) =>
  * A new chat's first exchange (JSON), returned once its reply is done and the title request has
  * reached the model, which answers it only 400 ms later.
  */
-async function firstReplyWhileTitleWaits() {
+async function firstReplyWhileTitleWaits(who = user) {
   upstream.script({ chunks: ['answer'] }, { chunks: ['Model title'], headerDelayMs: 400 });
-  const chatId = (await ctx.request().post('/api/chats').set(user.auth).send({})).body.id as string;
+  const chatId = (await ctx.request().post('/api/chats').set(who.auth).send({})).body.id as string;
   const sending = ctx
     .request()
     .post(`/api/chats/${chatId}/messages`)
-    .set(user.auth)
+    .set(who.auth)
     .send({ content: 'first question', stream: false })
     .then((r) => r);
   await eventually(
@@ -136,6 +136,32 @@ describe('titles the model writes', () => {
       (entries) => entries.some((e) => e.model === 'title-model' && e.createdAt > started),
     );
     expect(titles.filter((e) => String(e.chatId) === chatId)).toEqual([]);
+    expect(await UsageEntry.countDocuments({ chatId })).toBe(0);
+  });
+
+  it('when the whole account is deleted while a title is being written, then the title’s tokens stay in the ledger naming neither the chat nor the account', async () => {
+    const leaving = await createUser({ label: 'leaving' });
+    const started = new Date();
+    const { chatId, sending } = await firstReplyWhileTitleWaits(leaving);
+    const deleted = await ctx
+      .request()
+      .delete('/api/auth/me')
+      .set(leaving.auth)
+      .send({ password: leaving.password });
+    expect(deleted.status).toBe(204);
+    await sending;
+    // The title's entry lands after the deletion's sweep: once it is there, it names no one.
+    const late = await eventually(
+      () =>
+        UsageEntry.find({
+          kind: 'title',
+          model: 'title-model',
+          createdAt: { $gt: started },
+        }).lean(),
+      (entries) => entries.some((e) => e.userId === null),
+    );
+    expect(late.filter((e) => e.userId === null)).toHaveLength(1);
+    expect(await UsageEntry.countDocuments({ userId: leaving.id })).toBe(0);
     expect(await UsageEntry.countDocuments({ chatId })).toBe(0);
   });
 });

@@ -8,7 +8,7 @@ import { chatSizes } from './chats.quota.js';
 import type { Exchange } from './exchange.service.js';
 import type { MessageDoc } from './message.model.js';
 import { searchTerms } from './search-terms.js';
-import { forgetChatUsage, recordUsage } from '../usage/index.js';
+import { recordUsage, unlinkLateEntry } from '../usage/index.js';
 
 const INSTRUCTION =
   'Write a title of at most six words for the conversation below. Reply with the title only: no quotes, no final punctuation.';
@@ -68,8 +68,9 @@ async function askForTitle(
     failed = false;
   } finally {
     // The title's tokens count as usage of the chat, whether or not a title came of them.
+    const entryId = new Types.ObjectId();
     await recordUsage({
-      id: new Types.ObjectId(),
+      id: entryId,
       userId: chat.userId,
       chatId: chat._id,
       model,
@@ -79,9 +80,9 @@ async function askForTitle(
       usage,
       failed,
     });
-    // Deleted while the title was written: the deletion unlinked the chat's usage before this
-    // entry was recorded, so it is unlinked here (the tokens stay in the ledger).
-    if (!(await Chat.exists({ _id: chat._id }))) await forgetChatUsage(chat._id);
+    // Deleted while the title was written (the chat, or the whole account): the deletion
+    // unlinked their usage before this entry was recorded, so it is unlinked here.
+    if (!(await Chat.exists({ _id: chat._id }))) await unlinkLateEntry(entryId, chat.userId);
   }
   return cleanTitle(text);
 }

@@ -21,6 +21,7 @@ export {
   recordUsage,
   tokensUsedOn,
   totalsByUser,
+  unlinkLateEntry,
   usageReport,
   type ModelCall,
   type TokenTotals,

@@ -3,6 +3,7 @@ import { isDuplicateKey } from '../../lib/db/duplicate-key.js';
 import type { ChatTurn, Usage } from '../../lib/llm/index.js';
 import { logger } from '../../lib/logger.js';
 import * as metrics from '../../lib/metrics.js';
+import { userExists } from '../users/index.js';
 import { dayOf } from './days.js';
 import { countTokens } from './tokenizer.js';
 import { UsageEntry, type UsageEntryDoc } from './usage.model.js';
@@ -250,6 +251,19 @@ export async function forgetUserUsage(userId: string): Promise<void> {
   await UsageEntry.updateMany(
     { userId: new Types.ObjectId(userId) },
     { $set: { userId: null, chatId: null } },
+  );
+}
+
+/**
+ * An entry recorded after its chat was deleted (a title written meanwhile): the deletion unlinked
+ * the chat's entries, and the account's when the account went too, before this one landed, so
+ * this one is unlinked the same way (its tokens stay in the ledger).
+ */
+export async function unlinkLateEntry(id: Types.ObjectId, userId: Types.ObjectId): Promise<void> {
+  const accountGone = !(await userExists(userId));
+  await UsageEntry.updateOne(
+    { _id: id },
+    { $set: { chatId: null, ...(accountGone ? { userId: null } : {}) } },
   );
 }
 
