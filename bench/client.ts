@@ -51,6 +51,10 @@ export interface StreamResult {
   gaps: number[];
   /** From the last content delta to the terminal event: what the server does once the model ends. */
   tails: number[];
+  /** When each stream was sent (epoch ms, in launch order, warm-up included): see `Upstream.arrivals`. */
+  sentAt: number[];
+  /** From sending to the response's head, per counted stream. */
+  heads: number[];
   started: number;
   ok: number;
   failed: number;
@@ -97,6 +101,8 @@ function runStreams(
       ttft: [],
       gaps: [],
       tails: [],
+      sentAt: [],
+      heads: [],
       started: 0,
       ok: 0,
       failed: 0,
@@ -155,6 +161,7 @@ function runStreams(
       const counted = i >= job.warmup;
       if (counted) result.started += 1;
       const sent = performance.now();
+      result.sentAt[i] = performance.timeOrigin + sent;
       let first = -1;
       let last = -1;
       let deltas = 0;
@@ -193,6 +200,7 @@ function runStreams(
         settle(i, ok, error);
       };
       req.on('response', (res) => {
+        if (counted) result.heads.push(performance.now() - sent);
         const status = String(res.statusCode);
         if (counted) result.statuses[status] = (result.statuses[status] ?? 0) + 1;
         if (res.statusCode !== 200) {

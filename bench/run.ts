@@ -254,6 +254,13 @@ interface ArmStats {
   p50: number;
   p99: number;
   n: number;
+  /** From sending to the response's head, p50 (ms). */
+  headP50: number;
+  /**
+   * From sending to the model request's arrival at the upstream, p50 (ms): what the server does
+   * before it calls the model. Only where streams do not overlap (figure 1), matched in order.
+   */
+  toModelP50: number;
   failed: number;
   mismatch: number;
   gapP50: number;
@@ -281,10 +288,13 @@ const cpuMs = (p: ProbeStats) => (p.cpu.user + p.cpu.system) / 1000;
 const armStats = (
   r: StreamResult,
   probe?: { before: ProbeStats; after: ProbeStats; streams: number; dbCpuMs: number },
+  arrivals?: number[],
 ): ArmStats => ({
   p50: percentile(r.ttft, 50),
   p99: percentile(r.ttft, 99),
   n: r.ttft.length,
+  headP50: percentile(r.heads, 50),
+  toModelP50: toModelP50(r, arrivals),
   failed: r.failed,
   mismatch: r.deltaMismatch,
   gapP50: percentile(r.gaps, 50),
@@ -306,6 +316,18 @@ const armStats = (
     },
   }),
 });
+
+/**
+ * p50 of the time from sending a stream to its model request's arrival at the upstream, matching
+ * the i-th arrival to the i-th stream sent: valid only when every stream made one request and
+ * they did not overlap; NaN otherwise (or without arrivals).
+ */
+function toModelP50(r: StreamResult, arrivals?: number[]): number {
+  if (!arrivals || arrivals.length !== r.sentAt.length || r.sentAt.length === 0) return NaN;
+  const warmup = r.sentAt.length - r.started;
+  const diffs = arrivals.slice(warmup).map((at, i) => at - r.sentAt[warmup + i]!);
+  return percentile(diffs, 50);
+}
 
 /**
  * Figures 1–3 share this: one round = upstream direct, then both servers in alternating order.
@@ -364,6 +386,7 @@ async function ttftRounds(
     const arms: Record<string, ArmStats> = {};
     for (const server of order(round, p)) {
       await resetMessages(p.db.uri);
+      await upstream.reset();
       const before = await server.probe('reset');
       const dbCpuBefore = p.db.cpuMs?.() ?? NaN;
       const r = await clientJob<StreamResult>({
@@ -380,12 +403,13 @@ async function ttftRounds(
       });
       const after = await server.probe('stats');
       const dbCpuMs = (p.db.cpuMs?.() ?? NaN) - dbCpuBefore;
-      arms[server.name] = armStats(r, { before, after, streams: load.count, dbCpuMs });
+      const arrivals = await upstream.arrivals();
+      arms[server.name] = armStats(r, { before, after, streams: load.count, dbCpuMs }, arrivals);
     }
     const row = { round, direct: armStats(direct), ours: arms.ours!, baseline: arms.baseline! };
     out.push(row);
     log(
-      `${label} round ${round + 1}/${rounds}: TTFT p50 direct ${row.direct.p50.toFixed(2)} · ours ${row.ours.p50.toFixed(2)} · baseline ${row.baseline.p50.toFixed(2)} ms; p99 ${row.direct.p99.toFixed(1)} / ${row.ours.p99.toFixed(1)} / ${row.baseline.p99.toFixed(1)}; last token → done p50 ${row.direct.tailP50.toFixed(2)} / ${row.ours.tailP50.toFixed(2)} / ${row.baseline.tailP50.toFixed(2)}; failed ${row.ours.failed}/${row.baseline.failed}; gap p99 ${row.direct.gapP99.toFixed(1)} / ${row.ours.gapP99.toFixed(1)} / ${row.baseline.gapP99.toFixed(1)}; server ELD max ${serverView(row.ours)} / ${serverView(row.baseline)}`,
+      `${label} round ${round + 1}/${rounds}: TTFT p50 direct ${row.direct.p50.toFixed(2)} · ours ${row.ours.p50.toFixed(2)} · baseline ${row.baseline.p50.toFixed(2)} ms; p99 ${row.direct.p99.toFixed(1)} / ${row.ours.p99.toFixed(1)} / ${row.baseline.p99.toFixed(1)}; last token → done p50 ${row.direct.tailP50.toFixed(2)} / ${row.ours.tailP50.toFixed(2)} / ${row.baseline.tailP50.toFixed(2)}; to model call p50 ${row.ours.toModelP50.toFixed(2)} / ${row.baseline.toModelP50.toFixed(2)}, head ${row.ours.headP50.toFixed(2)} / ${row.baseline.headP50.toFixed(2)}; failed ${row.ours.failed}/${row.baseline.failed}; gap p99 ${row.direct.gapP99.toFixed(1)} / ${row.ours.gapP99.toFixed(1)} / ${row.baseline.gapP99.toFixed(1)}; server ELD max ${serverView(row.ours)} / ${serverView(row.baseline)}`,
     );
   }
   return out;
@@ -438,6 +462,12 @@ function fig1(rounds: Rounds, node: string, n: number): Figure {
       // From the model's last content chunk to the client's `done` (the upstream's own finish,
       // usage chunk and [DONE] subtracted): the round trips that store the reply and free its slot.
       oursAddedLastTokenToDoneP50Ms: spread(rounds.map((r) => r.ours.tailP50 - r.direct.tailP50)),
+      // Where the added time goes: sending → the model request reaching the upstream (what the
+      // server does before calling the model), and sending → the response's head.
+      oursToModelCallP50Ms: spread(rounds.map((r) => r.ours.toModelP50)),
+      baselineToModelCallP50Ms: spread(rounds.map((r) => r.baseline.toModelP50)),
+      oursHeadP50Ms: spread(rounds.map((r) => r.ours.headP50)),
+      baselineHeadP50Ms: spread(rounds.map((r) => r.baseline.headP50)),
       baselineAddedLastTokenToDoneP50Ms: spread(
         rounds.map((r) => r.baseline.tailP50 - r.direct.tailP50),
       ),

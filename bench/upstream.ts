@@ -20,6 +20,9 @@ export interface UpstreamScript {
 
 let script: UpstreamScript = { ttftMs: 5, gapMs: 2, chunks: 10, chunkSize: 8 };
 const stats = { started: 0, completed: 0, aborted: 0, active: 0, bytes: 0, contentChunks: 0 };
+/** When each completion request arrived (epoch ms), since the last reset; capped. */
+const arrivals: number[] = [];
+const MAX_ARRIVALS = 100_000;
 
 function chunkJson(
   id: string,
@@ -42,6 +45,7 @@ function readBody(req: http.IncomingMessage): Promise<string> {
 
 let seq = 0;
 async function completion(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  if (arrivals.length < MAX_ARRIVALS) arrivals.push(performance.timeOrigin + performance.now());
   const body = JSON.parse(await readBody(req)) as {
     model?: string;
     stream?: boolean;
@@ -207,8 +211,14 @@ const server = http.createServer((req, res) => {
     res.end(JSON.stringify({ ...stats, script }));
     return;
   }
+  if (req.method === 'GET' && url === '/__arrivals') {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(arrivals));
+    return;
+  }
   if (req.method === 'POST' && url === '/__reset') {
     Object.assign(stats, { started: 0, completed: 0, aborted: 0, bytes: 0, contentChunks: 0 });
+    arrivals.length = 0;
     res.writeHead(204).end();
     return;
   }

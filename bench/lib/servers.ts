@@ -249,6 +249,8 @@ export interface Upstream {
     contentChunks: number;
   }>;
   reset(): Promise<void>;
+  /** When each completion request arrived since the last reset (epoch ms, in arrival order). */
+  arrivals(): Promise<number[]>;
   /** Waits (at most `withinMs`) until no stream through the upstream is open. */
   untilClosed(withinMs: number): Promise<void>;
   stop(): Promise<void>;
@@ -272,6 +274,7 @@ export async function startUpstream(node: string): Promise<Upstream> {
     reset: async () => {
       await fetch(`${base}/__reset`, { method: 'POST' });
     },
+    arrivals: async () => (await fetch(`${base}/__arrivals`)).json() as Promise<number[]>,
     untilClosed: async (withinMs) => {
       const by = Date.now() + withinMs;
       while ((await stats()).active > 0 && Date.now() < by) await sleep(250);
