@@ -161,10 +161,14 @@ if (process.send && process.env.BENCH_PROBE === '1') {
     if (request.cmd === 'alloc-start') {
       inspector ??= new Session();
       inspector.connect();
+      // BENCH_ALLOC_KEEP (the server's env): which collected objects the profile keeps besides the
+      // live ones. `all` (default): everything allocated; `promoted`: also what a full collection
+      // took (objects promoted to old space that died there); `live`: none.
+      const keep = process.env.BENCH_ALLOC_KEEP ?? 'all';
       await inspector.post('HeapProfiler.startSampling', {
         samplingInterval: 4096,
-        includeObjectsCollectedByMajorGC: true,
-        includeObjectsCollectedByMinorGC: true,
+        includeObjectsCollectedByMajorGC: keep !== 'live',
+        includeObjectsCollectedByMinorGC: keep === 'all',
       } as never);
     } else if (request.cmd === 'alloc-stop' && inspector && request.file) {
       const { profile } = await inspector.post('HeapProfiler.stopSampling');
