@@ -319,11 +319,12 @@ const armStats = (
 
 /**
  * p50 of the time from sending a stream to its model request's arrival at the upstream, matching
- * the i-th arrival to the i-th stream sent: valid only when every stream made one request and
- * they did not overlap; NaN otherwise (or without arrivals).
+ * the i-th arrival to the i-th stream sent: valid only when every stream made one request and at
+ * most two were open at once (figure 1: one sent every 100 ms, each ~80 ms long); NaN otherwise.
  */
 function toModelP50(r: StreamResult, arrivals?: number[]): number {
   if (!arrivals || arrivals.length !== r.sentAt.length || r.sentAt.length === 0) return NaN;
+  if (r.maxOpen > 2) return NaN;
   const warmup = r.sentAt.length - r.started;
   const diffs = arrivals.slice(warmup).map((at, i) => at - r.sentAt[warmup + i]!);
   return percentile(diffs, 50);
