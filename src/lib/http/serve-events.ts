@@ -1,4 +1,5 @@
-import type { Response } from 'express';
+import type { ErrorRequestHandler, Response } from 'express';
+import { logger } from '../logger.js';
 import { errorHandler } from './error-handler.js';
 
 /** An event stream on a response (SseStream, the chats' SseSink): ended once its writer is done. */
@@ -11,17 +12,21 @@ export interface EventStream {
  * settles at once instead of with the stream. A reply read for minutes then keeps none of the
  * route's suspended callers, nor Express's handler on that promise and the router's `next` chain
  * (its state, the final handler), which `req.next` also keeps for the request's life and nothing
- * after the route calls. A failure while writing goes where the route's would have gone (the error
- * handler, which ends a response under way); the stream is ended either way.
+ * after the route calls. A failure while writing goes to `onError`, the error handler of the
+ * route's surface (the app's by default; /v1 passes its own), which logs it and ends a response
+ * under way; the stream is ended either way. Nothing here can reject unseen: a throw from those
+ * two is logged.
  */
 export function serveEvents<S extends EventStream>(
   res: Response,
   stream: S,
   write: (stream: S) => Promise<void>,
+  onError: ErrorRequestHandler = errorHandler,
 ): void {
   const { req } = res;
   req.next = undefined;
   write(stream)
-    .catch((error: unknown) => errorHandler(error, req, res, () => undefined))
-    .finally(() => stream.end());
+    .catch((error: unknown) => onError(error, req, res, () => undefined))
+    .finally(() => stream.end())
+    .catch((error: unknown) => logger.error({ err: error }, 'ending an event stream failed'));
 }

@@ -265,13 +265,16 @@ export async function deleteChat(userId: string, chatId: ObjectIdString): Promis
   // message is gone by then, so its final write finds nothing and the reply ends with the chat's
   // NOT_FOUND (storeReply). Stopped before this pass, its final write could land first, settle on
   // the chat still there, and end the stream with `done` for a chat just deleted. Its usage entry
-  // has landed once it ended, so the next line unlinks it too.
+  // is in the ledger once it ended, so the next line unlinks it too.
   await endReplies(userId, chat._id);
   await forgetChatUsage(chat._id);
   await Chat.deleteOne({ _id: chat._id });
   // Once more: an exchange that stored its messages while this ran checked the chat before it
-  // went, so they are after the first pass (one that checks later removes its own).
+  // went, so they are after the first pass (one that checks later removes its own); a title's
+  // usage entry that landed meanwhile found the chat still there (one landing later unlinks
+  // itself, title.service).
   await Message.deleteMany({ chatId: chat._id });
+  await forgetChatUsage(chat._id);
   await IdempotencyKey.deleteMany({ chatId: chat._id });
   await ReplyReader.deleteMany({ chatId: chat._id });
   await releaseChatSlot(chat._id);
@@ -295,21 +298,29 @@ export async function stopReply(userId: string, chatId: ObjectIdString): Promise
  * here are aborted at once. Returns how many were running.
  */
 export async function stopReplies(userId: string, chatId?: Types.ObjectId): Promise<number> {
+  return (await stopRepliesOf(userId, chatId)).length;
+}
+
+/** stopReplies, returning the stopped leases' tokens. */
+async function stopRepliesOf(userId: string, chatId?: Types.ObjectId): Promise<string[]> {
   const tokens = await requestStop(userId, chatId === undefined ? undefined : String(chatId));
   for (const token of tokens) abortGeneration(token, 'stop');
-  return tokens.length;
+  return tokens;
 }
 
 /**
- * Stops the user's replies (of one chat, or all) and waits until they have ended, so a deletion
+ * Stops the user's replies (of one chat, or all) and waits until those have ended, so a deletion
  * that follows finds what they wrote last (the reply's final text, its usage entry) rather than
  * having it land after. Another instance sees the stop within STOP_POLL_MS; a reply still running
  * a few seconds later (its instance stopped answering) is logged and the deletion goes on.
  */
 export async function endReplies(userId: string, chatId?: Types.ObjectId): Promise<void> {
-  if ((await stopReplies(userId, chatId)) === 0) return;
+  const tokens = await stopRepliesOf(userId, chatId);
+  if (tokens.length === 0) return;
   const withinMs = 2 * config().STOP_POLL_MS + REPLIES_END_WITHIN_MS;
-  const chat = chatId === undefined ? undefined : String(chatId);
-  if (!(await leasesReleased(userId, chat, withinMs)))
-    logger.warn({ userId, chatId: chat }, 'stopped replies still running; deleting anyway');
+  if (!(await leasesReleased(userId, tokens, withinMs)))
+    logger.warn(
+      { userId, chatId: chatId === undefined ? undefined : String(chatId) },
+      'stopped replies still running; deleting anyway',
+    );
 }

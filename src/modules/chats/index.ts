@@ -38,7 +38,7 @@ export const generations: InterruptibleWork = {
 };
 
 // An account's chats, messages, generation leases and idempotency records go with it (see
-// users/user-hooks.ts): its replies are stopped first and have ended (their last writes landed)
+// users/user-hooks.ts): its replies are stopped first and have ended (their last writes answered)
 // before anything is removed, and what requests in flight wrote meanwhile is swept once it is gone.
 subscribeToUsers('chats', {
   lockOut: (userId) => endReplies(userId),

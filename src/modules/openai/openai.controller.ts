@@ -14,7 +14,12 @@ import {
   type ReplyOutcome,
 } from '../chats/index.js';
 import { keyOf } from '../keys/index.js';
-import { OpenAiError, openAiErrorBody, toOpenAiError } from './openai.errors.js';
+import {
+  OpenAiError,
+  openAiErrorBody,
+  openAiErrorHandler,
+  toOpenAiError,
+} from './openai.errors.js';
 import type { ChatCompletionBody } from './openai.schemas.js';
 import { assertAllowedModel, beginCompletion } from './openai.service.js';
 
@@ -161,27 +166,33 @@ function answerStream(res: Response, exchange: Exchange, who: Identity, includeU
       '[DONE]',
     ];
   };
-  // Written apart from the route (serveEvents): the route settles once the head is sent.
-  serveEvents(res, sse, async () => {
-    await sse.data(chunk({ role: 'assistant', content: '' }));
-    const reply = openReply(exchange);
-    const sink = new DataSink(res, sse, reply, {
-      delta: (content) => [chunk({ content })],
-      final: lastLines,
-    });
-    const reading = followLive(reply, sink, 0);
-    runReply(reply, exchange, {
-      ...LEAVING_IS_STOPPING,
-      // Tool calls come between text chunks; the text before them has been written by now.
-      onEvent: (event, interrupt) =>
-        event.type === 'toolCalls'
-          ? sse.data(chunk({ tool_calls: event.toolCalls }), interrupt)
-          : undefined,
-    });
-    await reading;
-    // Ended once finished; its tokens were recorded by the generation runner.
-    await outcomeOf(reply);
-  });
+  // Written apart from the route (serveEvents): the route settles once the head is sent; a
+  // failure goes to /v1's error handler, as the route's would.
+  serveEvents(
+    res,
+    sse,
+    async () => {
+      await sse.data(chunk({ role: 'assistant', content: '' }));
+      const reply = openReply(exchange);
+      const sink = new DataSink(res, sse, reply, {
+        delta: (content) => [chunk({ content })],
+        final: lastLines,
+      });
+      const reading = followLive(reply, sink, 0);
+      runReply(reply, exchange, {
+        ...LEAVING_IS_STOPPING,
+        // Tool calls come between text chunks; the text before them has been written by now.
+        onEvent: (event, interrupt) =>
+          event.type === 'toolCalls'
+            ? sse.data(chunk({ tool_calls: event.toolCalls }), interrupt)
+            : undefined,
+      });
+      await reading;
+      // Ended once finished; its tokens were recorded by the generation runner.
+      await outcomeOf(reply);
+    },
+    openAiErrorHandler,
+  );
 }
 
 export async function chatCompletions(

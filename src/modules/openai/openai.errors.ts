@@ -142,7 +142,7 @@ const notFound: RequestHandler = (req, _res, next) =>
   );
 
 /** Errors on /v1 in OpenAI's shape (its SDKs read them), with the same logging as the rest. */
-const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
+export const openAiErrorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   const error = toOpenAiError(err);
   reportError(req, err, error);
   if (res.headersSent) {
@@ -156,5 +156,5 @@ const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
 /** Mounted on /v1 after its routes: unknown paths and every error of the surface. */
 export const openAiFallbacks = (): [RequestHandler, ErrorRequestHandler] => [
   notFound,
-  errorHandler,
+  openAiErrorHandler,
 ];

@@ -201,18 +201,25 @@ const liveLeasesOf = (userId: string, chatId: string | undefined, now = new Date
 const RELEASE_POLL_MS = 50;
 
 /**
- * Waits until the user's generations (of one chat, or all) hold no live lease. A generation gives
- * its lease back only once its reply's final write and its usage entry have landed, so by then
- * what it wrote is in the database for a deletion to find. Waits at most `withinMs`; false when
- * some still ran then (an instance that stopped answering: its lease lapses by itself).
+ * Waits until the given leases of the user (those a stop was just asked of) are released or
+ * lapsed. A generation gives its lease back once its reply's final write and its usage entry have
+ * been answered (a ledger insert that failed is retried in the background, so that one may land
+ * later). Replies started since are not waited for. Waits at most `withinMs`; false when some
+ * still ran then (an instance that stopped answering: its lease lapses by itself).
  */
 export async function leasesReleased(
   userId: string,
-  chatId: string | undefined,
+  tokens: string[],
   withinMs: number,
 ): Promise<boolean> {
   const giveUpAt = Date.now() + withinMs;
-  while (await Generation.exists(liveLeasesOf(userId, chatId))) {
+  const held = () =>
+    Generation.exists({
+      userId: new Types.ObjectId(userId),
+      token: { $in: tokens },
+      expiresAt: { $gt: new Date() },
+    });
+  while (await held()) {
     if (Date.now() >= giveUpAt) return false;
     await sleep(RELEASE_POLL_MS);
   }
