@@ -289,20 +289,15 @@ export async function deleteChat(userId: string, chatId: ObjectIdString): Promis
  */
 export async function stopReply(userId: string, chatId: ObjectIdString): Promise<boolean> {
   const chat = await findOwnedChat(userId, chatId);
-  return (await stopReplies(userId, chat._id)) > 0;
+  return (await stopReplies(userId, chat._id)).length > 0;
 }
 
 /**
  * Stops the user's replies being generated, of one chat or all of them (the account is being
- * deleted): their leases are flagged for the instances streaming them, and the ones streaming
- * here are aborted at once. Returns how many were running.
+ * deleted or disabled): their leases are flagged for the instances streaming them, and the ones
+ * streaming here are aborted at once. Returns the stopped leases' tokens.
  */
-export async function stopReplies(userId: string, chatId?: Types.ObjectId): Promise<number> {
-  return (await stopRepliesOf(userId, chatId)).length;
-}
-
-/** stopReplies, returning the stopped leases' tokens. */
-async function stopRepliesOf(userId: string, chatId?: Types.ObjectId): Promise<string[]> {
+export async function stopReplies(userId: string, chatId?: Types.ObjectId): Promise<string[]> {
   const tokens = await requestStop(userId, chatId === undefined ? undefined : String(chatId));
   for (const token of tokens) abortGeneration(token, 'stop');
   return tokens;
@@ -315,7 +310,7 @@ async function stopRepliesOf(userId: string, chatId?: Types.ObjectId): Promise<s
  * a few seconds later (its instance stopped answering) is logged and the deletion goes on.
  */
 export async function endReplies(userId: string, chatId?: Types.ObjectId): Promise<void> {
-  const tokens = await stopRepliesOf(userId, chatId);
+  const tokens = await stopReplies(userId, chatId);
   if (tokens.length === 0) return;
   const withinMs = 2 * config().STOP_POLL_MS + REPLIES_END_WITHIN_MS;
   if (!(await leasesReleased(userId, tokens, withinMs)))

@@ -184,19 +184,16 @@ export async function requestStop(
   chatId?: string,
   now = new Date(),
 ): Promise<string[]> {
-  const filter = liveLeasesOf(userId, chatId, now);
+  const filter = {
+    userId: new Types.ObjectId(userId),
+    ...(chatId === undefined ? {} : { chatId: new Types.ObjectId(chatId) }),
+    expiresAt: { $gt: now },
+  };
   const leases = await Generation.find(filter, { token: 1 }).lean();
   if (leases.length === 0) return [];
   await Generation.updateMany(filter, { $set: { stopRequested: true } });
   return leases.map((l) => l.token);
 }
-
-/** The leases of a user's generations (of one chat, or all) that have not lapsed. */
-const liveLeasesOf = (userId: string, chatId: string | undefined, now = new Date()) => ({
-  userId: new Types.ObjectId(userId),
-  ...(chatId === undefined ? {} : { chatId: new Types.ObjectId(chatId) }),
-  expiresAt: { $gt: now },
-});
 
 const RELEASE_POLL_MS = 50;
 
