@@ -113,12 +113,14 @@ describe('a reply written by its own generation', () => {
   it('when the lease is no longer surely held and the reply was finished elsewhere, then a checkpoint changes nothing; while it is held, a checkpoint lands; one not yet sent when the writer closes is not sent', async () => {
     const finished = await storedReply('incomplete', 'last checkpoint');
     // Started long ago: the checkpoint is due at once.
-    const late = new CheckpointWriter(finished._id, 1000, leaseFor(finished, 1000), {
+    let text = 'a late checkpoint';
+    const readText = () => text;
+    const late = new CheckpointWriter(finished._id, 1000, readText, leaseFor(finished, 1000), {
       startedAt: 0,
     });
     // Closing withdraws a checkpoint not yet sent: this one is let go out first.
     const lateSent = nextMessageUpdate();
-    late.update('a late checkpoint');
+    late.grew(text.length);
     await lateSent;
     await late.close();
     expect(await Message.findById(finished._id).lean<MessageDoc>()).toMatchObject({
@@ -127,11 +129,12 @@ describe('a reply written by its own generation', () => {
     });
 
     const running = await storedReply('streaming', '');
-    const writer = new CheckpointWriter(running._id, 1000, leaseFor(running, 60_000), {
+    const writer = new CheckpointWriter(running._id, 1000, readText, leaseFor(running, 60_000), {
       startedAt: 0,
     });
     const sent = nextMessageUpdate();
-    writer.update('text so far');
+    text = 'text so far';
+    writer.grew(text.length);
     await sent;
     await writer.close();
     expect(await Message.findById(running._id).lean<MessageDoc>()).toMatchObject({
@@ -140,10 +143,11 @@ describe('a reply written by its own generation', () => {
     });
 
     // Closed before its checkpoint went out: the final write that follows carries the text.
-    const closing = new CheckpointWriter(running._id, 1000, leaseFor(running, 60_000), {
+    const closing = new CheckpointWriter(running._id, 1000, readText, leaseFor(running, 60_000), {
       startedAt: 0,
     });
-    closing.update('text so far, and more');
+    text = 'text so far, and more';
+    closing.grew(text.length);
     await closing.close();
     await new Promise((resolve) => setTimeout(resolve, CHECKPOINT_GATHER_MS * 3));
     expect(await Message.findById(running._id).lean<MessageDoc>()).toMatchObject({

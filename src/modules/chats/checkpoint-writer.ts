@@ -31,7 +31,7 @@ const checkpointWrites = new GroupedUpdates(
  * a write's time, which spaces the next, includes its wait for the others.
  */
 export class CheckpointWriter implements FollowerAware {
-  private latest = '';
+  private length = 0;
   private stored = 0;
   private lastWriteAt: number;
   private lastWriteMs = 0;
@@ -44,6 +44,13 @@ export class CheckpointWriter implements FollowerAware {
   constructor(
     private readonly replyId: Types.ObjectId,
     private readonly intervalMs: number,
+    /**
+     * Reads the whole text when a checkpoint goes out. The text is joined then, for that write
+     * alone, and dies young: a reply held as one growing string would be flattened by every
+     * checkpoint's serialisation into a new copy in old space (the string lives as long as the
+     * reply), leaving the previous copy there as garbage.
+     */
+    private readonly readText: () => string,
     /** The reply's generation lease; absent: every write is guarded on the reply's state. */
     private readonly lease?: Lease,
     {
@@ -56,8 +63,9 @@ export class CheckpointWriter implements FollowerAware {
     this.followedIntervalMs = followedIntervalMs;
   }
 
-  update(content: string): void {
-    this.latest = content;
+  /** The text grew to `length` (UTF-16 code units). */
+  grew(length: number): void {
+    this.length = length;
     this.schedule();
   }
 
@@ -83,7 +91,7 @@ export class CheckpointWriter implements FollowerAware {
   }
 
   private schedule(): void {
-    if (this.closed || this.timer || this.inFlight || this.latest.length === this.stored) return;
+    if (this.closed || this.timer || this.inFlight || this.length === this.stored) return;
     // A reply so long that storing it takes a while is stored less often: checkpoints never keep
     // the database busy for more than about a quarter of the time.
     const interval = this.followed
@@ -104,7 +112,7 @@ export class CheckpointWriter implements FollowerAware {
 
   private write(): void {
     if (this.closed) return;
-    const content = this.latest;
+    const content = this.readText();
     const started = Date.now();
     this.lastWriteAt = started;
     this.inFlight = checkpointWrites

@@ -49,12 +49,15 @@ export async function runGeneration(
   const c = config();
   const { lease } = exchange;
   const { controller } = reply;
+  // The reply's chunks are its text (a continued answer's stored text first, see openReply): it
+  // is joined when needed, not kept as one growing string.
+  const textSoFar = () => reply.text();
   registerGeneration(lease.token, controller);
   // An exchange that is not stored has no document to checkpoint.
   const checkpoints =
     exchange.persist === false
       ? null
-      : new CheckpointWriter(exchange.assistant._id, c.STREAM_CHECKPOINT_MS, lease, {
+      : new CheckpointWriter(exchange.assistant._id, c.STREAM_CHECKPOINT_MS, textSoFar, lease, {
           followedIntervalMs: c.RESUME_POLL_MS,
         });
   // Checkpointed as often as they poll while readers on other instances follow it.
@@ -68,8 +71,6 @@ export async function runGeneration(
   const completion = exchange.completion ?? startCompletion(exchange, controller);
   const started = completion.startedAt;
   let ttftMs: number | null = null;
-  // A continued answer starts from its stored text; the readers get only what is added.
-  let content = exchange.assistant.content;
   let finishReason: string | null = null;
   let usage: MessageDoc['usage'] = null;
   let failure: AppError | null = null;
@@ -78,10 +79,10 @@ export async function runGeneration(
     if (event.type === 'delta') {
       completion.timing.delta();
       ttftMs ??= Math.round(performance.now() - started);
-      content += event.content;
-      checkpoints?.update(content);
       // Held only while a reader's socket is full (backpressure).
-      return reply.push(event.content);
+      const pushed = reply.push(event.content);
+      checkpoints?.grew(reply.length);
+      return pushed;
     }
     if (event.type === 'finish') finishReason = event.finishReason;
     else if (event.type === 'usage') usage = event.usage;
@@ -108,6 +109,7 @@ export async function runGeneration(
   }
 
   const aborted = controller.signal.reason instanceof GenerationAbort;
+  const content = reply.text();
   const message: MessageDoc = {
     ...exchange.assistant,
     content,
