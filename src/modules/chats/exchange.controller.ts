@@ -25,6 +25,7 @@ import {
   type IdempotentIds,
 } from './idempotency.service.js';
 import { cursorId, cursorOf } from './reply-cursor.js';
+import { metaOf } from './reply-events.js';
 import { followLive } from './reply-live-reader.js';
 import { findReplyInChat } from './reply-resume.service.js';
 import { CollectingSink, SseSink } from './reply-sink.js';
@@ -87,7 +88,8 @@ export async function respondWithReply(
   serveEvents(res, new SseSink(res).open(), async (sink) => {
     // 0, except for a continued answer: its requester gets only the new text.
     const start = reply.length;
-    await sink.event('meta', reply.meta, cursorId(reply.replyId, start));
+    const meta = metaOf(exchange.chat, exchange.userMessage, exchange.assistant);
+    await sink.event('meta', meta, cursorId(reply.replyId, start));
     const reading = followLive(reply, sink, start);
     runReply(reply, exchange);
     await reading;

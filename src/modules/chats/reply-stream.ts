@@ -50,8 +50,6 @@ export class ReplyStream {
 
   constructor(
     readonly replyId: string,
-    /** The `meta` event's data: the chat, the user message and the reply as it started. */
-    readonly meta: unknown,
     /** Aborts the generation (stop, shutdown, or no reader left): its model call's own, when started. */
     readonly controller = new AbortController(),
   ) {

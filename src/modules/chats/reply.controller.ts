@@ -58,7 +58,9 @@ export async function serveReply(
     (local || (reply.status !== 'streaming' && reply.error?.code !== 'INTERRUPTED'))
   )
     throw invalidLastEventId('it points past the end of this reply');
-  const meta = cursor ? null : (local?.meta ?? metaOf(found.chat, await questionOf(reply), reply));
+  // Built from the stored chat and messages, wherever the reply is generated: a reply in memory
+  // does not keep its `meta` for the few readers that start from its beginning.
+  const meta = cursor ? null : metaOf(found.chat, await questionOf(reply), reply);
 
   serveEvents(res, new SseSink(res).open(), async (sink) => {
     if (meta) await sink.event('meta', meta, cursorId(replyId, offset));

@@ -4,7 +4,7 @@ import { toChatJson } from './chats.mapper.js';
 import type { Exchange } from './exchange.service.js';
 import { runGeneration, type GenerationOptions } from './generation/generation.runner.js';
 import { cutWhenUnread } from './reply-detach.js';
-import { finalOf, metaOf } from './reply-events.js';
+import { finalOf } from './reply-events.js';
 import { titleAfterReply } from './title.service.js';
 import { registerReply, ReplyStream, unregisterReply } from './reply-stream.js';
 
@@ -13,11 +13,8 @@ import { registerReply, ReplyStream, unregisterReply } from './reply-stream.js';
  * reader (the request that asked for it), then `runReply`: a reply with no reader is cut.
  */
 export function openReply(exchange: Exchange): ReplyStream {
-  const stream = new ReplyStream(
-    String(exchange.assistant._id),
-    metaOf(exchange.chat, exchange.userMessage, exchange.assistant),
-    exchange.completion?.controller,
-  );
+  // Its `meta` event is not kept: it is built when sent (respondWithReply, serveReply).
+  const stream = new ReplyStream(String(exchange.assistant._id), exchange.completion?.controller);
   // A continued answer: its stored text comes first, so cursors count the whole message (as the
   // stored copy that resumes and other instances read does); its requester starts after it.
   if (exchange.assistant.content) void stream.push(exchange.assistant.content);
