@@ -8,6 +8,11 @@ export async function connectDatabase(uri: string, dbName?: string): Promise<typ
     serverSelectionTimeoutMS: config().DB_SERVER_SELECTION_TIMEOUT_MS,
     // Reconnects on its own when the database comes back.
     heartbeatFrequencyMS: 1000,
+    // A connection whose handshake goes unanswered (a database shutting down or still starting
+    // accepts it and says nothing) is given up after this, not the driver's 30 s: the heartbeat
+    // opens its connection with it, and until that attempt ends no other check runs, so the
+    // server stayed unreachable for up to 30 s after the database was back.
+    connectTimeoutMS: 10_000,
     maxPoolSize: 50,
     // Round-trip times per command for the metrics, when asked for: the driver then builds an
     // event per command and decodes every reply a second time for it, on every request's path
