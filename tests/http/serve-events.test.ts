@@ -55,3 +55,47 @@ describe('a stream is served apart from its route', () => {
     expect((logged?.[0] as { err: Error }).err.message).toBe('the reader broke');
   });
 });
+
+describe('a writer that throws before it returns a promise', () => {
+  it('when the writer throws at once, then the response ends and the failure is logged as a request failure', async () => {
+    const failed = vi.spyOn(logger, 'error');
+    const app = express().get('/stream', (_req, res) => {
+      const sse = new SseStream(res);
+      sse.open(15);
+      serveEvents(res, sse, () => {
+        throw new Error('the writer broke at once');
+      });
+    });
+    const res = await supertest(app).get('/stream').buffer(true).parse(textParser);
+    // Its head had not gone out yet: the error handler answers with the error, as for a failed route.
+    expect(res.status).toBe(500);
+    expect(JSON.parse(res.body as string)).toMatchObject({ error: { code: 'INTERNAL' } });
+    const logged = failed.mock.calls.find(([, message]) => message === 'request failed');
+    expect((logged?.[0] as { err: Error }).err.message).toBe('the writer broke at once');
+  });
+});
+
+describe('a stream lets go of its header map once the head is sent', () => {
+  it('when the head has gone out, then the client has every header and the response keeps no header map', async () => {
+    const seen: { before?: unknown; after?: unknown; names?: string[] } = {};
+    const app = express().get('/stream', (_req, res) => {
+      res.setHeader('X-Frame-Options', 'DENY');
+      const sse = new SseStream(res);
+      sse.open(15);
+      seen.before = res.getHeader('x-frame-options');
+      void sse.send('meta', { ok: true }, 'r:0');
+      setTimeout(() => {
+        seen.after = res.getHeader('x-frame-options');
+        seen.names = res.getHeaderNames();
+        sse.send('done', {}, 'r:end');
+        sse.end();
+      }, 20);
+    });
+    const res = await supertest(app).get('/stream').buffer(true).parse(textParser);
+    expect(res.status).toBe(200);
+    expect(res.headers['x-frame-options']).toBe('DENY');
+    expect(res.headers['content-type']).toMatch(/^text\/event-stream/);
+    expect(res.body).toContain('event: done\nid: r:end');
+    expect(seen).toEqual({ before: 'DENY', after: undefined, names: [] });
+  });
+});

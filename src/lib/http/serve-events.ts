@@ -25,7 +25,15 @@ export function serveEvents<S extends EventStream>(
 ): void {
   const { req } = res;
   req.next = undefined;
-  write(stream)
+  // A writer may be a plain function returning its promise (to keep no suspended frame for the
+  // stream's life): a throw of its own is handled as its rejection would be.
+  let writing: Promise<void>;
+  try {
+    writing = write(stream);
+  } catch (error) {
+    writing = Promise.reject(error);
+  }
+  writing
     .catch((error: unknown) => onError(error, req, res, () => undefined))
     .finally(() => stream.end())
     .catch((error: unknown) => logger.error({ err: error }, 'ending an event stream failed'));

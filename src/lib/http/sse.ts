@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import type { Response } from 'express';
 import { openStreams } from '../metrics.js';
 import { joinTicks, leaveTicks, type Ticking } from '../ticker.js';
@@ -13,6 +14,23 @@ function flattenSentHead(res: Response): void {
   if (typeof head === 'string') END_OF_HEAD.test(head);
 }
 const END_OF_HEAD = /\r\n\r\n/;
+
+/** Node's own key of a response's header map (a symbol it does not export); null if it changes. */
+let outHeadersKey: symbol | null | undefined;
+
+/**
+ * Node also keeps the header map a response was built from (one `[name, value]` pair per header,
+ * ~1.9 KiB for helmet's dozen and ours) after the head has been sent. A stream's head is sent
+ * once and never read or changed again (nothing here calls getHeader on it later), so the map is
+ * let go: `getHeader()` then answers undefined, as for a response that set no header. If Node
+ * ever names the map otherwise, nothing is released.
+ */
+export function releaseSentHeaders(res: ServerResponse): void {
+  if (!res.headersSent) return;
+  outHeadersKey ??=
+    Object.getOwnPropertySymbols(res).find((key) => key.description === 'kOutHeaders') ?? null;
+  if (outHeadersKey) (res as unknown as Record<symbol, unknown>)[outHeadersKey] = null;
+}
 
 /**
  * A Server-Sent Events response. Every event carries an `id:` chosen by the caller (a cursor a
@@ -62,6 +80,7 @@ export class SseStream implements Ticking {
     setImmediate(() => {
       if (!this.res.headersSent && !this.isClosed) this.res.flushHeaders();
       flattenSentHead(this.res);
+      releaseSentHeaders(this.res);
     });
     if (this.closed) return;
     openStreams.inc();

@@ -28,7 +28,7 @@ import { cursorId, cursorOf } from './reply-cursor.js';
 import { metaOf } from './reply-events.js';
 import { followLive } from './reply-live-reader.js';
 import { findReplyInChat } from './reply-resume.service.js';
-import { CollectingSink, SseSink } from './reply-sink.js';
+import { afterMeta, CollectingSink, SseSink } from './reply-sink.js';
 import { serveEvents } from '../../lib/http/serve-events.js';
 import { exchangeJson, resumeFromPost, serveReply } from './reply.controller.js';
 import { openReply, runReply } from './reply.service.js';
@@ -85,14 +85,15 @@ export async function respondWithReply(
     return body;
   }
 
-  serveEvents(res, new SseSink(res).open(), async (sink) => {
+  serveEvents(res, new SseSink(res).open(), (sink) => {
     // 0, except for a continued answer: its requester gets only the new text.
     const start = reply.length;
     const meta = metaOf(exchange.chat, exchange.userMessage, exchange.assistant);
-    await sink.event('meta', meta, cursorId(reply.replyId, start));
-    const reading = followLive(reply, sink, start);
-    runReply(reply, exchange);
-    await reading;
+    return afterMeta(sink, meta, cursorId(reply.replyId, start), () => {
+      const reading = followLive(reply, sink, start);
+      runReply(reply, exchange);
+      return reading;
+    });
   });
   return null;
 }

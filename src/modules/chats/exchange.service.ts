@@ -225,9 +225,9 @@ export async function beginExchange(
       throw notFound('Chat');
     }
     return {
-      chat,
-      userMessage: storedUser,
-      assistant,
+      chat: withoutTerms(chat),
+      userMessage: withoutTerms(storedUser),
+      assistant: withoutTerms(assistant),
       lease,
       model,
       turns,
@@ -240,6 +240,12 @@ export async function beginExchange(
     throw error;
   }
 }
+
+/**
+ * A document as an exchange keeps it while its reply streams: without its search keys (a word
+ * list as long as its text), which only the database reads.
+ */
+const withoutTerms = <T extends { terms?: unknown }>({ terms: _terms, ...doc }: T) => doc;
 
 /**
  * Stores an exchange's messages while the account is read again, now under the generation slot.

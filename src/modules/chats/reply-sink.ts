@@ -47,6 +47,21 @@ export function waitsUntilGone(sink: ReplySink) {
     });
 }
 
+/**
+ * Sends a stream's `meta` event, then starts what `follow` writes. Not an async function: a
+ * reader's writer waits for as long as the reply lasts, and its suspended frame would keep the
+ * meta event's data (the chat, the question and the reply as JSON, ~0.8 KiB) all that time.
+ */
+export function afterMeta(
+  sink: ReplySink,
+  meta: unknown,
+  id: string,
+  follow: () => Promise<void>,
+): Promise<void> {
+  const written = sink.event('meta', meta, id);
+  return written ? written.then(follow) : follow();
+}
+
 export class SseSink implements ReplySink {
   readonly gone: Promise<void>;
   readonly namedEvents = true;

@@ -16,7 +16,7 @@ import {
   questionOf,
   type ReplyInChat,
 } from './reply-resume.service.js';
-import { CollectingSink, SseSink, type ReplySink } from './reply-sink.js';
+import { afterMeta, CollectingSink, SseSink, type ReplySink } from './reply-sink.js';
 import { serveEvents } from '../../lib/http/serve-events.js';
 import { liveReply } from './reply-stream.js';
 
@@ -62,10 +62,11 @@ export async function serveReply(
   // does not keep its `meta` for the few readers that start from its beginning.
   const meta = cursor ? null : metaOf(found.chat, await questionOf(reply), reply);
 
-  serveEvents(res, new SseSink(res).open(), async (sink) => {
-    if (meta) await sink.event('meta', meta, cursorId(replyId, offset));
-    await follow(found, offset, sink);
-  });
+  serveEvents(res, new SseSink(res).open(), (sink) =>
+    meta
+      ? afterMeta(sink, meta, cursorId(replyId, offset), () => follow(found, offset, sink))
+      : follow(found, offset, sink),
+  );
 }
 
 /** GET /api/chats/:id/messages/:messageId/stream */

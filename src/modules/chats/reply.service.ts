@@ -37,13 +37,13 @@ export function runReply(
   options: RunReplyOptions = {},
 ): void {
   const stopWatching = cutWhenUnread(stream, exchange.assistant._id, options.detachGraceSeconds);
-  const chat = toChatJson(exchange.chat);
   runGeneration(exchange, stream, options)
     .then(
       async (result) => {
-        // The first reply of a chat gets a title from the model before its stream ends.
+        // The first reply of a chat gets a title from the model before its stream ends. The
+        // chat's JSON is built now, not kept while the reply streams.
         const titled = await titleAfterReply(exchange, result.message);
-        if (!titled) return stream.finish(finalOf(result.message, chat), result);
+        if (!titled) return stream.finish(finalOf(result.message, toChatJson(exchange.chat)), result);
         const retitled = toChatJson(titled);
         stream.finish(
           {
@@ -63,7 +63,7 @@ export function runReply(
           status: 'error' as const,
           error: { code: failure.code, message: failure.message },
         };
-        stream.finish(finalOf(message, chat), { message, error: failure });
+        stream.finish(finalOf(message, toChatJson(exchange.chat)), { message, error: failure });
       },
     )
     .finally(() => {
