@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { RequestHandler, Response } from 'express';
 import type { MongoClient } from 'mongodb';
 import client from 'prom-client';
 import OpenAI from 'openai';
@@ -80,22 +80,29 @@ export const dbDuration = new client.Histogram({
   registers,
 });
 
+const STARTED = Symbol('metricsStarted');
+type TimedResponse = Response & { [STARTED]?: number };
+
+/** Shared by every response (no closure per request, which a held stream would keep). */
+function observeRequest(this: TimedResponse): void {
+  const { req } = this;
+  // Set by the router of a declared route (route.ts); plain Express routes (/healthz, /metrics)
+  // by their own path; anything else was not matched.
+  const plain = (req.route as { path?: unknown } | undefined)?.path;
+  const route =
+    (this.locals.route as string | undefined) ??
+    (typeof plain === 'string' ? `${req.baseUrl}${plain}` : 'unmatched');
+  httpDuration.observe(
+    { method: req.method, route, status: String(this.statusCode) },
+    (performance.now() - (this[STARTED] ?? 0)) / 1000,
+  );
+}
+
 /** Labels each request by the path template its route declared (set by the router), else `unmatched`. */
-export const httpMetrics: RequestHandler = (req, res, next) => {
-  const started = performance.now();
+export const httpMetrics: RequestHandler = (_req, res, next) => {
+  (res as TimedResponse)[STARTED] = performance.now();
   // `on`: a response closes once (`once` would wrap the listener for each request; see request-log).
-  res.on('close', () => {
-    // Set by the router of a declared route (route.ts); plain Express routes (/healthz, /metrics)
-    // by their own path; anything else was not matched.
-    const plain = (req.route as { path?: unknown } | undefined)?.path;
-    const route =
-      (res.locals.route as string | undefined) ??
-      (typeof plain === 'string' ? `${req.baseUrl}${plain}` : 'unmatched');
-    httpDuration.observe(
-      { method: req.method, route, status: String(res.statusCode) },
-      (performance.now() - started) / 1000,
-    );
-  });
+  res.on('close', observeRequest);
   next();
 };
 

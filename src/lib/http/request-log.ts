@@ -12,11 +12,9 @@ declare module 'http' {
 }
 
 const STARTED = Symbol('requestStarted');
-const LOGGED = Symbol('requestLogged');
 
 interface TimedResponse extends ServerResponse {
   [STARTED]?: number;
-  [LOGGED]?: boolean;
 }
 
 /** The fields of a request a log line carries (never headers: they hold the credentials). */
@@ -28,10 +26,11 @@ export function requestFields(req: IncomingMessage): { id: string; method: strin
 const levelOf = (status: number): Level =>
   status >= 500 ? 'error' : status >= 400 ? 'info' : 'debug';
 
-/** Shared by every response (no closure per request); runs once, on `finish` or `close`. */
+/**
+ * Shared by every response (no closure per request). A response emits `close` once, after
+ * `finish` when it was sent whole, or alone when its connection went first.
+ */
 function logFinished(this: TimedResponse): void {
-  if (this[LOGGED]) return;
-  this[LOGGED] = true;
   const level = levelOf(this.statusCode);
   if (!logger.isLevelEnabled(level)) return;
   const fields = {
@@ -54,9 +53,8 @@ export function requestLog(): RequestHandler {
     req.id = requestId(req, res);
     const timed = res as TimedResponse;
     timed[STARTED] = performance.now();
-    // `on`, not `once`: each is emitted once, and `once` would wrap the listener anew for every
+    // `on`, not `once`: it is emitted once, and `once` would wrap the listener anew for every
     // request (a closure, a bound function and its state, kept as long as a stream is open).
-    res.on('finish', logFinished);
     res.on('close', logFinished);
     next();
   };
