@@ -41,12 +41,9 @@ export class ReplyStream {
   // Chunks are kept apart: slicing one long concatenated string would copy it whole every time.
   private readonly chunks: string[] = [];
   private readonly ends: number[] = [];
-  /**
-   * Called at every change: the live readers (reply-live-reader.ts). Arrays, not Sets: a reply
-   * has one reader or a few, and a Set costs ~150 bytes more for as long as the reply is held.
-   */
-  private readonly followers: (() => void)[] = [];
-  private readonly pacing: PacingReader[] = [];
+  /** Called at every change: the live readers (reply-live-reader.ts). */
+  private readonly followers = new Set<() => void>();
+  private readonly pacing = new Set<PacingReader>();
   private attached = 0;
   private onReaders: ((count: number) => void) | undefined;
   private settle!: () => void;
@@ -90,8 +87,8 @@ export class ReplyStream {
 
   /** Calls `onChange` at every change (more text, or the end) until the returned function is called. */
   follow(onChange: () => void): () => void {
-    this.followers.push(onChange);
-    return () => remove(this.followers, onChange);
+    this.followers.add(onChange);
+    return () => this.followers.delete(onChange);
   }
 
   /**
@@ -121,14 +118,14 @@ export class ReplyStream {
   /** Counts a reader in (pacing the producer when given); the returned function counts it out. */
   attach(reader?: PacingReader): () => void {
     this.attached += 1;
-    if (reader) this.pacing.push(reader);
+    if (reader) this.pacing.add(reader);
     this.onReaders?.(this.attached);
     let attached = true;
     return () => {
       if (!attached) return;
       attached = false;
       this.attached -= 1;
-      if (reader) remove(this.pacing, reader);
+      if (reader) this.pacing.delete(reader);
       this.onReaders?.(this.attached);
     };
   }
@@ -140,15 +137,8 @@ export class ReplyStream {
   }
 
   private wake(): void {
-    // From the end: a follower may stop following while it is told (its reader ended), which
-    // moves only the ones already told.
-    for (let i = this.followers.length - 1; i >= 0; i--) this.followers[i]?.();
+    for (const onChange of this.followers) onChange();
   }
-}
-
-function remove<T>(list: T[], item: T): void {
-  const at = list.indexOf(item);
-  if (at !== -1) list.splice(at, 1);
 }
 
 /** Replies being generated in this process, by reply (assistant message) id. */
