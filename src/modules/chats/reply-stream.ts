@@ -24,11 +24,17 @@ export interface PacingReader {
   reached(length: number, interrupt: AbortSignal): Promise<void>;
 }
 
+/** Chunks per folded block (ReplyStream.fold). */
+const FOLD = 64;
+/** Chunks this long on average (characters) are not folded into a two-byte string. */
+const LONG_CHUNK = 32;
+const BEYOND_LATIN1 = /[\u0100-\uffff]/;
+
 /**
  * One reply being generated in this process, shared by all its readers (the request that asked
  * for it, other tabs, a client that reconnected). The text is kept whole, with the end of every
- * upstream chunk, so a reader at any offset replays what it missed chunk by chunk and then follows
- * live; nothing is buffered per reader. The producer waits for a pacing reader whose socket is
+ * recent upstream chunk (older ones in blocks), so a reader at any offset replays what it missed
+ * and then follows live, chunk by chunk; nothing is buffered per reader. The producer waits for a pacing reader whose socket is
  * full (a slow reader slows the model instead of growing a buffer).
  */
 export class ReplyStream {
@@ -39,8 +45,11 @@ export class ReplyStream {
   readonly finished: Promise<void>;
 
   // Chunks are kept apart: slicing one long concatenated string would copy it whole every time.
+  // Older ones are folded into blocks of FOLD (see fold).
   private readonly chunks: string[] = [];
   private readonly ends: number[] = [];
+  /** Entries before this index are folded blocks, or chunks left as they were (see fold). */
+  private settled = 0;
   /** Called at every change: the live readers (reply-live-reader.ts). */
   private readonly followers = new Set<() => void>();
   private readonly pacing = new Set<PacingReader>();
@@ -100,6 +109,7 @@ export class ReplyStream {
     this.length += text.length;
     this.chunks.push(text);
     this.ends.push(this.length);
+    if (this.chunks.length - this.settled >= 2 * FOLD) this.fold();
     this.wake();
     let waits: Promise<void>[] | undefined;
     for (const reader of this.pacing)
@@ -134,6 +144,28 @@ export class ReplyStream {
   watchReaders(listener: (count: number) => void): void {
     this.onReaders = listener;
     listener(this.attached);
+  }
+
+  /**
+   * Joins the oldest FOLD chunks not yet settled into one string. A chunk costs ~32 bytes beside
+   * its text (its string's header, its slots here), and a model's chunk is often a single token:
+   * a long reply held chunk by chunk would take several times its text. The newest FOLD chunks
+   * stay apart, so a reader that keeps up (or is up to FOLD behind) still gets one `delta` per
+   * chunk; one further behind replays a block in one. A block of long chunks that would hold a
+   * character past Latin-1 is left as it was: V8 would store all of it at two bytes a character,
+   * which costs more than the chunks' headers save.
+   */
+  private fold(): void {
+    const from = this.settled;
+    const to = from + FOLD;
+    const block = this.chunks.slice(from, to).join('');
+    if (block.length >= FOLD * LONG_CHUNK && BEYOND_LATIN1.test(block)) {
+      this.settled = to;
+      return;
+    }
+    this.chunks.splice(from, FOLD, block);
+    this.ends.splice(from, FOLD, this.ends[to - 1]!);
+    this.settled = from + 1;
   }
 
   private wake(): void {
