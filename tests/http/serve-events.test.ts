@@ -87,7 +87,7 @@ describe('a stream lets go of its header map once the head is sent', () => {
       setTimeout(() => {
         seen.after = res.getHeader('x-frame-options');
         seen.names = res.getHeaderNames();
-        sse.send('done', {}, 'r:end');
+        void sse.send('done', {}, 'r:end');
         sse.end();
       }, 20);
     });

@@ -31,7 +31,7 @@ export function serveEvents<S extends EventStream>(
   try {
     writing = write(stream);
   } catch (error) {
-    writing = Promise.reject(error);
+    writing = Promise.reject(error instanceof Error ? error : new Error(String(error)));
   }
   writing
     .catch((error: unknown) => onError(error, req, res, () => undefined))

@@ -43,7 +43,8 @@ export function runReply(
         // The first reply of a chat gets a title from the model before its stream ends. The
         // chat's JSON is built now, not kept while the reply streams.
         const titled = await titleAfterReply(exchange, result.message);
-        if (!titled) return stream.finish(finalOf(result.message, toChatJson(exchange.chat)), result);
+        if (!titled)
+          return stream.finish(finalOf(result.message, toChatJson(exchange.chat)), result);
         const retitled = toChatJson(titled);
         stream.finish(
           {
