@@ -76,6 +76,8 @@ export function sendError(req: Request, res: Response, error: AppError): void {
   // A body left unread (refused before parsing) would have to be drained before the connection
   // could serve another request; closing it frees the connection at once.
   if (!req.complete) res.set('Connection', 'close');
+  // Set whatever a route set before it failed (an event stream not yet sent names its own type).
+  res.type('application/json');
   res.status(error.status).json({
     error: {
       code: error.code,
