@@ -34,8 +34,8 @@ const BEYOND_LATIN1 = /[\u0100-\uffff]/;
  * One reply being generated in this process, shared by all its readers (the request that asked
  * for it, other tabs, a client that reconnected). The text is kept whole, with the end of every
  * recent upstream chunk (older ones in blocks), so a reader at any offset replays what it missed
- * and then follows live, chunk by chunk; nothing is buffered per reader. The producer waits for a pacing reader whose socket is
- * full (a slow reader slows the model instead of growing a buffer).
+ * and then follows live, chunk by chunk; nothing is buffered per reader. The producer waits for a
+ * pacing reader whose socket is full (a slow reader slows the model instead of growing a buffer).
  */
 export class ReplyStream {
   /** Length of the reply text so far (UTF-16 code units, as cursors count). */
@@ -158,11 +158,16 @@ export class ReplyStream {
   private fold(): void {
     const from = this.settled;
     const to = from + FOLD;
-    const block = this.chunks.slice(from, to).join('');
-    if (block.length >= FOLD * LONG_CHUNK && BEYOND_LATIN1.test(block)) {
+    // Decided before joining: a block left apart costs no copy.
+    const blockLength = this.ends[to - 1]! - (from > 0 ? this.ends[from - 1]! : 0);
+    if (
+      blockLength >= FOLD * LONG_CHUNK &&
+      this.chunks.slice(from, to).some((chunk) => BEYOND_LATIN1.test(chunk))
+    ) {
       this.settled = to;
       return;
     }
+    const block = this.chunks.slice(from, to).join('');
     this.chunks.splice(from, FOLD, block);
     this.ends.splice(from, FOLD, this.ends[to - 1]!);
     this.settled = from + 1;
