@@ -156,6 +156,44 @@ describe('a reply written by its own generation', () => {
   });
 });
 
+describe('the checkpoints of many replies', () => {
+  const storedText = async (reply: MessageDoc) =>
+    (await Message.findById(reply._id).lean<MessageDoc>())!.content;
+
+  it('when more replies stream than the budget of writes a second, then each is stored less often; one followed from another instance is stored at once', async () => {
+    const [first, second, followed] = [
+      await storedReply('streaming', ''),
+      await storedReply('streaming', ''),
+      await storedReply('streaming', ''),
+    ];
+    const text = 'text so far';
+    // Two open writers sharing one write a second: each is due every 2 s, not every 20 ms.
+    const sharing = { writesPerSecond: 1, startedAt: Date.now() };
+    const a = new CheckpointWriter(first._id, 20, () => text, leaseFor(first, 60_000), sharing);
+    const b = new CheckpointWriter(second._id, 20, () => text, leaseFor(second, 60_000), sharing);
+    const grewAt = Date.now();
+    a.grew(text.length);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await storedText(first)).toBe('');
+
+    // A third writer is followed elsewhere: its reader polls, so the budget does not hold it back.
+    const c = new CheckpointWriter(followed._id, 20, () => text, leaseFor(followed, 60_000), {
+      ...sharing,
+      followedIntervalMs: 20,
+    });
+    c.followedElsewhere(true);
+    const sent = nextMessageUpdate();
+    c.grew(text.length);
+    await sent;
+    expect(await storedText(followed)).toBe(text);
+
+    await expect.poll(() => storedText(first), { timeout: 6000, interval: 100 }).toBe(text);
+    // Due 2 s after the start with two writers open (3 s once the third opened).
+    expect(Date.now() - grewAt).toBeGreaterThanOrEqual(1900);
+    await Promise.all([a.close(), b.close(), c.close()]);
+  });
+});
+
 describe('a generation slot given back', () => {
   it('when its lease is surely held, then its slot document is removed (by `_id`)', async () => {
     const reply = await storedReply('complete', 'done');

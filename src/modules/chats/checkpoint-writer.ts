@@ -12,6 +12,12 @@ import type { FollowerAware } from './remote-followers.js';
  */
 export const CHECKPOINT_GATHER_MS = 50;
 
+/**
+ * Replies of this process whose checkpoint writer is open: they share its checkpoint budget
+ * (`writesPerSecond`), so the writes per second stay bounded however many replies stream here.
+ */
+let openWriters = 0;
+
 /** Every reply's checkpoints of this process, sent together. */
 const checkpointWrites = new GroupedUpdates(
   () => Message.collection,
@@ -23,8 +29,12 @@ const checkpointWrites = new GroupedUpdates(
 /**
  * Stores a growing reply's text at most every `intervalMs`, so a reader on another instance (or
  * the crash sweep) has it: the number of writes grows with the reply's duration, not with its
- * chunk count. While a reader on another instance follows the reply (remote-followers.ts), at
- * most every `followedIntervalMs` instead: that reader sees only the stored text. One write at a
+ * chunk count. With more replies streaming here than `writesPerSecond`, each is stored less often,
+ * so that all of them together send about that many writes a second (8,000 replies and 1,000 a
+ * second: every 8 s each): what a crash can lose grows with the load, the database's and this
+ * process's work for checkpoints does not. While a reader on another instance follows the reply
+ * (remote-followers.ts), at most every `followedIntervalMs` instead, outside the budget: that
+ * reader sees only the stored text. One write at a
  * time; none lands after the final state is written (close), and once the lease is no longer
  * surely held each applies only while the reply is still `streaming` (ownReply), so a checkpoint
  * never overwrites a final state. The writes of all replies go out together (GroupedUpdates), so
@@ -40,6 +50,7 @@ export class CheckpointWriter implements FollowerAware {
   private closed = false;
   private followed = false;
   private readonly followedIntervalMs: number;
+  private readonly writesPerSecond: number;
 
   constructor(
     private readonly replyId: Types.ObjectId,
@@ -56,11 +67,14 @@ export class CheckpointWriter implements FollowerAware {
     {
       startedAt = Date.now(),
       followedIntervalMs = intervalMs,
-    }: { startedAt?: number; followedIntervalMs?: number } = {},
+      writesPerSecond = Number.POSITIVE_INFINITY,
+    }: { startedAt?: number; followedIntervalMs?: number; writesPerSecond?: number } = {},
   ) {
     // The reply was stored empty when it started: the first checkpoint is due an interval later.
     this.lastWriteAt = startedAt;
     this.followedIntervalMs = followedIntervalMs;
+    this.writesPerSecond = writesPerSecond;
+    openWriters += 1;
   }
 
   /** The text grew to `length` (UTF-16 code units). */
@@ -83,6 +97,7 @@ export class CheckpointWriter implements FollowerAware {
    * the whole text); resolves once none is in flight, so the final write lands last.
    */
   async close(): Promise<void> {
+    if (!this.closed) openWriters -= 1;
     this.closed = true;
     clearTimeout(this.timer);
     this.timer = undefined;
@@ -96,7 +111,7 @@ export class CheckpointWriter implements FollowerAware {
     // the database busy for more than about a quarter of the time.
     const interval = this.followed
       ? Math.min(this.intervalMs, this.followedIntervalMs)
-      : this.intervalMs;
+      : Math.max(this.intervalMs, (openWriters * 1000) / this.writesPerSecond);
     const wait = this.lastWriteAt + Math.max(interval, 4 * this.lastWriteMs) - Date.now();
     if (wait <= 0) {
       this.write();

@@ -36,7 +36,8 @@ export interface GenerationResult {
 
 /**
  * Calls the model and hands each content chunk to the reply's readers as it arrives; nothing
- * touches the database per chunk: the text is checkpointed at most every STREAM_CHECKPOINT_MS.
+ * touches the database per chunk: the text is checkpointed at most every STREAM_CHECKPOINT_MS (less
+ * often when more replies stream here than STREAM_CHECKPOINTS_PER_SECOND).
  * The reply (stored `streaming` when the exchange began) is finished once at the end: `complete`,
  * `incomplete` (no reader left, stop, shutdown) or `error`. The generation slot is released
  * whatever happens.
@@ -59,6 +60,7 @@ export async function runGeneration(
       ? null
       : new CheckpointWriter(exchange.assistant._id, c.STREAM_CHECKPOINT_MS, textSoFar, lease, {
           followedIntervalMs: c.RESUME_POLL_MS,
+          writesPerSecond: c.STREAM_CHECKPOINTS_PER_SECOND,
         });
   // Checkpointed as often as they poll while readers on other instances follow it.
   const unwatch = checkpoints
