@@ -67,7 +67,10 @@ const only = process.argv
   ?.slice('--only='.length)
   .split(',')
   .filter(Boolean);
-/** `--fig4-streams=N` / `--fig4-rate=R`: figure 4's held streams and opening rate (per second). */
+/**
+ * `--fig4-streams=N` / `--fig4-rate=R` / `--fig4-warmup=N`: figure 4's held streams, opening rate
+ * (per second) and short streams answered before the idle reading.
+ */
 const argNumber = (name: string) => {
   const raw = process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
   return raw === undefined ? undefined : Number(raw);
@@ -124,6 +127,7 @@ const S = smoke
 S.rounds = argNumber('rounds') ?? S.rounds;
 S.fig4.streams = argNumber('fig4-streams') ?? S.fig4.streams;
 S.fig4.rate = argNumber('fig4-rate') ?? S.fig4.rate;
+S.fig4.warmup = argNumber('fig4-warmup') ?? S.fig4.warmup;
 /**
  * `--fig2-concurrent=N`, `--fig2-chunks=N`, `--fig2-gap-ms=N`, `--fig2-measure-s=N`: another shape
  * for figures 2 and 3, e.g. few streams of many close chunks, where each server's CPU per stream
