@@ -64,19 +64,43 @@ export class EventStreamReader {
           this.fail(new UpstreamProtocolError('an event of the reply never ended'));
       },
     });
-    // Plain listeners rather than stream.finished()'s dozen closures, which every open reply kept.
-    body.on('data', (bytes: Uint8Array) => this.onData(bytes));
-    body.on('end', () => {
-      this.ended = true;
-      this.deliver();
-    });
-    body.on('error', (error: Error) => this.fail(error));
-    body.on('close', () => {
-      if (!this.ended) this.fail(prematureClose());
-    });
+    // Plain listeners rather than stream.finished()'s dozen closures, which every open reply kept;
+    // and the same four functions for every reply (the body names its reader), not four closures
+    // kept per reply.
+    (body as ReaderBody)[READER] = this;
+    for (const [event, listener] of EventStreamReader.bodyListeners) body.on(event, listener);
     this.dueAt = this.lastTakenAt + idleWindowMs;
-    this.timer = setTimeout(this.onIdle, idleWindowMs);
+    this.timer = setTimeout(EventStreamReader.onIdle, idleWindowMs, this);
   }
+
+  /** What each reader listens to on its body: `this` is the body, which names its reader. */
+  private static readonly bodyListeners: [string, BodyListener][] = [
+    [
+      'data',
+      function (this: ReaderBody, bytes: Uint8Array) {
+        this[READER].onData(bytes);
+      },
+    ],
+    [
+      'end',
+      function (this: ReaderBody) {
+        this[READER].ended = true;
+        this[READER].deliver();
+      },
+    ],
+    [
+      'error',
+      function (this: ReaderBody, error: Error) {
+        this[READER].fail(error);
+      },
+    ],
+    [
+      'close',
+      function (this: ReaderBody) {
+        if (!this[READER].ended) this[READER].fail(prematureClose());
+      },
+    ],
+  ];
 
   /** Hands every event to `handle`, from the first; `done` tells how it ended. Called once. */
   start(handle: CompletionHandler): void {
@@ -164,7 +188,10 @@ export class EventStreamReader {
       this.queue.splice(0, i + 1);
       this.holding = true;
       this.body.pause();
-      held.then(this.release, (error: unknown) => this.settle({ error }));
+      held.then(
+        () => this.release(),
+        (error: unknown) => this.settle({ error }),
+      );
       return;
     }
     this.queue.length = 0;
@@ -180,13 +207,13 @@ export class EventStreamReader {
   }
 
   /** The handler let go of the event it held. */
-  private readonly release = () => {
+  private release(): void {
     this.holding = false;
     this.lastTakenAt = performance.now();
     if (this.settled) return;
     this.body.resume();
     this.deliver();
-  };
+  }
 
   /** The body failed: reported once the events before it are handed out. */
   private fail(error: unknown): void {
@@ -211,29 +238,35 @@ export class EventStreamReader {
   // slow client applying backpressure) or there is none yet, and when it fires more than half a
   // window late: then this process was stalled (CPU starvation, a long GC pause) and did not see
   // the model's silence. Otherwise the decision waits for the poll phase, so a chunk that arrived
-  // while the process was stalled is read before the reply is declared stalled.
-  private readonly onIdle = () => {
+  // while the process was stalled is read before the reply is declared stalled. One function for
+  // every reply's timer, given its reader.
+  private static readonly onIdle = (reader: EventStreamReader): void => {
     const now = performance.now();
-    const window = this.idleWindowMs;
-    if (this.holding || !this.handle || now - this.dueAt > window / 2) {
-      this.lastTakenAt = now;
-      return this.armFor(window);
+    const window = reader.idleWindowMs;
+    if (reader.holding || !reader.handle || now - reader.dueAt > window / 2) {
+      reader.lastTakenAt = now;
+      return reader.armFor(window);
     }
-    const quietFor = now - this.lastTakenAt;
-    if (quietFor < window) return this.armFor(window - quietFor);
-    const seen = this.eventsSeen;
+    const quietFor = now - reader.lastTakenAt;
+    if (quietFor < window) return reader.armFor(window - quietFor);
+    const seen = reader.eventsSeen;
     setImmediate(() => {
-      if (this.eventsSeen !== seen || this.holding || this.settled) return;
-      this.idled = true;
-      this.settle({ error: new UpstreamIdleError() });
+      if (reader.eventsSeen !== seen || reader.holding || reader.settled) return;
+      reader.idled = true;
+      reader.settle({ error: new UpstreamIdleError() });
     });
   };
 
   private armFor(ms: number): void {
     this.dueAt = performance.now() + ms;
-    this.timer = setTimeout(this.onIdle, ms);
+    this.timer = setTimeout(EventStreamReader.onIdle, ms, this);
   }
 }
+
+/** The reader of a body, named on it for the listeners every reader shares. */
+const READER = Symbol('eventStreamReader');
+type ReaderBody = Readable & { [READER]: EventStreamReader };
+type BodyListener = Parameters<Readable['on']>[1];
 
 /** What stream.finished() reports for a stream closed before its end without an error. */
 const prematureClose = () =>

@@ -30,6 +30,11 @@ const FOLD = 64;
 const LONG_CHUNK = 32;
 const BEYOND_LATIN1 = /[\u0100-\uffff]/;
 
+/** Told the number of a reply's readers whenever it changes (reply-detach.ts). */
+export interface ReaderWatcher {
+  readersChanged(count: number): void;
+}
+
 /**
  * One reply being generated in this process, shared by all its readers (the request that asked
  * for it, other tabs, a client that reconnected). The text is kept whole, with the end of every
@@ -54,7 +59,7 @@ export class ReplyStream {
   private readonly followers = new Set<() => void>();
   private readonly pacing = new Set<PacingReader>();
   private attached = 0;
-  private onReaders: ((count: number) => void) | undefined;
+  private readerWatcher: ReaderWatcher | undefined;
   private settle!: () => void;
 
   constructor(
@@ -129,21 +134,21 @@ export class ReplyStream {
   attach(reader?: PacingReader): () => void {
     this.attached += 1;
     if (reader) this.pacing.add(reader);
-    this.onReaders?.(this.attached);
+    this.readerWatcher?.readersChanged(this.attached);
     let attached = true;
     return () => {
       if (!attached) return;
       attached = false;
       this.attached -= 1;
       if (reader) this.pacing.delete(reader);
-      this.onReaders?.(this.attached);
+      this.readerWatcher?.readersChanged(this.attached);
     };
   }
 
-  /** Tells `listener` the number of readers whenever it changes (the detach policy listens). */
-  watchReaders(listener: (count: number) => void): void {
-    this.onReaders = listener;
-    listener(this.attached);
+  /** Tells `watcher` the number of readers now and whenever it changes (the detach policy). */
+  watchReaders(watcher: ReaderWatcher): void {
+    this.readerWatcher = watcher;
+    watcher.readersChanged(this.attached);
   }
 
   /**

@@ -3,7 +3,7 @@ import { logger } from '../../lib/logger.js';
 import { toChatJson } from './chats.mapper.js';
 import type { Exchange } from './exchange.service.js';
 import { runGeneration, type GenerationOptions } from './generation/generation.runner.js';
-import { cutWhenUnread } from './reply-detach.js';
+import { DetachWatch } from './reply-detach.js';
 import { finalOf } from './reply-events.js';
 import { titleAfterReply } from './title.service.js';
 import { registerReply, ReplyStream, unregisterReply } from './reply-stream.js';
@@ -36,7 +36,7 @@ export function runReply(
   exchange: Exchange,
   options: RunReplyOptions = {},
 ): void {
-  const stopWatching = cutWhenUnread(stream, exchange.assistant._id, options.detachGraceSeconds);
+  const detach = new DetachWatch(stream, exchange.assistant._id, options.detachGraceSeconds);
   runGeneration(exchange, stream, options)
     .then(
       async (result) => {
@@ -68,7 +68,7 @@ export function runReply(
       },
     )
     .finally(() => {
-      stopWatching();
+      detach.stop();
       unregisterReply(stream);
     });
 }
