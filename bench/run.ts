@@ -112,7 +112,7 @@ const S = smoke
       fig1: { streams: 25, warmup: 3, rate: 10, prewarm: 300 },
       node20: true,
       fig2: { concurrent: 200, ttftMs: 50, gapMs: 50, chunks: 100, measureS: 2 },
-      fig4: { streams: 2000, rate: 100, holdS: 3, settleMs: 2000, warmup: 10 },
+      fig4: { streams: 2000, rate: 100, holdS: 3, settleMs: 2000, warmup: 300 },
       fig5: { seconds: 4, connections: 20 },
       fig6: { seconds: 4, connections: 8, listRate: 50 },
       fig7: { readers: 20, seconds: 5, settleMs: 1500 },
