@@ -29,13 +29,29 @@ export function subscribeToUsers(module: string, hooks: UserHooks): void {
   subscribers.set(module, hooks);
 }
 
-/** Runs one hook of every subscriber, one after another in subscription order. */
+/** The hooks that close a module's ways in: every module's run at once (see runUserHooks). */
+const CLOSING_HOOKS: ReadonlySet<keyof UserHooks> = new Set(['lockOut', 'disabled']);
+
+/**
+ * Runs one hook of every subscriber, one after another in subscription order; the hooks that
+ * close ways in all at once, so a module that waits (chats, until the user's replies have ended)
+ * does not keep the others' open meanwhile (sessions, API keys), whatever order the modules were
+ * loaded in. Those fail, if one does, once all of them have run.
+ */
 export async function runUserHooks<K extends keyof UserHooks>(
   name: K,
   ...args: Parameters<NonNullable<UserHooks[K]>>
 ): Promise<void> {
-  for (const hooks of subscribers.values()) {
-    const hook = hooks[name] as ((...a: typeof args) => Promise<void>) | undefined;
-    if (hook) await hook(...args);
+  const hooks: ((...a: typeof args) => Promise<void>)[] = [];
+  for (const subscriber of subscribers.values()) {
+    const hook = subscriber[name] as ((...a: typeof args) => Promise<void>) | undefined;
+    if (hook) hooks.push(hook);
   }
+  if (!CLOSING_HOOKS.has(name)) {
+    for (const hook of hooks) await hook(...args);
+    return;
+  }
+  const results = await Promise.allSettled(hooks.map((hook) => hook(...args)));
+  const failed = results.find((result) => result.status === 'rejected');
+  if (failed) throw failed.reason;
 }
