@@ -1,5 +1,19 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Types } from '../../src/lib/db/mongoose.js';
 import { runUserHooks, subscribeToUsers } from '../../src/modules/users/user-hooks.js';
+import { useTestApp } from '../helpers/app.js';
+
+// The app's modules subscribe too (sessions, replies, keys…): their hooks run beside the ones
+// these tests add, on accounts that do not exist, so they need the database.
+useTestApp();
+const someUser = () => new Types.ObjectId().toHexString();
+
+// Test files share their modules (one worker, not isolated): the hooks added here must not run
+// for the files after this one. There is no unsubscribing; empty hooks replace them.
+afterAll(() => {
+  subscribeToUsers('test: waits', {});
+  subscribeToUsers('test: sessions', {});
+});
 
 /** A promise and the function that settles it. */
 function gate() {
@@ -14,62 +28,62 @@ describe('the hooks an account change runs in every module', () => {
   it('when an account is locked out, then every module closes its way in at once: one that waits (replies ending) does not hold the others back', async () => {
     const slow = gate();
     const closed: string[] = [];
-    // Subscribed first, as the chats module can be: before this change the others waited for it.
-    subscribeToUsers('waits', {
+    // Subscribed before 'test: sessions', as the chats module is before auth's: the others waited for it.
+    subscribeToUsers('test: waits', {
       lockOut: async () => {
         await slow.opened;
-        closed.push('waits');
+        closed.push('test: waits');
       },
     });
-    subscribeToUsers('sessions', {
+    subscribeToUsers('test: sessions', {
       lockOut: () => {
-        closed.push('sessions');
+        closed.push('test: sessions');
         return Promise.resolve();
       },
     });
-    const running = runUserHooks('lockOut', 'user-1');
+    const running = runUserHooks('lockOut', someUser());
     await tick();
-    expect(closed).toEqual(['sessions']);
+    expect(closed).toEqual(['test: sessions']);
     slow.open();
     await running;
-    expect(closed).toEqual(['sessions', 'waits']);
+    expect(closed).toEqual(['test: sessions', 'test: waits']);
   });
 
   it('when one module fails to close its way in, then the others still close theirs and the failure is reported', async () => {
     const closed: string[] = [];
-    subscribeToUsers('waits', {
+    subscribeToUsers('test: waits', {
       disabled: () => Promise.reject(new Error('database gone')),
     });
-    subscribeToUsers('sessions', {
+    subscribeToUsers('test: sessions', {
       disabled: async () => {
         await tick();
-        closed.push('sessions');
+        closed.push('test: sessions');
       },
     });
-    await expect(runUserHooks('disabled', 'user-2')).rejects.toThrow('database gone');
-    expect(closed).toEqual(['sessions']);
+    await expect(runUserHooks('disabled', someUser())).rejects.toThrow('database gone');
+    expect(closed).toEqual(['test: sessions']);
   });
 
   it('when data is removed, then the modules run one after another in subscription order', async () => {
     const order: string[] = [];
     const first = gate();
-    subscribeToUsers('waits', {
+    subscribeToUsers('test: waits', {
       removeData: async () => {
         await first.opened;
-        order.push('waits');
+        order.push('test: waits');
       },
     });
-    subscribeToUsers('sessions', {
+    subscribeToUsers('test: sessions', {
       removeData: () => {
-        order.push('sessions');
+        order.push('test: sessions');
         return Promise.resolve();
       },
     });
-    const running = runUserHooks('removeData', 'user-3');
+    const running = runUserHooks('removeData', someUser());
     await tick();
     expect(order).toEqual([]);
     first.open();
     await running;
-    expect(order).toEqual(['waits', 'sessions']);
+    expect(order).toEqual(['test: waits', 'test: sessions']);
   });
 });
