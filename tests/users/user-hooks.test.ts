@@ -24,23 +24,35 @@ function gate() {
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
+/**
+ * Two test modules on `hook`, subscribed in this order: 'test: waits' (as the chats module waits
+ * for the user's replies to end) until `waitFor` settles, then 'test: sessions', which does not
+ * wait. Each notes its name in `done` once its hook is through.
+ */
+function subscribeWaitingThenQuick(
+  hook: 'lockOut' | 'removeData',
+  waitFor: Promise<void>,
+  done: string[],
+) {
+  subscribeToUsers('test: waits', {
+    [hook]: async () => {
+      await waitFor;
+      done.push('test: waits');
+    },
+  });
+  subscribeToUsers('test: sessions', {
+    [hook]: () => {
+      done.push('test: sessions');
+      return Promise.resolve();
+    },
+  });
+}
+
 describe('the hooks an account change runs in every module', () => {
   it('when an account is locked out, then every module closes its way in at once: one that waits (replies ending) does not hold the others back', async () => {
     const slow = gate();
     const closed: string[] = [];
-    // Subscribed before 'test: sessions', as the chats module is before auth's: the others waited for it.
-    subscribeToUsers('test: waits', {
-      lockOut: async () => {
-        await slow.opened;
-        closed.push('test: waits');
-      },
-    });
-    subscribeToUsers('test: sessions', {
-      lockOut: () => {
-        closed.push('test: sessions');
-        return Promise.resolve();
-      },
-    });
+    subscribeWaitingThenQuick('lockOut', slow.opened, closed);
     const running = runUserHooks('lockOut', someUser());
     await tick();
     expect(closed).toEqual(['test: sessions']);
@@ -65,20 +77,9 @@ describe('the hooks an account change runs in every module', () => {
   });
 
   it('when data is removed, then the modules run one after another in subscription order', async () => {
-    const order: string[] = [];
     const first = gate();
-    subscribeToUsers('test: waits', {
-      removeData: async () => {
-        await first.opened;
-        order.push('test: waits');
-      },
-    });
-    subscribeToUsers('test: sessions', {
-      removeData: () => {
-        order.push('test: sessions');
-        return Promise.resolve();
-      },
-    });
+    const order: string[] = [];
+    subscribeWaitingThenQuick('removeData', first.opened, order);
     const running = runUserHooks('removeData', someUser());
     await tick();
     expect(order).toEqual([]);
