@@ -188,7 +188,7 @@ describe('the checkpoints of many replies', () => {
     expect(await storedText(followed)).toBe(text);
 
     await expect.poll(() => storedText(first), { timeout: 6000, interval: 100 }).toBe(text);
-    // Due 2 s after the start with two writers open (3 s once the third opened).
+    // Due 2 s after the start: two writers were open when its wait was set.
     expect(Date.now() - grewAt).toBeGreaterThanOrEqual(1900);
     await Promise.all([a.close(), b.close(), c.close()]);
   });

@@ -36,8 +36,9 @@ const checkpointWrites = new GroupedUpdates(
  * (remote-followers.ts), at most every `followedIntervalMs` instead, outside the budget: that
  * reader sees only the stored text. One write at a time; none lands after the final state is
  * written (close), and once the lease is no longer surely held each applies only while the reply
- * is still `streaming` (ownReply), so a checkpoint never overwrites a final state. The writes of all replies go out together (GroupedUpdates), so
- * a write's time, which spaces the next, includes its wait for the others.
+ * is still `streaming` (ownReply), so a checkpoint never overwrites a final state. The writes of
+ * all replies go out together (GroupedUpdates), so a write's time, which spaces the next,
+ * includes its wait for the others.
  */
 export class CheckpointWriter implements FollowerAware {
   private length = 0;
