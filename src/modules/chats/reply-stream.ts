@@ -163,17 +163,14 @@ export class ReplyStream {
   private fold(): void {
     const from = this.settled;
     const to = from + FOLD;
-    // Decided before joining: a block left apart costs no copy.
+    const pieces = this.chunks.slice(from, to);
+    // Decided before joining: a block left apart costs no copy of its text.
     const blockLength = this.ends[to - 1]! - (from > 0 ? this.ends[from - 1]! : 0);
-    if (
-      blockLength >= FOLD * LONG_CHUNK &&
-      this.chunks.slice(from, to).some((chunk) => BEYOND_LATIN1.test(chunk))
-    ) {
+    if (blockLength >= FOLD * LONG_CHUNK && pieces.some((chunk) => BEYOND_LATIN1.test(chunk))) {
       this.settled = to;
       return;
     }
-    const block = this.chunks.slice(from, to).join('');
-    this.chunks.splice(from, FOLD, block);
+    this.chunks.splice(from, FOLD, pieces.join(''));
     this.ends.splice(from, FOLD, this.ends[to - 1]!);
     this.settled = from + 1;
   }
