@@ -26,17 +26,15 @@ const tick = () => new Promise((resolve) => setImmediate(resolve));
 
 /**
  * Two test modules on `hook`, subscribed in this order: 'test: waits' (as the chats module waits
- * for the user's replies to end) until `waitFor` settles, then 'test: sessions', which does not
- * wait. Each notes its name in `done` once its hook is through.
+ * for the user's replies to end) until it is let go, then 'test: sessions', which does not wait.
+ * Runs the hook: which modules were through while the first still waited, and in the end.
  */
-function subscribeWaitingThenQuick(
-  hook: 'lockOut' | 'removeData',
-  waitFor: Promise<void>,
-  done: string[],
-) {
+async function runWithOneWaiting(hook: 'lockOut' | 'removeData') {
+  const slow = gate();
+  const done: string[] = [];
   subscribeToUsers('test: waits', {
     [hook]: async () => {
-      await waitFor;
+      await slow.opened;
       done.push('test: waits');
     },
   });
@@ -46,19 +44,19 @@ function subscribeWaitingThenQuick(
       return Promise.resolve();
     },
   });
+  const running = runUserHooks(hook, someUser());
+  await tick();
+  const whileWaiting = [...done];
+  slow.open();
+  await running;
+  return { whileWaiting, inTheEnd: done };
 }
 
 describe('the hooks an account change runs in every module', () => {
   it('when an account is locked out, then every module closes its way in at once: one that waits (replies ending) does not hold the others back', async () => {
-    const slow = gate();
-    const closed: string[] = [];
-    subscribeWaitingThenQuick('lockOut', slow.opened, closed);
-    const running = runUserHooks('lockOut', someUser());
-    await tick();
-    expect(closed).toEqual(['test: sessions']);
-    slow.open();
-    await running;
-    expect(closed).toEqual(['test: sessions', 'test: waits']);
+    const { whileWaiting, inTheEnd } = await runWithOneWaiting('lockOut');
+    expect(whileWaiting).toEqual(['test: sessions']);
+    expect(inTheEnd).toEqual(['test: sessions', 'test: waits']);
   });
 
   it('when one module fails to close its way in, then the others still close theirs and the failure is reported', async () => {
@@ -77,14 +75,8 @@ describe('the hooks an account change runs in every module', () => {
   });
 
   it('when data is removed, then the modules run one after another in subscription order', async () => {
-    const first = gate();
-    const order: string[] = [];
-    subscribeWaitingThenQuick('removeData', first.opened, order);
-    const running = runUserHooks('removeData', someUser());
-    await tick();
-    expect(order).toEqual([]);
-    first.open();
-    await running;
-    expect(order).toEqual(['test: waits', 'test: sessions']);
+    const { whileWaiting, inTheEnd } = await runWithOneWaiting('removeData');
+    expect(whileWaiting).toEqual([]);
+    expect(inTheEnd).toEqual(['test: waits', 'test: sessions']);
   });
 });
