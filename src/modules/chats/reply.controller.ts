@@ -5,6 +5,7 @@ import { authOf } from '../../lib/http/request-auth.js';
 import { toChatJson, toMessageJson } from './chats.mapper.js';
 import type { ExchangeResultJson } from './chats.schemas.js';
 import { findOwnedChat } from './chats.service.js';
+import { Chat, type ChatDoc } from './chat.model.js';
 import { Message, type MessageDoc } from './message.model.js';
 import { cursorId, cursorOf, invalidLastEventId, type ReplyCursor } from './reply-cursor.js';
 import { metaOf } from './reply-events.js';
@@ -109,10 +110,16 @@ export async function exchangeJson(
   const collected = new CollectingSink(res);
   await follow(found, 0, collected);
   if (collected.isClosed && !collected.ended) return null;
-  const reply = (await Message.findById(found.reply._id).lean<MessageDoc>()) ?? found.reply;
+  // Both read again once the reply has ended: the chat as read before may predate the exchange's
+  // own write to it (a repeat that arrived while the first request was storing its messages).
+  const [stored, chat] = await Promise.all([
+    Message.findById(found.reply._id).lean<MessageDoc>(),
+    Chat.findById(found.chat._id).lean<ChatDoc>(),
+  ]);
+  const reply = stored ?? found.reply;
   if (reply.status === 'error' && reply.error) throw storedError(reply.error);
   return {
-    chat: toChatJson(found.chat),
+    chat: toChatJson(chat ?? found.chat),
     messages: [toMessageJson(await questionOf(reply)), toMessageJson(reply)],
   } satisfies ExchangeResultJson;
 }
