@@ -17,6 +17,8 @@ const ctx = useChatApp({
 
 const newChat = async () =>
   (await ctx.request().post('/api/chats').set(ctx.user.auth).send({})).body.id as string;
+/** Timers that keep the process alive (unref'd ones are not listed). */
+const activeTimers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
 const pings = (s: { comments: string[] }) => s.comments.filter((c) => c === 'ping').length;
 
 describe('pings and lease renewals on shared timers', () => {
@@ -26,6 +28,7 @@ describe('pings and lease renewals on shared timers', () => {
     // Every reply sends one chunk, then the model is silent until the test has seen the pings.
     ctx.upstream.setDefault({ chunks: ['hm'], holdUntil: silent });
     const chats = await Promise.all(Array.from({ length: STREAMS }, newChat));
+    const timersBefore = activeTimers();
     const streams = chats.map((id) =>
       ctx.stream(`/api/chats/${id}/messages`, { content: 'think', stream: true }),
     );
@@ -33,6 +36,9 @@ describe('pings and lease renewals on shared timers', () => {
 
     // All the streams and their leases ride two intervals: one per period (ping, renewal).
     expect(tickerLoad()).toEqual({ intervals: 2, tasks: STREAMS + 1 });
+    // Nor does a held reply keep a timer of its own (its idle check and its next checkpoint are
+    // deadlines in queues of one timer each).
+    expect(activeTimers() - timersBefore).toBeLessThan(STREAMS / 2);
 
     await Promise.all(streams.map((s) => s.waitFor(() => pings(s) >= 1, 10_000)));
     const firstAt = Date.now();

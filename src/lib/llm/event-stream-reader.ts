@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import { createParser, type EventSourceParser } from 'eventsource-parser';
+import { Deadlines, type Due } from '../deadlines.js';
 import { MAX_EVENT_CHARS, parseChunk } from './stream-body.js';
 import { UpstreamIdleError, UpstreamProtocolError } from './upstream-errors.js';
 import type { CompletionEvent, CompletionHandler } from './types.js';
@@ -21,8 +22,11 @@ import type { CompletionEvent, CompletionHandler } from './types.js';
  * model. An abort of the request's signal (stop, client gone, title timeout) reaches the body
  * through the SDK's listener on it, and ends the reply quietly.
  */
-export class EventStreamReader {
+export class EventStreamReader implements Due {
   readonly done: Promise<void>;
+  /** When the idle timer is due (see onDue), and its place among every reader's. */
+  dueAt = 0;
+  dueSlot = -1;
   private resolveDone!: () => void;
   private rejectDone!: (error: unknown) => void;
   private readonly decoder = new TextDecoder();
@@ -37,11 +41,9 @@ export class EventStreamReader {
   private failure: { error: unknown } | null = null;
   private sawDone = false;
   private idled = false;
-  // One timer for the whole reply, not restarted per chunk: a chunk only notes when it was
-  // handed out, and the timer, when it fires, waits out the rest of the window since then.
-  private timer: NodeJS.Timeout;
+  // One deadline for the whole reply, not moved per chunk: a chunk only notes when it was handed
+  // out, and the deadline, when it passes, waits out the rest of the window since then.
   private lastTakenAt = performance.now();
-  private dueAt: number;
   /** Events parsed so far: the idle timer's sign of life, and whether this was an event stream. */
   private eventsSeen = 0;
 
@@ -69,8 +71,7 @@ export class EventStreamReader {
     // kept per reply.
     (body as ReaderBody)[READER] = this;
     for (const [event, listener] of EventStreamReader.bodyListeners) body.on(event, listener);
-    this.dueAt = this.lastTakenAt + idleWindowMs;
-    this.timer = setTimeout(EventStreamReader.onIdle, idleWindowMs, this);
+    idleChecks.schedule(this, idleWindowMs);
   }
 
   /** What each reader listens to on its body: `this` is the body, which names its reader. */
@@ -225,7 +226,7 @@ export class EventStreamReader {
   private settle(outcome: { error: unknown } | null): void {
     if (this.settled) return;
     this.settled = true;
-    clearTimeout(this.timer);
+    idleChecks.cancel(this);
     // Left before its end (stopped, failed) the body and its connection are dropped; read to its
     // end, the connection went back to the pool.
     if (!this.ended) this.body.destroy();
@@ -234,34 +235,31 @@ export class EventStreamReader {
     else this.rejectDone(outcome.error);
   }
 
-  // The timer only re-arms itself, without judging the model, while the handler holds an event (a
-  // slow client applying backpressure) or there is none yet, and when it fires more than half a
-  // window late: then this process was stalled (CPU starvation, a long GC pause) and did not see
-  // the model's silence. Otherwise the decision waits for the poll phase, so a chunk that arrived
-  // while the process was stalled is read before the reply is declared stalled. One function for
-  // every reply's timer, given its reader.
-  private static readonly onIdle = (reader: EventStreamReader): void => {
+  // The deadline only moves itself on, without judging the model, while the handler holds an
+  // event (a slow client applying backpressure) or there is none yet, and when it passes more than
+  // half a window late: then this process was stalled (CPU starvation, a long GC pause) and did
+  // not see the model's silence. Otherwise the decision waits for the poll phase, so a chunk that
+  // arrived while the process was stalled is read before the reply is declared stalled.
+  onDue(): void {
     const now = performance.now();
-    const window = reader.idleWindowMs;
-    if (reader.holding || !reader.handle || now - reader.dueAt > window / 2) {
-      reader.lastTakenAt = now;
-      return reader.armFor(window);
+    const window = this.idleWindowMs;
+    if (this.holding || !this.handle || now - this.dueAt > window / 2) {
+      this.lastTakenAt = now;
+      return idleChecks.schedule(this, window);
     }
-    const quietFor = now - reader.lastTakenAt;
-    if (quietFor < window) return reader.armFor(window - quietFor);
-    const seen = reader.eventsSeen;
+    const quietFor = now - this.lastTakenAt;
+    if (quietFor < window) return idleChecks.schedule(this, window - quietFor);
+    const seen = this.eventsSeen;
     setImmediate(() => {
-      if (reader.eventsSeen !== seen || reader.holding || reader.settled) return;
-      reader.idled = true;
-      reader.settle({ error: new UpstreamIdleError() });
+      if (this.eventsSeen !== seen || this.holding || this.settled) return;
+      this.idled = true;
+      this.settle({ error: new UpstreamIdleError() });
     });
-  };
-
-  private armFor(ms: number): void {
-    this.dueAt = performance.now() + ms;
-    this.timer = setTimeout(EventStreamReader.onIdle, ms, this);
   }
 }
+
+/** Every reader's idle deadline, on one timer (a timer per open reply would be kept by each). */
+const idleChecks = new Deadlines<EventStreamReader>();
 
 /** The reader of a body, named on it for the listeners every reader shares. */
 const READER = Symbol('eventStreamReader');

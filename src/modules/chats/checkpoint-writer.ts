@@ -1,4 +1,5 @@
 import { GroupedUpdates } from '../../lib/db/grouped-updates.js';
+import { Deadlines, type Due } from '../../lib/deadlines.js';
 import type { Types } from '../../lib/db/mongoose.js';
 import { logger } from '../../lib/logger.js';
 import type { Lease } from './generation/leases.js';
@@ -26,6 +27,9 @@ const checkpointWrites = new GroupedUpdates(
   CHECKPOINT_GATHER_MS,
 );
 
+/** When each reply's next checkpoint is due: one timer for all of them. */
+const checkpointsDue = new Deadlines<CheckpointWriter>();
+
 /**
  * Stores a growing reply's text at most every `intervalMs`, so a reader on another instance (or
  * the crash sweep) has it: the number of writes grows with the reply's duration, not with its
@@ -40,13 +44,14 @@ const checkpointWrites = new GroupedUpdates(
  * all replies go out together (GroupedUpdates), so a write's time, which spaces the next,
  * includes its wait for the others.
  */
-export class CheckpointWriter implements FollowerAware {
+export class CheckpointWriter implements FollowerAware, Due {
+  dueAt = 0;
+  dueSlot = -1;
   private length = 0;
   private stored = 0;
   private lastWriteAt: number;
   private lastWriteMs = 0;
   private inFlight: Promise<void> | null = null;
-  private timer: NodeJS.Timeout | undefined;
   private closed = false;
   private followed = false;
   private readonly followedIntervalMs: number;
@@ -87,8 +92,7 @@ export class CheckpointWriter implements FollowerAware {
     if (followed === this.followed) return;
     this.followed = followed;
     // The wait scheduled for the other interval is recomputed (a new follower's text is due now).
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    checkpointsDue.cancel(this);
     this.schedule();
   }
 
@@ -99,14 +103,19 @@ export class CheckpointWriter implements FollowerAware {
   async close(): Promise<void> {
     if (!this.closed) openWriters -= 1;
     this.closed = true;
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    checkpointsDue.cancel(this);
     checkpointWrites.withdraw(this);
     while (this.inFlight) await this.inFlight;
   }
 
   private schedule(): void {
-    if (this.closed || this.timer || this.inFlight || this.length === this.stored) return;
+    if (
+      this.closed ||
+      checkpointsDue.isQueued(this) ||
+      this.inFlight ||
+      this.length === this.stored
+    )
+      return;
     // A reply so long that storing it takes a while is stored less often: checkpoints never keep
     // the database busy for more than about a quarter of the time.
     const interval = this.followed
@@ -118,11 +127,11 @@ export class CheckpointWriter implements FollowerAware {
       return;
     }
     // A reply that grows and then pauses still gets its text stored within an interval.
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.write();
-    }, wait);
-    this.timer.unref();
+    checkpointsDue.schedule(this, wait);
+  }
+
+  onDue(): void {
+    this.write();
   }
 
   private write(): void {
