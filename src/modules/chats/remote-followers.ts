@@ -10,6 +10,8 @@ export interface FollowerAware {
 
 /** The replies generated here that are watched, by id. */
 const watched = new Map<string, FollowerAware>();
+/** Those of them a reader on another instance followed at the last poll. */
+let followed = new Set<string>();
 let poller: PeriodicJob | undefined;
 
 /**
@@ -28,18 +30,30 @@ async function poll(now = new Date()): Promise<void> {
   const live = await ReplyReader.collection
     .find({ until: { $gt: now } }, { projection: { _id: 1 } })
     .toArray();
-  const followedIds = new Set(live.map((r) => String(r._id)));
-  for (const [id, target] of watched) target.followedElsewhere(followedIds.has(id));
+  // Only the replies whose state changed are told: the followed are few, the watched thousands.
+  const followedNow = new Set<string>();
+  for (const reader of live) {
+    const id = String(reader._id);
+    const target = watched.get(id);
+    if (!target) continue;
+    followedNow.add(id);
+    if (!followed.has(id)) target.followedElsewhere(true);
+  }
+  for (const id of followed) if (!followedNow.has(id)) watched.get(id)?.followedElsewhere(false);
+  followed = followedNow;
 }
 
 /** Watches a reply generated here for readers on other instances; the returned function stops. */
 export function watchRemoteFollowers(replyId: Types.ObjectId, target: FollowerAware): () => void {
   const key = String(replyId);
   watched.set(key, target);
+  // A new watcher starts unfollowed, and learns otherwise at the next poll.
+  followed.delete(key);
   poller ??= runPeriodically('remote follower poll', config().RESUME_POLL_MS, () => poll());
   return () => {
     if (watched.get(key) !== target) return;
     watched.delete(key);
+    followed.delete(key);
     if (watched.size > 0) return;
     poller?.stop();
     poller = undefined;
