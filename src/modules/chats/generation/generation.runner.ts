@@ -76,6 +76,8 @@ export async function runGeneration(
   let finishReason: string | null = null;
   let usage: MessageDoc['usage'] = null;
   let failure: AppError | null = null;
+  // Set once the model call is over: its last writes are then what shutdown waits for.
+  let settled: () => void;
   // Called as each event is read: nothing is awaited per chunk unless a reader's socket is full.
   const onModelEvent = (event: CompletionEvent): Promise<void> | void => {
     if (event.type === 'delta') {
@@ -106,10 +108,44 @@ export async function runGeneration(
     // Left before its end (aborted, or a reader's error): the model's connection is dropped.
     completion.reply.close();
     stopRenewing(lease);
-    unregisterGeneration(lease.token);
+    settled = unregisterGeneration(lease.token);
     unwatch();
   }
+  try {
+    return await storeOutcome(exchange, reply, checkpoints, {
+      failure,
+      finishReason,
+      usage,
+      ttftMs,
+      durationMs: Math.round(performance.now() - started),
+    });
+  } finally {
+    // Shutdown closes the database only after this (registry.ts runningGenerations).
+    settled();
+  }
+}
 
+/** What the model call left: how it ended and what it cost. */
+interface ReadOutcome {
+  failure: AppError | null;
+  finishReason: string | null;
+  usage: MessageDoc['usage'];
+  ttftMs: number | null;
+  durationMs: number;
+}
+
+/**
+ * Stores how a reply ended: its final state once, the call's tokens into the ledger, the slot
+ * given back; what it returns is what the readers' last event says.
+ */
+async function storeOutcome(
+  exchange: Exchange,
+  reply: ReplyStream,
+  checkpoints: CheckpointWriter | null,
+  { failure, finishReason, usage, ttftMs, durationMs }: ReadOutcome,
+): Promise<GenerationResult> {
+  const { lease } = exchange;
+  const { controller } = reply;
   const aborted = controller.signal.reason instanceof GenerationAbort;
   const content = reply.text();
   const message: MessageDoc = {
@@ -120,7 +156,7 @@ export async function runGeneration(
     usage,
     error: failure ? { code: failure.code, message: failure.message } : null,
     ttftMs,
-    durationMs: Math.round(performance.now() - started),
+    durationMs,
   };
   observeReply(exchange.model, {
     status: message.status,

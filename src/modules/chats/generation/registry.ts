@@ -14,6 +14,8 @@ export class GenerationAbort extends Error {
 
 /** In-flight generations of this process, by lease token. */
 const running = new Map<string, AbortController>();
+/** Generations whose model call has ended and whose last writes are not yet answered. */
+let settling = 0;
 let poller: PeriodicJob | undefined;
 
 /**
@@ -40,9 +42,20 @@ export function registerGeneration(token: string, controller: AbortController): 
   if (cuttingAll) abortGeneration(token, 'shutdown');
 }
 
-export function unregisterGeneration(token: string): void {
+/**
+ * Its model call is over: a stop or shutdown no longer reaches it. Its last writes (the reply's
+ * final state, the ledger, the slot) are still to come, and graceful shutdown waits for them too:
+ * call the returned function once they are answered (or failed).
+ */
+export function unregisterGeneration(token: string): () => void {
   running.delete(token);
   if (running.size === 0) stopPoller();
+  settling += 1;
+  let done = false;
+  return () => {
+    if (!done) settling -= 1;
+    done = true;
+  };
 }
 
 export function abortGeneration(token: string, kind: AbortKind): boolean {
@@ -60,4 +73,5 @@ export function abortAllGenerations(): number {
   return count;
 }
 
-export const runningGenerations = () => running.size;
+/** What shutdown waits for: the generations reading their model, and those storing what they read. */
+export const runningGenerations = () => running.size + settling;
