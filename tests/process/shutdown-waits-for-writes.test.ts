@@ -25,8 +25,7 @@ beforeAll(() => {
 /** Resolves on the first turn of the event loop at which shutdown would see nothing running. */
 function whenNothingRuns(): Promise<string[]> {
   return new Promise((resolve) => {
-    const check = () =>
-      runningGenerations() === 0 ? resolve([...answered]) : setImmediate(check);
+    const check = () => (runningGenerations() === 0 ? resolve([...answered]) : setImmediate(check));
     check();
   });
 }
