@@ -62,7 +62,7 @@ function extraText(extra: Record<string, unknown>): string {
 
 /** The database in a few words, for the chart's subtitle. */
 function dbShort(report: Report): string {
-  if (report.databaseKind === 'java') return 'mongo-java-server in memory (scans, no index use)';
+  if (report.databaseKind === 'java') return 'mongo-java-server in memory (equality indexes only)';
   if (report.databaseKind === 'uri') return 'MONGODB_URI';
   return 'FerretDB on /dev/shm';
 }

@@ -8,8 +8,8 @@ set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
 cache="${SIGMAGPT_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/sigmagpt}"
-# Keyed by the sources, so an edit to the pom or the main rebuilds instead of reusing a stale jar.
-key=$(cat "$here/pom.xml" "$here/src/main/java/sigmagpt/bench/BenchMongoServer.java" | sha256sum | cut -c1-12)
+# Keyed by the sources, so an edit to the pom or any Java file rebuilds instead of reusing a stale jar.
+key=$(cat "$here/pom.xml" $(find "$here/src" -name '*.java' | sort) | sha256sum | cut -c1-12)
 out="$cache/bench-mongo-server-$key"
 
 if [ -f "$out/bench-mongo-server.jar" ]; then echo "$out"; exit 0; fi

@@ -1,0 +1,103 @@
+package sigmagpt.bench;
+
+import de.bwaldvogel.mongo.backend.CollectionOptions;
+import de.bwaldvogel.mongo.backend.CursorRegistry;
+import de.bwaldvogel.mongo.backend.DatabaseResolver;
+import de.bwaldvogel.mongo.backend.Index;
+import de.bwaldvogel.mongo.backend.IndexKey;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import de.bwaldvogel.mongo.backend.memory.MemoryCollection;
+import de.bwaldvogel.mongo.backend.memory.MemoryDatabase;
+import de.bwaldvogel.mongo.bson.Document;
+import de.bwaldvogel.mongo.oplog.Oplog;
+import io.netty.channel.Channel;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * mongo-java-server's memory backend with its non-unique indexes kept ({@link EqualityIndex})
+ * instead of ignored, used by finds, updates and deletes, and by an aggregation that starts with a
+ * {@code $match} (the library's aggregations otherwise always read the whole collection).
+ */
+final class IndexedMemoryBackend extends MemoryBackend {
+  @Override
+  public MemoryDatabase openOrCreateDatabase(String databaseName) {
+    return new Database(databaseName, getCursorRegistry());
+  }
+
+  /** The leading {@code $match} of the aggregation this thread is running, and its collection. */
+  private record LeadingMatch(String collection, Document match) {}
+
+  private static final ThreadLocal<LeadingMatch> LEADING_MATCH = new ThreadLocal<>();
+
+  private static final class Database extends MemoryDatabase {
+    Database(String databaseName, CursorRegistry cursorRegistry) {
+      super(databaseName, cursorRegistry);
+    }
+
+    @Override
+    protected MemoryCollection openOrCreateCollection(
+        String collectionName, CollectionOptions options) {
+      return new Collection(this, collectionName, options, cursorRegistry);
+    }
+
+    @Override
+    protected Index<Integer> openOrCreateSecondaryIndex(
+        String collectionName, String indexName, List<IndexKey> keys, boolean sparse) {
+      return EqualityIndex.canServe(keys)
+          ? new EqualityIndex(indexName, keys, sparse)
+          : super.openOrCreateSecondaryIndex(collectionName, indexName, keys, sparse);
+    }
+
+    @Override
+    public Document handleCommand(
+        Channel channel,
+        String command,
+        Document query,
+        DatabaseResolver resolver,
+        Oplog oplog) {
+      LeadingMatch leading = "aggregate".equals(command) ? leadingMatch(query) : null;
+      if (leading == null) return super.handleCommand(channel, command, query, resolver, oplog);
+      LEADING_MATCH.set(leading);
+      try {
+        return super.handleCommand(channel, command, query, resolver, oplog);
+      } finally {
+        LEADING_MATCH.remove();
+      }
+    }
+
+    /** The pipeline's first stage when it is a {@code $match} on plain fields (no operators). */
+    private static LeadingMatch leadingMatch(Document command) {
+      if (!(command.get("aggregate") instanceof String collection)) return null;
+      if (!(command.get("pipeline") instanceof List<?> pipeline) || pipeline.isEmpty()) return null;
+      if (!(pipeline.get(0) instanceof Document stage) || stage.size() != 1) return null;
+      if (!(stage.get("$match") instanceof Document match) || match.isEmpty()) return null;
+      for (String field : match.keySet()) if (field.startsWith("$")) return null;
+      return new LeadingMatch(collection, match);
+    }
+  }
+
+  private static final class Collection extends MemoryCollection {
+    Collection(
+        Database database,
+        String collectionName,
+        CollectionOptions options,
+        CursorRegistry cursorRegistry) {
+      super(database, collectionName, options, cursorRegistry);
+    }
+
+    /**
+     * What an aggregation reads: the documents its leading {@code $match} selects, found through an
+     * index when one serves it (the stage still runs, and matches them again). Only the first read
+     * of the aggregation's own collection: a later stage's lookup reads everything.
+     */
+    @Override
+    public Stream<Document> queryAllAsStream() {
+      LeadingMatch leading = LEADING_MATCH.get();
+      if (leading == null || !leading.collection().equals(getCollectionName()))
+        return super.queryAllAsStream();
+      LEADING_MATCH.remove();
+      return handleQueryAsStream(leading.match());
+    }
+  }
+}
