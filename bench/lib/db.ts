@@ -5,6 +5,7 @@ import path from 'node:path';
 import { MongoClient } from 'mongodb';
 import { startFerretdb } from '../../src/lib/db/embedded.js';
 import { run } from './common.js';
+import { checkEqualityIndexes } from './index-check.js';
 import { PROJECT_ROOT } from './servers.js';
 
 export interface BenchDatabase {
@@ -66,8 +67,14 @@ async function javaBackend(warmupMs: number): Promise<Backend> {
     .trim()
     .split('\n')
     .at(-1)!;
-  // One start proves the build runs here (Java version, classpath) before any phase relies on it.
-  await (await startJava(dir, 0)).stop();
+  // One start proves the build runs here (Java version, classpath) and that its indexes answer as
+  // scans would, before any phase relies on it.
+  const proof = await startJava(dir, 0);
+  try {
+    await checkEqualityIndexes(proof.uri);
+  } finally {
+    await proof.stop();
+  }
   return {
     kind: 'java',
     label:

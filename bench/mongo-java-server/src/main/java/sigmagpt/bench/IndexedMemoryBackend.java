@@ -97,7 +97,18 @@ final class IndexedMemoryBackend extends MemoryBackend {
       if (leading == null || !leading.collection().equals(getCollectionName()))
         return super.queryAllAsStream();
       LEADING_MATCH.remove();
-      return handleQueryAsStream(leading.match());
+      // Wrapped: a selector with a top-level `query` field would otherwise be taken for a wrapper.
+      return handleQueryAsStream(new Document("$query", leading.match()));
+    }
+
+    /**
+     * Built under the collection's lock, as its writes run: the library builds an index without
+     * it, so a document written meanwhile could be missing from the index (and its later removal
+     * throw, for a non-sparse one).
+     */
+    @Override
+    public synchronized void addIndex(Index<Integer> index) {
+      super.addIndex(index);
     }
   }
 }

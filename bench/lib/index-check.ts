@@ -1,0 +1,82 @@
+import { MongoClient, ObjectId, type Filter } from 'mongodb';
+
+interface Doc {
+  _id: number;
+  owner: ObjectId | string | number;
+  size: number;
+  tags: string[];
+}
+
+/**
+ * Proves, before a run relies on it, that the bench database's equality indexes
+ * (bench/mongo-java-server EqualityIndex) answer as a scan would: the same documents, in the same
+ * order, through finds, updates that move a document between keys, deletes, inserts into freed
+ * positions, counts and an aggregation led by `$match`. Each answer is compared with the same
+ * filter applied here to a copy of the collection. Throws on the first difference.
+ */
+export async function checkEqualityIndexes(uri: string): Promise<void> {
+  const client = await MongoClient.connect(uri, { serverSelectionTimeoutMS: 5000 });
+  try {
+    const docs = client.db('bench_index_check').collection<Doc>('docs');
+    await docs.drop().catch(() => undefined);
+    await docs.createIndex({ owner: 1, size: 1 });
+    await docs.createIndex({ tags: 1 });
+    const [first, second] = [new ObjectId(), new ObjectId()];
+    const owners: Doc['owner'][] = [first, second, 'text-owner', 7];
+    let copy: Doc[] = Array.from({ length: 60 }, (_, i) => ({
+      _id: i,
+      owner: owners[i % owners.length] ?? 7,
+      size: i % 5,
+      tags: [`t${i % 3}`, 'all'],
+    }));
+    await docs.insertMany(copy.map((d) => ({ ...d })));
+    const same = async (what: string, filter: (d: Doc) => boolean, query: Filter<Doc>) => {
+      const got = (await docs.find(query).toArray()).map((d) => d._id);
+      const want = copy.filter(filter).map((d) => d._id);
+      if (JSON.stringify(got) !== JSON.stringify(want))
+        throw new Error(
+          `equality index check: ${what}: got [${got.join()}] instead of [${want.join()}]`,
+        );
+    };
+    const isOwner = (d: Doc, o: unknown) => String(d.owner) === String(o);
+    await same('by the first key', (d) => isOwner(d, first), { owner: first });
+    await same('a double for an int', (d) => d.owner === 7, { owner: 7.0 });
+    await same('first key and a range', (d) => isOwner(d, second) && d.size >= 3, {
+      owner: second,
+      size: { $gte: 3 },
+    });
+    await same('an array element', (d) => d.tags.includes('t1'), { tags: 't1' });
+    await docs.updateMany({ owner: 'text-owner', size: 2 }, { $set: { owner: first } });
+    copy = copy.map((d) => (d.owner === 'text-owner' && d.size === 2 ? { ...d, owner: first } : d));
+    await same('after moving between keys', (d) => isOwner(d, first), { owner: first });
+    await same('what was moved away', (d) => d.owner === 'text-owner', { owner: 'text-owner' });
+    await docs.deleteMany({ owner: second });
+    copy = copy.filter((d) => !isOwner(d, second));
+    await docs.insertOne({ _id: 100, owner: first, size: 0, tags: [] });
+    // A freed position is reused: a scan returns documents by position, and so must the index. An
+    // operator (`$eq`) is not served by the index, so that query is the scan to compare with.
+    const indexed = (await docs.find({ owner: first }).toArray()).map((d) => d._id);
+    const scanned = (await docs.find({ owner: { $eq: first } }).toArray()).map((d) => d._id);
+    if (!indexed.includes(100) || JSON.stringify(indexed) !== JSON.stringify(scanned))
+      throw new Error(
+        `equality index check: after a reused position: [${indexed.join()}] against a scan's [${scanned.join()}]`,
+      );
+    copy.push({ _id: 100, owner: first, size: 0, tags: [] });
+    const counted = await docs.countDocuments({ owner: first });
+    if (counted !== copy.filter((d) => isOwner(d, first)).length)
+      throw new Error(`equality index check: countDocuments gave ${counted}`);
+    const [sum] = await docs
+      .aggregate<{ n: number; size: number }>([
+        { $match: { owner: first } },
+        { $group: { _id: null, n: { $sum: 1 }, size: { $sum: '$size' } } },
+      ])
+      .toArray();
+    const mine = copy.filter((d) => isOwner(d, first));
+    const size = mine.reduce((total, d) => total + d.size, 0);
+    if (sum?.n !== mine.length || sum.size !== size)
+      throw new Error(`equality index check: aggregate gave ${JSON.stringify(sum)}`);
+    await docs.drop();
+  } finally {
+    await client.close();
+  }
+}
