@@ -1,4 +1,4 @@
-import type { CommandSucceededEvent } from 'mongodb';
+import type { CommandStartedEvent, CommandSucceededEvent } from 'mongodb';
 import { describe, expect, it } from 'vitest';
 import { Types } from '../../src/lib/db/mongoose.js';
 import {
@@ -81,6 +81,58 @@ describe('a reply written by its own generation', () => {
     await renewLeases([lease!]);
     expect(surelyHeld(lease!)).toBe(true);
     await releaseLease(lease!);
+  });
+
+  it('when leases are renewed, then one surely held is found by `_id` alone, one that is not by this instance and its token, and both expire a lease time later', async () => {
+    const chatId = String(new Types.ObjectId());
+    const fresh = await acquireLease(String(new Types.ObjectId()), chatId);
+    const old = await acquireLease(
+      String(new Types.ObjectId()),
+      chatId,
+      new Date(Date.now() - 50_000),
+    );
+    expect(surelyHeld(fresh!)).toBe(true);
+    expect(surelyHeld(old!)).toBe(false);
+    const filters: object[] = [];
+    const client = monitoredClient();
+    const seen = (event: CommandStartedEvent) => {
+      if (event.commandName === 'update' && event.command.update === 'generations')
+        for (const u of event.command.updates as { q: object }[]) filters.push(u.q);
+    };
+    client.on('commandStarted', seen);
+    const before = Date.now();
+    try {
+      await renewLeases([fresh!, old!]);
+    } finally {
+      client.off('commandStarted', seen);
+    }
+    expect(filters).toHaveLength(2);
+    expect(filters).toContainEqual({ _id: { $in: [fresh!.id] } });
+    expect(filters).toContainEqual({
+      instanceId: expect.any(String),
+      token: { $in: [old!.token] },
+    });
+    for (const lease of [fresh!, old!]) {
+      const stored = await Generation.findById(lease.id).lean();
+      expect(stored!.expiresAt.getTime()).toBeGreaterThanOrEqual(before + 59_000);
+      expect(lease.heldUntil).toBe(stored!.expiresAt.getTime());
+      await releaseLease(lease);
+    }
+  });
+
+  it("when a lapsed lease was taken over and is then renewed from here, then the new holder's expiry stays as it set it", async () => {
+    const userId = String(new Types.ObjectId());
+    const chatId = String(new Types.ObjectId());
+    const lapsed = await acquireLease(userId, chatId, new Date(Date.now() - 100_000));
+    // Another holder takes the slot over (a lapsed lease is taken by an update on its expiry).
+    const taker = await acquireLease(userId, chatId, new Date(Date.now() - 30_000));
+    expect(taker!.slot).toBe(lapsed!.slot);
+    const takenUntil = (await Generation.findById(lapsed!.id).lean())!.expiresAt.getTime();
+    await renewLeases([lapsed!]);
+    const after = await Generation.findById(lapsed!.id).lean();
+    expect(after!.token).toBe(taker!.token);
+    expect(after!.expiresAt.getTime()).toBe(takenUntil);
+    await releaseLease(taker!);
   });
 
   it('when the lease is surely held, then the final write lands and nothing is reported settled', async () => {

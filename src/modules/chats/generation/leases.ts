@@ -149,17 +149,28 @@ const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 const RENEW_BATCH = 500;
 
 /**
- * Pushes back the expiry of these leases of this instance, in one write per batch. A lease another
- * instance took over carries that instance's token, so it is never renewed from here.
+ * Pushes back the expiry of these leases of this instance, in one write per batch. A lease still
+ * surely held cannot have been taken over, so it is found by `_id` alone, which every backend
+ * serves from its primary key (a filter on this instance's leases reads all of them, thousands
+ * under load, to pick a batch's tokens); any other only while it still holds its token: a lease
+ * another instance took over carries that instance's token, so it is never renewed from here.
  */
 export async function renewLeases(leases: Lease[], now = new Date()): Promise<void> {
   const expiresAt = new Date(now.getTime() + leaseTtlMs());
   for (let i = 0; i < leases.length; i += RENEW_BATCH) {
     const batch = leases.slice(i, i + RENEW_BATCH);
-    await Generation.collection.updateMany(
-      { instanceId: INSTANCE_ID, token: { $in: batch.map((lease) => lease.token) } },
-      { $set: { expiresAt } },
-    );
+    const ids: Types.ObjectId[] = [];
+    const tokens: string[] = [];
+    for (const lease of batch) {
+      if (lease.id && surelyHeld(lease, now.getTime())) ids.push(lease.id);
+      else tokens.push(lease.token);
+    }
+    const set = { $set: { expiresAt } };
+    await Promise.all([
+      ids.length > 0 && Generation.collection.updateMany({ _id: { $in: ids } }, set),
+      tokens.length > 0 &&
+        Generation.collection.updateMany({ instanceId: INSTANCE_ID, token: { $in: tokens } }, set),
+    ]);
     for (const lease of batch) lease.heldUntil = expiresAt.getTime();
   }
 }
