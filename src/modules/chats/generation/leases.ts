@@ -73,15 +73,17 @@ const holder = (lease: Lease) => ({
 });
 
 /**
- * Gives the slot back. While the lease is surely held no one can have taken it over, so its
- * document is removed by `_id` alone, which the embedded FerretDB serves from its primary key (it
- * decodes the whole collection for any other filter); after that, only if it still holds the
- * token.
+ * The lease's document `_id` while no one can have taken it over (it is surely held), for a write
+ * by `_id` alone, which every backend serves from its primary key (the embedded FerretDB decodes
+ * the whole collection for any other filter); undefined once a write must also match its token.
  */
+const idWhileSurelyHeld = (lease: Lease, now = Date.now()) =>
+  lease.id && surelyHeld(lease, now) ? lease.id : undefined;
+
+/** Gives the slot back: by `_id` while the lease is surely held, then only if it holds the token. */
 export async function releaseLease(lease: Lease): Promise<void> {
-  await Generation.collection.deleteOne(
-    lease.id && surelyHeld(lease) ? { _id: lease.id } : holder(lease),
-  );
+  const id = idWhileSurelyHeld(lease);
+  await Generation.collection.deleteOne(id ? { _id: id } : holder(lease));
 }
 
 const RELEASE_RETRY_MS = 1000;
@@ -150,10 +152,10 @@ const RENEW_BATCH = 500;
 
 /**
  * Pushes back the expiry of these leases of this instance, in one write per batch. A lease still
- * surely held cannot have been taken over, so it is found by `_id` alone, which every backend
- * serves from its primary key (a filter on this instance's leases reads all of them, thousands
- * under load, to pick a batch's tokens); any other only while it still holds its token: a lease
- * another instance took over carries that instance's token, so it is never renewed from here.
+ * surely held is found by `_id` alone (a filter on this instance's leases reads all of them,
+ * thousands under load, to pick a batch's tokens); any other only while it still holds its token:
+ * a lease another instance took over carries that instance's token, so it is never renewed from
+ * here.
  */
 export async function renewLeases(leases: Lease[], now = new Date()): Promise<void> {
   const expiresAt = new Date(now.getTime() + leaseTtlMs());
@@ -162,7 +164,8 @@ export async function renewLeases(leases: Lease[], now = new Date()): Promise<vo
     const ids: Types.ObjectId[] = [];
     const tokens: string[] = [];
     for (const lease of batch) {
-      if (lease.id && surelyHeld(lease, now.getTime())) ids.push(lease.id);
+      const id = idWhileSurelyHeld(lease, now.getTime());
+      if (id) ids.push(id);
       else tokens.push(lease.token);
     }
     const set = { $set: { expiresAt } };
