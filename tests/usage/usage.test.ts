@@ -1,8 +1,10 @@
 import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Types } from '../../src/lib/db/mongoose.js';
+import { Message } from '../../src/modules/chats/message.model.js';
 import { UsageEntry } from '../../src/modules/usage/usage.model.js';
 import { useTestApp } from '../helpers/app.js';
+import { chargesOnReplies, chargesWhere, ledgerEntries } from '../helpers/charges.js';
 import { expectError } from '../helpers/auth.js';
 import { eventually } from '../helpers/eventually.js';
 import { listen, openStream } from '../helpers/sse.js';
@@ -36,16 +38,13 @@ const send = (chatId: string, content: string, as: TestUser = user, extra = {}) 
     .post(`/api/chats/${chatId}/messages`)
     .set(as.auth)
     .send({ content, stream: false, ...extra });
-const entriesOf = (u: TestUser) =>
-  UsageEntry.find({ userId: new Types.ObjectId(u.id) })
-    .sort({ createdAt: 1 })
-    .lean();
+const entriesOf = (u: TestUser) => chargesWhere({ userId: new Types.ObjectId(u.id) });
 /** What the server's estimate is defined as: OpenAI's chat framing over o200k_base counts. */
 const estimatePrompt = (messages: { content: string }[]) =>
   messages.reduce((n, m) => n + 3 + countTokens(m.content), 3);
 
 describe('recording usage', () => {
-  it('when the provider reports usage, then one ledger entry holds exactly those tokens for the user, chat, model and day', async () => {
+  it('when the provider reports usage, then the reply itself holds exactly those tokens for the user, chat, model and day, and the ledger gets no entry', async () => {
     const chatId = await newChat();
     upstream.script({
       chunks: ['Hi', ' there'],
@@ -54,8 +53,10 @@ describe('recording usage', () => {
     const res = await send(chatId, 'Hello', user, { model: 'other-model' });
     expect(res.status).toBe(201);
     const reply = res.body.messages[1];
-    const entries = await UsageEntry.find({ chatId: new Types.ObjectId(chatId) }).lean();
-    expect(entries).toEqual([
+    const where = { chatId: new Types.ObjectId(chatId) };
+    // The exchange's one write after the reply carries its charge (generation.runner.ts).
+    expect(await ledgerEntries(where)).toEqual([]);
+    expect(await chargesOnReplies(where)).toEqual([
       {
         _id: new Types.ObjectId(reply.id as string),
         userId: new Types.ObjectId(user.id),
@@ -77,7 +78,7 @@ describe('recording usage', () => {
     upstream.script({ chunks: ['Bonjour', ', le', ' monde'], usage: false });
     const res = await send(chatId, 'Say hello in French');
     expect(res.status).toBe(201);
-    const [entry] = await UsageEntry.find({ chatId: new Types.ObjectId(chatId) }).lean();
+    const [entry] = await chargesWhere({ chatId: new Types.ObjectId(chatId) });
     expect(entry).toMatchObject({
       estimated: true,
       promptTokens: estimatePrompt(upstream.requests[0]!.messages),
@@ -100,7 +101,7 @@ describe('recording usage', () => {
       await s.waitFor(() => s.events.filter((e) => e.event === 'delta').length >= 3);
       s.close();
       const [entry] = await eventually(
-        () => UsageEntry.find({ chatId: new Types.ObjectId(chatId) }).lean(),
+        () => chargesWhere({ chatId: new Types.ObjectId(chatId) }),
         (rows) => rows.length === 1,
       );
       const stored = await eventually(
@@ -124,7 +125,7 @@ describe('recording usage', () => {
     upstream.script({ status: 500 });
     const res = await send(chatId, 'fail please');
     expect(res.status).toBe(502);
-    expect(await UsageEntry.countDocuments({ chatId: new Types.ObjectId(chatId) })).toBe(0);
+    expect(await chargesWhere({ chatId: new Types.ObjectId(chatId) })).toEqual([]);
   });
 });
 
@@ -227,6 +228,76 @@ describe('GET /api/usage', () => {
   });
 });
 
+describe('where a call is charged', () => {
+  const usageOf = async (u: TestUser) =>
+    (await ctx.request().get('/api/usage').set(u.auth)).body.total as Record<string, number>;
+
+  it('when an answer is continued, then the continue gets a ledger entry of its own and the answer keeps the charge of the call that began it', async () => {
+    const u = await createUser({ label: 'continued' });
+    const chatId = await newChat(u);
+    upstream.script({
+      chunks: ['The start'],
+      finishReason: 'length',
+      usage: { prompt_tokens: 10, completion_tokens: 2, total_tokens: 12 },
+    });
+    const cut = await send(chatId, 'tell me', u);
+    expect(cut.status).toBe(201);
+    const answerId = new Types.ObjectId(cut.body.messages[1].id as string);
+    upstream.script({
+      chunks: [' and the end'],
+      usage: { prompt_tokens: 13, completion_tokens: 3, total_tokens: 16 },
+    });
+    const more = await ctx
+      .request()
+      .post(`/api/chats/${chatId}/messages/${String(answerId)}/continue`)
+      .set(u.auth)
+      .send({ stream: false });
+    expect(more.status).toBe(201);
+
+    const where = { chatId: new Types.ObjectId(chatId) };
+    expect(await chargesOnReplies(where)).toMatchObject([
+      { _id: answerId, promptTokens: 10, completionTokens: 2 },
+    ]);
+    const [entry] = await ledgerEntries(where);
+    expect(entry).toMatchObject({ kind: 'reply', promptTokens: 13, completionTokens: 3 });
+    expect(entry!._id).not.toEqual(answerId);
+    expect(await usageOf(u)).toMatchObject({ calls: 2, totalTokens: 28 });
+  });
+
+  it('when a branch is deleted, then the charges of its replies move into the ledger with the chat, and the totals stay as they were', async () => {
+    const u = await createUser({ label: 'branch-deleted' });
+    const chatId = await newChat(u);
+    upstream.script({
+      chunks: ['one'],
+      usage: { prompt_tokens: 5, completion_tokens: 1, total_tokens: 6 },
+    });
+    expect((await send(chatId, 'first', u)).status).toBe(201);
+    upstream.script({
+      chunks: ['two'],
+      usage: { prompt_tokens: 8, completion_tokens: 2, total_tokens: 10 },
+    });
+    const second = await send(chatId, 'second', u);
+    expect(second.status).toBe(201);
+    const before = await usageOf(u);
+    expect(before).toMatchObject({ calls: 2, totalTokens: 16 });
+    const where = { chatId: new Types.ObjectId(chatId) };
+    const [, onSecond] = await chargesOnReplies(where);
+    expect(onSecond).toMatchObject({ totalTokens: 10 });
+
+    const question = second.body.messages[0].id as string;
+    const removed = await ctx
+      .request()
+      .delete(`/api/chats/${chatId}/messages/${question}`)
+      .set(u.auth);
+    expect(removed.status).toBe(204);
+    expect(await Message.countDocuments(where)).toBe(2);
+    expect(await chargesOnReplies(where)).toHaveLength(1);
+    // Under the reply's id, still naming the chat (which is still there).
+    expect(await ledgerEntries(where)).toEqual([onSecond]);
+    expect(await usageOf(u)).toEqual(before);
+  });
+});
+
 describe('usage when chats and accounts are deleted', () => {
   it('when a chat is deleted, then its entries stay in the totals without the chat; when the account is deleted, without the user', async () => {
     const u = await createUser({ label: 'deleted' });
@@ -234,9 +305,20 @@ describe('usage when chats and accounts are deleted', () => {
     expect((await send(chatId, 'hi', u)).status).toBe(201);
     expect(await entriesOf(u)).toHaveLength(1);
 
+    const [onReply] = await chargesOnReplies({ chatId: new Types.ObjectId(chatId) });
+    expect(onReply).toBeDefined();
+
     expect((await ctx.request().delete(`/api/chats/${chatId}`).set(u.auth)).status).toBe(204);
+    // The reply's charge moved into the ledger before the reply went, under the reply's id.
     const [afterChat] = await entriesOf(u);
-    expect(afterChat).toMatchObject({ chatId: null, userId: new Types.ObjectId(u.id) });
+    expect(afterChat).toEqual({ ...onReply, chatId: null });
+    expect(await ledgerEntries({ userId: new Types.ObjectId(u.id) })).toEqual([afterChat]);
+
+    // A chat still there when the account goes: its reply's charge moves unlinked from anyone.
+    const kept = await newChat(u);
+    expect((await send(kept, 'still here', u)).status).toBe(201);
+    const [onKept] = await chargesOnReplies({ chatId: new Types.ObjectId(kept) });
+    expect(onKept).toBeDefined();
 
     const gone = await ctx
       .request()
@@ -245,7 +327,15 @@ describe('usage when chats and accounts are deleted', () => {
       .send({ password: 'correct horse battery' });
     expect(gone.status).toBe(204);
     expect(await entriesOf(u)).toHaveLength(0);
-    const kept = await UsageEntry.findById(afterChat!._id).lean();
-    expect(kept).toMatchObject({ userId: null, chatId: null, promptTokens: 11 });
+    expect(await UsageEntry.findById(afterChat!._id).lean()).toMatchObject({
+      userId: null,
+      chatId: null,
+      promptTokens: 11,
+    });
+    expect(await UsageEntry.findById(onKept!._id).lean()).toEqual({
+      ...onKept,
+      userId: null,
+      chatId: null,
+    });
   });
 });

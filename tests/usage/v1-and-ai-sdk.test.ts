@@ -7,8 +7,8 @@ import { ChatLink } from '../../src/modules/ai-sdk/chat-link.model.js';
 import { Chat } from '../../src/modules/chats/chat.model.js';
 import { Message } from '../../src/modules/chats/message.model.js';
 import { Generation } from '../../src/modules/chats/generation/generation.model.js';
-import { UsageEntry } from '../../src/modules/usage/usage.model.js';
 import { uniqueEmail, useTestApp } from '../helpers/app.js';
+import { chargesOnReplies, chargesWhere, ledgerEntries } from '../helpers/charges.js';
 import { NO_TIGHT_LIMITS } from '../helpers/auth.js';
 import { startUpstream } from '../helpers/upstream.js';
 import { upstreamEnv } from '../helpers/chat-app.js';
@@ -66,8 +66,7 @@ const setAccount = async (user: TestUser, changes: Record<string, unknown>) => {
   expect(res.status).toBe(200);
 };
 
-const entriesOf = (user: TestUser) =>
-  UsageEntry.find({ userId: new Types.ObjectId(user.id) }).lean();
+const entriesOf = (user: TestUser) => chargesWhere({ userId: new Types.ObjectId(user.id) });
 const storedOf = async (user: TestUser) => ({
   chats: await Chat.countDocuments({ userId: new Types.ObjectId(user.id) }),
   messages: await Message.countDocuments({ userId: new Types.ObjectId(user.id) }),
@@ -121,6 +120,9 @@ describe('usage and budgets on /v1', () => {
     const [chat] = await Chat.find({ userId: new Types.ObjectId(user.id) }).lean();
     expect(entries.filter((e) => e.chatId === null)).toHaveLength(2);
     expect(entries.filter((e) => String(e.chatId) === String(chat!._id))).toHaveLength(1);
+    // The stored one is charged on its reply; the unstored ones, with no reply, in the ledger.
+    expect(await chargesOnReplies({ chatId: chat!._id })).toHaveLength(1);
+    expect(await ledgerEntries({ userId: new Types.ObjectId(user.id) })).toHaveLength(2);
     const report = await ctx.request().get('/api/usage').set(user.auth);
     expect(report.body.total).toMatchObject({ calls: 3, totalTokens: 36 });
     expect(report.body.budget).toMatchObject({ limit: null, used: 36 });

@@ -11,4 +11,4 @@ mongoose.set('strictQuery', true);
 
 export default mongoose;
 export { Schema, Types } from 'mongoose';
-export type { Model } from 'mongoose';
+export type { Model, PipelineStage } from 'mongoose';

@@ -9,6 +9,7 @@ import { chatStillOwned, removeLeftovers } from './chats.cleanup.js';
 import { ensureRoom, releaseChatSlot, textBytes } from './chats.quota.js';
 import { checkChatWriteRate, createChat, findOwnedChat, newChatBytes } from './chats.service.js';
 import { insertMessages, Message, type NewMessageDoc } from './message.model.js';
+import { deleteMessages } from './message-removal.js';
 
 const streaming = () =>
   new AppError(
@@ -131,7 +132,7 @@ export async function deleteBranch(
   if (set) await Chat.updateOne({ _id: chat._id }, { $set: set, $unset: CLEAR_CONTEXT });
   if (unset)
     await Chat.updateOne({ _id: chat._id }, { $unset: { activeLeafId: 1, ...CLEAR_CONTEXT } });
-  await Message.deleteMany({ chatId: chat._id, _id: { $in: ids } });
+  await deleteMessages({ chatId: chat._id, _id: { $in: ids } });
   // Once more for an exchange that stored itself below the branch while this ran (its question
   // and its reply, two levels): it would otherwise be left without a parent.
   let below = ids;
@@ -140,6 +141,6 @@ export async function deleteBranch(
       .limit(config().MAX_TREE_MESSAGES)
       .lean<{ _id: Types.ObjectId }[]>();
     below = late.map((m) => m._id);
-    if (below.length > 0) await Message.deleteMany({ chatId: chat._id, _id: { $in: below } });
+    if (below.length > 0) await deleteMessages({ chatId: chat._id, _id: { $in: below } });
   }
 }

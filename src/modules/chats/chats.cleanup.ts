@@ -5,7 +5,7 @@ import { Generation } from './generation/generation.model.js';
 import { Chat } from './chat.model.js';
 import { ChatSlot } from './chat-slot.model.js';
 import { IdempotencyKey } from './idempotency.model.js';
-import { Message } from './message.model.js';
+import { deleteMessages } from './message-removal.js';
 import { ReplyReader } from './reply-reader.model.js';
 
 /**
@@ -14,7 +14,7 @@ import { ReplyReader } from './reply-reader.model.js';
  */
 export async function deleteUserContent(userId: string): Promise<void> {
   const owner = new Types.ObjectId(userId);
-  await Message.deleteMany({ userId: owner });
+  await deleteMessages({ userId: owner }, { user: true });
   await Chat.deleteMany({ userId: owner });
   await Generation.deleteMany({ userId: owner });
   await ChatSlot.deleteMany({ userId: owner });
@@ -45,7 +45,7 @@ export async function removeLeftovers(
   chatId: Types.ObjectId,
 ): Promise<void> {
   if (await userExists(userId)) {
-    await Message.deleteMany({ chatId });
+    await deleteMessages({ chatId }, { chat: true });
     await ReplyReader.deleteMany({ chatId });
     await forgetChatUsage(chatId);
   } else await deleteUserContent(String(userId));

@@ -20,6 +20,7 @@ import type { ObjectIdString } from '../../lib/http/ids.js';
 import { settleStreaming } from './interrupted-replies.js';
 import { IdempotencyKey } from './idempotency.model.js';
 import { Message, type MessageDoc } from './message.model.js';
+import { deleteMessages } from './message-removal.js';
 import { ReplyReader } from './reply-reader.model.js';
 import { searchTerms } from './search-terms.js';
 import { forgetChatUsage } from '../usage/index.js';
@@ -260,7 +261,7 @@ export async function deleteChat(userId: string, chatId: ObjectIdString): Promis
   await checkChatWriteRate(userId);
   const chat = await findOwnedChat(userId, chatId);
   // Messages first: a failure in between leaves a chat to retry the delete on, never orphans.
-  await Message.deleteMany({ chatId: chat._id });
+  await deleteMessages({ chatId: chat._id }, { chat: true });
   // Then a reply being generated is stopped, rather than running on for a chat that is gone. Its
   // message is gone by then, so its final write finds nothing and the reply ends with the chat's
   // NOT_FOUND (storeReply). Stopped before this pass, its final write could land first, settle on
@@ -273,7 +274,7 @@ export async function deleteChat(userId: string, chatId: ObjectIdString): Promis
   // went, so they are after the first pass (one that checks later removes its own); a title's
   // usage entry that landed meanwhile found the chat still there (one landing later unlinks
   // itself, title.service).
-  await Message.deleteMany({ chatId: chat._id });
+  await deleteMessages({ chatId: chat._id }, { chat: true });
   await forgetChatUsage(chat._id);
   await IdempotencyKey.deleteMany({ chatId: chat._id });
   await ReplyReader.deleteMany({ chatId: chat._id });

@@ -339,6 +339,8 @@ const chatGone = () =>
  * first (the lease lapsed and the reply was taken for interrupted), that stored version is
  * returned as `settled`.
  *
+ * `gone`: the reply was deleted before this write, so its charge was not stored with it.
+ *
  * `onceStored` starts once the reply's own write has landed, beside the chat's (the runner gives
  * its slot back there: a reply already final needs its lease no longer), and is awaited with it.
  */
@@ -347,19 +349,23 @@ export async function storeReply(
   context?: ChatContext,
   lease?: Lease,
   onceStored: () => Promise<void> = () => Promise.resolve(),
-): Promise<{ error: AppError | null; settled?: MessageDoc }> {
+): Promise<{ error: AppError | null; settled?: MessageDoc; gone?: true }> {
   try {
-    const { content, status, finishReason, usage, error, ttftMs, durationMs } = message;
+    const { content, status, finishReason, usage, error, ttftMs, durationMs, charge } = message;
     const bytes = textBytes(content);
     // The search keys of the final text: checkpoints leave them alone, this write sets them.
     const terms = searchTerms(content);
     const result = await Message.collection.updateOne(ownReply(message._id, lease), {
-      $set: { content, bytes, terms, status, finishReason, usage, error, ttftMs, durationMs },
+      $set: {
+        ...{ content, bytes, terms, status, finishReason, usage, error, ttftMs, durationMs },
+        // A continue leaves the charge of the call that began the answer (its own is in the ledger).
+        ...(charge ? { charge } : {}),
+      },
     });
     if (result.matchedCount === 0) {
       // Gone altogether when its chat was deleted meanwhile: nothing left to store.
       const settled = await Message.findById(message._id).lean<MessageDoc>();
-      return settled ? { error: null, settled } : { error: chatGone() };
+      return settled ? { error: null, settled } : { error: chatGone(), gone: true };
     }
     // Its chat (or the account) deleted while it was generated, by a deletion that did not reach
     // this reply's messages: they go now, the reply is not kept. The write that puts the reply's

@@ -3,10 +3,12 @@
  * Chats, messages, exchanges (a user message and its reply) and the generation of replies.
  */
 import type { InterruptibleWork } from '../../lib/shutdown.js';
+import { holdChargesIn } from '../usage/index.js';
 import { subscribeToUsers } from '../users/index.js';
 import { deleteUserContent } from './chats.cleanup.js';
 import { endReplies, stopReplies } from './chats.service.js';
 import { abortAllGenerations, runningGenerations, stopPoller } from './generation/registry.js';
+import { Message } from './message.model.js';
 
 export { chatRoutes } from './chats.routes.js';
 export { compatRoutes } from './compat.routes.js';
@@ -49,3 +51,7 @@ subscribeToUsers('chats', {
     await stopReplies(userId);
   },
 });
+
+// A stored reply holds its own call's charge (message.model.ts `charge`): totals and budgets sum
+// the replies with the ledger.
+holdChargesIn({ collection: Message, path: 'charge' });

@@ -66,8 +66,9 @@ export async function finishInterrupted(reply: MessageDoc, now = new Date()): Pr
     }
   }
   const stored = (await Message.findById(reply._id).lean<MessageDoc>()) ?? reply;
-  // Only the instance whose update won charges the ledger, with the text as it was finished.
-  if (result.modifiedCount > 0) await recordInterruptedUsage(stored);
+  // Only the instance whose update won charges the ledger, with the text as it was finished. A
+  // reply that holds a charge was being continued: the call that began it is charged already.
+  if (result.modifiedCount > 0 && !stored.charge) await recordInterruptedUsage(stored);
   return stored;
 }
 
@@ -90,10 +91,11 @@ async function promptOf(reply: MessageDoc): Promise<ChatTurn[]> {
 /**
  * Charges the ledger for a reply whose instance died before it could (the runner records usage
  * only once the call ends): both sides estimated, the prompt from the stored thread and the
- * completion from the last checkpoint. It goes under the reply's id, the id the runner uses, so
- * a late record by a runner that was not dead after all is dropped by the ledger's key (or this
- * one is). A continue records under its own call id, which is not stored: its interrupted tokens
- * land on the answer's first call, already recorded, and so are not charged (never twice).
+ * completion from the last checkpoint. It goes under the reply's id, the id of the call that
+ * began the reply. A runner that was not dead after all finds the reply settled and charges
+ * nothing (generation.runner.ts). A continue records under its own call id, which is not stored:
+ * its interrupted tokens are not charged (the reply holds the charge of the call that began it),
+ * never twice.
  */
 async function recordInterruptedUsage(reply: MessageDoc): Promise<void> {
   let prompt: ChatTurn[] = [];

@@ -1,5 +1,6 @@
 import { insertThroughSchema, type Insertable } from '../../lib/db/insert.js';
 import mongoose, { Schema, type Types } from '../../lib/db/mongoose.js';
+import type { Charge } from '../usage/index.js';
 import { surelyHeld, type Lease } from './generation/leases.js';
 import { searchTerms } from './search-terms.js';
 
@@ -30,6 +31,14 @@ export interface MessageDoc {
   ttftMs: number | null;
   durationMs: number | null;
   createdAt: Date;
+  /**
+   * Internal, replies only: what the call that produced it cost, written with its final state. It
+   * is the call's entry in the token ledger while the reply exists (usage.model.ts Charge), so the
+   * exchange writes no ledger entry of its own; deleting the reply moves it into the ledger first
+   * (message-removal.ts). Absent on replies whose call is in the ledger (stored before, ended by
+   * the sweep, or not charged), and never set by a continue (its call has a ledger entry).
+   */
+  charge?: Charge;
   /**
    * Internal, replies only: the generation lease (slot and token) of the instance writing it while
    * `status` is `streaming`; when that lease has lapsed, the instance died and the reply is finished
@@ -71,6 +80,20 @@ const messageSchema = new Schema<MessageDoc>(
       type: new Schema({ slot: Number, token: String }, { _id: false }),
       default: undefined,
     },
+    charge: {
+      type: new Schema(
+        {
+          model: String,
+          day: String,
+          promptTokens: Number,
+          completionTokens: Number,
+          totalTokens: Number,
+          estimated: Boolean,
+        },
+        { _id: false },
+      ),
+      default: undefined,
+    },
   },
   { versionKey: false },
 );
@@ -80,6 +103,8 @@ messageSchema.index({ chatId: 1, createdAt: 1, _id: 1 });
 messageSchema.index({ userId: 1, bytes: 1 });
 // Word search: one range of this multikey index per searched word prefix (chats.search.ts).
 messageSchema.index({ userId: 1, terms: 1 });
+// The charges of a day, of one user (budgets, /api/usage) or of everyone (the admin totals).
+messageSchema.index({ 'charge.day': 1, userId: 1 });
 // The sweep for replies whose instance died looks for the few that are still streaming.
 messageSchema.index({ status: 1 });
 

@@ -1,6 +1,7 @@
 /**
  * The usage module's public entry: the token ledger, daily budgets and GET /api/usage. Other
- * modules record their model calls here (recordUsage) and check budgets before calling the model.
+ * modules record their model calls here (recordUsage, or a charge their own documents hold:
+ * holdChargesIn) and check budgets before calling the model.
  */
 import { subscribeToUsers } from '../users/index.js';
 import { forgetUserUsage } from './usage.service.js';
@@ -16,17 +17,24 @@ export {
 export { dayOf, endOfDay } from './days.js';
 export { startTokenizer, stopTokenizer } from './tokenizer.js';
 export {
+  chargeOf,
+  countCharge,
+  entryOf,
   forgetChatUsage,
   forgetUserUsage,
+  holdChargesIn,
+  recordEntries,
   recordUsage,
   tokensUsedOn,
   totalsByUser,
   unlinkLateEntry,
   usageReport,
+  type ChargeHolder,
   type ModelCall,
   type TokenTotals,
   type UsageReport,
 } from './usage.service.js';
+export type { Charge, UsageEntryDoc } from './usage.model.js';
 export {
   BudgetSchema,
   TokenTotalsSchema,

@@ -1,12 +1,12 @@
-import { Types } from '../../lib/db/mongoose.js';
-import { isDuplicateKey } from '../../lib/db/duplicate-key.js';
+import { Types, type PipelineStage } from '../../lib/db/mongoose.js';
+import { duplicateKeyPositions } from '../../lib/db/duplicate-key.js';
 import type { ChatTurn, Usage } from '../../lib/llm/index.js';
 import { logger } from '../../lib/logger.js';
 import * as metrics from '../../lib/metrics.js';
 import { userExists } from '../users/index.js';
 import { dayOf } from './days.js';
 import { countTokens } from './tokenizer.js';
-import { UsageEntry, type UsageEntryDoc } from './usage.model.js';
+import { UsageEntry, type Charge, type UsageEntryDoc } from './usage.model.js';
 
 /** One call to the model, as the code that made it knows it once it has ended. */
 export interface ModelCall {
@@ -28,57 +28,79 @@ export interface ModelCall {
 const RETRY_MS = 1000;
 const RETRY_FOR_MS = 5 * 60_000;
 
-async function insertOnce(entry: UsageEntryDoc): Promise<void> {
-  try {
-    // Every reply writes one, after its last chunk: straight through the driver (usageEntryOf
-    // builds the whole document, typed; the schema would only copy and check it again).
-    await UsageEntry.collection.insertOne(entry);
-  } catch (error) {
-    if (isDuplicateKey(error)) return;
-    throw error;
-  }
-  const source = entry.estimated ? 'estimated' : 'reported';
-  metrics.tokens.inc({ model: entry.model, type: 'prompt', source }, entry.promptTokens);
-  metrics.tokens.inc({ model: entry.model, type: 'completion', source }, entry.completionTokens);
+/** The tokens of a charge in the metrics: once per call, wherever its charge is kept. */
+export function countCharge(charge: Charge): void {
+  const source = charge.estimated ? 'estimated' : 'reported';
+  metrics.tokens.inc({ model: charge.model, type: 'prompt', source }, charge.promptTokens);
+  metrics.tokens.inc({ model: charge.model, type: 'completion', source }, charge.completionTokens);
 }
 
-/** The ledger entry of a call, or null when there is nothing to charge. */
-export async function usageEntryOf(call: ModelCall): Promise<UsageEntryDoc | null> {
+/**
+ * Inserts ledger entries; one already there (a retry, a repeat) is left as it is. `counted`: the
+ * entries are new calls, whose tokens the metrics count once they are in.
+ */
+async function insertOnce(entries: UsageEntryDoc[], counted: boolean): Promise<void> {
+  let added = entries;
+  try {
+    // Straight through the driver: the entries are built whole and typed (entryOf).
+    await UsageEntry.collection.insertMany(entries, { ordered: false });
+  } catch (error) {
+    const refused = duplicateKeyPositions(error);
+    if (!refused) throw error;
+    added = entries.filter((_, i) => !refused.has(i));
+  }
+  if (counted) added.forEach(countCharge);
+}
+
+/**
+ * What a call cost, or null when there is nothing to charge (it failed before any text or usage).
+ * Counted with the tokenizer when the provider reported no usage; never fails (a count that cannot
+ * be made is logged, and the call is then not charged).
+ */
+export async function chargeOf(call: ModelCall): Promise<Charge | null> {
   if (call.failed && !call.usage && call.completion.length === 0) return null;
-  const counted = call.usage ?? (await countTokens(call.prompt, call.completion));
-  const at = call.at ?? new Date();
+  try {
+    const counted = call.usage ?? (await countTokens(call.prompt, call.completion));
+    return {
+      model: call.model,
+      day: dayOf(call.at ?? new Date()),
+      promptTokens: counted.promptTokens,
+      completionTokens: counted.completionTokens,
+      totalTokens: counted.promptTokens + counted.completionTokens,
+      estimated: call.usage === null,
+    };
+  } catch (error) {
+    logger.error({ err: error, callId: String(call.id) }, 'could not count the tokens of a call');
+    return null;
+  }
+}
+
+/** The ledger entry of a call with this charge; `userId` null for an account that is gone. */
+export function entryOf(
+  call: Pick<ModelCall, 'id' | 'chatId' | 'kind' | 'at'> & { userId: ModelCall['userId'] | null },
+  charge: Charge,
+): UsageEntryDoc {
   const id = (value: string | Types.ObjectId | null) =>
     value === null ? null : new Types.ObjectId(String(value));
   return {
     _id: call.id,
     userId: id(call.userId),
     chatId: id(call.chatId),
-    model: call.model,
     kind: call.kind ?? 'reply',
-    day: dayOf(at),
-    promptTokens: counted.promptTokens,
-    completionTokens: counted.completionTokens,
-    totalTokens: counted.promptTokens + counted.completionTokens,
-    estimated: call.usage === null,
-    createdAt: at,
+    createdAt: call.at ?? new Date(),
+    ...charge,
   };
 }
 
 /**
- * Records a call's tokens. Never fails the caller: when the database cannot take the entry now,
- * it is retried in the background (a retry after a lost acknowledgement is ignored by the key).
+ * Writes ledger entries. Never fails the caller: when the database cannot take them now, they are
+ * retried in the background (a retry after a lost acknowledgement is ignored by the key).
+ * Resolves once the first attempt has settled. `counted` as for insertOnce.
  */
-export async function recordUsage(call: ModelCall): Promise<void> {
-  let entry: UsageEntryDoc | null;
+export async function recordEntries(entries: UsageEntryDoc[], counted = false): Promise<void> {
+  if (entries.length === 0) return;
   try {
-    entry = await usageEntryOf(call);
-  } catch (error) {
-    logger.error({ err: error, callId: String(call.id) }, 'could not count the tokens of a call');
-    return;
-  }
-  if (!entry) return;
-  try {
-    await insertOnce(entry);
+    await insertOnce(entries, counted);
     return;
   } catch (error) {
     logger.warn(
@@ -86,16 +108,37 @@ export async function recordUsage(call: ModelCall): Promise<void> {
       'usage not recorded; retrying in the background',
     );
   }
-  const record = entry;
   const giveUpAt = Date.now() + RETRY_FOR_MS;
   const retry = () => {
-    insertOnce(record).catch(() => {
+    insertOnce(entries, counted).catch(() => {
       if (Date.now() + RETRY_MS < giveUpAt) setTimeout(retry, RETRY_MS).unref();
       // Logged with its figures so an operator can still account for it.
-      else logger.error({ usage: record }, 'usage could not be recorded');
+      else logger.error({ usage: entries }, 'usage could not be recorded');
     });
   };
   setTimeout(retry, RETRY_MS).unref();
+}
+
+/** Records a call's tokens in the ledger (see recordEntries); never fails the caller. */
+export async function recordUsage(call: ModelCall): Promise<void> {
+  const charge = await chargeOf(call);
+  if (charge) await recordEntries([entryOf(call, charge)], true);
+}
+
+/**
+ * A collection whose documents hold charges under `path` (besides `userId`), kept out of the
+ * ledger while they exist: the chats module's replies. Totals and budgets sum it with the ledger.
+ */
+export interface ChargeHolder {
+  collection: { aggregate<R>(pipeline: PipelineStage[]): PromiseLike<R[]> };
+  path: string;
+}
+
+const holders: ChargeHolder[] = [];
+
+/** Adds a collection to what totals and budgets sum (see ChargeHolder). */
+export function holdChargesIn(holder: ChargeHolder): void {
+  holders.push(holder);
 }
 
 export interface TokenTotals {
@@ -138,33 +181,47 @@ function add(into: TokenTotals, group: Group): void {
   if (group.key.estimated) into.estimatedCalls += group.calls;
 }
 
+/** A field of a charge, or the user it belongs to. */
+type Field = keyof Charge | 'userId';
+
+/** The ledger and every holder of charges: what a total sums. */
+const sources = (): ChargeHolder[] => [{ collection: UsageEntry, path: '' }, ...holders];
+
 /**
- * `$sum` of each field per group, one grouped query per field, run side by side: FerretDB 1.24
- * computes only the first accumulator of a `$group` (the others come back as 0), and `$sum` is
- * the only accumulator it serves besides `$count`. `1` as a field counts the documents.
+ * `$sum` of each field per group over the ledger and every holder, one grouped query per field
+ * and source, run side by side: FerretDB 1.24 computes only the first accumulator of a `$group`
+ * (the others come back as 0), and `$sum` is the only accumulator it serves besides `$count`.
+ * `1` as a field counts the calls. `match` names `day`, which only charged documents have.
  */
 async function sumsBy<K>(
-  match: Record<string, unknown>,
-  groupKey: unknown,
-  fields: string[],
+  match: Partial<Record<'day' | 'userId', unknown>>,
+  groupKey: Field | Record<string, Field>,
+  fields: (Field | '1')[],
 ): Promise<{ key: K; sums: number[] }[]> {
-  const results = await Promise.all(
-    fields.map((field) =>
-      UsageEntry.aggregate<{ _id: K; v: number }>([
-        { $match: match },
-        { $group: { _id: groupKey, v: { $sum: field === '1' ? 1 : `$${field}` } } },
+  const queries = sources().flatMap(({ collection, path }) => {
+    const at = (field: Field) => (field === 'userId' || !path ? field : `${path}.${field}`);
+    const $match = Object.fromEntries(Object.entries(match).map(([f, v]) => [at(f as Field), v]));
+    const _id =
+      typeof groupKey === 'string'
+        ? `$${at(groupKey)}`
+        : Object.fromEntries(Object.entries(groupKey).map(([k, f]) => [k, `$${at(f)}`]));
+    return fields.map(async (field, i) => ({
+      i,
+      rows: await collection.aggregate<{ _id: K; v: number }>([
+        { $match },
+        { $group: { _id, v: { $sum: field === '1' ? 1 : `$${at(field)}` } } },
       ]),
-    ),
-  );
+    }));
+  });
   const byKey = new Map<string, { key: K; sums: number[] }>();
-  results.forEach((rows, i) => {
+  for (const { i, rows } of await Promise.all(queries)) {
     for (const row of rows) {
       const id = JSON.stringify(row._id);
       const entry = byKey.get(id) ?? { key: row._id, sums: fields.map(() => 0) };
-      entry.sums[i] = row.v;
+      entry.sums[i]! += row.v;
       byKey.set(id, entry);
     }
-  });
+  }
   return [...byKey.values()];
 }
 
@@ -174,7 +231,7 @@ export async function usageReport(from: string, to: string, userId?: string): Pr
   if (userId) match.userId = new Types.ObjectId(userId);
   const rows = await sumsBy<Group['key']>(
     match,
-    { day: '$day', model: '$model', estimated: '$estimated' },
+    { day: 'day', model: 'model', estimated: 'estimated' },
     ['promptTokens', 'completionTokens', '1'],
   );
   const groups: Group[] = rows.map(({ key, sums: [p, c, n] }) => ({
@@ -213,7 +270,7 @@ export async function tokensUsedOn(
   const ids = userIds.map((id) => new Types.ObjectId(String(id)));
   const rows = await sumsBy<Types.ObjectId>(
     { userId: ids.length === 1 ? ids[0] : { $in: ids }, day },
-    '$userId',
+    'userId',
     ['totalTokens'],
   );
   for (const { key, sums } of rows) used.set(String(key), sums[0]!);
@@ -230,7 +287,7 @@ export async function totalsByUser(
   const ids = userIds.map((id) => new Types.ObjectId(String(id)));
   const rows = await sumsBy<{ user: Types.ObjectId; estimated: boolean }>(
     { userId: { $in: ids }, day },
-    { user: '$userId', estimated: '$estimated' },
+    { user: 'userId', estimated: 'estimated' },
     ['promptTokens', 'completionTokens', '1'],
   );
   for (const { key, sums } of rows) {

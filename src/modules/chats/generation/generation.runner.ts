@@ -17,7 +17,14 @@ import { storeReply } from '../exchange.service.js';
 import type { MessageDoc } from '../message.model.js';
 import type { ReplyStream } from '../reply-stream.js';
 import { observeReply } from '../../../lib/metrics.js';
-import { recordUsage } from '../../usage/index.js';
+import {
+  chargeOf,
+  countCharge,
+  entryOf,
+  recordEntries,
+  recordUsage,
+  type ModelCall,
+} from '../../usage/index.js';
 
 export interface GenerationOptions {
   /**
@@ -135,8 +142,8 @@ interface ReadOutcome {
 }
 
 /**
- * Stores how a reply ended: its final state once, the call's tokens into the ledger, the slot
- * given back; what it returns is what the readers' last event says.
+ * Stores how a reply ended: its final state once, with what the call cost (on the reply, or in the
+ * ledger), the slot given back; what it returns is what the readers' last event says.
  */
 async function storeOutcome(
   exchange: Exchange,
@@ -166,12 +173,7 @@ async function storeOutcome(
         : undefined,
     errorCode: failure?.code,
   });
-  // The call's tokens go into the ledger beside the reply's final write. The slot is given back
-  // once both have landed (budgets rely on the tokens being in the ledger before), beside the
-  // write that settles the chat (storeReply's `onceStored`): two round trips after the reply, not
-  // four in a row. recordUsage does not fail (a ledger it cannot reach is retried in the
-  // background); the slot goes back even if it did.
-  const recorded = recordUsage({
+  const call: ModelCall = {
     id: exchange.callId ?? message._id,
     userId: message.userId,
     chatId: exchange.persist === false ? null : message.chatId,
@@ -181,18 +183,37 @@ async function storeOutcome(
     completion: content.slice(exchange.assistant.content.length),
     usage,
     failed: failure !== null,
-  }).catch(() => undefined);
+  };
+  // A stored reply's own call is charged on the reply, in its final write (message.model.ts
+  // `charge`): no ledger write of its own. Any other call (an unstored /v1 one, a continue, whose
+  // answer is charged already) gets a ledger entry beside that write. The slot is given back once
+  // the tokens are where budgets read them (the reply's write, or both), beside the write that
+  // settles the chat (storeReply's `onceStored`). recordUsage does not fail (a ledger it cannot
+  // reach is retried in the background); the slot goes back even if the reply's write did.
+  const chargedOnReply = exchange.persist !== false && exchange.callId === undefined;
+  const recorded = chargedOnReply ? Promise.resolve() : recordUsage(call).catch(() => undefined);
   let releasing: Promise<void> | undefined;
   const release = () => (releasing ??= recorded.then(() => releaseLeaseSurely(lease)));
   try {
-    await checkpoints?.close();
+    const [charge] = await Promise.all([
+      chargedOnReply ? chargeOf(call) : null,
+      checkpoints?.close(),
+    ]);
+    if (charge) message.charge = charge;
     // An exchange that asked not to be stored (/v1 without `store`) keeps nothing but its lease.
     const stored: Awaited<ReturnType<typeof storeReply>> =
       exchange.persist === false
         ? { error: null }
         : await storeReply(message, exchange.context, lease, release);
-    // Someone else finished it first: its lease had lapsed, so it was taken for interrupted.
+    // Someone else finished it first: its lease had lapsed, so it was taken for interrupted (and
+    // charged: interrupted-replies.ts).
     if (stored.settled) return { message: stored.settled, error: failure };
+    if (charge) {
+      countCharge(charge);
+      // Deleted with its chat before this write: the call goes into the ledger, without the chat,
+      // before the slot is given back (the deletion waits for that: chats.service.ts endReplies).
+      if (stored.gone) await recordEntries([entryOf({ ...call, chatId: null }, charge)]);
+    }
     const storeError = stored.error;
     // An answer that was not stored must not look finished to the client.
     if (storeError && !failure) {
