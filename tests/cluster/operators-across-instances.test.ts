@@ -94,12 +94,21 @@ describe('token usage and budgets across instances', () => {
 
     // Refused messages never reached the model; each accepted one did, once.
     expect(cluster.upstream.requests).toHaveLength(accepted.length);
+    // Each call's charge, wherever it is kept: a reply's own, or the ledger's entry.
     const { entries, used } = await withDatabase(cluster.uri, async (db) => {
-      const rows = await db
-        .collection('usage')
-        .find({ userId: new db.base.Types.ObjectId(user.id) })
-        .toArray();
-      return { entries: rows, used: rows.reduce((n, r) => n + (r.totalTokens as number), 0) };
+      const userId = new db.base.Types.ObjectId(user.id);
+      const [ledger, replies] = await Promise.all([
+        db.collection('usage').find({ userId }).toArray(),
+        db
+          .collection('messages')
+          .find({ userId, charge: { $ne: null } })
+          .toArray(),
+      ]);
+      const rows = [
+        ...ledger,
+        ...replies.map((reply) => ({ _id: reply._id, ...(reply.charge as object) })),
+      ] as { _id: unknown; promptTokens: number; completionTokens: number; totalTokens: number }[];
+      return { entries: rows, used: rows.reduce((n, r) => n + r.totalTokens, 0) };
     });
     expect(entries.map((e) => String(e._id)).sort()).toEqual([...accepted].sort());
     expect(entries.every((e) => e.promptTokens === 20 && e.completionTokens === 10)).toBe(true);

@@ -42,8 +42,9 @@ describe('shutdown and the last writes of a reply', () => {
     expect(abortAllGenerations()).toBe(1);
     // What graceful shutdown sees when it stops waiting and closes the database.
     const answeredWhenIdle = await whenNothingRuns();
+    // The reply's final state carries its tokens (its charge): no ledger entry of its own.
     expect(answeredWhenIdle).toEqual(
-      expect.arrayContaining(['update:messages', 'insert:usage', 'delete:generations']),
+      expect.arrayContaining(['update:messages', 'delete:generations']),
     );
 
     await s.ended;
@@ -54,6 +55,8 @@ describe('shutdown and the last writes of a reply', () => {
     const reply = await Message.findOne({ chatId, role: 'assistant' }).lean();
     expect(reply).toMatchObject({ status: 'incomplete', error: null });
     expect(reply!.content.startsWith('w ')).toBe(true);
+    expect(reply!.charge).toMatchObject({ estimated: true });
+    expect(reply!.charge!.completionTokens).toBeGreaterThan(0);
     expect(await Generation.countDocuments({ chatId })).toBe(0);
   });
 });
