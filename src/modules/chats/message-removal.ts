@@ -1,5 +1,5 @@
 import type { Types } from '../../lib/db/mongoose.js';
-import { entryOf, recordEntries } from '../usage/index.js';
+import { entryOf, moveIntoLedger } from '../usage/index.js';
 import { Message, type MessageDoc } from './message.model.js';
 
 /**
@@ -26,7 +26,7 @@ async function moveCharges(scope: MessageScope, unlink: Unlink): Promise<Types.O
       { projection: { userId: 1, chatId: 1, createdAt: 1, charge: 1 } },
     )
     .toArray();
-  await recordEntries(
+  await moveIntoLedger(
     charged.map((reply) =>
       entryOf(
         {

@@ -23,6 +23,7 @@ export {
   forgetChatUsage,
   forgetUserUsage,
   holdChargesIn,
+  moveIntoLedger,
   recordEntries,
   recordUsage,
   tokensUsedOn,

@@ -119,6 +119,15 @@ export async function recordEntries(entries: UsageEntryDoc[], counted = false): 
   setTimeout(retry, RETRY_MS).unref();
 }
 
+/**
+ * Puts charges kept elsewhere into the ledger (the replies a deletion is about to remove). Unlike
+ * recordEntries it fails when the database does, so the deletion that waits on it fails too and
+ * can be retried, rather than going on without the entries.
+ */
+export async function moveIntoLedger(entries: UsageEntryDoc[]): Promise<void> {
+  if (entries.length > 0) await insertOnce(entries, false);
+}
+
 /** Records a call's tokens in the ledger (see recordEntries); never fails the caller. */
 export async function recordUsage(call: ModelCall): Promise<void> {
   const charge = await chargeOf(call);
