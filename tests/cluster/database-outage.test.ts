@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ObjectId } from 'mongodb';
 import { startFerretdb, type EmbeddedDatabase } from '../../src/lib/db/embedded.js';
 import { databaseUri, startInstance, type Instance } from '../helpers/instances.js';
 import { openStream } from '../helpers/sse.js';
@@ -229,6 +230,17 @@ describe('when the database stops and comes back', () => {
       expect(['streaming', 'incomplete']).toContain(messages[1]!.status);
       expect(partial.startsWith(messages[1]!.content)).toBe(true);
     });
+    // Its call is charged once all the same: the reply's write failed, so the runner put the
+    // charge into the ledger, retried until the database was back (a sweep finishing the reply
+    // first would have made the one entry itself; either way the ledger's key keeps it one).
+    const replyId = new ObjectId(
+      s.events.find((e) => e.event === 'meta')!.data.assistantMessage.id,
+    );
+    const charged = () =>
+      withDatabase(uri, (db) => db.collection('usage').find({ _id: replyId }).toArray());
+    const [entry] = await eventually(charged, (rows) => rows.length === 1, 15_000);
+    expect(entry, serverLog()).toMatchObject({ chatId: new ObjectId(chatId), kind: 'reply' });
+    expect(entry!.totalTokens).toBeGreaterThan(0);
     // The slot of the failed reply is freed once the database is back, not only when its lease
     // lapses (GENERATION_LEASE_SECONDS, 60 s): both slots serve again.
     const leases = await eventually(
@@ -249,6 +261,12 @@ describe('when the database stops and comes back', () => {
     expect(chat.messages[1]).toMatchObject({
       status: 'incomplete',
       error: { code: 'INTERRUPTED' },
+    });
+    // Finishing it charged nothing more, and the reply holds no charge of its own.
+    expect(await charged()).toHaveLength(1);
+    await withDatabase(uri, async (db) => {
+      const reply = await db.collection('messages').findOne({ _id: replyId });
+      expect(reply).not.toHaveProperty('charge');
     });
     upstream.setDefault({ chunks: ['fine'] });
     const replies = await Promise.all(

@@ -339,7 +339,8 @@ const chatGone = () =>
  * first (the lease lapsed and the reply was taken for interrupted), that stored version is
  * returned as `settled`.
  *
- * `gone`: the reply was deleted before this write, so its charge was not stored with it.
+ * `gone`: the reply was deleted before this write, so its charge was not stored with it;
+ * `unwritten`: the write failed (the database is unavailable), so neither was anything of it.
  *
  * `onceStored` starts once the reply's own write has landed, beside the chat's (the runner gives
  * its slot back there: a reply already final needs its lease no longer), and is awaited with it.
@@ -349,7 +350,8 @@ export async function storeReply(
   context?: ChatContext,
   lease?: Lease,
   onceStored: () => Promise<void> = () => Promise.resolve(),
-): Promise<{ error: AppError | null; settled?: MessageDoc; gone?: true }> {
+): Promise<{ error: AppError | null; settled?: MessageDoc; gone?: true; unwritten?: true }> {
+  let written = false;
   try {
     const { content, status, finishReason, usage, error, ttftMs, durationMs, charge } = message;
     const bytes = textBytes(content);
@@ -362,6 +364,7 @@ export async function storeReply(
         ...(charge ? { charge } : {}),
       },
     });
+    written = true;
     if (result.matchedCount === 0) {
       // Gone altogether when its chat was deleted meanwhile: nothing left to store.
       const settled = await Message.findById(message._id).lean<MessageDoc>();
@@ -385,6 +388,7 @@ export async function storeReply(
         'The reply could not be saved; the database is unavailable',
         { cause: error },
       ),
+      ...(written ? {} : { unwritten: true as const }),
     };
   }
 }

@@ -213,6 +213,12 @@ async function storeOutcome(
       // Deleted with its chat before this write: the call goes into the ledger, without the chat,
       // before the slot is given back (the deletion waits for that: chats.service.ts endReplies).
       if (stored.gone) await recordEntries([entryOf({ ...call, chatId: null }, charge)]);
+      // The write failed: the call goes into the ledger instead, retried until the database is
+      // back. The reply, still `streaming`, is finished by the interrupted sweep, whose entry under
+      // the same id the ledger then refuses (or this one, when the sweep was first): charged once,
+      // whether the reply is deleted before or after. Were the write to have landed with only its
+      // answer lost, the call would count twice.
+      else if (stored.unwritten) await recordEntries([entryOf(call, charge)]);
     }
     const storeError = stored.error;
     // An answer that was not stored must not look finished to the client.
