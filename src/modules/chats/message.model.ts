@@ -1,6 +1,6 @@
 import { insertThroughSchema, type Insertable } from '../../lib/db/insert.js';
 import mongoose, { Schema, type Types } from '../../lib/db/mongoose.js';
-import type { Charge } from '../usage/index.js';
+import { chargeFields, type Charge } from '../usage/index.js';
 import { surelyHeld, type Lease } from './generation/leases.js';
 import { searchTerms } from './search-terms.js';
 
@@ -80,20 +80,7 @@ const messageSchema = new Schema<MessageDoc>(
       type: new Schema({ slot: Number, token: String }, { _id: false }),
       default: undefined,
     },
-    charge: {
-      type: new Schema(
-        {
-          model: String,
-          day: String,
-          promptTokens: Number,
-          completionTokens: Number,
-          totalTokens: Number,
-          estimated: Boolean,
-        },
-        { _id: false },
-      ),
-      default: undefined,
-    },
+    charge: { type: new Schema(chargeFields, { _id: false }), default: undefined },
   },
   { versionKey: false },
 );

@@ -35,7 +35,7 @@ export {
   type TokenTotals,
   type UsageReport,
 } from './usage.service.js';
-export type { Charge, UsageEntryDoc } from './usage.model.js';
+export { chargeFields, type Charge, type UsageEntryDoc } from './usage.model.js';
 export {
   BudgetSchema,
   TokenTotalsSchema,

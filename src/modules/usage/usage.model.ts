@@ -35,17 +35,22 @@ export interface UsageEntryDoc extends Charge {
   createdAt: Date;
 }
 
+/** A charge's fields, as a ledger entry and a reply holding a charge both declare them. */
+export const chargeFields = {
+  model: { type: String, required: true },
+  day: { type: String, required: true },
+  promptTokens: { type: Number, required: true },
+  completionTokens: { type: Number, required: true },
+  totalTokens: { type: Number, required: true },
+  estimated: { type: Boolean, required: true },
+} as const;
+
 const usageSchema = new Schema<UsageEntryDoc>(
   {
     userId: { type: Schema.Types.ObjectId, default: null },
     chatId: { type: Schema.Types.ObjectId, default: null },
-    model: { type: String, required: true },
     kind: { type: String, required: true },
-    day: { type: String, required: true },
-    promptTokens: { type: Number, required: true },
-    completionTokens: { type: Number, required: true },
-    totalTokens: { type: Number, required: true },
-    estimated: { type: Boolean, required: true },
+    ...chargeFields,
     createdAt: { type: Date, required: true },
   },
   { versionKey: false },
