@@ -1,3 +1,4 @@
+import { setImmediate as nextLoopTurn } from 'node:timers/promises';
 import { config } from '../../lib/config.js';
 import { Types } from '../../lib/db/mongoose.js';
 import { retryIdempotentWrite } from '../../lib/db/write-lock-retry.js';
@@ -153,7 +154,13 @@ export async function beginExchange(
       [...history, { role: 'user', content: input.content }],
       config().HISTORY_TOKEN_BUDGET,
     );
-    if (startModel) completion = startCompletion({ model, turns });
+    if (startModel) {
+      completion = startCompletion({ model, turns });
+      // The SDK builds the request over a few microtask turns. Writes begun now would run their
+      // CPU (documents, serialising, the driver) between those turns and hold the request back
+      // by about as long again; from the next turn of the event loop they start once it has left.
+      await nextLoopTurn();
+    }
     // A refusal drops the call below (abandonCompletion), before any of it is read.
     if (countAfterCall) await ensureRoom(userId, adding);
     const userMessage: NewMessageDoc = {
