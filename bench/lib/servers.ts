@@ -1,5 +1,5 @@
 import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, sleep, waitForPort } from './common.js';
@@ -10,6 +10,8 @@ export const BUILD_ROOT = path.resolve(BUILD_BENCH, '..');
 export const PROJECT_ROOT = path.resolve(BUILD_ROOT, '../../../..');
 export const RESULTS_DIR = path.join(PROJECT_ROOT, 'bench/results');
 export const PROFILE_DIR = path.join(RESULTS_DIR, 'tmp/profiles');
+/** Our servers' logs (LOG_LEVEL=warn), one file per process, so a failed request can be explained. */
+export const SERVER_LOG_DIR = path.join(RESULTS_DIR, 'tmp/logs');
 
 export const JWT_SECRET = 'bench-secret-0123456789abcdef-0123456789abcdef';
 export const JWT_ISSUER = 'sigmagpt-api';
@@ -55,6 +57,16 @@ export interface RunningServer {
   /** Forced GC, then a heap snapshot written to `file` (bench/memory.ts). */
   snapshot(file: string): Promise<ProbeStats>;
   stop(): Promise<void>;
+  /** Our server's log file (absent with BENCH_SERVER_LOG=1, which prints it instead). */
+  logFile?: string;
+}
+
+/** The errors and warnings a server logged (pino's JSON lines at warn or above), newest last. */
+export function loggedProblems(server: RunningServer, except: RegExp): string[] {
+  if (!server.logFile || !existsSync(server.logFile)) return [];
+  return readFileSync(server.logFile, 'utf8')
+    .split('\n')
+    .filter((line) => /"level":(40|50|60)/.test(line) && !except.test(line));
 }
 
 let probeSeq = 0;
@@ -112,15 +124,15 @@ export async function startOurs(options: ServerOptions): Promise<RunningServer> 
     );
   }
   args.push(options.serverJs ?? path.join(BUILD_ROOT, 'src/server.js'));
+  // Our server's log (LOG_LEVEL=warn) goes to a file of its own, or with BENCH_SERVER_LOG=1 to the console.
+  let logFile: string | undefined;
+  if (process.env.BENCH_SERVER_LOG !== '1') {
+    mkdirSync(SERVER_LOG_DIR, { recursive: true });
+    logFile = path.join(SERVER_LOG_DIR, `ours-${port}-${Date.now()}.log`);
+  }
   const child = spawn(options.node, args, {
     cwd: PROJECT_ROOT,
-    // BENCH_SERVER_LOG=1: our server's log (LOG_LEVEL=warn) on the console, to see why requests failed.
-    stdio: [
-      'ignore',
-      process.env.BENCH_SERVER_LOG === '1' ? 'inherit' : 'ignore',
-      'inherit',
-      'ipc',
-    ],
+    stdio: ['ignore', logFile ? openSync(logFile, 'w') : 'inherit', 'inherit', 'ipc'],
     env: {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
@@ -162,6 +174,7 @@ export async function startOurs(options: ServerOptions): Promise<RunningServer> 
     probe,
     snapshot: (file) => probe('snapshot', file),
     stop: () => stopChild(child),
+    logFile,
   };
 }
 
