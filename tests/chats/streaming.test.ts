@@ -214,6 +214,30 @@ describe('streaming a reply', () => {
     });
   });
 
+  it('when deltas flow for several ping periods, then a `: ping` still comes at least once per period, and the events are unchanged', async () => {
+    const chatId = await newChat();
+    // 60 chunks 10 ms apart: about six ping periods (0.1 s) of deltas. A ping owed meanwhile
+    // rides with the next delta (one socket write); the client sees it the same way.
+    const chunks = Array.from({ length: 60 }, (_, i) => `w${i} `);
+    ctx.upstream.script({ chunks, delayMs: 10 });
+    const s = ctx.stream(`/api/chats/${chatId}/messages`, { content: 'go on', stream: true });
+    const pings = () => s.comments.filter((c) => c === 'ping').length;
+    const deltas = () => s.events.filter((e) => e.event === 'delta').length;
+    await s.waitFor(() => deltas() >= 1);
+    const [firstAt, atFirst] = [Date.now(), pings()];
+    await s.waitFor(() => deltas() === chunks.length);
+    const periods = (Date.now() - firstAt) / 100;
+    // One per period, less the one a period cut at either end may hold.
+    expect(pings() - atFirst).toBeGreaterThanOrEqual(Math.floor(periods) - 1);
+    expect(pings() - atFirst).toBeLessThanOrEqual(Math.ceil(periods / (7 / 8)) + 1);
+    await s.ended;
+    expect(s.events.map((e) => e.event)).toEqual(['meta', ...chunks.map(() => 'delta'), 'done']);
+    expect(s.events.at(-1)!.data.message).toMatchObject({
+      status: 'complete',
+      content: chunks.join(''),
+    });
+  });
+
   it('when a message names another allowed model, then that model is asked and recorded', async () => {
     const chatId = await newChat();
     const res = await ctx

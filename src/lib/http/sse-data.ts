@@ -18,7 +18,7 @@ export class DataSseStream extends SseStream {
     this.finish('data', last, '');
   }
 
-  protected override write(_event: string, data: unknown, _id: string): boolean {
-    return this.res.write(`data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`);
+  protected override format(_event: string, data: unknown, _id: string): string {
+    return `data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`;
   }
 }
