@@ -714,7 +714,11 @@ async function openStreams(nodeBin: string, upstream: Upstream) {
       );
       if (result.failed)
         log(
-          `fig4 ${server.name} failures: statuses ${JSON.stringify(result.statuses)}; ${result.errors.slice(0, 3).join(' | ')}; its log: ${loggedProblems(server, /lease release hangs/).slice(-5).join(' | ') || '-'}`,
+          `fig4 ${server.name} failures: statuses ${JSON.stringify(result.statuses)}; ${result.errors.slice(0, 3).join(' | ')}; its log: ${
+            loggedProblems(server, /lease release hangs/)
+              .slice(-5)
+              .join(' | ') || '-'
+          }`,
         );
     }
     rows.push({ round, ours: row.ours!, baseline: row.baseline! });
