@@ -229,7 +229,7 @@ describe('streaming a reply', () => {
     const periods = (Date.now() - firstAt) / 100;
     // One per period, less the one a period cut at either end may hold.
     expect(pings() - atFirst).toBeGreaterThanOrEqual(Math.floor(periods) - 1);
-    expect(pings() - atFirst).toBeLessThanOrEqual(Math.ceil(periods / (7 / 8)) + 1);
+    expect(pings() - atFirst).toBeLessThanOrEqual(Math.ceil(periods / (6 / 8)) + 1);
     await s.ended;
     expect(s.events.map((e) => e.event)).toEqual(['meta', ...chunks.map(() => 'delta'), 'done']);
     expect(s.events.at(-1)!.data.message).toMatchObject({

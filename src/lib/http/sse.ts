@@ -95,16 +95,18 @@ export class SseStream implements Ticking {
     openStreams.inc();
     this.counted = true;
     // One shared interval for every open stream (no timer per stream).
-    this.tickMs = (pingSeconds * 1000) / TICKS_PER_PING;
+    // Rounded down: eight turns never add up to more than the period.
+    this.tickMs = Math.floor((pingSeconds * 1000) / TICKS_PER_PING);
     joinTicks(this.tickMs, this);
   }
 
   /**
-   * A turn of the shared ping wheel, which turns TICKS_PER_PING times per ping period. After all
-   * but one turn of a period a ping is owed. A stream that sent an event since the last turn is
-   * relaying a reply: its next event carries the ping in the same socket write, and only if none
-   * comes by the next turn is the ping written alone. A silent stream gets its ping at once. Either
-   * way a ping goes out at least once per period (the contract's "`: ping` at least every 15 s"),
+   * A turn of the shared ping wheel, which turns TICKS_PER_PING times per ping period. After six
+   * turns a ping is owed. A stream that sent an event since the last turn is relaying a reply: its
+   * next event carries the ping in the same socket write, and only if none comes by the next turn
+   * is the ping written alone. A silent stream gets its ping at once. Either way a ping goes out
+   * within seven turns, a turn short of the period (the contract's "`: ping` at least every 15 s",
+   * with room for timers that run late),
    * while a tick that wrote a ping to every open stream (a socket write each) held every other
    * stream back by milliseconds at a few hundred streams.
    */
@@ -116,7 +118,7 @@ export class SseStream implements Ticking {
       return;
     }
     this.ticksSincePing += 1;
-    if (this.ticksSincePing < TICKS_PER_PING - 1) return;
+    if (this.ticksSincePing < TICKS_PER_PING - 2) return;
     if (active) this.pingDue = true;
     else this.ping();
   }
