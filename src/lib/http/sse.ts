@@ -106,9 +106,8 @@ export class SseStream implements Ticking {
    * next event carries the ping in the same socket write, and only if none comes by the next turn
    * is the ping written alone. A silent stream gets its ping at once. Either way a ping goes out
    * within seven turns, a turn short of the period (the contract's "`: ping` at least every 15 s",
-   * with room for timers that run late),
-   * while a tick that wrote a ping to every open stream (a socket write each) held every other
-   * stream back by milliseconds at a few hundred streams.
+   * with room for timers that run late), while a tick that wrote a ping to every open stream (a
+   * socket write each) held every other stream back by milliseconds at a few hundred streams.
    */
   tick(): void {
     const active = this.sentSinceTick;
@@ -124,9 +123,14 @@ export class SseStream implements Ticking {
   }
 
   private ping(): void {
+    this.pingSent();
+    this.comment('ping');
+  }
+
+  /** A ping went out (alone or with an event): the next is owed a period from now. */
+  private pingSent(): void {
     this.pingDue = false;
     this.ticksSincePing = 0;
-    this.comment('ping');
   }
 
   /**
@@ -163,8 +167,7 @@ export class SseStream implements Ticking {
   protected write(event: string, data: unknown, id: string): boolean {
     const text = this.format(event, data, id);
     if (!this.pingDue) return this.res.write(text);
-    this.pingDue = false;
-    this.ticksSincePing = 0;
+    this.pingSent();
     return this.res.write(`: ping\n\n${text}`);
   }
 
