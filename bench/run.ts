@@ -1590,7 +1590,13 @@ async function main() {
     // Figures 1–3 (Node 24).
     // One chat per user: FerretDB's findAndModify on chats scans the collection, so it stays small.
     if (want('1', '2', '3', '7')) {
-      const p = await startPhase(node24, upstream, S.fig2.concurrent + 50, 1);
+      // Figure 7's clients leave with their replies running: ours would go on reading them for
+      // DETACH_GRACE_SECONDS, so its stored text would not be what it held while they read, and
+      // the next round's idle reading would hold the last round's replies. With 0 a reply ends
+      // with its client, as the relay's does (every stream of figures 1–3 runs to its end).
+      const p = await startPhase(node24, upstream, S.fig2.concurrent + 50, 1, {
+        oursEnv: { DETACH_GRACE_SECONDS: '0' },
+      });
       if (want('1')) {
         const f1 = await fig1Rounds(p, upstream, 'fig1');
         figures.push(fig1(f1, 'node24', S.fig1.streams));

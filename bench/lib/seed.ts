@@ -198,13 +198,22 @@ export async function bcryptComparesPerSec(parallel: number, seconds: number): P
   return done / ((performance.now() - t0) / 1000);
 }
 
-/** Characters of reply text stored for assistant messages (what a server relayed before the cut). */
+/**
+ * Characters of reply text stored for assistant messages (what a server relayed before the cut),
+ * once every reply is stored for good: ours keeps checkpoints while a reply runs, and the final
+ * write of a cut reply of megabytes can land after its client has gone.
+ */
 export async function storedReplyChars(uri: string): Promise<{ messages: number; chars: number }> {
   const client = await MongoClient.connect(uri);
   try {
-    const rows = await client
-      .db()
-      .collection('messages')
+    const messages = client.db().collection('messages');
+    const deadline = performance.now() + 15_000;
+    while (
+      (await messages.countDocuments({ role: 'assistant', status: 'streaming' })) > 0 &&
+      performance.now() < deadline
+    )
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    const rows = await messages
       .find({ role: 'assistant' }, { projection: { content: 1 } })
       .toArray();
     return {
