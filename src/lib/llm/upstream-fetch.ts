@@ -5,6 +5,21 @@ import { forgetRawHeaders, ownBytes } from './upstream-memory.js';
 /** Successful answers' bodies, kept as undici's Node streams; see `takeBody`. */
 const bodies = new WeakMap<Response, Readable>();
 
+/**
+ * What a paused body keeps read ahead (undici's default is 64 KiB). A reply's reader pauses it
+ * only while its client's socket is full, and the model's events then wait in the provider's
+ * socket instead: each slow reader would otherwise hold that much raw event text in memory, on
+ * top of the reply. A flowing body hands every read out at once, so this costs a reader that keeps
+ * up nothing.
+ */
+const PAUSED_BODY_BYTES = 4 * 1024;
+/**
+ * The same for the socket under it: a paused socket reads ahead up to its high-water mark, 64 KiB
+ * for plain HTTP in undici (a model on the local network); TLS sockets already stop at 16 KiB.
+ * Node's sockets take the stream option, which its types do not name.
+ */
+const socketOptions = { highWaterMark: 16 * 1024 };
+
 /** The pool and the `fetch` the SDK is given, over it. */
 export interface UpstreamPool {
   agent: Agent;
@@ -25,6 +40,7 @@ export function upstreamPool(options: { connections: number }): UpstreamPool {
     keepAliveTimeout: 30_000,
     keepAliveMaxTimeout: 120_000,
     connections: options.connections,
+    connect: socketOptions as Agent.Options['connect'],
   });
   // fetch followed redirects; so does this (dropping credentials when the origin changes). The
   // raw response head is dropped below the redirect handling, once every handler has read it.
@@ -40,6 +56,7 @@ export function upstreamPool(options: { connections: number }): UpstreamPool {
       headers: init.headers ? Object.fromEntries(new Headers(init.headers)) : undefined,
       body: ownBytes(init.body as string | undefined),
       signal: init.signal ?? undefined,
+      highWaterMark: PAUSED_BODY_BYTES,
     });
     const headers = new Headers();
     for (const [name, value] of Object.entries(answer.headers)) {
