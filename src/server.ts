@@ -21,7 +21,7 @@ import {
   stopInterruptedSweep,
   stopSearchBackfill,
 } from './modules/chats/index.js';
-import { serverOptions } from './lib/http/server-timeouts.js';
+import { serverOptions } from './lib/http/server-options.js';
 import { startMetricsServer } from './modules/metrics/index.js';
 import { startTokenizer, stopTokenizer } from './modules/usage/index.js';
 

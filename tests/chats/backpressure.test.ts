@@ -63,6 +63,11 @@ describe('a slow reader', () => {
     // Stalled on the client for three idle timeouts: an idle timer that counted this wait as a
     // silent model would have cut the reply by now.
     await blockedFor(reply, IDLE_TIMEOUT_MS * 3);
+    // What waits in this process for the client is one socket buffer and the event that filled
+    // it, not the reply's backlog (Node 24's default buffer alone would be 64 KiB).
+    const served = ctx.server.lastServed('POST', '/api/chats').res;
+    expect(served.socket!.writableHighWaterMark).toBe(16 * 1024);
+    expect(served.socket!.writableLength).toBeLessThanOrEqual(16 * 1024 + 2 * chunk.length);
     reply.resume();
     await reply.ended;
 

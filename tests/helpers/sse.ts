@@ -1,6 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
+import { config } from '../../src/lib/config.js';
+import { serverOptions } from '../../src/lib/http/server-options.js';
 
 export interface SseEvent {
   event: string;
@@ -83,9 +85,12 @@ export function blockedOnClient(served: ServedResponse, forMs: number, timeoutMs
   });
 }
 
-/** The app on a real port, for clients that must stay connected, disconnect, or run in parallel. */
+/**
+ * The app on a real port, for clients that must stay connected, disconnect, or run in parallel;
+ * with the options the server runs with (its socket buffer, its timeouts).
+ */
 export async function listen(app: Express) {
-  const server = http.createServer(app);
+  const server = http.createServer(serverOptions(config()), app);
   const served: ServedResponse[] = [];
   // Before the app: routing rewrites req.url while it runs.
   server.prependListener('request', (req: http.IncomingMessage, res: http.ServerResponse) =>

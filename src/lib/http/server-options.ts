@@ -2,7 +2,17 @@ import type { ServerOptions } from 'node:http';
 import type { Config } from '../config.js';
 
 /**
- * The Node HTTP server's timeouts, set on purpose rather than left at Node's defaults (a request
+ * What a connection may buffer in this process before Node says it is full (Node 24's default is
+ * 64 KiB; Node 20's, 16 KiB). A streamed reply stops writing to a client whose socket is full and
+ * waits for it (reply-live-reader.ts), so this is what each slow client holds here beyond the
+ * kernel's buffers; a client that keeps up leaves it empty. Requests and JSON answers are far
+ * smaller.
+ */
+const SOCKET_BUFFER_BYTES = 16 * 1024;
+
+/**
+ * The Node HTTP server's options: the socket buffer above, and its timeouts, set on purpose
+ * rather than left at Node's defaults (a request
  * may take 300 s to arrive; headers 60 s), which let a client that declares a body and never sends
  * it, or never finishes its headers, hold a connection for minutes.
  * - requestTimeout bounds receiving the whole request (headers and body). It does not bound the
@@ -18,5 +28,6 @@ export function serverOptions(c: Config): ServerOptions {
     headersTimeout: c.HEADERS_TIMEOUT_MS,
     keepAliveTimeout: c.KEEP_ALIVE_TIMEOUT_MS,
     connectionsCheckingInterval: Math.min(1000, c.HEADERS_TIMEOUT_MS),
+    highWaterMark: SOCKET_BUFFER_BYTES,
   };
 }
