@@ -5,8 +5,8 @@ import type { Config } from '../config.js';
  * What a connection may buffer in this process before Node says it is full (Node 24's default is
  * 64 KiB; Node 20's, 16 KiB). A streamed reply stops writing to a client whose socket is full and
  * waits for it (reply-live-reader.ts), so this is what each slow client holds here beyond the
- * kernel's buffers; a client that keeps up leaves it empty. Requests and JSON answers are far
- * smaller.
+ * kernel's buffers; a client that keeps up leaves it empty. It limits neither requests nor
+ * answers: Node's parser reads a request as it comes, and a JSON answer is written whole.
  */
 const SOCKET_BUFFER_BYTES = 16 * 1024;
 

@@ -14,9 +14,10 @@ const bodies = new WeakMap<Response, Readable>();
  */
 const PAUSED_BODY_BYTES = 4 * 1024;
 /**
- * The same for the socket under it: a paused socket reads ahead up to its high-water mark, 64 KiB
- * for plain HTTP in undici (a model on the local network); TLS sockets already stop at 16 KiB.
- * Node's sockets take the stream option, which its types do not name.
+ * The same for the socket under it: a paused socket stops reading once it holds its high-water
+ * mark, 64 KiB for plain HTTP in undici (a model on the local network); TLS sockets already stop
+ * at 16 KiB. One read can still bring up to 64 KiB, so this trims the read-ahead of a first pause
+ * more than of later ones. Node's sockets take the stream option, which its types do not name.
  */
 const socketOptions = { highWaterMark: 16 * 1024 };
 
