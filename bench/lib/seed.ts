@@ -3,6 +3,7 @@ import bcrypt from 'bcrypt';
 import jwt from 'jsonwebtoken';
 import { MongoClient, ObjectId } from 'mongodb';
 import { searchTerms } from '../../src/modules/chats/search-terms.js';
+import { sleep } from './common.js';
 import { BCRYPT_COST, JWT_AUDIENCE, JWT_ISSUER, JWT_SECRET } from './servers.js';
 
 export const PASSWORD = 'bench-password-1';
@@ -212,7 +213,7 @@ export async function storedReplyChars(uri: string): Promise<{ messages: number;
       (await messages.countDocuments({ role: 'assistant', status: 'streaming' })) > 0 &&
       performance.now() < deadline
     )
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await sleep(200);
     const rows = await messages
       .find({ role: 'assistant' }, { projection: { content: 1 } })
       .toArray();
