@@ -12,9 +12,9 @@ const SOCKET_BUFFER_BYTES = 16 * 1024;
 
 /**
  * The Node HTTP server's options: the socket buffer above, and its timeouts, set on purpose
- * rather than left at Node's defaults (a request
- * may take 300 s to arrive; headers 60 s), which let a client that declares a body and never sends
- * it, or never finishes its headers, hold a connection for minutes.
+ * rather than left at Node's defaults (a request may take 300 s to arrive; headers 60 s), which
+ * let a client that declares a body and never sends it, or never finishes its headers, hold a
+ * connection for minutes.
  * - requestTimeout bounds receiving the whole request (headers and body). It does not bound the
  *   response, so streamed replies are unaffected.
  * - headersTimeout bounds receiving the headers.
