@@ -270,6 +270,42 @@ describe('round trips per exchange', () => {
   });
 });
 
+describe("the model request and the exchange's writes", () => {
+  it('when a message goes out over a kept-alive provider connection, then the request is on that connection before the messages are stored', async () => {
+    // Its first message opened a provider connection; the next one finds it idle and reuses it.
+    const { user, chatId } = await userWithChat('request-first');
+    commands.length = 0;
+    // When undici writes each upstream request's head, on the same sequence as the commands' events.
+    const written: number[] = [];
+    const onWrite = () => written.push((events += 1));
+    diagnostics_channel.subscribe('undici:client:sendHeaders', onWrite);
+    ctx.upstream.script({ chunks: ['ok'] });
+    let res;
+    try {
+      res = await ctx
+        .request()
+        .post(`/api/chats/${chatId}/messages`)
+        .set(user.auth)
+        .send({ content: 'next' });
+    } finally {
+      diagnostics_channel.unsubscribe('undici:client:sendHeaders', onWrite);
+    }
+    expect(res.status).toBe(201);
+    expect(res.body.messages[1].content).toBe('ok');
+    expect(written, 'the model request').toHaveLength(1);
+    // What the exchange does while the model answers: the messages' insert and the account read
+    // again under the slot (the first read of the account goes with the limits, before the call).
+    const whileAnswering = [
+      commands.find((c) => named(c) === 'insert:messages'),
+      commands.filter((c) => named(c) === 'find:users')[1],
+    ];
+    for (const command of whileAnswering) {
+      expect(command).toBeDefined();
+      expect(startedAt.get(command!.requestId)!).toBeGreaterThan(written[0]!);
+    }
+  });
+});
+
 describe('a send whose storage count is due', () => {
   it('when the count is due, then the model call goes out before the count answers, and the messages are stored only after it', async () => {
     const user = await createUser({ label: 'count-after-call' });

@@ -1,4 +1,3 @@
-import { setImmediate as nextLoopTurn } from 'node:timers/promises';
 import { config } from '../../lib/config.js';
 import { Types } from '../../lib/db/mongoose.js';
 import { retryIdempotentWrite } from '../../lib/db/write-lock-retry.js';
@@ -7,6 +6,7 @@ import type { ObjectIdString } from '../../lib/http/ids.js';
 import { releaseLeaseSurely, type Lease } from './generation/leases.js';
 import {
   abandonCompletion,
+  afterRequestLeaves,
   startCompletion,
   type StartedCompletion,
 } from './generation/started-completion.js';
@@ -156,10 +156,9 @@ export async function beginExchange(
     );
     if (startModel) {
       completion = startCompletion({ model, turns });
-      // The SDK builds the request over a few microtask turns. Writes begun now would run their
-      // CPU (documents, serialising, the driver) between those turns and hold the request back
-      // by about as long again; from the next turn of the event loop they start once it has left.
-      await nextLoopTurn();
+      // Writes begun now would run their CPU before the request is written and hold it back by
+      // about as long again.
+      await afterRequestLeaves();
     }
     // A refusal drops the call below (abandonCompletion), before any of it is read.
     if (countAfterCall) await ensureRoom(userId, adding);

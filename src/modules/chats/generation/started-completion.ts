@@ -1,3 +1,4 @@
+import { setImmediate as nextLoopTurn } from 'node:timers/promises';
 import { config } from '../../../lib/config.js';
 import { streamCompletion, type ChatTurn, type CompletionStream } from '../../../lib/llm/index.js';
 import type { CompletionRequest } from '../../../lib/llm/types.js';
@@ -46,6 +47,20 @@ export function startCompletion(
   };
   const timing = new CompletionTiming(exchange.model);
   return { controller, startedAt, reply: streamCompletion(request), timing };
+}
+
+/**
+ * Resolves once a call started in this turn of the event loop is on its connection, so that work
+ * begun after this runs its CPU (documents, serialising, the driver) while the provider answers,
+ * not before the request leaves. The SDK calls `fetch` a few microtasks after `startCompletion`;
+ * undici then writes a request on a kept-alive connection from an immediate of its own (it first
+ * lets the idle socket report a close the provider sent), queued behind an immediate awaited
+ * here first. The loop's next turn comes after it. On a new connection the request is written
+ * once connected, later still; the writes do not wait for that.
+ */
+export async function afterRequestLeaves(): Promise<void> {
+  await nextLoopTurn();
+  await nextLoopTurn();
 }
 
 /** Drops a call whose exchange could not be stored: nothing of it is read. */
