@@ -158,6 +158,28 @@ async function exchangeCommands(user: TestUser, chatId: string, stream: boolean)
   };
 }
 
+/**
+ * Sends one message (JSON; the model answers "ok") while noting each event of an undici
+ * diagnostics channel on the same sequence as the commands' events, which start afresh.
+ */
+async function sendNoting(channel: string, user: TestUser, chatId: string, content = 'next') {
+  commands.length = 0;
+  const seen: number[] = [];
+  const onEvent = () => seen.push((events += 1));
+  diagnostics_channel.subscribe(channel, onEvent);
+  ctx.upstream.script({ chunks: ['ok'] });
+  try {
+    const res = await ctx
+      .request()
+      .post(`/api/chats/${chatId}/messages`)
+      .set(user.auth)
+      .send({ content });
+    return { res, seen };
+  } finally {
+    diagnostics_channel.unsubscribe(channel, onEvent);
+  }
+}
+
 /** An update's collection and the fields its filter names. */
 const updateFilterOf = (c: CommandStartedEvent) => {
   const [update] = c.command.updates as { q: object }[];
@@ -274,22 +296,8 @@ describe("the model request and the exchange's writes", () => {
   it('when a message goes out over a kept-alive provider connection, then the request is on that connection before the messages are stored', async () => {
     // Its first message opened a provider connection; the next one finds it idle and reuses it.
     const { user, chatId } = await userWithChat('request-first');
-    commands.length = 0;
-    // When undici writes each upstream request's head, on the same sequence as the commands' events.
-    const written: number[] = [];
-    const onWrite = () => written.push((events += 1));
-    diagnostics_channel.subscribe('undici:client:sendHeaders', onWrite);
-    ctx.upstream.script({ chunks: ['ok'] });
-    let res;
-    try {
-      res = await ctx
-        .request()
-        .post(`/api/chats/${chatId}/messages`)
-        .set(user.auth)
-        .send({ content: 'next' });
-    } finally {
-      diagnostics_channel.unsubscribe('undici:client:sendHeaders', onWrite);
-    }
+    // When undici writes each upstream request's head.
+    const { res, seen: written } = await sendNoting('undici:client:sendHeaders', user, chatId);
     expect(res.status).toBe(201);
     expect(res.body.messages[1].content).toBe('ok');
     expect(written, 'the model request').toHaveLength(1);
@@ -313,22 +321,8 @@ describe('a send whose storage count is due', () => {
       .id as string;
     // The count made when the chat was created is dropped, as after STORAGE_RECOUNT_SECONDS.
     forgetKnownRoom(user.id);
-    commands.length = 0;
-    // When undici creates each upstream request, on the same sequence as the commands' events.
-    const calls: number[] = [];
-    const onCall = () => calls.push((events += 1));
-    diagnostics_channel.subscribe('undici:request:create', onCall);
-    ctx.upstream.script({ chunks: ['ok'] });
-    let res;
-    try {
-      res = await ctx
-        .request()
-        .post(`/api/chats/${chatId}/messages`)
-        .set(user.auth)
-        .send({ content: 'first' });
-    } finally {
-      diagnostics_channel.unsubscribe('undici:request:create', onCall);
-    }
+    // When undici creates each upstream request.
+    const { res, seen: calls } = await sendNoting('undici:request:create', user, chatId, 'first');
     expect(res.status).toBe(201);
     expect(
       (await Message.find({ chatId }).sort({ createdAt: 1 }).lean()).map((m) => [
