@@ -523,18 +523,23 @@ function fig3(rounds: Rounds): Figure {
   const ours = rounds.map((r) => r.ours.gapP99 - r.direct.gapP99);
   const base = rounds.map((r) => r.baseline.gapP99 - r.direct.gapP99);
   const s = spread(ours);
+  const b = spread(base);
   const mismatch = rounds.reduce((a, r) => a + r.ours.mismatch, 0);
+  // The hot-path issue's second line: ours' median against the relay's (a round's own ratio is
+  // meaningless when the relay adds nothing or less than nothing in it).
+  const overBaseline = s.median / b.median;
   return {
     id: '3',
     name: `Added inter-chunk gap at ${S.fig2.concurrent} streams (p99, ms)`,
     ours: s,
-    baseline: spread(base),
+    baseline: b,
     ratio: spread(rounds.map((r, i) => ours[i]! - base[i]!)),
     ratioLabel: 'ours − baseline (ms)',
     unit: 'ms',
-    target: 'p99 ≤ 2 ms; one event per chunk',
-    pass: s.median <= 2 && mismatch === 0,
+    target: 'p99 ≤ 2 ms and ≤ 1.5× the baseline’s (medians); one event per chunk',
+    pass: s.median <= 2 && (s.median <= 0 || overBaseline <= 1.5) && mismatch === 0,
     extra: {
+      oursOverBaselineMedians: overBaseline,
       upstreamGapP99Ms: spread(rounds.map((r) => r.direct.gapP99)),
       streamsWithWrongDeltaCountOurs: mismatch,
       streamsWithWrongDeltaCountBaseline: rounds.reduce((a, r) => a + r.baseline.mismatch, 0),
