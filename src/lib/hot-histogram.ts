@@ -5,10 +5,12 @@ import type client from 'prom-client';
  * nothing up.
  */
 export class HotSeries {
-  /** Observations at or under each bound, the last slot for those above every bound (`+Inf`). */
+  /**
+   * Observations at or under each bound, the last slot for those above every bound (`+Inf`); their
+   * total is the count.
+   */
   readonly counts: Float64Array;
   sum = 0;
-  count = 0;
 
   constructor(private readonly bounds: readonly number[]) {
     this.counts = new Float64Array(bounds.length + 1);
@@ -19,7 +21,6 @@ export class HotSeries {
     while (i < this.bounds.length && value > this.bounds[i]!) i += 1;
     this.counts[i]! += 1;
     this.sum += value;
-    this.count += 1;
   }
 }
 
@@ -76,7 +77,7 @@ export class HotHistogram {
       }
       const labels = { [this.label]: labelValue };
       values.push({ labels, value: series.sum, metricName: `${this.name}_sum` });
-      values.push({ labels, value: series.count, metricName: `${this.name}_count` });
+      values.push({ labels, value: cumulative, metricName: `${this.name}_count` });
     }
     return {
       name: this.name,
@@ -92,7 +93,6 @@ export class HotHistogram {
     for (const series of this.bySeries.values()) {
       series.counts.fill(0);
       series.sum = 0;
-      series.count = 0;
     }
   }
 }
