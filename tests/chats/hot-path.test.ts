@@ -314,6 +314,50 @@ describe("the model request and the exchange's writes", () => {
   });
 });
 
+describe('a rename while a message is being sent', () => {
+  it('when the chat is renamed after the send read it and before its write of the chat, then the new title stays', async () => {
+    const { user, chatId } = await userWithChat('rename-during-send');
+    // The rename lands just before the send writes the chat: the interleaving made certain, on
+    // the real database.
+    const write = Chat.collection.updateOne.bind(Chat.collection);
+    const sendWrites: Parameters<typeof write>[] = [];
+    const spy = vi
+      .spyOn(Chat.collection, 'updateOne')
+      .mockImplementation(async (...args: Parameters<typeof write>) => {
+        if (sendWrites.length === 0)
+          await write(
+            { _id: new Types.ObjectId(chatId) },
+            { $set: { title: 'Renamed meanwhile' } },
+          );
+        sendWrites.push(args);
+        return write(...args);
+      });
+    ctx.upstream.script({ chunks: ['ok'] });
+    try {
+      const res = await ctx
+        .request()
+        .post(`/api/chats/${chatId}/messages`)
+        .set(user.auth)
+        .send({ content: 'a question' });
+      expect(res.status).toBe(201);
+    } finally {
+      spy.mockRestore();
+    }
+    // The send sets what it changes, not the title it read.
+    const [, update] = sendWrites[0]!;
+    expect(Object.keys((update as { $set: object }).$set).sort()).toEqual([
+      'context',
+      'lastMessageAt',
+      'updatedAt',
+    ]);
+    const chat = await Chat.findById(chatId).lean();
+    expect(chat?.title).toBe('Renamed meanwhile');
+    expect(chat?.context?.turns.at(-1)).toEqual({ role: 'assistant', content: 'ok' });
+    const listed = await ctx.request().get('/api/chats').set(user.auth);
+    expect(listed.body.map((c: { title: string }) => c.title)).toEqual(['Renamed meanwhile']);
+  });
+});
+
 describe('a send whose storage count is due', () => {
   it('when the count is due, then the model call goes out before the count answers, and the messages are stored only after it', async () => {
     const user = await createUser({ label: 'count-after-call' });

@@ -5,6 +5,7 @@ import { AppError } from '../../lib/errors.js';
 import { Chat, type ChatDoc } from './chat.model.js';
 import { ChatSlot } from './chat-slot.model.js';
 import { Message } from './message.model.js';
+import { searchTerms } from './search-terms.js';
 
 /**
  * What one account may store: MAX_CHATS_PER_USER chats, MAX_MESSAGES_PER_USER messages and
@@ -39,6 +40,16 @@ export const textBytes = (text: string) => Buffer.byteLength(text, 'utf8');
 export const chatSizes = (chat: Pick<ChatDoc, 'title' | 'systemPrompt'>) => ({
   titleBytes: textBytes(chat.title),
   promptBytes: textBytes(chat.systemPrompt),
+});
+
+/**
+ * A title as a write stores it: with its size and its search keys (search-terms.ts), so a chat
+ * whose title a write changes is counted and found by its new words.
+ */
+export const titleFields = (title: string): Pick<ChatDoc, 'title' | 'titleBytes' | 'terms'> => ({
+  title,
+  titleBytes: textBytes(title),
+  terms: searchTerms(title),
 });
 
 export interface Usage {

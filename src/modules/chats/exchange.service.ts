@@ -25,7 +25,13 @@ import {
 } from './chats.service.js';
 import { branchedAfter, historyFor } from './branch.service.js';
 import { chatStillOwned, removeLeftovers } from './chats.cleanup.js';
-import { chatSizes, countStoredReply, ensureRoom, keptCountDue, textBytes } from './chats.quota.js';
+import {
+  countStoredReply,
+  ensureRoom,
+  keptCountDue,
+  textBytes,
+  titleFields,
+} from './chats.quota.js';
 import { admitExchange, checkBudgetAndRoom } from './exchange.limits.js';
 import {
   insertMessages,
@@ -195,16 +201,15 @@ export async function beginExchange(
     if (existing) {
       // A plain update: the chat is already in hand, and findAndModify scans the collection on FerretDB.
       // A chat created empty is named after its first message, as one created with a message is.
-      const title =
+      // Any other send leaves the title alone: written back as read, it would undo a rename made
+      // while this send was under way.
+      const named =
         parentId === null && chat.title === DEFAULT_CHAT_TITLE
-          ? titleFromMessage(input.content)
-          : chat.title;
-      const { titleBytes } = chatSizes({ title, systemPrompt: '' });
-      // The title's search keys go with it, so a title this write changes is found by its words.
-      const terms = searchTerms(title);
+          ? titleFields(titleFromMessage(input.content))
+          : {};
       // A chat that never branched keeps no pointer: its branch is its newest message (branch.tree.ts).
       const leaf = branchedAfter(chat, input.parentId, ids.replyId);
-      const set = { lastMessageAt: now, updatedAt: now, title, titleBytes, terms, ...leaf };
+      const set = { lastMessageAt: now, updatedAt: now, ...named, ...leaf };
       // By `_id` alone, the one filter every backend serves from the primary key (the embedded
       // FerretDB scans the whole collection for any other): it also tells whether the chat (or
       // the account: its chats go before it) was deleted while the messages were stored. A

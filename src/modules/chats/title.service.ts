@@ -4,10 +4,9 @@ import { logger } from '../../lib/logger.js';
 import { DEMO_MODEL, streamCompletion, type ChatTurn, type Usage } from '../../lib/llm/index.js';
 import { Chat, type ChatDoc } from './chat.model.js';
 import { titleFromMessage } from './chats.service.js';
-import { chatSizes } from './chats.quota.js';
+import { titleFields } from './chats.quota.js';
 import type { Exchange } from './exchange.service.js';
 import type { MessageDoc } from './message.model.js';
-import { searchTerms } from './search-terms.js';
 import { recordUsage, unlinkLateEntry } from '../usage/index.js';
 
 const INSTRUCTION =
@@ -107,15 +106,14 @@ export async function titleAfterReply(
       { role: 'assistant', content: reply.content.slice(0, EXCERPT_CHARS) },
     ]);
     if (!title || title === chat.title) return null;
-    const { titleBytes } = chatSizes({ title, systemPrompt: '' });
-    const terms = searchTerms(title);
+    const fields = titleFields(title);
     const result = await Chat.updateOne(
       { _id: chat._id, userId: chat.userId, title: chat.title },
-      { $set: { title, titleBytes, terms } },
+      { $set: fields },
       { timestamps: false },
     );
     if (result.matchedCount === 0) return null;
-    return { ...chat, title, titleBytes, terms };
+    return { ...chat, ...fields };
   } catch (error) {
     logger.warn(
       { err: (error as Error).message, chatId: String(chat._id) },
