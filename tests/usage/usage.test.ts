@@ -1,5 +1,6 @@
 import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { MongoNetworkError } from 'mongodb';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { Types } from '../../src/lib/db/mongoose.js';
 import { Message } from '../../src/modules/chats/message.model.js';
 import { UsageEntry } from '../../src/modules/usage/usage.model.js';
@@ -71,6 +72,50 @@ describe('recording usage', () => {
         createdAt: expect.any(Date),
       },
     ]);
+  });
+
+  it.each([
+    ['lands, and only its answer is lost', true],
+    ['does not reach the database', false],
+  ])("when the reply's final write %s, then its call is charged exactly once", async (_, lands) => {
+    const chatId = await newChat();
+    upstream.script({
+      chunks: ['Kept'],
+      usage: { prompt_tokens: 11, completion_tokens: 3, total_tokens: 14 },
+    });
+    // The reply's final write is the one that carries its charge.
+    const write = Message.collection.updateOne.bind(Message.collection);
+    const spy = vi
+      .spyOn(Message.collection, 'updateOne')
+      .mockImplementation(async (...args: Parameters<typeof write>) => {
+        const update = args[1] as { $set?: { charge?: unknown } };
+        if (!update.$set?.charge) return write(...args);
+        if (lands) await write(...args);
+        throw new MongoNetworkError('connection reset by the test');
+      });
+    let res;
+    try {
+      res = await send(chatId, 'Hello');
+    } finally {
+      spy.mockRestore();
+    }
+    expectError(res, 503, 'SERVICE_UNAVAILABLE');
+    const where = { chatId: new Types.ObjectId(chatId) };
+    const charged = { promptTokens: 11, completionTokens: 3, totalTokens: 14 };
+    const [reply] = await Message.find({ ...where, role: 'assistant' }).lean();
+    if (lands) {
+      // The reply holds it; the ledger, asked only when nothing holds it, has nothing.
+      expect(reply?.status).toBe('complete');
+      expect(await chargesOnReplies(where)).toMatchObject([charged]);
+      expect(await ledgerEntries(where)).toEqual([]);
+    } else {
+      // The reply, still streaming (the interrupted sweep finishes it), holds nothing: the call
+      // is in the ledger under the reply's id.
+      expect(reply?.status).toBe('streaming');
+      expect(await chargesOnReplies(where)).toEqual([]);
+      expect(await ledgerEntries(where)).toMatchObject([{ _id: reply?._id, ...charged }]);
+    }
+    expect(await chargesWhere(where)).toHaveLength(1);
   });
 
   it('when the provider sends no usage chunk, then the tokens are counted with the tokenizer and marked estimated', async () => {

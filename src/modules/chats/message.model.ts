@@ -152,3 +152,12 @@ export async function insertMessages(messages: NewMessageDoc[]): Promise<Message
  */
 export const ownReply = (replyId: Types.ObjectId, lease?: Lease) =>
   lease && surelyHeld(lease) ? { _id: replyId } : { _id: replyId, status: 'streaming' as const };
+
+/** Whether the reply holds its call's charge (its final write landed), read by `_id` alone. */
+export async function replyHoldsCharge(replyId: Types.ObjectId): Promise<boolean> {
+  const reply = await Message.collection.findOne<Pick<MessageDoc, 'charge'>>(
+    { _id: replyId },
+    { projection: { _id: 0, charge: 1 } },
+  );
+  return Boolean(reply?.charge);
+}

@@ -96,11 +96,21 @@ export function entryOf(
  * Writes ledger entries. Never fails the caller: when the database cannot take them now, they are
  * retried in the background (a retry after a lost acknowledgement is ignored by the key).
  * Resolves once the first attempt has settled. `counted` as for insertOnce.
+ *
+ * `heldElsewhere`, asked before every attempt: whether the charges are kept by their holder after
+ * all (a reply whose write reported a failure but landed), so the ledger must not count them too.
  */
-export async function recordEntries(entries: UsageEntryDoc[], counted = false): Promise<void> {
+export async function recordEntries(
+  entries: UsageEntryDoc[],
+  counted = false,
+  heldElsewhere?: () => Promise<boolean>,
+): Promise<void> {
   if (entries.length === 0) return;
+  const attempt = async () => {
+    if (!(await heldElsewhere?.())) await insertOnce(entries, counted);
+  };
   try {
-    await insertOnce(entries, counted);
+    await attempt();
     return;
   } catch (error) {
     logger.warn(
@@ -110,7 +120,7 @@ export async function recordEntries(entries: UsageEntryDoc[], counted = false): 
   }
   const giveUpAt = Date.now() + RETRY_FOR_MS;
   const retry = () => {
-    insertOnce(entries, counted).catch(() => {
+    attempt().catch(() => {
       if (Date.now() + RETRY_MS < giveUpAt) setTimeout(retry, RETRY_MS).unref();
       // Logged with its figures so an operator can still account for it.
       else logger.error({ usage: entries }, 'usage could not be recorded');

@@ -14,7 +14,7 @@ import { CheckpointWriter } from '../checkpoint-writer.js';
 import { watchRemoteFollowers } from '../remote-followers.js';
 import type { Exchange } from '../exchange.service.js';
 import { storeReply } from '../exchange.service.js';
-import type { MessageDoc } from '../message.model.js';
+import { replyHoldsCharge, type MessageDoc } from '../message.model.js';
 import type { ReplyStream } from '../reply-stream.js';
 import { observeReply } from '../../../lib/metrics.js';
 import {
@@ -216,9 +216,11 @@ async function storeOutcome(
       // The write failed: the call goes into the ledger instead, retried until the database is
       // back. The reply, still `streaming`, is finished by the interrupted sweep, whose entry under
       // the same id the ledger then refuses (or this one, when the sweep was first): charged once,
-      // whether the reply is deleted before or after. Were the write to have landed with only its
-      // answer lost, the call would count twice.
-      else if (stored.unwritten) await recordEntries([entryOf(call, charge)]);
+      // whether the reply is deleted before or after. A write that landed with only its answer
+      // lost left the charge on the reply: each attempt reads it first and then writes nothing.
+      // (One still on its way to the database when that read is answered would count twice.)
+      else if (stored.unwritten)
+        await recordEntries([entryOf(call, charge)], false, () => replyHoldsCharge(message._id));
     }
     const storeError = stored.error;
     // An answer that was not stored must not look finished to the client.
