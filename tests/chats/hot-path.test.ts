@@ -158,6 +158,12 @@ async function exchangeCommands(user: TestUser, chatId: string, stream: boolean)
   };
 }
 
+/** Sends one message as JSON; the model answers "ok". */
+function sendAnsweredOk(user: TestUser, chatId: string, content: string) {
+  ctx.upstream.script({ chunks: ['ok'] });
+  return ctx.request().post(`/api/chats/${chatId}/messages`).set(user.auth).send({ content });
+}
+
 /**
  * Sends one message (JSON; the model answers "ok") while noting each event of an undici
  * diagnostics channel on the same sequence as the commands' events, which start afresh.
@@ -167,13 +173,8 @@ async function sendNoting(channel: string, user: TestUser, chatId: string, conte
   const seen: number[] = [];
   const onEvent = () => seen.push((events += 1));
   diagnostics_channel.subscribe(channel, onEvent);
-  ctx.upstream.script({ chunks: ['ok'] });
   try {
-    const res = await ctx
-      .request()
-      .post(`/api/chats/${chatId}/messages`)
-      .set(user.auth)
-      .send({ content });
+    const res = await sendAnsweredOk(user, chatId, content);
     return { res, seen };
   } finally {
     diagnostics_channel.unsubscribe(channel, onEvent);
@@ -332,13 +333,8 @@ describe('a rename while a message is being sent', () => {
         sendWrites.push(args);
         return write(...args);
       });
-    ctx.upstream.script({ chunks: ['ok'] });
     try {
-      const res = await ctx
-        .request()
-        .post(`/api/chats/${chatId}/messages`)
-        .set(user.auth)
-        .send({ content: 'a question' });
+      const res = await sendAnsweredOk(user, chatId, 'a question');
       expect(res.status).toBe(201);
     } finally {
       spy.mockRestore();
