@@ -118,6 +118,48 @@ describe('recording usage', () => {
     expect(await chargesWhere(where)).toHaveLength(1);
   });
 
+  it("when a reply's charge reaches the ledger only after its chat was deleted (the database was away at first), then the entry stays in the totals without the chat", async () => {
+    const chatId = await newChat();
+    upstream.script({
+      chunks: ['Late'],
+      usage: { prompt_tokens: 17, completion_tokens: 4, total_tokens: 21 },
+    });
+    // The reply's final write fails, and so does the ledger's first attempt: the entry is
+    // retried in the background, and the chat is deleted before the retry lands.
+    const write = Message.collection.updateOne.bind(Message.collection);
+    const finalWrite = vi
+      .spyOn(Message.collection, 'updateOne')
+      .mockImplementation(async (...args: Parameters<typeof write>) => {
+        const update = args[1] as { $set?: { charge?: unknown } };
+        if (update.$set?.charge) throw new MongoNetworkError('connection reset by the test');
+        return write(...args);
+      });
+    const insert = UsageEntry.collection.insertMany.bind(UsageEntry.collection);
+    const firstLedgerAttempt = vi
+      .spyOn(UsageEntry.collection, 'insertMany')
+      .mockImplementationOnce(() => Promise.reject(new MongoNetworkError('database away')))
+      .mockImplementation(insert);
+    try {
+      expectError(await send(chatId, 'Hello'), 503, 'SERVICE_UNAVAILABLE');
+      const late = () =>
+        UsageEntry.find({ userId: new Types.ObjectId(user.id), promptTokens: 17 }).lean();
+      expect(await late()).toEqual([]);
+      finalWrite.mockRestore();
+      expect((await ctx.request().delete(`/api/chats/${chatId}`).set(user.auth)).status).toBe(204);
+      // The retry lands after the deletion unlinked the chat's entries; it is unlinked too.
+      const entries = await eventually(
+        late,
+        (found) => found.length > 0 && found[0]!.chatId === null,
+        5_000,
+      );
+      expect(entries).toMatchObject([{ chatId: null, completionTokens: 4, totalTokens: 21 }]);
+      expect(await ledgerEntries({ chatId: new Types.ObjectId(chatId) })).toEqual([]);
+    } finally {
+      finalWrite.mockRestore();
+      firstLedgerAttempt.mockRestore();
+    }
+  });
+
   it('when the provider sends no usage chunk, then the tokens are counted with the tokenizer and marked estimated', async () => {
     const chatId = await newChat(user, { systemPrompt: 'Be brief.' });
     upstream.script({ chunks: ['Bonjour', ', le', ' monde'], usage: false });

@@ -1,5 +1,5 @@
 import { Types } from '../../lib/db/mongoose.js';
-import { forgetChatUsage } from '../usage/index.js';
+import { forgetChatUsage, unlinkLateEntry } from '../usage/index.js';
 import { userExists } from '../users/index.js';
 import { Generation } from './generation/generation.model.js';
 import { Chat } from './chat.model.js';
@@ -49,4 +49,16 @@ export async function removeLeftovers(
     await ReplyReader.deleteMany({ chatId });
     await forgetChatUsage(chatId);
   } else await deleteUserContent(String(userId));
+}
+
+/**
+ * Unlinks a ledger entry that landed after its chat was deleted (see unlinkLateEntry). Asked once
+ * the entry is in: a deletion that comes later unlinks it itself.
+ */
+export async function unlinkIfChatGone(
+  entryId: Types.ObjectId,
+  chatId: Types.ObjectId,
+  userId: Types.ObjectId,
+): Promise<void> {
+  if (!(await Chat.exists({ _id: chatId }))) await unlinkLateEntry(entryId, userId);
 }

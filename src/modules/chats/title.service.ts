@@ -7,7 +7,8 @@ import { titleFromMessage } from './chats.service.js';
 import { titleFields } from './chats.quota.js';
 import type { Exchange } from './exchange.service.js';
 import type { MessageDoc } from './message.model.js';
-import { recordUsage, unlinkLateEntry } from '../usage/index.js';
+import { recordUsage } from '../usage/index.js';
+import { unlinkIfChatGone } from './chats.cleanup.js';
 
 const INSTRUCTION =
   'Write a title of at most six words for the conversation below. Reply with the title only: no quotes, no final punctuation.';
@@ -68,20 +69,22 @@ async function askForTitle(
   } finally {
     // The title's tokens count as usage of the chat, whether or not a title came of them.
     const entryId = new Types.ObjectId();
-    await recordUsage({
-      id: entryId,
-      userId: chat.userId,
-      chatId: chat._id,
-      model,
-      kind: 'title',
-      prompt: turns,
-      completion: text,
-      usage,
-      failed,
-    });
-    // Deleted while the title was written (the chat, or the whole account): the deletion
-    // unlinked their usage before this entry was recorded, so it is unlinked here.
-    if (!(await Chat.exists({ _id: chat._id }))) await unlinkLateEntry(entryId, chat.userId);
+    await recordUsage(
+      {
+        id: entryId,
+        userId: chat.userId,
+        chatId: chat._id,
+        model,
+        kind: 'title',
+        prompt: turns,
+        completion: text,
+        usage,
+        failed,
+      },
+      // Deleted while the title was written (the chat, or the whole account): the deletion
+      // unlinked their usage before this entry was recorded, so it is unlinked here.
+      { afterRecorded: () => unlinkIfChatGone(entryId, chat._id, chat.userId) },
+    );
   }
   return cleanTitle(text);
 }

@@ -92,22 +92,33 @@ export function entryOf(
   };
 }
 
+/** What recordEntries asks around each attempt (see there). */
+export interface EntryChecks {
+  heldElsewhere?: () => Promise<boolean>;
+  afterRecorded?: () => Promise<void>;
+}
+
 /**
  * Writes ledger entries. Never fails the caller: when the database cannot take them now, they are
  * retried in the background (a retry after a lost acknowledgement is ignored by the key).
  * Resolves once the first attempt has settled. `counted` as for insertOnce.
  *
- * `heldElsewhere`, asked before every attempt: whether the charges are kept by their holder after
- * all (a reply whose write reported a failure but landed), so the ledger must not count them too.
+ * Each attempt, retries included, also runs the `checks` given:
+ * - `heldElsewhere`, first: whether the charges are kept by their holder after all (a reply whose
+ *   write reported a failure but landed), so the ledger must not count them too;
+ * - `afterRecorded`, once the entries are in: what must follow them (unlinking an entry whose
+ *   chat was deleted while it waited, see unlinkLateEntry).
  */
 export async function recordEntries(
   entries: UsageEntryDoc[],
   counted = false,
-  heldElsewhere?: () => Promise<boolean>,
+  checks: EntryChecks = {},
 ): Promise<void> {
   if (entries.length === 0) return;
   const attempt = async () => {
-    if (!(await heldElsewhere?.())) await insertOnce(entries, counted);
+    if (await checks.heldElsewhere?.()) return;
+    await insertOnce(entries, counted);
+    await checks.afterRecorded?.();
   };
   try {
     await attempt();
@@ -139,9 +150,9 @@ export async function moveIntoLedger(entries: UsageEntryDoc[]): Promise<void> {
 }
 
 /** Records a call's tokens in the ledger (see recordEntries); never fails the caller. */
-export async function recordUsage(call: ModelCall): Promise<void> {
+export async function recordUsage(call: ModelCall, checks: EntryChecks = {}): Promise<void> {
   const charge = await chargeOf(call);
-  if (charge) await recordEntries([entryOf(call, charge)], true);
+  if (charge) await recordEntries([entryOf(call, charge)], true, checks);
 }
 
 /**
@@ -331,9 +342,10 @@ export async function forgetUserUsage(userId: string): Promise<void> {
 }
 
 /**
- * An entry recorded after its chat was deleted (a title written meanwhile): the deletion unlinked
- * the chat's entries, and the account's when the account went too, before this one landed, so
- * this one is unlinked the same way (its tokens stay in the ledger).
+ * An entry recorded after its chat was deleted (a title written meanwhile, a reply's charge that
+ * waited for the database): the deletion unlinked the chat's entries, and the account's when the
+ * account went too, before this one landed, so this one is unlinked the same way (its tokens stay
+ * in the ledger).
  */
 export async function unlinkLateEntry(id: Types.ObjectId, userId: Types.ObjectId): Promise<void> {
   const accountGone = !(await userExists(userId));

@@ -14,6 +14,7 @@ import { CheckpointWriter } from '../checkpoint-writer.js';
 import { watchRemoteFollowers } from '../remote-followers.js';
 import type { Exchange } from '../exchange.service.js';
 import { storeReply } from '../exchange.service.js';
+import { unlinkIfChatGone } from '../chats.cleanup.js';
 import { replyHoldsCharge, type MessageDoc } from '../message.model.js';
 import type { ReplyStream } from '../reply-stream.js';
 import { observeReply } from '../../../lib/metrics.js';
@@ -210,9 +211,15 @@ async function storeOutcome(
     if (stored.settled) return { message: stored.settled, error: failure };
     if (charge) {
       countCharge(charge);
+      // An entry that lands after its chat (or account) was deleted is unlinked as the deletion
+      // would have (it lands late when the database was away at its first attempt).
+      const late = () => unlinkIfChatGone(call.id, message.chatId, message.userId);
       // Deleted with its chat before this write: the call goes into the ledger, without the chat,
       // before the slot is given back (the deletion waits for that: chats.service.ts endReplies).
-      if (stored.gone) await recordEntries([entryOf({ ...call, chatId: null }, charge)]);
+      if (stored.gone)
+        await recordEntries([entryOf({ ...call, chatId: null }, charge)], false, {
+          afterRecorded: late,
+        });
       // The write failed: the call goes into the ledger instead, retried until the database is
       // back. The reply, still `streaming`, is finished by the interrupted sweep, whose entry under
       // the same id the ledger then refuses (or this one, when the sweep was first): charged once,
@@ -220,7 +227,10 @@ async function storeOutcome(
       // lost left the charge on the reply: each attempt reads it first and then writes nothing.
       // (One still on its way to the database when that read is answered would count twice.)
       else if (stored.unwritten)
-        await recordEntries([entryOf(call, charge)], false, () => replyHoldsCharge(message._id));
+        await recordEntries([entryOf(call, charge)], false, {
+          heldElsewhere: () => replyHoldsCharge(message._id),
+          afterRecorded: late,
+        });
     }
     const storeError = stored.error;
     // An answer that was not stored must not look finished to the client.
