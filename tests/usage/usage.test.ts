@@ -44,6 +44,22 @@ const entriesOf = (u: TestUser) => chargesWhere({ userId: new Types.ObjectId(u.i
 const estimatePrompt = (messages: { content: string }[]) =>
   messages.reduce((n, m) => n + 3 + countTokens(m.content), 3);
 
+/**
+ * Fails the reply's final write, the one that carries its charge; `lands`: after the database
+ * applied it (only its answer is lost).
+ */
+function failFinalWrite(lands: boolean) {
+  const write = Message.collection.updateOne.bind(Message.collection);
+  return vi
+    .spyOn(Message.collection, 'updateOne')
+    .mockImplementation(async (...args: Parameters<typeof write>) => {
+      const update = args[1] as { $set?: { charge?: unknown } };
+      if (!update.$set?.charge) return write(...args);
+      if (lands) await write(...args);
+      throw new MongoNetworkError('connection reset by the test');
+    });
+}
+
 describe('recording usage', () => {
   it('when the provider reports usage, then the reply itself holds exactly those tokens for the user, chat, model and day, and the ledger gets no entry', async () => {
     const chatId = await newChat();
@@ -83,16 +99,7 @@ describe('recording usage', () => {
       chunks: ['Kept'],
       usage: { prompt_tokens: 11, completion_tokens: 3, total_tokens: 14 },
     });
-    // The reply's final write is the one that carries its charge.
-    const write = Message.collection.updateOne.bind(Message.collection);
-    const spy = vi
-      .spyOn(Message.collection, 'updateOne')
-      .mockImplementation(async (...args: Parameters<typeof write>) => {
-        const update = args[1] as { $set?: { charge?: unknown } };
-        if (!update.$set?.charge) return write(...args);
-        if (lands) await write(...args);
-        throw new MongoNetworkError('connection reset by the test');
-      });
+    const spy = failFinalWrite(lands);
     let res;
     try {
       res = await send(chatId, 'Hello');
@@ -126,14 +133,7 @@ describe('recording usage', () => {
     });
     // The reply's final write fails, and so does the ledger's first attempt: the entry is
     // retried in the background, and the chat is deleted before the retry lands.
-    const write = Message.collection.updateOne.bind(Message.collection);
-    const finalWrite = vi
-      .spyOn(Message.collection, 'updateOne')
-      .mockImplementation(async (...args: Parameters<typeof write>) => {
-        const update = args[1] as { $set?: { charge?: unknown } };
-        if (update.$set?.charge) throw new MongoNetworkError('connection reset by the test');
-        return write(...args);
-      });
+    const finalWrite = failFinalWrite(false);
     const insert = UsageEntry.collection.insertMany.bind(UsageEntry.collection);
     const firstLedgerAttempt = vi
       .spyOn(UsageEntry.collection, 'insertMany')
