@@ -131,14 +131,16 @@ describe('recording usage', () => {
       chunks: ['Late'],
       usage: { prompt_tokens: 17, completion_tokens: 4, total_tokens: 21 },
     });
-    // The reply's final write fails, and so does the ledger's first attempt: the entry is
-    // retried in the background, and the chat is deleted before the retry lands.
+    // The reply's final write fails, and the ledger refuses entries until the chat is deleted:
+    // the entry is retried in the background, and its retry lands after the deletion.
     const finalWrite = failFinalWrite(false);
     const insert = UsageEntry.collection.insertMany.bind(UsageEntry.collection);
-    const firstLedgerAttempt = vi
+    let ledgerAway = true;
+    const ledgerAttempts = vi
       .spyOn(UsageEntry.collection, 'insertMany')
-      .mockImplementationOnce(() => Promise.reject(new MongoNetworkError('database away')))
-      .mockImplementation(insert);
+      .mockImplementation((...args: Parameters<typeof insert>) =>
+        ledgerAway ? Promise.reject(new MongoNetworkError('database away')) : insert(...args),
+      );
     try {
       expectError(await send(chatId, 'Hello'), 503, 'SERVICE_UNAVAILABLE');
       const late = () =>
@@ -146,6 +148,8 @@ describe('recording usage', () => {
       expect(await late()).toEqual([]);
       finalWrite.mockRestore();
       expect((await ctx.request().delete(`/api/chats/${chatId}`).set(user.auth)).status).toBe(204);
+      expect(await late()).toEqual([]);
+      ledgerAway = false;
       // The retry lands after the deletion unlinked the chat's entries; it is unlinked too.
       const entries = await eventually(
         late,
@@ -156,7 +160,7 @@ describe('recording usage', () => {
       expect(await ledgerEntries({ chatId: new Types.ObjectId(chatId) })).toEqual([]);
     } finally {
       finalWrite.mockRestore();
-      firstLedgerAttempt.mockRestore();
+      ledgerAttempts.mockRestore();
     }
   });
 
