@@ -143,6 +143,14 @@ interface ReadOutcome {
 }
 
 /**
+ * A fallback ledger entry's check once it is in: one that lands after its chat (or account) was
+ * deleted is unlinked as the deletion would have (it lands late when the database was away at its
+ * first attempt). Built only on those failure paths.
+ */
+const unlinkedIfLate = (call: ModelCall, message: MessageDoc) => () =>
+  unlinkIfChatGone(call.id, message.chatId, message.userId);
+
+/**
  * Stores how a reply ended: its final state once, with what the call cost (on the reply, or in the
  * ledger), the slot given back; what it returns is what the readers' last event says.
  */
@@ -211,14 +219,11 @@ async function storeOutcome(
     if (stored.settled) return { message: stored.settled, error: failure };
     if (charge) {
       countCharge(charge);
-      // An entry that lands after its chat (or account) was deleted is unlinked as the deletion
-      // would have (it lands late when the database was away at its first attempt).
-      const late = () => unlinkIfChatGone(call.id, message.chatId, message.userId);
       // Deleted with its chat before this write: the call goes into the ledger, without the chat,
       // before the slot is given back (the deletion waits for that: chats.service.ts endReplies).
       if (stored.gone)
         await recordEntries([entryOf({ ...call, chatId: null }, charge)], false, {
-          afterRecorded: late,
+          afterRecorded: unlinkedIfLate(call, message),
         });
       // The write failed: the call goes into the ledger instead, retried until the database is
       // back. The reply, still `streaming`, is finished by the interrupted sweep, whose entry under
@@ -229,7 +234,7 @@ async function storeOutcome(
       else if (stored.unwritten)
         await recordEntries([entryOf(call, charge)], false, {
           heldElsewhere: () => replyHoldsCharge(message._id),
-          afterRecorded: late,
+          afterRecorded: unlinkedIfLate(call, message),
         });
     }
     const storeError = stored.error;
