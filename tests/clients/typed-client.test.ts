@@ -122,6 +122,26 @@ describe('typed client', () => {
     expect(api.token).toBeDefined();
   });
 
+  it('when the current password is wrong, then the 401 is not taken for an expired token: it is sent once, with no refresh', async () => {
+    const counter = countingFetch();
+    const api = createClient({ baseUrl, fetch: counter.fetchImpl });
+    const email = uniqueEmail('typo');
+    await api.signup({ email, password: 'correct horse battery' });
+    const tokenBefore = api.token;
+    const error = await api
+      .changePassword({ currentPassword: 'not my password', newPassword: 'whatever 1234' })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ status: 401, code: 'INVALID_CREDENTIALS' });
+    expect(counter.calls.filter((p) => p === '/api/auth/password')).toHaveLength(1);
+    expect(counter.calls).not.toContain('/api/auth/refresh');
+    expect(api.token).toBe(tokenBefore);
+    // The session goes on, and the old password still works.
+    expect((await api.me()).email).toBe(email);
+    const user = await User.findOne({ email }).lean();
+    expect(await Session.countDocuments({ userId: user!._id, revokedAt: null })).toBe(1);
+  });
+
   it('when the session cannot be refreshed, then the call fails with a typed ApiError and onSessionEnd runs', async () => {
     let ended = 0;
     const api = createClient({ baseUrl, onSessionEnd: () => (ended += 1) });

@@ -71,8 +71,9 @@ const REFRESH_COOKIE = 'refresh_token';
 /**
  * A SigmaGPT API client. Keeps the access token in memory; the refresh token stays in the
  * HttpOnly cookie the server sets (browsers keep it; on Node, where fetch has no cookie jar, the
- * client keeps it). A request answered 401 refreshes the session once (one refresh shared by all
- * concurrent requests) and is retried once.
+ * client keeps it). A request refused for its access token (401 `UNAUTHENTICATED`) refreshes the
+ * session once (one refresh shared by all concurrent requests) and is retried once; a wrong
+ * password (401 `INVALID_CREDENTIALS`) is not sent again.
  */
 export class SigmaClient {
   /** openapi-fetch over the description, for any route; JSON results precisely typed. */
@@ -252,12 +253,12 @@ export class SigmaClient {
 
   // ---- Plumbing -------------------------------------------------------------------------------
 
-  /** Runs a request; on 401 with a session, refreshes once (shared) and runs it once more. */
+  /** Runs a request; refused for its token with a session, refreshes once (shared) and runs it once more. */
   private async call<T>(
     run: () => Promise<{ data?: T; error?: unknown; response: Response }>,
   ): Promise<T> {
     let result = await run();
-    if (result.response.status === 401 && this.accessToken) {
+    if (tokenRefused(ApiError.fromBody(result.response, result.error)) && this.accessToken) {
       await this.refreshOrEnd();
       result = await run();
     }
@@ -321,6 +322,8 @@ export class SigmaClient {
       });
     let response = await send();
     if (response.status === 401 && this.accessToken) {
+      const refusal = await ApiError.from(response);
+      if (!tokenRefused(refusal)) throw refusal;
       await this.refreshOrEnd();
       response = await send();
     }
@@ -329,6 +332,12 @@ export class SigmaClient {
     yield* readEvents(response.body);
   }
 }
+
+/**
+ * Whether a refusal is the access token's (expired, or its session ended): the one 401 a refresh
+ * can mend. Another 401 (a wrong current password) would count against the login limit again.
+ */
+const tokenRefused = (error: ApiError) => error.status === 401 && error.code === 'UNAUTHENTICATED';
 
 export function createClient(options: ClientOptions): SigmaClient {
   return new SigmaClient(options);
