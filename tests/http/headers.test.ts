@@ -121,6 +121,23 @@ describe('CORS', () => {
     expect(res.headers['access-control-expose-headers']).toMatch(/X-Request-Id/);
   });
 
+  it('when a rate-limited route answers an allow-listed origin, then browser code may read every rate-limit header it carries', async () => {
+    const res = await ctx
+      .request()
+      .post('/api/auth/login')
+      .set('Origin', ALLOWED_ORIGIN)
+      .send({ email: 'nobody@example.com', password: 'wrong password' });
+    const sent = Object.keys(res.headers).filter((name) => name.startsWith('ratelimit'));
+    expect(sent.sort()).toEqual([
+      'ratelimit-limit',
+      'ratelimit-policy',
+      'ratelimit-remaining',
+      'ratelimit-reset',
+    ]);
+    const exposed = String(res.headers['access-control-expose-headers']).toLowerCase().split(/,\s*/);
+    for (const name of sent) expect(exposed).toContain(name);
+  });
+
   it('when an allow-listed origin sends a preflight, then 204 with the methods and credentials', async () => {
     const res = await ctx
       .request()

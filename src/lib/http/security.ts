@@ -12,12 +12,15 @@ export function corsPolicy(allowedOrigins: readonly string[]): RequestHandler {
   return cors({
     origin: (origin, callback) => callback(null, origin !== undefined && allowed.has(origin)),
     credentials: true,
-    // What browser code may read: X-Chat-Id names the chat a /v1 `store: true` exchange went into.
+    // What browser code may read: X-Chat-Id names the chat a /v1 `store: true` exchange went into;
+    // the RateLimit-* headers are the ones the limiters send (limiter.ts, IETF draft 6).
     exposedHeaders: [
       'X-Request-Id',
       'Link',
       'Retry-After',
-      'RateLimit',
+      'RateLimit-Limit',
+      'RateLimit-Remaining',
+      'RateLimit-Reset',
       'RateLimit-Policy',
       'X-Chat-Id',
     ],
