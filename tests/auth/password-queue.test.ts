@@ -1,6 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import net from 'node:net';
+import { describe, expect, it, vi } from 'vitest';
+import { User } from '../../src/modules/users/user.model.js';
 import { uniqueEmail, useTestApp } from '../helpers/app.js';
 import { bearer, expectError, NO_TIGHT_LIMITS, signUp } from '../helpers/auth.js';
+import { eventually } from '../helpers/eventually.js';
+import { listen } from '../helpers/sse.js';
 
 // Two hashes run at once and three more may wait; one address range may hold four of those places.
 const ctx = useTestApp({
@@ -79,5 +83,44 @@ describe('the password-hashing queue is bounded and shared fairly', () => {
     const busy = results.find((r) => r.status === 503)!;
     expectError(busy, 503, 'SERVER_BUSY');
     expect(Number(busy.headers['retry-after'])).toBeGreaterThan(0);
+  });
+
+  it('when a stranger hangs up while the login waits on the database, then the account and the address get their places back, and the owner logs in', async () => {
+    const owner = await signUp(ctx, { ip: '203.0.113.20' });
+    const server = await listen(ctx.app);
+    const strangers = () => server.served.find((s) => s.url === '/api/auth/login');
+    // The brakes before the gate look the account up: that lookup is held until the server has
+    // seen the stranger's connection close, so the gate runs on a response closed already.
+    const findOne = User.collection.findOne.bind(User.collection);
+    const held = vi.spyOn(User.collection, 'findOne').mockImplementation((async (
+      ...args: Parameters<typeof findOne>
+    ) => {
+      if ((args[0] as { email?: string } | undefined)?.email === owner.email) {
+        await eventually(async () => strangers()?.res.closed, Boolean);
+      }
+      return findOne(...args);
+    }) as typeof findOne);
+    try {
+      const body = JSON.stringify({ email: owner.email, password: 'wrong password' });
+      const socket = net.connect(server.port, '127.0.0.1', () => {
+        socket.end(
+          `POST /api/auth/login HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: 198.51.100.44\r\n` +
+            `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+          () => socket.destroy(),
+        );
+      });
+      // The stranger's check ran to its (unread) answer: it went through the gate.
+      await eventually(async () => strangers()?.res.writableEnded, Boolean);
+      held.mockRestore();
+      expect((await login(owner.email, owner.password, '203.0.113.20')).status).toBe(200);
+      // The stranger's address holds no place either: four at once from it all get through.
+      const fromThere = await Promise.all(
+        [1, 2, 3, 4].map(() => login(uniqueEmail('nobody'), 'wrong password', '198.51.100.44')),
+      );
+      expect(fromThere.map((r) => r.status)).toEqual([401, 401, 401, 401]);
+    } finally {
+      held.mockRestore();
+      await server.close();
+    }
   });
 });

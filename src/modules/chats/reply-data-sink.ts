@@ -1,4 +1,5 @@
 import type { Response } from 'express';
+import { whenClosed } from '../../lib/http/response-closed.js';
 import type { DataSseStream } from '../../lib/http/sse-data.js';
 import type { ReplySink } from './reply-sink.js';
 import type { ReplyOutcome, ReplyStream } from './reply-stream.js';
@@ -24,10 +25,7 @@ export class DataSink implements ReplySink {
     private readonly reply: ReplyStream,
     private readonly format: DataFormat,
   ) {
-    this.gone = new Promise((resolve) => {
-      if (res.closed || res.socket?.destroyed) resolve();
-      else res.on('close', resolve);
-    });
+    this.gone = new Promise((resolve) => whenClosed(res, resolve));
   }
 
   get isClosed(): boolean {

@@ -1,5 +1,6 @@
 import type { Response } from 'express';
 import { config } from '../../lib/config.js';
+import { whenClosed } from '../../lib/http/response-closed.js';
 import { SseStream } from '../../lib/http/sse.js';
 import type { ReplyFinal } from './reply-stream.js';
 
@@ -69,10 +70,7 @@ export class SseSink implements ReplySink {
 
   constructor(private readonly res: Response) {
     this.sse = new SseStream(res);
-    this.gone = new Promise((resolve) => {
-      if (res.closed || res.socket?.destroyed) resolve();
-      else res.on('close', resolve);
-    });
+    this.gone = new Promise((resolve) => whenClosed(res, resolve));
   }
 
   /** Sends the 200 and the stream headers. */
@@ -115,8 +113,7 @@ export class CollectingSink implements ReplySink {
         this.closed = true;
         resolve();
       };
-      if (res.closed || res.socket?.destroyed) close();
-      else res.on('close', close);
+      whenClosed(res, close);
     });
   }
 

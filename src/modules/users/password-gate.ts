@@ -1,6 +1,7 @@
 import type { Request, RequestHandler } from 'express';
 import { config } from '../../lib/config.js';
 import { AppError } from '../../lib/errors.js';
+import { whenClosed } from '../../lib/http/response-closed.js';
 import { byAddressRange, documentsRateLimit } from '../../lib/rate-limit/limiter.js';
 
 /**
@@ -31,11 +32,10 @@ export function passwordGate(accountOf: (req: Request) => string | undefined): R
       return next(busy('Too many password checks from this network at once; retry shortly'));
     if (account !== undefined) accounts.add(account);
     ranges.set(range, held + 1);
-    let released = false;
-    // 'close' follows 'finish' and also fires when the client goes away first.
-    res.once('close', () => {
-      if (released) return;
-      released = true;
+    // 'close' follows 'finish' and also fires when the client goes away first, possibly before
+    // this gate ran (while the brakes before it read the database): then the place is given back
+    // at once, and the request goes on to an answer nobody reads.
+    whenClosed(res, () => {
       if (account !== undefined) accounts.delete(account);
       const left = (ranges.get(range) ?? 1) - 1;
       if (left > 0) ranges.set(range, left);
