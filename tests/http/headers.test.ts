@@ -134,7 +134,9 @@ describe('CORS', () => {
       'ratelimit-remaining',
       'ratelimit-reset',
     ]);
-    const exposed = String(res.headers['access-control-expose-headers']).toLowerCase().split(/,\s*/);
+    const exposed = String(res.headers['access-control-expose-headers'])
+      .toLowerCase()
+      .split(/,\s*/);
     for (const name of sent) expect(exposed).toContain(name);
   });
 

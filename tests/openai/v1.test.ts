@@ -1,8 +1,8 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import OpenAI from 'openai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Types } from '../../src/lib/db/mongoose.js';
 import { Generation } from '../../src/modules/chats/generation/generation.model.js';
 import { Chat } from '../../src/modules/chats/chat.model.js';
@@ -333,6 +333,51 @@ describe('POST /v1/chat/completions with the official openai SDK', () => {
     // Cut at once: far fewer than the 100 chunks the model would have sent.
     expect(messages[1]!.content.split(' ').length).toBeLessThan(50);
     expect(await eventually(leases, (n) => n === 0)).toBe(0);
+  });
+
+  it('when the client hangs up before its stored stream opens, then the reply is cut and the slot freed at once, not after the stall timeout', async () => {
+    upstream.script({ chunks: Array.from({ length: 100 }, (_, i) => `p${i} `), delayMs: 50 });
+    // The exchange's messages are stored only once the server has seen the client's connection
+    // close: the stream is then opened on a response closed already.
+    let served: http.ServerResponse | undefined;
+    const noteResponse = (_req: http.IncomingMessage, res: http.ServerResponse) => (served = res);
+    server.prependListener('request', noteResponse);
+    const insertMany = Message.collection.insertMany.bind(Message.collection);
+    const held = vi.spyOn(Message.collection, 'insertMany').mockImplementation((async (
+      ...args: Parameters<typeof insertMany>
+    ) => {
+      await eventually(async () => served?.closed, Boolean);
+      return insertMany(...args);
+    }) as typeof insertMany);
+    try {
+      const body = JSON.stringify({
+        model: 'test-model',
+        messages: [{ role: 'user', content: 'Gone at once' }],
+        stream: true,
+        store: true,
+      });
+      const socket = net.connect((server.address() as AddressInfo).port, '127.0.0.1', () =>
+        socket.end(
+          `POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${apiKey}\r\n` +
+            `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+          () => socket.destroy(),
+        ),
+      );
+      const reply = await eventually(
+        () =>
+          Message.findOne({ userId: owner(), content: { $ne: 'Gone at once' } })
+            .sort({ _id: -1 })
+            .lean(),
+        (m) => m !== null && m.role === 'assistant' && m.status !== 'streaming',
+        5000,
+      );
+      expect(reply!.status).toBe('incomplete');
+      // Freed within a few seconds, where the stall timeout would have held it 30 s.
+      expect(await eventually(leases, (n) => n === 0, 5000)).toBe(0);
+    } finally {
+      held.mockRestore();
+      server.off('request', noteResponse);
+    }
   });
 
   it('when store: true, then the exchange goes into a new chat (X-Chat-Id), and metadata.chat_id continues it', async () => {

@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { Response } from 'express';
+import { hasClosed, whenClosed } from './response-closed.js';
 import { openStreams } from '../metrics.js';
 import { joinTicks, leaveTicks, type Ticking } from '../ticker.js';
 
@@ -57,8 +58,9 @@ export class SseStream implements Ticking {
     /** How long a full socket may stay full before the reader is taken for gone. */
     private readonly stallMs = 30_000,
   ) {
-    // `on`: a response closes once (see request-log.ts).
-    res.on('close', () => {
+    // A response closes once (see request-log.ts), possibly before a stream is made for it (a
+    // client that hung up while the request waited on the database).
+    whenClosed(res, () => {
       this.closed = true;
       this.stopPing();
       if (this.counted) openStreams.dec();
@@ -192,6 +194,8 @@ export class SseStream implements Ticking {
   }
 
   private drained(interrupt?: AbortSignal): Promise<void> {
+    // No drain and no close comes any more for a response closed already.
+    if (hasClosed(this.res)) return Promise.resolve();
     return new Promise((resolve) => {
       const stall = setTimeout(() => {
         this.res.destroy();
