@@ -5,6 +5,7 @@ import { Generation } from './generation/generation.model.js';
 import { Chat } from './chat.model.js';
 import { ChatSlot } from './chat-slot.model.js';
 import { IdempotencyKey } from './idempotency.model.js';
+import { endReplies } from './chats.service.js';
 import { deleteMessages } from './message-removal.js';
 import { ReplyReader } from './reply-reader.model.js';
 
@@ -20,6 +21,18 @@ export async function deleteUserContent(userId: string): Promise<void> {
   await ChatSlot.deleteMany({ userId: owner });
   await IdempotencyKey.deleteMany({ userId: owner });
   await ReplyReader.deleteMany({ userId: owner });
+}
+
+/**
+ * The first step of deleting an account: its messages go, then its replies being generated are
+ * stopped and waited for. As when a chat is deleted (deleteChat), a stopped reply's final write
+ * then finds nothing, so its stream ends with `error` NOT_FOUND rather than `done` for a reply of
+ * an account just deleted, and its call goes into the ledger (generation.runner.ts), which the
+ * next step unlinks from the account.
+ */
+export async function removeMessagesAndEndReplies(userId: string): Promise<void> {
+  await deleteMessages({ userId: new Types.ObjectId(userId) }, { user: true });
+  await endReplies(userId);
 }
 
 /** Whether the chat and its owner's account both still exist: a deletion may have raced a write. */

@@ -5,8 +5,8 @@
 import type { InterruptibleWork } from '../../lib/shutdown.js';
 import { holdChargesIn } from '../usage/index.js';
 import { subscribeToUsers } from '../users/index.js';
-import { deleteUserContent } from './chats.cleanup.js';
-import { endReplies, stopReplies } from './chats.service.js';
+import { deleteUserContent, removeMessagesAndEndReplies } from './chats.cleanup.js';
+import { stopReplies } from './chats.service.js';
 import { abortAllGenerations, runningGenerations, stopPoller } from './generation/registry.js';
 import { Message } from './message.model.js';
 
@@ -40,10 +40,11 @@ export const generations: InterruptibleWork = {
 };
 
 // An account's chats, messages, generation leases and idempotency records go with it (see
-// users/user-hooks.ts): its replies are stopped first and have ended (their last writes answered)
-// before anything is removed, and what requests in flight wrote meanwhile is swept once it is gone.
+// users/user-hooks.ts): its messages first, then its replies are stopped and have ended (their
+// last writes answered, finding nothing) before the rest is removed, and what requests in flight
+// wrote meanwhile is swept once it is gone.
 subscribeToUsers('chats', {
-  lockOut: (userId) => endReplies(userId),
+  lockOut: removeMessagesAndEndReplies,
   removeData: deleteUserContent,
   sweep: deleteUserContent,
   // A disabled account's replies stop wherever they stream (the flag on their leases); its chats stay.
