@@ -97,6 +97,7 @@ const envSchema = z.object({
   STORAGE_RECOUNT_SECONDS: int(60, 0, 3600),
   SEARCH_TIMEOUT_MS: int(2_000, 1, 60_000),
   MAX_CONCURRENT_STREAMS: int(2, 1),
+  MAX_READERS_PER_USER: int(20, 1, 10_000),
   SSE_PING_SECONDS: z.coerce.number().min(0.05).max(15).default(15),
   STOP_POLL_MS: int(500, 20, 1000),
   GENERATION_LEASE_SECONDS: int(60, 2, 3600),

@@ -168,7 +168,8 @@ export function chatRoutes(): RouteGroup {
           200: streamResponse(SseDescription),
           204: { description: 'Last-Event-ID names the final event: nothing more to send' },
         },
-        errors: [400, 404],
+        // 429 TOO_MANY_STREAMS: MAX_READERS_PER_USER replies followed at once (reader-cap.ts).
+        errors: [400, 404, 429],
         handler: streamReply,
       }),
       send('/:id/message', 'Send a message (alias of /:id/messages)'),

@@ -17,6 +17,7 @@ import {
   questionOf,
   type ReplyInChat,
 } from './reply-resume.service.js';
+import { admitReader } from './reader-cap.js';
 import { afterMeta, CollectingSink, SseSink, type ReplySink } from './reply-sink.js';
 import { serveEvents } from '../../lib/http/serve-events.js';
 import { liveReply } from './reply-stream.js';
@@ -77,7 +78,9 @@ export async function streamReply(
   { params, query }: { params: { id: string; messageId: string }; query: { lastEventId?: string } },
 ) {
   const cursor = cursorOf(req.get('Last-Event-ID'), query.lastEventId);
-  const found = await findReplyInChat(authOf(req).userId, params.id, params.messageId);
+  const { userId } = authOf(req);
+  admitReader(userId, res);
+  const found = await findReplyInChat(userId, params.id, params.messageId);
   await serveReply(res, found, cursor);
 }
 
@@ -88,6 +91,7 @@ export async function resumeFromPost(
   cursor: ReplyCursor,
   chatId?: string,
 ): Promise<void> {
+  admitReader(userId, res);
   const chat = chatId ? await findOwnedChat(userId, parseObjectId(chatId, 'Chat')) : null;
   await serveReply(res, await findReplyByCursor(userId, cursor, chat?._id), cursor);
 }
