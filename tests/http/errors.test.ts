@@ -72,6 +72,28 @@ describe('request bodies', () => {
     },
   );
 
+  it('when the body holds bytes that are not UTF-8, then 400 INVALID_JSON naming UTF-8, and nothing is stored', async () => {
+    const before = await accountsSnapshot();
+    const name = Buffer.from([0x41, 0xff, 0xfe, 0x42]);
+    const body = Buffer.concat([
+      Buffer.from(
+        `{"email":"${uniqueEmail('latin1')}","password":"correct horse battery","name":"`,
+      ),
+      name,
+      Buffer.from('"}'),
+    ]);
+    const res = await ctx
+      .request()
+      .post('/api/auth/signup')
+      .set('Content-Type', 'application/json')
+      // As the bytes are, not serialised as JSON by the test client (which sends what it returns).
+      .serialize(((raw: Buffer) => raw) as unknown as (body: unknown) => string)
+      .send(body);
+    expectError(res, 400, 'INVALID_JSON');
+    expect(res.body.error.message).toMatch(/UTF-8/);
+    expect(await accountsSnapshot()).toEqual(before);
+  });
+
   it('when the body is larger than BODY_LIMIT, then 413 PAYLOAD_TOO_LARGE JSON and nothing is stored', async () => {
     const before = await accountsSnapshot();
     const res = await ctx

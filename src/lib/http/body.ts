@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import express, { type RequestHandler } from 'express';
 import { AppError } from '../errors.js';
 
@@ -42,5 +43,17 @@ export function jsonBody(limit: string): RequestHandler[] {
       return next(new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send JSON encoded as UTF-8'));
     next();
   };
-  return [requireJson, express.json({ limit, strict: true, type: 'application/json' })];
+  return [
+    requireJson,
+    express.json({ limit, strict: true, type: 'application/json', verify: refuseInvalidUtf8 }),
+  ];
+}
+
+/**
+ * Bytes that are not UTF-8 would be decoded to U+FFFD each and stored so, unlike what was sent
+ * and without a word: refused instead (a native check of the bytes, before they are parsed).
+ */
+function refuseInvalidUtf8(_req: unknown, _res: unknown, bytes: Buffer): void {
+  if (!isUtf8(bytes))
+    throw new AppError('INVALID_JSON', 'The request body is not valid UTF-8 (JSON must be UTF-8)');
 }
