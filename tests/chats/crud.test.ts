@@ -91,6 +91,42 @@ describe('chat CRUD', () => {
     expect((await Chat.findById(named.id).lean())!.title).toBe('Trips');
   });
 
+  it('when titles are cut (a first message of emoji, a fork of such a title), then no character is cut in half, and the stored title is the one answered', async () => {
+    const emoji = '😀'.repeat(100);
+    const created = await create(user, { message: emoji, stream: false });
+    const title = created.chat.title as string;
+    expect(title).toMatch(/^(😀)+…$/u);
+    expect((await Chat.findById(created.chat.id).lean())!.title).toBe(title);
+
+    const long = await create(user, { title: '😀'.repeat(100) });
+    const messages = (await ctx.request().get(`/api/chats/${created.chat.id}`).set(user.auth)).body
+      .messages as { id: string }[];
+    await Chat.updateOne({ _id: created.chat.id }, { $set: { title: long.title } });
+    const forked = await ctx
+      .request()
+      .post(`/api/chats/${created.chat.id}/fork`)
+      .set(user.auth)
+      .send({ messageId: messages.at(-1)!.id });
+    expect(forked.status).toBe(201);
+    expect(forked.body.title).toMatch(/^(😀)+… \(fork\)$/u);
+    expect((await Chat.findById(forked.body.id).lean())!.title).toBe(forked.body.title);
+  });
+
+  it('when a title, a message or a system prompt holds a lone surrogate, then 400 VALIDATION_FAILED naming it, and nothing is stored', async () => {
+    const before = await Chat.countDocuments({});
+    for (const body of [
+      { title: 'ok\ud800' },
+      { systemPrompt: '\udc00 be terse' },
+      { message: 'half of \ud83d', stream: false },
+    ]) {
+      const res = await ctx.request().post('/api/chats').set(user.auth).send(body);
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('VALIDATION_FAILED');
+      expect(res.body.error.details[0].message).toMatch(/well-formed/);
+    }
+    expect(await Chat.countDocuments({})).toBe(before);
+  });
+
   it('when a chat is read, then it carries its latest messages oldest first and hasMore with a Link to older ones', async () => {
     const chat = await create(user);
     for (let i = 0; i < 3; i += 1)

@@ -2,6 +2,7 @@ import { config } from '../../lib/config.js';
 import { Types } from '../../lib/db/mongoose.js';
 import { AppError, notFound } from '../../lib/errors.js';
 import type { ObjectIdString } from '../../lib/http/ids.js';
+import { cutText } from '../../lib/text.js';
 import { Tree, withContent } from './branch.tree.js';
 import { Chat, type ChatDoc } from './chat.model.js';
 import { CLEAR_CONTEXT } from './chat-context.js';
@@ -23,7 +24,7 @@ function forkTitle(title: string): string {
   const max = config().MAX_TITLE_CHARS;
   return title.length + suffix.length <= max
     ? `${title}${suffix}`
-    : `${title.slice(0, Math.max(1, max - suffix.length - 1)).trimEnd()}…${suffix}`.slice(0, max);
+    : cutText(`${cutText(title, Math.max(1, max - suffix.length - 1)).trimEnd()}…${suffix}`, max);
 }
 
 /**

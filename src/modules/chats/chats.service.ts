@@ -17,6 +17,7 @@ import { leasesReleased, requestStop } from './generation/leases.js';
 import { abortGeneration } from './generation/registry.js';
 import { decodeCursor, encodeCursor } from '../../lib/http/cursor.js';
 import type { ObjectIdString } from '../../lib/http/ids.js';
+import { cutText } from '../../lib/text.js';
 import { settleStreaming } from './interrupted-replies.js';
 import { IdempotencyKey } from './idempotency.model.js';
 import { Message, type MessageDoc } from './message.model.js';
@@ -146,7 +147,7 @@ export function titleFromMessage(message: string): string {
   const max = Math.min(60, config().MAX_TITLE_CHARS);
   const flat = message.replace(/\s+/g, ' ').trim();
   if (flat.length <= max) return flat;
-  const cut = flat.slice(0, max - 1);
+  const cut = cutText(flat, max - 1);
   const space = cut.lastIndexOf(' ');
   return `${(space > max / 2 ? cut.slice(0, space) : cut).trimEnd()}…`;
 }

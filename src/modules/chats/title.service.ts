@@ -1,4 +1,5 @@
 import { config } from '../../lib/config.js';
+import { cutText } from '../../lib/text.js';
 import { Types } from '../../lib/db/mongoose.js';
 import { logger } from '../../lib/logger.js';
 import { DEMO_MODEL, streamCompletion, type ChatTurn, type Usage } from '../../lib/llm/index.js';
@@ -105,8 +106,8 @@ export async function titleAfterReply(
     const model = config().TITLE_MODEL || exchange.model;
     const title = await askForTitle(chat, model, [
       { role: 'system', content: INSTRUCTION },
-      { role: 'user', content: exchange.userMessage.content.slice(0, EXCERPT_CHARS) },
-      { role: 'assistant', content: reply.content.slice(0, EXCERPT_CHARS) },
+      { role: 'user', content: cutText(exchange.userMessage.content, EXCERPT_CHARS) },
+      { role: 'assistant', content: cutText(reply.content, EXCERPT_CHARS) },
     ]);
     if (!title || title === chat.title) return null;
     const fields = titleFields(title);
