@@ -13,7 +13,9 @@ export const isWellFormed = (text: string): boolean => !LONE_SURROGATE.test(text
 /** At most `max` UTF-16 code units of `text`, never ending in half of a surrogate pair. */
 export function cutText(text: string, max: number): string {
   if (text.length <= max) return text;
-  const last = text.charCodeAt(max - 1);
-  const splitsPair = last >= 0xd800 && last <= 0xdbff;
-  return text.slice(0, splitsPair ? max - 1 : max);
+  return text.slice(0, isHighSurrogate(text.charCodeAt(max - 1)) ? max - 1 : max);
 }
+
+/** The first and the second code unit of a surrogate pair. */
+export const isHighSurrogate = (unit: number): boolean => unit >= 0xd800 && unit <= 0xdbff;
+export const isLowSurrogate = (unit: number): boolean => unit >= 0xdc00 && unit <= 0xdfff;

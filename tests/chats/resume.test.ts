@@ -292,6 +292,41 @@ describe('reconnecting with POST (EventSource style)', () => {
 });
 
 describe('resuming with bad input', () => {
+  it('when a made-up Last-Event-ID points inside a character (a surrogate pair), then 400, for a finished reply and one streaming here; at its edge, the rest', async () => {
+    const chatId = await newChat();
+    ctx.upstream.script({ chunks: ['a😀', 'b'] });
+    const done = send(chatId);
+    await done.ended;
+    const finished = replyIdOf(done);
+    const path = (replyId: string) => `/api/chats/${chatId}/messages/${replyId}/stream`;
+    const inside = await ctx
+      .request()
+      .get(path(finished))
+      .set(ctx.user.auth)
+      .set('Last-Event-ID', `${finished}:2`);
+    expectError(inside, 400, 'INVALID_LAST_EVENT_ID');
+    expect(inside.body.error.message).toMatch(/inside a character/);
+    const edge = resume(chatId, finished, { 'Last-Event-ID': `${finished}:1` });
+    await edge.ended;
+    expect(edge.text()).toBe('😀b');
+
+    let release!: () => void;
+    ctx.upstream.script({ chunks: ['c😀'], holdUntil: new Promise<void>((r) => (release = r)) });
+    const held = send(chatId, {}, 'again');
+    await held.waitForEvent('delta');
+    const live = replyIdOf(held);
+    expectError(
+      await ctx.request().get(path(live)).set(ctx.user.auth).set('Last-Event-ID', `${live}:2`),
+      400,
+      'INVALID_LAST_EVENT_ID',
+    );
+    const rest = resume(chatId, live, { 'Last-Event-ID': `${live}:1` });
+    await rest.waitFor(() => rest.text() === '😀');
+    release();
+    await Promise.all([held.ended, rest.ended]);
+    expect(rest.events.at(-1)!.event).toBe('done');
+  });
+
   it('when the Last-Event-ID is malformed, names another reply or points past the end, or the message is not a reply of this chat of this user, then 400/404 JSON and nothing changes', async () => {
     ctx.upstream.script({ chunks: ['a', 'b'] }, { chunks: ['c'] });
     const chatId = await newChat();

@@ -2,6 +2,7 @@ import type { Request, Response } from 'express';
 import { AppError, ERROR_STATUS, type ErrorCode } from '../../lib/errors.js';
 import { parseObjectId } from '../../lib/http/ids.js';
 import { authOf } from '../../lib/http/request-auth.js';
+import { isHighSurrogate, isLowSurrogate } from '../../lib/text.js';
 import { toChatJson, toMessageJson } from './chats.mapper.js';
 import type { ExchangeResultJson } from './chats.schemas.js';
 import { findOwnedChat } from './chats.service.js';
@@ -60,6 +61,12 @@ export async function serveReply(
     (local || (reply.status !== 'streaming' && reply.error?.code !== 'INTERRUPTED'))
   )
     throw invalidLastEventId('it points past the end of this reply');
+  // The ids sent fall between characters; one made up could fall inside a surrogate pair, and the
+  // rest would start with half a character.
+  const unitAt = (i: number) =>
+    (local ? local.chunkAfter(i)?.text : reply.content.slice(i, i + 1))?.charCodeAt(0) ?? 0;
+  if (offset > 0 && isHighSurrogate(unitAt(offset - 1)) && isLowSurrogate(unitAt(offset)))
+    throw invalidLastEventId('it points inside a character');
   // Built from the stored chat and messages, wherever the reply is generated: a reply in memory
   // does not keep its `meta` for the few readers that start from its beginning.
   const meta = cursor ? null : metaOf(found.chat, await questionOf(reply), reply);
