@@ -92,6 +92,28 @@ describe('cross-site requests on cookie-authenticated routes', () => {
     },
   );
 
+  it('when GET /logout is a navigation from another site (no Origin, Sec-Fetch-Site: cross-site), then 403 and the session stays open; from this site, or from a client that is not a browser, it logs out', async () => {
+    const account = await createUser();
+    const navigate = (site?: string) => {
+      const req = ctx
+        .request()
+        .get('/api/auth/logout')
+        .set('Cookie', `refresh_token=${account.refreshToken}`);
+      return site === undefined ? req : req.set('Sec-Fetch-Site', site);
+    };
+    expectError(await navigate('cross-site'), 403, 'FORBIDDEN_ORIGIN');
+    const session = () => Session.findOne({ userId: account.user.id }).lean();
+    expect((await session())!.revokedAt).toBeNull();
+    expect((await navigate('same-origin')).status).toBe(204);
+    expect((await session())!.revokedAt).not.toBeNull();
+    const other = await createUser();
+    const curl = await ctx
+      .request()
+      .get('/api/auth/logout')
+      .set('Cookie', `refresh_token=${other.refreshToken}`);
+    expect(curl.status).toBe(204);
+  });
+
   it('when /refresh comes from the allow-listed origin, then 200 with credentialed CORS headers', async () => {
     const account = await createUser();
     const res = await ctx

@@ -61,10 +61,17 @@ export function refreshCookies(req: Request): string[] {
 /**
  * Routes authenticated by the cookie refuse requests from origins outside the allow-list
  * (SameSite=Strict already keeps the cookie off cross-site requests; this also covers old browsers).
+ * A request without Origin (a browser's GET navigation sends none) is refused when the browser
+ * says it comes from another site (`Sec-Fetch-Site`, which pages cannot set): a link on any site
+ * to GET /logout. Clients that are not browsers send neither header.
  */
 export const sameOriginOnly: RequestHandler = (req, _res, next) => {
   const origin = req.headers.origin;
-  if (origin === undefined || config().CORS_ORIGINS.includes(origin)) return next();
+  if (origin === undefined) {
+    if (req.headers['sec-fetch-site'] !== 'cross-site') return next();
+    return next(new AppError('FORBIDDEN_ORIGIN', 'Requests from another site are not allowed'));
+  }
+  if (config().CORS_ORIGINS.includes(origin)) return next();
   const host = req.headers.host;
   if (host && (origin === `http://${host}` || origin === `https://${host}`)) return next();
   next(new AppError('FORBIDDEN_ORIGIN', 'Requests from this origin are not allowed'));
