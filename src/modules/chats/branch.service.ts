@@ -56,16 +56,13 @@ export async function historyFor(
         'PARENT_NOT_ASSISTANT',
         'parentId must name an assistant message; to edit a question, send after the answer before it (or null for the first)',
       );
+    if (parent.status === 'streaming')
+      throw new AppError(
+        'MESSAGE_STREAMING',
+        'That reply is still being generated; wait for it to end or stop it first',
+      );
   }
   if (!parent) return { turns: [], parentId: null, settled: true };
-  // Below a reply still being written, the model would be given its text so far as if final: a
-  // send after the active leaf waits for it as one naming it does (as a thread with a run under
-  // way refuses new messages in OpenAI's Assistants API).
-  if (parent.status === 'streaming')
-    throw new AppError(
-      'MESSAGE_STREAMING',
-      'That reply is still being generated; wait for it to end or stop it first',
-    );
   return { ...(await branchTurns(tree.pathTo(parent._id))), parentId: parent._id };
 }
 
