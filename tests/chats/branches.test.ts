@@ -148,7 +148,7 @@ describe('branches', () => {
     expect(active.messages[0]!.siblingIds).toEqual([ids[0], res.body.messages[0].id]);
   });
 
-  it('when parentId is a user message, another chat’s or a stranger’s message, or a reply still streaming, then a distinct error and nothing stored', async () => {
+  it('when parentId is a user message, another chat’s or a stranger’s message, then a distinct error and nothing stored; a reply still streaming is taken, as a plain send after it is', async () => {
     const { chatId, ids } = await chatOf(1);
     const other = await chatOf(1);
     const before = await Message.countDocuments({ chatId });
@@ -168,14 +168,21 @@ describe('branches', () => {
     const unknown = await send(chatId, { content: 'x', parentId: '0123456789abcdef01234567' });
     expect(unknown.status).toBe(404);
 
-    await Message.updateOne({ _id: ids[1] }, { $set: { status: 'streaming' } });
-    const streaming = await send(chatId, { content: 'x', parentId: ids[1] });
-    expect(streaming.status).toBe(409);
-    expect(streaming.body.error.code).toBe('MESSAGE_STREAMING');
-    await Message.updateOne({ _id: ids[1] }, { $set: { status: 'complete' } });
-
     expect(await Message.countDocuments({ chatId })).toBe(before);
     expect(upstream.requests).toHaveLength(calls);
+
+    // Below a reply still streaming (its text so far stored by a checkpoint), with its parentId.
+    await Message.updateOne({ _id: ids[1] }, { $set: { status: 'streaming', content: 'a1 so f' } });
+    upstream.script({ chunks: ['below'] });
+    const streaming = await send(chatId, { content: 'x', parentId: ids[1] });
+    expect(streaming.status).toBe(201);
+    expect(streaming.body.messages[0].parentId).toBe(ids[1]);
+    expect(upstream.requests.at(-1)!.messages).toEqual([
+      { role: 'user', content: 'q1' },
+      { role: 'assistant', content: 'a1 so f' },
+      { role: 'user', content: 'x' },
+    ]);
+    await Message.updateOne({ _id: ids[1] }, { $set: { status: 'complete', content: 'a1' } });
 
     const badSwitch = await ctx
       .request()

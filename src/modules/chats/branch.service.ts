@@ -56,12 +56,10 @@ export async function historyFor(
         'PARENT_NOT_ASSISTANT',
         'parentId must name an assistant message; to edit a question, send after the answer before it (or null for the first)',
       );
-    if (parent.status === 'streaming')
-      throw new AppError(
-        'MESSAGE_STREAMING',
-        'That reply is still being generated; wait for it to end or stop it first',
-      );
   }
+  // A reply still streaming, named or at the end of the active branch, gives the model its text
+  // so far (what the sender has read), as a plain send after it does; such a history is not kept
+  // on the chat (`settled` false: chat-context.ts).
   if (!parent) return { turns: [], parentId: null, settled: true };
   return { ...(await branchTurns(tree.pathTo(parent._id))), parentId: parent._id };
 }
