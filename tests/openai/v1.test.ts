@@ -363,13 +363,13 @@ describe('POST /v1/chat/completions with the official openai SDK', () => {
           () => socket.destroy(),
         ),
       );
+      const question = await eventually(
+        () => Message.findOne({ userId: owner(), content: 'Gone at once' }).lean(),
+        (m) => m !== null,
+      );
       const reply = await eventually(
-        () =>
-          Message.findOne({ userId: owner(), content: { $ne: 'Gone at once' } })
-            .sort({ _id: -1 })
-            .lean(),
-        (m) => m !== null && m.role === 'assistant' && m.status !== 'streaming',
-        5000,
+        () => Message.findOne({ parentId: question!._id }).lean(),
+        (m) => m !== null && m.status !== 'streaming',
       );
       expect(reply!.status).toBe('incomplete');
       // Freed within a few seconds, where the stall timeout would have held it 30 s.
