@@ -72,6 +72,31 @@ describe('request bodies', () => {
     },
   );
 
+  it('when a route that takes no body gets one with fields (or not an object), then 400 VALIDATION_FAILED and nothing happens; `{}` or no body is accepted', async () => {
+    const signup = await ctx
+      .request()
+      .post('/api/auth/signup')
+      .send({ email: uniqueEmail('nobody'), password: 'correct horse battery' });
+    expect(signup.status).toBe(201);
+    const auth = { Authorization: `Bearer ${signup.body.accessToken}` };
+    for (const body of [{ bogus: 1 }, [1]]) {
+      const logout = await ctx.request().post('/api/auth/logout').set(auth).send(body);
+      expectError(logout, 400, 'VALIDATION_FAILED');
+      expect((await ctx.request().get('/api/auth/me').set(auth)).status).toBe(200);
+    }
+    const chat = await ctx.request().post('/api/chats').set(auth).send({});
+    expectError(
+      await ctx.request().delete(`/api/chats/${chat.body.id}`).set(auth).send({ really: true }),
+      400,
+      'VALIDATION_FAILED',
+    );
+    expect((await ctx.request().get(`/api/chats/${chat.body.id}`).set(auth)).status).toBe(200);
+    expect(
+      (await ctx.request().delete(`/api/chats/${chat.body.id}`).set(auth).send({})).status,
+    ).toBe(204);
+    expect((await ctx.request().post('/api/auth/logout').set(auth)).status).toBe(204);
+  });
+
   it('when the body holds bytes that are not UTF-8, then 400 INVALID_JSON naming UTF-8, and nothing is stored', async () => {
     const before = await accountsSnapshot();
     const name = Buffer.from([0x41, 0xff, 0xfe, 0x42]);

@@ -1,5 +1,5 @@
 import express, { type Request, type RequestHandler, type Response } from 'express';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { AppError } from '../errors.js';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -80,7 +80,13 @@ export interface RouteGroup {
   };
 }
 
-function validator(schemas: RequestSchemas) {
+/**
+ * The body of a route that takes none: absent, or `{}`. Anything else is refused like an unknown
+ * field, rather than ignored (a client that thinks it sent something would never learn it did not).
+ */
+const NoBody = z.strictObject({});
+
+function validator(schemas: RequestSchemas, carriesBody: boolean) {
   return (req: Request) => {
     const parse = (schema: z.ZodType | undefined, value: unknown) => {
       if (!schema) return undefined;
@@ -89,7 +95,7 @@ function validator(schemas: RequestSchemas) {
       return result.data;
     };
     const query = parse(schemas.query, req.query);
-    const body = parse(schemas.body, req.body ?? {});
+    const body = parse(schemas.body ?? (carriesBody ? NoBody : undefined), req.body ?? {});
     // Last, so an invalid query or body is still a 400: a path that does not parse names no
     // resource, so it answers 404 with the schema's message (see objectIdParam in ids.ts).
     const params = schemas.params?.safeParse(req.params);
@@ -111,7 +117,7 @@ export function buildRouter(group: RouteGroup, authenticate: RequestHandler): ex
     };
   const methodsByPath = new Map<string, string[]>();
   for (const route of group.routes) {
-    const parse = validator(route.request ?? {});
+    const parse = validator(route.request ?? {}, route.method !== 'get');
     // The handler's promise is returned, not awaited (Express 5 passes a rejection or a throw to
     // the error handler either way): a held stream keeps no suspended frame of this wrapper.
     const handle: RequestHandler = (req, res) => route.handler(req, res, parse(req) as never);
