@@ -19,6 +19,28 @@ beforeAll(async () => {
 });
 
 describe('SigmaGPT-compatible client', () => {
+  it('when it names one chat as both chatId and threadId, then that chat goes on; two different chats are a 400 and nothing is stored', async () => {
+    const create = async () =>
+      (await ctx.request().post('/api/chats').set(user.auth).send({})).body.id as string;
+    const [chatId, other] = [await create(), await create()];
+    const same = await ctx
+      .request()
+      .post('/api/chat')
+      .set(user.auth)
+      .send({ message: 'Once', chatId, threadId: chatId, stream: false });
+    expect(same.status).toBe(201);
+    expect(same.body.chat.id).toBe(chatId);
+    const both = await ctx
+      .request()
+      .post('/api/chat')
+      .set(user.auth)
+      .send({ message: 'Which one?', chatId, threadId: other, stream: false });
+    expect(both.status).toBe(400);
+    expect(both.body.error.code).toBe('VALIDATION_FAILED');
+    expect(both.body.error.details[0]).toMatchObject({ path: 'threadId' });
+    expect(await Message.countDocuments({ chatId: { $in: [chatId, other] } })).toBe(2);
+  });
+
   it('when it posts {message} to /api/chat, then the reply streams by default; continuing with threadId in JSON extends the same chat', async () => {
     const first = await ctx
       .request()

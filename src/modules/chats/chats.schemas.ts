@@ -298,13 +298,19 @@ export function chatSchemas(c: Config = config()) {
         'The message the copied branch ends at (the root to it is copied)',
       ),
     }),
-    CompatSendBody: z.strictObject({
-      message: content,
-      chatId: z.string().max(64).optional(),
-      threadId: z.string().max(64).optional().describe('Accepted in place of chatId'),
-      model: model.optional(),
-      stream: z.boolean().optional().describe('Streams unless false'),
-    }),
+    CompatSendBody: z
+      .strictObject({
+        message: content,
+        chatId: z.string().max(64).optional(),
+        threadId: z.string().max(64).optional().describe('Accepted in place of chatId'),
+        model: model.optional(),
+        stream: z.boolean().optional().describe('Streams unless false'),
+      })
+      // Two names for one chat: naming two chats would leave which one is meant to a guess.
+      .refine((b) => !b.chatId || !b.threadId || b.chatId === b.threadId, {
+        message: 'chatId and threadId name different chats; send one of them',
+        path: ['threadId'],
+      }),
     CompatUpdateBody: z.strictObject({ title: title.optional(), pinned: z.boolean().optional() }),
   };
 }
