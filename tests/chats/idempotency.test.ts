@@ -100,6 +100,37 @@ describe('Idempotency-Key on sending a message', () => {
     expect(ctx.upstream.requests).toHaveLength(1);
   });
 
+  it('when a stream dropped mid-reply is retried as JSON with the same key (and the other way), then the same exchange comes back in the form asked for, and nothing is sent twice', async () => {
+    ctx.upstream.script({ chunks: words(20), delayMs: 20 });
+    const chatId = await newChat();
+    const key = newKey();
+    const dropped = openSse(ctx.server.port, {
+      method: 'POST',
+      path: `/api/chats/${chatId}/messages`,
+      token: ctx.user.accessToken,
+      body: { content: 'either way', stream: true },
+      headers: { 'Idempotency-Key': key },
+    });
+    await dropped.waitForEvent('delta');
+    dropped.close();
+    const asJson = await sendJson(chatId, key, { content: 'either way', stream: false });
+    expect(asJson.status).toBe(201);
+    expect(asJson.body.messages[1].id).toBe(dropped.events[0]!.data.assistantMessage.id);
+    expect(asJson.body.messages[1].content).toBe(words(20).join(''));
+    const asStream = openSse(ctx.server.port, {
+      method: 'POST',
+      path: `/api/chats/${chatId}/messages`,
+      token: ctx.user.accessToken,
+      body: { content: 'either way' },
+      headers: { 'Idempotency-Key': key },
+    });
+    await asStream.ended;
+    expect(asStream.status).toBe(200);
+    expect(asStream.text()).toBe(words(20).join(''));
+    expect(await Message.countDocuments({ chatId })).toBe(2);
+    expect(ctx.upstream.requests).toHaveLength(1);
+  });
+
   it('when a chat is created with its first message twice with one key, then one chat exists, and both answers are the Chat with its `chat` and `messages`', async () => {
     const key = newKey();
     const create = () =>

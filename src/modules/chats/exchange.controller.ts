@@ -111,13 +111,19 @@ export interface ExchangeRequest<Ids extends IdempotentIds> {
   createdChat?: boolean;
 }
 
-/** The request as an Idempotency-Key compares it: the route, its path parameters and its body. */
-const hashOf = (req: Request) =>
-  requestHash(
+/**
+ * The request as an Idempotency-Key compares it: the route, its path parameters and its body but
+ * `stream`, which says how the answer is delivered, not what is asked: a client that retries a
+ * stream as JSON (or the other way) gets the same exchange in the form it asks for (answerAgain).
+ */
+const hashOf = (req: Request) => {
+  const { stream: _delivery, ...asked } = (req.body ?? {}) as Record<string, unknown>;
+  return requestHash(
     `${req.baseUrl}${(req.route as { path?: string } | undefined)?.path ?? ''}`,
     req.params,
-    req.body,
+    asked,
   );
+};
 
 /**
  * Makes an exchange (send, regenerate, continue) with the guarantees a retrying client needs: a
