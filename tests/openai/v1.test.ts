@@ -462,6 +462,19 @@ describe('POST /v1/chat/completions with the official openai SDK', () => {
     expect(completion.usage!.total_tokens).toBeGreaterThan(0);
     expect(upstream.requests).toHaveLength(0);
   });
+
+  it('when the demo model is given max_tokens or max_completion_tokens, then it stops there with finish_reason length, as a provider does', async () => {
+    for (const limit of [{ max_tokens: 5 }, { max_completion_tokens: 5 }]) {
+      const completion = await client.chat.completions.create({
+        model: 'demo',
+        messages: [{ role: 'user', content: 'Ping' }],
+        ...limit,
+      });
+      expect(completion.choices[0]!.finish_reason).toBe('length');
+      expect(completion.usage!.completion_tokens).toBeLessThanOrEqual(5);
+      expect(completion.usage!.completion_tokens).toBeGreaterThan(0);
+    }
+  });
 });
 
 describe('errors in OpenAI shape, mapped by the SDK', () => {

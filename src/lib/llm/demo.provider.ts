@@ -23,11 +23,22 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 /**
+ * The reply's token limit, as a provider reads it: a /v1 caller's own `max_completion_tokens` or
+ * `max_tokens` (already capped by MAX_TOKENS), else MAX_TOKENS.
+ */
+function tokenLimitOf(request: CompletionRequest): number | undefined {
+  const params = request.passthrough?.params;
+  const asked = params?.max_completion_tokens ?? params?.max_tokens;
+  return typeof asked === 'number' ? asked : request.maxTokens;
+}
+
+/**
  * Streams the canned reply word by word at a human pace, stopping at once when aborted or closed.
- * Like a provider, it stops at `maxTokens` (MAX_TOKENS) with finish reason `length`, so a reply
- * cut by the token limit (and its continuation) can be tried offline.
+ * Like a provider, it stops at the token limit (tokenLimitOf) with finish reason `length`, so a
+ * reply cut by the token limit (and its continuation) can be tried offline.
  */
 export function demoCompletion(request: CompletionRequest, delayMs: number): CompletionStream {
+  const maxTokens = tokenLimitOf(request);
   let closed = false;
   const stopped = () => closed || request.signal.aborted;
   return {
@@ -42,7 +53,7 @@ export function demoCompletion(request: CompletionRequest, delayMs: number): Com
       let sent = '';
       let finishReason = 'stop';
       for (const word of words) {
-        if (request.maxTokens !== undefined && approxTokens(sent + word) > request.maxTokens) {
+        if (maxTokens !== undefined && approxTokens(sent + word) > maxTokens) {
           finishReason = 'length';
           break;
         }
