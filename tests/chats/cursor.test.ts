@@ -37,3 +37,23 @@ describe('cursors whose time is not a date', () => {
     },
   );
 });
+
+describe("another list's cursor", () => {
+  it("when a chat list's cursor is given to a chat's messages, then 400 VALIDATION_FAILED on cursor, not an empty page", async () => {
+    for (let i = 0; i < 2; i += 1)
+      await ctx
+        .request()
+        .post('/api/chats')
+        .set(user.auth)
+        .send({ title: `list ${i}` });
+    const page = await ctx.request().get('/api/chats').query({ limit: 1 }).set(user.auth);
+    const next = /cursor=([^&>]+)/.exec(String(page.headers.link))![1]!;
+    const res = await ctx
+      .request()
+      .get(`/api/chats/${chatId}/messages`)
+      .query({ cursor: decodeURIComponent(next) })
+      .set(user.auth);
+    expectError(res, 400, 'VALIDATION_FAILED');
+    expect(res.body.error.details).toEqual([{ path: 'cursor', message: 'Invalid cursor' }]);
+  });
+});

@@ -24,6 +24,9 @@ export function decodeCursor<T extends Record<string, 'string' | 'number' | 'boo
     throw invalid();
   }
   if (typeof parsed !== 'object' || parsed === null) throw invalid();
+  // Exactly the list's keys: another list's cursor (a chat list's, on a chat's messages) would
+  // otherwise read as a position in this one and answer an empty page.
+  if (Object.keys(parsed).length !== Object.keys(shape).length) throw invalid();
   for (const [key, type] of Object.entries(shape)) {
     if (typeof (parsed as Record<string, unknown>)[key] !== type) throw invalid();
   }
