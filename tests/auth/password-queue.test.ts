@@ -92,14 +92,14 @@ describe('the password-hashing queue is bounded and shared fairly', () => {
     // The brakes before the gate look the account up: that lookup is held until the server has
     // seen the stranger's connection close, so the gate runs on a response closed already.
     const findOne = User.collection.findOne.bind(User.collection);
-    const held = vi.spyOn(User.collection, 'findOne').mockImplementation((async (
-      ...args: Parameters<typeof findOne>
-    ) => {
-      if ((args[0] as { email?: string } | undefined)?.email === owner.email) {
-        await eventually(async () => strangers()?.res.closed, Boolean);
-      }
-      return findOne(...args);
-    }) as typeof findOne);
+    const held = vi
+      .spyOn(User.collection, 'findOne')
+      .mockImplementation(async (...args: Parameters<typeof findOne>) => {
+        if ((args[0] as { email?: string } | undefined)?.email === owner.email) {
+          await eventually(() => Promise.resolve(strangers()?.res.closed), Boolean);
+        }
+        return findOne(...args);
+      });
     try {
       const body = JSON.stringify({ email: owner.email, password: 'wrong password' });
       const socket = net.connect(server.port, '127.0.0.1', () => {
@@ -110,7 +110,7 @@ describe('the password-hashing queue is bounded and shared fairly', () => {
         );
       });
       // The stranger's check ran to its (unread) answer: it went through the gate.
-      await eventually(async () => strangers()?.res.writableEnded, Boolean);
+      await eventually(() => Promise.resolve(strangers()?.res.writableEnded), Boolean);
       held.mockRestore();
       expect((await login(owner.email, owner.password, '203.0.113.20')).status).toBe(200);
       // The stranger's address holds no place either: four at once from it all get through.

@@ -343,12 +343,12 @@ describe('POST /v1/chat/completions with the official openai SDK', () => {
     const noteResponse = (_req: http.IncomingMessage, res: http.ServerResponse) => (served = res);
     server.prependListener('request', noteResponse);
     const insertMany = Message.collection.insertMany.bind(Message.collection);
-    const held = vi.spyOn(Message.collection, 'insertMany').mockImplementation((async (
-      ...args: Parameters<typeof insertMany>
-    ) => {
-      await eventually(async () => served?.closed, Boolean);
-      return insertMany(...args);
-    }) as typeof insertMany);
+    const held = vi
+      .spyOn(Message.collection, 'insertMany')
+      .mockImplementation(async (...args: Parameters<typeof insertMany>) => {
+        await eventually(() => Promise.resolve(served?.closed), Boolean);
+        return insertMany(...args);
+      });
     try {
       const body = JSON.stringify({
         model: 'test-model',
