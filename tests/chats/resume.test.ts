@@ -286,6 +286,15 @@ describe('reconnecting with POST (EventSource style)', () => {
     const done = send(chatId, { 'Last-Event-ID': again.lastId() });
     await done.ended;
     expect(done.status).toBe(204);
+    // Asked as JSON, a reconnect is a contradiction: refused, nothing sent either.
+    const asJson = await ctx
+      .request()
+      .post(`/api/chats/${chatId}/messages`)
+      .set(ctx.user.auth)
+      .set('Last-Event-ID', first.lastId())
+      .send({ content: 'hello', stream: false });
+    expectError(asJson, 400, 'INVALID_LAST_EVENT_ID');
+    expect(asJson.body.error.message).toMatch(/JSON/);
     expect(await Message.countDocuments({ chatId })).toBe(2);
     expect(ctx.upstream.requests).toHaveLength(1);
   });

@@ -24,7 +24,7 @@ import {
   type Claim,
   type IdempotentIds,
 } from './idempotency.service.js';
-import { cursorId, cursorOf } from './reply-cursor.js';
+import { cursorId, cursorOf, invalidLastEventId } from './reply-cursor.js';
 import { metaOf } from './reply-events.js';
 import { followLive } from './reply-live-reader.js';
 import { findReplyInChat } from './reply-resume.service.js';
@@ -138,7 +138,14 @@ export async function exchangeOnce<Ids extends IdempotentIds>(
 ): Promise<void> {
   const { userId } = authOf(req);
   const cursor = cursorOf(req.get('Last-Event-ID'));
-  if (cursor) return resumeFromPost(res, userId, cursor, exchange.chatId);
+  if (cursor) {
+    // An event id comes from a stream, and a reconnect resumes one: asked as JSON, it is a mistake.
+    if (!exchange.stream)
+      throw invalidLastEventId(
+        'it resumes a stream, and this request asks for JSON (stream: false)',
+      );
+    return resumeFromPost(res, userId, cursor, exchange.chatId);
+  }
 
   const key = parseIdempotencyKey(req.get('Idempotency-Key'));
   let claim: Claim | null = null;
