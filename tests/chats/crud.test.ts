@@ -112,6 +112,18 @@ describe('chat CRUD', () => {
     expect((await Chat.findById(forked.body.id).lean())!.title).toBe(forked.body.title);
   });
 
+  it('when a chat is created with `stream` but no message, then 400 VALIDATION_FAILED on stream and no chat is created', async () => {
+    const before = await Chat.countDocuments({});
+    for (const stream of [true, false]) {
+      const res = await ctx.request().post('/api/chats').set(user.auth).send({ stream });
+      expect(res.status).toBe(400);
+      expect(res.body.error.details).toEqual([
+        { path: 'stream', message: expect.stringMatching(/first `message`/) },
+      ]);
+    }
+    expect(await Chat.countDocuments({})).toBe(before);
+  });
+
   it('when a title, a message or a system prompt holds a lone surrogate, then 400 VALIDATION_FAILED naming it, and nothing is stored', async () => {
     const before = await Chat.countDocuments({});
     for (const body of [

@@ -261,13 +261,19 @@ export function chatSchemas(c: Config = config()) {
         .optional()
         .describe('`tree`: every message of every branch, oldest first (the cursor goes forward)'),
     }),
-    CreateChatBody: z.strictObject({
-      message: content.optional(),
-      title: title.optional(),
-      model: model.optional(),
-      systemPrompt: systemPrompt.optional(),
-      stream,
-    }),
+    CreateChatBody: z
+      .strictObject({
+        message: content.optional(),
+        title: title.optional(),
+        model: model.optional(),
+        systemPrompt: systemPrompt.optional(),
+        stream,
+      })
+      // How a reply is delivered means nothing without a message: likely a message left out.
+      .refine((b) => b.stream === undefined || b.message !== undefined, {
+        message: '`stream` applies to the reply of a first `message`, which is missing',
+        path: ['stream'],
+      }),
     UpdateChatBody: z
       .strictObject({
         title,
