@@ -112,6 +112,18 @@ describe('chat CRUD', () => {
     expect((await Chat.findById(forked.body.id).lean())!.title).toBe(forked.body.title);
   });
 
+  it('when a chat is patched with nothing to change, then 200 with the chat as it is, and nothing is written (updatedAt kept)', async () => {
+    const chat = await create(user, { title: 'Unchanged' });
+    const before = await Chat.findById(chat.id).lean();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    for (const method of ['patch', 'put'] as const) {
+      const res = await ctx.request()[method](`/api/chats/${chat.id}`).set(user.auth).send({});
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual(chat);
+    }
+    expect(await Chat.findById(chat.id).lean()).toEqual(before);
+  });
+
   it('when a chat is created with `stream` but no message, then 400 VALIDATION_FAILED on stream and no chat is created', async () => {
     const before = await Chat.countDocuments({});
     for (const stream of [true, false]) {

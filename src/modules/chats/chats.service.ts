@@ -235,6 +235,9 @@ export async function updateChat(
   chatId: ObjectIdString,
   changes: Partial<Pick<ChatDoc, 'title' | 'pinned' | 'archived' | 'model' | 'systemPrompt'>>,
 ): Promise<ChatDoc> {
+  // A change of nothing (`{}`, as a JSON Merge Patch may be) writes nothing: the chat as it is,
+  // its updatedAt kept, no chat write counted.
+  if (Object.keys(changes).length === 0) return findOwnedChat(userId, chatId);
   await checkChatWriteRate(userId);
   const sizes: Partial<Pick<ChatDoc, 'titleBytes' | 'promptBytes'>> = {};
   if (changes.title !== undefined || changes.systemPrompt !== undefined) {
