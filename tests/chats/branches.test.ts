@@ -184,6 +184,23 @@ describe('branches', () => {
     ]);
     await Message.updateOne({ _id: ids[1] }, { $set: { status: 'complete', content: 'a1' } });
 
+    // Ids that are not ids at all: a 400 on the field saying what an id looks like.
+    const malformed = [
+      await send(chatId, { content: 'x', parentId: 'nope' }),
+      await ctx
+        .request()
+        .patch(`/api/chats/${chatId}`)
+        .set(user.auth)
+        .send({ activeLeafId: 'nope' }),
+      await ctx.request().get(`/api/chats/${chatId}/messages?leafId=nope`).set(user.auth),
+    ];
+    for (const res of malformed) {
+      expect(res.status).toBe(400);
+      expect(res.body.error.details[0].message).toBe(
+        'Not a message id (24 hexadecimal characters)',
+      );
+    }
+
     const badSwitch = await ctx
       .request()
       .patch(`/api/chats/${chatId}`)

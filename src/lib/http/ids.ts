@@ -23,6 +23,16 @@ export const objectIdParam = (what: string) =>
     .regex(OBJECT_ID, `${what} not found`)
     .brand<'ObjectId'>();
 
+/**
+ * An id in a query parameter or a body field: malformed, it is a 400 on that field saying what an
+ * id looks like (an id that is well formed but names nothing of the user's is a 404 further on).
+ */
+export const objectIdField = (what: string) =>
+  z
+    .string()
+    .regex(OBJECT_ID, `Not a ${what.toLowerCase()} id (24 hexadecimal characters)`)
+    .brand<'ObjectId'>();
+
 /** The same check for an id that arrives elsewhere (a body field): 404 when it cannot name anything. */
 export function parseObjectId(id: string, what: string): ObjectIdString {
   if (!isObjectId(id)) throw notFound(what);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { config, type Config } from '../../lib/config.js';
-import { objectIdParam } from '../../lib/http/ids.js';
+import { objectIdField, objectIdParam } from '../../lib/http/ids.js';
 import { isWellFormed } from '../../lib/text.js';
 import { CURSOR_TEXT } from './reply-cursor.js';
 import { pageParams } from '../../lib/http/pagination.js';
@@ -253,7 +253,7 @@ export function chatSchemas(c: Config = config()) {
     MessagesQuery: z.strictObject({
       limit,
       cursor,
-      leafId: objectIdParam('Message')
+      leafId: objectIdField('Message')
         .optional()
         .describe('Page the branch ending at this message (default: the active branch)'),
       view: z
@@ -281,7 +281,7 @@ export function chatSchemas(c: Config = config()) {
         archived: z.boolean(),
         model,
         systemPrompt,
-        activeLeafId: objectIdParam('Message').describe(
+        activeLeafId: objectIdField('Message').describe(
           'Switch branch: the branch moves to the newest message at or below this one',
         ),
       })
@@ -290,7 +290,7 @@ export function chatSchemas(c: Config = config()) {
       content,
       model: model.optional(),
       stream,
-      parentId: objectIdParam('Message')
+      parentId: objectIdField('Message')
         .nullable()
         .optional()
         .describe(
@@ -300,7 +300,7 @@ export function chatSchemas(c: Config = config()) {
     RegenerateBody: z.strictObject({ model: model.optional(), stream }),
     ContinueBody: z.strictObject({ stream }),
     ForkBody: z.strictObject({
-      messageId: objectIdParam('Message').describe(
+      messageId: objectIdField('Message').describe(
         'The message the copied branch ends at (the root to it is copied)',
       ),
     }),
