@@ -23,18 +23,16 @@ describe('SigmaGPT-compatible client', () => {
     const create = async () =>
       (await ctx.request().post('/api/chats').set(user.auth).send({})).body.id as string;
     const [chatId, other] = [await create(), await create()];
-    const same = await ctx
-      .request()
-      .post('/api/chat')
-      .set(user.auth)
-      .send({ message: 'Once', chatId, threadId: chatId, stream: false });
+    const post = (message: string, threadId: string) =>
+      ctx
+        .request()
+        .post('/api/chat')
+        .set(user.auth)
+        .send({ message, chatId, threadId, stream: false });
+    const same = await post('Once', chatId);
     expect(same.status).toBe(201);
     expect(same.body.chat.id).toBe(chatId);
-    const both = await ctx
-      .request()
-      .post('/api/chat')
-      .set(user.auth)
-      .send({ message: 'Which one?', chatId, threadId: other, stream: false });
+    const both = await post('Which one?', other);
     expect(both.status).toBe(400);
     expect(both.body.error.code).toBe('VALIDATION_FAILED');
     expect(both.body.error.details[0]).toMatchObject({ path: 'threadId' });

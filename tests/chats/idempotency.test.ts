@@ -32,6 +32,16 @@ const sendJson = (chatId: string, key: string, body: Record<string, unknown>, as
     .set('Idempotency-Key', key)
     .send(body);
 
+/** A POST of a message to the chat with the key, read as a stream (as a browser tab would). */
+const postWithKey = (chatId: string, key: string, body: Record<string, unknown>, accept?: string) =>
+  openSse(ctx.server.port, {
+    method: 'POST',
+    path: `/api/chats/${chatId}/messages`,
+    token: ctx.user.accessToken,
+    body,
+    headers: { 'Idempotency-Key': key, ...(accept ? { accept } : {}) },
+  });
+
 describe('Idempotency-Key on sending a message', () => {
   it('when a JSON request is repeated with the same key and body, then the same 201 body comes back and one exchange is stored', async () => {
     const chatId = await newChat();
@@ -49,13 +59,12 @@ describe('Idempotency-Key on sending a message', () => {
     ctx.upstream.script({ chunks: words(30), delayMs: 30 });
     const chatId = await newChat();
     const key = newKey();
-    const lost = openSse(ctx.server.port, {
-      method: 'POST',
-      path: `/api/chats/${chatId}/messages`,
-      token: ctx.user.accessToken,
-      body: { content: 'do not lose me', stream: false },
-      headers: { 'Idempotency-Key': key, accept: 'application/json' },
-    });
+    const lost = postWithKey(
+      chatId,
+      key,
+      { content: 'do not lose me', stream: false },
+      'application/json',
+    );
     await eventually(
       () => Message.countDocuments({ chatId }),
       (n) => n === 2,
@@ -78,14 +87,7 @@ describe('Idempotency-Key on sending a message', () => {
   it('when a streamed request is repeated with the same key, then it streams the same reply again (meta with the same ids) without sending anything', async () => {
     const chatId = await newChat();
     const key = newKey();
-    const stream = () =>
-      openSse(ctx.server.port, {
-        method: 'POST',
-        path: `/api/chats/${chatId}/messages`,
-        token: ctx.user.accessToken,
-        body: { content: 'stream me', stream: true },
-        headers: { 'Idempotency-Key': key },
-      });
+    const stream = () => postWithKey(chatId, key, { content: 'stream me', stream: true });
     const first = stream();
     await first.ended;
     const again = stream();
@@ -104,26 +106,14 @@ describe('Idempotency-Key on sending a message', () => {
     ctx.upstream.script({ chunks: words(20), delayMs: 20 });
     const chatId = await newChat();
     const key = newKey();
-    const dropped = openSse(ctx.server.port, {
-      method: 'POST',
-      path: `/api/chats/${chatId}/messages`,
-      token: ctx.user.accessToken,
-      body: { content: 'either way', stream: true },
-      headers: { 'Idempotency-Key': key },
-    });
+    const dropped = postWithKey(chatId, key, { content: 'either way', stream: true });
     await dropped.waitForEvent('delta');
     dropped.close();
     const asJson = await sendJson(chatId, key, { content: 'either way', stream: false });
     expect(asJson.status).toBe(201);
     expect(asJson.body.messages[1].id).toBe(dropped.events[0]!.data.assistantMessage.id);
     expect(asJson.body.messages[1].content).toBe(words(20).join(''));
-    const asStream = openSse(ctx.server.port, {
-      method: 'POST',
-      path: `/api/chats/${chatId}/messages`,
-      token: ctx.user.accessToken,
-      body: { content: 'either way' },
-      headers: { 'Idempotency-Key': key },
-    });
+    const asStream = postWithKey(chatId, key, { content: 'either way' });
     await asStream.ended;
     expect(asStream.status).toBe(200);
     expect(asStream.text()).toBe(words(20).join(''));
