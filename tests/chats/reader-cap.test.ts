@@ -8,12 +8,18 @@ import { createUser } from '../helpers/users.js';
 const ctx = useChatApp({ MAX_READERS_PER_USER: '2', DETACH_GRACE_SECONDS: '30' });
 
 describe('readers of replies per user', () => {
-  it('when a user already follows as many replies as allowed, then another reader (GET or a POST with Last-Event-ID) gets 429 TOO_MANY_STREAMS, other users are not counted, and a closed reader frees its place', async () => {
+  it('when a user already follows as many replies as allowed, then another reader (GET, a POST with Last-Event-ID, a keyed repeat of the send) gets 429 TOO_MANY_STREAMS, other users are not counted, and a closed reader or a 404 frees its place', async () => {
     let release!: () => void;
     ctx.upstream.script({ chunks: ['held '], holdUntil: new Promise<void>((r) => (release = r)) });
     const chatId = (await ctx.request().post('/api/chats').set(ctx.user.auth).send({})).body
       .id as string;
-    const sender = ctx.stream(`/api/chats/${chatId}/messages`, { content: 'hi', stream: true });
+    const sender = openSse(ctx.server.port, {
+      method: 'POST',
+      path: `/api/chats/${chatId}/messages`,
+      token: ctx.user.accessToken,
+      body: { content: 'hi', stream: true },
+      headers: { 'Idempotency-Key': 'reader-cap-key' },
+    });
     await sender.waitForEvent('delta');
     const replyId = sender.events.find((e) => e.event === 'meta')!.data.assistantMessage
       .id as string;
@@ -21,6 +27,17 @@ describe('readers of replies per user', () => {
       token = ctx.user.accessToken,
       path = `/api/chats/${chatId}/messages/${replyId}/stream`,
     ) => openSse(ctx.server.port, { path, token });
+    /** A reader, retried until a place is free (a closed one's goes back as the server sees it). */
+    const followOnceFree = () =>
+      eventually(
+        async () => {
+          const reader = follow();
+          await reader.waitFor(() => reader.status !== 0);
+          if (reader.status !== 200) await reader.ended;
+          return reader;
+        },
+        (reader) => reader.status === 200,
+      );
     const opened = async (reader: SseClient) => {
       await reader.waitForEvent('delta');
       expect(reader.status).toBe(200);
@@ -52,20 +69,35 @@ describe('readers of replies per user', () => {
     await theirs.ended;
     expect(theirs.status).toBe(404);
 
+    // A repeat of the send with its Idempotency-Key follows the reply too: counted the same.
+    const keyed = openSse(ctx.server.port, {
+      method: 'POST',
+      path: `/api/chats/${chatId}/messages`,
+      token: ctx.user.accessToken,
+      body: { content: 'hi', stream: true },
+      headers: { 'Idempotency-Key': 'reader-cap-key' },
+    });
+    await keyed.ended;
+    expect(keyed.status).toBe(429);
+
     // A reader that leaves gives its place back.
     readers[0]!.close();
-    const next = await eventually(
-      async () => {
-        const reader = follow();
-        await reader.waitFor(() => reader.status !== 0);
-        if (reader.status !== 200) await reader.ended;
-        return reader;
-      },
-      (reader) => reader.status === 200,
-    );
+    const next = await followOnceFree();
+    // Answers that are not streams give their places back too: with the one place left free
+    // (next took the other), two 404s in a row, then a reader still fits.
+    readers[1]!.close();
+    for (let i = 0; i < 2; i += 1) {
+      const missing = follow(
+        ctx.user.accessToken,
+        `/api/chats/${chatId}/messages/${'0'.repeat(24)}/stream`,
+      );
+      await missing.ended;
+      expect(missing.status).toBe(404);
+    }
+    const last = await followOnceFree();
     release();
-    await Promise.all([sender.ended, readers[1]!.ended, next.ended]);
-    for (const reader of [sender, readers[1]!, next])
+    await Promise.all([sender.ended, next.ended, last.ended]);
+    for (const reader of [sender, next, last])
       expect(reader.events.at(-1)).toMatchObject({ event: 'done' });
   });
 });

@@ -30,6 +30,7 @@ import { followLive } from './reply-live-reader.js';
 import { findReplyInChat } from './reply-resume.service.js';
 import { afterMeta, CollectingSink, SseSink } from './reply-sink.js';
 import { serveEvents } from '../../lib/http/serve-events.js';
+import { admitReader } from './reader-cap.js';
 import { exchangeJson, resumeFromPost, serveReply } from './reply.controller.js';
 import { openReply, runReply } from './reply.service.js';
 
@@ -140,7 +141,7 @@ export async function exchangeOnce<Ids extends IdempotentIds>(
   const cursor = cursorOf(req.get('Last-Event-ID'));
   if (cursor) {
     // An event id comes from a stream, and a reconnect resumes one: asked as JSON, it is a mistake.
-    if (!exchange.stream)
+    if ((req.body as { stream?: unknown } | undefined)?.stream === false)
       throw invalidLastEventId(
         'it resumes a stream, and this request asks for JSON (stream: false)',
       );
@@ -197,12 +198,15 @@ async function answerAgain(
   { stream, createdChat }: { stream: boolean; createdChat?: boolean },
 ): Promise<void> {
   const found = await findReplyInChat(userId, String(record.chatId), String(record.replyId));
-  // A continue's stream starts where the continued text does, as the first one did.
-  if (stream) return serveReply(res, found, null, record.appendFrom ?? 0);
-  if (record.response) {
+  if (record.response && !stream) {
     res.status(201).json(record.response);
     return;
   }
+  // Following the reply (its stream, or its end for the JSON answer) is reading it, as a
+  // reconnect is: one of the user's reader places, or repeats would be a way around the cap.
+  admitReader(userId, res);
+  // A continue's stream starts where the continued text does, as the first one did.
+  if (stream) return serveReply(res, found, null, record.appendFrom ?? 0);
   const exchangeBody = await exchangeJson(res, found);
   if (exchangeBody === null) return;
   const body = createdChat ? asCreatedChat(exchangeBody) : exchangeBody;
