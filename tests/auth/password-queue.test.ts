@@ -1,8 +1,9 @@
 import net from 'node:net';
+import bcrypt from 'bcrypt';
 import { describe, expect, it, vi } from 'vitest';
 import { User } from '../../src/modules/users/user.model.js';
 import { uniqueEmail, useTestApp } from '../helpers/app.js';
-import { bearer, expectError, NO_TIGHT_LIMITS, signUp } from '../helpers/auth.js';
+import { bearer, expectError, NO_TIGHT_LIMITS, rateLimitHits, signUp } from '../helpers/auth.js';
 import { eventually } from '../helpers/eventually.js';
 import { listen } from '../helpers/sse.js';
 
@@ -85,12 +86,13 @@ describe('the password-hashing queue is bounded and shared fairly', () => {
     expect(Number(busy.headers['retry-after'])).toBeGreaterThan(0);
   });
 
-  it('when a stranger hangs up while the login waits on the database, then the account and the address get their places back, and the owner logs in', async () => {
+  it('when a stranger hangs up while the login waits on the database, then no password is checked for it, it holds no place of the account or the address, and the owner logs in', async () => {
     const owner = await signUp(ctx, { ip: '203.0.113.20' });
     const server = await listen(ctx.app);
     const strangers = () => server.served.find((s) => s.url === '/api/auth/login');
     // The brakes before the gate look the account up: that lookup is held until the server has
     // seen the stranger's connection close, so the gate runs on a response closed already.
+    const compare = vi.spyOn(bcrypt, 'compare');
     const findOne = User.collection.findOne.bind(User.collection);
     const held = vi
       .spyOn(User.collection, 'findOne')
@@ -109,10 +111,15 @@ describe('the password-hashing queue is bounded and shared fairly', () => {
           () => socket.destroy(),
         );
       });
-      // The stranger's check ran to its (unread) answer: it went through the gate.
-      await eventually(() => Promise.resolve(strangers()?.res.writableEnded), Boolean);
+      // The stranger's request came to the gate: the last brake before it counted it.
+      await eventually(
+        () => rateLimitHits('login-account'),
+        (hits) => hits[`login-account:${owner.email}`] === 1,
+      );
       held.mockRestore();
       expect((await login(owner.email, owner.password, '203.0.113.20')).status).toBe(200);
+      // No password was checked for the request nobody could read the answer of.
+      expect(compare.mock.calls.filter(([password]) => password === 'wrong password')).toEqual([]);
       // The stranger's address holds no place either: four at once from it all get through.
       const fromThere = await Promise.all(
         [1, 2, 3, 4].map(() => login(uniqueEmail('nobody'), 'wrong password', '198.51.100.44')),
@@ -120,6 +127,7 @@ describe('the password-hashing queue is bounded and shared fairly', () => {
       expect(fromThere.map((r) => r.status)).toEqual([401, 401, 401, 401]);
     } finally {
       held.mockRestore();
+      compare.mockRestore();
       await server.close();
     }
   });

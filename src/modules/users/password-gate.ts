@@ -1,7 +1,7 @@
 import type { Request, RequestHandler } from 'express';
 import { config } from '../../lib/config.js';
 import { AppError } from '../../lib/errors.js';
-import { whenClosed } from '../../lib/http/response-closed.js';
+import { hasClosed, whenClosed } from '../../lib/http/response-closed.js';
 import { byAddressRange, documentsRateLimit } from '../../lib/rate-limit/limiter.js';
 
 /**
@@ -23,6 +23,9 @@ const busy = (message: string) =>
 export function passwordGate(accountOf: (req: Request) => string | undefined): RequestHandler {
   return documentsRateLimit((req, res, next) => {
     if (!config().RATE_LIMITS_ENABLED) return next();
+    // Its client is gone (it hung up while the brakes before this read the database): nobody
+    // will read the answer, so no password is checked for it, and it takes no place.
+    if (hasClosed(res)) return;
     const account = accountOf(req);
     const range = byAddressRange(req);
     if (account !== undefined && accounts.has(account))
@@ -32,9 +35,7 @@ export function passwordGate(accountOf: (req: Request) => string | undefined): R
       return next(busy('Too many password checks from this network at once; retry shortly'));
     if (account !== undefined) accounts.add(account);
     ranges.set(range, held + 1);
-    // 'close' follows 'finish' and also fires when the client goes away first, possibly before
-    // this gate ran (while the brakes before it read the database): then the place is given back
-    // at once, and the request goes on to an answer nobody reads.
+    // 'close' follows 'finish' and also fires when the client goes away first.
     whenClosed(res, () => {
       if (account !== undefined) accounts.delete(account);
       const left = (ranges.get(range) ?? 1) - 1;
