@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import mongoose from '../../src/lib/db/mongoose.js';
+import { Message } from '../../src/modules/chats/message.model.js';
 import { useTestApp } from '../helpers/app.js';
 import { bearer, signUp } from '../helpers/auth.js';
 import { eventually } from '../helpers/eventually.js';
@@ -154,5 +155,53 @@ describe('deleting an account', () => {
       (await ctx.request().get(`/api/chats/${theirs.body.id}`).set(bearer(bystander.accessToken)))
         .status,
     ).toBe(200);
+  });
+
+  it('when the deletion of its messages fails, then its streaming reply is stopped all the same, and the deletion retried succeeds', async () => {
+    const owner = await signUp(ctx, { ip: '203.0.113.61' });
+    const as = bearer(owner.accessToken);
+    upstream.setDefault({ chunks: Array.from({ length: 400 }, (_, i) => `w${i} `), delayMs: 20 });
+    const chat = await ctx.request().post('/api/chats').set(as).send({ title: 'failing delete' });
+    const s = openStream(server.port, `/api/chats/${chat.body.id}/messages`, owner.accessToken, {
+      content: 'long answer please',
+      stream: true,
+    });
+    await s.waitFor(() => s.events.filter((e) => e.event === 'delta').length >= 3);
+    const failing = vi
+      .spyOn(Message.collection, 'deleteMany')
+      .mockImplementationOnce(() => Promise.reject(new Error('the database went away')));
+    try {
+      const failed = await ctx
+        .request()
+        .delete('/api/auth/me')
+        .set(as)
+        .send({ password: owner.password });
+      expect(failed.status).toBe(500);
+    } finally {
+      failing.mockRestore();
+    }
+    // Stopped although the deletion failed: the stream ends, far short of the 400 words.
+    await s.ended;
+    expect(s.events.filter((e) => e.event === 'delta').length).toBeLessThan(400);
+    expect(
+      await eventually(
+        () => mongoose.connection.db!.collection('generations').countDocuments({}),
+        (n) => n === 0,
+      ),
+    ).toBe(0);
+    // Its session was ended by the failed attempt's first step: a new login retries the deletion.
+    const again = await ctx
+      .request()
+      .post('/api/auth/login')
+      .set('X-Forwarded-For', '203.0.113.61')
+      .send({ email: owner.email, password: owner.password });
+    expect(again.status).toBe(200);
+    const retried = await ctx
+      .request()
+      .delete('/api/auth/me')
+      .set(bearer(again.body.accessToken))
+      .send({ password: owner.password });
+    expect(retried.status).toBe(204);
+    expect(await documentsNaming(owner.user.id, owner.email)).toEqual([]);
   });
 });

@@ -31,8 +31,13 @@ export async function deleteUserContent(userId: string): Promise<void> {
  * next step unlinks from the account.
  */
 export async function removeMessagesAndEndReplies(userId: string): Promise<void> {
-  await deleteMessages({ userId: new Types.ObjectId(userId) }, { user: true });
-  await endReplies(userId);
+  try {
+    await deleteMessages({ userId: new Types.ObjectId(userId) }, { user: true });
+  } finally {
+    // Stopped even when the messages could not all go (the deletion fails and is retried): the
+    // replies do not go on streaming, and costing, for an account being deleted.
+    await endReplies(userId);
+  }
 }
 
 /** Whether the chat and its owner's account both still exist: a deletion may have raced a write. */
