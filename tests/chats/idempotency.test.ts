@@ -2,6 +2,7 @@ import { EventSource } from 'eventsource';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Chat } from '../../src/modules/chats/chat.model.js';
 import { IdempotencyKey } from '../../src/modules/chats/idempotency.model.js';
+import { requestHash } from '../../src/modules/chats/idempotency.service.js';
 import { Message } from '../../src/modules/chats/message.model.js';
 import { useChatApp } from '../helpers/chat-app.js';
 import { expectError } from '../helpers/auth.js';
@@ -118,6 +119,27 @@ describe('Idempotency-Key on sending a message', () => {
     expect(asStream.status).toBe(200);
     expect(asStream.text()).toBe(words(20).join(''));
     expect(await Message.countDocuments({ chatId })).toBe(2);
+    expect(ctx.upstream.requests).toHaveLength(1);
+  });
+
+  it('when a key was claimed before `stream` was left out of the comparison (its hash covers the whole body), then the same request still gets its exchange, and another body still 409', async () => {
+    const chatId = await newChat();
+    const key = newKey();
+    const body = { content: 'from before', stream: false };
+    const first = await sendJson(chatId, key, body);
+    expect(first.status).toBe(201);
+    await IdempotencyKey.updateOne(
+      { key },
+      { $set: { requestHash: requestHash('/api/chats/:id/messages', { id: chatId }, body) } },
+    );
+    const again = await sendJson(chatId, key, body);
+    expect(again.status).toBe(201);
+    expect(again.body).toEqual(first.body);
+    expectError(
+      await sendJson(chatId, key, { content: 'changed', stream: false }),
+      409,
+      'IDEMPOTENCY_KEY_REUSED',
+    );
     expect(ctx.upstream.requests).toHaveLength(1);
   });
 

@@ -118,12 +118,14 @@ export interface ExchangeRequest<Ids extends IdempotentIds> {
  * stream as JSON (or the other way) gets the same exchange in the form it asks for (answerAgain).
  */
 const hashOf = (req: Request) => {
+  const route = `${req.baseUrl}${(req.route as { path?: string } | undefined)?.path ?? ''}`;
   const { stream: _delivery, ...asked } = (req.body ?? {}) as Record<string, unknown>;
-  return requestHash(
-    `${req.baseUrl}${(req.route as { path?: string } | undefined)?.path ?? ''}`,
-    req.params,
-    asked,
-  );
+  return {
+    hash: requestHash(route, req.params, asked),
+    // Keys claimed before `stream` was left out (kept IDEMPOTENCY_TTL, 24 h) hold the hash of
+    // the whole body: the same request still matches them. Droppable once those have expired.
+    alsoMatches: [requestHash(route, req.params, req.body)],
+  };
 };
 
 /**

@@ -67,7 +67,8 @@ async function exchangeStored(record: IdempotencyDoc): Promise<boolean> {
 export async function claimIdempotencyKey(
   userId: string,
   key: string,
-  hash: string,
+  /** The request's hash, stored with a new claim; and others an earlier record may hold for it. */
+  { hash, alsoMatches = [] }: { hash: string; alsoMatches?: string[] },
   ids: IdempotentIds,
 ): Promise<Claim> {
   const owner = new Types.ObjectId(userId);
@@ -98,7 +99,7 @@ export async function claimIdempotencyKey(
       await IdempotencyKey.deleteOne({ _id: existing._id, expiresAt: { $lte: now } });
       continue;
     }
-    if (existing.requestHash !== hash)
+    if (existing.requestHash !== hash && !alsoMatches.includes(existing.requestHash))
       throw new AppError(
         'IDEMPOTENCY_KEY_REUSED',
         'This Idempotency-Key was already used with a different request',
