@@ -32,10 +32,12 @@ describe('SigmaGPT-compatible client', () => {
     const same = await post('Once', chatId);
     expect(same.status).toBe(201);
     expect(same.body.chat.id).toBe(chatId);
-    const both = await post('Which one?', other);
-    expect(both.status).toBe(400);
-    expect(both.body.error.code).toBe('VALIDATION_FAILED');
-    expect(both.body.error.details[0]).toMatchObject({ path: 'threadId' });
+    for (const threadId of [other, '']) {
+      const both = await post('Which one?', threadId);
+      expect(both.status).toBe(400);
+      expect(both.body.error.code).toBe('VALIDATION_FAILED');
+      expect(both.body.error.details[0]).toMatchObject({ path: 'threadId' });
+    }
     expect(await Message.countDocuments({ chatId: { $in: [chatId, other] } })).toBe(2);
   });
 

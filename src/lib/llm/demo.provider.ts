@@ -1,5 +1,6 @@
 import { approxTokens } from './history.js';
 import type { CompletionRequest, CompletionStream } from './types.js';
+import { cutText } from '../text.js';
 
 export const DEMO_MODEL = 'demo';
 
@@ -48,7 +49,7 @@ export function demoCompletion(request: CompletionRequest, delayMs: number): Com
     read: async (handle) => {
       const lastUser =
         [...request.messages].reverse().find((m) => m.role === 'user')?.content ?? '';
-      const echo = lastUser.length > 200 ? `${lastUser.slice(0, 200)}…` : lastUser;
+      const echo = lastUser.length > 200 ? `${cutText(lastUser, 200)}…` : lastUser;
       const words = `${REPLY}“${echo}”`.split(/(?<=\s)/);
       let sent = '';
       let finishReason = 'stop';

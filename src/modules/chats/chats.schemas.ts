@@ -313,10 +313,13 @@ export function chatSchemas(c: Config = config()) {
         stream: z.boolean().optional().describe('Streams unless false'),
       })
       // Two names for one chat: naming two chats would leave which one is meant to a guess.
-      .refine((b) => !b.chatId || !b.threadId || b.chatId === b.threadId, {
-        message: 'chatId and threadId name different chats; send one of them',
-        path: ['threadId'],
-      }),
+      .refine(
+        (b) => b.chatId === undefined || b.threadId === undefined || b.chatId === b.threadId,
+        {
+          message: 'chatId and threadId name different chats; send one of them',
+          path: ['threadId'],
+        },
+      ),
     CompatUpdateBody: z.strictObject({ title: title.optional(), pinned: z.boolean().optional() }),
   };
 }
