@@ -1,14 +1,9 @@
 /**
  * Text as clients send it and as it is stored. JavaScript strings are UTF-16: a character past
  * U+FFFF takes two code units (a surrogate pair), and JSON can even carry one of the two alone
- * (`"\ud800"`), which UTF-8, and so the database, cannot store: it would be kept as U+FFFD,
- * unlike what was sent and answered.
+ * (`"\ud800"`), which UTF-8, and so the database, cannot store (request bodies holding one are
+ * refused: lib/http/body.ts).
  */
-
-/** A surrogate without its partner (a `u` regex reads a pair as one character, never as this). */
-const LONE_SURROGATE = /\p{Cs}/u;
-
-export const isWellFormed = (text: string): boolean => !LONE_SURROGATE.test(text);
 
 /** At most `max` UTF-16 code units of `text`, never ending in half of a surrogate pair. */
 export function cutText(text: string, max: number): string {

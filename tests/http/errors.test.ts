@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import supertest from 'supertest';
 import { createApp, routeGroups } from '../../src/app.js';
 import { defineRoute } from '../../src/lib/http/route.js';
+import { Chat } from '../../src/modules/chats/chat.model.js';
 import { uniqueEmail, useTestApp } from '../helpers/app.js';
 import { accountsSnapshot, expectError, NO_TIGHT_LIMITS } from '../helpers/auth.js';
 
@@ -117,6 +118,57 @@ describe('request bodies', () => {
     expectError(res, 400, 'INVALID_JSON');
     expect(res.body.error.message).toMatch(/UTF-8/);
     expect(await accountsSnapshot()).toEqual(before);
+  });
+
+  it.each([
+    ['a chat title', '/api/chats', '{"title":"ok\\ud800"}'],
+    ['a message', '/api/chats', '{"message":"half of \\ud83d","stream":false}'],
+    ['a system prompt', '/api/chats', '{"systemPrompt":"\\udc00 be terse"}'],
+    [
+      'a /v1 message',
+      '/v1/chat/completions',
+      '{"model":"demo","messages":[{"role":"user","content":"\\ud800\\ud800"}]}',
+    ],
+  ])(
+    'when %s holds half of a surrogate pair (\\ud800 alone), then 400 INVALID_JSON saying so, and nothing is stored',
+    async (_what, path, raw) => {
+      const user = await ctx
+        .request()
+        .post('/api/auth/signup')
+        .send({
+          email: uniqueEmail('surrogate'),
+          password: 'correct horse battery',
+        });
+      const before = await Chat.countDocuments({});
+      const res = await ctx
+        .request()
+        .post(path)
+        .set('Authorization', `Bearer ${user.body.accessToken}`)
+        .set('Content-Type', 'application/json')
+        .send(raw);
+      expect(res.status).toBe(400);
+      expect(JSON.stringify(res.body)).toMatch(/surrogate/);
+      expect(await Chat.countDocuments({})).toBe(before);
+    },
+  );
+
+  it('when a body holds a whole surrogate pair as escapes, or an escaped backslash before "ud800", then it is taken as sent', async () => {
+    const user = await ctx
+      .request()
+      .post('/api/auth/signup')
+      .send({
+        email: uniqueEmail('pairs'),
+        password: 'correct horse battery',
+      });
+    const res = await ctx
+      .request()
+      .post('/api/chats')
+      .set('Authorization', `Bearer ${user.body.accessToken}`)
+      .set('Content-Type', 'application/json')
+      .send('{"title":"\\ud83d\\ude00 and \\\\ud800"}');
+    expect(res.status).toBe(201);
+    expect(res.body.title).toBe('😀 and \\ud800');
+    expect((await Chat.findById(res.body.id).lean())!.title).toBe('😀 and \\ud800');
   });
 
   it('when the body is larger than BODY_LIMIT, then 413 PAYLOAD_TOO_LARGE JSON and nothing is stored', async () => {

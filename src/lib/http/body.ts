@@ -50,10 +50,29 @@ export function jsonBody(limit: string): RequestHandler[] {
 }
 
 /**
- * Bytes that are not UTF-8 would be decoded to U+FFFD each and stored so, unlike what was sent
- * and without a word: refused instead (a native check of the bytes, before they are parsed).
+ * Text that cannot be stored as sent is refused rather than stored otherwise without a word:
+ * bytes that are not UTF-8 (each would be decoded to U+FFFD; a native check of the bytes), and
+ * JSON escapes of half a surrogate pair (`"\ud800"`: JSON allows them, UTF-8, and so the
+ * database, cannot hold them), looked for only in a body that has a `\u` escape at all.
  */
 function refuseInvalidUtf8(_req: unknown, _res: unknown, bytes: Buffer): void {
   if (!isUtf8(bytes))
     throw new AppError('INVALID_JSON', 'The request body is not valid UTF-8 (JSON must be UTF-8)');
+  if (bytes.includes('\\u') && holdsLoneSurrogate(bytes.toString('utf8')))
+    throw new AppError(
+      'INVALID_JSON',
+      'The request body holds half of a surrogate pair (a lone \\ud800-\\udfff escape), which cannot be stored',
+    );
+}
+
+/**
+ * Each escape of the JSON text in turn: a pair of surrogates, a surrogate alone (captured), any
+ * other \u escape, or any other escaped character (so an escaped backslash is consumed whole).
+ */
+const ESCAPES =
+  /\\(?:u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}|(u[dD][89a-fA-F][0-9a-fA-F]{2})|u[0-9a-fA-F]{4}|.)/g;
+
+function holdsLoneSurrogate(json: string): boolean {
+  for (const escape of json.matchAll(ESCAPES)) if (escape[1] !== undefined) return true;
+  return false;
 }

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { config, type Config } from '../../lib/config.js';
 import { objectIdField, objectIdParam } from '../../lib/http/ids.js';
-import { isWellFormed } from '../../lib/text.js';
 import { CURSOR_TEXT } from './reply-cursor.js';
 import { pageParams } from '../../lib/http/pagination.js';
 
@@ -11,8 +10,6 @@ import { pageParams } from '../../lib/http/pagination.js';
  * which schemathesis generates from) do not count it as whitespace. Published as the `pattern`.
  */
 const NOT_BLANK = /[^\s\uFEFF]/;
-const WELL_FORMED =
-  'Must be well-formed Unicode text (a lone surrogate such as \\ud800 cannot be stored)';
 
 /**
  * No C0 control character and no DEL, written with `\u` escapes (which JavaScript and Python
@@ -206,15 +203,13 @@ export function chatSchemas(c: Config = config()) {
     .string()
     .max(c.MAX_MESSAGE_CHARS)
     .regex(NOT_BLANK, 'Message must not be empty')
-    .refine(isWellFormed, WELL_FORMED)
     .trim();
   const title = z
     .string()
     .max(c.MAX_TITLE_CHARS)
     .regex(NOT_BLANK, 'Title must not be empty')
-    .refine(isWellFormed, WELL_FORMED)
     .trim();
-  const systemPrompt = z.string().max(c.MAX_SYSTEM_PROMPT_CHARS).refine(isWellFormed, WELL_FORMED);
+  const systemPrompt = z.string().max(c.MAX_SYSTEM_PROMPT_CHARS);
   // Published as a plain string: the allowed ids are the server's configuration, read at run time
   // from GET /api/models, not baked into the description (or into clients generated from it).
   const models = new Set(c.models);
