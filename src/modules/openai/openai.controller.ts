@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { config } from '../../lib/config.js';
+import { hasClosed } from '../../lib/http/response-closed.js';
 import { serveEvents } from '../../lib/http/serve-events.js';
 import { DataSseStream } from '../../lib/http/sse-data.js';
 import { DEMO_MODEL, type ToolCallDelta } from '../../lib/llm/index.js';
@@ -102,7 +103,7 @@ async function answerJson(req: Request, res: Response, exchange: Exchange, who: 
   const outcome = await outcomeOf(reply);
   if (outcome.error) throw toOpenAiError(outcome.error);
   if (outcome.message.status !== 'complete') {
-    if (res.closed) return;
+    if (hasClosed(res)) return;
     throw interrupted();
   }
   const calls = toolCalls.list();
