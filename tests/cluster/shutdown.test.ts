@@ -42,12 +42,20 @@ describe('graceful shutdown', () => {
 
     const signalled = Date.now();
     const exit = instance.stop('SIGTERM');
-    // Draining starts when the process has handled the signal: wait for readiness to say so.
+    // Draining starts when the process has handled the signal: wait for readiness to say so. It
+    // says why: draining, with the database still up (a drain is not an outage).
     const ready = await eventually(
-      () => fetch(`${instance.url}/readyz`).then((r) => r.status),
-      (status) => status === 503,
+      () =>
+        fetch(`${instance.url}/readyz`).then(async (r) => ({
+          status: r.status,
+          body: await r.json(),
+        })),
+      (answer) => answer.status === 503,
     );
-    expect(ready).toBe(503);
+    expect(ready).toEqual({
+      status: 503,
+      body: { status: 'unavailable', database: 'up', draining: true },
+    });
     const refused = await fetch(`${instance.url}/api/auth/me`, {
       headers: { Authorization: `Bearer ${accessToken}` },
     });

@@ -27,12 +27,15 @@ export function healthRouter(ping: () => Promise<boolean> = pingDatabase): Route
     res.json({ status: 'ok' });
   });
   router.get('/readyz', async (_req, res) => {
-    // Draining is read live: a deploy must see readiness fail at once.
-    const database = !isDraining() && (await databaseUp());
-    res.status(database ? 200 : 503).json({
-      status: database ? 'ready' : 'unavailable',
+    // Draining is read live: a deploy must see readiness fail at once. The database is still
+    // reported as it is, so a drain is not taken for an outage.
+    const draining = isDraining();
+    const database = await databaseUp();
+    const ready = database && !draining;
+    res.status(ready ? 200 : 503).json({
+      status: ready ? 'ready' : 'unavailable',
       database: database ? 'up' : 'down',
-      draining: isDraining(),
+      draining,
     });
   });
   return router;
