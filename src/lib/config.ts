@@ -40,7 +40,8 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATA_DIR: z.string().default('data'),
 
-  MONGODB_URI: z.string().url().optional(),
+  // Empty means unset (`MONGODB_URI=` in a compose or env file): the embedded database.
+  MONGODB_URI: z.preprocess((v) => (v === '' ? undefined : v), z.string().url().optional()),
   DB_SERVER_SELECTION_TIMEOUT_MS: int(1500, 100),
 
   JWT_SECRET: z.string().optional(),

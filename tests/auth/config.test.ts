@@ -60,4 +60,23 @@ describe('configuration of the model provider', () => {
   it('when development has no key, then the demo model is the default', () => {
     expect(loadConfig({ NODE_ENV: 'development', JWT_SECRET: secret }).defaultModel).toBe('demo');
   });
+
+  it('when MONGODB_URI is set but empty (as env and compose files write an unset value), then development takes the embedded database and production says it is required', () => {
+    const dev = loadConfig({
+      NODE_ENV: 'development',
+      JWT_SECRET: 'x'.repeat(40),
+      MONGODB_URI: '',
+    });
+    expect(dev.MONGODB_URI).toBeUndefined();
+    expect(() =>
+      loadConfig({
+        ...production,
+        JWT_SECRET: 'k'.repeat(16) + 'Zq3!v9LmP0sT8wXy',
+        MONGODB_URI: '',
+      }),
+    ).toThrow(/MONGODB_URI: required in production/);
+    expect(() => loadConfig({ NODE_ENV: 'development', MONGODB_URI: 'not a uri' })).toThrow(
+      /MONGODB_URI/,
+    );
+  });
 });
