@@ -134,6 +134,13 @@ export function observeDatabase(mongo: MongoClient): void {
 }
 
 /** Why a model call failed, for the `cause` label: the provider's status, or how it failed. */
+const CONNECTION_LOST = new Set([
+  'UND_ERR_SOCKET',
+  'ECONNRESET',
+  'EPIPE',
+  'ERR_STREAM_PREMATURE_CLOSE',
+]);
+
 function causeOf(error: unknown): string {
   let e = error as { status?: unknown; name?: unknown; cause?: unknown } | undefined;
   for (let depth = 0; e && depth < 3; depth += 1) {
@@ -144,6 +151,9 @@ function causeOf(error: unknown): string {
     // subclass of the connection error).
     if (e instanceof OpenAI.APIConnectionTimeoutError) return 'timeout';
     if (e instanceof OpenAI.APIConnectionError) return 'connection';
+    // The connection lost while the body was read (after the SDK's part): undici's socket error,
+    // a reset, or the body closed before its end.
+    if (CONNECTION_LOST.has((e as { code?: unknown }).code as string)) return 'connection';
     e = e.cause as typeof e;
   }
   return 'other';

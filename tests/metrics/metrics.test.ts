@@ -204,6 +204,19 @@ describe('values move when replies run', () => {
     ).toBe(1);
   });
 
+  it('when the provider drops its connection mid-reply, then the upstream error is counted with cause connection', async () => {
+    const chatId = await newChat();
+    const before = await scrape();
+    upstream.script({ chunks: ['part', 'ial'], failAfter: 1, failWith: 'close' });
+    expect((await send(chatId)).status).toBe(502);
+    const after = await scrape();
+    const labels = { code: 'UPSTREAM_ERROR', cause: 'connection' };
+    expect(
+      valueOf(after, 'sigmagpt_upstream_errors_total', labels) -
+        valueOf(before, 'sigmagpt_upstream_errors_total', labels),
+    ).toBe(1);
+  });
+
   it('when a stream is open, then the open-streams gauge counts it, and not after it ends', async () => {
     const chatId = await newChat();
     upstream.script({ chunks: Array.from({ length: 100 }, (_, i) => `w${i} `), delayMs: 20 });
