@@ -167,4 +167,20 @@ describe('logs', () => {
     expect(deep).toEqual([first.headers['x-request-id'], second.headers['x-request-id']].sort());
     expect(deep).toContain('probe-one');
   });
+
+  it('when a request is refused, then its log line carries the error code the client got', async () => {
+    lines.length = 0;
+    const res = await ctx
+      .request()
+      .post('/api/auth/signup')
+      .send({ email: 'not an email', password: 'correct horse battery' });
+    expect(res.status).toBe(400);
+    const line = lines
+      .join('')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { msg?: string; reqId?: string; res?: Record<string, unknown> })
+      .find((r) => r.msg === 'request completed' && r.res?.statusCode === 400);
+    expect(line?.res).toEqual({ statusCode: 400, code: 'VALIDATION_FAILED' });
+  });
 });

@@ -73,6 +73,8 @@ export function toAppError(err: unknown): AppError {
 
 export function sendError(req: Request, res: Response, error: AppError): void {
   if (error.headers) res.set(error.headers);
+  // For the request's log line (request-log.ts).
+  res.locals.errorCode = error.code;
   // A body left unread (refused before parsing) would have to be drained before the connection
   // could serve another request; closing it frees the connection at once.
   if (!req.complete) res.set('Connection', 'close');

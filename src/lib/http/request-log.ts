@@ -33,9 +33,13 @@ const levelOf = (status: number): Level =>
 function logFinished(this: TimedResponse): void {
   const level = levelOf(this.statusCode);
   if (!logger.isLevelEnabled(level)) return;
+  // The error's code, when the answer was one (sendError): 429s of a rate, a budget and the
+  // stream cap are told apart in the log as in the body.
+  const code = (this as { locals?: { errorCode?: string } }).locals?.errorCode;
   const fields = {
     req: requestFields(this.req),
-    res: { statusCode: this.statusCode },
+    res:
+      code === undefined ? { statusCode: this.statusCode } : { statusCode: this.statusCode, code },
     responseTime: Math.round(performance.now() - (this[STARTED] ?? 0)),
   };
   if (this.statusCode >= 500) logger[level](fields, 'request errored');
