@@ -13,13 +13,16 @@ describe('readers of replies per user', () => {
     ctx.upstream.script({ chunks: ['held '], holdUntil: new Promise<void>((r) => (release = r)) });
     const chatId = (await ctx.request().post('/api/chats').set(ctx.user.auth).send({})).body
       .id as string;
-    const sender = openSse(ctx.server.port, {
-      method: 'POST',
-      path: `/api/chats/${chatId}/messages`,
-      token: ctx.user.accessToken,
-      body: { content: 'hi', stream: true },
-      headers: { 'Idempotency-Key': 'reader-cap-key' },
-    });
+    /** The send, with a key: its repeats follow the same reply. */
+    const sendWithKey = () =>
+      openSse(ctx.server.port, {
+        method: 'POST',
+        path: `/api/chats/${chatId}/messages`,
+        token: ctx.user.accessToken,
+        body: { content: 'hi', stream: true },
+        headers: { 'Idempotency-Key': 'reader-cap-key' },
+      });
+    const sender = sendWithKey();
     await sender.waitForEvent('delta');
     const replyId = sender.events.find((e) => e.event === 'meta')!.data.assistantMessage
       .id as string;
@@ -70,13 +73,7 @@ describe('readers of replies per user', () => {
     expect(theirs.status).toBe(404);
 
     // A repeat of the send with its Idempotency-Key follows the reply too: counted the same.
-    const keyed = openSse(ctx.server.port, {
-      method: 'POST',
-      path: `/api/chats/${chatId}/messages`,
-      token: ctx.user.accessToken,
-      body: { content: 'hi', stream: true },
-      headers: { 'Idempotency-Key': 'reader-cap-key' },
-    });
+    const keyed = sendWithKey();
     await keyed.ended;
     expect(keyed.status).toBe(429);
 

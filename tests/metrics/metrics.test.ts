@@ -186,6 +186,13 @@ describe('values move when replies run', () => {
     expect(valueOf(after, 'nodejs_eventloop_lag_p99_seconds')).toBeGreaterThan(0);
   });
 
+  /** Upstream errors counted with cause connection, in a scrape. */
+  const connectionErrors = (text: string) =>
+    valueOf(text, 'sigmagpt_upstream_errors_total', {
+      code: 'UPSTREAM_ERROR',
+      cause: 'connection',
+    });
+
   it('when the provider cannot be reached, then the upstream error is counted with cause connection', async () => {
     const chatId = await newChat();
     const before = await scrape();
@@ -197,11 +204,7 @@ describe('values move when replies run', () => {
       reloadConfig({ ...process.env, ...env });
     }
     const after = await scrape();
-    const labels = { code: 'UPSTREAM_ERROR', cause: 'connection' };
-    expect(
-      valueOf(after, 'sigmagpt_upstream_errors_total', labels) -
-        valueOf(before, 'sigmagpt_upstream_errors_total', labels),
-    ).toBe(1);
+    expect(connectionErrors(after) - connectionErrors(before)).toBe(1);
   });
 
   it('when the provider drops its connection mid-reply, then the upstream error is counted with cause connection', async () => {
@@ -210,11 +213,7 @@ describe('values move when replies run', () => {
     upstream.script({ chunks: ['part', 'ial'], failAfter: 1, failWith: 'close' });
     expect((await send(chatId)).status).toBe(502);
     const after = await scrape();
-    const labels = { code: 'UPSTREAM_ERROR', cause: 'connection' };
-    expect(
-      valueOf(after, 'sigmagpt_upstream_errors_total', labels) -
-        valueOf(before, 'sigmagpt_upstream_errors_total', labels),
-    ).toBe(1);
+    expect(connectionErrors(after) - connectionErrors(before)).toBe(1);
   });
 
   it('when a stream is open, then the open-streams gauge counts it, and not after it ends', async () => {
