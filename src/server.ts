@@ -23,7 +23,7 @@ import {
 } from './modules/chats/index.js';
 import { serverOptions } from './lib/http/server-options.js';
 import { startMetricsServer } from './modules/metrics/index.js';
-import { startTokenizer, stopTokenizer } from './modules/usage/index.js';
+import { logUnrecordedUsage, startTokenizer, stopTokenizer } from './modules/usage/index.js';
 
 async function main() {
   let c;
@@ -90,6 +90,7 @@ async function main() {
         closeDatabase,
         cutStreamsNow: signal === 'SIGINT',
       });
+      logUnrecordedUsage();
       logger.info('stopped');
       process.exit(0);
     } catch (error) {

@@ -4,6 +4,8 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { Types } from '../../src/lib/db/mongoose.js';
 import { Message } from '../../src/modules/chats/message.model.js';
 import { UsageEntry } from '../../src/modules/usage/usage.model.js';
+import { logUnrecordedUsage, recordEntries } from '../../src/modules/usage/usage.service.js';
+import { logger } from '../../src/lib/logger.js';
 import { useTestApp } from '../helpers/app.js';
 import { chargesOnReplies, chargesWhere, ledgerEntries } from '../helpers/charges.js';
 import { expectError } from '../helpers/auth.js';
@@ -161,6 +163,39 @@ describe('recording usage', () => {
     } finally {
       finalWrite.mockRestore();
       ledgerAttempts.mockRestore();
+    }
+  });
+
+  it('when the process exits while a ledger entry waits for its retry, then the entry is logged with its figures at error rather than lost', async () => {
+    const away = vi
+      .spyOn(UsageEntry.collection, 'insertMany')
+      .mockImplementation(() => Promise.reject(new MongoNetworkError('database away')));
+    const errors = vi.spyOn(logger, 'error');
+    const entry = {
+      _id: new Types.ObjectId(),
+      userId: new Types.ObjectId(user.id),
+      chatId: null,
+      kind: 'reply' as const,
+      createdAt: new Date(),
+      model: 'test-model',
+      day: '2026-12-05',
+      promptTokens: 31,
+      completionTokens: 7,
+      totalTokens: 38,
+      estimated: false,
+    };
+    try {
+      await recordEntries([entry]);
+      expect(logUnrecordedUsage()).toBe(1);
+      expect(errors).toHaveBeenCalledWith(
+        { usage: [entry] },
+        'usage could not be recorded before the process exited',
+      );
+      // Logged once: nothing is left waiting.
+      expect(logUnrecordedUsage()).toBe(0);
+    } finally {
+      away.mockRestore();
+      errors.mockRestore();
     }
   });
 

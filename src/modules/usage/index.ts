@@ -23,6 +23,7 @@ export {
   forgetChatUsage,
   forgetUserUsage,
   holdChargesIn,
+  logUnrecordedUsage,
   moveIntoLedger,
   recordEntries,
   recordUsage,

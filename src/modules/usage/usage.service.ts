@@ -130,14 +130,36 @@ export async function recordEntries(
     );
   }
   const giveUpAt = Date.now() + RETRY_FOR_MS;
+  unrecorded.add(entries);
   const retry = () => {
-    attempt().catch(() => {
-      if (Date.now() + RETRY_MS < giveUpAt) setTimeout(retry, RETRY_MS).unref();
-      // Logged with its figures so an operator can still account for it.
-      else logger.error({ usage: entries }, 'usage could not be recorded');
-    });
+    attempt().then(
+      () => unrecorded.delete(entries),
+      () => {
+        if (Date.now() + RETRY_MS < giveUpAt) setTimeout(retry, RETRY_MS).unref();
+        else {
+          unrecorded.delete(entries);
+          // Logged with its figures so an operator can still account for it.
+          logger.error({ usage: entries }, 'usage could not be recorded');
+        }
+      },
+    );
   };
   setTimeout(retry, RETRY_MS).unref();
+}
+
+/** Ledger entries waiting for a background retry (recordEntries). */
+const unrecorded = new Set<UsageEntryDoc[]>();
+
+/**
+ * At exit: the entries still waiting for a retry will not get one, so each is logged with its
+ * figures, as one that ran out of retries is, rather than lost without a word.
+ */
+export function logUnrecordedUsage(): number {
+  for (const entries of unrecorded)
+    logger.error({ usage: entries }, 'usage could not be recorded before the process exited');
+  const count = unrecorded.size;
+  unrecorded.clear();
+  return count;
 }
 
 /**
