@@ -133,7 +133,7 @@ export function observeDatabase(mongo: MongoClient): void {
   mongo.on('commandFailed', observe('error'));
 }
 
-/** Why a model call failed, for the `cause` label: the provider's status, or how it failed. */
+/** Codes of a connection lost while a body was read (undici's, Node's). */
 const CONNECTION_LOST = new Set([
   'UND_ERR_SOCKET',
   'ECONNRESET',
@@ -141,6 +141,7 @@ const CONNECTION_LOST = new Set([
   'ERR_STREAM_PREMATURE_CLOSE',
 ]);
 
+/** Why a model call failed, for the `cause` label: the provider's status, or how it failed. */
 function causeOf(error: unknown): string {
   let e = error as { status?: unknown; name?: unknown; cause?: unknown } | undefined;
   for (let depth = 0; e && depth < 3; depth += 1) {

@@ -14,3 +14,26 @@ export function whenClosed(res: ServerResponse, onClose: () => void): void {
   if (hasClosed(res)) onClose();
   else res.once('close', onClose);
 }
+
+/**
+ * Places per key (a user, an account, an address range) held by open responses: each place
+ * taken is given back when its response closes, however it ends. What admission caps count.
+ */
+export class PlacesPerKey {
+  private readonly held = new Map<string, number>();
+
+  /** How many of `key`'s places are held now. */
+  count(key: string): number {
+    return this.held.get(key) ?? 0;
+  }
+
+  /** Takes one of `key`'s places until `res` closes (at once, when it already has). */
+  holdUntilClosed(key: string, res: ServerResponse): void {
+    this.held.set(key, this.count(key) + 1);
+    whenClosed(res, () => {
+      const left = this.count(key) - 1;
+      if (left > 0) this.held.set(key, left);
+      else this.held.delete(key);
+    });
+  }
+}

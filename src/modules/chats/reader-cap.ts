@@ -1,7 +1,7 @@
 import type { Response } from 'express';
 import { config } from '../../lib/config.js';
 import { AppError } from '../../lib/errors.js';
-import { whenClosed } from '../../lib/http/response-closed.js';
+import { PlacesPerKey } from '../../lib/http/response-closed.js';
 
 /**
  * Replies followed here by each user through a reconnect or another tab (GET …/stream, or a POST
@@ -11,22 +11,16 @@ import { whenClosed } from '../../lib/http/response-closed.js';
  * readers would take the memory every user's streams share. Counted per process (what it
  * protects is this process's memory), so it needs no database round trip.
  */
-const open = new Map<string, number>();
+const open = new PlacesPerKey();
 
 /** Takes one of the user's reader places for this response, or refuses with 429. */
 export function admitReader(userId: string, res: Response): void {
-  const held = open.get(userId) ?? 0;
   const max = config().MAX_READERS_PER_USER;
-  if (held >= max)
+  if (open.count(userId) >= max)
     throw new AppError(
       'TOO_MANY_STREAMS',
       `At most ${max} reply streams can be followed at once; close one first`,
       { headers: { 'Retry-After': '1' } },
     );
-  open.set(userId, held + 1);
-  whenClosed(res, () => {
-    const left = (open.get(userId) ?? 1) - 1;
-    if (left > 0) open.set(userId, left);
-    else open.delete(userId);
-  });
+  open.holdUntilClosed(userId, res);
 }

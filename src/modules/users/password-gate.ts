@@ -1,7 +1,7 @@
 import type { Request, RequestHandler } from 'express';
 import { config } from '../../lib/config.js';
 import { AppError } from '../../lib/errors.js';
-import { hasClosed, whenClosed } from '../../lib/http/response-closed.js';
+import { hasClosed, PlacesPerKey } from '../../lib/http/response-closed.js';
 import { byAddressRange, documentsRateLimit } from '../../lib/rate-limit/limiter.js';
 
 /**
@@ -14,8 +14,8 @@ import { byAddressRange, documentsRateLimit } from '../../lib/rate-limit/limiter
  *   rotating addresses inside one allocation does not help either.
  * The queue itself is bounded in passwords.ts; what gets past both waits there.
  */
-const accounts = new Set<string>();
-const ranges = new Map<string, number>();
+const accounts = new PlacesPerKey();
+const ranges = new PlacesPerKey();
 
 const busy = (message: string) =>
   new AppError('TOO_MANY_PASSWORD_CHECKS', message, { headers: { 'Retry-After': '1' } });
@@ -28,20 +28,13 @@ export function passwordGate(accountOf: (req: Request) => string | undefined): R
     if (hasClosed(res)) return;
     const account = accountOf(req);
     const range = byAddressRange(req);
-    if (account !== undefined && accounts.has(account))
+    if (account !== undefined && accounts.count(account) > 0)
       return next(busy('A password check for this account is already running; retry shortly'));
-    const held = ranges.get(range) ?? 0;
-    if (held >= config().PASSWORD_CHECKS_PER_ADDRESS)
+    if (ranges.count(range) >= config().PASSWORD_CHECKS_PER_ADDRESS)
       return next(busy('Too many password checks from this network at once; retry shortly'));
-    if (account !== undefined) accounts.add(account);
-    ranges.set(range, held + 1);
-    // 'close' follows 'finish' and also fires when the client goes away first.
-    whenClosed(res, () => {
-      if (account !== undefined) accounts.delete(account);
-      const left = (ranges.get(range) ?? 1) - 1;
-      if (left > 0) ranges.set(range, left);
-      else ranges.delete(range);
-    });
+    // Given back on 'close', which follows 'finish' and also fires when the client goes away first.
+    if (account !== undefined) accounts.holdUntilClosed(account, res);
+    ranges.holdUntilClosed(range, res);
     next();
   });
 }
