@@ -68,6 +68,7 @@ const fetchClient = new OpenAI({
 type Arm = (request: CompletionRequest) => CompletionStream;
 /** An arm written as an async generator, read as ours is: its events pushed to a handler. */
 const pushed = (events: AsyncGenerator<CompletionEvent, void, undefined>): CompletionStream => ({
+  answered: Promise.resolve(true),
   read: async (handle) => {
     for await (const event of events) await handle(event);
   },

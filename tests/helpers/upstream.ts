@@ -192,6 +192,8 @@ export async function startUpstream() {
     }
     if (script.raw) return playRaw(script, script.raw, res);
     res.writeHead(200, { 'content-type': 'text/event-stream', 'x-request-id': STREAM_REQUEST_ID });
+    // On the wire at once, as a provider's: a stream's head does not wait for its first token.
+    res.flushHeaders();
     const base = {
       id: 'chatcmpl-test',
       object: 'chat.completion.chunk',

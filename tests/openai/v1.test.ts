@@ -620,6 +620,41 @@ describe('errors in OpenAI shape, mapped by the SDK', () => {
     });
   });
 
+  it('when the provider refuses a streamed call before streaming, then the error comes as its HTTP status, not as a 200', async () => {
+    upstream.script({ status: 500 });
+    // The SDK throws from create(): the status came before any stream.
+    const error = await failure(
+      client.chat.completions.create({
+        model: 'test-model',
+        messages: [{ role: 'user', content: 'Refused' }],
+        stream: true,
+        store: true,
+      }),
+    );
+    expect(error).toBeInstanceOf(OpenAI.APIError);
+    expect(error).toMatchObject({ status: 502, type: 'server_error', code: 'upstream_error' });
+    expect(JSON.stringify(error)).not.toContain('sk-leak');
+    // The same at the wire: a JSON error, no event stream, and the stored exchange says so.
+    upstream.script({ status: 500 });
+    const res = await fetch(`${baseURL}/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        model: 'test-model',
+        messages: [{ role: 'user', content: 'Refused again' }],
+        stream: true,
+        store: true,
+      }),
+    });
+    expect(res.status).toBe(502);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await res.json()).toMatchObject({ error: { code: 'upstream_error' } });
+    const question = await Message.findOne({ userId: owner(), content: 'Refused again' }).lean();
+    const reply = await Message.findOne({ parentId: question!._id }).lean();
+    expect(reply).toMatchObject({ role: 'assistant', status: 'error', content: '' });
+    expect(await eventually(leases, (n) => n === 0)).toBe(0);
+  });
+
   it('when an unknown /v1 path or a wrong method is called, then 404 / 405 in the same shape', async () => {
     const path = await fetch(`${baseURL}/completions`, {
       headers: { Authorization: `Bearer ${client.apiKey}` },

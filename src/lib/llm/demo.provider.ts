@@ -43,6 +43,7 @@ export function demoCompletion(request: CompletionRequest, delayMs: number): Com
   let closed = false;
   const stopped = () => closed || request.signal.aborted;
   return {
+    answered: Promise.resolve(true),
     close: () => {
       closed = true;
     },

@@ -97,6 +97,7 @@ async function openEventStream(
 export class OpenAiCompletion implements CompletionStream {
   /** Its reader, from the response head on (it keeps what comes before `read`). */
   private readonly opening: Promise<EventStreamReader>;
+  readonly answered: Promise<boolean>;
   private closed = false;
 
   constructor(request: CompletionRequest, c: Config) {
@@ -105,7 +106,10 @@ export class OpenAiCompletion implements CompletionStream {
         new EventStreamReader(body, requestId, request.signal, c.UPSTREAM_IDLE_TIMEOUT_MS),
     );
     // Read, or closed, later: a failure meanwhile is not an unhandled rejection.
-    this.opening.catch(noop);
+    this.answered = this.opening.then(
+      () => true,
+      () => false,
+    );
   }
 
   async read(handle: CompletionHandler): Promise<void> {

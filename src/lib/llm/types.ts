@@ -55,6 +55,12 @@ export interface CompletionStream {
    * that came before it. Called once.
    */
   read(handle: CompletionHandler): Promise<void>;
+  /**
+   * True once the provider has answered with its stream (the response head), false once the call
+   * has failed before that; it never rejects (the failure is `read`'s). /v1 sends its stream's
+   * head only then, so a call the provider refuses gets its HTTP status, as OpenAI's own do.
+   */
+  readonly answered: Promise<boolean>;
   /** Stops it early (or before it is read): no more events, and the connection is dropped. */
   close(): void;
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { config } from '../../lib/config.js';
-import { hasClosed } from '../../lib/http/response-closed.js';
+import { hasClosed, whenClosed } from '../../lib/http/response-closed.js';
 import { serveEvents } from '../../lib/http/serve-events.js';
 import { DataSseStream } from '../../lib/http/sse-data.js';
 import { DEMO_MODEL, type ToolCallDelta } from '../../lib/llm/index.js';
@@ -11,8 +11,10 @@ import {
   followLive,
   openReply,
   runReply,
+  startCompletion,
   type Exchange,
   type ReplyOutcome,
+  type RunReplyOptions,
 } from '../chats/index.js';
 import { keyOf } from '../keys/index.js';
 import {
@@ -89,23 +91,35 @@ async function outcomeOf(reply: ReturnType<typeof openReply>): Promise<ReplyOutc
   return reply.outcome;
 }
 
-async function answerJson(req: Request, res: Response, exchange: Exchange, who: Identity) {
-  const toolCalls = collectToolCalls();
+/**
+ * Runs the reply to its end with the client as a reader that is written nothing until then (a
+ * JSON answer, or a refusal): its finished outcome, or the error to answer with. Undefined when
+ * the client left and the reply was cut for it.
+ */
+async function collectedOutcome(
+  res: Response,
+  exchange: Exchange,
+  onEvent?: RunReplyOptions['onEvent'],
+): Promise<ReplyOutcome | undefined> {
   const reply = openReply(exchange);
   const reading = followLive(reply, new CollectingSink(res), 0);
-  runReply(reply, exchange, {
-    ...LEAVING_IS_STOPPING,
-    onEvent: (event) => {
-      if (event.type === 'toolCalls') toolCalls.add(event.toolCalls);
-    },
-  });
+  runReply(reply, exchange, { ...LEAVING_IS_STOPPING, onEvent });
   await reading;
   const outcome = await outcomeOf(reply);
   if (outcome.error) throw toOpenAiError(outcome.error);
   if (outcome.message.status !== 'complete') {
-    if (hasClosed(res)) return;
+    if (hasClosed(res)) return undefined;
     throw interrupted();
   }
+  return outcome;
+}
+
+async function answerJson(res: Response, exchange: Exchange, who: Identity) {
+  const toolCalls = collectToolCalls();
+  const outcome = await collectedOutcome(res, exchange, (event) => {
+    if (event.type === 'toolCalls') toolCalls.add(event.toolCalls);
+  });
+  if (!outcome) return;
   const calls = toolCalls.list();
   const usage = usageJson(outcome);
   res.status(200).json({
@@ -131,7 +145,33 @@ async function answerJson(req: Request, res: Response, exchange: Exchange, who: 
   });
 }
 
-function answerStream(res: Response, exchange: Exchange, who: Identity, includeUsage: boolean) {
+/**
+ * Whether the provider answered with its stream: nothing is written until it has (or the client
+ * has gone), so a call the provider refuses is answered with its HTTP status (401, 429, 502 …), as
+ * OpenAI's own refusals are, not with a 200 and an error in the stream. Once it streams, the
+ * stream's head and role chunk go at once, before its first token.
+ */
+function providerStreams(res: Response, exchange: Exchange): Promise<boolean> {
+  return Promise.race([
+    exchange.completion?.reply.answered ?? true,
+    new Promise<boolean>((resolve) => whenClosed(res, () => resolve(true))),
+  ]);
+}
+
+async function answerStream(
+  res: Response,
+  begun: Exchange,
+  who: Identity,
+  includeUsage: boolean,
+): Promise<void> {
+  // The call goes out now, as a chat's plain send does, so that its answer can be awaited.
+  const exchange = { ...begun, completion: begun.completion ?? startCompletion(begun) };
+  if (!(await providerStreams(res, exchange))) {
+    // Refused: the reply ends with the provider's error, which the route's handler answers.
+    if (await collectedOutcome(res, exchange))
+      throw new OpenAiError('INTERNAL', 'Something went wrong on our side', {});
+    return;
+  }
   const sse = new DataSseStream(res);
   sse.open(config().SSE_PING_SECONDS);
   const chunk = (delta: Record<string, unknown>, finishReason: string | null = null) => ({
@@ -208,8 +248,9 @@ export async function chatCompletions(
     created: Math.floor(Date.now() / 1000),
     model: exchange.model,
   };
-  if (body.stream) answerStream(res, exchange, who, body.stream_options?.include_usage === true);
-  else await answerJson(req, res, exchange, who);
+  if (body.stream)
+    await answerStream(res, exchange, who, body.stream_options?.include_usage === true);
+  else await answerJson(res, exchange, who);
 }
 
 /** When this process started: the `created` of every model (the list does not change while it runs). */
