@@ -99,4 +99,37 @@ describe('when the database goes away and comes back', () => {
       (await supertest(app).post('/api/auth/login').send({ email, password: PASSWORD })).status,
     ).toBe(200);
   }, 60_000);
+
+  it('when the database freezes (connections open, nothing answered), then requests sent after two missed heartbeats get 503 at once, not after the 10 s connect timeout, and service resumes when it thaws', async () => {
+    const signup = await supertest(app)
+      .post('/api/auth/signup')
+      .send({ email: uniqueEmail('frozen'), password: PASSWORD });
+    expect(signup.status).toBe(201);
+    const auth = { Authorization: `Bearer ${signup.body.accessToken}` };
+    const pid = database.pid!;
+    process.kill(pid, 'SIGSTOP');
+    try {
+      // The driver fails a heartbeat only after its connect timeout (10 s), but Mongoose calls the
+      // connection disconnected once no heartbeat has succeeded for two intervals (2 s): requests
+      // sent from then on are refused at once (isDatabaseConnected).
+      await new Promise((r) => setTimeout(r, 2500));
+      const [me, meMs] = await timed(() => supertest(app).get('/api/auth/me').set(auth));
+      expectError(me, 503, 'SERVICE_UNAVAILABLE');
+      expect(meMs).toBeLessThan(1000);
+      const [ready, readyMs] = await timed(() => supertest(app).get('/readyz'));
+      expect(ready.status).toBe(503);
+      expect(readyMs).toBeLessThan(FAIL_FAST_MS);
+      expect((await supertest(app).get('/healthz')).status).toBe(200);
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    const deadline = Date.now() + 15_000;
+    let again = await supertest(app).get('/api/auth/me').set(auth);
+    while (again.status !== 200 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 250));
+      again = await supertest(app).get('/api/auth/me').set(auth);
+    }
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(signup.body.user);
+  }, 60_000);
 });
