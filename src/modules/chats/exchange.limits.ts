@@ -4,6 +4,7 @@ import { acquireLease, releaseLeaseSurely, type Lease } from './generation/lease
 import { hit } from '../../lib/rate-limit/mongo-store.js';
 import { assertWithinBudget } from '../usage/index.js';
 import { ensureRoom } from './chats.quota.js';
+import { yieldWaitingReply } from './reply-detach.js';
 import type { Account } from '../users/index.js';
 
 const MINUTE = 60_000;
@@ -50,9 +51,13 @@ async function checkMessageRate(userId: string, now = new Date()): Promise<void>
   }
 }
 
-/** A generation slot of the user, or 429 when all of them are busy. */
+/**
+ * A generation slot of the user, or 429 when all of them are busy. A reply of the user that waits
+ * here for its client to come back (reply-detach.ts) gives its slot up first.
+ */
 async function takeGenerationSlot(userId: string, chatId: string): Promise<Lease> {
-  const lease = await acquireLease(userId, chatId);
+  let lease = await acquireLease(userId, chatId);
+  if (!lease && (await yieldWaitingReply(userId))) lease = await acquireLease(userId, chatId);
   if (!lease) {
     const max = config().MAX_CONCURRENT_STREAMS;
     throw new AppError(

@@ -10,20 +10,25 @@ async function remoteReaderUntil(replyId: Types.ObjectId): Promise<Date | null> 
   return reader?.until ?? null;
 }
 
+/** The replies of each user that wait in this process for a reader to come back, oldest first. */
+const waitingByUser = new Map<string, Set<DetachWatch>>();
+
 /**
  * A reply outlives its connection: when its last reader goes, it goes on for DETACH_GRACE_SECONDS
  * waiting for one to attach (a reconnect, another tab, a reader on another instance), and is cut
  * (stored `incomplete`, as a disconnect did before) only if none did. With 0 it is cut at once.
- * One object per reply, told of its readers by the stream (no closures kept per reply: a held
- * reply keeps this for its whole life). `stop` ends the watch.
+ * A reply that waits gives way to a new send of its user that finds every generation slot busy
+ * (yieldWaitingReply). One object per reply, told of its readers by the stream (no closures kept
+ * per reply: a held reply keeps this for its whole life). `stop` ends the watch.
  */
 export class DetachWatch implements ReaderWatcher {
   private timer: NodeJS.Timeout | undefined;
   private readonly graceMs: number;
 
   constructor(
-    private readonly stream: ReplyStream,
+    readonly stream: ReplyStream,
     private readonly replyId: Types.ObjectId,
+    private readonly userId: string,
     graceSeconds = config().DETACH_GRACE_SECONDS,
   ) {
     this.graceMs = graceSeconds * 1000;
@@ -34,23 +39,42 @@ export class DetachWatch implements ReaderWatcher {
     if (count > 0) {
       clearTimeout(this.timer);
       this.timer = undefined;
+      this.unlist();
       return;
     }
     if (this.settled() || this.timer) return;
-    if (this.graceMs === 0) this.cut();
-    else this.wait(this.graceMs);
+    if (this.graceMs === 0) return this.cut();
+    this.list();
+    this.wait(this.graceMs);
   }
 
   stop(): void {
     clearTimeout(this.timer);
+    this.unlist();
+  }
+
+  /** Cut now, for a send of the same user that needs its slot. */
+  cut(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.unlist();
+    if (!this.settled()) this.stream.controller.abort(new GenerationAbort('client'));
   }
 
   private settled(): boolean {
     return this.stream.final !== null || this.stream.signal.aborted;
   }
 
-  private cut(): void {
-    if (!this.settled()) this.stream.controller.abort(new GenerationAbort('client'));
+  private list(): void {
+    let waiting = waitingByUser.get(this.userId);
+    if (!waiting) waitingByUser.set(this.userId, (waiting = new Set()));
+    waiting.add(this);
+  }
+
+  private unlist(): void {
+    const waiting = waitingByUser.get(this.userId);
+    if (!waiting?.delete(this)) return;
+    if (waiting.size === 0) waitingByUser.delete(this.userId);
   }
 
   private wait(ms: number): void {
@@ -65,7 +89,23 @@ export class DetachWatch implements ReaderWatcher {
     const until = await remoteReaderUntil(this.replyId).catch(() => null);
     if (this.stream.readers > 0 || this.settled() || this.timer) return;
     const left = until ? until.getTime() - Date.now() : 0;
-    if (left > 0) this.wait(left);
-    else this.cut();
+    if (left <= 0) return this.cut();
+    // Followed elsewhere: it is read, and does not give way to a new send.
+    this.unlist();
+    this.wait(left);
   }
+}
+
+/**
+ * Cuts the reply of the user that has waited longest in this process for a reader (its client
+ * left, none came back), so that a new send of the user gets its generation slot rather than a
+ * 429: the user has moved on. Resolves once that reply has ended (stored `incomplete`, its slot
+ * given back); false when no reply of the user was waiting.
+ */
+export async function yieldWaitingReply(userId: string): Promise<boolean> {
+  const oldest = waitingByUser.get(userId)?.values().next().value;
+  if (!oldest) return false;
+  oldest.cut();
+  await oldest.stream.finished;
+  return true;
 }

@@ -36,7 +36,12 @@ export function runReply(
   exchange: Exchange,
   options: RunReplyOptions = {},
 ): void {
-  const detach = new DetachWatch(stream, exchange.assistant._id, options.detachGraceSeconds);
+  const detach = new DetachWatch(
+    stream,
+    exchange.assistant._id,
+    exchange.lease.userId,
+    options.detachGraceSeconds,
+  );
   runGeneration(exchange, stream, options)
     .then(
       async (result) => {

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { Generation } from '../../src/modules/chats/generation/generation.model.js';
+import { Message } from '../../src/modules/chats/message.model.js';
+import { useChatApp } from '../helpers/chat-app.js';
+import { openSse } from '../helpers/sse.js';
+
+// The defaults: two generation slots, and a reply whose client left waits 30 s for it to come back.
+const ctx = useChatApp({ MAX_CONCURRENT_STREAMS: '2', DETACH_GRACE_SECONDS: '30' });
+
+// A reply that never ends by itself: only its client, a stop or shutdown can end it.
+const endless = { chunks: ['w '], endless: true, delayMs: 10 };
+const newChat = async () =>
+  (await ctx.request().post('/api/chats').set(ctx.user.auth).send({})).body.id as string;
+const stream = (chatId: string, content: string) =>
+  ctx.stream(`/api/chats/${chatId}/messages`, { content, stream: true });
+const replyIdOf = (s: ReturnType<typeof stream>) =>
+  s.events.find((e) => e.event === 'meta')!.data.assistantMessage.id as string;
+const statusOf = async (replyId: string) => (await Message.findById(replyId).lean())?.status;
+
+describe('replies waiting for their client, and new sends', () => {
+  it('when 20 streams in a row are dropped by their client, then every new send still starts: the reply that waited longest gives its slot up (stored incomplete), the latest stay resumable', async () => {
+    ctx.upstream.setDefault(endless);
+    const chatId = await newChat();
+    const replies: string[] = [];
+    for (let i = 0; i < 20; i += 1) {
+      const s = stream(chatId, `try ${i}`);
+      await s.waitForEvent('delta');
+      expect(s.status).toBe(200);
+      replies.push(replyIdOf(s));
+      s.close();
+    }
+    // Every reply but the last two was cut for the send after the next one; those two still
+    // stream, each waiting for its client, in the user's two slots.
+    for (const id of replies.slice(0, -2)) expect(await statusOf(id)).toBe('incomplete');
+    expect(await statusOf(replies.at(-2)!)).toBe('streaming');
+    expect(await statusOf(replies.at(-1)!)).toBe('streaming');
+    expect(await Generation.countDocuments({ userId: ctx.user.id })).toBe(2);
+    // The last one is still there to resume: its text so far, then more.
+    const resumed = openSse(ctx.server.port, {
+      path: `/api/chats/${chatId}/messages/${replies.at(-1)!}/stream`,
+      token: ctx.user.accessToken,
+    });
+    await resumed.waitFor(() => resumed.events.filter((e) => e.event === 'delta').length >= 2);
+    expect(resumed.status).toBe(200);
+    resumed.close();
+  }, 60_000);
+
+  it('when both slots hold replies that are still read, then a third send is 429 TOO_MANY_STREAMS and neither reply is cut', async () => {
+    ctx.upstream.setDefault(endless);
+    const [c1, c2, c3] = [await newChat(), await newChat(), await newChat()];
+    // The previous test's waiting replies give their slots to these two.
+    const s1 = stream(c1, 'one');
+    const s2 = stream(c2, 'two');
+    await Promise.all([s1.waitForEvent('delta'), s2.waitForEvent('delta')]);
+    const third = await ctx
+      .request()
+      .post(`/api/chats/${c3}/messages`)
+      .set(ctx.user.auth)
+      .send({ content: 'three', stream: true });
+    expect(third.status).toBe(429);
+    expect(third.body.error.code).toBe('TOO_MANY_STREAMS');
+    expect(await Message.countDocuments({ chatId: c3 })).toBe(0);
+    expect(await statusOf(replyIdOf(s1))).toBe('streaming');
+    expect(await statusOf(replyIdOf(s2))).toBe('streaming');
+    // Both dropped now: a new send takes the place of one of them (the one whose drop the server
+    // saw first), and the other still waits for its client.
+    s1.close();
+    s2.close();
+    const fourth = stream(c3, 'four');
+    await fourth.waitForEvent('delta');
+    expect(fourth.status).toBe(200);
+    const statuses = [await statusOf(replyIdOf(s1)), await statusOf(replyIdOf(s2))];
+    expect(statuses.sort()).toEqual(['incomplete', 'streaming']);
+    fourth.close();
+  });
+});
