@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Generation } from '../../src/modules/chats/generation/generation.model.js';
 import { Message } from '../../src/modules/chats/message.model.js';
 import { useChatApp } from '../helpers/chat-app.js';
+import { eventually } from '../helpers/eventually.js';
 import { openSse } from '../helpers/sse.js';
 
 // The defaults: two generation slots, and a reply whose client left waits 30 s for it to come back.
@@ -34,6 +35,10 @@ describe('replies waiting for their client, and new sends', () => {
     for (const id of replies.slice(0, -2)) expect(await statusOf(id)).toBe('incomplete');
     expect(await statusOf(replies.at(-2)!)).toBe('streaming');
     expect(await statusOf(replies.at(-1)!)).toBe('streaming');
+    // Both leases say so, for sends on other instances (tests/cluster covers those).
+    const waiting = () =>
+      Generation.countDocuments({ userId: ctx.user.id, waitingSince: { $ne: null } });
+    expect(await eventually(waiting, (n) => n === 2)).toBe(2);
     expect(await Generation.countDocuments({ userId: ctx.user.id })).toBe(2);
     // The last one is still there to resume: its text so far, then more.
     const resumed = openSse(ctx.server.port, {
@@ -42,6 +47,8 @@ describe('replies waiting for their client, and new sends', () => {
     });
     await resumed.waitFor(() => resumed.events.filter((e) => e.event === 'delta').length >= 2);
     expect(resumed.status).toBe(200);
+    // Read again: its lease no longer says it waits.
+    expect(await eventually(waiting, (n) => n === 1)).toBe(1);
     resumed.close();
   }, 60_000);
 

@@ -1,5 +1,12 @@
 import { config } from '../../lib/config.js';
 import type { Types } from '../../lib/db/mongoose.js';
+import { logger } from '../../lib/logger.js';
+import {
+  flagWaitingLease,
+  leasesReleased,
+  markWaiting,
+  type Lease,
+} from './generation/leases.js';
 import { GenerationAbort } from './generation/registry.js';
 import { ReplyReader } from './reply-reader.model.js';
 import type { ReaderWatcher, ReplyStream } from './reply-stream.js';
@@ -24,11 +31,13 @@ const waitingByUser = new Map<string, Set<DetachWatch>>();
 export class DetachWatch implements ReaderWatcher {
   private timer: NodeJS.Timeout | undefined;
   private readonly graceMs: number;
+  /** The lease's notes that the reply waits (or no longer does), written in order. */
+  private notes: Promise<void> | undefined;
 
   constructor(
     readonly stream: ReplyStream,
     private readonly replyId: Types.ObjectId,
-    private readonly userId: string,
+    private readonly lease: Lease,
     graceSeconds = config().DETACH_GRACE_SECONDS,
   ) {
     this.graceMs = graceSeconds * 1000;
@@ -39,7 +48,7 @@ export class DetachWatch implements ReaderWatcher {
     if (count > 0) {
       clearTimeout(this.timer);
       this.timer = undefined;
-      this.unlist();
+      this.unlist(true);
       return;
     }
     if (this.settled() || this.timer) return;
@@ -50,14 +59,14 @@ export class DetachWatch implements ReaderWatcher {
 
   stop(): void {
     clearTimeout(this.timer);
-    this.unlist();
+    this.unlist(false);
   }
 
   /** Cut now, for a send of the same user that needs its slot. */
   cut(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    this.unlist();
+    this.unlist(false);
     if (!this.settled()) this.stream.controller.abort(new GenerationAbort('client'));
   }
 
@@ -66,15 +75,27 @@ export class DetachWatch implements ReaderWatcher {
   }
 
   private list(): void {
-    let waiting = waitingByUser.get(this.userId);
-    if (!waiting) waitingByUser.set(this.userId, (waiting = new Set()));
+    let waiting = waitingByUser.get(this.lease.userId);
+    if (!waiting) waitingByUser.set(this.lease.userId, (waiting = new Set()));
     waiting.add(this);
+    this.note(new Date());
   }
 
-  private unlist(): void {
-    const waiting = waitingByUser.get(this.userId);
+  /** Off the list; `read`: it has a reader again (a reply that ends or is cut needs no note). */
+  private unlist(read: boolean): void {
+    const waiting = waitingByUser.get(this.lease.userId);
     if (!waiting?.delete(this)) return;
-    if (waiting.size === 0) waitingByUser.delete(this.userId);
+    if (waiting.size === 0) waitingByUser.delete(this.lease.userId);
+    if (read) this.note(null);
+  }
+
+  /** Tells other instances, through the lease, whether the reply waits (yieldWaitingReply). */
+  private note(since: Date | null): void {
+    this.notes = (this.notes ?? Promise.resolve())
+      .then(() => markWaiting(this.lease, since))
+      .catch((error: unknown) =>
+        logger.warn({ err: (error as Error).message }, 'noting a waiting reply failed'),
+      );
   }
 
   private wait(ms: number): void {
@@ -91,21 +112,29 @@ export class DetachWatch implements ReaderWatcher {
     const left = until ? until.getTime() - Date.now() : 0;
     if (left <= 0) return this.cut();
     // Followed elsewhere: it is read, and does not give way to a new send.
-    this.unlist();
+    this.unlist(true);
     this.wait(left);
   }
 }
 
 /**
- * Cuts the reply of the user that has waited longest in this process for a reader (its client
- * left, none came back), so that a new send of the user gets its generation slot rather than a
- * 429: the user has moved on. Resolves once that reply has ended (stored `incomplete`, its slot
- * given back); false when no reply of the user was waiting.
+ * Cuts the reply of the user that has waited longest for a reader (its client left, none came
+ * back), so that a new send of the user gets its generation slot rather than a 429: the user has
+ * moved on. One waiting in this process is cut at once; otherwise one waiting on another instance
+ * is flagged for stopping there (its stop poll, STOP_POLL_MS). Resolves once that reply has given
+ * its slot back (stored `incomplete`); false when no reply of the user waits, or none gave way in
+ * time.
  */
 export async function yieldWaitingReply(userId: string): Promise<boolean> {
   const oldest = waitingByUser.get(userId)?.values().next().value;
-  if (!oldest) return false;
-  oldest.cut();
-  await oldest.stream.finished;
-  return true;
+  if (oldest) {
+    oldest.cut();
+    await oldest.stream.finished;
+    return true;
+  }
+  const token = await flagWaitingLease(userId);
+  return token !== null && leasesReleased(userId, [token], config().STOP_POLL_MS + YIELD_WRITES_MS);
 }
+
+/** Beyond the holder's stop poll, how long a flagged reply may take to store itself and let go. */
+const YIELD_WRITES_MS = 2000;

@@ -39,7 +39,7 @@ export function runReply(
   const detach = new DetachWatch(
     stream,
     exchange.assistant._id,
-    exchange.lease.userId,
+    exchange.lease,
     options.detachGraceSeconds,
   );
   runGeneration(exchange, stream, options)

@@ -14,6 +14,8 @@ export interface GenerationDoc {
   instanceId: string;
   expiresAt: Date;
   stopRequested: boolean;
+  /** Since when its reply has waited for a reader (its client left); null or absent: it is read. */
+  waitingSince?: Date | null;
 }
 
 const generationSchema = new Schema<GenerationDoc>(
@@ -25,6 +27,7 @@ const generationSchema = new Schema<GenerationDoc>(
     instanceId: { type: String, required: true },
     expiresAt: { type: Date, required: true },
     stopRequested: { type: Boolean, default: false },
+    waitingSince: { type: Date, default: null },
   },
   { versionKey: false },
 );

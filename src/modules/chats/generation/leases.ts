@@ -41,6 +41,7 @@ export async function acquireLease(
     token,
     expiresAt,
     stopRequested: false,
+    waitingSince: null,
   };
   for (let slot = 0; slot < slots; slot += 1) {
     try {
@@ -187,6 +188,36 @@ export async function renewLeases(leases: Lease[], now = new Date()): Promise<vo
  */
 export function surelyHeld(lease: Lease, now = Date.now()): boolean {
   return lease.heldUntil - now > leaseTtlMs() / 3;
+}
+
+/**
+ * Notes on the lease that its reply waits for a reader (since `since`), or no longer does (null),
+ * so a send on any instance that finds every slot busy can have it cut (flagWaitingLease).
+ */
+export async function markWaiting(lease: Lease, since: Date | null): Promise<void> {
+  const id = idWhileSurelyHeld(lease);
+  await Generation.collection.updateOne(id ? { _id: id } : holder(lease), {
+    $set: { waitingSince: since },
+  });
+}
+
+/**
+ * Flags for stopping the user's live lease whose reply has waited longest for a reader, on any
+ * instance (its holder's stop poll aborts it); its token, or null when no reply of the user waits.
+ */
+export async function flagWaitingLease(userId: string, now = new Date()): Promise<string | null> {
+  const flagged = await Generation.collection.findOneAndUpdate(
+    {
+      userId: new Types.ObjectId(userId),
+      waitingSince: { $ne: null },
+      stopRequested: false,
+      expiresAt: { $gt: now },
+    },
+    { $set: { stopRequested: true } },
+    // No projection: the embedded FerretDB does not take one here (the document is small).
+    { sort: { waitingSince: 1 } },
+  );
+  return flagged?.token ?? null;
 }
 
 /**

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import type { Instance } from '../helpers/instances.js';
+import { openSse } from '../helpers/sse.js';
+import {
+  eventually,
+  newChat,
+  portOf,
+  useTwoInstances,
+  userOn,
+  withDatabase,
+} from './cluster-helpers.js';
+
+/**
+ * A reply whose client left waits DETACH_GRACE_SECONDS for it on the instance that generates it;
+ * a new send of the same user on another instance that finds the slot busy has it cut there.
+ */
+const cluster = useTwoInstances(
+  {
+    MAX_CONCURRENT_STREAMS: '1',
+    MESSAGES_PER_MINUTE: '1000',
+    DETACH_GRACE_SECONDS: '30',
+    STOP_POLL_MS: '100',
+  },
+  { upstream: true },
+);
+
+const send = (instance: Instance, chatId: string, token: string, content: string) =>
+  openSse(portOf(instance), {
+    method: 'POST',
+    path: `/api/chats/${chatId}/messages`,
+    token,
+    body: { content, stream: true },
+  });
+const replyIdOf = (s: ReturnType<typeof send>) =>
+  s.events.find((e) => e.event === 'meta')!.data.assistantMessage.id as string;
+const stored = (replyId: string) =>
+  withDatabase(cluster.uri, (db) =>
+    db.collection('messages').findOne({ _id: new db.base.Types.ObjectId(replyId) }),
+  );
+
+describe('a reply waiting for its client on another instance', () => {
+  it('when the user drops a stream on A and sends on B with the one slot busy, then B cuts the waiting reply on A (stored incomplete) and streams the new one', async () => {
+    const user = await userOn(cluster.a, 'waiting');
+    const chatId = await newChat(cluster.a, user.accessToken);
+    cluster.upstream.script({ chunks: ['w '], endless: true, delayMs: 20 });
+    const first = send(cluster.a, chatId, user.accessToken, 'first');
+    await first.waitForEvent('delta');
+    const firstId = replyIdOf(first);
+    first.close();
+    // A notes on the lease that its reply waits (a write after the disconnect).
+    await eventually(
+      () =>
+        withDatabase(cluster.uri, (db) =>
+          db.collection('generations').findOne({ waitingSince: { $ne: null } }),
+        ),
+      (lease) => lease !== null,
+    );
+    cluster.upstream.script({ chunks: ['second'] });
+    const second = send(cluster.b, chatId, user.accessToken, 'second');
+    await second.ended;
+    expect(second.status).toBe(200);
+    expect(second.events.at(-1)).toMatchObject({
+      event: 'done',
+      data: { message: { status: 'complete', content: 'second' } },
+    });
+    const cut = await stored(firstId);
+    expect(cut).toMatchObject({ status: 'incomplete' });
+    expect(String(cut!.content)).toMatch(/^w w /);
+  });
+});
