@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { config } from '../../../lib/config.js';
 import { Types } from '../../../lib/db/mongoose.js';
 import { logger } from '../../../lib/logger.js';
-import { Generation } from './generation.model.js';
+import { Generation, type GenerationDoc } from './generation.model.js';
 import { isDuplicateKey } from '../../../lib/db/duplicate-key.js';
 
 /** Names this process in the leases it holds, so stop requests find the instance that streams. */
@@ -217,7 +217,7 @@ export async function flagWaitingLease(userId: string, now = new Date()): Promis
     // No projection: the embedded FerretDB does not take one here (the document is small).
     { sort: { waitingSince: 1 } },
   );
-  return flagged?.token ?? null;
+  return (flagged as Pick<GenerationDoc, 'token'> | null)?.token ?? null;
 }
 
 /**
