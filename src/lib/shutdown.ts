@@ -15,6 +15,11 @@ export interface InterruptibleWork {
   cutAll(): number;
   /** Stops background timers that watch the running pieces. */
   stop(): void;
+  /**
+   * Ends the streams of pieces still storing what they have (a database that stopped answering)
+   * with a last event that says so, without waiting for those writes; returns how many.
+   */
+  endUnsettled(): number;
 }
 
 interface ShutdownOptions {
@@ -57,7 +62,12 @@ export async function gracefulShutdown({
         ? 'cut off open streams'
         : 'cut off streams still open at the end of the grace period',
     );
-  while (work.running() > 0 && Date.now() < started + graceMs - 200) await sleep(20);
+  while (work.running() > 0 && Date.now() < started + graceMs - 400) await sleep(20);
+  // Writes still unanswered now will not be waited for: their streams end with an event anyway.
+  if (work.running() > 0) {
+    const ended = work.endUnsettled();
+    if (ended > 0) log.warn({ streams: ended }, 'ended streams whose replies could not be stored');
+  }
 
   // Responses have ended; keep-alive sockets between requests are closed rather than waited for.
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));

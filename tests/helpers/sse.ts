@@ -100,6 +100,8 @@ export async function listen(app: Express) {
   const { port } = server.address() as AddressInfo;
   return {
     port,
+    /** The HTTP server itself (what graceful shutdown is given). */
+    http: server,
     /** Server-side responses, in the order the requests arrived. */
     served,
     /** The latest response to `method path`, as the server sees it. */

@@ -9,6 +9,7 @@ import { deleteUserContent, removeMessagesAndEndReplies } from './chats.cleanup.
 import { stopReplies } from './chats.service.js';
 import { abortAllGenerations, runningGenerations, stopPoller } from './generation/registry.js';
 import { Message } from './message.model.js';
+import { endUnsettledReplies } from './reply.service.js';
 
 export { chatRoutes } from './chats.routes.js';
 export { compatRoutes } from './compat.routes.js';
@@ -38,6 +39,7 @@ export const generations: InterruptibleWork = {
   running: runningGenerations,
   cutAll: abortAllGenerations,
   stop: stopPoller,
+  endUnsettled: endUnsettledReplies,
 };
 
 // An account's chats, messages, generation leases and idempotency records go with it (see

@@ -123,7 +123,9 @@ export class ReplyStream {
     return waits.length === 1 ? waits[0] : Promise.all(waits).then(() => undefined);
   }
 
+  /** Ends it once; a later call (shutdown ended it before its outcome was stored) changes nothing. */
   finish(final: ReplyFinal, outcome: ReplyOutcome | null): void {
+    if (this.final) return;
     this.final = final;
     this.outcome = outcome;
     this.wake();

@@ -62,18 +62,53 @@ export function runReply(
       (error: unknown) => {
         // runGeneration reports its failures in the result; this is a bug, not a model failure.
         logger.error({ err: error, replyId: stream.replyId }, 'reply generation crashed');
-        const failure = new AppError('INTERNAL', 'Something went wrong on our side');
-        const message = {
-          ...exchange.assistant,
-          content: stream.text(),
-          status: 'error' as const,
-          error: { code: failure.code, message: failure.message },
-        };
-        stream.finish(finalOf(message, toChatJson(exchange.chat)), { message, error: failure });
+        endUnstored(stream, exchange, new AppError('INTERNAL', 'Something went wrong on our side'));
       },
     )
     .finally(() => {
       detach.stop();
       unregisterReply(stream);
+      unsettled.delete(stream);
     });
+  unsettled.set(stream, exchange);
+}
+
+/** Replies of this process whose final event has not been sent, with their exchanges. */
+const unsettled = new Map<ReplyStream, Exchange>();
+
+/** Ends a reply whose outcome was not stored: its last event says why, with its text so far. */
+function endUnstored(
+  stream: ReplyStream,
+  exchange: Exchange,
+  failure: AppError,
+  status: 'error' | 'incomplete' = 'error',
+): void {
+  const message = {
+    ...exchange.assistant,
+    content: stream.text(),
+    status,
+    error: { code: failure.code, message: failure.message },
+  };
+  stream.finish(finalOf(message, toChatJson(exchange.chat)), { message, error: failure });
+}
+
+/**
+ * Ends, without waiting for them any longer, the readers of replies still storing their outcome
+ * at the end of shutdown's grace period (a database that stopped answering): each gets an `error`
+ * event, SERVICE_UNAVAILABLE, with its text so far, rather than a connection cut without one. The
+ * stored copy keeps its last checkpoint; an instance's sweep finishes it later
+ * (interrupted-replies.ts). Returns how many were ended.
+ */
+export function endUnsettledReplies(): number {
+  let ended = 0;
+  for (const [stream, exchange] of unsettled) {
+    if (stream.final) continue;
+    const failure = new AppError(
+      'SERVICE_UNAVAILABLE',
+      'The server stopped before this reply could be stored; its stored copy is finished from its last checkpoint',
+    );
+    endUnstored(stream, exchange, failure, 'incomplete');
+    ended += 1;
+  }
+  return ended;
 }
