@@ -27,7 +27,7 @@ describe('shutdown when a reply cannot be stored', () => {
         work: generations,
         graceMs,
         log: logger,
-        closeDatabase: async () => undefined,
+        closeDatabase: () => Promise.resolve(),
       });
       expect(Date.now() - started).toBeLessThan(graceMs + 500);
       await s.ended;
