@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
+import { lockDataDir } from './data-dir-lock.js';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded.js';
 
 export interface ResolvedDatabase {
@@ -12,10 +13,17 @@ export interface ResolvedDatabase {
 export async function resolveDatabase(c: Config, log: Logger): Promise<ResolvedDatabase> {
   if (c.MONGODB_URI)
     return { uri: c.MONGODB_URI, description: 'MONGODB_URI', stop: async () => {} };
-  const embedded: EmbeddedDatabase = await startEmbeddedDatabase({ dataDir: c.dataDir, log });
+  const unlock = lockDataDir(c.dataDir);
+  let embedded: EmbeddedDatabase;
+  try {
+    embedded = await startEmbeddedDatabase({ dataDir: c.dataDir, log });
+  } catch (error) {
+    unlock();
+    throw error;
+  }
   return {
     uri: `${embedded.uri}`,
     description: `embedded ${embedded.kind} (data in ${c.dataDir})`,
-    stop: () => embedded.stop(),
+    stop: () => embedded.stop().finally(unlock),
   };
 }
