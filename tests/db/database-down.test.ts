@@ -37,6 +37,17 @@ async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
   return [result, Date.now() - start];
 }
 
+/** GET /api/auth/me until it answers 200 (the driver reconnects by itself), for up to 15 s. */
+async function meOnceServedAgain(auth: Record<string, string>) {
+  const deadline = Date.now() + 15_000;
+  let again = await supertest(app).get('/api/auth/me').set(auth);
+  while (again.status !== 200 && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 250));
+    again = await supertest(app).get('/api/auth/me').set(auth);
+  }
+  return again;
+}
+
 // Failing fast means waiting at most one server-selection timeout (DB_SERVER_SELECTION_TIMEOUT_MS,
 // 1.5 s), not mongoose's 10 s command buffering or the driver's 30 s default. The bound sits between
 // them: the 1.5 s plus room for scheduling delays on a loaded machine (a run beside a CPU hog took
@@ -77,12 +88,7 @@ describe('when the database goes away and comes back', () => {
     database = await startFerretdb({ dataDir, log, port });
 
     // The driver notices within its heartbeat; nobody reconnects by hand.
-    const deadline = Date.now() + 15_000;
-    let again = await supertest(app).get('/api/auth/me').set(auth);
-    while (again.status !== 200 && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 250));
-      again = await supertest(app).get('/api/auth/me').set(auth);
-    }
+    const again = await meOnceServedAgain(auth);
     expect(again.status).toBe(200);
     expect(again.body).toEqual(signup.body.user); // the data survived the restart
     // Readiness answers from a ping at most a second old (READY_CACHE_MS) that gives up after
@@ -123,12 +129,7 @@ describe('when the database goes away and comes back', () => {
     } finally {
       process.kill(pid, 'SIGCONT');
     }
-    const deadline = Date.now() + 15_000;
-    let again = await supertest(app).get('/api/auth/me').set(auth);
-    while (again.status !== 200 && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 250));
-      again = await supertest(app).get('/api/auth/me').set(auth);
-    }
+    const again = await meOnceServedAgain(auth);
     expect(again.status).toBe(200);
     expect(again.body).toEqual(signup.body.user);
   }, 60_000);
