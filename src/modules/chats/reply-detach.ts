@@ -1,12 +1,7 @@
 import { config } from '../../lib/config.js';
 import type { Types } from '../../lib/db/mongoose.js';
 import { logger } from '../../lib/logger.js';
-import {
-  flagWaitingLease,
-  leasesReleased,
-  markWaiting,
-  type Lease,
-} from './generation/leases.js';
+import { flagWaitingLease, leasesReleased, markWaiting, type Lease } from './generation/leases.js';
 import { GenerationAbort } from './generation/registry.js';
 import { ReplyReader } from './reply-reader.model.js';
 import type { ReaderWatcher, ReplyStream } from './reply-stream.js';
