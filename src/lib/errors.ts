@@ -72,3 +72,14 @@ export const unauthenticated = (message = 'Authentication required') =>
 
 export const serviceUnavailable = (message = 'The database is unavailable, try again shortly') =>
   new AppError('SERVICE_UNAVAILABLE', message, { headers: { 'Retry-After': '5' } });
+
+/**
+ * Work not done because the request's client has gone: there is no one to answer, and it is no
+ * failure of the server's (the error handler logs it at debug and sends nothing).
+ */
+export class ClientGoneError extends Error {
+  constructor() {
+    super('The client went away before the work began');
+    this.name = 'ClientGoneError';
+  }
+}

@@ -6,6 +6,7 @@ import { uniqueEmail, useTestApp } from '../helpers/app.js';
 import { bearer, expectError, NO_TIGHT_LIMITS, rateLimitHits, signUp } from '../helpers/auth.js';
 import { eventually } from '../helpers/eventually.js';
 import { listen } from '../helpers/sse.js';
+import { passwordChecksWaiting } from '../../src/modules/users/passwords.js';
 
 // Two hashes run at once and three more may wait; one address range may hold four of those places.
 const ctx = useTestApp({
@@ -18,6 +19,41 @@ const ctx = useTestApp({
 
 const login = (email: string, password: string, ip: string) =>
   ctx.request().post('/api/auth/login').set('X-Forwarded-For', ip).send({ email, password });
+
+/** A login sent on a connection of its own, which `hangUp` drops (once sent) like a client going away. */
+function rawLogin(port: number, email: string, password: string, ip: string) {
+  const body = JSON.stringify({ email, password });
+  const socket = net.connect(port, '127.0.0.1');
+  socket.on('error', () => undefined);
+  const sent = new Promise<void>((resolve) =>
+    socket.write(
+      `POST /api/auth/login HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: ${ip}\r\n` +
+        `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      () => resolve(),
+    ),
+  );
+  return { hangUp: () => sent.then(() => socket.destroy()) };
+}
+
+/**
+ * bcrypt's compare, held for the passwords `holds` names until `release` (the real compare runs
+ * then): checks stay running, or waiting for a turn, for as long as a test needs.
+ */
+function holdCompares(holds: (password: string) => boolean) {
+  const compare = bcrypt.compare.bind(bcrypt) as (data: string, hash: string) => Promise<boolean>;
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const spy = vi.spyOn(bcrypt, 'compare').mockImplementation((async (
+    data: string,
+    hash: string,
+  ) => {
+    if (holds(data)) await released;
+    return compare(data, hash);
+  }) as never);
+  const comparedWith = (password: string) =>
+    spy.mock.calls.filter(([data]) => data === password).length;
+  return { spy, release, comparedWith };
+}
 
 function statuses(results: { status: number }[]) {
   const count: Record<number, number> = {};
@@ -103,14 +139,7 @@ describe('the password-hashing queue is bounded and shared fairly', () => {
         return findOne(...args);
       });
     try {
-      const body = JSON.stringify({ email: owner.email, password: 'wrong password' });
-      const socket = net.connect(server.port, '127.0.0.1', () => {
-        socket.end(
-          `POST /api/auth/login HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: 198.51.100.44\r\n` +
-            `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-          () => socket.destroy(),
-        );
-      });
+      await rawLogin(server.port, owner.email, 'wrong password', '198.51.100.44').hangUp();
       // The stranger's request came to the gate: the last brake before it counted it.
       await eventually(
         () => rateLimitHits('login-account'),
@@ -128,6 +157,94 @@ describe('the password-hashing queue is bounded and shared fairly', () => {
     } finally {
       held.mockRestore();
       compare.mockRestore();
+      await server.close();
+    }
+  });
+
+  it('when a client hangs up while its login waits for a turn, then it leaves the queue, no password is checked for it, and its address holds no place', async () => {
+    const [a, b] = [await signUp(ctx), await signUp(ctx)];
+    const server = await listen(ctx.app);
+    const held = holdCompares((password) => password === 'wrong password');
+    try {
+      // Both turns taken by checks that run until released.
+      const running = [
+        login(a.email, 'wrong password', '192.0.2.61'),
+        login(b.email, 'wrong password', '192.0.2.62'),
+      ].map((request) => request.then((r) => r));
+      expect(
+        await eventually(
+          () => Promise.resolve(held.comparedWith('wrong password')),
+          (n) => n === 2,
+        ),
+      ).toBe(2);
+      const stranger = rawLogin(
+        server.port,
+        uniqueEmail('nobody'),
+        'stranger password',
+        '198.51.100.61',
+      );
+      expect(
+        await eventually(
+          () => Promise.resolve(passwordChecksWaiting()),
+          (n) => n === 1,
+        ),
+      ).toBe(1);
+      await stranger.hangUp();
+      // Out of the queue as soon as the server sees the connection close.
+      expect(
+        await eventually(
+          () => Promise.resolve(passwordChecksWaiting()),
+          (n) => n === 0,
+        ),
+      ).toBe(0);
+      held.release();
+      expect((await Promise.all(running)).map((r) => r.status)).toEqual([401, 401]);
+      expect(held.comparedWith('stranger password')).toBe(0);
+      const fromThere = await Promise.all(
+        [1, 2, 3, 4].map(() => login(uniqueEmail('nobody'), 'wrong password', '198.51.100.61')),
+      );
+      expect(fromThere.map((r) => r.status)).toEqual([401, 401, 401, 401]);
+    } finally {
+      held.release();
+      held.spy.mockRestore();
+      await server.close();
+    }
+  });
+
+  it('when a client hangs up while its password is being checked, then its places stay held until the check is over', async () => {
+    const owner = await signUp(ctx, { ip: '203.0.113.70' });
+    const server = await listen(ctx.app);
+    const held = holdCompares((password) => password === 'stranger password');
+    try {
+      const stranger = rawLogin(server.port, owner.email, 'stranger password', '198.51.100.70');
+      expect(
+        await eventually(
+          () => Promise.resolve(held.comparedWith('stranger password')),
+          (n) => n === 1,
+        ),
+      ).toBe(1);
+      await stranger.hangUp();
+      expect(
+        await eventually(
+          () => Promise.resolve(server.lastServed('POST', '/api/auth/login').res.closed),
+          Boolean,
+        ),
+      ).toBe(true);
+      // bcrypt still runs for the request that left: the account's one place is still taken.
+      expectError(
+        await login(owner.email, owner.password, '203.0.113.70'),
+        429,
+        'TOO_MANY_PASSWORD_CHECKS',
+      );
+      held.release();
+      const after = await eventually(
+        () => login(owner.email, owner.password, '203.0.113.70'),
+        (r) => r.status === 200,
+      );
+      expect(after.status).toBe(200);
+    } finally {
+      held.release();
+      held.spy.mockRestore();
       await server.close();
     }
   });

@@ -2,7 +2,7 @@ import type { ErrorRequestHandler, Request, Response } from 'express';
 import mongoose from 'mongoose';
 import { ZodError } from 'zod';
 import { markDatabaseUnreachable } from '../db/connection.js';
-import { AppError, serviceUnavailable, type ErrorDetail } from '../errors.js';
+import { AppError, ClientGoneError, serviceUnavailable, type ErrorDetail } from '../errors.js';
 import { logger } from '../logger.js';
 import { requestFields } from './request-log.js';
 
@@ -108,6 +108,10 @@ export function reportError(req: Request, err: unknown, error: AppError): void {
 }
 
 export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
+  if (err instanceof ClientGoneError) {
+    if (logger.isLevelEnabled('debug')) logger.debug({ req: requestFields(req) }, err.message);
+    return;
+  }
   const error = toAppError(err);
   reportError(req, err, error);
   if (res.headersSent) {

@@ -29,11 +29,19 @@ export class PlacesPerKey {
 
   /** Takes one of `key`'s places until `res` closes (at once, when it already has). */
   holdUntilClosed(key: string, res: ServerResponse): void {
+    whenClosed(res, this.hold(key));
+  }
+
+  /** Takes one of `key`'s places; the returned function gives it back (once). */
+  hold(key: string): () => void {
     this.held.set(key, this.count(key) + 1);
-    whenClosed(res, () => {
+    let held = true;
+    return () => {
+      if (!held) return;
+      held = false;
       const left = this.count(key) - 1;
       if (left > 0) this.held.set(key, left);
       else this.held.delete(key);
-    });
+    };
   }
 }

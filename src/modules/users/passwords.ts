@@ -1,6 +1,9 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { ServerResponse } from 'node:http';
 import bcrypt from 'bcrypt';
 import { config } from '../../lib/config.js';
-import { AppError } from '../../lib/errors.js';
+import { AppError, ClientGoneError } from '../../lib/errors.js';
+import { whenClosed } from '../../lib/http/response-closed.js';
 
 /**
  * bcrypt runs on libuv's thread pool (4 threads by default). Capping concurrent hashes below that
@@ -12,21 +15,109 @@ import { AppError } from '../../lib/errors.js';
 let running = 0;
 const waiting: (() => void)[] = [];
 
-async function withSlot<T>(work: () => Promise<T>): Promise<T> {
+/**
+ * The request a password check is made for, as the gate admitted it (password-gate.ts). A check
+ * whose client has gone before its turn is not made, and one waiting for its turn leaves the queue
+ * when its client goes: nobody would read the answer, and everyone behind it would wait for it.
+ * A check already running cannot be stopped (bcrypt runs to its end on its thread), so the gate's
+ * places are given back only once the client has gone and none of its checks runs: a client that
+ * hangs up right after the gate does not get its place back before its check is over.
+ */
+export class PasswordClaim {
+  private gone = false;
+  private running = 0;
+  /** Takes the waiting check out of the queue (set while one waits). */
+  private withdraw: (() => void) | null = null;
+  private readonly releases: (() => void)[] = [];
+
+  constructor(res: ServerResponse) {
+    whenClosed(res, () => {
+      this.gone = true;
+      this.withdraw?.();
+      this.releaseIfOver();
+    });
+  }
+
+  get clientGone(): boolean {
+    return this.gone;
+  }
+
+  /** Calls `release` once the client has gone and no check of it runs. */
+  whenOver(release: () => void): void {
+    this.releases.push(release);
+    this.releaseIfOver();
+  }
+
+  /** Runs `next` (the rest of the request) with this claim for the checks it makes. */
+  run(next: () => void): void {
+    claims.run(this, next);
+  }
+
+  waitingWith(withdraw: (() => void) | null): void {
+    this.withdraw = withdraw;
+  }
+
+  checkStarted(): void {
+    this.running += 1;
+  }
+
+  checkEnded(): void {
+    this.running -= 1;
+    this.releaseIfOver();
+  }
+
+  private releaseIfOver(): void {
+    if (!this.gone || this.running > 0) return;
+    for (const release of this.releases.splice(0)) release();
+  }
+}
+
+const claims = new AsyncLocalStorage<PasswordClaim>();
+
+/** Waits for a turn to hash; throws at once when the queue is full or the client has gone. */
+function takeTurn(claim: PasswordClaim | undefined): Promise<void> | void {
   const c = config();
-  if (running >= c.BCRYPT_MAX_CONCURRENCY) {
-    if (waiting.length >= c.BCRYPT_MAX_QUEUE)
-      throw new AppError('SERVER_BUSY', 'The server is busy checking passwords; retry shortly', {
-        headers: { 'Retry-After': '1' },
-      });
-    await new Promise<void>((resolve) => waiting.push(resolve));
-  } else running += 1;
+  if (claim?.clientGone) throw new ClientGoneError();
+  if (running < c.BCRYPT_MAX_CONCURRENCY) {
+    running += 1;
+    return;
+  }
+  if (waiting.length >= c.BCRYPT_MAX_QUEUE)
+    throw new AppError('SERVER_BUSY', 'The server is busy checking passwords; retry shortly', {
+      headers: { 'Retry-After': '1' },
+    });
+  return new Promise<void>((resolve, reject) => {
+    const turn = () => {
+      claim?.waitingWith(null);
+      resolve();
+    };
+    waiting.push(turn);
+    claim?.waitingWith(() => {
+      waiting.splice(waiting.indexOf(turn), 1);
+      claim.waitingWith(null);
+      reject(new ClientGoneError());
+    });
+  });
+}
+
+/** Hands the turn to the next check waiting, if any. */
+function passTurn(): void {
+  const next = waiting.shift();
+  if (next) next();
+  else running -= 1;
+}
+
+async function withSlot<T>(work: () => Promise<T>): Promise<T> {
+  const claim = claims.getStore();
+  await takeTurn(claim);
+  claim?.checkStarted();
   try {
+    // Its client went while the turn was handed to it: the turn goes on to the next.
+    if (claim?.clientGone) throw new ClientGoneError();
     return await work();
   } finally {
-    const next = waiting.shift();
-    if (next) next();
-    else running -= 1;
+    claim?.checkEnded();
+    passTurn();
   }
 }
 
@@ -42,3 +133,6 @@ export async function burnPasswordCheck(password: string): Promise<void> {
   dummyHash ??= bcrypt.hash('not-a-real-password', config().bcryptCost);
   await verifyPassword(password, await dummyHash);
 }
+
+/** How many password checks wait for a turn now (diagnostics and tests). */
+export const passwordChecksWaiting = (): number => waiting.length;
