@@ -80,4 +80,37 @@ describe('replies waiting for their client, and new sends', () => {
     expect(statuses.sort()).toEqual(['incomplete', 'streaming']);
     fourth.close();
   });
+
+  it('when a send is refused (its chat is not found) while both slots hold replies waiting for their clients, then neither reply is cut', async () => {
+    ctx.upstream.setDefault(endless);
+    const [c1, c2] = [await newChat(), await newChat()];
+    // The previous tests' waiting replies give their slots to these two, which are then dropped.
+    const s1 = stream(c1, 'one');
+    await s1.waitForEvent('delta');
+    const s2 = stream(c2, 'two');
+    await s2.waitForEvent('delta');
+    s1.close();
+    s2.close();
+    const waiting = () =>
+      Generation.countDocuments({ userId: ctx.user.id, waitingSince: { $ne: null } });
+    expect(await eventually(waiting, (n) => n === 2)).toBe(2);
+    const refused = await ctx
+      .request()
+      .post('/api/chats/0123456789abcdef01234567/messages')
+      .set(ctx.user.auth)
+      .send({ content: 'to nowhere', stream: true });
+    expect(refused.status).toBe(404);
+    expect(refused.body.error.code).toBe('NOT_FOUND');
+    // Both still stream, each waiting for its client, in the user's two slots.
+    expect(await statusOf(replyIdOf(s1))).toBe('streaming');
+    expect(await statusOf(replyIdOf(s2))).toBe('streaming');
+    expect(await waiting()).toBe(2);
+    // A send that is let through still takes the slot of one of them.
+    const next = stream(c1, 'three');
+    await next.waitForEvent('delta');
+    expect(next.status).toBe(200);
+    const statuses = [await statusOf(replyIdOf(s1)), await statusOf(replyIdOf(s2))];
+    expect(statuses.sort()).toEqual(['incomplete', 'streaming']);
+    next.close();
+  });
 });

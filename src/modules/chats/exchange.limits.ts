@@ -51,23 +51,22 @@ async function checkMessageRate(userId: string, now = new Date()): Promise<void>
   }
 }
 
+const tooManyStreams = () => {
+  const max = config().MAX_CONCURRENT_STREAMS;
+  return new AppError(
+    'TOO_MANY_STREAMS',
+    `At most ${max} replies can be generated at once; wait for one to finish`,
+    { headers: { 'Retry-After': '1' } },
+  );
+};
+
 /**
- * A generation slot of the user, or 429 when all of them are busy. A reply of the user that waits
- * here for its client to come back (reply-detach.ts) gives its slot up first.
+ * With every slot busy, the slot of a reply of the user that waits for its client to come back
+ * (reply-detach.ts), which is cut for it; or 429 when none waits.
  */
-async function takeGenerationSlot(userId: string, chatId: string): Promise<Lease> {
-  let lease = await acquireLease(userId, chatId);
-  if (!lease && (await yieldWaitingReply(userId))) lease = await acquireLease(userId, chatId);
-  if (!lease) {
-    const max = config().MAX_CONCURRENT_STREAMS;
-    throw new AppError(
-      'TOO_MANY_STREAMS',
-      `At most ${max} replies can be generated at once; wait for one to finish`,
-      {
-        headers: { 'Retry-After': '1' },
-      },
-    );
-  }
+async function yieldedSlot(userId: string, chatId: string): Promise<Lease> {
+  const lease = (await yieldWaitingReply(userId)) ? await acquireLease(userId, chatId) : null;
+  if (!lease) throw tooManyStreams();
   return lease;
 }
 
@@ -77,7 +76,9 @@ async function takeGenerationSlot(userId: string, chatId: string): Promise<Lease
  * exchange one round trip instead of three. A refused request answers as if they had run one by
  * one: the read's refusal (404) first, then the rate's, then the slot's; a slot it took is given
  * back. So a message to a chat that is not found counts toward the rate, as one refused for a
- * busy slot always did: both asked for the model.
+ * busy slot always did: both asked for the model. A reply waiting for its client is cut for the
+ * slot only once the read and the rate have let the request through: a refused request costs no
+ * reply the user could still resume.
  */
 export async function admitExchange<T>(
   userId: string,
@@ -88,11 +89,13 @@ export async function admitExchange<T>(
   const [found, rate, slot] = await Promise.allSettled([
     read,
     checkMessageRate(userId, now),
-    takeGenerationSlot(userId, chatId),
+    acquireLease(userId, chatId),
   ]);
-  if (found.status === 'fulfilled' && rate.status === 'fulfilled' && slot.status === 'fulfilled')
-    return { lease: slot.value, found: found.value };
-  if (slot.status === 'fulfilled') await releaseLeaseSurely(slot.value);
+  if (found.status === 'fulfilled' && rate.status === 'fulfilled') {
+    if (slot.status === 'rejected') throw slot.reason;
+    return { lease: slot.value ?? (await yieldedSlot(userId, chatId)), found: found.value };
+  }
+  if (slot.status === 'fulfilled' && slot.value) await releaseLeaseSurely(slot.value);
   const refusal = [found, rate, slot].find((outcome) => outcome.status === 'rejected');
   throw (refusal as PromiseRejectedResult).reason;
 }
