@@ -27,7 +27,7 @@ export {
 } from './exchange.service.js';
 export { beginRegenerateLatest } from './branch-exchange.service.js';
 export { openReply, runReply, type RunReplyOptions } from './reply.service.js';
-export { startCompletion } from './generation/started-completion.js';
+export { startHeldCompletion } from './generation/generation.runner.js';
 export { followLive } from './reply-live-reader.js';
 export { CollectingSink } from './reply-sink.js';
 export { DataSink, type DataFormat } from './reply-data-sink.js';

@@ -11,7 +11,7 @@ import {
   followLive,
   openReply,
   runReply,
-  startCompletion,
+  startHeldCompletion,
   type Exchange,
   type ReplyOutcome,
   type RunReplyOptions,
@@ -164,8 +164,9 @@ async function answerStream(
   who: Identity,
   includeUsage: boolean,
 ): Promise<void> {
-  // The call goes out now, as a chat's plain send does, so that its answer can be awaited.
-  const exchange = { ...begun, completion: begun.completion ?? startCompletion(begun) };
+  // The call goes out now, as a chat's plain send does, so that its answer can be awaited; the
+  // reply runs whatever the answer (below), and takes the held generation over.
+  const exchange = startHeldCompletion(begun);
   if (!(await providerStreams(res, exchange))) {
     // Refused: the reply ends with the provider's error, which the route's handler answers.
     if (await collectedOutcome(res, exchange))
@@ -213,7 +214,8 @@ async function answerStream(
     res,
     sse,
     async () => {
-      await sse.data(chunk({ role: 'assistant', content: '' }));
+      // Written before any delta (writes keep their order); waited for only once the reply runs.
+      const roleWritten = sse.data(chunk({ role: 'assistant', content: '' }));
       const reply = openReply(exchange);
       const sink = new DataSink(res, sse, reply, {
         delta: (content) => [chunk({ content })],
@@ -228,6 +230,7 @@ async function answerStream(
             ? sse.data(chunk({ tool_calls: event.toolCalls }), interrupt)
             : undefined,
       });
+      await roleWritten;
       await reading;
       // Ended once finished; its tokens were recorded by the generation runner.
       await outcomeOf(reply);

@@ -43,6 +43,20 @@ export interface GenerationResult {
 }
 
 /**
+ * Sends an exchange's model call ahead of its reply, and holds it as a running generation while
+ * it is awaited (registered, its lease renewed): a /v1 stream waits for the provider's answer
+ * before it chooses between a stream and a JSON error, for as long as the call's timeout and
+ * retries allow, and stop, shutdown and the slot's lease must reach it meanwhile as they reach a
+ * reply. runGeneration takes both over: the caller runs the reply (runReply) whatever the answer.
+ */
+export function startHeldCompletion(exchange: Exchange): Exchange {
+  const completion = exchange.completion ?? startCompletion(exchange);
+  registerGeneration(exchange.lease.token, completion.controller);
+  keepLeaseAlive(exchange.lease);
+  return { ...exchange, completion };
+}
+
+/**
  * Calls the model and hands each content chunk to the reply's readers as it arrives; nothing
  * touches the database per chunk: the text is checkpointed at most every STREAM_CHECKPOINT_MS (less
  * often when more replies stream here than STREAM_CHECKPOINTS_PER_SECOND).

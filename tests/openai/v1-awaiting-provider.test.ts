@@ -1,0 +1,81 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Types } from '../../src/lib/db/mongoose.js';
+import { Generation } from '../../src/modules/chats/generation/generation.model.js';
+import { runningGenerations } from '../../src/modules/chats/generation/registry.js';
+import { useTestApp } from '../helpers/app.js';
+import { NO_TIGHT_LIMITS } from '../helpers/auth.js';
+import { eventually } from '../helpers/eventually.js';
+import { startUpstream } from '../helpers/upstream.js';
+import { upstreamEnv } from '../helpers/chat-app.js';
+import { createUser, type TestUser } from '../helpers/users.js';
+
+// One slot, and a lease that lapses 2 s after its last renewal: the provider below answers later.
+const upstream = await startUpstream();
+const ctx = useTestApp({
+  ...NO_TIGHT_LIMITS,
+  ...upstreamEnv(upstream),
+  MODELS: 'test-model',
+  MAX_CONCURRENT_STREAMS: '1',
+  GENERATION_LEASE_SECONDS: '2',
+});
+let server: Server;
+let user: TestUser;
+let client: OpenAI;
+
+beforeAll(async () => {
+  server = ctx.app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+  user = await createUser({ label: 'v1-awaiting' });
+  const key = await ctx.request().post('/api/keys').set(user.auth).send({ name: 'sdk' });
+  client = new OpenAI({ apiKey: key.body.key as string, baseURL, maxRetries: 0 });
+});
+afterAll(async () => {
+  await new Promise((resolve) => server.close(resolve));
+  await upstream.close();
+});
+
+describe('a streamed /v1 call waiting for the provider to answer', () => {
+  it('when the provider answers after longer than the lease, then the call holds its slot all along (renewed, counted as running) and streams once answered', async () => {
+    upstream.script({ chunks: ['late ', 'answer'], headerDelayMs: 4000 });
+    const first = client.chat.completions.create({
+      model: 'test-model',
+      messages: [{ role: 'user', content: 'hi' }],
+      stream: true,
+    });
+    const lease = () => Generation.findOne({ userId: new Types.ObjectId(user.id) }).lean();
+    // Waiting for the provider: counted as a running generation (what stop and shutdown reach),
+    // well before the provider answers.
+    expect(
+      await eventually(
+        () => Promise.resolve(runningGenerations()),
+        (n) => n === 1,
+        1500,
+      ),
+    ).toBe(1);
+    expect(
+      await eventually(
+        () => Promise.resolve(upstream.requests.length),
+        (n) => n === 1,
+      ),
+    ).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    expect(upstream.requests).toHaveLength(1);
+    // Past the lease time since it was taken, and still held: it was renewed meanwhile.
+    const held = await lease();
+    expect(held?.expiresAt.getTime()).toBeGreaterThan(Date.now());
+    const second = await client.chat.completions
+      .create({ model: 'test-model', messages: [{ role: 'user', content: 'again' }] })
+      .catch((error: unknown) => error);
+    expect(second).toBeInstanceOf(OpenAI.RateLimitError);
+    let text = '';
+    for await (const chunk of await first) text += chunk.choices[0]?.delta.content ?? '';
+    expect(text).toBe('late answer');
+    expect(upstream.requests).toHaveLength(1);
+    expect(await eventually(lease, (found) => found === null)).toBeNull();
+    expect(runningGenerations()).toBe(0);
+  }, 20_000);
+});
