@@ -67,4 +67,44 @@ describe('a reply waiting for its client on another instance', () => {
     expect(cut).toMatchObject({ status: 'incomplete' });
     expect(String(cut!.content)).toMatch(/^w w /);
   });
+
+  it('when a reader on B follows the reply that A generates (its client left A), then the reply is read, not waiting: a send on A with the one slot busy gets 429 and the reply goes on', async () => {
+    const user = await userOn(cluster.a, 'followed');
+    const chatId = await newChat(cluster.a, user.accessToken);
+    cluster.upstream.script({ chunks: ['w '], endless: true, delayMs: 20 });
+    const first = send(cluster.a, chatId, user.accessToken, 'first');
+    await first.waitForEvent('delta');
+    const firstId = replyIdOf(first);
+    first.close();
+    const waitingLease = () =>
+      withDatabase(cluster.uri, (db) =>
+        db.collection('generations').findOne({ waitingSince: { $ne: null } }),
+      );
+    expect(await eventually(waitingLease, (lease) => lease !== null)).not.toBeNull();
+    // The client comes back on B, which follows the stored reply and says so (reply_readers).
+    const resumed = openSse(portOf(cluster.b), {
+      path: `/api/chats/${chatId}/messages/${firstId}/stream`,
+      token: user.accessToken,
+    });
+    await resumed.waitForEvent('delta');
+    expect(resumed.status).toBe(200);
+    // A learns of that reader (its follower poll) and no longer lists the reply as waiting.
+    expect(await eventually(waitingLease, (lease) => lease === null)).toBeNull();
+    const next = await fetch(`http://127.0.0.1:${portOf(cluster.a)}/api/chats/${chatId}/messages`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${user.accessToken}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({ content: 'second', stream: true }),
+    });
+    expect(next.status).toBe(429);
+    expect(((await next.json()) as { error: { code: string } }).error.code).toBe(
+      'TOO_MANY_STREAMS',
+    );
+    expect(await stored(firstId)).toMatchObject({ status: 'streaming' });
+    const seen = resumed.events.length;
+    await resumed.waitFor(() => resumed.events.length > seen + 1);
+    resumed.close();
+  });
 });

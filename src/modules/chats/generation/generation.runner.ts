@@ -11,7 +11,7 @@ import {
 } from '../../../lib/llm/index.js';
 import { startCompletion } from './started-completion.js';
 import { CheckpointWriter } from '../checkpoint-writer.js';
-import { watchRemoteFollowers } from '../remote-followers.js';
+import { watchRemoteFollowers, type FollowerAware } from '../remote-followers.js';
 import type { Exchange } from '../exchange.service.js';
 import { storeReply } from '../exchange.service.js';
 import { unlinkIfChatGone } from '../chats.cleanup.js';
@@ -86,7 +86,7 @@ export async function runGeneration(
         });
   // Checkpointed as often as they poll while readers on other instances follow it.
   const unwatch = checkpoints
-    ? watchRemoteFollowers(exchange.assistant._id, checkpoints)
+    ? watchRemoteFollowers(exchange.assistant._id, new FollowedReply(reply, checkpoints))
     : () => undefined;
   // Renewed with every other lease of this process on one shared timer (see lease-renewal).
   keepLeaseAlive(lease);
@@ -144,6 +144,30 @@ export async function runGeneration(
   } finally {
     // Shutdown closes the database only after this (registry.ts runningGenerations).
     settled();
+  }
+}
+
+/**
+ * Told whether a reader on another instance follows the reply: its checkpoints are written as
+ * often as that reader polls, and it counts as one of the reply's readers here, so a reply
+ * followed from elsewhere does not wait for a reader (reply-detach.ts): it is not cut when its
+ * grace ends, nor for a new send of its user.
+ */
+class FollowedReply implements FollowerAware {
+  private countedOut: (() => void) | null = null;
+
+  constructor(
+    private readonly reply: ReplyStream,
+    private readonly checkpoints: CheckpointWriter,
+  ) {}
+
+  followedElsewhere(followed: boolean): void {
+    this.checkpoints.followedElsewhere(followed);
+    if (followed) this.countedOut ??= this.reply.attach();
+    else {
+      this.countedOut?.();
+      this.countedOut = null;
+    }
   }
 }
 
