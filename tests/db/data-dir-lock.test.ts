@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { lockDataDir } from '../../src/lib/db/data-dir-lock.js';
+import { lockDataDir, processClaim } from '../../src/lib/db/data-dir-lock.js';
+import { startFerretdb } from '../../src/lib/db/embedded.js';
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'sigmagpt-lock-'));
 const lockFile = path.join(dataDir, 'server.pid');
@@ -31,8 +32,84 @@ describe('the embedded database’s data directory, claimed by one server', () =
     }
     // Left by a process that died: taken over.
     const release = lockDataDir(dataDir);
-    expect(readFileSync(lockFile, 'utf8')).toBe(String(process.pid));
+    expect(readFileSync(lockFile, 'utf8')).toBe(processClaim(process.pid));
     release();
     expect(existsSync(lockFile)).toBe(false);
   });
+
+  it('when the claim names a pid that now belongs to another process (a reboot, a reused pid), then it is taken over', () => {
+    // pid 1 always runs, but did not start at that time: not the server that wrote the claim.
+    writeFileSync(lockFile, '1\nThu Jan  1 00:00:00 1970');
+    const release = lockDataDir(dataDir);
+    expect(readFileSync(lockFile, 'utf8')).toBe(processClaim(process.pid));
+    release();
+    expect(existsSync(lockFile)).toBe(false);
+  });
+
+  it('when three servers start at the same instant on a stale claim, then exactly one of them holds the directory', async () => {
+    const script = `
+      const { lockDataDir } = await import(${JSON.stringify(path.resolve('src/lib/db/data-dir-lock.ts'))});
+      const [dir, startAt] = process.argv.slice(1);
+      while (Date.now() < Number(startAt)) {}
+      try { lockDataDir(dir); console.log('held'); } catch { console.log('refused'); }
+      setTimeout(() => {}, 3000);`;
+    for (let round = 0; round < 4; round += 1) {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'sigmagpt-lock-race-'));
+      writeFileSync(path.join(dir, 'server.pid'), '999999\n');
+      const startAt = Date.now() + 2500;
+      const outcomes = await Promise.all(
+        [1, 2, 3].map(
+          () =>
+            new Promise<string>((resolve) => {
+              const child = spawn(process.execPath, [
+                '--import',
+                'tsx',
+                '--input-type=module',
+                '-e',
+                script,
+                dir,
+                String(startAt),
+              ]);
+              let out = '';
+              child.stdout.on('data', (bytes: Buffer) => (out += bytes.toString()));
+              child.once('exit', () => resolve(out.trim()));
+            }),
+        ),
+      );
+      rmSync(dir, { recursive: true, force: true });
+      expect(outcomes.sort()).toEqual(['held', 'refused', 'refused']);
+    }
+  }, 60_000);
+
+  it('when a server died leaving its FerretDB running on DATA_DIR, then the next start stops that database before starting its own', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'sigmagpt-orphan-'));
+    const ferretdbDir = path.join(dir, 'ferretdb');
+    mkdirSync(ferretdbDir);
+    // Stands for the orphan: a process serving that directory, as its note says.
+    const orphan = spawn(
+      process.execPath,
+      ['-e', 'setInterval(() => {}, 1000)', '--', `--state-dir=${ferretdbDir}`],
+      { stdio: 'ignore' },
+    );
+    await new Promise((resolve) => orphan.once('spawn', resolve));
+    const exited = new Promise((resolve) => orphan.once('exit', resolve));
+    writeFileSync(path.join(ferretdbDir, 'ferretdb.pid'), processClaim(orphan.pid!));
+    const warned: unknown[] = [];
+    const database = await startFerretdb({
+      dataDir: dir,
+      log: { info: () => undefined, warn: (...args: unknown[]) => warned.push(args) },
+    });
+    try {
+      await exited;
+      expect(orphan.signalCode).toBe('SIGTERM');
+      expect(warned).toHaveLength(1);
+      expect(readFileSync(path.join(ferretdbDir, 'ferretdb.pid'), 'utf8')).toBe(
+        processClaim(database.pid!),
+      );
+    } finally {
+      await database.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(existsSync(path.join(ferretdbDir, 'ferretdb.pid'))).toBe(false);
+  }, 60_000);
 });

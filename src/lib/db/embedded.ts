@@ -1,11 +1,12 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { Logger } from 'pino';
+import { claimedProcess, processClaim } from './data-dir-lock.js';
 import { indexFerretdbIds } from './ferretdb-id-index.js';
 
 /**
@@ -132,6 +133,42 @@ export async function ferretdbBinary(log: EmbeddedOptions['log']): Promise<strin
   return stdout.trim().split('\n').at(-1)!;
 }
 
+/** Where a FerretDB on a kept data directory notes which process it is. */
+const ferretdbClaimFile = (dir: string) => path.join(dir, 'ferretdb.pid');
+
+/**
+ * Stops a FerretDB that a server which died without stopping it (SIGKILL, out of memory) left
+ * serving `dir`: this server holds the data directory now (data-dir-lock.ts), and a second
+ * database on the same files would serve them beside it. Only the process its note names, still
+ * running since then, and still serving `dir`, is stopped.
+ */
+async function stopOrphanedFerretdb(dir: string, log: EmbeddedOptions['log']): Promise<void> {
+  let claim: string;
+  try {
+    claim = readFileSync(ferretdbClaimFile(dir), 'utf8');
+  } catch {
+    return;
+  }
+  const pid = claimedProcess(claim);
+  if (pid === null) return;
+  const { stdout: args } = await promisify(execFile)('ps', [
+    '-o',
+    'args=',
+    '-p',
+    String(pid),
+  ]).catch(() => ({ stdout: '' }));
+  if (!args.includes(`--state-dir=${dir}`)) return;
+  log.warn(
+    { ferretdbPid: pid },
+    'stopping the FerretDB a previous server left running on this data directory',
+  );
+  process.kill(pid, 'SIGTERM');
+  for (let waited = 0; isAlive(pid); waited += 20) {
+    if (waited === 5000) process.kill(pid, 'SIGKILL');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 export async function startFerretdb(options: EmbeddedOptions): Promise<EmbeddedDatabase> {
   const binary = await ferretdbBinary(options.log);
   const port = options.port ?? (await freePort());
@@ -143,6 +180,7 @@ export async function startFerretdb(options: EmbeddedOptions): Promise<EmbeddedD
         path.join(existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir(), 'sigmagpt-ferretdb-'),
       );
   mkdirSync(dir, { recursive: true });
+  if (options.dataDir) await stopOrphanedFerretdb(dir, options.log);
   const args = [
     '--handler=sqlite',
     `--sqlite-url=${sqliteUrl(dir, options.sqliteBusyTimeoutMs)}`,
@@ -161,6 +199,7 @@ export async function startFerretdb(options: EmbeddedOptions): Promise<EmbeddedD
     { env: { ...process.env, DO_NOT_TRACK: '1' } },
   );
   const pid = Number(launched.stdout.trim());
+  if (options.dataDir) writeFileSync(ferretdbClaimFile(dir), processClaim(pid));
   // Whatever way the API process ends, the database it started ends with it.
   const killOnExit = () => {
     if (isAlive(pid)) process.kill(pid, 'SIGTERM');
@@ -187,6 +226,7 @@ export async function startFerretdb(options: EmbeddedOptions): Promise<EmbeddedD
         await new Promise((r) => setTimeout(r, 20));
       }
       if (!options.dataDir) rmSync(dir, { recursive: true, force: true });
+      else rmSync(ferretdbClaimFile(dir), { force: true });
     },
   };
 }
