@@ -6,7 +6,11 @@ import { eventually } from '../helpers/eventually.js';
 import { openSse } from '../helpers/sse.js';
 
 // The defaults: two generation slots, and a reply whose client left waits 30 s for it to come back.
-const ctx = useChatApp({ MAX_CONCURRENT_STREAMS: '2', DETACH_GRACE_SECONDS: '30' });
+const ctx = useChatApp({
+  MAX_CONCURRENT_STREAMS: '2',
+  DETACH_GRACE_SECONDS: '30',
+  STOP_POLL_MS: '100',
+});
 
 // A reply that never ends by itself: only its client, a stop or shutdown can end it.
 const endless = { chunks: ['w '], endless: true, delayMs: 10 };
@@ -112,5 +116,32 @@ describe('replies waiting for their client, and new sends', () => {
     const statuses = [await statusOf(replyIdOf(s1)), await statusOf(replyIdOf(s2))];
     expect(statuses.sort()).toEqual(['incomplete', 'streaming']);
     next.close();
+  });
+
+  it('when another instance asks a waiting reply to yield just as its client comes back, then the reply keeps its slot and streams on, and the request is turned down', async () => {
+    ctx.upstream.setDefault(endless);
+    const chatId = await newChat();
+    const s = stream(chatId, 'back again');
+    await s.waitForEvent('delta');
+    const replyId = replyIdOf(s);
+    s.close();
+    const lease = () => Generation.findOne({ chatId }).lean();
+    expect(await eventually(lease, (l) => Boolean(l?.waitingSince))).toBeTruthy();
+    // The client comes back here: the reply is read again.
+    const resumed = openSse(ctx.server.port, {
+      path: `/api/chats/${chatId}/messages/${replyId}/stream`,
+      token: ctx.user.accessToken,
+    });
+    await resumed.waitForEvent('delta');
+    // A send on another instance had flagged the lease a moment before (flagWaitingLease).
+    await Generation.updateOne({ chatId }, { $set: { stopRequested: true, yieldOnly: true } });
+    // The stop poll turns it down: the flag is cleared, and the lease no longer says it waits.
+    const refused = await eventually(lease, (l) => l?.stopRequested === false);
+    expect(refused).toMatchObject({ stopRequested: false, yieldOnly: false, waitingSince: null });
+    const seen = resumed.events.length;
+    await resumed.waitFor(() => resumed.events.length > seen + 2);
+    expect(resumed.events.some((e) => e.event === 'done' || e.event === 'error')).toBe(false);
+    expect(await statusOf(replyId)).toBe('streaming');
+    resumed.close();
   });
 });

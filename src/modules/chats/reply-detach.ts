@@ -2,7 +2,7 @@ import { config } from '../../lib/config.js';
 import type { Types } from '../../lib/db/mongoose.js';
 import { logger } from '../../lib/logger.js';
 import { flagWaitingLease, leasesReleased, markWaiting, type Lease } from './generation/leases.js';
-import { GenerationAbort } from './generation/registry.js';
+import { GenerationAbort, offerToYield, withdrawYieldOffer } from './generation/registry.js';
 import { ReplyReader } from './reply-reader.model.js';
 import type { ReaderWatcher, ReplyStream } from './reply-stream.js';
 
@@ -73,6 +73,7 @@ export class DetachWatch implements ReaderWatcher {
     let waiting = waitingByUser.get(this.lease.userId);
     if (!waiting) waitingByUser.set(this.lease.userId, (waiting = new Set()));
     waiting.add(this);
+    offerToYield(this.lease.token, () => this.cut());
     this.note(new Date());
   }
 
@@ -81,6 +82,7 @@ export class DetachWatch implements ReaderWatcher {
     const waiting = waitingByUser.get(this.lease.userId);
     if (!waiting?.delete(this)) return;
     if (waiting.size === 0) waitingByUser.delete(this.lease.userId);
+    withdrawYieldOffer(this.lease.token);
     if (read) this.note(null);
   }
 
@@ -116,7 +118,8 @@ export class DetachWatch implements ReaderWatcher {
  * Cuts the reply of the user that has waited longest for a reader (its client left, none came
  * back), so that a new send of the user gets its generation slot rather than a 429: the user has
  * moved on. One waiting in this process is cut at once; otherwise one waiting on another instance
- * is flagged for stopping there (its stop poll, STOP_POLL_MS). Resolves once that reply has given
+ * is flagged to yield there: its stop poll (STOP_POLL_MS) cuts it if it still waits, and turns the
+ * request down if a reader came back meanwhile (registry.ts). Resolves once that reply has given
  * its slot back (stored `incomplete`); false when no reply of the user waits, or none gave way in
  * time.
  */

@@ -16,6 +16,11 @@ export interface GenerationDoc {
   stopRequested: boolean;
   /** Since when its reply has waited for a reader (its client left); null or absent: it is read. */
   waitingSince?: Date | null;
+  /**
+   * With `stopRequested`: asked only to give its slot up to a new send of its user, which the
+   * holder does only while the reply still waits for a reader (reply-detach.ts).
+   */
+  yieldOnly?: boolean;
 }
 
 const generationSchema = new Schema<GenerationDoc>(
@@ -28,6 +33,7 @@ const generationSchema = new Schema<GenerationDoc>(
     expiresAt: { type: Date, required: true },
     stopRequested: { type: Boolean, default: false },
     waitingSince: { type: Date, default: null },
+    yieldOnly: { type: Boolean },
   },
   { versionKey: false },
 );

@@ -202,8 +202,9 @@ export async function markWaiting(lease: Lease, since: Date | null): Promise<voi
 }
 
 /**
- * Flags for stopping the user's live lease whose reply has waited longest for a reader, on any
- * instance (its holder's stop poll aborts it); its token, or null when no reply of the user waits.
+ * Flags for yielding the user's live lease whose reply has waited longest for a reader, on any
+ * instance (its holder's stop poll cuts it if it still waits, see refuseYield); its token, or null
+ * when no reply of the user waits.
  */
 export async function flagWaitingLease(userId: string, now = new Date()): Promise<string | null> {
   const flagged = await Generation.collection.findOneAndUpdate(
@@ -213,7 +214,7 @@ export async function flagWaitingLease(userId: string, now = new Date()): Promis
       stopRequested: false,
       expiresAt: { $gt: now },
     },
-    { $set: { stopRequested: true } },
+    { $set: { stopRequested: true, yieldOnly: true } },
     // No projection: the embedded FerretDB does not take one here (the document is small).
     { sort: { waitingSince: 1 } },
   );
@@ -236,7 +237,8 @@ export async function requestStop(
   };
   const leases = await Generation.find(filter, { token: 1 }).lean();
   if (leases.length === 0) return [];
-  await Generation.updateMany(filter, { $set: { stopRequested: true } });
+  // A stop outranks a request to yield made before it.
+  await Generation.updateMany(filter, { $set: { stopRequested: true, yieldOnly: false } });
   return leases.map((l) => l.token);
 }
 
@@ -268,11 +270,23 @@ export async function leasesReleased(
   return true;
 }
 
-/** Tokens of this instance's leases that someone asked to stop. */
-export async function stopRequestedHere(): Promise<string[]> {
+/** This instance's leases that someone asked to stop, or only to yield their slot. */
+export async function stopRequestedHere(): Promise<{ token: string; yieldOnly: boolean }[]> {
   const leases = await Generation.find(
     { instanceId: INSTANCE_ID, stopRequested: true },
-    { token: 1 },
+    { token: 1, yieldOnly: 1 },
   ).lean();
-  return leases.map((l) => l.token);
+  return leases.map((l) => ({ token: l.token, yieldOnly: l.yieldOnly === true }));
+}
+
+/**
+ * Turns down a request to yield: the reply is read again (a reader came back between the flag
+ * and the poll), so it keeps its slot, and its lease no longer says it waits. A stop asked for
+ * meanwhile stands.
+ */
+export async function refuseYield(token: string): Promise<void> {
+  await Generation.collection.updateOne(
+    { token, stopRequested: true, yieldOnly: true },
+    { $set: { stopRequested: false, yieldOnly: false, waitingSince: null } },
+  );
 }

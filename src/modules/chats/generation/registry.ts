@@ -1,6 +1,6 @@
 import { config } from '../../../lib/config.js';
 import { runPeriodically, type PeriodicJob } from '../../../lib/periodic.js';
-import { stopRequestedHere } from './leases.js';
+import { refuseYield, stopRequestedHere } from './leases.js';
 
 export type AbortKind = 'client' | 'stop' | 'shutdown';
 
@@ -14,6 +14,8 @@ export class GenerationAbort extends Error {
 
 /** In-flight generations of this process, by lease token. */
 const running = new Map<string, AbortController>();
+/** Those whose reply waits for a reader, and would give its slot up: how to cut each. */
+const yielding = new Map<string, () => void>();
 /** Generations whose model call has ended and whose last writes are not yet answered. */
 let settling = 0;
 let poller: PeriodicJob | undefined;
@@ -24,7 +26,11 @@ let poller: PeriodicJob | undefined;
  */
 function startPoller(): void {
   poller ??= runPeriodically('stop poll', config().STOP_POLL_MS, async () => {
-    for (const token of await stopRequestedHere()) abortGeneration(token, 'stop');
+    for (const { token, yieldOnly } of await stopRequestedHere()) {
+      if (!yieldOnly) abortGeneration(token, 'stop');
+      else if (yielding.has(token)) yielding.get(token)!();
+      else await refuseYield(token);
+    }
   });
 }
 
@@ -56,6 +62,18 @@ export function unregisterGeneration(token: string): () => void {
     if (!done) settling -= 1;
     done = true;
   };
+}
+
+/**
+ * Offers a waiting reply's slot to a new send of its user on another instance (reply-detach.ts):
+ * a request to yield it is honoured by `cut` while the offer stands, and turned down otherwise.
+ */
+export function offerToYield(token: string, cut: () => void): void {
+  yielding.set(token, cut);
+}
+
+export function withdrawYieldOffer(token: string): void {
+  yielding.delete(token);
 }
 
 export function abortGeneration(token: string, kind: AbortKind): boolean {
