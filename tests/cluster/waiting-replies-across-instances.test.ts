@@ -38,23 +38,30 @@ const stored = (replyId: string) =>
     db.collection('messages').findOne({ _id: new db.base.Types.ObjectId(replyId) }),
   );
 
+const waitingLease = () =>
+  withDatabase(cluster.uri, (db) =>
+    db.collection('generations').findOne({ waitingSince: { $ne: null } }),
+  );
+
+/**
+ * A user whose reply, generated on A, lost its client: once A has noted on the lease that it
+ * waits (a write after the disconnect). Its chat and the reply's id.
+ */
+async function droppedOnA(label: string) {
+  const user = await userOn(cluster.a, label);
+  const chatId = await newChat(cluster.a, user.accessToken);
+  cluster.upstream.script({ chunks: ['w '], endless: true, delayMs: 20 });
+  const first = send(cluster.a, chatId, user.accessToken, 'first');
+  await first.waitForEvent('delta');
+  const firstId = replyIdOf(first);
+  first.close();
+  expect(await eventually(waitingLease, (lease) => lease !== null)).not.toBeNull();
+  return { user, chatId, firstId };
+}
+
 describe('a reply waiting for its client on another instance', () => {
   it('when the user drops a stream on A and sends on B with the one slot busy, then B cuts the waiting reply on A (stored incomplete) and streams the new one', async () => {
-    const user = await userOn(cluster.a, 'waiting');
-    const chatId = await newChat(cluster.a, user.accessToken);
-    cluster.upstream.script({ chunks: ['w '], endless: true, delayMs: 20 });
-    const first = send(cluster.a, chatId, user.accessToken, 'first');
-    await first.waitForEvent('delta');
-    const firstId = replyIdOf(first);
-    first.close();
-    // A notes on the lease that its reply waits (a write after the disconnect).
-    await eventually(
-      () =>
-        withDatabase(cluster.uri, (db) =>
-          db.collection('generations').findOne({ waitingSince: { $ne: null } }),
-        ),
-      (lease) => lease !== null,
-    );
+    const { user, chatId, firstId } = await droppedOnA('waiting');
     cluster.upstream.script({ chunks: ['second'] });
     const second = send(cluster.b, chatId, user.accessToken, 'second');
     await second.ended;
@@ -69,18 +76,7 @@ describe('a reply waiting for its client on another instance', () => {
   });
 
   it('when a reader on B follows the reply that A generates (its client left A), then the reply is read, not waiting: a send on A with the one slot busy gets 429 and the reply goes on', async () => {
-    const user = await userOn(cluster.a, 'followed');
-    const chatId = await newChat(cluster.a, user.accessToken);
-    cluster.upstream.script({ chunks: ['w '], endless: true, delayMs: 20 });
-    const first = send(cluster.a, chatId, user.accessToken, 'first');
-    await first.waitForEvent('delta');
-    const firstId = replyIdOf(first);
-    first.close();
-    const waitingLease = () =>
-      withDatabase(cluster.uri, (db) =>
-        db.collection('generations').findOne({ waitingSince: { $ne: null } }),
-      );
-    expect(await eventually(waitingLease, (lease) => lease !== null)).not.toBeNull();
+    const { user, chatId, firstId } = await droppedOnA('followed');
     // The client comes back on B, which follows the stored reply and says so (reply_readers).
     const resumed = openSse(portOf(cluster.b), {
       path: `/api/chats/${chatId}/messages/${firstId}/stream`,
