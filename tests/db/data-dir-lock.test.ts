@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -46,38 +47,73 @@ describe('the embedded database’s data directory, claimed by one server', () =
     expect(existsSync(lockFile)).toBe(false);
   });
 
-  it('when three servers start at the same instant on a stale claim, then exactly one of them holds the directory', async () => {
-    const script = `
-      const { lockDataDir } = await import(${JSON.stringify(path.resolve('src/lib/db/data-dir-lock.ts'))});
-      const [dir, startAt] = process.argv.slice(1);
-      while (Date.now() < Number(startAt)) {}
-      try { lockDataDir(dir); console.log('held'); } catch { console.log('refused'); }
-      setTimeout(() => {}, 3000);`;
-    for (let round = 0; round < 4; round += 1) {
+  it('when a server died in the middle of taking over a stale claim, then its half-done takeover does not stop the next start', () => {
+    writeFileSync(lockFile, '999999\n');
+    writeFileSync(`${lockFile}.takeover`, '999998\n');
+    const release = lockDataDir(dataDir);
+    expect(readFileSync(lockFile, 'utf8')).toBe(processClaim(process.pid));
+    expect(existsSync(`${lockFile}.takeover`)).toBe(false);
+    release();
+    expect(existsSync(lockFile)).toBe(false);
+  });
+
+  it('when five servers start at the same instant on a stale claim, then exactly one of them holds the directory', async () => {
+    // Each of five processes tries every directory at the same instant, one directory after
+    // another, holding what it got until all have reported.
+    const rounds = 30;
+    const dirs = Array.from({ length: rounds }, () => {
       const dir = mkdtempSync(path.join(os.tmpdir(), 'sigmagpt-lock-race-'));
       writeFileSync(path.join(dir, 'server.pid'), '999999\n');
-      const startAt = Date.now() + 2500;
-      const outcomes = await Promise.all(
-        [1, 2, 3].map(
-          () =>
-            new Promise<string>((resolve) => {
-              const child = spawn(process.execPath, [
-                '--import',
-                'tsx',
-                '--input-type=module',
-                '-e',
-                script,
-                dir,
-                String(startAt),
-              ]);
+      return dir;
+    });
+    const script = `
+      const { lockDataDir } = await import(${JSON.stringify(path.resolve('src/lib/db/data-dir-lock.ts'))});
+      const [startAt, ...dirs] = process.argv.slice(1);
+      const outcomes = dirs.map((dir, round) => {
+        while (Date.now() < Number(startAt) + round * 100) {}
+        try { lockDataDir(dir); return 'held'; } catch { return 'refused'; }
+      });
+      console.log(JSON.stringify(outcomes));
+      // Alive until every process has reported: a claim whose process exited is rightly taken over.
+      process.stdin.resume();`;
+    const startAt = Date.now() + 3000;
+    const children = [1, 2, 3, 4, 5].map(() =>
+      spawn(process.execPath, [
+        '--import',
+        'tsx',
+        '--input-type=module',
+        '-e',
+        script,
+        String(startAt),
+        ...dirs,
+      ]),
+    );
+    try {
+      const perProcess = await Promise.all(
+        children.map(
+          (child) =>
+            new Promise<string[]>((resolve, reject) => {
               let out = '';
-              child.stdout.on('data', (bytes: Buffer) => (out += bytes.toString()));
-              child.once('exit', () => resolve(out.trim()));
+              child.stdout.on('data', (bytes: Buffer) => {
+                out += bytes.toString();
+                if (out.endsWith('\n')) resolve(JSON.parse(out) as string[]);
+              });
+              child.once('exit', () => reject(new Error(`a racer exited early: ${out}`)));
             }),
         ),
       );
-      rmSync(dir, { recursive: true, force: true });
-      expect(outcomes.sort()).toEqual(['held', 'refused', 'refused']);
+      const perRound = dirs.map((_, round) => perProcess.map((outcomes) => outcomes[round]).sort());
+      expect(perRound).toEqual(
+        dirs.map(() => ['held', 'refused', 'refused', 'refused', 'refused']),
+      );
+    } finally {
+      await Promise.all(
+        children.map((child) => {
+          child.stdin.end();
+          return child.exitCode === null ? once(child, 'exit') : Promise.resolve();
+        }),
+      );
+      for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);
 

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { linkSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 const LOCK_FILE = 'server.pid';
@@ -65,14 +65,10 @@ export function lockDataDir(dataDir: string): () => void {
   writeFileSync(mine, claim);
   try {
     for (;;) {
-      try {
-        linkSync(mine, file);
+      if (linked(mine, file))
         return () => {
           if (readClaim(file) === claim) rmSync(file, { force: true });
         };
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      }
       const seen = readClaim(file);
       if (seen === null) continue;
       const holder = claimedProcess(seen);
@@ -80,10 +76,21 @@ export function lockDataDir(dataDir: string): () => void {
         throw new Error(
           `another server (pid ${holder}) is using the embedded database in ${dataDir}; stop it, or give this one its own DATA_DIR`,
         );
-      takeOver(file, seen);
+      removeStaleClaim(file, seen, mine);
     }
   } finally {
     rmSync(mine, { force: true });
+  }
+}
+
+/** Links `from` to the name `to` unless `to` exists: true when this call made the link. */
+function linked(from: string, to: string): boolean {
+  try {
+    linkSync(from, to);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
   }
 }
 
@@ -96,25 +103,30 @@ const readClaim = (file: string): string | null => {
   }
 };
 
+const pause = (ms: number): void => {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+};
+
 /**
- * Removes a stale claim, and only that one: another server starting at the same moment may have
- * taken it over already, and its fresh claim must stay. The file is moved aside under a name of
- * our own (a rename is atomic), and put back if it is not the stale claim that was read.
+ * Removes a stale claim, and only that one. Servers starting at the same moment may all find it
+ * stale; whichever removed it and linked its own claim must keep that claim. So only the holder
+ * of a takeover gate (a second file, linked into place like the claim) removes the claim, and
+ * only if it still reads as the stale one: while the gate is held, the claim can only appear,
+ * never change. The others wait for the gate and look again.
  */
-function takeOver(file: string, stale: string): void {
-  const aside = `${file}.${process.pid}.stale`;
-  try {
-    renameSync(file, aside);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw error;
+function removeStaleClaim(file: string, stale: string, mine: string): void {
+  const gate = `${file}.takeover`;
+  if (!linked(mine, gate)) {
+    const gateHolder = readClaim(gate);
+    // A gate whose process is gone was left by a server that died within its takeover (a few
+    // microseconds); two servers finding such a gate at the same moment is a race left open.
+    if (gateHolder !== null && claimedProcess(gateHolder) === null) rmSync(gate, { force: true });
+    else pause(5);
+    return;
   }
   try {
-    if (readFileSync(aside, 'utf8') !== stale) linkSync(aside, file);
-  } catch (error) {
-    // A third server claimed the file meanwhile: its claim stands, and the next read finds it.
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    if (readClaim(file) === stale) rmSync(file, { force: true });
   } finally {
-    rmSync(aside, { force: true });
+    rmSync(gate, { force: true });
   }
 }
