@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { Generation } from '../../src/modules/chats/generation/generation.model.js';
 import { Message } from '../../src/modules/chats/message.model.js';
+import { dayOf } from '../../src/modules/usage/days.js';
+import { UsageEntry } from '../../src/modules/usage/usage.model.js';
+import { User } from '../../src/modules/users/user.model.js';
 import { useChatApp } from '../helpers/chat-app.js';
 import { eventually } from '../helpers/eventually.js';
 import { openSse } from '../helpers/sse.js';
@@ -110,6 +113,57 @@ describe('replies waiting for their client, and new sends', () => {
     expect(await statusOf(replyIdOf(s2))).toBe('streaming');
     expect(await waiting()).toBe(2);
     // A send that is let through still takes the slot of one of them.
+    const next = stream(c1, 'three');
+    await next.waitForEvent('delta');
+    expect(next.status).toBe(200);
+    const statuses = [await statusOf(replyIdOf(s1)), await statusOf(replyIdOf(s2))];
+    expect(statuses.sort()).toEqual(['incomplete', 'streaming']);
+    next.close();
+  });
+
+  it('when a send over the daily token budget finds both slots held by replies waiting for their clients, then it is 429 QUOTA_EXCEEDED and neither reply is cut', async () => {
+    ctx.upstream.setDefault(endless);
+    const [c1, c2] = [await newChat(), await newChat()];
+    const s1 = stream(c1, 'one');
+    await s1.waitForEvent('delta');
+    const s2 = stream(c2, 'two');
+    await s2.waitForEvent('delta');
+    s1.close();
+    s2.close();
+    const waiting = () =>
+      Generation.countDocuments({ userId: ctx.user.id, waitingSince: { $ne: null } });
+    expect(await eventually(waiting, (n) => n === 2)).toBe(2);
+    // Today's tokens reach the user's own limit.
+    await User.updateOne({ _id: ctx.user.id }, { $set: { tokenBudgetPerDay: 10 } });
+    const spent = await UsageEntry.create({
+      userId: ctx.user.id,
+      chatId: c1,
+      kind: 'reply',
+      model: 'test-model',
+      day: dayOf(new Date()),
+      promptTokens: 5,
+      completionTokens: 5,
+      totalTokens: 10,
+      estimated: false,
+      createdAt: new Date(),
+    });
+    try {
+      const refused = await ctx
+        .request()
+        .post(`/api/chats/${c1}/messages`)
+        .set(ctx.user.auth)
+        .send({ content: 'over budget', stream: true });
+      expect(refused.status).toBe(429);
+      expect(refused.body.error.code).toBe('QUOTA_EXCEEDED');
+      expect(await Message.countDocuments({ chatId: c1, content: 'over budget' })).toBe(0);
+      expect(await statusOf(replyIdOf(s1))).toBe('streaming');
+      expect(await statusOf(replyIdOf(s2))).toBe('streaming');
+      expect(await waiting()).toBe(2);
+    } finally {
+      await User.updateOne({ _id: ctx.user.id }, { $unset: { tokenBudgetPerDay: 1 } });
+      await UsageEntry.deleteOne({ _id: spent._id });
+    }
+    // Within budget again, a send takes the slot of one of them.
     const next = stream(c1, 'three');
     await next.waitForEvent('delta');
     expect(next.status).toBe(200);

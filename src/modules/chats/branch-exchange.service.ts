@@ -29,10 +29,11 @@ async function withSlot(
   work: (lease: Lease, now: Date) => Promise<Exchange>,
 ): Promise<Exchange> {
   const now = new Date();
-  const { lease } = await admitExchange(userId, String(chat._id), now);
+  const limits = () => checkBudgetAndRoom(userId, now, { messages: room.messages, bytes: 0 });
+  const { lease } = await admitExchange(userId, String(chat._id), now, { checkBeforeCut: limits });
   try {
     // Under the slot, as for sending (exchange.service.ts, README "Budgets").
-    await checkBudgetAndRoom(userId, now, { messages: room.messages, bytes: 0 });
+    await limits();
     return await work(lease, now);
   } catch (error) {
     await releaseLeaseSurely(lease);

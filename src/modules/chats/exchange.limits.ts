@@ -62,9 +62,17 @@ const tooManyStreams = () => {
 
 /**
  * With every slot busy, the slot of a reply of the user that waits for its client to come back
- * (reply-detach.ts), which is cut for it; or 429 when none waits.
+ * (reply-detach.ts), which is cut for it; or 429 when none waits. `checkFirst`: the refusals the
+ * request would still meet under the slot (budget, storage caps), run before the cut, so that a
+ * request turned down costs no reply the user could still resume (and, slots busy or not, its
+ * refusal is the same).
  */
-async function yieldedSlot(userId: string, chatId: string): Promise<Lease> {
+async function yieldedSlot(
+  userId: string,
+  chatId: string,
+  checkFirst: () => Promise<void>,
+): Promise<Lease> {
+  await checkFirst();
   const lease = (await yieldWaitingReply(userId)) ? await acquireLease(userId, chatId) : null;
   if (!lease) throw tooManyStreams();
   return lease;
@@ -77,14 +85,18 @@ async function yieldedSlot(userId: string, chatId: string): Promise<Lease> {
  * one: the read's refusal (404) first, then the rate's, then the slot's; a slot it took is given
  * back. So a message to a chat that is not found counts toward the rate, as one refused for a
  * busy slot always did: both asked for the model. A reply waiting for its client is cut for the
- * slot only once the read and the rate have let the request through: a refused request costs no
- * reply the user could still resume.
+ * slot only once the read, the rate and `checkBeforeCut` (the caller's checks under the slot,
+ * given what was read) have let the request through: a refused request costs no reply the user
+ * could still resume.
  */
 export async function admitExchange<T>(
   userId: string,
   chatId: string,
   now: Date,
-  read: Promise<T> = Promise.resolve(undefined as T),
+  {
+    read = Promise.resolve(undefined as T),
+    checkBeforeCut,
+  }: { read?: Promise<T>; checkBeforeCut: (found: T) => Promise<void> },
 ): Promise<{ lease: Lease; found: T }> {
   const [found, rate, slot] = await Promise.allSettled([
     read,
@@ -93,7 +105,9 @@ export async function admitExchange<T>(
   ]);
   if (found.status === 'fulfilled' && rate.status === 'fulfilled') {
     if (slot.status === 'rejected') throw slot.reason;
-    return { lease: slot.value ?? (await yieldedSlot(userId, chatId)), found: found.value };
+    const lease =
+      slot.value ?? (await yieldedSlot(userId, chatId, () => checkBeforeCut(found.value)));
+    return { lease, found: found.value };
   }
   if (slot.status === 'fulfilled' && slot.value) await releaseLeaseSurely(slot.value);
   const refusal = [found, rate, slot].find((outcome) => outcome.status === 'rejected');

@@ -105,22 +105,28 @@ export async function beginExchange(
   // trip less before the model. It reads it again under the slot while the model answers
   // (storeUnderActiveAccount), which is what disabling an account relies on.
   const accountEarly = startModel && 'chatId' in target;
+  const newChatOf = (existing: ChatDoc | null) =>
+    existing ? null : (target as { newChat: NewChat }).newChat;
+  const addingTo = (newChat: NewChat | null) => ({
+    chats: newChat ? 1 : 0,
+    messages: 2,
+    bytes: textBytes(input.content) + (newChat ? newChatBytes(newChat, input.content) : 0),
+  });
   const {
     lease,
     found: [existing, account],
-  } = await admitExchange(
-    userId,
-    'chatId' in target ? target.chatId : String(ids.chatId),
-    now,
-    Promise.all([
+  } = await admitExchange(userId, 'chatId' in target ? target.chatId : String(ids.chatId), now, {
+    read: Promise.all([
       'chatId' in target ? findOwnedChat(userId, target.chatId) : null,
       accountEarly ? findAccount(userId) : undefined,
     ]),
-  );
+    checkBeforeCut: ([found, foundAccount]) =>
+      checkBudgetAndRoom(userId, now, addingTo(newChatOf(found)), foundAccount),
+  });
   const chatId = existing?._id ?? ids.chatId;
   let completion: StartedCompletion | undefined;
   try {
-    const newChat = existing ? null : (target as { newChat: NewChat }).newChat;
+    const newChat = newChatOf(existing);
     // A plain send takes the turns kept on the chat; anything else (or a context that is gone or
     // pending) reads the message tree (chat-context.ts). That read goes out beside the budget and
     // storage checks (all three only read), and a refusal of theirs still answers first.
@@ -128,11 +134,7 @@ export async function beginExchange(
       ? (storedHistory(existing, input.parentId) ?? historyFor(existing, input.parentId))
       : null;
     if (branchRead instanceof Promise) branchRead.catch(() => undefined);
-    const adding = {
-      chats: newChat ? 1 : 0,
-      messages: 2,
-      bytes: textBytes(input.content) + (newChat ? newChatBytes(newChat, input.content) : 0),
-    };
+    const adding = addingTo(newChat);
     // The storage count, when due, groups every message of the user: a plain send makes it once
     // its model call is out, before storing, rather than before the call (chats.quota.ts). Only
     // a count that is kept: where every write counts, a user at a cap would have every send call
@@ -298,10 +300,13 @@ export async function storeUnderActiveAccount(
 export async function beginUnstoredExchange(userId: string, model: string): Promise<Exchange> {
   const now = new Date();
   const ids = plannedIds();
-  const { lease } = await admitExchange(userId, String(ids.chatId), now);
+  const withinBudget = () => assertWithinBudget(userId, now);
+  const { lease } = await admitExchange(userId, String(ids.chatId), now, {
+    checkBeforeCut: withinBudget,
+  });
   try {
     // As for a stored exchange: the budget under the slot (README, "Budgets").
-    await assertWithinBudget(userId, now);
+    await withinBudget();
   } catch (error) {
     await releaseLeaseSurely(lease);
     throw error;
