@@ -25,6 +25,41 @@ const replyIdOf = (s: ReturnType<typeof stream>) =>
   s.events.find((e) => e.event === 'meta')!.data.assistantMessage.id as string;
 const statusOf = async (replyId: string) => (await Message.findById(replyId).lean())?.status;
 
+/** Two replies of the user, in both of its slots, whose clients left: each waits for one. */
+async function twoWaitingReplies() {
+  ctx.upstream.setDefault(endless);
+  const [c1, c2] = [await newChat(), await newChat()];
+  // Earlier tests' waiting replies give their slots to these two, which are then dropped.
+  const s1 = stream(c1, 'one');
+  await s1.waitForEvent('delta');
+  const s2 = stream(c2, 'two');
+  await s2.waitForEvent('delta');
+  s1.close();
+  s2.close();
+  const waiting = () =>
+    Generation.countDocuments({ userId: ctx.user.id, waitingSince: { $ne: null } });
+  expect(await eventually(waiting, (n) => n === 2)).toBe(2);
+  return { c1, s1, s2, waiting };
+}
+
+type Dropped = ReturnType<typeof stream>;
+
+async function expectBothStillWaiting(s1: Dropped, s2: Dropped, waiting: () => Promise<number>) {
+  expect(await statusOf(replyIdOf(s1))).toBe('streaming');
+  expect(await statusOf(replyIdOf(s2))).toBe('streaming');
+  expect(await waiting()).toBe(2);
+}
+
+/** A send to `chatId` starts, taking the slot of one of the two waiting replies (cut, stored incomplete). */
+async function expectSendTakesOneSlot(chatId: string, s1: Dropped, s2: Dropped) {
+  const next = stream(chatId, 'three');
+  await next.waitForEvent('delta');
+  expect(next.status).toBe(200);
+  const statuses = [await statusOf(replyIdOf(s1)), await statusOf(replyIdOf(s2))];
+  expect(statuses.sort()).toEqual(['incomplete', 'streaming']);
+  next.close();
+}
+
 describe('replies waiting for their client, and new sends', () => {
   it('when 20 streams in a row are dropped by their client, then every new send still starts: the reply that waited longest gives its slot up (stored incomplete), the latest stay resumable', async () => {
     ctx.upstream.setDefault(endless);
@@ -89,18 +124,7 @@ describe('replies waiting for their client, and new sends', () => {
   });
 
   it('when a send is refused (its chat is not found) while both slots hold replies waiting for their clients, then neither reply is cut', async () => {
-    ctx.upstream.setDefault(endless);
-    const [c1, c2] = [await newChat(), await newChat()];
-    // The previous tests' waiting replies give their slots to these two, which are then dropped.
-    const s1 = stream(c1, 'one');
-    await s1.waitForEvent('delta');
-    const s2 = stream(c2, 'two');
-    await s2.waitForEvent('delta');
-    s1.close();
-    s2.close();
-    const waiting = () =>
-      Generation.countDocuments({ userId: ctx.user.id, waitingSince: { $ne: null } });
-    expect(await eventually(waiting, (n) => n === 2)).toBe(2);
+    const { c1, s1, s2, waiting } = await twoWaitingReplies();
     const refused = await ctx
       .request()
       .post('/api/chats/0123456789abcdef01234567/messages')
@@ -109,30 +133,13 @@ describe('replies waiting for their client, and new sends', () => {
     expect(refused.status).toBe(404);
     expect(refused.body.error.code).toBe('NOT_FOUND');
     // Both still stream, each waiting for its client, in the user's two slots.
-    expect(await statusOf(replyIdOf(s1))).toBe('streaming');
-    expect(await statusOf(replyIdOf(s2))).toBe('streaming');
-    expect(await waiting()).toBe(2);
+    await expectBothStillWaiting(s1, s2, waiting);
     // A send that is let through still takes the slot of one of them.
-    const next = stream(c1, 'three');
-    await next.waitForEvent('delta');
-    expect(next.status).toBe(200);
-    const statuses = [await statusOf(replyIdOf(s1)), await statusOf(replyIdOf(s2))];
-    expect(statuses.sort()).toEqual(['incomplete', 'streaming']);
-    next.close();
+    await expectSendTakesOneSlot(c1, s1, s2);
   });
 
   it('when a send over the daily token budget finds both slots held by replies waiting for their clients, then it is 429 QUOTA_EXCEEDED and neither reply is cut', async () => {
-    ctx.upstream.setDefault(endless);
-    const [c1, c2] = [await newChat(), await newChat()];
-    const s1 = stream(c1, 'one');
-    await s1.waitForEvent('delta');
-    const s2 = stream(c2, 'two');
-    await s2.waitForEvent('delta');
-    s1.close();
-    s2.close();
-    const waiting = () =>
-      Generation.countDocuments({ userId: ctx.user.id, waitingSince: { $ne: null } });
-    expect(await eventually(waiting, (n) => n === 2)).toBe(2);
+    const { c1, s1, s2, waiting } = await twoWaitingReplies();
     // Today's tokens reach the user's own limit.
     await User.updateOne({ _id: ctx.user.id }, { $set: { tokenBudgetPerDay: 10 } });
     const spent = await UsageEntry.create({
@@ -156,20 +163,13 @@ describe('replies waiting for their client, and new sends', () => {
       expect(refused.status).toBe(429);
       expect(refused.body.error.code).toBe('QUOTA_EXCEEDED');
       expect(await Message.countDocuments({ chatId: c1, content: 'over budget' })).toBe(0);
-      expect(await statusOf(replyIdOf(s1))).toBe('streaming');
-      expect(await statusOf(replyIdOf(s2))).toBe('streaming');
-      expect(await waiting()).toBe(2);
+      await expectBothStillWaiting(s1, s2, waiting);
     } finally {
       await User.updateOne({ _id: ctx.user.id }, { $unset: { tokenBudgetPerDay: 1 } });
       await UsageEntry.deleteOne({ _id: spent._id });
     }
     // Within budget again, a send takes the slot of one of them.
-    const next = stream(c1, 'three');
-    await next.waitForEvent('delta');
-    expect(next.status).toBe(200);
-    const statuses = [await statusOf(replyIdOf(s1)), await statusOf(replyIdOf(s2))];
-    expect(statuses.sort()).toEqual(['incomplete', 'streaming']);
-    next.close();
+    await expectSendTakesOneSlot(c1, s1, s2);
   });
 
   it('when another instance asks a waiting reply to yield just as its client comes back, then the reply keeps its slot and streams on, and the request is turned down', async () => {
@@ -187,6 +187,9 @@ describe('replies waiting for their client, and new sends', () => {
       token: ctx.user.accessToken,
     });
     await resumed.waitForEvent('delta');
+    // The lease's note that the reply no longer waits lands first: the embedded FerretDB writes
+    // an update as a whole document, so two updates of one lease at the same moment can lose one.
+    await eventually(lease, (l) => l?.waitingSince === null);
     // A send on another instance had flagged the lease a moment before (flagWaitingLease).
     await Generation.updateOne({ chatId }, { $set: { stopRequested: true, yieldOnly: true } });
     // The stop poll turns it down: the flag is cleared, and the lease no longer says it waits.
