@@ -134,7 +134,7 @@ async function acquireLease(userId: ObjectId, chatId: ObjectId) {
     instanceId: INSTANCE,
     token,
     expiresAt: new Date(Date.now() + 60_000),
-    stopRequested: false,
+    waitingSince: null,
   };
   for (let slot = 0; slot < 64; slot += 1) {
     try {

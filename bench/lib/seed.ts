@@ -148,7 +148,7 @@ export async function seed(
 }
 
 /**
- * Empties the messages and leases collections, and the thread relay's threads of their messages,
+ * Empties the messages, leases and lease flags collections, and the thread relay's threads of their messages,
  * so every arm starts from the same database state.
  */
 export async function resetMessages(uri: string): Promise<void> {
@@ -157,6 +157,7 @@ export async function resetMessages(uri: string): Promise<void> {
     const db = client.db();
     await db.collection('messages').deleteMany({});
     await db.collection('generations').deleteMany({});
+    await db.collection('generation_flags').deleteMany({});
     await db.collection('threads').updateMany({}, { $set: { messages: [] } });
   } finally {
     await client.close();

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { GenerationFlag } from '../../src/modules/chats/generation/generation-flag.model.js';
 import { Generation } from '../../src/modules/chats/generation/generation.model.js';
 import { Message } from '../../src/modules/chats/message.model.js';
 import { dayOf } from '../../src/modules/usage/days.js';
@@ -187,14 +188,19 @@ describe('replies waiting for their client, and new sends', () => {
       token: ctx.user.accessToken,
     });
     await resumed.waitForEvent('delta');
-    // The lease's note that the reply no longer waits lands first: the embedded FerretDB writes
-    // an update as a whole document, so two updates of one lease at the same moment can lose one.
-    await eventually(lease, (l) => l?.waitingSince === null);
     // A send on another instance had flagged the lease a moment before (flagWaitingLease).
-    await Generation.updateOne({ chatId }, { $set: { stopRequested: true, yieldOnly: true } });
-    // The stop poll turns it down: the flag is cleared, and the lease no longer says it waits.
-    const refused = await eventually(lease, (l) => l?.stopRequested === false);
-    expect(refused).toMatchObject({ stopRequested: false, yieldOnly: false, waitingSince: null });
+    const { token, instanceId } = (await lease())!;
+    await GenerationFlag.create({
+      _id: `yield:${token}`,
+      kind: 'yield',
+      token,
+      instanceId,
+      at: new Date(),
+    });
+    // The stop poll turns it down: the flag is dropped, and the lease no longer says it waits.
+    const flags = () => GenerationFlag.countDocuments({ token });
+    expect(await eventually(flags, (n) => n === 0)).toBe(0);
+    expect(await lease()).toMatchObject({ token, waitingSince: null });
     const seen = resumed.events.length;
     await resumed.waitFor(() => resumed.events.length > seen + 2);
     expect(resumed.events.some((e) => e.event === 'done' || e.event === 'error')).toBe(false);

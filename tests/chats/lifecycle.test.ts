@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { GenerationFlag } from '../../src/modules/chats/generation/generation-flag.model.js';
 import { Generation } from '../../src/modules/chats/generation/generation.model.js';
+import { requestStop } from '../../src/modules/chats/generation/leases.js';
 import { runningGenerations } from '../../src/modules/chats/generation/registry.js';
 import { Message } from '../../src/modules/chats/message.model.js';
 import { useChatApp } from '../helpers/chat-app.js';
@@ -185,14 +187,19 @@ describe('stopping a reply', () => {
     const chatId = await newChat();
     const s = stream(chatId);
     await s.waitFor(() => s.events.some((e) => e.event === 'delta'));
-    // What POST /stop on another instance does: only the database changes.
-    await Generation.updateMany({ chatId }, { $set: { stopRequested: true } });
+    const lease = await Generation.findOne({ chatId }).lean();
+    // What POST /stop on another instance does: only the database changes (a flag is raised).
+    expect(await requestStop(ctx.user.id, chatId)).toEqual([lease!.token]);
+    expect(await GenerationFlag.countDocuments({ token: lease!.token })).toBe(1);
     // The reply is endless: it ends only because the poller (every 50 ms here) aborts it.
     await s.ended;
     expect(s.events.at(-1)).toMatchObject({
       event: 'done',
       data: { message: { status: 'incomplete' } },
     });
+    // The flag, acted on, is dropped.
+    const flags = () => GenerationFlag.countDocuments({ token: lease!.token });
+    expect(await eventually(flags, (n) => n === 0)).toBe(0);
   });
 
   it('when nothing is being generated, then stop answers 202 with stopping: false', async () => {

@@ -181,11 +181,12 @@ describe('stopping a reply from another instance', () => {
           .collection('generations')
           .countDocuments({ chatId: new db.base.Types.ObjectId(chatId) }),
       ).toBe(1);
-      expect(
-        await db
-          .collection('generations')
-          .countDocuments({ chatId: new db.base.Types.ObjectId(chatId), stopRequested: true }),
-      ).toBe(0);
+      const lease = await db
+        .collection('generations')
+        .findOne({ chatId: new db.base.Types.ObjectId(chatId) });
+      expect(await db.collection('generation_flags').countDocuments({ token: lease!.token })).toBe(
+        0,
+      );
     });
     expect(finals(s)).toHaveLength(0); // still streaming
     release();

@@ -4,6 +4,7 @@ import { recordUsage } from '../usage/index.js';
 import { Tree, withContent } from './branch.tree.js';
 import { Chat } from './chat.model.js';
 import { Generation } from './generation/generation.model.js';
+import { dropFlagsOf } from './generation/leases.js';
 import { logger } from '../../lib/logger.js';
 import { runPeriodically, type PeriodicJob } from '../../lib/periodic.js';
 import { textBytes } from './chats.quota.js';
@@ -57,12 +58,16 @@ export async function finishInterrupted(reply: MessageDoc, now = new Date()): Pr
   if (result.modifiedCount > 0) {
     logger.info({ replyId: String(reply._id) }, 'reply interrupted: its instance stopped');
     if (reply.lease) {
-      await Generation.deleteOne({
-        userId: reply.userId,
-        slot: reply.lease.slot,
-        token: reply.lease.token,
-        expiresAt: { $lte: now },
-      });
+      await Promise.all([
+        Generation.deleteOne({
+          userId: reply.userId,
+          slot: reply.lease.slot,
+          token: reply.lease.token,
+          expiresAt: { $lte: now },
+        }),
+        // Flags raised for the instance that died: none will read them.
+        dropFlagsOf(reply.lease.token),
+      ]);
     }
   }
   const stored = (await Message.findById(reply._id).lean<MessageDoc>()) ?? reply;

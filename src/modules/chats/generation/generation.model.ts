@@ -4,6 +4,7 @@ import mongoose, { Schema, type Types } from '../../../lib/db/mongoose.js';
  * A lease on one of a user's generation slots. The unique (userId, slot) index is what caps
  * concurrent replies across every instance; `expiresAt` lets a crashed instance's leases lapse,
  * and `token` identifies one holder so a late release cannot free a lease someone took over.
+ * Only its holder writes it: requests from other instances are flags (generation-flag.model.ts).
  */
 export interface GenerationDoc {
   _id: Types.ObjectId;
@@ -13,14 +14,8 @@ export interface GenerationDoc {
   chatId: Types.ObjectId;
   instanceId: string;
   expiresAt: Date;
-  stopRequested: boolean;
   /** Since when its reply has waited for a reader (its client left); null or absent: it is read. */
   waitingSince?: Date | null;
-  /**
-   * With `stopRequested`: asked only to give its slot up to a new send of its user, which the
-   * holder does only while the reply still waits for a reader (reply-detach.ts).
-   */
-  yieldOnly?: boolean;
 }
 
 const generationSchema = new Schema<GenerationDoc>(
@@ -31,14 +26,11 @@ const generationSchema = new Schema<GenerationDoc>(
     chatId: { type: Schema.Types.ObjectId, required: true },
     instanceId: { type: String, required: true },
     expiresAt: { type: Date, required: true },
-    stopRequested: { type: Boolean, default: false },
     waitingSince: { type: Date, default: null },
-    yieldOnly: { type: Boolean },
   },
   { versionKey: false },
 );
 generationSchema.index({ userId: 1, slot: 1 }, { unique: true });
-generationSchema.index({ instanceId: 1, stopRequested: 1 });
 generationSchema.index({ userId: 1, chatId: 1 });
 
 export const Generation = mongoose.model<GenerationDoc>(

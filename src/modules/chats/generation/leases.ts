@@ -4,6 +4,7 @@ import { config } from '../../../lib/config.js';
 import { Types } from '../../../lib/db/mongoose.js';
 import { logger } from '../../../lib/logger.js';
 import { Generation, type GenerationDoc } from './generation.model.js';
+import { GenerationFlag, type FlagKind, type GenerationFlagDoc } from './generation-flag.model.js';
 import { isDuplicateKey } from '../../../lib/db/duplicate-key.js';
 
 /** Names this process in the leases it holds, so stop requests find the instance that streams. */
@@ -40,7 +41,6 @@ export async function acquireLease(
     instanceId: INSTANCE_ID,
     token,
     expiresAt,
-    stopRequested: false,
     waitingSince: null,
   };
   for (let slot = 0; slot < slots; slot += 1) {
@@ -202,23 +202,42 @@ export async function markWaiting(lease: Lease, since: Date | null): Promise<voi
 }
 
 /**
+ * Raises a flag of `kind` on each of these leases, for the instance holding it (its stop poll
+ * reads them: flagsHere). True for each lease whose flag this call raised; false where one of
+ * that kind was up already.
+ */
+async function raiseFlags(
+  leases: Pick<GenerationDoc, 'token' | 'instanceId'>[],
+  kind: FlagKind,
+  at: Date,
+): Promise<boolean[]> {
+  return Promise.all(
+    leases.map(({ token, instanceId }) =>
+      GenerationFlag.create({ _id: `${kind}:${token}`, kind, token, instanceId, at }).then(
+        () => true,
+        (error: unknown) => {
+          if (isDuplicateKey(error)) return false;
+          throw error;
+        },
+      ),
+    ),
+  );
+}
+
+/**
  * Flags for yielding the user's live lease whose reply has waited longest for a reader, on any
  * instance (its holder's stop poll cuts it if it still waits, see refuseYield); its token, or null
- * when no reply of the user waits.
+ * when no reply of the user waits (or each that does was asked already).
  */
 export async function flagWaitingLease(userId: string, now = new Date()): Promise<string | null> {
-  const flagged = await Generation.collection.findOneAndUpdate(
-    {
-      userId: new Types.ObjectId(userId),
-      waitingSince: { $ne: null },
-      stopRequested: false,
-      expiresAt: { $gt: now },
-    },
-    { $set: { stopRequested: true, yieldOnly: true } },
-    // No projection: the embedded FerretDB does not take one here (the document is small).
-    { sort: { waitingSince: 1 } },
-  );
-  return (flagged as Pick<GenerationDoc, 'token'> | null)?.token ?? null;
+  const waiting = await Generation.find(
+    { userId: new Types.ObjectId(userId), waitingSince: { $ne: null }, expiresAt: { $gt: now } },
+    { token: 1, instanceId: 1 },
+  )
+    .sort({ waitingSince: 1 })
+    .lean();
+  for (const lease of waiting) if ((await raiseFlags([lease], 'yield', now))[0]) return lease.token;
+  return null;
 }
 
 /**
@@ -230,15 +249,15 @@ export async function requestStop(
   chatId?: string,
   now = new Date(),
 ): Promise<string[]> {
-  const filter = {
-    userId: new Types.ObjectId(userId),
-    ...(chatId === undefined ? {} : { chatId: new Types.ObjectId(chatId) }),
-    expiresAt: { $gt: now },
-  };
-  const leases = await Generation.find(filter, { token: 1 }).lean();
-  if (leases.length === 0) return [];
-  // A stop outranks a request to yield made before it.
-  await Generation.updateMany(filter, { $set: { stopRequested: true, yieldOnly: false } });
+  const leases = await Generation.find(
+    {
+      userId: new Types.ObjectId(userId),
+      ...(chatId === undefined ? {} : { chatId: new Types.ObjectId(chatId) }),
+      expiresAt: { $gt: now },
+    },
+    { token: 1, instanceId: 1 },
+  ).lean();
+  await raiseFlags(leases, 'stop', now);
   return leases.map((l) => l.token);
 }
 
@@ -270,23 +289,34 @@ export async function leasesReleased(
   return true;
 }
 
-/** This instance's leases that someone asked to stop, or only to yield their slot. */
-export async function stopRequestedHere(): Promise<{ token: string; yieldOnly: boolean }[]> {
-  const leases = await Generation.find(
-    { instanceId: INSTANCE_ID, stopRequested: true },
-    { token: 1, yieldOnly: 1 },
-  ).lean();
-  return leases.map((l) => ({ token: l.token, yieldOnly: l.yieldOnly === true }));
+/** The flags raised for this instance's leases: to stop a reply, or to yield its slot. */
+export async function flagsHere(): Promise<
+  Pick<GenerationFlagDoc, '_id' | 'kind' | 'token' | 'at'>[]
+> {
+  return GenerationFlag.find({ instanceId: INSTANCE_ID }, { kind: 1, token: 1, at: 1 }).lean();
+}
+
+/**
+ * Whether a flag for a lease that runs nowhere here is old enough to drop: its generation has
+ * ended (one registers within moments of taking its lease), so none will read it.
+ */
+export const flagOutlived = (flag: Pick<GenerationFlagDoc, 'at'>, now = Date.now()): boolean =>
+  now - flag.at.getTime() > leaseTtlMs();
+
+/** Drops flags that were acted on, or outlived their lease. */
+export async function dropFlags(ids: string[]): Promise<void> {
+  await GenerationFlag.deleteMany({ _id: { $in: ids } });
+}
+
+/** Drops every flag of a lease (its reply was finished for a crashed instance). */
+export async function dropFlagsOf(token: string): Promise<void> {
+  await GenerationFlag.deleteMany({ token });
 }
 
 /**
  * Turns down a request to yield: the reply is read again (a reader came back between the flag
- * and the poll), so it keeps its slot, and its lease no longer says it waits. A stop asked for
- * meanwhile stands.
+ * and the poll), so it keeps its slot, and its lease no longer says it waits. The holder's write.
  */
 export async function refuseYield(token: string): Promise<void> {
-  await Generation.collection.updateOne(
-    { token, stopRequested: true, yieldOnly: true },
-    { $set: { stopRequested: false, yieldOnly: false, waitingSince: null } },
-  );
+  await Generation.collection.updateOne({ token }, { $set: { waitingSince: null } });
 }

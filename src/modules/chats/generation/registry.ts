@@ -1,6 +1,6 @@
 import { config } from '../../../lib/config.js';
 import { runPeriodically, type PeriodicJob } from '../../../lib/periodic.js';
-import { refuseYield, stopRequestedHere } from './leases.js';
+import { dropFlags, flagOutlived, flagsHere, refuseYield } from './leases.js';
 
 export type AbortKind = 'client' | 'stop' | 'shutdown';
 
@@ -21,16 +21,30 @@ let settling = 0;
 let poller: PeriodicJob | undefined;
 
 /**
- * One poller per process, running only while something streams here: it reads the leases of this
- * instance flagged by POST /:id/stop (possibly on another instance) and aborts them locally.
+ * One poller per process, running only while something streams here: it reads the flags raised
+ * for this instance's leases (POST /:id/stop, or a send that needs a waiting reply's slot,
+ * possibly on another instance) and acts on them here. A stop outranks a request to yield.
  */
 function startPoller(): void {
   poller ??= runPeriodically('stop poll', config().STOP_POLL_MS, async () => {
-    for (const { token, yieldOnly } of await stopRequestedHere()) {
-      if (!yieldOnly) abortGeneration(token, 'stop');
-      else if (yielding.has(token)) yielding.get(token)!();
-      else await refuseYield(token);
+    const flags = await flagsHere();
+    if (flags.length === 0) return;
+    const stopping = new Set(flags.filter((f) => f.kind === 'stop').map((f) => f.token));
+    const done: string[] = [];
+    for (const flag of flags) {
+      if (flag.kind === 'stop') {
+        // One not running (yet) here keeps its flag a while: it may be about to register.
+        if (running.has(flag.token) || flagOutlived(flag)) done.push(flag._id);
+        abortGeneration(flag.token, 'stop');
+        continue;
+      }
+      if (stopping.has(flag.token)) {
+        // Stopped anyway.
+      } else if (yielding.has(flag.token)) yielding.get(flag.token)!();
+      else await refuseYield(flag.token);
+      done.push(flag._id);
     }
+    if (done.length > 0) await dropFlags(done);
   });
 }
 

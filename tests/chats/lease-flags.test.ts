@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { Types } from '../../src/lib/db/mongoose.js';
+import { GenerationFlag } from '../../src/modules/chats/generation/generation-flag.model.js';
+import { Generation } from '../../src/modules/chats/generation/generation.model.js';
+import {
+  acquireLease,
+  flagsHere,
+  flagWaitingLease,
+  markWaiting,
+  releaseLease,
+  renewLeases,
+  requestStop,
+} from '../../src/modules/chats/generation/leases.js';
+import { useChatApp } from '../helpers/chat-app.js';
+
+useChatApp({ GENERATION_LEASE_SECONDS: '60' });
+
+const ROUNDS = 20;
+
+describe('requests to a lease from other instances, beside its holder’s own writes', () => {
+  it('when a stop and a request to yield are raised at the moment the holder renews the lease, then all three land', async () => {
+    for (let round = 0; round < ROUNDS; round += 1) {
+      const userId = String(new Types.ObjectId());
+      const lease = (await acquireLease(userId, String(new Types.ObjectId())))!;
+      const since = new Date(Date.now() - 1000);
+      await markWaiting(lease, since);
+      const renewedAt = new Date(Date.now() + 5000);
+      const [, stopped, yielded] = await Promise.all([
+        renewLeases([lease], renewedAt),
+        requestStop(userId),
+        flagWaitingLease(userId),
+      ]);
+      expect(stopped).toEqual([lease.token]);
+      expect(yielded).toBe(lease.token);
+      const flags = (await flagsHere()).filter((f) => f.token === lease.token);
+      expect(flags.map((f) => f.kind).sort()).toEqual(['stop', 'yield']);
+      const stored = await Generation.findOne({ token: lease.token }).lean();
+      expect(stored!.expiresAt.getTime()).toBe(renewedAt.getTime() + 60_000);
+      expect(stored!.waitingSince).toEqual(since);
+      await releaseLease(lease);
+      await GenerationFlag.deleteMany({ token: lease.token });
+    }
+  });
+
+  it('when a lease was asked to yield already, then the next request finds none to ask, and a repeated stop raises no second flag', async () => {
+    const userId = String(new Types.ObjectId());
+    const lease = (await acquireLease(userId, String(new Types.ObjectId())))!;
+    await markWaiting(lease, new Date());
+    expect(await flagWaitingLease(userId)).toBe(lease.token);
+    expect(await flagWaitingLease(userId)).toBeNull();
+    expect(await requestStop(userId)).toEqual([lease.token]);
+    expect(await requestStop(userId)).toEqual([lease.token]);
+    expect(await GenerationFlag.countDocuments({ token: lease.token })).toBe(2);
+    await releaseLease(lease);
+    await GenerationFlag.deleteMany({ token: lease.token });
+  });
+});
