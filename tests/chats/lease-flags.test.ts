@@ -17,7 +17,7 @@ useChatApp({ GENERATION_LEASE_SECONDS: '60' });
 
 const ROUNDS = 20;
 
-describe('requests to a lease from other instances, beside its holder’s own writes', () => {
+describe('writes to a lease: requests from other instances, and its holder’s own', () => {
   it('when a stop and a request to yield are raised at the moment the holder renews the lease, then all three land', async () => {
     for (let round = 0; round < ROUNDS; round += 1) {
       const userId = String(new Types.ObjectId());
@@ -39,6 +39,22 @@ describe('requests to a lease from other instances, beside its holder’s own wr
       expect(stored!.waitingSince).toEqual(since);
       await releaseLease(lease);
       await GenerationFlag.deleteMany({ token: lease.token });
+    }
+  });
+
+  it('when the holder renews its lease at the moment it notes that the reply waits, then both land', async () => {
+    for (let round = 0; round < ROUNDS; round += 1) {
+      const lease = (await acquireLease(
+        String(new Types.ObjectId()),
+        String(new Types.ObjectId()),
+      ))!;
+      const since = new Date(Date.now() - 1000);
+      const renewedAt = new Date(Date.now() + 5000);
+      await Promise.all([renewLeases([lease], renewedAt), markWaiting(lease, since)]);
+      const stored = await Generation.findOne({ token: lease.token }).lean();
+      expect(stored!.expiresAt.getTime()).toBe(renewedAt.getTime() + 60_000);
+      expect(stored!.waitingSince).toEqual(since);
+      await releaseLease(lease);
     }
   });
 

@@ -149,6 +149,33 @@ export function releaseLeaseSurely(
 /** A timer that never keeps the process alive on its own. */
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
+let lastHolderWrite: Promise<void> = Promise.resolve();
+
+/**
+ * Runs this process's updates of the leases it holds one after another: the shared renewal, and
+ * the notes that a reply waits (or no longer does). The embedded FerretDB applies an update as a
+ * read and a write of the whole document, so a renewal and a note of one lease at the same moment
+ * would lose one of the two (CONTRIBUTING, the FerretDB list). Both are rare (a renewal every
+ * third of the lease time, a note when a reply's last reader leaves or comes back), so waiting
+ * for each other costs nothing that matters. Deletes (a release) need no place in the line.
+ */
+function oneHolderWriteAtATime<T>(write: () => Promise<T>): Promise<T> {
+  // A write that hangs (a pooled connection to a database that went away) holds the next one
+  // back only so long.
+  const previous = Promise.race([
+    lastHolderWrite,
+    sleep(HOLDER_WRITE_WAIT_MS, undefined, { ref: false }),
+  ]);
+  const next = previous.then(write);
+  lastHolderWrite = next.then(
+    () => undefined,
+    () => undefined,
+  );
+  return next;
+}
+
+const HOLDER_WRITE_WAIT_MS = 2000;
+
 const RENEW_BATCH = 500;
 
 /**
@@ -170,11 +197,16 @@ export async function renewLeases(leases: Lease[], now = new Date()): Promise<vo
       else tokens.push(lease.token);
     }
     const set = { $set: { expiresAt } };
-    await Promise.all([
-      ids.length > 0 && Generation.collection.updateMany({ _id: { $in: ids } }, set),
-      tokens.length > 0 &&
-        Generation.collection.updateMany({ instanceId: INSTANCE_ID, token: { $in: tokens } }, set),
-    ]);
+    await oneHolderWriteAtATime(() =>
+      Promise.all([
+        ids.length > 0 && Generation.collection.updateMany({ _id: { $in: ids } }, set),
+        tokens.length > 0 &&
+          Generation.collection.updateMany(
+            { instanceId: INSTANCE_ID, token: { $in: tokens } },
+            set,
+          ),
+      ]),
+    );
     for (const lease of batch) lease.heldUntil = expiresAt.getTime();
   }
 }
@@ -195,9 +227,11 @@ export function surelyHeld(lease: Lease, now = Date.now()): boolean {
  * so a send on any instance that finds every slot busy can have it cut (flagWaitingLease).
  */
 export async function markWaiting(lease: Lease, since: Date | null): Promise<void> {
-  const id = idWhileSurelyHeld(lease);
-  await Generation.collection.updateOne(id ? { _id: id } : holder(lease), {
-    $set: { waitingSince: since },
+  await oneHolderWriteAtATime(() => {
+    const id = idWhileSurelyHeld(lease);
+    return Generation.collection.updateOne(id ? { _id: id } : holder(lease), {
+      $set: { waitingSince: since },
+    });
   });
 }
 
@@ -318,5 +352,7 @@ export async function dropFlagsOf(token: string): Promise<void> {
  * and the poll), so it keeps its slot, and its lease no longer says it waits. The holder's write.
  */
 export async function refuseYield(token: string): Promise<void> {
-  await Generation.collection.updateOne({ token }, { $set: { waitingSince: null } });
+  await oneHolderWriteAtATime(() =>
+    Generation.collection.updateOne({ token }, { $set: { waitingSince: null } }),
+  );
 }
