@@ -50,7 +50,7 @@ subscribeToUsers('chats', {
   lockOut: removeMessagesAndEndReplies,
   removeData: deleteUserContent,
   sweep: deleteUserContent,
-  // A disabled account's replies stop wherever they stream (the flag on their leases); its chats stay.
+  // A disabled account's replies stop wherever they stream (a stop flag for each lease); its chats stay.
   disabled: async (userId) => {
     await stopReplies(userId);
   },
