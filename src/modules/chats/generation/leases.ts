@@ -162,10 +162,7 @@ let lastHolderWrite: Promise<void> = Promise.resolve();
 function oneHolderWriteAtATime<T>(write: () => Promise<T>): Promise<T> {
   // A write that hangs (a pooled connection to a database that went away) holds the next one
   // back only so long.
-  const previous = Promise.race([
-    lastHolderWrite,
-    sleep(HOLDER_WRITE_WAIT_MS, undefined, { ref: false }),
-  ]);
+  const previous = Promise.race([lastHolderWrite, pause(HOLDER_WRITE_WAIT_MS)]);
   const next = previous.then(write);
   lastHolderWrite = next.then(
     () => undefined,
@@ -236,25 +233,20 @@ export async function markWaiting(lease: Lease, since: Date | null): Promise<voi
 }
 
 /**
- * Raises a flag of `kind` on each of these leases, for the instance holding it (its stop poll
- * reads them: flagsHere). True for each lease whose flag this call raised; false where one of
- * that kind was up already.
+ * Raises a flag of `kind` on the lease, for the instance holding it (its stop poll reads it:
+ * flagsHere). False when one of that kind was up already.
  */
-async function raiseFlags(
-  leases: Pick<GenerationDoc, 'token' | 'instanceId'>[],
+function raiseFlag(
+  { token, instanceId }: Pick<GenerationDoc, 'token' | 'instanceId'>,
   kind: FlagKind,
   at: Date,
-): Promise<boolean[]> {
-  return Promise.all(
-    leases.map(({ token, instanceId }) =>
-      GenerationFlag.create({ _id: `${kind}:${token}`, kind, token, instanceId, at }).then(
-        () => true,
-        (error: unknown) => {
-          if (isDuplicateKey(error)) return false;
-          throw error;
-        },
-      ),
-    ),
+): Promise<boolean> {
+  return GenerationFlag.create({ _id: `${kind}:${token}`, kind, token, instanceId, at }).then(
+    () => true,
+    (error: unknown) => {
+      if (isDuplicateKey(error)) return false;
+      throw error;
+    },
   );
 }
 
@@ -270,7 +262,7 @@ export async function flagWaitingLease(userId: string, now = new Date()): Promis
   )
     .sort({ waitingSince: 1 })
     .lean();
-  for (const lease of waiting) if ((await raiseFlags([lease], 'yield', now))[0]) return lease.token;
+  for (const lease of waiting) if (await raiseFlag(lease, 'yield', now)) return lease.token;
   return null;
 }
 
@@ -291,7 +283,7 @@ export async function requestStop(
     },
     { token: 1, instanceId: 1 },
   ).lean();
-  await raiseFlags(leases, 'stop', now);
+  await Promise.all(leases.map((lease) => raiseFlag(lease, 'stop', now)));
   return leases.map((l) => l.token);
 }
 

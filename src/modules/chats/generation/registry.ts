@@ -38,10 +38,11 @@ function startPoller(): void {
         abortGeneration(flag.token, 'stop');
         continue;
       }
-      if (stopping.has(flag.token)) {
-        // Stopped anyway.
-      } else if (yielding.has(flag.token)) yielding.get(flag.token)!();
-      else await refuseYield(flag.token);
+      // A yield for a reply being stopped anyway is only dropped.
+      if (!stopping.has(flag.token)) {
+        if (yielding.has(flag.token)) yielding.get(flag.token)!();
+        else await refuseYield(flag.token);
+      }
       done.push(flag._id);
     }
     if (done.length > 0) await dropFlags(done);
