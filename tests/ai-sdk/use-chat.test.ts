@@ -285,6 +285,18 @@ describe('POST /api/ai-sdk/chat with the ai package (useChat transport)', () => 
     ).toBe(0);
   });
 
+  it('when the provider stream ends without a finish reason or [DONE], then the finish part says interrupted and the reply is stored with none', async () => {
+    upstream.script({ chunks: ['Cut', ' short'], finishReason: null, done: false });
+    const chunks = await chunksOf(await send('ui-chat-unfinished', [userMessage('Go on')]));
+    expect(chunks.at(-1)).toEqual({ type: 'finish', finishReason: 'interrupted' });
+    const link = await ChatLink.findOne({
+      userId: new Types.ObjectId(user.id),
+      clientId: 'ui-chat-unfinished',
+    }).lean();
+    const reply = await Message.findOne({ chatId: link!.chatId, role: 'assistant' }).lean();
+    expect(reply).toMatchObject({ content: 'Cut short', status: 'complete', finishReason: null });
+  });
+
   it('when useChat regenerates the answer, then a second answer is stored as a sibling under the same question, from the same history, and streams like a send', async () => {
     upstream.script(
       { chunks: ['Earlier answer'] },

@@ -23,7 +23,10 @@ export interface UpstreamScript {
     | false
     | 'null-choices'
     | { prompt_tokens: number; completion_tokens: number; total_tokens: number };
-  finishReason?: string;
+  /** The finish chunk's reason (default `stop`); null sends no finish chunk. */
+  finishReason?: string | null;
+  /** End with `data: [DONE]` (default true); false just ends the response, as some servers do. */
+  done?: boolean;
   /** Tool-call deltas streamed after the content chunks (one SSE event each), as OpenAI sends them. */
   toolCalls?: Record<string, unknown>[];
   /** After this many chunks: send an error event, stall forever, send garbage, or destroy the socket. */
@@ -235,10 +238,11 @@ export async function startUpstream() {
         choices: [{ index: 0, delta: { tool_calls: [call] }, finish_reason: null }],
       });
     }
-    send({
-      ...base,
-      choices: [{ index: 0, delta: {}, finish_reason: script.finishReason ?? 'stop' }],
-    });
+    if (script.finishReason !== null)
+      send({
+        ...base,
+        choices: [{ index: 0, delta: {}, finish_reason: script.finishReason ?? 'stop' }],
+      });
     if (script.usage !== false) {
       const usage =
         typeof script.usage === 'object'
@@ -250,7 +254,7 @@ export async function startUpstream() {
             };
       send({ ...base, choices: script.usage === 'null-choices' ? null : [], usage });
     }
-    res.end('data: [DONE]\n\n');
+    res.end(script.done === false ? undefined : 'data: [DONE]\n\n');
   }
 
   async function playRaw(

@@ -7,6 +7,7 @@ import { Types } from '../../src/lib/db/mongoose.js';
 import { Generation } from '../../src/modules/chats/generation/generation.model.js';
 import { Chat } from '../../src/modules/chats/chat.model.js';
 import { Message } from '../../src/modules/chats/message.model.js';
+import { UsageEntry } from '../../src/modules/usage/usage.model.js';
 import { useTestApp } from '../helpers/app.js';
 import { NO_TIGHT_LIMITS } from '../helpers/auth.js';
 import { eventually } from '../helpers/eventually.js';
@@ -153,6 +154,80 @@ describe('POST /v1/chat/completions with the official openai SDK', () => {
     expect(body.trim().split('\n\n').at(-1)).toBe('data: [DONE]');
     expect(body).not.toMatch(/^(event|id):/m);
     expect(body).not.toContain('"usage"');
+  });
+
+  it('when the provider reports no usage, then the usage answered is what the account was charged, streamed and whole', async () => {
+    /** The newest ledger entry of the user: an unstored call's charge. */
+    const latestEntry = () =>
+      UsageEntry.findOne({ userId: owner() }).sort({ createdAt: -1 }).lean();
+    const counts = (charge: {
+      promptTokens: number;
+      completionTokens: number;
+      totalTokens: number;
+    }) => ({
+      prompt_tokens: charge.promptTokens,
+      completion_tokens: charge.completionTokens,
+      total_tokens: charge.totalTokens,
+    });
+
+    upstream.script({ chunks: ['Counted', ' by', ' the', ' server'], usage: false });
+    const stream = await client.chat.completions.create({
+      model: 'test-model',
+      messages: [{ role: 'user', content: 'No usage from the provider, please' }],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    const chunks = [];
+    for await (const chunk of stream) chunks.push(chunk);
+    const streamed = chunks.at(-1)!.usage!;
+    expect(streamed.completion_tokens).toBeGreaterThan(0);
+    expect(streamed.prompt_tokens).toBeGreaterThan(0);
+    const streamedEntry = await eventually(latestEntry, (e) => e?.estimated === true);
+    expect(streamed).toEqual(counts(streamedEntry!));
+
+    // A stored exchange holds its charge on the reply; the JSON answer says the same.
+    upstream.script({ chunks: ['Stored', ' and', ' counted'], usage: false });
+    const whole = await client.chat.completions.create({
+      model: 'test-model',
+      messages: [{ role: 'user', content: 'Store this one' }],
+      store: true,
+    });
+    const reply = await Message.findOne({
+      userId: owner(),
+      role: 'assistant',
+      content: 'Stored and counted',
+    }).lean();
+    expect(reply!.usage).toBeNull();
+    expect(reply!.charge).toMatchObject({ estimated: true });
+    expect(whole.usage).toEqual(counts(reply!.charge!));
+  });
+
+  it('when the provider stream ends without a finish reason or [DONE], then the answer says stop and the stored reply keeps none', async () => {
+    upstream.script({ chunks: ['Cut', ' short'], finishReason: null, done: false });
+    const stream = await client.chat.completions.create({
+      model: 'test-model',
+      messages: [{ role: 'user', content: 'Unfinished' }],
+      stream: true,
+      store: true,
+    });
+    const chunks = [];
+    for await (const chunk of stream) chunks.push(chunk);
+    expect(chunks.map((c) => c.choices[0]?.delta.content ?? '').join('')).toBe('Cut short');
+    expect(chunks.map((c) => c.choices[0]?.finish_reason).filter(Boolean)).toEqual(['stop']);
+    const reply = await Message.findOne({
+      userId: owner(),
+      role: 'assistant',
+      content: 'Cut short',
+    }).lean();
+    expect(reply).toMatchObject({ status: 'complete', finishReason: null });
+
+    upstream.script({ chunks: ['Also', ' cut'], finishReason: null, done: false });
+    const whole = await client.chat.completions.create({
+      model: 'test-model',
+      messages: [{ role: 'user', content: 'Unfinished' }],
+    });
+    expect(whole.choices[0]!.finish_reason).toBe('stop');
+    expect(whole.choices[0]!.message.content).toBe('Also cut');
   });
 
   it('when tools are given, then they reach the provider and its tool calls come back, streamed and whole', async () => {
@@ -474,6 +549,14 @@ describe('POST /v1/chat/completions with the official openai SDK', () => {
       expect(completion.usage!.completion_tokens).toBeLessThanOrEqual(5);
       expect(completion.usage!.completion_tokens).toBeGreaterThan(0);
     }
+    // A limit below the first word: no text, and no reply tokens counted for it.
+    const none = await client.chat.completions.create({
+      model: 'demo',
+      messages: [{ role: 'user', content: 'Ping' }],
+      max_tokens: 1,
+    });
+    expect(none.choices[0]).toMatchObject({ finish_reason: 'length', message: { content: '' } });
+    expect(none.usage!.completion_tokens).toBe(0);
   });
 });
 
@@ -548,6 +631,18 @@ describe('errors in OpenAI shape, mapped by the SDK', () => {
       }),
     );
     expect(role).toMatchObject({ status: 400, param: 'messages[0].role' });
+    for (const stream of [undefined, false]) {
+      const options = await failure(
+        client.chat.completions.create({
+          model: 'test-model',
+          messages: [{ role: 'user', content: 'x' }],
+          stream,
+          stream_options: { include_usage: true },
+        }),
+      );
+      expect(options).toMatchObject({ status: 400, param: 'stream_options' });
+      expect((options as Error).message).toMatch(/only allowed when stream is true/);
+    }
     expect(upstream.requests).toHaveLength(0);
   });
 

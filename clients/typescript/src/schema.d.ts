@@ -849,7 +849,7 @@ export interface components {
             /** @enum {string} */
             type: "finish";
             /** @enum {string} */
-            finishReason?: "stop" | "length" | "content-filter" | "tool-calls" | "error" | "other";
+            finishReason?: "stop" | "length" | "content-filter" | "tool-calls" | "error" | "interrupted" | "other";
         } | {
             /** @enum {string} */
             type: "abort";
@@ -8402,6 +8402,7 @@ export interface operations {
                             logprobs: null;
                             finish_reason: string;
                         }[];
+                        /** @description The provider's figures or, when it reported none, the server's count that was charged */
                         usage?: {
                             prompt_tokens: number;
                             completion_tokens: number;

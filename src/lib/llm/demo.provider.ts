@@ -34,6 +34,12 @@ function tokenLimitOf(request: CompletionRequest): number | undefined {
 }
 
 /**
+ * A reply's tokens, about four characters each: no per-message framing (approxTokens adds it for
+ * the prompt's turns), so an empty reply is 0 tokens and a reply never counts past its limit.
+ */
+const replyTokens = (text: string) => Math.ceil(text.length / 4);
+
+/**
  * Streams the canned reply word by word at a human pace, stopping at once when aborted or closed.
  * Like a provider, it stops at the token limit (tokenLimitOf) with finish reason `length`, so a
  * reply cut by the token limit (and its continuation) can be tried offline.
@@ -55,7 +61,7 @@ export function demoCompletion(request: CompletionRequest, delayMs: number): Com
       let sent = '';
       let finishReason = 'stop';
       for (const word of words) {
-        if (maxTokens !== undefined && approxTokens(sent + word) > maxTokens) {
+        if (maxTokens !== undefined && replyTokens(sent + word) > maxTokens) {
           finishReason = 'length';
           break;
         }
@@ -67,7 +73,7 @@ export function demoCompletion(request: CompletionRequest, delayMs: number): Com
       }
       await handle({ type: 'finish', finishReason });
       const promptTokens = request.messages.reduce((sum, m) => sum + approxTokens(m.content), 0);
-      const completionTokens = approxTokens(sent);
+      const completionTokens = replyTokens(sent);
       await handle({
         type: 'usage',
         usage: { promptTokens, completionTokens, totalTokens: promptTokens + completionTokens },

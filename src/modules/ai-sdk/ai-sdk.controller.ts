@@ -34,11 +34,15 @@ function newUserText(body: AiSdkChatBody): string {
   return text;
 }
 
-/** OpenAI-style finish reasons in the AI SDK's spelling. */
+/**
+ * OpenAI-style finish reasons in the AI SDK's spelling. None at all (a provider stream that ended
+ * without one) is the SDK's `interrupted`: the text may be cut short.
+ */
 function finishReason(outcome: ReplyOutcome): string {
   switch (outcome.message.finishReason) {
-    case 'stop':
     case null:
+      return 'interrupted';
+    case 'stop':
       return 'stop';
     case 'length':
       return 'length';

@@ -52,7 +52,7 @@ export const UiMessageChunk = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('finish'),
     finishReason: z
-      .enum(['stop', 'length', 'content-filter', 'tool-calls', 'error', 'other'])
+      .enum(['stop', 'length', 'content-filter', 'tool-calls', 'error', 'interrupted', 'other'])
       .optional(),
   }),
   z.object({ type: z.literal('abort'), reason: z.string().optional() }),

@@ -33,8 +33,12 @@ interface Identity {
   model: string;
 }
 
+/**
+ * The call's tokens as the provider reported them or, when it reported none, as counted here and
+ * charged to the account: a client that keeps its own books sees what the server's books say.
+ */
 const usageJson = (outcome: ReplyOutcome) => {
-  const u = outcome.message.usage;
+  const u = outcome.message.usage ?? outcome.message.charge;
   return u
     ? {
         prompt_tokens: u.promptTokens,

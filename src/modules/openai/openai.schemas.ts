@@ -72,41 +72,48 @@ const Metadata = z
 const nullable = <T extends z.ZodType>(schema: T) => schema.nullable().optional();
 
 export function chatCompletionBody(maxMessages: number) {
-  return z
-    .strictObject({
-      model: z.string().min(1).max(256),
-      messages: z.array(ChatMessage).min(1).max(maxMessages),
-      stream: nullable(z.boolean()),
-      stream_options: nullable(
-        z.strictObject({
-          include_usage: z.boolean().optional(),
-          include_obfuscation: z.boolean().optional(),
-        }),
-      ),
-      temperature: nullable(z.number().min(0).max(2)),
-      top_p: nullable(z.number().min(0).max(1)),
-      max_tokens: nullable(z.number().int().min(1)),
-      max_completion_tokens: nullable(z.number().int().min(1)),
-      stop: nullable(z.union([z.string(), z.array(z.string()).min(1).max(4)])),
-      seed: nullable(z.number().int()),
-      presence_penalty: nullable(z.number().min(-2).max(2)),
-      frequency_penalty: nullable(z.number().min(-2).max(2)),
-      response_format: ResponseFormat.optional(),
-      tools: z.array(FunctionTool).max(128).optional(),
-      tool_choice: ToolChoice.optional(),
-      parallel_tool_calls: z.boolean().optional(),
-      n: nullable(
-        z
-          .number()
-          .int()
-          .min(1)
-          .max(1, 'Only n = 1 is supported: this server returns one choice per request'),
-      ),
-      user: z.string().max(256).optional(),
-      store: nullable(z.boolean()),
-      metadata: nullable(Metadata),
-    })
-    .describe('OpenAI chat completion parameters; any other parameter is a 400 naming it');
+  return (
+    z
+      .strictObject({
+        model: z.string().min(1).max(256),
+        messages: z.array(ChatMessage).min(1).max(maxMessages),
+        stream: nullable(z.boolean()),
+        stream_options: nullable(
+          z.strictObject({
+            include_usage: z.boolean().optional(),
+            include_obfuscation: z.boolean().optional(),
+          }),
+        ),
+        temperature: nullable(z.number().min(0).max(2)),
+        top_p: nullable(z.number().min(0).max(1)),
+        max_tokens: nullable(z.number().int().min(1)),
+        max_completion_tokens: nullable(z.number().int().min(1)),
+        stop: nullable(z.union([z.string(), z.array(z.string()).min(1).max(4)])),
+        seed: nullable(z.number().int()),
+        presence_penalty: nullable(z.number().min(-2).max(2)),
+        frequency_penalty: nullable(z.number().min(-2).max(2)),
+        response_format: ResponseFormat.optional(),
+        tools: z.array(FunctionTool).max(128).optional(),
+        tool_choice: ToolChoice.optional(),
+        parallel_tool_calls: z.boolean().optional(),
+        n: nullable(
+          z
+            .number()
+            .int()
+            .min(1)
+            .max(1, 'Only n = 1 is supported: this server returns one choice per request'),
+        ),
+        user: z.string().max(256).optional(),
+        store: nullable(z.boolean()),
+        metadata: nullable(Metadata),
+      })
+      // As OpenAI: stream options on an answer that does not stream are a mistake, not a no-op.
+      .refine((body) => body.stream === true || body.stream_options == null, {
+        path: ['stream_options'],
+        message: 'stream_options is only allowed when stream is true',
+      })
+      .describe('OpenAI chat completion parameters; any other parameter is a 400 naming it')
+  );
 }
 export type ChatCompletionBody = z.infer<ReturnType<typeof chatCompletionBody>>;
 
@@ -140,7 +147,9 @@ export const ChatCompletionSchema = z.object({
       finish_reason: z.string(),
     }),
   ),
-  usage: Usage.optional(),
+  usage: Usage.optional().describe(
+    "The provider's figures or, when it reported none, the server's count that was charged",
+  ),
 });
 
 export const ChatCompletionChunkSchema = z.object({

@@ -23,7 +23,6 @@ import {
   countCharge,
   entryOf,
   recordEntries,
-  recordUsage,
   type ModelCall,
 } from '../../usage/index.js';
 
@@ -235,18 +234,23 @@ async function storeOutcome(
   // `charge`): no ledger write of its own. Any other call (an unstored /v1 one, a continue, whose
   // answer is charged already) gets a ledger entry beside that write. The slot is given back once
   // the tokens are where budgets read them (the reply's write, or both), beside the write that
-  // settles the chat (storeReply's `onceStored`). recordUsage does not fail (a ledger it cannot
+  // settles the chat (storeReply's `onceStored`). recordEntries does not fail (a ledger it cannot
   // reach is retried in the background); the slot goes back even if the reply's write did.
   const chargedOnReply = exchange.persist !== false && exchange.callId === undefined;
-  const recorded = chargedOnReply ? Promise.resolve() : recordUsage(call).catch(() => undefined);
+  // chargeOf does not fail (a count it cannot make is no charge).
+  const charging = chargeOf(call);
+  const recorded = chargedOnReply
+    ? Promise.resolve()
+    : charging
+        .then((charge) => charge && recordEntries([entryOf(call, charge)], true))
+        .catch(() => undefined);
   let releasing: Promise<void> | undefined;
   const release = () => (releasing ??= recorded.then(() => releaseLeaseSurely(lease)));
   try {
-    const [charge] = await Promise.all([
-      chargedOnReply ? chargeOf(call) : null,
-      checkpoints?.close(),
-    ]);
-    if (charge) message.charge = charge;
+    const [charge] = await Promise.all([charging, checkpoints?.close()]);
+    // The reply's own call carries its charge, also when the reply is not stored (an unstored /v1
+    // call answers with it when its provider reported no usage); a continue's never does.
+    if (charge && exchange.callId === undefined) message.charge = charge;
     // An exchange that asked not to be stored (/v1 without `store`) keeps nothing but its lease.
     const stored: Awaited<ReturnType<typeof storeReply>> =
       exchange.persist === false
@@ -255,7 +259,7 @@ async function storeOutcome(
     // Someone else finished it first: its lease had lapsed, so it was taken for interrupted (and
     // charged: interrupted-replies.ts).
     if (stored.settled) return { message: stored.settled, error: failure };
-    if (charge) {
+    if (charge && chargedOnReply) {
       countCharge(charge);
       // Deleted with its chat before this write: the call goes into the ledger, without the chat,
       // before the slot is given back (the deletion waits for that: chats.service.ts endReplies).
