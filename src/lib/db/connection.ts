@@ -51,6 +51,16 @@ export function serverScansFilters(): boolean {
   return scansFilters;
 }
 
+/**
+ * Whether the server can lose one of two updates of a document made at the same moment: the
+ * embedded FerretDB 1.x applies an update as a read and a write of the whole document, so of two
+ * at once (even of different fields) the one written last undoes the other (CONTRIBUTING, the
+ * FerretDB list). The server that scans filters is that one.
+ */
+export function serverLosesConcurrentUpdates(): boolean {
+  return scansFilters;
+}
+
 let serverAvailable = false;
 
 /** A request just failed for want of the database: refuse at once until a heartbeat succeeds again. */

@@ -4,7 +4,7 @@ import { AppError, notFound } from '../../lib/errors.js';
 import type { ObjectIdString } from '../../lib/http/ids.js';
 import { cutText } from '../../lib/text.js';
 import { Tree, withContent } from './branch.tree.js';
-import { Chat, type ChatDoc } from './chat.model.js';
+import { Chat, inChatTurn, type ChatDoc } from './chat.model.js';
 import { CLEAR_CONTEXT } from './chat-context.js';
 import { chatStillOwned, removeLeftovers } from './chats.cleanup.js';
 import { ensureRoom, releaseChatSlot, textBytes } from './chats.quota.js';
@@ -80,7 +80,7 @@ export async function forkChat(
       ...(leafId ? { activeLeafId: leafId } : {}),
       ...(lastUser ? { lastMessageAt: lastUser.createdAt } : {}),
     };
-    await Chat.updateOne({ _id: chat._id }, { $set: set });
+    await inChatTurn(chat._id, () => Chat.updateOne({ _id: chat._id }, { $set: set }));
     // The account deleted meanwhile: nothing of the copy stays.
     if (!(await chatStillOwned(chat.userId, chat._id))) {
       await removeLeftovers(chat.userId, chat._id);
@@ -130,9 +130,15 @@ export async function deleteBranch(
   // pointing at nothing (which would fall back to its newest message anyway).
   // The turns kept for the next send (chat-context.ts) end at the active leaf: they go with it.
   // A branch off the active one leaves them as they are (none of its messages is on the path).
-  if (set) await Chat.updateOne({ _id: chat._id }, { $set: set, $unset: CLEAR_CONTEXT });
-  if (unset)
-    await Chat.updateOne({ _id: chat._id }, { $unset: { activeLeafId: 1, ...CLEAR_CONTEXT } });
+  if (set || unset)
+    await inChatTurn(chat._id, () =>
+      Chat.updateOne(
+        { _id: chat._id },
+        set
+          ? { $set: set, $unset: CLEAR_CONTEXT }
+          : { $unset: { activeLeafId: 1, ...CLEAR_CONTEXT } },
+      ),
+    );
   await deleteMessages({ chatId: chat._id, _id: { $in: ids } });
   // Once more for an exchange that stored itself below the branch while this ran (its question
   // and its reply, two levels): it would otherwise be left without a parent.

@@ -5,7 +5,7 @@ import type { ObjectIdString } from '../../lib/http/ids.js';
 import { fitToBudget } from '../../lib/llm/index.js';
 import { turnsOf } from './branch.service.js';
 import { Tree, withContent, type Node } from './branch.tree.js';
-import { Chat, type ChatDoc } from './chat.model.js';
+import { Chat, inChatTurn, type ChatDoc } from './chat.model.js';
 import { CLEAR_CONTEXT } from './chat-context.js';
 import { chatStillOwned, removeLeftovers } from './chats.cleanup.js';
 import { findOwnedChat } from './chats.service.js';
@@ -60,10 +60,12 @@ async function messageOf(chat: ChatDoc, messageId: string): Promise<{ tree: Tree
  * send (chat-context.ts), which then reads the tree, with the new or longer answer, once.
  */
 async function moveActiveLeaf(chat: ChatDoc, leafId: Types.ObjectId, now: Date) {
-  await Chat.updateOne(
-    { _id: chat._id },
-    { $set: { activeLeafId: leafId, updatedAt: now }, $unset: CLEAR_CONTEXT },
-    { timestamps: false },
+  await inChatTurn(chat._id, () =>
+    Chat.updateOne(
+      { _id: chat._id },
+      { $set: { activeLeafId: leafId, updatedAt: now }, $unset: CLEAR_CONTEXT },
+      { timestamps: false },
+    ),
   );
   return { ...chat, activeLeafId: leafId, updatedAt: now, context: null };
 }

@@ -6,7 +6,7 @@ import type { Page } from '../../lib/http/pagination.js';
 import type { ChatTurn } from '../../lib/llm/index.js';
 import { Tree, withContent, type Node } from './branch.tree.js';
 import type { ObjectIdString } from '../../lib/http/ids.js';
-import { Chat, type ChatDoc } from './chat.model.js';
+import { Chat, inChatTurn, type ChatDoc } from './chat.model.js';
 import { CLEAR_CONTEXT } from './chat-context.js';
 import { findOwnedChat } from './chats.service.js';
 import { settleStreaming } from './interrupted-replies.js';
@@ -141,9 +141,8 @@ export async function switchBranch(
   const leaf = (await Tree.load(chat._id)).newestLeafBelow(messageId);
   if (!leaf) throw notFound('Message');
   // The turns kept for the next send were the old branch's (chat-context.ts).
-  await Chat.updateOne(
-    { _id: chat._id },
-    { $set: { activeLeafId: leaf._id }, $unset: CLEAR_CONTEXT },
+  await inChatTurn(chat._id, () =>
+    Chat.updateOne({ _id: chat._id }, { $set: { activeLeafId: leaf._id }, $unset: CLEAR_CONTEXT }),
   );
   return { ...chat, activeLeafId: leaf._id, context: null };
 }

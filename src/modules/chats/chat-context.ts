@@ -3,7 +3,7 @@ import { serverScansFilters } from '../../lib/db/connection.js';
 import type { Types } from '../../lib/db/mongoose.js';
 import type { ChatTurn } from '../../lib/llm/index.js';
 import { approxTokens } from '../../lib/llm/history.js';
-import { Chat, type ChatContext, type ChatDoc } from './chat.model.js';
+import { Chat, inChatTurn, type ChatContext, type ChatDoc } from './chat.model.js';
 import type { MessageDoc } from './message.model.js';
 
 /**
@@ -114,19 +114,23 @@ export async function settleChatOf(
   if (!context || String(context.leafId) !== String(reply._id))
     return (await Chat.collection.findOne(chatId, { projection: { _id: 1 } })) !== null;
   const settled = { $set: { context: settledContext(context, reply) } };
-  if (await leftAsItWas(reply)) {
-    // Every reply ends with it: straight through the driver (ids and turns are typed here).
-    const result = await Chat.collection.updateOne(
-      serverScansFilters() ? chatId : { ...chatId, ...leftBy(reply) },
-      settled,
-    );
-    if (result.matchedCount === 1) return true;
-  }
-  // Another write replaced this exchange's context meanwhile: one that moved the branch on (and
-  // cleared it, or named a parent and so a pointer), or a send that raced this one on FerretDB
-  // and was written last. Clearing it makes the next send read the tree, right in every case.
-  const cleared = await Chat.collection.updateOne(chatId, { $unset: CLEAR_CONTEXT });
-  return cleared.matchedCount === 1;
+  // One turn: where the check is a read of its own (leftAsItWas), no write of this process comes
+  // between it and the update.
+  return inChatTurn(reply.chatId, async () => {
+    if (await leftAsItWas(reply)) {
+      // Every reply ends with it: straight through the driver (ids and turns are typed here).
+      const result = await Chat.collection.updateOne(
+        serverScansFilters() ? chatId : { ...chatId, ...leftBy(reply) },
+        settled,
+      );
+      if (result.matchedCount === 1) return true;
+    }
+    // Another write replaced this exchange's context meanwhile: one that moved the branch on (and
+    // cleared it, or named a parent and so a pointer), or a send that raced this one on FerretDB
+    // and was written last. Clearing it makes the next send read the tree, right in every case.
+    const cleared = await Chat.collection.updateOne(chatId, { $unset: CLEAR_CONTEXT });
+    return cleared.matchedCount === 1;
+  });
 }
 
 /** The context the reply's send stored, still pending. */

@@ -1,4 +1,5 @@
 import { insertThroughSchema, type Insertable } from '../../lib/db/insert.js';
+import { writeInTurn } from '../../lib/db/writes-in-turn.js';
 import mongoose, { Schema, type Types } from '../../lib/db/mongoose.js';
 import { searchTerms } from './search-terms.js';
 
@@ -89,3 +90,11 @@ export type NewChatDoc = Insertable<ChatDoc, 'pinned' | 'archived' | 'systemProm
 /** The one write path of a new chat (see insertThroughSchema), with its title's search keys. */
 export const insertChat = (chat: NewChatDoc): Promise<ChatDoc> =>
   insertThroughSchema(Chat, { ...chat, terms: searchTerms(chat.title) });
+
+/**
+ * Every update of a chat goes through here: on the embedded database, this process's updates of
+ * one chat go one after another (writeInTurn), so a rename and a send's write of the chat at the
+ * same moment both land. A turn may read the chat first and then write it.
+ */
+export const inChatTurn = <T>(chatId: unknown, write: () => Promise<T>): Promise<T> =>
+  writeInTurn(`chats:${String(chatId)}`, write);

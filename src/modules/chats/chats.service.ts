@@ -4,7 +4,14 @@ import { notFound } from '../../lib/errors.js';
 import { logger } from '../../lib/logger.js';
 import type { Page } from '../../lib/http/pagination.js';
 import { checkUserRate } from '../../lib/rate-limit/user-rate.js';
-import { Chat, insertChat, type ChatContext, type ChatDoc, type NewChatDoc } from './chat.model.js';
+import {
+  Chat,
+  inChatTurn,
+  insertChat,
+  type ChatContext,
+  type ChatDoc,
+  type NewChatDoc,
+} from './chat.model.js';
 import { bounded, chatSearchCondition } from './chats.search.js';
 import {
   chatSizes,
@@ -252,11 +259,13 @@ export async function updateChat(
   }
   // A new title comes with its search keys, in the same write.
   const terms = changes.title !== undefined ? { terms: searchTerms(changes.title) } : {};
-  const chat = await Chat.findOneAndUpdate(
-    { _id: oid(chatId), userId: oid(userId) },
-    { $set: { ...changes, ...sizes, ...terms } },
-    { returnDocument: 'after' },
-  ).lean<ChatDoc>();
+  const chat = await inChatTurn(chatId, () =>
+    Chat.findOneAndUpdate(
+      { _id: oid(chatId), userId: oid(userId) },
+      { $set: { ...changes, ...sizes, ...terms } },
+      { returnDocument: 'after' },
+    ).lean<ChatDoc>(),
+  );
   if (!chat) throw notFound('Chat');
   return chat;
 }

@@ -13,7 +13,7 @@ import {
 import { logger } from '../../lib/logger.js';
 import { fitToBudget, type ChatTurn } from '../../lib/llm/index.js';
 import type { CompletionRequest } from '../../lib/llm/types.js';
-import { Chat, type ChatContext, type ChatDoc } from './chat.model.js';
+import { Chat, inChatTurn, type ChatContext, type ChatDoc } from './chat.model.js';
 import { CLEAR_CONTEXT, pendingContext, settleChatOf, storedHistory } from './chat-context.js';
 import {
   createChat,
@@ -221,9 +221,11 @@ export async function beginExchange(
       // settleChatOf). It only sets fields, so a write the embedded database refused for its
       // write lock is repeated rather than failing a send whose messages are already stored.
       const written = await retryIdempotentWrite('chat after a message', () =>
-        Chat.collection.updateOne(
-          { _id: chatId },
-          context ? { $set: { ...set, context } } : { $set: set, $unset: CLEAR_CONTEXT },
+        inChatTurn(chatId, () =>
+          Chat.collection.updateOne(
+            { _id: chatId },
+            context ? { $set: { ...set, context } } : { $set: set, $unset: CLEAR_CONTEXT },
+          ),
         ),
       );
       if (written.matchedCount === 0) {

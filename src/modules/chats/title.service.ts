@@ -3,7 +3,7 @@ import { cutText } from '../../lib/text.js';
 import { Types } from '../../lib/db/mongoose.js';
 import { logger } from '../../lib/logger.js';
 import { DEMO_MODEL, streamCompletion, type ChatTurn, type Usage } from '../../lib/llm/index.js';
-import { Chat, type ChatDoc } from './chat.model.js';
+import { Chat, inChatTurn, type ChatDoc } from './chat.model.js';
 import { titleFromMessage } from './chats.service.js';
 import { titleFields } from './chats.quota.js';
 import type { Exchange } from './exchange.service.js';
@@ -111,10 +111,12 @@ export async function titleAfterReply(
     ]);
     if (!title || title === chat.title) return null;
     const fields = titleFields(title);
-    const result = await Chat.updateOne(
-      { _id: chat._id, userId: chat.userId, title: chat.title },
-      { $set: fields },
-      { timestamps: false },
+    const result = await inChatTurn(chat._id, () =>
+      Chat.updateOne(
+        { _id: chat._id, userId: chat.userId, title: chat.title },
+        { $set: fields },
+        { timestamps: false },
+      ),
     );
     if (result.matchedCount === 0) return null;
     return { ...chat, ...fields };

@@ -6,6 +6,7 @@ import { logger } from '../../../lib/logger.js';
 import { Generation, type GenerationDoc } from './generation.model.js';
 import { GenerationFlag, type FlagKind, type GenerationFlagDoc } from './generation-flag.model.js';
 import { isDuplicateKey } from '../../../lib/db/duplicate-key.js';
+import { writeInTurn } from '../../../lib/db/writes-in-turn.js';
 
 /** Names this process in the leases it holds, so stop requests find the instance that streams. */
 export const INSTANCE_ID = randomUUID();
@@ -149,29 +150,16 @@ export function releaseLeaseSurely(
 /** A timer that never keeps the process alive on its own. */
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
-let lastHolderWrite: Promise<void> = Promise.resolve();
-
 /**
- * Runs this process's updates of the leases it holds one after another: the shared renewal, and
- * the notes that a reply waits (or no longer does). The embedded FerretDB applies an update as a
- * read and a write of the whole document, so a renewal and a note of one lease at the same moment
- * would lose one of the two (CONTRIBUTING, the FerretDB list). Both are rare (a renewal every
- * third of the lease time, a note when a reply's last reader leaves or comes back), so waiting
- * for each other costs nothing that matters. Deletes (a release) need no place in the line.
+ * Runs this process's updates of the leases it holds one after another, where the server loses
+ * concurrent updates of a document (writeInTurn): the shared renewal, and the notes that a reply
+ * waits (or no longer does). A renewal and a note of one lease at the same moment would lose one
+ * of the two. Both are rare (a renewal every third of the lease time, a note when a reply's last
+ * reader leaves or comes back), so waiting for each other costs nothing that matters. Deletes (a
+ * release) need no place in the line.
  */
-function oneHolderWriteAtATime<T>(write: () => Promise<T>): Promise<T> {
-  // A write that hangs (a pooled connection to a database that went away) holds the next one
-  // back only so long.
-  const previous = Promise.race([lastHolderWrite, pause(HOLDER_WRITE_WAIT_MS)]);
-  const next = previous.then(write);
-  lastHolderWrite = next.then(
-    () => undefined,
-    () => undefined,
-  );
-  return next;
-}
-
-const HOLDER_WRITE_WAIT_MS = 2000;
+const oneHolderWriteAtATime = <T>(write: () => Promise<T>): Promise<T> =>
+  writeInTurn('generations held here', write);
 
 const RENEW_BATCH = 500;
 
