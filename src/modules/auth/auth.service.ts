@@ -5,7 +5,7 @@ import * as users from '../users/index.js';
 import { toUserJson, type UserDoc } from '../users/index.js';
 import type { AuthResultJson } from './auth.schemas.js';
 import { RefreshClaim } from './refresh-claim.model.js';
-import { Session, type SessionDoc } from './session.model.js';
+import { inSessionsTurn, Session, type SessionDoc } from './session.model.js';
 import {
   hashToken,
   newRefreshToken,
@@ -114,9 +114,13 @@ export async function refresh(refreshToken: string | undefined) {
   if (session.refreshTokenHash !== presented && !justRotated) throw await rejected();
   if (!justRotated) {
     // Idempotent: a parallel refresh of the same token writes the same values, so either order works.
-    const rotated = await Session.updateOne(
-      { _id: session._id, revokedAt: null, refreshTokenHash: { $in: [presented, nextHash] } },
-      { $set: { refreshTokenHash: nextHash, previousRefreshTokenHash: presented, rotatedAt: now } },
+    const rotated = await inSessionsTurn(session.userId, () =>
+      Session.updateOne(
+        { _id: session._id, revokedAt: null, refreshTokenHash: { $in: [presented, nextHash] } },
+        {
+          $set: { refreshTokenHash: nextHash, previousRefreshTokenHash: presented, rotatedAt: now },
+        },
+      ),
     );
     // Logged out (or replayed elsewhere) between the read and the rotation: hand out nothing.
     if (rotated.matchedCount !== 1) throw await rejected();
@@ -134,9 +138,21 @@ export async function refresh(refreshToken: string | undefined) {
   };
 }
 
-/** `sessionId` comes from a verified token (tokens.ts accepts only 24-hex ids), so it is not checked again. */
+/**
+ * `sessionId` comes from a verified token (tokens.ts accepts only 24-hex ids), so it is not checked
+ * again. The session's owner is read first (by `_id`), for its turn among the user's session
+ * writes; a session that is gone has nothing to revoke.
+ */
 export async function revokeSession(sessionId: string): Promise<void> {
-  await Session.updateOne({ _id: sessionId, revokedAt: null }, { $set: { revokedAt: new Date() } });
+  const _id = new Types.ObjectId(sessionId);
+  const session = await Session.collection.findOne<Pick<SessionDoc, 'userId'>>(
+    { _id },
+    { projection: { userId: 1 } },
+  );
+  if (!session) return;
+  await inSessionsTurn(session.userId, () =>
+    Session.updateOne({ _id, revokedAt: null }, { $set: { revokedAt: new Date() } }),
+  );
 }
 
 /**
@@ -164,13 +180,15 @@ export async function activeSession(sessionId: string, userId: string): Promise<
 
 /** Ends the user's sessions, all of them or all but one; their tokens are refused from now on. */
 export async function revokeSessionsOf(userId: string, exceptSessionId?: string): Promise<void> {
-  await Session.updateMany(
-    {
-      userId,
-      ...(exceptSessionId === undefined ? {} : { _id: { $ne: exceptSessionId } }),
-      revokedAt: null,
-    },
-    { $set: { revokedAt: new Date() } },
+  await inSessionsTurn(userId, () =>
+    Session.updateMany(
+      {
+        userId,
+        ...(exceptSessionId === undefined ? {} : { _id: { $ne: exceptSessionId } }),
+        revokedAt: null,
+      },
+      { $set: { revokedAt: new Date() } },
+    ),
   );
 }
 

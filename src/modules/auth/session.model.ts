@@ -1,5 +1,6 @@
 import mongoose, { Schema, type Types } from '../../lib/db/mongoose.js';
 import { ensureTtlIndex } from '../../lib/db/ttl.js';
+import { writeInTurn } from '../../lib/db/writes-in-turn.js';
 
 /**
  * A login. Access tokens name it (`sid`), so revoking it here rejects them at once on every
@@ -35,6 +36,14 @@ const sessionSchema = new Schema<SessionDoc>(
 );
 
 export const Session = mongoose.model<SessionDoc>('Session', sessionSchema);
+
+/**
+ * Every update of a user's sessions goes through here: on the embedded database, this process's
+ * updates of them go one after another (writeInTurn), so a refresh's rotation written at the same
+ * moment as a logout (or a password change's revocation) can never undo it.
+ */
+export const inSessionsTurn = <T>(userId: unknown, write: () => PromiseLike<T>): Promise<T> =>
+  writeInTurn(`sessions of ${String(userId)}`, write);
 
 /**
  * MongoDB drops expired sessions itself (this TTL index); ended-sessions.ts sweeps them, and the

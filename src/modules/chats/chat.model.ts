@@ -96,5 +96,5 @@ export const insertChat = (chat: NewChatDoc): Promise<ChatDoc> =>
  * one chat go one after another (writeInTurn), so a rename and a send's write of the chat at the
  * same moment both land. A turn may read the chat first and then write it.
  */
-export const inChatTurn = <T>(chatId: unknown, write: () => Promise<T>): Promise<T> =>
+export const inChatTurn = <T>(chatId: unknown, write: () => PromiseLike<T>): Promise<T> =>
   writeInTurn(`chats:${String(chatId)}`, write);

@@ -1,6 +1,6 @@
 import { Types } from '../../lib/db/mongoose.js';
 import { runUserHooks } from './user-hooks.js';
-import { User, type Role, type UserDoc } from './user.model.js';
+import { inUserTurn, User, type Role, type UserDoc } from './user.model.js';
 
 /**
  * What operators see and change of an account (never its password hash): read by the admin and
@@ -75,14 +75,13 @@ export async function countActiveAdmins(exceptId: Types.ObjectId): Promise<numbe
 }
 
 export async function setAccountFields(id: Types.ObjectId, fields: AccountFields): Promise<void> {
-  await User.updateOne({ _id: id }, { $set: fields });
+  await inUserTurn(id, () => User.updateOne({ _id: id }, { $set: fields }));
 }
 
 /** Makes the account an administrator; false when it already was one (or is gone). */
 export async function promoteToAdmin(id: Types.ObjectId): Promise<boolean> {
-  const result = await User.updateOne(
-    { _id: id, role: { $ne: 'admin' } },
-    { $set: { role: 'admin' } },
+  const result = await inUserTurn(id, () =>
+    User.updateOne({ _id: id, role: { $ne: 'admin' } }, { $set: { role: 'admin' } }),
   );
   return result.modifiedCount === 1;
 }

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import mongoose, { Schema, type Types } from '../../lib/db/mongoose.js';
+import { writeInTurn } from '../../lib/db/writes-in-turn.js';
 import type { UserSchema } from './users.schemas.js';
 
 export type Role = 'user' | 'admin';
@@ -31,6 +32,14 @@ const userSchema = new Schema<UserDoc>(
 );
 
 export const User = mongoose.model<UserDoc>('User', userSchema);
+
+/**
+ * Every update of an account goes through here: on the embedded database, this process's updates
+ * of one account go one after another (writeInTurn), so an administrator's disabling and the
+ * user's own rename at the same moment both land.
+ */
+export const inUserTurn = <T>(userId: unknown, write: () => PromiseLike<T>): Promise<T> =>
+  writeInTurn(`users:${String(userId)}`, write);
 
 /** The only shape of a user that leaves the server: never a hash, never a token. */
 export function toUserJson(

@@ -4,7 +4,14 @@ import { forgetRateLimitsOf } from '../../lib/rate-limit/mongo-store.js';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords.js';
 import { forgetLoginNetworks } from './login-networks.js';
 import { runUserHooks } from './user-hooks.js';
-import { User, toUserJson, type Role, type UserDoc, type UserJson } from './user.model.js';
+import {
+  User,
+  inUserTurn,
+  toUserJson,
+  type Role,
+  type UserDoc,
+  type UserJson,
+} from './user.model.js';
 
 const normaliseEmail = (email: string) => email.trim().toLowerCase();
 
@@ -59,11 +66,9 @@ export async function getUser(userId: string): Promise<UserJson> {
 }
 
 export async function updateName(userId: string, name: string): Promise<UserJson> {
-  const user = await User.findByIdAndUpdate(
-    userId,
-    { $set: { name } },
-    { returnDocument: 'after' },
-  ).lean<UserDoc>();
+  const user = await inUserTurn(userId, () =>
+    User.findByIdAndUpdate(userId, { $set: { name } }, { returnDocument: 'after' }).lean<UserDoc>(),
+  );
   if (!user) throw unauthenticated('Account no longer exists');
   return toUserJson(user);
 }
@@ -85,7 +90,8 @@ export async function changePassword(
   next: string,
 ): Promise<void> {
   await requirePassword(userId, current);
-  await User.updateOne({ _id: userId }, { $set: { passwordHash: await hashPassword(next) } });
+  const passwordHash = await hashPassword(next);
+  await inUserTurn(userId, () => User.updateOne({ _id: userId }, { $set: { passwordHash } }));
   await runUserHooks('passwordChanged', userId, sessionId);
 }
 
