@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { Types } from '../../src/lib/db/mongoose.js';
 import { Chat } from '../../src/modules/chats/chat.model.js';
 import { Message } from '../../src/modules/chats/message.model.js';
@@ -376,6 +376,46 @@ describe('branches', () => {
       .send({ stream: false });
     expect(ofQuestion.status).toBe(400);
     expect(ofQuestion.body.error.code).toBe('NOT_CONTINUABLE');
+  });
+
+  it('when the same cut answer is continued twice at once, then one continue claims it and the other gets 409: the text is appended once', async () => {
+    const { chatId } = await chatOf(1);
+    upstream.script({ chunks: ['The start'], finishReason: 'length' });
+    const cut = await send(chatId, { content: 'q2' });
+    const answerId = cut.body.messages[1].id as string;
+    // Both claims are held until both have been asked for (or 100 ms, when one waits for the
+    // other's turn instead), then go out together.
+    const write = Message.collection.updateOne.bind(Message.collection);
+    let held: (() => void)[] = [];
+    const spy = vi
+      .spyOn(Message.collection, 'updateOne')
+      .mockImplementation((...args: Parameters<typeof write>) => {
+        const isClaim = (args[1] as { $set?: { status?: string } }).$set?.status === 'streaming';
+        if (!isClaim) return write(...args);
+        const gate = new Promise<void>((resolve) => {
+          held.push(resolve);
+          if (held.length === 2) held.forEach((release) => release());
+          else setTimeout(resolve, 100);
+        });
+        return gate.then(() => write(...args));
+      });
+    try {
+      held = [];
+      upstream.script({ chunks: [' and more'] });
+      upstream.script({ chunks: [' and more'] });
+      const continued = () =>
+        ctx
+          .request()
+          .post(`/api/chats/${chatId}/messages/${answerId}/continue`)
+          .set(user.auth)
+          .send({ stream: false });
+      const results = await Promise.all([continued(), continued()]);
+      expect(results.map((r) => r.status).sort()).toEqual([201, 409]);
+    } finally {
+      spy.mockRestore();
+    }
+    const stored = await Message.findById(answerId).lean();
+    expect(stored).toMatchObject({ content: 'The start and more', status: 'complete' });
   });
 
   it('when regenerate or continue names a message of another chat or user, then 404 and nothing stored', async () => {

@@ -1,4 +1,5 @@
 import { config } from '../../lib/config.js';
+import { writeInTurn } from '../../lib/db/writes-in-turn.js';
 import { Types } from '../../lib/db/mongoose.js';
 import { AppError, notFound } from '../../lib/errors.js';
 import type { ObjectIdString } from '../../lib/http/ids.js';
@@ -168,17 +169,20 @@ export async function beginContinue(
         'Only an answer that was cut off (incomplete, or stopped by the token limit) can be continued',
       );
     // Claimed only while it is still in the state just read: a continue already running (or a
-    // finished one that changed it) makes this one a 409, not a second writer.
-    const claimed = await Message.collection.updateOne(
-      { _id: answer._id, status: answer.status, content: answer.content },
-      {
-        $set: {
-          status: 'streaming',
-          finishReason: null,
-          error: null,
-          lease: { slot: lease.slot, token: lease.token },
+    // finished one that changed it) makes this one a 409, not a second writer. In turn: where the
+    // server runs a filtered update as a read and then a write, two claims at once both matched.
+    const claimed = await writeInTurn(`messages:${String(answer._id)}`, () =>
+      Message.collection.updateOne(
+        { _id: answer._id, status: answer.status, content: answer.content },
+        {
+          $set: {
+            status: 'streaming',
+            finishReason: null,
+            error: null,
+            lease: { slot: lease.slot, token: lease.token },
+          },
         },
-      },
+      ),
     );
     if (claimed.matchedCount === 0) throw streaming();
     const moved = await moveActiveLeaf(chat, answer._id, now);
