@@ -27,7 +27,8 @@ const leaseTtlMs = () => config().GENERATION_LEASE_SECONDS * 1000;
 /**
  * Takes a free generation slot of the user, or null when all are busy. Each slot is one document
  * under a unique index: inserting claims it, and an expired lease (its instance crashed) is taken
- * over by an update filtered on its expiry, so two instances can never hold one slot.
+ * over by an update filtered on its expiry, so two instances can never hold one slot (on the
+ * embedded FerretDB, one instance's takeovers of a slot take turns: see below).
  */
 export async function acquireLease(
   userId: string,
@@ -58,9 +59,13 @@ export async function acquireLease(
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
     }
-    const takeover = await Generation.collection.updateOne(
-      { userId: new Types.ObjectId(userId), slot, expiresAt: { $lte: now } },
-      { $set: fields },
+    // In turn: where the server runs a filtered update as a read and then a write, two takeovers
+    // of one lapsed slot at once both matched its expiry, and both held the slot.
+    const takeover = await writeInTurn(`generation slot ${userId}:${slot}`, () =>
+      Generation.collection.updateOne(
+        { userId: new Types.ObjectId(userId), slot, expiresAt: { $lte: now } },
+        { $set: fields },
+      ),
     );
     if (takeover.modifiedCount === 1)
       return { userId, chatId, slot, token, heldUntil: expiresAt.getTime() };
