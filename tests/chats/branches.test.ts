@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Types } from '../../src/lib/db/mongoose.js';
 import { Chat } from '../../src/modules/chats/chat.model.js';
 import { Message } from '../../src/modules/chats/message.model.js';
@@ -6,6 +6,7 @@ import { useTestApp } from '../helpers/app.js';
 import { parseSse, textParser } from '../helpers/sse.js';
 import { useUpstream, upstreamEnv } from '../helpers/chat-app.js';
 import { createUser, type TestUser } from '../helpers/users.js';
+import { expectTookTurns, releaseInPairs } from '../helpers/write-pairs.js';
 
 const upstream = await useUpstream();
 const ctx = useTestApp({
@@ -385,22 +386,11 @@ describe('branches', () => {
     const answerId = cut.body.messages[1].id as string;
     // Both claims are held until both have been asked for (or 100 ms, when one waits for the
     // other's turn instead), then go out together.
-    const write = Message.collection.updateOne.bind(Message.collection);
-    let held: (() => void)[] = [];
-    const spy = vi
-      .spyOn(Message.collection, 'updateOne')
-      .mockImplementation((...args: Parameters<typeof write>) => {
-        const isClaim = (args[1] as { $set?: { status?: string } }).$set?.status === 'streaming';
-        if (!isClaim) return write(...args);
-        const gate = new Promise<void>((resolve) => {
-          held.push(resolve);
-          if (held.length === 2) held.forEach((release) => release());
-          else setTimeout(resolve, 100);
-        });
-        return gate.then(() => write(...args));
-      });
+    const pairs = releaseInPairs([[Message.collection, 'updateOne']], {
+      picks: ([, update]) =>
+        (update as { $set?: { status?: string } }).$set?.status === 'streaming',
+    });
     try {
-      held = [];
       upstream.script({ chunks: [' and more'] });
       upstream.script({ chunks: [' and more'] });
       const continued = () =>
@@ -411,8 +401,9 @@ describe('branches', () => {
           .send({ stream: false });
       const results = await Promise.all([continued(), continued()]);
       expect(results.map((r) => r.status).sort()).toEqual([201, 409]);
+      expectTookTurns(pairs, 'the claims');
     } finally {
-      spy.mockRestore();
+      pairs.restore();
     }
     const stored = await Message.findById(answerId).lean();
     expect(stored).toMatchObject({ content: 'The start and more', status: 'complete' });

@@ -1,54 +1,38 @@
-import type { CommandStartedEvent } from 'mongodb';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Chat } from '../../src/modules/chats/chat.model.js';
 import { useChatApp } from '../helpers/chat-app.js';
-import { monitoredClient } from '../helpers/commands.js';
+import { expectTookTurns, releaseInPairs } from '../helpers/write-pairs.js';
 
-const ctx = useChatApp({ DB_COMMAND_METRICS: 'true' });
-
-/** Resolves true when the next findAndModify of a chat (a rename) goes out, false after `ms`. */
-let renameWriteSeen: (() => void) | null = null;
-beforeAll(() => {
-  monitoredClient().on('commandStarted', (event: CommandStartedEvent) => {
-    if (event.commandName === 'findAndModify' && event.command.findAndModify === 'chats')
-      renameWriteSeen?.();
-  });
-});
-const renameWriteGoesOut = (ms: number) =>
-  new Promise<boolean>((resolve) => {
-    const timer = setTimeout(() => resolve(false), ms);
-    renameWriteSeen = () => {
-      clearTimeout(timer);
-      resolve(true);
-    };
-  });
+const ctx = useChatApp();
 
 type Update = Record<string, Record<string, unknown> | undefined>;
 
 /**
- * Sends a message to the chat and, when the send's write picked by `isTarget` is about to go out,
- * renames the chat: the write waits until the rename's own write has gone out (or 300 ms, when
- * the rename waits for it instead), so the two reach the database at the same moment unless this
- * process keeps them apart.
+ * Sends a message to the chat and, when the send's write of the chat that `isTarget` picks is
+ * about to go out, renames the chat: the two writes are held until both have been asked for (or
+ * 100 ms, when the rename waits for the send's turn instead), then go out together
+ * (releaseInPairs), which the embedded FerretDB would resolve by losing one.
  */
 async function renameDuringWrite(chatId: string, title: string, isTarget: (u: Update) => boolean) {
-  const write = Chat.collection.updateOne.bind(Chat.collection);
   let renamed: Promise<{ status: number }> | undefined;
-  const spy = vi
-    .spyOn(Chat.collection, 'updateOne')
-    .mockImplementation(async (...args: Parameters<typeof write>) => {
-      if (!renamed && isTarget(args[1] as Update)) {
-        const goesOut = renameWriteGoesOut(300);
-        renamed = ctx
+  const pairs = releaseInPairs(
+    [
+      [Chat.collection, 'updateOne'],
+      // The rename: Mongoose's findOneAndUpdate, through the collection.
+      [Chat.collection, 'findOneAndUpdate'],
+    ],
+    {
+      picks: ([, update], method) => method === 'findOneAndUpdate' || isTarget(update as Update),
+      whenHeldAlone: () => {
+        renamed ??= ctx
           .request()
           .patch(`/api/chats/${chatId}`)
           .set(ctx.user.auth)
           .send({ title })
           .then((res) => res);
-        await goesOut;
-      }
-      return write(...args);
-    });
+      },
+    },
+  );
   try {
     ctx.upstream.script({ chunks: ['ok'] });
     const sent = await ctx
@@ -59,8 +43,9 @@ async function renameDuringWrite(chatId: string, title: string, isTarget: (u: Up
     expect(sent.status).toBe(201);
     expect(renamed, 'the rename was made during the write').toBeDefined();
     expect((await renamed!).status).toBe(200);
+    return pairs.mostAtOnce;
   } finally {
-    spy.mockRestore();
+    pairs.restore();
   }
 }
 
@@ -71,14 +56,14 @@ describe("a rename at the same moment as a send's write of the chat", () => {
       'the reply settles the kept turns',
       (u: Update) => (u.$set?.context as { pending?: boolean } | undefined)?.pending === false,
     ],
-  ])('when %s, then the rename and the write both land, every time', async (_, isTarget) => {
-    const user = ctx.user;
-    const created = await ctx.request().post('/api/chats').set(user.auth).send({});
+  ])('when %s, then the writes take turns and both land, every time', async (_, isTarget) => {
+    const created = await ctx.request().post('/api/chats').set(ctx.user.auth).send({});
     const chatId = created.body.id as string;
     for (let round = 1; round <= 4; round += 1) {
       const before = (await Chat.findById(chatId).lean())!;
       const title = `Renamed ${round}`;
-      await renameDuringWrite(chatId, title, isTarget);
+      const mostAtOnce = await renameDuringWrite(chatId, title, isTarget);
+      expectTookTurns({ mostAtOnce }, `round ${round}`);
       const chat = (await Chat.findById(chatId).lean())!;
       // The rename stays…
       expect(chat.title, `round ${round}`).toBe(title);

@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Types } from '../../src/lib/db/mongoose.js';
 import { GenerationFlag } from '../../src/modules/chats/generation/generation-flag.model.js';
 import { Generation } from '../../src/modules/chats/generation/generation.model.js';
@@ -12,6 +12,7 @@ import {
   requestStop,
 } from '../../src/modules/chats/generation/leases.js';
 import { useChatApp } from '../helpers/chat-app.js';
+import { expectTookTurns, releaseInPairs } from '../helpers/write-pairs.js';
 
 useChatApp({ GENERATION_LEASE_SECONDS: '60' });
 
@@ -76,23 +77,12 @@ describe('taking over a lapsed slot', () => {
   it('when two sends take over the same lapsed slot at once, then one holds it and the other takes the next slot', async () => {
     // Both takeovers are held until both have been asked for (or 100 ms, when one waits for the
     // other's turn instead), then go out together.
-    const write = Generation.collection.updateOne.bind(Generation.collection);
-    let held: (() => void)[] = [];
-    const spy = vi
-      .spyOn(Generation.collection, 'updateOne')
-      .mockImplementation((...args: Parameters<typeof write>) => {
-        const isTakeover = 'expiresAt' in (args[0] as object);
-        if (!isTakeover) return write(...args);
-        const gate = new Promise<void>((resolve) => {
-          held.push(resolve);
-          if (held.length === 2) held.forEach((release) => release());
-          else setTimeout(resolve, 100);
-        });
-        return gate.then(() => write(...args));
-      });
+    const pairs = releaseInPairs([[Generation.collection, 'updateOne']], {
+      picks: ([filter]) => 'expiresAt' in (filter as object),
+    });
     try {
       for (let round = 0; round < 5; round += 1) {
-        held = [];
+        pairs.reset();
         const userId = new Types.ObjectId();
         // Slot 0 is held by a lease whose instance died; slot 1 is free.
         await Generation.collection.insertOne({
@@ -111,12 +101,13 @@ describe('taking over a lapsed slot', () => {
           acquireLease(String(userId), chatId),
         ]);
         expect(leases.map((l) => l?.slot).sort(), `round ${round}`).toEqual([0, 1]);
+        expectTookTurns(pairs, `round ${round}`);
         const stored = await Generation.find({ userId }).lean();
         expect(stored.map((l) => l.token).sort()).toEqual(leases.map((l) => l!.token).sort());
         await Promise.all(leases.map((l) => releaseLease(l!)));
       }
     } finally {
-      spy.mockRestore();
+      pairs.restore();
     }
   });
 });

@@ -1,6 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import mongoose, { Schema, Types } from '../../src/lib/db/mongoose.js';
-import { takeTurns, TURN_WAIT_MS, writeInTurn } from '../../src/lib/db/writes-in-turn.js';
+import {
+  documentKey,
+  takeTurns,
+  TURN_WAIT_MS,
+  writeInTurn,
+} from '../../src/lib/db/writes-in-turn.js';
 import { useTestApp } from '../helpers/app.js';
 
 /**
@@ -66,20 +71,34 @@ describe('takeTurns', () => {
     expect(log.indexOf('start c')).toBeGreaterThan(log.indexOf('end b'));
   });
 
-  it('when a write hangs, then the next one waits for it at most TURN_WAIT_MS', async () => {
+  it('when a write hangs, then the next one starts TURN_WAIT_MS after it started, and the one after that a full turn later again', async () => {
     vi.useFakeTimers();
     const log: string[] = [];
-    const hung = heldWrite(log, 'hung');
-    const next = heldWrite(log, 'next');
-    void takeTurns('doc-hung', hung.write);
-    const after = takeTurns('doc-hung', next.write);
+    const [hung, next, last] = ['hung', 'next', 'last'].map((name) => heldWrite(log, name));
+    void takeTurns('doc-hung', hung!.write);
+    const afterNext = takeTurns('doc-hung', next!.write);
+    const afterLast = takeTurns('doc-hung', last!.write);
     await vi.advanceTimersByTimeAsync(TURN_WAIT_MS - 1);
     expect(log).toEqual(['start hung']);
     await vi.advanceTimersByTimeAsync(1);
     expect(log).toEqual(['start hung', 'start next']);
-    next.end();
-    expect(await after).toBe('next');
-    hung.end();
+    // The next one hangs too: the last waits a whole turn of its own, not the first one's.
+    await vi.advanceTimersByTimeAsync(TURN_WAIT_MS - 1);
+    expect(log).toEqual(['start hung', 'start next']);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(log).toEqual(['start hung', 'start next', 'start last']);
+    next!.end();
+    last!.end();
+    expect([await afterNext, await afterLast]).toEqual(['next', 'last']);
+    hung!.end();
+  });
+});
+
+describe('documentKey', () => {
+  it('when an id comes as an ObjectId or as a string in either case (URLs accept both), then the key is the same', () => {
+    const id = new Types.ObjectId();
+    const keys = [id, String(id), String(id).toUpperCase()].map((v) => documentKey('chats', v));
+    expect(new Set(keys).size).toBe(1);
   });
 });
 

@@ -1,6 +1,6 @@
 import mongoose, { Schema, type Types } from '../../lib/db/mongoose.js';
 import { ensureTtlIndex } from '../../lib/db/ttl.js';
-import { writeInTurn } from '../../lib/db/writes-in-turn.js';
+import { documentKey, writeInTurn } from '../../lib/db/writes-in-turn.js';
 
 /**
  * A login. Access tokens name it (`sid`), so revoking it here rejects them at once on every
@@ -43,7 +43,7 @@ export const Session = mongoose.model<SessionDoc>('Session', sessionSchema);
  * moment as a logout (or a password change's revocation) can never undo it.
  */
 export const inSessionsTurn = <T>(userId: unknown, write: () => PromiseLike<T>): Promise<T> =>
-  writeInTurn(`sessions of ${String(userId)}`, write);
+  writeInTurn(documentKey('sessions of user', userId), write);
 
 /**
  * MongoDB drops expired sessions itself (this TTL index); ended-sessions.ts sweeps them, and the

@@ -1,5 +1,5 @@
 import { config } from '../../lib/config.js';
-import { writeInTurn } from '../../lib/db/writes-in-turn.js';
+import { documentKey, writeInTurn } from '../../lib/db/writes-in-turn.js';
 import { Types } from '../../lib/db/mongoose.js';
 import { AppError, notFound } from '../../lib/errors.js';
 import type { ObjectIdString } from '../../lib/http/ids.js';
@@ -171,7 +171,7 @@ export async function beginContinue(
     // Claimed only while it is still in the state just read: a continue already running (or a
     // finished one that changed it) makes this one a 409, not a second writer. In turn: where the
     // server runs a filtered update as a read and then a write, two claims at once both matched.
-    const claimed = await writeInTurn(`messages:${String(answer._id)}`, () =>
+    const claimed = await writeInTurn(documentKey('messages', answer._id), () =>
       Message.collection.updateOne(
         { _id: answer._id, status: answer.status, content: answer.content },
         {

@@ -1,5 +1,5 @@
 import { insertThroughSchema, type Insertable } from '../../lib/db/insert.js';
-import { writeInTurn } from '../../lib/db/writes-in-turn.js';
+import { documentKey, writeInTurn } from '../../lib/db/writes-in-turn.js';
 import mongoose, { Schema, type Types } from '../../lib/db/mongoose.js';
 import { searchTerms } from './search-terms.js';
 
@@ -97,4 +97,4 @@ export const insertChat = (chat: NewChatDoc): Promise<ChatDoc> =>
  * same moment both land. A turn may read the chat first and then write it.
  */
 export const inChatTurn = <T>(chatId: unknown, write: () => PromiseLike<T>): Promise<T> =>
-  writeInTurn(`chats:${String(chatId)}`, write);
+  writeInTurn(documentKey('chats', chatId), write);

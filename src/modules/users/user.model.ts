@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import mongoose, { Schema, type Types } from '../../lib/db/mongoose.js';
-import { writeInTurn } from '../../lib/db/writes-in-turn.js';
+import { documentKey, writeInTurn } from '../../lib/db/writes-in-turn.js';
 import type { UserSchema } from './users.schemas.js';
 
 export type Role = 'user' | 'admin';
@@ -39,7 +39,7 @@ export const User = mongoose.model<UserDoc>('User', userSchema);
  * user's own rename at the same moment both land.
  */
 export const inUserTurn = <T>(userId: unknown, write: () => PromiseLike<T>): Promise<T> =>
-  writeInTurn(`users:${String(userId)}`, write);
+  writeInTurn(documentKey('users', userId), write);
 
 /** The only shape of a user that leaves the server: never a hash, never a token. */
 export function toUserJson(

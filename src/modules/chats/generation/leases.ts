@@ -6,7 +6,7 @@ import { logger } from '../../../lib/logger.js';
 import { Generation, type GenerationDoc } from './generation.model.js';
 import { GenerationFlag, type FlagKind, type GenerationFlagDoc } from './generation-flag.model.js';
 import { isDuplicateKey } from '../../../lib/db/duplicate-key.js';
-import { writeInTurn } from '../../../lib/db/writes-in-turn.js';
+import { documentKey, writeInTurn } from '../../../lib/db/writes-in-turn.js';
 
 /** Names this process in the leases it holds, so stop requests find the instance that streams. */
 export const INSTANCE_ID = randomUUID();
@@ -61,7 +61,7 @@ export async function acquireLease(
     }
     // In turn: where the server runs a filtered update as a read and then a write, two takeovers
     // of one lapsed slot at once both matched its expiry, and both held the slot.
-    const takeover = await writeInTurn(`generation slot ${userId}:${slot}`, () =>
+    const takeover = await writeInTurn(documentKey('generation slot', `${userId}:${slot}`), () =>
       Generation.collection.updateOne(
         { userId: new Types.ObjectId(userId), slot, expiresAt: { $lte: now } },
         { $set: fields },
