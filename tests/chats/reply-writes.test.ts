@@ -6,6 +6,7 @@ import {
   CheckpointWriter,
 } from '../../src/modules/chats/checkpoint-writer.js';
 import { storeReply } from '../../src/modules/chats/exchange.service.js';
+import { finishInterrupted } from '../../src/modules/chats/interrupted-replies.js';
 import {
   acquireLease,
   releaseLease,
@@ -17,6 +18,7 @@ import { Generation } from '../../src/modules/chats/generation/generation.model.
 import { Message, type MessageDoc } from '../../src/modules/chats/message.model.js';
 import { useChatApp } from '../helpers/chat-app.js';
 import { monitoredClient } from '../helpers/commands.js';
+import { expectTookTurns, releaseInPairs } from '../helpers/write-pairs.js';
 
 /**
  * A reply's own writes (checkpoints, final state) go by `_id` alone while its lease is surely held
@@ -160,6 +162,50 @@ describe('a reply written by its own generation', () => {
       status: 'incomplete',
       content: 'last checkpoint',
     });
+  });
+
+  it('when the final write and the interrupted sweep of a lapsed lease are made together, then they take turns and one of them finishes the reply, whole', async () => {
+    const pairs = releaseInPairs([[Message.collection, 'updateOne']], {
+      picks: ([, update]) => {
+        const status = (update as { $set?: { status?: string } }).$set?.status;
+        return status === 'complete' || status === 'incomplete';
+      },
+    });
+    try {
+      for (let round = 1; round <= 4; round += 1) {
+        const reply = await storedReply('streaming', 'last checkpoint');
+        pairs.reset();
+        const [stored, swept] = await Promise.all([
+          storeReply(
+            { ...reply, status: 'complete', content: 'the full text' },
+            undefined,
+            leaseFor(reply, 1000),
+          ),
+          finishInterrupted(reply),
+        ]);
+        expectTookTurns(pairs, `round ${round}`);
+        const after = await Message.findById(reply._id).lean<MessageDoc>();
+        // Whichever came first finished it; the other changed nothing and says so.
+        if (stored.settled) {
+          expect(after, `round ${round}`).toMatchObject({
+            status: 'incomplete',
+            content: 'last checkpoint',
+            error: { code: 'INTERRUPTED' },
+          });
+          expect(stored.settled.status).toBe('incomplete');
+        } else {
+          expect(stored.error).toBeNull();
+          expect(after, `round ${round}`).toMatchObject({
+            status: 'complete',
+            content: 'the full text',
+            error: null,
+          });
+        }
+        expect(swept.status, `round ${round}`).toBe(after!.status);
+      }
+    } finally {
+      pairs.restore();
+    }
   });
 
   it('when the lease is no longer surely held and the reply was finished elsewhere, then a checkpoint changes nothing; while it is held, a checkpoint lands; one not yet sent when the writer closes is not sent', async () => {

@@ -1,5 +1,4 @@
 import { config } from '../../lib/config.js';
-import { documentKey, writeInTurn } from '../../lib/db/writes-in-turn.js';
 import { Types } from '../../lib/db/mongoose.js';
 import { AppError, notFound } from '../../lib/errors.js';
 import type { ObjectIdString } from '../../lib/http/ids.js';
@@ -13,7 +12,7 @@ import { findOwnedChat } from './chats.service.js';
 import { admitExchange, checkBudgetAndRoom } from './exchange.limits.js';
 import type { Exchange } from './exchange.service.js';
 import { releaseLeaseSurely, type Lease } from './generation/leases.js';
-import { insertMessages, Message, type MessageDoc } from './message.model.js';
+import { inAnswerTurn, insertMessages, Message, type MessageDoc } from './message.model.js';
 
 /**
  * Exchanges that answer an existing message again (regenerate) or carry on an answer (continue).
@@ -171,7 +170,7 @@ export async function beginContinue(
     // Claimed only while it is still in the state just read: a continue already running (or a
     // finished one that changed it) makes this one a 409, not a second writer. In turn: where the
     // server runs a filtered update as a read and then a write, two claims at once both matched.
-    const claimed = await writeInTurn(documentKey('messages', answer._id), () =>
+    const claimed = await inAnswerTurn(answer._id, () =>
       Message.collection.updateOne(
         { _id: answer._id, status: answer.status, content: answer.content },
         {

@@ -34,6 +34,7 @@ import {
 } from './chats.quota.js';
 import { admitExchange, checkBudgetAndRoom } from './exchange.limits.js';
 import {
+  inAnswerTurn,
   insertMessages,
   Message,
   ownReply,
@@ -375,13 +376,15 @@ export async function storeReply(
     const bytes = textBytes(content);
     // The search keys of the final text: checkpoints leave them alone, this write sets them.
     const terms = searchTerms(content);
-    const result = await Message.collection.updateOne(ownReply(message._id, lease), {
-      $set: {
-        ...{ content, bytes, terms, status, finishReason, usage, error, ttftMs, durationMs },
-        // A continue leaves the charge of the call that began the answer (its own is in the ledger).
-        ...(charge ? { charge } : {}),
-      },
-    });
+    const result = await inAnswerTurn(message._id, () =>
+      Message.collection.updateOne(ownReply(message._id, lease), {
+        $set: {
+          ...{ content, bytes, terms, status, finishReason, usage, error, ttftMs, durationMs },
+          // A continue leaves the charge of the call that began the answer (its own is in the ledger).
+          ...(charge ? { charge } : {}),
+        },
+      }),
+    );
     written = true;
     if (result.matchedCount === 0) {
       // Gone altogether when its chat was deleted meanwhile: nothing left to store.

@@ -8,7 +8,7 @@ import { dropFlagsOf } from './generation/leases.js';
 import { logger } from '../../lib/logger.js';
 import { runPeriodically, type PeriodicJob } from '../../lib/periodic.js';
 import { textBytes } from './chats.quota.js';
-import { Message, type MessageDoc } from './message.model.js';
+import { inAnswerTurn, Message, type MessageDoc } from './message.model.js';
 import { forgetLapsedReaders } from './reply-reader.model.js';
 import { liveReply } from './reply-stream.js';
 import { searchTerms } from './search-terms.js';
@@ -42,18 +42,20 @@ export async function isGenerationAlive(reply: MessageDoc, now = new Date()): Pr
  * write the same values). Returns the reply as stored afterwards.
  */
 export async function finishInterrupted(reply: MessageDoc, now = new Date()): Promise<MessageDoc> {
-  const result = await Message.collection.updateOne(
-    { _id: reply._id, status: 'streaming' },
-    {
-      $set: {
-        status: 'incomplete',
-        finishReason: null,
-        error: INTERRUPTED,
-        bytes: textBytes(reply.content),
-        // Its last checkpoint is now its final text: searchable by its words from here on.
-        terms: searchTerms(reply.content),
+  const result = await inAnswerTurn(reply._id, () =>
+    Message.collection.updateOne(
+      { _id: reply._id, status: 'streaming' },
+      {
+        $set: {
+          status: 'incomplete',
+          finishReason: null,
+          error: INTERRUPTED,
+          bytes: textBytes(reply.content),
+          // Its last checkpoint is now its final text: searchable by its words from here on.
+          terms: searchTerms(reply.content),
+        },
       },
-    },
+    ),
   );
   if (result.modifiedCount > 0) {
     logger.info({ replyId: String(reply._id) }, 'reply interrupted: its instance stopped');

@@ -1,5 +1,6 @@
 import { insertThroughSchema, type Insertable } from '../../lib/db/insert.js';
 import mongoose, { Schema, type Types } from '../../lib/db/mongoose.js';
+import { documentKey, writeInTurn } from '../../lib/db/writes-in-turn.js';
 import { chargeFields, type Charge } from '../usage/index.js';
 import { surelyHeld, type Lease } from './generation/leases.js';
 import { searchTerms } from './search-terms.js';
@@ -152,6 +153,16 @@ export async function insertMessages(messages: NewMessageDoc[]): Promise<Message
  */
 export const ownReply = (replyId: Types.ObjectId, lease?: Lease) =>
   lease && surelyHeld(lease) ? { _id: replyId } : { _id: replyId, status: 'streaming' as const };
+
+/**
+ * The writes of an answer that check its state as they write it go through here: a reply's final
+ * write, the interrupted sweep's and a continue's claim. On the embedded database this process's
+ * such writes of one answer go one after another (writeInTurn): each is an update filtered on the
+ * answer's state, which that server runs as a read and then a write, so two at once both matched
+ * (a final text lost to the sweep while its writer counted it stored; two continues of one answer).
+ */
+export const inAnswerTurn = <T>(answerId: unknown, write: () => PromiseLike<T>): Promise<T> =>
+  writeInTurn(documentKey('messages', answerId), write);
 
 /** Whether the reply holds its call's charge (its final write landed), read by `_id` alone. */
 export async function replyHoldsCharge(replyId: Types.ObjectId): Promise<boolean> {
