@@ -11,6 +11,7 @@ import { eventually } from '../helpers/eventually.js';
 import { parseSse, textParser } from '../helpers/sse.js';
 import { useUpstream, upstreamEnv } from '../helpers/chat-app.js';
 import { createUser, type TestUser } from '../helpers/users.js';
+import { expectTookTurns, releaseInPairs } from '../helpers/write-pairs.js';
 
 const upstream = await useUpstream();
 const ctx = useTestApp({
@@ -477,5 +478,51 @@ describe('the query a word search runs', () => {
     expect(match.content).toEqual({ $regex: 'foo\\.bar\\(', $options: 'i' });
     expect(aggregate!.command.maxTimeMS).toBeGreaterThan(0);
     expect(sent('find', 'chats')[0]!.command.maxTimeMS).toBeGreaterThan(0);
+  });
+
+  it('when a chat stored without terms is renamed as the backfill fills it, then they take turns and the new title and its terms stay', async () => {
+    const chatId = new Types.ObjectId();
+    const now = new Date();
+    await Chat.collection.insertOne({
+      _id: chatId,
+      userId: new Types.ObjectId(user.id),
+      title: 'Legacy title',
+      pinned: false,
+      archived: false,
+      model: 'test-model',
+      systemPrompt: '',
+      lastMessageAt: now,
+      createdAt: now,
+      updatedAt: now,
+    });
+    let renamed: Promise<{ status: number }> | undefined;
+    const pairs = releaseInPairs(
+      [
+        [Chat.collection, 'updateOne'],
+        [Chat.collection, 'findOneAndUpdate'],
+        [Chat.collection, 'bulkWrite'],
+      ],
+      {
+        whenHeldAlone: () => {
+          renamed ??= ctx
+            .request()
+            .patch(`/api/chats/${String(chatId)}`)
+            .set(user.auth)
+            .send({ title: 'Renamed meanwhile' })
+            .then((res) => res);
+        },
+      },
+    );
+    try {
+      await backfillSearchTerms();
+      expect((await renamed!).status).toBe(200);
+      expectTookTurns(pairs, 'the backfill and the rename');
+    } finally {
+      pairs.restore();
+    }
+    expect(await Chat.findById(chatId).lean()).toMatchObject({
+      title: 'Renamed meanwhile',
+      terms: ['renamed', 'meanwhile'],
+    });
   });
 });

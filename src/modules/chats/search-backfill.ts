@@ -1,8 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { logger } from '../../lib/logger.js';
 import type { Model, Types } from '../../lib/db/mongoose.js';
-import { Chat } from './chat.model.js';
-import { Message } from './message.model.js';
+import { serverLosesConcurrentUpdates } from '../../lib/db/connection.js';
+import { Chat, inChatTurn } from './chat.model.js';
+import { inAnswerTurn, Message } from './message.model.js';
 import { searchTerms } from './search-terms.js';
 
 /**
@@ -15,7 +16,8 @@ import { searchTerms } from './search-terms.js';
  * Idempotent and safe beside live writes and other instances: each update applies only while
  * the document still has no `terms` (a write that set them since wins), and the walk goes by
  * `_id`, so a document that cannot be updated is not read again. No transactions or positional
- * operators: plain finds and a bulk of single-document updates (FerretDB serves both).
+ * operators: plain finds and a bulk of single-document updates (FerretDB serves both; there they
+ * go one at a time, each in its document's turn: see fill).
  */
 
 /**
@@ -29,9 +31,44 @@ const PAUSE_MS = 100;
 
 type Row = { _id: Types.ObjectId } & Record<string, unknown>;
 
+/** How one document's write takes its turn among the others of its kind (inChatTurn, inAnswerTurn). */
+type InTurn = <R>(id: unknown, write: () => PromiseLike<R>) => Promise<R>;
+
+/**
+ * Sets the search keys of one batch: one bulk of updates, each applied only while its document
+ * still has none. Where the server loses concurrent updates (serverLosesConcurrentUpdates), one
+ * update at a time, each in its document's turn: a bulk write there could undo a rename, or a
+ * continue's claim, made at the same moment.
+ */
+async function fill<T>(
+  model: Model<T>,
+  rows: Row[],
+  field: 'title' | 'content',
+  inTurn: InTurn,
+): Promise<number> {
+  const updates = rows.map((row) => ({
+    filter: { _id: row._id, terms: { $exists: false } },
+    update: { $set: { terms: searchTerms(typeof row[field] === 'string' ? row[field] : '') } },
+  }));
+  if (!serverLosesConcurrentUpdates()) {
+    const result = await model.collection.bulkWrite(
+      updates.map((updateOne) => ({ updateOne })),
+      { ordered: false },
+    );
+    return result.modifiedCount;
+  }
+  let filled = 0;
+  for (const { filter, update } of updates) {
+    const result = await inTurn(filter._id, () => model.collection.updateOne(filter, update));
+    filled += result.modifiedCount;
+  }
+  return filled;
+}
+
 async function backfill<T>(
   model: Model<T>,
   field: 'title' | 'content',
+  inTurn: InTurn,
   batchSize: number,
   signal?: AbortSignal,
 ): Promise<number> {
@@ -46,18 +83,7 @@ async function backfill<T>(
       .limit(batchSize)
       .toArray()) as Row[];
     if (rows.length === 0) break;
-    const result = await model.collection.bulkWrite(
-      rows.map((row) => ({
-        updateOne: {
-          filter: { _id: row._id, terms: { $exists: false } },
-          update: {
-            $set: { terms: searchTerms(typeof row[field] === 'string' ? row[field] : '') },
-          },
-        },
-      })),
-      { ordered: false },
-    );
-    filled += result.modifiedCount;
+    filled += await fill(model, rows, field, inTurn);
     after = rows.at(-1)!._id;
     if (rows.length < batchSize) break;
     await sleep(PAUSE_MS, undefined, { ref: false });
@@ -70,8 +96,8 @@ export async function backfillSearchTerms(
   options: { batchSize?: number; signal?: AbortSignal } = {},
 ): Promise<{ messages: number; chats: number }> {
   const batchSize = options.batchSize ?? BACKFILL_BATCH;
-  const messages = await backfill(Message, 'content', batchSize, options.signal);
-  const chats = await backfill(Chat, 'title', batchSize, options.signal);
+  const messages = await backfill(Message, 'content', inAnswerTurn, batchSize, options.signal);
+  const chats = await backfill(Chat, 'title', inChatTurn, batchSize, options.signal);
   return { messages, chats };
 }
 
