@@ -51,6 +51,14 @@ const stored = async () => ({
 });
 const leases = () => Generation.countDocuments({ userId: owner() });
 
+/** Every chunk of a completion streamed through the SDK. */
+async function streamedChunks(params: Omit<OpenAI.ChatCompletionCreateParamsStreaming, 'stream'>) {
+  const chunks: OpenAI.ChatCompletionChunk[] = [];
+  for await (const chunk of await client.chat.completions.create({ ...params, stream: true }))
+    chunks.push(chunk);
+  return chunks;
+}
+
 describe('POST /v1/chat/completions with the official openai SDK', () => {
   it('when called without stream, then a chat.completion comes back, the parameters reach the provider, and nothing is stored', async () => {
     const before = await stored();
@@ -115,14 +123,11 @@ describe('POST /v1/chat/completions with the official openai SDK', () => {
       chunks: ['A', 'B', 'C'],
       usage: { prompt_tokens: 5, completion_tokens: 3, total_tokens: 8 },
     });
-    const stream = await client.chat.completions.create({
+    const chunks = await streamedChunks({
       model: 'test-model',
       messages: [{ role: 'user', content: 'Spell' }],
-      stream: true,
       stream_options: { include_usage: true },
     });
-    const chunks = [];
-    for await (const chunk of stream) chunks.push(chunk);
     const ids = new Set(chunks.map((c) => c.id));
     expect(ids.size).toBe(1);
     expect([...ids][0]).toMatch(/^chatcmpl-/);
@@ -171,14 +176,11 @@ describe('POST /v1/chat/completions with the official openai SDK', () => {
     });
 
     upstream.script({ chunks: ['Counted', ' by', ' the', ' server'], usage: false });
-    const stream = await client.chat.completions.create({
+    const chunks = await streamedChunks({
       model: 'test-model',
       messages: [{ role: 'user', content: 'No usage from the provider, please' }],
-      stream: true,
       stream_options: { include_usage: true },
     });
-    const chunks = [];
-    for await (const chunk of stream) chunks.push(chunk);
     const streamed = chunks.at(-1)!.usage!;
     expect(streamed.completion_tokens).toBeGreaterThan(0);
     expect(streamed.prompt_tokens).toBeGreaterThan(0);
@@ -204,14 +206,11 @@ describe('POST /v1/chat/completions with the official openai SDK', () => {
 
   it('when the provider stream ends without a finish reason or [DONE], then the answer says stop and the stored reply keeps none', async () => {
     upstream.script({ chunks: ['Cut', ' short'], finishReason: null, done: false });
-    const stream = await client.chat.completions.create({
+    const chunks = await streamedChunks({
       model: 'test-model',
       messages: [{ role: 'user', content: 'Unfinished' }],
-      stream: true,
       store: true,
     });
-    const chunks = [];
-    for await (const chunk of stream) chunks.push(chunk);
     expect(chunks.map((c) => c.choices[0]?.delta.content ?? '').join('')).toBe('Cut short');
     expect(chunks.map((c) => c.choices[0]?.finish_reason).filter(Boolean)).toEqual(['stop']);
     const reply = await Message.findOne({

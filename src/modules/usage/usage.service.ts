@@ -171,9 +171,16 @@ export async function moveIntoLedger(entries: UsageEntryDoc[]): Promise<void> {
   if (entries.length > 0) await insertOnce(entries, false);
 }
 
-/** Records a call's tokens in the ledger (see recordEntries); never fails the caller. */
-export async function recordUsage(call: ModelCall, checks: EntryChecks = {}): Promise<void> {
-  const charge = await chargeOf(call);
+/**
+ * Records a call's tokens in the ledger (see recordEntries); never fails the caller. `charging` is
+ * the call's charge when the caller has counted it already (chargeOf), so it is not counted twice.
+ */
+export async function recordUsage(
+  call: ModelCall,
+  checks: EntryChecks = {},
+  charging: Promise<Charge | null> = chargeOf(call),
+): Promise<void> {
+  const charge = await charging;
   if (charge) await recordEntries([entryOf(call, charge)], true, checks);
 }
 

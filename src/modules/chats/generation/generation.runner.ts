@@ -23,6 +23,7 @@ import {
   countCharge,
   entryOf,
   recordEntries,
+  recordUsage,
   type ModelCall,
 } from '../../usage/index.js';
 
@@ -234,16 +235,14 @@ async function storeOutcome(
   // `charge`): no ledger write of its own. Any other call (an unstored /v1 one, a continue, whose
   // answer is charged already) gets a ledger entry beside that write. The slot is given back once
   // the tokens are where budgets read them (the reply's write, or both), beside the write that
-  // settles the chat (storeReply's `onceStored`). recordEntries does not fail (a ledger it cannot
+  // settles the chat (storeReply's `onceStored`). recordUsage does not fail (a ledger it cannot
   // reach is retried in the background); the slot goes back even if the reply's write did.
   const chargedOnReply = exchange.persist !== false && exchange.callId === undefined;
   // chargeOf does not fail (a count it cannot make is no charge).
   const charging = chargeOf(call);
   const recorded = chargedOnReply
     ? Promise.resolve()
-    : charging
-        .then((charge) => charge && recordEntries([entryOf(call, charge)], true))
-        .catch(() => undefined);
+    : recordUsage(call, {}, charging).catch(() => undefined);
   let releasing: Promise<void> | undefined;
   const release = () => (releasing ??= recorded.then(() => releaseLeaseSurely(lease)));
   try {
