@@ -144,7 +144,13 @@ describe('a reply written by its own generation', () => {
       undefined,
       leaseFor(reply, 60_000),
     );
-    expect(stored).toEqual({ error: null });
+    // Nothing settled; the chat comes back as stored, for the reply's `done` (without the turns
+    // it keeps or its search keys).
+    expect(Object.keys(stored).sort()).toEqual(['chat', 'error']);
+    expect(stored.error).toBeNull();
+    expect(String(stored.chat!._id)).toBe(String(reply.chatId));
+    expect(stored.chat).not.toHaveProperty('context');
+    expect(stored.chat).not.toHaveProperty('terms');
     const after = await Message.findById(reply._id).lean<MessageDoc>();
     expect(after).toMatchObject({ status: 'complete', content: 'so far and the end', bytes: 18 });
   });

@@ -96,6 +96,50 @@ describe('streaming a reply', () => {
     expect(stored[1]!.durationMs).toEqual(expect.any(Number));
   });
 
+  it('when the chat is renamed and pinned while a reply streams, then its `done` carries the chat as stored, not as the send read it', async () => {
+    const chatId = await newChat();
+    ctx.upstream.script({ chunks: ['first answer'] });
+    expect((await streamTo(chatId, { content: 'first' })).status).toBe(200);
+    let release!: () => void;
+    ctx.upstream.script({
+      chunks: ['held'],
+      holdUntil: new Promise<void>((r) => (release = r)),
+      afterHold: [' on'],
+    });
+    const held = ctx.stream(`/api/chats/${chatId}/messages`, { content: 'second', stream: true });
+    await held.waitForEvent('delta');
+    const meta = held.events.find((e) => e.event === 'meta')!.data;
+    expect(meta.chat.title).not.toBe('Renamed meanwhile');
+    expect(meta.chat.pinned).toBe(false);
+    const changed = await ctx
+      .request()
+      .patch(`/api/chats/${chatId}`)
+      .set(ctx.user.auth)
+      .send({ title: 'Renamed meanwhile', pinned: true });
+    expect(changed.status).toBe(200);
+    release();
+    await held.ended;
+    const done = held.events.at(-1)!;
+    expect(done.event).toBe('done');
+    expect(done.data.message.content).toBe('held on');
+    // What a client applying `done` shows is what the chat list shows.
+    const list = await ctx.request().get('/api/chats').set(ctx.user.auth);
+    expect(list.status).toBe(200);
+    const listed = (list.body as { id: string }[]).find((c) => c.id === chatId);
+    expect(done.data.chat).toEqual(listed);
+    expect(done.data.chat).toMatchObject({
+      title: 'Renamed meanwhile',
+      pinned: true,
+      lastMessageAt: meta.chat.lastMessageAt,
+    });
+    const chat = await Chat.findById(chatId).lean();
+    expect(chat).toMatchObject({ title: 'Renamed meanwhile', pinned: true });
+    // The reply's text went into the turns the chat keeps for its next send.
+    expect(chat!.context?.pending).toBe(false);
+    expect(String(chat!.context?.leafId)).toBe(done.data.message.id);
+    expect(chat!.context!.turns.at(-1)).toMatchObject({ role: 'assistant', content: 'held on' });
+  });
+
   it('when Accept is text/event-stream and stream is absent, then the reply streams; when stream is false, then JSON wins', async () => {
     const chatId = await newChat();
     const streamed = await ctx

@@ -97,6 +97,19 @@ describe('titles the model writes', () => {
     expect((await Chat.findById(chatId).lean())!.title).toBe('Naming three colours');
   });
 
+  it('when the first reply of a chat is asked for as JSON, then the answer carries the title the model wrote', async () => {
+    upstream.script({ chunks: ['Paris.'] }, { chunks: ['Capital of France'] });
+    const res = await ctx
+      .request()
+      .post('/api/chats')
+      .set(user.auth)
+      .send({ message: 'what is the capital of france', stream: false });
+    expect(res.status).toBe(201);
+    expect(res.body.title).toBe('Capital of France');
+    expect(res.body.chat.title).toBe('Capital of France');
+    expect((await Chat.findById(res.body.id).lean())!.title).toBe('Capital of France');
+  });
+
   it('when the chat was given a title, then no title is asked for', async () => {
     const res = await startStreamed({ message: 'hello', title: 'Mine' });
     const { events } = parseSse(res.body as string);
@@ -126,6 +139,37 @@ describe('titles the model writes', () => {
     expect(renamed.status).toBe(200);
     expect((await sending).status).toBe(201);
     expect((await Chat.findById(chatId).lean())!.title).toBe('My own title');
+  });
+
+  it('when the user renames the chat while its first reply is still streaming, then no title is asked for, and the JSON answer carries the rename', async () => {
+    let release!: () => void;
+    upstream.script({ chunks: ['answer'], holdUntil: new Promise<void>((r) => (release = r)) });
+    const chatId = (await ctx.request().post('/api/chats').set(user.auth).send({})).body
+      .id as string;
+    const sending = ctx
+      .request()
+      .post(`/api/chats/${chatId}/messages`)
+      .set(user.auth)
+      .send({ content: 'first question', stream: false })
+      .then((r) => r);
+    // The model is asked once the send has read the chat.
+    await eventually(
+      () => Promise.resolve(upstream.requests.length),
+      (n) => n === 1,
+    );
+    const renamed = await ctx
+      .request()
+      .patch(`/api/chats/${chatId}`)
+      .set(user.auth)
+      .send({ title: 'Named before the answer' });
+    expect(renamed.status).toBe(200);
+    release();
+    const sent = await sending;
+    expect(sent.status).toBe(201);
+    expect(sent.body.chat.title).toBe('Named before the answer');
+    expect(sent.body.messages[1].content).toBe('answer');
+    expect(upstream.requests).toHaveLength(1);
+    expect((await Chat.findById(chatId).lean())!.title).toBe('Named before the answer');
   });
 
   it('when the chat is deleted while its title is being written, then the title’s tokens stay in the ledger, no longer linked to the chat', async () => {

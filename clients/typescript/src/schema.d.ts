@@ -3254,7 +3254,7 @@ export interface operations {
         };
         responses: {
             /**
-             * @description Server-Sent Events: `meta` {chat, userMessage, assistantMessage}, then one `delta` {content} per upstream chunk, then, after the first reply of a chat, `title` {chat} when the model wrote the chat a title, then exactly one `done` {message, chat} or `error` {error, message}. `: ping` comments keep the connection open.
+             * @description Server-Sent Events: `meta` {chat, userMessage, assistantMessage}, then one `delta` {content} per upstream chunk, then, after the first reply of a chat, `title` {chat} when the model wrote the chat a title, then exactly one `done` {message, chat (as stored once the reply settled it)} or `error` {error, message}. `: ping` comments keep the connection open.
              *
              *     `text/event-stream`: each event has an `event:` line (`meta`, `delta`, `title`, `done`, `error`), an `id:` line (a cursor to resume from)
              *     and one JSON `data:` line. The stream is described here and in `x-event-stream` (`contentType`, and `itemSchema`: one event, whose `data` payload is the `contentSchema`) rather than as `content`, so that clients generated from this description type the JSON answer alone; read the stream with `fetch`.
@@ -4461,7 +4461,7 @@ export interface operations {
         };
         responses: {
             /**
-             * @description Server-Sent Events: `meta` {chat, userMessage, assistantMessage}, then one `delta` {content} per upstream chunk, then, after the first reply of a chat, `title` {chat} when the model wrote the chat a title, then exactly one `done` {message, chat} or `error` {error, message}. `: ping` comments keep the connection open.
+             * @description Server-Sent Events: `meta` {chat, userMessage, assistantMessage}, then one `delta` {content} per upstream chunk, then, after the first reply of a chat, `title` {chat} when the model wrote the chat a title, then exactly one `done` {message, chat (as stored once the reply settled it)} or `error` {error, message}. `: ping` comments keep the connection open.
              *
              *     `text/event-stream`: each event has an `event:` line (`meta`, `delta`, `title`, `done`, `error`), an `id:` line (a cursor to resume from)
              *     and one JSON `data:` line. The stream is described here and in `x-event-stream` (`contentType`, and `itemSchema`: one event, whose `data` payload is the `contentSchema`) rather than as `content`, so that clients generated from this description type the JSON answer alone; read the stream with `fetch`.
@@ -4766,7 +4766,7 @@ export interface operations {
         requestBody?: never;
         responses: {
             /**
-             * @description Server-Sent Events: `meta` {chat, userMessage, assistantMessage}, then one `delta` {content} per upstream chunk, then, after the first reply of a chat, `title` {chat} when the model wrote the chat a title, then exactly one `done` {message, chat} or `error` {error, message}. `: ping` comments keep the connection open.
+             * @description Server-Sent Events: `meta` {chat, userMessage, assistantMessage}, then one `delta` {content} per upstream chunk, then, after the first reply of a chat, `title` {chat} when the model wrote the chat a title, then exactly one `done` {message, chat (as stored once the reply settled it)} or `error` {error, message}. `: ping` comments keep the connection open.
              *
              *     `text/event-stream`: each event has an `event:` line (`meta`, `delta`, `title`, `done`, `error`), an `id:` line (a cursor to resume from)
              *     and one JSON `data:` line; the schema describes one event, its `data` payload is the `contentSchema`.
@@ -4971,7 +4971,7 @@ export interface operations {
         };
         responses: {
             /**
-             * @description Server-Sent Events: `meta` {chat, userMessage, assistantMessage}, then one `delta` {content} per upstream chunk, then, after the first reply of a chat, `title` {chat} when the model wrote the chat a title, then exactly one `done` {message, chat} or `error` {error, message}. `: ping` comments keep the connection open.
+             * @description Server-Sent Events: `meta` {chat, userMessage, assistantMessage}, then one `delta` {content} per upstream chunk, then, after the first reply of a chat, `title` {chat} when the model wrote the chat a title, then exactly one `done` {message, chat (as stored once the reply settled it)} or `error` {error, message}. `: ping` comments keep the connection open.
              *
              *     `text/event-stream`: each event has an `event:` line (`meta`, `delta`, `title`, `done`, `error`), an `id:` line (a cursor to resume from)
              *     and one JSON `data:` line. The stream is described here and in `x-event-stream` (`contentType`, and `itemSchema`: one event, whose `data` payload is the `contentSchema`) rather than as `content`, so that clients generated from this description type the JSON answer alone; read the stream with `fetch`.
@@ -5284,7 +5284,7 @@ export interface operations {
         };
         responses: {
             /**
-             * @description Server-Sent Events: `meta` {chat, userMessage, assistantMessage}, then one `delta` {content} per upstream chunk, then, after the first reply of a chat, `title` {chat} when the model wrote the chat a title, then exactly one `done` {message, chat} or `error` {error, message}. `: ping` comments keep the connection open.
+             * @description Server-Sent Events: `meta` {chat, userMessage, assistantMessage}, then one `delta` {content} per upstream chunk, then, after the first reply of a chat, `title` {chat} when the model wrote the chat a title, then exactly one `done` {message, chat (as stored once the reply settled it)} or `error` {error, message}. `: ping` comments keep the connection open.
              *
              *     `text/event-stream`: each event has an `event:` line (`meta`, `delta`, `title`, `done`, `error`), an `id:` line (a cursor to resume from)
              *     and one JSON `data:` line. The stream is described here and in `x-event-stream` (`contentType`, and `itemSchema`: one event, whose `data` payload is the `contentSchema`) rather than as `content`, so that clients generated from this description type the JSON answer alone; read the stream with `fetch`.
@@ -5595,7 +5595,7 @@ export interface operations {
         };
         responses: {
             /**
-             * @description Server-Sent Events: `meta` {chat, userMessage, assistantMessage}, then one `delta` {content} per upstream chunk, then, after the first reply of a chat, `title` {chat} when the model wrote the chat a title, then exactly one `done` {message, chat} or `error` {error, message}. `: ping` comments keep the connection open.
+             * @description Server-Sent Events: `meta` {chat, userMessage, assistantMessage}, then one `delta` {content} per upstream chunk, then, after the first reply of a chat, `title` {chat} when the model wrote the chat a title, then exactly one `done` {message, chat (as stored once the reply settled it)} or `error` {error, message}. `: ping` comments keep the connection open.
              *
              *     `text/event-stream`: each event has an `event:` line (`meta`, `delta`, `title`, `done`, `error`), an `id:` line (a cursor to resume from)
              *     and one JSON `data:` line. The stream is described here and in `x-event-stream` (`contentType`, and `itemSchema`: one event, whose `data` payload is the `contentSchema`) rather than as `content`, so that clients generated from this description type the JSON answer alone; read the stream with `fetch`.
@@ -6704,7 +6704,7 @@ export interface operations {
         };
         responses: {
             /**
-             * @description Server-Sent Events: `meta` {chat, userMessage, assistantMessage}, then one `delta` {content} per upstream chunk, then, after the first reply of a chat, `title` {chat} when the model wrote the chat a title, then exactly one `done` {message, chat} or `error` {error, message}. `: ping` comments keep the connection open.
+             * @description Server-Sent Events: `meta` {chat, userMessage, assistantMessage}, then one `delta` {content} per upstream chunk, then, after the first reply of a chat, `title` {chat} when the model wrote the chat a title, then exactly one `done` {message, chat (as stored once the reply settled it)} or `error` {error, message}. `: ping` comments keep the connection open.
              *
              *     `text/event-stream`: each event has an `event:` line (`meta`, `delta`, `title`, `done`, `error`), an `id:` line (a cursor to resume from)
              *     and one JSON `data:` line. The stream is described here and in `x-event-stream` (`contentType`, and `itemSchema`: one event, whose `data` payload is the `contentSchema`) rather than as `content`, so that clients generated from this description type the JSON answer alone; read the stream with `fetch`.

@@ -1,3 +1,4 @@
+import type { Collection } from 'mongodb';
 import { config } from '../../lib/config.js';
 import { serverScansFilters } from '../../lib/db/connection.js';
 import type { Types } from '../../lib/db/mongoose.js';
@@ -92,10 +93,14 @@ export function settledContext(context: ChatContext, reply: MessageDoc): ChatCon
 /** `$unset` of the context: every change of the active branch but a send's writes it. */
 export const CLEAR_CONTEXT = { context: 1 } as const;
 
+/** What a read of the chat for its JSON leaves out: the kept turns and the search keys. */
+const SHOWN = { context: 0, terms: 0 } as const;
+
 /**
  * Writes the reply's text into the chat's context when the exchange left it pending, which also
- * tells that the chat is still there; otherwise one read tells it. False: the chat (or the
- * account) is gone.
+ * tells that the chat is still there; otherwise one read tells it. Returns the chat as stored
+ * then, without its context (the reply's `done` event shows it: a rename, a pin or a branch
+ * switch made while the reply streamed is in it), or null when the chat (or the account) is gone.
  *
  * This write is what keeps the context right when writes race. A send stores its pending context
  * by the chat's `_id` alone, whatever happened since it read the chat (exchange.service.ts), so
@@ -108,45 +113,49 @@ export const CLEAR_CONTEXT = { context: 1 } as const;
 export async function settleChatOf(
   reply: MessageDoc,
   context: ChatContext | null | undefined,
-): Promise<boolean> {
+): Promise<ChatDoc | null> {
   // By `_id` alone: chat ids are never reused, and a deleted account's chats are gone before it.
   const chatId = { _id: reply.chatId };
   if (!context || String(context.leafId) !== String(reply._id))
-    return (await Chat.collection.findOne(chatId, { projection: { _id: 1 } })) !== null;
+    return Chat.collection.findOne<ChatDoc>(chatId, { projection: SHOWN });
   const settled = { $set: { context: settledContext(context, reply) } };
-  // One turn: where the check is a read of its own (leftAsItWas), no write of this process comes
-  // between it and the update.
+  // One turn: where the check is a read of its own (settleByReadAndWrite), no write of this
+  // process comes between it and the update.
   return inChatTurn(reply.chatId, async () => {
-    if (await leftAsItWas(reply)) {
-      // Every reply ends with it: straight through the driver (ids and turns are typed here).
-      const result = await Chat.collection.updateOne(
-        serverScansFilters() ? chatId : { ...chatId, ...leftBy(reply) },
-        settled,
-      );
-      if (result.matchedCount === 1) return true;
-    }
+    if (serverScansFilters()) return settleByReadAndWrite(reply, settled);
+    // Every reply ends with it: straight through the driver (ids and turns are typed here).
+    const shown = { projection: SHOWN, returnDocument: 'after' } as const;
+    const chats = Chat.collection as unknown as Collection<ChatDoc>;
+    const chat = await chats.findOneAndUpdate({ ...chatId, ...leftBy(reply) }, settled, shown);
     // Another write replaced this exchange's context meanwhile: one that moved the branch on (and
     // cleared it, or named a parent and so a pointer), or a send that raced this one on FerretDB
     // and was written last. Clearing it makes the next send read the tree, right in every case.
-    const cleared = await Chat.collection.updateOne(chatId, { $unset: CLEAR_CONTEXT });
-    return cleared.matchedCount === 1;
+    return chat ?? (await chats.findOneAndUpdate(chatId, { $unset: CLEAR_CONTEXT }, shown));
   });
+}
+
+/**
+ * settleChatOf where the server scans the collection for a filtered update (serverScansFilters):
+ * the chat is read here by `_id` and written by `_id`, as that server runs its own filtered update,
+ * a read then a write. Elsewhere the update's filter decides, atomically.
+ */
+async function settleByReadAndWrite(
+  reply: MessageDoc,
+  settled: { $set: { context: ChatContext } },
+): Promise<ChatDoc | null> {
+  const chatId = { _id: reply.chatId };
+  const found = await Chat.collection.findOne<ChatDoc>(chatId, {
+    projection: { 'context.turns': 0, terms: 0 },
+  });
+  if (!found) return null;
+  const { context, ...chat } = found;
+  const leftAsItWas = context?.pending === true && String(context.leafId) === String(reply._id);
+  const result = await Chat.collection.updateOne(
+    chatId,
+    leftAsItWas ? settled : { $unset: CLEAR_CONTEXT },
+  );
+  return result.matchedCount === 1 ? chat : null;
 }
 
 /** The context the reply's send stored, still pending. */
 const leftBy = (reply: MessageDoc) => ({ 'context.leafId': reply._id, 'context.pending': true });
-
-/**
- * Whether the chat still holds the context the reply's send left. Where the server scans the
- * collection for a filtered update (serverScansFilters), it is read here by `_id` and the update
- * goes by `_id`: that server runs its own filtered update the same way, a read then a write.
- * Elsewhere the update's filter decides, atomically.
- */
-async function leftAsItWas(reply: MessageDoc): Promise<boolean> {
-  if (!serverScansFilters()) return true;
-  const chat = await Chat.collection.findOne<Pick<ChatDoc, 'context'>>(
-    { _id: reply.chatId },
-    { projection: { 'context.leafId': 1, 'context.pending': 1 } },
-  );
-  return chat?.context?.pending === true && String(chat.context.leafId) === String(reply._id);
-}

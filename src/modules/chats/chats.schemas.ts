@@ -110,7 +110,7 @@ export const CreatedChatSchema = ChatSchema.extend({
 export const SseDescription =
   'Server-Sent Events: `meta` {chat, userMessage, assistantMessage}, then one `delta` {content} per upstream chunk, ' +
   'then, after the first reply of a chat, `title` {chat} when the model wrote the chat a title, ' +
-  'then exactly one `done` {message, chat} or `error` {error, message}. `: ping` comments keep the connection open.';
+  'then exactly one `done` {message, chat (as stored once the reply settled it)} or `error` {error, message}. `: ping` comments keep the connection open.';
 
 /** The JSON `data:` of each Server-Sent Event of an exchange, as the exchange controller sends them (documentation). */
 export const SseEventSchemas = {

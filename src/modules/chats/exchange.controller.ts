@@ -78,7 +78,8 @@ export async function respondWithReply(
     // An upstream failure is a 502/504 JSON error; both messages are stored by then.
     if (outcome.error) throw outcome.error;
     const exchangeBody = {
-      chat: toChatJson(exchange.chat),
+      // As stored once the reply settled it (a title, a rename meanwhile), as `done` shows it.
+      chat: outcome.chat ?? toChatJson(exchange.chat),
       messages: [toMessageJson(exchange.userMessage), toMessageJson(outcome.message)],
     } satisfies ExchangeResultJson;
     const body = createdChat ? asCreatedChat(exchangeBody) : exchangeBody;

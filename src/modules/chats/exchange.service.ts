@@ -369,7 +369,14 @@ export async function storeReply(
   context?: ChatContext,
   lease?: Lease,
   onceStored: () => Promise<void> = () => Promise.resolve(),
-): Promise<{ error: AppError | null; settled?: MessageDoc; gone?: true; unwritten?: true }> {
+): Promise<{
+  error: AppError | null;
+  /** The chat as stored once the reply settled it (without its context). */
+  chat?: ChatDoc;
+  settled?: MessageDoc;
+  gone?: true;
+  unwritten?: true;
+}> {
   let written = false;
   try {
     const { content, status, finishReason, usage, error, ttftMs, durationMs, charge } = message;
@@ -394,13 +401,13 @@ export async function storeReply(
     // Its chat (or the account) deleted while it was generated, by a deletion that did not reach
     // this reply's messages: they go now, the reply is not kept. The write that puts the reply's
     // text into the chat's context tells it (one read when there is no context to write).
-    const [chatKept] = await Promise.all([settleChatOf(message, context), onceStored()]);
-    if (!chatKept) {
+    const [chat] = await Promise.all([settleChatOf(message, context), onceStored()]);
+    if (!chat) {
       await removeLeftovers(message.userId, message.chatId);
       return { error: chatGone() };
     }
     countStoredReply(String(message.userId), bytes);
-    return { error: null };
+    return { error: null, chat };
   } catch (error) {
     logger.error({ err: error, messageId: String(message._id) }, 'could not store the reply');
     return {

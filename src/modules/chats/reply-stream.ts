@@ -1,4 +1,5 @@
 import type { AppError } from '../../lib/errors.js';
+import type { ChatJson } from './chats.mapper.js';
 import type { MessageDoc } from './message.model.js';
 
 /** The last event of a reply, as every reader sends it. */
@@ -13,6 +14,8 @@ export interface ReplyFinal {
 export interface ReplyOutcome {
   message: MessageDoc;
   error: AppError | null;
+  /** The chat as the reply's `done` event shows it (absent: the reply ended without one). */
+  chat?: ChatJson;
 }
 
 /**

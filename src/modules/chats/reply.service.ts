@@ -46,17 +46,16 @@ export function runReply(
     .then(
       async (result) => {
         // The first reply of a chat gets a title from the model before its stream ends. The
-        // chat's JSON is built now, not kept while the reply streams.
-        const titled = await titleAfterReply(exchange, result.message);
-        if (!titled)
-          return stream.finish(finalOf(result.message, toChatJson(exchange.chat)), result);
-        const retitled = toChatJson(titled);
+        // chat's JSON is built now, not kept while the reply streams: as stored once the reply
+        // settled it, with whatever changed it meanwhile (a rename, a pin).
+        const stored = result.storedChat ?? exchange.chat;
+        const titled = await titleAfterReply(exchange, result.message, stored);
+        const chat = toChatJson(titled ?? stored);
+        const outcome = { message: result.message, error: result.error, chat };
+        if (!titled) return stream.finish(finalOf(result.message, chat), outcome);
         stream.finish(
-          {
-            ...finalOf(result.message, retitled),
-            before: [{ event: 'title', data: { chat: retitled } }],
-          },
-          result,
+          { ...finalOf(result.message, chat), before: [{ event: 'title', data: { chat } }] },
+          outcome,
         );
       },
       (error: unknown) => {

@@ -99,9 +99,12 @@ async function askForTitle(
 export async function titleAfterReply(
   exchange: Exchange,
   reply: MessageDoc,
+  /** The chat as stored once the reply settled: a rename there is kept without asking. */
+  stored: ChatDoc = exchange.chat,
 ): Promise<ChatDoc | null> {
   if (!wantsTitle(exchange, reply)) return null;
   const { chat } = exchange;
+  if (stored.title !== chat.title) return null;
   try {
     const model = config().TITLE_MODEL || exchange.model;
     const title = await askForTitle(chat, model, [
@@ -119,7 +122,7 @@ export async function titleAfterReply(
       ),
     );
     if (result.matchedCount === 0) return null;
-    return { ...chat, ...fields };
+    return { ...stored, ...fields };
   } catch (error) {
     logger.warn(
       { err: (error as Error).message, chatId: String(chat._id) },

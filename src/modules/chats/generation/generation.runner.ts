@@ -12,6 +12,7 @@ import {
 import { startCompletion } from './started-completion.js';
 import { CheckpointWriter } from '../checkpoint-writer.js';
 import { watchRemoteFollowers, type FollowerAware } from '../remote-followers.js';
+import type { ChatDoc } from '../chat.model.js';
 import type { Exchange } from '../exchange.service.js';
 import { storeReply } from '../exchange.service.js';
 import { unlinkIfChatGone } from '../chats.cleanup.js';
@@ -40,6 +41,8 @@ export interface GenerationResult {
   message: MessageDoc;
   /** Set when the reply failed or could not be stored; the stream ends with an `error` event. */
   error: AppError | null;
+  /** The chat as stored once the reply settled it, for its `done` event (absent: not stored). */
+  storedChat?: ChatDoc;
 }
 
 /**
@@ -291,7 +294,7 @@ async function storeOutcome(
         error: storeError,
       };
     }
-    return { message, error: failure ?? storeError };
+    return { message, error: failure ?? storeError, storedChat: stored.chat };
   } finally {
     await release();
   }
