@@ -231,7 +231,9 @@ describe('a reply written by its own generation', () => {
           return method === 'bulkWrite' || set?.status === 'incomplete' || set?.content === newer;
         },
         // The checkpoint is held: the sweep comes now.
-        whenHeldAlone: () => (sweeping ??= finishInterrupted(reply)),
+        whenHeldAlone: () => {
+          sweeping ??= finishInterrupted(reply);
+        },
       },
     );
     try {
