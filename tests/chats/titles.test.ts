@@ -33,11 +33,10 @@ const startStreamed = (body: Record<string, unknown>) =>
     .parse(textParser);
 
 /**
- * A new chat's first exchange (JSON), returned once its reply is done and the title request has
- * reached the model, which answers it only 400 ms later.
+ * A new chat's first exchange (JSON), returned once the model has been asked `requests` times
+ * (the reply's request, then the title's).
  */
-async function firstReplyWhileTitleWaits(who = user) {
-  upstream.script({ chunks: ['answer'] }, { chunks: ['Model title'], headerDelayMs: 400 });
+async function firstQuestionAsked(who: TestUser, requests: number) {
   const chatId = (await ctx.request().post('/api/chats').set(who.auth).send({})).body.id as string;
   const sending = ctx
     .request()
@@ -47,9 +46,18 @@ async function firstReplyWhileTitleWaits(who = user) {
     .then((r) => r);
   await eventually(
     () => Promise.resolve(upstream.requests.length),
-    (n) => n >= 2,
+    (n) => n >= requests,
   );
   return { chatId, sending };
+}
+
+/**
+ * A new chat's first exchange (JSON), returned once its reply is done and the title request has
+ * reached the model, which answers it only 400 ms later.
+ */
+function firstReplyWhileTitleWaits(who = user) {
+  upstream.script({ chunks: ['answer'] }, { chunks: ['Model title'], headerDelayMs: 400 });
+  return firstQuestionAsked(who, 2);
 }
 
 describe('titles the model writes', () => {
@@ -144,19 +152,8 @@ describe('titles the model writes', () => {
   it('when the user renames the chat while its first reply is still streaming, then no title is asked for, and the JSON answer carries the rename', async () => {
     let release!: () => void;
     upstream.script({ chunks: ['answer'], holdUntil: new Promise<void>((r) => (release = r)) });
-    const chatId = (await ctx.request().post('/api/chats').set(user.auth).send({})).body
-      .id as string;
-    const sending = ctx
-      .request()
-      .post(`/api/chats/${chatId}/messages`)
-      .set(user.auth)
-      .send({ content: 'first question', stream: false })
-      .then((r) => r);
     // The model is asked once the send has read the chat.
-    await eventually(
-      () => Promise.resolve(upstream.requests.length),
-      (n) => n === 1,
-    );
+    const { chatId, sending } = await firstQuestionAsked(user, 1);
     const renamed = await ctx
       .request()
       .patch(`/api/chats/${chatId}`)
