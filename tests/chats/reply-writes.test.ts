@@ -18,7 +18,6 @@ import { Generation } from '../../src/modules/chats/generation/generation.model.
 import { Message, type MessageDoc } from '../../src/modules/chats/message.model.js';
 import { useChatApp } from '../helpers/chat-app.js';
 import { monitoredClient } from '../helpers/commands.js';
-import { eventually } from '../helpers/eventually.js';
 import { expectTookTurns, releaseInPairs } from '../helpers/write-pairs.js';
 
 /**
@@ -209,59 +208,6 @@ describe('a reply written by its own generation', () => {
           });
         }
         expect(swept.status, `round ${round}`).toBe(after!.status);
-      }
-    } finally {
-      pairs.restore();
-    }
-  });
-
-  it('when a checkpoint of a reply whose lease is no longer surely held and the interrupted sweep are made together, then they take turns and the reply stays finished', async () => {
-    const newer = 'a newer checkpoint';
-    let sweeping: Promise<MessageDoc> | undefined;
-    let reply: MessageDoc;
-    const pairs = releaseInPairs(
-      [
-        [Message.collection, 'updateOne'],
-        [Message.collection, 'bulkWrite'],
-      ],
-      {
-        picks: ([, update], method) => {
-          const set = (update as { $set?: { status?: string; content?: string } } | undefined)
-            ?.$set;
-          return method === 'bulkWrite' || set?.status === 'incomplete' || set?.content === newer;
-        },
-        // The checkpoint is held: the sweep comes now.
-        whenHeldAlone: () => {
-          sweeping ??= finishInterrupted(reply);
-        },
-      },
-    );
-    try {
-      for (let round = 1; round <= 4; round += 1) {
-        reply = await storedReply('streaming', 'last checkpoint');
-        pairs.reset();
-        sweeping = undefined;
-        // Started long ago: its checkpoint is due at once.
-        const writer = new CheckpointWriter(reply._id, 1000, () => newer, leaseFor(reply, 1000), {
-          startedAt: 0,
-        });
-        writer.grew(newer.length);
-        await eventually(
-          () => Promise.resolve(sweeping),
-          (started) => started !== undefined,
-        );
-        const swept = await sweeping!;
-        await writer.close();
-        expectTookTurns(pairs, `round ${round}`);
-        const after = await Message.findById(reply._id).lean<MessageDoc>();
-        // Whichever came first, the reply ends finished: a checkpoint after the sweep changes
-        // nothing, one before it is the text the sweep finished it with.
-        expect(after, `round ${round}`).toMatchObject({
-          status: 'incomplete',
-          error: { code: 'INTERRUPTED' },
-        });
-        expect([newer, 'last checkpoint']).toContain(after!.content);
-        expect(swept.status, `round ${round}`).toBe('incomplete');
       }
     } finally {
       pairs.restore();

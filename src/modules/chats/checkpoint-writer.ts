@@ -1,10 +1,9 @@
-import { serverLosesConcurrentUpdates } from '../../lib/db/connection.js';
 import { GroupedUpdates } from '../../lib/db/grouped-updates.js';
 import { Deadlines, type Due } from '../../lib/deadlines.js';
 import type { Types } from '../../lib/db/mongoose.js';
 import { logger } from '../../lib/logger.js';
 import type { Lease } from './generation/leases.js';
-import { inAnswerTurn, Message, ownReply } from './message.model.js';
+import { Message, ownReply } from './message.model.js';
 import type { FollowerAware } from './remote-followers.js';
 
 /**
@@ -28,29 +27,6 @@ const checkpointWrites = new GroupedUpdates(
   CHECKPOINT_GATHER_MS,
 );
 
-/**
- * A checkpoint filtered on the reply's state (its lease no longer surely held) where the server
- * runs that filter as a read and then a write (serverLosesConcurrentUpdates): alone, in the
- * answer's turn, as the interrupted sweep and the final write go. Grouped with others, it could
- * read the reply `streaming` just before the sweep finished it and then write it back so.
- * Resolves to whether it was answered, as a grouped one does.
- */
-function checkpointInTurn(
-  replyId: Types.ObjectId,
-  filter: ReturnType<typeof ownReply>,
-  content: string,
-): Promise<boolean> {
-  return inAnswerTurn(replyId, () =>
-    Message.collection.updateOne(filter, { $set: { content } }),
-  ).then(
-    () => true,
-    (error: unknown) => {
-      logger.warn({ err: (error as Error).message, updates: 1 }, 'reply checkpoints failed');
-      return false;
-    },
-  );
-}
-
 /** When each reply's next checkpoint is due: one timer for all of them. */
 const checkpointsDue = new Deadlines<CheckpointWriter>();
 
@@ -66,8 +42,7 @@ const checkpointsDue = new Deadlines<CheckpointWriter>();
  * written (close), and once the lease is no longer surely held each applies only while the reply
  * is still `streaming` (ownReply), so a checkpoint never overwrites a final state. The writes of
  * all replies go out together (GroupedUpdates), so a write's time, which spaces the next,
- * includes its wait for the others; on the embedded FerretDB one filtered on the reply's state
- * goes alone, in the answer's turn (checkpointInTurn).
+ * includes its wait for the others.
  */
 export class CheckpointWriter implements FollowerAware, Due {
   dueAt = 0;
@@ -164,13 +139,14 @@ export class CheckpointWriter implements FollowerAware, Due {
     const content = this.readText();
     const started = Date.now();
     this.lastWriteAt = started;
-    const filter = ownReply(this.replyId, this.lease);
-    this.inFlight = (
-      'status' in filter && serverLosesConcurrentUpdates()
-        ? checkpointInTurn(this.replyId, filter, content)
-        : // A reader on another instance polls for this text: it goes without waiting for others.
-          checkpointWrites.updateOne(this, filter, { $set: { content } }, { urgent: this.followed })
-    )
+    this.inFlight = checkpointWrites
+      // A reader on another instance polls for this text: it goes without waiting for others.
+      .updateOne(
+        this,
+        ownReply(this.replyId, this.lease),
+        { $set: { content } },
+        { urgent: this.followed },
+      )
       .then((applied) => {
         // A failed batch is reported by checkpointWrites; the next write carries the text again.
         if (applied) this.stored = content.length;
