@@ -498,6 +498,13 @@ describe('a reply generated on another instance', () => {
       (r) => r!.until.getTime() > first!.until.getTime(),
     );
     expect(await stored()).toEqual(before);
+    // A rename and a pin while it is followed: its `done` shows the chat as stored at the end.
+    const changed = await ctx
+      .request()
+      .patch(`/api/chats/${chatId}`)
+      .set(ctx.user.auth)
+      .send({ title: 'Renamed while followed', pinned: true });
+    expect(changed.status).toBe(200);
     // The generating instance's final write reaches the reader.
     await Message.updateOne(
       { _id: reply._id },
@@ -508,8 +515,12 @@ describe('a reply generated on another instance', () => {
     expect(reader.text()).toBe('so far, and the end');
     expect(reader.events.at(-1)).toMatchObject({
       event: 'done',
-      data: { message: { status: 'complete' } },
+      data: {
+        message: { status: 'complete' },
+        chat: { id: chatId, title: 'Renamed while followed', pinned: true },
+      },
     });
+    expect(reader.events.at(-1)!.data.chat).toEqual(changed.body);
     // Nothing left to keep alive; the generating instances' follower poll reads the collection.
     expect(
       await eventually(

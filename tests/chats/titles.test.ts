@@ -152,8 +152,13 @@ describe('titles the model writes', () => {
   it('when the user renames the chat while its first reply is still streaming, then no title is asked for, and the JSON answer carries the rename', async () => {
     let release!: () => void;
     upstream.script({ chunks: ['answer'], holdUntil: new Promise<void>((r) => (release = r)) });
-    // The model is asked once the send has read the chat.
+    // The model is asked once the send has read the chat; the send then names the chat after
+    // its first message. The rename comes after that.
     const { chatId, sending } = await firstQuestionAsked(user, 1);
+    await eventually(
+      () => Chat.findById(chatId).lean(),
+      (chat) => chat?.title === 'first question',
+    );
     const renamed = await ctx
       .request()
       .patch(`/api/chats/${chatId}`)

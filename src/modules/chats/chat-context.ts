@@ -4,7 +4,14 @@ import { serverScansFilters } from '../../lib/db/connection.js';
 import type { Types } from '../../lib/db/mongoose.js';
 import type { ChatTurn } from '../../lib/llm/index.js';
 import { approxTokens } from '../../lib/llm/history.js';
-import { Chat, inChatTurn, type ChatContext, type ChatDoc } from './chat.model.js';
+import {
+  Chat,
+  findShownChat,
+  inChatTurn,
+  SHOWN_FIELDS,
+  type ChatContext,
+  type ChatDoc,
+} from './chat.model.js';
 import type { MessageDoc } from './message.model.js';
 
 /**
@@ -93,9 +100,6 @@ export function settledContext(context: ChatContext, reply: MessageDoc): ChatCon
 /** `$unset` of the context: every change of the active branch but a send's writes it. */
 export const CLEAR_CONTEXT = { context: 1 } as const;
 
-/** What a read of the chat for its JSON leaves out: the kept turns and the search keys. */
-const SHOWN = { context: 0, terms: 0 } as const;
-
 /**
  * Writes the reply's text into the chat's context when the exchange left it pending, which also
  * tells that the chat is still there; otherwise one read tells it. Returns the chat as stored
@@ -116,15 +120,14 @@ export async function settleChatOf(
 ): Promise<ChatDoc | null> {
   // By `_id` alone: chat ids are never reused, and a deleted account's chats are gone before it.
   const chatId = { _id: reply.chatId };
-  if (!context || String(context.leafId) !== String(reply._id))
-    return Chat.collection.findOne<ChatDoc>(chatId, { projection: SHOWN });
+  if (!context || String(context.leafId) !== String(reply._id)) return findShownChat(reply.chatId);
   const settled = { $set: { context: settledContext(context, reply) } };
   // One turn: where the check is a read of its own (settleByReadAndWrite), no write of this
   // process comes between it and the update.
   return inChatTurn(reply.chatId, async () => {
     if (serverScansFilters()) return settleByReadAndWrite(reply, settled);
     // Every reply ends with it: straight through the driver (ids and turns are typed here).
-    const shown = { projection: SHOWN, returnDocument: 'after' } as const;
+    const shown = { projection: SHOWN_FIELDS, returnDocument: 'after' } as const;
     const chats = Chat.collection as unknown as Collection<ChatDoc>;
     const chat = await chats.findOneAndUpdate({ ...chatId, ...leftBy(reply) }, settled, shown);
     // Another write replaced this exchange's context meanwhile: one that moved the branch on (and

@@ -91,6 +91,13 @@ export type NewChatDoc = Insertable<ChatDoc, 'pinned' | 'archived' | 'systemProm
 export const insertChat = (chat: NewChatDoc): Promise<ChatDoc> =>
   insertThroughSchema(Chat, { ...chat, terms: searchTerms(chat.title) });
 
+/** What a read of a chat for its JSON leaves out: the turns kept for sends and the search keys. */
+export const SHOWN_FIELDS = { context: 0, terms: 0 } as const;
+
+/** The chat as stored, without what never leaves the server (SHOWN_FIELDS); null: it is gone. */
+export const findShownChat = (chatId: Types.ObjectId): Promise<ChatDoc | null> =>
+  Chat.collection.findOne<ChatDoc>({ _id: chatId }, { projection: SHOWN_FIELDS });
+
 /**
  * Every update of a chat goes through here: on the embedded database, this process's updates of
  * one chat go one after another (writeInTurn), so a rename and a send's write of the chat at the

@@ -1,6 +1,8 @@
 import { config } from '../../lib/config.js';
 import { logger } from '../../lib/logger.js';
-import type { ChatJson } from './chats.mapper.js';
+import type { Types } from '../../lib/db/mongoose.js';
+import { findShownChat } from './chat.model.js';
+import { toChatJson, type ChatJson } from './chats.mapper.js';
 import { finishInterrupted, isGenerationAlive } from './interrupted-replies.js';
 import { Message, type MessageDoc } from './message.model.js';
 import { ReplyReader } from './reply-reader.model.js';
@@ -11,6 +13,12 @@ import { waitsUntilGone, type ReplySink } from './reply-sink.js';
 import { liveReply } from './reply-stream.js';
 
 const LIVENESS_CHECK_MS = 1000;
+
+/** The chat's JSON as stored now; `read` when it is gone or cannot be read. */
+async function chatAsStored(chatId: Types.ObjectId, read: ChatJson): Promise<ChatJson> {
+  const chat = await findShownChat(chatId).catch(() => null);
+  return chat ? toChatJson(chat) : read;
+}
 
 /**
  * Follows a reply through the database, for a reader on an instance other than the one generating
@@ -30,6 +38,8 @@ export async function followStored(
   const replyId = String(first._id);
   const graceMs = c.DETACH_GRACE_SECONDS * 1000;
   let reply = first;
+  /** Whether the reply was seen streaming: its chat may have changed since `chat` was read. */
+  let followed = false;
   let nextHeartbeat = 0;
   let nextLivenessCheck = Date.now() + LIVENESS_CHECK_MS;
   // One poll's wait, which the client leaving also ends.
@@ -51,13 +61,17 @@ export async function followStored(
         offset = reply.content.length;
       }
       if (reply.status !== 'streaming') {
-        sink.final(finalOf(reply, chat), cursorId(replyId, 'end'));
+        // The chat as stored now (a rename, a pin meanwhile), as the generating instance's readers
+        // get it; a title the model writes after the reply's final state may still be missing.
+        const shown = followed ? await chatAsStored(reply.chatId, chat) : chat;
+        sink.final(finalOf(reply, shown), cursorId(replyId, 'end'));
         // The reply is over: this reader's heartbeat has nothing left to keep alive, and the
         // generating instances read the collection for their followers (remote-followers.ts).
         if (nextHeartbeat > 0)
           await ReplyReader.collection.deleteOne({ _id: reply._id }).catch(() => undefined);
         return;
       }
+      followed = true;
       // Generated here after all (it started after this reader looked): follow it in memory.
       const local = liveReply(replyId);
       if (local) return await followLive(local, sink, offset);

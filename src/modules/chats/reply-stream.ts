@@ -14,7 +14,7 @@ export interface ReplyFinal {
 export interface ReplyOutcome {
   message: MessageDoc;
   error: AppError | null;
-  /** The chat as the reply's `done` event shows it (absent: the reply ended without one). */
+  /** The chat its final event was built with (absent: ended unstored, at shutdown or by a bug). */
   chat?: ChatJson;
 }
 
