@@ -47,8 +47,10 @@ async function writesDuring(action: () => Promise<void>): Promise<string[]> {
 
 describe('database work per exchange', () => {
   it('when the reply has 60 chunks instead of 3 (both shorter than a checkpoint interval), then the exchange issues exactly the same database writes', async () => {
-    const chatId = (await ctx.request().post('/api/chats').set(ctx.user.auth).send({})).body
-      .id as string;
+    // Titled: neither send names it after its first message (nameAfterFirstMessage).
+    const chatId = (
+      await ctx.request().post('/api/chats').set(ctx.user.auth).send({ title: 'Counting' })
+    ).body.id as string;
     const exchange = (chunks: number) => async () => {
       ctx.upstream.script({ chunks: Array.from({ length: chunks }, (_, i) => `t${i} `) });
       const res = await ctx
@@ -360,6 +362,45 @@ describe('a rename while a message is being sent', () => {
     expect(chat?.context?.turns.at(-1)).toEqual({ role: 'assistant', content: 'ok' });
     const listed = await ctx.request().get('/api/chats').set(user.auth);
     expect(listed.body.map((c: { title: string }) => c.title)).toEqual(['Renamed meanwhile']);
+  });
+  it('when a chat created empty is renamed after its first send read it and before its write of the chat, then the rename stays and the chat is not named after the message', async () => {
+    const user = await createUser({ label: 'rename-empty-during-send' });
+    const created = await ctx.request().post('/api/chats').set(user.auth).send({});
+    expect(created.body.title).toBe('New chat');
+    const chatId = created.body.id as string;
+    const write = Chat.collection.updateOne.bind(Chat.collection);
+    let renamed = false;
+    const spy = vi
+      .spyOn(Chat.collection, 'updateOne')
+      .mockImplementation(async (...args: Parameters<typeof write>) => {
+        if (!renamed) {
+          renamed = true;
+          await write(
+            { _id: new Types.ObjectId(chatId) },
+            { $set: { title: 'Renamed meanwhile' } },
+          );
+        }
+        return write(...args);
+      });
+    let res;
+    try {
+      res = await sendAnsweredOk(user, chatId, 'the first question');
+    } finally {
+      spy.mockRestore();
+    }
+    expect(res.status).toBe(201);
+    expect(res.body.chat.title).toBe('Renamed meanwhile');
+    const chat = await Chat.findById(chatId).lean();
+    expect(chat?.title).toBe('Renamed meanwhile');
+    expect(await Message.countDocuments({ chatId: new Types.ObjectId(chatId) })).toBe(2);
+
+    // Without a rename, the next chat created empty is named after its first message.
+    const other = (await ctx.request().post('/api/chats').set(user.auth).send({})).body
+      .id as string;
+    const first = await sendAnsweredOk(user, other, 'the first question');
+    expect(first.status).toBe(201);
+    expect(first.body.chat.title).toBe('the first question');
+    expect((await Chat.findById(other).lean())?.title).toBe('the first question');
   });
 });
 

@@ -1,4 +1,5 @@
 import { config } from '../../lib/config.js';
+import { serverScansFilters } from '../../lib/db/connection.js';
 import { Types } from '../../lib/db/mongoose.js';
 import { notFound } from '../../lib/errors.js';
 import { logger } from '../../lib/logger.js';
@@ -161,6 +162,29 @@ export function titleFromMessage(message: string): string {
 
 /** The title of a chat created without one; its first message replaces it. */
 export const DEFAULT_CHAT_TITLE = 'New chat';
+
+/**
+ * Names a chat created empty after its first message, unless it was renamed since: only while it
+ * still has the default title. Atomic where filters are served from an index; where the server
+ * scans for them (serverScansFilters), a read and a write by `_id`, which the caller runs in the
+ * chat's turn (inChatTurn), so no write of this process comes between them. Whether it was named.
+ */
+export async function nameAfterFirstMessage(
+  chatId: Types.ObjectId,
+  fields: Pick<ChatDoc, 'title' | 'titleBytes' | 'terms'>,
+): Promise<boolean> {
+  const chat = { _id: chatId };
+  if (serverScansFilters()) {
+    const stored = await Chat.collection.findOne(chat, { projection: { title: 1 } });
+    if (stored?.title !== DEFAULT_CHAT_TITLE) return false;
+    return (await Chat.collection.updateOne(chat, { $set: fields })).matchedCount === 1;
+  }
+  const named = await Chat.collection.updateOne(
+    { ...chat, title: DEFAULT_CHAT_TITLE },
+    { $set: fields },
+  );
+  return named.matchedCount === 1;
+}
 
 const titleOf = (input: NewChat, firstMessage?: string) =>
   input.title ?? (firstMessage ? titleFromMessage(firstMessage) : DEFAULT_CHAT_TITLE);

@@ -19,6 +19,7 @@ import {
   createChat,
   DEFAULT_CHAT_TITLE,
   findOwnedChat,
+  nameAfterFirstMessage,
   newChatBytes,
   titleFromMessage,
   type NewChat,
@@ -203,16 +204,17 @@ export async function beginExchange(
     let kept = existing ? undefined : (context ?? undefined);
     if (existing) {
       // A plain update: the chat is already in hand, and findAndModify scans the collection on FerretDB.
-      // A chat created empty is named after its first message, as one created with a message is.
-      // Any other send leaves the title alone: written back as read, it would undo a rename made
-      // while this send was under way.
-      const named =
+      // A chat created empty is named after its first message, as one created with a message is,
+      // in a write of its own that applies only to the default title (nameAfterFirstMessage): a
+      // rename made while this send was under way stays. Any other send leaves the title alone.
+      const naming =
         parentId === null && chat.title === DEFAULT_CHAT_TITLE
           ? titleFields(titleFromMessage(input.content))
-          : {};
+          : null;
+      let named = false;
       // A chat that never branched keeps no pointer: its branch is its newest message (branch.tree.ts).
       const leaf = branchedAfter(chat, input.parentId, ids.replyId);
-      const set = { lastMessageAt: now, updatedAt: now, ...named, ...leaf };
+      const set = { lastMessageAt: now, updatedAt: now, ...leaf };
       // By `_id` alone, the one filter every backend serves from the primary key (the embedded
       // FerretDB scans the whole collection for any other): it also tells whether the chat (or
       // the account: its chats go before it) was deleted while the messages were stored. A
@@ -222,19 +224,22 @@ export async function beginExchange(
       // settleChatOf). It only sets fields, so a write the embedded database refused for its
       // write lock is repeated rather than failing a send whose messages are already stored.
       const written = await retryIdempotentWrite('chat after a message', () =>
-        inChatTurn(chatId, () =>
-          Chat.collection.updateOne(
+        inChatTurn(chatId, async () => {
+          const result = await Chat.collection.updateOne(
             { _id: chatId },
             context ? { $set: { ...set, context } } : { $set: set, $unset: CLEAR_CONTEXT },
-          ),
-        ),
+          );
+          if (naming && result.matchedCount === 1)
+            named = await nameAfterFirstMessage(chatId, naming);
+          return result;
+        }),
       );
       if (written.matchedCount === 0) {
         await removeLeftovers(chat.userId, chatId);
         throw notFound('Chat');
       }
       kept = context ?? undefined;
-      chat = { ...chat, ...set, context: kept ?? null };
+      chat = { ...chat, ...set, ...(named ? naming : {}), context: kept ?? null };
     } else if (!(await chatStillOwned(chat.userId, chatId))) {
       // The chat (or the account) deleted while this was being stored: take back what was written.
       await removeLeftovers(chat.userId, chatId);
