@@ -173,14 +173,14 @@ export async function nameAfterFirstMessage(
   chatId: Types.ObjectId,
   fields: Pick<ChatDoc, 'title' | 'titleBytes' | 'terms'>,
 ): Promise<boolean> {
-  const chat = { _id: chatId };
+  const byId = { _id: chatId };
   if (serverScansFilters()) {
-    const stored = await Chat.collection.findOne(chat, { projection: { title: 1 } });
+    const stored = await Chat.collection.findOne(byId, { projection: { title: 1 } });
     if (stored?.title !== DEFAULT_CHAT_TITLE) return false;
-    return (await Chat.collection.updateOne(chat, { $set: fields })).matchedCount === 1;
+    return (await Chat.collection.updateOne(byId, { $set: fields })).matchedCount === 1;
   }
   const named = await Chat.collection.updateOne(
-    { ...chat, title: DEFAULT_CHAT_TITLE },
+    { ...byId, title: DEFAULT_CHAT_TITLE },
     { $set: fields },
   );
   return named.matchedCount === 1;

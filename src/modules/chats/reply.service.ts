@@ -51,11 +51,12 @@ export function runReply(
         const stored = result.storedChat ?? exchange.chat;
         const titled = await titleAfterReply(exchange, result.message, stored);
         const chat = toChatJson(titled ?? stored);
-        const outcome = { message: result.message, error: result.error, chat };
-        if (!titled) return stream.finish(finalOf(result.message, chat), outcome);
         stream.finish(
-          { ...finalOf(result.message, chat), before: [{ event: 'title', data: { chat } }] },
-          outcome,
+          {
+            ...finalOf(result.message, chat),
+            ...(titled ? { before: [{ event: 'title', data: { chat } }] } : {}),
+          },
+          { message: result.message, error: result.error, chat },
         );
       },
       (error: unknown) => {
