@@ -168,6 +168,15 @@ describe('GET /api/admin/users', () => {
     expect([...seen].sort().reverse()).toEqual(seen);
   });
 
+  it("when the accounts' cursor is given to the audit log (both page by an id), then 400 on cursor", async () => {
+    const first = await ctx.request().get('/api/admin/users?limit=1').set(as(root));
+    const cursor = /cursor=([^&>]+)/.exec(String(first.headers.link))![1]!;
+    const res = await ctx.request().get(`/api/admin/audit?cursor=${cursor}`).set(as(root));
+    expectError(res, 400, 'VALIDATION_FAILED');
+    expect(res.body.error.message).toBe('The cursor belongs to another list');
+    expect(res.body.error.details).toEqual([{ path: 'cursor', message: 'Invalid cursor' }]);
+  });
+
   it.each([
     ['an unknown parameter', '?email=x'],
     ['an operator in q', '?q[$ne]=x'],

@@ -3,6 +3,7 @@ import { Types } from '../../src/lib/db/mongoose.js';
 import { Chat } from '../../src/modules/chats/chat.model.js';
 import { Message } from '../../src/modules/chats/message.model.js';
 import { useTestApp } from '../helpers/app.js';
+import { expectError } from '../helpers/auth.js';
 import { parseSse, textParser } from '../helpers/sse.js';
 import { useUpstream, upstreamEnv } from '../helpers/chat-app.js';
 import { createUser, type TestUser } from '../helpers/users.js';
@@ -502,6 +503,52 @@ describe('branches', () => {
     // Deleting the chat removes every message of every branch.
     expect((await ctx.request().delete(`/api/chats/${chatId}`).set(user.auth)).status).toBe(204);
     expect(await Message.countDocuments({ chatId })).toBe(0);
+  });
+
+  it("when the active branch moves between two pages of a branch, then the next page stays on the first page's branch; another branch's or deleted messages' cursor is refused", async () => {
+    const { chatId, ids } = await chatOf(3);
+    upstream.script({ chunks: ['a2 edited'] });
+    const edit = await send(chatId, { content: 'q2 edited', parentId: ids[1] });
+    expect(edit.status).toBe(201);
+    const [editedQ, editedA] = edit.body.messages.map((m: Msg) => m.id) as [string, string];
+    const page = (url: string) => ctx.request().get(url).set(user.auth);
+    const contents = (res: { body: Msg[] }) => res.body.map((m) => m.content);
+
+    const first = await page(`/api/chats/${chatId}/messages?limit=2`);
+    expect(contents(first)).toEqual(['q2 edited', 'a2 edited']);
+    const link = String(first.headers.link);
+    const next = link.slice(1, link.indexOf('>'));
+    // The old branch becomes the active one before the next page is read.
+    const switched = await ctx
+      .request()
+      .patch(`/api/chats/${chatId}`)
+      .set(user.auth)
+      .send({ activeLeafId: ids[5] });
+    expect(switched.body.activeLeafId).toBe(ids[5]);
+    const second = await page(next);
+    expect(second.status).toBe(200);
+    expect(contents(second)).toEqual(['q1', 'a1']);
+    expect(second.headers.link).toBeUndefined();
+    // A first page follows the active branch, as before.
+    expect(contents(await page(`/api/chats/${chatId}/messages?limit=2`))).toEqual(['q3', 'a3']);
+
+    // Named with its own branch's leaf the cursor is taken; with another branch's it is refused.
+    expect(contents(await page(`${next}&leafId=${editedA}`))).toEqual(['q1', 'a1']);
+    const other = await page(`${next}&leafId=${ids[5]}`);
+    expectError(other, 400, 'VALIDATION_FAILED');
+    expect(other.body.error.message).toBe('The cursor belongs to another branch');
+
+    // Once its messages are deleted, the cursor is refused, not read as the start of the chat.
+    expect(
+      (await ctx.request().delete(`/api/chats/${chatId}/messages/${editedQ}`).set(user.auth))
+        .status,
+    ).toBe(204);
+    const stale = await page(next);
+    expectError(stale, 400, 'VALIDATION_FAILED');
+    expect(stale.body.error.message).toBe(
+      'The messages of the cursor were deleted; load the first page',
+    );
+    expect(stale.body.error.details).toEqual([{ path: 'cursor', message: 'Invalid cursor' }]);
   });
 
   it('when a chat has branched, then the SigmaGPT-compatible /api/chat continues at the active leaf', async () => {

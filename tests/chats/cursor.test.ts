@@ -17,17 +17,17 @@ const id = '0123456789abcdef01234567';
 
 describe('cursors whose time is not a date', () => {
   it.each([1e300, -1e300, 8.64e15 + 1, 1.5])(
-    'when a cursor carries t=%s, then 400 VALIDATION_FAILED on cursor for chats and messages',
+    "when a cursor carries t=%s, then 400 VALIDATION_FAILED on cursor for chats and a chat's tree",
     async (t) => {
       const lists = [
         ctx
           .request()
           .get('/api/chats')
-          .query({ cursor: cursor({ p: false, t, i: id }) }),
+          .query({ cursor: cursor({ k: 'chats', p: false, t, i: id }) }),
         ctx
           .request()
           .get(`/api/chats/${chatId}/messages`)
-          .query({ cursor: cursor({ t, i: id }) }),
+          .query({ view: 'tree', cursor: cursor({ k: 'tree', t, i: id }) }),
       ];
       for (const list of lists) {
         const res = await list.set(user.auth);
@@ -56,4 +56,30 @@ describe("another list's cursor", () => {
     expectError(res, 400, 'VALIDATION_FAILED');
     expect(res.body.error.details).toEqual([{ path: 'cursor', message: 'Invalid cursor' }]);
   });
+});
+
+describe('cursors of the right shape for another list', () => {
+  // The keys of a branch's page (a message id), of the tree's (a time and an id), of the chat
+  // list's: each list's own shape, but named for another list.
+  const foreign = [
+    { path: () => '/api/chats', shape: { p: false, t: 0, i: id }, of: 'tree' },
+    { path: () => `/api/chats/${chatId}/messages?view=tree`, shape: { t: 0, i: id }, of: 'branch' },
+    { path: () => `/api/chats/${chatId}/messages`, shape: { l: id, i: id }, of: 'tree' },
+    { path: () => `/api/chats/${chatId}/messages`, shape: { l: id, i: id }, of: undefined },
+  ];
+  it.each(foreign)(
+    'when a cursor of $of (keys $shape) is given to $path, then 400 VALIDATION_FAILED on cursor',
+    async ({ path, shape, of }) => {
+      const res = await ctx
+        .request()
+        .get(path())
+        .query({ cursor: cursor({ k: of, ...shape }) })
+        .set(user.auth);
+      expectError(res, 400, 'VALIDATION_FAILED');
+      expect(res.body.error.message).toBe(
+        of ? 'The cursor belongs to another list' : 'The cursor is invalid',
+      );
+      expect(res.body.error.details).toEqual([{ path: 'cursor', message: 'Invalid cursor' }]);
+    },
+  );
 });

@@ -3077,7 +3077,7 @@ export interface operations {
                 archived?: "true" | "false";
                 /** @description Page size, clamped to 100 (also the default) */
                 limit?: number;
-                /** @description Opaque cursor from the Link header of the previous page */
+                /** @description Opaque cursor from the Link header of this list's previous page (another list's: 400) */
                 cursor?: string;
             };
             header?: never;
@@ -3523,7 +3523,7 @@ export interface operations {
             query?: {
                 /** @description Page size, clamped to 100 (also the default) */
                 limit?: number;
-                /** @description Opaque cursor from the Link header of the previous page */
+                /** @description Opaque cursor from the Link header of this list's previous page (another list's: 400) */
                 cursor?: string;
             };
             header?: never;
@@ -4276,9 +4276,9 @@ export interface operations {
             query?: {
                 /** @description Page size, clamped to 100 (also the default) */
                 limit?: number;
-                /** @description Opaque cursor from the Link header of the previous page */
+                /** @description Opaque cursor from the Link header of this list's previous page (another list's: 400) */
                 cursor?: string;
-                /** @description Page the branch ending at this message (default: the active branch) */
+                /** @description Page the branch ending at this message (default: the active branch). The next pages' cursor stays on the first page's branch, even if the active branch moves */
                 leafId?: string;
                 /** @description `tree`: every message of every branch, oldest first (the cursor goes forward) */
                 view?: "branch" | "tree";
@@ -6548,7 +6548,7 @@ export interface operations {
             query?: {
                 /** @description Page size, clamped to 100 (also the default) */
                 limit?: number;
-                /** @description Opaque cursor from the Link header of the previous page */
+                /** @description Opaque cursor from the Link header of this list's previous page (another list's: 400) */
                 cursor?: string;
             };
             header?: never;
@@ -6993,7 +6993,7 @@ export interface operations {
             query?: {
                 /** @description Page size, clamped to 100 (also the default) */
                 limit?: number;
-                /** @description Opaque cursor from the Link header of the previous page */
+                /** @description Opaque cursor from the Link header of this list's previous page (another list's: 400) */
                 cursor?: string;
             };
             header?: never;
@@ -9391,7 +9391,7 @@ export interface operations {
                 disabled?: "true" | "false";
                 /** @description Page size, clamped to 100 (also the default) */
                 limit?: number;
-                /** @description Opaque cursor from the Link header of the previous page */
+                /** @description Opaque cursor from the Link header of this list's previous page (another list's: 400) */
                 cursor?: string;
             };
             header?: never;
@@ -10244,7 +10244,7 @@ export interface operations {
                 userId?: string;
                 /** @description Page size, clamped to 100 (also the default) */
                 limit?: number;
-                /** @description Opaque cursor from the Link header of the previous page */
+                /** @description Opaque cursor from the Link header of this list's previous page (another list's: 400) */
                 cursor?: string;
             };
             header?: never;

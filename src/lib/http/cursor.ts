@@ -1,41 +1,63 @@
 import { AppError } from '../errors.js';
 import { isObjectId } from './ids.js';
 
-/** Opaque keyset cursors: the sort key of the last item of a page, base64url JSON. */
-export function encodeCursor(value: Record<string, string | number | boolean>): string {
-  return Buffer.from(JSON.stringify(value)).toString('base64url');
+/**
+ * Opaque keyset cursors: base64url JSON of the list they belong to (`k`) and the sort key of the
+ * last item of a page. The list's name makes a cursor of one list invalid in every other, even
+ * where two lists page by keys of the same shape (a branch and the whole tree, accounts and the
+ * audit log): read as a position in the wrong list, it would answer a page that looks like the
+ * end.
+ */
+const LISTS = ['chats', 'branch', 'tree', 'users', 'audit'] as const;
+export type CursorList = (typeof LISTS)[number];
+
+/** What a cursor's key holds: a message or document id, a time in ms, or a flag. */
+type KeyKind = 'id' | 'time' | 'boolean';
+type KeyValue<K extends KeyKind> = K extends 'time' ? number : K extends 'id' ? string : boolean;
+
+export function encodeCursor(
+  list: CursorList,
+  key: Record<string, string | number | boolean>,
+): string {
+  return Buffer.from(JSON.stringify({ k: list, ...key })).toString('base64url');
 }
 
 const MAX_DATE_MS = 8.64e15;
 
-const invalid = () =>
-  new AppError('VALIDATION_FAILED', 'The cursor is invalid', {
+export const invalidCursor = (message = 'The cursor is invalid') =>
+  new AppError('VALIDATION_FAILED', message, {
     details: [{ path: 'cursor', message: 'Invalid cursor' }],
   });
 
-export function decodeCursor<T extends Record<string, 'string' | 'number' | 'boolean'>>(
+const valid: Record<KeyKind, (value: unknown) => boolean> = {
+  id: (value) => typeof value === 'string' && isObjectId(value),
+  // A whole millisecond a Date can hold (±8.64e15): 1e300 made an Invalid Date, which matched
+  // nothing and answered 404 instead of naming the bad cursor.
+  time: (value) =>
+    typeof value === 'number' && Number.isSafeInteger(value) && Math.abs(value) <= MAX_DATE_MS,
+  boolean: (value) => typeof value === 'boolean',
+};
+
+export function decodeCursor<T extends Record<string, KeyKind>>(
   cursor: string,
+  list: CursorList,
   shape: T,
-): { [K in keyof T]: T[K] extends 'string' ? string : T[K] extends 'number' ? number : boolean } {
+): { [K in keyof T]: KeyValue<T[K]> } {
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    throw invalid();
+    throw invalidCursor();
   }
-  if (typeof parsed !== 'object' || parsed === null) throw invalid();
-  // Exactly the list's keys: another list's cursor (a chat list's, on a chat's messages) would
-  // otherwise read as a position in this one and answer an empty page.
-  if (Object.keys(parsed).length !== Object.keys(shape).length) throw invalid();
-  for (const [key, type] of Object.entries(shape)) {
-    if (typeof (parsed as Record<string, unknown>)[key] !== type) throw invalid();
-  }
-  const id = (parsed as { i?: unknown }).i;
-  if (typeof id === 'string' && !isObjectId(id)) throw invalid();
-  // A time must be a whole millisecond a Date can hold (±8.64e15); 1e300 made an Invalid Date,
-  // which matched nothing and answered 404 instead of naming the bad cursor.
-  const t = (parsed as { t?: unknown }).t;
-  if (typeof t === 'number' && !(Number.isSafeInteger(t) && Math.abs(t) <= MAX_DATE_MS))
-    throw invalid();
-  return parsed as never;
+  if (typeof parsed !== 'object' || parsed === null) throw invalidCursor();
+  const { k, ...key } = parsed as Record<string, unknown>;
+  if (k !== list)
+    throw invalidCursor(
+      LISTS.includes(k as CursorList) ? 'The cursor belongs to another list' : undefined,
+    );
+  // Exactly the list's keys, each of its kind.
+  if (Object.keys(key).length !== Object.keys(shape).length) throw invalidCursor();
+  for (const [name, kind] of Object.entries(shape))
+    if (!valid[kind](key[name])) throw invalidCursor();
+  return key as never;
 }

@@ -38,6 +38,8 @@ export function pageParams(pageSizeMax: number) {
     .string()
     .max(200)
     .optional()
-    .describe('Opaque cursor from the Link header of the previous page');
+    .describe(
+      "Opaque cursor from the Link header of this list's previous page (another list's: 400)",
+    );
   return { limit, cursor };
 }

@@ -66,13 +66,13 @@ export async function listUsers(options: {
   cursor?: string;
 }): Promise<Page<AdminUserJson>> {
   const { limit, cursor, ...filters } = options;
-  const beforeId = cursor ? decodeCursor(cursor, { i: 'string' }).i : undefined;
+  const beforeId = cursor ? decodeCursor(cursor, 'users', { i: 'id' }).i : undefined;
   const rows = await users.listAccounts({ ...filters, beforeId, limit: limit + 1 });
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return {
     items: await withUsage(page),
-    nextCursor: rows.length > limit && last ? encodeCursor({ i: String(last._id) }) : null,
+    nextCursor: rows.length > limit && last ? encodeCursor('users', { i: String(last._id) }) : null,
   };
 }
 

@@ -50,7 +50,7 @@ export async function listAudit(options: {
     filter.$or = [{ targetId: id }, { actorId: id }];
   }
   if (options.cursor) {
-    const { i } = decodeCursor(options.cursor, { i: 'string' });
+    const { i } = decodeCursor(options.cursor, 'audit', { i: 'id' });
     filter._id = { $lt: new Types.ObjectId(i) };
   }
   const rows = await AuditEntry.find(filter)
@@ -81,6 +81,7 @@ export async function listAudit(options: {
   const last = page.at(-1);
   return {
     items,
-    nextCursor: rows.length > options.limit && last ? encodeCursor({ i: String(last._id) }) : null,
+    nextCursor:
+      rows.length > options.limit && last ? encodeCursor('audit', { i: String(last._id) }) : null,
   };
 }

@@ -1,7 +1,7 @@
 import { config } from '../../lib/config.js';
 import type { Types } from '../../lib/db/mongoose.js';
 import { AppError, notFound } from '../../lib/errors.js';
-import { decodeCursor, encodeCursor } from '../../lib/http/cursor.js';
+import { decodeCursor, encodeCursor, invalidCursor } from '../../lib/http/cursor.js';
 import type { Page } from '../../lib/http/pagination.js';
 import type { ChatTurn } from '../../lib/llm/index.js';
 import { Tree, withContent, type Node } from './branch.tree.js';
@@ -75,12 +75,11 @@ async function pageOf(tree: Tree, nodes: Node[]): Promise<BranchMessage[]> {
   return withSiblings(tree, await settleStreaming(await withContent(nodes)));
 }
 
-const cursorOf = (node: Node | undefined) =>
-  node ? encodeCursor({ t: node.createdAt.getTime(), i: String(node._id) }) : null;
-
 /**
  * A page of a branch (the active one, or the one ending at `leafId`), going back from the cursor:
- * the newest page first, each page oldest first.
+ * the newest page first, each page oldest first. The cursor names the branch's leaf as well as
+ * the oldest message shown, so the pages that follow stay on the branch the first one showed even
+ * when the chat's active branch moves meanwhile.
  */
 export async function branchPage(
   chat: ChatDoc,
@@ -88,23 +87,32 @@ export async function branchPage(
 ): Promise<Page<BranchMessage> & { leafId: string | null }> {
   const limit = options.limit ?? config().PAGE_SIZE_MAX;
   const tree = await Tree.load(chat._id);
+  const after = options.cursor
+    ? decodeCursor(options.cursor, 'branch', { l: 'id', i: 'id' })
+    : undefined;
+  if (after && options.leafId !== undefined && options.leafId !== after.l)
+    throw invalidCursor('The cursor belongs to another branch');
   let leaf: Node | undefined;
-  if (options.leafId !== undefined) {
-    leaf = tree.get(options.leafId);
-    if (!leaf) throw notFound('Message');
+  if (after || options.leafId !== undefined) {
+    leaf = tree.get(after?.l ?? options.leafId);
+    if (!leaf && !after) throw notFound('Message');
   } else leaf = tree.activeLeaf(chat);
   const path = tree.pathTo(leaf?._id);
   let end = path.length;
-  if (options.cursor) {
-    const c = decodeCursor(options.cursor, { t: 'number', i: 'string' });
-    const at = path.findIndex((n) => String(n._id) === c.i);
-    end = at < 0 ? 0 : at;
+  if (after) {
+    end = path.findIndex((n) => String(n._id) === after.i);
+    // Read as the end of the branch, it would answer an empty page that looks like its start.
+    if (end < 0)
+      throw invalidCursor('The messages of the cursor were deleted; load the first page');
   }
   const start = Math.max(0, end - limit);
   const items = await pageOf(tree, path.slice(start, end));
   return {
     items,
-    nextCursor: start > 0 ? cursorOf(path[start]) : null,
+    nextCursor:
+      start > 0 && leaf
+        ? encodeCursor('branch', { l: String(leaf._id), i: String(path[start]!._id) })
+        : null,
     leafId: leaf ? String(leaf._id) : null,
   };
 }
@@ -118,7 +126,7 @@ export async function treePage(
   const tree = await Tree.load(chat._id);
   let start = 0;
   if (options.cursor) {
-    const c = decodeCursor(options.cursor, { t: 'number', i: 'string' });
+    const c = decodeCursor(options.cursor, 'tree', { t: 'time', i: 'id' });
     const t = c.t;
     start = tree.nodes.findIndex(
       (n) => n.createdAt.getTime() > t || (n.createdAt.getTime() === t && String(n._id) > c.i),
@@ -128,7 +136,14 @@ export async function treePage(
   const slice = tree.nodes.slice(start, start + limit);
   const items = await pageOf(tree, slice);
   const more = start + limit < tree.nodes.length;
-  return { items, nextCursor: more ? cursorOf(slice.at(-1)) : null };
+  const last = slice.at(-1);
+  return {
+    items,
+    nextCursor:
+      more && last
+        ? encodeCursor('tree', { t: last.createdAt.getTime(), i: String(last._id) })
+        : null,
+  };
 }
 
 /** PATCH activeLeafId: the branch moves to the newest message at or below the one given. */

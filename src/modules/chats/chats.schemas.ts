@@ -250,7 +250,9 @@ export function chatSchemas(c: Config = config()) {
       cursor,
       leafId: objectIdField('Message')
         .optional()
-        .describe('Page the branch ending at this message (default: the active branch)'),
+        .describe(
+          "Page the branch ending at this message (default: the active branch). The next pages' cursor stays on the first page's branch, even if the active branch moves",
+        ),
       view: z
         .enum(['branch', 'tree'])
         .optional()

@@ -26,9 +26,7 @@ import { abortGeneration } from './generation/registry.js';
 import { decodeCursor, encodeCursor } from '../../lib/http/cursor.js';
 import type { ObjectIdString } from '../../lib/http/ids.js';
 import { cutText } from '../../lib/text.js';
-import { settleStreaming } from './interrupted-replies.js';
 import { IdempotencyKey } from './idempotency.model.js';
-import { Message, type MessageDoc } from './message.model.js';
 import { deleteMessages } from './message-removal.js';
 import { ReplyReader } from './reply-reader.model.js';
 import { searchTerms } from './search-terms.js';
@@ -76,7 +74,7 @@ export async function listChats(userId: string, options: ListOptions): Promise<P
     and.push(await chatSearchCondition(owner, options.q, SEARCH_TIMEOUT_MS));
   }
   if (options.cursor) {
-    const c = decodeCursor(options.cursor, { p: 'boolean', t: 'number', i: 'string' });
+    const c = decodeCursor(options.cursor, 'chats', { p: 'boolean', t: 'time', i: 'id' });
     const t = new Date(c.t);
     const sameRank = [
       { pinned: c.p, lastMessageAt: { $lt: t } },
@@ -103,43 +101,11 @@ export async function listChats(userId: string, options: ListOptions): Promise<P
   const last = items.at(-1);
   const nextCursor =
     rows.length > limit && last
-      ? encodeCursor({ p: last.pinned, t: last.lastMessageAt.getTime(), i: String(last._id) })
-      : null;
-  return { items, nextCursor };
-}
-
-/** A page of messages going back in time from the cursor, returned oldest first. */
-export async function listMessages(
-  userId: string,
-  chatId: ObjectIdString,
-  options: { limit?: number; cursor?: string },
-): Promise<Page<MessageDoc>> {
-  const chat = await findOwnedChat(userId, chatId);
-  return messagePage(chat._id, options);
-}
-
-export async function messagePage(
-  chatId: Types.ObjectId,
-  options: { limit?: number; cursor?: string },
-): Promise<Page<MessageDoc>> {
-  const limit = options.limit ?? config().PAGE_SIZE_MAX;
-  const filter: Record<string, unknown> = { chatId };
-  if (options.cursor) {
-    const c = decodeCursor(options.cursor, { t: 'number', i: 'string' });
-    const t = new Date(c.t);
-    filter.$or = [{ createdAt: { $lt: t } }, { createdAt: t, _id: { $lt: oid(c.i) } }];
-  }
-  // Search keys stay in the database: a page of messages never shows them.
-  const rows = await Message.find(filter, { terms: 0 })
-    .sort({ createdAt: -1, _id: -1 })
-    .limit(limit + 1)
-    .lean<MessageDoc[]>();
-  // A reply whose instance died is finished as interrupted on the way, so readers see it final.
-  const items = await settleStreaming(rows.slice(0, limit).reverse());
-  const oldest = items[0];
-  const nextCursor =
-    rows.length > limit && oldest
-      ? encodeCursor({ t: oldest.createdAt.getTime(), i: String(oldest._id) })
+      ? encodeCursor('chats', {
+          p: last.pinned,
+          t: last.lastMessageAt.getTime(),
+          i: String(last._id),
+        })
       : null;
   return { items, nextCursor };
 }
