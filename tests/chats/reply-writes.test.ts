@@ -214,6 +214,28 @@ describe('a reply written by its own generation', () => {
     }
   });
 
+  it('when a checkpoint lands after the interrupted sweep read the reply, then the sweep changes nothing; the next look finishes it with the newer text, its size and its search keys', async () => {
+    const reply = await storedReply('streaming', 'older words');
+    // The writer was slow, not dead: its checkpoint lands between the sweep's read and its write.
+    await Message.collection.updateOne(
+      { _id: reply._id },
+      { $set: { content: 'older words and newer ones' } },
+    );
+    const stale = await finishInterrupted(reply);
+    expect(stale).toMatchObject({ status: 'streaming', content: 'older words and newer ones' });
+
+    const swept = await finishInterrupted(stale);
+    const after = await Message.findById(reply._id).lean<MessageDoc>();
+    expect(swept.status).toBe('incomplete');
+    expect(after).toMatchObject({
+      status: 'incomplete',
+      content: 'older words and newer ones',
+      bytes: Buffer.byteLength('older words and newer ones'),
+      error: { code: 'INTERRUPTED' },
+    });
+    expect(after!.terms).toEqual(['older', 'words', 'and', 'newer', 'ones']);
+  });
+
   it('when the lease is no longer surely held and the reply was finished elsewhere, then a checkpoint changes nothing; while it is held, a checkpoint lands; one not yet sent when the writer closes is not sent', async () => {
     const finished = await storedReply('incomplete', 'last checkpoint');
     // Started long ago: the checkpoint is due at once.

@@ -39,12 +39,15 @@ export async function isGenerationAlive(reply: MessageDoc, now = new Date()): Pr
  * Finishes a reply whose instance died: `incomplete` with its last checkpoint and error
  * INTERRUPTED, and frees the user's slot. The update applies only while the reply is `streaming`,
  * so whichever instance notices first finishes it and the others change nothing (a repeat would
- * write the same values). Returns the reply as stored afterwards.
+ * write the same values). It applies only while the reply holds the text it was read with: its
+ * size and search keys are that text's, and a checkpoint that landed since (a writer that was
+ * slow, not dead) leaves it streaming until the next look, which reads the newer text. Returns
+ * the reply as stored afterwards.
  */
 export async function finishInterrupted(reply: MessageDoc, now = new Date()): Promise<MessageDoc> {
   const result = await inAnswerTurn(reply._id, () =>
     Message.collection.updateOne(
-      { _id: reply._id, status: 'streaming' },
+      { _id: reply._id, status: 'streaming', content: reply.content },
       {
         $set: {
           status: 'incomplete',
