@@ -122,19 +122,32 @@ describe('a reply written by its own generation', () => {
     }
   });
 
-  it("when a lapsed lease was taken over and is then renewed from here, then the new holder's expiry stays as it set it", async () => {
+  it("when a lapsed lease was taken over and is then renewed and released from here, then the new holder's slot stays as it set it; a lapsed lease not taken over is renewed", async () => {
     const userId = String(new Types.ObjectId());
     const chatId = String(new Types.ObjectId());
     const lapsed = await acquireLease(userId, chatId, new Date(Date.now() - 100_000));
     // Another holder takes the slot over (a lapsed lease is taken by an update on its expiry).
     const taker = await acquireLease(userId, chatId, new Date(Date.now() - 30_000));
     expect(taker!.slot).toBe(lapsed!.slot);
+    // Lapsed too, but nobody took it: its own renewal brings it back.
+    const stalled = await acquireLease(userId, chatId, new Date(Date.now() - 100_000));
+    expect(stalled!.slot).not.toBe(lapsed!.slot);
     const takenUntil = (await Generation.findById(lapsed!.id).lean())!.expiresAt.getTime();
+    await renewLeases([lapsed!, stalled!]);
+    // Not held from here: the next renewal and the release go by its token, which matches nothing.
+    expect(surelyHeld(lapsed!)).toBe(false);
+    expect(surelyHeld(stalled!)).toBe(true);
+    expect((await Generation.findById(stalled!.id).lean())!.expiresAt.getTime()).toBe(
+      stalled!.heldUntil,
+    );
     await renewLeases([lapsed!]);
+    await releaseLease(lapsed!);
     const after = await Generation.findById(lapsed!.id).lean();
     expect(after!.token).toBe(taker!.token);
     expect(after!.expiresAt.getTime()).toBe(takenUntil);
     await releaseLease(taker!);
+    await releaseLease(stalled!);
+    expect(await Generation.countDocuments({ userId: new Types.ObjectId(userId) })).toBe(0);
   });
 
   it('when the lease is surely held, then the final write lands and nothing is reported settled', async () => {

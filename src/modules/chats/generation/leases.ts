@@ -173,7 +173,9 @@ const RENEW_BATCH = 500;
  * surely held is found by `_id` alone (a filter on this instance's leases reads all of them,
  * thousands under load, to pick a batch's tokens); any other only while it still holds its token:
  * a lease another instance took over carries that instance's token, so it is never renewed from
- * here.
+ * here. Only the leases a write matched count as held until the new expiry: one taken over stays
+ * lapsed here, so its reply's writes and its release keep matching on its token, and never touch
+ * the slot as its new holder has it.
  */
 export async function renewLeases(leases: Lease[], now = new Date()): Promise<void> {
   const expiresAt = new Date(now.getTime() + leaseTtlMs());
@@ -187,17 +189,24 @@ export async function renewLeases(leases: Lease[], now = new Date()): Promise<vo
       else tokens.push(lease.token);
     }
     const set = { $set: { expiresAt } };
-    await oneHolderWriteAtATime(() =>
-      Promise.all([
+    const byToken = { instanceId: INSTANCE_ID, token: { $in: tokens } };
+    const renewedByToken = await oneHolderWriteAtATime(async () => {
+      const [, result] = await Promise.all([
         ids.length > 0 && Generation.collection.updateMany({ _id: { $in: ids } }, set),
-        tokens.length > 0 &&
-          Generation.collection.updateMany(
-            { instanceId: INSTANCE_ID, token: { $in: tokens } },
-            set,
-          ),
-      ]),
-    );
-    for (const lease of batch) lease.heldUntil = expiresAt.getTime();
+        tokens.length > 0 && Generation.collection.updateMany(byToken, set),
+      ]);
+      if (!result || result.matchedCount === tokens.length) return new Set(tokens);
+      // Some were taken over (or released meanwhile): the ones still holding their token are the
+      // ones just renewed. Rare, as a lease is renewed by token only when its renewals stalled.
+      const held = await Generation.collection
+        .find<{ token: string }>(byToken, { projection: { token: 1 } })
+        .toArray();
+      return new Set(held.map((lease) => lease.token));
+    });
+    const askedByToken = new Set(tokens);
+    for (const lease of batch)
+      if (!askedByToken.has(lease.token) || renewedByToken.has(lease.token))
+        lease.heldUntil = expiresAt.getTime();
   }
 }
 
