@@ -505,7 +505,7 @@ describe('branches', () => {
     expect(await Message.countDocuments({ chatId })).toBe(0);
   });
 
-  it("when the active branch moves between two pages of a branch, then the next page stays on the first page's branch; another branch's or deleted messages' cursor is refused", async () => {
+  it("when the active branch moves or later messages go between two pages of a branch, then the next page stays on the first page's branch; another branch's or deleted messages' cursor is refused", async () => {
     const { chatId, ids } = await chatOf(3);
     upstream.script({ chunks: ['a2 edited'] });
     const edit = await send(chatId, { content: 'q2 edited', parentId: ids[1] });
@@ -538,11 +538,19 @@ describe('branches', () => {
     expectError(other, 400, 'VALIDATION_FAILED');
     expect(other.body.error.message).toBe('The cursor belongs to another branch');
 
+    // The chat read with the cursor: that page, under the chat's own active branch.
+    const cursor = new URL(next, 'http://x').searchParams.get('cursor')!;
+    const chat = await page(`/api/chats/${chatId}?cursor=${cursor}`);
+    expect(chat.body.activeLeafId).toBe(ids[5]);
+    expect(contents({ body: chat.body.messages })).toEqual(['q1', 'a1']);
+
+    // Deleting what came after the cursor's messages leaves the pages before them as they were.
+    const remove = (id: string) =>
+      ctx.request().delete(`/api/chats/${chatId}/messages/${id}`).set(user.auth);
+    expect((await remove(editedA)).status).toBe(204);
+    expect(contents(await page(next))).toEqual(['q1', 'a1']);
     // Once its messages are deleted, the cursor is refused, not read as the start of the chat.
-    expect(
-      (await ctx.request().delete(`/api/chats/${chatId}/messages/${editedQ}`).set(user.auth))
-        .status,
-    ).toBe(204);
+    expect((await remove(editedQ)).status).toBe(204);
     const stale = await page(next);
     expectError(stale, 400, 'VALIDATION_FAILED');
     expect(stale.body.error.message).toBe(

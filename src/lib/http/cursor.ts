@@ -4,9 +4,8 @@ import { isObjectId } from './ids.js';
 /**
  * Opaque keyset cursors: base64url JSON of the list they belong to (`k`) and the sort key of the
  * last item of a page. The list's name makes a cursor of one list invalid in every other, even
- * where two lists page by keys of the same shape (a branch and the whole tree, accounts and the
- * audit log): read as a position in the wrong list, it would answer a page that looks like the
- * end.
+ * where lists page by keys of the same shape (a branch, the accounts and the audit log page by an
+ * id alone): read as a position in the wrong list, it would answer a page that looks like the end.
  */
 const LISTS = ['chats', 'branch', 'tree', 'users', 'audit'] as const;
 export type CursorList = (typeof LISTS)[number];

@@ -77,43 +77,38 @@ async function pageOf(tree: Tree, nodes: Node[]): Promise<BranchMessage[]> {
 
 /**
  * A page of a branch (the active one, or the one ending at `leafId`), going back from the cursor:
- * the newest page first, each page oldest first. The cursor names the branch's leaf as well as
- * the oldest message shown, so the pages that follow stay on the branch the first one showed even
- * when the chat's active branch moves meanwhile.
+ * the newest page first, each page oldest first. The cursor names the oldest message shown, and
+ * the messages before it are the same on every branch through it: the pages that follow stay on
+ * the branch the first one showed even when the chat's active branch moves meanwhile, and lose
+ * nothing when messages after it are deleted. `activeLeafId` is the chat's own, whichever branch
+ * is paged.
  */
 export async function branchPage(
   chat: ChatDoc,
   options: { limit?: number; cursor?: string; leafId?: string },
-): Promise<Page<BranchMessage> & { leafId: string | null }> {
+): Promise<Page<BranchMessage> & { activeLeafId: string | null }> {
   const limit = options.limit ?? config().PAGE_SIZE_MAX;
   const tree = await Tree.load(chat._id);
-  const after = options.cursor
-    ? decodeCursor(options.cursor, 'branch', { l: 'id', i: 'id' })
-    : undefined;
-  if (after && options.leafId !== undefined && options.leafId !== after.l)
-    throw invalidCursor('The cursor belongs to another branch');
-  let leaf: Node | undefined;
-  if (after || options.leafId !== undefined) {
-    leaf = tree.get(after?.l ?? options.leafId);
-    if (!leaf && !after) throw notFound('Message');
-  } else leaf = tree.activeLeaf(chat);
-  const path = tree.pathTo(leaf?._id);
-  let end = path.length;
-  if (after) {
-    end = path.findIndex((n) => String(n._id) === after.i);
-    // Read as the end of the branch, it would answer an empty page that looks like its start.
-    if (end < 0)
+  const active = tree.activeLeaf(chat);
+  const named = options.leafId === undefined ? undefined : tree.get(options.leafId);
+  if (options.leafId !== undefined && !named) throw notFound('Message');
+  let path: Node[];
+  if (options.cursor) {
+    const { i } = decodeCursor(options.cursor, 'branch', { i: 'id' });
+    const oldestShown = tree.get(i);
+    // Read as the start of the branch, it would answer an empty page that looks like its end.
+    if (!oldestShown)
       throw invalidCursor('The messages of the cursor were deleted; load the first page');
-  }
-  const start = Math.max(0, end - limit);
-  const items = await pageOf(tree, path.slice(start, end));
+    if (named && !tree.pathTo(named._id).includes(oldestShown))
+      throw invalidCursor('The cursor belongs to another branch');
+    path = tree.pathTo(oldestShown._id).slice(0, -1);
+  } else path = tree.pathTo((named ?? active)?._id);
+  const start = Math.max(0, path.length - limit);
+  const items = await pageOf(tree, path.slice(start));
   return {
     items,
-    nextCursor:
-      start > 0 && leaf
-        ? encodeCursor('branch', { l: String(leaf._id), i: String(path[start]!._id) })
-        : null,
-    leafId: leaf ? String(leaf._id) : null,
+    nextCursor: start > 0 ? encodeCursor('branch', { i: String(path[start]!._id) }) : null,
+    activeLeafId: active ? String(active._id) : null,
   };
 }
 

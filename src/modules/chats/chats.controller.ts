@@ -51,7 +51,7 @@ export async function get(
   setNextLink(req, res, page.nextCursor, `${req.baseUrl}/${params.id}/messages`);
   res.json({
     ...toChatJson(chat),
-    ...(page.leafId ? { activeLeafId: page.leafId } : {}),
+    ...(page.activeLeafId ? { activeLeafId: page.activeLeafId } : {}),
     messages: page.items.map(toBranchMessageJson),
     hasMore: page.nextCursor !== null,
   } satisfies ChatWithMessagesJson);
