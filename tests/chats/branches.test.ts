@@ -150,6 +150,60 @@ describe('branches', () => {
     expect(active.messages[0]!.siblingIds).toEqual([ids[0], res.body.messages[0].id]);
   });
 
+  it('when the active branch ends at a question without its answer (the answer deleted, a fork at a question), then a plain send puts the new question beside it: the model gets the branch before it, and no question is below a question', async () => {
+    const { chatId, ids } = await chatOf(2);
+    const remove = await ctx
+      .request()
+      .delete(`/api/chats/${chatId}/messages/${ids[3]}`)
+      .set(user.auth);
+    expect(remove.status).toBe(204);
+    expect((await read(chatId)).activeLeafId).toBe(ids[2]);
+
+    upstream.script({ chunks: ['a2 again'] });
+    const sent = await send(chatId, { content: 'q2 asked again' });
+    expect(sent.status).toBe(201);
+    expect(upstream.requests.at(-1)!.messages).toEqual(
+      turnsOf([1], [{ role: 'user', content: 'q2 asked again' }]),
+    );
+    const question = sent.body.messages[0] as Msg;
+    expect(question.parentId).toBe(ids[1]);
+    const after = await read(chatId);
+    expect(after.messages[2]!.siblingIds).toEqual([ids[2], question.id]);
+    expect(after.messages.map((m) => m.content)).toEqual([
+      'q1',
+      'a1',
+      'q2 asked again',
+      'a2 again',
+    ]);
+    expect(await Message.countDocuments({ chatId, parentId: new Types.ObjectId(ids[2]) })).toBe(0);
+
+    // A chat forked at a question: the same through the SigmaGPT-compatible route.
+    const forked = await ctx
+      .request()
+      .post(`/api/chats/${chatId}/fork`)
+      .set(user.auth)
+      .send({ messageId: ids[2] });
+    expect(forked.status).toBe(201);
+    upstream.script({ chunks: ['fork answer'] });
+    const compat = await ctx
+      .request()
+      .post('/api/chat')
+      .set(user.auth)
+      .send({ threadId: forked.body.id, message: 'asked in the fork', stream: false });
+    expect(compat.status).toBe(201);
+    expect(upstream.requests.at(-1)!.messages).toEqual(
+      turnsOf([1], [{ role: 'user', content: 'asked in the fork' }]),
+    );
+    const fork = await read(forked.body.id as string);
+    expect(fork.messages.map((m) => m.content)).toEqual([
+      'q1',
+      'a1',
+      'asked in the fork',
+      'fork answer',
+    ]);
+    expect(fork.messages[2]!.siblingIds).toHaveLength(2);
+  });
+
   it('when parentId is a user message, another chat’s or a stranger’s message, then a distinct error and nothing stored; a reply still streaming is taken, as a plain send after it is', async () => {
     const { chatId, ids } = await chatOf(1);
     const other = await chatOf(1);

@@ -37,7 +37,8 @@ export const turnsOf = async (path: Node[]): Promise<ChatTurn[]> => (await branc
 
 /**
  * Where a new user message goes and what the model is told before it: `parentId` absent follows
- * the active leaf (as a plain send always did); `null` starts a new first message; otherwise it
+ * the active leaf (as a plain send always did; beside it when that is a question without its
+ * answer); `null` starts a new first message; otherwise it
  * must be an assistant message of this chat that has finished streaming. The history is the path
  * from the root to that parent, never another branch. Two round trips whatever the depth.
  */
@@ -47,8 +48,13 @@ export async function historyFor(
 ): Promise<{ turns: ChatTurn[]; parentId: Types.ObjectId | null; settled: boolean }> {
   const tree = await Tree.load(chat._id);
   let parent: Node | undefined;
-  if (parentId === undefined) parent = tree.activeLeaf(chat);
-  else if (parentId !== null) {
+  if (parentId === undefined) {
+    parent = tree.activeLeaf(chat);
+    // A question left without its answer (the answer deleted, a chat forked at a question): the
+    // new question goes beside it, as an edit of it would. A question is only ever below an
+    // answer, so siblings are always of one role (what `parentId` enforces when it is given).
+    if (parent?.role === 'user') parent = tree.get(parent.parentId);
+  } else if (parentId !== null) {
     parent = tree.get(parentId);
     if (!parent) throw notFound('Message');
     if (parent.role !== 'assistant')
