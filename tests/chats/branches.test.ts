@@ -608,7 +608,7 @@ describe('branches', () => {
     const stale = await page(next);
     expectError(stale, 400, 'VALIDATION_FAILED');
     expect(stale.body.error.message).toBe(
-      'The messages of the cursor were deleted; load the first page',
+      "The cursor's message is not in this chat (deleted, or another chat's); load the first page",
     );
     expect(stale.body.error.details).toEqual([{ path: 'cursor', message: 'Invalid cursor' }]);
   });

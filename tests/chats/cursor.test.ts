@@ -83,3 +83,17 @@ describe('cursors of the right shape for another list', () => {
     },
   );
 });
+
+describe('a branch named with the tree view', () => {
+  it('when leafId is given with view=tree, then 400 VALIDATION_FAILED on leafId, not the tree with leafId ignored', async () => {
+    const res = await ctx
+      .request()
+      .get(`/api/chats/${chatId}/messages`)
+      .query({ view: 'tree', leafId: id })
+      .set(user.auth);
+    expectError(res, 400, 'VALIDATION_FAILED');
+    expect(res.body.error.details).toEqual([
+      { path: 'leafId', message: '`leafId` pages one branch; `view=tree` holds every branch' },
+    ]);
+  });
+});

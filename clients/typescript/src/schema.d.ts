@@ -4278,7 +4278,7 @@ export interface operations {
                 limit?: number;
                 /** @description Opaque cursor from the Link header of this list's previous page (another list's: 400) */
                 cursor?: string;
-                /** @description Page the branch ending at this message (default: the active branch). The next pages' cursor stays on the first page's branch, even if the active branch moves */
+                /** @description Page the branch ending at this message (default: the active branch). The first page is the branch's newest messages and the Link goes to older ones, each page oldest first; the next pages' cursor stays on the first page's branch, even if the active branch moves */
                 leafId?: string;
                 /** @description `tree`: every message of every branch, oldest first (the cursor goes forward) */
                 view?: "branch" | "tree";

@@ -104,7 +104,9 @@ export async function branchPage(
     const oldestShown = tree.get(i);
     // Read as the start of the branch, it would answer an empty page that looks like its end.
     if (!oldestShown)
-      throw invalidCursor('The messages of the cursor were deleted; load the first page');
+      throw invalidCursor(
+        "The cursor's message is not in this chat (deleted, or another chat's); load the first page",
+      );
     if (named && !tree.pathTo(named._id).includes(oldestShown))
       throw invalidCursor('The cursor belongs to another branch');
     path = tree.pathTo(oldestShown._id).slice(0, -1);

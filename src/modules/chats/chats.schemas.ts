@@ -245,19 +245,27 @@ export function chatSchemas(c: Config = config()) {
       cursor,
     }),
     PageQuery: z.strictObject({ limit, cursor }),
-    MessagesQuery: z.strictObject({
-      limit,
-      cursor,
-      leafId: objectIdField('Message')
-        .optional()
-        .describe(
-          "Page the branch ending at this message (default: the active branch). The next pages' cursor stays on the first page's branch, even if the active branch moves",
-        ),
-      view: z
-        .enum(['branch', 'tree'])
-        .optional()
-        .describe('`tree`: every message of every branch, oldest first (the cursor goes forward)'),
-    }),
+    MessagesQuery: z
+      .strictObject({
+        limit,
+        cursor,
+        leafId: objectIdField('Message')
+          .optional()
+          .describe(
+            "Page the branch ending at this message (default: the active branch). The first page is the branch's newest messages and the Link goes to older ones, each page oldest first; the next pages' cursor stays on the first page's branch, even if the active branch moves",
+          ),
+        view: z
+          .enum(['branch', 'tree'])
+          .optional()
+          .describe(
+            '`tree`: every message of every branch, oldest first (the cursor goes forward)',
+          ),
+      })
+      // The tree holds every branch: a branch named with it would be quietly ignored.
+      .refine((q) => q.view !== 'tree' || q.leafId === undefined, {
+        message: '`leafId` pages one branch; `view=tree` holds every branch',
+        path: ['leafId'],
+      }),
     CreateChatBody: z
       .strictObject({
         message: content.optional(),
