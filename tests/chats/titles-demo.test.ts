@@ -59,6 +59,9 @@ describe('the demo model and the token limit', () => {
       expect(continued.status).toBe(201);
       const stored = await Message.findById(reply.id).lean();
       expect(stored!.content.length).toBeGreaterThan((reply.content as string).length);
+      // It goes on where the reply was cut, as a model would: the canned text once, not over again.
+      expect(stored!.content.startsWith(reply.content as string)).toBe(true);
+      expect(stored!.content.match(/\[Demo model\]/g)).toHaveLength(1);
     } finally {
       reloadConfig({ ...process.env, ...DEMO_ENV });
     }

@@ -125,7 +125,7 @@ async function startMongod(options: EmbeddedOptions): Promise<EmbeddedDatabase> 
 export async function ferretdbBinary(log: EmbeddedOptions['log']): Promise<string> {
   if (process.env.FERRETDB_BIN) return process.env.FERRETDB_BIN;
   log.info(
-    'locating FerretDB (the first start on a machine builds it from the Go module proxy, ~2 min)',
+    'locating FerretDB (the first start on a machine builds it from the Go module proxy, about 1.5 min)',
   );
   const { stdout } = await promisify(execFile)('bash', [FERRETDB_BUILD_SCRIPT], {
     maxBuffer: 1 << 20,

@@ -40,7 +40,8 @@ function tokenLimitOf(request: CompletionRequest): number | undefined {
 const replyTokens = (text: string) => Math.ceil(text.length / 4);
 
 /**
- * Streams the canned reply word by word at a human pace, stopping at once when aborted or closed.
+ * Streams the canned reply word by word at a human pace, stopping at once when aborted or closed
+ * (a continue, from where the answer so far ends).
  * Like a provider, it stops at the token limit (tokenLimitOf) with finish reason `length`, so a
  * reply cut by the token limit (and its continuation) can be tried offline.
  */
@@ -57,7 +58,13 @@ export function demoCompletion(request: CompletionRequest, delayMs: number): Com
       const lastUser =
         [...request.messages].reverse().find((m) => m.role === 'user')?.content ?? '';
       const echo = lastUser.length > 200 ? `${cutText(lastUser, 200)}…` : lastUser;
-      const words = `${REPLY}“${echo}”`.split(/(?<=\s)/);
+      const reply = `${REPLY}“${echo}”`;
+      // A continue ends with the answer so far: like a model, the demo goes on from where it was
+      // cut rather than starting its reply over.
+      const last = request.messages.at(-1);
+      const sofar =
+        last?.role === 'assistant' && reply.startsWith(last.content) ? last.content : '';
+      const words = reply.slice(sofar.length).split(/(?<=\s)/);
       let sent = '';
       let finishReason = 'stop';
       for (const word of words) {
