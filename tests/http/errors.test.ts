@@ -58,9 +58,17 @@ describe('unknown routes and methods', () => {
 });
 
 describe('request bodies', () => {
-  it.each(['{"email":', '{email: "a"}', "{'a':1}", 'null', '"string"', '123', '{"a":1}}'])(
-    'when the body is malformed or not an object/array (%s), then 400 INVALID_JSON and nothing is stored',
-    async (raw) => {
+  it.each([
+    ['{"email":', 'The request body is not valid JSON'],
+    ['{email: "a"}', 'The request body is not valid JSON'],
+    ["{'a':1}", 'The request body is not valid JSON'],
+    ['{"a":1}}', 'The request body is not valid JSON'],
+    ['null', 'The request body must be a JSON object, not a bare value'],
+    ['"string"', 'The request body must be a JSON object, not a bare value'],
+    ['123', 'The request body must be a JSON object, not a bare value'],
+  ])(
+    'when the body is malformed or not an object/array (%s), then 400 INVALID_JSON saying which, and nothing is stored',
+    async (raw, message) => {
       const before = await accountsSnapshot();
       const res = await ctx
         .request()
@@ -68,6 +76,7 @@ describe('request bodies', () => {
         .set('Content-Type', 'application/json')
         .send(raw);
       expectError(res, 400, 'INVALID_JSON');
+      expect(res.body.error.message).toBe(message);
       expect(res.text).not.toMatch(/SyntaxError|at JSON\.parse|node_modules/);
       expect(await accountsSnapshot()).toEqual(before);
     },

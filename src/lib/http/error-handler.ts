@@ -32,6 +32,17 @@ export function isDatabaseDown(err: unknown): boolean {
 }
 
 /** Maps anything thrown in a request to the contract's error codes; unknown errors become INTERNAL. */
+/** Whether body-parser's raw text (kept on its parse error) is JSON after all. */
+function isJsonText(body: unknown): boolean {
+  if (typeof body !== 'string') return false;
+  try {
+    JSON.parse(body);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
   if (err instanceof ZodError) {
@@ -46,7 +57,13 @@ export function toAppError(err: unknown): AppError {
   const type = (err as { type?: string }).type;
   switch (type) {
     case 'entity.parse.failed':
-      return new AppError('INVALID_JSON', 'The request body is not valid JSON');
+      return new AppError(
+        'INVALID_JSON',
+        isJsonText((err as { body?: unknown }).body)
+          ? // Valid JSON, but a bare value (`null`, `"text"`, `12`): every body here is an object.
+            'The request body must be a JSON object, not a bare value'
+          : 'The request body is not valid JSON',
+      );
     case 'entity.too.large':
       return new AppError('PAYLOAD_TOO_LARGE', 'The request body is too large');
     case 'charset.unsupported':

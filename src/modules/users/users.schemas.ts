@@ -31,10 +31,17 @@ export const offeredPassword = z
 export const displayName = z.string().max(100).trim();
 
 export const UpdateMeBody = z.strictObject({ name: displayName });
-export const ChangePasswordBody = z.strictObject({
-  currentPassword: offeredPassword,
-  newPassword: password,
-});
+export const ChangePasswordBody = z
+  .strictObject({
+    currentPassword: offeredPassword,
+    newPassword: password,
+  })
+  // A change ends every other session and revokes every API key: a form sent again by mistake
+  // with the same password would do all that for nothing.
+  .refine((b) => b.newPassword !== b.currentPassword, {
+    message: 'The new password is the current one; choose another',
+    path: ['newPassword'],
+  });
 export const DeleteMeBody = z.strictObject({ password: offeredPassword });
 
 // Response shapes are named components (`meta({ id })`), so generated clients get one type each.
