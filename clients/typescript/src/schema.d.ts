@@ -742,7 +742,7 @@ export interface components {
              * @description Time of the latest user message (creation time until then)
              */
             lastMessageAt: string;
-            /** @description The message the current branch ends at; absent until the chat has one (then its newest message) */
+            /** @description The message the current branch ends at, once one was chosen (an edit, a regenerate, a switch, a fork). Absent from a chat that never branched: its branch ends at its newest message. GET /api/chats/:id gives it whenever the chat has messages */
             activeLeafId?: string;
         };
         Message: {
@@ -913,7 +913,7 @@ export interface components {
              * @description Time of the latest user message (creation time until then)
              */
             lastMessageAt: string;
-            /** @description The message the current branch ends at; absent until the chat has one (then its newest message) */
+            /** @description The message the current branch ends at, once one was chosen (an edit, a regenerate, a switch, a fork). Absent from a chat that never branched: its branch ends at its newest message. GET /api/chats/:id gives it whenever the chat has messages */
             activeLeafId?: string;
             /** @description With `message`: the same chat, as POST /api/chats/{id}/messages answers it */
             chat?: {
@@ -932,7 +932,7 @@ export interface components {
                  * @description Time of the latest user message (creation time until then)
                  */
                 lastMessageAt: string;
-                /** @description The message the current branch ends at; absent until the chat has one (then its newest message) */
+                /** @description The message the current branch ends at, once one was chosen (an edit, a regenerate, a switch, a fork). Absent from a chat that never branched: its branch ends at its newest message. GET /api/chats/:id gives it whenever the chat has messages */
                 activeLeafId?: string;
             };
             /** @description With `message`: the user message and the stored reply */
@@ -957,7 +957,7 @@ export interface components {
              * @description Time of the latest user message (creation time until then)
              */
             lastMessageAt: string;
-            /** @description The message the current branch ends at; absent until the chat has one (then its newest message) */
+            /** @description The message the current branch ends at, once one was chosen (an edit, a regenerate, a switch, a fork). Absent from a chat that never branched: its branch ends at its newest message. GET /api/chats/:id gives it whenever the chat has messages */
             activeLeafId?: string;
             /** @description The latest page of the active branch (root to leaf), oldest first */
             messages: components["schemas"]["BranchMessage"][];
