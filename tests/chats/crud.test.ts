@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Chat } from '../../src/modules/chats/chat.model.js';
 import { Message } from '../../src/modules/chats/message.model.js';
 import { useTestApp } from '../helpers/app.js';
+import { expectError } from '../helpers/auth.js';
 import { createUser, type TestUser } from '../helpers/users.js';
 
 // No API key → the built-in demo model answers, fast.
@@ -253,6 +254,16 @@ describe('listing chats', () => {
     expect(res.status).toBe(200);
     expect(res.body).toHaveLength(5);
     expect(res.headers.link).toContain('limit=1000');
+  });
+
+  it.each([
+    ['abc', 'Expected a whole number, given once'],
+    ['1&limit=2', 'Expected a whole number, given once'],
+    ['99999999999999999999999', 'Too big: expected int to be <=9007199254740991'],
+  ])('when limit is %s, then 400 with one detail saying what is wanted', async (limit, message) => {
+    const res = await ctx.request().get(`/api/chats?limit=${limit}`).set(lister.auth);
+    expectError(res, 400, 'VALIDATION_FAILED');
+    expect(res.body.error.details).toEqual([{ path: 'limit', message }]);
   });
 
   it('when archived=true, then only archived chats are listed', async () => {

@@ -26,8 +26,13 @@ export function setNextLink(
 /** The query parameters of every paginated list: a page size clamped to PAGE_SIZE_MAX, and a cursor. */
 export function pageParams(pageSizeMax: number) {
   const limit = z.coerce
-    .number()
-    .int()
+    // A word (`limit=abc`) or the parameter twice (`limit=1&limit=2`) reads as NaN: say what is wanted.
+    .number({
+      error: (issue) =>
+        issue.code === 'invalid_type' ? 'Expected a whole number, given once' : undefined,
+    })
+    // One message for a value past the largest safe integer, not this one and max's below.
+    .int({ abort: true })
     .min(1)
     // What .int() enforces anyway (safe integers), published so clients and fuzzers know it.
     .max(Number.MAX_SAFE_INTEGER)
