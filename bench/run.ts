@@ -83,6 +83,11 @@ const want = (...ids: string[]) => !only || ids.some((id) => only.includes(id));
  * for. The sampler keeps its samples, so such a run's RSS figures are not comparable.
  */
 const fig4AllocProfile = process.argv.includes('--fig4-alloc-profile');
+/**
+ * `--fig3-alloc-profile`: the same sampling over each server's measured arm of figures 2/3 (the
+ * whole job, warm-up streams included), logged per exchange (streams completed in the arm).
+ */
+const fig3AllocProfile = process.argv.includes('--fig3-alloc-profile');
 const started = Date.now();
 const log = (message: string) =>
   console.log(`[bench +${((Date.now() - started) / 1000).toFixed(0)}s] ${message}`);
@@ -350,6 +355,7 @@ async function ttftRounds(
   load: { count: number; warmup: number; rate: number; prewarm?: number; prewarmRate?: number },
   rounds: number,
   label: string,
+  allocProfile = false,
 ) {
   await upstream.script(shape);
   const out: { round: number; direct: ArmStats; ours: ArmStats; baseline: ArmStats }[] = [];
@@ -397,6 +403,7 @@ async function ttftRounds(
       await upstream.reset();
       const before = await server.probe('reset');
       const dbCpuBefore = p.db.cpuMs?.() ?? NaN;
+      if (allocProfile) await server.probe('alloc-start');
       const r = await clientJob<StreamResult>({
         kind: 'streams',
         port: server.port,
@@ -410,6 +417,14 @@ async function ttftRounds(
         progressMs: 0,
       });
       const after = await server.probe('stats');
+      if (allocProfile) {
+        mkdirSync(PROFILE_DIR, { recursive: true });
+        const file = path.join(PROFILE_DIR, `fig3-${server.name}-${round + 1}.heapprofile`);
+        await server.probe('alloc-stop', file);
+        // The sampler saw the whole job: its warm-up streams (not tallied) and the counted ones.
+        const exchanges = load.warmup + r.ok;
+        logAllocations(`fig3 ${server.name}`, summariseAllocations(file), exchanges, 'exchange');
+      }
       const dbCpuMs = (p.db.cpuMs?.() ?? NaN) - dbCpuBefore;
       const arrivals = await upstream.arrivals();
       arms[server.name] = armStats(r, { before, after, streams: load.count, dbCpuMs }, arrivals);
@@ -573,15 +588,22 @@ function fig4Parts(parts: Record<string, number>): Record<string, number> {
   };
 }
 
-/** An allocation summary in the log, per held stream. */
-function logAllocations(label: string, summary: AllocationSummary, streams: number): void {
+/** An allocation summary in the log, per held stream (figure 4) or per exchange (figure 3). */
+function logAllocations(
+  label: string,
+  summary: AllocationSummary,
+  streams: number,
+  unit = 'stream',
+): void {
   const kib = (bytes: number) => `${(bytes / 1024 / streams).toFixed(1)} KiB`;
   const list = (rows: AllocationSummary['byPackage']) =>
     rows
       .slice(0, 10)
       .map((r) => `${r.name} ${kib(r.bytes)}`)
       .join(' · ');
-  log(`${label} allocated ${kib(summary.totalBytes)} per stream (${summary.file})`);
+  log(
+    `${label} allocated ${kib(summary.totalBytes)} per ${unit} over ${streams} (${summary.file})`,
+  );
   log(`  by package: ${list(summary.byPackage)}`);
   log(`  for: ${list(summary.byOwnFrame)}`);
 }
@@ -1634,6 +1656,7 @@ async function main() {
           { count, warmup, rate, prewarm, prewarmRate: rate },
           S.rounds,
           'fig2/3',
+          fig3AllocProfile,
         );
         figures.push(fig2(f23), fig3(f23));
         raw.fig23 = f23;
