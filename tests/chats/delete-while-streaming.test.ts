@@ -72,3 +72,30 @@ describe('deleting a chat while its reply streams', () => {
     expect(await usage.findOne({ _id: replyId })).toMatchObject({ chatId: null, kind: 'reply' });
   });
 });
+
+describe("deleting a reply's branch while it streams", () => {
+  it('when the branch of a streaming reply is deleted by a deletion that read the tree before the reply was stored, then the stream ends NOT_FOUND naming the branch, the chat stays, and its usage keeps the call', async () => {
+    ctx.upstream.setDefault({ chunks: ['a ', 'b ', 'c ', 'd '], delayMs: 100 });
+    const chatId = await newChat();
+    const s = stream(chatId);
+    await s.waitFor(() => s.events.some((e) => e.event === 'delta'));
+    const meta = s.events.find((e) => e.event === 'meta')!;
+    const replyId = new mongoose.Types.ObjectId(meta.data.assistantMessage.id as string);
+    // What that deletion does once past its check: the question and everything below it go.
+    await Message.deleteMany({ chatId });
+    await s.ended;
+    const last = s.events.at(-1)!;
+    expect(last.event).toBe('error');
+    expect(last.data.error).toMatchObject({
+      code: 'NOT_FOUND',
+      message:
+        'The reply was deleted with its branch while it was being generated; it was not kept',
+    });
+    expect(await leftOf(chatId)).toEqual({ chats: 1, messages: 0, leases: 0, places: 1 });
+    const usage = mongoose.connection.collection('usage');
+    expect(await usage.findOne({ _id: replyId })).toMatchObject({
+      chatId: new mongoose.Types.ObjectId(chatId),
+      kind: 'reply',
+    });
+  });
+});

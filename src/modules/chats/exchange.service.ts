@@ -356,6 +356,12 @@ const chatGone = () =>
     'The chat was deleted while this reply was being generated; the reply was not kept',
   );
 
+const branchGone = () =>
+  new AppError(
+    'NOT_FOUND',
+    'The reply was deleted with its branch while it was being generated; it was not kept',
+  );
+
 /**
  * Finishes the stored reply: its one write after the checkpoints. A reply whose chat or account
  * is gone is refused (NOT_FOUND), and nothing of it is left. Once its lease is no longer surely
@@ -363,7 +369,8 @@ const chatGone = () =>
  * first (the lease lapsed and the reply was taken for interrupted), that stored version is
  * returned as `settled`.
  *
- * `gone`: the reply was deleted before this write, so its charge was not stored with it;
+ * `gone`: the reply was deleted before this write (with its `chat`, or with its `branch` by a
+ * deletion that read the tree before the reply was stored), so its charge was not stored with it;
  * `unwritten`: the write failed (the database is unavailable), so neither was anything of it.
  *
  * `onceStored` starts once the reply's own write has landed, beside the chat's (the runner gives
@@ -379,7 +386,7 @@ export async function storeReply(
   /** The chat as stored once the reply settled it (without its context). */
   chat?: ChatDoc;
   settled?: MessageDoc;
-  gone?: true;
+  gone?: 'chat' | 'branch';
   unwritten?: true;
 }> {
   let written = false;
@@ -399,9 +406,12 @@ export async function storeReply(
     );
     written = true;
     if (result.matchedCount === 0) {
-      // Gone altogether when its chat was deleted meanwhile: nothing left to store.
+      // Gone altogether when its chat, or its branch, was deleted meanwhile: nothing to store.
       const settled = await Message.findById(message._id).lean<MessageDoc>();
-      return settled ? { error: null, settled } : { error: chatGone(), gone: true };
+      if (settled) return { error: null, settled };
+      return (await chatStillOwned(message.userId, message.chatId))
+        ? { error: branchGone(), gone: 'branch' }
+        : { error: chatGone(), gone: 'chat' };
     }
     // Its chat (or the account) deleted while it was generated, by a deletion that did not reach
     // this reply's messages: they go now, the reply is not kept. The write that puts the reply's

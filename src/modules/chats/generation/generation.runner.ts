@@ -263,12 +263,18 @@ async function storeOutcome(
     if (stored.settled) return { message: stored.settled, error: failure };
     if (charge && chargedOnReply) {
       countCharge(charge);
-      // Deleted with its chat before this write: the call goes into the ledger, without the chat,
-      // before the slot is given back (the deletion waits for that: chats.service.ts endReplies).
+      // Deleted before this write: the call goes into the ledger before the slot is given back
+      // (a chat's deletion waits for that: chats.service.ts endReplies), without the chat when
+      // that went too; a branch's deletion leaves the call in its chat's usage, as it leaves the
+      // calls of the replies it deletes.
       if (stored.gone)
-        await recordEntries([entryOf({ ...call, chatId: null }, charge)], false, {
-          afterRecorded: unlinkedIfLate(call, message),
-        });
+        await recordEntries(
+          [entryOf(stored.gone === 'chat' ? { ...call, chatId: null } : call, charge)],
+          false,
+          {
+            afterRecorded: unlinkedIfLate(call, message),
+          },
+        );
       // The write failed: the call goes into the ledger instead, retried until the database is
       // back. The reply, still `streaming`, is finished by the interrupted sweep, whose entry under
       // the same id the ledger then refuses (or this one, when the sweep was first): charged once,
