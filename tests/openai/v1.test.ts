@@ -204,6 +204,61 @@ describe('POST /v1/chat/completions with the official openai SDK', () => {
     expect(whole.usage).toEqual(counts(reply!.charge!));
   });
 
+  it('when tool definitions, tool calls and tool results carry most of a request, then the size cap counts them, and with no usage from the provider the charge counts them and the tool calls written', async () => {
+    const tool = (description: string) => ({
+      type: 'function' as const,
+      function: { name: 'lookup', description, parameters: { type: 'object' } },
+    });
+    // Over the cap (V1_MAX_INPUT_CHARS, 200,000) in a tool's description alone: refused, not sent.
+    const calls = upstream.requests.length;
+    const error = await client.chat.completions
+      .create({
+        model: 'test-model',
+        messages: [{ role: 'user', content: 'hi' }],
+        tools: [tool('d'.repeat(200_001))],
+      })
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
+    expect(error).toMatchObject({ status: 400, code: 'context_length_exceeded' });
+    expect(upstream.requests).toHaveLength(calls);
+
+    // About 1,800 tokens of tool result (800), arguments (800) and definitions (200); the model
+    // answers with a tool call only, and reports no usage.
+    const toolCalls = [
+      { index: 0, id: 'call_2', type: 'function', function: { name: 'lookup', arguments: '' } },
+      { index: 0, function: { arguments: `{"q":"${'a'.repeat(400)}"}` } },
+    ];
+    upstream.script({ chunks: [], toolCalls, finishReason: 'tool_calls', usage: false });
+    await client.chat.completions.create({
+      model: 'test-model',
+      messages: [
+        { role: 'user', content: 'Look it up' },
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [
+            {
+              id: 'call_1',
+              type: 'function',
+              function: { name: 'lookup', arguments: `{"q":"${'word '.repeat(800)}"}` },
+            },
+          ],
+        },
+        { role: 'tool', tool_call_id: 'call_1', content: 'result '.repeat(800) },
+      ],
+      tools: [tool('description '.repeat(200))],
+    });
+    const entry = await eventually(
+      () => UsageEntry.findOne({ userId: owner() }).sort({ createdAt: -1 }).lean(),
+      (e) => e?.estimated === true && e.completionTokens > 0,
+    );
+    expect(entry!.promptTokens).toBeGreaterThan(1700);
+    // The 400 characters of arguments it wrote: about 50 to 100 tokens.
+    expect(entry!.completionTokens).toBeGreaterThan(40);
+  });
+
   it('when the provider stream ends without a finish reason or [DONE], then the answer says stop and the stored reply keeps none', async () => {
     upstream.script({ chunks: ['Cut', ' short'], finishReason: null, done: false });
     const chunks = await streamedChunks({

@@ -16,13 +16,31 @@ export function textOf(content: ChatMessage['content'] | null | undefined): stri
     .join('\n');
 }
 
-/** The plain-text view of the caller's conversation: what the demo model and the estimates read. */
-export function toTurns(messages: ChatMessage[]): ChatTurn[] {
-  const turns: ChatTurn[] = [];
-  for (const m of messages) {
-    if (m.role === 'tool') continue;
-    const role = m.role === 'developer' ? 'system' : m.role;
-    turns.push({ role, content: textOf(m.content) });
+/** An assistant message's tool calls as text: each call's name and arguments. */
+const toolCallsText = (m: ChatMessage): string =>
+  m.role === 'assistant' && m.tool_calls
+    ? m.tool_calls.map((call) => `${call.function.name}(${call.function.arguments})`).join('\n')
+    : '';
+
+/**
+ * The plain-text view of everything the model reads in a request: each message's text (with an
+ * assistant's tool calls, and a tool's result as input), after one system turn holding the tool
+ * definitions and the response format. The size cap counts it (assertSizes), a call whose
+ * provider reports no usage is charged by it, and the demo model answers it. Image parts are not
+ * text: a provider prices them apart, and they are neither counted nor estimated here.
+ */
+export function toTurns(
+  body: Pick<ChatCompletionBody, 'messages' | 'tools' | 'response_format'>,
+): ChatTurn[] {
+  const declared = [body.tools, body.response_format]
+    .filter((part) => part != null)
+    .map((part) => JSON.stringify(part))
+    .join('\n');
+  const turns: ChatTurn[] = declared ? [{ role: 'system', content: declared }] : [];
+  for (const m of body.messages) {
+    const role = m.role === 'developer' ? 'system' : m.role === 'tool' ? 'user' : m.role;
+    const content = [textOf(m.content), toolCallsText(m)].filter((text) => text !== '').join('\n');
+    turns.push({ role, content });
   }
   return turns;
 }
@@ -73,12 +91,13 @@ export function assertAllowedModel(model: string): void {
 const invalid = (message: string, param: string, code = 'invalid_value') =>
   new OpenAiError('VALIDATION_FAILED', message, { code, param });
 
-function assertSizes(body: ChatCompletionBody): void {
+/** The request's text (toTurns: messages, tool calls and results, tool definitions) within the cap. */
+function assertSizes(turns: ChatTurn[]): void {
   const c = config();
-  const chars = body.messages.reduce((sum, m) => sum + textOf(m.content).length, 0);
+  const chars = turns.reduce((sum, turn) => sum + turn.content.length, 0);
   if (chars > c.V1_MAX_INPUT_CHARS) {
     throw invalid(
-      `The messages hold ${chars} characters of text; this server accepts at most ${c.V1_MAX_INPUT_CHARS} per request`,
+      `The request holds ${chars} characters of text (messages, tool calls and results, tool definitions); this server accepts at most ${c.V1_MAX_INPUT_CHARS} per request`,
       'messages',
       'context_length_exceeded',
     );
@@ -110,7 +129,8 @@ function storedQuestion(body: ChatCompletionBody): string {
  */
 export async function beginCompletion(userId: string, body: ChatCompletionBody): Promise<Exchange> {
   assertAllowedModel(body.model);
-  assertSizes(body);
+  const turns = toTurns(body);
+  assertSizes(turns);
   const chatId = body.metadata?.chat_id;
   if (chatId !== undefined && !body.store)
     throw invalid('metadata.chat_id is only read with store: true', 'metadata.chat_id');
@@ -138,7 +158,7 @@ export async function beginCompletion(userId: string, body: ChatCompletionBody):
   }
   return {
     ...exchange,
-    turns: toTurns(body.messages),
+    turns,
     passthrough: { messages: body.messages, params: upstreamParams(body) },
   };
 }

@@ -101,6 +101,8 @@ export async function runGeneration(
   let finishReason: string | null = null;
   let usage: MessageDoc['usage'] = null;
   let failure: AppError | null = null;
+  // What the model wrote as tool calls (/v1): names and arguments, charged as output like text.
+  const toolCallText: string[] = [];
   // Set once the model call is over: its last writes are then what shutdown waits for.
   let settled: () => void;
   // Called as each event is read: nothing is awaited per chunk unless a reader's socket is full.
@@ -115,6 +117,9 @@ export async function runGeneration(
     }
     if (event.type === 'finish') finishReason = event.finishReason;
     else if (event.type === 'usage') usage = event.usage;
+    else if (event.type === 'toolCalls')
+      for (const call of event.toolCalls)
+        toolCallText.push(call.function?.name ?? '', call.function?.arguments ?? '');
     return options.onEvent?.(event, controller.signal);
   };
   try {
@@ -143,6 +148,7 @@ export async function runGeneration(
       usage,
       ttftMs,
       durationMs: Math.round(performance.now() - started),
+      toolCallText: toolCallText.join(''),
     });
   } finally {
     // Shutdown closes the database only after this (registry.ts runningGenerations).
@@ -181,6 +187,8 @@ interface ReadOutcome {
   usage: MessageDoc['usage'];
   ttftMs: number | null;
   durationMs: number;
+  /** The tool calls the model wrote, as text (names and arguments): output that is not the reply's. */
+  toolCallText: string;
 }
 
 /**
@@ -199,7 +207,7 @@ async function storeOutcome(
   exchange: Exchange,
   reply: ReplyStream,
   checkpoints: CheckpointWriter | null,
-  { failure, finishReason, usage, ttftMs, durationMs }: ReadOutcome,
+  { failure, finishReason, usage, ttftMs, durationMs, toolCallText }: ReadOutcome,
 ): Promise<GenerationResult> {
   const { lease } = exchange;
   const { controller } = reply;
@@ -229,8 +237,9 @@ async function storeOutcome(
     chatId: exchange.persist === false ? null : message.chatId,
     model: exchange.model,
     prompt: exchange.turns,
-    // A continue is charged for what it added, not for the text it started from.
-    completion: content.slice(exchange.assistant.content.length),
+    // A continue is charged for what it added, not for the text it started from; tool calls are
+    // output too (a call that wrote only tool calls generated something, and is charged).
+    completion: content.slice(exchange.assistant.content.length) + toolCallText,
     usage,
     failed: failure !== null,
   };
