@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Types } from '../../src/lib/db/mongoose.js';
 import { Chat } from '../../src/modules/chats/chat.model.js';
 import { Message } from '../../src/modules/chats/message.model.js';
 import { UsageEntry } from '../../src/modules/usage/usage.model.js';
+import { tokensUsedOn } from '../../src/modules/usage/usage.service.js';
 import { User } from '../../src/modules/users/user.model.js';
 import { useTestApp } from '../helpers/app.js';
 import { chargesWhere } from '../helpers/charges.js';
@@ -126,5 +127,43 @@ describe('a budget of its own for one user', () => {
     const other = await newChat(bigger);
     for (let i = 0; i < 3; i += 1) expect((await send(bigger, other)).status).toBe(201); // 0, 40, 80 < 100
     expectError(await send(bigger, other), 429, 'QUOTA_EXCEEDED'); // 120 ≥ 100
+  });
+});
+
+describe('what a budget counts while a chat is deleted', () => {
+  it("when a chat's deletion moves a reply's charge into the ledger between the budget's reads, then the charge is still counted (twice at worst, never missed)", async () => {
+    const u = await createUser({ label: 'budget-during-delete' });
+    const chatId = await newChat(u);
+    expect((await send(u, chatId)).status).toBe(201); // 40 tokens, held by the reply
+    const day = new Date().toISOString().slice(0, 10);
+    expect((await tokensUsedOn([u.id], day)).get(u.id)).toBe(40);
+
+    // The deletion lands once the ledger has answered, before any read of the replies that is
+    // not under way by then: the interleaving that hid the charge when both were read at once.
+    const readLedger = UsageEntry.aggregate.bind(UsageEntry);
+    const readReplies = Message.aggregate.bind(Message);
+    let ledgerRead = false;
+    let deleted!: Promise<unknown>;
+    const ledgerSpy = vi.spyOn(UsageEntry, 'aggregate').mockImplementation(((pipeline: never) => {
+      ledgerRead = true;
+      deleted = (readLedger(pipeline) as unknown as Promise<unknown>).then(async (rows) => {
+        expect((await ctx.request().delete(`/api/chats/${chatId}`).set(u.auth)).status).toBe(204);
+        return rows;
+      });
+      return deleted;
+    }) as never);
+    const repliesSpy = vi
+      .spyOn(Message, 'aggregate')
+      .mockImplementation(((pipeline: never) =>
+        ledgerRead ? deleted.then(() => readReplies(pipeline)) : readReplies(pipeline)) as never);
+    try {
+      expect((await tokensUsedOn([u.id], day)).get(u.id) ?? 0).toBeGreaterThanOrEqual(40);
+    } finally {
+      ledgerSpy.mockRestore();
+      repliesSpy.mockRestore();
+    }
+    // Moved: the ledger holds it now, once.
+    expect(await Message.countDocuments({ chatId: new Types.ObjectId(chatId) })).toBe(0);
+    expect((await tokensUsedOn([u.id], day)).get(u.id)).toBe(40);
   });
 });

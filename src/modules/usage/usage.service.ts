@@ -243,21 +243,47 @@ function add(into: TokenTotals, group: Group): void {
 /** A field of a charge, or the user it belongs to. */
 type Field = keyof Charge | 'userId';
 
-/** The ledger and every holder of charges: what a total sums. */
-const sources = (): ChargeHolder[] => [{ collection: UsageEntry, path: '' }, ...holders];
+const ledger: ChargeHolder = { collection: UsageEntry, path: '' };
 
 /**
- * `$sum` of each field per group over the ledger and every holder, one grouped query per field
- * and source, run side by side: FerretDB 1.24 computes only the first accumulator of a `$group`
- * (the others come back as 0), and `$sum` is the only accumulator it serves besides `$count`.
- * `1` as a field counts the calls. `match` names `day`, which only charged documents have.
+ * `$sum` of each field per group over every holder and the ledger, one grouped query per field
+ * and source: FerretDB 1.24 computes only the first accumulator of a `$group` (the others come
+ * back as 0), and `$sum` is the only accumulator it serves besides `$count`. `1` as a field counts
+ * the calls. `match` names `day`, which only charged documents have.
+ *
+ * The holders are read first, the ledger once they have answered. A deletion moves a charge from
+ * its holder into the ledger, and then deletes the holder (message-removal.ts): read in this
+ * order, a charge moved meanwhile is counted twice at worst, never missed, so a budget refuses a
+ * moment early, never late. Read side by side, the ledger could be read before the move and the
+ * holder after it, and the charge was counted nowhere.
  */
 async function sumsBy<K>(
   match: Partial<Record<'day' | 'userId', unknown>>,
   groupKey: Field | Record<string, Field>,
   fields: (Field | '1')[],
 ): Promise<{ key: K; sums: number[] }[]> {
-  const queries = sources().flatMap(({ collection, path }) => {
+  const held = await Promise.all(queriesOver(holders, match, groupKey, fields));
+  const recorded = await Promise.all(queriesOver([ledger], match, groupKey, fields));
+  const byKey = new Map<string, { key: K; sums: number[] }>();
+  for (const { i, rows } of [...held, ...recorded]) {
+    for (const row of rows as { _id: K; v: number }[]) {
+      const id = JSON.stringify(row._id);
+      const entry = byKey.get(id) ?? { key: row._id, sums: fields.map(() => 0) };
+      entry.sums[i]! += row.v;
+      byKey.set(id, entry);
+    }
+  }
+  return [...byKey.values()];
+}
+
+/** sumsBy's grouped queries over these sources, side by side: one per field and source. */
+function queriesOver(
+  sources: ChargeHolder[],
+  match: Partial<Record<'day' | 'userId', unknown>>,
+  groupKey: Field | Record<string, Field>,
+  fields: (Field | '1')[],
+) {
+  return sources.flatMap(({ collection, path }) => {
     const at = (field: Field) => (field === 'userId' || !path ? field : `${path}.${field}`);
     const $match = Object.fromEntries(Object.entries(match).map(([f, v]) => [at(f as Field), v]));
     const _id =
@@ -266,22 +292,12 @@ async function sumsBy<K>(
         : Object.fromEntries(Object.entries(groupKey).map(([k, f]) => [k, `$${at(f)}`]));
     return fields.map(async (field, i) => ({
       i,
-      rows: await collection.aggregate<{ _id: K; v: number }>([
+      rows: await collection.aggregate<{ _id: unknown; v: number }>([
         { $match },
         { $group: { _id, v: { $sum: field === '1' ? 1 : `$${at(field)}` } } },
       ]),
     }));
   });
-  const byKey = new Map<string, { key: K; sums: number[] }>();
-  for (const { i, rows } of await Promise.all(queries)) {
-    for (const row of rows) {
-      const id = JSON.stringify(row._id);
-      const entry = byKey.get(id) ?? { key: row._id, sums: fields.map(() => 0) };
-      entry.sums[i]! += row.v;
-      byKey.set(id, entry);
-    }
-  }
-  return [...byKey.values()];
 }
 
 /** Totals of the days `from`..`to` (inclusive), for one user or everyone; days without calls are left out. */
