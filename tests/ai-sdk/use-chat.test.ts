@@ -135,13 +135,13 @@ describe('POST /api/ai-sdk/chat with the ai package (useChat transport)', () => 
     expect(await Message.countDocuments({ chatId: links[0]!.chatId })).toBe(4);
   });
 
-  it("when the README's transport sends only the new message and a model in the body, then the server history and that model answer", async () => {
+  it("when the README's transport sends the last two messages and a model in the body, then the server history and that model answer", async () => {
     // The options of the README's useChat snippet, verbatim apart from the URL and token.
     const transport = new DefaultChatTransport<UIMessage>({
       api,
       headers: () => ({ Authorization: `Bearer ${user.accessToken}` }),
       prepareSendMessagesRequest: ({ id, messages, trigger, messageId, body }) => ({
-        body: { ...body, id, messages: messages.slice(-1), trigger, messageId },
+        body: { ...body, id, messages: messages.slice(-2), trigger, messageId },
       }),
     });
     const sendOne = (messages: UIMessage[]) =>
@@ -377,6 +377,74 @@ describe('POST /api/ai-sdk/chat with the ai package (useChat transport)', () => 
       { role: 'assistant', content: 'Earlier answer' },
       { role: 'user', content: 'Which one?' },
     ]);
+  });
+
+  it('when useChat edits a question (sendMessage with its messageId), then the new question goes beside it after the answer before it: the model gets the history up to there, and the old branch stays', async () => {
+    const edit = (messages: UIMessage[], messageId: string) =>
+      new DefaultChatTransport<UIMessage>({
+        api,
+        headers: { Authorization: `Bearer ${user.accessToken}` },
+      }).sendMessages({
+        chatId: 'ui-chat-edit',
+        messages,
+        trigger: 'submit-message',
+        messageId,
+        abortSignal: undefined,
+      });
+    upstream.script({ chunks: ['A1'] }, { chunks: ['A2'] }, { chunks: ['A2 again'] });
+    const q1 = userMessage('Q1');
+    const first = await chunksOf(await send('ui-chat-edit', [q1]));
+    const a1: UIMessage = {
+      id: (first[0] as { messageId: string }).messageId,
+      role: 'assistant',
+      parts: [{ type: 'text', text: 'A1' }],
+    };
+    const q2 = userMessage('Q2');
+    await chunksOf(await send('ui-chat-edit', [q1, a1, q2]));
+    // useChat replaces Q2 in its list and sends the list up to it.
+    await chunksOf(
+      await edit([q1, a1, { ...q2, parts: [{ type: 'text', text: 'Q2 edited' }] }], q2.id),
+    );
+    expect(upstream.requests[2]!.messages).toEqual([
+      { role: 'user', content: 'Q1' },
+      { role: 'assistant', content: 'A1' },
+      { role: 'user', content: 'Q2 edited' },
+    ]);
+    const link = await ChatLink.findOne({
+      userId: new Types.ObjectId(user.id),
+      clientId: 'ui-chat-edit',
+    }).lean();
+    const questions = await Message.find({ chatId: link!.chatId, role: 'user' })
+      .sort({ createdAt: 1 })
+      .lean();
+    expect(questions.map((m) => [m.content, String(m.parentId)])).toEqual([
+      ['Q1', 'null'],
+      ['Q2', a1.id],
+      ['Q2 edited', a1.id],
+    ]);
+
+    // Editing the first question: a new first message, with no history.
+    upstream.script({ chunks: ['fresh'] });
+    await chunksOf(await edit([{ ...q1, parts: [{ type: 'text', text: 'Q1 edited' }] }], q1.id));
+    expect(upstream.requests[3]!.messages).toEqual([{ role: 'user', content: 'Q1 edited' }]);
+
+    // An edit whose message before it is not a stored answer: refused, nothing stored.
+    const before = await Message.countDocuments({ chatId: link!.chatId });
+    const bad = await fetch(api, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${user.accessToken}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        id: 'ui-chat-edit',
+        messages: [{ ...a1, id: 'not-stored' }, q2],
+        trigger: 'submit-message',
+        messageId: q2.id,
+      }),
+    });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { details: unknown } }).error.details).toEqual([
+      expect.objectContaining({ path: 'messageId' }),
+    ]);
+    expect(await Message.countDocuments({ chatId: link!.chatId })).toBe(before);
   });
 
   it('when useChat regenerates in a chat with nothing to answer again, then a 400 the transport raises', async () => {

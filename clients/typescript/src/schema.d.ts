@@ -8972,7 +8972,7 @@ export interface operations {
                 "application/json": {
                     /** @description useChat's chat id: names one of your chats (created on first use) */
                     id: string;
-                    /** @description Only the last message (the new user message) is read, and none with `regenerate-message`: the server holds the history */
+                    /** @description Only the last message (the new user message) is read, and none with `regenerate-message`: the server holds the history. An edit (`messageId` with `submit-message`) also reads the id of the answer before the last message */
                     messages: ({
                         id: string;
                         /** @enum {string} */
@@ -8990,7 +8990,7 @@ export interface operations {
                      * @enum {string}
                      */
                     trigger: "submit-message" | "regenerate-message";
-                    /** @description With `regenerate-message`: the answer to regenerate, when it is a stored message id; otherwise the latest answer */
+                    /** @description With `regenerate-message`: the answer to regenerate, when it is a stored message id; otherwise the latest answer. With `submit-message` (useChat replacing a message: an edit): the new question goes beside the edited one, after the answer before it in `messages` */
                     messageId?: string | null;
                     /** @description One of MODELS; default: the chat’s model */
                     model?: string;

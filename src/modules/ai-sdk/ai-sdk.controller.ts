@@ -3,6 +3,7 @@ import { config } from '../../lib/config.js';
 import { AppError } from '../../lib/errors.js';
 import { serveEvents } from '../../lib/http/serve-events.js';
 import { DataSseStream } from '../../lib/http/sse-data.js';
+import { isObjectId } from '../../lib/http/ids.js';
 import { authOf } from '../../lib/http/request-auth.js';
 import {
   DataSink,
@@ -32,6 +33,23 @@ function newUserText(body: AiSdkChatBody): string {
   const max = config().MAX_MESSAGE_CHARS;
   if (text.length > max) throw invalid(`${path}.parts`, `At most ${max} characters`);
   return text;
+}
+
+/**
+ * Where a `submit-message` goes. With `messageId`, useChat's sendMessage replaced that message (an
+ * edit): the new question goes beside it, below the answer before it in `messages` (useChat's
+ * assistant ids are the stored ids the `start` part carried), or as a new first message. Without
+ * one it is a new message, after the chat's active leaf (undefined), as a plain send.
+ */
+function editParentOf(body: AiSdkChatBody): string | null | undefined {
+  if (body.messageId == null) return undefined;
+  const before = body.messages.at(-2);
+  if (!before) return null;
+  if (before.role === 'assistant' && isObjectId(before.id)) return before.id;
+  throw invalid(
+    'messageId',
+    'An edit goes after the answer before the edited message: send the messages up to it, as useChat does, not only the last one',
+  );
 }
 
 /**
@@ -76,7 +94,11 @@ export async function chat(req: Request, res: Response, { body }: { body: AiSdkC
     });
   } else {
     const content = newUserText(body);
-    exchange = await beginUiExchange(userId, body.id, { content, model: body.model });
+    exchange = await beginUiExchange(userId, body.id, {
+      content,
+      model: body.model,
+      parentId: editParentOf(body),
+    });
   }
   streamUiReply(res, exchange);
 }

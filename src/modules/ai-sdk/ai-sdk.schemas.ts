@@ -19,7 +19,7 @@ export const AiSdkChatBody = z.strictObject({
     .min(1)
     .max(10_000)
     .describe(
-      'Only the last message (the new user message) is read, and none with `regenerate-message`: the server holds the history',
+      'Only the last message (the new user message) is read, and none with `regenerate-message`: the server holds the history. An edit (`messageId` with `submit-message`) also reads the id of the answer before the last message',
     ),
   trigger: z
     .enum(['submit-message', 'regenerate-message'])
@@ -31,7 +31,7 @@ export const AiSdkChatBody = z.strictObject({
     .max(256)
     .nullish()
     .describe(
-      'With `regenerate-message`: the answer to regenerate, when it is a stored message id; otherwise the latest answer',
+      'With `regenerate-message`: the answer to regenerate, when it is a stored message id; otherwise the latest answer. With `submit-message` (useChat replacing a message: an edit): the new question goes beside the edited one, after the answer before it in `messages`',
     ),
   model: z.string().max(256).optional().describe('One of MODELS; default: the chat’s model'),
 });

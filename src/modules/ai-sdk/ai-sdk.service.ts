@@ -1,7 +1,7 @@
 import { isDuplicateKey } from '../../lib/db/duplicate-key.js';
 import { Types } from '../../lib/db/mongoose.js';
 import { insertThroughSchema } from '../../lib/db/insert.js';
-import { AppError } from '../../lib/errors.js';
+import { AppError, notFound } from '../../lib/errors.js';
 import { parseObjectId } from '../../lib/http/ids.js';
 import {
   beginExchange,
@@ -63,7 +63,7 @@ async function linkedChat(userId: string, clientId: string, model?: string): Pro
 export async function beginUiExchange(
   userId: string,
   clientId: string,
-  input: { content: string; model?: string },
+  input: { content: string; model?: string; parentId?: string | null },
 ): Promise<Exchange> {
   for (let attempt = 0; ; attempt += 1) {
     const chatId = await linkedChat(userId, clientId, input.model);
@@ -77,7 +77,9 @@ export async function beginUiExchange(
         { startModel: true },
       );
     } catch (error) {
-      if (!(error instanceof AppError && error.code === 'NOT_FOUND') || attempt > 0) throw error;
+      // The chat gone, not an edit's answer (a 404 of its own, which keeps the link).
+      const chatGone = error instanceof AppError && error.message === notFound('Chat').message;
+      if (!chatGone || attempt > 0) throw error;
       await ChatLink.deleteOne({ userId: new Types.ObjectId(userId), clientId });
     }
   }
