@@ -447,6 +447,16 @@ describe('POST /api/ai-sdk/chat with the ai package (useChat transport)', () => 
     expect(await Message.countDocuments({ chatId: link!.chatId })).toBe(before);
   });
 
+  it('when useChat resumes (resume: true, resumeStream), then there is nothing to resume: 204, which the transport reads as no stream; without a token, 401', async () => {
+    const transport = new DefaultChatTransport<UIMessage>({
+      api,
+      headers: { Authorization: `Bearer ${user.accessToken}` },
+    });
+    expect(await transport.reconnectToStream({ chatId: 'ui-chat-1' })).toBeNull();
+    const anonymous = await fetch(`${api}/ui-chat-1/stream`);
+    expect(anonymous.status).toBe(401);
+  });
+
   it('when useChat regenerates in a chat with nothing to answer again, then a 400 the transport raises', async () => {
     // The linked chat exists but holds no message yet (an empty chat, as POST /api/chats makes).
     const post = (body: object) =>

@@ -150,3 +150,8 @@ function streamUiReply(res: Response, exchange: Exchange): void {
     await reply.finished;
   });
 }
+
+/** useChat's resume: this route's replies end with their request, so there is none to resume. */
+export function nothingToResume(_req: Request, res: Response) {
+  res.status(204).end();
+}

@@ -1,6 +1,6 @@
 import { defineRoute, type RouteGroup } from '../../lib/http/route.js';
 import * as controller from './ai-sdk.controller.js';
-import { AiSdkChatBody, UiMessageChunk } from './ai-sdk.schemas.js';
+import { AiSdkChatBody, UiMessageChunk, UseChatIdParams } from './ai-sdk.schemas.js';
 
 /** The Vercel AI SDK's `useChat` (DefaultChatTransport) talks to this route directly. */
 export function aiSdkRoutes(): RouteGroup {
@@ -35,6 +35,20 @@ export function aiSdkRoutes(): RouteGroup {
         },
         errors: [409, 429, 503],
         handler: controller.chat,
+      }),
+      defineRoute({
+        method: 'get',
+        path: '/chat/:id/stream',
+        summary: 'Nothing to resume (useChat `resume`)',
+        description: [
+          "Where useChat's transport asks to resume a chat's reply (`resume: true`, `resumeStream()`). Leaving this",
+          'route stops its reply (it is stored as `incomplete`), so there is never one to resume: always 204, which',
+          'the transport reads as nothing to resume. Follow a chat reply at `GET /api/chats/:id/messages/:messageId/stream`.',
+        ].join(' '),
+        auth: true,
+        request: { params: UseChatIdParams },
+        responses: { 204: { description: 'No reply to resume' } },
+        handler: controller.nothingToResume,
       }),
     ],
   };

@@ -7,6 +7,9 @@ const UIMessage = z.looseObject({
   parts: z.array(z.looseObject({ type: z.string().max(128) })).max(1000),
 });
 
+/** The useChat id in a path (the transport's resume request). */
+export const UseChatIdParams = z.strictObject({ id: z.string().min(1).max(256) });
+
 /** The body `DefaultChatTransport` posts (plus `model`, which `useChat` can add through `body`). */
 export const AiSdkChatBody = z.strictObject({
   id: z
