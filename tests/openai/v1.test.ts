@@ -685,6 +685,20 @@ describe('errors in OpenAI shape, mapped by the SDK', () => {
       }),
     );
     expect(role).toMatchObject({ status: 400, param: 'messages[0].role' });
+    // Content parts: an unknown type, or a part without the field its type needs.
+    for (const [part, param] of [
+      [{ type: 'banana' }, 'messages[0].content[0].type'],
+      [{ type: 'text' }, 'messages[0].content[0].text'],
+      [{ type: 'image_url', image_url: {} }, 'messages[0].content[0].image_url.url'],
+    ] as const) {
+      const bad = await failure(
+        client.chat.completions.create({
+          model: 'test-model',
+          messages: [{ role: 'user', content: [part as never] }],
+        }),
+      );
+      expect(bad).toMatchObject({ status: 400, param });
+    }
     for (const stream of [undefined, false]) {
       const options = await failure(
         client.chat.completions.create({

@@ -8259,38 +8259,186 @@ export interface operations {
                     messages: ({
                         /** @enum {string} */
                         role: "system";
-                        content: string | ({
-                            type: string;
+                        content: string | (({
+                            /** @enum {string} */
+                            type: "text";
+                            text: string;
                         } & {
                             [key: string]: unknown;
-                        })[];
+                        }) | ({
+                            /** @enum {string} */
+                            type: "image_url";
+                            image_url: {
+                                url: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } & {
+                            [key: string]: unknown;
+                        }) | ({
+                            /** @enum {string} */
+                            type: "input_audio";
+                            input_audio: {
+                                data: string;
+                                format: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } & {
+                            [key: string]: unknown;
+                        }) | ({
+                            /** @enum {string} */
+                            type: "file";
+                            file: {
+                                [key: string]: unknown;
+                            };
+                        } & {
+                            [key: string]: unknown;
+                        }) | ({
+                            /** @enum {string} */
+                            type: "refusal";
+                            refusal: string;
+                        } & {
+                            [key: string]: unknown;
+                        }))[];
                         name?: string;
                     } | {
                         /** @enum {string} */
                         role: "developer";
-                        content: string | ({
-                            type: string;
+                        content: string | (({
+                            /** @enum {string} */
+                            type: "text";
+                            text: string;
                         } & {
                             [key: string]: unknown;
-                        })[];
+                        }) | ({
+                            /** @enum {string} */
+                            type: "image_url";
+                            image_url: {
+                                url: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } & {
+                            [key: string]: unknown;
+                        }) | ({
+                            /** @enum {string} */
+                            type: "input_audio";
+                            input_audio: {
+                                data: string;
+                                format: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } & {
+                            [key: string]: unknown;
+                        }) | ({
+                            /** @enum {string} */
+                            type: "file";
+                            file: {
+                                [key: string]: unknown;
+                            };
+                        } & {
+                            [key: string]: unknown;
+                        }) | ({
+                            /** @enum {string} */
+                            type: "refusal";
+                            refusal: string;
+                        } & {
+                            [key: string]: unknown;
+                        }))[];
                         name?: string;
                     } | {
                         /** @enum {string} */
                         role: "user";
-                        content: string | ({
-                            type: string;
+                        content: string | (({
+                            /** @enum {string} */
+                            type: "text";
+                            text: string;
                         } & {
                             [key: string]: unknown;
-                        })[];
+                        }) | ({
+                            /** @enum {string} */
+                            type: "image_url";
+                            image_url: {
+                                url: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } & {
+                            [key: string]: unknown;
+                        }) | ({
+                            /** @enum {string} */
+                            type: "input_audio";
+                            input_audio: {
+                                data: string;
+                                format: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } & {
+                            [key: string]: unknown;
+                        }) | ({
+                            /** @enum {string} */
+                            type: "file";
+                            file: {
+                                [key: string]: unknown;
+                            };
+                        } & {
+                            [key: string]: unknown;
+                        }) | ({
+                            /** @enum {string} */
+                            type: "refusal";
+                            refusal: string;
+                        } & {
+                            [key: string]: unknown;
+                        }))[];
                         name?: string;
                     } | {
                         /** @enum {string} */
                         role: "assistant";
-                        content?: string | ({
-                            type: string;
+                        content?: string | (({
+                            /** @enum {string} */
+                            type: "text";
+                            text: string;
                         } & {
                             [key: string]: unknown;
-                        })[] | null;
+                        }) | ({
+                            /** @enum {string} */
+                            type: "image_url";
+                            image_url: {
+                                url: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } & {
+                            [key: string]: unknown;
+                        }) | ({
+                            /** @enum {string} */
+                            type: "input_audio";
+                            input_audio: {
+                                data: string;
+                                format: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } & {
+                            [key: string]: unknown;
+                        }) | ({
+                            /** @enum {string} */
+                            type: "file";
+                            file: {
+                                [key: string]: unknown;
+                            };
+                        } & {
+                            [key: string]: unknown;
+                        }) | ({
+                            /** @enum {string} */
+                            type: "refusal";
+                            refusal: string;
+                        } & {
+                            [key: string]: unknown;
+                        }))[] | null;
                         name?: string;
                         refusal?: string | null;
                         tool_calls?: {
@@ -8305,11 +8453,48 @@ export interface operations {
                     } | {
                         /** @enum {string} */
                         role: "tool";
-                        content: string | ({
-                            type: string;
+                        content: string | (({
+                            /** @enum {string} */
+                            type: "text";
+                            text: string;
                         } & {
                             [key: string]: unknown;
-                        })[];
+                        }) | ({
+                            /** @enum {string} */
+                            type: "image_url";
+                            image_url: {
+                                url: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } & {
+                            [key: string]: unknown;
+                        }) | ({
+                            /** @enum {string} */
+                            type: "input_audio";
+                            input_audio: {
+                                data: string;
+                                format: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } & {
+                            [key: string]: unknown;
+                        }) | ({
+                            /** @enum {string} */
+                            type: "file";
+                            file: {
+                                [key: string]: unknown;
+                            };
+                        } & {
+                            [key: string]: unknown;
+                        }) | ({
+                            /** @enum {string} */
+                            type: "refusal";
+                            refusal: string;
+                        } & {
+                            [key: string]: unknown;
+                        }))[];
                         tool_call_id: string;
                     })[];
                     stream?: boolean | null;

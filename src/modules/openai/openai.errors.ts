@@ -68,8 +68,23 @@ export function paramName(path: readonly PropertyKey[]): string | null {
     .join('');
 }
 
+/**
+ * The issue a union failed on, for a value of the type one of its options takes: content given as
+ * parts that are wrong names the part and its field, not only "invalid content". Options that
+ * refused the value's type at their root are passed over; otherwise the union's own issue stands.
+ */
+function innermost(issue: core.$ZodIssue): core.$ZodIssue {
+  if (issue.code !== 'invalid_union') return issue;
+  const matched = issue.errors.filter(
+    (option) => option[0] && !(option[0].code === 'invalid_type' && option[0].path.length === 0),
+  );
+  if (matched.length !== 1) return issue;
+  const inner = matched[0]![0]!;
+  return innermost({ ...inner, path: [...issue.path, ...inner.path] } as core.$ZodIssue);
+}
+
 function fromZod(error: ZodError): OpenAiError {
-  const issue = error.issues[0] as core.$ZodIssue;
+  const issue = innermost(error.issues[0] as core.$ZodIssue);
   const param = paramName(issue.path);
   if (issue.code === 'unrecognized_keys') {
     const keys = issue.keys;

@@ -6,8 +6,29 @@ import { z } from 'zod';
  * parameter is a 400 naming it rather than being silently dropped.
  */
 
-/** Content parts are relayed as they are; only their text is read (demo model, stored messages). */
-const ContentPart = z.looseObject({ type: z.string().max(64) });
+/**
+ * Content parts, by the types OpenAI's chat completions take, each with the field its type needs
+ * (a part a provider would refuse is our 400 naming it, not a provider error). Relayed as they
+ * are, extra fields included (`cache_control` for the providers behind a router); only their text
+ * is read (demo model, stored messages, estimates).
+ */
+const ContentPart = z.discriminatedUnion(
+  'type',
+  [
+    z.looseObject({ type: z.literal('text'), text: z.string() }),
+    z.looseObject({
+      type: z.literal('image_url'),
+      image_url: z.looseObject({ url: z.string().min(1) }),
+    }),
+    z.looseObject({
+      type: z.literal('input_audio'),
+      input_audio: z.looseObject({ data: z.string().min(1), format: z.string().max(16) }),
+    }),
+    z.looseObject({ type: z.literal('file'), file: z.looseObject({}) }),
+    z.looseObject({ type: z.literal('refusal'), refusal: z.string() }),
+  ],
+  { error: 'Unknown content part type; expected text, image_url, input_audio, file or refusal' },
+);
 const Content = z.union([z.string(), z.array(ContentPart).max(256)]);
 
 const ToolCall = z.strictObject({
