@@ -80,7 +80,7 @@ function innermost(issue: core.$ZodIssue): core.$ZodIssue {
   );
   if (matched.length !== 1) return issue;
   const inner = matched[0]![0]!;
-  return innermost({ ...inner, path: [...issue.path, ...inner.path] } as core.$ZodIssue);
+  return innermost({ ...inner, path: [...issue.path, ...inner.path] });
 }
 
 function fromZod(error: ZodError): OpenAiError {
