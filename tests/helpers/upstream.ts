@@ -5,6 +5,8 @@ import type { AddressInfo } from 'node:net';
 export interface UpstreamScript {
   /** Answer with this HTTP status and a JSON error body instead of streaming. */
   status?: number;
+  /** With `status`: the Retry-After header sent with it. */
+  retryAfter?: string;
   /** The error body's message with the status; `{authorization}` is replaced by the received header (a provider or proxy that echoes it). */
   errorMessage?: string;
   /** Content chunks to stream, one SSE event each. */
@@ -183,6 +185,7 @@ export async function startUpstream() {
       res.writeHead(script.status, {
         'content-type': 'application/json',
         'x-request-id': 'req_upstream_42',
+        ...(script.retryAfter ? { 'retry-after': script.retryAfter } : {}),
       });
       const message = (script.errorMessage ?? 'secret upstream detail sk-leak-123').replace(
         '{authorization}',

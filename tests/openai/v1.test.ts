@@ -783,6 +783,41 @@ describe('errors in OpenAI shape, mapped by the SDK', () => {
     });
   });
 
+  it("when the provider refuses the caller's request (400) or rate-limits this server (429), then BadRequestError 400 or RateLimitError 429 with its Retry-After, without its text", async () => {
+    for (const [status, retryAfter] of [
+      [400, undefined],
+      [422, undefined],
+      [429, '7'],
+    ] as const) {
+      for (const stream of [false, true]) {
+        upstream.script({ status, ...(retryAfter ? { retryAfter } : {}) });
+        const error = await failure(
+          client.chat.completions.create({
+            model: 'test-model',
+            messages: [{ role: 'user', content: 'x' }],
+            stream,
+          }),
+        );
+        if (status === 429) {
+          expect(error).toBeInstanceOf(OpenAI.RateLimitError);
+          expect(error).toMatchObject({ status: 429, code: 'upstream_rate_limited' });
+          expect((error as InstanceType<typeof OpenAI.APIError>).headers?.get('retry-after')).toBe(
+            '7',
+          );
+        } else {
+          expect(error).toBeInstanceOf(OpenAI.BadRequestError);
+          expect(error).toMatchObject({
+            status: 400,
+            type: 'invalid_request_error',
+            code: 'upstream_invalid_request',
+          });
+          expect((error as Error).message).toContain(`HTTP ${status}`);
+        }
+        expect(JSON.stringify(error)).not.toContain('sk-leak');
+      }
+    }
+  });
+
   it('when the provider refuses a streamed call before streaming, then the error comes as its HTTP status, not as a 200', async () => {
     upstream.script({ status: 500 });
     // The SDK throws from create(): the status came before any stream.

@@ -33,8 +33,17 @@ export interface UpstreamFailure {
   code?: string;
   type?: string;
   requestId?: string;
+  /** The provider's Retry-After (a 429 or 503), in whole seconds, at most an hour. */
+  retryAfterSeconds?: number;
   /** Only for failures raised on our side (connection, timeout), and scrubbed. */
   message?: string;
+}
+
+/** A Retry-After header in seconds (delta-seconds only; a date is ignored), within an hour. */
+function retryAfterOf(headers: unknown): number | undefined {
+  const raw = headers instanceof Headers ? headers.get('retry-after') : null;
+  const seconds = raw !== null && /^\d+$/.test(raw.trim()) ? Number(raw) : NaN;
+  return Number.isFinite(seconds) ? Math.min(Math.max(seconds, 1), 3600) : undefined;
 }
 
 /**
@@ -47,9 +56,11 @@ export function describeUpstreamFailure(err: unknown): UpstreamFailure {
     const str = (v: unknown) =>
       typeof v === 'string' || typeof v === 'number' ? String(v) : undefined;
     const status: unknown = err.status;
+    const retryAfterSeconds = retryAfterOf(err.headers);
     return {
       name: err.name,
       ...(typeof status === 'number' ? { status } : {}),
+      ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
       ...(str(err.code) ? { code: scrubSecrets(str(err.code)!) } : {}),
       ...(str(err.type) ? { type: scrubSecrets(str(err.type)!) } : {}),
       ...(err.requestID ? { requestId: scrubSecrets(err.requestID) } : {}),

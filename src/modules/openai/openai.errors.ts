@@ -2,6 +2,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { z, ZodError, type core } from 'zod';
 import { AppError, ERROR_STATUS, type ErrorCode } from '../../lib/errors.js';
 import { reportError, toAppError } from '../../lib/http/error-handler.js';
+import type { UpstreamFailure } from '../../lib/llm/upstream-errors.js';
 
 /** OpenAI's error body: `{ error: { message, type, param, code } }`, which its SDKs parse. */
 export const OpenAiErrorBody = z.object({
@@ -117,11 +118,45 @@ const CODES: Partial<Record<ErrorCode, string>> = {
   PAYLOAD_TOO_LARGE: 'request_too_large',
 };
 
+/** Provider statuses that say the request itself was refused (its parameters or content). */
+const REFUSED_AS_INVALID = new Set([400, 413, 422]);
+
+/**
+ * A provider's failure as a /v1 caller should take it. The chat routes answer every provider
+ * failure 502 (the server built that request); a /v1 caller built its request, so a provider's
+ * refusal of it is a 400 its SDK does not retry, and a provider's rate limit a 429 with the
+ * provider's Retry-After. Neither passes the provider's text on. Anything else stays a 502.
+ */
+function fromProvider(app: AppError): OpenAiError | null {
+  if (app.code !== 'UPSTREAM_ERROR') return null;
+  const cause = app.cause as UpstreamFailure | undefined;
+  const status = cause?.status;
+  if (status !== undefined && REFUSED_AS_INVALID.has(status))
+    return new OpenAiError(
+      'VALIDATION_FAILED',
+      `The model provider refused the request (HTTP ${status}): check its parameters and content`,
+      { code: 'upstream_invalid_request' },
+      { cause },
+    );
+  if (status === 429) {
+    const wait = cause?.retryAfterSeconds;
+    return new OpenAiError(
+      'RATE_LIMITED',
+      'The model provider is rate limiting this server; try again shortly',
+      { code: 'upstream_rate_limited' },
+      { cause, headers: wait !== undefined ? { 'Retry-After': String(wait) } : undefined },
+    );
+  }
+  return null;
+}
+
 /** Any error of a /v1 request, as an AppError carrying OpenAI's names. */
 export function toOpenAiError(err: unknown): OpenAiError {
   if (err instanceof OpenAiError) return err;
   if (err instanceof ZodError) return fromZod(err);
   const app = toAppError(err);
+  const provider = fromProvider(app);
+  if (provider) return provider;
   // The daily budget comes back at its reset (Retry-After), hours away: OpenAI's SDKs would
   // retry at once (they honour x-should-retry) and spend the caller's retries for nothing.
   const headers =
