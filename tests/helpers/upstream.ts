@@ -31,6 +31,8 @@ export interface UpstreamScript {
   done?: boolean;
   /** Tool-call deltas streamed after the content chunks (one SSE event each), as OpenAI sends them. */
   toolCalls?: Record<string, unknown>[];
+  /** `delta.refusal` pieces, sent after the content chunks (a model refusing a structured answer). */
+  refusal?: string[];
   /** After this many chunks: send an error event, stall forever, send garbage, or destroy the socket. */
   failAfter?: number;
   failWith?: 'error-event' | 'stall' | 'garbage' | 'close';
@@ -235,6 +237,8 @@ export async function startUpstream() {
       }
     }
     if (script.failAfter === chunks.length) return fail(script, res);
+    for (const refusal of script.refusal ?? [])
+      send({ ...base, choices: [{ index: 0, delta: { refusal }, finish_reason: null }] });
     for (const call of script.toolCalls ?? []) {
       send({
         ...base,

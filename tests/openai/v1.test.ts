@@ -350,6 +350,45 @@ describe('POST /v1/chat/completions with the official openai SDK', () => {
     expect(upstream.requests[1]!.body.messages).toHaveLength(3);
   });
 
+  it("when the model refuses (delta.refusal), then the answer's refusal carries it, streamed and whole, and a chat shows it as the reply", async () => {
+    const refusal = ['I cannot', ' help with that.'];
+    // No usage from the provider: the refusal is counted as output.
+    upstream.script({ chunks: [], refusal, usage: false });
+    const whole = await client.chat.completions.create({
+      model: 'test-model',
+      messages: [{ role: 'user', content: 'Something refused' }],
+    });
+    expect(whole.choices[0]!.message).toMatchObject({
+      content: null,
+      refusal: 'I cannot help with that.',
+    });
+    expect(whole.usage!.completion_tokens).toBeGreaterThan(0);
+
+    upstream.script({ chunks: [], refusal });
+    const chunks = await streamedChunks({
+      model: 'test-model',
+      messages: [{ role: 'user', content: 'Something refused' }],
+    });
+    expect(chunks.flatMap((c) => c.choices.map((choice) => choice.delta.refusal ?? ''))).toEqual([
+      '',
+      ...refusal,
+      '',
+    ]);
+
+    // A chat's reply shows the refusal as its text.
+    upstream.script({ chunks: [], refusal });
+    const chat = await ctx
+      .request()
+      .post('/api/chats')
+      .set(user.auth)
+      .send({ message: 'Something refused', stream: false });
+    expect(chat.status).toBe(201);
+    expect(chat.body.messages[1]).toMatchObject({
+      content: 'I cannot help with that.',
+      status: 'complete',
+    });
+  });
+
   it('when the provider is slow to its first token, then the 200, the stream headers and the role chunk arrive before it', async () => {
     let release!: () => void;
     // The provider's headers come at once, its first token only once released.

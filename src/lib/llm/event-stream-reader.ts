@@ -148,6 +148,9 @@ export class EventStreamReader implements Due {
     const content = choice?.delta?.content;
     if (typeof content === 'string' && content.length > 0)
       this.queue.push({ type: 'delta', content });
+    const refusal = choice?.delta?.refusal;
+    if (typeof refusal === 'string' && refusal.length > 0)
+      this.queue.push({ type: 'refusal', content: refusal });
     const toolCalls = choice?.delta?.tool_calls;
     if (Array.isArray(toolCalls) && toolCalls.length > 0)
       this.queue.push({ type: 'toolCalls', toolCalls });

@@ -36,7 +36,9 @@ export type CompletionEvent =
   | { type: 'delta'; content: string }
   | { type: 'finish'; finishReason: string }
   | { type: 'usage'; usage: Usage }
-  | { type: 'toolCalls'; toolCalls: ToolCallDelta[] };
+  | { type: 'toolCalls'; toolCalls: ToolCallDelta[] }
+  /** Text of a refusal (`delta.refusal`: a model declining, with structured outputs). */
+  | { type: 'refusal'; content: string };
 
 /**
  * Takes the provider's events in order. A promise back (a reader's socket is full) holds the

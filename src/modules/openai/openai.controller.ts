@@ -120,11 +120,14 @@ async function collectedOutcome(
 
 async function answerJson(res: Response, exchange: Exchange, who: Identity) {
   const toolCalls = collectToolCalls();
+  let refusal = '';
   const outcome = await collectedOutcome(res, exchange, (event) => {
     if (event.type === 'toolCalls') toolCalls.add(event.toolCalls);
+    else if (event.type === 'refusal') refusal += event.content;
   });
   if (!outcome) return;
   const calls = toolCalls.list();
+  const textless = outcome.message.content === '' && (calls.length > 0 || refusal !== '');
   const usage = usageJson(outcome);
   res.status(200).json({
     id: who.id,
@@ -136,9 +139,8 @@ async function answerJson(res: Response, exchange: Exchange, who: Identity) {
         index: 0,
         message: {
           role: 'assistant',
-          content:
-            outcome.message.content === '' && calls.length > 0 ? null : outcome.message.content,
-          refusal: null,
+          content: textless ? null : outcome.message.content,
+          refusal: refusal === '' ? null : refusal,
           ...(calls.length > 0 ? { tool_calls: calls } : {}),
         },
         logprobs: null,
@@ -228,11 +230,14 @@ async function answerStream(
       const reading = followLive(reply, sink, 0);
       runReply(reply, exchange, {
         ...LEAVING_IS_STOPPING,
-        // Tool calls come between text chunks; the text before them has been written by now.
+        // Tool calls and a refusal come between text chunks; the text before them has been
+        // written by now.
         onEvent: (event, interrupt) =>
           event.type === 'toolCalls'
             ? sse.data(chunk({ tool_calls: event.toolCalls }), interrupt)
-            : undefined,
+            : event.type === 'refusal'
+              ? sse.data(chunk({ refusal: event.content }), interrupt)
+              : undefined,
       });
       await roleWritten;
       await reading;

@@ -101,13 +101,16 @@ export async function runGeneration(
   let finishReason: string | null = null;
   let usage: MessageDoc['usage'] = null;
   let failure: AppError | null = null;
-  // What the model wrote as tool calls (/v1): names and arguments, charged as output like text.
-  const toolCallText: string[] = [];
+  // What the model wrote besides the reply's text (/v1: tool calls' names and arguments, a
+  // refusal), charged as output like text.
+  const otherOutput: string[] = [];
+  // A chat's reply shows a refusal as its text; a /v1 caller gets it apart (`refusal`), by onEvent.
+  const refusalIsText = exchange.passthrough === undefined;
   // Set once the model call is over: its last writes are then what shutdown waits for.
   let settled: () => void;
   // Called as each event is read: nothing is awaited per chunk unless a reader's socket is full.
   const onModelEvent = (event: CompletionEvent): Promise<void> | void => {
-    if (event.type === 'delta') {
+    if (event.type === 'delta' || (event.type === 'refusal' && refusalIsText)) {
       completion.timing.delta();
       ttftMs ??= Math.round(performance.now() - started);
       // Held only while a reader's socket is full (backpressure).
@@ -117,9 +120,10 @@ export async function runGeneration(
     }
     if (event.type === 'finish') finishReason = event.finishReason;
     else if (event.type === 'usage') usage = event.usage;
+    else if (event.type === 'refusal') otherOutput.push(event.content);
     else if (event.type === 'toolCalls')
       for (const call of event.toolCalls)
-        toolCallText.push(call.function?.name ?? '', call.function?.arguments ?? '');
+        otherOutput.push(call.function?.name ?? '', call.function?.arguments ?? '');
     return options.onEvent?.(event, controller.signal);
   };
   try {
@@ -148,7 +152,7 @@ export async function runGeneration(
       usage,
       ttftMs,
       durationMs: Math.round(performance.now() - started),
-      toolCallText: toolCallText.join(''),
+      otherOutput: otherOutput.join(''),
     });
   } finally {
     // Shutdown closes the database only after this (registry.ts runningGenerations).
@@ -187,8 +191,8 @@ interface ReadOutcome {
   usage: MessageDoc['usage'];
   ttftMs: number | null;
   durationMs: number;
-  /** The tool calls the model wrote, as text (names and arguments): output that is not the reply's. */
-  toolCallText: string;
+  /** What the model wrote besides the reply's text (tool calls, a refusal), as text: output too. */
+  otherOutput: string;
 }
 
 /**
@@ -207,7 +211,7 @@ async function storeOutcome(
   exchange: Exchange,
   reply: ReplyStream,
   checkpoints: CheckpointWriter | null,
-  { failure, finishReason, usage, ttftMs, durationMs, toolCallText }: ReadOutcome,
+  { failure, finishReason, usage, ttftMs, durationMs, otherOutput }: ReadOutcome,
 ): Promise<GenerationResult> {
   const { lease } = exchange;
   const { controller } = reply;
@@ -237,9 +241,9 @@ async function storeOutcome(
     chatId: exchange.persist === false ? null : message.chatId,
     model: exchange.model,
     prompt: exchange.turns,
-    // A continue is charged for what it added, not for the text it started from; tool calls are
-    // output too (a call that wrote only tool calls generated something, and is charged).
-    completion: content.slice(exchange.assistant.content.length) + toolCallText,
+    // A continue is charged for what it added, not for the text it started from; tool calls and
+    // a refusal are output too (a call that wrote only those generated something: charged).
+    completion: content.slice(exchange.assistant.content.length) + otherOutput,
     usage,
     failed: failure !== null,
   };
