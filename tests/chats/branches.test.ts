@@ -434,6 +434,29 @@ describe('branches', () => {
     expect(ofQuestion.body.error.code).toBe('NOT_CONTINUABLE');
   });
 
+  it('when a long answer is continued, then the model gets only its end, within half the history budget, so the prompt stays bounded', async () => {
+    const { chatId } = await chatOf(1);
+    // 40,000 characters, about 10,000 tokens: over HISTORY_TOKEN_BUDGET (8,000) on its own.
+    const long = `${'word '.repeat(7998)}the end`;
+    upstream.script({ chunks: [long], finishReason: 'length' });
+    const cut = await send(chatId, { content: 'q2' });
+    expect(cut.body.messages[1].content).toBe(long);
+    upstream.script({ chunks: [' more'] });
+    const res = await ctx
+      .request()
+      .post(`/api/chats/${chatId}/messages/${cut.body.messages[1].id}/continue`)
+      .set(user.auth)
+      .send({ stream: false });
+    expect(res.status).toBe(201);
+    const sent = upstream.requests.at(-1)!.messages;
+    // Half of 8,000 tokens, at 4 characters a token.
+    expect(sent.at(-1)).toEqual({ role: 'assistant', content: long.slice(-16_000) });
+    const tokens = sent.reduce((sum, m) => sum + Math.ceil(m.content.length / 4) + 4, 0);
+    expect(tokens).toBeLessThanOrEqual(8000);
+    expect(sent.at(-2)).toEqual({ role: 'user', content: 'q2' });
+    expect((await Message.findById(cut.body.messages[1].id).lean())!.content).toBe(`${long} more`);
+  });
+
   it('when the same cut answer is continued twice at once, then one continue claims it and the other gets 409: the text is appended once', async () => {
     const { chatId } = await chatOf(1);
     upstream.script({ chunks: ['The start'], finishReason: 'length' });

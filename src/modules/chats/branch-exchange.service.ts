@@ -1,4 +1,5 @@
 import { config } from '../../lib/config.js';
+import { tailText } from '../../lib/text.js';
 import { Types } from '../../lib/db/mongoose.js';
 import { AppError, notFound } from '../../lib/errors.js';
 import type { ObjectIdString } from '../../lib/http/ids.js';
@@ -186,7 +187,13 @@ export async function beginContinue(
     if (claimed.matchedCount === 0) throw streaming();
     const moved = await moveActiveLeaf(chat, answer._id, now);
     const model = answer.model ?? chat.model;
-    const turns = fitToBudget(chat.systemPrompt, history, config().HISTORY_TOKEN_BUDGET);
+    const budget = config().HISTORY_TOKEN_BUDGET;
+    // The answer so far goes last, for the model to carry on; of a long one only its end, within
+    // half the history budget (about 4 characters a token), so a continue's prompt stays as
+    // bounded as a send's however often the answer was continued (budgets rely on that bound).
+    const sofar = history.at(-1);
+    if (sofar?.role === 'assistant') sofar.content = tailText(sofar.content, (budget / 2) * 4);
+    const turns = fitToBudget(chat.systemPrompt, history, budget);
     const assistant: MessageDoc = {
       ...answer,
       status: 'streaming',
