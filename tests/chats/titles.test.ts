@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Chat } from '../../src/modules/chats/chat.model.js';
 import { UsageEntry } from '../../src/modules/usage/usage.model.js';
+import { User } from '../../src/modules/users/user.model.js';
 import { useTestApp } from '../helpers/app.js';
 import { chargesWhere } from '../helpers/charges.js';
 import { eventually } from '../helpers/eventually.js';
@@ -123,6 +124,25 @@ describe('titles the model writes', () => {
     const { events } = parseSse(res.body as string);
     expect(events.map((e) => e.event)).not.toContain('title');
     expect(upstream.requests).toHaveLength(1);
+  });
+
+  it("when the first reply uses up the account's daily budget, then no title is asked for, and the first-message title stays", async () => {
+    const limited = await createUser({ label: 'title-budget' });
+    await User.updateOne({ _id: limited.id }, { $set: { tokenBudgetPerDay: 5 } });
+    upstream.script({ chunks: ['a reply that uses the budget up'] });
+    const res = await ctx
+      .request()
+      .post('/api/chats')
+      .set(limited.auth)
+      .send({ message: 'spend it', stream: true })
+      .buffer(true)
+      .parse(textParser);
+    const { events } = parseSse(res.body as string);
+    expect(events.at(-1)!.event).toBe('done');
+    expect(events.map((e) => e.event)).not.toContain('title');
+    expect(upstream.requests).toHaveLength(1);
+    const chatId = events[0]!.data.chat.id as string;
+    expect((await Chat.findById(chatId).lean())!.title).toBe('spend it');
   });
 
   it('when the title request fails, then the reply still ends with done and the first-message title stays', async () => {
