@@ -24,11 +24,11 @@ beforeAll(async () => {
   user = await createUser();
 });
 
-const startStreamed = (body: Record<string, unknown>) =>
+const startStreamed = (body: Record<string, unknown>, who = user) =>
   ctx
     .request()
     .post('/api/chats')
-    .set(user.auth)
+    .set(who.auth)
     .send({ stream: true, ...body })
     .buffer(true)
     .parse(textParser);
@@ -130,13 +130,7 @@ describe('titles the model writes', () => {
     const limited = await createUser({ label: 'title-budget' });
     await User.updateOne({ _id: limited.id }, { $set: { tokenBudgetPerDay: 5 } });
     upstream.script({ chunks: ['a reply that uses the budget up'] });
-    const res = await ctx
-      .request()
-      .post('/api/chats')
-      .set(limited.auth)
-      .send({ message: 'spend it', stream: true })
-      .buffer(true)
-      .parse(textParser);
+    const res = await startStreamed({ message: 'spend it' }, limited);
     const { events } = parseSse(res.body as string);
     expect(events.at(-1)!.event).toBe('done');
     expect(events.map((e) => e.event)).not.toContain('title');
