@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Types } from '../../src/lib/db/mongoose.js';
 import { Chat } from '../../src/modules/chats/chat.model.js';
 import { Message } from '../../src/modules/chats/message.model.js';
+import { UsageEntry } from '../../src/modules/usage/usage.model.js';
 import { useTestApp } from '../helpers/app.js';
 import { expectError } from '../helpers/auth.js';
 import { parseSse, textParser } from '../helpers/sse.js';
@@ -401,6 +402,13 @@ describe('branches', () => {
         ],
       ),
     );
+    // The continue's own call is in the ledger under the id its claim put on the answer's lease
+    // (where the sweep would charge it, had this instance died), for what it added.
+    const continued = (await Message.findById(answerId).lean())!;
+    expect(continued.lease).toMatchObject({ from: 'The start'.length });
+    expect(await UsageEntry.findById(continued.lease!.callId).lean()).toMatchObject({
+      chatId: new Types.ObjectId(chatId),
+    });
     // Cursors count the whole message: a reconnect after the last delta gets only `done`.
     const lastDelta = events.filter((e) => e.event === 'delta').at(-1)!;
     expect(lastDelta.id).toBe(`${answerId}:${'The start and the end'.length}`);

@@ -16,6 +16,7 @@ import {
 } from '../../src/modules/chats/generation/leases.js';
 import { Generation } from '../../src/modules/chats/generation/generation.model.js';
 import { Message, type MessageDoc } from '../../src/modules/chats/message.model.js';
+import { UsageEntry } from '../../src/modules/usage/usage.model.js';
 import { useChatApp } from '../helpers/chat-app.js';
 import { monitoredClient } from '../helpers/commands.js';
 import { expectTookTurns, releaseInPairs } from '../helpers/write-pairs.js';
@@ -247,6 +248,36 @@ describe('a reply written by its own generation', () => {
       error: { code: 'INTERRUPTED' },
     });
     expect(after!.terms).toEqual(['older', 'words', 'and', 'newer', 'ones']);
+  });
+
+  it("when a continue's instance dies mid-stream, then the sweep charges what it added under the continue's own call, and the answer keeps the charge of the call that began it", async () => {
+    const answer = await storedReply('incomplete', 'begun');
+    expect(answer.charge).toBeTruthy();
+    // What a continue leaves when its instance dies: the answer claimed, with the continue's call
+    // and where it began on the lease, then grown by a checkpoint; its lease document gone.
+    const callId = new Types.ObjectId();
+    await Message.collection.updateOne(
+      { _id: answer._id },
+      {
+        $set: {
+          status: 'streaming',
+          content: 'begun, and then some more words',
+          lease: { slot: 0, token: 'died', callId, from: 'begun'.length },
+        },
+      },
+    );
+    const swept = await finishInterrupted((await Message.findById(answer._id).lean<MessageDoc>())!);
+    expect(swept).toMatchObject({
+      status: 'incomplete',
+      content: 'begun, and then some more words',
+      error: { code: 'INTERRUPTED' },
+    });
+    expect(swept.charge).toEqual(answer.charge);
+    const entry = await UsageEntry.findById(callId).lean();
+    expect(entry).toMatchObject({ estimated: true, chatId: answer.chatId, userId: answer.userId });
+    // ", and then some more words": a handful of tokens, not the whole answer's.
+    expect(entry!.completionTokens).toBeGreaterThan(3);
+    expect(entry!.completionTokens).toBeLessThan(10);
   });
 
   it('when the lease is no longer surely held and the reply was finished elsewhere, then a checkpoint changes nothing; while it is held, a checkpoint lands; one not yet sent when the writer closes is not sent', async () => {

@@ -1,3 +1,4 @@
+import { tailText } from '../text.js';
 import type { ChatTurn } from './types.js';
 
 /** About four characters per token for English text; close enough to bound what is sent upstream. */
@@ -21,3 +22,11 @@ export function fitToBudget(systemPrompt: string, turns: ChatTurn[], budget: num
   }
   return [...system, ...kept.reverse()];
 }
+
+/**
+ * What a continue's prompt carries of the answer so far, last, for the model to carry on: of a long
+ * one only its end, within half the history budget (about 4 characters a token), so the prompt
+ * stays as bounded as a send's however often the answer was continued (budgets rely on that).
+ */
+export const answerSoFar = (answer: string, budget: number): string =>
+  tailText(answer, (budget / 2) * 4);

@@ -11,7 +11,7 @@ export type {
   ToolCallDelta,
   Usage,
 } from './types.js';
-export { fitToBudget } from './history.js';
+export { answerSoFar, fitToBudget } from './history.js';
 export { describeUpstreamFailure, upstreamError } from './upstream-errors.js';
 export { closeOpenAiPool } from './openai.provider.js';
 export { DEMO_MODEL };

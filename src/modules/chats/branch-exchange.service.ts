@@ -1,9 +1,8 @@
 import { config } from '../../lib/config.js';
-import { tailText } from '../../lib/text.js';
 import { Types } from '../../lib/db/mongoose.js';
 import { AppError, notFound } from '../../lib/errors.js';
 import type { ObjectIdString } from '../../lib/http/ids.js';
-import { fitToBudget } from '../../lib/llm/index.js';
+import { answerSoFar, fitToBudget } from '../../lib/llm/index.js';
 import { turnsOf } from './branch.service.js';
 import { Tree, withContent, type Node } from './branch.tree.js';
 import { Chat, inChatTurn, type ChatDoc } from './chat.model.js';
@@ -168,50 +167,35 @@ export async function beginContinue(
         'REPLY_NOT_CONTINUABLE',
         'Only an answer that was cut off (incomplete, or stopped by the token limit) can be continued',
       );
+    // Each continue is a model call of its own in the usage ledger, though it writes into an
+    // answer whose id already names the call that began it. Its id goes on the answer's lease with
+    // where it began, so the sweep can charge what it added if this instance dies meanwhile.
+    const callId = new Types.ObjectId();
+    const held = { slot: lease.slot, token: lease.token, callId, from: answer.content.length };
     // Claimed only while it is still in the state just read: a continue already running (or a
     // finished one that changed it) makes this one a 409, not a second writer. In turn: where the
     // server runs a filtered update as a read and then a write, two claims at once both matched.
     const claimed = await inAnswerTurn(answer._id, () =>
       Message.collection.updateOne(
         { _id: answer._id, status: answer.status, content: answer.content },
-        {
-          $set: {
-            status: 'streaming',
-            finishReason: null,
-            error: null,
-            lease: { slot: lease.slot, token: lease.token },
-          },
-        },
+        { $set: { status: 'streaming', finishReason: null, error: null, lease: held } },
       ),
     );
     if (claimed.matchedCount === 0) throw streaming();
     const moved = await moveActiveLeaf(chat, answer._id, now);
     const model = answer.model ?? chat.model;
     const budget = config().HISTORY_TOKEN_BUDGET;
-    // The answer so far goes last, for the model to carry on; of a long one only its end, within
-    // half the history budget (about 4 characters a token), so a continue's prompt stays as
-    // bounded as a send's however often the answer was continued (budgets rely on that bound).
     const sofar = history.at(-1);
-    if (sofar?.role === 'assistant') sofar.content = tailText(sofar.content, (budget / 2) * 4);
+    if (sofar?.role === 'assistant') sofar.content = answerSoFar(sofar.content, budget);
     const turns = fitToBudget(chat.systemPrompt, history, budget);
     const assistant: MessageDoc = {
       ...answer,
       status: 'streaming',
       finishReason: null,
       error: null,
-      lease: { slot: lease.slot, token: lease.token },
+      lease: held,
     };
-    return {
-      chat: moved,
-      userMessage: question ?? answer,
-      assistant,
-      lease,
-      model,
-      turns,
-      // Each continue is a model call of its own in the usage ledger, though it writes into an
-      // answer whose id already names the call that began it.
-      callId: new Types.ObjectId(),
-    };
+    return { chat: moved, userMessage: question ?? answer, assistant, lease, model, turns, callId };
   });
 }
 

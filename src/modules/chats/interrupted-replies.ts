@@ -1,5 +1,6 @@
 import { config } from '../../lib/config.js';
-import { fitToBudget, type ChatTurn } from '../../lib/llm/index.js';
+import type { Types } from '../../lib/db/mongoose.js';
+import { answerSoFar, fitToBudget, type ChatTurn } from '../../lib/llm/index.js';
 import { recordUsage } from '../usage/index.js';
 import { Tree, withContent } from './branch.tree.js';
 import { Chat } from './chat.model.js';
@@ -77,8 +78,18 @@ export async function finishInterrupted(reply: MessageDoc, now = new Date()): Pr
   }
   const stored = (await Message.findById(reply._id).lean<MessageDoc>()) ?? reply;
   // Only the instance whose update won charges the ledger, with the text as it was finished. A
-  // reply that holds a charge was being continued: the call that began it is charged already.
-  if (result.modifiedCount > 0 && !stored.charge) await recordInterruptedUsage(stored);
+  // reply that holds a charge was being continued: the call that began it is charged already, and
+  // the continue's own call, named on its lease, is charged for what it added.
+  if (result.modifiedCount > 0) {
+    const continued = stored.charge ? stored.lease : undefined;
+    if (!stored.charge) await recordInterruptedUsage(stored, stored._id, '');
+    else if (continued?.callId && continued.from !== undefined)
+      await recordInterruptedUsage(
+        stored,
+        continued.callId,
+        stored.content.slice(0, continued.from),
+      );
+  }
   return stored;
 }
 
@@ -99,15 +110,20 @@ async function promptOf(reply: MessageDoc): Promise<ChatTurn[]> {
 }
 
 /**
- * Charges the ledger for a reply whose instance died before it could (the runner records usage
+ * Charges the ledger for a call whose instance died before it could (the runner records usage
  * only once the call ends): both sides estimated, the prompt from the stored thread and the
- * completion from the last checkpoint. It goes under the reply's id, the id of the call that
- * began the reply. A runner that was not dead after all finds the reply settled and charges
- * nothing (generation.runner.ts). A continue records under its own call id, which is not stored:
- * its interrupted tokens are not charged (the reply holds the charge of the call that began it),
- * never twice.
+ * completion from the last checkpoint. A reply's call goes under the reply's id, the id of the
+ * call that began it; a continue's under its own id, named on the answer's lease, for the text it
+ * added after `before` (the answer as it began). A runner that was not dead after all finds the
+ * reply settled and charges nothing (generation.runner.ts); one whose final write failed records
+ * under the same id, which the ledger takes once: never twice.
  */
-async function recordInterruptedUsage(reply: MessageDoc): Promise<void> {
+async function recordInterruptedUsage(
+  reply: MessageDoc,
+  callId: Types.ObjectId,
+  /** The answer as the call began it: a continue's, sent last in its prompt (empty for a reply). */
+  before: string,
+): Promise<void> {
   let prompt: ChatTurn[] = [];
   try {
     prompt = await promptOf(reply);
@@ -115,13 +131,16 @@ async function recordInterruptedUsage(reply: MessageDoc): Promise<void> {
     // The completion is still worth charging; the prompt then counts as empty.
     logger.warn({ err: (error as Error).message }, 'could not rebuild an interrupted prompt');
   }
+  // As the continue sent it.
+  if (before)
+    prompt.push({ role: 'assistant', content: answerSoFar(before, config().HISTORY_TOKEN_BUDGET) });
   await recordUsage({
-    id: reply._id,
+    id: callId,
     userId: reply.userId,
     chatId: reply.chatId,
     model: reply.model ?? 'unknown',
     prompt,
-    completion: reply.content,
+    completion: reply.content.slice(before.length),
     usage: null,
     // Nothing checkpointed: like a failed call, nothing is charged (the ledger needs some text).
     failed: true,

@@ -43,9 +43,10 @@ export interface MessageDoc {
   /**
    * Internal, replies only: the generation lease (slot and token) of the instance writing it while
    * `status` is `streaming`; when that lease has lapsed, the instance died and the reply is finished
-   * as interrupted by whoever notices.
+   * as interrupted by whoever notices. A continue adds its own call's id and the length the answer
+   * had when it began (`callId`, `from`), so that the sweep charges what it added under that id.
    */
-  lease?: { slot: number; token: string } | null;
+  lease?: { slot: number; token: string; callId?: Types.ObjectId; from?: number } | null;
 }
 
 const messageSchema = new Schema<MessageDoc>(
@@ -78,7 +79,10 @@ const messageSchema = new Schema<MessageDoc>(
     // Set by the service, not by timestamps: a reply's time is when it started, right after its question.
     createdAt: { type: Date, required: true },
     lease: {
-      type: new Schema({ slot: Number, token: String }, { _id: false }),
+      type: new Schema(
+        { slot: Number, token: String, callId: Schema.Types.ObjectId, from: Number },
+        { _id: false },
+      ),
       default: undefined,
     },
     charge: { type: new Schema(chargeFields, { _id: false }), default: undefined },
