@@ -48,7 +48,10 @@ describe('deleting a chat while its reply streams', () => {
     await s.ended;
     const last = s.events.at(-1)!;
     expect(last.event).toBe('error');
-    expect(last.data.error.code).toBe('NOT_FOUND');
+    expect(last.data.error).toMatchObject({
+      code: 'NOT_FOUND',
+      message: 'The chat was deleted while this reply was being generated; the reply was not kept',
+    });
   });
 
   it('when the chat disappears while its reply streams without the reply being stopped (a deletion the stop did not reach), then the reply store refuses: neither the reply nor its question is left', async () => {
@@ -75,14 +78,18 @@ describe('deleting a chat while its reply streams', () => {
 
 describe("deleting a reply's branch while it streams", () => {
   it('when the branch of a streaming reply is deleted by a deletion that read the tree before the reply was stored, then the stream ends NOT_FOUND naming the branch, the chat stays, and its usage keeps the call', async () => {
-    ctx.upstream.setDefault({ chunks: ['a ', 'b ', 'c ', 'd '], delayMs: 100 });
     const chatId = await newChat();
+    // A first exchange, which the deletion leaves.
+    ctx.upstream.setDefault({ chunks: ['first'] });
+    await stream(chatId).ended;
+    ctx.upstream.setDefault({ chunks: ['a ', 'b ', 'c ', 'd '], delayMs: 100 });
     const s = stream(chatId);
     await s.waitFor(() => s.events.some((e) => e.event === 'delta'));
     const meta = s.events.find((e) => e.event === 'meta')!;
     const replyId = new mongoose.Types.ObjectId(meta.data.assistantMessage.id as string);
+    const questionId = new mongoose.Types.ObjectId(meta.data.userMessage.id as string);
     // What that deletion does once past its check: the question and everything below it go.
-    await Message.deleteMany({ chatId });
+    await Message.deleteMany({ _id: { $in: [questionId, replyId] } });
     await s.ended;
     const last = s.events.at(-1)!;
     expect(last.event).toBe('error');
@@ -91,7 +98,7 @@ describe("deleting a reply's branch while it streams", () => {
       message:
         'The reply was deleted with its branch while it was being generated; it was not kept',
     });
-    expect(await leftOf(chatId)).toEqual({ chats: 1, messages: 0, leases: 0, places: 1 });
+    expect(await leftOf(chatId)).toEqual({ chats: 1, messages: 2, leases: 0, places: 1 });
     const usage = mongoose.connection.collection('usage');
     expect(await usage.findOne({ _id: replyId })).toMatchObject({
       chatId: new mongoose.Types.ObjectId(chatId),

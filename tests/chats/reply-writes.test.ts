@@ -250,35 +250,51 @@ describe('a reply written by its own generation', () => {
     expect(after!.terms).toEqual(['older', 'words', 'and', 'newer', 'ones']);
   });
 
-  it("when a continue's instance dies mid-stream, then the sweep charges what it added under the continue's own call, and the answer keeps the charge of the call that began it", async () => {
-    const answer = await storedReply('incomplete', 'begun');
-    expect(answer.charge).toBeTruthy();
-    // What a continue leaves when its instance dies: the answer claimed, with the continue's call
-    // and where it began on the lease, then grown by a checkpoint; its lease document gone.
-    const callId = new Types.ObjectId();
-    await Message.collection.updateOne(
-      { _id: answer._id },
-      {
-        $set: {
-          status: 'streaming',
-          content: 'begun, and then some more words',
-          lease: { slot: 0, token: 'died', callId, from: 'begun'.length },
+  it.each([
+    ['holds the charge of the call that began it', true],
+    ['was itself interrupted (its first call charged in the ledger)', false],
+  ])(
+    "when a continue's instance dies mid-stream and the answer %s, then the sweep charges what the continue added under the continue's own call",
+    async (_label, holdsCharge) => {
+      const answer = await storedReply('incomplete', 'begun');
+      expect(answer.charge).toBeTruthy();
+      if (!holdsCharge)
+        await Message.collection.updateOne({ _id: answer._id }, { $unset: { charge: 1 } });
+      // What a continue leaves when its instance dies: the answer claimed, with the continue's
+      // call and where it began on the lease, then grown by a checkpoint; its lease document gone.
+      const callId = new Types.ObjectId();
+      await Message.collection.updateOne(
+        { _id: answer._id },
+        {
+          $set: {
+            status: 'streaming',
+            content: 'begun, and then some more words',
+            lease: { slot: 0, token: 'died', callId, from: 'begun'.length },
+          },
         },
-      },
-    );
-    const swept = await finishInterrupted((await Message.findById(answer._id).lean<MessageDoc>())!);
-    expect(swept).toMatchObject({
-      status: 'incomplete',
-      content: 'begun, and then some more words',
-      error: { code: 'INTERRUPTED' },
-    });
-    expect(swept.charge).toEqual(answer.charge);
-    const entry = await UsageEntry.findById(callId).lean();
-    expect(entry).toMatchObject({ estimated: true, chatId: answer.chatId, userId: answer.userId });
-    // ", and then some more words": a handful of tokens, not the whole answer's.
-    expect(entry!.completionTokens).toBeGreaterThan(3);
-    expect(entry!.completionTokens).toBeLessThan(10);
-  });
+      );
+      const swept = await finishInterrupted(
+        (await Message.findById(answer._id).lean<MessageDoc>())!,
+      );
+      expect(swept).toMatchObject({
+        status: 'incomplete',
+        content: 'begun, and then some more words',
+        error: { code: 'INTERRUPTED' },
+      });
+      expect(swept.charge).toEqual(holdsCharge ? answer.charge : undefined);
+      const entry = await UsageEntry.findById(callId).lean();
+      expect(entry).toMatchObject({
+        estimated: true,
+        chatId: answer.chatId,
+        userId: answer.userId,
+      });
+      // ", and then some more words": a handful of tokens, not the whole answer's.
+      expect(entry!.completionTokens).toBeGreaterThan(3);
+      expect(entry!.completionTokens).toBeLessThan(10);
+      // Nothing under the answer's own id: the call that began it is not charged again.
+      expect(await UsageEntry.findById(answer._id).lean()).toBeNull();
+    },
+  );
 
   it('when the lease is no longer surely held and the reply was finished elsewhere, then a checkpoint changes nothing; while it is held, a checkpoint lands; one not yet sent when the writer closes is not sent', async () => {
     const finished = await storedReply('incomplete', 'last checkpoint');

@@ -409,7 +409,12 @@ export async function storeReply(
       // Gone altogether when its chat, or its branch, was deleted meanwhile: nothing to store.
       const settled = await Message.findById(message._id).lean<MessageDoc>();
       if (settled) return { error: null, settled };
-      return (await chatStillOwned(message.userId, message.chatId))
+      // A chat's deletion removes its messages first and the chat last (chats.service deleteChat),
+      // so a chat still there without a message is one being deleted; a branch's leaves the rest.
+      const branchOnly =
+        (await chatStillOwned(message.userId, message.chatId)) &&
+        (await Message.exists({ chatId: message.chatId })) !== null;
+      return branchOnly
         ? { error: branchGone(), gone: 'branch' }
         : { error: chatGone(), gone: 'chat' };
     }

@@ -77,18 +77,18 @@ export async function finishInterrupted(reply: MessageDoc, now = new Date()): Pr
     }
   }
   const stored = (await Message.findById(reply._id).lean<MessageDoc>()) ?? reply;
-  // Only the instance whose update won charges the ledger, with the text as it was finished. A
-  // reply that holds a charge was being continued: the call that began it is charged already, and
-  // the continue's own call, named on its lease, is charged for what it added.
+  // Only the instance whose update won charges the ledger, with the text as it was finished: a
+  // continue's call (named on the lease) for what it added, whatever holds the call that began
+  // the answer; a reply's call for its text, unless the reply holds that charge.
   if (result.modifiedCount > 0) {
-    const continued = stored.charge ? stored.lease : undefined;
-    if (!stored.charge) await recordInterruptedUsage(stored, stored._id, '');
-    else if (continued?.callId && continued.from !== undefined)
+    const continued = stored.lease?.callId ? stored.lease : undefined;
+    if (continued?.callId && continued.from !== undefined)
       await recordInterruptedUsage(
         stored,
         continued.callId,
         stored.content.slice(0, continued.from),
       );
+    else if (!stored.charge) await recordInterruptedUsage(stored, stored._id, '');
   }
   return stored;
 }
@@ -98,15 +98,18 @@ export async function finishInterrupted(reply: MessageDoc, now = new Date()): Pr
  * question, under the chat's system prompt and history budget, as the exchange built it. The
  * prompt itself is not stored, so this is an estimate (an edit since then would change it).
  */
-async function promptOf(reply: MessageDoc): Promise<ChatTurn[]> {
+async function promptOf(reply: MessageDoc, before: string): Promise<ChatTurn[]> {
   const chat = await Chat.findById(reply.chatId).lean();
   if (!chat || !reply.parentId) return [];
   const tree = await Tree.load(reply.chatId);
   const path = await withContent(tree.pathTo(reply.parentId));
-  const turns = path
+  const turns: ChatTurn[] = path
     .filter((m) => m.content.length > 0 && m.status !== 'error')
     .map((m) => ({ role: m.role, content: m.content }));
-  return fitToBudget(chat.systemPrompt, turns, config().HISTORY_TOKEN_BUDGET);
+  const budget = config().HISTORY_TOKEN_BUDGET;
+  // A continue's, as it sent it: the answer so far last, the history fitted around it.
+  if (before) turns.push({ role: 'assistant', content: answerSoFar(before, budget) });
+  return fitToBudget(chat.systemPrompt, turns, budget);
 }
 
 /**
@@ -126,14 +129,11 @@ async function recordInterruptedUsage(
 ): Promise<void> {
   let prompt: ChatTurn[] = [];
   try {
-    prompt = await promptOf(reply);
+    prompt = await promptOf(reply, before);
   } catch (error) {
     // The completion is still worth charging; the prompt then counts as empty.
     logger.warn({ err: (error as Error).message }, 'could not rebuild an interrupted prompt');
   }
-  // As the continue sent it.
-  if (before)
-    prompt.push({ role: 'assistant', content: answerSoFar(before, config().HISTORY_TOKEN_BUDGET) });
   await recordUsage({
     id: callId,
     userId: reply.userId,
