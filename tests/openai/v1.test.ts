@@ -724,9 +724,8 @@ describe('errors in OpenAI shape, mapped by the SDK', () => {
       }),
     );
     expect(role).toMatchObject({ status: 400, param: 'messages[0].role' });
-    // Content parts: an unknown type, or a part without the field its type needs.
+    // Content parts of OpenAI's types without the field their type needs.
     for (const [part, param] of [
-      [{ type: 'banana' }, 'messages[0].content[0].type'],
       [{ type: 'text' }, 'messages[0].content[0].text'],
       [{ type: 'image_url', image_url: {} }, 'messages[0].content[0].image_url.url'],
     ] as const) {
@@ -823,6 +822,23 @@ describe('errors in OpenAI shape, mapped by the SDK', () => {
   });
 
   it("when the provider refuses the caller's request (400) or rate-limits this server (429), then BadRequestError 400 or RateLimitError 429 with its Retry-After, without its text", async () => {
+    // A part type beyond OpenAI's (a provider's own, vLLM's video_url) is relayed as it is, extra
+    // fields too; whether it is taken is the provider's call, and its 400 is the caller's.
+    const video = {
+      type: 'video_url',
+      video_url: { url: 'https://example.test/clip.mp4' },
+      cache_control: { type: 'ephemeral' },
+    };
+    upstream.script({ chunks: ['seen'] });
+    await client.chat.completions.create({
+      model: 'test-model',
+      messages: [
+        { role: 'user', content: [{ type: 'text', text: 'What is in it?' }, video as never] },
+      ],
+    });
+    expect(upstream.requests.at(-1)!.body).toMatchObject({
+      messages: [{ content: [{ type: 'text' }, video] }],
+    });
     for (const [status, retryAfter] of [
       [400, undefined],
       [422, undefined],

@@ -762,7 +762,7 @@ export interface components {
              * @description Time of the latest user message (creation time until then)
              */
             lastMessageAt: string;
-            /** @description The message the current branch ends at, once one was chosen (an edit, a regenerate, a switch, a fork). Absent from a chat that never branched: its branch ends at its newest message. GET /api/chats/:id gives it whenever the chat has messages */
+            /** @description The message the current branch ends at, once one was chosen (an edit, a regenerate, a continue, a switch, a fork). Absent from a chat that never branched: its branch ends at its newest message. GET /api/chats/:id gives it whenever the chat has messages */
             activeLeafId?: string;
         };
         Message: {
@@ -933,7 +933,7 @@ export interface components {
              * @description Time of the latest user message (creation time until then)
              */
             lastMessageAt: string;
-            /** @description The message the current branch ends at, once one was chosen (an edit, a regenerate, a switch, a fork). Absent from a chat that never branched: its branch ends at its newest message. GET /api/chats/:id gives it whenever the chat has messages */
+            /** @description The message the current branch ends at, once one was chosen (an edit, a regenerate, a continue, a switch, a fork). Absent from a chat that never branched: its branch ends at its newest message. GET /api/chats/:id gives it whenever the chat has messages */
             activeLeafId?: string;
             /** @description With `message`: the same chat, as POST /api/chats/{id}/messages answers it */
             chat?: {
@@ -952,7 +952,7 @@ export interface components {
                  * @description Time of the latest user message (creation time until then)
                  */
                 lastMessageAt: string;
-                /** @description The message the current branch ends at, once one was chosen (an edit, a regenerate, a switch, a fork). Absent from a chat that never branched: its branch ends at its newest message. GET /api/chats/:id gives it whenever the chat has messages */
+                /** @description The message the current branch ends at, once one was chosen (an edit, a regenerate, a continue, a switch, a fork). Absent from a chat that never branched: its branch ends at its newest message. GET /api/chats/:id gives it whenever the chat has messages */
                 activeLeafId?: string;
             };
             /** @description With `message`: the user message and the stored reply */
@@ -977,7 +977,7 @@ export interface components {
              * @description Time of the latest user message (creation time until then)
              */
             lastMessageAt: string;
-            /** @description The message the current branch ends at, once one was chosen (an edit, a regenerate, a switch, a fork). Absent from a chat that never branched: its branch ends at its newest message. GET /api/chats/:id gives it whenever the chat has messages */
+            /** @description The message the current branch ends at, once one was chosen (an edit, a regenerate, a continue, a switch, a fork). Absent from a chat that never branched: its branch ends at its newest message. GET /api/chats/:id gives it whenever the chat has messages */
             activeLeafId?: string;
             /** @description The latest page of the active branch (root to leaf), oldest first */
             messages: components["schemas"]["BranchMessage"][];
@@ -8259,186 +8259,38 @@ export interface operations {
                     messages: ({
                         /** @enum {string} */
                         role: "system";
-                        content: string | (({
-                            /** @enum {string} */
-                            type: "text";
-                            text: string;
+                        content: string | ({
+                            type: string;
                         } & {
                             [key: string]: unknown;
-                        }) | ({
-                            /** @enum {string} */
-                            type: "image_url";
-                            image_url: {
-                                url: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        } & {
-                            [key: string]: unknown;
-                        }) | ({
-                            /** @enum {string} */
-                            type: "input_audio";
-                            input_audio: {
-                                data: string;
-                                format: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        } & {
-                            [key: string]: unknown;
-                        }) | ({
-                            /** @enum {string} */
-                            type: "file";
-                            file: {
-                                [key: string]: unknown;
-                            };
-                        } & {
-                            [key: string]: unknown;
-                        }) | ({
-                            /** @enum {string} */
-                            type: "refusal";
-                            refusal: string;
-                        } & {
-                            [key: string]: unknown;
-                        }))[];
+                        })[];
                         name?: string;
                     } | {
                         /** @enum {string} */
                         role: "developer";
-                        content: string | (({
-                            /** @enum {string} */
-                            type: "text";
-                            text: string;
+                        content: string | ({
+                            type: string;
                         } & {
                             [key: string]: unknown;
-                        }) | ({
-                            /** @enum {string} */
-                            type: "image_url";
-                            image_url: {
-                                url: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        } & {
-                            [key: string]: unknown;
-                        }) | ({
-                            /** @enum {string} */
-                            type: "input_audio";
-                            input_audio: {
-                                data: string;
-                                format: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        } & {
-                            [key: string]: unknown;
-                        }) | ({
-                            /** @enum {string} */
-                            type: "file";
-                            file: {
-                                [key: string]: unknown;
-                            };
-                        } & {
-                            [key: string]: unknown;
-                        }) | ({
-                            /** @enum {string} */
-                            type: "refusal";
-                            refusal: string;
-                        } & {
-                            [key: string]: unknown;
-                        }))[];
+                        })[];
                         name?: string;
                     } | {
                         /** @enum {string} */
                         role: "user";
-                        content: string | (({
-                            /** @enum {string} */
-                            type: "text";
-                            text: string;
+                        content: string | ({
+                            type: string;
                         } & {
                             [key: string]: unknown;
-                        }) | ({
-                            /** @enum {string} */
-                            type: "image_url";
-                            image_url: {
-                                url: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        } & {
-                            [key: string]: unknown;
-                        }) | ({
-                            /** @enum {string} */
-                            type: "input_audio";
-                            input_audio: {
-                                data: string;
-                                format: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        } & {
-                            [key: string]: unknown;
-                        }) | ({
-                            /** @enum {string} */
-                            type: "file";
-                            file: {
-                                [key: string]: unknown;
-                            };
-                        } & {
-                            [key: string]: unknown;
-                        }) | ({
-                            /** @enum {string} */
-                            type: "refusal";
-                            refusal: string;
-                        } & {
-                            [key: string]: unknown;
-                        }))[];
+                        })[];
                         name?: string;
                     } | {
                         /** @enum {string} */
                         role: "assistant";
-                        content?: string | (({
-                            /** @enum {string} */
-                            type: "text";
-                            text: string;
+                        content?: string | ({
+                            type: string;
                         } & {
                             [key: string]: unknown;
-                        }) | ({
-                            /** @enum {string} */
-                            type: "image_url";
-                            image_url: {
-                                url: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        } & {
-                            [key: string]: unknown;
-                        }) | ({
-                            /** @enum {string} */
-                            type: "input_audio";
-                            input_audio: {
-                                data: string;
-                                format: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        } & {
-                            [key: string]: unknown;
-                        }) | ({
-                            /** @enum {string} */
-                            type: "file";
-                            file: {
-                                [key: string]: unknown;
-                            };
-                        } & {
-                            [key: string]: unknown;
-                        }) | ({
-                            /** @enum {string} */
-                            type: "refusal";
-                            refusal: string;
-                        } & {
-                            [key: string]: unknown;
-                        }))[] | null;
+                        })[] | null;
                         name?: string;
                         refusal?: string | null;
                         tool_calls?: {
@@ -8453,48 +8305,11 @@ export interface operations {
                     } | {
                         /** @enum {string} */
                         role: "tool";
-                        content: string | (({
-                            /** @enum {string} */
-                            type: "text";
-                            text: string;
+                        content: string | ({
+                            type: string;
                         } & {
                             [key: string]: unknown;
-                        }) | ({
-                            /** @enum {string} */
-                            type: "image_url";
-                            image_url: {
-                                url: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        } & {
-                            [key: string]: unknown;
-                        }) | ({
-                            /** @enum {string} */
-                            type: "input_audio";
-                            input_audio: {
-                                data: string;
-                                format: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        } & {
-                            [key: string]: unknown;
-                        }) | ({
-                            /** @enum {string} */
-                            type: "file";
-                            file: {
-                                [key: string]: unknown;
-                            };
-                        } & {
-                            [key: string]: unknown;
-                        }) | ({
-                            /** @enum {string} */
-                            type: "refusal";
-                            refusal: string;
-                        } & {
-                            [key: string]: unknown;
-                        }))[];
+                        })[];
                         tool_call_id: string;
                     })[];
                     stream?: boolean | null;

@@ -39,7 +39,7 @@ export const ChatSchema = z
       .string()
       .optional()
       .describe(
-        'The message the current branch ends at, once one was chosen (an edit, a regenerate, a switch, a fork). Absent from a chat that never branched: its branch ends at its newest message. GET /api/chats/:id gives it whenever the chat has messages',
+        'The message the current branch ends at, once one was chosen (an edit, a regenerate, a continue, a switch, a fork). Absent from a chat that never branched: its branch ends at its newest message. GET /api/chats/:id gives it whenever the chat has messages',
       ),
   })
   .meta({ id: 'Chat' });

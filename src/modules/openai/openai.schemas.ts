@@ -6,29 +6,36 @@ import { z } from 'zod';
  * parameter is a 400 naming it rather than being silently dropped.
  */
 
+/** A non-empty string. */
+const filled = (value: unknown) => typeof value === 'string' && value.length > 0;
+
+/** What each of OpenAI's content part types needs, as the field at fault when it is missing. */
+const NEEDS: Record<string, (part: Record<string, unknown>) => string | null> = {
+  text: (part) => (typeof part.text === 'string' ? null : 'text'),
+  image_url: (part) =>
+    filled((part.image_url as { url?: unknown } | undefined)?.url) ? null : 'image_url.url',
+  input_audio: (part) =>
+    filled((part.input_audio as { data?: unknown } | undefined)?.data) ? null : 'input_audio.data',
+  file: (part) => (typeof part.file === 'object' && part.file !== null ? null : 'file'),
+  refusal: (part) => (typeof part.refusal === 'string' ? null : 'refusal'),
+};
+
 /**
- * Content parts, by the types OpenAI's chat completions take, each with the field its type needs
- * (a part a provider would refuse is our 400 naming it, not a provider error). Relayed as they
- * are, extra fields included (`cache_control` for the providers behind a router); only their text
- * is read (demo model, stored messages, estimates).
+ * Content parts: OpenAI's types (text, image_url, input_audio, file, refusal) must carry the field
+ * their type needs, so a part a provider would refuse is our 400 naming it. Other types are relayed
+ * as they are, for providers that take more (vLLM's `video_url`); a provider that refuses one
+ * answers 400, passed on as 400. Extra fields are relayed too (`cache_control` for the providers
+ * behind a router). Only text is read (demo model, stored messages, estimates).
  */
-const ContentPart = z.discriminatedUnion(
-  'type',
-  [
-    z.looseObject({ type: z.literal('text'), text: z.string() }),
-    z.looseObject({
-      type: z.literal('image_url'),
-      image_url: z.looseObject({ url: z.string().min(1) }),
-    }),
-    z.looseObject({
-      type: z.literal('input_audio'),
-      input_audio: z.looseObject({ data: z.string().min(1), format: z.string().max(16) }),
-    }),
-    z.looseObject({ type: z.literal('file'), file: z.looseObject({}) }),
-    z.looseObject({ type: z.literal('refusal'), refusal: z.string() }),
-  ],
-  { error: 'Unknown content part type; expected text, image_url, input_audio, file or refusal' },
-);
+const ContentPart = z.looseObject({ type: z.string().min(1).max(64) }).superRefine((part, ctx) => {
+  const missing = NEEDS[part.type]?.(part);
+  if (missing)
+    ctx.addIssue({
+      code: 'custom',
+      path: missing.split('.'),
+      message: `A \`${part.type}\` part needs \`${missing}\``,
+    });
+});
 const Content = z.union([z.string(), z.array(ContentPart).max(256)]);
 
 const ToolCall = z.strictObject({
