@@ -350,10 +350,10 @@ describe('a rename while a message is being sent', () => {
     } finally {
       spy.mockRestore();
     }
-    // The send sets what it changes, not the title it read.
+    // The send sets what it changes, not the title it read; its times only move forward.
     const [, update] = sendWrites[0]!;
-    expect(Object.keys((update as { $set: object }).$set).sort()).toEqual([
-      'context',
+    expect(Object.keys((update as { $set: object }).$set).sort()).toEqual(['context']);
+    expect(Object.keys((update as { $max: object }).$max).sort()).toEqual([
       'lastMessageAt',
       'updatedAt',
     ]);
@@ -362,6 +362,40 @@ describe('a rename while a message is being sent', () => {
     expect(chat?.context?.turns.at(-1)).toEqual({ role: 'assistant', content: 'ok' });
     const listed = await ctx.request().get('/api/chats').set(user.auth);
     expect(listed.body.map((c: { title: string }) => c.title)).toEqual(['Renamed meanwhile']);
+  });
+  it('when a send that started later wrote the chat first, then the earlier send leaves its lastMessageAt and updatedAt', async () => {
+    const { user, chatId } = await userWithChat('overlapping-sends');
+    // The later send's write lands just before this one's: its times are ahead of this send's.
+    const later = new Date(Date.now() + 60_000);
+    const write = Chat.collection.updateOne.bind(Chat.collection);
+    let landed = false;
+    const spy = vi
+      .spyOn(Chat.collection, 'updateOne')
+      .mockImplementation(async (...args: Parameters<typeof write>) => {
+        if (!landed) {
+          landed = true;
+          await write(
+            { _id: new Types.ObjectId(chatId) },
+            { $set: { lastMessageAt: later, updatedAt: later } },
+          );
+        }
+        return write(...args);
+      });
+    let res;
+    try {
+      res = await sendAnsweredOk(user, chatId, 'an earlier question');
+    } finally {
+      spy.mockRestore();
+    }
+    expect(res.status).toBe(201);
+    expect(landed).toBe(true);
+    const chat = await Chat.findById(chatId).lean();
+    expect(chat?.lastMessageAt.toISOString()).toBe(later.toISOString());
+    expect(chat?.updatedAt.toISOString()).toBe(later.toISOString());
+    // The reply still joined the kept turns.
+    expect(chat?.context?.turns.at(-1)).toEqual({ role: 'assistant', content: 'ok' });
+    const listed = await ctx.request().get('/api/chats').set(user.auth);
+    expect(listed.body[0].lastMessageAt).toBe(later.toISOString());
   });
   it('when a chat created empty is renamed after its first send read it and before its write of the chat, then the rename stays and the chat is not named after the message', async () => {
     const user = await createUser({ label: 'rename-empty-during-send' });

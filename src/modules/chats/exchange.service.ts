@@ -214,7 +214,10 @@ export async function beginExchange(
       let named = false;
       // A chat that never branched keeps no pointer: its branch is its newest message (branch.tree.ts).
       const leaf = branchedAfter(chat, input.parentId, ids.replyId);
-      const set = { lastMessageAt: now, updatedAt: now, ...leaf };
+      const set = { ...leaf };
+      // The chat's times only move forward: two sends to one chat overlap, and the one that
+      // started first may write last (its `now` is older).
+      const times = { lastMessageAt: now, updatedAt: now };
       // By `_id` alone, the one filter every backend serves from the primary key (the embedded
       // FerretDB scans the whole collection for any other): it also tells whether the chat (or
       // the account: its chats go before it) was deleted while the messages were stored. A
@@ -227,7 +230,9 @@ export async function beginExchange(
         inChatTurn(chatId, async () => {
           const result = await Chat.collection.updateOne(
             { _id: chatId },
-            context ? { $set: { ...set, context } } : { $set: set, $unset: CLEAR_CONTEXT },
+            context
+              ? { $set: { ...set, context }, $max: times }
+              : { $set: set, $max: times, $unset: CLEAR_CONTEXT },
           );
           if (naming && result.matchedCount === 1)
             named = await nameAfterFirstMessage(chatId, naming);
@@ -239,7 +244,14 @@ export async function beginExchange(
         throw notFound('Chat');
       }
       kept = context ?? undefined;
-      chat = { ...chat, ...set, ...(named ? naming : {}), context: kept ?? null };
+      chat = {
+        ...chat,
+        ...set,
+        lastMessageAt: latest(chat.lastMessageAt, now),
+        updatedAt: latest(chat.updatedAt, now),
+        ...(named ? naming : {}),
+        context: kept ?? null,
+      };
     } else if (!(await chatStillOwned(chat.userId, chatId))) {
       // The chat (or the account) deleted while this was being stored: take back what was written.
       await removeLeftovers(chat.userId, chatId);
@@ -267,6 +279,8 @@ export async function beginExchange(
  * list as long as its text), which only the database reads.
  */
 const withoutTerms = <T extends { terms?: unknown }>({ terms: _terms, ...doc }: T) => doc;
+
+const latest = (a: Date, b: Date): Date => (a.getTime() >= b.getTime() ? a : b);
 
 /**
  * Stores an exchange's messages while the account is read again, now under the generation slot.
