@@ -4,6 +4,7 @@ import {
   DefaultChatTransport,
   readUIMessageStream,
   uiMessageChunkSchema,
+  validateUIMessages,
   type UIMessage,
   type UIMessageChunk,
 } from 'ai';
@@ -445,6 +446,115 @@ describe('POST /api/ai-sdk/chat with the ai package (useChat transport)', () => 
       expect.objectContaining({ path: 'messageId' }),
     ]);
     expect(await Message.countDocuments({ chatId: link!.chatId })).toBe(before);
+  });
+
+  it('when a page loads a useChat id, then GET /messages gives its stored active branch as UI messages the ai package accepts, and an edit from them goes beside the question', async () => {
+    upstream.script({ chunks: ['A1'] }, { chunks: ['A2'] }, { chunks: ['A2 edited'] });
+    const q1 = userMessage('Q1');
+    const first = await chunksOf(await send('ui-chat-reload', [q1]));
+    await chunksOf(await send('ui-chat-reload', [userMessage('Q2')]));
+    const link = await ChatLink.findOne({
+      userId: new Types.ObjectId(user.id),
+      clientId: 'ui-chat-reload',
+    }).lean();
+    const chatId = String(link!.chatId);
+    const stored = await Message.find({ chatId: link!.chatId }).sort({ createdAt: 1 }).lean();
+
+    const loaded = await ctx
+      .request()
+      .get('/api/ai-sdk/chat/ui-chat-reload/messages')
+      .set(user.auth)
+      .expect(200);
+    const messages = await validateUIMessages<UIMessage>({ messages: loaded.body });
+    expect(messages).toEqual(
+      stored.map((m) => ({
+        id: String(m._id),
+        role: m.role,
+        parts: [{ type: 'text', text: m.content }],
+        metadata: {
+          chatId,
+          parentId: m.parentId ? String(m.parentId) : null,
+          createdAt: m.createdAt.toISOString(),
+          status: 'complete',
+          siblingIds: [String(m._id)],
+        },
+      })),
+    );
+    // The answer's id is the one its stream's start part carried.
+    expect(messages[1]!.id).toBe((first[0] as { messageId: string }).messageId);
+
+    // Paged: the newest first, and the Link goes to the older ones.
+    const newest = await ctx
+      .request()
+      .get('/api/ai-sdk/chat/ui-chat-reload/messages?limit=3')
+      .set(user.auth)
+      .expect(200);
+    expect(newest.body.map((m: UIMessage) => m.id)).toEqual(messages.slice(1).map((m) => m.id));
+    const next = /<([^>]+)>; rel="next"/.exec(newest.headers.link as string)![1]!;
+    expect(next).toMatch(/^\/api\/ai-sdk\/chat\/ui-chat-reload\/messages\?limit=3&cursor=/);
+    const older = await ctx.request().get(next).set(user.auth).expect(200);
+    expect(older.body.map((m: UIMessage) => m.id)).toEqual([messages[0]!.id]);
+    expect(older.headers.link).toBeUndefined();
+
+    // The reloaded page edits Q2: useChat sends the loaded messages up to it, the text replaced.
+    const q2 = messages[2]!;
+    await chunksOf(
+      await new DefaultChatTransport<UIMessage>({
+        api,
+        headers: { Authorization: `Bearer ${user.accessToken}` },
+      }).sendMessages({
+        chatId: 'ui-chat-reload',
+        messages: [
+          ...messages.slice(0, 2),
+          { ...q2, parts: [{ type: 'text', text: 'Q2 edited' }] },
+        ],
+        trigger: 'submit-message',
+        messageId: q2.id,
+        abortSignal: undefined,
+      }),
+    );
+    expect(upstream.requests[2]!.messages).toEqual([
+      { role: 'user', content: 'Q1' },
+      { role: 'assistant', content: 'A1' },
+      { role: 'user', content: 'Q2 edited' },
+    ]);
+    const after = await ctx
+      .request()
+      .get('/api/ai-sdk/chat/ui-chat-reload/messages')
+      .set(user.auth)
+      .expect(200);
+    expect(after.body.map((m: UIMessage) => (m.parts[0] as { text: string }).text)).toEqual([
+      'Q1',
+      'A1',
+      'Q2 edited',
+      'A2 edited',
+    ]);
+    expect(after.body[2].metadata.siblingIds).toEqual([q2.id, after.body[2].id]);
+  });
+
+  it("when a useChat id has no chat (never sent to, another user's, or its chat deleted), then GET /messages gives none; without a token, 401", async () => {
+    const none = (clientId: string, who: TestUser = user) =>
+      ctx.request().get(`/api/ai-sdk/chat/${clientId}/messages`).set(who.auth).expect(200);
+    expect((await none('ui-chat-never-used')).body).toEqual([]);
+    await chunksOf(await send('ui-chat-gone', [userMessage('Soon gone')]));
+    // Another user's id of the same name names none of theirs.
+    const other = await createUser({ label: 'ai-sdk-other' });
+    expect((await none('ui-chat-gone', other)).body).toEqual([]);
+    expect((await none('ui-chat-gone')).body).toHaveLength(2);
+    const link = await ChatLink.findOne({ clientId: 'ui-chat-gone' }).lean();
+    await ctx
+      .request()
+      .delete(`/api/chats/${String(link!.chatId)}`)
+      .set(user.auth)
+      .expect(204);
+    expect((await none('ui-chat-gone')).body).toEqual([]);
+    const anonymous = await fetch(`${api}/ui-chat-gone/messages`);
+    expect(anonymous.status).toBe(401);
+    const bad = await ctx
+      .request()
+      .get('/api/ai-sdk/chat/ui-chat-gone/messages?limit=0')
+      .set(user.auth);
+    expectError(bad, 400, 'VALIDATION_FAILED');
   });
 
   it('when useChat resumes (resume: true, resumeStream), then there is nothing to resume: 204, which the transport reads as no stream; without a token, 401', async () => {

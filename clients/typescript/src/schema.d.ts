@@ -561,6 +561,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/ai-sdk/chat/{id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A useChat id's stored messages, as UI messages (useChat `messages` on page load)
+         * @description The messages of the chat a useChat id names: its active branch, as `GET /api/chats/:id` shows it, each a `UIMessage` with one text part and the stored id, so a reloaded page goes on (edits and regenerate included) where it was. An id never sent to, or whose chat was deleted, has none: `[]`. Newest page first, each page oldest first; `Link` points to older messages.
+         */
+        get: operations["getAiSdkChatIdMessages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/ai-sdk/chat/{id}/stream": {
         parameters: {
             query?: never;
@@ -1025,6 +1045,28 @@ export interface components {
              */
             provider: "openai" | "demo";
             default: boolean;
+        };
+        StoredUiMessage: {
+            /** @description The stored message id (the `messageId` of its `start` part) */
+            id: string;
+            /** @enum {string} */
+            role: "user" | "assistant";
+            /** @description One text part: the message text (a reply still streaming: its text so far) */
+            parts: {
+                /** @enum {string} */
+                type: "text";
+                text: string;
+            }[];
+            metadata: {
+                chatId: string;
+                parentId: string | null;
+                /** Format: date-time */
+                createdAt: string;
+                /** @enum {string} */
+                status: "complete" | "streaming" | "incomplete" | "error";
+                /** @description This message and the other answers to its parent (or other first messages), oldest first: other edits or answers (switch with `PATCH /api/chats/:id` `activeLeafId`) */
+                siblingIds: string[];
+            };
         };
     };
     responses: never;
@@ -9172,6 +9214,161 @@ export interface operations {
                      *       "error": {
                      *         "code": "RATE_LIMITED",
                      *         "message": "Too many requests; retry after `Retry-After` seconds",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected server error (the message never contains internals; quote the requestId) (`INTERNAL`) */
+            500: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INTERNAL",
+                     *         "message": "Unexpected server error (the message never contains internals; quote the requestId)",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds (`SERVICE_UNAVAILABLE`, `SERVER_BUSY`, `SEARCH_TIMEOUT`) */
+            503: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "SERVICE_UNAVAILABLE",
+                     *         "message": "The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getAiSdkChatIdMessages: {
+        parameters: {
+            query?: {
+                /** @description Page size, clamped to 100 (also the default) */
+                limit?: number;
+                /** @description Opaque cursor from the Link header of this list's previous page (another list's: 400) */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of UI messages; `Link` points to the next (older) page */
+            200: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoredUiMessage"][];
+                };
+            };
+            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`, `PARENT_NOT_ASSISTANT`, `NOTHING_TO_REGENERATE`, `NOT_CONTINUABLE`) */
+            400: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_FAILED",
+                     *         "message": "The request is invalid: a field fails validation (details lists them) or the body is not valid JSON",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials (`UNAUTHENTICATED`, `INVALID_CREDENTIALS`) */
+            401: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    /** @description `Bearer` (RFC 6750) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNAUTHENTICATED",
+                     *         "message": "Missing, invalid, expired or revoked credentials",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such resource (another user's resources answer the same way) (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "NOT_FOUND",
+                     *         "message": "No such resource (another user's resources answer the same way)",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The path exists but not with this method; `Allow` lists the methods it answers (`METHOD_NOT_ALLOWED`) */
+            405: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    /** @description The methods this path answers */
+                    Allow?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "METHOD_NOT_ALLOWED",
+                     *         "message": "The path exists but not with this method; `Allow` lists the methods it answers",
                      *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
                      *       }
                      *     }

@@ -4,6 +4,7 @@ import { AppError } from '../../lib/errors.js';
 import { serveEvents } from '../../lib/http/serve-events.js';
 import { DataSseStream } from '../../lib/http/sse-data.js';
 import { isObjectId } from '../../lib/http/ids.js';
+import { setNextLink } from '../../lib/http/pagination.js';
 import { authOf } from '../../lib/http/request-auth.js';
 import {
   DataSink,
@@ -14,7 +15,8 @@ import {
   type ReplyOutcome,
 } from '../chats/index.js';
 import type { AiSdkChatBody } from './ai-sdk.schemas.js';
-import { beginUiExchange, beginUiRegenerate } from './ai-sdk.service.js';
+import { toUiMessage } from './ai-sdk.mapper.js';
+import { beginUiExchange, beginUiRegenerate, linkedBranchPage } from './ai-sdk.service.js';
 
 const invalid = (path: string, message: string) =>
   new AppError('VALIDATION_FAILED', 'The request is invalid', { details: [{ path, message }] });
@@ -149,6 +151,17 @@ function streamUiReply(res: Response, exchange: Exchange): void {
     await reading;
     await reply.finished;
   });
+}
+
+/** The useChat id's stored messages (its chat's active branch), newest page first, oldest first. */
+export async function messages(
+  req: Request,
+  res: Response,
+  { params, query }: { params: { id: string }; query: { limit?: number; cursor?: string } },
+) {
+  const page = await linkedBranchPage(authOf(req).userId, params.id, query);
+  setNextLink(req, res, page.nextCursor);
+  res.json(page.items.map(toUiMessage));
 }
 
 /** useChat's resume: this route's replies end with their request, so there is none to resume. */

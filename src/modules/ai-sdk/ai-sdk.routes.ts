@@ -1,6 +1,13 @@
 import { defineRoute, type RouteGroup } from '../../lib/http/route.js';
 import * as controller from './ai-sdk.controller.js';
-import { AiSdkChatBody, UiMessageChunk, UseChatIdParams } from './ai-sdk.schemas.js';
+import { z } from 'zod';
+import {
+  AiSdkChatBody,
+  StoredUiMessage,
+  UiMessageChunk,
+  UseChatIdParams,
+  uiMessagesQuery,
+} from './ai-sdk.schemas.js';
 
 /** The Vercel AI SDK's `useChat` (DefaultChatTransport) talks to this route directly. */
 export function aiSdkRoutes(): RouteGroup {
@@ -35,6 +42,26 @@ export function aiSdkRoutes(): RouteGroup {
         },
         errors: [409, 429, 503],
         handler: controller.chat,
+      }),
+      defineRoute({
+        method: 'get',
+        path: '/chat/:id/messages',
+        summary: "A useChat id's stored messages, as UI messages (useChat `messages` on page load)",
+        description: [
+          'The messages of the chat a useChat id names: its active branch, as `GET /api/chats/:id` shows it, each a',
+          '`UIMessage` with one text part and the stored id, so a reloaded page goes on (edits and regenerate',
+          'included) where it was. An id never sent to, or whose chat was deleted, has none: `[]`. Newest page',
+          'first, each page oldest first; `Link` points to older messages.',
+        ].join(' '),
+        auth: true,
+        request: { params: UseChatIdParams, query: uiMessagesQuery() },
+        responses: {
+          200: {
+            description: 'A page of UI messages; `Link` points to the next (older) page',
+            schema: z.array(StoredUiMessage),
+          },
+        },
+        handler: controller.messages,
       }),
       defineRoute({
         method: 'get',

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { config } from '../../lib/config.js';
+import { pageParams } from '../../lib/http/pagination.js';
 
 /** A `UIMessage` as useChat sends it; only the last one's text parts are read. */
 const UIMessage = z.looseObject({
@@ -9,6 +11,31 @@ const UIMessage = z.looseObject({
 
 /** The useChat id in a path (the transport's resume request). */
 export const UseChatIdParams = z.strictObject({ id: z.string().min(1).max(256) });
+
+/** A page of a useChat id's stored messages (`GET /api/ai-sdk/chat/:id/messages`). */
+export const uiMessagesQuery = () => z.strictObject(pageParams(config().PAGE_SIZE_MAX));
+
+/** A stored message as a `UIMessage`, for useChat's `messages` when a page loads. */
+export const StoredUiMessage = z
+  .object({
+    id: z.string().describe('The stored message id (the `messageId` of its `start` part)'),
+    role: z.enum(['user', 'assistant']),
+    parts: z
+      .array(z.object({ type: z.literal('text'), text: z.string() }))
+      .describe('One text part: the message text (a reply still streaming: its text so far)'),
+    metadata: z.object({
+      chatId: z.string(),
+      parentId: z.string().nullable(),
+      createdAt: z.iso.datetime(),
+      status: z.enum(['complete', 'streaming', 'incomplete', 'error']),
+      siblingIds: z
+        .array(z.string())
+        .describe(
+          'This message and the other answers to its parent (or other first messages), oldest first: other edits or answers (switch with `PATCH /api/chats/:id` `activeLeafId`)',
+        ),
+    }),
+  })
+  .meta({ id: 'StoredUiMessage' });
 
 /** The body `DefaultChatTransport` posts (plus `model`, which `useChat` can add through `body`). */
 export const AiSdkChatBody = z.strictObject({

@@ -7,9 +7,12 @@ import {
   beginExchange,
   beginRegenerateLatest,
   deleteChat,
+  ownedBranchPage,
   startChat,
+  type BranchMessage,
   type Exchange,
 } from '../chats/index.js';
+import type { Page } from '../../lib/http/pagination.js';
 import { assertWithinBudget } from '../usage/index.js';
 import { ChatLink, linkIdOf, type ChatLinkDoc } from './chat-link.model.js';
 
@@ -104,6 +107,27 @@ export async function beginUiRegenerate(
     return await beginRegenerateLatest(userId, parseObjectId(chatId, 'Chat'), input);
   } catch (error) {
     if (error instanceof AppError && error.code === 'NOT_FOUND') throw nothing();
+    throw error;
+  }
+}
+
+/**
+ * The stored messages of a useChat id's chat, for useChat's `messages` when a page loads: a page of
+ * its active branch, as `GET /api/chats/:id` shows it. An id never sent to, or whose chat was
+ * deleted, has none yet: it is a new conversation, as it is to `POST /api/ai-sdk/chat`.
+ */
+export async function linkedBranchPage(
+  userId: string,
+  clientId: string,
+  options: { limit?: number; cursor?: string },
+): Promise<Page<BranchMessage>> {
+  const none = { items: [], nextCursor: null };
+  const chatId = await findLinkedChatId(userId, clientId);
+  if (!chatId) return none;
+  try {
+    return await ownedBranchPage(userId, parseObjectId(chatId, 'Chat'), options);
+  } catch (error) {
+    if (error instanceof AppError && error.message === notFound('Chat').message) return none;
     throw error;
   }
 }

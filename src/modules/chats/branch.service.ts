@@ -120,6 +120,15 @@ export async function branchPage(
   };
 }
 
+/** A page of the branch of one of the user's chats (as `branchPage`): 404 for another's chat. */
+export async function ownedBranchPage(
+  userId: string,
+  chatId: ObjectIdString,
+  options: { limit?: number; cursor?: string },
+): Promise<Page<BranchMessage>> {
+  return branchPage(await findOwnedChat(userId, chatId), options);
+}
+
 /** A page of every message of every branch, oldest first, after the cursor. */
 export async function treePage(
   chat: ChatDoc,

@@ -26,6 +26,7 @@ export {
   type ExchangeTarget,
 } from './exchange.service.js';
 export { beginRegenerateLatest } from './branch-exchange.service.js';
+export { ownedBranchPage, type BranchMessage } from './branch.service.js';
 export { openReply, runReply, type RunReplyOptions } from './reply.service.js';
 export { startHeldCompletion } from './generation/generation.runner.js';
 export { followLive } from './reply-live-reader.js';
