@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { quotaRefusals } from '../../src/lib/metrics.js';
 import { Chat } from '../../src/modules/chats/chat.model.js';
 import { UsageEntry } from '../../src/modules/usage/usage.model.js';
 import { User } from '../../src/modules/users/user.model.js';
@@ -126,10 +127,12 @@ describe('titles the model writes', () => {
     expect(upstream.requests).toHaveLength(1);
   });
 
-  it("when the first reply uses up the account's daily budget, then no title is asked for, and the first-message title stays", async () => {
+  it("when the first reply uses up the account's daily budget, then no title is asked for, the first-message title stays, and no refused message is counted", async () => {
     const limited = await createUser({ label: 'title-budget' });
     await User.updateOne({ _id: limited.id }, { $set: { tokenBudgetPerDay: 5 } });
     upstream.script({ chunks: ['a reply that uses the budget up'] });
+    const refusals = async () => (await quotaRefusals.get()).values[0]?.value ?? 0;
+    const refusedBefore = await refusals();
     const res = await startStreamed({ message: 'spend it' }, limited);
     const { events } = parseSse(res.body as string);
     expect(events.at(-1)!.event).toBe('done');
@@ -137,6 +140,8 @@ describe('titles the model writes', () => {
     expect(upstream.requests).toHaveLength(1);
     const chatId = events[0]!.data.chat.id as string;
     expect((await Chat.findById(chatId).lean())!.title).toBe('spend it');
+    // The title is not a message the user sent: the quota-refusal metric does not count it.
+    expect(await refusals()).toBe(refusedBefore);
   });
 
   it('when the title request fails, then the reply still ends with done and the first-message title stays', async () => {

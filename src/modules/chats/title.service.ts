@@ -8,7 +8,7 @@ import { titleFromMessage } from './chats.service.js';
 import { titleFields } from './chats.quota.js';
 import type { Exchange } from './exchange.service.js';
 import type { MessageDoc } from './message.model.js';
-import { assertWithinBudget, recordUsage } from '../usage/index.js';
+import { mayCallModelFor, recordUsage } from '../usage/index.js';
 import { unlinkIfChatGone } from './chats.cleanup.js';
 
 const INSTRUCTION =
@@ -108,11 +108,7 @@ export async function titleAfterReply(
   // A title is a model call like any other: none once the account's daily budget is used up (by
   // the reply just stored, say) or the account was disabled meanwhile. The reply has given its
   // slot back by now, so this check alone keeps a title within the budget's bound.
-  const allowed = await assertWithinBudget(String(chat.userId)).then(
-    () => true,
-    () => false,
-  );
-  if (!allowed) return null;
+  if (!(await mayCallModelFor(String(chat.userId)))) return null;
   try {
     const model = config().TITLE_MODEL || exchange.model;
     const title = await askForTitle(chat, model, [

@@ -42,6 +42,36 @@ export function assertAccountActive(user: Account | null): asserts user is Accou
 }
 
 /**
+ * The account's daily limit when today's tokens have reached it, or null while it may call a
+ * model; throws for an account that is gone or disabled.
+ */
+async function usedUpLimit(
+  userId: string,
+  now: Date,
+  account?: Account | null,
+): Promise<number | null> {
+  const user = account === undefined ? await findAccount(userId) : account;
+  // Under the slot (here, or again by the caller that passed it): a reply that takes its slot
+  // after the account was disabled (and its replies were stopped) would otherwise still run.
+  assertAccountActive(user);
+  const limit = effectiveLimit(user.tokenBudgetPerDay);
+  if (limit === null) return null;
+  const used = (await tokensUsedOn([userId], dayOf(now))).get(userId) ?? 0;
+  return used < limit ? null : limit;
+}
+
+/**
+ * Whether a model call the user did not ask for (a chat's title) may go out: the account is
+ * active and within its budget. Nothing is refused to the user, so no refusal is counted.
+ */
+export function mayCallModelFor(userId: string): Promise<boolean> {
+  return usedUpLimit(userId, new Date()).then(
+    (limit) => limit === null,
+    () => false,
+  );
+}
+
+/**
  * Refuses a model call of a disabled account, and once today's recorded tokens reach the user's
  * limit. Called while the caller holds a generation slot: calls record their tokens before
  * releasing it, so at most MAX_CONCURRENT_STREAMS calls can pass on a total that is already
@@ -54,14 +84,8 @@ export async function assertWithinBudget(
   now = new Date(),
   account?: Account | null,
 ): Promise<void> {
-  const user = account === undefined ? await findAccount(userId) : account;
-  // Under the slot (here, or again by the caller that passed it): a reply that takes its slot
-  // after the account was disabled (and its replies were stopped) would otherwise still run.
-  assertAccountActive(user);
-  const limit = effectiveLimit(user.tokenBudgetPerDay);
+  const limit = await usedUpLimit(userId, now, account);
   if (limit === null) return;
-  const used = (await tokensUsedOn([userId], dayOf(now))).get(userId) ?? 0;
-  if (used < limit) return;
   quotaRefusals.inc();
   const resetsAt = endOfDay(now);
   const seconds = Math.max(1, Math.ceil((resetsAt.getTime() - now.getTime()) / 1000));

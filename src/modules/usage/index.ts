@@ -12,6 +12,7 @@ export {
   budgetJson,
   budgetOf,
   effectiveLimit,
+  mayCallModelFor,
   type Budget,
 } from './budget.service.js';
 export { dayOf, endOfDay } from './days.js';
