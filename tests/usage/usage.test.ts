@@ -6,6 +6,8 @@ import { Message } from '../../src/modules/chats/message.model.js';
 import { UsageEntry } from '../../src/modules/usage/usage.model.js';
 import { logUnrecordedUsage, recordEntries } from '../../src/modules/usage/usage.service.js';
 import { logger } from '../../src/lib/logger.js';
+import { tokens } from '../../src/lib/metrics.js';
+import { sweepInterrupted } from '../../src/modules/chats/interrupted-replies.js';
 import { useTestApp } from '../helpers/app.js';
 import { chargesOnReplies, chargesWhere, ledgerEntries } from '../helpers/charges.js';
 import { expectError } from '../helpers/auth.js';
@@ -30,6 +32,11 @@ beforeAll(async () => {
 });
 
 const today = () => new Date().toISOString().slice(0, 10);
+/** The tokens metric (sigmagpt_tokens_total) for one model, type and source. */
+const tokensCounted = async (model: string, type: string, source: string) =>
+  (await tokens.get()).values.find(
+    (v) => v.labels.model === model && v.labels.type === type && v.labels.source === source,
+  )?.value ?? 0;
 const newChat = async (as: TestUser = user, body: Record<string, unknown> = {}) => {
   const res = await ctx.request().post('/api/chats').set(as.auth).send(body);
   expect(res.status).toBe(201);
@@ -101,6 +108,7 @@ describe('recording usage', () => {
       chunks: ['Kept'],
       usage: { prompt_tokens: 11, completion_tokens: 3, total_tokens: 14 },
     });
+    const promptsBefore = await tokensCounted('test-model', 'prompt', 'reported');
     const spy = failFinalWrite(lands);
     let res;
     try {
@@ -108,6 +116,8 @@ describe('recording usage', () => {
     } finally {
       spy.mockRestore();
     }
+    // The metrics count the call once, wherever its charge is kept.
+    expect(await tokensCounted('test-model', 'prompt', 'reported')).toBe(promptsBefore + 11);
     expectError(res, 503, 'SERVICE_UNAVAILABLE');
     const where = { chatId: new Types.ObjectId(chatId) };
     const charged = { promptTokens: 11, completionTokens: 3, totalTokens: 14 };
@@ -125,6 +135,74 @@ describe('recording usage', () => {
       expect(await ledgerEntries(where)).toMatchObject([{ _id: reply?._id, ...charged }]);
     }
     expect(await chargesWhere(where)).toHaveLength(1);
+  });
+
+  it("when the reply's final write fails and the interrupted sweep's entry reaches the ledger before the reply's own, then the call is charged and counted once, as the sweep's", async () => {
+    const chatId = await newChat();
+    upstream.script({
+      chunks: ['Swept'],
+      usage: { prompt_tokens: 13, completion_tokens: 5, total_tokens: 18 },
+    });
+    const counted = () =>
+      Promise.all([
+        tokensCounted('test-model', 'prompt', 'reported'),
+        tokensCounted('test-model', 'completion', 'estimated'),
+      ]);
+    const [reportedBefore, estimatedBefore] = await counted();
+    // The reply's own entry (reported usage) is refused until the sweep has recorded its own.
+    const insert = UsageEntry.collection.insertMany.bind(UsageEntry.collection);
+    let swept = false;
+    let refused = 0;
+    let retried = 0;
+    const ledger = vi
+      .spyOn(UsageEntry.collection, 'insertMany')
+      .mockImplementation(async (...args: Parameters<typeof insert>) => {
+        const reported = (args[0] as { estimated?: boolean }[]).some((e) => e.estimated === false);
+        if (reported && !swept) {
+          refused += 1;
+          throw new MongoNetworkError('ledger away, by the test');
+        }
+        if (reported) retried += 1;
+        return insert(...args);
+      });
+    const finalWrite = failFinalWrite(false);
+    try {
+      const res = await send(chatId, 'Hello');
+      expectError(res, 503, 'SERVICE_UNAVAILABLE');
+      finalWrite.mockRestore();
+      expect(refused).toBe(1);
+      // The reply as a checkpoint left it (this one is too short to have had one): the sweep
+      // charges the text it finds, and charges nothing for none.
+      await Message.updateOne(
+        { chatId: new Types.ObjectId(chatId), role: 'assistant' },
+        { $set: { content: 'Swept' } },
+      );
+      // The slot is back: the sweep finishes the reply as interrupted and charges its estimate.
+      // (Earlier tests' replies left streaming are finished on the way.)
+      expect(await sweepInterrupted()).toBeGreaterThanOrEqual(1);
+      const [reply] = await Message.find({ chatId: new Types.ObjectId(chatId), role: 'assistant' });
+      expect(reply?.status).toBe('incomplete');
+      swept = true;
+      // The reply's entry, retried in the background, is refused as a repeat.
+      expect(
+        await eventually(
+          () => Promise.resolve(retried),
+          (n) => n === 1,
+        ),
+      ).toBe(1);
+    } finally {
+      finalWrite.mockRestore();
+      ledger.mockRestore();
+    }
+    const where = { chatId: new Types.ObjectId(chatId) };
+    const [entry] = await chargesWhere(where);
+    expect(await chargesWhere(where)).toHaveLength(1);
+    expect(entry).toMatchObject({ estimated: true, completionTokens: expect.any(Number) });
+    const [reportedAfter, estimatedAfter] = await counted();
+    expect(reportedAfter).toBe(reportedBefore);
+    expect(estimatedAfter).toBe(
+      estimatedBefore + (entry as { completionTokens: number }).completionTokens,
+    );
   });
 
   it("when a reply's charge reaches the ledger only after its chat was deleted (the database was away at first), then the entry stays in the totals without the chat", async () => {

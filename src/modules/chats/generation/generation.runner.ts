@@ -275,30 +275,36 @@ async function storeOutcome(
     // charged: interrupted-replies.ts).
     if (stored.settled) return { message: stored.settled, error: failure };
     if (charge && chargedOnReply) {
-      countCharge(charge);
-      // Deleted before this write: the call goes into the ledger before the slot is given back
-      // (a chat's deletion waits for that: chats.service.ts endReplies), without the chat when
-      // that went too; a branch's deletion leaves the call in its chat's usage, as it leaves the
-      // calls of the replies it deletes.
-      if (stored.gone)
-        await recordEntries(
-          [entryOf(stored.gone === 'chat' ? { ...call, chatId: null } : call, charge)],
-          false,
-          {
-            afterRecorded: unlinkedIfLate(call, message),
-          },
-        );
       // The write failed: the call goes into the ledger instead, retried until the database is
       // back. The reply, still `streaming`, is finished by the interrupted sweep, whose entry under
       // the same id the ledger then refuses (or this one, when the sweep was first): charged once,
       // whether the reply is deleted before or after. A write that landed with only its answer
       // lost left the charge on the reply: each attempt reads it first and then writes nothing.
       // (One still on its way to the database when that read is answered would count twice.)
-      else if (stored.unwritten)
-        await recordEntries([entryOf(call, charge)], false, {
-          heldElsewhere: () => replyHoldsCharge(message._id),
+      // The metrics count the call where its charge lands: on the reply, or as a new entry (the
+      // sweep's counts itself when it is first).
+      if (stored.unwritten)
+        await recordEntries([entryOf(call, charge)], true, {
+          heldElsewhere: async () => {
+            const held = await replyHoldsCharge(message._id);
+            if (held) countCharge(charge);
+            return held;
+          },
           afterRecorded: unlinkedIfLate(call, message),
         });
+      else {
+        countCharge(charge);
+        // Deleted before this write: the call goes into the ledger before the slot is given back
+        // (a chat's deletion waits for that: chats.service.ts endReplies), without the chat when
+        // that went too; a branch's deletion leaves the call in its chat's usage, as it leaves the
+        // calls of the replies it deletes.
+        if (stored.gone)
+          await recordEntries(
+            [entryOf(stored.gone === 'chat' ? { ...call, chatId: null } : call, charge)],
+            false,
+            { afterRecorded: unlinkedIfLate(call, message) },
+          );
+      }
     }
     const storeError = stored.error;
     // An answer that was not stored must not look finished to the client.
