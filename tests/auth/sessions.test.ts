@@ -1,5 +1,5 @@
 import jwt from 'jsonwebtoken';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { sweepEndedSessions } from '../../src/modules/auth/ended-sessions.js';
 import { Session } from '../../src/modules/auth/session.model.js';
 import { User } from '../../src/modules/users/user.model.js';
@@ -193,6 +193,40 @@ describe('password change', () => {
     expect(
       sessions.find((s) => String(s._id) === sessionOf(other.body.accessToken))!.revokedAt,
     ).toBeInstanceOf(Date);
+  });
+
+  it('when a login with the old password checked it just before a password change, then the login gets 401 and leaves no session behind', async () => {
+    const account = await createUser();
+    // The interleaving made certain: the change runs whole between the login's password check and
+    // its session's insert (the window two requests at the same moment can fall into).
+    const create = Session.create.bind(Session);
+    let changed: number | undefined;
+    const spy = vi
+      .spyOn(Session, 'create')
+      .mockImplementation(async (...args: Parameters<typeof create>) => {
+        if (changed === undefined) {
+          const res = await ctx
+            .request()
+            .post('/api/auth/password')
+            .set(bearer(account.accessToken))
+            .send({ currentPassword: account.password, newPassword: 'a brand new password' });
+          changed = res.status;
+        }
+        return create(...args);
+      });
+    let res;
+    try {
+      res = await login(account.email, account.password);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(changed).toBe(204);
+    expectError(res, 401, 'INVALID_CREDENTIALS');
+    expect(refreshCookieOf(res)).toBeUndefined();
+    // Only the session the password was changed from is left open.
+    const open = await Session.find({ userId: account.user.id, revokedAt: null }).lean();
+    expect(open.map((s) => String(s._id))).toEqual([sessionOf(account.accessToken)]);
+    expect((await login(account.email, 'a brand new password')).status).toBe(200);
   });
 
   it('when the current password is wrong, then 401 INVALID_CREDENTIALS and nothing changes', async () => {

@@ -35,12 +35,16 @@ async function openSession(user: UserDoc, userAgent: string): Promise<IssuedToke
     expiresAt: refreshExpiresAt,
     userAgent: userAgent.slice(0, 200),
   });
-  // A login that checked the password just before the account was deleted (or disabled) must not
-  // leave a session (and tokens) behind for it: the account is read again after the insert.
+  // A login that checked the password just before the account was deleted or disabled, or its
+  // password changed, must not leave a session (and tokens) behind for it: the account is read
+  // again after the insert. A password change writes the new hash before it revokes the other
+  // sessions, so this read sees the new hash, or the revocation comes after the insert.
   const current = await users.findUser(String(user._id));
-  if (!current || current.disabled) {
+  const passwordChanged = current !== null && current.passwordHash !== user.passwordHash;
+  if (!current || current.disabled || passwordChanged) {
     await Session.deleteOne({ _id: sessionId });
-    throw current ? accountDisabled() : unauthenticated('Account no longer exists');
+    if (!current) throw unauthenticated('Account no longer exists');
+    throw current.disabled ? accountDisabled() : invalidCredentials();
   }
   return {
     user: toUserJson(user),
