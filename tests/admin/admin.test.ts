@@ -269,6 +269,43 @@ describe('PATCH /api/admin/users/:id', () => {
   });
 });
 
+describe('an administrator deleting their own account', () => {
+  const deleteSelf = (account: Account) =>
+    ctx.request().delete('/api/auth/me').set(as(account)).send({ password: PASSWORD });
+
+  it('when the last active administrator deletes their account, then 409 LAST_ADMIN and the account stays whole; another administrator may leave', async () => {
+    await User.updateMany({ _id: { $ne: root.user.id } }, { $set: { role: 'user' } });
+    expectError(await deleteSelf(root), 409, 'LAST_ADMIN');
+    expect(await User.findById(root.user.id).lean()).toMatchObject({
+      role: 'admin',
+      disabled: false,
+    });
+    // Still signed in: nothing of the deletion ran.
+    expect((await ctx.request().get('/api/admin/users').set(as(root))).status).toBe(200);
+
+    const leaving = await signUp(ctx, { name: 'Leaving admin' });
+    expect((await patch(root, leaving.user.id, { role: 'admin' })).status).toBe(200);
+    expect((await deleteSelf(leaving)).status).toBe(204);
+    expect(await User.findById(leaving.user.id).lean()).toBeNull();
+    expect(await User.countDocuments({ role: 'admin', disabled: { $ne: true } })).toBe(1);
+  });
+
+  it('when an administrator deletes their account while demoting the only other one, then one of the two is refused: an active administrator remains', async () => {
+    await User.updateMany({ _id: { $ne: root.user.id } }, { $set: { role: 'user' } });
+    const other = await signUp(ctx, { name: 'Other admin' });
+    expect((await patch(root, other.user.id, { role: 'admin' })).status).toBe(200);
+    // The other administrator leaves and, at the same moment, demotes root.
+    const [deleted, demoted] = await Promise.all([
+      deleteSelf(other),
+      patch(other, root.user.id, { role: 'user' }),
+    ]);
+    expect([deleted.status, demoted.status]).not.toEqual([204, 200]);
+    expect(await User.countDocuments({ role: 'admin', disabled: { $ne: true } })).toBe(1);
+    // Root again, whatever happened (its email is in ADMIN_EMAILS, applied at login).
+    await User.updateOne({ _id: root.user.id }, { $set: { role: 'admin' } });
+  });
+});
+
 describe('GET /api/admin/usage', () => {
   it('when users have calls, then the totals cover everyone by day and by model, or one user with userId', async () => {
     const day = '2025-06-01';

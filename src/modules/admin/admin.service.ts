@@ -89,19 +89,13 @@ export async function getUser(id: ObjectIdString): Promise<AdminUserJson> {
 
 const isActiveAdmin = (a: Pick<Account, 'role' | 'disabled'>) => a.role === 'admin' && !a.disabled;
 
-/**
- * Role and disabled changes run one at a time across instances (a lock in the database), so two
- * administrators demoting each other at once cannot leave the service without one.
- */
-const ACCOUNTS_LOCK = 'admin:accounts';
-
 export async function updateUser(
   actorId: string,
   targetId: ObjectIdString,
   changes: AccountFields,
 ): Promise<AdminUserJson> {
   await findAccount(targetId);
-  const changed = await withLock(ACCOUNTS_LOCK, async () => {
+  const changed = await withLock(users.ACCOUNTS_LOCK, async () => {
     const before = await findAccount(targetId);
     const current: Required<AccountFields> = {
       role: before.role ?? 'user',

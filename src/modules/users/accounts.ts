@@ -1,4 +1,6 @@
+import { withLock } from '../../lib/db/lock.js';
 import { Types } from '../../lib/db/mongoose.js';
+import { AppError } from '../../lib/errors.js';
 import { runUserHooks } from './user-hooks.js';
 import { inUserTurn, User, type Role, type UserDoc } from './user.model.js';
 
@@ -72,6 +74,30 @@ export async function emailsOf(ids: (string | Types.ObjectId)[]): Promise<Map<st
 /** Active administrators other than `exceptId`. */
 export async function countActiveAdmins(exceptId: Types.ObjectId): Promise<number> {
   return User.countDocuments({ _id: { $ne: exceptId }, role: 'admin', disabled: { $ne: true } });
+}
+
+/**
+ * Role and disabled changes, and an administrator's deletion of their account, run one at a time
+ * across instances (a lock in the database): two administrators demoting each other, or one
+ * leaving while the other demotes them, cannot leave the service without an active one.
+ */
+export const ACCOUNTS_LOCK = 'admin:accounts';
+
+/**
+ * An active administrator deleting their account gives up the role first, under ACCOUNTS_LOCK:
+ * the last one is refused (409 LAST_ADMIN) and keeps it. A deletion that then fails leaves the
+ * account a plain user (an administrator, or ADMIN_EMAILS at the next login, gives it back).
+ */
+export async function leaveAdministrators(user: Pick<UserDoc, '_id' | 'role' | 'disabled'>) {
+  if (user.role !== 'admin' || user.disabled) return;
+  await withLock(ACCOUNTS_LOCK, async () => {
+    if ((await countActiveAdmins(user._id)) === 0)
+      throw new AppError(
+        'LAST_ADMIN',
+        'This is the last active administrator; promote another one before deleting this account',
+      );
+    await setAccountFields(user._id, { role: 'user' });
+  });
 }
 
 export async function setAccountFields(id: Types.ObjectId, fields: AccountFields): Promise<void> {

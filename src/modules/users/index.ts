@@ -9,6 +9,7 @@ export { subscribeToUsers, type UserHooks } from './user-hooks.js';
 export { checkCredentials, createUser, findUser, userExists } from './users.service.js';
 export { toUserJson, type Role, type UserDoc, type UserJson } from './user.model.js';
 export {
+  ACCOUNTS_LOCK,
   countActiveAdmins,
   emailsOf,
   endAccessOf,

@@ -4,6 +4,7 @@ import { forgetRateLimitsOf } from '../../lib/rate-limit/mongo-store.js';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords.js';
 import { forgetLoginNetworks } from './login-networks.js';
 import { runUserHooks } from './user-hooks.js';
+import { leaveAdministrators } from './accounts.js';
 import {
   User,
   inUserTurn,
@@ -98,6 +99,7 @@ export async function changePassword(
 /** Deletes the account and everything the modules keep for it, in the steps of UserHooks. */
 export async function deleteAccount(userId: string, password: string): Promise<void> {
   const user = await requirePassword(userId, password);
+  await leaveAdministrators(user);
   await runUserHooks('lockOut', userId);
   await runUserHooks('removeData', userId);
   await forgetLoginNetworks(userId);
