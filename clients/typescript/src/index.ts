@@ -219,8 +219,9 @@ export class SigmaClient {
 
   /**
    * Sends a message and yields the reply's events as they arrive: `meta`, `delta`…, then one
-   * `done` or `error`. Abort `signal` (or stop iterating) to stop reading; the server then stores
-   * the partial reply as `incomplete`.
+   * `done` or `error`. Abort `signal` (or stop iterating) to stop reading only: the server goes on
+   * for `DETACH_GRACE_SECONDS` in case a reader comes back (a reply that ends meanwhile is stored
+   * whole). To stop the reply itself (stored `incomplete`), call `stopReply(id)`.
    */
   stream(
     id: string,
