@@ -51,7 +51,7 @@ async function renameDuringWrite(chatId: string, title: string, isTarget: (u: Up
 
 describe("a rename at the same moment as a send's write of the chat", () => {
   it.each([
-    ['the send stores its question', (u: Update) => u.$set?.lastMessageAt !== undefined],
+    ['the send stores its question', (u: Update) => u.$max?.lastMessageAt !== undefined],
     [
       'the reply settles the kept turns',
       (u: Update) => (u.$set?.context as { pending?: boolean } | undefined)?.pending === false,
