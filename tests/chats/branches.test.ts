@@ -228,8 +228,10 @@ describe('branches', () => {
     expect(await Message.countDocuments({ chatId })).toBe(before);
     expect(upstream.requests).toHaveLength(calls);
 
-    // Below a reply still streaming (its text so far stored by a checkpoint), with its parentId.
+    // Below a reply still streaming (its text so far stored by a checkpoint), with its parentId;
+    // the chat's kept turns wait for it (pending), as a streaming reply leaves them.
     await Message.updateOne({ _id: ids[1] }, { $set: { status: 'streaming', content: 'a1 so f' } });
+    await Chat.updateOne({ _id: chatId }, { $set: { 'context.pending': true } });
     upstream.script({ chunks: ['below'] });
     const streaming = await send(chatId, { content: 'x', parentId: ids[1] });
     expect(streaming.status).toBe(201);

@@ -9057,7 +9057,7 @@ export interface operations {
                 "application/json": {
                     /** @description useChat's chat id: names one of your chats (created on first use) */
                     id: string;
-                    /** @description Only the last message (the new user message) is read, and none with `regenerate-message`: the server holds the history. An edit (`messageId` with `submit-message`) also reads the id of the answer before the last message */
+                    /** @description Only the last message (the new user message) and the id of the answer before it are read, and none with `regenerate-message`: the server holds the history. The new message goes after that answer when it is a stored one (the conversation the user sees, whatever another tab did), otherwise after the chat’s active branch; an edit (`messageId` with `submit-message`) needs it */
                     messages: ({
                         id: string;
                         /** @enum {string} */

@@ -38,16 +38,20 @@ function newUserText(body: AiSdkChatBody): string {
 }
 
 /**
- * Where a `submit-message` goes. With `messageId`, useChat's sendMessage replaced that message (an
- * edit): the new question goes beside it, below the answer before it in `messages` (useChat's
- * assistant ids are the stored ids the `start` part carried), or as a new first message. Without
- * one it is a new message, after the chat's active leaf (undefined), as a plain send.
+ * Where a `submit-message` goes: after the answer before it in `messages`, the one the user sees
+ * (useChat's assistant ids are the stored ids the `start` part carried), so the model answers the
+ * conversation on the screen even when another tab moved the chat's active branch meanwhile. With
+ * `messageId`, useChat's sendMessage replaced that message (an edit): the new question goes beside
+ * it, after that answer, or as a new first message. A new message whose answer before it is not
+ * a stored one (none, or an id only the browser knows) goes after the chat's active leaf
+ * (undefined), as a plain send.
  */
-function editParentOf(body: AiSdkChatBody): string | null | undefined {
-  if (body.messageId == null) return undefined;
+function parentOf(body: AiSdkChatBody): string | null | undefined {
   const before = body.messages.at(-2);
+  const shown = before?.role === 'assistant' && isObjectId(before.id) ? before.id : undefined;
+  if (body.messageId == null) return shown;
   if (!before) return null;
-  if (before.role === 'assistant' && isObjectId(before.id)) return before.id;
+  if (shown) return shown;
   throw invalid(
     'messageId',
     'An edit goes after the answer before the edited message: send the messages up to it, as useChat does, not only the last one',
@@ -99,7 +103,7 @@ export async function chat(req: Request, res: Response, { body }: { body: AiSdkC
     exchange = await beginUiExchange(userId, body.id, {
       content,
       model: body.model,
-      parentId: editParentOf(body),
+      parentId: parentOf(body),
     });
   }
   streamUiReply(res, exchange);

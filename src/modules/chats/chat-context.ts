@@ -70,7 +70,10 @@ export function storedHistory(
   parentId: string | null | undefined,
 ): { turns: ChatTurn[]; parentId: Types.ObjectId; settled: true } | null {
   const context = chat.context;
-  if (parentId !== undefined || !context || context.pending) return null;
+  if (!context || context.pending) return null;
+  // A send that names the kept branch's own last answer as its parent is a plain send to it (a
+  // client that always names the answer it shows, as the AI SDK route does).
+  if (parentId !== undefined && parentId !== String(context.leafId)) return null;
   if (context.budget !== config().HISTORY_TOKEN_BUDGET) return null;
   if (chat.activeLeafId && String(chat.activeLeafId) !== String(context.leafId)) return null;
   return { turns: plain(context.turns), parentId: context.leafId, settled: true };
