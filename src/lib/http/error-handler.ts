@@ -78,11 +78,10 @@ export function toAppError(err: unknown): AppError {
   if (err instanceof URIError && (err as { status?: number }).status === 400) {
     return new AppError('VALIDATION_FAILED', 'The URL is not valid (malformed percent-encoding)');
   }
-  // A body whose Content-Encoding does not decode (zlib raises it while body-parser reads the body).
-  if (
-    typeof (err as { code?: unknown }).code === 'string' &&
-    (err as { code: string }).code.startsWith('Z_')
-  ) {
+  // A body whose Content-Encoding does not decode (zlib raises it while body-parser reads the body):
+  // gzip and deflate errors are `Z_…`, Brotli's `ERR__ERROR_…` (its decoder's error names).
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string' && (code.startsWith('Z_') || code.startsWith('ERR__ERROR_'))) {
     return new AppError('INVALID_JSON', 'The request body could not be decoded (Content-Encoding)');
   }
   return new AppError('INTERNAL', 'Something went wrong on our side', { cause: err });
