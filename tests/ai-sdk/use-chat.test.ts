@@ -215,7 +215,7 @@ describe('POST /api/ai-sdk/chat with the ai package (useChat transport)', () => 
     ).toContain('Theirs');
   });
 
-  it('when the linked chat was deleted, then the next message starts a new chat for the id', async () => {
+  it('when the linked chat was deleted, then its link went with it, and the next message starts a new chat for the id', async () => {
     await chunksOf(await send('ui-chat-deleted', [userMessage('Before')]));
     const link = await ChatLink.findOne({ clientId: 'ui-chat-deleted' }).lean();
     await ctx
@@ -223,6 +223,8 @@ describe('POST /api/ai-sdk/chat with the ai package (useChat transport)', () => 
       .delete(`/api/chats/${String(link!.chatId)}`)
       .set(user.auth)
       .expect(204);
+    // Nothing of the chat stays: not the link that named it either (with the useChat id).
+    expect(await ChatLink.countDocuments({ chatId: link!.chatId })).toBe(0);
     await chunksOf(await send('ui-chat-deleted', [userMessage('After')]));
     const relinked = await ChatLink.findOne({ clientId: 'ui-chat-deleted' }).lean();
     expect(String(relinked!.chatId)).not.toBe(String(link!.chatId));

@@ -132,6 +132,11 @@ export async function linkedBranchPage(
   }
 }
 
+/** Called when a chat is deleted: the useChat ids that named it name nothing now. */
+export async function deleteChatLinksTo(chatId: Types.ObjectId): Promise<void> {
+  await ChatLink.deleteMany({ chatId });
+}
+
 /** Called when an account is deleted. */
 export async function deleteUserChatLinks(userId: string): Promise<void> {
   await ChatLink.deleteMany({ userId: new Types.ObjectId(userId) });

@@ -26,6 +26,7 @@ import { abortGeneration } from './generation/registry.js';
 import { decodeCursor, encodeCursor } from '../../lib/http/cursor.js';
 import type { ObjectIdString } from '../../lib/http/ids.js';
 import { cutText } from '../../lib/text.js';
+import { forgetDeletedChat } from './chat-hooks.js';
 import { IdempotencyKey } from './idempotency.model.js';
 import { deleteMessages } from './message-removal.js';
 import { ReplyReader } from './reply-reader.model.js';
@@ -281,6 +282,7 @@ export async function deleteChat(userId: string, chatId: ObjectIdString): Promis
   await forgetChatUsage(chat._id);
   await IdempotencyKey.deleteMany({ chatId: chat._id });
   await ReplyReader.deleteMany({ chatId: chat._id });
+  await forgetDeletedChat(chat._id);
   await releaseChatSlot(chat._id);
   // The room it took is free at once here (chats.quota.ts).
   forgetKnownRoom(userId);
