@@ -136,14 +136,27 @@ describe('POST /api/ai-sdk/chat with the ai package (useChat transport)', () => 
     expect(await Message.countDocuments({ chatId: links[0]!.chatId })).toBe(4);
   });
 
-  it("when the README's transport sends the last two messages and a model in the body, then the server history and that model answer", async () => {
+  it("when the README's transport sends the new message after a long answer, with a model in the body, then the body stays small and the server history and that model answer", async () => {
     // The options of the README's useChat snippet, verbatim apart from the URL and token.
+    const bodies: string[] = [];
     const transport = new DefaultChatTransport<UIMessage>({
       api,
       headers: () => ({ Authorization: `Bearer ${user.accessToken}` }),
       prepareSendMessagesRequest: ({ id, messages, trigger, messageId, body }) => ({
-        body: { ...body, id, messages: messages.slice(-2), trigger, messageId },
+        body: {
+          ...body,
+          id,
+          messages: messages
+            .slice(-2)
+            .map((m, i, two) => (i < two.length - 1 ? { ...m, parts: [] } : m)),
+          trigger,
+          messageId,
+        },
       }),
+      fetch: (input, init) => {
+        bodies.push(String(init?.body));
+        return fetch(input, init);
+      },
     });
     const sendOne = (messages: UIMessage[]) =>
       transport.sendMessages({
@@ -155,13 +168,20 @@ describe('POST /api/ai-sdk/chat with the ai package (useChat transport)', () => 
         body: { model: 'demo' },
       });
     const first = userMessage('Readme one');
-    await chunksOf(await sendOne([first]));
+    const started = await chunksOf(await sendOne([first]));
+    // An answer far past BODY_LIMIT (100 KB) in useChat's list: only its id goes out.
     const history: UIMessage[] = [
       first,
-      { id: 'a1', role: 'assistant', parts: [{ type: 'text', text: 'whatever' }] },
+      {
+        id: (started[0] as { messageId: string }).messageId,
+        role: 'assistant',
+        parts: [{ type: 'text', text: 'x'.repeat(300_000) }],
+      },
       userMessage('Readme two'),
     ];
-    await chunksOf(await sendOne(history));
+    const chunks = await chunksOf(await sendOne(history));
+    expect(chunks.at(-1)).toEqual({ type: 'finish', finishReason: 'stop' });
+    expect(bodies.at(-1)!.length).toBeLessThan(1000);
     const link = await ChatLink.findOne({
       userId: new Types.ObjectId(user.id),
       clientId: 'ui-chat-readme',
