@@ -154,7 +154,7 @@ describe('POST /api/ai-sdk/chat with the ai package (useChat transport)', () => 
         },
       }),
       fetch: (input, init) => {
-        bodies.push(String(init?.body));
+        bodies.push(init?.body as string);
         return fetch(input, init);
       },
     });

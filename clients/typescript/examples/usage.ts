@@ -35,7 +35,8 @@ export async function journey(baseUrl: string, email: string) {
     if (event.event === 'done') streamed += ` [${event.data.message.status}]`;
   }
 
-  // Stop reading after the first delta: the server keeps the partial reply as incomplete.
+  // Stop reading after the first delta. The server goes on for DETACH_GRACE_SECONDS in case a reader
+  // comes back, then cuts the reply (stored incomplete); api.stopReply(chat.id) stops it at once.
   const controller = new AbortController();
   let aborted = false;
   try {
