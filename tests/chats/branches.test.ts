@@ -383,6 +383,12 @@ describe('branches', () => {
       .parse(textParser);
     expect(res.status).toBe(200);
     const { events } = parseSse(res.body as string);
+    // `meta` shows the answer as the continue found it, at its cursor; the deltas extend it.
+    expect(events[0]).toMatchObject({
+      event: 'meta',
+      id: `${answerId}:${'The start'.length}`,
+      data: { assistantMessage: { id: answerId, content: 'The start', status: 'streaming' } },
+    });
     expect(events.filter((e) => e.event === 'delta').map((e) => e.data.content)).toEqual([
       ' and',
       ' the end',

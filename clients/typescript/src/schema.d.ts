@@ -335,7 +335,7 @@ export interface paths {
         put?: never;
         /**
          * Continue an answer that was cut off; the text is appended to the same message
-         * @description For an answer that ended `incomplete` or with `finishReason: "length"`. The model gets the branch with the partial answer last; `delta` events carry only the new text, `done` the whole message. A complete answer is a 409 `REPLY_NOT_CONTINUABLE`.
+         * @description For an answer that ended `incomplete` or with `finishReason: "length"`. The model gets the branch with the partial answer last; `meta` shows the answer as it was (`assistantMessage.content`), `delta` events carry only the new text, `done` the whole message. A complete answer is a 409 `REPLY_NOT_CONTINUABLE`.
          */
         post: operations["postChatsIdMessagesMessageIdContinue"];
         delete?: never;

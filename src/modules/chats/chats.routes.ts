@@ -191,7 +191,7 @@ export function chatRoutes(): RouteGroup {
         summary: 'Continue an answer that was cut off; the text is appended to the same message',
         auth: true,
         description:
-          'For an answer that ended `incomplete` or with `finishReason: "length"`. The model gets the branch with the partial answer last; `delta` events carry only the new text, `done` the whole message. A complete answer is a 409 `REPLY_NOT_CONTINUABLE`.',
+          'For an answer that ended `incomplete` or with `finishReason: "length"`. The model gets the branch with the partial answer last; `meta` shows the answer as it was (`assistantMessage.content`), `delta` events carry only the new text, `done` the whole message. A complete answer is a 409 `REPLY_NOT_CONTINUABLE`.',
         request: { params: MessageParams, body: s.ContinueBody, headers: ExchangeHeaders },
         responses: exchangeResponses('The user message and the continued answer'),
         errors: [400, ...EXCHANGE_ERRORS],

@@ -90,7 +90,12 @@ export async function respondWithReply(
   serveEvents(res, new SseSink(res).open(), (sink) => {
     // 0, except for a continued answer: its requester gets only the new text.
     const start = reply.length;
-    const meta = metaOf(exchange.chat, exchange.userMessage, exchange.assistant);
+    const meta = metaOf(
+      exchange.chat,
+      exchange.userMessage,
+      exchange.assistant,
+      exchange.assistant.content.slice(0, start),
+    );
     return afterMeta(sink, meta, cursorId(reply.replyId, start), () => {
       const reading = followLive(reply, sink, start);
       runReply(reply, exchange);

@@ -3,14 +3,18 @@ import { toChatJson, toMessageJson, type ChatJson } from './chats.mapper.js';
 import type { MessageDoc } from './message.model.js';
 import type { ReplyFinal } from './reply-stream.js';
 
-/** The `meta` event: the chat, the user message and the reply as it started (cursor offset 0). */
-export function metaOf(chat: ChatDoc, userMessage: MessageDoc, reply: MessageDoc) {
+/**
+ * The `meta` event: the chat, the user message and the reply as it stands at the event's cursor:
+ * empty for a new reply (offset 0); for a continue, the answer it goes on from (`textBefore`), which
+ * the `delta` events after it extend, so a client may show `assistantMessage` as it is.
+ */
+export function metaOf(chat: ChatDoc, userMessage: MessageDoc, reply: MessageDoc, textBefore = '') {
   return {
     chat: toChatJson(chat),
     userMessage: toMessageJson(userMessage),
     assistantMessage: toMessageJson({
       ...reply,
-      content: '',
+      content: textBefore,
       status: 'streaming',
       finishReason: null,
       usage: null,

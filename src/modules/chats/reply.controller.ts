@@ -69,7 +69,9 @@ export async function serveReply(
     throw invalidLastEventId('it points inside a character');
   // Built from the stored chat and messages, wherever the reply is generated: a reply in memory
   // does not keep its `meta` for the few readers that start from its beginning.
-  const meta = cursor ? null : metaOf(found.chat, await questionOf(reply), reply);
+  const meta = cursor
+    ? null
+    : metaOf(found.chat, await questionOf(reply), reply, reply.content.slice(0, offset));
 
   serveEvents(res, new SseSink(res).open(), (sink) =>
     meta
