@@ -74,6 +74,13 @@ describe('titles the model writes', () => {
     expect(events.map((e) => e.event).slice(-2)).toEqual(['title', 'done']);
     const title = events.at(-2)!;
     expect(title.data.chat.title).toBe('Naming three colours');
+    // It adds no text, so it has no id of its own: the ids sent only ever grow.
+    expect(res.body as string).toMatch(/event: title\ndata: /);
+    const offsets = events
+      .filter((e) => e.event !== 'title' && e.event !== 'done')
+      .map((e) => Number(e.id.split(':')[1]));
+    expect(offsets).toEqual([...offsets].sort((a, b) => a - b));
+    expect(new Set(offsets).size).toBe(offsets.length);
     expect(events.at(-1)!.data.chat.title).toBe('Naming three colours');
     const chatId = title.data.chat.id as string;
     expect((await Chat.findById(chatId).lean())!.title).toBe('Naming three colours');

@@ -18,7 +18,7 @@ export class DataSseStream extends SseStream {
     this.finish('data', last, '');
   }
 
-  protected override format(_event: string, data: unknown, _id: string): string {
+  protected override format(_event: string, data: unknown, _id: string | null): string {
     return `data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`;
   }
 }

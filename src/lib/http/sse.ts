@@ -145,7 +145,7 @@ export class SseStream implements Ticking {
   send(
     event: string,
     data: unknown,
-    id: string,
+    id: string | null,
     interrupt?: AbortSignal,
   ): Promise<void> | undefined {
     if (this.isClosed) return undefined;
@@ -166,16 +166,20 @@ export class SseStream implements Ticking {
   }
 
   /** Writes an event (and the ping it owes, in the same write). */
-  protected write(event: string, data: unknown, id: string): boolean {
+  protected write(event: string, data: unknown, id: string | null): boolean {
     const text = this.format(event, data, id);
     if (!this.pingDue) return this.res.write(text);
     this.pingSent();
     return this.res.write(`: ping\n\n${text}`);
   }
 
-  /** An event as its lines. */
-  protected format(event: string, data: unknown, id: string): string {
-    return `event: ${event}\nid: ${id}\ndata: ${JSON.stringify(data)}\n\n`;
+  /**
+   * An event as its lines. Without an id (null) the client's last event id stays that of the
+   * event before: ids only ever grow, and a reconnect resumes from where that one was.
+   */
+  protected format(event: string, data: unknown, id: string | null): string {
+    const idLine = id === null ? '' : `id: ${id}\n`;
+    return `event: ${event}\n${idLine}data: ${JSON.stringify(data)}\n\n`;
   }
 
   /** Comments keep idle connections open through proxies; they are tiny, so no backpressure wait. */

@@ -136,10 +136,10 @@ class LiveReader {
   }
 
   private async writeFinal(final: ReplyFinal): Promise<void> {
-    const { stream, sink, position } = this;
+    const { stream, sink } = this;
+    // No id of their own: they add no text, and the ids of a reply's events only ever grow.
     if (sink.namedEvents)
-      for (const extra of final.before ?? [])
-        await sink.event(extra.event, extra.data, cursorId(stream.replyId, position.offset));
+      for (const extra of final.before ?? []) await sink.event(extra.event, extra.data, null);
     sink.final(final, cursorId(stream.replyId, 'end'));
   }
 

@@ -12,10 +12,11 @@ export interface ReplySink {
   /** Resolves when the client has gone (or the response ended). */
   readonly gone: Promise<void>;
   /** Writes an event; a wait only while the client's socket is full. */
+  /** `id` null: an event that adds no text (`title`), sent without one (SseStream.format). */
   event(
     event: string,
     data: unknown,
-    id: string,
+    id: string | null,
     interrupt?: AbortSignal,
   ): Promise<void> | undefined;
   /** Sinks that speak this API's SSE events also send the final's `before` events. */
@@ -87,7 +88,7 @@ export class SseSink implements ReplySink {
     return this.res.writableNeedDrain;
   }
 
-  event(event: string, data: unknown, id: string, interrupt?: AbortSignal) {
+  event(event: string, data: unknown, id: string | null, interrupt?: AbortSignal) {
     return this.sse.send(event, data, id, interrupt);
   }
 
