@@ -2,7 +2,12 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiError, createClient, type SigmaClient } from '../../clients/typescript/src/index.js';
+import {
+  ApiError,
+  createClient,
+  type SigmaClient,
+  type StreamEvent,
+} from '../../clients/typescript/src/index.js';
 import { journey } from '../../clients/typescript/examples/usage.js';
 import { Message } from '../../src/modules/chats/message.model.js';
 import { Session } from '../../src/modules/auth/session.model.js';
@@ -18,6 +23,8 @@ const ctx = useTestApp({
   DEFAULT_MODEL: 'demo',
   DEMO_CHUNK_DELAY_MS: '5',
   DETACH_GRACE_SECONDS: '0',
+  // The demo model names a chat after its first reply (the `title` event).
+  TITLES: 'on',
 });
 let server: Awaited<ReturnType<typeof listen>>;
 let baseUrl: string;
@@ -157,6 +164,86 @@ describe('typed client', () => {
     expect(error).toMatchObject({ status: 401, code: expect.any(String) });
     expect(ended).toBe(1);
     expect(api.token).toBeUndefined();
+  });
+
+  it('when a page streams, regenerates, continues and follows replies with the typed client, then every stream is typed end to end and retries never send twice', async () => {
+    const api = createClient({ baseUrl });
+    await api.signup({ email: uniqueEmail('journey'), password: 'correct horse battery' });
+    const all = async (events: AsyncGenerator<StreamEvent>) => {
+      const out: StreamEvent[] = [];
+      for await (const event of events) out.push(event);
+      return out;
+    };
+    const textOf = (events: StreamEvent[]) =>
+      events.map((e) => (e.event === 'delta' ? e.data.content : '')).join('');
+
+    // A new chat: meta, deltas, the model's title (carrying the last id), done.
+    const first = await all(api.streamNewChat({ message: 'Name three colours' }));
+    expect(first.map((e) => e.event).filter((n) => n !== 'delta')).toEqual([
+      'meta',
+      'title',
+      'done',
+    ]);
+    const title = first.find((e) => e.event === 'title')!;
+    const lastDelta = first.filter((e) => e.event === 'delta').at(-1)!;
+    expect(title.id).toBe(lastDelta.id);
+    const opened = first[0]!;
+    if (title.event !== 'title' || opened.event !== 'meta') throw new Error('typed events');
+    const chatId = opened.data.chat.id;
+    expect(title.data.chat.id).toBe(chatId);
+    const done = first.at(-1)!;
+    if (done.event !== 'done') throw new Error('done');
+    const answerId = done.data.message.id;
+
+    // Followed afterwards from the beginning, it is the same text; after its final event, nothing.
+    const followed = await all(api.followReply(chatId, answerId));
+    expect(textOf(followed)).toBe(done.data.message.content);
+    expect(await all(api.followReply(chatId, answerId, { lastEventId: done.id }))).toEqual([]);
+
+    // Regenerate: a new answer beside the first one.
+    const again = await all(api.regenerate(chatId, answerId));
+    const regenerated = again.at(-1)!;
+    if (regenerated.event !== 'done') throw new Error('done');
+    expect(regenerated.data.message.id).not.toBe(answerId);
+    expect(regenerated.data.message.parentId).toBe(done.data.message.parentId);
+
+    // A reply cut when its reader left (DETACH_GRACE_SECONDS=0), then continued: meta shows the
+    // cut text, the deltas add to it.
+    const reading = new AbortController();
+    let cutId = '';
+    try {
+      for await (const event of api.stream(
+        chatId,
+        { content: 'A long one' },
+        { signal: reading.signal },
+      )) {
+        if (event.event === 'meta') cutId = event.data.assistantMessage.id;
+        if (event.event === 'delta') reading.abort();
+      }
+    } catch (error) {
+      expect((error as Error).name).toBe('AbortError');
+    }
+    const cut = await eventually(
+      () => Message.findById(cutId).lean(),
+      (m) => m?.status === 'incomplete',
+      10_000,
+    );
+    expect(cut?.status).toBe('incomplete');
+    const continued = await all(api.continueReply(chatId, cutId));
+    const meta = continued[0]!;
+    const end = continued.at(-1)!;
+    if (meta.event !== 'meta' || end.event !== 'done') throw new Error('meta … done');
+    expect(meta.data.assistantMessage.content).toBe(cut!.content);
+    expect(meta.data.assistantMessage.content + textOf(continued)).toBe(end.data.message.content);
+
+    // The same Idempotency-Key twice: the second stream is the first exchange again.
+    const key = `retry-${Date.now()}`;
+    const once = await all(api.stream(chatId, { content: 'Only once' }, { idempotencyKey: key }));
+    const twice = await all(api.stream(chatId, { content: 'Only once' }, { idempotencyKey: key }));
+    const idOf = (events: StreamEvent[]) =>
+      events[0]!.event === 'meta' ? events[0]!.data.assistantMessage.id : undefined;
+    expect(idOf(twice)).toBe(idOf(once));
+    expect(await Message.countDocuments({ chatId, content: 'Only once' })).toBe(1);
   });
 
   it('when the server refuses a stream before it opens, then stream() throws the ApiError instead of yielding events', async () => {

@@ -4,7 +4,7 @@ import type { components, paths } from './schema.js';
 import { readEvents, type StreamEvent } from './stream.js';
 
 export { ApiError, type ErrorCode } from './errors.js';
-export type { StreamEvent } from './stream.js';
+export { readEvents, type StreamEvent } from './stream.js';
 export type { components, paths } from './schema.js';
 
 type Schemas = components['schemas'];
@@ -30,6 +30,16 @@ type Query<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extend
 }
   ? NonNullable<Q>
   : never;
+
+/** How a stream is read, and made safe to retry (README "Reconnecting"). */
+export interface StreamOptions {
+  /** Aborting it stops reading (the reply goes on; `stopReply` stops it). */
+  signal?: AbortSignal;
+  /** The same key and body get the same exchange back: a retry never sends the message twice. */
+  idempotencyKey?: string;
+  /** The `id` of the last event received: the server resumes the reply after it, never sends again. */
+  lastEventId?: string;
+}
 
 /**
  * The description with the `text/event-stream` answers left out: openapi-fetch parses bodies as
@@ -226,21 +236,55 @@ export class SigmaClient {
   stream(
     id: string,
     body: Omit<Body<'/api/chats/{id}/messages', 'post'>, 'stream'>,
-    options: { signal?: AbortSignal } = {},
+    options: StreamOptions = {},
   ): AsyncGenerator<StreamEvent> {
-    return this.events(
-      `/api/chats/${encodeURIComponent(id)}/messages`,
-      { ...body, stream: true },
-      options.signal,
-    );
+    return this.events('POST', `${chatPath(id)}/messages`, { ...body, stream: true }, options);
   }
 
   /** `stream()` for a new chat: the first event, `meta`, carries the chat. */
   streamNewChat(
     body: Omit<Body<'/api/chats', 'post'>, 'stream'> & { message: string },
-    options: { signal?: AbortSignal } = {},
+    options: StreamOptions = {},
   ): AsyncGenerator<StreamEvent> {
-    return this.events('/api/chats', { ...body, stream: true }, options.signal);
+    return this.events('POST', '/api/chats', { ...body, stream: true }, options);
+  }
+
+  /** A new answer to the answer's question, beside it (a branch), streamed as `stream()` does. */
+  regenerate(
+    id: string,
+    messageId: string,
+    body: Omit<Body<'/api/chats/{id}/messages/{messageId}/regenerate', 'post'>, 'stream'> = {},
+    options: StreamOptions = {},
+  ): AsyncGenerator<StreamEvent> {
+    const path = `${chatPath(id)}/messages/${encodeURIComponent(messageId)}/regenerate`;
+    return this.events('POST', path, { ...body, stream: true }, options);
+  }
+
+  /**
+   * Goes on with an answer that was cut (`incomplete`, or `finishReason: "length"`): `meta` shows
+   * it as it was, and the `delta` events carry only the new text.
+   */
+  continueReply(
+    id: string,
+    messageId: string,
+    body: Omit<Body<'/api/chats/{id}/messages/{messageId}/continue', 'post'>, 'stream'> = {},
+    options: StreamOptions = {},
+  ): AsyncGenerator<StreamEvent> {
+    const path = `${chatPath(id)}/messages/${encodeURIComponent(messageId)}/continue`;
+    return this.events('POST', path, { ...body, stream: true }, options);
+  }
+
+  /**
+   * Follows a reply, from its beginning (`meta` first) or after `lastEventId`: another tab, or a
+   * reconnect. Yields nothing when that id was the final event's.
+   */
+  followReply(
+    id: string,
+    messageId: string,
+    options: Omit<StreamOptions, 'idempotencyKey'> = {},
+  ): AsyncGenerator<StreamEvent> {
+    const path = `${chatPath(id)}/messages/${encodeURIComponent(messageId)}/stream`;
+    return this.events('GET', path, undefined, options);
   }
 
   /** Stops the reply being generated for this chat, from any tab, device or instance. */
@@ -305,20 +349,23 @@ export class SigmaClient {
   }
 
   private async *events(
+    method: 'GET' | 'POST',
     path: string,
     body: unknown,
-    signal: AbortSignal | undefined,
+    { signal, idempotencyKey, lastEventId }: StreamOptions,
   ): AsyncGenerator<StreamEvent> {
     const send = () =>
       this.fetchImpl(`${this.options.baseUrl}${path}`, {
-        method: 'POST',
+        method,
         credentials: 'include',
         headers: {
-          'Content-Type': 'application/json',
+          ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
           Accept: 'text/event-stream',
           ...(this.accessToken ? { Authorization: `Bearer ${this.accessToken}` } : {}),
+          ...(idempotencyKey ? { 'Idempotency-Key': idempotencyKey } : {}),
+          ...(lastEventId ? { 'Last-Event-ID': lastEventId } : {}),
         },
-        body: JSON.stringify(body),
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         signal,
       });
     let response = await send();
@@ -329,10 +376,14 @@ export class SigmaClient {
       response = await send();
     }
     // Refusals before the stream opens (validation, limits, not found) are ordinary JSON errors.
-    if (!response.ok || !response.body) throw await ApiError.from(response);
+    if (!response.ok) throw await ApiError.from(response);
+    // 204: the last event received was the final one; nothing is left.
+    if (response.status === 204 || !response.body) return;
     yield* readEvents(response.body);
   }
 }
+
+const chatPath = (id: string) => `/api/chats/${encodeURIComponent(id)}`;
 
 /**
  * Whether a refusal is the access token's (expired, or its session ended): the one 401 a refresh

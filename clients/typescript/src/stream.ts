@@ -7,10 +7,12 @@ type Schemas = components['schemas'];
 export type StreamEvent =
   | { event: 'meta'; id: string; data: Schemas['MetaEventData'] }
   | { event: 'delta'; id: string; data: Schemas['DeltaEventData'] }
+  /** The chat's new title, after its first reply (no id of its own: it adds no text). */
+  | { event: 'title'; id: string; data: Schemas['TitleEventData'] }
   | { event: 'done'; id: string; data: Schemas['DoneEventData'] }
   | { event: 'error'; id: string; data: Schemas['ErrorEventData'] };
 
-const NAMES = new Set(['meta', 'delta', 'done', 'error']);
+const NAMES = new Set(['meta', 'delta', 'title', 'done', 'error']);
 
 /**
  * The events of an SSE response body, in order. Comments (`: ping`) are skipped; an event name
@@ -22,6 +24,7 @@ export async function* readEvents(body: ReadableStream<Uint8Array>): AsyncGenera
   const parser = createParser({ onEvent: (message) => queue.push(message) });
   const decoder = new TextDecoder();
   const reader = body.getReader();
+  let lastId = '';
   try {
     for (;;) {
       const { value, done } = await reader.read();
@@ -30,9 +33,11 @@ export async function* readEvents(body: ReadableStream<Uint8Array>): AsyncGenera
       while (queue.length > 0) {
         const message = queue.shift()!;
         if (!message.event || !NAMES.has(message.event)) continue;
+        // An event without an id keeps the last one, as EventSource does: a reconnect sends it.
+        if (message.id) lastId = message.id;
         yield {
           event: message.event,
-          id: message.id ?? '',
+          id: lastId,
           data: JSON.parse(message.data) as unknown,
         } as StreamEvent;
       }
