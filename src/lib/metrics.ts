@@ -198,7 +198,8 @@ export function observeReply(
   ending: { status: string; abortedBy?: string; errorCode?: string },
 ): void {
   const aborted: Record<string, string> = {
-    client: 'client_gone',
+    detached: 'client_gone',
+    superseded: 'client_gone',
     stop: 'stopped',
     shutdown: 'shutdown',
   };

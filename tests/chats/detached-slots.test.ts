@@ -75,7 +75,11 @@ describe('replies waiting for their client, and new sends', () => {
     }
     // Every reply but the last two was cut for the send after the next one; those two still
     // stream, each waiting for its client, in the user's two slots.
-    for (const id of replies.slice(0, -2)) expect(await statusOf(id)).toBe('incomplete');
+    for (const id of replies.slice(0, -2)) {
+      expect(await statusOf(id)).toBe('incomplete');
+      // Cut for a new message of its user: the reply says so.
+      expect((await Message.findById(id).lean())?.stopReason).toBe('superseded');
+    }
     expect(await statusOf(replies.at(-2)!)).toBe('streaming');
     expect(await statusOf(replies.at(-1)!)).toBe('streaming');
     // Both leases say so, for sends on other instances (tests/cluster covers those).

@@ -174,12 +174,16 @@ describe('stopping a reply', () => {
     await s.ended;
     const last = s.events.at(-1)!;
     expect(last.event).toBe('done');
-    expect(last.data.message.status).toBe('incomplete');
+    expect(last.data.message).toMatchObject({ status: 'incomplete', stopReason: 'stop' });
     expect(s.events.filter((e) => e.event === 'done' || e.event === 'error')).toHaveLength(1);
     await ctx.upstream.requests[0]!.finished;
     expect(ctx.upstream.requests[0]!.aborted).toBe(true);
     const stored = await Message.findById(last.data.message.id).lean();
-    expect(stored).toMatchObject({ status: 'incomplete', content: last.data.message.content });
+    expect(stored).toMatchObject({
+      status: 'incomplete',
+      content: last.data.message.content,
+      stopReason: 'stop',
+    });
   });
 
   it('when another instance flags the lease, then this instance’s poller aborts the stream', async () => {

@@ -254,7 +254,7 @@ describe('resuming a reply on the instance that generates it', () => {
     first.close();
     const reply = await final(replyIdOf(first));
     expect(Date.now() - left).toBeGreaterThanOrEqual(2500);
-    expect(reply).toMatchObject({ status: 'incomplete', error: null });
+    expect(reply).toMatchObject({ status: 'incomplete', error: null, stopReason: 'detached' });
     expect(reply!.content.length).toBeLessThan(words(400).join('').length);
     await ctx.upstream.requests[0]!.finished;
     expect(ctx.upstream.requests[0]!.aborted).toBe(true);

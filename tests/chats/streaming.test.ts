@@ -75,6 +75,7 @@ describe('streaming a reply', () => {
       finishReason: 'stop',
       usage: { promptTokens: 20, completionTokens: 3, totalTokens: 23 },
       error: null,
+      stopReason: null,
       createdAt: expect.any(String),
     });
     expect(done.chat.id).toBe(chatId);

@@ -228,13 +228,15 @@ describe('typed client', () => {
       (m) => m?.status === 'incomplete',
       10_000,
     );
-    expect(cut?.status).toBe('incomplete');
+    expect(cut).toMatchObject({ status: 'incomplete', stopReason: 'detached' });
     const continued = await all(api.continueReply(chatId, cutId));
     const meta = continued[0]!;
     const end = continued.at(-1)!;
     if (meta.event !== 'meta' || end.event !== 'done') throw new Error('meta … done');
     expect(meta.data.assistantMessage.content).toBe(cut!.content);
     expect(meta.data.assistantMessage.content + textOf(continued)).toBe(end.data.message.content);
+    // Continued to its end, it was not cut any more.
+    expect(end.data.message).toMatchObject({ status: 'complete', stopReason: null });
 
     // The same Idempotency-Key twice: the second stream is the first exchange again.
     const key = `retry-${Date.now()}`;

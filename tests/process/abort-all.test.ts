@@ -29,7 +29,7 @@ describe('shutdown in a running process', () => {
     for (const s of streams)
       expect(s.events.at(-1)).toMatchObject({
         event: 'done',
-        data: { message: { status: 'incomplete' } },
+        data: { message: { status: 'incomplete', stopReason: 'shutdown' } },
       });
 
     // A request that was already past the door when shutdown began is cut as soon as it starts.

@@ -804,6 +804,11 @@ export interface components {
                 code: string;
                 message: string;
             } | null;
+            /**
+             * @description Why an `incomplete` reply was cut: `stop` (POST /api/chats/:id/stop, or the account disabled), `detached` (its readers left and none came back within DETACH_GRACE_SECONDS), `superseded` (a new message of yours needed its generation slot), `shutdown` (the server stopped). null otherwise; a reply whose server died is `incomplete` with error `INTERRUPTED`
+             * @enum {string|null}
+             */
+            stopReason: "stop" | "detached" | "superseded" | "shutdown" | null;
             /** Format: date-time */
             createdAt: string;
         };
@@ -1023,6 +1028,11 @@ export interface components {
                 code: string;
                 message: string;
             } | null;
+            /**
+             * @description Why an `incomplete` reply was cut: `stop` (POST /api/chats/:id/stop, or the account disabled), `detached` (its readers left and none came back within DETACH_GRACE_SECONDS), `superseded` (a new message of yours needed its generation slot), `shutdown` (the server stopped). null otherwise; a reply whose server died is `incomplete` with error `INTERRUPTED`
+             * @enum {string|null}
+             */
+            stopReason: "stop" | "detached" | "superseded" | "shutdown" | null;
             /** Format: date-time */
             createdAt: string;
             /** @description This message and the other answers to its parent (or other first messages), oldest first */

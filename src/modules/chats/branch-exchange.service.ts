@@ -178,7 +178,15 @@ export async function beginContinue(
     const claimed = await inAnswerTurn(answer._id, () =>
       Message.collection.updateOne(
         { _id: answer._id, status: answer.status, content: answer.content },
-        { $set: { status: 'streaming', finishReason: null, error: null, lease: held } },
+        {
+          $set: {
+            status: 'streaming',
+            finishReason: null,
+            error: null,
+            stopReason: null,
+            lease: held,
+          },
+        },
       ),
     );
     if (claimed.matchedCount === 0) throw streaming();
@@ -193,6 +201,7 @@ export async function beginContinue(
       status: 'streaming',
       finishReason: null,
       error: null,
+      stopReason: null,
       lease: held,
     };
     return { chat: moved, userMessage: question ?? answer, assistant, lease, model, turns, callId };

@@ -43,6 +43,7 @@ export function toMessageJson(message: MessageDoc): MessageJson {
         }
       : null,
     error: message.error ? { code: message.error.code, message: message.error.message } : null,
+    stopReason: message.stopReason ?? null,
     createdAt: message.createdAt.toISOString(),
   };
 }

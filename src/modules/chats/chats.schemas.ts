@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { config, type Config } from '../../lib/config.js';
 import { objectIdField, objectIdParam } from '../../lib/http/ids.js';
 import { CURSOR_TEXT } from './reply-cursor.js';
+import { STOP_REASONS } from './message.model.js';
 import { pageParams } from '../../lib/http/pagination.js';
 
 /**
@@ -64,6 +65,12 @@ export const MessageSchema = z
     finishReason: z.string().nullable(),
     usage: UsageSchema.nullable(),
     error: z.object({ code: z.string(), message: z.string() }).nullable(),
+    stopReason: z
+      .enum(STOP_REASONS)
+      .nullable()
+      .describe(
+        'Why an `incomplete` reply was cut: `stop` (POST /api/chats/:id/stop, or the account disabled), `detached` (its readers left and none came back within DETACH_GRACE_SECONDS), `superseded` (a new message of yours needed its generation slot), `shutdown` (the server stopped). null otherwise; a reply whose server died is `incomplete` with error `INTERRUPTED`',
+      ),
     createdAt: z.iso.datetime(),
   })
   .meta({ id: 'Message' });

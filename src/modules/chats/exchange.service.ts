@@ -406,13 +406,15 @@ export async function storeReply(
   let written = false;
   try {
     const { content, status, finishReason, usage, error, ttftMs, durationMs, charge } = message;
+    const stopReason = message.stopReason ?? null;
     const bytes = textBytes(content);
     // The search keys of the final text: checkpoints leave them alone, this write sets them.
     const terms = searchTerms(content);
     const result = await inAnswerTurn(message._id, () =>
       Message.collection.updateOne(ownReply(message._id, lease), {
         $set: {
-          ...{ content, bytes, terms, status, finishReason, usage, error, ttftMs, durationMs },
+          ...{ content, bytes, terms, status, finishReason, usage, error, stopReason },
+          ...{ ttftMs, durationMs },
           // A continue leaves the charge of the call that began the answer (its own is in the ledger).
           ...(charge ? { charge } : {}),
         },

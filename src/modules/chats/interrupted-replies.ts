@@ -54,6 +54,8 @@ export async function finishInterrupted(reply: MessageDoc, now = new Date()): Pr
           status: 'incomplete',
           finishReason: null,
           error: INTERRUPTED,
+          // Its instance died: the error says so (a continue's claim cleared an earlier cut's).
+          stopReason: null,
           bytes: textBytes(reply.content),
           // Its last checkpoint is now its final text: searchable by its words from here on.
           terms: searchTerms(reply.content),

@@ -3,9 +3,14 @@ import mongoose, { Schema, type Types } from '../../lib/db/mongoose.js';
 import { documentKey, writeInTurn } from '../../lib/db/writes-in-turn.js';
 import { chargeFields, type Charge } from '../usage/index.js';
 import { surelyHeld, type Lease } from './generation/leases.js';
+import type { AbortKind } from './generation/registry.js';
 import { searchTerms } from './search-terms.js';
 
 export type MessageStatus = 'complete' | 'streaming' | 'incomplete' | 'error';
+
+/** Why a reply was cut from outside (registry.ts AbortKind): set with status `incomplete`. */
+export type StopReason = AbortKind;
+export const STOP_REASONS: readonly StopReason[] = ['stop', 'detached', 'superseded', 'shutdown'];
 
 export interface MessageDoc {
   _id: Types.ObjectId;
@@ -28,6 +33,8 @@ export interface MessageDoc {
   finishReason: string | null;
   usage: { promptTokens: number; completionTokens: number; totalTokens: number } | null;
   error: { code: string; message: string } | null;
+  /** A reply cut from outside: why (absent on messages stored before it existed). */
+  stopReason?: StopReason | null;
   /** Internal timing of a reply: time to first token and total duration (ms). */
   ttftMs: number | null;
   durationMs: number | null;
@@ -74,6 +81,7 @@ const messageSchema = new Schema<MessageDoc>(
       default: null,
     },
     error: { type: new Schema({ code: String, message: String }, { _id: false }), default: null },
+    stopReason: { type: String, enum: [...STOP_REASONS, null], default: null },
     ttftMs: { type: Number, default: null },
     durationMs: { type: Number, default: null },
     // Set by the service, not by timestamps: a reply's time is when it started, right after its question.

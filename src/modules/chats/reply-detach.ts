@@ -57,12 +57,12 @@ export class DetachWatch implements ReaderWatcher {
     this.unlist(false);
   }
 
-  /** Cut now, for a send of the same user that needs its slot. */
-  cut(): void {
+  /** Cut now: no reader came back in time, or a send of the same user needs its slot. */
+  cut(kind: 'detached' | 'superseded' = 'detached'): void {
     clearTimeout(this.timer);
     this.timer = undefined;
     this.unlist(false);
-    if (!this.settled()) this.stream.controller.abort(new GenerationAbort('client'));
+    if (!this.settled()) this.stream.controller.abort(new GenerationAbort(kind));
   }
 
   private settled(): boolean {
@@ -73,7 +73,7 @@ export class DetachWatch implements ReaderWatcher {
     let waiting = waitingByUser.get(this.lease.userId);
     if (!waiting) waitingByUser.set(this.lease.userId, (waiting = new Set()));
     waiting.add(this);
-    offerToYield(this.lease.token, () => this.cut());
+    offerToYield(this.lease.token, () => this.cut('superseded'));
     this.note(new Date());
   }
 
@@ -126,7 +126,7 @@ export class DetachWatch implements ReaderWatcher {
 export async function yieldWaitingReply(userId: string): Promise<boolean> {
   const oldest = waitingByUser.get(userId)?.values().next().value;
   if (oldest) {
-    oldest.cut();
+    oldest.cut('superseded');
     await oldest.stream.finished;
     return true;
   }

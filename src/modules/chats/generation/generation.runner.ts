@@ -215,7 +215,9 @@ async function storeOutcome(
 ): Promise<GenerationResult> {
   const { lease } = exchange;
   const { controller } = reply;
-  const aborted = controller.signal.reason instanceof GenerationAbort;
+  const abort =
+    controller.signal.reason instanceof GenerationAbort ? controller.signal.reason : null;
+  const aborted = abort !== null;
   const content = reply.text();
   const message: MessageDoc = {
     ...exchange.assistant,
@@ -224,15 +226,13 @@ async function storeOutcome(
     finishReason: failure || aborted ? null : finishReason,
     usage,
     error: failure ? { code: failure.code, message: failure.message } : null,
+    stopReason: !failure && abort ? abort.kind : null,
     ttftMs,
     durationMs,
   };
   observeReply(exchange.model, {
     status: message.status,
-    abortedBy:
-      controller.signal.reason instanceof GenerationAbort
-        ? controller.signal.reason.kind
-        : undefined,
+    abortedBy: abort?.kind,
     errorCode: failure?.code,
   });
   const call: ModelCall = {

@@ -2,7 +2,12 @@ import { config } from '../../../lib/config.js';
 import { runPeriodically, type PeriodicJob } from '../../../lib/periodic.js';
 import { dropFlags, flagOutlived, flagsHere, refuseYield } from './leases.js';
 
-export type AbortKind = 'client' | 'stop' | 'shutdown';
+/**
+ * Why a generation was cut from outside (the reply's `stopReason`): its readers left and none came
+ * back in time (`detached`), a new message of its user needed its slot (`superseded`), a stop was
+ * asked for (`stop`: the stop route, or the account disabled), or the server is shutting down.
+ */
+export type AbortKind = 'detached' | 'superseded' | 'stop' | 'shutdown';
 
 /** The reason a generation was aborted from outside; anything else that ends it is an error. */
 export class GenerationAbort extends Error {
