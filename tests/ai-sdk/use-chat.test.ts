@@ -235,8 +235,14 @@ describe('POST /api/ai-sdk/chat with the ai package (useChat transport)', () => 
     ).toContain('Theirs');
   });
 
-  it('when the linked chat was deleted, then its link went with it, and the next message starts a new chat for the id', async () => {
-    await chunksOf(await send('ui-chat-deleted', [userMessage('Before')]));
+  it('when the linked chat was deleted, then its link went with it, and the next message (after the answer the page still shows) starts a new chat for the id', async () => {
+    const before = userMessage('Before');
+    const first = await chunksOf(await send('ui-chat-deleted', [before]));
+    const shown: UIMessage = {
+      id: (first[0] as { messageId: string }).messageId,
+      role: 'assistant',
+      parts: [{ type: 'text', text: 'the answer' }],
+    };
     const link = await ChatLink.findOne({ clientId: 'ui-chat-deleted' }).lean();
     await ctx
       .request()
@@ -245,12 +251,52 @@ describe('POST /api/ai-sdk/chat with the ai package (useChat transport)', () => 
       .expect(204);
     // Nothing of the chat stays: not the link that named it either (with the useChat id).
     expect(await ChatLink.countDocuments({ chatId: link!.chatId })).toBe(0);
-    await chunksOf(await send('ui-chat-deleted', [userMessage('After')]));
+    // The page still shows the deleted chat's answer, and sends after it as useChat does.
+    upstream.script({ chunks: ['fresh'] });
+    const after = await chunksOf(
+      await send('ui-chat-deleted', [before, shown, userMessage('After')]),
+    );
+    expect(after.at(-1)).toEqual({ type: 'finish', finishReason: 'stop' });
     const relinked = await ChatLink.findOne({ clientId: 'ui-chat-deleted' }).lean();
     expect(String(relinked!.chatId)).not.toBe(String(link!.chatId));
-    expect(
-      (await Message.find({ chatId: relinked!.chatId }).lean()).map((m) => m.content),
-    ).toContain('After');
+    const stored = await Message.find({ chatId: relinked!.chatId }).sort({ createdAt: 1 }).lean();
+    expect(stored.map((m) => [m.content, m.parentId && String(m.parentId)])).toEqual([
+      ['After', null],
+      ['fresh', String(stored[0]!._id)],
+    ]);
+    // The model got the new chat's history: nothing of the deleted one.
+    expect(upstream.requests.at(-1)!.messages).toEqual([{ role: 'user', content: 'After' }]);
+  });
+
+  it('when another tab deleted the answer the page shows, then a new message goes after the active leaf instead of failing', async () => {
+    upstream.script({ chunks: ['A1'] }, { chunks: ['A2'] }, { chunks: ['A3'] });
+    const q1 = userMessage('Q1');
+    const first = await chunksOf(await send('ui-chat-gone-answer', [q1]));
+    const a1: UIMessage = {
+      id: (first[0] as { messageId: string }).messageId,
+      role: 'assistant',
+      parts: [{ type: 'text', text: 'A1' }],
+    };
+    const q2 = userMessage('Q2');
+    const second = await chunksOf(await send('ui-chat-gone-answer', [q1, a1, q2]));
+    const a2: UIMessage = {
+      id: (second[0] as { messageId: string }).messageId,
+      role: 'assistant',
+      parts: [{ type: 'text', text: 'A2' }],
+    };
+    const chatId = (second[0] as { messageMetadata: { chatId: string } }).messageMetadata.chatId;
+    // Another tab deletes A2: the active branch ends at Q2 without its answer.
+    await ctx.request().delete(`/api/chats/${chatId}/messages/${a2.id}`).set(user.auth).expect(204);
+    const third = await chunksOf(
+      await send('ui-chat-gone-answer', [q1, a1, q2, a2, userMessage('Q3')]),
+    );
+    expect(third.at(-1)).toEqual({ type: 'finish', finishReason: 'stop' });
+    // Beside the unanswered Q2 (as a plain send there goes), after A1.
+    expect(upstream.requests.at(-1)!.messages).toEqual([
+      { role: 'user', content: 'Q1' },
+      { role: 'assistant', content: 'A1' },
+      { role: 'user', content: 'Q3' },
+    ]);
   });
 
   it('when a useChat id is first used, then its link is stored under an id made of the user and the useChat id; a link stored before, under an id of its own, is still followed', async () => {

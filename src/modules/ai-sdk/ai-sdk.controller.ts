@@ -43,15 +43,15 @@ function newUserText(body: AiSdkChatBody): string {
  * conversation on the screen even when another tab moved the chat's active branch meanwhile. With
  * `messageId`, useChat's sendMessage replaced that message (an edit): the new question goes beside
  * it, after that answer, or as a new first message. A new message whose answer before it is not
- * a stored one (none, or an id only the browser knows) goes after the chat's active leaf
- * (undefined), as a plain send.
+ * a stored one (none, an id only the browser knows, or one deleted since, with its chat or in
+ * another tab) goes after the chat's active leaf, as a plain send.
  */
-function parentOf(body: AiSdkChatBody): string | null | undefined {
+function parentOf(body: AiSdkChatBody): { parentId?: string | null; orActiveLeaf?: boolean } {
   const before = body.messages.at(-2);
   const shown = before?.role === 'assistant' && isObjectId(before.id) ? before.id : undefined;
-  if (body.messageId == null) return shown;
-  if (!before) return null;
-  if (shown) return shown;
+  if (body.messageId == null) return shown ? { parentId: shown, orActiveLeaf: true } : {};
+  if (!before) return { parentId: null };
+  if (shown) return { parentId: shown };
   throw invalid(
     'messageId',
     'An edit goes after the answer before the edited message: send the messages up to it, as useChat does, not only the last one',
@@ -103,7 +103,7 @@ export async function chat(req: Request, res: Response, { body }: { body: AiSdkC
     exchange = await beginUiExchange(userId, body.id, {
       content,
       model: body.model,
-      parentId: parentOf(body),
+      ...parentOf(body),
     });
   }
   streamUiReply(res, exchange);

@@ -66,7 +66,7 @@ async function linkedChat(userId: string, clientId: string, model?: string): Pro
 export async function beginUiExchange(
   userId: string,
   clientId: string,
-  input: { content: string; model?: string; parentId?: string | null },
+  input: { content: string; model?: string; parentId?: string | null; orActiveLeaf?: boolean },
 ): Promise<Exchange> {
   for (let attempt = 0; ; attempt += 1) {
     const chatId = await linkedChat(userId, clientId, input.model);

@@ -45,18 +45,21 @@ export const turnsOf = async (path: Node[]): Promise<ChatTurn[]> => (await branc
 export async function historyFor(
   chat: ChatDoc,
   parentId: string | null | undefined,
+  /** A parent the client shows: one no longer in the chat (deleted meanwhile) is the active leaf. */
+  { orActiveLeaf = false }: { orActiveLeaf?: boolean } = {},
 ): Promise<{ turns: ChatTurn[]; parentId: Types.ObjectId | null; settled: boolean }> {
   const tree = await Tree.load(chat._id);
+  const named = parentId ? tree.get(parentId) : undefined;
+  if (parentId && !named && !orActiveLeaf) throw notFound('Message');
   let parent: Node | undefined;
-  if (parentId === undefined) {
+  if (parentId === undefined || (parentId !== null && !named)) {
     parent = tree.activeLeaf(chat);
     // A question left without its answer (the answer deleted, a chat forked at a question): the
     // new question goes beside it, as an edit of it would. A question is only ever below an
     // answer, so siblings are always of one role (what `parentId` enforces when it is given).
     if (parent?.role === 'user') parent = tree.get(parent.parentId);
   } else if (parentId !== null) {
-    parent = tree.get(parentId);
-    if (!parent) throw notFound('Message');
+    parent = named!;
     if (parent.role !== 'assistant')
       throw new AppError(
         'PARENT_NOT_ASSISTANT',

@@ -94,8 +94,11 @@ export const plannedIds = (target?: ExchangeTarget): ExchangeIds => ({
 export async function beginExchange(
   userId: string,
   target: ExchangeTarget,
-  /** `parentId`: where the message goes in the tree (branch.service historyFor); absent: the active leaf. */
-  input: { content: string; model?: string; parentId?: string | null },
+  /**
+   * `parentId`: where the message goes in the tree (branch.service historyFor); absent: the active
+   * leaf. `orActiveLeaf`: a parent no longer in the chat is the active leaf instead of a 404.
+   */
+  input: { content: string; model?: string; parentId?: string | null; orActiveLeaf?: boolean },
   ids: ExchangeIds = plannedIds(),
   /** Sends the model call while the messages are stored (the caller keeps `turns` as they are). */
   { startModel = false }: { startModel?: boolean } = {},
@@ -133,7 +136,8 @@ export async function beginExchange(
     // pending) reads the message tree (chat-context.ts). That read goes out beside the budget and
     // storage checks (all three only read), and a refusal of theirs still answers first.
     const branchRead = existing
-      ? (storedHistory(existing, input.parentId) ?? historyFor(existing, input.parentId))
+      ? (storedHistory(existing, input.parentId) ??
+        historyFor(existing, input.parentId, { orActiveLeaf: input.orActiveLeaf }))
       : null;
     if (branchRead instanceof Promise) branchRead.catch(() => undefined);
     const adding = addingTo(newChat);
