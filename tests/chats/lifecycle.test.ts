@@ -6,6 +6,7 @@ import { runningGenerations } from '../../src/modules/chats/generation/registry.
 import { Message } from '../../src/modules/chats/message.model.js';
 import { useChatApp } from '../helpers/chat-app.js';
 import { eventually } from '../helpers/eventually.js';
+import { openSse } from '../helpers/sse.js';
 
 // A pool of 5 upstream sockets and 2 generation slots: an abort that leaked either would block
 // the streams after it within a few rounds.
@@ -47,9 +48,27 @@ describe('client disconnect', () => {
     await ctx.upstream.requests[0]!.finished;
     expect(ctx.upstream.requests[0]!.aborted).toBe(true);
     const reply = await assistantOf(chatId);
-    expect(reply).toMatchObject({ status: 'incomplete', error: null });
+    // DETACH_GRACE_SECONDS=0: no reader came back in the (empty) grace.
+    expect(reply).toMatchObject({ status: 'incomplete', error: null, stopReason: 'detached' });
     expect(reply!.content.startsWith('w w ')).toBe(true);
     expect(await eventually(leases, (n) => n === 0, 5000)).toBe(0);
+  });
+
+  it("when the useChat route's request is aborted (its stop()), then the reply is stored as stopped, not as one nobody came back for", async () => {
+    ctx.upstream.setDefault(endless);
+    const s = ctx.stream('/api/ai-sdk/chat', {
+      id: 'lifecycle-stop',
+      messages: [{ id: 'u1', role: 'user', parts: [{ type: 'text', text: 'hi' }] }],
+      trigger: 'submit-message',
+    });
+    await s.waitFor(() => s.body.includes('text-delta'));
+    s.close();
+    const reply = await eventually(
+      () => Message.findOne({ userId: ctx.user.id, role: 'assistant' }).sort({ _id: -1 }).lean(),
+      (m) => m !== null && m.status !== 'streaming',
+      5000,
+    );
+    expect(reply).toMatchObject({ status: 'incomplete', stopReason: 'stop' });
   });
 
   it('when 30 streams in a row are aborted by their clients, then nothing leaks: a new one still starts and completes', async () => {
@@ -184,6 +203,27 @@ describe('stopping a reply', () => {
       content: last.data.message.content,
       stopReason: 'stop',
     });
+
+    // Followed again from its beginning: meta shows it as it started, not yet cut.
+    const again = openSse(ctx.server.port, {
+      path: `/api/chats/${chatId}/messages/${String(stored!._id)}/stream`,
+      token: ctx.user.accessToken,
+    });
+    await again.ended;
+    expect(again.events[0]).toMatchObject({
+      event: 'meta',
+      data: { assistantMessage: { status: 'streaming', stopReason: null } },
+    });
+    expect(again.events.at(-1)!.data.message).toMatchObject({ stopReason: 'stop' });
+    // A fork copies it as it is, its reason included.
+    const fork = await ctx
+      .request()
+      .post(`/api/chats/${chatId}/fork`)
+      .set(ctx.user.auth)
+      .send({ messageId: String(stored!._id) });
+    expect(fork.status).toBe(201);
+    const copy = await Message.findOne({ chatId: fork.body.id, role: 'assistant' }).lean();
+    expect(copy).toMatchObject({ status: 'incomplete', stopReason: 'stop' });
   });
 
   it('when another instance flags the lease, then this instance’s poller aborts the stream', async () => {

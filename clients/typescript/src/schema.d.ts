@@ -700,44 +700,44 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /** @description The `meta` event: `event: meta`, an `id:` line and one JSON `data:` line. */
+        /** @description The `meta` event: `event: meta`, an `id:` line (none on an event that adds no text, such as `title`: the last id stays) and one JSON `data:` line. */
         MetaEvent: {
             /** @constant */
             event: "meta";
-            /** @description A cursor into the reply, `<replyId>:<offset>` (`<replyId>:end` on the final event): send it back as `Last-Event-ID` to resume */
-            id: string;
+            /** @description A cursor into the reply, `<replyId>:<offset>` (`<replyId>:end` on the final event): send the last one received back as `Last-Event-ID` to resume. Absent on events that add no text (`title`) */
+            id?: string;
             data: string;
         };
-        /** @description The `delta` event: `event: delta`, an `id:` line and one JSON `data:` line. */
+        /** @description The `delta` event: `event: delta`, an `id:` line (none on an event that adds no text, such as `title`: the last id stays) and one JSON `data:` line. */
         DeltaEvent: {
             /** @constant */
             event: "delta";
-            /** @description A cursor into the reply, `<replyId>:<offset>` (`<replyId>:end` on the final event): send it back as `Last-Event-ID` to resume */
-            id: string;
+            /** @description A cursor into the reply, `<replyId>:<offset>` (`<replyId>:end` on the final event): send the last one received back as `Last-Event-ID` to resume. Absent on events that add no text (`title`) */
+            id?: string;
             data: string;
         };
-        /** @description The `title` event: `event: title`, an `id:` line and one JSON `data:` line. */
+        /** @description The `title` event: `event: title`, an `id:` line (none on an event that adds no text, such as `title`: the last id stays) and one JSON `data:` line. */
         TitleEvent: {
             /** @constant */
             event: "title";
-            /** @description A cursor into the reply, `<replyId>:<offset>` (`<replyId>:end` on the final event): send it back as `Last-Event-ID` to resume */
-            id: string;
+            /** @description A cursor into the reply, `<replyId>:<offset>` (`<replyId>:end` on the final event): send the last one received back as `Last-Event-ID` to resume. Absent on events that add no text (`title`) */
+            id?: string;
             data: string;
         };
-        /** @description The `done` event: `event: done`, an `id:` line and one JSON `data:` line. */
+        /** @description The `done` event: `event: done`, an `id:` line (none on an event that adds no text, such as `title`: the last id stays) and one JSON `data:` line. */
         DoneEvent: {
             /** @constant */
             event: "done";
-            /** @description A cursor into the reply, `<replyId>:<offset>` (`<replyId>:end` on the final event): send it back as `Last-Event-ID` to resume */
-            id: string;
+            /** @description A cursor into the reply, `<replyId>:<offset>` (`<replyId>:end` on the final event): send the last one received back as `Last-Event-ID` to resume. Absent on events that add no text (`title`) */
+            id?: string;
             data: string;
         };
-        /** @description The `error` event: `event: error`, an `id:` line and one JSON `data:` line. */
+        /** @description The `error` event: `event: error`, an `id:` line (none on an event that adds no text, such as `title`: the last id stays) and one JSON `data:` line. */
         ErrorEvent: {
             /** @constant */
             event: "error";
-            /** @description A cursor into the reply, `<replyId>:<offset>` (`<replyId>:end` on the final event): send it back as `Last-Event-ID` to resume */
-            id: string;
+            /** @description A cursor into the reply, `<replyId>:<offset>` (`<replyId>:end` on the final event): send the last one received back as `Last-Event-ID` to resume. Absent on events that add no text (`title`) */
+            id?: string;
             data: string;
         };
         /** @description One Server-Sent Event of a reply stream, told apart by `event` */
@@ -805,7 +805,7 @@ export interface components {
                 message: string;
             } | null;
             /**
-             * @description Why an `incomplete` reply was cut: `stop` (POST /api/chats/:id/stop, or the account disabled), `detached` (its readers left and none came back within DETACH_GRACE_SECONDS), `superseded` (a new message of yours needed its generation slot), `shutdown` (the server stopped). null otherwise; a reply whose server died is `incomplete` with error `INTERRUPTED`
+             * @description Why an `incomplete` reply was cut: `stop` (POST /api/chats/:id/stop, the account disabled, or a /v1 or useChat client that left: there leaving is stopping), `detached` (its readers left and none came back within DETACH_GRACE_SECONDS), `superseded` (a new message of yours needed its generation slot), `shutdown` (the server stopped). null otherwise; a reply whose server died is `incomplete` with error `INTERRUPTED`
              * @enum {string|null}
              */
             stopReason: "stop" | "detached" | "superseded" | "shutdown" | null;
@@ -1029,7 +1029,7 @@ export interface components {
                 message: string;
             } | null;
             /**
-             * @description Why an `incomplete` reply was cut: `stop` (POST /api/chats/:id/stop, or the account disabled), `detached` (its readers left and none came back within DETACH_GRACE_SECONDS), `superseded` (a new message of yours needed its generation slot), `shutdown` (the server stopped). null otherwise; a reply whose server died is `incomplete` with error `INTERRUPTED`
+             * @description Why an `incomplete` reply was cut: `stop` (POST /api/chats/:id/stop, the account disabled, or a /v1 or useChat client that left: there leaving is stopping), `detached` (its readers left and none came back within DETACH_GRACE_SECONDS), `superseded` (a new message of yours needed its generation slot), `shutdown` (the server stopped). null otherwise; a reply whose server died is `incomplete` with error `INTERRUPTED`
              * @enum {string|null}
              */
             stopReason: "stop" | "detached" | "superseded" | "shutdown" | null;

@@ -151,7 +151,7 @@ function streamUiReply(res: Response, exchange: Exchange): void {
     const reading = followLive(reply, sink, 0);
     // useChat's stop() aborts the request, and this protocol has no way back to a reply: a client
     // that leaves has stopped it, so it is cut at once (stored as incomplete), not kept running.
-    runReply(reply, exchange, { detachGraceSeconds: 0 });
+    runReply(reply, exchange, { leavingStops: true });
     await reading;
     await reply.finished;
   });

@@ -23,6 +23,8 @@ const chatLinkSchema = new Schema<ChatLinkDoc>(
   { versionKey: false },
 );
 chatLinkSchema.index({ userId: 1, clientId: 1 }, { unique: true });
+// A chat's deletion removes the links to it (ai-sdk.service deleteChatLinksTo).
+chatLinkSchema.index({ chatId: 1 });
 
 export const ChatLink = mongoose.model<ChatLinkDoc>(
   'ChatLink',

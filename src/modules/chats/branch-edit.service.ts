@@ -68,6 +68,7 @@ export async function forkChat(
     finishReason: m.finishReason,
     usage: m.usage,
     error: m.error,
+    stopReason: m.stopReason ?? null,
     ttftMs: m.ttftMs,
     durationMs: m.durationMs,
     createdAt: m.createdAt,

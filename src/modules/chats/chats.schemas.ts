@@ -69,7 +69,7 @@ export const MessageSchema = z
       .enum(STOP_REASONS)
       .nullable()
       .describe(
-        'Why an `incomplete` reply was cut: `stop` (POST /api/chats/:id/stop, or the account disabled), `detached` (its readers left and none came back within DETACH_GRACE_SECONDS), `superseded` (a new message of yours needed its generation slot), `shutdown` (the server stopped). null otherwise; a reply whose server died is `incomplete` with error `INTERRUPTED`',
+        'Why an `incomplete` reply was cut: `stop` (POST /api/chats/:id/stop, the account disabled, or a /v1 or useChat client that left: there leaving is stopping), `detached` (its readers left and none came back within DETACH_GRACE_SECONDS), `superseded` (a new message of yours needed its generation slot), `shutdown` (the server stopped). null otherwise; a reply whose server died is `incomplete` with error `INTERRUPTED`',
       ),
     createdAt: z.iso.datetime(),
   })

@@ -26,6 +26,8 @@ const waitingByUser = new Map<string, Set<DetachWatch>>();
 export class DetachWatch implements ReaderWatcher {
   private timer: NodeJS.Timeout | undefined;
   private readonly graceMs: number;
+  /** What a cut for its readers having left is stored as (`stopReason`). */
+  private readonly leaving: 'detached' | 'stop';
   /** The lease's notes that the reply waits (or no longer does), written in order. */
   private notes: Promise<void> | undefined;
 
@@ -33,9 +35,13 @@ export class DetachWatch implements ReaderWatcher {
     readonly stream: ReplyStream,
     private readonly replyId: Types.ObjectId,
     private readonly lease: Lease,
-    graceSeconds = config().DETACH_GRACE_SECONDS,
+    {
+      graceSeconds = config().DETACH_GRACE_SECONDS,
+      leaving = 'detached',
+    }: { graceSeconds?: number; leaving?: 'detached' | 'stop' } = {},
   ) {
     this.graceMs = graceSeconds * 1000;
+    this.leaving = leaving;
     stream.watchReaders(this);
   }
 
@@ -47,7 +53,7 @@ export class DetachWatch implements ReaderWatcher {
       return;
     }
     if (this.settled() || this.timer) return;
-    if (this.graceMs === 0) return this.cut();
+    if (this.graceMs === 0) return this.cut(this.leaving);
     this.list();
     this.wait(this.graceMs);
   }
@@ -58,7 +64,7 @@ export class DetachWatch implements ReaderWatcher {
   }
 
   /** Cut now: no reader came back in time, or a send of the same user needs its slot. */
-  cut(kind: 'detached' | 'superseded' = 'detached'): void {
+  cut(kind: 'detached' | 'superseded' | 'stop'): void {
     clearTimeout(this.timer);
     this.timer = undefined;
     this.unlist(false);
@@ -107,7 +113,7 @@ export class DetachWatch implements ReaderWatcher {
     const until = await remoteReaderUntil(this.replyId).catch(() => null);
     if (this.stream.readers > 0 || this.settled() || this.timer) return;
     const left = until ? until.getTime() - Date.now() : 0;
-    if (left <= 0) return this.cut();
+    if (left <= 0) return this.cut(this.leaving);
     // Followed elsewhere: it is read, and does not give way to a new send.
     this.unlist(true);
     this.wait(left);

@@ -19,6 +19,7 @@ export function metaOf(chat: ChatDoc, userMessage: MessageDoc, reply: MessageDoc
       finishReason: null,
       usage: null,
       error: null,
+      stopReason: null,
     }),
   };
 }

@@ -24,10 +24,11 @@ export function openReply(exchange: Exchange): ReplyStream {
 
 export interface RunReplyOptions extends GenerationOptions {
   /**
-   * How long the reply goes on once its last reader left (default DETACH_GRACE_SECONDS). Protocols
-   * that offer no way back to a reply (/v1, the AI SDK route) pass 0: leaving is stopping.
+   * Protocols that offer no way back to a reply (/v1, the AI SDK route) pass true: leaving is
+   * stopping, so the reply is cut at once, as a stop (`stopReason: "stop"`). Otherwise it goes on
+   * for DETACH_GRACE_SECONDS once its last reader left.
    */
-  detachGraceSeconds?: number;
+  leavingStops?: boolean;
 }
 
 /** Generates the reply in the background: it runs until it ends, whoever reads it. */
@@ -40,7 +41,7 @@ export function runReply(
     stream,
     exchange.assistant._id,
     exchange.lease,
-    options.detachGraceSeconds,
+    options.leavingStops ? { graceSeconds: 0, leaving: 'stop' } : {},
   );
   runGeneration(exchange, stream, options)
     .then(

@@ -178,13 +178,13 @@ class EventComponents {
       // contentSchema is JSON Schema 2020-12 (allowed in 3.1); openapi3-ts does not type it.
       this.registry.registerComponent('schemas', name, {
         type: 'object',
-        description: `The \`${event}\` event: \`event: ${event}\`, an \`id:\` line and one JSON \`data:\` line.`,
+        description: `The \`${event}\` event: \`event: ${event}\`, an \`id:\` line (none on an event that adds no text, such as \`title\`: the last id stays) and one JSON \`data:\` line.`,
         properties: {
           event: { const: event },
           id: {
             type: 'string',
             description:
-              'A cursor into the reply, `<replyId>:<offset>` (`<replyId>:end` on the final event): send it back as `Last-Event-ID` to resume',
+              'A cursor into the reply, `<replyId>:<offset>` (`<replyId>:end` on the final event): send the last one received back as `Last-Event-ID` to resume. Absent on events that add no text (`title`)',
           },
           data: {
             type: 'string',
@@ -192,7 +192,7 @@ class EventComponents {
             contentSchema: { $ref: `#/components/schemas/${name}Data` },
           },
         },
-        required: ['event', 'id', 'data'],
+        required: ['event', 'data'],
       } as never);
     }
     return { $ref: `#/components/schemas/${name}` };

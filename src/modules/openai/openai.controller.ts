@@ -86,7 +86,7 @@ function collectToolCalls() {
  * reply, so the reply is cut at once (stored as `incomplete` when `store` was asked for) instead
  * of waiting DETACH_GRACE_SECONDS for a reader as chat replies do.
  */
-const LEAVING_IS_STOPPING = { detachGraceSeconds: 0 };
+const LEAVING_IS_STOPPING = { leavingStops: true };
 
 /** How the reply ended, once it has; a reply that ended without an outcome is a server bug. */
 async function outcomeOf(reply: ReturnType<typeof openReply>): Promise<ReplyOutcome> {

@@ -315,6 +315,7 @@ async function storeOutcome(
           status: 'error',
           finishReason: null,
           error: { code: storeError.code, message: storeError.message },
+          stopReason: null,
         },
         error: storeError,
       };
