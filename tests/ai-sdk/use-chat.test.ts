@@ -66,6 +66,13 @@ function send(chatId: string, messages: UIMessage[], token = user.accessToken, b
   });
 }
 
+/** The answer a stream's `start` part named, as useChat holds it (its id is the stored one). */
+const answerOf = (chunks: UIMessageChunk[], text: string): UIMessage => ({
+  id: (chunks[0] as { messageId: string }).messageId,
+  role: 'assistant',
+  parts: [{ type: 'text', text }],
+});
+
 async function chunksOf(stream: ReadableStream<UIMessageChunk>): Promise<UIMessageChunk[]> {
   const chunks: UIMessageChunk[] = [];
   const reader = stream.getReader();
@@ -172,11 +179,7 @@ describe('POST /api/ai-sdk/chat with the ai package (useChat transport)', () => 
     // An answer far past BODY_LIMIT (100 KB) in useChat's list: only its id goes out.
     const history: UIMessage[] = [
       first,
-      {
-        id: (started[0] as { messageId: string }).messageId,
-        role: 'assistant',
-        parts: [{ type: 'text', text: 'x'.repeat(300_000) }],
-      },
+      answerOf(started, 'x'.repeat(300_000)),
       userMessage('Readme two'),
     ];
     const chunks = await chunksOf(await sendOne(history));
@@ -238,11 +241,7 @@ describe('POST /api/ai-sdk/chat with the ai package (useChat transport)', () => 
   it('when the linked chat was deleted, then its link went with it, and the next message (after the answer the page still shows) starts a new chat for the id', async () => {
     const before = userMessage('Before');
     const first = await chunksOf(await send('ui-chat-deleted', [before]));
-    const shown: UIMessage = {
-      id: (first[0] as { messageId: string }).messageId,
-      role: 'assistant',
-      parts: [{ type: 'text', text: 'the answer' }],
-    };
+    const shown = answerOf(first, 'the answer');
     const link = await ChatLink.findOne({ clientId: 'ui-chat-deleted' }).lean();
     await ctx
       .request()
@@ -272,18 +271,10 @@ describe('POST /api/ai-sdk/chat with the ai package (useChat transport)', () => 
     upstream.script({ chunks: ['A1'] }, { chunks: ['A2'] }, { chunks: ['A3'] });
     const q1 = userMessage('Q1');
     const first = await chunksOf(await send('ui-chat-gone-answer', [q1]));
-    const a1: UIMessage = {
-      id: (first[0] as { messageId: string }).messageId,
-      role: 'assistant',
-      parts: [{ type: 'text', text: 'A1' }],
-    };
+    const a1 = answerOf(first, 'A1');
     const q2 = userMessage('Q2');
     const second = await chunksOf(await send('ui-chat-gone-answer', [q1, a1, q2]));
-    const a2: UIMessage = {
-      id: (second[0] as { messageId: string }).messageId,
-      role: 'assistant',
-      parts: [{ type: 'text', text: 'A2' }],
-    };
+    const a2 = answerOf(second, 'A2');
     const chatId = (second[0] as { messageMetadata: { chatId: string } }).messageMetadata.chatId;
     // Another tab deletes A2: the active branch ends at Q2 without its answer.
     await ctx.request().delete(`/api/chats/${chatId}/messages/${a2.id}`).set(user.auth).expect(204);
@@ -463,11 +454,7 @@ describe('POST /api/ai-sdk/chat with the ai package (useChat transport)', () => 
     upstream.script({ chunks: ['A1'] }, { chunks: ['A2'] }, { chunks: ['A2 again'] });
     const q1 = userMessage('Q1');
     const first = await chunksOf(await send('ui-chat-edit', [q1]));
-    const a1: UIMessage = {
-      id: (first[0] as { messageId: string }).messageId,
-      role: 'assistant',
-      parts: [{ type: 'text', text: 'A1' }],
-    };
+    const a1 = answerOf(first, 'A1');
     const q2 = userMessage('Q2');
     await chunksOf(await send('ui-chat-edit', [q1, a1, q2]));
     // useChat replaces Q2 in its list and sends the list up to it.
@@ -520,18 +507,10 @@ describe('POST /api/ai-sdk/chat with the ai package (useChat transport)', () => 
     upstream.script({ chunks: ['A1'] }, { chunks: ['A2'] }, { chunks: ['B2'] }, { chunks: ['A3'] });
     const q1 = userMessage('Q1');
     const first = await chunksOf(await send('ui-chat-tabs', [q1]));
-    const a1: UIMessage = {
-      id: (first[0] as { messageId: string }).messageId,
-      role: 'assistant',
-      parts: [{ type: 'text', text: 'A1' }],
-    };
+    const a1 = answerOf(first, 'A1');
     const q2 = userMessage('Q2');
     const second = await chunksOf(await send('ui-chat-tabs', [q1, a1, q2]));
-    const a2: UIMessage = {
-      id: (second[0] as { messageId: string }).messageId,
-      role: 'assistant',
-      parts: [{ type: 'text', text: 'A2' }],
-    };
+    const a2 = answerOf(second, 'A2');
     const chatId = (second[0] as { messageMetadata: { chatId: string } }).messageMetadata.chatId;
     // Tab B edits Q2 through the chats routes: the chat's active branch moves there.
     const edited = await ctx
