@@ -571,6 +571,7 @@ describe('POST /api/ai-sdk/chat with the ai package (useChat transport)', () => 
           parentId: m.parentId ? String(m.parentId) : null,
           createdAt: m.createdAt.toISOString(),
           status: 'complete',
+          stopReason: null,
           siblingIds: [String(m._id)],
         },
       })),

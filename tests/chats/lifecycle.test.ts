@@ -69,6 +69,13 @@ describe('client disconnect', () => {
       5000,
     );
     expect(reply).toMatchObject({ status: 'incomplete', stopReason: 'stop' });
+    // A reloaded page sees why it ended.
+    const loaded = await ctx
+      .request()
+      .get('/api/ai-sdk/chat/lifecycle-stop/messages')
+      .set(ctx.user.auth)
+      .expect(200);
+    expect(loaded.body.at(-1).metadata).toMatchObject({ status: 'incomplete', stopReason: 'stop' });
   });
 
   it('when 30 streams in a row are aborted by their clients, then nothing leaks: a new one still starts and completes', async () => {

@@ -1077,6 +1077,11 @@ export interface components {
                 createdAt: string;
                 /** @enum {string} */
                 status: "complete" | "streaming" | "incomplete" | "error";
+                /**
+                 * @description Why an `incomplete` reply was cut (the chat message's `stopReason`)
+                 * @enum {string|null}
+                 */
+                stopReason: "stop" | "detached" | "superseded" | "shutdown" | null;
                 /** @description This message and the other answers to its parent (or other first messages), oldest first: other edits or answers (switch with `PATCH /api/chats/:id` `activeLeafId`) */
                 siblingIds: string[];
             };

@@ -12,6 +12,7 @@ export const toUiMessage = (message: BranchMessage): z.infer<typeof StoredUiMess
     parentId: message.parentId ? String(message.parentId) : null,
     createdAt: message.createdAt.toISOString(),
     status: message.status,
+    stopReason: message.stopReason ?? null,
     siblingIds: message.siblingIds,
   },
 });

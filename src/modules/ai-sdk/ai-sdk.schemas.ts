@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { config } from '../../lib/config.js';
 import { pageParams } from '../../lib/http/pagination.js';
+import { STOP_REASONS } from '../chats/index.js';
 
 /** A `UIMessage` as useChat sends it; only the last one's text parts are read. */
 const UIMessage = z.looseObject({
@@ -28,6 +29,10 @@ export const StoredUiMessage = z
       parentId: z.string().nullable(),
       createdAt: z.iso.datetime(),
       status: z.enum(['complete', 'streaming', 'incomplete', 'error']),
+      stopReason: z
+        .enum(STOP_REASONS)
+        .nullable()
+        .describe("Why an `incomplete` reply was cut (the chat message's `stopReason`)"),
       siblingIds: z
         .array(z.string())
         .describe(

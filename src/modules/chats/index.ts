@@ -27,6 +27,7 @@ export {
 } from './exchange.service.js';
 export { beginRegenerateLatest } from './branch-exchange.service.js';
 export { ownedBranchPage, type BranchMessage } from './branch.service.js';
+export { STOP_REASONS } from './message.model.js';
 export { openReply, runReply, type RunReplyOptions } from './reply.service.js';
 export { startHeldCompletion } from './generation/generation.runner.js';
 export { followLive } from './reply-live-reader.js';
