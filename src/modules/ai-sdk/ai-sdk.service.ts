@@ -16,6 +16,10 @@ import type { Page } from '../../lib/http/pagination.js';
 import { assertWithinBudget } from '../usage/index.js';
 import { ChatLink, linkIdOf, type ChatLinkDoc } from './chat-link.model.js';
 
+/** The linked chat is gone (a 404 of the chat, not of a message it was asked to go after). */
+const chatGone = (error: unknown) =>
+  error instanceof AppError && error.message === notFound('Chat').message;
+
 /** The chat id a useChat id names, or null: by `_id` (linkIdOf), else as links were stored before. */
 async function findLinkedChatId(userId: string, clientId: string): Promise<string | null> {
   const link =
@@ -81,8 +85,7 @@ export async function beginUiExchange(
       );
     } catch (error) {
       // The chat gone, not an edit's answer (a 404 of its own, which keeps the link).
-      const chatGone = error instanceof AppError && error.message === notFound('Chat').message;
-      if (!chatGone || attempt > 0) throw error;
+      if (!chatGone(error) || attempt > 0) throw error;
       await ChatLink.deleteOne({ userId: new Types.ObjectId(userId), clientId });
     }
   }
@@ -127,7 +130,7 @@ export async function linkedBranchPage(
   try {
     return await ownedBranchPage(userId, parseObjectId(chatId, 'Chat'), options);
   } catch (error) {
-    if (error instanceof AppError && error.message === notFound('Chat').message) return none;
+    if (chatGone(error)) return none;
     throw error;
   }
 }

@@ -172,21 +172,21 @@ export async function beginContinue(
     // where it began, so the sweep can charge what it added if this instance dies meanwhile.
     const callId = new Types.ObjectId();
     const held = { slot: lease.slot, token: lease.token, callId, from: answer.content.length };
+    // The answer as the continue holds it, stored and in hand alike.
+    const claim = {
+      status: 'streaming',
+      finishReason: null,
+      error: null,
+      stopReason: null,
+      lease: held,
+    } as const;
     // Claimed only while it is still in the state just read: a continue already running (or a
     // finished one that changed it) makes this one a 409, not a second writer. In turn: where the
     // server runs a filtered update as a read and then a write, two claims at once both matched.
     const claimed = await inAnswerTurn(answer._id, () =>
       Message.collection.updateOne(
         { _id: answer._id, status: answer.status, content: answer.content },
-        {
-          $set: {
-            status: 'streaming',
-            finishReason: null,
-            error: null,
-            stopReason: null,
-            lease: held,
-          },
-        },
+        { $set: claim },
       ),
     );
     if (claimed.matchedCount === 0) throw streaming();
@@ -196,14 +196,7 @@ export async function beginContinue(
     const sofar = history.at(-1);
     if (sofar?.role === 'assistant') sofar.content = answerSoFar(sofar.content, budget);
     const turns = fitToBudget(chat.systemPrompt, history, budget);
-    const assistant: MessageDoc = {
-      ...answer,
-      status: 'streaming',
-      finishReason: null,
-      error: null,
-      stopReason: null,
-      lease: held,
-    };
+    const assistant: MessageDoc = { ...answer, ...claim };
     return { chat: moved, userMessage: question ?? answer, assistant, lease, model, turns, callId };
   });
 }

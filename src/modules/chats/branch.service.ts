@@ -52,19 +52,20 @@ export async function historyFor(
   const named = parentId ? tree.get(parentId) : undefined;
   if (parentId && !named && !orActiveLeaf) throw notFound('Message');
   let parent: Node | undefined;
-  if (parentId === undefined || (parentId !== null && !named)) {
+  if (named) {
+    if (named.role !== 'assistant')
+      throw new AppError(
+        'PARENT_NOT_ASSISTANT',
+        'parentId must name an assistant message; to edit a question, send after the answer before it (or null for the first)',
+      );
+    parent = named;
+  } else if (parentId !== null) {
+    // None named (or, with orActiveLeaf, one no longer in the chat): the active leaf.
     parent = tree.activeLeaf(chat);
     // A question left without its answer (the answer deleted, a chat forked at a question): the
     // new question goes beside it, as an edit of it would. A question is only ever below an
     // answer, so siblings are always of one role (what `parentId` enforces when it is given).
     if (parent?.role === 'user') parent = tree.get(parent.parentId);
-  } else if (parentId !== null) {
-    parent = named!;
-    if (parent.role !== 'assistant')
-      throw new AppError(
-        'PARENT_NOT_ASSISTANT',
-        'parentId must name an assistant message; to edit a question, send after the answer before it (or null for the first)',
-      );
   }
   // A reply still streaming, named or at the end of the active branch, gives the model its text
   // so far (what the sender has read), as a plain send after it does; such a history is not kept

@@ -3,14 +3,14 @@ import mongoose, { Schema, type Types } from '../../lib/db/mongoose.js';
 import { documentKey, writeInTurn } from '../../lib/db/writes-in-turn.js';
 import { chargeFields, type Charge } from '../usage/index.js';
 import { surelyHeld, type Lease } from './generation/leases.js';
-import type { AbortKind } from './generation/registry.js';
+import { ABORT_KINDS, type AbortKind } from './generation/registry.js';
 import { searchTerms } from './search-terms.js';
 
 export type MessageStatus = 'complete' | 'streaming' | 'incomplete' | 'error';
 
 /** Why a reply was cut from outside (registry.ts AbortKind): set with status `incomplete`. */
 export type StopReason = AbortKind;
-export const STOP_REASONS: readonly StopReason[] = ['stop', 'detached', 'superseded', 'shutdown'];
+export const STOP_REASONS: readonly StopReason[] = ABORT_KINDS;
 
 export interface MessageDoc {
   _id: Types.ObjectId;

@@ -11,8 +11,10 @@ export interface ReplySink {
   readonly congested: boolean;
   /** Resolves when the client has gone (or the response ended). */
   readonly gone: Promise<void>;
-  /** Writes an event; a wait only while the client's socket is full. */
-  /** `id` null: an event that adds no text (`title`), sent without one (SseStream.format). */
+  /**
+   * Writes an event; a wait only while the client's socket is full. `id` null: an event that adds
+   * no text (`title`), sent without one (SseStream.format).
+   */
   event(
     event: string,
     data: unknown,

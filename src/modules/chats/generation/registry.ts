@@ -7,7 +7,8 @@ import { dropFlags, flagOutlived, flagsHere, refuseYield } from './leases.js';
  * back in time (`detached`), a new message of its user needed its slot (`superseded`), a stop was
  * asked for (`stop`: the stop route, or the account disabled), or the server is shutting down.
  */
-export type AbortKind = 'detached' | 'superseded' | 'stop' | 'shutdown';
+export const ABORT_KINDS = ['stop', 'detached', 'superseded', 'shutdown'] as const;
+export type AbortKind = (typeof ABORT_KINDS)[number];
 
 /** The reason a generation was aborted from outside; anything else that ends it is an error. */
 export class GenerationAbort extends Error {
