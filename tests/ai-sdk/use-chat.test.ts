@@ -267,6 +267,38 @@ describe('POST /api/ai-sdk/chat with the ai package (useChat transport)', () => 
     expect(upstream.requests.at(-1)!.messages).toEqual([{ role: 'user', content: 'After' }]);
   });
 
+  it('when the linked chat was deleted and the page edits a question after an answer it still shows, then 404 and no chat is made for it', async () => {
+    const q1 = userMessage('Q1');
+    const first = await chunksOf(await send('ui-chat-deleted-edit', [q1]));
+    const a1 = answerOf(first, 'the answer');
+    const q2 = userMessage('Q2');
+    await chunksOf(await send('ui-chat-deleted-edit', [q1, a1, q2]));
+    const link = await ChatLink.findOne({ clientId: 'ui-chat-deleted-edit' }).lean();
+    await ctx
+      .request()
+      .delete(`/api/chats/${String(link!.chatId)}`)
+      .set(user.auth)
+      .expect(204);
+    const chatsBefore = await Chat.countDocuments({ userId: new Types.ObjectId(user.id) });
+    const requestsBefore = upstream.requests.length;
+    // useChat replaces Q2 and sends the list up to it: Q2 goes after A1, which is gone.
+    const res = await fetch(api, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${user.accessToken}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        id: 'ui-chat-deleted-edit',
+        messages: [q1, a1, { ...q2, parts: [{ type: 'text', text: 'Q2 edited' }] }],
+        trigger: 'submit-message',
+        messageId: q2.id,
+      }),
+    });
+    expect(res.status).toBe(404);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('NOT_FOUND');
+    expect(await Chat.countDocuments({ userId: new Types.ObjectId(user.id) })).toBe(chatsBefore);
+    expect(await ChatLink.countDocuments({ clientId: 'ui-chat-deleted-edit' })).toBe(0);
+    expect(upstream.requests).toHaveLength(requestsBefore);
+  });
+
   it('when another tab deleted the answer the page shows, then a new message goes after the active leaf instead of failing', async () => {
     upstream.script({ chunks: ['A1'] }, { chunks: ['A2'] }, { chunks: ['A3'] });
     const q1 = userMessage('Q1');

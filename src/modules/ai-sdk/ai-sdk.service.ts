@@ -65,14 +65,18 @@ async function linkedChat(userId: string, clientId: string, model?: string): Pro
 
 /**
  * Stores the new user message in the linked chat through the chats' exchange path (limits, slot,
- * history). A link whose chat was deleted since is dropped and the chat made anew.
+ * history). A link whose chat was deleted since is dropped and the chat made anew. An edit that
+ * goes after an answer (a `parentId` the message must follow) needs the chat that answer is in:
+ * with none linked it is the 404 the exchange would give, and no empty chat is made for it.
  */
 export async function beginUiExchange(
   userId: string,
   clientId: string,
   input: { content: string; model?: string; parentId?: string | null; orActiveLeaf?: boolean },
 ): Promise<Exchange> {
+  const followsAnAnswer = typeof input.parentId === 'string' && !input.orActiveLeaf;
   for (let attempt = 0; ; attempt += 1) {
+    if (followsAnAnswer && !(await findLinkedChatId(userId, clientId))) throw notFound('Message');
     const chatId = await linkedChat(userId, clientId, input.model);
     try {
       return await beginExchange(
