@@ -26,6 +26,14 @@ const HISTORY_LIMIT = Math.min(1000, Math.ceil(Number(env.HISTORY_TOKEN_BUDGET ?
 const PAGE = Number(env.PAGE_SIZE_MAX ?? 100);
 const INSTANCE = randomUUID();
 const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity, keepAliveMsecs: 30_000 });
+/**
+ * An experiment, off by default: CPU time (µs) spent after relaying each chunk, so the relay can be
+ * made as busy as our server and its gaps compared at the same load (bench/README.md, figure 3).
+ */
+const BURN_US = Number(env.BASELINE_BURN_US ?? 0);
+function burn(): void {
+  for (const end = performance.now() + BURN_US / 1000; performance.now() < end;);
+}
 
 const client = new MongoClient(env.MONGODB_URI ?? '', { maxPoolSize: 50 });
 const db = client.db();
@@ -291,7 +299,9 @@ async function sendMessage(
           if (piece) {
             ttftMs ??= Math.round(performance.now() - started);
             text += piece;
-            if (!event('delta', { content: piece }) && !up.isPaused()) {
+            const written = event('delta', { content: piece });
+            if (BURN_US > 0) burn();
+            if (!written && !up.isPaused()) {
               up.pause();
               res.once('drain', () => up.resume());
             }

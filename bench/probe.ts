@@ -42,6 +42,26 @@ interface ProbeRequest {
   file?: string;
 }
 
+interface AllocationNode {
+  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
+  selfSize: number;
+  children: AllocationNode[];
+}
+
+/** `into` with `node`'s sizes added, children matched by their frame. */
+function mergeNode(into: AllocationNode, node: AllocationNode): AllocationNode {
+  into.selfSize += node.selfSize;
+  const key = (n: AllocationNode) =>
+    `${n.callFrame.functionName}@${n.callFrame.url}:${n.callFrame.lineNumber}:${n.callFrame.columnNumber}`;
+  const children = new Map(into.children.map((c) => [key(c), c]));
+  for (const child of node.children) {
+    const same = children.get(key(child));
+    if (same) mergeNode(same, child);
+    else into.children.push(child);
+  }
+  return into;
+}
+
 if (process.send && process.env.BENCH_PROBE === '1') {
   const delay = monitorEventLoopDelay({ resolution: 5 });
   delay.enable();
@@ -157,19 +177,46 @@ if (process.send && process.env.BENCH_PROBE === '1') {
   // Allocation sampling (figure 4's --fig4-alloc-profile): V8's sampling heap profiler, keeping
   // the objects collected since, so the profile is what was allocated, not what is still live.
   let inspector: Session | undefined;
+  /** BENCH_ALLOC_KEEP=young: the windows' live allocations merged, and whether to go on. */
+  let young:
+    | { head: AllocationNode | null; windows: number; running: boolean; done?: Promise<void> }
+    | undefined;
+  const sampleWindows = async (session: Session) => {
+    const windowMs = Number(process.env.BENCH_YOUNG_WINDOW_MS ?? 100);
+    while (young?.running) {
+      await session.post('HeapProfiler.startSampling', { samplingInterval: 4096 } as never);
+      await new Promise((resolve) => setTimeout(resolve, windowMs));
+      const { profile } = await session.post('HeapProfiler.stopSampling');
+      young.head = young.head ? mergeNode(young.head, profile.head) : profile.head;
+      young.windows += 1;
+    }
+  };
   const allocations = async (request: ProbeRequest) => {
-    if (request.cmd === 'alloc-start') {
+    if (request.cmd === 'alloc-start' && process.env.BENCH_ALLOC_KEEP === 'young') {
+      // What a young collection would copy at a random moment: allocations of the last window
+      // still alive at its end (the profiler drops collected samples), summed over windows.
+      inspector ??= new Session();
+      inspector.connect();
+      young = { head: null, windows: 0, running: true };
+      young.done = sampleWindows(inspector);
+    } else if (request.cmd === 'alloc-start') {
       inspector ??= new Session();
       inspector.connect();
       // BENCH_ALLOC_KEEP (the server's env): which collected objects the profile keeps besides the
       // live ones. `all` (default): everything allocated; `promoted`: also what a full collection
-      // took (objects promoted to old space that died there); `live`: none.
+      // took (objects promoted to old space that died there); `live`: none; `young`: see above.
       const keep = process.env.BENCH_ALLOC_KEEP ?? 'all';
       await inspector.post('HeapProfiler.startSampling', {
         samplingInterval: 4096,
         includeObjectsCollectedByMajorGC: keep !== 'live',
         includeObjectsCollectedByMinorGC: keep === 'all',
       } as never);
+    } else if (request.cmd === 'alloc-stop' && inspector && request.file && young) {
+      young.running = false;
+      await young.done;
+      writeFileSync(request.file, JSON.stringify({ head: young.head, windows: young.windows }));
+      young = undefined;
+      inspector.disconnect();
     } else if (request.cmd === 'alloc-stop' && inspector && request.file) {
       const { profile } = await inspector.post('HeapProfiler.stopSampling');
       writeFileSync(request.file, JSON.stringify(profile));

@@ -189,12 +189,18 @@ async function startRelay(
   env: Record<string, string> = {},
 ): Promise<RunningServer> {
   const port = await freePort();
+  // A relay prints nothing of its own; with BENCH_TRACE_GC its V8 trace goes to a file as ours' does.
+  let stdout: 'ignore' | number = 'ignore';
+  if (process.env.BENCH_TRACE_GC) {
+    mkdirSync(SERVER_LOG_DIR, { recursive: true });
+    stdout = openSync(path.join(SERVER_LOG_DIR, `${name}-${port}-${Date.now()}.log`), 'w');
+  }
   const child = spawn(
     options.node,
     [`--import=${path.join(BUILD_BENCH, 'probe.js')}`, path.join(BUILD_BENCH, script)],
     {
       cwd: PROJECT_ROOT,
-      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+      stdio: ['ignore', stdout, 'inherit', 'ipc'],
       env: {
         PATH: process.env.PATH,
         BENCH_PROBE: '1',
