@@ -280,14 +280,23 @@ describe('an administrator deleting their own account', () => {
       role: 'admin',
       disabled: false,
     });
-    // Still signed in: nothing of the deletion ran.
+    // Still signed in: nothing of the deletion ran, and no change of role is in the audit.
     expect((await ctx.request().get('/api/admin/users').set(as(root))).status).toBe(200);
+    expect(await AuditEntry.countDocuments({ targetId: root.user.id })).toBe(0);
 
     const leaving = await signUp(ctx, { name: 'Leaving admin' });
     expect((await patch(root, leaving.user.id, { role: 'admin' })).status).toBe(200);
     expect((await deleteSelf(leaving)).status).toBe(204);
     expect(await User.findById(leaving.user.id).lean()).toBeNull();
     expect(await User.countDocuments({ role: 'admin', disabled: { $ne: true } })).toBe(1);
+    // The role it gave up to leave is in the audit, by the account itself, after its promotion.
+    const entries = await AuditEntry.find({ targetId: leaving.user.id }).sort({ createdAt: 1 });
+    expect(
+      entries.map((e) => [e.actorId && String(e.actorId), e.action, e.before, e.after]),
+    ).toEqual([
+      [root.user.id, 'user.update', { role: 'user' }, { role: 'admin' }],
+      [leaving.user.id, 'user.update', { role: 'admin' }, { role: 'user' }],
+    ]);
   });
 
   it('when an administrator deletes their account while demoting the only other one, then one of the two is refused: an active administrator remains', async () => {

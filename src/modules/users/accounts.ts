@@ -97,6 +97,7 @@ export async function leaveAdministrators(user: Pick<UserDoc, '_id' | 'role' | '
         'This is the last active administrator; promote another one before deleting this account',
       );
     await setAccountFields(user._id, { role: 'user' });
+    await runUserHooks('leftAdministrators', String(user._id));
   });
 }
 

@@ -20,6 +20,11 @@ export interface UserHooks {
    * is open now (sessions, running replies), but keep what the account owns; it may be enabled again.
    */
   disabled?: (userId: string) => Promise<void>;
+  /**
+   * An active administrator gave up the role to delete their account (stored as a user already,
+   * under the accounts lock): a change of role operators see in the audit.
+   */
+  leftAdministrators?: (userId: string) => Promise<void>;
 }
 
 const subscribers = new Map<string, UserHooks>();
