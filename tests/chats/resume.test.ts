@@ -82,6 +82,7 @@ async function streamingReply(
   questionId: string,
   content: string,
   lease: { token: string; slot: number; instanceId: string; expiresAt: Date },
+  createdAt = new Date(),
 ) {
   const { token, slot } = lease;
   const reply = await Message.create({
@@ -92,7 +93,7 @@ async function streamingReply(
     content,
     status: 'streaming',
     model: 'test-model',
-    createdAt: new Date(),
+    createdAt,
     lease: { slot, token },
   });
   await Generation.create({ userId: ctx.user.id, chatId, ...lease });
@@ -420,16 +421,19 @@ describe('a reply whose instance died', () => {
   it('when a streaming reply has a lapsed lease, then reading the chat finishes it as incomplete with its checkpoint and INTERRUPTED, and a reader gets that final event', async () => {
     const { chatId, questionId } = await chatWithQuestion();
     // What a crashed instance leaves behind: a checkpointed reply and a lease nobody renews.
-    const crashed = async (token: string) => {
-      const reply = await streamingReply(chatId, questionId, `partial ${token}`, {
-        token,
-        slot: 3,
-        instanceId: 'gone',
-        expiresAt: new Date(Date.now() - 1000),
-      });
+    const crashed = async (token: string, createdAt?: Date) => {
+      const reply = await streamingReply(
+        chatId,
+        questionId,
+        `partial ${token}`,
+        { token, slot: 3, instanceId: 'gone', expiresAt: new Date(Date.now() - 1000) },
+        createdAt,
+      );
       return String(reply._id);
     };
-    const readByChat = await crashed('dead-1');
+    // Begun the day before (its call ran past midnight when the instance died).
+    const dayBefore = new Date(Date.now() - 86_400_000);
+    const readByChat = await crashed('dead-1', dayBefore);
     const chat = await ctx.request().get(`/api/chats/${chatId}`).set(ctx.user.auth);
     expect(chat.body.messages.find((m: { id: string }) => m.id === readByChat)).toMatchObject({
       status: 'incomplete',
@@ -442,6 +446,8 @@ describe('a reply whose instance died', () => {
     const [entry] = await charged();
     expect(await charged()).toHaveLength(1);
     expect(entry).toMatchObject({ estimated: true, model: 'test-model', kind: 'reply' });
+    // Charged to the day whose budget admitted the call, not the day it was finished.
+    expect(entry!.day).toBe(dayBefore.toISOString().slice(0, 10));
     expect(entry!.completionTokens).toBeGreaterThan(0);
     expect(entry!.promptTokens).toBeGreaterThan(3);
     const again = await ctx.request().get(`/api/chats/${chatId}`).set(ctx.user.auth);

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Types } from '../../src/lib/db/mongoose.js';
 import { Chat } from '../../src/modules/chats/chat.model.js';
 import { Message } from '../../src/modules/chats/message.model.js';
@@ -8,6 +8,7 @@ import { User } from '../../src/modules/users/user.model.js';
 import { useTestApp } from '../helpers/app.js';
 import { chargesWhere } from '../helpers/charges.js';
 import { expectError } from '../helpers/auth.js';
+import { eventually } from '../helpers/eventually.js';
 import { startUpstream } from '../helpers/upstream.js';
 import { upstreamEnv } from '../helpers/chat-app.js';
 import { createUser, type TestUser } from '../helpers/users.js';
@@ -110,6 +111,44 @@ describe('the daily token budget', () => {
       createdAt: yesterday,
     });
     expect((await send(u, await newChat(u))).status).toBe(201);
+  });
+});
+
+describe('a call that runs past midnight (UTC)', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('when a reply admitted before midnight ends after it, then its tokens count on the day whose budget admitted it', async () => {
+    const lastMoment = new Date();
+    lastMoment.setUTCHours(23, 59, 59, 700);
+    const admittedDay = lastMoment.toISOString().slice(0, 10);
+    const nextDay = new Date(lastMoment.getTime() + 2_000);
+    // Only the clock is faked (it stands still until moved); timers and the network are real.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(lastMoment);
+    const u = await createUser({ label: 'budget-midnight' });
+    const chat = await newChat(u);
+    upstream.setDefault({
+      chunks: ['ok'],
+      usage: { prompt_tokens: 30, completion_tokens: 10, total_tokens: 40 },
+      headerDelayMs: 300,
+    });
+    const asked = upstream.requests.length;
+    const sending = send(u, chat).then((res) => res); // sent now (supertest waits for a then)
+    // While the model is still answering, the day ends.
+    expect(
+      await eventually(
+        () => Promise.resolve(upstream.requests.length),
+        (n) => n > asked,
+      ),
+    ).toBe(asked + 1);
+    vi.setSystemTime(nextDay);
+    const res = await sending;
+    expect(res.status).toBe(201);
+    const reply = await Message.findOne({ chatId: chat, role: 'assistant' }).lean();
+    expect(reply?.charge).toMatchObject({ day: admittedDay, totalTokens: 40 });
+    const usedOn = async (day: string) => (await tokensUsedOn([u.id], day)).get(u.id) ?? 0;
+    expect(await usedOn(admittedDay)).toBe(40);
+    expect(await usedOn(nextDay.toISOString().slice(0, 10))).toBe(0);
   });
 });
 

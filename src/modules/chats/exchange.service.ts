@@ -65,6 +65,11 @@ export interface Exchange {
   context?: ChatContext;
   /** Its model call, already sent while the messages were stored (started-completion.ts). */
   completion?: StartedCompletion;
+  /**
+   * When the budget let it through: its call is charged to that day (a call that runs past
+   * midnight counts on the day whose budget admitted it, within that day's overshoot bound).
+   */
+  admittedAt: Date;
 }
 
 export type ExchangeTarget = { chatId: ObjectIdString } | { newChat: NewChat };
@@ -270,6 +275,7 @@ export async function beginExchange(
       turns,
       context: kept,
       completion,
+      admittedAt: now,
     };
   } catch (error) {
     abandonCompletion(completion);
@@ -365,7 +371,7 @@ export async function beginUnstoredExchange(userId: string, model: string): Prom
     model,
     createdAt: now,
   }).toObject<MessageDoc>();
-  return { chat, userMessage, assistant, lease, model, turns: [], persist: false };
+  return { chat, userMessage, assistant, lease, model, turns: [], persist: false, admittedAt: now };
 }
 
 const chatGone = () =>
