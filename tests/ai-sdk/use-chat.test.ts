@@ -299,6 +299,57 @@ describe('POST /api/ai-sdk/chat with the ai package (useChat transport)', () => 
     expect(upstream.requests).toHaveLength(requestsBefore);
   });
 
+  it("when a useChat id's first message is refused (every generation slot busy), then 429 and no chat or link is made; once a slot is free, the id's message starts its chat", async () => {
+    const busy = await createUser({ label: 'ai-sdk-busy' });
+    const chatsOf = () => Chat.countDocuments({ userId: new Types.ObjectId(busy.id) });
+    // Both of the user's slots (MAX_CONCURRENT_STREAMS 2) held by replies on another instance.
+    const held = await Promise.all(
+      [0, 1].map((slot) =>
+        Generation.create({
+          userId: busy.id,
+          chatId: new Types.ObjectId(),
+          slot,
+          token: `busy-${slot}`,
+          instanceId: 'elsewhere',
+          expiresAt: new Date(Date.now() + 60_000),
+        }),
+      ),
+    );
+    const first = () =>
+      fetch(api, {
+        method: 'POST',
+        headers: {
+          Authorization: `Bearer ${busy.accessToken}`,
+          'Content-Type': 'application/json',
+        },
+        body: JSON.stringify({
+          id: 'ui-chat-busy',
+          messages: [userMessage('Hello')],
+          trigger: 'submit-message',
+        }),
+      });
+    const refused = await first();
+    expect(refused.status).toBe(429);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe(
+      'TOO_MANY_STREAMS',
+    );
+    expect(await chatsOf()).toBe(0);
+    expect(await ChatLink.countDocuments({ clientId: 'ui-chat-busy' })).toBe(0);
+
+    await Generation.deleteMany({ _id: { $in: held.map((g) => g._id) } });
+    upstream.script({ chunks: ['Hi'] });
+    const answered = await first();
+    expect(answered.status).toBe(200);
+    await answered.text();
+    const link = await ChatLink.findOne({ clientId: 'ui-chat-busy' }).lean();
+    expect(await chatsOf()).toBe(1);
+    expect(
+      (await Message.find({ chatId: link!.chatId }).sort({ createdAt: 1 }).lean()).map(
+        (m) => m.content,
+      ),
+    ).toEqual(['Hello', 'Hi']);
+  });
+
   it('when another tab deleted the answer the page shows, then a new message goes after the active leaf instead of failing', async () => {
     upstream.script({ chunks: ['A1'] }, { chunks: ['A2'] }, { chunks: ['A3'] });
     const q1 = userMessage('Q1');

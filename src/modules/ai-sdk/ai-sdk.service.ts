@@ -6,14 +6,13 @@ import { parseObjectId } from '../../lib/http/ids.js';
 import {
   beginExchange,
   beginRegenerateLatest,
-  deleteChat,
   ownedBranchPage,
-  startChat,
   type BranchMessage,
   type Exchange,
+  type ExchangeTarget,
 } from '../chats/index.js';
 import type { Page } from '../../lib/http/pagination.js';
-import { assertWithinBudget } from '../usage/index.js';
+import { logger } from '../../lib/logger.js';
 import { ChatLink, linkIdOf, type ChatLinkDoc } from './chat-link.model.js';
 
 /** The linked chat is gone (a 404 of the chat, not of a message it was asked to go after). */
@@ -35,64 +34,69 @@ async function findLinkedChatId(userId: string, clientId: string): Promise<strin
 }
 
 /**
- * The chat a useChat id names, created (empty, like POST /api/chats) on first use, once the
- * daily budget has let the message through: a refused message makes no chat. The chat is inserted
- * before the link, so a link always names an existing chat; the loser of two first requests racing
- * removes its chat and takes the winner's. A linked chat's message goes straight to the exchange,
- * which checks the budget under its generation slot.
+ * Links a useChat id to the chat its first message made. The link is stored once the exchange
+ * has made the chat (with the message in it), so a message refused by a limit makes no chat. Two
+ * first messages of one id racing both make a chat; the one linked first is the id's, the other
+ * stays a chat of its own, with its exchange, rather than losing it. Never fails: the exchange
+ * is under way by then (a link it could not store leaves the chat in the list, and the id's next
+ * message starts another).
  */
-async function linkedChat(userId: string, clientId: string, model?: string): Promise<string> {
-  const linked = await findLinkedChatId(userId, clientId);
-  if (linked) return linked;
-  await assertWithinBudget(userId);
-  // Within the user's caps and chat-write rate, as POST /api/chats without a message.
-  const chat = await startChat(userId, model ? { model } : {});
+async function linkChat(userId: string, clientId: string, chatId: Types.ObjectId): Promise<void> {
   try {
     await insertThroughSchema(ChatLink, {
       _id: linkIdOf(userId, clientId),
       userId: new Types.ObjectId(userId),
       clientId,
-      chatId: chat._id,
+      chatId,
       createdAt: new Date(),
     });
-    return String(chat._id);
   } catch (error) {
-    if (!isDuplicateKey(error)) throw error;
-    await deleteChat(userId, parseObjectId(String(chat._id), 'Chat'));
-    return (await findLinkedChatId(userId, clientId))!;
+    if (!isDuplicateKey(error))
+      logger.warn(
+        { err: (error as Error).message, chatId: String(chatId) },
+        'useChat link not stored',
+      );
   }
 }
 
+type UiInput = {
+  content: string;
+  model?: string;
+  parentId?: string | null;
+  orActiveLeaf?: boolean;
+};
+
 /**
- * Stores the new user message in the linked chat through the chats' exchange path (limits, slot,
- * history). A link whose chat was deleted since is dropped and the chat made anew. An edit that
- * goes after an answer (a `parentId` the message must follow) needs the chat that answer is in:
- * with none linked it is the 404 the exchange would give, and no empty chat is made for it.
+ * Stores the new user message in the chat a useChat id names through the chats' exchange path
+ * (limits, slot, history); an id with no chat yet (never used, or its chat deleted since) starts
+ * one with it, as `POST /api/chats` with a message does, once the limits let the message through.
+ * An edit that goes after an answer (a `parentId` the message must follow) needs the chat that
+ * answer is in: with none linked it is the 404 the exchange would give.
  */
 export async function beginUiExchange(
   userId: string,
   clientId: string,
-  input: { content: string; model?: string; parentId?: string | null; orActiveLeaf?: boolean },
+  input: UiInput,
 ): Promise<Exchange> {
-  const followsAnAnswer = typeof input.parentId === 'string' && !input.orActiveLeaf;
-  for (let attempt = 0; ; attempt += 1) {
-    if (followsAnAnswer && !(await findLinkedChatId(userId, clientId))) throw notFound('Message');
-    const chatId = await linkedChat(userId, clientId, input.model);
+  // The model call goes out while the messages are stored (started-completion.ts).
+  const begin = (target: ExchangeTarget, where: UiInput) =>
+    beginExchange(userId, target, where, undefined, { startModel: true });
+  const linked = await findLinkedChatId(userId, clientId);
+  if (linked) {
     try {
-      return await beginExchange(
-        userId,
-        { chatId: parseObjectId(chatId, 'Chat') },
-        input,
-        undefined,
-        // The model call goes out while the messages are stored (started-completion.ts).
-        { startModel: true },
-      );
+      return await begin({ chatId: parseObjectId(linked, 'Chat') }, input);
     } catch (error) {
       // The chat gone, not an edit's answer (a 404 of its own, which keeps the link).
-      if (!chatGone(error) || attempt > 0) throw error;
+      if (!chatGone(error)) throw error;
       await ChatLink.deleteOne({ userId: new Types.ObjectId(userId), clientId });
     }
   }
+  if (typeof input.parentId === 'string' && !input.orActiveLeaf) throw notFound('Message');
+  // A new chat's first message: whatever answer the page showed before it is in no chat here.
+  const { content, model } = input;
+  const exchange = await begin({ newChat: model ? { model } : {} }, { content, model });
+  await linkChat(userId, clientId, exchange.chat._id);
+  return exchange;
 }
 
 /**
