@@ -32,6 +32,25 @@ describe('malformed requests found while fuzzing', () => {
     }
   });
 
+  it('when the body nests objects and arrays deeper than 64 levels, then 400 INVALID_JSON before anything reads it; brackets inside strings do not count', async () => {
+    const auth = `Bearer ${await token()}`;
+    const deep = '['.repeat(65) + ']'.repeat(65);
+    const res = await ctx
+      .request()
+      .post('/api/chats')
+      .set('Authorization', auth)
+      .set('Content-Type', 'application/json')
+      .send(`{"message":${deep}}`);
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ code: 'INVALID_JSON' });
+    expect(res.body.error.message).toContain('deeper than 64 levels');
+    // The same brackets as text (after an escaped quote) are a title like any other.
+    const title = `"${deep}`;
+    const text = await ctx.request().post('/api/chats').set('Authorization', auth).send({ title });
+    expect(text.status).toBe(201);
+    expect(text.body.title).toBe(title);
+  });
+
   it('when the body claims a Content-Encoding it does not have, then 400 JSON, not 500', async () => {
     const auth = `Bearer ${await token()}`;
     for (const encoding of ['gzip', 'deflate', 'br']) {

@@ -752,6 +752,48 @@ describe('errors in OpenAI shape, mapped by the SDK', () => {
     expect(upstream.requests).toHaveLength(0);
   });
 
+  it('when a tool schema nests deeper than the body allows (64 levels), then 400, not a 500; at 64 levels it is relayed', async () => {
+    // The body, the tools list, the tool, its function and its parameters are 5 levels.
+    const nested = (levels: number) => {
+      let value: unknown = 1;
+      for (let i = 0; i < levels; i += 1) value = [value];
+      return value;
+    };
+    const withDepth = (levels: number) =>
+      client.chat.completions.create({
+        model: 'test-model',
+        messages: [{ role: 'user', content: 'x' }],
+        tools: [{ type: 'function', function: { name: 'f', parameters: { a: nested(levels) } } }],
+      });
+    const asked = upstream.requests.length;
+    for (const levels of [60, 1000]) {
+      const error = await failure(withDepth(levels));
+      expect(error, String(levels)).toMatchObject({ status: 400 });
+      expect((error as Error).message).toContain('deeper than 64 levels');
+    }
+    expect(upstream.requests).toHaveLength(asked);
+    upstream.script({ chunks: ['ok'] });
+    const relayed = await withDepth(59);
+    expect(relayed.choices[0]!.message.content).toBe('ok');
+    expect(upstream.requests).toHaveLength(asked + 1);
+  });
+
+  it('when a content part has a type named like an object property (__proto__, constructor, toString), then it is relayed as any other type, not a 500', async () => {
+    for (const type of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
+      upstream.script({ chunks: ['ok'] });
+      const asked = upstream.requests.length;
+      const done = await client.chat.completions.create({
+        model: 'test-model',
+        messages: [{ role: 'user', content: [{ type, extra: 1 } as never] }],
+      });
+      expect(done.choices[0]!.message.content, type).toBe('ok');
+      expect(upstream.requests).toHaveLength(asked + 1);
+      expect(upstream.requests.at(-1)!.body).toMatchObject({
+        messages: [{ role: 'user', content: [{ type, extra: 1 }] }],
+      });
+    }
+  });
+
   it('when the messages hold more text than V1_MAX_INPUT_CHARS, then 400 context_length_exceeded', async () => {
     const huge = 'x'.repeat(100_001);
     const error = await failure(

@@ -45,8 +45,45 @@ export function jsonBody(limit: string): RequestHandler[] {
   };
   return [
     requireJson,
-    express.json({ limit, strict: true, type: 'application/json', verify: refuseInvalidUtf8 }),
+    express.json({ limit, strict: true, type: 'application/json', verify: checkBody }),
   ];
+}
+
+/** Objects and arrays nested deeper than this are refused (see tooDeep). */
+export const MAX_BODY_DEPTH = 64;
+
+/** The raw body, before it is parsed: what JSON.parse would take but the server cannot keep. */
+function checkBody(_req: unknown, _res: unknown, bytes: Buffer): void {
+  refuseInvalidUtf8(bytes);
+  if (tooDeep(bytes))
+    throw new AppError(
+      'INVALID_JSON',
+      `The request body nests objects and arrays deeper than ${MAX_BODY_DEPTH} levels`,
+    );
+}
+
+/**
+ * Whether the JSON text nests objects and arrays deeper than MAX_BODY_DEPTH. Parsing takes any
+ * depth, but the code that walks a value afterwards (JSON.stringify of a relayed tool schema,
+ * validation) recurses, and a few kilobytes of brackets would overflow its stack: a 500 for a
+ * body that is only odd. One pass over the bytes, brackets inside strings skipped.
+ */
+function tooDeep(bytes: Buffer): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < bytes.length; i += 1) {
+    const byte = bytes[i];
+    if (inString) {
+      if (byte === 0x5c)
+        i += 1; // a backslash: the next byte is escaped
+      else if (byte === 0x22) inString = false;
+    } else if (byte === 0x22) inString = true;
+    else if (byte === 0x7b || byte === 0x5b) {
+      depth += 1;
+      if (depth > MAX_BODY_DEPTH) return true;
+    } else if (byte === 0x7d || byte === 0x5d) depth -= 1;
+  }
+  return false;
 }
 
 /**
@@ -55,7 +92,7 @@ export function jsonBody(limit: string): RequestHandler[] {
  * JSON escapes of half a surrogate pair (`"\ud800"`: JSON allows them, UTF-8, and so the
  * database, cannot hold them), looked for only in a body that has a `\u` escape at all.
  */
-function refuseInvalidUtf8(_req: unknown, _res: unknown, bytes: Buffer): void {
+function refuseInvalidUtf8(bytes: Buffer): void {
   if (!isUtf8(bytes))
     throw new AppError('INVALID_JSON', 'The request body is not valid UTF-8 (JSON must be UTF-8)');
   if (bytes.includes('\\u') && holdsLoneSurrogate(bytes.toString('utf8')))

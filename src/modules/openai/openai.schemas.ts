@@ -28,7 +28,8 @@ const NEEDS: Record<string, (part: Record<string, unknown>) => string | null> = 
  * behind a router). Only text is read (demo model, stored messages, estimates).
  */
 const ContentPart = z.looseObject({ type: z.string().min(1).max(64) }).superRefine((part, ctx) => {
-  const missing = NEEDS[part.type]?.(part);
+  // Own keys only: a part `type` such as `constructor` or `__proto__` is just another type.
+  const missing = Object.hasOwn(NEEDS, part.type) ? NEEDS[part.type]!(part) : null;
   if (missing)
     ctx.addIssue({
       code: 'custom',
