@@ -281,4 +281,35 @@ describe('when the database stops and comes back', () => {
     expect(replies.map((r) => r.status)).toEqual([201, 201]);
     expect(alive()).toBe(true);
   }, 60_000);
+
+  it('when the database stops answering (up, but silent), then API calls get 503 JSON within the bound all the same, and it recovers once the database answers', async () => {
+    const user = await userOn(server, 'outage-silent');
+    const chatId = await newChat(server, user.accessToken);
+    const pid = database!.pid!;
+    // A database host or network that drops packets: connections stay open, nothing comes back.
+    process.kill(pid, 'SIGSTOP');
+    try {
+      // Sent at once, while this instance still takes the database to be up.
+      const calls = await Promise.all(
+        [0, 250, 500, 1000].map(async (delay) => {
+          await new Promise((r) => setTimeout(r, delay));
+          return timed(() => get(`/api/chats/${chatId}`, user.accessToken));
+        }),
+      );
+      for (const { res, ms, body } of calls) {
+        expect(res.status).toBe(503);
+        expect(body.error.code).toBe('SERVICE_UNAVAILABLE');
+        expect(ms).toBeLessThan(FAIL_FAST_MS);
+      }
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    const back = await eventually(
+      () => get(`/api/chats/${chatId}`, user.accessToken),
+      (res) => res.status === 200,
+      20_000,
+    );
+    expect(back.status, serverLog()).toBe(200);
+    expect(alive()).toBe(true);
+  }, 60_000);
 });

@@ -3,16 +3,20 @@ import mongoose from './mongoose.js';
 import { observeDatabase } from '../metrics.js';
 
 export async function connectDatabase(uri: string, dbName?: string): Promise<typeof mongoose> {
+  const waitMs = config().DB_SERVER_SELECTION_TIMEOUT_MS;
   await mongoose.connect(uri, {
     dbName,
-    serverSelectionTimeoutMS: config().DB_SERVER_SELECTION_TIMEOUT_MS,
-    // Reconnects on its own when the database comes back.
-    heartbeatFrequencyMS: 1000,
-    // A connection whose handshake goes unanswered (a database shutting down or still starting
-    // accepts it and says nothing) is given up after this, not the driver's 30 s: the heartbeat
-    // opens its connection with it, and until that attempt ends no other check runs, so the
-    // server stayed unreachable for up to 30 s after the database was back.
-    connectTimeoutMS: 10_000,
+    serverSelectionTimeoutMS: waitMs,
+    // Reconnects on its own when the database comes back; the driver's shortest interval.
+    heartbeatFrequencyMS: 500,
+    // How long a connection's handshake, and each heartbeat (the driver gives a check this
+    // long), may go unanswered. A database that is up but silent (a host or network that drops
+    // packets) is noticed by the first heartbeat that gets no answer and its one retry: the
+    // server is then marked unknown, the commands waiting on it are interrupted, and requests get
+    // their 503 about half a second plus twice this after it fell silent (3.5 s by default; with
+    // the 10 s used before, 12-20 s). It also bounds how long a database shutting down or
+    // starting, which accepts a connection and says nothing, keeps the next check from running.
+    connectTimeoutMS: waitMs,
     maxPoolSize: 50,
     // Round-trip times per command for the metrics, when asked for: the driver then builds an
     // event per command and decodes every reply a second time for it, on every request's path
