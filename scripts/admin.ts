@@ -8,7 +8,7 @@
  * in the audit as made by `cli`. Exit code 0 when the account is (now) an administrator, 1 otherwise.
  */
 import '../src/lib/load-env.js';
-import { config, ConfigError } from '../src/lib/config.js';
+import { config } from '../src/lib/config.js';
 import { connectDatabase, disconnectDatabase } from '../src/lib/db/connection.js';
 import { resolveDatabase } from '../src/lib/db/resolve.js';
 import { logger } from '../src/lib/logger.js';
@@ -23,16 +23,8 @@ async function main(args: string[]): Promise<number> {
     console.error(USAGE);
     return 1;
   }
-  let c;
-  try {
-    c = config();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      return 1;
-    }
-    throw error;
-  }
+  // Checked already (load-env.ts): a bad value stopped the script with the keys named.
+  const c = config();
   const database = await resolveDatabase(c, logger);
   try {
     await connectDatabase(database.uri, c.MONGODB_URI ? undefined : 'sigmagpt');

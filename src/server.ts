@@ -1,7 +1,7 @@
 import './lib/load-env.js';
 import { createServer, type Server } from 'node:http';
 import { createApp } from './app.js';
-import { config, ConfigError } from './lib/config.js';
+import { config } from './lib/config.js';
 import { connectDatabase, disconnectDatabase } from './lib/db/connection.js';
 import { resolveDatabase } from './lib/db/resolve.js';
 import { logger } from './lib/logger.js';
@@ -26,16 +26,8 @@ import { startMetricsServer } from './modules/metrics/index.js';
 import { logUnrecordedUsage, startTokenizer, stopTokenizer } from './modules/usage/index.js';
 
 async function main() {
-  let c;
-  try {
-    c = config();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    throw error;
-  }
+  // Checked already (load-env.ts): a bad value stopped the start before anything was imported.
+  const c = config();
   const database = await resolveDatabase(c, logger);
   // A URI names its own database; the embedded server gets one named after the project.
   await connectDatabase(database.uri, c.MONGODB_URI ? undefined : 'sigmagpt');

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { limitBytes } from './sizes.js';
 
 /** Development-only secret placeholder; production refuses it (and anything short). */
 const KNOWN_WEAK_SECRETS = new Set([
@@ -15,13 +16,36 @@ const KNOWN_WEAK_SECRETS = new Set([
 /** Above this a daily token budget is a typo, not a limit (a billion tokens a day per user). */
 export const MAX_TOKEN_BUDGET = 1_000_000_000;
 
+/** An empty or blank value (`PORT=` in an env or compose file) means unset: the default, never 0. */
+const unsetIfBlank = (value: unknown) =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
 const int = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
-  z.coerce.number().int().min(min).max(max).default(fallback);
+  z.preprocess(unsetIfBlank, z.coerce.number().int().min(min).max(max).default(fallback));
+/** Node's timers take at most 2^31 - 1 ms (about 24.8 days); a longer one fires at once. */
+const TIMER_MAX_MS = 2 ** 31 - 1;
+const ms = (fallback: number, min: number, max = TIMER_MAX_MS) => int(fallback, min, max);
 const bool = (fallback: boolean) =>
+  z.preprocess(
+    unsetIfBlank,
+    z
+      .enum(['true', 'false', '1', '0'])
+      .default(fallback ? 'true' : 'false')
+      .transform((v) => v === 'true' || v === '1'),
+  );
+/** A body size as body-parser reads it: `100kb`, `1mb` or a number of bytes. */
+const size = (fallback: string) =>
   z
-    .enum(['true', 'false', '1', '0'])
-    .default(fallback ? 'true' : 'false')
-    .transform((v) => v === 'true' || v === '1');
+    .string()
+    .default(fallback)
+    .refine((v) => limitBytes(v) !== undefined, 'a size such as 100kb, 1mb or 5000 (bytes)');
+/** An http(s) URL (a bare `host:port` would parse as a URL of the scheme `host:`). */
+const httpUrl = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .refine((v) => /^https?:\/\/[^/]/i.test(v) && URL.canParse(v), 'an http:// or https:// URL');
+/** A browser origin exactly as browsers send it: scheme, host and port, no path or trailing slash. */
+const isOrigin = (v: string) => URL.canParse(v) && new URL(v).origin === v;
 const list = (fallback: string) =>
   z
     .string()
@@ -41,8 +65,14 @@ const envSchema = z.object({
   DATA_DIR: z.string().default('data'),
 
   // Empty means unset (`MONGODB_URI=` in a compose or env file): the embedded database.
-  MONGODB_URI: z.preprocess((v) => (v === '' ? undefined : v), z.string().url().optional()),
-  DB_SERVER_SELECTION_TIMEOUT_MS: int(1500, 100),
+  MONGODB_URI: z.preprocess(
+    unsetIfBlank,
+    z
+      .string()
+      .regex(/^mongodb(\+srv)?:\/\//, 'a mongodb:// or mongodb+srv:// URI')
+      .optional(),
+  ),
+  DB_SERVER_SELECTION_TIMEOUT_MS: ms(1500, 100, 60_000),
 
   JWT_SECRET: z.string().optional(),
   JWT_ISSUER: z.string().default('sigmagpt-api'),
@@ -50,18 +80,24 @@ const envSchema = z.object({
   ACCESS_TOKEN_TTL_SECONDS: int(900, 10, 900),
   REFRESH_TOKEN_TTL_DAYS: int(30, 1, 365),
   REFRESH_GRACE_SECONDS: int(10, 0, 60),
-  BCRYPT_COST: z.coerce.number().int().min(10).max(15).optional(),
+  BCRYPT_COST: z.preprocess(unsetIfBlank, z.coerce.number().int().min(10).max(15).optional()),
   BCRYPT_MAX_CONCURRENCY: int(2, 1, 64),
   BCRYPT_MAX_QUEUE: int(16, 0, 10_000),
   PASSWORD_CHECKS_PER_ADDRESS: int(4, 1, 10_000),
 
-  CORS_ORIGINS: list('http://localhost:5173,http://localhost:3000'),
+  CORS_ORIGINS: list('http://localhost:5173,http://localhost:3000').refine(
+    (origins) => origins.every(isOrigin),
+    'origins as browsers send them: scheme://host[:port], no path or trailing slash',
+  ),
   TRUST_PROXY: int(0, 0, 10),
-  BODY_LIMIT: z.string().default('100kb'),
-  DOCS_ENABLED: z
-    .enum(['true', 'false', '1', '0'])
-    .optional()
-    .transform((v) => (v === undefined ? undefined : v === 'true' || v === '1')),
+  BODY_LIMIT: size('100kb'),
+  DOCS_ENABLED: z.preprocess(
+    unsetIfBlank,
+    z
+      .enum(['true', 'false', '1', '0'])
+      .optional()
+      .transform((v) => (v === undefined ? undefined : v === 'true' || v === '1')),
+  ),
 
   LOGIN_LIMIT_PER_ACCOUNT: int(10, 1),
   LOGIN_LIMIT_PER_IP: int(50, 1),
@@ -71,13 +107,13 @@ const envSchema = z.object({
   RATE_LIMITS_ENABLED: bool(true),
 
   OPENAI_API_KEY: z.string().optional(),
-  OPENAI_BASE_URL: z.string().url().default('https://api.openai.com/v1'),
+  OPENAI_BASE_URL: httpUrl('https://api.openai.com/v1'),
   MODELS: list(''),
   DEFAULT_MODEL: z.string().optional(),
-  UPSTREAM_TIMEOUT_MS: int(120_000, 100),
-  UPSTREAM_IDLE_TIMEOUT_MS: int(30_000, 50),
+  UPSTREAM_TIMEOUT_MS: ms(120_000, 100),
+  UPSTREAM_IDLE_TIMEOUT_MS: ms(30_000, 50),
   UPSTREAM_MAX_RETRIES: int(1, 0, 5),
-  DEMO_CHUNK_DELAY_MS: int(40, 0, 5000),
+  DEMO_CHUNK_DELAY_MS: ms(40, 0, 5000),
 
   MAX_MESSAGE_CHARS: int(16_000, 1),
   MAX_TITLE_CHARS: int(200, 1),
@@ -87,7 +123,7 @@ const envSchema = z.object({
   TITLES: z.enum(['on', 'off']).default('on'),
   TITLE_MODEL: z.string().optional(),
   TITLE_MAX_TOKENS: int(24, 1, 200),
-  TITLE_TIMEOUT_MS: int(10_000, 100, 120_000),
+  TITLE_TIMEOUT_MS: ms(10_000, 100, 120_000),
   MAX_TOKENS: int(0, 0),
   MESSAGES_PER_MINUTE: int(20, 1),
   SEARCHES_PER_MINUTE: int(30, 1),
@@ -96,28 +132,28 @@ const envSchema = z.object({
   MAX_MESSAGES_PER_USER: int(50_000, 2),
   MAX_STORED_BYTES_PER_USER: int(50_000_000, 1),
   STORAGE_RECOUNT_SECONDS: int(60, 0, 3600),
-  SEARCH_TIMEOUT_MS: int(2_000, 1, 60_000),
+  SEARCH_TIMEOUT_MS: ms(2_000, 1, 60_000),
   MAX_CONCURRENT_STREAMS: int(2, 1),
   MAX_READERS_PER_USER: int(20, 1, 10_000),
-  SSE_PING_SECONDS: z.coerce.number().min(0.05).max(15).default(15),
-  STOP_POLL_MS: int(500, 20, 1000),
+  SSE_PING_SECONDS: z.preprocess(unsetIfBlank, z.coerce.number().min(0.05).max(15).default(15)),
+  STOP_POLL_MS: ms(500, 20, 1000),
   GENERATION_LEASE_SECONDS: int(60, 2, 3600),
-  STREAM_CHECKPOINT_MS: int(1000, 20, 60_000),
+  STREAM_CHECKPOINT_MS: ms(1000, 20, 60_000),
   STREAM_CHECKPOINTS_PER_SECOND: int(1000, 1),
   DETACH_GRACE_SECONDS: int(30, 0, 3600),
-  RESUME_POLL_MS: int(250, 20, 500),
+  RESUME_POLL_MS: ms(250, 20, 500),
   PAGE_SIZE_MAX: int(100, 1, 1000),
   UPSTREAM_MAX_SOCKETS: int(256, 1),
-  SHUTDOWN_GRACE_MS: int(10_000, 100),
-  REQUEST_TIMEOUT_MS: int(30_000, 100, 600_000),
-  HEADERS_TIMEOUT_MS: int(10_000, 100, 600_000),
-  KEEP_ALIVE_TIMEOUT_MS: int(65_000, 1_000, 600_000),
+  SHUTDOWN_GRACE_MS: ms(10_000, 100),
+  REQUEST_TIMEOUT_MS: ms(30_000, 100, 600_000),
+  HEADERS_TIMEOUT_MS: ms(10_000, 100, 600_000),
+  KEEP_ALIVE_TIMEOUT_MS: ms(65_000, 1_000, 600_000),
 
   // Personal API keys and the OpenAI-compatible /v1 endpoint.
   API_KEY_HASH_SECRET: z.string().optional(),
   API_KEYS_PER_USER: int(20, 1, 100),
   API_KEY_LAST_USED_INTERVAL_SECONDS: int(60, 1, 86_400),
-  V1_BODY_LIMIT: z.string().default('1mb'),
+  V1_BODY_LIMIT: size('1mb'),
   V1_MAX_MESSAGES: int(500, 1, 10_000),
   V1_MAX_INPUT_CHARS: int(200_000, 1),
   TOKEN_BUDGET_PER_DAY: int(0, 0, MAX_TOKEN_BUDGET),

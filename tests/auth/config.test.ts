@@ -80,3 +80,67 @@ describe('configuration of the model provider', () => {
     );
   });
 });
+
+describe('values an operator gets wrong', () => {
+  const dev = { NODE_ENV: 'development', JWT_SECRET: 'x'.repeat(40) };
+  const refused = (env: Record<string, string>) => {
+    try {
+      loadConfig({ ...dev, ...env });
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      return (error as Error).message;
+    }
+    return null;
+  };
+
+  it('when a value is empty or blank (as env and compose files write an unset one), then it is the default, never 0', () => {
+    const c = loadConfig({
+      ...dev,
+      PORT: '',
+      TOKEN_BUDGET_PER_DAY: ' ',
+      MAX_TOKENS: '',
+      TITLES: 'on',
+    });
+    expect(c.PORT).toBe(3000);
+    expect(c.TOKEN_BUDGET_PER_DAY).toBe(0);
+    expect(loadConfig({ ...dev, SHUTDOWN_GRACE_MS: '', RATE_LIMITS_ENABLED: '' })).toMatchObject({
+      SHUTDOWN_GRACE_MS: 10_000,
+      RATE_LIMITS_ENABLED: true,
+    });
+  });
+
+  it('when a size, a URL or an origin cannot be what it names, then the start is refused naming the key', () => {
+    expect(refused({ BODY_LIMIT: '100kilobytes' })).toMatch(/BODY_LIMIT: a size such as 100kb/);
+    expect(refused({ V1_BODY_LIMIT: 'lots' })).toMatch(/V1_BODY_LIMIT/);
+    expect(loadConfig({ ...dev, BODY_LIMIT: '2mb', V1_BODY_LIMIT: '5000' }).BODY_LIMIT).toBe('2mb');
+    for (const url of ['localhost:4720/v1', 'htp://example.com/v1', 'example.com'])
+      expect(refused({ OPENAI_BASE_URL: url }), url).toMatch(/OPENAI_BASE_URL: an http/);
+    expect(
+      loadConfig({ ...dev, OPENAI_BASE_URL: 'http://127.0.0.1:11434/v1' }).OPENAI_BASE_URL,
+    ).toBe('http://127.0.0.1:11434/v1');
+    for (const origins of [
+      'http://localhost:5173/',
+      'localhost:8080',
+      '*',
+      'https://app.example/x',
+    ])
+      expect(refused({ CORS_ORIGINS: origins }), origins).toMatch(
+        /CORS_ORIGINS: origins as browsers/,
+      );
+    expect(
+      loadConfig({ ...dev, CORS_ORIGINS: 'https://app.example, http://localhost:5173' })
+        .CORS_ORIGINS,
+    ).toEqual(['https://app.example', 'http://localhost:5173']);
+    // A replica set's URI names several hosts: not a URL a browser would parse, a MongoDB URI.
+    const replicaSet = 'mongodb://a.example:27017,b.example:27017/chat?replicaSet=rs0';
+    expect(loadConfig({ ...dev, MONGODB_URI: replicaSet }).MONGODB_URI).toBe(replicaSet);
+  });
+
+  it('when a time in milliseconds is longer than a Node timer can wait, then the start is refused', () => {
+    expect(refused({ UPSTREAM_TIMEOUT_MS: '3000000000' })).toMatch(/UPSTREAM_TIMEOUT_MS/);
+    expect(refused({ SHUTDOWN_GRACE_MS: String(2 ** 31) })).toMatch(/SHUTDOWN_GRACE_MS/);
+    expect(loadConfig({ ...dev, SHUTDOWN_GRACE_MS: String(2 ** 31 - 1) }).SHUTDOWN_GRACE_MS).toBe(
+      2 ** 31 - 1,
+    );
+  });
+});

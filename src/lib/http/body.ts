@@ -1,6 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import express, { type RequestHandler } from 'express';
 import { AppError } from '../errors.js';
+import { limitBytes } from '../sizes.js';
 
 const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -16,15 +17,6 @@ function declaredCharset(req: Parameters<RequestHandler>[0]): string | undefined
 }
 
 const UTF8 = new Set(['utf-8', 'utf8']);
-
-const UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
-
-/** BODY_LIMIT in bytes ('100kb', '1mb', '5000'), as body-parser reads it; undefined if unreadable. */
-export function limitBytes(limit: string): number | undefined {
-  const match = /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?$/i.exec(limit.trim());
-  if (!match) return undefined;
-  return Math.floor(Number(match[1]) * UNITS[(match[2] ?? 'b').toLowerCase()]!);
-}
 
 /** JSON bodies only: anything else that carries a body is a 415, before a byte of it is parsed. */
 export function jsonBody(limit: string): RequestHandler[] {

@@ -1,0 +1,40 @@
+import { spawnSync } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const projectRoot = path.resolve(import.meta.dirname, '../..');
+
+/** Starts a script of the project with `env` added, as an operator would, and waits for it to end. */
+function run(script: string, args: string[], env: Record<string, string>) {
+  return spawnSync(process.execPath, ['--import', 'tsx', script, ...args], {
+    cwd: projectRoot,
+    env: {
+      ...process.env,
+      NODE_ENV: 'development',
+      DATA_DIR: path.join(os.tmpdir(), 'sigmagpt-bad-config'),
+      ...env,
+    },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+}
+
+describe('a start with a bad configuration value', () => {
+  it.each([
+    ['the server', 'src/server.ts', []],
+    ['the admin script', 'scripts/admin.ts', ['promote', 'ada@example.com']],
+  ])(
+    'when %s is started with bad values, then it exits 1 naming every bad key, with no stack trace',
+    (_label, script, args) => {
+      const result = run(script, args, { MAX_TOKENS: '-1', BODY_LIMIT: '100kilobytes' });
+      expect(result.status).toBe(1);
+      expect(result.stderr.trim().split('\n')).toEqual([
+        'Invalid configuration:',
+        '  BODY_LIMIT: a size such as 100kb, 1mb or 5000 (bytes)',
+        '  MAX_TOKENS: Too small: expected number to be >=0',
+      ]);
+      expect(result.stdout).toBe('');
+    },
+  );
+});
