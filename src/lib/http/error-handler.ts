@@ -109,12 +109,17 @@ export function sendError(req: Request, res: Response, error: AppError): void {
 
 /**
  * What every error handler does before it answers (this one and /v1's): notes a database that
- * cannot be reached, and logs the error, a server error with its cause, the rest at debug. The
- * request's fields are put together only for a line that is written.
+ * cannot be reached, and logs the error: a server error with its cause and stack, for the
+ * operator; a 5xx the server chose to answer with nothing behind it (draining, the database
+ * known to be down, a full password queue) at warn, its code and message only, since every
+ * request of a deploy or an outage meets one; the rest at debug. The request's fields are put
+ * together only for a line that is written.
  */
 export function reportError(req: Request, err: unknown, error: AppError): void {
   if (isDatabaseDown(err)) markDatabaseUnreachable();
-  if (error.status >= 500)
+  if (error.status >= 500 && err === error && !error.cause)
+    logger.warn({ req: requestFields(req), code: error.code }, error.message);
+  else if (error.status >= 500)
     logger.error(
       { req: requestFields(req), err: error.cause ?? err, code: error.code },
       'request failed',
