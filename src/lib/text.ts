@@ -21,3 +21,18 @@ export function tailText(text: string, max: number): string {
 /** The first and the second code unit of a surrogate pair. */
 export const isHighSurrogate = (unit: number): boolean => unit >= 0xd800 && unit <= 0xdbff;
 export const isLowSurrogate = (unit: number): boolean => unit >= 0xdc00 && unit <= 0xdfff;
+
+/**
+ * Characters (Unicode code points) in `text`: what request schemas (zod) and JSON Schema's
+ * `maxLength` count, so a limit in characters means the same on every route (an emoji is one).
+ */
+export function characterCount(text: string): number {
+  let count = text.length;
+  for (let i = 0; i < text.length - 1; i += 1) {
+    if (isHighSurrogate(text.charCodeAt(i)) && isLowSurrogate(text.charCodeAt(i + 1))) {
+      count -= 1;
+      i += 1;
+    }
+  }
+  return count;
+}

@@ -6,6 +6,7 @@ import { DataSseStream } from '../../lib/http/sse-data.js';
 import { isObjectId } from '../../lib/http/ids.js';
 import { setNextLink } from '../../lib/http/pagination.js';
 import { authOf } from '../../lib/http/request-auth.js';
+import { characterCount } from '../../lib/text.js';
 import {
   DataSink,
   followLive,
@@ -33,7 +34,7 @@ function newUserText(body: AiSdkChatBody): string {
     .join('\n');
   if (text.trim() === '') throw invalid(`${path}.parts`, 'The new user message has no text part');
   const max = config().MAX_MESSAGE_CHARS;
-  if (text.length > max) throw invalid(`${path}.parts`, `At most ${max} characters`);
+  if (characterCount(text) > max) throw invalid(`${path}.parts`, `At most ${max} characters`);
   return text;
 }
 

@@ -1,6 +1,7 @@
 import { config } from '../../lib/config.js';
 import { AppError } from '../../lib/errors.js';
 import { parseObjectId } from '../../lib/http/ids.js';
+import { characterCount } from '../../lib/text.js';
 import type { ChatTurn } from '../../lib/llm/index.js';
 import { beginExchange, beginUnstoredExchange, type Exchange } from '../chats/index.js';
 import { OpenAiError } from './openai.errors.js';
@@ -111,7 +112,7 @@ function storedQuestion(body: ChatCompletionBody): string {
   const max = config().MAX_MESSAGE_CHARS;
   if (last.role !== 'user' || text.trim() === '')
     throw invalid('With store: true the last message must be a user message with text', 'store');
-  if (text.length > max)
+  if (characterCount(text) > max)
     throw invalid(
       `With store: true the last message is stored and may have at most ${max} characters`,
       'messages',
