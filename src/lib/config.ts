@@ -116,6 +116,8 @@ const envSchema = z.object({
   DEMO_CHUNK_DELAY_MS: ms(40, 0, 5000),
 
   MAX_MESSAGE_CHARS: int(16_000, 1),
+  // A reply is one database document (16 MB at most): at 3 bytes a UTF-16 unit at worst, 3 MB.
+  MAX_REPLY_CHARS: int(1_000_000, 1_000, 16_000_000),
   MAX_TITLE_CHARS: int(200, 1),
   MAX_SYSTEM_PROMPT_CHARS: int(8_000, 1),
   HISTORY_TOKEN_BUDGET: int(8_000, 100),

@@ -10,6 +10,8 @@ const IDLE_TIMEOUT_MS = 300;
 const ctx = useChatApp({
   MAX_CONCURRENT_STREAMS: '1',
   UPSTREAM_IDLE_TIMEOUT_MS: String(IDLE_TIMEOUT_MS),
+  // Replies of several megabytes, more than the sockets between the server and the client hold.
+  MAX_REPLY_CHARS: '16000000',
 });
 
 /** What a loopback connection whose reader has stopped can hold at most, from the kernel's limits. */

@@ -167,6 +167,11 @@ export async function beginContinue(
         'REPLY_NOT_CONTINUABLE',
         'Only an answer that was cut off (incomplete, or stopped by the token limit) can be continued',
       );
+    if (answer.content.length >= config().MAX_REPLY_CHARS)
+      throw new AppError(
+        'REPLY_NOT_CONTINUABLE',
+        'The answer is as long as a reply may be (MAX_REPLY_CHARS): it cannot grow',
+      );
     // Each continue is a model call of its own in the usage ledger, though it writes into an
     // answer whose id already names the call that began it. Its id goes on the answer's lease with
     // where it began, so the sweep can charge what it added if this instance dies meanwhile.

@@ -1,5 +1,6 @@
 import { config } from '../../../lib/config.js';
 import type { AppError } from '../../../lib/errors.js';
+import { cutText } from '../../../lib/text.js';
 import { releaseLeaseSurely } from './leases.js';
 import { keepLeaseAlive, stopRenewing } from './lease-renewal.js';
 import { GenerationAbort, registerGeneration, unregisterGeneration } from './registry.js';
@@ -108,13 +109,24 @@ export async function runGeneration(
   const refusalIsText = exchange.passthrough === undefined;
   // Set once the model call is over: its last writes are then what shutdown waits for.
   let settled: () => void;
+  // Past MAX_REPLY_CHARS the model is left: the reply ends there, as one the token limit cut.
+  let capped = false;
   // Called as each event is read: nothing is awaited per chunk unless a reader's socket is full.
   const onModelEvent = (event: CompletionEvent): Promise<void> | void => {
+    if (capped) return;
     if (event.type === 'delta' || (event.type === 'refusal' && refusalIsText)) {
       completion.timing.delta();
       ttftMs ??= Math.round(performance.now() - started);
+      const room = c.MAX_REPLY_CHARS - reply.length;
+      const text = event.content.length > room ? cutText(event.content, room) : event.content;
+      if (text !== event.content) {
+        capped = true;
+        finishReason = 'length';
+        completion.reply.close();
+      }
+      if (text.length === 0) return;
       // Held only while a reader's socket is full (backpressure).
-      const pushed = reply.push(event.content);
+      const pushed = reply.push(text);
       checkpoints?.grew(reply.length);
       return pushed;
     }
