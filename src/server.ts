@@ -1,5 +1,5 @@
 import './lib/load-env.js';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { createApp } from './app.js';
 import { config } from './lib/config.js';
 import { connectDatabase, disconnectDatabase } from './lib/db/connection.js';
@@ -21,7 +21,7 @@ import {
   stopInterruptedSweep,
   stopSearchBackfill,
 } from './modules/chats/index.js';
-import { serverOptions } from './lib/http/server-options.js';
+import { createHttpServer } from './lib/http/server-options.js';
 import { startMetricsServer } from './modules/metrics/index.js';
 import { logUnrecordedUsage, startTokenizer, stopTokenizer } from './modules/usage/index.js';
 
@@ -43,7 +43,7 @@ async function main() {
   startSearchBackfill();
 
   const app = createApp();
-  const server: Server = createServer(serverOptions(c), app);
+  const server: Server = createHttpServer(app, c);
   server.listen(c.PORT, c.HOST, () => {
     logger.info(
       { port: c.PORT, models: c.models, nodeVersion: process.version },

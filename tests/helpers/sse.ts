@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import { config } from '../../src/lib/config.js';
-import { serverOptions } from '../../src/lib/http/server-options.js';
+import { createHttpServer } from '../../src/lib/http/server-options.js';
 
 export interface SseEvent {
   event: string;
@@ -90,7 +90,7 @@ export function blockedOnClient(served: ServedResponse, forMs: number, timeoutMs
  * with the options the server runs with (its socket buffer, its timeouts).
  */
 export async function listen(app: Express) {
-  const server = http.createServer(serverOptions(config()), app);
+  const server = createHttpServer(app, config());
   const served: ServedResponse[] = [];
   // Before the app: routing rewrites req.url while it runs.
   server.prependListener('request', (req: http.IncomingMessage, res: http.ServerResponse) =>

@@ -1,5 +1,6 @@
-import type { ServerOptions } from 'node:http';
+import { createServer, type RequestListener, type Server, type ServerOptions } from 'node:http';
 import type { Config } from '../config.js';
+import { answerClientErrors } from './client-errors.js';
 
 /**
  * What a connection may buffer in this process before Node says it is full (Node 24's default is
@@ -30,4 +31,11 @@ export function serverOptions(c: Config): ServerOptions {
     connectionsCheckingInterval: Math.min(1000, c.HEADERS_TIMEOUT_MS),
     highWaterMark: SOCKET_BUFFER_BYTES,
   };
+}
+
+/** The HTTP server of `app`, with these options, and JSON answers to what Node refuses itself. */
+export function createHttpServer(app: RequestListener, c: Config): Server {
+  const server = createServer(serverOptions(c), app);
+  answerClientErrors(server);
+  return server;
 }

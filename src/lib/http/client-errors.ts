@@ -1,0 +1,58 @@
+import { randomUUID } from 'node:crypto';
+import { STATUS_CODES, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import helmet from 'helmet';
+
+/** helmet's headers, as every answer of the app carries them, taken once from its middleware. */
+function helmetHeaders(): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const res = {
+    setHeader: (name: string, value: unknown) => (headers[name] = String(value)),
+    removeHeader: (name: string) => delete headers[name],
+  };
+  helmet()({} as never, res as never, () => undefined);
+  return headers;
+}
+
+/** What a request Node's parser refused is told, by the code of its error. */
+const REFUSALS: Record<string, [status: number, code: string, message: string]> = {
+  HPE_HEADER_OVERFLOW: [
+    431,
+    'HEADERS_TOO_LARGE',
+    'The request headers (its URL included) are too large',
+  ],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'REQUEST_TIMEOUT', 'The request took too long to arrive'],
+};
+const NOT_HTTP: [number, string, string] = [400, 'BAD_REQUEST', 'The request is not valid HTTP'];
+
+/**
+ * Requests Node refuses before the app sees them (headers over its limit, a request that never
+ * finishes arriving, bytes that are not HTTP) get the JSON error body with a request id and the
+ * security headers every other answer has, instead of Node's bare status line.
+ */
+export function answerClientErrors(server: Server): void {
+  const security = helmetHeaders();
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    const started = (socket as { _httpMessage?: ServerResponse })._httpMessage?.headersSent;
+    // As Node does: nothing is written to a socket that is gone or already answering.
+    if (!socket.writable || started || error.code === 'ECONNRESET') {
+      socket.destroy();
+      return;
+    }
+    const [status, code, message] = REFUSALS[error.code ?? ''] ?? NOT_HTTP;
+    const requestId = randomUUID();
+    const body = JSON.stringify({ error: { code, message, requestId } });
+    const headers: Record<string, string | number> = {
+      ...security,
+      'Content-Type': 'application/json; charset=utf-8',
+      'Content-Length': Buffer.byteLength(body),
+      'Cache-Control': 'no-store',
+      'X-Request-Id': requestId,
+      Connection: 'close',
+    };
+    const head = Object.entries(headers)
+      .map(([name, value]) => `${name}: ${value}\r\n`)
+      .join('');
+    socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${head}\r\n${body}`);
+  });
+}
