@@ -58,8 +58,14 @@ async function main() {
   }
 
   let stopping = false;
+  // A second signal while draining (Ctrl-C, or the orchestrator again) cuts the open streams now.
+  const hurry = new AbortController();
   const shutdown = async (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      if (!hurry.signal.aborted) logger.info({ signal }, 'cutting open streams now');
+      hurry.abort();
+      return;
+    }
     stopping = true;
     stopInterruptedSweep();
     stopEndedSessionSweep();
@@ -81,6 +87,7 @@ async function main() {
         log: logger,
         closeDatabase,
         cutStreamsNow: signal === 'SIGINT',
+        hurry: hurry.signal,
       });
       logUnrecordedUsage();
       logger.info('stopped');

@@ -134,4 +134,41 @@ describe('graceful shutdown', () => {
       await interactive.stop('SIGKILL');
     }
   });
+  it('when a second signal arrives while SIGTERM drains (Ctrl-C, the orchestrator again), then the open replies are cut then, not at the end of the grace period', async () => {
+    const draining = await startInstance({
+      MONGODB_URI: uri,
+      OPENAI_BASE_URL: upstream.url,
+      OPENAI_API_KEY: 'test-key',
+      MODELS: 'scripted-model',
+      SHUTDOWN_GRACE_MS: '20000',
+    });
+    try {
+      const { accessToken } = await userOn(draining, 'second-signal');
+      const stream = openStream(Number(new URL(draining.url).port), '/api/chats', accessToken, {
+        message: 'A story that never ends',
+        stream: true,
+      });
+      await stream.waitFor(() => stream.events.filter((e) => e.event === 'delta').length >= 2);
+      const signalled = Date.now();
+      draining.child.kill('SIGTERM');
+      // Draining: readiness fails while the reply goes on.
+      await eventually(
+        () => fetch(`${draining.url}/readyz`).then((res) => res.status),
+        (status) => status === 503,
+        5000,
+      );
+      expect(stream.events.at(-1)?.event).toBe('delta');
+      const code = await draining.stop('SIGINT');
+      expect(code).toBe(0);
+      // Far inside the 20 s grace period.
+      expect(Date.now() - signalled).toBeLessThan(6000);
+      await stream.ended;
+      expect(stream.events.at(-1)).toMatchObject({
+        event: 'done',
+        data: { message: { status: 'incomplete', stopReason: 'shutdown' } },
+      });
+    } finally {
+      await draining.stop('SIGKILL');
+    }
+  });
 });
