@@ -38,11 +38,22 @@ const auditCount = () => AuditEntry.countDocuments();
 useWholeDays();
 
 describe('roles', () => {
-  it('when an address in ADMIN_EMAILS signs up, then the account is an administrator; others are users', async () => {
+  it('when an address in ADMIN_EMAILS signs up, then the account is an administrator, recorded in the audit as config; others are users', async () => {
     expect(root.user).toMatchObject({ email: ADMIN_EMAIL, role: 'admin' });
     expect(alice.user.role).toBe('user');
     const me = await ctx.request().get('/api/auth/me').set(as(root));
     expect(me.body.role).toBe('admin');
+    const granted = await AuditEntry.find({ targetId: new Types.ObjectId(root.user.id) }).lean();
+    expect(granted).toEqual([
+      expect.objectContaining({
+        actorKind: 'config',
+        actorId: null,
+        action: 'user.promote',
+        before: {},
+        after: { role: 'admin' },
+      }),
+    ]);
+    expect(await AuditEntry.countDocuments({ targetId: alice.user.id })).toBe(0);
   });
 
   it('when an address is added to ADMIN_EMAILS later, then the next login makes it an administrator, recorded in the audit as config', async () => {
@@ -275,6 +286,7 @@ describe('an administrator deleting their own account', () => {
 
   it('when the last active administrator deletes their account, then 409 LAST_ADMIN and the account stays whole; another administrator may leave', async () => {
     await User.updateMany({ _id: { $ne: root.user.id } }, { $set: { role: 'user' } });
+    const rootEntries = await AuditEntry.countDocuments({ targetId: root.user.id });
     expectError(await deleteSelf(root), 409, 'LAST_ADMIN');
     expect(await User.findById(root.user.id).lean()).toMatchObject({
       role: 'admin',
@@ -282,7 +294,7 @@ describe('an administrator deleting their own account', () => {
     });
     // Still signed in: nothing of the deletion ran, and no change of role is in the audit.
     expect((await ctx.request().get('/api/admin/users').set(as(root))).status).toBe(200);
-    expect(await AuditEntry.countDocuments({ targetId: root.user.id })).toBe(0);
+    expect(await AuditEntry.countDocuments({ targetId: root.user.id })).toBe(rootEntries);
 
     const leaving = await signUp(ctx, { name: 'Leaving admin' });
     expect((await patch(root, leaving.user.id, { role: 'admin' })).status).toBe(200);

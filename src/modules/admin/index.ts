@@ -7,7 +7,7 @@ import { subscribeToUsers } from '../users/index.js';
 import { recordAudit } from './audit.service.js';
 
 export { adminRoutes } from './admin.routes.js';
-export { applyAdminEmails, promote, roleForEmail } from './roles.js';
+export { applyAdminEmails, auditNewAccount, promote, roleForEmail } from './roles.js';
 
 // An administrator deleting their account gives up the role first (users' leaveAdministrators):
 // the audit keeps that change of role, by the account itself, as it keeps every other.

@@ -8,6 +8,18 @@ import { recordAudit } from './audit.service.js';
 export const roleForEmail = (email: string): Role =>
   config().adminEmails.includes(email.trim().toLowerCase()) ? 'admin' : 'user';
 
+/** Sign-up: an account that started as an administrator (ADMIN_EMAILS) is in the audit too. */
+export async function auditNewAccount(user: { _id: Types.ObjectId; role?: Role }): Promise<void> {
+  if (user.role !== 'admin') return;
+  await recordAudit({
+    actorKind: 'config',
+    action: 'user.promote',
+    targetId: user._id,
+    before: {},
+    after: { role: 'admin' },
+  });
+}
+
 /** Makes a user an administrator (recorded in the audit); false when they already were one. */
 export async function promote(
   user: { _id: Types.ObjectId; role?: Role },

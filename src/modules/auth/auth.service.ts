@@ -13,7 +13,7 @@ import {
   signAccessToken,
   successorRefreshToken,
 } from './tokens.js';
-import { applyAdminEmails, roleForEmail } from '../admin/index.js';
+import { applyAdminEmails, auditNewAccount, roleForEmail } from '../admin/index.js';
 
 /** The published AuthResult, plus the refresh token the controller puts in the cookie. */
 export type IssuedTokens = AuthResultJson & { refreshToken: string; refreshExpiresAt: Date };
@@ -60,10 +60,9 @@ export async function signup(
   input: { email: string; password: string; name?: string },
   userAgent: string,
 ) {
-  return openSession(
-    await users.createUser({ ...input, role: roleForEmail(input.email) }),
-    userAgent,
-  );
+  const user = await users.createUser({ ...input, role: roleForEmail(input.email) });
+  await auditNewAccount(user);
+  return openSession(user, userAgent);
 }
 
 export async function login(input: { email: string; password: string }, userAgent: string) {
