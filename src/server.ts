@@ -1,7 +1,7 @@
 import './lib/load-env.js';
 import type { Server } from 'node:http';
 import { createApp } from './app.js';
-import { config } from './lib/config.js';
+import { config, misspeltSettings } from './lib/config.js';
 import { connectDatabase, disconnectDatabase } from './lib/db/connection.js';
 import { resolveDatabase } from './lib/db/resolve.js';
 import { logger } from './lib/logger.js';
@@ -28,9 +28,21 @@ import { logUnrecordedUsage, startTokenizer, stopTokenizer } from './modules/usa
 async function main() {
   // Checked already (load-env.ts): a bad value stopped the start before anything was imported.
   const c = config();
+  for (const { name, setting } of misspeltSettings())
+    logger.warn(
+      { variable: name, setting },
+      `${name} is not a setting (ignored); did you mean ${setting}?`,
+    );
   const database = await resolveDatabase(c, logger);
   // A URI names its own database; the embedded server gets one named after the project.
-  await connectDatabase(database.uri, c.MONGODB_URI ? undefined : 'sigmagpt');
+  await connectDatabase(database.uri, c.MONGODB_URI ? undefined : 'sigmagpt').catch(
+    (error: unknown) => {
+      // Named, so an operator knows which setting to look at (the driver says only ECONNREFUSED).
+      throw new Error(
+        `could not connect to the database (${database.description}): ${(error as Error).message}`,
+      );
+    },
+  );
   // Token counts for replies without a usage report: loaded on a thread of its own meanwhile.
   startTokenizer();
   await Promise.all([initRateLimitCounters(), initSessions(), initIdempotencyKeys()]);

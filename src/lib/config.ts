@@ -171,6 +171,40 @@ const envSchema = z.object({
 
 export type Env = z.infer<typeof envSchema>;
 
+/** Edits (insert, delete, replace one character) between two names. */
+function editDistance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i += 1) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j += 1)
+      next[j] = Math.min(
+        row[j]! + 1,
+        next[j - 1]! + 1,
+        row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    row = next;
+  }
+  return row[b.length]!;
+}
+
+/**
+ * Variables that look like a misspelt setting (`TOKEN_BUDGET_PERDAY`): not one of ours, but within
+ * two edits of one. The environment holds many other variables, so only near misses are named.
+ */
+export function misspeltSettings(
+  source: NodeJS.ProcessEnv = process.env,
+): { name: string; setting: string }[] {
+  const settings = Object.keys(envSchema.shape);
+  const known = new Set(settings);
+  const found: { name: string; setting: string }[] = [];
+  for (const name of Object.keys(source)) {
+    if (known.has(name) || name.length < 6 || !/^[A-Z0-9_]+$/.test(name)) continue;
+    const setting = settings.find((s) => editDistance(name, s) <= 2);
+    if (setting) found.push({ name, setting });
+  }
+  return found;
+}
+
 /** Reads the development JWT secret from the data folder, creating it on first use. */
 function developmentSecret(dataDir: string): string {
   const file = path.join(dataDir, 'jwt-secret');

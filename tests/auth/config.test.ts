@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/lib/config.js';
+import { ConfigError, loadConfig, misspeltSettings } from '../../src/lib/config.js';
 
 const production = {
   NODE_ENV: 'production',
@@ -142,5 +142,24 @@ describe('values an operator gets wrong', () => {
     expect(loadConfig({ ...dev, SHUTDOWN_GRACE_MS: String(2 ** 31 - 1) }).SHUTDOWN_GRACE_MS).toBe(
       2 ** 31 - 1,
     );
+  });
+});
+
+describe('settings that are misspelt', () => {
+  it('when a variable is within two edits of a setting, then it is named with the setting it misses; other variables are not', () => {
+    expect(
+      misspeltSettings({
+        TOKEN_BUDGET_PERDAY: '1000',
+        MAX_TOKEN: '100',
+        MAX_TOKENS: '100',
+        PATH: '/usr/bin',
+        HOSTNAME: 'box',
+        PYTHONUNBUFFERED: '1',
+        SSL_CERT_FILE: '/x',
+      }),
+    ).toEqual([
+      { name: 'TOKEN_BUDGET_PERDAY', setting: 'TOKEN_BUDGET_PER_DAY' },
+      { name: 'MAX_TOKEN', setting: 'MAX_TOKENS' },
+    ]);
   });
 });
