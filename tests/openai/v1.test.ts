@@ -503,6 +503,38 @@ describe('POST /v1/chat/completions with the official openai SDK', () => {
     expect(await eventually(leases, (n) => n === 0)).toBe(0);
   });
 
+  it('when a stored stream is stopped through its chat (POST /stop), then the stream ends with an error that says it was stopped, not to retry', async () => {
+    upstream.script({ chunks: Array.from({ length: 100 }, (_, i) => `s${i} `), delayMs: 50 });
+    const { data: stream, response } = await client.chat.completions
+      .create({
+        model: 'test-model',
+        messages: [{ role: 'user', content: 'Stop me' }],
+        stream: true,
+        store: true,
+      })
+      .withResponse();
+    const chatId = response.headers.get('x-chat-id')!;
+    let seen = 0;
+    const error = await (async () => {
+      try {
+        for await (const chunk of stream) {
+          if (chunk.choices[0]?.delta.content) seen += 1;
+          if (seen === 2)
+            expect(
+              (await ctx.request().post(`/api/chats/${chatId}/stop`).set(user.auth)).status,
+            ).toBe(202);
+        }
+      } catch (caught) {
+        return caught as Error & { code?: string };
+      }
+      return null;
+    })();
+    expect(error?.code).toBe('generation_interrupted');
+    expect(error?.message).toContain('stopped before it finished');
+    expect(error?.message).not.toContain('retry');
+    expect(await eventually(leases, (n) => n === 0)).toBe(0);
+  });
+
   it('when the client hangs up before its stored stream opens, then the reply is cut and the slot freed at once, not after the stall timeout', async () => {
     upstream.script({ chunks: Array.from({ length: 100 }, (_, i) => `p${i} `), delayMs: 50 });
     // The exchange's messages are stored only once the server has seen the client's connection

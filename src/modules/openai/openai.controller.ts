@@ -48,11 +48,16 @@ const usageJson = (outcome: ReplyOutcome) => {
     : undefined;
 };
 
-/** Stopped (POST /api/chats/:id/stop of a stored exchange) or cut by shutdown: not a finished reply. */
-const interrupted = () =>
+/**
+ * Stopped (POST /api/chats/:id/stop of a stored exchange, its account disabled) or cut by
+ * shutdown: not a finished reply. Only the shutdown's is worth retrying at once.
+ */
+const interrupted = (outcome: ReplyOutcome) =>
   new OpenAiError(
     'SERVICE_UNAVAILABLE',
-    'The reply was interrupted before it finished (stopped, or the server is shutting down); retry',
+    outcome.message.stopReason === 'shutdown'
+      ? 'The reply was cut off because the server is shutting down; retry'
+      : 'The reply was stopped before it finished (a stop request, or its account was disabled)',
     { code: 'generation_interrupted' },
     { headers: { 'Retry-After': '1' } },
   );
@@ -113,7 +118,7 @@ async function collectedOutcome(
   if (outcome.error) throw toOpenAiError(outcome.error);
   if (outcome.message.status !== 'complete') {
     if (hasClosed(res)) return undefined;
-    throw interrupted();
+    throw interrupted(outcome);
   }
   return outcome;
 }
@@ -195,7 +200,7 @@ async function answerStream(
     if (!outcome)
       return [openAiErrorBody(new OpenAiError('INTERNAL', 'Something went wrong on our side', {}))];
     if (outcome.error) return [openAiErrorBody(toOpenAiError(outcome.error))];
-    if (outcome.message.status !== 'complete') return [openAiErrorBody(interrupted())];
+    if (outcome.message.status !== 'complete') return [openAiErrorBody(interrupted(outcome))];
     const usage = usageJson(outcome) ?? { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
     return [
       chunk({}, outcome.message.finishReason ?? 'stop'),
