@@ -47,6 +47,8 @@ describe('unknown routes and methods', () => {
     ['delete', '/api/auth/refresh', 'POST'],
     ['put', '/api/auth/me', 'GET, HEAD, PATCH, DELETE'],
     ['post', '/api/auth/me', 'GET, HEAD, PATCH, DELETE'],
+    ['post', '/healthz', 'GET, HEAD'],
+    ['delete', '/readyz', 'GET, HEAD'],
   ] as const)(
     'when %s %s is requested, then 405 METHOD_NOT_ALLOWED with Allow',
     async (method, path, allow) => {

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { pingDatabase } from '../../lib/db/connection.js';
+import { AppError } from '../../lib/errors.js';
 import { isDraining } from '../../lib/lifecycle.js';
 
 /** How long one database ping answers readiness: probes and anonymous callers share it. */
@@ -37,6 +38,12 @@ export function healthRouter(ping: () => Promise<boolean> = pingDatabase): Route
       database: database ? 'up' : 'down',
       draining,
     });
+  });
+  // Any other method: 405 with Allow, as the API's own routes answer (lib/http/route.ts).
+  router.all(['/healthz', '/readyz'], (req, res, next) => {
+    res.set('Allow', 'GET, HEAD');
+    if (req.method === 'OPTIONS') return void res.status(204).end();
+    next(new AppError('METHOD_NOT_ALLOWED', `${req.method} is not allowed here; use GET, HEAD`));
   });
   return router;
 }
