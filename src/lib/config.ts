@@ -16,22 +16,16 @@ const KNOWN_WEAK_SECRETS = new Set([
 /** Above this a daily token budget is a typo, not a limit (a billion tokens a day per user). */
 export const MAX_TOKEN_BUDGET = 1_000_000_000;
 
-/** An empty or blank value (`PORT=` in an env or compose file) means unset: the default, never 0. */
-const unsetIfBlank = (value: unknown) =>
-  typeof value === 'string' && value.trim() === '' ? undefined : value;
 const int = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
-  z.preprocess(unsetIfBlank, z.coerce.number().int().min(min).max(max).default(fallback));
+  z.coerce.number().int().min(min).max(max).default(fallback);
 /** Node's timers take at most 2^31 - 1 ms (about 24.8 days); a longer one fires at once. */
 const TIMER_MAX_MS = 2 ** 31 - 1;
 const ms = (fallback: number, min: number, max = TIMER_MAX_MS) => int(fallback, min, max);
 const bool = (fallback: boolean) =>
-  z.preprocess(
-    unsetIfBlank,
-    z
-      .enum(['true', 'false', '1', '0'])
-      .default(fallback ? 'true' : 'false')
-      .transform((v) => v === 'true' || v === '1'),
-  );
+  z
+    .enum(['true', 'false', '1', '0'])
+    .default(fallback ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === '1');
 /** A body size as body-parser reads it: `100kb`, `1mb` or a number of bytes. */
 const size = (fallback: string) =>
   z
@@ -64,14 +58,11 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATA_DIR: z.string().default('data'),
 
-  // Empty means unset (`MONGODB_URI=` in a compose or env file): the embedded database.
-  MONGODB_URI: z.preprocess(
-    unsetIfBlank,
-    z
-      .string()
-      .regex(/^mongodb(\+srv)?:\/\//, 'a mongodb:// or mongodb+srv:// URI')
-      .optional(),
-  ),
+  // Unset (or empty: `MONGODB_URI=` in a compose or env file): the embedded database.
+  MONGODB_URI: z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\//, 'a mongodb:// or mongodb+srv:// URI')
+    .optional(),
   DB_SERVER_SELECTION_TIMEOUT_MS: ms(1500, 100, 60_000),
 
   JWT_SECRET: z.string().optional(),
@@ -80,7 +71,7 @@ const envSchema = z.object({
   ACCESS_TOKEN_TTL_SECONDS: int(900, 10, 900),
   REFRESH_TOKEN_TTL_DAYS: int(30, 1, 365),
   REFRESH_GRACE_SECONDS: int(10, 0, 60),
-  BCRYPT_COST: z.preprocess(unsetIfBlank, z.coerce.number().int().min(10).max(15).optional()),
+  BCRYPT_COST: z.coerce.number().int().min(10).max(15).optional(),
   BCRYPT_MAX_CONCURRENCY: int(2, 1, 64),
   BCRYPT_MAX_QUEUE: int(16, 0, 10_000),
   PASSWORD_CHECKS_PER_ADDRESS: int(4, 1, 10_000),
@@ -91,13 +82,10 @@ const envSchema = z.object({
   ),
   TRUST_PROXY: int(0, 0, 10),
   BODY_LIMIT: size('100kb'),
-  DOCS_ENABLED: z.preprocess(
-    unsetIfBlank,
-    z
-      .enum(['true', 'false', '1', '0'])
-      .optional()
-      .transform((v) => (v === undefined ? undefined : v === 'true' || v === '1')),
-  ),
+  DOCS_ENABLED: z
+    .enum(['true', 'false', '1', '0'])
+    .optional()
+    .transform((v) => (v === undefined ? undefined : v === 'true' || v === '1')),
 
   LOGIN_LIMIT_PER_ACCOUNT: int(10, 1),
   LOGIN_LIMIT_PER_IP: int(50, 1),
@@ -137,7 +125,7 @@ const envSchema = z.object({
   SEARCH_TIMEOUT_MS: ms(2_000, 1, 60_000),
   MAX_CONCURRENT_STREAMS: int(2, 1),
   MAX_READERS_PER_USER: int(20, 1, 10_000),
-  SSE_PING_SECONDS: z.preprocess(unsetIfBlank, z.coerce.number().min(0.05).max(15).default(15)),
+  SSE_PING_SECONDS: z.coerce.number().min(0.05).max(15).default(15),
   STOP_POLL_MS: ms(500, 20, 1000),
   GENERATION_LEASE_SECONDS: int(60, 2, 3600),
   STREAM_CHECKPOINT_MS: ms(1000, 20, 60_000),
@@ -217,8 +205,15 @@ function developmentSecret(dataDir: string): string {
 
 export class ConfigError extends Error {}
 
+/**
+ * The variables with a value: an empty or blank one (`PORT=` in an env or compose file) is unset,
+ * so it takes the default, never 0 or an empty string.
+ */
+const withValues = (source: NodeJS.ProcessEnv) =>
+  Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v.trim() !== ''));
+
 export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
-  const parsed = envSchema.safeParse(source);
+  const parsed = envSchema.safeParse(withValues(source));
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, misspeltSettings } from '../../src/lib/config.js';
 
@@ -83,6 +86,7 @@ describe('configuration of the model provider', () => {
 
 describe('values an operator gets wrong', () => {
   const dev = { NODE_ENV: 'development', JWT_SECRET: 'x'.repeat(40) };
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'sigmagpt-config-'));
   const refused = (env: Record<string, string>) => {
     try {
       loadConfig({ ...dev, ...env });
@@ -107,6 +111,28 @@ describe('values an operator gets wrong', () => {
       SHUTDOWN_GRACE_MS: 10_000,
       RATE_LIMITS_ENABLED: true,
     });
+    // Every kind of setting, not only numbers: sizes, URLs, names, folders, secrets.
+    const blank = loadConfig({
+      NODE_ENV: '',
+      BODY_LIMIT: ' ',
+      OPENAI_BASE_URL: '',
+      LOG_LEVEL: '',
+      DEFAULT_MODEL: '',
+      DATA_DIR: dataDir,
+      JWT_SECRET: '',
+      API_KEY_HASH_SECRET: '',
+    });
+    expect(blank).toMatchObject({
+      NODE_ENV: 'development',
+      BODY_LIMIT: '100kb',
+      OPENAI_BASE_URL: 'https://api.openai.com/v1',
+      LOG_LEVEL: 'info',
+      defaultModel: 'demo',
+    });
+    // A development secret is made (not an empty one), and the API keys' secret is that one.
+    expect(blank.jwtSecret.length).toBeGreaterThanOrEqual(32);
+    expect(blank.apiKeyHashSecret).toBe(blank.jwtSecret);
+    expect(loadConfig({ ...dev, DATA_DIR: ' ' }).dataDir).toBe(path.resolve('data'));
   });
 
   it('when a size, a URL or an origin cannot be what it names, then the start is refused naming the key', () => {

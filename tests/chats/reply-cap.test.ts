@@ -25,8 +25,12 @@ const streamTo = (chatId: string) =>
 describe('a reply longer than MAX_REPLY_CHARS', () => {
   it('when the model writes past the cap, then the reply ends at it as one the token limit cut: what was streamed is what is stored, and it cannot be continued', async () => {
     const chatId = await newChat();
-    // 1,500 characters in 30 chunks: the 21st would cross the cap.
-    ctx.upstream.script({ chunks: Array.from({ length: 30 }, (_, i) => `${i}`.padEnd(50, '.')) });
+    // A model that never stops: 50 characters a chunk; the 21st would cross the cap.
+    ctx.upstream.script({
+      chunks: Array.from({ length: 10 }, (_, i) => `${i}`.padEnd(50, '.')),
+      endless: true,
+      delayMs: 2,
+    });
     const res = await streamTo(chatId);
     expect(res.status).toBe(200);
     const { events } = parseSse(res.body as string);
@@ -42,8 +46,10 @@ describe('a reply longer than MAX_REPLY_CHARS', () => {
     const replyId = done.data.message.id as string;
     const stored = await Message.findById(replyId).lean();
     expect(stored).toMatchObject({ status: 'complete', finishReason: 'length', content: streamed });
-    // The model's connection was dropped at the cap, not read to its end.
+    // The model's connection was dropped at the cap (the model would have gone on).
     expect(ctx.upstream.requests).toHaveLength(1);
+    await ctx.upstream.requests[0]!.finished;
+    expect(ctx.upstream.requests[0]!.aborted).toBe(true);
 
     const again = await ctx
       .request()

@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { isDatabaseConnected, markDatabaseUnreachable } from '../../src/lib/db/connection.js';
+import { AppError } from '../../src/lib/errors.js';
+import { reportError } from '../../src/lib/http/error-handler.js';
 import { logger } from '../../src/lib/logger.js';
 import { useTestApp } from '../helpers/app.js';
 
@@ -27,5 +29,15 @@ describe('how a 5xx is logged', () => {
     for (const end = Date.now() + 5_000; !isDatabaseConnected() && Date.now() < end;)
       await new Promise((resolve) => setTimeout(resolve, 50));
     expect(isDatabaseConnected()).toBe(true);
+  });
+
+  it('when a server error is thrown as an AppError of its own (a bug the code names), then it is an error line with its stack, not a warn', () => {
+    const warned = vi.spyOn(logger, 'warn');
+    const failed = vi.spyOn(logger, 'error');
+    const bug = new AppError('INTERNAL', 'Something went wrong on our side');
+    reportError({ method: 'GET', url: '/x', headers: {} } as never, bug, bug);
+    expect(warned).not.toHaveBeenCalled();
+    expect(failed).toHaveBeenCalledTimes(1);
+    expect(failed.mock.calls[0]![0]).toMatchObject({ code: 'INTERNAL', err: bug });
   });
 });

@@ -107,17 +107,24 @@ export function sendError(req: Request, res: Response, error: AppError): void {
   });
 }
 
+/** The 5xx the server answers on purpose, when it is busy or unavailable: not a fault of its own. */
+const CHOSEN_REFUSALS: ReadonlySet<string> = new Set([
+  'SERVICE_UNAVAILABLE',
+  'SERVER_BUSY',
+  'SEARCH_TIMEOUT',
+]);
+
 /**
  * What every error handler does before it answers (this one and /v1's): notes a database that
  * cannot be reached, and logs the error: a server error with its cause and stack, for the
- * operator; a 5xx the server chose to answer with nothing behind it (draining, the database
- * known to be down, a full password queue) at warn, its code and message only, since every
- * request of a deploy or an outage meets one; the rest at debug. The request's fields are put
- * together only for a line that is written.
+ * operator; a refusal the server chose with nothing behind it (draining, the database known to
+ * be down, a full password queue) at warn, its code and message only, since every request of a
+ * deploy or an outage meets one; the rest at debug. The request's fields are put together only
+ * for a line that is written.
  */
 export function reportError(req: Request, err: unknown, error: AppError): void {
   if (isDatabaseDown(err)) markDatabaseUnreachable();
-  if (error.status >= 500 && err === error && !error.cause)
+  if (CHOSEN_REFUSALS.has(error.code) && err === error && !error.cause)
     logger.warn({ req: requestFields(req), code: error.code }, error.message);
   else if (error.status >= 500)
     logger.error(
