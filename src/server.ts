@@ -69,16 +69,19 @@ async function main() {
     logger.info({ host: c.METRICS_HOST, port: c.METRICS_PORT }, 'metrics served on their own port');
   }
 
-  let stopping = false;
-  // A second signal while draining (Ctrl-C, or the orchestrator again) cuts the open streams now.
+  let stoppingSince = 0;
+  // A second signal while draining cuts the open streams now: Ctrl-C, or SIGTERM again a second
+  // or more later (a supervisor that forwards SIGTERM and also signals the process group sends
+  // two at once, which must not end the drain).
   const hurry = new AbortController();
   const shutdown = async (signal: string) => {
-    if (stopping) {
+    if (stoppingSince > 0) {
+      if (signal === 'SIGTERM' && Date.now() - stoppingSince < 1000) return;
       if (!hurry.signal.aborted) logger.info({ signal }, 'cutting open streams now');
       hurry.abort();
       return;
     }
-    stopping = true;
+    stoppingSince = Date.now();
     stopInterruptedSweep();
     stopEndedSessionSweep();
     stopSearchBackfill();

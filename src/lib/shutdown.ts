@@ -61,7 +61,7 @@ export async function gracefulShutdown({
   if (cut > 0)
     log.info(
       { streams: cut },
-      cutStreamsNow
+      cutStreamsNow || hurry?.aborted
         ? 'cut off open streams'
         : 'cut off streams still open at the end of the grace period',
     );

@@ -1,6 +1,7 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { reloadConfig } from '../../src/lib/config.js';
 import { Types } from '../../src/lib/db/mongoose.js';
+import { logger } from '../../src/lib/logger.js';
 import { AuditEntry } from '../../src/modules/admin/audit.model.js';
 import { UsageEntry } from '../../src/modules/usage/usage.model.js';
 import { User } from '../../src/modules/users/user.model.js';
@@ -54,6 +55,25 @@ describe('roles', () => {
       }),
     ]);
     expect(await AuditEntry.countDocuments({ targetId: alice.user.id })).toBe(0);
+  });
+
+  it('when the audit cannot be written as an ADMIN_EMAILS address signs up, then the sign-up still succeeds and the missing entry is logged as an error', async () => {
+    const failed = vi.spyOn(logger, 'error');
+    const insert = vi
+      .spyOn(AuditEntry.collection, 'insertOne')
+      .mockRejectedValueOnce(new Error('audit unavailable'));
+    try {
+      const admin = await signUp(ctx, { email: 'someone.else@example.test' });
+      expect(admin.user.role).toBe('admin');
+      expect(insert).toHaveBeenCalledTimes(1);
+      expect(failed).toHaveBeenCalledWith(
+        expect.objectContaining({ userId: admin.user.id, action: 'user.promote' }),
+        'audit entry not written',
+      );
+    } finally {
+      insert.mockRestore();
+      failed.mockRestore();
+    }
   });
 
   it('when an address is added to ADMIN_EMAILS later, then the next login makes it an administrator, recorded in the audit as config', async () => {

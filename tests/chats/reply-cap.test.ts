@@ -68,5 +68,14 @@ describe('a reply longer than MAX_REPLY_CHARS', () => {
     const done = events.at(-1)!;
     expect(done.data.message.content).toBe('x'.repeat(CAP - 1));
     expect(done.data.message.finishReason).toBe('length');
+    // One unit short of the cap, no character of two fits: a continue could add nothing.
+    const asked = ctx.upstream.requests.length;
+    const again = await ctx
+      .request()
+      .post(`/api/chats/${chatId}/messages/${done.data.message.id as string}/continue`)
+      .set(ctx.user.auth)
+      .send({});
+    expectError(again, 409, 'REPLY_NOT_CONTINUABLE');
+    expect(ctx.upstream.requests).toHaveLength(asked);
   });
 });

@@ -34,6 +34,13 @@ describe('requests Node refuses before the app sees them', () => {
       'HEADERS_TOO_LARGE',
     ],
     ['bytes that are not HTTP', 'NOT HTTP AT ALL\r\n\r\n', 400, 'BAD_REQUEST'],
+    [
+      'a body chunk with extensions over the limit',
+      'POST /api/chats HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n' +
+        `Transfer-Encoding: chunked\r\n\r\n2;${'e'.repeat(20_000)}\r\n{}\r\n0\r\n\r\n`,
+      413,
+      'PAYLOAD_TOO_LARGE',
+    ],
   ])(
     'when the request has %s, then the JSON error body with a request id and the security headers',
     async (_label, request, status, code) => {

@@ -22,6 +22,7 @@ const REFUSALS: Record<string, [status: number, code: string, message: string]> 
     'The request headers (its URL included) are too large',
   ],
   ERR_HTTP_REQUEST_TIMEOUT: [408, 'REQUEST_TIMEOUT', 'The request took too long to arrive'],
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: [413, 'PAYLOAD_TOO_LARGE', 'The request body is too large'],
 };
 const NOT_HTTP: [number, string, string] = [400, 'BAD_REQUEST', 'The request is not valid HTTP'];
 

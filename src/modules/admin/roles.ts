@@ -1,4 +1,5 @@
 import { config } from '../../lib/config.js';
+import { logger } from '../../lib/logger.js';
 import type { Types } from '../../lib/db/mongoose.js';
 import { promoteToAdmin, type Role } from '../users/index.js';
 import type { ActorKind } from './audit.model.js';
@@ -8,7 +9,11 @@ import { recordAudit } from './audit.service.js';
 export const roleForEmail = (email: string): Role =>
   config().adminEmails.includes(email.trim().toLowerCase()) ? 'admin' : 'user';
 
-/** Sign-up: an account that started as an administrator (ADMIN_EMAILS) is in the audit too. */
+/**
+ * Sign-up: an account that started as an administrator (ADMIN_EMAILS) is in the audit too. The
+ * account exists by then: an audit that cannot be written is logged (at error, with the account)
+ * rather than failing a sign-up a retry could not repeat (its email is taken).
+ */
 export async function auditNewAccount(user: { _id: Types.ObjectId; role?: Role }): Promise<void> {
   if (user.role !== 'admin') return;
   await recordAudit({
@@ -17,7 +22,12 @@ export async function auditNewAccount(user: { _id: Types.ObjectId; role?: Role }
     targetId: user._id,
     before: {},
     after: { role: 'admin' },
-  });
+  }).catch((error: unknown) =>
+    logger.error(
+      { err: error, userId: String(user._id), action: 'user.promote' },
+      'audit entry not written',
+    ),
+  );
 }
 
 /** Makes a user an administrator (recorded in the audit); false when they already were one. */

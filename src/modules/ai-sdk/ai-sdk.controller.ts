@@ -92,8 +92,8 @@ export async function chat(req: Request, res: Response, { body }: { body: AiSdkC
   if (body.model !== undefined && !config().models.includes(body.model))
     throw invalid('model', `Unknown model; allowed: ${config().models.join(', ')}`);
   let exchange: Exchange;
-  // The daily budget is checked under the generation slot, as for every exchange (and before a
-  // useChat id seen for the first time makes its chat: ai-sdk.service linkedChat).
+  // The daily budget is checked under the generation slot, as for every exchange (a useChat id
+  // seen for the first time makes its chat only once the limits let its message through).
   if (body.trigger === 'regenerate-message') {
     exchange = await beginUiRegenerate(userId, body.id, {
       messageId: body.messageId,

@@ -167,7 +167,8 @@ export async function beginContinue(
         'REPLY_NOT_CONTINUABLE',
         'Only an answer that was cut off (incomplete, or stopped by the token limit) can be continued',
       );
-    if (answer.content.length >= config().MAX_REPLY_CHARS)
+    // At the cap, or one unit short of it (the cap fell inside a character of two): nothing fits.
+    if (answer.content.length >= config().MAX_REPLY_CHARS - 1)
       throw new AppError(
         'REPLY_NOT_CONTINUABLE',
         'The answer is as long as a reply may be (MAX_REPLY_CHARS): it cannot grow',
