@@ -82,7 +82,8 @@ async function streamingReply(
   questionId: string,
   content: string,
   lease: { token: string; slot: number; instanceId: string; expiresAt: Date },
-  createdAt = new Date(),
+  /** When the budget admitted its call (on the reply's lease, as an exchange writes it). */
+  admittedAt = new Date(),
 ) {
   const { token, slot } = lease;
   const reply = await Message.create({
@@ -93,8 +94,8 @@ async function streamingReply(
     content,
     status: 'streaming',
     model: 'test-model',
-    createdAt,
-    lease: { slot, token },
+    createdAt: new Date(),
+    lease: { slot, token, at: admittedAt },
   });
   await Generation.create({ userId: ctx.user.id, chatId, ...lease });
   await Chat.updateOne(
@@ -421,17 +422,17 @@ describe('a reply whose instance died', () => {
   it('when a streaming reply has a lapsed lease, then reading the chat finishes it as incomplete with its checkpoint and INTERRUPTED, and a reader gets that final event', async () => {
     const { chatId, questionId } = await chatWithQuestion();
     // What a crashed instance leaves behind: a checkpointed reply and a lease nobody renews.
-    const crashed = async (token: string, createdAt?: Date) => {
+    const crashed = async (token: string, admittedAt?: Date) => {
       const reply = await streamingReply(
         chatId,
         questionId,
         `partial ${token}`,
         { token, slot: 3, instanceId: 'gone', expiresAt: new Date(Date.now() - 1000) },
-        createdAt,
+        admittedAt,
       );
       return String(reply._id);
     };
-    // Begun the day before (its call ran past midnight when the instance died).
+    // Admitted the day before (its call ran past midnight when the instance died).
     const dayBefore = new Date(Date.now() - 86_400_000);
     const readByChat = await crashed('dead-1', dayBefore);
     const chat = await ctx.request().get(`/api/chats/${chatId}`).set(ctx.user.auth);

@@ -126,7 +126,7 @@ export async function beginRegenerate(
         status: 'streaming',
         model,
         createdAt: now,
-        lease: { slot: lease.slot, token: lease.token },
+        lease: { slot: lease.slot, token: lease.token, at: now },
       },
     ])) as [MessageDoc];
     if (!(await chatStillOwned(chat.userId, chat._id))) {
@@ -177,7 +177,13 @@ export async function beginContinue(
     // answer whose id already names the call that began it. Its id goes on the answer's lease with
     // where it began, so the sweep can charge what it added if this instance dies meanwhile.
     const callId = new Types.ObjectId();
-    const held = { slot: lease.slot, token: lease.token, callId, from: answer.content.length };
+    const held = {
+      slot: lease.slot,
+      token: lease.token,
+      callId,
+      from: answer.content.length,
+      at: now,
+    };
     // The answer as the continue holds it, stored and in hand alike.
     const claim = {
       status: 'streaming',

@@ -203,7 +203,7 @@ export async function beginExchange(
       status: 'streaming',
       model,
       createdAt: new Date(Math.max(Date.now(), now.getTime() + 1)),
-      lease: { slot: lease.slot, token: lease.token },
+      lease: { slot: lease.slot, token: lease.token, at: now },
     };
     const [storedUser, assistant] = (
       accountEarly

@@ -146,9 +146,9 @@ async function recordInterruptedUsage(
     usage: null,
     // Nothing checkpointed: like a failed call, nothing is charged (the ledger needs some text).
     failed: true,
-    // Charged to the day the budget admitted the call, as a call that ended is: a reply's when it
-    // was created, a continue's when it was claimed (its call id was made then).
-    at: callId.equals(reply._id) ? reply.createdAt : callId.getTimestamp(),
+    // Charged to the day the budget admitted the call, as a call that ended is (replies stored
+    // before the lease said so: when the reply was created, or a continue's call id was made).
+    at: reply.lease?.at ?? (callId.equals(reply._id) ? reply.createdAt : callId.getTimestamp()),
   });
 }
 

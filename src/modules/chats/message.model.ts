@@ -52,8 +52,15 @@ export interface MessageDoc {
    * `status` is `streaming`; when that lease has lapsed, the instance died and the reply is finished
    * as interrupted by whoever notices. A continue adds its own call's id and the length the answer
    * had when it began (`callId`, `from`), so that the sweep charges what it added under that id.
+   * `at`: when the budget admitted the call, the day the sweep charges it to (as the runner does).
    */
-  lease?: { slot: number; token: string; callId?: Types.ObjectId; from?: number } | null;
+  lease?: {
+    slot: number;
+    token: string;
+    callId?: Types.ObjectId;
+    from?: number;
+    at?: Date;
+  } | null;
 }
 
 const messageSchema = new Schema<MessageDoc>(
@@ -88,7 +95,7 @@ const messageSchema = new Schema<MessageDoc>(
     createdAt: { type: Date, required: true },
     lease: {
       type: new Schema(
-        { slot: Number, token: String, callId: Schema.Types.ObjectId, from: Number },
+        { slot: Number, token: String, callId: Schema.Types.ObjectId, from: Number, at: Date },
         { _id: false },
       ),
       default: undefined,
