@@ -2,6 +2,10 @@
 export const ERROR_STATUS = {
   VALIDATION_FAILED: 400,
   INVALID_JSON: 400,
+  // What Node's HTTP parser refuses before the app (lib/http/client-errors.ts).
+  BAD_REQUEST: 400,
+  REQUEST_TIMEOUT: 408,
+  HEADERS_TOO_LARGE: 431,
   INVALID_LAST_EVENT_ID: 400,
   INVALID_IDEMPOTENCY_KEY: 400,
   PARENT_NOT_ASSISTANT: 400,

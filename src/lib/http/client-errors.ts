@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { STATUS_CODES, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import helmet from 'helmet';
+import { ERROR_STATUS, type ErrorCode } from '../errors.js';
 
 /** helmet's headers, as every answer of the app carries them, taken once from its middleware. */
 function helmetHeaders(): Record<string, string> {
@@ -15,16 +16,15 @@ function helmetHeaders(): Record<string, string> {
 }
 
 /** What a request Node's parser refused is told, by the code of its error. */
-const REFUSALS: Record<string, [status: number, code: string, message: string]> = {
+const REFUSALS: Record<string, [code: ErrorCode, message: string]> = {
   HPE_HEADER_OVERFLOW: [
-    431,
     'HEADERS_TOO_LARGE',
     'The request headers (its URL included) are too large',
   ],
-  ERR_HTTP_REQUEST_TIMEOUT: [408, 'REQUEST_TIMEOUT', 'The request took too long to arrive'],
-  HPE_CHUNK_EXTENSIONS_OVERFLOW: [413, 'PAYLOAD_TOO_LARGE', 'The request body is too large'],
+  ERR_HTTP_REQUEST_TIMEOUT: ['REQUEST_TIMEOUT', 'The request took too long to arrive'],
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: ['PAYLOAD_TOO_LARGE', 'The request body is too large'],
 };
-const NOT_HTTP: [number, string, string] = [400, 'BAD_REQUEST', 'The request is not valid HTTP'];
+const NOT_HTTP: [ErrorCode, string] = ['BAD_REQUEST', 'The request is not valid HTTP'];
 
 /**
  * Requests Node refuses before the app sees them (headers over its limit, a request that never
@@ -40,7 +40,8 @@ export function answerClientErrors(server: Server): void {
       socket.destroy();
       return;
     }
-    const [status, code, message] = REFUSALS[error.code ?? ''] ?? NOT_HTTP;
+    const [code, message] = REFUSALS[error.code ?? ''] ?? NOT_HTTP;
+    const status = ERROR_STATUS[code];
     const requestId = randomUUID();
     const body = JSON.stringify({ error: { code, message, requestId } });
     const headers: Record<string, string | number> = {
