@@ -1,4 +1,5 @@
 import { insertThroughSchema } from '../../lib/db/insert.js';
+import { logger } from '../../lib/logger.js';
 import { Types } from '../../lib/db/mongoose.js';
 import { decodeCursor, encodeCursor } from '../../lib/http/cursor.js';
 import type { Page } from '../../lib/http/pagination.js';
@@ -25,6 +26,20 @@ export async function recordAudit(entry: {
     requestId: currentRequestId() ?? null,
     createdAt: new Date(),
   });
+}
+
+/**
+ * recordAudit for a change already stored (an account created, a role given up): an entry that
+ * cannot be written is logged at error, with the account, rather than failing a request whose
+ * retry could not make the change again.
+ */
+export async function recordAuditOfDone(entry: Parameters<typeof recordAudit>[0]): Promise<void> {
+  await recordAudit(entry).catch((error: unknown) =>
+    logger.error(
+      { err: error, userId: String(entry.targetId), action: entry.action },
+      'audit entry not written',
+    ),
+  );
 }
 
 export interface AuditJson {

@@ -1,33 +1,24 @@
 import { config } from '../../lib/config.js';
-import { logger } from '../../lib/logger.js';
 import type { Types } from '../../lib/db/mongoose.js';
 import { promoteToAdmin, type Role } from '../users/index.js';
 import type { ActorKind } from './audit.model.js';
-import { recordAudit } from './audit.service.js';
+import { recordAudit, recordAuditOfDone } from './audit.service.js';
 
 /** Sign-up: an address listed in ADMIN_EMAILS starts as an administrator. */
 export const roleForEmail = (email: string): Role =>
   config().adminEmails.includes(email.trim().toLowerCase()) ? 'admin' : 'user';
 
-/**
- * Sign-up: an account that started as an administrator (ADMIN_EMAILS) is in the audit too. The
- * account exists by then: an audit that cannot be written is logged (at error, with the account)
- * rather than failing a sign-up a retry could not repeat (its email is taken).
- */
+/** Sign-up: an account that started as an administrator (ADMIN_EMAILS) is in the audit too. */
 export async function auditNewAccount(user: { _id: Types.ObjectId; role?: Role }): Promise<void> {
   if (user.role !== 'admin') return;
-  await recordAudit({
+  // The account exists by then (a retry of the sign-up would find its email taken).
+  await recordAuditOfDone({
     actorKind: 'config',
     action: 'user.promote',
     targetId: user._id,
     before: {},
     after: { role: 'admin' },
-  }).catch((error: unknown) =>
-    logger.error(
-      { err: error, userId: String(user._id), action: 'user.promote' },
-      'audit entry not written',
-    ),
-  );
+  });
 }
 
 /** Makes a user an administrator (recorded in the audit); false when they already were one. */
