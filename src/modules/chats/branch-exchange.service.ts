@@ -26,7 +26,7 @@ async function withSlot(
   userId: string,
   chat: ChatDoc,
   room: { messages: number },
-  work: (lease: Lease, now: Date) => Promise<Omit<Exchange, 'admittedAt'>>,
+  work: (lease: Lease, now: Date) => Promise<Exchange>,
 ): Promise<Exchange> {
   const now = new Date();
   const limits = () => checkBudgetAndRoom(userId, now, { messages: room.messages, bytes: 0 });
@@ -34,7 +34,7 @@ async function withSlot(
   try {
     // Under the slot, as for sending (exchange.service.ts, README "Budgets").
     await limits();
-    return { ...(await work(lease, now)), admittedAt: now };
+    return await work(lease, now);
   } catch (error) {
     await releaseLeaseSurely(lease);
     throw error;

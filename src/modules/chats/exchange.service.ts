@@ -65,11 +65,6 @@ export interface Exchange {
   context?: ChatContext;
   /** Its model call, already sent while the messages were stored (started-completion.ts). */
   completion?: StartedCompletion;
-  /**
-   * When the budget let it through: its call is charged to that day (a call that runs past
-   * midnight counts on the day whose budget admitted it, within that day's overshoot bound).
-   */
-  admittedAt: Date;
 }
 
 export type ExchangeTarget = { chatId: ObjectIdString } | { newChat: NewChat };
@@ -275,7 +270,6 @@ export async function beginExchange(
       turns,
       context: kept,
       completion,
-      admittedAt: now,
     };
   } catch (error) {
     abandonCompletion(completion);
@@ -370,8 +364,10 @@ export async function beginUnstoredExchange(userId: string, model: string): Prom
     status: 'streaming',
     model,
     createdAt: now,
+    // Never stored; held as a stored reply's is, with when the budget admitted it (its charge's day).
+    lease: { slot: lease.slot, token: lease.token, at: now },
   }).toObject<MessageDoc>();
-  return { chat, userMessage, assistant, lease, model, turns: [], persist: false, admittedAt: now };
+  return { chat, userMessage, assistant, lease, model, turns: [], persist: false };
 }
 
 const chatGone = () =>

@@ -52,7 +52,8 @@ export interface MessageDoc {
    * `status` is `streaming`; when that lease has lapsed, the instance died and the reply is finished
    * as interrupted by whoever notices. A continue adds its own call's id and the length the answer
    * had when it began (`callId`, `from`), so that the sweep charges what it added under that id.
-   * `at`: when the budget admitted the call, the day the sweep charges it to (as the runner does).
+   * `at`: when the budget admitted the call: the day its charge counts on, whether the runner or
+   * the sweep records it (a call that ends past midnight counts within its day's overshoot bound).
    */
   lease?: {
     slot: number;

@@ -258,7 +258,8 @@ async function storeOutcome(
     completion: content.slice(exchange.assistant.content.length) + otherOutput,
     usage,
     failed: failure !== null,
-    at: exchange.admittedAt,
+    // The day the budget admitted it (on the reply's lease), even when it ends after midnight.
+    at: exchange.assistant.lease?.at,
   };
   // A stored reply's own call is charged on the reply, in its final write (message.model.ts
   // `charge`): no ledger write of its own. Any other call (an unstored /v1 one, a continue, whose
