@@ -38,14 +38,27 @@ describe('chat writes per user', () => {
     expect((await api().delete(`/api/chats/${b}`).set(user.auth)).status).toBe(204);
 
     const before = await Chat.find({ userId: user.id }).sort({ _id: 1 }).lean();
-    for (const res of [
-      await api().post('/api/chats').set(user.auth).send({ title: 'c' }),
-      await api().patch(`/api/chats/${a}`).set(user.auth).send({ title: 'changed' }),
-      await api().put(`/api/chats/${a}`).set(user.auth).send({ archived: true }),
-      await api().delete(`/api/chats/${a}`).set(user.auth),
-      await api().delete(`/api/chat/${a}`).set(user.auth),
-    ]) {
+    const contract = (await api().get('/api/openapi.json').expect(200)).body as {
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+    };
+    for (const [res, method, path] of [
+      [await api().post('/api/chats').set(user.auth).send({ title: 'c' }), 'post', '/api/chats'],
+      [
+        await api().patch(`/api/chats/${a}`).set(user.auth).send({ title: 'changed' }),
+        'patch',
+        '/api/chats/{id}',
+      ],
+      [
+        await api().put(`/api/chats/${a}`).set(user.auth).send({ archived: true }),
+        'put',
+        '/api/chats/{id}',
+      ],
+      [await api().delete(`/api/chats/${a}`).set(user.auth), 'delete', '/api/chats/{id}'],
+      [await api().delete(`/api/chat/${a}`).set(user.auth), 'delete', '/api/chat/{id}'],
+    ] as const) {
       expectError(res, 429, 'RATE_LIMITED');
+      // Documented, so generated clients type it.
+      expect(Object.keys(contract.paths[path]![method]!.responses)).toContain('429');
       const retryAfter = Number(res.headers['retry-after']);
       expect(retryAfter).toBeGreaterThanOrEqual(1);
       expect(retryAfter).toBeLessThanOrEqual(60);

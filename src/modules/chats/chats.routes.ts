@@ -67,7 +67,8 @@ export function chatRoutes(): RouteGroup {
       auth: true,
       request: { params: IdParams, body: s.UpdateChatBody },
       responses: { 200: { description: 'The updated chat', schema: ChatSchema } },
-      errors: [404],
+      // 429: CHAT_WRITES_PER_MINUTE (chats.service checkChatWriteRate).
+      errors: [404, 429],
       handler: controller.update,
     });
   return {
@@ -150,7 +151,7 @@ export function chatRoutes(): RouteGroup {
         auth: true,
         request: { params: IdParams },
         responses: { 204: { description: 'Deleted' } },
-        errors: [404],
+        errors: [404, 429],
         handler: controller.remove,
       }),
       send('/:id/messages', 'Send a message and get the reply, streamed or as JSON'),
