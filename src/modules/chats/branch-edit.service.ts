@@ -6,7 +6,7 @@ import { cutText } from '../../lib/text.js';
 import { Tree, withContent } from './branch.tree.js';
 import { Chat, inChatTurn, type ChatDoc } from './chat.model.js';
 import { CLEAR_CONTEXT } from './chat-context.js';
-import { chatStillOwned, removeLeftovers } from './chats.cleanup.js';
+import { chatStillOwned, forgetRemovedMessages, removeLeftovers } from './chats.cleanup.js';
 import { ensureRoom, releaseChatSlot, textBytes } from './chats.quota.js';
 import { checkChatWriteRate, createChat, findOwnedChat, newChatBytes } from './chats.service.js';
 import { insertMessages, Message, type NewMessageDoc } from './message.model.js';
@@ -141,14 +141,28 @@ export async function deleteBranch(
       ),
     );
   await deleteMessages({ chatId: chat._id, _id: { $in: ids } });
-  // Once more for an exchange that stored itself below the branch while this ran (its question
-  // and its reply, two levels): it would otherwise be left without a parent.
+  // Once more, level by level, for exchanges that stored themselves below the
+  // branch while this ran: they would be left without a parent. An exchange checks its parent once
+  // its messages are in and its chat written (chats.cleanup.ts parentStillThere), so one that
+  // found it still there is found here; those found may have pointed the chat at themselves.
+  const late: Types.ObjectId[] = [];
   let below = ids;
-  for (let level = 0; level < 2 && below.length > 0; level += 1) {
-    const late = await Message.find({ chatId: chat._id, parentId: { $in: below } }, { _id: 1 })
+  for (let level = 0; level < LATE_LEVELS && below.length > 0; level += 1) {
+    const found = await Message.find({ chatId: chat._id, parentId: { $in: below } }, { _id: 1 })
       .limit(config().MAX_TREE_MESSAGES)
       .lean<{ _id: Types.ObjectId }[]>();
-    below = late.map((m) => m._id);
+    below = found.map((m) => m._id);
     if (below.length > 0) await deleteMessages({ chatId: chat._id, _id: { $in: below } });
+    late.push(...below);
   }
+  const stillActive = active && !gone.has(String(active._id)) ? active._id : null;
+  if (late.length > 0)
+    await forgetRemovedMessages(chat._id, [...ids, ...late], set?.activeLeafId ?? stillActive);
 }
+
+/**
+ * How deep the pass for late children goes: each exchange below a deleted message checks its own
+ * parent, so this only has to reach the exchanges that checked before their parent went, a few
+ * levels at most (a question and its reply, and a follow-up sent meanwhile).
+ */
+const LATE_LEVELS = 8;

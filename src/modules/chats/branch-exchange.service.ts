@@ -7,10 +7,10 @@ import { turnsOf } from './branch.service.js';
 import { Tree, withContent, type Node } from './branch.tree.js';
 import { Chat, inChatTurn, type ChatDoc } from './chat.model.js';
 import { CLEAR_CONTEXT } from './chat-context.js';
-import { chatStillOwned, removeLeftovers } from './chats.cleanup.js';
+import { chatStillOwned, parentStillThere, removeLeftovers } from './chats.cleanup.js';
 import { findOwnedChat } from './chats.service.js';
 import { admitExchange, checkBudgetAndRoom } from './exchange.limits.js';
-import type { Exchange } from './exchange.service.js';
+import { takeBackExchange, type Exchange } from './exchange.service.js';
 import { releaseLeaseSurely, type Lease } from './generation/leases.js';
 import { inAnswerTurn, insertMessages, Message, type MessageDoc } from './message.model.js';
 
@@ -134,6 +134,11 @@ export async function beginRegenerate(
       throw notFound('Chat');
     }
     const moved = await moveActiveLeaf(chat, replyId, now);
+    // Its question deleted with its branch while this was stored: as for a send (exchange.service.ts).
+    if (!(await parentStillThere(question._id))) {
+      await takeBackExchange(chat._id, [replyId]);
+      throw notFound('Message');
+    }
     const turns = fitToBudget(chat.systemPrompt, history, config().HISTORY_TOKEN_BUDGET);
     return { chat: moved, userMessage: userMessage!, assistant, lease, model, turns };
   });

@@ -2,11 +2,13 @@ import { Types } from '../../lib/db/mongoose.js';
 import { forgetChatUsage, unlinkLateEntry } from '../usage/index.js';
 import { userExists } from '../users/index.js';
 import { Generation } from './generation/generation.model.js';
-import { Chat } from './chat.model.js';
+import { Chat, inChatTurn, type ChatDoc } from './chat.model.js';
+import { CLEAR_CONTEXT } from './chat-context.js';
 import { ChatSlot } from './chat-slot.model.js';
 import { IdempotencyKey } from './idempotency.model.js';
 import { endReplies } from './chats.service.js';
 import { deleteMessages } from './message-removal.js';
+import { Message } from './message.model.js';
 import { ReplyReader } from './reply-reader.model.js';
 
 /**
@@ -79,4 +81,47 @@ export async function unlinkIfChatGone(
   userId: Types.ObjectId,
 ): Promise<void> {
   if (!(await Chat.exists({ _id: chatId }))) await unlinkLateEntry(entryId, userId);
+}
+
+/**
+ * Whether a message an exchange stored itself below is still there. Asked after the exchange's own
+ * messages are in and its chat written: a deletion of the branch that removed the parent later
+ * also finds them, in its own pass for late children (branch-edit.service.ts deleteBranch), so of
+ * the two, one always sees the other. By `_id`: the one filter every backend serves by its key.
+ */
+export async function parentStillThere(parentId: Types.ObjectId): Promise<boolean> {
+  return (await Message.collection.findOne({ _id: parentId }, { projection: { _id: 1 } })) !== null;
+}
+
+/**
+ * After a deletion raced an exchange, and one of them removed the exchange's messages: the chat's
+ * active leaf and its kept turns (chat-context.ts) must not name any of them. The next send would
+ * otherwise answer below a message that is gone and be given the deleted text. The leaf moves to
+ * `nextLeaf` (what the deletion chose) or, without one, falls back to the newest message. Read and
+ * written by `_id`.
+ */
+export async function forgetRemovedMessages(
+  chatId: Types.ObjectId,
+  removed: Types.ObjectId[],
+  nextLeaf: Types.ObjectId | null = null,
+): Promise<void> {
+  const gone = new Set(removed.map(String));
+  await inChatTurn(chatId, async () => {
+    const chat = await Chat.collection.findOne<Pick<ChatDoc, 'activeLeafId' | 'context'>>(
+      { _id: chatId },
+      { projection: { activeLeafId: 1, 'context.leafId': 1 } },
+    );
+    const leafGone = chat?.activeLeafId != null && gone.has(String(chat.activeLeafId));
+    const contextGone = chat?.context != null && gone.has(String(chat.context.leafId));
+    if (!leafGone && !contextGone) return;
+    const unset: Record<string, 1> = contextGone ? { ...CLEAR_CONTEXT } : {};
+    if (leafGone && !nextLeaf) unset.activeLeafId = 1;
+    await Chat.collection.updateOne(
+      { _id: chatId },
+      {
+        ...(leafGone && nextLeaf ? { $set: { activeLeafId: nextLeaf } } : {}),
+        ...(Object.keys(unset).length > 0 ? { $unset: unset } : {}),
+      },
+    );
+  });
 }

@@ -25,7 +25,12 @@ import {
   type NewChat,
 } from './chats.service.js';
 import { branchedAfter, historyFor } from './branch.service.js';
-import { chatStillOwned, removeLeftovers } from './chats.cleanup.js';
+import {
+  chatStillOwned,
+  forgetRemovedMessages,
+  parentStillThere,
+  removeLeftovers,
+} from './chats.cleanup.js';
 import {
   countStoredReply,
   ensureRoom,
@@ -34,6 +39,7 @@ import {
   titleFields,
 } from './chats.quota.js';
 import { admitExchange, checkBudgetAndRoom } from './exchange.limits.js';
+import { deleteMessages } from './message-removal.js';
 import {
   inAnswerTurn,
   insertMessages,
@@ -261,6 +267,12 @@ export async function beginExchange(
       await removeLeftovers(chat.userId, chatId);
       throw notFound('Chat');
     }
+    // The branch this answers below deleted while it was being stored: it goes too, and the chat
+    // is left naming none of it. Asked once the chat is written (see parentStillThere).
+    if (parentId && !(await parentStillThere(parentId))) {
+      await takeBackExchange(chatId, [ids.userMessageId, ids.replyId]);
+      throw parentGone();
+    }
     return {
       chat: withoutTerms(chat),
       userMessage: withoutTerms(storedUser),
@@ -368,6 +380,21 @@ export async function beginUnstoredExchange(userId: string, model: string): Prom
     lease: { slot: lease.slot, token: lease.token, at: now },
   }).toObject<MessageDoc>();
   return { chat, userMessage, assistant, lease, model, turns: [], persist: false };
+}
+
+const parentGone = () =>
+  new AppError(
+    'NOT_FOUND',
+    'The message this one follows was deleted meanwhile; nothing of this exchange was kept',
+  );
+
+/** Removes an exchange's own messages, stored below a branch deleted meanwhile. */
+export async function takeBackExchange(
+  chatId: Types.ObjectId,
+  messageIds: Types.ObjectId[],
+): Promise<void> {
+  await deleteMessages({ chatId, _id: { $in: messageIds } });
+  await forgetRemovedMessages(chatId, messageIds);
 }
 
 const chatGone = () =>

@@ -1,0 +1,185 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { Chat } from '../../src/modules/chats/chat.model.js';
+import { Generation } from '../../src/modules/chats/generation/generation.model.js';
+import { Message } from '../../src/modules/chats/message.model.js';
+import { useChatApp } from '../helpers/chat-app.js';
+import { eventually } from '../helpers/eventually.js';
+
+const ctx = useChatApp();
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  ctx.upstream.reset();
+});
+
+const newChat = async () =>
+  (await ctx.request().post('/api/chats').set(ctx.user.auth).send({})).body.id as string;
+
+const send = (chatId: string, content: string, extra: object = {}) =>
+  ctx
+    .request()
+    .post(`/api/chats/${chatId}/messages`)
+    .set(ctx.user.auth)
+    .send({ content, ...extra });
+
+const deleteBranch = (chatId: string, messageId: string) =>
+  ctx.request().delete(`/api/chats/${chatId}/messages/${messageId}`).set(ctx.user.auth);
+
+/** Q1 → A1 → Q2 → A2; `branched`: Q2 named A1 as its parent, so the chat keeps a pointer. */
+async function twoExchanges(branched: boolean) {
+  ctx.upstream.setDefault({ chunks: ['answer'] });
+  const chatId = await newChat();
+  const first = await send(chatId, 'Q1');
+  const a1 = first.body.messages[1].id as string;
+  const second = await send(chatId, 'Q2 secret', branched ? { parentId: a1 } : {});
+  expect(second.status).toBe(201);
+  return {
+    chatId,
+    a1,
+    q2: second.body.messages[0].id as string,
+    a2: second.body.messages[1].id as string,
+  };
+}
+
+/**
+ * Holds the messages' insert whose documents `picks` selects until the returned release: the time a
+ * real exchange can spend between reading its branch and storing below it (its limits, the
+ * embedded database's write lock). The insert itself is the real one.
+ */
+function holdInsert(picks: (docs: { content?: string; parentId?: unknown }[]) => boolean) {
+  const insertMany = Message.collection.insertMany.bind(Message.collection);
+  let reached!: () => void;
+  const atInsert = new Promise<void>((resolve) => (reached = resolve));
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let held = false;
+  vi.spyOn(Message.collection, 'insertMany').mockImplementation(async (docs, ...rest) => {
+    if (!held && picks(docs as never)) {
+      held = true;
+      reached();
+      await released;
+    }
+    return insertMany(docs, ...rest);
+  });
+  return { atInsert, release };
+}
+
+/** Messages whose parent is not in the chat. */
+async function orphansIn(chatId: string): Promise<string[]> {
+  const messages = await Message.find({ chatId }).lean();
+  const ids = new Set(messages.map((m) => String(m._id)));
+  return messages.filter((m) => m.parentId && !ids.has(String(m.parentId))).map((m) => m.content);
+}
+
+/** The chat's active leaf and kept turns name only messages still there. */
+async function expectPointersIntoTheTree(chatId: string) {
+  const chat = await Chat.findById(chatId).lean();
+  for (const id of [chat?.activeLeafId, chat?.context?.leafId].filter((x) => x != null))
+    expect(await Message.exists({ _id: id })).not.toBeNull();
+}
+
+/** What the model is given for the next plain send. */
+async function nextHistory(chatId: string): Promise<string[]> {
+  ctx.upstream.reset();
+  ctx.upstream.setDefault({ chunks: ['next'] });
+  expect((await send(chatId, 'Q4')).status).toBe(201);
+  return ctx.upstream.requests.at(-1)!.messages.map((m) => m.content);
+}
+
+describe('deleting a branch while an exchange below it is being stored', () => {
+  const cases = [
+    { name: 'a plain send to a chat that never branched', branched: false, edit: false },
+    { name: 'a plain send to a chat that branched', branched: true, edit: false },
+    { name: 'an edit naming a message of the branch as its parent', branched: false, edit: true },
+  ];
+  for (const { name, branched, edit } of cases) {
+    it(`when ${name} stores itself after the deletion, then it is a 404, nothing of it is kept and the next send is not given the deleted text`, async () => {
+      const t = await twoExchanges(branched);
+      const held = holdInsert((docs) => docs.some((d) => d.content === 'Q3'));
+      // Sent now (a supertest request goes out once it is awaited or `then` is called).
+      const pending = send(t.chatId, 'Q3', edit ? { parentId: t.a2 } : {}).then((res) => res);
+      await held.atInsert;
+      expect((await deleteBranch(t.chatId, t.q2)).status).toBe(204);
+      held.release();
+      const res = await pending;
+      expect(res.status).toBe(404);
+      expect(res.body.error.code).toBe('NOT_FOUND');
+      expect(await Message.countDocuments({ chatId: t.chatId, content: 'Q3' })).toBe(0);
+      expect(await Message.countDocuments({ chatId: t.chatId })).toBe(2);
+      expect(await orphansIn(t.chatId)).toEqual([]);
+      await expectPointersIntoTheTree(t.chatId);
+      const leases = () => Generation.countDocuments({ userId: ctx.user.id });
+      expect(await eventually(leases, (n) => n === 0)).toBe(0);
+      expect(await nextHistory(t.chatId)).toEqual(['Q1', 'answer', 'Q4']);
+    });
+  }
+
+  it('when a regenerate of the deleted question stores its answer after the deletion, then it is a 404 and the chat keeps its earlier history', async () => {
+    const t = await twoExchanges(false);
+    const held = holdInsert((docs) => docs.some((d) => String(d.parentId) === t.q2));
+    const pending = ctx
+      .request()
+      .post(`/api/chats/${t.chatId}/messages/${t.a2}/regenerate`)
+      .set(ctx.user.auth)
+      .send({})
+      .then((res) => res);
+    await held.atInsert;
+    expect((await deleteBranch(t.chatId, t.q2)).status).toBe(204);
+    held.release();
+    const res = await pending;
+    expect(res.status).toBe(404);
+    expect(await Message.countDocuments({ chatId: t.chatId })).toBe(2);
+    expect(await orphansIn(t.chatId)).toEqual([]);
+    await expectPointersIntoTheTree(t.chatId);
+    expect(await nextHistory(t.chatId)).toEqual(['Q1', 'answer', 'Q4']);
+  });
+
+  it('when the deletion removes the branch after an edit below it has begun streaming, then its late pass takes the edit too, its reply ends NOT_FOUND and the chat goes back to the branch it showed', async () => {
+    // Q1 → A1, with two answers to it: Q2 (deleted) and Q2b, the active branch.
+    const t = await twoExchanges(true);
+    const other = await send(t.chatId, 'Q2b', { parentId: t.a1 });
+    const activeLeaf = other.body.messages[1].id as string;
+    // The deletion has read the tree, and waits to remove the branch until the edit below it runs.
+    const deleteMany = Message.collection.deleteMany.bind(Message.collection);
+    let letDeletionGo!: () => void;
+    const deletionHeld = new Promise<void>((resolve) => (letDeletionGo = resolve));
+    let deletionReached!: () => void;
+    const deletionAtRemove = new Promise<void>((resolve) => (deletionReached = resolve));
+    vi.spyOn(Message.collection, 'deleteMany').mockImplementation(async (filter, ...rest) => {
+      const ids = (filter as { _id?: { $in?: unknown[] } })._id?.$in ?? [];
+      if (ids.some((id) => String(id) === t.q2)) {
+        deletionReached();
+        await deletionHeld;
+      }
+      return deleteMany(filter, ...rest);
+    });
+    const deletion = deleteBranch(t.chatId, t.q2).then((r) => r);
+    await deletionAtRemove;
+    let endReply!: () => void;
+    ctx.upstream.setDefault({
+      chunks: ['edited '],
+      holdUntil: new Promise<void>((resolve) => (endReply = resolve)),
+      afterHold: ['answer'],
+    });
+    const edit = ctx.stream(`/api/chats/${t.chatId}/messages`, {
+      content: 'EDIT',
+      parentId: t.a2,
+      stream: true,
+    });
+    await edit.waitForEvent('delta');
+    letDeletionGo();
+    expect((await deletion).status).toBe(204);
+    endReply();
+    await edit.ended;
+    expect(edit.events.at(-1)).toMatchObject({
+      event: 'error',
+      data: { error: { code: 'NOT_FOUND' } },
+    });
+    expect(await Message.countDocuments({ chatId: t.chatId, content: 'EDIT' })).toBe(0);
+    expect(await orphansIn(t.chatId)).toEqual([]);
+    const chat = await Chat.findById(t.chatId).lean();
+    expect(String(chat?.activeLeafId)).toBe(activeLeaf);
+    await expectPointersIntoTheTree(t.chatId);
+    expect(await nextHistory(t.chatId)).toEqual(['Q1', 'answer', 'Q2b', 'answer', 'Q4']);
+  });
+});
