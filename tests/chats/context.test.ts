@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import mongoose from '../../src/lib/db/mongoose.js';
 import { Chat } from '../../src/modules/chats/chat.model.js';
+import { Message } from '../../src/modules/chats/message.model.js';
 import { useChatApp } from '../helpers/chat-app.js';
 import { eventually } from '../helpers/eventually.js';
 
@@ -247,5 +248,67 @@ describe('the turns a chat keeps for its next send', () => {
       content: 'so far and the end',
     });
     await sendMatchingBranch(chatId, 'and once more');
+  });
+
+  it('when a send read the kept turns just before an answer on them was continued, and stores itself after, then the send after the continue is given the continued answer', async () => {
+    const chatId = await newChat();
+    const first = await send(chatId, 'Q1');
+    // A chat that branched keeps a pointer, which the racing send moves to its own reply.
+    ctx.upstream.script({ chunks: ['PART'], finishReason: 'length' });
+    const second = await ctx
+      .request()
+      .post(`/api/chats/${chatId}/messages`)
+      .set(ctx.user.auth)
+      .send({ content: 'Q2', parentId: first.messages[1]!.id });
+    const cut = second.body.messages[1].id as string;
+    // The send has read the turns ending at "PART"; its insert waits until the continue runs.
+    const insertMany = Message.collection.insertMany.bind(Message.collection);
+    let letInsertGo!: () => void;
+    const insertHeld = new Promise<void>((resolve) => (letInsertGo = resolve));
+    let insertReached!: () => void;
+    const atInsert = new Promise<void>((resolve) => (insertReached = resolve));
+    const spy = vi
+      .spyOn(Message.collection, 'insertMany')
+      .mockImplementation(async (docs, ...rest) => {
+        if ((docs as { content?: string }[]).some((d) => d.content === 'Q3')) {
+          insertReached();
+          await insertHeld;
+        }
+        return insertMany(docs, ...rest);
+      });
+    try {
+      ctx.upstream.script({ chunks: ['re Q3'] });
+      let endContinue!: () => void;
+      ctx.upstream.script({
+        chunks: [' MORE'],
+        holdUntil: new Promise<void>((resolve) => (endContinue = resolve)),
+      });
+      const racing = ctx
+        .request()
+        .post(`/api/chats/${chatId}/messages`)
+        .set(ctx.user.auth)
+        .send({ content: 'Q3' })
+        .then((res) => res);
+      await atInsert;
+      const continued = ctx.stream(`/api/chats/${chatId}/messages/${cut}/continue`, {
+        stream: true,
+      });
+      await continued.waitForEvent('delta');
+      letInsertGo();
+      expect((await racing).status).toBe(201);
+      endContinue();
+      await continued.ended;
+      expect(continued.events.at(-1)).toMatchObject({
+        event: 'done',
+        data: { message: { content: 'PART MORE' } },
+      });
+    } finally {
+      spy.mockRestore();
+    }
+    await sendMatchingBranch(chatId, 'Q4');
+    expect(ctx.upstream.requests.at(-1)!.messages).toContainEqual({
+      role: 'assistant',
+      content: 'PART MORE',
+    });
   });
 });

@@ -155,7 +155,7 @@ describe('a reply written by its own generation', () => {
     const reply = await storedReply('streaming', 'so far');
     const stored = await storeReply(
       { ...reply, status: 'complete', content: 'so far and the end' },
-      undefined,
+      {},
       leaseFor(reply, 60_000),
     );
     // Nothing settled; the chat comes back as stored, for the reply's `done` (without the turns
@@ -173,7 +173,7 @@ describe('a reply written by its own generation', () => {
     const reply = await storedReply('incomplete', 'last checkpoint');
     const stored = await storeReply(
       { ...reply, status: 'complete', content: 'a late full text' },
-      undefined,
+      {},
       leaseFor(reply, 1000),
     );
     expect(stored.error).toBeNull();
@@ -198,7 +198,7 @@ describe('a reply written by its own generation', () => {
         const [stored, swept] = await Promise.all([
           storeReply(
             { ...reply, status: 'complete', content: 'the full text' },
-            undefined,
+            {},
             leaseFor(reply, 1000),
           ),
           finishInterrupted(reply),

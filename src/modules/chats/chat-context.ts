@@ -26,8 +26,10 @@ import type { MessageDoc } from './message.model.js';
  *   changed it meanwhile (a concurrent send, a branch switch), the send clears it instead. So does
  *   a send whose history held a reply still streaming (its text so far, not its final text).
  * - Every other change of the active branch or of a message on it (switch, regenerate, continue,
- *   deleting a branch) clears it; a reply finished by someone else (interrupted) leaves it
- *   `pending`. A cleared or pending context makes the next send read the tree and write it anew.
+ *   deleting a branch) clears it; a continue clears it again once its answer is final, since a
+ *   send that read it before may have written it back meanwhile with the answer's earlier text.
+ *   A reply finished by someone else (interrupted) leaves it `pending`. A cleared or pending
+ *   context makes the next send read the tree and write it anew.
  * - A chat that branched names its active leaf: the context counts only while it ends there. One
  *   that never branched has its active branch end where the context ends (Tree.activeLeaf), so
  *   what the chat shows is what the next send is given.
@@ -120,9 +122,16 @@ export const CLEAR_CONTEXT = { context: 1 } as const;
 export async function settleChatOf(
   reply: MessageDoc,
   context: ChatContext | null | undefined,
+  /**
+   * The reply carried on an answer already on the branch (a continue): kept turns read before it
+   * hold that answer's earlier text, and a send that read them before the continue cleared them
+   * may have written them back since. They go once the answer is final.
+   */
+  { answerChanged = false }: { answerChanged?: boolean } = {},
 ): Promise<ChatDoc | null> {
   // By `_id` alone: chat ids are never reused, and a deleted account's chats are gone before it.
   const chatId = { _id: reply.chatId };
+  if (answerChanged) return clearedChat(reply.chatId);
   if (!context || String(context.leafId) !== String(reply._id)) return findShownChat(reply.chatId);
   const settled = { $set: { context: settledContext(context, reply) } };
   // One turn: where the check is a read of its own (settleByReadAndWrite), no write of this
@@ -137,6 +146,23 @@ export async function settleChatOf(
     // cleared it, or named a parent and so a pointer), or a send that raced this one on FerretDB
     // and was written last. Clearing it makes the next send read the tree, right in every case.
     return chat ?? (await chats.findOneAndUpdate(chatId, { $unset: CLEAR_CONTEXT }, shown));
+  });
+}
+
+/** Clears the chat's kept turns: the chat as stored then, or null when it is gone. */
+function clearedChat(chatId: Types.ObjectId): Promise<ChatDoc | null> {
+  return inChatTurn(chatId, async () => {
+    // findAndModify reads the whole collection where filtered updates scan: a write, then a read.
+    if (serverScansFilters()) {
+      const result = await Chat.collection.updateOne({ _id: chatId }, { $unset: CLEAR_CONTEXT });
+      return result.matchedCount === 1 ? findShownChat(chatId) : null;
+    }
+    const chats = Chat.collection as unknown as Collection<ChatDoc>;
+    return chats.findOneAndUpdate(
+      { _id: chatId },
+      { $unset: CLEAR_CONTEXT },
+      { projection: SHOWN_FIELDS, returnDocument: 'after' },
+    );
   });
 }
 

@@ -425,7 +425,8 @@ const branchGone = () =>
  */
 export async function storeReply(
   message: MessageDoc,
-  context?: ChatContext,
+  /** The chat's kept turns as its exchange left them; `answerChanged`: a continue (settleChatOf). */
+  chatTurns: { context?: ChatContext; answerChanged?: boolean },
   lease?: Lease,
   onceStored: () => Promise<void> = () => Promise.resolve(),
 ): Promise<{
@@ -470,7 +471,11 @@ export async function storeReply(
     // Its chat (or the account) deleted while it was generated, by a deletion that did not reach
     // this reply's messages: they go now, the reply is not kept. The write that puts the reply's
     // text into the chat's context tells it (one read when there is no context to write).
-    const [chat] = await Promise.all([settleChatOf(message, context), onceStored()]);
+    const { context, answerChanged } = chatTurns;
+    const [chat] = await Promise.all([
+      settleChatOf(message, context, { answerChanged }),
+      onceStored(),
+    ]);
     if (!chat) {
       await removeLeftovers(message.userId, message.chatId);
       return { error: chatGone() };

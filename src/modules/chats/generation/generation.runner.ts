@@ -284,7 +284,13 @@ async function storeOutcome(
     const stored: Awaited<ReturnType<typeof storeReply>> =
       exchange.persist === false
         ? { error: null }
-        : await storeReply(message, exchange.context, lease, release);
+        : await storeReply(
+            message,
+            // A continue has a call id of its own (the answer's id names the first call).
+            { context: exchange.context, answerChanged: exchange.callId !== undefined },
+            lease,
+            release,
+          );
     // Someone else finished it first: its lease had lapsed, so it was taken for interrupted (and
     // charged: interrupted-replies.ts).
     if (stored.settled) return { message: stored.settled, error: failure };
