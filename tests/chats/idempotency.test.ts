@@ -1,6 +1,7 @@
 import { EventSource } from 'eventsource';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { Chat } from '../../src/modules/chats/chat.model.js';
+import { ChatSlot } from '../../src/modules/chats/chat-slot.model.js';
 import { IdempotencyKey } from '../../src/modules/chats/idempotency.model.js';
 import { requestHash } from '../../src/modules/chats/idempotency.service.js';
 import { Message } from '../../src/modules/chats/message.model.js';
@@ -193,6 +194,113 @@ describe('Idempotency-Key on sending a message', () => {
     expect(ctx.upstream.requests).toHaveLength(0);
     const longest = await sendJson(chatId, 'k'.repeat(200), { content: 'hi' });
     expect(longest.status).toBe(201);
+  });
+
+  for (const firstStores of [false, true])
+    it(`when a first request is so slow to store that a retry takes its key over, and it stores ${firstStores ? 'before' : 'after'} the retry, then both answer with one exchange`, async () => {
+      const chatId = await newChat();
+      const key = newKey();
+      ctx.upstream.setDefault({ chunks: ['answer'] });
+      // Each request's insert waits at a gate of its own, in the order the inserts come.
+      const insertMany = Message.collection.insertMany.bind(Message.collection);
+      const gates = [0, 1].map(() => {
+        const gate = {} as { reached: () => void; open: () => void; stored: () => void };
+        const reached = new Promise<void>((resolve) => (gate.reached = resolve));
+        const opened = new Promise<void>((resolve) => (gate.open = resolve));
+        const stored = new Promise<void>((resolve) => (gate.stored = resolve));
+        return { ...gate, isReached: reached, isOpen: opened, isStored: stored };
+      });
+      let inserts = 0;
+      const spy = vi
+        .spyOn(Message.collection, 'insertMany')
+        .mockImplementation(async (docs, ...rest) => {
+          const gate = gates[inserts++];
+          if (!gate) return insertMany(docs, ...rest);
+          gate.reached();
+          await gate.isOpen;
+          try {
+            return await insertMany(docs, ...rest);
+          } finally {
+            gate.stored();
+          }
+        });
+      const [firstGate, retryGate] = gates as [(typeof gates)[0], (typeof gates)[0]];
+      try {
+        const first = sendJson(chatId, key, { content: 'once', stream: false }).then((r) => r);
+        await firstGate.isReached;
+        // As if it had been claimed longer ago than a request is taken for dead (ABANDONED_MS).
+        await IdempotencyKey.collection.updateOne(
+          { key },
+          { $set: { createdAt: new Date(Date.now() - 60_000) } },
+        );
+        const retry = sendJson(chatId, key, { content: 'once', stream: false }).then((r) => r);
+        await retryGate.isReached;
+        const [winner, loser] = firstStores ? [firstGate, retryGate] : [retryGate, firstGate];
+        winner.open();
+        await winner.isStored;
+        loser.open();
+        const answers = await Promise.all([first, retry]);
+        expect(answers.map((res) => res.status)).toEqual([201, 201]);
+        const [a, b] = answers.map((res) => res.body.messages.map((m: { id: string }) => m.id));
+        expect(a).toEqual(b);
+        expect(await Message.countDocuments({ chatId, content: 'once' })).toBe(1);
+        expect(await Message.countDocuments({ chatId })).toBe(2);
+      } finally {
+        spy.mockRestore();
+      }
+    });
+
+  it('when a chat created with its first message is so slow to store it that a retry takes the key over, then the retry answers with that chat, which keeps its one place under the chat cap', async () => {
+    const key = newKey();
+    ctx.upstream.setDefault({ chunks: ['answer'] });
+    const insertMany = Message.collection.insertMany.bind(Message.collection);
+    let letFirstStore!: () => void;
+    const firstMayStore = new Promise<void>((resolve) => (letFirstStore = resolve));
+    let firstReached!: () => void;
+    const firstAtInsert = new Promise<void>((resolve) => (firstReached = resolve));
+    let held = false;
+    const spy = vi
+      .spyOn(Message.collection, 'insertMany')
+      .mockImplementation(async (docs, ...rest) => {
+        if (!held) {
+          held = true;
+          firstReached();
+          await firstMayStore;
+        }
+        return insertMany(docs, ...rest);
+      });
+    const create = () =>
+      ctx
+        .request()
+        .post('/api/chats')
+        .set(ctx.user.auth)
+        .set('Idempotency-Key', key)
+        .send({ message: 'slow first words', stream: false })
+        .then((res) => res);
+    try {
+      const first = create();
+      // The chat is stored (with its place), its messages wait.
+      await firstAtInsert;
+      await IdempotencyKey.collection.updateOne(
+        { key },
+        { $set: { createdAt: new Date(Date.now() - 60_000) } },
+      );
+      const retry = create();
+      // The retry finds the chat stored under the same id, and waits for its exchange.
+      await eventually(
+        async () => (await IdempotencyKey.findOne({ key }).lean())?.createdAt.getTime() ?? 0,
+        (at) => at > Date.now() - 30_000,
+      );
+      letFirstStore();
+      const [a, b] = await Promise.all([first, retry]);
+      expect([a.status, b.status]).toEqual([201, 201]);
+      expect(b.body.id).toBe(a.body.id);
+      expect(b.body.messages).toEqual(a.body.messages);
+      expect(await Chat.countDocuments({ _id: a.body.id })).toBe(1);
+      expect(await ChatSlot.countDocuments({ chatId: a.body.id })).toBe(1);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('when a key has expired, then the same request is a new message', async () => {

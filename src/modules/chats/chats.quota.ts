@@ -194,7 +194,7 @@ async function freeOrphanSlots(owner: Types.ObjectId): Promise<boolean> {
 }
 
 /** Claims a free numbered place for the chat, or 409 CHAT_LIMIT_REACHED when all are taken. */
-export async function claimChatSlot(userId: string, chatId: Types.ObjectId): Promise<void> {
+export async function claimChatSlot(userId: string, chatId: Types.ObjectId): Promise<string> {
   const cap = config().MAX_CHATS_PER_USER;
   const owner = new Types.ObjectId(userId);
   for (let round = 0; round < 2; round += 1) {
@@ -203,15 +203,10 @@ export async function claimChatSlot(userId: string, chatId: Types.ObjectId): Pro
     );
     for (let n = 1; n <= cap; n += 1) {
       if (taken.has(n)) continue;
+      const slotId = `${userId}#${n}`;
       try {
-        await ChatSlot.create({
-          _id: `${userId}#${n}`,
-          userId: owner,
-          n,
-          chatId,
-          createdAt: new Date(),
-        });
-        return;
+        await ChatSlot.create({ _id: slotId, userId: owner, n, chatId, createdAt: new Date() });
+        return slotId;
       } catch (error) {
         // Another request took this place since the read: try the next one.
         if (!isDuplicateKey(error)) throw error;
@@ -224,4 +219,12 @@ export async function claimChatSlot(userId: string, chatId: Types.ObjectId): Pro
 
 export async function releaseChatSlot(chatId: Types.ObjectId): Promise<void> {
   await ChatSlot.deleteMany({ chatId });
+}
+
+/**
+ * Gives back the place claimChatSlot took, alone: a chat that could not be stored because one
+ * with its id already was (a retry under the same Idempotency-Key) keeps that one's place.
+ */
+export async function releaseClaimedSlot(slotId: string): Promise<void> {
+  await ChatSlot.deleteOne({ _id: slotId });
 }

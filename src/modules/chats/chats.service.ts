@@ -20,6 +20,7 @@ import {
   ensureRoom,
   forgetKnownRoom,
   releaseChatSlot,
+  releaseClaimedSlot,
 } from './chats.quota.js';
 import { leasesReleased, requestStop } from './generation/leases.js';
 import { abortGeneration } from './generation/registry.js';
@@ -192,11 +193,11 @@ export async function createChat(
     updatedAt: now,
   };
   if (input.systemPrompt !== undefined) chat.systemPrompt = input.systemPrompt;
-  await claimChatSlot(userId, id);
+  const slot = await claimChatSlot(userId, id);
   try {
     return await insertChat(chat);
   } catch (error) {
-    await releaseChatSlot(id).catch(() => undefined);
+    await releaseClaimedSlot(slot).catch(() => undefined);
     throw error;
   }
 }

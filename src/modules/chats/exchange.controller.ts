@@ -1,4 +1,6 @@
 import type { Request, Response } from 'express';
+import { isDuplicateKey } from '../../lib/db/duplicate-key.js';
+import { AppError } from '../../lib/errors.js';
 import { logger } from '../../lib/logger.js';
 import { authOf } from '../../lib/http/request-auth.js';
 import { toChatJson, toMessageJson } from './chats.mapper.js';
@@ -16,6 +18,7 @@ import {
 import type { IdempotencyDoc } from './idempotency.model.js';
 import {
   claimIdempotencyKey,
+  idsOfClaim,
   markAppended,
   parseIdempotencyKey,
   releaseIdempotencyKey,
@@ -163,11 +166,22 @@ export async function exchangeOnce<Ids extends IdempotentIds>(
     if (!claim.fresh) return answerAgain(res, userId, claim.record, exchange);
   }
   let begun: Exchange;
-  try {
-    begun = await exchange.begin(exchange.ids);
-  } catch (error) {
-    if (claim) await releaseIdempotencyKey(claim.record).catch(() => undefined);
-    throw error;
+  for (;;) {
+    try {
+      begun = await exchange.begin(claim ? idsOfClaim(exchange.ids, claim.record) : exchange.ids);
+      break;
+    } catch (error) {
+      if (claim && key && lostToTheSameExchange(error, claim.record)) {
+        // Its claim was taken over from a request taken for dead, which stored the same exchange
+        // under the same ids first: this one answers as a repeat of it once it is stored. Had
+        // that one given the key back since (it failed after all), this one acts, with its own ids.
+        claim = await claimIdempotencyKey(userId, key, hashOf(req), exchange.ids);
+        if (!claim.fresh) return answerAgain(res, userId, claim.record, exchange);
+        continue;
+      }
+      if (claim) await releaseIdempotencyKey(claim.record).catch(() => undefined);
+      throw error;
+    }
   }
   // A continue's answer existed before: only this mark tells a repeat that it may answer.
   if (claim?.record.appends)
@@ -175,6 +189,14 @@ export async function exchangeOnce<Ids extends IdempotentIds>(
   const body = await respondWithReply(res, begun, exchange.stream, exchange.createdChat);
   if (claim && body) await saveIdempotentResponse(claim.record, body).catch(keepFailed);
 }
+
+/**
+ * Whether a keyed exchange failed because another request made the same exchange under the same
+ * ids: a duplicate id, or for a continue the answer already claimed (MESSAGE_STREAMING).
+ */
+const lostToTheSameExchange = (error: unknown, record: IdempotencyDoc) =>
+  isDuplicateKey(error) ||
+  (record.appends === true && error instanceof AppError && error.code === 'MESSAGE_STREAMING');
 
 const keepFailed = (error: unknown) =>
   logger.warn({ err: (error as Error).message }, 'could not update the idempotency record');

@@ -16,6 +16,8 @@ export interface IdempotencyDoc {
   chatId: Types.ObjectId;
   /** The reply a repeat answers with; null for a chat created without a message. */
   replyId: Types.ObjectId | null;
+  /** A send's user message (absent for other exchanges, and in records made before it was kept). */
+  userMessageId?: Types.ObjectId | null;
   /**
    * A continue: `replyId` names the answer it carries on, which existed before the request, so
    * its existence cannot tell that the request acted; `appendFrom` does.
@@ -39,6 +41,7 @@ const idempotencySchema = new Schema<IdempotencyDoc>(
     requestHash: { type: String, required: true },
     chatId: { type: Schema.Types.ObjectId, required: true },
     replyId: { type: Schema.Types.ObjectId, default: null },
+    userMessageId: { type: Schema.Types.ObjectId, default: null },
     appends: { type: Boolean, default: false },
     appendFrom: { type: Number, default: null },
     response: { type: Schema.Types.Mixed, default: null },

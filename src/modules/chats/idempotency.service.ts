@@ -48,8 +48,23 @@ export type Claim = { fresh: boolean; record: IdempotencyDoc };
 export interface IdempotentIds {
   chatId: Types.ObjectId;
   replyId: Types.ObjectId | null;
+  userMessageId?: Types.ObjectId;
   appends?: boolean;
 }
+
+/**
+ * The ids a request acts with: those its claim names. A claim taken over from a request taken for
+ * dead names that request's ids (claimIdempotencyKey).
+ */
+export const idsOfClaim = <Ids extends IdempotentIds>(
+  planned: Ids,
+  record: IdempotencyDoc,
+): Ids => ({
+  ...planned,
+  chatId: record.chatId,
+  replyId: record.replyId,
+  ...(record.userMessageId ? { userMessageId: record.userMessageId } : {}),
+});
 
 /** Whether the request that claimed the key got as far as storing what it makes. */
 async function exchangeStored(record: IdempotencyDoc): Promise<boolean> {
@@ -72,6 +87,7 @@ export async function claimIdempotencyKey(
   ids: IdempotentIds,
 ): Promise<Claim> {
   const owner = new Types.ObjectId(userId);
+  let claimed = ids;
   for (;;) {
     const now = new Date();
     const record: IdempotencyDoc = {
@@ -79,9 +95,10 @@ export async function claimIdempotencyKey(
       userId: owner,
       key,
       requestHash: hash,
-      chatId: ids.chatId,
-      replyId: ids.replyId,
-      appends: ids.appends === true,
+      chatId: claimed.chatId,
+      replyId: claimed.replyId,
+      userMessageId: claimed.userMessageId ?? null,
+      appends: claimed.appends === true,
       appendFrom: null,
       response: null,
       createdAt: now,
@@ -107,9 +124,14 @@ export async function claimIdempotencyKey(
     if (await exchangeStored(existing)) return { fresh: false, record: existing };
     // The first request is still starting (limits, chat checks), or it failed and is giving the
     // key back, or it died before storing anything: wait, and take the key over if it was abandoned.
-    if (now.getTime() - existing.createdAt.getTime() > ABANDONED_MS)
+    // Taken over with the ids it names: a first request that was only slow (a database that made
+    // it wait) and stores after all collides with this one on them, and one of the two answers
+    // as a repeat of the other (exchange.controller.ts exchangeOnce). A record made before it
+    // kept a send's user message id is taken over with fresh ids, as before.
+    if (now.getTime() - existing.createdAt.getTime() > ABANDONED_MS) {
       await IdempotencyKey.deleteOne({ _id: existing._id });
-    else await sleep(100);
+      if (existing.userMessageId || !ids.userMessageId) claimed = idsOfClaim(ids, existing);
+    } else await sleep(100);
   }
 }
 
