@@ -1,6 +1,8 @@
 import { describe, expect, inject, it } from 'vitest';
 import { User } from '../../src/modules/users/user.model.js';
+import { createClient } from '../../clients/typescript/src/index.js';
 import { uniqueEmail, useTestApp } from '../helpers/app.js';
+import { listen } from '../helpers/sse.js';
 
 // An app built with the production configuration (the database is the test one).
 const ctx = useTestApp({
@@ -51,5 +53,22 @@ describe('in production', () => {
     const tossed = await refresh(`__Host-refresh_token=junk; __Host-refresh_token=${token}`);
     expect(tossed.status).toBe(200);
     expect(String(tossed.headers['set-cookie'])).toMatch(/^__Host-refresh_token=[^;]+;/);
+  });
+
+  it('when the typed client runs on Node against it, then it keeps the __Host- cookie and refreshes with it, and logout clears it', async () => {
+    const server = await listen(ctx.app);
+    try {
+      const api = createClient({ baseUrl: `http://127.0.0.1:${server.port}` });
+      await api.signup({ email: uniqueEmail('prod-client'), password: 'correct horse battery' });
+      // Refused (401) without the cookie: the client must have sent it back under its name.
+      const refreshed = await api.refresh();
+      expect(refreshed.accessToken).toEqual(expect.any(String));
+      expect((await api.me()).email).toMatch(/^prod-client/);
+      await api.logout();
+      // Its cookie went with the session: there is nothing left to refresh with.
+      await expect(api.refresh()).rejects.toMatchObject({ status: 401 });
+    } finally {
+      server.close();
+    }
   });
 });

@@ -76,7 +76,8 @@ export interface ClientOptions {
   onSessionEnd?: () => void;
 }
 
-const REFRESH_COOKIE = 'refresh_token';
+/** The refresh cookie's names: production's (`__Host-`, HTTPS only) and development's. */
+const REFRESH_COOKIES = new Set(['__Host-refresh_token', 'refresh_token']);
 
 /**
  * A SigmaGPT API client. Keeps the access token in memory; the refresh token stays in the
@@ -89,7 +90,8 @@ export class SigmaClient {
   /** openapi-fetch over the description, for any route; JSON results precisely typed. */
   readonly raw: Client<JsonPaths>;
   private accessToken: string | undefined;
-  private refreshCookie: string | undefined;
+  /** The refresh cookie as the server named it (Node only), sent back under that name. */
+  private refreshCookie: { name: string; value: string } | undefined;
   private refreshing: Promise<AuthResult> | undefined;
   private readonly fetchImpl: typeof fetch;
 
@@ -106,7 +108,7 @@ export class SigmaClient {
           request.headers.set('Authorization', `Bearer ${this.accessToken}`);
         // Node only: browsers refuse to let scripts set Cookie (and send their own).
         if (this.refreshCookie && new URL(request.url).pathname.startsWith('/api/auth/'))
-          request.headers.set('Cookie', `${REFRESH_COOKIE}=${this.refreshCookie}`);
+          request.headers.set('Cookie', `${this.refreshCookie.name}=${this.refreshCookie.value}`);
         return request;
       },
       onResponse: ({ response }) => {
@@ -340,11 +342,12 @@ export class SigmaClient {
     const headers = response.headers as Headers & { getSetCookie?: () => string[] };
     for (const line of headers.getSetCookie?.() ?? []) {
       const [pair = '', ...attributes] = line.split(';');
-      const [name, ...value] = pair.split('=');
-      if (name?.trim() !== REFRESH_COOKIE) continue;
+      const [rawName = '', ...value] = pair.split('=');
+      const name = rawName.trim();
+      if (!REFRESH_COOKIES.has(name)) continue;
       const cleared =
         attributes.some((a) => /^\s*max-age=0\s*$/i.test(a)) || value.join('=') === '';
-      this.refreshCookie = cleared ? undefined : value.join('=');
+      this.refreshCookie = cleared ? undefined : { name, value: value.join('=') };
     }
   }
 
