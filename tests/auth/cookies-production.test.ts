@@ -68,7 +68,7 @@ describe('in production', () => {
       // Its cookie went with the session: there is nothing left to refresh with.
       await expect(api.refresh()).rejects.toMatchObject({ status: 401 });
     } finally {
-      server.close();
+      await server.close();
     }
   });
 });
