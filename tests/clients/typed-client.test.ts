@@ -5,11 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ApiError,
   createClient,
+  type BranchMessage,
   type SigmaClient,
   type StreamEvent,
 } from '../../clients/typescript/src/index.js';
 import { journey } from '../../clients/typescript/examples/usage.js';
 import { Message } from '../../src/modules/chats/message.model.js';
+import { ApiKey } from '../../src/modules/keys/key.model.js';
 import { Session } from '../../src/modules/auth/session.model.js';
 import { User } from '../../src/modules/users/user.model.js';
 import { uniqueEmail, useTestApp } from '../helpers/app.js';
@@ -255,5 +257,65 @@ describe('typed client', () => {
       for await (const _event of api.stream('000000000000000000000000', { content: 'hi' }));
     };
     await expect(iterate()).rejects.toMatchObject({ status: 404, code: 'NOT_FOUND' });
+  });
+
+  it('when an SPA pages chats and a branch, deletes and forks, and manages its keys and usage with the typed client, then each call is typed and the database holds what it did', async () => {
+    const api = createClient({ baseUrl });
+    await api.signup({ email: uniqueEmail('pages'), password: 'correct horse battery' });
+    const chat = await api.createChat({ title: 'paged' });
+    await api.createChat({ title: 'another' });
+    for (const content of ['one', 'two', 'three']) await api.sendMessage(chat.id, { content });
+
+    // Chats, one page at a time, by the cursor the Link header names.
+    const firstChats = await api.listChatsPage({ limit: 1 });
+    expect(firstChats.items).toHaveLength(1);
+    expect(firstChats.nextCursor).toEqual(expect.any(String));
+    const lastChats = await api.listChatsPage({ limit: 1, cursor: firstChats.nextCursor! });
+    expect(lastChats.nextCursor).toBeNull();
+    expect([...firstChats.items, ...lastChats.items].map((c) => c.title).sort()).toEqual([
+      'another',
+      'paged',
+    ]);
+
+    // A branch, newest page first: `siblingIds` is typed on what a page lists.
+    const pages: BranchMessage[][] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await api.listMessagesPage(chat.id, { limit: 4, cursor });
+      pages.push(page.items);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(pages.map((items) => items.length)).toEqual([4, 2]);
+    const branch = pages.reverse().flat();
+    expect(branch.map((m) => m.content).filter((_, i) => i % 2 === 0)).toEqual([
+      'one',
+      'two',
+      'three',
+    ]);
+    expect(branch.every((m) => Array.isArray(m.siblingIds))).toBe(true);
+
+    const forked = await api.fork(chat.id, { messageId: branch[1]!.id });
+    expect(await Message.countDocuments({ chatId: forked.id })).toBe(2);
+    await api.deleteMessage(chat.id, branch[4]!.id);
+    expect(await Message.countDocuments({ chatId: chat.id })).toBe(4);
+
+    const key = await api.createKey({ name: 'laptop' });
+    expect(key.key).toMatch(/^sgpt_/);
+    expect((await api.listKeys()).map((k) => k.id)).toEqual([key.id]);
+    await api.deleteKey(key.id);
+    expect(await ApiKey.countDocuments({ _id: key.id })).toBe(0);
+    const usage = await api.usage();
+    expect(usage.total.totalTokens).toBeGreaterThan(0);
+  });
+
+  it('when an error answer carries Retry-After, then the ApiError has it in seconds', () => {
+    const refused = new Response(null, { status: 429, headers: { 'Retry-After': '54' } });
+    const body = { error: { code: 'RATE_LIMITED', message: 'At most 30', requestId: 'r1' } };
+    expect(ApiError.fromBody(refused, body)).toMatchObject({
+      status: 429,
+      code: 'RATE_LIMITED',
+      retryAfter: 54,
+    });
+    expect(ApiError.fromBody(new Response(null, { status: 404 }), body).retryAfter).toBeUndefined();
   });
 });

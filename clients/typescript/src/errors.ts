@@ -14,6 +14,8 @@ export class ApiError extends Error {
     message: string,
     readonly requestId?: string,
     readonly details?: { path: string; message: string }[],
+    /** Seconds to wait before trying again (`Retry-After`: rate limits, budgets, a busy server). */
+    readonly retryAfter?: number,
   ) {
     super(message);
   }
@@ -22,6 +24,7 @@ export class ApiError extends Error {
   static fromBody(response: Response, body: unknown): ApiError {
     const error = (body as { error?: components['schemas']['ErrorBody']['error'] } | undefined)
       ?.error;
+    const retryAfter = secondsOf(response.headers.get('Retry-After'));
     if (error && typeof error.code === 'string')
       return new ApiError(
         response.status,
@@ -29,12 +32,15 @@ export class ApiError extends Error {
         error.message,
         error.requestId,
         error.details,
+        retryAfter,
       );
     return new ApiError(
       response.status,
       `HTTP_${response.status}`,
       `${response.status} ${response.statusText}`.trim(),
       response.headers.get('X-Request-Id') ?? undefined,
+      undefined,
+      retryAfter,
     );
   }
 
@@ -42,4 +48,12 @@ export class ApiError extends Error {
   static async from(response: Response): Promise<ApiError> {
     return ApiError.fromBody(response, await response.json().catch(() => undefined));
   }
+}
+
+/** `Retry-After` in seconds: this server sends whole seconds; an HTTP date is read as one too. */
+function secondsOf(header: string | null): number | undefined {
+  if (header === null) return undefined;
+  if (/^\d+$/.test(header.trim())) return Number(header);
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - Date.now()) / 1000));
 }

@@ -13,17 +13,33 @@ export type AuthResult = Schemas['AuthResult'];
 export type Chat = Schemas['Chat'];
 export type ChatWithMessages = Schemas['ChatWithMessages'];
 export type Message = Schemas['Message'];
+/** A message as a branch or tree page lists it: with `siblingIds`, for a "‹ 2/3 ›" switcher. */
+export type BranchMessage = Schemas['BranchMessage'];
 export type ExchangeResult = Schemas['ExchangeResult'];
 /** POST /api/chats answers the new Chat; with a first message also its `chat` and `messages`. */
 export type CreatedChat = Schemas['CreatedChat'];
 export type StartedChat = CreatedChat & Required<Pick<CreatedChat, 'chat' | 'messages'>>;
 export type Model = Schemas['Model'];
 export type StopResult = Schemas['StopResult'];
+export type ApiKey = JsonResult<'/api/keys', 'get'>[number];
+export type CreatedApiKey = JsonResult<'/api/keys', 'post'>;
+export type UsageReport = JsonResult<'/api/usage', 'get'>;
+
+/** One page of a list, and the cursor of the next (null on the last page). */
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
 
 type Body<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends {
   requestBody?: { content: { 'application/json': infer B } };
 }
   ? B
+  : never;
+type JsonResult<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends {
+  responses: { [S in 200 | 201]?: { content: { 'application/json': infer R } } };
+}
+  ? R
   : never;
 type Query<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends {
   parameters: { query?: infer Q };
@@ -182,6 +198,11 @@ export class SigmaClient {
     return this.call(() => this.raw.GET('/api/chats', { params: { query } }));
   }
 
+  /** A page of chats and the cursor of the next (`query.cursor` for it), from the `Link` header. */
+  listChatsPage(query?: Query<'/api/chats', 'get'>): Promise<Page<Chat>> {
+    return this.page(() => this.raw.GET('/api/chats', { params: { query } }));
+  }
+
   /** A new, empty chat. To create one with its first message, use `startChat` or `streamNewChat`. */
   createChat(body: Omit<Body<'/api/chats', 'post'>, 'message' | 'stream'> = {}): Promise<Chat> {
     return this.call(() => this.raw.POST('/api/chats', { body }));
@@ -200,9 +221,38 @@ export class SigmaClient {
     return this.call(() => this.raw.GET('/api/chats/{id}', { params: { path: { id }, query } }));
   }
 
-  listMessages(id: string, query?: Query<'/api/chats/{id}/messages', 'get'>): Promise<Message[]> {
+  listMessages(
+    id: string,
+    query?: Query<'/api/chats/{id}/messages', 'get'>,
+  ): Promise<BranchMessage[]> {
     return this.call(() =>
       this.raw.GET('/api/chats/{id}/messages', { params: { path: { id }, query } }),
+    );
+  }
+
+  /** A page of a branch's (or the tree's) messages and the cursor of the next. */
+  listMessagesPage(
+    id: string,
+    query?: Query<'/api/chats/{id}/messages', 'get'>,
+  ): Promise<Page<BranchMessage>> {
+    return this.page(() =>
+      this.raw.GET('/api/chats/{id}/messages', { params: { path: { id }, query } }),
+    );
+  }
+
+  /** Deletes a message and everything below it (a branch). */
+  async deleteMessage(id: string, messageId: string): Promise<void> {
+    await this.call(() =>
+      this.raw.DELETE('/api/chats/{id}/messages/{messageId}', {
+        params: { path: { id, messageId } },
+      }),
+    );
+  }
+
+  /** A new chat holding a copy of the branch from the root to `messageId`. */
+  fork(id: string, body: Body<'/api/chats/{id}/fork', 'post'>): Promise<Chat> {
+    return this.call(() =>
+      this.raw.POST('/api/chats/{id}/fork', { params: { path: { id } }, body }),
     );
   }
 
@@ -298,6 +348,26 @@ export class SigmaClient {
     return this.call(() => this.raw.GET('/api/models'));
   }
 
+  // ---- Keys and usage -------------------------------------------------------------------------
+
+  /** A personal API key for /v1; its secret is in this answer only. */
+  createKey(body: Body<'/api/keys', 'post'>): Promise<CreatedApiKey> {
+    return this.call(() => this.raw.POST('/api/keys', { body }));
+  }
+
+  listKeys(): Promise<ApiKey[]> {
+    return this.call(() => this.raw.GET('/api/keys'));
+  }
+
+  async deleteKey(id: string): Promise<void> {
+    await this.call(() => this.raw.DELETE('/api/keys/{id}', { params: { path: { id } } }));
+  }
+
+  /** Tokens used, by day, model and chat. */
+  usage(query?: Query<'/api/usage', 'get'>): Promise<UsageReport> {
+    return this.call(() => this.raw.GET('/api/usage', { params: { query } }));
+  }
+
   // ---- Plumbing -------------------------------------------------------------------------------
 
   /** Runs a request; refused for its token with a session, refreshes once (shared) and runs it once more. */
@@ -310,6 +380,19 @@ export class SigmaClient {
       result = await run();
     }
     return this.ok(result);
+  }
+
+  /** `call`, with the next page's cursor read from the answer's `Link` header. */
+  private async page<T>(
+    run: () => Promise<{ data?: T[]; error?: unknown; response: Response }>,
+  ): Promise<Page<T>> {
+    let response: Response | undefined;
+    const items = await this.call(async () => {
+      const result = await run();
+      response = result.response;
+      return result;
+    });
+    return { items, nextCursor: nextCursorOf(response?.headers.get('Link') ?? null) };
   }
 
   private ok<T>(result: { data?: T; error?: unknown; response: Response }): Promise<T> {
@@ -396,4 +479,11 @@ const tokenRefused = (error: ApiError) => error.status === 401 && error.code ===
 
 export function createClient(options: ClientOptions): SigmaClient {
   return new SigmaClient(options);
+}
+
+/** The `cursor` of a `Link: <…?cursor=…>; rel="next"` header, or null. */
+function nextCursorOf(link: string | null): string | null {
+  const next = link ? /<([^>]*)>\s*;\s*rel="?next"?/.exec(link) : null;
+  if (!next) return null;
+  return new URL(next[1]!, 'http://base.invalid').searchParams.get('cursor');
 }

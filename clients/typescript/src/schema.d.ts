@@ -3191,6 +3191,8 @@ export interface operations {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
+                    /** @description The next page, when there is one: `<path?…&cursor=…>; rel="next"` */
+                    Link?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3640,6 +3642,8 @@ export interface operations {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
+                    /** @description The next page, when there is one: `<path?…&cursor=…>; rel="next"` */
+                    Link?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4463,6 +4467,8 @@ export interface operations {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
+                    /** @description The next page, when there is one: `<path?…&cursor=…>; rel="next"` */
+                    Link?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9390,6 +9396,8 @@ export interface operations {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
+                    /** @description The next page, when there is one: `<path?…&cursor=…>; rel="next"` */
+                    Link?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9874,6 +9882,8 @@ export interface operations {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
+                    /** @description The next page, when there is one: `<path?…&cursor=…>; rel="next"` */
+                    Link?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10727,6 +10737,8 @@ export interface operations {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
+                    /** @description The next page, when there is one: `<path?…&cursor=…>; rel="next"` */
+                    Link?: string;
                     [name: string]: unknown;
                 };
                 content: {

@@ -7,6 +7,11 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
+/** How a paginated list's answer names its next page, for the OpenAPI description (setNextLink). */
+export const NEXT_PAGE_HEADER = {
+  Link: 'The next page, when there is one: `<path?…&cursor=…>; rel="next"`',
+};
+
 /** GitHub-style pagination: the next page's URL keeps every parameter of this one but the cursor. */
 export function setNextLink(
   req: Request,

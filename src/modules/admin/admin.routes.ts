@@ -1,3 +1,4 @@
+import { NEXT_PAGE_HEADER } from '../../lib/http/pagination.js';
 import { z } from 'zod';
 import { defineRoute, type RouteGroup } from '../../lib/http/route.js';
 import { UsageReportSchema } from '../usage/index.js';
@@ -30,6 +31,7 @@ export function adminRoutes(): RouteGroup {
           200: {
             description: 'A page of accounts; `Link: <…>; rel="next"` when more exist',
             schema: z.array(AdminUserSchema),
+            headers: NEXT_PAGE_HEADER,
           },
         },
         errors: [403],
@@ -80,6 +82,7 @@ export function adminRoutes(): RouteGroup {
           200: {
             description: 'A page of audit entries; `Link` points to older ones',
             schema: z.array(AuditEntrySchema),
+            headers: NEXT_PAGE_HEADER,
           },
         },
         errors: [403],

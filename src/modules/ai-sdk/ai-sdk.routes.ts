@@ -1,3 +1,4 @@
+import { NEXT_PAGE_HEADER } from '../../lib/http/pagination.js';
 import { defineRoute, type RouteGroup } from '../../lib/http/route.js';
 import * as controller from './ai-sdk.controller.js';
 import { z } from 'zod';
@@ -59,6 +60,7 @@ export function aiSdkRoutes(): RouteGroup {
           200: {
             description: 'A page of UI messages; `Link` points to the next (older) page',
             schema: z.array(StoredUiMessage),
+            headers: NEXT_PAGE_HEADER,
           },
         },
         handler: controller.messages,

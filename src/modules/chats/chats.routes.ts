@@ -1,3 +1,4 @@
+import { NEXT_PAGE_HEADER } from '../../lib/http/pagination.js';
 import { z } from 'zod';
 import { defineRoute, type RouteGroup } from '../../lib/http/route.js';
 import * as branches from './branch.controller.js';
@@ -87,6 +88,7 @@ export function chatRoutes(): RouteGroup {
           200: {
             description: 'A page of chats; `Link: <…>; rel="next"` when more exist',
             schema: z.array(ChatSchema),
+            headers: NEXT_PAGE_HEADER,
           },
         },
         errors: [429, 503],
@@ -121,6 +123,7 @@ export function chatRoutes(): RouteGroup {
           200: {
             description: 'The chat, its latest messages and whether older ones exist',
             schema: ChatWithMessagesSchema,
+            headers: NEXT_PAGE_HEADER,
           },
         },
         errors: [404],
@@ -137,6 +140,7 @@ export function chatRoutes(): RouteGroup {
           200: {
             description: 'A page of messages; `Link` points to the next page',
             schema: z.array(BranchMessageSchema),
+            headers: NEXT_PAGE_HEADER,
           },
         },
         errors: [404],
