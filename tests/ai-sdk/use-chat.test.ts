@@ -734,6 +734,13 @@ describe('POST /api/ai-sdk/chat with the ai package (useChat transport)', () => 
       .get('/api/ai-sdk/chat/ui-chat-gone/messages?limit=0')
       .set(user.auth);
     expectError(bad, 400, 'VALIDATION_FAILED');
+    // Longer than any useChat id a send accepts: it names no chat.
+    const tooLong = await ctx
+      .request()
+      .get(`/api/ai-sdk/chat/${'x'.repeat(300)}/messages`)
+      .set(user.auth);
+    expectError(tooLong, 404, 'NOT_FOUND');
+    expect(tooLong.body.error.message).toBe('Chat not found');
   });
 
   it('when useChat resumes (resume: true, resumeStream), then there is nothing to resume: 204, which the transport reads as no stream; without a token, 401', async () => {

@@ -145,8 +145,8 @@ describe('mass assignment on the account', () => {
     ['email', { email: 'takeover@example.test' }],
     ['passwordHash', { passwordHash: '$2b$10$abcdefghijklmnopqrstuv' }],
   ])(
-    'when PATCH /me carries %s next to name, then 400 and nothing changes',
-    async (_label, extra) => {
+    'when PATCH /me carries %s next to name, then 400 naming that field, and nothing changes',
+    async (label, extra) => {
       const account = await createUser();
       const before = await accountsSnapshot();
       const res = await ctx
@@ -155,6 +155,10 @@ describe('mass assignment on the account', () => {
         .set(bearer(account.accessToken))
         .send({ name: 'New Name', ...extra });
       expectError(res, 400, 'VALIDATION_FAILED');
+      // At the field itself, as a form marks it.
+      expect(res.body.error.details).toEqual([
+        { path: label, message: `Unknown field \`${label}\`` },
+      ]);
       expect(await accountsSnapshot()).toEqual(before);
     },
   );

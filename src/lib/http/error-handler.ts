@@ -17,11 +17,21 @@ const DATABASE_DOWN_ERRORS = new Set([
   'MongoPoolClearedError',
 ]);
 
+const pathOf = (path: PropertyKey[]) => path.map(String).join('.') || '(root)';
+
+/**
+ * One detail per problem, at the field it is about: an unknown field is named as its own path (a
+ * form can mark it), not as its object's.
+ */
 export function zodDetails(error: ZodError): ErrorDetail[] {
-  return error.issues.map((issue) => ({
-    path: issue.path.map(String).join('.') || '(root)',
-    message: issue.message,
-  }));
+  return error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({
+          path: pathOf([...issue.path, key]),
+          message: `Unknown field \`${key}\``,
+        }))
+      : [{ path: pathOf(issue.path), message: issue.message }],
+  );
 }
 
 export function isDatabaseDown(err: unknown): boolean {

@@ -11,7 +11,9 @@ const UIMessage = z.looseObject({
 });
 
 /** The useChat id in a path (the transport's resume request). */
-export const UseChatIdParams = z.strictObject({ id: z.string().min(1).max(256) });
+export const UseChatIdParams = z.strictObject({
+  id: z.string().min(1, 'Chat not found').max(256, 'Chat not found'),
+});
 
 /** A page of a useChat id's stored messages (`GET /api/ai-sdk/chat/:id/messages`). */
 export const uiMessagesQuery = () => z.strictObject(pageParams(config().PAGE_SIZE_MAX));
