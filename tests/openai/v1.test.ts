@@ -649,6 +649,8 @@ describe('POST /v1/chat/completions with the official openai SDK', () => {
     expect(res.headers['x-chat-id']).toMatch(/^[a-f0-9]{24}$/);
     const exposed = String(res.headers['access-control-expose-headers']).split(/\s*,\s*/);
     expect(exposed).toContain('X-Chat-Id');
+    // OpenAI's SDKs read it to leave a spent budget alone; in a page, only if it is exposed.
+    expect(exposed).toContain('x-should-retry');
     expect(await Chat.countDocuments({ _id: res.headers['x-chat-id'], userId: owner() })).toBe(1);
   });
 

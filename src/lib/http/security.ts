@@ -13,7 +13,8 @@ export function corsPolicy(allowedOrigins: readonly string[]): RequestHandler {
     origin: (origin, callback) => callback(null, origin !== undefined && allowed.has(origin)),
     credentials: true,
     // What browser code may read: X-Chat-Id names the chat a /v1 `store: true` exchange went into;
-    // the RateLimit-* headers are the ones the limiters send (limiter.ts, IETF draft 6).
+    // the RateLimit-* headers are the ones the limiters send (limiter.ts, IETF draft 6);
+    // x-should-retry tells OpenAI's SDKs not to retry a spent budget (openai.errors.ts).
     exposedHeaders: [
       'X-Request-Id',
       'Link',
@@ -23,6 +24,7 @@ export function corsPolicy(allowedOrigins: readonly string[]): RequestHandler {
       'RateLimit-Reset',
       'RateLimit-Policy',
       'X-Chat-Id',
+      'x-should-retry',
     ],
     maxAge: 600,
   });
