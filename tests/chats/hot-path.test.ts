@@ -531,8 +531,8 @@ describe('reads on /v1', () => {
     // Another file's work still finishing in this process (a chat's title written after its first
     // reply) may read other collections, or other accounts, meanwhile: those are not this call's.
     const anotherAccount = (c: CommandStartedEvent) => {
-      const id = (c.command.filter as { _id?: unknown } | undefined)?._id;
-      return c.command.find === 'users' && id !== undefined && String(id) !== user.id;
+      const id = (c.command.filter as { _id?: Types.ObjectId } | undefined)?._id;
+      return c.command.find === 'users' && id !== undefined && id.toHexString() !== user.id;
     };
     const reads = commands.filter(
       (c) =>
