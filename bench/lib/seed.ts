@@ -149,13 +149,27 @@ export async function seed(
 
 /**
  * Empties the messages, leases and lease flags collections, and the thread relay's threads of their messages,
- * so every arm starts from the same database state.
+ * so every arm starts from the same database state. Of ours' messages, the replies its chats' kept
+ * turns end at stay (chat-context.ts), emptied and marked `benchKept`: a send checks that the
+ * message it follows is still there (a deletion through the API clears the turns with it), so
+ * removing them under the chats would refuse the next send. The relay's history skips them (no
+ * text), and the counts below leave them out.
  */
 export async function resetMessages(uri: string): Promise<void> {
   const client = await MongoClient.connect(uri);
   try {
     const db = client.db();
-    await db.collection('messages').deleteMany({});
+    const leaves = (
+      await db
+        .collection<{ context?: { leafId?: ObjectId } }>('chats')
+        .find({ 'context.leafId': { $exists: true } }, { projection: { 'context.leafId': 1 } })
+        .toArray()
+    ).flatMap((chat) => (chat.context?.leafId ? [chat.context.leafId] : []));
+    await db.collection('messages').deleteMany({ _id: { $nin: leaves } });
+    if (leaves.length > 0)
+      await db
+        .collection('messages')
+        .updateMany({ _id: { $in: leaves } }, { $set: { content: '', benchKept: true } });
     await db.collection('generations').deleteMany({});
     await db.collection('generation_flags').deleteMany({});
     await db.collection('threads').updateMany({}, { $set: { messages: [] } });
@@ -216,7 +230,7 @@ export async function storedReplyChars(uri: string): Promise<{ messages: number;
     )
       await sleep(200);
     const rows = await messages
-      .find({ role: 'assistant' }, { projection: { content: 1 } })
+      .find({ role: 'assistant', benchKept: { $ne: true } }, { projection: { content: 1 } })
       .toArray();
     return {
       messages: rows.length,
@@ -237,7 +251,7 @@ export async function storedReplies(uri: string): Promise<{ messages: number; th
     const db = client.db();
     const messages = await db
       .collection('messages')
-      .countDocuments({ role: 'assistant', status: 'complete' });
+      .countDocuments({ role: 'assistant', status: 'complete', benchKept: { $ne: true } });
     const threads = await db
       .collection('threads')
       .find({}, { projection: { messages: 1 } })

@@ -32,7 +32,11 @@ function newUserText(body: AiSdkChatBody): string {
     .filter((p) => p.type === 'text' && typeof p.text === 'string')
     .map((p) => p.text as string)
     .join('\n');
-  if (text.trim() === '') throw invalid(`${path}.parts`, 'The new user message has no text: its text parts are missing or empty');
+  if (text.trim() === '')
+    throw invalid(
+      `${path}.parts`,
+      'The new user message has no text: its text parts are missing or empty',
+    );
   const max = config().MAX_MESSAGE_CHARS;
   if (characterCount(text) > max) throw invalid(`${path}.parts`, `At most ${max} characters`);
   return text;

@@ -141,10 +141,10 @@ export async function deleteBranch(
       ),
     );
   await deleteMessages({ chatId: chat._id, _id: { $in: ids } });
-  // Once more, level by level, for exchanges that stored themselves below the
-  // branch while this ran: they would be left without a parent. An exchange checks its parent once
-  // its messages are in and its chat written (chats.cleanup.ts parentStillThere), so one that
-  // found it still there is found here; those found may have pointed the chat at themselves.
+  // Once more, level by level, for exchanges that stored themselves below the branch while this
+  // ran: they would be left without a parent. An exchange checks its parent once its messages are
+  // in and its chat written (chats.cleanup.ts parentStillThere), so one that found it still there
+  // is found here; those found may have pointed the chat at themselves.
   const late: Types.ObjectId[] = [];
   let below = ids;
   for (let level = 0; level < LATE_LEVELS && below.length > 0; level += 1) {
