@@ -34,6 +34,33 @@ const sendJson = (chatId: string, key: string, body: Record<string, unknown>, as
     .set('Idempotency-Key', key)
     .send(body);
 
+/** POST /api/chats with the key. */
+const createWithKey = (key: string, body: Record<string, unknown>) =>
+  ctx.request().post('/api/chats').set(ctx.user.auth).set('Idempotency-Key', key).send(body);
+
+/**
+ * Holds the first call of a collection method until `release`: a request that is slow to store
+ * (the embedded database's write lock can hold it). The call itself is the real one.
+ */
+function holdFirstCall<T extends object>(target: T, method: keyof T & string) {
+  const object = target as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+  const original = object[method]!.bind(target);
+  let reached!: () => void;
+  const reachedCall = new Promise<void>((resolve) => (reached = resolve));
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let calls = 0;
+  const spy = vi.spyOn(object, method).mockImplementation(async (...args: unknown[]) => {
+    calls += 1;
+    if (calls === 1) {
+      reached();
+      await released;
+    }
+    return original(...args);
+  });
+  return { reached: reachedCall, release, restore: () => spy.mockRestore() };
+}
+
 /** A POST of a message to the chat with the key, read as a stream (as a browser tab would). */
 const postWithKey = (chatId: string, key: string, body: Record<string, unknown>, accept?: string) =>
   openSse(ctx.server.port, {
@@ -146,13 +173,7 @@ describe('Idempotency-Key on sending a message', () => {
 
   it('when a chat is created with its first message twice with one key, then one chat exists, and both answers are the Chat with its `chat` and `messages`', async () => {
     const key = newKey();
-    const create = () =>
-      ctx
-        .request()
-        .post('/api/chats')
-        .set(ctx.user.auth)
-        .set('Idempotency-Key', key)
-        .send({ message: 'first words', stream: false });
+    const create = () => createWithKey(key, { message: 'first words', stream: false });
     const first = await create();
     const again = await create();
     expect(first.status).toBe(201);
@@ -250,58 +271,49 @@ describe('Idempotency-Key on sending a message', () => {
       }
     });
 
-  it('when a chat created with its first message is so slow to store it that a retry takes the key over, then the retry answers with that chat, which keeps its one place under the chat cap', async () => {
-    const key = newKey();
-    ctx.upstream.setDefault({ chunks: ['answer'] });
-    const insertMany = Message.collection.insertMany.bind(Message.collection);
-    let letFirstStore!: () => void;
-    const firstMayStore = new Promise<void>((resolve) => (letFirstStore = resolve));
-    let firstReached!: () => void;
-    const firstAtInsert = new Promise<void>((resolve) => (firstReached = resolve));
-    let held = false;
-    const spy = vi
-      .spyOn(Message.collection, 'insertMany')
-      .mockImplementation(async (docs, ...rest) => {
-        if (!held) {
-          held = true;
-          firstReached();
-          await firstMayStore;
-        }
-        return insertMany(docs, ...rest);
-      });
-    const create = () =>
-      ctx
-        .request()
-        .post('/api/chats')
-        .set(ctx.user.auth)
-        .set('Idempotency-Key', key)
-        .send({ message: 'slow first words', stream: false })
-        .then((res) => res);
-    try {
-      const first = create();
+  for (const { what, body, held } of [
+    {
+      what: 'a chat created with its first message is so slow to store the message',
+      body: { message: 'slow first words', stream: false },
       // The chat is stored (with its place), its messages wait.
-      await firstAtInsert;
-      await IdempotencyKey.collection.updateOne(
-        { key },
-        { $set: { createdAt: new Date(Date.now() - 60_000) } },
-      );
-      const retry = create();
-      // The retry finds the chat stored under the same id, and waits for its exchange.
-      await eventually(
-        async () => (await IdempotencyKey.findOne({ key }).lean())?.createdAt.getTime() ?? 0,
-        (at) => at > Date.now() - 30_000,
-      );
-      letFirstStore();
-      const [a, b] = await Promise.all([first, retry]);
-      expect([a.status, b.status]).toEqual([201, 201]);
-      expect(b.body.id).toBe(a.body.id);
-      expect(b.body.messages).toEqual(a.body.messages);
-      expect(await Chat.countDocuments({ _id: a.body.id })).toBe(1);
-      expect(await ChatSlot.countDocuments({ chatId: a.body.id })).toBe(1);
-    } finally {
-      spy.mockRestore();
-    }
-  });
+      held: () => holdFirstCall(Message.collection, 'insertMany'),
+    },
+    {
+      what: 'a chat created without a message is so slow to store it',
+      body: { title: 'slow to store' },
+      held: () => holdFirstCall(Chat.collection, 'insertOne'),
+    },
+  ])
+    it(`when ${what} that a retry takes the key over, then both answer with that chat, which keeps its one place under the chat cap`, async () => {
+      const key = newKey();
+      ctx.upstream.setDefault({ chunks: ['answer'] });
+      const first = held();
+      try {
+        const create = () => createWithKey(key, body).then((res) => res);
+        const firstAnswer = create();
+        await first.reached;
+        // As if it had been claimed longer ago than a request is taken for dead (ABANDONED_MS).
+        await IdempotencyKey.collection.updateOne(
+          { key },
+          { $set: { createdAt: new Date(Date.now() - 60_000) } },
+        );
+        const retry = create();
+        // The retry has taken the key over (its own claim, made now).
+        await eventually(
+          async () => (await IdempotencyKey.findOne({ key }).lean())?.createdAt.getTime() ?? 0,
+          (at) => at > Date.now() - 30_000,
+        );
+        first.release();
+        const [a, b] = await Promise.all([firstAnswer, retry]);
+        expect([a.status, b.status]).toEqual([201, 201]);
+        expect(b.body.id).toBe(a.body.id);
+        expect(b.body.messages).toEqual(a.body.messages);
+        expect(await Chat.countDocuments({ _id: a.body.id })).toBe(1);
+        expect(await ChatSlot.countDocuments({ chatId: a.body.id })).toBe(1);
+      } finally {
+        first.restore();
+      }
+    });
 
   it('when a key has expired, then the same request is a new message', async () => {
     const chatId = await newChat();

@@ -266,8 +266,15 @@ export async function createChatOnce(req: Request, res: Response, input: NewChat
     }
     let chat: ChatDoc;
     try {
-      chat = await startChat(userId, input, ids.chatId);
+      // The id its claim names: one taken over from a request taken for dead names that one's.
+      chat = await startChat(userId, input, claim.record.chatId);
     } catch (error) {
+      // That request was only slow, and made the chat under the same id first: it is the answer.
+      if (isDuplicateKey(error)) {
+        const made = parseObjectId(String(claim.record.chatId), 'Chat');
+        res.status(201).json(toChatJson(await findOwnedChat(userId, made)));
+        return;
+      }
       // Refused (a cap, the write limit) or failed: nothing was stored, so a retry may act.
       await releaseIdempotencyKey(claim.record).catch(() => undefined);
       throw error;
