@@ -195,7 +195,7 @@ export class SigmaClient {
   // ---- Chats ----------------------------------------------------------------------------------
 
   listChats(query?: Query<'/api/chats', 'get'>): Promise<Chat[]> {
-    return this.call(() => this.raw.GET('/api/chats', { params: { query } }));
+    return this.listChatsPage(query).then((page) => page.items);
   }
 
   /** A page of chats and the cursor of the next (`query.cursor` for it), from the `Link` header. */
@@ -225,9 +225,7 @@ export class SigmaClient {
     id: string,
     query?: Query<'/api/chats/{id}/messages', 'get'>,
   ): Promise<BranchMessage[]> {
-    return this.call(() =>
-      this.raw.GET('/api/chats/{id}/messages', { params: { path: { id }, query } }),
-    );
+    return this.listMessagesPage(id, query).then((page) => page.items);
   }
 
   /** A page of a branch's (or the tree's) messages and the cursor of the next. */
