@@ -4,6 +4,7 @@ import { Generation } from '../../src/modules/chats/generation/generation.model.
 import { Message } from '../../src/modules/chats/message.model.js';
 import { useChatApp } from '../helpers/chat-app.js';
 import { eventually } from '../helpers/eventually.js';
+import { holdCall } from '../helpers/hold-call.js';
 
 const ctx = useChatApp();
 
@@ -42,27 +43,11 @@ async function twoExchanges(branched: boolean) {
 }
 
 /**
- * Holds the messages' insert whose documents `picks` selects until the returned release: the time a
- * real exchange can spend between reading its branch and storing below it (its limits, the
- * embedded database's write lock). The insert itself is the real one.
+ * Holds the messages' insert whose documents `picks` selects: the time a real exchange can spend
+ * between reading its branch and storing below it. Put back after each test (restoreAllMocks).
  */
-function holdInsert(picks: (docs: { content?: string; parentId?: unknown }[]) => boolean) {
-  const insertMany = Message.collection.insertMany.bind(Message.collection);
-  let reached!: () => void;
-  const atInsert = new Promise<void>((resolve) => (reached = resolve));
-  let release!: () => void;
-  const released = new Promise<void>((resolve) => (release = resolve));
-  let held = false;
-  vi.spyOn(Message.collection, 'insertMany').mockImplementation(async (docs, ...rest) => {
-    if (!held && picks(docs as never)) {
-      held = true;
-      reached();
-      await released;
-    }
-    return insertMany(docs, ...rest);
-  });
-  return { atInsert, release };
-}
+const holdInsert = (picks: (docs: { content?: string; parentId?: unknown }[]) => boolean) =>
+  holdCall(Message.collection, 'insertMany', ([docs]) => picks(docs as never));
 
 /** Messages whose parent is not in the chat. */
 async function orphansIn(chatId: string): Promise<string[]> {
@@ -98,7 +83,7 @@ describe('deleting a branch while an exchange below it is being stored', () => {
       const held = holdInsert((docs) => docs.some((d) => d.content === 'Q3'));
       // Sent now (a supertest request goes out once it is awaited or `then` is called).
       const pending = send(t.chatId, 'Q3', edit ? { parentId: t.a2 } : {}).then((res) => res);
-      await held.atInsert;
+      await held.reached;
       expect((await deleteBranch(t.chatId, t.q2)).status).toBe(204);
       held.release();
       const res = await pending;
@@ -123,7 +108,7 @@ describe('deleting a branch while an exchange below it is being stored', () => {
       .set(ctx.user.auth)
       .send({})
       .then((res) => res);
-    await held.atInsert;
+    await held.reached;
     expect((await deleteBranch(t.chatId, t.q2)).status).toBe(204);
     held.release();
     const res = await pending;

@@ -1,9 +1,10 @@
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import mongoose from '../../src/lib/db/mongoose.js';
 import { Chat } from '../../src/modules/chats/chat.model.js';
 import { Message } from '../../src/modules/chats/message.model.js';
 import { useChatApp } from '../helpers/chat-app.js';
 import { eventually } from '../helpers/eventually.js';
+import { holdCall } from '../helpers/hold-call.js';
 
 /**
  * The turns kept on the chat for the next send (chat-context.ts) must always be what the message
@@ -262,20 +263,9 @@ describe('the turns a chat keeps for its next send', () => {
       .send({ content: 'Q2', parentId: first.messages[1]!.id });
     const cut = second.body.messages[1].id as string;
     // The send has read the turns ending at "PART"; its insert waits until the continue runs.
-    const insertMany = Message.collection.insertMany.bind(Message.collection);
-    let letInsertGo!: () => void;
-    const insertHeld = new Promise<void>((resolve) => (letInsertGo = resolve));
-    let insertReached!: () => void;
-    const atInsert = new Promise<void>((resolve) => (insertReached = resolve));
-    const spy = vi
-      .spyOn(Message.collection, 'insertMany')
-      .mockImplementation(async (docs, ...rest) => {
-        if ((docs as { content?: string }[]).some((d) => d.content === 'Q3')) {
-          insertReached();
-          await insertHeld;
-        }
-        return insertMany(docs, ...rest);
-      });
+    const held = holdCall(Message.collection, 'insertMany', ([docs]) =>
+      (docs as { content?: string }[]).some((d) => d.content === 'Q3'),
+    );
     try {
       ctx.upstream.script({ chunks: ['re Q3'] });
       let endContinue!: () => void;
@@ -289,12 +279,12 @@ describe('the turns a chat keeps for its next send', () => {
         .set(ctx.user.auth)
         .send({ content: 'Q3' })
         .then((res) => res);
-      await atInsert;
+      await held.reached;
       const continued = ctx.stream(`/api/chats/${chatId}/messages/${cut}/continue`, {
         stream: true,
       });
       await continued.waitForEvent('delta');
-      letInsertGo();
+      held.release();
       expect((await racing).status).toBe(201);
       endContinue();
       await continued.ended;
@@ -303,7 +293,7 @@ describe('the turns a chat keeps for its next send', () => {
         data: { message: { content: 'PART MORE' } },
       });
     } finally {
-      spy.mockRestore();
+      held.restore();
     }
     await sendMatchingBranch(chatId, 'Q4');
     expect(ctx.upstream.requests.at(-1)!.messages).toContainEqual({

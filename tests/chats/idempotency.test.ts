@@ -8,6 +8,7 @@ import { Message } from '../../src/modules/chats/message.model.js';
 import { useChatApp } from '../helpers/chat-app.js';
 import { expectError } from '../helpers/auth.js';
 import { eventually } from '../helpers/eventually.js';
+import { holdCall } from '../helpers/hold-call.js';
 import { openSse } from '../helpers/sse.js';
 import { createUser, type TestUser } from '../helpers/users.js';
 
@@ -37,29 +38,6 @@ const sendJson = (chatId: string, key: string, body: Record<string, unknown>, as
 /** POST /api/chats with the key. */
 const createWithKey = (key: string, body: Record<string, unknown>) =>
   ctx.request().post('/api/chats').set(ctx.user.auth).set('Idempotency-Key', key).send(body);
-
-/**
- * Holds the first call of a collection method until `release`: a request that is slow to store
- * (the embedded database's write lock can hold it). The call itself is the real one.
- */
-function holdFirstCall<T extends object>(target: T, method: keyof T & string) {
-  const object = target as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
-  const original = object[method]!.bind(target);
-  let reached!: () => void;
-  const reachedCall = new Promise<void>((resolve) => (reached = resolve));
-  let release!: () => void;
-  const released = new Promise<void>((resolve) => (release = resolve));
-  let calls = 0;
-  const spy = vi.spyOn(object, method).mockImplementation(async (...args: unknown[]) => {
-    calls += 1;
-    if (calls === 1) {
-      reached();
-      await released;
-    }
-    return original(...args);
-  });
-  return { reached: reachedCall, release, restore: () => spy.mockRestore() };
-}
 
 /** A POST of a message to the chat with the key, read as a stream (as a browser tab would). */
 const postWithKey = (chatId: string, key: string, body: Record<string, unknown>, accept?: string) =>
@@ -276,12 +254,12 @@ describe('Idempotency-Key on sending a message', () => {
       what: 'a chat created with its first message is so slow to store the message',
       body: { message: 'slow first words', stream: false },
       // The chat is stored (with its place), its messages wait.
-      held: () => holdFirstCall(Message.collection, 'insertMany'),
+      held: () => holdCall(Message.collection, 'insertMany'),
     },
     {
       what: 'a chat created without a message is so slow to store it',
       body: { title: 'slow to store' },
-      held: () => holdFirstCall(Chat.collection, 'insertOne'),
+      held: () => holdCall(Chat.collection, 'insertOne'),
     },
   ])
     it(`when ${what} that a retry takes the key over, then both answer with that chat, which keeps its one place under the chat cap`, async () => {
