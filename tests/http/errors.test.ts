@@ -109,6 +109,17 @@ describe('request bodies', () => {
     expect((await ctx.request().post('/api/auth/logout').set(auth)).status).toBe(204);
   });
 
+  it('when a required field is missing or has the wrong type, then 400 VALIDATION_FAILED with one detail at each field: "Required" for a missing one, the type expected for the other; nothing is stored', async () => {
+    const before = await accountsSnapshot();
+    const missing = await ctx.request().post('/api/auth/signup').send({ password: 12345678 });
+    expectError(missing, 400, 'VALIDATION_FAILED');
+    expect(missing.body.error.details).toEqual([
+      { path: 'email', message: 'Required' },
+      { path: 'password', message: expect.stringMatching(/expected string, received number/) },
+    ]);
+    expect(await accountsSnapshot()).toEqual(before);
+  });
+
   it('when the body holds bytes that are not UTF-8, then 400 INVALID_JSON naming UTF-8, and nothing is stored', async () => {
     const before = await accountsSnapshot();
     const name = Buffer.from([0x41, 0xff, 0xfe, 0x42]);

@@ -771,6 +771,14 @@ describe('errors in OpenAI shape, mapped by the SDK', () => {
       );
       expect(bad).toMatchObject({ status: 400, param });
     }
+    const noMessages = await failure(
+      client.chat.completions.create({ model: 'test-model' } as never),
+    );
+    expect(noMessages).toMatchObject({
+      status: 400,
+      param: 'messages',
+      code: 'missing_required_parameter',
+    });
     for (const stream of [undefined, false]) {
       const options = await failure(
         client.chat.completions.create({

@@ -167,6 +167,16 @@ describe('a budget of its own for one user', () => {
     for (let i = 0; i < 3; i += 1) expect((await send(bigger, other)).status).toBe(201); // 0, 40, 80 < 100
     expectError(await send(bigger, other), 429, 'QUOTA_EXCEEDED'); // 120 ≥ 100
   });
+
+  it('when a budget of one token is used up, then the refusal says "1 token"', async () => {
+    const tiny = await createUser({ label: 'budget-one' });
+    await User.updateOne({ _id: tiny.id }, { $set: { tokenBudgetPerDay: 1 } });
+    const chatId = await newChat(tiny);
+    expect((await send(tiny, chatId)).status).toBe(201); // 0 < 1 → 40
+    const refused = await send(tiny, chatId);
+    expectError(refused, 429, 'QUOTA_EXCEEDED');
+    expect(refused.body.error.message).toMatch(/^The daily budget of 1 token is used up;/);
+  });
 });
 
 describe('what a budget counts while a chat is deleted', () => {

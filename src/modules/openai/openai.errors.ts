@@ -2,6 +2,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { z, ZodError, type core } from 'zod';
 import { AppError, ERROR_STATUS, type ErrorCode } from '../../lib/errors.js';
 import { reportError, toAppError } from '../../lib/http/error-handler.js';
+import { MISSING_FIELD } from '../../lib/http/schemas.js';
 import type { UpstreamFailure } from '../../lib/llm/upstream-errors.js';
 
 /** OpenAI's error body: `{ error: { message, type, param, code } }`, which its SDKs parse. */
@@ -101,6 +102,12 @@ function fromZod(error: ZodError): OpenAiError {
       `Unrecognized field(s) in '${param}': ${keys.join(', ')}`,
       { code: 'unknown_parameter', param: `${param}.${keys[0]}` },
     );
+  }
+  if (param && issue.code === 'invalid_type' && issue.message === MISSING_FIELD) {
+    return new OpenAiError('VALIDATION_FAILED', `Missing required parameter: '${param}'.`, {
+      code: 'missing_required_parameter',
+      param,
+    });
   }
   return new OpenAiError(
     'VALIDATION_FAILED',

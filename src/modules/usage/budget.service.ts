@@ -91,7 +91,7 @@ export async function assertWithinBudget(
   const seconds = Math.max(1, Math.ceil((resetsAt.getTime() - now.getTime()) / 1000));
   throw new AppError(
     'QUOTA_EXCEEDED',
-    `The daily budget of ${limit} tokens is used up; it resets at ${resetsAt.toISOString()}`,
+    `The daily budget of ${limit} ${limit === 1 ? 'token' : 'tokens'} is used up; it resets at ${resetsAt.toISOString()}`,
     { headers: { 'Retry-After': String(seconds) } },
   );
 }
