@@ -3,7 +3,26 @@
  * browser project) and run against a real server by tests/clients/typed-client.test.ts.
  * In an application the import is `from '@sigmagpt/client'`.
  */
-import { ApiError, createClient, type Chat, type StreamEvent } from '../src/index.js';
+import {
+  ApiError,
+  createClient,
+  type Chat,
+  type ReplyError,
+  type StreamEvent,
+} from '../src/index.js';
+
+/** A failed reply's code, as a UI would word it: `code` is a union, so a misspelt case does not compile. */
+function describeFailure(code: ReplyError['code']): string {
+  switch (code) {
+    case 'INTERRUPTED':
+      return 'interrupted: send it again';
+    case 'UPSTREAM_ERROR':
+    case 'UPSTREAM_TIMEOUT':
+      return 'the model failed: retry';
+    default:
+      return code;
+  }
+}
 
 export async function journey(baseUrl: string, email: string) {
   const api = createClient({ baseUrl });
@@ -33,6 +52,7 @@ export async function journey(baseUrl: string, email: string) {
     names.push(event.event);
     if (event.event === 'delta') streamed += event.data.content;
     if (event.event === 'done') streamed += ` [${event.data.message.status}]`;
+    if (event.event === 'error') streamed += ` [${describeFailure(event.data.error.code)}]`;
   }
 
   // Stop reading after the first delta. The server goes on for DETACH_GRACE_SECONDS in case a reader
@@ -67,6 +87,8 @@ export async function journey(baseUrl: string, email: string) {
   void chat.notAField;
   // @ts-expect-error -- a route the API does not have
   void api.raw.GET('/api/nope');
+  // @ts-expect-error -- a reply's error code is one of a known set, not any string
+  void describeFailure('NOT_A_CODE');
 
   return {
     userEmail: user.email,

@@ -13,6 +13,8 @@ export type AuthResult = Schemas['AuthResult'];
 export type Chat = Schemas['Chat'];
 export type ChatWithMessages = Schemas['ChatWithMessages'];
 export type Message = Schemas['Message'];
+/** Why a reply failed (`Message.error`, the `error` event): `code` is one of a known set. */
+export type ReplyError = NonNullable<Message['error']>;
 /** A message as a branch or tree page lists it: with `siblingIds`, for a "‹ 2/3 ›" switcher. */
 export type BranchMessage = Schemas['BranchMessage'];
 export type ExchangeResult = Schemas['ExchangeResult'];

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { config, type Config } from '../../lib/config.js';
 import { objectIdField, objectIdParam } from '../../lib/http/ids.js';
 import { CURSOR_TEXT } from './reply-cursor.js';
-import { STOP_REASONS } from './message.model.js';
+import { REPLY_ERROR_CODES, STOP_REASONS } from './message.model.js';
 import { pageParams } from '../../lib/http/pagination.js';
 
 /**
@@ -53,6 +53,19 @@ export const UsageSchema = z
   })
   .meta({ id: 'Usage' });
 
+/**
+ * Why a reply failed, stored with it and sent in its `error` event. Inline, not a component: the
+ * generator would make the component itself nullable, as `Message.error` is.
+ */
+export const ReplyErrorSchema = z.object({
+  code: z
+    .enum(REPLY_ERROR_CODES)
+    .describe(
+      'One of the API error codes (the error that ended the reply), or `INTERRUPTED`: the server generating it stopped',
+    ),
+  message: z.string(),
+});
+
 export const MessageSchema = z
   .object({
     id: z.string(),
@@ -64,7 +77,7 @@ export const MessageSchema = z
     model: z.string().nullable(),
     finishReason: z.string().nullable(),
     usage: UsageSchema.nullable(),
-    error: z.object({ code: z.string(), message: z.string() }).nullable(),
+    error: ReplyErrorSchema.nullable(),
     stopReason: z
       .enum(STOP_REASONS)
       .nullable()
@@ -125,10 +138,7 @@ export const SseEventSchemas = {
   delta: z.object({ content: z.string() }),
   title: z.object({ chat: ChatSchema }),
   done: z.object({ message: MessageSchema, chat: ChatSchema }),
-  error: z.object({
-    error: z.object({ code: z.string(), message: z.string() }),
-    message: MessageSchema,
-  }),
+  error: z.object({ error: ReplyErrorSchema, message: MessageSchema }),
 };
 
 export const StopResultSchema = z

@@ -17,7 +17,7 @@ import { searchTerms } from './search-terms.js';
 export const INTERRUPTED = {
   code: 'INTERRUPTED',
   message: 'The reply was interrupted: the server generating it stopped',
-};
+} as const;
 
 /**
  * Whether the instance writing a streaming reply still holds its generation lease. A crashed

@@ -1,4 +1,5 @@
 import { insertThroughSchema, type Insertable } from '../../lib/db/insert.js';
+import { ERROR_STATUS, type ErrorCode } from '../../lib/errors.js';
 import mongoose, { Schema, type Types } from '../../lib/db/mongoose.js';
 import { documentKey, writeInTurn } from '../../lib/db/writes-in-turn.js';
 import { chargeFields, type Charge } from '../usage/index.js';
@@ -11,6 +12,16 @@ export type MessageStatus = 'complete' | 'streaming' | 'incomplete' | 'error';
 /** Why a reply was cut from outside (registry.ts AbortKind): set with status `incomplete`. */
 export type StopReason = AbortKind;
 export const STOP_REASONS: readonly StopReason[] = ABORT_KINDS;
+
+/**
+ * What a reply's `error.code` can be: the code of the error that ended it (an API error code), or
+ * INTERRUPTED, which no request answers with: the instance generating it stopped (interrupted-replies.ts).
+ */
+export type ReplyErrorCode = ErrorCode | 'INTERRUPTED';
+export const REPLY_ERROR_CODES = [
+  ...(Object.keys(ERROR_STATUS) as ErrorCode[]),
+  'INTERRUPTED',
+] as const satisfies readonly ReplyErrorCode[];
 
 export interface MessageDoc {
   _id: Types.ObjectId;
@@ -32,7 +43,7 @@ export interface MessageDoc {
   model: string | null;
   finishReason: string | null;
   usage: { promptTokens: number; completionTokens: number; totalTokens: number } | null;
-  error: { code: string; message: string } | null;
+  error: { code: ReplyErrorCode; message: string } | null;
   /** A reply cut from outside: why (absent on messages stored before it existed). */
   stopReason?: StopReason | null;
   /** Internal timing of a reply: time to first token and total duration (ms). */

@@ -110,7 +110,7 @@ export async function followStored(
         // Its chat was deleted meanwhile. A heartbeat of this reader may have landed after the
         // deletion removed the chat's readers: nothing of the chat may stay.
         await ReplyReader.collection.deleteOne({ _id: reply._id }).catch(() => undefined);
-        const gone = { code: 'NOT_FOUND', message: 'The reply was deleted' };
+        const gone = { code: 'NOT_FOUND', message: 'The reply was deleted' } as const;
         sink.final(
           finalOf({ ...reply, status: 'error', error: gone }, chat),
           cursorId(replyId, 'end'),
