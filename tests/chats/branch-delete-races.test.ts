@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { Tree } from '../../src/modules/chats/branch.tree.js';
 import { Chat } from '../../src/modules/chats/chat.model.js';
 import { Generation } from '../../src/modules/chats/generation/generation.model.js';
 import { Message } from '../../src/modules/chats/message.model.js';
@@ -166,5 +167,104 @@ describe('deleting a branch while an exchange below it is being stored', () => {
     expect(String(chat?.activeLeafId)).toBe(activeLeaf);
     await expectPointersIntoTheTree(t.chatId);
     expect(await nextHistory(t.chatId)).toEqual(['Q1', 'answer', 'Q2b', 'answer', 'Q4']);
+  });
+});
+
+/** Holds the next request that reads a chat's tree just after it has read it, until `release`. */
+function holdAfterTreeRead() {
+  const load = Tree.load.bind(Tree);
+  let reached!: () => void;
+  const treeRead = new Promise<void>((resolve) => (reached = resolve));
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  vi.spyOn(Tree, 'load').mockImplementationOnce(async (...args) => {
+    const tree = await load(...args);
+    reached();
+    await released;
+    return tree;
+  });
+  return { reached: treeRead, release };
+}
+
+describe('switching to a branch while it is being deleted', () => {
+  /** Q1 → A1 with two answers: Q2 → A2 (to be deleted) and Q2b → A2b, the active branch. */
+  async function twoBranches() {
+    const t = await twoExchanges(true);
+    const other = await send(t.chatId, 'Q2b', { parentId: t.a1 });
+    return { ...t, activeLeaf: other.body.messages[1].id as string };
+  }
+  const switchTo = (chatId: string, messageId: string) =>
+    ctx
+      .request()
+      .patch(`/api/chats/${chatId}`)
+      .set(ctx.user.auth)
+      .send({ activeLeafId: messageId })
+      .then((res) => res);
+
+  it('when the switch writes its pointer after the deletion removed the branch, then the switch is a 404 and the chat keeps the branch it showed', async () => {
+    const t = await twoBranches();
+    // The switch has read the tree (A2 is there) and waits before it writes the chat's pointer.
+    const held = holdAfterTreeRead();
+    const switching = switchTo(t.chatId, t.q2);
+    await held.reached;
+    expect((await deleteBranch(t.chatId, t.q2)).status).toBe(204);
+    held.release();
+    const res = await switching;
+    expect(res.status).toBe(404);
+    expect(res.body.error.code).toBe('NOT_FOUND');
+    await expectPointersIntoTheTree(t.chatId);
+    // No pointer left into the deleted branch: the chat shows its newest remaining branch.
+    const shown = await ctx.request().get(`/api/chats/${t.chatId}`).set(ctx.user.auth);
+    expect(shown.body.messages.map((m: { content: string }) => m.content)).toEqual([
+      'Q1',
+      'answer',
+      'Q2b',
+      'answer',
+    ]);
+    expect(await nextHistory(t.chatId)).toEqual(['Q1', 'answer', 'Q2b', 'answer', 'Q4']);
+  });
+
+  it('when the switch checks its leaf before the deletion removes the branch, then the deletion moves the pointer back to the branch the chat showed', async () => {
+    const t = await twoBranches();
+    // The deletion has read the tree (Q2b's branch active, so it leaves the pointer alone) and waits
+    // to remove the branch until the switch has written its pointer into it.
+    const held = holdCall(Message.collection, 'deleteMany', ([filter]) =>
+      ((filter as { _id?: { $in?: unknown[] } })._id?.$in ?? []).some((id) => String(id) === t.q2),
+    );
+    const deletion = deleteBranch(t.chatId, t.q2).then((res) => res);
+    await held.reached;
+    const switched = await switchTo(t.chatId, t.q2);
+    expect(switched.status).toBe(200);
+    expect(switched.body.activeLeafId).toBe(t.a2);
+    held.release();
+    expect((await deletion).status).toBe(204);
+    const chat = await Chat.findById(t.chatId).lean();
+    expect(String(chat?.activeLeafId)).toBe(t.activeLeaf);
+    await expectPointersIntoTheTree(t.chatId);
+    expect(await nextHistory(t.chatId)).toEqual(['Q1', 'answer', 'Q2b', 'answer', 'Q4']);
+  });
+});
+
+describe('forking a branch while it is being deleted', () => {
+  it('when the fork reads the branch after the deletion removed it, then the fork is a 404 and no chat is made', async () => {
+    const t = await twoExchanges(false);
+    const chatsBefore = await Chat.countDocuments({ userId: ctx.user.id });
+    const messagesBefore = await Message.countDocuments({ userId: ctx.user.id });
+    const held = holdAfterTreeRead();
+    const forking = ctx
+      .request()
+      .post(`/api/chats/${t.chatId}/fork`)
+      .set(ctx.user.auth)
+      .send({ messageId: t.a2 })
+      .then((res) => res);
+    await held.reached;
+    expect((await deleteBranch(t.chatId, t.q2)).status).toBe(204);
+    held.release();
+    const res = await forking;
+    expect(res.status).toBe(404);
+    expect(res.body.error.code).toBe('NOT_FOUND');
+    expect(await Chat.countDocuments({ userId: ctx.user.id })).toBe(chatsBefore);
+    // Only the deleted question and answer went; nothing was copied.
+    expect(await Message.countDocuments({ userId: ctx.user.id })).toBe(messagesBefore - 2);
   });
 });

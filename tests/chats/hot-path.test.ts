@@ -266,7 +266,7 @@ describe('round trips per exchange', () => {
         // was not deleted meanwhile. The reply is read only once both writes are done.
         ['update:chats'],
         // Then whether the message answered is still there (a deletion of its branch would
-        // have removed it: chats.cleanup.ts parentStillThere), by `_id`: no scan.
+        // have removed it: chats.cleanup.ts messageStillThere), by `_id`: no scan.
         ['find:messages'],
       ]);
       // The embedded FerretDB 1.x decodes the whole collection for a filtered update (anything

@@ -43,6 +43,8 @@ export async function forkChat(
   if (path.some((n) => n.status === 'streaming')) throw streaming();
   await checkChatWriteRate(userId);
   const messages = await withContent(path);
+  // A deletion of the branch since the tree was read: a copy of what is left would be cut short.
+  if (messages.length < path.length) throw notFound('Message');
   const input = {
     title: forkTitle(source.title),
     model: source.model,
@@ -143,7 +145,7 @@ export async function deleteBranch(
   await deleteMessages({ chatId: chat._id, _id: { $in: ids } });
   // Once more, level by level, for exchanges that stored themselves below the branch while this
   // ran: they would be left without a parent. An exchange checks its parent once its messages are
-  // in and its chat written (chats.cleanup.ts parentStillThere), so one that found it still there
+  // in and its chat written (chats.cleanup.ts messageStillThere), so one that found it still there
   // is found here; those found may have pointed the chat at themselves.
   const late: Types.ObjectId[] = [];
   let below = ids;
@@ -155,9 +157,10 @@ export async function deleteBranch(
     if (below.length > 0) await deleteMessages({ chatId: chat._id, _id: { $in: below } });
     late.push(...below);
   }
+  // Also when none was late: a branch switch that read the tree before this removed the branch may
+  // have pointed the chat into it meanwhile (branch.service.ts switchBranch checks the other order).
   const stillActive = active && !gone.has(String(active._id)) ? active._id : null;
-  if (late.length > 0)
-    await forgetRemovedMessages(chat._id, [...ids, ...late], set?.activeLeafId ?? stillActive);
+  await forgetRemovedMessages(chat._id, [...ids, ...late], set?.activeLeafId ?? stillActive);
 }
 
 /**

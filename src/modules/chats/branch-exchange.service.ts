@@ -7,7 +7,7 @@ import { turnsOf } from './branch.service.js';
 import { Tree, withContent, type Node } from './branch.tree.js';
 import { Chat, inChatTurn, type ChatDoc } from './chat.model.js';
 import { CLEAR_CONTEXT } from './chat-context.js';
-import { chatStillOwned, parentStillThere, removeLeftovers } from './chats.cleanup.js';
+import { chatStillOwned, messageStillThere, removeLeftovers } from './chats.cleanup.js';
 import { findOwnedChat } from './chats.service.js';
 import { admitExchange, checkBudgetAndRoom } from './exchange.limits.js';
 import { takeBackExchange, type Exchange } from './exchange.service.js';
@@ -135,7 +135,7 @@ export async function beginRegenerate(
     }
     const moved = await moveActiveLeaf(chat, replyId, now);
     // Its question deleted with its branch while this was stored: as for a send (exchange.service.ts).
-    if (!(await parentStillThere(question._id))) {
+    if (!(await messageStillThere(question._id))) {
       await takeBackExchange(chat._id, [replyId]);
       throw notFound('Message');
     }

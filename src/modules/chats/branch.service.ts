@@ -8,6 +8,7 @@ import { Tree, withContent, type Node } from './branch.tree.js';
 import type { ObjectIdString } from '../../lib/http/ids.js';
 import { Chat, inChatTurn, type ChatDoc } from './chat.model.js';
 import { CLEAR_CONTEXT } from './chat-context.js';
+import { forgetRemovedMessages, messageStillThere } from './chats.cleanup.js';
 import { findOwnedChat } from './chats.service.js';
 import { settleStreaming } from './interrupted-replies.js';
 import type { MessageDoc } from './message.model.js';
@@ -175,6 +176,13 @@ export async function switchBranch(
   await inChatTurn(chat._id, () =>
     Chat.updateOne({ _id: chat._id }, { $set: { activeLeafId: leaf._id }, $unset: CLEAR_CONTEXT }),
   );
+  // A deletion of that branch may have removed the leaf since it was read. The deletion looks at
+  // the pointer once it has removed its messages (branch-edit.service.ts deleteBranch): either it
+  // sees this write, or this sees the leaf gone; the chat never points at a deleted message.
+  if (!(await messageStillThere(leaf._id))) {
+    await forgetRemovedMessages(chat._id, [leaf._id]);
+    throw notFound('Message');
+  }
   return { ...chat, activeLeafId: leaf._id, context: null };
 }
 

@@ -84,13 +84,16 @@ export async function unlinkIfChatGone(
 }
 
 /**
- * Whether a message an exchange stored itself below is still there. Asked after the exchange's own
- * messages are in and its chat written: a deletion of the branch that removed the parent later
- * also finds them, in its own pass for late children (branch-edit.service.ts deleteBranch), so of
- * the two, one always sees the other. By `_id`: the one filter every backend serves by its key.
+ * Whether a message that a write just pointed at is still there: the one an exchange stored itself
+ * below, or a branch switch's new leaf. Asked once that write is made: a deletion of the branch
+ * that removed the message later also finds the write (its pass for late children and its last
+ * look at the chat's pointers, branch-edit.service.ts deleteBranch), so of the two, one always
+ * sees the other. By `_id`: the one filter every backend serves by its key.
  */
-export async function parentStillThere(parentId: Types.ObjectId): Promise<boolean> {
-  return (await Message.collection.findOne({ _id: parentId }, { projection: { _id: 1 } })) !== null;
+export async function messageStillThere(messageId: Types.ObjectId): Promise<boolean> {
+  return (
+    (await Message.collection.findOne({ _id: messageId }, { projection: { _id: 1 } })) !== null
+  );
 }
 
 /**

@@ -28,7 +28,7 @@ import { branchedAfter, historyFor } from './branch.service.js';
 import {
   chatStillOwned,
   forgetRemovedMessages,
-  parentStillThere,
+  messageStillThere,
   removeLeftovers,
 } from './chats.cleanup.js';
 import {
@@ -268,8 +268,8 @@ export async function beginExchange(
       throw notFound('Chat');
     }
     // The branch this answers below deleted while it was being stored: it goes too, and the chat
-    // is left naming none of it. Asked once the chat is written (see parentStillThere).
-    if (parentId && !(await parentStillThere(parentId))) {
+    // is left naming none of it. Asked once the chat is written (see messageStillThere).
+    if (parentId && !(await messageStillThere(parentId))) {
       await takeBackExchange(chatId, [ids.userMessageId, ids.replyId]);
       throw parentGone();
     }
