@@ -4,7 +4,8 @@
  *   npm run admin -- promote <email>   make the account with this email an administrator
  *
  * Connects like the server does: MONGODB_URI (and .env), or in development the embedded database
- * in DATA_DIR — stop the development server first, it holds that database. The change is recorded
+ * in DATA_DIR, which a running development server holds: stop it first, or give MONGODB_URI the
+ * address its `database connected` log line names (`uri`). The change is recorded
  * in the audit as made by `cli`. Exit code 0 when the account is (now) an administrator, 1 otherwise.
  */
 import '../src/lib/load-env.js';
@@ -27,10 +28,11 @@ async function main(args: string[]): Promise<number> {
   const c = config();
   const database = await resolveDatabase(c, logger);
   try {
-    await connectDatabase(database.uri, c.MONGODB_URI ? undefined : 'sigmagpt');
+    await connectDatabase(database.uri, database.dbName);
     const user = await findAccountByEmail(email);
     if (!user) {
-      console.error(`No account with the email ${email}`);
+      // Where it looked: a DATA_DIR other than the server's is another embedded database.
+      console.error(`No account with the email ${email} (looked in ${database.description})`);
       return 1;
     }
     const changed = await promote(user, 'cli');

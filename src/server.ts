@@ -34,19 +34,17 @@ async function main() {
       `${name} is not a setting (ignored); did you mean ${setting}?`,
     );
   const database = await resolveDatabase(c, logger);
-  // A URI names its own database; the embedded server gets one named after the project.
-  await connectDatabase(database.uri, c.MONGODB_URI ? undefined : 'sigmagpt').catch(
-    (error: unknown) => {
-      // Named, so an operator knows which setting to look at (the driver says only ECONNREFUSED).
-      throw new Error(
-        `could not connect to the database (${database.description}): ${(error as Error).message}`,
-      );
-    },
-  );
+  await connectDatabase(database.uri, database.dbName).catch((error: unknown) => {
+    // Named, so an operator knows which setting to look at (the driver says only ECONNREFUSED).
+    throw new Error(
+      `could not connect to the database (${database.description}): ${(error as Error).message}`,
+    );
+  });
   // Token counts for replies without a usage report: loaded on a thread of its own meanwhile.
   startTokenizer();
   await Promise.all([initRateLimitCounters(), initSessions(), initIdempotencyKeys()]);
-  logger.info({ database: database.description }, 'database connected');
+  // The embedded database's address too: tools (mongosh, `npm run admin`) can use it meanwhile.
+  logger.info({ database: database.description, uri: database.embeddedUri }, 'database connected');
   // Replies left `streaming` by an instance that died are finished as interrupted.
   startInterruptedSweep();
   // Expired and long-revoked sessions go (MongoDB's TTL index covers only the expired ones).

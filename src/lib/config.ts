@@ -16,8 +16,19 @@ const KNOWN_WEAK_SECRETS = new Set([
 /** Above this a daily token budget is a typo, not a limit (a billion tokens a day per user). */
 export const MAX_TOKEN_BUDGET = 1_000_000_000;
 
-const int = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
-  z.coerce.number().int().min(min).max(max).default(fallback);
+/** A whole number within bounds, refused in those words (not zod's "expected int, received NaN"). */
+const int = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) => {
+  const error =
+    max < Number.MAX_SAFE_INTEGER
+      ? `a whole number from ${min} to ${max}`
+      : `a whole number of at least ${min}`;
+  return z.coerce
+    .number({ error })
+    .int({ error })
+    .min(min, { error })
+    .max(max, { error })
+    .default(fallback);
+};
 /** Node's timers take at most 2^31 - 1 ms (about 24.8 days); a longer one fires at once. */
 const TIMER_MAX_MS = 2 ** 31 - 1;
 const ms = (fallback: number, min: number, max = TIMER_MAX_MS) => int(fallback, min, max);
@@ -212,13 +223,19 @@ export class ConfigError extends Error {}
 const withValues = (source: NodeJS.ProcessEnv) =>
   Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v.trim() !== ''));
 
+/**
+ * The configuration from the environment. Every problem is named in one go: a bad value, and the
+ * checks across values (production's secrets, DEFAULT_MODEL in MODELS …), which are made with the
+ * bad values left at their defaults and do not speak of those again.
+ */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
-  const parsed = envSchema.safeParse(withValues(source));
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
-  }
-  const env = parsed.data;
+  const values = withValues(source);
+  const parsed = envSchema.safeParse(values);
+  const bad = new Set(parsed.error?.issues.map((i) => String(i.path[0])) ?? []);
+  const valueProblems = parsed.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`) ?? [];
+  const env =
+    parsed.data ??
+    envSchema.parse(Object.fromEntries(Object.entries(values).filter(([key]) => !bad.has(key))));
   const isProduction = env.NODE_ENV === 'production';
   const problems: string[] = [];
   const dataDir = path.resolve(env.DATA_DIR);
@@ -257,8 +274,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
     problems.push(`DEFAULT_MODEL: "${defaultModel}" is not in MODELS`);
   if (env.HEADERS_TIMEOUT_MS > env.REQUEST_TIMEOUT_MS)
     problems.push('HEADERS_TIMEOUT_MS: must not exceed REQUEST_TIMEOUT_MS');
-  if (problems.length > 0)
-    throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  const names = (problem: string) => problem.match(/[A-Z][A-Z0-9_]+/g) ?? [];
+  const all = [
+    ...valueProblems,
+    ...problems.filter((problem) => !names(problem).some((name) => bad.has(name))),
+  ];
+  if (all.length > 0) throw new ConfigError(`Invalid configuration:\n  ${all.join('\n  ')}`);
 
   return Object.freeze({
     ...env,

@@ -70,7 +70,10 @@ describe('npm run admin -- promote <email>', () => {
   it('when the email names nobody, or the command is wrong, then it exits 1 and says why', async () => {
     const nobody = await admin('promote', 'nobody@example.test');
     expect(nobody.code).toBe(1);
-    expect(nobody.out).toContain('No account with the email nobody@example.test');
+    // It says where it looked: an embedded database in another DATA_DIR is another database.
+    expect(nobody.out).toContain(
+      'No account with the email nobody@example.test (looked in MONGODB_URI)',
+    );
     const wrong = await admin('delete', 'x@example.test');
     expect(wrong.code).toBe(1);
     expect(wrong.out).toContain('usage: npm run admin -- promote <email>');

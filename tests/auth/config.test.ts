@@ -171,6 +171,36 @@ describe('values an operator gets wrong', () => {
   });
 });
 
+describe('a configuration with several problems', () => {
+  it('when values are bad and checks across values fail too, then one refusal names them all, bad values in plain words, and no check speaks of a bad value again', () => {
+    let message = '';
+    try {
+      loadConfig({
+        NODE_ENV: 'production',
+        PORT: 'abc',
+        MAX_TOKENS: '1.5',
+        JWT_SECRET: 'short',
+        MODELS: 'demo',
+        DEFAULT_MODEL: 'gpt-9',
+        METRICS_PORT: '9100',
+        ADMIN_EMAILS: 'not-an-email',
+      });
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      message = (error as Error).message;
+    }
+    expect(message.split('\n')).toEqual([
+      'Invalid configuration:',
+      '  PORT: a whole number from 0 to 65535',
+      '  MAX_TOKENS: a whole number of at least 0',
+      '  JWT_SECRET: must be at least 32 bytes',
+      '  MONGODB_URI: required in production',
+      '  ADMIN_EMAILS: "not-an-email" is not a valid email address',
+      '  DEFAULT_MODEL: "gpt-9" is not in MODELS',
+    ]);
+  });
+});
+
 describe('settings that are misspelt', () => {
   it('when a variable is within two edits of a setting, then it is named with the setting it misses; other variables are not', () => {
     expect(

@@ -27,12 +27,18 @@ describe('a start with a bad configuration value', () => {
   ])(
     'when %s is started with bad values, then it exits 1 naming every bad key, with no stack trace',
     (_label, script, args) => {
-      const result = run(script, args, { MAX_TOKENS: '-1', BODY_LIMIT: '100kilobytes' });
+      const result = run(script, args, {
+        MAX_TOKENS: '-1',
+        BODY_LIMIT: '100kilobytes',
+        METRICS_TOKEN: 'short',
+      });
       expect(result.status).toBe(1);
+      // A bad value and a check across values (made with the bad ones at their defaults) at once.
       expect(result.stderr.trim().split('\n')).toEqual([
         'Invalid configuration:',
         '  BODY_LIMIT: a size such as 100kb, 1mb or 5000 (bytes)',
-        '  MAX_TOKENS: Too small: expected number to be >=0',
+        '  MAX_TOKENS: a whole number of at least 0',
+        '  METRICS_TOKEN: must be at least 16 characters',
       ]);
       expect(result.stdout).toBe('');
     },
