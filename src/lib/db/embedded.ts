@@ -190,12 +190,18 @@ export async function startFerretdb(options: EmbeddedOptions): Promise<EmbeddedD
     '--telemetry=disable',
     '--log-level=error',
   ];
-  // Started outside the API's process tree (the shell that launches it exits at once): a Ctrl-C,
-  // or a watcher such as nodemon signalling every descendant, reaches only the API, which stores
-  // the answers of its open streams and then stops the database itself.
+  // Started outside the API's process tree (the shell that launches it exits at once) and, where
+  // `setsid` exists (Linux), in a session of its own: a Ctrl-C (the terminal signals its whole
+  // foreground process group), or a watcher such as nodemon signalling every descendant, reaches
+  // only the API, which stores the answers of its open streams and then stops the database itself.
   const launched = await promisify(execFile)(
     'sh',
-    ['-c', `"$0" "$@" </dev/null >/dev/null 2>>"${dir}/ferretdb.log" & echo $!`, binary, ...args],
+    [
+      '-c',
+      `$(command -v setsid) "$0" "$@" </dev/null >/dev/null 2>>"${dir}/ferretdb.log" & echo $!`,
+      binary,
+      ...args,
+    ],
     { env: { ...process.env, DO_NOT_TRACK: '1' } },
   );
   const pid = Number(launched.stdout.trim());
