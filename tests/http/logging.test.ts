@@ -182,5 +182,44 @@ describe('logs', () => {
       .map((l) => JSON.parse(l) as { msg?: string; reqId?: string; res?: Record<string, unknown> })
       .find((r) => r.msg === 'request completed' && r.res?.statusCode === 400);
     expect(line?.res).toEqual({ statusCode: 400, code: 'VALIDATION_FAILED' });
+    // Nobody was authenticated: no user in the line.
+    expect(line).not.toHaveProperty('userId');
+  });
+
+  it('when an authenticated request is refused, on the chat routes or on /v1 with an API key, then its log line names the user and carries the API’s error code', async () => {
+    const signup = await ctx
+      .request()
+      .post('/api/auth/signup')
+      .send({ email: uniqueEmail('logged-user'), password: 'correct horse battery' });
+    const auth = { Authorization: `Bearer ${signup.body.accessToken}` };
+    const key = await ctx.request().post('/api/keys').set(auth).send({ name: 'log' });
+    expect(key.status).toBe(201);
+    lines.length = 0;
+    const missing = await ctx.request().get('/api/chats/0123456789abcdef01234567').set(auth);
+    expect(missing.status).toBe(404);
+    const refused = await ctx
+      .request()
+      .post('/v1/chat/completions')
+      .set('Authorization', `Bearer ${key.body.key}`)
+      .send({ model: 'demo' });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.code).toBe('missing_required_parameter');
+    const completed = lines
+      .join('')
+      .split('\n')
+      .filter(Boolean)
+      .map(
+        (l) =>
+          JSON.parse(l) as { msg?: string; userId?: string; req?: { url?: string }; res?: object },
+      )
+      .filter((r) => r.msg === 'request completed');
+    expect(completed.map((r) => [r.req?.url, r.userId, r.res])).toEqual([
+      [
+        '/api/chats/0123456789abcdef01234567',
+        signup.body.user.id,
+        { statusCode: 404, code: 'NOT_FOUND' },
+      ],
+      ['/v1/chat/completions', signup.body.user.id, { statusCode: 400, code: 'VALIDATION_FAILED' }],
+    ]);
   });
 });

@@ -36,8 +36,13 @@ function logFinished(this: TimedResponse): void {
   // The error's code, when the answer was one (sendError): 429s of a rate, a budget and the
   // stream cap are told apart in the log as in the body.
   const code = (this as { locals?: { errorCode?: string } }).locals?.errorCode;
+  // Whose request it was, once authenticated (an access token's, or an API key's on /v1): an
+  // operator can tell who was refused (a budget, a rate) from the log alone.
+  const caller = this.req as { auth?: { userId: string }; apiKey?: { userId: string } };
+  const userId = caller.auth?.userId ?? caller.apiKey?.userId;
   const fields = {
     req: requestFields(this.req),
+    ...(userId === undefined ? {} : { userId }),
     res:
       code === undefined ? { statusCode: this.statusCode } : { statusCode: this.statusCode, code },
     responseTime: Math.round(performance.now() - (this[STARTED] ?? 0)),

@@ -207,6 +207,8 @@ export const openAiErrorHandler: ErrorRequestHandler = (err, req, res, _next) =>
     return;
   }
   if (error.headers) res.set(error.headers);
+  // The API's own code in the log line, as on every other route (its body has OpenAI's).
+  res.locals.errorCode = error.code;
   res.status(error.status).json(openAiErrorBody(error));
 };
 
