@@ -568,3 +568,94 @@ describe('an EventSource client that reconnects by itself', () => {
     expect(ctx.upstream.requests).toHaveLength(1);
   }, 30_000);
 });
+
+describe('Idempotency-Key once what it made is deleted', () => {
+  const deleteMessage = (chatId: string, messageId: string) =>
+    ctx.request().delete(`/api/chats/${chatId}/messages/${messageId}`).set(ctx.user.auth);
+  /** Model calls charged to the user so far. */
+  const callsCharged = async () =>
+    (
+      (await ctx.request().get('/api/usage').set(ctx.user.auth)).body as {
+        total: { calls: number };
+      }
+    ).total.calls;
+
+  for (const { deleted, stream } of [
+    { deleted: 'the question (the whole exchange)', stream: false },
+    { deleted: 'the answer only', stream: false },
+    { deleted: 'the answer only', stream: true },
+  ]) {
+    it(`when ${deleted} was deleted and the request is repeated with its key${stream ? ' as a stream' : ''}, then the repeat is a 404 at once: the model is not called again and nothing comes back`, async () => {
+      const chatId = await newChat();
+      const key = newKey();
+      const first = await sendJson(chatId, key, {
+        content: 'delete me, then retry',
+        stream: false,
+      });
+      expect(first.status).toBe(201);
+      const [question, answer] = first.body.messages as { id: string }[];
+      const target = deleted.startsWith('the question') ? question! : answer!;
+      expect((await deleteMessage(chatId, target.id)).status).toBe(204);
+      const left = await Message.find({ chatId }).lean();
+      const calls = ctx.upstream.requests.length;
+      const chargedBefore = await callsCharged();
+
+      const started = Date.now();
+      const repeat = await sendJson(chatId, key, { content: 'delete me, then retry', stream });
+      expect(Date.now() - started).toBeLessThan(5000);
+      expectError(repeat, 404, 'NOT_FOUND');
+      expect(ctx.upstream.requests).toHaveLength(calls);
+      expect(await Message.find({ chatId }).lean()).toEqual(left);
+      expect(await callsCharged()).toBe(chargedBefore);
+      // Nothing keeps working on the key once the repeat has answered.
+      const record = await IdempotencyKey.findOne({ key }).lean();
+      expect(record).toMatchObject({ stored: true, replyId: expect.anything() });
+      await new Promise((r) => setTimeout(r, 300));
+      expect((await IdempotencyKey.findOne({ key }).lean())?._id).toEqual(record?._id);
+    });
+  }
+
+  it('when a key’s record predates the stored mark and its answer was deleted, then a repeat still ends: it takes the key over once, meets the stored question, and answers 404', async () => {
+    const chatId = await newChat();
+    const key = newKey();
+    const first = await sendJson(chatId, key, { content: 'an older record', stream: false });
+    const answer = (first.body.messages as { id: string }[])[1]!;
+    expect((await deleteMessage(chatId, answer.id)).status).toBe(204);
+    // As a record made before the mark existed, by a request older than the abandonment wait.
+    await eventually(
+      () => IdempotencyKey.findOne({ key }).lean(),
+      (record) => record?.response != null,
+    );
+    await IdempotencyKey.updateOne(
+      { key },
+      { $unset: { stored: 1 }, $set: { createdAt: new Date(Date.now() - 11_000) } },
+    );
+    const calls = ctx.upstream.requests.length;
+    const repeat = await sendJson(chatId, key, { content: 'an older record', stream: false });
+    expectError(repeat, 404, 'NOT_FOUND');
+    // Each takeover starts its model call before its insert meets the stored question (the call
+    // is then dropped): two at most, where before this went on for as long as the key lived.
+    expect(ctx.upstream.requests.length).toBeLessThanOrEqual(calls + 2);
+    expect(await Message.countDocuments({ chatId })).toBe(1);
+    // Nothing goes on with the key after the answer.
+    const record = await IdempotencyKey.findOne({ key }).lean();
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await IdempotencyKey.findOne({ key }).lean())?._id).toEqual(record?._id);
+  }, 30_000);
+
+  it('when a chat made with a key (no message) was deleted, then the keys of its requests went with it: the repeat is a new request, which makes a new chat', async () => {
+    const key = newKey();
+    const first = await createWithKey(key, { title: 'made once' });
+    expect(first.status).toBe(201);
+    expect(await IdempotencyKey.countDocuments({ key })).toBe(1);
+    const deleted = await ctx.request().delete(`/api/chats/${first.body.id}`).set(ctx.user.auth);
+    expect(deleted.status).toBe(204);
+    expect(await IdempotencyKey.countDocuments({ key })).toBe(0);
+    const started = Date.now();
+    const repeat = await createWithKey(key, { title: 'made once' });
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(repeat.status).toBe(201);
+    expect(repeat.body.id).not.toBe(first.body.id);
+    expect(await Chat.countDocuments({ _id: first.body.id })).toBe(0);
+  });
+});

@@ -19,7 +19,7 @@ import type { IdempotencyDoc } from './idempotency.model.js';
 import {
   claimIdempotencyKey,
   idsOfClaim,
-  markAppended,
+  markStored,
   parseIdempotencyKey,
   releaseIdempotencyKey,
   requestHash,
@@ -166,7 +166,7 @@ export async function exchangeOnce<Ids extends IdempotentIds>(
     if (!claim.fresh) return answerAgain(res, userId, claim.record, exchange);
   }
   let begun: Exchange;
-  for (;;) {
+  for (let attempt = 1; ; attempt += 1) {
     try {
       begun = await exchange.begin(claim ? idsOfClaim(exchange.ids, claim.record) : exchange.ids);
       break;
@@ -175,6 +175,9 @@ export async function exchangeOnce<Ids extends IdempotentIds>(
         // Its claim was taken over from a request taken for dead, which stored the same exchange
         // under the same ids first: this one answers as a repeat of it once it is stored. Had
         // that one given the key back since (it failed after all), this one acts, with its own ids.
+        // Once only: what collides a second time is there (its owner may have deleted part of
+        // it), and this answers with it rather than wait for it again.
+        if (attempt > 1) return answerAgain(res, userId, claim.record, exchange);
         claim = await claimIdempotencyKey(userId, key, hashOf(req), exchange.ids);
         if (!claim.fresh) return answerAgain(res, userId, claim.record, exchange);
         continue;
@@ -183,9 +186,14 @@ export async function exchangeOnce<Ids extends IdempotentIds>(
       throw error;
     }
   }
-  // A continue's answer existed before: only this mark tells a repeat that it may answer.
-  if (claim?.record.appends)
-    await markAppended(claim.record, begun.assistant.content.length).catch(keepFailed);
+  // From here a repeat answers with this exchange, also once its owner deleted it (then a 404),
+  // instead of taking it for a request that died before storing and acting again. A continue's
+  // answer existed before: its mark also says where its text grew from.
+  if (claim)
+    await markStored(
+      claim.record,
+      claim.record.appends ? begun.assistant.content.length : undefined,
+    ).catch(keepFailed);
   const body = await respondWithReply(res, begun, exchange.stream, exchange.createdChat);
   if (claim && body) await saveIdempotentResponse(claim.record, body).catch(keepFailed);
 }
@@ -256,12 +264,9 @@ export async function createChatOnce(req: Request, res: Response, input: NewChat
     });
     if (!claim.fresh) {
       const { record } = claim;
-      res
-        .status(201)
-        .json(
-          record.response ??
-            toChatJson(await findOwnedChat(userId, parseObjectId(String(record.chatId), 'Chat'))),
-        );
+      // 404 once its owner deleted the chat, as a repeat of an exchange answers.
+      const chat = await findOwnedChat(userId, parseObjectId(String(record.chatId), 'Chat'));
+      res.status(201).json(record.response ?? toChatJson(chat));
       return;
     }
     let chat: ChatDoc;

@@ -28,6 +28,12 @@ export interface IdempotencyDoc {
    * continue's stream (and a repeat's) starts. Null while it has not.
    */
   appendFrom?: number | null;
+  /**
+   * Set once the request that holds the key stored what it makes: a repeat then answers with that
+   * (or 404 once its owner deleted it), never acting again. Records made before it existed tell
+   * by what exists (idempotency.service.ts exchangeStored).
+   */
+  stored?: boolean;
   /** The 201 JSON body once one was sent, replayed as is. */
   response: unknown;
   createdAt: Date;
@@ -44,6 +50,7 @@ const idempotencySchema = new Schema<IdempotencyDoc>(
     userMessageId: { type: Schema.Types.ObjectId, default: null },
     appends: { type: Boolean, default: false },
     appendFrom: { type: Number, default: null },
+    stored: { type: Boolean, default: false },
     response: { type: Schema.Types.Mixed, default: null },
     createdAt: { type: Date, required: true },
     expiresAt: { type: Date, required: true },

@@ -66,8 +66,13 @@ export const idsOfClaim = <Ids extends IdempotentIds>(
   ...(record.userMessageId ? { userMessageId: record.userMessageId } : {}),
 });
 
-/** Whether the request that claimed the key got as far as storing what it makes. */
+/**
+ * Whether the request that claimed the key got as far as storing what it makes. Its own mark says
+ * so even once the user has deleted it; without one (an older record, or a request that died
+ * between storing and marking), what exists tells.
+ */
 async function exchangeStored(record: IdempotencyDoc): Promise<boolean> {
+  if (record.stored) return true;
   if (record.appends) return typeof record.appendFrom === 'number';
   // The reply is written with (after) the user message: once it exists, a repeat can answer with it.
   if (record.replyId) return (await Message.exists({ _id: record.replyId })) !== null;
@@ -100,6 +105,7 @@ export async function claimIdempotencyKey(
       userMessageId: claimed.userMessageId ?? null,
       appends: claimed.appends === true,
       appendFrom: null,
+      stored: false,
       response: null,
       createdAt: now,
       expiresAt: new Date(now.getTime() + IDEMPOTENCY_TTL_MS),
@@ -140,15 +146,22 @@ export async function releaseIdempotencyKey(record: IdempotencyDoc): Promise<voi
   await IdempotencyKey.deleteOne({ _id: record._id });
 }
 
-/** A continue has claimed its answer, whose text was `offset` long: repeats may now answer. */
-export async function markAppended(record: IdempotencyDoc, offset: number): Promise<void> {
-  await IdempotencyKey.collection.updateOne({ _id: record._id }, { $set: { appendFrom: offset } });
-  record.appendFrom = offset;
+/**
+ * The request stored what it makes: repeats answer with it from now on, even once it is deleted.
+ * A continue also names the length its answer's text had (`appendFrom`), where its stream starts.
+ */
+export async function markStored(record: IdempotencyDoc, appendFrom?: number): Promise<void> {
+  const set = appendFrom === undefined ? { stored: true } : { stored: true, appendFrom };
+  await IdempotencyKey.collection.updateOne({ _id: record._id }, { $set: set });
+  Object.assign(record, set);
 }
 
 export async function saveIdempotentResponse(
   record: IdempotencyDoc,
   response: unknown,
 ): Promise<void> {
-  await IdempotencyKey.collection.updateOne({ _id: record._id }, { $set: { response } });
+  await IdempotencyKey.collection.updateOne(
+    { _id: record._id },
+    { $set: { response, stored: true } },
+  );
 }
