@@ -15,6 +15,8 @@ import { createUser, type TestUser } from '../helpers/users.js';
 const ctx = useChatApp({
   MAX_CONCURRENT_STREAMS: '4',
   RESUME_POLL_MS: '50',
+  // Every test makes chats of one user; the write limit is not what is tested here.
+  CHAT_WRITES_PER_MINUTE: '1000',
 });
 let other: TestUser;
 
@@ -479,6 +481,27 @@ describe('Idempotency-Key and Last-Event-ID on regenerate and continue', () => {
     expect(stored).toMatchObject({ content: 'The start and the end', status: 'complete' });
     expect(await Message.countDocuments({ chatId })).toBe(2);
     expect(ctx.upstream.requests).toHaveLength(2);
+  });
+
+  it('when a keyed continue arrives while another request continues the same answer, then it is 409 MESSAGE_STREAMING at once, as without a key, and its key is given back', async () => {
+    const { chatId, answerId } = await exchanged(true);
+    let release!: () => void;
+    ctx.upstream.script({
+      chunks: [' more'],
+      holdUntil: new Promise<void>((resolve) => (release = resolve)),
+      afterHold: [' text'],
+    });
+    const running = openPost(chatId, answerId, 'continue', { stream: true }, {});
+    await running.waitForEvent('delta');
+    const key = newKey();
+    const started = Date.now();
+    const refused = await post(chatId, answerId, 'continue', key, { stream: false });
+    expect(Date.now() - started).toBeLessThan(3000);
+    expectError(refused, 409, 'MESSAGE_STREAMING');
+    expect(await IdempotencyKey.countDocuments({ key })).toBe(0);
+    release();
+    await running.ended;
+    expect((await Message.findById(answerId).lean())?.content).toBe('The start more text');
   });
 
   it('when a regenerate POST carries the Last-Event-ID of its reply, then it resumes that reply (the rest, then 204) and generates nothing', async () => {

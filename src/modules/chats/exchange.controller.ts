@@ -18,6 +18,7 @@ import {
 import type { IdempotencyDoc } from './idempotency.model.js';
 import {
   claimIdempotencyKey,
+  claimStillHeld,
   idsOfClaim,
   markStored,
   parseIdempotencyKey,
@@ -171,7 +172,7 @@ export async function exchangeOnce<Ids extends IdempotentIds>(
       begun = await exchange.begin(claim ? idsOfClaim(exchange.ids, claim.record) : exchange.ids);
       break;
     } catch (error) {
-      if (claim && key && lostToTheSameExchange(error, claim.record)) {
+      if (claim && key && (await lostToTheSameExchange(error, claim))) {
         // Its claim was taken over from a request taken for dead, which stored the same exchange
         // under the same ids first: this one answers as a repeat of it once it is stored. Had
         // that one given the key back since (it failed after all), this one acts, with its own ids.
@@ -200,11 +201,16 @@ export async function exchangeOnce<Ids extends IdempotentIds>(
 
 /**
  * Whether a keyed exchange failed because another request made the same exchange under the same
- * ids: a duplicate id, or for a continue the answer already claimed (MESSAGE_STREAMING).
+ * ids: a duplicate id (ids are new unless a claim taken over shares them), or for a continue the
+ * answer already claimed (MESSAGE_STREAMING) where the key changed hands, this request's claim
+ * being taken over or taken over from another. Any other continue of that answer is a plain 409.
  */
-const lostToTheSameExchange = (error: unknown, record: IdempotencyDoc) =>
-  isDuplicateKey(error) ||
-  (record.appends === true && error instanceof AppError && error.code === 'MESSAGE_STREAMING');
+async function lostToTheSameExchange(error: unknown, claim: Claim): Promise<boolean> {
+  if (isDuplicateKey(error)) return true;
+  if (!(claim.record.appends && error instanceof AppError && error.code === 'MESSAGE_STREAMING'))
+    return false;
+  return claim.takenOver === true || !(await claimStillHeld(claim.record));
+}
 
 const keepFailed = (error: unknown) =>
   logger.warn({ err: (error as Error).message }, 'could not update the idempotency record');

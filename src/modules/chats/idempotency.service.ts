@@ -42,7 +42,11 @@ export function requestHash(route: string, params: unknown, body: unknown): stri
     .digest('hex');
 }
 
-export type Claim = { fresh: boolean; record: IdempotencyDoc };
+/**
+ * `takenOver`: this request acts under the ids of an earlier one taken for dead, which may still
+ * store the same exchange (claimIdempotencyKey).
+ */
+export type Claim = { fresh: boolean; record: IdempotencyDoc; takenOver?: boolean };
 
 /** What a key's record names, chosen before anything is stored (see IdempotencyDoc). */
 export interface IdempotentIds {
@@ -93,6 +97,7 @@ export async function claimIdempotencyKey(
 ): Promise<Claim> {
   const owner = new Types.ObjectId(userId);
   let claimed = ids;
+  let takenOver = false;
   for (;;) {
     const now = new Date();
     const record: IdempotencyDoc = {
@@ -112,7 +117,7 @@ export async function claimIdempotencyKey(
     };
     try {
       await IdempotencyKey.collection.insertOne(record);
-      return { fresh: true, record };
+      return { fresh: true, record, takenOver };
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
     }
@@ -136,9 +141,17 @@ export async function claimIdempotencyKey(
     // kept a send's user message id is taken over with fresh ids, as before.
     if (now.getTime() - existing.createdAt.getTime() > ABANDONED_MS) {
       await IdempotencyKey.deleteOne({ _id: existing._id });
-      if (existing.userMessageId || !ids.userMessageId) claimed = idsOfClaim(ids, existing);
+      if (existing.userMessageId || !ids.userMessageId) {
+        claimed = idsOfClaim(ids, existing);
+        takenOver = true;
+      }
     } else await sleep(100);
   }
+}
+
+/** Whether the key is still held under this claim (a repeat that took it over replaced it). */
+export async function claimStillHeld(record: IdempotencyDoc): Promise<boolean> {
+  return (await IdempotencyKey.exists({ _id: record._id })) !== null;
 }
 
 /** Gives the key back when the request failed before storing anything (a retry may then act). */
