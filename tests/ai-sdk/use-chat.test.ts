@@ -674,6 +674,15 @@ describe('POST /api/ai-sdk/chat with the ai package (useChat transport)', () => 
     const older = await ctx.request().get(next).set(user.auth).expect(200);
     expect(older.body.map((m: UIMessage) => m.id)).toEqual([messages[0]!.id]);
     expect(older.headers.link).toBeUndefined();
+    // A malformed cursor is a 400 on `cursor`, also on an id that names no chat yet.
+    for (const id of ['ui-chat-reload', 'never-linked-id']) {
+      const bad = await ctx
+        .request()
+        .get(`/api/ai-sdk/chat/${id}/messages?cursor=abc`)
+        .set(user.auth);
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.details[0].path).toBe('cursor');
+    }
 
     // The reloaded page edits Q2: useChat sends the loaded messages up to it, the text replaced.
     const q2 = messages[2]!;

@@ -2,6 +2,7 @@ import { isDuplicateKey } from '../../lib/db/duplicate-key.js';
 import { Types } from '../../lib/db/mongoose.js';
 import { insertThroughSchema } from '../../lib/db/insert.js';
 import { AppError, notFound } from '../../lib/errors.js';
+import { decodeCursor } from '../../lib/http/cursor.js';
 import { parseObjectId } from '../../lib/http/ids.js';
 import {
   beginExchange,
@@ -133,6 +134,8 @@ export async function linkedBranchPage(
   options: { limit?: number; cursor?: string },
 ): Promise<Page<BranchMessage>> {
   const none = { items: [], nextCursor: null };
+  // A cursor that is not one of these pages is a 400 whether the id names a chat or not yet.
+  if (options.cursor) decodeCursor(options.cursor, 'branch', { i: 'id' });
   const chatId = await findLinkedChatId(userId, clientId);
   if (!chatId) return none;
   try {
