@@ -34,6 +34,11 @@ export async function updateUser(
   res.json(await admin.updateUser(authOf(req).userId, params.id, body));
 }
 
+export async function signOut(req: Request, res: Response, { params }: { params: Id }) {
+  await admin.signOutUser(authOf(req).userId, params.id);
+  res.status(204).end();
+}
+
 export async function usage(
   _req: Request,
   res: Response,

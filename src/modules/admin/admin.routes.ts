@@ -64,6 +64,19 @@ export function adminRoutes(): RouteGroup {
       }),
       defineRoute({
         ...admin,
+        method: 'post',
+        path: '/users/:id/sign-out',
+        summary: 'End every session, API key and running reply of an account',
+        description:
+          'For a leaked password or key: the account stays enabled, and its owner logs in again and makes new keys. ' +
+          'On every instance at once; the replies being generated stop as with POST /api/chats/{id}/stop. Recorded in the audit as `user.signOut`.',
+        request: { params: UserIdParams },
+        responses: { 204: { description: 'Signed out everywhere' } },
+        errors: [403],
+        handler: controller.signOut,
+      }),
+      defineRoute({
+        ...admin,
         method: 'get',
         path: '/usage',
         summary: 'Tokens of every user (or one) by day and by model',

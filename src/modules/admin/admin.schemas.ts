@@ -90,7 +90,7 @@ export const AdminUserSchema = z.object({
 
 export const AuditEntrySchema = z.object({
   id: z.string(),
-  action: z.enum(['user.update', 'user.promote']),
+  action: z.enum(['user.update', 'user.promote', 'user.signOut']),
   actor: z.object({
     kind: z
       .enum(['admin', 'cli', 'config'])

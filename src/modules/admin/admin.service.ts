@@ -87,6 +87,24 @@ export async function getUser(id: ObjectIdString): Promise<AdminUserJson> {
   return json!;
 }
 
+/**
+ * Ends every way into an account (a leaked password or key): its sessions, its API keys and its
+ * running replies, on every instance; the account stays enabled. Recorded in the audit.
+ */
+export async function signOutUser(actorId: string, targetId: ObjectIdString): Promise<void> {
+  const target = await findAccount(targetId);
+  await users.signOutEverywhere(String(target._id));
+  await recordAudit({
+    actorKind: 'admin',
+    actorId,
+    action: 'user.signOut',
+    targetId: target._id,
+    before: {},
+    after: {},
+  });
+  logger.info({ actorId, targetId }, 'account signed out everywhere by an administrator');
+}
+
 const isActiveAdmin = (a: Pick<Account, 'role' | 'disabled'>) => a.role === 'admin' && !a.disabled;
 
 export async function updateUser(

@@ -13,7 +13,8 @@ export interface AuditDoc {
   _id: Types.ObjectId;
   actorKind: ActorKind;
   actorId: Types.ObjectId | null;
-  action: 'user.update' | 'user.promote';
+  /** `user.signOut`: every session, API key and running reply ended (before and after are `{}`). */
+  action: 'user.update' | 'user.promote' | 'user.signOut';
   targetId: Types.ObjectId;
   before: AccountFields;
   after: AccountFields;
@@ -25,7 +26,7 @@ const auditSchema = new Schema<AuditDoc>(
   {
     actorKind: { type: String, enum: ['admin', 'cli', 'config'], required: true },
     actorId: { type: Schema.Types.ObjectId, default: null },
-    action: { type: String, enum: ['user.update', 'user.promote'], required: true },
+    action: { type: String, enum: ['user.update', 'user.promote', 'user.signOut'], required: true },
     targetId: { type: Schema.Types.ObjectId, required: true },
     before: { type: Schema.Types.Mixed, required: true },
     after: { type: Schema.Types.Mixed, required: true },

@@ -17,4 +17,5 @@ subscribeToUsers('auth', {
   lockOut: (userId) => revokeSessionsOf(userId),
   sweep: forgetSessionsOf,
   disabled: (userId) => revokeSessionsOf(userId),
+  signedOut: (userId) => revokeSessionsOf(userId),
 });

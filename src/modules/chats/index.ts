@@ -57,6 +57,9 @@ subscribeToUsers('chats', {
   disabled: async (userId) => {
     await stopReplies(userId);
   },
+  signedOut: async (userId) => {
+    await stopReplies(userId);
+  },
 });
 
 // A stored reply holds its own call's charge (message.model.ts `charge`): totals and budgets sum

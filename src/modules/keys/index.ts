@@ -14,4 +14,5 @@ export type { KeyIdentity } from './keys.service.js';
 subscribeToUsers('keys', {
   lockOut: deleteUserKeys,
   sweep: deleteUserKeys,
+  signedOut: deleteUserKeys,
 });

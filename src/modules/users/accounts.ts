@@ -120,3 +120,11 @@ export async function promoteToAdmin(id: Types.ObjectId): Promise<boolean> {
 export async function endAccessOf(userId: string): Promise<void> {
   await runUserHooks('disabled', userId);
 }
+
+/**
+ * Every way into the account ends (sessions, API keys, running replies), through the `signedOut`
+ * hook; the account stays enabled, so its owner logs in again and makes new keys.
+ */
+export async function signOutEverywhere(userId: string): Promise<void> {
+  await runUserHooks('signedOut', userId);
+}

@@ -18,6 +18,7 @@ export {
   listAccounts,
   promoteToAdmin,
   setAccountFields,
+  signOutEverywhere,
   type Account,
   type AccountFields,
 } from './accounts.js';

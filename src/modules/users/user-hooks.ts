@@ -21,6 +21,11 @@ export interface UserHooks {
    */
   disabled?: (userId: string) => Promise<void>;
   /**
+   * An administrator signed the account out everywhere (a leaked password or key): end its
+   * sessions, revoke its API keys and stop its running replies. The account and what it owns stay.
+   */
+  signedOut?: (userId: string) => Promise<void>;
+  /**
    * An active administrator gave up the role to delete their account (stored as a user already,
    * under the accounts lock): a change of role operators see in the audit.
    */
@@ -35,7 +40,7 @@ export function subscribeToUsers(module: string, hooks: UserHooks): void {
 }
 
 /** The hooks that close a module's ways in: every module's run at once (see runUserHooks). */
-const CLOSING_HOOKS: ReadonlySet<keyof UserHooks> = new Set(['lockOut', 'disabled']);
+const CLOSING_HOOKS: ReadonlySet<keyof UserHooks> = new Set(['lockOut', 'disabled', 'signedOut']);
 
 /**
  * Runs one hook of every subscriber, one after another in subscription order; the hooks that
