@@ -11,6 +11,7 @@ import { UsageEntry } from '../../src/modules/usage/usage.model.js';
 import { useTestApp } from '../helpers/app.js';
 import { NO_TIGHT_LIMITS } from '../helpers/auth.js';
 import { eventually } from '../helpers/eventually.js';
+import { holdCall } from '../helpers/hold-call.js';
 import { startUpstream } from '../helpers/upstream.js';
 import { upstreamEnv } from '../helpers/chat-app.js';
 import { createUser, type TestUser } from '../helpers/users.js';
@@ -459,6 +460,37 @@ describe('POST /v1/chat/completions with the official openai SDK', () => {
       messages: [{ role: 'user', content: 'Again' }],
     });
     expect(next.choices[0]!.message.content).toBe('Hello world!');
+  });
+
+  it('when the client aborts a stream and asks again at once, while the aborted reply is still giving its slot back, then the new request waits for that slot instead of a 429', async () => {
+    upstream.script({ chunks: Array.from({ length: 100 }, (_, i) => `w${i} `), delayMs: 50 });
+    // The aborted reply's slot comes back late: its last write is held.
+    const held = holdCall(Generation.collection, 'deleteOne');
+    const controller = new AbortController();
+    const stream = await client.chat.completions.create(
+      { model: 'test-model', messages: [{ role: 'user', content: 'Long' }], stream: true },
+      { signal: controller.signal },
+    );
+    try {
+      for await (const chunk of stream) if (chunk.choices[0]?.delta.content) controller.abort();
+    } catch (error) {
+      expect((error as Error).name).toMatch(/Abort/);
+    }
+    await held.reached;
+    expect(await leases()).toBe(1);
+    const again = client.chat.completions.create({
+      model: 'test-model',
+      messages: [{ role: 'user', content: 'Again' }],
+    });
+    setTimeout(held.release, 200);
+    try {
+      // MAX_CONCURRENT_STREAMS=1: admitted once the slot is back, not refused 429.
+      expect((await again).choices[0]!.message.content).toBe('Hello world!');
+    } finally {
+      held.release();
+      held.restore();
+    }
+    expect(await eventually(leases, (n) => n === 0)).toBe(0);
   });
 
   it('when the client aborts a stored stream, then the partial reply is stored as incomplete and the slot is freed', async () => {

@@ -5,6 +5,7 @@ import { hit } from '../../lib/rate-limit/mongo-store.js';
 import { assertWithinBudget } from '../usage/index.js';
 import { ensureRoom } from './chats.quota.js';
 import { yieldWaitingReply } from './reply-detach.js';
+import { slotsGivenBack } from './generation/registry.js';
 import type { Account } from '../users/index.js';
 
 const MINUTE = 60_000;
@@ -60,12 +61,16 @@ const tooManyStreams = () => {
   );
 };
 
+/** How long a request waits for the user's slots that ended replies are giving back. */
+const GIVE_BACK_WAIT_MS = 1000;
+
 /**
  * With every slot busy, the slot of a reply of the user that waits for its client to come back
- * (reply-detach.ts), which is cut for it; or 429 when none waits. `checkFirst`: the refusals the
- * request would still meet under the slot (budget, storage caps), run before the cut, so that a
- * request turned down costs no reply the user could still resume (and, slots busy or not, its
- * refusal is the same).
+ * (reply-detach.ts), which is cut for it; or the slot of a reply that has ended here and is being
+ * given back (a client that stopped a /v1 stream and asks again at once); or 429 when neither.
+ * `checkFirst`: the refusals the request would still meet under the slot (budget, storage caps),
+ * run before the cut, so that a request turned down costs no reply the user could still resume
+ * (and, slots busy or not, its refusal is the same).
  */
 async function yieldedSlot(
   userId: string,
@@ -73,7 +78,9 @@ async function yieldedSlot(
   checkFirst: () => Promise<void>,
 ): Promise<Lease> {
   await checkFirst();
-  const lease = (await yieldWaitingReply(userId)) ? await acquireLease(userId, chatId) : null;
+  const freed =
+    (await yieldWaitingReply(userId)) || (await slotsGivenBack(userId, GIVE_BACK_WAIT_MS));
+  const lease = freed ? await acquireLease(userId, chatId) : null;
   if (!lease) throw tooManyStreams();
   return lease;
 }

@@ -154,7 +154,7 @@ export async function runGeneration(
     // Left before its end (aborted, or a reader's error): the model's connection is dropped.
     completion.reply.close();
     stopRenewing(lease);
-    settled = unregisterGeneration(lease.token);
+    settled = unregisterGeneration(lease.token, lease.userId);
     unwatch();
   }
   try {

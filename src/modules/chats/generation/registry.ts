@@ -24,6 +24,8 @@ const running = new Map<string, AbortController>();
 const yielding = new Map<string, () => void>();
 /** Generations whose model call has ended and whose last writes are not yet answered. */
 let settling = 0;
+/** Those, by user: each settles once its slot is given back (see slotsGivenBack). */
+const givingBack = new Map<string, Set<Promise<void>>>();
 let poller: PeriodicJob | undefined;
 
 /**
@@ -74,15 +76,40 @@ export function registerGeneration(token: string, controller: AbortController): 
  * final state, the ledger, the slot) are still to come, and graceful shutdown waits for them too:
  * call the returned function once they are answered (or failed).
  */
-export function unregisterGeneration(token: string): () => void {
+export function unregisterGeneration(token: string, userId: string): () => void {
   running.delete(token);
   if (running.size === 0) stopPoller();
   settling += 1;
+  let givenBack!: () => void;
+  const giving = new Promise<void>((resolve) => (givenBack = resolve));
+  const ofUser = givingBack.get(userId) ?? new Set();
+  givingBack.set(userId, ofUser.add(giving));
   let done = false;
   return () => {
-    if (!done) settling -= 1;
+    if (done) return;
     done = true;
+    settling -= 1;
+    ofUser.delete(giving);
+    if (ofUser.size === 0 && givingBack.get(userId) === ofUser) givingBack.delete(userId);
+    givenBack();
   };
+}
+
+/**
+ * Waits, at most `withinMs`, for the user's generations of this process whose model call is over
+ * and whose slot is still to come back (a client that just left a /v1 stream: its reply's last
+ * writes take a few milliseconds); false at once when there is none.
+ */
+export async function slotsGivenBack(userId: string, withinMs: number): Promise<boolean> {
+  const pending = givingBack.get(userId);
+  if (!pending) return false;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    Promise.all(pending),
+    new Promise<void>((resolve) => (timer = setTimeout(resolve, withinMs))),
+  ]);
+  clearTimeout(timer);
+  return true;
 }
 
 /**
