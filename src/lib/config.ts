@@ -158,6 +158,7 @@ const envSchema = z.object({
   V1_MAX_MESSAGES: int(500, 1, 10_000),
   V1_MAX_INPUT_CHARS: int(200_000, 1),
   TOKEN_BUDGET_PER_DAY: int(0, 0, MAX_TOKEN_BUDGET),
+  SERVICE_TOKEN_BUDGET_PER_DAY: int(0, 0, MAX_TOKEN_BUDGET * 1000),
   ADMIN_EMAILS: list(''),
   METRICS_TOKEN: z
     .string()

@@ -56,6 +56,7 @@ describe('compose.yaml, as the README starts it', () => {
         ...shell,
         ADMIN_EMAILS: 'ops@example.com',
         TOKEN_BUDGET_PER_DAY: '5000',
+        SERVICE_TOKEN_BUDGET_PER_DAY: '900000',
         MAX_TOKENS: '512',
         LOG_LEVEL: 'warn',
         METRICS_TOKEN: 'm'.repeat(24),
@@ -63,6 +64,7 @@ describe('compose.yaml, as the README starts it', () => {
     );
     expect(c.adminEmails).toEqual(['ops@example.com']);
     expect(c.TOKEN_BUDGET_PER_DAY).toBe(5000);
+    expect(c.SERVICE_TOKEN_BUDGET_PER_DAY).toBe(900000);
     expect(c.MAX_TOKENS).toBe(512);
     expect(c.LOG_LEVEL).toBe('warn');
     expect(c.METRICS_TOKEN).toBe('m'.repeat(24));

@@ -3,7 +3,45 @@ import { AppError, unauthenticated } from '../../lib/errors.js';
 import { quotaRefusals } from '../../lib/metrics.js';
 import { findAccount, type Account } from '../users/index.js';
 import { dayOf, endOfDay } from './days.js';
-import { tokensUsedOn } from './usage.service.js';
+import { serviceTokensOn, tokensUsedOn } from './usage.service.js';
+
+/**
+ * How old the service's total of the day may be when a call is checked against
+ * SERVICE_TOKEN_BUDGET_PER_DAY: summing every call of the day for each request would grow with the
+ * day, so each instance reads it at most once a second (concurrent checks share the read).
+ */
+const SERVICE_TOTAL_MAX_AGE_MS = 1000;
+let serviceTotal: { day: string; readAt: number; tokens: Promise<number> } | null = null;
+
+function serviceTokensToday(now: Date): Promise<number> {
+  const day = dayOf(now);
+  const fresh =
+    serviceTotal?.day === day && Date.now() - serviceTotal.readAt < SERVICE_TOTAL_MAX_AGE_MS;
+  if (!fresh) {
+    const tokens = serviceTokensOn(day);
+    serviceTotal = { day, readAt: Date.now(), tokens };
+    // A failed read is not kept: the next check reads again.
+    tokens.catch(() => {
+      if (serviceTotal?.tokens === tokens) serviceTotal = null;
+    });
+  }
+  return serviceTotal!.tokens;
+}
+
+/** SERVICE_TOKEN_BUDGET_PER_DAY when every user's tokens of the day together have reached it. */
+async function serviceUsedUp(now: Date): Promise<number | null> {
+  const limit = config().SERVICE_TOKEN_BUDGET_PER_DAY;
+  if (limit === 0) return null;
+  return (await serviceTokensToday(now)) < limit ? null : limit;
+}
+
+const quotaExceeded = (message: string, now: Date) => {
+  const resetsAt = endOfDay(now);
+  const seconds = Math.max(1, Math.ceil((resetsAt.getTime() - now.getTime()) / 1000));
+  return new AppError('QUOTA_EXCEEDED', `${message}; it resets at ${resetsAt.toISOString()}`, {
+    headers: { 'Retry-After': String(seconds) },
+  });
+};
 
 /** The limit that applies: the user's own when set, else TOKEN_BUDGET_PER_DAY; null = unlimited. */
 export function effectiveLimit(override: number | null | undefined): number | null {
@@ -65,8 +103,9 @@ async function usedUpLimit(
  * active and within its budget. Nothing is refused to the user, so no refusal is counted.
  */
 export function mayCallModelFor(userId: string): Promise<boolean> {
-  return usedUpLimit(userId, new Date()).then(
-    (limit) => limit === null,
+  const now = new Date();
+  return Promise.all([usedUpLimit(userId, now), serviceUsedUp(now)]).then(
+    ([limit, serviceLimit]) => limit === null && serviceLimit === null,
     () => false,
   );
 }
@@ -84,14 +123,16 @@ export async function assertWithinBudget(
   now = new Date(),
   account?: Account | null,
 ): Promise<void> {
-  const limit = await usedUpLimit(userId, now, account);
-  if (limit === null) return;
+  const [limit, serviceLimit] = await Promise.all([
+    usedUpLimit(userId, now, account),
+    serviceUsedUp(now),
+  ]);
+  if (limit === null && serviceLimit === null) return;
   quotaRefusals.inc();
-  const resetsAt = endOfDay(now);
-  const seconds = Math.max(1, Math.ceil((resetsAt.getTime() - now.getTime()) / 1000));
-  throw new AppError(
-    'QUOTA_EXCEEDED',
-    `The daily budget of ${limit} ${limit === 1 ? 'token' : 'tokens'} is used up; it resets at ${resetsAt.toISOString()}`,
-    { headers: { 'Retry-After': String(seconds) } },
+  throw quotaExceeded(
+    limit !== null
+      ? `The daily budget of ${limit} ${limit === 1 ? 'token' : 'tokens'} is used up`
+      : "The service's daily token budget is used up",
+    now,
   );
 }

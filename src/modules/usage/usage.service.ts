@@ -352,6 +352,12 @@ export async function tokensUsedOn(
   return used;
 }
 
+/** The tokens every user's calls of one day recorded, together. */
+export async function serviceTokensOn(day: string): Promise<number> {
+  const rows = await sumsBy<string>({ day }, 'day', ['totalTokens']);
+  return rows.reduce((sum, row) => sum + row.sums[0]!, 0);
+}
+
 /** Each user's totals of one day (users without calls are absent). */
 export async function totalsByUser(
   userIds: (string | Types.ObjectId)[],
