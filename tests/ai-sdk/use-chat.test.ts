@@ -683,6 +683,13 @@ describe('POST /api/ai-sdk/chat with the ai package (useChat transport)', () => 
       expect(bad.status).toBe(400);
       expect(bad.body.error.details[0].path).toBe('cursor');
     }
+    // A well-formed cursor of this chat's pages is not one of an id that names no chat.
+    const foreign = await ctx
+      .request()
+      .get(next.replace('ui-chat-reload', 'never-linked-id'))
+      .set(user.auth);
+    expect(foreign.status).toBe(400);
+    expect(foreign.body.error.details[0].path).toBe('cursor');
 
     // The reloaded page edits Q2: useChat sends the loaded messages up to it, the text replaced.
     const q2 = messages[2]!;

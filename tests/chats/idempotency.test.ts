@@ -638,33 +638,43 @@ describe('Idempotency-Key once what it made is deleted', () => {
     });
   }
 
-  it('when a key’s record predates the stored mark and its answer was deleted, then a repeat still ends: it takes the key over once, meets the stored question, and answers 404', async () => {
-    const chatId = await newChat();
-    const key = newKey();
-    const first = await sendJson(chatId, key, { content: 'an older record', stream: false });
-    const answer = (first.body.messages as { id: string }[])[1]!;
-    expect((await deleteMessage(chatId, answer.id)).status).toBe(204);
-    // As a record made before the mark existed, by a request older than the abandonment wait.
-    await eventually(
-      () => IdempotencyKey.findOne({ key }).lean(),
-      (record) => record?.response != null,
-    );
-    await IdempotencyKey.updateOne(
-      { key },
-      { $unset: { stored: 1 }, $set: { createdAt: new Date(Date.now() - 11_000) } },
-    );
-    const calls = ctx.upstream.requests.length;
-    const repeat = await sendJson(chatId, key, { content: 'an older record', stream: false });
-    expectError(repeat, 404, 'NOT_FOUND');
-    // Each takeover starts its model call before its insert meets the stored question (the call
-    // is then dropped): two at most, where before this went on for as long as the key lived.
-    expect(ctx.upstream.requests.length).toBeLessThanOrEqual(calls + 2);
-    expect(await Message.countDocuments({ chatId })).toBe(1);
-    // Nothing goes on with the key after the answer.
-    const record = await IdempotencyKey.findOne({ key }).lean();
-    await new Promise((r) => setTimeout(r, 300));
-    expect((await IdempotencyKey.findOne({ key }).lean())?._id).toEqual(record?._id);
-  }, 30_000);
+  for (const saved of [true, false])
+    it(`when a key’s record predates the stored mark ${saved ? 'and holds the JSON answer' : 'and holds no answer (a stream)'} and its answer was deleted, then a repeat ${saved ? 'is a 404 at once' : 'still ends, in one takeover, with a 404'}`, async () => {
+      const chatId = await newChat();
+      const key = newKey();
+      const first = await sendJson(chatId, key, { content: 'an older record', stream: false });
+      const answer = (first.body.messages as { id: string }[])[1]!;
+      expect((await deleteMessage(chatId, answer.id)).status).toBe(204);
+      // As a record made before the mark existed, by a request older than the abandonment wait.
+      await eventually(
+        () => IdempotencyKey.findOne({ key }).lean(),
+        (record) => record?.response != null,
+      );
+      await IdempotencyKey.updateOne(
+        { key },
+        {
+          $unset: saved ? { stored: 1 } : { stored: 1, response: 1 },
+          $set: { createdAt: new Date(Date.now() - 11_000) },
+        },
+      );
+      const calls = ctx.upstream.requests.length;
+      const started = Date.now();
+      const repeat = await sendJson(chatId, key, { content: 'an older record', stream: false });
+      expectError(repeat, 404, 'NOT_FOUND');
+      if (saved) {
+        expect(Date.now() - started).toBeLessThan(5000);
+        expect(ctx.upstream.requests).toHaveLength(calls);
+      }
+      // Without it, each takeover starts its model call before its insert meets the stored
+      // question (the call is then dropped): two at most, where before this went on for as long
+      // as the key lived.
+      else expect(ctx.upstream.requests.length).toBeLessThanOrEqual(calls + 2);
+      expect(await Message.countDocuments({ chatId })).toBe(1);
+      // Nothing goes on with the key after the answer.
+      const record = await IdempotencyKey.findOne({ key }).lean();
+      await new Promise((r) => setTimeout(r, 300));
+      expect((await IdempotencyKey.findOne({ key }).lean())?._id).toEqual(record?._id);
+    }, 30_000);
 
   it('when a chat made with a key (no message) was deleted, then the keys of its requests went with it: the repeat is a new request, which makes a new chat', async () => {
     const key = newKey();

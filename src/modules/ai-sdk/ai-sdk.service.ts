@@ -2,7 +2,7 @@ import { isDuplicateKey } from '../../lib/db/duplicate-key.js';
 import { Types } from '../../lib/db/mongoose.js';
 import { insertThroughSchema } from '../../lib/db/insert.js';
 import { AppError, notFound } from '../../lib/errors.js';
-import { decodeCursor } from '../../lib/http/cursor.js';
+import { decodeCursor, invalidCursor } from '../../lib/http/cursor.js';
 import { parseObjectId } from '../../lib/http/ids.js';
 import {
   beginExchange,
@@ -137,7 +137,12 @@ export async function linkedBranchPage(
   // A cursor that is not one of these pages is a 400 whether the id names a chat or not yet.
   if (options.cursor) decodeCursor(options.cursor, 'branch', { i: 'id' });
   const chatId = await findLinkedChatId(userId, clientId);
-  if (!chatId) return none;
+  if (!chatId) {
+    // No page of this id was ever given: its cursor is another chat's.
+    if (options.cursor)
+      throw invalidCursor("The cursor's message is not in this chat; load the first page");
+    return none;
+  }
   try {
     return await ownedBranchPage(userId, parseObjectId(chatId, 'Chat'), options);
   } catch (error) {

@@ -76,7 +76,8 @@ export const idsOfClaim = <Ids extends IdempotentIds>(
  * between storing and marking), what exists tells.
  */
 async function exchangeStored(record: IdempotencyDoc): Promise<boolean> {
-  if (record.stored) return true;
+  // A saved answer (JSON) says so too, in records made before the mark.
+  if (record.stored || record.response != null) return true;
   if (record.appends) return typeof record.appendFrom === 'number';
   // The reply is written with (after) the user message: once it exists, a repeat can answer with it.
   if (record.replyId) return (await Message.exists({ _id: record.replyId })) !== null;
