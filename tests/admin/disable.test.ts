@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Types } from '../../src/lib/db/mongoose.js';
 import { Session } from '../../src/modules/auth/session.model.js';
+import { Chat } from '../../src/modules/chats/chat.model.js';
 import { Message } from '../../src/modules/chats/message.model.js';
+import { User } from '../../src/modules/users/user.model.js';
 import { uniqueEmail, useTestApp } from '../helpers/app.js';
 import {
   expectError,
@@ -127,5 +129,103 @@ describe('disabling an account', () => {
       { disabled: false },
       { disabled: true },
     ]);
+  });
+});
+
+const signOut = (as: Account, id: string) =>
+  ctx.request().post(`/api/admin/users/${id}/sign-out`).set(bearer(as.accessToken));
+
+describe('signing an account out everywhere', () => {
+  it('when an administrator signs a user out mid-reply, then every session and API key ends and the reply stops, while the account stays enabled with its chats: the user logs in again', async () => {
+    const user = await signUp(ctx);
+    const other = await ctx
+      .request()
+      .post('/api/auth/login')
+      .send({ email: user.email, password: PASSWORD });
+    expect(other.status).toBe(200);
+    const key = await ctx
+      .request()
+      .post('/api/keys')
+      .set(bearer(user.accessToken))
+      .send({ name: 'laptop' });
+    expect(key.status).toBe(201);
+    const v1 = () => ctx.request().get('/v1/models').set('Authorization', `Bearer ${key.body.key}`);
+    expect((await v1()).status).toBe(200);
+    const chat = await ctx.request().post('/api/chats').set(bearer(user.accessToken)).send({});
+    upstream.script({ chunks: Array.from({ length: 400 }, (_, i) => `w${i} `), delayMs: 20 });
+    const stream = openStream(
+      server.port,
+      `/api/chats/${chat.body.id}/messages`,
+      user.accessToken,
+      {
+        content: 'talk for a while',
+        stream: true,
+      },
+    );
+    await stream.waitFor(() => stream.events.filter((e) => e.event === 'delta').length >= 2);
+
+    const res = await signOut(admin, user.user.id);
+    expect(res.status).toBe(204);
+
+    await stream.waitForEvent('done', 5000);
+    await stream.ended;
+    const done = stream.events.at(-1)!;
+    expect(done.data.message).toMatchObject({ status: 'incomplete', stopReason: 'stop' });
+    expect(
+      await eventually(
+        () => Message.findById(done.data.message.id).lean(),
+        (m) => m?.status === 'incomplete',
+      ),
+    ).toBeTruthy();
+    // Sessions, refresh cookie and API key: all refused.
+    expect(
+      await Session.countDocuments({ userId: new Types.ObjectId(user.user.id), revokedAt: null }),
+    ).toBe(0);
+    expectUnauthenticated(await ctx.request().get('/api/auth/me').set(bearer(user.accessToken)));
+    expectUnauthenticated(
+      await ctx
+        .request()
+        .get('/api/chats')
+        .set(bearer(other.body.accessToken as string)),
+    );
+    expectUnauthenticated(await user.agent.post('/api/auth/refresh'));
+    expect((await v1()).status).toBe(401);
+
+    // The account and its data stay: a login works, the chat and its messages are there.
+    expect((await User.findById(user.user.id).lean())?.disabled ?? false).toBe(false);
+    const back = await ctx
+      .request()
+      .post('/api/auth/login')
+      .send({ email: user.email, password: PASSWORD });
+    expect(back.status).toBe(200);
+    const token = back.body.accessToken as string;
+    expect((await ctx.request().get('/api/keys').set(bearer(token))).body).toEqual([]);
+    expect(await Chat.countDocuments({ _id: chat.body.id })).toBe(1);
+    expect(await Message.countDocuments({ chatId: chat.body.id })).toBe(2);
+
+    const audit = await ctx
+      .request()
+      .get(`/api/admin/audit?userId=${user.user.id}`)
+      .set(bearer(admin.accessToken));
+    expect(audit.body).toEqual([
+      expect.objectContaining({
+        action: 'user.signOut',
+        actor: expect.objectContaining({ kind: 'admin', id: admin.user.id }),
+        target: expect.objectContaining({ id: user.user.id }),
+        before: {},
+        after: {},
+      }),
+    ]);
+  });
+
+  it('when a user who is not an administrator, or anyone for an unknown account, asks, then 403 or 404 and nothing ends', async () => {
+    const user = await signUp(ctx);
+    const victim = await signUp(ctx);
+    expectError(await signOut(user, victim.user.id), 403, 'FORBIDDEN');
+    expect((await ctx.request().get('/api/auth/me').set(bearer(victim.accessToken))).status).toBe(
+      200,
+    );
+    expectError(await signOut(admin, '0123456789abcdef01234567'), 404, 'NOT_FOUND');
+    expectError(await signOut(admin, 'not-an-id'), 404, 'NOT_FOUND');
   });
 });
