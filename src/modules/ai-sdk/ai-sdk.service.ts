@@ -2,11 +2,12 @@ import { isDuplicateKey } from '../../lib/db/duplicate-key.js';
 import { Types } from '../../lib/db/mongoose.js';
 import { insertThroughSchema } from '../../lib/db/insert.js';
 import { AppError, notFound } from '../../lib/errors.js';
-import { decodeCursor, invalidCursor } from '../../lib/http/cursor.js';
 import { parseObjectId } from '../../lib/http/ids.js';
 import {
   beginExchange,
   beginRegenerateLatest,
+  branchCursorMessage,
+  cursorNotInChat,
   ownedBranchPage,
   type BranchMessage,
   type Exchange,
@@ -135,12 +136,11 @@ export async function linkedBranchPage(
 ): Promise<Page<BranchMessage>> {
   const none = { items: [], nextCursor: null };
   // A cursor that is not one of these pages is a 400 whether the id names a chat or not yet.
-  if (options.cursor) decodeCursor(options.cursor, 'branch', { i: 'id' });
+  if (options.cursor) branchCursorMessage(options.cursor);
   const chatId = await findLinkedChatId(userId, clientId);
   if (!chatId) {
     // No page of this id was ever given: its cursor is another chat's.
-    if (options.cursor)
-      throw invalidCursor("The cursor's message is not in this chat; load the first page");
+    if (options.cursor) throw cursorNotInChat();
     return none;
   }
   try {

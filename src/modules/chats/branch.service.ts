@@ -86,6 +86,16 @@ async function pageOf(tree: Tree, nodes: Node[]): Promise<BranchMessage[]> {
   return withSiblings(tree, await settleStreaming(await withContent(nodes)));
 }
 
+/** The message a branch page's cursor names (the oldest one shown); 400 for any other cursor. */
+export const branchCursorMessage = (cursor: string) =>
+  decodeCursor(cursor, 'branch', { i: 'id' }).i;
+
+/** A well-formed branch cursor whose message this chat does not hold. */
+export const cursorNotInChat = () =>
+  invalidCursor(
+    "The cursor's message is not in this chat (deleted, or another chat's); load the first page",
+  );
+
 /**
  * A page of a branch (the active one, or the one ending at `leafId`), going back from the cursor:
  * the newest page first, each page oldest first. The cursor names the oldest message shown, and
@@ -105,13 +115,9 @@ export async function branchPage(
   if (options.leafId !== undefined && !named) throw notFound('Message');
   let path: Node[];
   if (options.cursor) {
-    const { i } = decodeCursor(options.cursor, 'branch', { i: 'id' });
-    const oldestShown = tree.get(i);
+    const oldestShown = tree.get(branchCursorMessage(options.cursor));
     // Read as the start of the branch, it would answer an empty page that looks like its end.
-    if (!oldestShown)
-      throw invalidCursor(
-        "The cursor's message is not in this chat (deleted, or another chat's); load the first page",
-      );
+    if (!oldestShown) throw cursorNotInChat();
     if (named && !tree.pathTo(named._id).includes(oldestShown))
       throw invalidCursor('The cursor belongs to another branch');
     path = tree.pathTo(oldestShown._id).slice(0, -1);

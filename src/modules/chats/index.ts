@@ -26,7 +26,12 @@ export {
   type ExchangeTarget,
 } from './exchange.service.js';
 export { beginRegenerateLatest } from './branch-exchange.service.js';
-export { ownedBranchPage, type BranchMessage } from './branch.service.js';
+export {
+  branchCursorMessage,
+  cursorNotInChat,
+  ownedBranchPage,
+  type BranchMessage,
+} from './branch.service.js';
 export { STOP_REASONS } from './message.model.js';
 export { openReply, runReply, type RunReplyOptions } from './reply.service.js';
 export { startHeldCompletion } from './generation/generation.runner.js';
@@ -45,6 +50,14 @@ export const generations: InterruptibleWork = {
   endUnsettled: endUnsettledReplies,
 };
 
+/**
+ * A disabled or signed-out account's replies stop wherever they stream (a stop flag for each
+ * lease); its chats stay.
+ */
+const stopRepliesOf = async (userId: string) => {
+  await stopReplies(userId);
+};
+
 // An account's chats, messages, generation leases and idempotency records go with it (see
 // users/user-hooks.ts): its messages first, then its replies are stopped and have ended (their
 // last writes answered, finding nothing) before the rest is removed, and what requests in flight
@@ -53,13 +66,8 @@ subscribeToUsers('chats', {
   lockOut: removeMessagesAndEndReplies,
   removeData: deleteUserContent,
   sweep: deleteUserContent,
-  // A disabled account's replies stop wherever they stream (a stop flag for each lease); its chats stay.
-  disabled: async (userId) => {
-    await stopReplies(userId);
-  },
-  signedOut: async (userId) => {
-    await stopReplies(userId);
-  },
+  disabled: stopRepliesOf,
+  signedOut: stopRepliesOf,
 });
 
 // A stored reply holds its own call's charge (message.model.ts `charge`): totals and budgets sum

@@ -98,14 +98,22 @@ async function usedUpLimit(
   return used < limit ? null : limit;
 }
 
+/** The user's limit and the service's, each when used up (null while calls may go out). */
+async function usedUpLimits(userId: string, now: Date, account?: Account | null) {
+  const [limit, serviceLimit] = await Promise.all([
+    usedUpLimit(userId, now, account),
+    serviceUsedUp(now),
+  ]);
+  return { limit, serviceLimit };
+}
+
 /**
  * Whether a model call the user did not ask for (a chat's title) may go out: the account is
  * active and within its budget. Nothing is refused to the user, so no refusal is counted.
  */
 export function mayCallModelFor(userId: string): Promise<boolean> {
-  const now = new Date();
-  return Promise.all([usedUpLimit(userId, now), serviceUsedUp(now)]).then(
-    ([limit, serviceLimit]) => limit === null && serviceLimit === null,
+  return usedUpLimits(userId, new Date()).then(
+    ({ limit, serviceLimit }) => limit === null && serviceLimit === null,
     () => false,
   );
 }
@@ -123,10 +131,7 @@ export async function assertWithinBudget(
   now = new Date(),
   account?: Account | null,
 ): Promise<void> {
-  const [limit, serviceLimit] = await Promise.all([
-    usedUpLimit(userId, now, account),
-    serviceUsedUp(now),
-  ]);
+  const { limit, serviceLimit } = await usedUpLimits(userId, now, account);
   if (limit === null && serviceLimit === null) return;
   quotaRefusals.inc();
   throw quotaExceeded(

@@ -22,9 +22,10 @@ export class GenerationAbort extends Error {
 const running = new Map<string, AbortController>();
 /** Those whose reply waits for a reader, and would give its slot up: how to cut each. */
 const yielding = new Map<string, () => void>();
-/** Generations whose model call has ended and whose last writes are not yet answered. */
-let settling = 0;
-/** Those, by user: each settles once its slot is given back (see slotsGivenBack). */
+/**
+ * Generations whose model call has ended and whose last writes (the slot's release the last) are
+ * not yet answered, by user: each settles once they are (see slotsGivenBack).
+ */
 const givingBack = new Map<string, Set<Promise<void>>>();
 let poller: PeriodicJob | undefined;
 
@@ -79,17 +80,13 @@ export function registerGeneration(token: string, controller: AbortController): 
 export function unregisterGeneration(token: string, userId: string): () => void {
   running.delete(token);
   if (running.size === 0) stopPoller();
-  settling += 1;
   let givenBack!: () => void;
   const giving = new Promise<void>((resolve) => (givenBack = resolve));
   const ofUser = givingBack.get(userId) ?? new Set();
   givingBack.set(userId, ofUser.add(giving));
-  let done = false;
+  // Called once or more: only the first finds it in the set.
   return () => {
-    if (done) return;
-    done = true;
-    settling -= 1;
-    ofUser.delete(giving);
+    if (!ofUser.delete(giving)) return;
     if (ofUser.size === 0 && givingBack.get(userId) === ofUser) givingBack.delete(userId);
     givenBack();
   };
@@ -140,4 +137,8 @@ export function abortAllGenerations(): number {
 }
 
 /** What shutdown waits for: the generations reading their model, and those storing what they read. */
-export const runningGenerations = () => running.size + settling;
+export const runningGenerations = () => {
+  let settling = 0;
+  for (const ofUser of givingBack.values()) settling += ofUser.size;
+  return running.size + settling;
+};
