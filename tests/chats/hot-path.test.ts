@@ -328,6 +328,39 @@ describe("the model request and the exchange's writes", () => {
       expect(startedAt.get(command!.requestId)!).toBeGreaterThan(written[0]!);
     }
   });
+  it('when a message goes out over a kept-alive provider connection, then its writes start in the turn of the event loop that wrote the request, not a turn later', async () => {
+    const { user, chatId } = await userWithChat('same-turn');
+    // The event loop's turns, counted by an immediate that queues itself: it runs first in each
+    // turn's immediates, ahead of those queued during the turn (the pool's write of the request
+    // and the exchange's wait for it).
+    let turn = 0;
+    let counting = true;
+    const count = () => {
+      turn += 1;
+      if (counting) setImmediate(count);
+    };
+    setImmediate(count);
+    let requestTurn = -1;
+    let insertTurn = -1;
+    const onHead = () => (requestTurn = turn);
+    const onCommand = (event: CommandStartedEvent) => {
+      if (named(event) === 'insert:messages') insertTurn = turn;
+    };
+    const client = monitoredClient();
+    client.on('commandStarted', onCommand);
+    diagnostics_channel.subscribe('undici:client:sendHeaders', onHead);
+    try {
+      expect((await sendAnsweredOk(user, chatId, 'same turn')).status).toBe(201);
+    } finally {
+      counting = false;
+      client.off('commandStarted', onCommand);
+      diagnostics_channel.unsubscribe('undici:client:sendHeaders', onHead);
+    }
+    expect(requestTurn).toBeGreaterThan(0);
+    // A whole turn more would hold every exchange's writes back by what the turn's other work
+    // takes: 5-20 ms at 200 streams (bench/README.md, "Figure 2: the exchange's last writes").
+    expect(insertTurn).toBe(requestTurn);
+  });
 });
 
 describe('a rename while a message is being sent', () => {

@@ -5,7 +5,7 @@ import type { Config } from '../config.js';
 import { EventStreamReader } from './event-stream-reader.js';
 import { assertEventStream } from './stream-body.js';
 import { UpstreamProtocolError } from './upstream-errors.js';
-import { takeBody, upstreamPool } from './upstream-fetch.js';
+import { takeBody, tellWhenDispatched, upstreamPool } from './upstream-fetch.js';
 import type { CompletionHandler, CompletionRequest, CompletionStream } from './types.js';
 
 interface CachedClient {
@@ -69,7 +69,10 @@ async function openEventStream(
         stream: true,
         stream_options: { include_usage: true },
       },
-      { signal: request.signal },
+      {
+        signal: request.signal,
+        ...(request.onSent ? { fetchOptions: tellWhenDispatched(request.onSent) } : {}),
+      },
     )
     .asResponse();
   const body = takeBody(response);

@@ -21,6 +21,8 @@ export interface CompletionRequest {
    * request. `messages` stays the plain-text view of the same conversation (demo model, estimates).
    */
   passthrough?: { messages?: unknown[]; params?: Record<string, unknown> };
+  /** Told once the request is handed to the provider's connection pool (its first attempt). */
+  onSent?: () => void;
 }
 
 /** One fragment of a streamed tool call, as the OpenAI wire format sends it. */

@@ -178,7 +178,7 @@ export async function beginExchange(
       completion = startCompletion({ model, turns });
       // Writes begun now would run their CPU before the request is written and hold it back by
       // about as long again.
-      await afterRequestLeaves();
+      await afterRequestLeaves(completion);
     }
     // A refusal drops the call below (abandonCompletion), before any of it is read.
     if (countAfterCall) await ensureRoom(userId, adding);

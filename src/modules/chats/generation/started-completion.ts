@@ -22,6 +22,11 @@ export interface StartedCompletion {
   readonly reply: CompletionStream;
   /** The call's metrics (TTFT, chunk gaps, failures), fed by its reader. */
   readonly timing: CompletionTiming;
+  /**
+   * Resolves once the request is in the provider's connection pool, or the call failed before
+   * that (or needs no connection: the demo model).
+   */
+  readonly handedOver: Promise<unknown>;
 }
 
 /** What an exchange asks the model (its fields of the same names). */
@@ -46,20 +51,32 @@ export function startCompletion(
     ...(exchange.passthrough ? { passthrough: exchange.passthrough } : {}),
   };
   const timing = new CompletionTiming(exchange.model);
-  return { controller, startedAt, reply: streamCompletion(request), timing };
+  let sent!: () => void;
+  const dispatched = new Promise<void>((resolve) => (sent = resolve));
+  const reply = streamCompletion({ ...request, onSent: sent });
+  return {
+    controller,
+    startedAt,
+    reply,
+    timing,
+    handedOver: Promise.race([dispatched, reply.answered]),
+  };
 }
 
 /**
- * Resolves once a call started in this turn of the event loop is on its connection, so that work
- * begun after this runs its CPU (documents, serialising, the driver) while the provider answers,
- * not before the request leaves. The SDK calls `fetch` a few microtasks after `startCompletion`;
- * undici then writes a request on a kept-alive connection from an immediate of its own (it first
- * lets the idle socket report a close the provider sent), queued behind an immediate awaited
- * here first. The loop's next turn comes after it. On a new connection the request is written
- * once connected, later still; the writes do not wait for that.
+ * Resolves once the call is on its connection, so that work begun after this runs its CPU
+ * (documents, serialising, the driver) while the provider answers, not before the request leaves.
+ * The SDK calls `fetch` a few microtasks after `startCompletion`; the pool (upstream-fetch.ts)
+ * then writes the request on a kept-alive connection from an immediate of its own (it first lets
+ * the idle socket report a close the provider sent). An immediate queued once the request is
+ * handed over runs right after that one, in the same turn of the event loop. Waiting for a whole
+ * turn more instead cost every exchange under load what the turn's other work took (5–20 ms at
+ * 200 streams: bench/README.md, "Figure 2: the exchange's last writes"), on the way to its first
+ * token. On a new connection the request is written once connected, later still; the writes do
+ * not wait for that.
  */
-export async function afterRequestLeaves(): Promise<void> {
-  await nextLoopTurn();
+export async function afterRequestLeaves(completion: StartedCompletion): Promise<void> {
+  await completion.handedOver;
   await nextLoopTurn();
 }
 
