@@ -100,6 +100,36 @@ describe('deleting a branch while an exchange below it is being stored', () => {
     });
   }
 
+  for (const branched of [false, true]) {
+    it(`when a streamed plain send to a chat that ${branched ? 'branched' : 'never branched'} stores itself after the deletion, then its stream ends NOT_FOUND after meta, nothing of it is kept and the next send is not given the deleted text`, async () => {
+      const t = await twoExchanges(branched);
+      const held = holdInsert((docs) => docs.some((d) => d.content === 'Q3'));
+      // The model answers slowly: the stream is under way when the exchange is taken back.
+      ctx.upstream.setDefault({ chunks: ['late ', 'answer'], delayMs: 300 });
+      const stream = ctx.stream(`/api/chats/${t.chatId}/messages`, { content: 'Q3' });
+      await held.reached;
+      expect((await deleteBranch(t.chatId, t.q2)).status).toBe(204);
+      held.release();
+      await stream.ended;
+      expect(stream.status).toBe(200);
+      const names = stream.events.map((e) => e.event);
+      // It answered once its messages were stored; the check after the chat's write found the
+      // message it answers gone.
+      expect(names[0]).toBe('meta');
+      expect(names.at(-1)).toBe('error');
+      expect((stream.events.at(-1)!.data as { error: { code: string } }).error.code).toBe(
+        'NOT_FOUND',
+      );
+      expect(await Message.countDocuments({ chatId: t.chatId, content: 'Q3' })).toBe(0);
+      expect(await Message.countDocuments({ chatId: t.chatId })).toBe(2);
+      expect(await orphansIn(t.chatId)).toEqual([]);
+      await expectPointersIntoTheTree(t.chatId);
+      const leases = () => Generation.countDocuments({ userId: ctx.user.id });
+      expect(await eventually(leases, (n) => n === 0)).toBe(0);
+      expect(await nextHistory(t.chatId)).toEqual(['Q1', 'answer', 'Q4']);
+    });
+  }
+
   it('when a regenerate of the deleted question stores its answer after the deletion, then it is a 404 and the chat keeps its earlier history', async () => {
     const t = await twoExchanges(false);
     const held = holdInsert((docs) => docs.some((d) => String(d.parentId) === t.q2));

@@ -14,6 +14,7 @@ import { monitoredClient, named } from '../helpers/commands.js';
 import { parseSse, textParser } from '../helpers/sse.js';
 import { createUser, type TestUser } from '../helpers/users.js';
 import { eventually } from '../helpers/eventually.js';
+import { holdCall } from '../helpers/hold-call.js';
 import { insideOneWindow } from '../helpers/rate-windows.js';
 
 const ctx = useChatApp({
@@ -360,6 +361,47 @@ describe("the model request and the exchange's writes", () => {
     // A whole turn more would hold every exchange's writes back by what the turn's other work
     // takes: 5-20 ms at 200 streams (bench/README.md, "Figure 2: the exchange's last writes").
     expect(insertTurn).toBe(requestTurn);
+  });
+});
+
+describe("a stream and its chat's write", () => {
+  it("when a streamed message's chat write is slow, then its meta and first deltas come before that write, and the reply settles the chat's kept turns after it", async () => {
+    const { user, chatId } = await userWithChat('early-stream');
+    let release!: () => void;
+    ctx.upstream.script({
+      chunks: ['first '],
+      holdUntil: new Promise<void>((r) => (release = r)),
+      afterHold: ['last'],
+    });
+    const held = holdCall(
+      Chat.collection,
+      'updateOne',
+      ([filter]) => String((filter as { _id?: unknown })._id) === chatId,
+    );
+    try {
+      const stream = ctx.stream(`/api/chats/${chatId}/messages`, { content: 'early' }, user);
+      await held.reached;
+      // The messages are stored; the chat's write waits: the stream is under way regardless.
+      await stream.waitFor(() => stream.events.some((e) => e.event === 'delta'));
+      expect(stream.events.map((e) => e.event)).toEqual(['meta', 'delta']);
+      release();
+      // The reply has ended, and waits for the chat's write before it settles the chat.
+      await new Promise((r) => setTimeout(r, 100));
+      expect(stream.events.some((e) => e.event === 'done')).toBe(false);
+      held.release();
+      await stream.ended;
+      const done = stream.events.at(-1)!;
+      expect(done.event).toBe('done');
+      expect(done.data.message.content).toBe('first last');
+    } finally {
+      held.restore();
+    }
+    const chat = await Chat.findById(chatId).lean();
+    expect(chat?.context?.turns.slice(-2)).toEqual([
+      { role: 'user', content: 'early' },
+      { role: 'assistant', content: 'first last' },
+    ]);
+    expect(chat?.context?.pending).toBe(false);
   });
 });
 

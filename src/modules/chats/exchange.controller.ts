@@ -230,7 +230,8 @@ export async function sendMessage(req: Request, res: Response, send: SendRequest
   return exchangeOnce(req, res, {
     ...how,
     ids: plannedIds(target),
-    begin: (ids) => beginExchange(userId, target, input, ids, { startModel: true }),
+    begin: (ids) =>
+      beginExchange(userId, target, input, ids, { startModel: true, answerEarly: how.stream }),
   });
 }
 

@@ -71,6 +71,15 @@ export interface Exchange {
   context?: ChatContext;
   /** Its model call, already sent while the messages were stored (started-completion.ts). */
   completion?: StartedCompletion;
+  /**
+   * A stream's plain send answers once its messages are stored, and writes its chat beside the
+   * reply's first events (`lastMessageAt`, the kept turns, the active leaf), then checks that the
+   * message it answers is still there: so the model's first token never waits for those two
+   * round trips (bench/README.md, "Figure 2: the exchange's last writes"). Resolves once both are
+   * done; rejects (NOT_FOUND) once the exchange was taken back, its chat or its branch deleted
+   * meanwhile: the reply then stops, and its final write finds it gone (generation.runner.ts).
+   */
+  chatWritten?: Promise<void>;
 }
 
 export type ExchangeTarget = { chatId: ObjectIdString } | { newChat: NewChat };
@@ -106,8 +115,11 @@ export async function beginExchange(
    */
   input: { content: string; model?: string; parentId?: string | null; orActiveLeaf?: boolean },
   ids: ExchangeIds = plannedIds(),
-  /** Sends the model call while the messages are stored (the caller keeps `turns` as they are). */
-  { startModel = false }: { startModel?: boolean } = {},
+  /**
+   * `startModel`: sends the model call while the messages are stored (the caller keeps `turns` as
+   * they are). `answerEarly`: a streamed answer, which may start before the chat is written.
+   */
+  { startModel = false, answerEarly = false }: { startModel?: boolean; answerEarly?: boolean } = {},
 ): Promise<Exchange> {
   // The message is counted and stamped at one instant, so it lands in the same rate window
   // that admitted it, however long the steps in between take.
@@ -166,7 +178,7 @@ export async function beginExchange(
       context = pendingContext([], input.content, ids.replyId);
     }
     // A new chat is written first; an existing one has nothing written before the model call.
-    let chat =
+    const chat =
       existing ?? (await createChat(userId, newChat!, input.content, chatId, context ?? undefined));
     const model = input.model ?? chat.model;
     const turns = fitToBudget(
@@ -211,78 +223,51 @@ export async function beginExchange(
         ? await storeUnderActiveAccount(userId, [userMessage, assistantDoc])
         : await insertMessages([userMessage, assistantDoc])
     ) as [MessageDoc, MessageDoc];
-    let kept = existing ? undefined : (context ?? undefined);
-    if (existing) {
-      // A plain update: the chat is already in hand, and findAndModify scans the collection on FerretDB.
-      // A chat created empty is named after its first message, as one created with a message is,
-      // in a write of its own that applies only to the default title (nameAfterFirstMessage): a
-      // rename made while this send was under way stays. Any other send leaves the title alone.
-      const naming =
-        parentId === null && chat.title === DEFAULT_CHAT_TITLE
-          ? titleFields(titleFromMessage(input.content))
-          : null;
-      let named = false;
-      // A chat that never branched keeps no pointer: its branch is its newest message (branch.tree.ts).
-      const leaf = branchedAfter(chat, input.parentId, ids.replyId);
-      const set = { ...leaf };
-      // The chat's times only move forward: two sends to one chat overlap, and the one that
-      // started first may write last (its `now` is older).
-      const times = { lastMessageAt: now, updatedAt: now };
-      // By `_id` alone, the one filter every backend serves from the primary key (the embedded
-      // FerretDB scans the whole collection for any other): it also tells whether the chat (or
-      // the account: its chats go before it) was deleted while the messages were stored. A
-      // deletion that comes later removes them in its second pass over the messages
-      // (chats.service deleteChat). Not filtered on the context as read: a context another
-      // write left meanwhile is made right when this reply settles (chat-context.ts
-      // settleChatOf). It only sets fields, so a write the embedded database refused for its
-      // write lock is repeated rather than failing a send whose messages are already stored.
-      const written = await retryIdempotentWrite('chat after a message', () =>
-        inChatTurn(chatId, async () => {
-          const result = await Chat.collection.updateOne(
-            { _id: chatId },
-            context
-              ? { $set: { ...set, context }, $max: times }
-              : { $set: set, $max: times, $unset: CLEAR_CONTEXT },
-          );
-          if (naming && result.matchedCount === 1)
-            named = await nameAfterFirstMessage(chatId, naming);
-          return result;
-        }),
-      );
-      if (written.matchedCount === 0) {
-        await removeLeftovers(chat.userId, chatId);
-        throw notFound('Chat');
-      }
-      kept = context ?? undefined;
-      chat = {
-        ...chat,
-        ...set,
-        lastMessageAt: latest(chat.lastMessageAt, now),
-        updatedAt: latest(chat.updatedAt, now),
-        ...(named ? naming : {}),
-        context: kept ?? null,
-      };
-    } else if (!(await chatStillOwned(chat.userId, chatId))) {
-      // The chat (or the account) deleted while this was being stored: take back what was written.
-      await removeLeftovers(chat.userId, chatId);
-      throw notFound('Chat');
-    }
-    // The branch this answers below deleted while it was being stored: it goes too, and the chat
-    // is left naming none of it. Asked once the chat is written (see messageStillThere).
-    if (parentId && !(await messageStillThere(parentId))) {
-      await takeBackExchange(chatId, [ids.userMessageId, ids.replyId]);
-      throw parentGone();
-    }
-    return {
-      chat: withoutTerms(chat),
+    const exchangeOf = (stored: ChatDoc, chatWritten?: Promise<void>): Exchange => ({
+      chat: withoutTerms(stored),
       userMessage: withoutTerms(storedUser),
       assistant: withoutTerms(assistant),
       lease,
       model,
       turns,
-      context: kept,
+      context: context ?? undefined,
       completion,
-    };
+      ...(chatWritten ? { chatWritten } : {}),
+    });
+    const takeBack = () => takeBackExchange(chatId, [ids.userMessageId, ids.replyId]);
+    if (!existing) {
+      if (!(await chatStillOwned(chat.userId, chatId))) {
+        // The chat (or the account) deleted while this was being stored: take back what was written.
+        await removeLeftovers(chat.userId, chatId);
+        throw notFound('Chat');
+      }
+      await checkParentStillThere(parentId, takeBack);
+      return exchangeOf(chat);
+    }
+    // A chat created empty is named after its first message, as one created with a message is,
+    // in a write of its own that applies only to the default title (nameAfterFirstMessage): a
+    // rename made while this send was under way stays. Any other send leaves the title alone.
+    const naming =
+      parentId === null && chat.title === DEFAULT_CHAT_TITLE
+        ? titleFields(titleFromMessage(input.content))
+        : null;
+    // A chat that never branched keeps no pointer: its branch is its newest message (branch.tree.ts).
+    const leaf = branchedAfter(chat, input.parentId, ids.replyId);
+    const written = writeChatAfterMessages(chat, leaf, {
+      now,
+      context,
+      naming,
+      parentId,
+      takeBack,
+    });
+    if (answerEarly && !naming) {
+      // Its stream starts once its messages are stored; the chat's write and the check after it
+      // go on beside the reply's first events (Exchange.chatWritten).
+      const chatWritten = written.then(() => undefined);
+      chatWritten.catch(() => undefined);
+      return exchangeOf(chatAsWritten(chat, now, context, leaf), chatWritten);
+    }
+    return exchangeOf(await written);
   } catch (error) {
     abandonCompletion(completion);
     await releaseLeaseSurely(lease);
@@ -297,6 +282,87 @@ export async function beginExchange(
 const withoutTerms = <T extends { terms?: unknown }>({ terms: _terms, ...doc }: T) => doc;
 
 const latest = (a: Date, b: Date): Date => (a.getTime() >= b.getTime() ? a : b);
+
+/** The chat as an exchange's write leaves it (writeChatAfterMessages), its title aside. */
+const chatAsWritten = (
+  chat: ChatDoc,
+  now: Date,
+  context: ChatContext | null,
+  leaf: Partial<Pick<ChatDoc, 'activeLeafId'>>,
+): ChatDoc => ({
+  ...chat,
+  ...leaf,
+  lastMessageAt: latest(chat.lastMessageAt, now),
+  updatedAt: latest(chat.updatedAt, now),
+  context,
+});
+
+/**
+ * Writes a chat after an exchange's messages are stored in it: `lastMessageAt`, the turns it keeps
+ * for the next send (or their removal), the active leaf, and the title of a chat created empty
+ * (`naming`). Then checks that the message the exchange answers is still there. Resolves with the
+ * chat as written; rejects with NOT_FOUND once it has taken back what the exchange stored, when
+ * the chat (or the account) was deleted meanwhile or the branch it answers was.
+ */
+async function writeChatAfterMessages(
+  chat: ChatDoc,
+  leaf: Partial<Pick<ChatDoc, 'activeLeafId'>>,
+  w: {
+    now: Date;
+    context: ChatContext | null;
+    naming: ReturnType<typeof titleFields> | null;
+    parentId: Types.ObjectId | null;
+    takeBack: () => Promise<void>;
+  },
+): Promise<ChatDoc> {
+  const chatId = chat._id;
+  const set = { ...leaf };
+  let named = false;
+  // The chat's times only move forward: two sends to one chat overlap, and the one that
+  // started first may write last (its `now` is older).
+  const times = { lastMessageAt: w.now, updatedAt: w.now };
+  // By `_id` alone, the one filter every backend serves from the primary key (the embedded
+  // FerretDB scans the whole collection for any other): it also tells whether the chat (or
+  // the account: its chats go before it) was deleted while the messages were stored. A
+  // deletion that comes later removes them in its second pass over the messages
+  // (chats.service deleteChat). Not filtered on the context as read: a context another
+  // write left meanwhile is made right when this reply settles (chat-context.ts
+  // settleChatOf). It only sets fields, so a write the embedded database refused for its
+  // write lock is repeated rather than failing a send whose messages are already stored.
+  const written = await retryIdempotentWrite('chat after a message', () =>
+    inChatTurn(chatId, async () => {
+      const result = await Chat.collection.updateOne(
+        { _id: chatId },
+        w.context
+          ? { $set: { ...set, context: w.context }, $max: times }
+          : { $set: set, $max: times, $unset: CLEAR_CONTEXT },
+      );
+      if (w.naming && result.matchedCount === 1)
+        named = await nameAfterFirstMessage(chatId, w.naming);
+      return result;
+    }),
+  );
+  if (written.matchedCount === 0) {
+    await removeLeftovers(chat.userId, chatId);
+    throw notFound('Chat');
+  }
+  await checkParentStillThere(w.parentId, w.takeBack);
+  return { ...chatAsWritten(chat, w.now, w.context, set), ...(named ? w.naming : {}) };
+}
+
+/**
+ * The branch an exchange answers deleted while it was being stored: it goes too, and the chat is
+ * left naming none of it. Asked once the chat is written (see messageStillThere).
+ */
+async function checkParentStillThere(
+  parentId: Types.ObjectId | null,
+  takeBack: () => Promise<void>,
+): Promise<void> {
+  if (parentId && !(await messageStillThere(parentId))) {
+    await takeBack();
+    throw parentGone();
+  }
+}
 
 /**
  * Stores an exchange's messages while the account is read again, now under the generation slot.

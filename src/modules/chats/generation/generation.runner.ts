@@ -80,6 +80,9 @@ export async function runGeneration(
   // is joined when needed, not kept as one growing string.
   const textSoFar = () => reply.text();
   registerGeneration(lease.token, controller);
+  // Its chat written beside its first events: taken back meanwhile (its chat or branch deleted),
+  // the reply stops as a chat's deletion stops it, and its final write finds it gone.
+  exchange.chatWritten?.catch(() => controller.abort(new GenerationAbort('stop')));
   // An exchange that is not stored has no document to checkpoint.
   const checkpoints =
     exchange.persist === false
@@ -158,6 +161,9 @@ export async function runGeneration(
     unwatch();
   }
   try {
+    // The reply settles the chat's kept turns after the chat's own write, and finds it gone
+    // after its exchange was taken back.
+    await exchange.chatWritten?.catch(() => undefined);
     return await storeOutcome(exchange, reply, checkpoints, {
       failure,
       finishReason,
