@@ -133,6 +133,8 @@ async function startJava(dir: string, warmupMs: number): Promise<BenchDatabase> 
       '-Xms256m',
       '-Xmx2g',
       '-XX:+UseSerialGC',
+      // An experiment's JVM options, e.g. BENCH_JAVA_OPTS='-Xlog:gc:file=/tmp/db-gc-%p.log'.
+      ...(process.env.BENCH_JAVA_OPTS?.split(' ').filter(Boolean) ?? []),
       '-cp',
       `${path.join(dir, 'bench-mongo-server.jar')}:${path.join(dir, 'lib/*')}`,
       'sigmagpt.bench.BenchMongoServer',
