@@ -169,6 +169,17 @@ describe('deleting a branch while an exchange below it is being stored', () => {
       }
       return deleteMany(filter, ...rest);
     });
+    // The edit's check that the message it answers is still there (chats.cleanup.ts).
+    const findOne = Message.collection.findOne.bind(Message.collection) as (
+      ...args: unknown[]
+    ) => Promise<unknown>;
+    let checked!: () => void;
+    const parentChecked = new Promise<void>((resolve) => (checked = resolve));
+    vi.spyOn(Message.collection, 'findOne').mockImplementation(async (...args: unknown[]) => {
+      const found = await findOne(...args);
+      if (String((args[0] as { _id?: unknown } | undefined)?._id) === t.a2) checked();
+      return found;
+    });
     const deletion = deleteBranch(t.chatId, t.q2).then((r) => r);
     await deletionAtRemove;
     let endReply!: () => void;
@@ -183,6 +194,9 @@ describe('deleting a branch while an exchange below it is being stored', () => {
       stream: true,
     });
     await edit.waitForEvent('delta');
+    // Its stream starts once its messages are stored; its chat's write and the check of the
+    // message it answers go on beside it: the deletion goes on once that check is answered.
+    await parentChecked;
     letDeletionGo();
     expect((await deletion).status).toBe(204);
     endReply();

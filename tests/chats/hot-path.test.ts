@@ -403,6 +403,39 @@ describe("a stream and its chat's write", () => {
     ]);
     expect(chat?.context?.pending).toBe(false);
   });
+  it("when a streamed message's chat write fails, then its stream ends with SERVICE_UNAVAILABLE after meta, its reply is stored as that error and its slot is given back", async () => {
+    const { user, chatId } = await userWithChat('chat-write-fails');
+    ctx.upstream.script({ chunks: ['a ', 'b'], delayMs: 100 });
+    const write = Chat.collection.updateOne.bind(Chat.collection);
+    let failed = false;
+    const spy = vi
+      .spyOn(Chat.collection, 'updateOne')
+      .mockImplementation(async (...args: Parameters<typeof write>) => {
+        if (!failed && String((args[0] as { _id?: unknown })._id) === chatId) {
+          failed = true;
+          throw new Error('connection reset while writing the chat');
+        }
+        return write(...args);
+      });
+    try {
+      const stream = ctx.stream(`/api/chats/${chatId}/messages`, { content: 'fails' }, user);
+      await stream.ended;
+      expect(stream.status).toBe(200);
+      expect(stream.events[0]!.event).toBe('meta');
+      const last = stream.events.at(-1)!;
+      expect(last.event).toBe('error');
+      expect(last.data.error.code).toBe('SERVICE_UNAVAILABLE');
+      const replyId = stream.events[0]!.data.assistantMessage.id as string;
+      const stored = await Message.findById(replyId).lean();
+      expect(stored?.status).toBe('error');
+      expect(stored?.error?.code).toBe('SERVICE_UNAVAILABLE');
+    } finally {
+      spy.mockRestore();
+    }
+    expect(failed).toBe(true);
+    const leases = () => Generation.countDocuments({ userId: user.id });
+    expect(await eventually(leases, (n) => n === 0)).toBe(0);
+  });
 });
 
 describe('a rename while a message is being sent', () => {

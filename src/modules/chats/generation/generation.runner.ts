@@ -1,5 +1,5 @@
 import { config } from '../../../lib/config.js';
-import type { AppError } from '../../../lib/errors.js';
+import { AppError } from '../../../lib/errors.js';
 import { cutText } from '../../../lib/text.js';
 import { releaseLeaseSurely } from './leases.js';
 import { keepLeaseAlive, stopRenewing } from './lease-renewal.js';
@@ -80,9 +80,23 @@ export async function runGeneration(
   // is joined when needed, not kept as one growing string.
   const textSoFar = () => reply.text();
   registerGeneration(lease.token, controller);
-  // Its chat written beside its first events: taken back meanwhile (its chat or branch deleted),
-  // the reply stops as a chat's deletion stops it, and its final write finds it gone.
-  exchange.chatWritten?.catch(() => controller.abort(new GenerationAbort('stop')));
+  // Its chat written beside its first events (Exchange.chatWritten): when that failed (its chat or
+  // branch deleted meanwhile and the exchange taken back, or the database unavailable), the reply
+  // stops and ends with that error; its final write then finds a taken-back reply gone.
+  let chatFailure: AppError | null = null;
+  exchange.chatWritten?.catch((error: unknown) => {
+    chatFailure =
+      error instanceof AppError
+        ? error
+        : new AppError(
+            'SERVICE_UNAVAILABLE',
+            'The chat could not be saved; the database is unavailable',
+            {
+              cause: error,
+            },
+          );
+    controller.abort(new GenerationAbort('stop'));
+  });
   // An exchange that is not stored has no document to checkpoint.
   const checkpoints =
     exchange.persist === false
@@ -165,7 +179,7 @@ export async function runGeneration(
     // after its exchange was taken back.
     await exchange.chatWritten?.catch(() => undefined);
     return await storeOutcome(exchange, reply, checkpoints, {
-      failure,
+      failure: failure ?? chatFailure,
       finishReason,
       usage,
       ttftMs,
