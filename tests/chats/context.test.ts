@@ -185,6 +185,8 @@ describe('the turns a chat keeps for its next send', () => {
     ctx.upstream.script({ chunks: ['held'], holdUntil: new Promise<void>((r) => (release = r)) });
     const held = ctx.stream(`/api/chats/${chatId}/messages`, { content: 'slow', stream: true });
     await held.waitForEvent('delta');
+    // Its stream starts once its messages are stored; the chat's write goes on beside it.
+    await contextPending(chatId);
     // What a send that read the chat before this one wrote, and wrote after it, leaves: turns that
     // end at another reply and miss this exchange.
     const stale = {
@@ -213,8 +215,8 @@ describe('the turns a chat keeps for its next send', () => {
     });
     const held = ctx.stream(`/api/chats/${chatId}/messages`, { content: 'slow', stream: true });
     await held.waitForEvent('delta');
-    const chat = await Chat.findById(chatId).lean();
-    expect(chat!.context?.pending).toBe(true);
+    // Written beside the reply's first events: pending until the reply settles it.
+    expect((await contextPending(chatId))?.context?.pending).toBe(true);
     release();
     await held.ended;
     await eventually(
@@ -302,3 +304,10 @@ describe('the turns a chat keeps for its next send', () => {
     });
   });
 });
+
+/** The chat once a send's write has left its kept turns pending (a streamed send writes it beside its first events). */
+const contextPending = (chatId: string) =>
+  eventually(
+    () => Chat.findById(chatId).lean(),
+    (c) => c?.context?.pending === true,
+  );
