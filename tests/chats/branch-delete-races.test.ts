@@ -64,6 +64,21 @@ async function expectPointersIntoTheTree(chatId: string) {
     expect(await Message.exists({ _id: id })).not.toBeNull();
 }
 
+/**
+ * Nothing of the exchange `Q3` below the deleted branch is kept: the chat holds its first exchange
+ * only, no orphan, pointers into the tree, the slot given back, and the next send is not given the
+ * deleted text.
+ */
+async function expectNothingOfQ3Kept(chatId: string) {
+  expect(await Message.countDocuments({ chatId, content: 'Q3' })).toBe(0);
+  expect(await Message.countDocuments({ chatId })).toBe(2);
+  expect(await orphansIn(chatId)).toEqual([]);
+  await expectPointersIntoTheTree(chatId);
+  const leases = () => Generation.countDocuments({ userId: ctx.user.id });
+  expect(await eventually(leases, (n) => n === 0)).toBe(0);
+  expect(await nextHistory(chatId)).toEqual(['Q1', 'answer', 'Q4']);
+}
+
 /** What the model is given for the next plain send. */
 async function nextHistory(chatId: string): Promise<string[]> {
   ctx.upstream.reset();
@@ -90,13 +105,7 @@ describe('deleting a branch while an exchange below it is being stored', () => {
       const res = await pending;
       expect(res.status).toBe(404);
       expect(res.body.error.code).toBe('NOT_FOUND');
-      expect(await Message.countDocuments({ chatId: t.chatId, content: 'Q3' })).toBe(0);
-      expect(await Message.countDocuments({ chatId: t.chatId })).toBe(2);
-      expect(await orphansIn(t.chatId)).toEqual([]);
-      await expectPointersIntoTheTree(t.chatId);
-      const leases = () => Generation.countDocuments({ userId: ctx.user.id });
-      expect(await eventually(leases, (n) => n === 0)).toBe(0);
-      expect(await nextHistory(t.chatId)).toEqual(['Q1', 'answer', 'Q4']);
+      await expectNothingOfQ3Kept(t.chatId);
     });
   }
 
@@ -120,13 +129,7 @@ describe('deleting a branch while an exchange below it is being stored', () => {
       expect((stream.events.at(-1)!.data as { error: { code: string } }).error.code).toBe(
         'NOT_FOUND',
       );
-      expect(await Message.countDocuments({ chatId: t.chatId, content: 'Q3' })).toBe(0);
-      expect(await Message.countDocuments({ chatId: t.chatId })).toBe(2);
-      expect(await orphansIn(t.chatId)).toEqual([]);
-      await expectPointersIntoTheTree(t.chatId);
-      const leases = () => Generation.countDocuments({ userId: ctx.user.id });
-      expect(await eventually(leases, (n) => n === 0)).toBe(0);
-      expect(await nextHistory(t.chatId)).toEqual(['Q1', 'answer', 'Q4']);
+      await expectNothingOfQ3Kept(t.chatId);
     });
   }
 
