@@ -40,27 +40,33 @@ afterAll(async () => {
 
 const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 
+/** A second session of the same user (another device). */
+async function secondSession(user: Awaited<ReturnType<typeof signUp>>) {
+  const other = await ctx
+    .request()
+    .post('/api/auth/login')
+    .send({ email: user.email, password: PASSWORD });
+  expect(other.status).toBe(200);
+  return other;
+}
+
+/** A new chat of `user` whose long reply is streaming: two deltas are in. */
+async function midReply(user: Awaited<ReturnType<typeof signUp>>) {
+  const chat = await ctx.request().post('/api/chats').set(bearer(user.accessToken)).send({});
+  upstream.script({ chunks: Array.from({ length: 400 }, (_, i) => `w${i} `), delayMs: 20 });
+  const stream = openStream(server.port, `/api/chats/${chat.body.id}/messages`, user.accessToken, {
+    content: 'talk for a while',
+    stream: true,
+  });
+  await stream.waitFor(() => stream.events.filter((e) => e.event === 'delta').length >= 2);
+  return { chat, stream };
+}
+
 describe('disabling an account', () => {
   it('when an administrator disables a user mid-reply, then the stream ends, the reply is stored as incomplete, and their token, refresh cookie and password stop working', async () => {
     const user = await signUp(ctx);
-    // A second session of the same user (another device).
-    const other = await ctx
-      .request()
-      .post('/api/auth/login')
-      .send({ email: user.email, password: PASSWORD });
-    expect(other.status).toBe(200);
-    const chat = await ctx.request().post('/api/chats').set(bearer(user.accessToken)).send({});
-    upstream.script({ chunks: Array.from({ length: 400 }, (_, i) => `w${i} `), delayMs: 20 });
-    const stream = openStream(
-      server.port,
-      `/api/chats/${chat.body.id}/messages`,
-      user.accessToken,
-      {
-        content: 'talk for a while',
-        stream: true,
-      },
-    );
-    await stream.waitFor(() => stream.events.filter((e) => e.event === 'delta').length >= 2);
+    const other = await secondSession(user);
+    const { stream } = await midReply(user);
 
     const res = await ctx
       .request()
@@ -138,11 +144,7 @@ const signOut = (as: Account, id: string) =>
 describe('signing an account out everywhere', () => {
   it('when an administrator signs a user out mid-reply, then every session and API key ends and the reply stops, while the account stays enabled with its chats: the user logs in again', async () => {
     const user = await signUp(ctx);
-    const other = await ctx
-      .request()
-      .post('/api/auth/login')
-      .send({ email: user.email, password: PASSWORD });
-    expect(other.status).toBe(200);
+    const other = await secondSession(user);
     const key = await ctx
       .request()
       .post('/api/keys')
@@ -151,18 +153,7 @@ describe('signing an account out everywhere', () => {
     expect(key.status).toBe(201);
     const v1 = () => ctx.request().get('/v1/models').set('Authorization', `Bearer ${key.body.key}`);
     expect((await v1()).status).toBe(200);
-    const chat = await ctx.request().post('/api/chats').set(bearer(user.accessToken)).send({});
-    upstream.script({ chunks: Array.from({ length: 400 }, (_, i) => `w${i} `), delayMs: 20 });
-    const stream = openStream(
-      server.port,
-      `/api/chats/${chat.body.id}/messages`,
-      user.accessToken,
-      {
-        content: 'talk for a while',
-        stream: true,
-      },
-    );
-    await stream.waitFor(() => stream.events.filter((e) => e.event === 'delta').length >= 2);
+    const { chat, stream } = await midReply(user);
 
     const res = await signOut(admin, user.user.id);
     expect(res.status).toBe(204);
