@@ -1,4 +1,5 @@
 import diagnostics_channel from 'node:diagnostics_channel';
+import { MongoNetworkError } from 'mongodb';
 import type { CommandStartedEvent, CommandSucceededEvent } from 'mongodb';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { serverScansFilters } from '../../src/lib/db/connection.js';
@@ -413,7 +414,7 @@ describe("a stream and its chat's write", () => {
       .mockImplementation(async (...args: Parameters<typeof write>) => {
         if (!failed && String((args[0] as { _id?: unknown })._id) === chatId) {
           failed = true;
-          throw new Error('connection reset while writing the chat');
+          throw new MongoNetworkError('connection reset while writing the chat');
         }
         return write(...args);
       });

@@ -316,7 +316,6 @@ async function writeChatAfterMessages(
   },
 ): Promise<ChatDoc> {
   const chatId = chat._id;
-  const set = { ...leaf };
   let named = false;
   // The chat's times only move forward: two sends to one chat overlap, and the one that
   // started first may write last (its `now` is older).
@@ -334,8 +333,8 @@ async function writeChatAfterMessages(
       const result = await Chat.collection.updateOne(
         { _id: chatId },
         w.context
-          ? { $set: { ...set, context: w.context }, $max: times }
-          : { $set: set, $max: times, $unset: CLEAR_CONTEXT },
+          ? { $set: { ...leaf, context: w.context }, $max: times }
+          : { $set: leaf, $max: times, $unset: CLEAR_CONTEXT },
       );
       if (w.naming && result.matchedCount === 1)
         named = await nameAfterFirstMessage(chatId, w.naming);
@@ -347,7 +346,7 @@ async function writeChatAfterMessages(
     throw notFound('Chat');
   }
   await checkParentStillThere(w.parentId, w.takeBack);
-  return { ...chatAsWritten(chat, w.now, w.context, set), ...(named ? w.naming : {}) };
+  return { ...chatAsWritten(chat, w.now, w.context, leaf), ...(named ? w.naming : {}) };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { config } from '../../../lib/config.js';
 import { AppError } from '../../../lib/errors.js';
+import { toAppError } from '../../../lib/http/error-handler.js';
 import { cutText } from '../../../lib/text.js';
 import { releaseLeaseSurely } from './leases.js';
 import { keepLeaseAlive, stopRenewing } from './lease-renewal.js';
@@ -83,18 +84,12 @@ export async function runGeneration(
   // Its chat written beside its first events (Exchange.chatWritten): when that failed (its chat or
   // branch deleted meanwhile and the exchange taken back, or the database unavailable), the reply
   // stops and ends with that error; its final write then finds a taken-back reply gone.
+  // Mapped as a request's error is (the same write fails a JSON answer with that status).
   let chatFailure: AppError | null = null;
   exchange.chatWritten?.catch((error: unknown) => {
-    chatFailure =
-      error instanceof AppError
-        ? error
-        : new AppError(
-            'SERVICE_UNAVAILABLE',
-            'The chat could not be saved; the database is unavailable',
-            {
-              cause: error,
-            },
-          );
+    if (!(error instanceof AppError))
+      logger.error({ err: error, chatId: lease.chatId }, 'could not write the chat of a reply');
+    chatFailure = toAppError(error);
     controller.abort(new GenerationAbort('stop'));
   });
   // An exchange that is not stored has no document to checkpoint.
