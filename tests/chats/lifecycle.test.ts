@@ -241,8 +241,9 @@ describe('stopping a reply', () => {
     const lease = await Generation.findOne({ chatId }).lean();
     // What POST /stop on another instance does: only the database changes (a flag is raised).
     expect(await requestStop(ctx.user.id, chatId)).toEqual([lease!.token]);
-    expect(await GenerationFlag.countDocuments({ token: lease!.token })).toBe(1);
-    // The reply is endless: it ends only because the poller (every 50 ms here) aborts it.
+    // The flag is not counted here: the poller (every 50 ms here) may act on it and drop it
+    // before a count reaches the database. The reply is endless: it ends only because the
+    // poller saw the flag and aborted it.
     await s.ended;
     expect(s.events.at(-1)).toMatchObject({
       event: 'done',
