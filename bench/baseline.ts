@@ -10,9 +10,15 @@
  *   sessions.findOne · chats.findOne · generations.insertOne (lease) · messages.find (history)
  *   · messages.insertOne (user) · chats.updateOne (lastMessageAt) · [stream] ·
  *   messages.insertOne (assistant) · generations.deleteOne (lease release)
+ *
+ * And POST /api/auth/login (figure 6's floor), mirroring src/modules/auth and src/modules/users
+ * (rate limits off): users.findOne (by email) · bcrypt compare, at most BCRYPT_MAX_CONCURRENCY at
+ * once · sessions.insertOne · users.findOne (by _id, the deletion race check) ·
+ * login_networks.updateOne (a known network) · the access token and the refresh cookie.
  */
-import { createSecretKey, randomUUID } from 'node:crypto';
+import { createHash, createHmac, createSecretKey, randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
+import bcrypt from 'bcrypt';
 import jwt from 'jsonwebtoken';
 import { MongoClient, ObjectId, type Document } from 'mongodb';
 
@@ -41,6 +47,8 @@ const sessions = db.collection('sessions');
 const chats = db.collection('chats');
 const messages = db.collection('messages');
 const generations = db.collection('generations');
+const users = db.collection('users');
+const loginNetworks = db.collection('login_networks');
 
 function json(res: http.ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -343,11 +351,86 @@ async function sendMessage(
   res.end();
 }
 
+// Compares wait for one of BCRYPT_MAX_CONCURRENCY turns, as src/modules/users/passwords.ts does.
+const BCRYPT_TURNS = Number(env.BCRYPT_MAX_CONCURRENCY ?? 2);
+let comparing = 0;
+const waitingTurns: (() => void)[] = [];
+async function comparePassword(password: string, hash: string): Promise<boolean> {
+  if (comparing >= BCRYPT_TURNS) await new Promise<void>((turn) => waitingTurns.push(turn));
+  else comparing += 1;
+  try {
+    return await bcrypt.compare(password, hash);
+  } finally {
+    const next = waitingTurns.shift();
+    if (next) next();
+    else comparing -= 1;
+  }
+}
+
+const REFRESH_TTL_MS = Number(env.REFRESH_TOKEN_TTL_DAYS ?? 30) * 86_400_000;
+const ACCESS_TTL_S = Number(env.ACCESS_TOKEN_TTL_SECONDS ?? 900);
+const mac = (text: string) => createHmac('sha256', key).update(text).digest('base64url');
+
+async function login(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  const body = await readJson(req);
+  const email = typeof body.email === 'string' ? body.email.trim().toLowerCase() : '';
+  const password = typeof body.password === 'string' ? body.password : '';
+  const user = await users.findOne({ email });
+  if (!user || !(await comparePassword(password, String(user.passwordHash))))
+    return json(res, 401, { error: { code: 'INVALID_CREDENTIALS' } });
+  const sessionId = new ObjectId();
+  const tokenBody = `${String(sessionId)}.${randomBytes(32).toString('base64url')}`;
+  const refreshToken = `${tokenBody}.${mac(`refresh:${tokenBody}`).slice(0, 22)}`;
+  const expiresAt = new Date(Date.now() + REFRESH_TTL_MS);
+  const now = new Date();
+  await sessions.insertOne({
+    _id: sessionId,
+    userId: user._id,
+    refreshTokenHash: createHash('sha256').update(refreshToken).digest('base64url'),
+    expiresAt,
+    userAgent: String(req.headers['user-agent'] ?? '').slice(0, 200),
+    revokedAt: null,
+    createdAt: now,
+    updatedAt: now,
+  });
+  const current = await users.findOne({ _id: user._id });
+  if (!current || current.disabled || current.passwordHash !== user.passwordHash) {
+    await sessions.deleteOne({ _id: sessionId });
+    return json(res, 401, { error: { code: 'INVALID_CREDENTIALS' } });
+  }
+  const network = mac(`login-network|${String(user._id)}|${req.socket.remoteAddress ?? ''}`);
+  await loginNetworks.updateOne({ _id: network as never }, { $set: { lastLoginAt: now } });
+  const accessToken = jwt.sign({ sid: String(sessionId), typ: 'access' }, key, {
+    algorithm: 'HS256',
+    subject: String(user._id),
+    issuer: ISSUER,
+    audience: AUDIENCE,
+    expiresIn: ACCESS_TTL_S,
+  });
+  res.setHeader(
+    'set-cookie',
+    `refresh_token=${refreshToken}; Path=/api/auth; Expires=${expiresAt.toUTCString()}; HttpOnly; SameSite=Strict`,
+  );
+  json(res, 200, {
+    user: {
+      id: String(user._id),
+      email: user.email,
+      name: user.name ?? null,
+      role: user.role ?? 'user',
+      createdAt: (user.createdAt as Date).toISOString(),
+    },
+    accessToken,
+    tokenType: 'Bearer',
+    expiresIn: ACCESS_TTL_S,
+  });
+}
+
 const CHAT_MESSAGES = /^\/api\/chats\/([^/]+)\/messages$/;
 const server = http.createServer((req, res) => {
   const url = (req.url ?? '/').split('?')[0]!;
   if (url === '/healthz') return json(res, 200, { status: 'ok' });
   const handle = async () => {
+    if (req.method === 'POST' && url === '/api/auth/login') return login(req, res);
     const auth = await authenticate(req);
     if (!auth) return json(res, 401, { error: { code: 'UNAUTHENTICATED' } });
     if (req.method === 'GET' && url === '/api/chats') return listChats(res, auth.userId);

@@ -898,7 +898,7 @@ async function listThroughput(p: Phase) {
 async function loginStorm(p: Phase, bcryptMs: number) {
   const cores = os.cpus().length;
   const idleCapacity = (cores * 1000) / bcryptMs;
-  const login = [
+  const loginAt = (port: number) => [
     '-m',
     'POST',
     '-H',
@@ -907,8 +907,10 @@ async function loginStorm(p: Phase, bcryptMs: number) {
     JSON.stringify({ email: LOGIN_EMAIL, password: PASSWORD }),
     '-c',
     String(S.fig6.connections),
-    `http://127.0.0.1:${p.ours.port}/api/auth/login`,
+    `http://127.0.0.1:${port}/api/auth/login`,
   ];
+  const login = loginAt(p.ours.port);
+  const bareLogin = loginAt(p.baseline.port);
   const list = [
     '-c',
     '4',
@@ -921,6 +923,12 @@ async function loginStorm(p: Phase, bcryptMs: number) {
   const rows: {
     round: number;
     loginsPerSec: number;
+    bareLoginsPerSec: number;
+    bareCpuMsPerLogin: number;
+    loopMsPerLogin: number;
+    bareLoopMsPerLogin: number;
+    dbCpuMsPerLogin: number;
+    bareDbCpuMsPerLogin: number;
     capacity: number;
     listP99Idle: number;
     listP99Storm: number;
@@ -931,10 +939,30 @@ async function loginStorm(p: Phase, bcryptMs: number) {
   }[] = [];
   for (let round = 0; round < S.rounds; round += 1) {
     const capacity = await bcryptComparesPerSec(cores, S.fig6.seconds);
+    // The bare login (bench/baseline.ts) storms right before ours in even rounds, right after in odd.
+    // The database's CPU per login too: it shares the two cores with bcrypt.
+    const dbCpuMs = () => p.db.cpuMs?.() ?? NaN;
+    let bareCpuMs = 0;
+    let bareLoopMs = 0;
+    let bareDbCpuMs = 0;
+    const bareStorm = async () => {
+      const start = await p.baseline.probe('stats');
+      const dbStart = dbCpuMs();
+      const result = await autocannon(bareLogin, S.fig6.seconds);
+      const end = await p.baseline.probe('stats');
+      bareCpuMs = cpuMs(end) - cpuMs(start);
+      bareLoopMs = end.loopActiveMs - start.loopActiveMs;
+      bareDbCpuMs = dbCpuMs() - dbStart;
+      return result;
+    };
+    const bareFirst = round % 2 === 0 ? await bareStorm() : undefined;
     await p.ours.probe('reset');
     const before = await p.ours.probe('stats');
+    const dbBefore = dbCpuMs();
     const storm = await autocannon(login, S.fig6.seconds);
     const after = await p.ours.probe('stats');
+    const dbCpuMsPerLogin = (dbCpuMs() - dbBefore) / Math.max(1, storm['2xx'] + storm.non2xx);
+    const bare = bareFirst ?? (await bareStorm());
     const idle = await autocannon(list, S.fig6.seconds);
     const [during] = await Promise.all([
       autocannon(list, S.fig6.seconds),
@@ -946,9 +974,21 @@ async function loginStorm(p: Phase, bcryptMs: number) {
       Object.entries(after.commands).map(([name, t]) => [name, round3(t.n / logins)]),
     );
     const cpuMsPerLogin = (cpuMs(after) - cpuMs(before)) / logins;
+    const loopMsPerLogin = (after.loopActiveMs - before.loopActiveMs) / logins;
+    const bareLoginsPerSec = bare['2xx'] / bare.duration;
+    const bareLogins = Math.max(1, bare['2xx'] + bare.non2xx);
+    const bareCpuMsPerLogin = bareCpuMs / bareLogins;
+    const bareLoopMsPerLogin = bareLoopMs / bareLogins;
+    const bareDbCpuMsPerLogin = bareDbCpuMs / bareLogins;
     rows.push({
       round,
       loginsPerSec,
+      bareLoginsPerSec,
+      bareCpuMsPerLogin,
+      loopMsPerLogin,
+      bareLoopMsPerLogin,
+      dbCpuMsPerLogin,
+      bareDbCpuMsPerLogin,
       capacity,
       listP99Idle: idle.latency.p99,
       listP99Storm: during.latency.p99,
@@ -958,7 +998,7 @@ async function loginStorm(p: Phase, bcryptMs: number) {
       commands,
     });
     log(
-      `fig6 round ${round + 1}: ${loginsPerSec.toFixed(1)} logins/s (bcrypt capacity now ${capacity.toFixed(1)}/s; idle-thread estimate ${idleCapacity.toFixed(1)}), server CPU ${cpuMsPerLogin.toFixed(1)} ms/login, ${JSON.stringify(commands)} commands/login, list p99 ${idle.latency.p99} → ${during.latency.p99} ms during the storm`,
+      `fig6 round ${round + 1}: ${loginsPerSec.toFixed(1)} logins/s (bare login ${bareLoginsPerSec.toFixed(1)}/s, ${bare.non2xx} non-2xx; bcrypt capacity now ${capacity.toFixed(1)}/s; idle-thread estimate ${idleCapacity.toFixed(1)}), server CPU ${cpuMsPerLogin.toFixed(1)} ms/login (bare ${bareCpuMsPerLogin.toFixed(1)}), main thread ${loopMsPerLogin.toFixed(2)} ms/login (bare ${bareLoopMsPerLogin.toFixed(2)}), database CPU ${dbCpuMsPerLogin.toFixed(1)} ms/login (bare ${bareDbCpuMsPerLogin.toFixed(1)}), ${JSON.stringify(commands)} commands/login, list p99 ${idle.latency.p99} → ${during.latency.p99} ms during the storm`,
     );
   }
   const ratio = spread(rows.map((r) => r.loginsPerSec / r.capacity));
@@ -974,11 +1014,22 @@ async function loginStorm(p: Phase, bcryptMs: number) {
     pass: ratio.median >= 0.9 && latencyRatio.median <= 2,
     extra: {
       bcryptCompareMs: bcryptMs,
+      // The bare login's share of the same capacity, and ours' share of the bare login's
+      // throughput: what a server doing only the login's work reaches on this machine.
+      bareLoginsPerSec: spread(rows.map((r) => r.bareLoginsPerSec)),
+      bareOverCapacity: spread(rows.map((r) => r.bareLoginsPerSec / r.capacity)),
+      oursOverBare: spread(rows.map((r) => r.loginsPerSec / Math.max(1e-9, r.bareLoginsPerSec))),
       idleThreadCapacity: idleCapacity,
       overIdleThreadCapacity: spread(rows.map((r) => r.loginsPerSec / idleCapacity)),
       bcryptCost: BCRYPT_COST,
       cores,
       serverCpuMsPerLogin: spread(rows.map((r) => r.serverCpuMsPerLogin)),
+      bareCpuMsPerLogin: spread(rows.map((r) => r.bareCpuMsPerLogin)),
+      // The main thread's busy time per login (event-loop utilisation): ours' and the bare login's.
+      mainThreadMsPerLogin: spread(rows.map((r) => r.loopMsPerLogin)),
+      bareMainThreadMsPerLogin: spread(rows.map((r) => r.bareLoopMsPerLogin)),
+      dbCpuMsPerLogin: spread(rows.map((r) => r.dbCpuMsPerLogin)),
+      bareDbCpuMsPerLogin: spread(rows.map((r) => r.bareDbCpuMsPerLogin)),
       // Counted only where the server times its commands (DB_COMMAND_METRICS, off here: the
       // login's commands are pinned by tests/auth/login-commands.test.ts instead).
       dbCommandsPerLogin: rows.at(-1)?.commandsPerLogin ? rows.at(-1)?.commands : undefined,

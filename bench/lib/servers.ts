@@ -38,6 +38,7 @@ export interface ProbeStats {
     outgoingUnreadBytes: number;
   };
   cpu: { user: number; system: number };
+  loopActiveMs: number;
   /** Garbage-collection pauses since the last reset: how many, their total and the longest (ms). */
   gcPauses: { n: number; ms: number; maxMs: number; maxMsByKind: Record<string, number> };
   /** Database commands since the last reset, by name (ours and the thread relay: see probe.ts). */
