@@ -4,6 +4,7 @@ import { useTestApp } from '../helpers/app.js';
 import { NO_TIGHT_LIMITS } from '../helpers/auth.js';
 import { monitoredClient, named } from '../helpers/commands.js';
 import { createUser } from '../helpers/users.js';
+import { Session } from '../../src/modules/auth/session.model.js';
 
 // The figure-6 configuration: no brakes in front of the password check, so what is counted is
 // the login's own work.
@@ -47,5 +48,44 @@ describe('database work per login', () => {
       'find:users',
       'update:login_networks',
     ]);
+  });
+
+  it('when a user logs in, then the session is stored whole: its timestamps, its token hash, its agent and empty rotation fields', async () => {
+    const account = await createUser();
+    const before = Date.now();
+    const res = await ctx
+      .request()
+      .post('/api/auth/login')
+      .set('User-Agent', 'login-commands/1.0')
+      .send({ email: account.email, password: account.password });
+    expect(res.status).toBe(200);
+    const stored = await Session.find({ userId: account.user.id }).sort({ _id: -1 }).lean();
+    // The signup's session, then the login's.
+    expect(stored).toHaveLength(2);
+    const session = stored[0]!;
+    expect(Object.keys(session).sort()).toEqual(
+      [
+        '_id',
+        'createdAt',
+        'expiresAt',
+        'previousRefreshTokenHash',
+        'refreshTokenHash',
+        'revokedAt',
+        'rotatedAt',
+        'updatedAt',
+        'userAgent',
+        'userId',
+      ].sort(),
+    );
+    expect(session).toMatchObject({
+      previousRefreshTokenHash: null,
+      rotatedAt: null,
+      revokedAt: null,
+      userAgent: 'login-commands/1.0',
+    });
+    expect(session.refreshTokenHash).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(session.createdAt.getTime()).toBeGreaterThanOrEqual(before - 1000);
+    expect(session.updatedAt).toEqual(session.createdAt);
+    expect(session.expiresAt.getTime()).toBeGreaterThan(Date.now() + 86_400_000);
   });
 });

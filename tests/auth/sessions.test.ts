@@ -199,11 +199,11 @@ describe('password change', () => {
     const account = await createUser();
     // The interleaving made certain: the change runs whole between the login's password check and
     // its session's insert (the window two requests at the same moment can fall into).
-    const create = Session.create.bind(Session);
+    const insert = Session.collection.insertOne.bind(Session.collection);
     let changed: number | undefined;
     const spy = vi
-      .spyOn(Session, 'create')
-      .mockImplementation(async (...args: Parameters<typeof create>) => {
+      .spyOn(Session.collection, 'insertOne')
+      .mockImplementation(async (...args: Parameters<typeof insert>) => {
         if (changed === undefined) {
           const res = await ctx
             .request()
@@ -212,7 +212,7 @@ describe('password change', () => {
             .send({ currentPassword: account.password, newPassword: 'a brand new password' });
           changed = res.status;
         }
-        return create(...args);
+        return insert(...args);
       });
     let res;
     try {

@@ -5,7 +5,7 @@ import * as users from '../users/index.js';
 import { toUserJson, type UserDoc } from '../users/index.js';
 import type { AuthResultJson } from './auth.schemas.js';
 import { RefreshClaim } from './refresh-claim.model.js';
-import { inSessionsTurn, Session, type SessionDoc } from './session.model.js';
+import { insertSession, inSessionsTurn, Session, type SessionDoc } from './session.model.js';
 import {
   hashToken,
   newRefreshToken,
@@ -28,7 +28,7 @@ async function openSession(user: UserDoc, userAgent: string): Promise<IssuedToke
   const sessionId = new Types.ObjectId();
   const refreshToken = newRefreshToken(String(sessionId));
   const refreshExpiresAt = new Date(Date.now() + REFRESH_TOKEN_TTL_DAYS * 86_400_000);
-  await Session.create({
+  await insertSession({
     _id: sessionId,
     userId: user._id,
     refreshTokenHash: hashToken(refreshToken),
@@ -39,7 +39,7 @@ async function openSession(user: UserDoc, userAgent: string): Promise<IssuedToke
   // password changed, must not leave a session (and tokens) behind for it: the account is read
   // again after the insert. A password change writes the new hash before it revokes the other
   // sessions, so this read sees the new hash, or the revocation comes after the insert.
-  const current = await users.findUser(String(user._id));
+  const current = await users.findLoginState(user._id);
   const passwordChanged = current !== null && current.passwordHash !== user.passwordHash;
   if (!current || current.disabled || passwordChanged) {
     await Session.deleteOne({ _id: sessionId });

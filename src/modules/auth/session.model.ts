@@ -1,3 +1,4 @@
+import { insertThroughSchema, type Insertable } from '../../lib/db/insert.js';
 import mongoose, { Schema, type Types } from '../../lib/db/mongoose.js';
 import { ensureTtlIndex } from '../../lib/db/ttl.js';
 import { documentKey, writeInTurn } from '../../lib/db/writes-in-turn.js';
@@ -36,6 +37,18 @@ const sessionSchema = new Schema<SessionDoc>(
 );
 
 export const Session = mongoose.model<SessionDoc>('Session', sessionSchema);
+
+/** A new session: what a login knows; the rotation and revocation fields start empty. */
+export type NewSessionDoc = Insertable<
+  Omit<SessionDoc, 'createdAt' | 'updatedAt'>,
+  'previousRefreshTokenHash' | 'rotatedAt' | 'revokedAt' | 'userAgent'
+>;
+
+/** The one write path of a new session (see insertThroughSchema), with its timestamps. */
+export function insertSession(session: NewSessionDoc): Promise<SessionDoc> {
+  const now = new Date();
+  return insertThroughSchema(Session, { ...session, createdAt: now, updatedAt: now });
+}
 
 /**
  * Every update of a user's sessions goes through here: on the embedded database, this process's

@@ -6,7 +6,13 @@ export { userRoutes } from './users.routes.js';
 export { passwordGate } from './password-gate.js';
 export { passwordBrakes, rememberNetworkOf, targetByEmail } from './password-brake.js';
 export { subscribeToUsers, type UserHooks } from './user-hooks.js';
-export { checkCredentials, createUser, findUser, userExists } from './users.service.js';
+export {
+  checkCredentials,
+  createUser,
+  findLoginState,
+  findUser,
+  userExists,
+} from './users.service.js';
 export { toUserJson, type Role, type UserDoc, type UserJson } from './user.model.js';
 export {
   ACCOUNTS_LOCK,

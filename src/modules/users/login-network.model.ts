@@ -1,3 +1,4 @@
+import type { Collection } from 'mongodb';
 import { insertThroughSchema } from '../../lib/db/insert.js';
 import mongoose, { Schema, type Types } from '../../lib/db/mongoose.js';
 
@@ -26,6 +27,10 @@ export const LoginNetwork = mongoose.model<LoginNetworkDoc>(
   loginNetworkSchema,
   'login_networks',
 );
+
+/** The collection through the driver, typed with the entries' string `_id`. */
+export const loginNetworks = () =>
+  LoginNetwork.collection as unknown as Collection<LoginNetworkDoc>;
 
 /** The one write path of a new entry (see insertThroughSchema). */
 export const insertLoginNetwork = (doc: LoginNetworkDoc): Promise<LoginNetworkDoc> =>

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { config } from '../../lib/config.js';
 import { isDuplicateKey } from '../../lib/db/duplicate-key.js';
 import { Types } from '../../lib/db/mongoose.js';
-import { insertLoginNetwork, LoginNetwork } from './login-network.model.js';
+import { insertLoginNetwork, LoginNetwork, loginNetworks } from './login-network.model.js';
 
 /** How many networks an account remembers (the most recently used), and for how long. */
 export const KNOWN_NETWORKS_KEPT = 10;
@@ -35,7 +35,8 @@ export async function rememberLoginNetwork(
 ): Promise<void> {
   const _id = networkId(userId, network);
   const userIdObject = new Types.ObjectId(userId);
-  const seen = await LoginNetwork.updateOne({ _id }, { $set: { lastLoginAt: now } });
+  // Through the driver: this is the last command of every login (see checkCredentials).
+  const seen = await loginNetworks().updateOne({ _id }, { $set: { lastLoginAt: now } });
   // A network noted before only moved up the list: nothing to prune (the common login).
   if (seen.matchedCount > 0) return;
   try {
