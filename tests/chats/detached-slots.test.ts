@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { GenerationFlag } from '../../src/modules/chats/generation/generation-flag.model.js';
 import { Generation } from '../../src/modules/chats/generation/generation.model.js';
+import { acquireLease, releaseLease } from '../../src/modules/chats/generation/leases.js';
 import { Message } from '../../src/modules/chats/message.model.js';
 import { dayOf } from '../../src/modules/usage/days.js';
 import { UsageEntry } from '../../src/modules/usage/usage.model.js';
@@ -8,6 +9,7 @@ import { User } from '../../src/modules/users/user.model.js';
 import { useChatApp } from '../helpers/chat-app.js';
 import { eventually } from '../helpers/eventually.js';
 import { openSse } from '../helpers/sse.js';
+import { createUser } from '../helpers/users.js';
 
 // The defaults: two generation slots, and a reply whose client left waits 30 s for it to come back.
 const ctx = useChatApp({
@@ -210,5 +212,49 @@ describe('replies waiting for their client, and new sends', () => {
     expect(resumed.events.some((e) => e.event === 'done' || e.event === 'error')).toBe(false);
     expect(await statusOf(replyId)).toBe('streaming');
     resumed.close();
+  });
+
+  it('when the slots busy at a send are given back while it looks for one (replies that ended on another instance), then the send takes a slot instead of 429', async () => {
+    // A user of its own: the earlier tests' replies still wait for their clients in this process.
+    const owner = await createUser();
+    const created = await ctx.request().post('/api/chats').set(owner.auth).send({});
+    const chatId = created.body.id as string;
+    // Both slots held by replies of another instance: nothing here is waiting or giving back.
+    const elsewhere = [
+      (await acquireLease(owner.id, chatId))!,
+      (await acquireLease(owner.id, chatId))!,
+    ];
+    // They end while the send asks for a waiting reply to yield (flagWaitingLease's read).
+    const find = Generation.find.bind(Generation);
+    const spy = vi.spyOn(Generation, 'find').mockImplementation(((
+      ...args: Parameters<typeof find>
+    ) => {
+      const query = find(...args);
+      if (!(args[0] as { waitingSince?: unknown } | undefined)?.waitingSince) return query;
+      const released = Promise.all(elsewhere.map(releaseLease));
+      const exec = query.exec.bind(query);
+      query.exec = async () => {
+        await released;
+        return exec();
+      };
+      return query;
+    }) as typeof find);
+    let res;
+    try {
+      res = await ctx
+        .request()
+        .post(`/api/chats/${chatId}/messages`)
+        .set(owner.auth)
+        .send({ content: 'one more', stream: false });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(res.status).toBe(201);
+    expect(res.body.messages.map((m: { status: string }) => m.status)).toEqual([
+      'complete',
+      'complete',
+    ]);
+    expect(await Message.countDocuments({ chatId })).toBe(2);
+    expect(await Generation.countDocuments({ userId: owner.id })).toBe(0);
   });
 });

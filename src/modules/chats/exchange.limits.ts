@@ -67,7 +67,8 @@ const GIVE_BACK_WAIT_MS = 1000;
 /**
  * With every slot busy, the slot of a reply of the user that waits for its client to come back
  * (reply-detach.ts), which is cut for it; or the slot of a reply that has ended here and is being
- * given back (a client that stopped a /v1 stream and asks again at once); or 429 when neither.
+ * given back (a client that stopped a /v1 stream and asks again at once); or one given back
+ * meanwhile; or 429 when none.
  * `checkFirst`: the refusals the request would still meet under the slot (budget, storage caps),
  * run before the cut, so that a request turned down costs no reply the user could still resume
  * (and, slots busy or not, its refusal is the same).
@@ -78,9 +79,10 @@ async function yieldedSlot(
   checkFirst: () => Promise<void>,
 ): Promise<Lease> {
   await checkFirst();
-  const freed =
-    (await yieldWaitingReply(userId)) || (await slotsGivenBack(userId, GIVE_BACK_WAIT_MS));
-  const lease = freed ? await acquireLease(userId, chatId) : null;
+  // Tried again even when nothing was freed for it: a reply that ended meanwhile (here or on
+  // another instance) may have given its slot back since the first try.
+  if (!(await yieldWaitingReply(userId))) await slotsGivenBack(userId, GIVE_BACK_WAIT_MS);
+  const lease = await acquireLease(userId, chatId);
   if (!lease) throw tooManyStreams();
   return lease;
 }
