@@ -259,7 +259,7 @@ describe('streaming a reply', () => {
     });
   });
 
-  it('when deltas flow for several ping periods, then a `: ping` still comes at least once per period, and the events are unchanged', async () => {
+  it('when deltas flow for several ping periods, then `: ping`s still come, about one per period and never in a burst, and the events are unchanged', async () => {
     const chatId = await newChat();
     // 60 chunks 10 ms apart: about six ping periods (0.1 s) of deltas. A ping owed meanwhile
     // rides with the next delta (one socket write); the client sees it the same way.
@@ -272,8 +272,10 @@ describe('streaming a reply', () => {
     const [firstAt, atFirst] = [Date.now(), pings()];
     await s.waitFor(() => deltas() === chunks.length);
     const periods = (Date.now() - firstAt) / 100;
-    // One per period, less the one a period cut at either end may hold.
-    expect(pings() - atFirst).toBeGreaterThanOrEqual(Math.floor(periods) - 1);
+    // About one per period. The ping wheel does not catch up the ticks a stalled event loop
+    // missed (a collection, a busy machine) while the stall still adds to the time: half of
+    // them is the floor that holds under stalls, and still fails when pings stop with deltas.
+    expect(pings() - atFirst).toBeGreaterThanOrEqual(Math.max(2, Math.floor(periods / 2)));
     expect(pings() - atFirst).toBeLessThanOrEqual(Math.ceil(periods / (6 / 8)) + 1);
     await s.ended;
     expect(s.events.map((e) => e.event)).toEqual(['meta', ...chunks.map(() => 'delta'), 'done']);

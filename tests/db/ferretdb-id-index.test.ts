@@ -49,7 +49,10 @@ describe('lookups by _id on the embedded FerretDB', () => {
     ]);
     const plan = await eventually(() => planOf('docs', oid), indexed, 5000);
     expect(plan).toMatch(/USING INDEX/);
-    expect(await planOf('docs', 'named')).toMatch(/USING INDEX \S*_ferretdb_id_path/);
+    // Another pooled connection may still plan with the schema it loaded before the index.
+    expect(await eventually(() => planOf('docs', 'named'), indexed, 5000)).toMatch(
+      /USING INDEX \S*_ferretdb_id_path/,
+    );
     // A filter with another field is still FerretDB's own scan: only `_id` lookups change.
     const other = JSON.stringify(
       (await docs.find({ n: 1 }).explain()).queryPlanner as Record<string, unknown>,

@@ -40,7 +40,9 @@ afterAll(async () => {
 
 describe('a streamed /v1 call waiting for the provider to answer', () => {
   it('when the provider answers after longer than the lease, then the call holds its slot all along (renewed, counted as running) and streams once answered', async () => {
-    upstream.script({ chunks: ['late ', 'answer'], headerDelayMs: 4000 });
+    // Answered 6 s after the call: 3 s past the checks below (a slow refusal of the second call
+    // must not meet the first reply giving its slot back).
+    upstream.script({ chunks: ['late ', 'answer'], headerDelayMs: 6000 });
     const first = client.chat.completions.create({
       model: 'test-model',
       messages: [{ role: 'user', content: 'hi' }],

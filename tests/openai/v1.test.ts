@@ -887,7 +887,10 @@ describe('errors in OpenAI shape, mapped by the SDK', () => {
   });
 
   it('when all stream slots are busy, then RateLimitError 429 rate_limit_exceeded with Retry-After', async () => {
-    upstream.script({ chunks: ['slow', ' reply'], headerDelayMs: 300 });
+    // The first reply holds the one slot until the second call has been refused.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    upstream.script({ chunks: ['slow', ' reply'], holdUntil: held });
     const running = client.chat.completions.create({
       model: 'test-model',
       messages: [{ role: 'user', content: 'a' }],
@@ -904,7 +907,8 @@ describe('errors in OpenAI shape, mapped by the SDK', () => {
     expect((error as InstanceType<typeof OpenAI.RateLimitError>).headers.get('retry-after')).toBe(
       '1',
     );
-    await running;
+    release();
+    expect((await running).choices[0]!.message.content).toBe('slow reply');
   });
 
   it('when the provider fails, then a server error without its body, in JSON and in the stream', async () => {
