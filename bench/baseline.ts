@@ -398,7 +398,9 @@ async function login(req: http.IncomingMessage, res: http.ServerResponse): Promi
     await sessions.deleteOne({ _id: sessionId });
     return json(res, 401, { error: { code: 'INVALID_CREDENTIALS' } });
   }
-  const network = mac(`login-network|${String(user._id)}|${req.socket.remoteAddress ?? ''}`);
+  // The network's id as src/modules/users/login-networks.ts derives it (an IPv4 /24 here).
+  const v4 = /^(?:::ffff:)?(\d+\.\d+\.\d+)\.\d+$/.exec(req.socket.remoteAddress ?? '');
+  const network = mac(`login-network|${String(user._id)}|${v4 ? `${v4[1]}.0/24` : 'unknown'}`);
   await loginNetworks.updateOne({ _id: network as never }, { $set: { lastLoginAt: now } });
   const accessToken = jwt.sign({ sid: String(sessionId), typ: 'access' }, key, {
     algorithm: 'HS256',
