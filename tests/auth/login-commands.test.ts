@@ -60,7 +60,7 @@ describe('database work per login', () => {
       .send({ email: account.email, password: account.password });
     expect(res.status).toBe(200);
     const stored = await Session.find({ userId: account.user.id }).sort({ _id: -1 }).lean();
-    // The signup's session, then the login's.
+    // The session the test user was made with, then the login's.
     expect(stored).toHaveLength(2);
     const session = stored[0]!;
     expect(Object.keys(session).sort()).toEqual(

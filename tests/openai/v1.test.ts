@@ -896,18 +896,23 @@ describe('errors in OpenAI shape, mapped by the SDK', () => {
       messages: [{ role: 'user', content: 'a' }],
     });
     await eventually(leases, (n) => n === 1);
-    const error = await failure(
-      client.chat.completions.create({
-        model: 'test-model',
-        messages: [{ role: 'user', content: 'b' }],
-      }),
-    );
+    let error: unknown;
+    try {
+      error = await failure(
+        client.chat.completions.create({
+          model: 'test-model',
+          messages: [{ role: 'user', content: 'b' }],
+        }),
+      );
+    } finally {
+      // Whatever the second call got, the file's one slot is given back for the next tests.
+      release();
+    }
     expect(error).toBeInstanceOf(OpenAI.RateLimitError);
     expect(error).toMatchObject({ status: 429, code: 'rate_limit_exceeded', type: 'requests' });
     expect((error as InstanceType<typeof OpenAI.RateLimitError>).headers.get('retry-after')).toBe(
       '1',
     );
-    release();
     expect((await running).choices[0]!.message.content).toBe('slow reply');
   });
 

@@ -80,7 +80,8 @@ async function yieldedSlot(
 ): Promise<Lease> {
   await checkFirst();
   // Tried again even when nothing was freed for it: a reply that ended meanwhile (here or on
-  // another instance) may have given its slot back since the first try.
+  // another instance) may have given its slot back since the first try. A refusal costs those
+  // few commands more; it is the rare path.
   if (!(await yieldWaitingReply(userId))) await slotsGivenBack(userId, GIVE_BACK_WAIT_MS);
   const lease = await acquireLease(userId, chatId);
   if (!lease) throw tooManyStreams();
