@@ -27,7 +27,14 @@ const ctx = useChatApp({
 });
 const WRITES = new Set(['insert', 'update', 'delete', 'findAndModify']);
 const commands: CommandStartedEvent[] = [];
-const POLL_READS = new Set(['find:reply_readers', 'find:generation_flags']);
+/** The polls' own reads, by their filters: followers elsewhere (`until`), this instance's stop flags. */
+const POLL_READS = new Map([
+  ['find:reply_readers', 'until'],
+  ['find:generation_flags', 'instanceId'],
+]);
+const isPollRead = (event: CommandStartedEvent) =>
+  POLL_READS.get(named(event)) ===
+  Object.keys((event.command.filter as object | undefined) ?? {}).join(',');
 /** When each command started and when it succeeded, as positions in one sequence of events. */
 const startedAt = new Map<number, number>();
 const succeededAt = new Map<number, number>();
@@ -38,7 +45,7 @@ beforeAll(() => {
   client.on('commandStarted', (event) => {
     // The polls of a running reply (its followers elsewhere, stop flags) read on their own clock,
     // not for the exchange: a reply held long enough would count them.
-    if (POLL_READS.has(named(event))) return;
+    if (isPollRead(event)) return;
     commands.push(event);
     startedAt.set(event.requestId, (events += 1));
   });
