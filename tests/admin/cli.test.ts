@@ -18,7 +18,7 @@ async function admin(...args: string[]): Promise<{ code: number; out: string }> 
   try {
     const { stdout, stderr } = await promisify(execFile)(
       process.execPath,
-      ['--import', 'tsx', 'scripts/admin.ts', ...args],
+      ['--import', 'tsx', 'src/admin-cli.ts', ...args],
       {
         cwd: projectRoot,
         env: {

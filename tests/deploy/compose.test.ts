@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
@@ -81,5 +82,28 @@ describe('compose.yaml, as the README starts it', () => {
     expect(c.isProduction).toBe(true);
     expect(c.MONGODB_URI).toBe('mongodb://mongo:27017/sigmagpt');
     expect(c.MESSAGES_PER_MINUTE).toBe(7);
+  });
+});
+
+describe('the Docker image', () => {
+  it('when the image is built, then its compiled output holds the admin command beside the server, and the runtime stage copies that output', () => {
+    // What the build stage's `npm run build` compiles (tsconfig.build.json), as tsc lists it.
+    const compiled = execFileSync(
+      process.execPath,
+      [
+        path.join(root, 'node_modules/typescript/bin/tsc'),
+        '-p',
+        path.join(root, 'tsconfig.build.json'),
+        '--listFilesOnly',
+      ],
+      { encoding: 'utf8' },
+    )
+      .split('\n')
+      .map((file) => path.relative(root, file.trim()));
+    expect(compiled).toContain('src/server.ts');
+    expect(compiled).toContain('src/admin-cli.ts');
+    const dockerfile = readFileSync(path.join(root, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toMatch(/^RUN npm run build$/m);
+    expect(dockerfile).toMatch(/^COPY --from=build \/app\/dist \.\/dist$/m);
   });
 });

@@ -23,7 +23,7 @@ function run(script: string, args: string[], env: Record<string, string>) {
 describe('a start with a bad configuration value', () => {
   it.each([
     ['the server', 'src/server.ts', []],
-    ['the admin script', 'scripts/admin.ts', ['promote', 'ada@example.com']],
+    ['the admin script', 'src/admin-cli.ts', ['promote', 'ada@example.com']],
   ])(
     'when %s is started with bad values, then it exits 1 naming every bad key, with no stack trace',
     (_label, script, args) => {

@@ -2,19 +2,20 @@
  * Operator commands that need no administrator yet (the first one, say):
  *
  *   npm run admin -- promote <email>   make the account with this email an administrator
+ *   node dist/admin-cli.js promote <email>   the same, compiled (in the Docker image)
  *
  * Connects like the server does: MONGODB_URI (and .env), or in development the embedded database
  * in DATA_DIR, which a running development server holds: stop it first, or give MONGODB_URI the
  * address its `database connected` log line names (`uri`). The change is recorded
  * in the audit as made by `cli`. Exit code 0 when the account is (now) an administrator, 1 otherwise.
  */
-import '../src/lib/load-env.js';
-import { config } from '../src/lib/config.js';
-import { connectDatabase, disconnectDatabase } from '../src/lib/db/connection.js';
-import { resolveDatabase } from '../src/lib/db/resolve.js';
-import { logger } from '../src/lib/logger.js';
-import { promote } from '../src/modules/admin/index.js';
-import { findAccountByEmail } from '../src/modules/users/index.js';
+import './lib/load-env.js';
+import { config } from './lib/config.js';
+import { connectDatabase, disconnectDatabase } from './lib/db/connection.js';
+import { resolveDatabase } from './lib/db/resolve.js';
+import { logger } from './lib/logger.js';
+import { promote } from './modules/admin/index.js';
+import { findAccountByEmail } from './modules/users/index.js';
 
 const USAGE = 'usage: npm run admin -- promote <email>';
 
