@@ -937,68 +937,61 @@ async function loginStorm(p: Phase, bcryptMs: number) {
     commandsPerLogin: number;
     commands: Record<string, number>;
   }[] = [];
+  /**
+   * A login storm against `server`, with what it cost per login: the server's CPU, its main
+   * thread's busy time, and the database's CPU (it shares the two cores with bcrypt).
+   */
+  const measuredStorm = async (server: RunningServer, args: string[]) => {
+    const dbCpuMs = () => p.db.cpuMs?.() ?? NaN;
+    const before = await server.probe('stats');
+    const dbBefore = dbCpuMs();
+    const result = await autocannon(args, S.fig6.seconds);
+    const after = await server.probe('stats');
+    const logins = Math.max(1, result['2xx'] + result.non2xx);
+    return {
+      result,
+      after,
+      logins,
+      perSec: result['2xx'] / result.duration,
+      cpuMsPerLogin: (cpuMs(after) - cpuMs(before)) / logins,
+      loopMsPerLogin: (after.loopActiveMs - before.loopActiveMs) / logins,
+      dbCpuMsPerLogin: (dbCpuMs() - dbBefore) / logins,
+    };
+  };
   for (let round = 0; round < S.rounds; round += 1) {
     const capacity = await bcryptComparesPerSec(cores, S.fig6.seconds);
     // The bare login (bench/baseline.ts) storms right before ours in even rounds, right after in odd.
-    // The database's CPU per login too: it shares the two cores with bcrypt.
-    const dbCpuMs = () => p.db.cpuMs?.() ?? NaN;
-    let bareCpuMs = 0;
-    let bareLoopMs = 0;
-    let bareDbCpuMs = 0;
-    const bareStorm = async () => {
-      const start = await p.baseline.probe('stats');
-      const dbStart = dbCpuMs();
-      const result = await autocannon(bareLogin, S.fig6.seconds);
-      const end = await p.baseline.probe('stats');
-      bareCpuMs = cpuMs(end) - cpuMs(start);
-      bareLoopMs = end.loopActiveMs - start.loopActiveMs;
-      bareDbCpuMs = dbCpuMs() - dbStart;
-      return result;
-    };
-    const bareFirst = round % 2 === 0 ? await bareStorm() : undefined;
+    const bareFirst = round % 2 === 0 ? await measuredStorm(p.baseline, bareLogin) : undefined;
     await p.ours.probe('reset');
-    const before = await p.ours.probe('stats');
-    const dbBefore = dbCpuMs();
-    const storm = await autocannon(login, S.fig6.seconds);
-    const after = await p.ours.probe('stats');
-    const dbCpuMsPerLogin = (dbCpuMs() - dbBefore) / Math.max(1, storm['2xx'] + storm.non2xx);
-    const bare = bareFirst ?? (await bareStorm());
+    const ours = await measuredStorm(p.ours, login);
+    const bare = bareFirst ?? (await measuredStorm(p.baseline, bareLogin));
     const idle = await autocannon(list, S.fig6.seconds);
     const [during] = await Promise.all([
       autocannon(list, S.fig6.seconds),
       autocannon(login, S.fig6.seconds + 1),
     ]);
-    const loginsPerSec = storm['2xx'] / storm.duration;
-    const logins = Math.max(1, storm['2xx'] + storm.non2xx);
     const commands = Object.fromEntries(
-      Object.entries(after.commands).map(([name, t]) => [name, round3(t.n / logins)]),
+      Object.entries(ours.after.commands).map(([name, t]) => [name, round3(t.n / ours.logins)]),
     );
-    const cpuMsPerLogin = (cpuMs(after) - cpuMs(before)) / logins;
-    const loopMsPerLogin = (after.loopActiveMs - before.loopActiveMs) / logins;
-    const bareLoginsPerSec = bare['2xx'] / bare.duration;
-    const bareLogins = Math.max(1, bare['2xx'] + bare.non2xx);
-    const bareCpuMsPerLogin = bareCpuMs / bareLogins;
-    const bareLoopMsPerLogin = bareLoopMs / bareLogins;
-    const bareDbCpuMsPerLogin = bareDbCpuMs / bareLogins;
     rows.push({
       round,
-      loginsPerSec,
-      bareLoginsPerSec,
-      bareCpuMsPerLogin,
-      loopMsPerLogin,
-      bareLoopMsPerLogin,
-      dbCpuMsPerLogin,
-      bareDbCpuMsPerLogin,
+      loginsPerSec: ours.perSec,
+      bareLoginsPerSec: bare.perSec,
+      bareCpuMsPerLogin: bare.cpuMsPerLogin,
+      loopMsPerLogin: ours.loopMsPerLogin,
+      bareLoopMsPerLogin: bare.loopMsPerLogin,
+      dbCpuMsPerLogin: ours.dbCpuMsPerLogin,
+      bareDbCpuMsPerLogin: bare.dbCpuMsPerLogin,
       capacity,
       listP99Idle: idle.latency.p99,
       listP99Storm: during.latency.p99,
-      non2xx: storm.non2xx,
-      serverCpuMsPerLogin: cpuMsPerLogin,
+      non2xx: ours.result.non2xx,
+      serverCpuMsPerLogin: ours.cpuMsPerLogin,
       commandsPerLogin: Object.values(commands).reduce((a, b) => a + b, 0),
       commands,
     });
     log(
-      `fig6 round ${round + 1}: ${loginsPerSec.toFixed(1)} logins/s (bare login ${bareLoginsPerSec.toFixed(1)}/s, ${bare.non2xx} non-2xx; bcrypt capacity now ${capacity.toFixed(1)}/s; idle-thread estimate ${idleCapacity.toFixed(1)}), server CPU ${cpuMsPerLogin.toFixed(1)} ms/login (bare ${bareCpuMsPerLogin.toFixed(1)}), main thread ${loopMsPerLogin.toFixed(2)} ms/login (bare ${bareLoopMsPerLogin.toFixed(2)}), database CPU ${dbCpuMsPerLogin.toFixed(1)} ms/login (bare ${bareDbCpuMsPerLogin.toFixed(1)}), ${JSON.stringify(commands)} commands/login, list p99 ${idle.latency.p99} → ${during.latency.p99} ms during the storm`,
+      `fig6 round ${round + 1}: ${ours.perSec.toFixed(1)} logins/s (bare login ${bare.perSec.toFixed(1)}/s, ${bare.result.non2xx} non-2xx; bcrypt capacity now ${capacity.toFixed(1)}/s; idle-thread estimate ${idleCapacity.toFixed(1)}), server CPU ${ours.cpuMsPerLogin.toFixed(1)} ms/login (bare ${bare.cpuMsPerLogin.toFixed(1)}), main thread ${ours.loopMsPerLogin.toFixed(2)} ms/login (bare ${bare.loopMsPerLogin.toFixed(2)}), database CPU ${ours.dbCpuMsPerLogin.toFixed(1)} ms/login (bare ${bare.dbCpuMsPerLogin.toFixed(1)}), ${JSON.stringify(commands)} commands/login, list p99 ${idle.latency.p99} → ${during.latency.p99} ms during the storm`,
     );
   }
   const ratio = spread(rows.map((r) => r.loginsPerSec / r.capacity));
