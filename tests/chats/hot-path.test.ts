@@ -10,6 +10,7 @@ import { Generation } from '../../src/modules/chats/generation/generation.model.
 import { storeUnderActiveAccount } from '../../src/modules/chats/exchange.service.js';
 import { Message } from '../../src/modules/chats/message.model.js';
 import { forgetKnownRoom } from '../../src/modules/chats/chats.quota.js';
+import { forgetKnownAccounts } from '../../src/modules/chats/known-accounts.js';
 import { useChatApp } from '../helpers/chat-app.js';
 import { monitoredClient, named } from '../helpers/commands.js';
 import { parseSse, textParser } from '../helpers/sse.js';
@@ -238,42 +239,43 @@ describe('round trips per exchange', () => {
     // The message rate's count is skipped only within the minute of the instance's last message
     // (exchange.limits.ts): keep the exchanges in one minute.
     await insideOneWindow(60, 8);
-    // A user of its own: this file's message rate is low.
+    // A user of its own: this file's message rate is low. Its first send to the chat reads the
+    // account beside the limits too (the test below); the ones measured take it as that send's
+    // read under the slot found it (known-accounts.ts).
     const { user, chatId } = await userWithChat('round-trips');
+    expect((await sendAnsweredOk(user, chatId, 'first plain send')).status).toBe(201);
     for (const stream of [true, false]) {
       const trips = await exchangeCommands(user, chatId, stream);
-      // The session, the chat and the account (twice) are read by `_id` alone, checked in code:
-      // the embedded FerretDB serves only that from its primary key and scans the whole
-      // collection for any other filter.
+      // The session, the chat and the account are read by `_id` alone, checked in code: the
+      // embedded FerretDB serves only that from its primary key and scans the whole collection
+      // for any other filter.
       expect(trips.pointReads.sort()).toEqual([
         'chats by _id',
         'messages by _id',
         'sessions by _id',
         'users by _id',
-        'users by _id',
       ]);
       // Commands that run side by side are compared as sets: their order is the database's.
-      expect(groups(trips.before, [1, 4, 2, 1, 1])).toEqual([
-        // Before the model is called: five commands in two round trips.
+      expect(groups(trips.before, [1, 3, 2, 1, 1])).toEqual([
+        // Before the model is called: four commands in two round trips.
         // Authentication: the session is still open (revocation is immediate).
         ['find:sessions'],
         // Side by side (exchange.limits.ts admitExchange), sorted here:
         [
           // Ownership, the chat and the turns it keeps for this send (chat-context.ts): the
-          // history needs no read of the messages.
-          'find:chats',
-          // The account: disabled, and its own daily budget (an account with a token limit adds
-          // one aggregate of today's ledger, under the slot). The storage caps need no read: the
+          // history needs no read of the messages. The account's daily budget (an account with
+          // a token limit adds one aggregate of today's ledger, under the slot) is checked as
+          // the last send's read under the slot found it. The storage caps need no read: the
           // user's messages were counted less than STORAGE_RECOUNT_SECONDS ago (chats.quota.ts).
-          'find:users',
+          'find:chats',
           // The generation slot: a unique-index insert (at most MAX_CONCURRENT_STREAMS at once).
           'insert:generations',
           // The message rate: the next number of this minute, under a unique _id (exactly once).
           'insert:rate_limits',
         ],
         // While the model answers (started-completion.ts), side by side: the question and the
-        // empty reply in one insert, and the account again, now under the slot (what disabling
-        // relies on: exchange.service.ts storeUnderActiveAccount).
+        // empty reply in one insert, and the account, now under the slot (what disabling and a
+        // changed budget rely on: exchange.service.ts storeUnderActiveAccount).
         ['find:users', 'insert:messages'],
         // Then lastMessageAt and the kept turns with the question, which also tells the chat
         // was not deleted meanwhile. The reply is read only once both writes are done.
@@ -833,6 +835,24 @@ describe('a model call sent while the messages are stored', () => {
   });
 });
 
+/**
+ * Sends one message as JSON while the model holds its answer until the send is answered: a
+ * refusal under the slot must drop the call, which the upstream then sees aborted.
+ */
+async function sendRefusedUnderSlot(user: TestUser, chatId: string, content: string) {
+  let release!: () => void;
+  ctx.upstream.script({ chunks: ['ok'], holdUntil: new Promise<void>((r) => (release = r)) });
+  try {
+    return await ctx
+      .request()
+      .post(`/api/chats/${chatId}/messages`)
+      .set(user.auth)
+      .send({ content });
+  } finally {
+    release();
+  }
+}
+
 describe('the account read beside the limits', () => {
   it('when the account is disabled but its session still open, then the send is refused 401 before the model is called, with nothing stored and the slot free', async () => {
     const { user, chatId } = await userWithChat('disabled-early');
@@ -854,6 +874,88 @@ describe('the account read beside the limits', () => {
     expect(await Generation.countDocuments({ userId: new Types.ObjectId(user.id) })).toBe(0);
   });
 
+  it('when a user sends to a chat again, then only the first send reads the account beside its limits, and each reads it under the slot', async () => {
+    const { user, chatId } = await userWithChat('known-account');
+    const accountReads = async (content: string) => {
+      commands.length = 0;
+      expect((await sendAnsweredOk(user, chatId, content)).status).toBe(201);
+      return commands.filter((c) => named(c) === 'find:users').length;
+    };
+    // Beside the limits, and under the slot while the model answers.
+    expect(await accountReads('first')).toBe(2);
+    // Under the slot only: the budget was checked as the first send's read under its slot found it.
+    expect(await accountReads('second')).toBe(1);
+    forgetKnownAccounts();
+    expect(await accountReads('third')).toBe(2);
+  });
+
+  it('when an account known from its last send is disabled with its session still open, then the next send is refused 401 under the slot, its model call dropped, nothing stored and the slot free', async () => {
+    const { user, chatId } = await userWithChat('known-then-disabled');
+    expect((await sendAnsweredOk(user, chatId, 'known')).status).toBe(201);
+    await mongoose.connection
+      .collection('users')
+      .updateOne({ _id: new Types.ObjectId(user.id) }, { $set: { disabled: true } });
+    const asked = ctx.upstream.requests.length;
+    const res = await sendRefusedUnderSlot(user, chatId, 'refused late');
+    expect(res.status).toBe(401);
+    expect(res.body.error.code).toBe('UNAUTHENTICATED');
+    // The read beside the limits was skipped: the call went out, and was dropped unread.
+    expect(ctx.upstream.requests.length).toBe(asked + 1);
+    await ctx.upstream.requests[asked]!.finished;
+    expect(ctx.upstream.requests[asked]!.aborted).toBe(true);
+    expect(await Message.countDocuments({ chatId, content: 'refused late' })).toBe(0);
+    expect(await Message.countDocuments({ chatId, status: 'streaming' })).toBe(0);
+    expect(await Generation.countDocuments({ userId: new Types.ObjectId(user.id) })).toBe(0);
+  });
+
+  it('when an account known from its last send is given a daily budget it has used up, then the next send is refused 429 QUOTA_EXCEEDED under the slot with nothing stored, and the one after before the model call', async () => {
+    const { user, chatId } = await userWithChat('known-then-budget');
+    expect((await sendAnsweredOk(user, chatId, 'known')).status).toBe(201);
+    const setBudget = (tokenBudgetPerDay: number) =>
+      mongoose.connection
+        .collection('users')
+        .updateOne({ _id: new Types.ObjectId(user.id) }, { $set: { tokenBudgetPerDay } });
+    // Today's replies have charged more than one token.
+    await setBudget(1);
+    const asked = ctx.upstream.requests.length;
+    const refused = await sendRefusedUnderSlot(user, chatId, 'over budget');
+    expect(refused.status).toBe(429);
+    expect(refused.body.error.code).toBe('QUOTA_EXCEEDED');
+    expect(ctx.upstream.requests.length).toBe(asked + 1);
+    await ctx.upstream.requests[asked]!.finished;
+    expect(ctx.upstream.requests[asked]!.aborted).toBe(true);
+    expect(await Message.countDocuments({ chatId, content: 'over budget' })).toBe(0);
+    expect(await Message.countDocuments({ chatId, status: 'streaming' })).toBe(0);
+    expect(await Generation.countDocuments({ userId: new Types.ObjectId(user.id) })).toBe(0);
+    // The refused send read the budget under its slot: the next one checks it before the call.
+    const before = ctx.upstream.requests.length;
+    const again = await sendAnsweredOk(user, chatId, 'still over');
+    expect(again.status).toBe(429);
+    expect(ctx.upstream.requests.length).toBe(before);
+  });
+
+  it('when an account known from its last send with a used-up budget is given more, then its next send goes through', async () => {
+    const { user, chatId } = await userWithChat('known-then-raised');
+    const setBudget = (tokenBudgetPerDay: number) =>
+      mongoose.connection
+        .collection('users')
+        .updateOne({ _id: new Types.ObjectId(user.id) }, { $set: { tokenBudgetPerDay } });
+    expect((await sendAnsweredOk(user, chatId, 'known')).status).toBe(201);
+    await setBudget(1);
+    // Refused under its slot, whose read noted the used-up budget.
+    expect((await sendRefusedUnderSlot(user, chatId, 'over budget')).status).toBe(429);
+    await setBudget(1_000_000);
+    const asked = ctx.upstream.requests.length;
+    // Checked with the budget noted, refused, and checked again with the account read now.
+    const allowed = await sendAnsweredOk(user, chatId, 'within budget');
+    expect(allowed.status).toBe(201);
+    expect(allowed.body.messages[1].content).toBe('ok');
+    expect(ctx.upstream.requests.length).toBe(asked + 1);
+    expect(await Message.countDocuments({ chatId, content: 'within budget' })).toBe(1);
+  });
+
+  /** What a send checked its budget with, as storeUnderActiveAccount is told: no limit. */
+  const unchangedBudget = { now: new Date(), checkedLimit: null };
   it('when the account is disabled by the time it is read again under the slot, then 401 and the messages stored beside that read are removed again', async () => {
     const { user, chatId } = await userWithChat('disabled-under-slot');
     const owner = new Types.ObjectId(user.id);
@@ -875,13 +977,15 @@ describe('the account read beside the limits', () => {
       status: 'streaming' as const,
     };
     // Still enabled: both are stored and returned as stored.
-    const stored = await storeUnderActiveAccount(user.id, [question, reply]);
+    const stored = await storeUnderActiveAccount(user.id, [question, reply], unchangedBudget);
     expect(stored.map((m) => String(m._id))).toEqual([String(question._id), String(reply._id)]);
     await Message.collection.deleteMany({ _id: { $in: [question._id, reply._id] } });
     await mongoose.connection
       .collection('users')
       .updateOne({ _id: owner }, { $set: { disabled: true } });
-    await expect(storeUnderActiveAccount(user.id, [question, reply])).rejects.toMatchObject({
+    await expect(
+      storeUnderActiveAccount(user.id, [question, reply], unchangedBudget),
+    ).rejects.toMatchObject({
       code: 'UNAUTHENTICATED',
     });
     expect(await Message.countDocuments({ _id: { $in: [question._id, reply._id] } })).toBe(0);

@@ -49,8 +49,9 @@ import {
   type NewMessageDoc,
 } from './message.model.js';
 import { searchTerms } from './search-terms.js';
-import { assertAccountActive, assertWithinBudget } from '../usage/index.js';
-import { findAccount } from '../users/index.js';
+import { assertAccountActive, assertWithinBudget, effectiveLimit } from '../usage/index.js';
+import { knownAccount, noteAccount } from './known-accounts.js';
+import { findAccount, type Account } from '../users/index.js';
 
 /** Everything stored and decided before the model is called. */
 export interface Exchange {
@@ -126,8 +127,29 @@ export async function beginExchange(
   const now = new Date();
   // A plain send to a chat it has (the hot path) reads the account beside its limits: one round
   // trip less before the model. It reads it again under the slot while the model answers
-  // (storeUnderActiveAccount), which is what disabling an account relies on.
+  // (storeUnderActiveAccount), which is what disabling an account and a changed budget rely on;
+  // the user's next sends take the account as that read found it (known-accounts.ts).
   const accountEarly = startModel && 'chatId' in target;
+  const known = accountEarly ? knownAccount(userId) : undefined;
+  /** The account the budget is checked with; undefined: the check reads it (assertWithinBudget). */
+  let account: Account | null | undefined = known;
+  let accountIsKnown = known !== undefined;
+  const readAccountAfresh = async () => {
+    account = await findAccount(userId);
+    accountIsKnown = false;
+    noteAccount(userId, account);
+  };
+  const checkLimits = async (adding: Parameters<typeof checkBudgetAndRoom>[2]) => {
+    try {
+      await checkBudgetAndRoom(userId, now, adding, account);
+    } catch (error) {
+      // A known account's budget refused: an administrator may have raised it since.
+      if (!accountIsKnown || !(error instanceof AppError && error.code === 'QUOTA_EXCEEDED'))
+        throw error;
+      await readAccountAfresh();
+      await checkBudgetAndRoom(userId, now, adding, account);
+    }
+  };
   const newChatOf = (existing: ChatDoc | null) =>
     existing ? null : (target as { newChat: NewChat }).newChat;
   const addingTo = (newChat: NewChat | null) => ({
@@ -137,15 +159,21 @@ export async function beginExchange(
   });
   const {
     lease,
-    found: [existing, account],
+    found: [existing, accountRead],
   } = await admitExchange(userId, 'chatId' in target ? target.chatId : String(ids.chatId), now, {
     read: Promise.all([
       'chatId' in target ? findOwnedChat(userId, target.chatId) : null,
-      accountEarly ? findAccount(userId) : undefined,
+      accountEarly && !known ? findAccount(userId) : undefined,
     ]),
-    checkBeforeCut: ([found, foundAccount]) =>
-      checkBudgetAndRoom(userId, now, addingTo(newChatOf(found)), foundAccount),
+    checkBeforeCut: async ([found, foundAccount]) => {
+      // A reply is cut for this send only once the account as it is now lets the send through:
+      // the read under the slot would come too late for the reply cut.
+      if (accountIsKnown) await readAccountAfresh();
+      else if (!known) account = foundAccount;
+      await checkLimits(addingTo(newChatOf(found)));
+    },
   });
+  if (!known) account = accountRead;
   const chatId = existing?._id ?? ids.chatId;
   let completion: StartedCompletion | undefined;
   try {
@@ -164,7 +192,7 @@ export async function beginExchange(
     // a count that is kept: where every write counts, a user at a cap would have every send call
     // the model only to drop it.
     const countAfterCall = accountEarly && keptCountDue(userId);
-    await checkBudgetAndRoom(userId, now, countAfterCall ? null : adding, account);
+    await checkLimits(countAfterCall ? null : adding);
     let history: ChatTurn[] = [];
     let parentId: Types.ObjectId | null = null;
     let context: ChatContext | null;
@@ -220,7 +248,10 @@ export async function beginExchange(
     };
     const [storedUser, assistant] = (
       accountEarly
-        ? await storeUnderActiveAccount(userId, [userMessage, assistantDoc])
+        ? await storeUnderActiveAccount(userId, [userMessage, assistantDoc], {
+            now,
+            checkedLimit: effectiveLimit(account?.tokenBudgetPerDay),
+          })
         : await insertMessages([userMessage, assistantDoc])
     ) as [MessageDoc, MessageDoc];
     const exchangeOf = (stored: ChatDoc, chatWritten?: Promise<void>): Exchange => ({
@@ -365,14 +396,18 @@ async function checkParentStillThere(
 
 /**
  * Stores an exchange's messages while the account is read again, now under the generation slot.
- * The read beside the limits may predate a disable whose sweep of running replies came before
- * this slot was taken, and so missed it; read after the slot, a disable is either seen here or
- * its sweep found the slot (and stops the reply). When it is seen, the messages just stored go
- * again and the request is refused as the first read would have refused it (401).
+ * The account the limits were checked with (read beside them, or known from an earlier send:
+ * known-accounts.ts) may predate a disable whose sweep of running replies came before this slot
+ * was taken, and so missed it; read after the slot, a disable is either seen here or its sweep
+ * found the slot (and stops the reply). When it is seen, the messages just stored go again and
+ * the request is refused as the first read would have refused it (401). So does a daily budget
+ * that is not the one checked (`checkedLimit`, changed by an administrator since) and is used up
+ * (429): the model's answer is then dropped before any of it is read.
  */
 export async function storeUnderActiveAccount(
   userId: string,
   messages: NewMessageDoc[],
+  checked: { now: Date; checkedLimit: number | null },
 ): Promise<MessageDoc[]> {
   const [stored, account] = await Promise.allSettled([
     insertMessages(messages),
@@ -381,7 +416,11 @@ export async function storeUnderActiveAccount(
   if (stored.status === 'rejected') throw stored.reason;
   try {
     if (account.status === 'rejected') throw account.reason;
+    // Noted first: the user's next send is checked with what this read found, refused or not.
+    noteAccount(userId, account.value);
     assertAccountActive(account.value);
+    if (effectiveLimit(account.value.tokenBudgetPerDay) !== checked.checkedLimit)
+      await assertWithinBudget(userId, checked.now, account.value);
   } catch (error) {
     // The refusal is what the client gets; a reply left `streaming` by a failed removal is
     // finished as interrupted by the sweep once its lease (released below) is gone.
