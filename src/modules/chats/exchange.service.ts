@@ -125,10 +125,10 @@ export async function beginExchange(
   // The message is counted and stamped at one instant, so it lands in the same rate window
   // that admitted it, however long the steps in between take.
   const now = new Date();
-  // A plain send to a chat it has (the hot path) reads the account beside its limits: one round
-  // trip less before the model. It reads it again under the slot while the model answers
-  // (storeUnderActiveAccount), which is what disabling an account and a changed budget rely on;
-  // the user's next sends take the account as that read found it (known-accounts.ts).
+  // A plain send to a chat it has (the hot path) checks its limits with the account as the user's
+  // last send here found it (known-accounts.ts), or else reads it beside them (one round trip less
+  // than before them). It reads it under the slot while the model answers
+  // (storeUnderActiveAccount), which is what disabling an account and a changed budget rely on.
   const accountEarly = startModel && 'chatId' in target;
   const known = accountEarly ? knownAccount(userId) : undefined;
   /** The account the budget is checked with; undefined: the check reads it (assertWithinBudget). */
