@@ -853,6 +853,36 @@ async function sendRefusedUnderSlot(user: TestUser, chatId: string, content: str
   }
 }
 
+/**
+ * A send of an account known from its last send, refused by the read under its slot: the read
+ * beside the limits was skipped, so the call went out, and it was dropped unread; nothing of the
+ * exchange is stored and the slot is free.
+ */
+async function expectRefusedUnderSlot(
+  user: TestUser,
+  chatId: string,
+  content: string,
+  status: number,
+  code: string,
+) {
+  const asked = ctx.upstream.requests.length;
+  const res = await sendRefusedUnderSlot(user, chatId, content);
+  expect(res.status).toBe(status);
+  expect(res.body.error.code).toBe(code);
+  expect(ctx.upstream.requests.length).toBe(asked + 1);
+  await ctx.upstream.requests[asked]!.finished;
+  expect(ctx.upstream.requests[asked]!.aborted).toBe(true);
+  expect(await Message.countDocuments({ chatId, content })).toBe(0);
+  expect(await Message.countDocuments({ chatId, status: 'streaming' })).toBe(0);
+  expect(await Generation.countDocuments({ userId: new Types.ObjectId(user.id) })).toBe(0);
+}
+
+/** Gives the account a daily budget of its own, behind the instance's back (as another would). */
+const setBudget = (user: TestUser, tokenBudgetPerDay: number) =>
+  mongoose.connection
+    .collection('users')
+    .updateOne({ _id: new Types.ObjectId(user.id) }, { $set: { tokenBudgetPerDay } });
+
 describe('the account read beside the limits', () => {
   it('when the account is disabled but its session still open, then the send is refused 401 before the model is called, with nothing stored and the slot free', async () => {
     const { user, chatId } = await userWithChat('disabled-early');
@@ -895,38 +925,15 @@ describe('the account read beside the limits', () => {
     await mongoose.connection
       .collection('users')
       .updateOne({ _id: new Types.ObjectId(user.id) }, { $set: { disabled: true } });
-    const asked = ctx.upstream.requests.length;
-    const res = await sendRefusedUnderSlot(user, chatId, 'refused late');
-    expect(res.status).toBe(401);
-    expect(res.body.error.code).toBe('UNAUTHENTICATED');
-    // The read beside the limits was skipped: the call went out, and was dropped unread.
-    expect(ctx.upstream.requests.length).toBe(asked + 1);
-    await ctx.upstream.requests[asked]!.finished;
-    expect(ctx.upstream.requests[asked]!.aborted).toBe(true);
-    expect(await Message.countDocuments({ chatId, content: 'refused late' })).toBe(0);
-    expect(await Message.countDocuments({ chatId, status: 'streaming' })).toBe(0);
-    expect(await Generation.countDocuments({ userId: new Types.ObjectId(user.id) })).toBe(0);
+    await expectRefusedUnderSlot(user, chatId, 'refused late', 401, 'UNAUTHENTICATED');
   });
 
   it('when an account known from its last send is given a daily budget it has used up, then the next send is refused 429 QUOTA_EXCEEDED under the slot with nothing stored, and the one after before the model call', async () => {
     const { user, chatId } = await userWithChat('known-then-budget');
     expect((await sendAnsweredOk(user, chatId, 'known')).status).toBe(201);
-    const setBudget = (tokenBudgetPerDay: number) =>
-      mongoose.connection
-        .collection('users')
-        .updateOne({ _id: new Types.ObjectId(user.id) }, { $set: { tokenBudgetPerDay } });
     // Today's replies have charged more than one token.
-    await setBudget(1);
-    const asked = ctx.upstream.requests.length;
-    const refused = await sendRefusedUnderSlot(user, chatId, 'over budget');
-    expect(refused.status).toBe(429);
-    expect(refused.body.error.code).toBe('QUOTA_EXCEEDED');
-    expect(ctx.upstream.requests.length).toBe(asked + 1);
-    await ctx.upstream.requests[asked]!.finished;
-    expect(ctx.upstream.requests[asked]!.aborted).toBe(true);
-    expect(await Message.countDocuments({ chatId, content: 'over budget' })).toBe(0);
-    expect(await Message.countDocuments({ chatId, status: 'streaming' })).toBe(0);
-    expect(await Generation.countDocuments({ userId: new Types.ObjectId(user.id) })).toBe(0);
+    await setBudget(user, 1);
+    await expectRefusedUnderSlot(user, chatId, 'over budget', 429, 'QUOTA_EXCEEDED');
     // The refused send read the budget under its slot: the next one checks it before the call.
     const before = ctx.upstream.requests.length;
     const again = await sendAnsweredOk(user, chatId, 'still over');
@@ -936,15 +943,11 @@ describe('the account read beside the limits', () => {
 
   it('when an account known from its last send with a used-up budget is given more, then its next send goes through', async () => {
     const { user, chatId } = await userWithChat('known-then-raised');
-    const setBudget = (tokenBudgetPerDay: number) =>
-      mongoose.connection
-        .collection('users')
-        .updateOne({ _id: new Types.ObjectId(user.id) }, { $set: { tokenBudgetPerDay } });
     expect((await sendAnsweredOk(user, chatId, 'known')).status).toBe(201);
-    await setBudget(1);
+    await setBudget(user, 1);
     // Refused under its slot, whose read noted the used-up budget.
     expect((await sendRefusedUnderSlot(user, chatId, 'over budget')).status).toBe(429);
-    await setBudget(1_000_000);
+    await setBudget(user, 1_000_000);
     const asked = ctx.upstream.requests.length;
     // Checked with the budget noted, refused, and checked again with the account read now.
     const allowed = await sendAnsweredOk(user, chatId, 'within budget');
