@@ -2,6 +2,7 @@ import { config } from '../../lib/config.js';
 import { isDuplicateKey } from '../../lib/db/duplicate-key.js';
 import { Types } from '../../lib/db/mongoose.js';
 import { AppError } from '../../lib/errors.js';
+import { RecentValues } from '../../lib/recent-values.js';
 import { Chat, type ChatDoc } from './chat.model.js';
 import { ChatSlot } from './chat-slot.model.js';
 import { Message } from './message.model.js';
@@ -92,15 +93,11 @@ export async function usageOf(userId: string): Promise<Usage> {
 }
 
 /** The last count of each user's messages and bytes on this instance, with what it let through since. */
-const roomKnown = new Map<string, { usage: Usage; countedAt: number }>();
-/** When counts that aged out were last dropped from roomKnown. */
-let prunedAt = 0;
+const roomKnown = new RecentValues<Usage>(() => config().STORAGE_RECOUNT_SECONDS * 1000);
 
 /** The user's count here while it is younger than STORAGE_RECOUNT_SECONDS. */
 function freshCount(userId: string, now: number): Usage | undefined {
-  const known = roomKnown.get(userId);
-  if (known && now - known.countedAt < config().STORAGE_RECOUNT_SECONDS * 1000) return known.usage;
-  return undefined;
+  return roomKnown.get(userId, now);
 }
 
 /**
@@ -116,14 +113,7 @@ async function knownUsage(userId: string, now = Date.now()): Promise<Usage> {
   const fresh = freshCount(userId, now);
   if (fresh) return fresh;
   const usage = await usageOf(userId);
-  // Counts that aged out go once per recount period, not on every count (that would walk every
-  // recent user's entry each time one user is counted), so the map holds only recent users.
-  if (now - prunedAt >= maxAgeMs) {
-    for (const [id, entry] of roomKnown)
-      if (now - entry.countedAt >= maxAgeMs) roomKnown.delete(id);
-    prunedAt = now;
-  }
-  if (maxAgeMs > 0) roomKnown.set(userId, { usage, countedAt: now });
+  if (maxAgeMs > 0) roomKnown.set(userId, usage, now);
   return usage;
 }
 
@@ -136,7 +126,7 @@ export const forgetKnownRoom = (userId: string) => roomKnown.delete(userId);
 /** A reply's text, stored once generated (it passed no check): added to the count known here. */
 export function countStoredReply(userId: string, bytes: number): void {
   const known = roomKnown.get(userId);
-  if (known) known.usage.bytes += bytes;
+  if (known) known.bytes += bytes;
 }
 
 const chatLimit = (cap: number) =>

@@ -1,10 +1,11 @@
+import { RecentValues } from '../../lib/recent-values.js';
 import type { Account } from '../users/index.js';
 
 /**
  * How long this instance uses an account as a send last read it, for the checks before the model
  * call (its daily budget) instead of reading it again beside them.
  */
-export const KNOWN_ACCOUNT_MS = 60_000;
+const KNOWN_ACCOUNT_MS = 60_000;
 
 /**
  * Each user's account as this instance last read it for a plain send: under its generation slot
@@ -13,30 +14,19 @@ export const KNOWN_ACCOUNT_MS = 60_000;
  * it while the model answers, and a budget it finds changed since is checked again before anything
  * of the reply is read. So a user's next sends skip the read beside their limits, one command each.
  */
-const known = new Map<string, { account: Account; readAt: number }>();
-let sweptAt = 0;
+const known = new RecentValues<Account>(() => KNOWN_ACCOUNT_MS);
 
 /** The account as last noted, while that read is recent; otherwise undefined. */
-export function knownAccount(userId: string, now = Date.now()): Account | undefined {
-  const entry = known.get(userId);
-  return entry && now - entry.readAt < KNOWN_ACCOUNT_MS ? entry.account : undefined;
-}
+export const knownAccount = (userId: string): Account | undefined => known.get(userId);
 
 /**
  * Notes an account read for a send. One that is gone or disabled is forgotten: the next send
- * reads it beside its limits again and is refused before the model call. Entries no longer used
- * are dropped once per interval.
+ * reads it beside its limits again and is refused before the model call.
  */
-export function noteAccount(userId: string, account: Account | null, now = Date.now()): void {
-  if (now - sweptAt >= KNOWN_ACCOUNT_MS) {
-    for (const [id, entry] of known) if (now - entry.readAt >= KNOWN_ACCOUNT_MS) known.delete(id);
-    sweptAt = now;
-  }
+export function noteAccount(userId: string, account: Account | null): void {
   if (!account || account.disabled) known.delete(userId);
-  else known.set(userId, { account, readAt: now });
+  else known.set(userId, account);
 }
 
 /** Forgets every account (tests that change accounts behind the instance's back). */
-export function forgetKnownAccounts(): void {
-  known.clear();
-}
+export const forgetKnownAccounts = (): void => known.clear();
