@@ -153,7 +153,8 @@ export async function seed(
  * turns end at stay (chat-context.ts), emptied and marked `benchKept`: a send checks that the
  * message it follows is still there (a deletion through the API clears the turns with it), so
  * removing them under the chats would refuse the next send. The relay's history skips them (no
- * text), and the counts below leave them out.
+ * text), and the counts below leave them out. The chats' kept turns are emptied too: every arm of
+ * every server starts from no history, as the relays' do.
  */
 export async function resetMessages(uri: string): Promise<void> {
   const client = await MongoClient.connect(uri);
@@ -166,10 +167,14 @@ export async function resetMessages(uri: string): Promise<void> {
         .toArray()
     ).flatMap((chat) => (chat.context?.leafId ? [chat.context.leafId] : []));
     await db.collection('messages').deleteMany({ _id: { $nin: leaves } });
-    if (leaves.length > 0)
+    if (leaves.length > 0) {
       await db
         .collection('messages')
         .updateMany({ _id: { $in: leaves } }, { $set: { content: '', benchKept: true } });
+      await db
+        .collection('chats')
+        .updateMany({ 'context.leafId': { $exists: true } }, { $set: { 'context.turns': [] } });
+    }
     await db.collection('generations').deleteMany({});
     await db.collection('generation_flags').deleteMany({});
     await db.collection('threads').updateMany({}, { $set: { messages: [] } });
