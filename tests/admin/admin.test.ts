@@ -3,6 +3,7 @@ import { reloadConfig } from '../../src/lib/config.js';
 import { Types } from '../../src/lib/db/mongoose.js';
 import { logger } from '../../src/lib/logger.js';
 import { AuditEntry } from '../../src/modules/admin/audit.model.js';
+import { USAGE_REPORT_USERS } from '../../src/modules/admin/admin.schemas.js';
 import { UsageEntry } from '../../src/modules/usage/usage.model.js';
 import { User } from '../../src/modules/users/user.model.js';
 import { uniqueEmail, useTestApp } from '../helpers/app.js';
@@ -376,15 +377,73 @@ describe('GET /api/admin/usage', () => {
       expect.objectContaining({ model: 'test-model', totalTokens: 33 }),
     ]);
     expect(all.body.byDay).toEqual([expect.objectContaining({ day, totalTokens: 77 })]);
+    // Who spent what: most tokens first, with the account's email.
+    expect(all.body.byUser).toEqual([
+      expect.objectContaining({
+        userId: bob.user.id,
+        email: bob.user.email,
+        totalTokens: 66,
+        calls: 2,
+      }),
+      expect.objectContaining({ userId: alice.user.id, email: alice.user.email, totalTokens: 11 }),
+    ]);
     const one = await ctx
       .request()
       .get(`/api/admin/usage?from=${day}&to=${day}&userId=${bob.user.id}`)
       .set(as(root));
     expect(one.body.total).toMatchObject({ totalTokens: 66, calls: 2 });
+    expect(one.body.byUser).toEqual([
+      expect.objectContaining({ userId: bob.user.id, totalTokens: 66, calls: 2 }),
+    ]);
     expectError(
       await ctx.request().get('/api/admin/usage?userId=bob').set(as(root)),
       400,
       'VALIDATION_FAILED',
     );
+  });
+
+  it('when accounts were deleted, then their calls count together under no user and no email, and the report names at most the top users', async () => {
+    const day = '2025-06-02';
+    // Entries as account deletion leaves them (forgetUserUsage): no user.
+    const gone = (p: number) => ({
+      _id: new Types.ObjectId(),
+      userId: null,
+      chatId: null,
+      model: 'test-model',
+      kind: 'reply',
+      day,
+      promptTokens: p,
+      completionTokens: 0,
+      totalTokens: p,
+      estimated: false,
+      createdAt: new Date(`${day}T10:00:00Z`),
+    });
+    // One more user with calls than the report names, each with fewer tokens than the deleted ones.
+    const many = Array.from({ length: USAGE_REPORT_USERS }, (_, i) => ({
+      ...gone(1 + i),
+      userId: new Types.ObjectId(),
+    }));
+    await UsageEntry.collection.insertMany([gone(500), gone(700), ...many]);
+    const res = await ctx.request().get(`/api/admin/usage?from=${day}&to=${day}`).set(as(root));
+    expect(res.status).toBe(200);
+    expect(res.body.total).toMatchObject({ calls: USAGE_REPORT_USERS + 2 });
+    expect(res.body.byUser).toHaveLength(USAGE_REPORT_USERS);
+    expect(res.body.byUser[0]).toEqual({
+      userId: null,
+      email: null,
+      promptTokens: 1200,
+      completionTokens: 0,
+      totalTokens: 1200,
+      calls: 2,
+      estimatedCalls: 0,
+    });
+    // Those that are named: most tokens first; the least of them (1 token) left out.
+    const tokens = (res.body.byUser as { totalTokens: number }[])
+      .slice(1)
+      .map((u) => u.totalTokens);
+    expect(tokens).toEqual([...tokens].sort((a, b) => b - a));
+    expect(tokens.at(-1)).toBe(2);
+    // Accounts that no longer exist have no email.
+    expect(res.body.byUser[1]).toMatchObject({ email: null, totalTokens: USAGE_REPORT_USERS });
   });
 });

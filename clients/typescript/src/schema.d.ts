@@ -689,7 +689,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Tokens of every user (or one) by day and by model */
+        /** Tokens of every user (or one) by day, by model and by user */
         get: operations["getAdminUsage"];
         put?: never;
         post?: never;
@@ -10825,6 +10825,20 @@ export interface operations {
                             /** @description Calls whose tokens were counted by the server because the provider reported none */
                             estimatedCalls: number;
                             model: string;
+                        }[];
+                        /** @description The users with the most tokens in the range (at most 100), most first */
+                        byUser: {
+                            promptTokens: number;
+                            completionTokens: number;
+                            totalTokens: number;
+                            /** @description Model calls */
+                            calls: number;
+                            /** @description Calls whose tokens were counted by the server because the provider reported none */
+                            estimatedCalls: number;
+                            /** @description null: the calls of accounts deleted since, together */
+                            userId: string | null;
+                            /** @description null when the account no longer exists */
+                            email: string | null;
                         }[];
                     };
                 };

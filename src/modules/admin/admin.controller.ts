@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { ObjectIdString } from '../../lib/http/ids.js';
 import { setNextLink } from '../../lib/http/pagination.js';
 import { authOf } from '../../lib/http/request-auth.js';
-import { resolveRange, usageReport } from '../usage/index.js';
+import { resolveRange } from '../usage/index.js';
 import type { AdminUsageQuery, adminSchemas, UpdateUserBody } from './admin.schemas.js';
 import * as admin from './admin.service.js';
 import { listAudit } from './audit.service.js';
@@ -45,7 +45,7 @@ export async function usage(
   { query }: { query: z.infer<typeof AdminUsageQuery> },
 ) {
   const { from, to } = resolveRange(query);
-  res.json(await usageReport(from, to, query.userId));
+  res.json(await admin.usageReport(from, to, query.userId));
 }
 
 export async function audit(

@@ -1,11 +1,11 @@
 import { NEXT_PAGE_HEADER } from '../../lib/http/pagination.js';
 import { z } from 'zod';
 import { defineRoute, type RouteGroup } from '../../lib/http/route.js';
-import { UsageReportSchema } from '../usage/index.js';
 import * as controller from './admin.controller.js';
 import { requireAdmin } from './admin.guard.js';
 import {
   AdminUsageQuery,
+  AdminUsageReportSchema,
   AdminUserSchema,
   adminSchemas,
   AuditEntrySchema,
@@ -79,9 +79,9 @@ export function adminRoutes(): RouteGroup {
         ...admin,
         method: 'get',
         path: '/usage',
-        summary: 'Tokens of every user (or one) by day and by model',
+        summary: 'Tokens of every user (or one) by day, by model and by user',
         request: { query: AdminUsageQuery },
-        responses: { 200: { description: 'Usage report', schema: UsageReportSchema } },
+        responses: { 200: { description: 'Usage report', schema: AdminUsageReportSchema } },
         errors: [403],
         handler: controller.usage,
       }),

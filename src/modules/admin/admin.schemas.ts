@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { config, MAX_TOKEN_BUDGET } from '../../lib/config.js';
 import { objectIdParam } from '../../lib/http/ids.js';
-import { BudgetSchema, rangeFields, TokenTotalsSchema } from '../usage/index.js';
+import { BudgetSchema, rangeFields, TokenTotalsSchema, UsageReportSchema } from '../usage/index.js';
 import { pageParams } from '../../lib/http/pagination.js';
 
 const objectId = (what: string) =>
@@ -43,6 +43,25 @@ export function adminSchemas(c = config()) {
 export const AdminUsageQuery = z.strictObject({
   ...rangeFields,
   userId: objectId('User').optional().describe("Only this user's calls"),
+});
+
+/** How many users the admin usage report names: those with the most tokens in its range. */
+export const USAGE_REPORT_USERS = 100;
+
+export const AdminUsageReportSchema = UsageReportSchema.extend({
+  byUser: z
+    .array(
+      TokenTotalsSchema.extend({
+        userId: z
+          .string()
+          .nullable()
+          .describe('null: the calls of accounts deleted since, together'),
+        email: z.string().nullable().describe('null when the account no longer exists'),
+      }),
+    )
+    .describe(
+      `The users with the most tokens in the range (at most ${USAGE_REPORT_USERS}), most first`,
+    ),
 });
 
 export const UpdateUserBody = z

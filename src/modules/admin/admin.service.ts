@@ -11,9 +11,13 @@ import {
   dayOf,
   effectiveLimit,
   totalsByUser,
+  usageReportByUser,
   type Budget,
   type TokenTotals,
+  type UsageReport,
+  type UserTotals,
 } from '../usage/index.js';
+import { USAGE_REPORT_USERS } from './admin.schemas.js';
 import { recordAudit } from './audit.service.js';
 
 export interface AdminUserJson {
@@ -155,4 +159,27 @@ export async function updateUser(
   // budget check reads the flag), one that took it earlier is found here and stopped.
   if (changed?.disabled) await users.endAccessOf(targetId);
   return getUser(targetId);
+}
+
+export interface AdminUsageReport extends UsageReport {
+  byUser: (UserTotals & { email: string | null })[];
+}
+
+/**
+ * The usage report of the days `from`..`to` (one user's with `userId`), with the users who used
+ * the most tokens in them and their emails: a deleted account has none (its calls, summed as one,
+ * name no user).
+ */
+export async function usageReport(
+  from: string,
+  to: string,
+  userId?: string,
+): Promise<AdminUsageReport> {
+  const report = await usageReportByUser(from, to, userId);
+  const top = report.byUser.slice(0, USAGE_REPORT_USERS);
+  const emails = await users.emailsOf(top.flatMap((u) => (u.userId ? [u.userId] : [])));
+  return {
+    ...report,
+    byUser: top.map((u) => ({ ...u, email: u.userId ? (emails.get(u.userId) ?? null) : null })),
+  };
 }

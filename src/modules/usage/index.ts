@@ -32,10 +32,12 @@ export {
   totalsByUser,
   unlinkLateEntry,
   usageReport,
+  usageReportByUser,
   type ChargeHolder,
   type ModelCall,
   type TokenTotals,
   type UsageReport,
+  type UserTotals,
 } from './usage.service.js';
 export { chargeFields, type Charge, type UsageEntryDoc } from './usage.model.js';
 export {

@@ -217,6 +217,9 @@ export interface UsageReport {
   byModel: (TokenTotals & { model: string })[];
 }
 
+/** A user's totals in a report; `userId` null: the calls of accounts deleted since, together. */
+export type UserTotals = TokenTotals & { userId: string | null };
+
 const zero = (): TokenTotals => ({
   promptTokens: 0,
   completionTokens: 0,
@@ -226,7 +229,7 @@ const zero = (): TokenTotals => ({
 });
 
 interface Group {
-  key: { day: string; model: string; estimated: boolean };
+  key: { day: string; model: string; estimated: boolean; user?: Types.ObjectId | null };
   promptTokens: number;
   completionTokens: number;
   calls: number;
@@ -300,39 +303,70 @@ function queriesOver(
   });
 }
 
-/** Totals of the days `from`..`to` (inclusive), for one user or everyone; days without calls are left out. */
-export async function usageReport(from: string, to: string, userId?: string): Promise<UsageReport> {
+/** The report's groups: a day, a model, counted or estimated, and (`byUser`) a user. */
+async function reportGroups(
+  from: string,
+  to: string,
+  userId: string | undefined,
+  byUser: boolean,
+): Promise<Group[]> {
   const match: Record<string, unknown> = { day: { $gte: from, $lte: to } };
   if (userId) match.userId = new Types.ObjectId(userId);
-  const rows = await sumsBy<Group['key']>(
-    match,
-    { day: 'day', model: 'model', estimated: 'estimated' },
-    ['promptTokens', 'completionTokens', '1'],
-  );
-  const groups: Group[] = rows.map(({ key, sums: [p, c, n] }) => ({
+  const key: Record<string, Field> = { day: 'day', model: 'model', estimated: 'estimated' };
+  if (byUser) key.user = 'userId';
+  const rows = await sumsBy<Group['key']>(match, key, ['promptTokens', 'completionTokens', '1']);
+  return rows.map(({ key, sums: [p, c, n] }) => ({
     key,
     promptTokens: p!,
     completionTokens: c!,
     calls: n!,
   }));
-  const total = zero();
-  const days = new Map<string, TokenTotals>();
-  const models = new Map<string, TokenTotals>();
+}
+
+/** Totals per value of `keyOf`, most tokens first (ties in key order). */
+function totalsPer(groups: Group[], keyOf: (group: Group) => string): [string, TokenTotals][] {
+  const totals = new Map<string, TokenTotals>();
   for (const group of groups) {
-    add(total, group);
-    const { day, model } = group.key;
-    add(days.get(day) ?? days.set(day, zero()).get(day)!, group);
-    add(models.get(model) ?? models.set(model, zero()).get(model)!, group);
+    const key = keyOf(group);
+    add(totals.get(key) ?? totals.set(key, zero()).get(key)!, group);
   }
+  return [...totals].sort(([a, x], [b, y]) => y.totalTokens - x.totalTokens || a.localeCompare(b));
+}
+
+function reportOf(from: string, to: string, groups: Group[]): UsageReport {
+  const total = zero();
+  for (const group of groups) add(total, group);
   return {
     from,
     to,
     total,
-    byDay: [...days].sort(([a], [b]) => a.localeCompare(b)).map(([day, t]) => ({ day, ...t })),
-    byModel: [...models]
-      .sort(([a, x], [b, y]) => y.totalTokens - x.totalTokens || a.localeCompare(b))
-      .map(([model, t]) => ({ model, ...t })),
+    byDay: totalsPer(groups, (g) => g.key.day)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([day, t]) => ({ day, ...t })),
+    byModel: totalsPer(groups, (g) => g.key.model).map(([model, t]) => ({ model, ...t })),
   };
+}
+
+/** Totals of the days `from`..`to` (inclusive), for one user or everyone; days without calls are left out. */
+export async function usageReport(from: string, to: string, userId?: string): Promise<UsageReport> {
+  return reportOf(from, to, await reportGroups(from, to, userId, false));
+}
+
+/**
+ * usageReport, with each user's totals too (`byUser`, most tokens first): who spent what in the
+ * range, from the same grouped queries.
+ */
+export async function usageReportByUser(
+  from: string,
+  to: string,
+  userId?: string,
+): Promise<UsageReport & { byUser: UserTotals[] }> {
+  const groups = await reportGroups(from, to, userId, true);
+  // A deleted account's entries name no one (forgetUserUsage): they are summed as one.
+  const byUser = totalsPer(groups, (g) => (g.key.user ? String(g.key.user) : '')).map(
+    ([id, t]) => ({ userId: id || null, ...t }),
+  );
+  return { ...reportOf(from, to, groups), byUser };
 }
 
 /** Tokens (prompt + completion) each of `userIds` has used on `day`; absent users used none. */
