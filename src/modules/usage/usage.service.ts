@@ -228,14 +228,31 @@ const zero = (): TokenTotals => ({
   estimatedCalls: 0,
 });
 
-interface Group {
-  key: { day: string; model: string; estimated: boolean; user?: Types.ObjectId | null };
+/** Calls summed by a key (a day and a model; a user), counted or estimated. */
+interface Group<
+  K extends { estimated: boolean } = { day: string; model: string; estimated: boolean },
+> {
+  key: K;
   promptTokens: number;
   completionTokens: number;
   calls: number;
 }
 
-function add(into: TokenTotals, group: Group): void {
+/** What a report sums of each group: its tokens, and its calls. */
+const REPORT_FIELDS: (Field | '1')[] = ['promptTokens', 'completionTokens', '1'];
+
+/** sumsBy's rows of REPORT_FIELDS, as groups. */
+const asGroups = <K extends { estimated: boolean }>(
+  rows: { key: K; sums: number[] }[],
+): Group<K>[] =>
+  rows.map(({ key, sums: [p, c, n] }) => ({
+    key,
+    promptTokens: p!,
+    completionTokens: c!,
+    calls: n!,
+  }));
+
+function add(into: TokenTotals, group: Group<{ estimated: boolean }>): void {
   into.promptTokens += group.promptTokens;
   into.completionTokens += group.completionTokens;
   into.totalTokens += group.promptTokens + group.completionTokens;
@@ -303,28 +320,18 @@ function queriesOver(
   });
 }
 
-/** The report's groups: a day, a model, counted or estimated, and (`byUser`) a user. */
-async function reportGroups(
-  from: string,
-  to: string,
-  userId: string | undefined,
-  byUser: boolean,
-): Promise<Group[]> {
+/** The days `from`..`to`, for one user or everyone. */
+function rangeMatch(from: string, to: string, userId?: string): Record<string, unknown> {
   const match: Record<string, unknown> = { day: { $gte: from, $lte: to } };
   if (userId) match.userId = new Types.ObjectId(userId);
-  const key: Record<string, Field> = { day: 'day', model: 'model', estimated: 'estimated' };
-  if (byUser) key.user = 'userId';
-  const rows = await sumsBy<Group['key']>(match, key, ['promptTokens', 'completionTokens', '1']);
-  return rows.map(({ key, sums: [p, c, n] }) => ({
-    key,
-    promptTokens: p!,
-    completionTokens: c!,
-    calls: n!,
-  }));
+  return match;
 }
 
 /** Totals per value of `keyOf`, most tokens first (ties in key order). */
-function totalsPer(groups: Group[], keyOf: (group: Group) => string): [string, TokenTotals][] {
+function totalsPer<K extends { estimated: boolean }>(
+  groups: Group<K>[],
+  keyOf: (group: Group<K>) => string,
+): [string, TokenTotals][] {
   const totals = new Map<string, TokenTotals>();
   for (const group of groups) {
     const key = keyOf(group);
@@ -333,7 +340,15 @@ function totalsPer(groups: Group[], keyOf: (group: Group) => string): [string, T
   return [...totals].sort(([a, x], [b, y]) => y.totalTokens - x.totalTokens || a.localeCompare(b));
 }
 
-function reportOf(from: string, to: string, groups: Group[]): UsageReport {
+/** Totals of the days `from`..`to` (inclusive), for one user or everyone; days without calls are left out. */
+export async function usageReport(from: string, to: string, userId?: string): Promise<UsageReport> {
+  const groups = asGroups(
+    await sumsBy<Group['key']>(
+      rangeMatch(from, to, userId),
+      { day: 'day', model: 'model', estimated: 'estimated' },
+      REPORT_FIELDS,
+    ),
+  );
   const total = zero();
   for (const group of groups) add(total, group);
   return {
@@ -347,26 +362,29 @@ function reportOf(from: string, to: string, groups: Group[]): UsageReport {
   };
 }
 
-/** Totals of the days `from`..`to` (inclusive), for one user or everyone; days without calls are left out. */
-export async function usageReport(from: string, to: string, userId?: string): Promise<UsageReport> {
-  return reportOf(from, to, await reportGroups(from, to, userId, false));
-}
-
 /**
  * usageReport, with each user's totals too (`byUser`, most tokens first): who spent what in the
- * range, from the same grouped queries.
+ * range. Grouped by user apart (one row per user, not per user, day and model), beside the
+ * report's own groups.
  */
 export async function usageReportByUser(
   from: string,
   to: string,
   userId?: string,
 ): Promise<UsageReport & { byUser: UserTotals[] }> {
-  const groups = await reportGroups(from, to, userId, true);
+  const [report, perUser] = await Promise.all([
+    usageReport(from, to, userId),
+    sumsBy<{ user: Types.ObjectId | null; estimated: boolean }>(
+      rangeMatch(from, to, userId),
+      { user: 'userId', estimated: 'estimated' },
+      REPORT_FIELDS,
+    ),
+  ]);
   // A deleted account's entries name no one (forgetUserUsage): they are summed as one.
-  const byUser = totalsPer(groups, (g) => (g.key.user ? String(g.key.user) : '')).map(
+  const byUser = totalsPer(asGroups(perUser), (g) => (g.key.user ? String(g.key.user) : '')).map(
     ([id, t]) => ({ userId: id || null, ...t }),
   );
-  return { ...reportOf(from, to, groups), byUser };
+  return { ...report, byUser };
 }
 
 /** Tokens (prompt + completion) each of `userIds` has used on `day`; absent users used none. */
@@ -403,17 +421,11 @@ export async function totalsByUser(
   const rows = await sumsBy<{ user: Types.ObjectId; estimated: boolean }>(
     { userId: { $in: ids }, day },
     { user: 'userId', estimated: 'estimated' },
-    ['promptTokens', 'completionTokens', '1'],
+    REPORT_FIELDS,
   );
-  for (const { key, sums } of rows) {
-    const id = String(key.user);
-    const into = totals.get(id) ?? totals.set(id, zero()).get(id)!;
-    add(into, {
-      key: { day, model: '', estimated: key.estimated },
-      promptTokens: sums[0]!,
-      completionTokens: sums[1]!,
-      calls: sums[2]!,
-    });
+  for (const group of asGroups(rows)) {
+    const id = String(group.key.user);
+    add(totals.get(id) ?? totals.set(id, zero()).get(id)!, group);
   }
   return totals;
 }
