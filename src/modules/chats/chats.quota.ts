@@ -92,25 +92,23 @@ export async function usageOf(userId: string): Promise<Usage> {
   return { chats: chats.length, messages, bytes };
 }
 
-/** The last count of each user's messages and bytes on this instance, with what it let through since. */
+/**
+ * The last count of each user's messages and bytes on this instance, with what it let through
+ * since: given while younger than STORAGE_RECOUNT_SECONDS.
+ */
 const roomKnown = new RecentValues<Usage>(() => config().STORAGE_RECOUNT_SECONDS * 1000);
-
-/** The user's count here while it is younger than STORAGE_RECOUNT_SECONDS. */
-function freshCount(userId: string, now: number): Usage | undefined {
-  return roomKnown.get(userId, now);
-}
 
 /**
  * Whether the user's next check here counts in the database (usageOf) and keeps that count for
  * the checks after it. Never with STORAGE_RECOUNT_SECONDS 0: every check counts, and none is kept.
  */
 export const keptCountDue = (userId: string, now = Date.now()) =>
-  config().STORAGE_RECOUNT_SECONDS > 0 && !freshCount(userId, now);
+  config().STORAGE_RECOUNT_SECONDS > 0 && !roomKnown.get(userId, now);
 
 /** The user's usage as last counted here plus what passed since, or a new count when too old. */
 async function knownUsage(userId: string, now = Date.now()): Promise<Usage> {
   const maxAgeMs = config().STORAGE_RECOUNT_SECONDS * 1000;
-  const fresh = freshCount(userId, now);
+  const fresh = roomKnown.get(userId, now);
   if (fresh) return fresh;
   const usage = await usageOf(userId);
   if (maxAgeMs > 0) roomKnown.set(userId, usage, now);

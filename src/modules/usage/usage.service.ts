@@ -327,18 +327,22 @@ function rangeMatch(from: string, to: string, userId?: string): Record<string, u
   return match;
 }
 
-/** Totals per value of `keyOf`, most tokens first (ties in key order). */
+/** Totals per value of `keyOf`. */
 function totalsPer<K extends { estimated: boolean }>(
   groups: Group<K>[],
   keyOf: (group: Group<K>) => string,
-): [string, TokenTotals][] {
+): Map<string, TokenTotals> {
   const totals = new Map<string, TokenTotals>();
   for (const group of groups) {
     const key = keyOf(group);
     add(totals.get(key) ?? totals.set(key, zero()).get(key)!, group);
   }
-  return [...totals].sort(([a, x], [b, y]) => y.totalTokens - x.totalTokens || a.localeCompare(b));
+  return totals;
 }
+
+/** Totals most tokens first (ties in key order). */
+const mostTokensFirst = (totals: Map<string, TokenTotals>): [string, TokenTotals][] =>
+  [...totals].sort(([a, x], [b, y]) => y.totalTokens - x.totalTokens || a.localeCompare(b));
 
 /** Totals of the days `from`..`to` (inclusive), for one user or everyone; days without calls are left out. */
 export async function usageReport(from: string, to: string, userId?: string): Promise<UsageReport> {
@@ -355,10 +359,13 @@ export async function usageReport(from: string, to: string, userId?: string): Pr
     from,
     to,
     total,
-    byDay: totalsPer(groups, (g) => g.key.day)
+    byDay: [...totalsPer(groups, (g) => g.key.day)]
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([day, t]) => ({ day, ...t })),
-    byModel: totalsPer(groups, (g) => g.key.model).map(([model, t]) => ({ model, ...t })),
+    byModel: mostTokensFirst(totalsPer(groups, (g) => g.key.model)).map(([model, t]) => ({
+      model,
+      ...t,
+    })),
   };
 }
 
@@ -381,9 +388,9 @@ export async function usageReportByUser(
     ),
   ]);
   // A deleted account's entries name no one (forgetUserUsage): they are summed as one.
-  const byUser = totalsPer(asGroups(perUser), (g) => (g.key.user ? String(g.key.user) : '')).map(
-    ([id, t]) => ({ userId: id || null, ...t }),
-  );
+  const byUser = mostTokensFirst(
+    totalsPer(asGroups(perUser), (g) => (g.key.user ? String(g.key.user) : '')),
+  ).map(([id, t]) => ({ userId: id || null, ...t }));
   return { ...report, byUser };
 }
 
@@ -415,19 +422,14 @@ export async function totalsByUser(
   userIds: (string | Types.ObjectId)[],
   day: string,
 ): Promise<Map<string, TokenTotals>> {
-  const totals = new Map<string, TokenTotals>();
-  if (userIds.length === 0) return totals;
+  if (userIds.length === 0) return new Map();
   const ids = userIds.map((id) => new Types.ObjectId(String(id)));
   const rows = await sumsBy<{ user: Types.ObjectId; estimated: boolean }>(
     { userId: { $in: ids }, day },
     { user: 'userId', estimated: 'estimated' },
     REPORT_FIELDS,
   );
-  for (const group of asGroups(rows)) {
-    const id = String(group.key.user);
-    add(totals.get(id) ?? totals.set(id, zero()).get(id)!, group);
-  }
-  return totals;
+  return totalsPer(asGroups(rows), (g) => String(g.key.user));
 }
 
 /** Account deletion: the entries stay in the totals (day, model, tokens) but name no one. */
