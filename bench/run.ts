@@ -1643,8 +1643,8 @@ async function main() {
   log(
     `${smoke ? 'smoke' : 'full'} run on ${os.cpus().length} cores, ${versions.node24}${n20 ? ` and ${versions.node20}` : ''}; load average ${loadStart.map((l) => l.toFixed(2)).join(' ')}`,
   );
-  // The JVM's warm-up per phase: none in smoke, whose figures only prove the parts work.
-  backend = await chooseBackend({ warmupMs: smoke ? 0 : 3000 });
+  // Smoke's figures only prove the parts work: no JVM warm-up, and one JVM for every phase.
+  backend = await chooseBackend({ warmupMs: smoke ? 0 : 3000, sharedJvm: smoke });
   log(`database: ${backend.reason}`);
   const upstream = await startUpstream(node24);
   client = startClient(node24);

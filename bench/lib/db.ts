@@ -32,7 +32,15 @@ const log = (m: string) => console.error(`[db] ${m}`);
  * set (a real mongod), else mongo-java-server when Java and Maven can build and start it, else the
  * project's FerretDB. An explicit choice that cannot start fails the run instead of falling back.
  */
-export async function chooseBackend(options: { warmupMs: number }): Promise<Backend> {
+export async function chooseBackend(options: {
+  warmupMs: number;
+  /**
+   * One mongo-java-server for the whole run, each phase on a database of its own (dropped at the
+   * phase's end), instead of a fresh JVM per phase: for smoke, whose figures only prove the parts
+   * work, and where starting a JVM per phase was a tenth of its time.
+   */
+  sharedJvm?: boolean;
+}): Promise<Backend> {
   const wanted = process.env.BENCH_DB ?? (process.env.MONGODB_URI ? 'uri' : 'auto');
   if (!['auto', 'java', 'ferretdb', 'uri'].includes(wanted))
     throw new Error(`BENCH_DB=${wanted}: expected java, ferretdb or uri`);
@@ -43,7 +51,7 @@ export async function chooseBackend(options: { warmupMs: number }): Promise<Back
   }
   if (wanted === 'ferretdb') return ferretdbBackend('chosen with BENCH_DB=ferretdb');
   try {
-    return await javaBackend(options.warmupMs);
+    return await javaBackend(options.warmupMs, options.sharedJvm ?? false);
   } catch (error) {
     if (wanted === 'java') throw error;
     const why = error instanceof Error ? error.message.trim().split('\n').at(-1) : String(error);
@@ -55,9 +63,10 @@ export async function chooseBackend(options: { warmupMs: number }): Promise<Back
 
 /**
  * mongo-java-server's in-memory backend (bench/mongo-java-server), built once per machine into
- * ~/.cache/sigmagpt. A fresh JVM per phase, so every phase starts from an empty database.
+ * ~/.cache/sigmagpt. A fresh JVM per phase, so every phase starts from an empty database (and
+ * from the same JIT state); with `shared`, the JVM that proved the build serves every phase.
  */
-async function javaBackend(warmupMs: number): Promise<Backend> {
+async function javaBackend(warmupMs: number, shared: boolean): Promise<Backend> {
   log('locating mongo-java-server (the first run on a machine builds it with Maven, ~20 s)');
   const dir = (
     await run('bash', [path.join(PROJECT_ROOT, 'bench/mongo-java-server/build.sh')], {
@@ -72,16 +81,40 @@ async function javaBackend(warmupMs: number): Promise<Backend> {
   const proof = await startJava(dir, 0);
   try {
     await checkEqualityIndexes(proof.uri);
-  } finally {
+  } catch (error) {
     await proof.stop();
+    throw error;
   }
+  if (!shared) await proof.stop();
   return {
     kind: 'java',
-    label:
-      'mongo-java-server 1.47 (in-memory backend, announcing MongoDB 4.4), one instance per phase, shared by both servers. Its secondary indexes serve an equality on their first field (the bench’s EqualityIndex; the library itself keeps unique indexes only), anything else scans the documents so found or the whole collection, so absolute times are not a real mongod’s; the servers’ ratios are fair',
+    label: `mongo-java-server 1.47 (in-memory backend, announcing MongoDB 4.4), ${shared ? 'one instance for the whole run, a database per phase' : 'one instance per phase'}, shared by both servers. Its secondary indexes serve an equality on their first field (the bench’s EqualityIndex; the library itself keeps unique indexes only), anything else scans the documents so found or the whole collection, so absolute times are not a real mongod’s; the servers’ ratios are fair`,
     reason: 'mongo-java-server (in memory; BENCH_DB=ferretdb|uri to choose another)',
-    start: () => startJava(dir, warmupMs),
+    start: shared ? () => Promise.resolve(phaseDatabase(proof)) : () => startJava(dir, warmupMs),
   };
+}
+
+/** A phase's own database on a server that outlives the phase: dropped when the phase stops. */
+function phaseDatabase(server: BenchDatabase): BenchDatabase {
+  const uri = withDatabase(server.uri, `sigmagpt_bench_${randomBytes(4).toString('hex')}`);
+  return {
+    uri,
+    stop: () => dropDatabase(uri),
+    ...(server.cpuMs ? { cpuMs: () => server.cpuMs!() } : {}),
+  };
+}
+
+/** The URI with another database: its path, replaced (or added) between the hosts and the options. */
+const withDatabase = (uri: string, name: string) =>
+  uri.replace(/^(mongodb(?:\+srv)?:\/\/[^/?]+)(\/[^?]*)?/, `$1/${name}`);
+
+async function dropDatabase(uri: string): Promise<void> {
+  const client = await MongoClient.connect(uri);
+  try {
+    await client.db().dropDatabase();
+  } finally {
+    await client.close();
+  }
 }
 
 /**
@@ -221,22 +254,7 @@ function uriBackend(uri: string): Backend {
     kind: 'uri',
     label: `MONGODB_URI (${redacted}), a fresh database per phase, shared by both servers`,
     reason: `MONGODB_URI (${redacted})`,
-    start: () => {
-      const name = `sigmagpt_bench_${randomBytes(4).toString('hex')}`;
-      // The database is the URI's path: replaced (or added) between the host list and the options.
-      const phaseUri = uri.replace(/^(mongodb(?:\+srv)?:\/\/[^/?]+)(\/[^?]*)?/, `$1/${name}`);
-      return Promise.resolve({
-        uri: phaseUri,
-        stop: async () => {
-          const client = await MongoClient.connect(phaseUri);
-          try {
-            await client.db().dropDatabase();
-          } finally {
-            await client.close();
-          }
-        },
-      });
-    },
+    start: () => Promise.resolve(phaseDatabase({ uri, stop: () => Promise.resolve() })),
   };
 }
 
