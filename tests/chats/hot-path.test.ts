@@ -7,6 +7,7 @@ import mongoose from '../../src/lib/db/mongoose.js';
 import { Types } from '../../src/lib/db/mongoose.js';
 import { Chat } from '../../src/modules/chats/chat.model.js';
 import { Generation } from '../../src/modules/chats/generation/generation.model.js';
+import { renewedLeases } from '../../src/modules/chats/generation/lease-renewal.js';
 import { storeUnderActiveAccount } from '../../src/modules/chats/exchange.service.js';
 import { Message } from '../../src/modules/chats/message.model.js';
 import { forgetKnownRoom } from '../../src/modules/chats/chats.quota.js';
@@ -278,7 +279,8 @@ describe('round trips per exchange', () => {
         // changed budget rely on: exchange.service.ts storeUnderActiveAccount).
         ['find:users', 'insert:messages'],
         // Then lastMessageAt and the kept turns with the question, which also tells the chat
-        // was not deleted meanwhile. The reply is read only once both writes are done.
+        // was not deleted meanwhile. A JSON answer's reply is read once this and the check
+        // below are done; a stream's from once its messages are stored, beside them.
         ['update:chats'],
         // Then whether the message answered is still there (a deletion of its branch would
         // have removed it: chats.cleanup.ts messageStillThere), by `_id`: no scan.
@@ -399,11 +401,15 @@ describe("a stream and its chat's write", () => {
       await stream.waitFor(() => stream.events.some((e) => e.event === 'delta'));
       expect(stream.events.map((e) => e.event)).toEqual(['meta', 'delta']);
       release();
-      // The reply has ended, and waits for the chat's write before it settles the chat.
+      await ctx.upstream.requests.at(-1)!.finished;
+      // The reply has ended, and waits for the chat's write before it settles the chat; its
+      // slot's lease is still renewed meanwhile (a write held up could outlast it).
       await new Promise((r) => setTimeout(r, 100));
       expect(stream.events.some((e) => e.event === 'done')).toBe(false);
+      expect(renewedLeases()).toBe(1);
       held.release();
       await stream.ended;
+      expect(renewedLeases()).toBe(0);
       const done = stream.events.at(-1)!;
       expect(done.event).toBe('done');
       expect(done.data.message.content).toBe('first last');

@@ -9,7 +9,7 @@ import { Chat, inChatTurn, type ChatDoc } from './chat.model.js';
 import { CLEAR_CONTEXT } from './chat-context.js';
 import { chatStillOwned, messageStillThere, removeLeftovers } from './chats.cleanup.js';
 import { findOwnedChat } from './chats.service.js';
-import { admitExchange, checkBudgetAndRoom } from './exchange.limits.js';
+import { admitExchange, ExchangeLimits } from './exchange.limits.js';
 import { takeBackExchange, type Exchange } from './exchange.service.js';
 import { releaseLeaseSurely, type Lease } from './generation/leases.js';
 import { inAnswerTurn, insertMessages, Message, type MessageDoc } from './message.model.js';
@@ -29,13 +29,22 @@ async function withSlot(
   work: (lease: Lease, now: Date) => Promise<Exchange>,
 ): Promise<Exchange> {
   const now = new Date();
-  const limits = () => checkBudgetAndRoom(userId, now, { messages: room.messages, bytes: 0 });
-  const { lease } = await admitExchange(userId, String(chat._id), now, { checkBeforeCut: limits });
+  const limits = new ExchangeLimits(userId, now);
+  const check = () => limits.check({ messages: room.messages, bytes: 0 });
+  const { lease } = await admitExchange(userId, String(chat._id), now, {
+    checkBeforeCut: check,
+  }).catch((error: unknown) => {
+    limits.giveRoomBackUnstored();
+    throw error;
+  });
   try {
     // Under the slot, as for sending (exchange.service.ts, README "Budgets").
-    await limits();
+    await check();
     return await work(lease, now);
   } catch (error) {
+    // Most of what fails here fails before the answer is stored; a later failure is counted
+    // again by the next count (STORAGE_RECOUNT_SECONDS).
+    limits.giveRoomBackUnstored();
     await releaseLeaseSurely(lease);
     throw error;
   }

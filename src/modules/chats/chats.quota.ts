@@ -133,15 +133,20 @@ const chatLimit = (cap: number) =>
     `An account keeps at most ${cap} chats; delete some to make room`,
   );
 
+/** Takes back from the count known here what a check let through and was then not stored. */
+export type GiveRoomBack = () => void;
+
 /**
  * Refuses (409) what would take the user past a cap; nothing is written either way. A new chat is
  * checked against a fresh count (its place is claimed exactly anyway: claimChatSlot); anything
- * else against the count known here (knownUsage), to which what passes is added.
+ * else against the count known here (knownUsage), to which what passes is added at once, so
+ * requests checked meanwhile count it. A request refused or failed after the check, before it
+ * stored anything (its budget, a busy slot), gives it back with the returned function.
  */
 export async function ensureRoom(
   userId: string,
   adding: { chats?: number; messages?: number; bytes?: number },
-): Promise<void> {
+): Promise<GiveRoomBack> {
   const c = config();
   if (adding.chats) forgetKnownRoom(userId);
   const now = await knownUsage(userId);
@@ -158,9 +163,20 @@ export async function ensureRoom(
       `An account stores at most ${c.MAX_STORED_BYTES_PER_USER} bytes of text; delete chats to make room`,
     );
   // Passed: counted from now on, as the next count would find it once stored.
-  now.chats += adding.chats ?? 0;
-  now.messages += adding.messages ?? 0;
-  now.bytes += adding.bytes ?? 0;
+  add(now, adding, 1);
+  let given = false;
+  return () => {
+    if (given) return;
+    given = true;
+    // Only from the count it went into: a newer count found what is stored.
+    if (roomKnown.get(userId) === now) add(now, adding, -1);
+  };
+}
+
+function add(usage: Usage, adding: Parameters<typeof ensureRoom>[1], sign: 1 | -1): void {
+  usage.chats += sign * (adding.chats ?? 0);
+  usage.messages += sign * (adding.messages ?? 0);
+  usage.bytes += sign * (adding.bytes ?? 0);
 }
 
 /** A place claimed this long ago whose chat does not exist was left by a failure, not a race. */

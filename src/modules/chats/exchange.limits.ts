@@ -3,7 +3,7 @@ import { AppError } from '../../lib/errors.js';
 import { acquireLease, releaseLeaseSurely, type Lease } from './generation/leases.js';
 import { hit } from '../../lib/rate-limit/mongo-store.js';
 import { assertWithinBudget } from '../usage/index.js';
-import { ensureRoom } from './chats.quota.js';
+import { ensureRoom, type GiveRoomBack } from './chats.quota.js';
 import { yieldWaitingReply } from './reply-detach.js';
 import { slotsGivenBack } from './generation/registry.js';
 import type { Account } from '../users/index.js';
@@ -124,24 +124,56 @@ export async function admitExchange<T>(
   throw (refusal as PromiseRejectedResult).reason;
 }
 
+/** What a request would store, as the storage caps count it (ensureRoom). */
+type Room = Parameters<typeof ensureRoom>[1];
+
 /**
- * The account's daily token budget (and that it is not disabled) and the storage caps, read side
- * by side: neither depends on the other and neither writes. Called while holding the generation
- * slot, so at most MAX_CONCURRENT_STREAMS exchanges of the user pass on totals that are already
- * stale, which bounds the overshoot of both (README "Budgets", chats.quota.ts). When both refuse,
- * the budget's answer is the one given, whichever read ends first.
+ * One request's daily token budget (and that its account is not disabled) and storage caps,
+ * however often it checks them: before a reply is cut for its slot, then under the slot, again
+ * with an account read afresh. Budget and room are read side by side (neither depends on the other
+ * and neither writes); its room is counted once on this instance, and given back when the request
+ * is refused or fails before it stores anything. Checked while holding the generation slot, so at
+ * most MAX_CONCURRENT_STREAMS exchanges of the user pass on totals that are already stale, which
+ * bounds the overshoot of both (README "Budgets", chats.quota.ts).
  */
-export async function checkBudgetAndRoom(
-  userId: string,
-  now: Date,
-  /** What the request would store; null: the caller checks the storage caps itself, later. */
-  adding: Parameters<typeof ensureRoom>[1] | null,
-  /** The account, when read beside the slot (see assertWithinBudget). */
-  account?: Account | null,
-): Promise<void> {
-  const checks = await Promise.allSettled([
-    assertWithinBudget(userId, now, account),
-    adding && ensureRoom(userId, adding),
-  ]);
-  for (const check of checks) if (check.status === 'rejected') throw check.reason;
+export class ExchangeLimits {
+  private giveRoomBack: GiveRoomBack | null = null;
+
+  constructor(
+    private readonly userId: string,
+    private readonly now: Date,
+  ) {}
+
+  /**
+   * The budget, with `account` when the caller read it (see assertWithinBudget), and the room for
+   * `adding` unless taken already (null: the caller takes it later, takeRoom). When both refuse,
+   * the budget's answer is the one given, whichever read ends first.
+   */
+  async check(
+    adding: Room | null,
+    account?: Account | null,
+    budgetOptions?: Parameters<typeof assertWithinBudget>[3],
+  ): Promise<void> {
+    const [budget, room] = await Promise.allSettled([
+      assertWithinBudget(this.userId, this.now, account, budgetOptions),
+      adding && !this.giveRoomBack ? ensureRoom(this.userId, adding) : null,
+    ]);
+    if (budget.status === 'rejected') {
+      if (room.status === 'fulfilled') room.value?.();
+      throw budget.reason;
+    }
+    if (room.status === 'rejected') throw room.reason;
+    this.giveRoomBack ??= room.value;
+  }
+
+  /** The room alone, unless taken already. */
+  async takeRoom(adding: Room): Promise<void> {
+    this.giveRoomBack ??= await ensureRoom(this.userId, adding);
+  }
+
+  /** The request stores nothing after all (refused, or failed before its messages). */
+  giveRoomBackUnstored(): void {
+    this.giveRoomBack?.();
+    this.giveRoomBack = null;
+  }
 }

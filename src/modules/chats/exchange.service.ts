@@ -31,14 +31,8 @@ import {
   messageStillThere,
   removeLeftovers,
 } from './chats.cleanup.js';
-import {
-  countStoredReply,
-  ensureRoom,
-  keptCountDue,
-  textBytes,
-  titleFields,
-} from './chats.quota.js';
-import { admitExchange, checkBudgetAndRoom } from './exchange.limits.js';
+import { countStoredReply, keptCountDue, textBytes, titleFields } from './chats.quota.js';
+import { admitExchange, ExchangeLimits } from './exchange.limits.js';
 import { deleteMessages } from './message-removal.js';
 import {
   inAnswerTurn,
@@ -139,15 +133,17 @@ export async function beginExchange(
     accountIsKnown = false;
     noteAccount(userId, account);
   };
-  const checkLimits = async (adding: Parameters<typeof checkBudgetAndRoom>[2]) => {
+  const limits = new ExchangeLimits(userId, now);
+  const checkLimits = async (adding: Parameters<ExchangeLimits['check']>[0]) => {
     try {
-      await checkBudgetAndRoom(userId, now, adding, account);
+      // A known account's refusal counts once a fresh read confirms it.
+      await limits.check(adding, account, { refusalCounted: !accountIsKnown });
     } catch (error) {
       // A known account's budget refused: an administrator may have raised it since.
       if (!accountIsKnown || !(error instanceof AppError && error.code === 'QUOTA_EXCEEDED'))
         throw error;
       await readAccountAfresh();
-      await checkBudgetAndRoom(userId, now, adding, account);
+      await limits.check(adding, account);
     }
   };
   const newChatOf = (existing: ChatDoc | null) =>
@@ -172,10 +168,16 @@ export async function beginExchange(
       else if (!known) account = foundAccount;
       await checkLimits(addingTo(newChatOf(found)));
     },
+  }).catch((error: unknown) => {
+    // Refused after its limits passed (every slot stayed busy).
+    limits.giveRoomBackUnstored();
+    throw error;
   });
   if (!known) account = accountRead;
   const chatId = existing?._id ?? ids.chatId;
   let completion: StartedCompletion | undefined;
+  // Until then a failure or refusal stored nothing, and gives back the room its limits took.
+  let messagesStored = false;
   try {
     const newChat = newChatOf(existing);
     // A plain send takes the turns kept on the chat; anything else (or a context that is gone or
@@ -221,7 +223,7 @@ export async function beginExchange(
       await afterRequestLeaves(completion);
     }
     // A refusal drops the call below (abandonCompletion), before any of it is read.
-    if (countAfterCall) await ensureRoom(userId, adding);
+    if (countAfterCall) await limits.takeRoom(adding);
     const userMessage: NewMessageDoc = {
       _id: ids.userMessageId,
       chatId,
@@ -254,6 +256,7 @@ export async function beginExchange(
           })
         : await insertMessages([userMessage, assistantDoc])
     ) as [MessageDoc, MessageDoc];
+    messagesStored = true;
     const exchangeOf = (stored: ChatDoc, chatWritten?: Promise<void>): Exchange => ({
       chat: withoutTerms(stored),
       userMessage: withoutTerms(storedUser),
@@ -300,6 +303,7 @@ export async function beginExchange(
     }
     return exchangeOf(await written);
   } catch (error) {
+    if (!messagesStored) limits.giveRoomBackUnstored();
     abandonCompletion(completion);
     await releaseLeaseSurely(lease);
     throw error;

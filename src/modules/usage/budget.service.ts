@@ -130,10 +130,12 @@ export async function assertWithinBudget(
   userId: string,
   now = new Date(),
   account?: Account | null,
+  /** False for an account that may be stale: the caller reads it again and checks once more. */
+  { refusalCounted = true }: { refusalCounted?: boolean } = {},
 ): Promise<void> {
   const { limit, serviceLimit } = await usedUpLimits(userId, now, account);
   if (limit === null && serviceLimit === null) return;
-  quotaRefusals.inc();
+  if (refusalCounted) quotaRefusals.inc();
   throw quotaExceeded(
     limit !== null
       ? `The daily budget of ${limit} ${limit === 1 ? 'token' : 'tokens'} is used up`

@@ -165,7 +165,6 @@ export async function runGeneration(
   } finally {
     // Left before its end (aborted, or a reader's error): the model's connection is dropped.
     completion.reply.close();
-    stopRenewing(lease);
     settled = unregisterGeneration(lease.token, lease.userId);
     unwatch();
   }
@@ -173,6 +172,9 @@ export async function runGeneration(
     // The reply settles the chat's kept turns after the chat's own write, and finds it gone
     // after its exchange was taken back.
     await exchange.chatWritten?.catch(() => undefined);
+    // Renewed until then: a chat write the database holds up (its write lock retried) may take
+    // a good part of the lease, and the reply is not settled before it.
+    stopRenewing(lease);
     return await storeOutcome(exchange, reply, checkpoints, {
       failure: failure ?? chatFailure,
       finishReason,
