@@ -11,10 +11,11 @@ interface LimiterOptions {
   key: (req: Request) => string | undefined;
   message: string;
   /**
-   * Which answered requests count: all of them, or only failures (status ≥ 400: a login limit
-   * should brake guessing, not a user who logs in often).
+   * Which answered requests count: all of them, or only those refused as unauthenticated (401: a
+   * password check that failed). A login limit should brake guessing, not a user who logs in
+   * often, nor a request refused as invalid (400) before any password was checked.
    */
-  counts?: 'all' | 'failures';
+  counts?: 'all' | 'unauthenticated';
 }
 
 /** Guards built by sharedLimiter, so the OpenAPI description can document their 429. */
@@ -39,7 +40,13 @@ export function sharedLimiter(options: LimiterOptions): RequestHandler {
     // The keys are built by us (ip addresses are already normalised by `trust proxy`).
     validate: { keyGeneratorIpFallback: false, trustProxy: false, xForwardedForHeader: false },
     passOnStoreError: false,
-    skipSuccessfulRequests: options.counts === 'failures',
+    // A request "successful" here is one whose hit is taken back once it is answered.
+    ...(options.counts === 'unauthenticated'
+      ? {
+          skipSuccessfulRequests: true,
+          requestWasSuccessful: (_req, res) => res.statusCode !== 401,
+        }
+      : {}),
     handler: (_req, res, next) => {
       const retryAfter = res.getHeader('Retry-After');
       next(

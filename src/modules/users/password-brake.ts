@@ -31,7 +31,8 @@ export async function targetBySession(req: Request): Promise<PasswordCheckTarget
 
 /**
  * The brakes on password guessing, in front of every password check (login, password change,
- * account deletion), counting failed checks only:
+ * account deletion), counting failed checks only (answered 401; a body refused as invalid checked
+ * no password):
  * - per address (IPv6 /56): LOGIN_LIMIT_PER_IP a window, whichever accounts it tries;
  * - per account: LOGIN_LIMIT_PER_ACCOUNT a window, keyed so that strangers cannot lock the owner
  *   out. A network the owner proved the password from before (login-networks.ts) has a budget of
@@ -60,7 +61,7 @@ export function passwordBrakes(
       windowSeconds: c.LOGIN_WINDOW_SECONDS,
       key: byIp,
       message: 'Too many failed password attempts; try again later',
-      counts: 'failures',
+      counts: 'unauthenticated',
     }),
     resolveAccount,
     sharedLimiter({
@@ -69,7 +70,7 @@ export function passwordBrakes(
       windowSeconds: c.LOGIN_WINDOW_SECONDS,
       key: (req) => accountKeys.get(req),
       message: 'Too many failed password attempts for this account; try again later',
-      counts: 'failures',
+      counts: 'unauthenticated',
     }),
   ];
 }
