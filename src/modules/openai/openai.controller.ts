@@ -22,6 +22,7 @@ import {
   openAiErrorBody,
   openAiErrorHandler,
   toOpenAiError,
+  withoutRetry,
 } from './openai.errors.js';
 import type { ChatCompletionBody } from './openai.schemas.js';
 import { assertAllowedModel, beginCompletion } from './openai.service.js';
@@ -50,17 +51,23 @@ const usageJson = (outcome: ReplyOutcome) => {
 
 /**
  * Stopped (POST /api/chats/:id/stop of a stored exchange, its account disabled) or cut by
- * shutdown: not a finished reply. Only the shutdown's is worth retrying at once.
+ * shutdown: not a finished reply. Only the shutdown's is worth retrying at once: OpenAI's SDKs
+ * retry a 503 by themselves, which would run (and charge) a stopped request again.
  */
 const interrupted = (outcome: ReplyOutcome) =>
-  new OpenAiError(
-    'SERVICE_UNAVAILABLE',
-    outcome.message.stopReason === 'shutdown'
-      ? 'The reply was cut off because the server is shutting down; retry'
-      : 'The reply was stopped before it finished (a stop request, or its account was disabled)',
-    { code: 'generation_interrupted' },
-    { headers: { 'Retry-After': '1' } },
-  );
+  outcome.message.stopReason === 'shutdown'
+    ? new OpenAiError(
+        'SERVICE_UNAVAILABLE',
+        'The reply was cut off because the server is shutting down; retry',
+        { code: 'generation_interrupted' },
+        { headers: { 'Retry-After': '1' } },
+      )
+    : new OpenAiError(
+        'SERVICE_UNAVAILABLE',
+        'The reply was stopped before it finished (a stop request, or its account was disabled)',
+        { code: 'generation_interrupted' },
+        { headers: withoutRetry() },
+      );
 
 /** Tool calls arrive in fragments keyed by index; a JSON answer gives them whole. */
 function collectToolCalls() {

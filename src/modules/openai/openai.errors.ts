@@ -164,10 +164,14 @@ export function toOpenAiError(err: unknown): OpenAiError {
   const app = toAppError(err);
   const provider = fromProvider(app);
   if (provider) return provider;
-  // The daily budget comes back at its reset (Retry-After), hours away: OpenAI's SDKs would
-  // retry at once (they honour x-should-retry) and spend the caller's retries for nothing.
+  // OpenAI's SDKs retry a 409 and a 429 at once unless told not to (they honour x-should-retry):
+  // the daily budget comes back at its reset, hours away, and our 409s (a storage cap, a key
+  // reused) answer the same until the caller changes something. Each retry would spend the
+  // caller's retries, and a message's per-minute rate, for nothing.
   const headers =
-    app.code === 'QUOTA_EXCEEDED' ? { ...app.headers, 'x-should-retry': 'false' } : app.headers;
+    app.code === 'QUOTA_EXCEEDED' || ERROR_STATUS[app.code] === 409
+      ? withoutRetry(app.headers)
+      : app.headers;
   return new OpenAiError(
     app.code,
     app.message,
@@ -175,6 +179,12 @@ export function toOpenAiError(err: unknown): OpenAiError {
     { headers, cause: app.cause },
   );
 }
+
+/** Headers that tell OpenAI's SDKs not to send the request again. */
+export const withoutRetry = (headers: Record<string, string> = {}) => ({
+  ...headers,
+  'x-should-retry': 'false',
+});
 
 export function openAiErrorBody(error: OpenAiError) {
   return {
