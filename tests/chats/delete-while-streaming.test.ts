@@ -2,8 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { Chat } from '../../src/modules/chats/chat.model.js';
 import { Generation } from '../../src/modules/chats/generation/generation.model.js';
 import { Message } from '../../src/modules/chats/message.model.js';
+import { User } from '../../src/modules/users/user.model.js';
 import mongoose from '../../src/lib/db/mongoose.js';
 import { useChatApp } from '../helpers/chat-app.js';
+import { holdCall } from '../helpers/hold-call.js';
+import { createUser } from '../helpers/users.js';
 
 const ctx = useChatApp({
   STOP_POLL_MS: '50',
@@ -73,6 +76,85 @@ describe('deleting a chat while its reply streams', () => {
     const meta = s.events.find((e) => e.event === 'meta')!;
     const replyId = new mongoose.Types.ObjectId(meta.data.assistantMessage.id as string);
     expect(await usage.findOne({ _id: replyId })).toMatchObject({ chatId: null, kind: 'reply' });
+  });
+});
+
+describe('a send admitted while its chat is being deleted', () => {
+  it("when the first send to an empty chat takes its slot after the deletion stopped the chat's replies and stores itself before the chat goes, then the deletion stops it too: the stream ends NOT_FOUND, the upstream is aborted and nothing of the chat is left", async () => {
+    const chatId = await newChat();
+    ctx.upstream.setDefault(slow);
+    // The send's slot waits until the deletion has stopped the replies it found (none yet).
+    const slot = holdCall(Generation.collection, 'insertOne');
+    // The deletion waits before it removes the chat until the send has stored itself and streams.
+    const removal = holdCall(Chat, 'deleteOne');
+    try {
+      const s = stream(chatId);
+      await slot.reached;
+      const deletion = ctx
+        .request()
+        .delete(`/api/chats/${chatId}`)
+        .set(ctx.user.auth)
+        .then((res) => res);
+      await removal.reached;
+      slot.release();
+      await s.waitFor(() => s.events.some((e) => e.event === 'delta'));
+      removal.release();
+      expect((await deletion).status).toBe(204);
+      // The deletion waited for the reply it stopped to end.
+      expect(await leftOf(chatId)).toEqual({ chats: 0, messages: 0, leases: 0, places: 0 });
+      await ctx.upstream.requests.at(-1)!.finished;
+      expect(ctx.upstream.requests.at(-1)!.aborted).toBe(true);
+      await s.ended;
+      expect(s.events.at(-1)).toMatchObject({
+        event: 'error',
+        data: { error: { code: 'NOT_FOUND' } },
+      });
+    } finally {
+      slot.restore();
+      removal.restore();
+    }
+  });
+});
+
+describe('a send admitted while its account is being deleted', () => {
+  it("when a new chat's first message takes its slot after the deletion stopped the account's replies and streams before the account goes, then the deletion stops it too: the stream ends NOT_FOUND, the upstream is aborted and nothing of the account is left", async () => {
+    const doomed = await createUser({ label: 'doomed-late-send' });
+    ctx.upstream.setDefault(slow);
+    // The send's slot waits until the deletion has stopped the replies it found (none yet) and
+    // removed the chats; the deletion then waits before the account goes until the send streams.
+    const slot = holdCall(Generation.collection, 'insertOne');
+    const accountRemoval = holdCall(User, 'deleteOne');
+    try {
+      const s = ctx.stream('/api/chats', { message: 'hello', stream: true }, doomed);
+      await slot.reached;
+      const deletion = ctx
+        .request()
+        .delete('/api/auth/me')
+        .set(doomed.auth)
+        .send({ password: doomed.password })
+        .then((res) => res);
+      await accountRemoval.reached;
+      slot.release();
+      await s.waitFor(() => s.events.some((e) => e.event === 'delta'));
+      accountRemoval.release();
+      expect((await deletion).status).toBe(204);
+      const owner = { userId: new mongoose.Types.ObjectId(doomed.id) };
+      expect({
+        chats: await Chat.countDocuments(owner),
+        messages: await Message.countDocuments(owner),
+        leases: await Generation.countDocuments(owner),
+      }).toEqual({ chats: 0, messages: 0, leases: 0 });
+      await ctx.upstream.requests.at(-1)!.finished;
+      expect(ctx.upstream.requests.at(-1)!.aborted).toBe(true);
+      await s.ended;
+      expect(s.events.at(-1)).toMatchObject({
+        event: 'error',
+        data: { error: { code: 'NOT_FOUND' } },
+      });
+    } finally {
+      slot.restore();
+      accountRemoval.restore();
+    }
   });
 });
 

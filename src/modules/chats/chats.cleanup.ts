@@ -42,6 +42,19 @@ export async function removeMessagesAndEndReplies(userId: string): Promise<void>
   }
 }
 
+/**
+ * The later steps of deleting an account (before and after the user document goes): a reply
+ * admitted after the first step's stop (a new chat's first message has no earlier message to
+ * find gone) is stopped as the first step stops them, its messages gone first, before its lease
+ * and chat go: nobody could stop it once the account is gone. Then everything of the user goes.
+ * Not for an exchange's own leftovers (removeLeftovers): its own lease would be among those it
+ * waits for.
+ */
+export async function endRepliesAndDeleteUserContent(userId: string): Promise<void> {
+  await removeMessagesAndEndReplies(userId);
+  await deleteUserContent(userId);
+}
+
 /** Whether the chat and its owner's account both still exist: a deletion may have raced a write. */
 export async function chatStillOwned(
   userId: Types.ObjectId,

@@ -278,8 +278,11 @@ export async function deleteChat(userId: string, chatId: ObjectIdString): Promis
   // Once more: an exchange that stored its messages while this ran checked the chat before it
   // went, so they are after the first pass (one that checks later removes its own); a title's
   // usage entry that landed meanwhile found the chat still there (one landing later unlinks
-  // itself, title.service).
+  // itself, title.service). Its reply, admitted after the stop above (a send that names no
+  // parent has no other check to fail), is stopped now: nobody could stop it once the chat is
+  // gone. One admitted after this finds the chat gone at its own write of it.
   await deleteMessages({ chatId: chat._id }, { chat: true });
+  await endReplies(userId, chat._id);
   await forgetChatUsage(chat._id);
   await IdempotencyKey.deleteMany({ chatId: chat._id });
   await ReplyReader.deleteMany({ chatId: chat._id });

@@ -5,7 +5,7 @@
 import type { InterruptibleWork } from '../../lib/shutdown.js';
 import { holdChargesIn } from '../usage/index.js';
 import { subscribeToUsers } from '../users/index.js';
-import { deleteUserContent, removeMessagesAndEndReplies } from './chats.cleanup.js';
+import { endRepliesAndDeleteUserContent, removeMessagesAndEndReplies } from './chats.cleanup.js';
 import { stopReplies } from './chats.service.js';
 import { abortAllGenerations, runningGenerations, stopPoller } from './generation/registry.js';
 import { Message } from './message.model.js';
@@ -64,8 +64,8 @@ const stopRepliesOf = async (userId: string) => {
 // wrote meanwhile is swept once it is gone.
 subscribeToUsers('chats', {
   lockOut: removeMessagesAndEndReplies,
-  removeData: deleteUserContent,
-  sweep: deleteUserContent,
+  removeData: endRepliesAndDeleteUserContent,
+  sweep: endRepliesAndDeleteUserContent,
   disabled: stopRepliesOf,
   signedOut: stopRepliesOf,
 });
