@@ -292,6 +292,85 @@ describe('switching to a branch while it is being deleted', () => {
   });
 });
 
+describe('continuing an answer while its branch is being deleted', () => {
+  /** Q1 → A1 → Q2 → A2, A2 cut by the token limit (continuable), and Q2b → A2b beside it. */
+  async function cutAnswerBesideAnother() {
+    ctx.upstream.setDefault({ chunks: ['answer'] });
+    const chatId = await newChat();
+    const a1 = (await send(chatId, 'Q1')).body.messages[1].id as string;
+    ctx.upstream.setDefault({ chunks: ['cut'], finishReason: 'length' });
+    const cut = await send(chatId, 'Q2', { parentId: a1 });
+    ctx.upstream.setDefault({ chunks: ['answer'] });
+    await send(chatId, 'Q2b', { parentId: a1 });
+    return { chatId, q2: cut.body.messages[0].id as string, a2: cut.body.messages[1].id as string };
+  }
+  const continueAnswer = (chatId: string, answerId: string) =>
+    ctx
+      .request()
+      .post(`/api/chats/${chatId}/messages/${answerId}/continue`)
+      .set(ctx.user.auth)
+      .send({ stream: false })
+      .then((res) => res);
+  /** The continue's claim of the answer (filtered on the state it read). */
+  const isClaimOf = (answerId: string) => (args: unknown[]) => {
+    const filter = args[0] as { _id?: unknown; status?: unknown };
+    return String(filter._id) === answerId && filter.status !== undefined;
+  };
+
+  /** Holds the continue once its claim of the answer has landed. */
+  function holdAfterClaimOf(answerId: string) {
+    const updateOne = Message.collection.updateOne.bind(Message.collection);
+    let reached!: () => void;
+    const claimLanded = new Promise<void>((resolve) => (reached = resolve));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    vi.spyOn(Message.collection, 'updateOne').mockImplementation(async (...args) => {
+      const result = await updateOne(...args);
+      if (isClaimOf(answerId)(args)) {
+        reached();
+        await released;
+      }
+      return result;
+    });
+    return { reached: claimLanded, release };
+  }
+
+  it('when the deletion removes the answer after the continue claimed it, then the continue is a 404 before any model call, and the chat points at no deleted message', async () => {
+    const t = await cutAnswerBesideAnother();
+    // The deletion has read the tree (the answer not streaming yet) and waits.
+    const deletionRead = holdAfterTreeRead();
+    const deletion = deleteBranch(t.chatId, t.q2).then((res) => res);
+    await deletionRead.reached;
+    // The continue has claimed the answer and waits before it points the chat at it.
+    const claimed = holdAfterClaimOf(t.a2);
+    const asked = ctx.upstream.requests.length;
+    const continuing = continueAnswer(t.chatId, t.a2);
+    await claimed.reached;
+    deletionRead.release();
+    expect((await deletion).status).toBe(204);
+    claimed.release();
+    const res = await continuing;
+    expect(res.status).toBe(404);
+    expect(res.body.error.code).toBe('NOT_FOUND');
+    expect(ctx.upstream.requests.length).toBe(asked);
+    await expectPointersIntoTheTree(t.chatId);
+    expect(await Generation.countDocuments({ userId: ctx.user.id })).toBe(0);
+  });
+
+  it('when the deletion removes the answer between the continue reading it and claiming it, then the continue is a 404, not a 409 for an answer still being generated', async () => {
+    const t = await cutAnswerBesideAnother();
+    const claim = holdCall(Message.collection, 'updateOne', isClaimOf(t.a2));
+    const continuing = continueAnswer(t.chatId, t.a2);
+    await claim.reached;
+    expect((await deleteBranch(t.chatId, t.q2)).status).toBe(204);
+    claim.release();
+    const res = await continuing;
+    expect(res.status).toBe(404);
+    expect(res.body.error.code).toBe('NOT_FOUND');
+    await expectPointersIntoTheTree(t.chatId);
+  });
+});
+
 describe('forking a branch while it is being deleted', () => {
   it('when the fork reads the branch after the deletion removed it, then the fork is a 404 and no chat is made', async () => {
     const t = await twoExchanges(false);

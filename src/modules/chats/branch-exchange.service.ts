@@ -7,7 +7,12 @@ import { turnsOf } from './branch.service.js';
 import { Tree, withContent, type Node } from './branch.tree.js';
 import { Chat, inChatTurn, type ChatDoc } from './chat.model.js';
 import { CLEAR_CONTEXT } from './chat-context.js';
-import { chatStillOwned, messageStillThere, removeLeftovers } from './chats.cleanup.js';
+import {
+  chatStillOwned,
+  forgetRemovedMessages,
+  messageStillThere,
+  removeLeftovers,
+} from './chats.cleanup.js';
 import { findOwnedChat } from './chats.service.js';
 import { admitExchange, ExchangeLimits } from './exchange.limits.js';
 import { takeBackExchange, type Exchange } from './exchange.service.js';
@@ -215,8 +220,17 @@ export async function beginContinue(
         { $set: claim },
       ),
     );
-    if (claimed.matchedCount === 0) throw streaming();
+    if (claimed.matchedCount === 0)
+      // Deleted with its branch since it was read, or changed by a continue running meanwhile.
+      throw (await messageStillThere(answer._id)) ? streaming() : notFound('Message');
     const moved = await moveActiveLeaf(chat, answer._id, now);
+    // Deleted with its branch after the claim: the branch must not point at it, and no model call
+    // goes out for it (as a regenerate's question, above). Either this sees it gone, or the
+    // deletion's last look at the chat's pointer sees this write (branch-edit.service.ts).
+    if (!(await messageStillThere(answer._id))) {
+      await forgetRemovedMessages(chat._id, [answer._id]);
+      throw notFound('Message');
+    }
     const model = answer.model ?? chat.model;
     const budget = config().HISTORY_TOKEN_BUDGET;
     const sofar = history.at(-1);
