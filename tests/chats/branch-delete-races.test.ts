@@ -271,6 +271,29 @@ describe('switching to a branch while it is being deleted', () => {
     expect(await nextHistory(t.chatId)).toEqual(['Q1', 'answer', 'Q2b', 'answer', 'Q4']);
   });
 
+  it('when the switch writes its pointer after the deletion removed the branch and a newer branch exists elsewhere, then the chat still shows the branch it showed, not the newest message', async () => {
+    const t = await twoBranches();
+    // A newer branch from the root (an edit of the first question), then back to Q2b's.
+    ctx.upstream.setDefault({ chunks: ['root answer'] });
+    expect((await send(t.chatId, 'R', { parentId: null })).status).toBe(201);
+    expect((await switchTo(t.chatId, t.activeLeaf)).body.activeLeafId).toBe(t.activeLeaf);
+    const held = holdAfterTreeRead();
+    const switching = switchTo(t.chatId, t.q2);
+    await held.reached;
+    expect((await deleteBranch(t.chatId, t.q2)).status).toBe(204);
+    held.release();
+    expect((await switching).status).toBe(404);
+    expect(String((await Chat.findById(t.chatId).lean())?.activeLeafId)).toBe(t.activeLeaf);
+    await expectPointersIntoTheTree(t.chatId);
+    const shown = await ctx.request().get(`/api/chats/${t.chatId}`).set(ctx.user.auth);
+    expect(shown.body.messages.map((m: { content: string }) => m.content)).toEqual([
+      'Q1',
+      'answer',
+      'Q2b',
+      'answer',
+    ]);
+  });
+
   it('when the switch checks its leaf before the deletion removes the branch, then the deletion moves the pointer back to the branch the chat showed', async () => {
     const t = await twoBranches();
     // The deletion has read the tree (Q2b's branch active, so it leaves the pointer alone) and waits

@@ -186,7 +186,12 @@ export async function switchBranch(
   // the pointer once it has removed its messages (branch-edit.service.ts deleteBranch): either it
   // sees this write, or this sees the leaf gone; the chat never points at a deleted message.
   if (!(await messageStillThere(leaf._id))) {
-    await forgetRemovedMessages(chat._id, [leaf._id]);
+    // Back to the branch the chat showed: without a pointer it would show its newest message,
+    // which may be on any branch. That one is checked after the write, as above: a deletion that
+    // takes it meanwhile either sees this write or this sees it gone (then the newest it is).
+    const shown = chat.activeLeafId ?? null;
+    await forgetRemovedMessages(chat._id, [leaf._id], shown);
+    if (shown && !(await messageStillThere(shown))) await forgetRemovedMessages(chat._id, [shown]);
     throw notFound('Message');
   }
   return { ...chat, activeLeafId: leaf._id, context: null };
