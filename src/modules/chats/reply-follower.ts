@@ -41,6 +41,8 @@ export async function followStored(
   /** Whether the reply was seen streaming: its chat may have changed since `chat` was read. */
   let followed = false;
   let nextHeartbeat = 0;
+  /** The client went before the reply ended: this reader's heartbeat stays until it lapses. */
+  let clientLeft = false;
   let nextLivenessCheck = Date.now() + LIVENESS_CHECK_MS;
   // One poll's wait, which the client leaving also ends.
   const wait = waitsUntilGone(sink);
@@ -51,7 +53,10 @@ export async function followStored(
     });
   try {
     for (;;) {
-      if (sink.isClosed) return;
+      if (sink.isClosed) {
+        clientLeft = true;
+        return;
+      }
       if (reply.content.length > offset) {
         await sink.event(
           'delta',
@@ -104,7 +109,10 @@ export async function followStored(
         }
       }
       await pause(c.RESUME_POLL_MS);
-      if (sink.isClosed) return;
+      if (sink.isClosed) {
+        clientLeft = true;
+        return;
+      }
       const fresh = await Message.findById(reply._id).lean<MessageDoc>();
       if (!fresh) {
         // Its chat was deleted meanwhile. A heartbeat of this reader may have landed after the
@@ -131,5 +139,23 @@ export async function followStored(
       chat,
     );
     sink.final(final, cursorId(replyId, 'end'));
+  } finally {
+    if (clientLeft && nextHeartbeat > 0) await forgetHeartbeatOfDeleted(first._id);
+  }
+}
+
+/**
+ * A reader whose client left keeps its heartbeat until it lapses: the reply waits that long for the
+ * client to come back (reply-detach.ts). One for a reply deleted meanwhile goes at once: its last
+ * write may have landed after the deletion removed the chat's readers, and nothing of a deleted
+ * chat may stay. Asked after that write was answered, and a deletion removes the messages before
+ * the readers, so one landing late always finds the reply gone here.
+ */
+async function forgetHeartbeatOfDeleted(replyId: Types.ObjectId): Promise<void> {
+  try {
+    if (!(await Message.exists({ _id: replyId })))
+      await ReplyReader.collection.deleteOne({ _id: replyId });
+  } catch {
+    // It lapses by itself (the sweep of lapsed readers).
   }
 }
