@@ -11,11 +11,11 @@ interface LimiterOptions {
   key: (req: Request) => string | undefined;
   message: string;
   /**
-   * Which answered requests count: all of them, or only those refused as unauthenticated (401: a
-   * password check that failed). A login limit should brake guessing, not a user who logs in
+   * Which answered requests count: all of them, or only failed password checks (401) and the
+   * limit's own refusals (429). A login limit should brake guessing, not a user who logs in
    * often, nor a request refused as invalid (400) before any password was checked.
    */
-  counts?: 'all' | 'unauthenticated';
+  counts?: 'all' | 'failed-checks';
 }
 
 /** Guards built by sharedLimiter, so the OpenAPI description can document their 429. */
@@ -40,11 +40,13 @@ export function sharedLimiter(options: LimiterOptions): RequestHandler {
     // The keys are built by us (ip addresses are already normalised by `trust proxy`).
     validate: { keyGeneratorIpFallback: false, trustProxy: false, xForwardedForHeader: false },
     passOnStoreError: false,
-    // A request "successful" here is one whose hit is taken back once it is answered.
-    ...(options.counts === 'unauthenticated'
+    // A request "successful" here takes its hit back once answered. Never the limit's own 429:
+    // past the limit the store keeps no hit for it, and taking one back would remove another
+    // request's recorded failure (a burst of refused guesses would wear the limit down).
+    ...(options.counts === 'failed-checks'
       ? {
           skipSuccessfulRequests: true,
-          requestWasSuccessful: (_req, res) => res.statusCode !== 401,
+          requestWasSuccessful: (_req, res) => res.statusCode !== 401 && res.statusCode !== 429,
         }
       : {}),
     handler: (_req, res, next) => {

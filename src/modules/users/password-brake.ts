@@ -61,7 +61,7 @@ export function passwordBrakes(
       windowSeconds: c.LOGIN_WINDOW_SECONDS,
       key: byIp,
       message: 'Too many failed password attempts; try again later',
-      counts: 'unauthenticated',
+      counts: 'failed-checks',
     }),
     resolveAccount,
     sharedLimiter({
@@ -70,7 +70,7 @@ export function passwordBrakes(
       windowSeconds: c.LOGIN_WINDOW_SECONDS,
       key: (req) => accountKeys.get(req),
       message: 'Too many failed password attempts for this account; try again later',
-      counts: 'unauthenticated',
+      counts: 'failed-checks',
     }),
   ];
 }
