@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import type { CommandStartedEvent } from 'mongodb';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Response } from 'supertest';
 import { User } from '../../src/modules/users/user.model.js';
 import { uniqueEmail, useTestApp } from '../helpers/app.js';
@@ -9,9 +10,14 @@ import {
   NO_TIGHT_LIMITS,
   PASSWORD,
 } from '../helpers/auth.js';
+import { monitoredClient, named } from '../helpers/commands.js';
 import { createUser } from '../helpers/users.js';
 
-const ctx = useTestApp(NO_TIGHT_LIMITS);
+const ctx = useTestApp({ ...NO_TIGHT_LIMITS, DB_COMMAND_METRICS: 'true' });
+const commands: CommandStartedEvent[] = [];
+beforeAll(() => {
+  monitoredClient().on('commandStarted', (event) => commands.push(event));
+});
 
 // Headers that legitimately differ between two otherwise identical responses.
 const VARYING_HEADERS = new Set([
@@ -59,6 +65,26 @@ describe('login failures do not reveal whether an account exists', () => {
     );
     expect(stableHeaders(unknownEmail)).toEqual(stableHeaders(wrongPassword));
     expect(unknownEmail.headers['set-cookie']).toBeUndefined();
+  });
+
+  it('when the email is unknown or the password is wrong, then the login sends the same database commands, each filtered on a key alone (no scan on the embedded database)', async () => {
+    const account = await createUser();
+    const commandsOf = async (email: string) => {
+      commands.length = 0;
+      const res = await ctx
+        .request()
+        .post('/api/auth/login')
+        .send({ email, password: 'wrong password!' });
+      expectError(res, 401, 'INVALID_CREDENTIALS');
+      return commands
+        .filter((c) => c.commandName === 'find')
+        .map((c) => `${named(c)} by ${Object.keys(c.command.filter as object).join(',')}`);
+    };
+    const wrongPassword = await commandsOf(account.email);
+    const unknownEmail = await commandsOf(uniqueEmail('nobody'));
+    expect(unknownEmail).toEqual(wrongPassword);
+    // The owner's networks (password-brake.ts) by their `_id` alone, for either.
+    expect(wrongPassword).toContain('find:login_networks by _id');
   });
 
   it('when the email is unknown, then a dummy bcrypt compare makes it about as slow as a wrong password', async () => {

@@ -49,8 +49,13 @@ export function passwordBrakes(
     const target = config().RATE_LIMITS_ENABLED ? await targetOf(req) : undefined;
     if (target) {
       const network = byNetwork(req);
-      const known = target.userId !== null && (await isKnownNetwork(target.userId, network));
-      accountKeys.set(req, known ? `${target.email}|${network}` : target.email);
+      // Asked for an email without an account too, where it finds nothing: the same reads either
+      // way, so the time a password check takes does not tell whether the account exists.
+      const known = await isKnownNetwork(target.userId ?? `no account|${target.email}`, network);
+      accountKeys.set(
+        req,
+        known && target.userId !== null ? `${target.email}|${network}` : target.email,
+      );
     }
     next();
   };
