@@ -769,6 +769,52 @@ describe('POST /api/ai-sdk/chat with the ai package (useChat transport)', () => 
     expect(anonymous.status).toBe(401);
   });
 
+  it('when useChat retries a send that stored nothing (regenerate() with that question last), then that question is sent after the answer the page shows, not an older one answered again', async () => {
+    upstream.script(
+      { chunks: ['First answer'] },
+      { chunks: ['Second answer'] },
+      { chunks: ['Hi'] },
+    );
+    const transport = new DefaultChatTransport<UIMessage>({
+      api,
+      headers: { Authorization: `Bearer ${user.accessToken}` },
+    });
+    const retry = (chatId: string, messages: UIMessage[]) =>
+      transport.sendMessages({
+        chatId,
+        messages,
+        trigger: 'regenerate-message',
+        messageId: undefined,
+        abortSignal: undefined,
+      });
+    const first = userMessage('First question');
+    const answer = answerOf(await chunksOf(await send('ui-chat-retry', [first])), 'First answer');
+    // The next send was refused before anything was stored (a 429, or lost on the way): useChat
+    // keeps it last in its list, and its Retry calls regenerate().
+    const second = userMessage('Second question');
+    const chunks = await chunksOf(await retry('ui-chat-retry', [first, answer, second]));
+    expect(chunks.at(-1)).toMatchObject({ type: 'finish' });
+    expect(upstream.requests.at(-1)!.messages).toEqual([
+      { role: 'user', content: 'First question' },
+      { role: 'assistant', content: 'First answer' },
+      { role: 'user', content: 'Second question' },
+    ]);
+    const link = await ChatLink.findOne({ clientId: 'ui-chat-retry' }).lean();
+    const stored = await Message.find({ chatId: link!.chatId }).sort({ createdAt: 1 }).lean();
+    expect(stored.map((m) => [m.role, m.content])).toEqual([
+      ['user', 'First question'],
+      ['assistant', 'First answer'],
+      ['user', 'Second question'],
+      ['assistant', 'Second answer'],
+    ]);
+    expect(String(stored[2]!.parentId)).toBe(answer.id);
+
+    // A conversation whose first send stored nothing: Retry makes its chat.
+    await chunksOf(await retry('ui-chat-retry-first', [userMessage('Hello?')]));
+    const made = await ChatLink.findOne({ clientId: 'ui-chat-retry-first' }).lean();
+    expect(await Message.countDocuments({ chatId: made!.chatId })).toBe(2);
+  });
+
   it('when useChat regenerates in a chat with nothing to answer again, then a 400 the transport raises', async () => {
     // The linked chat exists but holds no message yet (an empty chat, as POST /api/chats makes).
     const post = (body: object) =>
@@ -787,8 +833,9 @@ describe('POST /api/ai-sdk/chat with the ai package (useChat transport)', () => 
     expectError(
       await post({
         id: 'ui-chat-empty',
-        messages: [userMessage('x')],
+        messages: [userMessage('x', 'x-id')],
         trigger: 'regenerate-message',
+        messageId: 'x-id',
       }),
       400,
       'NOTHING_TO_REGENERATE',

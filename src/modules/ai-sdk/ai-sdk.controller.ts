@@ -17,7 +17,12 @@ import {
 } from '../chats/index.js';
 import type { AiSdkChatBody } from './ai-sdk.schemas.js';
 import { toUiMessage } from './ai-sdk.mapper.js';
-import { beginUiExchange, beginUiRegenerate, linkedBranchPage } from './ai-sdk.service.js';
+import {
+  beginUiExchange,
+  beginUiRegenerate,
+  linkedBranchPage,
+  retriesUnstoredQuestion,
+} from './ai-sdk.service.js';
 
 const invalid = (path: string, message: string) =>
   new AppError('VALIDATION_FAILED', 'The request is invalid', { details: [{ path, message }] });
@@ -51,9 +56,15 @@ function newUserText(body: AiSdkChatBody): string {
  * a stored one (none, an id only the browser knows, or one deleted since, with its chat or in
  * another tab) goes after the chat's active leaf, as a plain send.
  */
+/** The stored answer before the last message in `messages`, the one the user sees, if any. */
+function answerBeforeLast(body: AiSdkChatBody): string | undefined {
+  const before = body.messages.at(-2);
+  return before?.role === 'assistant' && isObjectId(before.id) ? before.id : undefined;
+}
+
 function parentOf(body: AiSdkChatBody): { parentId?: string | null; orActiveLeaf?: boolean } {
   const before = body.messages.at(-2);
-  const shown = before?.role === 'assistant' && isObjectId(before.id) ? before.id : undefined;
+  const shown = answerBeforeLast(body);
   if (body.messageId == null) return shown ? { parentId: shown, orActiveLeaf: true } : {};
   if (!before) return { parentId: null };
   if (shown) return { parentId: shown };
@@ -88,8 +99,9 @@ function finishReason(outcome: ReplyOutcome): string {
  * useChat's `api`: answers the new user message of a chat through the chats' exchange path and
  * streams the reply in the AI SDK's UI message stream protocol (`data:` JSON parts, then [DONE]).
  * `regenerate-message` answers the latest question of the chat's active branch again instead (a new
- * sibling answer), streamed the same way. Errors found before the stream opens are ordinary JSON
- * errors (the transport raises them).
+ * sibling answer), streamed the same way; one whose list ends with a question the chat does not
+ * hold (Retry after a send that stored nothing) sends that question. Errors found before the
+ * stream opens are ordinary JSON errors (the transport raises them).
  */
 export async function chat(req: Request, res: Response, { body }: { body: AiSdkChatBody }) {
   const { userId } = authOf(req);
@@ -98,7 +110,12 @@ export async function chat(req: Request, res: Response, { body }: { body: AiSdkC
   let exchange: Exchange;
   // The daily budget is checked under the generation slot, as for every exchange (a useChat id
   // seen for the first time makes its chat only once the limits let its message through).
-  if (body.trigger === 'regenerate-message') {
+  const retriedSend =
+    body.trigger === 'regenerate-message' &&
+    body.messageId == null &&
+    body.messages.at(-1)?.role === 'user' &&
+    (await retriesUnstoredQuestion(userId, body.id, answerBeforeLast(body)));
+  if (body.trigger === 'regenerate-message' && !retriedSend) {
     exchange = await beginUiRegenerate(userId, body.id, {
       messageId: body.messageId,
       model: body.model,

@@ -4,6 +4,7 @@ import { insertThroughSchema } from '../../lib/db/insert.js';
 import { AppError, notFound } from '../../lib/errors.js';
 import { parseObjectId } from '../../lib/http/ids.js';
 import {
+  activeLeafIdOf,
   beginExchange,
   beginRegenerateLatest,
   branchCursorMessage,
@@ -99,6 +100,29 @@ export async function beginUiExchange(
   const exchange = await begin({ newChat: model ? { model } : {} }, { content, model });
   await linkChat(userId, clientId, exchange.chat._id);
   return exchange;
+}
+
+/**
+ * Whether useChat's regenerate asks again for a question the chat does not hold: Retry after a
+ * send that stored nothing (refused before its messages were stored, or lost on the way) keeps
+ * that question last in useChat's list, after the answer `shown` (or alone), and the chat's
+ * active branch still ends at that answer (or the chat holds nothing, or there is none yet). Any
+ * other regenerate finds something after it: the question, or its failed answer.
+ */
+export async function retriesUnstoredQuestion(
+  userId: string,
+  clientId: string,
+  shown: string | undefined,
+): Promise<boolean> {
+  const chatId = await findLinkedChatId(userId, clientId);
+  if (!chatId) return true;
+  try {
+    return (await activeLeafIdOf(userId, parseObjectId(chatId, 'Chat'))) === (shown ?? null);
+  } catch (error) {
+    // The chat deleted since: a new conversation, as for a send.
+    if (error instanceof AppError && error.code === 'NOT_FOUND') return true;
+    throw error;
+  }
 }
 
 /**

@@ -140,6 +140,16 @@ export async function ownedBranchPage(
   return branchPage(await findOwnedChat(userId, chatId), options);
 }
 
+/** Where the active branch of one of the user's chats ends: a message id, or null when it has none. */
+export async function activeLeafIdOf(
+  userId: string,
+  chatId: ObjectIdString,
+): Promise<string | null> {
+  const chat = await findOwnedChat(userId, chatId);
+  const leaf = (await Tree.load(chat._id)).activeLeaf(chat);
+  return leaf ? String(leaf._id) : null;
+}
+
 /** A page of every message of every branch, oldest first, after the cursor. */
 export async function treePage(
   chat: ChatDoc,

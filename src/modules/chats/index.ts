@@ -27,6 +27,7 @@ export {
 } from './exchange.service.js';
 export { beginRegenerateLatest } from './branch-exchange.service.js';
 export {
+  activeLeafIdOf,
   branchCursorMessage,
   cursorNotInChat,
   ownedBranchPage,
