@@ -17,13 +17,20 @@ const accountKey = (req: Request) => {
 const validSignupIp = (req: Request) =>
   SignupBody.safeParse(req.body).success ? byIp(req) : undefined;
 
+/** One password check at a time per email, in the places of `kind` (see passwordGate). */
+const passwordGateByEmail = (kind: string) =>
+  passwordGate((req) => {
+    const email = accountKey(req);
+    return email === undefined ? undefined : `${kind}:${email}`;
+  });
+
 function limiters() {
   const c = config();
   return {
-    passwordByEmail: passwordGate((req) => {
-      const email = accountKey(req);
-      return email === undefined ? undefined : `email:${email}`;
-    }),
+    passwordByEmail: passwordGateByEmail('email'),
+    // A sign-up's hash takes a place of its own per email: one with an owner's email (answered
+    // 409 once hashed) must not hold the place the owner's login needs.
+    signupByEmail: passwordGateByEmail('signup'),
     // The same brakes guard re-authentication (users.routes.ts): every password check counts.
     login: passwordBrakes(targetByEmail),
     signupPerIp: sharedLimiter({
@@ -46,7 +53,7 @@ export function authRoutes(): RouteGroup {
       summary,
       auth: false,
       request: { body: SignupBody, query: NoQuery },
-      guards: [limit.signupPerIp, limit.passwordByEmail],
+      guards: [limit.signupPerIp, limit.signupByEmail],
       responses: {
         201: {
           description: 'Account created and logged in; sets the refresh cookie',
