@@ -769,6 +769,51 @@ describe('POST /api/ai-sdk/chat with the ai package (useChat transport)', () => 
     expect(anonymous.status).toBe(401);
   });
 
+  it('when useChat edits the oldest message of a loaded page of a long chat (nothing before it in its list), then the new question goes beside the stored one, with the history before it', async () => {
+    upstream.script(
+      { chunks: ['A1'] },
+      { chunks: ['A2'] },
+      { chunks: ['A3'] },
+      { chunks: ['A3 edited'] },
+    );
+    const q1 = userMessage('Q1');
+    const a1 = answerOf(await chunksOf(await send('ui-chat-edit-page', [q1])), 'A1');
+    const q2 = userMessage('Q2');
+    const a2 = answerOf(await chunksOf(await send('ui-chat-edit-page', [q1, a1, q2])), 'A2');
+    await chunksOf(await send('ui-chat-edit-page', [q1, a1, q2, a2, userMessage('Q3')]));
+    // The page loads the newest messages only (2 here, standing for 100 of a longer chat).
+    const page = await ctx
+      .request()
+      .get('/api/ai-sdk/chat/ui-chat-edit-page/messages?limit=2')
+      .set(user.auth)
+      .expect(200);
+    const q3 = (page.body as UIMessage[])[0]!;
+    expect(q3.role).toBe('user');
+    // useChat's sendMessage({ text, messageId }) of the first message it holds.
+    const transport = new DefaultChatTransport<UIMessage>({
+      api,
+      headers: { Authorization: `Bearer ${user.accessToken}` },
+    });
+    await chunksOf(
+      await transport.sendMessages({
+        chatId: 'ui-chat-edit-page',
+        messages: [{ ...q3, parts: [{ type: 'text', text: 'Q3 edited' }] }],
+        trigger: 'submit-message',
+        messageId: q3.id,
+        abortSignal: undefined,
+      }),
+    );
+    expect(upstream.requests.at(-1)!.messages).toEqual([
+      { role: 'user', content: 'Q1' },
+      { role: 'assistant', content: 'A1' },
+      { role: 'user', content: 'Q2' },
+      { role: 'assistant', content: 'A2' },
+      { role: 'user', content: 'Q3 edited' },
+    ]);
+    const edited = await Message.findOne({ content: 'Q3 edited' }).lean();
+    expect(String(edited!.parentId)).toBe(a2.id);
+  });
+
   it('when useChat retries a send that stored nothing (regenerate() with that question last), then that question is sent after the answer the page shows, not an older one answered again', async () => {
     upstream.script(
       { chunks: ['First answer'] },

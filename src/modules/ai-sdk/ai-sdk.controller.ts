@@ -47,26 +47,34 @@ function newUserText(body: AiSdkChatBody): string {
   return text;
 }
 
-/**
- * Where a `submit-message` goes: after the answer before it in `messages`, the one the user sees
- * (useChat's assistant ids are the stored ids the `start` part carried), so the model answers the
- * conversation on the screen even when another tab moved the chat's active branch meanwhile. With
- * `messageId`, useChat's sendMessage replaced that message (an edit): the new question goes beside
- * it, after that answer, or as a new first message. A new message whose answer before it is not
- * a stored one (none, an id only the browser knows, or one deleted since, with its chat or in
- * another tab) goes after the chat's active leaf, as a plain send.
- */
 /** The stored answer before the last message in `messages`, the one the user sees, if any. */
 function answerBeforeLast(body: AiSdkChatBody): string | undefined {
   const before = body.messages.at(-2);
   return before?.role === 'assistant' && isObjectId(before.id) ? before.id : undefined;
 }
 
-function parentOf(body: AiSdkChatBody): { parentId?: string | null; orActiveLeaf?: boolean } {
+/**
+ * Where a `submit-message` goes: after the answer before it in `messages`, the one the user sees
+ * (useChat's assistant ids are the stored ids the `start` part carried), so the model answers the
+ * conversation on the screen even when another tab moved the chat's active branch meanwhile. With
+ * `messageId`, useChat's sendMessage replaced that message (an edit): the new question goes beside
+ * it, after that answer, or beside the stored message it names when the page holds nothing before
+ * it (a first message, or the oldest of a long chat's loaded page). A new message whose answer before it is not
+ * a stored one (none, an id only the browser knows, or one deleted since, with its chat or in
+ * another tab) goes after the chat's active leaf, as a plain send.
+ */
+function parentOf(body: AiSdkChatBody): {
+  parentId?: string | null;
+  orActiveLeaf?: boolean;
+  besideMessageId?: string;
+} {
   const before = body.messages.at(-2);
   const shown = answerBeforeLast(body);
   if (body.messageId == null) return shown ? { parentId: shown, orActiveLeaf: true } : {};
-  if (!before) return { parentId: null };
+  // The first message the page holds: of a long chat, a page of it (the messages route's), so
+  // the stored message it replaces says where it goes.
+  if (!before)
+    return isObjectId(body.messageId) ? { besideMessageId: body.messageId } : { parentId: null };
   if (shown) return { parentId: shown };
   throw invalid(
     'messageId',

@@ -6,6 +6,7 @@ import { parseObjectId } from '../../lib/http/ids.js';
 import {
   activeLeafIdOf,
   beginExchange,
+  parentOfMessage,
   beginRegenerateLatest,
   branchCursorMessage,
   cursorNotInChat,
@@ -67,6 +68,8 @@ type UiInput = {
   model?: string;
   parentId?: string | null;
   orActiveLeaf?: boolean;
+  /** An edit of this stored message with nothing before it on the page: it goes beside it. */
+  besideMessageId?: string;
 };
 
 /**
@@ -85,18 +88,26 @@ export async function beginUiExchange(
   const begin = (target: ExchangeTarget, where: UiInput) =>
     beginExchange(userId, target, where, undefined, { startModel: true });
   const linked = await findLinkedChatId(userId, clientId);
+  const { besideMessageId, ...where } = input;
   if (linked) {
     try {
-      return await begin({ chatId: parseObjectId(linked, 'Chat') }, input);
+      const chatId = parseObjectId(linked, 'Chat');
+      // Beside it: under its parent, or a new first message (also when the chat holds no such
+      // message).
+      const edited = besideMessageId && parseObjectId(besideMessageId, 'Message');
+      const beside = edited
+        ? { parentId: (await parentOfMessage(userId, chatId, edited)) ?? null }
+        : {};
+      return await begin({ chatId }, { ...where, ...beside });
     } catch (error) {
       // The chat gone, not an edit's answer (a 404 of its own, which keeps the link).
       if (!chatGone(error)) throw error;
       await ChatLink.deleteOne({ userId: new Types.ObjectId(userId), clientId });
     }
   }
-  if (typeof input.parentId === 'string' && !input.orActiveLeaf) throw notFound('Message');
+  if (typeof where.parentId === 'string' && !where.orActiveLeaf) throw notFound('Message');
   // A new chat's first message: whatever answer the page showed before it is in no chat here.
-  const { content, model } = input;
+  const { content, model } = where;
   const exchange = await begin({ newChat: model ? { model } : {} }, { content, model });
   await linkChat(userId, clientId, exchange.chat._id);
   return exchange;

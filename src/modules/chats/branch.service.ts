@@ -1,5 +1,5 @@
 import { config } from '../../lib/config.js';
-import type { Types } from '../../lib/db/mongoose.js';
+import { Types } from '../../lib/db/mongoose.js';
 import { AppError, notFound } from '../../lib/errors.js';
 import { decodeCursor, encodeCursor, invalidCursor } from '../../lib/http/cursor.js';
 import type { Page } from '../../lib/http/pagination.js';
@@ -11,7 +11,7 @@ import { CLEAR_CONTEXT } from './chat-context.js';
 import { forgetRemovedMessages, messageStillThere } from './chats.cleanup.js';
 import { findOwnedChat } from './chats.service.js';
 import { settleStreaming } from './interrupted-replies.js';
-import type { MessageDoc } from './message.model.js';
+import { Message, type MessageDoc } from './message.model.js';
 
 /** A message as a branch read returns it: with its siblings, for "‹ 2/3 ›". */
 export type BranchMessage = MessageDoc & { siblingIds: string[] };
@@ -148,6 +148,23 @@ export async function activeLeafIdOf(
   const chat = await findOwnedChat(userId, chatId);
   const leaf = (await Tree.load(chat._id)).activeLeaf(chat);
   return leaf ? String(leaf._id) : null;
+}
+
+/**
+ * The parent of one of the user's messages in the chat: its id, null for a first message, or
+ * undefined when the chat holds no such message. By `_id` alone, the rest checked here.
+ */
+export async function parentOfMessage(
+  userId: string,
+  chatId: ObjectIdString,
+  messageId: ObjectIdString,
+): Promise<string | null | undefined> {
+  const message = await Message.collection.findOne<
+    Pick<MessageDoc, 'chatId' | 'userId' | 'parentId'>
+  >({ _id: new Types.ObjectId(messageId) }, { projection: { chatId: 1, userId: 1, parentId: 1 } });
+  if (!message || String(message.chatId) !== chatId || String(message.userId) !== userId)
+    return undefined;
+  return message.parentId ? String(message.parentId) : null;
 }
 
 /** A page of every message of every branch, oldest first, after the cursor. */

@@ -29,6 +29,7 @@ export { beginRegenerateLatest } from './branch-exchange.service.js';
 export {
   activeLeafIdOf,
   branchCursorMessage,
+  parentOfMessage,
   cursorNotInChat,
   ownedBranchPage,
   type BranchMessage,
