@@ -28,6 +28,15 @@ const leftOf = async (chatId: string) => ({
     .countDocuments({ chatId: new mongoose.Types.ObjectId(chatId) }),
 });
 
+/** The deletion stopped the reply: its model call aborted, its stream ended NOT_FOUND. */
+async function expectStoppedNotFound(s: ReturnType<typeof stream>) {
+  // The upstream reply is endless, so it finishing at all proves the deletion aborted it.
+  await ctx.upstream.requests.at(-1)!.finished;
+  expect(ctx.upstream.requests.at(-1)!.aborted).toBe(true);
+  await s.ended;
+  expect(s.events.at(-1)).toMatchObject({ event: 'error', data: { error: { code: 'NOT_FOUND' } } });
+}
+
 describe('deleting a chat while its reply streams', () => {
   it('when the chat is deleted mid-reply, then the reply is stopped at once (upstream aborted), the deletion answers once it has ended, and nothing of the chat is left', async () => {
     ctx.upstream.setDefault(slow);
@@ -102,13 +111,7 @@ describe('a send admitted while its chat is being deleted', () => {
       expect((await deletion).status).toBe(204);
       // The deletion waited for the reply it stopped to end.
       expect(await leftOf(chatId)).toEqual({ chats: 0, messages: 0, leases: 0, places: 0 });
-      await ctx.upstream.requests.at(-1)!.finished;
-      expect(ctx.upstream.requests.at(-1)!.aborted).toBe(true);
-      await s.ended;
-      expect(s.events.at(-1)).toMatchObject({
-        event: 'error',
-        data: { error: { code: 'NOT_FOUND' } },
-      });
+      await expectStoppedNotFound(s);
     } finally {
       slot.restore();
       removal.restore();
@@ -144,13 +147,7 @@ describe('a send admitted while its account is being deleted', () => {
         messages: await Message.countDocuments(owner),
         leases: await Generation.countDocuments(owner),
       }).toEqual({ chats: 0, messages: 0, leases: 0 });
-      await ctx.upstream.requests.at(-1)!.finished;
-      expect(ctx.upstream.requests.at(-1)!.aborted).toBe(true);
-      await s.ended;
-      expect(s.events.at(-1)).toMatchObject({
-        event: 'error',
-        data: { error: { code: 'NOT_FOUND' } },
-      });
+      await expectStoppedNotFound(s);
     } finally {
       slot.restore();
       accountRemoval.restore();
