@@ -814,6 +814,45 @@ describe('POST /api/ai-sdk/chat with the ai package (useChat transport)', () => 
     expect(String(edited!.parentId)).toBe(a2.id);
   });
 
+  it('when useChat regenerates a question the user edited (useChat keeps its stored id), then the edited question is answered again, not the text before the edit', async () => {
+    upstream.script({ chunks: ['A1'] }, { chunks: ['A1 for edited'] }, { chunks: ['Again'] });
+    await chunksOf(await send('ui-chat-regen-edited', [userMessage('Q1 original')]));
+    // The page is loaded again: useChat's messages are the stored ones, with their ids.
+    const loaded = await ctx
+      .request()
+      .get('/api/ai-sdk/chat/ui-chat-regen-edited/messages')
+      .set(user.auth)
+      .expect(200);
+    const q1 = (loaded.body as UIMessage[])[0]!;
+    const edited: UIMessage = { ...q1, parts: [{ type: 'text', text: 'Q1 edited' }] };
+    const transport = new DefaultChatTransport<UIMessage>({
+      api,
+      headers: { Authorization: `Bearer ${user.accessToken}` },
+    });
+    const call = (trigger: 'submit-message' | 'regenerate-message') =>
+      transport.sendMessages({
+        chatId: 'ui-chat-regen-edited',
+        messages: [edited],
+        trigger,
+        messageId: q1.id,
+        abortSignal: undefined,
+      });
+    // sendMessage({ text, messageId }) replaces Q1 in useChat's list, keeping its id.
+    await chunksOf(await call('submit-message'));
+    // regenerate({ messageId }) of it.
+    await chunksOf(await call('regenerate-message'));
+    expect(upstream.requests.at(-1)!.messages).toEqual([{ role: 'user', content: 'Q1 edited' }]);
+    const link = await ChatLink.findOne({ clientId: 'ui-chat-regen-edited' }).lean();
+    const chat = await ctx
+      .request()
+      .get(`/api/chats/${String(link!.chatId)}`)
+      .set(user.auth);
+    expect(chat.body.messages.map((m: { content: string }) => m.content)).toEqual([
+      'Q1 edited',
+      'Again',
+    ]);
+  });
+
   it('when useChat retries a send that stored nothing (regenerate() with that question last), then that question is sent after the answer the page shows, not an older one answered again', async () => {
     upstream.script(
       { chunks: ['First answer'] },

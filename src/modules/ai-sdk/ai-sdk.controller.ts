@@ -27,16 +27,20 @@ import {
 const invalid = (path: string, message: string) =>
   new AppError('VALIDATION_FAILED', 'The request is invalid', { details: [{ path, message }] });
 
+/** A message's text: its text parts joined. */
+const textOf = (message: AiSdkChatBody['messages'][number]) =>
+  message.parts
+    .filter((p) => p.type === 'text' && typeof p.text === 'string')
+    .map((p) => p.text as string)
+    .join('\n');
+
 /** The text of the new user message: the last message, its text parts joined. */
 function newUserText(body: AiSdkChatBody): string {
   const last = body.messages.at(-1)!;
   const path = `messages.${body.messages.length - 1}`;
   if (last.role !== 'user')
     throw invalid(`${path}.role`, 'The last message must be the new user message');
-  const text = last.parts
-    .filter((p) => p.type === 'text' && typeof p.text === 'string')
-    .map((p) => p.text as string)
-    .join('\n');
+  const text = textOf(last);
   if (text.trim() === '')
     throw invalid(
       `${path}.parts`,
@@ -124,9 +128,11 @@ export async function chat(req: Request, res: Response, { body }: { body: AiSdkC
     body.messages.at(-1)?.role === 'user' &&
     (await retriesUnstoredQuestion(userId, body.id, answerBeforeLast(body)));
   if (body.trigger === 'regenerate-message' && !retriedSend) {
+    const named = body.messages.find((m) => m.id === body.messageId);
     exchange = await beginUiRegenerate(userId, body.id, {
       messageId: body.messageId,
       model: body.model,
+      ...(named?.role === 'user' ? { shownText: textOf(named) } : {}),
     });
   } else {
     const content = newUserText(body);

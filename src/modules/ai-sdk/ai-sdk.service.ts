@@ -145,7 +145,7 @@ export async function retriesUnstoredQuestion(
 export async function beginUiRegenerate(
   userId: string,
   clientId: string,
-  input: { messageId?: string | null; model?: string },
+  input: { messageId?: string | null; model?: string; shownText?: string },
 ): Promise<Exchange> {
   const nothing = () =>
     new AppError('NOTHING_TO_REGENERATE', 'The chat has no message to answer again');

@@ -250,11 +250,25 @@ export async function beginContinue(
 export async function beginRegenerateLatest(
   userId: string,
   chatId: ObjectIdString,
-  input: { messageId?: string | null; model?: string },
+  input: {
+    messageId?: string | null;
+    model?: string;
+    /**
+     * The text the client shows for `messageId`. useChat keeps a question's stored id when the
+     * user edits it (the edit is stored beside it, with an id of its own): a question whose stored
+     * text is not this one was edited, and the branch's latest question is the one to answer.
+     */
+    shownText?: string;
+  },
 ): Promise<Exchange> {
   const chat = await findOwnedChat(userId, chatId);
   const tree = await Tree.load(chat._id);
-  const target = tree.get(input.messageId) ?? tree.activeLeaf(chat);
+  const named = tree.get(input.messageId);
+  const edited =
+    named?.role === 'user' &&
+    input.shownText !== undefined &&
+    (await withContent([named]))[0]?.content !== input.shownText;
+  const target = (edited ? undefined : named) ?? tree.activeLeaf(chat);
   if (!target)
     throw new AppError('NOTHING_TO_REGENERATE', 'The chat has no message to answer again');
   return beginRegenerate(userId, chatId, String(target._id), { model: input.model });
