@@ -17,6 +17,7 @@ import { Message } from '../../src/modules/chats/message.model.js';
 import { useTestApp } from '../helpers/app.js';
 import { expectError, NO_TIGHT_LIMITS, PASSWORD } from '../helpers/auth.js';
 import { eventually } from '../helpers/eventually.js';
+import { holdCall } from '../helpers/hold-call.js';
 import { startUpstream } from '../helpers/upstream.js';
 import { upstreamEnv } from '../helpers/chat-app.js';
 import { createUser, type TestUser } from '../helpers/users.js';
@@ -265,6 +266,33 @@ describe('POST /api/ai-sdk/chat with the ai package (useChat transport)', () => 
     ]);
     // The model got the new chat's history: nothing of the deleted one.
     expect(upstream.requests.at(-1)!.messages).toEqual([{ role: 'user', content: 'After' }]);
+  });
+
+  it('when a request that read the link of a deleted chat forgets it after another tab linked the id to a new chat, then the new link stays', async () => {
+    const before = userMessage('Before');
+    const shown = answerOf(await chunksOf(await send('ui-chat-relinked', [before])), 'answer');
+    const link = await ChatLink.findOne({ clientId: 'ui-chat-relinked' }).lean();
+    // The chat goes while this request's read of the link is under way (the deletion's own pass
+    // over links came before that read could see it gone).
+    await Chat.deleteOne({ _id: link!.chatId });
+    const forget = holdCall(ChatLink, 'deleteOne');
+    try {
+      upstream.setDefault({ chunks: ['fresh'] });
+      const late = send('ui-chat-relinked', [before, shown, userMessage('Late')]).then(chunksOf);
+      await forget.reached;
+      // Another tab's first message linked the id to a chat of its own meanwhile.
+      const other = await ctx.request().post('/api/chats').set(user.auth).send({}).expect(201);
+      await ChatLink.updateOne(
+        { clientId: 'ui-chat-relinked' },
+        { $set: { chatId: new Types.ObjectId(String(other.body.id)) } },
+      );
+      forget.release();
+      expect((await late).at(-1)).toMatchObject({ type: 'finish' });
+      const kept = await ChatLink.findOne({ clientId: 'ui-chat-relinked' }).lean();
+      expect(String(kept!.chatId)).toBe(String(other.body.id));
+    } finally {
+      forget.restore();
+    }
   });
 
   it('when the linked chat was deleted and the page edits a question after an answer it still shows, then 404 and no chat is made for it', async () => {

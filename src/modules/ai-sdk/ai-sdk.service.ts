@@ -100,9 +100,14 @@ export async function beginUiExchange(
         : {};
       return await begin({ chatId }, { ...where, ...beside });
     } catch (error) {
-      // The chat gone, not an edit's answer (a 404 of its own, which keeps the link).
+      // The chat gone, not an edit's answer (a 404 of its own, which keeps the link). Only the
+      // link to it: another tab's request may have linked the id to a new chat meanwhile.
       if (!chatGone(error)) throw error;
-      await ChatLink.deleteOne({ userId: new Types.ObjectId(userId), clientId });
+      await ChatLink.deleteOne({
+        userId: new Types.ObjectId(userId),
+        clientId,
+        chatId: new Types.ObjectId(linked),
+      });
     }
   }
   if (typeof where.parentId === 'string' && !where.orActiveLeaf) throw notFound('Message');
