@@ -7,7 +7,7 @@ import mongoose from '../../src/lib/db/mongoose.js';
 import { Types } from '../../src/lib/db/mongoose.js';
 import { Chat } from '../../src/modules/chats/chat.model.js';
 import { Generation } from '../../src/modules/chats/generation/generation.model.js';
-import { renewedLeases } from '../../src/modules/chats/generation/lease-renewal.js';
+import { isRenewing } from '../../src/modules/chats/generation/lease-renewal.js';
 import { storeUnderActiveAccount } from '../../src/modules/chats/exchange.service.js';
 import { Message } from '../../src/modules/chats/message.model.js';
 import { forgetKnownRoom } from '../../src/modules/chats/chats.quota.js';
@@ -406,10 +406,11 @@ describe("a stream and its chat's write", () => {
       // slot's lease is still renewed meanwhile (a write held up could outlast it).
       await new Promise((r) => setTimeout(r, 100));
       expect(stream.events.some((e) => e.event === 'done')).toBe(false);
-      expect(renewedLeases()).toBe(1);
+      const lease = await Generation.findOne({ chatId }).lean();
+      expect(isRenewing(lease!.token)).toBe(true);
       held.release();
       await stream.ended;
-      expect(renewedLeases()).toBe(0);
+      expect(isRenewing(lease!.token)).toBe(false);
       const done = stream.events.at(-1)!;
       expect(done.event).toBe('done');
       expect(done.data.message.content).toBe('first last');

@@ -40,5 +40,5 @@ export function stopRenewing(lease: Lease): void {
   periodMs = 0;
 }
 
-/** Leases this process is renewing (tests, diagnostics). */
-export const renewedLeases = () => held.size;
+/** Whether this process renews the lease of this token (tests, diagnostics). */
+export const isRenewing = (token: string) => held.has(token);
