@@ -14,7 +14,7 @@ import {
   removeLeftovers,
 } from './chats.cleanup.js';
 import { findOwnedChat } from './chats.service.js';
-import { admitExchange, ExchangeLimits } from './exchange.limits.js';
+import { ExchangeLimits } from './exchange.limits.js';
 import { takeBackExchange, type Exchange } from './exchange.service.js';
 import { releaseLeaseSurely, type Lease } from './generation/leases.js';
 import { inAnswerTurn, insertMessages, Message, type MessageDoc } from './message.model.js';
@@ -36,12 +36,7 @@ async function withSlot(
   const now = new Date();
   const limits = new ExchangeLimits(userId, now);
   const check = () => limits.check({ messages: room.messages, bytes: 0 });
-  const { lease } = await admitExchange(userId, String(chat._id), now, {
-    checkBeforeCut: check,
-  }).catch((error: unknown) => {
-    limits.giveRoomBackUnstored();
-    throw error;
-  });
+  const { lease } = await limits.admit(String(chat._id), { checkBeforeCut: check });
   try {
     // Under the slot, as for sending (exchange.service.ts, README "Budgets").
     await check();

@@ -88,6 +88,12 @@ async function yieldedSlot(
   return lease;
 }
 
+/** What admitExchange reads beside the rate and the slot, and checks before a reply is cut. */
+interface Admission<T> {
+  read?: Promise<T>;
+  checkBeforeCut: (found: T) => Promise<void>;
+}
+
 /**
  * The per-minute rate and a generation slot, taken side by side with the exchange's first read
  * (`read`: the chat the message goes to): none of the three depends on another, so they cost the
@@ -103,10 +109,7 @@ export async function admitExchange<T>(
   userId: string,
   chatId: string,
   now: Date,
-  {
-    read = Promise.resolve(undefined as T),
-    checkBeforeCut,
-  }: { read?: Promise<T>; checkBeforeCut: (found: T) => Promise<void> },
+  { read = Promise.resolve(undefined as T), checkBeforeCut }: Admission<T>,
 ): Promise<{ lease: Lease; found: T }> {
   const [found, rate, slot] = await Promise.allSettled([
     read,
@@ -164,6 +167,19 @@ export class ExchangeLimits {
     }
     if (room.status === 'rejected') throw room.reason;
     this.giveRoomBack ??= room.value;
+  }
+
+  /**
+   * The rate and the slot (admitExchange) for this request. Refused after its limits passed (every
+   * slot stayed busy), it gives back the room they took.
+   */
+  async admit<T>(chatId: string, admission: Admission<T>): Promise<{ lease: Lease; found: T }> {
+    try {
+      return await admitExchange(this.userId, chatId, this.now, admission);
+    } catch (error) {
+      this.giveRoomBackUnstored();
+      throw error;
+    }
   }
 
   /** The room alone, unless taken already. */

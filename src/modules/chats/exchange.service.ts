@@ -156,7 +156,7 @@ export async function beginExchange(
   const {
     lease,
     found: [existing, accountRead],
-  } = await admitExchange(userId, 'chatId' in target ? target.chatId : String(ids.chatId), now, {
+  } = await limits.admit('chatId' in target ? target.chatId : String(ids.chatId), {
     read: Promise.all([
       'chatId' in target ? findOwnedChat(userId, target.chatId) : null,
       accountEarly && !known ? findAccount(userId) : undefined,
@@ -168,10 +168,6 @@ export async function beginExchange(
       else if (!known) account = foundAccount;
       await checkLimits(addingTo(newChatOf(found)));
     },
-  }).catch((error: unknown) => {
-    // Refused after its limits passed (every slot stayed busy).
-    limits.giveRoomBackUnstored();
-    throw error;
   });
   if (!known) account = accountRead;
   const chatId = existing?._id ?? ids.chatId;
