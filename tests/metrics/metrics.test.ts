@@ -36,8 +36,12 @@ const scrape = async () => {
   expect(res.status).toBe(200);
   return res.text;
 };
-const newChat = async () =>
-  (await ctx.request().post('/api/chats').set(user.auth).send({})).body.id as string;
+const newChat = async () => {
+  const res = await ctx.request().post('/api/chats').set(user.auth).send({});
+  // A creation refused here would otherwise show up as a send's 404 to /api/chats/undefined.
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return res.body.id as string;
+};
 const send = (chatId: string, stream = false) =>
   ctx
     .request()
