@@ -295,6 +295,43 @@ describe('Idempotency-Key on sending a message', () => {
       }
     });
 
+  it("when a keyed JSON send's chat write fails after its messages are stored, then a retry with the key answers with that exchange and the question is stored once", async () => {
+    const chatId = await newChat();
+    const key = newKey();
+    ctx.upstream.setDefault({ chunks: ['answer'] });
+    const write = Chat.collection.updateOne.bind(Chat.collection);
+    let failed = false;
+    const spy = vi
+      .spyOn(Chat.collection, 'updateOne')
+      .mockImplementation(async (...args: Parameters<typeof write>) => {
+        if (!failed && String((args[0] as { _id?: unknown })._id) === chatId) {
+          failed = true;
+          // Not a network error: that marks the database down for this process's next requests.
+          throw new Error('the chat could not be written');
+        }
+        return write(...args);
+      });
+    let first;
+    try {
+      first = await sendJson(chatId, key, { content: 'once', stream: false });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(failed).toBe(true);
+    expectError(first, 500, 'INTERNAL');
+    // The exchange was stored before the chat's write failed: the key still names it.
+    const record = await IdempotencyKey.findOne({ key }).lean();
+    expect(record).not.toBeNull();
+    const retry = await sendJson(chatId, key, { content: 'once', stream: false });
+    expect(await Message.countDocuments({ chatId, content: 'once' })).toBe(1);
+    expect(await Message.countDocuments({ chatId })).toBe(2);
+    expect(retry.status, JSON.stringify(retry.body)).toBe(201);
+    expect(retry.body.messages.map((m: { id: string }) => m.id)).toEqual([
+      String(record!.userMessageId),
+      String(record!.replyId),
+    ]);
+  });
+
   it('when a key has expired, then the same request is a new message', async () => {
     const chatId = await newChat();
     const key = newKey();

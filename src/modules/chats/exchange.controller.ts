@@ -23,6 +23,7 @@ import {
   markStored,
   parseIdempotencyKey,
   releaseIdempotencyKey,
+  releaseUnlessStored,
   requestHash,
   saveIdempotentResponse,
   type Claim,
@@ -183,7 +184,7 @@ export async function exchangeOnce<Ids extends IdempotentIds>(
         if (!claim.fresh) return answerAgain(res, userId, claim.record, exchange);
         continue;
       }
-      if (claim) await releaseIdempotencyKey(claim.record).catch(() => undefined);
+      if (claim) await releaseUnlessStored(claim.record).catch(() => undefined);
       throw error;
     }
   }

@@ -161,6 +161,16 @@ export async function releaseIdempotencyKey(record: IdempotencyDoc): Promise<voi
 }
 
 /**
+ * Gives the key back after the request failed, unless it stored its exchange before failing (its
+ * chat write failed after its messages were stored, the database away): a retry then answers
+ * with that exchange rather than store the question a second time. When that cannot be read the
+ * key stays, and a retry finds out once the claim counts as abandoned (claimIdempotencyKey).
+ */
+export async function releaseUnlessStored(record: IdempotencyDoc): Promise<void> {
+  if (!(await exchangeStored(record))) await releaseIdempotencyKey(record);
+}
+
+/**
  * The request stored what it makes: repeats answer with it from now on, even once it is deleted.
  * A continue also names the length its answer's text had (`appendFrom`), where its stream starts.
  */
