@@ -6,6 +6,7 @@ import { AuditEntry } from '../../src/modules/admin/audit.model.js';
 import { USAGE_REPORT_USERS } from '../../src/modules/admin/admin.schemas.js';
 import { UsageEntry } from '../../src/modules/usage/usage.model.js';
 import { User } from '../../src/modules/users/user.model.js';
+import { subscribeToUsers } from '../../src/modules/users/user-hooks.js';
 import { uniqueEmail, useTestApp } from '../helpers/app.js';
 import { expectError, NO_TIGHT_LIMITS, PASSWORD, signUp } from '../helpers/auth.js';
 import { useUpstream, upstreamEnv } from '../helpers/chat-app.js';
@@ -344,6 +345,32 @@ describe('an administrator deleting their own account', () => {
     expect([deleted.status, demoted.status]).not.toEqual([204, 200]);
     expect(await User.countDocuments({ role: 'admin', disabled: { $ne: true } })).toBe(1);
     // Root again, whatever happened (its email is in ADMIN_EMAILS, applied at login).
+    await User.updateOne({ _id: root.user.id }, { $set: { role: 'admin' } });
+  });
+
+  it('when a user deleting their account is promoted meanwhile, and the administrator who did it then steps down, then one of the two is refused: an active administrator remains', async () => {
+    await User.updateMany({ _id: { $ne: root.user.id } }, { $set: { role: 'user' } });
+    const leaving = await signUp(ctx, { name: 'Leaving user' });
+    let steppedDown: number | undefined;
+    // While the account's data is being removed, root promotes it and then gives up the role,
+    // counting on it as the other administrator.
+    subscribeToUsers('test-promote-during-deletion', {
+      removeData: async (userId) => {
+        if (userId !== leaving.user.id) return;
+        expect((await patch(root, leaving.user.id, { role: 'admin' })).status).toBe(200);
+        steppedDown = (await patch(root, root.user.id, { role: 'user' })).status;
+      },
+    });
+    try {
+      const deleted = await deleteSelf(leaving);
+      expect(steppedDown).toBe(200);
+      expectError(deleted, 409, 'LAST_ADMIN');
+    } finally {
+      subscribeToUsers('test-promote-during-deletion', {});
+    }
+    expect(await User.findById(leaving.user.id).lean()).toMatchObject({ role: 'admin' });
+    expect(await User.countDocuments({ role: 'admin', disabled: { $ne: true } })).toBe(1);
+    // Root again (its email is in ADMIN_EMAILS, applied at login).
     await User.updateOne({ _id: root.user.id }, { $set: { role: 'admin' } });
   });
 });

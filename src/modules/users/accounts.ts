@@ -101,6 +101,24 @@ export async function leaveAdministrators(user: Pick<UserDoc, '_id' | 'role' | '
   });
 }
 
+/**
+ * Deletes the account's document, unless it is an active administrator by then: another
+ * administrator may have promoted it while its data was being removed (and then demoted
+ * themselves, counting on it). It gives the role up again first, refused with LAST_ADMIN when it
+ * is the last one, so the service always keeps an active administrator.
+ */
+export async function deleteAccountDocument(id: Types.ObjectId): Promise<void> {
+  for (;;) {
+    const result = await inUserTurn(id, () =>
+      User.deleteOne({ _id: id, $or: [{ role: { $ne: 'admin' } }, { disabled: true }] }),
+    );
+    if (result.deletedCount === 1) return;
+    const user = await User.findById(id, { role: 1, disabled: 1 }).lean();
+    if (!user) return;
+    await leaveAdministrators(user);
+  }
+}
+
 export async function setAccountFields(id: Types.ObjectId, fields: AccountFields): Promise<void> {
   await inUserTurn(id, () => User.updateOne({ _id: id }, { $set: fields }));
 }

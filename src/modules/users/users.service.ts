@@ -4,7 +4,7 @@ import { forgetRateLimitsOf } from '../../lib/rate-limit/mongo-store.js';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords.js';
 import { forgetLoginNetworks } from './login-networks.js';
 import { runUserHooks } from './user-hooks.js';
-import { leaveAdministrators } from './accounts.js';
+import { deleteAccountDocument, leaveAdministrators } from './accounts.js';
 import {
   User,
   inUserTurn,
@@ -115,7 +115,7 @@ export async function deleteAccount(userId: string, password: string): Promise<v
   await runUserHooks('lockOut', userId);
   await runUserHooks('removeData', userId);
   await forgetLoginNetworks(userId);
-  await User.deleteOne({ _id: userId });
+  await deleteAccountDocument(user._id);
   await runUserHooks('sweep', userId);
   // Rate-limit counters name the account by id (messages, searches, chat writes) or by email
   // (failed password checks): they go with it rather than lasting until their window ends.
