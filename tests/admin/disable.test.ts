@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Types } from '../../src/lib/db/mongoose.js';
 import { Session } from '../../src/modules/auth/session.model.js';
 import { Chat } from '../../src/modules/chats/chat.model.js';
@@ -140,6 +140,44 @@ describe('disabling an account', () => {
 
 const signOut = (as: Account, id: string) =>
   ctx.request().post(`/api/admin/users/${id}/sign-out`).set(bearer(as.accessToken));
+
+describe('a disabling whose end of access failed', () => {
+  it('when the sessions could not be ended as the account was disabled, then asking again ends them', async () => {
+    const user = await signUp(ctx);
+    const endSessions = Session.updateMany.bind(Session);
+    let failed = false;
+    const spy = vi.spyOn(Session, 'updateMany').mockImplementation(((
+      ...args: Parameters<typeof endSessions>
+    ) => {
+      if (failed) return endSessions(...args);
+      failed = true;
+      // Not a network error: that marks the database down for this process's next requests.
+      return Promise.reject(new Error('the sessions could not be ended'));
+    }) as never);
+    const disable = () =>
+      ctx
+        .request()
+        .patch(`/api/admin/users/${user.user.id}`)
+        .set(bearer(admin.accessToken))
+        .send({ disabled: true });
+    try {
+      expectError(await disable(), 500, 'INTERNAL');
+    } finally {
+      spy.mockRestore();
+    }
+    expect(failed).toBe(true);
+    // The flag is stored, and the session it could not end still opens the API.
+    expect(await User.findById(user.user.id).lean()).toMatchObject({ disabled: true });
+    expect((await ctx.request().get('/api/auth/me').set(bearer(user.accessToken))).status).toBe(
+      200,
+    );
+    const again = await disable();
+    expect(again.status).toBe(200);
+    expect(again.body.disabled).toBe(true);
+    expectUnauthenticated(await ctx.request().get('/api/auth/me').set(bearer(user.accessToken)));
+    expect(await Session.countDocuments({ userId: user.user.id, revokedAt: null })).toBe(0);
+  });
+});
 
 describe('signing an account out everywhere', () => {
   it('when an administrator signs a user out mid-reply, then every session and API key ends and the reply stops, while the account stays enabled with its chats: the user logs in again', async () => {

@@ -117,7 +117,7 @@ export async function updateUser(
   changes: AccountFields,
 ): Promise<AdminUserJson> {
   await findAccount(targetId);
-  const changed = await withLock(users.ACCOUNTS_LOCK, async () => {
+  await withLock(users.ACCOUNTS_LOCK, async () => {
     const before = await findAccount(targetId);
     const current: Required<AccountFields> = {
       role: before.role ?? 'user',
@@ -137,7 +137,7 @@ export async function updateUser(
     const keys = (Object.keys(changes) as (keyof AccountFields)[]).filter(
       (k) => next[k] !== current[k],
     );
-    if (keys.length === 0) return null;
+    if (keys.length === 0) return;
     const pick = (from: Required<AccountFields>) =>
       Object.fromEntries(keys.map((k) => [k, from[k]])) as AccountFields;
     await users.setAccountFields(before._id, pick(next));
@@ -153,11 +153,12 @@ export async function updateUser(
       { actorId, targetId, before: pick(current), after: pick(next) },
       'account changed by an administrator',
     );
-    return { disabled: !current.disabled && next.disabled };
   });
   // After the flag is stored: a reply that takes its slot later is refused under the slot (the
-  // budget check reads the flag), one that took it earlier is found here and stopped.
-  if (changed?.disabled) await users.endAccessOf(targetId);
+  // budget check reads the flag), one that took it earlier is found here and stopped. Also when
+  // the account was disabled already: a change whose ending failed (the flag stored, a session
+  // left open) is mended by asking for it again.
+  if (changes.disabled === true) await users.endAccessOf(targetId);
   return getUser(targetId);
 }
 
