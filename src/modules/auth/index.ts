@@ -7,6 +7,7 @@ import { forgetSessionsOf, revokeSessionsOf } from './auth.service.js';
 
 export { authRoutes } from './auth.routes.js';
 export { authenticate } from './auth.middleware.js';
+export { activeSession } from './auth.service.js';
 export { initSessions } from './session.model.js';
 export { startEndedSessionSweep, stopEndedSessionSweep } from './ended-sessions.js';
 

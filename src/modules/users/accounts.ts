@@ -145,4 +145,5 @@ export async function endAccessOf(userId: string): Promise<void> {
  */
 export async function signOutEverywhere(userId: string): Promise<void> {
   await runUserHooks('signedOut', userId);
+  await runUserHooks('afterSignedOut', userId);
 }

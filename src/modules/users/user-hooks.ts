@@ -4,7 +4,11 @@
  * Deleting an account runs three steps in this order, each across every subscriber.
  */
 export interface UserHooks {
-  /** The password changed: every session of the user but the one that changed it must end. */
+  /**
+   * The password is changing: every session of the user but the one changing it must end. Run
+   * before the new password is stored, so a request that reads the new one (a key stamped with
+   * it) started after those sessions ended and finds its own session ended when it checks again.
+   */
   passwordChanged?: (userId: string, keptSessionId: string) => Promise<void>;
   /** Deletion, step 1, before anything is removed: end every way in, so nothing new gets written. */
   lockOut?: (userId: string) => Promise<void>;
@@ -25,6 +29,11 @@ export interface UserHooks {
    * sessions, revoke its API keys and stop its running replies. The account and what it owns stay.
    */
   signedOut?: (userId: string) => Promise<void>;
+  /**
+   * Sign-out everywhere, step 2, once every `signedOut` hook has run (the sessions have ended):
+   * sweep up what raced it (a key made by a request that passed its session check just before).
+   */
+  afterSignedOut?: (userId: string) => Promise<void>;
   /**
    * An active administrator gave up the role to delete their account (stored as a user already,
    * under the accounts lock): a change of role operators see in the audit.

@@ -95,7 +95,7 @@ async function requirePassword(userId: string, password: string) {
   return user;
 }
 
-/** Changes the password and ends every other session of the user (the auth module's hook). */
+/** Ends every other session of the user (the auth module's hook), then changes the password. */
 export async function changePassword(
   userId: string,
   sessionId: string,
@@ -104,8 +104,9 @@ export async function changePassword(
 ): Promise<void> {
   await requirePassword(userId, current);
   const passwordHash = await hashPassword(next);
-  await inUserTurn(userId, () => User.updateOne({ _id: userId }, { $set: { passwordHash } }));
+  // The other sessions end first: see the hook.
   await runUserHooks('passwordChanged', userId, sessionId);
+  await inUserTurn(userId, () => User.updateOne({ _id: userId }, { $set: { passwordHash } }));
 }
 
 /** Deletes the account and everything the modules keep for it, in the steps of UserHooks. */
