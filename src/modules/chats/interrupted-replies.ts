@@ -48,7 +48,14 @@ export async function isGenerationAlive(reply: MessageDoc, now = new Date()): Pr
 export async function finishInterrupted(reply: MessageDoc, now = new Date()): Promise<MessageDoc> {
   const result = await inAnswerTurn(reply._id, () =>
     Message.collection.updateOne(
-      { _id: reply._id, status: 'streaming', content: reply.content },
+      // Under the lease it was read with: a reply that ended since and was continued is
+      // streaming again with the same text, under a lease of its own that is alive.
+      {
+        _id: reply._id,
+        status: 'streaming',
+        content: reply.content,
+        'lease.token': reply.lease?.token ?? null,
+      },
       {
         $set: {
           status: 'incomplete',
@@ -162,16 +169,30 @@ export async function settleStreaming(messages: MessageDoc[]): Promise<MessageDo
   );
 }
 
-/** One pass of the sweep: every streaming reply whose lease lapsed is finished as interrupted. */
-export async function sweepInterrupted(now = new Date()): Promise<number> {
-  const streaming = await Message.find({ status: 'streaming' }).limit(500).lean<MessageDoc[]>();
+/**
+ * One pass of the sweep: every streaming reply whose lease lapsed is finished as interrupted. Read
+ * a page at a time in `_id` order, to the end: while more replies stream than a page holds, the
+ * live ones would otherwise fill every pass and hide a dead one behind them.
+ */
+export async function sweepInterrupted(now = new Date(), pageSize = 500): Promise<number> {
   let finished = 0;
-  for (const reply of streaming) {
-    if (await isGenerationAlive(reply, now)) continue;
-    const settled = await finishInterrupted(reply, now);
-    if (settled.error?.code === INTERRUPTED.code) finished += 1;
+  let after: Types.ObjectId | null = null;
+  for (;;) {
+    const page: MessageDoc[] = await Message.find({
+      status: 'streaming',
+      ...(after ? { _id: { $gt: after } } : {}),
+    })
+      .sort({ _id: 1 })
+      .limit(pageSize)
+      .lean<MessageDoc[]>();
+    for (const reply of page) {
+      if (await isGenerationAlive(reply, now)) continue;
+      const settled = await finishInterrupted(reply, now);
+      if (settled.error?.code === INTERRUPTED.code) finished += 1;
+    }
+    if (page.length < pageSize) return finished;
+    after = page.at(-1)!._id;
   }
-  return finished;
 }
 
 let sweeper: PeriodicJob | undefined;

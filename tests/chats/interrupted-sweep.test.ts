@@ -1,0 +1,130 @@
+import { describe, expect, it } from 'vitest';
+import { Types } from '../../src/lib/db/mongoose.js';
+import { Generation } from '../../src/modules/chats/generation/generation.model.js';
+import {
+  finishInterrupted,
+  sweepInterrupted,
+} from '../../src/modules/chats/interrupted-replies.js';
+import { Message, type MessageDoc } from '../../src/modules/chats/message.model.js';
+import { liveReply } from '../../src/modules/chats/reply-stream.js';
+import { useChatApp } from '../helpers/chat-app.js';
+import { eventually } from '../helpers/eventually.js';
+
+// No checkpoint lands while a test looks (a continue's text stays as it claimed it).
+const ctx = useChatApp({ GENERATION_LEASE_SECONDS: '60', STREAM_CHECKPOINT_MS: '60000' });
+
+describe('the interrupted sweep', () => {
+  it('when the sweep acts on a read of a reply taken before it was stopped and continued, then the running continue is left alone and a second continue is refused', async () => {
+    ctx.upstream.script({ chunks: ['first answer'] });
+    const sent = await ctx
+      .request()
+      .post('/api/chats')
+      .set(ctx.user.auth)
+      .send({ message: 'a question' });
+    expect(sent.status).toBe(201);
+    const chatId = sent.body.chat.id as string;
+    const replyId = new Types.ObjectId(sent.body.messages[1].id as string);
+    // What the sweep's page read: the reply streaming under its first lease, at a checkpoint.
+    await Message.collection.updateOne(
+      { _id: replyId },
+      { $set: { status: 'streaming', content: 'so far', lease: { slot: 0, token: 'first' } } },
+    );
+    const stale = (await Message.findById(replyId).lean<MessageDoc>())!;
+    // Then the reply was stopped (its final write, with the same text) and its lease released.
+    await Message.collection.updateOne(
+      { _id: replyId },
+      { $set: { status: 'incomplete', stopReason: 'stop' } },
+    );
+    // And continued: streaming again, with the same text, under a lease of its own.
+    let endContinue!: () => void;
+    ctx.upstream.script({
+      chunks: [' and more'],
+      holdUntil: new Promise<void>((resolve) => (endContinue = resolve)),
+    });
+    const continued = ctx.stream(`/api/chats/${chatId}/messages/${String(replyId)}/continue`, {
+      stream: true,
+    });
+    try {
+      await continued.waitForEvent('delta');
+      const claimed = (await Message.findById(replyId).lean<MessageDoc>())!;
+      expect(claimed.status).toBe('streaming');
+      expect(claimed.lease?.token).not.toBe('first');
+      // The sweep of another instance goes on from its read: the first lease is gone, so it takes
+      // the reply for dead (here the continue runs in this process, which another would not see).
+      expect(await Generation.exists({ token: 'first' })).toBeNull();
+      expect(liveReply(String(replyId))).toBeDefined();
+      await finishInterrupted(stale);
+      const after = (await Message.findById(replyId).lean<MessageDoc>())!;
+      expect(after.status).toBe('streaming');
+      expect(after.error ?? null).toBeNull();
+      const second = await ctx
+        .request()
+        .post(`/api/chats/${chatId}/messages/${String(replyId)}/continue`)
+        .set(ctx.user.auth)
+        .send({ stream: false });
+      expect(second.status).toBe(409);
+      expect(second.body.error.code).toBe('MESSAGE_STREAMING');
+    } finally {
+      endContinue();
+      await continued.ended;
+    }
+    const ended = await eventually(
+      () => Message.findById(replyId).lean<MessageDoc>(),
+      (m) => m !== null && m.status !== 'streaming',
+    );
+    expect(ended).toMatchObject({ status: 'complete', content: 'so far and more' });
+  });
+
+  it('when more replies stream on live instances than one page of the sweep holds, then a dead reply after them is still finished', async () => {
+    const now = Date.now();
+    const lease = async (token: string, userId: Types.ObjectId, expiresAt: Date) => {
+      await Generation.collection.insertOne({
+        _id: new Types.ObjectId(),
+        userId,
+        chatId: new Types.ObjectId(),
+        slot: 0,
+        token,
+        instanceId: token,
+        expiresAt,
+        waitingSince: null,
+      });
+    };
+    const streamingReply = async (token: string, userId: Types.ObjectId) => {
+      const _id = new Types.ObjectId();
+      await Message.collection.insertOne({
+        _id,
+        chatId: new Types.ObjectId(),
+        userId,
+        parentId: new Types.ObjectId(),
+        role: 'assistant',
+        content: `checkpoint of ${token}`,
+        bytes: 0,
+        status: 'streaming',
+        model: 'test-model',
+        createdAt: new Date(now),
+        lease: { slot: 0, token, at: new Date(now) },
+      });
+      return _id;
+    };
+    // Three replies alive elsewhere, then one whose instance died: its lease lapsed.
+    const live: Types.ObjectId[] = [];
+    for (const token of ['live-a', 'live-b', 'live-c']) {
+      const userId = new Types.ObjectId();
+      await lease(token, userId, new Date(now + 600_000));
+      live.push(await streamingReply(token, userId));
+    }
+    const deadUser = new Types.ObjectId();
+    await lease('dead', deadUser, new Date(now - 120_000));
+    const dead = await streamingReply('dead', deadUser);
+
+    expect(await sweepInterrupted(new Date(), 2)).toBe(1);
+    expect(await Message.findById(dead).lean()).toMatchObject({
+      status: 'incomplete',
+      error: { code: 'INTERRUPTED' },
+    });
+    expect(await Message.countDocuments({ _id: { $in: live }, status: 'streaming' })).toBe(3);
+    // Left as they were: the live ones are another instance's to finish.
+    await Message.deleteMany({ _id: { $in: live } });
+    await Generation.deleteMany({ token: { $in: ['live-a', 'live-b', 'live-c'] } });
+  });
+});
