@@ -12,8 +12,9 @@ interface LimiterOptions {
   message: string;
   /**
    * Which answered requests count: all of them, or only failed password checks (401) and the
-   * limit's own refusals (429). A login limit should brake guessing, not a user who logs in
-   * often, nor a request refused as invalid (400) before any password was checked.
+   * limits' own refusals (429 RATE_LIMITED). A login limit should brake guessing, not a user who
+   * logs in often, nor a request refused before any password was checked: as invalid (400), or
+   * by the password gate while another check runs (429 TOO_MANY_PASSWORD_CHECKS).
    */
   counts?: 'all' | 'failed-checks';
 }
@@ -46,7 +47,8 @@ export function sharedLimiter(options: LimiterOptions): RequestHandler {
     ...(options.counts === 'failed-checks'
       ? {
           skipSuccessfulRequests: true,
-          requestWasSuccessful: (_req, res) => res.statusCode !== 401 && res.statusCode !== 429,
+          requestWasSuccessful: (_req, res) =>
+            res.statusCode !== 401 && res.locals.errorCode !== 'RATE_LIMITED',
         }
       : {}),
     handler: (_req, res, next) => {

@@ -1,0 +1,71 @@
+import bcrypt from 'bcrypt';
+import { describe, expect, it, vi } from 'vitest';
+import { useTestApp } from '../helpers/app.js';
+import { signUp } from '../helpers/auth.js';
+import { eventually } from '../helpers/eventually.js';
+import { useWholeAuthWindows } from '../helpers/rate-windows.js';
+
+// One office behind one address: one password check at a time from it, 3 failed checks a window.
+const ctx = useTestApp({
+  TRUST_PROXY: '1',
+  LOGIN_LIMIT_PER_ACCOUNT: '1000',
+  LOGIN_LIMIT_PER_IP: '3',
+  SIGNUP_LIMIT_PER_IP: '1000',
+  PASSWORD_CHECKS_PER_ADDRESS: '1',
+});
+
+const OFFICE = '198.51.100.80';
+const login = (email: string, password: string) =>
+  ctx.request().post('/api/auth/login').set('X-Forwarded-For', OFFICE).send({ email, password });
+
+useWholeAuthWindows();
+
+describe("the password gate's refusals and the login brakes", () => {
+  it('when colleagues behind one address log in with their right passwords while one check runs, then the refusals count as no failed check and the next colleague still logs in', async () => {
+    const [ann, bob, cid] = [
+      await signUp(ctx, { ip: '192.0.2.81' }),
+      await signUp(ctx, { ip: '192.0.2.82' }),
+      await signUp(ctx, { ip: '192.0.2.83' }),
+    ];
+    const compare = bcrypt.compare.bind(bcrypt) as (d: string, h: string) => Promise<boolean>;
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let held = 0;
+    // Ann's check is held: the address's one place stays taken meanwhile.
+    const spy = vi.spyOn(bcrypt, 'compare').mockImplementation((async (d: string, h: string) => {
+      if (held === 0) {
+        held += 1;
+        await released;
+      }
+      return compare(d, h);
+    }) as never);
+    try {
+      const first = login(ann.email, ann.password).then((res) => res);
+      await eventually(
+        () => Promise.resolve(held),
+        (n) => n === 1,
+      );
+      // Bob, with his right password, retries as Retry-After: 1 says while Ann's check runs.
+      const bobCodes: string[] = [];
+      for (let i = 0; i < 3; i += 1) {
+        const res = await login(bob.email, bob.password);
+        expect(res.status).toBe(429);
+        bobCodes.push((res.body as { error: { code: string } }).error.code);
+      }
+      expect(bobCodes).toEqual(Array(3).fill('TOO_MANY_PASSWORD_CHECKS'));
+      release();
+      expect((await first).status).toBe(200);
+    } finally {
+      release();
+      spy.mockRestore();
+    }
+    // No password failed: the address's three failed checks are all left.
+    const next = await login(cid.email, cid.password);
+    expect(next.status, JSON.stringify(next.body)).toBe(200);
+    for (let i = 0; i < 3; i += 1)
+      expect((await login(cid.email, 'wrong password')).status).toBe(401);
+    const braked = await login(cid.email, cid.password);
+    expect(braked.status).toBe(429);
+    expect(braked.body.error.code).toBe('RATE_LIMITED');
+  });
+});
