@@ -69,4 +69,34 @@ describe('chat writes per user', () => {
     expect((await api().get(`/api/chats/${a}`).set(user.auth)).status).toBe(200);
     expect((await api().post('/api/chats').set(bystander.auth).send({})).status).toBe(201);
   });
+  it('when a user switches branches more than CHAT_WRITES_PER_MINUTE times, then 429 RATE_LIMITED and the chat keeps its branch; a switch that also changes a field counts once', async () => {
+    const switcher = await createUser({ label: 'switcher' });
+    const api = () => ctx.request();
+    // Sending has a budget of its own: the chat and its two answers cost no chat write.
+    const created = await api().post('/api/chats').set(switcher.auth).send({ message: 'hi' });
+    expect(created.status).toBe(201);
+    const chatId = created.body.id as string;
+    const [question, first] = created.body.messages as { id: string }[];
+    const again = await api()
+      .post(`/api/chats/${chatId}/messages/${question!.id}/regenerate`)
+      .set(switcher.auth)
+      .send({ stream: false });
+    expect(again.status).toBe(201);
+    const second = again.body.messages.at(-1).id as string;
+    await insideOneWindow(60, 8);
+    const to = (leaf: string, extra: object = {}) =>
+      api()
+        .patch(`/api/chats/${chatId}`)
+        .set(switcher.auth)
+        .send({ activeLeafId: leaf, ...extra });
+    for (const leaf of [first!.id, second, first!.id, second])
+      expect((await to(leaf)).status).toBe(200);
+    const both = await to(first!.id, { title: 'Switched and renamed' });
+    expect(both.status).toBe(200);
+    expect(both.body).toMatchObject({ title: 'Switched and renamed', activeLeafId: first!.id });
+    expectError(await to(second), 429, 'RATE_LIMITED');
+    const stored = await Chat.findById(chatId).lean();
+    expect(stored?.title).toBe('Switched and renamed');
+    expect(String(stored?.activeLeafId)).toBe(first!.id);
+  });
 });

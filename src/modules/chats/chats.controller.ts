@@ -76,9 +76,16 @@ export async function update(
 ) {
   const { userId } = authOf(req);
   const { activeLeafId, ...changes } = body;
-  let chat = activeLeafId ? await switchBranch(userId, params.id, activeLeafId) : null;
-  if (!chat || Object.keys(changes).length > 0)
-    chat = await chats.updateChat(userId, params.id, changes);
+  if (!activeLeafId) {
+    res.json(toChatJson(await chats.updateChat(userId, params.id, changes)));
+    return;
+  }
+  // A branch switch is a chat write like any other change (and reads the chat's message tree):
+  // counted once, also when the same PATCH changes other fields.
+  await chats.checkChatWriteRate(userId);
+  let chat = await switchBranch(userId, params.id, activeLeafId);
+  if (Object.keys(changes).length > 0)
+    chat = await chats.updateChat(userId, params.id, changes, { counted: true });
   res.json(toChatJson(chat));
 }
 

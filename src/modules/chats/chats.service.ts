@@ -233,11 +233,13 @@ export async function updateChat(
   userId: string,
   chatId: ObjectIdString,
   changes: Partial<Pick<ChatDoc, 'title' | 'pinned' | 'archived' | 'model' | 'systemPrompt'>>,
+  /** `counted`: the request's chat write was counted already (a PATCH that also switched branch). */
+  { counted = false } = {},
 ): Promise<ChatDoc> {
   // A change of nothing (`{}`, as a JSON Merge Patch may be) writes nothing: the chat as it is,
   // its updatedAt kept, no chat write counted.
   if (Object.keys(changes).length === 0) return findOwnedChat(userId, chatId);
-  await checkChatWriteRate(userId);
+  if (!counted) await checkChatWriteRate(userId);
   const sizes: Partial<Pick<ChatDoc, 'titleBytes' | 'promptBytes'>> = {};
   if (changes.title !== undefined || changes.systemPrompt !== undefined) {
     // Each size is written with its text, so concurrent changes of the two never mix them up.
