@@ -36,3 +36,11 @@ export function characterCount(text: string): number {
   }
   return count;
 }
+
+/**
+ * No C0 control character and no DEL, written with `\u` escapes (which JavaScript and Python
+ * regular expressions both read) so that it is published as the `pattern` unchanged. Search text
+ * is held to it: MongoDB refuses a NUL inside a regex, and no search box sends control characters.
+ */
+// eslint-disable-next-line no-control-regex -- matching control characters is its job
+export const NO_CONTROL_CHARACTERS = new RegExp('^[^\\u0000-\\u001f\\u007f]*$');

@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import type { z } from 'zod';
+import { config } from '../../lib/config.js';
 import type { ObjectIdString } from '../../lib/http/ids.js';
 import { setNextLink } from '../../lib/http/pagination.js';
 import { authOf } from '../../lib/http/request-auth.js';
@@ -17,7 +18,7 @@ export async function listUsers(
   { query }: { query: z.infer<Schemas['UsersQuery']> },
 ) {
   const { limit, ...filters } = query;
-  const page = await admin.listUsers({ ...filters, limit: limit ?? 100 });
+  const page = await admin.listUsers({ ...filters, limit: limit ?? config().PAGE_SIZE_MAX });
   setNextLink(req, res, page.nextCursor);
   res.json(page.items);
 }
@@ -53,7 +54,7 @@ export async function audit(
   res: Response,
   { query }: { query: z.infer<Schemas['AuditQuery']> },
 ) {
-  const page = await listAudit({ ...query, limit: query.limit ?? 100 });
+  const page = await listAudit({ ...query, limit: query.limit ?? config().PAGE_SIZE_MAX });
   setNextLink(req, res, page.nextCursor);
   res.json(page.items);
 }

@@ -3,6 +3,7 @@ import { config, MAX_TOKEN_BUDGET } from '../../lib/config.js';
 import { objectIdParam } from '../../lib/http/ids.js';
 import { BudgetSchema, rangeFields, TokenTotalsSchema, UsageReportSchema } from '../usage/index.js';
 import { pageParams } from '../../lib/http/pagination.js';
+import { NO_CONTROL_CHARACTERS } from '../../lib/text.js';
 
 const objectId = (what: string) =>
   z
@@ -20,6 +21,7 @@ export function adminSchemas(c = config()) {
       q: z
         .string()
         .max(200)
+        .regex(NO_CONTROL_CHARACTERS, 'Search text must not contain control characters')
         .trim()
         .optional()
         .describe('Case-insensitive text searched in emails and names'),

@@ -4,6 +4,7 @@ import { objectIdField, objectIdParam } from '../../lib/http/ids.js';
 import { CURSOR_TEXT } from './reply-cursor.js';
 import { REPLY_ERROR_CODES, STOP_REASONS } from './message.model.js';
 import { pageParams } from '../../lib/http/pagination.js';
+import { NO_CONTROL_CHARACTERS } from '../../lib/text.js';
 
 /**
  * Text that is not empty once trimmed: at least one character that `trim()` keeps. JavaScript's
@@ -11,13 +12,6 @@ import { pageParams } from '../../lib/http/pagination.js';
  * which schemathesis generates from) do not count it as whitespace. Published as the `pattern`.
  */
 const NOT_BLANK = /[^\s\uFEFF]/;
-
-/**
- * No C0 control character and no DEL, written with `\u` escapes (which JavaScript and Python
- * regular expressions both read) so that it is published as the `pattern` unchanged.
- */
-// eslint-disable-next-line no-control-regex -- matching control characters is its job
-const NO_CONTROL_CHARACTERS = new RegExp('^[^\\u0000-\\u001f\\u007f]*$');
 
 /** Longer than any model id a provider uses; bounds what the description lets clients send. */
 const MODEL_ID_MAX = 200;
@@ -246,7 +240,6 @@ export function chatSchemas(c: Config = config()) {
       q: z
         .string()
         .max(200)
-        // A NUL is refused by MongoDB inside a regex; no search box sends control characters.
         .regex(NO_CONTROL_CHARACTERS, 'Search text must not contain control characters')
         .trim()
         .optional()

@@ -8,9 +8,13 @@ export const DEFAULT_REPORT_DAYS = 30;
 
 /**
  * A calendar day as YYYY-MM-DD. zod's ISO date is exactly the days that exist (leap years
- * included), and is published as `format: date`, so the check and the description are one.
+ * included), and is published as `format: date`, so the check and the description are one; no
+ * usage is older than 1970.
  */
-const day = z.iso.date('Use a calendar date as YYYY-MM-DD');
+const day = z.iso
+  .date('Use a calendar date as YYYY-MM-DD')
+  // Year 0000 is an ISO date too, but a range before it has days JavaScript writes otherwise.
+  .refine((d) => d >= '1970-01-01', 'Use a day from 1970-01-01 on');
 
 export const rangeFields = {
   from: day
