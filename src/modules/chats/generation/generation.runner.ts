@@ -1,7 +1,7 @@
 import { config } from '../../../lib/config.js';
 import { AppError } from '../../../lib/errors.js';
 import { toAppError } from '../../../lib/http/error-handler.js';
-import { cutText } from '../../../lib/text.js';
+import { cutText, isHighSurrogate } from '../../../lib/text.js';
 import { releaseLeaseSurely } from './leases.js';
 import { keepLeaseAlive, stopRenewing } from './lease-renewal.js';
 import { GenerationAbort, registerGeneration, unregisterGeneration } from './registry.js';
@@ -123,15 +123,26 @@ export async function runGeneration(
   let settled: () => void;
   // Past MAX_REPLY_CHARS the model is left: the reply ends there, as one the token limit cut.
   let capped = false;
+  // The first half of a character the provider split between two deltas (a surrogate pair sent
+  // as two JSON escapes), held for the next one: the reply's text never ends inside a character,
+  // so a checkpoint (stored as UTF-8) and an event id's offset are always whole characters, and a
+  // reader on another instance gets the same text. A half left at the end is no character: dropped.
+  let heldHalf = '';
   // Called as each event is read: nothing is awaited per chunk unless a reader's socket is full.
   const onModelEvent = (event: CompletionEvent): Promise<void> | void => {
     if (capped) return;
     if (event.type === 'delta' || (event.type === 'refusal' && refusalIsText)) {
       completion.timing.delta();
       ttftMs ??= Math.round(performance.now() - started);
+      let content = heldHalf + event.content;
+      heldHalf = '';
+      if (isHighSurrogate(content.charCodeAt(content.length - 1))) {
+        heldHalf = content.slice(-1);
+        content = content.slice(0, -1);
+      }
       const room = c.MAX_REPLY_CHARS - reply.length;
-      const text = event.content.length > room ? cutText(event.content, room) : event.content;
-      if (text !== event.content) {
+      const text = content.length > room ? cutText(content, room) : content;
+      if (text !== content) {
         capped = true;
         finishReason = 'length';
         completion.reply.close();
