@@ -9,7 +9,7 @@ export default tseslint.config(
       'data',
       'bench/results',
       'clients/typescript/dist',
-      'clients/typescript/src/schema.d.ts',
+      'clients/typescript/src/schema.ts',
     ],
   },
   js.configs.recommended,

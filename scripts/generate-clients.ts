@@ -4,7 +4,9 @@
  *   clients/sigmagpt.postman_collection.json     Postman collection v2.1: the journey, with tests
  *   clients/sigmagpt.postman_environment.json    environment template (baseUrl only)
  *   clients/sigmagpt.http                        REST Client (VS Code) and httpyac, same file
- *   clients/typescript/src/schema.d.ts           openapi-typescript types for the typed client
+ *   clients/typescript/src/schema.ts             openapi-typescript types for the typed client (a
+ *                                                module, not a .d.ts: tsc emits its declarations
+ *                                                into the built client, it never copies a .d.ts)
  *
  *   npm run clients            write them
  *   npm run clients -- --check exit 1 when the committed files differ from what would be written
@@ -39,7 +41,7 @@ export const OPENAPI_FILE = path.join(ROOT, 'clients/openapi.json');
 export const POSTMAN_FILE = path.join(ROOT, 'clients/sigmagpt.postman_collection.json');
 export const POSTMAN_ENV_FILE = path.join(ROOT, 'clients/sigmagpt.postman_environment.json');
 export const HTTP_FILE = path.join(ROOT, 'clients/sigmagpt.http');
-export const TYPES_FILE = path.join(ROOT, 'clients/typescript/src/schema.d.ts');
+export const TYPES_FILE = path.join(ROOT, 'clients/typescript/src/schema.ts');
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
 
