@@ -15,12 +15,15 @@ import { ApiKey } from '../../src/modules/keys/key.model.js';
 import { Session } from '../../src/modules/auth/session.model.js';
 import { User } from '../../src/modules/users/user.model.js';
 import { uniqueEmail, useTestApp } from '../helpers/app.js';
+import { NO_TIGHT_LIMITS } from '../helpers/auth.js';
 import { eventually } from '../helpers/eventually.js';
 import { listen } from '../helpers/sse.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 // DETACH_GRACE_SECONDS=0: an aborted stream cuts its reply at once (no wait for a resuming reader).
 const ctx = useTestApp({
+  // Every test signs its own account up, all from 127.0.0.1.
+  ...NO_TIGHT_LIMITS,
   MODELS: 'demo',
   DEFAULT_MODEL: 'demo',
   DEMO_CHUNK_DELAY_MS: '5',
@@ -57,6 +60,38 @@ function countingFetch() {
       expireTokens = on;
     },
   };
+}
+
+/** What a refresh can meet besides an answer from the server: a failure that says nothing of the session. */
+type RefreshFailure = { status: number; code: string } | 'network';
+
+/**
+ * A fetch that refuses one access token as expired (the one a refresh brings is accepted) and,
+ * while `refreshFails` is set, answers the refresh with that failure instead of the server.
+ */
+function failingRefreshFetch() {
+  const calls: string[] = [];
+  const state: { expired?: string; refreshFails?: RefreshFailure } = {};
+  const fetchImpl: typeof fetch = async (input, init) => {
+    const request = new Request(input, init);
+    const pathname = new URL(request.url).pathname;
+    calls.push(pathname);
+    if (pathname === '/api/auth/refresh' && state.refreshFails) {
+      if (state.refreshFails === 'network') throw new TypeError('fetch failed');
+      const { status, code } = state.refreshFails;
+      return Response.json(
+        { error: { code, message: 'Try again shortly', requestId: 'r1' } },
+        { status, headers: { 'Retry-After': '5' } },
+      );
+    }
+    if (state.expired && request.headers.get('Authorization') === `Bearer ${state.expired}`)
+      request.headers.set('Authorization', 'Bearer expired.token.value');
+    const response = await fetch(request);
+    // A token signed within the same second can be the same string: accept it again once renewed.
+    if (pathname === '/api/auth/refresh' && response.ok) state.expired = undefined;
+    return response;
+  };
+  return { calls, state, fetchImpl };
 }
 
 describe('typed client', () => {
@@ -164,6 +199,69 @@ describe('typed client', () => {
     const error = await api.me().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({ status: 401, code: expect.any(String) });
+    expect(ended).toBe(1);
+    expect(api.token).toBeUndefined();
+  });
+
+  const transient: [string, RefreshFailure][] = [
+    ['503 SERVICE_UNAVAILABLE', { status: 503, code: 'SERVICE_UNAVAILABLE' }],
+    ['503 SERVER_BUSY', { status: 503, code: 'SERVER_BUSY' }],
+    ['429 RATE_LIMITED', { status: 429, code: 'RATE_LIMITED' }],
+    ['a network error', 'network'],
+  ];
+  for (const [label, failure] of transient) {
+    it(`when the refresh of an expired token fails with ${label}, then the call throws it and the session goes on: token and cookie are kept, and the next call refreshes and succeeds`, async () => {
+      const flaky = failingRefreshFetch();
+      let ended = 0;
+      const api = createClient({
+        baseUrl,
+        fetch: flaky.fetchImpl,
+        onSessionEnd: () => (ended += 1),
+      });
+      const email = uniqueEmail('refresh-outage');
+      await api.signup({ email, password: 'correct horse battery' });
+      const chat = await api.createChat({ title: 'outage' });
+      const expired = api.token!;
+      flaky.state.expired = expired;
+      flaky.state.refreshFails = failure;
+
+      const fromCall = await api.me().catch((e: unknown) => e);
+      const fromStream = await (async () => {
+        for await (const _event of api.stream(chat.id, { content: 'during the outage' }));
+      })().catch((e: unknown) => e);
+      for (const error of [fromCall, fromStream]) {
+        if (failure === 'network') expect(error).toBeInstanceOf(TypeError);
+        else {
+          expect(error).toBeInstanceOf(ApiError);
+          expect(error).toMatchObject({ ...failure, retryAfter: 5 });
+        }
+      }
+      expect(ended).toBe(0);
+      expect(api.token).toBe(expired);
+      expect(await Message.countDocuments({ chatId: chat.id })).toBe(0);
+
+      // Over: the next call refreshes with the cookie the client kept, and goes through.
+      flaky.state.refreshFails = undefined;
+      expect(await api.me()).toMatchObject({ email });
+      const sent = await api.sendMessage(chat.id, { content: 'after the outage' });
+      expect(sent.messages.map((m) => m.status)).toEqual(['complete', 'complete']);
+      expect(flaky.calls.filter((p) => p === '/api/auth/refresh')).toHaveLength(3);
+      expect(ended).toBe(0);
+      const user = await User.findOne({ email }).lean();
+      expect(await Session.countDocuments({ userId: user!._id, revokedAt: null })).toBe(1);
+    });
+  }
+
+  it('when the refresh is refused for a disabled account (403 ACCOUNT_DISABLED), then the session ends: the call throws it, onSessionEnd runs and the token is dropped', async () => {
+    const flaky = failingRefreshFetch();
+    let ended = 0;
+    const api = createClient({ baseUrl, fetch: flaky.fetchImpl, onSessionEnd: () => (ended += 1) });
+    await api.signup({ email: uniqueEmail('refresh-disabled'), password: 'correct horse battery' });
+    flaky.state.expired = api.token!;
+    flaky.state.refreshFails = { status: 403, code: 'ACCOUNT_DISABLED' };
+    const error = await api.me().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ status: 403, code: 'ACCOUNT_DISABLED' });
     expect(ended).toBe(1);
     expect(api.token).toBeUndefined();
   });

@@ -90,7 +90,10 @@ export interface ClientOptions {
   baseUrl: string;
   /** A fetch to use instead of the global one. */
   fetch?: typeof fetch;
-  /** Called once a session cannot be refreshed any more (log in again). */
+  /**
+   * Called once the server refuses to refresh the session (log in again). A refresh that fails
+   * for another reason (503, 429, the network) is thrown to the call and ends nothing.
+   */
   onSessionEnd?: () => void;
 }
 
@@ -409,13 +412,21 @@ export class SigmaClient {
     });
   }
 
+  /**
+   * Refreshes for a call whose token was refused. Only the server's refusal of the session itself
+   * ends it (token and cookie dropped, `onSessionEnd`); a refresh that failed for another reason (a
+   * 5xx such as 503 while the database is down, a 429, a network error) is thrown to the caller
+   * with the session kept, so the next call refreshes again.
+   */
   private async refreshOrEnd(): Promise<void> {
     try {
       await this.refresh();
     } catch (error) {
-      this.accessToken = undefined;
-      this.refreshCookie = undefined;
-      this.options.onSessionEnd?.();
+      if (sessionRefused(error)) {
+        this.accessToken = undefined;
+        this.refreshCookie = undefined;
+        this.options.onSessionEnd?.();
+      }
       throw error;
     }
   }
@@ -476,6 +487,14 @@ const chatPath = (id: string) => `/api/chats/${encodeURIComponent(id)}`;
  * can mend. Another 401 (a wrong current password) would count against the login limit again.
  */
 const tokenRefused = (error: ApiError) => error.status === 401 && error.code === 'UNAUTHENTICATED';
+
+/**
+ * Whether a failed refresh was the server refusing the session (revoked, expired, replayed, no
+ * cookie: 401; the account disabled: 403 `ACCOUNT_DISABLED`): the one failure that ends it.
+ */
+const sessionRefused = (error: unknown) =>
+  error instanceof ApiError &&
+  (error.status === 401 || (error.status === 403 && error.code === 'ACCOUNT_DISABLED'));
 
 export function createClient(options: ClientOptions): SigmaClient {
   return new SigmaClient(options);
