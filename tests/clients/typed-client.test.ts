@@ -348,6 +348,28 @@ describe('typed client', () => {
     expect(await Message.countDocuments({ chatId, content: 'Only once' })).toBe(1);
   });
 
+  it('when baseUrl ends with a slash, then the streams reach the same routes as the JSON calls', async () => {
+    const counter = countingFetch();
+    const api = createClient({ baseUrl: `${baseUrl}/`, fetch: counter.fetchImpl });
+    await api.signup({ email: uniqueEmail('slash'), password: 'correct horse battery' });
+    const chat = await api.createChat({ title: 'slash' });
+    const sent = await api.sendMessage(chat.id, { content: 'hi' });
+    expect(sent.messages.map((m) => m.status)).toEqual(['complete', 'complete']);
+
+    const streamed: StreamEvent[] = [];
+    for await (const event of api.stream(chat.id, { content: 'and streamed?' }))
+      streamed.push(event);
+    const done = streamed.at(-1)!;
+    if (done.event !== 'done') throw new Error(`ended with ${done.event}`);
+    expect(done.data.message).toMatchObject({ role: 'assistant', status: 'complete' });
+    const followed: StreamEvent[] = [];
+    for await (const event of api.followReply(chat.id, done.data.message.id)) followed.push(event);
+    expect(followed.map((e) => e.event).at(-1)).toBe('done');
+
+    expect(await Message.countDocuments({ chatId: chat.id })).toBe(4);
+    expect(counter.calls.filter((p) => !p.startsWith('/api/'))).toEqual([]);
+  });
+
   it('when the server refuses a stream before it opens, then stream() throws the ApiError instead of yielding events', async () => {
     const api = createClient({ baseUrl });
     await api.signup({ email: uniqueEmail('refused'), password: 'correct horse battery' });

@@ -86,7 +86,10 @@ export type JsonPaths = {
 };
 
 export interface ClientOptions {
-  /** Where the API is, e.g. `http://localhost:3000`; '' for the page's own origin. */
+  /**
+   * Where the API is, e.g. `http://localhost:3000` (a trailing slash is dropped); '' for the
+   * page's own origin.
+   */
   baseUrl: string;
   /** A fetch to use instead of the global one. */
   fetch?: typeof fetch;
@@ -115,11 +118,14 @@ export class SigmaClient {
   private refreshCookie: { name: string; value: string } | undefined;
   private refreshing: Promise<AuthResult> | undefined;
   private readonly fetchImpl: typeof fetch;
+  /** `options.baseUrl` without its trailing slashes: every path is appended to it as `/api/…`. */
+  private readonly baseUrl: string;
 
   constructor(private readonly options: ClientOptions) {
     this.fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.raw = createFetchClient<JsonPaths>({
-      baseUrl: options.baseUrl,
+      baseUrl: this.baseUrl,
       credentials: 'include',
       fetch: (request) => this.fetchImpl(request),
     });
@@ -452,7 +458,7 @@ export class SigmaClient {
     { signal, idempotencyKey, lastEventId }: StreamOptions,
   ): AsyncGenerator<StreamEvent> {
     const send = () =>
-      this.fetchImpl(`${this.options.baseUrl}${path}`, {
+      this.fetchImpl(`${this.baseUrl}${path}`, {
         method,
         credentials: 'include',
         headers: {
