@@ -370,6 +370,53 @@ describe('typed client', () => {
     expect(counter.calls.filter((p) => !p.startsWith('/api/'))).toEqual([]);
   });
 
+  it("when a JSON send's answer is lost and the page sends it again with the same idempotencyKey, then the retry answers with the first result and nothing is stored twice", async () => {
+    // The server answers, but the answer never reaches the page (a dropped connection).
+    const keys: (string | null)[] = [];
+    const lost = new Set<string>();
+    const fetchImpl: typeof fetch = async (input, init) => {
+      const request = new Request(input, init);
+      const key = request.headers.get('Idempotency-Key');
+      if (request.method === 'POST' && new URL(request.url).pathname.startsWith('/api/chats'))
+        keys.push(key);
+      const response = await fetch(request);
+      if (key && !lost.has(key)) {
+        lost.add(key);
+        await response.arrayBuffer();
+        throw new TypeError('fetch failed');
+      }
+      return response;
+    };
+    const api = createClient({ baseUrl, fetch: fetchImpl });
+    await api.signup({ email: uniqueEmail('json-retry'), password: 'correct horse battery' });
+    const twice = async <T>(send: () => Promise<T>) => {
+      await expect(send()).rejects.toThrow(TypeError);
+      return send();
+    };
+
+    const chat = await twice(() =>
+      api.createChat({ title: 'once' }, { idempotencyKey: 'create-1' }),
+    );
+    const sent = await twice(() =>
+      api.sendMessage(chat.id, { content: 'Only once' }, { idempotencyKey: 'send-1' }),
+    );
+    expect(sent.messages.map((m) => m.role)).toEqual(['user', 'assistant']);
+    expect(sent.messages[1].status).toBe('complete');
+    const started = await twice(() =>
+      api.startChat({ message: 'A new chat, once' }, { idempotencyKey: 'start-1' }),
+    );
+    expect(started.chat.id).toBe(started.id);
+    expect(started.messages.map((m) => m.content)[0]).toBe('A new chat, once');
+
+    expect(keys).toEqual(['create-1', 'create-1', 'send-1', 'send-1', 'start-1', 'start-1']);
+    const user = await User.findOne({ email: (await api.me()).email }).lean();
+    expect((await api.listChats()).map((c) => c.id).sort()).toEqual([chat.id, started.id].sort());
+    expect(await Message.countDocuments({ chatId: chat.id, content: 'Only once' })).toBe(1);
+    expect(await Message.countDocuments({ chatId: chat.id })).toBe(2);
+    expect(await Message.countDocuments({ chatId: started.id })).toBe(2);
+    expect(await Message.countDocuments({ userId: user!._id })).toBe(4);
+  });
+
   it('when the server refuses a stream before it opens, then stream() throws the ApiError instead of yielding events', async () => {
     const api = createClient({ baseUrl });
     await api.signup({ email: uniqueEmail('refused'), password: 'correct horse battery' });

@@ -49,12 +49,19 @@ type Query<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extend
   ? NonNullable<Q>
   : never;
 
+/** How a send is made safe to retry (README "Reconnecting"). */
+export interface SendOptions {
+  /**
+   * Sent as `Idempotency-Key`: the same key and body get the same answer back (the same chat, the
+   * same exchange), so a retry never sends the message twice. A new key for each new send.
+   */
+  idempotencyKey?: string;
+}
+
 /** How a stream is read, and made safe to retry (README "Reconnecting"). */
-export interface StreamOptions {
+export interface StreamOptions extends SendOptions {
   /** Aborting it stops reading (the reply goes on; `stopReply` stops it). */
   signal?: AbortSignal;
-  /** The same key and body get the same exchange back: a retry never sends the message twice. */
-  idempotencyKey?: string;
   /** The `id` of the last event received: the server resumes the reply after it, never sends again. */
   lastEventId?: string;
 }
@@ -215,16 +222,25 @@ export class SigmaClient {
   }
 
   /** A new, empty chat. To create one with its first message, use `startChat` or `streamNewChat`. */
-  createChat(body: Omit<Body<'/api/chats', 'post'>, 'message' | 'stream'> = {}): Promise<Chat> {
-    return this.call(() => this.raw.POST('/api/chats', { body }));
+  createChat(
+    body: Omit<Body<'/api/chats', 'post'>, 'message' | 'stream'> = {},
+    options: SendOptions = {},
+  ): Promise<Chat> {
+    return this.call(() =>
+      this.raw.POST('/api/chats', { params: idempotencyParams(options), body }),
+    );
   }
 
   /** A new chat with its first message, answered as JSON once the reply is complete. */
   startChat(
     body: Omit<Body<'/api/chats', 'post'>, 'stream'> & { message: string },
+    options: SendOptions = {},
   ): Promise<StartedChat> {
     return this.call(() =>
-      this.raw.POST('/api/chats', { body: { ...body, stream: false } }),
+      this.raw.POST('/api/chats', {
+        params: idempotencyParams(options),
+        body: { ...body, stream: false },
+      }),
     ) as Promise<StartedChat>;
   }
 
@@ -277,11 +293,12 @@ export class SigmaClient {
   sendMessage(
     id: string,
     body: Omit<Body<'/api/chats/{id}/messages', 'post'>, 'stream'>,
+    options: SendOptions = {},
   ): Promise<ExchangeResult> {
     return this.call(
       () =>
         this.raw.POST('/api/chats/{id}/messages', {
-          params: { path: { id } },
+          params: { path: { id }, ...idempotencyParams(options) },
           body: { ...body, stream: false },
         }),
       // openapi-fetch widens the [user, assistant] pair to an array; the description says two.
@@ -487,6 +504,10 @@ export class SigmaClient {
 }
 
 const chatPath = (id: string) => `/api/chats/${encodeURIComponent(id)}`;
+
+/** The `Idempotency-Key` header of a JSON send, when it has a key. */
+const idempotencyParams = ({ idempotencyKey }: SendOptions) =>
+  idempotencyKey ? { header: { 'Idempotency-Key': idempotencyKey } } : {};
 
 /**
  * Whether a refusal is the access token's (expired, or its session ended): the one 401 a refresh
