@@ -94,6 +94,28 @@ function failingRefreshFetch() {
   return { calls, state, fetchImpl };
 }
 
+/**
+ * A fetch with one cookie jar for every client made with it, as a browser keeps the HttpOnly
+ * refresh cookie across page loads while each load makes a new client (no token in memory).
+ */
+function browserJarFetch() {
+  const calls: string[] = [];
+  let cookie: string | undefined;
+  const fetchImpl: typeof fetch = async (input, init) => {
+    const request = new Request(input, init);
+    const pathname = new URL(request.url).pathname;
+    calls.push(pathname);
+    if (cookie && pathname.startsWith('/api/auth/')) request.headers.set('Cookie', cookie);
+    const response = await fetch(request);
+    for (const line of response.headers.getSetCookie()) {
+      const pair = line.split(';')[0]!;
+      if (/^(?:__Host-)?refresh_token=/.test(pair)) cookie = pair.endsWith('=') ? undefined : pair;
+    }
+    return response;
+  };
+  return { calls, fetchImpl };
+}
+
 describe('typed client', () => {
   it('when the usage example is compiled as a strict browser project, then tsc accepts it (and its @ts-expect-error lines prove the types are precise)', async () => {
     const tsc = path.join(ROOT, 'node_modules/.bin/tsc');
@@ -201,6 +223,79 @@ describe('typed client', () => {
     expect(error).toMatchObject({ status: 401, code: expect.any(String) });
     expect(ended).toBe(1);
     expect(api.token).toBeUndefined();
+  });
+
+  it('when a page is loaded again (a new client without a token, the cookie kept), then its first refused calls refresh once through the cookie and are retried: no login needed', async () => {
+    const jar = browserJarFetch();
+    const before = createClient({ baseUrl, fetch: jar.fetchImpl });
+    const email = uniqueEmail('reload');
+    await before.signup({ email, password: 'correct horse battery' });
+    const chat = await before.createChat({ title: 'before the reload' });
+
+    let ended = 0;
+    const reloaded = createClient({
+      baseUrl,
+      fetch: jar.fetchImpl,
+      onSessionEnd: () => (ended += 1),
+    });
+    expect(reloaded.token).toBeUndefined();
+    jar.calls.length = 0;
+    const [chats, me] = await Promise.all([reloaded.listChats(), reloaded.me()]);
+    expect(chats.map((c) => c.id)).toEqual([chat.id]);
+    expect(me.email).toBe(email);
+    expect(jar.calls.filter((p) => p === '/api/auth/refresh')).toHaveLength(1);
+    expect(reloaded.token).toEqual(expect.any(String));
+    expect(ended).toBe(0);
+
+    // A page whose first call is a stream does the same.
+    const streaming = createClient({ baseUrl, fetch: jar.fetchImpl });
+    jar.calls.length = 0;
+    const names: StreamEvent['event'][] = [];
+    for await (const event of streaming.stream(chat.id, { content: 'after the reload' }))
+      names.push(event.event);
+    expect(names.at(-1)).toBe('done');
+    expect(jar.calls).toEqual([
+      `/api/chats/${chat.id}/messages`,
+      '/api/auth/refresh',
+      `/api/chats/${chat.id}/messages`,
+    ]);
+    expect(await Message.countDocuments({ chatId: chat.id })).toBe(2);
+    const user = await User.findOne({ email }).lean();
+    expect(await Session.countDocuments({ userId: user!._id, revokedAt: null })).toBe(1);
+  });
+
+  it('when a page loads with no session behind its cookie, then its first refused calls try one refresh, throw 401 UNAUTHENTICATED and run onSessionEnd once; no call refreshes again until a login', async () => {
+    const jar = browserJarFetch();
+    let ended = 0;
+    const api = createClient({ baseUrl, fetch: jar.fetchImpl, onSessionEnd: () => (ended += 1) });
+    const refused = await Promise.all([
+      api.listChats().catch((e: unknown) => e),
+      api.me().catch((e: unknown) => e),
+    ]);
+    for (const error of refused) {
+      expect(error).toBeInstanceOf(ApiError);
+      expect(error).toMatchObject({ status: 401, code: 'UNAUTHENTICATED' });
+    }
+    const refreshes = () => jar.calls.filter((p) => p === '/api/auth/refresh').length;
+    expect(refreshes()).toBe(1);
+    expect(ended).toBe(1);
+
+    // The server said there is no session: later calls are refused without a refresh.
+    await expect(api.listChats()).rejects.toMatchObject({ status: 401, code: 'UNAUTHENTICATED' });
+    const streamed = (async () => {
+      for await (const _event of api.streamNewChat({ message: 'hi' }));
+    })();
+    await expect(streamed).rejects.toMatchObject({ status: 401, code: 'UNAUTHENTICATED' });
+    expect(refreshes()).toBe(1);
+    expect(ended).toBe(1);
+
+    // A login starts a session, which refreshes again; a logout ends it, and nothing refreshes.
+    await api.signup({ email: uniqueEmail('no-session'), password: 'correct horse battery' });
+    expect(await api.listChats()).toEqual([]);
+    await api.logout();
+    await expect(api.me()).rejects.toMatchObject({ status: 401, code: 'UNAUTHENTICATED' });
+    expect(refreshes()).toBe(1);
+    expect(ended).toBe(1);
   });
 
   const transient: [string, RefreshFailure][] = [

@@ -101,7 +101,8 @@ export interface ClientOptions {
   /** A fetch to use instead of the global one. */
   fetch?: typeof fetch;
   /**
-   * Called once the server refuses to refresh the session (log in again). A refresh that fails
+   * Called once the server refuses to refresh the session (log in again): also when a client
+   * started without a token (a page load) finds no session behind the cookie. A refresh that fails
    * for another reason (503, 429, the network) is thrown to the call and ends nothing.
    */
   onSessionEnd?: () => void;
@@ -115,7 +116,10 @@ const REFRESH_COOKIES = new Set(['__Host-refresh_token', 'refresh_token']);
  * HttpOnly cookie the server sets (browsers keep it; on Node, where fetch has no cookie jar, the
  * client keeps it). A request refused for its access token (401 `UNAUTHENTICATED`) refreshes the
  * session once (one refresh shared by all concurrent requests) and is retried once; a wrong
- * password (401 `INVALID_CREDENTIALS`) is not sent again.
+ * password (401 `INVALID_CREDENTIALS`) is not sent again. A client made without a token (after a
+ * page load, the cookie outlives the page) does the same with its first refused request, so an
+ * SPA needs no refresh of its own at start-up; once the server has refused the session, requests
+ * are not refreshed again until a login, sign-up or `refresh()` starts one.
  */
 export class SigmaClient {
   /** openapi-fetch over the description, for any route; JSON results precisely typed. */
@@ -124,6 +128,12 @@ export class SigmaClient {
   /** The refresh cookie as the server named it (Node only), sent back under that name. */
   private refreshCookie: { name: string; value: string } | undefined;
   private refreshing: Promise<AuthResult> | undefined;
+  /**
+   * Whether a refused request may refresh: true while a session may be behind the cookie (from
+   * the start, since a page load keeps the cookie, and after each login, sign-up or refresh); false
+   * once the server refused the refresh, or the session was ended here (logout, deleted account).
+   */
+  private mayRefresh = true;
   private readonly fetchImpl: typeof fetch;
   /** `options.baseUrl` without its trailing slashes: every path is appended to it as `/api/…`. */
   private readonly baseUrl: string;
@@ -172,6 +182,7 @@ export class SigmaClient {
     const result = await this.raw.POST('/api/auth/logout');
     this.accessToken = undefined;
     this.refreshCookie = undefined;
+    this.mayRefresh = false;
     await this.ok(result);
   }
 
@@ -208,6 +219,7 @@ export class SigmaClient {
     await this.call(() => this.raw.DELETE('/api/auth/me', { body }));
     this.accessToken = undefined;
     this.refreshCookie = undefined;
+    this.mayRefresh = false;
   }
 
   // ---- Chats ----------------------------------------------------------------------------------
@@ -396,12 +408,15 @@ export class SigmaClient {
 
   // ---- Plumbing -------------------------------------------------------------------------------
 
-  /** Runs a request; refused for its token with a session, refreshes once (shared) and runs it once more. */
+  /**
+   * Runs a request; refused for its token (or for having none) while a session may be there,
+   * refreshes once (shared) and runs it once more.
+   */
   private async call<T>(
     run: () => Promise<{ data?: T; error?: unknown; response: Response }>,
   ): Promise<T> {
     let result = await run();
-    if (tokenRefused(ApiError.fromBody(result.response, result.error)) && this.accessToken) {
+    if (tokenRefused(ApiError.fromBody(result.response, result.error)) && this.mayRefresh) {
       await this.refreshOrEnd();
       result = await run();
     }
@@ -431,23 +446,26 @@ export class SigmaClient {
   private session(result: { data?: AuthResult; response: Response }): Promise<AuthResult> {
     return this.ok(result).then((auth) => {
       this.accessToken = auth.accessToken;
+      this.mayRefresh = true;
       return auth;
     });
   }
 
   /**
    * Refreshes for a call whose token was refused. Only the server's refusal of the session itself
-   * ends it (token and cookie dropped, `onSessionEnd`); a refresh that failed for another reason (a
-   * 5xx such as 503 while the database is down, a 429, a network error) is thrown to the caller
-   * with the session kept, so the next call refreshes again.
+   * ends it (token and cookie dropped, `onSessionEnd` once, however many calls shared the
+   * refresh); a refresh that failed for another reason (a 5xx such as 503 while the database is
+   * down, a 429, a network error) is thrown to the caller with the session kept, so the next call
+   * refreshes again.
    */
   private async refreshOrEnd(): Promise<void> {
     try {
       await this.refresh();
     } catch (error) {
-      if (sessionRefused(error)) {
+      if (sessionRefused(error) && this.mayRefresh) {
         this.accessToken = undefined;
         this.refreshCookie = undefined;
+        this.mayRefresh = false;
         this.options.onSessionEnd?.();
       }
       throw error;
@@ -489,7 +507,7 @@ export class SigmaClient {
         signal,
       });
     let response = await send();
-    if (response.status === 401 && this.accessToken) {
+    if (response.status === 401 && this.mayRefresh) {
       const refusal = await ApiError.from(response);
       if (!tokenRefused(refusal)) throw refusal;
       await this.refreshOrEnd();
