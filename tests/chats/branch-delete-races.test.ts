@@ -7,7 +7,8 @@ import { useChatApp } from '../helpers/chat-app.js';
 import { eventually } from '../helpers/eventually.js';
 import { holdCall } from '../helpers/hold-call.js';
 
-const ctx = useChatApp();
+// Every test switches, forks and deletes in chats of one user: the write limit is not tested here.
+const ctx = useChatApp({ CHAT_WRITES_PER_MINUTE: '1000' });
 
 afterEach(() => {
   vi.restoreAllMocks();
