@@ -6,6 +6,7 @@ import { assertWithinBudget } from '../usage/index.js';
 import { ensureRoom, type GiveRoomBack } from './chats.quota.js';
 import { yieldWaitingReply } from './reply-detach.js';
 import { slotsGivenBack } from './generation/registry.js';
+import { admissionStarted, startingUnder } from './generation/starting.js';
 import type { Account } from '../users/index.js';
 
 const MINUTE = 60_000;
@@ -110,6 +111,23 @@ export async function admitExchange<T>(
   chatId: string,
   now: Date,
   { read = Promise.resolve(undefined as T), checkBeforeCut }: Admission<T>,
+): Promise<{ lease: Lease; found: T }> {
+  const admission = admissionStarted();
+  try {
+    const admitted = await admitNow(userId, chatId, now, read, checkBeforeCut);
+    startingUnder(admitted.lease.token);
+    return admitted;
+  } finally {
+    admission();
+  }
+}
+
+async function admitNow<T>(
+  userId: string,
+  chatId: string,
+  now: Date,
+  read: Promise<T>,
+  checkBeforeCut: Admission<T>['checkBeforeCut'],
 ): Promise<{ lease: Lease; found: T }> {
   const [found, rate, slot] = await Promise.allSettled([
     read,

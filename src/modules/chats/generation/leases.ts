@@ -7,6 +7,7 @@ import { Generation, type GenerationDoc } from './generation.model.js';
 import { GenerationFlag, type FlagKind, type GenerationFlagDoc } from './generation-flag.model.js';
 import { isDuplicateKey } from '../../../lib/db/duplicate-key.js';
 import { documentKey, writeInTurn } from '../../../lib/db/writes-in-turn.js';
+import { startedOrGone } from './starting.js';
 
 /** Names this process in the leases it holds, so stop requests find the instance that streams. */
 export const INSTANCE_ID = randomUUID();
@@ -112,6 +113,7 @@ export function releaseLeaseSurely(
   lease: Lease,
   release: (lease: Lease) => Promise<void> = releaseLease,
 ): Promise<void> {
+  startedOrGone(lease.token);
   const giveUpAt = Date.now() + leaseTtlMs();
   let released = false;
   /** One try, settled when it ends or once it has hung for RELEASE_ATTEMPT_MS (it may end later). */

@@ -1,6 +1,7 @@
 import { config } from '../../../lib/config.js';
 import { runPeriodically, type PeriodicJob } from '../../../lib/periodic.js';
 import { dropFlags, flagOutlived, flagsHere, refuseYield } from './leases.js';
+import { startedOrGone, startingCount } from './starting.js';
 
 /**
  * Why a generation was cut from outside (the reply's `stopReason`): its readers left and none came
@@ -68,6 +69,7 @@ let cuttingAll = false;
 
 export function registerGeneration(token: string, controller: AbortController): void {
   running.set(token, controller);
+  startedOrGone(token);
   startPoller();
   if (cuttingAll) abortGeneration(token, 'shutdown');
 }
@@ -136,9 +138,12 @@ export function abortAllGenerations(): number {
   return count;
 }
 
-/** What shutdown waits for: the generations reading their model, and those storing what they read. */
+/**
+ * What shutdown waits for: the generations reading their model, those storing what they read,
+ * and the exchanges on their way to one (starting.ts).
+ */
 export const runningGenerations = () => {
   let settling = 0;
   for (const ofUser of givingBack.values()) settling += ofUser.size;
-  return running.size + settling;
+  return running.size + settling + startingCount();
 };
