@@ -1,13 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { Types } from '../../src/lib/db/mongoose.js';
 import { Generation } from '../../src/modules/chats/generation/generation.model.js';
+import { storeReply } from '../../src/modules/chats/exchange.service.js';
+import {
+  acquireLease,
+  renewLeases,
+  surelyHeld,
+  type Lease,
+} from '../../src/modules/chats/generation/leases.js';
 import {
   finishInterrupted,
+  isGenerationAlive,
   sweepInterrupted,
 } from '../../src/modules/chats/interrupted-replies.js';
 import { Message, type MessageDoc } from '../../src/modules/chats/message.model.js';
 import { liveReply } from '../../src/modules/chats/reply-stream.js';
 import { useChatApp } from '../helpers/chat-app.js';
+import { chargesWhere } from '../helpers/charges.js';
 import { eventually } from '../helpers/eventually.js';
 
 // No checkpoint lands while a test looks (a continue's text stays as it claimed it).
@@ -126,5 +135,93 @@ describe('the interrupted sweep', () => {
     // Left as they were: the live ones are another instance's to finish.
     await Message.deleteMany({ _id: { $in: live } });
     await Generation.deleteMany({ token: { $in: ['live-a', 'live-b', 'live-c'] } });
+  });
+});
+
+/** A stored reply streaming under a lease acquired 70 s ago and never renewed: lapsed, not taken over. */
+async function replyWithLapsedLease(): Promise<{ reply: MessageDoc; lease: Lease }> {
+  ctx.upstream.script({ chunks: ['first answer'] });
+  const sent = await ctx
+    .request()
+    .post('/api/chats')
+    .set(ctx.user.auth)
+    .send({ message: 'a question' });
+  expect(sent.status).toBe(201);
+  const replyId = new Types.ObjectId(sent.body.messages[1].id as string);
+  const lease = (await acquireLease(
+    ctx.user.id,
+    sent.body.chat.id as string,
+    new Date(Date.now() - 70_000),
+  ))!;
+  await Message.collection.updateOne(
+    { _id: replyId },
+    {
+      $set: {
+        status: 'streaming',
+        content: 'the last checkpoint',
+        lease: { slot: lease.slot, token: lease.token, at: new Date() },
+      },
+      $unset: { charge: 1 },
+    },
+  );
+  return { reply: (await Message.findById(replyId).lean<MessageDoc>())!, lease };
+}
+
+/** The holder's model call ends: its final write, with the call's charge on the reply. */
+const holderFinishes = (reply: MessageDoc, lease: Lease) =>
+  storeReply(
+    {
+      ...reply,
+      status: 'complete',
+      content: 'the last checkpoint and the rest',
+      charge: {
+        model: 'test-model',
+        day: new Date().toISOString().slice(0, 10),
+        promptTokens: 10,
+        completionTokens: 20,
+        totalTokens: 30,
+        estimated: false,
+      },
+    },
+    {},
+    lease,
+  );
+
+const chargesOf = async (reply: MessageDoc) =>
+  (await chargesWhere({ userId: ctx.user.id })).filter((c) => c._id.equals(reply._id));
+
+describe('a lapsed lease whose holder was only slow', () => {
+  it('when the holder renews it after the sweep looked and before it finishes the reply, then the sweep leaves the reply to its holder, which stores it complete, charged once', async () => {
+    const { reply, lease } = await replyWithLapsedLease();
+    expect(await isGenerationAlive(reply)).toBe(false);
+    await renewLeases([lease]);
+    expect(surelyHeld(lease)).toBe(true);
+    const swept = await finishInterrupted(reply);
+    expect(swept.status).toBe('streaming');
+    const stored = await holderFinishes(reply, lease);
+    expect(stored.settled).toBeUndefined();
+    expect(await Message.findById(reply._id).lean()).toMatchObject({
+      status: 'complete',
+      content: 'the last checkpoint and the rest',
+      error: null,
+    });
+    expect(await chargesOf(reply)).toHaveLength(1);
+  });
+
+  it('when the sweep finishes the reply before the renewal lands, then the renewal finds no lease, and the holder finds the reply finished and charges nothing more', async () => {
+    const { reply, lease } = await replyWithLapsedLease();
+    expect(await isGenerationAlive(reply)).toBe(false);
+    const swept = await finishInterrupted(reply);
+    expect(swept).toMatchObject({ status: 'incomplete', error: { code: 'INTERRUPTED' } });
+    await renewLeases([lease]);
+    expect(surelyHeld(lease)).toBe(false);
+    const stored = await holderFinishes(reply, lease);
+    expect(stored.settled).toMatchObject({ status: 'incomplete' });
+    expect(await Message.findById(reply._id).lean()).toMatchObject({
+      status: 'incomplete',
+      content: 'the last checkpoint',
+      error: { code: 'INTERRUPTED' },
+    });
+    expect(await chargesOf(reply)).toHaveLength(1);
   });
 });

@@ -37,6 +37,19 @@ export async function isGenerationAlive(reply: MessageDoc, now = new Date()): Pr
 }
 
 /**
+ * Takes the lapsed lease of a reply taken for dead, before the reply is finished: false when its
+ * lease is alive after all (renewed since it was read: a holder whose renewals had stalled). A
+ * renewal that comes after this finds no lease to renew, so the holder's writes keep their guard
+ * on the reply's state and find it finished (charged once, by whoever finished it).
+ */
+async function claimLapsedLease(reply: MessageDoc, now: Date): Promise<boolean> {
+  if (!reply.lease) return true;
+  const lease = { userId: reply.userId, slot: reply.lease.slot, token: reply.lease.token };
+  const claimed = await Generation.deleteOne({ ...lease, expiresAt: { $lte: now } });
+  return claimed.deletedCount > 0 || (await Generation.exists(lease)) === null;
+}
+
+/**
  * Finishes a reply whose instance died: `incomplete` with its last checkpoint and error
  * INTERRUPTED, and frees the user's slot. The update applies only while the reply is `streaming`,
  * so whichever instance notices first finishes it and the others change nothing (a repeat would
@@ -46,6 +59,8 @@ export async function isGenerationAlive(reply: MessageDoc, now = new Date()): Pr
  * the reply as stored afterwards.
  */
 export async function finishInterrupted(reply: MessageDoc, now = new Date()): Promise<MessageDoc> {
+  if (!(await claimLapsedLease(reply, now)))
+    return (await Message.findById(reply._id).lean<MessageDoc>()) ?? reply;
   const result = await inAnswerTurn(reply._id, () =>
     Message.collection.updateOne(
       // Under the lease it was read with: a reply that ended since and was continued is
@@ -72,18 +87,8 @@ export async function finishInterrupted(reply: MessageDoc, now = new Date()): Pr
   );
   if (result.modifiedCount > 0) {
     logger.info({ replyId: String(reply._id) }, 'reply interrupted: its instance stopped');
-    if (reply.lease) {
-      await Promise.all([
-        Generation.deleteOne({
-          userId: reply.userId,
-          slot: reply.lease.slot,
-          token: reply.lease.token,
-          expiresAt: { $lte: now },
-        }),
-        // Flags raised for the instance that died: none will read them.
-        dropFlagsOf(reply.lease.token),
-      ]);
-    }
+    // Flags raised for the instance that died: none will read them.
+    if (reply.lease) await dropFlagsOf(reply.lease.token);
   }
   const stored = (await Message.findById(reply._id).lean<MessageDoc>()) ?? reply;
   // Only the instance whose update won charges the ledger, with the text as it was finished: a
