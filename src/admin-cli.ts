@@ -11,7 +11,7 @@
  */
 import './lib/load-env.js';
 import { config } from './lib/config.js';
-import { connectDatabase, disconnectDatabase } from './lib/db/connection.js';
+import { connectResolvedDatabase, disconnectDatabase } from './lib/db/connection.js';
 import { resolveDatabase } from './lib/db/resolve.js';
 import { logger } from './lib/logger.js';
 import { promote } from './modules/admin/index.js';
@@ -29,7 +29,7 @@ async function main(args: string[]): Promise<number> {
   const c = config();
   const database = await resolveDatabase(c, logger);
   try {
-    await connectDatabase(database.uri, database.dbName);
+    await connectResolvedDatabase(database);
     const user = await findAccountByEmail(email);
     if (!user) {
       // Where it looked: a DATA_DIR other than the server's is another embedded database.

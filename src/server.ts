@@ -2,7 +2,7 @@ import './lib/load-env.js';
 import type { Server } from 'node:http';
 import { createApp } from './app.js';
 import { config, misspeltSettings } from './lib/config.js';
-import { connectDatabase, disconnectDatabase } from './lib/db/connection.js';
+import { connectResolvedDatabase, disconnectDatabase } from './lib/db/connection.js';
 import { resolveDatabase } from './lib/db/resolve.js';
 import { logger } from './lib/logger.js';
 import { gracefulShutdown } from './lib/shutdown.js';
@@ -34,12 +34,7 @@ async function main() {
       `${name} is not a setting (ignored); did you mean ${setting}?`,
     );
   const database = await resolveDatabase(c, logger);
-  await connectDatabase(database.uri, database.dbName).catch((error: unknown) => {
-    // Named, so an operator knows which setting to look at (the driver says only ECONNREFUSED).
-    throw new Error(
-      `could not connect to the database (${database.description}): ${(error as Error).message}`,
-    );
-  });
+  await connectResolvedDatabase(database);
   // Token counts for replies without a usage report: loaded on a thread of its own meanwhile.
   startTokenizer();
   await Promise.all([initRateLimitCounters(), initSessions(), initIdempotencyKeys()]);

@@ -15,6 +15,13 @@ const projectRoot = path.resolve(import.meta.dirname, '../..');
 
 /** `npm run admin -- …` as the operator runs it (tsx loading the script), against this file's database. */
 async function admin(...args: string[]): Promise<{ code: number; out: string }> {
+  return adminWith({}, ...args);
+}
+
+async function adminWith(
+  env: Record<string, string>,
+  ...args: string[]
+): Promise<{ code: number; out: string }> {
   try {
     const { stdout, stderr } = await promisify(execFile)(
       process.execPath,
@@ -27,6 +34,7 @@ async function admin(...args: string[]): Promise<{ code: number; out: string }> 
           LOG_LEVEL: 'warn',
           DATA_DIR: path.join(os.tmpdir(), 'sigmagpt-test-data'),
           MONGODB_URI: databaseUri(inject('mongoUri'), mongoose.connection.name),
+          ...env,
         },
       },
     );
@@ -77,6 +85,17 @@ describe('npm run admin -- promote <email>', () => {
     const wrong = await admin('delete', 'x@example.test');
     expect(wrong.code).toBe(1);
     expect(wrong.out).toContain('usage: npm run admin -- promote <email>');
+  });
+
+  it('when the database cannot be reached, then it exits 1 naming the setting it used, without a stack trace', async () => {
+    const unreachable = await adminWith(
+      { MONGODB_URI: 'mongodb://127.0.0.1:1/sigmagpt', DB_SERVER_SELECTION_TIMEOUT_MS: '500' },
+      'promote',
+      'x@example.test',
+    );
+    expect(unreachable.code).toBe(1);
+    expect(unreachable.out).toMatch(/^could not connect to the database \(MONGODB_URI\): /);
+    expect(unreachable.out).not.toMatch(/\n\s+at /);
   });
 });
 

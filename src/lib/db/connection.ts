@@ -2,6 +2,22 @@ import { config } from '../config.js';
 import mongoose from './mongoose.js';
 import { observeDatabase } from '../metrics.js';
 
+/**
+ * Connects to a database resolveDatabase chose, naming it when that fails: the driver says only
+ * ECONNREFUSED, and an operator needs to know which setting to look at.
+ */
+export async function connectResolvedDatabase(database: {
+  uri: string;
+  dbName?: string;
+  description: string;
+}): Promise<void> {
+  await connectDatabase(database.uri, database.dbName).catch((error: unknown) => {
+    throw new Error(
+      `could not connect to the database (${database.description}): ${(error as Error).message}`,
+    );
+  });
+}
+
 export async function connectDatabase(uri: string, dbName?: string): Promise<typeof mongoose> {
   const waitMs = config().DB_SERVER_SELECTION_TIMEOUT_MS;
   await mongoose.connect(uri, {
