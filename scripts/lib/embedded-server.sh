@@ -6,6 +6,35 @@
 #   start_embedded_server LABEL WORK [NAME=value ...]   sets BASE_URL and SERVER_PID; the extra
 #                                                       settings go to the server's environment
 #   stop_embedded_server                                ends it (from the caller's EXIT trap)
+#   embedded_server_env PORT WORK [NAME=value ...]      sets SERVER_ENV, the server's settings as
+#                                                       NAME=value words for env(1)
+
+EMBEDDED_SERVER_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+
+# The server loads a local .env, which fills every setting missing from its environment (set ones
+# win). So each setting (every key of .env.example) is given to it: empty, which the configuration
+# takes as unset (its default), unless the caller's environment exports it. MONGODB_URI,
+# OPENAI_API_KEY, OPENAI_BASE_URL, MODELS and DEFAULT_MODEL are empty even then: the embedded
+# database and the demo model, never the developer's database or provider. Then the fixed ones
+# below, then the caller's.
+embedded_server_env() {
+  local port=$1 work=$2 name exported
+  shift 2
+  if [ ! -f "$EMBEDDED_SERVER_ROOT/.env.example" ]; then
+    echo "embedded server: $EMBEDDED_SERVER_ROOT/.env.example (the list of settings) is missing" >&2
+    return 1
+  fi
+  exported=" $(compgen -e | tr '\n' ' ') "
+  SERVER_ENV=()
+  for name in $(sed -nE 's/^#? ?([A-Z][A-Z0-9_]*)=.*/\1/p' "$EMBEDDED_SERVER_ROOT/.env.example" | sort -u); do
+    case $name in
+      MONGODB_URI | OPENAI_API_KEY | OPENAI_BASE_URL | MODELS | DEFAULT_MODEL) SERVER_ENV+=("$name=") ;;
+      *) [[ $exported == *" $name "* ]] || SERVER_ENV+=("$name=") ;;
+    esac
+  done
+  SERVER_ENV+=(NODE_ENV=development HOST=127.0.0.1 PORT="$port" DATA_DIR="$work/data" LOG_LEVEL=warn
+    DEMO_CHUNK_DELAY_MS=0 "$@")
+}
 
 start_embedded_server() {
   local label=$1 work=$2
@@ -14,12 +43,11 @@ start_embedded_server() {
   port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
   BASE_URL="http://127.0.0.1:$port"
   echo "$label: starting the server on $BASE_URL (embedded database, demo model, data in $work/data)"
+  embedded_server_env "$port" "$work" "$@"
   # setsid: the server (tsx, node, the embedded database) runs in a process group of its own, so
   # stop_embedded_server can end all of it.
-  env -u MONGODB_URI -u OPENAI_API_KEY -u OPENAI_BASE_URL -u MODELS -u DEFAULT_MODEL \
-    NODE_ENV=development HOST=127.0.0.1 PORT="$port" DATA_DIR="$work/data" LOG_LEVEL=warn \
-    DEMO_CHUNK_DELAY_MS=0 "$@" \
-    PATH="$PWD/node_modules/.bin:$PATH" setsid tsx src/server.ts >"$work/server.log" 2>&1 &
+  env "${SERVER_ENV[@]}" PATH="$PWD/node_modules/.bin:$PATH" \
+    setsid tsx src/server.ts >"$work/server.log" 2>&1 &
   SERVER_PID=$!
 
   local _
