@@ -10,7 +10,7 @@
  * chromium is not guaranteed there. Screenshots go to SCREENSHOT_DIR (default: a temp folder).
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -41,16 +41,26 @@ const freePort = () =>
 async function startServer(): Promise<{ baseUrl: string; child: ChildProcess }> {
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'sigmagpt-docs-'));
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
+  // The server loads a local .env, which fills every setting missing from its environment: each
+  // setting (every key of .env.example) is given, empty (its default) unless this process has it,
+  // and the database, the provider and the models are empty even then, as in
+  // scripts/lib/embedded-server.sh.
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  const example = readFileSync(path.join(ROOT, '.env.example'), 'utf8');
+  for (const [, key] of example.matchAll(/^#? ?([A-Z][A-Z0-9_]*)=/gm)) env[key!] ??= '';
+  Object.assign(env, {
+    MONGODB_URI: '',
+    OPENAI_API_KEY: '',
+    OPENAI_BASE_URL: '',
+    MODELS: '',
+    DEFAULT_MODEL: '',
     NODE_ENV: 'development',
     HOST: '127.0.0.1',
     PORT: String(port),
     DATA_DIR: dataDir,
     LOG_LEVEL: 'warn',
     DEMO_CHUNK_DELAY_MS: '0',
-  };
-  for (const key of ['MONGODB_URI', 'OPENAI_API_KEY', 'MODELS', 'DEFAULT_MODEL']) delete env[key];
+  });
   env.PATH = `${path.join(ROOT, 'node_modules/.bin')}${path.delimiter}${env.PATH ?? ''}`;
   // A process group of its own, so the whole tree (tsx, node, embedded database) can be ended.
   const child = spawn('tsx', ['src/server.ts'], {
