@@ -37,8 +37,9 @@ async function openSession(user: UserDoc, userAgent: string): Promise<IssuedToke
   });
   // A login that checked the password just before the account was deleted or disabled, or its
   // password changed, must not leave a session (and tokens) behind for it: the account is read
-  // again after the insert. A password change writes the new hash before it revokes the other
-  // sessions, so this read sees the new hash, or the revocation comes after the insert.
+  // again after the insert. A password change revokes the other sessions after it writes the new
+  // hash (and before: users/user-hooks.ts), so this read sees the new hash, or that revocation
+  // comes after the insert.
   const current = await users.findLoginState(user._id);
   const passwordChanged = current !== null && current.passwordHash !== user.passwordHash;
   if (!current || current.disabled || passwordChanged) {

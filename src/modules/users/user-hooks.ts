@@ -7,7 +7,9 @@ export interface UserHooks {
   /**
    * The password is changing: every session of the user but the one changing it must end. Run
    * before the new password is stored, so a request that reads the new one (a key stamped with
-   * it) started after those sessions ended and finds its own session ended when it checks again.
+   * it) started after those sessions ended and finds its own session ended when it checks again;
+   * and again after, for a login with the old password that made its session in between (its
+   * check of the password it logged in with still read the old one).
    */
   passwordChanged?: (userId: string, keptSessionId: string) => Promise<void>;
   /** Deletion, step 1, before anything is removed: end every way in, so nothing new gets written. */

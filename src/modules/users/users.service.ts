@@ -95,7 +95,7 @@ async function requirePassword(userId: string, password: string) {
   return user;
 }
 
-/** Ends every other session of the user (the auth module's hook), then changes the password. */
+/** Changes the password and ends every other session of the user (the auth module's hook). */
 export async function changePassword(
   userId: string,
   sessionId: string,
@@ -104,9 +104,10 @@ export async function changePassword(
 ): Promise<void> {
   await requirePassword(userId, current);
   const passwordHash = await hashPassword(next);
-  // The other sessions end first: see the hook.
+  // The other sessions end before the new password is stored and again after it (see the hook).
   await runUserHooks('passwordChanged', userId, sessionId);
   await inUserTurn(userId, () => User.updateOne({ _id: userId }, { $set: { passwordHash } }));
+  await runUserHooks('passwordChanged', userId, sessionId);
 }
 
 /** Deletes the account and everything the modules keep for it, in the steps of UserHooks. */
