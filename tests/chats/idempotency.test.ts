@@ -295,10 +295,8 @@ describe('Idempotency-Key on sending a message', () => {
       }
     });
 
-  it("when a keyed JSON send's chat write fails after its messages are stored, then a retry with the key answers with that exchange and the question is stored once", async () => {
-    const chatId = await newChat();
-    const key = newKey();
-    ctx.upstream.setDefault({ chunks: ['answer'] });
+  /** A keyed JSON send to `chatId` whose chat write fails once (after its messages are stored). */
+  async function sendWhoseChatWriteFails(chatId: string, key: string, alsoFailing?: () => void) {
     const write = Chat.collection.updateOne.bind(Chat.collection);
     let failed = false;
     const spy = vi
@@ -306,30 +304,54 @@ describe('Idempotency-Key on sending a message', () => {
       .mockImplementation(async (...args: Parameters<typeof write>) => {
         if (!failed && String((args[0] as { _id?: unknown })._id) === chatId) {
           failed = true;
+          alsoFailing?.();
           // Not a network error: that marks the database down for this process's next requests.
           throw new Error('the chat could not be written');
         }
         return write(...args);
       });
-    let first;
     try {
-      first = await sendJson(chatId, key, { content: 'once', stream: false });
+      const res = await sendJson(chatId, key, { content: 'once', stream: false });
+      expect(failed).toBe(true);
+      return res;
     } finally {
       spy.mockRestore();
     }
-    expect(failed).toBe(true);
+  }
+
+  it("when a keyed JSON send's chat write fails after its messages are stored, then they are taken back, and a retry with the key sends the question once and answers it", async () => {
+    const chatId = await newChat();
+    const key = newKey();
+    ctx.upstream.setDefault({ chunks: ['answer'] });
+    expectError(await sendWhoseChatWriteFails(chatId, key), 500, 'INTERNAL');
+    expect(await Message.countDocuments({ chatId })).toBe(0);
+    expect(await IdempotencyKey.findOne({ key }).lean()).toBeNull();
+    const retry = await sendJson(chatId, key, { content: 'once', stream: false });
+    expect(retry.status, JSON.stringify(retry.body)).toBe(201);
+    expect(retry.body.messages[1]).toMatchObject({ content: 'answer', status: 'complete' });
+    expect(await Message.countDocuments({ chatId, content: 'once' })).toBe(1);
+    expect(await Message.countDocuments({ chatId })).toBe(2);
+  });
+
+  it("when a keyed JSON send's messages cannot even be taken back after its chat write failed, then the key still names them: a retry answers with that exchange, and the question is stored once", async () => {
+    const chatId = await newChat();
+    const key = newKey();
+    ctx.upstream.setDefault({ chunks: ['answer'] });
+    const removals = vi.spyOn(Message.collection, 'deleteMany');
+    const first = await sendWhoseChatWriteFails(chatId, key, () =>
+      removals.mockImplementationOnce(() => Promise.reject(new Error('nor taken back'))),
+    ).finally(() => removals.mockRestore());
     expectError(first, 500, 'INTERNAL');
-    // The exchange was stored before the chat's write failed: the key still names it.
     const record = await IdempotencyKey.findOne({ key }).lean();
     expect(record).not.toBeNull();
     const retry = await sendJson(chatId, key, { content: 'once', stream: false });
-    expect(await Message.countDocuments({ chatId, content: 'once' })).toBe(1);
-    expect(await Message.countDocuments({ chatId })).toBe(2);
     expect(retry.status, JSON.stringify(retry.body)).toBe(201);
     expect(retry.body.messages.map((m: { id: string }) => m.id)).toEqual([
       String(record!.userMessageId),
       String(record!.replyId),
     ]);
+    expect(await Message.countDocuments({ chatId, content: 'once' })).toBe(1);
+    expect(await Message.countDocuments({ chatId })).toBe(2);
   });
 
   it('when a key has expired, then the same request is a new message', async () => {

@@ -299,8 +299,16 @@ export async function beginExchange(
     }
     return exchangeOf(await written);
   } catch (error) {
-    if (!messagesStored) limits.giveRoomBackUnstored();
     abandonCompletion(completion);
+    // Stored before a later step failed (the chat's write, with the database away): taken back,
+    // so nothing of it is left, and a retry (one with its Idempotency-Key too) sends it afresh
+    // rather than finding a question with a dead answer. Kept when even that fails.
+    if (messagesStored)
+      messagesStored = await takeBackExchange(chatId, [ids.userMessageId, ids.replyId]).then(
+        () => false,
+        () => true,
+      );
+    if (!messagesStored) limits.giveRoomBackUnstored();
     await releaseLeaseSurely(lease);
     throw error;
   }
