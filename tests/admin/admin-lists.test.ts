@@ -52,6 +52,12 @@ describe('the admin lists and reports at their edges', () => {
       expectError(res, 400, 'VALIDATION_FAILED');
       expect(res.body.error.details[0].path).toBe('to');
     }
+    // A day written another way is told how to write it, and only that.
+    const misspelt = await ctx.request().get('/api/usage?from=12/01/2026').set(root.auth);
+    expectError(misspelt, 400, 'VALIDATION_FAILED');
+    expect(misspelt.body.error.details).toEqual([
+      { path: 'from', message: 'Use a calendar date as YYYY-MM-DD' },
+    ]);
     const recent = await ctx.request().get('/api/usage?to=1970-01-31').set(root.auth);
     expect(recent.status).toBe(200);
     expect(recent.body.from).toBe('1970-01-02');

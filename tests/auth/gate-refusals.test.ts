@@ -17,6 +17,17 @@ const ctx = useTestApp({
 const OFFICE = '198.51.100.80';
 const login = (email: string, password: string) =>
   ctx.request().post('/api/auth/login').set('X-Forwarded-For', OFFICE).send({ email, password });
+/**
+ * A login retried while the gate refuses it, as Retry-After says: the place a previous check held
+ * may be given back a moment after its answer arrived (a loaded machine).
+ */
+async function loginWhenAdmitted(email: string, password: string) {
+  for (;;) {
+    const res = await login(email, password);
+    if (res.body?.error?.code !== 'TOO_MANY_PASSWORD_CHECKS') return res;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
 
 useWholeAuthWindows();
 
@@ -60,11 +71,11 @@ describe("the password gate's refusals and the login brakes", () => {
       spy.mockRestore();
     }
     // No password failed: the address's three failed checks are all left.
-    const next = await login(cid.email, cid.password);
+    const next = await loginWhenAdmitted(cid.email, cid.password);
     expect(next.status, JSON.stringify(next.body)).toBe(200);
     for (let i = 0; i < 3; i += 1)
-      expect((await login(cid.email, 'wrong password')).status).toBe(401);
-    const braked = await login(cid.email, cid.password);
+      expect((await loginWhenAdmitted(cid.email, 'wrong password')).status).toBe(401);
+    const braked = await loginWhenAdmitted(cid.email, cid.password);
     expect(braked.status).toBe(429);
     expect(braked.body.error.code).toBe('RATE_LIMITED');
   });

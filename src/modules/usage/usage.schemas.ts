@@ -14,7 +14,7 @@ export const DEFAULT_REPORT_DAYS = 30;
 const day = z.iso
   .date('Use a calendar date as YYYY-MM-DD')
   // Year 0000 is an ISO date too, but a range before it has days JavaScript writes otherwise.
-  .refine((d) => d >= '1970-01-01', 'Use a day from 1970-01-01 on');
+  .refine((d) => !/^\d{4}-/.test(d) || d >= '1970-01-01', 'Use a day from 1970-01-01 on');
 
 export const rangeFields = {
   from: day
