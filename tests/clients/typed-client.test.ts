@@ -347,6 +347,35 @@ describe('typed client', () => {
     });
   }
 
+  it("when a user logs in while a page load's refresh is still on its way and is then refused, then the login's session is kept: no onSessionEnd, the new token works", async () => {
+    const email = uniqueEmail('login-during-refresh');
+    const password = 'correct horse battery staple';
+    await createClient({ baseUrl }).signup({ email, password });
+    let answerRefresh!: () => void;
+    const refreshAnswered = new Promise<void>((resolve) => (answerRefresh = resolve));
+    let refreshSent!: () => void;
+    const refreshOut = new Promise<void>((resolve) => (refreshSent = resolve));
+    const fetchImpl: typeof fetch = async (input, init) => {
+      const request = new Request(input, init);
+      if (new URL(request.url).pathname !== '/api/auth/refresh') return fetch(request);
+      refreshSent();
+      // Refused (no session behind this page's cookie), and the answer comes late.
+      const response = await fetch(request);
+      await refreshAnswered;
+      return response;
+    };
+    let ended = 0;
+    const api = createClient({ baseUrl, fetch: fetchImpl, onSessionEnd: () => (ended += 1) });
+    const probe = api.me().catch((e: unknown) => e);
+    await refreshOut;
+    const auth = await api.login({ email, password });
+    answerRefresh();
+    expect(await probe).toMatchObject({ status: 401, code: 'UNAUTHENTICATED' });
+    expect(ended).toBe(0);
+    expect(api.token).toBe(auth.accessToken);
+    expect((await api.me()).email).toBe(email);
+  });
+
   it('when the refresh is refused for a disabled account (403 ACCOUNT_DISABLED), then the session ends: the call throws it, onSessionEnd runs and the token is dropped', async () => {
     const flaky = failingRefreshFetch();
     let ended = 0;

@@ -134,6 +134,12 @@ export class SigmaClient {
    * once the server refused the refresh, or the session was ended here (logout, deleted account).
    */
   private mayRefresh = true;
+  /**
+   * Counts the sessions this client began or ended (login, sign-up, refresh, logout): a refresh
+   * refused after another session began (a login while a page load's refresh was on its way) is
+   * about the session before it, and ends nothing.
+   */
+  private sessionsSeen = 0;
   private readonly fetchImpl: typeof fetch;
   /** `options.baseUrl` without its trailing slashes: every path is appended to it as `/api/…`. */
   private readonly baseUrl: string;
@@ -183,6 +189,7 @@ export class SigmaClient {
     this.accessToken = undefined;
     this.refreshCookie = undefined;
     this.mayRefresh = false;
+    this.sessionsSeen += 1;
     await this.ok(result);
   }
 
@@ -220,6 +227,7 @@ export class SigmaClient {
     this.accessToken = undefined;
     this.refreshCookie = undefined;
     this.mayRefresh = false;
+    this.sessionsSeen += 1;
   }
 
   // ---- Chats ----------------------------------------------------------------------------------
@@ -447,6 +455,7 @@ export class SigmaClient {
     return this.ok(result).then((auth) => {
       this.accessToken = auth.accessToken;
       this.mayRefresh = true;
+      this.sessionsSeen += 1;
       return auth;
     });
   }
@@ -454,15 +463,16 @@ export class SigmaClient {
   /**
    * Refreshes for a call whose token was refused. Only the server's refusal of the session itself
    * ends it (token and cookie dropped, `onSessionEnd` once, however many calls shared the
-   * refresh); a refresh that failed for another reason (a 5xx such as 503 while the database is
+   * refresh), unless another session began meanwhile; a refresh that failed for another reason (a 5xx such as 503 while the database is
    * down, a 429, a network error) is thrown to the caller with the session kept, so the next call
    * refreshes again.
    */
   private async refreshOrEnd(): Promise<void> {
+    const seen = this.sessionsSeen;
     try {
       await this.refresh();
     } catch (error) {
-      if (sessionRefused(error) && this.mayRefresh) {
+      if (sessionRefused(error) && this.mayRefresh && this.sessionsSeen === seen) {
         this.accessToken = undefined;
         this.refreshCookie = undefined;
         this.mayRefresh = false;
