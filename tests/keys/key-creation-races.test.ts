@@ -127,4 +127,27 @@ describe('a key made while the ways into the account end', () => {
     }
     expect(await keysOf(user)).toBe(0);
   });
+
+  it('when the check of the session after the key is stored fails, then the request fails and leaves no key', async () => {
+    const user = await createUser({ label: 'key-recheck-fails' });
+    const lookUp = Session.collection.findOne.bind(Session.collection);
+    let lookups = 0;
+    const spy = vi
+      .spyOn(Session.collection, 'findOne')
+      .mockImplementation(async (...args: Parameters<typeof lookUp>) => {
+        // The request's own session check passes; the one after the key is stored fails.
+        if (String((args[0] as { _id?: unknown })._id) === user.sessionId && ++lookups === 2)
+          throw new Error('the session could not be read');
+        return lookUp(...args);
+      });
+    try {
+      const res = await createKey(user);
+      expect(res.status).toBe(500);
+      expect(res.body.error.code).toBe('INTERNAL');
+    } finally {
+      spy.mockRestore();
+    }
+    expect(lookups).toBe(2);
+    expect(await keysOf(user)).toBe(0);
+  });
 });

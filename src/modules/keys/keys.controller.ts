@@ -14,9 +14,13 @@ import * as keys from './keys.service.js';
 export async function create(req: Request, res: Response, { body }: { body: CreateKeyInput }) {
   const { userId, sessionId } = authOf(req);
   const made = await keys.createKey(userId, body);
-  if (!(await activeSession(sessionId, userId))) {
+  // A check that fails (the database away) leaves no key behind either: the request fails.
+  const stillOpen = await activeSession(sessionId, userId).catch((error: unknown) => error);
+  if (stillOpen !== true) {
     await keys.deleteKey(userId, made.id).catch(() => undefined);
-    throw unauthenticated('The session ended while the key was being made');
+    if (stillOpen === false)
+      throw unauthenticated('The session ended while the key was being made');
+    throw stillOpen;
   }
   res.status(201).json(made);
 }
