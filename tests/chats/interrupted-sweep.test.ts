@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Types } from '../../src/lib/db/mongoose.js';
 import { Generation } from '../../src/modules/chats/generation/generation.model.js';
 import { storeReply } from '../../src/modules/chats/exchange.service.js';
@@ -126,7 +126,14 @@ describe('the interrupted sweep', () => {
     await lease('dead', deadUser, new Date(now - 120_000));
     const dead = await streamingReply('dead', deadUser);
 
-    expect(await sweepInterrupted(new Date(), 2)).toBe(1);
+    const leaseReads = vi.spyOn(Generation.collection, 'find');
+    try {
+      expect(await sweepInterrupted(new Date(), 2)).toBe(1);
+      // One read of the leases per page (two pages of two), not one per reply.
+      expect(leaseReads).toHaveBeenCalledTimes(2);
+    } finally {
+      leaseReads.mockRestore();
+    }
     expect(await Message.findById(dead).lean()).toMatchObject({
       status: 'incomplete',
       error: { code: 'INTERRUPTED' },

@@ -4,7 +4,7 @@ import { answerSoFar, fitToBudget, type ChatTurn } from '../../lib/llm/index.js'
 import { recordUsage } from '../usage/index.js';
 import { Tree, withContent } from './branch.tree.js';
 import { Chat } from './chat.model.js';
-import { Generation } from './generation/generation.model.js';
+import { Generation, type GenerationDoc } from './generation/generation.model.js';
 import { dropFlagsOf } from './generation/leases.js';
 import { logger } from '../../lib/logger.js';
 import { runPeriodically, type PeriodicJob } from '../../lib/periodic.js';
@@ -175,6 +175,30 @@ export async function settleStreaming(messages: MessageDoc[]): Promise<MessageDo
 }
 
 /**
+ * The tokens of the page's leases that are alive (isGenerationAlive's question for a whole page):
+ * one read, not one per reply, which the embedded database would serve by scanning the leases.
+ */
+async function aliveLeases(page: MessageDoc[], now: Date): Promise<Set<string>> {
+  const leased = page.filter((reply) => reply.lease && !liveReply(String(reply._id)));
+  if (leased.length === 0) return new Set();
+  const leases = await Generation.collection
+    .find<Pick<GenerationDoc, 'userId' | 'slot' | 'token'>>(
+      { token: { $in: leased.map((reply) => reply.lease!.token) }, expiresAt: { $gt: now } },
+      { projection: { userId: 1, slot: 1, token: 1 } },
+    )
+    .toArray();
+  const held = new Map(leases.map((lease) => [lease.token, lease]));
+  return new Set(
+    leased.flatMap(({ userId, lease }) => {
+      const found = held.get(lease!.token);
+      return found && found.userId.equals(userId) && found.slot === lease!.slot
+        ? [lease!.token]
+        : [];
+    }),
+  );
+}
+
+/**
  * One pass of the sweep: every streaming reply whose lease lapsed is finished as interrupted. Read
  * a page at a time in `_id` order, to the end: while more replies stream than a page holds, the
  * live ones would otherwise fill every pass and hide a dead one behind them.
@@ -190,8 +214,9 @@ export async function sweepInterrupted(now = new Date(), pageSize = 500): Promis
       .sort({ _id: 1 })
       .limit(pageSize)
       .lean<MessageDoc[]>();
+    const alive = await aliveLeases(page, now);
     for (const reply of page) {
-      if (await isGenerationAlive(reply, now)) continue;
+      if (liveReply(String(reply._id)) || (reply.lease && alive.has(reply.lease.token))) continue;
       const settled = await finishInterrupted(reply, now);
       if (settled.error?.code === INTERRUPTED.code) finished += 1;
     }
