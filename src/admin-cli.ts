@@ -12,6 +12,7 @@
 import './lib/load-env.js';
 import { config } from './lib/config.js';
 import { connectResolvedDatabase, disconnectDatabase } from './lib/db/connection.js';
+import { DataDirInUseError } from './lib/db/data-dir-lock.js';
 import { resolveDatabase } from './lib/db/resolve.js';
 import { logger } from './lib/logger.js';
 import { promote } from './modules/admin/index.js';
@@ -54,7 +55,14 @@ async function main(args: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
+    console.error(
+      error instanceof DataDirInUseError
+        ? // Its own DATA_DIR would be another, empty database: the server's is the one to change.
+          `a server (pid ${error.pid}) is using the embedded database in ${error.dataDir}: stop it, or run this with MONGODB_URI set to the address its "database connected" log line names (uri)`
+        : error instanceof Error
+          ? error.message
+          : error,
+    );
     process.exit(1);
   },
 );

@@ -1,9 +1,11 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, inject, it } from 'vitest';
 import mongoose, { Types } from '../../src/lib/db/mongoose.js';
+import { processClaim } from '../../src/lib/db/data-dir-lock.js';
 import { AuditEntry } from '../../src/modules/admin/audit.model.js';
 import { User } from '../../src/modules/users/user.model.js';
 import { useTestApp } from '../helpers/app.js';
@@ -96,6 +98,20 @@ describe('npm run admin -- promote <email>', () => {
     expect(unreachable.code).toBe(1);
     expect(unreachable.out).toMatch(/^could not connect to the database \(MONGODB_URI\): /);
     expect(unreachable.out).not.toMatch(/\n\s+at /);
+  });
+
+  it('when a running server holds the embedded database of DATA_DIR, then it exits 1 naming its pid and the way in through MONGODB_URI, not another DATA_DIR', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'sigmagpt-cli-held-'));
+    writeFileSync(path.join(dataDir, 'server.pid'), processClaim(process.pid));
+    const held = await adminWith(
+      { MONGODB_URI: '', DATA_DIR: dataDir },
+      'promote',
+      'x@example.test',
+    );
+    expect(held.code).toBe(1);
+    expect(held.out).toBe(
+      `a server (pid ${process.pid}) is using the embedded database in ${dataDir}: stop it, or run this with MONGODB_URI set to the address its "database connected" log line names (uri)\n`,
+    );
   });
 });
 

@@ -55,6 +55,19 @@ export function claimedProcess(claim: string): number | null {
  * crash, a kill, a reboot that gave its pid to another program) is taken over. Returns the
  * release, for shutdown.
  */
+/** Another live process holds the DATA_DIR: its pid, for the message each command words. */
+export class DataDirInUseError extends Error {
+  constructor(
+    readonly pid: number,
+    readonly dataDir: string,
+  ) {
+    super(
+      `another server (pid ${pid}) is using the embedded database in ${dataDir}; stop it, or give this one its own DATA_DIR`,
+    );
+    this.name = 'DataDirInUseError';
+  }
+}
+
 export function lockDataDir(dataDir: string): () => void {
   mkdirSync(dataDir, { recursive: true });
   const file = path.join(dataDir, LOCK_FILE);
@@ -72,10 +85,7 @@ export function lockDataDir(dataDir: string): () => void {
       const seen = readClaim(file);
       if (seen === null) continue;
       const holder = claimedProcess(seen);
-      if (holder !== null && holder !== process.pid)
-        throw new Error(
-          `another server (pid ${holder}) is using the embedded database in ${dataDir}; stop it, or give this one its own DATA_DIR`,
-        );
+      if (holder !== null && holder !== process.pid) throw new DataDirInUseError(holder, dataDir);
       removeStaleClaim(file, seen, mine);
     }
   } finally {
