@@ -21,56 +21,41 @@ const send = (chatId: string) =>
     .send({ content: 'hello', stream: false })
     .then((res) => res);
 
+/** The running work once it is back to `before` (or the last count, after five seconds). */
+const settledCount = (before: number) =>
+  eventually(
+    () => Promise.resolve(runningGenerations()),
+    (n) => n === before,
+  );
+
 // Graceful shutdown waits while this count is above 0 (lib/shutdown.ts), then cuts what runs.
 describe('what graceful shutdown waits for', () => {
-  it('when a send holds its slot and is still storing its messages, then it counts as running work until its reply has run', async () => {
-    const chatId = await newChat();
-    const before = runningGenerations();
-    ctx.upstream.script({ chunks: ['Hello', ' there'] });
-    const storing = holdCall(Message.collection, 'insertMany');
-    try {
-      const sent = send(chatId);
-      await storing.reached;
-      // Its generation has not started yet: a shutdown now would still let it run.
-      expect(runningGenerations()).toBe(before + 1);
-      storing.release();
-      const res = await sent;
-      expect(res.status).toBe(201);
-      expect(res.body.messages[1]).toMatchObject({ content: 'Hello there', status: 'complete' });
-    } finally {
-      storing.restore();
-    }
-    expect(
-      await eventually(
-        () => Promise.resolve(runningGenerations()),
-        (n) => n === before,
-      ),
-    ).toBe(before);
-  });
-
-  it('when a send is still taking its slot, then it counts as running work, and not once its reply has run', async () => {
-    const chatId = await newChat();
-    const before = runningGenerations();
-    ctx.upstream.script({ chunks: ['Hello', ' there'] });
-    const takingSlot = holdCall(Generation.collection, 'insertOne');
-    try {
-      const sent = send(chatId);
-      await takingSlot.reached;
-      expect(runningGenerations()).toBe(before + 1);
-      takingSlot.release();
-      const res = await sent;
-      expect(res.status).toBe(201);
-      expect(res.body.messages[1]).toMatchObject({ content: 'Hello there', status: 'complete' });
-    } finally {
-      takingSlot.restore();
-    }
-    expect(
-      await eventually(
-        () => Promise.resolve(runningGenerations()),
-        (n) => n === before,
-      ),
-    ).toBe(before);
-  });
+  for (const { step, held } of [
+    { step: 'is still taking its slot', held: () => holdCall(Generation.collection, 'insertOne') },
+    {
+      step: 'holds its slot and is still storing its messages',
+      held: () => holdCall(Message.collection, 'insertMany'),
+    },
+  ])
+    it(`when a send ${step}, then it counts as running work until its reply has run`, async () => {
+      const chatId = await newChat();
+      const before = runningGenerations();
+      ctx.upstream.script({ chunks: ['Hello', ' there'] });
+      const hold = held();
+      try {
+        const sent = send(chatId);
+        await hold.reached;
+        // Its generation has not started yet: a shutdown now would still let it run.
+        expect(runningGenerations()).toBe(before + 1);
+        hold.release();
+        const res = await sent;
+        expect(res.status).toBe(201);
+        expect(res.body.messages[1]).toMatchObject({ content: 'Hello there', status: 'complete' });
+      } finally {
+        hold.restore();
+      }
+      expect(await settledCount(before)).toBe(before);
+    });
 
   it('when a send is refused for a busy slot, then it no longer counts as running work', async () => {
     const chatId = await newChat();
@@ -93,11 +78,6 @@ describe('what graceful shutdown waits for', () => {
     expect(runningGenerations()).toBe(before + 1);
     endFirst();
     expect((await first).status).toBe(201);
-    expect(
-      await eventually(
-        () => Promise.resolve(runningGenerations()),
-        (n) => n === before,
-      ),
-    ).toBe(before);
+    expect(await settledCount(before)).toBe(before);
   });
 });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appTsconfig } from '../helpers/app-tsconfig.js';
 
 /**
  * The typed client as `npm run build:client` builds it (clients/typescript/dist, whose
@@ -50,24 +51,13 @@ async function compileApplication(skipLibCheck: boolean): Promise<string> {
   await writeFile(path.join(app, 'usage.ts'), USAGE);
   await writeFile(
     path.join(app, 'tsconfig.json'),
-    JSON.stringify({
-      compilerOptions: {
-        target: 'ES2022',
-        module: 'ESNext',
-        moduleResolution: 'Bundler',
-        lib: ['ES2022', 'DOM', 'DOM.Iterable'],
-        types: [],
-        strict: true,
-        noEmit: true,
-        skipLibCheck,
-        isolatedModules: true,
-        paths: {
-          '@sigmagpt/client': [path.join(dist, 'index')],
-          'openapi-fetch': [path.join(ROOT, 'node_modules/openapi-fetch')],
-          'eventsource-parser': [path.join(ROOT, 'node_modules/eventsource-parser')],
-        },
+    appTsconfig({
+      skipLibCheck,
+      paths: {
+        '@sigmagpt/client': [path.join(dist, 'index')],
+        'openapi-fetch': [path.join(ROOT, 'node_modules/openapi-fetch')],
+        'eventsource-parser': [path.join(ROOT, 'node_modules/eventsource-parser')],
       },
-      files: ['usage.ts'],
     }),
   );
   const result = await run(TSC, ['-p', app], { cwd: app }).catch(
