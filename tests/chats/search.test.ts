@@ -77,6 +77,8 @@ describe('search keys', () => {
       'abc',
       'istanbul',
     ]);
+    // Letters whose compatibility form is a capital (mathematical alphanumerics, ℝ) fold too.
+    expect(searchTerms('𝐁𝐨𝐥𝐝 ℝeal 𝑰𝒕𝒂𝒍𝒊𝒄')).toEqual(['bold', 'real', 'italic']);
     expect(searchTerms('')).toEqual([]);
     expect(searchTerms('x'.repeat(100))).toEqual(['x'.repeat(MAX_TERM_CHARS)]);
     const many = Array.from({ length: MAX_TERMS + 50 }, (_, i) => `w${i}`).join(' ');
@@ -411,6 +413,45 @@ describe('the backfill of older documents', () => {
     expect(await backfillSearchTerms({ batchSize: 2 })).toEqual({ messages: 0, chats: 0 });
     expect(await search('ibis ancient')).toEqual(['Ancient Ibis notes']);
     expect(await search('flamingo')).toEqual(['Old chat']);
+  });
+
+  it('when chats and messages carry terms made before capitals from compatibility forms were folded, then the backfill makes them again and a plain-word search finds them', async () => {
+    const owner = new Types.ObjectId(user.id);
+    const now = new Date();
+    const chatId = new Types.ObjectId();
+    // As the earlier normalisation stored them: 𝐁𝐨𝐥𝐝 became "Bold".
+    await Chat.collection.insertOne({
+      _id: chatId,
+      userId: owner,
+      title: '𝐁𝐨𝐥𝐝 ideas',
+      terms: ['Bold', 'ideas'],
+      pinned: false,
+      archived: false,
+      model: 'test-model',
+      systemPrompt: '',
+      lastMessageAt: now,
+      createdAt: now,
+      updatedAt: now,
+    });
+    const messageId = new Types.ObjectId();
+    await Message.collection.insertOne({
+      _id: messageId,
+      chatId,
+      userId: owner,
+      parentId: null,
+      role: 'user',
+      content: 'ℝeal numbers',
+      terms: ['Real', 'numbers'],
+      status: 'complete',
+      createdAt: now,
+    });
+    expect(await search('bold')).toEqual([]);
+    expect(await backfillSearchTerms({ batchSize: 2 })).toEqual({ messages: 1, chats: 1 });
+    expect(await termsOfChat(String(chatId))).toEqual(['bold', 'ideas']);
+    expect(await termsOfMessage(String(messageId))).toEqual(['real', 'numbers']);
+    expect(await search('Bold')).toEqual(['𝐁𝐨𝐥𝐝 ideas']);
+    expect(await search('real')).toEqual(['𝐁𝐨𝐥𝐝 ideas']);
+    expect(await backfillSearchTerms({ batchSize: 2 })).toEqual({ messages: 0, chats: 0 });
   });
 });
 

@@ -4,17 +4,17 @@ import type { Model, Types } from '../../lib/db/mongoose.js';
 import { serverLosesConcurrentUpdates } from '../../lib/db/connection.js';
 import { Chat, inChatTurn } from './chat.model.js';
 import { inAnswerTurn, Message } from './message.model.js';
-import { searchTerms } from './search-terms.js';
+import { searchTerms, TERMS_OF_AN_OLDER_FORM } from './search-terms.js';
 
 /**
  * Search keys for what was stored before they existed. Every write of a title or of a final
- * message text sets `terms` itself; documents older than that have none. At every start each
- * instance walks the messages, then the chats, that lack them, in `_id` order and in batches,
- * and sets them from the stored text. Until a document is reached, a word search still finds it
+ * message text sets `terms` itself; documents older than that have none, or keys of an older
+ * form (TERMS_OF_AN_OLDER_FORM). At every start each instance walks the messages, then the chats,
+ * that lack them, in `_id` order and in batches, and sets them from the stored text. Until a document is reached, a word search still finds it
  * by its text (chats.search.ts), so nothing is missing from results meanwhile, only slower.
  *
  * Idempotent and safe beside live writes and other instances: each update applies only while
- * the document still has no `terms` (a write that set them since wins), and the walk goes by
+ * the document still lacks them (a write that set them since wins), and the walk goes by
  * `_id`, so a document that cannot be updated is not read again. No transactions or positional
  * operators: plain finds and a bulk of single-document updates (FerretDB serves both; there they
  * go one at a time, each in its document's turn: see fill).
@@ -30,6 +30,11 @@ export const BACKFILL_BATCH = 50;
 const PAUSE_MS = 100;
 
 type Row = { _id: Types.ObjectId } & Record<string, unknown>;
+
+/** Without search keys, or with keys made before capitals were folded too (search-terms.ts). */
+const LACKING_TERMS = {
+  $or: [{ terms: { $exists: false } }, { terms: { $regex: TERMS_OF_AN_OLDER_FORM } }],
+};
 
 /** How one document's write takes its turn among the others of its kind (inChatTurn, inAnswerTurn). */
 type InTurn = <R>(id: unknown, write: () => PromiseLike<R>) => Promise<R>;
@@ -47,7 +52,7 @@ async function fill<T>(
   inTurn: InTurn,
 ): Promise<number> {
   const updates = rows.map((row) => ({
-    filter: { _id: row._id, terms: { $exists: false } },
+    filter: { _id: row._id, ...LACKING_TERMS },
     update: { $set: { terms: searchTerms(typeof row[field] === 'string' ? row[field] : '') } },
   }));
   if (!serverLosesConcurrentUpdates()) {
@@ -75,7 +80,7 @@ async function backfill<T>(
   let after: Types.ObjectId | null = null;
   let filled = 0;
   while (!signal?.aborted) {
-    const filter: Record<string, unknown> = { terms: { $exists: false } };
+    const filter: Record<string, unknown> = { ...LACKING_TERMS };
     if (after) filter._id = { $gt: after };
     const rows = (await model.collection
       .find(filter, { projection: { [field]: 1 } })

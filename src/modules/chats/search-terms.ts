@@ -5,7 +5,8 @@
  *
  * Normalisation: lower-cased, then NFKD (compatibility forms such as `ﬁ` or full-width letters
  * become plain ones, accented letters a base letter and a mark) with the combining marks dropped,
- * then split on every character that is not a letter or a digit (Unicode classes, any script).
+ * lower-cased again, then split on every character that is not a letter or a digit (Unicode
+ * classes, any script).
  */
 
 /**
@@ -32,10 +33,19 @@ const WORD = /^[\p{L}\p{N}]+$/u;
 const UNSPACED =
   /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}\p{Script=Tibetan}]/u;
 
-/** Lower case, compatibility forms decomposed, diacritics dropped. */
+/**
+ * Lower case, compatibility forms decomposed, diacritics dropped; lower case again, since some
+ * compatibility forms decompose to capitals (𝐁𝐨𝐥𝐝, ℝ: letters with no lower case of their own).
+ */
 export function normalise(text: string): string {
-  return text.toLowerCase().normalize('NFKD').replace(MARKS, '');
+  return text.toLowerCase().normalize('NFKD').replace(MARKS, '').toLowerCase();
 }
+
+/**
+ * Terms made before that last step may hold a capital: matched by the backfill, which makes them
+ * again (search-backfill.ts). A pattern MongoDB's and FerretDB's regular expressions both read.
+ */
+export const TERMS_OF_AN_OLDER_FORM = '\\p{Lu}';
 
 const cut = (word: string) =>
   word.length <= MAX_TERM_CHARS ? word : Array.from(word).slice(0, MAX_TERM_CHARS).join('');
