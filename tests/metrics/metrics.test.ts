@@ -83,9 +83,26 @@ describe('GET /metrics', () => {
       const app = createApp();
       const { default: supertest } = await import('supertest');
       expectError(await supertest(app).get('/metrics'), 404, 'NOT_FOUND');
+      // Nor with another method: there is no such route.
+      expectError(await supertest(app).post('/metrics'), 404, 'NOT_FOUND');
     } finally {
       reloadConfig({ ...process.env, ...env });
     }
+  });
+
+  it('when /metrics or /healthz is asked with another method, then 405 with Allow, as published, and the request metric names the route', async () => {
+    const contract = (await ctx.request().get('/api/openapi.json')).body as {
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+    };
+    expect(Object.keys(contract.paths['/metrics']!.get!.responses)).toContain('405');
+    const posted = await ctx.request().post('/metrics').set('Authorization', `Bearer ${TOKEN}`);
+    expectError(posted, 405, 'METHOD_NOT_ALLOWED');
+    expect(posted.headers.allow).toBe('GET, HEAD');
+    const name = 'sigmagpt_http_request_duration_seconds_count';
+    const labels = { method: 'POST', route: '/healthz', status: '405' };
+    const before = valueOf(await scrape(), name, labels);
+    expectError(await ctx.request().post('/healthz'), 405, 'METHOD_NOT_ALLOWED');
+    expect(valueOf(await scrape(), name, labels) - before).toBe(1);
   });
 
   it('when METRICS_PORT is set, then the metrics are served on that port (loopback) and not on the API port', async () => {

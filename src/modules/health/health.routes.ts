@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { pingDatabase } from '../../lib/db/connection.js';
-import { AppError } from '../../lib/errors.js';
+import { onlyGetAndHead } from '../../lib/http/only-get.js';
 import { isDraining } from '../../lib/lifecycle.js';
 
 /** How long one database ping answers readiness: probes and anonymous callers share it. */
@@ -39,11 +39,8 @@ export function healthRouter(ping: () => Promise<boolean> = pingDatabase): Route
       draining,
     });
   });
-  // Any other method: 405 with Allow, as the API's own routes answer (lib/http/route.ts).
-  router.all(['/healthz', '/readyz'], (req, res, next) => {
-    res.set('Allow', 'GET, HEAD');
-    if (req.method === 'OPTIONS') return void res.status(204).end();
-    next(new AppError('METHOD_NOT_ALLOWED', `${req.method} is not allowed here; use GET, HEAD`));
-  });
+  // Any other method: 405 with Allow, as the API's own routes answer (lib/http/route.ts). One
+  // route per path: the request metric names a route by its (string) path.
+  for (const path of ['/healthz', '/readyz']) router.all(path, onlyGetAndHead);
   return router;
 }

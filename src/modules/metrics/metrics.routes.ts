@@ -4,6 +4,7 @@ import express, { Router, type RequestHandler } from 'express';
 import type { Config } from '../../lib/config.js';
 import { AppError, unauthenticated } from '../../lib/errors.js';
 import { errorHandler } from '../../lib/http/error-handler.js';
+import { onlyGetAndHead } from '../../lib/http/only-get.js';
 import { httpMetrics, registry } from '../../lib/metrics.js';
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
@@ -26,13 +27,15 @@ const scrape: RequestHandler = async (_req, res) => {
  */
 export function metricsRouter(c: Config): Router {
   const router = Router();
+  const served = c.METRICS_PORT === 0 && Boolean(c.METRICS_TOKEN);
   router.get('/metrics', (req, res, next) => {
-    if (c.METRICS_PORT !== 0 || !c.METRICS_TOKEN)
-      return next(new AppError('NOT_FOUND', 'No such route'));
-    if (!hasToken(req.headers.authorization, c.METRICS_TOKEN))
+    if (!served) return next(new AppError('NOT_FOUND', 'No such route'));
+    if (!hasToken(req.headers.authorization, c.METRICS_TOKEN!))
       return next(unauthenticated('Send the metrics token as "Authorization: Bearer <token>"'));
     return scrape(req, res, next);
   });
+  // Another method: 405 where the route is served, 404 (no such route) where it is not.
+  if (served) router.all('/metrics', onlyGetAndHead);
   return router;
 }
 
@@ -49,6 +52,7 @@ export function startMetricsServer(c: Config): Promise<http.Server> {
       return next(unauthenticated('Send the metrics token as "Authorization: Bearer <token>"'));
     return scrape(req, res, next);
   });
+  app.all('/metrics', onlyGetAndHead);
   app.use((_req, _res, next) => next(new AppError('NOT_FOUND', 'No such route')));
   app.use(errorHandler);
   const server = http.createServer(app);
