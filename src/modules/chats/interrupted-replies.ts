@@ -20,20 +20,32 @@ export const INTERRUPTED = {
 } as const;
 
 /**
- * Whether the instance writing a streaming reply still holds its generation lease. A crashed
- * instance stops renewing it, so it lapses after GENERATION_LEASE_SECONDS; one that finished
- * normally stored the final state before releasing it.
+ * The streaming replies among `replies` whose generation is alive: running here, or whose instance
+ * still holds its lease. A crashed instance stops renewing it, so it lapses after
+ * GENERATION_LEASE_SECONDS; one that finished normally stored the final state before releasing
+ * it. The leases of them all in one read (the embedded database would scan them for each).
  */
+async function aliveReplies(replies: MessageDoc[], now: Date): Promise<Set<MessageDoc>> {
+  const alive = new Set(replies.filter((reply) => liveReply(String(reply._id))));
+  const leased = replies.filter((reply) => reply.lease && !alive.has(reply));
+  if (leased.length === 0) return alive;
+  const leases = await Generation.collection
+    .find<Pick<GenerationDoc, 'userId' | 'slot' | 'token'>>(
+      { token: { $in: leased.map((reply) => reply.lease!.token) }, expiresAt: { $gt: now } },
+      { projection: { userId: 1, slot: 1, token: 1 } },
+    )
+    .toArray();
+  const held = new Map(leases.map((lease) => [lease.token, lease]));
+  for (const reply of leased) {
+    const found = held.get(reply.lease!.token);
+    if (found?.userId.equals(reply.userId) && found.slot === reply.lease!.slot) alive.add(reply);
+  }
+  return alive;
+}
+
+/** Whether the generation of a streaming reply is alive (see aliveReplies). */
 export async function isGenerationAlive(reply: MessageDoc, now = new Date()): Promise<boolean> {
-  if (liveReply(String(reply._id))) return true;
-  if (!reply.lease) return false;
-  const lease = await Generation.exists({
-    userId: reply.userId,
-    slot: reply.lease.slot,
-    token: reply.lease.token,
-    expiresAt: { $gt: now },
-  });
-  return lease !== null;
+  return (await aliveReplies([reply], now)).has(reply);
 }
 
 /**
@@ -166,35 +178,13 @@ async function recordInterruptedUsage(
 
 /** The messages of a page, with any reply whose instance died finished on the way (readers see it final). */
 export async function settleStreaming(messages: MessageDoc[]): Promise<MessageDoc[]> {
-  if (!messages.some((m) => m.status === 'streaming')) return messages;
+  const streaming = messages.filter((m) => m.status === 'streaming');
+  if (streaming.length === 0) return messages;
+  const alive = await aliveReplies(streaming, new Date());
   return Promise.all(
-    messages.map(async (m) =>
-      m.status === 'streaming' && !(await isGenerationAlive(m)) ? finishInterrupted(m) : m,
+    messages.map((m) =>
+      m.status === 'streaming' && !alive.has(m) ? finishInterrupted(m) : Promise.resolve(m),
     ),
-  );
-}
-
-/**
- * The tokens of the page's leases that are alive (isGenerationAlive's question for a whole page):
- * one read, not one per reply, which the embedded database would serve by scanning the leases.
- */
-async function aliveLeases(page: MessageDoc[], now: Date): Promise<Set<string>> {
-  const leased = page.filter((reply) => reply.lease && !liveReply(String(reply._id)));
-  if (leased.length === 0) return new Set();
-  const leases = await Generation.collection
-    .find<Pick<GenerationDoc, 'userId' | 'slot' | 'token'>>(
-      { token: { $in: leased.map((reply) => reply.lease!.token) }, expiresAt: { $gt: now } },
-      { projection: { userId: 1, slot: 1, token: 1 } },
-    )
-    .toArray();
-  const held = new Map(leases.map((lease) => [lease.token, lease]));
-  return new Set(
-    leased.flatMap(({ userId, lease }) => {
-      const found = held.get(lease!.token);
-      return found && found.userId.equals(userId) && found.slot === lease!.slot
-        ? [lease!.token]
-        : [];
-    }),
   );
 }
 
@@ -214,9 +204,9 @@ export async function sweepInterrupted(now = new Date(), pageSize = 500): Promis
       .sort({ _id: 1 })
       .limit(pageSize)
       .lean<MessageDoc[]>();
-    const alive = await aliveLeases(page, now);
+    const alive = await aliveReplies(page, now);
     for (const reply of page) {
-      if (liveReply(String(reply._id)) || (reply.lease && alive.has(reply.lease.token))) continue;
+      if (alive.has(reply)) continue;
       const settled = await finishInterrupted(reply, now);
       if (settled.error?.code === INTERRUPTED.code) finished += 1;
     }
