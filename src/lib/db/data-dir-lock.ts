@@ -48,13 +48,6 @@ export function claimedProcess(claim: string): number | null {
   return now === started.trim() ? pid : null;
 }
 
-/**
- * Claims the embedded database's data directory for this process. Two servers started from one
- * checkout (two `npm run dev`) would otherwise each start a database on the same files; the
- * second now stops at once, saying which process holds them. A claim whose process is gone (a
- * crash, a kill, a reboot that gave its pid to another program) is taken over. Returns the
- * release, for shutdown.
- */
 /** Another live process holds the DATA_DIR: its pid, for the message each command words. */
 export class DataDirInUseError extends Error {
   constructor(
@@ -68,6 +61,13 @@ export class DataDirInUseError extends Error {
   }
 }
 
+/**
+ * Claims the embedded database's data directory for this process. Two servers started from one
+ * checkout (two `npm run dev`) would otherwise each start a database on the same files; the
+ * second now stops at once, saying which process holds them. A claim whose process is gone (a
+ * crash, a kill, a reboot that gave its pid to another program) is taken over. Returns the
+ * release, for shutdown.
+ */
 export function lockDataDir(dataDir: string): () => void {
   mkdirSync(dataDir, { recursive: true });
   const file = path.join(dataDir, LOCK_FILE);

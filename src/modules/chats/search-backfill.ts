@@ -10,8 +10,9 @@ import { searchTerms, TERMS_OF_AN_OLDER_FORM } from './search-terms.js';
  * Search keys for what was stored before they existed. Every write of a title or of a final
  * message text sets `terms` itself; documents older than that have none, or keys of an older
  * form (TERMS_OF_AN_OLDER_FORM). At every start each instance walks the messages, then the chats,
- * that lack them, in `_id` order and in batches, and sets them from the stored text. Until a document is reached, a word search still finds it
- * by its text (chats.search.ts), so nothing is missing from results meanwhile, only slower.
+ * that lack them, in `_id` order and in batches, and sets them from the stored text. Until a
+ * document is reached, a word search still finds it by its text (chats.search.ts), so nothing
+ * is missing from results meanwhile, only slower.
  *
  * Idempotent and safe beside live writes and other instances: each update applies only while
  * the document still lacks them (a write that set them since wins), and the walk goes by

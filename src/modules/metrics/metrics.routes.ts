@@ -27,15 +27,16 @@ const scrape: RequestHandler = async (_req, res) => {
  */
 export function metricsRouter(c: Config): Router {
   const router = Router();
-  const served = c.METRICS_PORT === 0 && Boolean(c.METRICS_TOKEN);
+  // Served here only with a token, and only when no port of its own serves it.
+  const token = c.METRICS_PORT === 0 ? c.METRICS_TOKEN : undefined;
   router.get('/metrics', (req, res, next) => {
-    if (!served) return next(new AppError('NOT_FOUND', 'No such route'));
-    if (!hasToken(req.headers.authorization, c.METRICS_TOKEN!))
+    if (!token) return next(new AppError('NOT_FOUND', 'No such route'));
+    if (!hasToken(req.headers.authorization, token))
       return next(unauthenticated('Send the metrics token as "Authorization: Bearer <token>"'));
     return scrape(req, res, next);
   });
   // Another method: 405 where the route is served, 404 (no such route) where it is not.
-  if (served) router.all('/metrics', onlyGetAndHead);
+  if (token) router.all('/metrics', onlyGetAndHead);
   return router;
 }
 
