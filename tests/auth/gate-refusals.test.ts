@@ -1,5 +1,6 @@
 import bcrypt from 'bcrypt';
 import { describe, expect, it, vi } from 'vitest';
+import { RateLimitSlot } from '../../src/lib/rate-limit/mongo-store.js';
 import { useTestApp } from '../helpers/app.js';
 import { signUp } from '../helpers/auth.js';
 import { eventually } from '../helpers/eventually.js';
@@ -21,6 +22,15 @@ const login = (email: string, password: string) =>
  * A login retried while the gate refuses it, as Retry-After says: the place a previous check held
  * may be given back a moment after its answer arrived (a loaded machine).
  */
+/**
+ * Waits until the address's brake holds `n` hits: a hit taken back (an answer that checked no
+ * password, or a right one) is deleted just after its answer is sent.
+ */
+async function addressHitsSettleAt(n: number) {
+  const hits = () => RateLimitSlot.countDocuments({ key: `login-ip:${OFFICE}` });
+  expect(await eventually(hits, (count) => count === n)).toBe(n);
+}
+
 async function loginWhenAdmitted(email: string, password: string) {
   for (;;) {
     const res = await login(email, password);
@@ -59,6 +69,7 @@ describe("the password gate's refusals and the login brakes", () => {
       // Bob, with his right password, retries as Retry-After: 1 says while Ann's check runs.
       const bobCodes: string[] = [];
       for (let i = 0; i < 3; i += 1) {
+        await addressHitsSettleAt(1); // Ann's check, still running
         const res = await login(bob.email, bob.password);
         expect(res.status).toBe(429);
         bobCodes.push((res.body as { error: { code: string } }).error.code);
@@ -71,10 +82,14 @@ describe("the password gate's refusals and the login brakes", () => {
       spy.mockRestore();
     }
     // No password failed: the address's three failed checks are all left.
+    await addressHitsSettleAt(0);
     const next = await loginWhenAdmitted(cid.email, cid.password);
     expect(next.status, JSON.stringify(next.body)).toBe(200);
-    for (let i = 0; i < 3; i += 1)
+    for (let i = 0; i < 3; i += 1) {
+      await addressHitsSettleAt(i);
       expect((await loginWhenAdmitted(cid.email, 'wrong password')).status).toBe(401);
+    }
+    await addressHitsSettleAt(3);
     const braked = await loginWhenAdmitted(cid.email, cid.password);
     expect(braked.status).toBe(429);
     expect(braked.body.error.code).toBe('RATE_LIMITED');
