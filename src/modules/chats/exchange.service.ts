@@ -592,7 +592,10 @@ export async function storeReply(
       await removeLeftovers(message.userId, message.chatId);
       return { error: chatGone() };
     }
-    countStoredReply(String(message.userId), bytes);
+    // A continue's answer was counted when it was first stored: only the text it added is new.
+    const counted =
+      answerChanged && message.lease?.from ? textBytes(content.slice(0, message.lease.from)) : 0;
+    countStoredReply(String(message.userId), bytes - counted);
     return { error: null, chat };
   } catch (error) {
     logger.error({ err: error, messageId: String(message._id) }, 'could not store the reply');
