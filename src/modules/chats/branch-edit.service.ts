@@ -7,7 +7,7 @@ import { Tree, withContent } from './branch.tree.js';
 import { Chat, inChatTurn, type ChatDoc } from './chat.model.js';
 import { CLEAR_CONTEXT } from './chat-context.js';
 import { chatStillOwned, forgetRemovedMessages, removeLeftovers } from './chats.cleanup.js';
-import { ensureRoom, releaseChatSlot, textBytes } from './chats.quota.js';
+import { ensureRoom, forgetKnownRoom, releaseChatSlot, textBytes } from './chats.quota.js';
 import { checkChatWriteRate, createChat, findOwnedChat, newChatBytes } from './chats.service.js';
 import { insertMessages, Message, type NewMessageDoc } from './message.model.js';
 import { deleteMessages } from './message-removal.js';
@@ -161,6 +161,8 @@ export async function deleteBranch(
   // have pointed the chat into it meanwhile (branch.service.ts switchBranch checks the other order).
   const stillActive = active && !gone.has(String(active._id)) ? active._id : null;
   await forgetRemovedMessages(chat._id, [...ids, ...late], set?.activeLeafId ?? stillActive);
+  // The room they took is free at once here, as a deleted chat's is (chats.quota.ts).
+  forgetKnownRoom(userId);
 }
 
 /**
