@@ -201,10 +201,16 @@ export async function switchBranch(
   userId: string,
   chatId: ObjectIdString,
   messageId: string,
+  /**
+   * The other changes of the same PATCH, made once the leaf is found and before the branch moves:
+   * one they refuse (a cap) leaves the branch where it was.
+   */
+  beforeSwitch?: () => Promise<unknown>,
 ): Promise<ChatDoc> {
   const chat = await findOwnedChat(userId, chatId);
   const leaf = (await Tree.load(chat._id)).newestLeafBelow(messageId);
   if (!leaf) throw notFound('Message');
+  await beforeSwitch?.();
   // The turns kept for the next send were the old branch's (chat-context.ts).
   await inChatTurn(chat._id, () =>
     Chat.updateOne({ _id: chat._id }, { $set: { activeLeafId: leaf._id }, $unset: CLEAR_CONTEXT }),

@@ -83,9 +83,16 @@ export async function update(
   // A branch switch is a chat write like any other change (and reads the chat's message tree):
   // counted once, also when the same PATCH changes other fields.
   await chats.checkChatWriteRate(userId);
-  let chat = await switchBranch(userId, params.id, activeLeafId);
-  if (Object.keys(changes).length > 0)
-    chat = await chats.updateChat(userId, params.id, changes, { counted: true });
+  // The other changes go first, once the leaf is found: refused (a cap), the branch stays.
+  const others = Object.keys(changes).length > 0;
+  let chat = await switchBranch(
+    userId,
+    params.id,
+    activeLeafId,
+    others ? () => chats.updateChat(userId, params.id, changes, { counted: true }) : undefined,
+  );
+  // As stored after both writes.
+  if (others) chat = await chats.findOwnedChat(userId, params.id);
   res.json(toChatJson(chat));
 }
 
