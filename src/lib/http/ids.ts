@@ -2,7 +2,11 @@ import { z } from 'zod';
 import { Types } from '../db/mongoose.js';
 import { notFound } from '../errors.js';
 
-/** Only canonical 24-hex ids; anything else names nothing (404), and never reaches a query. */
+/**
+ * 24-hex ids; anything else names nothing (404), and never reaches a query. Capitals are accepted
+ * and written as ObjectIds print them, so an id compared as a string (a tree's keys, an owner
+ * check) names the same document as the query does.
+ */
 const OBJECT_ID = /^[0-9a-fA-F]{24}$/;
 
 export const isObjectId = (id: string) => OBJECT_ID.test(id) && Types.ObjectId.isValid(id);
@@ -21,6 +25,7 @@ export const objectIdParam = (what: string) =>
     // A pattern, not a refine: the description then publishes it (every 24-hex string is a
     // valid ObjectId, so this is all of isObjectId).
     .regex(OBJECT_ID, `${what} not found`)
+    .toLowerCase()
     .brand<'ObjectId'>();
 
 /**
@@ -31,10 +36,11 @@ export const objectIdField = (what: string) =>
   z
     .string()
     .regex(OBJECT_ID, `Not a ${what.toLowerCase()} id (24 hexadecimal characters)`)
+    .toLowerCase()
     .brand<'ObjectId'>();
 
 /** The same check for an id that arrives elsewhere (a body field): 404 when it cannot name anything. */
 export function parseObjectId(id: string, what: string): ObjectIdString {
   if (!isObjectId(id)) throw notFound(what);
-  return id as ObjectIdString;
+  return id.toLowerCase() as ObjectIdString;
 }
