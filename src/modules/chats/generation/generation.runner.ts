@@ -179,6 +179,10 @@ export async function runGeneration(
     settled = unregisterGeneration(lease.token, lease.userId);
     unwatch();
   }
+  // How the call ended is decided now: a cut that comes later (its last reader leaving while the
+  // chat's write is slow) cuts nothing, and must not store a finished reply as `incomplete`.
+  const abort =
+    controller.signal.reason instanceof GenerationAbort ? controller.signal.reason : null;
   try {
     // The reply settles the chat's kept turns after the chat's own write, and finds it gone
     // after its exchange was taken back.
@@ -187,6 +191,7 @@ export async function runGeneration(
     // a good part of the lease, and the reply is not settled before it.
     stopRenewing(lease);
     return await storeOutcome(exchange, reply, checkpoints, {
+      abort,
       failure: failure ?? chatFailure,
       finishReason,
       usage,
@@ -226,6 +231,8 @@ class FollowedReply implements FollowerAware {
 
 /** What the model call left: how it ended and what it cost. */
 interface ReadOutcome {
+  /** Why the call was cut from outside before it ended (null: it ended by itself or failed). */
+  abort: GenerationAbort | null;
   failure: AppError | null;
   finishReason: string | null;
   usage: MessageDoc['usage'];
@@ -251,12 +258,9 @@ async function storeOutcome(
   exchange: Exchange,
   reply: ReplyStream,
   checkpoints: CheckpointWriter | null,
-  { failure, finishReason, usage, ttftMs, durationMs, otherOutput }: ReadOutcome,
+  { abort, failure, finishReason, usage, ttftMs, durationMs, otherOutput }: ReadOutcome,
 ): Promise<GenerationResult> {
   const { lease } = exchange;
-  const { controller } = reply;
-  const abort =
-    controller.signal.reason instanceof GenerationAbort ? controller.signal.reason : null;
   const aborted = abort !== null;
   const content = reply.text();
   const message: MessageDoc = {
