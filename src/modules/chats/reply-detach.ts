@@ -3,7 +3,7 @@ import type { Types } from '../../lib/db/mongoose.js';
 import { logger } from '../../lib/logger.js';
 import { flagWaitingLease, leasesReleased, markWaiting, type Lease } from './generation/leases.js';
 import { GenerationAbort, offerToYield, withdrawYieldOffer } from './generation/registry.js';
-import { ReplyReader } from './reply-reader.model.js';
+import { heartbeatEveryMs, ReplyReader } from './reply-reader.model.js';
 import type { ReaderWatcher, ReplyStream } from './reply-stream.js';
 
 /** Until when a reader on another instance said it follows the reply (null: none did). */
@@ -45,7 +45,7 @@ export class DetachWatch implements ReaderWatcher {
     stream.watchReaders(this);
   }
 
-  readersChanged(count: number): void {
+  readersChanged(count: number, waitedOut = false): void {
     if (count > 0) {
       clearTimeout(this.timer);
       this.timer = undefined;
@@ -55,7 +55,10 @@ export class DetachWatch implements ReaderWatcher {
     if (this.settled() || this.timer) return;
     if (this.graceMs === 0) return this.cut(this.leaving);
     this.list();
-    this.wait(this.graceMs);
+    // A reader elsewhere whose heartbeat lapsed left most of a grace ago: it is waited for only
+    // what its heartbeat's renewal period leaves of one (a heartbeat renewed meanwhile, a reader
+    // come back, still holds the reply).
+    this.wait(waitedOut ? heartbeatEveryMs(this.graceMs) : this.graceMs);
   }
 
   stop(): void {

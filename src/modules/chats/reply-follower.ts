@@ -5,7 +5,7 @@ import { findShownChat } from './chat.model.js';
 import { toChatJson, type ChatJson } from './chats.mapper.js';
 import { finishInterrupted, isGenerationAlive } from './interrupted-replies.js';
 import { Message, type MessageDoc } from './message.model.js';
-import { ReplyReader } from './reply-reader.model.js';
+import { heartbeatEveryMs, ReplyReader } from './reply-reader.model.js';
 import { cursorId } from './reply-cursor.js';
 import { finalOf } from './reply-events.js';
 import { followLive } from './reply-live-reader.js';
@@ -83,8 +83,7 @@ export async function followStored(
 
       const now = Date.now();
       if (graceMs > 0 && now >= nextHeartbeat) {
-        // Renewed well within the grace period, so the generating instance never sees it lapse.
-        nextHeartbeat = now + Math.max(250, Math.min(graceMs / 3, 10_000));
+        nextHeartbeat = now + heartbeatEveryMs(graceMs);
         await ReplyReader.collection
           .updateOne(
             { _id: reply._id },

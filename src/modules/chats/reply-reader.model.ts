@@ -27,6 +27,13 @@ const replyReaderSchema = new Schema<ReplyReaderDoc>(
   { versionKey: false },
 );
 
+/**
+ * How often a reader renews its heartbeat: well within the grace, so the generating instance never
+ * sees it lapse while the reader is there. A lapsed heartbeat's client therefore left between
+ * `grace − this` and `grace` before.
+ */
+export const heartbeatEveryMs = (graceMs: number) => Math.max(250, Math.min(graceMs / 3, 10_000));
+
 export const ReplyReader = mongoose.model<ReplyReaderDoc>(
   'ReplyReader',
   replyReaderSchema,

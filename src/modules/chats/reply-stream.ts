@@ -35,7 +35,11 @@ const BEYOND_LATIN1 = /[\u0100-\uffff]/;
 
 /** Told the number of a reply's readers whenever it changes (reply-detach.ts). */
 export interface ReaderWatcher {
-  readersChanged(count: number): void;
+  /**
+   * `waitedOut`: the reader that left had already been gone for a grace (a reader on another
+   * instance, counted out when its heartbeat lapsed): the reply waits no second grace for it.
+   */
+  readersChanged(count: number, waitedOut?: boolean): void;
 }
 
 /**
@@ -135,18 +139,21 @@ export class ReplyStream {
     this.settle();
   }
 
-  /** Counts a reader in (pacing the producer when given); the returned function counts it out. */
-  attach(reader?: PacingReader): () => void {
+  /**
+   * Counts a reader in (pacing the producer when given); the returned function counts it out
+   * (`waitedOut`: see ReaderWatcher).
+   */
+  attach(reader?: PacingReader): (waitedOut?: boolean) => void {
     this.attached += 1;
     if (reader) this.pacing.add(reader);
     this.readerWatcher?.readersChanged(this.attached);
     let attached = true;
-    return () => {
+    return (waitedOut = false) => {
       if (!attached) return;
       attached = false;
       this.attached -= 1;
       if (reader) this.pacing.delete(reader);
-      this.readerWatcher?.readersChanged(this.attached);
+      this.readerWatcher?.readersChanged(this.attached, waitedOut);
     };
   }
 

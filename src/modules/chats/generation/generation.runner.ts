@@ -212,7 +212,7 @@ export async function runGeneration(
  * grace ends, nor for a new send of its user.
  */
 class FollowedReply implements FollowerAware {
-  private countedOut: (() => void) | null = null;
+  private countedOut: ((waitedOut?: boolean) => void) | null = null;
 
   constructor(
     private readonly reply: ReplyStream,
@@ -223,7 +223,8 @@ class FollowedReply implements FollowerAware {
     this.checkpoints.followedElsewhere(followed);
     if (followed) this.countedOut ??= this.reply.attach();
     else {
-      this.countedOut?.();
+      // Its heartbeat lapsed (or the reply ended): its client has been gone for a grace.
+      this.countedOut?.(true);
       this.countedOut = null;
     }
   }
