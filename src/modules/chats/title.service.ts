@@ -10,6 +10,8 @@ import type { Exchange } from './exchange.service.js';
 import type { MessageDoc } from './message.model.js';
 import { mayCallModelFor, recordUsage } from '../usage/index.js';
 import { unlinkIfChatGone } from './chats.cleanup.js';
+import { acquireLease, releaseLeaseSurely, type Lease } from './generation/leases.js';
+import { keepLeaseAlive, stopRenewing } from './generation/lease-renewal.js';
 
 const INSTRUCTION =
   'Write a title of at most six words for the conversation below. Reply with the title only: no quotes, no final punctuation.';
@@ -105,12 +107,21 @@ export async function titleAfterReply(
   if (!wantsTitle(exchange, reply)) return null;
   const { chat } = exchange;
   if (stored.title !== chat.title) return null;
-  // A title is a model call like any other: none once the account's daily budget is used up (by
-  // the reply just stored, say) or the account was disabled meanwhile. The reply has given its
-  // slot back by now, so this check alone keeps a title within the budget's bound.
-  if (!(await mayCallModelFor(String(chat.userId)))) return null;
+  const model = config().TITLE_MODEL || exchange.model;
+  // A title is a model call like any other: it holds one of the user's generation slots while it
+  // runs and records its tokens before giving it back, as a reply does, so the budget's overshoot
+  // bound (README "Budgets") counts it; with every slot busy the chat keeps its first-message
+  // title. The demo model calls nothing.
+  let lease: Lease | null = null;
+  if (model !== DEMO_MODEL) {
+    lease = await acquireLease(String(chat.userId), String(chat._id)).catch(() => null);
+    if (!lease) return null;
+    keepLeaseAlive(lease);
+  }
   try {
-    const model = config().TITLE_MODEL || exchange.model;
+    // None once the account's daily budget is used up (by the reply just stored, say) or the
+    // account was disabled meanwhile: read under the slot.
+    if (!(await mayCallModelFor(String(chat.userId)))) return null;
     const title = await askForTitle(chat, model, [
       { role: 'system', content: INSTRUCTION },
       { role: 'user', content: cutText(exchange.userMessage.content, EXCERPT_CHARS) },
@@ -133,5 +144,10 @@ export async function titleAfterReply(
       'could not write a title; the chat keeps its first-message title',
     );
     return null;
+  } finally {
+    if (lease) {
+      stopRenewing(lease);
+      await releaseLeaseSurely(lease);
+    }
   }
 }
