@@ -12,6 +12,7 @@ import { mayCallModelFor, recordUsage } from '../usage/index.js';
 import { unlinkIfChatGone } from './chats.cleanup.js';
 import { acquireLease, releaseLeaseSurely, type Lease } from './generation/leases.js';
 import { keepLeaseAlive, stopRenewing } from './generation/lease-renewal.js';
+import { registerGeneration, unregisterGeneration } from './generation/registry.js';
 
 const INSTRUCTION =
   'Write a title of at most six words for the conversation below. Reply with the title only: no quotes, no final punctuation.';
@@ -51,6 +52,7 @@ async function askForTitle(
   chat: ChatDoc,
   model: string,
   turns: ChatTurn[],
+  stop?: AbortSignal,
 ): Promise<string | null> {
   const c = config();
   // The demo model would echo its canned reply: its title is made from the question instead.
@@ -63,7 +65,9 @@ async function askForTitle(
       model,
       messages: turns,
       maxTokens: c.TITLE_MAX_TOKENS,
-      signal: AbortSignal.timeout(c.TITLE_TIMEOUT_MS),
+      signal: stop
+        ? AbortSignal.any([stop, AbortSignal.timeout(c.TITLE_TIMEOUT_MS)])
+        : AbortSignal.timeout(c.TITLE_TIMEOUT_MS),
     }).read((event) => {
       if (event.type === 'delta') text += event.content;
       else if (event.type === 'usage') usage = event.usage;
@@ -82,7 +86,9 @@ async function askForTitle(
         prompt: turns,
         completion: text,
         usage,
-        failed,
+        // Cut by a stop (the chat or account deleted, the account disabled) is not a failure:
+        // its prompt was sent and is charged, as a stopped reply's is.
+        failed: failed && !stop?.aborted,
       },
       // Deleted while the title was written (the chat, or the whole account): the deletion
       // unlinked their usage before this entry was recorded, so it is unlinked here.
@@ -112,21 +118,30 @@ export async function titleAfterReply(
   // runs and records its tokens before giving it back, as a reply does, so the budget's overshoot
   // bound (README "Budgets") counts it; with every slot busy the chat keeps its first-message
   // title. The demo model calls nothing.
+  // Registered as a running generation under it: a stop of the chat's replies (its deletion, the
+  // account disabled or signed out) or shutdown cuts the title's call as it cuts a reply's.
   let lease: Lease | null = null;
+  const controller = new AbortController();
   if (model !== DEMO_MODEL) {
     lease = await acquireLease(String(chat.userId), String(chat._id)).catch(() => null);
     if (!lease) return null;
     keepLeaseAlive(lease);
+    registerGeneration(lease.token, controller);
   }
   try {
     // None once the account's daily budget is used up (by the reply just stored, say) or the
     // account was disabled meanwhile: read under the slot.
     if (!(await mayCallModelFor(String(chat.userId)))) return null;
-    const title = await askForTitle(chat, model, [
-      { role: 'system', content: INSTRUCTION },
-      { role: 'user', content: cutText(exchange.userMessage.content, EXCERPT_CHARS) },
-      { role: 'assistant', content: cutText(reply.content, EXCERPT_CHARS) },
-    ]);
+    const title = await askForTitle(
+      chat,
+      model,
+      [
+        { role: 'system', content: INSTRUCTION },
+        { role: 'user', content: cutText(exchange.userMessage.content, EXCERPT_CHARS) },
+        { role: 'assistant', content: cutText(reply.content, EXCERPT_CHARS) },
+      ],
+      controller.signal,
+    );
     if (!title || title === chat.title) return null;
     const fields = titleFields(title);
     const result = await inChatTurn(chat._id, () =>
@@ -146,8 +161,10 @@ export async function titleAfterReply(
     return null;
   } finally {
     if (lease) {
+      const settled = unregisterGeneration(lease.token, String(chat.userId));
       stopRenewing(lease);
       await releaseLeaseSurely(lease);
+      settled();
     }
   }
 }
