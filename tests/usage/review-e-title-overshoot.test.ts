@@ -37,7 +37,10 @@ describe('titles and the budget overshoot bound', () => {
     const titlesHeld = new Promise<void>((resolve) => (releaseTitles = resolve));
     // Replies: 10 tokens each. Titles: what a provider reports for a title of a 1,500-char
     // question and a 1,500-char answer (about 700 prompt tokens), held until released.
-    const reply = { chunks: ['ok'], usage: { prompt_tokens: 5, completion_tokens: 5, total_tokens: 10 } };
+    const reply = {
+      chunks: ['ok'],
+      usage: { prompt_tokens: 5, completion_tokens: 5, total_tokens: 10 },
+    };
     const title = {
       chunks: ['A title'],
       holdUntil: titlesHeld,

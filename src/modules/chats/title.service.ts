@@ -53,6 +53,8 @@ async function askForTitle(
   model: string,
   turns: ChatTurn[],
   stop?: AbortSignal,
+  /** When the budget admitted it: the day it is charged to, however late it ends. */
+  admittedAt = new Date(),
 ): Promise<string | null> {
   const c = config();
   // The demo model would echo its canned reply: its title is made from the question instead.
@@ -89,6 +91,7 @@ async function askForTitle(
         // Cut by a stop (the chat or account deleted, the account disabled) is not a failure:
         // its prompt was sent and is charged, as a stopped reply's is.
         failed: failed && !stop?.aborted,
+        at: admittedAt,
       },
       // Deleted while the title was written (the chat, or the whole account): the deletion
       // unlinked their usage before this entry was recorded, so it is unlinked here.
@@ -131,7 +134,8 @@ export async function titleAfterReply(
   try {
     // None once the account's daily budget is used up (by the reply just stored, say) or the
     // account was disabled meanwhile: read under the slot.
-    if (!(await mayCallModelFor(String(chat.userId)))) return null;
+    const admittedAt = new Date();
+    if (!(await mayCallModelFor(String(chat.userId), admittedAt))) return null;
     const title = await askForTitle(
       chat,
       model,
@@ -141,6 +145,7 @@ export async function titleAfterReply(
         { role: 'assistant', content: cutText(reply.content, EXCERPT_CHARS) },
       ],
       controller.signal,
+      admittedAt,
     );
     if (!title || title === chat.title) return null;
     const fields = titleFields(title);

@@ -111,8 +111,8 @@ async function usedUpLimits(userId: string, now: Date, account?: Account | null)
  * Whether a model call the user did not ask for (a chat's title) may go out: the account is
  * active and within its budget. Nothing is refused to the user, so no refusal is counted.
  */
-export function mayCallModelFor(userId: string): Promise<boolean> {
-  return usedUpLimits(userId, new Date()).then(
+export function mayCallModelFor(userId: string, now = new Date()): Promise<boolean> {
+  return usedUpLimits(userId, now).then(
     ({ limit, serviceLimit }) => limit === null && serviceLimit === null,
     () => false,
   );
