@@ -11,10 +11,10 @@ import { createUser } from '../helpers/users.js';
 /**
  * README "Budgets", Overshoot: "at most MAX_CONCURRENT_STREAMS admitted replies are ever
  * unrecorded, and tokens of the day < limit + MAX_CONCURRENT_STREAMS × (largest prompt + MAX_TOKENS)".
- * A chat's title is a model call too (title.service.ts), but it runs after its reply gave its
- * generation slot back, is checked only by mayCallModelFor (used < limit, no slot) and records
- * its tokens only once it ends: any number of titles can be in flight, unrecorded, while the
- * user's next sends are admitted on a total that does not hold them.
+ * A chat's title is a model call too (title.service.ts). It runs after its reply gave its
+ * generation slot back: unless it holds a slot of its own and records its tokens before giving it
+ * back, any number of titles can be in flight, unrecorded, while the user's next sends are
+ * admitted on a total that does not hold them.
  */
 const LIMIT = 100;
 const MAX_TOKENS = 10;
@@ -69,8 +69,7 @@ describe('titles and the budget overshoot bound', () => {
     releaseTitles();
     const statuses = (await Promise.all(responses)).map((r) => r.status);
     for (const status of statuses) expect([201, 429]).toContain(status);
-    // Every call that went upstream has been recorded by now.
-    await new Promise((r) => setTimeout(r, 300));
+    // Every call that went upstream has been recorded by now: a title before its chat's answer.
 
     const day = dayOf(new Date());
     const used = (await tokensUsedOn([user.id], day)).get(user.id) ?? 0;
