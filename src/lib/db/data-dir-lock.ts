@@ -11,8 +11,11 @@ const LOCK_FILE = 'server.pid';
  */
 function startTimeOf(pid: number): string | null | undefined {
   try {
+    // lstart is local time in the locale's words: pinned, so a server started from a shell with
+    // another TZ (or LC_TIME) reads the same start time as the one that wrote the claim.
     const started = execFileSync('ps', ['-o', 'lstart=', '-p', String(pid)], {
       encoding: 'utf8',
+      env: { ...process.env, TZ: 'UTC', LC_ALL: 'C' },
       stdio: ['ignore', 'pipe', 'ignore'],
     }).trim();
     return started || null;
