@@ -49,12 +49,19 @@ async function main() {
 
   const app = createApp();
   const server: Server = createHttpServer(app, c);
-  server.listen(c.PORT, c.HOST, () => {
-    logger.info(
-      { port: c.PORT, models: c.models, nodeVersion: process.version },
-      `SigmaGPT API listening on http://localhost:${c.PORT}`,
-    );
+  // A port taken or refused (EADDRINUSE, EACCES) or a HOST that does not resolve is a failed
+  // start, said in one line like the others, not an uncaught exception with its stack.
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(c.PORT, c.HOST, () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
+  logger.info(
+    { port: c.PORT, models: c.models, nodeVersion: process.version },
+    `SigmaGPT API listening on http://localhost:${c.PORT}`,
+  );
   if (c.METRICS_PORT !== 0) {
     // Keeps answering while the API drains, so the scraper sees the shutdown too.
     const metrics = await startMetricsServer(c);
@@ -112,6 +119,7 @@ async function main() {
 installCrashHandlers(logger);
 
 main().catch((error: unknown) => {
-  logger.fatal(error instanceof Error ? error.message : error, 'could not start');
+  // pino's (string, string) form drops the second string: the message says it was the start.
+  logger.fatal(`could not start: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });

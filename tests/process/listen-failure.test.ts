@@ -1,0 +1,51 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { databaseUri } from '../helpers/instances.js';
+
+const projectRoot = path.resolve(import.meta.dirname, '../..');
+const work = mkdtempSync(path.join(os.tmpdir(), 'sigmagpt-listen-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('a server that cannot listen', () => {
+  it('when PORT is taken by another process, then the server exits 1 with one line naming the port, no stack and no "uncaught exception"', async () => {
+    const holder = net.createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const port = (holder.address() as net.AddressInfo).port;
+    try {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+        cwd: projectRoot,
+        env: {
+          ...process.env,
+          NODE_ENV: 'test',
+          LOG_LEVEL: 'info',
+          HOST: '127.0.0.1',
+          PORT: String(port),
+          DATA_DIR: path.join(work, 'data'),
+          MONGODB_URI: databaseUri(inject('mongoUri')),
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      child.stdout.on('data', (c) => (output += c));
+      child.stderr.on('data', (c) => (output += c));
+      const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+      expect(code).toBe(1);
+      const fatal = output
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { level: number; msg: string; err?: unknown })
+        .filter((line) => line.level === 60);
+      expect(fatal).toHaveLength(1);
+      expect(fatal[0]!.msg).toMatch(/could not start/);
+      expect(fatal[0]!.msg).toMatch(new RegExp(`EADDRINUSE.*${port}`));
+      expect(fatal[0]!.msg).not.toMatch(/uncaught exception/);
+      expect(output).not.toMatch(/"stack"/);
+    } finally {
+      holder.close();
+    }
+  }, 60_000);
+});
