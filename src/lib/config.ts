@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { limitBytes } from './sizes.js';
@@ -208,10 +208,16 @@ export function misspeltSettings(
 /** Reads the development JWT secret from the data folder, creating it on first use. */
 function developmentSecret(dataDir: string): string {
   const file = path.join(dataDir, 'jwt-secret');
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  // An empty file (a start that died between creating and writing it, a `touch`) would be an
+  // empty HMAC key, with which anyone signs valid tokens: it is replaced like a missing one.
+  const kept = existsSync(file) ? readFileSync(file, 'utf8').trim() : '';
+  if (kept !== '') return kept;
   mkdirSync(dataDir, { recursive: true });
   const secret = randomBytes(48).toString('base64url');
-  writeFileSync(file, secret, { mode: 0o600 });
+  // Written whole under another name, then renamed into place: never seen half written.
+  const partial = `${file}.${process.pid}`;
+  writeFileSync(partial, secret, { mode: 0o600 });
+  renameSync(partial, file);
   return secret;
 }
 
