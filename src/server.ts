@@ -62,19 +62,13 @@ async function main() {
     { port: c.PORT, models: c.models, nodeVersion: process.version },
     `SigmaGPT API listening on http://localhost:${c.PORT}`,
   );
-  if (c.METRICS_PORT !== 0) {
-    // Keeps answering while the API drains, so the scraper sees the shutdown too.
-    const metrics = await startMetricsServer(c);
-    metrics.unref();
-    logger.info({ host: c.METRICS_HOST, port: c.METRICS_PORT }, 'metrics served on their own port');
-  }
 
   let stoppingSince = 0;
   // A second signal while draining cuts the open streams now: Ctrl-C, or SIGTERM again a second
   // or more later (a supervisor that forwards SIGTERM and also signals the process group sends
   // two at once, which must not end the drain).
   const hurry = new AbortController();
-  const shutdown = async (signal: string) => {
+  const shutdown = async (signal: NodeJS.Signals) => {
     if (stoppingSince > 0) {
       if (signal === 'SIGTERM' && Date.now() - stoppingSince < 1000) return;
       if (!hurry.signal.aborted) logger.info({ signal }, 'cutting open streams now');
@@ -94,14 +88,15 @@ async function main() {
     };
     try {
       // SIGTERM (an orchestrator) lets open replies finish within the grace period; SIGINT (someone
-      // at a terminal, or a file watcher) wants the process gone now, so replies are cut and stored.
+      // at a terminal, or a file watcher) and SIGHUP (the terminal closed) want the process gone
+      // now, so replies are cut and stored.
       await gracefulShutdown({
         server,
         work: generations,
         graceMs: c.SHUTDOWN_GRACE_MS,
         log: logger,
         closeDatabase,
-        cutStreamsNow: signal === 'SIGINT',
+        cutStreamsNow: signal !== 'SIGTERM',
         hurry: hurry.signal,
       });
       logUnrecordedUsage();
@@ -112,9 +107,27 @@ async function main() {
       process.exit(1);
     }
   };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+  stop = (signal) => void shutdown(signal);
+
+  if (c.METRICS_PORT !== 0) {
+    // Keeps answering while the API drains, so the scraper sees the shutdown too.
+    const metrics = await startMetricsServer(c);
+    metrics.unref();
+    logger.info({ host: c.METRICS_HOST, port: c.METRICS_PORT }, 'metrics served on their own port');
+  }
 }
+
+/** Set once the server listens; until then a signal ends the start (see below). */
+let stop: ((signal: NodeJS.Signals) => void) | undefined;
+// Listened for from the first moment: Node's default for these ends the process without its
+// 'exit' hooks, and one of those stops the embedded FerretDB, which runs in a session of its own
+// and would be left serving DATA_DIR. SIGHUP is a closed terminal: handled as SIGINT.
+for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const)
+  process.on(signal, () => {
+    if (stop) return stop(signal);
+    logger.info({ signal }, 'stopped while starting');
+    process.exit(1);
+  });
 
 installCrashHandlers(logger);
 
