@@ -17,18 +17,15 @@ const KNOWN_WEAK_SECRETS = new Set([
 export const MAX_TOKEN_BUDGET = 1_000_000_000;
 
 /** A whole number within bounds, refused in those words (not zod's "expected int, received NaN"). */
-const int = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) => {
+const wholeNumber = (min = 0, max = Number.MAX_SAFE_INTEGER) => {
   const error =
     max < Number.MAX_SAFE_INTEGER
       ? `a whole number from ${min} to ${max}`
       : `a whole number of at least ${min}`;
-  return z.coerce
-    .number({ error })
-    .int({ error })
-    .min(min, { error })
-    .max(max, { error })
-    .default(fallback);
+  return z.coerce.number({ error }).int({ error }).min(min, { error }).max(max, { error });
 };
+const int = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
+  wholeNumber(min, max).default(fallback);
 /** Node's timers take at most 2^31 - 1 ms (about 24.8 days); a longer one fires at once. */
 const TIMER_MAX_MS = 2 ** 31 - 1;
 const ms = (fallback: number, min: number, max = TIMER_MAX_MS) => int(fallback, min, max);
@@ -82,7 +79,7 @@ const envSchema = z.object({
   ACCESS_TOKEN_TTL_SECONDS: int(900, 10, 900),
   REFRESH_TOKEN_TTL_DAYS: int(30, 1, 365),
   REFRESH_GRACE_SECONDS: int(10, 0, 60),
-  BCRYPT_COST: z.coerce.number().int().min(10).max(15).optional(),
+  BCRYPT_COST: wholeNumber(10, 15).optional(),
   BCRYPT_MAX_CONCURRENCY: int(2, 1, 64),
   BCRYPT_MAX_QUEUE: int(16, 0, 10_000),
   PASSWORD_CHECKS_PER_ADDRESS: int(4, 1, 10_000),
@@ -136,7 +133,11 @@ const envSchema = z.object({
   SEARCH_TIMEOUT_MS: ms(2_000, 1, 60_000),
   MAX_CONCURRENT_STREAMS: int(2, 1),
   MAX_READERS_PER_USER: int(20, 1, 10_000),
-  SSE_PING_SECONDS: z.coerce.number().min(0.05).max(15).default(15),
+  SSE_PING_SECONDS: z.coerce
+    .number({ error: 'a number of seconds from 0.05 to 15' })
+    .min(0.05, { error: 'a number of seconds from 0.05 to 15' })
+    .max(15, { error: 'a number of seconds from 0.05 to 15' })
+    .default(15),
   STOP_POLL_MS: ms(500, 20, 1000),
   GENERATION_LEASE_SECONDS: int(60, 2, 3600),
   STREAM_CHECKPOINT_MS: ms(1000, 20, 60_000),
