@@ -83,7 +83,7 @@ describe('signals that end the server end its embedded database', () => {
     // The server stops its database within 5 s, then kills it (embedded.ts); a little more here.
     expect(
       await eventually(
-        async () => alive(db),
+        () => Promise.resolve(alive(db)),
         (a) => !a,
         8_000,
       ),
@@ -112,7 +112,7 @@ describe('signals that end the server end its embedded database', () => {
     started.push(db);
     expect(
       await eventually(
-        async () => alive(db),
+        () => Promise.resolve(alive(db)),
         (a) => !a,
         8_000,
       ),
