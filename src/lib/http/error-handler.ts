@@ -89,9 +89,13 @@ export function toAppError(err: unknown): AppError {
     return new AppError('VALIDATION_FAILED', 'The URL is not valid (malformed percent-encoding)');
   }
   // A body whose Content-Encoding does not decode (zlib raises it while body-parser reads the body):
-  // gzip and deflate errors are `Z_…`, Brotli's `ERR__ERROR_…` (its decoder's error names).
+  // gzip and deflate errors are `Z_…`, Brotli's `ERR__ERROR_…` (its decoder's error names),
+  // Zstandard's `ZSTD_error_…` (body-parser 2.4 decodes zstd on a Node that has it).
   const code = (err as { code?: unknown }).code;
-  if (typeof code === 'string' && (code.startsWith('Z_') || code.startsWith('ERR__ERROR_'))) {
+  if (
+    typeof code === 'string' &&
+    (code.startsWith('Z_') || code.startsWith('ERR__ERROR_') || code.startsWith('ZSTD_error_'))
+  ) {
     return new AppError('INVALID_JSON', 'The request body could not be decoded (Content-Encoding)');
   }
   return new AppError('INTERNAL', 'Something went wrong on our side', { cause: err });
