@@ -18,4 +18,19 @@ describe('rev-b edge repros', () => {
     expect(res.status).toBe(400);
     expect(res.body.error).toMatchObject({ code: 'INVALID_JSON' });
   });
+
+  it('when /api/openapi.json is called with a method it does not answer, then 405 with Allow, as its own description publishes', async () => {
+    const document = (await ctx.request().get('/api/openapi.json').expect(200)).body;
+    expect(document.paths['/api/openapi.json'].get.responses['405']).toBeDefined();
+    const res = await ctx.request().post('/api/openapi.json');
+    expect(res.status).toBe(405);
+    expect(res.headers.allow).toBe('GET, HEAD');
+    expect(res.body.error).toMatchObject({ code: 'METHOD_NOT_ALLOWED' });
+  });
+
+  it('when /api/openapi.json is asked with OPTIONS, then 204 with Allow and no text body, as every other path answers', async () => {
+    const res = await ctx.request().options('/api/openapi.json');
+    expect(res.status).toBe(204);
+    expect(res.headers.allow).toBe('GET, HEAD');
+  });
 });

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Router, type RequestHandler } from 'express';
 import { config } from '../../lib/config.js';
+import { onlyGetAndHead } from '../../lib/http/only-get.js';
 import type { RouteGroup } from '../../lib/http/route.js';
 import { openApiDocument } from './openapi.js';
 
@@ -95,6 +96,9 @@ export function docsRouter(groups: RouteGroup[]): Router {
     res.type('application/json; charset=utf-8').setHeader('Cache-Control', 'no-cache');
     res.send(json);
   });
+  // Another method: 405 with Allow (OPTIONS 204), as its description publishes and every other
+  // path answers, not the 404 of the /api fallback (nor Express's own text/plain OPTIONS).
+  router.all('/api/openapi.json', onlyGetAndHead);
   if (!config().docsEnabled) return router;
   router.get('/docs', docsPolicy, (_req, res) => {
     res.type('text/html; charset=utf-8').setHeader('Cache-Control', 'no-cache');
@@ -104,6 +108,7 @@ export function docsRouter(groups: RouteGroup[]): Router {
     res.type('text/javascript; charset=utf-8').setHeader('Cache-Control', 'no-cache');
     res.send(INIT);
   });
+  for (const page of ['/docs', '/docs/init.js']) router.all(page, onlyGetAndHead);
   const cache = new Map<string, Buffer>();
   router.get('/docs/assets/:file', docsPolicy, (req, res, next) => {
     const file = String(req.params.file);
