@@ -11,7 +11,7 @@ describe('rev-b edge repros', () => {
     const res = await ctx
       .request()
       .post('/api/chats')
-      .set('Authorization', user.auth)
+      .set(user.auth)
       .set('Content-Type', 'application/json')
       .set('Content-Encoding', 'zstd')
       .send('{"title":"x"}');
@@ -32,5 +32,29 @@ describe('rev-b edge repros', () => {
     const res = await ctx.request().options('/api/openapi.json');
     expect(res.status).toBe(204);
     expect(res.headers.allow).toBe('GET, HEAD');
+  });
+
+  const documented = async (path: string, method: string) => {
+    const document = (await ctx.request().get('/api/openapi.json').expect(200)).body;
+    return Object.keys(document.paths[path][method].responses);
+  };
+
+  it('when useChat edits after an answer of a chat the id does not name, then the answer (404) is one POST /api/ai-sdk/chat publishes', async () => {
+    const user = await createUser();
+    const res = await ctx
+      .request()
+      .post('/api/ai-sdk/chat')
+      .set(user.auth)
+      .send({
+        id: 'never-used-before',
+        trigger: 'submit-message',
+        messageId: 'edited-message',
+        messages: [
+          { id: '0123456789abcdef01234567', role: 'assistant', parts: [] },
+          { id: 'edited-message', role: 'user', parts: [{ type: 'text', text: 'hi' }] },
+        ],
+      });
+    expect(res.body.error).toMatchObject({ code: 'NOT_FOUND' });
+    expect(await documented('/api/ai-sdk/chat', 'post')).toContain(String(res.status));
   });
 });

@@ -41,7 +41,8 @@ export function aiSdkRoutes(): RouteGroup {
             headers: { 'x-vercel-ai-ui-message-stream': '`v1`' },
           },
         },
-        errors: [409, 429, 503],
+        // 404: an edit after an answer (`messageId`, an answer before it) that the chat does not hold.
+        errors: [404, 409, 429, 503],
         handler: controller.chat,
       }),
       defineRoute({
