@@ -4,7 +4,8 @@ import { createUser } from '../helpers/users.js';
 
 /** rev-b (s44): edge cases where the answer is not the published one. */
 describe('rev-b edge repros', () => {
-  const ctx = useTestApp();
+  // A small storage cap, for the chat change that outgrows it.
+  const ctx = useTestApp({ MAX_STORED_BYTES_PER_USER: '200' });
 
   it('when the body claims Content-Encoding: zstd it does not have, then 400 INVALID_JSON, not 500', async () => {
     const user = await createUser();
@@ -56,5 +57,19 @@ describe('rev-b edge repros', () => {
       });
     expect(res.body.error).toMatchObject({ code: 'NOT_FOUND' });
     expect(await documented('/api/ai-sdk/chat', 'post')).toContain(String(res.status));
+  });
+
+  it('when a chat change outgrows the storage cap, then its 409 is one PATCH and PUT /api/chats/{id} publish', async () => {
+    const user = await createUser();
+    const chat = (await ctx.request().post('/api/chats').set(user.auth).send({}).expect(201)).body;
+    for (const method of ['patch', 'put'] as const) {
+      const res = await ctx
+        .request()
+        [method](`/api/chats/${chat.id}`)
+        .set(user.auth)
+        .send({ systemPrompt: 'x'.repeat(300) });
+      expect(res.body.error).toMatchObject({ code: 'STORAGE_LIMIT_REACHED' });
+      expect(await documented('/api/chats/{id}', method)).toContain(String(res.status));
+    }
   });
 });

@@ -3930,6 +3930,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Conflicts with existing data (`EMAIL_TAKEN`, `TOO_MANY_KEYS`, `IDEMPOTENCY_KEY_REUSED`, `CHAT_LIMIT_REACHED`, `MESSAGE_LIMIT_REACHED`, `STORAGE_LIMIT_REACHED`, `MESSAGE_STREAMING`, `REPLY_NOT_CONTINUABLE`, `LAST_ADMIN`) */
+            409: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "EMAIL_TAKEN",
+                     *         "message": "Conflicts with existing data",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description The request body is larger than the server accepts (`PAYLOAD_TOO_LARGE`) */
             413: {
                 headers: {
@@ -4360,6 +4380,26 @@ export interface operations {
                      *       "error": {
                      *         "code": "METHOD_NOT_ALLOWED",
                      *         "message": "The path exists but not with this method; `Allow` lists the methods it answers",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with existing data (`EMAIL_TAKEN`, `TOO_MANY_KEYS`, `IDEMPOTENCY_KEY_REUSED`, `CHAT_LIMIT_REACHED`, `MESSAGE_LIMIT_REACHED`, `STORAGE_LIMIT_REACHED`, `MESSAGE_STREAMING`, `REPLY_NOT_CONTINUABLE`, `LAST_ADMIN`) */
+            409: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "EMAIL_TAKEN",
+                     *         "message": "Conflicts with existing data",
                      *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
                      *       }
                      *     }

@@ -68,8 +68,9 @@ export function chatRoutes(): RouteGroup {
       auth: true,
       request: { params: IdParams, body: s.UpdateChatBody },
       responses: { 200: { description: 'The updated chat', schema: ChatSchema } },
+      // 409: a longer title or system prompt past MAX_STORED_BYTES_PER_USER (chats.quota ensureRoom);
       // 429: CHAT_WRITES_PER_MINUTE (chats.service checkChatWriteRate).
-      errors: [404, 429],
+      errors: [404, 409, 429],
       handler: controller.update,
     });
   return {
