@@ -72,4 +72,16 @@ describe('rev-b edge repros', () => {
       expect(await documented('/api/chats/{id}', method)).toContain(String(res.status));
     }
   });
+
+  it('when JSON declares charset=utf8 (the alias the 415 check lets through), then it is taken, not a 415', async () => {
+    const user = await createUser();
+    const res = await ctx
+      .request()
+      .post('/api/chats')
+      .set(user.auth)
+      .set('Content-Type', 'application/json; charset=UTF8')
+      .send('{"title":"utf8"}');
+    expect(res.status).toBe(201);
+    expect(res.body.title).toBe('utf8');
+  });
 });

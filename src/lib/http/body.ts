@@ -33,6 +33,12 @@ export function jsonBody(limit: string): RequestHandler[] {
     const charset = declaredCharset(req);
     if (charset !== undefined && !UTF8.has(charset))
       return next(new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send JSON encoded as UTF-8'));
+    // body-parser takes only `utf-…` names and would refuse the alias (415): name it its way.
+    if (charset === 'utf8')
+      req.headers['content-type'] = req.headers['content-type']!.replace(
+        /(;\s*charset\s*=\s*"?)utf8/i,
+        '$1utf-8',
+      );
     next();
   };
   return [
