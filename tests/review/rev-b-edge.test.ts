@@ -84,4 +84,23 @@ describe('rev-b edge repros', () => {
     expect(res.status).toBe(201);
     expect(res.body.title).toBe('utf8');
   });
+
+  it('when an API key name breaks its published bounds only by whitespace, then the answer follows the description (past maxLength a 400, blank refused by a published pattern)', async () => {
+    const user = await createUser();
+    const document = (await ctx.request().get('/api/openapi.json').expect(200)).body;
+    const published = document.paths['/api/keys'].post.requestBody.content['application/json'].schema
+      .properties.name;
+    // 101 characters: over the published maxLength, however much of it is whitespace.
+    const long = await ctx
+      .request()
+      .post('/api/keys')
+      .set(user.auth)
+      .send({ name: ` ${'a'.repeat(100)}` });
+    expect(long.status).toBe(400);
+    // Blank: refused, so the description must say so (a pattern), or a client it allows gets a 400.
+    const blank = await ctx.request().post('/api/keys').set(user.auth).send({ name: '   ' });
+    expect(blank.status).toBe(400);
+    expect(new RegExp(published.pattern).test('   ')).toBe(false);
+    expect(new RegExp(published.pattern).test(' a ')).toBe(true);
+  });
 });
