@@ -44,3 +44,10 @@ export function characterCount(text: string): number {
  */
 // eslint-disable-next-line no-control-regex -- matching control characters is its job
 export const NO_CONTROL_CHARACTERS = new RegExp('^[^\\u0000-\\u001f\\u007f]*$');
+
+/**
+ * Text that is not empty once trimmed: at least one character that `trim()` keeps. JavaScript's
+ * `\s` is exactly what `trim()` removes; U+FEFF is named too because other regex engines (Python's,
+ * which schemathesis generates from) do not count it as whitespace. Published as the `pattern`.
+ */
+export const NOT_BLANK = /[^\s\uFEFF]/;

@@ -4,14 +4,7 @@ import { objectIdField, objectIdParam } from '../../lib/http/ids.js';
 import { CURSOR_TEXT } from './reply-cursor.js';
 import { REPLY_ERROR_CODES, STOP_REASONS } from './message.model.js';
 import { pageParams } from '../../lib/http/pagination.js';
-import { NO_CONTROL_CHARACTERS } from '../../lib/text.js';
-
-/**
- * Text that is not empty once trimmed: at least one character that `trim()` keeps. JavaScript's
- * `\s` is exactly what `trim()` removes; U+FEFF is named too because other regex engines (Python's,
- * which schemathesis generates from) do not count it as whitespace. Published as the `pattern`.
- */
-const NOT_BLANK = /[^\s\uFEFF]/;
+import { NO_CONTROL_CHARACTERS, NOT_BLANK } from '../../lib/text.js';
 
 /** Longer than any model id a provider uses; bounds what the description lets clients send. */
 const MODEL_ID_MAX = 200;

@@ -1,18 +1,10 @@
 import { z } from 'zod';
-
-/**
- * Not blank once trimmed (`\s` is what `trim()` removes; U+FEFF named for Python's regexes, which
- * schemathesis generates from), published as the `pattern`. Measured before trimming, as the
- * other texts are: the published maxLength bounds what the client sends.
- */
-const NOT_BLANK = /[^\s\uFEFF]/;
+import { NOT_BLANK } from '../../lib/text.js';
 
 export const CreateKeyBody = z.strictObject({
-  name: z
-    .string()
-    .max(100)
-    .regex(NOT_BLANK, 'Name the key (e.g. the app that will use it)')
-    .trim(),
+  // Measured before trimming, as the other texts are: the published maxLength bounds what the
+  // client sends.
+  name: z.string().max(100).regex(NOT_BLANK, 'Name the key (e.g. the app that will use it)').trim(),
   expiresInDays: z
     .number()
     .int()

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { useTestApp } from '../helpers/app.js';
 import { createUser } from '../helpers/users.js';
 
-/** rev-b (s44): edge cases where the answer is not the published one. */
-describe('rev-b edge repros', () => {
+/** Edge cases whose answer must be the one the description publishes (or a clear 4xx). */
+describe('answers at the edge, as published', () => {
   // A small storage cap, for the chat change that outgrows it.
   const ctx = useTestApp({ MAX_STORED_BYTES_PER_USER: '200' });
 
@@ -88,8 +88,9 @@ describe('rev-b edge repros', () => {
   it('when an API key name breaks its published bounds only by whitespace, then the answer follows the description (past maxLength a 400, blank refused by a published pattern)', async () => {
     const user = await createUser();
     const document = (await ctx.request().get('/api/openapi.json').expect(200)).body;
-    const published = document.paths['/api/keys'].post.requestBody.content['application/json'].schema
-      .properties.name;
+    const published =
+      document.paths['/api/keys'].post.requestBody.content['application/json'].schema.properties
+        .name;
     // 101 characters: over the published maxLength, however much of it is whitespace.
     const long = await ctx
       .request()
