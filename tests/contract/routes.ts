@@ -33,7 +33,7 @@ export function expressOperations(app: Express): Operation[] {
           for (const [method, on] of Object.entries(layer.route.methods)) {
             if (on && method !== '_all')
               found.push(
-                `${method.toUpperCase()} ${join(prefix, path).replace(/:([A-Za-z0-9_]+)/g, '{$1}')}`,
+                `${method.toUpperCase()} ${join(prefix, path).replace(/[:*]([A-Za-z0-9_]+)/g, '{$1}')}`,
               );
           }
         }

@@ -98,12 +98,24 @@ function validator(schemas: RequestSchemas, carriesBody: boolean) {
     const body = parse(schemas.body ?? (carriesBody ? NoBody : undefined), req.body ?? {});
     // Last, so an invalid query or body is still a 400: a path that does not parse names no
     // resource, so it answers 404 with the schema's message (see objectIdParam in ids.ts).
-    const params = schemas.params?.safeParse(req.params);
+    const params = schemas.params?.safeParse(joinedParams(req.params));
     if (params && !params.success)
       throw new AppError('NOT_FOUND', params.error.issues[0]?.message ?? 'Resource not found');
     return { params: params?.data, query, body };
   };
 }
+
+/**
+ * A wildcard parameter (`*model`: a model id such as `meta-llama/llama-3.1-8b`, sent unencoded by
+ * some clients) arrives as its path segments: it is validated as the text they spell.
+ */
+const joinedParams = (params: Request['params']) =>
+  Object.fromEntries(
+    Object.entries(params as Record<string, string | string[]>).map(([name, value]) => [
+      name,
+      Array.isArray(value) ? value.join('/') : value,
+    ]),
+  );
 
 /** Builds the router of a group; unknown methods on known paths answer 405 with `Allow`. */
 export function buildRouter(group: RouteGroup, authenticate: RequestHandler): express.Router {

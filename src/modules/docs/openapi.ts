@@ -66,13 +66,18 @@ const REQUEST_ID_HEADER = {
 
 const METHODS_WITH_BODY = new Set(['post', 'put', 'patch', 'delete']);
 
-/** `/api/chats` + `/:id/messages` → `/api/chats/{id}/messages`. */
+/**
+ * `/api/chats` + `/:id/messages` → `/api/chats/{id}/messages`; a wildcard (`/models/*model`) is
+ * published as one parameter too.
+ */
 export function openApiPath(prefix: string, path: string): string {
   const joined = path === '/' ? prefix : `${prefix}${path}`;
-  return joined.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+  return joined.replace(PATH_PARAM, '{$1}');
 }
 
-const pathParamNames = (path: string) => [...path.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => m[1]!);
+/** The parameters of an Express path: `:name`, and the wildcard `*name`. */
+const PATH_PARAM = /[:*]([A-Za-z0-9_]+)/g;
+const pathParamNames = (path: string) => [...path.matchAll(PATH_PARAM)].map((m) => m[1]!);
 
 const pascal = (text: string) =>
   text

@@ -79,7 +79,9 @@ export function openAiRoutes(): RouteGroup {
       }),
       defineRoute({
         method: 'get',
-        path: '/models/:model',
+        // A wildcard: model ids may hold a slash (OpenRouter's, vLLM's), which the Python SDK
+        // sends unencoded.
+        path: '/models/*model',
         summary: 'One allowed model (404 model_not_found otherwise)',
         auth: true,
         security: API_KEY,
