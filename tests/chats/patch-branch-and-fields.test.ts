@@ -19,7 +19,11 @@ describe('a PATCH that switches branch and changes another field', () => {
       .id as string;
     upstream.setDefault({ chunks: ['ok'] });
     const send = (body: Record<string, unknown>) =>
-      ctx.request().post(`/api/chats/${chatId}/messages`).set(user.auth).send({ stream: false, ...body });
+      ctx
+        .request()
+        .post(`/api/chats/${chatId}/messages`)
+        .set(user.auth)
+        .send({ stream: false, ...body });
     const first = await send({ content: 'a' });
     expect(first.status).toBe(201);
     const second = await send({ content: 'b', parentId: null });

@@ -8,8 +8,9 @@ describe('/v1/models/{model} with a slash in the id', () => {
 
   it('when an allowed model id holds a slash, then GET /v1/models/<id> answers it, sent as it is or encoded', async () => {
     const user = await createUser();
-    const key = (await ctx.request().post('/api/keys').set(user.auth).send({ name: 'k' }).expect(201))
-      .body.key as string;
+    const key = (
+      await ctx.request().post('/api/keys').set(user.auth).send({ name: 'k' }).expect(201)
+    ).body.key as string;
     const auth = { Authorization: `Bearer ${key}` };
     const listed = await ctx.request().get('/v1/models').set(auth).expect(200);
     expect(listed.body.data.map((m: { id: string }) => m.id)).toContain('meta-llama/llama-3.1-8b');
