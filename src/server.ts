@@ -1,5 +1,6 @@
 import './lib/load-env.js';
 import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
 import { config, misspeltSettings } from './lib/config.js';
 import { connectResolvedDatabase, disconnectDatabase } from './lib/db/connection.js';
@@ -58,9 +59,11 @@ async function main() {
       resolve();
     });
   });
+  // The port listened on: PORT=0 asks the system for a free one.
+  const { port } = server.address() as AddressInfo;
   logger.info(
-    { port: c.PORT, models: c.models, nodeVersion: process.version },
-    `SigmaGPT API listening on http://localhost:${c.PORT}`,
+    { port, models: c.models, nodeVersion: process.version },
+    `SigmaGPT API listening on http://localhost:${port}`,
   );
 
   let stoppingSince = 0;

@@ -48,4 +48,41 @@ describe('a server that cannot listen', () => {
       holder.close();
     }
   }, 60_000);
+
+  it('when PORT is 0, then the start-up line names the port the system gave, and the server answers there', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+      cwd: projectRoot,
+      env: {
+        ...process.env,
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'info',
+        HOST: '127.0.0.1',
+        PORT: '0',
+        DATA_DIR: path.join(work, 'data-any-port'),
+        MONGODB_URI: databaseUri(inject('mongoUri')),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      const listening = await new Promise<{ port: number; msg: string }>((resolve, reject) => {
+        let output = '';
+        child.stdout.on('data', (c) => {
+          output += c;
+          const line = output
+            .split('\n')
+            .filter((l) => l.startsWith('{'))
+            .map((l) => JSON.parse(l) as { port?: number; msg: string })
+            .find((l) => l.msg.includes('listening on'));
+          if (line) resolve({ port: line.port!, msg: line.msg });
+        });
+        child.once('exit', () => reject(new Error(`exited before listening: ${output}`)));
+      });
+      expect(listening.port).toBeGreaterThan(0);
+      expect(listening.msg).toBe(`SigmaGPT API listening on http://localhost:${listening.port}`);
+      const health = await fetch(`http://127.0.0.1:${listening.port}/healthz`);
+      expect(health.status).toBe(200);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  }, 60_000);
 });
