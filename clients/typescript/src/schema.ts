@@ -6941,7 +6941,7 @@ export interface operations {
                     threadId?: string;
                     /** @description A model id from `GET /api/models`; any other is a 400 */
                     model?: string;
-                    /** @description Streams unless false */
+                    /** @description false: JSON. Absent: streams, unless Accept rules out text/event-stream (`Accept: application/json`) */
                     stream?: boolean;
                 };
             };

@@ -318,7 +318,12 @@ export function chatSchemas(c: Config = config()) {
         chatId: z.string().max(64).optional(),
         threadId: z.string().max(64).optional().describe('Accepted in place of chatId'),
         model: model.optional(),
-        stream: z.boolean().optional().describe('Streams unless false'),
+        stream: z
+          .boolean()
+          .optional()
+          .describe(
+            'false: JSON. Absent: streams, unless Accept rules out text/event-stream (`Accept: application/json`)',
+          ),
       })
       // Two names for one chat: naming two chats would leave which one is meant to a guess.
       .refine(

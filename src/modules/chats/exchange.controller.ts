@@ -39,17 +39,19 @@ import { admitReader } from './reader-cap.js';
 import { exchangeJson, resumeFromPost, serveReply } from './reply.controller.js';
 import { openReply, runReply } from './reply.service.js';
 
-/** `stream` when given; otherwise the route's default, or what the Accept header asks for. */
+/**
+ * `stream` when given; otherwise what the Accept header asks for. A route that streams by default
+ * (SigmaGPT's) streams unless Accept rules `text/event-stream` out: a client that asks for JSON
+ * alone is not sent an event stream.
+ */
 export function wantsStream(
   req: Request,
   stream: boolean | undefined,
   streamByDefault = false,
 ): boolean {
   if (stream !== undefined) return stream;
-  return (
-    streamByDefault ||
-    req.accepts(['application/json', 'text/event-stream']) === 'text/event-stream'
-  );
+  if (streamByDefault) return req.accepts('text/event-stream') !== false;
+  return req.accepts(['application/json', 'text/event-stream']) === 'text/event-stream';
 }
 
 /**
