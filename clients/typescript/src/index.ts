@@ -154,6 +154,9 @@ export class SigmaClient {
     });
     this.raw.use({
       onRequest: ({ request }) => {
+        // Every `raw` answer is typed as JSON (JsonPaths): say so, or a route that streams by
+        // default (POST /api/chat) sends an event stream that openapi-fetch cannot parse.
+        if (!request.headers.has('Accept')) request.headers.set('Accept', 'application/json');
         if (this.accessToken && !request.headers.has('Authorization'))
           request.headers.set('Authorization', `Bearer ${this.accessToken}`);
         // Node only: browsers refuse to let scripts set Cookie (and send their own).
@@ -388,6 +391,32 @@ export class SigmaClient {
   /** Stops the reply being generated for this chat, from any tab, device or instance. */
   stopReply(id: string): Promise<StopResult> {
     return this.call(() => this.raw.POST('/api/chats/{id}/stop', { params: { path: { id } } }));
+  }
+
+  /**
+   * The SigmaGPT-compatible send (POST /api/chat): continues `chatId` (or `threadId`), or starts a
+   * new chat without one; resolves with the message and the complete reply (JSON mode).
+   */
+  sendCompat(
+    body: Omit<Body<'/api/chat', 'post'>, 'stream'>,
+    options: SendOptions = {},
+  ): Promise<ExchangeResult> {
+    return this.call(
+      () =>
+        this.raw.POST('/api/chat', {
+          params: idempotencyParams(options),
+          body: { ...body, stream: false },
+        }),
+      // openapi-fetch widens the [user, assistant] pair to an array; the description says two.
+    ) as Promise<ExchangeResult>;
+  }
+
+  /** `sendCompat`, streamed: `meta` (with the chat, new or not), `delta`…, then `done` or `error`. */
+  streamCompat(
+    body: Omit<Body<'/api/chat', 'post'>, 'stream'>,
+    options: StreamOptions = {},
+  ): AsyncGenerator<StreamEvent> {
+    return this.events('POST', '/api/chat', { ...body, stream: true }, options);
   }
 
   listModels(): Promise<Model[]> {
