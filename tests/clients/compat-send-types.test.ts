@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { appTsconfig } from '../helpers/app-tsconfig.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const run = promisify(execFile);
@@ -12,7 +13,7 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-/** A frontend on the SigmaGPT-compatible route, through the typed client (it has no compat helper). */
+/** A frontend on the SigmaGPT-compatible route, through the typed client's compat send. */
 const USAGE = `import { createClient } from '${ROOT}/clients/typescript/src/index.js';
 const api = createClient({ baseUrl: '' });
 export async function send(threadId: string): Promise<string> {
@@ -24,27 +25,17 @@ export async function send(threadId: string): Promise<string> {
 
 describe('typed client, compat JSON send', () => {
   it('when a strict (noUncheckedIndexedAccess) frontend reads the [user, assistant] pair of POST /api/chat, then it compiles without narrowing', async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'rev-g-client-types-'));
+    dir = await mkdtemp(path.join(tmpdir(), 'compat-send-types-'));
     await writeFile(path.join(dir, 'usage.ts'), USAGE);
     await writeFile(
       path.join(dir, 'tsconfig.json'),
-      JSON.stringify({
-        compilerOptions: {
-          target: 'ES2022',
-          module: 'ESNext',
-          moduleResolution: 'Bundler',
-          lib: ['ES2022', 'DOM', 'DOM.Iterable'],
-          types: [],
-          strict: true,
-          noUncheckedIndexedAccess: true,
-          noEmit: true,
-          skipLibCheck: true,
-          paths: {
-            'openapi-fetch': [path.join(ROOT, 'node_modules/openapi-fetch')],
-            'eventsource-parser': [path.join(ROOT, 'node_modules/eventsource-parser')],
-          },
+      appTsconfig({
+        skipLibCheck: true,
+        noUncheckedIndexedAccess: true,
+        paths: {
+          'openapi-fetch': [path.join(ROOT, 'node_modules/openapi-fetch')],
+          'eventsource-parser': [path.join(ROOT, 'node_modules/eventsource-parser')],
         },
-        files: ['usage.ts'],
       }),
     );
     const result = await run(path.join(ROOT, 'node_modules/.bin/tsc'), ['-p', dir], { cwd: dir })
