@@ -59,16 +59,27 @@ export function refreshCookies(req: Request): string[] {
 }
 
 /**
+ * What `Sec-Fetch-Site` (which pages cannot set) may say on a request without Origin: sent by this
+ * origin itself, or by the user (typed, bookmarked). `same-site` is refused like `cross-site`:
+ * SameSite=Strict sends the cookie from every sibling subdomain of the site, so an <img> on any of
+ * them (not only the SPA's) could otherwise end the session. The SPA's own calls are `fetch`es,
+ * which send Origin and meet the allow-list below.
+ */
+const OWN_FETCH_SITES = new Set(['same-origin', 'none']);
+
+/**
  * Routes authenticated by the cookie refuse requests from origins outside the allow-list
  * (SameSite=Strict already keeps the cookie off cross-site requests; this also covers old browsers).
- * A request without Origin (a browser's GET navigation sends none) is refused when the browser
- * says it comes from another site (`Sec-Fetch-Site`, which pages cannot set): a link on any site
- * to GET /logout. Clients that are not browsers send neither header.
+ * A request without Origin (a browser's GET navigation or subresource sends none) is refused when
+ * the browser says it comes from another site or a sibling subdomain (`Sec-Fetch-Site`): a link
+ * or an image on any of them pointing at GET /logout. Clients that are not browsers send neither
+ * header.
  */
 export const sameOriginOnly: RequestHandler = (req, _res, next) => {
   const origin = req.headers.origin;
   if (origin === undefined) {
-    if (req.headers['sec-fetch-site'] !== 'cross-site') return next();
+    const site = req.headers['sec-fetch-site'];
+    if (site === undefined || OWN_FETCH_SITES.has(site)) return next();
     return next(new AppError('FORBIDDEN_ORIGIN', 'Requests from another site are not allowed'));
   }
   if (config().CORS_ORIGINS.includes(origin)) return next();
