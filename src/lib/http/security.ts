@@ -6,10 +6,14 @@ export function securityHeaders(): RequestHandler {
   return helmet();
 }
 
-/** Only allow-listed origins are echoed, with credentials; anything else gets no CORS headers. */
+/**
+ * Only allow-listed origins are echoed, with credentials; anything else gets no CORS headers. Every
+ * answer says `Vary: Origin`, also one that echoes nothing (no Origin, or one not allowed): a shared
+ * cache must not serve it to an allow-listed origin, which it would then fail.
+ */
 export function corsPolicy(allowedOrigins: readonly string[]): RequestHandler {
   const allowed = new Set(allowedOrigins);
-  return cors({
+  const policy = cors({
     origin: (origin, callback) => callback(null, origin !== undefined && allowed.has(origin)),
     credentials: true,
     // What browser code may read: X-Chat-Id names the chat a /v1 `store: true` exchange went into;
@@ -28,6 +32,10 @@ export function corsPolicy(allowedOrigins: readonly string[]): RequestHandler {
     ],
     maxAge: 600,
   });
+  return (req, res, next) => {
+    res.vary('Origin');
+    policy(req, res, next);
+  };
 }
 
 /** Auth and chat responses are personal: nothing may cache them. */
