@@ -74,6 +74,10 @@ export const notFound = (what = 'Resource') => new AppError('NOT_FOUND', `${what
 export const unauthenticated = (message = 'Authentication required') =>
   new AppError('UNAUTHENTICATED', message, { headers: { 'WWW-Authenticate': 'Bearer' } });
 
+/** A password that did not match; a 401 like any other, so it names the scheme too (RFC 9110). */
+export const invalidCredentials = (message: string) =>
+  new AppError('INVALID_CREDENTIALS', message, { headers: { 'WWW-Authenticate': 'Bearer' } });
+
 export const serviceUnavailable = (message = 'The database is unavailable, try again shortly') =>
   new AppError('SERVICE_UNAVAILABLE', message, { headers: { 'Retry-After': '5' } });
 

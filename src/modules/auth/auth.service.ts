@@ -1,6 +1,10 @@
 import { Types } from 'mongoose';
 import { config } from '../../lib/config.js';
-import { AppError, unauthenticated } from '../../lib/errors.js';
+import {
+  AppError,
+  invalidCredentials as credentialsRefused,
+  unauthenticated,
+} from '../../lib/errors.js';
 import * as users from '../users/index.js';
 import { toUserJson, type UserDoc } from '../users/index.js';
 import type { AuthResultJson } from './auth.schemas.js';
@@ -18,8 +22,7 @@ import { applyAdminEmails, auditNewAccount, roleForEmail } from '../admin/index.
 /** The published AuthResult, plus the refresh token the controller puts in the cookie. */
 export type IssuedTokens = AuthResultJson & { refreshToken: string; refreshExpiresAt: Date };
 
-const invalidCredentials = () =>
-  new AppError('INVALID_CREDENTIALS', 'Email or password is incorrect');
+const invalidCredentials = () => credentialsRefused('Email or password is incorrect');
 const accountDisabled = () =>
   new AppError('ACCOUNT_DISABLED', 'This account is disabled; contact the administrator');
 

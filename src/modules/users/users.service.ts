@@ -1,4 +1,4 @@
-import { AppError, unauthenticated } from '../../lib/errors.js';
+import { AppError, invalidCredentials, unauthenticated } from '../../lib/errors.js';
 import { isDuplicateKey } from '../../lib/db/duplicate-key.js';
 import { forgetRateLimitsOf } from '../../lib/rate-limit/mongo-store.js';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords.js';
@@ -91,7 +91,7 @@ async function requirePassword(userId: string, password: string) {
   if (!user) throw unauthenticated('Account no longer exists');
   // The account is known here, so the message can say which secret was wrong.
   if (!(await verifyPassword(password, user.passwordHash)))
-    throw new AppError('INVALID_CREDENTIALS', 'The password is incorrect');
+    throw invalidCredentials('The password is incorrect');
   return user;
 }
 
