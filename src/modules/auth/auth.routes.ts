@@ -107,7 +107,8 @@ export function authRoutes(): RouteGroup {
             schema: AuthResult,
           },
         },
-        errors: [401, 403],
+        // 429: ACCOUNT_WRITES_PER_MINUTE (the session and its cookie stay as they were).
+        errors: [401, 403, 429],
         handler: controller.refresh,
       }),
     ],

@@ -119,6 +119,9 @@ export async function refresh(refreshToken: string | undefined) {
     session.rotatedAt !== null &&
     now.getTime() - session.rotatedAt.getTime() <= graceMs;
   if (session.refreshTokenHash !== presented && !justRotated) throw await rejected();
+  // Counted once the token is known good (a refused one is a 401 and revokes, not a 429); one
+  // over the limit keeps the session and its token as they were.
+  await users.checkAccountWriteRate(String(session.userId));
   if (!justRotated) {
     // Idempotent: a parallel refresh of the same token writes the same values, so either order works.
     const rotated = await inSessionsTurn(session.userId, () =>

@@ -20,7 +20,8 @@ export function keyRoutes(): RouteGroup {
         auth: true,
         request: { body: CreateKeyBody },
         responses: { 201: { description: 'The new key, in full', schema: CreatedKeySchema } },
-        errors: [409],
+        // 429: ACCOUNT_WRITES_PER_MINUTE, for keys made and deleted alike.
+        errors: [409, 429],
         handler: controller.create,
       }),
       defineRoute({
@@ -38,7 +39,7 @@ export function keyRoutes(): RouteGroup {
         auth: true,
         request: { params: KeyIdParams },
         responses: { 204: { description: 'Deleted' } },
-        errors: [404],
+        errors: [404, 429],
         handler: controller.remove,
       }),
     ],

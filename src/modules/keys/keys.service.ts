@@ -4,7 +4,7 @@ import { insertThroughSchema } from '../../lib/db/insert.js';
 import { Types } from '../../lib/db/mongoose.js';
 import { AppError, notFound, unauthenticated } from '../../lib/errors.js';
 import { logger } from '../../lib/logger.js';
-import { findUser, type UserDoc } from '../users/index.js';
+import { checkAccountWriteRate, findUser, type UserDoc } from '../users/index.js';
 import { ApiKey, type ApiKeyDoc } from './key.model.js';
 import { serverScansFilters } from '../../lib/db/connection.js';
 import { hashKey, keyIdOf, looksLikeKey, newKey, passwordStamp, sameStamp } from './key.secret.js';
@@ -72,6 +72,7 @@ export async function createKey(
   userId: string,
   input: { name: string; expiresInDays?: number },
 ): Promise<KeyJson & { key: string }> {
+  await checkAccountWriteRate(userId);
   const owner = new Types.ObjectId(userId);
   const stamp = await accountStamp(owner);
   const { key, prefix } = newKey();
@@ -112,6 +113,7 @@ export async function listKeys(userId: string): Promise<KeyJson[]> {
 
 export async function deleteKey(userId: string, keyId: string): Promise<void> {
   if (!Types.ObjectId.isValid(keyId) || !/^[a-f0-9]{24}$/i.test(keyId)) throw notFound('API key');
+  await checkAccountWriteRate(userId);
   const result = await ApiKey.deleteOne({
     _id: new Types.ObjectId(keyId),
     userId: new Types.ObjectId(userId),

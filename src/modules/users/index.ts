@@ -7,6 +7,7 @@ export { passwordGate } from './password-gate.js';
 export { passwordBrakes, rememberNetworkOf, targetByEmail } from './password-brake.js';
 export { subscribeToUsers, type UserHooks } from './user-hooks.js';
 export {
+  checkAccountWriteRate,
   checkCredentials,
   createUser,
   findLoginState,

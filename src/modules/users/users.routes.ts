@@ -35,6 +35,8 @@ export function userRoutes(): RouteGroup {
         auth: true,
         request: { body: UpdateMeBody, query: NoQuery },
         responses: { 200: { description: 'The updated user', schema: UserSchema } },
+        // 429: ACCOUNT_WRITES_PER_MINUTE (users.service checkAccountWriteRate).
+        errors: [429],
         handler: controller.updateMe,
       }),
       defineRoute({

@@ -1,6 +1,8 @@
 import { AppError, invalidCredentials, unauthenticated } from '../../lib/errors.js';
 import { isDuplicateKey } from '../../lib/db/duplicate-key.js';
 import { forgetRateLimitsOf } from '../../lib/rate-limit/mongo-store.js';
+import { checkUserRate } from '../../lib/rate-limit/user-rate.js';
+import { config } from '../../lib/config.js';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords.js';
 import { forgetLoginNetworks } from './login-networks.js';
 import { runUserHooks } from './user-hooks.js';
@@ -78,7 +80,24 @@ export async function getUser(userId: string): Promise<UserJson> {
   return toUserJson(user);
 }
 
+/**
+ * Writes to the account and its credentials that no password check brakes (a rename, a refresh of
+ * the session, an API key made or deleted): ACCOUNT_WRITES_PER_MINUTE per user, so one account,
+ * or one stolen access token, cannot write as fast as its connections allow.
+ */
+export async function checkAccountWriteRate(userId: string): Promise<void> {
+  const { ACCOUNT_WRITES_PER_MINUTE: max } = config();
+  await checkUserRate(
+    'account-writes',
+    userId,
+    max,
+    60_000,
+    `At most ${max} account changes per minute; try again shortly`,
+  );
+}
+
 export async function updateName(userId: string, name: string): Promise<UserJson> {
+  await checkAccountWriteRate(userId);
   const user = await inUserTurn(userId, () =>
     User.findByIdAndUpdate(userId, { $set: { name } }, { returnDocument: 'after' }).lean<UserDoc>(),
   );
