@@ -219,7 +219,7 @@ export class SigmaClient {
     return this.call(() => this.raw.PATCH('/api/auth/me', { body }));
   }
 
-  /** Ends every other session; this one goes on. */
+  /** Ends every other session; this one goes on (with a new refresh cookie, kept on Node too). */
   async changePassword(body: Body<'/api/auth/password', 'post'>): Promise<void> {
     await this.call(() => this.raw.POST('/api/auth/password', { body }));
   }

@@ -3065,7 +3065,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Password changed */
+            /** @description Password changed; this session goes on with a new refresh cookie (a copy of the old one no longer refreshes) */
             204: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */

@@ -188,6 +188,39 @@ export async function activeSession(sessionId: string, userId: string): Promise<
   );
 }
 
+/**
+ * A new refresh token for a session that goes on (its password was changed from it), not derived
+ * from the old one: the old token and its grace end, and a copy of it presented later is a replay,
+ * which ends the session. Nothing for a session that has ended or is not the user's.
+ */
+export async function renewRefreshToken(
+  userId: string,
+  sessionId: string,
+): Promise<{ token: string; expiresAt: Date } | undefined> {
+  // By `_id` alone, checked in code: the embedded FerretDB scans the collection for any other filter.
+  const session = await Session.collection.findOne<
+    Pick<SessionDoc, 'userId' | 'revokedAt' | 'expiresAt'>
+  >(
+    { _id: new Types.ObjectId(sessionId) },
+    { projection: { userId: 1, revokedAt: 1, expiresAt: 1 } },
+  );
+  if (!session || session.revokedAt !== null || String(session.userId) !== userId) return undefined;
+  const token = newRefreshToken(sessionId);
+  await inSessionsTurn(session.userId, () =>
+    Session.updateOne(
+      { _id: sessionId },
+      {
+        $set: {
+          refreshTokenHash: hashToken(token),
+          previousRefreshTokenHash: null,
+          rotatedAt: null,
+        },
+      },
+    ),
+  );
+  return { token, expiresAt: session.expiresAt };
+}
+
 /** Ends the user's sessions, all of them or all but one; their tokens are refused from now on. */
 export async function revokeSessionsOf(userId: string, exceptSessionId?: string): Promise<void> {
   await inSessionsTurn(userId, () =>

@@ -3,7 +3,7 @@
  * middleware behind every `auth: true` route.
  */
 import { subscribeToUsers } from '../users/index.js';
-import { forgetSessionsOf, revokeSessionsOf } from './auth.service.js';
+import { forgetSessionsOf, renewRefreshToken, revokeSessionsOf } from './auth.service.js';
 
 export { authRoutes } from './auth.routes.js';
 export { authenticate } from './auth.middleware.js';
@@ -15,6 +15,7 @@ export { startEndedSessionSweep, stopEndedSessionSweep } from './ended-sessions.
 // (see users/user-hooks.ts).
 subscribeToUsers('auth', {
   passwordChanged: (userId, keptSessionId) => revokeSessionsOf(userId, keptSessionId),
+  sessionRenewed: renewRefreshToken,
   lockOut: (userId) => revokeSessionsOf(userId),
   sweep: forgetSessionsOf,
   disabled: (userId) => revokeSessionsOf(userId),

@@ -12,6 +12,12 @@ export interface UserHooks {
    * check of the password it logged in with still read the old one).
    */
   passwordChanged?: (userId: string, keptSessionId: string) => Promise<void>;
+  /**
+   * The password was changed from this session, which goes on: its refresh token is replaced, so
+   * a copy of the old one (taken before the change, the reason for it) no longer refreshes. The
+   * module that keeps sessions answers with the new token, for the caller's cookie.
+   */
+  sessionRenewed?: (userId: string, sessionId: string) => Promise<RenewedRefresh | undefined>;
   /** Deletion, step 1, before anything is removed: end every way in, so nothing new gets written. */
   lockOut?: (userId: string) => Promise<void>;
   /**
@@ -41,6 +47,12 @@ export interface UserHooks {
    * under the accounts lock): a change of role operators see in the audit.
    */
   leftAdministrators?: (userId: string) => Promise<void>;
+}
+
+/** A session's new refresh token and when the session ends. */
+export interface RenewedRefresh {
+  token: string;
+  expiresAt: Date;
 }
 
 const subscribers = new Map<string, UserHooks>();
@@ -75,4 +87,16 @@ export async function runUserHooks<K extends keyof UserHooks>(
   const results = await Promise.allSettled(hooks.map((hook) => hook(...args)));
   const failed = results.find((result) => result.status === 'rejected');
   if (failed) throw failed.reason;
+}
+
+/** The renewed refresh token of a session, from the module that keeps sessions (if any). */
+export async function renewSession(
+  userId: string,
+  sessionId: string,
+): Promise<RenewedRefresh | undefined> {
+  for (const subscriber of subscribers.values()) {
+    const renewed = await subscriber.sessionRenewed?.(userId, sessionId);
+    if (renewed) return renewed;
+  }
+  return undefined;
 }

@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import type { z } from 'zod';
-import { clearRefreshCookie } from '../../lib/http/refresh-cookie.js';
+import { clearRefreshCookie, setRefreshCookie } from '../../lib/http/refresh-cookie.js';
 import { authOf } from '../../lib/http/request-auth.js';
 import type { ChangePasswordBody, DeleteMeBody, UpdateMeBody } from './users.schemas.js';
 import { rememberNetworkOf } from './password-brake.js';
@@ -22,8 +22,15 @@ export async function changePassword(
   { body }: Body<typeof ChangePasswordBody>,
 ) {
   const { userId, sessionId } = authOf(req);
-  await users.changePassword(userId, sessionId, body.currentPassword, body.newPassword);
+  const renewed = await users.changePassword(
+    userId,
+    sessionId,
+    body.currentPassword,
+    body.newPassword,
+  );
   await rememberNetworkOf(req, userId);
+  // This session goes on with a new refresh cookie: a copy of the old one no longer refreshes.
+  if (renewed) setRefreshCookie(res, renewed.token, renewed.expiresAt);
   res.status(204).end();
 }
 

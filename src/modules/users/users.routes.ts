@@ -46,7 +46,12 @@ export function userRoutes(): RouteGroup {
         auth: true,
         request: { body: ChangePasswordBody, query: NoQuery },
         guards: passwordCheck,
-        responses: { 204: { description: 'Password changed' } },
+        responses: {
+          204: {
+            description:
+              'Password changed; this session goes on with a new refresh cookie (a copy of the old one no longer refreshes)',
+          },
+        },
         errors: [401],
         handler: controller.changePassword,
       }),

@@ -5,7 +5,7 @@ import { checkUserRate } from '../../lib/rate-limit/user-rate.js';
 import { config } from '../../lib/config.js';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords.js';
 import { forgetLoginNetworks } from './login-networks.js';
-import { runUserHooks } from './user-hooks.js';
+import { renewSession, runUserHooks, type RenewedRefresh } from './user-hooks.js';
 import { deleteAccountDocument, leaveAdministrators } from './accounts.js';
 import {
   User,
@@ -120,13 +120,14 @@ export async function changePassword(
   sessionId: string,
   current: string,
   next: string,
-): Promise<void> {
+): Promise<RenewedRefresh | undefined> {
   await requirePassword(userId, current);
   const passwordHash = await hashPassword(next);
   // The other sessions end before the new password is stored and again after it (see the hook).
   await runUserHooks('passwordChanged', userId, sessionId);
   await inUserTurn(userId, () => User.updateOne({ _id: userId }, { $set: { passwordHash } }));
   await runUserHooks('passwordChanged', userId, sessionId);
+  return renewSession(userId, sessionId);
 }
 
 /** Deletes the account and everything the modules keep for it, in the steps of UserHooks. */

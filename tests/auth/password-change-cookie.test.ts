@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { Session } from '../../src/modules/auth/session.model.js';
+import { useTestApp } from '../helpers/app.js';
+import {
+  bearer,
+  expectUnauthenticated,
+  NO_TIGHT_LIMITS,
+  refreshCookieOf,
+} from '../helpers/auth.js';
+import { createUser } from '../helpers/users.js';
+
+const ctx = useTestApp(NO_TIGHT_LIMITS);
+const refresh = (token: string) =>
+  ctx.request().post('/api/auth/refresh').set('Cookie', `refresh_token=${token}`);
+
+describe('a password change and the session it was made from', () => {
+  it('when the owner changes the password, then this session goes on with a new refresh cookie, and a copy of the old one (taken before the change) no longer refreshes', async () => {
+    const owner = await createUser({ label: 'renewed' });
+    const stolen = owner.refreshToken; // copied from the browser before the change
+    const change = await ctx
+      .request()
+      .post('/api/auth/password')
+      .set(bearer(owner.accessToken))
+      .set('Cookie', `refresh_token=${owner.refreshToken}`)
+      .send({ currentPassword: owner.password, newPassword: 'a brand new password 123' });
+    expect(change.status).toBe(204);
+    const renewed = refreshCookieOf(change);
+    expect(renewed).toBeDefined();
+    expect(renewed).not.toBe(stolen);
+    // Not the old token's successor either: nothing derived from the copy leads to it.
+    const session = await Session.findById(owner.sessionId).lean();
+    expect(session?.revokedAt).toBeNull();
+    expect(session?.previousRefreshTokenHash).toBeNull();
+    // The session goes on: its access token works, and its new cookie refreshes.
+    expect((await ctx.request().get('/api/auth/me').set(owner.auth)).status).toBe(200);
+    const next = await refresh(renewed!);
+    expect(next.status).toBe(200);
+    // The copy gets nothing.
+    expectUnauthenticated(await refresh(stolen));
+  });
+});
