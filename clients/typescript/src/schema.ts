@@ -3637,6 +3637,8 @@ export interface operations {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
+                    /** @description The chat holding the question and the failed reply (a new one for a send that started it) */
+                    "X-Chat-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3679,6 +3681,8 @@ export interface operations {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
+                    /** @description The chat holding the question and the failed reply (a new one for a send that started it) */
+                    "X-Chat-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4974,6 +4978,8 @@ export interface operations {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
+                    /** @description The chat holding the question and the failed reply (a new one for a send that started it) */
+                    "X-Chat-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5016,6 +5022,8 @@ export interface operations {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
+                    /** @description The chat holding the question and the failed reply (a new one for a send that started it) */
+                    "X-Chat-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5484,6 +5492,8 @@ export interface operations {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
+                    /** @description The chat holding the question and the failed reply (a new one for a send that started it) */
+                    "X-Chat-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5526,6 +5536,8 @@ export interface operations {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
+                    /** @description The chat holding the question and the failed reply (a new one for a send that started it) */
+                    "X-Chat-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5797,6 +5809,8 @@ export interface operations {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
+                    /** @description The chat holding the question and the failed reply (a new one for a send that started it) */
+                    "X-Chat-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5839,6 +5853,8 @@ export interface operations {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
+                    /** @description The chat holding the question and the failed reply (a new one for a send that started it) */
+                    "X-Chat-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6108,6 +6124,8 @@ export interface operations {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
+                    /** @description The chat holding the question and the failed reply (a new one for a send that started it) */
+                    "X-Chat-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6150,6 +6168,8 @@ export interface operations {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
+                    /** @description The chat holding the question and the failed reply (a new one for a send that started it) */
+                    "X-Chat-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7217,6 +7237,8 @@ export interface operations {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
+                    /** @description The chat holding the question and the failed reply (a new one for a send that started it) */
+                    "X-Chat-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7259,6 +7281,8 @@ export interface operations {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
+                    /** @description The chat holding the question and the failed reply (a new one for a send that started it) */
+                    "X-Chat-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {

@@ -16,7 +16,8 @@ export function corsPolicy(allowedOrigins: readonly string[]): RequestHandler {
   const policy = cors({
     origin: (origin, callback) => callback(null, origin !== undefined && allowed.has(origin)),
     credentials: true,
-    // What browser code may read: X-Chat-Id names the chat a /v1 `store: true` exchange went into;
+    // What browser code may read: X-Chat-Id names the chat a /v1 `store: true` exchange went into,
+    // or the one holding a JSON send that failed upstream (exchange.controller.ts);
     // the RateLimit-* headers are the ones the limiters send (limiter.ts, IETF draft 6);
     // x-should-retry tells OpenAI's SDKs not to retry a spent budget (openai.errors.ts).
     exposedHeaders: [

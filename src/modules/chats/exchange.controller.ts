@@ -82,8 +82,13 @@ export async function respondWithReply(
     await reading;
     await reply.finished;
     const outcome = reply.outcome!;
-    // An upstream failure is a 502/504 JSON error; both messages are stored by then.
-    if (outcome.error) throw outcome.error;
+    // An upstream failure is a 502/504 JSON error; both messages are stored by then, in a chat the
+    // send may have just started: named, so a retry goes there rather than start another (a
+    // stream's `meta` names it before any error).
+    if (outcome.error) {
+      res.set('X-Chat-Id', String(exchange.chat._id));
+      throw outcome.error;
+    }
     const exchangeBody = {
       // As stored once the reply settled it (a title, a rename meanwhile), as `done` shows it.
       chat: outcome.chat ?? toChatJson(exchange.chat),

@@ -60,6 +60,18 @@ const ERROR_HEADERS: Record<number, Record<string, ReturnType<typeof header>>> =
   503: { 'Retry-After': header('Seconds to wait before retrying') },
 };
 
+/**
+ * A model send's failure (only those answer 502 and 504 on /api): its question and failed reply
+ * are stored, in a chat the send may have just started.
+ */
+const STORED_IN = header(
+  'The chat holding the question and the failed reply (a new one for a send that started it)',
+);
+const SEND_FAILURE_HEADERS: Record<number, Record<string, ReturnType<typeof header>>> = {
+  502: { 'X-Chat-Id': STORED_IN },
+  504: { 'X-Chat-Id': STORED_IN },
+};
+
 const REQUEST_ID_HEADER = {
   'X-Request-Id': header('Request id (echoed from the request when it is short and plain)'),
 };
@@ -144,7 +156,7 @@ function errorResponse(status: number, group?: RouteGroup): ResponseConfig {
   }
   return {
     description: codes.length > 0 ? `${base} (${codes.map((c) => `\`${c}\``).join(', ')})` : base,
-    headers: { ...REQUEST_ID_HEADER, ...ERROR_HEADERS[status] },
+    headers: { ...REQUEST_ID_HEADER, ...ERROR_HEADERS[status], ...SEND_FAILURE_HEADERS[status] },
     content: {
       'application/json': {
         schema: ErrorBody,
