@@ -30,6 +30,10 @@ export class DetachWatch implements ReaderWatcher {
   private readonly leaving: 'detached' | 'stop';
   /** The lease's notes that the reply waits (or no longer does), written in order. */
   private notes: Promise<void> | undefined;
+  /** The readers as last told, to tell a reader leaving from one coming. */
+  private readers = 0;
+  /** When a reader last left that had not been gone a grace already (0: none did). */
+  private leftAt = 0;
 
   constructor(
     readonly stream: ReplyStream,
@@ -46,6 +50,8 @@ export class DetachWatch implements ReaderWatcher {
   }
 
   readersChanged(count: number, waitedOut = false): void {
+    if (count < this.readers && !waitedOut) this.leftAt = Date.now();
+    this.readers = count;
     if (count > 0) {
       clearTimeout(this.timer);
       this.timer = undefined;
@@ -58,7 +64,10 @@ export class DetachWatch implements ReaderWatcher {
     // A reader elsewhere whose heartbeat lapsed left most of a grace ago: it is waited for only
     // what its heartbeat's renewal period leaves of one (a heartbeat renewed meanwhile, a reader
     // come back, still holds the reply).
-    this.wait(waitedOut ? heartbeatEveryMs(this.graceMs) : this.graceMs);
+    // A reader here that left meanwhile (counted out while the remote one still held the reply)
+    // still gets what is left of its own grace.
+    const ownLeft = this.leftAt ? this.graceMs - (Date.now() - this.leftAt) : 0;
+    this.wait(waitedOut ? Math.max(heartbeatEveryMs(this.graceMs), ownLeft) : this.graceMs);
   }
 
   stop(): void {
