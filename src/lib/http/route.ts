@@ -107,13 +107,16 @@ function validator(schemas: RequestSchemas, carriesBody: boolean) {
 
 /**
  * A wildcard parameter (`*model`: a model id such as `meta-llama/llama-3.1-8b`, sent unencoded by
- * some clients) arrives as its path segments: it is validated as the text they spell.
+ * some clients) arrives as its path segments: it is validated as the text they spell. A trailing
+ * slash (an empty last segment) is dropped, as non-strict routing ignores it for `:name`.
  */
 const joinedParams = (params: Request['params']) =>
   Object.fromEntries(
     Object.entries(params as Record<string, string | string[]>).map(([name, value]) => [
       name,
-      Array.isArray(value) ? value.join('/') : value,
+      Array.isArray(value)
+        ? (value.length > 1 && value.at(-1) === '' ? value.slice(0, -1) : value).join('/')
+        : value,
     ]),
   );
 
