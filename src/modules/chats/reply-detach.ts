@@ -34,6 +34,8 @@ export class DetachWatch implements ReaderWatcher {
   private readers = 0;
   /** When a reader last left that had not been gone a grace already (0: none did). */
   private leftAt = 0;
+  /** Its model call is over (or the reply ended): nothing is left to cut, nor to give way. */
+  private stopped = false;
 
   constructor(
     readonly stream: ReplyStream,
@@ -50,6 +52,7 @@ export class DetachWatch implements ReaderWatcher {
   }
 
   readersChanged(count: number, waitedOut = false): void {
+    if (this.stopped) return;
     if (count < this.readers && !waitedOut) this.leftAt = Date.now();
     this.readers = count;
     if (count > 0) {
@@ -71,6 +74,7 @@ export class DetachWatch implements ReaderWatcher {
   }
 
   stop(): void {
+    this.stopped = true;
     clearTimeout(this.timer);
     this.unlist(false);
   }
@@ -148,9 +152,37 @@ export async function yieldWaitingReply(userId: string): Promise<boolean> {
     await oldest.stream.finished;
     return true;
   }
+  // A title nobody asked for gives way to what the user asks for.
+  const title = titlesByUser.get(userId)?.values().next().value;
+  if (title) {
+    title.cut();
+    await title.released;
+    return true;
+  }
   const token = await flagWaitingLease(userId);
   return token !== null && leasesReleased(userId, [token], config().STOP_POLL_MS + YIELD_WRITES_MS);
 }
 
 /** Beyond the holder's stop poll, how long a flagged reply may take to store itself and let go. */
 const YIELD_WRITES_MS = 2000;
+
+/** A chat's title being written here (title.service.ts), which gives its slot to a new send. */
+export interface YieldingTitle {
+  cut: () => void;
+  /** Settles once its slot is given back. */
+  released: Promise<void>;
+}
+
+const titlesByUser = new Map<string, Set<YieldingTitle>>();
+
+/** Lists a title of the user as one that gives way; the returned function takes it off. */
+export function titleGivesWay(userId: string, title: YieldingTitle): () => void {
+  let titles = titlesByUser.get(userId);
+  if (!titles) titlesByUser.set(userId, (titles = new Set()));
+  titles.add(title);
+  return () => {
+    const of = titlesByUser.get(userId);
+    if (!of?.delete(title)) return;
+    if (of.size === 0) titlesByUser.delete(userId);
+  };
+}

@@ -46,6 +46,9 @@ export function runReply(
   runGeneration(exchange, stream, options)
     .then(
       async (result) => {
+        // Its model call is over: a client leaving from now on cuts nothing, and the reply is no
+        // longer one a new send could take a slot from (the title below gives way by itself).
+        detach.stop();
         // The first reply of a chat gets a title from the model before its stream ends. The
         // chat's JSON is built now, not kept while the reply streams: as stored once the reply
         // settled it, with whatever changed it meanwhile (a rename, a pin).

@@ -10,9 +10,16 @@ import type { Exchange } from './exchange.service.js';
 import type { MessageDoc } from './message.model.js';
 import { mayCallModelFor, recordUsage } from '../usage/index.js';
 import { unlinkIfChatGone } from './chats.cleanup.js';
-import { acquireLease, releaseLeaseSurely, type Lease } from './generation/leases.js';
+import { acquireLease, markWaiting, releaseLeaseSurely, type Lease } from './generation/leases.js';
 import { keepLeaseAlive, stopRenewing } from './generation/lease-renewal.js';
-import { registerGeneration, unregisterGeneration } from './generation/registry.js';
+import {
+  GenerationAbort,
+  offerToYield,
+  registerGeneration,
+  unregisterGeneration,
+  withdrawYieldOffer,
+} from './generation/registry.js';
+import { titleGivesWay } from './reply-detach.js';
 
 const INSTRUCTION =
   'Write a title of at most six words for the conversation below. Reply with the title only: no quotes, no final punctuation.';
@@ -125,11 +132,22 @@ export async function titleAfterReply(
   // account disabled or signed out) or shutdown cuts the title's call as it cuts a reply's.
   let lease: Lease | null = null;
   const controller = new AbortController();
+  let released!: () => void;
+  let unlist = () => {};
   if (model !== DEMO_MODEL) {
     lease = await acquireLease(String(chat.userId), String(chat._id)).catch(() => null);
     if (!lease) return null;
     keepLeaseAlive(lease);
     registerGeneration(lease.token, controller);
+    // Nobody asked for it: a send of the user that finds every slot busy takes this one, here
+    // (yieldWaitingReply) or from another instance (a lease noted waiting is flagged to yield).
+    const cut = () => controller.abort(new GenerationAbort('superseded'));
+    unlist = titleGivesWay(String(chat.userId), {
+      cut,
+      released: new Promise<void>((resolve) => (released = resolve)),
+    });
+    offerToYield(lease.token, cut);
+    void markWaiting(lease, new Date()).catch(() => undefined);
   }
   try {
     // None once the account's daily budget is used up (by the reply just stored, say) or the
@@ -166,10 +184,13 @@ export async function titleAfterReply(
     return null;
   } finally {
     if (lease) {
+      unlist();
+      withdrawYieldOffer(lease.token);
       const settled = unregisterGeneration(lease.token, String(chat.userId));
       stopRenewing(lease);
       await releaseLeaseSurely(lease);
       settled();
+      released();
     }
   }
 }
