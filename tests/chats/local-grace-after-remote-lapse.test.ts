@@ -14,7 +14,7 @@ const ctx = useChatApp({
   STREAM_CHECKPOINT_MS: '60000',
 });
 
-describe('review h: a local reader that leaves just before a remote reader lapses', () => {
+describe('a local reader that leaves just before a remote reader lapses', () => {
   it('when the local client leaves shortly before the remote heartbeat lapses, then the reply still waits a whole grace for the local client', async () => {
     const chatId = (await ctx.request().post('/api/chats').set(ctx.user.auth).send({})).body
       .id as string;

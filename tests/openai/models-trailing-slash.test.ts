@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { useTestApp } from '../helpers/app.js';
 import { createUser } from '../helpers/users.js';
 
-describe('review h: /v1/models/{model} and a trailing slash', () => {
+describe('/v1/models/{model} and a trailing slash', () => {
   const ctx = useTestApp({ MODELS: 'demo,meta-llama/llama-3.1-8b' });
 
   it('when a model id is asked for with a trailing slash (as every other route accepts), then it is found as before the wildcard, not a 404 for `demo/`', async () => {

@@ -6,7 +6,7 @@ import { eventually } from '../helpers/eventually.js';
 // send takes the slot of a reply that waits for its reader, at once).
 const ctx = useChatApp({ MAX_CONCURRENT_STREAMS: '1', TITLES: 'on', TITLE_TIMEOUT_MS: '60000' });
 
-describe('review h: a title in flight and the user’s next send', () => {
+describe('a title in flight and the user’s next send', () => {
   it('when a new chat’s title is being written after its client left, then the user’s next send is answered while the title is still out (it gives way), not held until the title ends', async () => {
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
