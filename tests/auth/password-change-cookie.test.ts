@@ -27,15 +27,49 @@ describe('a password change and the session it was made from', () => {
     const renewed = refreshCookieOf(change);
     expect(renewed).toBeDefined();
     expect(renewed).not.toBe(stolen);
-    // Not the old token's successor either: nothing derived from the copy leads to it.
     const session = await Session.findById(owner.sessionId).lean();
     expect(session?.revokedAt).toBeNull();
-    expect(session?.previousRefreshTokenHash).toBeNull();
     // The session goes on: its access token works, and its new cookie refreshes.
     expect((await ctx.request().get('/api/auth/me').set(owner.auth)).status).toBe(200);
     const next = await refresh(renewed!);
     expect(next.status).toBe(200);
     // The copy gets nothing.
     expectUnauthenticated(await refresh(stolen));
+  });
+
+  it('when another tab refreshes with the old cookie just after the change (its request crossed the 204), then it is refused without ending the session; later, the old cookie is a replay', async () => {
+    const owner = await createUser({ label: 'crossed' });
+    const change = await ctx
+      .request()
+      .post('/api/auth/password')
+      .set(bearer(owner.accessToken))
+      .send({ currentPassword: owner.password, newPassword: 'a brand new password 123' });
+    expect(change.status).toBe(204);
+    const crossed = await refresh(owner.refreshToken);
+    expectUnauthenticated(crossed);
+    // Not a replay: the cookie is left alone, and the session goes on.
+    expect(crossed.headers['set-cookie']).toBeUndefined();
+    expect((await ctx.request().get('/api/auth/me').set(owner.auth)).status).toBe(200);
+    expect((await refresh(refreshCookieOf(change)!)).status).toBe(200);
+    // Past the grace the old cookie is a replay, which ends the session.
+    await Session.updateOne(
+      { _id: owner.sessionId },
+      { $set: { rotatedAt: new Date(Date.now() - 60_000) } },
+    );
+    const later = await ctx
+      .request()
+      .post('/api/auth/password')
+      .set(bearer(owner.accessToken))
+      .send({
+        currentPassword: 'a brand new password 123',
+        newPassword: 'yet another password 456',
+      });
+    expect(later.status).toBe(204);
+    await Session.updateOne(
+      { _id: owner.sessionId },
+      { $set: { rotatedAt: new Date(Date.now() - 60_000) } },
+    );
+    expectUnauthenticated(await refresh(refreshCookieOf(change)!));
+    expect((await Session.findById(owner.sessionId).lean())?.revokedAt).not.toBeNull();
   });
 });

@@ -118,6 +118,15 @@ export async function refresh(refreshToken: string | undefined) {
     session.refreshTokenHash === nextHash &&
     session.rotatedAt !== null &&
     now.getTime() - session.rotatedAt.getTime() <= graceMs;
+  // The token a password change just replaced (renewRefreshToken), within the grace: a refresh
+  // another tab sent with it while the change's answer was on its way. Refused, but not a replay:
+  // the session goes on, and the browser holds the new cookie by now.
+  const justRenewed =
+    session.previousRefreshTokenHash === presented &&
+    session.refreshTokenHash !== nextHash &&
+    session.rotatedAt !== null &&
+    now.getTime() - session.rotatedAt.getTime() <= graceMs;
+  if (justRenewed) throw unauthenticated('The refresh cookie was replaced; send the new one');
   if (session.refreshTokenHash !== presented && !justRotated) throw await rejected();
   // Counted once the token is known good (a refused one is a 401 and revokes, not a 429); one
   // over the limit keeps the session and its token as they were.
@@ -175,10 +184,10 @@ export async function activeSession(sessionId: string, userId: string): Promise<
   // Every authenticated request asks: straight through the driver (the id is checked where the
   // token is read), without the model's query casting.
   const session = await Session.collection.findOne<
-    Pick<SessionDoc, 'userId' | 'revokedAt' | 'expiresAt'>
+    Pick<SessionDoc, 'userId' | 'revokedAt' | 'expiresAt' | 'refreshTokenHash'>
   >(
     { _id: new Types.ObjectId(sessionId) },
-    { projection: { userId: 1, revokedAt: 1, expiresAt: 1 } },
+    { projection: { userId: 1, revokedAt: 1, expiresAt: 1, refreshTokenHash: 1 } },
   );
   return (
     session !== null &&
@@ -190,8 +199,9 @@ export async function activeSession(sessionId: string, userId: string): Promise<
 
 /**
  * A new refresh token for a session that goes on (its password was changed from it), not derived
- * from the old one: the old token and its grace end, and a copy of it presented later is a replay,
- * which ends the session. Nothing for a session that has ended or is not the user's.
+ * from the old one: a copy of the old token gets nothing. Within REFRESH_GRACE_SECONDS it is
+ * refused without ending the session (another tab's refresh crossing the change); later it is a
+ * replay, which ends it. Nothing for a session that has ended or is not the user's.
  */
 export async function renewRefreshToken(
   userId: string,
@@ -199,21 +209,22 @@ export async function renewRefreshToken(
 ): Promise<{ token: string; expiresAt: Date } | undefined> {
   // By `_id` alone, checked in code: the embedded FerretDB scans the collection for any other filter.
   const session = await Session.collection.findOne<
-    Pick<SessionDoc, 'userId' | 'revokedAt' | 'expiresAt'>
+    Pick<SessionDoc, 'userId' | 'revokedAt' | 'expiresAt' | 'refreshTokenHash'>
   >(
     { _id: new Types.ObjectId(sessionId) },
-    { projection: { userId: 1, revokedAt: 1, expiresAt: 1 } },
+    { projection: { userId: 1, revokedAt: 1, expiresAt: 1, refreshTokenHash: 1 } },
   );
   if (!session || session.revokedAt !== null || String(session.userId) !== userId) return undefined;
   const token = newRefreshToken(sessionId);
+  // The token it replaces is kept as the previous one, for the grace above (refresh).
   await inSessionsTurn(session.userId, () =>
     Session.updateOne(
       { _id: sessionId },
       {
         $set: {
           refreshTokenHash: hashToken(token),
-          previousRefreshTokenHash: null,
-          rotatedAt: null,
+          previousRefreshTokenHash: session.refreshTokenHash,
+          rotatedAt: new Date(),
         },
       },
     ),
