@@ -3,11 +3,16 @@ import type { components } from './schema.js';
 /** The stable codes the server answers errors with (`error.code`). */
 export type ErrorCode = components['schemas']['ErrorBody']['error']['code'];
 
-/** A non-2xx answer, or an `error` event that ended a stream, as one typed error. */
+/**
+ * A non-2xx answer as one typed error. A reply that failed is not thrown: its stream yields an
+ * `error` event (a `ReplyError`). A request that got no answer (offline, DNS, CORS) throws what the
+ * platform's fetch throws (a `TypeError`; an aborted signal: an `AbortError`), and a stream cut
+ * before its final event a `StreamInterruptedError`.
+ */
 export class ApiError extends Error {
   override readonly name = 'ApiError';
   constructor(
-    /** HTTP status; 0 when the request never got an answer. */
+    /** HTTP status. */
     readonly status: number,
     /** The server's stable code; `HTTP_<status>` when the body was not the API's error body. */
     readonly code: ErrorCode | `HTTP_${number}`,
@@ -16,6 +21,11 @@ export class ApiError extends Error {
     readonly details?: { path: string; message: string }[],
     /** Seconds to wait before trying again (`Retry-After`: rate limits, budgets, a busy server). */
     readonly retryAfter?: number,
+    /**
+     * The chat a failed JSON send stored its question and failed reply in (`X-Chat-Id`, 502/504):
+     * the one `startChat` had just made, to open it or send there again.
+     */
+    readonly chatId?: string,
   ) {
     super(message);
   }
@@ -25,6 +35,7 @@ export class ApiError extends Error {
     const error = (body as { error?: components['schemas']['ErrorBody']['error'] } | undefined)
       ?.error;
     const retryAfter = secondsOf(response.headers.get('Retry-After'));
+    const chatId = response.headers.get('X-Chat-Id') ?? undefined;
     if (error && typeof error.code === 'string')
       return new ApiError(
         response.status,
@@ -33,6 +44,7 @@ export class ApiError extends Error {
         error.requestId,
         error.details,
         retryAfter,
+        chatId,
       );
     return new ApiError(
       response.status,
@@ -41,12 +53,28 @@ export class ApiError extends Error {
       response.headers.get('X-Request-Id') ?? undefined,
       undefined,
       retryAfter,
+      chatId,
     );
   }
 
   /** Reads the API's error body `{ error: { code, message, requestId, details? } }`. */
   static async from(response: Response): Promise<ApiError> {
     return ApiError.fromBody(response, await response.json().catch(() => undefined));
+  }
+}
+
+/**
+ * A reply's stream that ended before its final event (`done` or `error`): the connection was
+ * closed midway without a network error (a proxy, a load balancer). The reply goes on on the
+ * server: resume it with `followReply(chatId, messageId, { lastEventId })`.
+ */
+export class StreamInterruptedError extends Error {
+  override readonly name = 'StreamInterruptedError';
+  constructor(
+    /** The id of the last event received (none when the stream ended before its first). */
+    readonly lastEventId: string | undefined,
+  ) {
+    super('The stream ended before its final event');
   }
 }
 

@@ -3,7 +3,7 @@ import { ApiError } from './errors.js';
 import type { components, paths } from './schema.js';
 import { readEvents, type StreamEvent } from './stream.js';
 
-export { ApiError, type ErrorCode } from './errors.js';
+export { ApiError, StreamInterruptedError, type ErrorCode } from './errors.js';
 export { readEvents, type StreamEvent } from './stream.js';
 export type { components, paths } from './schema.js';
 
@@ -12,6 +12,11 @@ export type User = Schemas['User'];
 export type AuthResult = Schemas['AuthResult'];
 export type Chat = Schemas['Chat'];
 export type ChatWithMessages = Schemas['ChatWithMessages'];
+/** A chat with the latest page of its branch, and the cursor of the older messages (`hasMore`). */
+export type ChatPage = ChatWithMessages & {
+  /** `listMessagesPage(id, { cursor: nextCursor })` loads the older messages; null: none. */
+  nextCursor: string | null;
+};
 export type Message = Schemas['Message'];
 /** Why a reply failed (`Message.error`, the `error` event): `code` is one of a known set. */
 export type ReplyError = NonNullable<Message['error']>;
@@ -122,7 +127,11 @@ const REFRESH_COOKIES = new Set(['__Host-refresh_token', 'refresh_token']);
  * are not refreshed again until a login, sign-up or `refresh()` starts one.
  */
 export class SigmaClient {
-  /** openapi-fetch over the description, for any route; JSON results precisely typed. */
+  /**
+   * openapi-fetch over the description, for any route; JSON results precisely typed. A refused
+   * access token is refreshed and the request sent once more, as for every call (not when the
+   * request sets its own Authorization); a refresh that fails rejects the call with its error.
+   */
   readonly raw: Client<JsonPaths>;
   private accessToken: string | undefined;
   /** The refresh cookie as the server named it (Node only), sent back under that name. */
@@ -152,23 +161,57 @@ export class SigmaClient {
       credentials: 'include',
       fetch: (request) => this.fetchImpl(request),
     });
+    /** Each raw request's copy, for its one retry after a refresh (see `retryAfterRefresh`). */
+    const retries = new WeakMap<Request, Request>();
     this.raw.use({
       onRequest: ({ request }) => {
         // Every `raw` answer is typed as JSON (JsonPaths): say so, or a route that streams by
         // default (POST /api/chat) sends an event stream that openapi-fetch cannot parse.
         if (!request.headers.has('Accept')) request.headers.set('Accept', 'application/json');
-        if (this.accessToken && !request.headers.has('Authorization'))
-          request.headers.set('Authorization', `Bearer ${this.accessToken}`);
-        // Node only: browsers refuse to let scripts set Cookie (and send their own).
-        if (this.refreshCookie && new URL(request.url).pathname.startsWith('/api/auth/'))
-          request.headers.set('Cookie', `${this.refreshCookie.name}=${this.refreshCookie.value}`);
+        // A request with an Authorization of its caller's (an API key on /v1) is never refreshed.
+        if (!request.headers.has('Authorization') && mayRetry(request))
+          retries.set(request, request.clone());
+        this.authorize(request);
         return request;
       },
-      onResponse: ({ response }) => {
+      onResponse: async ({ request, response }) => {
         this.keepRefreshCookie(response);
-        return undefined;
+        const copy = retries.get(request);
+        retries.delete(request);
+        return copy ? this.retryAfterRefresh(copy, response) : undefined;
       },
     });
+  }
+
+  /** Adds the access token (unless the request has an Authorization) and, on Node, the cookie. */
+  private authorize(request: Request): void {
+    if (this.accessToken && !request.headers.has('Authorization'))
+      request.headers.set('Authorization', `Bearer ${this.accessToken}`);
+    // Node only: browsers refuse to let scripts set Cookie (and send their own).
+    if (this.refreshCookie && new URL(request.url).pathname.startsWith('/api/auth/'))
+      request.headers.set('Cookie', `${this.refreshCookie.name}=${this.refreshCookie.value}`);
+  }
+
+  /**
+   * Every call, `raw` ones included: refused for its token (or for having none) while a session
+   * may be there, it refreshes once (shared) and is sent once more with the new token. A refresh
+   * that fails rejects the call with its error (the session ended: `onSessionEnd` has run).
+   */
+  private async retryAfterRefresh(
+    copy: Request,
+    response: Response,
+  ): Promise<Response | undefined> {
+    if (response.status !== 401 || !this.mayRefresh) return undefined;
+    const body: unknown = await response
+      .clone()
+      .json()
+      .catch(() => undefined);
+    if (!tokenRefused(ApiError.fromBody(response, body))) return undefined;
+    await this.refreshOrEnd();
+    this.authorize(copy);
+    const retried = await this.fetchImpl(copy);
+    this.keepRefreshCookie(retried);
+    return retried;
   }
 
   /** The access token in use, if any (for a WebSocket, a download link …). */
@@ -267,8 +310,15 @@ export class SigmaClient {
     ) as Promise<StartedChat>;
   }
 
-  getChat(id: string, query?: Query<'/api/chats/{id}', 'get'>): Promise<ChatWithMessages> {
-    return this.call(() => this.raw.GET('/api/chats/{id}', { params: { path: { id }, query } }));
+  /** A chat with the latest page of its active branch; `nextCursor` pages to older messages. */
+  async getChat(id: string, query?: Query<'/api/chats/{id}', 'get'>): Promise<ChatPage> {
+    let link: string | null = null;
+    const chat = await this.call(async () => {
+      const result = await this.raw.GET('/api/chats/{id}', { params: { path: { id }, query } });
+      link = result.response.headers.get('Link');
+      return result;
+    });
+    return { ...chat, nextCursor: nextCursorOf(link) };
   }
 
   listMessages(
@@ -438,26 +488,18 @@ export class SigmaClient {
     await this.call(() => this.raw.DELETE('/api/keys/{id}', { params: { path: { id } } }));
   }
 
-  /** Tokens used, by day, model and chat. */
+  /** Tokens used, in total and by day and model, and today's budget. */
   usage(query?: Query<'/api/usage', 'get'>): Promise<UsageReport> {
     return this.call(() => this.raw.GET('/api/usage', { params: { query } }));
   }
 
   // ---- Plumbing -------------------------------------------------------------------------------
 
-  /**
-   * Runs a request; refused for its token (or for having none) while a session may be there,
-   * refreshes once (shared) and runs it once more.
-   */
+  /** Runs a request (a refused token is refreshed by the raw middleware) and reads its result. */
   private async call<T>(
     run: () => Promise<{ data?: T; error?: unknown; response: Response }>,
   ): Promise<T> {
-    let result = await run();
-    if (tokenRefused(ApiError.fromBody(result.response, result.error)) && this.mayRefresh) {
-      await this.refreshOrEnd();
-      result = await run();
-    }
-    return this.ok(result);
+    return this.ok(await run());
   }
 
   /** `call`, with the next page's cursor read from the answer's `Link` header. */
@@ -559,6 +601,10 @@ export class SigmaClient {
     yield* readEvents(response.body);
   }
 }
+
+/** The session's own routes, never retried after a refresh (a refresh there would loop). */
+const SESSION_ROUTES = /\/api\/auth\/(?:refresh|login|signup|register|logout)$/;
+const mayRetry = (request: Request) => !SESSION_ROUTES.test(new URL(request.url).pathname);
 
 const chatPath = (id: string) => `/api/chats/${encodeURIComponent(id)}`;
 

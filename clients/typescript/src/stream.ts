@@ -1,4 +1,5 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import { StreamInterruptedError } from './errors.js';
 import type { components } from './schema.js';
 
 type Schemas = components['schemas'];
@@ -17,7 +18,9 @@ const NAMES = new Set(['meta', 'delta', 'title', 'done', 'error']);
 /**
  * The events of an SSE response body, in order. Comments (`: ping`) are skipped; an event name
  * this client does not know yet is skipped too, so a newer server does not break it. Aborting the
- * request's signal ends the iteration with the fetch's AbortError.
+ * request's signal ends the iteration with the fetch's AbortError; a network failure with the
+ * fetch's error (a TypeError); a body that ends before a `done` or `error` event with a
+ * `StreamInterruptedError` carrying the last event id, to resume from.
  */
 export async function* readEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<StreamEvent> {
   const queue: EventSourceMessage[] = [];
@@ -25,16 +28,21 @@ export async function* readEvents(body: ReadableStream<Uint8Array>): AsyncGenera
   const decoder = new TextDecoder();
   const reader = body.getReader();
   let lastId = '';
+  let ended = false;
   try {
     for (;;) {
       const { value, done } = await reader.read();
-      if (done) break;
+      if (done) {
+        if (!ended) throw new StreamInterruptedError(lastId || undefined);
+        break;
+      }
       parser.feed(decoder.decode(value, { stream: true }));
       while (queue.length > 0) {
         const message = queue.shift()!;
         if (!message.event || !NAMES.has(message.event)) continue;
         // An event without an id keeps the last one, as EventSource does: a reconnect sends it.
         if (message.id) lastId = message.id;
+        if (message.event === 'done' || message.event === 'error') ended = true;
         yield {
           event: message.event,
           id: lastId,
