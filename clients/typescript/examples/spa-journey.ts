@@ -1,7 +1,7 @@
 /**
- * rev-i: the whole journey of a React/Vite chat SPA, written only against the typed client, as a
+ * The whole journey of a React/Vite chat SPA, written only against the typed client, as a
  * frontend developer would. Compiled with a strict Vite-like tsconfig (spa-journey.tsconfig.json)
- * and run against a real server by tests/clients/rev-i-journey.test.ts.
+ * and run against a real server by tests/clients/spa-journey.test.ts.
  *
  * Every place the client made the developer narrow a union by hand, cast, or guess an error
  * shape is marked `PAIN:`.

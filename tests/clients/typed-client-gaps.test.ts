@@ -1,5 +1,5 @@
 /**
- * rev-i: gaps a frontend developer meets in the typed client (clients/typescript/src). Each test
+ * Gaps a frontend developer meets in the typed client (clients/typescript/src). Each test
  * is what the README (TypeScript section) or the client's own doc comments promise.
  */
 import { describe, expect, it } from 'vitest';
@@ -45,7 +45,7 @@ async function signedUp(fetchImpl?: typeof fetch) {
   return api;
 }
 
-describe('rev-i: typed client gaps', () => {
+describe('typed client: what a frontend meets', () => {
   it('when getChat answers hasMore: true, then the page gives the cursor of the older messages (the Link header the server sent)', async () => {
     ctx.upstream.setDefault({ chunks: ['ok'] });
     const api = await signedUp();

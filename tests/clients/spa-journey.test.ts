@@ -84,7 +84,7 @@ export function browser() {
   };
 }
 
-describe('rev-i: the SPA journey through the typed client', () => {
+describe('the SPA journey through the typed client', () => {
   it('when an SPA runs its whole journey with the typed client, then every step answers as README and API.md say', async () => {
     const b = browser();
     const email = uniqueEmail('spa');
