@@ -128,4 +128,19 @@ describe('typed client: what a frontend meets', () => {
     expect(error).toBeInstanceOf(TypeError);
     expect(error).not.toBeInstanceOf(ApiError);
   });
+
+  it('when the API is served under a path prefix (a proxy), then a Node client still sends its refresh cookie there and refreshes', async () => {
+    // The proxy: /prefix/… reaches the server as /….
+    const behindProxy: typeof fetch = (input, init) => {
+      const request = new Request(input, init);
+      const url = new URL(request.url);
+      url.pathname = url.pathname.replace(/^\/prefix/, '');
+      return fetch(new Request(url, request));
+    };
+    const api = createClient({ baseUrl: `${baseUrl()}/prefix/`, fetch: behindProxy });
+    await api.signup({ email: uniqueEmail('prefix'), password: 'correct horse battery' });
+    // Without the cookie this is a 401 (and the session would be taken for ended).
+    const refreshed = await api.refresh();
+    expect(refreshed.accessToken).toEqual(expect.any(String));
+  });
 });

@@ -152,10 +152,14 @@ export class SigmaClient {
   private readonly fetchImpl: typeof fetch;
   /** `options.baseUrl` without its trailing slashes: every path is appended to it as `/api/…`. */
   private readonly baseUrl: string;
+  /** Where the session's routes are, which the refresh cookie goes to (Node only). */
+  private readonly authPath: string;
 
   constructor(private readonly options: ClientOptions) {
     this.fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    // Under the base URL's own path (a proxy's prefix), if it has one.
+    this.authPath = `${new URL(this.baseUrl || '/', 'http://localhost').pathname.replace(/\/+$/, '')}/api/auth/`;
     this.raw = createFetchClient<JsonPaths>({
       baseUrl: this.baseUrl,
       credentials: 'include',
@@ -188,7 +192,7 @@ export class SigmaClient {
     if (this.accessToken && !request.headers.has('Authorization'))
       request.headers.set('Authorization', `Bearer ${this.accessToken}`);
     // Node only: browsers refuse to let scripts set Cookie (and send their own).
-    if (this.refreshCookie && new URL(request.url).pathname.startsWith('/api/auth/'))
+    if (this.refreshCookie && new URL(request.url).pathname.startsWith(this.authPath))
       request.headers.set('Cookie', `${this.refreshCookie.name}=${this.refreshCookie.value}`);
   }
 
