@@ -8,8 +8,10 @@ import { insertLoginNetwork, LoginNetwork, loginNetworks } from './login-network
 export const KNOWN_NETWORKS_KEPT = 10;
 export const KNOWN_NETWORK_DAYS = 90;
 
+// Keyed with the secret that outlives a JWT_SECRET rotation (API_KEY_HASH_SECRET, which defaults
+// to JWT_SECRET, so ids stored before are the same): a rotation must not forget every owner's networks.
 const networkId = (userId: string, network: string) =>
-  createHmac('sha256', config().jwtSecret)
+  createHmac('sha256', config().apiKeyHashSecret)
     .update(`login-network|${userId}|${network}`)
     .digest('base64url');
 
