@@ -22,7 +22,7 @@ import {
   releaseChatSlot,
   releaseClaimedSlot,
 } from './chats.quota.js';
-import { leasesReleased, requestStop } from './generation/leases.js';
+import { dropFlagsOfTokens, leasesReleased, requestStop } from './generation/leases.js';
 import { abortGeneration } from './generation/registry.js';
 import { decodeCursor, encodeCursor } from '../../lib/http/cursor.js';
 import type { ObjectIdString } from '../../lib/http/ids.js';
@@ -311,7 +311,11 @@ export async function stopReply(userId: string, chatId: ObjectIdString): Promise
  */
 export async function stopReplies(userId: string, chatId?: Types.ObjectId): Promise<string[]> {
   const tokens = await requestStop(userId, chatId === undefined ? undefined : String(chatId));
-  for (const token of tokens) abortGeneration(token, 'stop');
+  const here = tokens.filter((token) => abortGeneration(token, 'stop'));
+  // Those were stopped here and then: their flags are done with. Left, they would stay for good
+  // (the stop poll runs only while something streams here, and keeps flags of replies it does
+  // not run for a lease's lifetime; a restarted instance has another id).
+  if (here.length > 0) await dropFlagsOfTokens(here);
   return tokens;
 }
 

@@ -338,6 +338,11 @@ export async function dropFlags(ids: string[]): Promise<void> {
   await GenerationFlag.deleteMany({ _id: { $in: ids } });
 }
 
+/** Drops every flag of these leases (their replies were stopped here, at once). */
+export async function dropFlagsOfTokens(tokens: string[]): Promise<void> {
+  await GenerationFlag.deleteMany({ token: { $in: tokens } });
+}
+
 /** Drops every flag of a lease (its reply was finished for a crashed instance). */
 export async function dropFlagsOf(token: string): Promise<void> {
   await GenerationFlag.deleteMany({ token });

@@ -1,0 +1,33 @@
+import { expect, it } from 'vitest';
+import { GenerationFlag } from '../../src/modules/chats/generation/generation-flag.model.js';
+import { Message } from '../../src/modules/chats/message.model.js';
+import { useChatApp } from '../helpers/chat-app.js';
+import { eventually } from '../helpers/eventually.js';
+
+/**
+ * A stop (POST /:id/stop, an administrator disabling or signing out the account) inserts a flag
+ * for the instance holding the reply's lease and, when the reply streams on this instance, aborts
+ * it at once. The flag is dropped only by that instance's stop poll, which runs while something
+ * streams there; the aborted reply has ended before the poll reads it, so it is kept ("may be
+ * about to register") and nothing ever reads it again: generation_flags has no TTL and no sweep,
+ * and a restarted instance polls under a new instance id.
+ */
+const ctx = useChatApp({ STOP_POLL_MS: '50', GENERATION_LEASE_SECONDS: '2' });
+
+it('when a reply streaming here is stopped, then no stop flag is left behind once it has ended and its lease would have lapsed', async () => {
+  ctx.upstream.setDefault({ chunks: ['w '], endless: true, delayMs: 10 });
+  const chatId = (await ctx.request().post('/api/chats').set(ctx.user.auth).send({})).body
+    .id as string;
+  const s = ctx.stream(`/api/chats/${chatId}/messages`, { content: 'hello', stream: true });
+  await s.waitFor(() => s.events.some((e) => e.event === 'delta'));
+  const res = await ctx.request().post(`/api/chats/${chatId}/stop`).set(ctx.user.auth);
+  expect(res.body).toEqual({ stopping: true });
+  await s.ended;
+  await eventually(
+    () => Message.findOne({ chatId, role: 'assistant' }).lean(),
+    (m) => m?.status === 'incomplete',
+  );
+  // Twice the lease's lifetime: a flag kept for a reply "about to register" has outlived it.
+  await new Promise((r) => setTimeout(r, 4500));
+  expect(await GenerationFlag.find({}, { _id: 0, kind: 1 }).lean()).toEqual([]);
+});
