@@ -22,6 +22,7 @@ import {
   openAiErrorBody,
   openAiErrorHandler,
   toOpenAiError,
+  storedNotToRepeat,
   withoutRetry,
 } from './openai.errors.js';
 import type { ChatCompletionBody } from './openai.schemas.js';
@@ -272,9 +273,14 @@ export async function chatCompletions(
     created: Math.floor(Date.now() / 1000),
     model: exchange.model,
   };
-  if (body.stream)
-    await answerStream(res, exchange, who, body.stream_options?.include_usage === true);
-  else await answerJson(res, exchange, who);
+  try {
+    if (body.stream)
+      await answerStream(res, exchange, who, body.stream_options?.include_usage === true);
+    else await answerJson(res, exchange, who);
+  } catch (error) {
+    // Stored by now: a retry of the SDK's would store the exchange again.
+    throw body.store ? storedNotToRepeat(error) : error;
+  }
 }
 
 /** When this process started: the `created` of every model (the list does not change while it runs). */

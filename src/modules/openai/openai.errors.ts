@@ -180,6 +180,23 @@ export function toOpenAiError(err: unknown): OpenAiError {
   );
 }
 
+/**
+ * An error of a `store: true` completion met once its exchange is stored (its question, and the
+ * reply as it failed): a retry by the SDK would store them again (a new chat each time when no
+ * `metadata.chat_id` is named), so it says not to retry. A reply cut by a shutdown keeps its
+ * `Retry-After: 1`, as documented.
+ */
+export function storedNotToRepeat(err: unknown): OpenAiError {
+  const error = toOpenAiError(err);
+  const cutByShutdown =
+    error.openai.code === 'generation_interrupted' && error.headers?.['Retry-After'];
+  if (cutByShutdown || error.headers?.['x-should-retry'] === 'false') return error;
+  return new OpenAiError(error.code, error.message, error.openai, {
+    headers: withoutRetry(error.headers),
+    cause: error.cause,
+  });
+}
+
 /** Headers that tell OpenAI's SDKs not to send the request again. */
 export const withoutRetry = (headers: Record<string, string> = {}) => ({
   ...headers,
