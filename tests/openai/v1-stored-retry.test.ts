@@ -63,7 +63,7 @@ describe('/v1 store: true when the provider fails', () => {
           (e: unknown) => e as InstanceType<typeof OpenAI.APIError>,
         );
       expect(error?.status).toBe(502);
-      expect(error?.headers.get('x-should-retry')).toBe('false');
+      expect(error?.headers?.get('x-should-retry')).toBe('false');
       const owner = { userId: new Types.ObjectId(user.id) };
       const chats = await Chat.countDocuments(owner);
       const questions = await Message.countDocuments({ ...owner, role: 'user' });
