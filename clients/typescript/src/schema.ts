@@ -874,6 +874,8 @@ export interface components {
                     /** @enum {string} */
                     role?: "assistant";
                     content?: string;
+                    /** @description A piece of the model's refusal */
+                    refusal?: string;
                     tool_calls?: {
                         index: number;
                         id?: string;
@@ -8744,7 +8746,8 @@ export interface operations {
                                 /** @enum {string} */
                                 role: "assistant";
                                 content: string | null;
-                                refusal: null;
+                                /** @description The model's refusal, as the provider sent it */
+                                refusal: string | null;
                                 tool_calls?: {
                                     id: string;
                                     /** @enum {string} */

@@ -169,7 +169,7 @@ export const ChatCompletionSchema = z.object({
       message: z.object({
         role: z.literal('assistant'),
         content: z.string().nullable(),
-        refusal: z.null(),
+        refusal: z.string().nullable().describe("The model's refusal, as the provider sent it"),
         tool_calls: z.array(ToolCallOut).optional(),
       }),
       logprobs: z.null(),
@@ -192,6 +192,7 @@ export const ChatCompletionChunkSchema = z.object({
       delta: z.object({
         role: z.literal('assistant').optional(),
         content: z.string().optional(),
+        refusal: z.string().optional().describe("A piece of the model's refusal"),
         tool_calls: z
           .array(
             z.object({
