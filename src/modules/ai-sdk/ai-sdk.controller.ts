@@ -58,6 +58,19 @@ function answerBeforeLast(body: AiSdkChatBody): string | undefined {
 }
 
 /**
+ * What the page shows before its message at `index`: null when it shows it first, the stored
+ * answer before it, or undefined when that is not a stored answer (unknown).
+ */
+function shownBefore(
+  messages: AiSdkChatBody['messages'],
+  index: number,
+): string | null | undefined {
+  if (index === 0) return null;
+  const before = messages[index - 1];
+  return before?.role === 'assistant' && isObjectId(before.id) ? before.id : undefined;
+}
+
+/**
  * Where a `submit-message` goes: after the answer before it in `messages`, the one the user sees
  * (useChat's assistant ids are the stored ids the `start` part carried), so the model answers the
  * conversation on the screen even when another tab moved the chat's active branch meanwhile. With
@@ -128,11 +141,14 @@ export async function chat(req: Request, res: Response, { body }: { body: AiSdkC
     body.messages.at(-1)?.role === 'user' &&
     (await retriesUnstoredQuestion(userId, body.id, answerBeforeLast(body)));
   if (body.trigger === 'regenerate-message' && !retriedSend) {
-    const named = body.messages.find((m) => m.id === body.messageId);
+    const index = body.messages.findIndex((m) => m.id === body.messageId);
+    const named = body.messages[index];
     exchange = await beginUiRegenerate(userId, body.id, {
       messageId: body.messageId,
       model: body.model,
-      ...(named?.role === 'user' ? { shownText: textOf(named) } : {}),
+      ...(named?.role === 'user'
+        ? { shownText: textOf(named), shownAfter: shownBefore(body.messages, index) }
+        : {}),
     });
   } else {
     const content = newUserText(body);

@@ -150,7 +150,12 @@ export async function retriesUnstoredQuestion(
 export async function beginUiRegenerate(
   userId: string,
   clientId: string,
-  input: { messageId?: string | null; model?: string; shownText?: string },
+  input: {
+    messageId?: string | null;
+    model?: string;
+    shownText?: string;
+    shownAfter?: string | null;
+  },
 ): Promise<Exchange> {
   const nothing = () =>
     new AppError('NOTHING_TO_REGENERATE', 'The chat has no message to answer again');

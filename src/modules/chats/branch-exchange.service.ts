@@ -242,6 +242,19 @@ export async function beginContinue(
  * question of its last answer, or a user message left without one. An empty chat has nothing to
  * answer again.
  */
+/** The question a client shows after `shownAfter` with `shownText`, by what it shows (see above). */
+async function shownQuestion(
+  tree: Tree,
+  input: { shownText?: string; shownAfter?: string | null },
+): Promise<Node | undefined> {
+  if (input.shownText === undefined || input.shownAfter === undefined) return undefined;
+  if (input.shownAfter !== null && !tree.get(input.shownAfter)) return undefined;
+  const questions = tree.childrenOf(input.shownAfter).filter((n) => n.role === 'user');
+  const shown = (await withContent(questions)).filter((m) => m.content === input.shownText);
+  const newest = shown.at(-1);
+  return newest ? tree.get(newest._id) : undefined;
+}
+
 export async function beginRegenerateLatest(
   userId: string,
   chatId: ObjectIdString,
@@ -254,11 +267,17 @@ export async function beginRegenerateLatest(
      * text is not this one was edited, and the branch's latest question is the one to answer.
      */
     shownText?: string;
+    /**
+     * With `shownText`, for a question named by an id only the client knows (useChat's ids for
+     * the questions it sent): the stored answer the client shows before it, or null when it shows
+     * it first. The question it names is the one of that text there, the newest of them.
+     */
+    shownAfter?: string | null;
   },
 ): Promise<Exchange> {
   const chat = await findOwnedChat(userId, chatId);
   const tree = await Tree.load(chat._id);
-  const named = tree.get(input.messageId);
+  const named = tree.get(input.messageId) ?? (await shownQuestion(tree, input));
   const edited =
     named?.role === 'user' &&
     input.shownText !== undefined &&
