@@ -236,13 +236,7 @@ export async function beginContinue(
   });
 }
 
-/**
- * Regenerate for clients that do not name a stored message reliably (the AI SDK's useChat):
- * `messageId` when it is one of the chat's messages, otherwise the end of the active branch — the
- * question of its last answer, or a user message left without one. An empty chat has nothing to
- * answer again.
- */
-/** The question a client shows after `shownAfter` with `shownText`, by what it shows (see above). */
+/** The question a client shows after `shownAfter` with `shownText`, by what it shows (see below). */
 async function shownQuestion(
   tree: Tree,
   input: { shownText?: string; shownAfter?: string | null },
@@ -255,6 +249,13 @@ async function shownQuestion(
   return newest ? tree.get(newest._id) : undefined;
 }
 
+/**
+ * Regenerate for clients that do not name a stored message reliably (the AI SDK's useChat):
+ * `messageId` when it is one of the chat's messages; a question the client names by an id of its
+ * own, by its text after the stored answer the client shows before it (`shownQuestion`);
+ * otherwise the end of the active branch — the question of its last answer, or a user message
+ * left without one. An empty chat has nothing to answer again.
+ */
 export async function beginRegenerateLatest(
   userId: string,
   chatId: ObjectIdString,
