@@ -134,6 +134,9 @@ const REFUSED_AS_INVALID = new Set([400, 413, 422]);
  * refusal of it is a 400 its SDK does not retry, and a provider's rate limit a 429 with the
  * provider's Retry-After. Neither passes the provider's text on. Anything else stays a 502.
  */
+/** The longest provider wait a /v1 caller's SDK is left to sleep through and retry after. */
+const SDK_RETRY_WAIT_MAX_SECONDS = 60;
+
 function fromProvider(app: AppError): OpenAiError | null {
   if (app.code !== 'UPSTREAM_ERROR') return null;
   const cause = app.cause as UpstreamFailure | undefined;
@@ -147,11 +150,18 @@ function fromProvider(app: AppError): OpenAiError | null {
     );
   if (status === 429) {
     const wait = cause?.retryAfterSeconds;
+    const headers = wait === undefined ? undefined : { 'Retry-After': String(wait) };
     return new OpenAiError(
       'RATE_LIMITED',
       'The model provider is rate limiting this server; try again shortly',
       { code: 'upstream_rate_limited' },
-      { cause, headers: wait !== undefined ? { 'Retry-After': String(wait) } : undefined },
+      // The Node SDK sleeps through any Retry-After before retrying by itself (up to an hour
+      // here): a long wait is the caller's to decide, so its SDK is told not to retry.
+      {
+        cause,
+        headers:
+          wait !== undefined && wait > SDK_RETRY_WAIT_MAX_SECONDS ? withoutRetry(headers) : headers,
+      },
     );
   }
   return null;

@@ -82,3 +82,34 @@ describe('/v1 store: true when the provider fails', () => {
     });
   }
 });
+
+describe("a provider's Retry-After on /v1", () => {
+  it('when the provider asks for an hour, then the SDK is told not to retry (it would sleep through it) and the caller gets the 429 with that Retry-After at once', async () => {
+    const { client } = await userWithClient('long-wait');
+    upstream.setDefault({ status: 429, retryAfter: '3600' });
+    const error = await client.chat.completions
+      .create({ model: 'test-model', messages: [{ role: 'user', content: 'x' }] })
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
+    expect(error).toBeInstanceOf(OpenAI.RateLimitError);
+    const headers = (error as InstanceType<typeof OpenAI.APIError>).headers;
+    expect(headers?.get('retry-after')).toBe('3600');
+    expect(headers?.get('x-should-retry')).toBe('false');
+    expect(completionRequests).toBe(1);
+  }, 15_000);
+
+  it('when the provider asks for a second, then the SDK waits and retries by itself, as usual', async () => {
+    const { client } = await userWithClient('short-wait');
+    upstream.setDefault({ status: 429, retryAfter: '1' });
+    const error = await client.chat.completions
+      .create({ model: 'test-model', messages: [{ role: 'user', content: 'x' }] })
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
+    expect(error).toBeInstanceOf(OpenAI.RateLimitError);
+    expect(completionRequests).toBe(3);
+  }, 15_000);
+});
