@@ -22,6 +22,8 @@ beforeAll(async () => {
     OPENAI_API_KEY: 'test-key',
     MODELS: 'scripted-model',
     SHUTDOWN_GRACE_MS: String(GRACE_MS),
+    // The drain's refusals are logged at info (below): seen only at this level.
+    LOG_LEVEL: 'info',
   });
 }, 60_000);
 
@@ -72,6 +74,16 @@ describe('graceful shutdown', () => {
 
     expect(await exit).toBe(0);
     expect(Date.now() - signalled).toBeLessThan(GRACE_MS + 1000);
+    // The drain's 503s (the readiness probes, the refused request) are the deploy going as
+    // planned: logged at info, not as errors an alert would fire on.
+    const refusals = instance
+      .output()
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as { level: number; res?: { statusCode?: number } })
+      .filter((line) => line.res?.statusCode === 503);
+    expect(refusals.length).toBeGreaterThanOrEqual(2);
+    expect(refusals.map((line) => line.level)).toEqual(refusals.map(() => 30));
 
     const connection = await mongoose.createConnection(uri).asPromise();
     try {

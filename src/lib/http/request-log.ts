@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
 import type { Level } from 'pino';
 import { logger } from '../logger.js';
+import { isDraining } from '../lifecycle.js';
 import { requestId } from './request-id.js';
 
 declare module 'http' {
@@ -23,8 +24,19 @@ export function requestFields(req: IncomingMessage): { id: string; method: strin
   return { id: req.id ?? '', method: req.method ?? '', url: url.split('?')[0]! };
 }
 
+/**
+ * 5xx at `error`, but the 503s of a drain (every request refused while the process shuts down,
+ * a load balancer's readiness probes included): those are the deploy going as planned, and an
+ * alert on error lines must not fire on every deploy.
+ */
 const levelOf = (status: number): Level =>
-  status >= 500 ? 'error' : status >= 400 ? 'info' : 'debug';
+  status === 503 && isDraining()
+    ? 'info'
+    : status >= 500
+      ? 'error'
+      : status >= 400
+        ? 'info'
+        : 'debug';
 
 /**
  * Shared by every response (no closure per request). A response emits `close` once, after
@@ -47,7 +59,7 @@ function logFinished(this: TimedResponse): void {
       code === undefined ? { statusCode: this.statusCode } : { statusCode: this.statusCode, code },
     responseTime: Math.round(performance.now() - (this[STARTED] ?? 0)),
   };
-  if (this.statusCode >= 500) logger[level](fields, 'request errored');
+  if (level === 'error') logger[level](fields, 'request errored');
   else logger[level](fields, 'request completed');
 }
 
