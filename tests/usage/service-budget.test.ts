@@ -1,6 +1,7 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { Types } from '../../src/lib/db/mongoose.js';
 import { Message } from '../../src/modules/chats/message.model.js';
+import { User } from '../../src/modules/users/user.model.js';
 import { useTestApp } from '../helpers/app.js';
 import { expectError } from '../helpers/auth.js';
 import { upstreamEnv } from '../helpers/chat-app.js';
@@ -68,5 +69,15 @@ describe('the service-wide daily token budget', () => {
     // The user's own budget still reads as unlimited: it is the service that is out.
     const usage = await ctx.request().get('/api/usage').set(bob.auth);
     expect(usage.body.budget).toMatchObject({ limit: null, used: 40 });
+    // An administrator sees the service's budget and today's total against it.
+    const admin = await createUser({ label: 'service-admin' });
+    await User.updateOne({ _id: admin.id }, { $set: { role: 'admin' } });
+    const report = await ctx.request().get('/api/admin/usage').set(admin.auth);
+    expect(report.status).toBe(200);
+    expect(report.body.serviceBudget).toEqual({
+      limit: SERVICE_LIMIT,
+      used: 120,
+      resetsAt: new Date(Math.ceil(Date.now() / 86_400_000) * 86_400_000).toISOString(),
+    });
   });
 });

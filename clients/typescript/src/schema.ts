@@ -11015,6 +11015,18 @@ export interface operations {
                             /** @description null when the account no longer exists */
                             email: string | null;
                         }[];
+                        /** @description SERVICE_TOKEN_BUDGET_PER_DAY (null: none) and every user's tokens of today together: past it, every model call is refused 429 QUOTA_EXCEEDED */
+                        serviceBudget: {
+                            /** @description Tokens (prompt + completion) per UTC day; null when unlimited */
+                            limit: number | null;
+                            /** @description Tokens used today (UTC) */
+                            used: number;
+                            /**
+                             * Format: date-time
+                             * @description When `used` starts again from 0 (next 00:00 UTC)
+                             */
+                            resetsAt: string;
+                        };
                     };
                 };
             };

@@ -64,6 +64,9 @@ export const AdminUsageReportSchema = UsageReportSchema.extend({
     .describe(
       `The users with the most tokens in the range (at most ${USAGE_REPORT_USERS}), most first`,
     ),
+  serviceBudget: BudgetSchema.describe(
+    "SERVICE_TOKEN_BUDGET_PER_DAY (null: none) and every user's tokens of today together: past it, every model call is refused 429 QUOTA_EXCEEDED",
+  ),
 });
 
 export const UpdateUserBody = z

@@ -10,6 +10,7 @@ import {
   budgetJson,
   dayOf,
   effectiveLimit,
+  serviceBudgetOf,
   totalsByUser,
   usageReportByUser,
   type Budget,
@@ -164,6 +165,8 @@ export async function updateUser(
 
 export interface AdminUsageReport extends UsageReport {
   byUser: (UserTotals & { email: string | null })[];
+  /** SERVICE_TOKEN_BUDGET_PER_DAY and today's total of all users (not of the report's range). */
+  serviceBudget: Budget;
 }
 
 /**
@@ -176,11 +179,15 @@ export async function usageReport(
   to: string,
   userId?: string,
 ): Promise<AdminUsageReport> {
-  const report = await usageReportByUser(from, to, userId);
+  const [report, serviceBudget] = await Promise.all([
+    usageReportByUser(from, to, userId),
+    serviceBudgetOf(),
+  ]);
   const top = report.byUser.slice(0, USAGE_REPORT_USERS);
   const emails = await users.emailsOf(top.flatMap((u) => (u.userId ? [u.userId] : [])));
   return {
     ...report,
     byUser: top.map((u) => ({ ...u, email: u.userId ? (emails.get(u.userId) ?? null) : null })),
+    serviceBudget,
   };
 }

@@ -74,6 +74,15 @@ export async function budgetOf(userId: string, now = new Date()): Promise<Budget
   return budgetJson(limit, used.get(userId) ?? 0, now);
 }
 
+/**
+ * SERVICE_TOKEN_BUDGET_PER_DAY and what all users together used today (null limit: none set), as
+ * the calls are checked against it (read at most once a second per instance).
+ */
+export async function serviceBudgetOf(now = new Date()): Promise<Budget> {
+  const limit = config().SERVICE_TOKEN_BUDGET_PER_DAY;
+  return budgetJson(limit > 0 ? limit : null, await serviceTokensToday(now), now);
+}
+
 /** Refuses a model call of an account that is gone or disabled: its sessions are being ended. */
 export function assertAccountActive(user: Account | null): asserts user is Account {
   if (!user || user.disabled) throw unauthenticated('Session has ended; log in again');

@@ -12,6 +12,7 @@ export {
   budgetJson,
   budgetOf,
   effectiveLimit,
+  serviceBudgetOf,
   mayCallModelFor,
   type Budget,
 } from './budget.service.js';
