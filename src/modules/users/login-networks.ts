@@ -10,10 +10,19 @@ export const KNOWN_NETWORK_DAYS = 90;
 
 // Keyed with the secret that outlives a JWT_SECRET rotation (API_KEY_HASH_SECRET, which defaults
 // to JWT_SECRET, so ids stored before are the same): a rotation must not forget every owner's networks.
+const networkIdWith = (secret: string, userId: string, network: string) =>
+  createHmac('sha256', secret).update(`login-network|${userId}|${network}`).digest('base64url');
 const networkId = (userId: string, network: string) =>
-  createHmac('sha256', config().apiKeyHashSecret)
-    .update(`login-network|${userId}|${network}`)
-    .digest('base64url');
+  networkIdWith(config().apiKeyHashSecret, userId, network);
+/**
+ * The id a server before that change stored, keyed with JWT_SECRET: only when the two secrets
+ * differ (a deployment that set API_KEY_HASH_SECRET), read beside the new one and moved to it at
+ * the next login from there, so an upgrade forgets no owner's networks.
+ */
+const legacyNetworkId = (userId: string, network: string) => {
+  const { jwtSecret, apiKeyHashSecret } = config();
+  return jwtSecret === apiKeyHashSecret ? undefined : networkIdWith(jwtSecret, userId, network);
+};
 
 /** Whether the owner logged in from this network within the last KNOWN_NETWORK_DAYS. */
 export async function isKnownNetwork(
@@ -25,11 +34,13 @@ export async function isKnownNetwork(
   // By `_id` alone, its age checked here: the embedded FerretDB scans the whole collection for
   // any other filter, which made a login for an existing account slower than one for an unknown
   // email by a scan (the difference told which emails have accounts).
-  const known = await loginNetworks().findOne(
-    { _id: networkId(userId, network) },
-    { projection: { lastLoginAt: 1 } },
+  const legacy = legacyNetworkId(userId, network);
+  const found = await Promise.all(
+    [networkId(userId, network), ...(legacy === undefined ? [] : [legacy])].map((_id) =>
+      loginNetworks().findOne({ _id }, { projection: { lastLoginAt: 1 } }),
+    ),
   );
-  return known !== null && known.lastLoginAt.getTime() > since;
+  return found.some((known) => known !== null && known.lastLoginAt.getTime() > since);
 }
 
 /** Notes a network the password was just proved from; only the most recent few are kept. */
@@ -44,6 +55,8 @@ export async function rememberLoginNetwork(
   const seen = await loginNetworks().updateOne({ _id }, { $set: { lastLoginAt: now } });
   // A network noted before only moved up the list: nothing to prune (the common login).
   if (seen.matchedCount > 0) return;
+  const legacy = legacyNetworkId(userId, network);
+  if (legacy !== undefined) await loginNetworks().deleteOne({ _id: legacy });
   try {
     await insertLoginNetwork({ _id, userId: userIdObject, lastLoginAt: now });
   } catch (error) {
