@@ -63,14 +63,19 @@ setInterval(() => {}, 1000);`,
   expect(serverPid).toBeGreaterThan(0);
   npm.kill('SIGTERM');
   await npmExited;
-  await new Promise((r) => setTimeout(r, 500));
+  // npm may exit before its child: wait for the server to be gone (or its bound to pass).
+  const serverStillRunning = await eventually(
+    () => Promise.resolve(alive(serverPid!)),
+    (running) => !running,
+    10_000,
+  );
   let signal = '';
   try {
     signal = readFileSync(path.join(work, 'signal'), 'utf8');
   } catch {
     /* not signalled */
   }
-  expect({ signal, serverStillRunning: alive(serverPid) }).toEqual({
+  expect({ signal, serverStillRunning }).toEqual({
     signal: 'SIGTERM',
     serverStillRunning: false,
   });
