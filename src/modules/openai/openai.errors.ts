@@ -128,15 +128,15 @@ const CODES: Partial<Record<ErrorCode, string>> = {
 /** Provider statuses that say the request itself was refused (its parameters or content). */
 const REFUSED_AS_INVALID = new Set([400, 413, 422]);
 
+/** The longest provider wait a /v1 caller's SDK is left to sleep through and retry after. */
+const SDK_RETRY_WAIT_MAX_SECONDS = 60;
+
 /**
  * A provider's failure as a /v1 caller should take it. The chat routes answer every provider
  * failure 502 (the server built that request); a /v1 caller built its request, so a provider's
  * refusal of it is a 400 its SDK does not retry, and a provider's rate limit a 429 with the
  * provider's Retry-After. Neither passes the provider's text on. Anything else stays a 502.
  */
-/** The longest provider wait a /v1 caller's SDK is left to sleep through and retry after. */
-const SDK_RETRY_WAIT_MAX_SECONDS = 60;
-
 function fromProvider(app: AppError): OpenAiError | null {
   if (app.code !== 'UPSTREAM_ERROR') return null;
   const cause = app.cause as UpstreamFailure | undefined;

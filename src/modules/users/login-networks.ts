@@ -9,7 +9,8 @@ export const KNOWN_NETWORKS_KEPT = 10;
 export const KNOWN_NETWORK_DAYS = 90;
 
 // Keyed with the secret that outlives a JWT_SECRET rotation (API_KEY_HASH_SECRET, which defaults
-// to JWT_SECRET, so ids stored before are the same): a rotation must not forget every owner's networks.
+// to JWT_SECRET): a rotation must not forget every owner's networks. Ids stored before were keyed
+// with JWT_SECRET: the same unless API_KEY_HASH_SECRET was set (legacyNetworkId).
 const networkIdWith = (secret: string, userId: string, network: string) =>
   createHmac('sha256', secret).update(`login-network|${userId}|${network}`).digest('base64url');
 const networkId = (userId: string, network: string) =>
