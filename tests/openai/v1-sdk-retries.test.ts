@@ -67,13 +67,6 @@ describe('/v1 store: true when the provider fails', () => {
       const owner = { userId: new Types.ObjectId(user.id) };
       const chats = await Chat.countDocuments(owner);
       const questions = await Message.countDocuments({ ...owner, role: 'user' });
-      console.log({
-        stream,
-        completionRequests,
-        chats,
-        questions,
-        upstreamCalls: upstream.requests.length,
-      });
       expect({ completionRequests, chats, questions }).toEqual({
         completionRequests: 1,
         chats: 1,

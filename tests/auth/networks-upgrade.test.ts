@@ -7,7 +7,7 @@ import { expectError, signUp } from '../helpers/auth.js';
 import { useWholeAuthWindows } from '../helpers/rate-windows.js';
 
 /**
- * rev-l: a deployment that already ran with API_KEY_HASH_SECRET != JWT_SECRET (allowed and
+ * A deployment that already ran with API_KEY_HASH_SECRET != JWT_SECRET (allowed and
  * documented before a9bd26d). Its login_networks ids were keyed with JWT_SECRET; after the
  * upgrade they are looked up keyed with API_KEY_HASH_SECRET, so every owner's known networks are
  * forgotten at once: an owner locked out by strangers is locked out at home too.

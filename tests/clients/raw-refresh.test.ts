@@ -28,7 +28,7 @@ function fakeServer() {
   return { fetchImpl, log, expire: () => (current += 100) };
 }
 
-it('rev-l: a raw POST refused for its token is sent again with its body, after one shared refresh for concurrent calls', async () => {
+it('a raw POST refused for its token is sent again with its body, after one shared refresh for concurrent calls', async () => {
   const server = fakeServer();
   const api = createClient({ baseUrl: 'http://x', fetch: server.fetchImpl });
   const results = await Promise.all(
