@@ -72,6 +72,9 @@ describe('/v1 store: true when the provider fails', () => {
         chats: 1,
         questions: 1,
       });
+      // The error names the chat the exchange was stored in, to look at or continue.
+      const stored = await Chat.findOne(owner).lean();
+      expect(error?.headers?.get('x-chat-id')).toBe(String(stored!._id));
     });
   }
 });

@@ -3639,7 +3639,7 @@ export interface operations {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
-                    /** @description The chat holding the question and the failed reply (a new one for a send that started it) */
+                    /** @description The chat holding the question and the failed reply (a new one for a send that started it; on /v1 with `store: true` only) */
                     "X-Chat-Id"?: string;
                     [name: string]: unknown;
                 };
@@ -3683,7 +3683,7 @@ export interface operations {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
-                    /** @description The chat holding the question and the failed reply (a new one for a send that started it) */
+                    /** @description The chat holding the question and the failed reply (a new one for a send that started it; on /v1 with `store: true` only) */
                     "X-Chat-Id"?: string;
                     [name: string]: unknown;
                 };
@@ -4980,7 +4980,7 @@ export interface operations {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
-                    /** @description The chat holding the question and the failed reply (a new one for a send that started it) */
+                    /** @description The chat holding the question and the failed reply (a new one for a send that started it; on /v1 with `store: true` only) */
                     "X-Chat-Id"?: string;
                     [name: string]: unknown;
                 };
@@ -5024,7 +5024,7 @@ export interface operations {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
-                    /** @description The chat holding the question and the failed reply (a new one for a send that started it) */
+                    /** @description The chat holding the question and the failed reply (a new one for a send that started it; on /v1 with `store: true` only) */
                     "X-Chat-Id"?: string;
                     [name: string]: unknown;
                 };
@@ -5494,7 +5494,7 @@ export interface operations {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
-                    /** @description The chat holding the question and the failed reply (a new one for a send that started it) */
+                    /** @description The chat holding the question and the failed reply (a new one for a send that started it; on /v1 with `store: true` only) */
                     "X-Chat-Id"?: string;
                     [name: string]: unknown;
                 };
@@ -5538,7 +5538,7 @@ export interface operations {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
-                    /** @description The chat holding the question and the failed reply (a new one for a send that started it) */
+                    /** @description The chat holding the question and the failed reply (a new one for a send that started it; on /v1 with `store: true` only) */
                     "X-Chat-Id"?: string;
                     [name: string]: unknown;
                 };
@@ -5811,7 +5811,7 @@ export interface operations {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
-                    /** @description The chat holding the question and the failed reply (a new one for a send that started it) */
+                    /** @description The chat holding the question and the failed reply (a new one for a send that started it; on /v1 with `store: true` only) */
                     "X-Chat-Id"?: string;
                     [name: string]: unknown;
                 };
@@ -5855,7 +5855,7 @@ export interface operations {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
-                    /** @description The chat holding the question and the failed reply (a new one for a send that started it) */
+                    /** @description The chat holding the question and the failed reply (a new one for a send that started it; on /v1 with `store: true` only) */
                     "X-Chat-Id"?: string;
                     [name: string]: unknown;
                 };
@@ -6126,7 +6126,7 @@ export interface operations {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
-                    /** @description The chat holding the question and the failed reply (a new one for a send that started it) */
+                    /** @description The chat holding the question and the failed reply (a new one for a send that started it; on /v1 with `store: true` only) */
                     "X-Chat-Id"?: string;
                     [name: string]: unknown;
                 };
@@ -6170,7 +6170,7 @@ export interface operations {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
-                    /** @description The chat holding the question and the failed reply (a new one for a send that started it) */
+                    /** @description The chat holding the question and the failed reply (a new one for a send that started it; on /v1 with `store: true` only) */
                     "X-Chat-Id"?: string;
                     [name: string]: unknown;
                 };
@@ -7239,7 +7239,7 @@ export interface operations {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
-                    /** @description The chat holding the question and the failed reply (a new one for a send that started it) */
+                    /** @description The chat holding the question and the failed reply (a new one for a send that started it; on /v1 with `store: true` only) */
                     "X-Chat-Id"?: string;
                     [name: string]: unknown;
                 };
@@ -7283,7 +7283,7 @@ export interface operations {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
-                    /** @description The chat holding the question and the failed reply (a new one for a send that started it) */
+                    /** @description The chat holding the question and the failed reply (a new one for a send that started it; on /v1 with `store: true` only) */
                     "X-Chat-Id"?: string;
                     [name: string]: unknown;
                 };
@@ -8973,6 +8973,8 @@ export interface operations {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
+                    /** @description The chat holding the question and the failed reply (a new one for a send that started it; on /v1 with `store: true` only) */
+                    "X-Chat-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9017,6 +9019,8 @@ export interface operations {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
+                    /** @description The chat holding the question and the failed reply (a new one for a send that started it; on /v1 with `store: true` only) */
+                    "X-Chat-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {

@@ -61,11 +61,11 @@ const ERROR_HEADERS: Record<number, Record<string, ReturnType<typeof header>>> =
 };
 
 /**
- * A model send's failure (only those answer 502 and 504 on /api): its question and failed reply
- * are stored, in a chat the send may have just started.
+ * A model call's failure (only those answer 502 and 504): its question and failed reply are
+ * stored, in a chat the send may have just started (on /v1, with `store: true`).
  */
 const STORED_IN = header(
-  'The chat holding the question and the failed reply (a new one for a send that started it)',
+  'The chat holding the question and the failed reply (a new one for a send that started it; on /v1 with `store: true` only)',
 );
 const SEND_FAILURE_HEADERS: Record<number, Record<string, ReturnType<typeof header>>> = {
   502: { 'X-Chat-Id': STORED_IN },
@@ -145,7 +145,7 @@ function errorResponse(status: number, group?: RouteGroup): ResponseConfig {
     // A protocol of its own (/v1): its error body, and no list of our codes.
     return {
       description: base,
-      headers: { ...REQUEST_ID_HEADER, ...ERROR_HEADERS[status] },
+      headers: { ...REQUEST_ID_HEADER, ...ERROR_HEADERS[status], ...SEND_FAILURE_HEADERS[status] },
       content: {
         'application/json': {
           schema: { $ref: `#/components/schemas/${group.errorBody.name}` },
