@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { eventually } from '../helpers/eventually.js';
+import { alive } from '../helpers/processes.js';
 
 /**
  * `npm start` is what an operator without Docker reaches for. Its script is run by npm through
@@ -18,19 +19,6 @@ afterAll(() => {
   if (serverPid !== undefined && alive(serverPid)) process.kill(serverPid, 'SIGKILL');
   rmSync(work, { recursive: true, force: true });
 });
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] !== 'Z';
-  } catch {
-    return true;
-  }
-};
 
 it('npm start hands SIGTERM to the server (no orphan left running)', async () => {
   const start = (

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/lib/db/embedded.js';
 import { eventually } from '../helpers/eventually.js';
+import { alive } from '../helpers/processes.js';
 
 /**
  * The real server on the embedded FerretDB (no MONGODB_URI) and a DATA_DIR of its own. FerretDB
@@ -18,19 +19,6 @@ afterAll(() => {
   for (const pid of started) if (alive(pid)) process.kill(pid, 'SIGKILL');
   rmSync(work, { recursive: true, force: true });
 });
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] !== 'Z';
-  } catch {
-    return true;
-  }
-};
 
 async function runServer(dataDir: string, preload?: string) {
   const port = await freePort();
