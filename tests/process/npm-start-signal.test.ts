@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { eventually } from '../helpers/eventually.js';
-import { alive } from '../helpers/processes.js';
+import { isAlive as alive } from '../../src/lib/db/embedded.js';
 
 /**
  * `npm start` is what an operator without Docker reaches for. Its script is run by npm through

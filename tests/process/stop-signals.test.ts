@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/lib/db/embedded.js';
 import { eventually } from '../helpers/eventually.js';
-import { alive } from '../helpers/processes.js';
+import { isAlive as alive } from '../../src/lib/db/embedded.js';
 
 /**
  * The real server on the embedded FerretDB (no MONGODB_URI) and a DATA_DIR of its own. FerretDB

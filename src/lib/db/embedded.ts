@@ -67,7 +67,7 @@ export async function freePort(): Promise<number> {
 }
 
 /** Running, and not a zombie waiting for an init process that does not reap (Linux reports those in /proc). */
-const isAlive = (pid: number) => {
+export const isAlive = (pid: number) => {
   try {
     process.kill(pid, 0);
   } catch {
