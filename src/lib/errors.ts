@@ -27,6 +27,8 @@ export const ERROR_STATUS = {
   MESSAGE_STREAMING: 409,
   REPLY_NOT_CONTINUABLE: 409,
   LAST_ADMIN: 409,
+  // A refresh with the cookie a password change has just replaced (auth.service.ts refresh).
+  REFRESH_COOKIE_REPLACED: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,

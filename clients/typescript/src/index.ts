@@ -250,7 +250,12 @@ export class SigmaClient {
   refresh(): Promise<AuthResult> {
     this.refreshing ??= (async () => {
       try {
-        return this.session(await this.raw.POST('/api/auth/refresh'));
+        const post = () => this.raw.POST('/api/auth/refresh');
+        let result = await post();
+        // Another tab's password change replaced the cookie this request left with (409): the
+        // browser holds the new one by now, and the session goes on.
+        if (result.error?.error?.code === 'REFRESH_COOKIE_REPLACED') result = await post();
+        return this.session(result);
       } finally {
         this.refreshing = undefined;
       }

@@ -107,8 +107,9 @@ export function authRoutes(): RouteGroup {
             schema: AuthResult,
           },
         },
+        // 409: REFRESH_COOKIE_REPLACED, a refresh crossing a password change (the session goes on).
         // 429: ACCOUNT_WRITES_PER_MINUTE (the session and its cookie stay as they were).
-        errors: [401, 403, 429],
+        errors: [401, 403, 409, 429],
         handler: controller.refresh,
       }),
     ],

@@ -120,13 +120,18 @@ export async function refresh(refreshToken: string | undefined) {
     now.getTime() - session.rotatedAt.getTime() <= graceMs;
   // The token a password change just replaced (renewRefreshToken), within the grace: a refresh
   // another tab sent with it while the change's answer was on its way. Refused, but not a replay:
-  // the session goes on, and the browser holds the new cookie by now.
+  // the session goes on, and the browser holds the new cookie by now, so not a 401 either (which
+  // a client takes for the session's end): the tab refreshes again.
   const justRenewed =
     session.previousRefreshTokenHash === presented &&
     session.refreshTokenHash !== nextHash &&
     session.rotatedAt !== null &&
     now.getTime() - session.rotatedAt.getTime() <= graceMs;
-  if (justRenewed) throw unauthenticated('The refresh cookie was replaced; send the new one');
+  if (justRenewed)
+    throw new AppError(
+      'REFRESH_COOKIE_REPLACED',
+      'A password change has just replaced this refresh cookie; refresh again with the new one',
+    );
   if (session.refreshTokenHash !== presented && !justRotated) throw await rejected();
   // Counted once the token is known good (a refused one is a 401 and revokes, not a 429); one
   // over the limit keeps the session and its token as they were.
