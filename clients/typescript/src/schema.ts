@@ -3659,7 +3659,7 @@ export interface operations {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
-                    /** @description The chat holding the question and the failed reply (a new one for a send that started it; on /v1 with `store: true` only) */
+                    /** @description The chat holding the question and the failed reply (a new one for a send that started it) */
                     "X-Chat-Id"?: string;
                     [name: string]: unknown;
                 };
@@ -3703,7 +3703,7 @@ export interface operations {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
-                    /** @description The chat holding the question and the failed reply (a new one for a send that started it; on /v1 with `store: true` only) */
+                    /** @description The chat holding the question and the failed reply (a new one for a send that started it) */
                     "X-Chat-Id"?: string;
                     [name: string]: unknown;
                 };
@@ -5000,7 +5000,7 @@ export interface operations {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
-                    /** @description The chat holding the question and the failed reply (a new one for a send that started it; on /v1 with `store: true` only) */
+                    /** @description The chat holding the question and the failed reply (a new one for a send that started it) */
                     "X-Chat-Id"?: string;
                     [name: string]: unknown;
                 };
@@ -5044,7 +5044,7 @@ export interface operations {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
-                    /** @description The chat holding the question and the failed reply (a new one for a send that started it; on /v1 with `store: true` only) */
+                    /** @description The chat holding the question and the failed reply (a new one for a send that started it) */
                     "X-Chat-Id"?: string;
                     [name: string]: unknown;
                 };
@@ -5514,7 +5514,7 @@ export interface operations {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
-                    /** @description The chat holding the question and the failed reply (a new one for a send that started it; on /v1 with `store: true` only) */
+                    /** @description The chat holding the question and the failed reply (a new one for a send that started it) */
                     "X-Chat-Id"?: string;
                     [name: string]: unknown;
                 };
@@ -5558,7 +5558,7 @@ export interface operations {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
-                    /** @description The chat holding the question and the failed reply (a new one for a send that started it; on /v1 with `store: true` only) */
+                    /** @description The chat holding the question and the failed reply (a new one for a send that started it) */
                     "X-Chat-Id"?: string;
                     [name: string]: unknown;
                 };
@@ -5831,7 +5831,7 @@ export interface operations {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
-                    /** @description The chat holding the question and the failed reply (a new one for a send that started it; on /v1 with `store: true` only) */
+                    /** @description The chat holding the question and the failed reply (a new one for a send that started it) */
                     "X-Chat-Id"?: string;
                     [name: string]: unknown;
                 };
@@ -5875,7 +5875,7 @@ export interface operations {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
-                    /** @description The chat holding the question and the failed reply (a new one for a send that started it; on /v1 with `store: true` only) */
+                    /** @description The chat holding the question and the failed reply (a new one for a send that started it) */
                     "X-Chat-Id"?: string;
                     [name: string]: unknown;
                 };
@@ -6146,7 +6146,7 @@ export interface operations {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
-                    /** @description The chat holding the question and the failed reply (a new one for a send that started it; on /v1 with `store: true` only) */
+                    /** @description The chat holding the question and the failed reply (a new one for a send that started it) */
                     "X-Chat-Id"?: string;
                     [name: string]: unknown;
                 };
@@ -6190,7 +6190,7 @@ export interface operations {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
-                    /** @description The chat holding the question and the failed reply (a new one for a send that started it; on /v1 with `store: true` only) */
+                    /** @description The chat holding the question and the failed reply (a new one for a send that started it) */
                     "X-Chat-Id"?: string;
                     [name: string]: unknown;
                 };
@@ -7259,7 +7259,7 @@ export interface operations {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
-                    /** @description The chat holding the question and the failed reply (a new one for a send that started it; on /v1 with `store: true` only) */
+                    /** @description The chat holding the question and the failed reply (a new one for a send that started it) */
                     "X-Chat-Id"?: string;
                     [name: string]: unknown;
                 };
@@ -7303,7 +7303,7 @@ export interface operations {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
-                    /** @description The chat holding the question and the failed reply (a new one for a send that started it; on /v1 with `store: true` only) */
+                    /** @description The chat holding the question and the failed reply (a new one for a send that started it) */
                     "X-Chat-Id"?: string;
                     [name: string]: unknown;
                 };
@@ -8798,6 +8798,10 @@ export interface operations {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
+                    /** @description `false` when sending the request again as it is would not help or would store it twice (a refusal that answers the same, a stored exchange, a long wait): the SDKs do not retry it */
+                    "x-should-retry"?: string;
+                    /** @description With `store: true`, once the question was stored: the chat holding it (the one a retry should name in `metadata.chat_id`) */
+                    "X-Chat-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8821,6 +8825,10 @@ export interface operations {
                     "X-Request-Id"?: string;
                     /** @description `Bearer` (RFC 6750) */
                     "WWW-Authenticate"?: string;
+                    /** @description `false` when sending the request again as it is would not help or would store it twice (a refusal that answers the same, a stored exchange, a long wait): the SDKs do not retry it */
+                    "x-should-retry"?: string;
+                    /** @description With `store: true`, once the question was stored: the chat holding it (the one a retry should name in `metadata.chat_id`) */
+                    "X-Chat-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8842,6 +8850,10 @@ export interface operations {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
+                    /** @description `false` when sending the request again as it is would not help or would store it twice (a refusal that answers the same, a stored exchange, a long wait): the SDKs do not retry it */
+                    "x-should-retry"?: string;
+                    /** @description With `store: true`, once the question was stored: the chat holding it (the one a retry should name in `metadata.chat_id`) */
+                    "X-Chat-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8865,6 +8877,10 @@ export interface operations {
                     "X-Request-Id"?: string;
                     /** @description The methods this path answers */
                     Allow?: string;
+                    /** @description `false` when sending the request again as it is would not help or would store it twice (a refusal that answers the same, a stored exchange, a long wait): the SDKs do not retry it */
+                    "x-should-retry"?: string;
+                    /** @description With `store: true`, once the question was stored: the chat holding it (the one a retry should name in `metadata.chat_id`) */
+                    "X-Chat-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8886,6 +8902,10 @@ export interface operations {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
+                    /** @description `false` when sending the request again as it is would not help or would store it twice (a refusal that answers the same, a stored exchange, a long wait): the SDKs do not retry it */
+                    "x-should-retry"?: string;
+                    /** @description With `store: true`, once the question was stored: the chat holding it (the one a retry should name in `metadata.chat_id`) */
+                    "X-Chat-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8907,6 +8927,10 @@ export interface operations {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
+                    /** @description `false` when sending the request again as it is would not help or would store it twice (a refusal that answers the same, a stored exchange, a long wait): the SDKs do not retry it */
+                    "x-should-retry"?: string;
+                    /** @description With `store: true`, once the question was stored: the chat holding it (the one a retry should name in `metadata.chat_id`) */
+                    "X-Chat-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8928,6 +8952,10 @@ export interface operations {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
+                    /** @description `false` when sending the request again as it is would not help or would store it twice (a refusal that answers the same, a stored exchange, a long wait): the SDKs do not retry it */
+                    "x-should-retry"?: string;
+                    /** @description With `store: true`, once the question was stored: the chat holding it (the one a retry should name in `metadata.chat_id`) */
+                    "X-Chat-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8951,6 +8979,10 @@ export interface operations {
                     "X-Request-Id"?: string;
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: string;
+                    /** @description `false` when sending the request again as it is would not help or would store it twice (a refusal that answers the same, a stored exchange, a long wait): the SDKs do not retry it */
+                    "x-should-retry"?: string;
+                    /** @description With `store: true`, once the question was stored: the chat holding it (the one a retry should name in `metadata.chat_id`) */
+                    "X-Chat-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8972,6 +9004,10 @@ export interface operations {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
+                    /** @description `false` when sending the request again as it is would not help or would store it twice (a refusal that answers the same, a stored exchange, a long wait): the SDKs do not retry it */
+                    "x-should-retry"?: string;
+                    /** @description With `store: true`, once the question was stored: the chat holding it (the one a retry should name in `metadata.chat_id`) */
+                    "X-Chat-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8993,7 +9029,9 @@ export interface operations {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
-                    /** @description The chat holding the question and the failed reply (a new one for a send that started it; on /v1 with `store: true` only) */
+                    /** @description `false` when sending the request again as it is would not help or would store it twice (a refusal that answers the same, a stored exchange, a long wait): the SDKs do not retry it */
+                    "x-should-retry"?: string;
+                    /** @description With `store: true`, once the question was stored: the chat holding it (the one a retry should name in `metadata.chat_id`) */
                     "X-Chat-Id"?: string;
                     [name: string]: unknown;
                 };
@@ -9018,6 +9056,10 @@ export interface operations {
                     "X-Request-Id"?: string;
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: string;
+                    /** @description `false` when sending the request again as it is would not help or would store it twice (a refusal that answers the same, a stored exchange, a long wait): the SDKs do not retry it */
+                    "x-should-retry"?: string;
+                    /** @description With `store: true`, once the question was stored: the chat holding it (the one a retry should name in `metadata.chat_id`) */
+                    "X-Chat-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9039,7 +9081,9 @@ export interface operations {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
-                    /** @description The chat holding the question and the failed reply (a new one for a send that started it; on /v1 with `store: true` only) */
+                    /** @description `false` when sending the request again as it is would not help or would store it twice (a refusal that answers the same, a stored exchange, a long wait): the SDKs do not retry it */
+                    "x-should-retry"?: string;
+                    /** @description With `store: true`, once the question was stored: the chat holding it (the one a retry should name in `metadata.chat_id`) */
                     "X-Chat-Id"?: string;
                     [name: string]: unknown;
                 };
@@ -9096,6 +9140,10 @@ export interface operations {
                     "X-Request-Id"?: string;
                     /** @description `Bearer` (RFC 6750) */
                     "WWW-Authenticate"?: string;
+                    /** @description `false` when sending the request again as it is would not help or would store it twice (a refusal that answers the same, a stored exchange, a long wait): the SDKs do not retry it */
+                    "x-should-retry"?: string;
+                    /** @description With `store: true`, once the question was stored: the chat holding it (the one a retry should name in `metadata.chat_id`) */
+                    "X-Chat-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9119,6 +9167,10 @@ export interface operations {
                     "X-Request-Id"?: string;
                     /** @description The methods this path answers */
                     Allow?: string;
+                    /** @description `false` when sending the request again as it is would not help or would store it twice (a refusal that answers the same, a stored exchange, a long wait): the SDKs do not retry it */
+                    "x-should-retry"?: string;
+                    /** @description With `store: true`, once the question was stored: the chat holding it (the one a retry should name in `metadata.chat_id`) */
+                    "X-Chat-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9140,6 +9192,10 @@ export interface operations {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
+                    /** @description `false` when sending the request again as it is would not help or would store it twice (a refusal that answers the same, a stored exchange, a long wait): the SDKs do not retry it */
+                    "x-should-retry"?: string;
+                    /** @description With `store: true`, once the question was stored: the chat holding it (the one a retry should name in `metadata.chat_id`) */
+                    "X-Chat-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9163,6 +9219,10 @@ export interface operations {
                     "X-Request-Id"?: string;
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: string;
+                    /** @description `false` when sending the request again as it is would not help or would store it twice (a refusal that answers the same, a stored exchange, a long wait): the SDKs do not retry it */
+                    "x-should-retry"?: string;
+                    /** @description With `store: true`, once the question was stored: the chat holding it (the one a retry should name in `metadata.chat_id`) */
+                    "X-Chat-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9214,6 +9274,10 @@ export interface operations {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
+                    /** @description `false` when sending the request again as it is would not help or would store it twice (a refusal that answers the same, a stored exchange, a long wait): the SDKs do not retry it */
+                    "x-should-retry"?: string;
+                    /** @description With `store: true`, once the question was stored: the chat holding it (the one a retry should name in `metadata.chat_id`) */
+                    "X-Chat-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9237,6 +9301,10 @@ export interface operations {
                     "X-Request-Id"?: string;
                     /** @description `Bearer` (RFC 6750) */
                     "WWW-Authenticate"?: string;
+                    /** @description `false` when sending the request again as it is would not help or would store it twice (a refusal that answers the same, a stored exchange, a long wait): the SDKs do not retry it */
+                    "x-should-retry"?: string;
+                    /** @description With `store: true`, once the question was stored: the chat holding it (the one a retry should name in `metadata.chat_id`) */
+                    "X-Chat-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9258,6 +9326,10 @@ export interface operations {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
+                    /** @description `false` when sending the request again as it is would not help or would store it twice (a refusal that answers the same, a stored exchange, a long wait): the SDKs do not retry it */
+                    "x-should-retry"?: string;
+                    /** @description With `store: true`, once the question was stored: the chat holding it (the one a retry should name in `metadata.chat_id`) */
+                    "X-Chat-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9281,6 +9353,10 @@ export interface operations {
                     "X-Request-Id"?: string;
                     /** @description The methods this path answers */
                     Allow?: string;
+                    /** @description `false` when sending the request again as it is would not help or would store it twice (a refusal that answers the same, a stored exchange, a long wait): the SDKs do not retry it */
+                    "x-should-retry"?: string;
+                    /** @description With `store: true`, once the question was stored: the chat holding it (the one a retry should name in `metadata.chat_id`) */
+                    "X-Chat-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9302,6 +9378,10 @@ export interface operations {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
+                    /** @description `false` when sending the request again as it is would not help or would store it twice (a refusal that answers the same, a stored exchange, a long wait): the SDKs do not retry it */
+                    "x-should-retry"?: string;
+                    /** @description With `store: true`, once the question was stored: the chat holding it (the one a retry should name in `metadata.chat_id`) */
+                    "X-Chat-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9325,6 +9405,10 @@ export interface operations {
                     "X-Request-Id"?: string;
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: string;
+                    /** @description `false` when sending the request again as it is would not help or would store it twice (a refusal that answers the same, a stored exchange, a long wait): the SDKs do not retry it */
+                    "x-should-retry"?: string;
+                    /** @description With `store: true`, once the question was stored: the chat holding it (the one a retry should name in `metadata.chat_id`) */
+                    "X-Chat-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {

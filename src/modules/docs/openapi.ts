@@ -61,15 +61,25 @@ const ERROR_HEADERS: Record<number, Record<string, ReturnType<typeof header>>> =
 };
 
 /**
- * A model call's failure (only those answer 502 and 504): its question and failed reply are
- * stored, in a chat the send may have just started (on /v1, with `store: true`).
+ * A model send's failure (only those answer 502 and 504 on /api): its question and failed reply
+ * are stored, in a chat the send may have just started.
  */
 const STORED_IN = header(
-  'The chat holding the question and the failed reply (a new one for a send that started it; on /v1 with `store: true` only)',
+  'The chat holding the question and the failed reply (a new one for a send that started it)',
 );
 const SEND_FAILURE_HEADERS: Record<number, Record<string, ReturnType<typeof header>>> = {
   502: { 'X-Chat-Id': STORED_IN },
   504: { 'X-Chat-Id': STORED_IN },
+};
+
+/** What a /v1 error may carry that OpenAI's SDKs and their callers act on (openai.errors.ts). */
+const V1_ERROR_HEADERS = {
+  'x-should-retry': header(
+    '`false` when sending the request again as it is would not help or would store it twice (a refusal that answers the same, a stored exchange, a long wait): the SDKs do not retry it',
+  ),
+  'X-Chat-Id': header(
+    'With `store: true`, once the question was stored: the chat holding it (the one a retry should name in `metadata.chat_id`)',
+  ),
 };
 
 const REQUEST_ID_HEADER = {
@@ -145,7 +155,7 @@ function errorResponse(status: number, group?: RouteGroup): ResponseConfig {
     // A protocol of its own (/v1): its error body, and no list of our codes.
     return {
       description: base,
-      headers: { ...REQUEST_ID_HEADER, ...ERROR_HEADERS[status], ...SEND_FAILURE_HEADERS[status] },
+      headers: { ...REQUEST_ID_HEADER, ...ERROR_HEADERS[status], ...V1_ERROR_HEADERS },
       content: {
         'application/json': {
           schema: { $ref: `#/components/schemas/${group.errorBody.name}` },
