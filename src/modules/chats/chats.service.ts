@@ -315,7 +315,12 @@ export async function stopReplies(userId: string, chatId?: Types.ObjectId): Prom
   // Those were stopped here and then: their flags are done with. Left, they would stay for good
   // (the stop poll runs only while something streams here, and keeps flags of replies it does
   // not run for a lease's lifetime; a restarted instance has another id).
-  if (here.length > 0) await dropFlagsOfTokens(here);
+  // The stop is made either way: a failure to drop them leaves them as before, and is no error
+  // of the stop's.
+  if (here.length > 0)
+    await dropFlagsOfTokens(here).catch((error: unknown) =>
+      logger.warn({ err: (error as Error).message }, 'could not drop the flags of stopped replies'),
+    );
   return tokens;
 }
 
