@@ -614,45 +614,61 @@ describe('POST /api/ai-sdk/chat with the ai package (useChat transport)', () => 
     expect(await Message.countDocuments({ chatId: link!.chatId })).toBe(before);
   });
 
-  it('when another tab moved the chat to another branch, then a new useChat message goes after the answer this tab shows, and the model gets that conversation', async () => {
-    upstream.script({ chunks: ['A1'] }, { chunks: ['A2'] }, { chunks: ['B2'] }, { chunks: ['A3'] });
-    const q1 = userMessage('Q1');
-    const first = await chunksOf(await send('ui-chat-tabs', [q1]));
-    const a1 = answerOf(first, 'A1');
-    const q2 = userMessage('Q2');
-    const second = await chunksOf(await send('ui-chat-tabs', [q1, a1, q2]));
-    const a2 = answerOf(second, 'A2');
-    const chatId = (second[0] as { messageMetadata: { chatId: string } }).messageMetadata.chatId;
-    // Tab B edits Q2 through the chats routes: the chat's active branch moves there.
-    const edited = await ctx
-      .request()
-      .post(`/api/chats/${chatId}/messages`)
-      .set(user.auth)
-      .send({ content: 'Q2 edited in tab B', parentId: a1.id, stream: false });
-    expect(edited.status).toBe(201);
-    // Tab A still shows Q1 A1 Q2 A2 and sends Q3.
-    const third = await chunksOf(await send('ui-chat-tabs', [q1, a1, q2, a2, userMessage('Q3')]));
-    expect(upstream.requests[3]!.messages).toEqual([
-      { role: 'user', content: 'Q1' },
-      { role: 'assistant', content: 'A1' },
-      { role: 'user', content: 'Q2' },
-      { role: 'assistant', content: 'A2' },
-      { role: 'user', content: 'Q3' },
-    ]);
-    const q3 = await Message.findOne({ chatId: new Types.ObjectId(chatId), content: 'Q3' }).lean();
-    expect(String(q3!.parentId)).toBe(a2.id);
-    // The chat follows tab A's message now: its active branch ends with the new answer.
-    const chat = await ctx.request().get(`/api/chats/${chatId}`).set(user.auth).expect(200);
-    expect(chat.body.activeLeafId).toBe((third[0] as { messageId: string }).messageId);
-    expect(chat.body.messages.map((m: { content: string }) => m.content)).toEqual([
-      'Q1',
-      'A1',
-      'Q2',
-      'A2',
-      'Q3',
-      'A3',
-    ]);
-  });
+  it.each([
+    ['', false],
+    [' (its id written in capitals)', true],
+  ])(
+    'when another tab moved the chat to another branch, then a new useChat message goes after the answer this tab shows%s, and the model gets that conversation',
+    async (_, capitals) => {
+      upstream.script(
+        { chunks: ['A1'] },
+        { chunks: ['A2'] },
+        { chunks: ['B2'] },
+        { chunks: ['A3'] },
+      );
+      const id = `ui-chat-tabs${capitals ? '-caps' : ''}`;
+      const q1 = userMessage('Q1');
+      const first = await chunksOf(await send(id, [q1]));
+      const a1 = answerOf(first, 'A1');
+      const q2 = userMessage('Q2');
+      const second = await chunksOf(await send(id, [q1, a1, q2]));
+      const a2 = answerOf(second, 'A2');
+      const shown = capitals ? { ...a2, id: a2.id.toUpperCase() } : a2;
+      const chatId = (second[0] as { messageMetadata: { chatId: string } }).messageMetadata.chatId;
+      // Tab B edits Q2 through the chats routes: the chat's active branch moves there.
+      const edited = await ctx
+        .request()
+        .post(`/api/chats/${chatId}/messages`)
+        .set(user.auth)
+        .send({ content: 'Q2 edited in tab B', parentId: a1.id, stream: false });
+      expect(edited.status).toBe(201);
+      // Tab A still shows Q1 A1 Q2 A2 and sends Q3.
+      const third = await chunksOf(await send(id, [q1, a1, q2, shown, userMessage('Q3')]));
+      expect(upstream.requests[3]!.messages).toEqual([
+        { role: 'user', content: 'Q1' },
+        { role: 'assistant', content: 'A1' },
+        { role: 'user', content: 'Q2' },
+        { role: 'assistant', content: 'A2' },
+        { role: 'user', content: 'Q3' },
+      ]);
+      const q3 = await Message.findOne({
+        chatId: new Types.ObjectId(chatId),
+        content: 'Q3',
+      }).lean();
+      expect(String(q3!.parentId)).toBe(a2.id);
+      // The chat follows tab A's message now: its active branch ends with the new answer.
+      const chat = await ctx.request().get(`/api/chats/${chatId}`).set(user.auth).expect(200);
+      expect(chat.body.activeLeafId).toBe((third[0] as { messageId: string }).messageId);
+      expect(chat.body.messages.map((m: { content: string }) => m.content)).toEqual([
+        'Q1',
+        'A1',
+        'Q2',
+        'A2',
+        'Q3',
+        'A3',
+      ]);
+    },
+  );
 
   it('when a page loads a useChat id, then GET /messages gives its stored active branch as UI messages the ai package accepts, and an edit from them goes beside the question', async () => {
     upstream.script({ chunks: ['A1'] }, { chunks: ['A2'] }, { chunks: ['A2 edited'] });

@@ -54,7 +54,10 @@ function newUserText(body: AiSdkChatBody): string {
 /** The stored answer before the last message in `messages`, the one the user sees, if any. */
 function answerBeforeLast(body: AiSdkChatBody): string | undefined {
   const before = body.messages.at(-2);
-  return before?.role === 'assistant' && isObjectId(before.id) ? before.id : undefined;
+  // Written as ObjectIds print them, as every id the routes take (lib/http/ids.ts).
+  return before?.role === 'assistant' && isObjectId(before.id)
+    ? before.id.toLowerCase()
+    : undefined;
 }
 
 /**
@@ -67,7 +70,9 @@ function shownBefore(
 ): string | null | undefined {
   if (index === 0) return null;
   const before = messages[index - 1];
-  return before?.role === 'assistant' && isObjectId(before.id) ? before.id : undefined;
+  return before?.role === 'assistant' && isObjectId(before.id)
+    ? before.id.toLowerCase()
+    : undefined;
 }
 
 /**
