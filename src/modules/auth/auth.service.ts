@@ -1,10 +1,6 @@
 import { Types } from 'mongoose';
 import { config } from '../../lib/config.js';
-import {
-  AppError,
-  invalidCredentials as credentialsRefused,
-  unauthenticated,
-} from '../../lib/errors.js';
+import { AppError, invalidCredentials, unauthenticated } from '../../lib/errors.js';
 import * as users from '../users/index.js';
 import { toUserJson, type UserDoc } from '../users/index.js';
 import type { AuthResultJson } from './auth.schemas.js';
@@ -22,7 +18,7 @@ import { applyAdminEmails, auditNewAccount, roleForEmail } from '../admin/index.
 /** The published AuthResult, plus the refresh token the controller puts in the cookie. */
 export type IssuedTokens = AuthResultJson & { refreshToken: string; refreshExpiresAt: Date };
 
-const invalidCredentials = () => credentialsRefused('Email or password is incorrect');
+const wrongEmailOrPassword = () => invalidCredentials('Email or password is incorrect');
 const accountDisabled = () =>
   new AppError('ACCOUNT_DISABLED', 'This account is disabled; contact the administrator');
 
@@ -48,7 +44,7 @@ async function openSession(user: UserDoc, userAgent: string): Promise<IssuedToke
   if (!current || current.disabled || passwordChanged) {
     await Session.deleteOne({ _id: sessionId });
     if (!current) throw unauthenticated('Account no longer exists');
-    throw current.disabled ? accountDisabled() : invalidCredentials();
+    throw current.disabled ? accountDisabled() : wrongEmailOrPassword();
   }
   return {
     user: toUserJson(user),
@@ -71,7 +67,7 @@ export async function signup(
 
 export async function login(input: { email: string; password: string }, userAgent: string) {
   const user = await users.checkCredentials(input.email, input.password);
-  if (!user) throw invalidCredentials();
+  if (!user) throw wrongEmailOrPassword();
   // Only after the password: the answer must not tell a stranger that an account is disabled.
   if (user.disabled) throw accountDisabled();
   return openSession({ ...user, role: await applyAdminEmails(user) }, userAgent);
@@ -113,21 +109,17 @@ export async function refresh(refreshToken: string | undefined) {
   }).lean();
   if (!session) throw await rejected();
   const graceMs = config().REFRESH_GRACE_SECONDS * 1000;
-  const justRotated =
+  // The presented token is the one replaced last, within the grace.
+  const justReplaced =
     session.previousRefreshTokenHash === presented &&
-    session.refreshTokenHash === nextHash &&
     session.rotatedAt !== null &&
     now.getTime() - session.rotatedAt.getTime() <= graceMs;
+  const justRotated = justReplaced && session.refreshTokenHash === nextHash;
   // The token a password change just replaced (renewRefreshToken), within the grace: a refresh
   // another tab sent with it while the change's answer was on its way. Refused, but not a replay:
   // the session goes on, and the browser holds the new cookie by now, so not a 401 either (which
   // a client takes for the session's end): the tab refreshes again.
-  const justRenewed =
-    session.previousRefreshTokenHash === presented &&
-    session.refreshTokenHash !== nextHash &&
-    session.rotatedAt !== null &&
-    now.getTime() - session.rotatedAt.getTime() <= graceMs;
-  if (justRenewed)
+  if (justReplaced && !justRotated)
     throw new AppError(
       'REFRESH_COOKIE_REPLACED',
       'A password change has just replaced this refresh cookie; refresh again with the new one',
@@ -189,10 +181,10 @@ export async function activeSession(sessionId: string, userId: string): Promise<
   // Every authenticated request asks: straight through the driver (the id is checked where the
   // token is read), without the model's query casting.
   const session = await Session.collection.findOne<
-    Pick<SessionDoc, 'userId' | 'revokedAt' | 'expiresAt' | 'refreshTokenHash'>
+    Pick<SessionDoc, 'userId' | 'revokedAt' | 'expiresAt'>
   >(
     { _id: new Types.ObjectId(sessionId) },
-    { projection: { userId: 1, revokedAt: 1, expiresAt: 1, refreshTokenHash: 1 } },
+    { projection: { userId: 1, revokedAt: 1, expiresAt: 1 } },
   );
   return (
     session !== null &&
