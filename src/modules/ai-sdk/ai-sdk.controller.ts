@@ -51,29 +51,19 @@ function newUserText(body: AiSdkChatBody): string {
   return text;
 }
 
+/** The id of a stored answer, as ObjectIds print it (as every id the routes take: lib/http/ids.ts). */
+const storedAnswerId = (message: AiSdkChatBody['messages'][number] | undefined) =>
+  message?.role === 'assistant' && isObjectId(message.id) ? message.id.toLowerCase() : undefined;
+
 /** The stored answer before the last message in `messages`, the one the user sees, if any. */
-function answerBeforeLast(body: AiSdkChatBody): string | undefined {
-  const before = body.messages.at(-2);
-  // Written as ObjectIds print them, as every id the routes take (lib/http/ids.ts).
-  return before?.role === 'assistant' && isObjectId(before.id)
-    ? before.id.toLowerCase()
-    : undefined;
-}
+const answerBeforeLast = (body: AiSdkChatBody) => storedAnswerId(body.messages.at(-2));
 
 /**
  * What the page shows before its message at `index`: null when it shows it first, the stored
  * answer before it, or undefined when that is not a stored answer (unknown).
  */
-function shownBefore(
-  messages: AiSdkChatBody['messages'],
-  index: number,
-): string | null | undefined {
-  if (index === 0) return null;
-  const before = messages[index - 1];
-  return before?.role === 'assistant' && isObjectId(before.id)
-    ? before.id.toLowerCase()
-    : undefined;
-}
+const shownBefore = (messages: AiSdkChatBody['messages'], index: number) =>
+  index === 0 ? null : storedAnswerId(messages[index - 1]);
 
 /**
  * Where a `submit-message` goes: after the answer before it in `messages`, the one the user sees

@@ -59,9 +59,9 @@ async function askForTitle(
   chat: ChatDoc,
   model: string,
   turns: ChatTurn[],
-  stop?: AbortSignal,
+  stop: AbortSignal,
   /** When the budget admitted it: the day it is charged to, however late it ends. */
-  admittedAt = new Date(),
+  admittedAt: Date,
 ): Promise<string | null> {
   const c = config();
   // The demo model would echo its canned reply: its title is made from the question instead.
@@ -74,9 +74,7 @@ async function askForTitle(
       model,
       messages: turns,
       maxTokens: c.TITLE_MAX_TOKENS,
-      signal: stop
-        ? AbortSignal.any([stop, AbortSignal.timeout(c.TITLE_TIMEOUT_MS)])
-        : AbortSignal.timeout(c.TITLE_TIMEOUT_MS),
+      signal: AbortSignal.any([stop, AbortSignal.timeout(c.TITLE_TIMEOUT_MS)]),
     }).read((event) => {
       if (event.type === 'delta') text += event.content;
       else if (event.type === 'usage') usage = event.usage;
@@ -97,7 +95,7 @@ async function askForTitle(
         usage,
         // Cut by a stop (the chat or account deleted, the account disabled) is not a failure:
         // its prompt was sent and is charged, as a stopped reply's is.
-        failed: failed && !stop?.aborted,
+        failed: failed && !stop.aborted,
         at: admittedAt,
       },
       // Deleted while the title was written (the chat, or the whole account): the deletion
