@@ -150,6 +150,8 @@ export class SigmaClient {
    */
   private sessionsSeen = 0;
   private readonly fetchImpl: typeof fetch;
+  /** The Authorization values this client set lately: any other is its caller's own. */
+  private readonly sentBearers = new Set<string>();
   /** `options.baseUrl` without its trailing slashes: every path is appended to it as `/api/…`. */
   private readonly baseUrl: string;
   /** Where the session's routes are, which the refresh cookie goes to (Node only). */
@@ -163,55 +165,58 @@ export class SigmaClient {
     this.raw = createFetchClient<JsonPaths>({
       baseUrl: this.baseUrl,
       credentials: 'include',
-      fetch: (request) => this.fetchImpl(request),
+      // Called with the request as every middleware left it, the app's own included: that is the
+      // request sent again after a refresh, and the app's middleware sees the answer to it.
+      fetch: (request) => this.sendRefreshing(request),
     });
-    /** Each raw request's copy, for its one retry after a refresh (see `retryAfterRefresh`). */
-    const retries = new WeakMap<Request, Request>();
     this.raw.use({
       onRequest: ({ request }) => {
         // Every `raw` answer is typed as JSON (JsonPaths): say so, or a route that streams by
         // default (POST /api/chat) sends an event stream that openapi-fetch cannot parse.
         if (!request.headers.has('Accept')) request.headers.set('Accept', 'application/json');
-        // A request with an Authorization of its caller's (an API key on /v1) is never refreshed.
-        if (!request.headers.has('Authorization') && mayRetry(request))
-          retries.set(request, request.clone());
         this.authorize(request);
         return request;
-      },
-      onResponse: async ({ request, response }) => {
-        this.keepRefreshCookie(response);
-        const copy = retries.get(request);
-        retries.delete(request);
-        return copy ? this.retryAfterRefresh(copy, response) : undefined;
       },
     });
   }
 
   /** Adds the access token (unless the request has an Authorization) and, on Node, the cookie. */
   private authorize(request: Request): void {
-    if (this.accessToken && !request.headers.has('Authorization'))
-      request.headers.set('Authorization', `Bearer ${this.accessToken}`);
+    if (this.accessToken && !request.headers.has('Authorization')) {
+      const bearer = `Bearer ${this.accessToken}`;
+      request.headers.set('Authorization', bearer);
+      this.sentBearers.add(bearer);
+      // The last few are enough to know a request still on its way; older tokens have expired.
+      if (this.sentBearers.size > 4)
+        this.sentBearers.delete(this.sentBearers.values().next().value!);
+    }
     // Node only: browsers refuse to let scripts set Cookie (and send their own).
     if (this.refreshCookie && new URL(request.url).pathname.startsWith(this.authPath))
       request.headers.set('Cookie', `${this.refreshCookie.name}=${this.refreshCookie.value}`);
   }
 
   /**
-   * Every call, `raw` ones included: refused for its token (or for having none) while a session
-   * may be there, it refreshes once (shared) and is sent once more with the new token. A refresh
-   * that fails rejects the call with its error (the session ended: `onSessionEnd` has run).
+   * Sends a `raw` request. Refused for this client's token (or for having none) while a session
+   * may be there, it refreshes once (shared) and goes once more with the new token. One that
+   * carries an Authorization of its caller's (an API key on /v1, set in the call or by a
+   * middleware) is not refreshed. A refresh that fails rejects the call with its error (the
+   * session ended: `onSessionEnd` has run).
    */
-  private async retryAfterRefresh(
-    copy: Request,
-    response: Response,
-  ): Promise<Response | undefined> {
-    if (response.status !== 401 || !this.mayRefresh) return undefined;
+  private async sendRefreshing(request: Request): Promise<Response> {
+    const authorization = request.headers.get('Authorization');
+    const refreshable =
+      mayRetry(request) && (authorization === null || this.sentBearers.has(authorization));
+    const copy = refreshable ? request.clone() : undefined;
+    const response = await this.fetchImpl(request);
+    this.keepRefreshCookie(response);
+    if (!copy || response.status !== 401 || !this.mayRefresh) return response;
     const body: unknown = await response
       .clone()
       .json()
       .catch(() => undefined);
-    if (!tokenRefused(ApiError.fromBody(response, body))) return undefined;
+    if (!tokenRefused(ApiError.fromBody(response, body))) return response;
     await this.refreshOrEnd();
+    copy.headers.delete('Authorization');
     this.authorize(copy);
     const retried = await this.fetchImpl(copy);
     this.keepRefreshCookie(retried);
