@@ -29,3 +29,47 @@ describe('a JSON send that starts a chat and fails upstream', () => {
     },
   );
 });
+
+describe('an Idempotency-Key retry of a send that started a chat and failed upstream', () => {
+  it.each([
+    ['POST /api/chat (SigmaGPT)', '/api/chat', { message: 'hello', stream: false }],
+    ['POST /api/chats with a message', '/api/chats', { message: 'hello', stream: false }],
+  ])(
+    'when a keyed JSON send failed (%s) and is repeated with its key, then the replayed 502 names the same chat (X-Chat-Id), and nothing is sent or stored again',
+    async (_name, path, body) => {
+      const key = `failed-first-${path}-${Date.now()}`;
+      ctx.upstream.script({ status: 500, errorMessage: 'boom' });
+      const send = () =>
+        ctx.request().post(path).set(ctx.user.auth).set('Idempotency-Key', key).send(body);
+      const first = await send();
+      expectError(first, 502, 'UPSTREAM_ERROR');
+      const chatId = first.headers['x-chat-id'];
+      expect(chatId).toMatch(/^[a-f0-9]{24}$/);
+
+      const again = await send();
+      expectError(again, 502, 'UPSTREAM_ERROR');
+      expect(again.headers['x-chat-id']).toBe(chatId);
+      expect(ctx.upstream.requests).toHaveLength(1);
+      expect(await Message.countDocuments({ chatId })).toBe(2);
+    },
+  );
+
+  it('when a keyed stream failed upstream and the client, which lost it before meta, retries as JSON, then the 502 names the chat (X-Chat-Id)', async () => {
+    const key = `failed-stream-${Date.now()}`;
+    ctx.upstream.script({ status: 500, errorMessage: 'boom' });
+    const send = (stream: boolean) =>
+      ctx
+        .request()
+        .post('/api/chats')
+        .set(ctx.user.auth)
+        .set('Idempotency-Key', key)
+        .send({ message: 'hello', stream });
+    const first = await send(true);
+    expect(first.status).toBe(200);
+    const made = await Chat.find({ userId: ctx.user.id }).sort({ createdAt: -1 }).lean();
+    const again = await send(false);
+    expectError(again, 502, 'UPSTREAM_ERROR');
+    expect(again.headers['x-chat-id']).toBe(String(made[0]!._id));
+    expect(ctx.upstream.requests).toHaveLength(1);
+  });
+});

@@ -130,7 +130,12 @@ export async function exchangeJson(
     Chat.findById(found.chat._id).lean<ChatDoc>(),
   ]);
   const reply = stored ?? found.reply;
-  if (reply.status === 'error' && reply.error) throw storedError(reply.error);
+  if (reply.status === 'error' && reply.error) {
+    // Named as the first answer named it (respondWithReply): a client that lost that answer, or
+    // whose stream failed before its `meta`, learns from the repeat which chat holds the question.
+    res.set('X-Chat-Id', String(found.chat._id));
+    throw storedError(reply.error);
+  }
   return {
     chat: toChatJson(chat ?? found.chat),
     messages: [toMessageJson(await questionOf(reply)), toMessageJson(reply)],
