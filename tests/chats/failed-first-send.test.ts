@@ -3,8 +3,10 @@ import { Chat } from '../../src/modules/chats/chat.model.js';
 import { Message } from '../../src/modules/chats/message.model.js';
 import { expectError } from '../helpers/auth.js';
 import { useChatApp } from '../helpers/chat-app.js';
+import type { UpstreamScript } from '../helpers/upstream.js';
 
-const ctx = useChatApp({ CHAT_WRITES_PER_MINUTE: '1000' });
+// A stalled model is a 504 within a fraction of a second (the retry's 504 case).
+const ctx = useChatApp({ CHAT_WRITES_PER_MINUTE: '1000', UPSTREAM_IDLE_TIMEOUT_MS: '300' });
 
 describe('a JSON send that starts a chat and fails upstream', () => {
   it.each([
@@ -31,23 +33,31 @@ describe('a JSON send that starts a chat and fails upstream', () => {
 });
 
 describe('an Idempotency-Key retry of a send that started a chat and failed upstream', () => {
+  const boom: UpstreamScript = { status: 500, errorMessage: 'boom' };
+  const stall: UpstreamScript = { chunks: ['part'], failAfter: 1, failWith: 'stall' };
   it.each([
-    ['POST /api/chat (SigmaGPT)', '/api/chat', { message: 'hello', stream: false }],
-    ['POST /api/chats with a message', '/api/chats', { message: 'hello', stream: false }],
-  ])(
-    'when a keyed JSON send failed (%s) and is repeated with its key, then the replayed 502 names the same chat (X-Chat-Id), and nothing is sent or stored again',
-    async (_name, path, body) => {
+    ['POST /api/chat (SigmaGPT)', '/api/chat', boom, 502, 'UPSTREAM_ERROR'],
+    ['POST /api/chats with a message', '/api/chats', boom, 502, 'UPSTREAM_ERROR'],
+    ['POST /api/chat, the model stalling', '/api/chat', stall, 504, 'UPSTREAM_TIMEOUT'],
+  ] as const)(
+    'when a keyed JSON send failed (%s) and is repeated with its key, then the replayed error names the same chat (X-Chat-Id), and nothing is sent or stored again',
+    async (_name, path, script, status, code) => {
       const key = `failed-first-${path}-${Date.now()}`;
-      ctx.upstream.script({ status: 500, errorMessage: 'boom' });
+      ctx.upstream.script(script);
       const send = () =>
-        ctx.request().post(path).set(ctx.user.auth).set('Idempotency-Key', key).send(body);
+        ctx
+          .request()
+          .post(path)
+          .set(ctx.user.auth)
+          .set('Idempotency-Key', key)
+          .send({ message: 'hello', stream: false });
       const first = await send();
-      expectError(first, 502, 'UPSTREAM_ERROR');
+      expectError(first, status, code);
       const chatId = first.headers['x-chat-id'];
       expect(chatId).toMatch(/^[a-f0-9]{24}$/);
 
       const again = await send();
-      expectError(again, 502, 'UPSTREAM_ERROR');
+      expectError(again, status, code);
       expect(again.headers['x-chat-id']).toBe(chatId);
       expect(ctx.upstream.requests).toHaveLength(1);
       expect(await Message.countDocuments({ chatId })).toBe(2);

@@ -3431,7 +3431,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Any printable ASCII string up to 200 characters, new for each request. A repeat with the same key, path and body (kept 24 h) answers with the same exchange instead of generating again: the same 201 body, or the stream of the same reply; the same key with another body is a 409 */
+                /** @description Any printable ASCII string up to 200 characters, new for each request. A repeat with the same key, path and body (kept 24 h) answers with the same exchange instead of generating again: the same 201 body, or the stream of the same reply (a reply that failed upstream: the same 502/504, with its X-Chat-Id); the same key with another body is a 409 */
                 "Idempotency-Key"?: string;
                 /** @description Sent by EventSource-style clients when they reconnect: nothing is sent again; the reply it names resumes after that event (204 when it had ended and was fully delivered) */
                 "Last-Event-ID"?: string;
@@ -4749,7 +4749,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Any printable ASCII string up to 200 characters, new for each request. A repeat with the same key, path and body (kept 24 h) answers with the same exchange instead of generating again: the same 201 body, or the stream of the same reply; the same key with another body is a 409 */
+                /** @description Any printable ASCII string up to 200 characters, new for each request. A repeat with the same key, path and body (kept 24 h) answers with the same exchange instead of generating again: the same 201 body, or the stream of the same reply (a reply that failed upstream: the same 502/504, with its X-Chat-Id); the same key with another body is a 409 */
                 "Idempotency-Key"?: string;
                 /** @description Sent by EventSource-style clients when they reconnect: nothing is sent again; the reply it names resumes after that event (204 when it had ended and was fully delivered) */
                 "Last-Event-ID"?: string;
@@ -5263,7 +5263,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Any printable ASCII string up to 200 characters, new for each request. A repeat with the same key, path and body (kept 24 h) answers with the same exchange instead of generating again: the same 201 body, or the stream of the same reply; the same key with another body is a 409 */
+                /** @description Any printable ASCII string up to 200 characters, new for each request. A repeat with the same key, path and body (kept 24 h) answers with the same exchange instead of generating again: the same 201 body, or the stream of the same reply (a reply that failed upstream: the same 502/504, with its X-Chat-Id); the same key with another body is a 409 */
                 "Idempotency-Key"?: string;
                 /** @description Sent by EventSource-style clients when they reconnect: nothing is sent again; the reply it names resumes after that event (204 when it had ended and was fully delivered) */
                 "Last-Event-ID"?: string;
@@ -5581,7 +5581,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Any printable ASCII string up to 200 characters, new for each request. A repeat with the same key, path and body (kept 24 h) answers with the same exchange instead of generating again: the same 201 body, or the stream of the same reply; the same key with another body is a 409 */
+                /** @description Any printable ASCII string up to 200 characters, new for each request. A repeat with the same key, path and body (kept 24 h) answers with the same exchange instead of generating again: the same 201 body, or the stream of the same reply (a reply that failed upstream: the same 502/504, with its X-Chat-Id); the same key with another body is a 409 */
                 "Idempotency-Key"?: string;
                 /** @description Sent by EventSource-style clients when they reconnect: nothing is sent again; the reply it names resumes after that event (204 when it had ended and was fully delivered) */
                 "Last-Event-ID"?: string;
@@ -5898,7 +5898,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Any printable ASCII string up to 200 characters, new for each request. A repeat with the same key, path and body (kept 24 h) answers with the same exchange instead of generating again: the same 201 body, or the stream of the same reply; the same key with another body is a 409 */
+                /** @description Any printable ASCII string up to 200 characters, new for each request. A repeat with the same key, path and body (kept 24 h) answers with the same exchange instead of generating again: the same 201 body, or the stream of the same reply (a reply that failed upstream: the same 502/504, with its X-Chat-Id); the same key with another body is a 409 */
                 "Idempotency-Key"?: string;
                 /** @description Sent by EventSource-style clients when they reconnect: nothing is sent again; the reply it names resumes after that event (204 when it had ended and was fully delivered) */
                 "Last-Event-ID"?: string;
@@ -7010,7 +7010,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Any printable ASCII string up to 200 characters, new for each request. A repeat with the same key, path and body (kept 24 h) answers with the same exchange instead of generating again: the same 201 body, or the stream of the same reply; the same key with another body is a 409 */
+                /** @description Any printable ASCII string up to 200 characters, new for each request. A repeat with the same key, path and body (kept 24 h) answers with the same exchange instead of generating again: the same 201 body, or the stream of the same reply (a reply that failed upstream: the same 502/504, with its X-Chat-Id); the same key with another body is a 409 */
                 "Idempotency-Key"?: string;
                 /** @description Sent by EventSource-style clients when they reconnect: nothing is sent again; the reply it names resumes after that event (204 when it had ended and was fully delivered) */
                 "Last-Event-ID"?: string;

@@ -186,7 +186,7 @@ export const ExchangeHeaders = z.object({
     .regex(/^[\x20-\x7e]+$/)
     .optional()
     .describe(
-      'Any printable ASCII string up to 200 characters, new for each request. A repeat with the same key, path and body (kept 24 h) answers with the same exchange instead of generating again: the same 201 body, or the stream of the same reply; the same key with another body is a 409',
+      'Any printable ASCII string up to 200 characters, new for each request. A repeat with the same key, path and body (kept 24 h) answers with the same exchange instead of generating again: the same 201 body, or the stream of the same reply (a reply that failed upstream: the same 502/504, with its X-Chat-Id); the same key with another body is a 409',
     ),
   'Last-Event-ID': z
     .string()
