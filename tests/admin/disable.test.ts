@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Types } from '../../src/lib/db/mongoose.js';
+import { Lock } from '../../src/lib/db/lock.js';
 import { Session } from '../../src/modules/auth/session.model.js';
 import { Chat } from '../../src/modules/chats/chat.model.js';
 import { Message } from '../../src/modules/chats/message.model.js';
@@ -257,4 +258,65 @@ describe('signing an account out everywhere', () => {
     expectError(await signOut(admin, '0123456789abcdef01234567'), 404, 'NOT_FOUND');
     expectError(await signOut(admin, 'not-an-id'), 404, 'NOT_FOUND');
   });
+});
+
+describe('a disabling that an enabling overtakes', () => {
+  /**
+   * Runs `meanwhile` right after the next release of the accounts lock (the disable's), before
+   * the request goes on: what another administrator does at that moment.
+   */
+  function afterNextLockRelease(meanwhile: () => Promise<void>) {
+    const release = Lock.deleteOne.bind(Lock);
+    let ran = false;
+    const spy = vi.spyOn(Lock, 'deleteOne').mockImplementation(((
+      ...args: Parameters<typeof release>
+    ) => {
+      const filter = args[0] as { holder?: unknown } | undefined;
+      if (ran || filter?.holder === undefined) return release(...args);
+      ran = true;
+      return Promise.resolve(release(...args)).then(async (result) => {
+        spy.mockRestore();
+        await meanwhile();
+        return result;
+      });
+    }) as never);
+    return { spy, ran: () => ran };
+  }
+
+  for (const already of [false, true]) {
+    it(`when ${already ? 'a disable of an already disabled account is asked again' : 'an account is disabled'} and another administrator enables it before that request ends, then the session the user opens after the enabling stays open`, async () => {
+      const user = await signUp(ctx);
+      const disable = () =>
+        ctx
+          .request()
+          .patch(`/api/admin/users/${user.user.id}`)
+          .set(bearer(admin.accessToken))
+          .send({ disabled: true });
+      if (already) expect((await disable()).status).toBe(200);
+      let fresh: string | undefined;
+      const hook = afterNextLockRelease(async () => {
+        const enabled = await ctx
+          .request()
+          .patch(`/api/admin/users/${user.user.id}`)
+          .set(bearer(admin.accessToken))
+          .send({ disabled: false });
+        expect(enabled.status).toBe(200);
+        const login = await ctx
+          .request()
+          .post('/api/auth/login')
+          .send({ email: user.email, password: PASSWORD });
+        expect(login.status).toBe(200);
+        fresh = login.body.accessToken as string;
+      });
+      try {
+        expect((await disable()).status).toBe(200);
+      } finally {
+        hook.spy.mockRestore();
+      }
+      expect(hook.ran()).toBe(true);
+      // The account is enabled now, and the session opened after the enabling is the user's.
+      expect((await User.findById(user.user.id).lean())?.disabled).toBe(false);
+      expect((await ctx.request().get('/api/auth/me').set(bearer(fresh!))).status).toBe(200);
+    });
+  }
 });

@@ -138,10 +138,21 @@ export async function updateUser(
     const keys = (Object.keys(changes) as (keyof AccountFields)[]).filter(
       (k) => next[k] !== current[k],
     );
-    if (keys.length === 0) return;
+    if (keys.length === 0) {
+      // Disabled already: a change whose ending failed (the flag stored, a session left open) is
+      // mended by asking for it again, still under the lock (see below).
+      if (changes.disabled === true) await users.endAccessOf(targetId);
+      return;
+    }
     const pick = (from: Required<AccountFields>) =>
       Object.fromEntries(keys.map((k) => [k, from[k]])) as AccountFields;
     await users.setAccountFields(before._id, pick(next));
+    // After the flag is stored: a reply that takes its slot later is refused under the slot (the
+    // budget check reads the flag), one that took it earlier is found here and stopped; a login
+    // that stores its session later reads the flag again and is refused. Under the lock: an
+    // enabling (which takes it too) cannot come in between, so what ends here is only what the
+    // disabled account opened, never a session or reply of the user after it is enabled again.
+    if (changes.disabled === true) await users.endAccessOf(targetId);
     await recordAudit({
       actorKind: 'admin',
       actorId,
@@ -155,11 +166,6 @@ export async function updateUser(
       'account changed by an administrator',
     );
   });
-  // After the flag is stored: a reply that takes its slot later is refused under the slot (the
-  // budget check reads the flag), one that took it earlier is found here and stopped. Also when
-  // the account was disabled already: a change whose ending failed (the flag stored, a session
-  // left open) is mended by asking for it again.
-  if (changes.disabled === true) await users.endAccessOf(targetId);
   return getUser(targetId);
 }
 
