@@ -27,6 +27,8 @@ export const ERROR_STATUS = {
   MESSAGE_STREAMING: 409,
   REPLY_NOT_CONTINUABLE: 409,
   LAST_ADMIN: 409,
+  // Making an administrator of an account whose owner is deleting it (accounts.ts beginDeletion).
+  ACCOUNT_BEING_DELETED: 409,
   // A refresh with the cookie a password change has just replaced (auth.service.ts refresh).
   REFRESH_COOKIE_REPLACED: 409,
   PAYLOAD_TOO_LARGE: 413,

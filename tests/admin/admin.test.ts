@@ -7,6 +7,7 @@ import { USAGE_REPORT_USERS } from '../../src/modules/admin/admin.schemas.js';
 import { UsageEntry } from '../../src/modules/usage/usage.model.js';
 import { User } from '../../src/modules/users/user.model.js';
 import { subscribeToUsers } from '../../src/modules/users/user-hooks.js';
+import { promote } from '../../src/modules/admin/roles.js';
 import { uniqueEmail, useTestApp } from '../helpers/app.js';
 import { expectError, NO_TIGHT_LIMITS, PASSWORD, signUp } from '../helpers/auth.js';
 import { useUpstream, upstreamEnv } from '../helpers/chat-app.js';
@@ -348,30 +349,58 @@ describe('an administrator deleting their own account', () => {
     await User.updateOne({ _id: root.user.id }, { $set: { role: 'admin' } });
   });
 
-  it('when a user deleting their account is promoted meanwhile, and the administrator who did it then steps down, then one of the two is refused: an active administrator remains', async () => {
+  it('when a user deleting their account is promoted meanwhile, and the administrator who did it then steps down, then the promotion and the step-down are refused and the deletion completes', async () => {
     await User.updateMany({ _id: { $ne: root.user.id } }, { $set: { role: 'user' } });
     const leaving = await signUp(ctx, { name: 'Leaving user' });
-    let steppedDown: number | undefined;
+    let promoted: Awaited<ReturnType<typeof patch>> | undefined;
+    let steppedDown: Awaited<ReturnType<typeof patch>> | undefined;
+    let byCli: unknown;
     // While the account's data is being removed, root promotes it and then gives up the role,
-    // counting on it as the other administrator.
+    // counting on it as the other administrator; `npm run admin -- promote` tries it too.
     subscribeToUsers('test-promote-during-deletion', {
       removeData: async (userId) => {
         if (userId !== leaving.user.id) return;
-        expect((await patch(root, leaving.user.id, { role: 'admin' })).status).toBe(200);
-        steppedDown = (await patch(root, root.user.id, { role: 'user' })).status;
+        promoted = await patch(root, leaving.user.id, { role: 'admin' });
+        steppedDown = await patch(root, root.user.id, { role: 'user' });
+        const account = await User.findById(leaving.user.id).lean();
+        byCli = await promote(account!, 'cli').catch((error: unknown) => error);
       },
     });
+    let deleted;
     try {
-      const deleted = await deleteSelf(leaving);
-      expect(steppedDown).toBe(200);
-      expectError(deleted, 409, 'LAST_ADMIN');
+      deleted = await deleteSelf(leaving);
     } finally {
       subscribeToUsers('test-promote-during-deletion', {});
     }
-    expect(await User.findById(leaving.user.id).lean()).toMatchObject({ role: 'admin' });
+    expectError(promoted!, 409, 'ACCOUNT_BEING_DELETED');
+    expectError(steppedDown!, 409, 'LAST_ADMIN');
+    expect(byCli).toMatchObject({ code: 'ACCOUNT_BEING_DELETED' });
+    // The deletion the user asked for is done, never a LAST_ADMIN after their data was removed.
+    expect(deleted.status).toBe(204);
+    expect(await User.findById(leaving.user.id).lean()).toBeNull();
+    expect(await User.findById(root.user.id).lean()).toMatchObject({ role: 'admin' });
     expect(await User.countDocuments({ role: 'admin', disabled: { $ne: true } })).toBe(1);
-    // Root again (its email is in ADMIN_EMAILS, applied at login).
-    await User.updateOne({ _id: root.user.id }, { $set: { role: 'admin' } });
+    expect(
+      await AuditEntry.countDocuments({ targetId: leaving.user.id, action: 'user.promote' }),
+    ).toBe(0);
+  });
+
+  it('when a deletion fails after it began, then the account can be promoted again', async () => {
+    const leaving = await signUp(ctx, { name: 'Failing deletion' });
+    subscribeToUsers('test-failing-deletion', {
+      removeData: (userId) =>
+        userId === leaving.user.id
+          ? Promise.reject(new Error('the data could not be removed'))
+          : Promise.resolve(),
+    });
+    try {
+      expectError(await deleteSelf(leaving), 500, 'INTERNAL');
+    } finally {
+      subscribeToUsers('test-failing-deletion', {});
+    }
+    const promoted = await patch(root, leaving.user.id, { role: 'admin' });
+    expect(promoted.status).toBe(200);
+    expect(promoted.body.role).toBe('admin');
   });
 });
 

@@ -54,7 +54,7 @@ export function adminRoutes(): RouteGroup {
         summary: "Change an account's daily token budget, role or disabled state",
         description:
           'Disabling ends every session of the account at once on every instance and stops the replies it is generating. ' +
-          'The last active administrator cannot be demoted or disabled (409 `LAST_ADMIN`). Every change is recorded in the audit.',
+          'The last active administrator cannot be demoted or disabled (409 `LAST_ADMIN`); an account whose owner is deleting it cannot be made an administrator (409 `ACCOUNT_BEING_DELETED`). Every change is recorded in the audit.',
         request: { params: UserIdParams, body: UpdateUserBody },
         responses: {
           200: { description: 'The account after the change', schema: AdminUserSchema },

@@ -126,6 +126,9 @@ export async function updateUser(
       tokenBudgetPerDay: before.tokenBudgetPerDay ?? null,
     };
     const next = { ...current, ...changes };
+    // Its owner is deleting it: an administrator counting on it would be left without one.
+    if (!isActiveAdmin(current) && isActiveAdmin(next) && users.isBeingDeleted(before))
+      throw users.accountBeingDeleted();
     if (
       isActiveAdmin(current) &&
       !isActiveAdmin(next) &&

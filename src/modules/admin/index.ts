@@ -9,7 +9,7 @@ import { recordAuditOfDone } from './audit.service.js';
 export { adminRoutes } from './admin.routes.js';
 export { applyAdminEmails, auditNewAccount, promote, roleForEmail } from './roles.js';
 
-// An administrator deleting their account gives up the role first (users' leaveAdministrators):
+// An administrator deleting their account gives up the role first (users' beginDeletion):
 // the audit keeps that change of role, by the account itself, as it keeps every other. The role
 // is given up by then (a retry of the deletion would not give it up again).
 subscribeToUsers('admin', {

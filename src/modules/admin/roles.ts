@@ -1,4 +1,5 @@
 import { config } from '../../lib/config.js';
+import { AppError } from '../../lib/errors.js';
 import type { Types } from '../../lib/db/mongoose.js';
 import { promoteToAdmin, type Role } from '../users/index.js';
 import type { ActorKind } from './audit.model.js';
@@ -48,6 +49,13 @@ export async function applyAdminEmails(user: {
   role?: Role;
 }): Promise<Role> {
   if (user.role === 'admin' || roleForEmail(user.email) !== 'admin') return user.role ?? 'user';
-  await promote(user, 'config');
+  try {
+    await promote(user, 'config');
+  } catch (error) {
+    // A login while the owner deletes the account: it stays what it was.
+    if (error instanceof AppError && error.code === 'ACCOUNT_BEING_DELETED')
+      return user.role ?? 'user';
+    throw error;
+  }
   return 'admin';
 }

@@ -10,7 +10,14 @@ import { inUserTurn, User, type Role, type UserDoc } from './user.model.js';
  */
 export type Account = Pick<
   UserDoc,
-  '_id' | 'email' | 'name' | 'role' | 'disabled' | 'tokenBudgetPerDay' | 'createdAt'
+  | '_id'
+  | 'email'
+  | 'name'
+  | 'role'
+  | 'disabled'
+  | 'tokenBudgetPerDay'
+  | 'createdAt'
+  | 'deletingUntil'
 >;
 
 /** The fields of an account an administrator can change. */
@@ -27,6 +34,7 @@ const ACCOUNT_FIELDS = {
   disabled: 1,
   tokenBudgetPerDay: 1,
   createdAt: 1,
+  deletingUntil: 1,
 } as const;
 
 const oid = (id: string | Types.ObjectId) => new Types.ObjectId(String(id));
@@ -83,29 +91,69 @@ export async function countActiveAdmins(exceptId: Types.ObjectId): Promise<numbe
  */
 export const ACCOUNTS_LOCK = 'admin:accounts';
 
+/** How long a deletion keeps its account from being promoted, at most (see beginDeletion). */
+const DELETION_MARK_MS = 15 * 60_000;
+
+/** Whether the owner's deletion of the account is running (beginDeletion, not yet ended). */
+export const isBeingDeleted = (account: Pick<UserDoc, 'deletingUntil'>, now = new Date()) =>
+  account.deletingUntil != null && account.deletingUntil > now;
+
+export const accountBeingDeleted = () =>
+  new AppError(
+    'ACCOUNT_BEING_DELETED',
+    'The owner of this account is deleting it; it cannot be made an administrator',
+  );
+
+const lastAdmin = () =>
+  new AppError(
+    'LAST_ADMIN',
+    'This is the last active administrator; promote another one before deleting this account',
+  );
+
+/** An active administrator gives up the role (under ACCOUNTS_LOCK), refused for the last one. */
+async function giveUpRole(id: Types.ObjectId, more: Partial<UserDoc> = {}): Promise<void> {
+  if ((await countActiveAdmins(id)) === 0) throw lastAdmin();
+  await inUserTurn(id, () => User.updateOne({ _id: id }, { $set: { ...more, role: 'user' } }));
+  await runUserHooks('leftAdministrators', String(id));
+}
+
 /**
- * An active administrator deleting their account gives up the role first, under ACCOUNTS_LOCK:
- * the last one is refused (409 LAST_ADMIN) and keeps it. A deletion that then fails leaves the
- * account a plain user (an administrator, or ADMIN_EMAILS at the next login, gives it back).
+ * The owner's deletion begins, before anything of the account is removed, under ACCOUNTS_LOCK:
+ * the account, read again there, is marked as being deleted, so no administrator, `npm run admin`
+ * or ADMIN_EMAILS can make it an administrator meanwhile (409 ACCOUNT_BEING_DELETED), and an
+ * active administrator gives up the role in the same write: the last one is refused (409
+ * LAST_ADMIN) and keeps it, with nothing removed. So another administrator's stepping down never
+ * counts on an account that is going, and the deletion never meets LAST_ADMIN once its data is gone.
  */
-export async function leaveAdministrators(user: Pick<UserDoc, '_id' | 'role' | 'disabled'>) {
-  if (user.role !== 'admin' || user.disabled) return;
+export async function beginDeletion(id: Types.ObjectId): Promise<void> {
   await withLock(ACCOUNTS_LOCK, async () => {
-    if ((await countActiveAdmins(user._id)) === 0)
-      throw new AppError(
-        'LAST_ADMIN',
-        'This is the last active administrator; promote another one before deleting this account',
-      );
-    await setAccountFields(user._id, { role: 'user' });
-    await runUserHooks('leftAdministrators', String(user._id));
+    const user = await User.findById(id, { role: 1, disabled: 1 }).lean();
+    if (!user) return;
+    const deletingUntil = new Date(Date.now() + DELETION_MARK_MS);
+    if (user.role === 'admin' && !user.disabled) await giveUpRole(id, { deletingUntil });
+    else await inUserTurn(id, () => User.updateOne({ _id: id }, { $set: { deletingUntil } }));
+  });
+}
+
+/** A deletion that failed: the account (a plain user by then) may be promoted again. */
+export async function abandonDeletion(id: Types.ObjectId): Promise<void> {
+  await inUserTurn(id, () => User.updateOne({ _id: id }, { $set: { deletingUntil: null } }));
+}
+
+/**
+ * An account that is an active administrator after all (its deletion's mark lapsed, or it was
+ * enabled meanwhile) gives up the role again under ACCOUNTS_LOCK, refused when it is the last one.
+ */
+async function leaveAdministrators(id: Types.ObjectId): Promise<void> {
+  await withLock(ACCOUNTS_LOCK, async () => {
+    const user = await User.findById(id, { role: 1, disabled: 1 }).lean();
+    if (user?.role === 'admin' && !user.disabled) await giveUpRole(id);
   });
 }
 
 /**
- * Deletes the account's document, unless it is an active administrator by then: another
- * administrator may have promoted it while its data was being removed (and then demoted
- * themselves, counting on it). It gives the role up again first, refused with LAST_ADMIN when it
- * is the last one, so the service always keeps an active administrator.
+ * Deletes the account's document, unless it is an active administrator by then (see
+ * leaveAdministrators): the service always keeps an active administrator.
  */
 export async function deleteAccountDocument(id: Types.ObjectId): Promise<void> {
   for (;;) {
@@ -113,9 +161,8 @@ export async function deleteAccountDocument(id: Types.ObjectId): Promise<void> {
       User.deleteOne({ _id: id, $or: [{ role: { $ne: 'admin' } }, { disabled: true }] }),
     );
     if (result.deletedCount === 1) return;
-    const user = await User.findById(id, { role: 1, disabled: 1 }).lean();
-    if (!user) return;
-    await leaveAdministrators(user);
+    if (!(await User.exists({ _id: id }))) return;
+    await leaveAdministrators(id);
   }
 }
 
@@ -123,12 +170,26 @@ export async function setAccountFields(id: Types.ObjectId, fields: AccountFields
   await inUserTurn(id, () => User.updateOne({ _id: id }, { $set: fields }));
 }
 
-/** Makes the account an administrator; false when it already was one (or is gone). */
+/**
+ * Makes the account an administrator; false when it already was one (or is gone), 409
+ * ACCOUNT_BEING_DELETED while its owner deletes it.
+ */
 export async function promoteToAdmin(id: Types.ObjectId): Promise<boolean> {
+  const now = new Date();
   const result = await inUserTurn(id, () =>
-    User.updateOne({ _id: id, role: { $ne: 'admin' } }, { $set: { role: 'admin' } }),
+    User.updateOne(
+      {
+        _id: id,
+        role: { $ne: 'admin' },
+        $or: [{ deletingUntil: null }, { deletingUntil: { $lte: now } }],
+      },
+      { $set: { role: 'admin' } },
+    ),
   );
-  return result.modifiedCount === 1;
+  if (result.modifiedCount === 1) return true;
+  const user = await User.findById(id, { role: 1, deletingUntil: 1 }).lean();
+  if (user && user.role !== 'admin' && isBeingDeleted(user, now)) throw accountBeingDeleted();
+  return false;
 }
 
 /**

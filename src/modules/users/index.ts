@@ -17,11 +17,13 @@ export {
 export { toUserJson, type Role, type UserDoc, type UserJson } from './user.model.js';
 export {
   ACCOUNTS_LOCK,
+  accountBeingDeleted,
   countActiveAdmins,
   emailsOf,
   endAccessOf,
   findAccount,
   findAccountByEmail,
+  isBeingDeleted,
   listAccounts,
   promoteToAdmin,
   setAccountFields,

@@ -15,6 +15,12 @@ export interface UserDoc {
   disabled: boolean;
   /** Tokens per UTC day; null: TOKEN_BUDGET_PER_DAY applies; 0: unlimited. */
   tokenBudgetPerDay: number | null;
+  /**
+   * Set while the owner's deletion of the account runs (accounts.ts beginDeletion): nothing may
+   * make it an administrator meanwhile. A deletion that fails clears it; one whose process died
+   * leaves it only until then.
+   */
+  deletingUntil?: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -27,6 +33,7 @@ const userSchema = new Schema<UserDoc>(
     role: { type: String, enum: ['user', 'admin'], default: 'user' },
     disabled: { type: Boolean, default: false },
     tokenBudgetPerDay: { type: Number, default: null },
+    deletingUntil: { type: Date },
   },
   { timestamps: true, versionKey: false },
 );

@@ -6,7 +6,7 @@ import { config } from '../../lib/config.js';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords.js';
 import { forgetLoginNetworks } from './login-networks.js';
 import { renewSession, runUserHooks, type RenewedRefresh } from './user-hooks.js';
-import { deleteAccountDocument, leaveAdministrators } from './accounts.js';
+import { abandonDeletion, beginDeletion, deleteAccountDocument } from './accounts.js';
 import {
   User,
   inUserTurn,
@@ -133,11 +133,17 @@ export async function changePassword(
 /** Deletes the account and everything the modules keep for it, in the steps of UserHooks. */
 export async function deleteAccount(userId: string, password: string): Promise<void> {
   const user = await requirePassword(userId, password);
-  await leaveAdministrators(user);
-  await runUserHooks('lockOut', userId);
-  await runUserHooks('removeData', userId);
-  await forgetLoginNetworks(userId);
-  await deleteAccountDocument(user._id);
+  await beginDeletion(user._id);
+  try {
+    await runUserHooks('lockOut', userId);
+    await runUserHooks('removeData', userId);
+    await forgetLoginNetworks(userId);
+    await deleteAccountDocument(user._id);
+  } catch (error) {
+    // Not deleted: the account may be promoted again (the owner retries the deletion).
+    await abandonDeletion(user._id).catch(() => undefined);
+    throw error;
+  }
   await runUserHooks('sweep', userId);
   // Rate-limit counters name the account by id (messages, searches, chat writes) or by email
   // (failed password checks): they go with it rather than lasting until their window ends.
