@@ -253,6 +253,25 @@ describe('PATCH /api/admin/users/:id', () => {
     expect(back.body).toMatchObject({ tokenBudgetPerDay: null, budget: { limit: 1000 } });
   });
 
+  it('when the audit cannot be written as an administrator changes an account, then the change is refused and its retry is in the audit: no change goes unrecorded', async () => {
+    const target = await signUp(ctx, { name: 'Audited' });
+    const insert = vi
+      .spyOn(AuditEntry.collection, 'insertOne')
+      .mockRejectedValueOnce(new Error('audit unavailable'));
+    try {
+      expectError(await patch(root, target.user.id, { tokenBudgetPerDay: 7000 }), 500, 'INTERNAL');
+    } finally {
+      insert.mockRestore();
+    }
+    const retried = await patch(root, target.user.id, { tokenBudgetPerDay: 7000 });
+    expect(retried.status).toBe(200);
+    expect(retried.body.tokenBudgetPerDay).toBe(7000);
+    const entries = await AuditEntry.find({ targetId: target.user.id }).lean();
+    expect(entries.map((e) => [String(e.actorId), e.action, e.before, e.after])).toEqual([
+      [root.user.id, 'user.update', { tokenBudgetPerDay: null }, { tokenBudgetPerDay: 7000 }],
+    ]);
+  });
+
   it.each([
     ['negative', { tokenBudgetPerDay: -1 }],
     ['fractional', { tokenBudgetPerDay: 1.5 }],

@@ -19,7 +19,7 @@ import {
   type UserTotals,
 } from '../usage/index.js';
 import { USAGE_REPORT_USERS } from './admin.schemas.js';
-import { recordAudit } from './audit.service.js';
+import { recordAudit, withdrawAudit } from './audit.service.js';
 
 export interface AdminUserJson {
   id: string;
@@ -149,14 +149,9 @@ export async function updateUser(
     }
     const pick = (from: Required<AccountFields>) =>
       Object.fromEntries(keys.map((k) => [k, from[k]])) as AccountFields;
-    await users.setAccountFields(before._id, pick(next));
-    // After the flag is stored: a reply that takes its slot later is refused under the slot (the
-    // budget check reads the flag), one that took it earlier is found here and stopped; a login
-    // that stores its session later reads the flag again and is refused. Under the lock: an
-    // enabling (which takes it too) cannot come in between, so what ends here is only what the
-    // disabled account opened, never a session or reply of the user after it is enabled again.
-    if (changes.disabled === true) await users.endAccessOf(targetId);
-    await recordAudit({
+    // The entry first: a change is never stored without it (an audit that cannot be written
+    // refuses the change, and its retry makes it); a change that then fails takes it back.
+    const entry = await recordAudit({
       actorKind: 'admin',
       actorId,
       action: 'user.update',
@@ -164,6 +159,18 @@ export async function updateUser(
       before: pick(current),
       after: pick(next),
     });
+    try {
+      await users.setAccountFields(before._id, pick(next));
+    } catch (error) {
+      await withdrawAudit(entry);
+      throw error;
+    }
+    // After the flag is stored: a reply that takes its slot later is refused under the slot (the
+    // budget check reads the flag), one that took it earlier is found here and stopped; a login
+    // that stores its session later reads the flag again and is refused. Under the lock: an
+    // enabling (which takes it too) cannot come in between, so what ends here is only what the
+    // disabled account opened, never a session or reply of the user after it is enabled again.
+    if (changes.disabled === true) await users.endAccessOf(targetId);
     logger.info(
       { actorId, targetId, before: pick(current), after: pick(next) },
       'account changed by an administrator',

@@ -7,6 +7,7 @@ import { currentRequestId } from '../../lib/request-context.js';
 import { emailsOf, type AccountFields } from '../users/index.js';
 import { AuditEntry, type ActorKind, type AuditDoc } from './audit.model.js';
 
+/** Stores an audit entry; returns its id. */
 export async function recordAudit(entry: {
   actorKind: ActorKind;
   actorId?: string | Types.ObjectId | null;
@@ -14,9 +15,10 @@ export async function recordAudit(entry: {
   targetId: Types.ObjectId;
   before: AccountFields;
   after: AccountFields;
-}): Promise<void> {
+}): Promise<Types.ObjectId> {
+  const _id = new Types.ObjectId();
   await insertThroughSchema(AuditEntry, {
-    _id: new Types.ObjectId(),
+    _id,
     actorKind: entry.actorKind,
     actorId: entry.actorId ? new Types.ObjectId(String(entry.actorId)) : null,
     action: entry.action,
@@ -26,6 +28,20 @@ export async function recordAudit(entry: {
     requestId: currentRequestId() ?? null,
     createdAt: new Date(),
   });
+  return _id;
+}
+
+/**
+ * Takes back the entry of a change that then could not be stored (recorded first, so that no
+ * change is ever stored without one). A failure here leaves the entry, logged.
+ */
+export async function withdrawAudit(id: Types.ObjectId): Promise<void> {
+  await AuditEntry.deleteOne({ _id: id }).catch((error: unknown) =>
+    logger.error(
+      { err: error, auditId: String(id) },
+      'audit entry of a failed change not withdrawn',
+    ),
+  );
 }
 
 /**

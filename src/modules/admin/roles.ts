@@ -3,7 +3,7 @@ import { AppError } from '../../lib/errors.js';
 import type { Types } from '../../lib/db/mongoose.js';
 import { promoteToAdmin, type Role } from '../users/index.js';
 import type { ActorKind } from './audit.model.js';
-import { recordAudit, recordAuditOfDone } from './audit.service.js';
+import { recordAudit, recordAuditOfDone, withdrawAudit } from './audit.service.js';
 
 /** Sign-up: an address listed in ADMIN_EMAILS starts as an administrator. */
 export const roleForEmail = (email: string): Role =>
@@ -28,15 +28,22 @@ export async function promote(
   actorKind: ActorKind,
 ): Promise<boolean> {
   if (user.role === 'admin') return false;
-  if (!(await promoteToAdmin(user._id))) return false;
-  await recordAudit({
+  // The entry first, as for every change (admin.service.ts updateUser): taken back when nothing
+  // changed, so a promotion is never stored without one.
+  const entry = await recordAudit({
     actorKind,
     action: 'user.promote',
     targetId: user._id,
     before: { role: user.role ?? 'user' },
     after: { role: 'admin' },
   });
-  return true;
+  let promoted = false;
+  try {
+    promoted = await promoteToAdmin(user._id);
+  } finally {
+    if (!promoted) await withdrawAudit(entry);
+  }
+  return promoted;
 }
 
 /**
