@@ -1,13 +1,17 @@
 import { describe, expect, it, vi } from 'vitest';
+import { Chat } from '../../src/modules/chats/chat.model.js';
 import { GenerationFlag } from '../../src/modules/chats/generation/generation-flag.model.js';
 import { Generation } from '../../src/modules/chats/generation/generation.model.js';
 import { acquireLease, releaseLease } from '../../src/modules/chats/generation/leases.js';
 import { Message } from '../../src/modules/chats/message.model.js';
+import { ReplyReader } from '../../src/modules/chats/reply-reader.model.js';
+import { liveReply } from '../../src/modules/chats/reply-stream.js';
 import { dayOf } from '../../src/modules/usage/days.js';
 import { UsageEntry } from '../../src/modules/usage/usage.model.js';
 import { User } from '../../src/modules/users/user.model.js';
 import { useChatApp } from '../helpers/chat-app.js';
 import { eventually } from '../helpers/eventually.js';
+import { holdCall } from '../helpers/hold-call.js';
 import { openSse } from '../helpers/sse.js';
 import { createUser } from '../helpers/users.js';
 
@@ -256,5 +260,85 @@ describe('replies waiting for their client, and new sends', () => {
     ]);
     expect(await Message.countDocuments({ chatId })).toBe(2);
     expect(await Generation.countDocuments({ userId: owner.id })).toBe(0);
+  });
+
+  it('when a reader that began following the stored reply switches to it in memory (it turned out to be generated here) and every client then leaves, then the reply waits for one and a new send takes its slot', async () => {
+    ctx.upstream.setDefault(endless);
+    // A user of its own: the earlier tests' replies still wait for their clients in this process.
+    const owner = await createUser();
+    const newChatOf = async () =>
+      (await ctx.request().post('/api/chats').set(owner.auth).send({})).body.id as string;
+    const chatId = await newChatOf();
+    // The send's write of its chat (naming it after its first message) is slow: its messages are
+    // stored, the reply `streaming`, but it does not stream in this process yet.
+    const chatWrite = holdCall(
+      Chat.collection,
+      'updateOne',
+      (args) => String((args[0] as { _id?: unknown })._id) === chatId,
+    );
+    const sent = ctx.stream(
+      `/api/chats/${chatId}/messages`,
+      { content: 'one', stream: true },
+      owner,
+    );
+    let reader: ReturnType<typeof openSse> | undefined;
+    let replyId: string;
+    try {
+      await chatWrite.reached;
+      replyId = String((await Message.findOne({ chatId, role: 'assistant' }).lean())!._id);
+      // Another tab opens the reply now: not live here, so it follows the stored reply and
+      // writes a heartbeat for the instance generating it (reply-follower.ts).
+      reader = openSse(ctx.server.port, {
+        path: `/api/chats/${chatId}/messages/${replyId}/stream`,
+        token: owner.accessToken,
+      });
+      await eventually(
+        () => ReplyReader.findById(replyId).lean(),
+        (r) => r !== null,
+      );
+    } finally {
+      chatWrite.release();
+    }
+    chatWrite.restore();
+    await sent.waitForEvent('delta');
+    // The reader's next poll finds the reply live here and follows it in memory: counted among
+    // its readers with the sender. A heartbeat still there is taken by this instance for a
+    // reader elsewhere, and counted too (remote-followers.ts).
+    const state = async () => ({
+      heartbeat: await ReplyReader.findById(replyId).lean(),
+      readers: liveReply(replyId)?.readers ?? 0,
+    });
+    await eventually(state, (s) => s.readers >= (s.heartbeat ? 3 : 2));
+    reader.close();
+    sent.close();
+    // No reader is left: the reply waits for one (its lease says so, for sends on any instance).
+    const waitingSince = async () =>
+      (await Generation.findOne({ chatId }).lean())?.waitingSince ?? null;
+    // Asserted after the send: a reply still counted as read by a reader elsewhere notes nothing,
+    // and the send below is then refused (429 TOO_MANY_STREAMS) until that heartbeat lapses.
+    const noted = await eventually(waitingSince, (w) => w !== null);
+    // Its other slot is taken by a reply that is read; a third send takes the waiting reply's.
+    const other = ctx.stream(
+      `/api/chats/${await newChatOf()}/messages`,
+      { content: 'two', stream: true },
+      owner,
+    );
+    await other.waitForEvent('delta');
+    const next = ctx.stream(
+      `/api/chats/${await newChatOf()}/messages`,
+      { content: 'three', stream: true },
+      owner,
+    );
+    await next.waitFor(() => next.status !== 0);
+    expect(next.status).toBe(200);
+    const stored = await eventually(
+      () => Message.findById(replyId).lean(),
+      (m) => m?.status !== 'streaming',
+    );
+    expect(stored).toMatchObject({ status: 'incomplete', stopReason: 'superseded' });
+    expect(noted).not.toBeNull();
+    expect(await ReplyReader.findById(replyId).lean()).toBeNull();
+    other.close();
+    next.close();
   });
 });

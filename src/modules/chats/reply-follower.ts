@@ -41,6 +41,8 @@ export async function followStored(
   /** Whether the reply was seen streaming: its chat may have changed since `chat` was read. */
   let followed = false;
   let nextHeartbeat = 0;
+  /** The `until` of this reader's last heartbeat (null: it wrote none). */
+  let heartbeatUntil: Date | null = null;
   /** The client went before the reply ended: this reader's heartbeat stays until it lapses. */
   let clientLeft = false;
   let nextLivenessCheck = Date.now() + LIVENESS_CHECK_MS;
@@ -79,11 +81,20 @@ export async function followStored(
       followed = true;
       // Generated here after all (it started after this reader looked): follow it in memory.
       const local = liveReply(replyId);
-      if (local) return await followLive(local, sink, offset);
+      if (local) {
+        // Counted among its readers from now on; its heartbeat would count it a second time, as
+        // a reader elsewhere (remote-followers.ts), until it lapsed: a reply all of whose clients
+        // left would not wait for one (nor give way to a new send) and be cut late.
+        const following = followLive(local, sink, offset);
+        if (heartbeatUntil)
+          await Promise.all([following, forgetHeartbeat(reply._id, heartbeatUntil)]);
+        return await following;
+      }
 
       const now = Date.now();
       if (graceMs > 0 && now >= nextHeartbeat) {
         nextHeartbeat = now + heartbeatEveryMs(graceMs);
+        heartbeatUntil = new Date(now + graceMs);
         await ReplyReader.collection
           .updateOne(
             { _id: reply._id },
@@ -91,7 +102,7 @@ export async function followStored(
               $set: {
                 chatId: reply.chatId,
                 userId: reply.userId,
-                until: new Date(now + graceMs),
+                until: heartbeatUntil,
               },
             },
             { upsert: true },
@@ -141,6 +152,15 @@ export async function followStored(
   } finally {
     if (clientLeft && nextHeartbeat > 0) await forgetHeartbeatOfDeleted(first._id);
   }
+}
+
+/**
+ * Removes the heartbeat of a reader that now follows the reply in memory. Only while it is the one
+ * this reader wrote last (`until`): a reader on another instance that renewed it since still
+ * follows through the database. A failure leaves it to lapse, as before.
+ */
+async function forgetHeartbeat(replyId: Types.ObjectId, until: Date): Promise<void> {
+  await ReplyReader.collection.deleteOne({ _id: replyId, until }).catch(() => undefined);
 }
 
 /**
