@@ -1,5 +1,7 @@
 import { expect, it, vi } from 'vitest';
 import { GenerationFlag } from '../../src/modules/chats/generation/generation-flag.model.js';
+import { Generation } from '../../src/modules/chats/generation/generation.model.js';
+import { sweepInterrupted } from '../../src/modules/chats/interrupted-replies.js';
 import { Message } from '../../src/modules/chats/message.model.js';
 import { useChatApp } from '../helpers/chat-app.js';
 import { eventually } from '../helpers/eventually.js';
@@ -7,10 +9,11 @@ import { eventually } from '../helpers/eventually.js';
 /**
  * A stop (POST /:id/stop, an administrator disabling or signing out the account) inserts a flag
  * for the instance holding the reply's lease and, when the reply streams on this instance, aborts
- * it at once. The flag is dropped only by that instance's stop poll, which runs while something
- * streams there; the aborted reply has ended before the poll reads it, so it is kept ("may be
- * about to register") and nothing ever reads it again: generation_flags has no TTL and no sweep,
- * and a restarted instance polls under a new instance id.
+ * it at once. That instance's stop poll runs only while something streams there, and keeps a flag
+ * of a generation it does not run ("may be about to register"): the flag of a reply aborted here
+ * has ended before the poll reads it, and so has one that reaches another instance after its
+ * generation ended. A restarted instance polls under a new instance id. Every stop poll reads
+ * the collection: a flag nobody will act on must not stay.
  */
 const ctx = useChatApp({ STOP_POLL_MS: '1000' });
 
@@ -55,4 +58,44 @@ it('when dropping the flags fails after the reply was stopped, then the stop sti
     (m) => m?.status === 'incomplete',
   );
   expect(stored?.status).toBe('incomplete');
+});
+
+it('when a stop made here is for a reply on another instance whose generation ends before that instance reads the flag, then the sweep drops the flag, and keeps the flag of one still running there until its lease lapses', async () => {
+  // Replies generated on another instance: what a stop here reads of them is their leases.
+  const stopElsewhere = async (slot: number) => {
+    const chatId = (await ctx.request().post('/api/chats').set(ctx.user.auth).send({})).body
+      .id as string;
+    const token = `elsewhere-${slot}`;
+    await Generation.create({
+      userId: ctx.user.id,
+      chatId,
+      token,
+      slot,
+      instanceId: 'elsewhere',
+      expiresAt: new Date(Date.now() + 60_000),
+    });
+    const res = await ctx.request().post(`/api/chats/${chatId}/stop`).set(ctx.user.auth);
+    expect(res.body).toEqual({ stopping: true });
+    return token;
+  };
+  const [ended, running] = [await stopElsewhere(5), await stopElsewhere(6)];
+  const flagsOf = async (token: string) => GenerationFlag.countDocuments({ token });
+  // Raised for the instance holding each lease, whose stop poll reads them.
+  expect([await flagsOf(ended), await flagsOf(running)]).toEqual([1, 1]);
+  // The first one's model call ended there before its stop poll read the flag, and its lease was
+  // given back: that poll keeps a flag of a generation it does not run, and stops with the last
+  // generation of its instance (a restarted instance polls under another id). Nothing else reads it.
+  await Generation.deleteOne({ token: ended });
+  await sweepInterrupted();
+  expect(await flagsOf(ended)).toBe(0);
+  // The other still runs there: its instance acts on the flag (and drops it).
+  expect(await flagsOf(running)).toBe(1);
+  // That instance died instead: its lease lapses, and no one will read the flag.
+  await Generation.updateOne(
+    { token: running },
+    { $set: { expiresAt: new Date(Date.now() - 1000) } },
+  );
+  await sweepInterrupted();
+  expect(await flagsOf(running)).toBe(0);
+  await Generation.deleteMany({ token: { $in: [ended, running] } });
 });

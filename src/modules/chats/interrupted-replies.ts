@@ -5,7 +5,7 @@ import { recordUsage } from '../usage/index.js';
 import { Tree, withContent } from './branch.tree.js';
 import { Chat } from './chat.model.js';
 import { Generation, type GenerationDoc } from './generation/generation.model.js';
-import { dropFlagsOf } from './generation/leases.js';
+import { dropFlagsOf, dropFlagsOfEndedLeases } from './generation/leases.js';
 import { logger } from '../../lib/logger.js';
 import { runPeriodically, type PeriodicJob } from '../../lib/periodic.js';
 import { textBytes } from './chats.quota.js';
@@ -191,7 +191,10 @@ export async function settleStreaming(messages: MessageDoc[]): Promise<MessageDo
 /**
  * One pass of the sweep: every streaming reply whose lease lapsed is finished as interrupted. Read
  * a page at a time in `_id` order, to the end: while more replies stream than a page holds, the
- * live ones would otherwise fill every pass and hide a dead one behind them.
+ * live ones would otherwise fill every pass and hide a dead one behind them. Then the stop and
+ * yield flags of generations that have ended go (dropFlagsOfEndedLeases): those of a reply
+ * deleted with its chat, of a title or an unstored /v1 reply, which no reply's finish drops, and
+ * those that reached their instance after its generation had ended.
  */
 export async function sweepInterrupted(now = new Date(), pageSize = 500): Promise<number> {
   let finished = 0;
@@ -210,9 +213,11 @@ export async function sweepInterrupted(now = new Date(), pageSize = 500): Promis
       const settled = await finishInterrupted(reply, now);
       if (settled.error?.code === INTERRUPTED.code) finished += 1;
     }
-    if (page.length < pageSize) return finished;
+    if (page.length < pageSize) break;
     after = page.at(-1)!._id;
   }
+  await dropFlagsOfEndedLeases(now);
+  return finished;
 }
 
 let sweeper: PeriodicJob | undefined;

@@ -349,6 +349,29 @@ export async function dropFlagsOf(token: string): Promise<void> {
 }
 
 /**
+ * Drops the flags of leases no longer held (given back, or lapsed with their instance): their
+ * generations have ended, and none will read them. The holder's stop poll drops the flags it acts
+ * on, but keeps one for a generation it does not run (it may be about to register) and runs only
+ * while something streams there; a flag that reached an instance after its generation ended, or
+ * one raised for an instance that died or restarted (it polls under a new id), stayed for good,
+ * and every stop poll reads the collection. Those of leases still held stay for their holder.
+ */
+export async function dropFlagsOfEndedLeases(now = new Date()): Promise<number> {
+  const flags = await GenerationFlag.find({}, { _id: 0, token: 1 }).lean();
+  if (flags.length === 0) return 0;
+  const tokens = [...new Set(flags.map((flag) => flag.token))];
+  const held = await Generation.find(
+    { token: { $in: tokens }, expiresAt: { $gt: now } },
+    { _id: 0, token: 1 },
+  ).lean();
+  const heldTokens = new Set(held.map((lease) => lease.token));
+  const ended = tokens.filter((token) => !heldTokens.has(token));
+  if (ended.length === 0) return 0;
+  const { deletedCount } = await GenerationFlag.deleteMany({ token: { $in: ended } });
+  return deletedCount;
+}
+
+/**
  * Turns down a request to yield: the reply is read again (a reader came back between the flag
  * and the poll), so it keeps its slot, and its lease no longer says it waits. The holder's write.
  */
