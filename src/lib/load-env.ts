@@ -1,3 +1,5 @@
+// First: an unsupported Node stops here, naming its version, before anything else is loaded.
+import './node-version.js';
 import { existsSync } from 'node:fs';
 import { config, ConfigError } from './config.js';
 
