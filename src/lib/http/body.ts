@@ -1,4 +1,5 @@
 import { isUtf8 } from 'node:buffer';
+import zlib from 'node:zlib';
 import express, { type RequestHandler } from 'express';
 import { AppError } from '../errors.js';
 import { limitBytes } from '../sizes.js';
@@ -17,6 +18,19 @@ function declaredCharset(req: Parameters<RequestHandler>[0]): string | undefined
 }
 
 const UTF8 = new Set(['utf-8', 'utf8']);
+
+/**
+ * The Content-Encodings body-parser decodes a body from: zstd only where this Node's zlib has it
+ * (Node 22.15 / 23.8 and later; not Node 20), so the same request is taken on one Node and refused
+ * on another. A refusal names them (error-handler.ts: 415 with `Accept-Encoding`, RFC 9110 15.5.16).
+ */
+export const BODY_ENCODINGS: readonly string[] = [
+  'gzip',
+  'deflate',
+  'br',
+  ...('createZstdDecompress' in zlib ? ['zstd'] : []),
+  'identity',
+];
 
 /** JSON bodies only: anything else that carries a body is a 415, before a byte of it is parsed. */
 export function jsonBody(limit: string): RequestHandler[] {

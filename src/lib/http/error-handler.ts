@@ -4,6 +4,7 @@ import { ZodError } from 'zod';
 import { markDatabaseUnreachable } from '../db/connection.js';
 import { AppError, ClientGoneError, serviceUnavailable, type ErrorDetail } from '../errors.js';
 import { logger } from '../logger.js';
+import { BODY_ENCODINGS } from './body.js';
 import { requestFields } from './request-log.js';
 
 /** Errors the Node driver raises when it cannot reach the database at all. */
@@ -77,8 +78,19 @@ export function toAppError(err: unknown): AppError {
     case 'entity.too.large':
       return new AppError('PAYLOAD_TOO_LARGE', 'The request body is too large');
     case 'charset.unsupported':
-    case 'encoding.unsupported':
       return new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send JSON encoded as UTF-8');
+    case 'encoding.unsupported': {
+      // A compression this server does not decode (zstd on a Node without it, compress, …): the
+      // body's text is fine, so say which encodings it takes rather than blame the charset.
+      const named = (err as { encoding?: unknown }).encoding;
+      const encoding = typeof named === 'string' ? named : '';
+      const taken = BODY_ENCODINGS.filter((name) => name !== 'identity');
+      return new AppError(
+        'UNSUPPORTED_MEDIA_TYPE',
+        `The request body's Content-Encoding (${encoding.slice(0, 40)}) is not one this server decodes: send it uncompressed or as ${taken.join(', ')}`,
+        { headers: { 'Accept-Encoding': BODY_ENCODINGS.join(', ') } },
+      );
+    }
     case 'request.aborted':
     case 'request.size.invalid':
     case 'stream.encoding.set':
