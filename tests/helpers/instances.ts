@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../../src/lib/db/embedded.js';
 
-/** A real server process (src/server.ts, loaded through tsx) on its own port. */
+/** A real server process (src/server.ts loaded through tsx, or a built one) on its own port. */
 export interface Instance {
   url: string;
   /** The database it uses (its MONGODB_URI), for inserting fixtures and checking what it stored. */
@@ -68,10 +68,14 @@ function listensOn(pid: number, port: number): boolean {
  * bind, and /readyz may even be answered by the other process. So the instance counts as ready only
  * once the child itself holds the port, and a child that lost its port is started again on another.
  */
-export async function startInstance(env: Record<string, string>): Promise<Instance> {
+export async function startInstance(
+  env: Record<string, string>,
+  /** A built server (`dist/server.js` or another outDir's) run by this Node binary instead. */
+  built?: { node: string; server: string },
+): Promise<Instance> {
   for (let attempt = 1; ; attempt += 1) {
     try {
-      return await startOnce(env);
+      return await startOnce(env, built);
     } catch (error) {
       if (!(error instanceof PortTaken) || attempt === 3) throw error;
     }
@@ -80,10 +84,16 @@ export async function startInstance(env: Record<string, string>): Promise<Instan
 
 class PortTaken extends Error {}
 
-async function startOnce(env: Record<string, string>): Promise<Instance> {
+async function startOnce(
+  env: Record<string, string>,
+  built?: { node: string; server: string },
+): Promise<Instance> {
   const port = await freePort();
   // tsx as a loader, not its CLI: the child is the server itself, so a signal (even SIGKILL) reaches it.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const [node, args] = built
+    ? [built.node, [built.server]]
+    : [process.execPath, ['--import', 'tsx', 'src/server.ts']];
+  const child = spawn(node, args, {
     cwd: projectRoot,
     env: {
       ...process.env,
