@@ -135,9 +135,13 @@ export interface ExchangeRequest<Ids extends IdempotentIds> {
  * `stream`, which says how the answer is delivered, not what is asked: a client that retries a
  * stream as JSON (or the other way) gets the same exchange in the form it asks for (answerAgain).
  */
-const hashOf = (req: Request) => {
+const hashOf = (req: Request, delivery: readonly string[] = ['stream']) => {
   const route = `${req.baseUrl}${(req.route as { path?: string } | undefined)?.path ?? ''}`;
-  const { stream: _delivery, ...asked } = (req.body ?? {}) as Record<string, unknown>;
+  const asked = Object.fromEntries(
+    Object.entries((req.body ?? {}) as Record<string, unknown>).filter(
+      ([field]) => !delivery.includes(field),
+    ),
+  );
   return {
     hash: requestHash(route, req.params, asked),
     // Keys claimed before `stream` was left out (kept IDEMPOTENCY_TTL, 24 h) hold the hash of
@@ -168,11 +172,46 @@ export async function exchangeOnce<Ids extends IdempotentIds>(
     return resumeFromPost(res, userId, cursor, exchange.chatId);
   }
 
+  return oncePerKey(req, userId, {
+    ids: exchange.ids,
+    begin: exchange.begin,
+    respond: (begun) => respondWithReply(res, begun, exchange.stream, exchange.createdChat),
+    again: (record) => answerAgain(res, userId, record, exchange),
+  });
+}
+
+/** An exchange made at most once per Idempotency-Key, in the protocol of the route that asks. */
+export interface KeyedExchange<Ids extends IdempotentIds> {
+  /** The ids the exchange will be stored under, chosen now so the key can name them. */
+  ids: Ids;
+  /** Checks the limits and stores the exchange under `ids`. */
+  begin: (ids: Ids) => Promise<Exchange>;
+  /** Answers the exchange this request made: the JSON body it sent (replayed as is), or null. */
+  respond: (exchange: Exchange) => Promise<unknown>;
+  /** Answers a repeat with the exchange an earlier request with the key made (`record` names it). */
+  again: (record: IdempotencyDoc) => Promise<void>;
+  /** Body fields that say how the answer is delivered, not what is asked (not compared). */
+  delivery?: readonly string[];
+}
+
+/**
+ * The Idempotency-Key part of exchangeOnce, for every route that makes an exchange (the chats
+ * routes, /v1 with `store: true`): without a key the exchange is made; with one, the first request
+ * with it makes it and a repeat of the same request answers with that exchange (`again`), waiting
+ * for it while the first is still starting; the key with another request is a 409.
+ */
+export async function oncePerKey<Ids extends IdempotentIds>(
+  req: Request,
+  /** Whose keys: the user the request authenticated as (an access token, or a /v1 API key). */
+  userId: string,
+  exchange: KeyedExchange<Ids>,
+): Promise<void> {
   const key = parseIdempotencyKey(req.get('Idempotency-Key'));
+  const hash = () => hashOf(req, exchange.delivery);
   let claim: Claim | null = null;
   if (key) {
-    claim = await claimIdempotencyKey(userId, key, hashOf(req), exchange.ids);
-    if (!claim.fresh) return answerAgain(res, userId, claim.record, exchange);
+    claim = await claimIdempotencyKey(userId, key, hash(), exchange.ids);
+    if (!claim.fresh) return exchange.again(claim.record);
   }
   let begun: Exchange;
   for (let attempt = 1; ; attempt += 1) {
@@ -186,9 +225,9 @@ export async function exchangeOnce<Ids extends IdempotentIds>(
         // that one given the key back since (it failed after all), this one acts, with its own ids.
         // Once only: what collides a second time is there (its owner may have deleted part of
         // it), and this answers with it rather than wait for it again.
-        if (attempt > 1) return answerAgain(res, userId, claim.record, exchange);
-        claim = await claimIdempotencyKey(userId, key, hashOf(req), exchange.ids);
-        if (!claim.fresh) return answerAgain(res, userId, claim.record, exchange);
+        if (attempt > 1) return exchange.again(claim.record);
+        claim = await claimIdempotencyKey(userId, key, hash(), exchange.ids);
+        if (!claim.fresh) return exchange.again(claim.record);
         continue;
       }
       if (claim) await releaseUnlessStored(claim.record).catch(() => undefined);
@@ -203,7 +242,7 @@ export async function exchangeOnce<Ids extends IdempotentIds>(
       claim.record,
       claim.record.appends ? begun.assistant.content.length : undefined,
     ).catch(keepFailed);
-  const body = await respondWithReply(res, begun, exchange.stream, exchange.createdChat);
+  const body = await exchange.respond(begun);
   if (claim && body) await saveIdempotentResponse(claim.record, body).catch(keepFailed);
 }
 
