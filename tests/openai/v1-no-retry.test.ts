@@ -4,6 +4,7 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Types } from '../../src/lib/db/mongoose.js';
 import { Chat } from '../../src/modules/chats/chat.model.js';
+import { IdempotencyKey } from '../../src/modules/chats/idempotency.model.js';
 import { Message } from '../../src/modules/chats/message.model.js';
 import { useTestApp } from '../helpers/app.js';
 import { NO_TIGHT_LIMITS } from '../helpers/auth.js';
@@ -211,4 +212,140 @@ describe("a provider's Retry-After on /v1", () => {
     expect(error).toBeInstanceOf(OpenAI.RateLimitError);
     expect(completionRequests).toBe(3);
   }, 15_000);
+});
+
+describe("/v1 store: true under an Idempotency-Key: the SDK's own retries store and call once", () => {
+  let keys = 0;
+  const newKey = () => `v1-key-${Date.now()}-${(keys += 1)}`;
+  const ask = (content: string, store = true) => ({
+    model: 'test-model',
+    messages: [{ role: 'user' as const, content }],
+    store,
+  });
+  /** What the user has stored, and how often the model was called. */
+  const holdings = async (userId: string) => ({
+    chats: await Chat.countDocuments(owned(userId)),
+    questions: await Message.countDocuments({ ...owned(userId), role: 'user' }),
+    answers: await Message.countDocuments({ ...owned(userId), role: 'assistant' }),
+    modelCalls: upstream.requests.length,
+  });
+  const settled = (userId: string) =>
+    eventually(
+      () => Message.countDocuments({ ...owned(userId), status: 'streaming' }),
+      (n) => n === 0,
+    );
+
+  it('when the SDK times out a stored completion and retries by itself with the key, then the question is stored once and the model called once, and a later repeat gets the finished completion', async () => {
+    const { user, client } = await userWithClient('timeout');
+    upstream.setDefault({ chunks: ['a', 'b', 'c'], delayMs: 1500 });
+    const headers = { 'Idempotency-Key': newKey() };
+    const error = await failure(
+      client.chat.completions.create(ask('Hello once'), { timeout: 800, headers }),
+    );
+    expect(error?.constructor.name).toBe('APIConnectionTimeoutError');
+    // The SDK's first attempt and its two retries all reached the server.
+    expect(completionRequests).toBe(3);
+    await settled(user.id);
+    expect(await holdings(user.id)).toEqual({ chats: 1, questions: 1, answers: 1, modelCalls: 1 });
+    // The reply went on without its reader (a keyed one waits for a repeat): complete, once.
+    const reply = await Message.findOne({ ...owned(user.id), role: 'assistant' }).lean();
+    expect(reply).toMatchObject({ status: 'complete', content: 'abc' });
+
+    const { data, response } = await client.chat.completions
+      .create(ask('Hello once'), { headers })
+      .withResponse();
+    expect(response.headers.get('x-chat-id')).toBe(String(reply!.chatId));
+    expect(data).toMatchObject({
+      id: `chatcmpl-${String(reply!._id)}`,
+      object: 'chat.completion',
+      model: 'test-model',
+      choices: [
+        { index: 0, message: { role: 'assistant', content: 'abc' }, finish_reason: 'stop' },
+      ],
+    });
+    expect(await holdings(user.id)).toEqual({ chats: 1, questions: 1, answers: 1, modelCalls: 1 });
+    expect(await chargesWhere({ userId: user.id })).toHaveLength(1);
+  }, 30000);
+
+  it('when the first attempt is aborted mid-reply and the request is sent again with its key, then the retry attaches to the running reply and gets all of it from the one model call', async () => {
+    const { user, client } = await userWithClient('abort');
+    upstream.script({ chunks: ['one ', 'two ', 'three'], delayMs: 300 });
+    const headers = { 'Idempotency-Key': newKey() };
+    const aborted = new AbortController();
+    const first = failure(
+      client.chat.completions.create(ask('Count'), {
+        headers,
+        signal: aborted.signal,
+        maxRetries: 0,
+      }),
+    );
+    await eventually(
+      () => Message.findOne({ ...owned(user.id), role: 'assistant' }).lean(),
+      (m) => m?.status === 'streaming',
+    );
+    aborted.abort();
+    expect((await first)?.constructor.name).toBe('APIUserAbortError');
+    const retried = await client.chat.completions.create(ask('Count'), { headers });
+    expect(retried.choices[0]!.message.content).toBe('one two three');
+    const reply = await Message.findOne({ ...owned(user.id), role: 'assistant' }).lean();
+    expect(reply).toMatchObject({ status: 'complete', content: 'one two three' });
+    expect(retried.id).toBe(`chatcmpl-${String(reply!._id)}`);
+    expect(await holdings(user.id)).toEqual({ chats: 1, questions: 1, answers: 1, modelCalls: 1 });
+  });
+
+  it('when a finished stored completion is repeated with its key, as JSON and as a stream, then the JSON is the same body and the stream carries the same completion, with nothing stored or called again', async () => {
+    const { user, client } = await userWithClient('repeat');
+    upstream.script({
+      chunks: ['Same', ' again'],
+      usage: { prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 },
+    });
+    const headers = { 'Idempotency-Key': newKey() };
+    const first = await client.chat.completions.create(ask('Twice?'), { headers });
+    const again = await client.chat.completions.create(ask('Twice?'), { headers });
+    expect(again).toEqual(first);
+    expect(first.choices[0]!.message.content).toBe('Same again');
+
+    const chunks: OpenAI.ChatCompletionChunk[] = [];
+    const stream = await client.chat.completions.create(
+      { ...ask('Twice?'), stream: true, stream_options: { include_usage: true } },
+      { headers },
+    );
+    for await (const chunk of stream) chunks.push(chunk);
+    expect(new Set(chunks.map((c) => c.id))).toEqual(new Set([first.id]));
+    expect(chunks.map((c) => c.choices[0]?.delta.content ?? '').join('')).toBe('Same again');
+    expect(chunks.at(-2)!.choices[0]!.finish_reason).toBe('stop');
+    expect(chunks.at(-1)!.usage).toEqual(first.usage);
+    expect(first.usage).toEqual({ prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 });
+    expect(await holdings(user.id)).toEqual({ chats: 1, questions: 1, answers: 1, modelCalls: 1 });
+  });
+
+  it("when the key comes again with a different body, then a 409 idempotency_key_reused in OpenAI's shape that the SDK does not retry, and nothing is stored or called", async () => {
+    const { user, client } = await userWithClient('reused');
+    const headers = { 'Idempotency-Key': newKey() };
+    await client.chat.completions.create(ask('First question'), { headers });
+    completionRequests = 0;
+    const error = await failure(
+      client.chat.completions.create(ask('Another question'), { headers }),
+    );
+    expect(error).toBeInstanceOf(OpenAI.ConflictError);
+    expect(error?.status).toBe(409);
+    expect(error?.error).toEqual({
+      message: 'This Idempotency-Key was already used with a different request',
+      type: 'invalid_request_error',
+      param: null,
+      code: 'idempotency_key_reused',
+    });
+    expect(error?.headers?.get('x-should-retry')).toBe('false');
+    expect(completionRequests).toBe(1);
+    expect(await holdings(user.id)).toEqual({ chats: 1, questions: 1, answers: 1, modelCalls: 1 });
+  });
+
+  it('when a completion without store: true carries a key, then the key is not read: each request calls the model and nothing is stored', async () => {
+    const { user, client } = await userWithClient('unstored');
+    const headers = { 'Idempotency-Key': newKey() };
+    for (const content of ['Not stored', 'Not stored', 'Something else'])
+      await client.chat.completions.create(ask(content, false), { headers });
+    expect(await holdings(user.id)).toEqual({ chats: 0, questions: 0, answers: 0, modelCalls: 3 });
+    expect(await IdempotencyKey.countDocuments(owned(user.id))).toBe(0);
+  });
 });

@@ -501,7 +501,7 @@ export interface paths {
         put?: never;
         /**
          * Create a chat completion (OpenAI-compatible; stream or JSON)
-         * @description Relays to the configured provider through the same path as chats: allowed models (`MODELS`, else 404 `model_not_found`), `MESSAGES_PER_MINUTE` and `MAX_CONCURRENT_STREAMS` (429 `rate_limit_exceeded` with `Retry-After`). With `stream: true` the answer is `text/event-stream` of `data:` lines, each a `chat.completion.chunk`, a final usage chunk (`choices: []`) with `stream_options.include_usage`, then `data: [DONE]`; an error met after the stream opened is a `data: {"error": …}` line. Nothing is stored but usage unless `store: true`: then the last (user) message and the reply go into a chat of the caller, `metadata.chat_id` or a new one; its id is in the `X-Chat-Id` response header. Only `n = 1`; unknown parameters are a 400 naming them.
+         * @description Relays to the configured provider through the same path as chats: allowed models (`MODELS`, else 404 `model_not_found`), `MESSAGES_PER_MINUTE` and `MAX_CONCURRENT_STREAMS` (429 `rate_limit_exceeded` with `Retry-After`). With `stream: true` the answer is `text/event-stream` of `data:` lines, each a `chat.completion.chunk`, a final usage chunk (`choices: []`) with `stream_options.include_usage`, then `data: [DONE]`; an error met after the stream opened is a `data: {"error": …}` line. Nothing is stored but usage unless `store: true`: then the last (user) message and the reply go into a chat of the caller, `metadata.chat_id` or a new one; its id is in the `X-Chat-Id` response header, and an `Idempotency-Key` makes a retry of the request (the SDKs retry by themselves after their own timeout) answer with that stored completion instead of storing and generating it again. Only `n = 1`; unknown parameters are a 400 naming them.
          */
         post: operations["postV1ChatCompletions"];
         delete?: never;
@@ -8606,7 +8606,10 @@ export interface operations {
     postV1ChatCompletions: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Read only with `store: true` (without it nothing is stored, and the header is ignored). Any printable ASCII string up to 200 characters, new for each logical request and sent again with each retry (the SDKs resend the headers of a request they retry). A repeat with the same key and body (kept 24 h; `stream` and `stream_options` aside) answers with the completion the first request stored, never a second stored exchange or model call: the same JSON `chat.completion` once it was made, or the same reply followed from its start (waited for, or streamed live, while it still runs); a completion that failed answers the same error. The same key with another body is a 409 `idempotency_key_reused` */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };

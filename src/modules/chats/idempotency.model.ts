@@ -3,7 +3,7 @@ import { ensureTtlIndex } from '../../lib/db/ttl.js';
 
 /**
  * An `Idempotency-Key` a user sent with a request that makes an exchange (send, regenerate,
- * continue) or creates a chat: the unique (userId, key) index makes the first request the only one
+ * continue, a /v1 completion with `store: true`) or creates a chat: the unique (userId, key) index makes the first request the only one
  * that acts; a repeat finds the exchange it made by the ids chosen before anything was stored.
  * Expiry is checked in queries; the TTL index only cleans up where the server has one.
  */

@@ -26,6 +26,15 @@ export {
   type ExchangeTarget,
 } from './exchange.service.js';
 export { beginRegenerateLatest } from './branch-exchange.service.js';
+// A keyed exchange of another protocol (/v1 with `store: true`): the same Idempotency-Key records,
+// and what a repeat needs to answer with the reply the first request made.
+export { oncePerKey, type KeyedExchange } from './exchange.controller.js';
+export { plannedIds, type ExchangeIds } from './exchange.service.js';
+export type { IdempotencyDoc } from './idempotency.model.js';
+export { findReplyInChat, type ReplyInChat } from './reply-resume.service.js';
+export { follow as followReply, storedError, storedReply } from './reply.controller.js';
+export { admitReader } from './reader-cap.js';
+export type { ReplySink } from './reply-sink.js';
 export {
   activeLeafIdOf,
   branchCursorMessage,

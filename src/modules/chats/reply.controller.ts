@@ -24,7 +24,7 @@ import { serveEvents } from '../../lib/http/serve-events.js';
 import { liveReply } from './reply-stream.js';
 
 /** Follows a reply wherever it is generated: in memory when here, through the database otherwise. */
-function follow(found: ReplyInChat, offset: number, sink: ReplySink): Promise<void> {
+export function follow(found: ReplyInChat, offset: number, sink: ReplySink): Promise<void> {
   const local = liveReply(String(found.reply._id));
   return local
     ? followLive(local, sink, offset)
@@ -105,8 +105,16 @@ export async function resumeFromPost(
   await serveReply(res, await findReplyByCursor(userId, cursor, chat?._id), cursor);
 }
 
+/**
+ * The reply as stored now, once a reader followed it to its end (its final write has landed by
+ * then): what a repeat in another protocol (/v1) answers with.
+ */
+export async function storedReply(found: ReplyInChat): Promise<MessageDoc> {
+  return (await Message.findById(found.reply._id).lean<MessageDoc>()) ?? found.reply;
+}
+
 /** The error a failed reply answered with in JSON mode (its code is stored with it). */
-function storedError(error: { code: string; message: string }): AppError {
+export function storedError(error: { code: string; message: string }): AppError {
   const code = (error.code in ERROR_STATUS ? error.code : 'UPSTREAM_ERROR') as ErrorCode;
   return new AppError(code, error.message);
 }

@@ -4,16 +4,26 @@ import { config } from '../../lib/config.js';
 import { hasClosed, whenClosed } from '../../lib/http/response-closed.js';
 import { serveEvents } from '../../lib/http/serve-events.js';
 import { DataSseStream } from '../../lib/http/sse-data.js';
+import type { ObjectIdString } from '../../lib/http/ids.js';
 import { DEMO_MODEL, type ToolCallDelta } from '../../lib/llm/index.js';
 import {
+  admitReader,
   CollectingSink,
   DataSink,
+  findReplyInChat,
   followLive,
+  followReply,
+  oncePerKey,
   openReply,
+  plannedIds,
   runReply,
   startHeldCompletion,
+  storedError,
+  storedReply,
   type Exchange,
+  type IdempotencyDoc,
   type ReplyOutcome,
+  type ReplySink,
   type RunReplyOptions,
 } from '../chats/index.js';
 import { keyOf } from '../keys/index.js';
@@ -34,6 +44,23 @@ interface Identity {
   created: number;
   model: string;
 }
+
+/**
+ * A stored completion's: its id names the reply it was stored as, so a repeat of its request
+ * (Idempotency-Key) answers with the same id, `created` and model.
+ */
+const storedIdentity = (
+  reply: {
+    _id: { toHexString(): string };
+    createdAt: Date;
+    model?: string | null;
+  },
+  model: string,
+): Identity => ({
+  id: `chatcmpl-${reply._id.toHexString()}`,
+  created: Math.floor(reply.createdAt.getTime() / 1000),
+  model: reply.model ?? model,
+});
 
 /**
  * The call's tokens as the provider reported them or, when it reported none, as counted here and
@@ -97,9 +124,12 @@ function collectToolCalls() {
 /**
  * An OpenAI client that goes away has stopped the completion: nothing can bring it back to the
  * reply, so the reply is cut at once (stored as `incomplete` when `store` was asked for) instead
- * of waiting DETACH_GRACE_SECONDS for a reader as chat replies do.
+ * of waiting DETACH_GRACE_SECONDS for a reader as chat replies do. Unless it is stored under an
+ * Idempotency-Key: a repeat of the request (the SDK's own retry after its timeout) attaches to it,
+ * so it waits for one as chat replies do (`leaving`).
  */
 const LEAVING_IS_STOPPING = { leavingStops: true };
+const leaving = (keyed: boolean): RunReplyOptions => (keyed ? {} : LEAVING_IS_STOPPING);
 
 /** How the reply ended, once it has; a reply that ended without an outcome is a server bug. */
 async function outcomeOf(reply: ReturnType<typeof openReply>): Promise<ReplyOutcome> {
@@ -116,11 +146,11 @@ async function outcomeOf(reply: ReturnType<typeof openReply>): Promise<ReplyOutc
 async function collectedOutcome(
   res: Response,
   exchange: Exchange,
-  onEvent?: RunReplyOptions['onEvent'],
+  options: RunReplyOptions = LEAVING_IS_STOPPING,
 ): Promise<ReplyOutcome | undefined> {
   const reply = openReply(exchange);
   const reading = followLive(reply, new CollectingSink(res), 0);
-  runReply(reply, exchange, { ...LEAVING_IS_STOPPING, onEvent });
+  runReply(reply, exchange, options);
   await reading;
   const outcome = await outcomeOf(reply);
   if (outcome.error) throw toOpenAiError(outcome.error);
@@ -131,18 +161,42 @@ async function collectedOutcome(
   return outcome;
 }
 
-async function answerJson(res: Response, exchange: Exchange, who: Identity) {
+/**
+ * Answers the completion as JSON once it has ended; returns the body (also when its client left
+ * meanwhile: under an Idempotency-Key the reply went on, and a repeat gets this very body).
+ */
+async function answerJson(
+  res: Response,
+  exchange: Exchange,
+  who: Identity,
+  keyed = false,
+): Promise<unknown> {
   const toolCalls = collectToolCalls();
   let refusal = '';
-  const outcome = await collectedOutcome(res, exchange, (event) => {
-    if (event.type === 'toolCalls') toolCalls.add(event.toolCalls);
-    else if (event.type === 'refusal') refusal += event.content;
+  const outcome = await collectedOutcome(res, exchange, {
+    ...leaving(keyed),
+    onEvent: (event) => {
+      if (event.type === 'toolCalls') toolCalls.add(event.toolCalls);
+      else if (event.type === 'refusal') refusal += event.content;
+    },
   });
-  if (!outcome) return;
+  if (!outcome) return null;
   const calls = toolCalls.list();
+  const body = completionJson(outcome, who, calls, refusal);
+  if (!hasClosed(res)) res.status(200).json(body);
+  return body;
+}
+
+/** A `chat.completion` object: the reply's text (or its tool calls, its refusal) and usage. */
+function completionJson(
+  outcome: ReplyOutcome,
+  who: Identity,
+  calls: ReturnType<ReturnType<typeof collectToolCalls>['list']> = [],
+  refusal = '',
+) {
   const textless = outcome.message.content === '' && (calls.length > 0 || refusal !== '');
   const usage = usageJson(outcome);
-  res.status(200).json({
+  return {
     id: who.id,
     object: 'chat.completion',
     created: who.created,
@@ -161,7 +215,7 @@ async function answerJson(res: Response, exchange: Exchange, who: Identity) {
       },
     ],
     ...(usage ? { usage } : {}),
-  });
+  };
 }
 
 /**
@@ -177,23 +231,8 @@ function providerStreams(res: Response, exchange: Exchange): Promise<boolean> {
   ]);
 }
 
-async function answerStream(
-  res: Response,
-  begun: Exchange,
-  who: Identity,
-  includeUsage: boolean,
-): Promise<void> {
-  // The call goes out now, as a chat's plain send does, so that its answer can be awaited; the
-  // reply runs whatever the answer (below), and takes the held generation over.
-  const exchange = startHeldCompletion(begun);
-  if (!(await providerStreams(res, exchange))) {
-    // Refused: the reply ends with the provider's error, which the route's handler answers.
-    if (await collectedOutcome(res, exchange))
-      throw new OpenAiError('INTERNAL', 'Something went wrong on our side', {});
-    return;
-  }
-  const sse = new DataSseStream(res);
-  sse.open(config().SSE_PING_SECONDS);
+/** A completion's stream lines: its `chat.completion.chunk` objects and how it ends. */
+function streamLines(who: Identity, includeUsage: boolean) {
   const chunk = (delta: Record<string, unknown>, finishReason: string | null = null) => ({
     id: who.id,
     object: 'chat.completion.chunk',
@@ -227,6 +266,28 @@ async function answerStream(
       '[DONE]',
     ];
   };
+  return { chunk, lastLines };
+}
+
+async function answerStream(
+  res: Response,
+  begun: Exchange,
+  who: Identity,
+  includeUsage: boolean,
+  keyed = false,
+): Promise<null> {
+  // The call goes out now, as a chat's plain send does, so that its answer can be awaited; the
+  // reply runs whatever the answer (below), and takes the held generation over.
+  const exchange = startHeldCompletion(begun);
+  if (!(await providerStreams(res, exchange))) {
+    // Refused: the reply ends with the provider's error, which the route's handler answers.
+    if (await collectedOutcome(res, exchange, leaving(keyed)))
+      throw new OpenAiError('INTERNAL', 'Something went wrong on our side', {});
+    return null;
+  }
+  const sse = new DataSseStream(res);
+  sse.open(config().SSE_PING_SECONDS);
+  const { chunk, lastLines } = streamLines(who, includeUsage);
   // Written apart from the route (serveEvents): the route settles once the head is sent; a
   // failure goes to /v1's error handler, as the route's would.
   serveEvents(
@@ -242,7 +303,7 @@ async function answerStream(
       });
       const reading = followLive(reply, sink, 0);
       runReply(reply, exchange, {
-        ...LEAVING_IS_STOPPING,
+        ...leaving(keyed),
         // Tool calls and a refusal come between text chunks; the text before them has been
         // written by now.
         onEvent: (event, interrupt) =>
@@ -259,6 +320,7 @@ async function answerStream(
     },
     openAiErrorHandler,
   );
+  return null;
 }
 
 export async function chatCompletions(
@@ -266,21 +328,134 @@ export async function chatCompletions(
   res: Response,
   { body }: { body: ChatCompletionBody },
 ) {
-  const exchange = await beginCompletion(keyOf(req).userId, body);
-  if (body.store) res.set('X-Chat-Id', String(exchange.chat._id));
-  const who: Identity = {
-    id: `chatcmpl-${randomBytes(15).toString('base64url')}`,
-    created: Math.floor(Date.now() / 1000),
-    model: exchange.model,
-  };
-  try {
-    if (body.stream)
-      await answerStream(res, exchange, who, body.stream_options?.include_usage === true);
+  const { userId } = keyOf(req);
+  const includeUsage = body.stream_options?.include_usage === true;
+  if (!body.store) {
+    // Nothing is stored, so there is nothing a repeat could find: an Idempotency-Key is not read.
+    const exchange = await beginCompletion(userId, body);
+    const who: Identity = {
+      id: `chatcmpl-${randomBytes(15).toString('base64url')}`,
+      created: Math.floor(Date.now() / 1000),
+      model: exchange.model,
+    };
+    if (body.stream) await answerStream(res, exchange, who, includeUsage);
     else await answerJson(res, exchange, who);
-  } catch (error) {
-    // Stored by now: a retry of the SDK's would store the exchange again.
-    throw body.store ? storedNotToRepeat(error) : error;
+    return;
   }
+  // Stored: under an Idempotency-Key a repeat of the request (the SDK sends the same headers
+  // again when its own timeout fires) answers with the exchange the first one stored, never a
+  // second one, as the chats routes' sends do.
+  const keyed = req.get('Idempotency-Key') !== undefined;
+  const chatId = body.metadata?.chat_id;
+  await oncePerKey(req, userId, {
+    // A chat_id that is no id gets fresh ids here, and its 404 from beginCompletion.
+    ids: plannedIds(chatId === undefined ? undefined : { chatId: chatId as ObjectIdString }),
+    begin: (ids) => beginCompletion(userId, body, ids),
+    respond: async (exchange) => {
+      res.set('X-Chat-Id', String(exchange.chat._id));
+      const who = storedIdentity(exchange.assistant, exchange.model);
+      try {
+        return body.stream
+          ? await answerStream(res, exchange, who, includeUsage, keyed)
+          : await answerJson(res, exchange, who, keyed);
+      } catch (error) {
+        // Stored by now: a retry of the SDK's would store the exchange again.
+        throw storedNotToRepeat(error);
+      }
+    },
+    again: (record) => answerAgain(res, userId, record, body),
+    // How the answer is delivered, not what is asked: a stream retried as JSON gets the same reply.
+    delivery: ['stream', 'stream_options'],
+  });
+}
+
+/**
+ * A repeat of a stored completion's request (the same Idempotency-Key and body): the completion
+ * the first request stored, in the form this one asks for, without storing or calling the model
+ * again. JSON: the first answer's body when it was made (tool calls and all), else the reply once
+ * it has ended, as stored (its text). A stream: the reply from its start, followed live while it
+ * runs. A reply that failed answers its error again, with `x-should-retry: false`.
+ */
+async function answerAgain(
+  res: Response,
+  userId: string,
+  record: IdempotencyDoc,
+  body: ChatCompletionBody,
+): Promise<void> {
+  const found = await findReplyInChat(userId, String(record.chatId), String(record.replyId));
+  res.set('X-Chat-Id', String(record.chatId));
+  if (record.response && !body.stream) {
+    res.status(200).json(record.response);
+    return;
+  }
+  // Following the reply is reading it, as a chat route's repeat is: one of the user's places.
+  admitReader(userId, res);
+  const who = storedIdentity(found.reply, body.model);
+  const outcomeOfStored = async (): Promise<ReplyOutcome> => {
+    const message = await storedReply(found);
+    return { message, error: message.error ? storedError(message.error) : null };
+  };
+  const failed = (outcome: ReplyOutcome) =>
+    outcome.error
+      ? storedNotToRepeat(outcome.error)
+      : outcome.message.status !== 'complete'
+        ? storedNotToRepeat(interrupted(outcome))
+        : null;
+  if (!body.stream) {
+    await followReply(found, 0, new CollectingSink(res));
+    if (hasClosed(res)) return;
+    const outcome = await outcomeOfStored();
+    const error = failed(outcome);
+    if (error) throw error;
+    res.status(200).json(completionJson(outcome, who));
+    return;
+  }
+  // A reply that has ended in failure answers with its status, as the first request did.
+  if (found.reply.status !== 'streaming') {
+    const error = failed(await outcomeOfStored());
+    if (error) throw error;
+  }
+  const sse = new DataSseStream(res);
+  sse.open(config().SSE_PING_SECONDS);
+  const { chunk, lastLines } = streamLines(who, body.stream_options?.include_usage === true);
+  serveEvents(
+    res,
+    sse,
+    async () => {
+      await sse.data(chunk({ role: 'assistant', content: '' }));
+      await followReply(
+        found,
+        0,
+        deltasOnly(res, sse, (content) => chunk({ content })),
+      );
+      if (sse.isClosed) return;
+      sse.finishWith(...lastLines(await outcomeOfStored()));
+    },
+    openAiErrorHandler,
+  );
+}
+
+/**
+ * A reader that writes a followed reply's text as `data:` lines and leaves its end to the caller,
+ * which reads how it ended from the stored reply (its charge, its stop reason).
+ */
+function deltasOnly(
+  res: Response,
+  sse: DataSseStream,
+  line: (content: string) => unknown,
+): ReplySink {
+  return {
+    gone: new Promise((resolve) => whenClosed(res, resolve)),
+    get isClosed() {
+      return sse.isClosed;
+    },
+    get congested() {
+      return res.writableNeedDrain;
+    },
+    event: (_event, data, _id, interrupt) =>
+      sse.data(line((data as { content: string }).content), interrupt),
+    final: () => undefined,
+  };
 }
 
 /** When this process started: the `created` of every model (the list does not change while it runs). */

@@ -5,6 +5,7 @@ import * as controller from './openai.controller.js';
 import { OpenAiErrorBody } from './openai.errors.js';
 import {
   ChatCompletionChunkSchema,
+  ChatCompletionHeaders,
   ChatCompletionSchema,
   chatCompletionBody,
   ModelList,
@@ -47,12 +48,17 @@ export function openAiRoutes(): RouteGroup {
           '`chat.completion.chunk`, a final usage chunk (`choices: []`) with `stream_options.include_usage`, then',
           '`data: [DONE]`; an error met after the stream opened is a `data: {"error": …}` line.',
           'Nothing is stored but usage unless `store: true`: then the last (user) message and the reply go into a chat',
-          'of the caller, `metadata.chat_id` or a new one; its id is in the `X-Chat-Id` response header.',
+          'of the caller, `metadata.chat_id` or a new one; its id is in the `X-Chat-Id` response header, and an',
+          '`Idempotency-Key` makes a retry of the request (the SDKs retry by themselves after their own timeout)',
+          'answer with that stored completion instead of storing and generating it again.',
           'Only `n = 1`; unknown parameters are a 400 naming them.',
         ].join(' '),
         auth: true,
         security: API_KEY,
-        request: { body: chatCompletionBody(config().V1_MAX_MESSAGES) },
+        request: {
+          body: chatCompletionBody(config().V1_MAX_MESSAGES),
+          headers: ChatCompletionHeaders,
+        },
         responses: {
           200: {
             description: 'The completion (`stream` false or absent)',

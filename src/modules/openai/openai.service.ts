@@ -3,7 +3,12 @@ import { AppError } from '../../lib/errors.js';
 import { parseObjectId } from '../../lib/http/ids.js';
 import { characterCount } from '../../lib/text.js';
 import type { ChatTurn } from '../../lib/llm/index.js';
-import { beginExchange, beginUnstoredExchange, type Exchange } from '../chats/index.js';
+import {
+  beginExchange,
+  beginUnstoredExchange,
+  type Exchange,
+  type ExchangeIds,
+} from '../chats/index.js';
 import { OpenAiError } from './openai.errors.js';
 import type { ChatCompletionBody, ChatMessage } from './openai.schemas.js';
 
@@ -128,7 +133,12 @@ function storedQuestion(body: ChatCompletionBody): string {
  * one) like any chat message. The reply's tokens are recorded by the chats' generation runner, for
  * stored and unstored completions alike.
  */
-export async function beginCompletion(userId: string, body: ChatCompletionBody): Promise<Exchange> {
+export async function beginCompletion(
+  userId: string,
+  body: ChatCompletionBody,
+  /** With `store: true`: the ids it is stored under (an Idempotency-Key names them). */
+  ids?: ExchangeIds,
+): Promise<Exchange> {
   assertAllowedModel(body.model);
   const turns = toTurns(body);
   assertSizes(turns);
@@ -145,6 +155,7 @@ export async function beginCompletion(userId: string, body: ChatCompletionBody):
           ? { chatId: parseObjectId(chatId, 'Chat') }
           : { newChat: { model: body.model } },
         { content: question, model: body.model },
+        ids,
       );
     } catch (error) {
       if (error instanceof AppError && error.code === 'NOT_FOUND')
