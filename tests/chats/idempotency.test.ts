@@ -751,3 +751,82 @@ describe('Idempotency-Key once what it made is deleted', () => {
     expect(await Chat.countDocuments({ _id: first.body.id })).toBe(0);
   });
 });
+
+describe('Idempotency-Key on forking a chat', () => {
+  /** A chat holding one exchange: its id and its two messages' ids. */
+  const chatWithExchange = async () => {
+    const chatId = await newChat();
+    const sent = await sendJson(chatId, newKey(), { content: 'fork me', stream: false });
+    expect(sent.status).toBe(201);
+    return { chatId, messageIds: sent.body.messages.map((m: { id: string }) => m.id) as string[] };
+  };
+  const forkWithKey = (chatId: string, key: string, messageId: string) =>
+    ctx
+      .request()
+      .post(`/api/chats/${chatId}/fork`)
+      .set(ctx.user.auth)
+      .set('Idempotency-Key', key)
+      .send({ messageId });
+  const forksOf = () => Chat.find({ userId: ctx.user.id, title: /\(fork\)$/ }).lean();
+
+  it('when a fork is repeated with the same key and body, then the same 201 chat comes back and the branch is copied once', async () => {
+    const { chatId, messageIds } = await chatWithExchange();
+    const before = (await forksOf()).length;
+    const key = newKey();
+    const first = await forkWithKey(chatId, key, messageIds[1]!);
+    expect(first.status).toBe(201);
+    expect(first.body).toMatchObject({
+      id: expect.any(String),
+      title: expect.stringMatching(/\(fork\)$/),
+    });
+    const again = await forkWithKey(chatId, key, messageIds[1]!);
+    expect(again.status).toBe(201);
+    expect(again.body).toEqual(first.body);
+    expect((await forksOf()).map((c) => String(c._id)).slice(before)).toEqual([first.body.id]);
+    const copies = await Message.find({ chatId: first.body.id }).sort({ createdAt: 1 }).lean();
+    expect(copies.map((m) => [m.role, m.content])).toEqual([
+      ['user', 'fork me'],
+      ['assistant', 'Hello world!'],
+    ]);
+  });
+
+  it('when a fork is repeated while the first is still copying its messages, then the repeat waits for it and answers with the chat copied whole', async () => {
+    const { chatId, messageIds } = await chatWithExchange();
+    const before = (await forksOf()).length;
+    const key = newKey();
+    // The first fork's chat is stored; its copies are held.
+    const copying = holdCall(Message.collection, 'insertMany');
+    const reads = vi.spyOn(IdempotencyKey, 'findOne');
+    try {
+      const first = forkWithKey(chatId, key, messageIds[1]!).then((res) => res);
+      await copying.reached;
+      const repeat = forkWithKey(chatId, key, messageIds[1]!).then((res) => res);
+      // The repeat found the key and came back to it: it waits rather than answer with the chat.
+      await eventually(
+        () => Promise.resolve(reads.mock.calls.length),
+        (n) => n >= 2,
+      );
+      copying.release();
+      const [a, b] = await Promise.all([first, repeat]);
+      expect([a.status, b.status]).toEqual([201, 201]);
+      expect(b.body).toEqual(a.body);
+      expect(a.body.activeLeafId).toEqual(expect.any(String));
+    } finally {
+      copying.release();
+      copying.restore();
+      reads.mockRestore();
+    }
+    expect((await forksOf()).length).toBe(before + 1);
+  });
+
+  it('when the same key comes with another message to fork at, then 409 IDEMPOTENCY_KEY_REUSED and no second chat is made', async () => {
+    const { chatId, messageIds } = await chatWithExchange();
+    const key = newKey();
+    expect((await forkWithKey(chatId, key, messageIds[1]!)).status).toBe(201);
+    const chats = await Chat.countDocuments({ userId: ctx.user.id });
+    const messages = await Message.countDocuments({ userId: ctx.user.id });
+    expectError(await forkWithKey(chatId, key, messageIds[0]!), 409, 'IDEMPOTENCY_KEY_REUSED');
+    expect(await Chat.countDocuments({ userId: ctx.user.id })).toBe(chats);
+    expect(await Message.countDocuments({ userId: ctx.user.id })).toBe(messages);
+  });
+});

@@ -373,7 +373,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Fork: a new chat with a copy of the branch from the root to a message */
+        /**
+         * Fork: a new chat with a copy of the branch from the root to a message
+         * @description An `Idempotency-Key` makes a repeat of the request (after a lost answer) answer with the same new chat instead of forking again.
+         */
         post: operations["postChatsIdFork"];
         delete?: never;
         options?: never;
@@ -6445,7 +6448,10 @@ export interface operations {
     postChatsIdFork: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any printable ASCII string up to 200 characters, new for each request. A repeat with the same key, path and body (kept 24 h) answers with the same 201 chat instead of making another (404 once it was deleted); the same key with another body is a 409 */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 /** @description Chat id */
                 id: string;
@@ -8607,7 +8613,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Read only with `store: true` (without it nothing is stored, and the header is ignored). Any printable ASCII string up to 200 characters, new for each logical request and sent again with each retry (the SDKs resend the headers of a request they retry). A repeat with the same key and body (kept 24 h; `stream` and `stream_options` aside) answers with the completion the first request stored, never a second stored exchange or model call: the same JSON `chat.completion` once it was made, or the same reply followed from its start (waited for, or streamed live, while it still runs); a completion that failed answers the same error. The same key with another body is a 409 `idempotency_key_reused` */
+                /** @description Any printable ASCII string up to 200 characters, new for each request. A repeat with the same key, path and body (kept 24 h) answers with the completion the first request stored, never a second stored exchange or model call: the same JSON `chat.completion` once it was made, or the same reply followed from its start (waited for, or streamed live, while it still runs); a completion that failed answers the same error. `stream` and `stream_options` are not compared, and the SDKs send a request's headers again with each retry; the same key with another body is a 409 (`idempotency_key_reused`). Read only with `store: true`: without it nothing is stored, and the header is ignored */
                 "Idempotency-Key"?: string;
             };
             path?: never;

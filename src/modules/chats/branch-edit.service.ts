@@ -35,6 +35,8 @@ export async function forkChat(
   userId: string,
   chatId: ObjectIdString,
   messageId: string,
+  /** The new chat's id (an Idempotency-Key names it). */
+  id = new Types.ObjectId(),
 ): Promise<ChatDoc> {
   const source = await findOwnedChat(userId, chatId);
   const tree = await Tree.load(source._id);
@@ -55,7 +57,7 @@ export async function forkChat(
     messages: messages.length,
     bytes: newChatBytes(input) + messages.reduce((sum, m) => sum + textBytes(m.content), 0),
   });
-  const chat = await createChat(userId, input);
+  const chat = await createChat(userId, input, undefined, id);
   const ids = new Map(messages.map((m) => [String(m._id), new Types.ObjectId()]));
   const copies: NewMessageDoc[] = messages.map((m) => ({
     _id: ids.get(String(m._id))!,

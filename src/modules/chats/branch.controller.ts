@@ -8,9 +8,8 @@ import {
   regenerateIds,
 } from './branch-exchange.service.js';
 import { deleteBranch, forkChat } from './branch-edit.service.js';
-import { toChatJson } from './chats.mapper.js';
 import type { Input } from './chats.schemas.js';
-import { exchangeOnce, wantsStream } from './exchange.controller.js';
+import { chatOnce, exchangeOnce, wantsStream } from './exchange.controller.js';
 
 type MessageParams = { id: ObjectIdString; messageId: ObjectIdString };
 
@@ -44,12 +43,16 @@ export async function continueReply(
   });
 }
 
+/** A new chat copying a branch; a repeat with the same Idempotency-Key answers with the same one. */
 export async function fork(
   req: Request,
   res: Response,
   { params, body }: { params: { id: ObjectIdString }; body: Input<'ForkBody'> },
 ) {
-  res.status(201).json(toChatJson(await forkChat(authOf(req).userId, params.id, body.messageId)));
+  const { userId } = authOf(req);
+  await chatOnce(req, res, (id) => forkChat(userId, params.id, body.messageId, id), {
+    copies: true,
+  });
 }
 
 export async function removeBranch(

@@ -6,6 +6,7 @@ import * as controller from './chats.controller.js';
 import { streamReply } from './reply.controller.js';
 import {
   BranchMessageSchema,
+  ChatCreationHeaders,
   ChatSchema,
   ChatWithMessagesSchema,
   chatSchemas,
@@ -220,7 +221,9 @@ export function chatRoutes(): RouteGroup {
         path: '/:id/fork',
         summary: 'Fork: a new chat with a copy of the branch from the root to a message',
         auth: true,
-        request: { params: IdParams, body: s.ForkBody },
+        description:
+          'An `Idempotency-Key` makes a repeat of the request (after a lost answer) answer with the same new chat instead of forking again.',
+        request: { params: IdParams, body: s.ForkBody, headers: ChatCreationHeaders },
         responses: {
           201: { description: 'The new chat; its active branch is the copy', schema: ChatSchema },
         },

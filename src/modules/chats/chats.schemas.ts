@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { config, type Config } from '../../lib/config.js';
 import { objectIdField, objectIdParam } from '../../lib/http/ids.js';
+import { idempotencyKeyHeader } from '../../lib/http/schemas.js';
 import { CURSOR_TEXT } from './reply-cursor.js';
 import { REPLY_ERROR_CODES, STOP_REASONS } from './message.model.js';
 import { pageParams } from '../../lib/http/pagination.js';
@@ -178,16 +179,17 @@ export const ResumeHeaders = z.object({ 'Last-Event-ID': lastEventId.optional() 
  * Headers of the routes that make an exchange: send a message, regenerate, continue
  * (documentation; exchangeOnce checks them).
  */
+/** Headers of a route that creates a chat without a message (a fork; documentation: chatOnce checks them). */
+export const ChatCreationHeaders = z.object({
+  'Idempotency-Key': idempotencyKeyHeader(
+    'answers with the same 201 chat instead of making another (404 once it was deleted)',
+  ),
+});
+
 export const ExchangeHeaders = z.object({
-  'Idempotency-Key': z
-    .string()
-    .min(1)
-    .max(200)
-    .regex(/^[\x20-\x7e]+$/)
-    .optional()
-    .describe(
-      'Any printable ASCII string up to 200 characters, new for each request. A repeat with the same key, path and body (kept 24 h) answers with the same exchange instead of generating again: the same 201 body, or the stream of the same reply (a reply that failed upstream: the same 502/504, with its X-Chat-Id); the same key with another body is a 409',
-    ),
+  'Idempotency-Key': idempotencyKeyHeader(
+    'answers with the same exchange instead of generating again: the same 201 body, or the stream of the same reply (a reply that failed upstream: the same 502/504, with its X-Chat-Id)',
+  ),
   'Last-Event-ID': z
     .string()
     .max(100)

@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import { isDuplicateKey } from '../../lib/db/duplicate-key.js';
+import type { Types } from '../../lib/db/mongoose.js';
 import { AppError } from '../../lib/errors.js';
 import { logger } from '../../lib/logger.js';
 import { authOf } from '../../lib/http/request-auth.js';
@@ -307,7 +308,24 @@ async function answerAgain(
 }
 
 /** Creates a chat without a message; an Idempotency-Key makes a repeat answer with the same chat. */
-export async function createChatOnce(req: Request, res: Response, input: NewChat): Promise<void> {
+export function createChatOnce(req: Request, res: Response, input: NewChat): Promise<void> {
+  const { userId } = authOf(req);
+  return chatOnce(req, res, (id) => startChat(userId, input, id));
+}
+
+/**
+ * Makes a chat (POST /api/chats without a message, a fork) and answers 201 with it; an
+ * Idempotency-Key makes a repeat of the same request answer with the same chat. `copies`: the chat
+ * is stored before what it holds (a fork's copied messages), so a repeat waits for the first
+ * request's answer rather than answer with a chat still being filled.
+ */
+export async function chatOnce(
+  req: Request,
+  res: Response,
+  /** Makes the chat under this id (one taken over from a request taken for dead names that one's). */
+  make: (id: Types.ObjectId) => Promise<ChatDoc>,
+  { copies = false }: { copies?: boolean } = {},
+): Promise<void> {
   const { userId } = authOf(req);
   const key = parseIdempotencyKey(req.get('Idempotency-Key'));
   const ids = plannedIds();
@@ -315,6 +333,7 @@ export async function createChatOnce(req: Request, res: Response, input: NewChat
     const claim = await claimIdempotencyKey(userId, key, hashOf(req), {
       chatId: ids.chatId,
       replyId: null,
+      copies,
     });
     if (!claim.fresh) {
       const { record } = claim;
@@ -325,8 +344,7 @@ export async function createChatOnce(req: Request, res: Response, input: NewChat
     }
     let chat: ChatDoc;
     try {
-      // The id its claim names: one taken over from a request taken for dead names that one's.
-      chat = await startChat(userId, input, claim.record.chatId);
+      chat = await make(claim.record.chatId);
     } catch (error) {
       // That request was only slow, and made the chat under the same id first: it is the answer.
       if (isDuplicateKey(error)) {
@@ -343,5 +361,5 @@ export async function createChatOnce(req: Request, res: Response, input: NewChat
     await saveIdempotentResponse(claim.record, body).catch(() => undefined);
     return;
   }
-  res.status(201).json(toChatJson(await startChat(userId, input)));
+  res.status(201).json(toChatJson(await make(ids.chatId)));
 }

@@ -3,7 +3,7 @@ import { ensureTtlIndex } from '../../lib/db/ttl.js';
 
 /**
  * An `Idempotency-Key` a user sent with a request that makes an exchange (send, regenerate,
- * continue, a /v1 completion with `store: true`) or creates a chat: the unique (userId, key) index makes the first request the only one
+ * continue, a /v1 completion with `store: true`) or creates a chat (alone, or a fork): the unique (userId, key) index makes the first request the only one
  * that acts; a repeat finds the exchange it made by the ids chosen before anything was stored.
  * Expiry is checked in queries; the TTL index only cleans up where the server has one.
  */
@@ -29,6 +29,11 @@ export interface IdempotencyDoc {
    */
   appendFrom?: number | null;
   /**
+   * A fork: its chat is stored before the messages copied into it, so the chat's existence does
+   * not tell that the request made it; only its saved answer (`stored`) does.
+   */
+  copies?: boolean;
+  /**
    * Set once the request that holds the key stored what it makes: a repeat then answers with that
    * (or 404 once its owner deleted it), never acting again. Records made before it existed tell
    * by what exists (idempotency.service.ts exchangeStored).
@@ -50,6 +55,7 @@ const idempotencySchema = new Schema<IdempotencyDoc>(
     userMessageId: { type: Schema.Types.ObjectId, default: null },
     appends: { type: Boolean, default: false },
     appendFrom: { type: Number, default: null },
+    copies: { type: Boolean, default: false },
     stored: { type: Boolean, default: false },
     response: { type: Schema.Types.Mixed, default: null },
     createdAt: { type: Date, required: true },

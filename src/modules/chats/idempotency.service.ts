@@ -54,6 +54,7 @@ export interface IdempotentIds {
   replyId: Types.ObjectId | null;
   userMessageId?: Types.ObjectId;
   appends?: boolean;
+  copies?: boolean;
 }
 
 /**
@@ -79,6 +80,7 @@ async function exchangeStored(record: IdempotencyDoc): Promise<boolean> {
   // A saved answer (JSON) says so too, in records made before the mark.
   if (record.stored || record.response != null) return true;
   if (record.appends) return typeof record.appendFrom === 'number';
+  if (record.copies) return false;
   // The reply is written with (after) the user message: once it exists, a repeat can answer with it.
   if (record.replyId) return (await Message.exists({ _id: record.replyId })) !== null;
   return (await Chat.exists({ _id: record.chatId })) !== null;
@@ -111,6 +113,7 @@ export async function claimIdempotencyKey(
       userMessageId: claimed.userMessageId ?? null,
       appends: claimed.appends === true,
       appendFrom: null,
+      ...(claimed.copies ? { copies: true } : {}),
       stored: false,
       response: null,
       createdAt: now,

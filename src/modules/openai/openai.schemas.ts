@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { idempotencyKeyHeader } from '../../lib/http/schemas.js';
 
 /**
  * The request body of POST /v1/chat/completions: OpenAI's parameters that this server passes on
@@ -226,13 +227,8 @@ export const ModelParams = z.object({ model: z.string() });
 
 /** Headers of POST /v1/chat/completions (documentation; the controller reads them). */
 export const ChatCompletionHeaders = z.object({
-  'Idempotency-Key': z
-    .string()
-    .min(1)
-    .max(200)
-    .regex(/^[\x20-\x7e]+$/)
-    .optional()
-    .describe(
-      'Read only with `store: true` (without it nothing is stored, and the header is ignored). Any printable ASCII string up to 200 characters, new for each logical request and sent again with each retry (the SDKs resend the headers of a request they retry). A repeat with the same key and body (kept 24 h; `stream` and `stream_options` aside) answers with the completion the first request stored, never a second stored exchange or model call: the same JSON `chat.completion` once it was made, or the same reply followed from its start (waited for, or streamed live, while it still runs); a completion that failed answers the same error. The same key with another body is a 409 `idempotency_key_reused`',
-    ),
+  'Idempotency-Key': idempotencyKeyHeader(
+    "answers with the completion the first request stored, never a second stored exchange or model call: the same JSON `chat.completion` once it was made, or the same reply followed from its start (waited for, or streamed live, while it still runs); a completion that failed answers the same error. `stream` and `stream_options` are not compared, and the SDKs send a request's headers again with each retry",
+    ' (`idempotency_key_reused`). Read only with `store: true`: without it nothing is stored, and the header is ignored',
+  ),
 });
