@@ -3278,7 +3278,7 @@ export interface operations {
                 archived?: "true" | "false";
                 /** @description Page size, clamped to 100 (also the default) */
                 limit?: number;
-                /** @description Opaque cursor from the Link header of this list's previous page (another list's: 400) */
+                /** @description Opaque cursor from the Link header of this list's previous page, read with the same query (another list's, or one of another filter, search or chat: 400) */
                 cursor?: string;
             };
             header?: never;
@@ -3730,7 +3730,7 @@ export interface operations {
             query?: {
                 /** @description Page size, clamped to 100 (also the default) */
                 limit?: number;
-                /** @description Opaque cursor from the Link header of this list's previous page (another list's: 400) */
+                /** @description Opaque cursor from the Link header of this list's previous page, read with the same query (another list's, or one of another filter, search or chat: 400) */
                 cursor?: string;
             };
             header?: never;
@@ -4591,7 +4591,7 @@ export interface operations {
             query?: {
                 /** @description Page size, clamped to 100 (also the default) */
                 limit?: number;
-                /** @description Opaque cursor from the Link header of this list's previous page (another list's: 400) */
+                /** @description Opaque cursor from the Link header of this list's previous page, read with the same query (another list's, or one of another filter, search or chat: 400) */
                 cursor?: string;
                 /** @description Page the branch ending at this message (default: the active branch). The first page is the branch's newest messages and the Link goes to older ones, each page oldest first; the next pages' cursor stays on the first page's branch, even if the active branch moves */
                 leafId?: string;
@@ -6884,7 +6884,7 @@ export interface operations {
             query?: {
                 /** @description Page size, clamped to 100 (also the default) */
                 limit?: number;
-                /** @description Opaque cursor from the Link header of this list's previous page (another list's: 400) */
+                /** @description Opaque cursor from the Link header of this list's previous page, read with the same query (another list's, or one of another filter, search or chat: 400) */
                 cursor?: string;
             };
             header?: never;
@@ -7333,7 +7333,7 @@ export interface operations {
             query?: {
                 /** @description Page size, clamped to 100 (also the default) */
                 limit?: number;
-                /** @description Opaque cursor from the Link header of this list's previous page (another list's: 400) */
+                /** @description Opaque cursor from the Link header of this list's previous page, read with the same query (another list's, or one of another filter, search or chat: 400) */
                 cursor?: string;
             };
             header?: never;
@@ -9704,7 +9704,7 @@ export interface operations {
             query?: {
                 /** @description Page size, clamped to 100 (also the default) */
                 limit?: number;
-                /** @description Opaque cursor from the Link header of this list's previous page (another list's: 400) */
+                /** @description Opaque cursor from the Link header of this list's previous page, read with the same query (another list's, or one of another filter, search or chat: 400) */
                 cursor?: string;
             };
             header?: never;
@@ -10192,7 +10192,7 @@ export interface operations {
                 disabled?: "true" | "false";
                 /** @description Page size, clamped to 100 (also the default) */
                 limit?: number;
-                /** @description Opaque cursor from the Link header of this list's previous page (another list's: 400) */
+                /** @description Opaque cursor from the Link header of this list's previous page, read with the same query (another list's, or one of another filter, search or chat: 400) */
                 cursor?: string;
             };
             header?: never;
@@ -11282,7 +11282,7 @@ export interface operations {
                 userId?: string;
                 /** @description Page size, clamped to 100 (also the default) */
                 limit?: number;
-                /** @description Opaque cursor from the Link header of this list's previous page (another list's: 400) */
+                /** @description Opaque cursor from the Link header of this list's previous page, read with the same query (another list's, or one of another filter, search or chat: 400) */
                 cursor?: string;
             };
             header?: never;

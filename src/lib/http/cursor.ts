@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { AppError } from '../errors.js';
 import { isObjectId } from './ids.js';
 
@@ -6,6 +7,11 @@ import { isObjectId } from './ids.js';
  * last item of a page. The list's name makes a cursor of one list invalid in every other, even
  * where lists page by keys of the same shape (a branch, the accounts and the audit log page by an
  * id alone): read as a position in the wrong list, it would answer a page that looks like the end.
+ *
+ * A list read with a query (whose chats, which filter, which search; which chat's tree) gives it as
+ * the cursor's `scope`: the cursor holds a short digest of it (`s`), and one given to the same list
+ * under another scope is refused too. Read there, its position would answer a page that skips
+ * items, or none at all.
  */
 const LISTS = ['chats', 'branch', 'tree', 'users', 'audit'] as const;
 export type CursorList = (typeof LISTS)[number];
@@ -14,11 +20,17 @@ export type CursorList = (typeof LISTS)[number];
 type KeyKind = 'id' | 'time' | 'boolean';
 type KeyValue<K extends KeyKind> = K extends 'time' ? number : K extends 'id' ? string : boolean;
 
+/** What a cursor holds of its scope: enough to tell two apart, short enough to keep URLs short. */
+const digest = (scope: readonly unknown[]) =>
+  createHash('sha256').update(JSON.stringify(scope)).digest('base64url').slice(0, 12);
+
 export function encodeCursor(
   list: CursorList,
   key: Record<string, string | number | boolean>,
+  scope?: readonly unknown[],
 ): string {
-  return Buffer.from(JSON.stringify({ k: list, ...key })).toString('base64url');
+  const scoped = scope ? { s: digest(scope) } : {};
+  return Buffer.from(JSON.stringify({ k: list, ...key, ...scoped })).toString('base64url');
 }
 
 const MAX_DATE_MS = 8.64e15;
@@ -41,6 +53,8 @@ export function decodeCursor<T extends Record<string, KeyKind>>(
   cursor: string,
   list: CursorList,
   shape: T,
+  /** The scope the list's cursors were made in (encodeCursor): one of another scope is a 400. */
+  scope?: readonly unknown[],
 ): { [K in keyof T]: KeyValue<T[K]> } {
   let parsed: unknown;
   try {
@@ -49,11 +63,22 @@ export function decodeCursor<T extends Record<string, KeyKind>>(
     throw invalidCursor();
   }
   if (typeof parsed !== 'object' || parsed === null) throw invalidCursor();
-  const { k, ...key } = parsed as Record<string, unknown>;
+  const { k, ...rest } = parsed as Record<string, unknown>;
   if (k !== list)
     throw invalidCursor(
       LISTS.includes(k as CursorList) ? 'The cursor belongs to another list' : undefined,
     );
+  let key = rest;
+  if (scope) {
+    const { s, ...keys } = rest;
+    if (s !== digest(scope))
+      throw invalidCursor(
+        typeof s === 'string'
+          ? "The cursor belongs to another query of this list: follow the Link of this query's pages"
+          : undefined,
+      );
+    key = keys;
+  }
   // Exactly the list's keys, each of its kind.
   if (Object.keys(key).length !== Object.keys(shape).length) throw invalidCursor();
   for (const [name, kind] of Object.entries(shape))

@@ -49,7 +49,7 @@ export function pageParams(pageSizeMax: number) {
     .max(200)
     .optional()
     .describe(
-      "Opaque cursor from the Link header of this list's previous page (another list's: 400)",
+      "Opaque cursor from the Link header of this list's previous page, read with the same query (another list's, or one of another filter, search or chat: 400)",
     );
   return { limit, cursor };
 }

@@ -176,7 +176,8 @@ export async function treePage(
   const tree = await Tree.load(chat._id);
   let start = 0;
   if (options.cursor) {
-    const c = decodeCursor(options.cursor, 'tree', { t: 'time', i: 'id' });
+    // Another chat's tree cursor would read as a time here: a page that skips, or looks like the end.
+    const c = decodeCursor(options.cursor, 'tree', { t: 'time', i: 'id' }, [String(chat._id)]);
     const t = c.t;
     start = tree.nodes.findIndex(
       (n) => n.createdAt.getTime() > t || (n.createdAt.getTime() === t && String(n._id) > c.i),
@@ -191,7 +192,9 @@ export async function treePage(
     items,
     nextCursor:
       more && last
-        ? encodeCursor('tree', { t: last.createdAt.getTime(), i: String(last._id) })
+        ? encodeCursor('tree', { t: last.createdAt.getTime(), i: String(last._id) }, [
+            String(chat._id),
+          ])
         : null,
   };
 }

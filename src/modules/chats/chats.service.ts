@@ -61,8 +61,10 @@ export async function findOwnedChat(userId: string, chatId: ObjectIdString): Pro
 export async function listChats(userId: string, options: ListOptions): Promise<Page<ChatDoc>> {
   const limit = options.limit ?? config().PAGE_SIZE_MAX;
   const owner = oid(userId);
-  const filter: Record<string, unknown> = { userId: owner, archived: options.archived ?? false };
+  const archived = options.archived ?? false;
+  const filter: Record<string, unknown> = { userId: owner, archived };
   const and: Record<string, unknown>[] = [];
+  const scope = [userId, archived, options.q ?? ''];
   const { SEARCHES_PER_MINUTE, SEARCH_TIMEOUT_MS } = config();
   if (options.q) {
     await checkUserRate(
@@ -75,8 +77,10 @@ export async function listChats(userId: string, options: ListOptions): Promise<P
     // Words by the index, anything else as literal text (chats.search.ts).
     and.push(await chatSearchCondition(owner, options.q, SEARCH_TIMEOUT_MS));
   }
+  // A page goes on from where its cursor's query left off: a cursor of another user, filter or
+  // search is a 400 (cursor.ts), not a position read in this list.
   if (options.cursor) {
-    const c = decodeCursor(options.cursor, 'chats', { p: 'boolean', t: 'time', i: 'id' });
+    const c = decodeCursor(options.cursor, 'chats', { p: 'boolean', t: 'time', i: 'id' }, scope);
     const t = new Date(c.t);
     const sameRank = [
       { pinned: c.p, lastMessageAt: { $lt: t } },
@@ -103,11 +107,11 @@ export async function listChats(userId: string, options: ListOptions): Promise<P
   const last = items.at(-1);
   const nextCursor =
     rows.length > limit && last
-      ? encodeCursor('chats', {
-          p: last.pinned,
-          t: last.lastMessageAt.getTime(),
-          i: String(last._id),
-        })
+      ? encodeCursor(
+          'chats',
+          { p: last.pinned, t: last.lastMessageAt.getTime(), i: String(last._id) },
+          scope,
+        )
       : null;
   return { items, nextCursor };
 }
