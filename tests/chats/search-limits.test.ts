@@ -34,4 +34,20 @@ describe('searching chats is bounded', () => {
     expect((await ctx.request().get('/api/chats').set(user.auth)).status).toBe(200);
     expect((await search(other, 'term')).status).toBe(200);
   });
+
+  it("when a search's cursor is invalid, then 400 VALIDATION_FAILED on cursor before the search is counted or run", async () => {
+    await insideOneWindow(60, 5);
+    const who = await createUser({ label: 'bad-cursor' });
+    for (const cursor of [
+      'not a cursor',
+      'e30',
+      Buffer.from('{"k":"chats"}').toString('base64url'),
+    ]) {
+      const res = await ctx.request().get('/api/chats').query({ q: 'term', cursor }).set(who.auth);
+      expectError(res, 400, 'VALIDATION_FAILED');
+      expect(res.body.error.details).toEqual([{ path: 'cursor', message: 'Invalid cursor' }]);
+    }
+    // None of the three took one of the user's SEARCHES_PER_MINUTE (3).
+    expect((await search(who, 'term')).status).toBe(200);
+  });
 });

@@ -65,6 +65,18 @@ export async function listChats(userId: string, options: ListOptions): Promise<P
   const filter: Record<string, unknown> = { userId: owner, archived };
   const and: Record<string, unknown>[] = [];
   const scope = [userId, archived, options.q ?? ''];
+  // A page goes on from where its cursor's query left off: a cursor of another user, filter or
+  // search is a 400 (cursor.ts), not a position read in this list. Read before the search, so a
+  // cursor refused costs none of the user's searches and runs no scan.
+  if (options.cursor) {
+    const c = decodeCursor(options.cursor, 'chats', { p: 'boolean', t: 'time', i: 'id' }, scope);
+    const t = new Date(c.t);
+    const sameRank = [
+      { pinned: c.p, lastMessageAt: { $lt: t } },
+      { pinned: c.p, lastMessageAt: t, _id: { $lt: oid(c.i) } },
+    ];
+    and.push({ $or: c.p ? [{ pinned: false }, ...sameRank] : sameRank });
+  }
   const { SEARCHES_PER_MINUTE, SEARCH_TIMEOUT_MS } = config();
   if (options.q) {
     await checkUserRate(
@@ -76,17 +88,6 @@ export async function listChats(userId: string, options: ListOptions): Promise<P
     );
     // Words by the index, anything else as literal text (chats.search.ts).
     and.push(await chatSearchCondition(owner, options.q, SEARCH_TIMEOUT_MS));
-  }
-  // A page goes on from where its cursor's query left off: a cursor of another user, filter or
-  // search is a 400 (cursor.ts), not a position read in this list.
-  if (options.cursor) {
-    const c = decodeCursor(options.cursor, 'chats', { p: 'boolean', t: 'time', i: 'id' }, scope);
-    const t = new Date(c.t);
-    const sameRank = [
-      { pinned: c.p, lastMessageAt: { $lt: t } },
-      { pinned: c.p, lastMessageAt: t, _id: { $lt: oid(c.i) } },
-    ];
-    and.push({ $or: c.p ? [{ pinned: false }, ...sameRank] : sameRank });
   }
   if (and.length > 0) filter.$and = and;
   // The turns kept for sends (chat-context.ts) and the title's search keys stay in the database:
