@@ -174,6 +174,24 @@ describe('searching chats by words', () => {
       .set(user.auth);
     expect(res.body.map((c: { title: string }) => c.title)).toEqual(['Archived walrus']);
   });
+
+  it('when a text is only on a branch the chat no longer shows (an edited question, a regenerated answer), then its chat is still found, until that branch is deleted', async () => {
+    const chatId = await newChat('Fruit');
+    const [, first] = await send(chatId, 'tell me about pineapples', 'they grow in the tropics');
+    const [banana] = await send(chatId, 'and bananas?', 'bananas are yellow');
+    // The question edited: the banana branch is no longer the active one.
+    await send(chatId, 'and cherries?', 'cherries are red', { parentId: first!.id });
+    expect(await search('bananas')).toEqual(['Fruit']);
+    expect(await search('yellow')).toEqual(['Fruit']);
+    const deleted = await ctx
+      .request()
+      .delete(`/api/chats/${chatId}/messages/${banana!.id}`)
+      .set(user.auth);
+    expect(deleted.status).toBe(204);
+    expect(await search('bananas')).toEqual([]);
+    expect(await search('yellow')).toEqual([]);
+    expect(await search('cherries')).toEqual(['Fruit']);
+  });
 });
 
 describe('search keys follow every write of a text', () => {

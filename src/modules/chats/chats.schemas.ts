@@ -239,7 +239,7 @@ export function chatSchemas(c: Config = config()) {
         .trim()
         .optional()
         .describe(
-          'Search in titles and message text. Words only (letters and digits separated by spaces): each word must start a word of the same title or message, in any order, ignoring case and diacritics (indexed). Anything else (punctuation, code, scripts written without spaces): the text as typed, anywhere, ignoring case. Rate-limited per user; a search running past its time budget is a 503 SEARCH_TIMEOUT',
+          'Search in titles and message text (every message of the chat, on any branch). Words only (letters and digits separated by spaces): each word must start a word of the same title or message, in any order, ignoring case and diacritics (indexed). Anything else (punctuation, code, scripts written without spaces): the text as typed, anywhere, ignoring case. Rate-limited per user; a search running past its time budget is a 503 SEARCH_TIMEOUT',
         ),
       archived: z
         .enum(['true', 'false'])
