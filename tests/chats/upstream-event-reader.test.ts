@@ -169,4 +169,22 @@ describe('reading a provider event stream', () => {
     expect(texts(events)).toEqual(['slow']);
     expect(body.destroyed).toBe(true);
   });
+
+  it('when the provider sends only keep-alive comments for longer than the idle window (OpenRouter while a model thinks), then it is not taken for stalled', async () => {
+    const { body, events, outcome } = readerOf({ idleMs: 60 });
+    // A comment every 20 ms for five windows, then the answer.
+    for (let i = 0; i < 15; i += 1) {
+      body.write(': OPENROUTER PROCESSING\n\n');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    body.end(delta('thought it through'));
+    expect(await outcome).toEqual({ error: undefined });
+    expect(texts(events)).toEqual(['thought it through']);
+  });
+
+  it('when only comments come, then the body still held no events: it was not an event stream', async () => {
+    const { body, outcome } = readerOf({});
+    body.end(': OPENROUTER PROCESSING\n\n');
+    expect((await outcome).error).toBeInstanceOf(UpstreamProtocolError);
+  });
 });

@@ -46,6 +46,12 @@ export class EventStreamReader implements Due {
   private lastTakenAt = performance.now();
   /** Events parsed so far: the idle timer's sign of life, and whether this was an event stream. */
   private eventsSeen = 0;
+  /**
+   * Comment lines read so far: a sign of life too, not an event. A provider keeps a connection
+   * alive with them while its model works before writing (OpenRouter's `: OPENROUTER PROCESSING`
+   * while a reasoning model thinks, for minutes): that is not a stalled model.
+   */
+  private commentsSeen = 0;
 
   constructor(
     private readonly body: Readable,
@@ -61,6 +67,9 @@ export class EventStreamReader implements Due {
     this.parser = createParser({
       maxBufferSize: MAX_EVENT_CHARS,
       onEvent: (event) => this.take(event.data),
+      onComment: () => {
+        this.commentsSeen += 1;
+      },
       onError: (error) => {
         if (error.type === 'max-buffer-size-exceeded')
           this.fail(new UpstreamProtocolError('an event of the reply never ended'));
@@ -117,10 +126,10 @@ export class EventStreamReader implements Due {
 
   private onData(bytes: Uint8Array): void {
     if (this.settled) return;
-    const before = this.eventsSeen;
+    const before = this.eventsSeen + this.commentsSeen;
     this.parser.feed(this.decoder.decode(bytes, { stream: true }));
     // A read that only continued an event is not a sign of life (the idle timer ignores it).
-    if (this.eventsSeen === before) return;
+    if (this.eventsSeen + this.commentsSeen === before) return;
     this.lastTakenAt = performance.now();
     // Nobody to hand it to yet: kept, and nothing more read until there is.
     if (!this.handle) this.body.pause();
@@ -252,9 +261,9 @@ export class EventStreamReader implements Due {
     }
     const quietFor = now - this.lastTakenAt;
     if (quietFor < window) return idleChecks.schedule(this, window - quietFor);
-    const seen = this.eventsSeen;
+    const seen = this.eventsSeen + this.commentsSeen;
     setImmediate(() => {
-      if (this.eventsSeen !== seen || this.holding || this.settled) return;
+      if (this.eventsSeen + this.commentsSeen !== seen || this.holding || this.settled) return;
       this.idled = true;
       this.settle({ error: new UpstreamIdleError() });
     });
