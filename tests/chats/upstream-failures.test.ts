@@ -40,6 +40,20 @@ const cases: [string, UpstreamScript, string, number, string][] = [
     'partial',
   ],
   [
+    'the upstream fails mid-stream with an event named error whose data is the bare error',
+    { chunks: ['part', 'ial'], failAfter: 2, failWith: 'named-error-event' },
+    'UPSTREAM_ERROR',
+    502,
+    'partial',
+  ],
+  [
+    "the upstream fails mid-stream with an `error:` line instead of `data:` (llama.cpp's server)",
+    { chunks: ['part', 'ial'], failAfter: 2, failWith: 'error-field' },
+    'UPSTREAM_ERROR',
+    502,
+    'partial',
+  ],
+  [
     'the upstream stalls mid-stream',
     { chunks: ['part', 'ial'], failAfter: 1, failWith: 'stall' },
     'UPSTREAM_TIMEOUT',

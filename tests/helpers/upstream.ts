@@ -33,9 +33,13 @@ export interface UpstreamScript {
   toolCalls?: Record<string, unknown>[];
   /** `delta.refusal` pieces, sent after the content chunks (a model refusing a structured answer). */
   refusal?: string[];
-  /** After this many chunks: send an error event, stall forever, send garbage, or destroy the socket. */
+  /**
+   * After this many chunks: send an error event (`data: {"error": …}`), an event named `error`
+   * whose data is the bare error object, an `error:` field line with it instead of `data:` (as
+   * llama.cpp's server does), stall forever, send garbage, or destroy the socket.
+   */
   failAfter?: number;
-  failWith?: 'error-event' | 'stall' | 'garbage' | 'close';
+  failWith?: 'error-event' | 'named-error-event' | 'error-field' | 'stall' | 'garbage' | 'close';
   /**
    * Answer 200 with exactly these bytes instead of a scripted stream: each piece is written
    * `delayMs` apart, so it reaches the client as a read of its own. `contentType` null sends none.
@@ -286,6 +290,16 @@ export async function startUpstream() {
       case 'error-event':
         res.end(
           `data: ${JSON.stringify({ error: { message: 'secret upstream detail sk-leak-123', type: 'server_error' } })}\n\n`,
+        );
+        return;
+      case 'named-error-event':
+        res.end(
+          `event: error\ndata: ${JSON.stringify({ message: 'secret upstream detail sk-leak-123', type: 'overloaded_error' })}\n\n`,
+        );
+        return;
+      case 'error-field':
+        res.end(
+          `error: ${JSON.stringify({ code: 500, message: 'secret upstream detail sk-leak-123', type: 'server_error' })}\n\n`,
         );
         return;
       case 'stall':

@@ -928,22 +928,26 @@ describe('errors in OpenAI shape, mapped by the SDK', () => {
     expect(json).toMatchObject({ status: 502, type: 'server_error', code: 'upstream_error' });
     expect(JSON.stringify(json)).not.toContain('sk-leak');
 
-    upstream.script({ chunks: ['part'], failAfter: 1, failWith: 'error-event' });
-    const stream = await client.chat.completions.create({
-      model: 'test-model',
-      messages: [{ role: 'user', content: 'x' }],
-      stream: true,
-    });
-    const error = await failure(
-      (async () => {
-        for await (const _ of stream) void _;
-      })(),
-    );
-    expect(error).toBeInstanceOf(OpenAI.APIError);
-    expect((error as Error).message).not.toContain('sk-leak');
-    expect((error as InstanceType<typeof OpenAI.APIError>).error).toMatchObject({
-      code: 'upstream_error',
-    });
+    // However the provider writes its error mid-stream: a `data: {"error": …}` chunk, an event
+    // named `error`, or llama.cpp's `error:` line.
+    for (const failWith of ['error-event', 'named-error-event', 'error-field'] as const) {
+      upstream.script({ chunks: ['part'], failAfter: 1, failWith });
+      const stream = await client.chat.completions.create({
+        model: 'test-model',
+        messages: [{ role: 'user', content: 'x' }],
+        stream: true,
+      });
+      const error = await failure(
+        (async () => {
+          for await (const _ of stream) void _;
+        })(),
+      );
+      expect(error, failWith).toBeInstanceOf(OpenAI.APIError);
+      expect((error as Error).message).not.toContain('sk-leak');
+      expect((error as InstanceType<typeof OpenAI.APIError>).error).toMatchObject({
+        code: 'upstream_error',
+      });
+    }
   });
 
   it("when the provider refuses the caller's request (400) or rate-limits this server (429), then BadRequestError 400 or RateLimitError 429 with its Retry-After, without its text", async () => {

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { createParser, type EventSourceParser } from 'eventsource-parser';
 import { Deadlines, type Due } from '../deadlines.js';
-import { MAX_EVENT_CHARS, parseChunk } from './stream-body.js';
+import { MAX_EVENT_CHARS, parseChunk, streamError } from './stream-body.js';
 import { UpstreamIdleError, UpstreamProtocolError } from './upstream-errors.js';
 import type { CompletionEvent, CompletionHandler } from './types.js';
 
@@ -66,13 +66,17 @@ export class EventStreamReader implements Due {
     });
     this.parser = createParser({
       maxBufferSize: MAX_EVENT_CHARS,
-      onEvent: (event) => this.take(event.data),
+      onEvent: (event) =>
+        event.event === 'error' ? this.takeError(event.data) : this.take(event.data),
       onComment: () => {
         this.commentsSeen += 1;
       },
       onError: (error) => {
         if (error.type === 'max-buffer-size-exceeded')
           this.fail(new UpstreamProtocolError('an event of the reply never ended'));
+        // llama.cpp's server writes its errors as `error: {…}` lines (see streamError).
+        else if (error.type === 'unknown-field' && error.field === 'error')
+          this.takeError(error.value ?? '');
       },
     });
     // Plain listeners rather than stream.finished()'s dozen closures, which every open reply kept;
@@ -176,6 +180,13 @@ export class EventStreamReader implements Due {
         },
       });
     }
+  }
+
+  /** An error the provider sent otherwise than as a `data: {"error": …}` chunk. */
+  private takeError(data: string): void {
+    if (this.failure || this.sawDone) return;
+    this.eventsSeen += 1;
+    this.fail(streamError(data, this.requestId));
   }
 
   /** Hands out the queued events until the handler holds one; then settles if the body is done. */

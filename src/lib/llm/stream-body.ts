@@ -37,9 +37,36 @@ export function parseChunk(data: string, requestId: string | null): ChatCompleti
     throw new UpstreamProtocolError('a chunk of the reply is not a JSON object');
   }
   const error = (value as { error?: unknown }).error;
-  if (error) {
-    const headers = new Headers(requestId === null ? undefined : { 'x-request-id': requestId });
-    throw new OpenAI.APIError(undefined, error, undefined, headers);
-  }
+  if (error) throw providerError(error, requestId);
   return value as ChatCompletionChunk;
+}
+
+/**
+ * An error the provider sent in its stream otherwise than as a `data: {"error": …}` chunk: an
+ * event named `error` (its data the error object, wrapped in `error` or bare), or a line whose
+ * field is `error:` instead of `data:` (llama.cpp's server). Read as data, the first looks like a
+ * chunk without choices and the second is no field at all: either way the reply would end as if
+ * complete, cut where the provider failed. Not JSON, it is still an error, without details.
+ */
+export function streamError(
+  data: string,
+  requestId: string | null,
+): InstanceType<typeof OpenAI.APIError> {
+  let value: unknown;
+  try {
+    value = JSON.parse(data);
+  } catch {
+    value = undefined;
+  }
+  const inner = isObject(value) ? value.error : undefined;
+  return providerError(isObject(inner) ? inner : isObject(value) ? value : undefined, requestId);
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null;
+
+/** The SDK's APIError for an error the provider sent mid-stream, as the SDK itself reports it. */
+function providerError(error: unknown, requestId: string | null) {
+  const headers = new Headers(requestId === null ? undefined : { 'x-request-id': requestId });
+  return new OpenAI.APIError(undefined, error as object | undefined, undefined, headers);
 }
