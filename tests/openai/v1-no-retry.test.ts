@@ -200,6 +200,27 @@ describe("a provider's Retry-After on /v1", () => {
     expect(completionRequests).toBe(1);
   }, 15_000);
 
+  it('when the provider gives its Retry-After as an HTTP date an hour ahead, then the caller gets that wait in seconds and its SDK is told not to retry', async () => {
+    const { client } = await userWithClient('date-wait');
+    upstream.setDefault({
+      status: 429,
+      retryAfter: new Date(Date.now() + 3600_000).toUTCString(),
+    });
+    const error = await client.chat.completions
+      .create({ model: 'test-model', messages: [{ role: 'user', content: 'x' }] })
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
+    expect(error).toBeInstanceOf(OpenAI.RateLimitError);
+    const headers = (error as InstanceType<typeof OpenAI.APIError>).headers;
+    // An HTTP date has whole seconds: the wait is the hour less up to a second or two.
+    expect(Number(headers?.get('retry-after'))).toBeGreaterThan(3590);
+    expect(Number(headers?.get('retry-after'))).toBeLessThanOrEqual(3600);
+    expect(headers?.get('x-should-retry')).toBe('false');
+    expect(completionRequests).toBe(1);
+  }, 15_000);
+
   it('when the provider asks for a second, then the SDK waits and retries by itself, as usual', async () => {
     const { client } = await userWithClient('short-wait');
     upstream.setDefault({ status: 429, retryAfter: '1' });

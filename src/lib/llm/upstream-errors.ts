@@ -39,10 +39,21 @@ export interface UpstreamFailure {
   message?: string;
 }
 
-/** A Retry-After header in seconds (delta-seconds only; a date is ignored), within an hour. */
+/**
+ * A Retry-After header in whole seconds, within an hour: delta-seconds (a fraction, which some
+ * gateways send, rounded up) or an HTTP date (RFC 9110 allows either; some proxies and gateways
+ * send the date), as the seconds from now until it.
+ */
 function retryAfterOf(headers: unknown): number | undefined {
-  const raw = headers instanceof Headers ? headers.get('retry-after') : null;
-  const seconds = raw !== null && /^\d+$/.test(raw.trim()) ? Number(raw) : NaN;
+  const raw = headers instanceof Headers ? headers.get('retry-after')?.trim() : undefined;
+  if (!raw) return undefined;
+  const seconds = /^\d+(\.\d+)?$/.test(raw)
+    ? Math.ceil(Number(raw))
+    : // Only a date with a name in it (`Wed, 21 Oct 2015 07:28:00 GMT`): Date.parse takes
+      // bare numbers such as `1.5` for dates too.
+      /[a-z]/i.test(raw)
+      ? Math.ceil((Date.parse(raw) - Date.now()) / 1000)
+      : NaN;
   return Number.isFinite(seconds) ? Math.min(Math.max(seconds, 1), 3600) : undefined;
 }
 
