@@ -11,6 +11,11 @@ export interface UpstreamScript {
   errorMessage?: string;
   /** Content chunks to stream, one SSE event each. */
   chunks?: string[];
+  /**
+   * A reasoning model's thinking, streamed before the content chunks (one SSE event each, with
+   * `content: null`), in `reasoning.field` (default `reasoning_content`, DeepSeek's and vLLM's).
+   */
+  reasoning?: { pieces: string[]; field?: string };
   /** Repeat `chunks` until the client goes away: a reply that never ends by itself. */
   endless?: boolean;
   /** After the chunks, keep the reply open until this settles: a reply still streaming for as long as a test needs. */
@@ -214,6 +219,20 @@ export async function startUpstream() {
     };
     const send = (data: unknown) => res.write(`data: ${JSON.stringify(data)}\n\n`);
     const chunks = script.chunks ?? [];
+    for (const [i, piece] of (script.reasoning?.pieces ?? []).entries()) {
+      const field = script.reasoning?.field ?? 'reasoning_content';
+      const delta = { content: null, [field]: piece };
+      send({
+        ...base,
+        choices: [
+          {
+            index: 0,
+            delta: i === 0 ? { role: 'assistant', ...delta } : delta,
+            finish_reason: null,
+          },
+        ],
+      });
+    }
     for (let i = 0; i < chunks.length || (script.endless && chunks.length > 0); i += 1) {
       if (script.failAfter === i) return fail(script, res);
       if (script.delayMs) await sleep(script.delayMs);

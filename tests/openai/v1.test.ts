@@ -390,6 +390,45 @@ describe('POST /v1/chat/completions with the official openai SDK', () => {
     });
   });
 
+  it("when a reasoning model thinks before answering, then its thinking comes back in its server's field, streamed and whole, and a chat's reply holds only the answer", async () => {
+    const thinking = ['Greeting', ' requested.'];
+    type Reasoned = Record<string, unknown>;
+    for (const field of ['reasoning_content', 'reasoning']) {
+      upstream.script({ reasoning: { pieces: thinking, field }, chunks: ['Hi', '!'] });
+      const chunks = await streamedChunks({
+        model: 'test-model',
+        messages: [{ role: 'user', content: 'Greet me' }],
+      });
+      const deltas = chunks.flatMap((c) => c.choices.map((choice) => choice.delta as Reasoned));
+      expect(
+        deltas.map((d) => d[field] ?? ''),
+        field,
+      ).toEqual(['', ...thinking, '', '', '']);
+      expect(deltas.map((d) => (typeof d.content === 'string' ? d.content : '')).join('')).toBe(
+        'Hi!',
+      );
+
+      upstream.script({ reasoning: { pieces: thinking, field }, chunks: ['Hi', '!'] });
+      const whole = await client.chat.completions.create({
+        model: 'test-model',
+        messages: [{ role: 'user', content: 'Greet me' }],
+      });
+      expect(whole.choices[0]!.message as unknown as Reasoned, field).toMatchObject({
+        content: 'Hi!',
+        [field]: 'Greeting requested.',
+      });
+    }
+
+    upstream.script({ reasoning: { pieces: thinking }, chunks: ['Hi', '!'] });
+    const chat = await ctx
+      .request()
+      .post('/api/chats')
+      .set(user.auth)
+      .send({ message: 'Greet me', stream: false });
+    expect(chat.status).toBe(201);
+    expect(chat.body.messages[1]).toMatchObject({ content: 'Hi!', status: 'complete' });
+  });
+
   it('when the provider is slow to its first token, then the 200, the stream headers and the role chunk arrive before it', async () => {
     let release!: () => void;
     // The provider's headers come at once, its first token only once released.

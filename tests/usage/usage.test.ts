@@ -293,6 +293,26 @@ describe('recording usage', () => {
     expect(entry!.completionTokens).toBeLessThan(8);
   });
 
+  it('when a reasoning model thinks before its answer and reports no usage, then its thinking is counted as output too, though the reply holds only the answer', async () => {
+    const thinking = ['The user wants', ' a greeting in French;', ' "Bonjour" it is.'];
+    for (const field of ['reasoning_content', 'reasoning']) {
+      const chatId = await newChat(user);
+      upstream.script({
+        reasoning: { pieces: thinking, field },
+        chunks: ['Bonjour'],
+        usage: false,
+      });
+      const res = await send(chatId, 'Say hello in French');
+      expect(res.status).toBe(201);
+      expect(res.body.messages[1]).toMatchObject({ content: 'Bonjour' });
+      const [entry] = await chargesWhere({ chatId: new Types.ObjectId(chatId) });
+      expect(entry, field).toMatchObject({
+        estimated: true,
+        completionTokens: countTokens(`Bonjour${thinking.join('')}`),
+      });
+    }
+  });
+
   it('when the client disconnects mid-reply, then the prompt and the part received are recorded (estimated)', async () => {
     const chatId = await newChat();
     upstream.script({ chunks: Array.from({ length: 200 }, (_, i) => `w${i} `), delayMs: 20 });

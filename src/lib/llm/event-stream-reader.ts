@@ -158,6 +158,15 @@ export class EventStreamReader implements Due {
     }
     // Some compatible servers send `choices: null` on the usage chunk, or omit usage entirely.
     const choice = Array.isArray(chunk.choices) ? chunk.choices[0] : undefined;
+    const delta = choice?.delta as ReasoningDelta | undefined;
+    // Reasoning models think first, in a field of their server's (types.ts); before the answer.
+    const reasoning = delta?.reasoning_content || delta?.reasoning;
+    if (typeof reasoning === 'string' && reasoning.length > 0)
+      this.queue.push({
+        type: 'reasoning',
+        content: reasoning,
+        field: delta!.reasoning_content ? 'reasoning_content' : 'reasoning',
+      });
     const content = choice?.delta?.content;
     if (typeof content === 'string' && content.length > 0)
       this.queue.push({ type: 'delta', content });
@@ -283,6 +292,9 @@ export class EventStreamReader implements Due {
 
 /** Every reader's idle deadline, on one timer (a timer per open reply would be kept by each). */
 const idleChecks = new Deadlines<EventStreamReader>();
+
+/** A delta as reasoning models' servers send it (the SDK's type has neither field). */
+type ReasoningDelta = { reasoning_content?: unknown; reasoning?: unknown };
 
 /** The reader of a body, named on it for the listeners every reader shares. */
 const READER = Symbol('eventStreamReader');

@@ -8,6 +8,7 @@ export type {
   CompletionEvent,
   CompletionHandler,
   CompletionStream,
+  ReasoningField,
   ToolCallDelta,
   Usage,
 } from './types.js';

@@ -40,7 +40,16 @@ export type CompletionEvent =
   | { type: 'usage'; usage: Usage }
   | { type: 'toolCalls'; toolCalls: ToolCallDelta[] }
   /** Text of a refusal (`delta.refusal`: a model declining, with structured outputs). */
-  | { type: 'refusal'; content: string };
+  | { type: 'refusal'; content: string }
+  /**
+   * A reasoning model's thinking ahead of its answer, not the reply's text: DeepSeek's and vLLM's
+   * `delta.reasoning_content`, OpenRouter's, Ollama's and newer vLLM's `delta.reasoning`
+   * (`field` names the one it came in).
+   */
+  | { type: 'reasoning'; content: string; field: ReasoningField };
+
+/** Where OpenAI-compatible servers put a reasoning model's thinking in a delta. */
+export type ReasoningField = 'reasoning_content' | 'reasoning';
 
 /**
  * Takes the provider's events in order. A promise back (a reader's socket is full) holds the

@@ -67,6 +67,7 @@ async function askForTitle(
   // The demo model would echo its canned reply: its title is made from the question instead.
   if (model === DEMO_MODEL) return cleanTitle(`Demo: ${turns[1]?.content ?? ''}`);
   let text = '';
+  let thought = '';
   let usage: Usage | null = null;
   let failed = true;
   try {
@@ -78,6 +79,8 @@ async function askForTitle(
     }).read((event) => {
       if (event.type === 'delta') text += event.content;
       else if (event.type === 'usage') usage = event.usage;
+      // Not the title, but output all the same (charged when the provider reports no usage).
+      else if (event.type === 'reasoning') thought += event.content;
     });
     failed = false;
   } finally {
@@ -91,7 +94,7 @@ async function askForTitle(
         model,
         kind: 'title',
         prompt: turns,
-        completion: text,
+        completion: text + thought,
         usage,
         // Cut by a stop (the chat or account deleted, the account disabled) is not a failure:
         // its prompt was sent and is charged, as a stopped reply's is.

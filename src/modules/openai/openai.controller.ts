@@ -5,7 +5,7 @@ import { hasClosed, whenClosed } from '../../lib/http/response-closed.js';
 import { serveEvents } from '../../lib/http/serve-events.js';
 import { DataSseStream } from '../../lib/http/sse-data.js';
 import type { ObjectIdString } from '../../lib/http/ids.js';
-import { DEMO_MODEL, type ToolCallDelta } from '../../lib/llm/index.js';
+import { DEMO_MODEL, type ReasoningField, type ToolCallDelta } from '../../lib/llm/index.js';
 import {
   admitReader,
   CollectingSink,
@@ -173,26 +173,37 @@ async function answerJson(
 ): Promise<unknown> {
   const toolCalls = collectToolCalls();
   let refusal = '';
+  // A reasoning model's thinking, in the field its server used (DeepSeek's SDK users read
+  // `reasoning_content`, OpenRouter's `reasoning`).
+  const reasoning: Reasoning = {};
   const outcome = await collectedOutcome(res, exchange, {
     ...leaving(keyed),
     onEvent: (event) => {
       if (event.type === 'toolCalls') toolCalls.add(event.toolCalls);
       else if (event.type === 'refusal') refusal += event.content;
+      else if (event.type === 'reasoning')
+        reasoning[event.field] = (reasoning[event.field] ?? '') + event.content;
     },
   });
   if (!outcome) return null;
   const calls = toolCalls.list();
-  const body = completionJson(outcome, who, calls, refusal);
+  const body = completionJson(outcome, who, calls, refusal, reasoning);
   if (!hasClosed(res)) res.status(200).json(body);
   return body;
 }
 
-/** A `chat.completion` object: the reply's text (or its tool calls, its refusal) and usage. */
+type Reasoning = Partial<Record<ReasoningField, string>>;
+
+/**
+ * A `chat.completion` object: the reply's text (or its tool calls, its refusal), a reasoning
+ * model's thinking, and usage.
+ */
 function completionJson(
   outcome: ReplyOutcome,
   who: Identity,
   calls: ReturnType<ReturnType<typeof collectToolCalls>['list']> = [],
   refusal = '',
+  reasoning: Reasoning = {},
 ) {
   const textless = outcome.message.content === '' && (calls.length > 0 || refusal !== '');
   const usage = usageJson(outcome);
@@ -208,6 +219,7 @@ function completionJson(
           role: 'assistant',
           content: textless ? null : outcome.message.content,
           refusal: refusal === '' ? null : refusal,
+          ...reasoning,
           ...(calls.length > 0 ? { tool_calls: calls } : {}),
         },
         logprobs: null,
@@ -304,14 +316,16 @@ async function answerStream(
       const reading = followLive(reply, sink, 0);
       runReply(reply, exchange, {
         ...leaving(keyed),
-        // Tool calls and a refusal come between text chunks; the text before them has been
-        // written by now.
+        // Tool calls, a refusal and a reasoning model's thinking come between text chunks; the
+        // text before them has been written by now.
         onEvent: (event, interrupt) =>
           event.type === 'toolCalls'
             ? sse.data(chunk({ tool_calls: event.toolCalls }), interrupt)
             : event.type === 'refusal'
               ? sse.data(chunk({ refusal: event.content }), interrupt)
-              : undefined,
+              : event.type === 'reasoning'
+                ? sse.data(chunk({ [event.field]: event.content }), interrupt)
+                : undefined,
       });
       await roleWritten;
       await reading;

@@ -115,7 +115,8 @@ export async function runGeneration(
   let usage: MessageDoc['usage'] = null;
   let failure: AppError | null = null;
   // What the model wrote besides the reply's text (/v1: tool calls' names and arguments, a
-  // refusal), charged as output like text.
+  // refusal; a reasoning model's thinking, which the reply leaves out), charged as output like
+  // text.
   const otherOutput: string[] = [];
   // A chat's reply shows a refusal as its text; a /v1 caller gets it apart (`refusal`), by onEvent.
   const refusalIsText = exchange.passthrough === undefined;
@@ -155,7 +156,8 @@ export async function runGeneration(
     }
     if (event.type === 'finish') finishReason = event.finishReason;
     else if (event.type === 'usage') usage = event.usage;
-    else if (event.type === 'refusal') otherOutput.push(event.content);
+    else if (event.type === 'refusal' || event.type === 'reasoning')
+      otherOutput.push(event.content);
     else if (event.type === 'toolCalls')
       for (const call of event.toolCalls)
         otherOutput.push(call.function?.name ?? '', call.function?.arguments ?? '');
