@@ -879,6 +879,10 @@ export interface components {
                     content?: string;
                     /** @description A piece of the model's refusal */
                     refusal?: string;
+                    /** @description A piece of a reasoning model's thinking, in the field the provider used (`reasoning_content`: DeepSeek, vLLM; `reasoning`: OpenRouter, Ollama, newer vLLM). Never part of `content` or of the stored reply */
+                    reasoning_content?: string;
+                    /** @description A piece of a reasoning model's thinking, in the field the provider used (`reasoning_content`: DeepSeek, vLLM; `reasoning`: OpenRouter, Ollama, newer vLLM). Never part of `content` or of the stored reply */
+                    reasoning?: string;
                     tool_calls?: {
                         index: number;
                         id?: string;
@@ -8777,6 +8781,10 @@ export interface operations {
                                 content: string | null;
                                 /** @description The model's refusal, as the provider sent it */
                                 refusal: string | null;
+                                /** @description A reasoning model's thinking, in the field the provider used (`reasoning_content`: DeepSeek, vLLM; `reasoning`: OpenRouter, Ollama, newer vLLM). Never part of `content` or of the stored reply */
+                                reasoning_content?: string;
+                                /** @description A reasoning model's thinking, in the field the provider used (`reasoning_content`: DeepSeek, vLLM; `reasoning`: OpenRouter, Ollama, newer vLLM). Never part of `content` or of the stored reply */
+                                reasoning?: string;
                                 tool_calls?: {
                                     id: string;
                                     /** @enum {string} */

@@ -159,6 +159,10 @@ const ToolCallOut = z.object({
   function: z.object({ name: z.string(), arguments: z.string() }),
 });
 
+/** Reasoning models' servers name the field their own way; it is passed on as it came. */
+const REASONING = (what: string) =>
+  `${what}, in the field the provider used (\`reasoning_content\`: DeepSeek, vLLM; \`reasoning\`: OpenRouter, Ollama, newer vLLM). Never part of \`content\` or of the stored reply`;
+
 export const ChatCompletionSchema = z.object({
   id: z.string().describe('`chatcmpl-…`'),
   object: z.literal('chat.completion'),
@@ -171,6 +175,11 @@ export const ChatCompletionSchema = z.object({
         role: z.literal('assistant'),
         content: z.string().nullable(),
         refusal: z.string().nullable().describe("The model's refusal, as the provider sent it"),
+        reasoning_content: z
+          .string()
+          .optional()
+          .describe(REASONING("A reasoning model's thinking")),
+        reasoning: z.string().optional().describe(REASONING("A reasoning model's thinking")),
         tool_calls: z.array(ToolCallOut).optional(),
       }),
       logprobs: z.null(),
@@ -194,6 +203,14 @@ export const ChatCompletionChunkSchema = z.object({
         role: z.literal('assistant').optional(),
         content: z.string().optional(),
         refusal: z.string().optional().describe("A piece of the model's refusal"),
+        reasoning_content: z
+          .string()
+          .optional()
+          .describe(REASONING("A piece of a reasoning model's thinking")),
+        reasoning: z
+          .string()
+          .optional()
+          .describe(REASONING("A piece of a reasoning model's thinking")),
         tool_calls: z
           .array(
             z.object({
