@@ -40,6 +40,13 @@ afterAll(async () => {
 });
 
 const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+/** The administrator's request to disable account `id`. */
+const disable = (id: string) =>
+  ctx
+    .request()
+    .patch(`/api/admin/users/${id}`)
+    .set(bearer(admin.accessToken))
+    .send({ disabled: true });
 
 /** A second session of the same user (another device). */
 async function secondSession(user: Awaited<ReturnType<typeof signUp>>) {
@@ -69,11 +76,7 @@ describe('disabling an account', () => {
     const other = await secondSession(user);
     const { stream } = await midReply(user);
 
-    const res = await ctx
-      .request()
-      .patch(`/api/admin/users/${user.user.id}`)
-      .set(bearer(admin.accessToken))
-      .send({ disabled: true });
+    const res = await disable(user.user.id);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ id: user.user.id, disabled: true });
 
@@ -155,14 +158,9 @@ describe('a disabling whose end of access failed', () => {
       // Not a network error: that marks the database down for this process's next requests.
       return Promise.reject(new Error('the sessions could not be ended'));
     }) as never);
-    const disable = () =>
-      ctx
-        .request()
-        .patch(`/api/admin/users/${user.user.id}`)
-        .set(bearer(admin.accessToken))
-        .send({ disabled: true });
+    const disableUser = () => disable(user.user.id);
     try {
-      expectError(await disable(), 500, 'INTERNAL');
+      expectError(await disableUser(), 500, 'INTERNAL');
     } finally {
       spy.mockRestore();
     }
@@ -172,7 +170,7 @@ describe('a disabling whose end of access failed', () => {
     expect((await ctx.request().get('/api/auth/me').set(bearer(user.accessToken))).status).toBe(
       200,
     );
-    const again = await disable();
+    const again = await disableUser();
     expect(again.status).toBe(200);
     expect(again.body.disabled).toBe(true);
     expectUnauthenticated(await ctx.request().get('/api/auth/me').set(bearer(user.accessToken)));
@@ -286,13 +284,8 @@ describe('a disabling that an enabling overtakes', () => {
   for (const already of [false, true]) {
     it(`when ${already ? 'a disable of an already disabled account is asked again' : 'an account is disabled'} and another administrator enables it before that request ends, then the session the user opens after the enabling stays open`, async () => {
       const user = await signUp(ctx);
-      const disable = () =>
-        ctx
-          .request()
-          .patch(`/api/admin/users/${user.user.id}`)
-          .set(bearer(admin.accessToken))
-          .send({ disabled: true });
-      if (already) expect((await disable()).status).toBe(200);
+      const disableUser = () => disable(user.user.id);
+      if (already) expect((await disableUser()).status).toBe(200);
       let fresh: string | undefined;
       const hook = afterNextLockRelease(async () => {
         const enabled = await ctx
@@ -309,7 +302,7 @@ describe('a disabling that an enabling overtakes', () => {
         fresh = login.body.accessToken as string;
       });
       try {
-        expect((await disable()).status).toBe(200);
+        expect((await disableUser()).status).toBe(200);
       } finally {
         hook.spy.mockRestore();
       }
