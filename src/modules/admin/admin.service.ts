@@ -71,13 +71,17 @@ export async function listUsers(options: {
   cursor?: string;
 }): Promise<Page<AdminUserJson>> {
   const { limit, cursor, ...filters } = options;
-  const beforeId = cursor ? decodeCursor(cursor, 'users', { i: 'id' }).i : undefined;
+  // A cursor goes on only with the query it was made in (cursor.ts): another filter's position
+  // would answer a page that skips accounts.
+  const scope = [filters.q ?? null, filters.role ?? null, filters.disabled ?? null];
+  const beforeId = cursor ? decodeCursor(cursor, 'users', { i: 'id' }, scope).i : undefined;
   const rows = await users.listAccounts({ ...filters, beforeId, limit: limit + 1 });
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return {
     items: await withUsage(page),
-    nextCursor: rows.length > limit && last ? encodeCursor('users', { i: String(last._id) }) : null,
+    nextCursor:
+      rows.length > limit && last ? encodeCursor('users', { i: String(last._id) }, scope) : null,
   };
 }
 

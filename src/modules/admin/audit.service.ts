@@ -76,12 +76,14 @@ export async function listAudit(options: {
   userId?: string;
 }): Promise<Page<AuditJson>> {
   const filter: Record<string, unknown> = {};
+  // Another account's (or the whole log's) cursor would answer a page that skips entries.
+  const scope = [options.userId ? String(new Types.ObjectId(options.userId)) : null];
   if (options.userId) {
     const id = new Types.ObjectId(options.userId);
     filter.$or = [{ targetId: id }, { actorId: id }];
   }
   if (options.cursor) {
-    const { i } = decodeCursor(options.cursor, 'audit', { i: 'id' });
+    const { i } = decodeCursor(options.cursor, 'audit', { i: 'id' }, scope);
     filter._id = { $lt: new Types.ObjectId(i) };
   }
   const rows = await AuditEntry.find(filter)
@@ -113,6 +115,8 @@ export async function listAudit(options: {
   return {
     items,
     nextCursor:
-      rows.length > options.limit && last ? encodeCursor('audit', { i: String(last._id) }) : null,
+      rows.length > options.limit && last
+        ? encodeCursor('audit', { i: String(last._id) }, scope)
+        : null,
   };
 }
