@@ -111,27 +111,39 @@ const lastAdmin = () =>
   );
 
 /** An active administrator gives up the role (under ACCOUNTS_LOCK), refused for the last one. */
-async function giveUpRole(id: Types.ObjectId, more: Partial<UserDoc> = {}): Promise<void> {
+async function giveUpRole(id: Types.ObjectId): Promise<void> {
   if ((await countActiveAdmins(id)) === 0) throw lastAdmin();
-  await inUserTurn(id, () => User.updateOne({ _id: id }, { $set: { ...more, role: 'user' } }));
+  await inUserTurn(id, () => User.updateOne({ _id: id }, { $set: { role: 'user' } }));
   await runUserHooks('leftAdministrators', String(id));
 }
 
 /**
  * The owner's deletion begins, before anything of the account is removed, under ACCOUNTS_LOCK:
- * the account, read again there, is marked as being deleted, so no administrator, `npm run admin`
- * or ADMIN_EMAILS can make it an administrator meanwhile (409 ACCOUNT_BEING_DELETED), and an
- * active administrator gives up the role in the same write: the last one is refused (409
- * LAST_ADMIN) and keeps it, with nothing removed. So another administrator's stepping down never
- * counts on an account that is going, and the deletion never meets LAST_ADMIN once its data is gone.
+ * the account is marked as being deleted, so no administrator, `npm run admin` or ADMIN_EMAILS
+ * can make it an administrator meanwhile (409 ACCOUNT_BEING_DELETED), and then, read again, an
+ * active administrator gives up the role: the last one is refused (409 LAST_ADMIN) and keeps it,
+ * unmarked, with nothing removed. So another administrator's stepping down never counts on an
+ * account that is going, and the deletion never meets LAST_ADMIN once its data is gone.
+ *
+ * The mark before the read: `npm run admin` and ADMIN_EMAILS promote without the lock, so a
+ * promotion landing between a read and the mark would go unseen; promoteToAdmin is refused once
+ * the mark is there, and one that landed before it is what the read finds.
  */
 export async function beginDeletion(id: Types.ObjectId): Promise<void> {
   await withLock(ACCOUNTS_LOCK, async () => {
-    const user = await User.findById(id, { role: 1, disabled: 1 }).lean();
-    if (!user) return;
     const deletingUntil = new Date(Date.now() + DELETION_MARK_MS);
-    if (user.role === 'admin' && !user.disabled) await giveUpRole(id, { deletingUntil });
-    else await inUserTurn(id, () => User.updateOne({ _id: id }, { $set: { deletingUntil } }));
+    const marked = await inUserTurn(id, () =>
+      User.updateOne({ _id: id }, { $set: { deletingUntil } }),
+    );
+    if (marked.matchedCount === 0) return;
+    const user = await User.findById(id, { role: 1, disabled: 1 }).lean();
+    if (user?.role !== 'admin' || user.disabled) return;
+    try {
+      await giveUpRole(id);
+    } catch (error) {
+      await abandonDeletion(id).catch(() => undefined);
+      throw error;
+    }
   });
 }
 
