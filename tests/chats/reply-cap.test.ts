@@ -79,3 +79,26 @@ describe('a reply longer than MAX_REPLY_CHARS', () => {
     expect(ctx.upstream.requests).toHaveLength(asked);
   });
 });
+
+describe("a reasoning model's thinking longer than MAX_REPLY_CHARS", () => {
+  it('when the model thinks past the cap, then it is left there as one the token limit cut, before any answer', async () => {
+    const chatId = await newChat();
+    // 40 pieces of 50 characters of thinking: the 21st crosses the cap, before any answer (which
+    // would go on for good).
+    ctx.upstream.script({
+      reasoning: { pieces: Array.from({ length: 40 }, (_, i) => `${i}`.padEnd(50, '~')) },
+      chunks: ['The answer '],
+      endless: true,
+      delayMs: 2,
+    });
+    const res = await streamTo(chatId);
+    expect(res.status).toBe(200);
+    const done = parseSse(res.body as string).events.at(-1)!;
+    expect(done.event).toBe('done');
+    expect(done.data.message).toMatchObject({ content: '', finishReason: 'length' });
+    const stored = await Message.findById(done.data.message.id as string).lean();
+    expect(stored).toMatchObject({ content: '', finishReason: 'length' });
+    await ctx.upstream.requests.at(-1)!.finished;
+    expect(ctx.upstream.requests.at(-1)!.aborted).toBe(true);
+  });
+});

@@ -118,6 +118,8 @@ export async function runGeneration(
   // refusal; a reasoning model's thinking, which the reply leaves out), charged as output like
   // text.
   const otherOutput: string[] = [];
+  // Kept in memory (and by /v1's relays) as the text is: bounded by MAX_REPLY_CHARS as it is.
+  let otherChars = 0;
   // A chat's reply shows a refusal as its text; a /v1 caller gets it apart (`refusal`), by onEvent.
   const refusalIsText = exchange.passthrough === undefined;
   // Set once the model call is over: its last writes are then what shutdown waits for.
@@ -156,11 +158,24 @@ export async function runGeneration(
     }
     if (event.type === 'finish') finishReason = event.finishReason;
     else if (event.type === 'usage') usage = event.usage;
-    else if (event.type === 'refusal' || event.type === 'reasoning')
-      otherOutput.push(event.content);
-    else if (event.type === 'toolCalls')
-      for (const call of event.toolCalls)
-        otherOutput.push(call.function?.name ?? '', call.function?.arguments ?? '');
+    else {
+      const other =
+        event.type === 'toolCalls'
+          ? event.toolCalls.flatMap((call) => [
+              call.function?.name ?? '',
+              call.function?.arguments ?? '',
+            ])
+          : [event.content];
+      otherChars += other.reduce((sum, text) => sum + text.length, 0);
+      // A model that thinks (or calls tools) past the cap is left as one whose text reaches it.
+      if (otherChars > c.MAX_REPLY_CHARS) {
+        capped = true;
+        finishReason = 'length';
+        completion.reply.close();
+        return;
+      }
+      otherOutput.push(...other);
+    }
     return options.onEvent?.(event, controller.signal);
   };
   try {
