@@ -6453,7 +6453,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Any printable ASCII string up to 200 characters, new for each request. A repeat with the same key, path and body (kept 24 h) answers with the same 201 chat instead of making another (404 once it was deleted); the same key with another body is a 409 */
+                /** @description Any printable ASCII string up to 200 characters, new for each request. A repeat with the same key, path and body (kept 24 h) answers with the same 201 chat instead of making another (deleting that chat forgets the key: a repeat after that makes a new one); the same key with another body is a 409 */
                 "Idempotency-Key"?: string;
             };
             path: {

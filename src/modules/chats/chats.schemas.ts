@@ -175,17 +175,17 @@ export const ResumeQuery = z.strictObject({
 
 export const ResumeHeaders = z.object({ 'Last-Event-ID': lastEventId.optional() });
 
+/** Headers of a route that creates a chat without a message (a fork; documentation: chatOnce checks them). */
+export const ChatCreationHeaders = z.object({
+  'Idempotency-Key': idempotencyKeyHeader(
+    'answers with the same 201 chat instead of making another (deleting that chat forgets the key: a repeat after that makes a new one)',
+  ),
+});
+
 /**
  * Headers of the routes that make an exchange: send a message, regenerate, continue
  * (documentation; exchangeOnce checks them).
  */
-/** Headers of a route that creates a chat without a message (a fork; documentation: chatOnce checks them). */
-export const ChatCreationHeaders = z.object({
-  'Idempotency-Key': idempotencyKeyHeader(
-    'answers with the same 201 chat instead of making another (404 once it was deleted)',
-  ),
-});
-
 export const ExchangeHeaders = z.object({
   'Idempotency-Key': idempotencyKeyHeader(
     'answers with the same exchange instead of generating again: the same 201 body, or the stream of the same reply (a reply that failed upstream: the same 502/504, with its X-Chat-Id)',
