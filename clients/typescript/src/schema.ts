@@ -1558,11 +1558,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The body is not application/json (UTF-8) (`UNSUPPORTED_MEDIA_TYPE`) */
+            /** @description The body is not application/json (UTF-8), or is compressed with a Content-Encoding the server does not decode (named; `Accept-Encoding` lists those it does) (`UNSUPPORTED_MEDIA_TYPE`) */
             415: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
+                    /** @description With a Content-Encoding the server does not decode: those it does (gzip, deflate, br, zstd where the Node has it, identity) */
+                    "Accept-Encoding"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1570,7 +1572,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "UNSUPPORTED_MEDIA_TYPE",
-                     *         "message": "The body is not application/json (UTF-8)",
+                     *         "message": "The body is not application/json (UTF-8), or is compressed with a Content-Encoding the server does not decode (named; `Accept-Encoding` lists those it does)",
                      *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
                      *       }
                      *     }
@@ -1755,11 +1757,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The body is not application/json (UTF-8) (`UNSUPPORTED_MEDIA_TYPE`) */
+            /** @description The body is not application/json (UTF-8), or is compressed with a Content-Encoding the server does not decode (named; `Accept-Encoding` lists those it does) (`UNSUPPORTED_MEDIA_TYPE`) */
             415: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
+                    /** @description With a Content-Encoding the server does not decode: those it does (gzip, deflate, br, zstd where the Node has it, identity) */
+                    "Accept-Encoding"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1767,7 +1771,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "UNSUPPORTED_MEDIA_TYPE",
-                     *         "message": "The body is not application/json (UTF-8)",
+                     *         "message": "The body is not application/json (UTF-8), or is compressed with a Content-Encoding the server does not decode (named; `Accept-Encoding` lists those it does)",
                      *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
                      *       }
                      *     }
@@ -1973,11 +1977,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The body is not application/json (UTF-8) (`UNSUPPORTED_MEDIA_TYPE`) */
+            /** @description The body is not application/json (UTF-8), or is compressed with a Content-Encoding the server does not decode (named; `Accept-Encoding` lists those it does) (`UNSUPPORTED_MEDIA_TYPE`) */
             415: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
+                    /** @description With a Content-Encoding the server does not decode: those it does (gzip, deflate, br, zstd where the Node has it, identity) */
+                    "Accept-Encoding"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1985,7 +1991,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "UNSUPPORTED_MEDIA_TYPE",
-                     *         "message": "The body is not application/json (UTF-8)",
+                     *         "message": "The body is not application/json (UTF-8), or is compressed with a Content-Encoding the server does not decode (named; `Accept-Encoding` lists those it does)",
                      *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
                      *       }
                      *     }
@@ -2263,11 +2269,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The body is not application/json (UTF-8) (`UNSUPPORTED_MEDIA_TYPE`) */
+            /** @description The body is not application/json (UTF-8), or is compressed with a Content-Encoding the server does not decode (named; `Accept-Encoding` lists those it does) (`UNSUPPORTED_MEDIA_TYPE`) */
             415: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
+                    /** @description With a Content-Encoding the server does not decode: those it does (gzip, deflate, br, zstd where the Node has it, identity) */
+                    "Accept-Encoding"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2275,7 +2283,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "UNSUPPORTED_MEDIA_TYPE",
-                     *         "message": "The body is not application/json (UTF-8)",
+                     *         "message": "The body is not application/json (UTF-8), or is compressed with a Content-Encoding the server does not decode (named; `Accept-Encoding` lists those it does)",
                      *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
                      *       }
                      *     }
@@ -2471,11 +2479,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The body is not application/json (UTF-8) (`UNSUPPORTED_MEDIA_TYPE`) */
+            /** @description The body is not application/json (UTF-8), or is compressed with a Content-Encoding the server does not decode (named; `Accept-Encoding` lists those it does) (`UNSUPPORTED_MEDIA_TYPE`) */
             415: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
+                    /** @description With a Content-Encoding the server does not decode: those it does (gzip, deflate, br, zstd where the Node has it, identity) */
+                    "Accept-Encoding"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2483,7 +2493,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "UNSUPPORTED_MEDIA_TYPE",
-                     *         "message": "The body is not application/json (UTF-8)",
+                     *         "message": "The body is not application/json (UTF-8), or is compressed with a Content-Encoding the server does not decode (named; `Accept-Encoding` lists those it does)",
                      *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
                      *       }
                      *     }
@@ -2794,11 +2804,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The body is not application/json (UTF-8) (`UNSUPPORTED_MEDIA_TYPE`) */
+            /** @description The body is not application/json (UTF-8), or is compressed with a Content-Encoding the server does not decode (named; `Accept-Encoding` lists those it does) (`UNSUPPORTED_MEDIA_TYPE`) */
             415: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
+                    /** @description With a Content-Encoding the server does not decode: those it does (gzip, deflate, br, zstd where the Node has it, identity) */
+                    "Accept-Encoding"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2806,7 +2818,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "UNSUPPORTED_MEDIA_TYPE",
-                     *         "message": "The body is not application/json (UTF-8)",
+                     *         "message": "The body is not application/json (UTF-8), or is compressed with a Content-Encoding the server does not decode (named; `Accept-Encoding` lists those it does)",
                      *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
                      *       }
                      *     }
@@ -2990,11 +3002,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The body is not application/json (UTF-8) (`UNSUPPORTED_MEDIA_TYPE`) */
+            /** @description The body is not application/json (UTF-8), or is compressed with a Content-Encoding the server does not decode (named; `Accept-Encoding` lists those it does) (`UNSUPPORTED_MEDIA_TYPE`) */
             415: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
+                    /** @description With a Content-Encoding the server does not decode: those it does (gzip, deflate, br, zstd where the Node has it, identity) */
+                    "Accept-Encoding"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3002,7 +3016,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "UNSUPPORTED_MEDIA_TYPE",
-                     *         "message": "The body is not application/json (UTF-8)",
+                     *         "message": "The body is not application/json (UTF-8), or is compressed with a Content-Encoding the server does not decode (named; `Accept-Encoding` lists those it does)",
                      *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
                      *       }
                      *     }
@@ -3187,11 +3201,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The body is not application/json (UTF-8) (`UNSUPPORTED_MEDIA_TYPE`) */
+            /** @description The body is not application/json (UTF-8), or is compressed with a Content-Encoding the server does not decode (named; `Accept-Encoding` lists those it does) (`UNSUPPORTED_MEDIA_TYPE`) */
             415: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
+                    /** @description With a Content-Encoding the server does not decode: those it does (gzip, deflate, br, zstd where the Node has it, identity) */
+                    "Accept-Encoding"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3199,7 +3215,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "UNSUPPORTED_MEDIA_TYPE",
-                     *         "message": "The body is not application/json (UTF-8)",
+                     *         "message": "The body is not application/json (UTF-8), or is compressed with a Content-Encoding the server does not decode (named; `Accept-Encoding` lists those it does)",
                      *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
                      *       }
                      *     }
@@ -3599,11 +3615,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The body is not application/json (UTF-8) (`UNSUPPORTED_MEDIA_TYPE`) */
+            /** @description The body is not application/json (UTF-8), or is compressed with a Content-Encoding the server does not decode (named; `Accept-Encoding` lists those it does) (`UNSUPPORTED_MEDIA_TYPE`) */
             415: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
+                    /** @description With a Content-Encoding the server does not decode: those it does (gzip, deflate, br, zstd where the Node has it, identity) */
+                    "Accept-Encoding"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3611,7 +3629,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "UNSUPPORTED_MEDIA_TYPE",
-                     *         "message": "The body is not application/json (UTF-8)",
+                     *         "message": "The body is not application/json (UTF-8), or is compressed with a Content-Encoding the server does not decode (named; `Accept-Encoding` lists those it does)",
                      *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
                      *       }
                      *     }
@@ -4047,11 +4065,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The body is not application/json (UTF-8) (`UNSUPPORTED_MEDIA_TYPE`) */
+            /** @description The body is not application/json (UTF-8), or is compressed with a Content-Encoding the server does not decode (named; `Accept-Encoding` lists those it does) (`UNSUPPORTED_MEDIA_TYPE`) */
             415: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
+                    /** @description With a Content-Encoding the server does not decode: those it does (gzip, deflate, br, zstd where the Node has it, identity) */
+                    "Accept-Encoding"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4059,7 +4079,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "UNSUPPORTED_MEDIA_TYPE",
-                     *         "message": "The body is not application/json (UTF-8)",
+                     *         "message": "The body is not application/json (UTF-8), or is compressed with a Content-Encoding the server does not decode (named; `Accept-Encoding` lists those it does)",
                      *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
                      *       }
                      *     }
@@ -4258,11 +4278,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The body is not application/json (UTF-8) (`UNSUPPORTED_MEDIA_TYPE`) */
+            /** @description The body is not application/json (UTF-8), or is compressed with a Content-Encoding the server does not decode (named; `Accept-Encoding` lists those it does) (`UNSUPPORTED_MEDIA_TYPE`) */
             415: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
+                    /** @description With a Content-Encoding the server does not decode: those it does (gzip, deflate, br, zstd where the Node has it, identity) */
+                    "Accept-Encoding"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4270,7 +4292,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "UNSUPPORTED_MEDIA_TYPE",
-                     *         "message": "The body is not application/json (UTF-8)",
+                     *         "message": "The body is not application/json (UTF-8), or is compressed with a Content-Encoding the server does not decode (named; `Accept-Encoding` lists those it does)",
                      *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
                      *       }
                      *     }
@@ -4504,11 +4526,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The body is not application/json (UTF-8) (`UNSUPPORTED_MEDIA_TYPE`) */
+            /** @description The body is not application/json (UTF-8), or is compressed with a Content-Encoding the server does not decode (named; `Accept-Encoding` lists those it does) (`UNSUPPORTED_MEDIA_TYPE`) */
             415: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
+                    /** @description With a Content-Encoding the server does not decode: those it does (gzip, deflate, br, zstd where the Node has it, identity) */
+                    "Accept-Encoding"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4516,7 +4540,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "UNSUPPORTED_MEDIA_TYPE",
-                     *         "message": "The body is not application/json (UTF-8)",
+                     *         "message": "The body is not application/json (UTF-8), or is compressed with a Content-Encoding the server does not decode (named; `Accept-Encoding` lists those it does)",
                      *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
                      *       }
                      *     }
@@ -4940,11 +4964,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The body is not application/json (UTF-8) (`UNSUPPORTED_MEDIA_TYPE`) */
+            /** @description The body is not application/json (UTF-8), or is compressed with a Content-Encoding the server does not decode (named; `Accept-Encoding` lists those it does) (`UNSUPPORTED_MEDIA_TYPE`) */
             415: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
+                    /** @description With a Content-Encoding the server does not decode: those it does (gzip, deflate, br, zstd where the Node has it, identity) */
+                    "Accept-Encoding"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4952,7 +4978,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "UNSUPPORTED_MEDIA_TYPE",
-                     *         "message": "The body is not application/json (UTF-8)",
+                     *         "message": "The body is not application/json (UTF-8), or is compressed with a Content-Encoding the server does not decode (named; `Accept-Encoding` lists those it does)",
                      *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
                      *       }
                      *     }
@@ -5454,11 +5480,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The body is not application/json (UTF-8) (`UNSUPPORTED_MEDIA_TYPE`) */
+            /** @description The body is not application/json (UTF-8), or is compressed with a Content-Encoding the server does not decode (named; `Accept-Encoding` lists those it does) (`UNSUPPORTED_MEDIA_TYPE`) */
             415: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
+                    /** @description With a Content-Encoding the server does not decode: those it does (gzip, deflate, br, zstd where the Node has it, identity) */
+                    "Accept-Encoding"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5466,7 +5494,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "UNSUPPORTED_MEDIA_TYPE",
-                     *         "message": "The body is not application/json (UTF-8)",
+                     *         "message": "The body is not application/json (UTF-8), or is compressed with a Content-Encoding the server does not decode (named; `Accept-Encoding` lists those it does)",
                      *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
                      *       }
                      *     }
@@ -5771,11 +5799,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The body is not application/json (UTF-8) (`UNSUPPORTED_MEDIA_TYPE`) */
+            /** @description The body is not application/json (UTF-8), or is compressed with a Content-Encoding the server does not decode (named; `Accept-Encoding` lists those it does) (`UNSUPPORTED_MEDIA_TYPE`) */
             415: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
+                    /** @description With a Content-Encoding the server does not decode: those it does (gzip, deflate, br, zstd where the Node has it, identity) */
+                    "Accept-Encoding"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5783,7 +5813,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "UNSUPPORTED_MEDIA_TYPE",
-                     *         "message": "The body is not application/json (UTF-8)",
+                     *         "message": "The body is not application/json (UTF-8), or is compressed with a Content-Encoding the server does not decode (named; `Accept-Encoding` lists those it does)",
                      *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
                      *       }
                      *     }
@@ -6086,11 +6116,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The body is not application/json (UTF-8) (`UNSUPPORTED_MEDIA_TYPE`) */
+            /** @description The body is not application/json (UTF-8), or is compressed with a Content-Encoding the server does not decode (named; `Accept-Encoding` lists those it does) (`UNSUPPORTED_MEDIA_TYPE`) */
             415: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
+                    /** @description With a Content-Encoding the server does not decode: those it does (gzip, deflate, br, zstd where the Node has it, identity) */
+                    "Accept-Encoding"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6098,7 +6130,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "UNSUPPORTED_MEDIA_TYPE",
-                     *         "message": "The body is not application/json (UTF-8)",
+                     *         "message": "The body is not application/json (UTF-8), or is compressed with a Content-Encoding the server does not decode (named; `Accept-Encoding` lists those it does)",
                      *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
                      *       }
                      *     }
@@ -6363,11 +6395,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The body is not application/json (UTF-8) (`UNSUPPORTED_MEDIA_TYPE`) */
+            /** @description The body is not application/json (UTF-8), or is compressed with a Content-Encoding the server does not decode (named; `Accept-Encoding` lists those it does) (`UNSUPPORTED_MEDIA_TYPE`) */
             415: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
+                    /** @description With a Content-Encoding the server does not decode: those it does (gzip, deflate, br, zstd where the Node has it, identity) */
+                    "Accept-Encoding"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6375,7 +6409,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "UNSUPPORTED_MEDIA_TYPE",
-                     *         "message": "The body is not application/json (UTF-8)",
+                     *         "message": "The body is not application/json (UTF-8), or is compressed with a Content-Encoding the server does not decode (named; `Accept-Encoding` lists those it does)",
                      *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
                      *       }
                      *     }
@@ -6606,11 +6640,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The body is not application/json (UTF-8) (`UNSUPPORTED_MEDIA_TYPE`) */
+            /** @description The body is not application/json (UTF-8), or is compressed with a Content-Encoding the server does not decode (named; `Accept-Encoding` lists those it does) (`UNSUPPORTED_MEDIA_TYPE`) */
             415: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
+                    /** @description With a Content-Encoding the server does not decode: those it does (gzip, deflate, br, zstd where the Node has it, identity) */
+                    "Accept-Encoding"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6618,7 +6654,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "UNSUPPORTED_MEDIA_TYPE",
-                     *         "message": "The body is not application/json (UTF-8)",
+                     *         "message": "The body is not application/json (UTF-8), or is compressed with a Content-Encoding the server does not decode (named; `Accept-Encoding` lists those it does)",
                      *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
                      *       }
                      *     }
@@ -6819,11 +6855,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The body is not application/json (UTF-8) (`UNSUPPORTED_MEDIA_TYPE`) */
+            /** @description The body is not application/json (UTF-8), or is compressed with a Content-Encoding the server does not decode (named; `Accept-Encoding` lists those it does) (`UNSUPPORTED_MEDIA_TYPE`) */
             415: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
+                    /** @description With a Content-Encoding the server does not decode: those it does (gzip, deflate, br, zstd where the Node has it, identity) */
+                    "Accept-Encoding"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6831,7 +6869,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "UNSUPPORTED_MEDIA_TYPE",
-                     *         "message": "The body is not application/json (UTF-8)",
+                     *         "message": "The body is not application/json (UTF-8), or is compressed with a Content-Encoding the server does not decode (named; `Accept-Encoding` lists those it does)",
                      *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
                      *       }
                      *     }
@@ -7202,11 +7240,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The body is not application/json (UTF-8) (`UNSUPPORTED_MEDIA_TYPE`) */
+            /** @description The body is not application/json (UTF-8), or is compressed with a Content-Encoding the server does not decode (named; `Accept-Encoding` lists those it does) (`UNSUPPORTED_MEDIA_TYPE`) */
             415: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
+                    /** @description With a Content-Encoding the server does not decode: those it does (gzip, deflate, br, zstd where the Node has it, identity) */
+                    "Accept-Encoding"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7214,7 +7254,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "UNSUPPORTED_MEDIA_TYPE",
-                     *         "message": "The body is not application/json (UTF-8)",
+                     *         "message": "The body is not application/json (UTF-8), or is compressed with a Content-Encoding the server does not decode (named; `Accept-Encoding` lists those it does)",
                      *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
                      *       }
                      *     }
@@ -7642,11 +7682,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The body is not application/json (UTF-8) (`UNSUPPORTED_MEDIA_TYPE`) */
+            /** @description The body is not application/json (UTF-8), or is compressed with a Content-Encoding the server does not decode (named; `Accept-Encoding` lists those it does) (`UNSUPPORTED_MEDIA_TYPE`) */
             415: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
+                    /** @description With a Content-Encoding the server does not decode: those it does (gzip, deflate, br, zstd where the Node has it, identity) */
+                    "Accept-Encoding"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7654,7 +7696,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "UNSUPPORTED_MEDIA_TYPE",
-                     *         "message": "The body is not application/json (UTF-8)",
+                     *         "message": "The body is not application/json (UTF-8), or is compressed with a Content-Encoding the server does not decode (named; `Accept-Encoding` lists those it does)",
                      *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
                      *       }
                      *     }
@@ -7853,11 +7895,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The body is not application/json (UTF-8) (`UNSUPPORTED_MEDIA_TYPE`) */
+            /** @description The body is not application/json (UTF-8), or is compressed with a Content-Encoding the server does not decode (named; `Accept-Encoding` lists those it does) (`UNSUPPORTED_MEDIA_TYPE`) */
             415: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
+                    /** @description With a Content-Encoding the server does not decode: those it does (gzip, deflate, br, zstd where the Node has it, identity) */
+                    "Accept-Encoding"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7865,7 +7909,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "UNSUPPORTED_MEDIA_TYPE",
-                     *         "message": "The body is not application/json (UTF-8)",
+                     *         "message": "The body is not application/json (UTF-8), or is compressed with a Content-Encoding the server does not decode (named; `Accept-Encoding` lists those it does)",
                      *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
                      *       }
                      *     }
@@ -8317,11 +8361,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The body is not application/json (UTF-8) (`UNSUPPORTED_MEDIA_TYPE`) */
+            /** @description The body is not application/json (UTF-8), or is compressed with a Content-Encoding the server does not decode (named; `Accept-Encoding` lists those it does) (`UNSUPPORTED_MEDIA_TYPE`) */
             415: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
+                    /** @description With a Content-Encoding the server does not decode: those it does (gzip, deflate, br, zstd where the Node has it, identity) */
+                    "Accept-Encoding"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8329,7 +8375,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "UNSUPPORTED_MEDIA_TYPE",
-                     *         "message": "The body is not application/json (UTF-8)",
+                     *         "message": "The body is not application/json (UTF-8), or is compressed with a Content-Encoding the server does not decode (named; `Accept-Encoding` lists those it does)",
                      *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
                      *       }
                      *     }
@@ -8527,11 +8573,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The body is not application/json (UTF-8) (`UNSUPPORTED_MEDIA_TYPE`) */
+            /** @description The body is not application/json (UTF-8), or is compressed with a Content-Encoding the server does not decode (named; `Accept-Encoding` lists those it does) (`UNSUPPORTED_MEDIA_TYPE`) */
             415: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
+                    /** @description With a Content-Encoding the server does not decode: those it does (gzip, deflate, br, zstd where the Node has it, identity) */
+                    "Accept-Encoding"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8539,7 +8587,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "UNSUPPORTED_MEDIA_TYPE",
-                     *         "message": "The body is not application/json (UTF-8)",
+                     *         "message": "The body is not application/json (UTF-8), or is compressed with a Content-Encoding the server does not decode (named; `Accept-Encoding` lists those it does)",
                      *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
                      *       }
                      *     }
@@ -8964,11 +9012,13 @@ export interface operations {
                     "application/json": components["schemas"]["OpenAiErrorBody"];
                 };
             };
-            /** @description The body is not application/json (UTF-8) */
+            /** @description The body is not application/json (UTF-8), or is compressed with a Content-Encoding the server does not decode (named; `Accept-Encoding` lists those it does) */
             415: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
+                    /** @description With a Content-Encoding the server does not decode: those it does (gzip, deflate, br, zstd where the Node has it, identity) */
+                    "Accept-Encoding"?: string;
                     /** @description `false` when sending the request again as it is would not help or would store it twice (a refusal that answers the same, a stored exchange, a long wait): the SDKs do not retry it */
                     "x-should-retry"?: string;
                     /** @description With `store: true`, once the question was stored: the chat holding it (the one a retry should name in `metadata.chat_id`) */
@@ -8979,7 +9029,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "error": {
-                     *         "message": "The body is not application/json (UTF-8)",
+                     *         "message": "The body is not application/json (UTF-8), or is compressed with a Content-Encoding the server does not decode (named; `Accept-Encoding` lists those it does)",
                      *         "type": "invalid_request_error",
                      *         "param": null,
                      *         "code": null
@@ -9621,11 +9671,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The body is not application/json (UTF-8) (`UNSUPPORTED_MEDIA_TYPE`) */
+            /** @description The body is not application/json (UTF-8), or is compressed with a Content-Encoding the server does not decode (named; `Accept-Encoding` lists those it does) (`UNSUPPORTED_MEDIA_TYPE`) */
             415: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
+                    /** @description With a Content-Encoding the server does not decode: those it does (gzip, deflate, br, zstd where the Node has it, identity) */
+                    "Accept-Encoding"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9633,7 +9685,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "UNSUPPORTED_MEDIA_TYPE",
-                     *         "message": "The body is not application/json (UTF-8)",
+                     *         "message": "The body is not application/json (UTF-8), or is compressed with a Content-Encoding the server does not decode (named; `Accept-Encoding` lists those it does)",
                      *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
                      *       }
                      *     }
@@ -10795,11 +10847,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The body is not application/json (UTF-8) (`UNSUPPORTED_MEDIA_TYPE`) */
+            /** @description The body is not application/json (UTF-8), or is compressed with a Content-Encoding the server does not decode (named; `Accept-Encoding` lists those it does) (`UNSUPPORTED_MEDIA_TYPE`) */
             415: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
+                    /** @description With a Content-Encoding the server does not decode: those it does (gzip, deflate, br, zstd where the Node has it, identity) */
+                    "Accept-Encoding"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10807,7 +10861,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "UNSUPPORTED_MEDIA_TYPE",
-                     *         "message": "The body is not application/json (UTF-8)",
+                     *         "message": "The body is not application/json (UTF-8), or is compressed with a Content-Encoding the server does not decode (named; `Accept-Encoding` lists those it does)",
                      *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
                      *       }
                      *     }
@@ -11004,11 +11058,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The body is not application/json (UTF-8) (`UNSUPPORTED_MEDIA_TYPE`) */
+            /** @description The body is not application/json (UTF-8), or is compressed with a Content-Encoding the server does not decode (named; `Accept-Encoding` lists those it does) (`UNSUPPORTED_MEDIA_TYPE`) */
             415: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
                     "X-Request-Id"?: string;
+                    /** @description With a Content-Encoding the server does not decode: those it does (gzip, deflate, br, zstd where the Node has it, identity) */
+                    "Accept-Encoding"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11016,7 +11072,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "UNSUPPORTED_MEDIA_TYPE",
-                     *         "message": "The body is not application/json (UTF-8)",
+                     *         "message": "The body is not application/json (UTF-8), or is compressed with a Content-Encoding the server does not decode (named; `Accept-Encoding` lists those it does)",
                      *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
                      *       }
                      *     }

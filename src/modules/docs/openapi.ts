@@ -43,7 +43,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   405: 'The path exists but not with this method; `Allow` lists the methods it answers',
   409: 'Conflicts with existing data',
   413: 'The request body is larger than the server accepts',
-  415: 'The body is not application/json (UTF-8)',
+  415: 'The body is not application/json (UTF-8), or is compressed with a Content-Encoding the server does not decode (named; `Accept-Encoding` lists those it does)',
   429: 'Too many requests; retry after `Retry-After` seconds',
   500: 'Unexpected server error (the message never contains internals; quote the requestId)',
   502: 'The upstream model failed',
@@ -56,6 +56,11 @@ const header = (description: string) => ({ description, schema: { type: 'string'
 const ERROR_HEADERS: Record<number, Record<string, ReturnType<typeof header>>> = {
   401: { 'WWW-Authenticate': header('`Bearer` (RFC 6750)') },
   405: { Allow: header('The methods this path answers') },
+  415: {
+    'Accept-Encoding': header(
+      'With a Content-Encoding the server does not decode: those it does (gzip, deflate, br, zstd where the Node has it, identity)',
+    ),
+  },
   429: { 'Retry-After': header('Seconds to wait before retrying') },
   503: { 'Retry-After': header('Seconds to wait before retrying') },
 };
