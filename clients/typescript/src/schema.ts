@@ -8665,7 +8665,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Any printable ASCII string up to 200 characters, new for each request. A repeat with the same key, path and body (kept 24 h) answers with the completion the first request stored, never a second stored exchange or model call: the same JSON `chat.completion` once it was made, or the same reply followed from its start (waited for, or streamed live, while it still runs); a completion that failed answers the same error. `stream` and `stream_options` are not compared, and the SDKs send a request's headers again with each retry; the same key with another body is a 409 (`idempotency_key_reused`). Read only with `store: true`: without it nothing is stored, and the header is ignored */
+                /** @description Any printable ASCII string up to 200 characters, new for each request. A repeat with the same key, path and body (kept 24 h) answers with the completion the first request stored, never a second stored exchange or model call: the same JSON `chat.completion` once it was made, or the same reply followed from its start (waited for, or streamed live, while it still runs); a completion that failed answers the same error, but one cut by a server shutting down (503 with Retry-After) is made again. `stream` and `stream_options` are not compared, and the SDKs send a request's headers again with each retry; the same key with another body is a 409 (`idempotency_key_reused`). Read only with `store: true`: without it nothing is stored, and the header is ignored */
                 "Idempotency-Key"?: string;
             };
             path?: never;

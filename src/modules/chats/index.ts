@@ -31,6 +31,7 @@ export { beginRegenerateLatest } from './branch-exchange.service.js';
 export { oncePerKey, type KeyedExchange } from './exchange.controller.js';
 export { plannedIds, type ExchangeIds } from './exchange.service.js';
 export type { IdempotencyDoc } from './idempotency.model.js';
+export { releaseIdempotencyKey } from './idempotency.service.js';
 export { findReplyInChat, type ReplyInChat } from './reply-resume.service.js';
 export { follow as followReply, storedError, storedReply } from './reply.controller.js';
 export { admitReader } from './reader-cap.js';

@@ -16,6 +16,7 @@ import {
   oncePerKey,
   openReply,
   plannedIds,
+  releaseIdempotencyKey,
   runReply,
   startHeldCompletion,
   storedError,
@@ -377,7 +378,15 @@ export async function chatCompletions(
         throw storedNotToRepeat(error);
       }
     },
-    again: (record) => answerAgain(res, userId, record, body),
+    again: async (record) => {
+      // A reply cut by a shutdown may be retried (its 503 says Retry-After: 1, and the SDK
+      // retries it with the same key): the repeat gives the key back and acts, as a retry
+      // without a key does, rather than answer that 503 again until the SDK gives up.
+      if (await answerAgain(res, userId, record, body)) {
+        await releaseIdempotencyKey(record);
+        await chatCompletions(req, res, { body });
+      }
+    },
     // How the answer is delivered, not what is asked: a stream retried as JSON gets the same reply.
     delivery: ['stream', 'stream_options'],
   });
@@ -388,15 +397,18 @@ export async function chatCompletions(
  * the first request stored, in the form this one asks for, without storing or calling the model
  * again. JSON: the first answer's body when it was made (tool calls and all), else the reply once
  * it has ended, as stored (its text). A stream: the reply from its start, followed live while it
- * runs. A reply that failed answers its error again, with `x-should-retry: false`.
+ * runs. A reply that failed answers its error again, with `x-should-retry: false`; one cut by a
+ * shutdown is not answered (the caller acts again under the key).
  */
 async function answerAgain(
   res: Response,
   userId: string,
   record: IdempotencyDoc,
   body: ChatCompletionBody,
-): Promise<void> {
+): Promise<'cut by shutdown' | void> {
   const found = await findReplyInChat(userId, String(record.chatId), String(record.replyId));
+  if (found.reply.status === 'incomplete' && found.reply.stopReason === 'shutdown')
+    return 'cut by shutdown';
   res.set('X-Chat-Id', String(record.chatId));
   if (record.response && !body.stream) {
     res.status(200).json(record.response);
