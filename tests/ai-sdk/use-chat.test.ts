@@ -111,6 +111,22 @@ describe('POST /api/ai-sdk/chat with the ai package (useChat transport)', () => 
     expect((await Chat.findById(link!.chatId).lean())!.title).toBe('Hi there');
   });
 
+  it('when a reasoning model thinks before answering, then useChat gets its thinking as a reasoning part before the text, and only the answer is stored', async () => {
+    upstream.script({ reasoning: { pieces: ['Greeting', ' requested.'] }, chunks: ['Hi', '!'] });
+    const stream = await send('ui-chat-reasoning', [userMessage('Greet me')]);
+    let last: UIMessage | undefined;
+    for await (const message of readUIMessageStream<UIMessage>({ stream, terminateOnError: true }))
+      last = message;
+    expect(last!.parts).toMatchObject([
+      { type: 'step-start' },
+      { type: 'reasoning', text: 'Greeting requested.', state: 'done' },
+      { type: 'text', text: 'Hi!', state: 'done' },
+    ]);
+    expect(last!.parts).toHaveLength(3);
+    const stored = await Message.findById(last!.id).lean();
+    expect(stored).toMatchObject({ content: 'Hi!', status: 'complete' });
+  });
+
   it('when the same useChat id sends the next message with the whole history, then only the new message is taken and the server history goes upstream', async () => {
     upstream.script({ chunks: ['First answer'] }, { chunks: ['Second answer'] });
     const first = userMessage('Question one');

@@ -558,7 +558,7 @@ export interface paths {
         put?: never;
         /**
          * Answer useChat's new message as a UI message stream
-         * @description The `api` of useChat's `DefaultChatTransport` (send the access token in `headers`). `id` names one of your chats (created on first use); only the last message is read, the server holds the history. The reply goes through the same path as `POST /api/chats/:id/messages` (limits, storage, stop) and streams in the UI message stream protocol: header `x-vercel-ai-ui-message-stream: v1`, `data:` parts `start` (`messageMetadata.chatId`), `start-step`, `text-start`, `text-delta`…, `text-end`, `finish-step`, `finish` — or `error` / `abort` — then `data: [DONE]`. `trigger: "regenerate-message"` answers the latest question of the chat's active branch again as a new sibling answer (as `POST /api/chats/:id/messages/:messageId/regenerate`; `messageId` is used when it is a stored message id) and streams it the same way; a chat with nothing to regenerate is a 400 `NOTHING_TO_REGENERATE`.
+         * @description The `api` of useChat's `DefaultChatTransport` (send the access token in `headers`). `id` names one of your chats (created on first use); only the last message is read, the server holds the history. The reply goes through the same path as `POST /api/chats/:id/messages` (limits, storage, stop) and streams in the UI message stream protocol: header `x-vercel-ai-ui-message-stream: v1`, `data:` parts `start` (`messageMetadata.chatId`), `start-step`, a reasoning model's thinking as `reasoning-start`, `reasoning-delta`…, `reasoning-end` (not stored), `text-start`, `text-delta`…, `text-end`, `finish-step`, `finish` — or `error` / `abort` — then `data: [DONE]`. `trigger: "regenerate-message"` answers the latest question of the chat's active branch again as a new sibling answer (as `POST /api/chats/:id/messages/:messageId/regenerate`; `messageId` is used when it is a stored message id) and streams it the same way; a chat with nothing to regenerate is a 400 `NOTHING_TO_REGENERATE`.
          */
         post: operations["postAiSdkChat"];
         delete?: never;
@@ -914,6 +914,19 @@ export interface components {
         } | {
             /** @enum {string} */
             type: "start-step";
+        } | {
+            /** @enum {string} */
+            type: "reasoning-start";
+            id: string;
+        } | {
+            /** @enum {string} */
+            type: "reasoning-delta";
+            id: string;
+            delta: string;
+        } | {
+            /** @enum {string} */
+            type: "reasoning-end";
+            id: string;
         } | {
             /** @enum {string} */
             type: "text-start";

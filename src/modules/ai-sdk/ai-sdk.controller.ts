@@ -166,8 +166,18 @@ function streamUiReply(res: Response, exchange: Exchange): void {
   sse.open(config().SSE_PING_SECONDS);
   const textId = `text-${String(exchange.assistant._id)}`;
   let textStarted = false;
+  // A reasoning model's thinking comes before its answer, as reasoning parts (useChat shows them
+  // apart); it is not stored, so only this stream has it.
+  const reasoningId = `reasoning-${String(exchange.assistant._id)}`;
+  let reasoning: 'none' | 'open' | 'ended' = 'none';
+  const endReasoning = (): unknown[] => {
+    if (reasoning !== 'open') return [];
+    reasoning = 'ended';
+    return [{ type: 'reasoning-end', id: reasoningId }];
+  };
   /** The last parts: the text's end, then finish, abort (stopped) or error; then [DONE]. */
   const lastParts = (outcome: ReplyOutcome | null): unknown[] => [
+    ...endReasoning(),
     ...(textStarted ? [{ type: 'text-end', id: textId }] : []),
     ...(!outcome
       ? [{ type: 'error', errorText: 'Something went wrong on our side' }]
@@ -189,7 +199,9 @@ function streamUiReply(res: Response, exchange: Exchange): void {
     const reply = openReply(exchange);
     const sink = new DataSink(res, sse, reply, {
       delta: (delta) => {
-        const parts: unknown[] = textStarted ? [] : [{ type: 'text-start', id: textId }];
+        const parts: unknown[] = textStarted
+          ? []
+          : [...endReasoning(), { type: 'text-start', id: textId }];
         textStarted = true;
         return [...parts, { type: 'text-delta', id: textId, delta }];
       },
@@ -198,7 +210,20 @@ function streamUiReply(res: Response, exchange: Exchange): void {
     const reading = followLive(reply, sink, 0);
     // useChat's stop() aborts the request, and this protocol has no way back to a reply: a client
     // that leaves has stopped it, so it is cut at once (stored as incomplete), not kept running.
-    runReply(reply, exchange, { leavingStops: true });
+    runReply(reply, exchange, {
+      leavingStops: true,
+      // Before the first text (its text-start ends the reasoning): written as it comes.
+      onEvent: (event, interrupt) => {
+        if (event.type !== 'reasoning' || reasoning === 'ended') return undefined;
+        const delta = { type: 'reasoning-delta', id: reasoningId, delta: event.content };
+        if (reasoning === 'open') return sse.data(delta, interrupt);
+        reasoning = 'open';
+        const started = sse.data({ type: 'reasoning-start', id: reasoningId }, interrupt);
+        return started
+          ? started.then(() => sse.data(delta, interrupt))
+          : sse.data(delta, interrupt);
+      },
+    });
     await reading;
     await reply.finished;
   });

@@ -82,6 +82,10 @@ export const UiMessageChunk = z.discriminatedUnion('type', [
     messageMetadata: z.object({ chatId: z.string() }).optional(),
   }),
   z.object({ type: z.literal('start-step') }),
+  // A reasoning model's thinking, before the text (not stored: a reloaded page shows the answer).
+  z.object({ type: z.literal('reasoning-start'), id: z.string() }),
+  z.object({ type: z.literal('reasoning-delta'), id: z.string(), delta: z.string() }),
+  z.object({ type: z.literal('reasoning-end'), id: z.string() }),
   z.object({ type: z.literal('text-start'), id: z.string() }),
   z.object({ type: z.literal('text-delta'), id: z.string(), delta: z.string() }),
   z.object({ type: z.literal('text-end'), id: z.string() }),
