@@ -494,7 +494,7 @@ describe('typed client', () => {
     expect(counter.calls.filter((p) => !p.startsWith('/api/'))).toEqual([]);
   });
 
-  it("when a JSON send's answer is lost and the page sends it again with the same idempotencyKey, then the retry answers with the first result and nothing is stored twice", async () => {
+  it("when a JSON send's (or a fork's) answer is lost and the page sends it again with the same idempotencyKey, then the retry answers with the first result and nothing is stored twice", async () => {
     // The server answers, but the answer never reaches the page (a dropped connection).
     const keys: (string | null)[] = [];
     const lost = new Set<string>();
@@ -531,14 +531,29 @@ describe('typed client', () => {
     );
     expect(started.chat.id).toBe(started.id);
     expect(started.messages.map((m) => m.content)[0]).toBe('A new chat, once');
+    const forked = await twice(() =>
+      api.fork(chat.id, { messageId: sent.messages[1].id }, { idempotencyKey: 'fork-1' }),
+    );
 
-    expect(keys).toEqual(['create-1', 'create-1', 'send-1', 'send-1', 'start-1', 'start-1']);
+    expect(keys).toEqual([
+      'create-1',
+      'create-1',
+      'send-1',
+      'send-1',
+      'start-1',
+      'start-1',
+      'fork-1',
+      'fork-1',
+    ]);
     const user = await User.findOne({ email: (await api.me()).email }).lean();
-    expect((await api.listChats()).map((c) => c.id).sort()).toEqual([chat.id, started.id].sort());
+    expect((await api.listChats()).map((c) => c.id).sort()).toEqual(
+      [chat.id, started.id, forked.id].sort(),
+    );
+    expect(await Message.countDocuments({ chatId: forked.id })).toBe(2);
     expect(await Message.countDocuments({ chatId: chat.id, content: 'Only once' })).toBe(1);
     expect(await Message.countDocuments({ chatId: chat.id })).toBe(2);
     expect(await Message.countDocuments({ chatId: started.id })).toBe(2);
-    expect(await Message.countDocuments({ userId: user!._id })).toBe(4);
+    expect(await Message.countDocuments({ userId: user!._id })).toBe(6);
   });
 
   it('when the server refuses a stream before it opens, then stream() throws the ApiError instead of yielding events', async () => {

@@ -362,9 +362,16 @@ export class SigmaClient {
   }
 
   /** A new chat holding a copy of the branch from the root to `messageId`. */
-  fork(id: string, body: Body<'/api/chats/{id}/fork', 'post'>): Promise<Chat> {
+  fork(
+    id: string,
+    body: Body<'/api/chats/{id}/fork', 'post'>,
+    options: SendOptions = {},
+  ): Promise<Chat> {
     return this.call(() =>
-      this.raw.POST('/api/chats/{id}/fork', { params: { path: { id } }, body }),
+      this.raw.POST('/api/chats/{id}/fork', {
+        params: { path: { id }, ...idempotencyParams(options) },
+        body,
+      }),
     );
   }
 
