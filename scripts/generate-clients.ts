@@ -156,6 +156,13 @@ const postmanVar = (name: Ref | 'accessToken') =>
 const postmanText = (text: string) =>
   text.replace(/\{\{(\w+)\}\}/g, (_m, ref: string) => `{{${postmanVar(ref as Ref)}}}`);
 
+/** A check's `{{ref}}` in a test script: the value an earlier script kept. */
+const postmanCheck = (line: string) =>
+  line.replace(
+    /\{\{(\w+)\}\}/g,
+    (_m, ref: string) => `pm.collectionVariables.get('${postmanVar(ref as Ref)}')`,
+  );
+
 function postmanTests(step: Step & { operation: Operation }): string[] {
   const lines: string[] = [];
   const wantsBody = (step.checks ?? []).some((c) => /\bbody\b/.test(c.postman)) || step.capture;
@@ -181,7 +188,11 @@ function postmanTests(step: Step & { operation: Operation }): string[] {
     );
   }
   for (const check of step.checks ?? [])
-    lines.push(`pm.test(${JSON.stringify(check.title)}, () => {`, `  ${check.postman}`, '});');
+    lines.push(
+      `pm.test(${JSON.stringify(check.title)}, () => {`,
+      `  ${postmanCheck(check.postman)}`,
+      '});',
+    );
   const captures = Object.entries(step.capture ?? {});
   if (captures.length) {
     lines.push(`if (pm.response.code === ${step.status}) {`);
@@ -207,16 +218,25 @@ function postmanPreRequest(step: Step): string[] | undefined {
 function postmanItem(step: Step & { operation: Operation }): Json {
   const { path: p, op } = step.operation;
   const postmanPath = p.replace(/\{([^}]+)\}/g, ':$1');
+  const query = Object.entries(step.query ?? {}).map(([key, value]) => ({
+    key,
+    value: postmanText(value),
+  }));
   const request: Json = {
     method: step.operation.method.toUpperCase(),
     header: [
       { key: 'Accept', value: step.stream ? 'text/event-stream' : 'application/json' },
       ...(step.body ? [{ key: 'Content-Type', value: 'application/json' }] : []),
+      ...Object.entries(step.headers ?? {}).map(([key, value]) => ({
+        key,
+        value: postmanText(value),
+      })),
     ],
     url: {
-      raw: `{{baseUrl}}${postmanPath}`,
+      raw: `{{baseUrl}}${postmanPath}${query.length ? `?${query.map((q) => `${q.key}=${q.value}`).join('&')}` : ''}`,
       host: ['{{baseUrl}}'],
       path: postmanPath.split('/').filter(Boolean),
+      ...(query.length ? { query } : {}),
       ...(p.includes('{')
         ? {
             variable: [...p.matchAll(/\{([^}]+)\}/g)].map((m) => ({
@@ -292,6 +312,12 @@ export function postmanCollection(document: Json): Json {
           'apiKey',
           'keyId',
           'replyId',
+          'questionId',
+          'forkChatId',
+          'chatsCursor',
+          'v1CompletionId',
+          'v1ChatId',
+          'v1Text',
         ] as const
       ).map((name) => ({ key: postmanVar(name), value: '', type: 'string' })),
     ],
@@ -325,7 +351,19 @@ const HTTP_REFS: Record<Ref, string> = {
   keyId: '{{createKey.response.body.$.id}}',
   model: '{{model}}',
   replyId: '{{sendMessage.response.body.$.messages[1].id}}',
+  questionId: '{{sendMessage.response.body.$.messages[0].id}}',
+  forkChatId: '{{forkKeyed.response.body.$.id}}',
+  // Not REST Client's: it reads a whole header, never a part of one. clients/.httpyac.cjs gives
+  // httpyac the cursor of the Link header.
+  chatsCursor: '{{listChatsPage.response.headers.Link.cursor}}',
+  v1CompletionId: '{{v1Stored.response.body.$.id}}',
+  v1ChatId: '{{v1Stored.response.headers.X-Chat-Id}}',
+  v1Text: '{{v1Stored.response.body.$.choices[0].message.content}}',
 };
+
+/** A check's `{{ref}}`: the value read from the earlier response. */
+const httpCheck = (line: string) =>
+  line.replace(/\{\{(\w+)\}\}/g, (_m, ref: string) => HTTP_REFS[ref as Ref]);
 
 function httpText(step: Step, text: string): string {
   return text.replace(/\{\{(\w+)\}\}/g, (_m, ref: string) =>
@@ -343,6 +381,9 @@ export function httpFile(document: Json): string {
     '# VS Code REST Client: send the requests in order (each reads ids and tokens from the named',
     '# responses before it). httpyac: `httpyac send clients/sigmagpt.http --all`; the `# ??` lines are',
     '# its assertions (REST Client ignores comments), enabled by clients/.httpyac.cjs.',
+    "# One value is httpyac's alone: a list's cursor, `{{listChatsPage.response.headers.Link.cursor}}`",
+    '# (REST Client reads a whole header, never a part of one: there, paste the cursor of that',
+    "# response's Link header in its place).",
     '# The base URL comes from clients/.env (`cp clients/.env.example clients/.env`: `baseUrl=…`),',
     '# read by both through {{$dotenv baseUrl}};',
     '# httpyac can also override it: `--var baseUrl=http://…`.',
@@ -364,14 +405,20 @@ export function httpFile(document: Json): string {
     const url = p.replace(/\{([^}]+)\}/g, (_m, name: string) => HTTP_REFS[paramRef(step, name)]);
     lines.push(`### ${step.title}`, `# @name ${step.id}`);
     lines.push(step.status ? `# ?? status == ${step.status}` : `# ?? status < 500`);
-    for (const check of step.checks ?? []) if (check.httpyac) lines.push(`# ?? ${check.httpyac}`);
+    for (const check of step.checks ?? [])
+      if (check.httpyac) lines.push(`# ?? ${httpCheck(check.httpyac)}`);
+    const query = Object.entries(step.query ?? {})
+      .map(([key, value]) => `${key}=${httpText(step, value)}`)
+      .join('&');
     lines.push(
-      `${method.toUpperCase()} {{baseUrl}}${url}`,
+      `${method.toUpperCase()} {{baseUrl}}${url}${query ? `?${query}` : ''}`,
       `Accept: ${step.stream ? 'text/event-stream' : 'application/json'}`,
     );
     if (needsApiKey(op)) lines.push(`Authorization: Bearer ${HTTP_REFS.apiKey}`);
     else if (needsBearer(op) && step.token)
       lines.push(`Authorization: Bearer {{${step.token}.response.body.$.accessToken}}`);
+    for (const [key, value] of Object.entries(step.headers ?? {}))
+      lines.push(`${key}: ${httpText(step, value)}`);
     if (step.body)
       lines.push(
         'Content-Type: application/json',

@@ -20,12 +20,22 @@ export type Ref =
   | 'apiKey' // a personal API key (POST /api/keys), the credential of /v1
   | 'keyId' // its id, for the delete
   | 'model' // the model the /v1 requests ask for (a variable, `demo` by default)
-  | 'replyId'; // the reply of the first JSON exchange, for the routes under /messages/{messageId}
+  | 'replyId' // the reply of the first JSON exchange, for the routes under /messages/{messageId}
+  | 'questionId' // the question of that exchange (another place to fork at)
+  | 'forkChatId' // the chat a fork under an Idempotency-Key made
+  | 'chatsCursor' // the cursor of a chat list's `Link` header (`limit=1`, not archived)
+  | 'v1CompletionId' // the id of a stored /v1 completion made under an Idempotency-Key
+  | 'v1ChatId' // its chat (the `X-Chat-Id` response header)
+  | 'v1Text'; // its text
 
 export interface Check {
-  /** Postman: a pm.test body line (`pm.expect(...)…;`). */
+  /** Postman: a pm.test body line (`pm.expect(...)…;`). `{{ref}}` is the value kept earlier. */
   postman: string;
-  /** httpyac: the `??` assertion after `?? `, or undefined when it has no httpyac form. */
+  /**
+   * httpyac: the `??` assertion after `?? `, or undefined when it has no httpyac form. `{{ref}}`
+   * is the value read from the earlier response (replaced in the expected value, after the
+   * predicate).
+   */
   httpyac?: string;
   title: string;
 }
@@ -39,6 +49,10 @@ export interface Step {
   status: number;
   /** JSON body; string values `{{ref}}` are replaced with the tool's spelling of that value. */
   body?: Record<string, unknown>;
+  /** Query parameters, in order; `{{ref}}` as in the body. */
+  query?: Record<string, string>;
+  /** Request headers besides Accept, Authorization and Content-Type; `{{ref}}` as in the body. */
+  headers?: Record<string, string>;
   /** The `{id}` path parameter. */
   pathId?: Ref;
   /** Which login's token authenticates the request (`.http` reads it from that response). */
@@ -73,19 +87,22 @@ const field = (title: string, postman: string, httpyac?: string): Check => ({
   httpyac,
 });
 
+/** `body` followed by a path: `x.y`, or `[0].x` for an array's item. */
+const at = (path: string) => (path.startsWith('[') ? path : `.${path}`);
+
 const isString = (path: string) =>
   field(
     `${path} is a string`,
-    `pm.expect(body.${path}).to.be.a('string').and.not.empty;`,
-    `js response.parsedBody.${path} isString`,
+    `pm.expect(body${at(path)}).to.be.a('string').and.not.empty;`,
+    `js response.parsedBody${at(path)} isString`,
   );
 
 /** `literal`: the expected value as httpyac reads it (converted to the actual value's type). */
 const equals = (path: string, js: string, literal?: string) =>
   field(
     `${path} is ${literal ?? js}`,
-    `pm.expect(body.${path}).to.eql(${js});`,
-    literal === undefined ? undefined : `js response.parsedBody.${path} == ${literal}`,
+    `pm.expect(body${at(path)}).to.eql(${js});`,
+    literal === undefined ? undefined : `js response.parsedBody${at(path)} == ${literal}`,
   );
 
 const length = (path: string, n: number) =>
@@ -94,6 +111,40 @@ const length = (path: string, n: number) =>
     `pm.expect(${path ? `body.${path}` : 'body'}).to.have.length(${n});`,
     `js response.parsedBody${path ? `.${path}` : ''}.length == ${n}`,
   );
+
+/** The value at `path` is the one an earlier response gave (`what` says which, for the title). */
+const sameAs = (path: string, ref: Ref, what: string) =>
+  field(
+    `${path} is ${what}`,
+    `pm.expect(body${at(path)}).to.eql({{${ref}}});`,
+    `js response.parsedBody${at(path)} == {{${ref}}}`,
+  );
+
+/** A response header is the one an earlier response gave. */
+const sameHeader = (header: string, ref: Ref, what: string) =>
+  field(
+    `${header} is ${what}`,
+    `pm.expect(pm.response.headers.get('${header}')).to.eql({{${ref}}});`,
+    `header ${header.toLowerCase()} == {{${ref}}}`,
+  );
+
+/** The error body of the chat routes (or /v1's, whose codes are lowercase), with its code. */
+const errorCode = (code: string) => equals('error.code', `'${code}'`, code);
+
+/** A 400 VALIDATION_FAILED naming one field. */
+const invalidField = (name: string) => [
+  errorCode('VALIDATION_FAILED'),
+  field(
+    `names ${name}`,
+    `pm.expect(body.error.details.map((d) => d.path)).to.eql(['${name}']);`,
+    `js response.parsedBody.error.details[0].path == ${name}`,
+  ),
+];
+
+/** The cursor of the response's `Link: <…&cursor=…>; rel="next"` (Postman; the .http file reads it
+ * through clients/.httpyac.cjs). */
+const LINK_CURSOR =
+  "decodeURIComponent((/[?&]cursor=([^&>]+)/.exec(pm.response.headers.get('Link') || '') || [])[1] || '')";
 
 const sseChecks: Check[] = [
   field(
@@ -263,7 +314,7 @@ export const JOURNEY: Step[] = [
     ...token('refresh'),
     pathId: 'chatId',
     body: { content: 'Hello! What can you do?', stream: false },
-    capture: { replyId: 'body.messages[1].id' },
+    capture: { replyId: 'body.messages[1].id', questionId: 'body.messages[0].id' },
     checks: [
       length('messages', 2),
       equals('messages[0].role', "'user'", 'user'),
@@ -291,6 +342,92 @@ export const JOURNEY: Step[] = [
     ...token('refresh'),
     pathId: 'chatId',
     checks: [length('', 4)],
+  },
+  // A fork retried with its Idempotency-Key (here: named after the reply, new on every run) makes
+  // one chat; the key with another body is refused.
+  {
+    id: 'forkKeyed',
+    op: 'POST /api/chats/{id}/fork',
+    title: 'Fork the chat at the reply, with an Idempotency-Key',
+    folder: '2. Chats',
+    status: 201,
+    ...token('refresh'),
+    pathId: 'chatId',
+    headers: { 'Idempotency-Key': 'fork-{{replyId}}' },
+    body: { messageId: '{{replyId}}' },
+    checks: [
+      isString('id'),
+      field(
+        'is titled as a fork',
+        'pm.expect(body.title).to.match(/\\(fork\\)$/);',
+        'js response.parsedBody.title endsWith (fork)',
+      ),
+    ],
+    capture: { forkChatId: 'body.id' },
+  },
+  {
+    id: 'forkKeyedAgain',
+    op: 'POST /api/chats/{id}/fork',
+    title: 'The same fork again with its key: the same chat, not a second one',
+    folder: '2. Chats',
+    status: 201,
+    ...token('refresh'),
+    pathId: 'chatId',
+    headers: { 'Idempotency-Key': 'fork-{{replyId}}' },
+    body: { messageId: '{{replyId}}' },
+    checks: [sameAs('id', 'forkChatId', 'the first fork')],
+  },
+  {
+    id: 'forkKeyReused',
+    op: 'POST /api/chats/{id}/fork',
+    title: 'The same key with another body: 409, nothing forked',
+    folder: '2. Chats',
+    status: 409,
+    ...token('refresh'),
+    pathId: 'chatId',
+    headers: { 'Idempotency-Key': 'fork-{{replyId}}' },
+    body: { messageId: '{{questionId}}' },
+    checks: [errorCode('IDEMPOTENCY_KEY_REUSED')],
+  },
+  // Lists page by the cursor of their Link header, which goes with the query it came from.
+  {
+    id: 'listChatsPage',
+    op: 'GET /api/chats',
+    title: 'List chats one at a time: the next page is in the Link header',
+    folder: '2. Chats',
+    status: 200,
+    ...token('refresh'),
+    query: { limit: '1' },
+    checks: [
+      length('', 1),
+      sameAs('[0].id', 'chatId', "the journey's chat (pinned: first)"),
+      field(
+        'links to the next page',
+        'pm.expect(pm.response.headers.get(\'Link\')).to.match(/[?&]cursor=[^&>]+>; rel="next"$/);',
+        'header link contains rel="next"',
+      ),
+    ],
+    capture: { chatsCursor: LINK_CURSOR },
+  },
+  {
+    id: 'listChatsNextPage',
+    op: 'GET /api/chats',
+    title: 'The next page, with that cursor and the same query',
+    folder: '2. Chats',
+    status: 200,
+    ...token('refresh'),
+    query: { limit: '1', cursor: '{{chatsCursor}}' },
+    checks: [length('', 1), sameAs('[0].id', 'forkChatId', 'the fork')],
+  },
+  {
+    id: 'listChatsCursorOtherFilter',
+    op: 'GET /api/chats',
+    title: 'That cursor with another archived filter: 400 naming cursor',
+    folder: '2. Chats',
+    status: 400,
+    ...token('refresh'),
+    query: { archived: 'true', cursor: '{{chatsCursor}}' },
+    checks: invalidField('cursor'),
   },
   {
     id: 'createChatWithMessage',
@@ -365,7 +502,8 @@ export const JOURNEY: Step[] = [
     folder: '4. SigmaGPT-compatible',
     status: 200,
     ...token('refresh'),
-    checks: [length('', 3)],
+    // The journey's chat, its fork and the two started here.
+    checks: [length('', 4)],
   },
   {
     id: 'compatMessages',
@@ -475,6 +613,93 @@ export const JOURNEY: Step[] = [
       stream_options: { include_usage: true },
     },
     checks: dataStreamChecks,
+  },
+  // A stored completion retried with its Idempotency-Key (here: named after the API key, new on
+  // every run) is answered from what the first attempt stored: the model is not called again.
+  {
+    id: 'v1Stored',
+    op: 'POST /v1/chat/completions',
+    title: 'A completion stored in a chat (store: true), with an Idempotency-Key (API key)',
+    folder: '5. API keys, /v1 and the AI SDK',
+    status: 200,
+    headers: { 'Idempotency-Key': 'v1-{{keyId}}' },
+    body: {
+      model: '{{model}}',
+      messages: [{ role: 'user', content: 'Remember this question' }],
+      store: true,
+    },
+    checks: [
+      field(
+        'id names the stored reply',
+        'pm.expect(body.id).to.match(/^chatcmpl-[0-9a-f]{24}$/);',
+        'js response.parsedBody.id startsWith chatcmpl-',
+      ),
+      field(
+        'X-Chat-Id names the chat it is stored in',
+        "pm.expect(pm.response.headers.get('X-Chat-Id')).to.match(/^[0-9a-f]{24}$/);",
+        'header x-chat-id matches ^[0-9a-f]{24}$',
+      ),
+      isString('choices[0].message.content'),
+    ],
+    capture: {
+      v1CompletionId: 'body.id',
+      v1ChatId: "pm.response.headers.get('X-Chat-Id')",
+      v1Text: 'body.choices[0].message.content',
+    },
+  },
+  {
+    id: 'v1StoredAgain',
+    op: 'POST /v1/chat/completions',
+    title: 'The same request again with its key: the same completion, not a second call',
+    folder: '5. API keys, /v1 and the AI SDK',
+    status: 200,
+    headers: { 'Idempotency-Key': 'v1-{{keyId}}' },
+    body: {
+      model: '{{model}}',
+      messages: [{ role: 'user', content: 'Remember this question' }],
+      store: true,
+    },
+    checks: [
+      sameAs('id', 'v1CompletionId', 'the first completion'),
+      sameHeader('X-Chat-Id', 'v1ChatId', 'the first chat'),
+      sameAs('choices[0].message.content', 'v1Text', 'the first text'),
+    ],
+  },
+  {
+    id: 'v1StoredKeyReused',
+    op: 'POST /v1/chat/completions',
+    title: "The same key with another question: 409 in OpenAI's error shape",
+    folder: '5. API keys, /v1 and the AI SDK',
+    status: 409,
+    headers: { 'Idempotency-Key': 'v1-{{keyId}}' },
+    body: {
+      model: '{{model}}',
+      messages: [{ role: 'user', content: 'Another question' }],
+      store: true,
+    },
+    checks: [
+      errorCode('idempotency_key_reused'),
+      equals('error.type', "'invalid_request_error'", 'invalid_request_error'),
+      field(
+        'tells the SDKs not to retry',
+        "pm.expect(pm.response.headers.get('x-should-retry')).to.eql('false');",
+        'header x-should-retry == false',
+      ),
+    ],
+  },
+  {
+    id: 'v1StoredChat',
+    op: 'GET /api/chats/{id}/messages',
+    title: 'Its chat (X-Chat-Id) holds the question and its answer once',
+    folder: '5. API keys, /v1 and the AI SDK',
+    status: 200,
+    ...token('refresh'),
+    pathId: 'v1ChatId',
+    checks: [
+      length('', 2),
+      equals('[0].content', "'Remember this question'", 'Remember this question'),
+      sameAs('[1].content', 'v1Text', 'the completion'),
+    ],
   },
   {
     id: 'aiSdkChat',

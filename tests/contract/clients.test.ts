@@ -103,8 +103,9 @@ describe('client kits', () => {
     const seen = blocks.map((block) => {
       const line = block.split('\n').find((l) => /^(GET|POST|PUT|PATCH|DELETE) /.test(l))!;
       const [method, url] = line.split(' ') as [string, string];
-      // Each {param} of the documented path is a request variable (or {{model}}) in the file.
-      const actual = url.replace('{{baseUrl}}', '').split('/');
+      // Each {param} of the documented path is a request variable (or {{model}}) in the file; the
+      // query, when a step has one, is not part of the path.
+      const actual = url.replace('{{baseUrl}}', '').split('?')[0]!.split('/');
       const op =
         documented.find((d) => {
           const [m, template] = d.split(' ') as [string, string];
@@ -121,7 +122,7 @@ describe('client kits', () => {
       expect(documented, op).toContain(op);
       expect(block, op).toMatch(/^# \?\? status (== \d{3}|< 500)$/m);
       // Every request variable names a request sent before this one.
-      for (const ref of block.matchAll(/\{\{(\w+)\.response\.body/g))
+      for (const ref of block.matchAll(/\{\{(\w+)\.response\.(body|headers)/g))
         expect(names, `${op} reads ${ref[1]}`).toContain(ref[1]);
       names.push(/^# @name (\w+)$/m.exec(block)![1]!);
       // Required (not optional like logout's): every security requirement names bearerAuth.
