@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Types } from '../../src/lib/db/mongoose.js';
 import { Generation } from '../../src/modules/chats/generation/generation.model.js';
 import { abortGeneration } from '../../src/modules/chats/generation/registry.js';
-import { Message } from '../../src/modules/chats/message.model.js';
 import { useTestApp } from '../helpers/app.js';
 import { NO_TIGHT_LIMITS } from '../helpers/auth.js';
 import { eventually } from '../helpers/eventually.js';
@@ -47,13 +46,17 @@ describe('/v1 store: true under an Idempotency-Key, cut by a shutdown', () => {
       { model: 'test-model', messages: [{ role: 'user', content: 'Hi' }], store: true },
       { headers: { 'Idempotency-Key': `shutdown-${Date.now()}` } },
     );
-    await eventually(
-      () => Message.findOne({ ...owner, role: 'assistant' }).lean(),
-      (message) => message?.status === 'streaming',
+    // What graceful shutdown does to this instance's generations (abortAllGenerations), to this
+    // one, once it runs here: its reply is stored `streaming` (and its lease taken) a moment
+    // before the generation is registered.
+    const aborted = await eventually(
+      async () => {
+        const lease = await Generation.findOne(owner).lean();
+        return lease !== null && abortGeneration(lease.token, 'shutdown');
+      },
+      (done) => done,
     );
-    // What graceful shutdown does to this instance's generations (abortAllGenerations), to this one.
-    const lease = await Generation.findOne(owner).lean();
-    expect(abortGeneration(lease!.token, 'shutdown')).toBe(true);
+    expect(aborted).toBe(true);
     const answer = await call.then(
       (completion) => completion.choices[0]?.message.content,
       (error: unknown) => `${(error as Error).constructor.name}: ${(error as Error).message}`,
