@@ -525,8 +525,12 @@ function registerOperations(registry: OpenAPIRegistry) {
 
 /**
  * A tuple whose items are all the same schema is written as a plain array of that schema with a
- * fixed length: the same set of documents, and it reads better than `prefixItems` in every tool
- * (schemathesis 4.32 rejects `prefixItems` in response schemas).
+ * fixed length: the same set of documents, and it reads better than `prefixItems` in every tool.
+ * A tuple of different schemas (ExchangeResult.messages: the user message, then the reply) keeps
+ * `prefixItems`, which the generator writes open-ended: `items: false` allows nothing after them.
+ * Not `minItems`/`maxItems`: openapi-typescript with `arrayLength` (as the typed client is
+ * generated) then nests the tuple in a tuple; the tuple type it writes already has the length.
+ * schemathesis 4.32.5 validates responses against `prefixItems`.
  */
 function normaliseTuples<T>(node: T): T {
   if (Array.isArray(node)) return node.map(normaliseTuples) as T;
@@ -544,6 +548,8 @@ function normaliseTuples<T>(node: T): T {
     out.items = prefix[0];
     out.minItems = prefix.length;
     out.maxItems = prefix.length;
+  } else if (Array.isArray(prefix) && prefix.length > 0 && out.items === undefined) {
+    out.items = false;
   }
   return out as T;
 }
