@@ -36,6 +36,8 @@ describe('OpenAPI description', () => {
       Object.values(node).forEach(walk);
     };
     walk(document);
+    // The exchange's pair: the user message, then the reply (ExchangeResult, CreatedChat).
+    expect(tuples.length).toBeGreaterThan(0);
     for (const tuple of tuples) {
       expect(tuple.items).toBe(false);
       // openapi-typescript with arrayLength nests a tuple that has a length in another tuple.

@@ -789,8 +789,8 @@ export interface components {
         };
         MetaEventData: {
             chat: components["schemas"]["Chat"];
-            userMessage: components["schemas"]["Message"];
-            assistantMessage: components["schemas"]["Message"];
+            userMessage: components["schemas"]["UserMessage"];
+            assistantMessage: components["schemas"]["StreamingReply"];
         };
         Chat: {
             id: string;
@@ -810,6 +810,12 @@ export interface components {
             lastMessageAt: string;
             /** @description The message the current branch ends at, once one was chosen (an edit, a regenerate, a continue, a switch, a fork). Absent from a chat that never branched: its branch ends at its newest message. GET /api/chats/:id gives it whenever the chat has messages */
             activeLeafId?: string;
+        };
+        UserMessage: components["schemas"]["Message"] & {
+            /** @enum {string} */
+            role: "user";
+            /** @enum {string} */
+            status: "complete";
         };
         Message: {
             id: string;
@@ -844,6 +850,16 @@ export interface components {
             completionTokens: number;
             totalTokens: number;
         } | null;
+        StreamingReply: components["schemas"]["Message"] & {
+            /** @enum {string} */
+            role: "assistant";
+            /** @enum {string} */
+            status: "streaming";
+            finishReason: null;
+            usage: null;
+            error: null;
+            stopReason: null;
+        };
         DeltaEventData: {
             content: string;
         };
@@ -851,8 +867,15 @@ export interface components {
             chat: components["schemas"]["Chat"];
         };
         DoneEventData: {
-            message: components["schemas"]["Message"];
+            message: components["schemas"]["DoneReply"];
             chat: components["schemas"]["Chat"];
+        };
+        DoneReply: components["schemas"]["Message"] & {
+            /** @enum {string} */
+            role: "assistant";
+            /** @enum {string} */
+            status: "complete" | "incomplete";
+            error: null;
         };
         ErrorEventData: {
             error: {
@@ -863,7 +886,21 @@ export interface components {
                 code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "REQUEST_TIMEOUT" | "HEADERS_TOO_LARGE" | "INVALID_LAST_EVENT_ID" | "INVALID_IDEMPOTENCY_KEY" | "PARENT_NOT_ASSISTANT" | "NOTHING_TO_REGENERATE" | "NOT_CONTINUABLE" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "FORBIDDEN_ORIGIN" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "EMAIL_TAKEN" | "TOO_MANY_KEYS" | "IDEMPOTENCY_KEY_REUSED" | "CHAT_LIMIT_REACHED" | "MESSAGE_LIMIT_REACHED" | "STORAGE_LIMIT_REACHED" | "MESSAGE_STREAMING" | "REPLY_NOT_CONTINUABLE" | "LAST_ADMIN" | "ACCOUNT_BEING_DELETED" | "REFRESH_COOKIE_REPLACED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "TOO_MANY_STREAMS" | "TOO_MANY_PASSWORD_CHECKS" | "QUOTA_EXCEEDED" | "INTERNAL" | "UPSTREAM_ERROR" | "SERVICE_UNAVAILABLE" | "SERVER_BUSY" | "SEARCH_TIMEOUT" | "UPSTREAM_TIMEOUT" | "INTERRUPTED";
                 message: string;
             };
-            message: components["schemas"]["Message"];
+            message: components["schemas"]["FailedReply"];
+        };
+        FailedReply: components["schemas"]["Message"] & {
+            /** @enum {string} */
+            role: "assistant";
+            /** @enum {string} */
+            status: "error" | "incomplete";
+            error: {
+                /**
+                 * @description One of the API error codes (the error that ended the reply), or `INTERRUPTED`: the server generating it stopped
+                 * @enum {string}
+                 */
+                code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "REQUEST_TIMEOUT" | "HEADERS_TOO_LARGE" | "INVALID_LAST_EVENT_ID" | "INVALID_IDEMPOTENCY_KEY" | "PARENT_NOT_ASSISTANT" | "NOTHING_TO_REGENERATE" | "NOT_CONTINUABLE" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "FORBIDDEN_ORIGIN" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "EMAIL_TAKEN" | "TOO_MANY_KEYS" | "IDEMPOTENCY_KEY_REUSED" | "CHAT_LIMIT_REACHED" | "MESSAGE_LIMIT_REACHED" | "STORAGE_LIMIT_REACHED" | "MESSAGE_STREAMING" | "REPLY_NOT_CONTINUABLE" | "LAST_ADMIN" | "ACCOUNT_BEING_DELETED" | "REFRESH_COOKIE_REPLACED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "TOO_MANY_STREAMS" | "TOO_MANY_PASSWORD_CHECKS" | "QUOTA_EXCEEDED" | "INTERNAL" | "UPSTREAM_ERROR" | "SERVICE_UNAVAILABLE" | "SERVER_BUSY" | "SEARCH_TIMEOUT" | "UPSTREAM_TIMEOUT" | "INTERRUPTED";
+                message: string;
+            };
         };
         PostV1ChatCompletionsEvent: {
             id: string;
@@ -1035,9 +1072,15 @@ export interface components {
             };
             /** @description With `message`: the user message and the stored reply */
             messages?: [
-                components["schemas"]["Message"],
-                components["schemas"]["Message"]
+                components["schemas"]["UserMessage"],
+                components["schemas"]["AnsweredReply"]
             ];
+        };
+        AnsweredReply: components["schemas"]["Message"] & {
+            /** @enum {string} */
+            role: "assistant";
+            /** @enum {string} */
+            status: "complete" | "incomplete";
         };
         ChatWithMessages: {
             id: string;
@@ -1096,8 +1139,8 @@ export interface components {
             chat: components["schemas"]["Chat"];
             /** @description The user message and the stored reply */
             messages: [
-                components["schemas"]["Message"],
-                components["schemas"]["Message"]
+                components["schemas"]["UserMessage"],
+                components["schemas"]["AnsweredReply"]
             ];
         };
         StopResult: {

@@ -93,11 +93,74 @@ export const ChatWithMessagesSchema = ChatSchema.extend({
     .describe('Older messages exist: follow the Link header or GET /:id/messages?cursor='),
 }).meta({ id: 'ChatWithMessages' });
 
+/**
+ * The narrower shapes below are what the server guarantees where a message is sent in a known
+ * state (tests/contract/guaranteed-states.test.ts validates the real answers of every path
+ * against them). Each is a Message (`allOf` it, and the narrowing): a client may treat it as one.
+ */
+
+/** A user message: stored `complete` when it is sent, and never written again. */
+export const UserMessageSchema = MessageSchema.and(
+  z.object({
+    role: z.literal('user'),
+    status: z.literal('complete'),
+  }),
+).meta({ id: 'UserMessage' });
+
+/**
+ * The reply of a `meta` event: as it stands at the event's cursor, still being written (empty for
+ * a new reply; a continue's answer as it was), whatever it has become since.
+ */
+export const StreamingReplySchema = MessageSchema.and(
+  z.object({
+    role: z.literal('assistant'),
+    status: z.literal('streaming'),
+    finishReason: z.null(),
+    usage: z.null(),
+    error: z.null(),
+    stopReason: z.null(),
+  }),
+).meta({ id: 'StreamingReply' });
+
+/** The reply of a `done` event: it ended without an error (whole, or cut: `stopReason` says why). */
+export const DoneReplySchema = MessageSchema.and(
+  z.object({
+    role: z.literal('assistant'),
+    status: z.enum(['complete', 'incomplete']),
+    error: z.null(),
+  }),
+).meta({ id: 'DoneReply' });
+
+/**
+ * The reply of an `error` event: `error` as the event's own. `error` when the model or the
+ * server failed it; `incomplete` (its text so far kept) when its server stopped (`INTERRUPTED`)
+ * or shut down before it could be stored (`SERVICE_UNAVAILABLE`).
+ */
+export const FailedReplySchema = MessageSchema.and(
+  z.object({
+    role: z.literal('assistant'),
+    status: z.enum(['error', 'incomplete']),
+    error: ReplyErrorSchema,
+  }),
+).meta({ id: 'FailedReply' });
+
+/**
+ * The reply of a JSON answer (201): a reply that failed is a 502/504/503 instead. `incomplete`
+ * when it was cut (`stopReason`), or when its server stopped (`error.code` `INTERRUPTED`, the
+ * one error such a reply can carry).
+ */
+export const AnsweredReplySchema = MessageSchema.and(
+  z.object({
+    role: z.literal('assistant'),
+    status: z.enum(['complete', 'incomplete']),
+  }),
+).meta({ id: 'AnsweredReply' });
+
 export const ExchangeResultSchema = z
   .object({
     chat: ChatSchema,
     messages: z
-      .tuple([MessageSchema, MessageSchema])
+      .tuple([UserMessageSchema, AnsweredReplySchema])
       .describe('The user message and the stored reply'),
   })
   .meta({ id: 'ExchangeResult' });
@@ -122,11 +185,15 @@ export const SseDescription =
 
 /** The JSON `data:` of each Server-Sent Event of an exchange, as the exchange controller sends them (documentation). */
 export const SseEventSchemas = {
-  meta: z.object({ chat: ChatSchema, userMessage: MessageSchema, assistantMessage: MessageSchema }),
+  meta: z.object({
+    chat: ChatSchema,
+    userMessage: UserMessageSchema,
+    assistantMessage: StreamingReplySchema,
+  }),
   delta: z.object({ content: z.string() }),
   title: z.object({ chat: ChatSchema }),
-  done: z.object({ message: MessageSchema, chat: ChatSchema }),
-  error: z.object({ error: ReplyErrorSchema, message: MessageSchema }),
+  done: z.object({ message: DoneReplySchema, chat: ChatSchema }),
+  error: z.object({ error: ReplyErrorSchema, message: FailedReplySchema }),
 };
 
 export const StopResultSchema = z
@@ -140,6 +207,9 @@ export type ChatWithMessagesJson = z.infer<typeof ChatWithMessagesSchema>;
 export type ExchangeResultJson = z.infer<typeof ExchangeResultSchema>;
 export type CreatedChatJson = z.infer<typeof CreatedChatSchema>;
 export type StopResultJson = z.infer<typeof StopResultSchema>;
+export type UserMessageJson = z.infer<typeof UserMessageSchema>;
+export type FailedReplyJson = z.infer<typeof FailedReplySchema>;
+export type AnsweredReplyJson = z.infer<typeof AnsweredReplySchema>;
 export type SseEventJson<E extends keyof typeof SseEventSchemas> = z.infer<
   (typeof SseEventSchemas)[E]
 >;

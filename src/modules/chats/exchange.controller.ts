@@ -4,7 +4,7 @@ import type { Types } from '../../lib/db/mongoose.js';
 import { AppError } from '../../lib/errors.js';
 import { logger } from '../../lib/logger.js';
 import { authOf } from '../../lib/http/request-auth.js';
-import { toChatJson, toMessageJson } from './chats.mapper.js';
+import { toChatJson } from './chats.mapper.js';
 import type { CreatedChatJson, ExchangeResultJson } from './chats.schemas.js';
 import type { ChatDoc } from './chat.model.js';
 import { parseObjectId } from '../../lib/http/ids.js';
@@ -31,13 +31,13 @@ import {
   type IdempotentIds,
 } from './idempotency.service.js';
 import { cursorId, cursorOf, invalidLastEventId } from './reply-cursor.js';
-import { metaOf } from './reply-events.js';
+import { answerOf, metaOf, toUserMessageJson } from './reply-events.js';
 import { followLive } from './reply-live-reader.js';
 import { findReplyInChat } from './reply-resume.service.js';
 import { afterMeta, CollectingSink, SseSink } from './reply-sink.js';
 import { serveEvents } from '../../lib/http/serve-events.js';
 import { admitReader } from './reader-cap.js';
-import { exchangeJson, resumeFromPost, serveReply } from './reply.controller.js';
+import { exchangeJson, resumeFromPost, serveReply, storedError } from './reply.controller.js';
 import { openReply, runReply } from './reply.service.js';
 
 /**
@@ -86,14 +86,15 @@ export async function respondWithReply(
     // An upstream failure is a 502/504 JSON error; both messages are stored by then, in a chat the
     // send may have just started: named, so a retry goes there rather than start another (a
     // stream's `meta` names it before any error).
-    if (outcome.error) {
+    const answer = answerOf(outcome.message);
+    if (outcome.error || answer.failure) {
       res.set('X-Chat-Id', String(exchange.chat._id));
-      throw outcome.error;
+      throw outcome.error ?? storedError(answer.failure!);
     }
     const exchangeBody = {
       // As stored once the reply settled it (a title, a rename meanwhile), as `done` shows it.
       chat: outcome.chat ?? toChatJson(exchange.chat),
-      messages: [toMessageJson(exchange.userMessage), toMessageJson(outcome.message)],
+      messages: [toUserMessageJson(exchange.userMessage), answer.reply],
     } satisfies ExchangeResultJson;
     const body = createdChat ? asCreatedChat(exchangeBody) : exchangeBody;
     res.status(201).json(body);

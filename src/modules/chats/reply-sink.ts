@@ -108,6 +108,8 @@ export class CollectingSink implements ReplySink {
   readonly gone: Promise<void>;
   readonly congested = false;
   ended = false;
+  /** The final event it was given, once the reply ended. */
+  last: ReplyFinal | undefined;
   private closed = false;
 
   constructor(res: Response) {
@@ -128,7 +130,8 @@ export class CollectingSink implements ReplySink {
     return undefined;
   }
 
-  final(): void {
+  final(final: ReplyFinal): void {
     this.ended = true;
+    this.last = final;
   }
 }

@@ -1,14 +1,15 @@
 import type { AppError } from '../../lib/errors.js';
 import type { ChatJson } from './chats.mapper.js';
+import type { SseEventJson } from './chats.schemas.js';
 import type { MessageDoc } from './message.model.js';
 
-/** The last event of a reply, as every reader sends it. */
-export interface ReplyFinal {
-  event: 'done' | 'error';
-  data: unknown;
+/** The last event of a reply, as every reader sends it (its data as the description publishes it). */
+export type ReplyFinal = (
+  { event: 'done'; data: SseEventJson<'done'> } | { event: 'error'; data: SseEventJson<'error'> }
+) & {
   /** Events an SSE reader sends just before the final one (the chat's new `title`). */
   before?: { event: string; data: unknown }[];
-}
+};
 
 /** How a reply ended: the message as stored, and the error a JSON request answers with. */
 export interface ReplyOutcome {

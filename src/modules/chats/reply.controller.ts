@@ -1,15 +1,15 @@
 import type { Request, Response } from 'express';
-import { AppError, ERROR_STATUS, type ErrorCode } from '../../lib/errors.js';
+import { AppError, ERROR_STATUS, notFound, type ErrorCode } from '../../lib/errors.js';
 import { parseObjectId } from '../../lib/http/ids.js';
 import { authOf } from '../../lib/http/request-auth.js';
 import { isHighSurrogate, isLowSurrogate } from '../../lib/text.js';
-import { toChatJson, toMessageJson } from './chats.mapper.js';
+import { toChatJson } from './chats.mapper.js';
 import type { ExchangeResultJson } from './chats.schemas.js';
 import { findOwnedChat } from './chats.service.js';
 import { Chat, type ChatDoc } from './chat.model.js';
 import { Message, type MessageDoc } from './message.model.js';
 import { cursorId, cursorOf, invalidLastEventId, type ReplyCursor } from './reply-cursor.js';
-import { metaOf } from './reply-events.js';
+import { answerOf, metaOf, toUserMessageJson } from './reply-events.js';
 import { followStored } from './reply-follower.js';
 import { followLive } from './reply-live-reader.js';
 import {
@@ -137,15 +137,23 @@ export async function exchangeJson(
     Message.findById(found.reply._id).lean<MessageDoc>(),
     Chat.findById(found.chat._id).lean<ChatDoc>(),
   ]);
-  const reply = stored ?? found.reply;
-  if (reply.status === 'error' && reply.error) {
+  // Deleted since (its chat, or its branch): a repeat of a deleted exchange is a 404.
+  if (!stored) throw notFound('Reply');
+  // Still `streaming` as stored: it ended without its outcome stored (shutdown, a bug), and the
+  // final event the reader got says how.
+  const unstored =
+    stored.status === 'streaming' && collected.last?.event === 'error'
+      ? collected.last.data.error
+      : undefined;
+  const answer = unstored ? { failure: unstored } : answerOf(stored);
+  if (answer.failure) {
     // Named as the first answer named it (respondWithReply): a client that lost that answer, or
     // whose stream failed before its `meta`, learns from the repeat which chat holds the question.
     res.set('X-Chat-Id', String(found.chat._id));
-    throw storedError(reply.error);
+    throw storedError(answer.failure);
   }
   return {
     chat: toChatJson(chat ?? found.chat),
-    messages: [toMessageJson(await questionOf(reply)), toMessageJson(reply)],
+    messages: [toUserMessageJson(await questionOf(stored)), answer.reply],
   } satisfies ExchangeResultJson;
 }
