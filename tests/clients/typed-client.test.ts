@@ -556,6 +556,51 @@ describe('typed client', () => {
     expect(await Message.countDocuments({ userId: user!._id })).toBe(6);
   });
 
+  it("when a JSON call's signal is aborted, then it rejects with the AbortError, as a stream does: before it is sent nothing is stored, while it waits the wait ends", async () => {
+    const api = createClient({ baseUrl });
+    await api.signup({ email: uniqueEmail('json-abort'), password: 'correct horse battery' });
+    const user = await User.findOne({ email: (await api.me()).email }).lean();
+    // A live signal changes nothing.
+    const live = { signal: new AbortController().signal };
+    const chat = await api.createChat({}, live);
+    const { messages } = await api.sendMessage(chat.id, { content: 'hi' }, live);
+    const stored = await Message.countDocuments({ userId: user!._id });
+    const aborted = { signal: AbortSignal.abort(), idempotencyKey: `aborted-${Date.now()}` };
+    const calls = {
+      createChat: () => api.createChat({}, aborted),
+      startChat: () => api.startChat({ message: 'x' }, aborted),
+      sendMessage: () => api.sendMessage(chat.id, { content: 'x' }, aborted),
+      sendCompat: () => api.sendCompat({ message: 'x', chatId: chat.id }, aborted),
+      fork: () => api.fork(chat.id, { messageId: messages[1].id }, aborted),
+    };
+    for (const [name, call] of Object.entries(calls))
+      await expect(call(), name).rejects.toMatchObject({ name: 'AbortError' });
+    expect(await Message.countDocuments({ userId: user!._id })).toBe(stored);
+
+    // A network that never answers: aborting ends the wait (the signal reaches the fetch).
+    const silent = createClient({
+      baseUrl,
+      fetch: (input, init) =>
+        new Promise<Response>((_, reject) => {
+          const { signal } = new Request(input, init);
+          // Aborted already when the call reaches its fetch (the client awaits its middleware).
+          if (signal.aborted) reject(signal.reason as Error);
+          signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true });
+        }),
+    });
+    for (const send of [
+      (signal: AbortSignal) => silent.sendMessage(chat.id, { content: 'x' }, { signal }),
+      (signal: AbortSignal) => silent.startChat({ message: 'x' }, { signal }),
+      (signal: AbortSignal) => silent.sendCompat({ message: 'x' }, { signal }),
+      (signal: AbortSignal) => silent.fork(chat.id, { messageId: messages[1].id }, { signal }),
+    ]) {
+      const waiting = new AbortController();
+      const sent = send(waiting.signal);
+      waiting.abort();
+      await expect(sent).rejects.toMatchObject({ name: 'AbortError' });
+    }
+  });
+
   it('when the server refuses a stream before it opens, then stream() throws the ApiError instead of yielding events', async () => {
     const api = createClient({ baseUrl });
     await api.signup({ email: uniqueEmail('refused'), password: 'correct horse battery' });

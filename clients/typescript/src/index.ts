@@ -61,6 +61,12 @@ export interface SendOptions {
    * same exchange), so a retry never sends the message twice. A new key for each new send.
    */
   idempotencyKey?: string;
+  /**
+   * Aborting it stops waiting: the call rejects with the platform's AbortError. A reply already
+   * asked for goes on (`stopReply` stops it), and a send with the same `idempotencyKey` answers
+   * with it.
+   */
+  signal?: AbortSignal;
 }
 
 /** How a stream is read, and made safe to retry (README "Reconnecting"). */
@@ -307,7 +313,11 @@ export class SigmaClient {
     options: SendOptions = {},
   ): Promise<Chat> {
     return this.call(() =>
-      this.raw.POST('/api/chats', { params: idempotencyParams(options), body }),
+      this.raw.POST('/api/chats', {
+        params: idempotencyParams(options),
+        body,
+        ...signalOf(options),
+      }),
     );
   }
 
@@ -320,6 +330,7 @@ export class SigmaClient {
       this.raw.POST('/api/chats', {
         params: idempotencyParams(options),
         body: { ...body, stream: false },
+        ...signalOf(options),
       }),
     ) as Promise<StartedChat>;
   }
@@ -371,6 +382,7 @@ export class SigmaClient {
       this.raw.POST('/api/chats/{id}/fork', {
         params: { path: { id }, ...idempotencyParams(options) },
         body,
+        ...signalOf(options),
       }),
     );
   }
@@ -394,6 +406,7 @@ export class SigmaClient {
         this.raw.POST('/api/chats/{id}/messages', {
           params: { path: { id }, ...idempotencyParams(options) },
           body: { ...body, stream: false },
+          ...signalOf(options),
         }),
       // openapi-fetch widens the [user, assistant] pair to an array; the description says two.
     ) as Promise<ExchangeResult>;
@@ -477,6 +490,7 @@ export class SigmaClient {
         this.raw.POST('/api/chat', {
           params: idempotencyParams(options),
           body: { ...body, stream: false },
+          ...signalOf(options),
         }),
       // openapi-fetch widens the [user, assistant] pair to an array; the description says two.
     ) as Promise<ExchangeResult>;
@@ -632,6 +646,9 @@ const chatPath = (id: string) => `/api/chats/${encodeURIComponent(id)}`;
 /** The `Idempotency-Key` header of a JSON send, when it has a key. */
 const idempotencyParams = ({ idempotencyKey }: SendOptions) =>
   idempotencyKey ? { header: { 'Idempotency-Key': idempotencyKey } } : {};
+
+/** The signal of a JSON send, when it has one. */
+const signalOf = ({ signal }: SendOptions) => (signal ? { signal } : {});
 
 /**
  * Whether a refusal is the access token's (expired, or its session ended): the one 401 a refresh
