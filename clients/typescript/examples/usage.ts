@@ -53,7 +53,26 @@ export async function journey(baseUrl: string, email: string) {
     if (event.event === 'delta') streamed += event.data.content;
     if (event.event === 'done') streamed += ` [${event.data.message.status}]`;
     if (event.event === 'error') streamed += ` [${describeFailure(event.data.error.code)}]`;
+    // What the server guarantees is in the types: no hand-narrowing in a strict project.
+    if (event.event === 'meta') {
+      const asked: 'user' = event.data.userMessage.role;
+      const streaming: 'streaming' = event.data.assistantMessage.status;
+      void [asked, streaming];
+    }
+    if (event.event === 'done') {
+      const ended: 'complete' | 'incomplete' = event.data.message.status;
+      const noError: null = event.data.message.error;
+      void [ended, noError];
+    }
+    if (event.event === 'error') {
+      // The failed message carries the error itself (never null there).
+      const failed: ReplyError = event.data.message.error;
+      void describeFailure(failed.code);
+    }
   }
+  const answered: 'complete' | 'incomplete' = reply.status;
+  const asker: 'user' = question.role;
+  void [answered, asker];
 
   // Stop reading after the first delta. The server goes on for DETACH_GRACE_SECONDS in case a reader
   // comes back, then cuts the reply (stored incomplete); api.stopReply(chat.id) stops it at once.
@@ -89,6 +108,8 @@ export async function journey(baseUrl: string, email: string) {
   void api.raw.GET('/api/nope');
   // @ts-expect-error -- a reply's error code is one of a known set, not any string
   void describeFailure('NOT_A_CODE');
+  // @ts-expect-error -- the JSON answer's reply is never one that failed (that is a 502/504)
+  void (reply.status === 'error');
 
   return {
     userEmail: user.email,
