@@ -32,7 +32,7 @@ describe("a reader's heartbeat and a deleted chat", () => {
     const reply = await Message.create({
       chatId,
       userId: ctx.user.id,
-      parentId: sent.body.messages[1].id,
+      parentId: sent.body.messages[0].id,
       role: 'assistant',
       content: 'so far',
       status: 'streaming',
