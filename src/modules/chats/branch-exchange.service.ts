@@ -169,12 +169,16 @@ export async function beginContinue(
   if (node.status === 'streaming') throw streaming();
   return withSlot(userId, chat, { messages: 0 }, async (lease, now) => {
     const path = tree.pathTo(node._id);
-    const [[answer], [question], history] = await Promise.all([
+    // Its question by its id, not from the path: the tree holds the newest MAX_TREE_MESSAGES only,
+    // and an answer at its edge has its question past it.
+    const [[answer], question, history] = await Promise.all([
       withContent([node]),
-      withContent(path.slice(-2, -1)),
+      node.parentId
+        ? Message.findById(node.parentId, { terms: 0 }).lean<MessageDoc>()
+        : Promise.resolve(null),
       turnsOf(path),
     ]);
-    if (!answer) throw notFound('Message');
+    if (!answer || question?.role !== 'user') throw notFound('Message');
     const cut = answer.status === 'incomplete' || answer.finishReason === 'length';
     if (answer.status === 'error' || !cut || answer.content.length === 0)
       throw new AppError(
@@ -232,7 +236,7 @@ export async function beginContinue(
     if (sofar?.role === 'assistant') sofar.content = answerSoFar(sofar.content, budget);
     const turns = fitToBudget(chat.systemPrompt, history, budget);
     const assistant: MessageDoc = { ...answer, ...claim };
-    return { chat: moved, userMessage: question ?? answer, assistant, lease, model, turns, callId };
+    return { chat: moved, userMessage: question, assistant, lease, model, turns, callId };
   });
 }
 
