@@ -197,7 +197,7 @@ function streamUiReply(res: Response, exchange: Exchange): void {
     });
     await sse.data({ type: 'start-step' });
     const reply = openReply(exchange);
-    const sink = new DataSink(res, sse, reply, {
+    const sink = new DataSink(res, sse, {
       delta: (delta) => {
         const parts: unknown[] = textStarted
           ? []
@@ -205,7 +205,7 @@ function streamUiReply(res: Response, exchange: Exchange): void {
         textStarted = true;
         return [...parts, { type: 'text-delta', id: textId, delta }];
       },
-      final: lastParts,
+      final: () => lastParts(reply.outcome),
     });
     const reading = followLive(reply, sink, 0);
     // useChat's stop() aborts the request, and this protocol has no way back to a reply: a client

@@ -2,13 +2,15 @@ import type { Response } from 'express';
 import { whenClosed } from '../../lib/http/response-closed.js';
 import type { DataSseStream } from '../../lib/http/sse-data.js';
 import type { ReplySink } from './reply-sink.js';
-import type { ReplyOutcome, ReplyStream } from './reply-stream.js';
 
 /** How a protocol spells a reply: the lines for a chunk of text, and the last lines. */
 export interface DataFormat {
   delta(text: string): unknown[];
-  /** From how the reply ended (null only if it ended without one, which is a bug). */
-  final(outcome: ReplyOutcome | null): unknown[];
+  /**
+   * The last lines, once the reply has ended (from its outcome). Absent: the caller writes them,
+   * from how the reply was stored (a repeat following a stored reply again).
+   */
+  final?(): unknown[];
 }
 
 /**
@@ -22,7 +24,6 @@ export class DataSink implements ReplySink {
   constructor(
     private readonly res: Response,
     private readonly sse: DataSseStream,
-    private readonly reply: ReplyStream,
     private readonly format: DataFormat,
   ) {
     this.gone = new Promise((resolve) => whenClosed(res, resolve));
@@ -47,6 +48,6 @@ export class DataSink implements ReplySink {
   }
 
   final(): void {
-    this.sse.finishWith(...this.format.final(this.reply.outcome));
+    if (this.format.final) this.sse.finishWith(...this.format.final());
   }
 }

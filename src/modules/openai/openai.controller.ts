@@ -24,7 +24,6 @@ import {
   type Exchange,
   type IdempotencyDoc,
   type ReplyOutcome,
-  type ReplySink,
   type RunReplyOptions,
 } from '../chats/index.js';
 import { keyOf } from '../keys/index.js';
@@ -310,9 +309,9 @@ async function answerStream(
       // Written before any delta (writes keep their order); waited for only once the reply runs.
       const roleWritten = sse.data(chunk({ role: 'assistant', content: '' }));
       const reply = openReply(exchange);
-      const sink = new DataSink(res, sse, reply, {
+      const sink = new DataSink(res, sse, {
         delta: (content) => [chunk({ content })],
-        final: lastLines,
+        final: () => lastLines(reply.outcome),
       });
       const reading = followLive(reply, sink, 0);
       runReply(reply, exchange, {
@@ -449,39 +448,17 @@ async function answerAgain(
     sse,
     async () => {
       await sse.data(chunk({ role: 'assistant', content: '' }));
+      // Its end is written from the stored reply (its charge, its stop reason), below.
       await followReply(
         found,
         0,
-        deltasOnly(res, sse, (content) => chunk({ content })),
+        new DataSink(res, sse, { delta: (content) => [chunk({ content })] }),
       );
       if (sse.isClosed) return;
       sse.finishWith(...lastLines(await outcomeOfStored()));
     },
     openAiErrorHandler,
   );
-}
-
-/**
- * A reader that writes a followed reply's text as `data:` lines and leaves its end to the caller,
- * which reads how it ended from the stored reply (its charge, its stop reason).
- */
-function deltasOnly(
-  res: Response,
-  sse: DataSseStream,
-  line: (content: string) => unknown,
-): ReplySink {
-  return {
-    gone: new Promise((resolve) => whenClosed(res, resolve)),
-    get isClosed() {
-      return sse.isClosed;
-    },
-    get congested() {
-      return res.writableNeedDrain;
-    },
-    event: (_event, data, _id, interrupt) =>
-      sse.data(line((data as { content: string }).content), interrupt),
-    final: () => undefined,
-  };
 }
 
 /** When this process started: the `created` of every model (the list does not change while it runs). */
