@@ -110,8 +110,13 @@ const lastAdmin = () =>
     'This is the last active administrator; promote another one before deleting this account',
   );
 
-/** An active administrator gives up the role (under ACCOUNTS_LOCK), refused for the last one. */
-async function giveUpRole(id: Types.ObjectId): Promise<void> {
+/**
+ * The account, if an active administrator, gives up the role (under ACCOUNTS_LOCK), refused for
+ * the last one.
+ */
+async function leaveIfActiveAdmin(id: Types.ObjectId): Promise<void> {
+  const user = await User.findById(id, { role: 1, disabled: 1 }).lean();
+  if (user?.role !== 'admin' || user.disabled) return;
   if ((await countActiveAdmins(id)) === 0) throw lastAdmin();
   await inUserTurn(id, () => User.updateOne({ _id: id }, { $set: { role: 'user' } }));
   await runUserHooks('leftAdministrators', String(id));
@@ -136,10 +141,8 @@ export async function beginDeletion(id: Types.ObjectId): Promise<void> {
       User.updateOne({ _id: id }, { $set: { deletingUntil } }),
     );
     if (marked.matchedCount === 0) return;
-    const user = await User.findById(id, { role: 1, disabled: 1 }).lean();
-    if (user?.role !== 'admin' || user.disabled) return;
     try {
-      await giveUpRole(id);
+      await leaveIfActiveAdmin(id);
     } catch (error) {
       await abandonDeletion(id).catch(() => undefined);
       throw error;
@@ -157,10 +160,7 @@ export async function abandonDeletion(id: Types.ObjectId): Promise<void> {
  * enabled meanwhile) gives up the role again under ACCOUNTS_LOCK, refused when it is the last one.
  */
 async function leaveAdministrators(id: Types.ObjectId): Promise<void> {
-  await withLock(ACCOUNTS_LOCK, async () => {
-    const user = await User.findById(id, { role: 1, disabled: 1 }).lean();
-    if (user?.role === 'admin' && !user.disabled) await giveUpRole(id);
-  });
+  await withLock(ACCOUNTS_LOCK, () => leaveIfActiveAdmin(id));
 }
 
 /**
