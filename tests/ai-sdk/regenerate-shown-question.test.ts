@@ -1,5 +1,3 @@
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import {
   AbstractChat,
   DefaultChatTransport,
@@ -7,35 +5,11 @@ import {
   type ChatStatus,
   type UIMessage,
 } from 'ai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { useTestApp } from '../helpers/app.js';
+import { describe, expect, it } from 'vitest';
 import { NO_TIGHT_LIMITS } from '../helpers/auth.js';
-import { startUpstream } from '../helpers/upstream.js';
-import { upstreamEnv } from '../helpers/chat-app.js';
-import { createUser, type TestUser } from '../helpers/users.js';
+import { useChatApp } from '../helpers/chat-app.js';
 
-const upstream = await startUpstream();
-const ctx = useTestApp({
-  ...NO_TIGHT_LIMITS,
-  ...upstreamEnv(upstream),
-  MODELS: 'test-model,demo',
-  DEMO_CHUNK_DELAY_MS: '0',
-});
-let server: Server;
-let api: string;
-let user: TestUser;
-
-beforeAll(async () => {
-  server = ctx.app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  api = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/ai-sdk/chat`;
-  user = await createUser({ label: 'usechat' });
-});
-afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
-  await upstream.close();
-});
-beforeEach(() => upstream.reset());
+const ctx = useChatApp({ ...NO_TIGHT_LIMITS, MODELS: 'test-model,demo', DEMO_CHUNK_DELAY_MS: '0' });
 
 class State implements ChatState<UIMessage> {
   status: ChatStatus = 'ready';
@@ -58,8 +32,8 @@ class Chat extends AbstractChat<UIMessage> {
       id,
       state: new State(initial),
       transport: new DefaultChatTransport({
-        api,
-        headers: () => ({ Authorization: `Bearer ${user.accessToken}` }),
+        api: `http://127.0.0.1:${ctx.server.port}/api/ai-sdk/chat`,
+        headers: () => ({ Authorization: `Bearer ${ctx.user.accessToken}` }),
         ...(prepare
           ? {
               prepareSendMessagesRequest: ({ id, messages, trigger, messageId, body }) => ({
@@ -93,7 +67,7 @@ describe('useChat regenerate of an older question of the session', () => {
   for (const prepare of [false, true]) {
     it(`when useChat regenerates its first question after a second exchange (README transport: ${prepare}), then that question is answered again, from its own history`, async () => {
       const chat = new Chat(`regen-shown-${prepare}`, [], prepare);
-      upstream.script(
+      ctx.upstream.script(
         { chunks: ['A1'] },
         { chunks: ['A2'] },
         { chunks: ['A1b'] },
@@ -104,15 +78,19 @@ describe('useChat regenerate of an older question of the session', () => {
       await chat.regenerate({ messageId: chat.messages[0]!.id });
       expect(chat.status, String(chat.error)).toBe('ready');
       expect(texts(chat)).toEqual(['user:Q1', 'assistant:A1b']);
-      expect(upstream.requests.at(-1)!.messages.map((m) => m.content)).toEqual(['Q1']);
+      expect(ctx.upstream.requests.at(-1)!.messages.map((m) => m.content)).toEqual(['Q1']);
       // The page and the server go on with the same conversation.
       await chat.sendMessage({ text: 'Q3' });
-      expect(upstream.requests.at(-1)!.messages.map((m) => m.content)).toEqual(['Q1', 'A1b', 'Q3']);
+      expect(ctx.upstream.requests.at(-1)!.messages.map((m) => m.content)).toEqual([
+        'Q1',
+        'A1b',
+        'Q3',
+      ]);
     });
 
     it(`when useChat regenerates a middle question of the session (README transport: ${prepare}), then that question is answered again after the answer shown before it`, async () => {
       const chat = new Chat(`regen-shown-mid-${prepare}`, [], prepare);
-      upstream.script(
+      ctx.upstream.script(
         { chunks: ['A1'] },
         { chunks: ['A2'] },
         { chunks: ['A3'] },
@@ -123,7 +101,11 @@ describe('useChat regenerate of an older question of the session', () => {
       await chat.sendMessage({ text: 'Q3' });
       await chat.regenerate({ messageId: chat.messages[2]!.id });
       expect(texts(chat)).toEqual(['user:Q1', 'assistant:A1', 'user:Q2', 'assistant:A2b']);
-      expect(upstream.requests.at(-1)!.messages.map((m) => m.content)).toEqual(['Q1', 'A1', 'Q2']);
+      expect(ctx.upstream.requests.at(-1)!.messages.map((m) => m.content)).toEqual([
+        'Q1',
+        'A1',
+        'Q2',
+      ]);
     });
   }
 });
