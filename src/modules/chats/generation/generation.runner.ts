@@ -126,6 +126,11 @@ export async function runGeneration(
   let settled: () => void;
   // Past MAX_REPLY_CHARS the model is left: the reply ends there, as one the token limit cut.
   let capped = false;
+  const leaveAtCap = () => {
+    capped = true;
+    finishReason = 'length';
+    completion.reply.close();
+  };
   // The first half of a character the provider split between two deltas (a surrogate pair sent
   // as two JSON escapes), held for the next one: the reply's text never ends inside a character,
   // so a checkpoint (stored as UTF-8) and an event id's offset are always whole characters, and a
@@ -145,11 +150,7 @@ export async function runGeneration(
       }
       const room = c.MAX_REPLY_CHARS - reply.length;
       const text = content.length > room ? cutText(content, room) : content;
-      if (text !== content) {
-        capped = true;
-        finishReason = 'length';
-        completion.reply.close();
-      }
+      if (text !== content) leaveAtCap();
       if (text.length === 0) return;
       // Held only while a reader's socket is full (backpressure).
       const pushed = reply.push(text);
@@ -168,12 +169,7 @@ export async function runGeneration(
           : [event.content];
       otherChars += other.reduce((sum, text) => sum + text.length, 0);
       // A model that thinks (or calls tools) past the cap is left as one whose text reaches it.
-      if (otherChars > c.MAX_REPLY_CHARS) {
-        capped = true;
-        finishReason = 'length';
-        completion.reply.close();
-        return;
-      }
+      if (otherChars > c.MAX_REPLY_CHARS) return leaveAtCap();
       otherOutput.push(...other);
     }
     return options.onEvent?.(event, controller.signal);
