@@ -130,7 +130,9 @@ describe('the published states of an exchange’s messages, on every path that s
   it('when a reply is stopped, fails upstream, is regenerated or continued, then every event and JSON answer is as published', async () => {
     const chatId = await newChat();
     // Stopped: done, incomplete, no error.
-    ctx.upstream.setDefault({ chunks: ['and on'], endless: true });
+    // Paced: a model writing as fast as it can would leave the test's reader a backlog to parse
+    // after the stop, longer than its wait on a loaded machine.
+    ctx.upstream.setDefault({ chunks: ['and on'], endless: true, delayMs: 5 });
     const s = ctx.stream(`/api/chats/${chatId}/messages`, { content: 'go on' });
     await s.waitForEvent('delta');
     await ctx.request().post(`/api/chats/${chatId}/stop`).set(ctx.user.auth).expect(202);
