@@ -88,7 +88,7 @@ async function javaBackend(warmupMs: number, shared: boolean): Promise<Backend> 
   if (!shared) await proof.stop();
   return {
     kind: 'java',
-    label: `mongo-java-server 1.47 (in-memory backend, announcing MongoDB 4.4), ${shared ? 'one instance for the whole run, a database per phase' : 'one instance per phase'}, shared by both servers. Its secondary indexes serve an equality on their first field (the bench’s EqualityIndex; the library itself keeps unique indexes only), anything else scans the documents so found or the whole collection, so absolute times are not a real mongod’s; the servers’ ratios are fair`,
+    label: `mongo-java-server 1.47 (in-memory backend, announcing MongoDB 4.4), ${shared ? 'one instance for the whole run, a database per phase' : 'one instance per phase'}, shared by both servers. Its secondary indexes serve an equality on their first field (the bench’s EqualityIndex; the library itself keeps unique indexes only) and its _id index a filter giving _id one value beside other fields, anything else scans the documents so found or the whole collection, so absolute times are not a real mongod’s; the servers’ ratios are fair`,
     reason: 'mongo-java-server (in memory; BENCH_DB=ferretdb|uri to choose another)',
     start: shared ? () => Promise.resolve(phaseDatabase(proof)) : () => startJava(dir, warmupMs),
   };

@@ -1,4 +1,4 @@
-import { MongoClient, ObjectId, type Filter } from 'mongodb';
+import { MongoClient, ObjectId, type Collection, type Filter } from 'mongodb';
 
 interface Doc {
   _id: number;
@@ -11,7 +11,9 @@ interface Doc {
  * Proves, before a run relies on it, that the bench database's equality indexes
  * (bench/mongo-java-server EqualityIndex) answer as a scan would: the same documents, in the same
  * order, through finds, updates that move a document between keys, deletes, inserts into freed
- * positions, counts and an aggregation led by `$match`. Each answer is compared with the same
+ * positions, counts and an aggregation led by `$match`; and that a filter giving `_id` one value
+ * beside other fields (read from the `_id` index) finds, updates and deletes that document only
+ * while the other fields match. Each answer is compared with the same
  * filter applied here to a copy of the collection. Throws on the first difference.
  */
 export async function checkEqualityIndexes(uri: string): Promise<void> {
@@ -75,8 +77,32 @@ export async function checkEqualityIndexes(uri: string): Promise<void> {
     const size = mine.reduce((total, d) => total + d.size, 0);
     if (sum?.n !== mine.length || sum.size !== size)
       throw new Error(`equality index check: aggregate gave ${JSON.stringify(sum)}`);
+    await checkIdWithOtherFields(docs, first);
     await docs.drop();
   } finally {
     await client.close();
   }
+}
+
+/** `{ _id, …other fields }`: served from the `_id` index, still matched against every field. */
+async function checkIdWithOtherFields(docs: Collection<Doc>, first: ObjectId): Promise<void> {
+  const fail = (what: string, got: unknown) => {
+    throw new Error(`_id index check: ${what}: got ${JSON.stringify(got)}`);
+  };
+  const found = await docs.findOne({ _id: 100, owner: first });
+  if (found?._id !== 100) fail('a find whose other field matches', found);
+  const missed = await docs.findOne({ _id: 100, owner: 'text-owner' });
+  if (missed !== null) fail("a find whose other field doesn't match", missed);
+  const noUpdate = await docs.updateOne({ _id: 100, size: 4 }, { $set: { size: 9 } });
+  if (noUpdate.matchedCount !== 0) fail("an update whose other field doesn't match", noUpdate);
+  const before = await docs.findOneAndUpdate(
+    { _id: 100, owner: first, size: 0 },
+    { $set: { size: 3 } },
+    { returnDocument: 'before', projection: { size: 1 } },
+  );
+  if (before?.size !== 0) fail('a findAndModify whose other fields match', before);
+  const removed = await docs.deleteOne({ _id: 100, size: 0 });
+  if (removed.deletedCount !== 0) fail("a delete whose other field doesn't match", removed);
+  const after = await docs.findOne({ _id: 100 });
+  if (after?.size !== 3) fail('the document after those writes', after);
 }

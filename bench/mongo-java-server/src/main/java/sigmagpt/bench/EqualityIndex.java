@@ -50,7 +50,7 @@ final class EqualityIndex extends Index<Integer> {
   }
 
   /** A value a filter compares by plain equality (no operator document, pattern, array or null). */
-  private static boolean isPlain(Object value) {
+  static boolean isPlain(Object value) {
     return value instanceof String
         || value instanceof Number
         || value instanceof Boolean

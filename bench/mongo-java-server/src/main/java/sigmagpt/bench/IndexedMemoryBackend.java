@@ -5,6 +5,7 @@ import de.bwaldvogel.mongo.backend.CursorRegistry;
 import de.bwaldvogel.mongo.backend.DatabaseResolver;
 import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.IndexKey;
+import de.bwaldvogel.mongo.backend.QueryResult;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import de.bwaldvogel.mongo.backend.memory.MemoryCollection;
 import de.bwaldvogel.mongo.backend.memory.MemoryDatabase;
@@ -99,6 +100,33 @@ final class IndexedMemoryBackend extends MemoryBackend {
       LEADING_MATCH.remove();
       // Wrapped: a selector with a top-level `query` field would otherwise be taken for a wrapper.
       return handleQueryAsStream(new Document("$query", leading.match()));
+    }
+
+    /**
+     * A filter that gives `_id` one value beside other fields (`{_id, userId}`, an update made
+     * only while a field still holds what was read) reads that document alone and matches it
+     * against the whole filter, as mongod does through its `_id` index. The library's unique index
+     * serves only a filter of exactly its keys, so it read the whole collection for these.
+     */
+    @Override
+    protected QueryResult queryDocuments(
+        Document query,
+        Document orderBy,
+        int skip,
+        int limit,
+        int batchSize,
+        Document fieldSelector) {
+      Object id = query.get("_id");
+      if (query.size() > 1 && EqualityIndex.isPlain(id)) {
+        for (Index<Integer> index : getIndexes()) {
+          List<IndexKey> keys = index.getKeys();
+          boolean byIdAlone = keys.size() == 1 && "_id".equals(keys.get(0).getKey());
+          if (!index.isUnique() || !byIdAlone) continue;
+          Iterable<Integer> positions = index.getPositions(new Document("_id", id));
+          return matchDocuments(query, positions, orderBy, skip, limit, batchSize, fieldSelector);
+        }
+      }
+      return super.queryDocuments(query, orderBy, skip, limit, batchSize, fieldSelector);
     }
 
     /**
