@@ -234,6 +234,60 @@ function holdAfterTreeRead() {
   return { reached: treeRead, release };
 }
 
+describe('a plain send while a branch deletion is under way', () => {
+  it("when the kept turns the send reads name an answer the deletion's late pass removed, then the send is a 404, nothing of it is kept and the chat names none of it", async () => {
+    // Q1 → A1 with two answers: Q2 → A2 (to be deleted) and Q2b → A2b, the branch shown.
+    const t = await twoExchanges(true);
+    expect((await send(t.chatId, 'Q2b', { parentId: t.a1 })).status).toBe(201);
+    // The deletion reads the tree while the branch it deletes is not the one shown, so it has
+    // no kept turns to clear...
+    const treeRead = holdAfterTreeRead();
+    const deleting = deleteBranch(t.chatId, t.q2).then((res) => res);
+    await treeRead.reached;
+    // ...and meanwhile an exchange below it becomes the branch shown, with its kept turns.
+    expect((await send(t.chatId, 'Q3', { parentId: t.a2 })).status).toBe(201);
+    // The deletion removes its branch and, in its late pass, that exchange; it waits before its
+    // last look at the chat's pointers, so the kept turns still name the removed answer.
+    const lastLook = holdCall(Chat.collection, 'findOne', ([, options]) =>
+      Boolean((options as { projection?: { activeLeafId?: unknown } })?.projection?.activeLeafId),
+    );
+    try {
+      treeRead.release();
+      await lastLook.reached;
+      expect(await Message.countDocuments({ chatId: t.chatId, content: 'Q3' })).toBe(0);
+      ctx.upstream.setDefault({ chunks: ['answer'] });
+      const sending = send(t.chatId, 'Q4').then((res) => res);
+      await eventually(
+        () => Message.countDocuments({ chatId: t.chatId, content: 'Q4' }),
+        (n) => n === 1,
+      );
+      lastLook.release();
+      const res = await sending;
+      expect(res.status).toBe(404);
+      expect(res.body.error.code).toBe('NOT_FOUND');
+    } finally {
+      lastLook.restore();
+    }
+    expect((await deleting).status).toBe(204);
+    expect(await Message.countDocuments({ chatId: t.chatId, content: 'Q4' })).toBe(0);
+    expect(await orphansIn(t.chatId)).toEqual([]);
+    await expectPointersIntoTheTree(t.chatId);
+    // The deletion has ended: the chat shows none under way.
+    const chat = await Chat.findById(t.chatId).lean();
+    expect(chat?.branchDeletions?.begun).toBe(1);
+    expect(chat?.branchDeletions?.ended).toBe(1);
+  });
+
+  it('when a deletion is refused, then the chat shows none under way', async () => {
+    const t = await twoExchanges(false);
+    const missing = '0123456789abcdef01234567';
+    expect((await deleteBranch(t.chatId, missing)).status).toBe(404);
+    const chat = await Chat.findById(t.chatId).lean();
+    expect(chat?.branchDeletions?.begun).toBe(1);
+    expect(chat?.branchDeletions?.ended).toBe(1);
+  });
+});
+
 describe('switching to a branch while it is being deleted', () => {
   /** Q1 → A1 with two answers: Q2 → A2 (to be deleted) and Q2b → A2b, the active branch. */
   async function twoBranches() {

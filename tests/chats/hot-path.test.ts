@@ -95,7 +95,8 @@ describe('database work per exchange', () => {
       [
         'insert:generations',
         'insert:messages',
-        'update:chats',
+        // lastMessageAt and the kept turns, answered with the branch deletions begun as found.
+        'findAndModify:chats',
         // The reply's final state with its tokens (no ledger entry: budgets sum the replies'
         // charges), before its slot is released (budgets rely on it).
         'update:messages',
@@ -141,15 +142,16 @@ async function exchangeCommands(user: TestUser, chatId: string, stream: boolean)
     10_000,
   );
   // The model call goes out before the messages are stored (started-completion.ts): wait for
-  // the read of the message answered, the last command before the reply.
+  // the chat's write, the last command before the reply.
   await eventually(
     () => Promise.resolve(commands.map(named)),
-    (names) => names.includes('update:chats') && names.includes('find:messages'),
+    (names) => names.includes('findAndModify:chats'),
     10_000,
   );
   const before = commands.map(named);
   const pointReads = commands.filter((c) => c.commandName === 'find').map(filterOf);
   const updatesBefore = commands.filter((c) => c.commandName === 'update').map(updateFilterOf);
+  const modifiesBefore = commands.filter((c) => c.commandName === 'findAndModify').map(queryOf);
   // The commands after the reply are compared by when each started and was answered: a command
   // that had to open a connection first (the pool had none idle) starts a handshake later, which
   // would read as a wait of the code's. The pool is given idle connections while the reply waits.
@@ -173,6 +175,7 @@ async function exchangeCommands(user: TestUser, chatId: string, stream: boolean)
     startedBeforeAnswerOf,
     pointReads,
     updatesBefore,
+    modifiesBefore,
     updates,
     deletes,
     pointReadsAfter,
@@ -250,14 +253,11 @@ describe('round trips per exchange', () => {
       // The session, the chat and the account are read by `_id` alone, checked in code: the
       // embedded FerretDB serves only that from its primary key and scans the whole collection
       // for any other filter.
-      expect(trips.pointReads.sort()).toEqual([
-        'chats by _id',
-        'messages by _id',
-        'sessions by _id',
-        'users by _id',
-      ]);
+      // The message answered is not read: the chat's write tells that no branch deletion began
+      // since the send read the chat (branch-deletions.ts).
+      expect(trips.pointReads.sort()).toEqual(['chats by _id', 'sessions by _id', 'users by _id']);
       // Commands that run side by side are compared as sets: their order is the database's.
-      expect(groups(trips.before, [1, 3, 2, 1, 1])).toEqual([
+      expect(groups(trips.before, [1, 3, 2, 1])).toEqual([
         // Before the model is called: four commands in two round trips.
         // Authentication: the session is still open (revocation is immediate).
         ['find:sessions'],
@@ -279,12 +279,11 @@ describe('round trips per exchange', () => {
         // changed budget rely on: exchange.service.ts storeUnderActiveAccount).
         ['find:users', 'insert:messages'],
         // Then lastMessageAt and the kept turns with the question, which also tells the chat
-        // was not deleted meanwhile. A JSON answer's reply is read once this and the check
-        // below are done; a stream's from once its messages are stored, beside them.
-        ['update:chats'],
-        // Then whether the message answered is still there (a deletion of its branch would
-        // have removed it: chats.cleanup.ts messageStillThere), by `_id`: no scan.
-        ['find:messages'],
+        // was not deleted meanwhile, answered with the branch deletions begun: the same number
+        // as the send read, so the message answered needs no check (a deletion of its branch
+        // begun later finds this exchange's messages itself). A JSON answer's reply is read
+        // once this is done; a stream's from once its messages are stored, beside it.
+        ['findAndModify:chats'],
       ]);
       // The embedded FerretDB 1.x decodes the whole collection for a filtered update (anything
       // but `_id` alone): there the kept turns are read by `_id` and written by `_id`
@@ -320,7 +319,8 @@ describe('round trips per exchange', () => {
       if (scans) expect(trips.pointReadsAfter).toEqual(['chats by _id']);
       // The chat's write before the model, by `_id` alone too (a context another write changed
       // meanwhile is made right when the reply settles: chat-context.ts settleChatOf).
-      expect(trips.updatesBefore).toEqual(['chats by _id']);
+      expect(trips.updatesBefore).toEqual([]);
+      expect(trips.modifiesBefore).toEqual(['chats by _id']);
     }
   });
 });
@@ -391,7 +391,7 @@ describe("a stream and its chat's write", () => {
     });
     const held = holdCall(
       Chat.collection,
-      'updateOne',
+      'findOneAndUpdate',
       ([filter]) => String((filter as { _id?: unknown })._id) === chatId,
     );
     try {
@@ -427,10 +427,10 @@ describe("a stream and its chat's write", () => {
   it("when a streamed message's chat write fails, then its stream ends with SERVICE_UNAVAILABLE after meta, its reply is stored as that error and its slot is given back", async () => {
     const { user, chatId } = await userWithChat('chat-write-fails');
     ctx.upstream.script({ chunks: ['a ', 'b'], delayMs: 100 });
-    const write = Chat.collection.updateOne.bind(Chat.collection);
+    const write = Chat.collection.findOneAndUpdate.bind(Chat.collection);
     let failed = false;
     const spy = vi
-      .spyOn(Chat.collection, 'updateOne')
+      .spyOn(Chat.collection, 'findOneAndUpdate')
       .mockImplementation(async (...args: Parameters<typeof write>) => {
         if (!failed && String((args[0] as { _id?: unknown })._id) === chatId) {
           failed = true;
@@ -464,10 +464,10 @@ describe('a rename while a message is being sent', () => {
     const { user, chatId } = await userWithChat('rename-during-send');
     // The rename lands just before the send writes the chat: the interleaving made certain, on
     // the real database.
-    const write = Chat.collection.updateOne.bind(Chat.collection);
+    const write = Chat.collection.findOneAndUpdate.bind(Chat.collection);
     const sendWrites: Parameters<typeof write>[] = [];
     const spy = vi
-      .spyOn(Chat.collection, 'updateOne')
+      .spyOn(Chat.collection, 'findOneAndUpdate')
       .mockImplementation(async (...args: Parameters<typeof write>) => {
         if (sendWrites.length === 0)
           await write(
@@ -500,10 +500,10 @@ describe('a rename while a message is being sent', () => {
     const { user, chatId } = await userWithChat('overlapping-sends');
     // The later send's write lands just before this one's: its times are ahead of this send's.
     const later = new Date(Date.now() + 60_000);
-    const write = Chat.collection.updateOne.bind(Chat.collection);
+    const write = Chat.collection.findOneAndUpdate.bind(Chat.collection);
     let landed = false;
     const spy = vi
-      .spyOn(Chat.collection, 'updateOne')
+      .spyOn(Chat.collection, 'findOneAndUpdate')
       .mockImplementation(async (...args: Parameters<typeof write>) => {
         if (!landed) {
           landed = true;
@@ -535,10 +535,10 @@ describe('a rename while a message is being sent', () => {
     const created = await ctx.request().post('/api/chats').set(user.auth).send({});
     expect(created.body.title).toBe('New chat');
     const chatId = created.body.id as string;
-    const write = Chat.collection.updateOne.bind(Chat.collection);
+    const write = Chat.collection.findOneAndUpdate.bind(Chat.collection);
     let renamed = false;
     const spy = vi
-      .spyOn(Chat.collection, 'updateOne')
+      .spyOn(Chat.collection, 'findOneAndUpdate')
       .mockImplementation(async (...args: Parameters<typeof write>) => {
         if (!renamed) {
           renamed = true;
@@ -624,7 +624,7 @@ describe('round trips on the AI SDK route', () => {
     commands.length = 0;
     expect((await send('second')).status).toBe(200);
     const names = commands.map(named);
-    const before = names.slice(0, names.indexOf('update:chats') + 1);
+    const before = names.slice(0, names.indexOf('findAndModify:chats') + 1);
     expect(groups(before, [1, 1, 4, 2, 1])).toEqual([
       ['find:sessions'],
       // The chat the useChat id names (a first message would check the budget, then make it).
@@ -632,7 +632,7 @@ describe('round trips on the AI SDK route', () => {
       // The exchange, as for POST /api/chats/:id/messages (see above).
       ['find:chats', 'find:users', 'insert:generations', 'insert:rate_limits'],
       ['find:users', 'insert:messages'],
-      ['update:chats'],
+      ['findAndModify:chats'],
     ]);
     // The link by `_id` alone: its id comes from the user and the useChat id (linkIdOf).
     expect(

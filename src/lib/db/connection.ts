@@ -81,6 +81,14 @@ export function serverLosesConcurrentUpdates(): boolean {
   return scansFilters;
 }
 
+/**
+ * Whether a findAndModify takes a projection (`fields`): the embedded FerretDB 1.x refuses one, so
+ * there it answers with the whole document. The server that scans filters is that one.
+ */
+export function serverProjectsModifiedDocuments(): boolean {
+  return !scansFilters;
+}
+
 let serverAvailable = false;
 
 /** A request just failed for want of the database: refuse at once until a heartbeat succeeds again. */

@@ -3,6 +3,7 @@ import { Types } from '../../lib/db/mongoose.js';
 import { AppError, notFound } from '../../lib/errors.js';
 import type { ObjectIdString } from '../../lib/http/ids.js';
 import { cutText } from '../../lib/text.js';
+import { beginBranchDeletion, endBranchDeletion } from './branch-deletions.js';
 import { Tree, withContent } from './branch.tree.js';
 import { Chat, inChatTurn, type ChatDoc } from './chat.model.js';
 import { CLEAR_CONTEXT } from './chat-context.js';
@@ -111,12 +112,17 @@ export async function deleteBranch(
   messageId: string,
 ): Promise<void> {
   const chat = await findOwnedChat(userId, chatId);
-  const tree = await Tree.load(chat._id);
-  const node = tree.get(messageId);
-  if (!node) throw notFound('Message');
-  const ids = tree.subtreeIds(node._id);
-  if (ids.some((id) => tree.get(id)?.status === 'streaming')) throw streaming();
-  await checkChatWriteRate(userId);
+  // Before the tree is read: a plain send that reads the chat from now on, or writes it after
+  // this, checks that the message it answers is still there; one that wrote it before stored its
+  // messages before the read, and they are deleted with the branch (branch-deletions.ts).
+  await beginBranchDeletion(chat._id);
+  const { tree, node, ids } = await branchToDelete(userId, chat._id, messageId).catch(
+    async (refusal: unknown) => {
+      // Nothing removed: the sends to this chat need not go on checking.
+      await endBranchDeletion(chat._id);
+      throw refusal;
+    },
+  );
   const gone = new Set(ids.map(String));
   const active = tree.activeLeaf(chat);
   let set: { activeLeafId: Types.ObjectId } | null = null;
@@ -147,8 +153,9 @@ export async function deleteBranch(
   await deleteMessages({ chatId: chat._id, _id: { $in: ids } });
   // Once more, level by level, for exchanges that stored themselves below the branch while this
   // ran: they would be left without a parent. An exchange checks its parent once its messages are
-  // in and its chat written (chats.cleanup.ts messageStillThere), so one that found it still there
-  // is found here; those found may have pointed the chat at themselves.
+  // in and its chat written (chats.cleanup.ts messageStillThere) unless it wrote the chat before
+  // this deletion began (branch-deletions.ts), so one that found it still there is found here;
+  // those found may have pointed the chat at themselves.
   const late: Types.ObjectId[] = [];
   let below = ids;
   for (let level = 0; level < LATE_LEVELS && below.length > 0; level += 1) {
@@ -165,6 +172,20 @@ export async function deleteBranch(
   await forgetRemovedMessages(chat._id, [...ids, ...late], set?.activeLeafId ?? stillActive);
   // The room they took is free at once here, as a deleted chat's is (chats.quota.ts).
   forgetKnownRoom(userId);
+  // Only once the chat names none of them. A deletion that fails before this stays under way
+  // until it lapses: sends keep checking, as its late pass did not run.
+  await endBranchDeletion(chat._id);
+}
+
+/** The message to delete and its subtree, unless the deletion is refused. */
+async function branchToDelete(userId: string, chatId: Types.ObjectId, messageId: string) {
+  const tree = await Tree.load(chatId);
+  const node = tree.get(messageId);
+  if (!node) throw notFound('Message');
+  const ids = tree.subtreeIds(node._id);
+  if (ids.some((id) => tree.get(id)?.status === 'streaming')) throw streaming();
+  await checkChatWriteRate(userId);
+  return { tree, node, ids };
 }
 
 /**

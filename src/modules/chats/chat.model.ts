@@ -16,6 +16,17 @@ export interface ChatContext {
   turns: { role: 'user' | 'assistant'; content: string }[];
 }
 
+/**
+ * Internal: the chat's branch deletions begun and ended, and until when one begun may still be
+ * under way (branch-deletions.ts): what tells a plain send whether it must check that the message
+ * it answers is still there.
+ */
+export interface BranchDeletions {
+  begun: number;
+  ended?: number;
+  until: Date;
+}
+
 export interface ChatDoc {
   _id: Types.ObjectId;
   userId: Types.ObjectId;
@@ -38,6 +49,7 @@ export interface ChatDoc {
   activeLeafId?: Types.ObjectId | null;
   /** Absent: the next send rebuilds it from the messages. Never leaves the server. */
   context?: ChatContext | null;
+  branchDeletions?: BranchDeletions;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -73,6 +85,10 @@ const chatSchema = new Schema<ChatDoc>(
       ),
       default: undefined,
     },
+    branchDeletions: {
+      type: new Schema({ begun: Number, ended: Number, until: Date }, { _id: false }),
+      default: undefined,
+    },
   },
   { timestamps: true, versionKey: false },
 );
@@ -91,8 +107,8 @@ export type NewChatDoc = Insertable<ChatDoc, 'pinned' | 'archived' | 'systemProm
 export const insertChat = (chat: NewChatDoc): Promise<ChatDoc> =>
   insertThroughSchema(Chat, { ...chat, terms: searchTerms(chat.title) });
 
-/** What a read of a chat for its JSON leaves out: the turns kept for sends and the search keys. */
-export const SHOWN_FIELDS = { context: 0, terms: 0 } as const;
+/** What a read of a chat for its JSON leaves out: what only sends and searches read. */
+export const SHOWN_FIELDS = { context: 0, terms: 0, branchDeletions: 0 } as const;
 
 /** The chat as stored, without what never leaves the server (SHOWN_FIELDS); null: it is gone. */
 export const findShownChat = (chatId: Types.ObjectId): Promise<ChatDoc | null> =>

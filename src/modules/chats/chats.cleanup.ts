@@ -101,7 +101,8 @@ export async function unlinkIfChatGone(
  * below, or a branch switch's new leaf. Asked once that write is made: a deletion of the branch
  * that removed the message later also finds the write (its pass for late children and its last
  * look at the chat's pointers, branch-edit.service.ts deleteBranch), so of the two, one always
- * sees the other. By `_id`: the one filter every backend serves by its key.
+ * sees the other. A plain send whose write of the chat finds no deletion begun since its read
+ * need not ask (branch-deletions.ts). By `_id`: the one filter every backend serves by its key.
  */
 export async function messageStillThere(messageId: Types.ObjectId): Promise<boolean> {
   return (

@@ -1,4 +1,5 @@
 import { config } from '../../lib/config.js';
+import { serverProjectsModifiedDocuments } from '../../lib/db/connection.js';
 import { Types } from '../../lib/db/mongoose.js';
 import { retryIdempotentWrite } from '../../lib/db/write-lock-retry.js';
 import { AppError, notFound } from '../../lib/errors.js';
@@ -15,6 +16,7 @@ import { fitToBudget, type ChatTurn } from '../../lib/llm/index.js';
 import type { CompletionRequest } from '../../lib/llm/types.js';
 import { Chat, inChatTurn, type ChatContext, type ChatDoc } from './chat.model.js';
 import { CLEAR_CONTEXT, pendingContext, settleChatOf, storedHistory } from './chat-context.js';
+import { deletionsBegunWhenRead, unchangedSince } from './branch-deletions.js';
 import {
   createChat,
   DEFAULT_CHAT_TITLE,
@@ -194,6 +196,12 @@ export async function beginExchange(
     let history: ChatTurn[] = [];
     let parentId: Types.ObjectId | null = null;
     let context: ChatContext | null;
+    // The kept turns name the message this send answers: when no branch deletion has begun by
+    // the chat's write, that message needs no read (branch-deletions.ts).
+    const deletionsSeen =
+      existing && branchRead && !(branchRead instanceof Promise)
+        ? deletionsBegunWhenRead(existing)
+        : null;
     if (branchRead) {
       const branch = await branchRead;
       history = branch.turns;
@@ -288,6 +296,7 @@ export async function beginExchange(
       context,
       naming,
       parentId,
+      deletionsSeen,
       takeBack,
     });
     if (answerEarly && !naming) {
@@ -339,7 +348,8 @@ const chatAsWritten = (
 /**
  * Writes a chat after an exchange's messages are stored in it: `lastMessageAt`, the turns it keeps
  * for the next send (or their removal), the active leaf, and the title of a chat created empty
- * (`naming`). Then checks that the message the exchange answers is still there. Resolves with the
+ * (`naming`). Then checks that the message the exchange answers is still there, unless no branch
+ * deletion can have removed it (branch-deletions.ts). Resolves with the
  * chat as written; rejects with NOT_FOUND once it has taken back what the exchange stored, when
  * the chat (or the account) was deleted meanwhile or the branch it answers was.
  */
@@ -351,6 +361,8 @@ async function writeChatAfterMessages(
     context: ChatContext | null;
     naming: ReturnType<typeof titleFields> | null;
     parentId: Types.ObjectId | null;
+    /** deletionsBegunWhenRead of the chat as the send read it; null: always check the parent. */
+    deletionsSeen: number | null;
     takeBack: () => Promise<void>;
   },
 ): Promise<ChatDoc> {
@@ -367,24 +379,31 @@ async function writeChatAfterMessages(
   // write left meanwhile is made right when this reply settles (chat-context.ts
   // settleChatOf). It only sets fields, so a write the embedded database refused for its
   // write lock is repeated rather than failing a send whose messages are already stored.
-  const written = await retryIdempotentWrite('chat after a message', () =>
+  // Answered with the branch deletions begun as it found them (where the server takes a
+  // projection, that field alone).
+  const before = await retryIdempotentWrite('chat after a message', () =>
     inChatTurn(chatId, async () => {
-      const result = await Chat.collection.updateOne(
+      const found = await Chat.collection.findOneAndUpdate(
         { _id: chatId },
         w.context
           ? { $set: { ...leaf, context: w.context }, $max: times }
           : { $set: leaf, $max: times, $unset: CLEAR_CONTEXT },
+        {
+          returnDocument: 'before',
+          ...(serverProjectsModifiedDocuments()
+            ? { projection: { 'branchDeletions.begun': 1 } }
+            : {}),
+        },
       );
-      if (w.naming && result.matchedCount === 1)
-        named = await nameAfterFirstMessage(chatId, w.naming);
-      return result;
+      if (w.naming && found) named = await nameAfterFirstMessage(chatId, w.naming);
+      return found as Pick<ChatDoc, 'branchDeletions'> | null;
     }),
   );
-  if (written.matchedCount === 0) {
+  if (!before) {
     await removeLeftovers(chat.userId, chatId);
     throw notFound('Chat');
   }
-  await checkParentStillThere(w.parentId, w.takeBack);
+  if (!unchangedSince(w.deletionsSeen, before)) await checkParentStillThere(w.parentId, w.takeBack);
   return { ...chatAsWritten(chat, w.now, w.context, leaf), ...(named ? w.naming : {}) };
 }
 
