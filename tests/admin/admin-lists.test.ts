@@ -38,6 +38,17 @@ describe('the admin lists and reports at their edges', () => {
     expect(audit.body).toHaveLength(2);
   });
 
+  it('when the accounts or the audit are asked for a limit not in decimal digits, then 400 on limit, as the chats lists answer', async () => {
+    for (const path of ['/api/admin/users', '/api/admin/audit'])
+      for (const limit of ['0x2', '2e0', '%202', '2.0']) {
+        const res = await ctx.request().get(`${path}?limit=${limit}`).set(root.auth);
+        expectError(res, 400, 'VALIDATION_FAILED');
+        expect(res.body.error.details).toEqual([
+          { path: 'limit', message: 'Expected a whole number in decimal digits, given once' },
+        ]);
+      }
+  });
+
   it('when the accounts are searched with a control character, then 400 on q, as the chats search answers', async () => {
     for (const q of ['a\u0000b', '\u0007', 'line\nbreak', 'del\u007f']) {
       const res = await ctx.request().get('/api/admin/users').query({ q }).set(root.auth);

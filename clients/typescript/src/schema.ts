@@ -3352,7 +3352,7 @@ export interface operations {
                 q?: string;
                 /** @description true lists archived chats */
                 archived?: "true" | "false";
-                /** @description Page size, clamped to 100 (also the default) */
+                /** @description Page size in decimal digits (`0x3`, `1e0`, `3.0` or spaces are a 400), clamped to 100 (also the default) */
                 limit?: number;
                 /** @description Opaque cursor from the Link header of this list's previous page, read with the same query (another list's, or one of another filter, search or chat: 400) */
                 cursor?: string;
@@ -3806,7 +3806,7 @@ export interface operations {
     getChatsId: {
         parameters: {
             query?: {
-                /** @description Page size, clamped to 100 (also the default) */
+                /** @description Page size in decimal digits (`0x3`, `1e0`, `3.0` or spaces are a 400), clamped to 100 (also the default) */
                 limit?: number;
                 /** @description Opaque cursor from the Link header of this list's previous page, read with the same query (another list's, or one of another filter, search or chat: 400) */
                 cursor?: string;
@@ -4673,7 +4673,7 @@ export interface operations {
     getChatsIdMessages: {
         parameters: {
             query?: {
-                /** @description Page size, clamped to 100 (also the default) */
+                /** @description Page size in decimal digits (`0x3`, `1e0`, `3.0` or spaces are a 400), clamped to 100 (also the default) */
                 limit?: number;
                 /** @description Opaque cursor from the Link header of this list's previous page, read with the same query (another list's, or one of another filter, search or chat: 400) */
                 cursor?: string;
@@ -6980,7 +6980,7 @@ export interface operations {
     getChat: {
         parameters: {
             query?: {
-                /** @description Page size, clamped to 100 (also the default) */
+                /** @description Page size in decimal digits (`0x3`, `1e0`, `3.0` or spaces are a 400), clamped to 100 (also the default) */
                 limit?: number;
                 /** @description Opaque cursor from the Link header of this list's previous page, read with the same query (another list's, or one of another filter, search or chat: 400) */
                 cursor?: string;
@@ -7431,7 +7431,7 @@ export interface operations {
     getChatId: {
         parameters: {
             query?: {
-                /** @description Page size, clamped to 100 (also the default) */
+                /** @description Page size in decimal digits (`0x3`, `1e0`, `3.0` or spaces are a 400), clamped to 100 (also the default) */
                 limit?: number;
                 /** @description Opaque cursor from the Link header of this list's previous page, read with the same query (another list's, or one of another filter, search or chat: 400) */
                 cursor?: string;
@@ -9818,7 +9818,7 @@ export interface operations {
     getAiSdkChatIdMessages: {
         parameters: {
             query?: {
-                /** @description Page size, clamped to 100 (also the default) */
+                /** @description Page size in decimal digits (`0x3`, `1e0`, `3.0` or spaces are a 400), clamped to 100 (also the default) */
                 limit?: number;
                 /** @description Opaque cursor from the Link header of this list's previous page, read with the same query (another list's, or one of another filter, search or chat: 400) */
                 cursor?: string;
@@ -10306,7 +10306,7 @@ export interface operations {
                 role?: "user" | "admin";
                 /** @description true: only disabled accounts; false: only active ones */
                 disabled?: "true" | "false";
-                /** @description Page size, clamped to 100 (also the default) */
+                /** @description Page size in decimal digits (`0x3`, `1e0`, `3.0` or spaces are a 400), clamped to 100 (also the default) */
                 limit?: number;
                 /** @description Opaque cursor from the Link header of this list's previous page, read with the same query (another list's, or one of another filter, search or chat: 400) */
                 cursor?: string;
@@ -11400,7 +11400,7 @@ export interface operations {
             query?: {
                 /** @description Only changes made by or to this user */
                 userId?: string;
-                /** @description Page size, clamped to 100 (also the default) */
+                /** @description Page size in decimal digits (`0x3`, `1e0`, `3.0` or spaces are a 400), clamped to 100 (also the default) */
                 limit?: number;
                 /** @description Opaque cursor from the Link header of this list's previous page, read with the same query (another list's, or one of another filter, search or chat: 400) */
                 cursor?: string;

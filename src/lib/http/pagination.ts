@@ -30,20 +30,30 @@ export function setNextLink(
 
 /** The query parameters of every paginated list: a page size clamped to PAGE_SIZE_MAX, and a cursor. */
 export function pageParams(pageSizeMax: number) {
-  const limit = z.coerce
-    // A word (`limit=abc`) or the parameter twice (`limit=1&limit=2`) reads as NaN: say what is wanted.
-    .number({
-      error: (issue) =>
-        issue.code === 'invalid_type' ? 'Expected a whole number, given once' : undefined,
-    })
-    // One message for a value past the largest safe integer, not this one and max's below.
-    .int({ abort: true })
-    .min(1)
-    // What .int() enforces anyway (safe integers), published so clients and fuzzers know it.
-    .max(Number.MAX_SAFE_INTEGER)
-    .transform((n) => Math.min(n, pageSizeMax))
+  const limit = z
+    .preprocess(
+      // Only decimal digits (a sign, for min's message) are a page size: Number() would also read
+      // `0x3`, `1e0`, ` 3`, `3.0` or an empty value, which a client sends only by mistake. Anything
+      // else, like the parameter given twice (`limit=1&limit=2`, an array), fails the type check.
+      (value) => (typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value),
+      z
+        .number({
+          error: (issue) =>
+            issue.code === 'invalid_type'
+              ? 'Expected a whole number in decimal digits, given once'
+              : undefined,
+        })
+        // One message for a value past the largest safe integer, not this one and max's below.
+        .int({ abort: true })
+        .min(1)
+        // What .int() enforces anyway (safe integers), published so clients and fuzzers know it.
+        .max(Number.MAX_SAFE_INTEGER)
+        .transform((n) => Math.min(n, pageSizeMax)),
+    )
     .optional()
-    .describe(`Page size, clamped to ${pageSizeMax} (also the default)`);
+    .describe(
+      `Page size in decimal digits (\`0x3\`, \`1e0\`, \`3.0\` or spaces are a 400), clamped to ${pageSizeMax} (also the default)`,
+    );
   const cursor = z
     .string()
     .max(200)
