@@ -58,3 +58,34 @@ describe("an admin list's cursor given to the same list with another filter", ()
     expect(res.body.error.details[0].path).toBe('cursor');
   });
 });
+
+describe('an accounts search of only spaces', () => {
+  it('when q is blank after trimming, then it is no search: the same accounts, and the unfiltered list’s cursor goes on with it (and back)', async () => {
+    const emails = (res: { body: { email: string }[] }) => res.body.map((u) => u.email);
+    const first = await ctx.request().get('/api/admin/users').query({ limit: 2 }).set(root.auth);
+    const blank = await ctx
+      .request()
+      .get('/api/admin/users')
+      .query({ q: '   ', limit: 2 })
+      .set(root.auth);
+    expect(blank.status).toBe(200);
+    expect(emails(blank)).toEqual(emails(first));
+    const next = await ctx
+      .request()
+      .get('/api/admin/users')
+      .query({ limit: 2, cursor: nextCursor(first) })
+      .set(root.auth);
+    for (const [q, cursor] of [
+      ['   ', nextCursor(first)],
+      [undefined, nextCursor(blank)],
+    ]) {
+      const res = await ctx
+        .request()
+        .get('/api/admin/users')
+        .query({ q, limit: 2, cursor })
+        .set(root.auth);
+      expect(res.status).toBe(200);
+      expect(emails(res)).toEqual(emails(next));
+    }
+  });
+});

@@ -51,3 +51,31 @@ describe('searching chats is bounded', () => {
     expect((await search(who, 'term')).status).toBe(200);
   });
 });
+
+describe('a search of only spaces', () => {
+  it('when q is blank after trimming, then it is no search: the whole list, its cursors, and none of the user’s SEARCHES_PER_MINUTE taken', async () => {
+    await insideOneWindow(60, 8);
+    const who = await createUser({ label: 'blank-search' });
+    for (const title of ['one', 'two', 'three'])
+      expect((await ctx.request().post('/api/chats').set(who.auth).send({ title })).status).toBe(
+        201,
+      );
+    const list = await ctx.request().get('/api/chats').query({ limit: 2 }).set(who.auth);
+    const cursor = decodeURIComponent(/[?&]cursor=([^&>]+)/.exec(String(list.headers.link))![1]!);
+    const titles = (res: { body: { title: string }[] }) => res.body.map((c) => c.title);
+    for (const q of ['', ' ', '   ', '\u00a0 ']) {
+      const res = await ctx.request().get('/api/chats').query({ q, limit: 2 }).set(who.auth);
+      expect(res.status).toBe(200);
+      expect(titles(res)).toEqual(titles(list));
+      const next = await ctx
+        .request()
+        .get('/api/chats')
+        .query({ q, limit: 2, cursor })
+        .set(who.auth);
+      expect(next.status).toBe(200);
+      expect(titles(next)).toEqual(['one']);
+    }
+    // Eight blank searches took none of the user's three.
+    for (let i = 0; i < 3; i += 1) expect((await search(who, `term ${i}`)).status).toBe(200);
+  });
+});

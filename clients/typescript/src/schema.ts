@@ -3348,7 +3348,7 @@ export interface operations {
     getChats: {
         parameters: {
             query?: {
-                /** @description Search in titles and message text (every message of the chat, on any branch). Words only (letters and digits separated by spaces): each word must start a word of the same title or message, in any order, ignoring case and diacritics (indexed). Anything else (punctuation, code, scripts written without spaces): the text as typed, anywhere, ignoring case. Rate-limited per user; a search running past its time budget is a 503 SEARCH_TIMEOUT */
+                /** @description Search in titles and message text (every message of the chat, on any branch). Words only (letters and digits separated by spaces): each word must start a word of the same title or message, in any order, ignoring case and diacritics (indexed). Anything else (punctuation, code, scripts written without spaces): the text as typed, anywhere, ignoring case. Rate-limited per user; a search running past its time budget is a 503 SEARCH_TIMEOUT. Blank (spaces only) is no search: the whole list */
                 q?: string;
                 /** @description true lists archived chats */
                 archived?: "true" | "false";
@@ -10301,7 +10301,7 @@ export interface operations {
     getAdminUsers: {
         parameters: {
             query?: {
-                /** @description Case-insensitive text searched in emails and names */
+                /** @description Case-insensitive text searched in emails and names. Blank (spaces only) is no search: the whole list */
                 q?: string;
                 role?: "user" | "admin";
                 /** @description true: only disabled accounts; false: only active ones */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { NO_CONTROL_CHARACTERS } from '../text.js';
 
 /** What a field that is missing is told: zod's own message ("expected string, received undefined") reads as a wrong type. */
 export const MISSING_FIELD = 'Required';
@@ -6,6 +7,20 @@ z.config({
   customError: (issue) =>
     issue.code === 'invalid_type' && issue.input === undefined ? MISSING_FIELD : undefined,
 });
+
+/**
+ * A list's `?q=` search text. Blank after trimming (`q=`, `q=%20%20`, what a cleared search box
+ * sends) is no search, as if `q` were absent: the same list, the same cursors, no search counted.
+ */
+export const searchQuery = (description: string) =>
+  z
+    .string()
+    .max(200)
+    .regex(NO_CONTROL_CHARACTERS, 'Search text must not contain control characters')
+    .trim()
+    .transform((q) => q || undefined)
+    .optional()
+    .describe(`${description}. Blank (spaces only) is no search: the whole list`);
 
 /** For routes that take no query parameters: any (`?email[$ne]=`) is refused rather than ignored. */
 export const NoQuery = z.strictObject({});

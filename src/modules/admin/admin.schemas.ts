@@ -3,7 +3,7 @@ import { config, MAX_TOKEN_BUDGET } from '../../lib/config.js';
 import { objectIdParam } from '../../lib/http/ids.js';
 import { BudgetSchema, rangeFields, TokenTotalsSchema, UsageReportSchema } from '../usage/index.js';
 import { pageParams } from '../../lib/http/pagination.js';
-import { NO_CONTROL_CHARACTERS } from '../../lib/text.js';
+import { searchQuery } from '../../lib/http/schemas.js';
 
 const objectId = (what: string) =>
   z
@@ -18,13 +18,7 @@ export function adminSchemas(c = config()) {
   const { limit, cursor } = pageParams(c.PAGE_SIZE_MAX);
   return {
     UsersQuery: z.strictObject({
-      q: z
-        .string()
-        .max(200)
-        .regex(NO_CONTROL_CHARACTERS, 'Search text must not contain control characters')
-        .trim()
-        .optional()
-        .describe('Case-insensitive text searched in emails and names'),
+      q: searchQuery('Case-insensitive text searched in emails and names'),
       role: role.optional(),
       disabled: z
         .enum(['true', 'false'])

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { config, type Config } from '../../lib/config.js';
 import { objectIdField, objectIdParam } from '../../lib/http/ids.js';
-import { idempotencyKeyHeader } from '../../lib/http/schemas.js';
+import { idempotencyKeyHeader, searchQuery } from '../../lib/http/schemas.js';
 import { CURSOR_TEXT } from './reply-cursor.js';
 import { REPLY_ERROR_CODES, STOP_REASONS } from './message.model.js';
 import { pageParams } from '../../lib/http/pagination.js';
-import { NO_CONTROL_CHARACTERS, NOT_BLANK } from '../../lib/text.js';
+import { NOT_BLANK } from '../../lib/text.js';
 
 /** Longer than any model id a provider uses; bounds what the description lets clients send. */
 const MODEL_ID_MAX = 200;
@@ -302,15 +302,9 @@ export function chatSchemas(c: Config = config()) {
 
   return {
     ListChatsQuery: z.strictObject({
-      q: z
-        .string()
-        .max(200)
-        .regex(NO_CONTROL_CHARACTERS, 'Search text must not contain control characters')
-        .trim()
-        .optional()
-        .describe(
-          'Search in titles and message text (every message of the chat, on any branch). Words only (letters and digits separated by spaces): each word must start a word of the same title or message, in any order, ignoring case and diacritics (indexed). Anything else (punctuation, code, scripts written without spaces): the text as typed, anywhere, ignoring case. Rate-limited per user; a search running past its time budget is a 503 SEARCH_TIMEOUT',
-        ),
+      q: searchQuery(
+        'Search in titles and message text (every message of the chat, on any branch). Words only (letters and digits separated by spaces): each word must start a word of the same title or message, in any order, ignoring case and diacritics (indexed). Anything else (punctuation, code, scripts written without spaces): the text as typed, anywhere, ignoring case. Rate-limited per user; a search running past its time budget is a 503 SEARCH_TIMEOUT',
+      ),
       archived: z
         .enum(['true', 'false'])
         .optional()
