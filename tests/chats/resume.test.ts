@@ -360,11 +360,19 @@ describe('resuming with bad input', () => {
       expectError(await get(stream, bad), 400, 'INVALID_LAST_EVENT_ID');
     expectError(await get(stream, `${replyB}:1`), 400, 'INVALID_LAST_EVENT_ID');
     expectError(await get(stream, `${replyA}:3`), 400, 'INVALID_LAST_EVENT_ID');
-    expectError(
-      await ctx.request().get(`${stream}?lastEventId=nonsense`).set(ctx.user.auth),
-      400,
-      'INVALID_LAST_EVENT_ID',
-    );
+    // Past the published maxLength (100) too, in the header as in the query: the code README names.
+    for (const bad of ['nonsense', 'x'.repeat(101), `${replyA}:${'1'.repeat(100)}`]) {
+      expectError(await get(stream, bad), 400, 'INVALID_LAST_EVENT_ID');
+      const asQuery = await ctx
+        .request()
+        .get(stream)
+        .query({ lastEventId: bad })
+        .set(ctx.user.auth);
+      expectError(asQuery, 400, 'INVALID_LAST_EVENT_ID');
+      expect(asQuery.body.error.message).toBe(
+        'The Last-Event-ID is not usable: expected an event id of this API, `<replyId>:<offset>`',
+      );
+    }
     // Another user's chat, a reply of another chat, a user message, a message that does not exist.
     expectError(await get(stream, undefined, other), 404, 'NOT_FOUND');
     expectError(

@@ -230,12 +230,12 @@ export const ReplyParams = z.object({
 
 const lastEventId = z
   .string()
-  .max(100)
   .describe(
     'The `id:` of the last event received (`<replyId>:<offset>`): the stream resumes after it. Absent: from the beginning, `meta` first',
   )
-  // Checked by the controllers (400 INVALID_LAST_EVENT_ID, reply-cursor.ts) against this pattern.
-  .meta({ pattern: CURSOR_TEXT.source });
+  // Checked by the controllers (400 INVALID_LAST_EVENT_ID, reply-cursor.ts) against this pattern,
+  // the length too: `?lastEventId=` too long is as unusable as the header, and answers the same.
+  .meta({ maxLength: 100, pattern: CURSOR_TEXT.source });
 
 export const ResumeQuery = z.strictObject({
   lastEventId: lastEventId
