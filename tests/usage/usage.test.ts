@@ -19,7 +19,8 @@ import { createUser, type TestUser } from '../helpers/users.js';
 const upstream = await useUpstream();
 const ctx = useTestApp({
   ...upstreamEnv(upstream),
-  MODELS: 'test-model,other-model',
+  // `swept-model`: one test's own, so the process-wide token metrics of it move only by that test.
+  MODELS: 'test-model,other-model,swept-model',
   // A disconnect cuts the reply at once (no grace for a reader to resume it).
   DETACH_GRACE_SECONDS: '0',
 });
@@ -143,10 +144,13 @@ describe('recording usage', () => {
       chunks: ['Swept'],
       usage: { prompt_tokens: 13, completion_tokens: 5, total_tokens: 18 },
     });
+    // The metrics and the ledger are the process's: a reply another test file left running can
+    // be charged meanwhile. This test counts its own call alone, by a model no other call names
+    // and by its chat.
     const counted = () =>
       Promise.all([
-        tokensCounted('test-model', 'prompt', 'reported'),
-        tokensCounted('test-model', 'completion', 'estimated'),
+        tokensCounted('swept-model', 'prompt', 'reported'),
+        tokensCounted('swept-model', 'completion', 'estimated'),
       ]);
     const [reportedBefore, estimatedBefore] = await counted();
     // The reply's own entry (reported usage) is refused until the sweep has recorded its own.
@@ -157,7 +161,9 @@ describe('recording usage', () => {
     const ledger = vi
       .spyOn(UsageEntry.collection, 'insertMany')
       .mockImplementation(async (...args: Parameters<typeof insert>) => {
-        const reported = (args[0] as { estimated?: boolean }[]).some((e) => e.estimated === false);
+        const reported = (args[0] as { chatId?: unknown; estimated?: boolean }[]).some(
+          (e) => String(e.chatId) === chatId && e.estimated === false,
+        );
         if (reported && !swept) {
           refused += 1;
           throw new MongoNetworkError('ledger away, by the test');
@@ -167,7 +173,7 @@ describe('recording usage', () => {
       });
     const finalWrite = failFinalWrite(false);
     try {
-      const res = await send(chatId, 'Hello');
+      const res = await send(chatId, 'Hello', user, { model: 'swept-model' });
       expectError(res, 503, 'SERVICE_UNAVAILABLE');
       finalWrite.mockRestore();
       expect(refused).toBe(1);
@@ -197,7 +203,11 @@ describe('recording usage', () => {
     const where = { chatId: new Types.ObjectId(chatId) };
     const [entry] = await chargesWhere(where);
     expect(await chargesWhere(where)).toHaveLength(1);
-    expect(entry).toMatchObject({ estimated: true, completionTokens: expect.any(Number) });
+    expect(entry).toMatchObject({
+      model: 'swept-model',
+      estimated: true,
+      completionTokens: expect.any(Number),
+    });
     const [reportedAfter, estimatedAfter] = await counted();
     expect(reportedAfter).toBe(reportedBefore);
     expect(estimatedAfter).toBe(
