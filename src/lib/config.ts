@@ -108,6 +108,7 @@ const envSchema = z.object({
   DEFAULT_MODEL: z.string().optional(),
   UPSTREAM_TIMEOUT_MS: ms(120_000, 100),
   UPSTREAM_IDLE_TIMEOUT_MS: ms(30_000, 50),
+  MAX_GENERATION_SECONDS: int(600, 1, 86_400),
   UPSTREAM_MAX_RETRIES: int(1, 0, 5),
   DEMO_CHUNK_DELAY_MS: ms(40, 0, 5000),
 

@@ -56,7 +56,7 @@ export const chunkGap = new HotHistogram(
 
 export const upstreamErrors = new client.Counter({
   name: 'sigmagpt_upstream_errors_total',
-  help: 'Failed model calls by error code and cause (the provider status, timeout, idle, connection)',
+  help: 'Failed model calls by error code and cause (the provider status, timeout, idle, time limit, connection)',
   labelNames: ['code', 'cause'] as const,
   registers,
 });
@@ -147,6 +147,7 @@ function causeOf(error: unknown): string {
   for (let depth = 0; e && depth < 3; depth += 1) {
     if (typeof e.status === 'number') return String(e.status);
     if (e.name === 'UpstreamIdleError') return 'idle';
+    if (e.name === 'UpstreamTimeLimitError') return 'time_limit';
     if (e.name === 'UpstreamProtocolError') return 'protocol';
     // The SDK's error classes all report the name "Error": test the class (timeout first, a
     // subclass of the connection error).

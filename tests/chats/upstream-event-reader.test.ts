@@ -3,7 +3,11 @@ import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
 import { EventStreamReader } from '../../src/lib/llm/event-stream-reader.js';
 import type { CompletionEvent, CompletionHandler } from '../../src/lib/llm/types.js';
-import { UpstreamIdleError, UpstreamProtocolError } from '../../src/lib/llm/upstream-errors.js';
+import {
+  UpstreamIdleError,
+  UpstreamProtocolError,
+  UpstreamTimeLimitError,
+} from '../../src/lib/llm/upstream-errors.js';
 
 /** One event of a provider's stream carrying `content`. */
 const delta = (content: string) =>
@@ -13,6 +17,8 @@ const delta = (content: string) =>
 function readerOf(options: {
   handle?: CompletionHandler;
   idleMs?: number;
+  /** The reply's time, from now (ms). */
+  timeMs?: number;
   signal?: AbortSignal;
   /** false: the test starts the handler itself (`start`). */
   started?: boolean;
@@ -24,6 +30,7 @@ function readerOf(options: {
     'req_1',
     options.signal ?? new AbortController().signal,
     options.idleMs ?? 60_000,
+    performance.now() + (options.timeMs ?? 60_000),
   );
   const start = () =>
     reader.start((event) => {
@@ -180,6 +187,18 @@ describe('reading a provider event stream', () => {
     body.end(delta('thought it through'));
     expect(await outcome).toEqual({ error: undefined });
     expect(texts(events)).toEqual(['thought it through']);
+  });
+
+  it('when the reply is out of time while a slow client holds an event, then reading fails as out of time and the body is dropped', async () => {
+    const { body, events, outcome } = readerOf({
+      timeMs: 50,
+      handle: () => new Promise<void>(() => undefined),
+    });
+    body.write(delta('held'));
+    const { error } = await outcome;
+    expect(error).toBeInstanceOf(UpstreamTimeLimitError);
+    expect(texts(events)).toEqual(['held']);
+    expect(body.destroyed).toBe(true);
   });
 
   it('when only comments come, then the body still held no events: it was not an event stream', async () => {

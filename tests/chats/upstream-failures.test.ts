@@ -5,7 +5,13 @@ import { useChatApp } from '../helpers/chat-app.js';
 import { parseSse, textParser } from '../helpers/sse.js';
 import type { UpstreamScript } from '../helpers/upstream.js';
 
-const ctx = useChatApp({ UPSTREAM_TIMEOUT_MS: '300', UPSTREAM_IDLE_TIMEOUT_MS: '300' });
+// Every reply here ends in well under MAX_GENERATION_SECONDS but those that keep their answer
+// open forever, which only that bound ends.
+const ctx = useChatApp({
+  UPSTREAM_TIMEOUT_MS: '300',
+  UPSTREAM_IDLE_TIMEOUT_MS: '300',
+  MAX_GENERATION_SECONDS: '2',
+});
 
 const newChat = async () =>
   (await ctx.request().post('/api/chats').set(ctx.user.auth).send({})).body.id as string;
@@ -74,6 +80,20 @@ const cases: [string, UpstreamScript, string, number, string][] = [
     502,
     'part',
   ],
+  [
+    'the upstream sends only keep-alive comments after a chunk, for longer than MAX_GENERATION_SECONDS',
+    { chunks: ['part', 'ial'], failAfter: 1, failWith: 'comments' },
+    'UPSTREAM_TIMEOUT',
+    504,
+    'part',
+  ],
+  [
+    'the upstream sends only empty chunks after a chunk, for longer than MAX_GENERATION_SECONDS',
+    { chunks: ['part', 'ial'], failAfter: 1, failWith: 'empty-chunks' },
+    'UPSTREAM_TIMEOUT',
+    504,
+    'part',
+  ],
 ];
 
 describe('upstream failures in JSON mode', () => {
@@ -128,6 +148,33 @@ describe('upstream failures in stream mode', () => {
       await expectStoredFailure(chatId, code, partial);
     });
   }
+});
+
+describe('a reply that outlasts MAX_GENERATION_SECONDS', () => {
+  it('when the provider keeps its answer open with keep-alive comments alone, then the reply ends at the bound with UPSTREAM_TIMEOUT, its text kept, the provider left and the slot given back', async () => {
+    const chatId = await newChat();
+    ctx.upstream.script({ chunks: ['thinking'], failAfter: 1, failWith: 'comments' });
+    const startedAt = Date.now();
+    const res = await ctx
+      .request()
+      .post(`/api/chats/${chatId}/messages`)
+      .set(ctx.user.auth)
+      .send({ content: 'hello', stream: true })
+      .buffer(true)
+      .parse(textParser);
+    // The bound is what ended it: not the idle timeout (300 ms), which the comments hold off.
+    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(2000);
+    const { events } = parseSse(res.body as string);
+    expect(events.map((e) => e.event)).toEqual(['meta', 'delta', 'error']);
+    expect(events[2]!.data.error).toEqual({
+      code: 'UPSTREAM_TIMEOUT',
+      message: 'The model took longer than a reply may take; its reply was cut there',
+    });
+    await expectStoredFailure(chatId, 'UPSTREAM_TIMEOUT', 'thinking');
+    const upstreamRequest = ctx.upstream.requests.at(-1)!;
+    await upstreamRequest.finished;
+    expect(upstreamRequest.aborted).toBe(true);
+  });
 });
 
 describe('retries', () => {

@@ -41,10 +41,20 @@ export interface UpstreamScript {
   /**
    * After this many chunks: send an error event (`data: {"error": …}`), an event named `error`
    * whose data is the bare error object, an `error:` field line with it instead of `data:` (as
-   * llama.cpp's server does), stall forever, send garbage, or destroy the socket.
+   * llama.cpp's server does), stall forever, send garbage, or destroy the socket; or keep the
+   * answer open forever with a sign of life every 50 ms that is no text: a keep-alive comment (as
+   * OpenRouter sends while a model thinks) or a chunk whose content is empty.
    */
   failAfter?: number;
-  failWith?: 'error-event' | 'named-error-event' | 'error-field' | 'stall' | 'garbage' | 'close';
+  failWith?:
+    | 'error-event'
+    | 'named-error-event'
+    | 'error-field'
+    | 'stall'
+    | 'garbage'
+    | 'close'
+    | 'comments'
+    | 'empty-chunks';
   /**
    * Answer 200 with exactly these bytes instead of a scripted stream: each piece is written
    * `delayMs` apart, so it reaches the client as a read of its own. `contentType` null sends none.
@@ -330,6 +340,16 @@ export async function startUpstream() {
         // Flush the chunks already written, then drop the connection without ending the response.
         res.socket?.destroySoon();
         return;
+      case 'comments':
+      case 'empty-chunks': {
+        const beat =
+          script.failWith === 'comments'
+            ? ': OPENROUTER PROCESSING\n\n'
+            : `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: '' }, finish_reason: null }] })}\n\n`;
+        const beating = setInterval(() => res.write(beat), 50);
+        res.once('close', () => clearInterval(beating));
+        return;
+      }
     }
   }
 

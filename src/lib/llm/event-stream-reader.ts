@@ -2,7 +2,11 @@ import type { Readable } from 'node:stream';
 import { createParser, type EventSourceParser } from 'eventsource-parser';
 import { Deadlines, type Due } from '../deadlines.js';
 import { MAX_EVENT_CHARS, parseChunk, streamError } from './stream-body.js';
-import { UpstreamIdleError, UpstreamProtocolError } from './upstream-errors.js';
+import {
+  UpstreamIdleError,
+  UpstreamProtocolError,
+  UpstreamTimeLimitError,
+} from './upstream-errors.js';
 import type { CompletionEvent, CompletionHandler } from './types.js';
 
 /**
@@ -19,8 +23,11 @@ import type { CompletionEvent, CompletionHandler } from './types.js';
  *
  * After the response head (the SDK's timeout) an idle timer ends an upstream that stops sending;
  * it is paused while the handler holds an event, so a slow client is not taken for a stalled
- * model. An abort of the request's signal (stop, client gone, title timeout) reaches the body
- * through the SDK's listener on it, and ends the reply quietly.
+ * model. The same deadline ends the reply once its time is up (`endsAt`: MAX_GENERATION_SECONDS
+ * after the call was made), whatever it is doing then: keep-alive comments and empty chunks hold
+ * the idle timer off, so a provider sending only those would otherwise hold the reply, its slot and
+ * its readers for ever. An abort of the request's signal (stop, client gone, title timeout)
+ * reaches the body through the SDK's listener on it, and ends the reply quietly.
  */
 export class EventStreamReader implements Due {
   readonly done: Promise<void>;
@@ -40,7 +47,8 @@ export class EventStreamReader implements Due {
   private settled = false;
   private failure: { error: unknown } | null = null;
   private sawDone = false;
-  private idled = false;
+  /** Set when a deadline ended the reply (idle, or out of time): it fails with this. */
+  private timedOut: Error | null = null;
   // One deadline for the whole reply, not moved per chunk: a chunk only notes when it was handed
   // out, and the deadline, when it passes, waits out the rest of the window since then.
   private lastTakenAt = performance.now();
@@ -59,6 +67,8 @@ export class EventStreamReader implements Due {
     private readonly requestId: string | null,
     private readonly signal: AbortSignal,
     private readonly idleWindowMs: number,
+    /** When the reply's time is up (`performance.now()`'s clock), however it is going then. */
+    private readonly endsAt = Number.POSITIVE_INFINITY,
   ) {
     this.done = new Promise((resolve, reject) => {
       this.resolveDone = resolve;
@@ -84,7 +94,7 @@ export class EventStreamReader implements Due {
     // kept per reply.
     (body as ReaderBody)[READER] = this;
     for (const [event, listener] of EventStreamReader.bodyListeners) body.on(event, listener);
-    idleChecks.schedule(this, idleWindowMs);
+    this.checkIn(idleWindowMs);
   }
 
   /** What each reader listens to on its body: `this` is the body, which names its reader. */
@@ -262,7 +272,7 @@ export class EventStreamReader implements Due {
     // Left before its end (stopped, failed) the body and its connection are dropped; read to its
     // end, the connection went back to the pool.
     if (!this.ended) this.body.destroy();
-    if (this.idled) this.rejectDone(new UpstreamIdleError());
+    if (this.timedOut) this.rejectDone(this.timedOut);
     else if (!outcome || this.signal.aborted) this.resolveDone();
     else this.rejectDone(outcome.error);
   }
@@ -272,21 +282,32 @@ export class EventStreamReader implements Due {
   // half a window late: then this process was stalled (CPU starvation, a long GC pause) and did
   // not see the model's silence. Otherwise the decision waits for the poll phase, so a chunk that
   // arrived while the process was stalled is read before the reply is declared stalled.
+  // Out of time, the reply ends whatever it is doing, a client's backpressure included.
   onDue(): void {
     const now = performance.now();
+    if (now >= this.endsAt) return this.timeOut(new UpstreamTimeLimitError());
     const window = this.idleWindowMs;
     if (this.holding || !this.handle || now - this.dueAt > window / 2) {
       this.lastTakenAt = now;
-      return idleChecks.schedule(this, window);
+      return this.checkIn(window);
     }
     const quietFor = now - this.lastTakenAt;
-    if (quietFor < window) return idleChecks.schedule(this, window - quietFor);
+    if (quietFor < window) return this.checkIn(window - quietFor);
     const seen = this.eventsSeen + this.commentsSeen;
     setImmediate(() => {
       if (this.eventsSeen + this.commentsSeen !== seen || this.holding || this.settled) return;
-      this.idled = true;
-      this.settle({ error: new UpstreamIdleError() });
+      this.timeOut(new UpstreamIdleError());
     });
+  }
+
+  /** The next idle check, or the end of the reply's time if that comes first. */
+  private checkIn(delayMs: number): void {
+    idleChecks.schedule(this, Math.min(delayMs, this.endsAt - performance.now()));
+  }
+
+  private timeOut(error: Error): void {
+    this.timedOut = error;
+    this.settle({ error });
   }
 }
 

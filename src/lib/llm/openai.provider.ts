@@ -95,7 +95,8 @@ async function openEventStream(
  * chunk, and no combined abort signal per reply (a stall destroys the body instead).
  *
  * `UPSTREAM_TIMEOUT_MS` bounds the wait for the response headers (the SDK's timeout); after that
- * the reader's idle timer (`UPSTREAM_IDLE_TIMEOUT_MS`) ends an upstream that stops sending.
+ * the reader's idle timer (`UPSTREAM_IDLE_TIMEOUT_MS`) ends an upstream that stops sending, and
+ * `MAX_GENERATION_SECONDS` one that never ends.
  */
 export class OpenAiCompletion implements CompletionStream {
   /** Its reader, from the response head on (it keeps what comes before `read`). */
@@ -104,9 +105,11 @@ export class OpenAiCompletion implements CompletionStream {
   private closed = false;
 
   constructor(request: CompletionRequest, c: Config) {
+    // The call's time counts from now: the wait for the head and its retries are part of it.
+    const endsAt = performance.now() + c.MAX_GENERATION_SECONDS * 1000;
     this.opening = openEventStream(request, c).then(
       ({ body, requestId }) =>
-        new EventStreamReader(body, requestId, request.signal, c.UPSTREAM_IDLE_TIMEOUT_MS),
+        new EventStreamReader(body, requestId, request.signal, c.UPSTREAM_IDLE_TIMEOUT_MS, endsAt),
     );
     // Read, or closed, later: a failure meanwhile is not an unhandled rejection.
     this.answered = this.opening.then(

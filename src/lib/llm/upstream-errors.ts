@@ -10,6 +10,18 @@ export class UpstreamIdleError extends Error {
 }
 
 /**
+ * The model call was still going when MAX_GENERATION_SECONDS had passed since it was made: a
+ * provider that keeps its answer open with keep-alive comments or empty chunks, which the idle
+ * timer takes for signs of life, would otherwise hold the reply and its slot for ever.
+ */
+export class UpstreamTimeLimitError extends Error {
+  constructor() {
+    super('the reply took longer than MAX_GENERATION_SECONDS');
+    this.name = 'UpstreamTimeLimitError';
+  }
+}
+
+/**
  * The provider answered 200 but its body broke the event-stream format, was not an event stream
  * at all, or held a chunk that is not JSON. The message is ours, never the provider's text.
  */
@@ -97,6 +109,13 @@ export function upstreamError(err: unknown): AppError {
   const cause = describeUpstreamFailure(err);
   if (err instanceof UpstreamIdleError) {
     return new AppError('UPSTREAM_TIMEOUT', 'The model stopped sending its reply', { cause });
+  }
+  if (err instanceof UpstreamTimeLimitError) {
+    return new AppError(
+      'UPSTREAM_TIMEOUT',
+      'The model took longer than a reply may take; its reply was cut there',
+      { cause },
+    );
   }
   if (err instanceof UpstreamProtocolError) {
     return new AppError(
