@@ -94,6 +94,20 @@ const cases: [string, UpstreamScript, string, number, string][] = [
     504,
     'part',
   ],
+  [
+    'the upstream ends its stream with [DONE] before any content or finish reason',
+    { chunks: [], finishReason: null, usage: false },
+    'UPSTREAM_ERROR',
+    502,
+    '',
+  ],
+  [
+    'the upstream sends an empty first chunk and usage, then closes without a finish reason or [DONE]',
+    { chunks: [''], finishReason: null, done: false },
+    'UPSTREAM_ERROR',
+    502,
+    '',
+  ],
 ];
 
 describe('upstream failures in JSON mode', () => {

@@ -121,6 +121,31 @@ describe('reading what an OpenAI-compatible provider streams', () => {
   }
 });
 
+describe('a model that finishes without writing anything', () => {
+  for (const finishReason of ['stop', 'content_filter']) {
+    it(`when the provider streams no text but finish_reason ${finishReason}, then the reply is stored complete and empty with that reason and the stream ends with done`, async () => {
+      const chatId = await newChat();
+      ctx.upstream.script({ chunks: [''], finishReason });
+      const res = await streamTo(chatId);
+      const { events } = parseSse(res.body as string);
+      expect(events.map((e) => e.event)).toEqual(['meta', 'done']);
+      expect(events[1]!.data.message).toMatchObject({
+        content: '',
+        status: 'complete',
+        finishReason,
+      });
+      const stored = await Message.find({ chatId }).sort({ createdAt: 1, _id: 1 }).lean();
+      expect(stored.map((m) => [m.role, m.content, m.status])).toEqual([
+        ['user', 'hello', 'complete'],
+        ['assistant', '', 'complete'],
+      ]);
+      expect(stored[1]!.finishReason).toBe(finishReason);
+      expect(stored[1]!.error).toBeNull();
+      expect(await Generation.countDocuments({ userId: ctx.user.id })).toBe(0);
+    });
+  }
+});
+
 const completion = JSON.stringify({
   id: 'chatcmpl-json',
   object: 'chat.completion',

@@ -989,6 +989,29 @@ describe('errors in OpenAI shape, mapped by the SDK', () => {
     }
   });
 
+  it('when the provider stream ends with neither content nor a finish reason, then a server error, and the stored reply is an error to regenerate', async () => {
+    upstream.script({ chunks: [''], finishReason: null });
+    const error = await failure(
+      client.chat.completions.create({
+        model: 'test-model',
+        messages: [{ role: 'user', content: 'Nothing comes' }],
+        store: true,
+      }),
+    );
+    expect(error).toBeInstanceOf(OpenAI.APIError);
+    expect(error).toMatchObject({ status: 502, type: 'server_error', code: 'upstream_error' });
+    const reply = await Message.findOne({ userId: owner(), role: 'assistant' })
+      .sort({ createdAt: -1, _id: -1 })
+      .lean();
+    expect(reply).toMatchObject({
+      content: '',
+      status: 'error',
+      finishReason: null,
+      error: { code: 'UPSTREAM_ERROR' },
+    });
+    expect(await leases()).toBe(0);
+  });
+
   it("when the provider refuses the caller's request (400) or rate-limits this server (429), then BadRequestError 400 or RateLimitError 429 with its Retry-After, without its text", async () => {
     // A part type beyond OpenAI's (a provider's own, vLLM's video_url) is relayed as it is, extra
     // fields too; whether it is taken is the provider's call, and its 400 is the caller's.

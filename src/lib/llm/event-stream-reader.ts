@@ -60,6 +60,12 @@ export class EventStreamReader implements Due {
    * while a reasoning model thinks, for minutes): that is not a stalled model.
    */
   private commentsSeen = 0;
+  /**
+   * Whether the model answered: text, a refusal, tool calls or a finish reason. A body that ends
+   * without any (only a role chunk, usage or `[DONE]`) is a provider that broke off, not a model
+   * that said nothing, which gives its finish reason.
+   */
+  private answered = false;
 
   constructor(
     private readonly body: Readable,
@@ -177,6 +183,8 @@ export class EventStreamReader implements Due {
         content: reasoning,
         field: delta!.reasoning_content ? 'reasoning_content' : 'reasoning',
       });
+    // What is queued from here to the finish is the model's answer.
+    const answerFrom = this.queue.length;
     const content = choice?.delta?.content;
     if (typeof content === 'string' && content.length > 0)
       this.queue.push({ type: 'delta', content });
@@ -188,6 +196,7 @@ export class EventStreamReader implements Due {
       this.queue.push({ type: 'toolCalls', toolCalls });
     if (choice?.finish_reason)
       this.queue.push({ type: 'finish', finishReason: choice.finish_reason });
+    if (this.queue.length > answerFrom) this.answered = true;
     const usage = chunk.usage;
     if (usage && typeof usage.prompt_tokens === 'number') {
       this.queue.push({
@@ -243,9 +252,11 @@ export class EventStreamReader implements Due {
     else if (this.ended)
       // A body that ended without one event was not an event stream (an unlabelled JSON or page).
       this.settle(
-        this.eventsSeen > 0
-          ? null
-          : { error: new UpstreamProtocolError('the reply held no events') },
+        this.eventsSeen === 0
+          ? { error: new UpstreamProtocolError('the reply held no events') }
+          : !this.answered
+            ? { error: new UpstreamProtocolError('the reply ended with no answer and no finish') }
+            : null,
       );
   }
 
