@@ -91,4 +91,37 @@ describe('provider errors in the log', () => {
     });
     expect(lines.join('')).not.toContain('secret upstream detail');
   });
+
+  it("when the provider answers 200 with a JSON error object (a gateway's way), then the log names the provider's type and code as for an error mid-stream, not its text", async () => {
+    lines.length = 0;
+    upstream.script({
+      raw: {
+        contentType: 'application/json; charset=utf-8',
+        pieces: [
+          JSON.stringify({
+            error: {
+              message: 'secret upstream detail',
+              type: 'rate_limit_error',
+              code: 'rate_limited',
+            },
+          }),
+        ],
+      },
+    });
+    const res = await ctx
+      .request()
+      .post('/api/chats')
+      .set(user.auth)
+      .send({ message: 'hello', stream: true });
+    expect(res.status).toBe(200);
+    const failure = lines
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .find((l) => l.msg === 'model reply failed')!;
+    expect(failure.upstream).toEqual({
+      name: 'Error',
+      type: 'rate_limit_error',
+      code: 'rate_limited',
+    });
+    expect(lines.join('')).not.toContain('secret upstream detail');
+  });
 });

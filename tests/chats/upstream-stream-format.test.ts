@@ -185,6 +185,64 @@ async function expectStoredUnreadable(chatId: string) {
   expect(await Generation.countDocuments({ userId: ctx.user.id })).toBe(0);
 }
 
+describe("a 200 from the provider whose JSON body is the provider's error", () => {
+  // Some gateways answer a failed call with a 200 and the error object a failed stream would carry.
+  const gatewayError: UpstreamScript = {
+    raw: {
+      contentType: 'application/json',
+      pieces: [
+        JSON.stringify({
+          error: {
+            message: 'secret upstream detail sk-leak-123',
+            type: 'server_error',
+            code: 'upstream_overloaded',
+          },
+        }),
+      ],
+    },
+  };
+
+  it("when the provider answers 200 with an error object as JSON, then JSON mode answers 502 as for the provider's error, not as an unreadable reply", async () => {
+    const chatId = await newChat();
+    ctx.upstream.script(gatewayError);
+    const res = await ctx
+      .request()
+      .post(`/api/chats/${chatId}/messages`)
+      .set(ctx.user.auth)
+      .send({ content: 'hello', stream: false });
+    expect(res.status).toBe(502);
+    expect(res.body.error).toMatchObject({
+      code: 'UPSTREAM_ERROR',
+      message: 'The model provider failed to answer',
+      requestId: expect.any(String),
+    });
+    expect(JSON.stringify(res.body)).not.toContain('sk-leak');
+    const stored = await Message.find({ chatId }).sort({ createdAt: 1, _id: 1 }).lean();
+    expect(stored.map((m) => [m.role, m.content, m.status])).toEqual([
+      ['user', 'hello', 'complete'],
+      ['assistant', '', 'error'],
+    ]);
+    expect(stored[1]!.error).toEqual({
+      code: 'UPSTREAM_ERROR',
+      message: 'The model provider failed to answer',
+    });
+    expect(await Generation.countDocuments({ userId: ctx.user.id })).toBe(0);
+  });
+
+  it("when the provider answers 200 with an error object as JSON, then the stream ends with the provider's error event", async () => {
+    const chatId = await newChat();
+    ctx.upstream.script(gatewayError);
+    const res = await streamTo(chatId);
+    const { events } = parseSse(res.body as string);
+    expect(events.map((e) => e.event)).toEqual(['meta', 'error']);
+    expect(events[1]!.data.error).toEqual({
+      code: 'UPSTREAM_ERROR',
+      message: 'The model provider failed to answer',
+    });
+    expect(res.body).not.toContain('sk-leak');
+  });
+});
+
 describe('a 200 from the provider that is not an event stream', () => {
   it('when the provider sends more than MAX_EVENT_CHARS without ending an event and keeps the answer open, then the reply ends at once with UPSTREAM_ERROR, not at the idle timeout', async () => {
     const chatId = await newChat();

@@ -3,7 +3,7 @@ import OpenAI from 'openai';
 import type { Agent } from 'undici';
 import type { Config } from '../config.js';
 import { EventStreamReader } from './event-stream-reader.js';
-import { assertEventStream } from './stream-body.js';
+import { assertEventStream, errorAnswer } from './stream-body.js';
 import { UpstreamProtocolError } from './upstream-errors.js';
 import { takeBody, tellWhenDispatched, upstreamPool } from './upstream-fetch.js';
 import type { CompletionHandler, CompletionRequest, CompletionStream } from './types.js';
@@ -80,9 +80,7 @@ async function openEventStream(
   try {
     assertEventStream(response);
   } catch (error) {
-    // Nobody reads it: the abort it reports as it closes must not become an uncaught error.
-    body.on('error', () => undefined).destroy();
-    throw error;
+    throw (await errorAnswer(response, body, c.UPSTREAM_IDLE_TIMEOUT_MS)) ?? error;
   }
   return { body, requestId: response.headers.get('x-request-id') };
 }

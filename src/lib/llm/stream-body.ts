@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import OpenAI from 'openai';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { UpstreamProtocolError } from './upstream-errors.js';
@@ -12,10 +13,57 @@ export const MAX_EVENT_CHARS = 8 * 1024 * 1024;
  * is caught when it ends.
  */
 export function assertEventStream(response: Response): void {
-  const type = response.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
+  const type = typeOf(response);
   if (!type) return;
-  if (type === 'application/json' || type.endsWith('+json') || type === 'text/html') {
+  if (isJson(type) || type === 'text/html') {
     throw new UpstreamProtocolError(`the provider answered ${type} instead of an event stream`);
+  }
+}
+
+const typeOf = (response: Response) =>
+  response.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
+const isJson = (type: string | undefined) =>
+  type === 'application/json' || type?.endsWith('+json') === true;
+
+/** Above this a JSON answer is no error object: a provider's errors take a few hundred bytes. */
+const MAX_ERROR_BYTES = 64 * 1024;
+
+/**
+ * The provider's error, when a 200 carries it as a JSON `{ "error": … }` body (some gateways
+ * answer a failed call so): the SDK's APIError, as a stream's error chunk is reported (parseChunk),
+ * so its type and code are logged and the user is told the provider failed, not that its reply
+ * could not be read. Null for any other answer, a body larger than an error, or one that does not
+ * end within `waitMs`. The body is dropped either way.
+ */
+export async function errorAnswer(
+  response: Response,
+  body: Readable,
+  waitMs: number,
+): Promise<InstanceType<typeof OpenAI.APIError> | null> {
+  // Nobody else reads it: the abort it reports as it closes must not become an uncaught error.
+  body.on('error', () => undefined);
+  if (!isJson(typeOf(response))) {
+    body.destroy();
+    return null;
+  }
+  // Only on this failure path: a body that never ends is not waited for.
+  const timer = setTimeout(() => body.destroy(), waitMs).unref();
+  const pieces: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const piece of body as AsyncIterable<Buffer>) {
+      size += piece.length;
+      if (size > MAX_ERROR_BYTES) return null;
+      pieces.push(piece);
+    }
+    const value: unknown = JSON.parse(Buffer.concat(pieces).toString('utf8'));
+    const error = isObject(value) ? value.error : undefined;
+    return error ? providerError(error, response.headers.get('x-request-id')) : null;
+  } catch {
+    return null;
+  } finally {
+    clearTimeout(timer);
+    body.destroy();
   }
 }
 
