@@ -231,6 +231,65 @@ describe("a provider's Retry-After on /v1", () => {
     expect(error).toBeInstanceOf(OpenAI.RateLimitError);
     expect(completionRequests).toBe(3);
   }, 15_000);
+
+  it("when the provider is unavailable (503, or 529 overloaded), then the caller gets 503 upstream_unavailable with the provider's Retry-After, or 5 s when it gave none, in JSON and before a stream", async () => {
+    const { client } = await userWithClient('provider-down');
+    for (const [status, retryAfter, expected] of [
+      [503, '7', '7'],
+      [503, new Date(Date.now() + 30_000).toUTCString(), 'date'],
+      [503, undefined, '5'],
+      [529, undefined, '5'],
+    ] as const) {
+      for (const stream of [false, true]) {
+        upstream.script({ status, ...(retryAfter ? { retryAfter } : {}) });
+        const error = await failure(
+          client.chat.completions.create(
+            { model: 'test-model', messages: [{ role: 'user', content: 'x' }], stream },
+            { maxRetries: 0 },
+          ),
+        );
+        const label = `${status} ${retryAfter} stream: ${stream}`;
+        expect(error, label).toBeInstanceOf(OpenAI.InternalServerError);
+        expect(error, label).toMatchObject({
+          status: 503,
+          type: 'server_error',
+          code: 'upstream_unavailable',
+        });
+        const wait = error?.headers?.get('retry-after');
+        if (expected === 'date') {
+          // An HTTP date has whole seconds: the wait is the half minute less up to a second or two.
+          expect(Number(wait), label).toBeGreaterThan(25);
+          expect(Number(wait), label).toBeLessThanOrEqual(30);
+        } else expect(wait, label).toBe(expected);
+        // Within a minute: the SDK's own retry after the wait is welcome.
+        expect(error?.headers?.get('x-should-retry'), label).toBeNull();
+        expect(JSON.stringify(error), label).not.toContain('sk-leak');
+      }
+    }
+  });
+
+  it('when the provider is unavailable for a stored completion, then the 503 keeps its Retry-After, names the chat holding the question and tells the SDK not to store it again', async () => {
+    const { user, client } = await userWithClient('provider-down-stored');
+    upstream.setDefault({ status: 503, retryAfter: '2' });
+    const error = await failure(
+      client.chat.completions.create({
+        model: 'test-model',
+        messages: [{ role: 'user', content: 'Down?' }],
+        store: true,
+      }),
+    );
+    expect(error).toMatchObject({ status: 503, code: 'upstream_unavailable' });
+    expect(error?.headers?.get('retry-after')).toBe('2');
+    expect(error?.headers?.get('x-should-retry')).toBe('false');
+    expect(completionRequests).toBe(1);
+    const chat = await Chat.findOne(owned(user.id)).lean();
+    expect(error?.headers?.get('x-chat-id')).toBe(String(chat!._id));
+    const messages = await Message.find(owned(user.id)).sort({ _id: 1 }).lean();
+    expect(messages.map((m) => [m.role, m.status])).toEqual([
+      ['user', 'complete'],
+      ['assistant', 'error'],
+    ]);
+  });
 });
 
 describe("/v1 store: true under an Idempotency-Key: the SDK's own retries store and call once", () => {

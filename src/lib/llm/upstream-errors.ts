@@ -45,7 +45,7 @@ export interface UpstreamFailure {
   code?: string;
   type?: string;
   requestId?: string;
-  /** The provider's Retry-After (a 429 or 503), in whole seconds, at most an hour. */
+  /** The provider's Retry-After (a 429, 503 or 529), in whole seconds, at most an hour. */
   retryAfterSeconds?: number;
   /** Only for failures raised on our side (connection, timeout), and scrubbed. */
   message?: string;

@@ -131,11 +131,29 @@ const REFUSED_AS_INVALID = new Set([400, 413, 422]);
 /** The longest provider wait a /v1 caller's SDK is left to sleep through and retry after. */
 const SDK_RETRY_WAIT_MAX_SECONDS = 60;
 
+/** Provider statuses that say it is down or overloaded for a while (529: Anthropic's overloaded). */
+const UNAVAILABLE = new Set([503, 529]);
+
+/** How long a /v1 caller is asked to wait when an unavailable provider named no wait. */
+const UNAVAILABLE_WAIT_SECONDS = 5;
+
+/**
+ * The provider's wait as a /v1 caller's Retry-After. The Node SDK sleeps through any Retry-After
+ * before retrying by itself (up to an hour here): a long wait is the caller's to decide, so its
+ * SDK is told not to retry.
+ */
+function waitHeaders(wait: number | undefined): Record<string, string> | undefined {
+  const headers = wait === undefined ? undefined : { 'Retry-After': String(wait) };
+  return wait !== undefined && wait > SDK_RETRY_WAIT_MAX_SECONDS ? withoutRetry(headers) : headers;
+}
+
 /**
  * A provider's failure as a /v1 caller should take it. The chat routes answer every provider
  * failure 502 (the server built that request); a /v1 caller built its request, so a provider's
- * refusal of it is a 400 its SDK does not retry, and a provider's rate limit a 429 with the
- * provider's Retry-After. Neither passes the provider's text on. Anything else stays a 502.
+ * refusal of it is a 400 its SDK does not retry, a provider's rate limit a 429 with the
+ * provider's Retry-After, and a provider that is down or overloaded a 503 with its Retry-After (or
+ * a few seconds): what OpenAI answers when it is, so the caller's SDK waits that long before it
+ * retries. None passes the provider's text on. Anything else stays a 502.
  */
 function fromProvider(app: AppError): OpenAiError | null {
   if (app.code !== 'UPSTREAM_ERROR') return null;
@@ -148,22 +166,20 @@ function fromProvider(app: AppError): OpenAiError | null {
       { code: 'upstream_invalid_request' },
       { cause },
     );
-  if (status === 429) {
-    const wait = cause?.retryAfterSeconds;
-    const headers = wait === undefined ? undefined : { 'Retry-After': String(wait) };
+  if (status === 429)
     return new OpenAiError(
       'RATE_LIMITED',
       'The model provider is rate limiting this server; try again shortly',
       { code: 'upstream_rate_limited' },
-      // The Node SDK sleeps through any Retry-After before retrying by itself (up to an hour
-      // here): a long wait is the caller's to decide, so its SDK is told not to retry.
-      {
-        cause,
-        headers:
-          wait !== undefined && wait > SDK_RETRY_WAIT_MAX_SECONDS ? withoutRetry(headers) : headers,
-      },
+      { cause, headers: waitHeaders(cause?.retryAfterSeconds) },
     );
-  }
+  if (status !== undefined && UNAVAILABLE.has(status))
+    return new OpenAiError(
+      'SERVICE_UNAVAILABLE',
+      'The model provider is unavailable or overloaded; try again shortly',
+      { code: 'upstream_unavailable' },
+      { cause, headers: waitHeaders(cause?.retryAfterSeconds ?? UNAVAILABLE_WAIT_SECONDS) },
+    );
   return null;
 }
 

@@ -47,6 +47,8 @@ export function openAiRoutes(): RouteGroup {
           '`Retry-After`). With `stream: true` the answer is `text/event-stream` of `data:` lines, each a',
           '`chat.completion.chunk`, a final usage chunk (`choices: []`) with `stream_options.include_usage`, then',
           '`data: [DONE]`; an error met after the stream opened is a `data: {"error": …}` line.',
+          'A provider that is down or overloaded answers 503 `upstream_unavailable` with its `Retry-After` (5 s when',
+          'it named none).',
           'Nothing is stored but usage unless `store: true`: then the last (user) message and the reply go into a chat',
           'of the caller, `metadata.chat_id` or a new one; its id is in the `X-Chat-Id` response header, and an',
           '`Idempotency-Key` makes a retry of the request (the SDKs retry by themselves after their own timeout)',
