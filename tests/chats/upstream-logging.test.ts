@@ -1,7 +1,11 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logger } from '../../src/lib/logger.js';
+import { Types } from '../../src/lib/db/mongoose.js';
+import { Chat } from '../../src/modules/chats/chat.model.js';
+import { Message } from '../../src/modules/chats/message.model.js';
 import { useTestApp } from '../helpers/app.js';
+import { eventually } from '../helpers/eventually.js';
 import { STREAM_REQUEST_ID, startUpstream } from '../helpers/upstream.js';
 import { createUser, type TestUser } from '../helpers/users.js';
 
@@ -123,5 +127,57 @@ describe('provider errors in the log', () => {
       code: 'rate_limited',
     });
     expect(lines.join('')).not.toContain('secret upstream detail');
+  });
+});
+
+describe('replies stopped on purpose in the log', () => {
+  /** The captured lines, parsed. */
+  const logged = () =>
+    lines
+      .join('')
+      .split('\n')
+      .filter(Boolean)
+      .map(
+        (l) =>
+          JSON.parse(l) as {
+            level: number;
+            msg?: string;
+            req?: { url?: string };
+            res?: { statusCode?: number };
+          },
+      );
+
+  it('when a stored /v1 completion is stopped through its chat, then its 503 generation_interrupted is logged below error, as the same stop of a chat send is', async () => {
+    const key = await ctx.request().post('/api/keys').set(user.auth).send({ name: 'log' });
+    expect(key.status).toBe(201);
+    const owner = { userId: new Types.ObjectId(user.id) };
+    const chats = await Chat.find(owner).distinct('_id');
+    lines.length = 0;
+    upstream.script({ chunks: Array.from({ length: 60 }, (_, i) => `s${i} `), delayMs: 50 });
+    const call = ctx
+      .request()
+      .post('/v1/chat/completions')
+      .set('Authorization', `Bearer ${key.body.key}`)
+      .send({ model: 'test-model', messages: [{ role: 'user', content: 'Stop me' }], store: true })
+      // Sent now (a supertest request goes out once it is awaited).
+      .then((answer) => answer);
+    const reply = await eventually(
+      () => Message.findOne({ ...owner, chatId: { $nin: chats }, role: 'assistant' }).lean(),
+      (message) => message?.status === 'streaming',
+    );
+    const stop = await ctx
+      .request()
+      .post(`/api/chats/${String(reply!.chatId)}/stop`)
+      .set(user.auth);
+    expect(stop.status).toBe(202);
+    const res = await call;
+    expect(res.status).toBe(503);
+    expect(res.body.error.code).toBe('generation_interrupted');
+    // A stop is the user's, no fault of the server's: nothing at error, and the request's line at
+    // info, as a refusal is (a chat send stopped the same way answers 201 at debug).
+    const all = logged();
+    expect(all.filter((l) => l.level >= 50)).toEqual([]);
+    const line = all.find((l) => l.req?.url === '/v1/chat/completions' && l.res);
+    expect(line).toMatchObject({ level: 30, msg: 'request completed', res: { statusCode: 503 } });
   });
 });

@@ -27,10 +27,11 @@ export function requestFields(req: IncomingMessage): { id: string; method: strin
 /**
  * 5xx at `error`, but the 503s of a drain (every request refused while the process shuts down,
  * a load balancer's readiness probes included): those are the deploy going as planned, and an
- * alert on error lines must not fire on every deploy.
+ * alert on error lines must not fire on every deploy. Nor on a 503 marked as answered on purpose
+ * (`answeredOnPurpose`).
  */
-const levelOf = (status: number): Level =>
-  status === 503 && isDraining()
+const levelOf = (status: number, onPurpose: boolean): Level =>
+  status === 503 && (onPurpose || isDraining())
     ? 'info'
     : status >= 500
       ? 'error'
@@ -43,11 +44,12 @@ const levelOf = (status: number): Level =>
  * `finish` when it was sent whole, or alone when its connection went first.
  */
 function logFinished(this: TimedResponse): void {
-  const level = levelOf(this.statusCode);
+  const locals = (this as { locals?: { errorCode?: string; onPurpose?: boolean } }).locals;
+  const level = levelOf(this.statusCode, locals?.onPurpose === true);
   if (!logger.isLevelEnabled(level)) return;
   // The error's code, when the answer was one (sendError): 429s of a rate, a budget and the
   // stream cap are told apart in the log as in the body.
-  const code = (this as { locals?: { errorCode?: string } }).locals?.errorCode;
+  const code = locals?.errorCode;
   // Whose request it was, once authenticated (an access token's, or an API key's on /v1): an
   // operator can tell who was refused (a budget, a rate) from the log alone.
   const caller = this.req as { auth?: { userId: string }; apiKey?: { userId: string } };
@@ -61,6 +63,14 @@ function logFinished(this: TimedResponse): void {
   };
   if (level === 'error') logger[level](fields, 'request errored');
   else logger[level](fields, 'request completed');
+}
+
+/**
+ * Marks a 503 as the answer to something done on purpose, no fault of the server's (a reply its
+ * user stopped): its line is written at info, as a drain's are.
+ */
+export function answeredOnPurpose(res: { locals: Record<string, unknown> }): void {
+  res.locals.onPurpose = true;
 }
 
 /**

@@ -3,6 +3,7 @@ import { z, ZodError, type core } from 'zod';
 import { AppError, ERROR_STATUS, type ErrorCode } from '../../lib/errors.js';
 import { reportError, toAppError } from '../../lib/http/error-handler.js';
 import { MISSING_FIELD } from '../../lib/http/schemas.js';
+import { answeredOnPurpose } from '../../lib/http/request-log.js';
 import type { UpstreamFailure } from '../../lib/llm/upstream-errors.js';
 
 /** OpenAI's error body: `{ error: { message, type, param, code } }`, which its SDKs parse. */
@@ -262,6 +263,10 @@ export const openAiErrorHandler: ErrorRequestHandler = (err, req, res, _next) =>
   if (error.headers) res.set(error.headers);
   // The API's own code in the log line, as on every other route (its body has OpenAI's).
   res.locals.errorCode = error.code;
+  // A completion stopped through its chat, its account disabled or cut by a shutdown: what its
+  // user, an administrator or a deploy asked for, as a chat reply stopped the same way (which
+  // answers 201) is. No error line for it.
+  if (error.openai.code === 'generation_interrupted') answeredOnPurpose(res);
   res.status(error.status).json(openAiErrorBody(error));
 };
 
