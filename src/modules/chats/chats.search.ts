@@ -17,14 +17,27 @@ export async function bounded<T>(query: () => Promise<T>): Promise<T> {
   try {
     return await query();
   } catch (error) {
-    if ((error as { code?: unknown }).code === MAX_TIME_EXPIRED)
-      throw new AppError(
-        'SEARCH_TIMEOUT',
-        'The search took too long; try more specific words, or retry shortly',
-        { headers: { 'Retry-After': '5' }, cause: error },
-      );
+    if ((error as { code?: unknown }).code === MAX_TIME_EXPIRED) throw searchTimeout(error);
     throw error;
   }
+}
+
+const searchTimeout = (cause?: unknown) =>
+  new AppError(
+    'SEARCH_TIMEOUT',
+    'The search took too long; try more specific words, or retry shortly',
+    { headers: { 'Retry-After': '5' }, cause },
+  );
+
+/**
+ * What is left of a search's time (`endsAt`, a `Date.now()` time) for its next query, in whole
+ * milliseconds: a search is two queries (the messages, then the chats), and SEARCH_TIMEOUT_MS
+ * bounds the two together. None left: the search's 503, without running the query.
+ */
+export function searchTimeLeft(endsAt: number): number {
+  const left = Math.floor(endsAt - Date.now());
+  if (left < 1) throw searchTimeout();
+  return left;
 }
 
 type Filter = Record<string, unknown>;

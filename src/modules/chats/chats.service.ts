@@ -13,7 +13,7 @@ import {
   type ChatDoc,
   type NewChatDoc,
 } from './chat.model.js';
-import { bounded, chatSearchCondition } from './chats.search.js';
+import { bounded, chatSearchCondition, searchTimeLeft } from './chats.search.js';
 import {
   chatSizes,
   claimChatSlot,
@@ -78,6 +78,7 @@ export async function listChats(userId: string, options: ListOptions): Promise<P
     and.push({ $or: c.p ? [{ pinned: false }, ...sameRank] : sameRank });
   }
   const { SEARCHES_PER_MINUTE, SEARCH_TIMEOUT_MS } = config();
+  let searchEndsAt = Number.POSITIVE_INFINITY;
   if (options.q) {
     await checkUserRate(
       'search',
@@ -87,6 +88,7 @@ export async function listChats(userId: string, options: ListOptions): Promise<P
       `At most ${SEARCHES_PER_MINUTE} searches per minute; try again shortly`,
     );
     // Words by the index, anything else as literal text (chats.search.ts).
+    searchEndsAt = Date.now() + SEARCH_TIMEOUT_MS;
     and.push(await chatSearchCondition(owner, options.q, SEARCH_TIMEOUT_MS));
   }
   if (and.length > 0) filter.$and = and;
@@ -100,7 +102,8 @@ export async function listChats(userId: string, options: ListOptions): Promise<P
         projection: { context: 0, terms: 0 },
         sort: { pinned: -1, lastMessageAt: -1, _id: -1 },
         limit: limit + 1,
-        ...(options.q ? { maxTimeMS: SEARCH_TIMEOUT_MS } : {}),
+        // What the search of the messages left of its time.
+        ...(options.q ? { maxTimeMS: searchTimeLeft(searchEndsAt) } : {}),
       })
       .toArray(),
   );
