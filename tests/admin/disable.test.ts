@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Types } from '../../src/lib/db/mongoose.js';
 import { Lock } from '../../src/lib/db/lock.js';
+import { AuditEntry } from '../../src/modules/admin/audit.model.js';
 import { Session } from '../../src/modules/auth/session.model.js';
 import { Chat } from '../../src/modules/chats/chat.model.js';
 import { Message } from '../../src/modules/chats/message.model.js';
@@ -255,6 +256,28 @@ describe('signing an account out everywhere', () => {
     );
     expectError(await signOut(admin, '0123456789abcdef01234567'), 404, 'NOT_FOUND');
     expectError(await signOut(admin, 'not-an-id'), 404, 'NOT_FOUND');
+  });
+
+  it('when the audit cannot be written as an administrator signs an account out, then nothing is ended, and the retry signs it out and is in the audit', async () => {
+    const user = await signUp(ctx);
+    const insert = vi
+      .spyOn(AuditEntry.collection, 'insertOne')
+      .mockRejectedValueOnce(new Error('audit unavailable'));
+    try {
+      expectError(await signOut(admin, user.user.id), 500, 'INTERNAL');
+    } finally {
+      insert.mockRestore();
+    }
+    // Refused before anything ended: the user is still signed in.
+    expect((await ctx.request().get('/api/auth/me').set(bearer(user.accessToken))).status).toBe(
+      200,
+    );
+    expect((await signOut(admin, user.user.id)).status).toBe(204);
+    expectUnauthenticated(await ctx.request().get('/api/auth/me').set(bearer(user.accessToken)));
+    const entries = await AuditEntry.find({ targetId: user.user.id }).lean();
+    expect(entries.map((e) => [String(e.actorId), e.action])).toEqual([
+      [admin.user.id, 'user.signOut'],
+    ]);
   });
 });
 

@@ -98,11 +98,12 @@ export async function getUser(id: ObjectIdString): Promise<AdminUserJson> {
 
 /**
  * Ends every way into an account (a leaked password or key): its sessions, its API keys and its
- * running replies, on every instance; the account stays enabled. Recorded in the audit.
+ * running replies, on every instance; the account stays enabled. Recorded in the audit first: an
+ * entry that cannot be written refuses the sign-out before anything ends. One that fails midway
+ * keeps its entry (some of it may have ended), and its retry adds another.
  */
 export async function signOutUser(actorId: string, targetId: ObjectIdString): Promise<void> {
   const target = await findAccount(targetId);
-  await users.signOutEverywhere(String(target._id));
   await recordAudit({
     actorKind: 'admin',
     actorId,
@@ -111,6 +112,7 @@ export async function signOutUser(actorId: string, targetId: ObjectIdString): Pr
     before: {},
     after: {},
   });
+  await users.signOutEverywhere(String(target._id));
   logger.info({ actorId, targetId }, 'account signed out everywhere by an administrator');
 }
 
