@@ -2,24 +2,15 @@ import type { Types } from '../../lib/db/mongoose.js';
 import { Chat, inChatTurn, type ChatDoc } from './chat.model.js';
 
 /**
- * How long a branch deletion counts as under way at most: one whose process died midway holds
- * the sends to its chat to their check (messageStillThere) no longer than this.
- */
-const UNDER_WAY_AT_MOST_MS = 10 * 60_000;
-
-/**
  * Noted on the chat before a branch deletion removes anything (branch-edit.service.ts deleteBranch).
- * A send that read the chat before this and writes it after finds the count moved.
+ * A send that read the chat before this and writes it after finds the count moved. A deletion that
+ * never ends (it failed, or its process died, after removing messages but before its last look at
+ * the chat's pointers) stays under way for good: the chat may still name what it removed, and only
+ * the sends' check (messageStillThere) finds that out, so they go on making it.
  */
 export async function beginBranchDeletion(chatId: Types.ObjectId): Promise<void> {
   await inChatTurn(chatId, () =>
-    Chat.collection.updateOne(
-      { _id: chatId },
-      {
-        $inc: { 'branchDeletions.begun': 1 },
-        $max: { 'branchDeletions.until': new Date(Date.now() + UNDER_WAY_AT_MOST_MS) },
-      },
-    ),
+    Chat.collection.updateOne({ _id: chatId }, { $inc: { 'branchDeletions.begun': 1 } }),
   );
 }
 
@@ -38,14 +29,10 @@ export async function endBranchDeletion(chatId: Types.ObjectId): Promise<void> {
  * the send's messages in its passes, and one that ended before the read left no kept turns naming
  * anything it removed (forgetRemovedMessages). Otherwise the send checks (messageStillThere).
  */
-export function deletionsBegunWhenRead(
-  chat: Pick<ChatDoc, 'branchDeletions'>,
-  now = Date.now(),
-): number | null {
+export function deletionsBegunWhenRead(chat: Pick<ChatDoc, 'branchDeletions'>): number | null {
   const marks = chat.branchDeletions;
   if (!marks) return 0;
-  const underWay = marks.begun > (marks.ended ?? 0) && marks.until.getTime() > now;
-  return underWay ? null : marks.begun;
+  return marks.begun > (marks.ended ?? 0) ? null : marks.begun;
 }
 
 /** Whether the chat as it was before the send's write shows no deletion begun since its read. */

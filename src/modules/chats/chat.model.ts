@@ -17,14 +17,14 @@ export interface ChatContext {
 }
 
 /**
- * Internal: the chat's branch deletions begun and ended, and until when one begun may still be
- * under way (branch-deletions.ts): what tells a plain send whether it must check that the message
- * it answers is still there.
+ * Internal: the chat's branch deletions begun and ended (branch-deletions.ts): what tells a plain
+ * send whether it must check that the message it answers is still there.
  */
 export interface BranchDeletions {
   begun: number;
   ended?: number;
-  until: Date;
+  /** Written by earlier versions (a lapse that let sends skip their check): ignored. */
+  until?: Date;
 }
 
 export interface ChatDoc {
