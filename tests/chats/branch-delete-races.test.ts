@@ -278,6 +278,38 @@ describe('a plain send while a branch deletion is under way', () => {
     expect(chat?.branchDeletions?.ended).toBe(1);
   });
 
+  it('when a deletion failed after its late pass, then it stays under way: a later plain send still checks the answer its kept turns name, and is a 404', async () => {
+    // As above, up to the deletion's last look at the chat's pointers, which fails (the database
+    // went away for a moment, or the process died there): the chat still names the removed answer.
+    const t = await twoExchanges(true);
+    expect((await send(t.chatId, 'Q2b', { parentId: t.a1 })).status).toBe(201);
+    const treeRead = holdAfterTreeRead();
+    const deleting = deleteBranch(t.chatId, t.q2).then((res) => res);
+    await treeRead.reached;
+    expect((await send(t.chatId, 'Q3', { parentId: t.a2 })).status).toBe(201);
+    const findOne = Chat.collection.findOne.bind(Chat.collection) as (
+      ...args: unknown[]
+    ) => Promise<unknown>;
+    let failed = false;
+    vi.spyOn(Chat.collection, 'findOne').mockImplementation(async (...args: unknown[]) => {
+      const options = args[1] as { projection?: { activeLeafId?: unknown } } | undefined;
+      if (!failed && options?.projection?.activeLeafId) {
+        failed = true;
+        throw new Error('connection reset');
+      }
+      return findOne(...args);
+    });
+    treeRead.release();
+    expect((await deleting).status).toBeGreaterThanOrEqual(500);
+    vi.restoreAllMocks();
+    const chat = await Chat.findById(t.chatId).lean();
+    expect(await Message.exists({ _id: chat?.context?.leafId })).toBeNull();
+    const res = await send(t.chatId, 'Q4');
+    expect(res.status).toBe(404);
+    expect(await Message.countDocuments({ chatId: t.chatId, content: 'Q4' })).toBe(0);
+    expect(await orphansIn(t.chatId)).toEqual([]);
+  });
+
   it('when a deletion is refused, then the chat shows none under way', async () => {
     const t = await twoExchanges(false);
     const missing = '0123456789abcdef01234567';

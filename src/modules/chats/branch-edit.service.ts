@@ -172,8 +172,8 @@ export async function deleteBranch(
   await forgetRemovedMessages(chat._id, [...ids, ...late], set?.activeLeafId ?? stillActive);
   // The room they took is free at once here, as a deleted chat's is (chats.quota.ts).
   forgetKnownRoom(userId);
-  // Only once the chat names none of them. A deletion that fails before this stays under way
-  // until it lapses: sends keep checking, as its late pass did not run.
+  // Only once the chat names none of them. A deletion that fails before this stays under way for
+  // good: the chat may still name what it removed, so sends to it keep checking.
   await endBranchDeletion(chat._id);
 }
 

@@ -23,8 +23,6 @@ export interface ChatContext {
 export interface BranchDeletions {
   begun: number;
   ended?: number;
-  /** Written by earlier versions (a lapse that let sends skip their check): ignored. */
-  until?: Date;
 }
 
 export interface ChatDoc {
@@ -86,7 +84,7 @@ const chatSchema = new Schema<ChatDoc>(
       default: undefined,
     },
     branchDeletions: {
-      type: new Schema({ begun: Number, ended: Number, until: Date }, { _id: false }),
+      type: new Schema({ begun: Number, ended: Number }, { _id: false }),
       default: undefined,
     },
   },
