@@ -1,13 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppError } from '../errors.js';
+import { logger } from '../logger.js';
+import { joinTicks, leaveTicks, type Ticking } from '../ticker.js';
 import { isDuplicateKey } from './duplicate-key.js';
 import mongoose, { Schema } from './mongoose.js';
 
 /**
  * A named lock shared by every instance: holding it is owning the document with its name as
- * `_id`, taken by an insert (the one atomic claim MongoDB and FerretDB both serve). A holder that
- * crashed leaves its lock behind only until `expiresAt`.
+ * `_id`, taken by an insert (the one atomic claim MongoDB and FerretDB both serve). Its holder
+ * pushes `expiresAt` back while it works (LeaseRenewal); a holder that crashed leaves its lock
+ * behind only until then.
  */
 interface LockDoc {
   _id: string;
@@ -21,7 +24,50 @@ const lockSchema = new Schema<LockDoc>(
 );
 export const Lock = mongoose.model<LockDoc>('Lock', lockSchema, 'locks');
 
-/** Runs `work` while holding the lock `name`; 503 when another holder keeps it past `waitMs`. */
+/**
+ * Keeps a held lock's lease: every third of it, on the process's shared ticker, the lease is
+ * pushed back by a whole one. Work that outlasts the lease (a database slow to answer) then keeps
+ * the lock, so an administrator's change never runs beside another one it was meant to exclude
+ * (both demoting the last two administrators); a lease that lapsed anyway (renewals failing) is
+ * not taken back, being another holder's to take.
+ */
+class LeaseRenewal implements Ticking {
+  private renewing: Promise<unknown> | undefined;
+
+  constructor(
+    private readonly name: string,
+    private readonly holder: string,
+    private readonly ttlMs: number,
+  ) {
+    joinTicks(this.ttlMs / 3, this);
+  }
+
+  tick(): void {
+    if (this.renewing) return;
+    const now = Date.now();
+    this.renewing = Lock.updateOne(
+      { _id: this.name, holder: this.holder, expiresAt: { $gt: new Date(now) } },
+      { $set: { expiresAt: new Date(now + this.ttlMs) } },
+    )
+      .catch((error: unknown) =>
+        logger.warn({ err: (error as Error).message, lock: this.name }, 'lock renewal failed'),
+      )
+      .finally(() => {
+        this.renewing = undefined;
+      });
+  }
+
+  /** No renewal from now on, and none still in flight when the lock is given back. */
+  async stop(): Promise<void> {
+    leaveTicks(this.ttlMs / 3, this);
+    await this.renewing;
+  }
+}
+
+/**
+ * Runs `work` while holding the lock `name` (its lease of `ttlMs` renewed meanwhile); 503 when
+ * another holder keeps it past `waitMs`.
+ */
 export async function withLock<T>(
   name: string,
   work: () => Promise<T>,
@@ -47,9 +93,11 @@ export async function withLock<T>(
       });
     await sleep(10 + Math.random() * 40);
   }
+  const renewal = new LeaseRenewal(name, holder, ttlMs);
   try {
     return await work();
   } finally {
+    await renewal.stop();
     await Lock.deleteOne({ _id: name, holder }).catch(() => undefined);
   }
 }
