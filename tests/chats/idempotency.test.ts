@@ -229,10 +229,16 @@ describe('Idempotency-Key on sending a message', () => {
       try {
         const first = sendJson(chatId, key, { content: 'once', stream: false }).then((r) => r);
         await firstGate.isReached;
-        // As if it had been claimed longer ago than a request is taken for dead (ABANDONED_MS).
+        // As if it had been claimed, and last renewed, longer ago than a request is taken for
+        // dead (ABANDONED_MS): a lapsed claim is not renewed again.
         await IdempotencyKey.collection.updateOne(
           { key },
-          { $set: { createdAt: new Date(Date.now() - 60_000) } },
+          {
+            $set: {
+              createdAt: new Date(Date.now() - 60_000),
+              heldUntil: new Date(Date.now() - 50_000),
+            },
+          },
         );
         const retry = sendJson(chatId, key, { content: 'once', stream: false }).then((r) => r);
         await retryGate.isReached;
@@ -272,10 +278,16 @@ describe('Idempotency-Key on sending a message', () => {
         const create = () => createWithKey(key, body).then((res) => res);
         const firstAnswer = create();
         await first.reached;
-        // As if it had been claimed longer ago than a request is taken for dead (ABANDONED_MS).
+        // As if it had been claimed, and last renewed, longer ago than a request is taken for
+        // dead (ABANDONED_MS): a lapsed claim is not renewed again.
         await IdempotencyKey.collection.updateOne(
           { key },
-          { $set: { createdAt: new Date(Date.now() - 60_000) } },
+          {
+            $set: {
+              createdAt: new Date(Date.now() - 60_000),
+              heldUntil: new Date(Date.now() - 50_000),
+            },
+          },
         );
         const retry = create();
         // The retry has taken the key over (its own claim, made now).
@@ -712,7 +724,7 @@ describe('Idempotency-Key once what it made is deleted', () => {
       await IdempotencyKey.updateOne(
         { key },
         {
-          $unset: saved ? { stored: 1 } : { stored: 1, response: 1 },
+          $unset: saved ? { stored: 1, heldUntil: 1 } : { stored: 1, response: 1, heldUntil: 1 },
           $set: { createdAt: new Date(Date.now() - 11_000) },
         },
       );
@@ -811,6 +823,48 @@ describe('Idempotency-Key on forking a chat', () => {
       expect([a.status, b.status]).toEqual([201, 201]);
       expect(b.body).toEqual(a.body);
       expect(a.body.activeLeafId).toEqual(expect.any(String));
+    } finally {
+      copying.release();
+      copying.restore();
+      reads.mockRestore();
+    }
+    expect((await forksOf()).length).toBe(before + 1);
+  });
+
+  it('when a fork is still copying longer after its claim than a request is taken for dead, then it keeps its key alive: a repeat waits for it and answers with the one chat copied whole', async () => {
+    const { chatId, messageIds } = await chatWithExchange();
+    const before = (await forksOf()).length;
+    const key = newKey();
+    const copying = holdCall(Message.collection, 'insertMany');
+    const reads = vi.spyOn(IdempotencyKey, 'findOne');
+    try {
+      const first = forkWithKey(chatId, key, messageIds[1]!).then((res) => res);
+      await copying.reached;
+      // As if it had been copying for a minute (longer than ABANDONED_MS)...
+      await IdempotencyKey.collection.updateOne(
+        { key },
+        { $set: { createdAt: new Date(Date.now() - 60_000) } },
+      );
+      // ...and renewing its claim meanwhile, as a request that is alive does.
+      const claimed = await IdempotencyKey.findOne({ key }).lean();
+      const renewed = await eventually(
+        async () => (await IdempotencyKey.findOne({ key }).lean())?.heldUntil?.getTime() ?? 0,
+        (at) => at > (claimed?.heldUntil?.getTime() ?? Number.POSITIVE_INFINITY),
+      );
+      reads.mockClear();
+      const repeat = forkWithKey(chatId, key, messageIds[1]!).then((res) => res);
+      // The repeat found the key held and came back to it: it waits rather than take it over.
+      await eventually(
+        () => Promise.resolve(reads.mock.calls.length),
+        (n) => n >= 2,
+      );
+      copying.release();
+      const [a, b] = await Promise.all([first, repeat]);
+      expect([a.status, b.status]).toEqual([201, 201]);
+      expect(b.body).toEqual(a.body);
+      expect(a.body.activeLeafId).toEqual(expect.any(String));
+      expect(await Message.countDocuments({ chatId: a.body.id })).toBe(2);
+      expect(renewed).toBeGreaterThan(claimed!.heldUntil!.getTime());
     } finally {
       copying.release();
       copying.restore();

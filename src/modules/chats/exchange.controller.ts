@@ -27,6 +27,7 @@ import {
   releaseUnlessStored,
   requestHash,
   saveIdempotentResponse,
+  whileClaimed,
   type Claim,
   type IdempotentIds,
 } from './idempotency.service.js';
@@ -218,7 +219,9 @@ export async function oncePerKey<Ids extends IdempotentIds>(
   let begun: Exchange;
   for (let attempt = 1; ; attempt += 1) {
     try {
-      begun = await exchange.begin(claim ? idsOfClaim(exchange.ids, claim.record) : exchange.ids);
+      const ids = claim ? idsOfClaim(exchange.ids, claim.record) : exchange.ids;
+      // Its claim kept alive until the exchange is stored: from then on a repeat answers with it.
+      begun = await whileClaimed(claim?.record, () => exchange.begin(ids));
       break;
     } catch (error) {
       if (claim && key && (await lostToTheSameExchange(error, claim))) {
@@ -343,23 +346,26 @@ export async function chatOnce(
       res.status(201).json(record.response ?? toChatJson(chat));
       return;
     }
-    let chat: ChatDoc;
-    try {
-      chat = await make(claim.record.chatId);
-    } catch (error) {
-      // That request was only slow, and made the chat under the same id first: it is the answer.
-      if (isDuplicateKey(error)) {
-        const made = parseObjectId(String(claim.record.chatId), 'Chat');
-        res.status(201).json(toChatJson(await findOwnedChat(userId, made)));
-        return;
+    // Its claim kept alive until its answer is saved, which a fork's repeat waits for.
+    await whileClaimed(claim.record, async () => {
+      let chat: ChatDoc;
+      try {
+        chat = await make(claim.record.chatId);
+      } catch (error) {
+        // That request was only slow, and made the chat under the same id first: it is the answer.
+        if (isDuplicateKey(error)) {
+          const made = parseObjectId(String(claim.record.chatId), 'Chat');
+          res.status(201).json(toChatJson(await findOwnedChat(userId, made)));
+          return;
+        }
+        // Refused (a cap, the write limit) or failed: nothing was stored, so a retry may act.
+        await releaseIdempotencyKey(claim.record).catch(() => undefined);
+        throw error;
       }
-      // Refused (a cap, the write limit) or failed: nothing was stored, so a retry may act.
-      await releaseIdempotencyKey(claim.record).catch(() => undefined);
-      throw error;
-    }
-    const body = toChatJson(chat);
-    res.status(201).json(body);
-    await saveIdempotentResponse(claim.record, body).catch(() => undefined);
+      const body = toChatJson(chat);
+      res.status(201).json(body);
+      await saveIdempotentResponse(claim.record, body).catch(() => undefined);
+    });
     return;
   }
   res.status(201).json(toChatJson(await make(ids.chatId)));

@@ -42,6 +42,12 @@ export interface IdempotencyDoc {
   /** The 201 JSON body once one was sent, replayed as is. */
   response: unknown;
   createdAt: Date;
+  /**
+   * Until when the request holding the key is known to be alive: it pushes this back while it
+   * acts (idempotency.service.ts whileClaimed), and a repeat takes the key over only once it has
+   * passed. Absent in records made before it: `createdAt` and the abandonment wait tell.
+   */
+  heldUntil?: Date | null;
   expiresAt: Date;
 }
 
@@ -59,6 +65,7 @@ const idempotencySchema = new Schema<IdempotencyDoc>(
     stored: { type: Boolean, default: false },
     response: { type: Schema.Types.Mixed, default: null },
     createdAt: { type: Date, required: true },
+    heldUntil: { type: Date, default: null },
     expiresAt: { type: Date, required: true },
   },
   { versionKey: false },

@@ -3,14 +3,20 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { isDuplicateKey } from '../../lib/db/duplicate-key.js';
 import { Types } from '../../lib/db/mongoose.js';
 import { AppError } from '../../lib/errors.js';
+import { logger } from '../../lib/logger.js';
+import { joinTicks, leaveTicks, type Ticking } from '../../lib/ticker.js';
 import { Chat } from './chat.model.js';
 import { IdempotencyKey, type IdempotencyDoc } from './idempotency.model.js';
 import { Message } from './message.model.js';
 
 /** Kept at least this long (the contract promises 24 h). */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
-/** A claim whose exchange never appeared this long after it was made: its request died first. */
+/**
+ * A claim whose request has not renewed it for this long, its exchange not stored: the request
+ * (or its instance) died first. One that is alive renews it every third of this (whileClaimed).
+ */
 const ABANDONED_MS = 10_000;
+const RENEW_EVERY_MS = ABANDONED_MS / 3;
 const PRINTABLE_ASCII = /^[\x20-\x7e]{1,200}$/;
 
 /** The request's `Idempotency-Key`, or null without one; 400 when it is empty, too long or not printable ASCII. */
@@ -117,6 +123,7 @@ export async function claimIdempotencyKey(
       stored: false,
       response: null,
       createdAt: now,
+      heldUntil: new Date(now.getTime() + ABANDONED_MS),
       expiresAt: new Date(now.getTime() + IDEMPOTENCY_TTL_MS),
     };
     try {
@@ -143,13 +150,69 @@ export async function claimIdempotencyKey(
     // it wait) and stores after all collides with this one on them, and one of the two answers
     // as a repeat of the other (exchange.controller.ts exchangeOnce). A record made before it
     // kept a send's user message id is taken over with fresh ids, as before.
-    if (now.getTime() - existing.createdAt.getTime() > ABANDONED_MS) {
+    if (heldUntilOf(existing) <= now.getTime()) {
       await IdempotencyKey.deleteOne({ _id: existing._id });
       if (existing.userMessageId || !ids.userMessageId) {
         claimed = idsOfClaim(ids, existing);
         takenOver = true;
       }
     } else await sleep(100);
+  }
+}
+
+/** Until when the claim is its request's (a record made before `heldUntil`: by its age). */
+const heldUntilOf = (record: IdempotencyDoc) =>
+  record.heldUntil?.getTime() ?? record.createdAt.getTime() + ABANDONED_MS;
+
+/** The claims this process's requests hold while they act, by record id (whileClaimed). */
+const held = new Map<string, Types.ObjectId>();
+let renewing = false;
+
+/**
+ * One write for all of them every RENEW_EVERY_MS, on the process's shared ticker. A claim that
+ * lapsed all the same (renewals failing, the process stalled) is not taken back: a repeat may
+ * be taking it over, and the first request, if it stores after all, meets the repeat on the same
+ * ids (claimIdempotencyKey).
+ */
+const claimRenewal: Ticking = {
+  tick(): void {
+    if (renewing || held.size === 0) return;
+    renewing = true;
+    const now = Date.now();
+    IdempotencyKey.collection
+      .updateMany(
+        { _id: { $in: [...held.values()] }, heldUntil: { $gt: new Date(now) } },
+        { $set: { heldUntil: new Date(now + ABANDONED_MS) } },
+      )
+      .catch((error: unknown) =>
+        logger.warn({ err: (error as Error).message }, 'could not renew idempotency claims'),
+      )
+      .finally(() => {
+        renewing = false;
+      });
+  },
+};
+
+/**
+ * Runs `work`, what the request holding the key does before a repeat can answer with it (a fork
+ * copying a long branch, an exchange's limits and inserts on a slow database), with its claim
+ * renewed meanwhile: however long that takes, a repeat waits for it rather than take the key
+ * over and act a second time. A request that died stops renewing, and its claim lapses after
+ * ABANDONED_MS. Without a claim (no key), `work` runs alone.
+ */
+export async function whileClaimed<T>(
+  record: IdempotencyDoc | undefined,
+  work: () => Promise<T>,
+): Promise<T> {
+  if (!record) return work();
+  const id = String(record._id);
+  held.set(id, record._id);
+  joinTicks(RENEW_EVERY_MS, claimRenewal);
+  try {
+    return await work();
+  } finally {
+    held.delete(id);
+    if (held.size === 0) leaveTicks(RENEW_EVERY_MS, claimRenewal);
   }
 }
 
