@@ -35,10 +35,13 @@ describe('a JSON send that starts a chat and fails upstream', () => {
 describe('an Idempotency-Key retry of a send that started a chat and failed upstream', () => {
   const boom: UpstreamScript = { status: 500, errorMessage: 'boom' };
   const stall: UpstreamScript = { chunks: ['part'], failAfter: 1, failWith: 'stall' };
+  // /v1 answers the provider's 429 as a 429 (and its repeat too); the chats routes, 502 both times.
+  const busy: UpstreamScript = { status: 429, retryAfter: '30' };
   it.each([
     ['POST /api/chat (SigmaGPT)', '/api/chat', boom, 502, 'UPSTREAM_ERROR'],
     ['POST /api/chats with a message', '/api/chats', boom, 502, 'UPSTREAM_ERROR'],
     ['POST /api/chat, the model stalling', '/api/chat', stall, 504, 'UPSTREAM_TIMEOUT'],
+    ['POST /api/chats, the provider rate limiting', '/api/chats', busy, 502, 'UPSTREAM_ERROR'],
   ] as const)(
     'when a keyed JSON send failed (%s) and is repeated with its key, then the replayed error names the same chat (X-Chat-Id), and nothing is sent or stored again',
     async (_name, path, script, status, code) => {
@@ -58,6 +61,8 @@ describe('an Idempotency-Key retry of a send that started a chat and failed upst
 
       const again = await send();
       expectError(again, status, code);
+      expect(again.body.error.message).toBe(first.body.error.message);
+      expect(again.headers['retry-after']).toBe(first.headers['retry-after']);
       expect(again.headers['x-chat-id']).toBe(chatId);
       expect(ctx.upstream.requests).toHaveLength(1);
       expect(await Message.countDocuments({ chatId })).toBe(2);

@@ -418,6 +418,73 @@ describe("/v1 store: true under an Idempotency-Key: the SDK's own retries store 
     expect(await holdings(user.id)).toEqual({ chats: 1, questions: 1, answers: 1, modelCalls: 1 });
   });
 
+  it("when a keyed stored completion failed at the provider (its refusal, its rate limit, its outage), then a repeat with the key within the provider's wait answers as the first attempt did, as JSON and as a stream: status, code, what is left of the Retry-After, X-Chat-Id, and no retry", async () => {
+    const cases = [
+      { provider: 400, status: 400, code: 'upstream_invalid_request', wait: null },
+      { provider: 429, status: 429, code: 'upstream_rate_limited', wait: 30 },
+      { provider: 503, status: 503, code: 'upstream_unavailable', wait: 30 },
+    ] as const;
+    for (const { provider, status, code, wait } of cases) {
+      // A user each: this file's accounts keep at most 4 messages.
+      const { user, client } = await userWithClient(`provider-failure-repeat-${provider}`);
+      upstream.script({ status: provider, ...(wait ? { retryAfter: String(wait) } : {}) });
+      const headers = { 'Idempotency-Key': newKey() };
+      const content = `Provider ${provider}?`;
+      const first = await failure(
+        client.chat.completions.create(ask(content), { headers, maxRetries: 0 }),
+      );
+      const chatId = first?.headers?.get('x-chat-id');
+      expect(first, `first, ${provider}`).toMatchObject({ status, code });
+      for (const stream of [false, true]) {
+        const label = `repeat of ${provider}, stream: ${stream}`;
+        const again = await failure(
+          client.chat.completions.create(
+            { ...ask(content), ...(stream ? { stream: true as const } : {}) },
+            { headers, maxRetries: 0 },
+          ),
+        );
+        expect(again, label).toMatchObject({ status, code, error: first?.error });
+        expect(again?.headers?.get('x-chat-id'), label).toBe(chatId);
+        expect(again?.headers?.get('x-should-retry'), label).toBe('false');
+        const left = again?.headers?.get('retry-after');
+        if (wait === null) expect(left, label).toBeNull();
+        else {
+          // What is left of the provider's wait: its 30 s less the moments since the first answer.
+          expect(Number(left), label).toBeGreaterThan(wait - 10);
+          expect(Number(left), label).toBeLessThanOrEqual(wait);
+        }
+      }
+      expect(await Message.countDocuments(owned(user.id)), `${provider}`).toBe(2);
+    }
+    expect(upstream.requests).toHaveLength(3);
+  });
+
+  it("when the provider's wait is over, then a repeat of a keyed stored completion it rate limited acts again: the model is called again and its completion answers, the question stored again as a retry without a key would", async () => {
+    const { user, client } = await userWithClient('provider-failure-act-again');
+    upstream.script({ status: 429, retryAfter: '1' });
+    upstream.setDefault({ chunks: ['Now', ' fine'] });
+    const headers = { 'Idempotency-Key': newKey() };
+    const first = await failure(
+      client.chat.completions.create(ask('Busy?'), { headers, maxRetries: 0 }),
+    );
+    expect(first).toMatchObject({ status: 429, code: 'upstream_rate_limited' });
+    expect(first?.headers?.get('retry-after')).toBe('1');
+    // The wait the provider asked for, which the product keeps to: a repeat within it answers 429.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const again = await client.chat.completions.create(ask('Busy?'), { headers, maxRetries: 0 });
+    expect(again.choices[0]!.message.content).toBe('Now fine');
+    const replies = await Message.find({ ...owned(user.id), role: 'assistant' })
+      .sort({ _id: 1 })
+      .lean();
+    expect(replies.map((m) => m.status)).toEqual(['error', 'complete']);
+    expect(again.id).toBe(`chatcmpl-${String(replies[1]!._id)}`);
+    expect(await holdings(user.id)).toEqual({ chats: 2, questions: 2, answers: 2, modelCalls: 2 });
+    // The key now names the completion that answered: a later repeat gets it, calling nothing.
+    const later = await client.chat.completions.create(ask('Busy?'), { headers, maxRetries: 0 });
+    expect(later).toEqual(again);
+    expect(upstream.requests).toHaveLength(2);
+  });
+
   it('when a completion without store: true carries a key, then the key is not read: each request calls the model and nothing is stored', async () => {
     const { user, client } = await userWithClient('unstored');
     const headers = { 'Idempotency-Key': newKey() };

@@ -23,6 +23,26 @@ export const REPLY_ERROR_CODES = [
   'INTERRUPTED',
 ] as const satisfies readonly ReplyErrorCode[];
 
+/**
+ * Internal: the provider's HTTP answer that failed a reply (its status, the wait its Retry-After
+ * asked for, in seconds, and when it came). The chats routes answer every provider failure 502;
+ * /v1 answers its own status for it (a 429, a 503 with that wait), and a repeat of a stored
+ * completion under an Idempotency-Key answers it again from here.
+ */
+export interface ProviderFailure {
+  status: number;
+  retryAfterSeconds?: number;
+  at: Date;
+}
+
+/** How a reply failed: the error code and message it published, and what the provider answered. */
+export interface ReplyError {
+  code: ReplyErrorCode;
+  message: string;
+  /** Absent when no provider answered with a failure (a timeout, a broken stream, our side). */
+  provider?: ProviderFailure;
+}
+
 export interface MessageDoc {
   _id: Types.ObjectId;
   chatId: Types.ObjectId;
@@ -43,7 +63,7 @@ export interface MessageDoc {
   model: string | null;
   finishReason: string | null;
   usage: { promptTokens: number; completionTokens: number; totalTokens: number } | null;
-  error: { code: ReplyErrorCode; message: string } | null;
+  error: ReplyError | null;
   /** A reply cut from outside: why (absent on messages stored before it existed). */
   stopReason?: StopReason | null;
   /** Internal timing of a reply: time to first token and total duration (ms). */
@@ -99,7 +119,23 @@ const messageSchema = new Schema<MessageDoc>(
       ),
       default: null,
     },
-    error: { type: new Schema({ code: String, message: String }, { _id: false }), default: null },
+    error: {
+      type: new Schema(
+        {
+          code: String,
+          message: String,
+          provider: {
+            type: new Schema(
+              { status: Number, retryAfterSeconds: Number, at: Date },
+              { _id: false },
+            ),
+            default: undefined,
+          },
+        },
+        { _id: false },
+      ),
+      default: null,
+    },
     stopReason: { type: String, enum: [...STOP_REASONS, null], default: null },
     ttftMs: { type: Number, default: null },
     durationMs: { type: Number, default: null },

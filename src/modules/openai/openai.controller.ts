@@ -31,9 +31,11 @@ import {
   OpenAiError,
   openAiErrorBody,
   openAiErrorHandler,
+  providerWaitLeft,
   toOpenAiError,
   storedNotToRepeat,
   withoutRetry,
+  withStoredProvider,
 } from './openai.errors.js';
 import type { ChatCompletionBody } from './openai.schemas.js';
 import { assertAllowedModel, beginCompletion } from './openai.service.js';
@@ -380,7 +382,10 @@ export async function chatCompletions(
     again: async (record) => {
       // A reply cut by a shutdown may be retried (its 503 says Retry-After: 1, and the SDK
       // retries it with the same key): the repeat gives the key back and acts, as a retry
-      // without a key does, rather than answer that 503 again until the SDK gives up.
+      // without a key does, rather than answer that 503 again until the SDK gives up. So does
+      // one the provider's rate limit or outage failed, once the wait it asked for is over: a
+      // caller that waited its Retry-After and asks again under the same key would otherwise get
+      // the same 429 or 503 for as long as the key is kept.
       if (await answerAgain(res, userId, record, body)) {
         await releaseIdempotencyKey(record);
         await chatCompletions(req, res, { body });
@@ -396,18 +401,23 @@ export async function chatCompletions(
  * the first request stored, in the form this one asks for, without storing or calling the model
  * again. JSON: the first answer's body when it was made (tool calls and all), else the reply once
  * it has ended, as stored (its text). A stream: the reply from its start, followed live while it
- * runs. A reply that failed answers its error again, with `x-should-retry: false`; one cut by a
- * shutdown is not answered (the caller acts again under the key).
+ * runs. A reply that failed answers its error again as the first answer did (the provider's
+ * status, what is left of its wait), with `x-should-retry: false`; one cut by a shutdown, or
+ * failed by the provider's rate limit or outage whose wait is over, is not answered (the caller
+ * acts again under the key).
  */
 async function answerAgain(
   res: Response,
   userId: string,
   record: IdempotencyDoc,
   body: ChatCompletionBody,
-): Promise<'cut by shutdown' | void> {
+): Promise<'act again' | void> {
   const found = await findReplyInChat(userId, String(record.chatId), String(record.replyId));
   if (found.reply.status === 'incomplete' && found.reply.stopReason === 'shutdown')
-    return 'cut by shutdown';
+    return 'act again';
+  const waitLeft =
+    found.reply.status === 'error' ? providerWaitLeft(found.reply.error?.provider) : undefined;
+  if (waitLeft !== undefined && waitLeft <= 0) return 'act again';
   res.set('X-Chat-Id', String(record.chatId));
   if (record.response && !body.stream) {
     res.status(200).json(record.response);
@@ -418,7 +428,11 @@ async function answerAgain(
   const who = storedIdentity(found.reply, body.model);
   const outcomeOfStored = async (): Promise<ReplyOutcome> => {
     const message = await storedReply(found);
-    return { message, error: message.error ? storedError(message.error) : null };
+    const { error } = message;
+    return {
+      message,
+      error: error ? withStoredProvider(storedError(error), error.provider) : null,
+    };
   };
   const failed = (outcome: ReplyOutcome) =>
     outcome.error

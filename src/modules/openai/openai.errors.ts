@@ -184,6 +184,51 @@ function fromProvider(app: AppError): OpenAiError | null {
   return null;
 }
 
+/** What a stored reply keeps of the provider's answer that failed it (message.model.ts). */
+interface StoredProviderFailure {
+  status: number;
+  retryAfterSeconds?: number;
+  at: Date;
+}
+
+/**
+ * What is left, in seconds, of the wait a provider's rate limit (its Retry-After, none when it
+ * named none) or outage (its Retry-After, else the 5 s /v1 asked for) asked for when it failed a
+ * stored completion: 0 or less once it is over. Undefined for any other failure, which no wait
+ * changes.
+ */
+export function providerWaitLeft(
+  provider: StoredProviderFailure | undefined,
+  now = Date.now(),
+): number | undefined {
+  if (!provider || (provider.status !== 429 && !UNAVAILABLE.has(provider.status))) return undefined;
+  const wait =
+    provider.retryAfterSeconds ?? (provider.status === 429 ? 0 : UNAVAILABLE_WAIT_SECONDS);
+  return Math.ceil((provider.at.getTime() + wait * 1000 - now) / 1000);
+}
+
+/**
+ * A stored reply's error with what the provider answered as its cause, as the failure itself had
+ * it: a repeat of the completion answers as the first answer did (the provider's refusal a 400,
+ * its rate limit a 429, its outage a 503), with what is left of the provider's wait as its
+ * Retry-After.
+ */
+export function withStoredProvider(
+  error: AppError,
+  provider: StoredProviderFailure | undefined,
+  now = Date.now(),
+): AppError {
+  if (!provider) return error;
+  const left = providerWaitLeft(provider, now);
+  const wait = left !== undefined && left > 0 ? left : provider.retryAfterSeconds;
+  const cause: UpstreamFailure = {
+    name: 'StoredProviderFailure',
+    status: provider.status,
+    ...(wait !== undefined ? { retryAfterSeconds: wait } : {}),
+  };
+  return new AppError(error.code, error.message, { cause });
+}
+
 /** Any error of a /v1 request, as an AppError carrying OpenAI's names. */
 export function toOpenAiError(err: unknown): OpenAiError {
   if (err instanceof OpenAiError) return err;

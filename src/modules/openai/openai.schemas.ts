@@ -245,7 +245,7 @@ export const ModelParams = z.object({ model: z.string() });
 /** Headers of POST /v1/chat/completions (documentation; the controller reads them). */
 export const ChatCompletionHeaders = z.object({
   'Idempotency-Key': idempotencyKeyHeader(
-    "answers with the completion the first request stored, never a second stored exchange or model call: the same JSON `chat.completion` once it was made, or the same reply followed from its start (waited for, or streamed live, while it still runs); a completion that failed answers the same error, but one cut by a server shutting down (503 with Retry-After) is made again. `stream` and `stream_options` are not compared, and the SDKs send a request's headers again with each retry",
+    "answers with the completion the first request stored, never a second stored exchange or model call: the same JSON `chat.completion` once it was made, or the same reply followed from its start (waited for, or streamed live, while it still runs); a completion that failed answers the same error (the provider's status kept: 400, 429 or 503, with what is left of its Retry-After), but one cut by a server shutting down (503 with Retry-After), or failed by the provider's rate limit or outage once the wait it asked for is over, is made again. `stream` and `stream_options` are not compared, and the SDKs send a request's headers again with each retry",
     ' (`idempotency_key_reused`). Read only with `store: true`: without it nothing is stored, and the header is ignored',
   ),
 });

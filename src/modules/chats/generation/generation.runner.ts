@@ -18,7 +18,7 @@ import type { ChatDoc } from '../chat.model.js';
 import type { Exchange } from '../exchange.service.js';
 import { storeReply } from '../exchange.service.js';
 import { unlinkIfChatGone } from '../chats.cleanup.js';
-import { replyHoldsCharge, type MessageDoc } from '../message.model.js';
+import { replyHoldsCharge, type MessageDoc, type ProviderFailure } from '../message.model.js';
 import type { ReplyStream } from '../reply-stream.js';
 import { observeReply } from '../../../lib/metrics.js';
 import {
@@ -114,6 +114,7 @@ export async function runGeneration(
   let finishReason: string | null = null;
   let usage: MessageDoc['usage'] = null;
   let failure: AppError | null = null;
+  let provider: ProviderFailure | undefined;
   // What the model wrote besides the reply's text (/v1: tool calls' names and arguments, a
   // refusal; a reasoning model's thinking, which the reply leaves out), charged as output like
   // text.
@@ -181,10 +182,18 @@ export async function runGeneration(
     completion.timing.failed(error, controller.signal);
     if (!(controller.signal.reason instanceof GenerationAbort)) {
       failure = upstreamError(error);
-      logger.warn(
-        { upstream: describeUpstreamFailure(error), code: failure.code, chatId: lease.chatId },
-        'model reply failed',
-      );
+      const upstream = describeUpstreamFailure(error);
+      // Kept with the reply: /v1 answers with the provider's status (and its wait), and so does
+      // a repeat of a stored completion.
+      if (upstream.status !== undefined)
+        provider = {
+          status: upstream.status,
+          ...(upstream.retryAfterSeconds !== undefined
+            ? { retryAfterSeconds: upstream.retryAfterSeconds }
+            : {}),
+          at: new Date(),
+        };
+      logger.warn({ upstream, code: failure.code, chatId: lease.chatId }, 'model reply failed');
     }
   } finally {
     // Left before its end (aborted, or a reader's error): the model's connection is dropped.
@@ -206,6 +215,7 @@ export async function runGeneration(
     return await storeOutcome(exchange, reply, checkpoints, {
       abort,
       failure: failure ?? chatFailure,
+      provider,
       finishReason,
       usage,
       ttftMs,
@@ -248,6 +258,8 @@ interface ReadOutcome {
   /** Why the call was cut from outside before it ended (null: it ended by itself or failed). */
   abort: GenerationAbort | null;
   failure: AppError | null;
+  /** What the provider answered, when its answer was the failure. */
+  provider?: ProviderFailure;
   finishReason: string | null;
   usage: MessageDoc['usage'];
   ttftMs: number | null;
@@ -272,7 +284,7 @@ async function storeOutcome(
   exchange: Exchange,
   reply: ReplyStream,
   checkpoints: CheckpointWriter | null,
-  { abort, failure, finishReason, usage, ttftMs, durationMs, otherOutput }: ReadOutcome,
+  { abort, failure, provider, finishReason, usage, ttftMs, durationMs, otherOutput }: ReadOutcome,
 ): Promise<GenerationResult> {
   const { lease } = exchange;
   const aborted = abort !== null;
@@ -283,7 +295,9 @@ async function storeOutcome(
     status: failure ? 'error' : aborted ? 'incomplete' : 'complete',
     finishReason: failure || aborted ? null : finishReason,
     usage,
-    error: failure ? { code: failure.code, message: failure.message } : null,
+    error: failure
+      ? { code: failure.code, message: failure.message, ...(provider ? { provider } : {}) }
+      : null,
     stopReason: !failure && abort ? abort.kind : null,
     ttftMs,
     durationMs,
