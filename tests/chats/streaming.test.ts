@@ -1,7 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import * as mapper from '../../src/modules/chats/chats.mapper.js';
 import { Chat } from '../../src/modules/chats/chat.model.js';
+import { Generation } from '../../src/modules/chats/generation/generation.model.js';
+import { liveReply } from '../../src/modules/chats/reply-stream.js';
 import { Message } from '../../src/modules/chats/message.model.js';
 import { useChatApp } from '../helpers/chat-app.js';
+import { eventually } from '../helpers/eventually.js';
 import { parseSse, textParser } from '../helpers/sse.js';
 
 const ctx = useChatApp({ MODELS: 'test-model,other-model', SSE_PING_SECONDS: '0.1' });
@@ -297,5 +301,38 @@ describe('streaming a reply', () => {
     expect(ctx.upstream.requests[0]!.model).toBe('other-model');
     expect(res.body.messages[1].model).toBe('other-model');
     expect((await Chat.findById(chatId).lean())!.model).toBe('test-model');
+  });
+});
+
+describe('a stream whose meta cannot be built', () => {
+  it('when building the `meta` event throws, then the client gets a JSON 500 instead of a stream, and the reply is not left registered and unrun: its model call is dropped, its slot given back and it is stored as stopped', async () => {
+    const chatId = await newChat();
+    ctx.upstream.script({ endless: true, chunks: ['never read '] });
+    // A chat document its mapper cannot serialise; every other chat maps as usual. Restored
+    // before anything is asserted: the worker's next files import the same module.
+    const original = mapper.toChatJson;
+    const spy = vi.spyOn(mapper, 'toChatJson').mockImplementation((chat) => {
+      if (String(chat._id) === chatId) throw new Error('unexpected chat document');
+      return original(chat);
+    });
+    const res = await Promise.resolve(streamTo(chatId, { content: 'Hi!' })).finally(() =>
+      spy.mockRestore(),
+    );
+    expect(res.status).toBe(500);
+    expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(JSON.parse(res.body as string)).toMatchObject({ error: { code: 'INTERNAL' } });
+
+    const reply = await eventually(
+      () => Message.findOne({ chatId, role: 'assistant' }).lean(),
+      (m) => m !== null && m.status !== 'streaming',
+      5000,
+    );
+    expect(reply).toMatchObject({ status: 'incomplete', stopReason: 'stop', content: '' });
+    expect(liveReply(String(reply!._id))).toBeUndefined();
+    expect(await Generation.countDocuments({ userId: reply!.userId })).toBe(0);
+    await eventually(
+      () => Promise.resolve(ctx.upstream.requests.at(-1)?.aborted),
+      (aborted) => aborted === true,
+    );
   });
 });

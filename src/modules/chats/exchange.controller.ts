@@ -77,8 +77,8 @@ export async function respondWithReply(
   stream: boolean,
   createdChat = false,
 ): Promise<unknown> {
-  const reply = openReply(exchange);
   if (!stream) {
+    const reply = openReply(exchange);
     const reading = followLive(reply, new CollectingSink(res), 0);
     runReply(reply, exchange);
     await reading;
@@ -102,21 +102,32 @@ export async function respondWithReply(
     return body;
   }
 
-  serveEvents(res, new SseSink(res).open(), (sink) => {
-    // 0, except for a continued answer: its requester gets only the new text.
-    const start = reply.length;
-    const meta = metaOf(
+  // 0, except for a continued answer: its requester gets only the new text.
+  const start = exchange.assistant.content.length;
+  // Built before the reply is opened: a reply registered here is one only runReply ends. Should
+  // the exchange's documents not map (a bug), its messages are stored and its slot and model call
+  // held, so the reply still runs, without a reader, which stops it at once and gives all of that
+  // back as any reply's end does; the client gets the error as JSON, before any stream.
+  let meta: ReturnType<typeof metaOf>;
+  try {
+    meta = metaOf(
       exchange.chat,
       exchange.userMessage,
       exchange.assistant,
-      exchange.assistant.content.slice(0, start),
+      exchange.assistant.content,
     );
-    return afterMeta(sink, meta, cursorId(reply.replyId, start), () => {
+  } catch (error) {
+    runReply(openReply(exchange), exchange, { leavingStops: true });
+    throw error;
+  }
+  const reply = openReply(exchange);
+  serveEvents(res, new SseSink(res).open(), (sink) =>
+    afterMeta(sink, meta, cursorId(reply.replyId, start), () => {
       const reading = followLive(reply, sink, start);
       runReply(reply, exchange);
       return reading;
-    });
-  });
+    }),
+  );
   return null;
 }
 
