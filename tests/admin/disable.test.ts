@@ -85,13 +85,20 @@ describe('disabling an account', () => {
     await stream.waitForEvent('done', 5000);
     await stream.ended;
     const done = stream.events.at(-1)!;
-    expect(done.data.message.status).toBe('incomplete');
+    // As README and the published stopReason say: a stop, as POST /api/chats/:id/stop makes one,
+    // not a failure (its partial answer is kept, and continuable once the account is enabled).
+    expect(done.event).toBe('done');
+    expect(done.data.message).toMatchObject({
+      status: 'incomplete',
+      stopReason: 'stop',
+      error: null,
+    });
     expect(stream.events.filter((e) => e.event === 'delta').length).toBeLessThan(400);
     const stored = await eventually(
       () => Message.findById(done.data.message.id).lean(),
       (m) => m !== null,
     );
-    expect(stored?.status).toBe('incomplete');
+    expect(stored).toMatchObject({ status: 'incomplete', stopReason: 'stop', error: null });
 
     // Every session ended: both access tokens and the refresh cookie fail.
     expect(
