@@ -191,6 +191,36 @@ describe('a reply that outlasts MAX_GENERATION_SECONDS', () => {
   });
 });
 
+describe('a /v1 completion that outlasts MAX_GENERATION_SECONDS', () => {
+  /** A completion asked for with an API key of the file's user, as an OpenAI SDK does. */
+  async function complete() {
+    const key = await ctx.request().post('/api/keys').set(ctx.user.auth).send({ name: 'sdk' });
+    expect(key.status).toBe(201);
+    return ctx
+      .request()
+      .post('/v1/chat/completions')
+      .set('Authorization', `Bearer ${key.body.key as string}`)
+      .send({ model: 'test-model', messages: [{ role: 'user', content: 'hello' }] });
+  }
+
+  it("when the bound cuts it, then 504 with x-should-retry false: the caller's SDK would otherwise run as long a call again", async () => {
+    ctx.upstream.script({ chunks: ['thinking'], failAfter: 1, failWith: 'comments' });
+    const res = await complete();
+    expect(res.status).toBe(504);
+    expect(res.headers['x-should-retry']).toBe('false');
+    expect(res.body.error.message).toBe(
+      'The model took longer than a reply may take; its reply was cut there',
+    );
+  });
+
+  it('when the provider merely stops sending, then 504 without x-should-retry: a retry of a stalled call may well work', async () => {
+    ctx.upstream.script({ chunks: ['part'], failAfter: 1, failWith: 'stall' });
+    const res = await complete();
+    expect(res.status).toBe(504);
+    expect(res.headers['x-should-retry']).toBeUndefined();
+  });
+});
+
 describe('retries', () => {
   it('when UPSTREAM_MAX_RETRIES is 0, then a failing upstream is asked exactly once', async () => {
     const chatId = await newChat();

@@ -239,9 +239,10 @@ export function toOpenAiError(err: unknown): OpenAiError {
   // OpenAI's SDKs retry a 409 and a 429 at once unless told not to (they honour x-should-retry):
   // the daily budget comes back at its reset, hours away, and our 409s (a storage cap, a key
   // reused) answer the same until the caller changes something. Each retry would spend the
-  // caller's retries, and a message's per-minute rate, for nothing.
+  // caller's retries, and a message's per-minute rate, for nothing. So would a retry of a reply
+  // MAX_GENERATION_SECONDS cut: it would run as long again.
   const headers =
-    app.code === 'QUOTA_EXCEEDED' || ERROR_STATUS[app.code] === 409
+    app.code === 'QUOTA_EXCEEDED' || ERROR_STATUS[app.code] === 409 || outOfTime(app)
       ? withoutRetry(app.headers)
       : app.headers;
   return new OpenAiError(
@@ -268,6 +269,11 @@ export function storedNotToRepeat(err: unknown): OpenAiError {
     cause: error.cause,
   });
 }
+
+/** A reply MAX_GENERATION_SECONDS ended (upstream-errors.ts), not one the provider left stalled. */
+const outOfTime = (app: AppError) =>
+  app.code === 'UPSTREAM_TIMEOUT' &&
+  (app.cause as { name?: unknown } | undefined)?.name === 'UpstreamTimeLimitError';
 
 /** Headers that tell OpenAI's SDKs not to send the request again. */
 export const withoutRetry = (headers: Record<string, string> = {}) => ({
