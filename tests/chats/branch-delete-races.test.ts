@@ -234,25 +234,36 @@ function holdAfterTreeRead() {
   return { reached: treeRead, release };
 }
 
+/**
+ * Q1 → A1 with two answers: Q2 → A2 and Q2b → A2b, the branch shown. A deletion of Q2 reads the
+ * tree while its branch is not the one shown, so it has no kept turns to clear, and is held there
+ * while an exchange below A2 (Q3) becomes the branch shown, with its kept turns; `resume` lets it
+ * go on, and its late pass removes Q3 and its answer.
+ */
+async function deletionRacingAnExchangeBelow() {
+  const t = await twoExchanges(true);
+  expect((await send(t.chatId, 'Q2b', { parentId: t.a1 })).status).toBe(201);
+  const treeRead = holdAfterTreeRead();
+  const deleting = deleteBranch(t.chatId, t.q2).then((res) => res);
+  await treeRead.reached;
+  expect((await send(t.chatId, 'Q3', { parentId: t.a2 })).status).toBe(201);
+  return { t, deleting, resume: treeRead.release };
+}
+
+/** The read of the chat's pointers a deletion ends with (chats.cleanup.ts forgetRemovedMessages). */
+const isLastLook = (options: unknown) =>
+  Boolean(
+    (options as { projection?: { activeLeafId?: unknown } } | undefined)?.projection?.activeLeafId,
+  );
+
 describe('a plain send while a branch deletion is under way', () => {
   it("when the kept turns the send reads name an answer the deletion's late pass removed, then the send is a 404, nothing of it is kept and the chat names none of it", async () => {
-    // Q1 → A1 with two answers: Q2 → A2 (to be deleted) and Q2b → A2b, the branch shown.
-    const t = await twoExchanges(true);
-    expect((await send(t.chatId, 'Q2b', { parentId: t.a1 })).status).toBe(201);
-    // The deletion reads the tree while the branch it deletes is not the one shown, so it has
-    // no kept turns to clear...
-    const treeRead = holdAfterTreeRead();
-    const deleting = deleteBranch(t.chatId, t.q2).then((res) => res);
-    await treeRead.reached;
-    // ...and meanwhile an exchange below it becomes the branch shown, with its kept turns.
-    expect((await send(t.chatId, 'Q3', { parentId: t.a2 })).status).toBe(201);
-    // The deletion removes its branch and, in its late pass, that exchange; it waits before its
-    // last look at the chat's pointers, so the kept turns still name the removed answer.
-    const lastLook = holdCall(Chat.collection, 'findOne', ([, options]) =>
-      Boolean((options as { projection?: { activeLeafId?: unknown } })?.projection?.activeLeafId),
-    );
+    const { t, deleting, resume } = await deletionRacingAnExchangeBelow();
+    // The deletion waits before its last look at the chat's pointers, so the kept turns still
+    // name the removed answer.
+    const lastLook = holdCall(Chat.collection, 'findOne', ([, options]) => isLastLook(options));
     try {
-      treeRead.release();
+      resume();
       await lastLook.reached;
       expect(await Message.countDocuments({ chatId: t.chatId, content: 'Q3' })).toBe(0);
       ctx.upstream.setDefault({ chunks: ['answer'] });
@@ -279,27 +290,21 @@ describe('a plain send while a branch deletion is under way', () => {
   });
 
   it('when a deletion failed after its late pass, then it stays under way: a later plain send still checks the answer its kept turns name, and is a 404', async () => {
-    // As above, up to the deletion's last look at the chat's pointers, which fails (the database
-    // went away for a moment, or the process died there): the chat still names the removed answer.
-    const t = await twoExchanges(true);
-    expect((await send(t.chatId, 'Q2b', { parentId: t.a1 })).status).toBe(201);
-    const treeRead = holdAfterTreeRead();
-    const deleting = deleteBranch(t.chatId, t.q2).then((res) => res);
-    await treeRead.reached;
-    expect((await send(t.chatId, 'Q3', { parentId: t.a2 })).status).toBe(201);
+    // Its last look at the chat's pointers fails (the database went away for a moment, or the
+    // process died there): the chat still names the removed answer.
+    const { t, deleting, resume } = await deletionRacingAnExchangeBelow();
     const findOne = Chat.collection.findOne.bind(Chat.collection) as (
       ...args: unknown[]
     ) => Promise<unknown>;
     let failed = false;
     vi.spyOn(Chat.collection, 'findOne').mockImplementation(async (...args: unknown[]) => {
-      const options = args[1] as { projection?: { activeLeafId?: unknown } } | undefined;
-      if (!failed && options?.projection?.activeLeafId) {
+      if (!failed && isLastLook(args[1])) {
         failed = true;
         throw new Error('connection reset');
       }
       return findOne(...args);
     });
-    treeRead.release();
+    resume();
     expect((await deleting).status).toBeGreaterThanOrEqual(500);
     vi.restoreAllMocks();
     const chat = await Chat.findById(t.chatId).lean();

@@ -76,9 +76,8 @@ describe('provider errors in the log', () => {
     },
   );
 
-  it('when the provider sends an error event in the middle of a stream, then the log names the request id from the head of its answer, not its text', async () => {
-    lines.length = 0;
-    upstream.script({ chunks: ['part'], failAfter: 1, failWith: 'error-event' });
+  /** A new chat's first message, streamed: what the log says of the provider's failure. */
+  async function loggedFailureOfAStream() {
     const res = await ctx
       .request()
       .post('/api/chats')
@@ -88,7 +87,13 @@ describe('provider errors in the log', () => {
     const failure = lines
       .map((l) => JSON.parse(l) as Record<string, unknown>)
       .find((l) => l.msg === 'model reply failed')!;
-    expect(failure.upstream).toEqual({
+    return failure.upstream;
+  }
+
+  it('when the provider sends an error event in the middle of a stream, then the log names the request id from the head of its answer, not its text', async () => {
+    lines.length = 0;
+    upstream.script({ chunks: ['part'], failAfter: 1, failWith: 'error-event' });
+    expect(await loggedFailureOfAStream()).toEqual({
       name: 'Error',
       type: 'server_error',
       requestId: STREAM_REQUEST_ID,
@@ -112,16 +117,7 @@ describe('provider errors in the log', () => {
         ],
       },
     });
-    const res = await ctx
-      .request()
-      .post('/api/chats')
-      .set(user.auth)
-      .send({ message: 'hello', stream: true });
-    expect(res.status).toBe(200);
-    const failure = lines
-      .map((l) => JSON.parse(l) as Record<string, unknown>)
-      .find((l) => l.msg === 'model reply failed')!;
-    expect(failure.upstream).toEqual({
+    expect(await loggedFailureOfAStream()).toEqual({
       name: 'Error',
       type: 'rate_limit_error',
       code: 'rate_limited',

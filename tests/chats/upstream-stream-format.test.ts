@@ -151,10 +151,13 @@ const completion = JSON.stringify({
   object: 'chat.completion',
   choices: [{ index: 0, message: { role: 'assistant', content: 'hi' }, finish_reason: 'stop' }],
 });
-const unreadable: [string, UpstreamScript][] = [
+const UNREADABLE = 'The model provider sent a reply that could not be read';
+/** A 200 that is not an event stream, and what the user is told of it. */
+const unreadable: [string, UpstreamScript, string][] = [
   [
     'a JSON answer instead of a stream',
     { raw: { contentType: 'application/json', pieces: [completion] } },
+    UNREADABLE,
   ],
   [
     'an HTML page (a proxy or portal)',
@@ -164,84 +167,49 @@ const unreadable: [string, UpstreamScript][] = [
         pieces: ['<html><body>Bad gateway sk-leak-123</body></html>'],
       },
     },
+    UNREADABLE,
   ],
-  ['a JSON body without a content type', { raw: { contentType: null, pieces: [completion] } }],
+  [
+    'a JSON body without a content type',
+    { raw: { contentType: null, pieces: [completion] } },
+    UNREADABLE,
+  ],
   [
     'plain text labelled as an event stream',
     { raw: { pieces: ['upstream says: sk-leak-123\nno events here\n'] } },
+    UNREADABLE,
+  ],
+  // Some gateways answer a failed call with a 200 and the error object a failed stream would
+  // carry: the provider's error, as a mid-stream one is, not an unreadable reply.
+  [
+    "the provider's error object as a JSON body",
+    {
+      raw: {
+        contentType: 'application/json',
+        pieces: [
+          JSON.stringify({
+            error: {
+              message: 'secret upstream detail sk-leak-123',
+              type: 'server_error',
+              code: 'upstream_overloaded',
+            },
+          }),
+        ],
+      },
+    },
+    'The model provider failed to answer',
   ],
 ];
 
-async function expectStoredUnreadable(chatId: string) {
+async function expectStoredUnreadable(chatId: string, message = UNREADABLE) {
   const stored = await Message.find({ chatId }).sort({ createdAt: 1, _id: 1 }).lean();
   expect(stored.map((m) => [m.role, m.content, m.status])).toEqual([
     ['user', 'hello', 'complete'],
     ['assistant', '', 'error'],
   ]);
-  expect(stored[1]!.error).toMatchObject({
-    code: 'UPSTREAM_ERROR',
-    message: 'The model provider sent a reply that could not be read',
-  });
+  expect(stored[1]!.error).toEqual({ code: 'UPSTREAM_ERROR', message });
   expect(await Generation.countDocuments({ userId: ctx.user.id })).toBe(0);
 }
-
-describe("a 200 from the provider whose JSON body is the provider's error", () => {
-  // Some gateways answer a failed call with a 200 and the error object a failed stream would carry.
-  const gatewayError: UpstreamScript = {
-    raw: {
-      contentType: 'application/json',
-      pieces: [
-        JSON.stringify({
-          error: {
-            message: 'secret upstream detail sk-leak-123',
-            type: 'server_error',
-            code: 'upstream_overloaded',
-          },
-        }),
-      ],
-    },
-  };
-
-  it("when the provider answers 200 with an error object as JSON, then JSON mode answers 502 as for the provider's error, not as an unreadable reply", async () => {
-    const chatId = await newChat();
-    ctx.upstream.script(gatewayError);
-    const res = await ctx
-      .request()
-      .post(`/api/chats/${chatId}/messages`)
-      .set(ctx.user.auth)
-      .send({ content: 'hello', stream: false });
-    expect(res.status).toBe(502);
-    expect(res.body.error).toMatchObject({
-      code: 'UPSTREAM_ERROR',
-      message: 'The model provider failed to answer',
-      requestId: expect.any(String),
-    });
-    expect(JSON.stringify(res.body)).not.toContain('sk-leak');
-    const stored = await Message.find({ chatId }).sort({ createdAt: 1, _id: 1 }).lean();
-    expect(stored.map((m) => [m.role, m.content, m.status])).toEqual([
-      ['user', 'hello', 'complete'],
-      ['assistant', '', 'error'],
-    ]);
-    expect(stored[1]!.error).toEqual({
-      code: 'UPSTREAM_ERROR',
-      message: 'The model provider failed to answer',
-    });
-    expect(await Generation.countDocuments({ userId: ctx.user.id })).toBe(0);
-  });
-
-  it("when the provider answers 200 with an error object as JSON, then the stream ends with the provider's error event", async () => {
-    const chatId = await newChat();
-    ctx.upstream.script(gatewayError);
-    const res = await streamTo(chatId);
-    const { events } = parseSse(res.body as string);
-    expect(events.map((e) => e.event)).toEqual(['meta', 'error']);
-    expect(events[1]!.data.error).toEqual({
-      code: 'UPSTREAM_ERROR',
-      message: 'The model provider failed to answer',
-    });
-    expect(res.body).not.toContain('sk-leak');
-  });
-});
 
 describe('a 200 from the provider that is not an event stream', () => {
   it('when the provider sends more than MAX_EVENT_CHARS without ending an event and keeps the answer open, then the reply ends at once with UPSTREAM_ERROR, not at the idle timeout', async () => {
@@ -260,7 +228,7 @@ describe('a 200 from the provider that is not an event stream', () => {
       expect(events.map((e) => e.event)).toEqual(['meta', 'error']);
       expect(events[1]!.data.error).toEqual({
         code: 'UPSTREAM_ERROR',
-        message: 'The model provider sent a reply that could not be read',
+        message: UNREADABLE,
       });
       await expectStoredUnreadable(chatId);
       // The provider was still holding its answer open: the cap ended the reply (and dropped the
@@ -273,7 +241,7 @@ describe('a 200 from the provider that is not an event stream', () => {
     }
   });
 
-  for (const [when, script] of unreadable) {
+  for (const [when, script, message] of unreadable) {
     it(`when the provider sends ${when}, then JSON mode answers 502 UPSTREAM_ERROR and the reply is stored as error`, async () => {
       const chatId = await newChat();
       ctx.upstream.script(script);
@@ -285,11 +253,11 @@ describe('a 200 from the provider that is not an event stream', () => {
       expect(res.status).toBe(502);
       expect(res.body.error).toMatchObject({
         code: 'UPSTREAM_ERROR',
-        message: 'The model provider sent a reply that could not be read',
+        message,
         requestId: expect.any(String),
       });
       expect(JSON.stringify(res.body)).not.toContain('sk-leak');
-      await expectStoredUnreadable(chatId);
+      await expectStoredUnreadable(chatId, message);
     });
 
     it(`when the provider sends ${when}, then the stream ends with one UPSTREAM_ERROR event`, async () => {
@@ -299,13 +267,10 @@ describe('a 200 from the provider that is not an event stream', () => {
       expect(res.status).toBe(200);
       const { events } = parseSse(res.body as string);
       expect(events.map((e) => e.event)).toEqual(['meta', 'error']);
-      expect(events[1]!.data.error).toEqual({
-        code: 'UPSTREAM_ERROR',
-        message: 'The model provider sent a reply that could not be read',
-      });
+      expect(events[1]!.data.error).toEqual({ code: 'UPSTREAM_ERROR', message });
       expect(events[1]!.data.message).toMatchObject({ status: 'error', content: '' });
       expect(res.body).not.toContain('sk-leak');
-      await expectStoredUnreadable(chatId);
+      await expectStoredUnreadable(chatId, message);
     });
   }
 });
