@@ -18,6 +18,7 @@ import { ExchangeLimits } from './exchange.limits.js';
 import { takeBackExchange, type Exchange } from './exchange.service.js';
 import { releaseLeaseSurely, type Lease } from './generation/leases.js';
 import { inAnswerTurn, insertMessages, Message, type MessageDoc } from './message.model.js';
+import { forgetEarlierReaders } from './reply-reader.model.js';
 
 /**
  * Exchanges that answer an existing message again (regenerate) or carry on an answer (continue).
@@ -222,7 +223,10 @@ export async function beginContinue(
     if (claimed.matchedCount === 0)
       // Deleted with its branch since it was read, or changed by a continue running meanwhile.
       throw (await messageStillThere(answer._id)) ? streaming() : notFound('Message');
-    const moved = await moveActiveLeaf(chat, answer._id, now);
+    const [moved] = await Promise.all([
+      moveActiveLeaf(chat, answer._id, now),
+      forgetEarlierReaders(answer._id),
+    ]);
     // Deleted with its branch after the claim: the branch must not point at it, and no model call
     // goes out for it (as a regenerate's question, above). Either this sees it gone, or the
     // deletion's last look at the chat's pointer sees this write (branch-edit.service.ts).

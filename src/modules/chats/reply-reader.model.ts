@@ -50,3 +50,15 @@ export async function forgetLapsedReaders(now = new Date()): Promise<number> {
   const { deletedCount } = await ReplyReader.collection.deleteMany({ until: { $lt: now } });
   return deletedCount;
 }
+
+/**
+ * Removes the heartbeat left on an answer by the readers of its earlier generation, as a continue
+ * claims it (the same message, generated again): a reader whose client left before that
+ * generation ended keeps its heartbeat until it lapses, and the new generation would take it for
+ * a reader of its own (remote-followers.ts), so that, left by its client, it would not wait for
+ * one nor give its slot to a new send. A reader that still follows renews it at its next poll. A
+ * failure leaves it to lapse, as before.
+ */
+export async function forgetEarlierReaders(answerId: Types.ObjectId): Promise<void> {
+  await ReplyReader.collection.deleteOne({ _id: answerId }).catch(() => undefined);
+}
