@@ -343,6 +343,8 @@ export async function chatCompletions(
   req: Request,
   res: Response,
   { body }: { body: ChatCompletionBody },
+  /** When the caller asked (a repeat that acts again keeps its own): see answerAgain. */
+  askedAt = Date.now(),
 ) {
   const { userId } = keyOf(req);
   const includeUsage = body.stream_options?.include_usage === true;
@@ -386,9 +388,9 @@ export async function chatCompletions(
       // one the provider's rate limit or outage failed, once the wait it asked for is over: a
       // caller that waited its Retry-After and asks again under the same key would otherwise get
       // the same 429 or 503 for as long as the key is kept.
-      if (await answerAgain(res, userId, record, body)) {
+      if (await answerAgain(res, userId, record, body, askedAt)) {
         await releaseIdempotencyKey(record);
-        await chatCompletions(req, res, { body });
+        await chatCompletions(req, res, { body }, askedAt);
       }
     },
     // How the answer is delivered, not what is asked: a stream retried as JSON gets the same reply.
@@ -411,12 +413,20 @@ async function answerAgain(
   userId: string,
   record: IdempotencyDoc,
   body: ChatCompletionBody,
+  /**
+   * When this caller asked: a provider's wait counts as waited only when it was over by then. A
+   * repeat that came while the exchange was still under way (it waited for it) answers with how
+   * it failed, as any repeat of a request in flight does, rather than act once more.
+   */
+  askedAt = Date.now(),
 ): Promise<'act again' | void> {
   const found = await findReplyInChat(userId, String(record.chatId), String(record.replyId));
   if (found.reply.status === 'incomplete' && found.reply.stopReason === 'shutdown')
     return 'act again';
   const waitLeft =
-    found.reply.status === 'error' ? providerWaitLeft(found.reply.error?.provider) : undefined;
+    found.reply.status === 'error'
+      ? providerWaitLeft(found.reply.error?.provider, askedAt)
+      : undefined;
   if (waitLeft !== undefined && waitLeft <= 0) return 'act again';
   res.set('X-Chat-Id', String(record.chatId));
   if (record.response && !body.stream) {
