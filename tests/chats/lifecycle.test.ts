@@ -54,6 +54,21 @@ describe('client disconnect', () => {
     expect(await eventually(leases, (n) => n === 0, 5000)).toBe(0);
   });
 
+  it('when the client disconnects mid-reply, then the upstream request is aborted within 1 s (SECURITY.md 26)', async () => {
+    ctx.upstream.setDefault(endless);
+    const chatId = await newChat();
+    const s = stream(chatId);
+    await s.waitFor(() => s.events.filter((e) => e.event === 'delta').length >= 2);
+    const closedAt = performance.now();
+    s.close();
+    await ctx.upstream.requests[0]!.finished;
+    // The bound is the product's promise (SECURITY.md line 26: "upstream request aborted within
+    // 1 s"), not a guess at the machine's speed: the abort follows the socket's close directly.
+    expect(performance.now() - closedAt).toBeLessThan(1000);
+    expect(ctx.upstream.requests[0]!.aborted).toBe(true);
+    expect(await assistantOf(chatId)).toMatchObject({ status: 'incomplete' });
+  });
+
   it("when the useChat route's request is aborted (its stop()), then the reply is stored as stopped, not as one nobody came back for", async () => {
     ctx.upstream.setDefault(endless);
     const s = ctx.stream('/api/ai-sdk/chat', {
