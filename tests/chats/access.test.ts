@@ -157,6 +157,30 @@ describe('bad input', () => {
     expect(ctx.upstream.requests).toHaveLength(0);
   });
 
+  it('when a first message comes with a title or system prompt over its limit, then 400 VALIDATION_FAILED, nothing stored and the upstream gets no request (SECURITY.md 17)', async () => {
+    const before = {
+      chats: await Chat.countDocuments({ userId: alice.id }),
+      messages: await Message.countDocuments({ userId: alice.id }),
+    };
+    const chatBefore = await snapshot(aliceChat);
+    for (const [method, path, body] of [
+      ['post', '/api/chats', { message: 'hi', stream: false, title: 'x'.repeat(21) }],
+      ['post', '/api/chats', { message: 'hi', stream: false, systemPrompt: 'x'.repeat(31) }],
+      ['post', '/api/chats', { message: 'hi', stream: true, systemPrompt: 'x'.repeat(31) }],
+      ['patch', `/api/chats/${aliceChat}`, { systemPrompt: 'x'.repeat(31) }],
+      ['put', `/api/chats/${aliceChat}`, { title: 'x'.repeat(21) }],
+      ['put', `/api/chat/${aliceChat}`, { title: 'x'.repeat(21) }],
+    ] as const) {
+      const res = await call(alice, [method, path, body]);
+      expect(res.status, `${method} ${path}`).toBe(400);
+      expect(res.body.error.code).toBe('VALIDATION_FAILED');
+    }
+    expect(ctx.upstream.requests).toHaveLength(0);
+    expect(await Chat.countDocuments({ userId: alice.id })).toBe(before.chats);
+    expect(await Message.countDocuments({ userId: alice.id })).toBe(before.messages);
+    expect(await snapshot(aliceChat)).toEqual(chatBefore);
+  });
+
   it('when a title or system prompt is over its limit, then 400', async () => {
     expect(
       (
