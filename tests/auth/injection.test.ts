@@ -136,6 +136,35 @@ describe('operator injection in auth bodies', () => {
   });
 });
 
+describe('operators in the query string of routes that take no query', () => {
+  it('when a route that reads no query gets one (?email[$ne]=, an array, a plain name), then 400 VALIDATION_FAILED naming it, never 200, and nothing changes', async () => {
+    const account = await createUser();
+    const key = await ctx
+      .request()
+      .post('/api/keys')
+      .set(bearer(account.accessToken))
+      .send({ name: 'q' });
+    expect(key.status).toBe(201);
+    const before = await accountsSnapshot();
+    for (const query of ['email[$ne]=x', 'q[$gt]=', 'id[]=a&id[]=b', 'role=admin']) {
+      for (const [method, path, auth] of [
+        ['get', '/api/auth/me', bearer(account.accessToken)],
+        ['get', '/api/keys', bearer(account.accessToken)],
+        ['get', '/api/models', bearer(account.accessToken)],
+        ['patch', '/api/auth/me', bearer(account.accessToken)],
+        ['get', '/v1/models', bearer(key.body.key as string)],
+      ] as const) {
+        const req = ctx.request()[method](`${path}?${query}`).set(auth);
+        const res = method === 'patch' ? await req.send({ name: 'renamed' }) : await req;
+        expect(res.status, `${method} ${path}?${query}`).toBe(400);
+        if (!path.startsWith('/v1')) expectError(res, 400, 'VALIDATION_FAILED');
+        else expect(res.body.error.type).toBe('invalid_request_error');
+      }
+    }
+    expect(await accountsSnapshot()).toEqual(before);
+  });
+});
+
 describe('mass assignment on the account', () => {
   it.each([
     ['userId', { userId: '000000000000000000000000' }],

@@ -86,6 +86,13 @@ export interface RouteGroup {
  */
 const NoBody = z.strictObject({});
 
+/**
+ * The query of a route that reads none: absent or empty. A parameter is refused like an unknown
+ * field (`?email[$ne]=` is a 400, never a 200 that quietly ignored it), as the lists refuse the
+ * parameters they do not take.
+ */
+const NoQuery = z.strictObject({});
+
 function validator(schemas: RequestSchemas, carriesBody: boolean) {
   return (req: Request) => {
     const parse = (schema: z.ZodType | undefined, value: unknown) => {
@@ -94,7 +101,8 @@ function validator(schemas: RequestSchemas, carriesBody: boolean) {
       if (!result.success) throw result.error;
       return result.data;
     };
-    const query = parse(schemas.query, req.query);
+    // A route without a query schema still checks that none came, and hands its handler none.
+    const query = schemas.query ? parse(schemas.query, req.query) : void parse(NoQuery, req.query);
     const body = parse(schemas.body ?? (carriesBody ? NoBody : undefined), req.body ?? {});
     // Last, so an invalid query or body is still a 400: a path that does not parse names no
     // resource, so it answers 404 with the schema's message (see objectIdParam in ids.ts).

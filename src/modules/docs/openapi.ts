@@ -140,8 +140,8 @@ function securityOf(route: RouteSpec): Security | undefined {
 /** Every error status a route can answer, from its wiring and its declared `errors`. */
 export function errorStatuses(route: RouteSpec): number[] {
   const statuses = new Set<number>([405, 500, 503, ...(route.errors ?? [])]);
-  const request = route.request ?? {};
-  if (request.body || request.query || request.params) statuses.add(400);
+  // Every route validates its query (one that reads none refuses any: route.ts NoQuery).
+  statuses.add(400);
   if (METHODS_WITH_BODY.has(route.method)) {
     // Every body-carrying method passes the JSON body parser, schema or not.
     statuses.add(400).add(413).add(415);
