@@ -328,8 +328,17 @@ describe('a stream whose meta cannot be built', () => {
       5000,
     );
     expect(reply).toMatchObject({ status: 'incomplete', stopReason: 'stop', content: '' });
-    expect(liveReply(String(reply!._id))).toBeUndefined();
-    expect(await Generation.countDocuments({ userId: reply!.userId })).toBe(0);
+    // Its registration and slot go once its final write has landed, a moment after.
+    await eventually(
+      () => Promise.resolve(liveReply(String(reply!._id))),
+      (live) => live === undefined,
+    );
+    expect(
+      await eventually(
+        () => Generation.countDocuments({ userId: reply!.userId }),
+        (n) => n === 0,
+      ),
+    ).toBe(0);
     await eventually(
       () => Promise.resolve(ctx.upstream.requests.at(-1)?.aborted),
       (aborted) => aborted === true,
