@@ -873,6 +873,40 @@ describe('Idempotency-Key on forking a chat', () => {
     expect((await forksOf()).length).toBe(before + 1);
   });
 
+  it("when a repeat waiting for a fork still copying loses its client (its SDK's timeout, a closed tab), then it stops reading the key, and the first fork still answers with the chat copied whole", async () => {
+    const { chatId, messageIds } = await chatWithExchange();
+    const before = (await forksOf()).length;
+    const key = newKey();
+    const copying = holdCall(Message.collection, 'insertMany');
+    const reads = vi.spyOn(IdempotencyKey, 'findOne');
+    try {
+      const first = forkWithKey(chatId, key, messageIds[1]!).then((res) => res);
+      await copying.reached;
+      // The repeat waits on the first fork's claim; its client gives up after 300 ms.
+      const gaveUp = await forkWithKey(chatId, key, messageIds[1]!)
+        .timeout(300)
+        .then(
+          () => false,
+          (error: { timeout?: number }) => error.timeout === 300,
+        );
+      expect(gaveUp).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const whenGone = reads.mock.calls.length;
+      // The first fork renews its claim as long as it copies: the repeat no longer reads it.
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      expect(reads.mock.calls.length - whenGone).toBe(0);
+      copying.release();
+      const a = await first;
+      expect(a.status).toBe(201);
+      expect(await Message.countDocuments({ chatId: a.body.id })).toBe(2);
+    } finally {
+      copying.release();
+      copying.restore();
+      reads.mockRestore();
+    }
+    expect((await forksOf()).length).toBe(before + 1);
+  });
+
   it('when the same key comes with another message to fork at, then 409 IDEMPOTENCY_KEY_REUSED and no second chat is made', async () => {
     const { chatId, messageIds } = await chatWithExchange();
     const key = newKey();

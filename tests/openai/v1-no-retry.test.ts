@@ -1,8 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import OpenAI from 'openai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Types } from '../../src/lib/db/mongoose.js';
+import { logger } from '../../src/lib/logger.js';
 import { Chat } from '../../src/modules/chats/chat.model.js';
 import { IdempotencyKey } from '../../src/modules/chats/idempotency.model.js';
 import { Message } from '../../src/modules/chats/message.model.js';
@@ -10,6 +11,7 @@ import { useTestApp } from '../helpers/app.js';
 import { NO_TIGHT_LIMITS } from '../helpers/auth.js';
 import { chargesWhere } from '../helpers/charges.js';
 import { eventually } from '../helpers/eventually.js';
+import { holdCall } from '../helpers/hold-call.js';
 import { upstreamEnv } from '../helpers/chat-app.js';
 import { startUpstream } from '../helpers/upstream.js';
 import { createUser } from '../helpers/users.js';
@@ -394,6 +396,47 @@ describe("/v1 store: true under an Idempotency-Key: the SDK's own retries store 
     expect(chunks.at(-2)!.choices[0]!.finish_reason).toBe('stop');
     expect(chunks.at(-1)!.usage).toEqual(first.usage);
     expect(first.usage).toEqual({ prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 });
+    expect(await holdings(user.id)).toEqual({ chats: 1, questions: 1, answers: 1, modelCalls: 1 });
+  });
+
+  it('when a repeat waiting for a first attempt still storing its question is aborted, then it stops reading the key and ends without an error logged, and the first attempt answers once', async () => {
+    const { user, client } = await userWithClient('repeat-aborted-while-waiting');
+    const headers = { 'Idempotency-Key': newKey() };
+    const storing = holdCall(Message.collection, 'insertMany');
+    const reads = vi.spyOn(IdempotencyKey, 'findOne');
+    const failed = vi.spyOn(logger, 'error');
+    try {
+      const first = client.chat.completions.create(ask('Slow to store'), { headers });
+      await storing.reached;
+      const aborted = new AbortController();
+      const repeat = failure(
+        client.chat.completions.create(ask('Slow to store'), {
+          headers,
+          signal: aborted.signal,
+          maxRetries: 0,
+        }),
+      );
+      // The repeat found the key held and waits for it.
+      await eventually(
+        () => Promise.resolve(reads.mock.calls.length),
+        (n) => n >= 2,
+      );
+      aborted.abort();
+      expect((await repeat)?.constructor.name).toBe('APIUserAbortError');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const whenGone = reads.mock.calls.length;
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      expect(reads.mock.calls.length - whenGone).toBe(0);
+      storing.release();
+      expect((await first).choices[0]!.message.content).toBe('Hello world!');
+      expect(failed).not.toHaveBeenCalled();
+    } finally {
+      storing.release();
+      storing.restore();
+      reads.mockRestore();
+      failed.mockRestore();
+    }
+    await settled(user.id);
     expect(await holdings(user.id)).toEqual({ chats: 1, questions: 1, answers: 1, modelCalls: 1 });
   });
 

@@ -36,6 +36,7 @@ import { answerOf, metaOf, toUserMessageJson } from './reply-events.js';
 import { followLive } from './reply-live-reader.js';
 import { findReplyInChat } from './reply-resume.service.js';
 import { afterMeta, CollectingSink, SseSink } from './reply-sink.js';
+import { hasClosed } from '../../lib/http/response-closed.js';
 import { serveEvents } from '../../lib/http/serve-events.js';
 import { admitReader } from './reader-cap.js';
 import { exchangeJson, resumeFromPost, serveReply, storedError } from './reply.controller.js';
@@ -186,7 +187,7 @@ export async function exchangeOnce<Ids extends IdempotentIds>(
     return resumeFromPost(res, userId, cursor, exchange.chatId);
   }
 
-  return oncePerKey(req, userId, {
+  return oncePerKey(req, res, userId, {
     ids: exchange.ids,
     begin: exchange.begin,
     respond: (begun) => respondWithReply(res, begun, exchange.stream, exchange.createdChat),
@@ -216,15 +217,18 @@ export interface KeyedExchange<Ids extends IdempotentIds> {
  */
 export async function oncePerKey<Ids extends IdempotentIds>(
   req: Request,
+  /** Its response: a repeat waiting for the first request stops once its client has gone. */
+  res: Response,
   /** Whose keys: the user the request authenticated as (an access token, or a /v1 API key). */
   userId: string,
   exchange: KeyedExchange<Ids>,
 ): Promise<void> {
   const key = parseIdempotencyKey(req.get('Idempotency-Key'));
   const hash = () => hashOf(req, exchange.delivery);
+  const clientGone = () => hasClosed(res);
   let claim: Claim | null = null;
   if (key) {
-    claim = await claimIdempotencyKey(userId, key, hash(), exchange.ids);
+    claim = await claimIdempotencyKey(userId, key, hash(), exchange.ids, clientGone);
     if (!claim.fresh) return exchange.again(claim.record);
   }
   let begun: Exchange;
@@ -242,7 +246,7 @@ export async function oncePerKey<Ids extends IdempotentIds>(
         // Once only: what collides a second time is there (its owner may have deleted part of
         // it), and this answers with it rather than wait for it again.
         if (attempt > 1) return exchange.again(claim.record);
-        claim = await claimIdempotencyKey(userId, key, hash(), exchange.ids);
+        claim = await claimIdempotencyKey(userId, key, hash(), exchange.ids, clientGone);
         if (!claim.fresh) return exchange.again(claim.record);
         continue;
       }
@@ -345,11 +349,13 @@ export async function chatOnce(
   const key = parseIdempotencyKey(req.get('Idempotency-Key'));
   const ids = plannedIds();
   if (key) {
-    const claim = await claimIdempotencyKey(userId, key, hashOf(req), {
-      chatId: ids.chatId,
-      replyId: null,
-      copies,
-    });
+    const claim = await claimIdempotencyKey(
+      userId,
+      key,
+      hashOf(req),
+      { chatId: ids.chatId, replyId: null, copies },
+      () => hasClosed(res),
+    );
     if (!claim.fresh) {
       const { record } = claim;
       // 404 once its owner deleted the chat, as a repeat of an exchange answers.

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isDuplicateKey } from '../../lib/db/duplicate-key.js';
 import { Types } from '../../lib/db/mongoose.js';
-import { AppError } from '../../lib/errors.js';
+import { AppError, ClientGoneError } from '../../lib/errors.js';
 import { logger } from '../../lib/logger.js';
 import { joinTicks, leaveTicks, type Ticking } from '../../lib/ticker.js';
 import { Chat } from './chat.model.js';
@@ -95,7 +95,8 @@ async function exchangeStored(record: IdempotencyDoc): Promise<boolean> {
 /**
  * Claims the key for this request, or finds the exchange an earlier request with it created.
  * `fresh` means this request acts (with `ids`); otherwise `record` names what to answer with.
- * The same key with another request is a 409; a request that is still starting is waited for.
+ * The same key with another request is a 409; a request that is still starting is waited for,
+ * until this request's client has gone (ClientGoneError).
  */
 export async function claimIdempotencyKey(
   userId: string,
@@ -103,6 +104,8 @@ export async function claimIdempotencyKey(
   /** The request's hash, stored with a new claim; and others an earlier record may hold for it. */
   { hash, alsoMatches = [] }: { hash: string; alsoMatches?: string[] },
   ids: IdempotentIds,
+  /** Whether the request's client has gone: a repeat then stops waiting for the first request. */
+  clientGone: () => boolean = () => false,
 ): Promise<Claim> {
   const owner = new Types.ObjectId(userId);
   let claimed = ids;
@@ -156,7 +159,13 @@ export async function claimIdempotencyKey(
         claimed = idsOfClaim(ids, existing);
         takenOver = true;
       }
-    } else await sleep(100);
+    } else {
+      // Nobody would read this repeat's answer: rather than read the key ten times a second for
+      // as long as the first request renews its claim (a long fork), it ends as a request whose
+      // client left does.
+      if (clientGone()) throw new ClientGoneError();
+      await sleep(100);
+    }
   }
 }
 

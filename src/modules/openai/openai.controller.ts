@@ -365,7 +365,7 @@ export async function chatCompletions(
   // second one, as the chats routes' sends do.
   const keyed = req.get('Idempotency-Key') !== undefined;
   const chatId = body.metadata?.chat_id;
-  await oncePerKey(req, userId, {
+  await oncePerKey(req, res, userId, {
     // A chat_id that is no id gets fresh ids here, and its 404 from beginCompletion.
     ids: plannedIds(chatId === undefined ? undefined : { chatId: chatId as ObjectIdString }),
     begin: (ids) => beginCompletion(userId, body, ids),

@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { z, ZodError, type core } from 'zod';
-import { AppError, ERROR_STATUS, type ErrorCode } from '../../lib/errors.js';
-import { reportError, toAppError } from '../../lib/http/error-handler.js';
+import { AppError, ClientGoneError, ERROR_STATUS, type ErrorCode } from '../../lib/errors.js';
+import { errorHandler, reportError, toAppError } from '../../lib/http/error-handler.js';
 import { MISSING_FIELD } from '../../lib/http/schemas.js';
 import { answeredOnPurpose } from '../../lib/http/request-log.js';
 import type { UpstreamFailure } from '../../lib/llm/upstream-errors.js';
@@ -304,7 +304,9 @@ const notFound: RequestHandler = (req, _res, next) =>
   );
 
 /** Errors on /v1 in OpenAI's shape (its SDKs read them), with the same logging as the rest. */
-export const openAiErrorHandler: ErrorRequestHandler = (err, req, res, _next) => {
+export const openAiErrorHandler: ErrorRequestHandler = (err, req, res, next) => {
+  // Nobody to answer (a repeat whose client left while it waited): as on every other route.
+  if (err instanceof ClientGoneError) return errorHandler(err, req, res, next);
   const error = toOpenAiError(err);
   reportError(req, err, error);
   if (res.headersSent) {
