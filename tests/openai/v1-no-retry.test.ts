@@ -28,6 +28,8 @@ const ctx = useTestApp({
   ...upstreamEnv(upstream),
   MODELS: 'test-model',
   MAX_MESSAGES_PER_USER: '4',
+  // The longest a stream repeat waits for the reply it repeats to start (its provider's answer).
+  UPSTREAM_TIMEOUT_MS: '2000',
 });
 let server: Server;
 let baseURL: string;
@@ -500,6 +502,140 @@ describe("/v1 store: true under an Idempotency-Key: the SDK's own retries store 
       expect(await Message.countDocuments(owned(user.id)), `${provider}`).toBe(2);
     }
     expect(upstream.requests).toHaveLength(3);
+  });
+
+  /** Until the user's one reply is stored and its first attempt waits for the provider's answer. */
+  const waitingForProvider = (userId: string) =>
+    eventually(
+      async () => ({
+        streaming: await Message.countDocuments({ ...owned(userId), status: 'streaming' }),
+        calls: upstream.requests.length,
+      }),
+      ({ streaming, calls }) => streaming === 1 && calls === 1,
+    );
+
+  for (const firstStreams of [false, true])
+    it(`when a repeat asked as a stream comes while the first attempt (stream: ${firstStreams}) still waits for a provider that then rate limits it, then the repeat answers the 429 the first did, not a stream`, async () => {
+      const { user, client } = await userWithClient(`stream-repeat-429-${firstStreams}`);
+      upstream.script({ status: 429, retryAfter: '30', headerDelayMs: 1000 });
+      const headers = { 'Idempotency-Key': newKey() };
+      const first = failure(
+        client.chat.completions.create(
+          { ...ask('Busy?'), ...(firstStreams ? { stream: true as const } : {}) },
+          { headers, maxRetries: 0 },
+        ),
+      );
+      await waitingForProvider(user.id);
+      const again = await failure(
+        client.chat.completions.create(
+          { ...ask('Busy?'), stream: true },
+          { headers, maxRetries: 0 },
+        ),
+      );
+      const firstError = await first;
+      expect(firstError).toMatchObject({ status: 429, code: 'upstream_rate_limited' });
+      expect(again).toBeInstanceOf(OpenAI.RateLimitError);
+      expect(again).toMatchObject({
+        status: 429,
+        code: 'upstream_rate_limited',
+        error: firstError?.error,
+      });
+      expect(again?.headers?.get('x-chat-id')).toBe(firstError?.headers?.get('x-chat-id'));
+      expect(again?.headers?.get('x-should-retry')).toBe('false');
+      expect(Number(again?.headers?.get('retry-after'))).toBeGreaterThan(20);
+      expect(await holdings(user.id)).toEqual({
+        chats: 1,
+        questions: 1,
+        answers: 1,
+        modelCalls: 1,
+      });
+    });
+
+  it('when a repeat asked as a stream comes while the first attempt still waits for a provider that then answers, then the repeat streams the whole completion, with nothing stored or called again', async () => {
+    const { user, client } = await userWithClient('stream-repeat-answered');
+    upstream.script({ chunks: ['Worth', ' the', ' wait'], headerDelayMs: 1000 });
+    const headers = { 'Idempotency-Key': newKey() };
+    const first = client.chat.completions.create(ask('Slow?'), { headers, maxRetries: 0 });
+    await waitingForProvider(user.id);
+    const stream = await client.chat.completions.create(
+      { ...ask('Slow?'), stream: true },
+      { headers, maxRetries: 0 },
+    );
+    const chunks: OpenAI.ChatCompletionChunk[] = [];
+    for await (const chunk of stream) chunks.push(chunk);
+    const answered = await first;
+    expect(answered.choices[0]!.message.content).toBe('Worth the wait');
+    expect(new Set(chunks.map((c) => c.id))).toEqual(new Set([answered.id]));
+    expect(chunks.map((c) => c.choices[0]?.delta.content ?? '').join('')).toBe('Worth the wait');
+    expect(chunks.at(-1)!.choices[0]!.finish_reason).toBe('stop');
+    expect(await holdings(user.id)).toEqual({ chats: 1, questions: 1, answers: 1, modelCalls: 1 });
+  });
+
+  it("when a repeat asked as a stream comes once the first attempt's stream is under way, then it streams at once, from the start and then live, before the reply has ended", async () => {
+    const { user, client } = await userWithClient('stream-repeat-under-way');
+    upstream.script({ chunks: ['one ', 'two ', 'three ', 'four'], delayMs: 400 });
+    const headers = { 'Idempotency-Key': newKey() };
+    const first = await client.chat.completions.create(
+      { ...ask('Count'), stream: true },
+      { headers, maxRetries: 0 },
+    );
+    const firstText: string[] = [];
+    const reading = (async () => {
+      for await (const chunk of first) firstText.push(chunk.choices[0]?.delta.content ?? '');
+    })();
+    await eventually(
+      () => Promise.resolve(firstText.join('')),
+      (text) => text.length > 0,
+    );
+    const stream = await client.chat.completions.create(
+      { ...ask('Count'), stream: true },
+      { headers, maxRetries: 0 },
+    );
+    const text: string[] = [];
+    let endedWhenRepeatStarted: boolean | undefined;
+    for await (const chunk of stream) {
+      endedWhenRepeatStarted ??=
+        (await Message.countDocuments({ ...owned(user.id), status: 'streaming' })) === 0;
+      text.push(chunk.choices[0]?.delta.content ?? '');
+    }
+    await reading;
+    expect(endedWhenRepeatStarted).toBe(false);
+    expect(text.join('')).toBe('one two three four');
+    expect(firstText.join('')).toBe('one two three four');
+    expect(await holdings(user.id)).toEqual({ chats: 1, questions: 1, answers: 1, modelCalls: 1 });
+  });
+
+  it('when the provider has answered but sends no text for longer than the wait for its answer (a model thinking), then a stream repeat waits no longer than UPSTREAM_TIMEOUT_MS: it streams, then live', async () => {
+    const { user, client } = await userWithClient('stream-repeat-thinking');
+    let finish!: () => void;
+    upstream.script({
+      reasoning: { pieces: ['Thinking'] },
+      chunks: [],
+      holdUntil: new Promise<void>((resolve) => (finish = resolve)),
+      afterHold: ['Thought', ' through'],
+    });
+    const headers = { 'Idempotency-Key': newKey() };
+    const first = await client.chat.completions.create(
+      { ...ask('Think'), stream: true },
+      { headers, maxRetries: 0 },
+    );
+    // The model thinks longer than a repeat waits for the reply's text.
+    const thinking = setTimeout(() => finish(), 4000);
+    const askedAt = Date.now();
+    const stream = await client.chat.completions.create(
+      { ...ask('Think'), stream: true },
+      { headers, maxRetries: 0 },
+    );
+    const waited = Date.now() - askedAt;
+    finish();
+    clearTimeout(thinking);
+    const text: string[] = [];
+    for await (const chunk of stream) text.push(chunk.choices[0]?.delta.content ?? '');
+    for await (const _ of first);
+    expect(waited).toBeGreaterThanOrEqual(1800);
+    expect(waited).toBeLessThan(3500);
+    expect(text.join('')).toBe('Thought through');
+    expect(await holdings(user.id)).toEqual({ chats: 1, questions: 1, answers: 1, modelCalls: 1 });
   });
 
   it("when the provider's wait is over, then a repeat of a keyed stored completion it rate limited acts again: the model is called again and its completion answers, the question stored again as a retry without a key would", async () => {

@@ -33,7 +33,12 @@ export { plannedIds, type ExchangeIds } from './exchange.service.js';
 export type { IdempotencyDoc } from './idempotency.model.js';
 export { releaseIdempotencyKey } from './idempotency.service.js';
 export { findReplyInChat, type ReplyInChat } from './reply-resume.service.js';
-export { follow as followReply, storedError, storedReply } from './reply.controller.js';
+export {
+  follow as followReply,
+  startedReply,
+  storedError,
+  storedReply,
+} from './reply.controller.js';
 export { admitReader } from './reader-cap.js';
 export type { ReplySink } from './reply-sink.js';
 export {

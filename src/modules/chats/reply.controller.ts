@@ -1,6 +1,15 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Request, Response } from 'express';
-import { AppError, ERROR_STATUS, notFound, type ErrorCode } from '../../lib/errors.js';
+import { config } from '../../lib/config.js';
+import {
+  AppError,
+  ClientGoneError,
+  ERROR_STATUS,
+  notFound,
+  type ErrorCode,
+} from '../../lib/errors.js';
 import { parseObjectId } from '../../lib/http/ids.js';
+import { hasClosed } from '../../lib/http/response-closed.js';
 import { authOf } from '../../lib/http/request-auth.js';
 import { isHighSurrogate, isLowSurrogate } from '../../lib/text.js';
 import { toChatJson } from './chats.mapper.js';
@@ -111,6 +120,36 @@ export async function resumeFromPost(
  */
 export async function storedReply(found: ReplyInChat): Promise<MessageDoc> {
   return (await Message.findById(found.reply._id).lean<MessageDoc>()) ?? found.reply;
+}
+
+/**
+ * The reply once it has text or has ended (read again every RESUME_POLL_MS), or as it is at `until`.
+ * One with neither may still be waiting for its provider's answer, which may be a refusal: a /v1
+ * repeat asked as a stream waits for it, so that it answers with the provider's status (429, 503 …)
+ * as the attempt it repeats did, rather than with a stream carrying the error. Ends with
+ * ClientGoneError once the client has gone.
+ */
+export async function startedReply(
+  res: Response,
+  found: ReplyInChat,
+  until: number,
+): Promise<ReplyInChat> {
+  const replyId = String(found.reply._id);
+  let { reply } = found;
+  while (
+    reply.status === 'streaming' &&
+    reply.content === '' &&
+    !liveReply(replyId)?.length &&
+    Date.now() < until
+  ) {
+    await sleep(config().RESUME_POLL_MS);
+    if (hasClosed(res)) throw new ClientGoneError();
+    // Deleted meanwhile: followed as it was read, which ends with its NOT_FOUND.
+    const fresh = await Message.findById(reply._id).lean<MessageDoc>();
+    if (!fresh) break;
+    reply = fresh;
+  }
+  return { ...found, reply };
 }
 
 /** The error a failed reply answered with in JSON mode (its code is stored with it). */

@@ -18,6 +18,7 @@ import {
   plannedIds,
   releaseIdempotencyKey,
   runReply,
+  startedReply,
   startHeldCompletion,
   storedError,
   storedReply,
@@ -420,7 +421,7 @@ async function answerAgain(
    */
   askedAt = Date.now(),
 ): Promise<'act again' | void> {
-  const found = await findReplyInChat(userId, String(record.chatId), String(record.replyId));
+  let found = await findReplyInChat(userId, String(record.chatId), String(record.replyId));
   if (found.reply.status === 'incomplete' && found.reply.stopReason === 'shutdown')
     return 'act again';
   const waitLeft =
@@ -459,6 +460,10 @@ async function answerAgain(
     res.status(200).json(completionJson(outcome, who));
     return;
   }
+  // The first request answers a provider's refusal with its status, and streams only once the
+  // provider has answered: a repeat that comes before that waits with it (up to the wait for the
+  // provider's answer, UPSTREAM_TIMEOUT_MS) to answer as it did.
+  found = await startedReply(res, found, askedAt + config().UPSTREAM_TIMEOUT_MS);
   // A reply that has ended in failure answers with its status, as the first request did.
   if (found.reply.status !== 'streaming') {
     const error = failed(await outcomeOfStored());
