@@ -4,7 +4,12 @@ import { toAppError } from '../../../lib/http/error-handler.js';
 import { cutText, isHighSurrogate } from '../../../lib/text.js';
 import { releaseLeaseSurely } from './leases.js';
 import { keepLeaseAlive, stopRenewing } from './lease-renewal.js';
-import { GenerationAbort, registerGeneration, unregisterGeneration } from './registry.js';
+import {
+  GenerationAbort,
+  LeaseLost,
+  registerGeneration,
+  unregisterGeneration,
+} from './registry.js';
 import { logger } from '../../../lib/logger.js';
 import {
   describeUpstreamFailure,
@@ -18,6 +23,7 @@ import type { ChatDoc } from '../chat.model.js';
 import type { Exchange } from '../exchange.service.js';
 import { storeReply } from '../exchange.service.js';
 import { unlinkIfChatGone } from '../chats.cleanup.js';
+import { INTERRUPTED } from '../interrupted-replies.js';
 import { replyHoldsCharge, type MessageDoc, type ProviderFailure } from '../message.model.js';
 import type { ReplyStream } from '../reply-stream.js';
 import { observeReply } from '../../../lib/metrics.js';
@@ -180,7 +186,8 @@ export async function runGeneration(
   } catch (error) {
     // Counted apart from the aborts of our side (the relays of /v1's events do not fail).
     completion.timing.failed(error, controller.signal);
-    if (!(controller.signal.reason instanceof GenerationAbort)) {
+    const reason: unknown = controller.signal.reason;
+    if (!(reason instanceof GenerationAbort) && !(reason instanceof LeaseLost)) {
       failure = upstreamError(error);
       const upstream = describeUpstreamFailure(error);
       // Kept with the reply: /v1 answers with the provider's status (and its wait), and so does
@@ -205,6 +212,9 @@ export async function runGeneration(
   // chat's write is slow) cuts nothing, and must not store a finished reply as `incomplete`.
   const abort =
     controller.signal.reason instanceof GenerationAbort ? controller.signal.reason : null;
+  // Its lease taken while this process stalled (lease-renewal.ts): it ends as the interrupted
+  // sweep ends a reply whose instance died, with the text it has here.
+  const interrupted = controller.signal.reason instanceof LeaseLost;
   try {
     // The reply settles the chat's kept turns after the chat's own write, and finds it gone
     // after its exchange was taken back.
@@ -214,6 +224,7 @@ export async function runGeneration(
     stopRenewing(lease);
     return await storeOutcome(exchange, reply, checkpoints, {
       abort,
+      interrupted,
       failure: failure ?? chatFailure,
       provider,
       finishReason,
@@ -257,6 +268,8 @@ class FollowedReply implements FollowerAware {
 interface ReadOutcome {
   /** Why the call was cut from outside before it ended (null: it ended by itself or failed). */
   abort: GenerationAbort | null;
+  /** Cut because its lease was taken (LeaseLost): stored as the interrupted sweep finishes one. */
+  interrupted: boolean;
   failure: AppError | null;
   /** What the provider answered, when its answer was the failure. */
   provider?: ProviderFailure;
@@ -284,10 +297,20 @@ async function storeOutcome(
   exchange: Exchange,
   reply: ReplyStream,
   checkpoints: CheckpointWriter | null,
-  { abort, failure, provider, finishReason, usage, ttftMs, durationMs, otherOutput }: ReadOutcome,
+  {
+    abort,
+    interrupted,
+    failure,
+    provider,
+    finishReason,
+    usage,
+    ttftMs,
+    durationMs,
+    otherOutput,
+  }: ReadOutcome,
 ): Promise<GenerationResult> {
   const { lease } = exchange;
-  const aborted = abort !== null;
+  const aborted = abort !== null || interrupted;
   const content = reply.text();
   const message: MessageDoc = {
     ...exchange.assistant,
@@ -297,7 +320,9 @@ async function storeOutcome(
     usage,
     error: failure
       ? { code: failure.code, message: failure.message, ...(provider ? { provider } : {}) }
-      : null,
+      : interrupted
+        ? { ...INTERRUPTED }
+        : null,
     stopReason: !failure && abort ? abort.kind : null,
     ttftMs,
     durationMs,

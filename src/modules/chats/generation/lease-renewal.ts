@@ -2,6 +2,7 @@ import { config } from '../../../lib/config.js';
 import { logger } from '../../../lib/logger.js';
 import { joinTicks, leaveTicks } from '../../../lib/ticker.js';
 import { renewLeases, type Lease } from './leases.js';
+import { interruptGeneration } from './registry.js';
 
 /**
  * Keeps the leases of this process's running generations alive: one renewal for all of them every
@@ -19,6 +20,16 @@ const renewal = {
     if (busy || held.size === 0) return;
     busy = true;
     renewLeases([...held.values()])
+      .then((lost) => {
+        // Taken while this process stalled past it: its generation is no longer counted among
+        // its user's slots, and the interrupted sweep may have finished its reply already.
+        for (const lease of lost) {
+          if (held.get(lease.token) !== lease) continue;
+          logger.warn({ chatId: lease.chatId }, 'lease taken while it lapsed; cutting its reply');
+          held.delete(lease.token);
+          interruptGeneration(lease.token);
+        }
+      })
       .catch((err: unknown) => logger.warn({ err }, 'lease renewal failed'))
       .finally(() => {
         busy = false;

@@ -177,10 +177,12 @@ const RENEW_BATCH = 500;
  * a lease another instance took over carries that instance's token, so it is never renewed from
  * here. Only the leases a write matched count as held until the new expiry: one taken over stays
  * lapsed here, so its reply's writes and its release keep matching on its token, and never touch
- * the slot as its new holder has it.
+ * the slot as its new holder has it. Returns the leases asked by token that no longer hold it:
+ * taken over, taken by the interrupted sweep, or released meanwhile.
  */
-export async function renewLeases(leases: Lease[], now = new Date()): Promise<void> {
+export async function renewLeases(leases: Lease[], now = new Date()): Promise<Lease[]> {
   const expiresAt = new Date(now.getTime() + leaseTtlMs());
+  const lost: Lease[] = [];
   for (let i = 0; i < leases.length; i += RENEW_BATCH) {
     const batch = leases.slice(i, i + RENEW_BATCH);
     const ids: Types.ObjectId[] = [];
@@ -209,7 +211,9 @@ export async function renewLeases(leases: Lease[], now = new Date()): Promise<vo
     for (const lease of batch)
       if (!askedByToken.has(lease.token) || renewedByToken.has(lease.token))
         lease.heldUntil = expiresAt.getTime();
+      else lost.push(lease);
   }
+  return lost;
 }
 
 /**

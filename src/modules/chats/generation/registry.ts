@@ -19,6 +19,18 @@ export class GenerationAbort extends Error {
   }
 }
 
+/**
+ * The reason a generation was cut because its lease is gone: it lapsed while this process did not
+ * renew it (stalled), and another instance's interrupted sweep, or a new send of its user, took
+ * it. Its reply counts as interrupted, as the sweep finishes one whose instance died.
+ */
+export class LeaseLost extends Error {
+  constructor() {
+    super('generation interrupted: its lease was taken');
+    this.name = 'LeaseLost';
+  }
+}
+
 /** In-flight generations of this process, by lease token. */
 const running = new Map<string, AbortController>();
 /** Those whose reply waits for a reader, and would give its slot up: how to cut each. */
@@ -127,6 +139,17 @@ export function abortGeneration(token: string, kind: AbortKind): boolean {
   const controller = running.get(token);
   if (!controller || controller.signal.aborted) return false;
   controller.abort(new GenerationAbort(kind));
+  return true;
+}
+
+/**
+ * Cuts a generation whose lease was taken (LeaseLost): it holds none of its user's slots, so it
+ * may not go on beside the ones that do.
+ */
+export function interruptGeneration(token: string): boolean {
+  const controller = running.get(token);
+  if (!controller || controller.signal.aborted) return false;
+  controller.abort(new LeaseLost());
   return true;
 }
 
