@@ -16,14 +16,24 @@ export function holdCall<T extends object>(
   const reachedCall = new Promise<void>((resolve) => (reached = resolve));
   let release!: () => void;
   const released = new Promise<void>((resolve) => (release = resolve));
+  let answered!: () => void;
+  const answeredCall = new Promise<void>((resolve) => (answered = resolve));
   let held = false;
   const spy = vi.spyOn(object, method).mockImplementation(async (...args: unknown[]) => {
     if (!held && picks(args)) {
       held = true;
       reached();
       await released;
+      // A Mongoose query is a thenable, not a promise: run it as the async function would.
+      return Promise.resolve(original(...args)).finally(answered);
     }
     return original(...args);
   });
-  return { reached: reachedCall, release, restore: () => spy.mockRestore() };
+  return {
+    reached: reachedCall,
+    release,
+    /** Settles once the held call, released, has been answered (or failed). */
+    answered: answeredCall,
+    restore: () => spy.mockRestore(),
+  };
 }

@@ -74,8 +74,9 @@ export async function followStored(
         sink.final(finalOf(reply, shown), cursorId(replyId, 'end'));
         // The reply is over: this reader's heartbeat has nothing left to keep alive, and the
         // generating instances read the collection for their followers (remote-followers.ts).
-        if (nextHeartbeat > 0)
-          await ReplyReader.collection.deleteOne({ _id: reply._id }).catch(() => undefined);
+        // Only the one it wrote last: the answer may have been continued since, and a reader of
+        // the new run elsewhere renewed the same document (it is the message's id).
+        if (heartbeatUntil) await forgetHeartbeat(reply._id, heartbeatUntil);
         return;
       }
       followed = true;
@@ -155,9 +156,9 @@ export async function followStored(
 }
 
 /**
- * Removes the heartbeat of a reader that now follows the reply in memory. Only while it is the one
- * this reader wrote last (`until`): a reader on another instance that renewed it since still
- * follows through the database. A failure leaves it to lapse, as before.
+ * Removes the heartbeat of a reader that now follows the reply in memory, or saw it end. Only
+ * while it is the one this reader wrote last (`until`): a reader on another instance that renewed
+ * it since still follows through the database. A failure leaves it to lapse, as before.
  */
 async function forgetHeartbeat(replyId: Types.ObjectId, until: Date): Promise<void> {
   await ReplyReader.collection.deleteOne({ _id: replyId, until }).catch(() => undefined);
