@@ -110,7 +110,7 @@ describe('a reply written by its own generation', () => {
       client.off('commandStarted', seen);
     }
     expect(filters).toHaveLength(2);
-    expect(filters).toContainEqual({ _id: { $in: [fresh!.id] } });
+    expect(filters).toContainEqual({ _id: { $in: [fresh!.id] }, token: { $in: [fresh!.token] } });
     expect(filters).toContainEqual({
       instanceId: expect.any(String),
       token: { $in: [old!.token] },

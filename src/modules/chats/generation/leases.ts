@@ -186,31 +186,42 @@ export async function renewLeases(leases: Lease[], now = new Date()): Promise<Le
   for (let i = 0; i < leases.length; i += RENEW_BATCH) {
     const batch = leases.slice(i, i + RENEW_BATCH);
     const ids: Types.ObjectId[] = [];
+    const idTokens: string[] = [];
     const tokens: string[] = [];
     for (const lease of batch) {
       const id = idWhileSurelyHeld(lease, now.getTime());
-      if (id) ids.push(id);
-      else tokens.push(lease.token);
+      if (id) {
+        ids.push(id);
+        idTokens.push(lease.token);
+      } else tokens.push(lease.token);
     }
     const set = { $set: { expiresAt } };
+    // By `_id`, and still its token: a write held up by the database can land after the lease
+    // lapsed and was taken (the sweep deleted it, or a send took the slot's document over), and
+    // must neither count it held nor renew the new holder's.
+    const byId = { _id: { $in: ids }, token: { $in: idTokens } };
     const byToken = { instanceId: INSTANCE_ID, token: { $in: tokens } };
-    const renewedByToken = await oneHolderWriteAtATime(async () => {
-      const [, result] = await Promise.all([
-        ids.length > 0 && Generation.collection.updateMany({ _id: { $in: ids } }, set),
-        tokens.length > 0 && Generation.collection.updateMany(byToken, set),
-      ]);
-      if (!result || result.matchedCount === tokens.length) return new Set(tokens);
-      // Some were taken over (or released meanwhile): the ones still holding their token are the
-      // ones just renewed. Rare, as a lease is renewed by token only when its renewals stalled.
+    const stillHeld = async (filter: object) => {
       const held = await Generation.collection
-        .find<{ token: string }>(byToken, { projection: { token: 1 } })
+        .find<{ token: string }>(filter, { projection: { token: 1 } })
         .toArray();
       return new Set(held.map((lease) => lease.token));
+    };
+    const renewed = await oneHolderWriteAtATime(async () => {
+      const [idResult, result] = await Promise.all([
+        ids.length > 0 && Generation.collection.updateMany(byId, set),
+        tokens.length > 0 && Generation.collection.updateMany(byToken, set),
+      ]);
+      // Some were taken over (or released meanwhile): the ones still holding their token are the
+      // ones just renewed. Rare, as a lease is renewed by token only when its renewals stalled.
+      const [heldById, heldByToken] = await Promise.all([
+        !idResult || idResult.matchedCount === ids.length ? idTokens : stillHeld(byId),
+        !result || result.matchedCount === tokens.length ? tokens : stillHeld(byToken),
+      ]);
+      return new Set([...heldById, ...heldByToken]);
     });
-    const askedByToken = new Set(tokens);
     for (const lease of batch)
-      if (!askedByToken.has(lease.token) || renewedByToken.has(lease.token))
-        lease.heldUntil = expiresAt.getTime();
+      if (renewed.has(lease.token)) lease.heldUntil = expiresAt.getTime();
       else lost.push(lease);
   }
   return lost;
