@@ -12,8 +12,8 @@ interface Doc {
  * (bench/mongo-java-server EqualityIndex) answer as a scan would: the same documents, in the same
  * order, through finds, updates that move a document between keys, deletes, inserts into freed
  * positions, counts and an aggregation led by `$match`; and that a filter giving `_id` one value
- * beside other fields (read from the `_id` index) finds, updates and deletes that document only
- * while the other fields match. Each answer is compared with the same
+ * or a list (`$in`) beside other fields (read from the `_id` index) finds, updates and deletes
+ * those documents only while the other fields match. Each answer is compared with the same
  * filter applied here to a copy of the collection. Throws on the first difference.
  */
 export async function checkEqualityIndexes(uri: string): Promise<void> {
@@ -101,6 +101,13 @@ async function checkIdWithOtherFields(docs: Collection<Doc>, first: ObjectId): P
     { returnDocument: 'before', projection: { size: 1 } },
   );
   if (before?.size !== 0) fail('a findAndModify whose other fields match', before);
+  const listed = await docs
+    .find({ _id: { $in: [3, 100, 999] }, owner: first })
+    .map((d) => d._id)
+    .toArray();
+  if (JSON.stringify(listed) !== JSON.stringify([100])) fail('a list of _id and a field', listed);
+  const many = await docs.updateMany({ _id: { $in: [100, 5] }, size: 3 }, { $set: { size: 3 } });
+  if (many.matchedCount !== 1) fail('an update of a list of _id and a field', many);
   const removed = await docs.deleteOne({ _id: 100, size: 0 });
   if (removed.deletedCount !== 0) fail("a delete whose other field doesn't match", removed);
   const after = await docs.findOne({ _id: 100 });

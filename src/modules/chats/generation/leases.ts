@@ -172,12 +172,13 @@ const RENEW_BATCH = 500;
 
 /**
  * Pushes back the expiry of these leases of this instance, in one write per batch. A lease still
- * surely held is found by `_id` alone (a filter on this instance's leases reads all of them,
- * thousands under load, to pick a batch's tokens); any other only while it still holds its token:
- * a lease another instance took over carries that instance's token, so it is never renewed from
- * here. Only the leases a write matched count as held until the new expiry: one taken over stays
- * lapsed here, so its reply's writes and its release keep matching on its token, and never touch
- * the slot as its new holder has it. Returns the leases asked by token that no longer hold it:
+ * surely held is found by its `_id` (a filter on this instance's leases reads all of them,
+ * thousands under load, to pick a batch's tokens), and its token too: a write the database held up
+ * can land after the lease lapsed and was taken. Any other is found by this instance and its
+ * token: a lease another instance took over carries that instance's token, so it is never renewed
+ * from here. Only the leases a write matched count as held until the new expiry: one taken over
+ * stays lapsed here, so its reply's writes and its release keep matching on its token, and never
+ * touch the slot as its new holder has it. Returns the leases that no longer hold their token:
  * taken over, taken by the interrupted sweep, or released meanwhile.
  */
 export async function renewLeases(leases: Lease[], now = new Date()): Promise<Lease[]> {

@@ -12,7 +12,9 @@ import de.bwaldvogel.mongo.backend.memory.MemoryDatabase;
 import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.oplog.Oplog;
 import io.netty.channel.Channel;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
@@ -103,8 +105,9 @@ final class IndexedMemoryBackend extends MemoryBackend {
     }
 
     /**
-     * A filter that gives `_id` one value beside other fields (`{_id, userId}`, an update made
-     * only while a field still holds what was read) reads that document alone and matches it
+     * A filter that gives `_id` one value, or a list of them (`$in`), beside other fields
+     * (`{_id, userId}`, an update made only while a field still holds what was read, the lease
+     * renewal's `{_id: {$in}, token: {$in}}`) reads those documents alone and matches them
      * against the whole filter, as mongod does through its `_id` index. The library's unique index
      * serves only a filter of exactly its keys, so it read the whole collection for these.
      */
@@ -116,17 +119,38 @@ final class IndexedMemoryBackend extends MemoryBackend {
         int limit,
         int batchSize,
         Document fieldSelector) {
-      Object id = query.get("_id");
-      if (query.size() > 1 && EqualityIndex.isPlain(id)) {
-        for (Index<Integer> index : getIndexes()) {
-          List<IndexKey> keys = index.getKeys();
-          boolean byIdAlone = keys.size() == 1 && "_id".equals(keys.get(0).getKey());
-          if (!index.isUnique() || !byIdAlone) continue;
-          Iterable<Integer> positions = index.getPositions(new Document("_id", id));
-          return matchDocuments(query, positions, orderBy, skip, limit, batchSize, fieldSelector);
-        }
+      List<Object> ids = query.size() > 1 ? idsNamed(query.get("_id")) : null;
+      Index<Integer> primary = ids == null ? null : primaryIndex();
+      if (primary == null)
+        return super.queryDocuments(query, orderBy, skip, limit, batchSize, fieldSelector);
+      // Each document named, once, in the order a scan returns them (by position).
+      TreeSet<Integer> positions = new TreeSet<>();
+      for (Object id : ids)
+        primary.getPositions(new Document("_id", id)).forEach(positions::add);
+      return matchDocuments(query, positions, orderBy, skip, limit, batchSize, fieldSelector);
+    }
+
+    /** The `_id` values a filter names: one plain value, or `{$in: [plain values]}`; else null. */
+    private static List<Object> idsNamed(Object id) {
+      if (EqualityIndex.isPlain(id)) return List.of(id);
+      if (!(id instanceof Document in) || in.size() != 1) return null;
+      if (!(in.get("$in") instanceof java.util.Collection<?> values)) return null;
+      List<Object> ids = new ArrayList<>();
+      for (Object value : values) {
+        if (!EqualityIndex.isPlain(value)) return null;
+        ids.add(value);
       }
-      return super.queryDocuments(query, orderBy, skip, limit, batchSize, fieldSelector);
+      return ids;
+    }
+
+    /** The library's unique index on `_id` alone. */
+    private Index<Integer> primaryIndex() {
+      for (Index<Integer> index : getIndexes()) {
+        List<IndexKey> keys = index.getKeys();
+        if (index.isUnique() && keys.size() == 1 && "_id".equals(keys.get(0).getKey()))
+          return index;
+      }
+      return null;
     }
 
     /**
