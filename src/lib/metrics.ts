@@ -32,7 +32,7 @@ export const openStreams = new client.Gauge({
 
 export const replies = new client.Counter({
   name: 'sigmagpt_replies_total',
-  help: 'Model replies by model and outcome (complete, client_gone, stopped, shutdown, upstream_error, upstream_timeout)',
+  help: 'Model replies by model and outcome (complete, client_gone, stopped, shutdown, interrupted, upstream_error, upstream_timeout)',
   labelNames: ['model', 'outcome'] as const,
   registers,
 });
@@ -196,7 +196,7 @@ export class CompletionTiming {
 /** Counts a finished reply by how the model call ended (before its answer is stored). */
 export function observeReply(
   model: string,
-  ending: { status: string; abortedBy?: string; errorCode?: string },
+  ending: { status: string; abortedBy?: string; errorCode?: string; interrupted?: boolean },
 ): void {
   const aborted: Record<string, string> = {
     detached: 'client_gone',
@@ -208,7 +208,10 @@ export function observeReply(
     ending.status === 'complete'
       ? 'complete'
       : ending.status === 'incomplete'
-        ? (aborted[ending.abortedBy ?? ''] ?? 'incomplete')
+        ? // Cut because its lease was taken while its instance stalled: INTERRUPTED, as stored.
+          ending.interrupted
+          ? 'interrupted'
+          : (aborted[ending.abortedBy ?? ''] ?? 'incomplete')
         : ending.errorCode === 'UPSTREAM_TIMEOUT'
           ? 'upstream_timeout'
           : 'upstream_error';

@@ -6,6 +6,7 @@ import {
   isGenerationAlive,
 } from '../../src/modules/chats/interrupted-replies.js';
 import { Message, type MessageDoc } from '../../src/modules/chats/message.model.js';
+import { replies } from '../../src/lib/metrics.js';
 import { useChatApp } from '../helpers/chat-app.js';
 import { eventually } from '../helpers/eventually.js';
 import { holdCall } from '../helpers/hold-call.js';
@@ -21,6 +22,12 @@ const isRenewal = (args: unknown[]) => {
 };
 
 /** The interrupted sweep's finish of a reply: filtered on the lease the reply was read with. */
+/** sigmagpt_replies_total for one outcome, summed over models. */
+const repliesWith = async (outcome: string) =>
+  (await replies.get()).values
+    .filter((v) => v.labels.outcome === outcome)
+    .reduce((sum, v) => sum + v.value, 0);
+
 const isInterruptedFinish = (args: unknown[]) =>
   'lease.token' in ((args[0] as Record<string, unknown> | undefined) ?? {});
 
@@ -28,6 +35,7 @@ describe('a holder whose renewals stalled past its lease', () => {
   it('when the sweep takes its lease but a checkpoint lands before its finish, then the holder stops its reply at its next renewal, stored interrupted with its whole text, and holds no slot', async () => {
     ctx.upstream.script({ chunks: ['word '], endless: true, delayMs: 20 });
     const renewal = holdCall(Generation.collection, 'updateMany', isRenewal);
+    const interruptedBefore = await repliesWith('interrupted');
     const s = ctx.stream('/api/chats', { message: 'a question', stream: true });
     try {
       await s.waitForEvent('delta');
@@ -85,6 +93,9 @@ describe('a holder whose renewals stalled past its lease', () => {
       // Its whole text as it streamed, charged once (on the reply, by its holder's final write).
       expect(stored!.content.length).toBeGreaterThan(read.content.length);
       expect(stored!.charge).toBeDefined();
+      // Counted as what it is (README, Metrics), not as an outcome the metric does not name.
+      expect(await repliesWith('interrupted')).toBe(interruptedBefore + 1);
+      expect(await repliesWith('incomplete')).toBe(0);
       expect(await Generation.countDocuments({ userId: ctx.user.id })).toBe(0);
     } finally {
       renewal.release();

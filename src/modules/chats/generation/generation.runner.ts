@@ -331,6 +331,7 @@ async function storeOutcome(
     status: message.status,
     abortedBy: abort?.kind,
     errorCode: failure?.code,
+    interrupted,
   });
   const call: ModelCall = {
     id: exchange.callId ?? message._id,
