@@ -27,6 +27,14 @@ describe('OpenAPI description', () => {
     expect(result.valid).toBe(true);
   });
 
+  it("when /v1/chat/completions answers 503, then its description names the provider's outage and a stopped stored completion, not only the server's own", async () => {
+    const document = await fetchDocument();
+    const description = document.paths['/v1/chat/completions'].post.responses['503']
+      .description as string;
+    expect(description).toContain('upstream_unavailable');
+    expect(description).toContain('generation_interrupted');
+  });
+
   it('when a schema is a tuple, then it is a fixed-length array of one repeated type, or prefixItems with nothing after them', async () => {
     const document = await fetchDocument();
     const tuples: Json[] = [];

@@ -9252,7 +9252,7 @@ export interface operations {
                     "application/json": components["schemas"]["OpenAiErrorBody"];
                 };
             };
-            /** @description The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds */
+            /** @description The database is unavailable, the server is shutting down or too busy; for a completion also the model provider down or overloaded (`upstream_unavailable`, 5 s when it named no wait) or a stored completion stopped (`generation_interrupted`); retry after `Retry-After` seconds unless `x-should-retry` is `false` */
             503: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -9440,7 +9440,7 @@ export interface operations {
                     "application/json": components["schemas"]["OpenAiErrorBody"];
                 };
             };
-            /** @description The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds */
+            /** @description The database is unavailable, the server is shutting down or too busy; for a completion also the model provider down or overloaded (`upstream_unavailable`, 5 s when it named no wait) or a stored completion stopped (`generation_interrupted`); retry after `Retry-After` seconds unless `x-should-retry` is `false` */
             503: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -9626,7 +9626,7 @@ export interface operations {
                     "application/json": components["schemas"]["OpenAiErrorBody"];
                 };
             };
-            /** @description The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds */
+            /** @description The database is unavailable, the server is shutting down or too busy; for a completion also the model provider down or overloaded (`upstream_unavailable`, 5 s when it named no wait) or a stored completion stopped (`generation_interrupted`); retry after `Retry-After` seconds unless `x-should-retry` is `false` */
             503: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */

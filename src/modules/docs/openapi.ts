@@ -77,6 +77,11 @@ const SEND_FAILURE_HEADERS: Record<number, Record<string, ReturnType<typeof head
   504: { 'X-Chat-Id': STORED_IN },
 };
 
+/** Where /v1 answers a status for more than the rest of the API does (openai.errors.ts). */
+const V1_ERROR_DESCRIPTIONS: Record<number, string> = {
+  503: 'The database is unavailable, the server is shutting down or too busy; for a completion also the model provider down or overloaded (`upstream_unavailable`, 5 s when it named no wait) or a stored completion stopped (`generation_interrupted`); retry after `Retry-After` seconds unless `x-should-retry` is `false`',
+};
+
 /** What a /v1 error may carry that OpenAI's SDKs and their callers act on (openai.errors.ts). */
 const V1_ERROR_HEADERS = {
   'x-should-retry': header(
@@ -158,8 +163,9 @@ function errorResponse(status: number, group?: RouteGroup): ResponseConfig {
   const base = ERROR_DESCRIPTIONS[status] ?? 'Error';
   if (group?.errorBody) {
     // A protocol of its own (/v1): its error body, and no list of our codes.
+    const description = V1_ERROR_DESCRIPTIONS[status] ?? base;
     return {
-      description: base,
+      description,
       headers: { ...REQUEST_ID_HEADER, ...ERROR_HEADERS[status], ...V1_ERROR_HEADERS },
       content: {
         'application/json': {
