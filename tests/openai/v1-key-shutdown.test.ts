@@ -39,8 +39,11 @@ describe('/v1 store: true under an Idempotency-Key, cut by a shutdown', () => {
     const made = await ctx.request().post('/api/keys').set(user.auth).send({ name: 'sdk' });
     const client = new OpenAI({ apiKey: made.body.key as string, baseURL });
     const owner = { userId: new Types.ObjectId(user.id) };
-    // The first call is cut (below); the SDK's retry gets an answer at once.
-    upstream.script({ chunks: ['a', 'b', 'c'], delayMs: 400 });
+    // The first call is cut (below) while its model holds the rest of its answer back, however
+    // slowly the cut comes; the SDK's retry gets an answer at once.
+    let cut!: () => void;
+    const afterCut = new Promise<void>((resolve) => (cut = resolve));
+    upstream.script({ chunks: ['a'], holdUntil: afterCut, afterHold: ['b', 'c'] });
     upstream.setDefault({ chunks: ['done'] });
     const call = client.chat.completions.create(
       { model: 'test-model', messages: [{ role: 'user', content: 'Hi' }], store: true },
@@ -57,6 +60,7 @@ describe('/v1 store: true under an Idempotency-Key, cut by a shutdown', () => {
       (done) => done,
     );
     expect(aborted).toBe(true);
+    cut();
     const answer = await call.then(
       (completion) => completion.choices[0]?.message.content,
       (error: unknown) => `${(error as Error).constructor.name}: ${(error as Error).message}`,
