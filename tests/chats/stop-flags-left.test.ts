@@ -60,6 +60,31 @@ it('when dropping the flags fails after the reply was stopped, then the stop sti
   expect(stored?.status).toBe('incomplete');
 });
 
+it("when the embedded database's write lock refuses the stop's flag once (other writers held it), then the flag is written again and the stop answers as made", async () => {
+  ctx.upstream.setDefault({ chunks: ['w '], endless: true, delayMs: 10 });
+  const chatId = (await ctx.request().post('/api/chats').set(ctx.user.auth).send({})).body
+    .id as string;
+  const s = ctx.stream(`/api/chats/${chatId}/messages`, { content: 'hello', stream: true });
+  await s.waitFor(() => s.events.some((e) => e.event === 'delta'));
+  const locked = vi
+    .spyOn(GenerationFlag, 'create')
+    .mockRejectedValueOnce(new Error('database is locked (SQLITE_BUSY)'));
+  try {
+    const res = await ctx.request().post(`/api/chats/${chatId}/stop`).set(ctx.user.auth);
+    expect(res.status).toBe(202);
+    expect(res.body).toEqual({ stopping: true });
+    expect(locked).toHaveBeenCalledTimes(2);
+  } finally {
+    locked.mockRestore();
+  }
+  await s.ended;
+  const stored = await eventually(
+    () => Message.findOne({ chatId, role: 'assistant' }).lean(),
+    (m) => m?.status === 'incomplete',
+  );
+  expect(stored?.status).toBe('incomplete');
+});
+
 it('when a stop made here is for a reply on another instance whose generation ends before that instance reads the flag, then the sweep drops the flag, and keeps the flag of one still running there until its lease lapses', async () => {
   // Replies generated on another instance: what a stop here reads of them is their leases.
   const stopElsewhere = async (slot: number) => {

@@ -5,6 +5,7 @@ import { Types } from '../../../lib/db/mongoose.js';
 import { logger } from '../../../lib/logger.js';
 import { Generation, type GenerationDoc } from './generation.model.js';
 import { GenerationFlag, type FlagKind, type GenerationFlagDoc } from './generation-flag.model.js';
+import { retryIdempotentWrite } from '../../../lib/db/write-lock-retry.js';
 import { isDuplicateKey } from '../../../lib/db/duplicate-key.js';
 import { documentKey, writeInTurn } from '../../../lib/db/writes-in-turn.js';
 import { startedOrGone } from './starting.js';
@@ -261,7 +262,11 @@ function raiseFlag(
   kind: FlagKind,
   at: Date,
 ): Promise<boolean> {
-  return GenerationFlag.create({ _id: `${kind}:${token}`, kind, token, instanceId, at }).then(
+  // Written again when the embedded database's write lock refused it (other writers held it): a
+  // stop, a disable or a sign-out is not refused for a moment's contention.
+  return retryIdempotentWrite(`${kind} flag`, () =>
+    GenerationFlag.create({ _id: `${kind}:${token}`, kind, token, instanceId, at }),
+  ).then(
     () => true,
     (error: unknown) => {
       if (isDuplicateKey(error)) return false;
