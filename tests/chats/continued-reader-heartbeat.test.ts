@@ -6,6 +6,7 @@ import { liveReply } from '../../src/modules/chats/reply-stream.js';
 import { useChatApp } from '../helpers/chat-app.js';
 import { eventually } from '../helpers/eventually.js';
 import { openSse } from '../helpers/sse.js';
+import { replyStreamingElsewhere } from '../helpers/remote-reply.js';
 
 /*
  * A reader on this instance follows a reply generated on another one (through the database) and
@@ -27,33 +28,12 @@ const newChat = async () =>
 
 describe('a continued answer and the heartbeat of a reader of its earlier generation', () => {
   it('when a reader elsewhere left the answer before it was cut and it is then continued here and dropped, then a new send takes its slot instead of 429', async () => {
-    const chatId = await newChat();
-    ctx.upstream.script({ chunks: ['question answered'] });
-    const sent = await ctx
-      .request()
-      .post(`/api/chats/${chatId}/messages`)
-      .set(ctx.user.auth)
-      .send({ content: 'question' });
-    expect(sent.status).toBe(201);
     // The answer, streaming on another instance under a live lease of its own.
-    const lease = { token: 'continued-elsewhere', slot: 7, instanceId: 'elsewhere' };
-    const answer = await Message.create({
+    const {
       chatId,
-      userId: ctx.user.id,
-      parentId: sent.body.messages[0].id,
-      role: 'assistant',
-      content: 'so far',
-      status: 'streaming',
-      model: 'test-model',
-      createdAt: new Date(),
-      lease: { slot: lease.slot, token: lease.token, at: new Date() },
-    });
-    await Generation.create({
-      userId: ctx.user.id,
-      chatId,
-      ...lease,
-      expiresAt: new Date(Date.now() + 60_000),
-    });
+      reply: answer,
+      lease,
+    } = await replyStreamingElsewhere(ctx, 'continued-elsewhere', 7);
     const answerId = String(answer._id);
     // A reader here follows it from the database and writes its heartbeat; then its client goes.
     const reader = openSse(ctx.server.port, {

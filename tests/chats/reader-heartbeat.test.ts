@@ -8,6 +8,7 @@ import { useChatApp } from '../helpers/chat-app.js';
 import { eventually } from '../helpers/eventually.js';
 import { finalsOf, openSse } from '../helpers/sse.js';
 import { holdCall } from '../helpers/hold-call.js';
+import { replyStreamingElsewhere } from '../helpers/remote-reply.js';
 
 /*
  * A reader on one instance following a reply generated on another keeps a heartbeat document
@@ -18,37 +19,6 @@ import { holdCall } from '../helpers/hold-call.js';
  * client leaves while its reader waits for the next poll.
  */
 const ctx = useChatApp({ DETACH_GRACE_SECONDS: '30', RESUME_POLL_MS: '500' });
-
-/** A reply streaming on another instance, whose lease is alive. */
-async function replyStreamingElsewhere(token: string) {
-  const chatId = (await ctx.request().post('/api/chats').set(ctx.user.auth).send({})).body
-    .id as string;
-  ctx.upstream.script({ chunks: ['answer'] });
-  const sent = await ctx
-    .request()
-    .post(`/api/chats/${chatId}/messages`)
-    .set(ctx.user.auth)
-    .send({ content: 'question' });
-  const lease = { token, slot: 5, instanceId: 'elsewhere' };
-  const reply = await Message.create({
-    chatId,
-    userId: ctx.user.id,
-    parentId: sent.body.messages[0].id,
-    role: 'assistant',
-    content: 'so far',
-    status: 'streaming',
-    model: 'test-model',
-    createdAt: new Date(),
-    lease: { slot: lease.slot, token: lease.token, at: new Date() },
-  });
-  await Generation.create({
-    userId: ctx.user.id,
-    chatId,
-    ...lease,
-    expiresAt: new Date(Date.now() + 60_000),
-  });
-  return { chatId, reply, lease };
-}
 
 /** A reader on another instance says it follows the reply until `until`. */
 const heartbeat = (
@@ -63,7 +33,7 @@ const heartbeat = (
 
 describe("a reader's heartbeat and a deleted chat", () => {
   it('when a heartbeat lands after the deletion removed the chat’s readers and the client then leaves, then the heartbeat goes at once, not when its grace lapses', async () => {
-    const { chatId, reply, lease } = await replyStreamingElsewhere('heartbeat-elsewhere');
+    const { chatId, reply, lease } = await replyStreamingElsewhere(ctx, 'heartbeat-elsewhere', 5);
     const reader = openSse(ctx.server.port, {
       path: `/api/chats/${chatId}/messages/${String(reply._id)}/stream`,
       token: ctx.user.accessToken,
@@ -98,7 +68,7 @@ describe("a reader's heartbeat and a deleted chat", () => {
 
 describe("a reader's heartbeat and the reply's end", () => {
   it('when the answer is continued and a reader of the new run writes its heartbeat before a reader of the run that ended removes its own, then the new reader’s heartbeat stays', async () => {
-    const { chatId, reply, lease } = await replyStreamingElsewhere('ended-elsewhere');
+    const { chatId, reply, lease } = await replyStreamingElsewhere(ctx, 'ended-elsewhere', 5);
     const reader = openSse(ctx.server.port, {
       path: `/api/chats/${chatId}/messages/${String(reply._id)}/stream`,
       token: ctx.user.accessToken,

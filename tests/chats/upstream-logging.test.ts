@@ -1,11 +1,10 @@
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { logger } from '../../src/lib/logger.js';
 import { Types } from '../../src/lib/db/mongoose.js';
 import { Chat } from '../../src/modules/chats/chat.model.js';
 import { Message } from '../../src/modules/chats/message.model.js';
 import { useTestApp } from '../helpers/app.js';
 import { eventually } from '../helpers/eventually.js';
+import { captureLogs } from '../helpers/log-capture.js';
 import { STREAM_REQUEST_ID, startUpstream } from '../helpers/upstream.js';
 import { createUser, type TestUser } from '../helpers/users.js';
 
@@ -20,23 +19,11 @@ const ctx = useTestApp({
 });
 let user: TestUser;
 
-// Every line the app logs, captured from pino's destination.
-const lines: string[] = [];
-const stream = (logger as unknown as Record<symbol, { write: (s: string) => boolean }>)[
-  pino.symbols.streamSym
-]!;
-const originalWrite = stream.write;
-const originalLevel = logger.level;
+const lines = captureLogs();
 beforeAll(async () => {
   user = await createUser();
-  logger.level = 'trace';
-  stream.write = (line: string) => (lines.push(line), true);
 });
-afterAll(() => {
-  stream.write = originalWrite;
-  logger.level = originalLevel;
-  return upstream.close();
-});
+afterAll(() => upstream.close());
 
 describe('provider errors in the log', () => {
   it.each([

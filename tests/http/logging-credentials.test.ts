@@ -1,7 +1,6 @@
-import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { logger } from '../../src/lib/logger.js';
+import { describe, expect, it } from 'vitest';
 import { useChatApp } from '../helpers/chat-app.js';
+import { captureLogs } from '../helpers/log-capture.js';
 
 /**
  * SECURITY.md line 25 names API keys besides passwords and tokens; tests/http/logging.test.ts
@@ -13,20 +12,7 @@ const PROVIDER_KEY = 'sk-provider-LOGTEST-5f2a9c7e1b3d';
 const METRICS_TOKEN = 'metrics-LOGTEST-8e4c1a9f7d2b';
 const ctx = useChatApp({ OPENAI_API_KEY: PROVIDER_KEY, METRICS_TOKEN });
 
-const lines: string[] = [];
-const stream = (logger as unknown as Record<symbol, { write: (s: string) => boolean }>)[
-  pino.symbols.streamSym
-]!;
-const originalWrite = stream.write;
-const originalLevel = logger.level;
-beforeAll(() => {
-  logger.level = 'trace';
-  stream.write = (line: string) => (lines.push(line), true);
-});
-afterAll(() => {
-  stream.write = originalWrite;
-  logger.level = originalLevel;
-});
+const lines = captureLogs();
 
 describe('credentials other than passwords in the logs', () => {
   it('when API keys, the provider key and the metrics token are used, misused and refused, then none of them is logged', async () => {

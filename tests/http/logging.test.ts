@@ -1,30 +1,16 @@
-import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { logger } from '../../src/lib/logger.js';
+import { describe, expect, it } from 'vitest';
 import { User } from '../../src/modules/users/user.model.js';
 import supertest from 'supertest';
 import { createApp, routeGroups } from '../../src/app.js';
 import { defineRoute } from '../../src/lib/http/route.js';
+import { logger } from '../../src/lib/logger.js';
 import { uniqueEmail, useTestApp } from '../helpers/app.js';
 import { NO_TIGHT_LIMITS, refreshCookieOf } from '../helpers/auth.js';
+import { captureLogs } from '../helpers/log-capture.js';
 
 const ctx = useTestApp(NO_TIGHT_LIMITS);
 
-// Every line the app logs, captured from pino's destination at the most verbose level.
-const lines: string[] = [];
-const stream = (logger as unknown as Record<symbol, { write: (s: string) => boolean }>)[
-  pino.symbols.streamSym
-]!;
-const originalWrite = stream.write;
-const originalLevel = logger.level;
-beforeAll(() => {
-  logger.level = 'trace';
-  stream.write = (line: string) => (lines.push(line), true);
-});
-afterAll(() => {
-  stream.write = originalWrite;
-  logger.level = originalLevel;
-});
+const lines = captureLogs();
 
 describe('logs', () => {
   it('when a full account flow runs, then no password, hash, JWT, refresh token, Authorization or Cookie value is logged', async () => {
