@@ -1,6 +1,7 @@
 import express, { type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import { AppError } from '../errors.js';
+import { NoQuery } from './schemas.js';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -86,13 +87,6 @@ export interface RouteGroup {
  */
 const NoBody = z.strictObject({});
 
-/**
- * The query of a route that reads none: absent or empty. A parameter is refused like an unknown
- * field (`?email[$ne]=` is a 400, never a 200 that quietly ignored it), as the lists refuse the
- * parameters they do not take.
- */
-const NoQuery = z.strictObject({});
-
 function validator(schemas: RequestSchemas, carriesBody: boolean) {
   return (req: Request) => {
     const parse = (schema: z.ZodType | undefined, value: unknown) => {
@@ -101,7 +95,8 @@ function validator(schemas: RequestSchemas, carriesBody: boolean) {
       if (!result.success) throw result.error;
       return result.data;
     };
-    // A route without a query schema still checks that none came, and hands its handler none.
+    // A route without a query schema still checks that none came (`?email[$ne]=` is a 400, never
+    // a 200 that quietly ignored it), and hands its handler none.
     const query = schemas.query ? parse(schemas.query, req.query) : void parse(NoQuery, req.query);
     const body = parse(schemas.body ?? (carriesBody ? NoBody : undefined), req.body ?? {});
     // Last, so an invalid query or body is still a 400: a path that does not parse names no

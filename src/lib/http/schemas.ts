@@ -22,7 +22,7 @@ export const searchQuery = (description: string) =>
     .optional()
     .describe(`${description}. Blank (spaces only) is no search: the whole list`);
 
-/** For routes that take no query parameters: any (`?email[$ne]=`) is refused rather than ignored. */
+/** The query of a route that reads none (route.ts applies it to every such route): any parameter (`?email[$ne]=`) is refused rather than ignored. */
 export const NoQuery = z.strictObject({});
 
 /**

@@ -5,7 +5,6 @@ import { byIp, sharedLimiter } from '../../lib/rate-limit/limiter.js';
 import { sameOriginOnly } from '../../lib/http/refresh-cookie.js';
 import { passwordBrakes, passwordGate, targetByEmail } from '../users/index.js';
 import * as controller from './auth.controller.js';
-import { NoQuery } from '../../lib/http/schemas.js';
 import { AuthResult, LoginBody, SignupBody } from './auth.schemas.js';
 
 const accountKey = (req: Request) => {
@@ -52,7 +51,7 @@ export function authRoutes(): RouteGroup {
       path,
       summary,
       auth: false,
-      request: { body: SignupBody, query: NoQuery },
+      request: { body: SignupBody },
       guards: [limit.signupPerIp, limit.signupByEmail],
       responses: {
         201: {
@@ -85,7 +84,7 @@ export function authRoutes(): RouteGroup {
         path: '/login',
         summary: 'Log in with email and password',
         auth: false,
-        request: { body: LoginBody, query: NoQuery },
+        request: { body: LoginBody },
         guards: [...limit.login, limit.passwordByEmail],
         responses: {
           200: { description: 'Logged in; sets the refresh cookie', schema: AuthResult },

@@ -1,5 +1,4 @@
 import { defineRoute, type RouteGroup } from '../../lib/http/route.js';
-import { NoQuery } from '../../lib/http/schemas.js';
 import { passwordBrakes, targetBySession } from './password-brake.js';
 import { passwordGate } from './password-gate.js';
 import * as controller from './users.controller.js';
@@ -33,7 +32,7 @@ export function userRoutes(): RouteGroup {
         path: '/me',
         summary: 'Change the display name',
         auth: true,
-        request: { body: UpdateMeBody, query: NoQuery },
+        request: { body: UpdateMeBody },
         responses: { 200: { description: 'The updated user', schema: UserSchema } },
         // 429: ACCOUNT_WRITES_PER_MINUTE (users.service checkAccountWriteRate).
         errors: [429],
@@ -44,7 +43,7 @@ export function userRoutes(): RouteGroup {
         path: '/password',
         summary: 'Change the password (ends every other session)',
         auth: true,
-        request: { body: ChangePasswordBody, query: NoQuery },
+        request: { body: ChangePasswordBody },
         guards: passwordCheck,
         responses: {
           204: {
@@ -62,7 +61,7 @@ export function userRoutes(): RouteGroup {
         description:
           'The last active administrator cannot delete their account (409 `LAST_ADMIN`): promote another one first.',
         auth: true,
-        request: { body: DeleteMeBody, query: NoQuery },
+        request: { body: DeleteMeBody },
         guards: passwordCheck,
         responses: { 204: { description: 'Account deleted' } },
         errors: [401, 409],
