@@ -49,7 +49,7 @@ export {
   ownedBranchPage,
   type BranchMessage,
 } from './branch.service.js';
-export { STOP_REASONS } from './message.model.js';
+export { STOP_REASONS, type ProviderFailure } from './message.model.js';
 export { openReply, runReply, type RunReplyOptions } from './reply.service.js';
 export { startHeldCompletion } from './generation/generation.runner.js';
 export { followLive } from './reply-live-reader.js';

@@ -5,6 +5,8 @@ import { errorHandler, reportError, toAppError } from '../../lib/http/error-hand
 import { MISSING_FIELD } from '../../lib/http/schemas.js';
 import { answeredOnPurpose } from '../../lib/http/request-log.js';
 import type { UpstreamFailure } from '../../lib/llm/upstream-errors.js';
+// What a stored reply keeps of the provider's answer that failed it.
+import type { ProviderFailure } from '../chats/index.js';
 
 /** OpenAI's error body: `{ error: { message, type, param, code } }`, which its SDKs parse. */
 export const OpenAiErrorBody = z.object({
@@ -184,13 +186,6 @@ function fromProvider(app: AppError): OpenAiError | null {
   return null;
 }
 
-/** What a stored reply keeps of the provider's answer that failed it (message.model.ts). */
-interface StoredProviderFailure {
-  status: number;
-  retryAfterSeconds?: number;
-  at: Date;
-}
-
 /**
  * What is left, in seconds, of the wait a provider's rate limit (its Retry-After, none when it
  * named none) or outage (its Retry-After, else the 5 s /v1 asked for) asked for when it failed a
@@ -198,7 +193,7 @@ interface StoredProviderFailure {
  * changes.
  */
 export function providerWaitLeft(
-  provider: StoredProviderFailure | undefined,
+  provider: ProviderFailure | undefined,
   now = Date.now(),
 ): number | undefined {
   if (!provider || (provider.status !== 429 && !UNAVAILABLE.has(provider.status))) return undefined;
@@ -215,7 +210,7 @@ export function providerWaitLeft(
  */
 export function withStoredProvider(
   error: AppError,
-  provider: StoredProviderFailure | undefined,
+  provider: ProviderFailure | undefined,
   now = Date.now(),
 ): AppError {
   if (!provider) return error;
