@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { MongoClient } from 'mongodb';
 import { startFerretdb } from '../../src/lib/db/embedded.js';
@@ -13,6 +13,11 @@ export interface BenchDatabase {
   stop(): Promise<void>;
   /** CPU time (ms) the database process has used so far, where it runs as a process of its own here. */
   cpuMs?(): number;
+  /**
+   * CPU time (ms) the database's JIT compilers have used so far (mongo-java-server): work a
+   * warmed-up database no longer does, and a mongod never does.
+   */
+  compilerCpuMs?(): number;
 }
 
 /** Which server the run's phases get, chosen once per run by {@link chooseBackend}. */
@@ -101,6 +106,7 @@ function phaseDatabase(server: BenchDatabase): BenchDatabase {
     uri,
     stop: () => dropDatabase(uri),
     ...(server.cpuMs ? { cpuMs: () => server.cpuMs!() } : {}),
+    ...(server.compilerCpuMs ? { compilerCpuMs: () => server.compilerCpuMs!() } : {}),
   };
 }
 
@@ -210,6 +216,7 @@ async function startJava(dir: string, warmupMs: number): Promise<BenchDatabase> 
       }
     },
     cpuMs: () => (child.pid ? processCpuMs(child.pid) : NaN),
+    compilerCpuMs: () => (child.pid ? threadsCpuMs(child.pid, /^C[12] CompilerThre/) : NaN),
   };
 }
 
@@ -260,7 +267,64 @@ function uriBackend(uri: string): Backend {
 
 /** User + system CPU time of a process, from /proc (clock ticks of 10 ms on Linux). */
 function processCpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return statCpuMs(`/proc/${pid}/stat`);
+}
+
+/** User + system CPU time of a process's threads whose names match, alive now. */
+function threadsCpuMs(pid: number, name: RegExp): number {
+  let total = 0;
+  for (const task of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = `/proc/${pid}/task/${task}/stat`;
+      if (name.test(readFileSync(`/proc/${pid}/task/${task}/comm`, 'utf8')))
+        total += statCpuMs(stat);
+    } catch {
+      // A thread that ended while being read.
+    }
+  }
+  return total;
+}
+
+/** utime + stime of a `stat` file of /proc, in ms. */
+function statCpuMs(file: string): number {
+  const fields = readFileSync(file, 'utf8').split(') ')[1]!.split(' ');
   // After the command: state is field 3, utime 14 and stime 15 (1-based, as in proc(5)).
   return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** One kind of command's share of the database's CPU over a stretch (BENCH_DB_PROFILE=1). */
+export interface CommandCost {
+  kind: string;
+  count: number;
+  cpuMs: number;
+  bytesIn: number;
+  bytesOut: number;
+}
+
+/** What the database's CPU went to over a stretch: its commands, and its threads by group. */
+export interface DatabaseCosts {
+  commands: CommandCost[];
+  threads: { name: string; cpuMs: number }[];
+}
+
+/**
+ * With BENCH_DB_PROFILE=1 on mongo-java-server: the CPU each kind of command and each group of
+ * the database's threads took since the last call (the first call only starts the count),
+ * costliest first. Empty when off or on another database.
+ */
+export async function takeDatabaseCosts(uri: string): Promise<DatabaseCosts> {
+  const none = { commands: [], threads: [] };
+  if (process.env.BENCH_DB_PROFILE !== '1') return none;
+  const client = await MongoClient.connect(uri);
+  try {
+    const answer = await client.db().command({ benchProfile: 1 });
+    return {
+      commands: answer.commands as CommandCost[],
+      threads: answer.threads as DatabaseCosts['threads'],
+    };
+  } catch {
+    return none;
+  } finally {
+    await client.close();
+  }
 }

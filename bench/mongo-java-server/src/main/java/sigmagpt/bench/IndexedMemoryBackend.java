@@ -59,6 +59,25 @@ final class IndexedMemoryBackend extends MemoryBackend {
         Document query,
         DatabaseResolver resolver,
         Oplog oplog) {
+      if (CommandProfile.ENABLED && CommandProfile.COMMAND.equals(command))
+        return CommandProfile.takeReport();
+      if (!CommandProfile.ENABLED) return handleIndexed(channel, command, query, resolver, oplog);
+      long started = CommandProfile.threadCpuNanos();
+      Document answer = null;
+      try {
+        answer = handleIndexed(channel, command, query, resolver, oplog);
+        return answer;
+      } finally {
+        CommandProfile.record(command, query, answer, started);
+      }
+    }
+
+    private Document handleIndexed(
+        Channel channel,
+        String command,
+        Document query,
+        DatabaseResolver resolver,
+        Oplog oplog) {
       LeadingMatch leading = "aggregate".equals(command) ? leadingMatch(query) : null;
       if (leading == null) return super.handleCommand(channel, command, query, resolver, oplog);
       LEADING_MATCH.set(leading);
