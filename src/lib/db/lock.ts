@@ -2,14 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppError } from '../errors.js';
 import { logger } from '../logger.js';
-import { joinTicks, leaveTicks, type Ticking } from '../ticker.js';
+import { Renewal } from '../renewal.js';
 import { isDuplicateKey } from './duplicate-key.js';
 import mongoose, { Schema } from './mongoose.js';
 
 /**
  * A named lock shared by every instance: holding it is owning the document with its name as
  * `_id`, taken by an insert (the one atomic claim MongoDB and FerretDB both serve). Its holder
- * pushes `expiresAt` back while it works (LeaseRenewal); a holder that crashed leaves its lock
+ * pushes `expiresAt` back while it works (keepLockAlive); a holder that crashed leaves its lock
  * behind only until then.
  */
 interface LockDoc {
@@ -31,37 +31,18 @@ export const Lock = mongoose.model<LockDoc>('Lock', lockSchema, 'locks');
  * (both demoting the last two administrators); a lease that lapsed anyway (renewals failing) is
  * not taken back, being another holder's to take.
  */
-class LeaseRenewal implements Ticking {
-  private renewing: Promise<unknown> | undefined;
-
-  constructor(
-    private readonly name: string,
-    private readonly holder: string,
-    private readonly ttlMs: number,
-  ) {
-    joinTicks(this.ttlMs / 3, this);
-  }
-
-  tick(): void {
-    if (this.renewing) return;
+function keepLockAlive(name: string, holder: string, ttlMs: number): Renewal<string> {
+  const renewal = new Renewal<string>(ttlMs / 3, () => {
     const now = Date.now();
-    this.renewing = Lock.updateOne(
-      { _id: this.name, holder: this.holder, expiresAt: { $gt: new Date(now) } },
-      { $set: { expiresAt: new Date(now + this.ttlMs) } },
-    )
-      .catch((error: unknown) =>
-        logger.warn({ err: (error as Error).message, lock: this.name }, 'lock renewal failed'),
-      )
-      .finally(() => {
-        this.renewing = undefined;
-      });
-  }
-
-  /** No renewal from now on, and none still in flight when the lock is given back. */
-  async stop(): Promise<void> {
-    leaveTicks(this.ttlMs / 3, this);
-    await this.renewing;
-  }
+    return Lock.updateOne(
+      { _id: name, holder, expiresAt: { $gt: new Date(now) } },
+      { $set: { expiresAt: new Date(now + ttlMs) } },
+    ).catch((error: unknown) =>
+      logger.warn({ err: (error as Error).message, lock: name }, 'lock renewal failed'),
+    );
+  });
+  renewal.add(name, holder);
+  return renewal;
 }
 
 /**
@@ -93,11 +74,13 @@ export async function withLock<T>(
       });
     await sleep(10 + Math.random() * 40);
   }
-  const renewal = new LeaseRenewal(name, holder, ttlMs);
+  const renewal = keepLockAlive(name, holder, ttlMs);
   try {
     return await work();
   } finally {
-    await renewal.stop();
+    // No renewal from now on, and none still in flight when the lock is given back.
+    renewal.delete(name);
+    await renewal.settled();
     await Lock.deleteOne({ _id: name, holder }).catch(() => undefined);
   }
 }

@@ -4,7 +4,7 @@ import { isDuplicateKey } from '../../lib/db/duplicate-key.js';
 import { Types } from '../../lib/db/mongoose.js';
 import { AppError, ClientGoneError } from '../../lib/errors.js';
 import { logger } from '../../lib/logger.js';
-import { joinTicks, leaveTicks, type Ticking } from '../../lib/ticker.js';
+import { Renewal } from '../../lib/renewal.js';
 import { Chat } from './chat.model.js';
 import { IdempotencyKey, type IdempotencyDoc } from './idempotency.model.js';
 import { Message } from './message.model.js';
@@ -173,34 +173,24 @@ export async function claimIdempotencyKey(
 const heldUntilOf = (record: IdempotencyDoc) =>
   record.heldUntil?.getTime() ?? record.createdAt.getTime() + ABANDONED_MS;
 
-/** The claims this process's requests hold while they act, by record id (whileClaimed). */
-const held = new Map<string, Types.ObjectId>();
-let renewing = false;
-
 /**
- * One write for all of them every RENEW_EVERY_MS, on the process's shared ticker. A claim that
- * lapsed all the same (renewals failing, the process stalled) is not taken back: a repeat may
- * be taking it over, and the first request, if it stores after all, meets the repeat on the same
- * ids (claimIdempotencyKey).
+ * The claims this process's requests hold while they act, by record id (whileClaimed): one write
+ * for all of them every RENEW_EVERY_MS, on the process's shared ticker. A claim that lapsed all
+ * the same (renewals failing, the process stalled) is not taken back: a repeat may be taking it
+ * over, and the first request, if it stores after all, meets the repeat on the same ids
+ * (claimIdempotencyKey).
  */
-const claimRenewal: Ticking = {
-  tick(): void {
-    if (renewing || held.size === 0) return;
-    renewing = true;
-    const now = Date.now();
-    IdempotencyKey.collection
-      .updateMany(
-        { _id: { $in: [...held.values()] }, heldUntil: { $gt: new Date(now) } },
-        { $set: { heldUntil: new Date(now + ABANDONED_MS) } },
-      )
-      .catch((error: unknown) =>
-        logger.warn({ err: (error as Error).message }, 'could not renew idempotency claims'),
-      )
-      .finally(() => {
-        renewing = false;
-      });
-  },
-};
+const held = new Renewal<Types.ObjectId>(RENEW_EVERY_MS, (ids) => {
+  const now = Date.now();
+  return IdempotencyKey.collection
+    .updateMany(
+      { _id: { $in: ids }, heldUntil: { $gt: new Date(now) } },
+      { $set: { heldUntil: new Date(now + ABANDONED_MS) } },
+    )
+    .catch((error: unknown) =>
+      logger.warn({ err: (error as Error).message }, 'could not renew idempotency claims'),
+    );
+});
 
 /**
  * Runs `work`, what the request holding the key does before a repeat can answer with it (a fork
@@ -215,13 +205,11 @@ export async function whileClaimed<T>(
 ): Promise<T> {
   if (!record) return work();
   const id = String(record._id);
-  held.set(id, record._id);
-  joinTicks(RENEW_EVERY_MS, claimRenewal);
+  held.add(id, record._id);
   try {
     return await work();
   } finally {
     held.delete(id);
-    if (held.size === 0) leaveTicks(RENEW_EVERY_MS, claimRenewal);
   }
 }
 

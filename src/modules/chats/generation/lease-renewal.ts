@@ -1,6 +1,6 @@
 import { config } from '../../../lib/config.js';
 import { logger } from '../../../lib/logger.js';
-import { joinTicks, leaveTicks } from '../../../lib/ticker.js';
+import { Renewal } from '../../../lib/renewal.js';
 import { renewLeases, type Lease } from './leases.js';
 import { interruptGeneration } from './registry.js';
 
@@ -11,15 +11,10 @@ import { interruptGeneration } from './registry.js';
  * renewing, so its leases lapse and another instance may take the user's slots over.
  */
 /** The leases held, by token (a token names one lease: see leases.ts renewLeases). */
-const held = new Map<string, Lease>();
-let periodMs = 0;
-let busy = false;
-
-const renewal = {
-  tick(): void {
-    if (busy || held.size === 0) return;
-    busy = true;
-    renewLeases([...held.values()])
+const held: Renewal<Lease> = new Renewal(
+  () => (config().GENERATION_LEASE_SECONDS * 1000) / 3,
+  (leases) =>
+    renewLeases(leases)
       .then((lost) => {
         // Taken while this process stalled past it: its generation is no longer counted among
         // its user's slots, and the interrupted sweep may have finished its reply already.
@@ -30,25 +25,15 @@ const renewal = {
           interruptGeneration(lease.token);
         }
       })
-      .catch((err: unknown) => logger.warn({ err }, 'lease renewal failed'))
-      .finally(() => {
-        busy = false;
-      });
-  },
-};
+      .catch((err: unknown) => logger.warn({ err }, 'lease renewal failed')),
+);
 
 export function keepLeaseAlive(lease: Lease): void {
-  held.set(lease.token, lease);
-  if (periodMs) return;
-  periodMs = (config().GENERATION_LEASE_SECONDS * 1000) / 3;
-  joinTicks(periodMs, renewal);
+  held.add(lease.token, lease);
 }
 
 export function stopRenewing(lease: Lease): void {
   held.delete(lease.token);
-  if (held.size > 0 || !periodMs) return;
-  leaveTicks(periodMs, renewal);
-  periodMs = 0;
 }
 
 /** Whether this process renews the lease of this token (tests, diagnostics). */
