@@ -84,15 +84,14 @@ async function readResuming(api: SigmaClient, events: AsyncGenerator<StreamEvent
     try {
       await read(events, view);
     } catch (error) {
-      // PAIN: a dropped connection is not an ApiError: it is whatever the platform's fetch
-      // throws from the body (TypeError 'network error' / 'terminated' / 'fetch failed'), and an
-      // abort is a DOMException AbortError. The client neither documents nor wraps it.
+      // A dropped connection is not an ApiError: a body cut by the network throws what the
+      // platform's fetch throws (a TypeError; an abort, an AbortError), as the client's errors.ts
+      // says, and one that ends cleanly before its final event (a proxy closing the response) a
+      // StreamInterruptedError carrying the last event id. Either way: resume.
       if (error instanceof ApiError) throw error;
       dropError = error;
     }
     if (view.final) return { view, resumes, dropError };
-    // PAIN: a body that ends cleanly without `done`/`error` (a proxy closing the response) ends
-    // the iteration silently; the caller has to notice that no final event came.
     if (!view.chat || !view.answer) throw new Error('dropped before meta: retry with the key');
     resumes += 1;
     events = api.followReply(view.chat.id, view.answer.id, { lastEventId: view.lastEventId });
