@@ -562,6 +562,31 @@ describe('branches', () => {
     expect(otherChat.status).toBe(404);
   });
 
+  it('when an older chat is forked, then the fork lists first (made now), and its copies keep their own times', async () => {
+    const { chatId, ids } = await chatOf(2);
+    // A chat active since: the fork is newer still.
+    const later = await ctx.request().post('/api/chats').set(user.auth).send({ title: 'Later' });
+    expect(later.status).toBe(201);
+    const res = await ctx
+      .request()
+      .post(`/api/chats/${chatId}/fork`)
+      .set(user.auth)
+      .send({ messageId: ids[1] });
+    expect(res.status).toBe(201);
+    expect(Date.parse(res.body.lastMessageAt)).toBeGreaterThanOrEqual(
+      Date.parse(res.body.createdAt),
+    );
+    const list = await ctx.request().get('/api/chats?limit=2').set(user.auth);
+    expect(list.status).toBe(200);
+    expect(list.body.map((c: { id: string }) => c.id)).toEqual([res.body.id, later.body.id]);
+    const stored = await Chat.findById(res.body.id).lean();
+    expect(stored!.lastMessageAt.getTime()).toBe(Date.parse(res.body.lastMessageAt));
+    // The copies are the original exchange, at its time.
+    const original = await Message.findById(ids[0]).lean();
+    const copies = await Message.find({ chatId: res.body.id }).sort({ createdAt: 1 }).lean();
+    expect(copies[0]!.createdAt.getTime()).toBe(original!.createdAt.getTime());
+  });
+
   it('when a branch is deleted, then it and everything below go, and the active branch moves to a sibling or the parent', async () => {
     const { chatId, ids } = await chatOf(3);
     upstream.script({ chunks: ['a2 edited'] });

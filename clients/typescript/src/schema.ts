@@ -805,7 +805,7 @@ export interface components {
             updatedAt: string;
             /**
              * Format: date-time
-             * @description Time of the latest user message (creation time until then)
+             * @description Time of the latest user message sent in this chat (its creation time until then; a fork counts from when it was made, not from its copied messages)
              */
             lastMessageAt: string;
             /** @description The message the current branch ends at, once one was chosen (an edit, a regenerate, a continue, a switch, a fork). Absent from a chat that never branched: its branch ends at its newest message. GET /api/chats/:id gives it whenever the chat has messages */
@@ -1045,7 +1045,7 @@ export interface components {
             updatedAt: string;
             /**
              * Format: date-time
-             * @description Time of the latest user message (creation time until then)
+             * @description Time of the latest user message sent in this chat (its creation time until then; a fork counts from when it was made, not from its copied messages)
              */
             lastMessageAt: string;
             /** @description The message the current branch ends at, once one was chosen (an edit, a regenerate, a continue, a switch, a fork). Absent from a chat that never branched: its branch ends at its newest message. GET /api/chats/:id gives it whenever the chat has messages */
@@ -1064,7 +1064,7 @@ export interface components {
                 updatedAt: string;
                 /**
                  * Format: date-time
-                 * @description Time of the latest user message (creation time until then)
+                 * @description Time of the latest user message sent in this chat (its creation time until then; a fork counts from when it was made, not from its copied messages)
                  */
                 lastMessageAt: string;
                 /** @description The message the current branch ends at, once one was chosen (an edit, a regenerate, a continue, a switch, a fork). Absent from a chat that never branched: its branch ends at its newest message. GET /api/chats/:id gives it whenever the chat has messages */
@@ -1095,7 +1095,7 @@ export interface components {
             updatedAt: string;
             /**
              * Format: date-time
-             * @description Time of the latest user message (creation time until then)
+             * @description Time of the latest user message sent in this chat (its creation time until then; a fork counts from when it was made, not from its copied messages)
              */
             lastMessageAt: string;
             /** @description The message the current branch ends at, once one was chosen (an edit, a regenerate, a continue, a switch, a fork). Absent from a chat that never branched: its branch ends at its newest message. GET /api/chats/:id gives it whenever the chat has messages */

@@ -81,11 +81,9 @@ export async function forkChat(
   const leafId = copies.at(-1)?._id ?? null;
   try {
     if (copies.length > 0) await insertMessages(copies);
-    const lastUser = messages.findLast((m) => m.role === 'user');
-    const set = {
-      ...(leafId ? { activeLeafId: leafId } : {}),
-      ...(lastUser ? { lastMessageAt: lastUser.createdAt } : {}),
-    };
+    // Its lastMessageAt stays its creation time, not its copied question's: the list puts the
+    // chat just made first, as the user expects to find it, not among chats of the original's day.
+    const set = leafId ? { activeLeafId: leafId } : {};
     await inChatTurn(chat._id, () => Chat.updateOne({ _id: chat._id }, { $set: set }));
     // The account deleted meanwhile: nothing of the copy stays.
     if (!(await chatStillOwned(chat.userId, chat._id))) {

@@ -23,7 +23,9 @@ export const ChatSchema = z
     updatedAt: z.iso.datetime(),
     lastMessageAt: z.iso
       .datetime()
-      .describe('Time of the latest user message (creation time until then)'),
+      .describe(
+        'Time of the latest user message sent in this chat (its creation time until then; a fork counts from when it was made, not from its copied messages)',
+      ),
     activeLeafId: z
       .string()
       .optional()
