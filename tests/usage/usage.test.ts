@@ -12,7 +12,7 @@ import { useTestApp } from '../helpers/app.js';
 import { chargesOnReplies, chargesWhere, ledgerEntries } from '../helpers/charges.js';
 import { expectError } from '../helpers/auth.js';
 import { eventually } from '../helpers/eventually.js';
-import { listen, openStream } from '../helpers/sse.js';
+import { listen, openStream, parseSse, textParser } from '../helpers/sse.js';
 import { useUpstream, upstreamEnv } from '../helpers/chat-app.js';
 import { createUser, type TestUser } from '../helpers/users.js';
 
@@ -301,6 +301,88 @@ describe('recording usage', () => {
     // Sanity: the count is in the range a real tokenizer gives for this text, not a guess per character.
     expect(entry!.completionTokens).toBeGreaterThan(2);
     expect(entry!.completionTokens).toBeLessThan(8);
+  });
+
+  it.each([
+    [
+      'completion_tokens as a string',
+      { prompt_tokens: 30, completion_tokens: '10', total_tokens: 40 },
+    ],
+    [
+      'a negative prompt_tokens',
+      { prompt_tokens: -100_000, completion_tokens: 10, total_tokens: -99_990 },
+    ],
+    [
+      'a fractional completion_tokens',
+      { prompt_tokens: 30, completion_tokens: 2.5, total_tokens: 32.5 },
+    ],
+    [
+      'a prompt_tokens past any count',
+      { prompt_tokens: 1e300, completion_tokens: 1, total_tokens: 1e300 },
+    ],
+  ])(
+    'when the provider reports %s, then the report counts as none: 201, the reply without usage, charged the estimate',
+    async (_, reported) => {
+      const u = await createUser({ label: 'bad-usage' });
+      const chatId = await newChat(u);
+      // A compatible server's own fields, not the numbers the helper's type promises.
+      upstream.script({ chunks: ['Fine'], usage: reported as never });
+      const res = await send(chatId, 'Hello', u);
+      expect(res.status).toBe(201);
+      expect(res.body.messages[1]).toMatchObject({ status: 'complete', usage: null });
+      const stored = await Message.findById(res.body.messages[1].id as string).lean();
+      expect(stored).toMatchObject({ status: 'complete', usage: null });
+      const promptTokens = estimatePrompt(upstream.requests[0]!.messages);
+      const completionTokens = countTokens('Fine');
+      const totalTokens = promptTokens + completionTokens;
+      expect(await chargesWhere({ chatId: new Types.ObjectId(chatId) })).toMatchObject([
+        { estimated: true, promptTokens, completionTokens, totalTokens },
+      ]);
+      const report = await ctx.request().get('/api/usage').set(u.auth);
+      expect(report.body.budget.used).toBe(totalTokens);
+      expect(report.body.total).toMatchObject({ totalTokens, estimatedCalls: 1 });
+    },
+  );
+
+  it('when a streamed reply gets a malformed usage report, then the stream ends with done, its message without usage, and the estimate is charged', async () => {
+    const u = await createUser({ label: 'bad-usage-stream' });
+    const chatId = await newChat(u);
+    upstream.script({
+      chunks: ['Fine'],
+      usage: { prompt_tokens: 30, completion_tokens: '10', total_tokens: 40 } as never,
+    });
+    const res = await ctx
+      .request()
+      .post(`/api/chats/${chatId}/messages`)
+      .set(u.auth)
+      .send({ content: 'Hello', stream: true })
+      .buffer(true)
+      .parse(textParser);
+    expect(res.status).toBe(200);
+    const { events } = parseSse(res.body as string);
+    expect(events.map((e) => e.event)).toEqual(['meta', 'delta', 'done']);
+    expect(events.at(-1)!.data.message).toMatchObject({ status: 'complete', usage: null });
+    const totalTokens = estimatePrompt(upstream.requests[0]!.messages) + countTokens('Fine');
+    expect(await chargesWhere({ chatId: new Types.ObjectId(chatId) })).toMatchObject([
+      { estimated: true, totalTokens },
+    ]);
+    const report = await ctx.request().get('/api/usage').set(u.auth);
+    expect(report.body.budget.used).toBe(totalTokens);
+  });
+
+  it("when the provider's total_tokens is not its prompt and completion together, then the reply's usage and its charge total their sum", async () => {
+    const chatId = await newChat();
+    upstream.script({
+      chunks: ['Fine'],
+      usage: { prompt_tokens: 20, completion_tokens: 5, total_tokens: 999 },
+    });
+    const res = await send(chatId, 'Hello');
+    expect(res.status).toBe(201);
+    const usage = { promptTokens: 20, completionTokens: 5, totalTokens: 25 };
+    expect(res.body.messages[1].usage).toEqual(usage);
+    expect(await chargesWhere({ chatId: new Types.ObjectId(chatId) })).toMatchObject([
+      { estimated: false, ...usage },
+    ]);
   });
 
   it('when a reasoning model thinks before its answer and reports no usage, then its thinking is counted as output too, though the reply holds only the answer', async () => {

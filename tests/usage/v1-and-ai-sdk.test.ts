@@ -128,6 +128,43 @@ describe('usage and budgets on /v1', () => {
     expect(report.body.budget).toMatchObject({ limit: null, used: 36 });
   });
 
+  it("when the provider's usage report is malformed, then /v1 answers, streamed or not, with the estimate it charged as usage", async () => {
+    const { user, client } = await userWithKey('v1-bad-usage');
+    // A compatible server's own fields, not the numbers the helper's type promises.
+    const usage = { prompt_tokens: 30, completion_tokens: '10', total_tokens: 40 } as never;
+    upstream.script({ chunks: ['Hello', '!'], usage });
+    const answer = await client.chat.completions.create({
+      model: 'test-model',
+      messages: [{ role: 'user', content: 'Hi' }],
+    });
+    upstream.script({ chunks: ['Hello', '!'], usage });
+    const stream = await client.chat.completions.create({
+      model: 'test-model',
+      messages: [{ role: 'user', content: 'Hi' }],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    let streamed;
+    for await (const chunk of stream) if (chunk.usage) streamed = chunk.usage;
+
+    // The same call twice: the same estimate, in the ledger and in both answers.
+    const entries = (await entriesOf(user)).map((e) => ({
+      estimated: e.estimated,
+      prompt_tokens: e.promptTokens,
+      completion_tokens: e.completionTokens,
+      total_tokens: e.totalTokens,
+    }));
+    expect(entries).toHaveLength(2);
+    const { estimated, ...charged } = entries[0]!;
+    expect(estimated).toBe(true);
+    expect(entries[1]).toEqual(entries[0]);
+    expect(charged.total_tokens).toBe(charged.prompt_tokens + charged.completion_tokens);
+    expect(answer.usage).toEqual(charged);
+    expect(streamed).toEqual(charged);
+    const report = await ctx.request().get('/api/usage').set(user.auth);
+    expect(report.body.budget).toMatchObject({ used: 2 * charged.total_tokens });
+  });
+
   it('when the daily budget is used up, then /v1 answers 429 in OpenAI’s error shape with Retry-After, and nothing is stored or sent upstream', async () => {
     const { user, apiKey, client } = await userWithKey('v1-budget');
     await setAccount(user, { tokenBudgetPerDay: 10 });

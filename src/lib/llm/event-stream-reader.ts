@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import { createParser, type EventSourceParser } from 'eventsource-parser';
+import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { Deadlines, type Due } from '../deadlines.js';
 import { MAX_EVENT_CHARS, parseChunk, streamError } from './stream-body.js';
 import {
@@ -7,7 +8,7 @@ import {
   UpstreamProtocolError,
   UpstreamTimeLimitError,
 } from './upstream-errors.js';
-import type { CompletionEvent, CompletionHandler } from './types.js';
+import type { CompletionEvent, CompletionHandler, Usage } from './types.js';
 
 /**
  * Reads a provider's event stream, pushing each chunk's events to the handler as the bytes
@@ -197,17 +198,8 @@ export class EventStreamReader implements Due {
     if (choice?.finish_reason)
       this.queue.push({ type: 'finish', finishReason: choice.finish_reason });
     if (this.queue.length > answerFrom) this.answered = true;
-    const usage = chunk.usage;
-    if (usage && typeof usage.prompt_tokens === 'number') {
-      this.queue.push({
-        type: 'usage',
-        usage: {
-          promptTokens: usage.prompt_tokens,
-          completionTokens: usage.completion_tokens ?? 0,
-          totalTokens: usage.total_tokens ?? usage.prompt_tokens + (usage.completion_tokens ?? 0),
-        },
-      });
-    }
+    const usage = reportedUsage(chunk.usage);
+    if (usage) this.queue.push({ type: 'usage', usage });
   }
 
   /** An error the provider sent otherwise than as a `data: {"error": …}` chunk. */
@@ -324,6 +316,26 @@ export class EventStreamReader implements Due {
 
 /** Every reader's idle deadline, on one timer (a timer per open reply would be kept by each). */
 const idleChecks = new Deadlines<EventStreamReader>();
+
+/** A token count as it can be trusted: a whole number from 0, exact as a JavaScript number. */
+const isCount = (n: unknown): n is number => Number.isSafeInteger(n) && (n as number) >= 0;
+
+/**
+ * The usage a chunk reports, or null when it reports none to trust. Counts a compatible server sends
+ * as strings, negative, fractional or too large to be exact are no report at all: the call is then
+ * charged the tokenizer's estimate, rather than slip past the user's budget or credit it tokens. A
+ * missing completion count is 0; the total is always the sum, whatever the provider's own says.
+ */
+function reportedUsage(usage: ChatCompletionChunk['usage']): Usage | null {
+  if (!usage || !isCount(usage.prompt_tokens)) return null;
+  const completion: unknown = usage.completion_tokens ?? 0;
+  if (!isCount(completion)) return null;
+  return {
+    promptTokens: usage.prompt_tokens,
+    completionTokens: completion,
+    totalTokens: usage.prompt_tokens + completion,
+  };
+}
 
 /** A delta as reasoning models' servers send it (the SDK's type has neither field). */
 type ReasoningDelta = { reasoning_content?: unknown; reasoning?: unknown };
