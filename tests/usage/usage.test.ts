@@ -385,6 +385,38 @@ describe('recording usage', () => {
     ]);
   });
 
+  it("when the metrics cannot count a stored reply's tokens, then the reply is still answered 201 and the failure is logged at warn", async () => {
+    const u = await createUser({ label: 'metrics-throw' });
+    const chatId = await newChat(u);
+    upstream.script({
+      chunks: ['Kept'],
+      usage: { prompt_tokens: 12, completion_tokens: 2, total_tokens: 14 },
+    });
+    const inc = vi.spyOn(tokens, 'inc').mockImplementation(() => {
+      throw new Error('not a valid number');
+    });
+    const warns = vi.spyOn(logger, 'warn');
+    let res;
+    try {
+      res = await send(chatId, 'Hello', u);
+    } finally {
+      inc.mockRestore();
+    }
+    try {
+      expect(res.status).toBe(201);
+      expect(res.body.messages[1]).toMatchObject({ status: 'complete', content: 'Kept' });
+      expect(await chargesWhere({ chatId: new Types.ObjectId(chatId) })).toMatchObject([
+        { estimated: false, promptTokens: 12, completionTokens: 2, totalTokens: 14 },
+      ]);
+      expect(warns).toHaveBeenCalledWith(
+        expect.objectContaining({ err: expect.any(Error) }),
+        'could not count a call in the token metrics',
+      );
+    } finally {
+      warns.mockRestore();
+    }
+  });
+
   it('when a reasoning model thinks before its answer and reports no usage, then its thinking is counted as output too, though the reply holds only the answer', async () => {
     const thinking = ['The user wants', ' a greeting in French;', ' "Bonjour" it is.'];
     for (const field of ['reasoning_content', 'reasoning']) {

@@ -28,11 +28,22 @@ export interface ModelCall {
 const RETRY_MS = 1000;
 const RETRY_FOR_MS = 5 * 60_000;
 
-/** The tokens of a charge in the metrics: once per call, wherever its charge is kept. */
+/**
+ * The tokens of a charge in the metrics: once per call, wherever its charge is kept. Never throws:
+ * it runs once the charge is stored (after a reply's final write, after a ledger insert), where a
+ * failure would answer an error for a reply that is complete, or retry an entry already in.
+ */
 export function countCharge(charge: Charge): void {
   const source = charge.estimated ? 'estimated' : 'reported';
-  metrics.tokens.inc({ model: charge.model, type: 'prompt', source }, charge.promptTokens);
-  metrics.tokens.inc({ model: charge.model, type: 'completion', source }, charge.completionTokens);
+  try {
+    metrics.tokens.inc({ model: charge.model, type: 'prompt', source }, charge.promptTokens);
+    metrics.tokens.inc(
+      { model: charge.model, type: 'completion', source },
+      charge.completionTokens,
+    );
+  } catch (error) {
+    logger.warn({ err: error, charge }, 'could not count a call in the token metrics');
+  }
 }
 
 /**
