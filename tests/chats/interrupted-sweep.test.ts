@@ -232,3 +232,27 @@ describe('a lapsed lease whose holder was only slow', () => {
     expect(await chargesOf(reply)).toHaveLength(1);
   });
 });
+
+describe('a lapsed slot taken by a new send', () => {
+  it('when a send takes over the slot of a reply the sweep has read as dead, then the send finishes and charges that reply, and the sweep finishing it after that charges nothing more', async () => {
+    const { reply } = await replyWithLapsedLease();
+    // The sweep's read: the reply's lease has lapsed.
+    expect(await isGenerationAlive(reply)).toBe(false);
+    ctx.upstream.script({ chunks: ['a new answer'] });
+    const sent = await ctx
+      .request()
+      .post('/api/chats')
+      .set(ctx.user.auth)
+      .send({ message: 'asked again', stream: false });
+    expect(sent.status).toBe(201);
+    expect(await Message.findById(reply._id).lean()).toMatchObject({
+      status: 'incomplete',
+      content: 'the last checkpoint',
+      error: { code: 'INTERRUPTED' },
+    });
+    expect(await chargesOf(reply)).toHaveLength(1);
+    // The sweep goes on from its read.
+    expect(await finishInterrupted(reply)).toMatchObject({ status: 'incomplete' });
+    expect(await chargesOf(reply)).toHaveLength(1);
+  });
+});

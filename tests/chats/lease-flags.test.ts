@@ -77,7 +77,7 @@ describe('taking over a lapsed slot', () => {
   it('when two sends take over the same lapsed slot at once, then one holds it and the other takes the next slot', async () => {
     // Both takeovers are held until both have been asked for (or 100 ms, when one waits for the
     // other's turn instead), then go out together.
-    const pairs = releaseInPairs([[Generation.collection, 'updateOne']], {
+    const pairs = releaseInPairs([[Generation.collection, 'findOneAndUpdate']], {
       picks: ([filter]) => 'expiresAt' in (filter as object),
     });
     try {
@@ -101,6 +101,9 @@ describe('taking over a lapsed slot', () => {
           acquireLease(String(userId), chatId),
         ]);
         expect(leases.map((l) => l?.slot).sort(), `round ${round}`).toEqual([0, 1]);
+        // The one that took slot 0 over learnt whose lease it replaced (to finish its reply).
+        expect(leases.find((l) => l?.slot === 0)?.tookOver?.token).toBe(`lapsed-${round}`);
+        expect(leases.find((l) => l?.slot === 1)?.tookOver).toBeUndefined();
         expectTookTurns(pairs, `round ${round}`);
         const stored = await Generation.find({ userId }).lean();
         expect(stored.map((l) => l.token).sort()).toEqual(leases.map((l) => l!.token).sort());

@@ -1,6 +1,8 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Types } from '../../src/lib/db/mongoose.js';
 import { Chat } from '../../src/modules/chats/chat.model.js';
+import { Generation } from '../../src/modules/chats/generation/generation.model.js';
+import { sweepInterrupted } from '../../src/modules/chats/interrupted-replies.js';
 import { Message } from '../../src/modules/chats/message.model.js';
 import { UsageEntry } from '../../src/modules/usage/usage.model.js';
 import { tokensUsedOn } from '../../src/modules/usage/usage.service.js';
@@ -214,5 +216,73 @@ describe('what a budget counts while a chat is deleted', () => {
     // Moved: the ledger holds it now, once.
     expect(await Message.countDocuments({ chatId: new Types.ObjectId(chatId) })).toBe(0);
     expect((await tokensUsedOn([u.id], day)).get(u.id)).toBe(40);
+  });
+});
+
+describe('a reply whose instance died', () => {
+  it("when the user's next send takes its lapsed slot before the sweep finished it, then that reply is finished and charged first, and the send is refused on a day that counts it", async () => {
+    const u = await createUser({ label: 'budget-dead-instance' });
+    const owner = new Types.ObjectId(u.id);
+    const chatId = new Types.ObjectId(await newChat(u));
+    // The dead instance's reply: admitted on 0 used, about 90 tokens checkpointed, its lease of
+    // slot 0 lapsed and never renewed.
+    const questionId = new Types.ObjectId();
+    const replyId = new Types.ObjectId();
+    const now = new Date();
+    const checkpoint = 'word '.repeat(90);
+    await Message.collection.insertMany([
+      {
+        _id: questionId,
+        chatId,
+        userId: owner,
+        parentId: null,
+        role: 'user',
+        content: 'Tell me a long story',
+        bytes: 20,
+        status: 'complete',
+        createdAt: now,
+      },
+      {
+        _id: replyId,
+        chatId,
+        userId: owner,
+        parentId: questionId,
+        role: 'assistant',
+        content: checkpoint,
+        bytes: 0,
+        status: 'streaming',
+        model: 'test-model',
+        createdAt: new Date(now.getTime() + 1),
+        lease: { slot: 0, token: 'dead-instance-lease', at: now },
+      },
+    ]);
+    await Generation.collection.insertOne({
+      _id: new Types.ObjectId(),
+      userId: owner,
+      slot: 0,
+      chatId,
+      instanceId: 'an-instance-that-died',
+      token: 'dead-instance-lease',
+      expiresAt: new Date(now.getTime() - 1000),
+      waitingSince: null,
+    });
+
+    // The user retries after the broken stream: the send takes slot 0 over, and its budget check
+    // under it counts the dead reply, which is over the limit on its own.
+    expectError(await send(u, String(chatId)), 429, 'QUOTA_EXCEEDED');
+    expect(upstream.requests).toHaveLength(0);
+    expect(await Message.findById(replyId).lean()).toMatchObject({
+      status: 'incomplete',
+      content: checkpoint,
+      error: { code: 'INTERRUPTED' },
+    });
+    const charged = await chargesWhere({ userId: owner });
+    expect(charged).toHaveLength(1);
+    expect(charged[0]).toMatchObject({ _id: replyId, estimated: true });
+    expect(charged[0]!.totalTokens).toBeGreaterThan(LIMIT);
+    // The refused send gave the slot back; the sweep that comes later charges nothing more.
+    expect(await Generation.countDocuments({ userId: owner })).toBe(0);
+    await sweepInterrupted();
+    expect(await chargesWhere({ userId: owner })).toHaveLength(1);
   });
 });

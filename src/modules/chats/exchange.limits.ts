@@ -7,6 +7,7 @@ import { ensureRoom, type GiveRoomBack } from './chats.quota.js';
 import { yieldWaitingReply } from './reply-detach.js';
 import { slotsGivenBack } from './generation/registry.js';
 import { admissionStarted, startingUnder } from './generation/starting.js';
+import { finishTakenOver } from './interrupted-replies.js';
 import type { Account } from '../users/index.js';
 
 const MINUTE = 60_000;
@@ -62,6 +63,13 @@ const tooManyStreams = () => {
   );
 };
 
+/**
+ * A free slot of the user, or null when all are busy. One taken over from an instance that died
+ * has its reply finished and charged first, so the checks under the slot count it.
+ */
+const takeSlot = (userId: string, chatId: string) =>
+  acquireLease(userId, chatId).then(finishTakenOver);
+
 /** How long a request waits for the user's slots that ended replies are giving back. */
 const GIVE_BACK_WAIT_MS = 1000;
 
@@ -84,7 +92,7 @@ async function yieldedSlot(
   // another instance) may have given its slot back since the first try. A refusal costs those
   // few commands more; it is the rare path.
   if (!(await yieldWaitingReply(userId))) await slotsGivenBack(userId, GIVE_BACK_WAIT_MS);
-  const lease = await acquireLease(userId, chatId);
+  const lease = await takeSlot(userId, chatId);
   if (!lease) throw tooManyStreams();
   return lease;
 }
@@ -132,7 +140,7 @@ async function admitNow<T>(
   const [found, rate, slot] = await Promise.allSettled([
     read,
     checkMessageRate(userId, now),
-    acquireLease(userId, chatId),
+    takeSlot(userId, chatId),
   ]);
   if (found.status === 'fulfilled' && rate.status === 'fulfilled') {
     if (slot.status === 'rejected') throw slot.reason;

@@ -5,7 +5,7 @@ import { recordUsage } from '../usage/index.js';
 import { Tree, withContent } from './branch.tree.js';
 import { Chat } from './chat.model.js';
 import { Generation, type GenerationDoc } from './generation/generation.model.js';
-import { dropFlagsOf, dropFlagsOfEndedLeases } from './generation/leases.js';
+import { dropFlagsOf, dropFlagsOfEndedLeases, type Lease } from './generation/leases.js';
 import { logger } from '../../lib/logger.js';
 import { runPeriodically, type PeriodicJob } from '../../lib/periodic.js';
 import { textBytes } from './chats.quota.js';
@@ -117,6 +117,34 @@ export async function finishInterrupted(reply: MessageDoc, now = new Date()): Pr
     else if (!stored.charge) await recordInterruptedUsage(stored, stored._id, '');
   }
   return stored;
+}
+
+/**
+ * Finishes the reply whose lapsed lease `lease` took the slot over from (its instance died), as
+ * the sweep would: the user's send that took it checks the day's budget under the slot next, and
+ * that total must hold the dead reply's tokens, or a retry after the crash passed on a day that
+ * lacks them (README "Budgets": every call records before its slot is used again). The takeover
+ * replaced the lapsed lease, which is the sweep's claim too (claimLapsedLease finds it gone), and
+ * the reply's finish applies only while it streams: charged once, by the sweep or by this. A lease
+ * that held no stored reply (a title, an unstored /v1 call) finds none. Never fails the send: a
+ * reply not finished here is the sweep's.
+ */
+export async function finishTakenOver<L extends Lease | null>(lease: L): Promise<L> {
+  if (!lease?.tookOver) return lease;
+  try {
+    const reply = await Message.findOne({
+      chatId: lease.tookOver.chatId,
+      status: 'streaming',
+      'lease.token': lease.tookOver.token,
+    }).lean<MessageDoc>();
+    if (reply) await finishInterrupted(reply);
+  } catch (error) {
+    logger.warn(
+      { err: (error as Error).message, chatId: String(lease.tookOver.chatId) },
+      'could not finish the reply of a lapsed slot; the sweep will',
+    );
+  }
+  return lease;
 }
 
 /**

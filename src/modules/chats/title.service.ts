@@ -20,6 +20,7 @@ import {
   withdrawYieldOffer,
 } from './generation/registry.js';
 import { titleGivesWay } from './reply-detach.js';
+import { finishTakenOver } from './interrupted-replies.js';
 
 const INSTRUCTION =
   'Write a title of at most six words for the conversation below. Reply with the title only: no quotes, no final punctuation.';
@@ -136,7 +137,10 @@ export async function titleAfterReply(
   let released!: () => void;
   let unlist = () => {};
   if (model !== DEMO_MODEL) {
-    lease = await acquireLease(String(chat.userId), String(chat._id)).catch(() => null);
+    // One taken over from an instance that died: its reply is charged before the budget's read.
+    lease = await acquireLease(String(chat.userId), String(chat._id))
+      .then(finishTakenOver)
+      .catch(() => null);
     if (!lease) return null;
     keepLeaseAlive(lease);
     registerGeneration(lease.token, controller);

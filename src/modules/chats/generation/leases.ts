@@ -22,6 +22,11 @@ export interface Lease {
   heldUntil: number;
   /** The slot document's `_id`, when this lease inserted it (a takeover reuses another's). */
   id?: Types.ObjectId;
+  /**
+   * The lapsed lease this one took the slot over from (its instance died): whatever ran under it
+   * is still to be finished and charged (finishTakenOver), before anything is checked under this one.
+   */
+  tookOver?: Pick<GenerationDoc, 'chatId' | 'token'>;
 }
 
 const leaseTtlMs = () => config().GENERATION_LEASE_SECONDS * 1000;
@@ -62,15 +67,27 @@ export async function acquireLease(
       if (!isDuplicateKey(error)) throw error;
     }
     // In turn: where the server runs a filtered update as a read and then a write, two takeovers
-    // of one lapsed slot at once both matched its expiry, and both held the slot.
-    const takeover = await writeInTurn(documentKey('generation slot', `${userId}:${slot}`), () =>
-      Generation.collection.updateOne(
-        { userId: new Types.ObjectId(userId), slot, expiresAt: { $lte: now } },
-        { $set: fields },
-      ),
+    // of one lapsed slot at once both matched its expiry, and both held the slot. Answered with
+    // the lease it replaced, in the same command: the reply its dead instance left is finished
+    // by the new holder (a free slot, the common case, never gets here).
+    const lapsed = await writeInTurn(
+      documentKey('generation slot', `${userId}:${slot}`),
+      async () =>
+        (await Generation.collection.findOneAndUpdate(
+          { userId: new Types.ObjectId(userId), slot, expiresAt: { $lte: now } },
+          { $set: fields },
+          { returnDocument: 'before' },
+        )) as GenerationDoc | null,
     );
-    if (takeover.modifiedCount === 1)
-      return { userId, chatId, slot, token, heldUntil: expiresAt.getTime() };
+    if (lapsed)
+      return {
+        userId,
+        chatId,
+        slot,
+        token,
+        heldUntil: expiresAt.getTime(),
+        tookOver: { chatId: lapsed.chatId, token: lapsed.token },
+      };
   }
   return null;
 }
