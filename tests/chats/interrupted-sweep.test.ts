@@ -145,6 +145,56 @@ describe('the interrupted sweep', () => {
   });
 });
 
+describe('a reply whose instance died before its first checkpoint', () => {
+  it("when the sweep finishes it, then its prompt is charged (estimated), as a stopped reply's is: the call had gone out", async () => {
+    const created = await ctx.request().post('/api/chats').set(ctx.user.auth).send({});
+    expect(created.status).toBe(201);
+    const chatId = new Types.ObjectId(created.body.id as string);
+    const userId = new Types.ObjectId(ctx.user.id);
+    const questionId = new Types.ObjectId();
+    const replyId = new Types.ObjectId();
+    const now = new Date();
+    // Admitted under a lease (a plain send calls the model before it stores), then its instance
+    // died before any text was checkpointed; its lease is gone.
+    await Message.collection.insertMany([
+      {
+        _id: questionId,
+        chatId,
+        userId,
+        parentId: null,
+        role: 'user',
+        content: 'word '.repeat(500),
+        bytes: 2500,
+        status: 'complete',
+        createdAt: now,
+      },
+      {
+        _id: replyId,
+        chatId,
+        userId,
+        parentId: questionId,
+        role: 'assistant',
+        content: '',
+        bytes: 0,
+        status: 'streaming',
+        model: 'test-model',
+        createdAt: new Date(now.getTime() + 1),
+        lease: { slot: 0, token: 'dead-before-checkpoint', at: now },
+      },
+    ]);
+    await sweepInterrupted();
+    expect(await Message.findById(replyId).lean()).toMatchObject({
+      status: 'incomplete',
+      content: '',
+      error: { code: 'INTERRUPTED' },
+    });
+    const charged = (await chargesWhere({ userId })).filter((c) => c._id.equals(replyId));
+    expect(charged).toHaveLength(1);
+    expect(charged[0]).toMatchObject({ completionTokens: 0, estimated: true });
+    expect(charged[0]!.promptTokens).toBeGreaterThanOrEqual(500);
+  });
+});
+
 /** A stored reply streaming under a lease acquired 70 s ago and never renewed: lapsed, not taken over. */
 async function replyWithLapsedLease(): Promise<{ reply: MessageDoc; lease: Lease }> {
   ctx.upstream.script({ chunks: ['first answer'] });

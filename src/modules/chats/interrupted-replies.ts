@@ -196,8 +196,11 @@ async function recordInterruptedUsage(
     prompt,
     completion: reply.content.slice(before.length),
     usage: null,
-    // Nothing checkpointed: like a failed call, nothing is charged (the ledger needs some text).
-    failed: true,
+    // A reply under a lease was admitted by the budget and its call went out (a plain send sends
+    // it before storing, the others as they start): with nothing checkpointed, its prompt is
+    // still charged, as a stopped reply's is. One stored before leases were kept has nothing to
+    // charge without text.
+    failed: !reply.lease,
     // Charged to the day the budget admitted the call, as a call that ended is (replies stored
     // before the lease said so: when the reply was created, or a continue's call id was made).
     at: reply.lease?.at ?? (callId.equals(reply._id) ? reply.createdAt : callId.getTimestamp()),
