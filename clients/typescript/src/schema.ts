@@ -8848,6 +8848,7 @@ export interface operations {
                         })[] | null;
                         name?: string;
                         refusal?: string | null;
+                        /** @description null, as the Python SDK leaves it, is not relayed */
                         tool_calls?: {
                             id: string;
                             /** @enum {string} */
@@ -8855,8 +8856,22 @@ export interface operations {
                             function: {
                                 name: string;
                                 arguments: string;
+                                /** @description As the OpenAI SDKs' helpers leave it on a message sent back; not relayed */
+                                parsed_arguments?: unknown;
                             };
-                        }[];
+                        }[] | null;
+                        /** @description As the OpenAI SDKs' helpers leave it on a message sent back; not relayed */
+                        parsed?: unknown;
+                        /** @description As the OpenAI SDKs' helpers leave it on a message sent back; not relayed */
+                        annotations?: ({
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[] | null;
+                        /** @description As the OpenAI SDKs' helpers leave it on a message sent back; not relayed */
+                        audio?: null;
+                        /** @description As the OpenAI SDKs' helpers leave it on a message sent back; not relayed */
+                        function_call?: null;
                     } | {
                         /** @enum {string} */
                         role: "tool";

@@ -40,25 +40,71 @@ const ContentPart = z.looseObject({ type: z.string().min(1).max(64) }).superRefi
 });
 const Content = z.union([z.string(), z.array(ContentPart).max(256)]);
 
+/** Of what the SDKs' helpers leave on an assistant message sent back (see AssistantMessage). */
+const NOT_RELAYED = "As the OpenAI SDKs' helpers leave it on a message sent back; not relayed";
+
 const ToolCall = z.strictObject({
   id: z.string().max(256),
   type: z.literal('function'),
-  function: z.strictObject({ name: z.string().max(256), arguments: z.string() }),
+  function: z
+    .strictObject({
+      name: z.string().max(256),
+      arguments: z.string(),
+      // The arguments as the SDKs' parse() read them: the caller's, never the model's.
+      parsed_arguments: z.unknown().optional().describe(NOT_RELAYED),
+    })
+    .transform(({ parsed_arguments: _parsed, ...call }) => call),
 });
 
 const name = z.string().max(256).optional();
+
+/**
+ * An assistant message as the SDKs' helpers hand it back for the next turn (Node's stream helper
+ * and parse(), Python's parse(), stream() and model_dump()), which OpenAI accepts: what only a
+ * response carries (the parsed answer, its citations) and the nulls of what was not there
+ * (`tool_calls: None`, `audio`, `function_call`) are taken and left out of what the provider
+ * gets, which may refuse them. This server relays no audio and no legacy function calls (their
+ * parameters are refused), so those two are taken only as null: a value is a 400 naming it, not
+ * a turn silently cut from the conversation.
+ */
+const AssistantMessage = z
+  .strictObject({
+    role: z.literal('assistant'),
+    content: Content.nullable().optional(),
+    name,
+    refusal: z.string().nullable().optional(),
+    tool_calls: z
+      .array(ToolCall)
+      .max(128)
+      .nullable()
+      .optional()
+      .describe('null, as the Python SDK leaves it, is not relayed'),
+    parsed: z.unknown().optional().describe(NOT_RELAYED),
+    annotations: z
+      .array(z.looseObject({ type: z.string().max(64) }))
+      .max(1024)
+      .nullable()
+      .optional()
+      .describe(NOT_RELAYED),
+    audio: z.null('Only null: this server relays no audio').optional().describe(NOT_RELAYED),
+    function_call: z
+      .null('Only null: this server relays no function calls but `tool_calls`')
+      .optional()
+      .describe(NOT_RELAYED),
+  })
+  .transform(
+    ({ parsed: _p, annotations: _a, audio: _au, function_call: _f, tool_calls, ...message }) => ({
+      ...message,
+      // Left out of the JSON body when there is none.
+      tool_calls: tool_calls ?? undefined,
+    }),
+  );
 
 export const ChatMessage = z.discriminatedUnion('role', [
   z.strictObject({ role: z.literal('system'), content: Content, name }),
   z.strictObject({ role: z.literal('developer'), content: Content, name }),
   z.strictObject({ role: z.literal('user'), content: Content, name }),
-  z.strictObject({
-    role: z.literal('assistant'),
-    content: Content.nullable().optional(),
-    name,
-    refusal: z.string().nullable().optional(),
-    tool_calls: z.array(ToolCall).max(128).optional(),
-  }),
+  AssistantMessage,
   z.strictObject({ role: z.literal('tool'), content: Content, tool_call_id: z.string().max(256) }),
 ]);
 export type ChatMessage = z.infer<typeof ChatMessage>;
