@@ -1,14 +1,19 @@
 import jwt from 'jsonwebtoken';
-import { describe, expect, it } from 'vitest';
+import { MongoNetworkError } from 'mongodb';
+import { describe, expect, it, vi } from 'vitest';
+import { isDatabaseConnected } from '../../src/lib/db/connection.js';
 import { Session } from '../../src/modules/auth/session.model.js';
+import { User } from '../../src/modules/users/user.model.js';
 import { useTestApp } from '../helpers/app.js';
 import {
   bearer,
+  expectError,
   expectUnauthenticated,
   NO_TIGHT_LIMITS,
   refreshCookieOf,
   signUp,
 } from '../helpers/auth.js';
+import { eventually } from '../helpers/eventually.js';
 
 const ctx = useTestApp({ ...NO_TIGHT_LIMITS, REFRESH_GRACE_SECONDS: '10' });
 
@@ -25,6 +30,12 @@ const ageRotation = (sessionId: string, seconds: number) =>
     { _id: new Session.base.Types.ObjectId(sessionId) },
     { $set: { rotatedAt: new Date(Date.now() - seconds * 1000) } },
   );
+
+/** A failed command marks the database unreachable until the next heartbeat (every 500 ms). */
+const databaseBack = async () => {
+  const connected = () => Promise.resolve(isDatabaseConnected());
+  expect(await eventually(connected, (up) => up)).toBe(true);
+};
 
 describe('two tabs refreshing with the same cookie', () => {
   it('when the second tab refreshes just after the first rotated, then both get 200 and end up with the same working cookie', async () => {
@@ -87,5 +98,67 @@ describe('two tabs refreshing with the same cookie', () => {
     expect(second.status).toBe(200);
     expectUnauthenticated(await refresh(account.refreshToken));
     expectUnauthenticated(await refresh(refreshCookieOf(second)!));
+  });
+});
+
+describe('a refresh while the database blips', () => {
+  it('when the database goes away during a refresh, after its first commands, then it is a 503 that rotates nothing, and the cookie the client kept still refreshes once the database is back, however long it was away', async () => {
+    const account = await signUp(ctx);
+    const sessionId = sessionOf(account.accessToken);
+    const before = await Session.findById(sessionId).lean();
+    // The session is read and found good; the account's read meets a reset connection.
+    const read = User.collection.findOne.bind(User.collection);
+    let failed = false;
+    const spy = vi
+      .spyOn(User.collection, 'findOne')
+      .mockImplementation(async (...args: Parameters<typeof read>) => {
+        if (!failed) {
+          failed = true;
+          throw new MongoNetworkError('connection reset by the test');
+        }
+        return read(...args);
+      });
+    let first;
+    try {
+      first = await refresh(account.refreshToken);
+    } finally {
+      spy.mockRestore();
+    }
+    await databaseBack();
+    expect(failed).toBe(true);
+    // Come back later: the client keeps its cookie (nothing set, nothing cleared)…
+    expectError(first, 503, 'SERVICE_UNAVAILABLE');
+    expect(first.headers['set-cookie']).toBeUndefined();
+    // … which is still the session's current token: a rotation the client never heard of would
+    // make it a replay once the grace is over.
+    const after = await Session.findById(sessionId).lean();
+    expect(after!.refreshTokenHash).toBe(before!.refreshTokenHash);
+    expect(after!.previousRefreshTokenHash ?? null).toBeNull();
+
+    // The outage outlasts the grace.
+    await ageRotation(sessionId, 11);
+    const again = await refresh(account.refreshToken);
+    expect(again.status).toBe(200);
+    const session = await Session.findById(sessionId).lean();
+    expect(session!.revokedAt, 'the session was revoked as a replay').toBeNull();
+    expect((await me(again.body.accessToken)).status).toBe(200);
+  });
+
+  it('when the rotation itself does not reach the database, then it is a 503, and the cookie the client kept still refreshes once the database is back, however long it was away', async () => {
+    const account = await signUp(ctx);
+    const spy = vi
+      .spyOn(Session.collection, 'updateOne')
+      .mockImplementationOnce(() => Promise.reject(new MongoNetworkError('reset by the test')));
+    let first;
+    try {
+      first = await refresh(account.refreshToken);
+    } finally {
+      spy.mockRestore();
+    }
+    await databaseBack();
+    expectError(first, 503, 'SERVICE_UNAVAILABLE');
+    expect(first.headers['set-cookie']).toBeUndefined();
+    await ageRotation(sessionOf(account.accessToken), 11);
+    expect((await refresh(account.refreshToken)).status).toBe(200);
   });
 });

@@ -128,6 +128,13 @@ export async function refresh(refreshToken: string | undefined) {
   // Counted once the token is known good (a refused one is a 401 and revokes, not a 429); one
   // over the limit keeps the session and its token as they were.
   await users.checkAccountWriteRate(String(session.userId));
+  // Read before the rotation, which is the refresh's last write to the database: a refresh that
+  // fails after it (the database gone away) would leave the client with the cookie it had while
+  // the session holds the successor, and that cookie would count as a replay once the grace is
+  // over, logging the user out of every tab. Failing before it leaves the cookie current.
+  const user = await users.findUser(String(session.userId));
+  if (!user) throw new SessionEndedError('Account no longer exists');
+  if (user.disabled) throw new SessionEndedError('This account is disabled');
   if (!justRotated) {
     // Idempotent: a parallel refresh of the same token writes the same values, so either order works.
     const rotated = await inSessionsTurn(session.userId, () =>
@@ -141,9 +148,6 @@ export async function refresh(refreshToken: string | undefined) {
     // Logged out (or replayed elsewhere) between the read and the rotation: hand out nothing.
     if (rotated.matchedCount !== 1) throw await rejected();
   }
-  const user = await users.findUser(String(session.userId));
-  if (!user) throw new SessionEndedError('Account no longer exists');
-  if (user.disabled) throw new SessionEndedError('This account is disabled');
   return {
     user: toUserJson(user),
     accessToken: signAccessToken({ userId: String(user._id), sessionId: String(session._id) }),
