@@ -727,7 +727,7 @@ export interface components {
         MetaEvent: {
             /** @constant */
             event: "meta";
-            /** @description A cursor into the reply, `<replyId>:<offset>` (`<replyId>:end` on the final event): send the last one received back as `Last-Event-ID` to resume. Absent on events that add no text (`title`) */
+            /** @description A cursor into the reply, `<replyId>:<offset>` (`<replyId>:end` on the final event, but for a `SERVICE_UNAVAILABLE` `error` of a reader that lost the database: the reply may go on, and the id is the text delivered): send the last one received back as `Last-Event-ID` to resume. Absent on events that add no text (`title`) */
             id?: string;
             data: string;
         };
@@ -735,7 +735,7 @@ export interface components {
         DeltaEvent: {
             /** @constant */
             event: "delta";
-            /** @description A cursor into the reply, `<replyId>:<offset>` (`<replyId>:end` on the final event): send the last one received back as `Last-Event-ID` to resume. Absent on events that add no text (`title`) */
+            /** @description A cursor into the reply, `<replyId>:<offset>` (`<replyId>:end` on the final event, but for a `SERVICE_UNAVAILABLE` `error` of a reader that lost the database: the reply may go on, and the id is the text delivered): send the last one received back as `Last-Event-ID` to resume. Absent on events that add no text (`title`) */
             id?: string;
             data: string;
         };
@@ -743,7 +743,7 @@ export interface components {
         TitleEvent: {
             /** @constant */
             event: "title";
-            /** @description A cursor into the reply, `<replyId>:<offset>` (`<replyId>:end` on the final event): send the last one received back as `Last-Event-ID` to resume. Absent on events that add no text (`title`) */
+            /** @description A cursor into the reply, `<replyId>:<offset>` (`<replyId>:end` on the final event, but for a `SERVICE_UNAVAILABLE` `error` of a reader that lost the database: the reply may go on, and the id is the text delivered): send the last one received back as `Last-Event-ID` to resume. Absent on events that add no text (`title`) */
             id?: string;
             data: string;
         };
@@ -751,7 +751,7 @@ export interface components {
         DoneEvent: {
             /** @constant */
             event: "done";
-            /** @description A cursor into the reply, `<replyId>:<offset>` (`<replyId>:end` on the final event): send the last one received back as `Last-Event-ID` to resume. Absent on events that add no text (`title`) */
+            /** @description A cursor into the reply, `<replyId>:<offset>` (`<replyId>:end` on the final event, but for a `SERVICE_UNAVAILABLE` `error` of a reader that lost the database: the reply may go on, and the id is the text delivered): send the last one received back as `Last-Event-ID` to resume. Absent on events that add no text (`title`) */
             id?: string;
             data: string;
         };
@@ -759,7 +759,7 @@ export interface components {
         ErrorEvent: {
             /** @constant */
             event: "error";
-            /** @description A cursor into the reply, `<replyId>:<offset>` (`<replyId>:end` on the final event): send the last one received back as `Last-Event-ID` to resume. Absent on events that add no text (`title`) */
+            /** @description A cursor into the reply, `<replyId>:<offset>` (`<replyId>:end` on the final event, but for a `SERVICE_UNAVAILABLE` `error` of a reader that lost the database: the reply may go on, and the id is the text delivered): send the last one received back as `Last-Event-ID` to resume. Absent on events that add no text (`title`) */
             id?: string;
             data: string;
         };

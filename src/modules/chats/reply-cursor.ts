@@ -3,8 +3,9 @@ import { AppError } from '../../lib/errors.js';
 /**
  * The SSE event ids of a reply are cursors into it: `<replyId>:<offset>`, where offset is the
  * length of the reply text delivered up to and including that event (`meta` is offset 0), and
- * `<replyId>:end` marks the final event. Any instance can resume from one, because the text is
- * stored: it replays `content.slice(offset)` and follows the rest.
+ * `<replyId>:end` marks the final event (not a reader's `error` for a database that went away: the
+ * reply may go on, so it carries the offset delivered). Any instance can resume from one, because
+ * the text is stored: it replays `content.slice(offset)` and follows the rest.
  */
 export interface ReplyCursor {
   replyId: string;

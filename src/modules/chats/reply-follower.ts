@@ -1,4 +1,5 @@
 import { config } from '../../lib/config.js';
+import { isDatabaseDown } from '../../lib/http/error-handler.js';
 import { logger } from '../../lib/logger.js';
 import type { Types } from '../../lib/db/mongoose.js';
 import { findShownChat } from './chat.model.js';
@@ -26,7 +27,8 @@ async function chatAsStored(chatId: Types.ObjectId, read: ChatJson): Promise<Cha
  * the stored text after `offset`, then each checkpoint's new text, then the final event. While it
  * follows, it tells the generating instance that a reader is attached (reply-reader.model.ts), so the reply
  * is not cut for want of readers; and when that instance's lease lapses, it finishes the reply as
- * interrupted itself.
+ * interrupted itself. The database going away does not end it: the reply goes on on its instance,
+ * and this reader polls again (less often) for as long as its last heartbeat holds the reply for it.
  */
 export async function followStored(
   first: MessageDoc,
@@ -46,6 +48,30 @@ export async function followStored(
   /** The client went before the reply ended: this reader's heartbeat stays until it lapses. */
   let clientLeft = false;
   let nextLivenessCheck = Date.now() + LIVENESS_CHECK_MS;
+  /** Since when the database has failed every poll (null: the last poll was answered). */
+  let awaySince: number | null = null;
+  let awayPolls = 0;
+  /**
+   * A poll that found the database away, as one to try again while the client waits: for
+   * DETACH_GRACE_SECONDS from the first, the time this reader's last heartbeat holds the reply
+   * for it (and the time the reply gives a client that left to come back). Beyond that the reply
+   * no longer waits for this reader, and the client is better told, with the id of what it got,
+   * so that it reconnects and resumes. Anything else, or an outage that lasted, ends the stream.
+   */
+  const databaseAway = (error: unknown) => {
+    const now = Date.now();
+    awaySince ??= now;
+    if (!isDatabaseDown(error) || now - awaySince >= graceMs) throw error;
+    if (awayPolls === 0)
+      logger.warn(
+        { err: (error as Error).message, replyId },
+        'the database is away; polling again',
+      );
+    awayPolls += 1;
+  };
+  // While the database is away, polls back off to one a second: the driver looks for it every
+  // half second, so a reader is still soon back once it answers.
+  const pollEveryMs = () => Math.min(c.RESUME_POLL_MS * 2 ** awayPolls, LIVENESS_CHECK_MS);
   // One poll's wait, which the client leaving also ends.
   const wait = waitsUntilGone(sink);
   const pause = (ms: number) =>
@@ -114,17 +140,29 @@ export async function followStored(
       }
       if (now >= nextLivenessCheck) {
         nextLivenessCheck = now + LIVENESS_CHECK_MS;
-        if (!(await isGenerationAlive(reply))) {
-          reply = await finishInterrupted(reply);
-          continue;
+        try {
+          if (!(await isGenerationAlive(reply))) {
+            reply = await finishInterrupted(reply);
+            continue;
+          }
+        } catch (error) {
+          databaseAway(error);
         }
       }
-      await pause(c.RESUME_POLL_MS);
+      await pause(pollEveryMs());
       if (sink.isClosed) {
         clientLeft = true;
         return;
       }
-      const fresh = await Message.findById(reply._id).lean<MessageDoc>();
+      let fresh: MessageDoc | null;
+      try {
+        fresh = await Message.findById(reply._id).lean<MessageDoc>();
+      } catch (error) {
+        databaseAway(error);
+        continue;
+      }
+      awaySince = null;
+      awayPolls = 0;
       if (!fresh) {
         // Its chat was deleted meanwhile. A heartbeat of this reader may have landed after the
         // deletion removed the chat's readers: nothing of the chat may stay.
@@ -139,7 +177,9 @@ export async function followStored(
       reply = fresh;
     }
   } catch (error) {
-    // The stream is open: a failure (the database went away) becomes its final event.
+    // The stream is open: a failure (the database away for too long) becomes its final event. It
+    // says nothing of the reply, which may go on and complete: its id is the text delivered, not
+    // the end, so the client's reconnect resumes from there rather than being told nothing is left.
     logger.warn({ err: (error as Error).message, replyId }, 'following a stored reply failed');
     const final = finalOf(
       {
@@ -149,7 +189,7 @@ export async function followStored(
       },
       chat,
     );
-    sink.final(final, cursorId(replyId, 'end'));
+    sink.final(final, cursorId(replyId, offset));
   } finally {
     if (clientLeft && nextHeartbeat > 0) await forgetHeartbeatOfDeleted(first._id);
   }

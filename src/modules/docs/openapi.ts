@@ -222,7 +222,7 @@ class EventComponents {
           id: {
             type: 'string',
             description:
-              'A cursor into the reply, `<replyId>:<offset>` (`<replyId>:end` on the final event): send the last one received back as `Last-Event-ID` to resume. Absent on events that add no text (`title`)',
+              'A cursor into the reply, `<replyId>:<offset>` (`<replyId>:end` on the final event, but for a `SERVICE_UNAVAILABLE` `error` of a reader that lost the database: the reply may go on, and the id is the text delivered): send the last one received back as `Last-Event-ID` to resume. Absent on events that add no text (`title`)',
           },
           data: {
             type: 'string',
