@@ -18,6 +18,18 @@ export function tailText(text: string, max: number): string {
   return text.slice(isLowSurrogate(text.charCodeAt(start)) ? start + 1 : start);
 }
 
+/**
+ * At most `max` characters of `text`, counted as characterCount counts them (an emoji is one):
+ * text cut to a limit in characters, never splitting one.
+ */
+export function cutCharacters(text: string, max: number): string {
+  let units = 0;
+  for (let kept = 0; kept < max && units < text.length; kept += 1)
+    units +=
+      isHighSurrogate(text.charCodeAt(units)) && isLowSurrogate(text.charCodeAt(units + 1)) ? 2 : 1;
+  return text.slice(0, units);
+}
+
 /** The first and the second code unit of a surrogate pair. */
 export const isHighSurrogate = (unit: number): boolean => unit >= 0xd800 && unit <= 0xdbff;
 export const isLowSurrogate = (unit: number): boolean => unit >= 0xdc00 && unit <= 0xdfff;

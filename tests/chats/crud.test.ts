@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { reloadConfig } from '../../src/lib/config.js';
 import { Chat } from '../../src/modules/chats/chat.model.js';
 import { Message } from '../../src/modules/chats/message.model.js';
 import { useTestApp } from '../helpers/app.js';
@@ -6,13 +7,14 @@ import { expectError } from '../helpers/auth.js';
 import { createUser, type TestUser } from '../helpers/users.js';
 
 // No API key → the built-in demo model answers, fast.
-const ctx = useTestApp({
+const CRUD_ENV = {
   OPENAI_API_KEY: '',
   MODELS: 'demo',
   DEMO_CHUNK_DELAY_MS: '0',
   MESSAGES_PER_MINUTE: '1000',
   PAGE_SIZE_MAX: '5',
-});
+};
+const ctx = useTestApp(CRUD_ENV);
 let user: TestUser;
 
 beforeAll(async () => {
@@ -92,25 +94,61 @@ describe('chat CRUD', () => {
     expect((await Chat.findById(named.id).lean())!.title).toBe('Trips');
   });
 
-  it('when titles are cut (a first message of emoji, a fork of such a title), then no character is cut in half, and the stored title is the one answered', async () => {
-    const emoji = '😀'.repeat(100);
-    const created = await create(user, { message: emoji, stream: false });
-    const title = created.chat.title as string;
-    expect(title).toMatch(/^(😀)+…$/u);
-    expect((await Chat.findById(created.chat.id).lean())!.title).toBe(title);
+  it('when titles are cut (a first message of emoji, a fork of such a title), then they count characters as the limits do (an emoji is one), none is cut in half, and the stored title is the one answered', async () => {
+    const whole = await create(user, { message: '😀'.repeat(40), stream: false });
+    expect(whole.chat.title).toBe('😀'.repeat(40));
+    const created = await create(user, { message: '😀'.repeat(100), stream: false });
+    // A first-message title keeps 60 characters: 59 of the message and the ellipsis.
+    expect(created.chat.title).toBe(`${'😀'.repeat(59)}…`);
+    expect((await Chat.findById(created.chat.id).lean())!.title).toBe(created.chat.title);
 
-    const long = await create(user, { title: '😀'.repeat(100) });
     const messages = (await ctx.request().get(`/api/chats/${created.chat.id}`).set(user.auth)).body
       .messages as { id: string }[];
-    await Chat.updateOne({ _id: created.chat.id }, { $set: { title: long.title } });
-    const forked = await ctx
-      .request()
-      .post(`/api/chats/${created.chat.id}/fork`)
-      .set(user.auth)
-      .send({ messageId: messages.at(-1)!.id });
-    expect(forked.status).toBe(201);
-    expect(forked.body.title).toMatch(/^(😀)+… \(fork\)$/u);
-    expect((await Chat.findById(forked.body.id).lean())!.title).toBe(forked.body.title);
+    const forkTitled = async (title: string) => {
+      const renamed = await ctx
+        .request()
+        .patch(`/api/chats/${created.chat.id}`)
+        .set(user.auth)
+        .send({ title });
+      expect(renamed.status).toBe(200);
+      const forked = await ctx
+        .request()
+        .post(`/api/chats/${created.chat.id}/fork`)
+        .set(user.auth)
+        .send({ messageId: messages.at(-1)!.id });
+      expect(forked.status).toBe(201);
+      expect((await Chat.findById(forked.body.id).lean())!.title).toBe(forked.body.title);
+      return forked.body.title as string;
+    };
+    // 150 + 7 characters: within the 200 of MAX_TITLE_CHARS.
+    expect(await forkTitled('😀'.repeat(150))).toBe(`${'😀'.repeat(150)} (fork)`);
+    expect(await forkTitled('😀'.repeat(200))).toBe(`${'😀'.repeat(192)}… (fork)`);
+  });
+
+  it('when MAX_TITLE_CHARS is small, then a fork keeps its suffix whole, and the title cut to the limit when not one character fits beside it', async () => {
+    const chat = await create(user, { message: 'q', stream: false });
+    const messages = (await ctx.request().get(`/api/chats/${chat.chat.id}`).set(user.auth)).body
+      .messages as { id: string }[];
+    const forkTitled = async (title: string) => {
+      await Chat.updateOne({ _id: chat.chat.id }, { $set: { title } });
+      const forked = await ctx
+        .request()
+        .post(`/api/chats/${chat.chat.id}/fork`)
+        .set(user.auth)
+        .send({ messageId: messages.at(-1)!.id });
+      expect(forked.status).toBe(201);
+      return forked.body.title as string;
+    };
+    try {
+      reloadConfig({ ...process.env, ...CRUD_ENV, MAX_TITLE_CHARS: '10' });
+      expect(await forkTitled('😀'.repeat(8))).toBe('😀😀… (fork)');
+      expect(await forkTitled('abcdefgh')).toBe('ab… (fork)');
+      reloadConfig({ ...process.env, ...CRUD_ENV, MAX_TITLE_CHARS: '8' });
+      expect(await forkTitled('😀'.repeat(8))).toBe('😀'.repeat(8));
+      expect(await forkTitled('abcdefgh')).toBe('abcdefgh');
+    } finally {
+      reloadConfig({ ...process.env, ...CRUD_ENV });
+    }
   });
 
   it('when a chat is patched with nothing to change, then 200 with the chat as it is, and nothing is written (updatedAt kept)', async () => {

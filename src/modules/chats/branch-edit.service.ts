@@ -2,7 +2,7 @@ import { config } from '../../lib/config.js';
 import { Types } from '../../lib/db/mongoose.js';
 import { AppError, notFound } from '../../lib/errors.js';
 import type { ObjectIdString } from '../../lib/http/ids.js';
-import { cutText } from '../../lib/text.js';
+import { characterCount, cutCharacters } from '../../lib/text.js';
 import { beginBranchDeletion, endBranchDeletion } from './branch-deletions.js';
 import { Tree, withContent } from './branch.tree.js';
 import { Chat, inChatTurn, type ChatDoc } from './chat.model.js';
@@ -19,13 +19,18 @@ const streaming = () =>
     'A reply on that branch is still being generated; wait for it to end or stop it first',
   );
 
-/** "Title (fork)", within the title limit. */
+/**
+ * "Title (fork)", within the title limit, counted in characters as the limit is. A long title is
+ * cut before the suffix, which stays whole; a limit with no room for even one character of the
+ * title beside "… (fork)" keeps the title alone, cut to it.
+ */
 function forkTitle(title: string): string {
   const suffix = ' (fork)';
   const max = config().MAX_TITLE_CHARS;
-  return title.length + suffix.length <= max
-    ? `${title}${suffix}`
-    : cutText(`${cutText(title, Math.max(1, max - suffix.length - 1)).trimEnd()}…${suffix}`, max);
+  if (characterCount(title) + suffix.length <= max) return `${title}${suffix}`;
+  const room = max - suffix.length - 1;
+  if (room < 1) return cutCharacters(title, max);
+  return `${cutCharacters(title, room).trimEnd()}…${suffix}`;
 }
 
 /**

@@ -26,7 +26,7 @@ import { dropFlagsOfTokens, leasesReleased, requestStop } from './generation/lea
 import { abortGeneration } from './generation/registry.js';
 import { decodeCursor, encodeCursor } from '../../lib/http/cursor.js';
 import type { ObjectIdString } from '../../lib/http/ids.js';
-import { cutText } from '../../lib/text.js';
+import { characterCount, cutCharacters } from '../../lib/text.js';
 import { forgetDeletedChat } from './chat-hooks.js';
 import { IdempotencyKey } from './idempotency.model.js';
 import { deleteMessages } from './message-removal.js';
@@ -126,14 +126,18 @@ export interface NewChat {
   systemPrompt?: string;
 }
 
-/** A title from the first message: whitespace collapsed, cut at a word near 60 characters. */
+/**
+ * A title from the first message: whitespace collapsed, cut at a word near 60 characters. Counted
+ * as every limit counts (an emoji is one character), so a title of emoji is not cut at half.
+ */
 export function titleFromMessage(message: string): string {
   const max = Math.min(60, config().MAX_TITLE_CHARS);
   const flat = message.replace(/\s+/g, ' ').trim();
-  if (flat.length <= max) return flat;
-  const cut = cutText(flat, max - 1);
+  if (characterCount(flat) <= max) return flat;
+  const cut = cutCharacters(flat, max - 1);
   const space = cut.lastIndexOf(' ');
-  return `${(space > max / 2 ? cut.slice(0, space) : cut).trimEnd()}…`;
+  const atWord = space !== -1 && characterCount(cut.slice(0, space)) > max / 2;
+  return `${(atWord ? cut.slice(0, space) : cut).trimEnd()}…`;
 }
 
 /** The title of a chat created without one; its first message replaces it. */
