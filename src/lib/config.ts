@@ -89,7 +89,11 @@ const envSchema = z.object({
     'origins as browsers send them: scheme://host[:port], no path or trailing slash',
   ),
   TRUST_PROXY: int(0, 0, 10),
-  BODY_LIMIT: size('100kb'),
+  // Every body within the text limits, however the client escapes them: JSON encoders that write
+  // each non-ASCII character as `\uXXXX` (Python's json.dumps, `requests`' json=) take 12 bytes for
+  // a character past U+FFFF. The largest is a new chat's: 12 × (MAX_MESSAGE_CHARS 16000 +
+  // MAX_SYSTEM_PROMPT_CHARS 8000 + MAX_TITLE_CHARS 200 + a model id's 200) = 292,800 bytes.
+  BODY_LIMIT: size('300kb'),
   DOCS_ENABLED: z
     .enum(['true', 'false', '1', '0'])
     .optional()
@@ -157,7 +161,9 @@ const envSchema = z.object({
   API_KEY_HASH_SECRET: z.string().optional(),
   API_KEYS_PER_USER: int(20, 1, 100),
   API_KEY_LAST_USED_INTERVAL_SECONDS: int(60, 1, 86_400),
-  V1_BODY_LIMIT: size('1mb'),
+  // V1_MAX_INPUT_CHARS counts UTF-16 units, 6 bytes each as `\uXXXX`: 1.2 MB of text at the
+  // default, and room for the JSON around V1_MAX_MESSAGES messages.
+  V1_BODY_LIMIT: size('2mb'),
   V1_MAX_MESSAGES: int(500, 1, 10_000),
   V1_MAX_INPUT_CHARS: int(200_000, 1),
   TOKEN_BUDGET_PER_DAY: int(0, 0, MAX_TOKEN_BUDGET),

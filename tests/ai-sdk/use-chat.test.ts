@@ -193,10 +193,10 @@ describe('POST /api/ai-sdk/chat with the ai package (useChat transport)', () => 
       });
     const first = userMessage('Readme one');
     const started = await chunksOf(await sendOne([first]));
-    // An answer far past BODY_LIMIT (100 KB) in useChat's list: only its id goes out.
+    // An answer far past BODY_LIMIT (300 KB) in useChat's list: only its id goes out.
     const history: UIMessage[] = [
       first,
-      answerOf(started, 'x'.repeat(300_000)),
+      answerOf(started, 'x'.repeat(600_000)),
       userMessage('Readme two'),
     ];
     const chunks = await chunksOf(await sendOne(history));

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, misspeltSettings } from '../../src/lib/config.js';
+import { limitBytes } from '../../src/lib/sizes.js';
 
 const production = {
   NODE_ENV: 'production',
@@ -124,7 +125,7 @@ describe('values an operator gets wrong', () => {
     });
     expect(blank).toMatchObject({
       NODE_ENV: 'development',
-      BODY_LIMIT: '100kb',
+      BODY_LIMIT: '300kb',
       OPENAI_BASE_URL: 'https://api.openai.com/v1',
       LOG_LEVEL: 'info',
       defaultModel: 'demo',
@@ -160,6 +161,18 @@ describe('values an operator gets wrong', () => {
     // A replica set's URI names several hosts: not a URL a browser would parse, a MongoDB URI.
     const replicaSet = 'mongodb://a.example:27017,b.example:27017/chat?replicaSet=rs0';
     expect(loadConfig({ ...dev, MONGODB_URI: replicaSet }).MONGODB_URI).toBe(replicaSet);
+  });
+
+  it('when the body limits are left at their defaults, then they take the largest bodies the default text limits allow, every character escaped; a value set is kept', () => {
+    const c = loadConfig(dev);
+    // A new chat: message, system prompt, title and a model id, 12 bytes an emoji as \uXXXX\uXXXX.
+    const chat = 12 * (c.MAX_MESSAGE_CHARS + c.MAX_SYSTEM_PROMPT_CHARS + c.MAX_TITLE_CHARS + 200);
+    expect(limitBytes(c.BODY_LIMIT)).toBeGreaterThanOrEqual(chat + 1024);
+    // /v1 counts UTF-16 units of text, 6 bytes each as \uXXXX, and each message's JSON around it.
+    const v1 = 6 * c.V1_MAX_INPUT_CHARS + 100 * c.V1_MAX_MESSAGES;
+    expect(limitBytes(c.V1_BODY_LIMIT)).toBeGreaterThanOrEqual(v1);
+    const set = loadConfig({ ...dev, BODY_LIMIT: '100kb', V1_BODY_LIMIT: '1mb' });
+    expect(set).toMatchObject({ BODY_LIMIT: '100kb', V1_BODY_LIMIT: '1mb' });
   });
 
   it('when a time in milliseconds is longer than a Node timer can wait, then the start is refused', () => {

@@ -245,6 +245,40 @@ describe('chat CRUD', () => {
     expect((await ctx.request().get(`/api/chats/${chat.id}`).set(user.auth)).status).toBe(404);
   });
 
+  it("when a first message, a title and a system prompt at their default limits come with every character escaped (as Python's json.dumps writes them), then 201 with all of it stored, and one more character is a 400, never a 413", async () => {
+    // ensure_ascii: each UTF-16 unit as \uXXXX, so an emoji (one character) takes 12 bytes.
+    const escaped = (body: Record<string, unknown>) =>
+      JSON.stringify(body).replace(
+        /[\u0080-\uffff]/g,
+        (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`,
+      );
+    const send = (message: string) =>
+      ctx
+        .request()
+        .post('/api/chats')
+        .set(user.auth)
+        .set('Content-Type', 'application/json')
+        .send(
+          escaped({
+            message,
+            title: '😀'.repeat(200),
+            systemPrompt: '😀'.repeat(8_000),
+            stream: false,
+          }),
+        );
+    const res = await send('😀'.repeat(16_000));
+    expect(res.body.error).toBeUndefined();
+    expect(res.status).toBe(201);
+    const chat = await Chat.findById(res.body.chat.id).lean();
+    expect(chat).toMatchObject({ title: '😀'.repeat(200), systemPrompt: '😀'.repeat(8_000) });
+    const question = await Message.findById(res.body.messages[0].id).lean();
+    expect(question!.content).toBe('😀'.repeat(16_000));
+
+    const over = await send('😀'.repeat(16_001));
+    expectError(over, 400, 'VALIDATION_FAILED');
+    expect(over.body.error.details).toEqual([{ path: 'message', message: expect.any(String) }]);
+  });
+
   it('when models are listed, then the configured ones come back with the default marked', async () => {
     const res = await ctx.request().get('/api/models').set(user.auth);
     expect(res.status).toBe(200);

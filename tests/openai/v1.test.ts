@@ -925,6 +925,38 @@ describe('errors in OpenAI shape, mapped by the SDK', () => {
     });
   });
 
+  it("when V1_MAX_MESSAGES messages hold V1_MAX_INPUT_CHARS of text with every character escaped (as Python's json.dumps writes them), then it is answered, and one more character is a 400 context_length_exceeded, never a 413", async () => {
+    // ensure_ascii: each UTF-16 unit as \uXXXX, 6 bytes; 500 messages of 200 emoji are the
+    // 200,000 units the cap counts, in 1.2 MB of JSON.
+    const escaped = (body: Record<string, unknown>) =>
+      JSON.stringify(body).replace(
+        /[\u0080-\uffff]/g,
+        (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`,
+      );
+    const send = (last: string) =>
+      ctx
+        .request()
+        .post('/v1/chat/completions')
+        .set('Authorization', `Bearer ${apiKey}`)
+        .set('Content-Type', 'application/json')
+        .send(
+          escaped({
+            model: 'demo',
+            messages: Array.from({ length: 500 }, (_, i) => ({
+              role: 'user',
+              content: i === 499 ? last : '😀'.repeat(200),
+            })),
+          }),
+        );
+    const res = await send('😀'.repeat(200));
+    expect(res.body.error).toBeUndefined();
+    expect(res.status).toBe(200);
+    expect(res.body.object).toBe('chat.completion');
+    const over = await send(`${'😀'.repeat(200)}x`);
+    expect(over.status).toBe(400);
+    expect(over.body.error).toMatchObject({ code: 'context_length_exceeded', param: 'messages' });
+  });
+
   it('when all stream slots are busy, then RateLimitError 429 rate_limit_exceeded with Retry-After', async () => {
     // The first reply holds the one slot until the second call has been refused.
     let release!: () => void;
