@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { Chat } from '../../src/modules/chats/chat.model.js';
+import { Message } from '../../src/modules/chats/message.model.js';
 import { useChatApp } from '../helpers/chat-app.js';
 import type { RecordedRequest } from '../helpers/upstream.js';
 
@@ -59,4 +61,64 @@ describe('the request body the provider receives', () => {
       expectExactBody(request!, question);
     }
   });
+});
+
+describe('the text of a message, as the user wrote it', () => {
+  // Markdown gives leading spaces a meaning: four of them open a code block.
+  const code = '    x = 1\n    y = 2\n';
+  /** Each chats route that sends a message, with `text` as the message. */
+  const routes: [string, (text: string) => Promise<{ status: number; body: any }>][] = [
+    [
+      'POST /api/chats',
+      (text) =>
+        ctx.request().post('/api/chats').set(ctx.user.auth).send({ message: text, stream: false }),
+    ],
+    [
+      'POST /api/chats/:id/messages',
+      async (text) =>
+        ctx
+          .request()
+          .post(`/api/chats/${await newChat()}/messages`)
+          .set(ctx.user.auth)
+          .send({ content: text, stream: false }),
+    ],
+    [
+      'POST /api/chat',
+      (text) =>
+        ctx.request().post('/api/chat').set(ctx.user.auth).send({ message: text, stream: false }),
+    ],
+  ];
+
+  it.each(routes)(
+    'when a message to %s starts with an indented code block and ends with a new line, then it is stored and sent to the provider as sent; only the title made from it is trimmed',
+    async (_route, send) => {
+      const res = await send(code);
+      expect(res.status).toBe(201);
+      expect(res.body.messages[0].content).toBe(code);
+      expect((await Message.findById(res.body.messages[0].id).lean())!.content).toBe(code);
+      expect(ctx.upstream.requests.at(-1)!.messages.at(-1)).toEqual({
+        role: 'user',
+        content: code,
+      });
+      expect((await Chat.findById(res.body.chat.id).lean())!.title).toBe('x = 1 y = 2');
+    },
+  );
+
+  it.each(routes)(
+    'when a message to %s is blank, then 400 VALIDATION_FAILED: it must not be empty, and the provider gets no request',
+    async (_route, send) => {
+      const res = await send(' \n\t ');
+      expect(res.status).toBe(400);
+      expect(res.body.error).toMatchObject({
+        code: 'VALIDATION_FAILED',
+        details: [
+          {
+            path: expect.stringMatching(/^(message|content)$/),
+            message: 'Message must not be empty',
+          },
+        ],
+      });
+      expect(ctx.upstream.requests).toHaveLength(0);
+    },
+  );
 });

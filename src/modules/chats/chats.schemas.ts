@@ -277,11 +277,9 @@ export const ExchangeHeaders = z.object({
  * Lengths are checked before trimming: the documented maxLength bounds what the client sends.
  */
 export function chatSchemas(c: Config = config()) {
-  const content = z
-    .string()
-    .max(c.MAX_MESSAGE_CHARS)
-    .regex(NOT_BLANK, 'Message must not be empty')
-    .trim();
+  // A message is kept as sent, as on the AI SDK route and /v1: its leading spaces can mean
+  // something (four open a Markdown code block). Only the title made from it is trimmed.
+  const content = z.string().max(c.MAX_MESSAGE_CHARS).regex(NOT_BLANK, 'Message must not be empty');
   const title = z
     .string()
     .max(c.MAX_TITLE_CHARS)
