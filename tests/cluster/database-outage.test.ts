@@ -34,6 +34,9 @@ beforeAll(async () => {
     MODELS: 'scripted-model',
     UPSTREAM_MAX_RETRIES: '0',
     MESSAGES_PER_MINUTE: '1000',
+    // A reply's final write is tried again for half the lease time (3 s here) before its stream
+    // ends with the outage's error.
+    GENERATION_LEASE_SECONDS: '6',
   });
 }, 60_000);
 

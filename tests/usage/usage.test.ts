@@ -23,6 +23,8 @@ const ctx = useTestApp({
   MODELS: 'test-model,other-model,swept-model',
   // A disconnect cuts the reply at once (no grace for a reader to resume it).
   DETACH_GRACE_SECONDS: '0',
+  // A final write that keeps failing is tried again for half the lease time: 1 s here.
+  GENERATION_LEASE_SECONDS: '2',
 });
 let user: TestUser;
 let other: TestUser;
@@ -55,8 +57,8 @@ const estimatePrompt = (messages: { content: string }[]) =>
   messages.reduce((n, m) => n + 3 + countTokens(m.content), 3);
 
 /**
- * Fails the reply's final write, the one that carries its charge; `lands`: after the database
- * applied it (only its answer is lost).
+ * Fails the reply's final write, the one that carries its charge, at every attempt (it is given up
+ * after a second here); `lands`: after the database applied it (only its answer is lost).
  */
 function failFinalWrite(lands: boolean) {
   const write = Message.collection.updateOne.bind(Message.collection);

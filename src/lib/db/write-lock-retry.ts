@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
+import { isDatabaseDown } from '../http/error-handler.js';
 import { logger } from '../logger.js';
 
 /**
@@ -44,6 +45,46 @@ export async function retryIdempotentWrite<T>(
       log.warn(
         { err: error, write: what, attempt, nextInMs: pause },
         'the database was locked by other writers; retrying the write',
+      );
+      await sleep(pause);
+    }
+  }
+}
+
+export interface AwayRetryOptions {
+  /** How long after the first failure a further attempt may start. */
+  forMs: number;
+  /** An epoch ms after which no attempt starts either, read before each pause (a lease's expiry). */
+  notAfter?: () => number;
+  /** Pause before the second attempt; doubled for each further one, up to a second. */
+  delayMs?: number;
+  log?: Pick<Logger, 'warn'>;
+}
+
+/**
+ * Runs `write` again while it fails for want of the database (isDatabaseDown: a connection reset,
+ * no server to select), for a bounded time, and logs each retry at warn: a blip of the database
+ * costs a moment, not the write. The same rule as retryIdempotentWrite: only for writes that give
+ * the same result when repeated, as an attempt whose answer was lost may have landed.
+ */
+export async function retryWhileDatabaseAway<T>(
+  what: string,
+  write: () => Promise<T>,
+  { forMs, notAfter = () => Infinity, delayMs = 100, log = logger }: AwayRetryOptions,
+): Promise<T> {
+  let giveUpAt: number | undefined;
+  for (let delay = delayMs, attempt = 1; ; delay = Math.min(delay * 2, 1000), attempt += 1) {
+    try {
+      return await write();
+    } catch (error) {
+      giveUpAt ??= Date.now() + forMs;
+      const left = Math.min(giveUpAt, notAfter()) - Date.now();
+      if (!isDatabaseDown(error) || left <= 0) throw error;
+      // The last attempt goes out when the time is up, not a pause before it.
+      const pause = Math.min(delay, left);
+      log.warn(
+        { err: error, write: what, attempt, nextInMs: pause },
+        'the database could not be reached; retrying the write',
       );
       await sleep(pause);
     }

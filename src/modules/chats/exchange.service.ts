@@ -1,7 +1,7 @@
 import { config } from '../../lib/config.js';
 import { serverProjectsModifiedDocuments } from '../../lib/db/connection.js';
 import { Types } from '../../lib/db/mongoose.js';
-import { retryIdempotentWrite } from '../../lib/db/write-lock-retry.js';
+import { retryIdempotentWrite, retryWhileDatabaseAway } from '../../lib/db/write-lock-retry.js';
 import { AppError, notFound } from '../../lib/errors.js';
 import type { ObjectIdString } from '../../lib/http/ids.js';
 import { releaseLeaseSurely, type Lease } from './generation/leases.js';
@@ -549,7 +549,8 @@ const branchGone = () =>
  *
  * `gone`: the reply was deleted before this write (with its `chat`, or with its `branch` by a
  * deletion that read the tree before the reply was stored), so its charge was not stored with it;
- * `unwritten`: the write failed (the database is unavailable), so neither was anything of it.
+ * `unwritten`: the write failed (the database stayed unavailable while it was tried again), so
+ * neither was anything of it.
  *
  * `onceStored` starts once the reply's own write has landed, beside the chat's (the runner gives
  * its slot back there: a reply already final needs its lease no longer), and is awaited with it.
@@ -575,15 +576,29 @@ export async function storeReply(
     const bytes = textBytes(content);
     // The search keys of the final text: checkpoints leave them alone, this write sets them.
     const terms = searchTerms(content);
-    const result = await inAnswerTurn(message._id, () =>
-      Message.collection.updateOne(ownReply(message._id, lease), {
-        $set: {
-          ...{ content, bytes, terms, status, finishReason, usage, error, stopReason },
-          ...{ ttftMs, durationMs },
-          // A continue leaves the charge of the call that began the answer (its own is in the ledger).
-          ...(charge ? { charge } : {}),
-        },
-      }),
+    const set = {
+      ...{ content, bytes, terms, status, finishReason, usage, error, stopReason },
+      ...{ ttftMs, durationMs },
+      // A continue leaves the charge of the call that began the answer (its own is in the ledger).
+      ...(charge ? { charge } : {}),
+    };
+    // Written again while the database is away: given up at once, the stored reply would keep
+    // only its last checkpoint ('' for one shorter than a checkpoint interval), finished later as
+    // interrupted, while the whole text is here. Meanwhile its readers wait on it in memory (the
+    // reply stays registered) and its lease is renewed (the runner stops only once this has
+    // landed). Tried for half the lease time, and never past the lease's expiry: until then no
+    // one else can have finished the reply. A $set, by `_id` or while still `streaming`
+    // (ownReply, read for each attempt), is safe to repeat.
+    const result = await retryWhileDatabaseAway(
+      'final state of a reply',
+      () =>
+        inAnswerTurn(message._id, () =>
+          Message.collection.updateOne(ownReply(message._id, lease), { $set: set }),
+        ),
+      {
+        forMs: (config().GENERATION_LEASE_SECONDS * 1000) / 2,
+        notAfter: () => lease?.heldUntil ?? Infinity,
+      },
     );
     written = true;
     if (result.matchedCount === 0) {

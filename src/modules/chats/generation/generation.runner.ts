@@ -217,11 +217,11 @@ export async function runGeneration(
   const interrupted = controller.signal.reason instanceof LeaseLost;
   try {
     // The reply settles the chat's kept turns after the chat's own write, and finds it gone
-    // after its exchange was taken back.
+    // after its exchange was taken back. Its lease is renewed until the slot goes back (release,
+    // in storeOutcome): a chat write the database holds up (its write lock retried), or a final
+    // write tried again while the database is away, may take a good part of the lease, and the
+    // reply is not settled before it.
     await exchange.chatWritten?.catch(() => undefined);
-    // Renewed until then: a chat write the database holds up (its write lock retried) may take
-    // a good part of the lease, and the reply is not settled before it.
-    stopRenewing(lease);
     return await storeOutcome(exchange, reply, checkpoints, {
       abort,
       interrupted,
@@ -234,6 +234,8 @@ export async function runGeneration(
       otherOutput: otherOutput.join(''),
     });
   } finally {
+    // Stopped already when the slot went back; not left renewed by a storeOutcome that threw.
+    stopRenewing(lease);
     // Shutdown closes the database only after this (registry.ts runningGenerations).
     settled();
   }
@@ -360,7 +362,12 @@ async function storeOutcome(
     ? Promise.resolve()
     : recordUsage(call, {}, charging).catch(() => undefined);
   let releasing: Promise<void> | undefined;
-  const release = () => (releasing ??= recorded.then(() => releaseLeaseSurely(lease)));
+  const release = () =>
+    (releasing ??= recorded.then(() => {
+      // Renewed until now, through a final write tried again while the database was away.
+      stopRenewing(lease);
+      return releaseLeaseSurely(lease);
+    }));
   try {
     const [charge] = await Promise.all([charging, checkpoints?.close()]);
     // The reply's own call carries its charge, also when the reply is not stored (an unstored /v1
