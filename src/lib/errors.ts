@@ -82,8 +82,11 @@ export const unauthenticated = (message = 'Authentication required') =>
 export const invalidCredentials = (message: string) =>
   new AppError('INVALID_CREDENTIALS', message, { headers: { 'WWW-Authenticate': 'Bearer' } });
 
-export const serviceUnavailable = (message = 'The database is unavailable, try again shortly') =>
-  new AppError('SERVICE_UNAVAILABLE', message, { headers: { 'Retry-After': '5' } });
+/** The database is away: told when to come back. `cause`: the failure behind it, for the log. */
+export const serviceUnavailable = (
+  message = 'The database is unavailable, try again shortly',
+  cause?: unknown,
+) => new AppError('SERVICE_UNAVAILABLE', message, { headers: { 'Retry-After': '5' }, cause });
 
 /**
  * Work not done because the request's client has gone: there is no one to answer, and it is no

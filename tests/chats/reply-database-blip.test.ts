@@ -8,6 +8,7 @@ import { Message } from '../../src/modules/chats/message.model.js';
 import { liveReply } from '../../src/modules/chats/reply-stream.js';
 import { useChatApp } from '../helpers/chat-app.js';
 import { chargesOnReplies, chargesWhere, ledgerEntries } from '../helpers/charges.js';
+import { expectError } from '../helpers/auth.js';
 import { eventually } from '../helpers/eventually.js';
 import { finalsOf, openSse } from '../helpers/sse.js';
 
@@ -217,6 +218,41 @@ describe('a reply whose final write meets a database blip', () => {
     }
     const where = { chatId: new Types.ObjectId(chatId) };
     expect(await chargesWhere(where)).toMatchObject([{ totalTokens: 7 }]);
+    expect(await eventually(leasesOfUser, (n) => n === 0)).toBe(0);
+  });
+
+  it('when the final write fails for longer than it is tried, then the send answers 503 with Retry-After and the call is charged once, in the ledger', async () => {
+    const chatId = await newChat();
+    ctx.upstream.script({
+      chunks: ['Not ', 'stored'],
+      usage: { prompt_tokens: 4, completion_tokens: 2, total_tokens: 6 },
+    });
+    const blip = refuseFinalWrites();
+    let res;
+    try {
+      res = await ctx
+        .request()
+        .post(`/api/chats/${chatId}/messages`)
+        .set(ctx.user.auth)
+        .send({ content: 'question', stream: false });
+    } finally {
+      blip.restore();
+    }
+    expectError(res, 503, 'SERVICE_UNAVAILABLE');
+    // Every 503 of the database being away says when to come back (README, API.md).
+    expect(res.headers['retry-after']).toBe('5');
+    expect(blip.refused()).toBeGreaterThan(1);
+    // Given up as before: the reply is left to the interrupted sweep, its call in the ledger.
+    const where = { chatId: new Types.ObjectId(chatId) };
+    const [reply] = await Message.find({ ...where, role: 'assistant' }).lean();
+    expect(reply?.status).toBe('streaming');
+    expect(
+      await eventually(
+        () => chargesWhere(where),
+        (c) => c.length > 0,
+      ),
+    ).toMatchObject([{ _id: reply!._id, totalTokens: 6 }]);
+    expect(await chargesOnReplies(where)).toEqual([]);
     expect(await eventually(leasesOfUser, (n) => n === 0)).toBe(0);
   });
 });

@@ -2,7 +2,7 @@ import { config } from '../../lib/config.js';
 import { serverProjectsModifiedDocuments } from '../../lib/db/connection.js';
 import { Types } from '../../lib/db/mongoose.js';
 import { retryIdempotentWrite, retryWhileDatabaseAway } from '../../lib/db/write-lock-retry.js';
-import { AppError, notFound } from '../../lib/errors.js';
+import { AppError, notFound, serviceUnavailable } from '../../lib/errors.js';
 import type { ObjectIdString } from '../../lib/http/ids.js';
 import { releaseLeaseSurely, type Lease } from './generation/leases.js';
 import {
@@ -634,11 +634,8 @@ export async function storeReply(
   } catch (error) {
     logger.error({ err: error, messageId: String(message._id) }, 'could not store the reply');
     return {
-      error: new AppError(
-        'SERVICE_UNAVAILABLE',
-        'The reply could not be saved; the database is unavailable',
-        { cause: error },
-      ),
+      // With Retry-After, as every 503 of the database being away.
+      error: serviceUnavailable('The reply could not be saved; the database is unavailable', error),
       ...(written ? {} : { unwritten: true as const }),
     };
   }
