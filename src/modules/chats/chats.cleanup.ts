@@ -1,4 +1,5 @@
 import { Types } from '../../lib/db/mongoose.js';
+import { logger } from '../../lib/logger.js';
 import { forgetChatUsage, unlinkLateEntry } from '../usage/index.js';
 import { userExists } from '../users/index.js';
 import { Generation } from './generation/generation.model.js';
@@ -6,6 +7,7 @@ import { Chat, inChatTurn, type ChatDoc } from './chat.model.js';
 import { CLEAR_CONTEXT } from './chat-context.js';
 import { ChatSlot } from './chat-slot.model.js';
 import { IdempotencyKey } from './idempotency.model.js';
+import { releaseChatSlot } from './chats.quota.js';
 import { endReplies } from './chats.service.js';
 import { deleteMessages } from './message-removal.js';
 import { Message } from './message.model.js';
@@ -82,6 +84,65 @@ export async function removeLeftovers(
     await ReplyReader.deleteMany({ chatId });
     await forgetChatUsage(chatId);
   } else await deleteUserContent(String(userId));
+}
+
+const CLEAN_UP_RETRY_MS = 1000;
+const CLEAN_UP_FOR_MS = 5 * 60_000;
+
+/**
+ * Removes what a request that makes a chat (a new chat's first send, a fork) stored before it
+ * failed, the database away: the messages it stored under ids of its own (`messageIds`), then
+ * the chat and its place, when it got as far as storing the chat. Tried at once and, while the
+ * database does not answer, again every second in the background until it does: a clean-up that
+ * runs a moment after the failure usually meets the same outage, and the user would find, once
+ * the database is back, a chat they were told was not made, holding none or part of what it was
+ * made for and counted against their chats. The chat goes only as this request stored it (its
+ * `createdAt`): a repeat that took the request's Idempotency-Key over makes one under the same
+ * id, which stays. Resolves once the first try has settled; never fails.
+ */
+export function removeUnfinishedChat(
+  chat: Pick<ChatDoc, '_id' | 'createdAt'> | null,
+  messageIds: Types.ObjectId[] = [],
+): Promise<void> {
+  // What is still to remove: each step is done once, whichever try gets it done.
+  let messagesLeft = messageIds.length > 0;
+  let chatLeft = chat;
+  let slotLeft: Types.ObjectId | null = null;
+  const attempt = async () => {
+    if (messagesLeft) {
+      await Message.collection.deleteMany({ _id: { $in: messageIds } });
+      messagesLeft = false;
+    }
+    if (chatLeft) {
+      const { _id, createdAt } = chatLeft;
+      const removed = await Chat.collection.deleteOne({ _id, createdAt });
+      chatLeft = null;
+      // Its place, once the chat that held it is gone (a repeat's chat keeps its own).
+      if (removed.deletedCount > 0) slotLeft = _id;
+    }
+    if (slotLeft) {
+      await releaseChatSlot(slotLeft);
+      slotLeft = null;
+    }
+  };
+  const giveUpAt = Date.now() + CLEAN_UP_FOR_MS;
+  const retry = () => {
+    attempt().catch((error: unknown) => {
+      if (Date.now() + CLEAN_UP_RETRY_MS < giveUpAt) setTimeout(retry, CLEAN_UP_RETRY_MS).unref();
+      else
+        logger.error(
+          { err: (error as Error).message, chatId: chat && String(chat._id) },
+          'could not remove an unfinished chat',
+        );
+    });
+  };
+  return attempt().catch((error: unknown) => {
+    logger.warn(
+      { err: (error as Error).message, chatId: chat && String(chat._id) },
+      'unfinished chat not removed; retrying in the background',
+    );
+    setTimeout(retry, CLEAN_UP_RETRY_MS).unref();
+  });
 }
 
 /**

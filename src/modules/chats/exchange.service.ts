@@ -32,6 +32,7 @@ import {
   forgetRemovedMessages,
   messageStillThere,
   removeLeftovers,
+  removeUnfinishedChat,
 } from './chats.cleanup.js';
 import { countStoredReply, keptCountDue, textBytes, titleFields } from './chats.quota.js';
 import { admitExchange, ExchangeLimits } from './exchange.limits.js';
@@ -176,6 +177,8 @@ export async function beginExchange(
   let completion: StartedCompletion | undefined;
   // Until then a failure or refusal stored nothing, and gives back the room its limits took.
   let messagesStored = false;
+  /** The chat this send created (a new chat's first message), until its messages are kept. */
+  let created: ChatDoc | null = null;
   try {
     const newChat = newChatOf(existing);
     // A plain send takes the turns kept on the chat; anything else (or a context that is gone or
@@ -212,8 +215,9 @@ export async function beginExchange(
       context = pendingContext([], input.content, ids.replyId);
     }
     // A new chat is written first; an existing one has nothing written before the model call.
-    const chat =
-      existing ?? (await createChat(userId, newChat!, input.content, chatId, context ?? undefined));
+    if (!existing)
+      created = await createChat(userId, newChat!, input.content, chatId, context ?? undefined);
+    const chat = existing ?? created!;
     const model = input.model ?? chat.model;
     const turns = fitToBudget(
       chat.systemPrompt,
@@ -318,6 +322,10 @@ export async function beginExchange(
         () => true,
       );
     if (!messagesStored) limits.giveRoomBackUnstored();
+    // The chat it created for them goes too: the user would find a chat named after a question
+    // it does not hold, counted against their chats, and a retry (one with its Idempotency-Key
+    // too) would make a second one beside it.
+    if (created && !messagesStored) await removeUnfinishedChat(created);
     await releaseLeaseSurely(lease);
     throw error;
   }

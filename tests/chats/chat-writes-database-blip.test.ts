@@ -1,0 +1,112 @@
+import { MongoNetworkError } from 'mongodb';
+import { describe, expect, it, vi } from 'vitest';
+import { isDatabaseConnected } from '../../src/lib/db/connection.js';
+import { Types } from '../../src/lib/db/mongoose.js';
+import { ChatSlot } from '../../src/modules/chats/chat-slot.model.js';
+import { Chat } from '../../src/modules/chats/chat.model.js';
+import { Message } from '../../src/modules/chats/message.model.js';
+import { expectError } from '../helpers/auth.js';
+import { useChatApp } from '../helpers/chat-app.js';
+import { eventually } from '../helpers/eventually.js';
+import { createUser } from '../helpers/users.js';
+
+// Chats are made and changed well past the per-minute limit of chat writes.
+const ctx = useChatApp({ CHAT_WRITES_PER_MINUTE: '1000' });
+
+/** A failed command marks the database unreachable until the next heartbeat (500 ms). */
+async function databaseBack() {
+  for (const end = Date.now() + 5_000; !isDatabaseConnected() && Date.now() < end;)
+    await new Promise((r) => setTimeout(r, 50));
+  expect(isDatabaseConnected()).toBe(true);
+}
+
+const away = () => Promise.reject(new MongoNetworkError('database away, by the test'));
+
+/** What the user holds in the chats feature: chats (by title), messages, chat places. */
+async function holdings(userId: string) {
+  const owner = new Types.ObjectId(userId);
+  const chats = await Chat.find({ userId: owner }).sort({ createdAt: 1 }).lean();
+  return {
+    chats: chats.map((c) => c.title),
+    messages: await Message.countDocuments({ userId: owner }),
+    places: await ChatSlot.countDocuments({ userId: owner }),
+  };
+}
+
+describe('a new chat whose first message cannot be stored (the database away)', () => {
+  it('when the messages of a new chat cannot be stored, then 503 and no empty chat is left behind once the database is back', async () => {
+    const user = await createUser({ label: 'new-chat-blip' });
+    // The chat is inserted; the database goes away for the messages' insert (once).
+    const spy = vi.spyOn(Message.collection, 'insertMany').mockImplementationOnce(away);
+    let res;
+    try {
+      res = await ctx
+        .request()
+        .post('/api/chats')
+        .set(user.auth)
+        .send({ message: 'my question', stream: false });
+    } finally {
+      spy.mockRestore();
+    }
+    expectError(res, 503, 'SERVICE_UNAVAILABLE');
+    await databaseBack();
+    // Either the whole exchange or nothing: not a chat named after a question it does not hold.
+    expect(await holdings(user.id), 'a chat without its messages was left').toEqual({
+      chats: [],
+      messages: 0,
+      places: 0,
+    });
+  });
+
+  it('when the outage lasts through the removal of the chat too, then the chat is removed once the database is back', async () => {
+    const user = await createUser({ label: 'new-chat-blip-long' });
+    const failing = [
+      vi.spyOn(Message.collection, 'insertMany').mockImplementationOnce(away),
+      vi.spyOn(Chat.collection, 'deleteOne').mockImplementationOnce(away),
+    ];
+    let res;
+    try {
+      res = await ctx
+        .request()
+        .post('/api/chats')
+        .set(user.auth)
+        .send({ message: 'my question', stream: false });
+    } finally {
+      for (const spy of failing) spy.mockRestore();
+    }
+    expectError(res, 503, 'SERVICE_UNAVAILABLE');
+    await databaseBack();
+    const left = await eventually(
+      () => holdings(user.id),
+      (h) => h.chats.length === 0 && h.places === 0,
+    );
+    expect(left).toEqual({ chats: [], messages: 0, places: 0 });
+  });
+
+  it('when the messages of a new chat cannot be stored, then a repeat with its Idempotency-Key once the database is back answers 201 with one chat holding the exchange', async () => {
+    const user = await createUser({ label: 'new-chat-blip-key' });
+    const key = `new-chat-${Date.now()}`;
+    const send = () =>
+      ctx
+        .request()
+        .post('/api/chats')
+        .set(user.auth)
+        .set('Idempotency-Key', key)
+        .send({ message: 'my question', stream: false });
+    const spy = vi.spyOn(Message.collection, 'insertMany').mockImplementationOnce(away);
+    let res;
+    try {
+      res = await send();
+    } finally {
+      spy.mockRestore();
+    }
+    expectError(res, 503, 'SERVICE_UNAVAILABLE');
+    await databaseBack();
+    const again = await send();
+    expect(again.status, JSON.stringify(again.body)).toBe(201);
+    expect(await holdings(user.id)).toEqual({ chats: ['my question'], messages: 2, places: 1 });
+    const [chat] = await Chat.find({ userId: new Types.ObjectId(user.id) }).lean();
+    expect(again.body.chat.id).toBe(String(chat!._id));
+    expect(await Message.countDocuments({ chatId: chat!._id })).toBe(2);
+  });
+});
