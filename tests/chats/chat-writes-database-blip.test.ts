@@ -11,6 +11,8 @@ import { eventually } from '../helpers/eventually.js';
 import { createUser } from '../helpers/users.js';
 
 // Chats are made and changed well past the per-minute limit of chat writes.
+type TestUser = Awaited<ReturnType<typeof createUser>>;
+
 const ctx = useChatApp({ CHAT_WRITES_PER_MINUTE: '1000' });
 
 /** A failed command marks the database unreachable until the next heartbeat (500 ms). */
@@ -108,5 +110,104 @@ describe('a new chat whose first message cannot be stored (the database away)', 
     const [chat] = await Chat.find({ userId: new Types.ObjectId(user.id) }).lean();
     expect(again.body.chat.id).toBe(String(chat!._id));
     expect(await Message.countDocuments({ chatId: chat!._id })).toBe(2);
+  });
+});
+
+describe('a fork cut short by the database going away', () => {
+  /** A user's chat "original" holding one exchange: its id and its answer's. */
+  async function original(label: string) {
+    const user = await createUser({ label });
+    ctx.upstream.script({ chunks: ['an answer'] });
+    const created = await ctx
+      .request()
+      .post('/api/chats')
+      .set(user.auth)
+      .send({ message: 'original', stream: false });
+    expect(created.status).toBe(201);
+    return {
+      user,
+      chatId: created.body.chat.id as string,
+      replyId: created.body.messages[1].id as string,
+    };
+  }
+  const fork = (user: TestUser, chatId: string, messageId: string, key?: string) => {
+    const req = ctx.request().post(`/api/chats/${chatId}/fork`).set(user.auth);
+    return (key ? req.set('Idempotency-Key', key) : req).send({ messageId });
+  };
+
+  it('when the copies land but their acknowledgement is lost, and the outage lasts through the clean-up, then no half-made fork is left once the database is back, and a repeat with its Idempotency-Key makes the one fork whole', async () => {
+    const { user, chatId, replyId } = await original('fork-blip');
+    const key = `fork-${Date.now()}`;
+    const insert = Message.collection.insertMany.bind(Message.collection);
+    const failing = [
+      vi
+        .spyOn(Message.collection, 'insertMany')
+        .mockImplementation(async (...args: Parameters<typeof insert>) => {
+          await insert(...args);
+          throw new MongoNetworkError('connection reset after the copies were written');
+        }),
+      vi.spyOn(Message.collection, 'deleteMany').mockImplementation(away),
+      vi.spyOn(Chat.collection, 'deleteOne').mockImplementation(away),
+    ];
+    let res;
+    try {
+      res = await fork(user, chatId, replyId, key);
+    } finally {
+      for (const spy of failing) spy.mockRestore();
+    }
+    expectError(res, 503, 'SERVICE_UNAVAILABLE');
+    await databaseBack();
+    const list = await ctx.request().get('/api/chats').set(user.auth);
+    expect(list.status).toBe(200);
+    expect(
+      (list.body as { title: string }[]).map((c) => c.title),
+      'a "(fork)" chat was left',
+    ).toEqual(['original']);
+    // The copies nobody can reach go too, once the database answers.
+    const left = await eventually(
+      () => holdings(user.id),
+      (h) => h.messages === 2,
+    );
+    expect(left).toEqual({ chats: ['original'], messages: 2, places: 1 });
+    const again = await fork(user, chatId, replyId, key);
+    expect(again.status, JSON.stringify(again.body)).toBe(201);
+    expect(again.body.title).toBe('original (fork)');
+    const copied = await Message.find({ chatId: new Types.ObjectId(again.body.id as string) })
+      .sort({ createdAt: 1 })
+      .lean();
+    expect(copied.map((m) => m.content)).toEqual(['original', 'an answer']);
+    expect(again.body.activeLeafId).toBe(String(copied[1]!._id));
+    expect(await holdings(user.id)).toEqual({
+      chats: ['original', 'original (fork)'],
+      messages: 4,
+      places: 2,
+    });
+  });
+
+  it('when the fork is stored and its last check meets the outage, then the fork and its copies are removed, and nothing of it is left', async () => {
+    const { user, chatId, replyId } = await original('fork-blip-check');
+    const read = Chat.collection.findOne.bind(Chat.collection);
+    let failed = false;
+    // Every read of the original passes; the fork's own check (its chat still owned) fails once.
+    const spy = vi
+      .spyOn(Chat.collection, 'findOne')
+      .mockImplementation(async (...args: Parameters<typeof read>) => {
+        const filter = args[0] as { _id?: Types.ObjectId } | undefined;
+        if (!failed && filter?._id !== undefined && String(filter._id) !== chatId) {
+          failed = true;
+          throw new MongoNetworkError('database away, by the test');
+        }
+        return read(...args);
+      });
+    let res;
+    try {
+      res = await fork(user, chatId, replyId);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(failed).toBe(true);
+    expectError(res, 503, 'SERVICE_UNAVAILABLE');
+    await databaseBack();
+    expect(await holdings(user.id)).toEqual({ chats: ['original'], messages: 2, places: 1 });
   });
 });

@@ -806,7 +806,7 @@ describe('Idempotency-Key on forking a chat', () => {
     const { chatId, messageIds } = await chatWithExchange();
     const before = (await forksOf()).length;
     const key = newKey();
-    // The first fork's chat is stored; its copies are held.
+    // The first fork is copying: its copies are held (its chat is stored once they are in).
     const copying = holdCall(Message.collection, 'insertMany');
     const reads = vi.spyOn(IdempotencyKey, 'findOne');
     try {

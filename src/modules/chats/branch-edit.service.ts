@@ -7,8 +7,13 @@ import { beginBranchDeletion, endBranchDeletion } from './branch-deletions.js';
 import { Tree, withContent } from './branch.tree.js';
 import { Chat, inChatTurn, type ChatDoc } from './chat.model.js';
 import { CLEAR_CONTEXT } from './chat-context.js';
-import { chatStillOwned, forgetRemovedMessages, removeLeftovers } from './chats.cleanup.js';
-import { ensureRoom, forgetKnownRoom, releaseChatSlot, textBytes } from './chats.quota.js';
+import {
+  chatStillOwned,
+  forgetRemovedMessages,
+  removeLeftovers,
+  removeUnfinishedChat,
+} from './chats.cleanup.js';
+import { ensureRoom, forgetKnownRoom, textBytes } from './chats.quota.js';
 import { checkChatWriteRate, createChat, findOwnedChat, newChatBytes } from './chats.service.js';
 import { insertMessages, Message, type NewMessageDoc } from './message.model.js';
 import { deleteMessages } from './message-removal.js';
@@ -63,12 +68,11 @@ export async function forkChat(
     messages: messages.length,
     bytes: newChatBytes(input) + messages.reduce((sum, m) => sum + textBytes(m.content), 0),
   });
-  const chat = await createChat(userId, input, undefined, id);
   const ids = new Map(messages.map((m) => [String(m._id), new Types.ObjectId()]));
   const copies: NewMessageDoc[] = messages.map((m) => ({
     _id: ids.get(String(m._id))!,
-    chatId: chat._id,
-    userId: chat.userId,
+    chatId: id,
+    userId: new Types.ObjectId(userId),
     parentId: m.parentId ? (ids.get(String(m.parentId)) ?? null) : null,
     role: m.role,
     content: m.content,
@@ -84,23 +88,26 @@ export async function forkChat(
     createdAt: m.createdAt,
   }));
   const leafId = copies.at(-1)?._id ?? null;
+  let chat: ChatDoc | null = null;
   try {
+    // The copies first, then the chat that makes them reachable, pointing at the copied leaf: a
+    // failure in between (the database away) leaves only messages nobody sees, which the clean-up
+    // below removes, never a "(fork)" chat holding part of the branch, or none of it. Its
+    // lastMessageAt is its creation time, not its copied question's: the list puts the chat just
+    // made first, as the user expects to find it, not among chats of the original's day.
     if (copies.length > 0) await insertMessages(copies);
-    // Its lastMessageAt stays its creation time, not its copied question's: the list puts the
-    // chat just made first, as the user expects to find it, not among chats of the original's day.
-    const set = leafId ? { activeLeafId: leafId } : {};
-    await inChatTurn(chat._id, () => Chat.updateOne({ _id: chat._id }, { $set: set }));
+    chat = await createChat(userId, input, undefined, id, undefined, leafId);
     // The account deleted meanwhile: nothing of the copy stays.
     if (!(await chatStillOwned(chat.userId, chat._id))) {
       await removeLeftovers(chat.userId, chat._id);
       throw notFound('Chat');
     }
-    return { ...chat, ...set };
+    return chat;
   } catch (error) {
-    // A half-made copy is not left behind.
-    await Message.deleteMany({ chatId: chat._id }).catch(() => undefined);
-    await Chat.deleteOne({ _id: chat._id }).catch(() => undefined);
-    await releaseChatSlot(chat._id).catch(() => undefined);
+    // A half-made copy is not left behind, also when the database is still away: retried until
+    // it answers. By the copies' own ids: a repeat with the same Idempotency-Key that took the
+    // key over copies under the same chat id.
+    await removeUnfinishedChat(chat, [...ids.values()]);
     throw error;
   }
 }

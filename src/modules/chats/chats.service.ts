@@ -190,11 +190,14 @@ export async function createChat(
   id = new Types.ObjectId(),
   /** The turns a chat created with its first message keeps for the next send (chat-context.ts). */
   context?: ChatContext,
+  /** The end of its active branch, for a chat created holding messages (a fork's copies). */
+  activeLeafId?: Types.ObjectId | null,
 ): Promise<ChatDoc> {
   const now = new Date();
   const title = titleOf(input, firstMessage);
   const chat: NewChatDoc = {
     ...(context ? { context } : {}),
+    ...(activeLeafId ? { activeLeafId } : {}),
     _id: id,
     userId: oid(userId),
     title,

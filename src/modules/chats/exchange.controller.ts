@@ -335,8 +335,8 @@ export function createChatOnce(req: Request, res: Response, input: NewChat): Pro
 /**
  * Makes a chat (POST /api/chats without a message, a fork) and answers 201 with it; an
  * Idempotency-Key makes a repeat of the same request answer with the same chat. `copies`: the chat
- * is stored before what it holds (a fork's copied messages), so a repeat waits for the first
- * request's answer rather than answer with a chat still being filled.
+ * holds what the request copied into it (a fork's messages) and is removed again should the request
+ * fail, so a repeat waits for the first request's answer rather than answer with what it finds.
  */
 export async function chatOnce(
   req: Request,

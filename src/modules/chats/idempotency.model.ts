@@ -29,8 +29,9 @@ export interface IdempotencyDoc {
    */
   appendFrom?: number | null;
   /**
-   * A fork: its chat is stored before the messages copied into it, so the chat's existence does
-   * not tell that the request made it; only its saved answer (`stored`) does.
+   * A fork: its chat is stored after the messages copied into it, but checked after that (its
+   * account deleted meanwhile) and removed again when the request fails, so the chat's existence
+   * does not tell that the request made it; only its saved answer (`stored`) does.
    */
   copies?: boolean;
   /**
