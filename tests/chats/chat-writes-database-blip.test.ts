@@ -5,6 +5,7 @@ import { Types } from '../../src/lib/db/mongoose.js';
 import { ChatSlot } from '../../src/modules/chats/chat-slot.model.js';
 import { Chat } from '../../src/modules/chats/chat.model.js';
 import { Message } from '../../src/modules/chats/message.model.js';
+import { UsageEntry } from '../../src/modules/usage/usage.model.js';
 import { expectError } from '../helpers/auth.js';
 import { useChatApp } from '../helpers/chat-app.js';
 import { eventually } from '../helpers/eventually.js';
@@ -209,5 +210,160 @@ describe('a fork cut short by the database going away', () => {
     expectError(res, 503, 'SERVICE_UNAVAILABLE');
     await databaseBack();
     expect(await holdings(user.id)).toEqual({ chats: ['original'], messages: 2, places: 1 });
+  });
+});
+
+describe('a regenerate or a continue cut short before its model call (the database away)', () => {
+  /** A user's chat holding one exchange whose answer the model gave as `script` made it. */
+  async function answered(label: string, script: Parameters<typeof ctx.upstream.script>[0]) {
+    const user = await createUser({ label });
+    ctx.upstream.script(script);
+    const created = await ctx
+      .request()
+      .post('/api/chats')
+      .set(user.auth)
+      .send({ message: 'question', stream: false });
+    expect(created.status).toBe(201);
+    return {
+      user,
+      chatId: created.body.chat.id as string,
+      answerId: created.body.messages[1].id as string,
+    };
+  }
+  /** The chat's answers as a reader of its tree finds them (which settles any left streaming). */
+  async function answersOf(user: TestUser, chatId: string) {
+    const tree = await ctx.request().get(`/api/chats/${chatId}/messages?view=tree`).set(user.auth);
+    expect(tree.status).toBe(200);
+    return (
+      tree.body as {
+        role: string;
+        content: string;
+        status: string;
+        finishReason: string | null;
+        error: { code: string } | null;
+      }[]
+    )
+      .filter((m) => m.role === 'assistant')
+      .map((m) => [m.content, m.status, m.finishReason, m.error?.code ?? null]);
+  }
+  const ledgerOf = async (user: TestUser) =>
+    (await UsageEntry.find({ userId: new Types.ObjectId(user.id) }).lean()).map(
+      (e) => e.totalTokens,
+    );
+
+  it('when the database goes away after a regenerate stored its new answer and before the model is called, then 503, no empty answer is left in the tree and nothing is charged for the call never made', async () => {
+    const { user, chatId, answerId } = await answered('regenerate-blip', {
+      chunks: ['first answer'],
+    });
+    const callsBefore = ctx.upstream.requests.length;
+    // The new answer is inserted; the database goes away for the chat's write (its active leaf).
+    const spy = vi.spyOn(Chat.collection, 'updateOne').mockImplementationOnce(away);
+    let res;
+    try {
+      res = await ctx
+        .request()
+        .post(`/api/chats/${chatId}/messages/${answerId}/regenerate`)
+        .set(user.auth)
+        .send({ stream: false });
+    } finally {
+      spy.mockRestore();
+    }
+    expectError(res, 503, 'SERVICE_UNAVAILABLE');
+    expect(ctx.upstream.requests).toHaveLength(callsBefore); // the model was never called
+    await databaseBack();
+    expect(
+      { answers: await answersOf(user, chatId), ledger: await ledgerOf(user) },
+      'an empty interrupted answer was left, and charged',
+    ).toEqual({ answers: [['first answer', 'complete', 'stop', null]], ledger: [] });
+  });
+
+  it('when the database goes away after a continue claimed the answer and before the model is called, then 503, the answer is as it was, still to continue, and nothing is charged', async () => {
+    const { user, chatId, answerId } = await answered('continue-blip', {
+      chunks: ['The start'],
+      finishReason: 'length',
+    });
+    const callsBefore = ctx.upstream.requests.length;
+    // The answer is claimed; the database goes away for the chat's write (its active leaf).
+    const spy = vi.spyOn(Chat.collection, 'updateOne').mockImplementationOnce(away);
+    let res;
+    try {
+      res = await ctx
+        .request()
+        .post(`/api/chats/${chatId}/messages/${answerId}/continue`)
+        .set(user.auth)
+        .send({ stream: false });
+    } finally {
+      spy.mockRestore();
+    }
+    expectError(res, 503, 'SERVICE_UNAVAILABLE');
+    expect(ctx.upstream.requests).toHaveLength(callsBefore);
+    await databaseBack();
+    expect(
+      { answers: await answersOf(user, chatId), ledger: await ledgerOf(user) },
+      'the answer was left interrupted, and charged',
+    ).toEqual({ answers: [['The start', 'complete', 'length', null]], ledger: [] });
+    // Still one to continue.
+    ctx.upstream.script({ chunks: [' and the end'] });
+    const continued = await ctx
+      .request()
+      .post(`/api/chats/${chatId}/messages/${answerId}/continue`)
+      .set(user.auth)
+      .send({ stream: false });
+    expect(continued.status, JSON.stringify(continued.body)).toBe(201);
+    expect(await answersOf(user, chatId)).toEqual([
+      ['The start and the end', 'complete', 'stop', null],
+    ]);
+  });
+
+  it('when even the take-back meets the outage, then the answer left streaming is finished as interrupted without a charge: its call never went out', async () => {
+    const { user, chatId, answerId } = await answered('regenerate-blip-long', {
+      chunks: ['first answer'],
+    });
+    const failing = [
+      vi.spyOn(Chat.collection, 'updateOne').mockImplementationOnce(away),
+      vi.spyOn(Message.collection, 'deleteMany').mockImplementation(away),
+    ];
+    let res;
+    try {
+      res = await ctx
+        .request()
+        .post(`/api/chats/${chatId}/messages/${answerId}/regenerate`)
+        .set(user.auth)
+        .send({ stream: false });
+    } finally {
+      for (const spy of failing) spy.mockRestore();
+    }
+    expectError(res, 503, 'SERVICE_UNAVAILABLE');
+    await databaseBack();
+    expect(
+      { answers: await answersOf(user, chatId), ledger: await ledgerOf(user) },
+      'charged for a call never made',
+    ).toEqual({
+      answers: [
+        ['first answer', 'complete', 'stop', null],
+        ['', 'incomplete', null, 'INTERRUPTED'],
+      ],
+      ledger: [],
+    });
+  });
+
+  it('when a regenerate sends its call, then its answer no longer says the call is unsent: an interrupted finish from then on charges its prompt', async () => {
+    const { user, chatId, answerId } = await answered('regenerate-sent', {
+      chunks: ['first answer'],
+    });
+    ctx.upstream.script({ chunks: ['second answer'] });
+    const res = await ctx
+      .request()
+      .post(`/api/chats/${chatId}/messages/${answerId}/regenerate`)
+      .set(user.auth)
+      .send({ stream: false });
+    expect(res.status).toBe(201);
+    const replyId = res.body.messages[1].id as string;
+    const stored = await eventually(
+      async () => (await Message.findById(replyId).lean())?.lease,
+      (lease) => lease?.unsent === undefined,
+    );
+    expect(stored).toMatchObject({ token: expect.any(String) });
+    expect(stored?.unsent).toBeUndefined();
   });
 });

@@ -136,21 +136,33 @@ export async function beginRegenerate(
         status: 'streaming',
         model,
         createdAt: now,
-        lease: { slot: lease.slot, token: lease.token, at: now },
+        // Its call goes out once this is stored (runGeneration): until then, none was made.
+        lease: { slot: lease.slot, token: lease.token, at: now, unsent: true },
       },
     ])) as [MessageDoc];
-    if (!(await chatStillOwned(chat.userId, chat._id))) {
-      await removeLeftovers(chat.userId, chat._id);
-      throw notFound('Chat');
+    try {
+      if (!(await chatStillOwned(chat.userId, chat._id))) {
+        await removeLeftovers(chat.userId, chat._id);
+        throw notFound('Chat');
+      }
+      const moved = await moveActiveLeaf(chat, replyId, now);
+      // Its question deleted with its branch while this was stored: as for a send
+      // (exchange.service.ts).
+      if (!(await messageStillThere(question._id))) {
+        await takeBackExchange(chat._id, [replyId]);
+        throw notFound('Message');
+      }
+      const turns = fitToBudget(chat.systemPrompt, history, config().HISTORY_TOKEN_BUDGET);
+      return { chat: moved, userMessage: userMessage!, assistant, lease, model, turns };
+    } catch (error) {
+      // Stored, then a later step failed (the database away): the new answer is taken back
+      // before its slot is given back, as a send's is (exchange.service.ts). Left, it would
+      // stay empty and be finished as interrupted, a sibling the user never got. Best effort:
+      // one that stays was never sent to the model, and is not charged (interrupted-replies.ts).
+      if (!(error instanceof AppError && error.code === 'NOT_FOUND'))
+        await takeBackExchange(chat._id, [replyId]).catch(() => undefined);
+      throw error;
     }
-    const moved = await moveActiveLeaf(chat, replyId, now);
-    // Its question deleted with its branch while this was stored: as for a send (exchange.service.ts).
-    if (!(await messageStillThere(question._id))) {
-      await takeBackExchange(chat._id, [replyId]);
-      throw notFound('Message');
-    }
-    const turns = fitToBudget(chat.systemPrompt, history, config().HISTORY_TOKEN_BUDGET);
-    return { chat: moved, userMessage: userMessage!, assistant, lease, model, turns };
   });
 }
 
@@ -202,6 +214,8 @@ export async function beginContinue(
       callId,
       from: answer.content.length,
       at: now,
+      // Its call goes out once this is claimed (runGeneration): until then, none was made.
+      unsent: true,
     };
     // The answer as the continue holds it, stored and in hand alike.
     const claim = {
@@ -223,16 +237,40 @@ export async function beginContinue(
     if (claimed.matchedCount === 0)
       // Deleted with its branch since it was read, or changed by a continue running meanwhile.
       throw (await messageStillThere(answer._id)) ? streaming() : notFound('Message');
-    const [moved] = await Promise.all([
-      moveActiveLeaf(chat, answer._id, now),
-      forgetEarlierReaders(answer._id),
-    ]);
-    // Deleted with its branch after the claim: the branch must not point at it, and no model call
-    // goes out for it (as a regenerate's question, above). Either this sees it gone, or the
-    // deletion's last look at the chat's pointer sees this write (branch-edit.service.ts).
-    if (!(await messageStillThere(answer._id))) {
-      await forgetRemovedMessages(chat._id, [answer._id]);
-      throw notFound('Message');
+    let moved: ChatDoc;
+    try {
+      [moved] = await Promise.all([
+        moveActiveLeaf(chat, answer._id, now),
+        forgetEarlierReaders(answer._id),
+      ]);
+      // Deleted with its branch after the claim: the branch must not point at it, and no model
+      // call goes out for it (as a regenerate's question, above). Either this sees it gone, or
+      // the deletion's last look at the chat's pointer sees this write (branch-edit.service.ts).
+      if (!(await messageStillThere(answer._id))) {
+        await forgetRemovedMessages(chat._id, [answer._id]);
+        throw notFound('Message');
+      }
+    } catch (error) {
+      // Claimed, then a later step failed (the database away): the answer is given back as it
+      // was before its slot is, still one to continue. Left claimed, it would be finished as
+      // interrupted, its stop or its length cut lost. Best effort: one that stays claimed was
+      // never sent to the model, and is not charged (interrupted-replies.ts).
+      if (!(error instanceof AppError && error.code === 'NOT_FOUND'))
+        await inAnswerTurn(answer._id, () =>
+          Message.collection.updateOne(
+            { _id: answer._id, status: 'streaming', 'lease.token': lease.token },
+            {
+              $set: {
+                status: answer.status,
+                finishReason: answer.finishReason,
+                error: answer.error,
+                stopReason: answer.stopReason ?? null,
+                lease: answer.lease ?? null,
+              },
+            },
+          ),
+        ).catch(() => undefined);
+      throw error;
     }
     const model = answer.model ?? chat.model;
     const budget = config().HISTORY_TOKEN_BUDGET;

@@ -198,13 +198,36 @@ async function recordInterruptedUsage(
     usage: null,
     // A reply under a lease was admitted by the budget and its call went out (a plain send sends
     // it before storing, the others as they start): with nothing checkpointed, its prompt is
-    // still charged, as a stopped reply's is. One stored before leases were kept has nothing to
-    // charge without text.
-    failed: !reply.lease,
+    // still charged, as a stopped reply's is. One whose call had not gone out (`unsent`: a
+    // regenerate or a continue that a failure, or its instance's end, stopped before it was
+    // sent), or one stored before leases were kept, has nothing to charge without text.
+    failed: !reply.lease || reply.lease.unsent === true,
     // Charged to the day the budget admitted the call, as a call that ended is (replies stored
     // before the lease said so: when the reply was created, or a continue's call id was made).
     at: reply.lease?.at ?? (callId.equals(reply._id) ? reply.createdAt : callId.getTimestamp()),
   });
+}
+
+/**
+ * Notes that the model call of a regenerate or a continue, stored before it was sent (`unsent`),
+ * has gone out: from now on an interrupted finish charges its prompt. Under the lease that sent
+ * it, in the answer's turn; never fails (a note that could not be written leaves such a reply,
+ * should it die before any text, uncharged rather than charged for a call never made).
+ */
+export async function noteCallSent(replyId: Types.ObjectId, token: string): Promise<void> {
+  try {
+    await inAnswerTurn(replyId, () =>
+      Message.collection.updateOne(
+        { _id: replyId, 'lease.token': token },
+        { $unset: { 'lease.unsent': '' } },
+      ),
+    );
+  } catch (error) {
+    logger.warn(
+      { err: (error as Error).message, replyId: String(replyId) },
+      'could not note that a call went out',
+    );
+  }
 }
 
 /** The messages of a page, with any reply whose instance died finished on the way (readers see it final). */

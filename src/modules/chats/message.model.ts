@@ -85,6 +85,9 @@ export interface MessageDoc {
    * had when it began (`callId`, `from`), so that the sweep charges what it added under that id.
    * `at`: when the budget admitted the call: the day its charge counts on, whether the runner or
    * the sweep records it (a call that ends past midnight counts within its day's overshoot bound).
+   * `unsent`: a regenerate or a continue stores its answer before its model call goes out (a plain
+   * send sends it first); set until the runner has sent it, so that one left by a failure before
+   * then is not charged for a call never made.
    */
   lease?: {
     slot: number;
@@ -92,6 +95,7 @@ export interface MessageDoc {
     callId?: Types.ObjectId;
     from?: number;
     at?: Date;
+    unsent?: boolean;
   } | null;
 }
 
@@ -143,7 +147,14 @@ const messageSchema = new Schema<MessageDoc>(
     createdAt: { type: Date, required: true },
     lease: {
       type: new Schema(
-        { slot: Number, token: String, callId: Schema.Types.ObjectId, from: Number, at: Date },
+        {
+          slot: Number,
+          token: String,
+          callId: Schema.Types.ObjectId,
+          from: Number,
+          at: Date,
+          unsent: Boolean,
+        },
         { _id: false },
       ),
       default: undefined,

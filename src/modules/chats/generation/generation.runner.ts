@@ -16,14 +16,14 @@ import {
   upstreamError,
   type CompletionEvent,
 } from '../../../lib/llm/index.js';
-import { startCompletion } from './started-completion.js';
+import { afterRequestLeaves, startCompletion } from './started-completion.js';
 import { CheckpointWriter } from '../checkpoint-writer.js';
 import { watchRemoteFollowers, type FollowerAware } from '../remote-followers.js';
 import type { ChatDoc } from '../chat.model.js';
 import type { Exchange } from '../exchange.service.js';
 import { storeReply } from '../exchange.service.js';
 import { unlinkIfChatGone } from '../chats.cleanup.js';
-import { INTERRUPTED } from '../interrupted-replies.js';
+import { INTERRUPTED, noteCallSent } from '../interrupted-replies.js';
 import { replyHoldsCharge, type MessageDoc, type ProviderFailure } from '../message.model.js';
 import type { ReplyStream } from '../reply-stream.js';
 import { observeReply } from '../../../lib/metrics.js';
@@ -115,6 +115,11 @@ export async function runGeneration(
 
   // A plain send started its model call while storing its messages (started-completion.ts).
   const completion = exchange.completion ?? startCompletion(exchange, controller);
+  // A regenerate's or a continue's answer was stored before its call: it says so until now.
+  if (exchange.assistant.lease?.unsent)
+    void afterRequestLeaves(completion).then(() =>
+      noteCallSent(exchange.assistant._id, lease.token),
+    );
   const started = completion.startedAt;
   let ttftMs: number | null = null;
   let finishReason: string | null = null;
