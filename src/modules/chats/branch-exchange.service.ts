@@ -66,6 +66,23 @@ async function messageOf(chat: ChatDoc, messageId: string): Promise<{ tree: Tree
 }
 
 /**
+ * The message an answer answers, by its id when the tree does not hold it: the tree holds the
+ * newest MAX_TREE_MESSAGES only, and an answer at its edge has its question past it.
+ */
+async function questionOf(tree: Tree, answer: Node): Promise<Node | null | undefined> {
+  if (!answer.parentId) return undefined;
+  return (
+    tree.get(answer.parentId) ??
+    Message.findById(answer.parentId, {
+      parentId: 1,
+      role: 1,
+      status: 1,
+      createdAt: 1,
+    }).lean<Node>()
+  );
+}
+
+/**
  * Regenerate and continue take the long way (the tree): they clear the turns kept for the next
  * send (chat-context.ts), which then reads the tree, with the new or longer answer, once.
  */
@@ -117,11 +134,12 @@ export async function beginRegenerate(
 ): Promise<Exchange> {
   const chat = await findOwnedChat(userId, chatId);
   const { tree, node } = await messageOf(chat, messageId);
-  const question = node.role === 'user' ? node : tree.get(node.parentId);
+  const question = node.role === 'user' ? node : await questionOf(tree, node);
   if (!question || question.role !== 'user')
     throw new AppError('NOTHING_TO_REGENERATE', 'That message answers no user message');
   return withSlot(userId, chat, { messages: 1 }, async (lease, now) => {
-    const path = tree.pathTo(question._id);
+    // A question past the tree window is all of its branch the model can be given.
+    const path = tree.get(question._id) ? tree.pathTo(question._id) : [question];
     const [[userMessage], history] = await Promise.all([withContent([question]), turnsOf(path)]);
     const model = input.model ?? chat.model;
     const [assistant] = (await insertMessages([
