@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Response } from 'supertest';
 import mongoose from '../../src/lib/db/mongoose.js';
 import { Chat } from '../../src/modules/chats/chat.model.js';
+import { usageOf } from '../../src/modules/chats/chats.quota.js';
 import { Message } from '../../src/modules/chats/message.model.js';
 import { useTestApp } from '../helpers/app.js';
 import { expectError } from '../helpers/auth.js';
@@ -178,6 +179,78 @@ describe('stored bytes per user', () => {
     const shrink = await patch({ systemPrompt: 'short', title: 'T'.repeat(150) });
     expect(shrink.status).toBe(200);
     expect(shrink.body).toMatchObject({ systemPrompt: 'short', title: 'T'.repeat(150) });
+  });
+});
+
+describe('replies asked for while the stored text is at MAX_STORED_BYTES_PER_USER or past it', () => {
+  /** A chat whose one exchange took the user's stored text past the cap, as a reply may. */
+  async function pastTheCap(label: string, finishReason?: 'length') {
+    const user = await createUser({ label });
+    const chatId = (await createChat(user, { title: 't' })).body.id as string;
+    upstream.script({ chunks: ['A'.repeat(600)], ...(finishReason ? { finishReason } : {}) });
+    // Title 1 + question 500 = 501 bytes fit; the 600-byte reply is kept once generated.
+    const first = await send(user, chatId, 'q'.repeat(500));
+    expect(first.status).toBe(201);
+    expect((await usageOf(user.id)).bytes).toBe(1101);
+    expectFull(await send(user, chatId, 'x'), 'STORAGE_LIMIT_REACHED');
+    return { user, chatId, answerId: first.body.messages[1].id as string };
+  }
+
+  it('when a user past the byte cap regenerates an answer, then 409 STORAGE_LIMIT_REACHED, no model call and nothing stored', async () => {
+    const { user, chatId, answerId } = await pastTheCap('regen-past-bytes');
+    const asked = upstream.requests.length;
+    upstream.setDefault({ chunks: ['B'.repeat(600)] });
+    const res = await ctx
+      .request()
+      .post(`/api/chats/${chatId}/messages/${answerId}/regenerate`)
+      .set(user.auth)
+      .send({ stream: false });
+    expectFull(res, 'STORAGE_LIMIT_REACHED');
+    expect(upstream.requests.length).toBe(asked);
+    expect(await stored(user)).toEqual({ chats: 1, messages: 2 });
+    expect((await usageOf(user.id)).bytes).toBe(1101);
+  });
+
+  it('when a user past the byte cap continues a cut answer, then 409 STORAGE_LIMIT_REACHED, no model call and the answer unchanged', async () => {
+    const { user, chatId, answerId } = await pastTheCap('continue-past-bytes', 'length');
+    const asked = upstream.requests.length;
+    upstream.setDefault({ chunks: ['C'.repeat(600)] });
+    const res = await ctx
+      .request()
+      .post(`/api/chats/${chatId}/messages/${answerId}/continue`)
+      .set(user.auth)
+      .send({ stream: false });
+    expectFull(res, 'STORAGE_LIMIT_REACHED');
+    expect(upstream.requests.length).toBe(asked);
+    expect(await Message.findById(answerId).lean()).toMatchObject({
+      content: 'A'.repeat(600),
+      status: 'complete',
+      finishReason: 'length',
+    });
+    expect((await usageOf(user.id)).bytes).toBe(1101);
+  });
+
+  it('when a user exactly at the byte cap regenerates, then 409 STORAGE_LIMIT_REACHED; under it, the regenerate is taken', async () => {
+    const user = await createUser({ label: 'regen-at-bytes' });
+    const chatId = (await createChat(user, { title: 't' })).body.id as string;
+    upstream.script({ chunks: ['A'.repeat(498)] });
+    // Title 1 + question 500 + reply 498: two bytes under the cap; a one-byte answer more fills it.
+    const first = await send(user, chatId, 'q'.repeat(500));
+    expect(first.status).toBe(201);
+    const answerId = first.body.messages[1].id as string;
+    const regenerate = () =>
+      ctx
+        .request()
+        .post(`/api/chats/${chatId}/messages/${answerId}/regenerate`)
+        .set(user.auth)
+        .send({ stream: false });
+    upstream.script({ chunks: ['B'] });
+    expect((await regenerate()).status).toBe(201);
+    expect((await usageOf(user.id)).bytes).toBe(1000);
+    const asked = upstream.requests.length;
+    expectFull(await regenerate(), 'STORAGE_LIMIT_REACHED');
+    expect(upstream.requests.length).toBe(asked);
+    expect(await stored(user)).toEqual({ chats: 1, messages: 3 });
   });
 });
 

@@ -36,7 +36,8 @@ async function withSlot(
 ): Promise<Exchange> {
   const now = new Date();
   const limits = new ExchangeLimits(userId, now);
-  const check = () => limits.check({ messages: room.messages, bytes: 0 });
+  // They store a reply: refused, as a send is, once the user's stored text is at its cap.
+  const check = () => limits.check({ messages: room.messages, reply: true });
   const { lease } = await limits.admit(String(chat._id), { checkBeforeCut: check });
   try {
     // Under the slot, as for sending (exchange.service.ts, README "Budgets").

@@ -142,10 +142,14 @@ export type GiveRoomBack = () => void;
  * else against the count known here (knownUsage), to which what passes is added at once, so
  * requests checked meanwhile count it. A request refused or failed after the check, before it
  * stored anything (its budget, a busy slot), gives it back with the returned function.
+ * `reply`: the request stores a reply and no text of its own (a regenerate, a continue). The
+ * reply's size is known only once generated (countStoredReply), so it is counted then, but it
+ * needs room for a byte at least: at the byte cap, a user who cannot send cannot add replies
+ * either.
  */
 export async function ensureRoom(
   userId: string,
-  adding: { chats?: number; messages?: number; bytes?: number },
+  adding: { chats?: number; messages?: number; bytes?: number; reply?: boolean },
 ): Promise<GiveRoomBack> {
   const c = config();
   if (adding.chats) forgetKnownRoom(userId);
@@ -157,7 +161,8 @@ export async function ensureRoom(
       'MESSAGE_LIMIT_REACHED',
       `An account keeps at most ${c.MAX_MESSAGES_PER_USER} messages; delete chats to make room`,
     );
-  if (adding.bytes && now.bytes + adding.bytes > c.MAX_STORED_BYTES_PER_USER)
+  const bytes = Math.max(adding.bytes ?? 0, adding.reply ? 1 : 0);
+  if (bytes && now.bytes + bytes > c.MAX_STORED_BYTES_PER_USER)
     throw new AppError(
       'STORAGE_LIMIT_REACHED',
       `An account stores at most ${c.MAX_STORED_BYTES_PER_USER} bytes of text; delete chats to make room`,
