@@ -25,6 +25,15 @@ async function databaseBack() {
 
 const away = () => Promise.reject(new MongoNetworkError('database away, by the test'));
 
+/** What `request` answered while the spied commands met the database away, the spies undone. */
+async function whileFailing<T>(spies: { mockRestore(): void }[], request: () => Promise<T>) {
+  try {
+    return await request();
+  } finally {
+    for (const spy of spies) spy.mockRestore();
+  }
+}
+
 /** What the user holds in the chats feature: chats (by title), messages, chat places. */
 async function holdings(userId: string) {
   const owner = new Types.ObjectId(userId);
@@ -41,16 +50,13 @@ describe('a new chat whose first message cannot be stored (the database away)', 
     const user = await createUser({ label: 'new-chat-blip' });
     // The chat is inserted; the database goes away for the messages' insert (once).
     const spy = vi.spyOn(Message.collection, 'insertMany').mockImplementationOnce(away);
-    let res;
-    try {
-      res = await ctx
+    const res = await whileFailing([spy], () =>
+      ctx
         .request()
         .post('/api/chats')
         .set(user.auth)
-        .send({ message: 'my question', stream: false });
-    } finally {
-      spy.mockRestore();
-    }
+        .send({ message: 'my question', stream: false }),
+    );
     expectError(res, 503, 'SERVICE_UNAVAILABLE');
     await databaseBack();
     // Either the whole exchange or nothing: not a chat named after a question it does not hold.
@@ -67,16 +73,13 @@ describe('a new chat whose first message cannot be stored (the database away)', 
       vi.spyOn(Message.collection, 'insertMany').mockImplementationOnce(away),
       vi.spyOn(Chat.collection, 'deleteOne').mockImplementationOnce(away),
     ];
-    let res;
-    try {
-      res = await ctx
+    const res = await whileFailing(failing, () =>
+      ctx
         .request()
         .post('/api/chats')
         .set(user.auth)
-        .send({ message: 'my question', stream: false });
-    } finally {
-      for (const spy of failing) spy.mockRestore();
-    }
+        .send({ message: 'my question', stream: false }),
+    );
     expectError(res, 503, 'SERVICE_UNAVAILABLE');
     await databaseBack();
     const left = await eventually(
@@ -97,12 +100,7 @@ describe('a new chat whose first message cannot be stored (the database away)', 
         .set('Idempotency-Key', key)
         .send({ message: 'my question', stream: false });
     const spy = vi.spyOn(Message.collection, 'insertMany').mockImplementationOnce(away);
-    let res;
-    try {
-      res = await send();
-    } finally {
-      spy.mockRestore();
-    }
+    const res = await whileFailing([spy], () => send());
     expectError(res, 503, 'SERVICE_UNAVAILABLE');
     await databaseBack();
     const again = await send();
@@ -150,12 +148,7 @@ describe('a fork cut short by the database going away', () => {
       vi.spyOn(Message.collection, 'deleteMany').mockImplementation(away),
       vi.spyOn(Chat.collection, 'deleteOne').mockImplementation(away),
     ];
-    let res;
-    try {
-      res = await fork(user, chatId, replyId, key);
-    } finally {
-      for (const spy of failing) spy.mockRestore();
-    }
+    const res = await whileFailing(failing, () => fork(user, chatId, replyId, key));
     expectError(res, 503, 'SERVICE_UNAVAILABLE');
     await databaseBack();
     const list = await ctx.request().get('/api/chats').set(user.auth);
@@ -200,12 +193,7 @@ describe('a fork cut short by the database going away', () => {
         }
         return read(...args);
       });
-    let res;
-    try {
-      res = await fork(user, chatId, replyId);
-    } finally {
-      spy.mockRestore();
-    }
+    const res = await whileFailing([spy], () => fork(user, chatId, replyId));
     expect(failed).toBe(true);
     expectError(res, 503, 'SERVICE_UNAVAILABLE');
     await databaseBack();
@@ -258,16 +246,13 @@ describe('a regenerate or a continue cut short before its model call (the databa
     const callsBefore = ctx.upstream.requests.length;
     // The new answer is inserted; the database goes away for the chat's write (its active leaf).
     const spy = vi.spyOn(Chat.collection, 'updateOne').mockImplementationOnce(away);
-    let res;
-    try {
-      res = await ctx
+    const res = await whileFailing([spy], () =>
+      ctx
         .request()
         .post(`/api/chats/${chatId}/messages/${answerId}/regenerate`)
         .set(user.auth)
-        .send({ stream: false });
-    } finally {
-      spy.mockRestore();
-    }
+        .send({ stream: false }),
+    );
     expectError(res, 503, 'SERVICE_UNAVAILABLE');
     expect(ctx.upstream.requests).toHaveLength(callsBefore); // the model was never called
     await databaseBack();
@@ -285,16 +270,13 @@ describe('a regenerate or a continue cut short before its model call (the databa
     const callsBefore = ctx.upstream.requests.length;
     // The answer is claimed; the database goes away for the chat's write (its active leaf).
     const spy = vi.spyOn(Chat.collection, 'updateOne').mockImplementationOnce(away);
-    let res;
-    try {
-      res = await ctx
+    const res = await whileFailing([spy], () =>
+      ctx
         .request()
         .post(`/api/chats/${chatId}/messages/${answerId}/continue`)
         .set(user.auth)
-        .send({ stream: false });
-    } finally {
-      spy.mockRestore();
-    }
+        .send({ stream: false }),
+    );
     expectError(res, 503, 'SERVICE_UNAVAILABLE');
     expect(ctx.upstream.requests).toHaveLength(callsBefore);
     await databaseBack();
@@ -323,16 +305,13 @@ describe('a regenerate or a continue cut short before its model call (the databa
       vi.spyOn(Chat.collection, 'updateOne').mockImplementationOnce(away),
       vi.spyOn(Message.collection, 'deleteMany').mockImplementation(away),
     ];
-    let res;
-    try {
-      res = await ctx
+    const res = await whileFailing(failing, () =>
+      ctx
         .request()
         .post(`/api/chats/${chatId}/messages/${answerId}/regenerate`)
         .set(user.auth)
-        .send({ stream: false });
-    } finally {
-      for (const spy of failing) spy.mockRestore();
-    }
+        .send({ stream: false }),
+    );
     expectError(res, 503, 'SERVICE_UNAVAILABLE');
     await databaseBack();
     expect(
