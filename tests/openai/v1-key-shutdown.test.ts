@@ -51,9 +51,12 @@ describe('/v1 store: true under an Idempotency-Key, cut by a shutdown', () => {
     );
     // What graceful shutdown does to this instance's generations (abortAllGenerations), to this
     // one, once it runs here: its reply is stored `streaming` (and its lease taken) a moment
-    // before the generation is registered.
+    // before the generation is registered. Once its model has the request, too: a call cut
+    // before it got there would leave the held answer scripted for the SDK's retry.
+    const requestsBefore = upstream.requests.length;
     const aborted = await eventually(
       async () => {
+        if (upstream.requests.length === requestsBefore) return false;
         const lease = await Generation.findOne(owner).lean();
         return lease !== null && abortGeneration(lease.token, 'shutdown');
       },
