@@ -25,6 +25,10 @@ import {
 import { createHttpServer } from './lib/http/server-options.js';
 import { startMetricsServer } from './modules/metrics/index.js';
 import { logUnrecordedUsage, startTokenizer, stopTokenizer } from './modules/usage/index.js';
+import {
+  startUnfinishedDeletionSweep,
+  stopUnfinishedDeletionSweep,
+} from './modules/users/index.js';
 
 async function main() {
   // Checked already (load-env.ts): a bad value stopped the start before anything was imported.
@@ -45,6 +49,8 @@ async function main() {
   startInterruptedSweep();
   // Expired and long-revoked sessions go (MongoDB's TTL index covers only the expired ones).
   startEndedSessionSweep();
+  // Account deletions that could not finish (the database went away) are finished by any instance.
+  startUnfinishedDeletionSweep();
   // Search keys for chats and messages stored before they existed, in the background.
   startSearchBackfill();
 
@@ -81,6 +87,7 @@ async function main() {
     stoppingSince = Date.now();
     stopInterruptedSweep();
     stopEndedSessionSweep();
+    stopUnfinishedDeletionSweep();
     stopSearchBackfill();
     logger.info({ signal, graceMs: c.SHUTDOWN_GRACE_MS }, 'shutting down');
     const closeDatabase = async () => {

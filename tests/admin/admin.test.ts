@@ -11,6 +11,7 @@ import { promote } from '../../src/modules/admin/roles.js';
 import { uniqueEmail, useTestApp } from '../helpers/app.js';
 import { expectError, NO_TIGHT_LIMITS, PASSWORD, signUp } from '../helpers/auth.js';
 import { useUpstream, upstreamEnv } from '../helpers/chat-app.js';
+import { eventually } from '../helpers/eventually.js';
 import { useWholeDays } from '../helpers/rate-windows.js';
 
 const ADMIN_EMAIL = uniqueEmail('root');
@@ -404,22 +405,66 @@ describe('an administrator deleting their own account', () => {
     ).toBe(0);
   });
 
-  it('when a deletion fails after it began, then the account can be promoted again', async () => {
+  it('when a deletion fails before it removed anything, then the account can be promoted again', async () => {
     const leaving = await signUp(ctx, { name: 'Failing deletion' });
-    subscribeToUsers('test-failing-deletion', {
-      removeData: (userId) =>
-        userId === leaving.user.id
-          ? Promise.reject(new Error('the data could not be removed'))
-          : Promise.resolve(),
-    });
+    // Its commit, the write after the checks, fails: nothing of the account has gone yet.
+    const update = User.collection.updateOne.bind(User.collection);
+    const failing = vi
+      .spyOn(User.collection, 'updateOne')
+      .mockImplementation((filter, change, ...rest) =>
+        (change as { $set?: { deletionCommittedAt?: unknown } }).$set
+          ?.deletionCommittedAt instanceof Date
+          ? Promise.reject(new Error('the commit could not be stored'))
+          : update(filter, change, ...rest),
+      );
     try {
       expectError(await deleteSelf(leaving), 500, 'INTERNAL');
     } finally {
-      subscribeToUsers('test-failing-deletion', {});
+      failing.mockRestore();
     }
     const promoted = await patch(root, leaving.user.id, { role: 'admin' });
     expect(promoted.status).toBe(200);
     expect(promoted.body.role).toBe('admin');
+  });
+
+  it('when a deletion fails once it began removing the account, then it is finished in the background, and the account is not promoted meanwhile', async () => {
+    const leaving = await signUp(ctx, { name: 'Failing deletion' });
+    let failing = true;
+    subscribeToUsers('test-failing-deletion', {
+      removeData: (userId) =>
+        failing && userId === leaving.user.id
+          ? Promise.reject(new Error('the data could not be removed'))
+          : Promise.resolve(),
+    });
+    try {
+      // Its sessions have ended: the owner could not ask again, so nothing is asked of them.
+      expect((await deleteSelf(leaving)).status).toBe(204);
+      expectError(
+        await patch(root, leaving.user.id, { role: 'admin' }),
+        409,
+        'ACCOUNT_BEING_DELETED',
+      );
+      // However long the database keeps it waiting: its mark lapsing changes nothing.
+      await User.updateOne({ _id: leaving.user.id }, { $set: { deletingUntil: new Date(0) } });
+      expectError(
+        await patch(root, leaving.user.id, { role: 'admin' }),
+        409,
+        'ACCOUNT_BEING_DELETED',
+      );
+      const account = await User.findById(leaving.user.id).lean();
+      expect(await promote(account!, 'cli').catch((error: unknown) => error)).toMatchObject({
+        code: 'ACCOUNT_BEING_DELETED',
+      });
+      failing = false;
+      expect(
+        await eventually(
+          () => User.findById(leaving.user.id).lean(),
+          (user) => user === null,
+        ),
+      ).toBeNull();
+    } finally {
+      subscribeToUsers('test-failing-deletion', {});
+    }
   });
 });
 

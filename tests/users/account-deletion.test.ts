@@ -1,8 +1,14 @@
+import { MongoNetworkError } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { isDatabaseConnected } from '../../src/lib/db/connection.js';
 import mongoose from '../../src/lib/db/mongoose.js';
+import { Chat } from '../../src/modules/chats/chat.model.js';
 import { Message } from '../../src/modules/chats/message.model.js';
+import { Session } from '../../src/modules/auth/session.model.js';
+import { sweepUnfinishedDeletions } from '../../src/modules/users/unfinished-deletions.js';
+import { User } from '../../src/modules/users/user.model.js';
 import { useTestApp } from '../helpers/app.js';
-import { bearer, signUp } from '../helpers/auth.js';
+import { bearer, expectError, signUp } from '../helpers/auth.js';
 import { eventually } from '../helpers/eventually.js';
 import { listen, openStream } from '../helpers/sse.js';
 import { startUpstream } from '../helpers/upstream.js';
@@ -42,6 +48,12 @@ async function documentsNaming(...needles: string[]) {
   }
   return found;
 }
+
+/** A failed command may mark the database unreachable until the next heartbeat (every 500 ms). */
+const databaseBack = async () => {
+  const connected = () => Promise.resolve(isDatabaseConnected());
+  expect(await eventually(connected, (up) => up)).toBe(true);
+};
 
 describe('deleting an account', () => {
   it('when an account with chats, a streaming reply, sessions, limits, idempotency records, an API key and a useChat link is deleted, then no collection holds its id or email; another account keeps everything', async () => {
@@ -157,7 +169,7 @@ describe('deleting an account', () => {
     ).toBe(200);
   });
 
-  it('when the deletion of its messages fails, then its streaming reply is stopped all the same, and the deletion retried succeeds', async () => {
+  it('when the deletion of its messages fails, then its streaming reply is stopped all the same, and the deletion is finished by itself', async () => {
     const owner = await signUp(ctx, { ip: '203.0.113.61' });
     const as = bearer(owner.accessToken);
     upstream.setDefault({ chunks: Array.from({ length: 400 }, (_, i) => `w${i} `), delayMs: 20 });
@@ -176,11 +188,12 @@ describe('deleting an account', () => {
         .delete('/api/auth/me')
         .set(as)
         .send({ password: owner.password });
-      expect(failed.status).toBe(500);
+      // Its sessions were ended by the first step: the rest is done without its owner.
+      expect(failed.status).toBe(204);
     } finally {
       failing.mockRestore();
     }
-    // Stopped although the deletion failed: the stream ends, far short of the 400 words.
+    // Stopped although the step failed: the stream ends, far short of the 400 words.
     await s.ended;
     expect(s.events.filter((e) => e.event === 'delta').length).toBeLessThan(400);
     expect(
@@ -189,19 +202,126 @@ describe('deleting an account', () => {
         (n) => n === 0,
       ),
     ).toBe(0);
-    // Its session was ended by the failed attempt's first step: a new login retries the deletion.
-    const again = await ctx
+    expect(
+      await eventually(
+        () => documentsNaming(owner.user.id, owner.email),
+        (found) => found.length === 0,
+      ),
+    ).toEqual([]);
+    const login = await ctx
       .request()
       .post('/api/auth/login')
       .set('X-Forwarded-For', '203.0.113.61')
       .send({ email: owner.email, password: owner.password });
-    expect(again.status).toBe(200);
+    expect(login.status).toBe(401);
+  });
+
+  it('when the database fails once the deletion has ended the sessions, then it answers 204 and the account is removed by itself once the database answers', async () => {
+    const owner = await signUp(ctx, { ip: '203.0.113.62' });
+    const as = bearer(owner.accessToken);
+    const chat = await ctx.request().post('/api/chats').set(as).send({ title: 'mine' });
+    expect(chat.status).toBe(201);
+    // The sessions end (step 1); the database goes away for the chats' removal (step 2).
+    const failing = vi
+      .spyOn(Chat.collection, 'deleteMany')
+      .mockImplementationOnce(() => Promise.reject(new MongoNetworkError('away, by the test')));
+    let deleted;
+    try {
+      deleted = await ctx
+        .request()
+        .delete('/api/auth/me')
+        .set(as)
+        .send({ password: owner.password });
+    } finally {
+      failing.mockRestore();
+    }
+    // Not a 503 inviting a retry its ended session could not make.
+    expect(deleted.status).toBe(204);
+    await databaseBack();
+    expect(
+      await eventually(
+        () => documentsNaming(owner.user.id, owner.email),
+        (found) => found.length === 0,
+      ),
+    ).toEqual([]);
+  });
+
+  it('when the database fails before the deletion is committed, then 503 and nothing is removed: the same session retries it', async () => {
+    const owner = await signUp(ctx, { ip: '203.0.113.63' });
+    const as = bearer(owner.accessToken);
+    // The commit, the write after the checks (beginDeletion), does not land.
+    const update = User.collection.updateOne.bind(User.collection);
+    const failing = vi
+      .spyOn(User.collection, 'updateOne')
+      .mockImplementation((filter, change, ...rest) =>
+        (change as { $set?: { deletionCommittedAt?: unknown } }).$set
+          ?.deletionCommittedAt instanceof Date
+          ? Promise.reject(new MongoNetworkError('away, by the test'))
+          : update(filter, change, ...rest),
+      );
+    let failed;
+    try {
+      failed = await ctx
+        .request()
+        .delete('/api/auth/me')
+        .set(as)
+        .send({ password: owner.password });
+    } finally {
+      failing.mockRestore();
+    }
+    expectError(failed, 503, 'SERVICE_UNAVAILABLE');
+    await databaseBack();
+    expect(
+      await User.findById(owner.user.id, { deletingUntil: 1, deletionCommittedAt: 1 }).lean(),
+    ).toMatchObject({ deletingUntil: null, deletionCommittedAt: null });
+    expect(await Session.countDocuments({ userId: owner.user.id, revokedAt: null })).toBe(1);
+    expect(await sweepUnfinishedDeletions(Date.now() + 3_600_000)).toBe(0);
     const retried = await ctx
       .request()
       .delete('/api/auth/me')
-      .set(bearer(again.body.accessToken))
+      .set(as)
       .send({ password: owner.password });
     expect(retried.status).toBe(204);
     expect(await documentsNaming(owner.user.id, owner.email)).toEqual([]);
+  });
+
+  it('when the instance that committed a deletion stopped before finishing it, then the sweep finishes it a minute on; a younger or uncommitted one is left alone', async () => {
+    const [left, young, marked] = await Promise.all([
+      signUp(ctx, { ip: '203.0.113.64' }),
+      signUp(ctx, { ip: '203.0.113.65' }),
+      signUp(ctx, { ip: '203.0.113.66' }),
+    ]);
+    for (const user of [left, young, marked]) {
+      const chat = await ctx
+        .request()
+        .post('/api/chats')
+        .set(bearer(user.accessToken))
+        .send({ title: 'kept until the sweep' });
+      expect(chat.status).toBe(201);
+    }
+    const now = Date.now();
+    const deletingUntil = new Date(now + 600_000);
+    // Committed, its sessions ended (the first step), then its instance stopped.
+    await User.updateOne(
+      { _id: left.user.id },
+      { $set: { deletingUntil, deletionCommittedAt: new Date(now - 61_000) } },
+    );
+    await Session.updateMany({ userId: left.user.id }, { $set: { revokedAt: new Date(now) } });
+    // Committed a moment ago: its own request, or its retries, are at it.
+    await User.updateOne(
+      { _id: young.user.id },
+      { $set: { deletingUntil, deletionCommittedAt: new Date(now - 10_000) } },
+    );
+    // Marked only: its deletion was refused or failed before anything was removed.
+    await User.updateOne({ _id: marked.user.id }, { $set: { deletingUntil } });
+
+    expect(await sweepUnfinishedDeletions(now)).toBe(1);
+    expect(await documentsNaming(left.user.id, left.email)).toEqual([]);
+    for (const user of [young, marked]) {
+      expect(await User.exists({ _id: user.user.id })).not.toBeNull();
+      const chats = await ctx.request().get('/api/chats').set(bearer(user.accessToken));
+      expect(chats.status).toBe(200);
+      expect(chats.body).toHaveLength(1);
+    }
   });
 });

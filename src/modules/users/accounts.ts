@@ -18,6 +18,7 @@ export type Account = Pick<
   | 'tokenBudgetPerDay'
   | 'createdAt'
   | 'deletingUntil'
+  | 'deletionCommittedAt'
 >;
 
 /** The fields of an account an administrator can change. */
@@ -35,6 +36,7 @@ const ACCOUNT_FIELDS = {
   tokenBudgetPerDay: 1,
   createdAt: 1,
   deletingUntil: 1,
+  deletionCommittedAt: 1,
 } as const;
 
 const oid = (id: string | Types.ObjectId) => new Types.ObjectId(String(id));
@@ -94,9 +96,16 @@ export const ACCOUNTS_LOCK = 'admin:accounts';
 /** How long a deletion keeps its account from being promoted, at most (see beginDeletion). */
 const DELETION_MARK_MS = 15 * 60_000;
 
-/** Whether the owner's deletion of the account is running (beginDeletion, not yet ended). */
-export const isBeingDeleted = (account: Pick<UserDoc, 'deletingUntil'>, now = new Date()) =>
-  account.deletingUntil != null && account.deletingUntil > now;
+/**
+ * Whether the owner's deletion of the account is running (beginDeletion, not yet ended); once
+ * committed, until it is finished, however long the database keeps it waiting.
+ */
+export const isBeingDeleted = (
+  account: Pick<UserDoc, 'deletingUntil' | 'deletionCommittedAt'>,
+  now = new Date(),
+) =>
+  account.deletionCommittedAt != null ||
+  (account.deletingUntil != null && account.deletingUntil > now);
 
 export const accountBeingDeleted = () =>
   new AppError(
@@ -133,6 +142,10 @@ async function leaveIfActiveAdmin(id: Types.ObjectId): Promise<void> {
  * The mark before the read: `npm run admin` and ADMIN_EMAILS promote without the lock, so a
  * promotion landing between a read and the mark would go unseen; promoteToAdmin is refused once
  * the mark is there, and one that landed before it is what the read finds.
+ *
+ * Once the account may go, the deletion is committed (`deletionCommittedAt`), before anything is
+ * removed: its first step ends every session, so from then its owner could not ask again, and
+ * whatever fails is finished in the background (unfinished-deletions.ts).
  */
 export async function beginDeletion(id: Types.ObjectId): Promise<void> {
   await withLock(ACCOUNTS_LOCK, async () => {
@@ -143,6 +156,9 @@ export async function beginDeletion(id: Types.ObjectId): Promise<void> {
     if (marked.matchedCount === 0) return;
     try {
       await leaveIfActiveAdmin(id);
+      await inUserTurn(id, () =>
+        User.updateOne({ _id: id }, { $set: { deletionCommittedAt: new Date() } }),
+      );
     } catch (error) {
       await abandonDeletion(id).catch(() => undefined);
       throw error;
@@ -150,9 +166,14 @@ export async function beginDeletion(id: Types.ObjectId): Promise<void> {
   });
 }
 
-/** A deletion that failed: the account (a plain user by then) may be promoted again. */
-export async function abandonDeletion(id: Types.ObjectId): Promise<void> {
-  await inUserTurn(id, () => User.updateOne({ _id: id }, { $set: { deletingUntil: null } }));
+/**
+ * A deletion refused or failed before it was committed: the account (a plain user by then) may be
+ * promoted again, and is not finished in the background (a commit whose answer was lost).
+ */
+async function abandonDeletion(id: Types.ObjectId): Promise<void> {
+  await inUserTurn(id, () =>
+    User.updateOne({ _id: id }, { $set: { deletingUntil: null, deletionCommittedAt: null } }),
+  );
 }
 
 /**
@@ -193,13 +214,18 @@ export async function promoteToAdmin(id: Types.ObjectId): Promise<boolean> {
       {
         _id: id,
         role: { $ne: 'admin' },
+        deletionCommittedAt: null,
         $or: [{ deletingUntil: null }, { deletingUntil: { $lte: now } }],
       },
       { $set: { role: 'admin' } },
     ),
   );
   if (result.modifiedCount === 1) return true;
-  const user = await User.findById(id, { role: 1, deletingUntil: 1 }).lean();
+  const user = await User.findById(id, {
+    role: 1,
+    deletingUntil: 1,
+    deletionCommittedAt: 1,
+  }).lean();
   if (user && user.role !== 'admin' && isBeingDeleted(user, now)) throw accountBeingDeleted();
   return false;
 }

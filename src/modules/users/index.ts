@@ -14,6 +14,10 @@ export {
   findUser,
   userExists,
 } from './users.service.js';
+export {
+  startUnfinishedDeletionSweep,
+  stopUnfinishedDeletionSweep,
+} from './unfinished-deletions.js';
 export { toUserJson, type Role, type UserDoc, type UserJson } from './user.model.js';
 export {
   ACCOUNTS_LOCK,

@@ -1,7 +1,9 @@
 /**
  * What other modules do when an account changes, so the users module needs none of them: each
  * module that keeps something per user subscribes (auth its sessions, chats the user's chats).
- * Deleting an account runs three steps in this order, each across every subscriber.
+ * Deleting an account runs three steps in this order, each across every subscriber; when one
+ * fails, all of them run again from the first (unfinished-deletions.ts), so each finds done what
+ * was done.
  */
 export interface UserHooks {
   /**
@@ -22,7 +24,7 @@ export interface UserHooks {
   lockOut?: (userId: string) => Promise<void>;
   /**
    * Deletion, step 2 (the "user deleted" hook): remove what the module stores for the user. The
-   * account still exists meanwhile, so a failure leaves one to retry the delete on, never orphans.
+   * account still exists meanwhile, so a failure leaves one to finish the deletion on, never orphans.
    */
   removeData?: (userId: string) => Promise<void>;
   /** Deletion, step 3, once the user document is gone: sweep up what raced it (a login finishing). */

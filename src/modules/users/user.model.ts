@@ -17,10 +17,15 @@ export interface UserDoc {
   tokenBudgetPerDay: number | null;
   /**
    * Set while the owner's deletion of the account runs (accounts.ts beginDeletion): nothing may
-   * make it an administrator meanwhile. A deletion that fails clears it; one whose process died
-   * leaves it only until then.
+   * make it an administrator meanwhile. A deletion refused before anything was removed clears it;
+   * one whose process died leaves it only until then.
    */
   deletingUntil?: Date | null;
+  /**
+   * When the owner's deletion, past its checks, began removing the account (beginDeletion): from
+   * then it is finished whatever fails, in the background if need be (unfinished-deletions.ts).
+   */
+  deletionCommittedAt?: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -34,6 +39,7 @@ const userSchema = new Schema<UserDoc>(
     disabled: { type: Boolean, default: false },
     tokenBudgetPerDay: { type: Number, default: null },
     deletingUntil: { type: Date },
+    deletionCommittedAt: { type: Date },
   },
   { timestamps: true, versionKey: false },
 );

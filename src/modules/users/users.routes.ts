@@ -59,7 +59,7 @@ export function userRoutes(): RouteGroup {
         path: '/me',
         summary: 'Delete the account with all its chats, messages and sessions',
         description:
-          'The last active administrator cannot delete their account (409 `LAST_ADMIN`): promote another one first.',
+          'The last active administrator cannot delete their account (409 `LAST_ADMIN`): promote another one first. Once the deletion has begun removing the account (its sessions end first), it is finished even when the database fails meanwhile: 204, and the server finishes it when the database answers again; a failure before that removed nothing and may be retried.',
         auth: true,
         request: { body: DeleteMeBody },
         guards: passwordCheck,

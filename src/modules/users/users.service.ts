@@ -1,12 +1,12 @@
 import { AppError, invalidCredentials, unauthenticated } from '../../lib/errors.js';
 import { isDuplicateKey } from '../../lib/db/duplicate-key.js';
-import { forgetRateLimitsOf } from '../../lib/rate-limit/mongo-store.js';
 import { checkUserRate } from '../../lib/rate-limit/user-rate.js';
 import { config } from '../../lib/config.js';
+import { logger } from '../../lib/logger.js';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords.js';
-import { forgetLoginNetworks } from './login-networks.js';
 import { renewSession, runUserHooks, type RenewedRefresh } from './user-hooks.js';
-import { abandonDeletion, beginDeletion, deleteAccountDocument } from './accounts.js';
+import { beginDeletion } from './accounts.js';
+import { finishDeletion, finishInBackground } from './unfinished-deletions.js';
 import {
   User,
   inUserTurn,
@@ -130,22 +130,23 @@ export async function changePassword(
   return renewSession(userId, sessionId);
 }
 
-/** Deletes the account and everything the modules keep for it, in the steps of UserHooks. */
+/**
+ * Deletes the account and everything the modules keep for it, in the steps of UserHooks. Refused
+ * or failed before it is committed (beginDeletion), nothing was removed and the owner may retry;
+ * once committed, it is finished even when a step fails (unfinished-deletions.ts).
+ */
 export async function deleteAccount(userId: string, password: string): Promise<void> {
   const user = await requirePassword(userId, password);
   await beginDeletion(user._id);
   try {
-    await runUserHooks('lockOut', userId);
-    await runUserHooks('removeData', userId);
-    await forgetLoginNetworks(userId);
-    await deleteAccountDocument(user._id);
+    await finishDeletion(user);
   } catch (error) {
-    // Not deleted: the account may be promoted again (the owner retries the deletion).
-    await abandonDeletion(user._id).catch(() => undefined);
-    throw error;
+    // Its first step ended every session: an error would ask the owner for a retry they could
+    // not make, logged out, with the account half removed. It goes on without them.
+    logger.warn(
+      { err: (error as Error).message },
+      'account deletion failed; finishing it in the background',
+    );
+    finishInBackground(user);
   }
-  await runUserHooks('sweep', userId);
-  // Rate-limit counters name the account by id (messages, searches, chat writes) or by email
-  // (failed password checks): they go with it rather than lasting until their window ends.
-  await forgetRateLimitsOf([userId, user.email]);
 }
