@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { reloadConfig } from '../../src/lib/config.js';
 import mongoose from '../../src/lib/db/mongoose.js';
 import { Chat } from '../../src/modules/chats/chat.model.js';
 import { Message } from '../../src/modules/chats/message.model.js';
-import { useChatApp } from '../helpers/chat-app.js';
+import { upstreamEnv, useChatApp } from '../helpers/chat-app.js';
 import { eventually } from '../helpers/eventually.js';
 import { holdCall } from '../helpers/hold-call.js';
 
@@ -11,7 +12,8 @@ import { holdCall } from '../helpers/hold-call.js';
  * tree says: each test changes the branch some way, then checks that the model is sent exactly
  * the active branch the chat shows (GET /api/chats/:id), followed by the new question.
  */
-const ctx = useChatApp({ CHAT_WRITES_PER_MINUTE: '1000', STREAM_CHECKPOINT_MS: '50' });
+const CONTEXT_ENV = { CHAT_WRITES_PER_MINUTE: '1000', STREAM_CHECKPOINT_MS: '50' };
+const ctx = useChatApp(CONTEXT_ENV);
 
 interface Msg {
   id: string;
@@ -301,6 +303,77 @@ describe('the turns a chat keeps for its next send', () => {
     expect(ctx.upstream.requests.at(-1)!.messages).toContainEqual({
       role: 'assistant',
       content: 'PART MORE',
+    });
+  });
+});
+
+describe('the turns a chat keeps, with a large history budget', () => {
+  /** Runs `fn` with HISTORY_TOKEN_BUDGET set to `budget`, as an operator of a long-context model would. */
+  async function withBudget(budget: number, fn: () => Promise<void>) {
+    const env = { ...process.env, ...upstreamEnv(ctx.upstream), ...CONTEXT_ENV };
+    reloadConfig({ ...env, HISTORY_TOKEN_BUDGET: String(budget) });
+    try {
+      await fn();
+    } finally {
+      reloadConfig(env);
+    }
+  }
+
+  /**
+   * A chat whose active branch is `contents` (a question first, then answers and questions in
+   * turn), stored directly (sending them all through the model only costs time), and without kept
+   * turns, as after a branch switch: its next send reads the tree.
+   */
+  async function chatOfBranch(contents: string[]): Promise<string> {
+    const chatId = await newChat();
+    const chat = new mongoose.Types.ObjectId(chatId);
+    const userId = new mongoose.Types.ObjectId(ctx.user.id);
+    const t0 = Date.now() - 60_000;
+    let parentId: mongoose.Types.ObjectId | null = null;
+    const docs = contents.map((content, i) => {
+      const _id = new mongoose.Types.ObjectId();
+      const doc = {
+        _id,
+        chatId: chat,
+        userId,
+        parentId,
+        role: i % 2 === 0 ? 'user' : 'assistant',
+        content,
+        bytes: Buffer.byteLength(content),
+        status: 'complete',
+        createdAt: new Date(t0 + i),
+      };
+      parentId = _id;
+      return doc;
+    });
+    await Message.collection.insertMany(docs);
+    await Chat.collection.updateOne(
+      { _id: chat },
+      { $unset: { context: 1 }, $set: { activeLeafId: parentId } },
+    );
+    return chatId;
+  }
+
+  const turnsOf = (contents: string[]) =>
+    contents.map((content, i) => ({ role: i % 2 === 0 ? 'user' : 'assistant', content }));
+
+  it('when a long branch of short turns fits the budget and a send reads it from the tree, then the model is given all of it, as the kept turns give it to the next send', async () => {
+    await withBudget(100_000, async () => {
+      // 1,200 turns of about 5 tokens each: 6,000 tokens, well within the budget.
+      const contents = Array.from({ length: 1200 }, (_, i) => `t${i}`);
+      const chatId = await chatOfBranch(contents);
+      await send(chatId, 'next', ['ok']);
+      const expected = [...turnsOf(contents), { role: 'user', content: 'next' }];
+      expect(ctx.upstream.requests.at(-1)!.messages).toEqual(expected);
+      const kept = (await Chat.findById(chatId).lean())!.context;
+      expect(kept).toMatchObject({ pending: false });
+      expect(kept!.turns).toHaveLength(1202);
+      await send(chatId, 'after', ['ok']);
+      expect(ctx.upstream.requests.at(-1)!.messages).toEqual([
+        ...expected,
+        { role: 'assistant', content: 'ok' },
+        { role: 'user', content: 'after' },
+      ]);
     });
   });
 });

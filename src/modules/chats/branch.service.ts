@@ -16,8 +16,13 @@ import { Message, type MessageDoc } from './message.model.js';
 /** A message as a branch read returns it: with its siblings, for "‹ 2/3 ›". */
 export type BranchMessage = MessageDoc & { siblingIds: string[] };
 
-/** The newest turns of a path the history budget could ever need (each costs ≥ 5 tokens). */
-const maxTurns = () => Math.min(1000, Math.ceil(config().HISTORY_TOKEN_BUDGET / 5));
+/**
+ * The newest turns of a path the history budget could ever need (each costs ≥ 5 tokens). Bounded
+ * by the budget alone, as the turns a chat keeps are (chat-context.ts): a cap of its own would
+ * give the model fewer turns when a send reads the tree than when it reads the kept ones. The tree
+ * holds at most MAX_TREE_MESSAGES, and the text read is bounded by what the user may store.
+ */
+const maxTurns = () => Math.ceil(config().HISTORY_TOKEN_BUDGET / 5);
 
 /**
  * The turns of a path sent upstream: messages with text that did not fail, oldest first.
