@@ -46,21 +46,40 @@ import type { MessageDoc } from './message.model.js';
 type Turn = ChatContext['turns'][number];
 
 /**
+ * The most text a chat keeps, in UTF-8 bytes. The turns are bounded by the history budget's
+ * estimate (about 4 characters a token), which does not bound their bytes: with a budget set for
+ * a model of millions of tokens, dense text (Chinese or Japanese, 3 bytes a character) would make
+ * the chat, and the write that stores its turns, larger than the 16 MB the database takes, and
+ * every send to that chat would fail. Past this size the chat keeps none: each send reads the
+ * tree, which gives the model the same turns.
+ */
+const MAX_KEPT_BYTES = 4 * 1024 * 1024;
+
+/**
  * The newest turns that fit the budget together. fitToBudget keeps a suffix of the turns it is
  * given, after the new question (always kept), so a turn past this cut could never be sent with
  * any question, and nothing it would keep is dropped. Unlike fitToBudget, a newest turn larger
  * than the whole budget (a reply of megabytes) is not kept either: it could never be sent again.
+ * Null when they are too much text to keep (MAX_KEPT_BYTES).
  */
-function cut(turns: Turn[], budget: number): Turn[] {
+function cut(turns: Turn[], budget: number): Turn[] | null {
   let start = turns.length;
   let remaining = budget;
+  let units = 0;
   while (start > 0) {
-    const cost = approxTokens(turns[start - 1]!.content);
+    const { content } = turns[start - 1]!;
+    const cost = approxTokens(content);
     if (cost > remaining) break;
     remaining -= cost;
+    units += content.length;
     start -= 1;
   }
-  return turns.slice(start);
+  const kept = turns.slice(start);
+  // A UTF-16 unit is at most 3 bytes of UTF-8: most chats are far from the bound without
+  // counting their bytes.
+  if (units * 3 <= MAX_KEPT_BYTES) return kept;
+  const bytes = kept.reduce((sum, turn) => sum + Buffer.byteLength(turn.content), 0);
+  return bytes <= MAX_KEPT_BYTES ? kept : null;
 }
 
 const plain = (turns: readonly Turn[]): ChatTurn[] =>
@@ -81,29 +100,39 @@ export function storedHistory(
   return { turns: plain(context.turns), parentId: context.leafId, settled: true };
 }
 
-/** What a send stores: its history and question, `pending` until its reply is settled. */
+/**
+ * What a send stores: its history and question, `pending` until its reply is settled; null when
+ * that is too much text to keep (the send clears the kept turns instead).
+ */
 export function pendingContext(
   history: ChatTurn[],
   question: string,
   replyId: Types.ObjectId,
-): ChatContext {
+): ChatContext | null {
   const budget = config().HISTORY_TOKEN_BUDGET;
-  const turns = [...history, { role: 'user', content: question }] as Turn[];
+  const turns = cut([...history, { role: 'user', content: question }] as Turn[], budget);
+  if (!turns) return null;
   // Only role and content: the send writes it through the driver, without the schema's casting.
-  return { leafId: replyId, budget, pending: true, turns: plain(cut(turns, budget)) as Turn[] };
+  return { leafId: replyId, budget, pending: true, turns: plain(turns) as Turn[] };
 }
 
-/** The context once its reply is final: with the reply's text, as turnsOf would read it. */
-export function settledContext(context: ChatContext, reply: MessageDoc): ChatContext {
+/**
+ * The context once its reply is final: with the reply's text, as turnsOf would read it; null when
+ * that is too much text to keep.
+ */
+export function settledContext(context: ChatContext, reply: MessageDoc): ChatContext | null {
   const counts = reply.content.length > 0 && reply.status !== 'error';
   const turns = counts
     ? cut([...context.turns, { role: 'assistant', content: reply.content }], context.budget)
     : context.turns;
-  return { ...context, pending: false, turns: plain(turns) as Turn[] };
+  return turns && { ...context, pending: false, turns: plain(turns) as Turn[] };
 }
 
 /** `$unset` of the context: every change of the active branch but a send's writes it. */
 export const CLEAR_CONTEXT = { context: 1 } as const;
+
+/** The write that settles a reply's context: its turns with the reply's, or none (too large). */
+type Settled = { $set: { context: ChatContext } } | { $unset: typeof CLEAR_CONTEXT };
 
 /**
  * Writes the reply's text into the chat's context when the exchange left it pending, which also
@@ -133,7 +162,8 @@ export async function settleChatOf(
   const chatId = { _id: reply.chatId };
   if (answerChanged) return clearedChat(reply.chatId);
   if (!context || String(context.leafId) !== String(reply._id)) return findShownChat(reply.chatId);
-  const settled = { $set: { context: settledContext(context, reply) } };
+  const kept = settledContext(context, reply);
+  const settled: Settled = kept ? { $set: { context: kept } } : { $unset: CLEAR_CONTEXT };
   // One turn: where the check is a read of its own (settleByReadAndWrite), no write of this
   // process comes between it and the update.
   return inChatTurn(reply.chatId, async () => {
@@ -171,10 +201,7 @@ function clearedChat(chatId: Types.ObjectId): Promise<ChatDoc | null> {
  * the chat is read here by `_id` and written by `_id`, as that server runs its own filtered update,
  * a read then a write. Elsewhere the update's filter decides, atomically.
  */
-async function settleByReadAndWrite(
-  reply: MessageDoc,
-  settled: { $set: { context: ChatContext } },
-): Promise<ChatDoc | null> {
+async function settleByReadAndWrite(reply: MessageDoc, settled: Settled): Promise<ChatDoc | null> {
   const chatId = { _id: reply.chatId };
   const found = await Chat.collection.findOne<ChatDoc>(chatId, {
     projection: { 'context.turns': 0, terms: 0 },
