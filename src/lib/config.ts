@@ -161,9 +161,9 @@ const envSchema = z.object({
   API_KEY_HASH_SECRET: z.string().optional(),
   API_KEYS_PER_USER: int(20, 1, 100),
   API_KEY_LAST_USED_INTERVAL_SECONDS: int(60, 1, 86_400),
-  // V1_MAX_INPUT_CHARS counts UTF-16 units, 6 bytes each as `\uXXXX`: 1.2 MB of text at the
-  // default, and room for the JSON around V1_MAX_MESSAGES messages.
-  V1_BODY_LIMIT: size('2mb'),
+  // V1_MAX_INPUT_CHARS counts characters, 12 bytes an emoji as `\uXXXX\uXXXX`: 2.4 MB of text at
+  // the default, and room for the JSON around V1_MAX_MESSAGES messages.
+  V1_BODY_LIMIT: size('2.5mb'),
   V1_MAX_MESSAGES: int(500, 1, 10_000),
   V1_MAX_INPUT_CHARS: int(200_000, 1),
   TOKEN_BUDGET_PER_DAY: int(0, 0, MAX_TOKEN_BUDGET),

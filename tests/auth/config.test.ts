@@ -168,8 +168,8 @@ describe('values an operator gets wrong', () => {
     // A new chat: message, system prompt, title and a model id, 12 bytes an emoji as \uXXXX\uXXXX.
     const chat = 12 * (c.MAX_MESSAGE_CHARS + c.MAX_SYSTEM_PROMPT_CHARS + c.MAX_TITLE_CHARS + 200);
     expect(limitBytes(c.BODY_LIMIT)).toBeGreaterThanOrEqual(chat + 1024);
-    // /v1 counts UTF-16 units of text, 6 bytes each as \uXXXX, and each message's JSON around it.
-    const v1 = 6 * c.V1_MAX_INPUT_CHARS + 100 * c.V1_MAX_MESSAGES;
+    // /v1 counts characters of text, 12 bytes an emoji as \uXXXX\uXXXX, and each message's JSON.
+    const v1 = 12 * c.V1_MAX_INPUT_CHARS + 100 * c.V1_MAX_MESSAGES;
     expect(limitBytes(c.V1_BODY_LIMIT)).toBeGreaterThanOrEqual(v1);
     const set = loadConfig({ ...dev, BODY_LIMIT: '100kb', V1_BODY_LIMIT: '1mb' });
     expect(set).toMatchObject({ BODY_LIMIT: '100kb', V1_BODY_LIMIT: '1mb' });

@@ -925,9 +925,36 @@ describe('errors in OpenAI shape, mapped by the SDK', () => {
     });
   });
 
+  it('when the messages hold V1_MAX_INPUT_CHARS emoji, then they are answered (an emoji is one character, as every text limit counts it), and one more is the same 400 context_length_exceeded', async () => {
+    const ask = (emoji: number) =>
+      client.chat.completions.create({
+        model: 'demo',
+        messages: [
+          { role: 'user', content: '😀'.repeat(emoji - 100_000) },
+          { role: 'user', content: '😀'.repeat(100_000) },
+        ],
+      });
+    const before = await stored();
+    const done = await ask(200_000);
+    expect(done.object).toBe('chat.completion');
+    expect(done.choices[0]!.finish_reason).toBe('stop');
+    const error = await failure(ask(200_001));
+    expect(error).toBeInstanceOf(OpenAI.BadRequestError);
+    expect(error).toMatchObject({
+      status: 400,
+      code: 'context_length_exceeded',
+      param: 'messages',
+      error: {
+        message:
+          'The request holds 200001 characters of text (messages, tool calls and results, tool definitions); this server accepts at most 200000 per request',
+      },
+    });
+    expect(await stored()).toEqual(before);
+  });
+
   it("when V1_MAX_MESSAGES messages hold V1_MAX_INPUT_CHARS of text with every character escaped (as Python's json.dumps writes them), then it is answered, and one more character is a 400 context_length_exceeded, never a 413", async () => {
-    // ensure_ascii: each UTF-16 unit as \uXXXX, 6 bytes; 500 messages of 200 emoji are the
-    // 200,000 units the cap counts, in 1.2 MB of JSON.
+    // ensure_ascii: each UTF-16 unit as \uXXXX, so an emoji (one character) takes 12 bytes;
+    // 500 messages of 400 emoji are the 200,000 characters the cap counts, in 2.4 MB of JSON.
     const escaped = (body: Record<string, unknown>) =>
       JSON.stringify(body).replace(
         /[\u0080-\uffff]/g,
@@ -944,15 +971,15 @@ describe('errors in OpenAI shape, mapped by the SDK', () => {
             model: 'demo',
             messages: Array.from({ length: 500 }, (_, i) => ({
               role: 'user',
-              content: i === 499 ? last : '😀'.repeat(200),
+              content: i === 499 ? last : '😀'.repeat(400),
             })),
           }),
         );
-    const res = await send('😀'.repeat(200));
+    const res = await send('😀'.repeat(400));
     expect(res.body.error).toBeUndefined();
     expect(res.status).toBe(200);
     expect(res.body.object).toBe('chat.completion');
-    const over = await send(`${'😀'.repeat(200)}x`);
+    const over = await send(`${'😀'.repeat(400)}x`);
     expect(over.status).toBe(400);
     expect(over.body.error).toMatchObject({ code: 'context_length_exceeded', param: 'messages' });
   });

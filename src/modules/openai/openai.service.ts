@@ -97,10 +97,13 @@ export function assertAllowedModel(model: string): void {
 const invalid = (message: string, param: string, code = 'invalid_value') =>
   new OpenAiError('VALIDATION_FAILED', message, { code, param });
 
-/** The request's text (toTurns: messages, tool calls and results, tool definitions) within the cap. */
+/**
+ * The request's text (toTurns: messages, tool calls and results, tool definitions) within the cap,
+ * in characters as every text limit counts them: an emoji is one, not its two UTF-16 units.
+ */
 function assertSizes(turns: ChatTurn[]): void {
   const c = config();
-  const chars = turns.reduce((sum, turn) => sum + turn.content.length, 0);
+  const chars = turns.reduce((sum, turn) => sum + characterCount(turn.content), 0);
   if (chars > c.V1_MAX_INPUT_CHARS) {
     throw invalid(
       `The request holds ${chars} characters of text (messages, tool calls and results, tool definitions); this server accepts at most ${c.V1_MAX_INPUT_CHARS} per request`,
