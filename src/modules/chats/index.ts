@@ -14,7 +14,7 @@ import { endUnsettledReplies } from './reply.service.js';
 export { chatRoutes } from './chats.routes.js';
 export { compatRoutes } from './compat.routes.js';
 export { initIdempotencyKeys } from './idempotency.model.js';
-export { startInterruptedSweep, stopInterruptedSweep } from './interrupted-replies.js';
+export { INTERRUPTED, startInterruptedSweep, stopInterruptedSweep } from './interrupted-replies.js';
 export { startSearchBackfill, stopSearchBackfill } from './search-backfill.js';
 
 // The exchange path, for modules that speak other protocols (/v1, the AI SDK stream): the same

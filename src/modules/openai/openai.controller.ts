@@ -13,6 +13,7 @@ import {
   findReplyInChat,
   followLive,
   followReply,
+  INTERRUPTED,
   oncePerKey,
   openReply,
   plannedIds,
@@ -81,15 +82,25 @@ const usageJson = (outcome: ReplyOutcome) => {
 };
 
 /**
- * Stopped (POST /api/chats/:id/stop of a stored exchange, its account disabled) or cut by
- * shutdown: not a finished reply. Only the shutdown's is worth retrying at once: OpenAI's SDKs
- * retry a 503 by themselves, which would run (and charge) a stopped request again.
+ * Cut by its server, not by anyone's wish: a shutdown, or an instance that stalled until its
+ * lease was taken (stored INTERRUPTED, as the sweep stores a reply whose instance died). Asking
+ * again is worth it at once: another instance, or this one once back, answers it.
+ */
+const cutByItsServer = (reply: Pick<ReplyOutcome['message'], 'stopReason' | 'error'>) =>
+  reply.stopReason === 'shutdown' || reply.error?.code === INTERRUPTED.code;
+
+/**
+ * Stopped (POST /api/chats/:id/stop of a stored exchange, its account disabled) or cut by its
+ * server: not a finished reply. Only the latter is worth retrying at once: OpenAI's SDKs retry a
+ * 503 by themselves, which would run (and charge) a stopped request again.
  */
 const interrupted = (outcome: ReplyOutcome) =>
-  outcome.message.stopReason === 'shutdown'
+  cutByItsServer(outcome.message)
     ? new OpenAiError(
         'SERVICE_UNAVAILABLE',
-        'The reply was cut off because the server is shutting down; retry',
+        outcome.message.stopReason === 'shutdown'
+          ? 'The reply was cut off because the server is shutting down; retry'
+          : 'The reply was cut off because the server generating it stopped before it finished; retry',
         { code: 'generation_interrupted' },
         { headers: { 'Retry-After': '1' } },
       )
@@ -383,7 +394,7 @@ export async function chatCompletions(
       }
     },
     again: async (record) => {
-      // A reply cut by a shutdown may be retried (its 503 says Retry-After: 1, and the SDK
+      // A reply cut by its server (shutdown, lease taken) may be retried (its 503 says Retry-After: 1, and the SDK
       // retries it with the same key): the repeat gives the key back and acts, as a retry
       // without a key does, rather than answer that 503 again until the SDK gives up. So does
       // one the provider's rate limit or outage failed, once the wait it asked for is over: a
@@ -405,7 +416,7 @@ export async function chatCompletions(
  * again. JSON: the first answer's body when it was made (tool calls and all), else the reply once
  * it has ended, as stored (its text). A stream: the reply from its start, followed live while it
  * runs. A reply that failed answers its error again as the first answer did (the provider's
- * status, what is left of its wait), with `x-should-retry: false`; one cut by a shutdown, or
+ * status, what is left of its wait), with `x-should-retry: false`; one cut by its server, or
  * failed by the provider's rate limit or outage whose wait is over, is not answered (the caller
  * acts again under the key).
  */
@@ -422,8 +433,7 @@ async function answerAgain(
   askedAt = Date.now(),
 ): Promise<'act again' | void> {
   let found = await findReplyInChat(userId, String(record.chatId), String(record.replyId));
-  if (found.reply.status === 'incomplete' && found.reply.stopReason === 'shutdown')
-    return 'act again';
+  if (found.reply.status === 'incomplete' && cutByItsServer(found.reply)) return 'act again';
   const waitLeft =
     found.reply.status === 'error'
       ? providerWaitLeft(found.reply.error?.provider, askedAt)

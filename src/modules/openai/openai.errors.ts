@@ -251,7 +251,7 @@ export function toOpenAiError(err: unknown): OpenAiError {
 /**
  * An error of a `store: true` completion met once its exchange is stored (its question, and the
  * reply as it failed): a retry by the SDK would store them again (a new chat each time when no
- * `metadata.chat_id` is named), so it says not to retry. A reply cut by a shutdown keeps its
+ * `metadata.chat_id` is named), so it says not to retry. A reply cut by its server keeps its
  * `Retry-After: 1`, as documented.
  */
 export function storedNotToRepeat(err: unknown): OpenAiError {
@@ -313,7 +313,8 @@ export const openAiErrorHandler: ErrorRequestHandler = (err, req, res, next) => 
   res.locals.errorCode = error.code;
   // A completion stopped through its chat, its account disabled or cut by a shutdown: what its
   // user, an administrator or a deploy asked for, as a chat reply stopped the same way (which
-  // answers 201) is. No error line for it.
+  // answers 201) is. One cut because its instance stalled is no fault of the request either (the
+  // reply is counted as interrupted, as a chat reply cut so is). No error line for them.
   if (error.openai.code === 'generation_interrupted') answeredOnPurpose(res);
   res.status(error.status).json(openAiErrorBody(error));
 };
