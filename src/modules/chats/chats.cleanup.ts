@@ -1,4 +1,5 @@
 import { Types } from '../../lib/db/mongoose.js';
+import { retryInBackground } from '../../lib/background-retry.js';
 import { logger } from '../../lib/logger.js';
 import { forgetChatUsage, unlinkLateEntry } from '../usage/index.js';
 import { userExists } from '../users/index.js';
@@ -125,23 +126,20 @@ export function removeUnfinishedChat(
       slotLeft = null;
     }
   };
-  const giveUpAt = Date.now() + CLEAN_UP_FOR_MS;
-  const retry = () => {
-    attempt().catch((error: unknown) => {
-      if (Date.now() + CLEAN_UP_RETRY_MS < giveUpAt) setTimeout(retry, CLEAN_UP_RETRY_MS).unref();
-      else
-        logger.error(
-          { err: (error as Error).message, chatId: chat && String(chat._id) },
-          'could not remove an unfinished chat',
-        );
-    });
-  };
   return attempt().catch((error: unknown) => {
     logger.warn(
       { err: (error as Error).message, chatId: chat && String(chat._id) },
       'unfinished chat not removed; retrying in the background',
     );
-    setTimeout(retry, CLEAN_UP_RETRY_MS).unref();
+    retryInBackground(attempt, {
+      everyMs: CLEAN_UP_RETRY_MS,
+      forMs: CLEAN_UP_FOR_MS,
+      gaveUp: (last) =>
+        logger.error(
+          { err: (last as Error).message, chatId: chat && String(chat._id) },
+          'could not remove an unfinished chat',
+        ),
+    });
   });
 }
 

@@ -1,6 +1,7 @@
 import { Types, type PipelineStage } from '../../lib/db/mongoose.js';
 import { duplicateKeyPositions } from '../../lib/db/duplicate-key.js';
 import type { ChatTurn, Usage } from '../../lib/llm/index.js';
+import { retryInBackground } from '../../lib/background-retry.js';
 import { logger } from '../../lib/logger.js';
 import * as metrics from '../../lib/metrics.js';
 import { userExists } from '../users/index.js';
@@ -140,22 +141,17 @@ export async function recordEntries(
       'usage not recorded; retrying in the background',
     );
   }
-  const giveUpAt = Date.now() + RETRY_FOR_MS;
   unrecorded.add(entries);
-  const retry = () => {
-    attempt().then(
-      () => unrecorded.delete(entries),
-      () => {
-        if (Date.now() + RETRY_MS < giveUpAt) setTimeout(retry, RETRY_MS).unref();
-        else {
-          unrecorded.delete(entries);
-          // Logged with its figures so an operator can still account for it.
-          logger.error({ usage: entries }, 'usage could not be recorded');
-        }
-      },
-    );
-  };
-  setTimeout(retry, RETRY_MS).unref();
+  retryInBackground(attempt, {
+    everyMs: RETRY_MS,
+    forMs: RETRY_FOR_MS,
+    succeeded: () => unrecorded.delete(entries),
+    gaveUp: () => {
+      unrecorded.delete(entries);
+      // Logged with its figures so an operator can still account for it.
+      logger.error({ usage: entries }, 'usage could not be recorded');
+    },
+  });
 }
 
 /** Ledger entries waiting for a background retry (recordEntries). */

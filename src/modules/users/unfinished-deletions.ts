@@ -1,4 +1,5 @@
 import { forgetRateLimitsOf } from '../../lib/rate-limit/mongo-store.js';
+import { retryInBackground } from '../../lib/background-retry.js';
 import { logger } from '../../lib/logger.js';
 import { runPeriodically, type PeriodicJob } from '../../lib/periodic.js';
 import { deleteAccountDocument } from './accounts.js';
@@ -37,21 +38,16 @@ export async function finishDeletion(account: Deleted): Promise<void> {
  * leaves it to the sweep, which any instance runs.
  */
 export function finishInBackground(account: Deleted): void {
-  const giveUpAt = Date.now() + RETRY_FOR_MS;
-  const retry = () => {
-    finishDeletion(account).then(
-      () => logger.info({ userId: String(account._id) }, 'account deletion finished'),
-      (error: unknown) => {
-        if (Date.now() + RETRY_MS < giveUpAt) setTimeout(retry, RETRY_MS).unref();
-        else
-          logger.warn(
-            { userId: String(account._id), err: (error as Error).message },
-            'account deletion not finished yet; left to the sweep',
-          );
-      },
-    );
-  };
-  setTimeout(retry, RETRY_MS).unref();
+  retryInBackground(() => finishDeletion(account), {
+    everyMs: RETRY_MS,
+    forMs: RETRY_FOR_MS,
+    succeeded: () => logger.info({ userId: String(account._id) }, 'account deletion finished'),
+    gaveUp: (error) =>
+      logger.warn(
+        { userId: String(account._id), err: (error as Error).message },
+        'account deletion not finished yet; left to the sweep',
+      ),
+  });
 }
 
 /**
