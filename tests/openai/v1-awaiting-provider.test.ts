@@ -1,7 +1,5 @@
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { Types } from '../../src/lib/db/mongoose.js';
 import { Generation } from '../../src/modules/chats/generation/generation.model.js';
 import { runningGenerations } from '../../src/modules/chats/generation/registry.js';
@@ -10,7 +8,7 @@ import { NO_TIGHT_LIMITS } from '../helpers/auth.js';
 import { eventually } from '../helpers/eventually.js';
 import { startUpstream } from '../helpers/upstream.js';
 import { upstreamEnv } from '../helpers/chat-app.js';
-import { createUser, type TestUser } from '../helpers/users.js';
+import { useSdkClient } from '../helpers/sdk-client.js';
 
 // One slot, and a lease that lapses 2 s after its last renewal: the provider below answers later.
 const upstream = await startUpstream();
@@ -21,20 +19,9 @@ const ctx = useTestApp({
   MAX_CONCURRENT_STREAMS: '1',
   GENERATION_LEASE_SECONDS: '2',
 });
-let server: Server;
-let user: TestUser;
-let client: OpenAI;
+const sdk = useSdkClient(ctx, 'v1-awaiting');
 
-beforeAll(async () => {
-  server = ctx.app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
-  user = await createUser({ label: 'v1-awaiting' });
-  const key = await ctx.request().post('/api/keys').set(user.auth).send({ name: 'sdk' });
-  client = new OpenAI({ apiKey: key.body.key as string, baseURL, maxRetries: 0 });
-});
 afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
   await upstream.close();
 });
 
@@ -43,12 +30,12 @@ describe('a streamed /v1 call waiting for the provider to answer', () => {
     // Answered 6 s after the call: 3 s past the checks below (a slow refusal of the second call
     // must not meet the first reply giving its slot back).
     upstream.script({ chunks: ['late ', 'answer'], headerDelayMs: 6000 });
-    const first = client.chat.completions.create({
+    const first = sdk.client.chat.completions.create({
       model: 'test-model',
       messages: [{ role: 'user', content: 'hi' }],
       stream: true,
     });
-    const lease = () => Generation.findOne({ userId: new Types.ObjectId(user.id) }).lean();
+    const lease = () => Generation.findOne({ userId: new Types.ObjectId(sdk.user.id) }).lean();
     // Waiting for the provider: counted as a running generation (what stop and shutdown reach),
     // well before the provider answers.
     expect(
@@ -69,7 +56,7 @@ describe('a streamed /v1 call waiting for the provider to answer', () => {
     // Past the lease time since it was taken, and still held: it was renewed meanwhile.
     const held = await lease();
     expect(held?.expiresAt.getTime()).toBeGreaterThan(Date.now());
-    const second = await client.chat.completions
+    const second = await sdk.client.chat.completions
       .create({ model: 'test-model', messages: [{ role: 'user', content: 'again' }] })
       .catch((error: unknown) => error);
     expect(second).toBeInstanceOf(OpenAI.RateLimitError);

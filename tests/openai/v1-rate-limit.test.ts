@@ -1,11 +1,9 @@
 import OpenAI from 'openai';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { useTestApp } from '../helpers/app.js';
 import { NO_TIGHT_LIMITS } from '../helpers/auth.js';
 import { insideOneWindow } from '../helpers/rate-windows.js';
-import { createUser } from '../helpers/users.js';
+import { useSdkClient } from '../helpers/sdk-client.js';
 
 const ctx = useTestApp({
   ...NO_TIGHT_LIMITS,
@@ -13,24 +11,13 @@ const ctx = useTestApp({
   DEMO_CHUNK_DELAY_MS: '0',
   MESSAGES_PER_MINUTE: '2',
 });
-let server: Server;
-let client: OpenAI;
-
-beforeAll(async () => {
-  server = ctx.app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
-  const user = await createUser({ label: 'v1-rate' });
-  const key = await ctx.request().post('/api/keys').set(user.auth).send({ name: 'rate' });
-  client = new OpenAI({ apiKey: key.body.key, baseURL, maxRetries: 0 });
-});
-afterAll(() => new Promise((resolve) => server.close(resolve)));
+const sdk = useSdkClient(ctx, 'v1-rate');
 
 describe('MESSAGES_PER_MINUTE on /v1', () => {
   it('when a key sends more completions than the per-minute limit, then RateLimitError 429 rate_limit_exceeded with Retry-After', async () => {
     await insideOneWindow(60, 15);
     const ask = () =>
-      client.chat.completions.create({
+      sdk.client.chat.completions.create({
         model: 'demo',
         messages: [{ role: 'user', content: 'hi' }],
       });

@@ -1,7 +1,5 @@
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import OpenAI from 'openai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { Types } from '../../src/lib/db/mongoose.js';
 import { Chat } from '../../src/modules/chats/chat.model.js';
 import { Message } from '../../src/modules/chats/message.model.js';
@@ -9,7 +7,7 @@ import { useTestApp } from '../helpers/app.js';
 import { NO_TIGHT_LIMITS } from '../helpers/auth.js';
 import { startUpstream } from '../helpers/upstream.js';
 import { upstreamEnv } from '../helpers/chat-app.js';
-import { createUser, type TestUser } from '../helpers/users.js';
+import { useSdkClient } from '../helpers/sdk-client.js';
 
 /**
  * The official SDKs' helpers (Node's stream helper and parse(), Python's parse(), stream() and
@@ -22,25 +20,14 @@ const ctx = useTestApp({
   ...upstreamEnv(upstream),
   MODELS: 'test-model',
 });
-let server: Server;
-let user: TestUser;
-let client: OpenAI;
+const sdk = useSdkClient(ctx, 'v1-sdk-helpers');
 
-beforeAll(async () => {
-  server = ctx.app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
-  user = await createUser({ label: 'v1-sdk-helpers' });
-  const key = await ctx.request().post('/api/keys').set(user.auth).send({ name: 'sdk' });
-  client = new OpenAI({ apiKey: key.body.key as string, baseURL, maxRetries: 0 });
-});
 afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
   await upstream.close();
 });
 beforeEach(() => upstream.reset());
 
-const owner = () => new Types.ObjectId(user.id);
+const owner = () => new Types.ObjectId(sdk.user.id);
 const stored = async () => ({
   chats: await Chat.countDocuments({ userId: owner() }),
   messages: await Message.countDocuments({ userId: owner() }),
@@ -78,7 +65,7 @@ describe('/v1/chat/completions with the SDK helpers’ assistant messages sent b
   it("when the Node stream helper's final message (parsed: null) is appended, then 200 and the provider gets it without the helper's field", async () => {
     upstream.script({ chunks: ['Hello'] });
     const messages: OpenAI.ChatCompletionMessageParam[] = [{ role: 'user', content: 'Hi' }];
-    const first = await client.chat.completions
+    const first = await sdk.client.chat.completions
       .stream({ model: 'test-model', messages })
       .finalChatCompletion();
     expect(first.choices[0]!.message).toHaveProperty('parsed', null);
@@ -86,7 +73,7 @@ describe('/v1/chat/completions with the SDK helpers’ assistant messages sent b
     upstream.script({ chunks: ['More'] });
     const before = await stored();
 
-    const second = await client.chat.completions.create({ model: 'test-model', messages });
+    const second = await sdk.client.chat.completions.create({ model: 'test-model', messages });
 
     expect(second.choices[0]).toEqual({
       index: 0,
@@ -107,7 +94,7 @@ describe('/v1/chat/completions with the SDK helpers’ assistant messages sent b
     const messages: OpenAI.ChatCompletionMessageParam[] = [
       { role: 'user', content: 'Weather in Paris?' },
     ];
-    const first = await client.chat.completions.parse({
+    const first = await sdk.client.chat.completions.parse({
       model: 'test-model',
       messages,
       tools: [weatherTool],
@@ -117,7 +104,7 @@ describe('/v1/chat/completions with the SDK helpers’ assistant messages sent b
     messages.push(message, { role: 'tool', tool_call_id: 'call_1', content: 'sunny' });
     upstream.script({ chunks: ['Sunny'] });
 
-    const second = await client.chat.completions.create({
+    const second = await sdk.client.chat.completions.create({
       model: 'test-model',
       messages,
       tools: [weatherTool],
@@ -143,7 +130,7 @@ describe('/v1/chat/completions with the SDK helpers’ assistant messages sent b
   it("when an assistant message carries the nulls the SDK's own param type allows (audio, function_call), then 200 and the provider gets it without them", async () => {
     upstream.script({ chunks: ['Fine'] });
 
-    const reply = await client.chat.completions.create({
+    const reply = await sdk.client.chat.completions.create({
       model: 'test-model',
       messages: [
         { role: 'user', content: 'Hi' },
@@ -187,12 +174,12 @@ describe('/v1/chat/completions with the SDK helpers’ assistant messages sent b
     upstream.script({ chunks: ['Once'] });
     upstream.script({ chunks: ['Twice'] });
 
-    const json = await client.chat.completions.create({
+    const json = await sdk.client.chat.completions.create({
       model: 'test-model',
       messages: history(citations),
     });
     let streamed = '';
-    for await (const chunk of await client.chat.completions.create({
+    for await (const chunk of await sdk.client.chat.completions.create({
       model: 'test-model',
       messages: history(null),
       stream: true,
@@ -212,7 +199,7 @@ describe('/v1/chat/completions with the SDK helpers’ assistant messages sent b
   it('when an assistant message has an unknown field, or an audio or function call this server does not relay, then 400 naming it and the provider is not called', async () => {
     const ask = (assistant: Record<string, unknown>) =>
       failure(
-        client.chat.completions.create({
+        sdk.client.chat.completions.create({
           model: 'test-model',
           messages: [
             { role: 'user', content: 'Hi' },
@@ -257,7 +244,7 @@ describe('/v1/chat/completions with the SDK helpers’ assistant messages sent b
     // The response-only fields belong to assistant messages only.
     expect(
       await failure(
-        client.chat.completions.create({
+        sdk.client.chat.completions.create({
           model: 'test-model',
           messages: [{ role: 'user', content: 'Hi', parsed: null } as never],
         }),
