@@ -5,6 +5,7 @@ import { createApp } from '../../src/app.js';
 import { reloadConfig } from '../../src/lib/config.js';
 import { connectDatabase, disconnectDatabase } from '../../src/lib/db/connection.js';
 import mongoose from '../../src/lib/db/mongoose.js';
+import { runningGenerations } from '../../src/modules/chats/generation/registry.js';
 
 export interface TestApp {
   app: ReturnType<typeof createApp>;
@@ -26,10 +27,21 @@ export function useTestApp(env: Record<string, string> | (() => Record<string, s
     context.request = () => supertest.agent(context.app);
   });
   afterAll(async () => {
+    // The files of a worker share one process (vitest.config.ts `isolate: false`): a reply still
+    // storing its answer (a final write retried while a test kept the database away) would land
+    // its writes on the next file's connection, where that file counts commands. Let it end first.
+    await replySettled(15_000);
     await mongoose.connection.db?.dropDatabase().catch(() => undefined);
     await disconnectDatabase();
   });
   return context;
+}
+
+async function replySettled(withinMs: number) {
+  const giveUpAt = Date.now() + withinMs;
+  while (runningGenerations() > 0 && Date.now() < giveUpAt) {
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
 }
 
 let counter = 0;
