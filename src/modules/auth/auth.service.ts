@@ -147,6 +147,10 @@ export async function refresh(refreshToken: string | undefined) {
     );
     // Logged out (or replayed elsewhere) between the read and the rotation: hand out nothing.
     if (rotated.matchedCount !== 1) throw await rejected();
+  } else if (!(await activeSession(String(session._id), String(session.userId)))) {
+    // The grace answer writes nothing, so nothing above tells a logout (or a password change)
+    // that ended the session after it was read: asked again, by `_id`, once the reads are done.
+    throw await rejected();
   }
   return {
     user: toUserJson(user),
