@@ -12,6 +12,7 @@ import { forgetRemovedMessages, messageStillThere } from './chats.cleanup.js';
 import { findOwnedChat } from './chats.service.js';
 import { settleStreaming } from './interrupted-replies.js';
 import { Message, type MessageDoc } from './message.model.js';
+import { liveReply } from './reply-stream.js';
 
 /** A message as a branch read returns it: with its siblings, for "‹ 2/3 ›". */
 export type BranchMessage = MessageDoc & { siblingIds: string[] };
@@ -30,13 +31,25 @@ const maxTurns = () => Math.ceil(config().HISTORY_TOKEN_BUDGET / 5);
  * copy kept for later sends must not hold: chat-context.ts).
  */
 export async function branchTurns(path: Node[]): Promise<{ turns: ChatTurn[]; settled: boolean }> {
-  const messages = await withContent(path.slice(-maxTurns()));
+  const messages = (await withContent(path.slice(-maxTurns()))).map(withTextSoFar);
   return {
     turns: messages
       .filter((m) => m.content.length > 0 && m.status !== 'error')
       .map((m) => ({ role: m.role, content: m.content })),
     settled: messages.every((m) => m.status !== 'streaming'),
   };
+}
+
+/**
+ * A reply still streaming in this process, with the text it has streamed so far (what its readers
+ * have seen), not its last checkpoint (up to STREAM_CHECKPOINT_MS behind, '' before the first).
+ * A continued answer's stream starts with its stored text, so the longer of the two is the newer.
+ */
+function withTextSoFar<T extends Pick<MessageDoc, '_id' | 'status' | 'content'>>(message: T): T {
+  if (message.status !== 'streaming') return message;
+  const live = liveReply(String(message._id));
+  if (!live || live.length <= message.content.length) return message;
+  return { ...message, content: live.text() };
 }
 
 export const turnsOf = async (path: Node[]): Promise<ChatTurn[]> => (await branchTurns(path)).turns;
