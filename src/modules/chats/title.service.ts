@@ -2,7 +2,13 @@ import { config } from '../../lib/config.js';
 import { cutText } from '../../lib/text.js';
 import { Types } from '../../lib/db/mongoose.js';
 import { logger } from '../../lib/logger.js';
-import { DEMO_MODEL, streamCompletion, type ChatTurn, type Usage } from '../../lib/llm/index.js';
+import {
+  DEMO_MODEL,
+  describeUpstreamFailure,
+  streamCompletion,
+  type ChatTurn,
+  type Usage,
+} from '../../lib/llm/index.js';
 import { Chat, inChatTurn, type ChatDoc } from './chat.model.js';
 import { titleFromMessage } from './chats.service.js';
 import { titleFields } from './chats.quota.js';
@@ -182,8 +188,10 @@ export async function titleAfterReply(
     if (result.matchedCount === 0) return null;
     return { ...stored, ...fields };
   } catch (error) {
+    // A provider's error message may echo the request (its Authorization header, the prompt):
+    // logged as any model call's failure is, by status, code and request id only.
     logger.warn(
-      { err: (error as Error).message, chatId: String(chat._id) },
+      { err: describeUpstreamFailure(error), chatId: String(chat._id) },
       'could not write a title; the chat keeps its first-message title',
     );
     return null;
