@@ -1,7 +1,7 @@
 // First: an unsupported Node stops here, naming its version, before anything else is loaded.
 import './node-version.js';
 import { existsSync } from 'node:fs';
-import { config, ConfigError } from './config.js';
+import { config, ConfigError, misspeltSettings } from './config.js';
 
 // Imported first by server.ts (and the admin script) so a local .env is in process.env before the
 // configuration is read. Variables already set in the environment win over the file.
@@ -14,5 +14,9 @@ try {
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
   console.error(error.message);
+  // Said here too: a misspelt name is most often why a required setting is missing, and the
+  // warning server.ts logs once the configuration is good would never be reached.
+  for (const { name, setting } of misspeltSettings())
+    console.error(`  (${name} is not a setting; did you mean ${setting}?)`);
   process.exit(1);
 }
