@@ -4,14 +4,17 @@ import path from 'node:path';
 import { z } from 'zod';
 import { limitBytes } from './sizes.js';
 
-/** Development-only secret placeholder; production refuses it (and anything short). */
-const KNOWN_WEAK_SECRETS = new Set([
-  'change-me',
-  'changeme',
-  'secret',
-  'dev-secret',
-  'replace-me-with-32-random-bytes',
-]);
+/**
+ * Why a production secret is refused, or undefined. Its length alone passes "x" typed 40 times:
+ * a random secret of 32 bytes or more has many distinct characters (a hex one up to 16, base64
+ * about 40), a placeholder a few.
+ */
+function weakSecret(value: string): string | undefined {
+  if (Buffer.byteLength(value) < 32) return 'must be at least 32 bytes';
+  if (new Set(value).size < 8)
+    return 'must be random (it repeats a few characters): `openssl rand -base64 48` makes one';
+  return undefined;
+}
 
 /** Above this a daily token budget is a typo, not a limit (a billion tokens a day per user). */
 export const MAX_TOKEN_BUDGET = 1_000_000_000;
@@ -259,13 +262,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
   let jwtSecret = env.JWT_SECRET;
   if (isProduction) {
     if (!jwtSecret) problems.push('JWT_SECRET: required in production');
-    else if (Buffer.byteLength(jwtSecret) < 32)
-      problems.push('JWT_SECRET: must be at least 32 bytes');
-    else if (KNOWN_WEAK_SECRETS.has(jwtSecret))
-      problems.push('JWT_SECRET: must not be a default value');
+    const secrets = { JWT_SECRET: jwtSecret, API_KEY_HASH_SECRET: env.API_KEY_HASH_SECRET };
+    for (const [name, value] of Object.entries(secrets)) {
+      const weakness = value ? weakSecret(value) : undefined;
+      if (weakness) problems.push(`${name}: ${weakness}`);
+    }
     if (!env.MONGODB_URI) problems.push('MONGODB_URI: required in production');
-    if (env.API_KEY_HASH_SECRET !== undefined && Buffer.byteLength(env.API_KEY_HASH_SECRET) < 32)
-      problems.push('API_KEY_HASH_SECRET: must be at least 32 bytes');
   }
   jwtSecret ??= isProduction ? '' : developmentSecret(dataDir);
 

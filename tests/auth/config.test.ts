@@ -10,15 +10,40 @@ const production = {
   MONGODB_URI: 'mongodb://db.example:27017/x',
   MODELS: 'demo',
 };
+/** What `openssl rand -base64 33` gives. */
+const STRONG_SECRET = 'Zq3v8Jc1hL0pR7wX2nY5tK9bM4sD6fG1aE3iU8oQ0zP';
 
 describe('configuration of secrets and token lifetime', () => {
   it.each([
     ['missing', undefined],
     ['short (31 bytes)', 'x'.repeat(31)],
     ['a known default', 'change-me'],
+    ['one character 40 times', 'x'.repeat(40)],
+    ['a few characters repeated', 'abc123'.repeat(8)],
   ])('when JWT_SECRET is %s in production, then the server refuses to start', (_label, secret) => {
     expect(() => loadConfig({ ...production, JWT_SECRET: secret })).toThrow(ConfigError);
     expect(() => loadConfig({ ...production, JWT_SECRET: secret })).toThrow(/JWT_SECRET/);
+  });
+
+  it.each([
+    ['short (31 bytes)', 'Zq3v8Jc1hL0pR7wX2nY5tK9bM4sD6fG', /must be at least 32 bytes/],
+    ['one character 32 times', 'a'.repeat(32), /must be random/],
+  ])(
+    'when API_KEY_HASH_SECRET is %s in production, then the server refuses to start naming it',
+    (_label, secret, why) => {
+      const load = () =>
+        loadConfig({ ...production, JWT_SECRET: STRONG_SECRET, API_KEY_HASH_SECRET: secret });
+      expect(load).toThrow(ConfigError);
+      expect(load).toThrow(new RegExp(`API_KEY_HASH_SECRET: ${why.source}`));
+    },
+  );
+
+  it('when the secrets are random in production, hex or base64, then the config loads', () => {
+    // `openssl rand -hex 32` has at most 16 distinct characters.
+    const hex = '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08';
+    expect(loadConfig({ ...production, JWT_SECRET: hex }).isProduction).toBe(true);
+    const c = loadConfig({ ...production, JWT_SECRET: hex, API_KEY_HASH_SECRET: STRONG_SECRET });
+    expect(c.API_KEY_HASH_SECRET).toBe(STRONG_SECRET);
   });
 
   it('when JWT_SECRET is 32+ random bytes in production, then the config loads with Secure-cookie mode and bcrypt cost 12', () => {

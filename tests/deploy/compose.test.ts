@@ -35,7 +35,7 @@ function containerEnv(shell: Record<string, string>, envFile: Record<string, str
   return { ...envFile, ...environment };
 }
 
-const shell = { JWT_SECRET: 'k'.repeat(48), MODELS: 'demo' };
+const shell = { JWT_SECRET: 'Zq3v8Jc1hL0pR7wX2nY5tK9bM4sD6fG1aE3iU8oQ0zP', MODELS: 'demo' };
 
 describe('compose.yaml, as the README starts it', () => {
   it('when started with a secret and MODELS=demo only, then the API runs in production on the mongo service with the settings’ defaults', () => {

@@ -100,7 +100,7 @@ describe('the server of the kits, the fuzzer and the Python check (scripts/lib/e
         MODELS: 'llama3.2',
         DEFAULT_MODEL: 'llama3.2',
         NODE_ENV: 'production',
-        JWT_SECRET: 'j'.repeat(48),
+        JWT_SECRET: 'Zq3v8Jc1hL0pR7wX2nY5tK9bM4sD6fG1aE3iU8oQ0zP',
         SIGNUP_LIMIT_PER_IP: '1',
         MESSAGES_PER_MINUTE: '1',
         MAX_MESSAGE_CHARS: '3',
