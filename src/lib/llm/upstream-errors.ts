@@ -69,6 +69,20 @@ function retryAfterOf(headers: unknown): number | undefined {
   return Number.isFinite(seconds) ? Math.min(Math.max(seconds, 1), 3600) : undefined;
 }
 
+/** A call that got no response: a timeout, or the connection's own error code and message. */
+function connectionFailure(err: InstanceType<typeof OpenAI.APIConnectionError>) {
+  if (err instanceof OpenAI.APIConnectionTimeoutError) return { message: 'timed out' };
+  const cause = err.cause as { code?: unknown; message?: unknown; cause?: unknown } | undefined;
+  const inner = cause?.cause as { code?: unknown; message?: unknown } | undefined;
+  const code = [cause?.code, inner?.code].find((c) => typeof c === 'string') as string | undefined;
+  const text = [inner?.message, cause?.message].find((m) => typeof m === 'string') as
+    string | undefined;
+  return {
+    ...(code ? { code } : {}),
+    message: scrubSecrets(text ?? 'connection failed'),
+  };
+}
+
 /**
  * The loggable facts of a provider failure: status, code and the provider's request id (enough to
  * ask the provider about it). Never the provider's message or body: a provider or proxy that echoes
@@ -87,6 +101,9 @@ export function describeUpstreamFailure(err: unknown): UpstreamFailure {
       ...(str(err.code) ? { code: scrubSecrets(str(err.code)!) } : {}),
       ...(str(err.type) ? { type: scrubSecrets(str(err.type)!) } : {}),
       ...(err.requestID ? { requestId: scrubSecrets(err.requestID) } : {}),
+      // No response at all (refused, reset, DNS, timeout): the SDK's classes all say "Error", so
+      // what happened is told here, from our side's error (never the provider's text).
+      ...(err instanceof OpenAI.APIConnectionError ? connectionFailure(err) : {}),
     };
   }
   if (err instanceof Error) {
