@@ -6,13 +6,16 @@ import { User } from '../../src/modules/users/user.model.js';
 import { useTestApp } from '../helpers/app.js';
 import { chargesWhere } from '../helpers/charges.js';
 import { eventually } from '../helpers/eventually.js';
+import { captureLogs } from '../helpers/log-capture.js';
 import { parseSse, textParser } from '../helpers/sse.js';
 import { useUpstream, upstreamEnv } from '../helpers/chat-app.js';
 import { createUser, type TestUser } from '../helpers/users.js';
 
+const API_KEY = 'sk-proj-Title0Secret1Key2ForLogs3';
 const upstream = await useUpstream();
 const ctx = useTestApp({
   ...upstreamEnv(upstream),
+  OPENAI_API_KEY: API_KEY,
   MODELS: 'test-model,title-model',
   CHAT_WRITES_PER_MINUTE: '1000',
   TITLES: 'on',
@@ -20,6 +23,7 @@ const ctx = useTestApp({
   TITLE_MAX_TOKENS: '16',
 });
 let user: TestUser;
+const lines = captureLogs();
 
 beforeAll(async () => {
   user = await createUser();
@@ -237,5 +241,38 @@ describe('titles the model writes', () => {
     expect(late.filter((e) => e.userId === null)).toHaveLength(1);
     expect(await UsageEntry.countDocuments({ userId: leaving.id })).toBe(0);
     expect(await UsageEntry.countDocuments({ chatId })).toBe(0);
+  });
+});
+
+describe('a title call the provider refuses, in the log', () => {
+  it('when the provider echoes the request in its error, then the log holds neither the key nor the message text', async () => {
+    lines.length = 0;
+    upstream.script(
+      { chunks: ['An', ' answer'] },
+      {
+        status: 400,
+        errorMessage:
+          'Bad request. Authorization: {authorization}; you asked: private question QUUX',
+      },
+    );
+    const res = await ctx
+      .request()
+      .post('/api/chats')
+      .set(user.auth)
+      .send({ message: 'private question QUUX', stream: false });
+    expect(res.status).toBe(201);
+    const all = await eventually(
+      () => Promise.resolve(lines.join('')),
+      (text) => text.includes('could not write a title'),
+    );
+    expect(upstream.requests.at(-1)!.authorization).toBe(`Bearer ${API_KEY}`);
+    // Logged as any failed model call is: by its status.
+    expect(JSON.parse(lines.find((l) => l.includes('could not write a title'))!).err).toMatchObject(
+      {
+        status: 400,
+      },
+    );
+    expect(all).not.toContain(API_KEY);
+    expect(all).not.toContain('QUUX');
   });
 });

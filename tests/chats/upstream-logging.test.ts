@@ -1,4 +1,6 @@
+import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeUpstreamFailure } from '../../src/lib/llm/index.js';
 import { Types } from '../../src/lib/db/mongoose.js';
 import { Chat } from '../../src/modules/chats/chat.model.js';
 import { Message } from '../../src/modules/chats/message.model.js';
@@ -162,5 +164,23 @@ describe('replies stopped on purpose in the log', () => {
     expect(all.filter((l) => l.level >= 50)).toEqual([]);
     const line = all.find((l) => l.req?.url === '/v1/chat/completions' && l.res);
     expect(line).toMatchObject({ level: 30, msg: 'request completed', res: { statusCode: 503 } });
+  });
+});
+
+describe('a provider that cannot be reached, in the log', () => {
+  it('when the connection is refused, then the logged summary names the refusal and where (the SDK calls every such error "Error")', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:4560'), {
+      code: 'ECONNREFUSED',
+    });
+    const summary = describeUpstreamFailure(new OpenAI.APIConnectionError({ cause: refused }));
+    expect(summary).toMatchObject({
+      code: 'ECONNREFUSED',
+      message: 'connect ECONNREFUSED 127.0.0.1:4560',
+    });
+  });
+
+  it('when the SDK gives up waiting for the response head, then the summary says it timed out', () => {
+    const summary = describeUpstreamFailure(new OpenAI.APIConnectionTimeoutError());
+    expect(summary).toMatchObject({ message: 'timed out' });
   });
 });

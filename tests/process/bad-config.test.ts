@@ -44,3 +44,19 @@ describe('a start with a bad configuration value', () => {
     },
   );
 });
+
+describe('a misspelt setting when the start fails', () => {
+  it('when production is started with MONGO_URI instead of MONGODB_URI, then the refusal names the misspelling', () => {
+    const result = run('src/server.ts', [], {
+      NODE_ENV: 'production',
+      JWT_SECRET: 'Zq3v8Jc1hL0pR7wX2nY5tK9bM4sD6fG1aE3iU8oQ0zP',
+      MODELS: 'demo',
+      MONGODB_URI: '',
+      MONGO_URI: 'mongodb://db.internal:27017/sigmagpt',
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('MONGODB_URI: required in production');
+    // The start that fails for that very setting is where the operator needs the hint most.
+    expect(result.stderr).toContain('(MONGO_URI is not a setting; did you mean MONGODB_URI?)');
+  });
+});
