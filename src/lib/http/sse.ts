@@ -85,7 +85,9 @@ export class SseStream implements Ticking {
       // no-store keeps the chat-wide privacy rule; no-transform stops proxies from compressing.
       'Cache-Control': 'no-cache, no-store, no-transform',
       'X-Accel-Buffering': 'no',
-      Connection: 'keep-alive',
+      // No Connection header of our own: Node says keep-alive where the connection stays open,
+      // and close where the client asked for it (`Connection: close`, HTTP/1.0), then closes it
+      // once the stream ends. Setting keep-alive here overrode the client's close.
     });
     this.res.removeHeader('Content-Length');
     setImmediate(() => {
