@@ -66,6 +66,14 @@ export function createApp(groups: RouteGroup[] = routeGroups()) {
   app.use(httpMetrics);
   app.use(securityHeaders());
   app.use(corsPolicy(c.CORS_ORIGINS));
+  // RFC 9112 3.2: an HTTP/1.1 request without Host is a 400 (Node's check is off: server-options.ts).
+  app.use((req, _res, next) =>
+    next(
+      req.httpVersion === '1.1' && req.headers.host === undefined
+        ? new AppError('BAD_REQUEST', 'An HTTP/1.1 request must carry a Host header')
+        : undefined,
+    ),
+  );
   app.use(healthRouter());
   app.use(metricsRouter(c));
   // Public and independent of the database: mounted before the /api middleware.

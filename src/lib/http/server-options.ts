@@ -30,6 +30,9 @@ export function serverOptions(c: Config): ServerOptions {
     keepAliveTimeout: c.KEEP_ALIVE_TIMEOUT_MS,
     connectionsCheckingInterval: Math.min(1000, c.HEADERS_TIMEOUT_MS),
     highWaterMark: SOCKET_BUFFER_BYTES,
+    // Node's own 400 for an HTTP/1.1 request without Host is a bare status line: the app answers
+    // it instead, with the JSON error body (app.ts).
+    requireHostHeader: false,
   };
 }
 

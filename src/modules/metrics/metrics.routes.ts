@@ -37,6 +37,11 @@ export function metricsRouter(c: Config): Router {
   });
   // Another method: 405 where the route is served, 404 (no such route) where it is not.
   if (token) router.all('/metrics', onlyGetAndHead);
+  // The router's own OPTIONS answer (200 text/plain naming GET, HEAD) would tell of a route not served.
+  else
+    router.options('/metrics', (_req, _res, next) =>
+      next(new AppError('NOT_FOUND', 'No such route')),
+    );
   return router;
 }
 
