@@ -269,7 +269,18 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
     }
     if (!env.MONGODB_URI) problems.push('MONGODB_URI: required in production');
   }
-  jwtSecret ??= isProduction ? '' : developmentSecret(dataDir);
+  if (jwtSecret === undefined && !isProduction) {
+    // A DATA_DIR that cannot hold the generated secret (under a file, not writable) is a bad
+    // value like any other: named in the refusal, not an fs stack trace.
+    try {
+      jwtSecret = developmentSecret(dataDir);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? String(error);
+      if (!bad.has('DATA_DIR'))
+        problems.push(`DATA_DIR: cannot keep the development JWT secret in ${dataDir} (${code})`);
+    }
+  }
+  jwtSecret ??= '';
 
   // Without an API key the built-in demo model answers; production has to ask for that explicitly.
   const models =
