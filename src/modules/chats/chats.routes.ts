@@ -112,7 +112,8 @@ export function chatRoutes(): RouteGroup {
             schema: CreatedChatSchema,
           },
         },
-        errors: [409, 429, 502, 503, 504],
+        // 404: a keyed repeat of a first message whose question or answer was deleted since.
+        errors: EXCHANGE_ERRORS,
         handler: controller.create,
       }),
       defineRoute({
