@@ -42,7 +42,9 @@ const size = (fallback: string) =>
   z
     .string()
     .default(fallback)
-    .refine((v) => limitBytes(v) !== undefined, 'a size such as 100kb, 1mb or 5000 (bytes)');
+    .refine((v) => limitBytes(v) !== undefined, 'a size such as 100kb, 1mb or 5000 (bytes)')
+    // 0 (or a fraction of a byte) would refuse every request with a body: a 413 for all of them.
+    .refine((v) => (limitBytes(v) ?? 1) > 0, 'a size of at least 1 byte');
 /** An http(s) URL (a bare `host:port` would parse as a URL of the scheme `host:`). */
 const httpUrl = (fallback: string) =>
   z
