@@ -25,7 +25,12 @@ const wholeNumber = (min = 0, max = Number.MAX_SAFE_INTEGER) => {
     max < Number.MAX_SAFE_INTEGER
       ? `a whole number from ${min} to ${max}`
       : `a whole number of at least ${min}`;
-  return z.coerce.number({ error }).int({ error }).min(min, { error }).max(max, { error });
+  // Digits only: Number() would also read `0x1F90` as 8080 and `1e3` as 1000, a value other than
+  // the one written (and lists refuse those forms in their `limit`).
+  return z.preprocess(
+    (value) => (typeof value === 'string' && !/^\d+$/.test(value) ? Number.NaN : value),
+    z.coerce.number({ error }).int({ error }).min(min, { error }).max(max, { error }),
+  );
 };
 const int = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
   wholeNumber(min, max).default(fallback);

@@ -257,3 +257,28 @@ describe('settings that are misspelt', () => {
     ]);
   });
 });
+
+describe('values that would be read as something else, or could never work', () => {
+  const dev = { NODE_ENV: 'development', JWT_SECRET: 'x'.repeat(40) };
+
+  it('when a body limit is 0, then the start is refused naming it (every request with a body would be a 413)', () => {
+    expect(() => loadConfig({ ...dev, BODY_LIMIT: '0' })).toThrow(
+      /BODY_LIMIT: a size of at least 1 byte/,
+    );
+    expect(() => loadConfig({ ...dev, V1_BODY_LIMIT: '0b' })).toThrow(/V1_BODY_LIMIT/);
+  });
+
+  it.each([
+    ['PORT', '0x1F90'],
+    ['MAX_TOKENS', '1e3'],
+    ['PORT', '8080.0'],
+    ['PORT', ' 8080'],
+  ])(
+    'when the whole-number setting %s is written %j, then it is refused as lists refuse such a limit',
+    (name, value) => {
+      expect(() => loadConfig({ ...dev, [name]: value })).toThrow(
+        new RegExp(`${name}: a whole number`),
+      );
+    },
+  );
+});
