@@ -762,6 +762,18 @@ describe('Idempotency-Key once what it made is deleted', () => {
     expect(repeat.body.id).not.toBe(first.body.id);
     expect(await Chat.countDocuments({ _id: first.body.id })).toBe(0);
   });
+  it('when a keyed new chat is repeated after its question was deleted, then the repeat is a 404, one POST /api/chats publishes', async () => {
+    const key = newKey();
+    const body = { message: 'a new chat, then deleted', stream: false };
+    const first = await createWithKey(key, body);
+    expect(first.status).toBe(201);
+    const question = first.body.messages[0].id as string;
+    expect((await deleteMessage(first.body.chat.id as string, question)).status).toBe(204);
+
+    expectError(await createWithKey(key, body), 404, 'NOT_FOUND');
+    const document = (await ctx.request().get('/api/openapi.json').expect(200)).body;
+    expect(Object.keys(document.paths['/api/chats'].post.responses)).toContain('404');
+  });
 });
 
 describe('Idempotency-Key on forking a chat', () => {

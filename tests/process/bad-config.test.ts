@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -58,5 +59,16 @@ describe('a misspelt setting when the start fails', () => {
     expect(result.stderr).toContain('MONGODB_URI: required in production');
     // The start that fails for that very setting is where the operator needs the hint most.
     expect(result.stderr).toContain('(MONGO_URI is not a setting; did you mean MONGODB_URI?)');
+  });
+});
+
+describe('a DATA_DIR that cannot be used', () => {
+  it('when DATA_DIR is under a regular file in development, then the start names DATA_DIR in one line, without a stack trace', () => {
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'sigmagpt-')), 'a-file');
+    writeFileSync(file, 'x');
+    const result = run('src/server.ts', [], { DATA_DIR: path.join(file, 'data'), JWT_SECRET: '' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(`DATA_DIR: cannot keep the development JWT secret in ${file}`);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 });
