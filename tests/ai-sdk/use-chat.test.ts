@@ -1,5 +1,3 @@
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import {
   DefaultChatTransport,
   readUIMessageStream,
@@ -18,6 +16,7 @@ import { useTestApp } from '../helpers/app.js';
 import { expectError, NO_TIGHT_LIMITS, PASSWORD } from '../helpers/auth.js';
 import { eventually } from '../helpers/eventually.js';
 import { holdCall } from '../helpers/hold-call.js';
+import { useListeningApp } from '../helpers/sse.js';
 import { startUpstream } from '../helpers/upstream.js';
 import { upstreamEnv } from '../helpers/chat-app.js';
 import { createUser, type TestUser } from '../helpers/users.js';
@@ -29,19 +28,15 @@ const ctx = useTestApp({
   MODELS: 'test-model,demo',
   DEMO_CHUNK_DELAY_MS: '0',
 });
-let server: Server;
+afterAll(() => upstream.close());
+const server = useListeningApp(ctx);
+/** The route useChat's transport posts to, on the listening app. */
 let api: string;
 let user: TestUser;
 
 beforeAll(async () => {
-  server = ctx.app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  api = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/ai-sdk/chat`;
+  api = `${server.url}/api/ai-sdk/chat`;
   user = await createUser({ label: 'ai-sdk' });
-});
-afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
-  await upstream.close();
 });
 beforeEach(() => upstream.reset());
 

@@ -1,8 +1,10 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
+import { afterAll, beforeAll } from 'vitest';
 import { config } from '../../src/lib/config.js';
 import { createHttpServer } from '../../src/lib/http/server-options.js';
+import type { TestApp } from './app.js';
 
 export interface SseEvent {
   event: string;
@@ -100,6 +102,8 @@ export async function listen(app: Express) {
   const { port } = server.address() as AddressInfo;
   return {
     port,
+    /** Where it answers: `http://127.0.0.1:<port>`, without a trailing slash. */
+    url: `http://127.0.0.1:${port}`,
     /** The HTTP server itself (what graceful shutdown is given). */
     http: server,
     /** Server-side responses, in the order the requests arrived. */
@@ -116,6 +120,23 @@ export async function listen(app: Express) {
         server.close(() => resolve());
       }),
   };
+}
+
+export type Listener = Awaited<ReturnType<typeof listen>>;
+
+/**
+ * The file's app on a port of its own for the file's run (`listen`: with the server's options),
+ * listening from beforeAll on, closed in afterAll. Its `url`, `port`, `served` and `lastServed`
+ * are there once the file's beforeAll hooks have run. Call at the top of a test file, after
+ * useTestApp (its database and configuration come first, and the listener closes before them).
+ */
+export function useListeningApp(ctx: TestApp): Listener {
+  const listener = {} as Listener;
+  beforeAll(async () => {
+    Object.assign(listener, await listen(ctx.app));
+  });
+  afterAll(() => listener.close?.());
+  return listener;
 }
 
 /**

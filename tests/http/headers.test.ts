@@ -1,9 +1,9 @@
 import net from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import type { Response } from 'supertest';
 import { useTestApp } from '../helpers/app.js';
 import { NO_TIGHT_LIMITS, PASSWORD } from '../helpers/auth.js';
+import { listen } from '../helpers/sse.js';
 import { createUser } from '../helpers/users.js';
 import { useWholeAuthWindows } from '../helpers/rate-windows.js';
 
@@ -22,20 +22,17 @@ function expectSecurityHeaders(res: Response) {
 
 /** Sends raw bytes over TCP, for headers that HTTP clients refuse to send. */
 async function rawRequest(head: string): Promise<string> {
-  const server = ctx.app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
+  const server = await listen(ctx.app);
   try {
     return await new Promise<string>((resolve) => {
-      const socket = net.connect((server.address() as AddressInfo).port, '127.0.0.1', () =>
-        socket.end(head),
-      );
+      const socket = net.connect(server.port, '127.0.0.1', () => socket.end(head));
       let data = '';
       socket.on('data', (chunk: Buffer) => (data += chunk.toString()));
       socket.on('close', () => resolve(data));
       socket.on('error', () => resolve(data));
     });
   } finally {
-    server.close();
+    await server.close();
   }
 }
 

@@ -1,7 +1,5 @@
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { Types } from '../../src/lib/db/mongoose.js';
 import { Chat } from '../../src/modules/chats/chat.model.js';
 import { Generation } from '../../src/modules/chats/generation/generation.model.js';
@@ -13,7 +11,8 @@ import { eventually } from '../helpers/eventually.js';
 import { holdCall } from '../helpers/hold-call.js';
 import { upstreamEnv } from '../helpers/chat-app.js';
 import { startUpstream } from '../helpers/upstream.js';
-import { createUser } from '../helpers/users.js';
+import { userWithSdkClient } from '../helpers/sdk-client.js';
+import { useListeningApp } from '../helpers/sse.js';
 
 /*
  * README: of the failures of a stored completion only a reply cut by its server (shutting down, or
@@ -29,24 +28,12 @@ const ctx = useTestApp({
   MODELS: 'test-model',
   GENERATION_LEASE_SECONDS: '2',
 });
-let server: Server;
-let baseURL: string;
-
-beforeAll(async () => {
-  server = ctx.app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
-});
-afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
-  await upstream.close();
-});
+afterAll(() => upstream.close());
+const server = useListeningApp(ctx);
 
 describe('/v1 store: true under an Idempotency-Key, cut by a shutdown', () => {
   it("when a keyed stored completion is cut by a shutdown, then the SDK's own retry with the key gets a completion, not the 503 again", async () => {
-    const user = await createUser({ label: 'key-shutdown' });
-    const made = await ctx.request().post('/api/keys').set(user.auth).send({ name: 'sdk' });
-    const client = new OpenAI({ apiKey: made.body.key as string, baseURL });
+    const { user, client } = await userWithSdkClient(ctx, server, { label: 'key-shutdown' });
     const owner = { userId: new Types.ObjectId(user.id) };
     // The first call is cut (below) while its model holds the rest of its answer back, however
     // slowly the cut comes; the SDK's retry gets an answer at once.
@@ -116,9 +103,10 @@ async function withLeaseTaken<T>(userId: string, call: () => Promise<T>): Promis
 
 describe('/v1 store: true whose instance stalled until its lease was taken', () => {
   it('when a stored completion is cut because its lease was taken, then 503 generation_interrupted says its server stopped, with Retry-After: 1, and the reply is stored incomplete as INTERRUPTED', async () => {
-    const user = await createUser({ label: 'lease-taken' });
-    const made = await ctx.request().post('/api/keys').set(user.auth).send({ name: 'sdk' });
-    const client = new OpenAI({ apiKey: made.body.key as string, baseURL, maxRetries: 0 });
+    const { user, client } = await userWithSdkClient(ctx, server, {
+      label: 'lease-taken',
+      maxRetries: 0,
+    });
     upstream.script({ chunks: ['word '], endless: true, delayMs: 20 });
     const error = await withLeaseTaken(user.id, () =>
       client.chat.completions
@@ -154,9 +142,7 @@ describe('/v1 store: true whose instance stalled until its lease was taken', () 
   }, 30000);
 
   it("when a keyed stored completion is cut because its lease was taken, then the SDK's own retry with the key gets a completion, in a chat of its own", async () => {
-    const user = await createUser({ label: 'key-lease-taken' });
-    const made = await ctx.request().post('/api/keys').set(user.auth).send({ name: 'sdk' });
-    const client = new OpenAI({ apiKey: made.body.key as string, baseURL });
+    const { user, client } = await userWithSdkClient(ctx, server, { label: 'key-lease-taken' });
     upstream.script({ chunks: ['word '], endless: true, delayMs: 20 });
     upstream.setDefault({ chunks: ['done'] });
     const answer = await withLeaseTaken(user.id, () =>

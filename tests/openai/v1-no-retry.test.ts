@@ -1,7 +1,5 @@
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import OpenAI from 'openai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Types } from '../../src/lib/db/mongoose.js';
 import { logger } from '../../src/lib/logger.js';
 import { Chat } from '../../src/modules/chats/chat.model.js';
@@ -14,7 +12,8 @@ import { eventually } from '../helpers/eventually.js';
 import { holdCall } from '../helpers/hold-call.js';
 import { upstreamEnv } from '../helpers/chat-app.js';
 import { startUpstream } from '../helpers/upstream.js';
-import { createUser } from '../helpers/users.js';
+import { userWithSdkClient } from '../helpers/sdk-client.js';
+import { useListeningApp } from '../helpers/sse.js';
 
 /*
  * OpenAI's SDKs send a request again by themselves on a 409, a 429 or a 5xx (twice by default),
@@ -31,34 +30,23 @@ const ctx = useTestApp({
   // The longest a stream repeat waits for the reply it repeats to start (its provider's answer).
   UPSTREAM_TIMEOUT_MS: '2000',
 });
-let server: Server;
-let baseURL: string;
-/** Completion requests that reached the server, retries included. */
-let completionRequests = 0;
-
-beforeAll(async () => {
-  server = ctx.app.listen(0, '127.0.0.1');
-  server.prependListener('request', (req: { url?: string }) => {
-    if (req.url?.startsWith('/v1/chat/completions')) completionRequests += 1;
-  });
-  await new Promise((resolve) => server.once('listening', resolve));
-  baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
-});
-afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
-  await upstream.close();
-});
+afterAll(() => upstream.close());
+const server = useListeningApp(ctx);
+/**
+ * Completion requests that reached the server since the test began (or its last countFromHere),
+ * retries included: the server's responses from `countedFrom` on.
+ */
+let countedFrom = 0;
+const completionRequests = () =>
+  server.served.slice(countedFrom).filter((s) => s.url.startsWith('/v1/chat/completions')).length;
+const countFromHere = () => (countedFrom = server.served.length);
 beforeEach(() => {
   upstream.reset();
-  completionRequests = 0;
+  countFromHere();
 });
 
 /** A user and an SDK client with its defaults (two retries), as any user of the SDK has. */
-async function userWithClient(label: string) {
-  const user = await createUser({ label });
-  const key = await ctx.request().post('/api/keys').set(user.auth).send({ name: 'sdk' });
-  return { user, client: new OpenAI({ apiKey: key.body.key as string, baseURL }) };
-}
+const userWithClient = (label: string) => userWithSdkClient(ctx, server, { label });
 const failure = (call: Promise<unknown>) =>
   call.then(
     () => null,
@@ -95,7 +83,7 @@ describe('/v1 answers the official SDKs must not retry', () => {
     expect(error).toBeInstanceOf(OpenAI.InternalServerError);
     expect(error).toMatchObject({ status: 503, code: 'generation_interrupted' });
     expect(error?.headers?.get('x-should-retry')).toBe('false');
-    expect(completionRequests).toBe(1);
+    expect(completionRequests()).toBe(1);
     expect(upstream.requests).toHaveLength(1);
     expect(await Chat.countDocuments(owned(user.id))).toBe(1);
     const replies = await Message.find({ ...owned(user.id), role: 'assistant' }).lean();
@@ -129,7 +117,7 @@ describe('/v1 answers the official SDKs must not retry', () => {
     const error = await call;
     expect(error).toMatchObject({ status: 503, code: 'generation_interrupted' });
     expect(error?.headers?.get('x-should-retry')).toBe('false');
-    expect(completionRequests).toBe(1);
+    expect(completionRequests()).toBe(1);
     expect(await Chat.countDocuments(owned(user.id))).toBe(1);
   });
 
@@ -144,12 +132,12 @@ describe('/v1 answers the official SDKs must not retry', () => {
       });
     await send('one');
     await send('two');
-    completionRequests = 0;
+    countFromHere();
     const error = await failure(send('three'));
     expect(error).toBeInstanceOf(OpenAI.ConflictError);
     expect(error).toMatchObject({ status: 409, code: 'message_limit_reached' });
     expect(error?.headers?.get('x-should-retry')).toBe('false');
-    expect(completionRequests).toBe(1);
+    expect(completionRequests()).toBe(1);
     expect(await Message.countDocuments(owned(user.id))).toBe(4);
   });
 });
@@ -175,7 +163,7 @@ describe('/v1 store: true when the provider fails', () => {
       const owner = { userId: new Types.ObjectId(user.id) };
       const chats = await Chat.countDocuments(owner);
       const questions = await Message.countDocuments({ ...owner, role: 'user' });
-      expect({ completionRequests, chats, questions }).toEqual({
+      expect({ completionRequests: completionRequests(), chats, questions }).toEqual({
         completionRequests: 1,
         chats: 1,
         questions: 1,
@@ -206,7 +194,7 @@ describe("a provider's Retry-After on /v1", () => {
     const headers = await rateLimited(client);
     expect(headers?.get('retry-after')).toBe('3600');
     expect(headers?.get('x-should-retry')).toBe('false');
-    expect(completionRequests).toBe(1);
+    expect(completionRequests()).toBe(1);
   }, 15_000);
 
   it('when the provider gives its Retry-After as an HTTP date an hour ahead, then the caller gets that wait in seconds and its SDK is told not to retry', async () => {
@@ -220,7 +208,7 @@ describe("a provider's Retry-After on /v1", () => {
     expect(Number(headers?.get('retry-after'))).toBeGreaterThan(3590);
     expect(Number(headers?.get('retry-after'))).toBeLessThanOrEqual(3600);
     expect(headers?.get('x-should-retry')).toBe('false');
-    expect(completionRequests).toBe(1);
+    expect(completionRequests()).toBe(1);
   }, 15_000);
 
   it('when the provider asks for a second, then the SDK waits and retries by itself, as usual', async () => {
@@ -233,7 +221,7 @@ describe("a provider's Retry-After on /v1", () => {
         (e: unknown) => e,
       );
     expect(error).toBeInstanceOf(OpenAI.RateLimitError);
-    expect(completionRequests).toBe(3);
+    expect(completionRequests()).toBe(3);
   }, 15_000);
 
   it("when the provider is unavailable (503, or 529 overloaded), then the caller gets 503 upstream_unavailable with the provider's Retry-After, or 5 s when it gave none, in JSON and before a stream", async () => {
@@ -285,7 +273,7 @@ describe("a provider's Retry-After on /v1", () => {
     expect(error).toMatchObject({ status: 503, code: 'upstream_unavailable' });
     expect(error?.headers?.get('retry-after')).toBe('2');
     expect(error?.headers?.get('x-should-retry')).toBe('false');
-    expect(completionRequests).toBe(1);
+    expect(completionRequests()).toBe(1);
     const chat = await Chat.findOne(owned(user.id)).lean();
     expect(error?.headers?.get('x-chat-id')).toBe(String(chat!._id));
     const messages = await Message.find(owned(user.id)).sort({ _id: 1 }).lean();
@@ -326,7 +314,7 @@ describe("/v1 store: true under an Idempotency-Key: the SDK's own retries store 
     );
     expect(error?.constructor.name).toBe('APIConnectionTimeoutError');
     // The SDK's first attempt and its two retries all reached the server.
-    expect(completionRequests).toBe(3);
+    expect(completionRequests()).toBe(3);
     await settled(user.id);
     expect(await holdings(user.id)).toEqual({ chats: 1, questions: 1, answers: 1, modelCalls: 1 });
     // The reply went on without its reader (a keyed one waits for a repeat): complete, once.
@@ -446,7 +434,7 @@ describe("/v1 store: true under an Idempotency-Key: the SDK's own retries store 
     const { user, client } = await userWithClient('reused');
     const headers = { 'Idempotency-Key': newKey() };
     await client.chat.completions.create(ask('First question'), { headers });
-    completionRequests = 0;
+    countFromHere();
     const error = await failure(
       client.chat.completions.create(ask('Another question'), { headers }),
     );
@@ -459,7 +447,7 @@ describe("/v1 store: true under an Idempotency-Key: the SDK's own retries store 
       code: 'idempotency_key_reused',
     });
     expect(error?.headers?.get('x-should-retry')).toBe('false');
-    expect(completionRequests).toBe(1);
+    expect(completionRequests()).toBe(1);
     expect(await holdings(user.id)).toEqual({ chats: 1, questions: 1, answers: 1, modelCalls: 1 });
   });
 

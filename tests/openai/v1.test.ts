@@ -1,8 +1,7 @@
 import http from 'node:http';
-import net, { type AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import net from 'node:net';
 import OpenAI from 'openai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Types } from '../../src/lib/db/mongoose.js';
 import { Generation } from '../../src/modules/chats/generation/generation.model.js';
 import { Chat } from '../../src/modules/chats/chat.model.js';
@@ -14,7 +13,7 @@ import { eventually } from '../helpers/eventually.js';
 import { holdCall } from '../helpers/hold-call.js';
 import { startUpstream } from '../helpers/upstream.js';
 import { upstreamEnv } from '../helpers/chat-app.js';
-import { createUser, type TestUser } from '../helpers/users.js';
+import { useSdkClient, userWithSdkClient } from '../helpers/sdk-client.js';
 
 const upstream = await startUpstream();
 const ctx = useTestApp({
@@ -24,28 +23,11 @@ const ctx = useTestApp({
   MAX_CONCURRENT_STREAMS: '1',
   DEMO_CHUNK_DELAY_MS: '0',
 });
-let server: Server;
-let baseURL: string;
-let user: TestUser;
-let client: OpenAI;
-let apiKey: string;
-
-beforeAll(async () => {
-  server = ctx.app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
-  user = await createUser({ label: 'v1' });
-  const key = await ctx.request().post('/api/keys').set(user.auth).send({ name: 'sdk' });
-  apiKey = key.body.key as string;
-  client = new OpenAI({ apiKey, baseURL, maxRetries: 0 });
-});
-afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
-  await upstream.close();
-});
+afterAll(() => upstream.close());
+const sdk = useSdkClient(ctx, 'v1');
 beforeEach(() => upstream.reset());
 
-const owner = () => new Types.ObjectId(user.id);
+const owner = () => new Types.ObjectId(sdk.user.id);
 const stored = async () => ({
   chats: await Chat.countDocuments({ userId: owner() }),
   messages: await Message.countDocuments({ userId: owner() }),
@@ -55,7 +37,7 @@ const leases = () => Generation.countDocuments({ userId: owner() });
 /** Every chunk of a completion streamed through the SDK. */
 async function streamedChunks(params: Omit<OpenAI.ChatCompletionCreateParamsStreaming, 'stream'>) {
   const chunks: OpenAI.ChatCompletionChunk[] = [];
-  for await (const chunk of await client.chat.completions.create({ ...params, stream: true }))
+  for await (const chunk of await sdk.client.chat.completions.create({ ...params, stream: true }))
     chunks.push(chunk);
   return chunks;
 }
@@ -67,7 +49,7 @@ describe('POST /v1/chat/completions with the official openai SDK', () => {
       chunks: ['Hello', ' world', '!'],
       usage: { prompt_tokens: 9, completion_tokens: 3, total_tokens: 12 },
     });
-    const completion = await client.chat.completions.create({
+    const completion = await sdk.client.chat.completions.create({
       model: 'test-model',
       messages: [
         { role: 'system', content: 'Be brief.' },
@@ -146,9 +128,9 @@ describe('POST /v1/chat/completions with the official openai SDK', () => {
 
     // The raw wire: data lines only, ending with [DONE].
     upstream.script({ chunks: ['x'] });
-    const raw = await fetch(`${baseURL}/chat/completions`, {
+    const raw = await fetch(`${sdk.server.url}/v1/chat/completions`, {
       method: 'POST',
-      headers: { Authorization: `Bearer ${client.apiKey}`, 'Content-Type': 'application/json' },
+      headers: { Authorization: `Bearer ${sdk.client.apiKey}`, 'Content-Type': 'application/json' },
       body: JSON.stringify({
         model: 'test-model',
         messages: [{ role: 'user', content: 'x' }],
@@ -190,7 +172,7 @@ describe('POST /v1/chat/completions with the official openai SDK', () => {
 
     // A stored exchange holds its charge on the reply; the JSON answer says the same.
     upstream.script({ chunks: ['Stored', ' and', ' counted'], usage: false });
-    const whole = await client.chat.completions.create({
+    const whole = await sdk.client.chat.completions.create({
       model: 'test-model',
       messages: [{ role: 'user', content: 'Store this one' }],
       store: true,
@@ -212,7 +194,7 @@ describe('POST /v1/chat/completions with the official openai SDK', () => {
     });
     // Over the cap (V1_MAX_INPUT_CHARS, 200,000) in a tool's description alone: refused, not sent.
     const calls = upstream.requests.length;
-    const error = await client.chat.completions
+    const error = await sdk.client.chat.completions
       .create({
         model: 'test-model',
         messages: [{ role: 'user', content: 'hi' }],
@@ -232,7 +214,7 @@ describe('POST /v1/chat/completions with the official openai SDK', () => {
       { index: 0, function: { arguments: `{"q":"${'a'.repeat(400)}"}` } },
     ];
     upstream.script({ chunks: [], toolCalls, finishReason: 'tool_calls', usage: false });
-    await client.chat.completions.create({
+    await sdk.client.chat.completions.create({
       model: 'test-model',
       messages: [
         { role: 'user', content: 'Look it up' },
@@ -277,7 +259,7 @@ describe('POST /v1/chat/completions with the official openai SDK', () => {
     expect(reply).toMatchObject({ status: 'complete', finishReason: null });
 
     upstream.script({ chunks: ['Also', ' cut'], finishReason: null, done: false });
-    const whole = await client.chat.completions.create({
+    const whole = await sdk.client.chat.completions.create({
       model: 'test-model',
       messages: [{ role: 'user', content: 'Unfinished' }],
     });
@@ -307,7 +289,7 @@ describe('POST /v1/chat/completions with the official openai SDK', () => {
       { index: 0, function: { arguments: '"Paris"}' } },
     ];
     upstream.script({ chunks: [], toolCalls, finishReason: 'tool_calls' });
-    const completion = await client.chat.completions.create({
+    const completion = await sdk.client.chat.completions.create({
       model: 'test-model',
       messages: [{ role: 'user', content: 'Weather in Paris?' }],
       tools,
@@ -329,7 +311,7 @@ describe('POST /v1/chat/completions with the official openai SDK', () => {
     });
 
     upstream.script({ chunks: [], toolCalls, finishReason: 'tool_calls' });
-    const stream = await client.chat.completions.create({
+    const stream = await sdk.client.chat.completions.create({
       model: 'test-model',
       messages: [
         { role: 'user', content: 'Weather in Paris?' },
@@ -355,7 +337,7 @@ describe('POST /v1/chat/completions with the official openai SDK', () => {
     const refusal = ['I cannot', ' help with that.'];
     // No usage from the provider: the refusal is counted as output.
     upstream.script({ chunks: [], refusal, usage: false });
-    const whole = await client.chat.completions.create({
+    const whole = await sdk.client.chat.completions.create({
       model: 'test-model',
       messages: [{ role: 'user', content: 'Something refused' }],
     });
@@ -381,7 +363,7 @@ describe('POST /v1/chat/completions with the official openai SDK', () => {
     const chat = await ctx
       .request()
       .post('/api/chats')
-      .set(user.auth)
+      .set(sdk.user.auth)
       .send({ message: 'Something refused', stream: false });
     expect(chat.status).toBe(201);
     expect(chat.body.messages[1]).toMatchObject({
@@ -409,7 +391,7 @@ describe('POST /v1/chat/completions with the official openai SDK', () => {
       );
 
       upstream.script({ reasoning: { pieces: thinking, field }, chunks: ['Hi', '!'] });
-      const whole = await client.chat.completions.create({
+      const whole = await sdk.client.chat.completions.create({
         model: 'test-model',
         messages: [{ role: 'user', content: 'Greet me' }],
       });
@@ -423,7 +405,7 @@ describe('POST /v1/chat/completions with the official openai SDK', () => {
     const chat = await ctx
       .request()
       .post('/api/chats')
-      .set(user.auth)
+      .set(sdk.user.auth)
       .send({ message: 'Greet me', stream: false });
     expect(chat.status).toBe(201);
     expect(chat.body.messages[1]).toMatchObject({ content: 'Hi!', status: 'complete' });
@@ -442,9 +424,9 @@ describe('POST /v1/chat/completions with the official openai SDK', () => {
       messages: [{ role: 'user', content: 'Slow' }],
       stream: true,
     });
-    const req = http.request(`${baseURL}/chat/completions`, {
+    const req = http.request(`${sdk.server.url}/v1/chat/completions`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${sdk.apiKey}`, 'content-type': 'application/json' },
     });
     const response = new Promise<http.IncomingMessage>((resolve) => req.once('response', resolve));
     req.end(payload);
@@ -474,7 +456,7 @@ describe('POST /v1/chat/completions with the official openai SDK', () => {
     const before = await stored();
     upstream.script({ chunks: Array.from({ length: 100 }, (_, i) => `w${i} `), delayMs: 50 });
     const controller = new AbortController();
-    const stream = await client.chat.completions.create(
+    const stream = await sdk.client.chat.completions.create(
       { model: 'test-model', messages: [{ role: 'user', content: 'Long' }], stream: true },
       { signal: controller.signal },
     );
@@ -494,7 +476,7 @@ describe('POST /v1/chat/completions with the official openai SDK', () => {
     expect(await eventually(leases, (n) => n === 0)).toBe(0);
     expect(await stored()).toEqual(before);
     // The slot (MAX_CONCURRENT_STREAMS=1) is free again.
-    const next = await client.chat.completions.create({
+    const next = await sdk.client.chat.completions.create({
       model: 'test-model',
       messages: [{ role: 'user', content: 'Again' }],
     });
@@ -506,7 +488,7 @@ describe('POST /v1/chat/completions with the official openai SDK', () => {
     // The aborted reply's slot comes back late: its last write is held.
     const held = holdCall(Generation.collection, 'deleteOne');
     const controller = new AbortController();
-    const stream = await client.chat.completions.create(
+    const stream = await sdk.client.chat.completions.create(
       { model: 'test-model', messages: [{ role: 'user', content: 'Long' }], stream: true },
       { signal: controller.signal },
     );
@@ -517,7 +499,7 @@ describe('POST /v1/chat/completions with the official openai SDK', () => {
     }
     await held.reached;
     expect(await leases()).toBe(1);
-    const again = client.chat.completions.create({
+    const again = sdk.client.chat.completions.create({
       model: 'test-model',
       messages: [{ role: 'user', content: 'Again' }],
     });
@@ -535,7 +517,7 @@ describe('POST /v1/chat/completions with the official openai SDK', () => {
   it('when the client aborts a stored stream, then the partial reply is stored as incomplete and the slot is freed', async () => {
     upstream.script({ chunks: Array.from({ length: 100 }, (_, i) => `p${i} `), delayMs: 50 });
     const controller = new AbortController();
-    const { data: stream, response } = await client.chat.completions
+    const { data: stream, response } = await sdk.client.chat.completions
       .create(
         {
           model: 'test-model',
@@ -576,7 +558,7 @@ describe('POST /v1/chat/completions with the official openai SDK', () => {
 
   it('when a stored stream is stopped through its chat (POST /stop), then the stream ends with an error that says it was stopped, not to retry', async () => {
     upstream.script({ chunks: Array.from({ length: 100 }, (_, i) => `s${i} `), delayMs: 50 });
-    const { data: stream, response } = await client.chat.completions
+    const { data: stream, response } = await sdk.client.chat.completions
       .create({
         model: 'test-model',
         messages: [{ role: 'user', content: 'Stop me' }],
@@ -592,7 +574,7 @@ describe('POST /v1/chat/completions with the official openai SDK', () => {
           if (chunk.choices[0]?.delta.content) seen += 1;
           if (seen === 2)
             expect(
-              (await ctx.request().post(`/api/chats/${chatId}/stop`).set(user.auth)).status,
+              (await ctx.request().post(`/api/chats/${chatId}/stop`).set(sdk.user.auth)).status,
             ).toBe(202);
         }
       } catch (caught) {
@@ -610,14 +592,14 @@ describe('POST /v1/chat/completions with the official openai SDK', () => {
     upstream.script({ chunks: Array.from({ length: 100 }, (_, i) => `p${i} `), delayMs: 50 });
     // The exchange's messages are stored only once the server has seen the client's connection
     // close: the stream is then opened on a response closed already.
-    let served: http.ServerResponse | undefined;
-    const noteResponse = (_req: http.IncomingMessage, res: http.ServerResponse) => (served = res);
-    server.prependListener('request', noteResponse);
+    // This request's response is the first the server serves from here on.
+    const servedBefore = sdk.server.served.length;
+    const served = () => sdk.server.served[servedBefore]?.res;
     const insertMany = Message.collection.insertMany.bind(Message.collection);
     const held = vi
       .spyOn(Message.collection, 'insertMany')
       .mockImplementation(async (...args: Parameters<typeof insertMany>) => {
-        await eventually(() => Promise.resolve(served?.closed), Boolean);
+        await eventually(() => Promise.resolve(served()?.closed), Boolean);
         return insertMany(...args);
       });
     try {
@@ -627,9 +609,9 @@ describe('POST /v1/chat/completions with the official openai SDK', () => {
         stream: true,
         store: true,
       });
-      const socket = net.connect((server.address() as AddressInfo).port, '127.0.0.1', () =>
+      const socket = net.connect(sdk.server.port, '127.0.0.1', () =>
         socket.end(
-          `POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${apiKey}\r\n` +
+          `POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${sdk.apiKey}\r\n` +
             `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
           () => socket.destroy(),
         ),
@@ -647,13 +629,12 @@ describe('POST /v1/chat/completions with the official openai SDK', () => {
       expect(await eventually(leases, (n) => n === 0, 5000)).toBe(0);
     } finally {
       held.mockRestore();
-      server.off('request', noteResponse);
     }
   });
 
   it('when store: true, then the exchange goes into a new chat (X-Chat-Id), and metadata.chat_id continues it', async () => {
     upstream.script({ chunks: ['Stored', ' reply'] });
-    const { data, response } = await client.chat.completions
+    const { data, response } = await sdk.client.chat.completions
       .create({
         model: 'test-model',
         messages: [{ role: 'user', content: 'Remember this' }],
@@ -672,7 +653,7 @@ describe('POST /v1/chat/completions with the official openai SDK', () => {
     ]);
 
     upstream.script({ chunks: ['More'] });
-    const stream = await client.chat.completions.create({
+    const stream = await sdk.client.chat.completions.create({
       model: 'test-model',
       messages: [{ role: 'user', content: 'And this' }],
       store: true,
@@ -690,11 +671,8 @@ describe('POST /v1/chat/completions with the official openai SDK', () => {
     // The caller's messages are what the provider gets, not the stored history.
     expect(upstream.requests[1]!.body.messages).toEqual([{ role: 'user', content: 'And this' }]);
 
-    const other = await createUser({ label: 'v1-other' });
-    const otherKey = (await ctx.request().post('/api/keys').set(other.auth).send({ name: 'o' }))
-      .body.key;
-    const otherClient = new OpenAI({ apiKey: otherKey, baseURL, maxRetries: 0 });
-    const error = await otherClient.chat.completions
+    const other = await userWithSdkClient(ctx, sdk.server, { label: 'v1-other', maxRetries: 0 });
+    const error = await other.client.chat.completions
       .create({
         model: 'test-model',
         messages: [{ role: 'user', content: 'Sneak' }],
@@ -713,7 +691,7 @@ describe('POST /v1/chat/completions with the official openai SDK', () => {
       .request()
       .post('/v1/chat/completions')
       .set('Origin', origin)
-      .set('Authorization', `Bearer ${apiKey}`)
+      .set('Authorization', `Bearer ${sdk.apiKey}`)
       .send({ model: 'demo', messages: [{ role: 'user', content: 'From a page' }], store: true });
     expect(res.status).toBe(200);
     expect(res.headers['access-control-allow-origin']).toBe(origin);
@@ -726,7 +704,7 @@ describe('POST /v1/chat/completions with the official openai SDK', () => {
   });
 
   it('when the demo model is asked, then it answers without a provider', async () => {
-    const completion = await client.chat.completions.create({
+    const completion = await sdk.client.chat.completions.create({
       model: 'demo',
       messages: [{ role: 'user', content: 'Ping' }],
     });
@@ -738,7 +716,7 @@ describe('POST /v1/chat/completions with the official openai SDK', () => {
 
   it('when the demo model is given max_tokens or max_completion_tokens, then it stops there with finish_reason length, as a provider does', async () => {
     for (const limit of [{ max_tokens: 5 }, { max_completion_tokens: 5 }]) {
-      const completion = await client.chat.completions.create({
+      const completion = await sdk.client.chat.completions.create({
         model: 'demo',
         messages: [{ role: 'user', content: 'Ping' }],
         ...limit,
@@ -748,7 +726,7 @@ describe('POST /v1/chat/completions with the official openai SDK', () => {
       expect(completion.usage!.completion_tokens).toBeGreaterThan(0);
     }
     // A limit below the first word: no text, and no reply tokens counted for it.
-    const none = await client.chat.completions.create({
+    const none = await sdk.client.chat.completions.create({
       model: 'demo',
       messages: [{ role: 'user', content: 'Ping' }],
       max_tokens: 1,
@@ -766,7 +744,7 @@ describe('errors in OpenAI shape, mapped by the SDK', () => {
     );
 
   it('when the key is wrong, then AuthenticationError 401 invalid_api_key', async () => {
-    const bad = new OpenAI({ apiKey: 'sgpt_wrong', baseURL, maxRetries: 0 });
+    const bad = new OpenAI({ apiKey: 'sgpt_wrong', baseURL: sdk.client.baseURL, maxRetries: 0 });
     const error = await failure(bad.models.list());
     expect(error).toBeInstanceOf(OpenAI.AuthenticationError);
     expect(error).toMatchObject({
@@ -778,7 +756,7 @@ describe('errors in OpenAI shape, mapped by the SDK', () => {
 
   it('when the model is not allowed, then NotFoundError 404 model_not_found and no provider call', async () => {
     const error = await failure(
-      client.chat.completions.create({
+      sdk.client.chat.completions.create({
         model: 'gpt-nope',
         messages: [{ role: 'user', content: 'x' }],
       }),
@@ -790,7 +768,7 @@ describe('errors in OpenAI shape, mapped by the SDK', () => {
 
   it('when n > 1, an unknown parameter or a bad value is sent, then BadRequestError 400 naming it', async () => {
     const n = await failure(
-      client.chat.completions.create({
+      sdk.client.chat.completions.create({
         model: 'test-model',
         n: 2,
         messages: [{ role: 'user', content: 'x' }],
@@ -801,7 +779,7 @@ describe('errors in OpenAI shape, mapped by the SDK', () => {
     expect((n as Error).message).toMatch(/n = 1/);
 
     const unknown = await failure(
-      client.chat.completions.create({
+      sdk.client.chat.completions.create({
         model: 'test-model',
         messages: [{ role: 'user', content: 'x' }],
         logit_bias: { '50256': -100 },
@@ -811,7 +789,7 @@ describe('errors in OpenAI shape, mapped by the SDK', () => {
     expect((unknown as Error).message).toContain('logit_bias');
 
     const temperature = await failure(
-      client.chat.completions.create({
+      sdk.client.chat.completions.create({
         model: 'test-model',
         temperature: 3,
         messages: [{ role: 'user', content: 'x' }],
@@ -819,11 +797,11 @@ describe('errors in OpenAI shape, mapped by the SDK', () => {
     );
     expect(temperature).toMatchObject({ status: 400, param: 'temperature' });
     const empty = await failure(
-      client.chat.completions.create({ model: 'test-model', messages: [] }),
+      sdk.client.chat.completions.create({ model: 'test-model', messages: [] }),
     );
     expect(empty).toMatchObject({ status: 400, param: 'messages' });
     const role = await failure(
-      client.chat.completions.create({
+      sdk.client.chat.completions.create({
         model: 'test-model',
         messages: [{ role: 'robot', content: 'x' } as never],
       }),
@@ -835,7 +813,7 @@ describe('errors in OpenAI shape, mapped by the SDK', () => {
       [{ type: 'image_url', image_url: {} }, 'messages[0].content[0].image_url.url'],
     ] as const) {
       const bad = await failure(
-        client.chat.completions.create({
+        sdk.client.chat.completions.create({
           model: 'test-model',
           messages: [{ role: 'user', content: [part as never] }],
         }),
@@ -843,7 +821,7 @@ describe('errors in OpenAI shape, mapped by the SDK', () => {
       expect(bad).toMatchObject({ status: 400, param });
     }
     const noMessages = await failure(
-      client.chat.completions.create({ model: 'test-model' } as never),
+      sdk.client.chat.completions.create({ model: 'test-model' } as never),
     );
     expect(noMessages).toMatchObject({
       status: 400,
@@ -852,7 +830,7 @@ describe('errors in OpenAI shape, mapped by the SDK', () => {
     });
     for (const stream of [undefined, false]) {
       const options = await failure(
-        client.chat.completions.create({
+        sdk.client.chat.completions.create({
           model: 'test-model',
           messages: [{ role: 'user', content: 'x' }],
           stream,
@@ -873,7 +851,7 @@ describe('errors in OpenAI shape, mapped by the SDK', () => {
       return value;
     };
     const withDepth = (levels: number) =>
-      client.chat.completions.create({
+      sdk.client.chat.completions.create({
         model: 'test-model',
         messages: [{ role: 'user', content: 'x' }],
         tools: [{ type: 'function', function: { name: 'f', parameters: { a: nested(levels) } } }],
@@ -895,7 +873,7 @@ describe('errors in OpenAI shape, mapped by the SDK', () => {
     for (const type of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
       upstream.script({ chunks: ['ok'] });
       const asked = upstream.requests.length;
-      const done = await client.chat.completions.create({
+      const done = await sdk.client.chat.completions.create({
         model: 'test-model',
         messages: [{ role: 'user', content: [{ type, extra: 1 } as never] }],
       });
@@ -910,7 +888,7 @@ describe('errors in OpenAI shape, mapped by the SDK', () => {
   it('when the messages hold more text than V1_MAX_INPUT_CHARS, then 400 context_length_exceeded', async () => {
     const huge = 'x'.repeat(100_001);
     const error = await failure(
-      client.chat.completions.create({
+      sdk.client.chat.completions.create({
         model: 'test-model',
         messages: [
           { role: 'user', content: huge },
@@ -927,7 +905,7 @@ describe('errors in OpenAI shape, mapped by the SDK', () => {
 
   it('when the messages hold V1_MAX_INPUT_CHARS emoji, then they are answered (an emoji is one character, as every text limit counts it), and one more is the same 400 context_length_exceeded', async () => {
     const ask = (emoji: number) =>
-      client.chat.completions.create({
+      sdk.client.chat.completions.create({
         model: 'demo',
         messages: [
           { role: 'user', content: '😀'.repeat(emoji - 100_000) },
@@ -964,7 +942,7 @@ describe('errors in OpenAI shape, mapped by the SDK', () => {
       ctx
         .request()
         .post('/v1/chat/completions')
-        .set('Authorization', `Bearer ${apiKey}`)
+        .set('Authorization', `Bearer ${sdk.apiKey}`)
         .set('Content-Type', 'application/json')
         .send(
           escaped({
@@ -989,7 +967,7 @@ describe('errors in OpenAI shape, mapped by the SDK', () => {
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
     upstream.script({ chunks: ['slow', ' reply'], holdUntil: held });
-    const running = client.chat.completions.create({
+    const running = sdk.client.chat.completions.create({
       model: 'test-model',
       messages: [{ role: 'user', content: 'a' }],
     });
@@ -997,7 +975,7 @@ describe('errors in OpenAI shape, mapped by the SDK', () => {
     let error: unknown;
     try {
       error = await failure(
-        client.chat.completions.create({
+        sdk.client.chat.completions.create({
           model: 'test-model',
           messages: [{ role: 'user', content: 'b' }],
         }),
@@ -1017,7 +995,7 @@ describe('errors in OpenAI shape, mapped by the SDK', () => {
   it('when the provider fails, then a server error without its body, in JSON and in the stream', async () => {
     upstream.script({ status: 500 });
     const json = await failure(
-      client.chat.completions.create({
+      sdk.client.chat.completions.create({
         model: 'test-model',
         messages: [{ role: 'user', content: 'x' }],
       }),
@@ -1030,7 +1008,7 @@ describe('errors in OpenAI shape, mapped by the SDK', () => {
     // named `error`, or llama.cpp's `error:` line.
     for (const failWith of ['error-event', 'named-error-event', 'error-field'] as const) {
       upstream.script({ chunks: ['part'], failAfter: 1, failWith });
-      const stream = await client.chat.completions.create({
+      const stream = await sdk.client.chat.completions.create({
         model: 'test-model',
         messages: [{ role: 'user', content: 'x' }],
         stream: true,
@@ -1051,7 +1029,7 @@ describe('errors in OpenAI shape, mapped by the SDK', () => {
   it('when the provider stream ends with neither content nor a finish reason, then a server error, and the stored reply is an error to regenerate', async () => {
     upstream.script({ chunks: [''], finishReason: null });
     const error = await failure(
-      client.chat.completions.create({
+      sdk.client.chat.completions.create({
         model: 'test-model',
         messages: [{ role: 'user', content: 'Nothing comes' }],
         store: true,
@@ -1080,7 +1058,7 @@ describe('errors in OpenAI shape, mapped by the SDK', () => {
       cache_control: { type: 'ephemeral' },
     };
     upstream.script({ chunks: ['seen'] });
-    await client.chat.completions.create({
+    await sdk.client.chat.completions.create({
       model: 'test-model',
       messages: [
         { role: 'user', content: [{ type: 'text', text: 'What is in it?' }, video as never] },
@@ -1097,7 +1075,7 @@ describe('errors in OpenAI shape, mapped by the SDK', () => {
       for (const stream of [false, true]) {
         upstream.script({ status, ...(retryAfter ? { retryAfter } : {}) });
         const error = await failure(
-          client.chat.completions.create({
+          sdk.client.chat.completions.create({
             model: 'test-model',
             messages: [{ role: 'user', content: 'x' }],
             stream,
@@ -1127,7 +1105,7 @@ describe('errors in OpenAI shape, mapped by the SDK', () => {
     upstream.script({ status: 500 });
     // The SDK throws from create(): the status came before any stream.
     const error = await failure(
-      client.chat.completions.create({
+      sdk.client.chat.completions.create({
         model: 'test-model',
         messages: [{ role: 'user', content: 'Refused' }],
         stream: true,
@@ -1139,9 +1117,9 @@ describe('errors in OpenAI shape, mapped by the SDK', () => {
     expect(JSON.stringify(error)).not.toContain('sk-leak');
     // The same at the wire: a JSON error, no event stream, and the stored exchange says so.
     upstream.script({ status: 500 });
-    const res = await fetch(`${baseURL}/chat/completions`, {
+    const res = await fetch(`${sdk.server.url}/v1/chat/completions`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${sdk.apiKey}`, 'content-type': 'application/json' },
       body: JSON.stringify({
         model: 'test-model',
         messages: [{ role: 'user', content: 'Refused again' }],
@@ -1159,14 +1137,14 @@ describe('errors in OpenAI shape, mapped by the SDK', () => {
   });
 
   it('when an unknown /v1 path or a wrong method is called, then 404 / 405 in the same shape', async () => {
-    const path = await fetch(`${baseURL}/completions`, {
-      headers: { Authorization: `Bearer ${client.apiKey}` },
+    const path = await fetch(`${sdk.server.url}/v1/completions`, {
+      headers: { Authorization: `Bearer ${sdk.client.apiKey}` },
     });
     expect(path.status).toBe(404);
     expect(await path.json()).toMatchObject({
       error: { type: 'invalid_request_error', code: 'unknown_url' },
     });
-    const method = await fetch(`${baseURL}/models`, { method: 'DELETE' });
+    const method = await fetch(`${sdk.server.url}/v1/models`, { method: 'DELETE' });
     expect(method.status).toBe(405);
     expect(await method.json()).toMatchObject({ error: { code: 'method_not_allowed' } });
   });
@@ -1174,7 +1152,7 @@ describe('errors in OpenAI shape, mapped by the SDK', () => {
 
 describe('GET /v1/models', () => {
   it('when listed with the SDK, then the allowed MODELS come in OpenAI list format, and one can be retrieved', async () => {
-    const page = await client.models.list();
+    const page = await sdk.client.models.list();
     expect(page.data.map((m) => m.id)).toEqual(['test-model', 'demo']);
     for (const model of page.data)
       expect(model).toEqual({
@@ -1183,8 +1161,8 @@ describe('GET /v1/models', () => {
         created: expect.any(Number),
         owned_by: expect.any(String),
       });
-    expect((await client.models.retrieve('demo')).id).toBe('demo');
-    const missing = await client.models.retrieve('gpt-nope').then(
+    expect((await sdk.client.models.retrieve('demo')).id).toBe('demo');
+    const missing = await sdk.client.models.retrieve('gpt-nope').then(
       () => null,
       (e: unknown) => e,
     );

@@ -1,5 +1,3 @@
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Types } from '../../src/lib/db/mongoose.js';
@@ -11,6 +9,8 @@ import { uniqueEmail, useTestApp } from '../helpers/app.js';
 import { chargesOnReplies, chargesWhere, ledgerEntries } from '../helpers/charges.js';
 import { NO_TIGHT_LIMITS } from '../helpers/auth.js';
 import { startUpstream } from '../helpers/upstream.js';
+import { userWithSdkClient } from '../helpers/sdk-client.js';
+import { useListeningApp } from '../helpers/sse.js';
 import { upstreamEnv } from '../helpers/chat-app.js';
 import { createUser, type TestUser } from '../helpers/users.js';
 
@@ -26,14 +26,11 @@ const ctx = useTestApp({
   ...upstreamEnv(upstream),
   ADMIN_EMAILS: ADMIN_EMAIL,
 });
-let server: Server;
-let baseURL: string;
+afterAll(() => upstream.close());
+const server = useListeningApp(ctx);
 let admin: Pick<TestUser, 'id' | 'auth'>;
 
 beforeAll(async () => {
-  server = ctx.app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const res = await ctx
     .request()
     .post('/api/auth/signup')
@@ -42,20 +39,10 @@ beforeAll(async () => {
   const token = res.body.accessToken as string;
   admin = { id: res.body.user.id as string, auth: { Authorization: `Bearer ${token}` } };
 });
-afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
-  await upstream.close();
-});
 beforeEach(() => upstream.reset());
 
 /** A user with a personal API key and an SDK client that never retries on its own. */
-async function userWithKey(label: string) {
-  const user = await createUser({ label });
-  const key = await ctx.request().post('/api/keys').set(user.auth).send({ name: 'sdk' });
-  expect(key.status).toBe(201);
-  const apiKey = key.body.key as string;
-  return { user, apiKey, client: new OpenAI({ apiKey, baseURL: `${baseURL}/v1`, maxRetries: 0 }) };
-}
+const userWithKey = (label: string) => userWithSdkClient(ctx, server, { label, maxRetries: 0 });
 
 const setAccount = async (user: TestUser, changes: Record<string, unknown>) => {
   const res = await ctx
@@ -72,7 +59,7 @@ const storedOf = async (user: TestUser) => ({
   messages: await Message.countDocuments({ userId: new Types.ObjectId(user.id) }),
 });
 const completion = (apiKey: string, body: Record<string, unknown>) =>
-  fetch(`${baseURL}/v1/chat/completions`, {
+  fetch(`${server.url}/v1/chat/completions`, {
     method: 'POST',
     headers: { Authorization: `Bearer ${apiKey}`, 'Content-Type': 'application/json' },
     body: JSON.stringify({
@@ -233,7 +220,7 @@ describe('a disabled account on /v1', () => {
         code: 'invalid_api_key',
       },
     });
-    const models = await fetch(`${baseURL}/v1/models`, {
+    const models = await fetch(`${server.url}/v1/models`, {
       headers: { Authorization: `Bearer ${apiKey}` },
     });
     expect(models.status).toBe(401);
@@ -251,7 +238,7 @@ describe('a disabled account on /v1', () => {
 
 describe('usage and budgets on the AI SDK route', () => {
   const send = (token: string, id: string, text: string) =>
-    fetch(`${baseURL}/api/ai-sdk/chat`, {
+    fetch(`${server.url}/api/ai-sdk/chat`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
       body: JSON.stringify({
@@ -294,7 +281,7 @@ describe('usage and budgets on the AI SDK route', () => {
     // The linked chat's next message and a regeneration of its answer: refused by the exchange's
     // own check under the generation slot, before anything is stored or sent upstream.
     const next = await send(user.accessToken, 'ui-first', 'more');
-    const regenerate = await fetch(`${baseURL}/api/ai-sdk/chat`, {
+    const regenerate = await fetch(`${server.url}/api/ai-sdk/chat`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${user.accessToken}`, 'Content-Type': 'application/json' },
       // What useChat's regenerate() sends: the messages up to the question.
