@@ -15,7 +15,7 @@ import {
   signUp,
 } from '../helpers/auth.js';
 import { eventually } from '../helpers/eventually.js';
-import { listen, openStream } from '../helpers/sse.js';
+import { openStream, useListeningApp } from '../helpers/sse.js';
 import { startUpstream } from '../helpers/upstream.js';
 import { upstreamEnv } from '../helpers/chat-app.js';
 
@@ -29,15 +29,11 @@ const ctx = useTestApp({
 });
 type Account = Awaited<ReturnType<typeof signUp>>;
 let admin: Account;
-let server: Awaited<ReturnType<typeof listen>>;
+afterAll(() => upstream.close());
+const server = useListeningApp(ctx);
 
 beforeAll(async () => {
   admin = await signUp(ctx, { email: ADMIN_EMAIL });
-  server = await listen(ctx.app);
-});
-afterAll(async () => {
-  await server.close();
-  await upstream.close();
 });
 
 const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });

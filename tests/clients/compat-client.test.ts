@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createClient, type StreamEvent } from '../../clients/typescript/src/index.js';
 import { uniqueEmail, useTestApp } from '../helpers/app.js';
 import { NO_TIGHT_LIMITS } from '../helpers/auth.js';
-import { listen } from '../helpers/sse.js';
+import { useListeningApp } from '../helpers/sse.js';
 
 const ctx = useTestApp({
   ...NO_TIGHT_LIMITS,
@@ -10,16 +10,10 @@ const ctx = useTestApp({
   DEFAULT_MODEL: 'demo',
   DEMO_CHUNK_DELAY_MS: '1',
 });
-let server: Awaited<ReturnType<typeof listen>>;
-let baseUrl: string;
-beforeAll(async () => {
-  server = await listen(ctx.app);
-  baseUrl = `http://127.0.0.1:${server.port}`;
-});
-afterAll(() => server?.close());
+const server = useListeningApp(ctx);
 
 async function signedUp() {
-  const api = createClient({ baseUrl });
+  const api = createClient({ baseUrl: server.url });
   await api.signup({ email: uniqueEmail(), password: 'correct horse battery staple' });
   return api;
 }

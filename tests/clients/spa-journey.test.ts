@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { spaJourney } from '../../clients/typescript/examples/spa-journey.js';
 import { Message } from '../../src/modules/chats/message.model.js';
 import { uniqueEmail, useTestApp } from '../helpers/app.js';
 import { NO_TIGHT_LIMITS } from '../helpers/auth.js';
-import { listen } from '../helpers/sse.js';
+import { useListeningApp } from '../helpers/sse.js';
 
 const ctx = useTestApp({
   ...NO_TIGHT_LIMITS,
@@ -14,14 +14,7 @@ const ctx = useTestApp({
   DETACH_GRACE_SECONDS: '30',
   TITLES: 'on',
 });
-let server: Awaited<ReturnType<typeof listen>>;
-let baseUrl: string;
-
-beforeAll(async () => {
-  server = await listen(ctx.app);
-  baseUrl = `http://127.0.0.1:${server.port}`;
-});
-afterAll(() => server?.close());
+const server = useListeningApp(ctx);
 
 /**
  * The browser: one cookie jar for every client made with it (a page load keeps the HttpOnly
@@ -89,7 +82,7 @@ describe('the SPA journey through the typed client', () => {
     const b = browser();
     const email = uniqueEmail('spa');
     const r = await spaJourney({
-      baseUrl,
+      baseUrl: server.url,
       fetch: b.fetchImpl,
       cutNextStreamAfter: b.cutNextStreamAfter,
       email,

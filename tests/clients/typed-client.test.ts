@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   ApiError,
   createClient,
@@ -17,7 +17,7 @@ import { User } from '../../src/modules/users/user.model.js';
 import { uniqueEmail, useTestApp } from '../helpers/app.js';
 import { NO_TIGHT_LIMITS } from '../helpers/auth.js';
 import { eventually } from '../helpers/eventually.js';
-import { listen } from '../helpers/sse.js';
+import { useListeningApp } from '../helpers/sse.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 // DETACH_GRACE_SECONDS=0: an aborted stream cuts its reply at once (no wait for a resuming reader).
@@ -31,14 +31,7 @@ const ctx = useTestApp({
   // The demo model names a chat after its first reply (the `title` event).
   TITLES: 'on',
 });
-let server: Awaited<ReturnType<typeof listen>>;
-let baseUrl: string;
-
-beforeAll(async () => {
-  server = await listen(ctx.app);
-  baseUrl = `http://127.0.0.1:${server.port}`;
-});
-afterAll(() => server?.close());
+const server = useListeningApp(ctx);
 
 /** Counts the calls a client makes, by path, and can answer the access token as expired. */
 function countingFetch() {
@@ -129,7 +122,7 @@ describe('typed client', () => {
 
   it('when the usage example runs against the server, then every call returns its typed result and the database holds what it did', async () => {
     const email = uniqueEmail('usage');
-    const result = await journey(baseUrl, email);
+    const result = await journey(server.url, email);
     expect(result).toMatchObject({
       userEmail: email,
       roles: ['user', 'assistant'],
@@ -163,7 +156,7 @@ describe('typed client', () => {
 
   it('when concurrent calls meet an expired access token, then one refresh serves them all and each is retried once', async () => {
     const counter = countingFetch();
-    const api: SigmaClient = createClient({ baseUrl, fetch: counter.fetchImpl });
+    const api: SigmaClient = createClient({ baseUrl: server.url, fetch: counter.fetchImpl });
     await api.signup({ email: uniqueEmail('single-flight'), password: 'correct horse battery' });
     counter.expire(true);
     // The refresh request itself carries no Authorization header, so it is not rewritten; once it
@@ -190,7 +183,7 @@ describe('typed client', () => {
 
   it('when the current password is wrong, then the 401 is not taken for an expired token: it is sent once, with no refresh', async () => {
     const counter = countingFetch();
-    const api = createClient({ baseUrl, fetch: counter.fetchImpl });
+    const api = createClient({ baseUrl: server.url, fetch: counter.fetchImpl });
     const email = uniqueEmail('typo');
     await api.signup({ email, password: 'correct horse battery' });
     const tokenBefore = api.token;
@@ -210,10 +203,10 @@ describe('typed client', () => {
 
   it('when the session cannot be refreshed, then the call fails with a typed ApiError and onSessionEnd runs', async () => {
     let ended = 0;
-    const api = createClient({ baseUrl, onSessionEnd: () => (ended += 1) });
+    const api = createClient({ baseUrl: server.url, onSessionEnd: () => (ended += 1) });
     await api.signup({ email: uniqueEmail('ended'), password: 'correct horse battery' });
     // Log out behind the client's back (another tab): its token and its cookie are revoked.
-    const logout = await fetch(`${baseUrl}/api/auth/logout`, {
+    const logout = await fetch(`${server.url}/api/auth/logout`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${api.token}` },
     });
@@ -227,14 +220,14 @@ describe('typed client', () => {
 
   it('when a page is loaded again (a new client without a token, the cookie kept), then its first refused calls refresh once through the cookie and are retried: no login needed', async () => {
     const jar = browserJarFetch();
-    const before = createClient({ baseUrl, fetch: jar.fetchImpl });
+    const before = createClient({ baseUrl: server.url, fetch: jar.fetchImpl });
     const email = uniqueEmail('reload');
     await before.signup({ email, password: 'correct horse battery' });
     const chat = await before.createChat({ title: 'before the reload' });
 
     let ended = 0;
     const reloaded = createClient({
-      baseUrl,
+      baseUrl: server.url,
       fetch: jar.fetchImpl,
       onSessionEnd: () => (ended += 1),
     });
@@ -248,7 +241,7 @@ describe('typed client', () => {
     expect(ended).toBe(0);
 
     // A page whose first call is a stream does the same.
-    const streaming = createClient({ baseUrl, fetch: jar.fetchImpl });
+    const streaming = createClient({ baseUrl: server.url, fetch: jar.fetchImpl });
     jar.calls.length = 0;
     const names: StreamEvent['event'][] = [];
     for await (const event of streaming.stream(chat.id, { content: 'after the reload' }))
@@ -267,7 +260,11 @@ describe('typed client', () => {
   it('when a page loads with no session behind its cookie, then its first refused calls try one refresh, throw 401 UNAUTHENTICATED and run onSessionEnd once; no call refreshes again until a login', async () => {
     const jar = browserJarFetch();
     let ended = 0;
-    const api = createClient({ baseUrl, fetch: jar.fetchImpl, onSessionEnd: () => (ended += 1) });
+    const api = createClient({
+      baseUrl: server.url,
+      fetch: jar.fetchImpl,
+      onSessionEnd: () => (ended += 1),
+    });
     const refused = await Promise.all([
       api.listChats().catch((e: unknown) => e),
       api.me().catch((e: unknown) => e),
@@ -309,7 +306,7 @@ describe('typed client', () => {
       const flaky = failingRefreshFetch();
       let ended = 0;
       const api = createClient({
-        baseUrl,
+        baseUrl: server.url,
         fetch: flaky.fetchImpl,
         onSessionEnd: () => (ended += 1),
       });
@@ -350,7 +347,7 @@ describe('typed client', () => {
   it("when a user logs in while a page load's refresh is still on its way and is then refused, then the login's session is kept: no onSessionEnd, the new token works", async () => {
     const email = uniqueEmail('login-during-refresh');
     const password = 'correct horse battery staple';
-    await createClient({ baseUrl }).signup({ email, password });
+    await createClient({ baseUrl: server.url }).signup({ email, password });
     let answerRefresh!: () => void;
     const refreshAnswered = new Promise<void>((resolve) => (answerRefresh = resolve));
     let refreshSent!: () => void;
@@ -365,7 +362,11 @@ describe('typed client', () => {
       return response;
     };
     let ended = 0;
-    const api = createClient({ baseUrl, fetch: fetchImpl, onSessionEnd: () => (ended += 1) });
+    const api = createClient({
+      baseUrl: server.url,
+      fetch: fetchImpl,
+      onSessionEnd: () => (ended += 1),
+    });
     const probe = api.me().catch((e: unknown) => e);
     await refreshOut;
     const auth = await api.login({ email, password });
@@ -379,7 +380,11 @@ describe('typed client', () => {
   it('when the refresh is refused for a disabled account (403 ACCOUNT_DISABLED), then the session ends: the call throws it, onSessionEnd runs and the token is dropped', async () => {
     const flaky = failingRefreshFetch();
     let ended = 0;
-    const api = createClient({ baseUrl, fetch: flaky.fetchImpl, onSessionEnd: () => (ended += 1) });
+    const api = createClient({
+      baseUrl: server.url,
+      fetch: flaky.fetchImpl,
+      onSessionEnd: () => (ended += 1),
+    });
     await api.signup({ email: uniqueEmail('refresh-disabled'), password: 'correct horse battery' });
     flaky.state.expired = api.token!;
     flaky.state.refreshFails = { status: 403, code: 'ACCOUNT_DISABLED' };
@@ -391,7 +396,7 @@ describe('typed client', () => {
   });
 
   it('when a page streams, regenerates, continues and follows replies with the typed client, then every stream is typed end to end and retries never send twice', async () => {
-    const api = createClient({ baseUrl });
+    const api = createClient({ baseUrl: server.url });
     await api.signup({ email: uniqueEmail('journey'), password: 'correct horse battery' });
     const all = async (events: AsyncGenerator<StreamEvent>) => {
       const out: StreamEvent[] = [];
@@ -474,7 +479,7 @@ describe('typed client', () => {
 
   it('when baseUrl ends with a slash, then the streams reach the same routes as the JSON calls', async () => {
     const counter = countingFetch();
-    const api = createClient({ baseUrl: `${baseUrl}/`, fetch: counter.fetchImpl });
+    const api = createClient({ baseUrl: `${server.url}/`, fetch: counter.fetchImpl });
     await api.signup({ email: uniqueEmail('slash'), password: 'correct horse battery' });
     const chat = await api.createChat({ title: 'slash' });
     const sent = await api.sendMessage(chat.id, { content: 'hi' });
@@ -511,7 +516,7 @@ describe('typed client', () => {
       }
       return response;
     };
-    const api = createClient({ baseUrl, fetch: fetchImpl });
+    const api = createClient({ baseUrl: server.url, fetch: fetchImpl });
     await api.signup({ email: uniqueEmail('json-retry'), password: 'correct horse battery' });
     const twice = async <T>(send: () => Promise<T>) => {
       await expect(send()).rejects.toThrow(TypeError);
@@ -557,7 +562,7 @@ describe('typed client', () => {
   });
 
   it("when a JSON call's signal is aborted, then it rejects with the AbortError, as a stream does: before it is sent nothing is stored, while it waits the wait ends", async () => {
-    const api = createClient({ baseUrl });
+    const api = createClient({ baseUrl: server.url });
     await api.signup({ email: uniqueEmail('json-abort'), password: 'correct horse battery' });
     const user = await User.findOne({ email: (await api.me()).email }).lean();
     // A live signal changes nothing.
@@ -579,7 +584,7 @@ describe('typed client', () => {
 
     // A network that never answers: aborting ends the wait (the signal reaches the fetch).
     const silent = createClient({
-      baseUrl,
+      baseUrl: server.url,
       fetch: (input, init) =>
         new Promise<Response>((_, reject) => {
           const { signal } = new Request(input, init);
@@ -602,7 +607,7 @@ describe('typed client', () => {
   });
 
   it('when the server refuses a stream before it opens, then stream() throws the ApiError instead of yielding events', async () => {
-    const api = createClient({ baseUrl });
+    const api = createClient({ baseUrl: server.url });
     await api.signup({ email: uniqueEmail('refused'), password: 'correct horse battery' });
     const iterate = async () => {
       for await (const _event of api.stream('000000000000000000000000', { content: 'hi' }));
@@ -611,7 +616,7 @@ describe('typed client', () => {
   });
 
   it('when an SPA pages chats and a branch, deletes and forks, and manages its keys and usage with the typed client, then each call is typed and the database holds what it did', async () => {
-    const api = createClient({ baseUrl });
+    const api = createClient({ baseUrl: server.url });
     await api.signup({ email: uniqueEmail('pages'), password: 'correct horse battery' });
     const chat = await api.createChat({ title: 'paged' });
     await api.createChat({ title: 'another' });

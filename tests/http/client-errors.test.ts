@@ -1,17 +1,15 @@
 import net from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestApp } from '../helpers/app.js';
-import { listen } from '../helpers/sse.js';
+import { useListeningApp } from '../helpers/sse.js';
 import { createUser, type TestUser } from '../helpers/users.js';
 
 const ctx = useTestApp();
-let server: Awaited<ReturnType<typeof listen>>;
+const server = useListeningApp(ctx);
 let user: TestUser;
 beforeAll(async () => {
-  server = await listen(ctx.app);
   user = await createUser();
 });
-afterAll(() => server.close());
 
 /**
  * Writes `request` on a connection of its own and reads until the server closes (or 3 s). The

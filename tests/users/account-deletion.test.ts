@@ -1,5 +1,5 @@
 import { MongoNetworkError } from 'mongodb';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { isDatabaseConnected } from '../../src/lib/db/connection.js';
 import mongoose from '../../src/lib/db/mongoose.js';
 import { Chat } from '../../src/modules/chats/chat.model.js';
@@ -10,7 +10,7 @@ import { User } from '../../src/modules/users/user.model.js';
 import { useTestApp } from '../helpers/app.js';
 import { bearer, expectError, signUp } from '../helpers/auth.js';
 import { eventually } from '../helpers/eventually.js';
-import { listen, openStream } from '../helpers/sse.js';
+import { openStream, useListeningApp } from '../helpers/sse.js';
 import { startUpstream } from '../helpers/upstream.js';
 
 const upstream = await startUpstream();
@@ -22,15 +22,8 @@ const ctx = useTestApp({
   STOP_POLL_MS: '50',
   STREAM_CHECKPOINT_MS: '50',
 });
-let server: Awaited<ReturnType<typeof listen>>;
-
-beforeAll(async () => {
-  server = await listen(ctx.app);
-});
-afterAll(async () => {
-  await server.close();
-  await upstream.close();
-});
+afterAll(() => upstream.close());
+const server = useListeningApp(ctx);
 
 /**
  * What is documented as kept after an account is deleted: nothing that names it. (Counters keyed
