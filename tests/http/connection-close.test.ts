@@ -1,20 +1,18 @@
 import net from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestApp } from '../helpers/app.js';
-import { listen } from '../helpers/sse.js';
+import { useListeningApp } from '../helpers/sse.js';
 import { createUser, type TestUser } from '../helpers/users.js';
 
 const ctx = useTestApp({ MODELS: 'demo', DEMO_CHUNK_DELAY_MS: '0', MESSAGES_PER_MINUTE: '1000' });
-let server: Awaited<ReturnType<typeof listen>>;
+const server = useListeningApp(ctx);
 let user: TestUser;
 let apiKey: string;
 beforeAll(async () => {
-  server = await listen(ctx.app);
   user = await createUser();
   apiKey = (await ctx.request().post('/api/keys').set(user.auth).send({ name: 'k' })).body
     .key as string;
 });
-afterAll(() => server.close());
 
 interface Exchange {
   text: string;
