@@ -74,9 +74,8 @@ function connectionFailure(err: InstanceType<typeof OpenAI.APIConnectionError>) 
   if (err instanceof OpenAI.APIConnectionTimeoutError) return { message: 'timed out' };
   const cause = err.cause as { code?: unknown; message?: unknown; cause?: unknown } | undefined;
   const inner = cause?.cause as { code?: unknown; message?: unknown } | undefined;
-  const code = [cause?.code, inner?.code].find((c) => typeof c === 'string') as string | undefined;
-  const text = [inner?.message, cause?.message].find((m) => typeof m === 'string') as
-    string | undefined;
+  const code = [cause?.code, inner?.code].find((c): c is string => typeof c === 'string');
+  const text = [inner?.message, cause?.message].find((m): m is string => typeof m === 'string');
   return {
     ...(code ? { code } : {}),
     message: scrubSecrets(text ?? 'connection failed'),

@@ -35,13 +35,12 @@ export function metricsRouter(c: Config): Router {
       return next(unauthenticated('Send the metrics token as "Authorization: Bearer <token>"'));
     return scrape(req, res, next);
   });
-  // Another method: 405 where the route is served, 404 (no such route) where it is not.
-  if (token) router.all('/metrics', onlyGetAndHead);
-  // The router's own OPTIONS answer (200 text/plain naming GET, HEAD) would tell of a route not served.
-  else
-    router.options('/metrics', (_req, _res, next) =>
-      next(new AppError('NOT_FOUND', 'No such route')),
-    );
+  // Another method: 405 where the route is served, 404 (no such route) where it is not, OPTIONS
+  // included (the router's own answer, a 200 naming GET and HEAD, would tell of a route not served).
+  router.all(
+    '/metrics',
+    token ? onlyGetAndHead : (_req, _res, next) => next(new AppError('NOT_FOUND', 'No such route')),
+  );
   return router;
 }
 
