@@ -151,18 +151,19 @@ describe('login limit per IP', () => {
 });
 
 describe('signup limit per IP', () => {
-  it('when one address signs up more often than the limit, then 429 and no user is created', async () => {
+  it('when one address signs up more often than the limit, then 429 and no user is created; each answer says what is left in the RateLimit headers', async () => {
     const ip = '198.51.100.7';
     for (let i = 0; i < 3; i += 1) {
-      expect(
-        (
-          await ctx
-            .request()
-            .post('/api/auth/signup')
-            .set('X-Forwarded-For', ip)
-            .send({ email: uniqueEmail('s'), password: 'correct horse battery' })
-        ).status,
-      ).toBe(201);
+      const res = await ctx
+        .request()
+        .post('/api/auth/signup')
+        .set('X-Forwarded-For', ip)
+        .send({ email: uniqueEmail('s'), password: 'correct horse battery' });
+      expect(res.status).toBe(201);
+      expect(res.headers['ratelimit-limit']).toBe('3');
+      expect(res.headers['ratelimit-remaining']).toBe(String(2 - i));
+      expect(Number(res.headers['ratelimit-reset'])).toBeGreaterThan(0);
+      expect(res.headers['ratelimit-policy']).toMatch(/^3;w=\d+$/);
     }
     const email = uniqueEmail('blocked');
     const blocked = await ctx
