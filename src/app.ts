@@ -3,6 +3,7 @@ import { config } from './lib/config.js';
 import { isDatabaseConnected } from './lib/db/connection.js';
 import { AppError, serviceUnavailable } from './lib/errors.js';
 import { jsonBody } from './lib/http/body.js';
+import { oneRequestAtATime } from './lib/http/one-at-a-time.js';
 import { errorHandler } from './lib/http/error-handler.js';
 import { requestLog } from './lib/http/request-log.js';
 import { buildRouter, type RouteGroup } from './lib/http/route.js';
@@ -60,6 +61,9 @@ export function createApp(groups: RouteGroup[] = routeGroups()) {
   app.disable('x-powered-by');
   app.set('trust proxy', c.TRUST_PROXY);
   app.set('etag', false);
+
+  // Before anything runs for a request: one at a time per connection (pipelining).
+  app.use(oneRequestAtATime);
 
   app.use(requestLog());
   app.use((req, _res, next) => requestContext.run(req.id!, next));
