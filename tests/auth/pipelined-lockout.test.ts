@@ -17,7 +17,7 @@ const server = useListeningApp(ctx);
 useWholeAuthWindows();
 
 describe('the password gate and a client that never reads', () => {
-  it("when a stranger pipelines a login for the owner's email behind answers it never reads, then the owner's own logins are refused for as long as that connection stays open", async () => {
+  it("when a stranger pipelines a login for the owner's email behind answers it never reads, then the owner still logs in while that connection stays open (the queued login holds no place)", async () => {
     const owner = await createUser({ label: 'owner' });
     const ownerLogin = () =>
       ctx
@@ -39,42 +39,20 @@ describe('the password gate and a client that never reads', () => {
       ) +
       `POST /api/auth/login HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: 203.0.113.5\r\n` +
       `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
-    console.log('filler answers', fillers, 'of', specBytes, 'bytes; request bytes', head.length);
     const socket = net.connect(server.port, '127.0.0.1');
     socket.on('error', () => undefined);
     socket.pause(); // never reads
     await new Promise<void>((resolve) => socket.write(head, () => resolve()));
-    // Wait until the server has seen the login.
+    // The server has received the login (it is waiting behind the unread answers).
     const deadline = Date.now() + 20_000;
     while (!server.served.some((s) => s.method === 'POST') && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 50));
-    const loginServed = server.served.find((s) => s.method === 'POST');
-    console.log(
-      'login seen by server',
-      Boolean(loginServed),
-      'status',
-      loginServed?.res.statusCode,
-      'finished',
-      loginServed?.res.writableFinished,
-    );
+    expect(server.served.some((s) => s.method === 'POST')).toBe(true);
 
-    const results: string[] = [];
-    for (let i = 0; i < 5; i += 1) {
-      await new Promise((r) => setTimeout(r, 1000));
-      const r = await ownerLogin();
-      results.push(`${r.status} ${r.body.error?.code ?? ''}`.trim());
+    try {
+      for (let i = 0; i < 3; i += 1) expect((await ownerLogin()).status).toBe(200);
+    } finally {
+      socket.destroy();
     }
-    console.log('owner logins while the connection stays open: ' + results.join(' | '));
-    socket.destroy();
-    // And once the stranger's connection has closed:
-    const after: string[] = [];
-    for (let i = 0; i < 3; i += 1) {
-      await new Promise((r) => setTimeout(r, 1000));
-      const r = await ownerLogin();
-      after.push(`${r.status} ${r.body.error?.code ?? ''}`.trim());
-    }
-    console.log('owner logins after the stranger left: ' + after.join(' | '));
-    expect(results).toEqual(['200', '200', '200', '200', '200']);
-    expect(after).toEqual(['200', '200', '200']);
-  }, 120_000);
+  }, 60_000);
 });

@@ -7,7 +7,7 @@ const ctx = useTestApp();
 const server = useListeningApp(ctx);
 
 describe('pipelined requests on a connection that never reads', () => {
-  it('when a client pipelines many GETs of a public answer in one write and never reads, then the process holds every answer', async () => {
+  it('when a client pipelines many GETs of a public answer in one write and never reads, then the process holds one answer at a time, not every answer', async () => {
     const REQUESTS = 300;
     const head = 'GET /api/openapi.json HTTP/1.1\r\nHost: x\r\n\r\n'.repeat(REQUESTS);
     const socket = net.connect(server.port, '127.0.0.1');
@@ -18,12 +18,7 @@ describe('pipelined requests on a connection that never reads', () => {
     while (server.served.length < REQUESTS && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 50));
     await new Promise((r) => setTimeout(r, 500));
-    const answered = server.served.filter((s) => s.res.writableEnded);
     const held = server.served.reduce((sum, s) => sum + s.res.writableLength, 0);
-    console.log(
-      `request bytes ${head.length}; requests handled ${server.served.length}, answers ended ${answered.length}; ` +
-        `held in the process ${(held / 1e6).toFixed(1)} MB (${(held / head.length).toFixed(0)}x the bytes sent)`,
-    );
     socket.destroy();
     // What one unauthenticated connection may make the process hold should be bounded (a socket
     // buffer or two), not grow with the number of requests pipelined in one write.
