@@ -4,6 +4,7 @@ import { isDatabaseConnected } from './lib/db/connection.js';
 import { AppError, serviceUnavailable } from './lib/errors.js';
 import { jsonBody } from './lib/http/body.js';
 import { oneRequestAtATime } from './lib/http/one-at-a-time.js';
+import { sendTimeout } from './lib/http/send-timeout.js';
 import { errorHandler } from './lib/http/error-handler.js';
 import { requestLog } from './lib/http/request-log.js';
 import { buildRouter, type RouteGroup } from './lib/http/route.js';
@@ -64,6 +65,8 @@ export function createApp(groups: RouteGroup[] = routeGroups()) {
 
   // Before anything runs for a request: one at a time per connection (pipelining).
   app.use(oneRequestAtATime);
+  // An answer its client does not take is not held for good (send-timeout.ts).
+  app.use(sendTimeout(c.SEND_TIMEOUT_MS));
 
   app.use(requestLog());
   app.use((req, _res, next) => requestContext.run(req.id!, next));

@@ -166,6 +166,7 @@ const envSchema = z.object({
   REQUEST_TIMEOUT_MS: ms(30_000, 100, 600_000),
   HEADERS_TIMEOUT_MS: ms(10_000, 100, 600_000),
   KEEP_ALIVE_TIMEOUT_MS: ms(65_000, 1_000, 600_000),
+  SEND_TIMEOUT_MS: ms(30_000, 1_000, 600_000),
 
   // Personal API keys and the OpenAI-compatible /v1 endpoint.
   API_KEY_HASH_SECRET: z.string().optional(),

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import mongoose from '../../src/lib/db/mongoose.js';
 import { Message } from '../../src/modules/chats/message.model.js';
@@ -7,9 +8,11 @@ import { eventually } from '../helpers/eventually.js';
 import { blockedOnClient } from '../helpers/sse.js';
 
 const IDLE_TIMEOUT_MS = 300;
+const SEND_TIMEOUT_MS = 2000;
 const ctx = useChatApp({
   MAX_CONCURRENT_STREAMS: '1',
   UPSTREAM_IDLE_TIMEOUT_MS: String(IDLE_TIMEOUT_MS),
+  SEND_TIMEOUT_MS: String(SEND_TIMEOUT_MS),
   // Replies of several megabytes, more than the sockets between the server and the client hold.
   MAX_REPLY_CHARS: '16000000',
 });
@@ -63,8 +66,9 @@ describe('a slow reader', () => {
     await reply.waitForEvent('meta');
     reply.pause();
     // Stalled on the client for three idle timeouts: an idle timer that counted this wait as a
-    // silent model would have cut the reply by now.
-    await blockedFor(reply, IDLE_TIMEOUT_MS * 3);
+    // silent model would have cut the reply by now. And past the send timeout, which bounds only
+    // what an ended answer leaves unsent, never a stream while it streams.
+    await blockedFor(reply, Math.max(IDLE_TIMEOUT_MS * 3, SEND_TIMEOUT_MS + 500));
     // What waits in this process for the client is one socket buffer and the event that filled
     // it, not the reply's backlog (Node 24's default buffer alone would be 64 KiB).
     const served = ctx.server.lastServed('POST', '/api/chats').res;
@@ -129,4 +133,115 @@ describe('a slow reader', () => {
     expect(next.body.messages[1]).toMatchObject({ status: 'complete', content: 'next' });
     reply.close();
   }, 30_000);
+});
+
+/** A chat whose one reply is `times` what a connection whose reader has stopped can absorb. */
+async function chatWithALongReply(times: number) {
+  const chunk = 'z'.repeat(4096);
+  const chunks = Array.from(
+    { length: Math.ceil((times * socketAbsorbs()) / chunk.length) },
+    () => chunk,
+  );
+  ctx.upstream.script({ chunks });
+  const res = await ctx
+    .request()
+    .post('/api/chats')
+    .set(ctx.user.auth)
+    .send({ message: 'write a lot', stream: false });
+  expect(res.status).toBe(201);
+  return { chatId: res.body.chat.id as string, replyChars: chunk.length * chunks.length };
+}
+
+/** A GET on a connection of its own whose client reads nothing, until `read` is called. */
+function getOnRawConnection(path: string) {
+  const socket = net.connect(ctx.server.port, '127.0.0.1', () =>
+    socket.write(
+      `GET ${path} HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${ctx.user.accessToken}\r\n\r\n`,
+    ),
+  );
+  socket.pause();
+  socket.on('error', () => undefined);
+  return socket;
+}
+
+describe('a JSON answer its client does not read', () => {
+  it('when clients keep their connections open but never read a page of messages larger than their sockets hold, then each connection is closed after SEND_TIMEOUT_MS and the process holds none of the page', async () => {
+    const { chatId } = await chatWithALongReply(2);
+    const path = `/api/chats/${chatId}/messages?limit=100`;
+    const before = ctx.server.served.length;
+    const sockets = Array.from({ length: 4 }, () => getOnRawConnection(path));
+    try {
+      const served = await eventually(
+        () => Promise.resolve(ctx.server.served.slice(before)),
+        (s) => s.length === sockets.length && s.every(({ res }) => res.writableEnded),
+        30_000,
+      );
+      expect(served.map(({ res }) => res.statusCode)).toEqual([200, 200, 200, 200]);
+      // Each answer is written, and what the kernel could not take waits in the process.
+      for (const { res } of served) expect(res.socket!.writableLength).toBeGreaterThan(0);
+      // The cut comes between one and two timeouts after the answer ended (the client's progress
+      // is looked at once per timeout); 10 s more leaves room for a loaded machine.
+      const after = await eventually(
+        () => Promise.resolve(served.map(({ res }) => res.socket?.writableLength ?? 0)),
+        (held) => held.every((bytes) => bytes === 0),
+        2 * SEND_TIMEOUT_MS + 10_000,
+      );
+      expect(after).toEqual([0, 0, 0, 0]);
+      expect(served.every(({ res }) => res.destroyed)).toBe(true);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+    }
+  }, 60_000);
+
+  it('when a client reads a large page slowly but steadily, for longer than SEND_TIMEOUT_MS, then it is not cut and gets the whole page', async () => {
+    const { chatId, replyChars } = await chatWithALongReply(3);
+    const before = ctx.server.served.length;
+    const socket = getOnRawConnection(`/api/chats/${chatId}/messages?limit=100`);
+    // 2.5 MB/s, in the pieces the socket hands over: the kernel takes more of the answer each time
+    // the client has read about a third of its send buffer (at most 4 MiB here), so the process
+    // sees progress about every half second, well inside the timeout; and the part of the answer
+    // the kernel could not take at once (two thirds of it) takes the client longer than the
+    // timeout to read.
+    const BYTES_PER_SECOND = 2_500_000;
+    let endedAt = 0;
+    let finishedAt = 0;
+    const pieces: Buffer[] = [];
+    let bytes = 0;
+    let bodyStart = -1;
+    let bodyLength = 0;
+    const received = new Promise<string>((resolve, reject) => {
+      socket.on('data', (piece: Buffer) => {
+        if (pieces.length === 0) {
+          // The answer is written in one piece when it ends: its first bytes come after that.
+          endedAt = Date.now();
+          const { res } = ctx.server.served[before]!;
+          if (!res.writableFinished) res.once('finish', () => (finishedAt = Date.now()));
+        }
+        pieces.push(piece);
+        bytes += piece.length;
+        socket.pause();
+        setTimeout(() => socket.resume(), (piece.length / BYTES_PER_SECOND) * 1000);
+        if (bodyStart < 0) {
+          const head = Buffer.concat(pieces).toString('latin1');
+          const end = head.indexOf('\r\n\r\n');
+          if (end < 0) return;
+          bodyStart = end + 4;
+          bodyLength = Number(/content-length: (\d+)/i.exec(head.slice(0, end))?.[1]);
+        }
+        if (bytes - bodyStart >= bodyLength)
+          resolve(Buffer.concat(pieces).subarray(bodyStart).toString('utf8'));
+      });
+      socket.on('close', () => reject(new Error('the connection was closed mid-answer')));
+    });
+    socket.resume();
+    try {
+      const body = JSON.parse(await received) as { content: string }[];
+      // The process held part of the answer for longer than the timeout while the client read.
+      expect(finishedAt - endedAt).toBeGreaterThan(SEND_TIMEOUT_MS);
+      expect(body).toHaveLength(2);
+      expect(body[1]!.content).toHaveLength(replyChars);
+    } finally {
+      socket.destroy();
+    }
+  }, 60_000);
 });
