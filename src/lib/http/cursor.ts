@@ -35,7 +35,13 @@ export function encodeCursor(
 
 const MAX_DATE_MS = 8.64e15;
 
-export const invalidCursor = (message = 'The cursor is invalid') =>
+/**
+ * A cursor is read as this version of the server writes it: one made before an upgrade (without
+ * the list or the query it now carries) is refused as a bad one is, with what the client can do.
+ */
+export const invalidCursor = (
+  message = 'The cursor is invalid (or was made by an earlier version of the server): read the first page again, without it',
+) =>
   new AppError('VALIDATION_FAILED', message, {
     details: [{ path: 'cursor', message: 'Invalid cursor' }],
   });
