@@ -1,10 +1,10 @@
 import bcrypt from 'bcrypt';
-import { describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { RateLimitSlot } from '../../src/lib/rate-limit/mongo-store.js';
 import { useTestApp } from '../helpers/app.js';
 import { signUp } from '../helpers/auth.js';
 import { eventually } from '../helpers/eventually.js';
-import { useWholeAuthWindows } from '../helpers/rate-windows.js';
+import { insideOneWindow, useWholeAuthWindows } from '../helpers/rate-windows.js';
 
 // One office behind one address: one password check at a time from it, 3 failed checks a window.
 const ctx = useTestApp({
@@ -31,6 +31,12 @@ async function addressHitsSettleAt(n: number) {
   expect(await eventually(hits, (count) => count === n)).toBe(n);
 }
 
+/** Waits until the address's count of password checks (right or wrong) holds `n` hits. */
+async function addressChecksSettleAt(n: number) {
+  const hits = () => RateLimitSlot.countDocuments({ key: `password-checks-ip:${OFFICE}` });
+  expect(await eventually(hits, (count) => count === n)).toBe(n);
+}
+
 async function loginWhenAdmitted(email: string, password: string) {
   for (;;) {
     const res = await login(email, password);
@@ -40,9 +46,11 @@ async function loginWhenAdmitted(email: string, password: string) {
 }
 
 useWholeAuthWindows();
+// The password checks are counted per minute: the test starts with 15 s of its minute left.
+beforeEach(() => insideOneWindow(60));
 
 describe("the password gate's refusals and the login brakes", () => {
-  it('when colleagues behind one address log in with their right passwords while one check runs, then the refusals count as no failed check and the next colleague still logs in', async () => {
+  it('when colleagues behind one address log in with their right passwords while one check runs, then the refusals count as no failed check and no password check, and the next colleague still logs in', async () => {
     const [ann, bob, cid] = [
       await signUp(ctx, { ip: '192.0.2.81' }),
       await signUp(ctx, { ip: '192.0.2.82' }),
@@ -81,8 +89,10 @@ describe("the password gate's refusals and the login brakes", () => {
       release();
       spy.mockRestore();
     }
-    // No password failed: the address's three failed checks are all left.
+    // No password failed: the address's three failed checks are all left. Nor was one checked
+    // for Bob: his refusals do not count among the address's password checks either, Ann's does.
     await addressHitsSettleAt(0);
+    await addressChecksSettleAt(1);
     const next = await loginWhenAdmitted(cid.email, cid.password);
     expect(next.status, JSON.stringify(next.body)).toBe(200);
     for (let i = 0; i < 3; i += 1) {
@@ -93,5 +103,7 @@ describe("the password gate's refusals and the login brakes", () => {
     const braked = await loginWhenAdmitted(cid.email, cid.password);
     expect(braked.status).toBe(429);
     expect(braked.body.error.code).toBe('RATE_LIMITED');
+    // Cid's four checks counted; the brake's refusal, which checked none, did not.
+    await addressChecksSettleAt(5);
   });
 });

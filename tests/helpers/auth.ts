@@ -15,6 +15,7 @@ export const NO_TIGHT_LIMITS = {
   LOGIN_LIMIT_PER_ACCOUNT: '1000',
   LOGIN_LIMIT_PER_IP: '1000',
   SIGNUP_LIMIT_PER_IP: '1000',
+  PASSWORD_CHECKS_PER_IP_PER_MINUTE: '1000',
 };
 
 /** The refresh token from a response's Set-Cookie, if it sets one with a value. */

@@ -11,12 +11,27 @@ interface LimiterOptions {
   key: (req: Request) => string | undefined;
   message: string;
   /**
-   * Which answered requests count: all of them, or only failed password checks (401) and the
-   * limits' own refusals (429 RATE_LIMITED). A login limit should brake guessing, not a user who
-   * logs in often, nor a request refused before any password was checked: as invalid (400), or
-   * by the password gate while another check runs (429 TOO_MANY_PASSWORD_CHECKS).
+   * Which answered requests count: all of them, only failed password checks (401) and the
+   * limits' own refusals (429 RATE_LIMITED), or every password check, right or wrong. A login
+   * limit should brake guessing, not a user who logs in often, nor a request refused before any
+   * password was checked: as invalid (400), or by the password gate while another check runs
+   * (429 TOO_MANY_PASSWORD_CHECKS). A limit of all checks brakes whoever keeps the hashing queue
+   * busy, with right passwords too; it still counts none of those refusals, nor the full queue's
+   * (503 SERVER_BUSY) or a limit's after it, so that users retrying as told lose nothing.
    */
-  counts?: 'all' | 'failed-checks';
+  counts?: 'all' | 'failed-checks' | 'checks';
+}
+
+/** Answers to password requests that were refused before any password was checked. */
+const NO_CHECK_CODES = new Set(['TOO_MANY_PASSWORD_CHECKS', 'SERVER_BUSY', 'RATE_LIMITED']);
+
+/** Which answered requests take their hit back, for the limits that do not count them all. */
+function takesBack(options: LimiterOptions): NonNullable<Options['requestWasSuccessful']> {
+  if (options.counts === 'failed-checks')
+    return (_req, res) => res.statusCode !== 401 && res.locals.errorCode !== 'RATE_LIMITED';
+  return (_req, res) =>
+    res.statusCode === 400 ||
+    (NO_CHECK_CODES.has(res.locals.errorCode as string) && res.locals.refusedBy !== options.name);
 }
 
 /** Guards built by sharedLimiter, so the OpenAPI description can document their 429. */
@@ -44,14 +59,11 @@ export function sharedLimiter(options: LimiterOptions): RequestHandler {
     // A request "successful" here takes its hit back once answered. Never the limit's own 429:
     // past the limit the store keeps no hit for it, and taking one back would remove another
     // request's recorded failure (a burst of refused guesses would wear the limit down).
-    ...(options.counts === 'failed-checks'
-      ? {
-          skipSuccessfulRequests: true,
-          requestWasSuccessful: (_req, res) =>
-            res.statusCode !== 401 && res.locals.errorCode !== 'RATE_LIMITED',
-        }
+    ...(options.counts && options.counts !== 'all'
+      ? { skipSuccessfulRequests: true, requestWasSuccessful: takesBack(options) }
       : {}),
     handler: (_req, res, next) => {
+      res.locals.refusedBy = options.name;
       const retryAfter = res.getHeader('Retry-After');
       next(
         new AppError('RATE_LIMITED', options.message, {

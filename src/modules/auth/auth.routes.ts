@@ -3,7 +3,12 @@ import { config } from '../../lib/config.js';
 import { defineRoute, type RouteGroup } from '../../lib/http/route.js';
 import { byIp, sharedLimiter } from '../../lib/rate-limit/limiter.js';
 import { sameOriginOnly } from '../../lib/http/refresh-cookie.js';
-import { passwordBrakes, passwordGate, targetByEmail } from '../users/index.js';
+import {
+  passwordBrakes,
+  passwordChecksPerIp,
+  passwordGate,
+  targetByEmail,
+} from '../users/index.js';
 import * as controller from './auth.controller.js';
 import { AuthResult, LoginBody, SignupBody } from './auth.schemas.js';
 
@@ -32,6 +37,8 @@ function limiters() {
     signupByEmail: passwordGateByEmail('signup'),
     // The same brakes guard re-authentication (users.routes.ts): every password check counts.
     login: passwordBrakes(targetByEmail),
+    // A sign-up hashes a password as a login checks one: the same count of checks per address.
+    signupChecks: passwordChecksPerIp(),
     signupPerIp: sharedLimiter({
       name: 'signup-ip',
       limit: c.SIGNUP_LIMIT_PER_IP,
@@ -52,7 +59,7 @@ export function authRoutes(): RouteGroup {
       summary,
       auth: false,
       request: { body: SignupBody },
-      guards: [limit.signupPerIp, limit.signupByEmail],
+      guards: [limit.signupChecks, limit.signupPerIp, limit.signupByEmail],
       responses: {
         201: {
           description: 'Account created and logged in; sets the refresh cookie',

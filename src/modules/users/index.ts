@@ -4,7 +4,12 @@
  */
 export { userRoutes } from './users.routes.js';
 export { passwordGate } from './password-gate.js';
-export { passwordBrakes, rememberNetworkOf, targetByEmail } from './password-brake.js';
+export {
+  passwordBrakes,
+  passwordChecksPerIp,
+  rememberNetworkOf,
+  targetByEmail,
+} from './password-brake.js';
 export { subscribeToUsers, type UserHooks } from './user-hooks.js';
 export {
   checkAccountWriteRate,

@@ -30,9 +30,30 @@ export async function targetBySession(req: Request): Promise<PasswordCheckTarget
 }
 
 /**
+ * Every password check from one address (IPv6 /56), right or wrong:
+ * PASSWORD_CHECKS_PER_IP_PER_MINUTE for logins, sign-ups, password changes and account deletions
+ * together (what checked none is not counted: see sharedLimiter's `counts`). The brakes below count
+ * failures only, so without this a few addresses logging their own accounts in over and over
+ * would keep the process's hashing queue full, and everyone else's login would be turned away.
+ * A minute, not the login window: an office behind one address that reaches it at 9:00 waits a
+ * minute at most, not a quarter of an hour, and no address spends a window's allowance in a burst.
+ * First in front of the check, so a request it refuses counts against no other limit.
+ */
+export function passwordChecksPerIp(): RequestHandler {
+  return sharedLimiter({
+    name: 'password-checks-ip',
+    limit: config().PASSWORD_CHECKS_PER_IP_PER_MINUTE,
+    windowSeconds: 60,
+    key: byIp,
+    message: 'Too many password checks from this address; try again shortly',
+    counts: 'checks',
+  });
+}
+
+/**
  * The brakes on password guessing, in front of every password check (login, password change,
- * account deletion), counting failed checks only (answered 401; a body refused as invalid checked
- * no password):
+ * account deletion), after the count of all checks per address above, counting failed checks only
+ * (answered 401; a body refused as invalid checked no password):
  * - per address (IPv6 /56): LOGIN_LIMIT_PER_IP a window, whichever accounts it tries;
  * - per account: LOGIN_LIMIT_PER_ACCOUNT a window, keyed so that strangers cannot lock the owner
  *   out. A network the owner proved the password from before (login-networks.ts) has a budget of
@@ -60,6 +81,7 @@ export function passwordBrakes(
     next();
   };
   return [
+    passwordChecksPerIp(),
     sharedLimiter({
       name: 'login-ip',
       limit: c.LOGIN_LIMIT_PER_IP,
