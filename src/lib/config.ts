@@ -89,6 +89,7 @@ const envSchema = z.object({
   ACCESS_TOKEN_TTL_SECONDS: int(900, 10, 900),
   REFRESH_TOKEN_TTL_DAYS: int(30, 1, 365),
   REFRESH_GRACE_SECONDS: int(10, 0, 60),
+  MAX_SESSIONS_PER_USER: int(100, 1, 100_000),
   BCRYPT_COST: wholeNumber(10, 15).optional(),
   BCRYPT_MAX_CONCURRENCY: int(2, 1, 64),
   BCRYPT_MAX_QUEUE: int(16, 0, 10_000),

@@ -12,9 +12,10 @@ import {
   NO_TIGHT_LIMITS,
   refreshCookieOf,
 } from '../helpers/auth.js';
-import { createUser } from '../helpers/users.js';
+import { createUser, openSession } from '../helpers/users.js';
 
-const ctx = useTestApp(NO_TIGHT_LIMITS);
+// Three live sessions a user at most, so the cap is reached with a few fixture sessions.
+const ctx = useTestApp({ ...NO_TIGHT_LIMITS, MAX_SESSIONS_PER_USER: '3' });
 
 const refresh = (token: string) =>
   ctx.request().post('/api/auth/refresh').set('Cookie', `refresh_token=${token}`);
@@ -164,6 +165,37 @@ describe('logout', () => {
     expect((await ctx.request().post('/api/auth/logout')).status).toBe(204);
     expect((await ctx.request().get('/api/auth/logout')).status).toBe(204);
     expect((await me(other.body.accessToken)).status).toBe(200);
+  });
+});
+
+describe('sessions per user', () => {
+  it('when a login would pass MAX_SESSIONS_PER_USER, then the session used least recently is revoked: its tokens get 401, the others and the new one go on', async () => {
+    const account = await createUser(); // session A
+    const b = await openSession(account.id);
+    const c = await openSession(account.id);
+    // A is refreshed after B and C were opened: B is now the one used least recently.
+    const refreshedA = await refresh(account.refreshToken);
+    expect(refreshedA.status).toBe(200);
+    const d = await login(account.email, account.password);
+    expect(d.status).toBe(200);
+
+    const live = await Session.find({ userId: account.id, revokedAt: null }).lean();
+    expect(live.map((s) => String(s._id)).sort()).toEqual(
+      [account.sessionId, c.sessionId, sessionOf(d.body.accessToken)].sort(),
+    );
+    const ended = await Session.findById(b.sessionId).lean();
+    expect(ended?.revokedAt).toBeInstanceOf(Date);
+    expectUnauthenticated(await me(b.accessToken));
+    expectUnauthenticated(await refresh(b.refreshToken));
+    for (const token of [refreshedA.body.accessToken, c.accessToken, d.body.accessToken])
+      expect((await me(token)).status).toBe(200);
+  });
+
+  it('when a user logs in over and over, then their live sessions stay at MAX_SESSIONS_PER_USER', async () => {
+    const account = await createUser();
+    for (let i = 0; i < 5; i += 1)
+      expect((await login(account.email, account.password)).status).toBe(200);
+    expect(await Session.countDocuments({ userId: account.id, revokedAt: null })).toBe(3);
   });
 });
 

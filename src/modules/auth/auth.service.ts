@@ -1,6 +1,7 @@
 import { Types } from 'mongoose';
 import { config } from '../../lib/config.js';
 import { AppError, invalidCredentials, unauthenticated } from '../../lib/errors.js';
+import { logger } from '../../lib/logger.js';
 import * as users from '../users/index.js';
 import { toUserJson, type UserDoc } from '../users/index.js';
 import type { AuthResultJson } from './auth.schemas.js';
@@ -46,6 +47,7 @@ async function openSession(user: UserDoc, userAgent: string): Promise<IssuedToke
     if (!current) throw unauthenticated('Account no longer exists');
     throw current.disabled ? accountDisabled() : wrongEmailOrPassword();
   }
+  await endSessionsPastCap(user._id, sessionId);
   return {
     user: toUserJson(user),
     accessToken: signAccessToken({ userId: String(user._id), sessionId: String(sessionId) }),
@@ -54,6 +56,34 @@ async function openSession(user: UserDoc, userAgent: string): Promise<IssuedToke
     refreshToken,
     refreshExpiresAt,
   };
+}
+
+/**
+ * A user has at most MAX_SESSIONS_PER_USER live sessions: a login past it revokes the ones used
+ * least recently (opened or refreshed longest ago), so logging in over and over cannot grow the
+ * sessions collection without end, while the devices in use keep theirs. A revoked session's tabs
+ * get 401 on their next request and refresh, and log in again. Best effort: the login has
+ * succeeded, and sessions a failure left over are ended by the next login.
+ */
+async function endSessionsPastCap(userId: Types.ObjectId, opened: Types.ObjectId): Promise<void> {
+  try {
+    const past = await Session.find(
+      { userId, _id: { $ne: opened }, revokedAt: null, expiresAt: { $gt: new Date() } },
+      { _id: 1 },
+    )
+      .sort({ updatedAt: -1, _id: -1 })
+      .skip(config().MAX_SESSIONS_PER_USER - 1)
+      .lean();
+    if (past.length === 0) return;
+    await inSessionsTurn(userId, () =>
+      Session.updateMany(
+        { _id: { $in: past.map((session) => session._id) }, revokedAt: null },
+        { $set: { revokedAt: new Date() } },
+      ),
+    );
+  } catch (error) {
+    logger.warn({ err: (error as Error).message }, 'could not end the sessions past the cap');
+  }
 }
 
 export async function signup(
