@@ -61,6 +61,7 @@ beforeAll(async () => {
     SIGNUP_LIMIT_PER_IP: '1000',
     // Every user signs up at once from this machine's one address.
     PASSWORD_CHECKS_PER_ADDRESS: '100',
+    PASSWORD_CHECKS_PER_IP_PER_MINUTE: '1000',
   };
   instances = await Promise.all([startInstance(env), startInstance(env)]);
 }, 60_000);
