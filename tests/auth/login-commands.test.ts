@@ -29,7 +29,7 @@ async function commandsOf(action: () => Promise<void>): Promise<string[]> {
 }
 
 describe('database work per login', () => {
-  it('when a user logs in again from a network noted before, then 4 commands: the account, the session, the account again, the network', async () => {
+  it('when a user logs in again from a network noted before, then 5 commands: the account, the session, the account again, the sessions past the cap, the network', async () => {
     const account = await createUser();
     const first = await commandsOf(async () => {
       expect((await login(account.email, account.password)).status).toBe(200);
@@ -46,6 +46,8 @@ describe('database work per login', () => {
       'insert:sessions',
       // After the insert: an account deleted or disabled meanwhile leaves no session behind.
       'find:users',
+      // MAX_SESSIONS_PER_USER: the live sessions past the cap (none here), to end them.
+      'find:sessions',
       'update:login_networks',
     ]);
   });
