@@ -163,6 +163,10 @@ const envSchema = z.object({
   DETACH_GRACE_SECONDS: int(30, 0, 3600),
   RESUME_POLL_MS: ms(250, 20, 500),
   PAGE_SIZE_MAX: int(100, 1, 1000),
+  // A page of messages also ends once their text passes this: PAGE_SIZE_MAX replies of up to
+  // MAX_REPLY_CHARS each would make one answer of many megabytes, built whole in memory for each
+  // read. The first message always goes in, so one reply larger than this is a page of its own.
+  PAGE_BYTES_MAX: size('1mb'),
   UPSTREAM_MAX_SOCKETS: int(256, 1),
   SHUTDOWN_GRACE_MS: ms(10_000, 3_000),
   REQUEST_TIMEOUT_MS: ms(30_000, 100, 600_000),

@@ -677,6 +677,119 @@ describe('branches', () => {
     expect(stale.body.error.details).toEqual([{ path: 'cursor', message: 'Invalid cursor' }]);
   });
 
+  it('when a branch holds three replies of 600 KB, then each page stops once its text passes PAGE_BYTES_MAX (1mb): pages of 2 and 1 in every read, and the cursors give each message once, in order', async () => {
+    const created = await ctx.request().post('/api/chats').set(user.auth).send({});
+    const chatId = created.body.id as string;
+    const chat = await Chat.findById(chatId).lean();
+    const base = Date.now() - 1_000_000;
+    const size = 600_000;
+    let parentId: unknown = null;
+    const docs = ['user', 'assistant', 'user'].map((role, i) => {
+      const _id = new Types.ObjectId();
+      const doc = {
+        _id,
+        chatId: chat!._id,
+        userId: chat!.userId,
+        parentId,
+        role,
+        content: String(i).repeat(size),
+        bytes: size,
+        status: 'complete',
+        createdAt: new Date(base + i),
+      };
+      parentId = _id;
+      return doc;
+    });
+    await Message.collection.insertMany(docs);
+    const ids = docs.map((d) => String(d._id));
+    const page = (url: string) => ctx.request().get(url).set(user.auth).buffer(true);
+    const idsOf = (messages: Msg[]) => messages.map((m) => m.id);
+    const nextOf = (res: { headers: Record<string, string> }) => {
+      const link = res.headers.link;
+      return link ? link.slice(1, link.indexOf('>')) : undefined;
+    };
+
+    // The chat with its first page: the newest two, then the oldest one by its Link.
+    const opened = await page(`/api/chats/${chatId}`);
+    expect(opened.status).toBe(200);
+    expect(idsOf(opened.body.messages)).toEqual([ids[1], ids[2]]);
+    expect(opened.body.messages.map((m: Msg) => m.content.length)).toEqual([size, size]);
+    expect(opened.body.hasMore).toBe(true);
+    const older = await page(nextOf(opened)!);
+    expect(older.status).toBe(200);
+    expect(idsOf(older.body)).toEqual([ids[0]]);
+    expect(nextOf(older)).toBeUndefined();
+
+    // The branch's pages, and the SigmaGPT-compatible read of the same branch.
+    for (const first of [`/api/chats/${chatId}/messages`, `/api/chat/${chatId}`]) {
+      const newest = await page(first);
+      expect(newest.status).toBe(200);
+      expect(idsOf(newest.body)).toEqual([ids[1], ids[2]]);
+      const rest = await page(nextOf(newest)!);
+      expect(idsOf(rest.body)).toEqual([ids[0]]);
+      expect(nextOf(rest)).toBeUndefined();
+    }
+
+    // The tree goes forward: the oldest two, then the newest.
+    const tree = await page(`/api/chats/${chatId}/messages?view=tree`);
+    expect(idsOf(tree.body)).toEqual([ids[0], ids[1]]);
+    const treeRest = await page(nextOf(tree)!);
+    expect(idsOf(treeRest.body)).toEqual([ids[2]]);
+    expect(nextOf(treeRest)).toBeUndefined();
+
+    // `limit` still ends a page first when it comes first.
+    const one = await page(`/api/chats/${chatId}/messages?view=tree&limit=1`);
+    expect(idsOf(one.body)).toEqual([ids[0]]);
+    expect(idsOf((await page(nextOf(one)!)).body)).toEqual([ids[1]]);
+  });
+
+  it('when a message alone passes PAGE_BYTES_MAX, then it is a page of its own, never an empty one', async () => {
+    const created = await ctx.request().post('/api/chats').set(user.auth).send({});
+    const chatId = created.body.id as string;
+    const chat = await Chat.findById(chatId).lean();
+    const base = Date.now() - 1_000_000;
+    const sizes = [1_200_000, 1_200_000, 10];
+    let parentId: unknown = null;
+    const docs = sizes.map((size, i) => {
+      const _id = new Types.ObjectId();
+      const doc = {
+        _id,
+        chatId: chat!._id,
+        userId: chat!.userId,
+        parentId,
+        role: i % 2 === 0 ? 'user' : 'assistant',
+        content: 'x'.repeat(size),
+        bytes: size,
+        status: 'complete',
+        createdAt: new Date(base + i),
+      };
+      parentId = _id;
+      return doc;
+    });
+    await Message.collection.insertMany(docs);
+    const ids = docs.map((d) => String(d._id));
+    const read = async (url: string) => {
+      const seen: string[][] = [];
+      let next: string | undefined = url;
+      while (next) {
+        const res = await ctx.request().get(next).set(user.auth).buffer(true);
+        expect(res.status).toBe(200);
+        seen.push((res.body as Msg[]).map((m) => m.id));
+        const link: string | undefined = res.headers.link;
+        next = link?.slice(1, link.indexOf('>'));
+      }
+      return seen;
+    };
+    // Forward: each long one passes the bound on its own and is a page of its own.
+    expect(await read(`/api/chats/${chatId}/messages?view=tree`)).toEqual([
+      [ids[0]],
+      [ids[1]],
+      [ids[2]],
+    ]);
+    // Back from the end: the short question goes in first, then the long answer passes the bound.
+    expect(await read(`/api/chats/${chatId}/messages`)).toEqual([[ids[1], ids[2]], [ids[0]]]);
+  });
+
   it('when a chat has branched, then the SigmaGPT-compatible /api/chat continues at the active leaf', async () => {
     const { chatId, ids } = await chatOf(2);
     upstream.script({ chunks: ['a2 edited'] });

@@ -3866,7 +3866,7 @@ export interface operations {
     getChatsId: {
         parameters: {
             query?: {
-                /** @description Page size in decimal digits (`0x3`, `1e0`, `3.0` or spaces are a 400), clamped to 100 (also the default) */
+                /** @description Page size in decimal digits (`0x3`, `1e0`, `3.0` or spaces are a 400), clamped to 100 (also the default). A page also ends once its messages' text reaches 1mb (UTF-8; the first message always goes in, so a longer one is a page of its own): a page shorter than `limit` is not the last, follow the Link header */
                 limit?: number;
                 /** @description Opaque cursor from the Link header of this list's previous page, read with the same query (another list's, or one of another filter, search or chat: 400) */
                 cursor?: string;
@@ -4733,7 +4733,7 @@ export interface operations {
     getChatsIdMessages: {
         parameters: {
             query?: {
-                /** @description Page size in decimal digits (`0x3`, `1e0`, `3.0` or spaces are a 400), clamped to 100 (also the default) */
+                /** @description Page size in decimal digits (`0x3`, `1e0`, `3.0` or spaces are a 400), clamped to 100 (also the default). A page also ends once its messages' text reaches 1mb (UTF-8; the first message always goes in, so a longer one is a page of its own): a page shorter than `limit` is not the last, follow the Link header */
                 limit?: number;
                 /** @description Opaque cursor from the Link header of this list's previous page, read with the same query (another list's, or one of another filter, search or chat: 400) */
                 cursor?: string;
@@ -7491,7 +7491,7 @@ export interface operations {
     getChatId: {
         parameters: {
             query?: {
-                /** @description Page size in decimal digits (`0x3`, `1e0`, `3.0` or spaces are a 400), clamped to 100 (also the default) */
+                /** @description Page size in decimal digits (`0x3`, `1e0`, `3.0` or spaces are a 400), clamped to 100 (also the default). A page also ends once its messages' text reaches 1mb (UTF-8; the first message always goes in, so a longer one is a page of its own): a page shorter than `limit` is not the last, follow the Link header */
                 limit?: number;
                 /** @description Opaque cursor from the Link header of this list's previous page, read with the same query (another list's, or one of another filter, search or chat: 400) */
                 cursor?: string;
@@ -9958,7 +9958,7 @@ export interface operations {
     getAiSdkChatIdMessages: {
         parameters: {
             query?: {
-                /** @description Page size in decimal digits (`0x3`, `1e0`, `3.0` or spaces are a 400), clamped to 100 (also the default) */
+                /** @description Page size in decimal digits (`0x3`, `1e0`, `3.0` or spaces are a 400), clamped to 100 (also the default). A page also ends once its messages' text reaches 1mb (UTF-8; the first message always goes in, so a longer one is a page of its own): a page shorter than `limit` is not the last, follow the Link header */
                 limit?: number;
                 /** @description Opaque cursor from the Link header of this list's previous page, read with the same query (another list's, or one of another filter, search or chat: 400) */
                 cursor?: string;

@@ -28,8 +28,12 @@ export function setNextLink(
   res.set('Link', `<${path.replace(/\/$/, '')}?${params.toString()}>; rel="next"`);
 }
 
-/** The query parameters of every paginated list: a page size clamped to PAGE_SIZE_MAX, and a cursor. */
-export function pageParams(pageSizeMax: number) {
+/**
+ * The query parameters of every paginated list: a page size clamped to PAGE_SIZE_MAX, and a cursor.
+ * `textMax`: the lists of messages, whose pages also end by the size of their text (PAGE_BYTES_MAX,
+ * as the setting writes it).
+ */
+export function pageParams(pageSizeMax: number, textMax?: string) {
   const limit = z
     .preprocess(
       // Only decimal digits (a sign, for min's message) are a page size: Number() would also read
@@ -52,7 +56,10 @@ export function pageParams(pageSizeMax: number) {
     )
     .optional()
     .describe(
-      `Page size in decimal digits (\`0x3\`, \`1e0\`, \`3.0\` or spaces are a 400), clamped to ${pageSizeMax} (also the default)`,
+      `Page size in decimal digits (\`0x3\`, \`1e0\`, \`3.0\` or spaces are a 400), clamped to ${pageSizeMax} (also the default)` +
+        (textMax === undefined
+          ? ''
+          : `. A page also ends once its messages' text reaches ${textMax} (UTF-8; the first message always goes in, so a longer one is a page of its own): a page shorter than \`limit\` is not the last, follow the Link header`),
     );
   const cursor = z
     .string()

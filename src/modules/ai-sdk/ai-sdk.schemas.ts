@@ -16,7 +16,8 @@ export const UseChatIdParams = z.strictObject({
 });
 
 /** A page of a useChat id's stored messages (`GET /api/ai-sdk/chat/:id/messages`). */
-export const uiMessagesQuery = () => z.strictObject(pageParams(config().PAGE_SIZE_MAX));
+export const uiMessagesQuery = () =>
+  z.strictObject(pageParams(config().PAGE_SIZE_MAX, config().PAGE_BYTES_MAX));
 
 /** A stored message as a `UIMessage`, for useChat's `messages` when a page loads. */
 export const StoredUiMessage = z

@@ -1,6 +1,7 @@
 import { config } from '../../lib/config.js';
 import { Types } from '../../lib/db/mongoose.js';
 import { AppError, notFound } from '../../lib/errors.js';
+import { limitBytes } from '../../lib/sizes.js';
 import { decodeCursor, encodeCursor, invalidCursor } from '../../lib/http/cursor.js';
 import type { Page } from '../../lib/http/pagination.js';
 import type { ChatTurn } from '../../lib/llm/index.js';
@@ -104,6 +105,26 @@ async function pageOf(tree: Tree, nodes: Node[]): Promise<BranchMessage[]> {
   return withSiblings(tree, await settleStreaming(await withContent(nodes)));
 }
 
+/**
+ * How many of `nodes` (in the order the page takes them) a page holds: at most `limit`, and it
+ * ends with the message that brings its text to PAGE_BYTES_MAX or past it. The first always goes
+ * in, so a reply larger than the bound is a page of its own and the pages always move on. Counted
+ * by the size each message stores with its text: a reply still streaming counts 0 until its final
+ * write (at most MAX_CONCURRENT_STREAMS of them, each within MAX_REPLY_CHARS), as do messages
+ * stored before sizes were.
+ */
+function pageLength(nodes: Node[], limit: number): number {
+  const bytesMax = limitBytes(config().PAGE_BYTES_MAX)!;
+  let count = 0;
+  let bytes = 0;
+  for (const node of nodes) {
+    if (count >= limit || (count > 0 && bytes >= bytesMax)) break;
+    count += 1;
+    bytes += node.bytes ?? 0;
+  }
+  return count;
+}
+
 /** The message a branch page's cursor names (the oldest one shown); 400 for any other cursor. */
 export const branchCursorMessage = (cursor: string) =>
   decodeCursor(cursor, 'branch', { i: 'id' }).i;
@@ -140,7 +161,8 @@ export async function branchPage(
       throw invalidCursor('The cursor belongs to another branch');
     path = tree.pathTo(oldestShown._id).slice(0, -1);
   } else path = tree.pathTo((named ?? active)?._id);
-  const start = Math.max(0, path.length - limit);
+  // Back from the newest: the page ends where its limit or its text's size stops it.
+  const start = path.length - pageLength(path.slice(-limit).reverse(), limit);
   const items = await pageOf(tree, path.slice(start));
   return {
     items,
@@ -202,9 +224,10 @@ export async function treePage(
     );
     if (start < 0) start = tree.nodes.length;
   }
-  const slice = tree.nodes.slice(start, start + limit);
+  const end = start + pageLength(tree.nodes.slice(start, start + limit), limit);
+  const slice = tree.nodes.slice(start, end);
   const items = await pageOf(tree, slice);
-  const more = start + limit < tree.nodes.length;
+  const more = end < tree.nodes.length;
   const last = slice.at(-1);
   return {
     items,

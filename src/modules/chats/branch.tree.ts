@@ -3,8 +3,11 @@ import type { Types } from '../../lib/db/mongoose.js';
 import type { ChatDoc } from './chat.model.js';
 import { Message, type MessageDoc } from './message.model.js';
 
-/** What a branch read needs of each message: the tree's shape without the text. */
-export type Node = Pick<MessageDoc, '_id' | 'parentId' | 'role' | 'status' | 'createdAt'>;
+/**
+ * What a branch read needs of each message: the tree's shape without the text, and the size of
+ * that text (UTF-8 bytes; a page ends by it: branch.service.ts).
+ */
+export type Node = Pick<MessageDoc, '_id' | 'parentId' | 'role' | 'status' | 'createdAt' | 'bytes'>;
 
 /**
  * A chat's messages as a tree, read in one round trip whatever its depth (FerretDB has no
@@ -35,7 +38,10 @@ export class Tree {
   }
 
   static async load(chatId: Types.ObjectId): Promise<Tree> {
-    const rows = await Message.find({ chatId }, { parentId: 1, role: 1, status: 1, createdAt: 1 })
+    const rows = await Message.find(
+      { chatId },
+      { parentId: 1, role: 1, status: 1, createdAt: 1, bytes: 1 },
+    )
       .sort({ createdAt: -1, _id: -1 })
       .limit(config().MAX_TREE_MESSAGES)
       .lean<Node[]>();

@@ -44,7 +44,7 @@ export async function create(
 export async function get(
   req: Request,
   res: Response,
-  { params, query }: { params: Id; query: Input<'PageQuery'> },
+  { params, query }: { params: Id; query: Input<'MessagePageQuery'> },
 ) {
   const chat = await chats.findOwnedChat(authOf(req).userId, params.id);
   const page = await branchPage(chat, query);

@@ -121,7 +121,7 @@ export function chatRoutes(): RouteGroup {
         path: '/:id',
         summary: 'A chat with the latest page of its active branch (root to leaf, oldest first)',
         auth: true,
-        request: { params: IdParams, query: s.PageQuery },
+        request: { params: IdParams, query: s.MessagePageQuery },
         responses: {
           200: {
             description: 'The chat, its latest messages and whether older ones exist',

@@ -299,6 +299,7 @@ export function chatSchemas(c: Config = config()) {
     .optional()
     .describe('true: Server-Sent Events; false: JSON. Absent: decided by Accept');
   const { limit, cursor } = pageParams(c.PAGE_SIZE_MAX);
+  const messagesLimit = pageParams(c.PAGE_SIZE_MAX, c.PAGE_BYTES_MAX).limit;
 
   return {
     ListChatsQuery: z.strictObject({
@@ -314,9 +315,10 @@ export function chatSchemas(c: Config = config()) {
       cursor,
     }),
     PageQuery: z.strictObject({ limit, cursor }),
+    MessagePageQuery: z.strictObject({ limit: messagesLimit, cursor }),
     MessagesQuery: z
       .strictObject({
-        limit,
+        limit: messagesLimit,
         cursor,
         leafId: objectIdField('Message')
           .optional()

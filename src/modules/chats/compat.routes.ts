@@ -46,7 +46,7 @@ export function compatRoutes(): RouteGroup {
         path: '/:id',
         summary: 'Messages of the active branch of a chat, oldest first',
         auth: true,
-        request: { params: IdParams, query: s.PageQuery },
+        request: { params: IdParams, query: s.MessagePageQuery },
         responses: {
           200: { description: 'A page of messages', schema: z.array(BranchMessageSchema) },
         },

@@ -51,7 +51,10 @@ export interface MessageDoc {
   parentId: Types.ObjectId | null;
   role: 'user' | 'assistant';
   content: string;
-  /** UTF-8 size of the content, for the user's storage cap (chats.quota.ts). */
+  /**
+   * UTF-8 size of the content, for the user's storage cap (chats.quota.ts) and where a page of
+   * messages ends (branch.service.ts).
+   */
   bytes?: number;
   /**
    * Internal: the content's search keys (search-terms.ts), written with every final content. A
