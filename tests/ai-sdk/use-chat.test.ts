@@ -782,6 +782,36 @@ describe('POST /api/ai-sdk/chat with the ai package (useChat transport)', () => 
     expect(after.body[2].metadata.siblingIds).toEqual([q2.id, after.body[2].id]);
   });
 
+  it('when the stored messages are long, then GET /messages ends each page once its text passes PAGE_BYTES_MAX (1mb), and the Link gives the rest', async () => {
+    upstream.script({ chunks: ['A1'] }, { chunks: ['A2'] });
+    await chunksOf(await send('ui-chat-long', [userMessage('Q1')]));
+    await chunksOf(await send('ui-chat-long', [userMessage('Q2')]));
+    const link = await ChatLink.findOne({
+      userId: new Types.ObjectId(user.id),
+      clientId: 'ui-chat-long',
+    }).lean();
+    // Four messages of 600 KB each: two of them pass 1mb together.
+    const size = 600_000;
+    await Message.updateMany(
+      { chatId: link!.chatId },
+      { $set: { content: 'x'.repeat(size), bytes: size } },
+    );
+    const stored = await Message.find({ chatId: link!.chatId }).sort({ createdAt: 1 }).lean();
+    const ids = stored.map((m) => String(m._id));
+
+    const newest = await ctx
+      .request()
+      .get('/api/ai-sdk/chat/ui-chat-long/messages')
+      .set(user.auth)
+      .buffer(true)
+      .expect(200);
+    expect(newest.body.map((m: UIMessage) => m.id)).toEqual(ids.slice(2));
+    const next = /<([^>]+)>; rel="next"/.exec(newest.headers.link as string)![1]!;
+    const older = await ctx.request().get(next).set(user.auth).buffer(true).expect(200);
+    expect(older.body.map((m: UIMessage) => m.id)).toEqual(ids.slice(0, 2));
+    expect(older.headers.link).toBeUndefined();
+  });
+
   it("when a useChat id has no chat (never sent to, another user's, or its chat deleted), then GET /messages gives none; without a token, 401", async () => {
     const none = (clientId: string, who: TestUser = user) =>
       ctx.request().get(`/api/ai-sdk/chat/${clientId}/messages`).set(who.auth).expect(200);
