@@ -15,6 +15,8 @@ const ctx = useChatApp({
   SEND_TIMEOUT_MS: String(SEND_TIMEOUT_MS),
   // Replies of several megabytes, more than the sockets between the server and the client hold.
   MAX_REPLY_CHARS: '16000000',
+  // Pages of such replies, the question with its answer, whole: larger than the sockets hold.
+  PAGE_BYTES_MAX: '64mb',
 });
 
 /** What a loopback connection whose reader has stopped can hold at most, from the kernel's limits. */
