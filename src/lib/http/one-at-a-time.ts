@@ -22,7 +22,8 @@ export const oneRequestAtATime: RequestHandler = (req, res, next) => {
   latest.set(socket, res);
   if (!previous || hasClosed(previous)) return next();
   whenClosed(previous, () => {
-    // Its client left meanwhile: nobody reads its answer.
-    if (!hasClosed(res)) next();
+    // Its client left meanwhile: nobody reads its answer. The connection, not only the response:
+    // a response still queued behind another has no socket, and Node 20 never closes it.
+    if (!hasClosed(res) && !socket.destroyed) next();
   });
 };
