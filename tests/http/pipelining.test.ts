@@ -1,5 +1,10 @@
+import http from 'node:http';
 import net from 'node:net';
-import { describe, expect, it } from 'vitest';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { afterAll, describe, expect, it } from 'vitest';
+import { oneRequestAtATime } from '../../src/lib/http/one-at-a-time.js';
+import { whenClosed } from '../../src/lib/http/response-closed.js';
 import { useTestApp } from '../helpers/app.js';
 import { useListeningApp } from '../helpers/sse.js';
 
@@ -24,4 +29,41 @@ describe('pipelined requests on a connection that never reads', () => {
     // buffer or two), not grow with the number of requests pipelined in one write.
     expect(held).toBeLessThan(5_000_000);
   }, 60_000);
+});
+
+// A pipelined request waiting behind a slow one, whose client hangs up meanwhile.
+describe('one request at a time, a client that leaves mid-request', () => {
+  let finishSlow!: () => void;
+  const slowStarted = new Promise<void>((resolve) => (finishSlow = resolve));
+  let secondRan = false;
+  let secondClosed = false;
+  const app = express();
+  app.use(oneRequestAtATime);
+  app.get('/slow', (_req, res) => {
+    finishSlow();
+    setTimeout(() => res.end('slow'), 500);
+  });
+  app.get('/second', (_req, res) => {
+    secondRan = true;
+    // What every place holder does (the password gate, the reader cap, SSE, metrics).
+    whenClosed(res, () => (secondClosed = true));
+    setTimeout(() => res.end('second'), 300);
+  });
+  const server = http.createServer(app);
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it('when the client leaves while its pipelined request waits, then that request is not run (a response queued so never closes on Node 20)', async () => {
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    const { port } = server.address() as AddressInfo;
+    const socket = net.connect(port, '127.0.0.1');
+    socket.on('error', () => undefined);
+    socket.write('GET /slow HTTP/1.1\r\nHost: x\r\n\r\nGET /second HTTP/1.1\r\nHost: x\r\n\r\n');
+    await slowStarted;
+    await new Promise((r) => setTimeout(r, 50));
+    socket.destroy();
+    await new Promise((r) => setTimeout(r, 1000));
+    // A request run for a gone client whose response never closes holds whatever it took for good.
+    expect(secondRan).toBe(false);
+    expect(secondClosed).toBe(false);
+  });
 });
