@@ -26,9 +26,10 @@ const wholeNumber = (min = 0, max = Number.MAX_SAFE_INTEGER) => {
       ? `a whole number from ${min} to ${max}`
       : `a whole number of at least ${min}`;
   // Digits only: Number() would also read `0x1F90` as 8080 and `1e3` as 1000, a value other than
-  // the one written (and lists refuse those forms in their `limit`).
+  // the one written (and lists refuse those forms in their `limit`). Spaces around them, or the
+  // `\r` of a file saved with Windows line ends, change nothing and are let go.
   return z.preprocess(
-    (value) => (typeof value === 'string' && !/^\d+$/.test(value) ? Number.NaN : value),
+    (value) => (typeof value === 'string' && !/^\d+$/.test(value.trim()) ? Number.NaN : value),
     z.coerce.number({ error }).int({ error }).min(min, { error }).max(max, { error }),
   );
 };

@@ -272,7 +272,6 @@ describe('values that would be read as something else, or could never work', () 
     ['PORT', '0x1F90'],
     ['MAX_TOKENS', '1e3'],
     ['PORT', '8080.0'],
-    ['PORT', ' 8080'],
   ])(
     'when the whole-number setting %s is written %j, then it is refused as lists refuse such a limit',
     (name, value) => {
@@ -281,4 +280,8 @@ describe('values that would be read as something else, or could never work', () 
       );
     },
   );
+
+  it('when a whole number has spaces or a Windows line end around it, then it is read as written', () => {
+    expect(loadConfig({ ...dev, PORT: ' 8080\r' }).PORT).toBe(8080);
+  });
 });
