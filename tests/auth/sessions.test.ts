@@ -12,6 +12,7 @@ import {
   NO_TIGHT_LIMITS,
   refreshCookieOf,
 } from '../helpers/auth.js';
+import { holdCall } from '../helpers/hold-call.js';
 import { createUser, openSession } from '../helpers/users.js';
 
 // Three live sessions a user at most, so the cap is reached with a few fixture sessions.
@@ -188,6 +189,26 @@ describe('sessions per user', () => {
     expectUnauthenticated(await me(b.accessToken));
     expectUnauthenticated(await refresh(b.refreshToken));
     for (const token of [refreshedA.body.accessToken, c.accessToken, d.body.accessToken])
+      expect((await me(token)).status).toBe(200);
+  });
+
+  it('when the session used least recently is refreshed (on another instance) while a login past the cap ends it, then it stays live: it is in use again', async () => {
+    const account = await createUser(); // session A, the least recently used
+    const b = await openSession(account.id);
+    const c = await openSession(account.id);
+    const revoking = holdCall(Session.collection, 'updateMany');
+    try {
+      const d = login(account.email, account.password).then((res) => res);
+      await revoking.reached;
+      // Another instance refreshes A meanwhile (a refresh sets updatedAt).
+      await Session.updateOne({ _id: account.sessionId }, { $set: { rotatedAt: new Date() } });
+      revoking.release();
+      expect((await d).status).toBe(200);
+    } finally {
+      revoking.restore();
+    }
+    expect((await Session.findById(account.sessionId).lean())?.revokedAt).toBeNull();
+    for (const token of [account.accessToken, b.accessToken, c.accessToken])
       expect((await me(token)).status).toBe(200);
   });
 

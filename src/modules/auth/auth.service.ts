@@ -67,8 +67,9 @@ async function openSession(user: UserDoc, userAgent: string): Promise<IssuedToke
  */
 async function endSessionsPastCap(userId: Types.ObjectId, opened: Types.ObjectId): Promise<void> {
   try {
+    const readAt = new Date();
     const past = await Session.find(
-      { userId, _id: { $ne: opened }, revokedAt: null, expiresAt: { $gt: new Date() } },
+      { userId, _id: { $ne: opened }, revokedAt: null, expiresAt: { $gt: readAt } },
       { _id: 1 },
     )
       .sort({ updatedAt: -1, _id: -1 })
@@ -77,7 +78,12 @@ async function endSessionsPastCap(userId: Types.ObjectId, opened: Types.ObjectId
     if (past.length === 0) return;
     await inSessionsTurn(userId, () =>
       Session.updateMany(
-        { _id: { $in: past.map((session) => session._id) }, revokedAt: null },
+        // Not one refreshed since it was read: it is in use again (a refresh sets updatedAt).
+        {
+          _id: { $in: past.map((session) => session._id) },
+          revokedAt: null,
+          updatedAt: { $lte: readAt },
+        },
         { $set: { revokedAt: new Date() } },
       ),
     );
