@@ -54,6 +54,36 @@ async function chatOf(turns: number) {
   return { chatId, ids };
 }
 
+/**
+ * A chat whose one branch holds messages of these text sizes, questions and answers in turn, stored
+ * directly with their sizes as the server stores them; returns its id and the messages, oldest first.
+ */
+async function chatOfSizes(sizes: number[]) {
+  const created = await ctx.request().post('/api/chats').set(user.auth).send({});
+  const chatId = created.body.id as string;
+  const chat = await Chat.findById(chatId).lean();
+  const base = Date.now() - 1_000_000;
+  let parentId: Types.ObjectId | null = null;
+  const docs = sizes.map((size, i) => {
+    const _id = new Types.ObjectId();
+    const doc = {
+      _id,
+      chatId: chat!._id,
+      userId: chat!.userId,
+      parentId,
+      role: i % 2 === 0 ? 'user' : 'assistant',
+      content: String(i % 10).repeat(size),
+      bytes: size,
+      status: 'complete',
+      createdAt: new Date(base + i),
+    };
+    parentId = _id;
+    return doc;
+  });
+  await Message.collection.insertMany(docs);
+  return { chatId, ids: docs.map((d) => String(d._id)) };
+}
+
 const read = async (chatId: string) => {
   const res = await ctx.request().get(`/api/chats/${chatId}`).set(user.auth);
   expect(res.status).toBe(200);
@@ -678,30 +708,8 @@ describe('branches', () => {
   });
 
   it('when a branch holds three replies of 600 KB, then each page stops once its text passes PAGE_BYTES_MAX (1mb): pages of 2 and 1 in every read, and the cursors give each message once, in order', async () => {
-    const created = await ctx.request().post('/api/chats').set(user.auth).send({});
-    const chatId = created.body.id as string;
-    const chat = await Chat.findById(chatId).lean();
-    const base = Date.now() - 1_000_000;
     const size = 600_000;
-    let parentId: unknown = null;
-    const docs = ['user', 'assistant', 'user'].map((role, i) => {
-      const _id = new Types.ObjectId();
-      const doc = {
-        _id,
-        chatId: chat!._id,
-        userId: chat!.userId,
-        parentId,
-        role,
-        content: String(i).repeat(size),
-        bytes: size,
-        status: 'complete',
-        createdAt: new Date(base + i),
-      };
-      parentId = _id;
-      return doc;
-    });
-    await Message.collection.insertMany(docs);
-    const ids = docs.map((d) => String(d._id));
+    const { chatId, ids } = await chatOfSizes([size, size, size]);
     const page = (url: string) => ctx.request().get(url).set(user.auth).buffer(true);
     const idsOf = (messages: Msg[]) => messages.map((m) => m.id);
     const nextOf = (res: { headers: Record<string, string> }) => {
@@ -744,30 +752,7 @@ describe('branches', () => {
   });
 
   it('when a message alone passes PAGE_BYTES_MAX, then it is a page of its own, never an empty one', async () => {
-    const created = await ctx.request().post('/api/chats').set(user.auth).send({});
-    const chatId = created.body.id as string;
-    const chat = await Chat.findById(chatId).lean();
-    const base = Date.now() - 1_000_000;
-    const sizes = [1_200_000, 1_200_000, 10];
-    let parentId: unknown = null;
-    const docs = sizes.map((size, i) => {
-      const _id = new Types.ObjectId();
-      const doc = {
-        _id,
-        chatId: chat!._id,
-        userId: chat!.userId,
-        parentId,
-        role: i % 2 === 0 ? 'user' : 'assistant',
-        content: 'x'.repeat(size),
-        bytes: size,
-        status: 'complete',
-        createdAt: new Date(base + i),
-      };
-      parentId = _id;
-      return doc;
-    });
-    await Message.collection.insertMany(docs);
-    const ids = docs.map((d) => String(d._id));
+    const { chatId, ids } = await chatOfSizes([1_200_000, 1_200_000, 10]);
     const read = async (url: string) => {
       const seen: string[][] = [];
       let next: string | undefined = url;
