@@ -49,6 +49,45 @@ describe('a server that cannot listen', () => {
     }
   }, 60_000);
 
+  it('when METRICS_PORT is taken by another process, then the server exits 1 with one line naming METRICS_PORT', async () => {
+    const holder = net.createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const port = (holder.address() as net.AddressInfo).port;
+    try {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+        cwd: projectRoot,
+        env: {
+          ...process.env,
+          NODE_ENV: 'test',
+          LOG_LEVEL: 'info',
+          HOST: '127.0.0.1',
+          PORT: '0',
+          METRICS_PORT: String(port),
+          METRICS_HOST: '127.0.0.1',
+          DATA_DIR: path.join(work, 'data-metrics'),
+          MONGODB_URI: databaseUri(inject('mongoUri')),
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      child.stdout.on('data', (c) => (output += c));
+      child.stderr.on('data', (c) => (output += c));
+      const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+      expect(code).toBe(1);
+      const fatal = output
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { level: number; msg: string })
+        .filter((line) => line.level === 60);
+      expect(fatal).toHaveLength(1);
+      expect(fatal[0]!.msg).toMatch(
+        new RegExp(`could not start: METRICS_PORT ${port}: .*EADDRINUSE`),
+      );
+    } finally {
+      holder.close();
+    }
+  }, 60_000);
+
   it('when PORT is 0, then the start-up line names the port the system gave, and the server answers there', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
       cwd: projectRoot,

@@ -62,7 +62,10 @@ export function startMetricsServer(c: Config): Promise<http.Server> {
   app.use(errorHandler);
   const server = http.createServer(app);
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
+    // Named: the API listens already, so "listen EADDRINUSE" alone would look like PORT's.
+    server.once('error', (error) =>
+      reject(new Error(`METRICS_PORT ${c.METRICS_PORT}: ${error.message}`, { cause: error })),
+    );
     server.listen(c.METRICS_PORT, c.METRICS_HOST, () => resolve(server));
   });
 }
