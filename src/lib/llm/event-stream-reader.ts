@@ -174,7 +174,11 @@ export class EventStreamReader implements Due {
       return;
     }
     // Some compatible servers send `choices: null` on the usage chunk, or omit usage entirely.
-    const choice = Array.isArray(chunk.choices) ? chunk.choices[0] : undefined;
+    // The first choice only: a provider that ignores `n` (or a relay that adds choices) streams
+    // each choice's chunks apart, by index; mixed in, they would make one garbled reply.
+    const choice = Array.isArray(chunk.choices)
+      ? chunk.choices.find((c) => (c?.index ?? 0) === 0)
+      : undefined;
     const delta = choice?.delta as ReasoningDelta | undefined;
     // Reasoning models think first, in a field of their server's (types.ts); before the answer.
     const reasoning = delta?.reasoning_content || delta?.reasoning;
