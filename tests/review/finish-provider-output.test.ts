@@ -41,4 +41,31 @@ describe('provider output that is not plain text', () => {
     const stored = await Message.findOne({ chatId, role: 'assistant' }).lean();
     expect(stored!.content).toBe('Hello world');
   });
+
+  it('usage whose completion_tokens leave out reasoning tokens (Gemini-style): the thinking is charged', async () => {
+    const chatId = await newChat();
+    ctx.upstream.script({
+      reasoning: { pieces: ['Let me think', ' hard'] },
+      chunks: ['Hi'],
+      // completion_tokens counts the answer only; the 60 thinking tokens are in the details and
+      // the total, as Gemini's OpenAI-compatible endpoint and several gateways report them.
+      usage: {
+        prompt_tokens: 11,
+        completion_tokens: 1,
+        total_tokens: 72,
+        completion_tokens_details: { reasoning_tokens: 60 },
+      } as never,
+    });
+    const res = await ctx
+      .request()
+      .post(`/api/chats/${chatId}/messages`)
+      .set(ctx.user.auth)
+      .send({ content: 'hi', stream: false });
+    expect(res.status).toBe(201);
+    expect(res.body.messages[1].usage).toEqual({
+      promptTokens: 11,
+      completionTokens: 61,
+      totalTokens: 72,
+    });
+  });
 });

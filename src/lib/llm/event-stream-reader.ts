@@ -328,12 +328,24 @@ const isCount = (n: unknown): n is number => Number.isSafeInteger(n) && (n as nu
  * The usage a chunk reports, or null when it reports none to trust. Counts a compatible server sends
  * as strings, negative, fractional or too large to be exact are no report at all: the call is then
  * charged the tokenizer's estimate, rather than slip past the user's budget or credit it tokens. A
- * missing completion count is 0; the total is always the sum, whatever the provider's own says.
+ * missing completion count is 0; the total is always the sum, whatever the provider's own says
+ * (beyond telling whether reasoning tokens were left out of the completion count).
  */
 function reportedUsage(usage: ChatCompletionChunk['usage']): Usage | null {
   if (!usage || !isCount(usage.prompt_tokens)) return null;
-  const completion: unknown = usage.completion_tokens ?? 0;
-  if (!isCount(completion)) return null;
+  const reported: unknown = usage.completion_tokens ?? 0;
+  if (!isCount(reported)) return null;
+  // OpenAI counts a reasoning model's thinking in completion_tokens; Gemini's compatible endpoint
+  // and some gateways leave it out (in completion_tokens_details.reasoning_tokens and the total
+  // only). Added when the total confirms it was left out: thinking is output, charged as such.
+  const thinking: unknown = usage.completion_tokens_details?.reasoning_tokens;
+  const completion =
+    isCount(thinking) &&
+    isCount(usage.total_tokens) &&
+    usage.total_tokens >= usage.prompt_tokens + reported + thinking &&
+    Number.isSafeInteger(reported + thinking)
+      ? reported + thinking
+      : reported;
   return {
     promptTokens: usage.prompt_tokens,
     completionTokens: completion,
