@@ -63,3 +63,10 @@ export const NO_CONTROL_CHARACTERS = new RegExp('^[^\\u0000-\\u001f\\u007f]*$');
  * which schemathesis generates from) do not count it as whitespace. Published as the `pattern`.
  */
 export const NOT_BLANK = /[^\s\uFEFF]/;
+
+/**
+ * Whether a message has text to send the model: a reply of only whitespace (a model that answered
+ * "\n\n") is left out of the history as an empty one is; some providers refuse an assistant turn
+ * without text, which would fail every later send of the chat.
+ */
+export const hasText = (text: string): boolean => /\S/.test(text);

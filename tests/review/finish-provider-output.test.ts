@@ -3,7 +3,11 @@ import { Message } from '../../src/modules/chats/message.model.js';
 import { useChatApp } from '../helpers/chat-app.js';
 import { parseSse, textParser } from '../helpers/sse.js';
 
-const ctx = useChatApp({ UPSTREAM_TIMEOUT_MS: '2000', UPSTREAM_IDLE_TIMEOUT_MS: '2000', TITLES: 'off' });
+const ctx = useChatApp({
+  UPSTREAM_TIMEOUT_MS: '2000',
+  UPSTREAM_IDLE_TIMEOUT_MS: '2000',
+  TITLES: 'off',
+});
 
 const newChat = async () =>
   (await ctx.request().post('/api/chats').set(ctx.user.auth).send({})).body.id as string;
@@ -67,5 +71,22 @@ describe('provider output that is not plain text', () => {
       completionTokens: 61,
       totalTokens: 72,
     });
+  });
+
+  it('a reply that is only whitespace is not sent back to the model as an assistant turn', async () => {
+    const chatId = await newChat();
+    ctx.upstream.script({ chunks: ['\n', '  \n'] });
+    await ctx
+      .request()
+      .post(`/api/chats/${chatId}/messages`)
+      .set(ctx.user.auth)
+      .send({ content: 'one', stream: false });
+    await ctx
+      .request()
+      .post(`/api/chats/${chatId}/messages`)
+      .set(ctx.user.auth)
+      .send({ content: 'two', stream: false });
+    const sent = ctx.upstream.requests.at(-1)!.messages;
+    expect(sent.filter((m) => m.role === 'assistant')).toEqual([]);
   });
 });

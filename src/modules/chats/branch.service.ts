@@ -14,6 +14,7 @@ import { findOwnedChat } from './chats.service.js';
 import { settleStreaming } from './interrupted-replies.js';
 import { Message, type MessageDoc } from './message.model.js';
 import { liveReply } from './reply-stream.js';
+import { hasText } from '../../lib/text.js';
 
 /** A message as a branch read returns it: with its siblings, for "‹ 2/3 ›". */
 export type BranchMessage = MessageDoc & { siblingIds: string[] };
@@ -35,7 +36,7 @@ export async function branchTurns(path: Node[]): Promise<{ turns: ChatTurn[]; se
   const messages = (await withContent(path.slice(-maxTurns()))).map(withTextSoFar);
   return {
     turns: messages
-      .filter((m) => m.content.length > 0 && m.status !== 'error')
+      .filter((m) => hasText(m.content) && m.status !== 'error')
       .map((m) => ({ role: m.role, content: m.content })),
     settled: messages.every((m) => m.status !== 'streaming'),
   };

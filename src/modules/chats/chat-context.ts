@@ -13,6 +13,7 @@ import {
   type ChatDoc,
 } from './chat.model.js';
 import type { MessageDoc } from './message.model.js';
+import { hasText } from '../../lib/text.js';
 
 /**
  * The turns a plain send gives the model, kept on the chat (MongoDB's subset pattern): the
@@ -121,7 +122,7 @@ export function pendingContext(
  * that is too much text to keep.
  */
 export function settledContext(context: ChatContext, reply: MessageDoc): ChatContext | null {
-  const counts = reply.content.length > 0 && reply.status !== 'error';
+  const counts = hasText(reply.content) && reply.status !== 'error';
   const turns = counts
     ? cut([...context.turns, { role: 'assistant', content: reply.content }], context.budget)
     : context.turns;

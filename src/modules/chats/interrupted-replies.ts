@@ -13,6 +13,7 @@ import { inAnswerTurn, Message, type MessageDoc } from './message.model.js';
 import { forgetLapsedReaders } from './reply-reader.model.js';
 import { liveReply } from './reply-stream.js';
 import { searchTerms } from './search-terms.js';
+import { hasText } from '../../lib/text.js';
 
 export const INTERRUPTED = {
   code: 'INTERRUPTED',
@@ -158,7 +159,7 @@ async function promptOf(reply: MessageDoc, before: string): Promise<ChatTurn[]> 
   const tree = await Tree.load(reply.chatId);
   const path = await withContent(tree.pathTo(reply.parentId));
   const turns: ChatTurn[] = path
-    .filter((m) => m.content.length > 0 && m.status !== 'error')
+    .filter((m) => hasText(m.content) && m.status !== 'error')
     .map((m) => ({ role: m.role, content: m.content }));
   const budget = config().HISTORY_TOKEN_BUDGET;
   // A continue's, as it sent it: the answer so far last, the history fitted around it.
