@@ -36,7 +36,8 @@ export async function targetBySession(req: Request): Promise<PasswordCheckTarget
  * failures only, so without this a few addresses logging their own accounts in over and over
  * would keep the process's hashing queue full, and everyone else's login would be turned away.
  * A minute, not the login window: an office behind one address that reaches it at 9:00 waits a
- * minute at most, not a quarter of an hour, and no address spends a window's allowance in a burst.
+ * minute at most, not a quarter of an hour, and an address spends at most two minutes' allowance
+ * in a burst (the fixed windows' count starts again at each minute's end).
  * First in front of the check, so a request it refuses counts against no other limit.
  */
 export function passwordChecksPerIp(): RequestHandler {
