@@ -21,7 +21,7 @@ const login = (email: string, password: string) =>
 afterEach(() => vi.useRealTimers());
 
 describe('a burst straddling a login window boundary', () => {
-  it('allows twice LOGIN_LIMIT_PER_ACCOUNT failed guesses across the window end, as README says, and no more', async () => {
+  it('when failed guesses straddle the end of a login window, then at most twice LOGIN_LIMIT_PER_ACCOUNT get through, as README says, and no more', async () => {
     const account = await createUser();
     const windowMs = 900_000;
     const boundary = Math.ceil(Date.now() / windowMs) * windowMs;

@@ -7,7 +7,7 @@ import { createUser } from '../helpers/users.js';
 const ctx = useChatApp({ ACCESS_TOKEN_TTL_SECONDS: '10', DETACH_GRACE_SECONDS: '30' });
 
 describe('a reply that outlives its access token', () => {
-  it('goes on; resume/stop/send with the expired token get 401 + WWW-Authenticate; a refreshed token resumes', async () => {
+  it('when the access token expires while its reply streams, then the stream goes on; resume, stop and send with the expired token get 401 with WWW-Authenticate; a refreshed token resumes', async () => {
     const u = await createUser({ label: 'clock-ttl' });
     let release!: () => void;
     const held = new Promise<void>((r) => (release = r));
