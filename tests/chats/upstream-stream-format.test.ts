@@ -352,4 +352,31 @@ describe('provider output that is not plain text', () => {
     const sent = ctx.upstream.requests.at(-1)!.messages;
     expect(sent.filter((m) => m.role === 'assistant')).toEqual([]);
   });
+
+  it('when a reasoning model runs out of tokens while still thinking, then its answer (no text, finishReason length) cannot be continued: 409 saying to regenerate it', async () => {
+    const chatId = await newChat();
+    ctx.upstream.script({
+      reasoning: { pieces: ['Hmm', ' let me see'] },
+      chunks: [],
+      finishReason: 'length',
+    });
+    const res = await ctx
+      .request()
+      .post(`/api/chats/${chatId}/messages`)
+      .set(ctx.user.auth)
+      .send({ content: 'hi', stream: false });
+    expect(res.status).toBe(201);
+    const answer = res.body.messages[1];
+    expect(answer).toMatchObject({ content: '', status: 'complete', finishReason: 'length' });
+    const calls = ctx.upstream.requests.length;
+    const cont = await ctx
+      .request()
+      .post(`/api/chats/${chatId}/messages/${answer.id}/continue`)
+      .set(ctx.user.auth)
+      .send({ stream: false });
+    expect(cont.status).toBe(409);
+    expect(cont.body.error).toMatchObject({ code: 'REPLY_NOT_CONTINUABLE' });
+    expect(cont.body.error.message).toMatch(/nothing to continue: regenerate it/);
+    expect(ctx.upstream.requests).toHaveLength(calls);
+  });
 });

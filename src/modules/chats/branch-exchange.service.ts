@@ -212,10 +212,17 @@ export async function beginContinue(
     ]);
     if (!answer || question?.role !== 'user') throw notFound('Message');
     const cut = answer.status === 'incomplete' || answer.finishReason === 'length';
-    if (answer.status === 'error' || !cut || answer.content.length === 0)
+    if (answer.status === 'error' || !cut)
       throw new AppError(
         'REPLY_NOT_CONTINUABLE',
         'Only an answer that was cut off (incomplete, or stopped by the token limit) can be continued',
+      );
+    // A reasoning model whose token limit ran out while it was still thinking wrote no text: its
+    // thinking is not kept, so a continue would have nothing to go on from.
+    if (answer.content.length === 0)
+      throw new AppError(
+        'REPLY_NOT_CONTINUABLE',
+        'The answer was cut off before it had any text, so there is nothing to continue: regenerate it',
       );
     // At the cap, or one unit short of it (the cap fell inside a character of two): nothing fits.
     if (answer.content.length >= config().MAX_REPLY_CHARS - 1)
