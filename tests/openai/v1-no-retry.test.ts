@@ -54,8 +54,15 @@ const failure = (call: Promise<unknown>) =>
   );
 const owned = (userId: string) => ({ userId: new Types.ObjectId(userId) });
 
-/** Stops the user's one reply through its chat once it is stored and streaming. */
+/**
+ * Stops the user's one reply through its chat once it is stored and streaming, and its model call
+ * has reached the provider (the reply is stored before the call: a stop before it would make none).
+ */
 async function stopTheReply(user: Awaited<ReturnType<typeof userWithClient>>['user']) {
+  await eventually(
+    () => Promise.resolve(upstream.requests.length),
+    (calls) => calls > 0,
+  );
   const reply = await eventually(
     () => Message.findOne({ ...owned(user.id), role: 'assistant' }).lean(),
     (message) => message?.status === 'streaming',
