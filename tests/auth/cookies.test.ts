@@ -114,6 +114,22 @@ describe('cross-site requests on cookie-authenticated routes', () => {
     expect(curl.status).toBe(204);
   });
 
+  it('when HEAD /logout comes with the refresh cookie (a link checker), then 204 and the session stays open', async () => {
+    const account = await createUser();
+    const res = await ctx
+      .request()
+      .head('/api/auth/logout')
+      .set('Cookie', `refresh_token=${account.refreshToken}`)
+      .set(bearer(account.accessToken));
+    expect(res.status).toBe(204);
+    expect(res.headers['set-cookie']).toBeUndefined();
+    const session = await Session.findOne({ userId: account.user.id }).lean();
+    expect(session!.revokedAt).toBeNull();
+    expect((await ctx.request().get('/api/auth/me').set(bearer(account.accessToken))).status).toBe(
+      200,
+    );
+  });
+
   it('when /refresh comes from the allow-listed origin, then 200 with credentialed CORS headers', async () => {
     const account = await createUser();
     const res = await ctx

@@ -59,6 +59,12 @@ export async function refresh(req: Request, res: Response) {
 
 /** Ends the session named by the access token and/or the refresh cookies; always 204. */
 export async function logout(req: Request, res: Response) {
+  // HEAD, which Express answers with the GET alias's handler, is a safe method: link checkers and
+  // monitors send it to see whether a URL answers, never to sign someone out.
+  if (req.method === 'HEAD') {
+    res.status(204).end();
+    return;
+  }
   const token = bearerToken(req);
   const fromAccess = token ? verifyAccessToken(token)?.sessionId : undefined;
   const fromCookies = refreshCookies(req).map((cookie) => parseRefreshToken(cookie)?.sessionId);
