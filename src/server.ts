@@ -38,6 +38,11 @@ async function main() {
       { variable: name, setting },
       `${name} is not a setting (ignored); did you mean ${setting}?`,
     );
+  // Allowed for local experiments and the fuzzer; in production, said where the operator looks.
+  if (c.isProduction && !c.RATE_LIMITS_ENABLED)
+    logger.warn(
+      'RATE_LIMITS_ENABLED=false in production: no rate limit and no per-account password gate',
+    );
   const database = await resolveDatabase(c, logger);
   await connectResolvedDatabase(database);
   // Token counts for replies without a usage report: loaded on a thread of its own meanwhile.

@@ -72,3 +72,26 @@ describe('a DATA_DIR that cannot be used', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 });
+
+describe('a production start with the rate limits off', () => {
+  it('when production starts with RATE_LIMITS_ENABLED=false, then it warns that there is no rate limit and no password gate', () => {
+    // An unreachable database ends the start once the settings have been read and warned about.
+    const result = run('src/server.ts', [], {
+      NODE_ENV: 'production',
+      JWT_SECRET: 'Zq3v8Jc1hL0pR7wX2nY5tK9bM4sD6fG1aE3iU8oQ0zP',
+      MODELS: 'demo',
+      MONGODB_URI: 'mongodb://127.0.0.1:1/unreachable',
+      DB_SERVER_SELECTION_TIMEOUT_MS: '500',
+      RATE_LIMITS_ENABLED: 'false',
+      LOG_LEVEL: 'info',
+    });
+    const warnings = result.stdout
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as { level: number; msg: string })
+      .filter((line) => line.level === 40);
+    expect(warnings.map((w) => w.msg)).toContain(
+      'RATE_LIMITS_ENABLED=false in production: no rate limit and no per-account password gate',
+    );
+  });
+});
