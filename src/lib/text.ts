@@ -69,4 +69,4 @@ export const NOT_BLANK = /[^\s\uFEFF]/;
  * "\n\n") is left out of the history as an empty one is; some providers refuse an assistant turn
  * without text, which would fail every later send of the chat.
  */
-export const hasText = (text: string): boolean => /\S/.test(text);
+export const hasText = (text: string): boolean => NOT_BLANK.test(text);
