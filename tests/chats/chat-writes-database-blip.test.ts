@@ -234,6 +234,19 @@ describe('a regenerate or a continue cut short before its model call (the databa
       .filter((m) => m.role === 'assistant')
       .map((m) => [m.content, m.status, m.finishReason, m.error?.code ?? null]);
   }
+  /** A regenerate or continue of the answer, made while `failing` keep the database away. */
+  const actOnAnswerWhileAway = (
+    failing: Parameters<typeof whileFailing>[0],
+    { user, chatId, answerId }: { user: TestUser; chatId: string; answerId: string },
+    action: 'regenerate' | 'continue',
+  ) =>
+    whileFailing(failing, () =>
+      ctx
+        .request()
+        .post(`/api/chats/${chatId}/messages/${answerId}/${action}`)
+        .set(user.auth)
+        .send({ stream: false }),
+    );
   const ledgerOf = async (user: TestUser) =>
     (await UsageEntry.find({ userId: new Types.ObjectId(user.id) }).lean()).map(
       (e) => e.totalTokens,
@@ -246,13 +259,7 @@ describe('a regenerate or a continue cut short before its model call (the databa
     const callsBefore = ctx.upstream.requests.length;
     // The new answer is inserted; the database goes away for the chat's write (its active leaf).
     const spy = vi.spyOn(Chat.collection, 'updateOne').mockImplementationOnce(away);
-    const res = await whileFailing([spy], () =>
-      ctx
-        .request()
-        .post(`/api/chats/${chatId}/messages/${answerId}/regenerate`)
-        .set(user.auth)
-        .send({ stream: false }),
-    );
+    const res = await actOnAnswerWhileAway([spy], { user, chatId, answerId }, 'regenerate');
     expectError(res, 503, 'SERVICE_UNAVAILABLE');
     expect(ctx.upstream.requests).toHaveLength(callsBefore); // the model was never called
     await databaseBack();
@@ -270,13 +277,7 @@ describe('a regenerate or a continue cut short before its model call (the databa
     const callsBefore = ctx.upstream.requests.length;
     // The answer is claimed; the database goes away for the chat's write (its active leaf).
     const spy = vi.spyOn(Chat.collection, 'updateOne').mockImplementationOnce(away);
-    const res = await whileFailing([spy], () =>
-      ctx
-        .request()
-        .post(`/api/chats/${chatId}/messages/${answerId}/continue`)
-        .set(user.auth)
-        .send({ stream: false }),
-    );
+    const res = await actOnAnswerWhileAway([spy], { user, chatId, answerId }, 'continue');
     expectError(res, 503, 'SERVICE_UNAVAILABLE');
     expect(ctx.upstream.requests).toHaveLength(callsBefore);
     await databaseBack();
@@ -305,13 +306,7 @@ describe('a regenerate or a continue cut short before its model call (the databa
       vi.spyOn(Chat.collection, 'updateOne').mockImplementationOnce(away),
       vi.spyOn(Message.collection, 'deleteMany').mockImplementation(away),
     ];
-    const res = await whileFailing(failing, () =>
-      ctx
-        .request()
-        .post(`/api/chats/${chatId}/messages/${answerId}/regenerate`)
-        .set(user.auth)
-        .send({ stream: false }),
-    );
+    const res = await actOnAnswerWhileAway(failing, { user, chatId, answerId }, 'regenerate');
     expectError(res, 503, 'SERVICE_UNAVAILABLE');
     await databaseBack();
     expect(
