@@ -10,6 +10,7 @@ import { subscribeToUsers } from '../../src/modules/users/user-hooks.js';
 import { promote } from '../../src/modules/admin/roles.js';
 import { uniqueEmail, useTestApp } from '../helpers/app.js';
 import { expectError, NO_TIGHT_LIMITS, PASSWORD, signUp } from '../helpers/auth.js';
+import { failDeletionCommit } from '../helpers/users.js';
 import { useUpstream, upstreamEnv } from '../helpers/chat-app.js';
 import { eventually } from '../helpers/eventually.js';
 import { useWholeDays } from '../helpers/rate-windows.js';
@@ -408,15 +409,7 @@ describe('an administrator deleting their own account', () => {
   it('when a deletion fails before it removed anything, then the account can be promoted again', async () => {
     const leaving = await signUp(ctx, { name: 'Failing deletion' });
     // Its commit, the write after the checks, fails: nothing of the account has gone yet.
-    const update = User.collection.updateOne.bind(User.collection);
-    const failing = vi
-      .spyOn(User.collection, 'updateOne')
-      .mockImplementation((filter, change, ...rest) =>
-        (change as { $set?: { deletionCommittedAt?: unknown } }).$set
-          ?.deletionCommittedAt instanceof Date
-          ? Promise.reject(new Error('the commit could not be stored'))
-          : update(filter, change, ...rest),
-      );
+    const failing = failDeletionCommit(new Error('the commit could not be stored'));
     try {
       expectError(await deleteSelf(leaving), 500, 'INTERNAL');
     } finally {

@@ -1,5 +1,5 @@
 import bcrypt from 'bcrypt';
-import { inject } from 'vitest';
+import { inject, vi } from 'vitest';
 import mongoose, { Types } from '../../src/lib/db/mongoose.js';
 import { config } from '../../src/lib/config.js';
 import { Session } from '../../src/modules/auth/session.model.js';
@@ -76,4 +76,21 @@ export async function openSession(userId: string, db?: mongoose.Connection) {
     refreshToken,
     auth: { Authorization: `Bearer ${accessToken}` },
   };
+}
+
+/**
+ * Fails, with `error`, every write that would commit an account's deletion (its
+ * `deletionCommittedAt`, written after the password and last-administrator checks): nothing of the
+ * account has gone yet. Other writes to accounts go through. `mockRestore()` puts it back.
+ */
+export function failDeletionCommit(error: Error) {
+  const update = User.collection.updateOne.bind(User.collection);
+  return vi
+    .spyOn(User.collection, 'updateOne')
+    .mockImplementation((filter, change, ...rest) =>
+      (change as { $set?: { deletionCommittedAt?: unknown } }).$set?.deletionCommittedAt instanceof
+      Date
+        ? Promise.reject(error)
+        : update(filter, change, ...rest),
+    );
 }

@@ -9,6 +9,7 @@ import { sweepUnfinishedDeletions } from '../../src/modules/users/unfinished-del
 import { User } from '../../src/modules/users/user.model.js';
 import { useTestApp } from '../helpers/app.js';
 import { bearer, expectError, signUp } from '../helpers/auth.js';
+import { failDeletionCommit } from '../helpers/users.js';
 import { eventually } from '../helpers/eventually.js';
 import { openStream, useListeningApp } from '../helpers/sse.js';
 import { startUpstream } from '../helpers/upstream.js';
@@ -243,15 +244,7 @@ describe('deleting an account', () => {
     const owner = await signUp(ctx, { ip: '203.0.113.63' });
     const as = bearer(owner.accessToken);
     // The commit, the write after the checks (beginDeletion), does not land.
-    const update = User.collection.updateOne.bind(User.collection);
-    const failing = vi
-      .spyOn(User.collection, 'updateOne')
-      .mockImplementation((filter, change, ...rest) =>
-        (change as { $set?: { deletionCommittedAt?: unknown } }).$set
-          ?.deletionCommittedAt instanceof Date
-          ? Promise.reject(new MongoNetworkError('away, by the test'))
-          : update(filter, change, ...rest),
-      );
+    const failing = failDeletionCommit(new MongoNetworkError('away, by the test'));
     let failed;
     try {
       failed = await ctx
