@@ -17,14 +17,21 @@ const ctx = useChatApp({ UPSTREAM_TIMEOUT_MS: '2000', UPSTREAM_IDLE_TIMEOUT_MS: 
 const newChat = async () =>
   (await ctx.request().post('/api/chats').set(ctx.user.auth).send({})).body.id as string;
 
-const streamTo = (chatId: string) =>
+const streamTo = (chatId: string, content = 'hello') =>
   ctx
     .request()
     .post(`/api/chats/${chatId}/messages`)
     .set(ctx.user.auth)
-    .send({ content: 'hello', stream: true })
+    .send({ content, stream: true })
     .buffer(true)
     .parse(textParser);
+
+const sendJsonTo = (chatId: string, content = 'hello') =>
+  ctx
+    .request()
+    .post(`/api/chats/${chatId}/messages`)
+    .set(ctx.user.auth)
+    .send({ content, stream: false });
 
 // Two-, three- and four-byte UTF-8 characters, so byte cuts land inside them.
 const chunks = ['Grüße', ' 🌍 ', 'und ', '日本語', '!'];
@@ -245,11 +252,7 @@ describe('a 200 from the provider that is not an event stream', () => {
     it(`when the provider sends ${when}, then JSON mode answers 502 UPSTREAM_ERROR and the reply is stored as error`, async () => {
       const chatId = await newChat();
       ctx.upstream.script(script);
-      const res = await ctx
-        .request()
-        .post(`/api/chats/${chatId}/messages`)
-        .set(ctx.user.auth)
-        .send({ content: 'hello', stream: false });
+      const res = await sendJsonTo(chatId);
       expect(res.status).toBe(502);
       expect(res.body.error).toMatchObject({
         code: 'UPSTREAM_ERROR',
@@ -295,13 +298,7 @@ describe('provider output that is not plain text', () => {
         ],
       },
     });
-    const res = await ctx
-      .request()
-      .post(`/api/chats/${chatId}/messages`)
-      .set(ctx.user.auth)
-      .send({ content: 'hi', stream: true })
-      .buffer(true)
-      .parse(textParser);
+    const res = await streamTo(chatId, 'hi');
     const { events } = parseSse(res.body as string);
     const done = events.find((e) => e.event === 'done')!;
     expect(done.data.message).toMatchObject({ content: 'Hello world', finishReason: 'stop' });
@@ -323,11 +320,7 @@ describe('provider output that is not plain text', () => {
         completion_tokens_details: { reasoning_tokens: 60 },
       } as never,
     });
-    const res = await ctx
-      .request()
-      .post(`/api/chats/${chatId}/messages`)
-      .set(ctx.user.auth)
-      .send({ content: 'hi', stream: false });
+    const res = await sendJsonTo(chatId, 'hi');
     expect(res.status).toBe(201);
     expect(res.body.messages[1].usage).toEqual({
       promptTokens: 11,
@@ -339,16 +332,8 @@ describe('provider output that is not plain text', () => {
   it('when a reply is only whitespace, then it is not sent back to the model as an assistant turn', async () => {
     const chatId = await newChat();
     ctx.upstream.script({ chunks: ['\n', '  \n'] });
-    await ctx
-      .request()
-      .post(`/api/chats/${chatId}/messages`)
-      .set(ctx.user.auth)
-      .send({ content: 'one', stream: false });
-    await ctx
-      .request()
-      .post(`/api/chats/${chatId}/messages`)
-      .set(ctx.user.auth)
-      .send({ content: 'two', stream: false });
+    await sendJsonTo(chatId, 'one');
+    await sendJsonTo(chatId, 'two');
     const sent = ctx.upstream.requests.at(-1)!.messages;
     expect(sent.filter((m) => m.role === 'assistant')).toEqual([]);
   });
@@ -360,11 +345,7 @@ describe('provider output that is not plain text', () => {
       chunks: [],
       finishReason: 'length',
     });
-    const res = await ctx
-      .request()
-      .post(`/api/chats/${chatId}/messages`)
-      .set(ctx.user.auth)
-      .send({ content: 'hi', stream: false });
+    const res = await sendJsonTo(chatId, 'hi');
     expect(res.status).toBe(201);
     const answer = res.body.messages[1];
     expect(answer).toMatchObject({ content: '', status: 'complete', finishReason: 'length' });
