@@ -18,7 +18,9 @@ import { logger } from './lib/logger.js';
 import { promote } from './modules/admin/index.js';
 import { findAccountByEmail } from './modules/users/index.js';
 
-const USAGE = 'usage: npm run admin -- promote <email>';
+// One line for both ways in: the compiled script (the Docker image) has no npm run admin.
+const USAGE =
+  'usage: npm run admin -- promote <email>   (compiled: node dist/admin-cli.js promote <email>)';
 
 async function main(args: string[]): Promise<number> {
   const [command, email, ...rest] = args;

@@ -87,6 +87,8 @@ describe('npm run admin -- promote <email>', () => {
     const wrong = await admin('delete', 'x@example.test');
     expect(wrong.code).toBe(1);
     expect(wrong.out).toContain('usage: npm run admin -- promote <email>');
+    // The image runs the compiled script, where there is no npm run admin.
+    expect(wrong.out).toContain('(compiled: node dist/admin-cli.js promote <email>)');
   });
 
   it('when the database cannot be reached, then it exits 1 naming the setting it used, without a stack trace', async () => {
