@@ -121,7 +121,13 @@ describe('GET /metrics', () => {
       const res = await fetch(`http://127.0.0.1:${port}/metrics`);
       expect(res.status).toBe(200);
       expect(await res.text()).toContain('sigmagpt_open_streams');
-      expect((await fetch(`http://127.0.0.1:${port}/other`)).status).toBe(404);
+      // Its errors carry a request id as the API port's do, to match them with the log.
+      const other = await fetch(`http://127.0.0.1:${port}/other`);
+      expect(other.status).toBe(404);
+      const { error } = (await other.json()) as { error: { code: string; requestId: string } };
+      expect(error.code).toBe('NOT_FOUND');
+      expect(error.requestId).toMatch(/^[0-9a-f-]{36}$/);
+      expect(other.headers.get('x-request-id')).toBe(error.requestId);
     } finally {
       server?.close();
       reloadConfig({ ...process.env, ...env });

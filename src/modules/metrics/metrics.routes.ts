@@ -5,6 +5,7 @@ import type { Config } from '../../lib/config.js';
 import { AppError, unauthenticated } from '../../lib/errors.js';
 import { errorHandler } from '../../lib/http/error-handler.js';
 import { onlyGetAndHead } from '../../lib/http/only-get.js';
+import { requestId } from '../../lib/http/request-id.js';
 import { httpMetrics, registry } from '../../lib/metrics.js';
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
@@ -51,6 +52,11 @@ export function metricsRouter(c: Config): Router {
 export function startMetricsServer(c: Config): Promise<http.Server> {
   const app = express();
   app.disable('x-powered-by');
+  // Its errors carry a request id as the API port's do (there the request log sets it).
+  app.use((req, res, next) => {
+    req.id = requestId(req, res);
+    next();
+  });
   app.use(httpMetrics);
   app.get('/metrics', (req, res, next) => {
     if (c.METRICS_TOKEN && !hasToken(req.headers.authorization, c.METRICS_TOKEN))
