@@ -6,7 +6,7 @@ import { DataSseStream } from '../../lib/http/sse-data.js';
 import { isObjectId } from '../../lib/http/ids.js';
 import { setNextLink } from '../../lib/http/pagination.js';
 import { authOf } from '../../lib/http/request-auth.js';
-import { characterCount } from '../../lib/text.js';
+import { characterCount, hasText } from '../../lib/text.js';
 import {
   DataSink,
   followLive,
@@ -41,7 +41,7 @@ function newUserText(body: AiSdkChatBody): string {
   if (last.role !== 'user')
     throw invalid(`${path}.role`, 'The last message must be the new user message');
   const text = textOf(last);
-  if (text.trim() === '')
+  if (!hasText(text))
     throw invalid(
       `${path}.parts`,
       'The new user message has no text: its text parts are missing or empty',

@@ -1,7 +1,7 @@
 import { config } from '../../lib/config.js';
 import { AppError } from '../../lib/errors.js';
 import { parseObjectId } from '../../lib/http/ids.js';
-import { characterCount } from '../../lib/text.js';
+import { characterCount, hasText } from '../../lib/text.js';
 import type { ChatTurn } from '../../lib/llm/index.js';
 import {
   beginExchange,
@@ -118,7 +118,7 @@ function storedQuestion(body: ChatCompletionBody): string {
   const last = body.messages.at(-1)!;
   const text = textOf(last.content);
   const max = config().MAX_MESSAGE_CHARS;
-  if (last.role !== 'user' || text.trim() === '')
+  if (last.role !== 'user' || !hasText(text))
     throw invalid('With store: true the last message must be a user message with text', 'store');
   if (characterCount(text) > max)
     throw invalid(
