@@ -196,8 +196,6 @@ const envSchema = z.object({
   DB_COMMAND_METRICS: bool(false),
 });
 
-export type Env = z.infer<typeof envSchema>;
-
 /** Edits (insert, delete, replace one character) between two names. */
 function editDistance(a: string, b: string): number {
   let row = Array.from({ length: b.length + 1 }, (_, j) => j);

@@ -56,7 +56,6 @@ export { followLive } from './reply-live-reader.js';
 export { CollectingSink } from './reply-sink.js';
 export { DataSink, type DataFormat } from './reply-data-sink.js';
 export type { ReplyOutcome, ReplyStream } from './reply-stream.js';
-export { deleteChat, startChat } from './chats.service.js';
 export { subscribeToChatDeletion } from './chat-hooks.js';
 
 /** The replies being generated in this process: graceful shutdown waits for them, then cuts them. */

@@ -10,26 +10,23 @@ export {
   assertAccountActive,
   assertWithinBudget,
   budgetJson,
-  budgetOf,
   effectiveLimit,
   serviceBudgetOf,
   mayCallModelFor,
   type Budget,
 } from './budget.service.js';
-export { dayOf, endOfDay } from './days.js';
+export { dayOf } from './days.js';
 export { startTokenizer, stopTokenizer } from './tokenizer.js';
 export {
   chargeOf,
   countCharge,
   entryOf,
   forgetChatUsage,
-  forgetUserUsage,
   holdChargesIn,
   logUnrecordedUsage,
   moveIntoLedger,
   recordEntries,
   recordUsage,
-  tokensUsedOn,
   totalsByUser,
   unlinkLateEntry,
   usageReport,
