@@ -46,11 +46,11 @@ export interface ListOptions {
   cursor?: string;
 }
 
-/** The user's chat, or 404 — the same answer for another user's chat and for an id that names nothing. */
 /**
- * The user's chat, or 404 (for another user's chat too). Read by `_id` alone and the owner compared
- * here: every message sent asks, and the primary key serves that lookup on every backend, while the
- * embedded FerretDB scans the whole collection for a filter with any other field.
+ * The user's chat, or 404: the same answer for another user's chat and for an id that names
+ * nothing. Read by `_id` alone and the owner compared here: every message sent asks, and the
+ * primary key serves that lookup on every backend, while the embedded FerretDB scans the whole
+ * collection for a filter with any other field.
  */
 export async function findOwnedChat(userId: string, chatId: ObjectIdString): Promise<ChatDoc> {
   const chat = await Chat.collection.findOne<ChatDoc>({ _id: oid(chatId) });

@@ -100,9 +100,12 @@ export const plannedIds = (target?: ExchangeTarget): ExchangeIds => ({
 });
 
 /**
- * Validates ownership, checks the limits (before anything is stored or sent upstream), then stores
- * the user message and the reply, `streaming` and empty, in one write. A new chat is only created
- * once the limits have let the message through.
+ * Validates ownership, checks the limits before anything is stored, then stores the user message
+ * and the reply, `streaming` and empty, in one write. A new chat is only created once the limits
+ * have let the message through. The limits are checked before the model is called too, but for a
+ * plain send to a chat it has (`startModel`, a `chatId`): its storage count when one is due and
+ * its account's read under the slot (storeUnderActiveAccount) come once its call is out, and a
+ * refusal drops the call.
  */
 export async function beginExchange(
   userId: string,

@@ -38,8 +38,10 @@ import {
 
 export interface GenerationOptions {
   /**
-   * Every provider event but the text (finish, usage, tool calls), for protocols that relay them
-   * (/v1). Called in order with the text: a pushed chunk has reached the pacing readers first.
+   * Every provider event but the text (finish, usage, tool calls, a reasoning model's thinking,
+   * and a refusal where it is not shown as the text: /v1), for protocols that relay them (/v1, the
+   * AI SDK route's reasoning parts); none once the reply reached MAX_REPLY_CHARS. Called in order
+   * with the text: a pushed chunk has reached the pacing readers first.
    */
   onEvent?: (event: CompletionEvent, interrupt: AbortSignal) => Promise<void> | void;
 }
