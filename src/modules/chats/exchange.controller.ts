@@ -35,11 +35,17 @@ import { cursorId, cursorOf, invalidLastEventId } from './reply-cursor.js';
 import { answerOf, metaOf, toUserMessageJson } from './reply-events.js';
 import { followLive } from './reply-live-reader.js';
 import { findReplyInChat } from './reply-resume.service.js';
-import { afterMeta, CollectingSink, SseSink } from './reply-sink.js';
+import { afterMeta, SseSink } from './reply-sink.js';
 import { hasClosed } from '../../lib/http/response-closed.js';
 import { serveEvents } from '../../lib/http/serve-events.js';
 import { admitReader } from './reader-cap.js';
-import { exchangeJson, resumeFromPost, serveReply, storedError } from './reply.controller.js';
+import {
+  exchangeJson,
+  replyToEnd,
+  resumeFromPost,
+  serveReply,
+  storedError,
+} from './reply.controller.js';
 import { openReply, runReply } from './reply.service.js';
 
 /**
@@ -79,12 +85,7 @@ export async function respondWithReply(
   createdChat = false,
 ): Promise<unknown> {
   if (!stream) {
-    const reply = openReply(exchange);
-    const reading = followLive(reply, new CollectingSink(res), 0);
-    runReply(reply, exchange);
-    await reading;
-    await reply.finished;
-    const outcome = reply.outcome!;
+    const outcome = (await replyToEnd(res, exchange))!;
     // An upstream failure is a 502/504 JSON error; both messages are stored by then, in a chat the
     // send may have just started: named, so a retry goes there rather than start another (a
     // stream's `meta` names it before any error).

@@ -35,6 +35,7 @@ export { releaseIdempotencyKey } from './idempotency.service.js';
 export { findReplyInChat, type ReplyInChat } from './reply-resume.service.js';
 export {
   follow as followReply,
+  replyToEnd,
   startedReply,
   storedError,
   storedReply,

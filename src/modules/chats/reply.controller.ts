@@ -30,7 +30,27 @@ import {
 import { admitReader } from './reader-cap.js';
 import { afterMeta, CollectingSink, SseSink, type ReplySink } from './reply-sink.js';
 import { serveEvents } from '../../lib/http/serve-events.js';
-import { liveReply } from './reply-stream.js';
+import { liveReply, type ReplyOutcome } from './reply-stream.js';
+import { openReply, runReply, type RunReplyOptions } from './reply.service.js';
+import type { Exchange } from './exchange.service.js';
+
+/**
+ * Runs an exchange's reply to its end with the client as its one reader, written nothing until
+ * then (a JSON answer, or a refusal): how it ended; null only for a reply that ended without an
+ * outcome (a bug). The reader is attached before the reply runs: a reply with no reader is cut.
+ */
+export async function replyToEnd(
+  res: Response,
+  exchange: Exchange,
+  options?: RunReplyOptions,
+): Promise<ReplyOutcome | null> {
+  const reply = openReply(exchange);
+  const reading = followLive(reply, new CollectingSink(res), 0);
+  runReply(reply, exchange, options);
+  await reading;
+  await reply.finished;
+  return reply.outcome;
+}
 
 /** Follows a reply wherever it is generated: in memory when here, through the database otherwise. */
 export function follow(found: ReplyInChat, offset: number, sink: ReplySink): Promise<void> {

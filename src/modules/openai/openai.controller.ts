@@ -18,6 +18,7 @@ import {
   openReply,
   plannedIds,
   releaseIdempotencyKey,
+  replyToEnd,
   runReply,
   startedReply,
   startHeldCompletion,
@@ -162,11 +163,8 @@ async function collectedOutcome(
   exchange: Exchange,
   options: RunReplyOptions = LEAVING_IS_STOPPING,
 ): Promise<ReplyOutcome | undefined> {
-  const reply = openReply(exchange);
-  const reading = followLive(reply, new CollectingSink(res), 0);
-  runReply(reply, exchange, options);
-  await reading;
-  const outcome = await outcomeOf(reply);
+  const outcome = await replyToEnd(res, exchange, options);
+  if (!outcome) throw new OpenAiError('INTERNAL', 'Something went wrong on our side', {});
   if (outcome.error) throw toOpenAiError(outcome.error);
   if (outcome.message.status !== 'complete') {
     if (hasClosed(res)) return undefined;
