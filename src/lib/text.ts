@@ -30,6 +30,15 @@ export function cutCharacters(text: string, max: number): string {
   return text.slice(0, units);
 }
 
+/** Half of a surrogate pair without its other half. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * `text` with each lone half of a surrogate pair replaced by U+FFFD, as UTF-8 (and so the
+ * database) stores it (String.prototype.toWellFormed, which ES2023's typings do not have yet).
+ */
+export const wellFormed = (text: string): string => text.replace(LONE_SURROGATE, '\ufffd');
+
 /** The first and the second code unit of a surrogate pair. */
 export const isHighSurrogate = (unit: number): boolean => unit >= 0xd800 && unit <= 0xdbff;
 export const isLowSurrogate = (unit: number): boolean => unit >= 0xdc00 && unit <= 0xdfff;

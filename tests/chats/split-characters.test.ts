@@ -42,3 +42,42 @@ describe('a character the provider splits between two deltas', () => {
     for (const content of seen) expect('ab😀cd'.startsWith(content), content).toBe(true);
   });
 });
+
+describe('half of a character the provider never completes', () => {
+  it('when a delta holds half of a surrogate pair that the next does not complete, then the live stream, the done event, the stored reply and a replay all hold the same text', async () => {
+    const created = await ctx.request().post('/api/chats').set(ctx.user.auth).send({});
+    const chatId = created.body.id as string;
+    // A high half followed by a letter, and a low half with none before it: no character.
+    ctx.upstream.script({ chunks: ['a\ud83d', 'b', '\ude00c'], delayMs: 30 });
+    const res = await ctx
+      .request()
+      .post(`/api/chats/${chatId}/messages`)
+      .set(ctx.user.auth)
+      .send({ content: 'broken', stream: true })
+      .buffer(true)
+      .parse(textParser);
+    expect(res.status).toBe(200);
+    const { events } = parseSse(res.body as string);
+    const live = events
+      .filter((e) => e.event === 'delta')
+      .map((e) => e.data.content as string)
+      .join('');
+    const done = events.at(-1)!.data.message as { id: string; content: string };
+    const stored = (await Message.findById(done.id, { content: 1 }).lean())!.content;
+    const replay = await ctx
+      .request()
+      .get(`/api/chats/${chatId}/messages/${done.id}/stream`)
+      .set(ctx.user.auth)
+      .buffer(true)
+      .parse(textParser);
+    const replayed = parseSse(replay.body as string)
+      .events.filter((e) => e.event === 'delta')
+      .map((e) => e.data.content as string)
+      .join('');
+    // The database keeps UTF-8, where a lone half is U+FFFD: what every reader must see.
+    expect(stored).toBe('a\ufffdb\ufffdc');
+    expect(done.content).toBe(stored);
+    expect(live).toBe(stored);
+    expect(replayed).toBe(stored);
+  });
+});

@@ -1,7 +1,7 @@
 import { config } from '../../../lib/config.js';
 import { AppError } from '../../../lib/errors.js';
 import { toAppError } from '../../../lib/http/error-handler.js';
-import { cutText, isHighSurrogate } from '../../../lib/text.js';
+import { cutText, isHighSurrogate, wellFormed } from '../../../lib/text.js';
 import { releaseLeaseSurely } from './leases.js';
 import { keepLeaseAlive, stopRenewing } from './lease-renewal.js';
 import {
@@ -162,6 +162,9 @@ export async function runGeneration(
         heldHalf = content.slice(-1);
         content = content.slice(0, -1);
       }
+      // A half the next delta did not complete (or a low half alone) is no character: U+FFFD, as
+      // the database would store it, so live readers see what the stored reply and a replay hold.
+      content = wellFormed(content);
       const room = c.MAX_REPLY_CHARS - reply.length;
       const text = content.length > room ? cutText(content, room) : content;
       if (text !== content) leaveAtCap();
