@@ -18,16 +18,22 @@ export function tailText(text: string, max: number): string {
   return text.slice(isLowSurrogate(text.charCodeAt(start)) ? start + 1 : start);
 }
 
+const graphemes = new Intl.Segmenter('und', { granularity: 'grapheme' });
+
 /**
  * At most `max` characters of `text`, counted as characterCount counts them (an emoji is one):
- * text cut to a limit in characters, never splitting one.
+ * text cut to a limit in characters, never splitting one. Nor what shows as one: a flag (two
+ * regional indicators), an emoji with its skin tone or joined to others (👨‍👩‍👧), a letter with
+ * its accents is left whole or out, unless it alone is longer than `max`.
  */
 export function cutCharacters(text: string, max: number): string {
   let units = 0;
   for (let kept = 0; kept < max && units < text.length; kept += 1)
     units +=
       isHighSurrogate(text.charCodeAt(units)) && isLowSurrogate(text.charCodeAt(units + 1)) ? 2 : 1;
-  return text.slice(0, units);
+  if (units >= text.length) return text;
+  const start = graphemes.segment(text).containing(units)!.index;
+  return text.slice(0, start > 0 ? start : units);
 }
 
 /** Half of a surrogate pair without its other half. */

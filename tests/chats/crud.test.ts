@@ -125,6 +125,36 @@ describe('chat CRUD', () => {
     expect(await forkTitled('😀'.repeat(200))).toBe(`${'😀'.repeat(192)}… (fork)`);
   });
 
+  it('when titles are cut inside an emoji made of several characters (a flag, a skin tone, a family), then the cut falls before that emoji, never leaving part of it', async () => {
+    const flag = '🇫🇷'; // two regional indicators: alone, each shows as a letter in a box
+    const thumb = '👍🏽'; // a thumb and its skin tone
+    const family = '👨‍👩‍👧'; // three people joined by two zero-width joiners (5 characters)
+    // 59 characters are kept before the ellipsis: each of these cuts an emoji there.
+    const flags = await create(user, { message: flag.repeat(40), stream: false });
+    expect(flags.chat.title).toBe(`${flag.repeat(29)}…`);
+    const thumbs = await create(user, { message: thumb.repeat(40), stream: false });
+    expect(thumbs.chat.title).toBe(`${thumb.repeat(29)}…`);
+    const families = await create(user, { message: family.repeat(20), stream: false });
+    expect(families.chat.title).toBe(`${family.repeat(11)}…`);
+
+    const messages = (await ctx.request().get(`/api/chats/${flags.chat.id}`).set(user.auth)).body
+      .messages as { id: string }[];
+    // 199 characters; a fork keeps 192 of them before "… (fork)".
+    await ctx
+      .request()
+      .patch(`/api/chats/${flags.chat.id}`)
+      .set(user.auth)
+      .send({ title: `x${flag.repeat(99)}` })
+      .expect(200);
+    const forked = await ctx
+      .request()
+      .post(`/api/chats/${flags.chat.id}/fork`)
+      .set(user.auth)
+      .send({ messageId: messages.at(-1)!.id });
+    expect(forked.status).toBe(201);
+    expect(forked.body.title).toBe(`x${flag.repeat(95)}… (fork)`);
+  });
+
   it('when MAX_TITLE_CHARS is small, then a fork keeps its suffix whole, and the title cut to the limit when not one character fits beside it', async () => {
     const chat = await create(user, { message: 'q', stream: false });
     const messages = (await ctx.request().get(`/api/chats/${chat.chat.id}`).set(user.auth)).body
