@@ -136,6 +136,31 @@ describe('searching chats by words', () => {
     expect(await termsOfMessage(question!.id)).toEqual(['ou', 'est', 'la', 'gare', 'de', 'zurich']);
   });
 
+  it('when a search in capitals ends in Σ, or spells ß as SS, then it still matches, as a search ignoring case does', async () => {
+    await newChat('Οδοσήμανση της πόλης');
+    await newChat('Straße und Weg');
+    // Σ at the end of a word lower-cases to the final ς: a word typed in capitals (or with caps
+    // lock on) ends in ς while the word it starts has σ.
+    expect(await search('οδοσ')).toEqual(['Οδοσήμανση της πόλης']);
+    expect(await search('ΟΔΟΣ')).toEqual(['Οδοσήμανση της πόλης']);
+    // ß in capitals is SS (and Swiss German always writes ss).
+    expect(await search('STRASSE')).toEqual(['Straße und Weg']);
+    expect(await search('strasse weg')).toEqual(['Straße und Weg']);
+  });
+
+  it('when a word holds an invisible format character (a soft hyphen, a Persian zero-width non-joiner, a direction mark), then it is still one word, found with or without it', async () => {
+    await newChat('Donau\u00addampf\u00adschiff');
+    await newChat('می\u200cخواهم بروم');
+    await newChat('שלום עולם');
+    expect(searchTerms('Donau\u00addampf\u00adschiff')).toEqual(['donaudampfschiff']);
+    expect(await search('donaudampf')).toEqual(['Donau\u00addampf\u00adschiff']);
+    // Persian writes this word with or without the non-joiner: either finds it.
+    expect(await search('میخواهم')).toEqual(['می\u200cخواهم بروم']);
+    expect(await search('می\u200cخواهم')).toEqual(['می\u200cخواهم بروم']);
+    // A right-to-left mark, as text copied from a right-to-left page often carries.
+    expect(await search('\u200fשלום')).toEqual(['שלום עולם']);
+  });
+
   it('when the search holds punctuation or code, then it is matched as literal text anywhere, any case', async () => {
     const chatId = await newChat('Code');
     await send(chatId, 'Why does Foo.bar() throw?');

@@ -34,18 +34,36 @@ const UNSPACED =
   /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}\p{Script=Tibetan}]/u;
 
 /**
+ * Invisible format characters (soft hyphens, zero-width joiners and non-joiners, direction marks,
+ * a byte-order mark): inside a word they are no separator, and a search typed without them
+ * (Persian writes the non-joiner or not) must find the word all the same.
+ */
+const FORMAT = /\p{Cf}+/gu;
+
+/**
  * Lower case, compatibility forms decomposed, diacritics dropped; lower case again, since some
  * compatibility forms decompose to capitals (𝐁𝐨𝐥𝐝, ℝ: letters with no lower case of their own).
+ * Then folded as Unicode's case folding does where lower case is not enough: the final sigma ς is
+ * σ (a word typed in capitals lower-cases to ς at its end, where the word it starts has σ), and ß
+ * is ss (its capitals are SS).
  */
 export function normalise(text: string): string {
-  return text.toLowerCase().normalize('NFKD').replace(MARKS, '').toLowerCase();
+  return text
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(MARKS, '')
+    .replace(FORMAT, '')
+    .toLowerCase()
+    .replace(/ς/g, 'σ')
+    .replace(/ß/g, 'ss');
 }
 
 /**
- * Terms made before that last step may hold a capital: matched by the backfill, which makes them
- * again (search-backfill.ts). A pattern MongoDB's and FerretDB's regular expressions both read.
+ * Terms made before the last steps may hold a capital, a final sigma or an ß: matched by the
+ * backfill, which makes them again (search-backfill.ts). A pattern MongoDB's and FerretDB's
+ * regular expressions both read.
  */
-export const TERMS_OF_AN_OLDER_FORM = '\\p{Lu}';
+export const TERMS_OF_AN_OLDER_FORM = '[\\p{Lu}ςß]';
 
 const cut = (word: string) =>
   word.length <= MAX_TERM_CHARS ? word : Array.from(word).slice(0, MAX_TERM_CHARS).join('');
