@@ -73,11 +73,13 @@ export function characterCount(text: string): number {
 export const NO_CONTROL_CHARACTERS = new RegExp('^[^\\u0000-\\u001f\\u007f]*$');
 
 /**
- * Text that is not empty once trimmed: at least one character that `trim()` keeps. JavaScript's
+ * Text that shows something: at least one character that `trim()` keeps and that is not one of the
+ * invisible characters a text of only them would show as empty (the zero-width space, joiner and
+ * non-joiner, the word joiner, the Mongolian vowel separator, the Hangul fillers). JavaScript's
  * `\s` is exactly what `trim()` removes; U+FEFF is named too because other regex engines (Python's,
  * which schemathesis generates from) do not count it as whitespace. Published as the `pattern`.
  */
-export const NOT_BLANK = /[^\s\uFEFF]/;
+export const NOT_BLANK = /[^\s\uFEFF\u180E\u200B-\u200D\u2060\u115F\u1160\u3164\uFFA0]/;
 
 /**
  * Whether a message has text to send the model: a reply of only whitespace (a model that answered
