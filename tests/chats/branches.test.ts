@@ -503,6 +503,29 @@ describe('branches', () => {
     expect((await Message.findById(cut.body.messages[1].id).lean())!.content).toBe(`${long} more`);
   });
 
+  it('when a long answer in a dense script is continued, then the model gets only its end, within half the history budget as counted for that script', async () => {
+    const { chatId } = await chatOf(1);
+    // 12,000 ideographs: three quarters of a token each, about 9,000 tokens.
+    const long = Array.from({ length: 12_000 }, (_, i) => String.fromCodePoint(0x4e00 + i)).join(
+      '',
+    );
+    upstream.script({ chunks: [long], finishReason: 'length' });
+    const cut = await send(chatId, { content: 'q2' });
+    upstream.script({ chunks: ['続'] });
+    const res = await ctx
+      .request()
+      .post(`/api/chats/${chatId}/messages/${cut.body.messages[1].id}/continue`)
+      .set(user.auth)
+      .send({ stream: false });
+    expect(res.status).toBe(201);
+    // Half of 8,000 tokens is 16,000 quarters: 5,333 characters of three quarters each.
+    expect(upstream.requests.at(-1)!.messages.at(-1)).toEqual({
+      role: 'assistant',
+      content: long.slice(-5333),
+    });
+    expect((await Message.findById(cut.body.messages[1].id).lean())!.content).toBe(`${long}続`);
+  });
+
   it('when the same cut answer is continued twice at once, then one continue claims it and the other gets 409: the text is appended once', async () => {
     const { chatId } = await chatOf(1);
     upstream.script({ chunks: ['The start'], finishReason: 'length' });

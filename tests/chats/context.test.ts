@@ -378,9 +378,9 @@ describe('the turns a chat keeps, with a large history budget', () => {
   });
 
   it('when the turns within the budget are more text than a chat document can hold, then sends are still answered (201): the chat keeps none and each send reads the tree', async () => {
-    await withBudget(2_000_000, async () => {
+    await withBudget(5_000_000, async () => {
       // Six answers of MAX_REPLY_CHARS CJK characters, 3 MB each, each storable on its own: 18 MB
-      // together, past the 16 MB a document may hold, yet about 1,500,000 estimated tokens.
+      // together, past the 16 MB a document may hold, yet about 4,500,000 estimated tokens.
       const answer = '字'.repeat(1_000_000);
       const contents = Array.from({ length: 6 }, (_, i) => [`q${i}`, answer]).flat();
       const chatId = await chatOfBranch(contents);
@@ -399,7 +399,7 @@ describe('the turns a chat keeps, with a large history budget', () => {
   }, 60_000);
 
   it('when a reply takes the turns within the budget past what a chat document can hold, then it is stored and the chat keeps none: the next send reads the tree', async () => {
-    await withBudget(2_000_000, async () => {
+    await withBudget(5_000_000, async () => {
       // 15 MB of answers the chat can still keep (its send writes them), and a reply of 3 MB more.
       const answer = '字'.repeat(1_000_000);
       const contents = Array.from({ length: 5 }, (_, i) => [`q${i}`, answer]).flat();

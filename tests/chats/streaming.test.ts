@@ -1,3 +1,4 @@
+import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 import { describe, expect, it, vi } from 'vitest';
 import * as mapper from '../../src/modules/chats/chats.mapper.js';
 import { Chat } from '../../src/modules/chats/chat.model.js';
@@ -213,6 +214,36 @@ describe('streaming a reply', () => {
     expect(tokens).toBeLessThanOrEqual(8000);
     expect(sent.some((m) => m.content.startsWith('a'))).toBe(false);
     expect(sent.some((m) => m.content.startsWith('c'))).toBe(true);
+  });
+
+  it('when the history is in a script of up to three real tokens a character (Yi, rare ideographs), then what the model is sent stays within 4× the budget in real tokens, as README says', async () => {
+    const chatId = await newChat();
+    /** `count` distinct characters from `first` on (repeats would tokenize into fewer tokens). */
+    const run = (first: number, count: number) =>
+      Array.from({ length: count }, (_, i) => String.fromCodePoint(first + i)).join('');
+    const dense = run(0xa000, 1000) + run(0x3400, 2000); // Yi syllables, CJK Extension A
+    for (const mark of ['a', 'b', 'c', 'd']) {
+      ctx.upstream.script({ chunks: [dense] });
+      const res = await ctx
+        .request()
+        .post(`/api/chats/${chatId}/messages`)
+        .set(ctx.user.auth)
+        .send({ content: `${mark}${dense}` });
+      expect(res.status).toBe(201);
+    }
+    await ctx
+      .request()
+      .post(`/api/chats/${chatId}/messages`)
+      .set(ctx.user.auth)
+      .send({ content: 'latest' })
+      .expect(201);
+    const sent = ctx.upstream.requests.at(-1)!.messages;
+    expect(sent.at(-1)).toEqual({ role: 'user', content: 'latest' });
+    const realTokens = sent.reduce((sum, m) => sum + countTokens(m.content), 0);
+    expect(realTokens).toBeLessThanOrEqual(4 * 8000);
+    // The newest turns are the ones kept.
+    expect(sent.some((m) => m.content.startsWith('a'))).toBe(false);
+    expect(sent.some((m) => m.content.startsWith('d'))).toBe(true);
   });
 
   it('when the upstream sends choices: null with usage, or no usage at all, then the reply still completes', async () => {

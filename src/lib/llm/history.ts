@@ -1,8 +1,35 @@
 import { tailText } from '../text.js';
 import type { ChatTurn } from './types.js';
 
-/** About four characters per token for English text; close enough to bound what is sent upstream. */
-export const approxTokens = (text: string) => Math.ceil(text.length / 4) + 4;
+/**
+ * A character's share of a token, in quarters: about four characters a token for alphabetic
+ * scripts (Latin, Greek, Cyrillic, Hebrew, Arabic: below U+0800), three quarters of a token for the
+ * rest (Chinese, Japanese, Korean, Indic, Thai, Yi: one to three tokens each for a byte-level
+ * tokenizer), and so one and a half for a character past U+FFFF (two code units: emoji).
+ */
+const quartersOf = (unit: number) => (unit < 0x800 ? 1 : 3);
+
+/**
+ * About how many tokens `text` is, close enough to bound what is sent upstream: at most about 4×
+ * off in any script (a text of rare ideographs or Yi syllables, three tokens a character, is the
+ * far end; a flat four characters a token was 12× off for them).
+ */
+export function approxTokens(text: string): number {
+  let quarters = 0;
+  for (let i = 0; i < text.length; i += 1) quarters += quartersOf(text.charCodeAt(i));
+  return Math.ceil(quarters / 4) + 4;
+}
+
+/** The end of `text` within about `tokens` tokens, as approxTokens counts them. */
+function tailWithin(text: string, tokens: number): string {
+  let room = tokens * 4;
+  let start = text.length;
+  while (start > 0 && room >= quartersOf(text.charCodeAt(start - 1))) {
+    room -= quartersOf(text.charCodeAt(start - 1));
+    start -= 1;
+  }
+  return tailText(text, text.length - start);
+}
 
 /**
  * The system prompt plus as many of the newest turns as fit in the budget. The last turn (the
@@ -25,8 +52,8 @@ export function fitToBudget(systemPrompt: string, turns: ChatTurn[], budget: num
 
 /**
  * What a continue's prompt carries of the answer so far, last, for the model to carry on: of a long
- * one only its end, within half the history budget (about 4 characters a token), so the prompt
- * stays as bounded as a send's however often the answer was continued (budgets rely on that).
+ * one only its end, within half the history budget (as approxTokens counts), so the prompt stays
+ * as bounded as a send's however often the answer was continued (budgets rely on that).
  */
 export const answerSoFar = (answer: string, budget: number): string =>
-  tailText(answer, (budget / 2) * 4);
+  tailWithin(answer, budget / 2);

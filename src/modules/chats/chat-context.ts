@@ -48,11 +48,11 @@ type Turn = ChatContext['turns'][number];
 
 /**
  * The most text a chat keeps, in UTF-8 bytes. The turns are bounded by the history budget's
- * estimate (about 4 characters a token), which does not bound their bytes: with a budget set for
- * a model of millions of tokens, dense text (Chinese or Japanese, 3 bytes a character) would make
- * the chat, and the write that stores its turns, larger than the 16 MB the database takes, and
- * every send to that chat would fail. Past this size the chat keeps none: each send reads the
- * tree, which gives the model the same turns.
+ * estimate (approxTokens), about 4 bytes of UTF-8 for each token counted in any script: with a
+ * budget set for a model of millions of tokens they would make the chat, and the write that stores
+ * its turns, larger than the 16 MB the database takes, and every send to that chat would fail.
+ * Past this size the chat keeps none: each send reads the tree, which gives the model the same
+ * turns.
  */
 const MAX_KEPT_BYTES = 4 * 1024 * 1024;
 
