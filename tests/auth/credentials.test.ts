@@ -236,6 +236,43 @@ describe('password storage', () => {
   });
 });
 
+describe('a password typed in another Unicode form', () => {
+  const composed = 'pässwörd-über-1';
+  const login = (email: string, password: string) =>
+    ctx.request().post('/api/auth/login').send({ email, password });
+
+  it('when a password is set composed and typed decomposed (or in full-width letters), then the login succeeds; another password still fails', async () => {
+    const email = uniqueEmail('nfc');
+    const signup = await ctx.request().post('/api/auth/signup').send({ email, password: composed });
+    expect(signup.status).toBe(201);
+    expect((await login(email, composed.normalize('NFD'))).status).toBe(200);
+    expect((await login(email, composed)).status).toBe(200);
+    expectError(await login(email, 'passwörd-über-1'), 401, 'INVALID_CREDENTIALS');
+
+    const wide = uniqueEmail('wide');
+    await ctx.request().post('/api/auth/signup').send({ email: wide, password: 'secret-pass-9' });
+    // What an IME in full-width mode sends for the same keys.
+    expect((await login(wide, 'ｓｅｃｒｅｔ－ｐａｓｓ－９')).status).toBe(200);
+  });
+
+  it("when an account's password was stored as typed in a decomposed form, then typing it so still logs in", async () => {
+    const decomposed = composed.normalize('NFD');
+    const user = await createUser({ password: decomposed });
+    expect((await login(user.email, decomposed)).status).toBe(200);
+  });
+
+  it('when a password is changed to a decomposed one, then the composed form logs in', async () => {
+    const user = await createUser();
+    const changed = await ctx
+      .request()
+      .post('/api/auth/password')
+      .set(bearer(user.accessToken))
+      .send({ currentPassword: PASSWORD, newPassword: composed.normalize('NFD') });
+    expect(changed.status).toBe(204);
+    expect((await login(user.email, composed)).status).toBe(200);
+  });
+});
+
 describe('duplicate sign-up', () => {
   it.each([
     ['the same email', (e: string) => e],

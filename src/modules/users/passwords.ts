@@ -121,11 +121,31 @@ async function withSlot<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-export const hashPassword = (password: string) =>
-  withSlot(() => bcrypt.hash(password, config().bcryptCost));
+/**
+ * The form a password is hashed and checked in: NFKC (NIST SP 800-63B asks verifiers to normalise),
+ * so the same typed password matches whether a keyboard or password manager sends "ü" composed or
+ * as u and a combining mark, or an IME sends full-width letters. Kept as typed when that form is
+ * past the 72 bytes bcrypt reads (a few characters normalise to several), so nothing is cut.
+ */
+function normalised(password: string): string {
+  const form = password.normalize('NFKC');
+  return Buffer.byteLength(form, 'utf8') <= 72 ? form : password;
+}
 
+export const hashPassword = (password: string) =>
+  withSlot(() => bcrypt.hash(normalised(password), config().bcryptCost));
+
+/**
+ * Whether `password` is the one `hash` was made of. Passwords set before they were normalised were
+ * hashed as typed: one typed in another form than its normal one is compared as typed too, in the
+ * same turn (so an unknown email, compared against a dummy, costs the same).
+ */
 export const verifyPassword = (password: string, hash: string) =>
-  withSlot(() => bcrypt.compare(password, hash));
+  withSlot(async () => {
+    const form = normalised(password);
+    if (await bcrypt.compare(form, hash)) return true;
+    return form !== password && bcrypt.compare(password, hash);
+  });
 
 // Compared against when the email is unknown, so both cases cost one bcrypt compare.
 let dummyHash: Promise<string> | undefined;
