@@ -97,6 +97,31 @@ describe('refresh', () => {
     expect((await refresh(victim.refreshToken)).status).toBe(200);
   });
 
+  it('when the session has outlived REFRESH_TOKEN_TTL_DAYS, then its current cookie gets 401, the cookie is cleared and nothing is rotated', async () => {
+    const account = await createUser();
+    const sid = sessionOf(account.accessToken);
+    await Session.updateOne({ _id: sid }, { $set: { expiresAt: new Date(Date.now() - 1000) } });
+    const before = await Session.findById(sid).lean();
+
+    const res = await refresh(account.refreshToken);
+    expectUnauthenticated(res);
+    expect(String(res.headers['set-cookie'])).toMatch(/refresh_token=;/);
+    expect(refreshCookieOf(res)).toBeUndefined();
+    const after = await Session.findById(sid).lean();
+    expect(after!.refreshTokenHash).toBe(before!.refreshTokenHash);
+    expect(after!.rotatedAt ?? null).toBe(before!.rotatedAt ?? null);
+  });
+
+  it('when the session has outlived REFRESH_TOKEN_TTL_DAYS, then an access token of it that has not expired yet gets 401', async () => {
+    const account = await createUser();
+    expect((await me(account.accessToken)).status).toBe(200);
+    await Session.updateOne(
+      { _id: sessionOf(account.accessToken) },
+      { $set: { expiresAt: new Date(Date.now() - 1000) } },
+    );
+    expectUnauthenticated(await me(account.accessToken));
+  });
+
   it('when the refresh token is sent as a bearer header or in the body instead of the cookie, then 401', async () => {
     const account = await createUser();
     expectUnauthenticated(
