@@ -36,6 +36,9 @@ const chatRoutes = (id: string) =>
     ['get', `/api/chats/${id}`, undefined],
     ['get', `/api/chats/${id}/messages`, undefined],
     ['patch', `/api/chats/${id}`, { title: 'pwned' }],
+    // Flags alone: no text to size, so only the write's own owner filter stands in the way.
+    ['patch', `/api/chats/${id}`, { pinned: true }],
+    ['patch', `/api/chats/${id}`, { archived: true, model: 'test-model' }],
     ['put', `/api/chats/${id}`, { title: 'pwned' }],
     ['delete', `/api/chats/${id}`, undefined],
     ['post', `/api/chats/${id}/messages`, { content: 'hi', stream: false }],
