@@ -798,6 +798,29 @@ describe('branches', () => {
     expect(await read(`/api/chats/${chatId}/messages`)).toEqual([[ids[1], ids[2]], [ids[0]]]);
   });
 
+  it('when two messages bring a page to exactly PAGE_BYTES_MAX (1mb), then the page ends with them and the Link gives the rest', async () => {
+    const half = 512 * 1024;
+    const { chatId, ids } = await chatOfSizes([half, half, half]);
+    const read = async (url: string) => {
+      const seen: string[][] = [];
+      let next: string | undefined = url;
+      while (next) {
+        const res = await ctx.request().get(next).set(user.auth).buffer(true);
+        expect(res.status).toBe(200);
+        seen.push((res.body as Msg[]).map((m) => m.id));
+        const link: string | undefined = res.headers.link;
+        next = link?.slice(1, link.indexOf('>'));
+      }
+      return seen;
+    };
+    // Reaching the bound ends the page as passing it does.
+    expect(await read(`/api/chats/${chatId}/messages?view=tree`)).toEqual([
+      [ids[0], ids[1]],
+      [ids[2]],
+    ]);
+    expect(await read(`/api/chats/${chatId}/messages`)).toEqual([[ids[1], ids[2]], [ids[0]]]);
+  });
+
   it('when a chat has branched, then the SigmaGPT-compatible /api/chat continues at the active leaf', async () => {
     const { chatId, ids } = await chatOf(2);
     upstream.script({ chunks: ['a2 edited'] });
