@@ -182,6 +182,23 @@ describe('a disabling whose end of access failed', () => {
   });
 });
 
+describe('a disabled account whose session is still open', () => {
+  it('when its refresh cookie is presented, then 401 naming the disabled account, the cookie is cleared and the session is not rotated', async () => {
+    const user = await signUp(ctx);
+    // The flag alone, as a disabling whose end of the sessions failed leaves it.
+    await User.updateOne({ _id: user.user.id }, { $set: { disabled: true } });
+    const before = await Session.findOne({ userId: user.user.id }).lean();
+    expect(before!.revokedAt).toBeNull();
+
+    const res = await user.agent.post('/api/auth/refresh');
+    expectUnauthenticated(res);
+    expect(res.body.error.message).toBe('This account is disabled');
+    expect(String(res.headers['set-cookie'])).toMatch(/refresh_token=;/);
+    const after = await Session.findById(before!._id).lean();
+    expect(after!.refreshTokenHash).toBe(before!.refreshTokenHash);
+  });
+});
+
 describe('signing an account out everywhere', () => {
   it('when an administrator signs a user out mid-reply, then every session and API key ends and the reply stops, while the account stays enabled with its chats: the user logs in again', async () => {
     const user = await signUp(ctx);
