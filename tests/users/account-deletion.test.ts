@@ -50,7 +50,7 @@ const databaseBack = async () => {
 };
 
 describe('deleting an account', () => {
-  it('when an account with chats, a streaming reply, sessions, limits, idempotency records, an API key and a useChat link is deleted, then no collection holds its id or email; another account keeps everything', async () => {
+  it('when an account with chats, a streaming reply followed from another instance, sessions, limits, idempotency records, an API key and a useChat link is deleted, then no collection holds its id or email; another account keeps everything', async () => {
     const owner = await signUp(ctx, { ip: '192.0.2.10' });
     const bystander = await signUp(ctx, { ip: '192.0.2.99' });
     const api = () => ctx.request().set('X-Forwarded-For', '192.0.2.10');
@@ -127,6 +127,14 @@ describe('deleting an account', () => {
       { content: 'long answer please', stream: true },
     );
     await s.waitFor(() => s.events.filter((e) => e.event === 'delta').length >= 3);
+    // A reader on another instance follows it (the heartbeat reply-follower.ts writes).
+    const replyId = s.events.find((e) => e.event === 'meta')!.data.assistantMessage.id as string;
+    await mongoose.connection.collection('reply_readers').insertOne({
+      _id: new mongoose.Types.ObjectId(replyId),
+      chatId: new mongoose.Types.ObjectId(streaming.body.id as string),
+      userId: new mongoose.Types.ObjectId(owner.user.id),
+      until: new Date(Date.now() + 60_000),
+    });
     // Its text has been checkpointed: the reply is in the database while it streams.
     await eventually(
       async () => (await documentsNaming('w2 ')).length,
