@@ -91,6 +91,36 @@ describe('the turns a chat keeps for its next send', () => {
     ]);
   });
 
+  it('when the branch is longer than HISTORY_TOKEN_BUDGET, then a send that reads the tree gives the model only the newest turns that fit, oldest first', async () => {
+    const chatId = await newChat();
+    // About 5,000 tokens each (4 characters a token): two of them pass the budget of 8,000.
+    await send(chatId, 'q1', ['a'.repeat(20_000)]);
+    const second = await send(chatId, 'q2', ['b'.repeat(20_000)]);
+    // No kept turns (as a chat stored before they existed): the send reads the tree.
+    await Chat.updateOne({ _id: chatId }, { $unset: { context: 1 } });
+    ctx.upstream.script({ chunks: ['re q3'] });
+    const res = await ctx
+      .request()
+      .post(`/api/chats/${chatId}/messages`)
+      .set(ctx.user.auth)
+      .send({ content: 'q3', parentId: second.messages[1]!.id });
+    expect(res.status).toBe(201);
+    expect(ctx.upstream.requests.at(-1)!.messages).toEqual([
+      { role: 'user', content: 'q2' },
+      { role: 'assistant', content: 'b'.repeat(20_000) },
+      { role: 'user', content: 'q3' },
+    ]);
+    // What the chat shows is still the whole branch: only what is sent upstream is cut.
+    expect((await shownTurns(chatId)).map((t) => t.content.slice(0, 2))).toEqual([
+      'q1',
+      'aa',
+      'q2',
+      'bb',
+      'q3',
+      're',
+    ]);
+  });
+
   it('when a reply fails, then the next send is given the branch without it, as the tree gives it', async () => {
     const chatId = await newChat();
     await send(chatId, 'ok');
