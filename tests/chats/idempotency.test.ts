@@ -180,6 +180,32 @@ describe('Idempotency-Key on sending a message', () => {
     expect(await Message.countDocuments({ chatId: theirs })).toBe(2);
   });
 
+  it('when two users create a chat with one key and the same body and each repeats it, then each repeat answers with its own user’s chat, never the other’s', async () => {
+    const key = newKey();
+    const create = (as: TestUser) =>
+      ctx
+        .request()
+        .post('/api/chats')
+        .set(as.auth)
+        .set('Idempotency-Key', key)
+        .send({ message: 'the same words', stream: false });
+    const mine = await create(ctx.user);
+    const theirs = await create(other);
+    expect(mine.status).toBe(201);
+    expect(theirs.status).toBe(201);
+    expect(theirs.body.id).not.toBe(mine.body.id);
+
+    const theirsAgain = await create(other);
+    expect(theirsAgain.status).toBe(201);
+    expect(theirsAgain.body).toEqual(theirs.body);
+    const mineAgain = await create(ctx.user);
+    expect(mineAgain.status).toBe(201);
+    expect(mineAgain.body).toEqual(mine.body);
+    expect(await Chat.countDocuments({ _id: { $in: [mine.body.id, theirs.body.id] } })).toBe(2);
+    expect(await Message.countDocuments({ chatId: theirs.body.id })).toBe(2);
+    expect(await IdempotencyKey.countDocuments({ key })).toBe(2);
+  });
+
   it('when the key is longer than 200 characters, empty, or not printable ASCII, then 400 INVALID_IDEMPOTENCY_KEY and nothing is stored', async () => {
     const chatId = await newChat();
     for (const key of ['k'.repeat(201), '', 'tab\there', 'caf\u00e9']) {
