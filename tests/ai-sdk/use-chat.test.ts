@@ -479,6 +479,24 @@ describe('POST /api/ai-sdk/chat with the ai package (useChat transport)', () => 
     expect(reply).toMatchObject({ content: 'Cut short', status: 'complete', finishReason: null });
   });
 
+  it.each([
+    ['length', 'length'],
+    ['content_filter', 'content-filter'],
+    ['tool_calls', 'tool-calls'],
+    ['a_reason_of_its_own', 'other'],
+  ])(
+    'when the provider ends with finish_reason %s, then the finish part says %s in the AI SDK’s spelling and the reply keeps the provider’s',
+    async (provider, sdk) => {
+      upstream.script({ chunks: ['Some', ' text'], finishReason: provider });
+      const clientId = `ui-chat-finish-${provider}`;
+      const chunks = await chunksOf(await send(clientId, [userMessage('Answer')]));
+      expect(chunks.at(-1)).toEqual({ type: 'finish', finishReason: sdk });
+      const link = await ChatLink.findOne({ userId: new Types.ObjectId(user.id), clientId }).lean();
+      const reply = await Message.findOne({ chatId: link!.chatId, role: 'assistant' }).lean();
+      expect(reply).toMatchObject({ content: 'Some text', finishReason: provider });
+    },
+  );
+
   it('when useChat regenerates the answer, then a second answer is stored as a sibling under the same question, from the same history, and streams like a send', async () => {
     upstream.script(
       { chunks: ['Earlier answer'] },
