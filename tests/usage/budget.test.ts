@@ -170,6 +170,22 @@ describe('a budget of its own for one user', () => {
     expectError(await send(bigger, other), 429, 'QUOTA_EXCEEDED'); // 120 ≥ 100
   });
 
+  it('when the tokens of the day are exactly the budget, then it is used up: the next message is 429 QUOTA_EXCEEDED and nothing is sent upstream', async () => {
+    const exact = await createUser({ label: 'budget-exact' });
+    // One reply of 40 tokens makes the day's total equal to the budget.
+    await User.updateOne({ _id: exact.id }, { $set: { tokenBudgetPerDay: 40 } });
+    const chatId = await newChat(exact);
+    expect((await send(exact, chatId)).status).toBe(201); // 0 < 40 → 40
+    const asked = upstream.requests.length;
+    const refused = await send(exact, chatId);
+    expectError(refused, 429, 'QUOTA_EXCEEDED');
+    expect(refused.body.error.message).toMatch(/^The daily budget of 40 tokens is used up;/);
+    expect(upstream.requests).toHaveLength(asked);
+    expect(await Message.countDocuments({ chatId: new Types.ObjectId(chatId) })).toBe(2);
+    const usage = await ctx.request().get('/api/usage').set(exact.auth);
+    expect(usage.body.budget).toEqual({ limit: 40, used: 40, resetsAt: expect.any(String) });
+  });
+
   it('when a budget of one token is used up, then the refusal says "1 token"', async () => {
     const tiny = await createUser({ label: 'budget-one' });
     await User.updateOne({ _id: tiny.id }, { $set: { tokenBudgetPerDay: 1 } });
