@@ -91,6 +91,28 @@ describe('messages per user', () => {
   });
 });
 
+describe('messages per user, one short of the cap', () => {
+  it('when an exchange would take a user one message past MAX_MESSAGES_PER_USER, then 409 MESSAGE_LIMIT_REACHED, and nothing is stored', async () => {
+    const user = await createUser({ label: 'messages-cap-one-past' });
+    const chatId = (await createChat(user)).body.id as string;
+    upstream.setDefault({ chunks: ['ok'] });
+    expect((await send(user, chatId, 'one')).status).toBe(201);
+    const second = await send(user, chatId, 'two');
+    expect(second.status).toBe(201);
+    // The last answer deleted: 3 stored, and an exchange stores 2 (a question and its answer).
+    const replyId = second.body.messages[1].id as string;
+    expect(
+      (await ctx.request().delete(`/api/chats/${chatId}/messages/${replyId}`).set(user.auth))
+        .status,
+    ).toBe(204);
+    expect(await stored(user)).toEqual({ chats: 1, messages: 3 });
+    // Its count is due (the deletion gave room back): it counts once its model call is out, and
+    // the refusal drops that call (README, "the message path").
+    expectFull(await send(user, chatId, 'three'), 'MESSAGE_LIMIT_REACHED');
+    expect(await stored(user)).toEqual({ chats: 1, messages: 3 });
+  });
+});
+
 describe('counts kept between recounts (STORAGE_RECOUNT_SECONDS, 60 by default)', () => {
   afterEach(() => vi.useRealTimers());
 
