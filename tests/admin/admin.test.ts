@@ -139,6 +139,20 @@ describe('who may call the admin API', () => {
   it('when called without a token, then 401', async () => {
     expectError(await ctx.request().get('/api/admin/users'), 401, 'UNAUTHENTICATED');
   });
+
+  it('when a disabled administrator’s session is still open, then 403 FORBIDDEN and nothing changes', async () => {
+    const former = await signUp(ctx, { name: 'Former admin' });
+    await User.updateOne({ _id: former.user.id }, { $set: { role: 'admin' } });
+    // As an administrator, then with the flag alone, as a disabling whose end of sessions failed.
+    expect((await ctx.request().get('/api/admin/users').set(as(former))).status).toBe(200);
+    await User.updateOne({ _id: former.user.id }, { $set: { disabled: true } });
+    const before = await User.find().sort({ _id: 1 }).lean();
+    const audits = await auditCount();
+    expectError(await ctx.request().get('/api/admin/users').set(as(former)), 403, 'FORBIDDEN');
+    expectError(await patch(former, bob.user.id, { disabled: true }), 403, 'FORBIDDEN');
+    expect(await User.find().sort({ _id: 1 }).lean()).toEqual(before);
+    expect(await auditCount()).toBe(audits);
+  });
 });
 
 describe('GET /api/admin/users', () => {
