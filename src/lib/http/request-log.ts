@@ -21,7 +21,22 @@ interface TimedResponse extends ServerResponse {
 /** The fields of a request a log line carries (never headers: they hold the credentials). */
 export function requestFields(req: IncomingMessage): { id: string; method: string; url: string } {
   const url = (req as { originalUrl?: string }).originalUrl ?? req.url ?? '';
-  return { id: req.id ?? '', method: req.method ?? '', url: url.split('?')[0]! };
+  return { id: req.id ?? '', method: req.method ?? '', url: pathOf(url) };
+}
+
+/**
+ * The path of a request target: never its query, nor, for an absolute-form target
+ * (`GET http://user:pass@host/path`, which Node and Express accept), its scheme, credentials and
+ * host. The path alone is what routing read.
+ */
+function pathOf(target: string): string {
+  const path = target.split('?')[0]!;
+  if (path.startsWith('/')) return path;
+  try {
+    return new URL(path).pathname;
+  } catch {
+    return '(not a path)';
+  }
 }
 
 /**
