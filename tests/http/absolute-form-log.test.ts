@@ -32,4 +32,15 @@ describe('the request line of an absolute-form request in the log', () => {
     expect(lines.join('')).not.toContain('SECRET-CANARY-USERINFO');
     expect(urls).toContain('/api/chats');
   });
+
+  it('when an unknown /v1 URL is asked in absolute form with credentials in it, then neither the answer nor the log holds them', async () => {
+    lines.length = 0;
+    const answer = await raw(
+      'GET http://ada:SECRET-CANARY-V1@api.example.test/v1/nothing-here HTTP/1.1\r\nHost: api.example.test\r\nConnection: close\r\n\r\n',
+    );
+    expect(answer).toMatch(/^HTTP\/1\.1 404/);
+    expect(answer).toContain('Unknown request URL: GET /v1/nothing-here');
+    expect(answer).not.toContain('SECRET-CANARY-V1');
+    expect(lines.join('')).not.toContain('SECRET-CANARY-V1');
+  });
 });

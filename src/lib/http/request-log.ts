@@ -29,7 +29,7 @@ export function requestFields(req: IncomingMessage): { id: string; method: strin
  * (`GET http://user:pass@host/path`, which Node and Express accept), its scheme, credentials and
  * host. The path alone is what routing read.
  */
-function pathOf(target: string): string {
+export function pathOf(target: string): string {
   const path = target.split('?')[0]!;
   if (path.startsWith('/')) return path;
   try {

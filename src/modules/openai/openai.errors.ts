@@ -3,7 +3,7 @@ import { z, ZodError, type core } from 'zod';
 import { AppError, ClientGoneError, ERROR_STATUS, type ErrorCode } from '../../lib/errors.js';
 import { errorHandler, reportError, toAppError } from '../../lib/http/error-handler.js';
 import { MISSING_FIELD } from '../../lib/http/schemas.js';
-import { answeredOnPurpose } from '../../lib/http/request-log.js';
+import { answeredOnPurpose, pathOf } from '../../lib/http/request-log.js';
 import type { UpstreamFailure } from '../../lib/llm/upstream-errors.js';
 // What a stored reply keeps of the provider's answer that failed it.
 import type { ProviderFailure } from '../chats/index.js';
@@ -289,13 +289,9 @@ export function openAiErrorBody(error: OpenAiError) {
 
 const notFound: RequestHandler = (req, _res, next) =>
   next(
-    new OpenAiError(
-      'NOT_FOUND',
-      `Unknown request URL: ${req.method} ${req.originalUrl.split('?')[0]}`,
-      {
-        code: 'unknown_url',
-      },
-    ),
+    new OpenAiError('NOT_FOUND', `Unknown request URL: ${req.method} ${pathOf(req.originalUrl)}`, {
+      code: 'unknown_url',
+    }),
   );
 
 /** Errors on /v1 in OpenAI's shape (its SDKs read them), with the same logging as the rest. */
