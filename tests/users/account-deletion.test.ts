@@ -5,6 +5,7 @@ import mongoose from '../../src/lib/db/mongoose.js';
 import { Chat } from '../../src/modules/chats/chat.model.js';
 import { Message } from '../../src/modules/chats/message.model.js';
 import { Session } from '../../src/modules/auth/session.model.js';
+import { promote } from '../../src/modules/admin/roles.js';
 import { sweepUnfinishedDeletions } from '../../src/modules/users/unfinished-deletions.js';
 import { User } from '../../src/modules/users/user.model.js';
 import { useTestApp } from '../helpers/app.js';
@@ -27,8 +28,9 @@ afterAll(() => upstream.close());
 const server = useListeningApp(ctx);
 
 /**
- * What is documented as kept after an account is deleted: nothing that names it. (Counters keyed
- * by an address are kept until their window ends; they name no account.)
+ * What is documented as kept after an account is deleted: nothing that names it but the audit of
+ * administrators' changes, by id. (Counters keyed by an address are kept until their window ends;
+ * they name no account.)
  */
 async function documentsNaming(...needles: string[]) {
   const db = mongoose.connection.db!;
@@ -169,6 +171,34 @@ describe('deleting an account', () => {
       (await ctx.request().get(`/api/chats/${theirs.body.id}`).set(bearer(bystander.accessToken)))
         .status,
     ).toBe(200);
+  });
+
+  it('when an administrator changed an account before its owner deleted it, then only the audit entries of those changes name it, by id, with no email or name', async () => {
+    const admin = await signUp(ctx);
+    await promote((await User.findById(admin.user.id).lean())!, 'cli');
+    const owner = await signUp(ctx, { name: 'Audited Owner' });
+    const patch = (body: object) =>
+      ctx
+        .request()
+        .patch(`/api/admin/users/${owner.user.id}`)
+        .set(bearer(admin.accessToken))
+        .send(body);
+    expect((await patch({ tokenBudgetPerDay: 5000 })).status).toBe(200);
+    expect((await patch({ disabled: true })).status).toBe(200);
+    expect((await patch({ disabled: false })).status).toBe(200);
+    const login = await ctx
+      .request()
+      .post('/api/auth/login')
+      .send({ email: owner.email, password: owner.password });
+    const del = await ctx
+      .request()
+      .delete('/api/auth/me')
+      .set(bearer(login.body.accessToken as string))
+      .send({ password: owner.password });
+    expect(del.status).toBe(204);
+    const naming = await documentsNaming(owner.user.id);
+    expect(naming.map((d) => d.collection)).toEqual(['audit', 'audit', 'audit']);
+    expect(await documentsNaming(owner.email, 'Audited Owner')).toEqual([]);
   });
 
   it('when the deletion of its messages fails, then its streaming reply is stopped all the same, and the deletion is finished by itself', async () => {
