@@ -84,6 +84,20 @@ async function chatOfSizes(sizes: number[]) {
   return { chatId, ids: docs.map((d) => String(d._id)) };
 }
 
+/** The ids of each page of messages from `url` on, following the Link header to the end. */
+async function pagesFrom(url: string): Promise<string[][]> {
+  const seen: string[][] = [];
+  let next: string | undefined = url;
+  while (next) {
+    const res = await ctx.request().get(next).set(user.auth).buffer(true);
+    expect(res.status).toBe(200);
+    seen.push((res.body as Msg[]).map((m) => m.id));
+    const link: string | undefined = res.headers.link;
+    next = link?.slice(1, link.indexOf('>'));
+  }
+  return seen;
+}
+
 const read = async (chatId: string) => {
   const res = await ctx.request().get(`/api/chats/${chatId}`).set(user.auth);
   expect(res.status).toBe(200);
@@ -776,49 +790,25 @@ describe('branches', () => {
 
   it('when a message alone passes PAGE_BYTES_MAX, then it is a page of its own, never an empty one', async () => {
     const { chatId, ids } = await chatOfSizes([1_200_000, 1_200_000, 10]);
-    const read = async (url: string) => {
-      const seen: string[][] = [];
-      let next: string | undefined = url;
-      while (next) {
-        const res = await ctx.request().get(next).set(user.auth).buffer(true);
-        expect(res.status).toBe(200);
-        seen.push((res.body as Msg[]).map((m) => m.id));
-        const link: string | undefined = res.headers.link;
-        next = link?.slice(1, link.indexOf('>'));
-      }
-      return seen;
-    };
     // Forward: each long one passes the bound on its own and is a page of its own.
-    expect(await read(`/api/chats/${chatId}/messages?view=tree`)).toEqual([
+    expect(await pagesFrom(`/api/chats/${chatId}/messages?view=tree`)).toEqual([
       [ids[0]],
       [ids[1]],
       [ids[2]],
     ]);
     // Back from the end: the short question goes in first, then the long answer passes the bound.
-    expect(await read(`/api/chats/${chatId}/messages`)).toEqual([[ids[1], ids[2]], [ids[0]]]);
+    expect(await pagesFrom(`/api/chats/${chatId}/messages`)).toEqual([[ids[1], ids[2]], [ids[0]]]);
   });
 
   it('when two messages bring a page to exactly PAGE_BYTES_MAX (1mb), then the page ends with them and the Link gives the rest', async () => {
     const half = 512 * 1024;
     const { chatId, ids } = await chatOfSizes([half, half, half]);
-    const read = async (url: string) => {
-      const seen: string[][] = [];
-      let next: string | undefined = url;
-      while (next) {
-        const res = await ctx.request().get(next).set(user.auth).buffer(true);
-        expect(res.status).toBe(200);
-        seen.push((res.body as Msg[]).map((m) => m.id));
-        const link: string | undefined = res.headers.link;
-        next = link?.slice(1, link.indexOf('>'));
-      }
-      return seen;
-    };
     // Reaching the bound ends the page as passing it does.
-    expect(await read(`/api/chats/${chatId}/messages?view=tree`)).toEqual([
+    expect(await pagesFrom(`/api/chats/${chatId}/messages?view=tree`)).toEqual([
       [ids[0], ids[1]],
       [ids[2]],
     ]);
-    expect(await read(`/api/chats/${chatId}/messages`)).toEqual([[ids[1], ids[2]], [ids[0]]]);
+    expect(await pagesFrom(`/api/chats/${chatId}/messages`)).toEqual([[ids[1], ids[2]], [ids[0]]]);
   });
 
   it('when a chat has branched, then the SigmaGPT-compatible /api/chat continues at the active leaf', async () => {
