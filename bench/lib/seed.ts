@@ -2,7 +2,7 @@ import { createHash, createSecretKey, randomBytes } from 'node:crypto';
 import bcrypt from 'bcrypt';
 import jwt from 'jsonwebtoken';
 import { MongoClient, ObjectId } from 'mongodb';
-import { searchTerms } from '../../src/modules/chats/search-terms.js';
+import { searchKeys } from '../../src/modules/chats/search-terms.js';
 import { sleep } from './common.js';
 import { BCRYPT_COST, JWT_AUDIENCE, JWT_ISSUER, JWT_SECRET } from './servers.js';
 
@@ -99,7 +99,7 @@ export async function seed(
           systemPrompt: '',
           titleBytes: Buffer.byteLength(title),
           promptBytes: 0,
-          terms: searchTerms(title),
+          ...searchKeys(title),
           lastMessageAt: at,
           createdAt: at,
           updatedAt: at,

@@ -4,7 +4,12 @@ import { Types } from '../../src/lib/db/mongoose.js';
 import { Chat } from '../../src/modules/chats/chat.model.js';
 import { Message } from '../../src/modules/chats/message.model.js';
 import { backfillSearchTerms } from '../../src/modules/chats/search-backfill.js';
-import { MAX_TERM_CHARS, MAX_TERMS, searchTerms } from '../../src/modules/chats/search-terms.js';
+import {
+  MAX_TERM_CHARS,
+  MAX_TERMS,
+  searchTerms,
+  TERMS_VERSION,
+} from '../../src/modules/chats/search-terms.js';
 import { useTestApp } from '../helpers/app.js';
 import { monitoredClient } from '../helpers/commands.js';
 import { eventually } from '../helpers/eventually.js';
@@ -86,6 +91,26 @@ describe('search keys', () => {
     expect(terms).toHaveLength(MAX_TERMS);
     expect(terms.at(-1)).toBe(`w${MAX_TERMS - 1}`);
   });
+
+  it('when a script writes its vowels as combining marks, then its terms keep them; the diacritics of Latin, Greek, Cyrillic, Hebrew and Arabic still go', () => {
+    // Vowel signs and viramas are a word's letters: काम "work", कम "less", कोमा "coma" are three words.
+    expect(searchTerms('काम कम कोमा')).toEqual(['काम', 'कम', 'कोमा']);
+    expect(searchTerms('বাংলা தமிழ் தமிழா')).toEqual(['বাংলা', 'தமிழ்', 'தமிழா']);
+    // Text typed decomposed (NFD) gives the terms of the same text composed.
+    expect(searchTerms('क़िला ড়'.normalize('NFD'))).toEqual(searchTerms('क़िला ড়'.normalize('NFC')));
+    expect(searchTerms('Tiếng Việt Ελληνικά'.normalize('NFD'))).toEqual([
+      'tieng',
+      'viet',
+      'ελληνικα',
+    ]);
+    // Cyrillic letters that decompose fold to their base, as accented Latin ones do: ё is found
+    // by е (as Russian usually writes it), and й by и.
+    expect(searchTerms('Мой ёж')).toEqual(['мои', 'еж']);
+    // Hebrew points and cantillation, Arabic harakat and the hamza over an alef: text is
+    // written and searched without them. A maqaf still separates two words.
+    expect(searchTerms('שָׁלוֹם בֵּית־סֵפֶר')).toEqual(['שלום', 'בית', 'ספר']);
+    expect(searchTerms('بِسْمِ أحمد')).toEqual(['بسم', 'احمد']);
+  });
 });
 
 describe('searching chats by words', () => {
@@ -159,6 +184,24 @@ describe('searching chats by words', () => {
     expect(await search('می\u200cخواهم')).toEqual(['می\u200cخواهم بروم']);
     // A right-to-left mark, as text copied from a right-to-left page often carries.
     expect(await search('\u200fשלום')).toEqual(['שלום עולם']);
+  });
+
+  it('when two words of an Indic script differ only in their vowel signs, then a search for one does not find the other', async () => {
+    await newChat('कम');
+    await newChat('काम की बात');
+    expect(await search('काम')).toEqual(['काम की बात']);
+    expect(await search('कम')).toEqual(['कम']);
+    // A word is still matched from its start, vowel signs included.
+    expect(await search('का')).toEqual(['काम की बात']);
+  });
+
+  it('when Hebrew is written with points or Arabic with harakat, then a search with or without them finds it', async () => {
+    await newChat('שָׁלוֹם עֲלֵיכֶם');
+    await newChat('كِتَابٌ جديد');
+    expect(await search('שלום')).toEqual(['שָׁלוֹם עֲלֵיכֶם']);
+    expect(await search('עֲלֵיכֶם')).toEqual(['שָׁלוֹם עֲלֵיכֶם']);
+    expect(await search('كتاب')).toEqual(['كِتَابٌ جديد']);
+    expect(await search('جَدِيد')).toEqual(['كِتَابٌ جديد']);
   });
 
   it('when the search holds punctuation or code, then it is matched as literal text anywhere, any case', async () => {
@@ -433,6 +476,7 @@ describe('the backfill of older documents', () => {
       _id: keptId,
       content: 'kept',
       terms: ['sentinel'],
+      termsVersion: TERMS_VERSION,
     });
 
     // Before the backfill: found by their text.
@@ -496,6 +540,56 @@ describe('the backfill of older documents', () => {
     expect(await search('real')).toEqual(['𝐁𝐨𝐥𝐝 ideas']);
     expect(await backfillSearchTerms({ batchSize: 2 })).toEqual({ messages: 0, chats: 0 });
   });
+
+  it('when chats and messages carry terms made before vowel signs were kept, then the backfill makes them again and a search for a Hindi word finds them, and only them', async () => {
+    const owner = new Types.ObjectId(user.id);
+    const now = new Date();
+    await newChat('कम');
+    const chatId = new Types.ObjectId();
+    // As the earlier normalisation stored them, with every combining mark dropped: काम as कम.
+    await Chat.collection.insertOne({
+      _id: chatId,
+      userId: owner,
+      title: 'काम की बात',
+      terms: ['कम', 'क', 'बत'],
+      pinned: false,
+      archived: false,
+      model: 'test-model',
+      systemPrompt: '',
+      lastMessageAt: now,
+      createdAt: now,
+      updatedAt: now,
+    });
+    const messageId = new Types.ObjectId();
+    await Message.collection.insertOne({
+      _id: messageId,
+      chatId,
+      userId: owner,
+      parentId: null,
+      role: 'user',
+      content: 'पूरा हुआ',
+      terms: ['पर', 'हआ'],
+      status: 'complete',
+      createdAt: now,
+    });
+    // Their keys cannot hold the word as written until they are made again.
+    expect(await search('पूरा')).toEqual([]);
+
+    expect(await backfillSearchTerms({ batchSize: 2 })).toEqual({ messages: 1, chats: 1 });
+    expect(await Chat.findById(chatId).lean()).toMatchObject({
+      terms: ['काम', 'की', 'बात'],
+      termsVersion: TERMS_VERSION,
+    });
+    expect(await Message.findById(messageId).lean()).toMatchObject({
+      terms: ['पूरा', 'हुआ'],
+      termsVersion: TERMS_VERSION,
+    });
+    expect(await search('पूरा')).toEqual(['काम की बात']);
+    expect(await search('काम')).toEqual(['काम की बात']);
+    expect(await search('कम')).toEqual(['कम']);
+    // Done once: the next start's pass finds nothing to make again.
+    expect(await backfillSearchTerms({ batchSize: 2 })).toEqual({ messages: 0, chats: 0 });
+  });
 });
 
 describe('the query a word search runs', () => {
@@ -551,6 +645,27 @@ describe('the query a word search runs', () => {
     expect(
       (titleMatch!.$or[0].$and as Document[]).map((c) => source(c.terms.$regex) as string),
     ).toEqual(['^hello', '^world']);
+  });
+
+  /**
+   * Every start runs the backfill: once every document carries the current termsVersion, its
+   * query must find that out from an index (on MongoDB), not by reading every message again.
+   */
+  it('when the backfill looks for documents to make again, then it filters on termsVersion alone, served by a declared { termsVersion } index', async () => {
+    for (const model of [Chat, Message] as const) {
+      expect(model.schema.indexes().map(([keys]) => keys)).toContainEqual({ termsVersion: 1 });
+      const created = (await model.collection.indexes()).map((i) => i.key);
+      expect(created).toContainEqual({ termsVersion: 1 });
+    }
+
+    commands.length = 0;
+    expect(await backfillSearchTerms()).toEqual({ messages: 0, chats: 0 });
+    for (const collection of ['messages', 'chats']) {
+      const [find] = sent('find', collection);
+      expect(find!.command.filter).toEqual({
+        $or: [{ termsVersion: { $exists: false } }, { termsVersion: { $lt: TERMS_VERSION } }],
+      });
+    }
   });
 
   it('when the search is not words, then it is the literal substring scan, bounded by maxTimeMS', async () => {

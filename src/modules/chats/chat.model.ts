@@ -1,7 +1,7 @@
 import { insertThroughSchema, type Insertable } from '../../lib/db/insert.js';
 import { documentKey, writeInTurn } from '../../lib/db/writes-in-turn.js';
 import mongoose, { Schema, type Types } from '../../lib/db/mongoose.js';
-import { searchTerms } from './search-terms.js';
+import { searchKeys } from './search-terms.js';
 
 /**
  * Internal: the newest turns of the chat's active branch within the history budget, kept on the
@@ -41,6 +41,11 @@ export interface ChatDoc {
    * chats stored before search keys existed, until the backfill (search-backfill.ts) reaches them.
    */
   terms?: string[];
+  /**
+   * Internal: the form `terms` were made in (TERMS_VERSION), written with them; absent or older on
+   * chats whose terms the backfill has still to make again.
+   */
+  termsVersion?: number;
   /** Time of the latest user message (creation time until then): the "most recently active" order. */
   lastMessageAt: Date;
   /** The message the chat's current branch ends at; absent: its newest message (branch.tree.ts). */
@@ -64,6 +69,7 @@ const chatSchema = new Schema<ChatDoc>(
     promptBytes: { type: Number, default: 0 },
     // No default: a chat without terms is one the backfill has still to reach.
     terms: { type: [String], default: undefined },
+    termsVersion: { type: Number, default: undefined },
     lastMessageAt: { type: Date, required: true },
     activeLeafId: { type: Schema.Types.ObjectId, default: undefined },
     context: {
@@ -95,6 +101,8 @@ chatSchema.index({ userId: 1, archived: 1, pinned: -1, lastMessageAt: -1, _id: -
 
 // Word search in titles: one range of this multikey index per searched word prefix (chats.search.ts).
 chatSchema.index({ userId: 1, terms: 1 });
+// The backfill's look for terms of an older form, at every start (search-backfill.ts).
+chatSchema.index({ termsVersion: 1 });
 
 export const Chat = mongoose.model<ChatDoc>('Chat', chatSchema);
 
@@ -103,7 +111,7 @@ export type NewChatDoc = Insertable<ChatDoc, 'pinned' | 'archived' | 'systemProm
 
 /** The one write path of a new chat (see insertThroughSchema), with its title's search keys. */
 export const insertChat = (chat: NewChatDoc): Promise<ChatDoc> =>
-  insertThroughSchema(Chat, { ...chat, terms: searchTerms(chat.title) });
+  insertThroughSchema(Chat, { ...chat, ...searchKeys(chat.title) });
 
 /** What a read of a chat for its JSON leaves out: what only sends and searches read. */
 export const SHOWN_FIELDS = { context: 0, terms: 0, branchDeletions: 0 } as const;

@@ -6,7 +6,7 @@ import { RecentValues } from '../../lib/recent-values.js';
 import { Chat, type ChatDoc } from './chat.model.js';
 import { ChatSlot } from './chat-slot.model.js';
 import { Message } from './message.model.js';
-import { searchTerms } from './search-terms.js';
+import { searchKeys } from './search-terms.js';
 
 /**
  * What one account may store: MAX_CHATS_PER_USER chats, MAX_MESSAGES_PER_USER messages and
@@ -47,10 +47,12 @@ export const chatSizes = (chat: Pick<ChatDoc, 'title' | 'systemPrompt'>) => ({
  * A title as a write stores it: with its size and its search keys (search-terms.ts), so a chat
  * whose title a write changes is counted and found by its new words.
  */
-export const titleFields = (title: string): Pick<ChatDoc, 'title' | 'titleBytes' | 'terms'> => ({
+export const titleFields = (
+  title: string,
+): Pick<ChatDoc, 'title' | 'titleBytes' | 'terms' | 'termsVersion'> => ({
   title,
   titleBytes: textBytes(title),
-  terms: searchTerms(title),
+  ...searchKeys(title),
 });
 
 export interface Usage {

@@ -31,7 +31,7 @@ import { forgetDeletedChat } from './chat-hooks.js';
 import { IdempotencyKey } from './idempotency.model.js';
 import { deleteMessages } from './message-removal.js';
 import { ReplyReader } from './reply-reader.model.js';
-import { searchTerms } from './search-terms.js';
+import { searchKeys } from './search-terms.js';
 import { forgetChatUsage } from '../usage/index.js';
 
 const oid = (id: string) => new Types.ObjectId(id);
@@ -151,7 +151,7 @@ export const DEFAULT_CHAT_TITLE = 'New chat';
  */
 export async function nameAfterFirstMessage(
   chatId: Types.ObjectId,
-  fields: Pick<ChatDoc, 'title' | 'titleBytes' | 'terms'>,
+  fields: Pick<ChatDoc, 'title' | 'titleBytes' | 'terms' | 'termsVersion'>,
 ): Promise<boolean> {
   const byId = { _id: chatId };
   if (serverScansFilters()) {
@@ -267,7 +267,7 @@ export async function updateChat(
     if (growth > 0) await ensureRoom(userId, { bytes: growth });
   }
   // A new title comes with its search keys, in the same write.
-  const terms = changes.title !== undefined ? { terms: searchTerms(changes.title) } : {};
+  const terms = changes.title !== undefined ? searchKeys(changes.title) : {};
   const chat = await inChatTurn(chatId, () =>
     Chat.findOneAndUpdate(
       { _id: oid(chatId), userId: oid(userId) },

@@ -45,7 +45,7 @@ import {
   type MessageDoc,
   type NewMessageDoc,
 } from './message.model.js';
-import { searchTerms } from './search-terms.js';
+import { searchKeys } from './search-terms.js';
 import { assertAccountActive, assertWithinBudget, effectiveLimit } from '../usage/index.js';
 import { knownAccount, noteAccount } from './known-accounts.js';
 import { findAccount, type Account } from '../users/index.js';
@@ -586,9 +586,9 @@ export async function storeReply(
     const stopReason = message.stopReason ?? null;
     const bytes = textBytes(content);
     // The search keys of the final text: checkpoints leave them alone, this write sets them.
-    const terms = searchTerms(content);
+    const { terms, termsVersion } = searchKeys(content);
     const set = {
-      ...{ content, bytes, terms, status, finishReason, usage, error, stopReason },
+      ...{ content, bytes, terms, termsVersion, status, finishReason, usage, error, stopReason },
       ...{ ttftMs, durationMs },
       // A continue leaves the charge of the call that began the answer (its own is in the ledger).
       ...(charge ? { charge } : {}),

@@ -12,7 +12,7 @@ import { textBytes } from './chats.quota.js';
 import { inAnswerTurn, Message, type MessageDoc } from './message.model.js';
 import { forgetLapsedReaders } from './reply-reader.model.js';
 import { liveReply } from './reply-stream.js';
-import { searchTerms } from './search-terms.js';
+import { searchKeys } from './search-terms.js';
 import { hasText } from '../../lib/text.js';
 
 export const INTERRUPTED = {
@@ -93,7 +93,7 @@ export async function finishInterrupted(reply: MessageDoc, now = new Date()): Pr
           stopReason: null,
           bytes: textBytes(reply.content),
           // Its last checkpoint is now its final text: searchable by its words from here on.
-          terms: searchTerms(reply.content),
+          ...searchKeys(reply.content),
         },
       },
     ),

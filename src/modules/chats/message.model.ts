@@ -5,7 +5,7 @@ import { documentKey, writeInTurn } from '../../lib/db/writes-in-turn.js';
 import { chargeFields, type Charge } from '../usage/index.js';
 import { surelyHeld, type Lease } from './generation/leases.js';
 import { ABORT_KINDS, type AbortKind } from './generation/registry.js';
-import { searchTerms } from './search-terms.js';
+import { searchKeys } from './search-terms.js';
 
 export type MessageStatus = 'complete' | 'streaming' | 'incomplete' | 'error';
 
@@ -62,6 +62,11 @@ export interface MessageDoc {
    * search keys existed, until the backfill (search-backfill.ts) reaches them.
    */
   terms?: string[];
+  /**
+   * Internal: the form `terms` were made in (TERMS_VERSION), written with them; absent or older on
+   * messages whose terms the backfill has still to make again.
+   */
+  termsVersion?: number;
   status: MessageStatus;
   model: string | null;
   finishReason: string | null;
@@ -112,6 +117,7 @@ const messageSchema = new Schema<MessageDoc>(
     bytes: { type: Number, default: 0 },
     // No default: a message without terms is one the backfill has still to reach.
     terms: { type: [String], default: undefined },
+    termsVersion: { type: Number, default: undefined },
     status: {
       type: String,
       enum: ['complete', 'streaming', 'incomplete', 'error'],
@@ -172,6 +178,9 @@ messageSchema.index({ chatId: 1, createdAt: 1, _id: 1 });
 messageSchema.index({ userId: 1, bytes: 1 });
 // Word search: one range of this multikey index per searched word prefix (chats.search.ts).
 messageSchema.index({ userId: 1, terms: 1 });
+// The backfill's look for terms of an older form, at every start: once all are made again, an
+// empty range of this index rather than a read of every message (search-backfill.ts).
+messageSchema.index({ termsVersion: 1 });
 // The charges of a day, of one user (budgets, /api/usage) or of everyone (the admin totals).
 messageSchema.index({ 'charge.day': 1, userId: 1 });
 // The sweep for replies whose instance died looks for the few that are still streaming.
@@ -188,7 +197,7 @@ export type NewMessageDoc = Insertable<
 /** A new message with the search keys of its content (whatever the caller passed for them). */
 const withTerms = (message: NewMessageDoc): NewMessageDoc => ({
   ...message,
-  terms: searchTerms(message.content ?? ''),
+  ...searchKeys(message.content ?? ''),
 });
 
 /** The one write path of a message (see insertThroughSchema); returns it as stored. */

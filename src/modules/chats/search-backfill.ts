@@ -4,15 +4,19 @@ import type { Model, Types } from '../../lib/db/mongoose.js';
 import { serverLosesConcurrentUpdates } from '../../lib/db/connection.js';
 import { Chat, inChatTurn } from './chat.model.js';
 import { inAnswerTurn, Message } from './message.model.js';
-import { searchTerms, TERMS_OF_AN_OLDER_FORM } from './search-terms.js';
+import { searchKeys, TERMS_VERSION } from './search-terms.js';
 
 /**
- * Search keys for what was stored before they existed. Every write of a title or of a final
- * message text sets `terms` itself; documents older than that have none, or keys of an older
- * form (TERMS_OF_AN_OLDER_FORM). At every start each instance walks the messages, then the chats,
+ * Search keys for what was stored before they existed, or before their current form. Every write
+ * of a title or of a final message text sets `terms` itself, with the form they were made in
+ * (`termsVersion`); documents older than that have none, or keys of an older form (a version
+ * below TERMS_VERSION, or none). At every start each instance walks the messages, then the chats,
  * that lack them, in `_id` order and in batches, and sets them from the stored text. Until a
- * document is reached, a word search still finds it by its text (chats.search.ts), so nothing
- * is missing from results meanwhile, only slower.
+ * document is reached, a word search still finds one without keys by its text (chats.search.ts),
+ * so nothing is missing from results meanwhile, only slower; one with keys of an older form is
+ * found by those, so a word whose form changed (a Hindi word with its vowel signs) finds it only
+ * once it is reached. Once every document has keys of the current form, the look for them is an
+ * empty range of the `{ termsVersion }` index: a start reads nothing else.
  *
  * Idempotent and safe beside live writes and other instances: each update applies only while
  * the document still lacks them (a write that set them since wins), and the walk goes by
@@ -32,9 +36,9 @@ const PAUSE_MS = 100;
 
 type Row = { _id: Types.ObjectId } & Record<string, unknown>;
 
-/** Without search keys, or with keys made before capitals were folded too (search-terms.ts). */
+/** Without search keys (and so without a version), or with keys of an older form (search-terms.ts). */
 const LACKING_TERMS = {
-  $or: [{ terms: { $exists: false } }, { terms: { $regex: TERMS_OF_AN_OLDER_FORM } }],
+  $or: [{ termsVersion: { $exists: false } }, { termsVersion: { $lt: TERMS_VERSION } }],
 };
 
 /** How one document's write takes its turn among the others of its kind (inChatTurn, inAnswerTurn). */
@@ -54,7 +58,7 @@ async function fill<T>(
 ): Promise<number> {
   const updates = rows.map((row) => ({
     filter: { _id: row._id, ...LACKING_TERMS },
-    update: { $set: { terms: searchTerms(typeof row[field] === 'string' ? row[field] : '') } },
+    update: { $set: searchKeys(typeof row[field] === 'string' ? row[field] : '') },
   }));
   if (!serverLosesConcurrentUpdates()) {
     const result = await model.collection.bulkWrite(
@@ -97,7 +101,10 @@ async function backfill<T>(
   return filled;
 }
 
-/** One full pass: the messages, then the chats, that lack search keys. Returns how many were filled. */
+/**
+ * One full pass: the messages, then the chats, that lack search keys of the current form. Returns
+ * how many were filled.
+ */
 export async function backfillSearchTerms(
   options: { batchSize?: number; signal?: AbortSignal } = {},
 ): Promise<{ messages: number; chats: number }> {
@@ -117,10 +124,13 @@ export function startSearchBackfill(): void {
   backfillSearchTerms({ signal: controller.signal })
     .then((filled) => {
       if (filled.messages + filled.chats > 0)
-        logger.info(filled, 'search keys filled in for documents stored without them');
+        logger.info(
+          filled,
+          'search keys made for documents stored without them or in an older form',
+        );
     })
     .catch((error: unknown) => {
-      // The next start carries on: what was filled stays, the rest still lacks `terms`.
+      // The next start carries on: what was filled stays, the rest still lacks current keys.
       logger.warn({ err: (error as Error).message }, 'search-key backfill stopped');
     })
     .finally(() => {

@@ -4,9 +4,9 @@
  * array that a `{ userId: 1, terms: 1 }` multikey index serves (chats.search.ts).
  *
  * Normalisation: lower-cased, then NFKD (compatibility forms such as `ﬁ` or full-width letters
- * become plain ones, accented letters a base letter and a mark) with the combining marks dropped,
- * lower-cased again, then split on every character that is not a letter or a digit (Unicode
- * classes, any script).
+ * become plain ones, accented letters a base letter and a mark) with the diacritics dropped
+ * (DIACRITICS), lower-cased again, then split on every character that is not a letter, a mark
+ * or a digit (Unicode classes, any script).
  */
 
 /**
@@ -23,9 +23,28 @@ export const MAX_TERMS = 1000;
  */
 export const MAX_TERM_CHARS = 32;
 
-const MARKS = /\p{M}+/gu;
-const SEPARATORS = /[^\p{L}\p{N}]+/u;
-const WORD = /^[\p{L}\p{N}]+$/u;
+/**
+ * The combining marks a reader of their script leaves out and expects a search to ignore: the
+ * accents of Latin, Greek and Cyrillic (and those of symbols), Hebrew points and cantillation,
+ * Arabic harakat (with the hamza and madda over an alef: أ and آ are found by ا, as Arabic is
+ * often typed) and the Quran's annotation signs, Church Slavonic titlos, and variation selectors
+ * (they change a glyph, not a letter). Every other mark is a letter of its word and stays: the
+ * vowel signs and viramas of Devanagari, Bengali, Tamil and the other Brahmic scripts (काम "work"
+ * and कम "less" are two words), the nukta (ড় and ড are two letters of Bengali), Thai's and
+ * Khmer's vowels and tones.
+ *
+ * Cyrillic letters that NFKD decomposes fold like accented Latin ones (ё to е, й to и, ї to і):
+ * Russian mostly writes ё as е, so a search must find one by the other, and a search for и
+ * finding й as well (мой beside мои) costs less than a separate rule for each letter.
+ *
+ * Marks only: the Hebrew block's maqaf, paseq and sof pasuq are punctuation and still separate
+ * words.
+ */
+const DIACRITICS =
+  // eslint-disable-next-line no-misleading-character-class -- each mark is matched on its own
+  /[\u0300-\u036f\u0483-\u0489\u0591-\u05bd\u05bf\u05c1\u05c2\u05c4\u05c5\u05c7\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e4\u06e7\u06e8\u06ea-\u06ed\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f\p{Variation_Selector}]+/gu;
+const SEPARATORS = /[^\p{L}\p{M}\p{N}]+/u;
+const WORD = /^[\p{L}\p{M}\p{N}]+$/u;
 /**
  * Scripts written without spaces between words: a "word" of theirs is a whole phrase, so a search
  * in them keeps matching anywhere in the text (the substring scan) rather than by word prefix.
@@ -51,7 +70,7 @@ export function normalise(text: string): string {
   return text
     .toLowerCase()
     .normalize('NFKD')
-    .replace(MARKS, '')
+    .replace(DIACRITICS, '')
     .replace(FORMAT, '')
     .toLowerCase()
     .replace(/ς/g, 'σ')
@@ -59,11 +78,13 @@ export function normalise(text: string): string {
 }
 
 /**
- * Terms made before the last steps may hold a capital, a final sigma or an ß: matched by the
- * backfill, which makes them again (search-backfill.ts). A pattern MongoDB's and FerretDB's
- * regular expressions both read.
+ * The form of the terms that searchTerms makes, stored beside them (`termsVersion`): raised with
+ * every change to what normalise keeps, so that the backfill (search-backfill.ts) makes again the
+ * terms stored in an older form, which no search of the new form would find. Absent: made before
+ * versions were stored (a capital, a final sigma or an ß kept; every combining mark dropped). 1:
+ * the vowel signs of Brahmic and Southeast Asian scripts kept.
  */
-export const TERMS_OF_AN_OLDER_FORM = '[\\p{Lu}ςß]';
+export const TERMS_VERSION = 1;
 
 const cut = (word: string) =>
   word.length <= MAX_TERM_CHARS ? word : Array.from(word).slice(0, MAX_TERM_CHARS).join('');
@@ -79,9 +100,15 @@ export function searchTerms(text: string): string[] {
   return [...terms];
 }
 
+/** The search keys of a text as every write stores them beside it: its terms and their form. */
+export const searchKeys = (text: string): { terms: string[]; termsVersion: number } => ({
+  terms: searchTerms(text),
+  termsVersion: TERMS_VERSION,
+});
+
 /**
- * The words of a search when it is made of words only (letters and digits, separated by
- * whitespace) — the common case, served by the index; null when it holds anything else
+ * The words of a search when it is made of words only (letters with their marks and digits,
+ * separated by whitespace) — the common case, served by the index; null when it holds anything else
  * (punctuation, code, a script written without spaces), which is searched as literal text.
  */
 export function queryWords(q: string): string[] | null {
