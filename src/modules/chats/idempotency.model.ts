@@ -80,3 +80,14 @@ export const IdempotencyKey = mongoose.model<IdempotencyDoc>(
 );
 
 export const initIdempotencyKeys = () => ensureTtlIndex(IdempotencyKey, 'expiresAt');
+
+/**
+ * Removes the records past their expiry. MongoDB's TTL index does
+ * it there; FerretDB has none, where nothing else removed them but their chat's deletion, so the
+ * collection grew with every keyed exchange for good. Run with the interrupted-reply sweep.
+ */
+export async function forgetExpiredIdempotencyKeys(now = new Date()): Promise<number> {
+  // As a new claim of the same key does (claimIdempotencyKey): an expired record is free.
+  const { deletedCount } = await IdempotencyKey.collection.deleteMany({ expiresAt: { $lte: now } });
+  return deletedCount;
+}

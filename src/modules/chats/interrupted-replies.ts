@@ -10,6 +10,7 @@ import { logger } from '../../lib/logger.js';
 import { runPeriodically, type PeriodicJob } from '../../lib/periodic.js';
 import { textBytes } from './chats.quota.js';
 import { inAnswerTurn, Message, type MessageDoc } from './message.model.js';
+import { forgetExpiredIdempotencyKeys } from './idempotency.model.js';
 import { forgetLapsedReaders } from './reply-reader.model.js';
 import { liveReply } from './reply-stream.js';
 import { searchKeys } from './search-terms.js';
@@ -280,9 +281,10 @@ let sweeper: PeriodicJob | undefined;
 /** Runs the sweep every half lease on this instance, so no reply stays `streaming` for long after a crash. */
 export function startInterruptedSweep(): void {
   const everyMs = Math.max(1000, (config().GENERATION_LEASE_SECONDS * 1000) / 2);
-  // The readers' lapsed heartbeats go with the same pass (reply-reader.model.ts).
+  // The readers' lapsed heartbeats and expired idempotency keys go with the same pass (no TTL
+  // index on FerretDB).
   sweeper ??= runPeriodically('interrupted-reply sweep', everyMs, () =>
-    Promise.all([sweepInterrupted(), forgetLapsedReaders()]),
+    Promise.all([sweepInterrupted(), forgetLapsedReaders(), forgetExpiredIdempotencyKeys()]),
   );
 }
 
