@@ -13,11 +13,12 @@ const ctx = useChatApp({ GENERATION_LEASE_SECONDS: '2' });
 afterAll(() => stopInterruptedSweep());
 
 describe('expired idempotency keys', () => {
-  it('when a key has expired, then the periodic sweep removes its record (FerretDB has no TTL index)', async () => {
+  it('when a key has expired, then the periodic sweep removes its record (FerretDB has no TTL index) and keeps the others', async () => {
     const chatId = (await ctx.request().post('/api/chats').set(ctx.user.auth).send({})).body
       .id as string;
     const keys = Array.from({ length: 3 }, (_, i) => `expiring-${Date.now()}-${i}`);
-    for (const key of keys) {
+    const kept = `kept-${Date.now()}`;
+    for (const key of [...keys, kept]) {
       const res = await ctx
         .request()
         .post(`/api/chats/${chatId}/messages`)
@@ -31,6 +32,10 @@ describe('expired idempotency keys', () => {
       () => IdempotencyKey.countDocuments({ key: { $in: keys }, response: { $ne: null } }),
       (n) => n === keys.length,
     );
+    await eventually(
+      () => IdempotencyKey.countDocuments({ key: kept, response: { $ne: null } }),
+      (n) => n === 1,
+    );
     // A day later: all three are past their 24 h.
     await IdempotencyKey.updateMany(
       { key: { $in: keys } },
@@ -43,5 +48,7 @@ describe('expired idempotency keys', () => {
       5000,
     );
     expect(left).toBe(0);
+    // A key within its 24 h stays: a retry of it still lands on its exchange.
+    expect(await IdempotencyKey.countDocuments({ key: kept })).toBe(1);
   }, 20_000);
 });
