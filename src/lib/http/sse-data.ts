@@ -1,3 +1,6 @@
+import type { ErrorRequestHandler, Response } from 'express';
+import { config } from '../config.js';
+import { serveEvents } from './serve-events.js';
 import { SseStream } from './sse.js';
 
 /**
@@ -21,4 +24,19 @@ export class DataSseStream extends SseStream {
   protected override format(_event: string, data: unknown, _id: string | null): string {
     return `data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`;
   }
+}
+
+/**
+ * Opens a stream of `data:` lines on `res` (its head, and a ping every SSE_PING_SECONDS) and
+ * writes it apart from the route (serveEvents): the route settles once the head is sent, and a
+ * failure while writing goes to `onError`, the error handler of the route's surface.
+ */
+export function serveDataEvents(
+  res: Response,
+  write: (sse: DataSseStream) => Promise<void>,
+  onError?: ErrorRequestHandler,
+): void {
+  const sse = new DataSseStream(res);
+  sse.open(config().SSE_PING_SECONDS);
+  serveEvents(res, sse, write, onError);
 }

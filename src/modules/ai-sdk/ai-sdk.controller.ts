@@ -1,20 +1,11 @@
 import type { Request, Response } from 'express';
 import { config } from '../../lib/config.js';
 import { AppError } from '../../lib/errors.js';
-import { serveEvents } from '../../lib/http/serve-events.js';
-import { DataSseStream } from '../../lib/http/sse-data.js';
 import { isObjectId } from '../../lib/http/ids.js';
 import { setNextLink } from '../../lib/http/pagination.js';
 import { authOf } from '../../lib/http/request-auth.js';
 import { characterCount, hasText } from '../../lib/text.js';
-import {
-  DataSink,
-  followLive,
-  openReply,
-  runReply,
-  type Exchange,
-  type ReplyOutcome,
-} from '../chats/index.js';
+import { streamReplyAsData, type Exchange, type ReplyOutcome } from '../chats/index.js';
 import type { AiSdkChatBody } from './ai-sdk.schemas.js';
 import { toUiMessage } from './ai-sdk.mapper.js';
 import {
@@ -158,12 +149,10 @@ export async function chat(req: Request, res: Response, { body }: { body: AiSdkC
 
 /**
  * Runs the exchange's reply and streams it as UI message stream parts, apart from the route
- * (serveEvents): the route settles once the head is sent.
+ * (streamReplyAsData): the route settles once the head is sent.
  */
 function streamUiReply(res: Response, exchange: Exchange): void {
   res.set('x-vercel-ai-ui-message-stream', 'v1');
-  const sse = new DataSseStream(res);
-  sse.open(config().SSE_PING_SECONDS);
   const textId = `text-${String(exchange.assistant._id)}`;
   let textStarted = false;
   // A reasoning model's thinking comes before its answer, as reasoning parts (useChat shows them
@@ -175,29 +164,20 @@ function streamUiReply(res: Response, exchange: Exchange): void {
     reasoning = 'ended';
     return [{ type: 'reasoning-end', id: reasoningId }];
   };
-  /** The last parts: the text's end, then finish, abort (stopped) or error; then [DONE]. */
-  const lastParts = (outcome: ReplyOutcome | null): unknown[] => [
-    ...endReasoning(),
-    ...(textStarted ? [{ type: 'text-end', id: textId }] : []),
-    ...(!outcome
-      ? [{ type: 'error', errorText: 'Something went wrong on our side' }]
-      : outcome.error
-        ? [{ type: 'error', errorText: outcome.error.message }]
-        : outcome.message.status === 'incomplete'
-          ? // Stopped (POST /api/chats/:id/stop) or cut by shutdown; the partial answer is stored.
-            [{ type: 'abort', reason: 'The reply was stopped before it finished' }]
-          : [{ type: 'finish-step' }, { type: 'finish', finishReason: finishReason(outcome) }]),
-    '[DONE]',
-  ];
-  serveEvents(res, sse, async () => {
-    await sse.data({
-      type: 'start',
-      messageId: String(exchange.assistant._id),
-      messageMetadata: { chatId: String(exchange.chat._id) },
-    });
-    await sse.data({ type: 'start-step' });
-    const reply = openReply(exchange);
-    const sink = new DataSink(res, sse, {
+  // useChat's stop() aborts the request, and this protocol has no way back to a reply: a client
+  // that leaves has stopped it, so it is cut at once (stored as incomplete), not kept running.
+  streamReplyAsData(
+    res,
+    exchange,
+    {
+      opening: [
+        {
+          type: 'start',
+          messageId: String(exchange.assistant._id),
+          messageMetadata: { chatId: String(exchange.chat._id) },
+        },
+        { type: 'start-step' },
+      ],
       delta: (delta) => {
         const parts: unknown[] = textStarted
           ? []
@@ -205,28 +185,31 @@ function streamUiReply(res: Response, exchange: Exchange): void {
         textStarted = true;
         return [...parts, { type: 'text-delta', id: textId, delta }];
       },
-      final: () => lastParts(reply.outcome),
-    });
-    const reading = followLive(reply, sink, 0);
-    // useChat's stop() aborts the request, and this protocol has no way back to a reply: a client
-    // that leaves has stopped it, so it is cut at once (stored as incomplete), not kept running.
-    runReply(reply, exchange, {
-      leavingStops: true,
       // Before the first text (its text-start ends the reasoning): written as it comes.
-      onEvent: (event, interrupt) => {
+      event: (event) => {
         if (event.type !== 'reasoning' || reasoning === 'ended') return undefined;
         const delta = { type: 'reasoning-delta', id: reasoningId, delta: event.content };
-        if (reasoning === 'open') return sse.data(delta, interrupt);
+        if (reasoning === 'open') return [delta];
         reasoning = 'open';
-        const started = sse.data({ type: 'reasoning-start', id: reasoningId }, interrupt);
-        return started
-          ? started.then(() => sse.data(delta, interrupt))
-          : sse.data(delta, interrupt);
+        return [{ type: 'reasoning-start', id: reasoningId }, delta];
       },
-    });
-    await reading;
-    await reply.finished;
-  });
+      /** The last parts: the text's end, then finish, abort (stopped) or error; then [DONE]. */
+      final: (outcome) => [
+        ...endReasoning(),
+        ...(textStarted ? [{ type: 'text-end', id: textId }] : []),
+        ...(!outcome
+          ? [{ type: 'error', errorText: 'Something went wrong on our side' }]
+          : outcome.error
+            ? [{ type: 'error', errorText: outcome.error.message }]
+            : outcome.message.status === 'incomplete'
+              ? // Stopped (POST /api/chats/:id/stop) or cut by shutdown; the partial answer is stored.
+                [{ type: 'abort', reason: 'The reply was stopped before it finished' }]
+              : [{ type: 'finish-step' }, { type: 'finish', finishReason: finishReason(outcome) }]),
+        '[DONE]',
+      ],
+    },
+    { leavingStops: true },
+  );
 }
 
 /** The useChat id's stored messages (its chat's active branch), newest page first, oldest first. */

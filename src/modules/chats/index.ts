@@ -56,6 +56,11 @@ export { startHeldCompletion } from './generation/generation.runner.js';
 export { followLive } from './reply-live-reader.js';
 export { CollectingSink } from './reply-sink.js';
 export { DataSink, type DataFormat } from './reply-data-sink.js';
+export {
+  streamReplyAsData,
+  type LiveDataFormat,
+  type LiveDataOptions,
+} from './reply-data-stream.js';
 export type { ReplyOutcome, ReplyStream } from './reply-stream.js';
 export { subscribeToChatDeletion } from './chat-hooks.js';
 

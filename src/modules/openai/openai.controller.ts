@@ -2,8 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { config } from '../../lib/config.js';
 import { hasClosed, whenClosed } from '../../lib/http/response-closed.js';
-import { serveEvents } from '../../lib/http/serve-events.js';
-import { DataSseStream } from '../../lib/http/sse-data.js';
+import { serveDataEvents } from '../../lib/http/sse-data.js';
 import type { ObjectIdString } from '../../lib/http/ids.js';
 import { DEMO_MODEL, type ReasoningField, type ToolCallDelta } from '../../lib/llm/index.js';
 import {
@@ -11,19 +10,17 @@ import {
   CollectingSink,
   DataSink,
   findReplyInChat,
-  followLive,
   followReply,
   INTERRUPTED,
   oncePerKey,
-  openReply,
   plannedIds,
   releaseIdempotencyKey,
   replyToEnd,
-  runReply,
   startedReply,
   startHeldCompletion,
   storedError,
   storedReply,
+  streamReplyAsData,
   type Exchange,
   type IdempotencyDoc,
   type ReplyOutcome,
@@ -145,13 +142,6 @@ function collectToolCalls() {
  */
 const LEAVING_IS_STOPPING = { leavingStops: true };
 const leaving = (keyed: boolean): RunReplyOptions => (keyed ? {} : LEAVING_IS_STOPPING);
-
-/** How the reply ended, once it has; a reply that ended without an outcome is a server bug. */
-async function outcomeOf(reply: ReturnType<typeof openReply>): Promise<ReplyOutcome> {
-  await reply.finished;
-  if (!reply.outcome) throw new OpenAiError('INTERNAL', 'Something went wrong on our side', {});
-  return reply.outcome;
-}
 
 /**
  * Runs the reply to its end with the client as a reader that is written nothing until then (a
@@ -309,42 +299,34 @@ async function answerStream(
       throw new OpenAiError('INTERNAL', 'Something went wrong on our side', {});
     return null;
   }
-  const sse = new DataSseStream(res);
-  sse.open(config().SSE_PING_SECONDS);
   const { chunk, lastLines } = streamLines(who, includeUsage);
-  // Written apart from the route (serveEvents): the route settles once the head is sent; a
-  // failure goes to /v1's error handler, as the route's would.
-  serveEvents(
+  // A failure goes to /v1's error handler, as the route's would.
+  streamReplyAsData(
     res,
-    sse,
-    async () => {
-      // Written before any delta (writes keep their order); waited for only once the reply runs.
-      const roleWritten = sse.data(chunk({ role: 'assistant', content: '' }));
-      const reply = openReply(exchange);
-      const sink = new DataSink(res, sse, {
-        delta: (content) => [chunk({ content })],
-        final: () => lastLines(reply.outcome),
-      });
-      const reading = followLive(reply, sink, 0);
-      runReply(reply, exchange, {
-        ...leaving(keyed),
-        // Tool calls, a refusal and a reasoning model's thinking come between text chunks; the
-        // text before them has been written by now.
-        onEvent: (event, interrupt) =>
-          event.type === 'toolCalls'
-            ? sse.data(chunk({ tool_calls: event.toolCalls }), interrupt)
-            : event.type === 'refusal'
-              ? sse.data(chunk({ refusal: event.content }), interrupt)
-              : event.type === 'reasoning'
-                ? sse.data(chunk({ [event.field]: event.content }), interrupt)
-                : undefined,
-      });
-      await roleWritten;
-      await reading;
-      // Ended once finished; its tokens were recorded by the generation runner.
-      await outcomeOf(reply);
+    exchange,
+    {
+      opening: [chunk({ role: 'assistant', content: '' })],
+      delta: (content) => [chunk({ content })],
+      // Tool calls, a refusal and a reasoning model's thinking come between text chunks.
+      event: (event) =>
+        event.type === 'toolCalls'
+          ? [chunk({ tool_calls: event.toolCalls })]
+          : event.type === 'refusal'
+            ? [chunk({ refusal: event.content })]
+            : event.type === 'reasoning'
+              ? [chunk({ [event.field]: event.content })]
+              : undefined,
+      final: lastLines,
     },
-    openAiErrorHandler,
+    {
+      ...leaving(keyed),
+      // Its tokens were recorded by the generation runner; one that ended without an outcome is
+      // a server bug.
+      ended: (outcome) => {
+        if (!outcome) throw new OpenAiError('INTERNAL', 'Something went wrong on our side', {});
+      },
+      onError: openAiErrorHandler,
+    },
   );
   return null;
 }
@@ -477,13 +459,10 @@ async function answerAgain(
     const error = failed(await outcomeOfStored());
     if (error) throw error;
   }
-  const sse = new DataSseStream(res);
-  sse.open(config().SSE_PING_SECONDS);
   const { chunk, lastLines } = streamLines(who, body.stream_options?.include_usage === true);
-  serveEvents(
+  serveDataEvents(
     res,
-    sse,
-    async () => {
+    async (sse) => {
       await sse.data(chunk({ role: 'assistant', content: '' }));
       // Its end is written from the stored reply (its charge, its stop reason), below.
       await followReply(
