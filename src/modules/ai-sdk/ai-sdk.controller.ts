@@ -4,8 +4,13 @@ import { AppError } from '../../lib/errors.js';
 import { isObjectId } from '../../lib/http/ids.js';
 import { setNextLink } from '../../lib/http/pagination.js';
 import { authOf } from '../../lib/http/request-auth.js';
-import { characterCount, hasText } from '../../lib/text.js';
-import { streamReplyAsData, type Exchange, type ReplyOutcome } from '../chats/index.js';
+import { hasText } from '../../lib/text.js';
+import {
+  assertQuestionFits,
+  streamReplyAsData,
+  type Exchange,
+  type ReplyOutcome,
+} from '../chats/index.js';
 import type { AiSdkChatBody } from './ai-sdk.schemas.js';
 import { toUiMessage } from './ai-sdk.mapper.js';
 import {
@@ -37,8 +42,7 @@ function newUserText(body: AiSdkChatBody): string {
       `${path}.parts`,
       'The new user message has no text: its text parts are missing or empty',
     );
-  const max = config().MAX_MESSAGE_CHARS;
-  if (characterCount(text) > max) throw invalid(`${path}.parts`, `At most ${max} characters`);
+  assertQuestionFits(text, (max) => invalid(`${path}.parts`, `At most ${max} characters`));
   return text;
 }
 

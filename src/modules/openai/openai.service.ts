@@ -4,6 +4,7 @@ import { parseObjectId } from '../../lib/http/ids.js';
 import { characterCount, hasText } from '../../lib/text.js';
 import type { ChatTurn } from '../../lib/llm/index.js';
 import {
+  assertQuestionFits,
   beginExchange,
   beginUnstoredExchange,
   type Exchange,
@@ -117,14 +118,14 @@ function assertSizes(turns: ChatTurn[]): void {
 function storedQuestion(body: ChatCompletionBody): string {
   const last = body.messages.at(-1)!;
   const text = textOf(last.content);
-  const max = config().MAX_MESSAGE_CHARS;
   if (last.role !== 'user' || !hasText(text))
     throw invalid('With store: true the last message must be a user message with text', 'store');
-  if (characterCount(text) > max)
-    throw invalid(
+  assertQuestionFits(text, (max) =>
+    invalid(
       `With store: true the last message is stored and may have at most ${max} characters`,
       'messages',
-    );
+    ),
+  );
   return text;
 }
 
