@@ -1,5 +1,4 @@
 import type { Request, Response } from 'express';
-import { config } from '../../lib/config.js';
 import { AppError } from '../../lib/errors.js';
 import { isObjectId } from '../../lib/http/ids.js';
 import { setNextLink } from '../../lib/http/pagination.js';
@@ -7,6 +6,7 @@ import { authOf } from '../../lib/http/request-auth.js';
 import { hasText } from '../../lib/text.js';
 import {
   assertQuestionFits,
+  modelRule,
   streamReplyAsData,
   type Exchange,
   type ReplyOutcome,
@@ -120,8 +120,9 @@ function finishReason(outcome: ReplyOutcome): string {
  */
 export async function chat(req: Request, res: Response, { body }: { body: AiSdkChatBody }) {
   const { userId } = authOf(req);
-  if (body.model !== undefined && !config().models.includes(body.model))
-    throw invalid('model', `Unknown model; allowed: ${config().models.join(', ')}`);
+  const models = modelRule();
+  if (body.model !== undefined && !models.allows(body.model))
+    throw invalid('model', models.refusal);
   let exchange: Exchange;
   // The daily budget is checked under the generation slot, as for every exchange (a useChat id
   // seen for the first time makes its chat only once the limits let its message through).

@@ -3,6 +3,7 @@ import { config, type Config } from '../../lib/config.js';
 import { objectIdField, objectIdParam } from '../../lib/http/ids.js';
 import { idempotencyKeyHeader, searchQuery } from '../../lib/http/schemas.js';
 import { CURSOR_TEXT } from './reply-cursor.js';
+import { modelRule } from './message-rules.js';
 import { REPLY_ERROR_CODES, STOP_REASONS } from './message.model.js';
 import { pageParams } from '../../lib/http/pagination.js';
 import { NOT_BLANK } from '../../lib/text.js';
@@ -288,11 +289,11 @@ export function chatSchemas(c: Config = config()) {
   const systemPrompt = z.string().max(c.MAX_SYSTEM_PROMPT_CHARS);
   // Published as a plain string: the allowed ids are the server's configuration, read at run time
   // from GET /api/models, not baked into the description (or into clients generated from it).
-  const models = new Set(c.models);
+  const models = modelRule(c);
   const model = z
     .string()
     .max(MODEL_ID_MAX)
-    .refine((id) => models.has(id), `Unknown model; allowed: ${c.models.join(', ')}`)
+    .refine(models.allows, models.refusal)
     .describe('A model id from `GET /api/models`; any other is a 400');
   const stream = z
     .boolean()

@@ -33,7 +33,7 @@ export { plannedIds, type ExchangeIds } from './exchange.service.js';
 export type { IdempotencyDoc } from './idempotency.model.js';
 export { releaseIdempotencyKey } from './idempotency.service.js';
 export { findReplyInChat, type ReplyInChat } from './reply-resume.service.js';
-export { assertQuestionFits } from './message-rules.js';
+export { assertQuestionFits, modelRule } from './message-rules.js';
 export {
   follow as followReply,
   replyToEnd,

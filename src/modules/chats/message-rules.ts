@@ -1,4 +1,4 @@
-import { config } from '../../lib/config.js';
+import { config, type Config } from '../../lib/config.js';
 import { characterCount } from '../../lib/text.js';
 
 /**
@@ -9,4 +9,16 @@ import { characterCount } from '../../lib/text.js';
 export function assertQuestionFits(text: string, refusal: (max: number) => Error): void {
   const max = config().MAX_MESSAGE_CHARS;
   if (characterCount(text) > max) throw refusal(max);
+}
+
+/**
+ * The models a message may name (MODELS), and the words that refuse another: the same on the
+ * chats routes (their schemas) and the AI SDK route.
+ */
+export function modelRule(c: Config = config()) {
+  const models = new Set(c.models);
+  return {
+    allows: (id: string) => models.has(id),
+    refusal: `Unknown model; allowed: ${c.models.join(', ')}`,
+  };
 }
