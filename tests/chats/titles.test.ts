@@ -155,6 +155,17 @@ describe('titles the model writes', () => {
     expect(await refusals()).toBe(refusedBefore);
   });
 
+  it('when the model answers the title request with invisible characters only, then the first-message title stays, as a client could not write that title either', async () => {
+    upstream.script({ chunks: ['fine'] }, { chunks: ['\u200b\u2060\u3164'] });
+    const res = await startStreamed({ message: 'keep my visible title' });
+    const { events } = parseSse(res.body as string);
+    expect(events.map((e) => e.event)).not.toContain('title');
+    expect(events.at(-1)!.event).toBe('done');
+    expect(upstream.requests).toHaveLength(2);
+    const chatId = events[0]!.data.chat.id as string;
+    expect((await Chat.findById(chatId).lean())!.title).toBe('keep my visible title');
+  });
+
   it('when the title request fails, then the reply still ends with done and the first-message title stays', async () => {
     upstream.script({ chunks: ['fine'] }, { status: 500 });
     const res = await startStreamed({ message: 'keep my title' });

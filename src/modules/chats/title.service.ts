@@ -1,5 +1,5 @@
 import { config } from '../../lib/config.js';
-import { cutText } from '../../lib/text.js';
+import { cutText, hasText } from '../../lib/text.js';
 import { Types } from '../../lib/db/mongoose.js';
 import { logger } from '../../lib/logger.js';
 import {
@@ -34,7 +34,7 @@ const INSTRUCTION =
 /** How much of the question and the answer the title model is shown. */
 const EXCERPT_CHARS = 1_500;
 
-/** The model's answer as a title: one line, unquoted, within the title limit; null when empty. */
+/** The model's answer as a title: one line, unquoted, within the title limit; null when it shows nothing. */
 export function cleanTitle(text: string): string | null {
   const line = text
     .replace(/\s+/g, ' ')
@@ -43,7 +43,9 @@ export function cleanTitle(text: string): string | null {
     .replace(/^["'“”‘’`*]+|["'“”‘’`*]+$/g, '')
     .replace(/[.!?:;,\s]+$/, '')
     .trim();
-  if (!line) return null;
+  // A title of invisible characters only (a zero-width space, a Hangul filler) would show the
+  // chat untitled in the list, and is one the user could not write (NOT_BLANK): none then.
+  if (!hasText(line)) return null;
   return titleFromMessage(line);
 }
 
