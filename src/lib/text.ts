@@ -74,12 +74,18 @@ export const NO_CONTROL_CHARACTERS = new RegExp('^[^\\u0000-\\u001f\\u007f]*$');
 
 /**
  * Text that shows something: at least one character that `trim()` keeps and that is not one of the
- * invisible characters a text of only them would show as empty (the zero-width space, joiner and
- * non-joiner, the word joiner, the Mongolian vowel separator, the Hangul fillers). JavaScript's
- * `\s` is exactly what `trim()` removes; U+FEFF is named too because other regex engines (Python's,
- * which schemathesis generates from) do not count it as whitespace. Published as the `pattern`.
+ * invisible characters a text of only them would show as empty: the zero-width space, joiner and
+ * non-joiner, the word joiner, the Hangul fillers, and the other format characters that show
+ * nothing (the soft hyphen, the direction marks, embeddings and isolates, the invisible operators,
+ * the Mongolian vowel separator), the variation selectors and the combining grapheme joiner (all
+ * but the fillers are what search drops as well: search-terms.ts). JavaScript's `\s` is exactly
+ * what `trim()` removes; U+FEFF is named too because other regex engines (Python's, which
+ * schemathesis generates from) do not count it as whitespace. BMP `\u` escapes only, which both
+ * engines read. Published as the `pattern`.
  */
-export const NOT_BLANK = /[^\s\uFEFF\u180E\u200B-\u200D\u2060\u115F\u1160\u3164\uFFA0]/;
+export const NOT_BLANK =
+  // eslint-disable-next-line no-misleading-character-class -- each mark is matched on its own
+  /[^\s\uFEFF\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B-\u200F\u202A-\u202E\u2060-\u206F\u3164\uFE00-\uFE0F\uFFA0]/;
 
 /**
  * Whether a message has text to send the model: a reply of only whitespace (a model that answered

@@ -24,6 +24,11 @@ describe('text of invisible characters only', () => {
     ['a zero-width space', '\u200b\u200b'],
     ['a word joiner', '\u2060'],
     ['a Hangul filler', '\u3164'],
+    // Invisible as those: search drops them as format characters (search-terms.ts).
+    ['left-to-right and right-to-left marks', '\u200e\u200f'],
+    ['a soft hyphen', '\u00ad'],
+    ['bidirectional isolates', '\u2066\u2069'],
+    ['a variation selector', '\ufe0f'],
   ])(
     'when a message or a title is only %s, then it is refused as empty (400), as a byte-order mark is',
     async (_name, text) => {
