@@ -1,5 +1,6 @@
 import type { CommandStartedEvent, Document } from 'mongodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { serverScansFilters } from '../../src/lib/db/connection.js';
 import { Types } from '../../src/lib/db/mongoose.js';
 import { Chat } from '../../src/modules/chats/chat.model.js';
 import { Message } from '../../src/modules/chats/message.model.js';
@@ -665,6 +666,65 @@ describe('the query a word search runs', () => {
       expect(find!.command.filter).toEqual({
         $or: [{ termsVersion: { $exists: false } }, { termsVersion: { $lt: TERMS_VERSION } }],
       });
+    }
+  });
+
+  /**
+   * Every document stored before termsVersion is made again at the first start of this version.
+   * The embedded FerretDB serves only a filter on `_id` alone from an index: an update filtered
+   * on anything more reads the whole collection, once per document, and the pass took minutes for
+   * a few thousand messages while it held the database.
+   */
+  it('when the backfill makes keys again on a server that scans filters, then each of its writes and reads of a document names it by _id alone', async () => {
+    const owner = new Types.ObjectId(user.id);
+    const chatId = new Types.ObjectId();
+    const now = new Date();
+    await Chat.collection.insertOne({
+      _id: chatId,
+      userId: owner,
+      title: 'Older Title',
+      terms: ['older', 'title'],
+      pinned: false,
+      archived: false,
+      model: 'test-model',
+      systemPrompt: '',
+      lastMessageAt: now,
+      createdAt: now,
+      updatedAt: now,
+    });
+    await Message.collection.insertMany(
+      ['first older text', 'second older text', 'third older text'].map((content) => ({
+        _id: new Types.ObjectId(),
+        chatId,
+        userId: owner,
+        parentId: null,
+        role: 'user' as const,
+        content,
+        terms: content.split(' '),
+        status: 'complete' as const,
+        createdAt: now,
+      })),
+    );
+
+    commands.length = 0;
+    expect(await backfillSearchTerms({ batchSize: 2 })).toEqual({ messages: 3, chats: 1 });
+    expect(await Chat.findById(chatId).lean()).toMatchObject({ termsVersion: TERMS_VERSION });
+    const writes = commands.filter(
+      (c) =>
+        ['update', 'findAndModify'].includes(c.commandName) &&
+        ['messages', 'chats'].includes(c.command[c.commandName] as string),
+    );
+    expect(writes.length).toBeGreaterThan(0);
+    if (serverScansFilters()) {
+      const filters = writes.flatMap((c) =>
+        c.commandName === 'update'
+          ? (c.command.updates as Document[]).map((u) => u.q as Document)
+          : [c.command.query as Document],
+      );
+      const reads = commands
+        .filter((c) => c.commandName === 'find' && c.command.filter?._id instanceof Types.ObjectId)
+        .map((c) => c.command.filter as Document);
+      for (const filter of [...filters, ...reads]) expect(Object.keys(filter)).toEqual(['_id']);
     }
   });
 

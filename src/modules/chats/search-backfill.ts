@@ -16,7 +16,8 @@ import { searchKeys, TERMS_VERSION } from './search-terms.js';
  * so nothing is missing from results meanwhile, only slower; one with keys of an older form is
  * found by those, so a word whose form changed (a Hindi word with its vowel signs) finds it only
  * once it is reached. Once every document has keys of the current form, the look for them is an
- * empty range of the `{ termsVersion }` index: a start reads nothing else.
+ * empty range of the `{ termsVersion }` index: a start reads nothing else on MongoDB (the embedded
+ * FerretDB scans both collections for it once, as for any filter but `_id`).
  *
  * Idempotent and safe beside live writes and other instances: each update applies only while
  * the document still lacks them (a write that set them since wins), and the walk goes by
@@ -44,11 +45,18 @@ const LACKING_TERMS = {
 /** How one document's write takes its turn among the others of its kind (inChatTurn, inAnswerTurn). */
 type InTurn = <R>(id: unknown, write: () => PromiseLike<R>) => Promise<R>;
 
+/** Whether a document as read still lacks keys of the current form (LACKING_TERMS, in code). */
+const lacksCurrentKeys = (doc: Record<string, unknown>) =>
+  !(typeof doc.termsVersion === 'number' && doc.termsVersion >= TERMS_VERSION);
+
 /**
  * Sets the search keys of one batch: one bulk of updates, each applied only while its document
  * still has none. Where the server loses concurrent updates (serverLosesConcurrentUpdates), one
- * update at a time, each in its document's turn: a bulk write there could undo a rename, or a
- * continue's claim, made at the same moment.
+ * document at a time, each in its document's turn: a bulk write there could undo a rename, or a
+ * continue's claim, made at the same moment. There the document is read and written by `_id`
+ * alone, the one filter that server serves from an index: an update filtered on its keys as well
+ * read the whole collection for each document, and the first start of a version that makes every
+ * document's keys again held the database for minutes with a few thousand messages.
  */
 async function fill<T>(
   model: Model<T>,
@@ -56,21 +64,29 @@ async function fill<T>(
   field: 'title' | 'content',
   inTurn: InTurn,
 ): Promise<number> {
-  const updates = rows.map((row) => ({
-    filter: { _id: row._id, ...LACKING_TERMS },
-    update: { $set: searchKeys(typeof row[field] === 'string' ? row[field] : '') },
-  }));
+  const keysOf = (doc: Record<string, unknown>) =>
+    searchKeys(typeof doc[field] === 'string' ? doc[field] : '');
   if (!serverLosesConcurrentUpdates()) {
     const result = await model.collection.bulkWrite(
-      updates.map((updateOne) => ({ updateOne })),
+      rows.map((row) => ({
+        updateOne: { filter: { _id: row._id, ...LACKING_TERMS }, update: { $set: keysOf(row) } },
+      })),
       { ordered: false },
     );
     return result.modifiedCount;
   }
   let filled = 0;
-  for (const { filter, update } of updates) {
-    const result = await inTurn(filter._id, () => model.collection.updateOne(filter, update));
-    filled += result.modifiedCount;
+  for (const { _id } of rows) {
+    filled += await inTurn(_id, async () => {
+      // As it is now: a write that made its keys since wins, and the keys are of its text now.
+      const doc = await model.collection.findOne<Row>(
+        { _id },
+        { projection: { [field]: 1, termsVersion: 1 } },
+      );
+      if (!doc || !lacksCurrentKeys(doc)) return 0;
+      const result = await model.collection.updateOne({ _id }, { $set: keysOf(doc) });
+      return result.modifiedCount;
+    });
   }
   return filled;
 }
