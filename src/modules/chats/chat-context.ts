@@ -48,7 +48,7 @@ type Turn = ChatContext['turns'][number];
 
 /**
  * The most text a chat keeps, in UTF-8 bytes. The turns are bounded by the history budget's
- * estimate (approxTokens), about 4 bytes of UTF-8 for each token counted in any script: with a
+ * estimate (approxTokens), 4 to 8 bytes of UTF-8 for each token counted in any script: with a
  * budget set for a model of millions of tokens they would make the chat, and the write that stores
  * its turns, larger than the 16 MB the database takes, and every send to that chat would fail.
  * Past this size the chat keeps none: each send reads the tree, which gives the model the same

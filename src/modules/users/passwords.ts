@@ -147,7 +147,7 @@ export const verifyPassword = (password: string, hash: string) =>
     return form !== password && bcrypt.compare(password, hash);
   });
 
-// Compared against when the email is unknown, so both cases cost one bcrypt compare.
+// Compared against when the email is unknown, so both cases cost the same bcrypt compares.
 let dummyHash: Promise<string> | undefined;
 export async function burnPasswordCheck(password: string): Promise<void> {
   dummyHash ??= bcrypt.hash('not-a-real-password', config().bcryptCost);
