@@ -69,6 +69,27 @@ const search = async (q: string): Promise<string[]> => {
 const termsOfMessage = async (id: string) => (await Message.findById(id).lean())!.terms;
 const termsOfChat = async (id: string) => (await Chat.findById(id).lean())!.terms;
 
+/**
+ * A chat as an earlier version stored it, straight into the collection: without `termsVersion`,
+ * and with the `terms` it made (none: from before search keys existed).
+ */
+async function storeOlderChat(_id: Types.ObjectId, title: string, terms?: string[]) {
+  const now = new Date();
+  await Chat.collection.insertOne({
+    _id,
+    userId: new Types.ObjectId(user.id),
+    title,
+    ...(terms ? { terms } : {}),
+    pinned: false,
+    archived: false,
+    model: 'test-model',
+    systemPrompt: '',
+    lastMessageAt: now,
+    createdAt: now,
+    updatedAt: now,
+  });
+}
+
 describe('search keys', () => {
   it('when a text is turned into terms, then they are its distinct words, lower-cased, without diacritics, capped', () => {
     expect(searchTerms('Crème brûlée? CRÈME, naïve—café_au_lait 42x ﬁne ＡＢＣ İstanbul')).toEqual([
@@ -508,19 +529,7 @@ describe('the backfill of older documents', () => {
     const now = new Date();
     const chatId = new Types.ObjectId();
     // As the earlier normalisation stored them: 𝐁𝐨𝐥𝐝 became "Bold".
-    await Chat.collection.insertOne({
-      _id: chatId,
-      userId: owner,
-      title: '𝐁𝐨𝐥𝐝 ideas',
-      terms: ['Bold', 'ideas'],
-      pinned: false,
-      archived: false,
-      model: 'test-model',
-      systemPrompt: '',
-      lastMessageAt: now,
-      createdAt: now,
-      updatedAt: now,
-    });
+    await storeOlderChat(chatId, '𝐁𝐨𝐥𝐝 ideas', ['Bold', 'ideas']);
     const messageId = new Types.ObjectId();
     await Message.collection.insertOne({
       _id: messageId,
@@ -548,19 +557,7 @@ describe('the backfill of older documents', () => {
     await newChat('कम');
     const chatId = new Types.ObjectId();
     // As the earlier normalisation stored them, with every combining mark dropped: काम as कम.
-    await Chat.collection.insertOne({
-      _id: chatId,
-      userId: owner,
-      title: 'काम की बात',
-      terms: ['कम', 'क', 'बत'],
-      pinned: false,
-      archived: false,
-      model: 'test-model',
-      systemPrompt: '',
-      lastMessageAt: now,
-      createdAt: now,
-      updatedAt: now,
-    });
+    await storeOlderChat(chatId, 'काम की बात', ['कम', 'क', 'बत']);
     const messageId = new Types.ObjectId();
     await Message.collection.insertOne({
       _id: messageId,
@@ -679,19 +676,7 @@ describe('the query a word search runs', () => {
     const owner = new Types.ObjectId(user.id);
     const chatId = new Types.ObjectId();
     const now = new Date();
-    await Chat.collection.insertOne({
-      _id: chatId,
-      userId: owner,
-      title: 'Older Title',
-      terms: ['older', 'title'],
-      pinned: false,
-      archived: false,
-      model: 'test-model',
-      systemPrompt: '',
-      lastMessageAt: now,
-      createdAt: now,
-      updatedAt: now,
-    });
+    await storeOlderChat(chatId, 'Older Title', ['older', 'title']);
     await Message.collection.insertMany(
       ['first older text', 'second older text', 'third older text'].map((content) => ({
         _id: new Types.ObjectId(),
@@ -741,19 +726,7 @@ describe('the query a word search runs', () => {
 
   it('when a chat stored without terms is renamed as the backfill fills it, then they take turns and the new title and its terms stay', async () => {
     const chatId = new Types.ObjectId();
-    const now = new Date();
-    await Chat.collection.insertOne({
-      _id: chatId,
-      userId: new Types.ObjectId(user.id),
-      title: 'Legacy title',
-      pinned: false,
-      archived: false,
-      model: 'test-model',
-      systemPrompt: '',
-      lastMessageAt: now,
-      createdAt: now,
-      updatedAt: now,
-    });
+    await storeOlderChat(chatId, 'Legacy title');
     let renamed: Promise<{ status: number }> | undefined;
     const pairs = releaseInPairs(
       [
