@@ -672,7 +672,7 @@ describe('the query a word search runs', () => {
    * on anything more reads the whole collection, once per document, and the pass took minutes for
    * a few thousand messages while it held the database.
    */
-  it('when the backfill makes keys again on a server that scans filters, then each of its writes and reads of a document names it by _id alone', async () => {
+  it('when the backfill makes keys again on a server that scans filters, then each of its writes and reads of a document names it by _id alone, and its batches are read by an _id range', async () => {
     const owner = new Types.ObjectId(user.id);
     const chatId = new Types.ObjectId();
     const now = new Date();
@@ -710,6 +710,22 @@ describe('the query a word search runs', () => {
         .filter((c) => c.commandName === 'find' && c.command.filter?._id instanceof Types.ObjectId)
         .map((c) => c.command.filter as Document);
       for (const filter of [...filters, ...reads]) expect(Object.keys(filter)).toEqual(['_id']);
+      // The walk reads its batches by an `_id` range alone (a filter on the keys as well scanned the
+      // collection for every batch); one look per collection first tells whether any is left.
+      const finds = commands.filter(
+        (c) =>
+          c.commandName === 'find' &&
+          ['messages', 'chats'].includes(c.command.find as string) &&
+          !(c.command.filter?._id instanceof Types.ObjectId),
+      );
+      const onKeys = finds.filter((c) =>
+        Object.keys((c.command.filter as Document | undefined) ?? {}).some((k) => k !== '_id'),
+      );
+      expect(onKeys.map((c) => [c.command.find, c.command.limit])).toEqual([
+        ['messages', 1],
+        ['chats', 1],
+      ]);
+      expect(finds.length - onKeys.length).toBeGreaterThanOrEqual(3);
     }
   });
 

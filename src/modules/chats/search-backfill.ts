@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { logger } from '../../lib/logger.js';
 import type { Model, Types } from '../../lib/db/mongoose.js';
-import { serverLosesConcurrentUpdates } from '../../lib/db/connection.js';
+import { serverLosesConcurrentUpdates, serverScansFilters } from '../../lib/db/connection.js';
 import { Chat, inChatTurn } from './chat.model.js';
 import { inAnswerTurn, Message } from './message.model.js';
 import { searchKeys, TERMS_VERSION } from './search-terms.js';
@@ -91,6 +91,13 @@ async function fill<T>(
   return filled;
 }
 
+/**
+ * Walks the collection in `_id` order, a batch at a time, filling the documents that lack current
+ * keys. Where the server scans for any filter but `_id` (serverScansFilters), a batch read filtered
+ * on the keys as well read the whole collection each time (quadratic over a first start that
+ * remakes every document): there one look tells whether any is left, and the walk then reads by an
+ * `_id` range alone and picks them out here.
+ */
 async function backfill<T>(
   model: Model<T>,
   field: 'title' | 'content',
@@ -98,21 +105,26 @@ async function backfill<T>(
   batchSize: number,
   signal?: AbortSignal,
 ): Promise<number> {
+  const byIdAlone = serverScansFilters();
+  if (byIdAlone && !(await model.collection.findOne(LACKING_TERMS, { projection: { _id: 1 } })))
+    return 0;
   let after: Types.ObjectId | null = null;
   let filled = 0;
   while (!signal?.aborted) {
-    const filter: Record<string, unknown> = { ...LACKING_TERMS };
+    const filter: Record<string, unknown> = byIdAlone ? {} : { ...LACKING_TERMS };
     if (after) filter._id = { $gt: after };
-    const rows = (await model.collection
-      .find(filter, { projection: { [field]: 1 } })
+    const read = (await model.collection
+      .find(filter, { projection: { [field]: 1, termsVersion: 1 } })
       .sort({ _id: 1 })
       .limit(batchSize)
       .toArray()) as Row[];
-    if (rows.length === 0) break;
-    filled += await fill(model, rows, field, inTurn);
-    after = rows.at(-1)!._id;
-    if (rows.length < batchSize) break;
-    await sleep(PAUSE_MS, undefined, { ref: false });
+    if (read.length === 0) break;
+    const rows = byIdAlone ? read.filter(lacksCurrentKeys) : read;
+    if (rows.length > 0) filled += await fill(model, rows, field, inTurn);
+    after = read.at(-1)!._id;
+    if (read.length < batchSize) break;
+    // Yields the database to requests after each batch it wrote.
+    if (rows.length > 0) await sleep(PAUSE_MS, undefined, { ref: false });
   }
   return filled;
 }
