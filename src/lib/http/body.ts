@@ -47,6 +47,11 @@ export function jsonBody(limit: string): RequestHandler[] {
     const charset = declaredCharset(req);
     if (charset !== undefined && !UTF8.has(charset))
       return next(new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send JSON encoded as UTF-8'));
+    // RFC 9110 8.4.1.3: x-gzip is gzip (older clients and proxies still send it); body-parser
+    // knows only the one name and would refuse the other (415).
+    const encoding = req.headers['content-encoding'];
+    if (encoding !== undefined && /^\s*x-gzip\s*$/i.test(encoding))
+      req.headers['content-encoding'] = 'gzip';
     // body-parser takes only `utf-…` names and would refuse the alias (415): name it its way.
     if (charset === 'utf8')
       req.headers['content-type'] = req.headers['content-type']!.replace(
