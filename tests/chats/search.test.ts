@@ -90,6 +90,23 @@ async function storeOlderChat(_id: Types.ObjectId, title: string, terms?: string
   });
 }
 
+/** A question as an earlier version stored it in `chatId`: with its `terms`, without `termsVersion`. */
+async function storeOlderMessage(chatId: Types.ObjectId, content: string, terms: string[]) {
+  const _id = new Types.ObjectId();
+  await Message.collection.insertOne({
+    _id,
+    chatId,
+    userId: new Types.ObjectId(user.id),
+    parentId: null,
+    role: 'user',
+    content,
+    terms,
+    status: 'complete',
+    createdAt: new Date(),
+  });
+  return _id;
+}
+
 describe('search keys', () => {
   it('when a text is turned into terms, then they are its distinct words, lower-cased, without diacritics, capped', () => {
     expect(searchTerms('Crème brûlée? CRÈME, naïve—café_au_lait 42x ﬁne ＡＢＣ İstanbul')).toEqual([
@@ -525,23 +542,10 @@ describe('the backfill of older documents', () => {
   });
 
   it('when chats and messages carry terms made before capitals from compatibility forms were folded, then the backfill makes them again and a plain-word search finds them', async () => {
-    const owner = new Types.ObjectId(user.id);
-    const now = new Date();
     const chatId = new Types.ObjectId();
     // As the earlier normalisation stored them: 𝐁𝐨𝐥𝐝 became "Bold".
     await storeOlderChat(chatId, '𝐁𝐨𝐥𝐝 ideas', ['Bold', 'ideas']);
-    const messageId = new Types.ObjectId();
-    await Message.collection.insertOne({
-      _id: messageId,
-      chatId,
-      userId: owner,
-      parentId: null,
-      role: 'user',
-      content: 'ℝeal numbers',
-      terms: ['Real', 'numbers'],
-      status: 'complete',
-      createdAt: now,
-    });
+    const messageId = await storeOlderMessage(chatId, 'ℝeal numbers', ['Real', 'numbers']);
     expect(await search('bold')).toEqual([]);
     expect(await backfillSearchTerms({ batchSize: 2 })).toEqual({ messages: 1, chats: 1 });
     expect(await termsOfChat(String(chatId))).toEqual(['bold', 'ideas']);
@@ -552,24 +556,11 @@ describe('the backfill of older documents', () => {
   });
 
   it('when chats and messages carry terms made before vowel signs were kept, then the backfill makes them again and a search for a Hindi word finds them, and only them', async () => {
-    const owner = new Types.ObjectId(user.id);
-    const now = new Date();
     await newChat('कम');
     const chatId = new Types.ObjectId();
     // As the earlier normalisation stored them, with every combining mark dropped: काम as कम.
     await storeOlderChat(chatId, 'काम की बात', ['कम', 'क', 'बत']);
-    const messageId = new Types.ObjectId();
-    await Message.collection.insertOne({
-      _id: messageId,
-      chatId,
-      userId: owner,
-      parentId: null,
-      role: 'user',
-      content: 'पूरा हुआ',
-      terms: ['पर', 'हआ'],
-      status: 'complete',
-      createdAt: now,
-    });
+    const messageId = await storeOlderMessage(chatId, 'पूरा हुआ', ['पर', 'हआ']);
     // Their keys cannot hold the word as written until they are made again.
     expect(await search('पूरा')).toEqual([]);
 
