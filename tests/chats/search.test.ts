@@ -70,16 +70,22 @@ const termsOfMessage = async (id: string) => (await Message.findById(id).lean())
 const termsOfChat = async (id: string) => (await Chat.findById(id).lean())!.terms;
 
 /**
- * A chat as an earlier version stored it, straight into the collection: without `termsVersion`,
- * and with the `terms` it made (none: from before search keys existed).
+ * A chat as an earlier version stored it, straight into the collection: with the `terms` it made
+ * (none: from before search keys existed) and its `termsVersion` (none: from before versions).
  */
-async function storeOlderChat(_id: Types.ObjectId, title: string, terms?: string[]) {
+async function storeOlderChat(
+  _id: Types.ObjectId,
+  title: string,
+  terms?: string[],
+  termsVersion?: number,
+) {
   const now = new Date();
   await Chat.collection.insertOne({
     _id,
     userId: new Types.ObjectId(user.id),
     title,
     ...(terms ? { terms } : {}),
+    ...(termsVersion === undefined ? {} : { termsVersion }),
     pinned: false,
     archived: false,
     model: 'test-model',
@@ -90,8 +96,13 @@ async function storeOlderChat(_id: Types.ObjectId, title: string, terms?: string
   });
 }
 
-/** A question as an earlier version stored it in `chatId`: with its `terms`, without `termsVersion`. */
-async function storeOlderMessage(chatId: Types.ObjectId, content: string, terms: string[]) {
+/** A question as an earlier version stored it in `chatId`: with its `terms` and `termsVersion` (if any). */
+async function storeOlderMessage(
+  chatId: Types.ObjectId,
+  content: string,
+  terms: string[],
+  termsVersion?: number,
+) {
   const _id = new Types.ObjectId();
   await Message.collection.insertOne({
     _id,
@@ -101,6 +112,7 @@ async function storeOlderMessage(chatId: Types.ObjectId, content: string, terms:
     role: 'user',
     content,
     terms,
+    ...(termsVersion === undefined ? {} : { termsVersion }),
     status: 'complete',
     createdAt: new Date(),
   });
@@ -149,6 +161,17 @@ describe('search keys', () => {
     // written and searched without them. A maqaf still separates two words.
     expect(searchTerms('שָׁלוֹם בֵּית־סֵפֶר')).toEqual(['שלום', 'בית', 'ספר']);
     expect(searchTerms('بِسْمِ أحمد')).toEqual(['بسم', 'احمد']);
+  });
+
+  it('when Arabic or Persian is typed with a tatweel, a final ى or ة, Persian letter forms or non-ASCII digits, then its terms are those of the common form', () => {
+    // The tatweel stretches a word; the alef maksura and the Farsi yeh are the yeh; the keheh
+    // the kaf; the teh marbuta the heh.
+    expect(searchTerms('كـتـاب')).toEqual(['كتاب']);
+    expect(searchTerms('على مدرسة')).toEqual(searchTerms('علي مدرسه'));
+    expect(searchTerms('کتابی')).toEqual(['كتابي']);
+    // Digits of every script are their ASCII digits, within words too (२०२४ is the same term as ٢٠٢٤).
+    expect(searchTerms('٢٠٢٤ ۱۴۰۳ २०२४ ๒๕๖๗ x٣')).toEqual(['2024', '1403', '2567', 'x3']);
+    expect(searchTerms('2024 ４２')).toEqual(['2024', '42']);
   });
 });
 
@@ -241,6 +264,17 @@ describe('searching chats by words', () => {
     expect(await search('עֲלֵיכֶם')).toEqual(['שָׁלוֹם עֲלֵיכֶם']);
     expect(await search('كتاب')).toEqual(['كِتَابٌ جديد']);
     expect(await search('جَدِيد')).toEqual(['كِتَابٌ جديد']);
+  });
+
+  it('when Arabic or Persian is written with a tatweel, another form of a letter or its own digits, then a search typed the common way finds it, and the other way round', async () => {
+    await newChat('كـتـاب المدرسة');
+    await newChat('یک کتاب');
+    await newChat('تقرير ٢٠٢٤');
+    expect(await search('كتاب')).toEqual(['یک کتاب', 'كـتـاب المدرسة']);
+    expect(await search('المدرسه')).toEqual(['كـتـاب المدرسة']);
+    expect(await search('يك')).toEqual(['یک کتاب']);
+    expect(await search('2024')).toEqual(['تقرير ٢٠٢٤']);
+    expect(await search('۲۰۲۴')).toEqual(['تقرير ٢٠٢٤']);
   });
 
   it('when the search holds punctuation or code, then it is matched as literal text anywhere, any case', async () => {
@@ -578,6 +612,25 @@ describe('the backfill of older documents', () => {
     expect(await search('कम')).toEqual(['कम']);
     // Done once: the next start's pass finds nothing to make again.
     expect(await backfillSearchTerms({ batchSize: 2 })).toEqual({ messages: 0, chats: 0 });
+  });
+
+  it('when chats and messages carry terms of version 1, made before Arabic letter forms and digits were folded, then the backfill makes them again and a search typed the common way finds them', async () => {
+    const chatId = new Types.ObjectId();
+    await storeOlderChat(chatId, 'كـتـاب ٢٠٢٤', ['كـتـاب', '٢٠٢٤'], 1);
+    const messageId = await storeOlderMessage(chatId, 'یک مدرسة', ['یک', 'مدرسة'], 1);
+    expect(await search('كتاب')).toEqual([]);
+
+    expect(await backfillSearchTerms({ batchSize: 2 })).toEqual({ messages: 1, chats: 1 });
+    expect(await Chat.findById(chatId).lean()).toMatchObject({
+      terms: ['كتاب', '2024'],
+      termsVersion: TERMS_VERSION,
+    });
+    expect(await Message.findById(messageId).lean()).toMatchObject({
+      terms: ['يك', 'مدرسه'],
+      termsVersion: TERMS_VERSION,
+    });
+    expect(await search('2024')).toEqual(['كـتـاب ٢٠٢٤']);
+    expect(await search('مدرسه')).toEqual(['كـتـاب ٢٠٢٤']);
   });
 });
 

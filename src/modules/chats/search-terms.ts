@@ -5,8 +5,9 @@
  *
  * Normalisation: lower-cased, then NFKD (compatibility forms such as `ﬁ` or full-width letters
  * become plain ones, accented letters a base letter and a mark) with the diacritics dropped
- * (DIACRITICS), lower-cased again, then split on every character that is not a letter, a mark
- * or a digit (Unicode classes, any script).
+ * (DIACRITICS), lower-cased again, a few letters folded as case folding and Arabic search do and
+ * digits made ASCII (normalise), then split on every character that is not a letter, a mark or a
+ * digit (Unicode classes, any script).
  */
 
 /**
@@ -60,11 +61,43 @@ const UNSPACED =
 const FORMAT = /\p{Cf}+/gu;
 
 /**
+ * Arabic-script letters written two ways for one word, folded as search engines for Arabic and
+ * Persian do (Lucene's Arabic and Persian normalisers): the tatweel (ـ, a stretch of the line
+ * between letters for justification or emphasis: كـتـاب is كتاب) goes; the alef maksura ى and
+ * Persian's ی are the yeh ي, Persian's keheh ک the kaf ك, and the teh marbuta ة the heh ه — a
+ * word's final letter typed either way by one writer or another, or by an Arabic keyboard against
+ * a Persian one.
+ */
+const TATWEEL = /\u0640+/gu;
+const ARABIC_LETTER_FORMS = /[\u0649\u06cc\u06a9\u0629]/gu;
+const ARABIC_LETTER_FOLDS: Record<string, string> = {
+  '\u0649': '\u064a',
+  '\u06cc': '\u064a',
+  '\u06a9': '\u0643',
+  '\u0629': '\u0647',
+};
+
+/**
+ * A digit of any script (Arabic-Indic ٢٠٢٤, Persian ۲۰۲۴, Devanagari २०२४ …) is its ASCII digit, so
+ * a year or a number is found however it was typed. Unicode places each script's ten digits in a
+ * run from zero to nine, and runs that touch each other are whole runs, so a digit's value is its
+ * distance from the start of its run, modulo ten.
+ */
+const DIGIT = /\p{Nd}/u;
+const NON_ASCII_DIGITS = /(?![0-9])\p{Nd}/gu;
+function asciiDigit(digit: string): string {
+  let start = digit.codePointAt(0)!;
+  while (DIGIT.test(String.fromCodePoint(start - 1))) start--;
+  return String((digit.codePointAt(0)! - start) % 10);
+}
+
+/**
  * Lower case, compatibility forms decomposed, diacritics dropped; lower case again, since some
  * compatibility forms decompose to capitals (𝐁𝐨𝐥𝐝, ℝ: letters with no lower case of their own).
  * Then folded as Unicode's case folding does where lower case is not enough: the final sigma ς is
  * σ (a word typed in capitals lower-cases to ς at its end, where the word it starts has σ), and ß
- * is ss (its capitals are SS).
+ * is ss (its capitals are SS). Last, Arabic-script letter forms and every script's digits are
+ * folded (ARABIC_LETTER_FORMS, NON_ASCII_DIGITS).
  */
 export function normalise(text: string): string {
   return text
@@ -74,7 +107,10 @@ export function normalise(text: string): string {
     .replace(FORMAT, '')
     .toLowerCase()
     .replace(/ς/g, 'σ')
-    .replace(/ß/g, 'ss');
+    .replace(/ß/g, 'ss')
+    .replace(TATWEEL, '')
+    .replace(ARABIC_LETTER_FORMS, (letter) => ARABIC_LETTER_FOLDS[letter]!)
+    .replace(NON_ASCII_DIGITS, asciiDigit);
 }
 
 /**
@@ -82,9 +118,10 @@ export function normalise(text: string): string {
  * every change to what normalise keeps, so that the backfill (search-backfill.ts) makes again the
  * terms stored in an older form, which no search of the new form would find. Absent: made before
  * versions were stored (a capital, a final sigma or an ß kept; every combining mark dropped). 1:
- * the vowel signs of Brahmic and Southeast Asian scripts kept.
+ * the vowel signs of Brahmic and Southeast Asian scripts kept. 2: the tatweel dropped, Arabic and
+ * Persian letter forms folded, every script's digits made ASCII.
  */
-export const TERMS_VERSION = 1;
+export const TERMS_VERSION = 2;
 
 const cut = (word: string) =>
   word.length <= MAX_TERM_CHARS ? word : Array.from(word).slice(0, MAX_TERM_CHARS).join('');
