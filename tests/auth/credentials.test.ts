@@ -167,6 +167,11 @@ describe('a password has at least 8 characters and at most 72 UTF-8 bytes, never
   it.each([
     ['over 72 bytes', () => '€'.repeat(25), 'Password must be at most 72 bytes (UTF-8)'],
     [
+      'holding a line break',
+      (current: string) => `${current}\n`,
+      'Password must not contain control characters (such as NUL, a tab or a line break)',
+    ],
+    [
       'the current one',
       (current: string) => current,
       'The new password is the current one; choose another',
@@ -188,6 +193,30 @@ describe('a password has at least 8 characters and at most 72 UTF-8 bytes, never
       expect(me.status).toBe(200);
     },
   );
+
+  it('when a sign-up password holds a control character, then 400 on password and no account; an old password holding one still logs in', async () => {
+    // Eight NULs hash as every password of NULs does: one NUL would log in.
+    for (const password of ['\0'.repeat(8), 'tab\tinside', 'line break\n', 'c1 \u0085 next line']) {
+      const email = uniqueEmail('controls');
+      const res = await ctx.request().post('/api/auth/signup').send({ email, password });
+      expectError(res, 400, 'VALIDATION_FAILED');
+      expect(res.body.error.details).toEqual([
+        {
+          path: 'password',
+          message:
+            'Password must not contain control characters (such as NUL, a tab or a line break)',
+        },
+      ]);
+      expect(await User.countDocuments({ email })).toBe(0);
+    }
+    // Set before the rule: the login is not held to it.
+    const account = await createUser({ password: 'old\tpassword' });
+    const login = await ctx
+      .request()
+      .post('/api/auth/login')
+      .send({ email: account.email, password: 'old\tpassword' });
+    expect(login.status).toBe(200);
+  });
 
   it('when the current password on a change or delete is over 72 bytes, then 400 and nothing changes', async () => {
     const password = 'q'.repeat(72);

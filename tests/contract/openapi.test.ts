@@ -228,7 +228,13 @@ describe('OpenAPI description', () => {
     const signup =
       document.paths['/api/auth/signup'].post.requestBody.content['application/json'].schema
         .properties.password;
-    expect(signup).toMatchObject({ type: 'string', minLength: 8, maxLength: 72, 'x-maxBytes': 72 });
+    expect(signup).toMatchObject({
+      type: 'string',
+      minLength: 8,
+      maxLength: 72,
+      'x-maxBytes': 72,
+      pattern: '^[^\\u0000-\\u001f\\u007f-\\u009f]*$',
+    });
     const signupAs = (password: string) =>
       ctx
         .request()
@@ -237,6 +243,12 @@ describe('OpenAPI description', () => {
     expect((await signupAs('x'.repeat(7))).status).toBe(400);
     expect((await signupAs('x'.repeat(8))).status).toBe(201);
     expect((await signupAs('x'.repeat(73))).status).toBe(400);
+    // The pattern, read as a client's validator reads it, refuses what the server refuses.
+    const pattern = new RegExp(signup.pattern, 'u');
+    for (const password of ['\0'.repeat(8), 'x\u007fxxxxxxx', 'x\u009fxxxxxxx', 'ok password ü']) {
+      const refused = (await signupAs(password)).status === 400;
+      expect(refused, JSON.stringify(password)).toBe(!pattern.test(password));
+    }
   });
 
   it('when a documented path is called with a method it does not list, then 405 with Allow and the error body', async () => {
