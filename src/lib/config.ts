@@ -172,7 +172,8 @@ const envSchema = z.object({
   SHUTDOWN_GRACE_MS: ms(10_000, 3_000),
   REQUEST_TIMEOUT_MS: ms(30_000, 100, 600_000),
   HEADERS_TIMEOUT_MS: ms(10_000, 100, 600_000),
-  KEEP_ALIVE_TIMEOUT_MS: ms(65_000, 1_000, 600_000),
+  // Above 600 s too: Google Cloud's balancers keep backend connections 600 s and need it longer.
+  KEEP_ALIVE_TIMEOUT_MS: ms(65_000, 1_000, 3_600_000),
   SEND_TIMEOUT_MS: ms(30_000, 1_000, 600_000),
 
   // Personal API keys and the OpenAI-compatible /v1 endpoint.
