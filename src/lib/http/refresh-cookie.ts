@@ -83,7 +83,11 @@ export const sameOriginOnly: RequestHandler = (req, _res, next) => {
     return next(new AppError('FORBIDDEN_ORIGIN', 'Requests from another site are not allowed'));
   }
   if (config().CORS_ORIGINS.includes(origin)) return next();
-  const host = req.headers.host;
-  if (host && (origin === `http://${host}` || origin === `https://${host}`)) return next();
+  // The host the browser addressed: behind a trusted proxy that rewrites Host (nginx's default
+  // `proxy_pass`), the one it passes on in X-Forwarded-Host (Express's req.host reads it only from
+  // a trusted hop). A page on another origin cannot add that header without a preflight, which the
+  // CORS policy refuses it.
+  for (const host of new Set([req.headers.host, req.host]))
+    if (host && (origin === `http://${host}` || origin === `https://${host}`)) return next();
   next(new AppError('FORBIDDEN_ORIGIN', 'Requests from this origin are not allowed'));
 };

@@ -1,0 +1,66 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A tiny stand-in for nginx in front of the API: forwards every request to `upstream`, by default
+ * as nginx's `proxy_pass http://upstream;` does (Host rewritten to the upstream's, the client's
+ * address appended to X-Forwarded-For, X-Forwarded-Proto https as a TLS terminator sets it).
+ */
+export interface ProxyOptions {
+  /** Host header sent upstream: 'upstream' (nginx's default $proxy_host) or 'client' ($host). */
+  host?: 'upstream' | 'client';
+  /** Strip this path prefix before forwarding (`location /backend/ { proxy_pass http://api/; }`). */
+  stripPrefix?: string;
+  /** Like some cloud gateways: append `address:port` instead of the bare address. */
+  xffWithPort?: boolean;
+  /** proxy_read_timeout: no byte from upstream for this long ends the exchange (504 when nothing was sent yet). */
+  readTimeoutMs?: number;
+}
+
+export async function startReverseProxy(upstreamPort: number, options: ProxyOptions = {}) {
+  const server = http.createServer((req, res) => {
+    const headers = { ...req.headers };
+    const client = `${req.socket.remoteAddress}${options.xffWithPort ? `:${req.socket.remotePort}` : ''}`;
+    headers['x-forwarded-for'] = headers['x-forwarded-for'] ? `${headers['x-forwarded-for']}, ${client}` : client;
+    headers['x-forwarded-proto'] = 'https';
+    headers['x-forwarded-host'] = req.headers.host;
+    if ((options.host ?? 'upstream') === 'upstream') headers.host = `127.0.0.1:${upstreamPort}`;
+    let path = req.url ?? '/';
+    if (options.stripPrefix && path.startsWith(options.stripPrefix))
+      path = path.slice(options.stripPrefix.length - 1) || '/';
+    const upstream = http.request(
+      { host: '127.0.0.1', port: upstreamPort, method: req.method, path, headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        res.flushHeaders();
+        answer.pipe(res);
+      },
+    );
+    if (options.readTimeoutMs !== undefined)
+      upstream.setTimeout(options.readTimeoutMs, () => {
+        upstream.destroy();
+        if (!res.headersSent) {
+          res.writeHead(504, { 'content-type': 'text/html' });
+          res.end('<html>504 Gateway Time-out</html>');
+        } else res.destroy();
+      });
+    upstream.on('error', () => {
+      if (!res.headersSent) {
+        res.writeHead(502, { 'content-type': 'text/html' });
+        res.end('<html>502 Bad Gateway</html>');
+      } else res.destroy();
+    });
+    req.pipe(upstream);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    port,
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
