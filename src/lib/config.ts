@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { limitBytes } from './sizes.js';
@@ -70,6 +71,49 @@ const list = (fallback: string) =>
         .filter(Boolean),
     );
 
+/** Names Express's `trust proxy` takes for a range of addresses, beside IPs and CIDRs. */
+const TRUST_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+/** An IPv4 or IPv6 address, with an optional /prefix (or IPv4 netmask) as proxy-addr reads them. */
+function isTrustedRange(entry: string): boolean {
+  if (TRUST_NAMES.has(entry)) return true;
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  if (version === 4 && isIP(prefix) === 4) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128);
+}
+
+/**
+ * The proxies whose X-Forwarded-For is believed: a number of hops (0 to 10), or the proxies'
+ * addresses (IPs, CIDRs, `loopback`, `linklocal`, `uniquelocal`, comma-separated). A hop count
+ * believes whoever connects; addresses believe only the proxies, so a client that reaches the
+ * instance some other way cannot pick its own address.
+ */
+const trustProxy = () =>
+  z
+    .string()
+    .default('0')
+    .transform((value, ctx): number | string[] => {
+      const text = value.trim();
+      if (/^\d+$/.test(text)) {
+        const hops = Number(text);
+        if (hops <= 10) return hops;
+      } else {
+        const entries = text
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
+        if (entries.length > 0 && entries.every(isTrustedRange)) return entries;
+      }
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          "a number of hops from 0 to 10, or the proxies' addresses: IPs, CIDRs, loopback, linklocal, uniquelocal, comma-separated",
+      });
+      return z.NEVER;
+    });
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   HOST: z.string().default('0.0.0.0'),
@@ -100,7 +144,7 @@ const envSchema = z.object({
     (origins) => origins.every(isOrigin),
     'origins as browsers send them: scheme://host[:port], no path or trailing slash',
   ),
-  TRUST_PROXY: int(0, 0, 10),
+  TRUST_PROXY: trustProxy(),
   // Every body within the text limits, however the client escapes them: JSON encoders that write
   // each non-ASCII character as `\uXXXX` (Python's json.dumps, `requests`' json=) take 12 bytes for
   // a character past U+FFFF. The largest is a new chat's: 12 × (MAX_MESSAGE_CHARS 16000 +
