@@ -5,7 +5,11 @@ import { useListeningApp } from '../helpers/sse.js';
 
 // A load balancer keeps a pooled connection idle, then reuses it. The idle time is longer than
 // HEADERS_TIMEOUT_MS but shorter than KEEP_ALIVE_TIMEOUT_MS (the defaults: 10 s and 65 s).
-const ctx = useTestApp({ HEADERS_TIMEOUT_MS: '1000', KEEP_ALIVE_TIMEOUT_MS: '6000', REQUEST_TIMEOUT_MS: '2000' });
+const ctx = useTestApp({
+  HEADERS_TIMEOUT_MS: '1000',
+  KEEP_ALIVE_TIMEOUT_MS: '6000',
+  REQUEST_TIMEOUT_MS: '2000',
+});
 const server = useListeningApp(ctx);
 
 function rawConnection(port: number) {
@@ -14,8 +18,21 @@ function rawConnection(port: number) {
   let closed = false;
   socket.on('data', (d) => (buffer += d.toString('latin1')));
   socket.on('close', () => (closed = true));
-  const answers = () => buffer.split('HTTP/1.1 ').slice(1).map((a) => Number(a.slice(0, 3)));
-  return { socket, answers, get closed() { return closed; }, get text() { return buffer; } };
+  const answers = () =>
+    buffer
+      .split('HTTP/1.1 ')
+      .slice(1)
+      .map((a) => Number(a.slice(0, 3)));
+  return {
+    socket,
+    answers,
+    get closed() {
+      return closed;
+    },
+    get text() {
+      return buffer;
+    },
+  };
 }
 
 describe('keep-alive reuse by a load balancer', () => {
@@ -43,8 +60,12 @@ describe('KEEP_ALIVE_TIMEOUT_MS for balancers that keep connections longer than 
     try {
       expect(() => reloadConfig({ ...process.env, KEEP_ALIVE_TIMEOUT_MS: '620000' })).not.toThrow();
     } finally {
-      reloadConfig({ ...process.env, HEADERS_TIMEOUT_MS: '1000', KEEP_ALIVE_TIMEOUT_MS: '6000', REQUEST_TIMEOUT_MS: '2000' });
+      reloadConfig({
+        ...process.env,
+        HEADERS_TIMEOUT_MS: '1000',
+        KEEP_ALIVE_TIMEOUT_MS: '6000',
+        REQUEST_TIMEOUT_MS: '2000',
+      });
     }
   });
 });
-

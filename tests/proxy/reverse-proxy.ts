@@ -21,7 +21,9 @@ export async function startReverseProxy(upstreamPort: number, options: ProxyOpti
   const server = http.createServer((req, res) => {
     const headers = { ...req.headers };
     const client = `${req.socket.remoteAddress}${options.xffWithPort ? `:${req.socket.remotePort}` : ''}`;
-    headers['x-forwarded-for'] = headers['x-forwarded-for'] ? `${headers['x-forwarded-for']}, ${client}` : client;
+    headers['x-forwarded-for'] = headers['x-forwarded-for']
+      ? `${headers['x-forwarded-for']}, ${client}`
+      : client;
     headers['x-forwarded-proto'] = 'https';
     headers['x-forwarded-host'] = req.headers.host;
     if ((options.host ?? 'upstream') === 'upstream') headers.host = `127.0.0.1:${upstreamPort}`;

@@ -10,7 +10,11 @@ import { startReverseProxy } from './reverse-proxy.js';
 // at https://chat.example.test calls /api on its own origin, so no CORS is involved and the
 // operator has no reason to list the origin in CORS_ORIGINS. The proxy is nginx with a plain
 // `proxy_pass http://api:3000;`, which sends `Host: api:3000` upstream (and X-Forwarded-Host).
-const ctx = useTestApp({ ...NO_TIGHT_LIMITS, TRUST_PROXY: '1', CORS_ORIGINS: 'https://other.example.test' });
+const ctx = useTestApp({
+  ...NO_TIGHT_LIMITS,
+  TRUST_PROXY: '1',
+  CORS_ORIGINS: 'https://other.example.test',
+});
 const api = useListeningApp(ctx);
 let proxy: Awaited<ReturnType<typeof startReverseProxy>>;
 beforeAll(async () => {
@@ -59,4 +63,3 @@ describe('a foreign page through the same proxy', () => {
     }
   });
 });
-
