@@ -11,8 +11,6 @@ export interface ProxyOptions {
   host?: 'upstream' | 'client';
   /** Strip this path prefix before forwarding (`location /backend/ { proxy_pass http://api/; }`). */
   stripPrefix?: string;
-  /** Like some cloud gateways: append `address:port` instead of the bare address. */
-  xffWithPort?: boolean;
   /** proxy_read_timeout: no byte from upstream for this long ends the exchange (504 when nothing was sent yet). */
   readTimeoutMs?: number;
 }
@@ -20,10 +18,9 @@ export interface ProxyOptions {
 export async function startReverseProxy(upstreamPort: number, options: ProxyOptions = {}) {
   const server = http.createServer((req, res) => {
     const headers = { ...req.headers };
-    const client = `${req.socket.remoteAddress}${options.xffWithPort ? `:${req.socket.remotePort}` : ''}`;
-    headers['x-forwarded-for'] = headers['x-forwarded-for']
-      ? `${headers['x-forwarded-for']}, ${client}`
-      : client;
+    const client = `${req.socket.remoteAddress}`;
+    const forwarded = [headers['x-forwarded-for']].flat().filter(Boolean).join(', ');
+    headers['x-forwarded-for'] = forwarded ? `${forwarded}, ${client}` : client;
     headers['x-forwarded-proto'] = 'https';
     headers['x-forwarded-host'] = req.headers.host;
     if ((options.host ?? 'upstream') === 'upstream') headers.host = `127.0.0.1:${upstreamPort}`;

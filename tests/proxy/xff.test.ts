@@ -6,14 +6,11 @@ import { startReverseProxy } from './reverse-proxy.js';
 const ctx = useTestApp({ TRUST_PROXY: '1', SIGNUP_LIMIT_PER_IP: '2', NODE_ENV: 'test' });
 const api = useListeningApp(ctx);
 let proxy: Awaited<ReturnType<typeof startReverseProxy>>;
-let portProxy: Awaited<ReturnType<typeof startReverseProxy>>;
 beforeAll(async () => {
   proxy = await startReverseProxy(api.port);
-  portProxy = await startReverseProxy(api.port, { xffWithPort: true });
 });
 afterAll(async () => {
   await proxy?.close();
-  await portProxy?.close();
 });
 
 const signup = (base: string, xff?: string) =>
