@@ -4,7 +4,7 @@ import { useTestApp } from '../helpers/app.js';
 import { NO_TIGHT_LIMITS } from '../helpers/auth.js';
 import { useListeningApp } from '../helpers/sse.js';
 import { createUser } from '../helpers/users.js';
-import { startReverseProxy } from './reverse-proxy.js';
+import { startReverseProxy } from '../helpers/reverse-proxy.js';
 
 // README (SPA section): "Serve the API under the SPA's own domain, or proxy `/api` there." The SPA
 // at https://chat.example.test calls /api on its own origin, so no CORS is involved and the

@@ -9,10 +9,6 @@ import type { AddressInfo } from 'node:net';
 export interface ProxyOptions {
   /** Host header sent upstream: 'upstream' (nginx's default $proxy_host) or 'client' ($host). */
   host?: 'upstream' | 'client';
-  /** Strip this path prefix before forwarding (`location /backend/ { proxy_pass http://api/; }`). */
-  stripPrefix?: string;
-  /** proxy_read_timeout: no byte from upstream for this long ends the exchange (504 when nothing was sent yet). */
-  readTimeoutMs?: number;
 }
 
 export async function startReverseProxy(upstreamPort: number, options: ProxyOptions = {}) {
@@ -24,9 +20,7 @@ export async function startReverseProxy(upstreamPort: number, options: ProxyOpti
     headers['x-forwarded-proto'] = 'https';
     headers['x-forwarded-host'] = req.headers.host;
     if ((options.host ?? 'upstream') === 'upstream') headers.host = `127.0.0.1:${upstreamPort}`;
-    let path = req.url ?? '/';
-    if (options.stripPrefix && path.startsWith(options.stripPrefix))
-      path = path.slice(options.stripPrefix.length - 1) || '/';
+    const path = req.url ?? '/';
     const upstream = http.request(
       { host: '127.0.0.1', port: upstreamPort, method: req.method, path, headers },
       (answer) => {
@@ -35,14 +29,6 @@ export async function startReverseProxy(upstreamPort: number, options: ProxyOpti
         answer.pipe(res);
       },
     );
-    if (options.readTimeoutMs !== undefined)
-      upstream.setTimeout(options.readTimeoutMs, () => {
-        upstream.destroy();
-        if (!res.headersSent) {
-          res.writeHead(504, { 'content-type': 'text/html' });
-          res.end('<html>504 Gateway Time-out</html>');
-        } else res.destroy();
-      });
     upstream.on('error', () => {
       if (!res.headersSent) {
         res.writeHead(502, { 'content-type': 'text/html' });
