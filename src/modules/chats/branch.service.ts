@@ -33,13 +33,35 @@ const maxTurns = () => Math.ceil(config().HISTORY_TOKEN_BUDGET / 5);
  * copy kept for later sends must not hold: chat-context.ts).
  */
 export async function branchTurns(path: Node[]): Promise<{ turns: ChatTurn[]; settled: boolean }> {
-  const messages = (await withContent(path.slice(-maxTurns()))).map(withTextSoFar);
+  const messages = (await withContent(historyWindow(path))).map(withTextSoFar);
   return {
     turns: messages
       .filter((m) => hasText(m.content) && m.status !== 'error')
       .map((m) => ({ role: m.role, content: m.content })),
     settled: messages.every((m) => m.status !== 'streaming'),
   };
+}
+
+/**
+ * The newest messages of a path whose text the history budget could use, found by the sizes the
+ * tree holds (no text read). A turn of N bytes costs at least N/8 tokens as approxTokens counts
+ * (a UTF-16 unit of 1 to 3 bytes costs 1 to 3 quarters), and fitToBudget keeps a suffix whose
+ * older turns cost at most the budget: once the messages before the newest one (always kept:
+ * the question, or the answer a continue cuts to its tail) pass 8 × budget bytes, none older can
+ * be sent. Failed replies are no turns and do not count. Messages without a size (stored before
+ * sizes were, or streaming) count 0, so the window is only ever larger than needed.
+ */
+function historyWindow(path: Node[]): Node[] {
+  const candidates = path.slice(-maxTurns());
+  const room = 8 * config().HISTORY_TOKEN_BUDGET;
+  let start = candidates.length - 1;
+  let bytes = 0;
+  while (start > 0 && bytes <= room) {
+    start -= 1;
+    const node = candidates[start]!;
+    if (node.status !== 'error') bytes += node.bytes ?? 0;
+  }
+  return candidates.slice(Math.max(start, 0));
 }
 
 /**
