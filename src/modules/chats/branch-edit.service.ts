@@ -138,7 +138,7 @@ export async function deleteBranch(
   let set: { activeLeafId: Types.ObjectId } | null = null;
   let unset = false;
   if (!active || gone.has(String(active._id))) {
-    const parentId = node.parentId && tree.get(node.parentId) ? String(node.parentId) : null;
+    const parentId = node.parentId ? String(node.parentId) : null;
     const sibling = tree
       .childrenOf(parentId)
       .filter((n) => !gone.has(String(n._id)))

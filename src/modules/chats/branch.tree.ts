@@ -17,7 +17,7 @@ export type Node = Pick<MessageDoc, '_id' | 'parentId' | 'role' | 'status' | 'cr
  */
 export class Tree {
   readonly byId = new Map<string, Node>();
-  /** Children of each message ('' for the roots), oldest first. */
+  /** Children of each message ('' for the roots), oldest first; also of a parent past the window. */
   private readonly children = new Map<string, Node[]>();
   /** Every message, oldest first. */
   readonly nodes: Node[];
@@ -29,8 +29,9 @@ export class Tree {
     );
     for (const node of this.nodes) this.byId.set(String(node._id), node);
     for (const node of this.nodes) {
-      const key =
-        node.parentId && this.byId.has(String(node.parentId)) ? String(node.parentId) : '';
+      // By the parent it names, also one older than the window: messages whose parents are past
+      // the window are not each other's siblings (nor roots).
+      const key = node.parentId ? String(node.parentId) : '';
       const list = this.children.get(key) ?? [];
       list.push(node);
       this.children.set(key, list);
@@ -58,9 +59,7 @@ export class Tree {
 
   /** The message and its siblings (the other answers of its parent), oldest first. */
   siblingIds(node: Node): string[] {
-    const parent =
-      node.parentId && this.byId.has(String(node.parentId)) ? String(node.parentId) : null;
-    return this.childrenOf(parent).map((n) => String(n._id));
+    return this.childrenOf(node.parentId ? String(node.parentId) : null).map((n) => String(n._id));
   }
 
   /** Root to `leafId`, oldest first (empty when it is not in the tree). */
