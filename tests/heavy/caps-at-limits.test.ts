@@ -16,7 +16,7 @@ const ctx = useChatApp({
   MAX_TREE_MESSAGES: '10',
 });
 
-const post = (as: TestUser, path: string, body: unknown) =>
+const post = (as: TestUser, path: string, body: object) =>
   ctx.request().post(path).set(as.auth).send(body);
 const newChat = async (as: TestUser, title = 'T') =>
   (await post(as, '/api/chats', { title }).expect(201)).body.id as string;
@@ -101,7 +101,11 @@ describe('caps at their limits', () => {
       const ids: string[] = [];
       let next: string | null = `/api/chats/${String(big.chatId)}/messages?view=tree`;
       while (next) {
-        const res = await ctx.request().get(next).set(u.auth).expect(200);
+        const res: { body: { id: string }[]; headers: Record<string, unknown> } = await ctx
+          .request()
+          .get(next)
+          .set(u.auth)
+          .expect(200);
         ids.push(...res.body.map((m: { id: string }) => m.id));
         next = res.headers.link ? /<([^>]+)>/.exec(res.headers.link as string)![1]! : null;
       }
@@ -109,7 +113,11 @@ describe('caps at their limits', () => {
       const branch: string[] = [];
       next = `/api/chats/${String(big.chatId)}/messages`;
       while (next) {
-        const res = await ctx.request().get(next).set(u.auth).expect(200);
+        const res: { body: { id: string }[]; headers: Record<string, unknown> } = await ctx
+          .request()
+          .get(next)
+          .set(u.auth)
+          .expect(200);
         branch.unshift(...res.body.map((m: { id: string }) => m.id));
         next = res.headers.link ? /<([^>]+)>/.exec(res.headers.link as string)![1]! : null;
       }
