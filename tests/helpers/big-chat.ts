@@ -1,4 +1,3 @@
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Types } from '../../src/lib/db/mongoose.js';
 import { Chat } from '../../src/modules/chats/chat.model.js';
 import { ChatSlot } from '../../src/modules/chats/chat-slot.model.js';
@@ -115,13 +114,13 @@ export async function insertBigChat(
   for (let e = 0; e < opts.edits; e += 1) {
     const qIndex = 2 * ((e * 7) % (opts.depth / 2));
     const q = msg(active[qIndex]!.parentId ?? null, 'user', (k += 1));
-    const a = msg(q._id!, 'assistant', (k += 1));
+    const a = msg(q._id, 'assistant', (k += 1));
     extra.push(q, a);
   }
   // Regenerates: another answer to question 2j.
   for (let r = 0; r < opts.regens; r += 1) {
     const qIndex = 2 * ((r * 13) % (opts.depth / 2));
-    extra.push(msg(active[qIndex]!._id!, 'assistant', (k += 1)));
+    extra.push(msg(active[qIndex]!._id, 'assistant', (k += 1)));
   }
   const all = [...active, ...extra];
   for (let i = 0; i < all.length; i += 500) await insertMessages(all.slice(i, i + 500));
@@ -145,29 +144,4 @@ export async function insertBigChat(
     activeLeafId: leaf._id,
   });
   return { chatId, active, all };
-}
-
-/** Runs `fn`, measuring the longest event-loop block and the heap's rise (peak − before). */
-export async function measure<T>(fn: () => Promise<T>) {
-  const h = monitorEventLoopDelay({ resolution: 5 });
-  const before = process.memoryUsage().heapUsed;
-  let peak = before;
-  const sampler = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage().heapUsed);
-  }, 2);
-  h.enable();
-  const started = performance.now();
-  try {
-    const result = await fn();
-    return {
-      result,
-      ms: Math.round(performance.now() - started),
-      maxBlockMs: Math.round(h.max / 1e6),
-      heapRiseMb:
-        Math.round(((Math.max(peak, process.memoryUsage().heapUsed) - before) / 2 ** 20) * 10) / 10,
-    };
-  } finally {
-    h.disable();
-    clearInterval(sampler);
-  }
 }

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { Types } from '../../src/lib/db/mongoose.js';
 import { Chat } from '../../src/modules/chats/chat.model.js';
+import { insertMessages } from '../../src/modules/chats/message.model.js';
 import { useChatApp } from '../helpers/chat-app.js';
-import { insertBigChat } from './build.js';
+import { insertBigChat } from '../helpers/big-chat.js';
 
 /**
  * The tree is the chat's newest MAX_TREE_MESSAGES messages. Messages whose parent is older than
@@ -17,13 +18,12 @@ describe('siblings at the edge of the tree window', () => {
     const big = await insertBigChat(ctx.user.id, { depth: 14, edits: 0, regens: 0 });
     const [q2, q3, a4] = [big.active[2], big.active[4], big.active[13]];
     const regen = new Types.ObjectId();
-    const { insertMessages } = await import('../../src/modules/chats/message.model.js');
     await insertMessages([
       {
         _id: regen,
         chatId: big.chatId,
         userId: new Types.ObjectId(ctx.user.id),
-        parentId: q2!._id!,
+        parentId: q2!._id,
         role: 'assistant',
         content: 'another answer to Q2',
         bytes: 20,

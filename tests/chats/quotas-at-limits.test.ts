@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { expectError } from '../helpers/auth.js';
 import { useChatApp } from '../helpers/chat-app.js';
 import { createUser, type TestUser } from '../helpers/users.js';
-import { insertBigChat } from './build.js';
+import { insertBigChat, insertChats } from '../helpers/big-chat.js';
 
 /** Each documented cap: the cap itself taken, one past it refused with its JSON error. */
 const ctx = useChatApp({
@@ -24,7 +24,7 @@ const send = (as: TestUser, chatId: string, content: string) =>
   post(as, `/api/chats/${chatId}/messages`, { content, stream: false });
 
 describe('caps at their limits', () => {
-  it('MAX_CHATS_PER_USER: the third chat is made, the fourth is 409 CHAT_LIMIT_REACHED however it is made', async () => {
+  it('when a user holds MAX_CHATS_PER_USER chats (3), then the last was made and a fourth is 409 CHAT_LIMIT_REACHED however it is made', async () => {
     const u = await createUser();
     const ids = [await newChat(u), await newChat(u), await newChat(u)];
     expectError(await post(u, '/api/chats', {}), 409, 'CHAT_LIMIT_REACHED');
@@ -44,7 +44,7 @@ describe('caps at their limits', () => {
     await newChat(u);
   });
 
-  it('MAX_MESSAGES_PER_USER: the exchange that reaches 6 is stored, the next is 409 MESSAGE_LIMIT_REACHED', async () => {
+  it('when an exchange brings the messages to MAX_MESSAGES_PER_USER (6), then it is stored and the next is 409 MESSAGE_LIMIT_REACHED', async () => {
     const u = await createUser();
     const chat = await newChat(u);
     ctx.upstream.setDefault({ chunks: ['ok'] });
@@ -52,7 +52,7 @@ describe('caps at their limits', () => {
     expectError(await send(u, chat, 'one more'), 409, 'MESSAGE_LIMIT_REACHED');
   });
 
-  it('MAX_STORED_BYTES_PER_USER: a question that brings the text to the cap exactly is taken, one byte more is 409', async () => {
+  it('when a question brings the stored text to MAX_STORED_BYTES_PER_USER exactly, then it is taken; one byte more is 409', async () => {
     ctx.upstream.setDefault({ chunks: ['ok'] });
     for (const [extra, status] of [
       [0, 201],
@@ -67,7 +67,7 @@ describe('caps at their limits', () => {
     }
   });
 
-  it('MAX_MESSAGE_CHARS: 16000 characters (emoji count one each) is taken, 16001 is 400 VALIDATION_FAILED', async () => {
+  it('when a message is MAX_MESSAGE_CHARS characters (16000, an emoji counting one), then it is taken; 16001 is 400 VALIDATION_FAILED', async () => {
     ctx.upstream.setDefault({ chunks: ['ok'] });
     const u = await createUser();
     const chat = await newChat(u);
@@ -75,9 +75,8 @@ describe('caps at their limits', () => {
     expectError(await send(u, chat, 'a'.repeat(16_001)), 400, 'VALIDATION_FAILED');
   });
 
-  it('PAGE_SIZE_MAX: limit=5 gives 5, limit=6 is clamped to 5 with a Link, limit=0 is 400', async () => {
+  it('when a page asks for PAGE_SIZE_MAX (5) or more, then it gets 5 (with a Link past them); limit=0 is 400', async () => {
     const u = await createUser();
-    const { insertChats } = await import('./build.js');
     await insertChats(u.id, 7, (i) => ({ at: new Date(Date.now() - i * 1000) }));
     const five = await ctx.request().get('/api/chats?limit=5').set(u.auth).expect(200);
     expect(five.body).toHaveLength(5);
@@ -91,7 +90,7 @@ describe('caps at their limits', () => {
     );
   });
 
-  it('MAX_TREE_MESSAGES: a chat of exactly 10 messages shows them all; of 12, its two oldest are in neither view', async () => {
+  it('when a chat holds MAX_TREE_MESSAGES messages (10), then it shows them all; of 12, its two oldest are in neither view', async () => {
     const u = await createUser();
     for (const [depth, shown] of [
       [10, 10],

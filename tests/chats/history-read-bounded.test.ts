@@ -2,7 +2,7 @@ import type { CommandSucceededEvent } from 'mongodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { monitoredClient } from '../helpers/commands.js';
 import { useChatApp } from '../helpers/chat-app.js';
-import { insertBigChat, type BigChat } from './build.js';
+import { insertBigChat, type BigChat } from '../helpers/big-chat.js';
 
 /**
  * An edit, a regenerate or a continue reads the branch's history from the tree. The model is
@@ -37,7 +37,7 @@ async function textRead(run: () => Promise<unknown>): Promise<number> {
     const cursor = (e.reply as { cursor?: { firstBatch?: unknown[]; nextBatch?: unknown[] } })
       .cursor;
     for (const doc of [...(cursor?.firstBatch ?? []), ...(cursor?.nextBatch ?? [])])
-      bytes += Buffer.byteLength(String((doc as { content?: unknown }).content ?? ''));
+      bytes += Buffer.byteLength((doc as { content?: string }).content ?? '');
   };
   client.on('commandSucceeded', onReply);
   try {
