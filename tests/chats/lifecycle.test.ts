@@ -255,7 +255,7 @@ describe('stopping a reply', () => {
     await s.waitFor(() => s.events.some((e) => e.event === 'delta'));
     const lease = await Generation.findOne({ chatId }).lean();
     // What POST /stop on another instance does: only the database changes (a flag is raised).
-    expect(await requestStop(ctx.user.id, chatId)).toEqual([lease!.token]);
+    expect(await requestStop(ctx.user.id, { chatId })).toEqual([lease!.token]);
     // The flag is not counted here: the poller (every 50 ms here) may act on it and drop it
     // before a count reaches the database. The reply is endless: it ends only because the
     // poller saw the flag and aborted it.

@@ -2130,7 +2130,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Logged out; the refresh cookie is cleared */
+            /** @description Logged out; the refresh cookie is cleared and the replies the session is streaming stop */
             204: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -2254,7 +2254,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Logged out; the refresh cookie is cleared */
+            /** @description Logged out; the refresh cookie is cleared and the replies the session is streaming stop */
             204: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */
@@ -8616,7 +8616,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Deleted */
+            /** @description Deleted; a /v1 completion it is streaming stops */
             204: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */

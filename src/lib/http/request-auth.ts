@@ -13,6 +13,16 @@ declare module 'express-serve-static-core' {
   }
 }
 
+/**
+ * A way into an account that can end while the account goes on: a session (a logout, a replayed
+ * refresh token, the session cap) or a personal API key (deleted). A reply names the one that
+ * started it, so the reply ends with it.
+ */
+export type Credential = `session:${string}` | `key:${string}`;
+
+export const sessionCredential = (sessionId: string): Credential => `session:${sessionId}`;
+export const keyCredential = (keyId: string): Credential => `key:${keyId}`;
+
 /** The caller of an authenticated route (a handler of an `auth: false` route gets 401). */
 export function authOf(req: Request): RequestAuth {
   if (!req.auth) throw unauthenticated();

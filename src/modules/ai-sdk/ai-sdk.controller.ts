@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import { AppError } from '../../lib/errors.js';
 import { isObjectId } from '../../lib/http/ids.js';
 import { setNextLink } from '../../lib/http/pagination.js';
-import { authOf } from '../../lib/http/request-auth.js';
+import { authOf, sessionCredential } from '../../lib/http/request-auth.js';
 import { hasText } from '../../lib/text.js';
 import {
   assertQuestionFits,
@@ -119,7 +119,8 @@ function finishReason(outcome: ReplyOutcome): string {
  * stream opens are ordinary JSON errors (the transport raises them).
  */
 export async function chat(req: Request, res: Response, { body }: { body: AiSdkChatBody }) {
-  const { userId } = authOf(req);
+  const { userId, sessionId } = authOf(req);
+  const startedBy = sessionCredential(sessionId);
   const models = modelRule();
   if (body.model !== undefined && !models.allows(body.model))
     throw invalid('model', models.refusal);
@@ -134,7 +135,7 @@ export async function chat(req: Request, res: Response, { body }: { body: AiSdkC
   if (body.trigger === 'regenerate-message' && !retriedSend) {
     const index = body.messages.findIndex((m) => m.id === body.messageId);
     const named = body.messages[index];
-    exchange = await beginUiRegenerate(userId, body.id, {
+    exchange = await beginUiRegenerate(userId, startedBy, body.id, {
       messageId: body.messageId,
       model: body.model,
       ...(named?.role === 'user'
@@ -143,7 +144,7 @@ export async function chat(req: Request, res: Response, { body }: { body: AiSdkC
     });
   } else {
     const content = newUserText(body);
-    exchange = await beginUiExchange(userId, body.id, {
+    exchange = await beginUiExchange(userId, startedBy, body.id, {
       content,
       model: body.model,
       ...parentOf(body),

@@ -3,6 +3,7 @@ import { Types } from '../../lib/db/mongoose.js';
 import { insertThroughSchema } from '../../lib/db/insert.js';
 import { AppError, notFound } from '../../lib/errors.js';
 import { parseObjectId } from '../../lib/http/ids.js';
+import type { Credential } from '../../lib/http/request-auth.js';
 import {
   activeLeafIdOf,
   beginExchange,
@@ -81,12 +82,13 @@ type UiInput = {
  */
 export async function beginUiExchange(
   userId: string,
+  startedBy: Credential,
   clientId: string,
   input: UiInput,
 ): Promise<Exchange> {
   // The model call goes out while the messages are stored (started-completion.ts).
   const begin = (target: ExchangeTarget, where: UiInput) =>
-    beginExchange(userId, target, where, undefined, { startModel: true });
+    beginExchange(userId, startedBy, target, where, undefined, { startModel: true });
   const linked = await findLinkedChatId(userId, clientId);
   const { besideMessageId, ...where } = input;
   if (linked) {
@@ -149,6 +151,7 @@ export async function retriesUnstoredQuestion(
  */
 export async function beginUiRegenerate(
   userId: string,
+  startedBy: Credential,
   clientId: string,
   input: {
     messageId?: string | null;
@@ -162,7 +165,7 @@ export async function beginUiRegenerate(
   const chatId = await findLinkedChatId(userId, clientId);
   if (!chatId) throw nothing();
   try {
-    return await beginRegenerateLatest(userId, parseObjectId(chatId, 'Chat'), input);
+    return await beginRegenerateLatest(userId, startedBy, parseObjectId(chatId, 'Chat'), input);
   } catch (error) {
     if (error instanceof AppError && error.code === 'NOT_FOUND') throw nothing();
     throw error;

@@ -76,7 +76,12 @@ export function authRoutes(): RouteGroup {
       summary: 'Log out (revokes the session of the access token and/or the refresh cookie)',
       auth: false,
       guards: [sameOriginOnly],
-      responses: { 204: { description: 'Logged out; the refresh cookie is cleared' } },
+      responses: {
+        204: {
+          description:
+            'Logged out; the refresh cookie is cleared and the replies the session is streaming stop',
+        },
+      },
       errors: [403],
       handler: controller.logout,
     });

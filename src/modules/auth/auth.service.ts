@@ -1,6 +1,7 @@
 import { Types } from 'mongoose';
 import { config } from '../../lib/config.js';
 import { AppError, invalidCredentials, unauthenticated } from '../../lib/errors.js';
+import { sessionCredential } from '../../lib/http/request-auth.js';
 import { logger } from '../../lib/logger.js';
 import * as users from '../users/index.js';
 import { toUserJson, type UserDoc } from '../users/index.js';
@@ -76,16 +77,21 @@ async function endSessionsPastCap(userId: Types.ObjectId, opened: Types.ObjectId
       .skip(config().MAX_SESSIONS_PER_USER - 1)
       .lean();
     if (past.length === 0) return;
+    const ids = past.map((session) => session._id);
     await inSessionsTurn(userId, () =>
       Session.updateMany(
         // Not one refreshed since it was read: it is in use again (a refresh sets updatedAt).
-        {
-          _id: { $in: past.map((session) => session._id) },
-          revokedAt: null,
-          updatedAt: { $lte: readAt },
-        },
+        { _id: { $in: ids }, revokedAt: null, updatedAt: { $lte: readAt } },
         { $set: { revokedAt: new Date() } },
       ),
+    );
+    // The replies of those it ended stop with them, as a logout's do (revokeSession); not those
+    // of one refreshed meanwhile, which goes on. Read by `_id` alone and checked in code (the
+    // embedded FerretDB scans the collection for any other filter).
+    const after = await Session.find({ _id: { $in: ids } }, { revokedAt: 1 }).lean();
+    await users.credentialsEnded(
+      String(userId),
+      after.filter((s) => s.revokedAt !== null).map((s) => sessionCredential(String(s._id))),
     );
   } catch (error) {
     logger.warn({ err: (error as Error).message }, 'could not end the sessions past the cap');
@@ -213,6 +219,9 @@ export async function revokeSession(sessionId: string): Promise<void> {
   await inSessionsTurn(session.userId, () =>
     Session.updateOne({ _id, revokedAt: null }, { $set: { revokedAt: new Date() } }),
   );
+  // What the session asked for ends with it: a reply it streams (a stolen token's, when a replay
+  // revoked it) stops, stored as it is, and can be read after logging in again.
+  await users.credentialsEnded(String(session.userId), [sessionCredential(sessionId)]);
 }
 
 /**

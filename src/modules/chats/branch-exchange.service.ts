@@ -2,6 +2,7 @@ import { config } from '../../lib/config.js';
 import { Types } from '../../lib/db/mongoose.js';
 import { AppError, notFound } from '../../lib/errors.js';
 import type { ObjectIdString } from '../../lib/http/ids.js';
+import type { Credential } from '../../lib/http/request-auth.js';
 import { answerSoFar, fitToBudget } from '../../lib/llm/index.js';
 import { turnsOf } from './branch.service.js';
 import { Tree, withContent, type Node } from './branch.tree.js';
@@ -30,12 +31,13 @@ import { forgetEarlierReaders } from './reply-reader.model.js';
 /** Rate, slot, budget and caps, then `work` holding the slot; the slot is given back if `work` fails. */
 async function withSlot(
   userId: string,
+  startedBy: Credential,
   chat: ChatDoc,
   room: { messages: number },
   work: (lease: Lease, now: Date) => Promise<Exchange>,
 ): Promise<Exchange> {
   const now = new Date();
-  const limits = new ExchangeLimits(userId, now);
+  const limits = new ExchangeLimits(userId, now, startedBy);
   // They store a reply: refused, as a send is, once the user's stored text is at its cap.
   const check = () => limits.check({ messages: room.messages, reply: true });
   const { lease } = await limits.admit(String(chat._id), { checkBeforeCut: check });
@@ -128,6 +130,8 @@ export const continueIds = (chatId: ObjectIdString, answerId: ObjectIdString) =>
  */
 export async function beginRegenerate(
   userId: string,
+  /** The session or API key it is asked with: its reply stops when that one ends. */
+  startedBy: Credential,
   chatId: ObjectIdString,
   messageId: string,
   input: { model?: string },
@@ -138,7 +142,7 @@ export async function beginRegenerate(
   const question = node.role === 'user' ? node : await questionOf(tree, node);
   if (!question || question.role !== 'user')
     throw new AppError('NOTHING_TO_REGENERATE', 'That message answers no user message');
-  return withSlot(userId, chat, { messages: 1 }, async (lease, now) => {
+  return withSlot(userId, startedBy, chat, { messages: 1 }, async (lease, now) => {
     // A question past the tree window is all of its branch the model can be given.
     const path = tree.get(question._id) ? tree.pathTo(question._id) : [question];
     const [[userMessage], history] = await Promise.all([withContent([question]), turnsOf(path)]);
@@ -191,6 +195,7 @@ export async function beginRegenerate(
  */
 export async function beginContinue(
   userId: string,
+  startedBy: Credential,
   chatId: ObjectIdString,
   messageId: string,
 ): Promise<Exchange> {
@@ -199,7 +204,7 @@ export async function beginContinue(
   if (node.role !== 'assistant')
     throw new AppError('NOT_CONTINUABLE', 'Only an answer can be continued, not a user message');
   if (node.status === 'streaming') throw streaming();
-  return withSlot(userId, chat, { messages: 0 }, async (lease, now) => {
+  return withSlot(userId, startedBy, chat, { messages: 0 }, async (lease, now) => {
     const path = tree.pathTo(node._id);
     // Its question by its id, not from the path: the tree holds the newest MAX_TREE_MESSAGES only,
     // and an answer at its edge has its question past it.
@@ -330,6 +335,7 @@ async function shownQuestion(
  */
 export async function beginRegenerateLatest(
   userId: string,
+  startedBy: Credential,
   chatId: ObjectIdString,
   input: {
     messageId?: string | null;
@@ -358,5 +364,5 @@ export async function beginRegenerateLatest(
   const target = (edited ? undefined : named) ?? tree.activeLeaf(chat);
   if (!target)
     throw new AppError('NOTHING_TO_REGENERATE', 'The chat has no message to answer again');
-  return beginRegenerate(userId, chatId, String(target._id), { model: input.model });
+  return beginRegenerate(userId, startedBy, chatId, String(target._id), { model: input.model });
 }

@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import type { ObjectIdString } from '../../lib/http/ids.js';
-import { authOf } from '../../lib/http/request-auth.js';
+import { authOf, sessionCredential } from '../../lib/http/request-auth.js';
 import {
   beginContinue,
   beginRegenerate,
@@ -19,10 +19,18 @@ export async function regenerate(
   res: Response,
   { params, body }: { params: MessageParams; body: Input<'RegenerateBody'> },
 ) {
-  const { userId } = authOf(req);
+  const { userId, sessionId } = authOf(req);
   await exchangeOnce(req, res, {
     ids: regenerateIds(params.id),
-    begin: ({ replyId }) => beginRegenerate(userId, params.id, params.messageId, body, replyId),
+    begin: ({ replyId }) =>
+      beginRegenerate(
+        userId,
+        sessionCredential(sessionId),
+        params.id,
+        params.messageId,
+        body,
+        replyId,
+      ),
     stream: wantsStream(req, body.stream),
     chatId: params.id,
   });
@@ -34,10 +42,10 @@ export async function continueReply(
   res: Response,
   { params, body }: { params: MessageParams; body: Input<'ContinueBody'> },
 ) {
-  const { userId } = authOf(req);
+  const { userId, sessionId } = authOf(req);
   await exchangeOnce(req, res, {
     ids: continueIds(params.id, params.messageId),
-    begin: () => beginContinue(userId, params.id, params.messageId),
+    begin: () => beginContinue(userId, sessionCredential(sessionId), params.id, params.messageId),
     stream: wantsStream(req, body.stream),
     chatId: params.id,
   });

@@ -22,7 +22,12 @@ import {
   releaseChatSlot,
   releaseClaimedSlot,
 } from './chats.quota.js';
-import { dropFlagsOfTokens, leasesReleased, requestStop } from './generation/leases.js';
+import {
+  dropFlagsOfTokens,
+  leasesReleased,
+  requestStop,
+  type StopScope,
+} from './generation/leases.js';
 import { abortGeneration } from './generation/registry.js';
 import { decodeCursor, encodeCursor } from '../../lib/http/cursor.js';
 import type { ObjectIdString } from '../../lib/http/ids.js';
@@ -316,16 +321,17 @@ export async function deleteChat(userId: string, chatId: ObjectIdString): Promis
  */
 export async function stopReply(userId: string, chatId: ObjectIdString): Promise<boolean> {
   const chat = await findOwnedChat(userId, chatId);
-  return (await stopReplies(userId, chat._id)).length > 0;
+  return (await stopReplies(userId, { chatId: String(chat._id) })).length > 0;
 }
 
 /**
- * Stops the user's replies being generated, of one chat or all of them (the account is being
- * deleted or disabled): their leases are flagged for the instances streaming them, and the ones
- * streaming here are aborted at once. Returns the stopped leases' tokens.
+ * Stops the user's replies being generated, of one chat, of some sessions or API keys (they ended)
+ * or all of them (the account is being deleted or disabled): their leases are flagged for the
+ * instances streaming them, and the ones streaming here are aborted at once. Returns the stopped
+ * leases' tokens.
  */
-export async function stopReplies(userId: string, chatId?: Types.ObjectId): Promise<string[]> {
-  const tokens = await requestStop(userId, chatId === undefined ? undefined : String(chatId));
+export async function stopReplies(userId: string, scope: StopScope = {}): Promise<string[]> {
+  const tokens = await requestStop(userId, scope);
   const here = tokens.filter((token) => abortGeneration(token, 'stop'));
   // Those were stopped here and then: their flags are done with. Left, they would stay for good
   // (the stop poll runs only while something streams here, and keeps flags of replies it does
@@ -346,7 +352,7 @@ export async function stopReplies(userId: string, chatId?: Types.ObjectId): Prom
  * a few seconds later (its instance stopped answering) is logged and the deletion goes on.
  */
 export async function endReplies(userId: string, chatId?: Types.ObjectId): Promise<void> {
-  const tokens = await stopReplies(userId, chatId);
+  const tokens = await stopReplies(userId, chatId === undefined ? {} : { chatId: String(chatId) });
   if (tokens.length === 0) return;
   const withinMs = 2 * config().STOP_POLL_MS + REPLIES_END_WITHIN_MS;
   if (!(await leasesReleased(userId, tokens, withinMs)))

@@ -3,7 +3,7 @@ import { isDuplicateKey } from '../../lib/db/duplicate-key.js';
 import type { Types } from '../../lib/db/mongoose.js';
 import { AppError } from '../../lib/errors.js';
 import { logger } from '../../lib/logger.js';
-import { authOf } from '../../lib/http/request-auth.js';
+import { authOf, sessionCredential } from '../../lib/http/request-auth.js';
 import { toChatJson } from './chats.mapper.js';
 import type { CreatedChatJson, ExchangeResultJson } from './chats.schemas.js';
 import type { ChatDoc } from './chat.model.js';
@@ -293,13 +293,16 @@ export type SendRequest = Omit<ExchangeRequest<ExchangeIds>, 'ids' | 'begin'> & 
  * return this promise rather than await it: a held stream keeps no suspended frame per caller.
  */
 export async function sendMessage(req: Request, res: Response, send: SendRequest): Promise<void> {
-  const { userId } = authOf(req);
+  const { userId, sessionId } = authOf(req);
   const { target, input, ...how } = send;
   return exchangeOnce(req, res, {
     ...how,
     ids: plannedIds(target),
     begin: (ids) =>
-      beginExchange(userId, target, input, ids, { startModel: true, answerEarly: how.stream }),
+      beginExchange(userId, sessionCredential(sessionId), target, input, ids, {
+        startModel: true,
+        answerEarly: how.stream,
+      }),
   });
 }
 

@@ -9,6 +9,7 @@ import { slotsGivenBack } from './generation/registry.js';
 import { admissionStarted, startingUnder } from './generation/starting.js';
 import { finishTakenOver } from './interrupted-replies.js';
 import type { Account } from '../users/index.js';
+import type { Credential } from '../../lib/http/request-auth.js';
 
 const MINUTE = 60_000;
 
@@ -67,8 +68,8 @@ const tooManyStreams = () => {
  * A free slot of the user, or null when all are busy. One taken over from an instance that died
  * has its reply finished and charged first, so the checks under the slot count it.
  */
-const takeSlot = (userId: string, chatId: string) =>
-  acquireLease(userId, chatId).then(finishTakenOver);
+const takeSlot = (userId: string, chatId: string, startedBy?: Credential) =>
+  acquireLease(userId, chatId, new Date(), startedBy).then(finishTakenOver);
 
 /** How long a request waits for the user's slots that ended replies are giving back. */
 const GIVE_BACK_WAIT_MS = 1000;
@@ -86,13 +87,14 @@ async function yieldedSlot(
   userId: string,
   chatId: string,
   checkFirst: () => Promise<void>,
+  startedBy?: Credential,
 ): Promise<Lease> {
   await checkFirst();
   // Tried again even when nothing was freed for it: a reply that ended meanwhile (here or on
   // another instance) may have given its slot back since the first try. A refusal costs those
   // few commands more; it is the rare path.
   if (!(await yieldWaitingReply(userId))) await slotsGivenBack(userId, GIVE_BACK_WAIT_MS);
-  const lease = await takeSlot(userId, chatId);
+  const lease = await takeSlot(userId, chatId, startedBy);
   if (!lease) throw tooManyStreams();
   return lease;
 }
@@ -101,6 +103,8 @@ async function yieldedSlot(
 interface Admission<T> {
   read?: Promise<T>;
   checkBeforeCut: (found: T) => Promise<void>;
+  /** The session or API key the reply is asked for with: its lease names it (leases.ts). */
+  startedBy?: Credential;
 }
 
 /**
@@ -118,11 +122,11 @@ export async function admitExchange<T>(
   userId: string,
   chatId: string,
   now: Date,
-  { read = Promise.resolve(undefined as T), checkBeforeCut }: Admission<T>,
+  { read = Promise.resolve(undefined as T), checkBeforeCut, startedBy }: Admission<T>,
 ): Promise<{ lease: Lease; found: T }> {
   const admission = admissionStarted();
   try {
-    const admitted = await admitNow(userId, chatId, now, read, checkBeforeCut);
+    const admitted = await admitNow(userId, chatId, now, read, checkBeforeCut, startedBy);
     startingUnder(admitted.lease.token);
     return admitted;
   } finally {
@@ -136,16 +140,18 @@ async function admitNow<T>(
   now: Date,
   read: Promise<T>,
   checkBeforeCut: Admission<T>['checkBeforeCut'],
+  startedBy: Credential | undefined,
 ): Promise<{ lease: Lease; found: T }> {
   const [found, rate, slot] = await Promise.allSettled([
     read,
     checkMessageRate(userId, now),
-    takeSlot(userId, chatId),
+    takeSlot(userId, chatId, startedBy),
   ]);
   if (found.status === 'fulfilled' && rate.status === 'fulfilled') {
     if (slot.status === 'rejected') throw slot.reason;
     const lease =
-      slot.value ?? (await yieldedSlot(userId, chatId, () => checkBeforeCut(found.value)));
+      slot.value ??
+      (await yieldedSlot(userId, chatId, () => checkBeforeCut(found.value), startedBy));
     return { lease, found: found.value };
   }
   if (slot.status === 'fulfilled' && slot.value) await releaseLeaseSurely(slot.value);
@@ -171,6 +177,8 @@ export class ExchangeLimits {
   constructor(
     private readonly userId: string,
     private readonly now: Date,
+    /** The session or API key the reply is asked for with (Admission). */
+    private readonly startedBy: Credential,
   ) {}
 
   /**
@@ -199,9 +207,15 @@ export class ExchangeLimits {
    * The rate and the slot (admitExchange) for this request. Refused after its limits passed (every
    * slot stayed busy), it gives back the room they took.
    */
-  async admit<T>(chatId: string, admission: Admission<T>): Promise<{ lease: Lease; found: T }> {
+  async admit<T>(
+    chatId: string,
+    admission: Omit<Admission<T>, 'startedBy'>,
+  ): Promise<{ lease: Lease; found: T }> {
     try {
-      return await admitExchange(this.userId, chatId, this.now, admission);
+      return await admitExchange(this.userId, chatId, this.now, {
+        ...admission,
+        startedBy: this.startedBy,
+      });
     } catch (error) {
       this.giveRoomBackUnstored();
       throw error;

@@ -4,6 +4,7 @@ import { Types } from '../../lib/db/mongoose.js';
 import { retryIdempotentWrite, retryWhileDatabaseAway } from '../../lib/db/write-lock-retry.js';
 import { AppError, notFound, serviceUnavailable } from '../../lib/errors.js';
 import type { ObjectIdString } from '../../lib/http/ids.js';
+import type { Credential } from '../../lib/http/request-auth.js';
 import { releaseLeaseSurely, type Lease } from './generation/leases.js';
 import {
   abandonCompletion,
@@ -109,6 +110,8 @@ export const plannedIds = (target?: ExchangeTarget): ExchangeIds => ({
  */
 export async function beginExchange(
   userId: string,
+  /** The session or API key the message came with: its reply stops when that one ends. */
+  startedBy: Credential,
   target: ExchangeTarget,
   /**
    * `parentId`: where the message goes in the tree (branch.service historyFor); absent: the active
@@ -139,7 +142,7 @@ export async function beginExchange(
     accountIsKnown = false;
     noteAccount(userId, account);
   };
-  const limits = new ExchangeLimits(userId, now);
+  const limits = new ExchangeLimits(userId, now, startedBy);
   const checkLimits = async (adding: Parameters<ExchangeLimits['check']>[0]) => {
     try {
       // A known account's refusal counts once a fresh read confirms it.
@@ -477,12 +480,17 @@ export async function storeUnderActiveAccount(
  * generation slot as any message, with its chat and messages built in memory through their schemas
  * and never written (`persist: false`: no checkpoints, no final write). The caller sets `turns`.
  */
-export async function beginUnstoredExchange(userId: string, model: string): Promise<Exchange> {
+export async function beginUnstoredExchange(
+  userId: string,
+  startedBy: Credential,
+  model: string,
+): Promise<Exchange> {
   const now = new Date();
   const ids = plannedIds();
   const withinBudget = () => assertWithinBudget(userId, now);
   const { lease } = await admitExchange(userId, String(ids.chatId), now, {
     checkBeforeCut: withinBudget,
+    startedBy,
   });
   try {
     // As for a stored exchange: the budget under the slot (README, "Budgets").

@@ -2,6 +2,7 @@
  * The chats module's public entry: the only file other modules, app.ts and server.ts import.
  * Chats, messages, exchanges (a user message and its reply) and the generation of replies.
  */
+import type { Credential } from '../../lib/http/request-auth.js';
 import type { InterruptibleWork } from '../../lib/shutdown.js';
 import { holdChargesIn } from '../usage/index.js';
 import { subscribeToUsers } from '../users/index.js';
@@ -81,6 +82,15 @@ const stopRepliesOf = async (userId: string) => {
   await stopReplies(userId);
 };
 
+/**
+ * The replies a session or API key asked for stop with it, as a sign-out's do (stored as they
+ * are): a logout, a replayed refresh token (a stolen token's stream must not run on), the session
+ * cap or a deleted key. What the account's other ways in asked for goes on.
+ */
+const stopRepliesStartedBy = async (userId: string, credentials: Credential[]) => {
+  await stopReplies(userId, { startedBy: credentials });
+};
+
 // An account's chats, messages, generation leases and idempotency records go with it (see
 // users/user-hooks.ts): its messages first, then its replies are stopped and have ended (their
 // last writes answered, finding nothing) before the rest is removed, and what requests in flight
@@ -91,6 +101,7 @@ subscribeToUsers('chats', {
   sweep: endRepliesAndDeleteUserContent,
   disabled: stopRepliesOf,
   signedOut: stopRepliesOf,
+  credentialsEnded: stopRepliesStartedBy,
 });
 
 // A stored reply holds its own call's charge (message.model.ts `charge`): totals and budgets sum

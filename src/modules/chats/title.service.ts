@@ -146,7 +146,13 @@ export async function titleAfterReply(
   let unlist = () => {};
   if (model !== DEMO_MODEL) {
     // One taken over from an instance that died: its reply is charged before the budget's read.
-    lease = await acquireLease(String(chat.userId), String(chat._id))
+    // Under the session or key of the reply it names: it stops with that one, as the reply does.
+    lease = await acquireLease(
+      String(chat.userId),
+      String(chat._id),
+      new Date(),
+      exchange.lease.startedBy,
+    )
       .then(finishTakenOver)
       .catch(() => null);
     if (!lease) return null;

@@ -38,7 +38,7 @@ export function keyRoutes(): RouteGroup {
         summary: 'Delete an API key (it stops working at once, on every instance)',
         auth: true,
         request: { params: KeyIdParams },
-        responses: { 204: { description: 'Deleted' } },
+        responses: { 204: { description: 'Deleted; a /v1 completion it is streaming stops' } },
         errors: [404, 429],
         handler: controller.remove,
       }),

@@ -3,8 +3,9 @@ import { isDuplicateKey } from '../../lib/db/duplicate-key.js';
 import { insertThroughSchema } from '../../lib/db/insert.js';
 import { Types } from '../../lib/db/mongoose.js';
 import { AppError, notFound, unauthenticated } from '../../lib/errors.js';
+import { keyCredential } from '../../lib/http/request-auth.js';
 import { logger } from '../../lib/logger.js';
-import { checkAccountWriteRate, findUser, type UserDoc } from '../users/index.js';
+import { checkAccountWriteRate, credentialsEnded, findUser, type UserDoc } from '../users/index.js';
 import { ApiKey, type ApiKeyDoc } from './key.model.js';
 import { serverScansFilters } from '../../lib/db/connection.js';
 import { hashKey, keyIdOf, looksLikeKey, newKey, passwordStamp, sameStamp } from './key.secret.js';
@@ -114,11 +115,12 @@ export async function listKeys(userId: string): Promise<KeyJson[]> {
 export async function deleteKey(userId: string, keyId: string): Promise<void> {
   if (!Types.ObjectId.isValid(keyId) || !/^[a-f0-9]{24}$/i.test(keyId)) throw notFound('API key');
   await checkAccountWriteRate(userId);
-  const result = await ApiKey.deleteOne({
-    _id: new Types.ObjectId(keyId),
-    userId: new Types.ObjectId(userId),
-  });
+  const _id = new Types.ObjectId(keyId);
+  const result = await ApiKey.deleteOne({ _id, userId: new Types.ObjectId(userId) });
   if (result.deletedCount !== 1) throw notFound('API key');
+  // A /v1 completion the key streams stops with it (a key deleted because it leaked), named as
+  // the lookup names it (an id written in capitals is the same key).
+  await credentialsEnded(userId, [keyCredential(String(_id))]);
 }
 
 /** Removes every key of the user (the account is being deleted). */

@@ -27,6 +27,7 @@ import {
   type RunReplyOptions,
 } from '../chats/index.js';
 import { keyOf } from '../keys/index.js';
+import { keyCredential } from '../../lib/http/request-auth.js';
 import {
   OpenAiError,
   openAiErrorBody,
@@ -88,8 +89,8 @@ const cutByItsServer = (reply: Pick<ReplyOutcome['message'], 'stopReason' | 'err
   reply.stopReason === 'shutdown' || reply.error?.code === INTERRUPTED.code;
 
 /**
- * Stopped (POST /api/chats/:id/stop of a stored exchange, its account disabled) or cut by its
- * server: not a finished reply. Only the latter is worth retrying at once: OpenAI's SDKs retry a
+ * Stopped (POST /api/chats/:id/stop of a stored exchange, its key ended, its account disabled) or
+ * cut by its server: not a finished reply. Only the latter is worth retrying at once: OpenAI's SDKs retry a
  * 503 by themselves, which would run (and charge) a stopped request again.
  */
 const interrupted = (outcome: ReplyOutcome) =>
@@ -104,7 +105,7 @@ const interrupted = (outcome: ReplyOutcome) =>
       )
     : new OpenAiError(
         'SERVICE_UNAVAILABLE',
-        'The reply was stopped before it finished (a stop request, or its account was disabled)',
+        'The reply was stopped before it finished (a stop request, its API key deleted, or its account disabled)',
         { code: 'generation_interrupted' },
         { headers: withoutRetry() },
       );
@@ -338,11 +339,13 @@ export async function chatCompletions(
   /** When the caller asked (a repeat that acts again keeps its own): see answerAgain. */
   askedAt = Date.now(),
 ) {
-  const { userId } = keyOf(req);
+  const { userId, keyId } = keyOf(req);
+  // The key the completion is asked with: deleted (or revoked by a password change), it stops it.
+  const startedBy = keyCredential(keyId);
   const includeUsage = body.stream_options?.include_usage === true;
   if (!body.store) {
     // Nothing is stored, so there is nothing a repeat could find: an Idempotency-Key is not read.
-    const exchange = await beginCompletion(userId, body);
+    const exchange = await beginCompletion(userId, startedBy, body);
     const who: Identity = {
       id: `chatcmpl-${randomBytes(15).toString('base64url')}`,
       created: Math.floor(Date.now() / 1000),
@@ -360,7 +363,7 @@ export async function chatCompletions(
   await oncePerKey(req, res, userId, {
     // A chat_id that is no id gets fresh ids here, and its 404 from beginCompletion.
     ids: plannedIds(chatId === undefined ? undefined : { chatId: chatId as ObjectIdString }),
-    begin: (ids) => beginCompletion(userId, body, ids),
+    begin: (ids) => beginCompletion(userId, startedBy, body, ids),
     respond: async (exchange) => {
       res.set('X-Chat-Id', String(exchange.chat._id));
       const who = storedIdentity(exchange.assistant, exchange.model);

@@ -1,6 +1,7 @@
 import { config } from '../../lib/config.js';
 import { AppError } from '../../lib/errors.js';
 import { parseObjectId } from '../../lib/http/ids.js';
+import type { Credential } from '../../lib/http/request-auth.js';
 import { characterCount, hasText } from '../../lib/text.js';
 import type { ChatTurn } from '../../lib/llm/index.js';
 import {
@@ -139,6 +140,7 @@ function storedQuestion(body: ChatCompletionBody): string {
  */
 export async function beginCompletion(
   userId: string,
+  startedBy: Credential,
   body: ChatCompletionBody,
   /** With `store: true`: the ids it is stored under (an Idempotency-Key names them). */
   ids?: ExchangeIds,
@@ -155,6 +157,7 @@ export async function beginCompletion(
     try {
       exchange = await beginExchange(
         userId,
+        startedBy,
         chatId !== undefined
           ? { chatId: parseObjectId(chatId, 'Chat') }
           : { newChat: { model: body.model } },
@@ -170,7 +173,7 @@ export async function beginCompletion(
       throw error;
     }
   } else {
-    exchange = await beginUnstoredExchange(userId, body.model);
+    exchange = await beginUnstoredExchange(userId, startedBy, body.model);
   }
   return {
     ...exchange,

@@ -1,6 +1,7 @@
 import { withLock } from '../../lib/db/lock.js';
 import { Types } from '../../lib/db/mongoose.js';
 import { AppError } from '../../lib/errors.js';
+import type { Credential } from '../../lib/http/request-auth.js';
 import { runUserHooks } from './user-hooks.js';
 import { inUserTurn, User, type Role, type UserDoc } from './user.model.js';
 
@@ -236,6 +237,14 @@ export async function promoteToAdmin(id: Types.ObjectId): Promise<boolean> {
  */
 export async function endAccessOf(userId: string): Promise<void> {
   await runUserHooks('disabled', userId);
+}
+
+/**
+ * Some ways into the account ended (sessions, API keys) while it goes on: what they started ends
+ * too (their running replies), through the `credentialsEnded` hook.
+ */
+export async function credentialsEnded(userId: string, credentials: Credential[]): Promise<void> {
+  if (credentials.length > 0) await runUserHooks('credentialsEnded', userId, credentials);
 }
 
 /**

@@ -28,6 +28,7 @@ export {
   ACCOUNTS_LOCK,
   accountBeingDeleted,
   countActiveAdmins,
+  credentialsEnded,
   emailsOf,
   endAccessOf,
   findAccount,

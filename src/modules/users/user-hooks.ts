@@ -1,3 +1,5 @@
+import type { Credential } from '../../lib/http/request-auth.js';
+
 /**
  * What other modules do when an account changes, so the users module needs none of them: each
  * module that keeps something per user subscribes (auth its sessions, chats the user's chats).
@@ -44,6 +46,12 @@ export interface UserHooks {
    * sweep up what raced it (a key made by a request that passed its session check just before).
    */
   afterSignedOut?: (userId: string) => Promise<void>;
+  /**
+   * Some of the account's ways in ended while the account goes on: a session (a logout, a replayed
+   * refresh token, the session cap) or an API key (deleted). What they started ends with them (the
+   * replies they asked for); the rest of the account's work goes on.
+   */
+  credentialsEnded?: (userId: string, credentials: Credential[]) => Promise<void>;
   /**
    * An active administrator gave up the role to delete their account (stored as a user already,
    * under the accounts lock): a change of role operators see in the audit.

@@ -1,4 +1,5 @@
 import mongoose, { Schema, type Types } from '../../../lib/db/mongoose.js';
+import type { Credential } from '../../../lib/http/request-auth.js';
 
 /**
  * A lease on one of a user's generation slots. The unique (userId, slot) index is what caps
@@ -16,6 +17,11 @@ export interface GenerationDoc {
   expiresAt: Date;
   /** Since when its reply has waited for a reader (its client left); null or absent: it is read. */
   waitingSince?: Date | null;
+  /**
+   * The session or API key the reply was asked for with: when that one ends and the account goes
+   * on (a logout, a deleted key), the reply is stopped. Absent on a lease taken before it was kept.
+   */
+  startedBy?: Credential | null;
 }
 
 const generationSchema = new Schema<GenerationDoc>(
@@ -27,6 +33,7 @@ const generationSchema = new Schema<GenerationDoc>(
     instanceId: { type: String, required: true },
     expiresAt: { type: Date, required: true },
     waitingSince: { type: Date, default: null },
+    startedBy: { type: String, default: null },
   },
   { versionKey: false },
 );

@@ -9,6 +9,7 @@ import { retryIdempotentWrite } from '../../../lib/db/write-lock-retry.js';
 import { isDuplicateKey } from '../../../lib/db/duplicate-key.js';
 import { documentKey, writeInTurn } from '../../../lib/db/writes-in-turn.js';
 import { startedOrGone } from './starting.js';
+import type { Credential } from '../../../lib/http/request-auth.js';
 
 /** Names this process in the leases it holds, so stop requests find the instance that streams. */
 export const INSTANCE_ID = randomUUID();
@@ -20,6 +21,8 @@ export interface Lease {
   token: string;
   /** The expiry (epoch ms) its last acknowledged write stored: acquiring it, or a renewal. */
   heldUntil: number;
+  /** The session or API key its reply was asked for with (GenerationDoc). */
+  startedBy?: Credential;
   /** The slot document's `_id`, when this lease inserted it (a takeover reuses another's). */
   id?: Types.ObjectId;
   /**
@@ -41,6 +44,7 @@ export async function acquireLease(
   userId: string,
   chatId: string,
   now = new Date(),
+  startedBy?: Credential,
 ): Promise<Lease | null> {
   const slots = config().MAX_CONCURRENT_STREAMS;
   const token = randomUUID();
@@ -51,6 +55,7 @@ export async function acquireLease(
     token,
     expiresAt,
     waitingSince: null,
+    startedBy: startedBy ?? null,
   };
   for (let slot = 0; slot < slots; slot += 1) {
     try {
@@ -62,7 +67,7 @@ export async function acquireLease(
         slot,
         ...fields,
       });
-      return { userId, chatId, slot, token, heldUntil: expiresAt.getTime(), id };
+      return { userId, chatId, slot, token, heldUntil: expiresAt.getTime(), id, startedBy };
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
     }
@@ -86,6 +91,7 @@ export async function acquireLease(
         slot,
         token,
         heldUntil: expiresAt.getTime(),
+        startedBy,
         tookOver: { chatId: lapsed.chatId, token: lapsed.token },
       };
   }
@@ -308,19 +314,28 @@ export async function flagWaitingLease(userId: string, now = new Date()): Promis
   return null;
 }
 
+/** Which of a user's live generations a stop is for; every one of them when it names none. */
+export interface StopScope {
+  /** Those of one chat. */
+  chatId?: string;
+  /** Those these sessions or API keys started (they ended). */
+  startedBy?: Credential[];
+}
+
 /**
- * Flags the live generations of a chat (or, without `chatId`, every one of the user) for stopping;
- * whichever instance holds them aborts them.
+ * Flags the user's live generations in `scope` for stopping; whichever instance holds them aborts
+ * them.
  */
 export async function requestStop(
   userId: string,
-  chatId?: string,
+  { chatId, startedBy }: StopScope = {},
   now = new Date(),
 ): Promise<string[]> {
   const leases = await Generation.find(
     {
       userId: new Types.ObjectId(userId),
       ...(chatId === undefined ? {} : { chatId: new Types.ObjectId(chatId) }),
+      ...(startedBy === undefined ? {} : { startedBy: { $in: startedBy } }),
       expiresAt: { $gt: now },
     },
     { token: 1, instanceId: 1 },
