@@ -1,6 +1,8 @@
 import OpenAI from 'openai';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Types } from '../../src/lib/db/mongoose.js';
 import { Session } from '../../src/modules/auth/session.model.js';
+import { Generation } from '../../src/modules/chats/generation/generation.model.js';
 import { Message } from '../../src/modules/chats/message.model.js';
 import { useTestApp } from '../helpers/app.js';
 import {
@@ -17,8 +19,8 @@ import { createUser, openSession, type TestUser } from '../helpers/users.js';
 
 /*
  * README: a way into an account that ends while the account goes on (a session logged out,
- * revoked by a replayed refresh token or the session cap; an API key deleted) ends the replies it
- * streams, as an administrator's sign-out
+ * revoked by a password change, a replayed refresh token or the session cap; an API key deleted
+ * or revoked by a password change) ends the replies it streams, as an administrator's sign-out
  * ends all of them: stored as `incomplete` (`stop`), the stream ended. What other ways in stream
  * goes on.
  */
@@ -163,6 +165,38 @@ async function expectGoesOn({ stream, finish }: Awaited<ReturnType<typeof heldRe
     content: 'kept to the end',
   });
 }
+
+const leasesOf = (owner: TestUser) =>
+  Generation.countDocuments({ userId: new Types.ObjectId(owner.id) });
+
+describe('a password change', () => {
+  it("when the password is changed while another session and an API key stream replies, then theirs stop (stored as incomplete) and the changing session's own reply goes on", async () => {
+    const owner = await createUser({ label: 'changes' });
+    const thief = await openSession(owner.id);
+    const { key } = await newKey(owner);
+    const own = await heldReply(owner.accessToken);
+    const stolen = await endlessReply(thief.accessToken);
+    const completion = await endlessCompletion(key);
+
+    const res = await ctx
+      .request()
+      .post('/api/auth/password')
+      .set(owner.auth)
+      .send({ currentPassword: owner.password, newPassword: 'a brand new passphrase' });
+    expect(res.status).toBe(204);
+
+    await expectStopped(stolen);
+    await expectCompletionStopped(completion);
+    expectUnauthenticated(await ctx.request().get('/api/chats').set(thief.auth));
+    await expectGoesOn(own);
+    expect(
+      await eventually(
+        () => leasesOf(owner),
+        (n) => n === 0,
+      ),
+    ).toBe(0);
+  });
+});
 
 describe('a session that ends', () => {
   it('when a session logs out while it streams a reply, then its reply stops (stored as incomplete) and another session’s reply goes on', async () => {

@@ -3204,7 +3204,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Password changed; this session goes on with a new refresh cookie (a copy of the old one no longer refreshes) */
+            /** @description Password changed; this session goes on with a new refresh cookie (a copy of the old one no longer refreshes). The replies the other sessions and the API keys are streaming stop. */
             204: {
                 headers: {
                     /** @description Request id (echoed from the request when it is short and plain) */

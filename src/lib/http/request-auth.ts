@@ -14,9 +14,9 @@ declare module 'express-serve-static-core' {
 }
 
 /**
- * A way into an account that can end while the account goes on: a session (a logout, a replayed
- * refresh token, the session cap) or a personal API key (deleted). A reply names the one that
- * started it, so the reply ends with it.
+ * A way into an account that can end while the account goes on: a session (a logout, a password
+ * change, a replayed refresh token, the session cap) or a personal API key (deleted, or a password
+ * change). A reply names the one that started it, so the reply ends with it.
  */
 export type Credential = `session:${string}` | `key:${string}`;
 

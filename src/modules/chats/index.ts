@@ -2,7 +2,7 @@
  * The chats module's public entry: the only file other modules, app.ts and server.ts import.
  * Chats, messages, exchanges (a user message and its reply) and the generation of replies.
  */
-import type { Credential } from '../../lib/http/request-auth.js';
+import { sessionCredential, type Credential } from '../../lib/http/request-auth.js';
 import type { InterruptibleWork } from '../../lib/shutdown.js';
 import { holdChargesIn } from '../usage/index.js';
 import { subscribeToUsers } from '../users/index.js';
@@ -84,11 +84,15 @@ const stopRepliesOf = async (userId: string) => {
 
 /**
  * The replies a session or API key asked for stop with it, as a sign-out's do (stored as they
- * are): a logout, a replayed refresh token (a stolen token's stream must not run on), the session
- * cap or a deleted key. What the account's other ways in asked for goes on.
+ * are): a password change ends every session but the changing one and every key, and a stolen
+ * token's stream must not run on; a logout, a replayed refresh token, the session cap or a deleted
+ * key end just theirs. What the account's other ways in asked for goes on.
  */
 const stopRepliesStartedBy = async (userId: string, credentials: Credential[]) => {
   await stopReplies(userId, { startedBy: credentials });
+};
+const stopRepliesOfOthers = async (userId: string, keptSessionId: string) => {
+  await stopReplies(userId, { notStartedBy: sessionCredential(keptSessionId) });
 };
 
 // An account's chats, messages, generation leases and idempotency records go with it (see
@@ -101,6 +105,7 @@ subscribeToUsers('chats', {
   sweep: endRepliesAndDeleteUserContent,
   disabled: stopRepliesOf,
   signedOut: stopRepliesOf,
+  passwordChanged: stopRepliesOfOthers,
   credentialsEnded: stopRepliesStartedBy,
 });
 

@@ -105,7 +105,7 @@ const interrupted = (outcome: ReplyOutcome) =>
       )
     : new OpenAiError(
         'SERVICE_UNAVAILABLE',
-        'The reply was stopped before it finished (a stop request, its API key deleted, or its account disabled)',
+        'The reply was stopped before it finished (a stop request, its API key deleted or revoked, or its account disabled)',
         { code: 'generation_interrupted' },
         { headers: withoutRetry() },
       );

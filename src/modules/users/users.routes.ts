@@ -48,7 +48,7 @@ export function userRoutes(): RouteGroup {
         responses: {
           204: {
             description:
-              'Password changed; this session goes on with a new refresh cookie (a copy of the old one no longer refreshes)',
+              'Password changed; this session goes on with a new refresh cookie (a copy of the old one no longer refreshes). The replies the other sessions and the API keys are streaming stop.',
           },
         },
         errors: [401],

@@ -320,6 +320,8 @@ export interface StopScope {
   chatId?: string;
   /** Those these sessions or API keys started (they ended). */
   startedBy?: Credential[];
+  /** Every one but those this session started (it changed the password, and goes on). */
+  notStartedBy?: Credential;
 }
 
 /**
@@ -328,7 +330,7 @@ export interface StopScope {
  */
 export async function requestStop(
   userId: string,
-  { chatId, startedBy }: StopScope = {},
+  { chatId, startedBy, notStartedBy }: StopScope = {},
   now = new Date(),
 ): Promise<string[]> {
   const leases = await Generation.find(
@@ -336,6 +338,8 @@ export async function requestStop(
       userId: new Types.ObjectId(userId),
       ...(chatId === undefined ? {} : { chatId: new Types.ObjectId(chatId) }),
       ...(startedBy === undefined ? {} : { startedBy: { $in: startedBy } }),
+      // A lease that names none (taken before leases named theirs) is stopped too.
+      ...(notStartedBy === undefined ? {} : { startedBy: { $ne: notStartedBy } }),
       expiresAt: { $gt: now },
     },
     { token: 1, instanceId: 1 },
