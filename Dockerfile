@@ -19,5 +19,6 @@ USER node
 EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-# SIGTERM reaches node directly (exec form), so open streams end cleanly within SHUTDOWN_GRACE_MS.
+# SIGTERM reaches node directly (exec form), so open streams end cleanly within
+# SHUTDOWN_DRAIN_DELAY_MS + SHUTDOWN_GRACE_MS.
 CMD ["node", "dist/server.js"]

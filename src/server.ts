@@ -78,9 +78,9 @@ async function main() {
   );
 
   let stoppingSince = 0;
-  // A second signal while draining cuts the open streams now: Ctrl-C, or SIGTERM again a second
-  // or more later (a supervisor that forwards SIGTERM and also signals the process group sends
-  // two at once, which must not end the drain).
+  // A second signal while draining (or during the drain delay, which it ends) cuts the open
+  // streams now: Ctrl-C, or SIGTERM again a second or more later (a supervisor that forwards
+  // SIGTERM and also signals the process group sends two at once, which must not end the drain).
   const hurry = new AbortController();
   const shutdown = async (signal: NodeJS.Signals) => {
     if (stoppingSince > 0) {
@@ -94,7 +94,10 @@ async function main() {
     stopEndedSessionSweep();
     stopUnfinishedDeletionSweep();
     stopSearchBackfill();
-    logger.info({ signal, graceMs: c.SHUTDOWN_GRACE_MS }, 'shutting down');
+    logger.info(
+      { signal, drainDelayMs: c.SHUTDOWN_DRAIN_DELAY_MS, graceMs: c.SHUTDOWN_GRACE_MS },
+      'shutting down',
+    );
     const closeDatabase = async () => {
       await disconnectDatabase();
       await database.stop();
@@ -113,6 +116,7 @@ async function main() {
         closeDatabase,
         cutStreamsNow: signal !== 'SIGTERM',
         hurry: hurry.signal,
+        drainDelayMs: c.SHUTDOWN_DRAIN_DELAY_MS,
       });
       logUnrecordedUsage();
       logger.info('stopped');

@@ -214,6 +214,9 @@ const envSchema = z.object({
   PAGE_BYTES_MAX: size('1mb'),
   UPSTREAM_MAX_SOCKETS: int(256, 1),
   SHUTDOWN_GRACE_MS: ms(10_000, 3_000),
+  // How long after SIGTERM readiness fails while everything is still served, for a balancer to
+  // notice before requests are refused; 0 (no balancer in front) refuses them at once.
+  SHUTDOWN_DRAIN_DELAY_MS: ms(0, 0, 600_000),
   REQUEST_TIMEOUT_MS: ms(30_000, 100, 600_000),
   HEADERS_TIMEOUT_MS: ms(10_000, 100, 600_000),
   // Above 600 s too: Google Cloud's balancers keep backend connections 600 s and need it longer.

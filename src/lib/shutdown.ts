@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startDraining } from './lifecycle.js';
+import { startDraining, startStopping } from './lifecycle.js';
 import { closeOpenAiPool } from './llm/index.js';
 import type { Logger } from 'pino';
 
@@ -33,12 +33,18 @@ interface ShutdownOptions {
   cutStreamsNow?: boolean;
   /** Aborted by a second signal during the drain: the open streams are cut then, not at the end. */
   hurry?: AbortSignal;
+  /**
+   * How long readiness fails before new requests are refused: meanwhile every request is served.
+   * The grace period begins once it ends. Skipped when streams are cut at once, or by `hurry`.
+   */
+  drainDelayMs?: number;
 }
 
 /**
- * Stops without losing answers: readiness fails and new requests get 503 at once; replies being
- * generated may finish during most of the grace period, then the rest are cut off, which stores
- * each partial answer as `incomplete` and ends its stream with a final event; then the process exits.
+ * Stops without losing answers: readiness fails at once, and new requests get 503 once the drain
+ * delay is over; replies being generated may finish during most of the grace period that follows,
+ * then the rest are cut off, which stores each partial answer as `incomplete` and ends its stream
+ * with a final event; then the process exits.
  */
 export async function gracefulShutdown({
   server,
@@ -48,9 +54,19 @@ export async function gracefulShutdown({
   closeDatabase,
   cutStreamsNow = false,
   hurry,
+  drainDelayMs = 0,
 }: ShutdownOptions): Promise<void> {
-  // The listener stays open meanwhile, so a load balancer still gets its 503 answers rather than
-  // refused connections while it notices the failed readiness.
+  // A balancer sees the failed readiness only at its next probe, and Kubernetes takes a pod out of
+  // its endpoints only some seconds after SIGTERM: until then requests keep coming, and are served
+  // as before rather than refused (nginx, for one, does not retry a 503).
+  startStopping();
+  if (drainDelayMs > 0 && !cutStreamsNow && !hurry?.aborted) {
+    // A second signal ends the delay (the sleep rejects when aborted): the streams are cut now.
+    await sleep(drainDelayMs, undefined, { signal: hurry }).catch(() => undefined);
+    log.info({ drainDelayMs }, 'drain delay over: refusing new requests');
+  }
+  // The listener stays open while streams run, so a balancer gets 503 answers rather than refused
+  // connections; with none running it closes at once.
   startDraining();
   const started = Date.now();
 

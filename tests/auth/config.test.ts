@@ -207,6 +207,16 @@ describe('values an operator gets wrong', () => {
       2 ** 31 - 1,
     );
   });
+
+  it('when SHUTDOWN_DRAIN_DELAY_MS is left out, then it is 0 (SIGTERM refuses new requests at once); a value set is kept, and one above ten minutes is refused', () => {
+    expect(loadConfig(dev).SHUTDOWN_DRAIN_DELAY_MS).toBe(0);
+    expect(loadConfig({ ...dev, SHUTDOWN_DRAIN_DELAY_MS: '15000' }).SHUTDOWN_DRAIN_DELAY_MS).toBe(
+      15_000,
+    );
+    expect(refused({ SHUTDOWN_DRAIN_DELAY_MS: '600001' })).toMatch(
+      /SHUTDOWN_DRAIN_DELAY_MS: a whole number from 0 to 600000/,
+    );
+  });
 });
 
 describe('a configuration with several problems', () => {

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { pingDatabase } from '../../lib/db/connection.js';
 import { onlyGetAndHead } from '../../lib/http/only-get.js';
-import { isDraining } from '../../lib/lifecycle.js';
+import { isStopping } from '../../lib/lifecycle.js';
 
 /** How long one database ping answers readiness: probes and anonymous callers share it. */
 const READY_CACHE_MS = 1000;
@@ -20,7 +20,7 @@ function cachedPing(ping: () => Promise<boolean>) {
   };
 }
 
-/** Liveness answers while the process runs; readiness only while the database answers and we are not draining. */
+/** Liveness answers while the process runs; readiness only while the database answers and we are not shutting down. */
 export function healthRouter(ping: () => Promise<boolean> = pingDatabase): Router {
   const router = Router();
   const databaseUp = cachedPing(ping);
@@ -28,9 +28,10 @@ export function healthRouter(ping: () => Promise<boolean> = pingDatabase): Route
     res.json({ status: 'ok' });
   });
   router.get('/readyz', async (_req, res) => {
-    // Draining is read live: a deploy must see readiness fail at once. The database is still
-    // reported as it is, so a drain is not taken for an outage.
-    const draining = isDraining();
+    // Read live: a deploy must see readiness fail at once, from the signal on (during the drain
+    // delay too, while every other request is still served). The database is still reported as
+    // it is, so a drain is not taken for an outage.
+    const draining = isStopping();
     const database = await databaseUp();
     const ready = database && !draining;
     res.status(ready ? 200 : 503).json({
