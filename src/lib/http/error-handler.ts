@@ -36,9 +36,14 @@ export function zodDetails(error: ZodError): ErrorDetail[] {
 }
 
 export function isDatabaseDown(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  if (DATABASE_DOWN_ERRORS.has(err.name) || DATABASE_DOWN_ERRORS.has(err.constructor.name))
+    return true;
+  // insertMany and bulkWrite wrap the network error that cut their batch in a
+  // MongoBulkWriteError, whose errorResponse is that error.
   return (
-    err instanceof Error &&
-    (DATABASE_DOWN_ERRORS.has(err.name) || DATABASE_DOWN_ERRORS.has(err.constructor.name))
+    err.name === 'MongoBulkWriteError' &&
+    isDatabaseDown((err as { errorResponse?: unknown }).errorResponse)
   );
 }
 

@@ -3,6 +3,7 @@ import { serverProjectsModifiedDocuments } from '../../lib/db/connection.js';
 import { Types } from '../../lib/db/mongoose.js';
 import { retryIdempotentWrite, retryWhileDatabaseAway } from '../../lib/db/write-lock-retry.js';
 import { AppError, notFound, serviceUnavailable } from '../../lib/errors.js';
+import { isDatabaseDown } from '../../lib/http/error-handler.js';
 import type { ObjectIdString } from '../../lib/http/ids.js';
 import type { Credential } from '../../lib/http/request-auth.js';
 import { releaseLeaseSurely, type Lease } from './generation/leases.js';
@@ -262,14 +263,19 @@ export async function beginExchange(
       createdAt: new Date(Math.max(Date.now(), now.getTime() + 1)),
       lease: { slot: lease.slot, token: lease.token, at: now },
     };
-    const [storedUser, assistant] = (
+    const [storedUser, assistant] = (await (
       accountEarly
-        ? await storeUnderActiveAccount(userId, [userMessage, assistantDoc], {
+        ? storeUnderActiveAccount(userId, [userMessage, assistantDoc], {
             now,
             checkedLimit: effectiveLimit(account?.tokenBudgetPerDay),
           })
-        : await insertMessages([userMessage, assistantDoc])
-    ) as [MessageDoc, MessageDoc];
+        : insertMessages([userMessage, assistantDoc])
+    ).catch((error: unknown) => {
+      // The connection cut while the insert was out: it may have landed, its answer lost. Taken
+      // back below as a stored exchange would be (a removal of what is not there is harmless).
+      if (isDatabaseDown(error)) messagesStored = true;
+      throw error;
+    })) as [MessageDoc, MessageDoc];
     messagesStored = true;
     const exchangeOf = (stored: ChatDoc, chatWritten?: Promise<void>): Exchange => ({
       chat: withoutTerms(stored),
