@@ -643,8 +643,15 @@ export async function storeReply(
     // this reply's messages: they go now, the reply is not kept. The write that puts the reply's
     // text into the chat's context tells it (one read when there is no context to write).
     const { context, answerChanged } = chatTurns;
+    // The reply is stored by now: a settle the database drops must not turn it into a 503 that
+    // says it could not be saved (the client would send it again). Tried again as the reply's own
+    // write is; repeated, it finds the context no longer pending and clears it, which is safe.
     const [chat] = await Promise.all([
-      settleChatOf(message, context, { answerChanged }),
+      retryWhileDatabaseAway(
+        'chat settled by a reply',
+        () => settleChatOf(message, context, { answerChanged }),
+        { forMs: (config().GENERATION_LEASE_SECONDS * 1000) / 2 },
+      ),
       onceStored(),
     ]);
     if (!chat) {
