@@ -12,12 +12,21 @@ async function setup() {
   user ??= await createUser();
   await databaseBack();
   const chat = await ctx.request().post('/api/chats').set(user.auth).send({ title: 'r' });
-  const sent = await ctx.request().post(`/api/chats/${chat.body.id}/messages`).set(user.auth).send({ content: 'q', stream: false });
+  const sent = await ctx
+    .request()
+    .post(`/api/chats/${chat.body.id}/messages`)
+    .set(user.auth)
+    .send({ content: 'q', stream: false });
   expect(sent.status).toBe(201);
   return { chatId: chat.body.id as string, answerId: sent.body.messages[1].id as string };
 }
 const regenerate = (chatId: string, answerId: string, key: string) =>
-  ctx.request().post(`/api/chats/${chatId}/messages/${answerId}/regenerate`).set(user.auth).set('Idempotency-Key', key).send({ stream: false });
+  ctx
+    .request()
+    .post(`/api/chats/${chatId}/messages/${answerId}/regenerate`)
+    .set(user.auth)
+    .set('Idempotency-Key', key)
+    .send({ stream: false });
 
 describe('a keyed regenerate one of whose commands loses its answer', () => {
   it('records its commands', async () => {
@@ -46,11 +55,13 @@ describe('a keyed regenerate one of whose commands loses its answer', () => {
       const [what, nth] = step.split('#');
       let left = Number(nth);
       let hit = false;
-      void ctx.proxy.cutReplyTo((c) => {
-        if (`${c.name} ${String(c.collection)}` !== what) return false;
-        if (left-- > 0) return false;
-        return true;
-      }).then(() => (hit = true));
+      void ctx.proxy
+        .cutReplyTo((c) => {
+          if (`${c.name} ${String(c.collection)}` !== what) return false;
+          if (left-- > 0) return false;
+          return true;
+        })
+        .then(() => (hit = true));
       const key = `k-${step}`;
       const first = await regenerate(chatId, answerId, key);
       await databaseBack();
@@ -60,11 +71,20 @@ describe('a keyed regenerate one of whose commands loses its answer', () => {
         await sleep(500);
         told = await regenerate(chatId, answerId, key);
       }
-      const messages = await ctx.db.collection('messages').find({ chatId: new ObjectId(chatId) }).toArray();
+      const messages = await ctx.db
+        .collection('messages')
+        .find({ chatId: new ObjectId(chatId) })
+        .toArray();
       const answers = messages.filter((m) => m.role === 'assistant');
       const line = `${step}: hit=${hit} first=${first.status}/${first.body.error?.code ?? ''} final=${told.status}/${told.body.error?.code ?? ''} answers=${answers.map((a) => `${a.status}:${a.content}`).join('|')}`;
       console.log('STEP', line);
-      const ok = hit && told.status === 201 && answers.length === 2 && answers.every((a) => a.status === 'complete' && a.content === 'Hello world!') && told.body.messages?.[1]?.id === String(answers.find((a) => String(a._id) !== answerId)?._id);
+      const ok =
+        hit &&
+        told.status === 201 &&
+        answers.length === 2 &&
+        answers.every((a) => a.status === 'complete' && a.content === 'Hello world!') &&
+        told.body.messages?.[1]?.id ===
+          String(answers.find((a) => String(a._id) !== answerId)?._id);
       if (!ok) failures.push(line);
     }
     expect(failures).toEqual([]);

@@ -7,9 +7,7 @@ import { databaseBack, useProxiedApp } from '../helpers/proxied-app.js';
 const ctx = useProxiedApp();
 /** The chat's write that settles it once the reply is stored (on FerretDB an update by _id). */
 const settleOfChat = (c: { name: string; collection: unknown; doc: Record<string, unknown> }) =>
-  c.name === 'update' &&
-  c.collection === 'chats' &&
-  JSON.stringify(c.doc).includes('"context"');
+  c.name === 'update' && c.collection === 'chats' && JSON.stringify(c.doc).includes('"context"');
 
 describe('a reply stored whole whose chat settle meets a cut connection', () => {
   it('when the settle after a JSON reply is cut, then the send does not say the reply could not be saved', async () => {
@@ -24,8 +22,8 @@ describe('a reply stored whole whose chat settle meets a cut connection', () => 
       .send({ content: 'settle cut', stream: false });
     await cut;
     await databaseBack();
-    const reply = await ctx
-      .db.collection('messages')
+    const reply = await ctx.db
+      .collection('messages')
       .findOne({ chatId: new ObjectId(chat.body.id), role: 'assistant' });
     expect(reply).toMatchObject({ status: 'complete', content: 'Hello world!' });
     // The answer is stored: a 503 "could not be saved" makes the user send it again (a duplicate).
@@ -40,18 +38,26 @@ describe('a reply stored whole whose chat settle meets a cut connection', () => 
     const user = await createUser();
     const chat = await ctx.request().post('/api/chats').set(user.auth).send({ title: 'y' });
     const cut = ctx.proxy.cutReplyTo(settleOfChat);
-    const stream = openStream(ctx.server.port, `/api/chats/${chat.body.id}/messages`, user.accessToken, {
-      content: 'settle cut, streamed',
-      stream: true,
-    });
+    const stream = openStream(
+      ctx.server.port,
+      `/api/chats/${chat.body.id}/messages`,
+      user.accessToken,
+      {
+        content: 'settle cut, streamed',
+        stream: true,
+      },
+    );
     await stream.ended;
     await cut;
     await databaseBack();
-    const reply = await ctx
-      .db.collection('messages')
+    const reply = await ctx.db
+      .collection('messages')
       .findOne({ chatId: new ObjectId(chat.body.id), role: 'assistant' });
     expect(reply).toMatchObject({ status: 'complete', content: 'Hello world!' });
     const last = stream.events.at(-1)!;
-    expect({ event: last.event, error: last.data.error ?? null }).toEqual({ event: 'done', error: null });
+    expect({ event: last.event, error: last.data.error ?? null }).toEqual({
+      event: 'done',
+      error: null,
+    });
   });
 });

@@ -4,7 +4,11 @@ import supertest from 'supertest';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { reloadConfig } from '../../src/lib/config.js';
-import { connectDatabase, disconnectDatabase, isDatabaseConnected } from '../../src/lib/db/connection.js';
+import {
+  connectDatabase,
+  disconnectDatabase,
+  isDatabaseConnected,
+} from '../../src/lib/db/connection.js';
 import { runningGenerations } from '../../src/modules/chats/generation/registry.js';
 import { startDbProxy, type DbProxy } from './db-proxy.js';
 import { listen } from './sse.js';
@@ -45,7 +49,8 @@ export function useProxiedApp(env: Record<string, string> = {}): ProxiedApp {
     ctx.proxy.setDelay(0);
     await ctx.proxy.up().catch(() => undefined);
     const giveUpAt = Date.now() + 40_000;
-    while (runningGenerations() > 0 && Date.now() < giveUpAt) await new Promise((r) => setTimeout(r, 50));
+    while (runningGenerations() > 0 && Date.now() < giveUpAt)
+      await new Promise((r) => setTimeout(r, 50));
     await ctx.server?.close();
     await ctx.db?.dropDatabase().catch(() => undefined);
     await direct?.close();
