@@ -4,7 +4,6 @@ import { createUser, type TestUser } from '../helpers/users.js';
 import { databaseBack, sleep, useProxiedApp } from '../helpers/proxied-app.js';
 
 const ctx = useProxiedApp({ GENERATION_LEASE_SECONDS: '6' });
-const QUIET = new Set(['hello', 'ismaster', 'isMaster', 'ping', 'buildInfo', 'endSessions']);
 
 /** The commands a JSON send with a key makes, as name/collection, in order. */
 const STEPS = [
@@ -110,7 +109,7 @@ describe.each([true, false])(
         expect(s.questions.length, notes.join(' ; ')).toBe(1);
         expect(s.answers.length, notes.join(' ; ')).toBe(1);
         expect(s.answers[0]!.status, notes.join(' ; ')).toBe('complete');
-        const told = first.status === 201 ? first : second!;
+        const told = first.status === 201 ? first : second;
         expect(told.status).toBe(201);
         // What the user was told is what is stored.
         expect(told.body.messages[1].id).toBe(String(s.answers[0]!._id));
