@@ -66,6 +66,8 @@ describe.each([true, false])(
     it.each(STEPS)(
       'at %s: the user is told the truth, and a retry leaves exactly one exchange',
       async (step) => {
+        // Without a key there are no idempotency records to cut.
+        if (!keyed && step.includes('idempotency')) return;
         user ??= await createUser();
         await databaseBack();
         const chat = await ctx.request().post('/api/chats').set(user.auth).send({ title: step });
