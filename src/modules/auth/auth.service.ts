@@ -1,5 +1,6 @@
 import { Types } from 'mongoose';
 import { config } from '../../lib/config.js';
+import { retryWhileDatabaseAway } from '../../lib/db/write-lock-retry.js';
 import { AppError, invalidCredentials, unauthenticated } from '../../lib/errors.js';
 import { sessionCredential } from '../../lib/http/request-auth.js';
 import { logger } from '../../lib/logger.js';
@@ -178,14 +179,27 @@ export async function refresh(refreshToken: string | undefined) {
   if (!user) throw new SessionEndedError('Account no longer exists');
   if (user.disabled) throw new SessionEndedError('This account is disabled');
   if (!justRotated) {
-    // Idempotent: a parallel refresh of the same token writes the same values, so either order works.
-    const rotated = await inSessionsTurn(session.userId, () =>
-      Session.updateOne(
-        { _id: session._id, revokedAt: null, refreshTokenHash: { $in: [presented, nextHash] } },
-        {
-          $set: { refreshTokenHash: nextHash, previousRefreshTokenHash: presented, rotatedAt: now },
-        },
-      ),
+    // Idempotent: a parallel refresh of the same token writes the same values, so either order
+    // works, and so does one sent again after the database lost its answer (it applied the
+    // rotation, then the connection went). Sent again while the database is away, for as long as
+    // the grace: answered 503, the client would keep the cookie it sent, which a session whose
+    // rotation landed takes for a replay once the grace is over, logging out every tab.
+    const rotated = await retryWhileDatabaseAway(
+      'refresh token rotated',
+      () =>
+        inSessionsTurn(session.userId, () =>
+          Session.updateOne(
+            { _id: session._id, revokedAt: null, refreshTokenHash: { $in: [presented, nextHash] } },
+            {
+              $set: {
+                refreshTokenHash: nextHash,
+                previousRefreshTokenHash: presented,
+                rotatedAt: now,
+              },
+            },
+          ),
+        ),
+      { forMs: graceMs },
     );
     // Logged out (or replayed elsewhere) between the read and the rotation: hand out nothing.
     if (rotated.matchedCount !== 1) throw await rejected();
