@@ -80,8 +80,18 @@ function isTrustedRange(entry: string): boolean {
   const version = isIP(address);
   if (version === 0 || rest.length > 0) return false;
   if (prefix === undefined) return true;
-  if (version === 4 && isIP(prefix) === 4) return true;
-  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128);
+  if (version === 4 && isIP(prefix) === 4) return isNetmask(prefix);
+  // proxy-addr refuses a prefix of 0 (`0.0.0.0/0`, `::/0`): trusting every address is a hop count.
+  return (
+    /^\d{1,3}$/.test(prefix) && Number(prefix) >= 1 && Number(prefix) <= (version === 4 ? 32 : 128)
+  );
+}
+
+/** An IPv4 netmask proxy-addr takes: ones then zeros, at least one one (255.255.0.0, not 255.0.255.0). */
+function isNetmask(mask: string): boolean {
+  const bits = mask.split('.').reduce((n, octet) => n * 256 + Number(octet), 0);
+  const zeros = 2 ** 32 - 1 - bits;
+  return bits !== 0 && (zeros & (zeros + 1)) === 0;
 }
 
 /**
