@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
 import type { Level } from 'pino';
 import { logger } from '../logger.js';
-import { isStopping } from '../lifecycle.js';
+import { isDraining } from '../lifecycle.js';
 import { requestId } from './request-id.js';
 
 declare module 'http' {
@@ -40,13 +40,14 @@ export function pathOf(target: string): string {
 }
 
 /**
- * 5xx at `error`, but the 503s of a shutdown (every request refused while the process drains, and
- * a load balancer's readiness probes from the signal on, through the drain delay): those are the deploy going as planned, and an
- * alert on error lines must not fire on every deploy. Nor on a 503 marked as answered on purpose
- * (`answeredOnPurpose`).
+ * 5xx at `error`, but the 503s of a drain (every request refused while the process shuts down):
+ * those are the deploy going as planned, and an alert on error lines must not fire on every
+ * deploy. Nor on a 503 marked as answered on purpose (`answeredOnPurpose`): a readiness probe's
+ * from the signal on, through the drain delay. Other 503s of the drain delay, while every request
+ * is served as before (a database gone), are errors like any other.
  */
 const levelOf = (status: number, onPurpose: boolean): Level =>
-  status === 503 && (onPurpose || isStopping())
+  status === 503 && (onPurpose || isDraining())
     ? 'info'
     : status >= 500
       ? 'error'

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { pingDatabase } from '../../lib/db/connection.js';
 import { onlyGetAndHead } from '../../lib/http/only-get.js';
+import { answeredOnPurpose } from '../../lib/http/request-log.js';
 import { isStopping } from '../../lib/lifecycle.js';
 
 /** How long one database ping answers readiness: probes and anonymous callers share it. */
@@ -34,6 +35,8 @@ export function healthRouter(ping: () => Promise<boolean> = pingDatabase): Route
     const draining = isStopping();
     const database = await databaseUp();
     const ready = database && !draining;
+    // A shutdown's failed readiness is the deploy going as planned: logged at info (request-log).
+    if (draining) answeredOnPurpose(res);
     res.status(ready ? 200 : 503).json({
       status: ready ? 'ready' : 'unavailable',
       database: database ? 'up' : 'down',
