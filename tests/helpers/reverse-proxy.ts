@@ -2,9 +2,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /**
- * A tiny stand-in for nginx in front of the API: forwards every request to `upstream`, by default
- * as nginx's `proxy_pass http://upstream;` does (Host rewritten to the upstream's, the client's
- * address appended to X-Forwarded-For, X-Forwarded-Proto https as a TLS terminator sets it).
+ * A tiny stand-in for nginx in front of the API: forwards every request to `upstream` as nginx's
+ * `proxy_pass http://upstream;` does (Host rewritten to the upstream's), with the headers README
+ * tells operators to set (`proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;`,
+ * `X-Forwarded-Proto https` as a TLS terminator sets it, `X-Forwarded-Host $host`).
  */
 export interface ProxyOptions {
   /** Host header sent upstream: 'upstream' (nginx's default $proxy_host) or 'client' ($host). */

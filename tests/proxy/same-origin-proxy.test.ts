@@ -8,8 +8,9 @@ import { startReverseProxy } from '../helpers/reverse-proxy.js';
 
 // README (SPA section): "Serve the API under the SPA's own domain, or proxy `/api` there." The SPA
 // at https://chat.example.test calls /api on its own origin, so no CORS is involved and the
-// operator has no reason to list the origin in CORS_ORIGINS. The proxy is nginx with a plain
-// `proxy_pass http://api:3000;`, which sends `Host: api:3000` upstream (and X-Forwarded-Host).
+// operator has no reason to list the origin in CORS_ORIGINS. The proxy is nginx with
+// `proxy_pass http://api:3000;`, which sends `Host: api:3000` upstream, and the
+// `proxy_set_header X-Forwarded-Host $host;` README asks for.
 const ctx = useTestApp({
   ...NO_TIGHT_LIMITS,
   TRUST_PROXY: '1',
