@@ -82,6 +82,12 @@ const MATRIX: Call[] = [
     method: 'get',
     path: (v) => `/api/chats/${v.bobChat}/messages?leafId=${v.answer}`,
   },
+  { op: 'GET /api/chats/{id}/export', method: 'get', path: (v) => `/api/chats/${v.chat}/export` },
+  {
+    op: 'GET /api/chats/{id}/export',
+    method: 'get',
+    path: (v) => `/api/chats/${v.chat}/export?format=markdown`,
+  },
   {
     op: 'POST /api/chats/{id}/messages',
     method: 'post',

@@ -123,7 +123,7 @@ export class Tree {
 }
 
 /** The text of the given messages in one round trip, in their order. */
-export async function withContent(nodes: Node[]): Promise<MessageDoc[]> {
+export async function withContent(nodes: Pick<Node, '_id'>[]): Promise<MessageDoc[]> {
   if (nodes.length === 0) return [];
   // Search keys stay in the database: nothing read here needs them.
   const rows = await Message.find({ _id: { $in: nodes.map((n) => n._id) } }, { terms: 0 }).lean<

@@ -1,8 +1,11 @@
 import type { Request, Response } from 'express';
+import { config } from '../../lib/config.js';
+import { attachmentDisposition, sendDownload } from '../../lib/http/download.js';
 import type { ObjectIdString } from '../../lib/http/ids.js';
 import { setNextLink } from '../../lib/http/pagination.js';
 import { authOf } from '../../lib/http/request-auth.js';
 import { branchPage, switchBranch, treePage } from './branch.service.js';
+import { chatExportJson, chatExportMarkdown } from './chat-export.service.js';
 import { toBranchMessageJson, toChatJson } from './chats.mapper.js';
 import type { ChatWithMessagesJson, Input, StopResultJson } from './chats.schemas.js';
 import * as chats from './chats.service.js';
@@ -67,6 +70,28 @@ export async function messages(
   const page = view === 'tree' ? await treePage(chat, options) : await branchPage(chat, options);
   setNextLink(req, res, page.nextCursor);
   res.json(page.items.map(toBranchMessageJson));
+}
+
+/**
+ * The chat as a file to keep, sent as it is read (chat-export.service.ts). A client that stops
+ * reading for SEND_TIMEOUT_MS loses the connection, as it would for any answer it does not take.
+ */
+export async function exportChat(
+  req: Request,
+  res: Response,
+  { params, query }: { params: Id; query: Input<'ExportQuery'> },
+) {
+  const chat = await chats.findOwnedChat(authOf(req).userId, params.id);
+  const markdown = query.format === 'markdown';
+  await sendDownload(
+    res,
+    {
+      contentType: markdown ? 'text/markdown; charset=utf-8' : 'application/json; charset=utf-8',
+      disposition: attachmentDisposition(chat.title, markdown ? 'md' : 'json', 'chat'),
+    },
+    markdown ? chatExportMarkdown(chat) : chatExportJson(chat, new Date()),
+    config().SEND_TIMEOUT_MS,
+  );
 }
 
 export async function update(

@@ -7,6 +7,7 @@ import { streamReply } from './reply.controller.js';
 import {
   BranchMessageSchema,
   ChatCreationHeaders,
+  ChatExportSchema,
   ChatSchema,
   ChatWithMessagesSchema,
   chatSchemas,
@@ -148,6 +149,32 @@ export function chatRoutes(): RouteGroup {
         },
         errors: [404],
         handler: controller.messages,
+      }),
+      defineRoute({
+        method: 'get',
+        path: '/:id/export',
+        summary: 'Export a chat as a file: every branch as JSON, or the active branch as Markdown',
+        auth: true,
+        description:
+          'A download (`Content-Disposition: attachment`, named after the title: `filename` in ASCII, and `filename*` in UTF-8 when the title is not ASCII). `format=json` (the default): the chat, when the export began, and every message of every branch, oldest first, each as the message routes show it. `format=markdown`: the active branch as a document, the title as a heading and each turn under a `User` or `Assistant` heading with its text as written; a reply that failed, was stopped or is still being written is marked below its text. Sent as it is read from the database, a batch at a time: a chat of any size is exported whole. A failure once the file has begun cuts the connection, so a download that ends without error is the whole file.',
+        request: { params: IdParams, query: s.ExportQuery },
+        responses: {
+          200: {
+            description: 'The chat and every message (`format=json`)',
+            schema: ChatExportSchema,
+            headers: {
+              'Content-Disposition':
+                '`attachment; filename="<title>.json"` (`.md` for Markdown), with `filename*=UTF-8\'\'<title>` when the title is not ASCII',
+            },
+            also: {
+              description: 'the active branch as Markdown (`format=markdown`)',
+              contentType: 'text/markdown',
+              schema: z.string(),
+            },
+          },
+        },
+        errors: [404],
+        handler: controller.exportChat,
       }),
       update('patch', 'Change a chat'),
       update('put', 'Change a chat (alias of PATCH)'),

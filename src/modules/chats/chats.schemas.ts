@@ -96,6 +96,18 @@ export const ChatWithMessagesSchema = ChatSchema.extend({
     .describe('Older messages exist: follow the Link header or GET /:id/messages?cursor='),
 }).meta({ id: 'ChatWithMessages' });
 
+export const ChatExportSchema = z
+  .object({
+    chat: ChatSchema,
+    exportedAt: z.iso.datetime().describe('When the export began'),
+    messages: z
+      .array(MessageSchema)
+      .describe(
+        'Every message of the chat, on every branch, oldest first (not only the active branch, nor only the newest MAX_TREE_MESSAGES). `parentId` makes the tree: the siblings of a message are the messages with its `parentId`, and `chat.activeLeafId` ends the active branch (absent: the newest message ends it). A reply still streaming is there as stored so far, `streaming`',
+      ),
+  })
+  .meta({ id: 'ChatExport' });
+
 /**
  * The narrower shapes below are what the server guarantees where a message is sent in a known
  * state (tests/contract/guaranteed-states.test.ts validates the real answers of every path
@@ -210,6 +222,7 @@ export type ChatWithMessagesJson = z.infer<typeof ChatWithMessagesSchema>;
 export type ExchangeResultJson = z.infer<typeof ExchangeResultSchema>;
 export type CreatedChatJson = z.infer<typeof CreatedChatSchema>;
 export type StopResultJson = z.infer<typeof StopResultSchema>;
+export type ChatExportJson = z.infer<typeof ChatExportSchema>;
 export type UserMessageJson = z.infer<typeof UserMessageSchema>;
 export type FailedReplyJson = z.infer<typeof FailedReplySchema>;
 export type AnsweredReplyJson = z.infer<typeof AnsweredReplySchema>;
@@ -317,6 +330,14 @@ export function chatSchemas(c: Config = config()) {
     }),
     PageQuery: z.strictObject({ limit, cursor }),
     MessagePageQuery: z.strictObject({ limit: messagesLimit, cursor }),
+    ExportQuery: z.strictObject({
+      format: z
+        .enum(['json', 'markdown'])
+        .optional()
+        .describe(
+          '`json` (the default): the chat and every message of every branch. `markdown`: the active branch as a document to read',
+        ),
+    }),
     MessagesQuery: z
       .strictObject({
         limit: messagesLimit,

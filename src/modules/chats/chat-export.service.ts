@@ -1,0 +1,183 @@
+import { config } from '../../lib/config.js';
+import { Types } from '../../lib/db/mongoose.js';
+import { withContent } from './branch.tree.js';
+import type { ChatDoc } from './chat.model.js';
+import { toChatJson, toMessageJson } from './chats.mapper.js';
+import type { ChatExportJson } from './chats.schemas.js';
+import { settleStreaming } from './interrupted-replies.js';
+import { Message, type MessageDoc } from './message.model.js';
+
+/**
+ * A chat exported whole. A chat may hold tens of thousands of messages and tens of megabytes of
+ * text, so an export is never built in memory: it is read a batch at a time from one cursor and
+ * handed on in parts as it is read (lib/http/download.ts writes each once the client has taken
+ * the last). One cursor, not a page per query: the embedded FerretDB serves a filter on `chatId`
+ * by reading the whole collection, once per query, as it does for every tree read.
+ */
+
+/** Messages per batch read: the count a page of messages holds. */
+const batchSize = () => config().PAGE_SIZE_MAX;
+
+/**
+ * A part is handed on once it holds this much (UTF-16 units): a batch of long replies is not
+ * copied into one more string of its own size, and short messages still go out in few writes.
+ */
+const PART_CHARS = 64 * 1024;
+
+/** The chat's messages, oldest first, in the order every tree read sorts them (branch.tree.ts). */
+const OLDEST_FIRST = { createdAt: 1, _id: 1 } as const;
+
+/**
+ * `{ chat, exportedAt, messages }`: the chat as every chat route shows it, and every message of
+ * every branch, oldest first, as the message routes show them. `parentId` is the tree (siblings
+ * are the messages of one parent), and the chat's `activeLeafId` the end of its active branch
+ * (absent: its newest message), so no message carries `siblingIds`. A reply still streaming is
+ * there as stored so far, `streaming`; one whose server died is finished as interrupted on the
+ * way, as every read does. Nothing goes out before the first batch is read, so a database that
+ * fails at once is an error answer, not a cut file.
+ */
+export async function* chatExportJson(chat: ChatDoc, exportedAt: Date): AsyncGenerator<string> {
+  const cursor = Message.collection.find<MessageDoc>(
+    { chatId: chat._id },
+    { projection: { terms: 0 }, sort: OLDEST_FIRST, batchSize: batchSize() },
+  );
+  try {
+    const head = {
+      chat: toChatJson(chat),
+      exportedAt: exportedAt.toISOString(),
+    } satisfies Omit<ChatExportJson, 'messages'>;
+    // The head's object without its closing brace, then the messages as they are read.
+    let part = `${JSON.stringify(head).slice(0, -1)},"messages":[`;
+    let first = true;
+    while (await cursor.hasNext()) {
+      const batch = [(await cursor.next())!, ...cursor.readBufferedDocuments()];
+      for (const message of await settleStreaming(batch)) {
+        part += `${first ? '' : ','}${JSON.stringify(toMessageJson(message))}`;
+        first = false;
+        if (part.length >= PART_CHARS) {
+          yield part;
+          part = '';
+        }
+      }
+    }
+    yield `${part}]}`;
+  } finally {
+    await cursor.close();
+  }
+}
+
+/**
+ * The active branch of the chat, whole (root first): as `Tree.activeLeaf` finds it, but over
+ * every message of the chat rather than the newest MAX_TREE_MESSAGES, so a branch older than
+ * them is not cut. Only each message's id and parent are kept (no text), read a batch at a time.
+ */
+async function activeBranchIds(chat: ChatDoc): Promise<string[]> {
+  /** Every message's parent ('' for a first message), oldest first. */
+  const parents = new Map<string, string>();
+  const cursor = Message.collection.find<Pick<MessageDoc, '_id' | 'parentId'>>(
+    { chatId: chat._id },
+    { projection: { parentId: 1 }, sort: OLDEST_FIRST, batchSize: batchSize() * 10 },
+  );
+  try {
+    for await (const m of cursor) parents.set(String(m._id), m.parentId ? String(m.parentId) : '');
+  } finally {
+    await cursor.close();
+  }
+  if (parents.size === 0) return [];
+  const stored = [chat.activeLeafId, chat.context?.leafId]
+    .map((id) => (id ? String(id) : ''))
+    .find((id) => parents.has(id));
+  const leaf = stored ? newestAtOrBelow(parents, stored) : [...parents.keys()].at(-1)!;
+  const path: string[] = [];
+  // A parent not in the chat (never so, but for a damaged tree) ends the branch; a cycle too.
+  for (let id = leaf; parents.has(id) && path.length < parents.size; id = parents.get(id)!)
+    path.push(id);
+  return path.reverse();
+}
+
+/**
+ * The newest message at or below `top` (`parents` oldest first): where a branch through it ends.
+ * Whether a message is below it is known once per message, so the walk up stays linear.
+ */
+function newestAtOrBelow(parents: Map<string, string>, top: string): string {
+  const below = new Map<string, boolean>([[top, true]]);
+  const isBelow = (id: string): boolean => {
+    const walked: string[] = [];
+    let at = id;
+    let known = below.get(at);
+    while (known === undefined) {
+      walked.push(at);
+      at = parents.get(at) ?? '';
+      known = at === '' || walked.length > parents.size ? false : below.get(at);
+    }
+    for (const w of walked) below.set(w, known);
+    return known;
+  };
+  let newest = top;
+  for (const id of parents.keys()) if (isBelow(id)) newest = id;
+  return newest;
+}
+
+/** Why a reply that did not finish stopped, as a reader of the document is told. */
+const STOPPED: Record<string, string> = {
+  stop: 'it was stopped',
+  detached: 'nobody was reading it',
+  superseded: 'a newer message needed its place',
+  shutdown: 'the server was restarting',
+};
+
+/** A line under a reply that did not end as written: failed, stopped or still being written. */
+function noteOf(message: MessageDoc): string | null {
+  switch (message.status) {
+    case 'streaming':
+      return 'This reply was still being written when the chat was exported.';
+    case 'error':
+      return `This reply failed: ${message.error?.message ?? 'unknown error'}`;
+    case 'incomplete':
+      return message.error
+        ? `This reply was cut off: ${message.error.message}`
+        : `This reply was cut off before it finished${message.stopReason ? ` (${STOPPED[message.stopReason] ?? message.stopReason})` : ''}.`;
+    default:
+      return message.finishReason === 'length'
+        ? 'This reply was cut off at its length limit.'
+        : null;
+  }
+}
+
+/** A title as one heading line. */
+const headingOf = (title: string) => title.replace(/\s+/g, ' ').trim();
+
+/** One turn: its author as a heading, its text as written, and the note of a reply that did not end. */
+function turnMarkdown(message: MessageDoc): string {
+  const note = noteOf(message);
+  const text = message.content.replace(/\s+$/, '');
+  return [
+    `## ${message.role === 'user' ? 'User' : 'Assistant'}\n\n`,
+    text ? `${text}\n\n` : '',
+    note ? `> _${note}_\n\n` : '',
+  ].join('');
+}
+
+/**
+ * The active branch as a document to read: the title as a heading, then each turn under "User"
+ * or "Assistant" with its text as written (Markdown as the model wrote it is Markdown here), a
+ * failed, stopped or unfinished reply marked below its text. Read as JSON is: the branch's ids
+ * first, then its text a batch at a time, handed on as it is read.
+ */
+export async function* chatExportMarkdown(chat: ChatDoc): AsyncGenerator<string> {
+  const path = await activeBranchIds(chat);
+  let part = `# ${headingOf(chat.title)}\n\n`;
+  for (let start = 0; start < path.length; start += batchSize()) {
+    const ids = path
+      .slice(start, start + batchSize())
+      .map((id) => ({ _id: new Types.ObjectId(id) }));
+    for (const message of await settleStreaming(await withContent(ids))) {
+      part += turnMarkdown(message);
+      if (part.length >= PART_CHARS) {
+        yield part;
+        part = '';
+      }
+    }
+  }
+  if (part) yield part;
+}
