@@ -343,6 +343,47 @@ export const JOURNEY: Step[] = [
     pathId: 'chatId',
     checks: [length('', 4)],
   },
+  // An export reads and changes nothing: later counts stay as they are.
+  {
+    id: 'exportChat',
+    op: 'GET /api/chats/{id}/export',
+    title: 'Export the chat as a file: every message of every branch, as JSON',
+    folder: '2. Chats',
+    status: 200,
+    ...token('refresh'),
+    pathId: 'chatId',
+    checks: [
+      equals('chat.id', "pm.collectionVariables.get('sigmagptChatId')"),
+      length('messages', 4),
+      field(
+        'is a download named after the chat',
+        "pm.expect(pm.response.headers.get('Content-Disposition')).to.eql('attachment; filename=\"Renamed chat.json\"');",
+        'header content-disposition contains Renamed chat.json',
+      ),
+    ],
+  },
+  {
+    id: 'exportChatMarkdown',
+    op: 'GET /api/chats/{id}/export',
+    title: 'Export the active branch as a Markdown document',
+    folder: '2. Chats',
+    status: 200,
+    ...token('refresh'),
+    pathId: 'chatId',
+    query: { format: 'markdown' },
+    checks: [
+      field(
+        'is Markdown',
+        "pm.expect(pm.response.headers.get('Content-Type')).to.eql('text/markdown; charset=utf-8');",
+        'header content-type startsWith text/markdown',
+      ),
+      field(
+        'starts with the title, then the first question',
+        'pm.expect(text).to.match(/^# Renamed chat\\n\\n## User\\n\\nHello! What can you do\\?\\n\\n## Assistant\\n\\n/);',
+        'body startsWith # Renamed chat',
+      ),
+    ],
+  },
   // A fork retried with its Idempotency-Key (here: named after the reply, new on every run) makes
   // one chat; the key with another body is refused.
   {
