@@ -650,6 +650,13 @@ describe('typed client', () => {
     ]);
     expect(branch.every((m) => Array.isArray(m.siblingIds))).toBe(true);
 
+    // The whole chat as a file: JSON typed as ChatExport, Markdown as text.
+    const exported = await api.exportChat(chat.id);
+    expect(exported.chat.id).toBe(chat.id);
+    expect(exported.messages.map((m) => m.id)).toEqual(branch.map((m) => m.id));
+    const document = await api.exportChatMarkdown(chat.id);
+    expect(document.startsWith('# paged\n\n## User\n\none\n\n## Assistant\n\n')).toBe(true);
+
     const forked = await api.fork(chat.id, { messageId: branch[1]!.id });
     expect(await Message.countDocuments({ chatId: forked.id })).toBe(2);
     await api.deleteMessage(chat.id, branch[4]!.id);

@@ -28,6 +28,8 @@ export type CreatedChat = Schemas['CreatedChat'];
 export type StartedChat = CreatedChat & Required<Pick<CreatedChat, 'chat' | 'messages'>>;
 export type Model = Schemas['Model'];
 export type StopResult = Schemas['StopResult'];
+/** A chat with every message of every branch, oldest first (`parentId` makes the tree). */
+export type ChatExport = Schemas['ChatExport'];
 export type ApiKey = JsonResult<'/api/keys', 'get'>[number];
 export type CreatedApiKey = JsonResult<'/api/keys', 'post'>;
 export type UsageReport = JsonResult<'/api/usage', 'get'>;
@@ -360,6 +362,25 @@ export class SigmaClient {
   ): Promise<Page<BranchMessage>> {
     return this.page(() =>
       this.raw.GET('/api/chats/{id}/messages', { params: { path: { id }, query } }),
+    );
+  }
+
+  /** The chat and every message of every branch, oldest first: a file to keep. */
+  exportChat(id: string): Promise<ChatExport> {
+    // The route also answers Markdown (`exportChatMarkdown`); without `format` it is this JSON.
+    return this.call(() =>
+      this.raw.GET('/api/chats/{id}/export', { params: { path: { id } } }),
+    ) as Promise<ChatExport>;
+  }
+
+  /** The chat's active branch as a Markdown document: its title, then each turn under its author. */
+  exportChatMarkdown(id: string): Promise<string> {
+    return this.call(() =>
+      this.raw.GET('/api/chats/{id}/export', {
+        params: { path: { id }, query: { format: 'markdown' } },
+        headers: { Accept: 'text/markdown' },
+        parseAs: 'text',
+      }),
     );
   }
 
