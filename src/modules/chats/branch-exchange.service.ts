@@ -167,8 +167,7 @@ export async function beginRegenerate(
       // Cut while the insert was out: it may have landed with its answer lost. Taken back as
       // below, or a repeat with the key would find it and answer with an empty interrupted
       // answer the model was never asked for.
-      if (isDatabaseDown(error))
-        await takeBackExchange(chat._id, [replyId]).catch(() => undefined);
+      if (isDatabaseDown(error)) await takeBackExchange(chat._id, [replyId]).catch(() => undefined);
       throw error;
     })) as [MessageDoc];
     try {
