@@ -9,6 +9,7 @@ import { parseSse, textParser } from '../helpers/sse.js';
 import { useUpstream, upstreamEnv } from '../helpers/chat-app.js';
 import { createUser, type TestUser } from '../helpers/users.js';
 import { expectTookTurns, releaseInPairs } from '../helpers/write-pairs.js';
+import { idPages } from '../helpers/pages.js';
 
 const upstream = await useUpstream();
 const ctx = useTestApp({
@@ -84,19 +85,7 @@ async function chatOfSizes(sizes: number[]) {
   return { chatId, ids: docs.map((d) => String(d._id)) };
 }
 
-/** The ids of each page of messages from `url` on, following the Link header to the end. */
-async function pagesFrom(url: string): Promise<string[][]> {
-  const seen: string[][] = [];
-  let next: string | undefined = url;
-  while (next) {
-    const res = await ctx.request().get(next).set(user.auth).buffer(true);
-    expect(res.status).toBe(200);
-    seen.push((res.body as Msg[]).map((m) => m.id));
-    const link: string | undefined = res.headers.link;
-    next = link?.slice(1, link.indexOf('>'));
-  }
-  return seen;
-}
+const pagesFrom = (url: string) => idPages(ctx.request, user, url);
 
 const read = async (chatId: string) => {
   const res = await ctx.request().get(`/api/chats/${chatId}`).set(user.auth);

@@ -3,6 +3,7 @@ import { expectError } from '../helpers/auth.js';
 import { useChatApp } from '../helpers/chat-app.js';
 import { createUser, type TestUser } from '../helpers/users.js';
 import { insertBigChat, insertChats } from '../helpers/big-chat.js';
+import { idPages } from '../helpers/pages.js';
 
 /** Each documented cap: the cap itself taken, one past it refused with its JSON error. */
 const ctx = useChatApp({
@@ -97,29 +98,14 @@ describe('caps at their limits', () => {
       [12, 10],
     ] as const) {
       const big = await insertBigChat(u.id, { depth, edits: 0, regens: 0 });
-      const ids: string[] = [];
-      let next: string | null = `/api/chats/${String(big.chatId)}/messages?view=tree`;
-      while (next) {
-        const res: { body: { id: string }[]; headers: Record<string, unknown> } = await ctx
-          .request()
-          .get(next)
-          .set(u.auth)
-          .expect(200);
-        ids.push(...res.body.map((m: { id: string }) => m.id));
-        next = res.headers.link ? /<([^>]+)>/.exec(res.headers.link as string)![1]! : null;
-      }
+      const ids = (
+        await idPages(ctx.request, u, `/api/chats/${String(big.chatId)}/messages?view=tree`)
+      ).flat();
       expect(ids).toEqual(big.active.slice(depth - shown).map((m) => String(m._id)));
-      const branch: string[] = [];
-      next = `/api/chats/${String(big.chatId)}/messages`;
-      while (next) {
-        const res: { body: { id: string }[]; headers: Record<string, unknown> } = await ctx
-          .request()
-          .get(next)
-          .set(u.auth)
-          .expect(200);
-        branch.unshift(...res.body.map((m: { id: string }) => m.id));
-        next = res.headers.link ? /<([^>]+)>/.exec(res.headers.link as string)![1]! : null;
-      }
+      // The branch view pages from the newest back.
+      const branch = (await idPages(ctx.request, u, `/api/chats/${String(big.chatId)}/messages`))
+        .reverse()
+        .flat();
       expect(branch).toEqual(ids);
     }
   });
