@@ -19,8 +19,10 @@ import {
   initIdempotencyKeys,
   startInterruptedSweep,
   startSearchBackfill,
+  startUnfinishedChatDeletionSweep,
   stopInterruptedSweep,
   stopSearchBackfill,
+  stopUnfinishedChatDeletionSweep,
 } from './modules/chats/index.js';
 import { createHttpServer } from './lib/http/server-options.js';
 import { startMetricsServer } from './modules/metrics/index.js';
@@ -54,8 +56,10 @@ async function main() {
   startInterruptedSweep();
   // Expired and long-revoked sessions go (MongoDB's TTL index covers only the expired ones).
   startEndedSessionSweep();
-  // Account deletions that could not finish (the database went away) are finished by any instance.
+  // Account and chat deletions that could not finish (the database went away, or their instance
+  // stopped) are finished by any instance.
   startUnfinishedDeletionSweep();
+  startUnfinishedChatDeletionSweep();
   // Search keys for chats and messages stored before they existed, in the background.
   startSearchBackfill();
 
@@ -93,6 +97,7 @@ async function main() {
     stopInterruptedSweep();
     stopEndedSessionSweep();
     stopUnfinishedDeletionSweep();
+    stopUnfinishedChatDeletionSweep();
     stopSearchBackfill();
     logger.info(
       { signal, drainDelayMs: c.SHUTDOWN_DRAIN_DELAY_MS, graceMs: c.SHUTDOWN_GRACE_MS },

@@ -348,4 +348,23 @@ describe('deleting an account', () => {
       expect(chats.body).toHaveLength(1);
     }
   });
+  it('when a chat deletion of the account is under way as the account goes, then the record of that deletion goes with it', async () => {
+    const owner = await signUp(ctx, { ip: '203.0.113.67' });
+    const as = bearer(owner.accessToken);
+    const chat = await ctx.request().post('/api/chats').set(as).send({ title: 'being deleted' });
+    expect(chat.status).toBe(201);
+    // Committed by an instance that stopped before finishing it (chats/chat-deletion.ts).
+    await mongoose.connection.db!.collection('chat_deletions').insertOne({
+      _id: new mongoose.Types.ObjectId(String(chat.body.id)),
+      userId: new mongoose.Types.ObjectId(owner.user.id),
+      committedAt: new Date(),
+    });
+    const deleted = await ctx
+      .request()
+      .delete('/api/auth/me')
+      .set(as)
+      .send({ password: owner.password });
+    expect(deleted.status).toBe(204);
+    expect(await documentsNaming(owner.user.id, owner.email)).toEqual([]);
+  });
 });

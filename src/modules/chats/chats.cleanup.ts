@@ -5,6 +5,7 @@ import { forgetChatUsage, unlinkLateEntry } from '../usage/index.js';
 import { userExists } from '../users/index.js';
 import { Generation } from './generation/generation.model.js';
 import { Chat, inChatTurn, type ChatDoc } from './chat.model.js';
+import { ChatDeletion } from './chat-deletion.model.js';
 import { CLEAR_CONTEXT } from './chat-context.js';
 import { ChatSlot } from './chat-slot.model.js';
 import { IdempotencyKey } from './idempotency.model.js';
@@ -26,6 +27,8 @@ export async function deleteUserContent(userId: string): Promise<void> {
   await ChatSlot.deleteMany({ userId: owner });
   await IdempotencyKey.deleteMany({ userId: owner });
   await ReplyReader.deleteMany({ userId: owner });
+  // Its chat deletions under way: what they would still remove went above.
+  await ChatDeletion.deleteMany({ userId: owner });
 }
 
 /**

@@ -5,6 +5,7 @@ import type { ObjectIdString } from '../../lib/http/ids.js';
 import { setNextLink } from '../../lib/http/pagination.js';
 import { authOf } from '../../lib/http/request-auth.js';
 import { branchPage, switchBranch, treePage } from './branch.service.js';
+import { deleteChat } from './chat-deletion.js';
 import { chatExportJson, chatExportMarkdown } from './chat-export.service.js';
 import { toBranchMessageJson, toChatJson } from './chats.mapper.js';
 import type { ChatWithMessagesJson, Input, StopResultJson } from './chats.schemas.js';
@@ -122,7 +123,7 @@ export async function update(
 }
 
 export async function remove(req: Request, res: Response, { params }: { params: Id }) {
-  await chats.deleteChat(authOf(req).userId, params.id);
+  await deleteChat(authOf(req).userId, params.id);
   res.status(204).end();
 }
 

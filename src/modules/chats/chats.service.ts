@@ -3,8 +3,6 @@ import { serverScansFilters } from '../../lib/db/connection.js';
 import { Types } from '../../lib/db/mongoose.js';
 import { notFound } from '../../lib/errors.js';
 import { logger } from '../../lib/logger.js';
-import { retryInBackground } from '../../lib/background-retry.js';
-import { isDatabaseDown } from '../../lib/http/error-handler.js';
 import type { Page } from '../../lib/http/pagination.js';
 import { checkUserRate } from '../../lib/rate-limit/user-rate.js';
 import {
@@ -16,14 +14,7 @@ import {
   type NewChatDoc,
 } from './chat.model.js';
 import { bounded, chatSearchCondition, searchTimeLeft } from './chats.search.js';
-import {
-  chatSizes,
-  claimChatSlot,
-  ensureRoom,
-  forgetKnownRoom,
-  releaseChatSlot,
-  releaseClaimedSlot,
-} from './chats.quota.js';
+import { chatSizes, claimChatSlot, ensureRoom, releaseClaimedSlot } from './chats.quota.js';
 import {
   dropFlagsOfTokens,
   leasesReleased,
@@ -34,12 +25,7 @@ import { abortGeneration } from './generation/registry.js';
 import { decodeCursor, encodeCursor } from '../../lib/http/cursor.js';
 import type { ObjectIdString } from '../../lib/http/ids.js';
 import { characterCount, cutCharacters } from '../../lib/text.js';
-import { forgetDeletedChat } from './chat-hooks.js';
-import { IdempotencyKey } from './idempotency.model.js';
-import { deleteMessages } from './message-removal.js';
-import { ReplyReader } from './reply-reader.model.js';
 import { searchKeys } from './search-terms.js';
-import { forgetChatUsage } from '../usage/index.js';
 
 const oid = (id: string) => new Types.ObjectId(id);
 
@@ -284,60 +270,6 @@ export async function updateChat(
   );
   if (!chat) throw notFound('Chat');
   return chat;
-}
-
-export async function deleteChat(userId: string, chatId: ObjectIdString): Promise<void> {
-  await checkChatWriteRate(userId);
-  const chat = await findOwnedChat(userId, chatId);
-  // Messages first: a failure in between leaves a chat to retry the delete on, never orphans.
-  await deleteMessages({ chatId: chat._id }, { chat: true });
-  // Then a reply being generated is stopped, rather than running on for a chat that is gone. Its
-  // message is gone by then, so its final write finds nothing and the reply ends with the chat's
-  // NOT_FOUND (storeReply). Stopped before this pass, its final write could land first, settle on
-  // the chat still there, and end the stream with `done` for a chat just deleted. Its usage entry
-  // is in the ledger once it ended, so the next line unlinks it too.
-  await endReplies(userId, chat._id);
-  await forgetChatUsage(chat._id);
-  // Once more: an exchange that stored its messages while this ran checked the chat before it
-  // went, so they are after the first pass (one that checks later removes its own); a title's
-  // usage entry that landed meanwhile found the chat still there (one landing later unlinks
-  // itself, title.service). Its reply, admitted after the stop above (a send that names no
-  // parent has no other check to fail), is stopped now: nobody could stop it once the chat is
-  // gone. One admitted after this finds the chat gone at its own write of it.
-  const rest = async () => {
-    await Chat.deleteOne({ _id: chat._id });
-    await deleteMessages({ chatId: chat._id }, { chat: true });
-    await endReplies(userId, chat._id);
-    await forgetChatUsage(chat._id);
-    await IdempotencyKey.deleteMany({ chatId: chat._id });
-    await ReplyReader.deleteMany({ chatId: chat._id });
-    await forgetDeletedChat(chat._id);
-    await releaseChatSlot(chat._id);
-  };
-  try {
-    await rest();
-  } catch (error) {
-    // Its messages are gone, and the chat may be (a removal whose answer was lost): a retry of
-    // the request would then find nothing to delete (404) and leave its records (the idempotency
-    // records hold its text) behind. The deletion is committed, so it answers 204 and finishes in
-    // the background, as an account's deletion does; each step finds done what was done.
-    if (!isDatabaseDown(error)) throw error;
-    logger.warn(
-      { err: (error as Error).message, chatId: String(chat._id) },
-      'chat deleted, its records not yet; retrying in the background',
-    );
-    retryInBackground(rest, {
-      everyMs: 1000,
-      forMs: 10 * 60_000,
-      gaveUp: (last) =>
-        logger.error(
-          { err: (last as Error).message, chatId: String(chat._id) },
-          'could not remove the records of a deleted chat',
-        ),
-    });
-  }
-  // The room it took is free at once here (chats.quota.ts).
-  forgetKnownRoom(userId);
 }
 
 /**

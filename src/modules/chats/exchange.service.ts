@@ -394,8 +394,8 @@ async function writeChatAfterMessages(
   // By `_id` alone, the one filter every backend serves from the primary key (the embedded
   // FerretDB scans the whole collection for any other): it also tells whether the chat (or
   // the account: its chats go before it) was deleted while the messages were stored. A
-  // deletion that comes later removes them in its second pass over the messages
-  // (chats.service deleteChat). Not filtered on the context as read: a context another
+  // deletion that comes later removes them in its passes over the messages, which follow its
+  // removal of the chat (chat-deletion.ts). Not filtered on the context as read: a context another
   // write left meanwhile is made right when this reply settles (chat-context.ts
   // settleChatOf). It only sets fields, so a write the embedded database refused for its
   // write lock is repeated rather than failing a send whose messages are already stored.
@@ -630,8 +630,9 @@ export async function storeReply(
       // Gone altogether when its chat, or its branch, was deleted meanwhile: nothing to store.
       const settled = await Message.findById(message._id).lean<MessageDoc>();
       if (settled) return { error: null, settled };
-      // A chat's deletion removes its messages first and the chat last (chats.service deleteChat),
-      // so a chat still there without a message is one being deleted; a branch's leaves the rest.
+      // A chat's deletion removes the chat before its messages (chat-deletion.ts) and an account's
+      // its messages before its chats (chats.cleanup.ts), so a chat gone, or still there without
+      // a message, is one being deleted; a branch's deletion leaves the rest.
       const branchOnly =
         (await chatStillOwned(message.userId, message.chatId)) &&
         (await Message.exists({ chatId: message.chatId })) !== null;

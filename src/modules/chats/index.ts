@@ -16,6 +16,10 @@ export { chatRoutes } from './chats.routes.js';
 export { compatRoutes } from './compat.routes.js';
 export { initIdempotencyKeys } from './idempotency.model.js';
 export { INTERRUPTED, startInterruptedSweep, stopInterruptedSweep } from './interrupted-replies.js';
+export {
+  startUnfinishedChatDeletionSweep,
+  stopUnfinishedChatDeletionSweep,
+} from './chat-deletion.js';
 export { startSearchBackfill, stopSearchBackfill } from './search-backfill.js';
 
 // The exchange path, for modules that speak other protocols (/v1, the AI SDK stream): the same
