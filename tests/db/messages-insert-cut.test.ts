@@ -78,3 +78,34 @@ describe('the insert of an exchange’s messages meets a dropped connection', ()
     expect(again.body.messages[1]).toMatchObject({ status: 'complete', content: 'Hello world!' });
   }, 60_000);
 });
+
+describe('the insert of a new chat meets a dropped connection after it lands', () => {
+  it('when a new chat with its first message is cut so, then the send is a 503, the chat is removed again, and a retry makes one chat', async () => {
+    const user = await createUser();
+    const chatsOf = () =>
+      ctx.db
+        .collection('chats')
+        .find({ userId: new ObjectId(user.id) })
+        .toArray();
+    const cut = ctx.proxy.cutReplyTo((c) => c.name === 'insert' && c.collection === 'chats');
+    const send = () =>
+      ctx
+        .request()
+        .post('/api/chats')
+        .set(user.auth)
+        .send({ message: 'a first question', stream: false });
+    const first = await send();
+    await cut;
+    expect({ status: first.status, code: first.body.error?.code }).toEqual({
+      status: 503,
+      code: 'SERVICE_UNAVAILABLE',
+    });
+    await databaseBack();
+    // Removed in the background once the database answers again.
+    for (let i = 0; i < 40 && (await chatsOf()).length > 0; i += 1) await sleep(100);
+    expect(await chatsOf()).toEqual([]);
+    const again = await send();
+    expect(again.status, JSON.stringify(again.body)).toBe(201);
+    expect((await chatsOf()).map((c) => c.title)).toEqual([again.body.chat.title]);
+  });
+});

@@ -67,9 +67,7 @@ describe('a password change one of whose commands loses its answer', () => {
           keyUse.status === 401 &&
           live === 1;
         if (!ok) failures.push(line);
-        else console.log('ok', line);
       }
-      console.log(STEPS);
       expect(STEPS.length).toBeGreaterThan(3);
       expect(failures).toEqual([]);
     }, 400_000);

@@ -185,8 +185,9 @@ export async function createChat(
   context?: ChatContext,
   /** The end of its active branch, for a chat created holding messages (a fork's copies). */
   activeLeafId?: Types.ObjectId | null,
+  /** Its creation time: the caller's, to remove this very chat when its insert's answer is lost. */
+  now = new Date(),
 ): Promise<ChatDoc> {
-  const now = new Date();
   const title = titleOf(input, firstMessage);
   const chat: NewChatDoc = {
     ...(context ? { context } : {}),

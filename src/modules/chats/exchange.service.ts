@@ -222,8 +222,23 @@ export async function beginExchange(
       context = pendingContext([], input.content, ids.replyId);
     }
     // A new chat is written first; an existing one has nothing written before the model call.
-    if (!existing)
-      created = await createChat(userId, newChat!, input.content, chatId, context ?? undefined);
+    if (!existing) {
+      const createdAt = new Date();
+      created = await createChat(
+        userId,
+        newChat!,
+        input.content,
+        chatId,
+        context ?? undefined,
+        undefined,
+        createdAt,
+      ).catch((error: unknown) => {
+        // Cut while the insert was out: the chat may have landed, its answer lost. Removed below
+        // as an unfinished chat (by its id and creation time: not a repeat's chat of that id).
+        if (isDatabaseDown(error)) created = { _id: chatId, createdAt } as ChatDoc;
+        throw error;
+      });
+    }
     const chat = existing ?? created!;
     const model = input.model ?? chat.model;
     const turns = fitToBudget(
