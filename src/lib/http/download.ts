@@ -1,6 +1,7 @@
 import type { Response } from 'express';
 import { cutCharacters, wellFormed } from '../text.js';
 import { hasClosed } from './response-closed.js';
+import { unsent } from './send-timeout.js';
 
 /**
  * What never goes into a file name: control characters (CR and LF included, which would end the
@@ -47,7 +48,11 @@ export function attachmentDisposition(title: string, extension: string, fallback
     : `${plain}; filename*=UTF-8''${encodeValueChars(`${name}.${extension}`)}`;
 }
 
-/** Waits until the socket takes more, the client leaves, or it has taken nothing for `stallMs`. */
+/**
+ * Waits until the socket takes more, the client leaves, or it has taken nothing for `stallMs`.
+ * Taking part of what is held counts (as send-timeout.ts counts it): a part can be megabytes (one
+ * long reply), which a slow client that keeps reading takes for longer than `stallMs`.
+ */
 function drained(res: Response, stallMs: number): Promise<void> {
   if (hasClosed(res)) return Promise.resolve();
   return new Promise((resolve) => {
@@ -57,8 +62,18 @@ function drained(res: Response, stallMs: number): Promise<void> {
       res.off('close', done);
       resolve();
     };
+    const socket = res.socket;
+    let last = socket ? unsent(socket) : null;
     // A client that keeps the connection open and never reads would hold the read for good.
     const stall = setTimeout(() => {
+      const now = socket ? unsent(socket) : null;
+      // Any change is the socket moving on (the part reaching libuv after the write, the kernel
+      // taking some of it); a client that reads nothing leaves both counts as they were.
+      if (last && now && (now.held !== last.held || now.queued !== last.queued)) {
+        last = now;
+        stall.refresh();
+        return;
+      }
       res.destroy();
       done();
     }, stallMs);

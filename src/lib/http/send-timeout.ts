@@ -11,7 +11,7 @@ import { whenClosed } from './response-closed.js';
  * in `writableLength` while a slow client reads it; libuv's queue shrinks each time the kernel takes
  * more. On a handle without that count, `writableLength` alone tells.
  */
-function unsent(socket: Socket): { held: number; queued: number } {
+export function unsent(socket: Socket): { held: number; queued: number } {
   const handle = (socket as unknown as { _handle?: { writeQueueSize?: unknown } })._handle;
   const queued = handle?.writeQueueSize;
   return { held: socket.writableLength, queued: typeof queued === 'number' ? queued : 0 };

@@ -1,0 +1,96 @@
+import http from 'node:http';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Message } from '../../src/modules/chats/message.model.js';
+import { insertBigChat } from '../helpers/big-chat.js';
+import { useChatApp } from '../helpers/chat-app.js';
+import { blockedOnClient } from '../helpers/sse.js';
+
+/** Review repros for GET /api/chats/:id/export (exportrev). */
+const ctx = useChatApp({
+  PAGE_SIZE_MAX: '4',
+  RATE_LIMITS_ENABLED: 'false',
+  TITLES: 'off',
+  MAX_STORED_BYTES_PER_USER: '200000000',
+  SEND_TIMEOUT_MS: '1000',
+});
+
+interface Download {
+  status: number;
+  body: Buffer;
+  /** The response ended normally ('end'), rather than being cut ('aborted'/'error'). */
+  complete: boolean;
+}
+
+/**
+ * GETs `path` and reads it slowly but without stopping: `chunk` bytes every `everyMs`. Optionally
+ * stops reading at first until the server is blocked, then calls `whileBlocked`.
+ */
+function slowGet(
+  path: string,
+  opts: { chunk: number; everyMs: number; whileBlocked?: () => Promise<void> },
+): Promise<Download> {
+  return new Promise((resolve, reject) => {
+    const req = http.get({
+      host: '127.0.0.1',
+      port: ctx.server.port,
+      path,
+      headers: { authorization: `Bearer ${ctx.user.accessToken}` },
+      agent: false,
+    });
+    req.on('error', () => undefined);
+    req.on('response', (res) => {
+      const parts: Buffer[] = [];
+      let settled = false;
+      const finish = (complete: boolean) => {
+        if (settled) return;
+        settled = true;
+        clearInterval(timer);
+        resolve({ status: res.statusCode!, body: Buffer.concat(parts), complete });
+      };
+      res.on('end', () => finish(true));
+      res.on('aborted', () => finish(false));
+      res.on('error', () => finish(false));
+      res.on('close', () => finish(res.complete));
+      res.pause();
+      let timer: NodeJS.Timeout;
+      const pump = () => {
+        timer = setInterval(() => {
+          let got = 0;
+          for (let c: Buffer | null; got < opts.chunk && (c = res.read() as Buffer | null);) {
+            parts.push(c);
+            got += c.length;
+          }
+        }, opts.everyMs);
+      };
+      if (opts.whileBlocked) {
+        const served = ctx.server.lastServed('GET', path);
+        blockedOnClient(served, 100).then(opts.whileBlocked).then(pump, reject);
+      } else pump();
+    });
+  });
+}
+
+describe('a client that reads slowly but never stops', () => {
+  // 8 replies of 1,000,000 characters (MAX_REPLY_CHARS' default): a part of the export is one
+  // reply, 1 MB, more than a slow client takes in SEND_TIMEOUT_MS (1 s here, 30 s by default).
+  let chatId: string;
+  afterAll(async () => {
+    await Message.collection.deleteMany({});
+  });
+
+  it('when the client takes some of the export every 50 ms, then it gets the whole file (it never took nothing for SEND_TIMEOUT_MS)', async () => {
+    const big = await insertBigChat(ctx.user.id, {
+      depth: 16,
+      edits: 0,
+      regens: 0,
+      content: (i, role) => (role === 'assistant' ? `${i} `.padEnd(1_000_000, 'x') : `q${i}`),
+    });
+    chatId = String(big.chatId);
+    // 32 kB every 50 ms: 640 kB/s, a client that takes something 20 times a second.
+    const got = await slowGet(`/api/chats/${chatId}/export`, { chunk: 32_768, everyMs: 50 });
+    expect(got.status).toBe(200);
+    expect(got.complete).toBe(true);
+    const parsed = JSON.parse(got.body.toString('utf8')) as { messages: unknown[] };
+    expect(parsed.messages).toHaveLength(16);
+  }, 120_000);
+});
