@@ -94,3 +94,38 @@ describe('a client that reads slowly but never stops', () => {
     expect(parsed.messages).toHaveLength(16);
   }, 120_000);
 });
+
+describe('a chat deleted while it is exported', () => {
+  afterAll(async () => {
+    await Message.collection.deleteMany({});
+  });
+
+  for (const format of ['json', 'markdown'] as const) {
+    it(`when the chat is deleted mid-export (${format}), then the download either holds every message or is cut, never a shorter file that ends cleanly`, async () => {
+      const big = await insertBigChat(ctx.user.id, {
+        depth: 40,
+        edits: 0,
+        regens: 0,
+        content: (i, role) => (role === 'assistant' ? `${i} `.padEnd(400_000, 'x') : `q${i}`),
+      });
+      const chatId = String(big.chatId);
+      const got = await slowGet(`/api/chats/${chatId}/export?format=${format}`, {
+        chunk: 1 << 30,
+        everyMs: 5,
+        whileBlocked: async () => {
+          await ctx.request().delete(`/api/chats/${chatId}`).set(ctx.user.auth).expect(204);
+        },
+      });
+      expect(got.status).toBe(200);
+      const text = got.body.toString('utf8');
+      const turns =
+        format === 'json'
+          ? got.complete
+            ? (JSON.parse(text) as { messages: unknown[] }).messages.length
+            : -1
+          : (text.match(/^## (User|Assistant)$/gm) ?? []).length;
+      // A download that ended cleanly must be the whole chat.
+      if (got.complete) expect(turns).toBe(40);
+    }, 60_000);
+  }
+});

@@ -171,7 +171,12 @@ export async function* chatExportMarkdown(chat: ChatDoc): AsyncGenerator<string>
     const ids = path
       .slice(start, start + batchSize())
       .map((id) => ({ _id: new Types.ObjectId(id) }));
-    for (const message of await settleStreaming(await withContent(ids))) {
+    const messages = await withContent(ids);
+    // A message of the branch gone since its ids were read (the chat or the branch deleted
+    // meanwhile): the document would end early, or skip turns, and still end cleanly. Thrown, it
+    // cuts the connection (sendDownload), so the client sees a failed download instead.
+    if (messages.length < ids.length) throw new Error('The chat changed while it was exported');
+    for (const message of await settleStreaming(messages)) {
       part += turnMarkdown(message);
       if (part.length >= PART_CHARS) {
         yield part;
