@@ -1,4 +1,5 @@
 import http from 'node:http';
+import contentDisposition from 'content-disposition';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Message } from '../../src/modules/chats/message.model.js';
 import { insertBigChat } from '../helpers/big-chat.js';
@@ -128,4 +129,34 @@ describe('a chat deleted while it is exported', () => {
       if (got.complete) expect(turns).toBe(40);
     }, 60_000);
   }
+});
+
+describe('the file name of a title in fullwidth forms', () => {
+  const dispositionFor = async (title: string) => {
+    const chatId = (
+      await ctx.request().post('/api/chats').set(ctx.user.auth).send({ title }).expect(201)
+    ).body.id as string;
+    const res = await ctx
+      .request()
+      .get(`/api/chats/${chatId}/export`)
+      .set(ctx.user.auth)
+      .expect(200);
+    return res.headers['content-disposition'] as string;
+  };
+
+  it('when the title holds fullwidth quote, backslash, slash and colon (U+FF02, U+FF3C, U+FF0F, U+FF1A), then the ASCII filename carries none of them', async () => {
+    for (const title of [
+      'Report＂; filename＝＂evil.exe',
+      'a＼b',
+      '..／..／etc／passwd',
+      'C：＼x',
+    ]) {
+      const header = await dispositionFor(title);
+      // The plain filename, as a client that reads only it (curl -OJ) sees it.
+      const plain = contentDisposition.parse(header.replace(/; filename\*=.*$/, '')).parameters
+        .filename!;
+      expect(header).toMatch(/^attachment; filename="[^"\\]*"; filename\*=UTF-8''[^;"\s]+$/);
+      expect(plain).not.toMatch(/["\\/:]/);
+    }
+  });
 });

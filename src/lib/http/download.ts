@@ -38,8 +38,9 @@ export function attachmentDisposition(title: string, extension: string, fallback
     name
       .normalize('NFKD')
       .replace(/\p{M}/gu, '')
-      // `%` too: some clients decode `%xx` in the plain `filename`.
-      .replace(/[^\x20-\x7e]|%/g, '_')
+      // `%` too: some clients decode `%xx` in the plain `filename`. And what UNSAFE removed
+      // once more: NFKD makes ASCII of fullwidth forms (＂ ＼ ／ ： become " \ / :).
+      .replace(/[^\x20-\x7e]|[%"\\/:*?<>|]/g, '_')
       .replace(/_{2,}/g, '_')
       .trim() || fallback;
   const plain = `attachment; filename="${/[\p{L}\p{N}]/u.test(ascii) ? ascii : fallback}.${extension}"`;
