@@ -1,10 +1,11 @@
 import http from 'node:http';
 import contentDisposition from 'content-disposition';
 import { afterAll, describe, expect, it } from 'vitest';
+import { Types } from '../../src/lib/db/mongoose.js';
 import { Message } from '../../src/modules/chats/message.model.js';
 import { insertBigChat } from '../helpers/big-chat.js';
 import { useChatApp } from '../helpers/chat-app.js';
-import { blockedOnClient } from '../helpers/sse.js';
+import { blockedOnClient, textParser } from '../helpers/sse.js';
 
 /** Review repros for GET /api/chats/:id/export (exportrev). */
 const ctx = useChatApp({
@@ -158,5 +159,69 @@ describe('the file name of a title in fullwidth forms', () => {
       expect(header).toMatch(/^attachment; filename="[^"\\]*"; filename\*=UTF-8''[^;"\s]+$/);
       expect(plain).not.toMatch(/["\\/:]/);
     }
+  });
+});
+
+/**
+ * Whether each line of `doc` is inside a fenced code block, by CommonMark's rule (0.31, 4.5): a
+ * fence is 3+ backticks or tildes after at most 3 spaces; it closes with the same character, at
+ * least as many, and nothing else on the line; an unclosed one runs to the end of the document.
+ */
+function linesInCode(doc: string): boolean[] {
+  let open: { char: string; len: number } | null = null;
+  return doc.split('\n').map((line) => {
+    const m = /^ {0,3}(`{3,}|~{3,})(.*)$/.exec(line);
+    if (open) {
+      if (m && m[1]![0] === open.char && m[1]!.length >= open.len && m[2]!.trim() === '') {
+        open = null;
+      }
+      return true;
+    }
+    if (m && !(m[1]![0] === '`' && m[2]!.includes('`'))) {
+      open = { char: m[1]![0]!, len: m[1]!.length };
+      return true;
+    }
+    return false;
+  });
+}
+
+describe('Markdown of a reply cut off inside a code block', () => {
+  it('when a reply was stopped inside a code block, then its note and the turns after it are not swallowed into the code block', async () => {
+    const chatId = (
+      await ctx.request().post('/api/chats').set(ctx.user.auth).send({ title: 'Code' }).expect(201)
+    ).body.id as string;
+    ctx.upstream.setDefault({ chunks: ['fine'] });
+    const first = (
+      await ctx
+        .request()
+        .post(`/api/chats/${chatId}/messages`)
+        .set(ctx.user.auth)
+        .send({ content: 'write code', stream: false })
+        .expect(201)
+    ).body.messages as { id: string }[];
+    await ctx
+      .request()
+      .post(`/api/chats/${chatId}/messages`)
+      .set(ctx.user.auth)
+      .send({ content: 'and now?', stream: false })
+      .expect(201);
+    // As a stop leaves a reply cut off mid-block (stored as the checkpoint had it).
+    await Message.collection.updateOne(
+      { _id: new Types.ObjectId(first[1]!.id) },
+      { $set: { content: '```python\nprint(1', status: 'incomplete', stopReason: 'stop' } },
+    );
+    const res = await ctx
+      .request()
+      .get(`/api/chats/${chatId}/export?format=markdown`)
+      .set(ctx.user.auth)
+      .buffer(true)
+      .parse(textParser)
+      .expect(200);
+    const doc = res.body as string;
+    const lines = doc.split('\n');
+    const inCode = linesInCode(doc);
+    const outside = (text: string) => lines.some((l, i) => l === text && !inCode[i]);
+    expect(outside('> _This reply was cut off before it finished (it was stopped)._')).toBe(true);
+    expect(lines.filter((l, i) => l === '## User' && !inCode[i])).toHaveLength(2);
   });
 });

@@ -147,10 +147,30 @@ function noteOf(message: MessageDoc): string | null {
 /** A title as one heading line. */
 const headingOf = (title: string) => title.replace(/\s+/g, ' ').trim();
 
+/**
+ * The fence a text leaves open (CommonMark: 3+ backticks or tildes after at most 3 spaces, closed
+ * by the same character, as many or more, alone on its line), or null. A reply stopped or cut off
+ * inside a code block would otherwise turn its note and every turn after it into code.
+ */
+function openFence(text: string): string | null {
+  let open: string | null = null;
+  for (const line of text.split('\n')) {
+    const m = /^ {0,3}(`{3,}|~{3,})(.*)$/.exec(line);
+    if (!m) continue;
+    const [, fence, rest] = m as unknown as [string, string, string];
+    if (open) {
+      if (fence[0] === open[0] && fence.length >= open.length && rest.trim() === '') open = null;
+    } else if (!(fence[0] === '`' && rest.includes('`'))) open = fence;
+  }
+  return open;
+}
+
 /** One turn: its author as a heading, its text as written, and the note of a reply that did not end. */
 function turnMarkdown(message: MessageDoc): string {
   const note = noteOf(message);
-  const text = message.content.replace(/\s+$/, '');
+  let text = message.content.replace(/\s+$/, '');
+  const fence = openFence(text);
+  if (fence) text += `\n${fence}`;
   return [
     `## ${message.role === 'user' ? 'User' : 'Assistant'}\n\n`,
     text ? `${text}\n\n` : '',
