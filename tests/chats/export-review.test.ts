@@ -225,3 +225,23 @@ describe('Markdown of a reply cut off inside a code block', () => {
     expect(lines.filter((l, i) => l === '## User' && !inCode[i])).toHaveLength(2);
   });
 });
+
+describe('the file name, read by browser code on an allowed origin', () => {
+  it('when an SPA on a CORS_ORIGINS origin fetches the export, then it may read Content-Disposition (the file name the server chose)', async () => {
+    const chatId = (
+      await ctx.request().post('/api/chats').set(ctx.user.auth).send({ title: 'Café' }).expect(201)
+    ).body.id as string;
+    const res = await ctx
+      .request()
+      .get(`/api/chats/${chatId}/export`)
+      .set(ctx.user.auth)
+      .set('Origin', 'http://localhost:5173')
+      .expect(200);
+    expect(res.headers['access-control-allow-origin']).toBe('http://localhost:5173');
+    // Without it in Access-Control-Expose-Headers, fetch's headers.get('Content-Disposition') is null.
+    const exposed = String(res.headers['access-control-expose-headers'] ?? '')
+      .toLowerCase()
+      .split(/\s*,\s*/);
+    expect(exposed).toContain('content-disposition');
+  });
+});

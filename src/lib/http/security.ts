@@ -19,7 +19,8 @@ export function corsPolicy(allowedOrigins: readonly string[]): RequestHandler {
     // What browser code may read: X-Chat-Id names the chat a /v1 `store: true` exchange went into,
     // or the one holding a JSON send that failed upstream (exchange.controller.ts);
     // the RateLimit-* headers are the ones the limiters send (limiter.ts, IETF draft 6);
-    // x-should-retry tells OpenAI's SDKs not to retry a spent budget (openai.errors.ts).
+    // x-should-retry tells OpenAI's SDKs not to retry a spent budget (openai.errors.ts);
+    // Content-Disposition names a chat's export (download.ts), which an SPA saves under it.
     exposedHeaders: [
       'X-Request-Id',
       'Link',
@@ -30,6 +31,7 @@ export function corsPolicy(allowedOrigins: readonly string[]): RequestHandler {
       'RateLimit-Policy',
       'X-Chat-Id',
       'x-should-retry',
+      'Content-Disposition',
     ],
     maxAge: 600,
   });
