@@ -198,20 +198,21 @@ describe('GET /api/chats/:id/export as JSON', () => {
 
       commands.length = 0;
       await markdownOf(String(big.chatId));
-      // The branch's shape in batches, then its text by `_id`, a batch at a time.
+      // The branch's shape in batches, then its text from one more cursor over the chat: never a
+      // query by `_id`s per batch (on the embedded FerretDB each reads the whole collection).
       const byChat = commands.filter(
         (c) =>
           c.commandName === 'find' &&
           (c.command.filter as Record<string, unknown>).chatId !== undefined,
       );
-      expect(byChat).toHaveLength(1);
-      expect(byChat[0]!.command.batchSize).toBeGreaterThan(0);
+      expect(byChat).toHaveLength(2);
+      expect(byChat.every((c) => (c.command.batchSize as number) > 0)).toBe(true);
       const byId = commands.filter(
         (c) =>
           c.commandName === 'find' &&
           (c.command.filter as Record<string, unknown>)._id !== undefined,
       );
-      expect(byId).toHaveLength(5);
+      expect(byId).toHaveLength(0);
     } finally {
       client.off('commandStarted', record);
     }

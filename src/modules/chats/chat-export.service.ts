@@ -1,6 +1,4 @@
 import { config } from '../../lib/config.js';
-import { Types } from '../../lib/db/mongoose.js';
-import { withContent } from './branch.tree.js';
 import type { ChatDoc } from './chat.model.js';
 import { toChatJson, toMessageJson } from './chats.mapper.js';
 import type { ChatExportJson } from './chats.schemas.js';
@@ -181,28 +179,46 @@ function turnMarkdown(message: MessageDoc): string {
 /**
  * The active branch as a document to read: the title as a heading, then each turn under "User"
  * or "Assistant" with its text as written (Markdown as the model wrote it is Markdown here), a
- * failed, stopped or unfinished reply marked below its text. Read as JSON is: the branch's ids
- * first, then its text a batch at a time, handed on as it is read.
+ * failed, stopped or unfinished reply marked below its text. The branch's ids first, then its text
+ * from one cursor over the chat, oldest first as JSON reads it, keeping the branch's messages: one
+ * scan on the embedded FerretDB, which serves a query by `_id`s (`$in`) by reading the whole
+ * collection too, so a query per batch of the branch made an export quadratic in its length.
  */
 export async function* chatExportMarkdown(chat: ChatDoc): AsyncGenerator<string> {
   const path = await activeBranchIds(chat);
+  const onPath = new Set(path);
+  /** Messages of the branch read before their turn (never so while parents are older). */
+  const early = new Map<string, MessageDoc>();
+  let next = 0;
   let part = `# ${headingOf(chat.title)}\n\n`;
-  for (let start = 0; start < path.length; start += batchSize()) {
-    const ids = path
-      .slice(start, start + batchSize())
-      .map((id) => ({ _id: new Types.ObjectId(id) }));
-    const messages = await withContent(ids);
-    // A message of the branch gone since its ids were read (the chat or the branch deleted
-    // meanwhile): the document would end early, or skip turns, and still end cleanly. Thrown, it
-    // cuts the connection (sendDownload), so the client sees a failed download instead.
-    if (messages.length < ids.length) throw new Error('The chat changed while it was exported');
-    for (const message of await settleStreaming(messages)) {
-      part += turnMarkdown(message);
-      if (part.length >= PART_CHARS) {
-        yield part;
-        part = '';
+  const cursor = Message.collection.find<MessageDoc>(
+    { chatId: chat._id },
+    { projection: { terms: 0 }, sort: OLDEST_FIRST, batchSize: batchSize() },
+  );
+  try {
+    while (next < path.length && (await cursor.hasNext())) {
+      const batch = [(await cursor.next())!, ...cursor.readBufferedDocuments()].filter((m) =>
+        onPath.has(String(m._id)),
+      );
+      for (const message of await settleStreaming(batch)) {
+        early.set(String(message._id), message);
+        for (let turn = early.get(path[next]!); turn; turn = early.get(path[next]!)) {
+          early.delete(path[next]!);
+          next += 1;
+          part += turnMarkdown(turn);
+          if (part.length >= PART_CHARS) {
+            yield part;
+            part = '';
+          }
+        }
       }
     }
+  } finally {
+    await cursor.close();
   }
+  // A message of the branch gone since its ids were read (the chat or the branch deleted
+  // meanwhile): the document would end early, or skip turns, and still end cleanly. Thrown, it
+  // cuts the connection (sendDownload), so the client sees a failed download instead.
+  if (next < path.length) throw new Error('The chat changed while it was exported');
   if (part) yield part;
 }
