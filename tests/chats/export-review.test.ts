@@ -245,3 +245,26 @@ describe('the file name, read by browser code on an allowed origin', () => {
     expect(exposed).toContain('content-disposition');
   });
 });
+
+describe('unusual text in a JSON export (checked: no defect)', () => {
+  it('when replies hold U+2028/2029, NUL, and emoji across the 64K part boundary, then the file parses and every text is as stored', async () => {
+    const odd = 'a\u2028b\u2029c\u0000d "q" \\ </script>';
+    const big = await insertBigChat(ctx.user.id, {
+      depth: 8,
+      edits: 0,
+      regens: 0,
+      // 65,535 units then emoji: the first part ends inside or right after a surrogate pair.
+      content: (i, role) =>
+        role === 'assistant' ? `${'x'.repeat(65_535 - i)}${'😀'.repeat(20)}${odd}` : odd,
+    });
+    const res = await ctx
+      .request()
+      .get(`/api/chats/${String(big.chatId)}/export`)
+      .set(ctx.user.auth)
+      .buffer(true)
+      .parse(textParser)
+      .expect(200);
+    const parsed = JSON.parse(res.body as string) as { messages: { content: string }[] };
+    expect(parsed.messages.map((m) => m.content)).toEqual(big.active.map((m) => m.content));
+  });
+});
