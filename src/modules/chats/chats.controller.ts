@@ -7,6 +7,7 @@ import { authOf } from '../../lib/http/request-auth.js';
 import { branchPage, switchBranch, treePage } from './branch.service.js';
 import { deleteChat } from './chat-deletion.js';
 import { chatExportJson, chatExportMarkdown } from './chat-export.service.js';
+import { admitExport } from './export-cap.js';
 import { toBranchMessageJson, toChatJson } from './chats.mapper.js';
 import type { ChatWithMessagesJson, Input, StopResultJson } from './chats.schemas.js';
 import * as chats from './chats.service.js';
@@ -82,7 +83,9 @@ export async function exportChat(
   res: Response,
   { params, query }: { params: Id; query: Input<'ExportQuery'> },
 ) {
-  const chat = await chats.findOwnedChat(authOf(req).userId, params.id);
+  const { userId } = authOf(req);
+  const chat = await chats.findOwnedChat(userId, params.id);
+  admitExport(userId, res);
   const markdown = query.format === 'markdown';
   await sendDownload(
     res,

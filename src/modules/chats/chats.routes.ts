@@ -173,7 +173,7 @@ export function chatRoutes(): RouteGroup {
             },
           },
         },
-        errors: [404],
+        errors: [404, 429],
         handler: controller.exportChat,
       }),
       update('patch', 'Change a chat'),

@@ -7,7 +7,7 @@ import { insertBigChat } from '../helpers/big-chat.js';
 import { useChatApp } from '../helpers/chat-app.js';
 import { blockedOnClient, textParser } from '../helpers/sse.js';
 
-/** Review repros for GET /api/chats/:id/export (exportrev). */
+/** The export at its edges: slow clients, a chat deleted meanwhile, hostile titles, code blocks cut off, CORS. */
 const ctx = useChatApp({
   PAGE_SIZE_MAX: '4',
   RATE_LIMITS_ENABLED: 'false',
