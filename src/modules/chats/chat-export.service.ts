@@ -34,34 +34,55 @@ const OLDEST_FIRST = { createdAt: 1, _id: 1 } as const;
  * way, as every read does. Nothing goes out before the first batch is read, so a database that
  * fails at once is an error answer, not a cut file.
  */
-export async function* chatExportJson(chat: ChatDoc, exportedAt: Date): AsyncGenerator<string> {
+export function chatExportJson(chat: ChatDoc, exportedAt: Date): AsyncGenerator<string> {
+  return inParts(jsonPieces(chat, exportedAt));
+}
+
+async function* jsonPieces(chat: ChatDoc, exportedAt: Date): AsyncGenerator<string> {
+  const head = {
+    chat: toChatJson(chat),
+    exportedAt: exportedAt.toISOString(),
+  } satisfies Omit<ChatExportJson, 'messages'>;
+  // The head's object without its closing brace, then the messages as they are read.
+  yield `${JSON.stringify(head).slice(0, -1)},"messages":[`;
+  let first = true;
+  for await (const batch of messageBatches(chat)) {
+    for (const message of await settleStreaming(batch)) {
+      yield `${first ? '' : ','}${JSON.stringify(toMessageJson(message))}`;
+      first = false;
+    }
+  }
+  yield ']}';
+}
+
+/**
+ * The chat's messages with their text, oldest first, a cursor batch at a time: read only as the
+ * caller asks for the next, and the cursor closed when it stops (also early: a client gone).
+ */
+async function* messageBatches(chat: ChatDoc): AsyncGenerator<MessageDoc[]> {
   const cursor = Message.collection.find<MessageDoc>(
     { chatId: chat._id },
     { projection: { terms: 0 }, sort: OLDEST_FIRST, batchSize: batchSize() },
   );
   try {
-    const head = {
-      chat: toChatJson(chat),
-      exportedAt: exportedAt.toISOString(),
-    } satisfies Omit<ChatExportJson, 'messages'>;
-    // The head's object without its closing brace, then the messages as they are read.
-    let part = `${JSON.stringify(head).slice(0, -1)},"messages":[`;
-    let first = true;
-    while (await cursor.hasNext()) {
-      const batch = [(await cursor.next())!, ...cursor.readBufferedDocuments()];
-      for (const message of await settleStreaming(batch)) {
-        part += `${first ? '' : ','}${JSON.stringify(toMessageJson(message))}`;
-        first = false;
-        if (part.length >= PART_CHARS) {
-          yield part;
-          part = '';
-        }
-      }
-    }
-    yield `${part}]}`;
+    while (await cursor.hasNext())
+      yield [(await cursor.next())!, ...cursor.readBufferedDocuments()];
   } finally {
     await cursor.close();
   }
+}
+
+/** Pieces of a file joined into parts of about PART_CHARS, each handed on once it is full. */
+async function* inParts(pieces: AsyncIterable<string>): AsyncGenerator<string> {
+  let part = '';
+  for await (const piece of pieces) {
+    part += piece;
+    if (part.length >= PART_CHARS) {
+      yield part;
+      part = '';
+    }
+  }
+  if (part) yield part;
 }
 
 /**
@@ -184,41 +205,30 @@ function turnMarkdown(message: MessageDoc): string {
  * scan on the embedded FerretDB, which serves a query by `_id`s (`$in`) by reading the whole
  * collection too, so a query per batch of the branch made an export quadratic in its length.
  */
-export async function* chatExportMarkdown(chat: ChatDoc): AsyncGenerator<string> {
+export function chatExportMarkdown(chat: ChatDoc): AsyncGenerator<string> {
+  return inParts(markdownPieces(chat));
+}
+
+async function* markdownPieces(chat: ChatDoc): AsyncGenerator<string> {
   const path = await activeBranchIds(chat);
   const onPath = new Set(path);
   /** Messages of the branch read before their turn (never so while parents are older). */
   const early = new Map<string, MessageDoc>();
   let next = 0;
-  let part = `# ${headingOf(chat.title)}\n\n`;
-  const cursor = Message.collection.find<MessageDoc>(
-    { chatId: chat._id },
-    { projection: { terms: 0 }, sort: OLDEST_FIRST, batchSize: batchSize() },
-  );
-  try {
-    while (next < path.length && (await cursor.hasNext())) {
-      const batch = [(await cursor.next())!, ...cursor.readBufferedDocuments()].filter((m) =>
-        onPath.has(String(m._id)),
-      );
-      for (const message of await settleStreaming(batch)) {
-        early.set(String(message._id), message);
-        for (let turn = early.get(path[next]!); turn; turn = early.get(path[next]!)) {
-          early.delete(path[next]!);
-          next += 1;
-          part += turnMarkdown(turn);
-          if (part.length >= PART_CHARS) {
-            yield part;
-            part = '';
-          }
-        }
+  yield `# ${headingOf(chat.title)}\n\n`;
+  for await (const batch of messageBatches(chat)) {
+    if (next >= path.length) break;
+    for (const message of await settleStreaming(batch.filter((m) => onPath.has(String(m._id))))) {
+      early.set(String(message._id), message);
+      for (let turn = early.get(path[next]!); turn; turn = early.get(path[next]!)) {
+        early.delete(path[next]!);
+        next += 1;
+        yield turnMarkdown(turn);
       }
     }
-  } finally {
-    await cursor.close();
   }
   // A message of the branch gone since its ids were read (the chat or the branch deleted
   // meanwhile): the document would end early, or skip turns, and still end cleanly. Thrown, it
   // cuts the connection (sendDownload), so the client sees a failed download instead.
   if (next < path.length) throw new Error('The chat changed while it was exported');
-  if (part) yield part;
 }
