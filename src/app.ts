@@ -2,12 +2,12 @@ import express, { type RequestHandler } from 'express';
 import { config } from './lib/config.js';
 import { isDatabaseConnected } from './lib/db/connection.js';
 import { AppError, serviceUnavailable } from './lib/errors.js';
-import { jsonBody } from './lib/http/body.js';
+import { jsonBody, jsonBodyExcept } from './lib/http/body.js';
 import { oneRequestAtATime } from './lib/http/one-at-a-time.js';
 import { sendTimeout } from './lib/http/send-timeout.js';
 import { errorHandler } from './lib/http/error-handler.js';
 import { requestLog } from './lib/http/request-log.js';
-import { buildRouter, type RouteGroup } from './lib/http/route.js';
+import { buildRouter, readsOwnBody, type RouteGroup } from './lib/http/route.js';
 import { corsPolicy, noStore, securityHeaders } from './lib/http/security.js';
 import { isDraining } from './lib/lifecycle.js';
 import { requestContext } from './lib/request-context.js';
@@ -88,7 +88,8 @@ export function createApp(groups: RouteGroup[] = routeGroups()) {
 
   // No cookie-parser: the refresh cookie is read from the raw header (refresh-cookie.ts), and the
   // two objects it hung on every request lived as long as the request (a whole streamed reply).
-  app.use('/api', noStore, availability, ...jsonBody(c.BODY_LIMIT));
+  // A route with a limit of its own (a chat's import) reads its body once authenticated.
+  app.use('/api', noStore, availability, ...jsonBodyExcept(readsOwnBody(groups), c.BODY_LIMIT));
   // The OpenAI-compatible surface: API keys instead of access tokens, OpenAI's error shape.
   app.use('/v1', noStore, availability, ...jsonBody(c.V1_BODY_LIMIT));
   for (const group of groups)

@@ -160,6 +160,9 @@ const envSchema = z.object({
   // a character past U+FFFF. The largest is a new chat's: 12 × (MAX_MESSAGE_CHARS 16000 +
   // MAX_SYSTEM_PROMPT_CHARS 8000 + MAX_TITLE_CHARS 200 + a model id's 200) = 292,800 bytes.
   BODY_LIMIT: size('300kb'),
+  // POST /api/chats/import alone: a chat's export holds every message of every branch, far past
+  // BODY_LIMIT (a few long replies pass it). Read only once the caller is authenticated.
+  IMPORT_BODY_LIMIT: size('20mb'),
   DOCS_ENABLED: z
     .enum(['true', 'false', '1', '0'])
     .optional()

@@ -66,6 +66,21 @@ export function jsonBody(limit: string): RequestHandler[] {
   ];
 }
 
+/**
+ * jsonBody for every request but those `skip` names: the routes that read their body with a limit
+ * of their own (route.ts readsOwnBody).
+ */
+export function jsonBodyExcept(
+  skip: (req: Parameters<RequestHandler>[0]) => boolean,
+  limit: string,
+): RequestHandler[] {
+  return jsonBody(limit).map(
+    (parse): RequestHandler =>
+      (req, res, next) =>
+        skip(req) ? next() : parse(req, res, next),
+  );
+}
+
 /** Objects and arrays nested deeper than this are refused (see tooDeep). */
 export const MAX_BODY_DEPTH = 64;
 

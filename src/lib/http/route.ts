@@ -1,6 +1,7 @@
 import express, { type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import { AppError } from '../errors.js';
+import { jsonBody } from './body.js';
 import { NoQuery } from './schemas.js';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -49,6 +50,12 @@ export interface RouteSpec<S extends RequestSchemas = RequestSchemas> {
   request?: S;
   /** Guards that run before validation (rate limits, origin checks). */
   guards?: RequestHandler[];
+  /**
+   * A JSON body limit of this route's own, in place of the app's (BODY_LIMIT): the body is read
+   * after authentication and the guards, so only a signed-in caller a guard let through makes the
+   * server read that much. Static paths only (readsOwnBody names them to the app's parser).
+   */
+  bodyLimit?: string;
   /** Statuses this route answers besides the ones the guards and the wiring imply. */
   responses: Record<number, ResponseSpec>;
   /** Error statuses the handler can produce, documented with the error body. */
@@ -123,6 +130,31 @@ const joinedParams = (params: Request['params']) =>
     ]),
   );
 
+/**
+ * Whether a request goes to a route that reads its body itself (`bodyLimit`), so the app's body
+ * parser leaves it alone. Matched as the router matches a static path: any case, with or without a
+ * trailing slash. A spelling this misses still reaches the route with the app's parser run, and
+ * so the smaller limit: never a body read with no limit.
+ */
+export function readsOwnBody(groups: RouteGroup[]): (req: Request) => boolean {
+  const own = new Set<string>();
+  for (const group of groups)
+    for (const route of group.routes) {
+      if (!route.bodyLimit) continue;
+      if (route.path.includes(':') || route.path.includes('*'))
+        throw new Error(`bodyLimit needs a static path: ${group.prefix}${route.path}`);
+      own.add(`${route.method.toUpperCase()} ${`${group.prefix}${route.path}`.toLowerCase()}`);
+    }
+  return (req) => {
+    if (own.size === 0) return false;
+    const path = req.originalUrl
+      .split('?', 1)[0]!
+      .toLowerCase()
+      .replace(/(.)\/$/, '$1');
+    return own.has(`${req.method} ${path}`);
+  };
+}
+
 /** Builds the router of a group; unknown methods on known paths answer 405 with `Allow`. */
 export function buildRouter(group: RouteGroup, authenticate: RequestHandler): express.Router {
   const router = express.Router();
@@ -144,6 +176,7 @@ export function buildRouter(group: RouteGroup, authenticate: RequestHandler): ex
       labelRoute(route.path),
       ...(route.auth ? [authenticate] : []),
       ...(route.guards ?? []),
+      ...(route.bodyLimit ? jsonBody(route.bodyLimit) : []),
       handle,
     );
     methodsByPath.set(route.path, [
