@@ -166,6 +166,35 @@ export function buildRouter(group: RouteGroup, authenticate: RequestHandler): ex
       next();
     };
   const methodsByPath = new Map<string, string[]>();
+  for (const route of group.routes)
+    methodsByPath.set(route.path, [
+      ...(methodsByPath.get(route.path) ?? []),
+      route.method.toUpperCase(),
+    ]);
+  const allowOf = (methods: string[]) =>
+    [...new Set(methods.includes('GET') ? [...methods, 'HEAD'] : methods)].join(', ');
+  /** OPTIONS and the methods a path does not serve: 204 or 405, with `Allow`. */
+  const refuseOthers =
+    (allow: string): RequestHandler =>
+    (req, res, next) => {
+      if (req.method === 'OPTIONS') {
+        res.set('Allow', allow).status(204).end();
+        return;
+      }
+      res.set('Allow', allow);
+      next(new AppError('METHOD_NOT_ALLOWED', `${req.method} is not allowed here; use ${allow}`));
+    };
+  // A static path is refused before the routes: another method on it would otherwise go to a
+  // route with a parameter in its place (GET /api/chats/import to GET /api/chats/:id).
+  for (const [path, methods] of methodsByPath) {
+    if (path.includes(':') || path.includes('*')) continue;
+    const allow = allowOf(methods);
+    const served = new Set(allow.split(', '));
+    const refuse = refuseOthers(allow);
+    router.all(path, labelRoute(path), (req, res, next) =>
+      served.has(req.method) ? next() : refuse(req, res, next),
+    );
+  }
   for (const route of group.routes) {
     const parse = validator(route.request ?? {}, route.method !== 'get');
     // The handler's promise is returned, not awaited (Express 5 passes a rejection or a throw to
@@ -179,21 +208,8 @@ export function buildRouter(group: RouteGroup, authenticate: RequestHandler): ex
       ...(route.bodyLimit ? jsonBody(route.bodyLimit) : []),
       handle,
     );
-    methodsByPath.set(route.path, [
-      ...(methodsByPath.get(route.path) ?? []),
-      route.method.toUpperCase(),
-    ]);
   }
-  for (const [path, methods] of methodsByPath) {
-    const allow = [...new Set(methods.includes('GET') ? [...methods, 'HEAD'] : methods)].join(', ');
-    router.all(path, labelRoute(path), (req, res, next) => {
-      if (req.method === 'OPTIONS') {
-        res.set('Allow', allow).status(204).end();
-        return;
-      }
-      res.set('Allow', allow);
-      next(new AppError('METHOD_NOT_ALLOWED', `${req.method} is not allowed here; use ${allow}`));
-    });
-  }
+  for (const [path, methods] of methodsByPath)
+    router.all(path, labelRoute(path), refuseOthers(allowOf(methods)));
   return router;
 }
