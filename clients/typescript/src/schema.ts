@@ -284,6 +284,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/chats/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import a chat from its export: a new chat holding every message of every branch
+         * @description The body is a `ChatExport` as `GET /api/chats/:id/export` writes it (of this account or another, of this server or another). The new chat is the caller's, under new ids: every message of every branch with its role, text, status and time, the same tree (parents, active branch), the title, system prompt, pinned and archived flags and times of the exported chat; the chat's model when this server offers it, else its default model. A reply exported while still streaming is `incomplete`; a time in the future is now, and a message is never older than its parent. Counted as a chat write and against the caps (chats, messages and stored bytes: 409 naming the cap; more than MAX_TREE_MESSAGES messages, a user message over MAX_MESSAGE_CHARS, a reply over MAX_REPLY_CHARS: 400). A file that is no export (an unknown parent, a cycle, duplicate ids, roles out of turn) is a 400 naming the field, and nothing is stored. The body may be up to IMPORT_BODY_LIMIT (20mb), read once the caller is authenticated; at most 2 imports at once per user on each instance (429). Answers as GET /api/chats/:id does.
+         */
+        post: operations["postChatsImport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/chats/{id}/messages/{messageId}/stream": {
         parameters: {
             query?: never;
@@ -1164,6 +1184,54 @@ export interface components {
             exportedAt: string;
             /** @description Every message of the chat, on every branch, oldest first (not only the active branch, nor only the newest MAX_TREE_MESSAGES). `parentId` makes the tree: the siblings of a message are the messages with its `parentId`, and `chat.activeLeafId` ends the active branch (absent: the newest message ends it). A reply still streaming is there as stored so far, `streaming` */
             messages: components["schemas"]["Message"][];
+        };
+        ChatImport: {
+            chat: {
+                id: string;
+                title: string;
+                pinned: boolean;
+                archived: boolean;
+                /** @description The chat's model: kept when this server offers it (`GET /api/models`), else its default model */
+                model: string;
+                systemPrompt: string;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+                /** Format: date-time */
+                lastMessageAt: string;
+                /** @description Must name a message of `messages` (absent: the newest message ends the branch) */
+                activeLeafId?: string;
+            };
+            /** Format: date-time */
+            exportedAt: string;
+            /** @description Every message of every branch. Ids are the export's: each `parentId` names a message of the list (null: a first message), with no cycle; a first message and a message below an answer are `user` messages, `complete`; the answers are `assistant` messages below a question */
+            messages: {
+                id: string;
+                chatId: string;
+                parentId: string | null;
+                /** @enum {string} */
+                role: "user" | "assistant";
+                content: string;
+                /** @enum {string} */
+                status: "complete" | "streaming" | "incomplete" | "error";
+                model: string | null;
+                finishReason: string | null;
+                usage: {
+                    promptTokens: number;
+                    completionTokens: number;
+                    totalTokens: number;
+                } | null;
+                error: {
+                    /** @enum {string} */
+                    code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST" | "REQUEST_TIMEOUT" | "HEADERS_TOO_LARGE" | "INVALID_LAST_EVENT_ID" | "INVALID_IDEMPOTENCY_KEY" | "PARENT_NOT_ASSISTANT" | "NOTHING_TO_REGENERATE" | "NOT_CONTINUABLE" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "FORBIDDEN_ORIGIN" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "EMAIL_TAKEN" | "TOO_MANY_KEYS" | "IDEMPOTENCY_KEY_REUSED" | "CHAT_LIMIT_REACHED" | "MESSAGE_LIMIT_REACHED" | "STORAGE_LIMIT_REACHED" | "MESSAGE_STREAMING" | "REPLY_NOT_CONTINUABLE" | "LAST_ADMIN" | "ACCOUNT_BEING_DELETED" | "REFRESH_COOKIE_REPLACED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "TOO_MANY_STREAMS" | "TOO_MANY_PASSWORD_CHECKS" | "QUOTA_EXCEEDED" | "INTERNAL" | "UPSTREAM_ERROR" | "SERVICE_UNAVAILABLE" | "SERVER_BUSY" | "SEARCH_TIMEOUT" | "UPSTREAM_TIMEOUT" | "INTERRUPTED";
+                    message: string;
+                } | null;
+                /** @enum {string|null} */
+                stopReason: "stop" | "detached" | "superseded" | "shutdown" | null;
+                /** Format: date-time */
+                createdAt: string;
+            }[];
         };
         ExchangeResult: {
             chat: components["schemas"]["Chat"];
@@ -5348,6 +5416,247 @@ export interface operations {
                      *       "error": {
                      *         "code": "METHOD_NOT_ALLOWED",
                      *         "message": "The path exists but not with this method; `Allow` lists the methods it answers",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds (`RATE_LIMITED`, `TOO_MANY_STREAMS`, `TOO_MANY_PASSWORD_CHECKS`, `QUOTA_EXCEEDED`) */
+            429: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "message": "Too many requests; retry after `Retry-After` seconds",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unexpected server error (the message never contains internals; quote the requestId) (`INTERNAL`) */
+            500: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INTERNAL",
+                     *         "message": "Unexpected server error (the message never contains internals; quote the requestId)",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds (`SERVICE_UNAVAILABLE`, `SERVER_BUSY`, `SEARCH_TIMEOUT`) */
+            503: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "SERVICE_UNAVAILABLE",
+                     *         "message": "The database is unavailable, the server is shutting down or too busy; retry after `Retry-After` seconds",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    postChatsImport: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any printable ASCII string up to 200 characters, new for each request. A repeat with the same key, path and body (kept 24 h) answers with the same 201 chat instead of making another (deleting that chat forgets the key: a repeat after that makes a new one); the same key with another body is a 409 */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChatImport"];
+            };
+        };
+        responses: {
+            /** @description The new chat with the latest page of its active branch */
+            201: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    /** @description The next page, when there is one: `<path?…&cursor=…>; rel="next"` */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChatWithMessages"];
+                };
+            };
+            /** @description The request is invalid: a field fails validation (details lists them) or the body is not valid JSON (`VALIDATION_FAILED`, `INVALID_JSON`, `BAD_REQUEST`, `INVALID_LAST_EVENT_ID`, `INVALID_IDEMPOTENCY_KEY`, `PARENT_NOT_ASSISTANT`, `NOTHING_TO_REGENERATE`, `NOT_CONTINUABLE`) */
+            400: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_FAILED",
+                     *         "message": "The request is invalid: a field fails validation (details lists them) or the body is not valid JSON",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials (`UNAUTHENTICATED`, `INVALID_CREDENTIALS`) */
+            401: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    /** @description `Bearer` (RFC 6750) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNAUTHENTICATED",
+                     *         "message": "Missing, invalid, expired or revoked credentials",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such resource (another user's resources answer the same way) (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "NOT_FOUND",
+                     *         "message": "No such resource (another user's resources answer the same way)",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The path exists but not with this method; `Allow` lists the methods it answers (`METHOD_NOT_ALLOWED`) */
+            405: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    /** @description The methods this path answers */
+                    Allow?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "METHOD_NOT_ALLOWED",
+                     *         "message": "The path exists but not with this method; `Allow` lists the methods it answers",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with existing data (`EMAIL_TAKEN`, `TOO_MANY_KEYS`, `IDEMPOTENCY_KEY_REUSED`, `CHAT_LIMIT_REACHED`, `MESSAGE_LIMIT_REACHED`, `STORAGE_LIMIT_REACHED`, `MESSAGE_STREAMING`, `REPLY_NOT_CONTINUABLE`, `LAST_ADMIN`, `ACCOUNT_BEING_DELETED`, `REFRESH_COOKIE_REPLACED`) */
+            409: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "EMAIL_TAKEN",
+                     *         "message": "Conflicts with existing data",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than the server accepts (`PAYLOAD_TOO_LARGE`) */
+            413: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "PAYLOAD_TOO_LARGE",
+                     *         "message": "The request body is larger than the server accepts",
+                     *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not application/json (UTF-8), or is compressed with a Content-Encoding the server does not decode (named; `Accept-Encoding` lists those it does) (`UNSUPPORTED_MEDIA_TYPE`) */
+            415: {
+                headers: {
+                    /** @description Request id (echoed from the request when it is short and plain) */
+                    "X-Request-Id"?: string;
+                    /** @description With a Content-Encoding the server does not decode: those it does (gzip, deflate, br, zstd where the Node has it, identity) */
+                    "Accept-Encoding"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *         "message": "The body is not application/json (UTF-8), or is compressed with a Content-Encoding the server does not decode (named; `Accept-Encoding` lists those it does)",
                      *         "requestId": "3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b"
                      *       }
                      *     }

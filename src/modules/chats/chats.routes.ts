@@ -1,7 +1,9 @@
 import { NEXT_PAGE_HEADER } from '../../lib/http/pagination.js';
 import { z } from 'zod';
+import { config } from '../../lib/config.js';
 import { defineRoute, type RouteGroup } from '../../lib/http/route.js';
 import * as branches from './branch.controller.js';
+import { admitImport, importChatRoute } from './chat-import.controller.js';
 import * as controller from './chats.controller.js';
 import { streamReply } from './reply.controller.js';
 import {
@@ -175,6 +177,27 @@ export function chatRoutes(): RouteGroup {
         },
         errors: [404, 429],
         handler: controller.exportChat,
+      }),
+      defineRoute({
+        method: 'post',
+        path: '/import',
+        summary: 'Import a chat from its export: a new chat holding every message of every branch',
+        auth: true,
+        description:
+          "The body is a `ChatExport` as `GET /api/chats/:id/export` writes it (of this account or another, of this server or another). The new chat is the caller's, under new ids: every message of every branch with its role, text, status and time, the same tree (parents, active branch), the title, system prompt, pinned and archived flags and times of the exported chat; the chat's model when this server offers it, else its default model. A reply exported while still streaming is `incomplete`; a time in the future is now, and a message is never older than its parent. Counted as a chat write and against the caps (chats, messages and stored bytes: 409 naming the cap; more than MAX_TREE_MESSAGES messages, a user message over MAX_MESSAGE_CHARS, a reply over MAX_REPLY_CHARS: 400). A file that is no export (an unknown parent, a cycle, duplicate ids, roles out of turn) is a 400 naming the field, and nothing is stored. The body may be up to IMPORT_BODY_LIMIT (20mb), read once the caller is authenticated; at most 2 imports at once per user on each instance (429). Answers as GET /api/chats/:id does.",
+        guards: [admitImport],
+        bodyLimit: config().IMPORT_BODY_LIMIT,
+        request: { body: s.ImportChatBody, headers: ChatCreationHeaders },
+        responses: {
+          201: {
+            description: 'The new chat with the latest page of its active branch',
+            schema: ChatWithMessagesSchema,
+            headers: NEXT_PAGE_HEADER,
+          },
+        },
+        // 404: a keyed repeat whose chat was deleted since; 409: a cap or a reused key.
+        errors: [404, 409, 429],
+        handler: importChatRoute,
       }),
       update('patch', 'Change a chat'),
       update('put', 'Change a chat (alias of PATCH)'),

@@ -7,6 +7,7 @@ import { modelRule } from './message-rules.js';
 import { REPLY_ERROR_CODES, STOP_REASONS } from './message.model.js';
 import { pageParams } from '../../lib/http/pagination.js';
 import { NOT_BLANK } from '../../lib/text.js';
+import { importChatBody } from './chat-import.schemas.js';
 
 /** Longer than any model id a provider uses; bounds what the description lets clients send. */
 const MODEL_ID_MAX = 200;
@@ -397,6 +398,7 @@ export function chatSchemas(c: Config = config()) {
     }),
     RegenerateBody: z.strictObject({ model: model.optional(), stream }),
     ContinueBody: z.strictObject({ stream }),
+    ImportChatBody: importChatBody(c),
     ForkBody: z.strictObject({
       messageId: objectIdField('Message').describe(
         'The message the copied branch ends at (the root to it is copied)',

@@ -1,0 +1,104 @@
+import type { Request, RequestHandler, Response } from 'express';
+import { isDuplicateKey } from '../../lib/db/duplicate-key.js';
+import { Types } from '../../lib/db/mongoose.js';
+import { AppError } from '../../lib/errors.js';
+import { parseObjectId } from '../../lib/http/ids.js';
+import { setNextLink } from '../../lib/http/pagination.js';
+import { authOf } from '../../lib/http/request-auth.js';
+import { hasClosed, PlacesPerKey } from '../../lib/http/response-closed.js';
+import { branchPage } from './branch.service.js';
+import type { ChatDoc } from './chat.model.js';
+import type { ChatImport } from './chat-import.schemas.js';
+import { importChat } from './chat-import.service.js';
+import { toBranchMessageJson, toChatJson } from './chats.mapper.js';
+import type { ChatWithMessagesJson } from './chats.schemas.js';
+import { findOwnedChat } from './chats.service.js';
+import {
+  claimIdempotencyKey,
+  markStored,
+  parseIdempotencyKey,
+  releaseIdempotencyKey,
+  requestHash,
+  whileClaimed,
+} from './idempotency.service.js';
+
+/**
+ * Imports a user runs at once on this process. Each holds its parsed body (up to
+ * IMPORT_BODY_LIMIT of JSON, several times that as objects) while it stores it: one account
+ * sending many at once would take the memory every user's requests share. Taken before the body
+ * is read (a guard), and held until the response closes, as exports are (export-cap.ts).
+ */
+export const IMPORTS_PER_USER = 2;
+
+const running = new PlacesPerKey();
+
+/** Takes one of the user's import places for this response, or refuses with 429. */
+export const admitImport: RequestHandler = (req, res, next) => {
+  const { userId } = authOf(req);
+  if (running.count(userId) >= IMPORTS_PER_USER)
+    throw new AppError(
+      'RATE_LIMITED',
+      `At most ${IMPORTS_PER_USER} imports can run at once; try again when one has finished`,
+      { headers: { 'Retry-After': '1' } },
+    );
+  running.holdUntilClosed(userId, res);
+  next();
+};
+
+/** 201 with the chat as GET /api/chats/:id shows it: the latest page of its active branch. */
+async function answerWithChat(req: Request, res: Response, chat: ChatDoc): Promise<void> {
+  const page = await branchPage(chat, {});
+  const id = String(chat._id);
+  setNextLink(req, res, page.nextCursor, `${req.baseUrl}/${id}/messages`);
+  res.status(201).json({
+    ...toChatJson(chat),
+    ...(page.activeLeafId ? { activeLeafId: page.activeLeafId } : {}),
+    messages: page.items.map(toBranchMessageJson),
+    hasMore: page.nextCursor !== null,
+  } satisfies ChatWithMessagesJson);
+}
+
+/**
+ * POST /api/chats/import. An Idempotency-Key makes a repeat (after a lost answer) answer with the
+ * chat the first request made, as it is then, rather than import again; a repeat while the first
+ * still stores waits for it. Claimed as a fork's key is (`copies`): the chat exists before the
+ * request is done with it and is removed again should it fail, so only the key's mark tells a
+ * repeat that the import is made.
+ */
+export async function importChatRoute(
+  req: Request,
+  res: Response,
+  { body }: { body: ChatImport },
+): Promise<void> {
+  const { userId } = authOf(req);
+  const key = parseIdempotencyKey(req.get('Idempotency-Key'));
+  if (!key) return answerWithChat(req, res, await importChat(userId, body));
+  const route = `${req.baseUrl}${(req.route as { path?: string } | undefined)?.path ?? ''}`;
+  const claim = await claimIdempotencyKey(
+    userId,
+    key,
+    { hash: requestHash(route, req.params, req.body) },
+    { chatId: new Types.ObjectId(), replyId: null, copies: true },
+    () => hasClosed(res),
+  );
+  const made = () => parseObjectId(String(claim.record.chatId), 'Chat');
+  // 404 once its owner deleted the chat, as a repeat of a fork answers.
+  if (!claim.fresh) return answerWithChat(req, res, await findOwnedChat(userId, made()));
+  await whileClaimed(claim.record, async () => {
+    let chat: ChatDoc;
+    try {
+      chat = await importChat(userId, body, claim.record.chatId);
+    } catch (error) {
+      // A request taken for dead made the chat under the same id after all: it is the answer.
+      if (isDuplicateKey(error))
+        return answerWithChat(req, res, await findOwnedChat(userId, made()));
+      // Refused (a cap, the write limit) or failed, its writes taken back: a retry may act.
+      await releaseIdempotencyKey(claim.record).catch(() => undefined);
+      throw error;
+    }
+    // Unmarked (the database away), a repeat waits for the claim to lapse, imports under the same
+    // chat id, meets this chat there and answers with it.
+    await markStored(claim.record).catch(() => undefined);
+    await answerWithChat(req, res, chat);
+  });
+}
