@@ -656,6 +656,11 @@ describe('typed client', () => {
     expect(exported.messages.map((m) => m.id)).toEqual(branch.map((m) => m.id));
     const document = await api.exportChatMarkdown(chat.id);
     expect(document.startsWith('# paged\n\n## User\n\none\n\n## Assistant\n\n')).toBe(true);
+    // Imported back: a new chat, its active branch as the original's.
+    const imported = await api.importChat(exported, { idempotencyKey: 'import-typed' });
+    expect(imported.id).not.toBe(chat.id);
+    expect(imported.messages.map((m) => m.content)).toEqual(branch.map((m) => m.content));
+    await api.deleteChat(imported.id);
 
     const forked = await api.fork(chat.id, { messageId: branch[1]!.id });
     expect(await Message.countDocuments({ chatId: forked.id })).toBe(2);

@@ -30,6 +30,8 @@ export type Model = Schemas['Model'];
 export type StopResult = Schemas['StopResult'];
 /** A chat with every message of every branch, oldest first (`parentId` makes the tree). */
 export type ChatExport = Schemas['ChatExport'];
+/** What importChat takes: a ChatExport, as exportChat answers it (of any account or server). */
+export type ChatImport = Schemas['ChatImport'];
 export type ApiKey = JsonResult<'/api/keys', 'get'>[number];
 export type CreatedApiKey = JsonResult<'/api/keys', 'post'>;
 export type UsageReport = JsonResult<'/api/usage', 'get'>;
@@ -380,6 +382,21 @@ export class SigmaClient {
         params: { path: { id }, query: { format: 'markdown' } },
         headers: { Accept: 'text/markdown' },
         parseAs: 'text',
+      }),
+    );
+  }
+
+  /**
+   * A new chat of this account made from an export (exportChat's answer, of this account or
+   * another, of this server or another): every branch under new ids. Answers the chat as
+   * `getChat` does. A retry with the same `idempotencyKey` answers the same chat.
+   */
+  importChat(exported: ChatImport, options: SendOptions = {}): Promise<ChatWithMessages> {
+    return this.call(() =>
+      this.raw.POST('/api/chats/import', {
+        params: idempotencyParams(options),
+        body: exported,
+        ...signalOf(options),
       }),
     );
   }
