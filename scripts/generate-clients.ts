@@ -314,6 +314,7 @@ export function postmanCollection(document: Json): Json {
           'replyId',
           'questionId',
           'forkChatId',
+          'importChatId',
           'chatsCursor',
           'v1CompletionId',
           'v1ChatId',
@@ -353,6 +354,7 @@ const HTTP_REFS: Record<Ref, string> = {
   replyId: '{{sendMessage.response.body.$.messages[1].id}}',
   questionId: '{{sendMessage.response.body.$.messages[0].id}}',
   forkChatId: '{{forkKeyed.response.body.$.id}}',
+  importChatId: '{{importChat.response.body.$.id}}',
   // Not REST Client's: it reads a whole header, never a part of one. clients/.httpyac.cjs gives
   // httpyac the cursor of the Link header.
   chatsCursor: '{{listChatsPage.response.headers.Link.cursor}}',

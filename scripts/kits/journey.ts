@@ -23,6 +23,7 @@ export type Ref =
   | 'replyId' // the reply of the first JSON exchange, for the routes under /messages/{messageId}
   | 'questionId' // the question of that exchange (another place to fork at)
   | 'forkChatId' // the chat a fork under an Idempotency-Key made
+  | 'importChatId' // the chat an import under an Idempotency-Key made (deleted in the journey)
   | 'chatsCursor' // the cursor of a chat list's `Link` header (`limit=1`, not archived)
   | 'v1CompletionId' // the id of a stored /v1 completion made under an Idempotency-Key
   | 'v1ChatId' // its chat (the `X-Chat-Id` response header)
@@ -170,6 +171,52 @@ const dataStreamChecks: Check[] = [
 ];
 
 const token = (source: TokenSource) => ({ token: source });
+
+/** A chat's export (GET /api/chats/{id}/export) as another account would send it to import. */
+const IMPORTED_EXPORT = {
+  chat: {
+    id: '6650a0000000000000000001',
+    title: 'Imported chat',
+    pinned: false,
+    archived: false,
+    model: 'demo',
+    systemPrompt: '',
+    createdAt: '2025-01-01T10:00:00.000Z',
+    updatedAt: '2025-01-01T10:00:05.000Z',
+    lastMessageAt: '2025-01-01T10:00:00.000Z',
+  },
+  exportedAt: '2025-01-02T00:00:00.000Z',
+  messages: [
+    {
+      id: '6650a0000000000000000002',
+      chatId: '6650a0000000000000000001',
+      parentId: null,
+      role: 'user',
+      content: 'Hello, is this the same chat?',
+      status: 'complete',
+      model: null,
+      finishReason: null,
+      usage: null,
+      error: null,
+      stopReason: null,
+      createdAt: '2025-01-01T10:00:00.000Z',
+    },
+    {
+      id: '6650a0000000000000000003',
+      chatId: '6650a0000000000000000001',
+      parentId: '6650a0000000000000000002',
+      role: 'assistant',
+      content: 'Hello from another account',
+      status: 'complete',
+      model: 'demo',
+      finishReason: 'stop',
+      usage: null,
+      error: null,
+      stopReason: null,
+      createdAt: '2025-01-01T10:00:01.000Z',
+    },
+  ],
+};
 
 export const JOURNEY: Step[] = [
   // 1. Account
@@ -383,6 +430,45 @@ export const JOURNEY: Step[] = [
         'body startsWith # Renamed chat',
       ),
     ],
+  },
+  // An import makes a chat from an export (here a small one written out, as a file from another
+  // account or server would be), retried with its key; it is deleted again, so later counts stay.
+  {
+    id: 'importChat',
+    op: 'POST /api/chats/import',
+    title: 'Import a chat from an export file, with an Idempotency-Key',
+    folder: '2. Chats',
+    status: 201,
+    ...token('refresh'),
+    headers: { 'Idempotency-Key': 'import-{{replyId}}' },
+    body: IMPORTED_EXPORT,
+    checks: [
+      isString('id'),
+      equals('title', "'Imported chat'", 'Imported chat'),
+      length('messages', 2),
+      equals('messages[1].content', "'Hello from another account'", 'Hello from another account'),
+    ],
+    capture: { importChatId: 'body.id' },
+  },
+  {
+    id: 'importChatAgain',
+    op: 'POST /api/chats/import',
+    title: 'The same import again with its key: the same chat, not a second one',
+    folder: '2. Chats',
+    status: 201,
+    ...token('refresh'),
+    headers: { 'Idempotency-Key': 'import-{{replyId}}' },
+    body: IMPORTED_EXPORT,
+    checks: [sameAs('id', 'importChatId', 'the first import')],
+  },
+  {
+    id: 'deleteImportedChat',
+    op: 'DELETE /api/chats/{id}',
+    title: 'Delete the imported chat',
+    folder: '2. Chats',
+    status: 204,
+    ...token('refresh'),
+    pathId: 'importChatId',
   },
   // A fork retried with its Idempotency-Key (here: named after the reply, new on every run) makes
   // one chat; the key with another body is refused.
