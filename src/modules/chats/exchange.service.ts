@@ -1,9 +1,9 @@
 import { config } from '../../lib/config.js';
 import { serverProjectsModifiedDocuments } from '../../lib/db/connection.js';
+import { takeBackIfCut } from '../../lib/db/insert.js';
 import { Types } from '../../lib/db/mongoose.js';
 import { retryIdempotentWrite, retryWhileDatabaseAway } from '../../lib/db/write-lock-retry.js';
 import { AppError, notFound, serviceUnavailable } from '../../lib/errors.js';
-import { isDatabaseDown } from '../../lib/http/error-handler.js';
 import type { ObjectIdString } from '../../lib/http/ids.js';
 import type { Credential } from '../../lib/http/request-auth.js';
 import { releaseLeaseSurely, type Lease } from './generation/leases.js';
@@ -224,20 +224,22 @@ export async function beginExchange(
     // A new chat is written first; an existing one has nothing written before the model call.
     if (!existing) {
       const createdAt = new Date();
-      created = await createChat(
-        userId,
-        newChat!,
-        input.content,
-        chatId,
-        context ?? undefined,
-        undefined,
-        createdAt,
-      ).catch((error: unknown) => {
-        // Cut while the insert was out: the chat may have landed, its answer lost. Removed below
-        // as an unfinished chat (by its id and creation time: not a repeat's chat of that id).
-        if (isDatabaseDown(error)) created = { _id: chatId, createdAt } as ChatDoc;
-        throw error;
-      });
+      created = await takeBackIfCut(
+        createChat(
+          userId,
+          newChat!,
+          input.content,
+          chatId,
+          context ?? undefined,
+          undefined,
+          createdAt,
+        ),
+        () => {
+          // Removed below as an unfinished chat (by its id and creation time: not a repeat's
+          // chat of that id).
+          created = { _id: chatId, createdAt } as ChatDoc;
+        },
+      );
     }
     const chat = existing ?? created!;
     const model = input.model ?? chat.model;
@@ -278,19 +280,19 @@ export async function beginExchange(
       createdAt: new Date(Math.max(Date.now(), now.getTime() + 1)),
       lease: { slot: lease.slot, token: lease.token, at: now },
     };
-    const [storedUser, assistant] = (await (
+    const [storedUser, assistant] = (await takeBackIfCut(
       accountEarly
         ? storeUnderActiveAccount(userId, [userMessage, assistantDoc], {
             now,
             checkedLimit: effectiveLimit(account?.tokenBudgetPerDay),
           })
-        : insertMessages([userMessage, assistantDoc])
-    ).catch((error: unknown) => {
-      // The connection cut while the insert was out: it may have landed, its answer lost. Taken
-      // back below as a stored exchange would be (a removal of what is not there is harmless).
-      if (isDatabaseDown(error)) messagesStored = true;
-      throw error;
-    })) as [MessageDoc, MessageDoc];
+        : insertMessages([userMessage, assistantDoc]),
+      () => {
+        // Taken back below as a stored exchange would be (a removal of what is not there is
+        // harmless).
+        messagesStored = true;
+      },
+    )) as [MessageDoc, MessageDoc];
     messagesStored = true;
     const exchangeOf = (stored: ChatDoc, chatWritten?: Promise<void>): Exchange => ({
       chat: withoutTerms(stored),
