@@ -1,5 +1,6 @@
 import { Types } from 'mongoose';
 import { config } from '../../lib/config.js';
+import { takeBack, takeBackIfCut } from '../../lib/db/insert.js';
 import { retryWhileDatabaseAway } from '../../lib/db/write-lock-retry.js';
 import { AppError, invalidCredentials, unauthenticated } from '../../lib/errors.js';
 import { sessionCredential } from '../../lib/http/request-auth.js';
@@ -30,13 +31,17 @@ async function openSession(user: UserDoc, userAgent: string): Promise<IssuedToke
   const sessionId = new Types.ObjectId();
   const refreshToken = newRefreshToken(String(sessionId));
   const refreshExpiresAt = new Date(Date.now() + REFRESH_TOKEN_TTL_DAYS * 86_400_000);
-  await insertSession({
-    _id: sessionId,
-    userId: user._id,
-    refreshTokenHash: hashToken(refreshToken),
-    expiresAt: refreshExpiresAt,
-    userAgent: userAgent.slice(0, 200),
-  });
+  // One that landed unanswered would count against the session cap, a session nobody holds.
+  await takeBackIfCut(
+    insertSession({
+      _id: sessionId,
+      userId: user._id,
+      refreshTokenHash: hashToken(refreshToken),
+      expiresAt: refreshExpiresAt,
+      userAgent: userAgent.slice(0, 200),
+    }),
+    () => takeBack('a session', () => Session.deleteOne({ _id: sessionId })),
+  );
   // A login that checked the password just before the account was deleted or disabled, or its
   // password changed, must not leave a session (and tokens) behind for it: the account is read
   // again after the insert. A password change revokes the other sessions after it writes the new
@@ -104,8 +109,17 @@ export async function signup(
   userAgent: string,
 ) {
   const user = await users.createUser({ ...input, role: roleForEmail(input.email) });
-  await auditNewAccount(user);
-  return openSession(user, userAgent);
+  // Answered 503, the client signs up again: the account must not be there to answer it 409
+  // EMAIL_TAKEN. Its session goes with it (one whose insert was answered before a later step
+  // failed).
+  return takeBackIfCut(
+    auditNewAccount(user).then(() => openSession(user, userAgent)),
+    () =>
+      takeBack('a new account', async () => {
+        await forgetSessionsOf(String(user._id));
+        await users.takeBackNewAccount(user._id);
+      }),
+  );
 }
 
 export async function login(input: { email: string; password: string }, userAgent: string) {

@@ -1,6 +1,6 @@
 import { config } from '../../lib/config.js';
 import { isDuplicateKey } from '../../lib/db/duplicate-key.js';
-import { insertThroughSchema } from '../../lib/db/insert.js';
+import { insertThroughSchema, takeBack, takeBackIfCut } from '../../lib/db/insert.js';
 import { Types } from '../../lib/db/mongoose.js';
 import { AppError, notFound, unauthenticated } from '../../lib/errors.js';
 import { keyCredential } from '../../lib/http/request-auth.js';
@@ -58,7 +58,10 @@ async function insertIntoFreeSlot(key: Omit<ApiKeyDoc, 'slot'>): Promise<boolean
   for (let slot = 0; slot < max; slot += 1) {
     if (taken.has(slot)) continue;
     try {
-      await insertThroughSchema(ApiKey, { ...key, slot });
+      // One that landed unanswered would hold a slot with a key nobody was shown.
+      await takeBackIfCut(insertThroughSchema(ApiKey, { ...key, slot }), () =>
+        takeBack('an API key', () => ApiKey.deleteOne({ _id: key._id })),
+      );
       return true;
     } catch (error) {
       // Another request took this slot in the meantime: try the next one.

@@ -17,6 +17,7 @@ export {
   createUser,
   findLoginState,
   findUser,
+  takeBackNewAccount,
   userExists,
 } from './users.service.js';
 export {

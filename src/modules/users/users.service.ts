@@ -1,5 +1,7 @@
 import { AppError, invalidCredentials, unauthenticated } from '../../lib/errors.js';
 import { isDuplicateKey } from '../../lib/db/duplicate-key.js';
+import { takeBack, takeBackIfCut } from '../../lib/db/insert.js';
+import { Types } from '../../lib/db/mongoose.js';
 import { checkUserRate } from '../../lib/rate-limit/user-rate.js';
 import { config } from '../../lib/config.js';
 import { logger } from '../../lib/logger.js';
@@ -26,19 +28,33 @@ export async function createUser(input: {
   role?: Role;
 }): Promise<UserDoc> {
   const passwordHash = await hashPassword(input.password);
+  const _id = new Types.ObjectId();
   try {
-    return await User.create({
-      email: input.email,
-      name: input.name ?? '',
-      passwordHash,
-      role: input.role ?? 'user',
-    });
+    // One that landed unanswered would answer the client's retry 409, its own account.
+    return await takeBackIfCut(
+      User.create({
+        _id,
+        email: input.email,
+        name: input.name ?? '',
+        passwordHash,
+        role: input.role ?? 'user',
+      }),
+      () => takeBack('a new account', () => takeBackNewAccount(_id)),
+    );
   } catch (error) {
     if (isDuplicateKey(error)) {
       throw new AppError('EMAIL_TAKEN', 'An account with this email already exists');
     }
     throw error;
   }
+}
+
+/**
+ * Removes an account its sign-up failed to tell its client of (the database away): nothing but
+ * that sign-up knows of it yet.
+ */
+export async function takeBackNewAccount(_id: Types.ObjectId): Promise<void> {
+  await inUserTurn(_id, () => User.deleteOne({ _id }));
 }
 
 /**
