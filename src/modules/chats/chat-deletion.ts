@@ -96,14 +96,17 @@ async function finishChatDeletion({ _id: chatId, userId }: Deletion): Promise<vo
 }
 
 /**
- * Finishes the chat deletions committed more than a minute ago and not finished since (their
- * instance stopped, or the database stayed away longer than its retries); younger ones are left
- * to their own request or its retries. Returns how many were finished.
+ * Finishes the chat deletions committed more than a minute ago (`olderThanMs`) and not finished
+ * since (their instance stopped, or the database stayed away longer than its retries); younger
+ * ones are left to their own request or its retries. Returns how many were finished.
  */
-export async function sweepUnfinishedChatDeletions(now = Date.now()): Promise<number> {
+export async function sweepUnfinishedChatDeletions(
+  now = Date.now(),
+  olderThanMs = RETRY_FOR_MS,
+): Promise<number> {
   const unfinished = await ChatDeletion.collection
     .find<Deletion>(
-      { committedAt: { $lte: new Date(now - RETRY_FOR_MS) } },
+      { committedAt: { $lte: new Date(now - olderThanMs) } },
       { projection: { userId: 1 } },
     )
     .toArray();
@@ -124,9 +127,18 @@ export async function sweepUnfinishedChatDeletions(now = Date.now()): Promise<nu
 
 let sweeper: PeriodicJob | undefined;
 
+/**
+ * Each minute, and once right after the start: a deletion its instance left when it stopped is
+ * finished by the restarted one at once, not a minute on. That first pass takes the young ones
+ * too: this process runs none of their retries, and should another instance still run one, each
+ * step finds done what the other did.
+ */
 export function startUnfinishedChatDeletionSweep(): void {
-  sweeper ??= runPeriodically('unfinished chat-deletion sweep', SWEEP_EVERY_MS, () =>
-    sweepUnfinishedChatDeletions(),
+  sweeper ??= runPeriodically(
+    'unfinished chat-deletion sweep',
+    SWEEP_EVERY_MS,
+    () => sweepUnfinishedChatDeletions(),
+    { atStart: () => sweepUnfinishedChatDeletions(Date.now(), 0) },
   );
 }
 

@@ -51,13 +51,16 @@ export function finishInBackground(account: Deleted): void {
 }
 
 /**
- * Finishes the deletions committed more than a minute ago and not finished since (their instance
- * stopped, or the database stayed away longer than its retries); younger ones are left to their
- * own request or its retries. Returns how many were finished.
+ * Finishes the deletions committed more than a minute ago (`olderThanMs`) and not finished since
+ * (their instance stopped, or the database stayed away longer than its retries); younger ones are
+ * left to their own request or its retries. Returns how many were finished.
  */
-export async function sweepUnfinishedDeletions(now = Date.now()): Promise<number> {
+export async function sweepUnfinishedDeletions(
+  now = Date.now(),
+  olderThanMs = RETRY_FOR_MS,
+): Promise<number> {
   const unfinished = await User.find(
-    { deletionCommittedAt: { $lte: new Date(now - RETRY_FOR_MS) } },
+    { deletionCommittedAt: { $lte: new Date(now - olderThanMs) } },
     { email: 1 },
   ).lean<Deleted[]>();
   let finished = 0;
@@ -77,9 +80,17 @@ export async function sweepUnfinishedDeletions(now = Date.now()): Promise<number
 
 let sweeper: PeriodicJob | undefined;
 
+/**
+ * Each minute, and once right after the start, taking the young ones too, as the chat deletions'
+ * sweep does (chats/chat-deletion.ts): a deletion its instance left when it stopped is finished
+ * by the restarted one at once.
+ */
 export function startUnfinishedDeletionSweep(): void {
-  sweeper ??= runPeriodically('unfinished-deletion sweep', SWEEP_EVERY_MS, () =>
-    sweepUnfinishedDeletions(),
+  sweeper ??= runPeriodically(
+    'unfinished-deletion sweep',
+    SWEEP_EVERY_MS,
+    () => sweepUnfinishedDeletions(),
+    { atStart: () => sweepUnfinishedDeletions(Date.now(), 0) },
   );
 }
 
