@@ -94,11 +94,6 @@ async function main() {
       return;
     }
     stoppingSince = Date.now();
-    stopInterruptedSweep();
-    stopEndedSessionSweep();
-    stopUnfinishedDeletionSweep();
-    stopUnfinishedChatDeletionSweep();
-    stopSearchBackfill();
     logger.info(
       { signal, drainDelayMs: c.SHUTDOWN_DRAIN_DELAY_MS, graceMs: c.SHUTDOWN_GRACE_MS },
       'shutting down',
@@ -122,6 +117,14 @@ async function main() {
         cutStreamsNow: signal !== 'SIGTERM',
         hurry: hurry.signal,
         drainDelayMs: c.SHUTDOWN_DRAIN_DELAY_MS,
+        // Not at the signal: the instance serves through the drain delay, sweeps included.
+        stopBackground: () => {
+          stopInterruptedSweep();
+          stopEndedSessionSweep();
+          stopUnfinishedDeletionSweep();
+          stopUnfinishedChatDeletionSweep();
+          stopSearchBackfill();
+        },
       });
       logUnrecordedUsage();
       logger.info('stopped');

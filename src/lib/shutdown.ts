@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startDraining, startStopping } from './lifecycle.js';
 import { closeOpenAiPool } from './llm/index.js';
+import { passesEnded } from './periodic.js';
 import type { Logger } from 'pino';
 
 /**
@@ -38,6 +39,13 @@ interface ShutdownOptions {
    * The grace period begins once it ends. Skipped when streams are cut at once, or by `hurry`.
    */
   drainDelayMs?: number;
+  /**
+   * Stops the instance's background work (sweeps, polls, backfills) when serving stops, at the end
+   * of the drain: through the drain delay the instance serves as before, and what they finish
+   * (replies left streaming, deletions left unfinished) is part of that. Their passes under way
+   * then end before the database is closed.
+   */
+  stopBackground?: () => void;
 }
 
 /**
@@ -55,6 +63,7 @@ export async function gracefulShutdown({
   cutStreamsNow = false,
   hurry,
   drainDelayMs = 0,
+  stopBackground = () => {},
 }: ShutdownOptions): Promise<void> {
   // A balancer sees the failed readiness only at its next probe, and Kubernetes takes a pod out of
   // its endpoints only some seconds after SIGTERM: until then requests keep coming, and are served
@@ -95,6 +104,10 @@ export async function gracefulShutdown({
   clearInterval(sweeper);
   server.closeAllConnections();
   work.stop();
+  stopBackground();
+  // A pass cut by the database's close would only log its failure; one that takes longer than
+  // the grace has left is not waited for.
+  await Promise.race([passesEnded(), sleep(Math.max(0, started + graceMs - 100 - Date.now()))]);
   await closeOpenAiPool();
   await closeDatabase();
 }
