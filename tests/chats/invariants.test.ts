@@ -5,7 +5,7 @@ import {
   emptyDatabase,
   jitter,
   runSeed,
-  tally,
+  succeeded,
   type Workload,
 } from '../helpers/invariants.js';
 import { createUser } from '../helpers/users.js';
@@ -19,7 +19,7 @@ import { createUser } from '../helpers/users.js';
  * match texts, nothing is left streaming, no lease, chat place, idempotency record or reader is
  * left behind, every call is charged once, and the API shows what the database holds.
  *
- * INVARIANT_SEEDS=1,2,3 picks the seeds; INVARIANT_VERBOSE=1 prints what each seed exercised.
+ * INVARIANT_SEEDS=1,2,3 picks the seeds (one by default: the suite's time; more find more).
  */
 const ctx = useChatApp({
   CHAT_WRITES_PER_MINUTE: '100000',
@@ -31,7 +31,7 @@ const ctx = useChatApp({
   RESUME_POLL_MS: '40',
 });
 
-const SEEDS = (process.env.INVARIANT_SEEDS ?? '1,2')
+const SEEDS = (process.env.INVARIANT_SEEDS ?? '1')
   .split(',')
   .map((s) => Number(s.trim()))
   .filter((n) => Number.isFinite(n));
@@ -44,9 +44,11 @@ const workload = (delayMs: number): Workload => ({
 
 async function check(seed: number, run: () => ReturnType<typeof runSeed>) {
   const { found, log } = await run();
-  if (process.env.INVARIANT_VERBOSE) console.log(JSON.stringify(tally(log)));
-  if (found.length > 0) console.log(describeRun(seed, found, log));
-  expect(found).toEqual([]);
+  expect(found, describeRun(seed, found, log)).toEqual([]);
+  // A seed whose steps mostly failed would prove nothing: most kinds must have worked.
+  const worked = succeeded(log);
+  expect([...worked]).toContain('sendStream');
+  expect(worked.size).toBeGreaterThanOrEqual(8);
 }
 
 const usersFor = (seed: number, n: number) =>

@@ -4,7 +4,7 @@ import {
   describeRun,
   emptyDatabase,
   runSeed,
-  tally,
+  succeeded,
   type Workload,
 } from '../helpers/invariants.js';
 import { createUser } from '../helpers/users.js';
@@ -37,7 +37,7 @@ afterAll(async () => {
   await disconnectDatabase();
 });
 
-const SEEDS = (process.env.INVARIANT_SEEDS ?? '1,2')
+const SEEDS = (process.env.INVARIANT_SEEDS ?? '1')
   .split(',')
   .map((s) => Number(s.trim()))
   .filter((n) => Number.isFinite(n));
@@ -56,9 +56,8 @@ describe('data invariants after a random concurrent workload on two instances', 
         [0, 1, 2].map((i) => createUser({ label: `inv2-${seed}-${i}` })),
       );
       const { found, log } = await runSeed(w, seed, users);
-      if (process.env.INVARIANT_VERBOSE) console.log(JSON.stringify(tally(log)));
-      if (found.length > 0) console.log(describeRun(seed, found, log));
-      expect(found).toEqual([]);
+      expect(found, describeRun(seed, found, log)).toEqual([]);
+      expect([...succeeded(log)]).toContain('sendStream');
     }, 90_000);
   }
 });

@@ -58,6 +58,9 @@ export async function forkChat(
   const messages = await withContent(path);
   // A deletion of the branch since the tree was read: a copy of what is left would be cut short.
   if (messages.length < path.length) throw notFound('Message');
+  // A continue that claimed an answer since the tree was read: a copy would stay `streaming` with
+  // no generation behind it (later settled as interrupted, a call charged that was never made).
+  if (messages.some((m) => m.status === 'streaming')) throw streaming();
   const input = {
     title: forkTitle(source.title),
     model: source.model,
