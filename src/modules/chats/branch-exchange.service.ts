@@ -266,12 +266,39 @@ export async function beginContinue(
     // Claimed only while it is still in the state just read: a continue already running (or a
     // finished one that changed it) makes this one a 409, not a second writer. In turn: where the
     // server runs a filtered update as a read and then a write, two claims at once both matched.
-    const claimed = await inAnswerTurn(answer._id, () =>
-      Message.collection.updateOne(
-        { _id: answer._id, status: answer.status, content: answer.content },
-        { $set: claim },
-      ),
-    );
+    // Claimed, then a later step failed (the database away): the answer is given back as it
+    // was before its slot is, still one to continue. Left claimed, it would stay `streaming`
+    // under a lease given back (every continue a 409 until the sweep finished it as
+    // interrupted, its stop or its length cut lost). Best effort: one that stays claimed was
+    // never sent to the model, and is not charged (interrupted-replies.ts).
+    const giveBack = () =>
+      inAnswerTurn(answer._id, () =>
+        Message.collection.updateOne(
+          { _id: answer._id, status: 'streaming', 'lease.token': lease.token },
+          {
+            $set: {
+              status: answer.status,
+              finishReason: answer.finishReason,
+              error: answer.error,
+              stopReason: answer.stopReason ?? null,
+              lease: answer.lease ?? null,
+            },
+          },
+        ),
+      ).catch(() => undefined);
+    let claimed: { matchedCount: number };
+    try {
+      claimed = await inAnswerTurn(answer._id, () =>
+        Message.collection.updateOne(
+          { _id: answer._id, status: answer.status, content: answer.content },
+          { $set: claim },
+        ),
+      );
+    } catch (error) {
+      // Its answer lost on the way back: the claim may have landed all the same.
+      await giveBack();
+      throw error;
+    }
     if (claimed.matchedCount === 0)
       // Deleted with its branch since it was read, or changed by a continue running meanwhile.
       throw (await messageStillThere(answer._id)) ? streaming() : notFound('Message');
@@ -289,25 +316,7 @@ export async function beginContinue(
         throw notFound('Message');
       }
     } catch (error) {
-      // Claimed, then a later step failed (the database away): the answer is given back as it
-      // was before its slot is, still one to continue. Left claimed, it would be finished as
-      // interrupted, its stop or its length cut lost. Best effort: one that stays claimed was
-      // never sent to the model, and is not charged (interrupted-replies.ts).
-      if (!(error instanceof AppError && error.code === 'NOT_FOUND'))
-        await inAnswerTurn(answer._id, () =>
-          Message.collection.updateOne(
-            { _id: answer._id, status: 'streaming', 'lease.token': lease.token },
-            {
-              $set: {
-                status: answer.status,
-                finishReason: answer.finishReason,
-                error: answer.error,
-                stopReason: answer.stopReason ?? null,
-                lease: answer.lease ?? null,
-              },
-            },
-          ),
-        ).catch(() => undefined);
+      if (!(error instanceof AppError && error.code === 'NOT_FOUND')) await giveBack();
       throw error;
     }
     const model = answer.model ?? chat.model;
