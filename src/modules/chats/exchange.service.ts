@@ -331,6 +331,7 @@ export async function beginExchange(
       parentId,
       deletionsSeen,
       takeBack,
+      lease,
     });
     if (answerEarly && !naming) {
       // Its stream starts once its messages are stored; the chat's write and the check after it
@@ -383,6 +384,14 @@ const chatAsWritten = (
 });
 
 /**
+ * How long the chat's write after an exchange's messages is tried again while the database is
+ * away: a cut connection or a blip, which the driver finds over within its half-second heartbeat.
+ * A JSON client waits for it, and a longer outage is better answered (a 503, the exchange taken
+ * back, so that a retry makes it afresh) than waited out.
+ */
+const CHAT_WRITE_AWAY_RETRY_MS = 3000;
+
+/**
  * Writes a chat after an exchange's messages are stored in it: `lastMessageAt`, the turns it keeps
  * for the next send (or their removal), the active leaf, and the title of a chat created empty
  * (`naming`). Then checks that the message the exchange answers is still there, unless no branch
@@ -401,6 +410,8 @@ async function writeChatAfterMessages(
     /** deletionsBegunWhenRead of the chat as the send read it; null: always check the parent. */
     deletionsSeen: number | null;
     takeBack: () => Promise<void>;
+    /** The exchange's slot: no attempt starts past its expiry. */
+    lease: Pick<Lease, 'heldUntil'>;
   },
 ): Promise<ChatDoc> {
   const chatId = chat._id;
@@ -417,25 +428,35 @@ async function writeChatAfterMessages(
   // settleChatOf). It only sets fields, so a write the embedded database refused for its
   // write lock is repeated rather than failing a send whose messages are already stored.
   // Answered with the branch deletions begun as it found them (where the server takes a
-  // projection, that field alone).
-  const before = await retryIdempotentWrite('chat after a message', () =>
-    inChatTurn(chatId, async () => {
-      const found = await Chat.collection.findOneAndUpdate(
-        { _id: chatId },
-        w.context
-          ? { $set: { ...leaf, context: w.context }, $max: times }
-          : { $set: leaf, $max: times, $unset: CLEAR_CONTEXT },
-        {
-          returnDocument: 'before',
-          ...(serverProjectsModifiedDocuments()
-            ? { projection: { 'branchDeletions.begun': 1 } }
-            : {}),
-        },
-      );
-      if (w.naming && found) named = await nameAfterFirstMessage(chatId, w.naming);
-      return found as Pick<ChatDoc, 'branchDeletions'> | null;
-    }),
-  );
+  // projection, that field alone). Written again, too, for a moment while the database is away
+  // (a connection cut, its answer lost): the messages are stored, and a streamed reply is
+  // already under way; given up at once, a blip would end an answer the model gave whole as an
+  // `error` one, which a repeat with the request's Idempotency-Key replays for good. Repeated
+  // after it landed, it finds its own fields set and the deletions begun as they were: the same
+  // answer.
+  const writeOnce = () =>
+    retryIdempotentWrite('chat after a message', () =>
+      inChatTurn(chatId, async () => {
+        const found = await Chat.collection.findOneAndUpdate(
+          { _id: chatId },
+          w.context
+            ? { $set: { ...leaf, context: w.context }, $max: times }
+            : { $set: leaf, $max: times, $unset: CLEAR_CONTEXT },
+          {
+            returnDocument: 'before',
+            ...(serverProjectsModifiedDocuments()
+              ? { projection: { 'branchDeletions.begun': 1 } }
+              : {}),
+          },
+        );
+        if (w.naming && found) named = await nameAfterFirstMessage(chatId, w.naming);
+        return found as Pick<ChatDoc, 'branchDeletions'> | null;
+      }),
+    );
+  const before = await retryWhileDatabaseAway('chat after a message', writeOnce, {
+    forMs: CHAT_WRITE_AWAY_RETRY_MS,
+    notAfter: () => w.lease.heldUntil,
+  });
   if (!before) {
     await removeLeftovers(chat.userId, chatId);
     throw notFound('Chat');
