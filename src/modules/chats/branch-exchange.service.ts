@@ -16,7 +16,7 @@ import {
 } from './chats.cleanup.js';
 import { findOwnedChat } from './chats.service.js';
 import { ExchangeLimits } from './exchange.limits.js';
-import { isDatabaseDown } from '../../lib/http/error-handler.js';
+import { takeBackIfCut } from '../../lib/db/insert.js';
 import { takeBackExchange, type Exchange } from './exchange.service.js';
 import { releaseLeaseSurely, type Lease } from './generation/leases.js';
 import { inAnswerTurn, insertMessages, Message, type MessageDoc } from './message.model.js';
@@ -148,28 +148,27 @@ export async function beginRegenerate(
     const path = tree.get(question._id) ? tree.pathTo(question._id) : [question];
     const [[userMessage], history] = await Promise.all([withContent([question]), turnsOf(path)]);
     const model = input.model ?? chat.model;
-    const [assistant] = (await insertMessages([
-      {
-        _id: replyId,
-        chatId: chat._id,
-        userId: chat.userId,
-        parentId: question._id,
-        role: 'assistant',
-        content: '',
-        bytes: 0,
-        status: 'streaming',
-        model,
-        createdAt: now,
-        // Its call goes out once this is stored (runGeneration): until then, none was made.
-        lease: { slot: lease.slot, token: lease.token, at: now, unsent: true },
-      },
-    ]).catch(async (error: unknown) => {
-      // Cut while the insert was out: it may have landed with its answer lost. Taken back as
-      // below, or a repeat with the key would find it and answer with an empty interrupted
-      // answer the model was never asked for.
-      if (isDatabaseDown(error)) await takeBackExchange(chat._id, [replyId]).catch(() => undefined);
-      throw error;
-    })) as [MessageDoc];
+    const [assistant] = (await takeBackIfCut(
+      insertMessages([
+        {
+          _id: replyId,
+          chatId: chat._id,
+          userId: chat.userId,
+          parentId: question._id,
+          role: 'assistant',
+          content: '',
+          bytes: 0,
+          status: 'streaming',
+          model,
+          createdAt: now,
+          // Its call goes out once this is stored (runGeneration): until then, none was made.
+          lease: { slot: lease.slot, token: lease.token, at: now, unsent: true },
+        },
+      ]),
+      // Taken back as below, or a repeat with the key would find it and answer with an empty
+      // interrupted answer the model was never asked for.
+      () => takeBackExchange(chat._id, [replyId]).catch(() => undefined),
+    )) as [MessageDoc];
     try {
       if (!(await chatStillOwned(chat.userId, chat._id))) {
         await removeLeftovers(chat.userId, chat._id);
