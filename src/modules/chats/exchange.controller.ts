@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import { isDuplicateKey } from '../../lib/db/duplicate-key.js';
+import { retryWhileDatabaseAway } from '../../lib/db/write-lock-retry.js';
 import type { Types } from '../../lib/db/mongoose.js';
 import { AppError } from '../../lib/errors.js';
 import { logger } from '../../lib/logger.js';
@@ -258,10 +259,14 @@ export async function oncePerKey<Ids extends IdempotentIds>(
   // From here a repeat answers with this exchange, also once its owner deleted it (then a 404),
   // instead of taking it for a request that died before storing and acting again. A continue's
   // answer existed before: its mark also says where its text grew from.
+  // Tried again while the database is away (a `$set` by id): a continue's repeat can tell it was
+  // stored by this mark only, and without it would continue the answer a second time.
   if (claim)
-    await markStored(
-      claim.record,
-      claim.record.appends ? begun.assistant.content.length : undefined,
+    await retryWhileDatabaseAway(
+      'idempotency mark',
+      () =>
+        markStored(claim.record, claim.record.appends ? begun.assistant.content.length : undefined),
+      { forMs: MARK_AWAY_RETRY_MS },
     ).catch(keepFailed);
   const body = await exchange.respond(begun);
   if (claim && body) await saveIdempotentResponse(claim.record, body).catch(keepFailed);
@@ -279,6 +284,9 @@ async function lostToTheSameExchange(error: unknown, claim: Claim): Promise<bool
     return false;
   return claim.takenOver === true || !(await claimStillHeld(claim.record));
 }
+
+/** How long a keyed exchange's mark is tried while the database is away, its reply waiting. */
+const MARK_AWAY_RETRY_MS = 3000;
 
 const keepFailed = (error: unknown) =>
   logger.warn({ err: (error as Error).message }, 'could not update the idempotency record');
