@@ -12,7 +12,7 @@ import type { ChatImport } from './chat-import.schemas.js';
 import { importChat } from './chat-import.service.js';
 import { toBranchMessageJson, toChatJson } from './chats.mapper.js';
 import type { ChatWithMessagesJson } from './chats.schemas.js';
-import { findOwnedChat } from './chats.service.js';
+import { checkChatWriteRate, findOwnedChat } from './chats.service.js';
 import {
   claimIdempotencyKey,
   markStored,
@@ -32,8 +32,14 @@ export const IMPORTS_PER_USER = 2;
 
 const running = new PlacesPerKey();
 
-/** Takes one of the user's import places for this response, or refuses with 429. */
-export const admitImport: RequestHandler = (req, res, next) => {
+/**
+ * Takes one of the user's import places for this response and charges the import's chat write
+ * (CHAT_WRITES_PER_MINUTE), or refuses with 429, all before the body is read. Charged here rather
+ * than once the body is valid, as other chat writes are: reading, parsing and checking up to
+ * IMPORT_BODY_LIMIT holds the event loop for a while, so an import refused as no export costs
+ * its write too, and an account past its rate is refused without sending its file.
+ */
+export const admitImport: RequestHandler = async (req, res, next) => {
   const { userId } = authOf(req);
   if (running.count(userId) >= IMPORTS_PER_USER)
     throw new AppError(
@@ -41,7 +47,9 @@ export const admitImport: RequestHandler = (req, res, next) => {
       `At most ${IMPORTS_PER_USER} imports can run at once; try again when one has finished`,
       { headers: { 'Retry-After': '1' } },
     );
+  // Held before the rate's round trip, so imports arriving together cannot all pass the count.
   running.holdUntilClosed(userId, res);
+  await checkChatWriteRate(userId);
   next();
 };
 

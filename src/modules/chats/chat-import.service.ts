@@ -14,7 +14,6 @@ import {
   releaseClaimedSlot,
   textBytes,
 } from './chats.quota.js';
-import { checkChatWriteRate } from './chats.service.js';
 import { modelRule } from './message-rules.js';
 import {
   insertMessages,
@@ -223,8 +222,8 @@ function chatDoc(
 
 /**
  * Stores the export as a new chat of the user under `id` (an Idempotency-Key names it), within
- * the user's caps (a chat write, a chat, its messages and their bytes: 429 or 409 naming the
- * cap). The messages go first, a batch at a time, then the chat that makes them reachable: a
+ * the user's caps (a chat, its messages and their bytes: 409 naming the cap; its chat write was
+ * charged before the body was read, admitImport). The messages go first, a batch at a time, then the chat that makes them reachable: a
  * failure on the way (the database away) removes what was stored, in the background while the
  * database does not answer, so no chat is ever left holding part of an export.
  */
@@ -234,7 +233,6 @@ export async function importChat(
   id = new Types.ObjectId(),
   now = new Date(),
 ): Promise<ChatDoc> {
-  await checkChatWriteRate(userId);
   const owner = new Types.ObjectId(userId);
   const plan = planImport(body, now);
   const docs = messageDocs(body, plan, id, owner);
