@@ -163,6 +163,10 @@ const envSchema = z.object({
   // POST /api/chats/import alone: a chat's export holds every message of every branch, far past
   // BODY_LIMIT (a few long replies pass it). Read only once the caller is authenticated.
   IMPORT_BODY_LIMIT: size('20mb'),
+  // Imports one process runs at once, whoever sends them: each holds its parsed file (several
+  // times IMPORT_BODY_LIMIT as objects), blocks the event loop while parsing and checking it, and
+  // keeps the database writing its batches.
+  IMPORTS_PER_INSTANCE: int(2, 1, 1000),
   DOCS_ENABLED: z
     .enum(['true', 'false', '1', '0'])
     .optional()

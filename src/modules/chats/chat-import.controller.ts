@@ -1,4 +1,5 @@
 import type { Request, RequestHandler, Response } from 'express';
+import { config } from '../../lib/config.js';
 import { isDuplicateKey } from '../../lib/db/duplicate-key.js';
 import { Types } from '../../lib/db/mongoose.js';
 import { AppError } from '../../lib/errors.js';
@@ -31,24 +32,39 @@ import {
 export const IMPORTS_PER_USER = 2;
 
 const running = new PlacesPerKey();
+/**
+ * The process's own places (IMPORTS_PER_INSTANCE), whoever imports: several users' imports at
+ * once would hold the event loop and the database as one account's would, and each user's cap
+ * alone does not bound them.
+ */
+const INSTANCE = 'instance';
+const runningHere = new PlacesPerKey();
+
+const busy = (message: string) =>
+  new AppError('RATE_LIMITED', message, { headers: { 'Retry-After': '1' } });
 
 /**
- * Takes one of the user's import places for this response and charges the import's chat write
- * (CHAT_WRITES_PER_MINUTE), or refuses with 429, all before the body is read. Charged here rather
- * than once the body is valid, as other chat writes are: reading, parsing and checking up to
- * IMPORT_BODY_LIMIT holds the event loop for a while, so an import refused as no export costs
- * its write too, and an account past its rate is refused without sending its file.
+ * Takes one of the user's import places and one of the instance's for this response, then
+ * charges the import's chat write (CHAT_WRITES_PER_MINUTE), or refuses with 429, all before the
+ * body is read. The write is charged here rather than once the body is valid, as other chat
+ * writes are: reading, parsing and checking up to IMPORT_BODY_LIMIT holds the event loop for a
+ * while, so an import refused as no export costs its write too, and an account past its rate is
+ * refused without sending its file. One refused for want of a place costs none.
  */
 export const admitImport: RequestHandler = async (req, res, next) => {
   const { userId } = authOf(req);
   if (running.count(userId) >= IMPORTS_PER_USER)
-    throw new AppError(
-      'RATE_LIMITED',
+    throw busy(
       `At most ${IMPORTS_PER_USER} imports can run at once; try again when one has finished`,
-      { headers: { 'Retry-After': '1' } },
     );
-  // Held before the rate's round trip, so imports arriving together cannot all pass the count.
+  const { IMPORTS_PER_INSTANCE: perInstance } = config();
+  if (runningHere.count(INSTANCE) >= perInstance)
+    throw busy(
+      `At most ${perInstance} imports run at once on this instance; try again in a moment`,
+    );
+  // Held before the rate's round trip, so imports arriving together cannot all pass the counts.
   running.holdUntilClosed(userId, res);
+  runningHere.holdUntilClosed(INSTANCE, res);
   await checkChatWriteRate(userId);
   next();
 };
