@@ -167,6 +167,14 @@ describe('POST /api/chats/import of times the server cannot write back', () => {
     expect(res.body.error.details.map((d: { path: string }) => d.path)).toContain('chat.createdAt');
     expect(await storedOf(bob)).toEqual({ chats: 0, messages: 0 });
   });
+  it('when an export’s time is 0000-01-01T00:00:00Z, the first the API writes, then it is taken and written back as it is', async () => {
+    const bob = await createUser({ label: 'bob' });
+    const body = handExport();
+    body.chat.createdAt = '0000-01-01T01:00:00+01:00';
+    const res = await importAs(bob, body).expect(201);
+    expect(res.body.createdAt).toBe('0000-01-01T00:00:00.000Z');
+    expect(await storedOf(bob)).toEqual({ chats: 1, messages: 2 });
+  });
 });
 
 describe('POST /api/chats/import of a title', () => {

@@ -17,7 +17,17 @@ const ID_MAX = 64;
 const NOTE_MAX = 2000;
 
 const exportedId = z.string().min(1).max(ID_MAX);
-const time = z.iso.datetime({ offset: true });
+/** 0000-01-01T00:00:00Z: the first instant the API writes as an RFC 3339 time (toISOString). */
+const FIRST_WRITABLE = Date.parse('0000-01-01T00:00:00Z');
+/**
+ * A time of the export. An offset can take a time written in year 0 to before year 0 in UTC, which
+ * the API would write back as `-000001-…`: no RFC 3339 time, which an export of the chat could not
+ * be imported with. Refused as any other time that is none (a time in the future is clamped to
+ * the import's instead, chat-import.service.ts).
+ */
+const time = z.iso
+  .datetime({ offset: true })
+  .refine((t) => Date.parse(t) >= FIRST_WRITABLE, 'A time from 0000-01-01T00:00:00Z on');
 
 const count = z.number().int().nonnegative();
 
