@@ -59,7 +59,9 @@ export function importChatBody(c: Config) {
     .strictObject({
       chat: z.strictObject({
         id: exportedId,
-        title: z.string().max(c.MAX_TITLE_CHARS).regex(NOT_BLANK, 'Title must not be empty'),
+        // As POST /api/chats and PATCH take a title (chats.schemas.ts): its length checked as
+        // sent, stored trimmed.
+        title: z.string().max(c.MAX_TITLE_CHARS).regex(NOT_BLANK, 'Title must not be empty').trim(),
         pinned: z.boolean(),
         archived: z.boolean(),
         model: z
