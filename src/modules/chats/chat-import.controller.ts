@@ -97,7 +97,10 @@ export async function importChatRoute(
   const { userId } = authOf(req);
   const key = parseIdempotencyKey(req.get('Idempotency-Key'));
   if (!key) return answerWithChat(req, res, await importChat(userId, body));
-  const route = `${req.baseUrl}${(req.route as { path?: string } | undefined)?.path ?? ''}`;
+  // The path as its route declares it, whatever case the client spelled it in (the router takes
+  // any): the prefix as matched, lowercased as every group declares it, and the route's template.
+  // The same form exchanges hash (exchange.controller.ts hashOf), so keys claimed before are kept.
+  const route = `${req.baseUrl.toLowerCase()}${(req.route as { path?: string } | undefined)?.path ?? ''}`;
   const claim = await claimIdempotencyKey(
     userId,
     key,

@@ -153,7 +153,7 @@ export interface ExchangeRequest<Ids extends IdempotentIds> {
  * stream as JSON (or the other way) gets the same exchange in the form it asks for (answerAgain).
  */
 const hashOf = (req: Request, delivery: readonly string[] = ['stream']) => {
-  const route = `${req.baseUrl}${(req.route as { path?: string } | undefined)?.path ?? ''}`;
+  const route = `${req.baseUrl.toLowerCase()}${(req.route as { path?: string } | undefined)?.path ?? ''}`;
   const asked = Object.fromEntries(
     Object.entries((req.body ?? {}) as Record<string, unknown>).filter(
       ([field]) => !delivery.includes(field),
