@@ -16,6 +16,7 @@ import type { ChatWithMessagesJson } from './chats.schemas.js';
 import { checkChatWriteRate, findOwnedChat } from './chats.service.js';
 import {
   claimIdempotencyKey,
+  keyedRoute,
   markStored,
   parseIdempotencyKey,
   releaseIdempotencyKey,
@@ -97,10 +98,7 @@ export async function importChatRoute(
   const { userId } = authOf(req);
   const key = parseIdempotencyKey(req.get('Idempotency-Key'));
   if (!key) return answerWithChat(req, res, await importChat(userId, body));
-  // The path as its route declares it, whatever case the client spelled it in (the router takes
-  // any): the prefix as matched, lowercased as every group declares it, and the route's template.
-  // The same form exchanges hash (exchange.controller.ts hashOf), so keys claimed before are kept.
-  const route = `${req.baseUrl.toLowerCase()}${(req.route as { path?: string } | undefined)?.path ?? ''}`;
+  const route = keyedRoute(req);
   const claim = await claimIdempotencyKey(
     userId,
     key,

@@ -22,6 +22,7 @@ import {
   claimIdempotencyKey,
   claimStillHeld,
   idsOfClaim,
+  keyedRoute,
   markStored,
   parseIdempotencyKey,
   releaseIdempotencyKey,
@@ -153,7 +154,7 @@ export interface ExchangeRequest<Ids extends IdempotentIds> {
  * stream as JSON (or the other way) gets the same exchange in the form it asks for (answerAgain).
  */
 const hashOf = (req: Request, delivery: readonly string[] = ['stream']) => {
-  const route = `${req.baseUrl.toLowerCase()}${(req.route as { path?: string } | undefined)?.path ?? ''}`;
+  const route = keyedRoute(req);
   const asked = Object.fromEntries(
     Object.entries((req.body ?? {}) as Record<string, unknown>).filter(
       ([field]) => !delivery.includes(field),

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Request } from 'express';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isDuplicateKey } from '../../lib/db/duplicate-key.js';
 import { Types } from '../../lib/db/mongoose.js';
@@ -40,6 +41,14 @@ const stable = (value: unknown): unknown =>
             .map((k) => [k, stable((value as Record<string, unknown>)[k])]),
         )
       : value;
+
+/**
+ * The route a keyed request names, for its hash: the prefix lowercased, as every group declares it
+ * (the router takes any case), and the route's template. A request sent in lower case hashes as
+ * before this was so, so keys claimed then still match their repeats.
+ */
+export const keyedRoute = (req: Request): string =>
+  `${req.baseUrl.toLowerCase()}${(req.route as { path?: string } | undefined)?.path ?? ''}`;
 
 /** What makes two requests "the same": route, path parameters and body (key order aside). */
 export function requestHash(route: string, params: unknown, body: unknown): string {
