@@ -26,9 +26,12 @@ const wrongEmailOrPassword = () => invalidCredentials('Email or password is inco
 const accountDisabled = () =>
   new AppError('ACCOUNT_DISABLED', 'This account is disabled; contact the administrator');
 
-async function openSession(user: UserDoc, userAgent: string): Promise<IssuedTokens> {
+async function openSession(
+  user: UserDoc,
+  userAgent: string,
+  sessionId = new Types.ObjectId(),
+): Promise<IssuedTokens> {
   const { REFRESH_TOKEN_TTL_DAYS, ACCESS_TOKEN_TTL_SECONDS } = config();
-  const sessionId = new Types.ObjectId();
   const refreshToken = newRefreshToken(String(sessionId));
   const refreshExpiresAt = new Date(Date.now() + REFRESH_TOKEN_TTL_DAYS * 86_400_000);
   // One that landed unanswered would count against the session cap, a session nobody holds.
@@ -108,16 +111,29 @@ export async function signup(
   input: { email: string; password: string; name?: string },
   userAgent: string,
 ) {
-  const user = await users.createUser({ ...input, role: roleForEmail(input.email) });
+  const userId = new Types.ObjectId();
+  const sessionId = new Types.ObjectId();
   // Answered 503, the client signs up again: the account must not be there to answer it 409
-  // EMAIL_TAKEN. Its session goes with it (one whose insert was answered before a later step
-  // failed).
+  // EMAIL_TAKEN, whichever step the outage cut (the account's insert landing unanswered
+  // included). Taken back with its own session, but kept once another session holds it: its
+  // owner may have logged in with it while the take-back waited for the database.
   return takeBackIfCut(
-    auditNewAccount(user).then(() => openSession(user, userAgent)),
+    (async () => {
+      const user = await users.createUser({
+        ...input,
+        _id: userId,
+        role: roleForEmail(input.email),
+      });
+      await auditNewAccount(user);
+      return openSession(user, userAgent, sessionId);
+    })(),
     () =>
       takeBack('a new account', async () => {
-        await forgetSessionsOf(String(user._id));
-        await users.takeBackNewAccount(user._id);
+        await Session.deleteOne({ _id: sessionId });
+        await users.takeBackNewAccount(
+          userId,
+          async () => (await Session.exists({ userId })) !== null,
+        );
       }),
   );
 }

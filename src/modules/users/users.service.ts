@@ -1,6 +1,5 @@
 import { AppError, invalidCredentials, unauthenticated } from '../../lib/errors.js';
 import { isDuplicateKey } from '../../lib/db/duplicate-key.js';
-import { takeBack, takeBackIfCut } from '../../lib/db/insert.js';
 import { Types } from '../../lib/db/mongoose.js';
 import { checkUserRate } from '../../lib/rate-limit/user-rate.js';
 import { config } from '../../lib/config.js';
@@ -20,27 +19,27 @@ import {
 
 const normaliseEmail = (email: string) => email.trim().toLowerCase();
 
-/** A new account; EMAIL_TAKEN (409) when the email is registered already. */
+/**
+ * A new account; EMAIL_TAKEN (409) when the email is registered already. `_id` is chosen by the
+ * caller, so that it can take the account back should its insert land unanswered (auth.service
+ * signup).
+ */
 export async function createUser(input: {
+  _id: Types.ObjectId;
   email: string;
   password: string;
   name?: string;
   role?: Role;
 }): Promise<UserDoc> {
   const passwordHash = await hashPassword(input.password);
-  const _id = new Types.ObjectId();
   try {
-    // One that landed unanswered would answer the client's retry 409, its own account.
-    return await takeBackIfCut(
-      User.create({
-        _id,
-        email: input.email,
-        name: input.name ?? '',
-        passwordHash,
-        role: input.role ?? 'user',
-      }),
-      () => takeBack('a new account', () => takeBackNewAccount(_id)),
-    );
+    return await User.create({
+      _id: input._id,
+      email: input.email,
+      name: input.name ?? '',
+      passwordHash,
+      role: input.role ?? 'user',
+    });
   } catch (error) {
     if (isDuplicateKey(error)) {
       throw new AppError('EMAIL_TAKEN', 'An account with this email already exists');
@@ -50,11 +49,16 @@ export async function createUser(input: {
 }
 
 /**
- * Removes an account its sign-up failed to tell its client of (the database away): nothing but
- * that sign-up knows of it yet.
+ * Removes an account its sign-up failed to tell its client of (the database away), unless
+ * `inUse` finds it in use by now (its owner logged in with it meanwhile).
  */
-export async function takeBackNewAccount(_id: Types.ObjectId): Promise<void> {
-  await inUserTurn(_id, () => User.deleteOne({ _id }));
+export async function takeBackNewAccount(
+  _id: Types.ObjectId,
+  inUse: () => Promise<boolean>,
+): Promise<void> {
+  await inUserTurn(_id, async () => {
+    if (!(await inUse())) await User.deleteOne({ _id });
+  });
 }
 
 /**
