@@ -16,7 +16,7 @@ import {
 } from './chats.cleanup.js';
 import { findOwnedChat } from './chats.service.js';
 import { ExchangeLimits } from './exchange.limits.js';
-import { takeBackIfCut } from '../../lib/db/insert.js';
+import { takeBack, takeBackIfCut } from '../../lib/db/insert.js';
 import { takeBackExchange, type Exchange } from './exchange.service.js';
 import { releaseLeaseSurely, type Lease } from './generation/leases.js';
 import { inAnswerTurn, insertMessages, Message, type MessageDoc } from './message.model.js';
@@ -268,23 +268,26 @@ export async function beginContinue(
     // Claimed, then a later step failed (the database away): the answer is given back as it
     // was before its slot is, still one to continue. Left claimed, it would stay `streaming`
     // under a lease given back (every continue a 409 until the sweep finished it as
-    // interrupted, its stop or its length cut lost). Best effort: one that stays claimed was
+    // interrupted, its stop or its length cut lost). Tried again while the database stays away
+    // (the same outage usually fails the first try); one that stays claimed all the same was
     // never sent to the model, and is not charged (interrupted-replies.ts).
     const giveBack = () =>
-      inAnswerTurn(answer._id, () =>
-        Message.collection.updateOne(
-          { _id: answer._id, status: 'streaming', 'lease.token': lease.token },
-          {
-            $set: {
-              status: answer.status,
-              finishReason: answer.finishReason,
-              error: answer.error,
-              stopReason: answer.stopReason ?? null,
-              lease: answer.lease ?? null,
+      takeBack('a continued answer', () =>
+        inAnswerTurn(answer._id, () =>
+          Message.collection.updateOne(
+            { _id: answer._id, status: 'streaming', 'lease.token': lease.token },
+            {
+              $set: {
+                status: answer.status,
+                finishReason: answer.finishReason,
+                error: answer.error,
+                stopReason: answer.stopReason ?? null,
+                lease: answer.lease ?? null,
+              },
             },
-          },
+          ),
         ),
-      ).catch(() => undefined);
+      );
     let claimed: { matchedCount: number };
     try {
       claimed = await inAnswerTurn(answer._id, () =>
