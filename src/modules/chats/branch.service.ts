@@ -123,9 +123,16 @@ const withSiblings = (tree: Tree, messages: MessageDoc[]): BranchMessage[] =>
     return { ...m, siblingIds: node ? tree.siblingIds(node) : [String(m._id)] };
   });
 
-async function pageOf(tree: Tree, nodes: Node[]): Promise<BranchMessage[]> {
+/** How a branch read gets the text of the messages it shows, in the order given. */
+export type ContentReader = (nodes: Node[]) => Promise<MessageDoc[]>;
+
+async function pageOf(
+  tree: Tree,
+  nodes: Node[],
+  read: ContentReader = withContent,
+): Promise<BranchMessage[]> {
   // A reply whose instance died is finished as interrupted on the way, so readers see it final.
-  return withSiblings(tree, await settleStreaming(await withContent(nodes)));
+  return withSiblings(tree, await settleStreaming(await read(nodes)));
 }
 
 /**
@@ -169,9 +176,24 @@ export const cursorNotInChat = () =>
 export async function branchPage(
   chat: ChatDoc,
   options: { limit?: number; cursor?: string; leafId?: string },
-): Promise<Page<BranchMessage> & { activeLeafId: string | null }> {
+): Promise<BranchPage> {
+  return branchPageOf(chat, await Tree.load(chat._id), options, withContent);
+}
+
+export type BranchPage = Page<BranchMessage> & { activeLeafId: string | null };
+
+/**
+ * branchPage over a tree already in hand, the text of its messages got by `read`: an import
+ * answers from the messages it has just stored (chat-import.service.ts), where reading them back
+ * would decode every message of every user twice on the embedded FerretDB.
+ */
+export async function branchPageOf(
+  chat: ChatDoc,
+  tree: Tree,
+  options: { limit?: number; cursor?: string; leafId?: string },
+  read: ContentReader,
+): Promise<BranchPage> {
   const limit = options.limit ?? config().PAGE_SIZE_MAX;
-  const tree = await Tree.load(chat._id);
   const active = tree.activeLeaf(chat);
   const named = options.leafId === undefined ? undefined : tree.get(options.leafId);
   if (options.leafId !== undefined && !named) throw notFound('Message');
@@ -186,7 +208,7 @@ export async function branchPage(
   } else path = tree.pathTo((named ?? active)?._id);
   // Back from the newest: the page ends where its limit or its text's size stops it.
   const start = path.length - pageLength(path.slice(-limit).reverse(), limit);
-  const items = await pageOf(tree, path.slice(start));
+  const items = await pageOf(tree, path.slice(start), read);
   return {
     items,
     nextCursor: start > 0 ? encodeCursor('branch', { i: String(path[start]!._id) }) : null,

@@ -7,10 +7,10 @@ import { parseObjectId } from '../../lib/http/ids.js';
 import { setNextLink } from '../../lib/http/pagination.js';
 import { authOf } from '../../lib/http/request-auth.js';
 import { hasClosed, PlacesPerKey } from '../../lib/http/response-closed.js';
-import { branchPage } from './branch.service.js';
+import { branchPage, type BranchPage } from './branch.service.js';
 import type { ChatDoc } from './chat.model.js';
 import type { ChatImport } from './chat-import.schemas.js';
-import { importChat } from './chat-import.service.js';
+import { importChat, importedPage, type ImportedChat } from './chat-import.service.js';
 import { toBranchMessageJson, toChatJson } from './chats.mapper.js';
 import type { ChatWithMessagesJson } from './chats.schemas.js';
 import { checkChatWriteRate, findOwnedChat } from './chats.service.js';
@@ -70,9 +70,17 @@ export const admitImport: RequestHandler = async (req, res, next) => {
   next();
 };
 
-/** 201 with the chat as GET /api/chats/:id shows it: the latest page of its active branch. */
-async function answerWithChat(req: Request, res: Response, chat: ChatDoc): Promise<void> {
-  const page = await branchPage(chat, {});
+/**
+ * 201 with the chat as GET /api/chats/:id shows it: the latest page of its active branch (read,
+ * unless the import that stored it gives it).
+ */
+async function answerWithChat(
+  req: Request,
+  res: Response,
+  chat: ChatDoc,
+  made?: Promise<BranchPage>,
+): Promise<void> {
+  const page = await (made ?? branchPage(chat, {}));
   const id = String(chat._id);
   setNextLink(req, res, page.nextCursor, `${req.baseUrl}/${id}/messages`);
   res.status(201).json({
@@ -82,6 +90,10 @@ async function answerWithChat(req: Request, res: Response, chat: ChatDoc): Promi
     hasMore: page.nextCursor !== null,
   } satisfies ChatWithMessagesJson);
 }
+
+/** 201 with the chat an import has just stored, its page made from what it stored. */
+const answerWithImport = (req: Request, res: Response, imported: ImportedChat) =>
+  answerWithChat(req, res, imported.chat, importedPage(imported));
 
 /**
  * POST /api/chats/import. An Idempotency-Key makes a repeat (after a lost answer) answer with the
@@ -97,7 +109,7 @@ export async function importChatRoute(
 ): Promise<void> {
   const { userId } = authOf(req);
   const key = parseIdempotencyKey(req.get('Idempotency-Key'));
-  if (!key) return answerWithChat(req, res, await importChat(userId, body));
+  if (!key) return answerWithImport(req, res, await importChat(userId, body));
   const route = keyedRoute(req);
   const claim = await claimIdempotencyKey(
     userId,
@@ -110,9 +122,9 @@ export async function importChatRoute(
   // 404 once its owner deleted the chat, as a repeat of a fork answers.
   if (!claim.fresh) return answerWithChat(req, res, await findOwnedChat(userId, made()));
   await whileClaimed(claim.record, async () => {
-    let chat: ChatDoc;
+    let imported: ImportedChat;
     try {
-      chat = await importChat(userId, body, claim.record.chatId);
+      imported = await importChat(userId, body, claim.record.chatId);
     } catch (error) {
       // A request taken for dead made the chat under the same id after all: it is the answer.
       if (isDuplicateKey(error))
@@ -124,6 +136,6 @@ export async function importChatRoute(
     // Unmarked (the database away), a repeat waits for the claim to lapse, imports under the same
     // chat id, meets this chat there and answers with it.
     await markStored(claim.record).catch(() => undefined);
-    await answerWithChat(req, res, chat);
+    await answerWithImport(req, res, imported);
   });
 }

@@ -1,4 +1,6 @@
 import { config } from '../../lib/config.js';
+import { branchPageOf, type BranchPage } from './branch.service.js';
+import { Tree, type Node } from './branch.tree.js';
 import { Types } from '../../lib/db/mongoose.js';
 import { notFound } from '../../lib/errors.js';
 import { isDatabaseDown } from '../../lib/http/error-handler.js';
@@ -170,8 +172,16 @@ function messageDocs(
   });
 }
 
-/** The messages in `order`, a batch at a time (their search keys made as for sent ones). */
-async function insertInBatches(docs: NewMessageDoc[], order: number[]): Promise<void> {
+/**
+ * The messages in `order`, a batch at a time (their search keys made as for sent ones); returns
+ * them as stored, in that order, as a branch read gives them: without their search keys, which
+ * would otherwise be held until the answer is sent.
+ */
+async function insertInBatches(docs: NewMessageDoc[], order: number[]): Promise<MessageDoc[]> {
+  const stored: MessageDoc[] = [];
+  const insert = async (batch: NewMessageDoc[]) => {
+    for (const { terms: _terms, ...message } of await insertMessages(batch)) stored.push(message);
+  };
   let batch: NewMessageDoc[] = [];
   let bytes = 0;
   for (const i of order) {
@@ -179,12 +189,13 @@ async function insertInBatches(docs: NewMessageDoc[], order: number[]): Promise<
     batch.push(doc);
     bytes += doc.bytes ?? 0;
     if (batch.length >= BATCH_MESSAGES || bytes >= BATCH_BYTES) {
-      await insertMessages(batch);
+      await insert(batch);
       batch = [];
       bytes = 0;
     }
   }
-  if (batch.length > 0) await insertMessages(batch);
+  if (batch.length > 0) await insert(batch);
+  return stored;
 }
 
 /** The chat as stored: the export's, with this server's model when it does not offer the export's. */
@@ -220,6 +231,25 @@ function chatDoc(
   };
 }
 
+/** A chat the import stored, with its messages as stored (oldest first). */
+export interface ImportedChat {
+  chat: ChatDoc;
+  messages: MessageDoc[];
+}
+
+/**
+ * The first page of the imported chat's active branch, as GET /api/chats/:id shows it, made from
+ * the messages just stored rather than read back: on the embedded FerretDB that read (the tree,
+ * then the page's text) decodes every message of every user, twice, which took seconds after an
+ * import of thousands of messages while every other request waited on the database. The export
+ * holds at most MAX_TREE_MESSAGES messages, so the tree is the one Tree.load would read.
+ */
+export function importedPage({ chat, messages }: ImportedChat): Promise<BranchPage> {
+  const byId = new Map(messages.map((m) => [String(m._id), m]));
+  const read = (nodes: Node[]) => Promise.resolve(nodes.map((n) => byId.get(String(n._id))!));
+  return branchPageOf(chat, new Tree(messages), {}, read);
+}
+
 /**
  * Stores the export as a new chat of the user under `id` (an Idempotency-Key names it), within
  * the user's caps (a chat, its messages and their bytes: 409 naming the cap; its chat write was
@@ -232,7 +262,7 @@ export async function importChat(
   body: ChatImport,
   id = new Types.ObjectId(),
   now = new Date(),
-): Promise<ChatDoc> {
+): Promise<ImportedChat> {
   const owner = new Types.ObjectId(userId);
   const plan = planImport(body, now);
   const docs = messageDocs(body, plan, id, owner);
@@ -248,7 +278,7 @@ export async function importChat(
   /** The chat once it may be stored: removed again should the import fail after all. */
   let made: Pick<ChatDoc, '_id' | 'createdAt'> | null = null;
   try {
-    await insertInBatches(docs, plan.order);
+    const messages = await insertInBatches(docs, plan.order);
     const slot = await claimChatSlot(userId, id);
     const stored = await insertChat(chat).catch(async (error: unknown) => {
       // Cut while the insert was out: the chat may have landed, its answer lost.
@@ -262,7 +292,7 @@ export async function importChat(
       await removeLeftovers(owner, id);
       throw notFound('Chat');
     }
-    return stored;
+    return { chat: stored, messages };
   } catch (error) {
     giveRoomBack();
     // By the messages' own ids, and the chat by its id and creation time: a repeat that took the
