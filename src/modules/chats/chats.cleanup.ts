@@ -1,6 +1,5 @@
 import { Types } from '../../lib/db/mongoose.js';
-import { retryInBackground } from '../../lib/background-retry.js';
-import { logger } from '../../lib/logger.js';
+import { takeBack } from '../../lib/db/insert.js';
 import { forgetChatUsage, unlinkLateEntry } from '../usage/index.js';
 import { userExists } from '../users/index.js';
 import { Generation } from './generation/generation.model.js';
@@ -90,9 +89,6 @@ export async function removeLeftovers(
   } else await deleteUserContent(String(userId));
 }
 
-const CLEAN_UP_RETRY_MS = 1000;
-const CLEAN_UP_FOR_MS = 5 * 60_000;
-
 /**
  * Removes what a request that makes a chat (a new chat's first send, a fork) stored before it
  * failed, the database away: the messages it stored under ids of its own (`messageIds`), then
@@ -129,21 +125,7 @@ export function removeUnfinishedChat(
       slotLeft = null;
     }
   };
-  return attempt().catch((error: unknown) => {
-    logger.warn(
-      { err: (error as Error).message, chatId: chat && String(chat._id) },
-      'unfinished chat not removed; retrying in the background',
-    );
-    retryInBackground(attempt, {
-      everyMs: CLEAN_UP_RETRY_MS,
-      forMs: CLEAN_UP_FOR_MS,
-      gaveUp: (last) =>
-        logger.error(
-          { err: (last as Error).message, chatId: chat && String(chat._id) },
-          'could not remove an unfinished chat',
-        ),
-    });
-  });
+  return takeBack(chat ? `an unfinished chat ${String(chat._id)}` : 'an unfinished chat', attempt);
 }
 
 /**
